@@ -1,0 +1,41 @@
+package asm
+
+import (
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/neurodyn/neurodyn/internal/param"
+)
+
+func TestSelect(t *testing.T) {
+	defer Reset()
+	paths := Paths()
+	if len(paths) == 0 || paths[len(paths)-1] != "generic" {
+		t.Fatalf("Paths() = %v, want a list ending in generic", paths)
+	}
+	if Path() != paths[0] {
+		t.Fatalf("Path() = %q, want the fastest, %q", Path(), paths[0])
+	}
+	for _, p := range paths {
+		if err := Select(p); err != nil {
+			t.Fatalf("Select(%q): %v", p, err)
+		}
+		if Path() != p {
+			t.Fatalf("after Select(%q), Path() = %q", p, Path())
+		}
+	}
+	err := Select("neon")
+	if !errors.Is(err, param.ErrInvalid) {
+		t.Fatalf("Select(neon) = %v, want a param error", err)
+	}
+	for _, p := range []string{"avx2", "avx512"} {
+		if !slices.Contains(paths, p) && Select(p) == nil {
+			t.Fatalf("Select(%q) succeeded though it is not available", p)
+		}
+	}
+	Reset()
+	if Path() != paths[0] {
+		t.Fatalf("Reset left path %q", Path())
+	}
+}

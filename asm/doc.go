@@ -1,0 +1,77 @@
+// Package asm holds neurodyn's numeric kernels: BLAS-like vector and matrix
+// operations, a vectorized tanh and the fused update steps of the rate,
+// CT-RNN and LIF models. Each kernel has a pure-Go reference (always compiled,
+// in the *_generic.go files) and, on amd64, AVX2+FMA and AVX-512 assembly
+// generated with avo from asm/_gen. The path is chosen at start-up from the CPU
+// features (github.com/klauspost/cpuid/v2); build tags noasm or purego force the
+// pure-Go path, which is also the path on every other architecture.
+//
+// # Same answer on every path
+//
+// Every path returns bit-identical results (NaN payloads excepted: a NaN
+// result is a NaN on every path, its payload bits are unspecified). To make
+// that possible the references use fused multiply-adds exactly where the
+// assembly does, the same polynomials, and one canonical summation order per
+// reduction, described below. fma(a, b, c) means a·b+c rounded once in the
+// element type; for float32 the reference uses a correctly rounded
+// single-precision FMA built from float64 arithmetic (fma32), never
+// float32(math.FMA(…)), which rounds twice. Products that the assembly does
+// not fuse are written with explicit conversions so that the Go compiler cannot
+// fuse them either (it fuses x*y+z on arm64 and with GOAMD64=v3).
+//
+// Names used below: VW is the number of lanes of a 256-bit vector (8 for
+// float32, 4 for float64); L = 4·VW (32 for float32, 16 for float64).
+//
+// # Kernels and their exact arithmetic
+//
+//   - Dot(x, y): L partial sums acc[0..L-1], all starting at +0. Element i goes
+//     to lane i mod L: acc[i mod L] = fma(x[i], y[i], acc[i mod L]), for i
+//     ascending (the tail of a length that is not a multiple of L goes to the
+//     same lanes). The lanes are then combined by halving folds: for w = L/2,
+//     L/4, …, 1: acc[j] = acc[j] + acc[j+w] for j < w. The result is acc[0].
+//   - Axpy(alpha, x, y): y[i] = fma(alpha, x[i], y[i]).
+//   - Scal(alpha, x): x[i] = alpha·x[i].
+//   - Add(dst, x, y): dst[i] = x[i] + y[i]. Mul(dst, x, y): dst[i] = x[i]·y[i].
+//   - Gemv(transA, m, n, alpha, a, lda, x, beta, y), A m×n row-major:
+//     without transpose y[i] = E(alpha, Dot(A[i, 0:n], x), beta, y[i]), each row
+//     reduced exactly as Dot; with transpose (y has n elements, x has m)
+//     t_j = 0, then t_j = fma(A[i, j], x[i], t_j) for i = 0 … m−1 ascending, and
+//     y[j] = E(alpha, t_j, beta, y[j]).
+//   - Gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc):
+//     t_ij = 0, then t_ij = fma(op(A)[i, p], op(B)[p, j], t_ij) for p = 0 … k−1
+//     ascending (cache blocking never splits this chain), and
+//     C[i, j] = E(alpha, t_ij, beta, C[i, j]).
+//   - The epilogue E(alpha, t, beta, c) is alpha·t when beta == 0 (c is not
+//     read, so a NaN in the output is overwritten, as in BLAS), else
+//     fma(alpha, t, beta·c). When alpha == 0 or the reduction is empty
+//     (k == 0, or n == 0 for Gemv without transpose, m == 0 with), no product is
+//     formed and the output becomes S(beta, c): 0 when beta == 0, c when
+//     beta == 1, else beta·c.
+//   - Tanh(dst, x): see Tanh for the formula and its error bound.
+//   - Step(act, h, a, z, alpha): a[i] = φ(z[i]); h[i] = fma(alpha, a[i] − h[i], h[i]).
+//   - StepBackward(act, dz, dh, a, z, alpha): dz[i] = (alpha·dh[i])·φ'(i);
+//     dh[i] = dh[i]·(1 − alpha), with 1 − alpha rounded once. φ' is computed from
+//     the activation a[i] where possible (see Activation).
+//   - LIFStep: NEST iaf_psc_exp exact-propagator update, products unfused (see LIFStep).
+//
+// # Arguments and units
+//
+// Matrices are row-major with a leading dimension (lda ≥ number of columns),
+// in gonum's BLAS argument order. dst (or the first written argument named in
+// each doc comment) is written; every other slice is read only. LIF voltages
+// are in mV relative to E_L and currents in pA. Misuse (slice lengths that do
+// not match, short matrices) panics with a message starting "asm: ".
+//
+// # Who may import it
+//
+// asm is layer 1 of the package map in DEVELOPERS.md: every neurodyn package
+// above it may import it; it imports only the standard library, cpuid and
+// internal/param.
+//
+// # Concurrency
+//
+// Kernels keep no state and may be called from many goroutines at once on
+// disjoint outputs. Select and Reset change the process-wide path and are meant
+// for tests and benchmarks; the change is atomic, but a kernel already running
+// finishes on the path it started with.
+package asm

@@ -1,0 +1,78 @@
+package asm
+
+import (
+	"math"
+	"unsafe"
+)
+
+// Float is the element type of every kernel: float32 (model state and weights)
+// or float64 (gradient checks, analysis).
+type Float interface{ float32 | float64 }
+
+// is32 reports whether T is float32. It is a constant for each instantiation,
+// so the branch on it is removed by the compiler.
+func is32[T Float]() bool {
+	var z T
+	return unsafe.Sizeof(z) == 4
+}
+
+// f32 reinterprets a []T whose T is float32 as []float32 (no copy).
+func f32[T Float](x []T) []float32 {
+	return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(x))), len(x))
+}
+
+// f64 reinterprets a []T whose T is float64 as []float64 (no copy).
+func f64[T Float](x []T) []float64 {
+	return unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(x))), len(x))
+}
+
+// fma32 returns a·b + c rounded once to float32, the result of the hardware
+// single-precision FMA (VFMADD…SS on x86, FMADD on arm64).
+//
+// float32(math.FMA(…)) would round twice (to float64, then to float32) and can
+// differ from the fused instruction. Here the product of two float32 values is
+// exact in float64 (24+24 significant bits < 53); the sum is computed with
+// TwoSum, and its float64 rounding is replaced by rounding to odd, after which a
+// single rounding to float32 is correct (53 ≥ 24+2 bits).
+func fma32(a, b, c float32) float32 {
+	p := float64(a) * float64(b) // exact
+	s := p + float64(c)
+	if s != s || math.IsInf(s, 0) || s == 0 {
+		// NaN, overflow (not reachable from finite float32 inputs) or an exact
+		// zero (a float64 sum that rounds to zero is exact): s is the result.
+		return float32(s)
+	}
+	// TwoSum: e is the rounding error of s, exactly.
+	bb := s - p
+	e := (p - (s - bb)) + (float64(c) - bb)
+	if e != 0 {
+		bits := math.Float64bits(s)
+		if bits&1 == 0 {
+			// s is even: move one ulp towards the exact value, to the odd neighbour.
+			if (e > 0) == (s > 0) {
+				bits++
+			} else {
+				bits--
+			}
+			s = math.Float64frombits(bits)
+		}
+	}
+	return float32(s)
+}
+
+// fma64 returns a·b + c rounded once (math.FMA, which the compiler lowers to
+// the hardware instruction where there is one).
+func fma64(a, b, c float64) float64 { return math.FMA(a, b, c) }
+
+// fmaT is fma32 or fma64 by T.
+func fmaT[T Float](a, b, c T) T {
+	if is32[T]() {
+		return T(fma32(float32(a), float32(b), float32(c)))
+	}
+	return T(fma64(float64(a), float64(b), float64(c)))
+}
+
+// mulT returns a·b rounded to T. It exists so that a product is never fused
+// with a following addition by the compiler (arm64, GOAMD64=v3): the explicit
+// conversion forces the rounding.
+func mulT[T Float](a, b T) T { return T(a * b) }

@@ -1,0 +1,108 @@
+package asm
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+func TestGemm(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
+		t.Run("float32", testGemm[float32])
+		t.Run("float64", testGemm[float64])
+	})
+}
+
+func testGemm[T Float](t *testing.T) {
+	r := rand.New(rand.NewPCG(31, 32))
+	dims := []int{1, 2, 3, 5, 6, 7, 8, 9, 13, 16, 17, 24, 33}
+	if !testing.Short() {
+		dims = append(dims, 64, 97)
+	}
+	for _, ta := range []bool{false, true} {
+		for _, tb := range []bool{false, true} {
+			for iter := range 40 {
+				m, n, k := dims[r.IntN(len(dims))], dims[r.IntN(len(dims))], dims[r.IntN(len(dims))]
+				if iter == 0 {
+					k = 0
+				}
+				ar, ac := m, k
+				if ta {
+					ar, ac = k, m
+				}
+				br, bc := k, n
+				if tb {
+					br, bc = n, k
+				}
+				lda, ldb, ldc := max(1, ac)+r.IntN(3), max(1, bc)+r.IntN(3), n+r.IntN(3)
+				a := make([]T, max(0, (ar-1)*lda+ac))
+				b := make([]T, max(0, (br-1)*ldb+bc))
+				fill(r, a, iter%7 == 3)
+				fill(r, b, false)
+				cs, cb := guarded[T]((m-1)*ldc+n, iter%4)
+				fill(r, cs, iter%5 == 2)
+				a0, b0, c0 := slices.Clone(a), slices.Clone(b), slices.Clone(cs)
+				alpha := scalars[T](r)[iter%4]
+				beta := scalars[T](r)[(iter/4)%4]
+				name := fmt.Sprintf("ta=%v/tb=%v/m=%d/n=%d/k=%d/alpha=%v/beta=%v", ta, tb, m, n, k, alpha, beta)
+				want := slices.Clone(c0)
+				gemmGeneric(ta, tb, m, n, k, alpha, a0, lda, b0, ldb, beta, want, ldc)
+				Gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, cs, ldc)
+				if i := firstDiff(cs, want); i >= 0 {
+					t.Fatalf("%s: c[%d] = %v, want %v", name, i, cs[i], want[i])
+				}
+				if firstDiff(a, a0) >= 0 || firstDiff(b, b0) >= 0 {
+					t.Fatalf("%s: inputs changed", name)
+				}
+				checkGuards(t, name, cb, iter%4, len(cs))
+			}
+		}
+	}
+}
+
+// TestGemmReference checks the reference against a float64 naive product,
+// for every transpose combination.
+func TestGemmReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(33, 34))
+	m, n, k := 7, 9, 11
+	for _, ta := range []bool{false, true} {
+		for _, tb := range []bool{false, true} {
+			a, b, c := make([]float64, m*k), make([]float64, k*n), make([]float64, m*n)
+			fill(r, a, false)
+			fill(r, b, false)
+			fill(r, c, false)
+			lda, ldb := k, n
+			if ta {
+				lda = m
+			}
+			if tb {
+				ldb = k
+			}
+			want := make([]float64, m*n)
+			for i := range m {
+				for j := range n {
+					var s float64
+					for p := range k {
+						av, bv := a[i*k+p], b[p*n+j]
+						if ta {
+							av = a[p*m+i]
+						}
+						if tb {
+							bv = b[j*k+p]
+						}
+						s += av * bv
+					}
+					want[i*n+j] = 2*s + 0.5*c[i*n+j]
+				}
+			}
+			gemmGeneric(ta, tb, m, n, k, 2, a, lda, b, ldb, 0.5, c, n)
+			for i := range c {
+				if math.Abs(c[i]-want[i]) > 1e-12 {
+					t.Fatalf("ta=%v tb=%v: c[%d] = %v, want %v", ta, tb, i, c[i], want[i])
+				}
+			}
+		}
+	}
+}
