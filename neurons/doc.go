@@ -1,0 +1,49 @@
+// Package neurons holds neurodyn's point-neuron models for the spiking engine:
+// the current-based leaky integrate-and-fire neuron with exponentially
+// decaying synaptic currents integrated exactly (LIFExp, NEST iaf_psc_exp,
+// Rotter & Diesmann 1999), the delta-synapse LIF (LIFDelta, NEST
+// iaf_psc_delta), the conductance-based LIF with exponentially decaying
+// conductances (LIFCond, the Vogels & Abbott COBA neuron) and the precise,
+// off-grid variant of LIFExp (LIFExpPrecise, NEST iaf_psc_exp_ps).
+//
+// # Units
+//
+// Time in ms, voltages in mV, currents in pA, capacitances in pF,
+// conductances in nS. Parameter names carry their unit (TauMemMs, VThmV,
+// CmPF). Inside a model the membrane potential is stored relative to the
+// resting potential E_L, as in NEST; VarSlice reports the offset that turns it
+// back into absolute millivolts.
+//
+// # Structure
+//
+// Each model has a parameter struct (LIFExpParams, …) with NEST-like defaults
+// from a Default… function and a Validate method whose errors name the
+// parameter (errors.Is(err, param.ErrInvalid)); New… validates, computes the
+// exact propagators and refractory step counts once (the prepare step) and
+// allocates the state as structure-of-arrays (one float32 slice per state
+// variable). Step advances neurons [lo, hi) by one time step; it never
+// allocates.
+//
+// # Step order and input
+//
+// A step of length h from t_k to t_{k+1} reads, for every receptor r, the
+// input slot in[r][j] that holds the jumps arriving at the end of the step
+// (pA for current synapses, mV for delta synapses, nS for conductances) and
+// clears it (NEST's ring-buffer slot, cleared on read). A spike emitted at the
+// end of step n with a delay of d ≥ 1 steps belongs to the slot of step n+d,
+// so its jump happens at t_spike + d·h. Jumps that must act at t_spike itself
+// (delay 0, "effect on the next step" as in Brian2) are added directly to the
+// state slice returned by Jump. Threshold crossings are checked at the end of
+// the step; a neuron that crosses is reset and held for RefSteps steps.
+//
+// # Who may import it
+//
+// Layer 3 of the map in DEVELOPERS.md: it imports asm and internal packages
+// only; the kernel (layer 4) drives it.
+//
+// # Concurrency
+//
+// A model is not safe for concurrent use, except that Step calls on disjoint
+// neuron ranges [lo, hi) with disjoint spike buffers may run concurrently; the
+// kernel relies on that to partition a population among workers.
+package neurons

@@ -1,0 +1,192 @@
+package neurons
+
+import (
+	"io"
+
+	"github.com/neurodyn/neurodyn/internal/param"
+)
+
+// LIFCondParams are the parameters of the conductance-based LIF neuron with
+// exponentially decaying conductances (Vogels & Abbott 2005, the COBA
+// benchmark of Brette et al. 2007):
+//
+//	C_m dV/dt = −g_L(V − E_L) − g_ex(V − E_ex) − g_in(V − E_in) + I_e + I_stim
+//	dg_ex/dt = −g_ex/τ_ex,  dg_in/dt = −g_in/τ_in
+//
+// Integration scheme (Brian2's exponential_euler, which its COBA benchmark
+// uses): over a step the conductances are held at their start-of-step values,
+// so V relaxes exactly towards V_∞ = (g_L E_L + g_ex E_ex + g_in E_in + I)/g
+// with rate g/C_m, g = g_L + g_ex + g_in:
+//
+//	V ← V_∞ + (V − V_∞)·exp(−h·g/C_m)
+//
+// then the conductances decay exactly, g ← g·e^{−h/τ}, and the step's input
+// jumps (nS) are added. Start from DefaultLIFCond (the COBA neuron).
+type LIFCondParams struct {
+	CmPF       float64 `toml:"cm_pf" json:"cm_pf"`                 // membrane capacitance (pF), > 0; default 200
+	GLnS       float64 `toml:"g_l_ns" json:"g_l_ns"`               // leak conductance (nS), > 0; default 10 (τ_m = 20 ms)
+	ELmV       float64 `toml:"e_l_mv" json:"e_l_mv"`               // leak reversal (mV); default −60
+	EExmV      float64 `toml:"e_ex_mv" json:"e_ex_mv"`             // excitatory reversal (mV); default 0
+	EInmV      float64 `toml:"e_in_mv" json:"e_in_mv"`             // inhibitory reversal (mV); default −80
+	TauSynExMs float64 `toml:"tau_syn_ex_ms" json:"tau_syn_ex_ms"` // excitatory decay (ms), > 0; default 5
+	TauSynInMs float64 `toml:"tau_syn_in_ms" json:"tau_syn_in_ms"` // inhibitory decay (ms), > 0; default 10
+	TRefMs     float64 `toml:"t_ref_ms" json:"t_ref_ms"`           // absolute refractory period (ms), ≥ 0, multiple of the step; default 5
+	VResetmV   float64 `toml:"v_reset_mv" json:"v_reset_mv"`       // reset (mV), < V_th; default −60
+	VThmV      float64 `toml:"v_th_mv" json:"v_th_mv"`             // threshold (mV); default −50
+	IePA       float64 `toml:"i_e_pa" json:"i_e_pa"`               // constant input current (pA); default 0
+}
+
+// DefaultLIFCond returns the COBA neuron of Brette et al. (2007).
+func DefaultLIFCond() LIFCondParams {
+	return LIFCondParams{CmPF: 200, GLnS: 10, ELmV: -60, EExmV: 0, EInmV: -80, TauSynExMs: 5,
+		TauSynInMs: 10, TRefMs: 5, VResetmV: -60, VThmV: -50}
+}
+
+// Validate reports the first invalid parameter.
+func (p LIFCondParams) Validate() error {
+	return param.First(
+		param.Positive(pkg, "CmPF", p.CmPF),
+		param.Positive(pkg, "GLnS", p.GLnS),
+		param.Finite(pkg, "ELmV", p.ELmV),
+		param.Finite(pkg, "EExmV", p.EExmV),
+		param.Finite(pkg, "EInmV", p.EInmV),
+		param.Positive(pkg, "TauSynExMs", p.TauSynExMs),
+		param.Positive(pkg, "TauSynInMs", p.TauSynInMs),
+		param.NonNegative(pkg, "TRefMs", p.TRefMs),
+		param.Finite(pkg, "VThmV", p.VThmV),
+		param.Finite(pkg, "IePA", p.IePA),
+		vResetBelow(p.VResetmV, p.VThmV),
+	)
+}
+
+// LIFCond is a prepared population of LIFCond neurons: V relative to E_L
+// (mV), Ge and Gi (nS), Refr the remaining refractory steps.
+type LIFCond struct {
+	P    LIFCondParams
+	DtMs float64
+
+	V, Ge, Gi []float32
+	Refr      []int32
+
+	// precomputed (float64 arithmetic inside the step, float32 state)
+	hOverC, gL, eEx, eIn, pe, pi, theta, vReset, bias float64
+	refSteps                                          int32
+}
+
+// NewLIFCond validates p, prepares the step constants for dtMs and allocates
+// n neurons at rest with zero conductances.
+func NewLIFCond(n int, p LIFCondParams, dtMs float64) (*LIFCond, error) {
+	if n < 0 {
+		return nil, param.New(pkg, "n", n, ">= 0")
+	}
+	if err := checkDt(dtMs); err != nil {
+		return nil, err
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	rs, err := refSteps("TRefMs", p.TRefMs, dtMs)
+	if err != nil {
+		return nil, err
+	}
+	return &LIFCond{P: p, DtMs: dtMs,
+		V: make([]float32, n), Ge: make([]float32, n), Gi: make([]float32, n), Refr: make([]int32, n),
+		hOverC: dtMs / p.CmPF, gL: p.GLnS, eEx: p.EExmV - p.ELmV, eIn: p.EInmV - p.ELmV,
+		pe: Exp(-dtMs / p.TauSynExMs), pi: Exp(-dtMs / p.TauSynInMs),
+		theta: p.VThmV - p.ELmV, vReset: p.VResetmV - p.ELmV, bias: p.IePA, refSteps: rs}, nil
+}
+
+// Kind returns "lif_cond".
+func (m *LIFCond) Kind() string { return "lif_cond" }
+
+// Len returns the number of neurons.
+func (m *LIFCond) Len() int { return len(m.V) }
+
+// Receptors returns 2 (Exc, Inh); weights are conductances in nS (≥ 0 for
+// both receptors).
+func (m *LIFCond) Receptors() int { return 2 }
+
+// Bias returns the constant current I_e in pA.
+func (m *LIFCond) Bias() float32 { return float32(m.bias) }
+
+// Step advances neurons [lo, hi) by one step with the exponential-Euler
+// scheme of LIFCondParams. The membrane update is computed in float64 from
+// the float32 state (every operation rounded separately, Exp in pure Go) and
+// rounded once to float32, so it is the same on every path.
+func (m *LIFCond) Step(lo, hi int, in [][]float32, dc []float32, spikes []int32) int {
+	v, ge, gi, refr := m.V[lo:hi], m.Ge[lo:hi], m.Gi[lo:hi], m.Refr[lo:hi]
+	n := len(v)
+	ge, gi, refr = ge[:n], gi[:n], refr[:n]
+	xe, xi := in[Exc][lo:hi], in[Inh][lo:hi]
+	xe, xi = xe[:n], xi[:n]
+	_ = spikes[:n]
+	var d []float32
+	if dc != nil {
+		d = dc[lo:hi]
+		d = d[:n]
+	}
+	theta, vr := float32(m.theta), float32(m.vReset)
+	ns := 0
+	for j := range n {
+		vj := v[j]
+		gej, gij := float64(ge[j]), float64(gi[j])
+		if refr[j] == 0 {
+			cur := m.bias
+			if d != nil {
+				cur = float64(d[j])
+			}
+			g := m.gL + gej + gij
+			vinf := (float64(gej*m.eEx) + float64(gij*m.eIn) + cur) / g
+			vj = float32(vinf + float64(float64(float64(vj)-vinf)*Exp(-float64(m.hOverC*g))))
+		} else {
+			refr[j]--
+		}
+		ge[j] = float32(float64(gej*m.pe)) + xe[j]
+		gi[j] = float32(float64(gij*m.pi)) + xi[j]
+		xe[j], xi[j] = 0, 0
+		if vj >= theta {
+			vj = vr
+			refr[j] = m.refSteps
+			spikes[ns] = int32(j + lo)
+			ns++
+		}
+		v[j] = vj
+	}
+	return ns
+}
+
+// Jump returns Ge for Exc and Gi for Inh.
+func (m *LIFCond) Jump(r int) []float32 {
+	if r == Exc {
+		return m.Ge
+	}
+	return m.Gi
+}
+
+var lifCondVars = []string{"V", "Ge", "Gi"}
+
+// VarNames returns V (mV), Ge and Gi (nS).
+func (m *LIFCond) VarNames() []string { return lifCondVars }
+
+// VarSlice returns a state slice and its offset (E_L for V).
+func (m *LIFCond) VarSlice(name string) ([]float32, float32, error) {
+	switch name {
+	case "V":
+		return m.V, float32(m.P.ELmV), nil
+	case "Ge":
+		return m.Ge, 0, nil
+	case "Gi":
+		return m.Gi, 0, nil
+	}
+	return nil, 0, unknownVar(m.Kind(), name, lifCondVars)
+}
+
+// SaveState writes V, Ge, Gi and Refr.
+func (m *LIFCond) SaveState(w io.Writer) error {
+	return writeAll(w, int64(len(m.V)), m.V, m.Ge, m.Gi, m.Refr)
+}
+
+// LoadState reads what SaveState wrote.
+func (m *LIFCond) LoadState(r io.Reader) error {
+	return readAll(r, m.Kind(), len(m.V), m.V, m.Ge, m.Gi, m.Refr)
+}

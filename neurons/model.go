@@ -1,0 +1,119 @@
+package neurons
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/neurodyn/neurodyn/internal/param"
+)
+
+const pkg = "neurons"
+
+// Receptor indices shared by the models with separate excitatory and
+// inhibitory inputs.
+const (
+	Exc = 0 // excitatory receptor (positive weights)
+	Inh = 1 // inhibitory receptor
+)
+
+// Model is a prepared population of identical neurons stepped on the grid.
+// The kernel drives every model through this interface; the concrete types
+// (*LIFExp, *LIFDelta, *LIFCond) also expose their state slices directly.
+type Model interface {
+	// Kind is the model's name as written in a network spec ("lif_exp", …).
+	Kind() string
+	// Len is the number of neurons.
+	Len() int
+	// Receptors is the number of input channels (slots in Step's in).
+	Receptors() int
+	// Step advances neurons [lo, hi) by one time step. in[r] is the input
+	// slot of receptor r for the whole population (indexed by neuron); its
+	// elements in [lo, hi) are read and cleared. dc is an extra constant
+	// current per neuron in pA for this step (whole population, indexed by
+	// neuron), or nil. The indices of the neurons that spiked are written in
+	// ascending order to spikes[0:n], n is returned; spikes must have room for
+	// hi−lo entries.
+	Step(lo, hi int, in [][]float32, dc []float32, spikes []int32) int
+	// Jump returns the state slice that receives, for receptor r, jumps that
+	// act immediately (delay-0 delivery between steps).
+	Jump(r int) []float32
+	// VarNames lists the state variables VarSlice knows.
+	VarNames() []string
+	// VarSlice returns the storage of a state variable and the offset to add
+	// to it to obtain the variable in its documented unit (E_L for "V").
+	VarSlice(name string) (s []float32, offset float32, err error)
+	// SaveState writes the full dynamic state (not the parameters) to w.
+	SaveState(w io.Writer) error
+	// LoadState reads a state written by SaveState of a model of the same
+	// kind and size.
+	LoadState(r io.Reader) error
+}
+
+// refSteps converts a refractory period to whole steps; it must be a multiple
+// of the step within 1e-9 relative.
+func refSteps(name string, tRefMs, dtMs float64) (int32, error) {
+	k := math.Round(tRefMs / dtMs)
+	if math.Abs(k*dtMs-tRefMs) > 1e-9*math.Max(1, tRefMs) || k > math.MaxInt32 {
+		return 0, param.New(pkg, name, tRefMs, fmt.Sprintf("a multiple of the step %g ms", dtMs))
+	}
+	return int32(k), nil
+}
+
+func checkDt(dtMs float64) error {
+	if !(dtMs > 0) || math.IsInf(dtMs, 0) {
+		return param.New(pkg, "DtMs", dtMs, "finite and > 0")
+	}
+	return nil
+}
+
+// expm1x returns expm1(x)/x, with its limit 1 at x = 0.
+func expm1x(x float64) float64 {
+	if x == 0 {
+		return 1
+	}
+	return math.Expm1(x) / x
+}
+
+// PropSyn returns the exact propagator from a synaptic current with time
+// constant tauSynMs to the membrane potential over one step h (mV per pA):
+//
+//	P21 = 1/C · τ_m τ_s/(τ_m − τ_s) · (e^{−h/τ_m} − e^{−h/τ_s})
+//	    = h/C · e^{−h/τ_m} · expm1(h·(1/τ_m − 1/τ_s)) / (h·(1/τ_m − 1/τ_s)),
+//
+// the second form being numerically stable for τ_m ≈ τ_s and equal to its
+// limit h/C·e^{−h/τ} at τ_m = τ_s.
+func PropSyn(hMs, tauMemMs, tauSynMs, cmPF float64) float64 {
+	a := 1/tauMemMs - 1/tauSynMs
+	return hMs / cmPF * Exp(-hMs/tauMemMs) * expm1x(hMs*a)
+}
+
+func writeAll(w io.Writer, data ...any) error {
+	for _, d := range data {
+		if err := binary.Write(w, binary.LittleEndian, d); err != nil {
+			return fmt.Errorf("neurons: save state: %w", err)
+		}
+	}
+	return nil
+}
+
+func readAll(r io.Reader, kind string, n int, data ...any) error {
+	var hdr struct{ N int64 }
+	if err := binary.Read(r, binary.LittleEndian, &hdr); err != nil {
+		return fmt.Errorf("neurons: load %s state: %w", kind, err)
+	}
+	if hdr.N != int64(n) {
+		return param.New(pkg, "state size", hdr.N, fmt.Sprintf("%d neurons (the %s population's size)", n, kind))
+	}
+	for _, d := range data {
+		if err := binary.Read(r, binary.LittleEndian, d); err != nil {
+			return fmt.Errorf("neurons: load %s state: %w", kind, err)
+		}
+	}
+	return nil
+}
+
+func unknownVar(kind, name string, names []string) error {
+	return param.New(pkg, "variable", name, fmt.Sprintf("one of %v for %s", names, kind))
+}

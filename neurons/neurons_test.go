@@ -1,0 +1,274 @@
+package neurons
+
+import (
+	"bytes"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/neurodyn/neurodyn/internal/param"
+)
+
+// closedLIFExp is the exact subthreshold solution of LIFExp in float64.
+func closedLIFExp(p LIFExpParams, v0, ie0, ii0, t float64) float64 {
+	return v0*math.Exp(-t/p.TauMemMs) + ie0*PropSyn(t, p.TauMemMs, p.TauSynExMs, p.CmPF) +
+		ii0*PropSyn(t, p.TauMemMs, p.TauSynInMs, p.CmPF) - p.IePA*p.TauMemMs/p.CmPF*math.Expm1(-t/p.TauMemMs)
+}
+
+func TestPropSynLimit(t *testing.T) {
+	// At τ_m = τ_s the propagator is h/C·e^{−h/τ}; near it the stable form is
+	// continuous, where the textbook form loses all digits.
+	h, tm, c := 0.1, 10.0, 250.0
+	want := h / c * math.Exp(-h/tm)
+	if got := PropSyn(h, tm, tm, c); math.Abs(got-want) > 1e-16 {
+		t.Fatalf("PropSyn at τm = τs: %g, want %g", got, want)
+	}
+	for _, eps := range []float64{1e-3, 1e-6, 1e-9, 1e-12, 1e-15} {
+		got := PropSyn(h, tm, tm*(1+eps), c)
+		if math.Abs(got-want)/want > 2*eps+1e-15 {
+			t.Errorf("τs = τm(1+%g): %g, want ≈ %g", eps, got, want)
+		}
+	}
+	// Far from the limit it equals the textbook formula.
+	ts := 2.0
+	text := 1 / c * ts * tm / (tm - ts) * (math.Exp(-h/tm) - math.Exp(-h/ts))
+	if got := PropSyn(h, tm, ts, c); math.Abs(got-text)/text > 1e-13 {
+		t.Fatalf("PropSyn(τs=2) = %g, want %g", got, text)
+	}
+}
+
+func TestExpMatchesMath(t *testing.T) {
+	for x := -700.0; x < 700; x += 0.37 {
+		got, want := Exp(x), math.Exp(x)
+		if math.Abs(got-want) > 5e-16*want {
+			t.Fatalf("Exp(%g) = %g, want %g", x, got, want)
+		}
+	}
+	for _, x := range []float64{0, -1e-10, 1e-10, -0.01, -0.1, -0.005} {
+		if got, want := Exp(x), math.Exp(x); math.Abs(got-want) > 2e-16*want {
+			t.Fatalf("Exp(%g) = %g, want %g", x, got, want)
+		}
+	}
+}
+
+// TestLIFExpSubthreshold: grid traces equal the closed form to float32
+// precision, for several steps (independent of dt) and with τ_m = τ_syn.
+func TestLIFExpSubthreshold(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		tauSyn float64
+	}{{"tau_syn=2", 2}, {"tau_syn=tau_m", 10}, {"tau_syn=tau_m(1+1e-7)", 10 * (1 + 1e-7)}} {
+		for _, dt := range []float64{0.01, 0.1, 0.25, 1} {
+			p := DefaultLIFExp()
+			p.TauSynExMs, p.TauSynInMs = tc.tauSyn, 3
+			p.VThmV = 1e6 // never fire
+			p.IePA = 120
+			m, err := NewLIFExp(1, p, dt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v0, ie0, ii0 := 3.0, 800.0, -300.0
+			m.V[0], m.Ie[0], m.Ii[0] = float32(v0), float32(ie0), float32(ii0)
+			in := [][]float32{{0}, {0}}
+			spk := make([]int32, 1)
+			steps := int(math.Round(40 / dt))
+			maxErr := 0.0
+			for k := 1; k <= steps; k++ {
+				m.Step(0, 1, in, nil, spk)
+				want := closedLIFExp(p, v0, ie0, ii0, float64(k)*dt)
+				maxErr = math.Max(maxErr, math.Abs(float64(m.V[0])-want))
+			}
+			// Each step rounds a few times to float32 (ε = 6e-8) on values
+			// of ~10 mV; the membrane decay accumulates at most τ_m/h of them.
+			tol := 4 * 6e-8 * 10 * math.Max(1, p.TauMemMs/dt)
+			if maxErr > tol {
+				t.Errorf("%s dt=%g: max |V − closed form| = %.3g mV > %.3g", tc.name, dt, maxErr, tol)
+			}
+		}
+	}
+}
+
+// analyticPeriod is T = t_ref + τ_m ln((μ − V_r)/(μ − θ)) (relative to E_L).
+func analyticPeriod(tRef, tauM, mu, vr, theta float64) float64 {
+	return tRef + tauM*math.Log((mu-vr)/(mu-theta))
+}
+
+// muForRate inverts analyticPeriod for the rate r (Hz).
+func muForRate(r, tRef, tauM, vr, theta float64) float64 {
+	x := (1000/r - tRef) / tauM
+	return (math.Exp(x)*theta - vr) / math.Expm1(x)
+}
+
+// TestLIFExpGridRate: under constant current the grid period lies in
+// [T, T + h) up to float32 resolution: the crossing is found at the first grid
+// point after it (a bias of h/2 on average, less than h always), and float32
+// rounding, which accumulates over the 1/(1 − P22) steps of the membrane's
+// memory, moves V by up to ulp(θ)/(1 − P22) and the crossing by that over the
+// slope (μ − θ)/τ_m. Near the rheobase that term dominates, so the slow rates
+// use a long τ_m where it stays below h (see LIFExp's doc).
+func TestLIFExpGridRate(t *testing.T) {
+	dt := 0.1
+	for _, tc := range []struct{ tauM, rate float64 }{
+		{100, 5}, {100, 10}, {10, 20}, {10, 50}, {10, 100}, {10, 200},
+	} {
+		p := DefaultLIFExp()
+		p.TauMemMs = tc.tauM
+		theta, vr := p.VThmV-p.ELmV, p.VResetmV-p.ELmV
+		mu := muForRate(tc.rate, p.TRefMs, p.TauMemMs, vr, theta)
+		q := p
+		q.IePA = mu * p.CmPF / p.TauMemMs
+		m, err := NewLIFExp(1, q, dt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.V[0] = float32(vr)
+		in := [][]float32{{0}, {0}}
+		spk := make([]int32, 1)
+		var times []float64
+		for k := 1; len(times) < 6 && k < 1e6; k++ {
+			if m.Step(0, 1, in, nil, spk) == 1 {
+				times = append(times, float64(k)*dt)
+			}
+		}
+		T := analyticPeriod(p.TRefMs, p.TauMemMs, mu, vr, theta)
+		s := p.TauMemMs * 9.5e-7 / (float64(1-m.Prop.P22) * (mu - theta))
+		if s > dt/2 {
+			t.Fatalf("τm=%g rate %g: float32 term %g ms too large for this test", tc.tauM, tc.rate, s)
+		}
+		if len(times) < 6 {
+			t.Fatalf("τm=%g rate %g Hz: only %d spikes", tc.tauM, tc.rate, len(times))
+		}
+		for i := 1; i < len(times); i++ {
+			isi := times[i] - times[i-1]
+			if isi < T-s-1e-6 || isi >= T+dt+s+1e-6 {
+				t.Errorf("τm=%g rate %g Hz: grid ISI %.4f ms outside [T−s, T+h+s) = [%.4f, %.4f)",
+					tc.tauM, tc.rate, isi, T-s, T+dt+s)
+			}
+		}
+	}
+}
+
+func TestValidateNamesParameter(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  error
+	}{
+		{"TauMemMs", func() error { p := DefaultLIFExp(); p.TauMemMs = 0; _, e := NewLIFExp(1, p, 0.1); return e }()},
+		{"TauSynExMs", func() error { p := DefaultLIFExp(); p.TauSynExMs = -1; return p.Validate() }()},
+		{"VResetmV", func() error { p := DefaultLIFExp(); p.VResetmV = -50; return p.Validate() }()},
+		{"TRefMs", func() error { p := DefaultLIFExp(); p.TRefMs = 0.15; _, e := NewLIFExp(1, p, 0.1); return e }()},
+		{"DtMs", func() error { _, e := NewLIFExp(1, DefaultLIFExp(), 0); return e }()},
+		{"CmPF", func() error { p := DefaultLIFDelta(); p.CmPF = math.NaN(); return p.Validate() }()},
+		{"GLnS", func() error { p := DefaultLIFCond(); p.GLnS = 0; _, e := NewLIFCond(1, p, 0.1); return e }()},
+		{"TauSynInMs", func() error { p := DefaultLIFCond(); p.TauSynInMs = math.Inf(1); return p.Validate() }()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if !errors.Is(tc.err, param.ErrInvalid) || !strings.Contains(tc.err.Error(), tc.name) {
+				t.Fatalf("error %v does not name %s", tc.err, tc.name)
+			}
+		})
+	}
+}
+
+func TestLIFDelta(t *testing.T) {
+	p := BrunelLIFDelta()
+	m, err := NewLIFDelta(2, p, 0.1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := [][]float32{make([]float32, 2)}
+	spk := make([]int32, 2)
+	// A 5 mV jump then free decay: V(t) = 5·e^{−t/τ}.
+	in[0][0] = 5
+	m.Step(0, 2, in, nil, spk)
+	for k := 1; k <= 100; k++ {
+		m.Step(0, 2, in, nil, spk)
+		want := 5 * math.Exp(-float64(k)*0.1/p.TauMemMs)
+		if math.Abs(float64(m.V[0])-want) > 1e-5 {
+			t.Fatalf("step %d: V = %g, want %g", k, m.V[0], want)
+		}
+	}
+	// A supra-threshold jump fires at once; inputs during the refractory
+	// period (20 steps) are discarded.
+	in[0][1] = 25
+	if n := m.Step(0, 2, in, nil, spk); n != 1 || spk[0] != 1 {
+		t.Fatalf("spikes %v, want [1]", spk[:n])
+	}
+	for k := 0; k < 20; k++ {
+		in[0][1] = 3
+		m.Step(0, 2, in, nil, spk)
+		if m.V[1] != 10 {
+			t.Fatalf("refractory step %d: V = %g, want the reset 10", k, m.V[1])
+		}
+	}
+	in[0][1] = 3
+	m.Step(0, 2, in, nil, spk)
+	if want := float32(float32(m.Prop.P33*10) + 3); m.V[1] != want {
+		t.Fatalf("after refractoriness V = %g, want %g", m.V[1], want)
+	}
+}
+
+func TestLIFCondRelaxation(t *testing.T) {
+	// With conductances held by continuous input (τ → very long) V relaxes
+	// exactly to V_∞ with rate g/C: the exponential-Euler step is exact here.
+	p := DefaultLIFCond()
+	p.TauSynExMs, p.TauSynInMs = 1e12, 1e12
+	p.VThmV = 1e3
+	dt := 0.1
+	m, err := NewLIFCond(1, p, dt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ge, gi := 5.0, 20.0
+	m.Ge[0], m.Gi[0] = float32(ge), float32(gi)
+	in := [][]float32{{0}, {0}}
+	spk := make([]int32, 1)
+	g := p.GLnS + ge + gi
+	vinf := (ge*(p.EExmV-p.ELmV) + gi*(p.EInmV-p.ELmV)) / g
+	for k := 1; k <= 500; k++ {
+		m.Step(0, 1, in, nil, spk)
+		want := vinf * -math.Expm1(-float64(k)*dt*g/p.CmPF)
+		if math.Abs(float64(m.V[0])-want) > 2e-5 {
+			t.Fatalf("step %d: V = %g, want %g", k, m.V[0], want)
+		}
+	}
+}
+
+func TestSaveLoadState(t *testing.T) {
+	models := []Model{}
+	a, _ := NewLIFExp(5, DefaultLIFExp(), 0.1)
+	b, _ := NewLIFDelta(5, DefaultLIFDelta(), 0.1)
+	c, _ := NewLIFCond(5, DefaultLIFCond(), 0.1)
+	models = append(models, a, b, c)
+	for _, m := range models {
+		t.Run(m.Kind(), func(t *testing.T) {
+			v, _, _ := m.VarSlice("V")
+			for j := range v {
+				v[j] = float32(j) + 0.5
+			}
+			var buf bytes.Buffer
+			if err := m.SaveState(&buf); err != nil {
+				t.Fatal(err)
+			}
+			saved := append([]float32(nil), v...)
+			for j := range v {
+				v[j] = 0
+			}
+			if err := m.LoadState(bytes.NewReader(buf.Bytes())); err != nil {
+				t.Fatal(err)
+			}
+			for j := range v {
+				if v[j] != saved[j] {
+					t.Fatalf("V[%d] = %g after restore, want %g", j, v[j], saved[j])
+				}
+			}
+		})
+	}
+	small, _ := NewLIFExp(3, DefaultLIFExp(), 0.1)
+	var buf bytes.Buffer
+	_ = a.SaveState(&buf)
+	if err := small.LoadState(&buf); !errors.Is(err, param.ErrInvalid) {
+		t.Fatalf("loading 5 neurons into 3: %v", err)
+	}
+}
