@@ -2,6 +2,8 @@ package neurons
 
 import (
 	"io"
+
+	"github.com/neurodyn/neurodyn/asm"
 	"math"
 
 	"github.com/neurodyn/neurodyn/internal/param"
@@ -57,11 +59,9 @@ func vResetBelow(vr, vth float64) error {
 }
 
 // LIFExpProp holds the exact propagators of LIFExp for one step (float32, the
-// precision of the state), NEST's names; see PropSyn.
-type LIFExpProp struct {
-	P22, P11e, P11i, P21e, P21i, P20, Theta, VReset float32
-	RefSteps                                        int32
-}
+// precision of the state), NEST's names; see PropSyn. It is asm.LIFProp, the
+// argument of the SIMD step kernel.
+type LIFExpProp = asm.LIFProp
 
 // Prop computes the propagators of p for a step of dtMs (in float64, rounded
 // once to float32). P20 is computed from the rounded P22, (1 − P22)·τ_m/C_m,
