@@ -1,0 +1,120 @@
+package synapses
+
+import (
+	"math"
+	"math/bits"
+)
+
+// stream is a small fast generator (SplitMix64 over a Weyl sequence) seeded
+// by a hash of (seed, index, stream id); one per row, never shared.
+type stream struct{ s uint64 }
+
+func mix64(z uint64) uint64 {
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+func newStream(seed uint64, idx int, id uint64) stream {
+	return stream{s: mix64(mix64(seed^0x9e3779b97f4a7c15*(id+1)) + uint64(idx)*0xd1b54a32d192ed03)}
+}
+
+func (r *stream) next() uint64 {
+	r.s += 0x9e3779b97f4a7c15
+	return mix64(r.s)
+}
+
+// float returns a uniform float64 in [0, 1) with 53 random bits.
+func (r *stream) float() float64 { return float64(r.next()>>11) * 0x1p-53 }
+
+// open returns a uniform float64 in (0, 1).
+func (r *stream) open() float64 { return (float64(r.next()>>11) + 0.5) * 0x1p-53 }
+
+// intn returns a uniform integer in [0, n) (Lemire's multiply-shift with
+// rejection, unbiased).
+func (r *stream) intn(n uint64) uint64 {
+	hi, lo := bits.Mul64(r.next(), n)
+	if lo < n {
+		thresh := -n % n
+		for lo < thresh {
+			hi, lo = bits.Mul64(r.next(), n)
+		}
+	}
+	return hi
+}
+
+// normal returns a standard normal deviate (Box–Muller, one value per call).
+func (r *stream) normal() float64 {
+	u1, u2 := r.open(), r.float()
+	return math.Sqrt(-2*logPure(u1)) * math.Cos(2*math.Pi*u2)
+}
+
+// logPure is the natural logarithm in pure Go with every operation rounded
+// separately (fdlibm's algorithm), so it gives the same bits on every
+// architecture; math.Log uses assembly on amd64. x must be > 0 and finite.
+func logPure(x float64) float64 {
+	const (
+		ln2Hi = 6.93147180369123816490e-01
+		ln2Lo = 1.90821492927058770002e-10
+		l1    = 6.666666666666735130e-01
+		l2    = 3.999999999940941908e-01
+		l3    = 2.857142874366239149e-01
+		l4    = 2.222219843214978396e-01
+		l5    = 1.818357216161805012e-01
+		l6    = 1.531383769920937332e-01
+		l7    = 1.479819860511658591e-01
+	)
+	f1, ki := math.Frexp(x)
+	if f1 < math.Sqrt2/2 {
+		f1 *= 2
+		ki--
+	}
+	f := f1 - 1
+	k := float64(ki)
+	s := f / (2 + f)
+	s2 := float64(s * s)
+	s4 := float64(s2 * s2)
+	t1 := float64(s2 * float64(l1+float64(s4*float64(l3+float64(s4*float64(l5+float64(s4*l7)))))))
+	t2 := float64(s4 * float64(l2+float64(s4*float64(l4+float64(s4*l6)))))
+	rr := t1 + t2
+	hfsq := float64(0.5 * f * f)
+	return float64(k*ln2Hi) - ((hfsq - (float64(s*(hfsq+rr)) + float64(k*ln2Lo))) - f)
+}
+
+// expPure is e^x in pure Go with every operation rounded separately
+// (fdlibm's algorithm), for the same reason as logPure.
+func expPure(x float64) float64 {
+	const (
+		ln2Hi = 6.93147180369123816490e-01
+		ln2Lo = 1.90821492927058770002e-10
+		log2e = 1.44269504088896338700e+00
+		p1    = 1.66666666666666657415e-01
+		p2    = -2.77777777770155933842e-03
+		p3    = 6.61375632143793436117e-05
+		p4    = -1.65339022054652515390e-06
+		p5    = 4.13813679705723846039e-08
+	)
+	switch {
+	case x > 709.78:
+		return math.Inf(1)
+	case x < -745.13:
+		return 0
+	}
+	var k int
+	if x < 0 {
+		k = int(float64(log2e*x) - 0.5)
+	} else {
+		k = int(float64(log2e*x) + 0.5)
+	}
+	hi := x - float64(float64(k)*ln2Hi)
+	lo := float64(k) * ln2Lo
+	r := hi - lo
+	t := float64(r * r)
+	c := float64(t * p5)
+	c = float64(t * float64(p4+c))
+	c = float64(t * float64(p3+c))
+	c = float64(t * float64(p2+c))
+	c = r - float64(t*float64(p1+c))
+	y := 1 - ((lo - float64(r*c)/(2-c)) - hi)
+	return math.Ldexp(y, k)
+}
