@@ -1,0 +1,69 @@
+package export
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+)
+
+func TestNPZRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lorenz_data.npz")
+	train := make([]float64, 14*3)
+	for i := range train {
+		train[i] = float64(i) * 0.5
+	}
+	in := []NPZArray{
+		NewNPZArray("train", train, 14, 3),
+		NewNPZArray("mean", []float64{-0.76, -0.75, 23.47}),
+		NPZScalar("dt", 0.01),
+		NPZScalar("seq_length", int64(50)),
+		NewNPZArray("cube", []int32{1, 2, 3, 4, 5, 6, 7, 8}, 2, 2, 2),
+		NewNPZArray("empty", []float32{}),
+		NewNPZArray("u", []uint64{1 << 63, 7}),
+	}
+	if err := WriteNPZ(path, in); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteNPZ(path, in); !errors.Is(err, ErrExists) {
+		t.Errorf("second WriteNPZ: %v, want ErrExists", err)
+	}
+	out, err := ReadNPZ(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != len(in) {
+		t.Fatalf("read %d arrays, want %d", len(out), len(in))
+	}
+	for i := range in {
+		if out[i].Name != in[i].Name || !slices.Equal(out[i].Shape, in[i].Shape) ||
+			!reflect.DeepEqual(out[i].Data, in[i].Data) {
+			t.Errorf("array %d: read %+v, want %+v", i, out[i], in[i])
+		}
+	}
+	if _, err := NPZData[float32](out[0]); err == nil {
+		t.Error("NPZData with the wrong type succeeded")
+	}
+	// np.savez stores members uncompressed.
+	raw, _ := os.ReadFile(path)
+	if !slices.Contains([]int{int(raw[8]) | int(raw[9])<<8}, 0) {
+		t.Errorf("first member compression method = %d, want 0 (stored)", int(raw[8])|int(raw[9])<<8)
+	}
+	bad := []NPZArray{{Name: "x", Shape: []int{3}, Data: []float64{1}}}
+	if err := WriteNPZ(filepath.Join(t.TempDir(), "b.npz"), bad); err == nil {
+		t.Error("shape/length mismatch accepted")
+	}
+	if err := WriteNPZ(filepath.Join(t.TempDir(), "c.npz"), []NPZArray{{Name: "x", Data: []int{1}}}); err == nil {
+		t.Error("[]int accepted")
+	}
+}
+
+func TestFortranToC(t *testing.T) {
+	// 2x3 matrix [[0 1 2] [3 4 5]] stored column-major: 0 3 1 4 2 5.
+	got := fortranToC(reflect.ValueOf([]float64{0, 3, 1, 4, 2, 5}), []int{2, 3}).Interface()
+	if want := []float64{0, 1, 2, 3, 4, 5}; !reflect.DeepEqual(got, want) {
+		t.Errorf("fortranToC = %v, want %v", got, want)
+	}
+}
