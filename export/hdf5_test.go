@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/neurodyn/neurodyn/asm"
 )
 
 func roundTrip[T Elem](t *testing.T, g *Group, name string, data []T, shape []int, o *DatasetOptions) {
@@ -363,8 +365,7 @@ func TestIncompleteMarker(t *testing.T) {
 
 func TestProvenanceRoundTrip(t *testing.T) {
 	p := NewProvenance("[net]\nn = 10\n", "toml", Seed{"network", 42}, Seed{"poisson", 1 << 63})
-	p.KernelPath = "avx2"
-	if p.Version == "" || p.GoVersion == "" || p.CPU == "" || p.Created.IsZero() {
+	if p.Version == "" || p.GoVersion == "" || p.CPU == "" || p.Created.IsZero() || p.KernelPath != asm.Path() {
 		t.Fatalf("NewProvenance left fields empty: %+v", p)
 	}
 	path := filepath.Join(t.TempDir(), "prov.h5")

@@ -8,6 +8,7 @@ import (
 
 	"github.com/klauspost/cpuid/v2"
 
+	"github.com/neurodyn/neurodyn/asm"
 	"github.com/neurodyn/neurodyn/internal/buildinfo"
 )
 
@@ -53,9 +54,10 @@ const (
 )
 
 // NewProvenance returns the provenance of the running binary: version,
-// revision, Go version, CPU model, architecture, host name and the current
-// time, with the given configuration text, its format and the seeds. The
-// caller sets KernelPath (the engine knows which kernels it captured).
+// revision, Go version, the SIMD kernel path in use (asm.Path), CPU model,
+// architecture, host name and the current time, with the given configuration
+// text, its format and the seeds. An engine that captured a different kernel
+// set at construction overwrites KernelPath.
 func NewProvenance(config, format string, seeds ...Seed) Provenance {
 	host, _ := os.Hostname()
 	return Provenance{
@@ -65,6 +67,7 @@ func NewProvenance(config, format string, seeds ...Seed) Provenance {
 		Config:       config,
 		ConfigFormat: format,
 		Seeds:        append([]Seed(nil), seeds...),
+		KernelPath:   asm.Path(),
 		CPU:          cpuid.CPU.BrandName,
 		Arch:         runtime.GOOS + "/" + runtime.GOARCH,
 		Host:         host,
