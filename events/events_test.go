@@ -1,0 +1,124 @@
+package events
+
+import (
+	"bytes"
+	"reflect"
+	"sync/atomic"
+	"testing"
+)
+
+func TestRingSlotsAndDelays(t *testing.T) {
+	r := NewRing(4, 5)
+	r.AddRow(7, []uint32{0, 2, 2}, 1.5)
+	r.AddRowW(8, []uint32{1, 3}, []float32{2, 3})
+	r.AddRowDelays(5, []uint32{0, 1}, 0.5, nil, []uint16{2, 3})
+	if got := r.Slot(7); !reflect.DeepEqual(got, []float32{2, 0, 3, 0}) {
+		t.Fatalf("slot 7 = %v", got)
+	}
+	if got := r.Slot(8); !reflect.DeepEqual(got, []float32{0, 2.5, 0, 3}) {
+		t.Fatalf("slot 8 = %v", got)
+	}
+	// slot 12 is slot 7 again: the reader clears it before reuse
+	s := r.Slot(12)
+	for j := range s {
+		s[j] = 0
+	}
+	if got := r.Slot(7); !reflect.DeepEqual(got, []float32{0, 0, 0, 0}) {
+		t.Fatalf("cleared slot = %v", got)
+	}
+	var buf bytes.Buffer
+	if err := r.Save(&buf); err != nil {
+		t.Fatal(err)
+	}
+	r2 := NewRing(4, 5)
+	if err := r2.Load(&buf); err != nil || !reflect.DeepEqual(r2.data, r.data) {
+		t.Fatalf("load: %v", err)
+	}
+	if err := NewRing(3, 5).Load(bytes.NewReader(nil)); err == nil {
+		t.Fatal("loading nothing succeeded")
+	}
+}
+
+func TestQueueOrder(t *testing.T) {
+	q := NewQueue(3)
+	q.Push(4, 2, 0, 0.05, 1)
+	q.Push(4, 1, 1, 0.07, 2)
+	q.Push(4, 1, 0, 0.02, 3)
+	q.Push(4, 1, 0, 0.07, 4) // same time as the second: insertion order
+	q.Push(5, 0, 0, 0.01, 5)
+	ev := q.Take(4)
+	var ws []float32
+	for _, e := range ev {
+		ws = append(ws, e.W)
+	}
+	if !reflect.DeepEqual(ws, []float32{3, 2, 4, 1}) {
+		t.Fatalf("order %v, want [3 2 4 1]", ws)
+	}
+	var buf bytes.Buffer
+	_ = q.Save(&buf)
+	q2 := NewQueue(3)
+	if err := q2.Load(&buf); err != nil || q2.Len() != 5 {
+		t.Fatalf("load: %v, %d events", err, q2.Len())
+	}
+	q.Clear(4)
+	if q.Len() != 1 {
+		t.Fatalf("%d events left, want 1", q.Len())
+	}
+	allocs := testing.AllocsPerRun(100, func() {
+		q.Push(7, 1, 0, 0.03, 1)
+		q.Push(7, 0, 0, 0.04, 1)
+		q.Take(7)
+		q.Clear(7)
+	})
+	if allocs != 0 {
+		t.Fatalf("%g allocations per push/take/clear", allocs)
+	}
+}
+
+// TestExchangeCanonical: the merged order is the same whatever the number of
+// workers the neurons were split among.
+func TestExchangeCanonical(t *testing.T) {
+	// two populations of 10 neurons; spikes at relative steps 0 and 1
+	spikes := map[[2]int][]int32{{0, 0}: {1, 4, 9}, {0, 1}: {0, 5}, {1, 0}: {3}, {1, 1}: {2, 7, 8}}
+	merge := func(bounds []int32) []Spike {
+		boxes := make([]Outbox, len(bounds)-1)
+		for w := range boxes {
+			boxes[w].Reset(2, 2)
+			for k := range 2 {
+				for p := range 2 {
+					for _, i := range spikes[[2]int{k, p}] {
+						if i >= bounds[w] && i < bounds[w+1] {
+							boxes[w].Spikes = append(boxes[w].Spikes, Spike{Step: int64(10 + k), Pop: int32(p), Index: i})
+						}
+					}
+					boxes[w].Close(k, p)
+				}
+			}
+		}
+		var e Exchange
+		return append([]Spike(nil), e.Merge(boxes, 2, 2)...)
+	}
+	one := merge([]int32{0, 10})
+	for _, b := range [][]int32{{0, 5, 10}, {0, 2, 3, 10}, {0, 1, 4, 6, 10}} {
+		if got := merge(b); !reflect.DeepEqual(got, one) {
+			t.Fatalf("bounds %v: %v, want %v", b, got, one)
+		}
+	}
+	if len(one) != 9 || one[0].Index != 1 || one[3].Pop != 1 || one[5].Step != 11 {
+		t.Fatalf("merged %v", one)
+	}
+}
+
+func TestTeam(t *testing.T) {
+	for _, n := range []int{1, 2, 4} {
+		tm := NewTeam(n)
+		var sum atomic.Int64
+		for range 100 {
+			tm.Run(func(w int) { sum.Add(int64(w + 1)) })
+		}
+		tm.Close()
+		if want := int64(100 * n * (n + 1) / 2); sum.Load() != want {
+			t.Fatalf("n=%d: sum %d, want %d", n, sum.Load(), want)
+		}
+	}
+}

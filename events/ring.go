@@ -1,0 +1,96 @@
+package events
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+)
+
+// Ring holds, for N targets, the input of Slots consecutive steps: slot s is
+// the N values received in step s (mod Slots). Reading a slot clears it (the
+// neuron models do so as they integrate), so a slot is reused Slots steps
+// later. The layout is slot-major: one slot is a contiguous []float32, which
+// is what the uniform-delay fast path writes into.
+type Ring struct {
+	n, slots int
+	data     []float32
+}
+
+// NewRing allocates a ring for n targets and slots ≥ 1 steps.
+func NewRing(n, slots int) *Ring {
+	if n < 0 || slots < 1 {
+		panic(fmt.Sprintf("events: NewRing(%d, %d): need n ≥ 0 and slots ≥ 1", n, slots))
+	}
+	return &Ring{n: n, slots: slots, data: make([]float32, n*slots)}
+}
+
+// Len returns the number of targets.
+func (r *Ring) Len() int { return r.n }
+
+// Slots returns the number of slots.
+func (r *Ring) Slots() int { return r.slots }
+
+// Slot returns the input slot of step (whole population, indexed by target).
+func (r *Ring) Slot(step int64) []float32 {
+	s := int(step % int64(r.slots))
+	return r.data[s*r.n : (s+1)*r.n : (s+1)*r.n]
+}
+
+// Add adds w to target j's input of step.
+func (r *Ring) Add(step int64, j int, w float32) {
+	r.data[int(step%int64(r.slots))*r.n+j] += w
+}
+
+// AddRow adds w to the input of step of every target in tgt (the uniform-delay
+// fast path: one slot lookup per spike).
+func (r *Ring) AddRow(step int64, tgt []uint32, w float32) {
+	s := r.Slot(step)
+	for _, j := range tgt {
+		s[j] += w
+	}
+}
+
+// AddRowW adds ws[k] to the input of step of target tgt[k].
+func (r *Ring) AddRowW(step int64, tgt []uint32, ws []float32) {
+	s := r.Slot(step)
+	ws = ws[:len(tgt)]
+	for k, j := range tgt {
+		s[j] += ws[k]
+	}
+}
+
+// AddRowDelays adds w (or ws[k] when ws is not nil) to target tgt[k]'s input
+// of step base+delay[k] (per-synapse delays).
+func (r *Ring) AddRowDelays(base int64, tgt []uint32, w float32, ws []float32, delay []uint16) {
+	delay = delay[:len(tgt)]
+	if ws != nil {
+		ws = ws[:len(tgt)]
+	}
+	for k, j := range tgt {
+		x := w
+		if ws != nil {
+			x = ws[k]
+		}
+		r.data[int((base+int64(delay[k]))%int64(r.slots))*r.n+int(j)] += x
+	}
+}
+
+// Save writes the ring's contents.
+func (r *Ring) Save(w io.Writer) error {
+	if err := binary.Write(w, binary.LittleEndian, [2]int64{int64(r.n), int64(r.slots)}); err != nil {
+		return err
+	}
+	return binary.Write(w, binary.LittleEndian, r.data)
+}
+
+// Load reads what Save wrote into a ring of the same shape.
+func (r *Ring) Load(rd io.Reader) error {
+	var hdr [2]int64
+	if err := binary.Read(rd, binary.LittleEndian, &hdr); err != nil {
+		return err
+	}
+	if hdr[0] != int64(r.n) || hdr[1] != int64(r.slots) {
+		return fmt.Errorf("events: ring shape %d×%d in checkpoint, want %d×%d", hdr[0], hdr[1], r.n, r.slots)
+	}
+	return binary.Read(rd, binary.LittleEndian, r.data)
+}
