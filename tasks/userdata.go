@@ -1,0 +1,456 @@
+package tasks
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/neurodyn/neurodyn/export"
+	"github.com/neurodyn/neurodyn/internal/param"
+)
+
+// RawSeries is a multivariate time series in original units: Len samples of
+// Dim variables, row-major. Names optionally names the variables (a CSV
+// header).
+type RawSeries struct {
+	Data     []float64
+	Len, Dim int
+	Names    []string
+}
+
+// CSVHeader says whether a CSV file's first row is a header.
+type CSVHeader int
+
+const (
+	// HeaderAuto treats the first row as a header when one of its fields
+	// is not a number.
+	HeaderAuto CSVHeader = iota
+	// HeaderYes always skips (and records) the first row.
+	HeaderYes
+	// HeaderNo reads every row as data.
+	HeaderNo
+)
+
+// LoadOptions configures LoadSeries. The zero value reads the format given
+// by the file extension with automatic choices.
+type LoadOptions struct {
+	// Format is "npy", "npz", "hdf5" or "csv"; "" chooses by extension
+	// (.npy, .npz, .h5/.hdf5/.he5, .csv/.txt/.tsv).
+	Format string
+	// Key is the array name in an .npz archive or the dataset path in an
+	// HDF5 file ("/group/data"). It may be empty when the archive or the
+	// file's root holds exactly one array.
+	Key string
+	// Header and Comma configure CSV reading (Comma 0 → ',' or, for .tsv,
+	// tab). Lines starting with '#' are comments.
+	Header CSVHeader
+	Comma  rune
+	// Columns selects and orders variables by column index (nil: all).
+	Columns []int
+}
+
+// LoadSeries reads a multivariate series from a file: a 1-D array is one
+// variable, a 2-D array is samples × variables. Values must be finite.
+func LoadSeries(path string, o LoadOptions) (RawSeries, error) {
+	format := o.Format
+	if format == "" {
+		switch strings.ToLower(filepath.Ext(path)) {
+		case ".npy":
+			format = "npy"
+		case ".npz":
+			format = "npz"
+		case ".h5", ".hdf5", ".he5":
+			format = "hdf5"
+		case ".csv", ".txt", ".tsv":
+			format = "csv"
+		default:
+			return RawSeries{}, param.New("tasks", "Format", "", fmt.Sprintf("given, since the extension of %q is not .npy, .npz, .h5, .hdf5, .csv, .txt or .tsv", path))
+		}
+	}
+	var (
+		r   RawSeries
+		err error
+	)
+	switch format {
+	case "npy":
+		var a export.NPZArray
+		if a, err = export.ReadNPY(path); err == nil {
+			r, err = fromArray(path, a.Data, a.Shape)
+		}
+	case "npz":
+		r, err = loadNPZ(path, o.Key)
+	case "hdf5":
+		r, err = loadHDF5(path, o.Key)
+	case "csv":
+		comma := o.Comma
+		if comma == 0 {
+			comma = ','
+			if strings.EqualFold(filepath.Ext(path), ".tsv") {
+				comma = '\t'
+			}
+		}
+		r, err = loadCSV(path, o.Header, comma)
+	default:
+		return RawSeries{}, param.New("tasks", "Format", format, "one of npy, npz, hdf5, csv")
+	}
+	if err != nil {
+		return RawSeries{}, err
+	}
+	if o.Columns != nil {
+		if r, err = selectColumns(r, o.Columns); err != nil {
+			return RawSeries{}, err
+		}
+	}
+	return r, checkFiniteSeries(path, r)
+}
+
+func checkFiniteSeries(what string, r RawSeries) error {
+	for i, v := range r.Data {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("tasks: %s: sample %d, variable %d is %v: %w (values must be finite)", what, i/r.Dim, i%r.Dim, v, param.ErrInvalid)
+		}
+	}
+	return nil
+}
+
+func selectColumns(r RawSeries, cols []int) (RawSeries, error) {
+	if len(cols) == 0 {
+		return r, param.New("tasks", "Columns", "[]", "nil (all) or at least one column")
+	}
+	for _, c := range cols {
+		if c < 0 || c >= r.Dim {
+			return r, param.New("tasks", "Columns", c, fmt.Sprintf("column indices in [0, %d)", r.Dim))
+		}
+	}
+	out := RawSeries{Len: r.Len, Dim: len(cols), Data: make([]float64, r.Len*len(cols))}
+	for i := 0; i < r.Len; i++ {
+		for k, c := range cols {
+			out.Data[i*len(cols)+k] = r.Data[i*r.Dim+c]
+		}
+	}
+	if r.Names != nil {
+		for _, c := range cols {
+			out.Names = append(out.Names, r.Names[c])
+		}
+	}
+	return out, nil
+}
+
+// toFloat64 converts any numeric slice to []float64.
+func toFloat64(data any) ([]float64, bool) {
+	conv := func(n int, at func(int) float64) []float64 {
+		out := make([]float64, n)
+		for i := range out {
+			out[i] = at(i)
+		}
+		return out
+	}
+	switch d := data.(type) {
+	case []float64:
+		return append([]float64(nil), d...), true
+	case []float32:
+		return conv(len(d), func(i int) float64 { return float64(d[i]) }), true
+	case []int8:
+		return conv(len(d), func(i int) float64 { return float64(d[i]) }), true
+	case []uint8:
+		return conv(len(d), func(i int) float64 { return float64(d[i]) }), true
+	case []int16:
+		return conv(len(d), func(i int) float64 { return float64(d[i]) }), true
+	case []uint16:
+		return conv(len(d), func(i int) float64 { return float64(d[i]) }), true
+	case []int32:
+		return conv(len(d), func(i int) float64 { return float64(d[i]) }), true
+	case []uint32:
+		return conv(len(d), func(i int) float64 { return float64(d[i]) }), true
+	case []int64:
+		return conv(len(d), func(i int) float64 { return float64(d[i]) }), true
+	case []uint64:
+		return conv(len(d), func(i int) float64 { return float64(d[i]) }), true
+	}
+	return nil, false
+}
+
+func fromArray(what string, data any, shape []int) (RawSeries, error) {
+	x, ok := toFloat64(data)
+	if !ok {
+		return RawSeries{}, fmt.Errorf("tasks: %s holds %T: %w (must be numeric)", what, data, param.ErrInvalid)
+	}
+	switch len(shape) {
+	case 1:
+		return RawSeries{Data: x, Len: shape[0], Dim: 1}, nil
+	case 2:
+		if shape[1] == 0 {
+			break
+		}
+		return RawSeries{Data: x, Len: shape[0], Dim: shape[1]}, nil
+	}
+	return RawSeries{}, fmt.Errorf("tasks: %s has shape %v: %w (must be 1-D or 2-D samples×variables)", what, shape, param.ErrInvalid)
+}
+
+func loadNPZ(path, key string) (RawSeries, error) {
+	arrs, err := export.ReadNPZ(path)
+	if err != nil {
+		return RawSeries{}, err
+	}
+	var names []string
+	for _, a := range arrs {
+		names = append(names, a.Name)
+		if a.Name == key || (key == "" && len(arrs) == 1) {
+			return fromArray(path+":"+a.Name, a.Data, a.Shape)
+		}
+	}
+	return RawSeries{}, param.New("tasks", "Key", key, fmt.Sprintf("one of the arrays in %s: %s", path, strings.Join(names, ", ")))
+}
+
+func loadHDF5(path, key string) (r RawSeries, err error) {
+	f, err := export.Open(path)
+	if err != nil {
+		return r, err
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = cerr
+		}
+	}()
+	if key == "" {
+		ms, err := f.Members()
+		if err != nil {
+			return r, err
+		}
+		var ds []string
+		for _, m := range ms {
+			if m.Kind == export.KindDataset {
+				ds = append(ds, m.Name)
+			}
+		}
+		if len(ds) != 1 {
+			return r, param.New("tasks", "Key", "", fmt.Sprintf("the path of a dataset in %s (its root holds %d datasets: %s)", path, len(ds), strings.Join(ds, ", ")))
+		}
+		key = ds[0]
+	}
+	x, shape, err := export.Read[float64](&f.Group, strings.TrimPrefix(key, "/"))
+	if err != nil {
+		return r, fmt.Errorf("tasks: dataset %q of %s: %w", key, path, err)
+	}
+	return fromArray(path+":"+key, x, shape)
+}
+
+func loadCSV(path string, header CSVHeader, comma rune) (RawSeries, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return RawSeries{}, fmt.Errorf("tasks: %w", err)
+	}
+	defer fh.Close()
+	cr := csv.NewReader(fh)
+	cr.Comma = comma
+	cr.Comment = '#'
+	cr.TrimLeadingSpace = true
+	var r RawSeries
+	row := 0
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return RawSeries{}, fmt.Errorf("tasks: %s: %w", path, err)
+		}
+		row++
+		if row == 1 {
+			isHeader := header == HeaderYes
+			if header == HeaderAuto {
+				for _, f := range rec {
+					if _, err := strconv.ParseFloat(strings.TrimSpace(f), 64); err != nil {
+						isHeader = true
+						break
+					}
+				}
+			}
+			r.Dim = len(rec)
+			if isHeader {
+				for _, f := range rec {
+					r.Names = append(r.Names, strings.TrimSpace(f))
+				}
+				continue
+			}
+		}
+		if len(rec) != r.Dim {
+			line, _ := cr.FieldPos(0)
+			return RawSeries{}, fmt.Errorf("tasks: %s line %d: %d fields, want %d: %w", path, line, len(rec), r.Dim, param.ErrInvalid)
+		}
+		for k, f := range rec {
+			v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+			if err != nil {
+				line, col := cr.FieldPos(k)
+				return RawSeries{}, fmt.Errorf("tasks: %s line %d column %d: %q is not a number: %w", path, line, col, f, param.ErrInvalid)
+			}
+			r.Data = append(r.Data, v)
+		}
+		r.Len++
+	}
+	if r.Len == 0 {
+		return RawSeries{}, fmt.Errorf("tasks: %s: no data rows: %w", path, param.ErrInvalid)
+	}
+	return r, nil
+}
+
+// SeriesConfig describes how a user's series becomes a Dataset. The zero
+// value splits 70/15/15 by count, in time order, and windows like Lorenz.
+type SeriesConfig struct {
+	// Name names the task (0 → "user").
+	Name string
+	// Dt is the sample interval in the series' time unit (0 → 1).
+	Dt float64
+	// TrainFrac and ValFrac are the fractions of samples, in time order,
+	// for train and val; test gets the rest (both 0 → 0.7 and 0.15).
+	TrainFrac, ValFrac float64
+	// Ranges, when non-nil, gives the sample ranges [start, end) of train,
+	// val, test and optionally eval explicitly (3 or 4 ranges) instead of
+	// fractions; ranges may not overlap.
+	Ranges [][2]int
+	// SeqLength, Horizon, Stride as in LorenzConfig (0 → 50, 1, 1).
+	SeqLength, Horizon, Stride int
+}
+
+func (c SeriesConfig) withDefaults() SeriesConfig {
+	if c.Name == "" {
+		c.Name = "user"
+	}
+	if c.Dt == 0 {
+		c.Dt = 1
+	}
+	if c.TrainFrac == 0 && c.ValFrac == 0 {
+		c.TrainFrac, c.ValFrac = 0.7, 0.15
+	}
+	if c.SeqLength == 0 {
+		c.SeqLength = 50
+	}
+	if c.Horizon == 0 {
+		c.Horizon = 1
+	}
+	if c.Stride == 0 {
+		c.Stride = 1
+	}
+	return c
+}
+
+// FromSeries splits a user's series (by fractions or Ranges), normalizes
+// every split with the train mean and population std and returns the
+// Dataset, windowed like Lorenz. Every split must hold at least one window.
+func FromSeries(r RawSeries, c SeriesConfig) (*Dataset, error) {
+	c = c.withDefaults()
+	if r.Dim <= 0 || r.Len <= 0 || len(r.Data) != r.Len*r.Dim {
+		return nil, param.New("tasks", "series", fmt.Sprintf("Len=%d Dim=%d len(Data)=%d", r.Len, r.Dim, len(r.Data)), "Len, Dim > 0 and len(Data) = Len·Dim")
+	}
+	if err := checkFiniteSeries("series", r); err != nil {
+		return nil, err
+	}
+	ranges := c.Ranges
+	if ranges == nil {
+		if !(c.TrainFrac > 0 && c.ValFrac > 0 && c.TrainFrac+c.ValFrac < 1) {
+			return nil, param.New("tasks", "TrainFrac/ValFrac", fmt.Sprintf("%g/%g", c.TrainFrac, c.ValFrac), "both > 0 with a sum < 1 (test gets the rest)")
+		}
+		nTrain := int(math.Round(c.TrainFrac * float64(r.Len)))
+		nVal := int(math.Round(c.ValFrac * float64(r.Len)))
+		ranges = [][2]int{{0, nTrain}, {nTrain, nTrain + nVal}, {nTrain + nVal, r.Len}}
+		for _, rg := range ranges {
+			if rg[0] >= rg[1] {
+				return nil, param.New("tasks", "series", fmt.Sprintf("%d samples", r.Len), fmt.Sprintf("enough samples that TrainFrac %g and ValFrac %g leave every split non-empty", c.TrainFrac, c.ValFrac))
+			}
+		}
+	} else if len(ranges) != 3 && len(ranges) != 4 {
+		return nil, param.New("tasks", "Ranges", len(ranges), "3 ranges (train, val, test) or 4 (plus eval)")
+	}
+	for i, rg := range ranges {
+		if rg[0] < 0 || rg[1] > r.Len || rg[0] >= rg[1] {
+			return nil, param.New("tasks", fmt.Sprintf("Ranges[%d]", i), rg, fmt.Sprintf("0 <= start < end <= %d", r.Len))
+		}
+		for j := 0; j < i; j++ {
+			if rg[0] < ranges[j][1] && ranges[j][0] < rg[1] {
+				return nil, param.New("tasks", fmt.Sprintf("Ranges[%d]", i), rg, fmt.Sprintf("disjoint from Ranges[%d] = %v", j, ranges[j]))
+			}
+		}
+	}
+	parts := make([]RawSeries, len(ranges))
+	for i, rg := range ranges {
+		parts[i] = RawSeries{Data: append([]float64(nil), r.Data[rg[0]*r.Dim:rg[1]*r.Dim]...), Len: rg[1] - rg[0], Dim: r.Dim, Names: r.Names}
+	}
+	d, err := FromSplits(parts, c)
+	if err != nil {
+		return nil, err
+	}
+	flat := make([]int64, 0, 2*len(ranges))
+	for _, rg := range ranges {
+		flat = append(flat, int64(rg[0]), int64(rg[1]))
+	}
+	d.Params["ranges"] = flat
+	if c.Ranges == nil {
+		d.Params["train_frac"] = c.TrainFrac
+		d.Params["val_frac"] = c.ValFrac
+	}
+	return d, nil
+}
+
+// FromSplits builds a Dataset from separate train, val, test (and optional
+// eval) series, as Lorenz's independent trajectories, normalizing all with
+// the train statistics. The series are copied.
+func FromSplits(parts []RawSeries, c SeriesConfig) (*Dataset, error) {
+	c = c.withDefaults()
+	if len(parts) != 3 && len(parts) != 4 {
+		return nil, param.New("tasks", "splits", len(parts), "3 (train, val, test) or 4 (plus eval)")
+	}
+	if err := param.First(
+		param.Positive("tasks", "Dt", c.Dt),
+		param.PositiveInt("tasks", "SeqLength", c.SeqLength),
+		param.PositiveInt("tasks", "Horizon", c.Horizon),
+		param.PositiveInt("tasks", "Stride", c.Stride),
+	); err != nil {
+		return nil, err
+	}
+	names := []string{"train", "val", "test", "eval"}
+	dim := parts[0].Dim
+	for i, p := range parts {
+		if p.Dim != dim || p.Len <= 0 || len(p.Data) != p.Len*p.Dim {
+			return nil, param.New("tasks", "split "+names[i], fmt.Sprintf("Len=%d Dim=%d", p.Len, p.Dim), fmt.Sprintf("non-empty with Dim = %d (the train split's)", dim))
+		}
+		if err := checkFiniteSeries("split "+names[i], p); err != nil {
+			return nil, err
+		}
+	}
+	d := &Dataset{Name: c.Name, Dim: dim, Dt: c.Dt, SeqLength: c.SeqLength, Horizon: c.Horizon, Stride: c.Stride}
+	d.Mean, d.Std = meanStd(parts[0].Data, dim)
+	for j, s := range d.Std {
+		if !(s > 0) {
+			return nil, param.New("tasks", "split train", fmt.Sprintf("variable %d constant", j), "every variable varying (std > 0) in the train split")
+		}
+	}
+	dst := []*Series{&d.Train, &d.Val, &d.Test, &d.Eval}
+	for i, p := range parts {
+		x := append([]float64(nil), p.Data...)
+		normalizeInPlace(x, d.Mean, d.Std)
+		*dst[i] = newSeries(names[i], x, dim)
+		if i < 3 {
+			if _, err := NewWindows(dst[i], c.SeqLength, c.Horizon, c.Stride); err != nil {
+				return nil, err
+			}
+		}
+	}
+	d.Params = map[string]any{
+		"task":          c.Name,
+		"dt":            c.Dt,
+		"seq_length":    int64(c.SeqLength),
+		"horizon":       int64(c.Horizon),
+		"stride":        int64(c.Stride),
+		"normalization": "z-score with train mean and population std (ddof 0)",
+	}
+	if parts[0].Names != nil {
+		d.Params["variables"] = strings.Join(parts[0].Names, ",")
+	}
+	return d, nil
+}

@@ -1,0 +1,305 @@
+package tasks
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/neurodyn/neurodyn/export"
+	"github.com/neurodyn/neurodyn/internal/param"
+)
+
+// writeNPY writes a little-endian float32 C-order .npy (format 1.0) by hand.
+func writeNPY(t *testing.T, path string, data []float32, shape string) {
+	t.Helper()
+	hdr := fmt.Sprintf("{'descr': '<f4', 'fortran_order': False, 'shape': %s, }", shape)
+	pad := 64 - (10+len(hdr)+1)%64
+	hdr += strings.Repeat(" ", pad) + "\n"
+	b := []byte("\x93NUMPY\x01\x00")
+	b = binary.LittleEndian.AppendUint16(b, uint16(len(hdr)))
+	b = append(b, hdr...)
+	for _, v := range data {
+		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// series returns n samples of a 2-variable test signal.
+func series(n int) []float64 {
+	x := make([]float64, 2*n)
+	for i := 0; i < n; i++ {
+		x[2*i] = math.Sin(0.1 * float64(i))
+		x[2*i+1] = float64(i % 7)
+	}
+	return x
+}
+
+func TestLoadSeriesFormats(t *testing.T) {
+	dir := t.TempDir()
+	want := series(120)
+	check := func(t *testing.T, r RawSeries, tol float64) {
+		t.Helper()
+		if r.Len != 120 || r.Dim != 2 {
+			t.Fatalf("shape %d×%d, want 120×2", r.Len, r.Dim)
+		}
+		for i := range want {
+			if math.Abs(r.Data[i]-want[i]) > tol {
+				t.Fatalf("value %d = %v, want %v", i, r.Data[i], want[i])
+			}
+		}
+	}
+	t.Run("csv-header", func(t *testing.T) {
+		var sb strings.Builder
+		sb.WriteString("# a comment\nx, count\n")
+		for i := 0; i < 120; i++ {
+			fmt.Fprintf(&sb, "%.17g,%g\n", want[2*i], want[2*i+1])
+		}
+		p := filepath.Join(dir, "s.csv")
+		os.WriteFile(p, []byte(sb.String()), 0o644)
+		r, err := LoadSeries(p, LoadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, r, 0)
+		if len(r.Names) != 2 || r.Names[1] != "count" {
+			t.Errorf("names %q", r.Names)
+		}
+		r, err = LoadSeries(p, LoadOptions{Columns: []int{1}})
+		if err != nil || r.Dim != 1 || r.Data[3] != 3 || r.Names[0] != "count" {
+			t.Errorf("column selection: %v %v", r, err)
+		}
+	})
+	t.Run("tsv-noheader", func(t *testing.T) {
+		var sb strings.Builder
+		for i := 0; i < 120; i++ {
+			fmt.Fprintf(&sb, "%.17g\t%g\n", want[2*i], want[2*i+1])
+		}
+		p := filepath.Join(dir, "s.tsv")
+		os.WriteFile(p, []byte(sb.String()), 0o644)
+		r, err := LoadSeries(p, LoadOptions{Header: HeaderNo})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, r, 0)
+	})
+	t.Run("npy", func(t *testing.T) {
+		f32 := make([]float32, len(want))
+		for i, v := range want {
+			f32[i] = float32(v)
+		}
+		p := filepath.Join(dir, "s.npy")
+		writeNPY(t, p, f32, "(120, 2)")
+		r, err := LoadSeries(p, LoadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, r, 1e-7)
+	})
+	t.Run("npz", func(t *testing.T) {
+		p := filepath.Join(dir, "s.npz")
+		err := export.WriteNPZ(p, []export.NPZArray{
+			export.NewNPZArray("other", []int64{1, 2, 3}),
+			export.NewNPZArray("data", want, 120, 2),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := LoadSeries(p, LoadOptions{Key: "data"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, r, 0)
+		_, err = LoadSeries(p, LoadOptions{})
+		if err == nil || !strings.Contains(err.Error(), "one of the arrays in") || !strings.Contains(err.Error(), "other, data") {
+			t.Errorf("missing key: %v", err)
+		}
+		r, err = LoadSeries(p, LoadOptions{Key: "other"})
+		if err != nil || r.Dim != 1 || r.Len != 3 {
+			t.Errorf("1-D array: %+v %v", r, err)
+		}
+	})
+	t.Run("hdf5", func(t *testing.T) {
+		p := filepath.Join(dir, "s.h5")
+		f, err := export.Create(p)
+		if errors.Is(err, export.ErrNoHDF5) {
+			t.Skip(err)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, _ := f.CreateGroup("rec")
+		if err := export.Write(g, "x", want, []int{120, 2}); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+		r, err := LoadSeries(p, LoadOptions{Key: "/rec/x"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, r, 0)
+		if _, err := LoadSeries(p, LoadOptions{}); err == nil || !strings.Contains(err.Error(), "Key") {
+			t.Errorf("no key: %v", err)
+		}
+	})
+	t.Run("errors", func(t *testing.T) {
+		bad := filepath.Join(dir, "bad.csv")
+		os.WriteFile(bad, []byte("1,2\n3,x\n"), 0o644)
+		_, err := LoadSeries(bad, LoadOptions{})
+		if err == nil || !strings.Contains(err.Error(), `line 2 column 3: "x" is not a number`) || !errors.Is(err, param.ErrInvalid) {
+			t.Errorf("bad number: %v", err)
+		}
+		os.WriteFile(bad, []byte("1,2\n3\n"), 0o644)
+		if _, err := LoadSeries(bad, LoadOptions{}); err == nil || !strings.Contains(err.Error(), "wrong number of fields") && !strings.Contains(err.Error(), "fields, want 2") {
+			t.Errorf("ragged: %v", err)
+		}
+		os.WriteFile(bad, []byte("1,2\nnan,4\n"), 0o644)
+		if _, err := LoadSeries(bad, LoadOptions{}); err == nil || !strings.Contains(err.Error(), "sample 1, variable 0 is NaN") {
+			t.Errorf("NaN: %v", err)
+		}
+		if _, err := LoadSeries(filepath.Join(dir, "x.dat"), LoadOptions{}); err == nil || !strings.Contains(err.Error(), "tasks: Format") {
+			t.Errorf("unknown extension: %v", err)
+		}
+		if _, err := LoadSeries(bad, LoadOptions{Columns: []int{5}}); err == nil {
+			t.Error("out-of-range column accepted")
+		}
+	})
+}
+
+func TestFromSeries(t *testing.T) {
+	x := series(1000)
+	d, err := FromSeries(RawSeries{Data: x, Len: 1000, Dim: 2}, SeriesConfig{Name: "demo", Dt: 0.1, SeqLength: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Train.Len != 700 || d.Val.Len != 150 || d.Test.Len != 150 {
+		t.Errorf("split sizes %d/%d/%d, want 700/150/150", d.Train.Len, d.Val.Len, d.Test.Len)
+	}
+	mean, std := meanStd(x[:1400], 2)
+	for j := range mean {
+		if d.Mean[j] != mean[j] || d.Std[j] != std[j] {
+			t.Errorf("statistics %v %v, want train's %v %v", d.Mean, d.Std, mean, std)
+		}
+	}
+	// Test sample 0 is original sample 850, normalized with train stats.
+	got := make([]float64, 2)
+	d.Denormalize(got, d.Test.At(0))
+	if math.Abs(got[0]-x[1700]) > 1e-12 || math.Abs(got[1]-x[1701]) > 1e-12 {
+		t.Errorf("test[0] denormalized %v, want %v", got, x[1700:1702])
+	}
+	w, _ := d.Windows("test")
+	if w.Len() != 150-20 {
+		t.Errorf("%d test windows, want 130", w.Len())
+	}
+	// Explicit ranges, with eval.
+	d, err = FromSeries(RawSeries{Data: x, Len: 1000, Dim: 2}, SeriesConfig{Ranges: [][2]int{{0, 500}, {600, 700}, {700, 800}, {800, 1000}}, SeqLength: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Train.Len != 500 || d.Eval.Len != 200 {
+		t.Errorf("ranges: %d, %d", d.Train.Len, d.Eval.Len)
+	}
+	cases := []struct {
+		c    SeriesConfig
+		want string
+	}{
+		{SeriesConfig{TrainFrac: 0.9, ValFrac: 0.2}, "TrainFrac/ValFrac = 0.9/0.2"},
+		{SeriesConfig{Ranges: [][2]int{{0, 500}, {400, 700}, {700, 800}}}, "Ranges[1] = [400 700]: must be disjoint from Ranges[0]"},
+		{SeriesConfig{Ranges: [][2]int{{0, 500}}}, "Ranges = 1"},
+		{SeriesConfig{SeqLength: 200}, "split val = 150 samples: must be at least SeqLength+Horizon = 201 samples"},
+		{SeriesConfig{Dt: -1}, "Dt = -1"},
+	}
+	for _, c := range cases {
+		_, err := FromSeries(RawSeries{Data: x, Len: 1000, Dim: 2}, c.c)
+		if err == nil || !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("got %v, want %q", err, c.want)
+		}
+	}
+	flat := make([]float64, 2000)
+	if _, err := FromSeries(RawSeries{Data: flat, Len: 1000, Dim: 2}, SeriesConfig{}); err == nil || !strings.Contains(err.Error(), "std > 0") {
+		t.Errorf("constant series: %v", err)
+	}
+}
+
+func TestDatasetFiles(t *testing.T) {
+	d, err := GenerateLorenz(LorenzConfig{TrainT: 3, ValT: 1, TestT: 1, EvalT: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	npz := filepath.Join(dir, "lorenz_data.npz")
+	if err := d.WriteNPZ(npz); err != nil {
+		t.Fatal(err)
+	}
+	arrs, err := export.ReadNPZ(npz)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, a := range arrs {
+		keys = append(keys, fmt.Sprintf("%s%v%T", a.Name, a.Shape, a.Data))
+	}
+	want := "train[300 3][]float64 val[100 3][]float64 test[100 3][]float64 mean[3][]float64 std[3][]float64 dt[][]float64 seq_length[][]int64"
+	if got := strings.Join(keys, " "); got != want {
+		t.Errorf("npz members\n got %s\nwant %s", got, want)
+	}
+	if err := d.WriteNPZ(npz); !errors.Is(err, export.ErrExists) {
+		t.Errorf("second write: %v, want ErrExists", err)
+	}
+	h5 := filepath.Join(dir, "lorenz.h5")
+	err = d.WriteHDF5(h5)
+	if errors.Is(err, export.ErrNoHDF5) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ReadHDF5(h5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Dim != 3 || r.Dt != 0.01 || r.SeqLength != 50 || r.Horizon != 1 || r.Eval.Len != 200 || r.Name != "lorenz63" {
+		t.Errorf("read back %+v", r)
+	}
+	for i := range d.Test.Data {
+		if r.Test.Data[i] != d.Test.Data[i] {
+			t.Fatal("test split differs after the round trip")
+		}
+	}
+	f, err := export.Open(h5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if rho, err := export.Attr[float64](f, "rho"); err != nil || rho != 28 {
+		t.Errorf("rho attribute %v %v", rho, err)
+	}
+	if s, err := export.Attr[int64](f, "seed_test"); err != nil || s != 44 {
+		t.Errorf("seed_test attribute %v %v", s, err)
+	}
+	p, err := export.ReadProvenance(f)
+	if err != nil || !strings.Contains(p.Config, `"rtol":1e-10`) || len(p.Seeds) != 4 {
+		t.Errorf("provenance %+v %v", p, err)
+	}
+	ff, _ := GenerateFlipFlop(FlipFlopConfig{TrainTrials: 4, ValTrials: 2, TestTrials: 2})
+	if err := ff.WriteHDF5(filepath.Join(dir, "ff.h5")); err != nil {
+		t.Fatal(err)
+	}
+	g, err := export.Open(filepath.Join(dir, "ff.h5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	in, shape, err := export.Read[float32](&g.Group, "train/inputs")
+	if err != nil || fmt.Sprint(shape) != "[4 100 3]" || in[2*3] != -1 {
+		t.Errorf("flip-flop inputs %v %v (t=2 bit 0 = %v)", shape, err, in[6])
+	}
+}
