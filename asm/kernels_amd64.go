@@ -2,47 +2,217 @@
 
 package asm
 
-// Dispatch: each kernel branches once per call on the selected path.
-// (Assembly kernels are being added; until then every path runs the reference.)
+// Dispatch: each kernel loads the selected path once per call and runs the
+// generated AVX2+FMA kernel (blas1_amd64.s, gemv_amd64.s, gemm_amd64.s,
+// act_amd64.s) or the pure-Go reference.
 
-func dot32(x, y []float32) float32         { return dotGeneric(x, y) }
-func dot64(x, y []float64) float64         { return dotGeneric(x, y) }
-func axpy32(alpha float32, x, y []float32) { axpyGeneric(alpha, x, y) }
-func axpy64(alpha float64, x, y []float64) { axpyGeneric(alpha, x, y) }
-func scal32(alpha float32, x []float32)    { scalGeneric(alpha, x) }
-func scal64(alpha float64, x []float64)    { scalGeneric(alpha, x) }
-func add32(dst, x, y []float32)            { addGeneric(dst, x, y) }
-func add64(dst, x, y []float64)            { addGeneric(dst, x, y) }
-func mul32(dst, x, y []float32)            { mulGeneric(dst, x, y) }
-func mul64(dst, x, y []float64)            { mulGeneric(dst, x, y) }
-func tanh32(dst, x []float32)              { tanhGeneric(dst, x) }
-func tanh64(dst, x []float64)              { tanhGeneric(dst, x) }
+func useAVX2() bool { return cur.Load() >= pathAVX2 }
+
+func dot32(x, y []float32) float32 {
+	if useAVX2() {
+		return dot32AVX2(x, y)
+	}
+	return dotGeneric(x, y)
+}
+
+func dot64(x, y []float64) float64 {
+	if useAVX2() {
+		return dot64AVX2(x, y)
+	}
+	return dotGeneric(x, y)
+}
+
+func axpy32(alpha float32, x, y []float32) {
+	if useAVX2() {
+		axpy32AVX2(alpha, x, y)
+		return
+	}
+	axpyGeneric(alpha, x, y)
+}
+
+func axpy64(alpha float64, x, y []float64) {
+	if useAVX2() {
+		axpy64AVX2(alpha, x, y)
+		return
+	}
+	axpyGeneric(alpha, x, y)
+}
+
+func scal32(alpha float32, x []float32) {
+	if useAVX2() {
+		scal32AVX2(alpha, x)
+		return
+	}
+	scalGeneric(alpha, x)
+}
+
+func scal64(alpha float64, x []float64) {
+	if useAVX2() {
+		scal64AVX2(alpha, x)
+		return
+	}
+	scalGeneric(alpha, x)
+}
+
+func add32(dst, x, y []float32) {
+	if useAVX2() {
+		add32AVX2(dst, x, y)
+		return
+	}
+	addGeneric(dst, x, y)
+}
+
+func add64(dst, x, y []float64) {
+	if useAVX2() {
+		add64AVX2(dst, x, y)
+		return
+	}
+	addGeneric(dst, x, y)
+}
+
+func mul32(dst, x, y []float32) {
+	if useAVX2() {
+		mul32AVX2(dst, x, y)
+		return
+	}
+	mulGeneric(dst, x, y)
+}
+
+func mul64(dst, x, y []float64) {
+	if useAVX2() {
+		mul64AVX2(dst, x, y)
+		return
+	}
+	mulGeneric(dst, x, y)
+}
+
+func tanh32(dst, x []float32) {
+	if useAVX2() {
+		tanh32AVX2(dst, x)
+		return
+	}
+	tanhGeneric(dst, x)
+}
+
+func tanh64(dst, x []float64) {
+	if useAVX2() {
+		tanh64AVX2(dst, x)
+		return
+	}
+	tanhGeneric(dst, x)
+}
 
 func gemv32(transA bool, m, n int, alpha float32, a []float32, lda int, x []float32, beta float32, y []float32) {
-	gemvGeneric(transA, m, n, alpha, a, lda, x, beta, y)
+	if !useAVX2() || !gemvQuick(transA, m, n, alpha, beta, y) {
+		gemvGeneric(transA, m, n, alpha, a, lda, x, beta, y)
+		return
+	}
+	if transA {
+		gemvT32AVX2(m, n, alpha, a, lda, x, beta, y)
+	} else {
+		gemvN32AVX2(m, n, alpha, a, lda, x, beta, y)
+	}
 }
 
 func gemv64(transA bool, m, n int, alpha float64, a []float64, lda int, x []float64, beta float64, y []float64) {
-	gemvGeneric(transA, m, n, alpha, a, lda, x, beta, y)
+	if !useAVX2() || !gemvQuick(transA, m, n, alpha, beta, y) {
+		gemvGeneric(transA, m, n, alpha, a, lda, x, beta, y)
+		return
+	}
+	if transA {
+		gemvT64AVX2(m, n, alpha, a, lda, x, beta, y)
+	} else {
+		gemvN64AVX2(m, n, alpha, a, lda, x, beta, y)
+	}
 }
 
-func gemm32(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	gemmGeneric(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+// gemvQuick reports whether the assembly has work to do: false when the
+// output is empty or when the result is only S(beta, y) (alpha == 0 or an
+// empty reduction), which the reference computes without any product.
+func gemvQuick[T Float](transA bool, m, n int, alpha, beta T, y []T) bool {
+	red := n
+	if transA {
+		red = m
+	}
+	return len(y) > 0 && alpha != 0 && red > 0
 }
 
-func gemm64(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
-	gemmGeneric(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+func step32(act Activation, h, a, z []float32, alpha float32) {
+	if !useAVX2() {
+		stepGeneric(act, h, a, z, alpha)
+		return
+	}
+	switch act {
+	case ActTanh:
+		stepTanh32AVX2(h, a, z, alpha)
+	case ActReLU:
+		stepReLU32AVX2(h, a, z, alpha)
+	case ActSigmoid:
+		stepSigmoid32AVX2(h, a, z, alpha)
+	case ActHalfTanh:
+		stepHalfTanh32AVX2(h, a, z, alpha)
+	default:
+		stepIdentity32AVX2(h, a, z, alpha)
+	}
 }
 
-func step32(act Activation, h, a, z []float32, alpha float32) { stepGeneric(act, h, a, z, alpha) }
-func step64(act Activation, h, a, z []float64, alpha float64) { stepGeneric(act, h, a, z, alpha) }
+func step64(act Activation, h, a, z []float64, alpha float64) {
+	if !useAVX2() {
+		stepGeneric(act, h, a, z, alpha)
+		return
+	}
+	switch act {
+	case ActTanh:
+		stepTanh64AVX2(h, a, z, alpha)
+	case ActReLU:
+		stepReLU64AVX2(h, a, z, alpha)
+	case ActSigmoid:
+		stepSigmoid64AVX2(h, a, z, alpha)
+	case ActHalfTanh:
+		stepHalfTanh64AVX2(h, a, z, alpha)
+	default:
+		stepIdentity64AVX2(h, a, z, alpha)
+	}
+}
 
 func stepBackward32(act Activation, dz, dh, a []float32, alpha float32) {
-	stepBackwardGeneric(act, dz, dh, a, alpha)
+	if !useAVX2() {
+		stepBackwardGeneric(act, dz, dh, a, alpha)
+		return
+	}
+	oma := 1 - alpha
+	switch act {
+	case ActTanh:
+		stepBackwardTanh32AVX2(dz, dh, a, alpha, oma)
+	case ActReLU:
+		stepBackwardReLU32AVX2(dz, dh, a, alpha, oma)
+	case ActSigmoid:
+		stepBackwardSigmoid32AVX2(dz, dh, a, alpha, oma)
+	case ActHalfTanh:
+		stepBackwardHalfTanh32AVX2(dz, dh, a, alpha, oma)
+	default:
+		stepBackwardIdentity32AVX2(dz, dh, a, alpha, oma)
+	}
 }
 
 func stepBackward64(act Activation, dz, dh, a []float64, alpha float64) {
-	stepBackwardGeneric(act, dz, dh, a, alpha)
+	if !useAVX2() {
+		stepBackwardGeneric(act, dz, dh, a, alpha)
+		return
+	}
+	oma := 1 - alpha
+	switch act {
+	case ActTanh:
+		stepBackwardTanh64AVX2(dz, dh, a, alpha, oma)
+	case ActReLU:
+		stepBackwardReLU64AVX2(dz, dh, a, alpha, oma)
+	case ActSigmoid:
+		stepBackwardSigmoid64AVX2(dz, dh, a, alpha, oma)
+	case ActHalfTanh:
+		stepBackwardHalfTanh64AVX2(dz, dh, a, alpha, oma)
+	default:
+		stepBackwardIdentity64AVX2(dz, dh, a, alpha, oma)
+	}
 }
 
 func lifStep(p *LIFProp, v, ie, ii, inE, inI, dc []float32, refr []int32, spikes []int32) int {

@@ -1,0 +1,173 @@
+package main
+
+import (
+	"fmt"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	"github.com/mmcloughlin/avo/reg"
+)
+
+// Gemm micro-kernels: an R×(2·vw) tile of C (R = 1…6), accumulated over the
+// whole k in registers (one unbroken ascending fma chain per output), from
+// A read in place (row r, step p at a + r·rs + p·ps, so both A and Aᵀ work)
+// and a packed panel of B (2·vw values per p, zero-padded past n).
+func genGemm() {
+	for _, t := range types {
+		for R := 1; R <= 6; R++ {
+			genGemmKernel(t, R)
+		}
+	}
+}
+
+func genGemmKernel(t typ, R int) {
+	name := fmt.Sprintf("gemm%dx%df%dAVX2", R, 2*t.vw, t.bits)
+	TEXT(name, NOSPLIT, fmt.Sprintf("func(k int, a *%s, rs, ps int, b *%s, c *%s, ldc int, alpha, beta %s, nc int)", t.gt, t.gt, t.gt, t.gt))
+	Pragma("noescape")
+	Doc(fmt.Sprintf("%s computes a %d×%d tile: C[r, j] = E(alpha, Σ_p fma(A[r, p], B[p, j]), beta, C[r, j]) for j < nc, k > 0, alpha ≠ 0. Reference: gemmGeneric.", name, R, 2*t.vw))
+	k := Load(Param("k"), GP64())
+	a0 := Load(Param("a"), GP64())
+	rs := Load(Param("rs"), GP64())
+	SHLQ(Imm(t.shift), rs)
+	ps := Load(Param("ps"), GP64())
+	SHLQ(Imm(t.shift), ps)
+	pb := Load(Param("b"), GP64())
+	var a3 reg.Register
+	if R > 3 {
+		a3 = GP64()
+		LEAQ(Mem{Base: a0, Index: rs, Scale: 2}, a3)
+		ADDQ(rs, a3)
+	}
+	rowMem := func(r int) Mem {
+		base := a0
+		if r >= 3 {
+			base, r = a3, r-3
+		}
+		if r == 0 {
+			return Mem{Base: base}
+		}
+		return Mem{Base: base, Index: rs, Scale: uint8(r)}
+	}
+	acc := make([][2]reg.VecVirtual, R)
+	for r := range acc {
+		for h := range 2 {
+			acc[r][h] = YMM()
+			VXORPS(acc[r][h], acc[r][h], acc[r][h])
+		}
+	}
+	Label("loop")
+	b0, b1 := YMM(), YMM()
+	t.movu(Mem{Base: pb}, b0)
+	t.movu(Mem{Base: pb, Disp: vb}, b1)
+	for r := range R {
+		bc := YMM()
+		t.bcast(rowMem(r), bc)
+		t.fma231(b0, bc, acc[r][0])
+		t.fma231(b1, bc, acc[r][1])
+	}
+	ADDQ(ps, a0)
+	if R > 3 {
+		ADDQ(ps, a3)
+	}
+	ADDQ(U32(2*vb), pb)
+	DECQ(k)
+	JNZ(LabelRef("loop"))
+
+	// Epilogue.
+	pc := Load(Param("c"), GP64())
+	ldc := Load(Param("ldc"), GP64())
+	SHLQ(Imm(t.shift), ldc)
+	alphaS := Load(Param("alpha"), XMM())
+	betaS := Load(Param("beta"), XMM()).(reg.VecVirtual)
+	betaZero := isZero(t, betaS)
+	alpha, beta := YMM(), YMM()
+	t.bcast(alphaS, alpha)
+	t.bcast(betaS, beta)
+	nc := Load(Param("nc"), GP64())
+	CMPQ(nc, U32(2*t.vw))
+	JNE(LabelRef("masked"))
+	// Full tile.
+	TESTQ(betaZero, betaZero)
+	JZ(LabelRef("full_fma"))
+	for r := range R {
+		for h := range 2 {
+			t.mul(alpha, acc[r][h], acc[r][h])
+			t.movu(acc[r][h], Mem{Base: pc, Disp: h * vb})
+		}
+		if r < R-1 {
+			ADDQ(ldc, pc)
+		}
+	}
+	JMP(LabelRef("done"))
+	Label("full_fma")
+	for r := range R {
+		for h := range 2 {
+			c := YMM()
+			t.movu(Mem{Base: pc, Disp: h * vb}, c)
+			t.mul(beta, c, c)
+			t.fma231(acc[r][h], alpha, c)
+			t.movu(c, Mem{Base: pc, Disp: h * vb})
+		}
+		if r < R-1 {
+			ADDQ(ldc, pc)
+		}
+	}
+	JMP(LabelRef("done"))
+
+	// Partial tile: lanes j < nc only, masks reloaded from the table at each use.
+	Label("masked")
+	n0, n1, lim := GP64(), GP64(), GP64()
+	MOVQ(U32(t.vw), lim)
+	MOVQ(nc, n0)
+	CMPQ(n0, lim)
+	CMOVQGT(lim, n0) // n0 = min(nc, vw)
+	MOVQ(nc, n1)
+	SUBQ(n0, n1) // n1 = nc − n0
+	tab := GP64()
+	LEAQ(maskTab(), tab)
+	SHLQ(Imm(t.shift), n0)
+	SHLQ(Imm(t.shift), n1)
+	m0, m1 := GP64(), GP64()
+	MOVQ(tab, m0)
+	SUBQ(n0, m0)
+	MOVQ(tab, m1)
+	SUBQ(n1, m1)
+	maskOf := func(h int) reg.VecVirtual {
+		mk := YMM()
+		base := m0
+		if h == 1 {
+			base = m1
+		}
+		VMOVDQU(Mem{Base: base, Disp: 32}, mk)
+		return mk
+	}
+	TESTQ(betaZero, betaZero)
+	JZ(LabelRef("masked_fma"))
+	for r := range R {
+		for h := range 2 {
+			t.mul(alpha, acc[r][h], acc[r][h])
+			t.maskstore(acc[r][h], maskOf(h), Mem{Base: pc, Disp: h * vb})
+		}
+		if r < R-1 {
+			ADDQ(ldc, pc)
+		}
+	}
+	JMP(LabelRef("done"))
+	Label("masked_fma")
+	for r := range R {
+		for h := range 2 {
+			c := YMM()
+			mk := maskOf(h)
+			t.maskload(Mem{Base: pc, Disp: h * vb}, mk, c)
+			t.mul(beta, c, c)
+			t.fma231(acc[r][h], alpha, c)
+			t.maskstore(c, mk, Mem{Base: pc, Disp: h * vb})
+		}
+		if r < R-1 {
+			ADDQ(ldc, pc)
+		}
+	}
+	Label("done")
+	VZEROUPPER()
+	RET()
+}

@@ -1,0 +1,221 @@
+package main
+
+import (
+	"fmt"
+	"math"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	"github.com/mmcloughlin/avo/reg"
+)
+
+// typ describes an element type: every instruction the kernels use is chosen
+// here, so one generator function emits both the float32 and the float64
+// kernel.
+type typ struct {
+	bits  int    // 32 or 64
+	gt    string // Go type name
+	size  int    // bytes per element
+	shift uint64 // log2(size)
+	vw    int    // lanes per 256-bit vector
+}
+
+var (
+	f32 = typ{bits: 32, gt: "float32", size: 4, shift: 2, vw: 8}
+	f64 = typ{bits: 64, gt: "float64", size: 8, shift: 3, vw: 4}
+)
+
+var types = []typ{f32, f64}
+
+// vb is the number of bytes in a vector.
+const vb = 32
+
+func (t typ) name(base string) string { return fmt.Sprintf("%s%dAVX2", base, t.bits) }
+
+func (t typ) pick(a, b func(...Op)) func(...Op) {
+	if t.bits == 32 {
+		return a
+	}
+	return b
+}
+
+func (t typ) movu(src, dst Op) {
+	if t.bits == 32 {
+		VMOVUPS(src, dst)
+	} else {
+		VMOVUPD(src, dst)
+	}
+}
+func (t typ) add(a, b, d Op)     { t.pick(VADDPS, VADDPD)(a, b, d) }
+func (t typ) sub(a, b, d Op)     { t.pick(VSUBPS, VSUBPD)(a, b, d) } // d = b − a
+func (t typ) mul(a, b, d Op)     { t.pick(VMULPS, VMULPD)(a, b, d) }
+func (t typ) div(a, b, d Op)     { t.pick(VDIVPS, VDIVPD)(a, b, d) } // d = b / a
+func (t typ) min(a, b, d Op)     { t.pick(VMINPS, VMINPD)(a, b, d) } // d = b < a ? b : a
+func (t typ) max(a, b, d Op)     { t.pick(VMAXPS, VMAXPD)(a, b, d) } // d = b > a ? b : a
+func (t typ) and(a, b, d Op)     { t.pick(VANDPS, VANDPD)(a, b, d) }
+func (t typ) or(a, b, d Op)      { t.pick(VORPS, VORPD)(a, b, d) }
+func (t typ) xor(a, b, d Op)     { t.pick(VXORPS, VXORPD)(a, b, d) }
+func (t typ) fma231(a, b, d Op)  { t.pick(VFMADD231PS, VFMADD231PD)(a, b, d) }   // d = b·a + d
+func (t typ) fma213(a, b, d Op)  { t.pick(VFMADD213PS, VFMADD213PD)(a, b, d) }   // d = b·d + a
+func (t typ) fnma231(a, b, d Op) { t.pick(VFNMADD231PS, VFNMADD231PD)(a, b, d) } // d = −(b·a) + d
+func (t typ) bcast(m, d Op) {
+	if t.bits == 32 {
+		VBROADCASTSS(m, d)
+	} else {
+		VBROADCASTSD(m, d)
+	}
+}
+func (t typ) cmp(imm, a, b, d Op) { t.pick(VCMPPS, VCMPPD)(imm, a, b, d) } // d = b OP a
+
+// maskload: d = lanes of m where mask is set, 0 elsewhere (never faults on
+// masked-out lanes). maskstore writes only the lanes where mask is set.
+func (t typ) maskload(m, mask, d Op) {
+	if t.bits == 32 {
+		VMASKMOVPS(m, mask, d)
+	} else {
+		VMASKMOVPD(m, mask, d)
+	}
+}
+func (t typ) maskstore(s, mask, m Op) {
+	if t.bits == 32 {
+		VMASKMOVPS(s, mask, m)
+	} else {
+		VMASKMOVPD(s, mask, m)
+	}
+}
+
+// scalar versions, on the low lane of an XMM register.
+func (t typ) smul(a, b, d Op) {
+	if t.bits == 32 {
+		VMULSS(a, b, d)
+	} else {
+		VMULSD(a, b, d)
+	}
+}
+func (t typ) sadd(a, b, d Op) {
+	if t.bits == 32 {
+		VADDSS(a, b, d)
+	} else {
+		VADDSD(a, b, d)
+	}
+}
+func (t typ) sfma231(a, b, d Op) {
+	if t.bits == 32 {
+		VFMADD231SS(a, b, d)
+	} else {
+		VFMADD231SD(a, b, d)
+	}
+}
+func (t typ) smov(src, dst Op) {
+	if t.bits == 32 {
+		VMOVSS(src, dst)
+	} else {
+		VMOVSD(src, dst)
+	}
+}
+
+// ucomi compares the low lanes (flags as UCOMISS/UCOMISD).
+func (t typ) ucomi(a, b Op) {
+	if t.bits == 32 {
+		VUCOMISS(a, b)
+	} else {
+		VUCOMISD(a, b)
+	}
+}
+
+// constant returns a memory operand holding the scalar v in type t.
+func (t typ) constant(name string, v float64) Mem {
+	if t.bits == 32 {
+		return t.constBits(name, uint64(math.Float32bits(float32(v))))
+	}
+	return t.constBits(name, math.Float64bits(v))
+}
+
+// consts memoises the constant data symbols of the file being generated.
+var consts = map[string]Mem{}
+
+// constBits returns a memory operand holding the raw bits b (low t.bits bits).
+func (t typ) constBits(name string, b uint64) Mem {
+	key := fmt.Sprintf("%s%s%d", *family, name, t.bits)
+	if m, ok := consts[key]; ok {
+		return m
+	}
+	var m Mem
+	if t.bits == 32 {
+		m = ConstData(key, U32(uint32(b)))
+	} else {
+		m = ConstData(key, U64(b))
+	}
+	consts[key] = m
+	return m
+}
+
+// broadcastConst loads the scalar constant v into every lane of a new register.
+func (t typ) broadcastConst(name string, v float64) reg.VecVirtual {
+	r := YMM()
+	t.bcast(t.constant(name, v), r)
+	return r
+}
+
+// broadcastParam loads the scalar parameter name into every lane.
+func (t typ) broadcastParam(name string) reg.VecVirtual {
+	x := Load(Param(name), XMM())
+	r := YMM()
+	t.bcast(x, r)
+	return r
+}
+
+// maskTable is 8 all-ones 32-bit words followed by 8 zero words: the 32 bytes
+// at offset 32 − r·size are a mask whose first r lanes are set.
+var maskTable Mem
+
+func maskTab() Mem {
+	if maskTable.Symbol.Name == "" {
+		maskTable = GLOBL(*family+"masktab", RODATA|NOPTR)
+		for i := range 16 {
+			v := uint32(0)
+			if i < 8 {
+				v = 0xffffffff
+			}
+			DATA(4*i, U32(v))
+		}
+	}
+	return maskTable
+}
+
+// tailMask returns a vector whose first r lanes (r in 1…vw−1, in a GP
+// register) are all ones and the others zero.
+func (t typ) tailMask(r reg.Register) reg.VecVirtual {
+	off := GP64()
+	MOVQ(r, off)
+	SHLQ(Imm(t.shift), off)
+	NEGQ(off)
+	base := GP64()
+	LEAQ(maskTab(), base)
+	m := YMM()
+	VMOVDQU(Mem{Base: base, Index: off, Scale: 1, Disp: 32}, m)
+	return m
+}
+
+// hsum folds the vw lanes of v by halving (lane j += lane j+w for w = vw/2 … 1)
+// and returns an XMM register whose low lane holds the sum.
+func (t typ) hsum(v reg.VecVirtual) reg.VecVirtual {
+	hi := XMM()
+	VEXTRACTF128(Imm(1), v, hi)
+	lo := v.AsX()
+	x := XMM()
+	if t.bits == 32 {
+		VADDPS(hi, lo, x) // w = 4
+		h := XMM()
+		VMOVHLPS(x, x, h) // h = [x2 x3 x2 x3]
+		VADDPS(h, x, x)   // w = 2
+		VMOVSHDUP(x, h)   // h = [x1 x1 x3 x3]
+		VADDSS(h, x, x)   // w = 1
+	} else {
+		VADDPD(hi, lo, x) // w = 2
+		h := XMM()
+		VUNPCKHPD(x, x, h) // h = [x1 x1]
+		VADDSD(h, x, x)    // w = 1
+	}
+	return x
+}

@@ -1,0 +1,72 @@
+//go:build amd64 && gc && !noasm && !purego
+
+package asm
+
+import (
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+)
+
+// TestFMA32Hardware compares the pure-Go fma32 with the hardware
+// single-precision FMA (VFMADD231SS) on edge values and random inputs,
+// including the cancellation and near-tie cases.
+func TestFMA32Hardware(t *testing.T) {
+	if !available(pathAVX2) {
+		t.Skip("no FMA3 on this CPU")
+	}
+	check := func(a, b, c float32) {
+		t.Helper()
+		if got, want := fma32(a, b, c), fmaf32AVX2(a, b, c); !same32(got, want) {
+			t.Fatalf("fma32(%g, %g, %g) = %g (%#x), hardware %g (%#x)", a, b, c, got, math.Float32bits(got), want, math.Float32bits(want))
+		}
+	}
+	for _, a := range edge32 {
+		for _, b := range edge32 {
+			for _, c := range edge32 {
+				check(a, b, c)
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(7, 8))
+	n := 5000000
+	if testing.Short() {
+		n = 200000
+	}
+	for range n {
+		a, b := randFloat32(r), randFloat32(r)
+		var c float32
+		switch r.IntN(3) {
+		case 0:
+			c = randFloat32(r)
+		case 1:
+			c = -float32(float64(a) * float64(b))
+		default:
+			c = math.Float32frombits(math.Float32bits(-float32(float64(a)*float64(b))) + uint32(r.IntN(5)) - 2)
+		}
+		check(a, b, c)
+	}
+}
+
+// TestAsmRegisters fails if a generated AVX2 kernel uses X16–X31 or
+// Y16–Y31: the Go assembler would silently encode those with EVEX
+// (AVX-512VL), which faults on AVX2-only CPUs.
+func TestAsmRegisters(t *testing.T) {
+	files, err := filepath.Glob("*_amd64.s")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no assembly files found: %v", err)
+	}
+	re := regexp.MustCompile(`\b[XY](1[6-9]|2[0-9]|3[01])\b|\bZ[0-9]+\b|\bK[1-7]\b`)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if loc := re.FindIndex(b); loc != nil {
+			t.Errorf("%s uses an AVX-512 register: %q", f, b[loc[0]:loc[1]])
+		}
+	}
+}
