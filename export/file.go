@@ -271,6 +271,26 @@ func (f *File) Close() error {
 	return publish(f.tmp, f.path, f.opts.overwrite)
 }
 
+// closeAs closes a file being written without marking or publishing it and
+// moves it to scratch (used to rewrite a file, e.g. sorted).
+func (f *File) closeAs(scratch string) error {
+	if f.closed || !f.writable {
+		return fmt.Errorf("export: closeAs %s: file is closed or read-only", f.path)
+	}
+	err := f.closeChildren()
+	if e := h5CloseObj(&f.Group.h); e != nil && err == nil {
+		err = e
+	}
+	if e := h5CloseFile(&f.fh); e != nil && err == nil {
+		err = e
+	}
+	f.closed = true
+	if err != nil {
+		return err
+	}
+	return os.Rename(f.tmp, scratch)
+}
+
 // Abort closes a file being written and removes it, leaving any previous file
 // at the final path untouched. On a read-only file it is Close.
 func (f *File) Abort() error {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/klauspost/cpuid/v2"
@@ -68,11 +69,29 @@ func NewProvenance(config, format string, seeds ...Seed) Provenance {
 		ConfigFormat: format,
 		Seeds:        append([]Seed(nil), seeds...),
 		KernelPath:   asm.Path(),
-		CPU:          cpuid.CPU.BrandName,
+		CPU:          cpuModel(),
 		Arch:         runtime.GOOS + "/" + runtime.GOARCH,
 		Host:         host,
 		Created:      time.Now().UTC().Truncate(time.Second),
 	}
+}
+
+// cpuModel returns the CPU brand string from cpuid, or from /proc/cpuinfo
+// when cpuid cannot run (-tags noasm, non-x86), or "unknown".
+func cpuModel() string {
+	if s := strings.TrimSpace(cpuid.CPU.BrandName); s != "" {
+		return s
+	}
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			k, v, ok := strings.Cut(line, ":")
+			k = strings.TrimSpace(k)
+			if ok && (k == "model name" || k == "Model" || k == "cpu model") && strings.TrimSpace(v) != "" {
+				return strings.TrimSpace(v)
+			}
+		}
+	}
+	return "unknown"
 }
 
 // Validate checks that seed names are non-empty and unique and that a

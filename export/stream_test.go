@@ -1,0 +1,321 @@
+//go:build cgo && !nohdf5
+
+package export
+
+import (
+	"cmp"
+	"math/rand/v2"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+type spk struct {
+	t  float64
+	id uint64
+}
+
+// makeSpikes returns n spikes of a simulated run: steps of 0.1 ms, ids
+// ascending within a step, precise (off-grid) times inside the step when
+// precise is set (so times are out of order within a step).
+func makeSpikes(rng *rand.Rand, n int, precise bool) []spk {
+	var s []spk
+	step := 0
+	for len(s) < n {
+		k := rng.IntN(4)
+		for j := 0; j < k && len(s) < n; j++ {
+			t := float64(step) * 0.1
+			if precise {
+				t += rng.Float64() * 0.1
+			}
+			s = append(s, spk{t, uint64(rng.IntN(50))})
+		}
+		step++
+	}
+	return s
+}
+
+func sortedCopy(s []spk, by Sorting) []spk {
+	c := slices.Clone(s)
+	slices.SortStableFunc(c, func(a, b spk) int { return spikeKeyCmp(by, a.t, a.id, b.t, b.id) })
+	return c
+}
+
+func split(s []spk) ([]float64, []uint64) {
+	t := make([]float64, len(s))
+	id := make([]uint64, len(s))
+	for i, x := range s {
+		t[i], id[i] = x.t, x.id
+	}
+	return t, id
+}
+
+func TestSpikeWriterSorting(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, precise := range []bool{false, true} {
+		for _, sorting := range []Sorting{SortNone, SortByTime, SortByID} {
+			name := sorting.String()
+			if precise {
+				name += "/precise"
+			}
+			t.Run(name, func(t *testing.T) {
+				path := filepath.Join(t.TempDir(), "spikes.h5")
+				w, err := NewSpikeWriter(path, sorting, []string{"exc", "inh"}, StreamOptions{BlockBytes: 16 * 7, Buffers: 2})
+				if err != nil {
+					t.Fatal(err)
+				}
+				in := [2][]spk{makeSpikes(rng, 200, precise), makeSpikes(rng, 57, precise)}
+				for p := range in {
+					for i := 0; i < len(in[p]); {
+						k := min(1+rng.IntN(9), len(in[p])-i)
+						ts, ids := split(in[p][i : i+k])
+						if err := w.AppendSpikesTo(p, ts, ids); err != nil {
+							t.Fatal(err)
+						}
+						i += k
+					}
+				}
+				if err := w.Close(); err != nil {
+					t.Fatal(err)
+				}
+				pops, err := ReadSpikes(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(pops) != 2 || pops[0].Name != "exc" || pops[1].Name != "inh" {
+					t.Fatalf("populations %v", pops)
+				}
+				for p := range in {
+					want := in[p]
+					if sorting != SortNone {
+						want = sortedCopy(want, sorting)
+					}
+					wt, wid := split(want)
+					if pops[p].Sorting != sorting || !slices.Equal(pops[p].TimesMs, wt) || !slices.Equal(pops[p].NodeIDs, wid) {
+						t.Errorf("population %s: sorting %v, read %d spikes differing from the %d written",
+							pops[p].Name, pops[p].Sorting, len(pops[p].TimesMs), len(want))
+					}
+				}
+				f, err := Open(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer f.Close()
+				if v, _ := Attr[uint32](f, "magic"); v != SonataMagic {
+					t.Errorf("magic = %#x", v)
+				}
+				if v, _ := AttrSlice[uint32](f, "version"); !slices.Equal(v, SonataVersion) {
+					t.Errorf("version = %v", v)
+				}
+				d, _ := f.OpenDataset("spikes/exc/timestamps")
+				if u, _ := StringAttr(d, "units"); u != "ms" {
+					t.Errorf("units = %q", u)
+				}
+				if ok, _ := f.Complete(); !ok {
+					t.Error("file not marked complete")
+				}
+			})
+		}
+	}
+}
+
+func TestSpikeWriterSegments(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	dir := t.TempDir()
+	path := filepath.Join(dir, "run.h5")
+	var got []SegmentInfo
+	w, err := NewSpikeWriter(path, SortByTime, []string{"all"}, StreamOptions{
+		BlockBytes: 16 * 10, SegmentRecords: 25, OnSegment: func(s SegmentInfo) { got = append(got, s) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := makeSpikes(rng, 113, true)
+	ts, ids := split(in)
+	for i := 0; i < len(in); i += 3 {
+		j := min(i+3, len(in))
+		if err := w.AppendSpikes(ts[i:j], ids[i:j]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// 10-spike blocks, segments closed at >= 25: 30, 30, 30, 23.
+	wantN := []int64{30, 30, 30, 23}
+	if len(got) != len(wantN) {
+		t.Fatalf("OnSegment calls %v", got)
+	}
+	complete, partial, err := Segments(path)
+	if err != nil || len(partial) != 0 || len(complete) != len(wantN) {
+		t.Fatalf("Segments = %v %v %v", complete, partial, err)
+	}
+	var all []spk
+	for i, s := range got {
+		if s.Index != i || s.Records != wantN[i] || s.Path != complete[i] || !strings.HasSuffix(s.Path, ".00000"+string(rune('0'+i))+".h5") {
+			t.Errorf("segment %d: %+v", i, s)
+		}
+		pops, err := ReadSpikes(s.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seg := make([]spk, len(pops[0].TimesMs))
+		for k := range seg {
+			seg[k] = spk{pops[0].TimesMs[k], pops[0].NodeIDs[k]}
+		}
+		if !slices.IsSortedFunc(seg, func(a, b spk) int { return spikeKeyCmp(SortByTime, a.t, a.id, b.t, b.id) }) {
+			t.Errorf("segment %d not sorted by time", i)
+		}
+		all = append(all, seg...)
+	}
+	// Each segment is sorted; together they hold every spike once.
+	cmpSpk := func(a, b spk) int {
+		if c := cmp.Compare(a.t, b.t); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.id, b.id)
+	}
+	slices.SortFunc(all, cmpSpk)
+	want := slices.Clone(in)
+	slices.SortFunc(want, cmpSpk)
+	if !slices.Equal(all, want) {
+		t.Error("segments do not hold exactly the spikes written")
+	}
+}
+
+func TestSpikeWriterErrors(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "x.h5")
+	if _, err := NewSpikeWriter(path, SortNone, nil, StreamOptions{}); err == nil {
+		t.Error("no populations accepted")
+	}
+	if _, err := NewSpikeWriter(path, SortNone, []string{"a", "a"}, StreamOptions{}); err == nil {
+		t.Error("duplicate populations accepted")
+	}
+	if _, err := NewSpikeWriter(path, Sorting(7), []string{"a"}, StreamOptions{}); err == nil {
+		t.Error("bad sorting accepted")
+	}
+	if _, err := NewSpikeWriter(path, SortNone, []string{"a"}, StreamOptions{BlockBytes: -1}); err == nil || !strings.Contains(err.Error(), "BlockBytes") {
+		t.Errorf("bad BlockBytes: %v", err)
+	}
+	w, err := NewSpikeWriter(path, SortNone, []string{"a"}, StreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.AppendSpikes([]float64{1}, nil); err == nil {
+		t.Error("length mismatch accepted")
+	}
+	if err := w.AppendSpikesTo(1, nil, nil); err == nil {
+		t.Error("bad population index accepted")
+	}
+	if err := w.Abort(); err != nil {
+		t.Fatal(err)
+	}
+	if c, p, _ := Segments(path); len(c)+len(p) != 0 {
+		t.Errorf("Abort left files %v %v", c, p)
+	}
+	// An empty report is still a valid file.
+	w, _ = NewSpikeWriter(path, SortByTime, []string{"a"}, StreamOptions{})
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	pops, err := ReadSpikes(path)
+	if err != nil || len(pops) != 1 || len(pops[0].TimesMs) != 0 {
+		t.Errorf("empty report read back as %v, %v", pops, err)
+	}
+	if _, err := NewSpikeWriter(path, SortNone, []string{"a"}, StreamOptions{}); err == nil {
+		t.Error("existing report overwritten without Overwrite")
+	}
+}
+
+func TestSpikeAppendAllocs(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.h5")
+	w, err := NewSpikeWriter(path, SortNone, []string{"a"}, StreamOptions{BlockBytes: 1 << 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := []float64{0.1, 0.2, 0.3}
+	ids := []uint64{1, 2, 3}
+	allocs := testing.AllocsPerRun(1000, func() {
+		if err := w.AppendSpikes(ts, ids); err != nil {
+			t.Fatal(err)
+		}
+	})
+	// Block hand-offs (every 4096 spikes here) allocate a closure; the
+	// per-call cost must round to zero.
+	if allocs > 0.01 {
+		t.Errorf("AppendSpikes allocates %v per call", allocs)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestFrameWriter(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "v.h5")
+	fo := FrameOptions{Population: "exc", NodeIDs: []uint64{3, 1, 7}, ValuesPerNode: []int{1, 2, 1},
+		StartMs: 100, DtMs: 0.1, Units: "mV"}
+	w, err := NewFrameWriter(path, fo, StreamOptions{BlockBytes: 4 * 4 * 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 17
+	var want []float32
+	for k := 0; k < n; k++ {
+		row := []float32{float32(k), -float32(k), float32(k) / 3, 1e-7 * float32(k)}
+		want = append(want, row...)
+		if err := w.AppendFrame(100+float64(k)*0.1, row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.AppendFrame(200, make([]float32, 4)); err == nil || !strings.Contains(err.Error(), "must be") {
+		t.Errorf("wrong frame time accepted: %v", err)
+	}
+	if err := w.AppendFrames(make([]float32, 3)); err == nil {
+		t.Error("partial frame accepted")
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := ReadFrameReport("", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Population != "exc" || r.Frames != n || !slices.Equal(r.Data, want) || r.Units != "mV" || r.TimeUnits != "ms" ||
+		!slices.Equal(r.NodeIDs, fo.NodeIDs) || !slices.Equal(r.IndexPointers, []uint64{0, 1, 3, 4}) ||
+		!slices.Equal(r.ElementIDs, []uint32{0, 0, 1, 0}) || r.StartMs != 100 || r.StopMs != 100+n*0.1 || r.DtMs != 0.1 {
+		t.Errorf("read back %+v", r)
+	}
+
+	// Segmented: 3 frames per block, segments of >= 5 frames.
+	spath := filepath.Join(dir, "seg.h5")
+	fo.ValuesPerNode = nil
+	w, err = NewFrameWriter(spath, fo, StreamOptions{BlockBytes: 3 * 4 * 3, SegmentRecords: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = want[:0]
+	for k := 0; k < n; k++ {
+		row := []float32{float32(k), float32(2 * k), float32(3 * k)}
+		want = append(want, row...)
+		if err := w.AppendFrame(100+float64(k)*0.1, row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	segs, partial, _ := Segments(spath)
+	if len(segs) != 3 || len(partial) != 0 {
+		t.Fatalf("segments %v %v", segs, partial)
+	}
+	first, err := ReadFrameReport("exc", segs[1])
+	if err != nil || first.Frames != 6 || first.StartMs != 100+6*0.1 {
+		t.Errorf("segment 1: frames %d start %v err %v", first.Frames, first.StartMs, err)
+	}
+	r, err = ReadFrameReport("exc", segs...)
+	if err != nil || r.Frames != n || !slices.Equal(r.Data, want) || r.StopMs != 100+n*0.1 {
+		t.Errorf("joined segments: %d frames, stop %v, err %v", r.Frames, r.StopMs, err)
+	}
+}
