@@ -1,0 +1,40 @@
+// Package analysis measures what models do: honest forecast metrics, the
+// baselines every forecaster must be compared with, and (in its other files)
+// dynamical-systems analysis — Lyapunov exponents, dimensions, fixed points,
+// spike statistics and closed-loop skill. It works on the interfaces of
+// package learn and on plain float64 data, never on concrete models.
+//
+// # Metrics
+//
+// Metrics take predictions and truths as row-major float64 blocks
+// (samples × dim) in the units the caller chooses; reports use original
+// (denormalized) units, as the reference tutorial does. NRMSE is named for
+// what it divides by (NRMSERange: the truth's global max − min, which is
+// the reference's "NRMSE"; NRMSEStd: the truth's global std). R2PerDim is
+// the coefficient of determination of each variable around its own mean;
+// R2GrandMean is the reference's variant, taken around the grand mean of
+// all variables, which flatters weak models (Lorenz z has mean ≈ 23.5) and
+// exists for comparison only.
+//
+// # Baselines
+//
+// FitBaselines fits, on a dataset's train windows, the predictors any
+// one-step forecaster must beat: persistence, linear extrapolation, the
+// train mean, least-squares vector autoregressions AR(k) (k = 1…10, with
+// intercept, on the window's last k samples) and a quadratic NVAR (lagged
+// inputs and their unique quadratic monomials, ridge readout with the
+// regularization chosen on the val split). Each is a Forecaster (window in,
+// prediction out) and a learn.Stepper (sample in, prediction out) so that
+// closed-loop tools can run it. BaselineTable evaluates them all on the test
+// split in original units. On noiseless Lorenz at dt 0.01 one-step
+// prediction is nearly linear: AR(4) reaches RMSE ≈ 0.002, so a model's
+// report always sits next to the best AR(k) and the NVAR.
+//
+// # Layer, errors and concurrency
+//
+// analysis is layer 5 of DEVELOPERS.md: it imports learn, tasks, lower
+// layers and gonum; only pipeline and the faces import it. Metric functions
+// panic on mismatched lengths (programming errors); Evaluate and the fitting
+// functions return param errors for bad data. Fitted baselines hold scratch
+// buffers and stream state: use one per goroutine.
+package analysis
