@@ -1,0 +1,70 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+
+	"github.com/spf13/cobra"
+
+	"github.com/neurodyn/neurodyn/asm"
+	"github.com/neurodyn/neurodyn/internal/buildinfo"
+	"github.com/neurodyn/neurodyn/internal/param"
+)
+
+// globals are the flags every command shares.
+type globals struct {
+	quiet   bool
+	threads int
+}
+
+func newRoot() *cobra.Command {
+	g := &globals{}
+	root := &cobra.Command{
+		Use:   "neurodyn",
+		Short: "Neural dynamics simulator: CT-RNNs, balanced E/I rate and spiking networks, dynamical-systems analysis",
+		Long: `neurodyn simulates and trains continuous-time RNNs, balanced E/I rate networks and
+event-driven LIF spiking networks, and analyses them as dynamical systems
+(Lyapunov exponents, correlation dimension, fixed points).`,
+		Example: `  neurodyn tutorial                 # whole tutorial, writes results/
+  neurodyn tutorial --quick -q      # CI-sized run, no progress output
+  neurodyn data lorenz --out data   # the Lorenz-63 datasets (HDF5 and .npz)`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if g.threads < 0 {
+				return param.New("neurodyn", "--threads", g.threads, ">= 0 (0: all cores)")
+			}
+			if g.threads > 0 {
+				runtime.GOMAXPROCS(g.threads)
+			}
+			return nil
+		},
+	}
+	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "no progress output (batch jobs)")
+	root.PersistentFlags().IntVar(&g.threads, "threads", 0, "worker threads (GOMAXPROCS); 0 = all cores; results do not depend on it")
+	root.AddCommand(newVersionCmd(), newTutorialCmd(g), newDataCmd(g))
+	return root
+}
+
+// logw returns where progress goes: stderr, or nowhere with --quiet.
+func (g *globals) logw() io.Writer {
+	if g.quiet {
+		return nil
+	}
+	return os.Stderr
+}
+
+func newVersionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version, source revision, Go version and kernel path",
+		Args:  cobra.NoArgs,
+		Run: func(cmd *cobra.Command, args []string) {
+			fmt.Fprintf(cmd.OutOrStdout(), "neurodyn %s\nrevision %s\n%s %s/%s\nkernel path %s (available: %v)\n",
+				buildinfo.Version, buildinfo.Revision(), buildinfo.GoVersion(), runtime.GOOS, runtime.GOARCH,
+				asm.Path(), asm.Paths())
+		},
+	}
+}

@@ -1,0 +1,260 @@
+package pipeline
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"os"
+	"reflect"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/neurodyn/neurodyn/internal/param"
+)
+
+//go:embed default.toml
+var defaultTOML string
+
+// DefaultTOML returns the embedded default configuration of the tutorial
+// pipeline, as TOML text (what `neurodyn tutorial --print-config` shows).
+func DefaultTOML() string { return defaultTOML }
+
+// Config is the tutorial pipeline's configuration. Its TOML form is the
+// embedded default.toml; every key is documented there. Load it with
+// DefaultConfig, ParseConfig or LoadConfig: unknown keys are rejected and
+// errors name the line and the key.
+type Config struct {
+	// OutDir is where results go (default "results").
+	OutDir string `toml:"out_dir"`
+	// Seed is the master seed; every model and analysis derives its seed
+	// from it (documented per stage).
+	Seed uint64 `toml:"seed"`
+	// Quick shrinks every stage to a CI-sized run with relaxed targets.
+	Quick bool `toml:"quick"`
+	// Stages lists the stages to run, in pipeline order (empty: all).
+	Stages []string `toml:"stages"`
+	// Data configures the datasets (notebook 00).
+	Data DataConfig `toml:"data"`
+}
+
+// DataConfig configures the datasets.
+type DataConfig struct {
+	Lorenz   LorenzData   `toml:"lorenz"`
+	FlipFlop FlipFlopData `toml:"flipflop"`
+}
+
+// LorenzData is the Lorenz-63 dataset recipe (tutorial-spec §1.1).
+type LorenzData struct {
+	Sigma        float64 `toml:"sigma"`
+	Rho          float64 `toml:"rho"`
+	Beta         float64 `toml:"beta"`
+	Dt           float64 `toml:"dt"`
+	Transient    float64 `toml:"transient"`
+	TrainT       float64 `toml:"train_t"`
+	ValT         float64 `toml:"val_t"`
+	TestT        float64 `toml:"test_t"`
+	EvalT        float64 `toml:"eval_t"`
+	Seed         int64   `toml:"seed"`
+	InitialNoise float64 `toml:"initial_noise"`
+	Rtol         float64 `toml:"rtol"`
+	Atol         float64 `toml:"atol"`
+	SeqLength    int     `toml:"seq_length"`
+	Horizon      int     `toml:"horizon"`
+	Stride       int     `toml:"stride"`
+}
+
+// FlipFlopData is the 3-bit flip-flop recipe (tutorial-spec §1.2).
+type FlipFlopData struct {
+	Bits          int     `toml:"bits"`
+	Steps         int     `toml:"steps"`
+	PulseProb     float64 `toml:"pulse_prob"`
+	PulseDuration int     `toml:"pulse_duration"`
+	InputNoise    float64 `toml:"input_noise"`
+	Seed          int64   `toml:"seed"`
+	TrainTrials   int     `toml:"train_trials"`
+	ValTrials     int     `toml:"val_trials"`
+	TestTrials    int     `toml:"test_trials"`
+}
+
+// DefaultConfig returns the embedded default configuration.
+func DefaultConfig() Config {
+	c, err := ParseConfig(defaultTOML, "default.toml")
+	if err != nil {
+		panic("pipeline: embedded default.toml is invalid: " + err.Error())
+	}
+	return c
+}
+
+// LoadConfig reads a TOML file on top of the embedded defaults: keys it
+// leaves out keep their default values.
+func LoadConfig(path string) (Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("pipeline: config: %w", err)
+	}
+	return ParseConfig(string(b), path)
+}
+
+// ParseConfig decodes TOML text (named name in messages) on top of the
+// embedded defaults and validates the result.
+func ParseConfig(text, name string) (Config, error) {
+	var c Config
+	if name != "default.toml" {
+		c = DefaultConfig()
+	}
+	if err := decodeStrict(text, name, &c); err != nil {
+		return Config{}, err
+	}
+	if err := c.Validate(); err != nil {
+		return Config{}, fmt.Errorf("%s: %w", name, err)
+	}
+	return c, nil
+}
+
+// decodeStrict decodes TOML into v, rejecting keys v does not have, with
+// errors naming the file, line and key.
+func decodeStrict(text, name string, v any) error {
+	md, err := toml.Decode(text, v)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return fmt.Errorf("%s:%d: %s", name, pe.Position.Line, pe.Message)
+		}
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		k := und[0]
+		return fmt.Errorf("%s:%d: unknown key %q (allowed keys here: %s)", name, keyLine(text, k), k.String(),
+			strings.Join(allowedKeys(reflect.TypeOf(v).Elem(), k[:len(k)-1]), ", "))
+	}
+	return nil
+}
+
+// keyLine returns the 1-based line where key k is set, or 0.
+func keyLine(text string, k toml.Key) int {
+	table := strings.Join(k[:len(k)-1], ".")
+	last := k[len(k)-1]
+	cur := ""
+	for i, line := range strings.Split(text, "\n") {
+		s := strings.TrimSpace(line)
+		if strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]") {
+			cur = strings.Trim(s, "[] ")
+			if cur == k.String() {
+				return i + 1
+			}
+			continue
+		}
+		if eq := strings.IndexByte(s, '='); eq > 0 {
+			key := strings.TrimSpace(s[:eq])
+			full := key
+			if cur != "" {
+				full = cur + "." + key
+			}
+			if full == k.String() || (cur == table && key == last) {
+				return i + 1
+			}
+		}
+	}
+	return 0
+}
+
+// allowedKeys lists the TOML keys of the struct reached from t by path.
+func allowedKeys(t reflect.Type, path []string) []string {
+	for _, p := range path {
+		found := false
+		for i := 0; i < t.NumField(); i++ {
+			if tag := tomlName(t.Field(i)); tag == p {
+				t = t.Field(i).Type
+				found = true
+				break
+			}
+		}
+		if !found || t.Kind() != reflect.Struct {
+			return nil
+		}
+	}
+	var out []string
+	for i := 0; i < t.NumField(); i++ {
+		if n := tomlName(t.Field(i)); n != "" && n != "-" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func tomlName(f reflect.StructField) string {
+	tag := f.Tag.Get("toml")
+	if i := strings.IndexByte(tag, ','); i >= 0 {
+		tag = tag[:i]
+	}
+	return tag
+}
+
+// Validate checks every value and returns a param error naming the TOML key.
+func (c Config) Validate() error {
+	const p = "pipeline"
+	if c.OutDir == "" {
+		return param.New(p, "out_dir", `""`, "a directory path")
+	}
+	known := map[string]bool{}
+	for _, s := range Stages() {
+		known[s.Name] = true
+	}
+	for _, s := range c.Stages {
+		if !known[s] {
+			return param.New(p, "stages", s, "one of "+strings.Join(StageNames(), ", "))
+		}
+	}
+	l := c.Data.Lorenz
+	if err := param.First(
+		param.Positive(p, "data.lorenz.sigma", l.Sigma),
+		param.Positive(p, "data.lorenz.rho", l.Rho),
+		param.Positive(p, "data.lorenz.beta", l.Beta),
+		param.Positive(p, "data.lorenz.dt", l.Dt),
+		param.NonNegative(p, "data.lorenz.transient", l.Transient),
+		param.Positive(p, "data.lorenz.train_t", l.TrainT),
+		param.Positive(p, "data.lorenz.val_t", l.ValT),
+		param.Positive(p, "data.lorenz.test_t", l.TestT),
+		param.Positive(p, "data.lorenz.eval_t", l.EvalT),
+		param.NonNegative(p, "data.lorenz.initial_noise", l.InitialNoise),
+		param.Positive(p, "data.lorenz.rtol", l.Rtol),
+		param.Positive(p, "data.lorenz.atol", l.Atol),
+		param.PositiveInt(p, "data.lorenz.seq_length", l.SeqLength),
+		param.PositiveInt(p, "data.lorenz.horizon", l.Horizon),
+		param.PositiveInt(p, "data.lorenz.stride", l.Stride),
+	); err != nil {
+		return err
+	}
+	if l.Seed < 0 || l.Seed > 1<<32-4 {
+		return param.New(p, "data.lorenz.seed", l.Seed, "in [0, 4294967292]")
+	}
+	f := c.Data.FlipFlop
+	if err := param.First(
+		param.PositiveInt(p, "data.flipflop.bits", f.Bits),
+		param.PositiveInt(p, "data.flipflop.steps", f.Steps),
+		param.InRange(p, "data.flipflop.pulse_prob", f.PulseProb, 0, 1),
+		param.PositiveInt(p, "data.flipflop.pulse_duration", f.PulseDuration),
+		param.NonNegative(p, "data.flipflop.input_noise", f.InputNoise),
+		param.PositiveInt(p, "data.flipflop.train_trials", f.TrainTrials),
+		param.PositiveInt(p, "data.flipflop.val_trials", f.ValTrials),
+		param.PositiveInt(p, "data.flipflop.test_trials", f.TestTrials),
+	); err != nil {
+		return err
+	}
+	if f.Seed < 0 || f.Seed > 1<<32-1-2000-int64(f.TestTrials) {
+		return param.New(p, "data.flipflop.seed", f.Seed, "≥ 0 and small enough that every trial seed fits in uint32")
+	}
+	return nil
+}
+
+// TOML returns the configuration as TOML text (for provenance and
+// `--print-config`).
+func (c Config) TOML() string {
+	var b bytes.Buffer
+	if err := toml.NewEncoder(&b).Encode(c); err != nil {
+		panic("pipeline: encode config: " + err.Error())
+	}
+	return b.String()
+}

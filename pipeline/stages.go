@@ -1,0 +1,9 @@
+package pipeline
+
+// Stages returns the pipeline's stages in order. Each mirrors a notebook of
+// the reference tutorial (its number is in the title).
+func Stages() []Stage {
+	return []Stage{
+		dataStage(),
+	}
+}
