@@ -5,5 +5,6 @@ package pipeline
 func Stages() []Stage {
 	return []Stage{
 		dataStage(),
+		baselinesStage(),
 	}
 }

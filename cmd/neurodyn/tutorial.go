@@ -67,7 +67,11 @@ resumes where it stopped; --force reruns them.`,
 			if err != nil {
 				return err
 			}
-			_ = run
+			if res, ok := run.Result("baselines"); ok {
+				for _, t := range res.Tables {
+					fmt.Fprintln(cmd.OutOrStdout(), t.Markdown())
+				}
+			}
 			fmt.Fprintf(cmd.OutOrStdout(), "report: %s\n", strings.TrimRight(cfg.OutDir, "/")+"/"+pipeline.ReportName)
 			return nil
 		},
