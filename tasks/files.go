@@ -14,9 +14,12 @@ import (
 // layout: exactly the keys train, val, test ((n, Dim) float64, normalized),
 // mean, std ((Dim,) float64), dt (0-d float64) and seq_length (0-d int64),
 // as np.savez writes them. The eval split and the generation parameters are
-// not in the archive (they would change what np.load returns); options are
-// export's (Overwrite, WithProvenance).
+// not in the archive (they would change what np.load returns); the
+// provenance, with the parameters as JSON configuration, goes to
+// path+".provenance.json" (export's sidecar). Options are export's
+// (Overwrite, WithProvenance to replace the provenance).
 func (d *Dataset) WriteNPZ(path string, opts ...export.Option) error {
+	opts = append([]export.Option{export.WithProvenance(d.Provenance())}, opts...)
 	arrs := []export.NPZArray{
 		export.NewNPZArray("train", d.Train.Data, d.Train.Len, d.Dim),
 		export.NewNPZArray("val", d.Val.Data, d.Val.Len, d.Dim),
