@@ -180,14 +180,13 @@ DATA actmasktab<>+60(SB)/4, $0x00000000
 GLOBL actmasktab<>(SB), RODATA|NOPTR, $64
 
 // func stepTanh32AVX2(h []float32, a []float32, z []float32, alpha float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·stepTanh32AVX2(SB), NOSPLIT, $0-76
 	MOVQ         h_base+0(FP), AX
 	MOVQ         z_base+48(FP), CX
 	MOVQ         a_base+24(FP), DX
 	MOVQ         h_len+8(FP), BX
-	MOVSS        alpha+72(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS alpha+72(FP), Y0
 
 single:
 	CMPQ         BX, $0x00000008
@@ -301,16 +300,14 @@ done:
 	RET
 
 // func stepBackwardTanh32AVX2(dz []float32, dh []float32, a []float32, alpha float32, oma float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, FMA3
 TEXT ·stepBackwardTanh32AVX2(SB), NOSPLIT, $0-80
 	MOVQ         dh_base+24(FP), AX
 	MOVQ         a_base+48(FP), CX
 	MOVQ         dz_base+0(FP), DX
 	MOVQ         dz_len+8(FP), BX
-	MOVSS        alpha+72(FP), X0
-	VBROADCASTSS X0, Y0
-	MOVSS        oma+76(FP), X1
-	VBROADCASTSS X1, Y1
+	VBROADCASTSS alpha+72(FP), Y0
+	VBROADCASTSS oma+76(FP), Y1
 
 unrolled:
 	CMPQ         BX, $0x00000010
@@ -379,14 +376,13 @@ done:
 	RET
 
 // func stepReLU32AVX2(h []float32, a []float32, z []float32, alpha float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, FMA3
 TEXT ·stepReLU32AVX2(SB), NOSPLIT, $0-76
 	MOVQ         h_base+0(FP), AX
 	MOVQ         z_base+48(FP), CX
 	MOVQ         a_base+24(FP), DX
 	MOVQ         h_len+8(FP), BX
-	MOVSS        alpha+72(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS alpha+72(FP), Y0
 
 unrolled:
 	CMPQ        BX, $0x00000010
@@ -451,16 +447,14 @@ done:
 	RET
 
 // func stepBackwardReLU32AVX2(dz []float32, dh []float32, a []float32, alpha float32, oma float32)
-// Requires: AVX, AVX2, SSE
+// Requires: AVX
 TEXT ·stepBackwardReLU32AVX2(SB), NOSPLIT, $0-80
 	MOVQ         dh_base+24(FP), AX
 	MOVQ         a_base+48(FP), CX
 	MOVQ         dz_base+0(FP), DX
 	MOVQ         dz_len+8(FP), BX
-	MOVSS        alpha+72(FP), X0
-	VBROADCASTSS X0, Y0
-	MOVSS        oma+76(FP), X1
-	VBROADCASTSS X1, Y1
+	VBROADCASTSS alpha+72(FP), Y0
+	VBROADCASTSS oma+76(FP), Y1
 
 unrolled:
 	CMPQ         BX, $0x00000010
@@ -537,14 +531,13 @@ done:
 	RET
 
 // func stepSigmoid32AVX2(h []float32, a []float32, z []float32, alpha float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·stepSigmoid32AVX2(SB), NOSPLIT, $0-76
 	MOVQ         h_base+0(FP), AX
 	MOVQ         z_base+48(FP), CX
 	MOVQ         a_base+24(FP), DX
 	MOVQ         h_len+8(FP), BX
-	MOVSS        alpha+72(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS alpha+72(FP), Y0
 
 single:
 	CMPQ         BX, $0x00000008
@@ -667,16 +660,14 @@ DATA acthalf32<>+0(SB)/4, $0x3f000000
 GLOBL acthalf32<>(SB), RODATA|NOPTR, $4
 
 // func stepBackwardSigmoid32AVX2(dz []float32, dh []float32, a []float32, alpha float32, oma float32)
-// Requires: AVX, AVX2, SSE
+// Requires: AVX
 TEXT ·stepBackwardSigmoid32AVX2(SB), NOSPLIT, $0-80
 	MOVQ         dh_base+24(FP), AX
 	MOVQ         a_base+48(FP), CX
 	MOVQ         dz_base+0(FP), DX
 	MOVQ         dz_len+8(FP), BX
-	MOVSS        alpha+72(FP), X0
-	VBROADCASTSS X0, Y0
-	MOVSS        oma+76(FP), X1
-	VBROADCASTSS X1, Y1
+	VBROADCASTSS alpha+72(FP), Y0
+	VBROADCASTSS oma+76(FP), Y1
 
 unrolled:
 	CMPQ         BX, $0x00000010
@@ -749,14 +740,13 @@ done:
 	RET
 
 // func stepHalfTanh32AVX2(h []float32, a []float32, z []float32, alpha float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·stepHalfTanh32AVX2(SB), NOSPLIT, $0-76
 	MOVQ         h_base+0(FP), AX
 	MOVQ         z_base+48(FP), CX
 	MOVQ         a_base+24(FP), DX
 	MOVQ         h_len+8(FP), BX
-	MOVSS        alpha+72(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS alpha+72(FP), Y0
 
 single:
 	CMPQ         BX, $0x00000008
@@ -874,16 +864,14 @@ done:
 	RET
 
 // func stepBackwardHalfTanh32AVX2(dz []float32, dh []float32, a []float32, alpha float32, oma float32)
-// Requires: AVX, AVX2, SSE
+// Requires: AVX
 TEXT ·stepBackwardHalfTanh32AVX2(SB), NOSPLIT, $0-80
 	MOVQ         dh_base+24(FP), AX
 	MOVQ         a_base+48(FP), CX
 	MOVQ         dz_base+0(FP), DX
 	MOVQ         dz_len+8(FP), BX
-	MOVSS        alpha+72(FP), X0
-	VBROADCASTSS X0, Y0
-	MOVSS        oma+76(FP), X1
-	VBROADCASTSS X1, Y1
+	VBROADCASTSS alpha+72(FP), Y0
+	VBROADCASTSS oma+76(FP), Y1
 
 unrolled:
 	CMPQ         BX, $0x00000010
@@ -960,14 +948,13 @@ done:
 	RET
 
 // func stepIdentity32AVX2(h []float32, a []float32, z []float32, alpha float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, FMA3
 TEXT ·stepIdentity32AVX2(SB), NOSPLIT, $0-76
 	MOVQ         h_base+0(FP), AX
 	MOVQ         z_base+48(FP), CX
 	MOVQ         a_base+24(FP), DX
 	MOVQ         h_len+8(FP), BX
-	MOVSS        alpha+72(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS alpha+72(FP), Y0
 
 unrolled:
 	CMPQ        BX, $0x00000010
@@ -1024,16 +1011,14 @@ done:
 	RET
 
 // func stepBackwardIdentity32AVX2(dz []float32, dh []float32, a []float32, alpha float32, oma float32)
-// Requires: AVX, AVX2, SSE
+// Requires: AVX
 TEXT ·stepBackwardIdentity32AVX2(SB), NOSPLIT, $0-80
 	MOVQ         dh_base+24(FP), AX
 	MOVQ         a_base+48(FP), CX
 	MOVQ         dz_base+0(FP), DX
 	MOVQ         dz_len+8(FP), BX
-	MOVSS        alpha+72(FP), X0
-	VBROADCASTSS X0, Y0
-	MOVSS        oma+76(FP), X1
-	VBROADCASTSS X1, Y1
+	VBROADCASTSS alpha+72(FP), Y0
+	VBROADCASTSS oma+76(FP), Y1
 
 unrolled:
 	CMPQ    BX, $0x00000010
@@ -1282,14 +1267,13 @@ DATA acttanhsign64<>+0(SB)/8, $0x8000000000000000
 GLOBL acttanhsign64<>(SB), RODATA|NOPTR, $8
 
 // func stepTanh64AVX2(h []float64, a []float64, z []float64, alpha float64)
-// Requires: AVX, AVX2, FMA3, SSE2
+// Requires: AVX, AVX2, FMA3
 TEXT ·stepTanh64AVX2(SB), NOSPLIT, $0-80
 	MOVQ         h_base+0(FP), AX
 	MOVQ         z_base+48(FP), CX
 	MOVQ         a_base+24(FP), DX
 	MOVQ         h_len+8(FP), BX
-	MOVSD        alpha+72(FP), X0
-	VBROADCASTSD X0, Y0
+	VBROADCASTSD alpha+72(FP), Y0
 
 single:
 	CMPQ         BX, $0x00000004
@@ -1423,16 +1407,14 @@ done:
 	RET
 
 // func stepBackwardTanh64AVX2(dz []float64, dh []float64, a []float64, alpha float64, oma float64)
-// Requires: AVX, AVX2, FMA3, SSE2
+// Requires: AVX, FMA3
 TEXT ·stepBackwardTanh64AVX2(SB), NOSPLIT, $0-88
 	MOVQ         dh_base+24(FP), AX
 	MOVQ         a_base+48(FP), CX
 	MOVQ         dz_base+0(FP), DX
 	MOVQ         dz_len+8(FP), BX
-	MOVSD        alpha+72(FP), X0
-	VBROADCASTSD X0, Y0
-	MOVSD        oma+80(FP), X1
-	VBROADCASTSD X1, Y1
+	VBROADCASTSD alpha+72(FP), Y0
+	VBROADCASTSD oma+80(FP), Y1
 
 unrolled:
 	CMPQ         BX, $0x00000008
@@ -1501,14 +1483,13 @@ done:
 	RET
 
 // func stepReLU64AVX2(h []float64, a []float64, z []float64, alpha float64)
-// Requires: AVX, AVX2, FMA3, SSE2
+// Requires: AVX, FMA3
 TEXT ·stepReLU64AVX2(SB), NOSPLIT, $0-80
 	MOVQ         h_base+0(FP), AX
 	MOVQ         z_base+48(FP), CX
 	MOVQ         a_base+24(FP), DX
 	MOVQ         h_len+8(FP), BX
-	MOVSD        alpha+72(FP), X0
-	VBROADCASTSD X0, Y0
+	VBROADCASTSD alpha+72(FP), Y0
 
 unrolled:
 	CMPQ        BX, $0x00000008
@@ -1573,16 +1554,14 @@ done:
 	RET
 
 // func stepBackwardReLU64AVX2(dz []float64, dh []float64, a []float64, alpha float64, oma float64)
-// Requires: AVX, AVX2, SSE2
+// Requires: AVX
 TEXT ·stepBackwardReLU64AVX2(SB), NOSPLIT, $0-88
 	MOVQ         dh_base+24(FP), AX
 	MOVQ         a_base+48(FP), CX
 	MOVQ         dz_base+0(FP), DX
 	MOVQ         dz_len+8(FP), BX
-	MOVSD        alpha+72(FP), X0
-	VBROADCASTSD X0, Y0
-	MOVSD        oma+80(FP), X1
-	VBROADCASTSD X1, Y1
+	VBROADCASTSD alpha+72(FP), Y0
+	VBROADCASTSD oma+80(FP), Y1
 
 unrolled:
 	CMPQ         BX, $0x00000008
@@ -1659,14 +1638,13 @@ done:
 	RET
 
 // func stepSigmoid64AVX2(h []float64, a []float64, z []float64, alpha float64)
-// Requires: AVX, AVX2, FMA3, SSE2
+// Requires: AVX, AVX2, FMA3
 TEXT ·stepSigmoid64AVX2(SB), NOSPLIT, $0-80
 	MOVQ         h_base+0(FP), AX
 	MOVQ         z_base+48(FP), CX
 	MOVQ         a_base+24(FP), DX
 	MOVQ         h_len+8(FP), BX
-	MOVSD        alpha+72(FP), X0
-	VBROADCASTSD X0, Y0
+	VBROADCASTSD alpha+72(FP), Y0
 
 single:
 	CMPQ         BX, $0x00000004
@@ -1809,16 +1787,14 @@ DATA acthalf64<>+0(SB)/8, $0x3fe0000000000000
 GLOBL acthalf64<>(SB), RODATA|NOPTR, $8
 
 // func stepBackwardSigmoid64AVX2(dz []float64, dh []float64, a []float64, alpha float64, oma float64)
-// Requires: AVX, AVX2, SSE2
+// Requires: AVX
 TEXT ·stepBackwardSigmoid64AVX2(SB), NOSPLIT, $0-88
 	MOVQ         dh_base+24(FP), AX
 	MOVQ         a_base+48(FP), CX
 	MOVQ         dz_base+0(FP), DX
 	MOVQ         dz_len+8(FP), BX
-	MOVSD        alpha+72(FP), X0
-	VBROADCASTSD X0, Y0
-	MOVSD        oma+80(FP), X1
-	VBROADCASTSD X1, Y1
+	VBROADCASTSD alpha+72(FP), Y0
+	VBROADCASTSD oma+80(FP), Y1
 
 unrolled:
 	CMPQ         BX, $0x00000008
@@ -1891,14 +1867,13 @@ done:
 	RET
 
 // func stepHalfTanh64AVX2(h []float64, a []float64, z []float64, alpha float64)
-// Requires: AVX, AVX2, FMA3, SSE2
+// Requires: AVX, AVX2, FMA3
 TEXT ·stepHalfTanh64AVX2(SB), NOSPLIT, $0-80
 	MOVQ         h_base+0(FP), AX
 	MOVQ         z_base+48(FP), CX
 	MOVQ         a_base+24(FP), DX
 	MOVQ         h_len+8(FP), BX
-	MOVSD        alpha+72(FP), X0
-	VBROADCASTSD X0, Y0
+	VBROADCASTSD alpha+72(FP), Y0
 
 single:
 	CMPQ         BX, $0x00000004
@@ -2036,16 +2011,14 @@ done:
 	RET
 
 // func stepBackwardHalfTanh64AVX2(dz []float64, dh []float64, a []float64, alpha float64, oma float64)
-// Requires: AVX, AVX2, SSE2
+// Requires: AVX
 TEXT ·stepBackwardHalfTanh64AVX2(SB), NOSPLIT, $0-88
 	MOVQ         dh_base+24(FP), AX
 	MOVQ         a_base+48(FP), CX
 	MOVQ         dz_base+0(FP), DX
 	MOVQ         dz_len+8(FP), BX
-	MOVSD        alpha+72(FP), X0
-	VBROADCASTSD X0, Y0
-	MOVSD        oma+80(FP), X1
-	VBROADCASTSD X1, Y1
+	VBROADCASTSD alpha+72(FP), Y0
+	VBROADCASTSD oma+80(FP), Y1
 
 unrolled:
 	CMPQ         BX, $0x00000008
@@ -2122,14 +2095,13 @@ done:
 	RET
 
 // func stepIdentity64AVX2(h []float64, a []float64, z []float64, alpha float64)
-// Requires: AVX, AVX2, FMA3, SSE2
+// Requires: AVX, FMA3
 TEXT ·stepIdentity64AVX2(SB), NOSPLIT, $0-80
 	MOVQ         h_base+0(FP), AX
 	MOVQ         z_base+48(FP), CX
 	MOVQ         a_base+24(FP), DX
 	MOVQ         h_len+8(FP), BX
-	MOVSD        alpha+72(FP), X0
-	VBROADCASTSD X0, Y0
+	VBROADCASTSD alpha+72(FP), Y0
 
 unrolled:
 	CMPQ        BX, $0x00000008
@@ -2186,16 +2158,14 @@ done:
 	RET
 
 // func stepBackwardIdentity64AVX2(dz []float64, dh []float64, a []float64, alpha float64, oma float64)
-// Requires: AVX, AVX2, SSE2
+// Requires: AVX
 TEXT ·stepBackwardIdentity64AVX2(SB), NOSPLIT, $0-88
 	MOVQ         dh_base+24(FP), AX
 	MOVQ         a_base+48(FP), CX
 	MOVQ         dz_base+0(FP), DX
 	MOVQ         dz_len+8(FP), BX
-	MOVSD        alpha+72(FP), X0
-	VBROADCASTSD X0, Y0
-	MOVSD        oma+80(FP), X1
-	VBROADCASTSD X1, Y1
+	VBROADCASTSD alpha+72(FP), Y0
+	VBROADCASTSD oma+80(FP), Y1
 
 unrolled:
 	CMPQ    BX, $0x00000008

@@ -56,3 +56,6 @@ func mul64AVX2(dst []float64, x []float64, y []float64)
 
 // fmaf32AVX2 returns a·b+c rounded once (VFMADD231SS); for tests of fma32.
 func fmaf32AVX2(a float32, b float32, c float32) float32
+
+// fmaProbeAVX2 runs iters iterations of 12 independent VFMADD231PS; each is 192 flops.
+func fmaProbeAVX2(iters int)

@@ -5,7 +5,7 @@
 #include "textflag.h"
 
 // func dot32AVX2(x []float32, y []float32) float32
-// Requires: AVX, FMA3, SSE
+// Requires: AVX, FMA3
 TEXT ·dot32AVX2(SB), NOSPLIT, $0-52
 	MOVQ   x_base+0(FP), AX
 	MOVQ   y_base+24(FP), CX
@@ -110,7 +110,7 @@ fold:
 	VMOVSHDUP    X0, X1
 	VADDSS       X1, X0, X0
 	VZEROUPPER
-	MOVSS        X0, ret+48(FP)
+	VMOVSS       X0, ret+48(FP)
 	RET
 
 DATA blas1masktab<>+0(SB)/4, $0xffffffff
@@ -132,13 +132,12 @@ DATA blas1masktab<>+60(SB)/4, $0x00000000
 GLOBL blas1masktab<>(SB), RODATA|NOPTR, $64
 
 // func axpy32AVX2(alpha float32, x []float32, y []float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, FMA3
 TEXT ·axpy32AVX2(SB), NOSPLIT, $0-56
 	MOVQ         x_base+8(FP), AX
 	MOVQ         y_base+32(FP), CX
 	MOVQ         x_len+16(FP), DX
-	MOVSS        alpha+0(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS alpha+0(FP), Y0
 
 unrolled:
 	CMPQ        DX, $0x00000020
@@ -193,12 +192,11 @@ done:
 	RET
 
 // func scal32AVX2(alpha float32, x []float32)
-// Requires: AVX, AVX2, SSE
+// Requires: AVX
 TEXT ·scal32AVX2(SB), NOSPLIT, $0-32
 	MOVQ         x_base+8(FP), AX
 	MOVQ         x_len+16(FP), CX
-	MOVSS        alpha+0(FP), X0
-	VBROADCASTSS X0, Y0
+	VBROADCASTSS alpha+0(FP), Y0
 
 unrolled:
 	CMPQ    CX, $0x00000020
@@ -369,7 +367,7 @@ done:
 	RET
 
 // func dot64AVX2(x []float64, y []float64) float64
-// Requires: AVX, FMA3, SSE2
+// Requires: AVX, FMA3
 TEXT ·dot64AVX2(SB), NOSPLIT, $0-56
 	MOVQ   x_base+0(FP), AX
 	MOVQ   y_base+24(FP), CX
@@ -472,17 +470,16 @@ fold:
 	VUNPCKHPD    X0, X0, X1
 	VADDSD       X1, X0, X0
 	VZEROUPPER
-	MOVSD        X0, ret+48(FP)
+	VMOVSD       X0, ret+48(FP)
 	RET
 
 // func axpy64AVX2(alpha float64, x []float64, y []float64)
-// Requires: AVX, AVX2, FMA3, SSE2
+// Requires: AVX, FMA3
 TEXT ·axpy64AVX2(SB), NOSPLIT, $0-56
 	MOVQ         x_base+8(FP), AX
 	MOVQ         y_base+32(FP), CX
 	MOVQ         x_len+16(FP), DX
-	MOVSD        alpha+0(FP), X0
-	VBROADCASTSD X0, Y0
+	VBROADCASTSD alpha+0(FP), Y0
 
 unrolled:
 	CMPQ        DX, $0x00000010
@@ -537,12 +534,11 @@ done:
 	RET
 
 // func scal64AVX2(alpha float64, x []float64)
-// Requires: AVX, AVX2, SSE2
+// Requires: AVX
 TEXT ·scal64AVX2(SB), NOSPLIT, $0-32
 	MOVQ         x_base+8(FP), AX
 	MOVQ         x_len+16(FP), CX
-	MOVSD        alpha+0(FP), X0
-	VBROADCASTSD X0, Y0
+	VBROADCASTSD alpha+0(FP), Y0
 
 unrolled:
 	CMPQ    CX, $0x00000010
@@ -713,11 +709,52 @@ done:
 	RET
 
 // func fmaf32AVX2(a float32, b float32, c float32) float32
-// Requires: FMA3, SSE
+// Requires: AVX, FMA3
 TEXT ·fmaf32AVX2(SB), NOSPLIT, $0-20
-	MOVSS       a+0(FP), X0
-	MOVSS       b+4(FP), X1
-	MOVSS       c+8(FP), X2
+	VMOVSS      a+0(FP), X0
+	VMOVSS      b+4(FP), X1
+	VMOVSS      c+8(FP), X2
 	VFMADD231SS X0, X1, X2
-	MOVSS       X2, ret+16(FP)
+	VMOVSS      X2, ret+16(FP)
+	RET
+
+// func fmaProbeAVX2(iters int)
+// Requires: AVX, FMA3
+TEXT ·fmaProbeAVX2(SB), NOSPLIT, $0-8
+	MOVQ   iters+0(FP), AX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	VXORPS Y12, Y12, Y12
+	VXORPS Y13, Y13, Y13
+	TESTQ  AX, AX
+	JZ     done
+
+loop:
+	VFMADD231PS Y1, Y0, Y2
+	VFMADD231PS Y1, Y0, Y3
+	VFMADD231PS Y1, Y0, Y4
+	VFMADD231PS Y1, Y0, Y5
+	VFMADD231PS Y1, Y0, Y6
+	VFMADD231PS Y1, Y0, Y7
+	VFMADD231PS Y1, Y0, Y8
+	VFMADD231PS Y1, Y0, Y9
+	VFMADD231PS Y1, Y0, Y10
+	VFMADD231PS Y1, Y0, Y11
+	VFMADD231PS Y1, Y0, Y12
+	VFMADD231PS Y1, Y0, Y13
+	DECQ        AX
+	JNZ         loop
+
+done:
+	VZEROUPPER
 	RET

@@ -5,7 +5,7 @@
 #include "textflag.h"
 
 // func gemm1x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int)
-// Requires: AVX, AVX2, CMOV, FMA3, SSE
+// Requires: AVX, AVX2, CMOV, FMA3
 TEXT ·gemm1x16f32AVX2(SB), NOSPLIT, $0-72
 	MOVQ   k+0(FP), AX
 	MOVQ   a+8(FP), CX
@@ -30,8 +30,8 @@ loop:
 	MOVQ         c+40(FP), AX
 	MOVQ         ldc+48(FP), CX
 	SHLQ         $0x02, CX
-	MOVSS        alpha+56(FP), X2
-	MOVSS        beta+60(FP), X3
+	VMOVSS       alpha+56(FP), X2
+	VMOVSS       beta+60(FP), X3
 	VXORPS       X4, X4, X4
 	XORQ         CX, CX
 	XORQ         DX, DX
@@ -121,7 +121,7 @@ DATA gemmmasktab<>+60(SB)/4, $0x00000000
 GLOBL gemmmasktab<>(SB), RODATA|NOPTR, $64
 
 // func gemm2x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int)
-// Requires: AVX, AVX2, CMOV, FMA3, SSE
+// Requires: AVX, AVX2, CMOV, FMA3
 TEXT ·gemm2x16f32AVX2(SB), NOSPLIT, $0-72
 	MOVQ   k+0(FP), AX
 	MOVQ   a+8(FP), CX
@@ -151,8 +151,8 @@ loop:
 	MOVQ         c+40(FP), AX
 	MOVQ         ldc+48(FP), CX
 	SHLQ         $0x02, CX
-	MOVSS        alpha+56(FP), X4
-	MOVSS        beta+60(FP), X5
+	VMOVSS       alpha+56(FP), X4
+	VMOVSS       beta+60(FP), X5
 	VXORPS       X6, X6, X6
 	XORQ         DX, DX
 	XORQ         BX, BX
@@ -256,7 +256,7 @@ done:
 	RET
 
 // func gemm3x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int)
-// Requires: AVX, AVX2, CMOV, FMA3, SSE
+// Requires: AVX, AVX2, CMOV, FMA3
 TEXT ·gemm3x16f32AVX2(SB), NOSPLIT, $0-72
 	MOVQ   k+0(FP), AX
 	MOVQ   a+8(FP), CX
@@ -291,8 +291,8 @@ loop:
 	MOVQ         c+40(FP), AX
 	MOVQ         ldc+48(FP), CX
 	SHLQ         $0x02, CX
-	MOVSS        alpha+56(FP), X6
-	MOVSS        beta+60(FP), X7
+	VMOVSS       alpha+56(FP), X6
+	VMOVSS       beta+60(FP), X7
 	VXORPS       X8, X8, X8
 	XORQ         DX, DX
 	XORQ         BX, BX
@@ -428,7 +428,7 @@ done:
 	RET
 
 // func gemm4x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int)
-// Requires: AVX, AVX2, CMOV, FMA3, SSE
+// Requires: AVX, AVX2, CMOV, FMA3
 TEXT ·gemm4x16f32AVX2(SB), NOSPLIT, $0-72
 	MOVQ   k+0(FP), AX
 	MOVQ   a+8(FP), CX
@@ -471,8 +471,8 @@ loop:
 	MOVQ         c+40(FP), AX
 	MOVQ         ldc+48(FP), CX
 	SHLQ         $0x02, CX
-	MOVSS        alpha+56(FP), X8
-	MOVSS        beta+60(FP), X9
+	VMOVSS       alpha+56(FP), X8
+	VMOVSS       beta+60(FP), X9
 	VXORPS       X10, X10, X10
 	XORQ         DX, DX
 	XORQ         BX, BX
@@ -640,7 +640,7 @@ done:
 	RET
 
 // func gemm5x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int)
-// Requires: AVX, AVX2, CMOV, FMA3, SSE
+// Requires: AVX, AVX2, CMOV, FMA3
 TEXT ·gemm5x16f32AVX2(SB), NOSPLIT, $0-72
 	MOVQ   k+0(FP), AX
 	MOVQ   a+8(FP), CX
@@ -688,8 +688,8 @@ loop:
 	MOVQ         c+40(FP), AX
 	MOVQ         ldc+48(FP), CX
 	SHLQ         $0x02, CX
-	MOVSS        alpha+56(FP), X10
-	MOVSS        beta+60(FP), X11
+	VMOVSS       alpha+56(FP), X10
+	VMOVSS       beta+60(FP), X11
 	VXORPS       X12, X12, X12
 	XORQ         DX, DX
 	XORQ         BX, BX
@@ -889,7 +889,7 @@ done:
 	RET
 
 // func gemm6x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int)
-// Requires: AVX, AVX2, CMOV, FMA3, SSE
+// Requires: AVX, AVX2, CMOV, FMA3
 TEXT ·gemm6x16f32AVX2(SB), NOSPLIT, $0-72
 	MOVQ   k+0(FP), AX
 	MOVQ   a+8(FP), CX
@@ -942,8 +942,8 @@ loop:
 	MOVQ         c+40(FP), AX
 	MOVQ         ldc+48(FP), CX
 	SHLQ         $0x02, CX
-	MOVSS        alpha+56(FP), X12
-	MOVSS        beta+60(FP), X13
+	VMOVSS       alpha+56(FP), X12
+	VMOVSS       beta+60(FP), X13
 	VXORPS       X14, X14, X14
 	XORQ         DX, DX
 	XORQ         BX, BX
@@ -1175,7 +1175,7 @@ done:
 	RET
 
 // func gemm1x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int)
-// Requires: AVX, AVX2, CMOV, FMA3, SSE2
+// Requires: AVX, AVX2, CMOV, FMA3
 TEXT ·gemm1x8f64AVX2(SB), NOSPLIT, $0-80
 	MOVQ   k+0(FP), AX
 	MOVQ   a+8(FP), CX
@@ -1200,8 +1200,8 @@ loop:
 	MOVQ         c+40(FP), AX
 	MOVQ         ldc+48(FP), CX
 	SHLQ         $0x03, CX
-	MOVSD        alpha+56(FP), X2
-	MOVSD        beta+64(FP), X3
+	VMOVSD       alpha+56(FP), X2
+	VMOVSD       beta+64(FP), X3
 	VXORPS       X4, X4, X4
 	XORQ         CX, CX
 	XORQ         DX, DX
@@ -1273,7 +1273,7 @@ done:
 	RET
 
 // func gemm2x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int)
-// Requires: AVX, AVX2, CMOV, FMA3, SSE2
+// Requires: AVX, AVX2, CMOV, FMA3
 TEXT ·gemm2x8f64AVX2(SB), NOSPLIT, $0-80
 	MOVQ   k+0(FP), AX
 	MOVQ   a+8(FP), CX
@@ -1303,8 +1303,8 @@ loop:
 	MOVQ         c+40(FP), AX
 	MOVQ         ldc+48(FP), CX
 	SHLQ         $0x03, CX
-	MOVSD        alpha+56(FP), X4
-	MOVSD        beta+64(FP), X5
+	VMOVSD       alpha+56(FP), X4
+	VMOVSD       beta+64(FP), X5
 	VXORPS       X6, X6, X6
 	XORQ         DX, DX
 	XORQ         BX, BX
@@ -1408,7 +1408,7 @@ done:
 	RET
 
 // func gemm3x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int)
-// Requires: AVX, AVX2, CMOV, FMA3, SSE2
+// Requires: AVX, AVX2, CMOV, FMA3
 TEXT ·gemm3x8f64AVX2(SB), NOSPLIT, $0-80
 	MOVQ   k+0(FP), AX
 	MOVQ   a+8(FP), CX
@@ -1443,8 +1443,8 @@ loop:
 	MOVQ         c+40(FP), AX
 	MOVQ         ldc+48(FP), CX
 	SHLQ         $0x03, CX
-	MOVSD        alpha+56(FP), X6
-	MOVSD        beta+64(FP), X7
+	VMOVSD       alpha+56(FP), X6
+	VMOVSD       beta+64(FP), X7
 	VXORPS       X8, X8, X8
 	XORQ         DX, DX
 	XORQ         BX, BX
@@ -1580,7 +1580,7 @@ done:
 	RET
 
 // func gemm4x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int)
-// Requires: AVX, AVX2, CMOV, FMA3, SSE2
+// Requires: AVX, AVX2, CMOV, FMA3
 TEXT ·gemm4x8f64AVX2(SB), NOSPLIT, $0-80
 	MOVQ   k+0(FP), AX
 	MOVQ   a+8(FP), CX
@@ -1623,8 +1623,8 @@ loop:
 	MOVQ         c+40(FP), AX
 	MOVQ         ldc+48(FP), CX
 	SHLQ         $0x03, CX
-	MOVSD        alpha+56(FP), X8
-	MOVSD        beta+64(FP), X9
+	VMOVSD       alpha+56(FP), X8
+	VMOVSD       beta+64(FP), X9
 	VXORPS       X10, X10, X10
 	XORQ         DX, DX
 	XORQ         BX, BX
@@ -1792,7 +1792,7 @@ done:
 	RET
 
 // func gemm5x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int)
-// Requires: AVX, AVX2, CMOV, FMA3, SSE2
+// Requires: AVX, AVX2, CMOV, FMA3
 TEXT ·gemm5x8f64AVX2(SB), NOSPLIT, $0-80
 	MOVQ   k+0(FP), AX
 	MOVQ   a+8(FP), CX
@@ -1840,8 +1840,8 @@ loop:
 	MOVQ         c+40(FP), AX
 	MOVQ         ldc+48(FP), CX
 	SHLQ         $0x03, CX
-	MOVSD        alpha+56(FP), X10
-	MOVSD        beta+64(FP), X11
+	VMOVSD       alpha+56(FP), X10
+	VMOVSD       beta+64(FP), X11
 	VXORPS       X12, X12, X12
 	XORQ         DX, DX
 	XORQ         BX, BX
@@ -2041,7 +2041,7 @@ done:
 	RET
 
 // func gemm6x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int)
-// Requires: AVX, AVX2, CMOV, FMA3, SSE2
+// Requires: AVX, AVX2, CMOV, FMA3
 TEXT ·gemm6x8f64AVX2(SB), NOSPLIT, $0-80
 	MOVQ   k+0(FP), AX
 	MOVQ   a+8(FP), CX
@@ -2094,8 +2094,8 @@ loop:
 	MOVQ         c+40(FP), AX
 	MOVQ         ldc+48(FP), CX
 	SHLQ         $0x03, CX
-	MOVSD        alpha+56(FP), X12
-	MOVSD        beta+64(FP), X13
+	VMOVSD       alpha+56(FP), X12
+	VMOVSD       beta+64(FP), X13
 	VXORPS       X14, X14, X14
 	XORQ         DX, DX
 	XORQ         BX, BX

@@ -5,14 +5,14 @@
 #include "textflag.h"
 
 // func gemvN32AVX2(m int, n int, alpha float32, a []float32, lda int, x []float32, beta float32, y []float32)
-// Requires: AVX, FMA3, SSE
-TEXT ·gemvN32AVX2(SB), NOSPLIT, $0-112
+// Requires: AVX, AVX2, CMOV, FMA3
+TEXT ·gemvN32AVX2(SB), NOSPLIT, $256-112
 	MOVQ     m+0(FP), AX
 	MOVQ     a_base+24(FP), CX
 	MOVQ     lda+48(FP), DX
 	SHLQ     $0x02, DX
 	MOVQ     y_base+88(FP), BX
-	MOVSS    beta+80(FP), X0
+	VMOVSS   beta+80(FP), X0
 	VXORPS   X1, X1, X1
 	XORQ     SI, SI
 	XORQ     DI, DI
@@ -21,14 +21,23 @@ TEXT ·gemvN32AVX2(SB), NOSPLIT, $0-112
 	SETPC    DI
 	ANDQ     DI, SI
 
+chunk:
+	TESTQ   AX, AX
+	JZ      end
+	MOVQ    $0x00000008, DI
+	CMPQ    AX, DI
+	CMOVQLT AX, DI
+	MOVQ    DI, R8
+	LEAQ    (SP), R9
+
 r3_rows:
-	CMPQ   AX, $0x00000003
+	CMPQ   R8, $0x00000003
 	JL     r3_end
-	MOVQ   CX, DI
-	LEAQ   (DI)(DX*1), R8
-	LEAQ   (R8)(DX*1), R9
-	MOVQ   x_base+56(FP), R10
-	MOVQ   n+8(FP), R11
+	MOVQ   CX, R10
+	LEAQ   (R10)(DX*1), R11
+	LEAQ   (R11)(DX*1), R12
+	MOVQ   x_base+56(FP), R13
+	MOVQ   n+8(FP), R14
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -43,334 +52,463 @@ r3_rows:
 	VXORPS Y11, Y11, Y11
 
 r3_loop:
-	CMPQ        R11, $0x00000020
+	CMPQ        R14, $0x00000020
 	JL          r3_tail
-	VMOVUPS     (R10), Y12
-	VFMADD231PS (DI), Y12, Y0
-	VFMADD231PS (R8), Y12, Y4
-	VFMADD231PS (R9), Y12, Y8
-	VMOVUPS     32(R10), Y12
-	VFMADD231PS 32(DI), Y12, Y1
-	VFMADD231PS 32(R8), Y12, Y5
-	VFMADD231PS 32(R9), Y12, Y9
-	VMOVUPS     64(R10), Y12
-	VFMADD231PS 64(DI), Y12, Y2
-	VFMADD231PS 64(R8), Y12, Y6
-	VFMADD231PS 64(R9), Y12, Y10
-	VMOVUPS     96(R10), Y12
-	VFMADD231PS 96(DI), Y12, Y3
-	VFMADD231PS 96(R8), Y12, Y7
-	VFMADD231PS 96(R9), Y12, Y11
-	ADDQ        $0x00000080, DI
-	ADDQ        $0x00000080, R8
-	ADDQ        $0x00000080, R9
+	VMOVUPS     (R13), Y12
+	VFMADD231PS (R10), Y12, Y0
+	VFMADD231PS (R11), Y12, Y4
+	VFMADD231PS (R12), Y12, Y8
+	VMOVUPS     32(R13), Y12
+	VFMADD231PS 32(R10), Y12, Y1
+	VFMADD231PS 32(R11), Y12, Y5
+	VFMADD231PS 32(R12), Y12, Y9
+	VMOVUPS     64(R13), Y12
+	VFMADD231PS 64(R10), Y12, Y2
+	VFMADD231PS 64(R11), Y12, Y6
+	VFMADD231PS 64(R12), Y12, Y10
+	VMOVUPS     96(R13), Y12
+	VFMADD231PS 96(R10), Y12, Y3
+	VFMADD231PS 96(R11), Y12, Y7
+	VFMADD231PS 96(R12), Y12, Y11
 	ADDQ        $0x00000080, R10
-	SUBQ        $0x00000020, R11
+	ADDQ        $0x00000080, R11
+	ADDQ        $0x00000080, R12
+	ADDQ        $0x00000080, R13
+	SUBQ        $0x00000020, R14
 	JMP         r3_loop
 
 r3_tail:
-	CMPQ        R11, $0x00000008
+	CMPQ        R14, $0x00000008
 	JL          r3_part0
-	VMOVUPS     (R10), Y12
-	VFMADD231PS (DI), Y12, Y0
-	ADDQ        $0x00000020, DI
-	VFMADD231PS (R8), Y12, Y4
-	ADDQ        $0x00000020, R8
-	VFMADD231PS (R9), Y12, Y8
-	ADDQ        $0x00000020, R9
+	VMOVUPS     (R13), Y12
+	VFMADD231PS (R10), Y12, Y0
 	ADDQ        $0x00000020, R10
-	SUBQ        $0x00000008, R11
-	CMPQ        R11, $0x00000008
+	VFMADD231PS (R11), Y12, Y4
+	ADDQ        $0x00000020, R11
+	VFMADD231PS (R12), Y12, Y8
+	ADDQ        $0x00000020, R12
+	ADDQ        $0x00000020, R13
+	SUBQ        $0x00000008, R14
+	CMPQ        R14, $0x00000008
 	JL          r3_part1
-	VMOVUPS     (R10), Y12
-	VFMADD231PS (DI), Y12, Y1
-	ADDQ        $0x00000020, DI
-	VFMADD231PS (R8), Y12, Y5
-	ADDQ        $0x00000020, R8
-	VFMADD231PS (R9), Y12, Y9
-	ADDQ        $0x00000020, R9
+	VMOVUPS     (R13), Y12
+	VFMADD231PS (R10), Y12, Y1
 	ADDQ        $0x00000020, R10
-	SUBQ        $0x00000008, R11
-	CMPQ        R11, $0x00000008
+	VFMADD231PS (R11), Y12, Y5
+	ADDQ        $0x00000020, R11
+	VFMADD231PS (R12), Y12, Y9
+	ADDQ        $0x00000020, R12
+	ADDQ        $0x00000020, R13
+	SUBQ        $0x00000008, R14
+	CMPQ        R14, $0x00000008
 	JL          r3_part2
-	VMOVUPS     (R10), Y12
-	VFMADD231PS (DI), Y12, Y2
-	ADDQ        $0x00000020, DI
-	VFMADD231PS (R8), Y12, Y6
-	ADDQ        $0x00000020, R8
-	VFMADD231PS (R9), Y12, Y10
-	ADDQ        $0x00000020, R9
+	VMOVUPS     (R13), Y12
+	VFMADD231PS (R10), Y12, Y2
 	ADDQ        $0x00000020, R10
-	SUBQ        $0x00000008, R11
-	TESTQ       R11, R11
+	VFMADD231PS (R11), Y12, Y6
+	ADDQ        $0x00000020, R11
+	VFMADD231PS (R12), Y12, Y10
+	ADDQ        $0x00000020, R12
+	ADDQ        $0x00000020, R13
+	SUBQ        $0x00000008, R14
+	TESTQ       R14, R14
 	JZ          r3_fold
-	SHLQ        $0x02, R11
-	NEGQ        R11
-	LEAQ        gemvmasktab<>+0(SB), R12
-	VMOVDQU     32(R12)(R11*1), Y12
-	VMASKMOVPS  (R10), Y12, Y13
-	VMASKMOVPS  (DI), Y12, Y14
+	SHLQ        $0x02, R14
+	NEGQ        R14
+	LEAQ        gemvmasktab<>+0(SB), R15
+	VMOVDQU     32(R15)(R14*1), Y12
+	VMASKMOVPS  (R13), Y12, Y13
+	VMASKMOVPS  (R10), Y12, Y14
 	VFMADD231PS Y14, Y13, Y3
-	VMASKMOVPS  (R8), Y12, Y14
+	VMASKMOVPS  (R11), Y12, Y14
 	VFMADD231PS Y14, Y13, Y7
-	VMASKMOVPS  (R9), Y12, Y12
+	VMASKMOVPS  (R12), Y12, Y12
 	VFMADD231PS Y12, Y13, Y11
 	JMP         r3_fold
 
 r3_part2:
-	TESTQ       R11, R11
+	TESTQ       R14, R14
 	JZ          r3_fold
-	SHLQ        $0x02, R11
-	NEGQ        R11
-	LEAQ        gemvmasktab<>+0(SB), R12
-	VMOVDQU     32(R12)(R11*1), Y12
-	VMASKMOVPS  (R10), Y12, Y13
-	VMASKMOVPS  (DI), Y12, Y14
+	SHLQ        $0x02, R14
+	NEGQ        R14
+	LEAQ        gemvmasktab<>+0(SB), R15
+	VMOVDQU     32(R15)(R14*1), Y12
+	VMASKMOVPS  (R13), Y12, Y13
+	VMASKMOVPS  (R10), Y12, Y14
 	VFMADD231PS Y14, Y13, Y2
-	VMASKMOVPS  (R8), Y12, Y14
+	VMASKMOVPS  (R11), Y12, Y14
 	VFMADD231PS Y14, Y13, Y6
-	VMASKMOVPS  (R9), Y12, Y12
+	VMASKMOVPS  (R12), Y12, Y12
 	VFMADD231PS Y12, Y13, Y10
 	JMP         r3_fold
 
 r3_part1:
-	TESTQ       R11, R11
+	TESTQ       R14, R14
 	JZ          r3_fold
-	SHLQ        $0x02, R11
-	NEGQ        R11
-	LEAQ        gemvmasktab<>+0(SB), R12
-	VMOVDQU     32(R12)(R11*1), Y12
-	VMASKMOVPS  (R10), Y12, Y13
-	VMASKMOVPS  (DI), Y12, Y14
+	SHLQ        $0x02, R14
+	NEGQ        R14
+	LEAQ        gemvmasktab<>+0(SB), R15
+	VMOVDQU     32(R15)(R14*1), Y12
+	VMASKMOVPS  (R13), Y12, Y13
+	VMASKMOVPS  (R10), Y12, Y14
 	VFMADD231PS Y14, Y13, Y1
-	VMASKMOVPS  (R8), Y12, Y14
+	VMASKMOVPS  (R11), Y12, Y14
 	VFMADD231PS Y14, Y13, Y5
-	VMASKMOVPS  (R9), Y12, Y12
+	VMASKMOVPS  (R12), Y12, Y12
 	VFMADD231PS Y12, Y13, Y9
 	JMP         r3_fold
 
 r3_part0:
-	TESTQ       R11, R11
+	TESTQ       R14, R14
 	JZ          r3_fold
-	SHLQ        $0x02, R11
-	NEGQ        R11
-	LEAQ        gemvmasktab<>+0(SB), R12
-	VMOVDQU     32(R12)(R11*1), Y12
-	VMASKMOVPS  (R10), Y12, Y13
-	VMASKMOVPS  (DI), Y12, Y14
+	SHLQ        $0x02, R14
+	NEGQ        R14
+	LEAQ        gemvmasktab<>+0(SB), R15
+	VMOVDQU     32(R15)(R14*1), Y12
+	VMASKMOVPS  (R13), Y12, Y13
+	VMASKMOVPS  (R10), Y12, Y14
 	VFMADD231PS Y14, Y13, Y0
-	VMASKMOVPS  (R8), Y12, Y14
+	VMASKMOVPS  (R11), Y12, Y14
 	VFMADD231PS Y14, Y13, Y4
-	VMASKMOVPS  (R9), Y12, Y12
+	VMASKMOVPS  (R12), Y12, Y12
 	VFMADD231PS Y12, Y13, Y8
 
 r3_fold:
-	VADDPS       Y2, Y0, Y0
-	VADDPS       Y3, Y1, Y1
-	VADDPS       Y1, Y0, Y0
-	VEXTRACTF128 $0x01, Y0, X1
-	VADDPS       X1, X0, X0
-	VMOVHLPS     X0, X0, X1
-	VADDPS       X1, X0, X0
-	VMOVSHDUP    X0, X1
-	VADDSS       X1, X0, X0
-	MOVSS        alpha+16(FP), X1
-	TESTQ        SI, SI
-	JZ           r3_epi0_fma
-	VMULSS       X1, X0, X0
-	VMOVSS       X0, (BX)
-	JMP          r3_epi0_done
-
-r3_epi0_fma:
-	VMOVSS      (BX), X2
-	MOVSS       beta+80(FP), X3
-	VMULSS      X3, X2, X2
-	VFMADD231SS X0, X1, X2
-	VMOVSS      X2, (BX)
-
-r3_epi0_done:
-	VADDPS       Y6, Y4, Y4
-	VADDPS       Y7, Y5, Y5
-	VADDPS       Y5, Y4, Y4
-	VEXTRACTF128 $0x01, Y4, X0
-	VADDPS       X0, X4, X0
-	VMOVHLPS     X0, X0, X1
-	VADDPS       X1, X0, X0
-	VMOVSHDUP    X0, X1
-	VADDSS       X1, X0, X0
-	MOVSS        alpha+16(FP), X1
-	TESTQ        SI, SI
-	JZ           r3_epi1_fma
-	VMULSS       X1, X0, X0
-	VMOVSS       X0, 4(BX)
-	JMP          r3_epi1_done
-
-r3_epi1_fma:
-	VMOVSS      4(BX), X2
-	MOVSS       beta+80(FP), X3
-	VMULSS      X3, X2, X2
-	VFMADD231SS X0, X1, X2
-	VMOVSS      X2, 4(BX)
-
-r3_epi1_done:
-	VADDPS       Y10, Y8, Y8
-	VADDPS       Y11, Y9, Y9
-	VADDPS       Y9, Y8, Y8
-	VEXTRACTF128 $0x01, Y8, X0
-	VADDPS       X0, X8, X0
-	VMOVHLPS     X0, X0, X1
-	VADDPS       X1, X0, X0
-	VMOVSHDUP    X0, X1
-	VADDSS       X1, X0, X0
-	MOVSS        alpha+16(FP), X1
-	TESTQ        SI, SI
-	JZ           r3_epi2_fma
-	VMULSS       X1, X0, X0
-	VMOVSS       X0, 8(BX)
-	JMP          r3_epi2_done
-
-r3_epi2_fma:
-	VMOVSS      8(BX), X2
-	MOVSS       beta+80(FP), X3
-	VMULSS      X3, X2, X2
-	VFMADD231SS X0, X1, X2
-	VMOVSS      X2, 8(BX)
-
-r3_epi2_done:
-	ADDQ $0x0000000c, BX
-	ADDQ DX, CX
-	ADDQ DX, CX
-	ADDQ DX, CX
-	SUBQ $0x00000003, AX
-	JMP  r3_rows
+	VADDPS  Y2, Y0, Y0
+	VADDPS  Y3, Y1, Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS Y0, (R9)
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VADDPS  Y5, Y4, Y4
+	VMOVUPS Y4, 32(R9)
+	VADDPS  Y10, Y8, Y8
+	VADDPS  Y11, Y9, Y9
+	VADDPS  Y9, Y8, Y8
+	VMOVUPS Y8, 64(R9)
+	ADDQ    $0x00000060, R9
+	ADDQ    DX, CX
+	ADDQ    DX, CX
+	ADDQ    DX, CX
+	SUBQ    $0x00000003, R8
+	JMP     r3_rows
 
 r3_end:
+r2_rows:
+	CMPQ   R8, $0x00000002
+	JL     r2_end
+	MOVQ   CX, R10
+	LEAQ   (R10)(DX*1), R11
+	MOVQ   x_base+56(FP), R12
+	MOVQ   n+8(FP), R13
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+
+r2_loop:
+	CMPQ        R13, $0x00000020
+	JL          r2_tail
+	VMOVUPS     (R12), Y8
+	VFMADD231PS (R10), Y8, Y0
+	VFMADD231PS (R11), Y8, Y4
+	VMOVUPS     32(R12), Y8
+	VFMADD231PS 32(R10), Y8, Y1
+	VFMADD231PS 32(R11), Y8, Y5
+	VMOVUPS     64(R12), Y8
+	VFMADD231PS 64(R10), Y8, Y2
+	VFMADD231PS 64(R11), Y8, Y6
+	VMOVUPS     96(R12), Y8
+	VFMADD231PS 96(R10), Y8, Y3
+	VFMADD231PS 96(R11), Y8, Y7
+	ADDQ        $0x00000080, R10
+	ADDQ        $0x00000080, R11
+	ADDQ        $0x00000080, R12
+	SUBQ        $0x00000020, R13
+	JMP         r2_loop
+
+r2_tail:
+	CMPQ        R13, $0x00000008
+	JL          r2_part0
+	VMOVUPS     (R12), Y8
+	VFMADD231PS (R10), Y8, Y0
+	ADDQ        $0x00000020, R10
+	VFMADD231PS (R11), Y8, Y4
+	ADDQ        $0x00000020, R11
+	ADDQ        $0x00000020, R12
+	SUBQ        $0x00000008, R13
+	CMPQ        R13, $0x00000008
+	JL          r2_part1
+	VMOVUPS     (R12), Y8
+	VFMADD231PS (R10), Y8, Y1
+	ADDQ        $0x00000020, R10
+	VFMADD231PS (R11), Y8, Y5
+	ADDQ        $0x00000020, R11
+	ADDQ        $0x00000020, R12
+	SUBQ        $0x00000008, R13
+	CMPQ        R13, $0x00000008
+	JL          r2_part2
+	VMOVUPS     (R12), Y8
+	VFMADD231PS (R10), Y8, Y2
+	ADDQ        $0x00000020, R10
+	VFMADD231PS (R11), Y8, Y6
+	ADDQ        $0x00000020, R11
+	ADDQ        $0x00000020, R12
+	SUBQ        $0x00000008, R13
+	TESTQ       R13, R13
+	JZ          r2_fold
+	SHLQ        $0x02, R13
+	NEGQ        R13
+	LEAQ        gemvmasktab<>+0(SB), R14
+	VMOVDQU     32(R14)(R13*1), Y8
+	VMASKMOVPS  (R12), Y8, Y9
+	VMASKMOVPS  (R10), Y8, Y10
+	VFMADD231PS Y10, Y9, Y3
+	VMASKMOVPS  (R11), Y8, Y8
+	VFMADD231PS Y8, Y9, Y7
+	JMP         r2_fold
+
+r2_part2:
+	TESTQ       R13, R13
+	JZ          r2_fold
+	SHLQ        $0x02, R13
+	NEGQ        R13
+	LEAQ        gemvmasktab<>+0(SB), R14
+	VMOVDQU     32(R14)(R13*1), Y8
+	VMASKMOVPS  (R12), Y8, Y9
+	VMASKMOVPS  (R10), Y8, Y10
+	VFMADD231PS Y10, Y9, Y2
+	VMASKMOVPS  (R11), Y8, Y8
+	VFMADD231PS Y8, Y9, Y6
+	JMP         r2_fold
+
+r2_part1:
+	TESTQ       R13, R13
+	JZ          r2_fold
+	SHLQ        $0x02, R13
+	NEGQ        R13
+	LEAQ        gemvmasktab<>+0(SB), R14
+	VMOVDQU     32(R14)(R13*1), Y8
+	VMASKMOVPS  (R12), Y8, Y9
+	VMASKMOVPS  (R10), Y8, Y10
+	VFMADD231PS Y10, Y9, Y1
+	VMASKMOVPS  (R11), Y8, Y8
+	VFMADD231PS Y8, Y9, Y5
+	JMP         r2_fold
+
+r2_part0:
+	TESTQ       R13, R13
+	JZ          r2_fold
+	SHLQ        $0x02, R13
+	NEGQ        R13
+	LEAQ        gemvmasktab<>+0(SB), R14
+	VMOVDQU     32(R14)(R13*1), Y8
+	VMASKMOVPS  (R12), Y8, Y9
+	VMASKMOVPS  (R10), Y8, Y10
+	VFMADD231PS Y10, Y9, Y0
+	VMASKMOVPS  (R11), Y8, Y8
+	VFMADD231PS Y8, Y9, Y4
+
+r2_fold:
+	VADDPS  Y2, Y0, Y0
+	VADDPS  Y3, Y1, Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS Y0, (R9)
+	VADDPS  Y6, Y4, Y4
+	VADDPS  Y7, Y5, Y5
+	VADDPS  Y5, Y4, Y4
+	VMOVUPS Y4, 32(R9)
+	ADDQ    $0x00000040, R9
+	ADDQ    DX, CX
+	ADDQ    DX, CX
+	SUBQ    $0x00000002, R8
+	JMP     r2_rows
+
+r2_end:
 r1_rows:
-	CMPQ   AX, $0x00000001
+	CMPQ   R8, $0x00000001
 	JL     r1_end
-	MOVQ   CX, DI
-	MOVQ   x_base+56(FP), R8
-	MOVQ   n+8(FP), R9
+	MOVQ   CX, R10
+	MOVQ   x_base+56(FP), R11
+	MOVQ   n+8(FP), R12
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
 	VXORPS Y3, Y3, Y3
 
 r1_loop:
-	CMPQ        R9, $0x00000020
+	CMPQ        R12, $0x00000020
 	JL          r1_tail
-	VMOVUPS     (R8), Y4
-	VFMADD231PS (DI), Y4, Y0
-	VMOVUPS     32(R8), Y4
-	VFMADD231PS 32(DI), Y4, Y1
-	VMOVUPS     64(R8), Y4
-	VFMADD231PS 64(DI), Y4, Y2
-	VMOVUPS     96(R8), Y4
-	VFMADD231PS 96(DI), Y4, Y3
-	ADDQ        $0x00000080, DI
-	ADDQ        $0x00000080, R8
-	SUBQ        $0x00000020, R9
+	VMOVUPS     (R11), Y4
+	VFMADD231PS (R10), Y4, Y0
+	VMOVUPS     32(R11), Y4
+	VFMADD231PS 32(R10), Y4, Y1
+	VMOVUPS     64(R11), Y4
+	VFMADD231PS 64(R10), Y4, Y2
+	VMOVUPS     96(R11), Y4
+	VFMADD231PS 96(R10), Y4, Y3
+	ADDQ        $0x00000080, R10
+	ADDQ        $0x00000080, R11
+	SUBQ        $0x00000020, R12
 	JMP         r1_loop
 
 r1_tail:
-	CMPQ        R9, $0x00000008
+	CMPQ        R12, $0x00000008
 	JL          r1_part0
-	VMOVUPS     (R8), Y4
-	VFMADD231PS (DI), Y4, Y0
-	ADDQ        $0x00000020, DI
-	ADDQ        $0x00000020, R8
-	SUBQ        $0x00000008, R9
-	CMPQ        R9, $0x00000008
+	VMOVUPS     (R11), Y4
+	VFMADD231PS (R10), Y4, Y0
+	ADDQ        $0x00000020, R10
+	ADDQ        $0x00000020, R11
+	SUBQ        $0x00000008, R12
+	CMPQ        R12, $0x00000008
 	JL          r1_part1
-	VMOVUPS     (R8), Y4
-	VFMADD231PS (DI), Y4, Y1
-	ADDQ        $0x00000020, DI
-	ADDQ        $0x00000020, R8
-	SUBQ        $0x00000008, R9
-	CMPQ        R9, $0x00000008
+	VMOVUPS     (R11), Y4
+	VFMADD231PS (R10), Y4, Y1
+	ADDQ        $0x00000020, R10
+	ADDQ        $0x00000020, R11
+	SUBQ        $0x00000008, R12
+	CMPQ        R12, $0x00000008
 	JL          r1_part2
-	VMOVUPS     (R8), Y4
-	VFMADD231PS (DI), Y4, Y2
-	ADDQ        $0x00000020, DI
-	ADDQ        $0x00000020, R8
-	SUBQ        $0x00000008, R9
-	TESTQ       R9, R9
+	VMOVUPS     (R11), Y4
+	VFMADD231PS (R10), Y4, Y2
+	ADDQ        $0x00000020, R10
+	ADDQ        $0x00000020, R11
+	SUBQ        $0x00000008, R12
+	TESTQ       R12, R12
 	JZ          r1_fold
-	SHLQ        $0x02, R9
-	NEGQ        R9
-	LEAQ        gemvmasktab<>+0(SB), R10
-	VMOVDQU     32(R10)(R9*1), Y4
-	VMASKMOVPS  (R8), Y4, Y5
-	VMASKMOVPS  (DI), Y4, Y4
+	SHLQ        $0x02, R12
+	NEGQ        R12
+	LEAQ        gemvmasktab<>+0(SB), R13
+	VMOVDQU     32(R13)(R12*1), Y4
+	VMASKMOVPS  (R11), Y4, Y5
+	VMASKMOVPS  (R10), Y4, Y4
 	VFMADD231PS Y4, Y5, Y3
 	JMP         r1_fold
 
 r1_part2:
-	TESTQ       R9, R9
+	TESTQ       R12, R12
 	JZ          r1_fold
-	SHLQ        $0x02, R9
-	NEGQ        R9
-	LEAQ        gemvmasktab<>+0(SB), R10
-	VMOVDQU     32(R10)(R9*1), Y4
-	VMASKMOVPS  (R8), Y4, Y5
-	VMASKMOVPS  (DI), Y4, Y4
+	SHLQ        $0x02, R12
+	NEGQ        R12
+	LEAQ        gemvmasktab<>+0(SB), R13
+	VMOVDQU     32(R13)(R12*1), Y4
+	VMASKMOVPS  (R11), Y4, Y5
+	VMASKMOVPS  (R10), Y4, Y4
 	VFMADD231PS Y4, Y5, Y2
 	JMP         r1_fold
 
 r1_part1:
-	TESTQ       R9, R9
+	TESTQ       R12, R12
 	JZ          r1_fold
-	SHLQ        $0x02, R9
-	NEGQ        R9
-	LEAQ        gemvmasktab<>+0(SB), R10
-	VMOVDQU     32(R10)(R9*1), Y4
-	VMASKMOVPS  (R8), Y4, Y5
-	VMASKMOVPS  (DI), Y4, Y4
+	SHLQ        $0x02, R12
+	NEGQ        R12
+	LEAQ        gemvmasktab<>+0(SB), R13
+	VMOVDQU     32(R13)(R12*1), Y4
+	VMASKMOVPS  (R11), Y4, Y5
+	VMASKMOVPS  (R10), Y4, Y4
 	VFMADD231PS Y4, Y5, Y1
 	JMP         r1_fold
 
 r1_part0:
-	TESTQ       R9, R9
+	TESTQ       R12, R12
 	JZ          r1_fold
-	SHLQ        $0x02, R9
-	NEGQ        R9
-	LEAQ        gemvmasktab<>+0(SB), R10
-	VMOVDQU     32(R10)(R9*1), Y4
-	VMASKMOVPS  (R8), Y4, Y5
-	VMASKMOVPS  (DI), Y4, Y4
+	SHLQ        $0x02, R12
+	NEGQ        R12
+	LEAQ        gemvmasktab<>+0(SB), R13
+	VMOVDQU     32(R13)(R12*1), Y4
+	VMASKMOVPS  (R11), Y4, Y5
+	VMASKMOVPS  (R10), Y4, Y4
 	VFMADD231PS Y4, Y5, Y0
 
 r1_fold:
-	VADDPS       Y2, Y0, Y0
-	VADDPS       Y3, Y1, Y1
-	VADDPS       Y1, Y0, Y0
-	VEXTRACTF128 $0x01, Y0, X1
-	VADDPS       X1, X0, X0
-	VMOVHLPS     X0, X0, X1
-	VADDPS       X1, X0, X0
-	VMOVSHDUP    X0, X1
-	VADDSS       X1, X0, X0
-	MOVSS        alpha+16(FP), X1
-	TESTQ        SI, SI
-	JZ           r1_epi0_fma
-	VMULSS       X1, X0, X0
-	VMOVSS       X0, (BX)
-	JMP          r1_epi0_done
-
-r1_epi0_fma:
-	VMOVSS      (BX), X2
-	MOVSS       beta+80(FP), X3
-	VMULSS      X3, X2, X2
-	VFMADD231SS X0, X1, X2
-	VMOVSS      X2, (BX)
-
-r1_epi0_done:
-	ADDQ $0x00000004, BX
-	ADDQ DX, CX
-	SUBQ $0x00000001, AX
-	JMP  r1_rows
+	VADDPS  Y2, Y0, Y0
+	VADDPS  Y3, Y1, Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS Y0, (R9)
+	ADDQ    $0x00000020, R9
+	ADDQ    DX, CX
+	SUBQ    $0x00000001, R8
+	JMP     r1_rows
 
 r1_end:
+	VMOVUPS      (SP), Y0
+	VMOVUPS      32(SP), Y1
+	VMOVUPS      64(SP), Y2
+	VMOVUPS      96(SP), Y3
+	VMOVUPS      128(SP), Y4
+	VMOVUPS      160(SP), Y5
+	VMOVUPS      192(SP), Y6
+	VMOVUPS      224(SP), Y7
+	VPERM2F128   $0x20, Y1, Y0, Y8
+	VPERM2F128   $0x31, Y1, Y0, Y0
+	VADDPS       Y0, Y8, Y0
+	VPERM2F128   $0x20, Y3, Y2, Y1
+	VPERM2F128   $0x31, Y3, Y2, Y2
+	VADDPS       Y2, Y1, Y1
+	VPERM2F128   $0x20, Y5, Y4, Y2
+	VPERM2F128   $0x31, Y5, Y4, Y3
+	VADDPS       Y3, Y2, Y2
+	VPERM2F128   $0x20, Y7, Y6, Y3
+	VPERM2F128   $0x31, Y7, Y6, Y4
+	VADDPS       Y4, Y3, Y3
+	VSHUFPS      $0x44, Y1, Y0, Y4
+	VSHUFPS      $0xee, Y1, Y0, Y0
+	VADDPS       Y0, Y4, Y0
+	VSHUFPS      $0x44, Y3, Y2, Y1
+	VSHUFPS      $0xee, Y3, Y2, Y2
+	VADDPS       Y2, Y1, Y1
+	VSHUFPS      $0x88, Y1, Y0, Y2
+	VSHUFPS      $0xdd, Y1, Y0, Y0
+	VADDPS       Y0, Y2, Y2
+	VMOVDQU      gemvpermidx<>+0(SB), Y0
+	VPERMPS      Y2, Y0, Y0
+	VBROADCASTSS alpha+16(FP), Y1
+	CMPQ         DI, $0x00000008
+	JNE          partial
+	TESTQ        SI, SI
+	JZ           full_fma
+	VMULPS       Y1, Y0, Y0
+	VMOVUPS      Y0, (BX)
+	JMP          next
+
+full_fma:
+	VMOVUPS      (BX), Y2
+	VBROADCASTSS beta+80(FP), Y3
+	VMULPS       Y3, Y2, Y2
+	VFMADD231PS  Y0, Y1, Y2
+	VMOVUPS      Y2, (BX)
+	JMP          next
+
+partial:
+	MOVQ       DI, R8
+	SHLQ       $0x02, R8
+	NEGQ       R8
+	LEAQ       gemvmasktab<>+0(SB), R9
+	VMOVDQU    32(R9)(R8*1), Y2
+	TESTQ      SI, SI
+	JZ         partial_fma
+	VMULPS     Y1, Y0, Y0
+	VMASKMOVPS Y0, Y2, (BX)
+	JMP        next
+
+partial_fma:
+	VMASKMOVPS   (BX), Y2, Y3
+	VBROADCASTSS beta+80(FP), Y4
+	VMULPS       Y4, Y3, Y3
+	VFMADD231PS  Y0, Y1, Y3
+	VMASKMOVPS   Y3, Y2, (BX)
+
+next:
+	SUBQ DI, AX
+	SHLQ $0x02, DI
+	ADDQ DI, BX
+	JMP  chunk
+
+end:
 	VZEROUPPER
 	RET
 
@@ -392,16 +530,26 @@ DATA gemvmasktab<>+56(SB)/4, $0x00000000
 DATA gemvmasktab<>+60(SB)/4, $0x00000000
 GLOBL gemvmasktab<>(SB), RODATA|NOPTR, $64
 
+DATA gemvpermidx<>+0(SB)/4, $0x00000000
+DATA gemvpermidx<>+4(SB)/4, $0x00000004
+DATA gemvpermidx<>+8(SB)/4, $0x00000001
+DATA gemvpermidx<>+12(SB)/4, $0x00000005
+DATA gemvpermidx<>+16(SB)/4, $0x00000002
+DATA gemvpermidx<>+20(SB)/4, $0x00000006
+DATA gemvpermidx<>+24(SB)/4, $0x00000003
+DATA gemvpermidx<>+28(SB)/4, $0x00000007
+GLOBL gemvpermidx<>(SB), RODATA|NOPTR, $32
+
 // func gemvT32AVX2(m int, n int, alpha float32, a []float32, lda int, x []float32, beta float32, y []float32)
-// Requires: AVX, AVX2, FMA3, SSE
+// Requires: AVX, AVX2, FMA3
 TEXT ·gemvT32AVX2(SB), NOSPLIT, $0-112
 	MOVQ         n+8(FP), AX
 	MOVQ         a_base+24(FP), CX
 	MOVQ         lda+48(FP), DX
 	SHLQ         $0x02, DX
 	MOVQ         y_base+88(FP), BX
-	MOVSS        alpha+16(FP), X0
-	MOVSS        beta+80(FP), X1
+	VMOVSS       alpha+16(FP), X0
+	VMOVSS       beta+80(FP), X1
 	VXORPS       X2, X2, X2
 	XORQ         SI, SI
 	XORQ         DI, DI
@@ -574,14 +722,14 @@ done:
 	RET
 
 // func gemvN64AVX2(m int, n int, alpha float64, a []float64, lda int, x []float64, beta float64, y []float64)
-// Requires: AVX, FMA3, SSE2
-TEXT ·gemvN64AVX2(SB), NOSPLIT, $0-112
+// Requires: AVX, AVX2, CMOV, FMA3
+TEXT ·gemvN64AVX2(SB), NOSPLIT, $128-112
 	MOVQ     m+0(FP), AX
 	MOVQ     a_base+24(FP), CX
 	MOVQ     lda+48(FP), DX
 	SHLQ     $0x03, DX
 	MOVQ     y_base+88(FP), BX
-	MOVSD    beta+80(FP), X0
+	VMOVSD   beta+80(FP), X0
 	VXORPS   X1, X1, X1
 	XORQ     SI, SI
 	XORQ     DI, DI
@@ -590,14 +738,23 @@ TEXT ·gemvN64AVX2(SB), NOSPLIT, $0-112
 	SETPC    DI
 	ANDQ     DI, SI
 
+chunk:
+	TESTQ   AX, AX
+	JZ      end
+	MOVQ    $0x00000004, DI
+	CMPQ    AX, DI
+	CMOVQLT AX, DI
+	MOVQ    DI, R8
+	LEAQ    (SP), R9
+
 r3_rows:
-	CMPQ   AX, $0x00000003
+	CMPQ   R8, $0x00000003
 	JL     r3_end
-	MOVQ   CX, DI
-	LEAQ   (DI)(DX*1), R8
-	LEAQ   (R8)(DX*1), R9
-	MOVQ   x_base+56(FP), R10
-	MOVQ   n+8(FP), R11
+	MOVQ   CX, R10
+	LEAQ   (R10)(DX*1), R11
+	LEAQ   (R11)(DX*1), R12
+	MOVQ   x_base+56(FP), R13
+	MOVQ   n+8(FP), R14
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -612,339 +769,459 @@ r3_rows:
 	VXORPS Y11, Y11, Y11
 
 r3_loop:
-	CMPQ        R11, $0x00000010
+	CMPQ        R14, $0x00000010
 	JL          r3_tail
-	VMOVUPD     (R10), Y12
-	VFMADD231PD (DI), Y12, Y0
-	VFMADD231PD (R8), Y12, Y4
-	VFMADD231PD (R9), Y12, Y8
-	VMOVUPD     32(R10), Y12
-	VFMADD231PD 32(DI), Y12, Y1
-	VFMADD231PD 32(R8), Y12, Y5
-	VFMADD231PD 32(R9), Y12, Y9
-	VMOVUPD     64(R10), Y12
-	VFMADD231PD 64(DI), Y12, Y2
-	VFMADD231PD 64(R8), Y12, Y6
-	VFMADD231PD 64(R9), Y12, Y10
-	VMOVUPD     96(R10), Y12
-	VFMADD231PD 96(DI), Y12, Y3
-	VFMADD231PD 96(R8), Y12, Y7
-	VFMADD231PD 96(R9), Y12, Y11
-	ADDQ        $0x00000080, DI
-	ADDQ        $0x00000080, R8
-	ADDQ        $0x00000080, R9
+	VMOVUPD     (R13), Y12
+	VFMADD231PD (R10), Y12, Y0
+	VFMADD231PD (R11), Y12, Y4
+	VFMADD231PD (R12), Y12, Y8
+	VMOVUPD     32(R13), Y12
+	VFMADD231PD 32(R10), Y12, Y1
+	VFMADD231PD 32(R11), Y12, Y5
+	VFMADD231PD 32(R12), Y12, Y9
+	VMOVUPD     64(R13), Y12
+	VFMADD231PD 64(R10), Y12, Y2
+	VFMADD231PD 64(R11), Y12, Y6
+	VFMADD231PD 64(R12), Y12, Y10
+	VMOVUPD     96(R13), Y12
+	VFMADD231PD 96(R10), Y12, Y3
+	VFMADD231PD 96(R11), Y12, Y7
+	VFMADD231PD 96(R12), Y12, Y11
 	ADDQ        $0x00000080, R10
-	SUBQ        $0x00000010, R11
+	ADDQ        $0x00000080, R11
+	ADDQ        $0x00000080, R12
+	ADDQ        $0x00000080, R13
+	SUBQ        $0x00000010, R14
 	JMP         r3_loop
 
 r3_tail:
-	CMPQ        R11, $0x00000004
+	CMPQ        R14, $0x00000004
 	JL          r3_part0
-	VMOVUPD     (R10), Y12
-	VFMADD231PD (DI), Y12, Y0
-	ADDQ        $0x00000020, DI
-	VFMADD231PD (R8), Y12, Y4
-	ADDQ        $0x00000020, R8
-	VFMADD231PD (R9), Y12, Y8
-	ADDQ        $0x00000020, R9
+	VMOVUPD     (R13), Y12
+	VFMADD231PD (R10), Y12, Y0
 	ADDQ        $0x00000020, R10
-	SUBQ        $0x00000004, R11
-	CMPQ        R11, $0x00000004
+	VFMADD231PD (R11), Y12, Y4
+	ADDQ        $0x00000020, R11
+	VFMADD231PD (R12), Y12, Y8
+	ADDQ        $0x00000020, R12
+	ADDQ        $0x00000020, R13
+	SUBQ        $0x00000004, R14
+	CMPQ        R14, $0x00000004
 	JL          r3_part1
-	VMOVUPD     (R10), Y12
-	VFMADD231PD (DI), Y12, Y1
-	ADDQ        $0x00000020, DI
-	VFMADD231PD (R8), Y12, Y5
-	ADDQ        $0x00000020, R8
-	VFMADD231PD (R9), Y12, Y9
-	ADDQ        $0x00000020, R9
+	VMOVUPD     (R13), Y12
+	VFMADD231PD (R10), Y12, Y1
 	ADDQ        $0x00000020, R10
-	SUBQ        $0x00000004, R11
-	CMPQ        R11, $0x00000004
+	VFMADD231PD (R11), Y12, Y5
+	ADDQ        $0x00000020, R11
+	VFMADD231PD (R12), Y12, Y9
+	ADDQ        $0x00000020, R12
+	ADDQ        $0x00000020, R13
+	SUBQ        $0x00000004, R14
+	CMPQ        R14, $0x00000004
 	JL          r3_part2
-	VMOVUPD     (R10), Y12
-	VFMADD231PD (DI), Y12, Y2
-	ADDQ        $0x00000020, DI
-	VFMADD231PD (R8), Y12, Y6
-	ADDQ        $0x00000020, R8
-	VFMADD231PD (R9), Y12, Y10
-	ADDQ        $0x00000020, R9
+	VMOVUPD     (R13), Y12
+	VFMADD231PD (R10), Y12, Y2
 	ADDQ        $0x00000020, R10
-	SUBQ        $0x00000004, R11
-	TESTQ       R11, R11
+	VFMADD231PD (R11), Y12, Y6
+	ADDQ        $0x00000020, R11
+	VFMADD231PD (R12), Y12, Y10
+	ADDQ        $0x00000020, R12
+	ADDQ        $0x00000020, R13
+	SUBQ        $0x00000004, R14
+	TESTQ       R14, R14
 	JZ          r3_fold
-	SHLQ        $0x03, R11
-	NEGQ        R11
-	LEAQ        gemvmasktab<>+0(SB), R12
-	VMOVDQU     32(R12)(R11*1), Y12
-	VMASKMOVPD  (R10), Y12, Y13
-	VMASKMOVPD  (DI), Y12, Y14
+	SHLQ        $0x03, R14
+	NEGQ        R14
+	LEAQ        gemvmasktab<>+0(SB), R15
+	VMOVDQU     32(R15)(R14*1), Y12
+	VMASKMOVPD  (R13), Y12, Y13
+	VMASKMOVPD  (R10), Y12, Y14
 	VFMADD231PD Y14, Y13, Y3
-	VMASKMOVPD  (R8), Y12, Y14
+	VMASKMOVPD  (R11), Y12, Y14
 	VFMADD231PD Y14, Y13, Y7
-	VMASKMOVPD  (R9), Y12, Y12
+	VMASKMOVPD  (R12), Y12, Y12
 	VFMADD231PD Y12, Y13, Y11
 	JMP         r3_fold
 
 r3_part2:
-	TESTQ       R11, R11
+	TESTQ       R14, R14
 	JZ          r3_fold
-	SHLQ        $0x03, R11
-	NEGQ        R11
-	LEAQ        gemvmasktab<>+0(SB), R12
-	VMOVDQU     32(R12)(R11*1), Y12
-	VMASKMOVPD  (R10), Y12, Y13
-	VMASKMOVPD  (DI), Y12, Y14
+	SHLQ        $0x03, R14
+	NEGQ        R14
+	LEAQ        gemvmasktab<>+0(SB), R15
+	VMOVDQU     32(R15)(R14*1), Y12
+	VMASKMOVPD  (R13), Y12, Y13
+	VMASKMOVPD  (R10), Y12, Y14
 	VFMADD231PD Y14, Y13, Y2
-	VMASKMOVPD  (R8), Y12, Y14
+	VMASKMOVPD  (R11), Y12, Y14
 	VFMADD231PD Y14, Y13, Y6
-	VMASKMOVPD  (R9), Y12, Y12
+	VMASKMOVPD  (R12), Y12, Y12
 	VFMADD231PD Y12, Y13, Y10
 	JMP         r3_fold
 
 r3_part1:
-	TESTQ       R11, R11
+	TESTQ       R14, R14
 	JZ          r3_fold
-	SHLQ        $0x03, R11
-	NEGQ        R11
-	LEAQ        gemvmasktab<>+0(SB), R12
-	VMOVDQU     32(R12)(R11*1), Y12
-	VMASKMOVPD  (R10), Y12, Y13
-	VMASKMOVPD  (DI), Y12, Y14
+	SHLQ        $0x03, R14
+	NEGQ        R14
+	LEAQ        gemvmasktab<>+0(SB), R15
+	VMOVDQU     32(R15)(R14*1), Y12
+	VMASKMOVPD  (R13), Y12, Y13
+	VMASKMOVPD  (R10), Y12, Y14
 	VFMADD231PD Y14, Y13, Y1
-	VMASKMOVPD  (R8), Y12, Y14
+	VMASKMOVPD  (R11), Y12, Y14
 	VFMADD231PD Y14, Y13, Y5
-	VMASKMOVPD  (R9), Y12, Y12
+	VMASKMOVPD  (R12), Y12, Y12
 	VFMADD231PD Y12, Y13, Y9
 	JMP         r3_fold
 
 r3_part0:
-	TESTQ       R11, R11
+	TESTQ       R14, R14
 	JZ          r3_fold
-	SHLQ        $0x03, R11
-	NEGQ        R11
-	LEAQ        gemvmasktab<>+0(SB), R12
-	VMOVDQU     32(R12)(R11*1), Y12
-	VMASKMOVPD  (R10), Y12, Y13
-	VMASKMOVPD  (DI), Y12, Y14
+	SHLQ        $0x03, R14
+	NEGQ        R14
+	LEAQ        gemvmasktab<>+0(SB), R15
+	VMOVDQU     32(R15)(R14*1), Y12
+	VMASKMOVPD  (R13), Y12, Y13
+	VMASKMOVPD  (R10), Y12, Y14
 	VFMADD231PD Y14, Y13, Y0
-	VMASKMOVPD  (R8), Y12, Y14
+	VMASKMOVPD  (R11), Y12, Y14
 	VFMADD231PD Y14, Y13, Y4
-	VMASKMOVPD  (R9), Y12, Y12
+	VMASKMOVPD  (R12), Y12, Y12
 	VFMADD231PD Y12, Y13, Y8
 
 r3_fold:
-	VADDPD       Y2, Y0, Y0
-	VADDPD       Y3, Y1, Y1
-	VADDPD       Y1, Y0, Y0
-	VEXTRACTF128 $0x01, Y0, X1
-	VADDPD       X1, X0, X0
-	VUNPCKHPD    X0, X0, X1
-	VADDSD       X1, X0, X0
-	MOVSD        alpha+16(FP), X1
-	TESTQ        SI, SI
-	JZ           r3_epi0_fma
-	VMULSD       X1, X0, X0
-	VMOVSD       X0, (BX)
-	JMP          r3_epi0_done
-
-r3_epi0_fma:
-	VMOVSD      (BX), X2
-	MOVSD       beta+80(FP), X3
-	VMULSD      X3, X2, X2
-	VFMADD231SD X0, X1, X2
-	VMOVSD      X2, (BX)
-
-r3_epi0_done:
-	VADDPD       Y6, Y4, Y4
-	VADDPD       Y7, Y5, Y5
-	VADDPD       Y5, Y4, Y4
-	VEXTRACTF128 $0x01, Y4, X0
-	VADDPD       X0, X4, X0
-	VUNPCKHPD    X0, X0, X1
-	VADDSD       X1, X0, X0
-	MOVSD        alpha+16(FP), X1
-	TESTQ        SI, SI
-	JZ           r3_epi1_fma
-	VMULSD       X1, X0, X0
-	VMOVSD       X0, 8(BX)
-	JMP          r3_epi1_done
-
-r3_epi1_fma:
-	VMOVSD      8(BX), X2
-	MOVSD       beta+80(FP), X3
-	VMULSD      X3, X2, X2
-	VFMADD231SD X0, X1, X2
-	VMOVSD      X2, 8(BX)
-
-r3_epi1_done:
-	VADDPD       Y10, Y8, Y8
-	VADDPD       Y11, Y9, Y9
-	VADDPD       Y9, Y8, Y8
-	VEXTRACTF128 $0x01, Y8, X0
-	VADDPD       X0, X8, X0
-	VUNPCKHPD    X0, X0, X1
-	VADDSD       X1, X0, X0
-	MOVSD        alpha+16(FP), X1
-	TESTQ        SI, SI
-	JZ           r3_epi2_fma
-	VMULSD       X1, X0, X0
-	VMOVSD       X0, 16(BX)
-	JMP          r3_epi2_done
-
-r3_epi2_fma:
-	VMOVSD      16(BX), X2
-	MOVSD       beta+80(FP), X3
-	VMULSD      X3, X2, X2
-	VFMADD231SD X0, X1, X2
-	VMOVSD      X2, 16(BX)
-
-r3_epi2_done:
-	ADDQ $0x00000018, BX
-	ADDQ DX, CX
-	ADDQ DX, CX
-	ADDQ DX, CX
-	SUBQ $0x00000003, AX
-	JMP  r3_rows
+	VADDPD  Y2, Y0, Y0
+	VADDPD  Y3, Y1, Y1
+	VADDPD  Y1, Y0, Y0
+	VMOVUPD Y0, (R9)
+	VADDPD  Y6, Y4, Y4
+	VADDPD  Y7, Y5, Y5
+	VADDPD  Y5, Y4, Y4
+	VMOVUPD Y4, 32(R9)
+	VADDPD  Y10, Y8, Y8
+	VADDPD  Y11, Y9, Y9
+	VADDPD  Y9, Y8, Y8
+	VMOVUPD Y8, 64(R9)
+	ADDQ    $0x00000060, R9
+	ADDQ    DX, CX
+	ADDQ    DX, CX
+	ADDQ    DX, CX
+	SUBQ    $0x00000003, R8
+	JMP     r3_rows
 
 r3_end:
+r2_rows:
+	CMPQ   R8, $0x00000002
+	JL     r2_end
+	MOVQ   CX, R10
+	LEAQ   (R10)(DX*1), R11
+	MOVQ   x_base+56(FP), R12
+	MOVQ   n+8(FP), R13
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+
+r2_loop:
+	CMPQ        R13, $0x00000010
+	JL          r2_tail
+	VMOVUPD     (R12), Y8
+	VFMADD231PD (R10), Y8, Y0
+	VFMADD231PD (R11), Y8, Y4
+	VMOVUPD     32(R12), Y8
+	VFMADD231PD 32(R10), Y8, Y1
+	VFMADD231PD 32(R11), Y8, Y5
+	VMOVUPD     64(R12), Y8
+	VFMADD231PD 64(R10), Y8, Y2
+	VFMADD231PD 64(R11), Y8, Y6
+	VMOVUPD     96(R12), Y8
+	VFMADD231PD 96(R10), Y8, Y3
+	VFMADD231PD 96(R11), Y8, Y7
+	ADDQ        $0x00000080, R10
+	ADDQ        $0x00000080, R11
+	ADDQ        $0x00000080, R12
+	SUBQ        $0x00000010, R13
+	JMP         r2_loop
+
+r2_tail:
+	CMPQ        R13, $0x00000004
+	JL          r2_part0
+	VMOVUPD     (R12), Y8
+	VFMADD231PD (R10), Y8, Y0
+	ADDQ        $0x00000020, R10
+	VFMADD231PD (R11), Y8, Y4
+	ADDQ        $0x00000020, R11
+	ADDQ        $0x00000020, R12
+	SUBQ        $0x00000004, R13
+	CMPQ        R13, $0x00000004
+	JL          r2_part1
+	VMOVUPD     (R12), Y8
+	VFMADD231PD (R10), Y8, Y1
+	ADDQ        $0x00000020, R10
+	VFMADD231PD (R11), Y8, Y5
+	ADDQ        $0x00000020, R11
+	ADDQ        $0x00000020, R12
+	SUBQ        $0x00000004, R13
+	CMPQ        R13, $0x00000004
+	JL          r2_part2
+	VMOVUPD     (R12), Y8
+	VFMADD231PD (R10), Y8, Y2
+	ADDQ        $0x00000020, R10
+	VFMADD231PD (R11), Y8, Y6
+	ADDQ        $0x00000020, R11
+	ADDQ        $0x00000020, R12
+	SUBQ        $0x00000004, R13
+	TESTQ       R13, R13
+	JZ          r2_fold
+	SHLQ        $0x03, R13
+	NEGQ        R13
+	LEAQ        gemvmasktab<>+0(SB), R14
+	VMOVDQU     32(R14)(R13*1), Y8
+	VMASKMOVPD  (R12), Y8, Y9
+	VMASKMOVPD  (R10), Y8, Y10
+	VFMADD231PD Y10, Y9, Y3
+	VMASKMOVPD  (R11), Y8, Y8
+	VFMADD231PD Y8, Y9, Y7
+	JMP         r2_fold
+
+r2_part2:
+	TESTQ       R13, R13
+	JZ          r2_fold
+	SHLQ        $0x03, R13
+	NEGQ        R13
+	LEAQ        gemvmasktab<>+0(SB), R14
+	VMOVDQU     32(R14)(R13*1), Y8
+	VMASKMOVPD  (R12), Y8, Y9
+	VMASKMOVPD  (R10), Y8, Y10
+	VFMADD231PD Y10, Y9, Y2
+	VMASKMOVPD  (R11), Y8, Y8
+	VFMADD231PD Y8, Y9, Y6
+	JMP         r2_fold
+
+r2_part1:
+	TESTQ       R13, R13
+	JZ          r2_fold
+	SHLQ        $0x03, R13
+	NEGQ        R13
+	LEAQ        gemvmasktab<>+0(SB), R14
+	VMOVDQU     32(R14)(R13*1), Y8
+	VMASKMOVPD  (R12), Y8, Y9
+	VMASKMOVPD  (R10), Y8, Y10
+	VFMADD231PD Y10, Y9, Y1
+	VMASKMOVPD  (R11), Y8, Y8
+	VFMADD231PD Y8, Y9, Y5
+	JMP         r2_fold
+
+r2_part0:
+	TESTQ       R13, R13
+	JZ          r2_fold
+	SHLQ        $0x03, R13
+	NEGQ        R13
+	LEAQ        gemvmasktab<>+0(SB), R14
+	VMOVDQU     32(R14)(R13*1), Y8
+	VMASKMOVPD  (R12), Y8, Y9
+	VMASKMOVPD  (R10), Y8, Y10
+	VFMADD231PD Y10, Y9, Y0
+	VMASKMOVPD  (R11), Y8, Y8
+	VFMADD231PD Y8, Y9, Y4
+
+r2_fold:
+	VADDPD  Y2, Y0, Y0
+	VADDPD  Y3, Y1, Y1
+	VADDPD  Y1, Y0, Y0
+	VMOVUPD Y0, (R9)
+	VADDPD  Y6, Y4, Y4
+	VADDPD  Y7, Y5, Y5
+	VADDPD  Y5, Y4, Y4
+	VMOVUPD Y4, 32(R9)
+	ADDQ    $0x00000040, R9
+	ADDQ    DX, CX
+	ADDQ    DX, CX
+	SUBQ    $0x00000002, R8
+	JMP     r2_rows
+
+r2_end:
 r1_rows:
-	CMPQ   AX, $0x00000001
+	CMPQ   R8, $0x00000001
 	JL     r1_end
-	MOVQ   CX, DI
-	MOVQ   x_base+56(FP), R8
-	MOVQ   n+8(FP), R9
+	MOVQ   CX, R10
+	MOVQ   x_base+56(FP), R11
+	MOVQ   n+8(FP), R12
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
 	VXORPS Y3, Y3, Y3
 
 r1_loop:
-	CMPQ        R9, $0x00000010
+	CMPQ        R12, $0x00000010
 	JL          r1_tail
-	VMOVUPD     (R8), Y4
-	VFMADD231PD (DI), Y4, Y0
-	VMOVUPD     32(R8), Y4
-	VFMADD231PD 32(DI), Y4, Y1
-	VMOVUPD     64(R8), Y4
-	VFMADD231PD 64(DI), Y4, Y2
-	VMOVUPD     96(R8), Y4
-	VFMADD231PD 96(DI), Y4, Y3
-	ADDQ        $0x00000080, DI
-	ADDQ        $0x00000080, R8
-	SUBQ        $0x00000010, R9
+	VMOVUPD     (R11), Y4
+	VFMADD231PD (R10), Y4, Y0
+	VMOVUPD     32(R11), Y4
+	VFMADD231PD 32(R10), Y4, Y1
+	VMOVUPD     64(R11), Y4
+	VFMADD231PD 64(R10), Y4, Y2
+	VMOVUPD     96(R11), Y4
+	VFMADD231PD 96(R10), Y4, Y3
+	ADDQ        $0x00000080, R10
+	ADDQ        $0x00000080, R11
+	SUBQ        $0x00000010, R12
 	JMP         r1_loop
 
 r1_tail:
-	CMPQ        R9, $0x00000004
+	CMPQ        R12, $0x00000004
 	JL          r1_part0
-	VMOVUPD     (R8), Y4
-	VFMADD231PD (DI), Y4, Y0
-	ADDQ        $0x00000020, DI
-	ADDQ        $0x00000020, R8
-	SUBQ        $0x00000004, R9
-	CMPQ        R9, $0x00000004
+	VMOVUPD     (R11), Y4
+	VFMADD231PD (R10), Y4, Y0
+	ADDQ        $0x00000020, R10
+	ADDQ        $0x00000020, R11
+	SUBQ        $0x00000004, R12
+	CMPQ        R12, $0x00000004
 	JL          r1_part1
-	VMOVUPD     (R8), Y4
-	VFMADD231PD (DI), Y4, Y1
-	ADDQ        $0x00000020, DI
-	ADDQ        $0x00000020, R8
-	SUBQ        $0x00000004, R9
-	CMPQ        R9, $0x00000004
+	VMOVUPD     (R11), Y4
+	VFMADD231PD (R10), Y4, Y1
+	ADDQ        $0x00000020, R10
+	ADDQ        $0x00000020, R11
+	SUBQ        $0x00000004, R12
+	CMPQ        R12, $0x00000004
 	JL          r1_part2
-	VMOVUPD     (R8), Y4
-	VFMADD231PD (DI), Y4, Y2
-	ADDQ        $0x00000020, DI
-	ADDQ        $0x00000020, R8
-	SUBQ        $0x00000004, R9
-	TESTQ       R9, R9
+	VMOVUPD     (R11), Y4
+	VFMADD231PD (R10), Y4, Y2
+	ADDQ        $0x00000020, R10
+	ADDQ        $0x00000020, R11
+	SUBQ        $0x00000004, R12
+	TESTQ       R12, R12
 	JZ          r1_fold
-	SHLQ        $0x03, R9
-	NEGQ        R9
-	LEAQ        gemvmasktab<>+0(SB), R10
-	VMOVDQU     32(R10)(R9*1), Y4
-	VMASKMOVPD  (R8), Y4, Y5
-	VMASKMOVPD  (DI), Y4, Y4
+	SHLQ        $0x03, R12
+	NEGQ        R12
+	LEAQ        gemvmasktab<>+0(SB), R13
+	VMOVDQU     32(R13)(R12*1), Y4
+	VMASKMOVPD  (R11), Y4, Y5
+	VMASKMOVPD  (R10), Y4, Y4
 	VFMADD231PD Y4, Y5, Y3
 	JMP         r1_fold
 
 r1_part2:
-	TESTQ       R9, R9
+	TESTQ       R12, R12
 	JZ          r1_fold
-	SHLQ        $0x03, R9
-	NEGQ        R9
-	LEAQ        gemvmasktab<>+0(SB), R10
-	VMOVDQU     32(R10)(R9*1), Y4
-	VMASKMOVPD  (R8), Y4, Y5
-	VMASKMOVPD  (DI), Y4, Y4
+	SHLQ        $0x03, R12
+	NEGQ        R12
+	LEAQ        gemvmasktab<>+0(SB), R13
+	VMOVDQU     32(R13)(R12*1), Y4
+	VMASKMOVPD  (R11), Y4, Y5
+	VMASKMOVPD  (R10), Y4, Y4
 	VFMADD231PD Y4, Y5, Y2
 	JMP         r1_fold
 
 r1_part1:
-	TESTQ       R9, R9
+	TESTQ       R12, R12
 	JZ          r1_fold
-	SHLQ        $0x03, R9
-	NEGQ        R9
-	LEAQ        gemvmasktab<>+0(SB), R10
-	VMOVDQU     32(R10)(R9*1), Y4
-	VMASKMOVPD  (R8), Y4, Y5
-	VMASKMOVPD  (DI), Y4, Y4
+	SHLQ        $0x03, R12
+	NEGQ        R12
+	LEAQ        gemvmasktab<>+0(SB), R13
+	VMOVDQU     32(R13)(R12*1), Y4
+	VMASKMOVPD  (R11), Y4, Y5
+	VMASKMOVPD  (R10), Y4, Y4
 	VFMADD231PD Y4, Y5, Y1
 	JMP         r1_fold
 
 r1_part0:
-	TESTQ       R9, R9
+	TESTQ       R12, R12
 	JZ          r1_fold
-	SHLQ        $0x03, R9
-	NEGQ        R9
-	LEAQ        gemvmasktab<>+0(SB), R10
-	VMOVDQU     32(R10)(R9*1), Y4
-	VMASKMOVPD  (R8), Y4, Y5
-	VMASKMOVPD  (DI), Y4, Y4
+	SHLQ        $0x03, R12
+	NEGQ        R12
+	LEAQ        gemvmasktab<>+0(SB), R13
+	VMOVDQU     32(R13)(R12*1), Y4
+	VMASKMOVPD  (R11), Y4, Y5
+	VMASKMOVPD  (R10), Y4, Y4
 	VFMADD231PD Y4, Y5, Y0
 
 r1_fold:
-	VADDPD       Y2, Y0, Y0
-	VADDPD       Y3, Y1, Y1
-	VADDPD       Y1, Y0, Y0
-	VEXTRACTF128 $0x01, Y0, X1
-	VADDPD       X1, X0, X0
-	VUNPCKHPD    X0, X0, X1
-	VADDSD       X1, X0, X0
-	MOVSD        alpha+16(FP), X1
-	TESTQ        SI, SI
-	JZ           r1_epi0_fma
-	VMULSD       X1, X0, X0
-	VMOVSD       X0, (BX)
-	JMP          r1_epi0_done
-
-r1_epi0_fma:
-	VMOVSD      (BX), X2
-	MOVSD       beta+80(FP), X3
-	VMULSD      X3, X2, X2
-	VFMADD231SD X0, X1, X2
-	VMOVSD      X2, (BX)
-
-r1_epi0_done:
-	ADDQ $0x00000008, BX
-	ADDQ DX, CX
-	SUBQ $0x00000001, AX
-	JMP  r1_rows
+	VADDPD  Y2, Y0, Y0
+	VADDPD  Y3, Y1, Y1
+	VADDPD  Y1, Y0, Y0
+	VMOVUPD Y0, (R9)
+	ADDQ    $0x00000020, R9
+	ADDQ    DX, CX
+	SUBQ    $0x00000001, R8
+	JMP     r1_rows
 
 r1_end:
+	VMOVUPD      (SP), Y0
+	VMOVUPD      32(SP), Y1
+	VMOVUPD      64(SP), Y2
+	VMOVUPD      96(SP), Y3
+	VPERM2F128   $0x20, Y1, Y0, Y4
+	VPERM2F128   $0x31, Y1, Y0, Y0
+	VADDPD       Y0, Y4, Y0
+	VPERM2F128   $0x20, Y3, Y2, Y1
+	VPERM2F128   $0x31, Y3, Y2, Y2
+	VADDPD       Y2, Y1, Y1
+	VUNPCKLPD    Y1, Y0, Y2
+	VUNPCKHPD    Y1, Y0, Y0
+	VADDPD       Y0, Y2, Y2
+	VPERMPD      $0xd8, Y2, Y0
+	VBROADCASTSD alpha+16(FP), Y1
+	CMPQ         DI, $0x00000004
+	JNE          partial
+	TESTQ        SI, SI
+	JZ           full_fma
+	VMULPD       Y1, Y0, Y0
+	VMOVUPD      Y0, (BX)
+	JMP          next
+
+full_fma:
+	VMOVUPD      (BX), Y2
+	VBROADCASTSD beta+80(FP), Y3
+	VMULPD       Y3, Y2, Y2
+	VFMADD231PD  Y0, Y1, Y2
+	VMOVUPD      Y2, (BX)
+	JMP          next
+
+partial:
+	MOVQ       DI, R8
+	SHLQ       $0x03, R8
+	NEGQ       R8
+	LEAQ       gemvmasktab<>+0(SB), R9
+	VMOVDQU    32(R9)(R8*1), Y2
+	TESTQ      SI, SI
+	JZ         partial_fma
+	VMULPD     Y1, Y0, Y0
+	VMASKMOVPD Y0, Y2, (BX)
+	JMP        next
+
+partial_fma:
+	VMASKMOVPD   (BX), Y2, Y3
+	VBROADCASTSD beta+80(FP), Y4
+	VMULPD       Y4, Y3, Y3
+	VFMADD231PD  Y0, Y1, Y3
+	VMASKMOVPD   Y3, Y2, (BX)
+
+next:
+	SUBQ DI, AX
+	SHLQ $0x03, DI
+	ADDQ DI, BX
+	JMP  chunk
+
+end:
 	VZEROUPPER
 	RET
 
 // func gemvT64AVX2(m int, n int, alpha float64, a []float64, lda int, x []float64, beta float64, y []float64)
-// Requires: AVX, AVX2, FMA3, SSE2
+// Requires: AVX, AVX2, FMA3
 TEXT ·gemvT64AVX2(SB), NOSPLIT, $0-112
 	MOVQ         n+8(FP), AX
 	MOVQ         a_base+24(FP), CX
 	MOVQ         lda+48(FP), DX
 	SHLQ         $0x03, DX
 	MOVQ         y_base+88(FP), BX
-	MOVSD        alpha+16(FP), X0
-	MOVSD        beta+80(FP), X1
+	VMOVSD       alpha+16(FP), X0
+	VMOVSD       beta+80(FP), X1
 	VXORPS       X2, X2, X2
 	XORQ         SI, SI
 	XORQ         DI, DI

@@ -218,3 +218,11 @@ func stepBackward64(act Activation, dz, dh, a []float64, alpha float64) {
 func lifStep(p *LIFProp, v, ie, ii, inE, inI, dc []float32, refr []int32, spikes []int32) int {
 	return lifStepGeneric(p, v, ie, ii, inE, inI, dc, refr, spikes)
 }
+
+func fmaProbe(iters int) int {
+	if useAVX2() {
+		fmaProbeAVX2(iters)
+		return 192 * iters
+	}
+	return fmaProbeGeneric(iters)
+}

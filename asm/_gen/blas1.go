@@ -17,6 +17,35 @@ func genBlas1() {
 		genAddMul(t, "mul", "Mul", "x[i]·y[i]")
 	}
 	genFMAScalar()
+	genProbe()
+}
+
+// genProbe emits the FMA-throughput probe: 12 independent chains of
+// 256-bit float32 FMAs (enough to cover the FMA latency on two pipes), no
+// memory traffic. Each iteration is 12·16 = 192 flops.
+func genProbe() {
+	TEXT("fmaProbeAVX2", NOSPLIT, "func(iters int)")
+	Doc("fmaProbeAVX2 runs iters iterations of 12 independent VFMADD231PS; each is 192 flops.")
+	n := Load(Param("iters"), GP64())
+	x, y := YMM(), YMM()
+	VXORPS(x, x, x)
+	VXORPS(y, y, y)
+	acc := make([]reg.VecVirtual, 12)
+	for j := range acc {
+		acc[j] = YMM()
+		VXORPS(acc[j], acc[j], acc[j])
+	}
+	TESTQ(n, n)
+	JZ(LabelRef("done"))
+	Label("loop")
+	for j := range acc {
+		VFMADD231PS(y, x, acc[j])
+	}
+	DECQ(n)
+	JNZ(LabelRef("loop"))
+	Label("done")
+	VZEROUPPER()
+	RET()
 }
 
 // genDot emits the canonical Dot: 4 accumulators of vw lanes (L = 4·vw lanes),
@@ -76,7 +105,7 @@ func genDot(t typ) {
 	t.add(acc[1], acc[0], acc[0]) // w = vw
 	x := t.hsum(acc[0])
 	VZEROUPPER()
-	Store(x, ReturnIndex(0))
+	t.storeResult(x)
 	RET()
 }
 
@@ -139,10 +168,8 @@ func genAddMul(t typ, op, ref, formula string) {
 func genFMAScalar() {
 	TEXT("fmaf32AVX2", NOSPLIT, "func(a, b, c float32) float32")
 	Doc("fmaf32AVX2 returns a·b+c rounded once (VFMADD231SS); for tests of fma32.")
-	a := Load(Param("a"), XMM())
-	b := Load(Param("b"), XMM())
-	c := Load(Param("c"), XMM())
+	a, b, c := f32.loadScalar("a"), f32.loadScalar("b"), f32.loadScalar("c")
 	VFMADD231SS(a, b, c)
-	Store(c, ReturnIndex(0))
+	f32.storeResult(c)
 	RET()
 }

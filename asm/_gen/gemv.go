@@ -15,25 +15,6 @@ func genGemv() {
 	}
 }
 
-// epiScalar stores E(alpha, s, beta, *dst) to dst for the low lane of s:
-// alpha·s when beta == 0 (flag betaZero set), else fma(alpha, s, beta·dst).
-func epiScalar(t typ, s reg.VecVirtual, betaZero reg.Register, dst Mem, label string) {
-	alpha := Load(Param("alpha"), XMM())
-	TESTQ(betaZero, betaZero)
-	JZ(LabelRef(label + "_fma"))
-	t.smul(alpha, s, s)
-	t.smov(s, dst)
-	JMP(LabelRef(label + "_done"))
-	Label(label + "_fma")
-	c := XMM()
-	t.smov(dst, c)
-	beta := Load(Param("beta"), XMM())
-	t.smul(beta, c, c)
-	t.sfma231(s, alpha, c) // c = alpha·s + c
-	t.smov(c, dst)
-	Label(label + "_done")
-}
-
 // isZero sets a GP register to 1 if the scalar x is ±0, else 0 (NaN gives 0).
 func isZero(t typ, x reg.VecVirtual) reg.Register {
 	zero := XMM()
@@ -48,26 +29,44 @@ func isZero(t typ, x reg.VecVirtual) reg.Register {
 	return z
 }
 
-// genGemvN emits y[i] = E(alpha, Dot(A[i, :n], x), beta, y[i]) for all m rows,
-// three rows at a time sharing the loads of x, each row reduced in exactly
-// the canonical Dot order. The caller handles alpha == 0 and n == 0.
+// genGemvN emits y[i] = E(alpha, Dot(A[i, :n], x), beta, y[i]) for all m rows.
+// Rows go in chunks of vw: inside a chunk, blocks of 3, 2 or 1 rows share the
+// loads of x, each row accumulated in the canonical Dot lanes and folded to
+// one vector (folds w = 2·vw, vw), which is parked in a stack slot; then the
+// vw parked vectors are folded together (w = vw/2 … 1, the same pairwise sums
+// as the reference, computed for all rows at once with shuffles) into one
+// vector of row sums, and the epilogue runs on that vector. The caller
+// handles alpha == 0 and n == 0.
 func genGemvN(t typ) {
 	name := t.name("gemvN")
 	TEXT(name, NOSPLIT, fmt.Sprintf("func(m, n int, alpha %s, a []%s, lda int, x []%s, beta %s, y []%s)", t.gt, t.gt, t.gt, t.gt, t.gt))
 	Pragma("noescape")
 	Doc(name + " computes Gemv without transpose for alpha ≠ 0, n > 0. Reference: gemvGeneric.")
+	slots := AllocLocal(t.vw * vb)
 	m := Load(Param("m"), GP64())
 	pa := Load(Param("a").Base(), GP64())
 	lda := Load(Param("lda"), GP64())
 	SHLQ(Imm(t.shift), lda)
 	py := Load(Param("y").Base(), GP64())
-	betaZero := isZero(t, Load(Param("beta"), XMM()).(reg.VecVirtual))
+	betaZero := isZero(t, t.loadScalar("beta"))
 	L := 4 * t.vw
 
-	for _, R := range []int{3, 1} {
+	Label("chunk")
+	TESTQ(m, m)
+	JZ(LabelRef("end"))
+	rc := GP64() // rows in this chunk
+	MOVQ(U32(t.vw), rc)
+	CMPQ(m, rc)
+	CMOVQLT(m, rc)
+	left := GP64()
+	MOVQ(rc, left)
+	slot := GP64()
+	LEAQ(slots, slot)
+
+	for _, R := range []int{3, 2, 1} {
 		lbl := func(s string) string { return fmt.Sprintf("r%d_%s", R, s) }
 		Label(lbl("rows"))
-		CMPQ(m, U32(R))
+		CMPQ(left, U32(R))
 		JL(LabelRef(lbl("end")))
 		rows := make([]reg.Register, R)
 		rows[0] = GP64()
@@ -131,22 +130,125 @@ func genGemvN(t typ) {
 		}
 		Label(lbl("fold"))
 		for r := range R {
-			t.add(acc[r][2], acc[r][0], acc[r][0])
+			t.add(acc[r][2], acc[r][0], acc[r][0]) // w = 2·vw
 			t.add(acc[r][3], acc[r][1], acc[r][1])
-			t.add(acc[r][1], acc[r][0], acc[r][0])
-			s := t.hsum(acc[r][0])
-			epiScalar(t, s, betaZero, Mem{Base: py, Disp: r * t.size}, lbl(fmt.Sprintf("epi%d", r)))
+			t.add(acc[r][1], acc[r][0], acc[r][0]) // w = vw
+			t.movu(acc[r][0], Mem{Base: slot, Disp: r * vb})
 		}
-		ADDQ(U32(R*t.size), py)
+		ADDQ(U32(R*vb), slot)
 		for range R {
 			ADDQ(lda, pa)
 		}
-		SUBQ(U32(R), m)
+		SUBQ(U32(R), left)
 		JMP(LabelRef(lbl("rows")))
 		Label(lbl("end"))
 	}
+
+	// Fold the parked row vectors together: lane 0 of row r ends in lane r.
+	v := make([]reg.VecVirtual, t.vw)
+	for r := range v {
+		v[r] = YMM()
+		t.movu(slots.Offset(r*vb), v[r])
+	}
+	var sums reg.VecVirtual
+	if t.bits == 32 {
+		// w = 4: pair rows (0,1), (2,3), (4,5), (6,7) across the 128-bit halves.
+		s := make([]reg.VecVirtual, 4)
+		for p := range s {
+			lo, hi := YMM(), YMM()
+			VPERM2F128(Imm(0x20), v[2*p+1], v[2*p], lo)
+			VPERM2F128(Imm(0x31), v[2*p+1], v[2*p], hi)
+			s[p] = YMM()
+			VADDPS(hi, lo, s[p])
+		}
+		// w = 2: lanes j + j+2.
+		u := make([]reg.VecVirtual, 2)
+		for p := range u {
+			a, b := YMM(), YMM()
+			VSHUFPS(Imm(0x44), s[2*p+1], s[2*p], a)
+			VSHUFPS(Imm(0xee), s[2*p+1], s[2*p], b)
+			u[p] = YMM()
+			VADDPS(b, a, u[p])
+		}
+		// w = 1: lanes j + j+1; rows land in order 0 2 4 6 | 1 3 5 7.
+		c, d := YMM(), YMM()
+		VSHUFPS(Imm(0x88), u[1], u[0], c)
+		VSHUFPS(Imm(0xdd), u[1], u[0], d)
+		VADDPS(d, c, c)
+		idx := YMM()
+		VMOVDQU(permIndex(), idx)
+		sums = YMM()
+		VPERMPS(c, idx, sums)
+	} else {
+		// w = 2: pair rows (0,1), (2,3) across the 128-bit halves.
+		s := make([]reg.VecVirtual, 2)
+		for p := range s {
+			lo, hi := YMM(), YMM()
+			VPERM2F128(Imm(0x20), v[2*p+1], v[2*p], lo)
+			VPERM2F128(Imm(0x31), v[2*p+1], v[2*p], hi)
+			s[p] = YMM()
+			VADDPD(hi, lo, s[p])
+		}
+		// w = 1: rows land in order 0 2 | 1 3.
+		c, d := YMM(), YMM()
+		VUNPCKLPD(s[1], s[0], c)
+		VUNPCKHPD(s[1], s[0], d)
+		VADDPD(d, c, c)
+		sums = YMM()
+		VPERMPD(Imm(0xd8), c, sums)
+	}
+
+	// Epilogue on rc rows.
+	alpha := t.broadcastParam("alpha")
+	CMPQ(rc, U32(t.vw))
+	JNE(LabelRef("partial"))
+	TESTQ(betaZero, betaZero)
+	JZ(LabelRef("full_fma"))
+	t.mul(alpha, sums, sums)
+	t.movu(sums, Mem{Base: py})
+	JMP(LabelRef("next"))
+	Label("full_fma")
+	c := YMM()
+	t.movu(Mem{Base: py}, c)
+	t.mul(t.broadcastParam("beta"), c, c)
+	t.fma231(sums, alpha, c)
+	t.movu(c, Mem{Base: py})
+	JMP(LabelRef("next"))
+	Label("partial")
+	mask := t.tailMask(rc)
+	TESTQ(betaZero, betaZero)
+	JZ(LabelRef("partial_fma"))
+	t.mul(alpha, sums, sums)
+	t.maskstore(sums, mask, Mem{Base: py})
+	JMP(LabelRef("next"))
+	Label("partial_fma")
+	c2 := YMM()
+	t.maskload(Mem{Base: py}, mask, c2)
+	t.mul(t.broadcastParam("beta"), c2, c2)
+	t.fma231(sums, alpha, c2)
+	t.maskstore(c2, mask, Mem{Base: py})
+
+	Label("next")
+	SUBQ(rc, m)
+	SHLQ(Imm(t.shift), rc)
+	ADDQ(rc, py)
+	JMP(LabelRef("chunk"))
+	Label("end")
 	VZEROUPPER()
 	RET()
+}
+
+// permIndex is the VPERMPS index that puts rows 0 2 4 6 1 3 5 7 back in order.
+var permIdx Mem
+
+func permIndex() Mem {
+	if permIdx.Symbol.Name == "" {
+		permIdx = GLOBL(*family+"permidx", RODATA|NOPTR)
+		for i, v := range []uint32{0, 4, 1, 5, 2, 6, 3, 7} {
+			DATA(4*i, U32(v))
+		}
+	}
+	return permIdx
 }
 
 // genGemvT emits y[j] = E(alpha, t_j, beta, y[j]) with t_j the ascending-row
@@ -162,8 +264,8 @@ func genGemvT(t typ) {
 	lda := Load(Param("lda"), GP64())
 	SHLQ(Imm(t.shift), lda)
 	py := Load(Param("y").Base(), GP64())
-	alphaS := Load(Param("alpha"), XMM())
-	betaS := Load(Param("beta"), XMM()).(reg.VecVirtual)
+	alphaS := t.loadScalar("alpha")
+	betaS := t.loadScalar("beta")
 	betaZero := isZero(t, betaS)
 	alpha, beta := YMM(), YMM()
 	t.bcast(alphaS, alpha)

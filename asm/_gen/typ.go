@@ -159,10 +159,36 @@ func (t typ) broadcastConst(name string, v float64) reg.VecVirtual {
 
 // broadcastParam loads the scalar parameter name into every lane.
 func (t typ) broadcastParam(name string) reg.VecVirtual {
-	x := Load(Param(name), XMM())
 	r := YMM()
-	t.bcast(x, r)
+	t.bcast(paramMem(name), r)
 	return r
+}
+
+// paramMem returns the stack slot of a scalar parameter or result.
+func paramMem(name string) Mem {
+	b, err := Param(name).Resolve()
+	if err != nil {
+		panic(err)
+	}
+	return b.Addr
+}
+
+// loadScalar loads a float parameter with a VEX move (VMOVSS/VMOVSD). avo's
+// Load would emit the legacy-SSE MOVSS, which stalls for hundreds of cycles
+// on Zen 3 when the upper halves of the YMM registers are in use.
+func (t typ) loadScalar(name string) reg.VecVirtual {
+	x := XMM()
+	t.smov(paramMem(name), x)
+	return x
+}
+
+// storeResult stores the low lane of x to the function's result with a VEX move.
+func (t typ) storeResult(x reg.VecVirtual) {
+	b, err := ReturnIndex(0).Resolve()
+	if err != nil {
+		panic(err)
+	}
+	t.smov(x, b.Addr)
 }
 
 // maskTable is 8 all-ones 32-bit words followed by 8 zero words: the 32 bytes
