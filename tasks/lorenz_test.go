@@ -246,3 +246,29 @@ func TestLorenzSmallConfig(t *testing.T) {
 		t.Error("eval split present although EvalT < 0")
 	}
 }
+
+// TestLorenzSampleGrid: sample counts follow NumPy's arange(0, T+transient,
+// dt) (end excluded, ceil of the float quotient) minus int(transient/dt);
+// the expected counts were computed with NumPy 2.2.
+func TestLorenzSampleGrid(t *testing.T) {
+	for _, c := range []struct {
+		T, transient, dt float64
+		want             int
+	}{
+		{140, 10, 0.01, 14000},
+		{1.005, 10, 0.01, 101},
+		{0.3, 0, 0.1, 3},
+		{10.3, 0, 0.1, 103},
+		{2.2, 0.1, 0.1, 22},
+		{1, 0.7, 0.07, 16},
+	} {
+		cfg := LorenzConfig{Dt: c.dt, Transient: c.transient, NoTransient: c.transient == 0, SeqLength: 1}
+		x, _, _, err := LorenzTrajectory(cfg, c.T, 42)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(x) / 3; got != c.want {
+			t.Errorf("T=%v transient=%v dt=%v: %d samples, want %d", c.T, c.transient, c.dt, got, c.want)
+		}
+	}
+}
