@@ -207,10 +207,16 @@ func (f *File) Path() string { return f.path }
 // opened read-only.
 func (f *File) TempPath() string { return f.tmp }
 
-// Complete reports whether the file carries CompleteAttr = 1, i.e. whether its
-// writer closed it. Files without the attribute (written by other tools) are
-// reported complete.
+// Complete reports whether the file is finished: it is not under a
+// temporary name (*.partial, *.unsorted) and carries CompleteAttr = 1, i.e.
+// its writer closed it and published it. The name decides: a writer killed
+// between closing and renaming leaves a *.partial file whose attribute may
+// already say 1, and such a file is not reported complete. Files without the
+// attribute (written by other tools) are reported complete.
 func (f *File) Complete() (bool, error) {
+	if strings.HasSuffix(f.path, PartialSuffix) || strings.HasSuffix(f.path, ".unsorted") {
+		return false, nil
+	}
 	if !HasAttr(f, CompleteAttr) {
 		return true, nil
 	}
