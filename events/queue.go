@@ -69,6 +69,13 @@ func (q *Queue) Clear(step int64) {
 	q.seq[s] = 0
 }
 
+// Peek returns the events of step in insertion order without sorting or
+// clearing them (for checkpoints).
+func (q *Queue) Peek(step int64) []Event { return q.slots[int(step%int64(len(q.slots)))] }
+
+// Slots returns the number of slots.
+func (q *Queue) Slots() int { return len(q.slots) }
+
 // Len returns the number of pending events.
 func (q *Queue) Len() int {
 	n := 0

@@ -1,0 +1,179 @@
+package kernel
+
+import (
+	"math/bits"
+	"sort"
+
+	"github.com/neurodyn/neurodyn/neurons"
+)
+
+// maxLambda bounds the mean Poisson count per neuron and step.
+const maxLambda = 500.0
+
+// Philox2x64 applies the Philox-2×64-10 counter-based bijection (Salmon et
+// al. 2011, "Parallel random numbers: as easy as 1, 2, 3") to the counter
+// (c0, c1) under key: ten rounds of a 64×64→128-bit multiplication by
+// 0xD2B74407B1CE6E93 with the key bumped by the golden-ratio constant between
+// rounds. Every (key, counter) gives an independent-looking 128-bit output,
+// so a stream is addressed by (seed, neuron, step) and needs no state.
+func Philox2x64(c0, c1, key uint64) (uint64, uint64) {
+	const m = 0xD2B74407B1CE6E93
+	const w = 0x9E3779B97F4A7C15
+	for range 10 {
+		hi, lo := bits.Mul64(m, c0)
+		c0, c1 = hi^key^c1, lo
+		key += w
+	}
+	return c0, c1
+}
+
+// poissonTable samples Poisson(λ) counts by inversion of the cumulative
+// distribution with one uniform variate, accelerated by a guide table
+// (expected ~1–2 comparisons). Probabilities are computed in float64 by the
+// recurrence p_k = p_{k−1}·λ/k from p_0 = e^{−λ}; the table ends where the
+// remaining tail is below 2^−60.
+type poissonTable struct {
+	cdf   []float64
+	guide []int32
+}
+
+func newPoissonTable(lam float64) poissonTable {
+	if lam <= 0 {
+		return poissonTable{}
+	}
+	var cdf []float64
+	p := neurons.Exp(-lam)
+	c := 0.0
+	for k := 0; ; k++ {
+		if k > 0 {
+			p = float64(p*lam) / float64(k)
+		}
+		c += p
+		cdf = append(cdf, c)
+		if (float64(k) > lam && p < 0x1p-60) || k > 10000 {
+			break
+		}
+	}
+	cdf[len(cdf)-1] = 2 // every u < 1 ends here
+	g := len(cdf)
+	guide := make([]int32, g)
+	k := 0
+	for i := range g {
+		for cdf[k] <= float64(i)/float64(g) {
+			k++
+		}
+		guide[i] = int32(k)
+	}
+	return poissonTable{cdf: cdf, guide: guide}
+}
+
+// draw returns the count for the uniform u in [0, 1).
+func (t *poissonTable) draw(u float64) int {
+	if t.cdf == nil {
+		return 0
+	}
+	k := int(t.guide[int(u*float64(len(t.guide)))])
+	for t.cdf[k] <= u {
+		k++
+	}
+	return k
+}
+
+// device is a prepared input device.
+type device struct {
+	plan   devPlan
+	index  uint64
+	key    uint64
+	table  poissonTable
+	weight float32
+	ranges [][2]int // per worker: [a, b) into plan.neurons
+
+	// time_series
+	series [][]float64
+	w      []float32 // len(neurons) × dims
+	cur    []float32 // current of each target neuron for the current sample
+	sample []int     // per worker: the sample cur holds for its range (−1: none)
+}
+
+// addCurrent adds the device's current at step to dc for the worker's range.
+func (d *device) addCurrent(dc []float32, w int, step int64) {
+	a, b := d.ranges[w][0], d.ranges[w][1]
+	nr := d.plan.neurons
+	switch d.plan.spec.Kind {
+	case "dc":
+		if step < int64(d.plan.start) || (d.plan.stop >= 0 && step >= int64(d.plan.stop)) {
+			return
+		}
+		amp := float32(d.plan.spec.AmplitudePA)
+		for _, j := range nr[a:b] {
+			dc[j] += amp
+		}
+	case "step_current":
+		t := d.plan.times
+		i := sort.Search(len(t), func(i int) bool { return int64(t[i]) > step }) - 1
+		if i < 0 {
+			return
+		}
+		amp := float32(d.plan.spec.AmplitudesPA[i])
+		for _, j := range nr[a:b] {
+			dc[j] += amp
+		}
+	case "time_series":
+		s := int(step / int64(d.plan.seriesSteps))
+		if s >= len(d.series) {
+			s = len(d.series) - 1 // hold the last sample
+		}
+		if d.sample[w] != s {
+			d.sample[w] = s
+			x := d.series[s]
+			dims := len(x)
+			for k := a; k < b; k++ {
+				row := d.w[k*dims : (k+1)*dims]
+				acc := float32(0)
+				for i, xi := range x {
+					acc += float32(row[i] * float32(xi))
+				}
+				d.cur[k] = acc
+			}
+		}
+		for k := a; k < b; k++ {
+			dc[nr[k]] += d.cur[k]
+		}
+	}
+}
+
+// addPoisson adds the Poisson input of step to slot for the worker's range.
+// Neuron j's count comes from the 64-bit word j mod 2 of
+// Philox(key; step, ⌊j/2⌋ | device index), converted to a uniform in [0, 1)
+// with 53 bits: one Philox call serves two neurons, and each neuron's stream
+// depends only on (seed, device, neuron, step), never on the partition.
+func (d *device) addPoisson(slot []float32, w int, step int64) {
+	if d.table.cdf == nil {
+		return
+	}
+	a, b := d.ranges[w][0], d.ranges[w][1]
+	wt := d.weight
+	last := -1
+	var r [2]uint64
+	for _, j := range d.plan.neurons[a:b] {
+		if pair := j >> 1; pair != last {
+			r[0], r[1] = Philox2x64(uint64(step), uint64(pair)<<16|d.index, d.key)
+			last = pair
+		}
+		if k := d.table.draw(float64(r[j&1]>>11) * 0x1p-53); k > 0 {
+			slot[j] += float32(float32(k) * wt)
+		}
+	}
+}
+
+// addSpikes adds the spike-source events received in step to slot.
+func (d *device) addSpikes(slot []float32, w int, step int64) {
+	t := d.plan.times
+	i := sort.SearchInts(t, int(step))
+	a, b := d.ranges[w][0], d.ranges[w][1]
+	for ; i < len(t) && int64(t[i]) == step; i++ {
+		for _, j := range d.plan.neurons[a:b] {
+			slot[j] += d.weight
+		}
+	}
+}

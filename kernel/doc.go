@@ -1,0 +1,134 @@
+// Package kernel is neurodyn's spiking engine: a network spec (populations,
+// projections, devices, recorders) that the CLI, the C API and Python share,
+// and the simulator that builds and runs it — in grid mode (the fast
+// default) or in precise mode (off-grid spike times).
+//
+// # The spec
+//
+// A Spec is plain Go structs with validation; DecodeTOML and DecodeJSON read
+// it (unknown keys are rejected, errors name the key, e.g.
+// "kernel: projection[0].delay_ms = 0.15: must be ≥ 0 and a multiple of
+// dt"). Omitted optional fields take their documented defaults; model
+// parameters omitted from params keep the model's NEST-like defaults
+// (neurons.DefaultLIFExp, DefaultLIFDelta, DefaultLIFCond). A complete
+// example (ExampleSpecTOML):
+//
+//	dt_ms   = 0.1
+//	seed    = 42
+//	workers = 1
+//	precise = false
+//
+//	[[population]]
+//	name  = "E"
+//	n     = 400
+//	model = "lif_exp"          # lif_exp | lif_delta | lif_cond
+//	sign  = 1                  # Dale: +1 excitatory, -1 inhibitory, 0 none
+//	params = { tau_mem_ms = 20.0, tau_syn_ex_ms = 5.0, tau_syn_in_ms = 10.0, t_ref_ms = 2.0, e_l_mv = -60.0, v_reset_mv = -60.0, v_th_mv = -50.0, cm_pf = 250.0 }
+//	v_init = { dist = "uniform", low = -60.0, high = -50.0 }
+//
+//	[[population]]
+//	name  = "I"
+//	n     = 100
+//	sign  = -1
+//	params = { tau_mem_ms = 10.0, v_th_mv = -50.0, e_l_mv = -60.0, v_reset_mv = -60.0 }
+//
+//	[[projection]]
+//	source   = "E"
+//	target   = "E"
+//	receptor = "exc"
+//	rule     = { kind = "fixed_prob", p = 0.02 }     # fixed_prob | fixed_indegree | fixed_outdegree | all_to_all | list
+//	weights  = { dist = "normal", mean = 30.0, std = 5.0 }   # pA (mV for lif_delta, nS for lif_cond)
+//	delay_ms = 1.5
+//	delay_max_ms = 3.0
+//
+//	[[projection]]
+//	source  = "I"
+//	target  = "E"
+//	rule    = { kind = "fixed_outdegree", k = 10 }
+//	weights = { value = 120.0 }                      # −120 pA on the inh receptor (Dale)
+//	delay_ms = 1.0
+//
+//	[[projection]]
+//	source  = "I"
+//	target  = "I"
+//	rule    = { kind = "list" }
+//	sources = [0, 1, 2]
+//	targets = [1, 2, 0]
+//	weight_list   = [-50.0, -50.0, -50.0]
+//	delay_list_ms = [1.0, 2.0, 3.0]
+//
+//	[[device]]
+//	name    = "drive"
+//	kind    = "poisson"        # poisson | dc | step_current | spike_source | time_series
+//	target  = "E"
+//	rate_hz = 8000.0
+//	weight  = 40.0
+//
+//	[[device]]
+//	name         = "lorenz"
+//	kind         = "time_series"
+//	target       = "I"
+//	series_dt_ms = 1.0
+//	series       = [[0.1, -0.2, 0.3], [0.2, -0.1, 0.25]]
+//	input_weights = { dist = "uniform", low = -50.0, high = 50.0 }
+//
+//	[[recorder]]
+//	name       = "exc_spikes"
+//	kind       = "spikes"      # spikes | state | rate | filtered_spikes
+//	population = "E"
+//
+//	[[recorder]]
+//	kind        = "state"
+//	population  = "E"
+//	neurons     = [0, 1, 2]
+//	variable    = "V"
+//	interval_ms = 1.0
+//
+// (ExampleSpecTOML has the remaining device and recorder kinds: dc,
+// spike_source, rate, filtered_spikes.) Presets (cuba, coba, brunel, scale)
+// give the standard benchmark networks at any size.
+//
+// # Time, delays and phases
+//
+// Time is an integer step count; all times in the spec are ms and must be
+// multiples of dt. A spike emitted at the end of step n (time (n+1)·dt)
+// with delay d acts d·dt later; delay 0 means it acts on the next step, as
+// Brian2's synapses without delay. Run advances in slices of
+// L = max(1, minimum delay) steps through fixed phases — integrate (devices,
+// neuron update, threshold and reset, state sampling) → exchange (merge the
+// workers' spikes, record) → deliver (into ring buffers, or into the target
+// state for delay 0) — so the workers synchronize twice per slice, and a
+// single worker not at all.
+//
+// # Determinism
+//
+// Every random draw derives from Spec.Seed by counter-based streams:
+// connectivity per source row (synapses), initial potentials per neuron, and
+// Poisson input per (device, neuron, step) from Philox-2×64-10, so nothing
+// depends on the number of workers or on the order in which they run.
+// Spikes are merged in (step, population, neuron) order and delivered in
+// that order, so every floating-point sum is the same for any number of
+// workers, any kernel path (asm.Select) and any split of a run into Run
+// calls. Checkpoint and Restore continue a run exactly.
+//
+// # Units
+//
+// ms, mV, pA, pF, nS, Hz, as in the field names.
+//
+// # Recording
+//
+// Recorders write through small sink interfaces (SpikeSink, FrameSink): in
+// memory by default, or any sink set with SetSink (the export package's
+// streaming SONATA writers). Spikes are handed over in blocks of at most
+// 16,384 and frames one by one, so recording memory stays bounded.
+//
+// # Who may import it
+//
+// Layer 4 of the map in DEVELOPERS.md: it imports neurons, synapses, events,
+// asm and internal packages.
+//
+// # Concurrency
+//
+// A Network is not safe for concurrent use; it runs its own workers. Close
+// stops them.
+package kernel

@@ -1,0 +1,439 @@
+package kernel
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/neurodyn/neurodyn/events"
+	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/neurons"
+	"github.com/neurodyn/neurodyn/synapses"
+)
+
+// Network is a built network ready to run. It is not safe for concurrent
+// use; its workers are internal.
+type Network struct {
+	spec Spec
+	plan *plan
+	dt   float64
+	step int64 // steps done
+
+	pops   []*population
+	projs  []*projection
+	out    [][]*projection // outgoing projections per source population
+	devs   []*device
+	recs   []*Recorder
+	byName map[string]*Recorder
+
+	workers int
+	team    *events.Team
+	boxes   []events.Outbox
+	ex      events.Exchange
+	scratch [][]int32 // per worker spike scratch
+	synev   []int64   // per worker synaptic events (of the current Run)
+
+	// slice state read by the phase functions
+	sliceStart int64
+	sliceLen   int
+	merged     []events.Spike
+	integrateF func(int)
+	deliverF   func(int)
+
+	stats Stats
+	// precise mode
+	precise *preciseState
+}
+
+type population struct {
+	name    string
+	index   int
+	model   neurons.Model
+	n       int
+	rings   []*events.Ring // per receptor
+	bounds  []int          // per worker: neurons [bounds[w], bounds[w+1])
+	dc      []float32      // scratch when current devices target the population
+	bias    float32
+	current []*device
+	poisson []*device
+	sources []*device
+	recs    []*Recorder   // state recorders
+	in      [][][]float32 // per worker: per receptor the slot of the step
+}
+
+type projection struct {
+	plan   projPlan
+	csr    *synapses.CSR
+	split  [][]uint64 // per inner worker boundary, per source row
+	ring   *events.Ring
+	jump   []float32 // delay 0: the target state slice
+	direct bool
+}
+
+// Stats counts what a network has done since it was built.
+type Stats struct {
+	Steps     int64         // steps simulated
+	Spikes    int64         // spikes emitted
+	SynEvents int64         // synaptic events delivered (spikes × synapses)
+	Synapses  int64         // synapses stored
+	SynBytes  int64         // memory of the connectivity arrays
+	BuildTime time.Duration // time New took
+}
+
+// Option configures New.
+type Option func(*Network) error
+
+// WithWorkers overrides Spec.Workers (≥ 1).
+func WithWorkers(n int) Option {
+	return func(net *Network) error {
+		if n < 1 {
+			return param.New(pkg, "workers", n, "≥ 1")
+		}
+		net.workers = n
+		return nil
+	}
+}
+
+// New validates spec, builds the network (connectivity in parallel, seeded
+// by spec.Seed) and sets the initial state.
+func New(spec Spec, opts ...Option) (*Network, error) {
+	t0 := time.Now()
+	pl, err := spec.resolve()
+	if err != nil {
+		return nil, err
+	}
+	net := &Network{spec: spec, plan: pl, dt: pl.dt, workers: pl.workers, byName: map[string]*Recorder{}}
+	for _, o := range opts {
+		if err := o(net); err != nil {
+			return nil, err
+		}
+	}
+	W := net.workers
+	for i, pp := range pl.pops {
+		pop := &population{name: pp.spec.Name, index: i, n: pp.spec.N}
+		if spec.Precise {
+			m, err := neurons.NewLIFExpPrecise(pop.n, *pp.params.(*neurons.LIFExpParams), pl.dt)
+			if err != nil {
+				return nil, fmt.Errorf("kernel: population[%d]: %w", i, err)
+			}
+			pop.model = m
+		} else {
+			switch q := pp.params.(type) {
+			case *neurons.LIFExpParams:
+				pop.model, err = neurons.NewLIFExp(pop.n, *q, pl.dt)
+			case *neurons.LIFDeltaParams:
+				pop.model, err = neurons.NewLIFDelta(pop.n, *q, pl.dt)
+			case *neurons.LIFCondParams:
+				pop.model, err = neurons.NewLIFCond(pop.n, *q, pl.dt)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("kernel: population[%d]: %w", i, err)
+			}
+		}
+		pop.bias = pop.model.(interface{ Bias() float32 }).Bias()
+		pop.bounds = make([]int, W+1)
+		for w := range W + 1 {
+			pop.bounds[w] = int(int64(pop.n) * int64(w) / int64(W))
+		}
+		if err := initV(pop, pp, spec.Seed, i); err != nil {
+			return nil, err
+		}
+		net.pops = append(net.pops, pop)
+	}
+	// rings: L + the largest delay into the population
+	maxIn := make([]int, len(pl.pops))
+	for _, pr := range pl.projs {
+		maxIn[pr.tgt] = max(maxIn[pr.tgt], pr.maxDelay)
+	}
+	for i, pop := range net.pops {
+		slots := pl.slice + maxIn[i]
+		pop.rings = make([]*events.Ring, pop.model.Receptors())
+		for r := range pop.rings {
+			pop.rings[r] = events.NewRing(pop.n, slots)
+		}
+		pop.in = make([][][]float32, W)
+		for w := range pop.in {
+			pop.in[w] = make([][]float32, len(pop.rings))
+		}
+	}
+	net.out = make([][]*projection, len(net.pops))
+	for i, pp := range pl.projs {
+		pr := &projection{plan: pp}
+		src, tgt := net.pops[pp.src], net.pops[pp.tgt]
+		seed := spec.Seed ^ (0x5851f42d4c957f2d * uint64(i+1))
+		if pp.spec.Rule.Kind == "list" {
+			var ws []float32
+			if pp.spec.WeightList != nil {
+				ws = make([]float32, len(pp.spec.WeightList))
+				for k, x := range pp.spec.WeightList {
+					ws[k] = float32(x)
+				}
+			}
+			pr.csr, err = synapses.FromList(src.n, tgt.n, pp.spec.Sources, pp.spec.Targets, ws, float32(pp.spec.Weights.Value), pp.listDelays, pp.delay)
+		} else {
+			w := pp.spec.Weights
+			w.Sign = pp.sign
+			pr.csr, err = synapses.Build(src.n, tgt.n, pp.spec.Rule, w,
+				synapses.Delays{Steps: pp.delay, MaxSteps: pp.delayMax},
+				synapses.Options{Seed: seed, Same: pp.src == pp.tgt})
+		}
+		if err != nil {
+			return nil, fmt.Errorf("kernel: projection[%d]: %w", i, err)
+		}
+		pr.ring = tgt.rings[pp.recep]
+		if pp.maxDelay == 0 {
+			pr.direct = true
+			pr.jump = tgt.model.Jump(pp.recep)
+		} else if pp.minDelay == 0 {
+			return nil, param.New(pkg, fmt.Sprintf("projection[%d].delay_ms", i), pp.spec.DelayMs, "> 0 when delays vary per synapse")
+		}
+		if W > 1 {
+			pr.split = pr.csr.Split(tgt.bounds)
+		}
+		net.stats.Synapses += int64(pr.csr.Len())
+		net.stats.SynBytes += pr.csr.Bytes()
+		net.projs = append(net.projs, pr)
+		net.out[pp.src] = append(net.out[pp.src], pr)
+	}
+	for i, dp := range pl.devs {
+		d := &device{plan: dp, index: uint64(i), key: spec.Seed ^ 0xa0761d6478bd642f*uint64(i+1)}
+		tgt := net.pops[dp.tgt]
+		d.ranges = neuronRanges(dp.neurons, tgt.bounds, W)
+		switch dp.spec.Kind {
+		case "poisson":
+			d.table = newPoissonTable(dp.spec.RateHz * pl.dt / 1000)
+			d.weight = float32(dp.spec.Weight)
+			tgt.poisson = append(tgt.poisson, d)
+		case "spike_source":
+			d.weight = float32(dp.spec.Weight)
+			tgt.sources = append(tgt.sources, d)
+		case "time_series":
+			d.series = dp.spec.Series
+			d.w = inputMatrix(dp, spec.Seed^0xe7037ed1a0b428db*uint64(i+1))
+			d.cur = make([]float32, len(dp.neurons))
+			d.sample = make([]int, W)
+			for w := range d.sample {
+				d.sample[w] = -1
+			}
+			tgt.current = append(tgt.current, d)
+		default:
+			tgt.current = append(tgt.current, d)
+		}
+		if len(tgt.current) > 0 && tgt.dc == nil {
+			tgt.dc = make([]float32, tgt.n)
+		}
+		net.devs = append(net.devs, d)
+	}
+	for _, rp := range pl.recs {
+		pop := net.pops[rp.pop]
+		r, err := newRecorder(rp, pop.model, W, pop.bounds, pl.slice, pl.dt)
+		if err != nil {
+			return nil, err
+		}
+		if rp.spec.Kind == "state" {
+			pop.recs = append(pop.recs, r)
+		}
+		net.recs = append(net.recs, r)
+		net.byName[r.name] = r
+	}
+	net.boxes = make([]events.Outbox, W)
+	net.scratch = make([][]int32, W)
+	for w := range W {
+		m := 0
+		for _, pop := range net.pops {
+			m = max(m, pop.bounds[w+1]-pop.bounds[w])
+		}
+		net.scratch[w] = make([]int32, m)
+	}
+	net.synev = make([]int64, W)
+	net.team = events.NewTeam(W)
+	net.integrateF = net.integrate
+	net.deliverF = net.deliver
+	if spec.Precise {
+		net.initPrecise()
+	}
+	net.stats.BuildTime = time.Since(t0)
+	return net, nil
+}
+
+// initV sets the initial membrane potentials from the population's VInit
+// (absolute mV), drawn per neuron from a counter-based stream.
+func initV(pop *population, pp popPlan, seed uint64, i int) error {
+	v, off, err := pop.model.VarSlice("V")
+	if err != nil {
+		return err
+	}
+	d := pp.spec.VInit
+	key := seed ^ 0x8ebc6af09c88c6e3*uint64(i+1)
+	for j := range v {
+		var x float64
+		switch d.Dist {
+		case "", "constant":
+			x = d.Value
+			if d.Dist == "" && d.Value == 0 {
+				x = pp.elmV
+			}
+		case "uniform":
+			a, _ := Philox2x64(uint64(j), 0x7649, key)
+			x = d.Low + float64((d.High-d.Low)*(float64(a>>11)*0x1p-53))
+		case "normal":
+			a, b := Philox2x64(uint64(j), 0x7650, key)
+			u1 := (float64(a>>11) + 0.5) * 0x1p-53
+			u2 := float64(b>>11) * 0x1p-53
+			x = d.Mean + float64(d.Std*math.Sqrt(-2*math.Log(u1))*math.Cos(2*math.Pi*u2))
+		}
+		v[j] = float32(x - float64(off))
+	}
+	if lp, ok := pop.model.(*neurons.LIFExpPrecise); ok {
+		lp.SyncFromFloat32()
+	}
+	return nil
+}
+
+// inputMatrix returns the n × dims input weights of a time_series device.
+func inputMatrix(dp devPlan, key uint64) []float32 {
+	dims := dp.dims
+	w := make([]float32, len(dp.neurons)*dims)
+	if dp.spec.InputMatrix != nil {
+		for k, row := range dp.spec.InputMatrix {
+			for i, x := range row {
+				w[k*dims+i] = float32(x)
+			}
+		}
+		return w
+	}
+	iw := dp.spec.InputWeights
+	for k := range dp.neurons {
+		for i := range dims {
+			a, b := Philox2x64(uint64(k), uint64(i), key)
+			u := float64(a>>11) * 0x1p-53
+			var x float64
+			switch iw.Dist {
+			case "uniform":
+				x = iw.Low + float64((iw.High-iw.Low)*u)
+			case "normal":
+				u1 := (float64(a>>11) + 0.5) * 0x1p-53
+				u2 := float64(b>>11) * 0x1p-53
+				x = iw.Mean + float64(iw.Std*math.Sqrt(-2*math.Log(u1))*math.Cos(2*math.Pi*u2))
+			default:
+				x = iw.Value
+			}
+			w[k*dims+i] = float32(x)
+		}
+	}
+	return w
+}
+
+// Close stops the worker goroutines and flushes the recorders' sinks.
+func (net *Network) Close() error {
+	var first error
+	for _, r := range net.recs {
+		if err := r.flush(); err != nil && first == nil {
+			first = err
+		}
+	}
+	if net.team != nil {
+		net.team.Close()
+		net.team = nil
+	}
+	return first
+}
+
+// DtMs returns the step in ms.
+func (net *Network) DtMs() float64 { return net.dt }
+
+// Step returns the number of steps simulated.
+func (net *Network) Step() int64 { return net.step }
+
+// TimeMs returns the simulated time in ms.
+func (net *Network) TimeMs() float64 { return float64(net.step) * net.dt }
+
+// SliceSteps returns the number of steps between spike exchanges (the
+// minimum delay, at least 1).
+func (net *Network) SliceSteps() int { return net.plan.slice }
+
+// Stats returns the counters.
+func (net *Network) Stats() Stats { return net.stats }
+
+// Recorder returns the recorder with the given name (default name
+// "<kind>:<population>"), or nil.
+func (net *Network) Recorder(name string) *Recorder { return net.byName[name] }
+
+// Recorders returns all recorders in spec order.
+func (net *Network) Recorders() []*Recorder { return net.recs }
+
+// SetSink replaces the sink of the named recorder: a SpikeSink for spikes
+// recorders, a FrameSink for the others. Call it before Run.
+func (net *Network) SetSink(name string, sink any) error {
+	r := net.byName[name]
+	if r == nil {
+		return param.New(pkg, "recorder", name, "the name of a recorder")
+	}
+	if r.plan.spec.Kind == "spikes" {
+		s, ok := sink.(SpikeSink)
+		if !ok {
+			return param.New(pkg, "sink", fmt.Sprintf("%T", sink), "a SpikeSink for a spikes recorder")
+		}
+		r.spikes = s
+		return nil
+	}
+	f, ok := sink.(FrameSink)
+	if !ok {
+		return param.New(pkg, "sink", fmt.Sprintf("%T", sink), "a FrameSink for a "+r.plan.spec.Kind+" recorder")
+	}
+	r.frames = f
+	return nil
+}
+
+// Model returns the neuron model of the named population (its state slices
+// are readable and writable between runs), or nil.
+func (net *Network) Model(pop string) neurons.Model {
+	for _, p := range net.pops {
+		if p.name == pop {
+			return p.model
+		}
+	}
+	return nil
+}
+
+// Projection returns the connectivity of projection i (spec order).
+func (net *Network) Projection(i int) *synapses.CSR { return net.projs[i].csr }
+
+// SetSeries replaces the series of the named time_series device (same
+// dimension) and restarts it at the current step: sample 0 is held from
+// now on. Use it to feed a reservoir successive input sequences.
+func (net *Network) SetSeries(device string, series [][]float64) error {
+	for _, d := range net.devs {
+		if d.plan.name != device {
+			continue
+		}
+		if d.plan.spec.Kind != "time_series" {
+			return param.New(pkg, "device", device, "a time_series device")
+		}
+		for k, x := range series {
+			if len(x) != d.plan.dims {
+				return param.New(pkg, fmt.Sprintf("series[%d]", k), len(x), fmt.Sprintf("%d values", d.plan.dims))
+			}
+		}
+		if len(series) == 0 {
+			return param.New(pkg, "series", "empty", "at least one sample")
+		}
+		// re-index: the device reads sample (step − origin)/seriesSteps
+		pad := int(net.step / int64(d.plan.seriesSteps))
+		rem := net.step % int64(d.plan.seriesSteps)
+		if rem != 0 {
+			return param.New(pkg, "step", net.step, fmt.Sprintf("a multiple of the series sample (%d steps) when replacing a series", d.plan.seriesSteps))
+		}
+		full := make([][]float64, pad+len(series))
+		for k := range pad {
+			full[k] = series[0]
+		}
+		copy(full[pad:], series)
+		d.series = full
+		for w := range d.sample {
+			d.sample[w] = -1
+		}
+		return nil
+	}
+	return param.New(pkg, "device", device, "the name of a device")
+}

@@ -1,0 +1,227 @@
+package kernel
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/synapses"
+)
+
+// PresetOptions scale a preset network. Zero values mean the preset's
+// defaults.
+type PresetOptions struct {
+	N       int     // total neurons (cuba, coba: 4000; brunel: 12500; scale: 1e6)
+	K       int     // synapses per neuron for the scaled networks (cuba, coba: 80; scale: 100)
+	DtMs    float64 // step (default 0.1 ms)
+	Seed    uint64  // seed (default 1)
+	Workers int     // workers (default 1)
+	Record  bool    // add a spikes recorder per population
+}
+
+// Presets lists the preset names.
+func Presets() []string {
+	names := make([]string, 0, len(presets))
+	for k := range presets {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
+
+var presets = map[string]func(PresetOptions) (Spec, error){
+	"cuba":   cubaSpec,
+	"coba":   cobaSpec,
+	"brunel": brunelSpec,
+	"scale":  scaleSpec,
+}
+
+// Preset returns the spec of a standard network:
+//
+//   - cuba: the Vogels & Abbott (2005) current-based network as in Brette et
+//     al. (2007) benchmark 2 and Brian2's CUBA example: 80 % excitatory,
+//     p = K/N (0.02 at N = 4000), τ_m 20 ms, τ_e 5 ms, τ_i 10 ms, E_L −49 mV,
+//     V_th −50 mV, V_reset −60 mV, refractory 5 ms, w_e = 1.62 mV and
+//     w_i = −9 mV of "voltage" current (Brian2's ge/gi, as pA through
+//     C_m/τ_m), no delay (effect on the next step), V initially uniform in
+//     [V_reset, V_th).
+//   - coba: the conductance-based version (benchmark 1): C_m 200 pF, g_L
+//     10 nS, E_L −60, E_ex 0, E_in −80 mV, Δg_ex 6 nS, Δg_in 67 nS,
+//     exponential-Euler integration; V initially normal(−55, 5) mV.
+//   - brunel: Brunel (2000) model A: N_E = 0.8 N, N_I = 0.2 N, p = 0.1
+//     (binomial in-degrees), J = 0.1 mV, g = 5, D = 1.5 ms, τ = 20 ms,
+//     θ = 20 mV, V_r = 10 mV, τ_rp = 2 ms, each neuron driven by its own
+//     Poisson input of C_E sources at ν_ext = 2 ν_thr.
+//   - scale: the brunel network at N neurons with K synapses per neuron
+//     (default 10⁶ × 100), J scaled by 1000/(0.8 K) to keep the drive.
+//
+// Brian2 counts refractoriness from the start of the step in which a neuron
+// fires, so its 5 ms clamp v for 5 ms/dt − 1 steps after the spike; the cuba
+// and coba presets use t_ref = 5 ms − dt, which reproduces that.
+func Preset(name string, o PresetOptions) (Spec, error) {
+	f, ok := presets[name]
+	if !ok {
+		return Spec{}, param.New(pkg, "preset", name, "one of "+strings.Join(Presets(), ", "))
+	}
+	if o.DtMs == 0 {
+		o.DtMs = 0.1
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	if o.N < 0 || o.K < 0 {
+		return Spec{}, param.New(pkg, "preset size", fmt.Sprintf("N=%d K=%d", o.N, o.K), "≥ 0")
+	}
+	s, err := f(o)
+	if err != nil {
+		return Spec{}, err
+	}
+	s.DtMs, s.Seed, s.Workers = o.DtMs, o.Seed, o.Workers
+	if o.Record {
+		for _, p := range s.Populations {
+			s.Recorders = append(s.Recorders, RecorderSpec{Kind: "spikes", Population: p.Name})
+		}
+	}
+	return s, s.Validate()
+}
+
+func split80(n int) (int, int) {
+	ne := int(math.Round(0.8 * float64(n)))
+	return ne, n - ne
+}
+
+func cubaSpec(o PresetOptions) (Spec, error) {
+	n := o.N
+	if n == 0 {
+		n = 4000
+	}
+	k := o.K
+	if k == 0 {
+		k = 80
+	}
+	ne, ni := split80(n)
+	const cm, taum = 250.0, 20.0
+	params := map[string]float64{"cm_pf": cm, "tau_mem_ms": taum, "tau_syn_ex_ms": 5, "tau_syn_in_ms": 10,
+		"t_ref_ms": 5 - o.DtMs, "e_l_mv": -49, "v_reset_mv": -60, "v_th_mv": -50}
+	vinit := Dist{Dist: "uniform", Low: -60, High: -50}
+	p := math.Min(1, float64(k)/float64(n))
+	we, wi := cm*1.62/taum, cm*-9.0/taum // pA
+	return Spec{
+		Populations: []PopulationSpec{
+			{Name: "E", N: ne, Model: "lif_exp", Sign: 1, Params: params, VInit: vinit},
+			{Name: "I", N: ni, Model: "lif_exp", Sign: -1, Params: params, VInit: vinit},
+		},
+		Projections: allPairs([]string{"E", "I"}, synapses.Rule{Kind: "fixed_prob", P: p, Autapses: true},
+			map[string]float64{"E": we, "I": wi}, 0),
+	}, nil
+}
+
+func cobaSpec(o PresetOptions) (Spec, error) {
+	n := o.N
+	if n == 0 {
+		n = 4000
+	}
+	k := o.K
+	if k == 0 {
+		k = 80
+	}
+	ne, ni := split80(n)
+	params := map[string]float64{"cm_pf": 200, "g_l_ns": 10, "e_l_mv": -60, "e_ex_mv": 0, "e_in_mv": -80,
+		"tau_syn_ex_ms": 5, "tau_syn_in_ms": 10, "t_ref_ms": 5 - o.DtMs, "v_reset_mv": -60, "v_th_mv": -50}
+	vinit := Dist{Dist: "normal", Mean: -55, Std: 5}
+	p := math.Min(1, float64(k)/float64(n))
+	return Spec{
+		Populations: []PopulationSpec{
+			{Name: "E", N: ne, Model: "lif_cond", Sign: 1, Params: params, VInit: vinit},
+			{Name: "I", N: ni, Model: "lif_cond", Params: params, VInit: vinit}, // conductances are ≥ 0 on the inh receptor
+		},
+		Projections: []ProjectionSpec{
+			{Source: "E", Target: "E", Receptor: "exc", Rule: synapses.Rule{Kind: "fixed_prob", P: p, Autapses: true}, Weights: synapses.Weights{Value: 6}},
+			{Source: "E", Target: "I", Receptor: "exc", Rule: synapses.Rule{Kind: "fixed_prob", P: p, Autapses: true}, Weights: synapses.Weights{Value: 6}},
+			{Source: "I", Target: "E", Receptor: "inh", Rule: synapses.Rule{Kind: "fixed_prob", P: p, Autapses: true}, Weights: synapses.Weights{Value: 67}},
+			{Source: "I", Target: "I", Receptor: "inh", Rule: synapses.Rule{Kind: "fixed_prob", P: p, Autapses: true}, Weights: synapses.Weights{Value: 67}},
+		},
+	}, nil
+}
+
+// allPairs connects every population in names to every one with the given
+// rule, weight per source and delay.
+func allPairs(names []string, rule synapses.Rule, w map[string]float64, delayMs float64) []ProjectionSpec {
+	var out []ProjectionSpec
+	for _, s := range names {
+		for _, t := range names {
+			out = append(out, ProjectionSpec{Source: s, Target: t, Rule: rule, Weights: synapses.Weights{Value: w[s]}, DelayMs: delayMs})
+		}
+	}
+	return out
+}
+
+// BrunelParams are the parameters of Brunel (2000) model A used by the
+// brunel and scale presets.
+type BrunelParams struct {
+	NE, NI         int
+	Epsilon        float64 // connection probability
+	JmV, G, Eta    float64 // EPSP size, relative inhibition, ν_ext/ν_thr
+	DelayMs        float64
+	TauMs, ThetamV float64
+	VResetmV, TRef float64
+}
+
+// CE returns the mean number of excitatory inputs, ε·N_E.
+func (b BrunelParams) CE() float64 { return b.Epsilon * float64(b.NE) }
+
+// NuThrHz returns ν_thr = θ/(J·C_E·τ) in Hz.
+func (b BrunelParams) NuThrHz() float64 { return b.ThetamV / (b.JmV * b.CE() * b.TauMs) * 1000 }
+
+// DefaultBrunel returns model A with g = 5, ν_ext/ν_thr = 2 (the
+// asynchronous-irregular state).
+func DefaultBrunel() BrunelParams {
+	return BrunelParams{NE: 10000, NI: 2500, Epsilon: 0.1, JmV: 0.1, G: 5, Eta: 2, DelayMs: 1.5,
+		TauMs: 20, ThetamV: 20, VResetmV: 10, TRef: 2}
+}
+
+// BrunelSpec returns the spec of Brunel's model A with parameters b.
+func BrunelSpec(b BrunelParams) Spec {
+	params := map[string]float64{"tau_mem_ms": b.TauMs, "t_ref_ms": b.TRef, "e_l_mv": 0,
+		"v_reset_mv": b.VResetmV, "v_th_mv": b.ThetamV}
+	vinit := Dist{Dist: "uniform", Low: 0, High: b.ThetamV}
+	rate := b.Eta * b.NuThrHz() * b.CE() // total external rate per neuron
+	rule := synapses.Rule{Kind: "fixed_prob", P: b.Epsilon, Autapses: true}
+	s := Spec{
+		Populations: []PopulationSpec{
+			{Name: "E", N: b.NE, Model: "lif_delta", Sign: 1, Params: params, VInit: vinit},
+			{Name: "I", N: b.NI, Model: "lif_delta", Sign: -1, Params: params, VInit: vinit},
+		},
+		Projections: allPairs([]string{"E", "I"}, rule, map[string]float64{"E": b.JmV, "I": -b.G * b.JmV}, b.DelayMs),
+	}
+	for _, p := range []string{"E", "I"} {
+		s.Devices = append(s.Devices, DeviceSpec{Name: "ext_" + p, Kind: "poisson", Target: p, RateHz: rate, Weight: b.JmV})
+	}
+	return s
+}
+
+func brunelSpec(o PresetOptions) (Spec, error) {
+	b := DefaultBrunel()
+	if o.N != 0 {
+		b.NE, b.NI = split80(o.N)
+	}
+	return BrunelSpec(b), nil
+}
+
+func scaleSpec(o PresetOptions) (Spec, error) {
+	n := o.N
+	if n == 0 {
+		n = 1000000
+	}
+	k := o.K
+	if k == 0 {
+		k = 100
+	}
+	b := DefaultBrunel()
+	b.NE, b.NI = split80(n)
+	b.Epsilon = math.Min(1, float64(k)/float64(n))
+	b.JmV = 0.1 * 1000 / b.CE()
+	return BrunelSpec(b), nil
+}

@@ -1,0 +1,427 @@
+package kernel
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/neurons"
+)
+
+// plan is a validated spec with names resolved and times in steps.
+type plan struct {
+	dt       float64
+	workers  int
+	pops     []popPlan
+	projs    []projPlan
+	devs     []devPlan
+	recs     []recPlan
+	minDelay int // over projections; -1 when there are none
+	maxDelay int
+	slice    int // steps per slice L
+}
+
+type popPlan struct {
+	spec   PopulationSpec
+	params any // *neurons.LIFExpParams, …
+	model  string
+	recept int // receptors of the model
+	elmV   float64
+}
+
+type projPlan struct {
+	spec               ProjectionSpec
+	src, tgt           int
+	recep              int
+	delay, delayMax    int
+	listDelays         []int
+	sign               int
+	minDelay, maxDelay int
+}
+
+type devPlan struct {
+	spec          DeviceSpec
+	tgt           int
+	recep         int
+	start, stop   int   // dc window in steps (stop −1: forever)
+	times         []int // step_current change steps; spike_source receive steps
+	offs          []float64
+	seriesSteps   int
+	dims          int
+	neurons       []int
+	name          string
+	isCurrent     bool
+	isSpikeSource bool
+}
+
+type recPlan struct {
+	spec     RecorderSpec
+	pop      int
+	name     string
+	interval int
+	bin      int
+	neurons  []int
+}
+
+func (s Spec) resolve() (*plan, error) {
+	dt := s.dt()
+	if !(dt > 0) || math.IsInf(dt, 0) {
+		return nil, param.New(pkg, "dt_ms", s.DtMs, "finite and > 0")
+	}
+	if s.Workers < 0 {
+		return nil, param.New(pkg, "workers", s.Workers, "≥ 0")
+	}
+	p := &plan{dt: dt, workers: max(1, s.Workers), minDelay: -1}
+	if len(s.Populations) == 0 {
+		return nil, param.New(pkg, "population", "none", "at least one population")
+	}
+	names := map[string]int{}
+	for i, ps := range s.Populations {
+		where := fmt.Sprintf("population[%d]", i)
+		if ps.Name == "" {
+			return nil, param.New(pkg, where+".name", `""`, "a non-empty name")
+		}
+		if _, dup := names[ps.Name]; dup {
+			return nil, param.New(pkg, where+".name", ps.Name, "unique")
+		}
+		names[ps.Name] = i
+		if ps.N < 1 || ps.N > math.MaxInt32 {
+			return nil, param.New(pkg, where+".n", ps.N, "in [1, 2^31)")
+		}
+		if ps.Sign < -1 || ps.Sign > 1 {
+			return nil, param.New(pkg, where+".sign", ps.Sign, "one of -1, 0, +1")
+		}
+		mp, err := modelParams(ps.Model)
+		if err != nil {
+			return nil, param.New(pkg, where+".model", ps.Model, "one of lif_exp, lif_delta, lif_cond")
+		}
+		if err := applyParams(mp, ps.Params, where); err != nil {
+			return nil, err
+		}
+		pp := popPlan{spec: ps, params: mp, model: ps.Model}
+		if pp.model == "" {
+			pp.model = "lif_exp"
+		}
+		var verr error
+		switch q := mp.(type) {
+		case *neurons.LIFExpParams:
+			verr, pp.recept, pp.elmV = q.Validate(), 2, q.ELmV
+		case *neurons.LIFDeltaParams:
+			verr, pp.recept, pp.elmV = q.Validate(), 1, q.ELmV
+		case *neurons.LIFCondParams:
+			verr, pp.recept, pp.elmV = q.Validate(), 2, q.ELmV
+		}
+		if verr != nil {
+			return nil, fmt.Errorf("kernel: %s: %w", where, verr)
+		}
+		if err := ps.VInit.validate(where + ".v_init"); err != nil {
+			return nil, err
+		}
+		if s.Precise && pp.model != "lif_exp" {
+			return nil, param.New(pkg, where+".model", pp.model, "lif_exp in precise mode")
+		}
+		p.pops = append(p.pops, pp)
+	}
+	recep := func(where, r string, srcSign int) (int, error) {
+		switch r {
+		case "exc":
+			return neurons.Exc, nil
+		case "inh":
+			return neurons.Inh, nil
+		case "":
+			if srcSign < 0 {
+				return neurons.Inh, nil
+			}
+			return neurons.Exc, nil
+		}
+		return 0, param.New(pkg, where+".receptor", r, "exc or inh")
+	}
+	for i, pr := range s.Projections {
+		where := fmt.Sprintf("projection[%d]", i)
+		src, ok := names[pr.Source]
+		if !ok {
+			return nil, param.New(pkg, where+".source", pr.Source, "the name of a population")
+		}
+		tgt, ok := names[pr.Target]
+		if !ok {
+			return nil, param.New(pkg, where+".target", pr.Target, "the name of a population")
+		}
+		pp := projPlan{spec: pr, src: src, tgt: tgt, sign: pr.Weights.Sign}
+		if pp.sign == 0 {
+			pp.sign = s.Populations[src].Sign
+		}
+		var err error
+		if pp.recep, err = recep(where, pr.Receptor, s.Populations[src].Sign); err != nil {
+			return nil, err
+		}
+		if p.pops[tgt].recept == 1 {
+			pp.recep = 0
+		}
+		if pp.delay, err = steps(where+".delay_ms", pr.DelayMs, dt); err != nil {
+			return nil, err
+		}
+		pp.delayMax = pp.delay
+		if pr.DelayMaxMs != 0 {
+			if pp.delayMax, err = steps(where+".delay_max_ms", pr.DelayMaxMs, dt); err != nil {
+				return nil, err
+			}
+			if pp.delayMax < pp.delay {
+				return nil, param.New(pkg, where+".delay_max_ms", pr.DelayMaxMs, "0 or ≥ delay_ms")
+			}
+		}
+		if pp.delayMax > math.MaxUint16 {
+			return nil, param.New(pkg, where+".delay_max_ms", pr.DelayMaxMs, fmt.Sprintf("at most %d steps", math.MaxUint16))
+		}
+		pp.minDelay, pp.maxDelay = pp.delay, pp.delayMax
+		if pr.Rule.Kind == "list" {
+			n := len(pr.Sources)
+			if len(pr.Targets) != n {
+				return nil, param.New(pkg, where+".targets", len(pr.Targets), fmt.Sprintf("%d entries, as sources", n))
+			}
+			if pr.WeightList != nil && len(pr.WeightList) != n {
+				return nil, param.New(pkg, where+".weight_list", len(pr.WeightList), fmt.Sprintf("%d entries, as sources", n))
+			}
+			if pr.DelayListMs != nil {
+				if len(pr.DelayListMs) != n {
+					return nil, param.New(pkg, where+".delay_list_ms", len(pr.DelayListMs), fmt.Sprintf("%d entries, as sources", n))
+				}
+				pp.listDelays = make([]int, n)
+				pp.minDelay, pp.maxDelay = math.MaxInt, 0
+				for k, d := range pr.DelayListMs {
+					if pp.listDelays[k], err = steps(fmt.Sprintf("%s.delay_list_ms[%d]", where, k), d, dt); err != nil {
+						return nil, err
+					}
+					pp.minDelay = min(pp.minDelay, pp.listDelays[k])
+					pp.maxDelay = max(pp.maxDelay, pp.listDelays[k])
+				}
+				if n == 0 {
+					pp.minDelay, pp.maxDelay = pp.delay, pp.delay
+				}
+			}
+		} else if err := pr.Weights.Validate(); err != nil {
+			return nil, fmt.Errorf("kernel: %s: %w", where, err)
+		}
+		if p.minDelay < 0 || pp.minDelay < p.minDelay {
+			p.minDelay = pp.minDelay
+		}
+		p.maxDelay = max(p.maxDelay, pp.maxDelay)
+		if s.Precise && pp.minDelay < 1 {
+			return nil, param.New(pkg, where+".delay_ms", pr.DelayMs, "≥ dt in precise mode")
+		}
+		p.projs = append(p.projs, pp)
+	}
+	p.slice = max(1, p.minDelay)
+	if p.minDelay < 0 {
+		p.slice = 1
+	}
+	devNames := map[string]bool{}
+	for i, d := range s.Devices {
+		where := fmt.Sprintf("device[%d]", i)
+		tgt, ok := names[d.Target]
+		if !ok {
+			return nil, param.New(pkg, where+".target", d.Target, "the name of a population")
+		}
+		dp := devPlan{spec: d, tgt: tgt, name: d.Name}
+		if dp.name == "" {
+			dp.name = fmt.Sprintf("%s:%s:%d", d.Kind, d.Target, i)
+		}
+		if devNames[dp.name] {
+			return nil, param.New(pkg, where+".name", dp.name, "unique")
+		}
+		devNames[dp.name] = true
+		n := s.Populations[tgt].N
+		if err := checkIndices(where+".neurons", d.Neurons, n); err != nil {
+			return nil, err
+		}
+		dp.neurons = d.Neurons
+		if dp.neurons == nil {
+			dp.neurons = make([]int, n)
+			for j := range dp.neurons {
+				dp.neurons[j] = j
+			}
+		}
+		var err error
+		if dp.recep, err = recep(where, d.Receptor, 1); err != nil {
+			return nil, err
+		}
+		if p.pops[tgt].recept == 1 {
+			dp.recep = 0
+		}
+		switch d.Kind {
+		case "poisson":
+			if err := param.NonNegative(pkg, where+".rate_hz", d.RateHz); err != nil {
+				return nil, err
+			}
+			if lam := d.RateHz * dt / 1000; lam > maxLambda {
+				return nil, param.New(pkg, where+".rate_hz", d.RateHz, fmt.Sprintf("at most %g spikes per step (%g Hz at dt %g)", maxLambda, maxLambda*1000/dt, dt))
+			}
+			if err := param.Finite(pkg, where+".weight", d.Weight); err != nil {
+				return nil, err
+			}
+			if s.Precise {
+				return nil, param.New(pkg, where+".kind", d.Kind, "dc, step_current, spike_source or time_series in precise mode")
+			}
+		case "dc":
+			dp.isCurrent = true
+			if err := param.Finite(pkg, where+".amplitude_pa", d.AmplitudePA); err != nil {
+				return nil, err
+			}
+			if dp.start, err = steps(where+".start_ms", d.StartMs, dt); err != nil {
+				return nil, err
+			}
+			dp.stop = -1
+			if d.StopMs != 0 {
+				if dp.stop, err = steps(where+".stop_ms", d.StopMs, dt); err != nil {
+					return nil, err
+				}
+				if dp.stop < dp.start {
+					return nil, param.New(pkg, where+".stop_ms", d.StopMs, "0 or ≥ start_ms")
+				}
+			}
+		case "step_current":
+			dp.isCurrent = true
+			if len(d.TimesMs) != len(d.AmplitudesPA) || len(d.TimesMs) == 0 {
+				return nil, param.New(pkg, where+".amplitudes_pa", len(d.AmplitudesPA), fmt.Sprintf("as many entries as times_ms (%d), at least one", len(d.TimesMs)))
+			}
+			for k, tm := range d.TimesMs {
+				st, err := steps(fmt.Sprintf("%s.times_ms[%d]", where, k), tm, dt)
+				if err != nil {
+					return nil, err
+				}
+				if k > 0 && st <= dp.times[k-1] {
+					return nil, param.New(pkg, fmt.Sprintf("%s.times_ms[%d]", where, k), tm, "strictly increasing")
+				}
+				if err := param.Finite(pkg, fmt.Sprintf("%s.amplitudes_pa[%d]", where, k), d.AmplitudesPA[k]); err != nil {
+					return nil, err
+				}
+				dp.times = append(dp.times, st)
+			}
+		case "spike_source":
+			dp.isSpikeSource = true
+			if err := param.Finite(pkg, where+".weight", d.Weight); err != nil {
+				return nil, err
+			}
+			for k, tm := range d.SpikeTimesMs {
+				if !(tm > 0) || math.IsInf(tm, 0) || (k > 0 && tm < d.SpikeTimesMs[k-1]) {
+					return nil, param.New(pkg, fmt.Sprintf("%s.spike_times_ms[%d]", where, k), tm, "finite, > 0 and non-decreasing")
+				}
+				st := int(math.Ceil(tm/dt-1e-9)) - 1
+				dp.times = append(dp.times, st)
+				dp.offs = append(dp.offs, tm-float64(st)*dt)
+			}
+		case "time_series":
+			dp.isCurrent = true
+			if len(d.Series) == 0 {
+				return nil, param.New(pkg, where+".series", "empty", "at least one sample")
+			}
+			dp.dims = len(d.Series[0])
+			for k, x := range d.Series {
+				if len(x) != dp.dims || dp.dims == 0 {
+					return nil, param.New(pkg, fmt.Sprintf("%s.series[%d]", where, k), len(x), fmt.Sprintf("%d values, as series[0] (≥ 1)", dp.dims))
+				}
+			}
+			if dp.seriesSteps, err = steps(where+".series_dt_ms", d.SeriesDtMs, dt); err != nil || dp.seriesSteps < 1 {
+				return nil, param.New(pkg, where+".series_dt_ms", d.SeriesDtMs, fmt.Sprintf("a positive multiple of dt = %g ms", dt))
+			}
+			if d.InputMatrix != nil {
+				if len(d.InputMatrix) != len(dp.neurons) {
+					return nil, param.New(pkg, where+".input_matrix", len(d.InputMatrix), fmt.Sprintf("%d rows (one per target neuron)", len(dp.neurons)))
+				}
+				for k, row := range d.InputMatrix {
+					if len(row) != dp.dims {
+						return nil, param.New(pkg, fmt.Sprintf("%s.input_matrix[%d]", where, k), len(row), fmt.Sprintf("%d columns (the series dimension)", dp.dims))
+					}
+				}
+			} else if err := d.InputWeights.Validate(); err != nil {
+				return nil, fmt.Errorf("kernel: %s: %w", where, err)
+			}
+		default:
+			return nil, param.New(pkg, where+".kind", d.Kind, "one of poisson, dc, step_current, spike_source, time_series")
+		}
+		p.devs = append(p.devs, dp)
+	}
+	recNames := map[string]bool{}
+	for i, r := range s.Recorders {
+		where := fmt.Sprintf("recorder[%d]", i)
+		pi, ok := names[r.Population]
+		if !ok {
+			return nil, param.New(pkg, where+".population", r.Population, "the name of a population")
+		}
+		rp := recPlan{spec: r, pop: pi, name: r.Name}
+		if rp.name == "" {
+			rp.name = r.Kind + ":" + r.Population
+		}
+		if recNames[rp.name] {
+			return nil, param.New(pkg, where+".name", rp.name, "unique (set name to tell recorders apart)")
+		}
+		recNames[rp.name] = true
+		n := s.Populations[pi].N
+		if err := checkIndices(where+".neurons", r.Neurons, n); err != nil {
+			return nil, err
+		}
+		rp.neurons = r.Neurons
+		if rp.neurons == nil {
+			rp.neurons = make([]int, n)
+			for j := range rp.neurons {
+				rp.neurons[j] = j
+			}
+		}
+		var err error
+		switch r.Kind {
+		case "spikes":
+		case "state", "filtered_spikes":
+			iv := r.IntervalMs
+			if iv == 0 {
+				iv = dt
+			}
+			if rp.interval, err = steps(where+".interval_ms", iv, dt); err != nil || rp.interval < 1 {
+				return nil, param.New(pkg, where+".interval_ms", r.IntervalMs, fmt.Sprintf("0 or a positive multiple of dt = %g ms", dt))
+			}
+			if r.Kind == "state" {
+				if rp.spec.Variable == "" {
+					rp.spec.Variable = "V"
+				}
+				if !hasVar(p.pops[pi].model, rp.spec.Variable) {
+					return nil, param.New(pkg, where+".variable", rp.spec.Variable, fmt.Sprintf("a state variable of %s: %v", p.pops[pi].model, varNames(p.pops[pi].model)))
+				}
+			} else if err := param.Positive(pkg, where+".tau_ms", r.TauMs); err != nil {
+				return nil, err
+			}
+		case "rate":
+			b := r.BinMs
+			if b == 0 {
+				b = 1
+			}
+			if rp.bin, err = steps(where+".bin_ms", b, dt); err != nil || rp.bin < 1 {
+				return nil, param.New(pkg, where+".bin_ms", r.BinMs, fmt.Sprintf("0 or a positive multiple of dt = %g ms", dt))
+			}
+		default:
+			return nil, param.New(pkg, where+".kind", r.Kind, "one of spikes, state, rate, filtered_spikes")
+		}
+		p.recs = append(p.recs, rp)
+	}
+	return p, nil
+}
+
+func varNames(model string) []string {
+	switch model {
+	case "lif_delta":
+		return []string{"V"}
+	case "lif_cond":
+		return []string{"V", "Ge", "Gi"}
+	}
+	return []string{"V", "Ie", "Ii"}
+}
+
+func hasVar(model, v string) bool {
+	i := sort.SearchStrings(sortedVars(model), v)
+	s := sortedVars(model)
+	return i < len(s) && s[i] == v
+}
+
+func sortedVars(model string) []string {
+	v := append([]string(nil), varNames(model)...)
+	sort.Strings(v)
+	return v
+}

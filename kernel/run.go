@@ -1,0 +1,190 @@
+package kernel
+
+import (
+	"fmt"
+
+	"github.com/neurodyn/neurodyn/events"
+	"github.com/neurodyn/neurodyn/internal/param"
+)
+
+// Run advances the network by durationMs (a multiple of dt), in slices of
+// SliceSteps steps. Each slice goes through fixed phases:
+//
+//  1. integrate (workers, each on its neuron range of every population): for
+//     each step of the slice, the devices add their input (Poisson counts and
+//     spike sources into the step's ring slot, currents into dc), the model
+//     integrates the step reading and clearing the slot, checks thresholds
+//     and resets, and the state recorders sample;
+//  2. exchange (one goroutine): the workers' spikes are merged into the
+//     canonical (step, population, neuron) order and the spike, rate and
+//     filtered-spike recorders consume them;
+//  3. deliver (workers, each for the targets it owns): every spike is added
+//     to the ring slot of step + delay of its targets (uniform-delay fast
+//     path: one slot per spike and projection), or, for delay 0, to the
+//     target state at once, so it acts from the next step on.
+//
+// With one worker the phases run inline with no synchronization. Results are
+// bit-identical whatever the number of workers, the kernel path and the way
+// a duration is split into Run calls.
+func (net *Network) Run(durationMs float64) error {
+	n, err := steps("duration", durationMs, net.dt)
+	if err != nil {
+		return err
+	}
+	return net.RunSteps(int64(n))
+}
+
+// RunSteps advances the network by n ≥ 0 steps.
+func (net *Network) RunSteps(n int64) error {
+	if n < 0 {
+		return param.New(pkg, "steps", n, "≥ 0")
+	}
+	if net.team == nil {
+		return fmt.Errorf("kernel: Run on a closed network")
+	}
+	end := net.step + n
+	for net.step < end {
+		L := min(int64(net.plan.slice), end-net.step)
+		if err := net.slice(int(L)); err != nil {
+			return err
+		}
+	}
+	for _, r := range net.recs {
+		if err := r.flush(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (net *Network) slice(L int) error {
+	net.sliceStart, net.sliceLen = net.step, L
+	if net.precise != nil {
+		net.team.Run(net.precise.integrateF)
+	} else {
+		net.team.Run(net.integrateF)
+	}
+	spikes := net.ex.Merge(net.boxes, L, len(net.pops))
+	net.merged = spikes
+	s := net.sliceStart
+	for _, r := range net.recs {
+		if err := r.consume(spikes, int32(r.plan.pop), s, L, net.dt); err != nil {
+			return fmt.Errorf("kernel: recorder %s: %w", r.name, err)
+		}
+	}
+	if len(spikes) > 0 {
+		if net.precise != nil {
+			net.team.Run(net.precise.deliverF)
+		} else {
+			net.team.Run(net.deliverF)
+		}
+	}
+	for w := range net.synev {
+		net.stats.SynEvents += net.synev[w]
+		net.synev[w] = 0
+	}
+	net.stats.Spikes += int64(len(spikes))
+	net.stats.Steps += int64(L)
+	net.step += int64(L)
+	return nil
+}
+
+// integrate is phase 1 for worker w.
+func (net *Network) integrate(w int) {
+	box := &net.boxes[w]
+	L := net.sliceLen
+	box.Reset(L, len(net.pops))
+	scratch := net.scratch[w]
+	s := net.sliceStart
+	for k := range L {
+		step := s + int64(k)
+		for p, pop := range net.pops {
+			lo, hi := pop.bounds[w], pop.bounds[w+1]
+			in := pop.in[w]
+			for r, ring := range pop.rings {
+				in[r] = ring.Slot(step)
+			}
+			for _, d := range pop.poisson {
+				d.addPoisson(in[d.plan.recep], w, step)
+			}
+			for _, d := range pop.sources {
+				d.addSpikes(in[d.plan.recep], w, step)
+			}
+			var dc []float32
+			if pop.dc != nil {
+				dc = pop.dc
+				b := dc[lo:hi]
+				for j := range b {
+					b[j] = pop.bias
+				}
+				for _, d := range pop.current {
+					d.addCurrent(dc, w, step)
+				}
+			}
+			if hi > lo {
+				ns := pop.model.Step(lo, hi, in, dc, scratch)
+				for _, j := range scratch[:ns] {
+					box.Spikes = append(box.Spikes, events.Spike{Step: step, Off: net.dt, Pop: int32(p), Index: j})
+				}
+			}
+			box.Close(k, p)
+			for _, r := range pop.recs {
+				r.sample(w, s, step)
+			}
+		}
+	}
+}
+
+// deliver is phase 3 for worker w: it adds every merged spike to the targets
+// worker w owns.
+func (net *Network) deliver(w int) {
+	var ev int64
+	for _, sp := range net.merged {
+		for _, pr := range net.out[sp.Pop] {
+			c := pr.csr
+			lo, hi := c.Ptr[sp.Index], c.Ptr[sp.Index+1]
+			if pr.split != nil {
+				if w > 0 {
+					lo = pr.split[w-1][sp.Index]
+				}
+				if w < len(pr.split) {
+					hi = pr.split[w][sp.Index]
+				}
+			}
+			if lo == hi {
+				continue
+			}
+			ev += int64(hi - lo)
+			tg := c.Target[lo:hi]
+			switch {
+			case pr.direct:
+				j := pr.jump
+				if c.Weight == nil {
+					x := c.Const
+					for _, t := range tg {
+						j[t] += x
+					}
+				} else {
+					ws := c.Weight[lo:hi]
+					ws = ws[:len(tg)]
+					for k, t := range tg {
+						j[t] += ws[k]
+					}
+				}
+			case c.Delay == nil:
+				if c.Weight == nil {
+					pr.ring.AddRow(sp.Step+int64(c.DelaySteps), tg, c.Const)
+				} else {
+					pr.ring.AddRowW(sp.Step+int64(c.DelaySteps), tg, c.Weight[lo:hi])
+				}
+			default:
+				var ws []float32
+				if c.Weight != nil {
+					ws = c.Weight[lo:hi]
+				}
+				pr.ring.AddRowDelays(sp.Step, tg, c.Const, ws, c.Delay[lo:hi])
+			}
+		}
+	}
+	net.synev[w] += ev
+}

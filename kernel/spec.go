@@ -1,0 +1,285 @@
+package kernel
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/neurons"
+	"github.com/neurodyn/neurodyn/synapses"
+)
+
+const pkg = "kernel"
+
+// Spec describes a whole network: the one schema shared by the Go API, the
+// CLI, the C API and Python (see the package doc for a complete example).
+// The zero value of every optional field means its documented default.
+type Spec struct {
+	DtMs        float64          `toml:"dt_ms" json:"dt_ms"`            // step (ms), > 0; default 0.1
+	Seed        uint64           `toml:"seed" json:"seed"`              // seed of every random draw
+	Workers     int              `toml:"workers" json:"workers"`        // worker goroutines, ≥ 0; 0 means 1. Results do not depend on it.
+	Precise     bool             `toml:"precise" json:"precise"`        // precise (off-grid) spike times; lif_exp only, delays ≥ 1 step
+	Populations []PopulationSpec `toml:"population" json:"populations"` // at least one
+	Projections []ProjectionSpec `toml:"projection" json:"projections"`
+	Devices     []DeviceSpec     `toml:"device" json:"devices"`
+	Recorders   []RecorderSpec   `toml:"recorder" json:"recorders"`
+}
+
+// PopulationSpec is a group of identical neurons.
+type PopulationSpec struct {
+	Name  string `toml:"name" json:"name"`   // unique, non-empty
+	N     int    `toml:"n" json:"n"`         // number of neurons, ≥ 1
+	Model string `toml:"model" json:"model"` // lif_exp (default), lif_delta, lif_cond
+	// Sign is the population's Dale sign: +1 excitatory, −1 inhibitory, 0
+	// unconstrained. Projections from it take their weight sign and default
+	// receptor from it.
+	Sign int `toml:"sign" json:"sign"`
+	// Params overrides the model's defaults (neurons.DefaultLIFExp,
+	// DefaultLIFDelta, DefaultLIFCond); keys are the parameter tags, e.g.
+	// tau_mem_ms, v_th_mv, i_e_pa.
+	Params map[string]float64 `toml:"params" json:"params"`
+	// VInit is the initial membrane potential in mV (absolute); default E_L.
+	VInit Dist `toml:"v_init" json:"v_init"`
+}
+
+// Dist is a scalar distribution: constant Value (default when Dist is
+// empty), uniform [Low, High) or normal (Mean, Std).
+type Dist struct {
+	Dist  string  `toml:"dist" json:"dist"`
+	Value float64 `toml:"value" json:"value"`
+	Low   float64 `toml:"low" json:"low"`
+	High  float64 `toml:"high" json:"high"`
+	Mean  float64 `toml:"mean" json:"mean"`
+	Std   float64 `toml:"std" json:"std"`
+}
+
+// ProjectionSpec connects a source population to a target population.
+type ProjectionSpec struct {
+	Source string `toml:"source" json:"source"`
+	Target string `toml:"target" json:"target"`
+	// Receptor is exc or inh; default inh when the source's Sign is −1,
+	// else exc. Models with one receptor (lif_delta) ignore it.
+	Receptor string `toml:"receptor" json:"receptor"`
+	// Rule picks the pairs; Kind "list" takes Sources/Targets below.
+	Rule synapses.Rule `toml:"rule" json:"rule"`
+	// Weights in the receptor's unit (pA, mV, nS); Sign 0 inherits the
+	// source population's sign (Dale's law).
+	Weights synapses.Weights `toml:"weights" json:"weights"`
+	// DelayMs is the delay (a multiple of dt, ≥ 0): a spike emitted at t
+	// acts at t + delay. 0 means the next step (Brian2's "no delay"). With
+	// DelayMaxMs > DelayMs, each synapse draws a uniform delay in steps in
+	// [DelayMs, DelayMaxMs].
+	DelayMs    float64 `toml:"delay_ms" json:"delay_ms"`
+	DelayMaxMs float64 `toml:"delay_max_ms" json:"delay_max_ms"`
+	// Explicit synapses for Rule.Kind == "list": Sources[k] → Targets[k]
+	// with WeightList[k] (or Weights.Value) and DelayListMs[k] (or DelayMs).
+	Sources     []int     `toml:"sources" json:"sources"`
+	Targets     []int     `toml:"targets" json:"targets"`
+	WeightList  []float64 `toml:"weight_list" json:"weight_list"`
+	DelayListMs []float64 `toml:"delay_list_ms" json:"delay_list_ms"`
+}
+
+// DeviceSpec is an input device. Kind selects the fields used:
+//
+//   - poisson: every target neuron receives its own Poisson spike train of
+//     RateHz (the sum of all its sources), each spike a jump of Weight on
+//     Receptor; independent counter-based streams per neuron (exact Poisson
+//     counts per step, no Gaussian approximation).
+//   - dc: constant current AmplitudePA (pA) from StartMs to StopMs (0 = end).
+//   - step_current: piecewise constant current AmplitudesPA[i] from
+//     TimesMs[i] on (before TimesMs[0]: 0).
+//   - spike_source: spikes at SpikeTimesMs (> 0), each a jump of Weight on
+//     Receptor of every target neuron, at the first grid point ≥ t (exactly
+//     at t in precise mode).
+//   - time_series: drives the population from a multivariate series through
+//     input weights: I_j(t) = Σ_d W[j][d]·x_d(t) pA, x held for SeriesDtMs
+//     per sample (Series[i] is sample i, all of the same dimension); W is
+//     drawn from InputWeights (constant, uniform or normal; Sign ignored)
+//     unless given explicitly as InputMatrix (n × dims).
+type DeviceSpec struct {
+	Name     string `toml:"name" json:"name"`
+	Kind     string `toml:"kind" json:"kind"`
+	Target   string `toml:"target" json:"target"`
+	Neurons  []int  `toml:"neurons" json:"neurons"` // subset of the target (ascending, distinct); default all
+	Receptor string `toml:"receptor" json:"receptor"`
+
+	RateHz float64 `toml:"rate_hz" json:"rate_hz"`
+	Weight float64 `toml:"weight" json:"weight"`
+
+	AmplitudePA float64 `toml:"amplitude_pa" json:"amplitude_pa"`
+	StartMs     float64 `toml:"start_ms" json:"start_ms"`
+	StopMs      float64 `toml:"stop_ms" json:"stop_ms"`
+
+	TimesMs      []float64 `toml:"times_ms" json:"times_ms"`
+	AmplitudesPA []float64 `toml:"amplitudes_pa" json:"amplitudes_pa"`
+
+	SpikeTimesMs []float64 `toml:"spike_times_ms" json:"spike_times_ms"`
+
+	Series       [][]float64      `toml:"series" json:"series"`
+	SeriesDtMs   float64          `toml:"series_dt_ms" json:"series_dt_ms"`
+	InputWeights synapses.Weights `toml:"input_weights" json:"input_weights"`
+	InputMatrix  [][]float64      `toml:"input_matrix" json:"input_matrix"`
+}
+
+// RecorderSpec records from a population. Kind selects what:
+//
+//   - spikes: spike times (ms) and neuron indices.
+//   - state: a state variable (Variable, default "V", in its unit: mV, pA,
+//     nS) of Neurons (default all), sampled every IntervalMs (default dt)
+//     at the end of the step.
+//   - rate: the population rate (Hz) in bins of BinMs (default 1 ms).
+//   - filtered_spikes: per neuron, the spike train filtered by an
+//     exponential of TauMs (r ← r·e^{−h/τ} + spike), sampled every
+//     IntervalMs; the spike features of reservoir readouts.
+type RecorderSpec struct {
+	Name       string  `toml:"name" json:"name"` // unique; default "<kind>:<population>"
+	Kind       string  `toml:"kind" json:"kind"`
+	Population string  `toml:"population" json:"population"`
+	Neurons    []int   `toml:"neurons" json:"neurons"`
+	Variable   string  `toml:"variable" json:"variable"`
+	IntervalMs float64 `toml:"interval_ms" json:"interval_ms"`
+	BinMs      float64 `toml:"bin_ms" json:"bin_ms"`
+	TauMs      float64 `toml:"tau_ms" json:"tau_ms"`
+}
+
+// DecodeTOML reads a Spec from TOML; unknown keys are rejected with an error
+// naming them.
+func DecodeTOML(r io.Reader) (Spec, error) {
+	var s Spec
+	md, err := toml.NewDecoder(r).Decode(&s)
+	if err != nil {
+		return Spec{}, fmt.Errorf("kernel: spec: %w", err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		keys := make([]string, len(und))
+		for i, k := range und {
+			keys[i] = k.String()
+		}
+		return Spec{}, param.New(pkg, "spec key", strings.Join(keys, ", "), "a known key (see kernel.Spec)")
+	}
+	return s, nil
+}
+
+// DecodeJSON reads a Spec from JSON; unknown keys are rejected with an error
+// naming them.
+func DecodeJSON(r io.Reader) (Spec, error) {
+	var s Spec
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		if strings.Contains(err.Error(), "unknown field") {
+			return Spec{}, param.New(pkg, "spec key", strings.TrimPrefix(err.Error(), "json: unknown field "), "a known key (see kernel.Spec)")
+		}
+		return Spec{}, fmt.Errorf("kernel: spec: %w", err)
+	}
+	return s, nil
+}
+
+// EncodeTOML writes s as TOML (DecodeTOML reads it back).
+func EncodeTOML(w io.Writer, s Spec) error { return toml.NewEncoder(w).Encode(s) }
+
+// fingerprint identifies a spec for checkpoints (its canonical JSON).
+func (s Spec) fingerprint() []byte {
+	b, _ := json.Marshal(s)
+	return b
+}
+
+func (s Spec) dt() float64 {
+	if s.DtMs == 0 {
+		return 0.1
+	}
+	return s.DtMs
+}
+
+// steps converts a duration to whole steps (a multiple of dt within 1e-9
+// relative).
+func steps(name string, ms, dt float64) (int, error) {
+	k := math.Round(ms / dt)
+	if !(ms >= 0) || math.IsInf(ms, 0) || math.Abs(k*dt-ms) > 1e-9*math.Max(1, ms) || k > math.MaxInt32 {
+		return 0, param.New(pkg, name, ms, fmt.Sprintf("≥ 0 and a multiple of dt = %g ms", dt))
+	}
+	return int(k), nil
+}
+
+// modelParams returns the model's parameter struct (pointer) with defaults.
+func modelParams(model string) (any, error) {
+	switch model {
+	case "", "lif_exp":
+		p := neurons.DefaultLIFExp()
+		return &p, nil
+	case "lif_delta":
+		p := neurons.DefaultLIFDelta()
+		return &p, nil
+	case "lif_cond":
+		p := neurons.DefaultLIFCond()
+		return &p, nil
+	}
+	return nil, param.New(pkg, "model", model, "one of lif_exp, lif_delta, lif_cond")
+}
+
+// applyParams sets the fields of the struct dst tagged with the keys of m.
+func applyParams(dst any, m map[string]float64, where string) error {
+	v := reflect.ValueOf(dst).Elem()
+	t := v.Type()
+	known := map[string]int{}
+	var names []string
+	for i := range t.NumField() {
+		tag := strings.Split(t.Field(i).Tag.Get("toml"), ",")[0]
+		known[tag] = i
+		names = append(names, tag)
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		i, ok := known[k]
+		if !ok {
+			return param.New(pkg, where+".params."+k, m[k], "a parameter of the model: one of "+strings.Join(names, ", "))
+		}
+		v.Field(i).SetFloat(m[k])
+	}
+	return nil
+}
+
+func (d Dist) validate(name string) error {
+	switch d.Dist {
+	case "", "constant":
+		return param.Finite(pkg, name+".value", d.Value)
+	case "uniform":
+		if !(d.Low <= d.High) || math.IsInf(d.Low, 0) || math.IsInf(d.High, 0) {
+			return param.New(pkg, name+".high", d.High, fmt.Sprintf("finite and ≥ %s.low", name))
+		}
+		return nil
+	case "normal":
+		return param.First(param.Finite(pkg, name+".mean", d.Mean), param.NonNegative(pkg, name+".std", d.Std))
+	}
+	return param.New(pkg, name+".dist", d.Dist, "one of constant, uniform, normal")
+}
+
+func checkIndices(name string, idx []int, n int) error {
+	for k, i := range idx {
+		if i < 0 || i >= n {
+			return param.New(pkg, fmt.Sprintf("%s[%d]", name, k), i, fmt.Sprintf("in [0, %d)", n))
+		}
+		if k > 0 && i <= idx[k-1] {
+			return param.New(pkg, fmt.Sprintf("%s[%d]", name, k), i, "ascending and distinct")
+		}
+	}
+	return nil
+}
+
+// Validate checks the whole spec and reports the first problem, naming the
+// offending key (e.g. "population[1].n", "projection[0].delay_ms").
+func (s Spec) Validate() error {
+	_, err := s.resolve()
+	return err
+}

@@ -1,0 +1,276 @@
+package neurons
+
+import (
+	"io"
+	"math"
+
+	"github.com/neurodyn/neurodyn/internal/param"
+)
+
+// LIFExpPrecise is the LIFExp neuron with spike times located off the grid
+// (as NEST's iaf_psc_exp_ps): the state is float64 and is propagated exactly
+// from event to event inside a step; input jumps act at their own times
+// (offsets within the step); a threshold crossing is located by root finding
+// on the exact solution (Newton's method safeguarded by bisection, to
+// 1e-12 ms); the refractory period starts and ends off the grid; and a
+// crossing that happens and reverts between two events is caught by checking
+// the interior maximum of V (exact when τ_syn,ex = τ_syn,in; with two
+// different synaptic time constants V may have two extrema in an interval
+// and only the one bracketed by the sign change of V' at the ends is checked).
+//
+// The kernel drives it event by event through Advance and AddInput; the
+// grid Step of the Model interface is not used in precise mode.
+type LIFExpPrecise struct {
+	P    LIFExpParams
+	DtMs float64
+
+	V, Ie, Ii []float64 // V relative to E_L (mV), currents (pA)
+	RefStep   []int64   // the refractory period ends in step RefStep …
+	RefOff    []float64 // … at offset RefOff (ms)
+
+	// Now is the step that Step integrates (Advance takes it explicitly).
+	Now int64
+
+	v32, ie32, ii32 []float32 // float32 mirrors for recording
+	theta, vReset   float64
+}
+
+// NewLIFExpPrecise validates p (TRefMs must be a multiple of dtMs) and
+// allocates n neurons at rest.
+func NewLIFExpPrecise(n int, p LIFExpParams, dtMs float64) (*LIFExpPrecise, error) {
+	if n < 0 {
+		return nil, param.New(pkg, "n", n, ">= 0")
+	}
+	if _, err := p.Prop(dtMs); err != nil {
+		return nil, err
+	}
+	m := &LIFExpPrecise{P: p, DtMs: dtMs,
+		V: make([]float64, n), Ie: make([]float64, n), Ii: make([]float64, n),
+		RefStep: make([]int64, n), RefOff: make([]float64, n),
+		v32: make([]float32, n), ie32: make([]float32, n), ii32: make([]float32, n),
+		theta: p.VThmV - p.ELmV, vReset: p.VResetmV - p.ELmV}
+	for j := range m.RefStep {
+		m.RefStep[j] = math.MinInt64 / 2
+	}
+	return m, nil
+}
+
+// Kind returns "lif_exp".
+func (m *LIFExpPrecise) Kind() string { return "lif_exp" }
+
+// Len returns the number of neurons.
+func (m *LIFExpPrecise) Len() int { return len(m.V) }
+
+// Receptors returns 2 (Exc, Inh).
+func (m *LIFExpPrecise) Receptors() int { return 2 }
+
+// Bias returns the constant current I_e in pA.
+func (m *LIFExpPrecise) Bias() float32 { return float32(m.P.IePA) }
+
+// Step is the grid step of the Model interface for step Now: every input
+// slot acts at the end of the step, like LIFExp, but integrated in float64
+// with off-grid threshold crossings (the spike offsets are not returned; use
+// Advance for those).
+func (m *LIFExpPrecise) Step(lo, hi int, in [][]float32, dc []float32, spikes []int32) int {
+	ns := 0
+	var offs [4]float64
+	for j := lo; j < hi; j++ {
+		cur := m.P.IePA
+		if dc != nil {
+			cur = float64(dc[j])
+		}
+		o := m.Advance(j, m.Now, 0, m.DtMs, cur, offs[:0])
+		m.AddInput(j, Exc, float64(in[Exc][j]))
+		m.AddInput(j, Inh, float64(in[Inh][j]))
+		in[Exc][j], in[Inh][j] = 0, 0
+		if len(o) > 0 {
+			spikes[ns] = int32(j)
+			ns++
+		}
+	}
+	m.Sync(lo, hi)
+	return ns
+}
+
+// AddInput adds a jump of w pA to receptor r of neuron j (at the time the
+// neuron has been advanced to).
+func (m *LIFExpPrecise) AddInput(j, r int, w float64) {
+	if r == Exc {
+		m.Ie[j] += w
+	} else {
+		m.Ii[j] += w
+	}
+}
+
+// Jump is not supported in precise mode (delays are ≥ 1 step); it returns
+// the float32 mirror of the current, which is overwritten by Sync.
+func (m *LIFExpPrecise) Jump(r int) []float32 {
+	if r == Exc {
+		return m.ie32
+	}
+	return m.ii32
+}
+
+// free returns V, Ie, Ii after d ms of subthreshold evolution under the
+// constant current cur (pA), from (v, ie, ii).
+func (m *LIFExpPrecise) free(v, ie, ii, cur, d float64) (float64, float64, float64) {
+	p := &m.P
+	em := Exp(-d / p.TauMemMs)
+	vn := v*em + ie*PropSyn(d, p.TauMemMs, p.TauSynExMs, p.CmPF) + ii*PropSyn(d, p.TauMemMs, p.TauSynInMs, p.CmPF) -
+		cur*p.TauMemMs/p.CmPF*math.Expm1(-d/p.TauMemMs)
+	return vn, ie * Exp(-d/p.TauSynExMs), ii * Exp(-d/p.TauSynInMs)
+}
+
+// slope returns dV/dt (mV/ms).
+func (m *LIFExpPrecise) slope(v, ie, ii, cur float64) float64 {
+	return -v/m.P.TauMemMs + (ie+ii+cur)/m.P.CmPF
+}
+
+// Advance propagates neuron j through step from local time a to b (ms from
+// the start of the step, 0 ≤ a ≤ b ≤ h) under the constant current cur (pA),
+// handling refractoriness and threshold crossings; the offsets of the spikes
+// emitted (in (a, b]) are appended to offs, which is returned.
+func (m *LIFExpPrecise) Advance(j int, step int64, a, b, cur float64, offs []float64) []float64 {
+	v, ie, ii := m.V[j], m.Ie[j], m.Ii[j]
+	for a < b {
+		// refractory part
+		if rs := m.RefStep[j]; step < rs || (step == rs && a < m.RefOff[j]) {
+			end := b
+			if step == rs && m.RefOff[j] < b {
+				end = m.RefOff[j]
+			}
+			_, ie, ii = m.free(0, ie, ii, 0, end-a)
+			v = m.vReset
+			a = end
+			continue
+		}
+		vb, ieb, iib := m.free(v, ie, ii, cur, b-a)
+		tc := -1.0
+		if vb >= m.theta {
+			tc = m.root(v, ie, ii, cur, 0, b-a)
+		} else if m.slope(v, ie, ii, cur) > 0 && m.slope(vb, ieb, iib, cur) < 0 {
+			// an interior maximum: locate it (V' changes sign once) and test it
+			lo, hi := 0.0, b-a
+			for range 200 {
+				mid := 0.5 * (lo + hi)
+				vm, iem, iim := m.free(v, ie, ii, cur, mid)
+				if m.slope(vm, iem, iim, cur) > 0 {
+					lo = mid
+				} else {
+					hi = mid
+				}
+				if hi-lo < 1e-14 {
+					break
+				}
+			}
+			if vm, _, _ := m.free(v, ie, ii, cur, hi); vm >= m.theta {
+				tc = m.root(v, ie, ii, cur, 0, hi)
+			}
+		}
+		if tc < 0 {
+			v, ie, ii = vb, ieb, iib
+			break
+		}
+		t := a + tc
+		_, ie, ii = m.free(v, ie, ii, cur, tc)
+		v = m.vReset
+		offs = append(offs, t)
+		rs := m.refsteps()
+		m.RefStep[j] = step + rs
+		m.RefOff[j] = t
+		if rs == 0 {
+			// no refractoriness: continue from the reset just after t
+			a = t
+			if t >= b {
+				break
+			}
+			continue
+		}
+		a = t
+	}
+	m.V[j], m.Ie[j], m.Ii[j] = v, ie, ii
+	return offs
+}
+
+func (m *LIFExpPrecise) refsteps() int64 {
+	return int64(math.Round(m.P.TRefMs / m.DtMs))
+}
+
+// root returns the t in (lo, hi] with V(t) = θ, given V(lo) < θ ≤ V(hi) and
+// a single crossing in between: Newton's method on the exact solution, kept
+// inside the shrinking bracket by bisection, until |V − θ| < 1e-12 mV or the
+// bracket is below 1e-13 ms.
+func (m *LIFExpPrecise) root(v, ie, ii, cur, lo, hi float64) float64 {
+	t := hi
+	for range 200 {
+		vt, iet, iit := m.free(v, ie, ii, cur, t)
+		f := vt - m.theta
+		if math.Abs(f) < 1e-12 {
+			return t
+		}
+		if f > 0 {
+			hi = t
+		} else {
+			lo = t
+		}
+		if hi-lo < 1e-13 {
+			return hi
+		}
+		d := m.slope(vt, iet, iit, cur)
+		nt := t - f/d
+		if !(d > 0) || !(nt > lo && nt < hi) {
+			nt = 0.5 * (lo + hi)
+		}
+		t = nt
+	}
+	return hi
+}
+
+// Sync copies the float64 state of [lo, hi) to the float32 mirrors that
+// VarSlice returns.
+func (m *LIFExpPrecise) Sync(lo, hi int) {
+	for j := lo; j < hi; j++ {
+		m.v32[j], m.ie32[j], m.ii32[j] = float32(m.V[j]), float32(m.Ie[j]), float32(m.Ii[j])
+	}
+}
+
+// SyncFromFloat32 copies the float32 mirrors (as written through VarSlice) to
+// the float64 state.
+func (m *LIFExpPrecise) SyncFromFloat32() {
+	for j := range m.V {
+		m.V[j], m.Ie[j], m.Ii[j] = float64(m.v32[j]), float64(m.ie32[j]), float64(m.ii32[j])
+	}
+}
+
+var lifExpPreciseVars = []string{"V", "Ie", "Ii"}
+
+// VarNames returns V (mV), Ie and Ii (pA).
+func (m *LIFExpPrecise) VarNames() []string { return lifExpPreciseVars }
+
+// VarSlice returns the float32 mirror of a state variable (updated by Sync)
+// and its offset (E_L for V).
+func (m *LIFExpPrecise) VarSlice(name string) ([]float32, float32, error) {
+	switch name {
+	case "V":
+		return m.v32, float32(m.P.ELmV), nil
+	case "Ie":
+		return m.ie32, 0, nil
+	case "Ii":
+		return m.ii32, 0, nil
+	}
+	return nil, 0, unknownVar(m.Kind(), name, lifExpPreciseVars)
+}
+
+// SaveState writes the float64 state and the refractory bookkeeping.
+func (m *LIFExpPrecise) SaveState(w io.Writer) error {
+	return writeAll(w, int64(len(m.V)), m.V, m.Ie, m.Ii, m.RefStep, m.RefOff)
+}
+
+// LoadState reads what SaveState wrote.
+func (m *LIFExpPrecise) LoadState(r io.Reader) error {
+	if err := readAll(r, m.Kind(), len(m.V), m.V, m.Ie, m.Ii, m.RefStep, m.RefOff); err != nil {
+		return err
+	}
+	m.Sync(0, len(m.V))
+	return nil
+}
