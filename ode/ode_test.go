@@ -104,6 +104,7 @@ func TestFixedConvergenceOrder(t *testing.T) {
 				if math.Abs(obs-m.order) > 0.2 {
 					t.Errorf("observed order %.3f, want %.0f ± 0.2 (errors %.3g)", obs, m.order, errs)
 				}
+				t.Logf("observed order %.3f (theory %.0f)", obs, m.order)
 			})
 		}
 	}
