@@ -4,62 +4,98 @@
 
 package asm
 
-// gemm1x16f32AVX2 computes a 1×16 tile: C[r, j] = E(alpha, Σ_p fma(A[r, p], B[p, j]), beta, C[r, j]) for j < nc, k > 0, alpha ≠ 0. Reference: gemmGeneric.
+// gemm1x16f32AVX2 advances a 1×16 tile of fma chains t[r, j] += Σ_p A[r, p]·B[p, j] over k > 0 steps.
+// The chains start at 0, or at the partial values in w (row stride ldw) when flags&1 is set;
+// when flags&2 is set they end in C[r, j] = E(alpha, t, beta, C[r, j]) for j < nc, else they are
+// parked in w for the next block of k. Splitting k this way never changes the chain. Reference: gemmGeneric.
 //
 //go:noescape
-func gemm1x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int)
+func gemm1x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int, w *float32, ldw int, flags int)
 
-// gemm2x16f32AVX2 computes a 2×16 tile: C[r, j] = E(alpha, Σ_p fma(A[r, p], B[p, j]), beta, C[r, j]) for j < nc, k > 0, alpha ≠ 0. Reference: gemmGeneric.
+// gemm2x16f32AVX2 advances a 2×16 tile of fma chains t[r, j] += Σ_p A[r, p]·B[p, j] over k > 0 steps.
+// The chains start at 0, or at the partial values in w (row stride ldw) when flags&1 is set;
+// when flags&2 is set they end in C[r, j] = E(alpha, t, beta, C[r, j]) for j < nc, else they are
+// parked in w for the next block of k. Splitting k this way never changes the chain. Reference: gemmGeneric.
 //
 //go:noescape
-func gemm2x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int)
+func gemm2x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int, w *float32, ldw int, flags int)
 
-// gemm3x16f32AVX2 computes a 3×16 tile: C[r, j] = E(alpha, Σ_p fma(A[r, p], B[p, j]), beta, C[r, j]) for j < nc, k > 0, alpha ≠ 0. Reference: gemmGeneric.
+// gemm3x16f32AVX2 advances a 3×16 tile of fma chains t[r, j] += Σ_p A[r, p]·B[p, j] over k > 0 steps.
+// The chains start at 0, or at the partial values in w (row stride ldw) when flags&1 is set;
+// when flags&2 is set they end in C[r, j] = E(alpha, t, beta, C[r, j]) for j < nc, else they are
+// parked in w for the next block of k. Splitting k this way never changes the chain. Reference: gemmGeneric.
 //
 //go:noescape
-func gemm3x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int)
+func gemm3x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int, w *float32, ldw int, flags int)
 
-// gemm4x16f32AVX2 computes a 4×16 tile: C[r, j] = E(alpha, Σ_p fma(A[r, p], B[p, j]), beta, C[r, j]) for j < nc, k > 0, alpha ≠ 0. Reference: gemmGeneric.
+// gemm4x16f32AVX2 advances a 4×16 tile of fma chains t[r, j] += Σ_p A[r, p]·B[p, j] over k > 0 steps.
+// The chains start at 0, or at the partial values in w (row stride ldw) when flags&1 is set;
+// when flags&2 is set they end in C[r, j] = E(alpha, t, beta, C[r, j]) for j < nc, else they are
+// parked in w for the next block of k. Splitting k this way never changes the chain. Reference: gemmGeneric.
 //
 //go:noescape
-func gemm4x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int)
+func gemm4x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int, w *float32, ldw int, flags int)
 
-// gemm5x16f32AVX2 computes a 5×16 tile: C[r, j] = E(alpha, Σ_p fma(A[r, p], B[p, j]), beta, C[r, j]) for j < nc, k > 0, alpha ≠ 0. Reference: gemmGeneric.
+// gemm5x16f32AVX2 advances a 5×16 tile of fma chains t[r, j] += Σ_p A[r, p]·B[p, j] over k > 0 steps.
+// The chains start at 0, or at the partial values in w (row stride ldw) when flags&1 is set;
+// when flags&2 is set they end in C[r, j] = E(alpha, t, beta, C[r, j]) for j < nc, else they are
+// parked in w for the next block of k. Splitting k this way never changes the chain. Reference: gemmGeneric.
 //
 //go:noescape
-func gemm5x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int)
+func gemm5x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int, w *float32, ldw int, flags int)
 
-// gemm6x16f32AVX2 computes a 6×16 tile: C[r, j] = E(alpha, Σ_p fma(A[r, p], B[p, j]), beta, C[r, j]) for j < nc, k > 0, alpha ≠ 0. Reference: gemmGeneric.
+// gemm6x16f32AVX2 advances a 6×16 tile of fma chains t[r, j] += Σ_p A[r, p]·B[p, j] over k > 0 steps.
+// The chains start at 0, or at the partial values in w (row stride ldw) when flags&1 is set;
+// when flags&2 is set they end in C[r, j] = E(alpha, t, beta, C[r, j]) for j < nc, else they are
+// parked in w for the next block of k. Splitting k this way never changes the chain. Reference: gemmGeneric.
 //
 //go:noescape
-func gemm6x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int)
+func gemm6x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int, w *float32, ldw int, flags int)
 
-// gemm1x8f64AVX2 computes a 1×8 tile: C[r, j] = E(alpha, Σ_p fma(A[r, p], B[p, j]), beta, C[r, j]) for j < nc, k > 0, alpha ≠ 0. Reference: gemmGeneric.
+// gemm1x8f64AVX2 advances a 1×8 tile of fma chains t[r, j] += Σ_p A[r, p]·B[p, j] over k > 0 steps.
+// The chains start at 0, or at the partial values in w (row stride ldw) when flags&1 is set;
+// when flags&2 is set they end in C[r, j] = E(alpha, t, beta, C[r, j]) for j < nc, else they are
+// parked in w for the next block of k. Splitting k this way never changes the chain. Reference: gemmGeneric.
 //
 //go:noescape
-func gemm1x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int)
+func gemm1x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int, w *float64, ldw int, flags int)
 
-// gemm2x8f64AVX2 computes a 2×8 tile: C[r, j] = E(alpha, Σ_p fma(A[r, p], B[p, j]), beta, C[r, j]) for j < nc, k > 0, alpha ≠ 0. Reference: gemmGeneric.
+// gemm2x8f64AVX2 advances a 2×8 tile of fma chains t[r, j] += Σ_p A[r, p]·B[p, j] over k > 0 steps.
+// The chains start at 0, or at the partial values in w (row stride ldw) when flags&1 is set;
+// when flags&2 is set they end in C[r, j] = E(alpha, t, beta, C[r, j]) for j < nc, else they are
+// parked in w for the next block of k. Splitting k this way never changes the chain. Reference: gemmGeneric.
 //
 //go:noescape
-func gemm2x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int)
+func gemm2x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int, w *float64, ldw int, flags int)
 
-// gemm3x8f64AVX2 computes a 3×8 tile: C[r, j] = E(alpha, Σ_p fma(A[r, p], B[p, j]), beta, C[r, j]) for j < nc, k > 0, alpha ≠ 0. Reference: gemmGeneric.
+// gemm3x8f64AVX2 advances a 3×8 tile of fma chains t[r, j] += Σ_p A[r, p]·B[p, j] over k > 0 steps.
+// The chains start at 0, or at the partial values in w (row stride ldw) when flags&1 is set;
+// when flags&2 is set they end in C[r, j] = E(alpha, t, beta, C[r, j]) for j < nc, else they are
+// parked in w for the next block of k. Splitting k this way never changes the chain. Reference: gemmGeneric.
 //
 //go:noescape
-func gemm3x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int)
+func gemm3x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int, w *float64, ldw int, flags int)
 
-// gemm4x8f64AVX2 computes a 4×8 tile: C[r, j] = E(alpha, Σ_p fma(A[r, p], B[p, j]), beta, C[r, j]) for j < nc, k > 0, alpha ≠ 0. Reference: gemmGeneric.
+// gemm4x8f64AVX2 advances a 4×8 tile of fma chains t[r, j] += Σ_p A[r, p]·B[p, j] over k > 0 steps.
+// The chains start at 0, or at the partial values in w (row stride ldw) when flags&1 is set;
+// when flags&2 is set they end in C[r, j] = E(alpha, t, beta, C[r, j]) for j < nc, else they are
+// parked in w for the next block of k. Splitting k this way never changes the chain. Reference: gemmGeneric.
 //
 //go:noescape
-func gemm4x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int)
+func gemm4x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int, w *float64, ldw int, flags int)
 
-// gemm5x8f64AVX2 computes a 5×8 tile: C[r, j] = E(alpha, Σ_p fma(A[r, p], B[p, j]), beta, C[r, j]) for j < nc, k > 0, alpha ≠ 0. Reference: gemmGeneric.
+// gemm5x8f64AVX2 advances a 5×8 tile of fma chains t[r, j] += Σ_p A[r, p]·B[p, j] over k > 0 steps.
+// The chains start at 0, or at the partial values in w (row stride ldw) when flags&1 is set;
+// when flags&2 is set they end in C[r, j] = E(alpha, t, beta, C[r, j]) for j < nc, else they are
+// parked in w for the next block of k. Splitting k this way never changes the chain. Reference: gemmGeneric.
 //
 //go:noescape
-func gemm5x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int)
+func gemm5x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int, w *float64, ldw int, flags int)
 
-// gemm6x8f64AVX2 computes a 6×8 tile: C[r, j] = E(alpha, Σ_p fma(A[r, p], B[p, j]), beta, C[r, j]) for j < nc, k > 0, alpha ≠ 0. Reference: gemmGeneric.
+// gemm6x8f64AVX2 advances a 6×8 tile of fma chains t[r, j] += Σ_p A[r, p]·B[p, j] over k > 0 steps.
+// The chains start at 0, or at the partial values in w (row stride ldw) when flags&1 is set;
+// when flags&2 is set they end in C[r, j] = E(alpha, t, beta, C[r, j]) for j < nc, else they are
+// parked in w for the next block of k. Splitting k this way never changes the chain. Reference: gemmGeneric.
 //
 //go:noescape
-func gemm6x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int)
+func gemm6x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int, w *float64, ldw int, flags int)

@@ -4,9 +4,9 @@
 
 #include "textflag.h"
 
-// func gemm1x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int)
+// func gemm1x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int, w *float32, ldw int, flags int)
 // Requires: AVX, AVX2, CMOV, FMA3
-TEXT ·gemm1x16f32AVX2(SB), NOSPLIT, $0-72
+TEXT ·gemm1x16f32AVX2(SB), NOSPLIT, $0-96
 	MOVQ   k+0(FP), AX
 	MOVQ   a+8(FP), CX
 	MOVQ   rs+16(FP), DX
@@ -14,8 +14,20 @@ TEXT ·gemm1x16f32AVX2(SB), NOSPLIT, $0-72
 	MOVQ   ps+24(FP), DX
 	SHLQ   $0x02, DX
 	MOVQ   b+32(FP), BX
+	MOVQ   flags+88(FP), SI
+	MOVQ   w+72(FP), DI
+	MOVQ   ldw+80(FP), R8
+	SHLQ   $0x02, R8
+	TESTQ  $0x00000001, SI
+	JNZ    resume
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
+	JMP    loop
+
+resume:
+	MOVQ    DI, R8
+	VMOVUPS (R8), Y0
+	VMOVUPS 32(R8), Y1
 
 loop:
 	VMOVUPS      (BX), Y2
@@ -27,6 +39,13 @@ loop:
 	ADDQ         $0x00000040, BX
 	DECQ         AX
 	JNZ          loop
+	TESTQ        $0x00000002, SI
+	JNZ          final
+	VMOVUPS      Y0, (DI)
+	VMOVUPS      Y1, 32(DI)
+	JMP          done
+
+final:
 	MOVQ         c+40(FP), AX
 	MOVQ         ldc+48(FP), CX
 	SHLQ         $0x02, CX
@@ -120,9 +139,9 @@ DATA gemmmasktab<>+56(SB)/4, $0x00000000
 DATA gemmmasktab<>+60(SB)/4, $0x00000000
 GLOBL gemmmasktab<>(SB), RODATA|NOPTR, $64
 
-// func gemm2x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int)
+// func gemm2x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int, w *float32, ldw int, flags int)
 // Requires: AVX, AVX2, CMOV, FMA3
-TEXT ·gemm2x16f32AVX2(SB), NOSPLIT, $0-72
+TEXT ·gemm2x16f32AVX2(SB), NOSPLIT, $0-96
 	MOVQ   k+0(FP), AX
 	MOVQ   a+8(FP), CX
 	MOVQ   rs+16(FP), DX
@@ -130,10 +149,25 @@ TEXT ·gemm2x16f32AVX2(SB), NOSPLIT, $0-72
 	MOVQ   ps+24(FP), BX
 	SHLQ   $0x02, BX
 	MOVQ   b+32(FP), SI
+	MOVQ   flags+88(FP), DI
+	MOVQ   w+72(FP), R8
+	MOVQ   ldw+80(FP), R9
+	SHLQ   $0x02, R9
+	TESTQ  $0x00000001, DI
+	JNZ    resume
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
 	VXORPS Y3, Y3, Y3
+	JMP    loop
+
+resume:
+	MOVQ    R8, R10
+	VMOVUPS (R10), Y0
+	VMOVUPS 32(R10), Y1
+	ADDQ    R9, R10
+	VMOVUPS (R10), Y2
+	VMOVUPS 32(R10), Y3
 
 loop:
 	VMOVUPS      (SI), Y4
@@ -148,6 +182,16 @@ loop:
 	ADDQ         $0x00000040, SI
 	DECQ         AX
 	JNZ          loop
+	TESTQ        $0x00000002, DI
+	JNZ          final
+	VMOVUPS      Y0, (R8)
+	VMOVUPS      Y1, 32(R8)
+	ADDQ         R9, R8
+	VMOVUPS      Y2, (R8)
+	VMOVUPS      Y3, 32(R8)
+	JMP          done
+
+final:
 	MOVQ         c+40(FP), AX
 	MOVQ         ldc+48(FP), CX
 	SHLQ         $0x02, CX
@@ -255,9 +299,9 @@ done:
 	VZEROUPPER
 	RET
 
-// func gemm3x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int)
+// func gemm3x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int, w *float32, ldw int, flags int)
 // Requires: AVX, AVX2, CMOV, FMA3
-TEXT ·gemm3x16f32AVX2(SB), NOSPLIT, $0-72
+TEXT ·gemm3x16f32AVX2(SB), NOSPLIT, $0-96
 	MOVQ   k+0(FP), AX
 	MOVQ   a+8(FP), CX
 	MOVQ   rs+16(FP), DX
@@ -265,12 +309,30 @@ TEXT ·gemm3x16f32AVX2(SB), NOSPLIT, $0-72
 	MOVQ   ps+24(FP), BX
 	SHLQ   $0x02, BX
 	MOVQ   b+32(FP), SI
+	MOVQ   flags+88(FP), DI
+	MOVQ   w+72(FP), R8
+	MOVQ   ldw+80(FP), R9
+	SHLQ   $0x02, R9
+	TESTQ  $0x00000001, DI
+	JNZ    resume
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
 	VXORPS Y3, Y3, Y3
 	VXORPS Y4, Y4, Y4
 	VXORPS Y5, Y5, Y5
+	JMP    loop
+
+resume:
+	MOVQ    R8, R10
+	VMOVUPS (R10), Y0
+	VMOVUPS 32(R10), Y1
+	ADDQ    R9, R10
+	VMOVUPS (R10), Y2
+	VMOVUPS 32(R10), Y3
+	ADDQ    R9, R10
+	VMOVUPS (R10), Y4
+	VMOVUPS 32(R10), Y5
 
 loop:
 	VMOVUPS      (SI), Y6
@@ -288,6 +350,19 @@ loop:
 	ADDQ         $0x00000040, SI
 	DECQ         AX
 	JNZ          loop
+	TESTQ        $0x00000002, DI
+	JNZ          final
+	VMOVUPS      Y0, (R8)
+	VMOVUPS      Y1, 32(R8)
+	ADDQ         R9, R8
+	VMOVUPS      Y2, (R8)
+	VMOVUPS      Y3, 32(R8)
+	ADDQ         R9, R8
+	VMOVUPS      Y4, (R8)
+	VMOVUPS      Y5, 32(R8)
+	JMP          done
+
+final:
 	MOVQ         c+40(FP), AX
 	MOVQ         ldc+48(FP), CX
 	SHLQ         $0x02, CX
@@ -427,9 +502,9 @@ done:
 	VZEROUPPER
 	RET
 
-// func gemm4x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int)
+// func gemm4x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int, w *float32, ldw int, flags int)
 // Requires: AVX, AVX2, CMOV, FMA3
-TEXT ·gemm4x16f32AVX2(SB), NOSPLIT, $0-72
+TEXT ·gemm4x16f32AVX2(SB), NOSPLIT, $0-96
 	MOVQ   k+0(FP), AX
 	MOVQ   a+8(FP), CX
 	MOVQ   rs+16(FP), DX
@@ -439,6 +514,12 @@ TEXT ·gemm4x16f32AVX2(SB), NOSPLIT, $0-72
 	MOVQ   b+32(FP), SI
 	LEAQ   (CX)(DX*2), DI
 	ADDQ   DX, DI
+	MOVQ   flags+88(FP), R8
+	MOVQ   w+72(FP), R9
+	MOVQ   ldw+80(FP), R10
+	SHLQ   $0x02, R10
+	TESTQ  $0x00000001, R8
+	JNZ    resume
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -447,6 +528,21 @@ TEXT ·gemm4x16f32AVX2(SB), NOSPLIT, $0-72
 	VXORPS Y5, Y5, Y5
 	VXORPS Y6, Y6, Y6
 	VXORPS Y7, Y7, Y7
+	JMP    loop
+
+resume:
+	MOVQ    R9, R11
+	VMOVUPS (R11), Y0
+	VMOVUPS 32(R11), Y1
+	ADDQ    R10, R11
+	VMOVUPS (R11), Y2
+	VMOVUPS 32(R11), Y3
+	ADDQ    R10, R11
+	VMOVUPS (R11), Y4
+	VMOVUPS 32(R11), Y5
+	ADDQ    R10, R11
+	VMOVUPS (R11), Y6
+	VMOVUPS 32(R11), Y7
 
 loop:
 	VMOVUPS      (SI), Y8
@@ -468,6 +564,22 @@ loop:
 	ADDQ         $0x00000040, SI
 	DECQ         AX
 	JNZ          loop
+	TESTQ        $0x00000002, R8
+	JNZ          final
+	VMOVUPS      Y0, (R9)
+	VMOVUPS      Y1, 32(R9)
+	ADDQ         R10, R9
+	VMOVUPS      Y2, (R9)
+	VMOVUPS      Y3, 32(R9)
+	ADDQ         R10, R9
+	VMOVUPS      Y4, (R9)
+	VMOVUPS      Y5, 32(R9)
+	ADDQ         R10, R9
+	VMOVUPS      Y6, (R9)
+	VMOVUPS      Y7, 32(R9)
+	JMP          done
+
+final:
 	MOVQ         c+40(FP), AX
 	MOVQ         ldc+48(FP), CX
 	SHLQ         $0x02, CX
@@ -639,9 +751,9 @@ done:
 	VZEROUPPER
 	RET
 
-// func gemm5x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int)
+// func gemm5x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int, w *float32, ldw int, flags int)
 // Requires: AVX, AVX2, CMOV, FMA3
-TEXT ·gemm5x16f32AVX2(SB), NOSPLIT, $0-72
+TEXT ·gemm5x16f32AVX2(SB), NOSPLIT, $0-96
 	MOVQ   k+0(FP), AX
 	MOVQ   a+8(FP), CX
 	MOVQ   rs+16(FP), DX
@@ -651,6 +763,12 @@ TEXT ·gemm5x16f32AVX2(SB), NOSPLIT, $0-72
 	MOVQ   b+32(FP), SI
 	LEAQ   (CX)(DX*2), DI
 	ADDQ   DX, DI
+	MOVQ   flags+88(FP), R8
+	MOVQ   w+72(FP), R9
+	MOVQ   ldw+80(FP), R10
+	SHLQ   $0x02, R10
+	TESTQ  $0x00000001, R8
+	JNZ    resume
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -661,6 +779,24 @@ TEXT ·gemm5x16f32AVX2(SB), NOSPLIT, $0-72
 	VXORPS Y7, Y7, Y7
 	VXORPS Y8, Y8, Y8
 	VXORPS Y9, Y9, Y9
+	JMP    loop
+
+resume:
+	MOVQ    R9, R11
+	VMOVUPS (R11), Y0
+	VMOVUPS 32(R11), Y1
+	ADDQ    R10, R11
+	VMOVUPS (R11), Y2
+	VMOVUPS 32(R11), Y3
+	ADDQ    R10, R11
+	VMOVUPS (R11), Y4
+	VMOVUPS 32(R11), Y5
+	ADDQ    R10, R11
+	VMOVUPS (R11), Y6
+	VMOVUPS 32(R11), Y7
+	ADDQ    R10, R11
+	VMOVUPS (R11), Y8
+	VMOVUPS 32(R11), Y9
 
 loop:
 	VMOVUPS      (SI), Y10
@@ -685,6 +821,25 @@ loop:
 	ADDQ         $0x00000040, SI
 	DECQ         AX
 	JNZ          loop
+	TESTQ        $0x00000002, R8
+	JNZ          final
+	VMOVUPS      Y0, (R9)
+	VMOVUPS      Y1, 32(R9)
+	ADDQ         R10, R9
+	VMOVUPS      Y2, (R9)
+	VMOVUPS      Y3, 32(R9)
+	ADDQ         R10, R9
+	VMOVUPS      Y4, (R9)
+	VMOVUPS      Y5, 32(R9)
+	ADDQ         R10, R9
+	VMOVUPS      Y6, (R9)
+	VMOVUPS      Y7, 32(R9)
+	ADDQ         R10, R9
+	VMOVUPS      Y8, (R9)
+	VMOVUPS      Y9, 32(R9)
+	JMP          done
+
+final:
 	MOVQ         c+40(FP), AX
 	MOVQ         ldc+48(FP), CX
 	SHLQ         $0x02, CX
@@ -888,9 +1043,9 @@ done:
 	VZEROUPPER
 	RET
 
-// func gemm6x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int)
+// func gemm6x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int, w *float32, ldw int, flags int)
 // Requires: AVX, AVX2, CMOV, FMA3
-TEXT ·gemm6x16f32AVX2(SB), NOSPLIT, $0-72
+TEXT ·gemm6x16f32AVX2(SB), NOSPLIT, $0-96
 	MOVQ   k+0(FP), AX
 	MOVQ   a+8(FP), CX
 	MOVQ   rs+16(FP), DX
@@ -900,6 +1055,12 @@ TEXT ·gemm6x16f32AVX2(SB), NOSPLIT, $0-72
 	MOVQ   b+32(FP), SI
 	LEAQ   (CX)(DX*2), DI
 	ADDQ   DX, DI
+	MOVQ   flags+88(FP), R8
+	MOVQ   w+72(FP), R9
+	MOVQ   ldw+80(FP), R10
+	SHLQ   $0x02, R10
+	TESTQ  $0x00000001, R8
+	JNZ    resume
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -912,6 +1073,27 @@ TEXT ·gemm6x16f32AVX2(SB), NOSPLIT, $0-72
 	VXORPS Y9, Y9, Y9
 	VXORPS Y10, Y10, Y10
 	VXORPS Y11, Y11, Y11
+	JMP    loop
+
+resume:
+	MOVQ    R9, R11
+	VMOVUPS (R11), Y0
+	VMOVUPS 32(R11), Y1
+	ADDQ    R10, R11
+	VMOVUPS (R11), Y2
+	VMOVUPS 32(R11), Y3
+	ADDQ    R10, R11
+	VMOVUPS (R11), Y4
+	VMOVUPS 32(R11), Y5
+	ADDQ    R10, R11
+	VMOVUPS (R11), Y6
+	VMOVUPS 32(R11), Y7
+	ADDQ    R10, R11
+	VMOVUPS (R11), Y8
+	VMOVUPS 32(R11), Y9
+	ADDQ    R10, R11
+	VMOVUPS (R11), Y10
+	VMOVUPS 32(R11), Y11
 
 loop:
 	VMOVUPS      (SI), Y12
@@ -939,6 +1121,28 @@ loop:
 	ADDQ         $0x00000040, SI
 	DECQ         AX
 	JNZ          loop
+	TESTQ        $0x00000002, R8
+	JNZ          final
+	VMOVUPS      Y0, (R9)
+	VMOVUPS      Y1, 32(R9)
+	ADDQ         R10, R9
+	VMOVUPS      Y2, (R9)
+	VMOVUPS      Y3, 32(R9)
+	ADDQ         R10, R9
+	VMOVUPS      Y4, (R9)
+	VMOVUPS      Y5, 32(R9)
+	ADDQ         R10, R9
+	VMOVUPS      Y6, (R9)
+	VMOVUPS      Y7, 32(R9)
+	ADDQ         R10, R9
+	VMOVUPS      Y8, (R9)
+	VMOVUPS      Y9, 32(R9)
+	ADDQ         R10, R9
+	VMOVUPS      Y10, (R9)
+	VMOVUPS      Y11, 32(R9)
+	JMP          done
+
+final:
 	MOVQ         c+40(FP), AX
 	MOVQ         ldc+48(FP), CX
 	SHLQ         $0x02, CX
@@ -1174,9 +1378,9 @@ done:
 	VZEROUPPER
 	RET
 
-// func gemm1x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int)
+// func gemm1x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int, w *float64, ldw int, flags int)
 // Requires: AVX, AVX2, CMOV, FMA3
-TEXT ·gemm1x8f64AVX2(SB), NOSPLIT, $0-80
+TEXT ·gemm1x8f64AVX2(SB), NOSPLIT, $0-104
 	MOVQ   k+0(FP), AX
 	MOVQ   a+8(FP), CX
 	MOVQ   rs+16(FP), DX
@@ -1184,8 +1388,20 @@ TEXT ·gemm1x8f64AVX2(SB), NOSPLIT, $0-80
 	MOVQ   ps+24(FP), DX
 	SHLQ   $0x03, DX
 	MOVQ   b+32(FP), BX
+	MOVQ   flags+96(FP), SI
+	MOVQ   w+80(FP), DI
+	MOVQ   ldw+88(FP), R8
+	SHLQ   $0x03, R8
+	TESTQ  $0x00000001, SI
+	JNZ    resume
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
+	JMP    loop
+
+resume:
+	MOVQ    DI, R8
+	VMOVUPD (R8), Y0
+	VMOVUPD 32(R8), Y1
 
 loop:
 	VMOVUPD      (BX), Y2
@@ -1197,6 +1413,13 @@ loop:
 	ADDQ         $0x00000040, BX
 	DECQ         AX
 	JNZ          loop
+	TESTQ        $0x00000002, SI
+	JNZ          final
+	VMOVUPD      Y0, (DI)
+	VMOVUPD      Y1, 32(DI)
+	JMP          done
+
+final:
 	MOVQ         c+40(FP), AX
 	MOVQ         ldc+48(FP), CX
 	SHLQ         $0x03, CX
@@ -1272,9 +1495,9 @@ done:
 	VZEROUPPER
 	RET
 
-// func gemm2x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int)
+// func gemm2x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int, w *float64, ldw int, flags int)
 // Requires: AVX, AVX2, CMOV, FMA3
-TEXT ·gemm2x8f64AVX2(SB), NOSPLIT, $0-80
+TEXT ·gemm2x8f64AVX2(SB), NOSPLIT, $0-104
 	MOVQ   k+0(FP), AX
 	MOVQ   a+8(FP), CX
 	MOVQ   rs+16(FP), DX
@@ -1282,10 +1505,25 @@ TEXT ·gemm2x8f64AVX2(SB), NOSPLIT, $0-80
 	MOVQ   ps+24(FP), BX
 	SHLQ   $0x03, BX
 	MOVQ   b+32(FP), SI
+	MOVQ   flags+96(FP), DI
+	MOVQ   w+80(FP), R8
+	MOVQ   ldw+88(FP), R9
+	SHLQ   $0x03, R9
+	TESTQ  $0x00000001, DI
+	JNZ    resume
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
 	VXORPS Y3, Y3, Y3
+	JMP    loop
+
+resume:
+	MOVQ    R8, R10
+	VMOVUPD (R10), Y0
+	VMOVUPD 32(R10), Y1
+	ADDQ    R9, R10
+	VMOVUPD (R10), Y2
+	VMOVUPD 32(R10), Y3
 
 loop:
 	VMOVUPD      (SI), Y4
@@ -1300,6 +1538,16 @@ loop:
 	ADDQ         $0x00000040, SI
 	DECQ         AX
 	JNZ          loop
+	TESTQ        $0x00000002, DI
+	JNZ          final
+	VMOVUPD      Y0, (R8)
+	VMOVUPD      Y1, 32(R8)
+	ADDQ         R9, R8
+	VMOVUPD      Y2, (R8)
+	VMOVUPD      Y3, 32(R8)
+	JMP          done
+
+final:
 	MOVQ         c+40(FP), AX
 	MOVQ         ldc+48(FP), CX
 	SHLQ         $0x03, CX
@@ -1407,9 +1655,9 @@ done:
 	VZEROUPPER
 	RET
 
-// func gemm3x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int)
+// func gemm3x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int, w *float64, ldw int, flags int)
 // Requires: AVX, AVX2, CMOV, FMA3
-TEXT ·gemm3x8f64AVX2(SB), NOSPLIT, $0-80
+TEXT ·gemm3x8f64AVX2(SB), NOSPLIT, $0-104
 	MOVQ   k+0(FP), AX
 	MOVQ   a+8(FP), CX
 	MOVQ   rs+16(FP), DX
@@ -1417,12 +1665,30 @@ TEXT ·gemm3x8f64AVX2(SB), NOSPLIT, $0-80
 	MOVQ   ps+24(FP), BX
 	SHLQ   $0x03, BX
 	MOVQ   b+32(FP), SI
+	MOVQ   flags+96(FP), DI
+	MOVQ   w+80(FP), R8
+	MOVQ   ldw+88(FP), R9
+	SHLQ   $0x03, R9
+	TESTQ  $0x00000001, DI
+	JNZ    resume
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
 	VXORPS Y3, Y3, Y3
 	VXORPS Y4, Y4, Y4
 	VXORPS Y5, Y5, Y5
+	JMP    loop
+
+resume:
+	MOVQ    R8, R10
+	VMOVUPD (R10), Y0
+	VMOVUPD 32(R10), Y1
+	ADDQ    R9, R10
+	VMOVUPD (R10), Y2
+	VMOVUPD 32(R10), Y3
+	ADDQ    R9, R10
+	VMOVUPD (R10), Y4
+	VMOVUPD 32(R10), Y5
 
 loop:
 	VMOVUPD      (SI), Y6
@@ -1440,6 +1706,19 @@ loop:
 	ADDQ         $0x00000040, SI
 	DECQ         AX
 	JNZ          loop
+	TESTQ        $0x00000002, DI
+	JNZ          final
+	VMOVUPD      Y0, (R8)
+	VMOVUPD      Y1, 32(R8)
+	ADDQ         R9, R8
+	VMOVUPD      Y2, (R8)
+	VMOVUPD      Y3, 32(R8)
+	ADDQ         R9, R8
+	VMOVUPD      Y4, (R8)
+	VMOVUPD      Y5, 32(R8)
+	JMP          done
+
+final:
 	MOVQ         c+40(FP), AX
 	MOVQ         ldc+48(FP), CX
 	SHLQ         $0x03, CX
@@ -1579,9 +1858,9 @@ done:
 	VZEROUPPER
 	RET
 
-// func gemm4x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int)
+// func gemm4x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int, w *float64, ldw int, flags int)
 // Requires: AVX, AVX2, CMOV, FMA3
-TEXT ·gemm4x8f64AVX2(SB), NOSPLIT, $0-80
+TEXT ·gemm4x8f64AVX2(SB), NOSPLIT, $0-104
 	MOVQ   k+0(FP), AX
 	MOVQ   a+8(FP), CX
 	MOVQ   rs+16(FP), DX
@@ -1591,6 +1870,12 @@ TEXT ·gemm4x8f64AVX2(SB), NOSPLIT, $0-80
 	MOVQ   b+32(FP), SI
 	LEAQ   (CX)(DX*2), DI
 	ADDQ   DX, DI
+	MOVQ   flags+96(FP), R8
+	MOVQ   w+80(FP), R9
+	MOVQ   ldw+88(FP), R10
+	SHLQ   $0x03, R10
+	TESTQ  $0x00000001, R8
+	JNZ    resume
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -1599,6 +1884,21 @@ TEXT ·gemm4x8f64AVX2(SB), NOSPLIT, $0-80
 	VXORPS Y5, Y5, Y5
 	VXORPS Y6, Y6, Y6
 	VXORPS Y7, Y7, Y7
+	JMP    loop
+
+resume:
+	MOVQ    R9, R11
+	VMOVUPD (R11), Y0
+	VMOVUPD 32(R11), Y1
+	ADDQ    R10, R11
+	VMOVUPD (R11), Y2
+	VMOVUPD 32(R11), Y3
+	ADDQ    R10, R11
+	VMOVUPD (R11), Y4
+	VMOVUPD 32(R11), Y5
+	ADDQ    R10, R11
+	VMOVUPD (R11), Y6
+	VMOVUPD 32(R11), Y7
 
 loop:
 	VMOVUPD      (SI), Y8
@@ -1620,6 +1920,22 @@ loop:
 	ADDQ         $0x00000040, SI
 	DECQ         AX
 	JNZ          loop
+	TESTQ        $0x00000002, R8
+	JNZ          final
+	VMOVUPD      Y0, (R9)
+	VMOVUPD      Y1, 32(R9)
+	ADDQ         R10, R9
+	VMOVUPD      Y2, (R9)
+	VMOVUPD      Y3, 32(R9)
+	ADDQ         R10, R9
+	VMOVUPD      Y4, (R9)
+	VMOVUPD      Y5, 32(R9)
+	ADDQ         R10, R9
+	VMOVUPD      Y6, (R9)
+	VMOVUPD      Y7, 32(R9)
+	JMP          done
+
+final:
 	MOVQ         c+40(FP), AX
 	MOVQ         ldc+48(FP), CX
 	SHLQ         $0x03, CX
@@ -1791,9 +2107,9 @@ done:
 	VZEROUPPER
 	RET
 
-// func gemm5x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int)
+// func gemm5x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int, w *float64, ldw int, flags int)
 // Requires: AVX, AVX2, CMOV, FMA3
-TEXT ·gemm5x8f64AVX2(SB), NOSPLIT, $0-80
+TEXT ·gemm5x8f64AVX2(SB), NOSPLIT, $0-104
 	MOVQ   k+0(FP), AX
 	MOVQ   a+8(FP), CX
 	MOVQ   rs+16(FP), DX
@@ -1803,6 +2119,12 @@ TEXT ·gemm5x8f64AVX2(SB), NOSPLIT, $0-80
 	MOVQ   b+32(FP), SI
 	LEAQ   (CX)(DX*2), DI
 	ADDQ   DX, DI
+	MOVQ   flags+96(FP), R8
+	MOVQ   w+80(FP), R9
+	MOVQ   ldw+88(FP), R10
+	SHLQ   $0x03, R10
+	TESTQ  $0x00000001, R8
+	JNZ    resume
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -1813,6 +2135,24 @@ TEXT ·gemm5x8f64AVX2(SB), NOSPLIT, $0-80
 	VXORPS Y7, Y7, Y7
 	VXORPS Y8, Y8, Y8
 	VXORPS Y9, Y9, Y9
+	JMP    loop
+
+resume:
+	MOVQ    R9, R11
+	VMOVUPD (R11), Y0
+	VMOVUPD 32(R11), Y1
+	ADDQ    R10, R11
+	VMOVUPD (R11), Y2
+	VMOVUPD 32(R11), Y3
+	ADDQ    R10, R11
+	VMOVUPD (R11), Y4
+	VMOVUPD 32(R11), Y5
+	ADDQ    R10, R11
+	VMOVUPD (R11), Y6
+	VMOVUPD 32(R11), Y7
+	ADDQ    R10, R11
+	VMOVUPD (R11), Y8
+	VMOVUPD 32(R11), Y9
 
 loop:
 	VMOVUPD      (SI), Y10
@@ -1837,6 +2177,25 @@ loop:
 	ADDQ         $0x00000040, SI
 	DECQ         AX
 	JNZ          loop
+	TESTQ        $0x00000002, R8
+	JNZ          final
+	VMOVUPD      Y0, (R9)
+	VMOVUPD      Y1, 32(R9)
+	ADDQ         R10, R9
+	VMOVUPD      Y2, (R9)
+	VMOVUPD      Y3, 32(R9)
+	ADDQ         R10, R9
+	VMOVUPD      Y4, (R9)
+	VMOVUPD      Y5, 32(R9)
+	ADDQ         R10, R9
+	VMOVUPD      Y6, (R9)
+	VMOVUPD      Y7, 32(R9)
+	ADDQ         R10, R9
+	VMOVUPD      Y8, (R9)
+	VMOVUPD      Y9, 32(R9)
+	JMP          done
+
+final:
 	MOVQ         c+40(FP), AX
 	MOVQ         ldc+48(FP), CX
 	SHLQ         $0x03, CX
@@ -2040,9 +2399,9 @@ done:
 	VZEROUPPER
 	RET
 
-// func gemm6x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int)
+// func gemm6x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int, w *float64, ldw int, flags int)
 // Requires: AVX, AVX2, CMOV, FMA3
-TEXT ·gemm6x8f64AVX2(SB), NOSPLIT, $0-80
+TEXT ·gemm6x8f64AVX2(SB), NOSPLIT, $0-104
 	MOVQ   k+0(FP), AX
 	MOVQ   a+8(FP), CX
 	MOVQ   rs+16(FP), DX
@@ -2052,6 +2411,12 @@ TEXT ·gemm6x8f64AVX2(SB), NOSPLIT, $0-80
 	MOVQ   b+32(FP), SI
 	LEAQ   (CX)(DX*2), DI
 	ADDQ   DX, DI
+	MOVQ   flags+96(FP), R8
+	MOVQ   w+80(FP), R9
+	MOVQ   ldw+88(FP), R10
+	SHLQ   $0x03, R10
+	TESTQ  $0x00000001, R8
+	JNZ    resume
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -2064,6 +2429,27 @@ TEXT ·gemm6x8f64AVX2(SB), NOSPLIT, $0-80
 	VXORPS Y9, Y9, Y9
 	VXORPS Y10, Y10, Y10
 	VXORPS Y11, Y11, Y11
+	JMP    loop
+
+resume:
+	MOVQ    R9, R11
+	VMOVUPD (R11), Y0
+	VMOVUPD 32(R11), Y1
+	ADDQ    R10, R11
+	VMOVUPD (R11), Y2
+	VMOVUPD 32(R11), Y3
+	ADDQ    R10, R11
+	VMOVUPD (R11), Y4
+	VMOVUPD 32(R11), Y5
+	ADDQ    R10, R11
+	VMOVUPD (R11), Y6
+	VMOVUPD 32(R11), Y7
+	ADDQ    R10, R11
+	VMOVUPD (R11), Y8
+	VMOVUPD 32(R11), Y9
+	ADDQ    R10, R11
+	VMOVUPD (R11), Y10
+	VMOVUPD 32(R11), Y11
 
 loop:
 	VMOVUPD      (SI), Y12
@@ -2091,6 +2477,28 @@ loop:
 	ADDQ         $0x00000040, SI
 	DECQ         AX
 	JNZ          loop
+	TESTQ        $0x00000002, R8
+	JNZ          final
+	VMOVUPD      Y0, (R9)
+	VMOVUPD      Y1, 32(R9)
+	ADDQ         R10, R9
+	VMOVUPD      Y2, (R9)
+	VMOVUPD      Y3, 32(R9)
+	ADDQ         R10, R9
+	VMOVUPD      Y4, (R9)
+	VMOVUPD      Y5, 32(R9)
+	ADDQ         R10, R9
+	VMOVUPD      Y6, (R9)
+	VMOVUPD      Y7, 32(R9)
+	ADDQ         R10, R9
+	VMOVUPD      Y8, (R9)
+	VMOVUPD      Y9, 32(R9)
+	ADDQ         R10, R9
+	VMOVUPD      Y10, (R9)
+	VMOVUPD      Y11, 32(R9)
+	JMP          done
+
+final:
 	MOVQ         c+40(FP), AX
 	MOVQ         ldc+48(FP), CX
 	SHLQ         $0x03, CX

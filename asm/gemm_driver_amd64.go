@@ -7,7 +7,13 @@ import "sync"
 // gemmKernel is the signature of the generated R×NR micro-kernels: a tile of
 // C from R rows of A read in place (row r, step p at a + r·rs + p·ps) and one
 // packed panel of B (NR values per p).
-type gemmKernel[T Float] func(k int, a *T, rs, ps int, b *T, c *T, ldc int, alpha, beta T, nc int)
+type gemmKernel[T Float] func(k int, a *T, rs, ps int, b *T, c *T, ldc int, alpha, beta T, nc int, w *T, ldw, flags int)
+
+// Kernel flags: resume the chains from w; finish (epilogue into C).
+const (
+	gemmResume = 1
+	gemmFinish = 2
+)
 
 var (
 	gemmKernels32 = [7]gemmKernel[float32]{nil,
@@ -52,15 +58,17 @@ func getBuf[T Float](p *sync.Pool, n int) *[]T {
 	return &s
 }
 
-// gemmBlocked packs op(B) into panels of NR columns (zero-padded), then runs
-// the micro-kernels over blocks of panels (the block stays in L2) and, inside
-// a block, over tiles of 6 rows of A, each tile reused across the panels of
-// the block. Every kernel call sums over the whole k, so the canonical
-// ascending chain per output is never split.
+// gemmBlocked packs op(B) into panels of NR columns (zero-padded) and, for
+// large products, op(A) into tiles of 6 rows, then runs the micro-kernels
+// GotoBLAS-style: blocks of panels whose k-slice stays in L2, k in slices of
+// gemmKC (the A and B slices of one kernel call stay in L1), tiles of 6 rows.
+// Between k-slices the partial fma chains are parked in a workspace and
+// resumed, so every output is still one ascending chain over the whole k.
 func gemmBlocked[T Float](kern *[7]gemmKernel[T], pool *sync.Pool, transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	nr := 16
+	size := 4
 	if !is32[T]() {
-		nr = 8
+		nr, size = 8, 8
 	}
 	np := (n + nr - 1) / nr
 	panel := k * nr
@@ -72,24 +80,88 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], pool *sync.Pool, transA, trans
 	if transA {
 		rs, ps = 1, lda
 	}
-	size := 8
-	if is32[T]() {
-		size = 4
+	var ap *[]T
+	if m*n*k >= gemmPackAFlops {
+		// Pack A into row tiles [p][r]: rows read in place stride by lda and
+		// alias in L1 when lda·size is a multiple of 4 KiB.
+		ap = getBuf[T](pool, m*k)
+		packA(transA, m, k, a, lda, *ap)
+		a = *ap
 	}
-	blk := max(1, gemmBlockBytes/(panel*size))
+	// Workspace for the parked chains: one full-width row of panels per row.
+	var wp *[]T
+	var w []T
+	ldw := np * nr
+	if k > gemmKC {
+		wp = getBuf[T](pool, m*ldw)
+		w = *wp
+	}
+	blk := max(1, gemmBlockBytes/(gemmKC*nr*size))
 	for q0 := 0; q0 < np; q0 += blk {
 		q1 := min(np, q0+blk)
-		for i := 0; i < m; i += gemmMR {
-			r := min(gemmMR, m-i)
-			f := kern[r]
-			ap := &a[i*rs]
-			for q := q0; q < q1; q++ {
-				j := q * nr
-				f(k, ap, rs, ps, &buf[q*panel], &c[i*ldc+j], ldc, alpha, beta, min(nr, n-j))
+		for p0 := 0; p0 < k; p0 += gemmKC {
+			kc := min(gemmKC, k-p0)
+			flags := 0
+			if p0 > 0 {
+				flags |= gemmResume
+			}
+			if p0+kc == k {
+				flags |= gemmFinish
+			}
+			for i := 0; i < m; i += gemmMR {
+				r := min(gemmMR, m-i)
+				f := kern[r]
+				at, trs, tps := &a[i*rs+p0*ps], rs, ps
+				if ap != nil {
+					at, trs, tps = &a[i*k+p0*r], 1, r
+				}
+				for q := q0; q < q1; q++ {
+					j := q * nr
+					var wt *T
+					if w != nil {
+						wt = &w[i*ldw+j]
+					}
+					f(kc, at, trs, tps, &buf[q*panel+p0*nr], &c[i*ldc+j], ldc, alpha, beta, min(nr, n-j), wt, ldw, flags)
+				}
 			}
 		}
 	}
 	pool.Put(bp)
+	if ap != nil {
+		pool.Put(ap)
+	}
+	if wp != nil {
+		pool.Put(wp)
+	}
+}
+
+// gemmKC is the k-slice of one micro-kernel call: the 6×KC slice of A and
+// the KC×NR slice of B (16 KiB for float32) fit in L1 together.
+const gemmKC = 256
+
+// gemmPackAFlops is the size (m·n·k) from which A is packed: below it the
+// packing costs more than the cache conflicts it avoids.
+const gemmPackAFlops = 1 << 21
+
+// packA writes op(A) (m×k) as row tiles of gemmMR rows: the tile starting at
+// row i holds op(A)[i+r, p] at i·k + p·R + r, R = min(gemmMR, m−i).
+func packA[T Float](transA bool, m, k int, a []T, lda int, buf []T) {
+	for i0 := 0; i0 < m; i0 += gemmMR {
+		r := min(gemmMR, m-i0)
+		dst := buf[i0*k : i0*k+r*k]
+		if transA {
+			for p := range k {
+				copy(dst[p*r:p*r+r], a[p*lda+i0:p*lda+i0+r])
+			}
+			continue
+		}
+		for rr := range r {
+			row := a[(i0+rr)*lda : (i0+rr)*lda+k]
+			for p, v := range row {
+				dst[p*r+rr] = v
+			}
+		}
+	}
 }
 
 // packB writes op(B) (k×n) into panels of nr columns: panel q holds

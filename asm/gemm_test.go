@@ -21,12 +21,21 @@ func testGemm[T Float](t *testing.T) {
 	if !testing.Short() {
 		dims = append(dims, 64, 97)
 	}
+	// Shapes that reach the k-slicing (k > 256: chains parked and resumed)
+	// and the packing of A (m·n·k ≥ 2^21).
+	big := [][3]int{{13, 17, 600}, {7, 33, 257}, {70, 50, 600}}
+	if testing.Short() {
+		big = big[:2]
+	}
 	for _, ta := range []bool{false, true} {
 		for _, tb := range []bool{false, true} {
-			for iter := range 40 {
+			for iter := range 40 + len(big) {
 				m, n, k := dims[r.IntN(len(dims))], dims[r.IntN(len(dims))], dims[r.IntN(len(dims))]
 				if iter == 0 {
 					k = 0
+				}
+				if iter >= 40 {
+					m, n, k = big[iter-40][0], big[iter-40][1], big[iter-40][2]
 				}
 				ar, ac := m, k
 				if ta {

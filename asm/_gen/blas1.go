@@ -23,6 +23,8 @@ func genBlas1() {
 // genProbe emits the FMA-throughput probe: 12 independent chains of
 // 256-bit float32 FMAs (enough to cover the FMA latency on two pipes), no
 // memory traffic. Each iteration is 12·16 = 192 flops.
+const probeChains = 12
+
 func genProbe() {
 	TEXT("fmaProbeAVX2", NOSPLIT, "func(iters int)")
 	Doc("fmaProbeAVX2 runs iters iterations of 12 independent VFMADD231PS; each is 192 flops.")
@@ -30,7 +32,7 @@ func genProbe() {
 	x, y := YMM(), YMM()
 	VXORPS(x, x, x)
 	VXORPS(y, y, y)
-	acc := make([]reg.VecVirtual, 12)
+	acc := make([]reg.VecVirtual, probeChains)
 	for j := range acc {
 		acc[j] = YMM()
 		VXORPS(acc[j], acc[j], acc[j])

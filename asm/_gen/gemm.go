@@ -22,9 +22,12 @@ func genGemm() {
 
 func genGemmKernel(t typ, R int) {
 	name := fmt.Sprintf("gemm%dx%df%dAVX2", R, 2*t.vw, t.bits)
-	TEXT(name, NOSPLIT, fmt.Sprintf("func(k int, a *%s, rs, ps int, b *%s, c *%s, ldc int, alpha, beta %s, nc int)", t.gt, t.gt, t.gt, t.gt))
+	TEXT(name, NOSPLIT, fmt.Sprintf("func(k int, a *%s, rs, ps int, b *%s, c *%s, ldc int, alpha, beta %s, nc int, w *%s, ldw, flags int)", t.gt, t.gt, t.gt, t.gt, t.gt))
 	Pragma("noescape")
-	Doc(fmt.Sprintf("%s computes a %d×%d tile: C[r, j] = E(alpha, Σ_p fma(A[r, p], B[p, j]), beta, C[r, j]) for j < nc, k > 0, alpha ≠ 0. Reference: gemmGeneric.", name, R, 2*t.vw))
+	Doc(fmt.Sprintf("%s advances a %d×%d tile of fma chains t[r, j] += Σ_p A[r, p]·B[p, j] over k > 0 steps.", name, R, 2*t.vw),
+		"The chains start at 0, or at the partial values in w (row stride ldw) when flags&1 is set;",
+		"when flags&2 is set they end in C[r, j] = E(alpha, t, beta, C[r, j]) for j < nc, else they are",
+		"parked in w for the next block of k. Splitting k this way never changes the chain. Reference: gemmGeneric.")
 	k := Load(Param("k"), GP64())
 	a0 := Load(Param("a"), GP64())
 	rs := Load(Param("rs"), GP64())
@@ -52,7 +55,29 @@ func genGemmKernel(t typ, R int) {
 	for r := range acc {
 		for h := range 2 {
 			acc[r][h] = YMM()
+		}
+	}
+	flags := Load(Param("flags"), GP64())
+	pw := Load(Param("w"), GP64())
+	ldw := Load(Param("ldw"), GP64())
+	SHLQ(Imm(t.shift), ldw)
+	TESTQ(U32(1), flags)
+	JNZ(LabelRef("resume"))
+	for r := range acc {
+		for h := range 2 {
 			VXORPS(acc[r][h], acc[r][h], acc[r][h])
+		}
+	}
+	JMP(LabelRef("loop"))
+	Label("resume")
+	wr := GP64()
+	MOVQ(pw, wr)
+	for r := range acc {
+		for h := range 2 {
+			t.movu(Mem{Base: wr, Disp: h * vb}, acc[r][h])
+		}
+		if r < R-1 {
+			ADDQ(ldw, wr)
 		}
 	}
 	Label("loop")
@@ -73,7 +98,19 @@ func genGemmKernel(t typ, R int) {
 	DECQ(k)
 	JNZ(LabelRef("loop"))
 
-	// Epilogue.
+	// Park the partial chains, or run the epilogue.
+	TESTQ(U32(2), flags)
+	JNZ(LabelRef("final"))
+	for r := range acc {
+		for h := range 2 {
+			t.movu(acc[r][h], Mem{Base: pw, Disp: h * vb})
+		}
+		if r < R-1 {
+			ADDQ(ldw, pw)
+		}
+	}
+	JMP(LabelRef("done"))
+	Label("final")
 	pc := Load(Param("c"), GP64())
 	ldc := Load(Param("ldc"), GP64())
 	SHLQ(Imm(t.shift), ldc)
