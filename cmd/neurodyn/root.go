@@ -7,6 +7,7 @@ import (
 	"runtime"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/neurodyn/neurodyn/asm"
 	"github.com/neurodyn/neurodyn/internal/buildinfo"
@@ -44,7 +45,7 @@ event-driven LIF spiking networks, and analyses them as dynamical systems
 	}
 	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "no progress output (batch jobs)")
 	root.PersistentFlags().IntVar(&g.threads, "threads", 0, "worker threads (GOMAXPROCS); 0 = all cores; results do not depend on it")
-	root.AddCommand(newVersionCmd(), newTutorialCmd(g), newDataCmd(g))
+	root.AddCommand(newVersionCmd(), newTutorialCmd(g), newDataCmd(g), newSweepCmd(g))
 	return root
 }
 
@@ -54,6 +55,12 @@ func (g *globals) logw() io.Writer {
 		return nil
 	}
 	return os.Stderr
+}
+
+// bars reports whether progress bars should be drawn: not with --quiet, and
+// only when stderr is a terminal (batch logs get plain lines instead).
+func (g *globals) bars() bool {
+	return !g.quiet && term.IsTerminal(int(os.Stderr.Fd()))
 }
 
 func newVersionCmd() *cobra.Command {

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/neurodyn/neurodyn/sweep"
+)
+
+func newSweepCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "sweep",
+		Short: "Parameter sweeps: run locally or as a Slurm job array, then merge",
+		Long: `sweep evaluates every point of a TOML sweep spec (grid or random search) with a
+registered evaluator. Each point's result is written atomically as soon as it is
+done, so a killed or requeued run resumes without losing or duplicating points.
+Shards (--shard k/n) split the points between Slurm array tasks; merge gathers
+them into sweep.h5, sweep.csv and summary.png.`,
+		Example: `  neurodyn sweep run spec.toml --out sweeps/a                 # all points, local worker pool
+  neurodyn sweep run spec.toml --out sweeps/a --shard 3/8     # one shard
+  neurodyn sweep slurm spec.toml --out sweeps/a --shards 8 > job.sh && sbatch job.sh
+  neurodyn sweep merge --out sweeps/a
+  neurodyn sweep evaluators                                   # what specs can run`,
+	}
+	cmd.AddCommand(newSweepRunCmd(g), newSweepSlurmCmd(), newSweepMergeCmd(), newSweepEvaluatorsCmd())
+	return cmd
+}
+
+func newSweepRunCmd(g *globals) *cobra.Command {
+	var out, shard string
+	var workers int
+	cmd := &cobra.Command{
+		Use:   "run SPEC.toml",
+		Short: "Evaluate the points of a sweep (or of one shard) that have no result yet",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			spec, err := sweep.LoadSpec(args[0])
+			if err != nil {
+				return err
+			}
+			sh, err := sweep.ParseShard(shard)
+			if err != nil {
+				return err
+			}
+			if workers < 0 {
+				return fmt.Errorf("sweep run: --workers = %d: must be >= 0 (0: GOMAXPROCS)", workers)
+			}
+			if out == "" {
+				out = filepath.Join("sweeps", spec.Name)
+			}
+			st, err := sweep.Run(cmd.Context(), spec, out, sweep.RunOptions{Shard: sh, Workers: workers, Log: g.logw(), Progress: g.bars()})
+			if err != nil {
+				return err
+			}
+			if !g.quiet {
+				fmt.Fprintf(cmd.OutOrStdout(), "sweep %s shard %d/%d: %d points in shard, %d done earlier, %d evaluated; results in %s\n",
+					spec.Name, sh.K, sh.N, st.InShard, st.Skipped, st.Evaluated, out)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&out, "out", "", "results directory (default sweeps/<name>)")
+	cmd.Flags().StringVar(&shard, "shard", "", "run only shard k/n (e.g. $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)")
+	cmd.Flags().IntVar(&workers, "workers", 0, "points evaluated at once (0: GOMAXPROCS); results do not depend on it")
+	return cmd
+}
+
+func newSweepSlurmCmd() *cobra.Command {
+	var o sweep.SlurmOptions
+	cmd := &cobra.Command{
+		Use:   "slurm SPEC.toml",
+		Short: "Print a ready sbatch script that runs the sweep as a Slurm job array",
+		Args:  cobra.ExactArgs(1),
+		Example: `  neurodyn sweep slurm spec.toml --out /scratch/me/sw --shards 16 --cpus-per-task 2 --time 02:00:00 > job.sh
+  sbatch job.sh`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			spec, err := sweep.LoadSpec(args[0])
+			if err != nil {
+				return err
+			}
+			o.SpecPath = args[0]
+			if o.Out == "" {
+				o.Out = filepath.Join("sweeps", spec.Name)
+			}
+			if o.Binary == "" {
+				if exe, err := os.Executable(); err == nil {
+					o.Binary = exe
+				}
+			}
+			s, err := sweep.SlurmScript(spec, o)
+			if err != nil {
+				return err
+			}
+			// Slurm opens the tasks' output files before they start: the
+			// log directory must exist at submission.
+			if err := os.MkdirAll(filepath.Join(o.Out, "logs"), 0o755); err != nil {
+				return err
+			}
+			fmt.Fprint(cmd.OutOrStdout(), s)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Out, "out", "", "results directory (default sweeps/<name>), shared by all tasks")
+	f.IntVar(&o.Shards, "shards", 1, "array size: task k runs shard k/shards")
+	f.IntVar(&o.CPUsPerTask, "cpus-per-task", 1, "CPUs per array task (GOMAXPROCS and workers follow it)")
+	f.StringVar(&o.Time, "time", "", "time limit per task (e.g. 02:00:00)")
+	f.StringVar(&o.Mem, "mem", "", "memory per task (e.g. 4G)")
+	f.StringVar(&o.Partition, "partition", "", "Slurm partition")
+	f.StringVar(&o.Account, "account", "", "Slurm account")
+	f.StringVar(&o.QOS, "qos", "", "Slurm QOS")
+	f.IntVar(&o.MaxParallel, "max-parallel", 0, "at most this many tasks at once (0: no limit)")
+	f.StringVar(&o.Binary, "binary", "", "neurodyn binary the tasks run (default: this executable)")
+	return cmd
+}
+
+func newSweepMergeCmd() *cobra.Command {
+	var out string
+	var partial bool
+	cmd := &cobra.Command{
+		Use:   "merge",
+		Short: "Gather the points of a sweep into sweep.h5, sweep.csv and summary.png",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return fmt.Errorf("sweep merge: --out is required (the sweep's results directory)")
+			}
+			t, err := sweep.Merge(out, partial)
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "merged %d points of sweep %s (%d missing) into %s\n", len(t.Rows), t.Spec.Name, len(t.Missing),
+				strings.Join([]string{filepath.Join(out, "sweep.csv"), filepath.Join(out, "sweep.h5"), filepath.Join(out, "summary.png")}, ", "))
+			if best, ok := t.Best(); ok {
+				fmt.Fprintf(w, "best %s = %.6g at point %d %v seed %d\n", t.Spec.Objective, best.Metrics[t.Spec.Objective], best.Index, best.Params, best.Seed)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&out, "out", "", "the sweep's results directory")
+	cmd.Flags().BoolVar(&partial, "partial", false, "merge even if some points have no result yet")
+	return cmd
+}
+
+func newSweepEvaluatorsCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "evaluators",
+		Short: "List the evaluators a sweep spec can use, with their parameters and metrics",
+		Args:  cobra.NoArgs,
+		Run: func(cmd *cobra.Command, args []string) {
+			for _, n := range sweep.Evaluators() {
+				e, _ := sweep.Lookup(n)
+				fmt.Fprintf(cmd.OutOrStdout(), "%s\n  %s\n  params: %s\n  metrics: %s\n", n, e.Describe(),
+					strings.Join(e.Params(), ", "), strings.Join(e.Metrics(), ", "))
+			}
+		},
+	}
+}

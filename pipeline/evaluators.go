@@ -1,0 +1,69 @@
+package pipeline
+
+import (
+	"context"
+	"math"
+	"sync"
+
+	"github.com/neurodyn/neurodyn/analysis"
+	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/sweep"
+	"github.com/neurodyn/neurodyn/tasks"
+)
+
+func init() {
+	sweep.Register(nvarEvaluator{})
+}
+
+var (
+	lorenzOnce sync.Once
+	lorenzData *tasks.Dataset
+	lorenzErr  error
+)
+
+// defaultLorenz returns the tutorial's Lorenz dataset (default recipe),
+// generated once per process, for sweep evaluators.
+func defaultLorenz() (*tasks.Dataset, error) {
+	lorenzOnce.Do(func() {
+		lorenzData, lorenzErr = tasks.GenerateLorenz(DefaultConfig().Data.Lorenz.LorenzConfig())
+	})
+	return lorenzData, lorenzErr
+}
+
+// nvarEvaluator sweeps the quadratic NVAR baseline on the Lorenz task.
+type nvarEvaluator struct{}
+
+func (nvarEvaluator) Name() string { return "nvar" }
+func (nvarEvaluator) Describe() string {
+	return "quadratic NVAR on the tutorial's Lorenz-63 task: params lags (1…50), ridge (>= 0); metrics test_rmse, test_mae, val_rmse (original units), features"
+}
+func (nvarEvaluator) Params() []string  { return []string{"lags", "ridge"} }
+func (nvarEvaluator) Metrics() []string { return []string{"test_rmse", "test_mae", "val_rmse", "features"} }
+
+func (nvarEvaluator) Evaluate(ctx context.Context, p sweep.Point) (map[string]float64, error) {
+	d, err := defaultLorenz()
+	if err != nil {
+		return nil, err
+	}
+	lags, ok := p.Params["lags"]
+	if !ok {
+		lags = 2
+	}
+	if lags != math.Trunc(lags) || lags < 1 || lags > float64(d.SeqLength) {
+		return nil, param.New("nvar", "lags", lags, "an integer in [1, 50]")
+	}
+	ridge := p.Params["ridge"]
+	v, err := analysis.FitNVAR(d, int(lags), []float64{ridge})
+	if err != nil {
+		return nil, err
+	}
+	m, err := analysis.EvaluateForecaster(d, "test", v)
+	if err != nil {
+		return nil, err
+	}
+	mv, err := analysis.EvaluateForecaster(d, "val", v)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]float64{"test_rmse": m.RMSE, "test_mae": m.MAE, "val_rmse": mv.RMSE, "features": float64(v.Features())}, ctx.Err()
+}

@@ -1,0 +1,21 @@
+// Package sweep runs parameter sweeps — grid or random search over a
+// registered Evaluator's parameters, replicated over seeds — locally over a
+// worker pool or sharded across a Slurm job array, and merges the results.
+//
+// A sweep is a TOML Spec. Its points are enumerated deterministically, so a
+// point's index names the same configuration on every machine; Shard k/n
+// takes the points whose index is k modulo n. Run evaluates the points of a
+// shard that have no stored result and writes each result atomically to
+// <out>/points/<index>.json as soon as it is finished (temporary file, fsync,
+// rename): a killed or requeued task resumes without losing or duplicating
+// points, and a results directory is bound to one spec. Merge gathers the
+// points into sweep.csv (deterministic columns only, so a sharded sweep and a
+// local one give the same bytes), sweep.h5 (with timings, hosts and
+// provenance) and summary.png. SlurmScript writes a ready sbatch job array.
+//
+// Evaluators must be deterministic functions of the Point (seed included);
+// the pipeline package registers neurodyn's (reservoirs, NVAR, …).
+//
+// Layer 6 of DEVELOPERS.md. Run is safe to call from several processes on
+// the same directory with disjoint shards.
+package sweep

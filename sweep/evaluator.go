@@ -1,0 +1,60 @@
+package sweep
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+)
+
+// Evaluator runs one point of a sweep. Implementations must be
+// deterministic: the same Point gives the same metrics on every machine,
+// shard and worker count (draw every random number from Point.Seed).
+type Evaluator interface {
+	// Name is the identifier specs refer to ("reservoir").
+	Name() string
+	// Describe says what a point computes, for `neurodyn sweep --help`.
+	Describe() string
+	// Params lists the parameter names a spec may set.
+	Params() []string
+	// Metrics lists the names of the metrics Evaluate returns.
+	Metrics() []string
+	// Evaluate computes the metrics of one point.
+	Evaluate(ctx context.Context, p Point) (map[string]float64, error)
+}
+
+var (
+	regMu    sync.RWMutex
+	registry = map[string]Evaluator{}
+)
+
+// Register makes an evaluator available to specs. It panics if the name is
+// taken (a programming error).
+func Register(e Evaluator) {
+	regMu.Lock()
+	defer regMu.Unlock()
+	if _, dup := registry[e.Name()]; dup {
+		panic(fmt.Sprintf("sweep: evaluator %q registered twice", e.Name()))
+	}
+	registry[e.Name()] = e
+}
+
+// Lookup returns the evaluator registered under name.
+func Lookup(name string) (Evaluator, bool) {
+	regMu.RLock()
+	defer regMu.RUnlock()
+	e, ok := registry[name]
+	return e, ok
+}
+
+// Evaluators returns the registered names, sorted.
+func Evaluators() []string {
+	regMu.RLock()
+	defer regMu.RUnlock()
+	var out []string
+	for k := range registry {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

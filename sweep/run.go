@@ -1,0 +1,242 @@
+package sweep
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/neurodyn/neurodyn/internal/param"
+)
+
+// PointResult is the stored result of one point: points/<index>.json.
+type PointResult struct {
+	Index    int                `json:"index"`
+	Key      string             `json:"key"`
+	Params   map[string]float64 `json:"params"`
+	Seed     uint64             `json:"seed"`
+	Metrics  map[string]float64 `json:"metrics"`
+	Seconds  float64            `json:"seconds"`
+	Host     string             `json:"host"`
+	Shard    string             `json:"shard"`
+	Finished time.Time          `json:"finished"`
+}
+
+// RunOptions control Run.
+type RunOptions struct {
+	// Shard restricts the run to one shard (zero value: every point).
+	Shard Shard
+	// Workers is the number of points evaluated at once (0: GOMAXPROCS).
+	// Results do not depend on it.
+	Workers int
+	// Log receives progress (nil: none); Progress draws a bar on it.
+	Log      io.Writer
+	Progress bool
+}
+
+// RunStats says what a Run did.
+type RunStats struct {
+	Points, InShard, Skipped, Evaluated int
+}
+
+const specFile = "spec.toml"
+
+// Run evaluates the points of spec that belong to the shard and have no
+// stored result yet, writing each result atomically to
+// out/points/<index>.json as soon as it is finished. A killed or requeued
+// run therefore resumes without losing or duplicating points. The first run
+// stores the spec as out/spec.toml; a later run with a different spec in the
+// same directory is refused.
+func Run(ctx context.Context, spec *Spec, out string, o RunOptions) (RunStats, error) {
+	var st RunStats
+	ev, ok := Lookup(spec.Evaluator)
+	if !ok {
+		return st, param.New("sweep", "evaluator", spec.Evaluator, "a registered evaluator")
+	}
+	if o.Shard.N == 0 {
+		o.Shard = Shard{0, 1}
+	}
+	if err := os.MkdirAll(filepath.Join(out, "points"), 0o755); err != nil {
+		return st, fmt.Errorf("sweep: %w", err)
+	}
+	if err := claimSpec(out, spec); err != nil {
+		return st, err
+	}
+	pts := spec.Points()
+	st.Points = len(pts)
+	var todo []Point
+	for _, p := range pts {
+		if !o.Shard.Has(p.Index) {
+			continue
+		}
+		st.InShard++
+		if r, err := readPoint(out, p.Index); err == nil && r.Key == p.Key() {
+			st.Skipped++
+			continue
+		}
+		todo = append(todo, p)
+	}
+	workers := o.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, max(1, len(todo)))
+	var bar *progressbar.ProgressBar
+	if o.Progress && o.Log != nil && len(todo) > 0 {
+		bar = progressbar.NewOptions(len(todo), progressbar.OptionSetWriter(o.Log),
+			progressbar.OptionSetDescription(fmt.Sprintf("sweep %s shard %d/%d", spec.Name, o.Shard.K, o.Shard.N)),
+			progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish())
+	} else if o.Log != nil {
+		fmt.Fprintf(o.Log, "sweep %s: shard %d/%d: %d points, %d done earlier, %d to run with %d workers\n",
+			spec.Name, o.Shard.K, o.Shard.N, st.InShard, st.Skipped, len(todo), workers)
+	}
+	host, _ := os.Hostname()
+	jobs := make(chan Point)
+	errc := make(chan error, workers)
+	var done sync.WaitGroup
+	var mu sync.Mutex
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for w := 0; w < workers; w++ {
+		done.Add(1)
+		go func() {
+			defer done.Done()
+			for p := range jobs {
+				t0 := time.Now()
+				m, err := ev.Evaluate(ctx, p)
+				if err != nil {
+					errc <- fmt.Errorf("sweep: point %d %v seed %d: %w", p.Index, p.Params, p.Seed, err)
+					cancel()
+					return
+				}
+				res := PointResult{Index: p.Index, Key: p.Key(), Params: p.Params, Seed: p.Seed, Metrics: m,
+					Seconds: time.Since(t0).Seconds(), Host: host, Shard: fmt.Sprintf("%d/%d", o.Shard.K, o.Shard.N),
+					Finished: time.Now().UTC()}
+				if err := writePoint(out, res); err != nil {
+					errc <- err
+					cancel()
+					return
+				}
+				mu.Lock()
+				st.Evaluated++
+				if bar != nil {
+					bar.Add(1)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+feed:
+	for _, p := range todo {
+		select {
+		case jobs <- p:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	done.Wait()
+	select {
+	case err := <-errc:
+		return st, err
+	default:
+	}
+	return st, ctx.Err()
+}
+
+// claimSpec stores the spec in out, or checks that the stored one is the
+// same sweep.
+func claimSpec(out string, spec *Spec) error {
+	path := filepath.Join(out, specFile)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		if err := writeAtomic(path, []byte(spec.Text)); err != nil {
+			return err
+		}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("sweep: %w", err)
+	}
+	stored, err := ParseSpec(string(b), path)
+	if err != nil {
+		return fmt.Errorf("sweep: the spec stored in %s no longer parses: %w", out, err)
+	}
+	if !sameSweep(stored, spec) {
+		return fmt.Errorf("sweep: %s holds results of a different sweep (%s); use another --out or delete it", out, path)
+	}
+	return nil
+}
+
+func sameSweep(a, b *Spec) bool {
+	pa, pb := a.Points(), b.Points()
+	if a.Name != b.Name || a.Evaluator != b.Evaluator || len(pa) != len(pb) {
+		return false
+	}
+	for i := range pa {
+		if pa[i].Key() != pb[i].Key() {
+			return false
+		}
+	}
+	return true
+}
+
+func pointPath(out string, i int) string {
+	return filepath.Join(out, "points", fmt.Sprintf("%06d.json", i))
+}
+
+func readPoint(out string, i int) (PointResult, error) {
+	var r PointResult
+	b, err := os.ReadFile(pointPath(out, i))
+	if err != nil {
+		return r, err
+	}
+	if err := json.Unmarshal(b, &r); err != nil {
+		return r, fmt.Errorf("sweep: %s: %w", pointPath(out, i), err)
+	}
+	return r, nil
+}
+
+func writePoint(out string, r PointResult) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return fmt.Errorf("sweep: %w", err)
+	}
+	return writeAtomic(pointPath(out, r.Index), b)
+}
+
+// writeAtomic writes b to path through a temporary file, fsync and rename:
+// readers see either nothing or the whole file.
+func writeAtomic(path string, b []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("sweep: %w", err)
+	}
+	tmp := f.Name()
+	werr := f.Chmod(0o644)
+	if werr == nil {
+		_, werr = f.Write(b)
+	}
+	if werr == nil {
+		werr = f.Sync()
+	}
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(tmp, path)
+	}
+	if werr != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("sweep: write %s: %w", path, werr)
+	}
+	return nil
+}

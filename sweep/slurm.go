@@ -1,0 +1,97 @@
+package sweep
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/neurodyn/neurodyn/internal/param"
+)
+
+// SlurmOptions describe the job array SlurmScript writes.
+type SlurmOptions struct {
+	// Binary is the neurodyn executable (absolute path recommended).
+	Binary string
+	// SpecPath and Out are the spec file and the results directory.
+	SpecPath, Out string
+	// Shards is the array size: task k runs shard k/Shards.
+	Shards int
+	// CPUsPerTask, Time ("HH:MM:SS" or "D-HH:MM:SS"), Mem ("4G"),
+	// Partition and Account go to #SBATCH lines when set.
+	CPUsPerTask             int
+	Time, Mem               string
+	Partition, Account, QOS string
+	// MaxParallel limits concurrently running tasks (the %N of --array).
+	MaxParallel int
+}
+
+var slurmTime = regexp.MustCompile(`^(\d+-)?\d{1,2}(:\d{2}){0,2}$`)
+
+// SlurmScript returns a ready sbatch script running spec as a job array:
+// every task runs `neurodyn sweep run --shard $SLURM_ARRAY_TASK_ID/N`, skips
+// points already stored (so a requeued task resumes), and the last lines
+// show how to merge the shards. Submit it with `sbatch script.sh` once the
+// directory <Out>/logs exists (Slurm opens the tasks' output files there
+// before they start; `neurodyn sweep slurm` creates it).
+func SlurmScript(spec *Spec, o SlurmOptions) (string, error) {
+	if o.Shards <= 0 {
+		return "", param.New("sweep", "--shards", o.Shards, "> 0")
+	}
+	if n := len(spec.Points()); o.Shards > n {
+		return "", param.New("sweep", "--shards", o.Shards, fmt.Sprintf("<= the number of points (%d)", n))
+	}
+	if o.CPUsPerTask < 0 {
+		return "", param.New("sweep", "--cpus-per-task", o.CPUsPerTask, ">= 0")
+	}
+	if o.Time != "" && !slurmTime.MatchString(o.Time) {
+		return "", param.New("sweep", "--time", o.Time, "a Slurm time such as 30:00, 02:00:00 or 1-00:00:00")
+	}
+	if o.Binary == "" {
+		o.Binary = "neurodyn"
+	}
+	abs := func(p string) string {
+		if a, err := filepath.Abs(p); err == nil {
+			return a
+		}
+		return p
+	}
+	out := abs(o.Out)
+	var b strings.Builder
+	b.WriteString("#!/bin/bash\n")
+	fmt.Fprintf(&b, "# neurodyn sweep %q (%s): %d points in %d shards.\n", spec.Name, spec.Evaluator, len(spec.Points()), o.Shards)
+	b.WriteString("# Each array task runs one shard; finished points are stored atomically in\n")
+	b.WriteString("# " + out + "/points, so a killed or requeued task resumes where it stopped.\n")
+	fmt.Fprintf(&b, "#SBATCH --job-name=nd-%s\n", spec.Name)
+	array := fmt.Sprintf("0-%d", o.Shards-1)
+	if o.MaxParallel > 0 {
+		array += fmt.Sprintf("%%%d", o.MaxParallel)
+	}
+	fmt.Fprintf(&b, "#SBATCH --array=%s\n", array)
+	fmt.Fprintf(&b, "#SBATCH --output=%s/logs/%%A_%%a.out\n", out)
+	b.WriteString("#SBATCH --open-mode=append\n#SBATCH --requeue\n")
+	if o.CPUsPerTask > 0 {
+		fmt.Fprintf(&b, "#SBATCH --cpus-per-task=%d\n", o.CPUsPerTask)
+	}
+	for _, kv := range [][2]string{{"time", o.Time}, {"mem", o.Mem}, {"partition", o.Partition}, {"account", o.Account}, {"qos", o.QOS}} {
+		if kv[1] != "" {
+			fmt.Fprintf(&b, "#SBATCH --%s=%s\n", kv[0], kv[1])
+		}
+	}
+	b.WriteString("set -euo pipefail\n")
+	b.WriteString("export GOMAXPROCS=${SLURM_CPUS_PER_TASK:-1}\n")
+	fmt.Fprintf(&b, "exec %s sweep run %s --out %s --shard ${SLURM_ARRAY_TASK_ID}/%d --workers ${GOMAXPROCS} --quiet\n",
+		shellQuote(abs(o.Binary)), shellQuote(abs(o.SpecPath)), shellQuote(out), o.Shards)
+	b.WriteString("# When every task has finished:\n")
+	fmt.Fprintf(&b, "#   %s sweep merge --out %s\n", o.Binary, out)
+	b.WriteString("# or submit the merge as a dependent job:\n")
+	fmt.Fprintf(&b, "#   sbatch --dependency=afterok:<array job id> --wrap '%s sweep merge --out %s'\n", o.Binary, out)
+	return b.String(), nil
+}
+
+func shellQuote(s string) string {
+	if s != "" && !strings.ContainsAny(s, " '\"$`\\!*?[]{}()<>|&;#~") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -1,0 +1,305 @@
+package sweep
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/neurodyn/neurodyn/internal/param"
+)
+
+// quadEval is a deterministic test evaluator: loss = (g−2)² + p + seed/1000,
+// counting its calls. With a non-zero delay it sleeps per point, so a child
+// process can be killed mid-sweep.
+type quadEval struct {
+	calls atomic.Int64
+	delay time.Duration
+}
+
+func (q *quadEval) Name() string      { return "quad-test" }
+func (q *quadEval) Describe() string  { return "test function" }
+func (q *quadEval) Params() []string  { return []string{"g", "p", "n"} }
+func (q *quadEval) Metrics() []string { return []string{"loss", "g2"} }
+func (q *quadEval) Evaluate(ctx context.Context, pt Point) (map[string]float64, error) {
+	q.calls.Add(1)
+	if q.delay > 0 {
+		select {
+		case <-time.After(q.delay):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	g, p := pt.Params["g"], pt.Params["p"]
+	return map[string]float64{"loss": (g-2)*(g-2) + p + float64(pt.Seed)/1000, "g2": g * g}, nil
+}
+
+var testEval = &quadEval{}
+
+func TestMain(m *testing.M) {
+	if os.Getenv("SWEEP_TEST_CHILD") != "" {
+		testEval.delay = 20 * time.Millisecond
+	}
+	Register(testEval)
+	if out := os.Getenv("SWEEP_TEST_CHILD"); out != "" {
+		spec, err := ParseSpec(gridSpec, "child.toml")
+		if err == nil {
+			_, err = Run(context.Background(), spec, out, RunOptions{Workers: 2})
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+const gridSpec = `
+name = "quad"
+evaluator = "quad-test"
+seeds = [1, 2]
+objective = "loss"
+[fixed]
+n = 100
+[grid]
+g = [0.5, 1.0, 2.0, 4.0]
+p = [0.1, 0.2, 0.3, 0.4]
+`
+
+func TestSpecPoints(t *testing.T) {
+	s, err := ParseSpec(gridSpec, "g.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pts := s.Points()
+	if len(pts) != 32 {
+		t.Fatalf("%d points, want 4·4·2 = 32", len(pts))
+	}
+	// Deterministic order: g slowest, then p, then seed.
+	if pts[0].Params["g"] != 0.5 || pts[0].Params["p"] != 0.1 || pts[0].Seed != 1 || pts[1].Seed != 2 ||
+		pts[2].Params["p"] != 0.2 || pts[31].Params["g"] != 4 || pts[31].Params["n"] != 100 {
+		t.Errorf("unexpected enumeration: %+v %+v %+v %+v", pts[0], pts[1], pts[2], pts[31])
+	}
+	keys := map[string]bool{}
+	for i, p := range pts {
+		if p.Index != i {
+			t.Fatalf("point %d has index %d", i, p.Index)
+		}
+		keys[p.Key()] = true
+	}
+	if len(keys) != 32 {
+		t.Error("point keys collide")
+	}
+	// Shards partition the points.
+	seen := make([]int, 32)
+	for k := 0; k < 5; k++ {
+		for _, p := range pts {
+			if (Shard{k, 5}).Has(p.Index) {
+				seen[p.Index]++
+			}
+		}
+	}
+	for i, c := range seen {
+		if c != 1 {
+			t.Errorf("point %d in %d shards", i, c)
+		}
+	}
+
+	r, err := ParseSpec(`name = "r"
+evaluator = "quad-test"
+mode = "random"
+samples = 50
+sample_seed = 3
+[random.g]
+min = 0.1
+max = 10.0
+log = true
+[random.p]
+min = 0.0
+max = 1.0
+`, "r.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := r.Points(), r.Points()
+	if len(a) != 50 {
+		t.Fatalf("%d random points", len(a))
+	}
+	for i := range a {
+		if a[i].Key() != b[i].Key() {
+			t.Fatal("random points are not reproducible")
+		}
+		if g := a[i].Params["g"]; g < 0.1 || g > 10 {
+			t.Errorf("g = %v out of range", g)
+		}
+	}
+}
+
+func TestSpecErrors(t *testing.T) {
+	cases := []struct{ name, text, want string }{
+		{"unknown key", "name = \"a\"\nevaluator = \"quad-test\"\n[grid]\ng = [1.0]\n[gird]\nx = 1\n", `x.toml:5: unknown key "gird"`},
+		{"unknown evaluator", "name = \"a\"\nevaluator = \"nope\"\n[grid]\ng = [1.0]\n", "evaluator = nope"},
+		{"unknown param", "name = \"a\"\nevaluator = \"quad-test\"\n[grid]\nq = [1.0]\n", "sweep: q = unknown parameter"},
+		{"empty grid", "name = \"a\"\nevaluator = \"quad-test\"\n", "grid = empty"},
+		{"bad mode", "name = \"a\"\nevaluator = \"quad-test\"\nmode = \"x\"\n", `mode = x: must be "grid" or "random"`},
+		{"bad range", "name = \"a\"\nevaluator = \"quad-test\"\nmode = \"random\"\nsamples = 2\n[random.g]\nmin = 2.0\nmax = 1.0\n", "random.g = [2, 1]"},
+		{"log min", "name = \"a\"\nevaluator = \"quad-test\"\nmode = \"random\"\nsamples = 2\n[random.g]\nmin = 0.0\nmax = 1.0\nlog = true\n", "random.g.min = 0"},
+		{"fixed and swept", "name = \"a\"\nevaluator = \"quad-test\"\n[fixed]\ng = 1.0\n[grid]\ng = [1.0]\n", "fixed.g"},
+		{"objective", "name = \"a\"\nevaluator = \"quad-test\"\nobjective = \"acc\"\n[grid]\ng = [1.0]\n", "objective = acc"},
+		{"dup seeds", "name = \"a\"\nevaluator = \"quad-test\"\nseeds = [1, 1]\n[grid]\ng = [1.0]\n", "seeds"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ParseSpec(c.text, "x.toml")
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("got %v, want an error containing %q", err, c.want)
+			}
+		})
+	}
+	if _, err := ParseShard("4/4"); !errors.Is(err, param.ErrInvalid) {
+		t.Errorf("ParseShard(4/4) = %v", err)
+	}
+	if sh, err := ParseShard("3/8"); err != nil || sh != (Shard{3, 8}) {
+		t.Errorf("ParseShard(3/8) = %v, %v", sh, err)
+	}
+}
+
+// TestShardedEqualsLocal runs the sweep once locally and once as four
+// shards in another directory: the merged tables are byte-identical.
+func TestShardedEqualsLocal(t *testing.T) {
+	s, _ := ParseSpec(gridSpec, "g.toml")
+	local, sharded := t.TempDir(), t.TempDir()
+	if _, err := Run(context.Background(), s, local, RunOptions{Workers: 3}); err != nil {
+		t.Fatal(err)
+	}
+	for k := 3; k >= 0; k-- { // any order
+		st, err := Run(context.Background(), s, sharded, RunOptions{Shard: Shard{k, 4}, Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.InShard != 8 || st.Evaluated != 8 {
+			t.Errorf("shard %d: %+v", k, st)
+		}
+	}
+	ta, err := Merge(local, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, err := Merge(sharded, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(ta.CSV(), tb.CSV()) {
+		t.Errorf("sharded table differs from local:\n%s\nvs\n%s", ta.CSV(), tb.CSV())
+	}
+	for _, f := range []string{"sweep.csv", "summary.png"} {
+		if _, err := os.Stat(filepath.Join(sharded, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	best, ok := tb.Best()
+	if !ok || best.Params["g"] != 2 || best.Params["p"] != 0.1 || best.Seed != 1 {
+		t.Errorf("best point %+v", best)
+	}
+	if math.Abs(best.Metrics["loss"]-0.101) > 1e-12 {
+		t.Errorf("best loss %v", best.Metrics["loss"])
+	}
+	// A different sweep in the same directory is refused.
+	other, _ := ParseSpec(strings.Replace(gridSpec, "p = [0.1", "p = [0.15", 1), "o.toml")
+	if _, err := Run(context.Background(), other, sharded, RunOptions{}); err == nil {
+		t.Error("a different spec reused a results directory")
+	}
+}
+
+// TestResumeAfterKill kills a child process running the sweep at random
+// moments and reruns it: only the missing points are evaluated, and the
+// result equals an uninterrupted run.
+func TestResumeAfterKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("re-executes the test binary")
+	}
+	s, _ := ParseSpec(gridSpec, "g.toml")
+	ref := t.TempDir()
+	if _, err := Run(context.Background(), s, ref, RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := Merge(ref, false)
+	for trial, wait := range []time.Duration{60, 150, 230} {
+		out := t.TempDir()
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "SWEEP_TEST_CHILD="+out)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(wait * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		before, err := Collect(out)
+		if err != nil {
+			t.Fatalf("trial %d: %v", trial, err)
+		}
+		done := len(before.Rows)
+		testEval.calls.Store(0)
+		st, err := Run(context.Background(), s, out, RunOptions{Workers: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Skipped != done || st.Evaluated != 32-done || testEval.calls.Load() != int64(32-done) {
+			t.Errorf("trial %d: %d points survived the kill; rerun %+v with %d calls", trial, done, st, testEval.calls.Load())
+		}
+		got, err := Merge(out, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.CSV(), want.CSV()) {
+			t.Errorf("trial %d: resumed sweep differs from an uninterrupted one", trial)
+		}
+		t.Logf("killed after %v ms with %d/32 points done", int(wait), done)
+	}
+}
+
+func TestMergeMissing(t *testing.T) {
+	s, _ := ParseSpec(gridSpec, "g.toml")
+	out := t.TempDir()
+	if _, err := Run(context.Background(), s, out, RunOptions{Shard: Shard{1, 4}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Merge(out, false); err == nil || !strings.Contains(err.Error(), "24 of 32 points have no result") {
+		t.Errorf("merge of a partial sweep: %v", err)
+	}
+	tb, err := Merge(out, true)
+	if err != nil || len(tb.Rows) != 8 || len(tb.Missing) != 24 {
+		t.Errorf("partial merge: %v rows %d missing %d", err, len(tb.Rows), len(tb.Missing))
+	}
+}
+
+func TestSlurmScript(t *testing.T) {
+	s, _ := ParseSpec(gridSpec, "g.toml")
+	sc, err := SlurmScript(s, SlurmOptions{Binary: "/opt/nd/neurodyn", SpecPath: "/data/s.toml", Out: "/scratch/out", Shards: 4,
+		CPUsPerTask: 2, Time: "01:00:00", Partition: "short", MaxParallel: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"#SBATCH --array=0-3%2", "#SBATCH --cpus-per-task=2", "#SBATCH --time=01:00:00",
+		"#SBATCH --partition=short", "--shard ${SLURM_ARRAY_TASK_ID}/4", "/opt/nd/neurodyn sweep run /data/s.toml --out /scratch/out",
+		"#SBATCH --requeue", "sweep merge --out /scratch/out"} {
+		if !strings.Contains(sc, w) {
+			t.Errorf("script lacks %q:\n%s", w, sc)
+		}
+	}
+	for _, bad := range []SlurmOptions{{Shards: 0}, {Shards: 33}, {Shards: 2, Time: "soon"}} {
+		if _, err := SlurmScript(s, bad); !errors.Is(err, param.ErrInvalid) {
+			t.Errorf("SlurmScript(%+v) = %v, want a param error", bad, err)
+		}
+	}
+}
