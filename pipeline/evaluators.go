@@ -37,8 +37,10 @@ func (nvarEvaluator) Name() string { return "nvar" }
 func (nvarEvaluator) Describe() string {
 	return "quadratic NVAR on the tutorial's Lorenz-63 task: params lags (1…50), ridge (>= 0); metrics test_rmse, test_mae, val_rmse (original units), features"
 }
-func (nvarEvaluator) Params() []string  { return []string{"lags", "ridge"} }
-func (nvarEvaluator) Metrics() []string { return []string{"test_rmse", "test_mae", "val_rmse", "features"} }
+func (nvarEvaluator) Params() []string { return []string{"lags", "ridge"} }
+func (nvarEvaluator) Metrics() []string {
+	return []string{"test_rmse", "test_mae", "val_rmse", "features"}
+}
 
 func (nvarEvaluator) Evaluate(ctx context.Context, p sweep.Point) (map[string]float64, error) {
 	d, err := defaultLorenz()
