@@ -25,7 +25,7 @@ type Option func(*options) error
 
 type options struct {
 	overwrite  bool
-	direct     bool
+	deflate    int
 	provenance *Provenance
 }
 
@@ -34,6 +34,31 @@ type options struct {
 // error wrapping ErrExists.
 func Overwrite() Option {
 	return func(o *options) error { o.overwrite = true; return nil }
+}
+
+// Deflate sets the gzip level (1..9, or NoCompression) of the datasets the
+// whole-file SONATA writers (WriteSpikes, WriteFrameReport, WriteNodes,
+// WriteEdges) create. Their default is no compression, because the libsonata
+// wheels on PyPI (0.1.30 to 0.2.2 at least) are built without the deflate
+// filter and cannot read deflated datasets; h5py, BMTK and HDF5 builds with
+// zlib can.
+func Deflate(level int) Option {
+	return func(o *options) error {
+		if level != NoCompression && (level < 1 || level > 9) {
+			return fmt.Errorf("export: Deflate(%d): level must be 1..9 or NoCompression (-1)", level)
+		}
+		o.deflate = level
+		return nil
+	}
+}
+
+// sonataDeflate is the DatasetOptions.Deflate of SONATA datasets: none
+// unless asked.
+func sonataDeflate(level int) int {
+	if level == 0 {
+		return NoCompression
+	}
+	return level
 }
 
 // WithProvenance attaches p's attributes to the root of the file as soon as

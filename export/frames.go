@@ -238,7 +238,7 @@ func (w *FrameWriter) layout(f *File) error {
 	defer g.Close()
 	chunkRows := max(min(w.rows, chunkTarget/(4*w.width)), 1)
 	d, err := g.CreateDataset("data", Float32, []int{0, w.width},
-		&DatasetOptions{MaxShape: []int{Unlimited, w.width}, Chunk: []int{chunkRows, w.width}, Deflate: w.opts.Deflate})
+		&DatasetOptions{MaxShape: []int{Unlimited, w.width}, Chunk: []int{chunkRows, w.width}, Deflate: sonataDeflate(w.opts.Deflate)})
 	if err != nil {
 		return err
 	}
@@ -250,7 +250,8 @@ func (w *FrameWriter) layout(f *File) error {
 		return err
 	}
 	defer m.Close()
-	if err := Write(m, "node_ids", w.fo.NodeIDs, nil); err != nil {
+	do := &DatasetOptions{Deflate: sonataDeflate(w.opts.Deflate)}
+	if err := WriteWith(m, "node_ids", w.fo.NodeIDs, nil, do); err != nil {
 		return err
 	}
 	sorted := uint8(0)
@@ -265,10 +266,10 @@ func (w *FrameWriter) layout(f *File) error {
 		return err
 	}
 	nd.Close()
-	if err := Write(m, "index_pointers", w.ptrs, nil); err != nil {
+	if err := WriteWith(m, "index_pointers", w.ptrs, nil, do); err != nil {
 		return err
 	}
-	if err := Write(m, "element_ids", w.elems, nil); err != nil {
+	if err := WriteWith(m, "element_ids", w.elems, nil, do); err != nil {
 		return err
 	}
 	w.data = d
@@ -343,7 +344,7 @@ func WriteFrameReport(path string, r FrameReport, opts ...Option) error {
 			fo.ValuesPerNode[i] = int(r.IndexPointers[i+1]) - int(r.IndexPointers[i])
 		}
 	}
-	w, err := NewFrameWriter(path, fo, StreamOptions{Overwrite: o.overwrite, Provenance: o.provenance})
+	w, err := NewFrameWriter(path, fo, StreamOptions{Overwrite: o.overwrite, Provenance: o.provenance, Deflate: o.deflate})
 	if err != nil {
 		return err
 	}

@@ -56,28 +56,28 @@ func checkColumns(what string, cols []Column, n int) error {
 	return nil
 }
 
-func writeColumn(g *Group, c Column) error {
+func writeColumn(g *Group, c Column, o *DatasetOptions) error {
 	switch d := c.Data.(type) {
 	case []int8:
-		return Write(g, c.Name, d, nil)
+		return WriteWith(g, c.Name, d, nil, o)
 	case []uint8:
-		return Write(g, c.Name, d, nil)
+		return WriteWith(g, c.Name, d, nil, o)
 	case []int16:
-		return Write(g, c.Name, d, nil)
+		return WriteWith(g, c.Name, d, nil, o)
 	case []uint16:
-		return Write(g, c.Name, d, nil)
+		return WriteWith(g, c.Name, d, nil, o)
 	case []int32:
-		return Write(g, c.Name, d, nil)
+		return WriteWith(g, c.Name, d, nil, o)
 	case []uint32:
-		return Write(g, c.Name, d, nil)
+		return WriteWith(g, c.Name, d, nil, o)
 	case []int64:
-		return Write(g, c.Name, d, nil)
+		return WriteWith(g, c.Name, d, nil, o)
 	case []uint64:
-		return Write(g, c.Name, d, nil)
+		return WriteWith(g, c.Name, d, nil, o)
 	case []float32:
-		return Write(g, c.Name, d, nil)
+		return WriteWith(g, c.Name, d, nil, o)
 	case []float64:
-		return Write(g, c.Name, d, nil)
+		return WriteWith(g, c.Name, d, nil, o)
 	case []string:
 		return WriteStrings(g, c.Name, d)
 	}
@@ -123,14 +123,14 @@ func readColumn(g *Group, name string) (Column, error) {
 
 // writeGroupColumns writes the attribute group "0" (attributes and
 // dynamics_params) under pg.
-func writeGroupColumns(pg *Group, attrs, dyn []Column) error {
+func writeGroupColumns(pg *Group, attrs, dyn []Column, o *DatasetOptions) error {
 	g, err := pg.CreateGroup("0")
 	if err != nil {
 		return err
 	}
 	defer g.Close()
 	for _, c := range attrs {
-		if err := writeColumn(g, c); err != nil {
+		if err := writeColumn(g, c, o); err != nil {
 			return err
 		}
 	}
@@ -141,7 +141,7 @@ func writeGroupColumns(pg *Group, attrs, dyn []Column) error {
 		}
 		defer dg.Close()
 		for _, c := range dyn {
-			if err := writeColumn(dg, c); err != nil {
+			if err := writeColumn(dg, c, o); err != nil {
 				return err
 			}
 		}
@@ -288,7 +288,8 @@ type NodePopulation struct {
 // Size returns the number of nodes.
 func (p *NodePopulation) Size() int { return len(p.NodeTypeID) }
 
-// WriteNodes writes a SONATA nodes file: for each population,
+// WriteNodes writes a SONATA nodes file (uncompressed unless the Deflate
+// option is given, so that every SONATA reader can open it): for each population,
 // node_type_id (int64), node_id (uint64, 0..n-1), node_group_id (uint32, all
 // 0), node_group_index (uint64, 0..n-1) and the group "0" with the attribute
 // columns.
@@ -306,12 +307,17 @@ func WriteNodes(path string, pops []NodePopulation, opts ...Option) error {
 	if err := checkPopNames(names); err != nil {
 		return err
 	}
+	o, err := applyOptions(opts)
+	if err != nil {
+		return err
+	}
 	f, err := Create(path, opts...)
 	if err != nil {
 		return err
 	}
+	do := &DatasetOptions{Deflate: sonataDeflate(o.deflate)}
 	for _, p := range pops {
-		if err := writeNodePop(f, p); err != nil {
+		if err := writeNodePop(f, p, do); err != nil {
 			f.Abort()
 			return fmt.Errorf("export: write nodes %s to %s: %w", p.Name, path, err)
 		}
@@ -327,27 +333,27 @@ func iota64(n int) []uint64 {
 	return s
 }
 
-func writeNodePop(f *File, p NodePopulation) error {
+func writeNodePop(f *File, p NodePopulation, do *DatasetOptions) error {
 	g, err := f.CreateGroup("nodes/" + p.Name)
 	if err != nil {
 		return err
 	}
 	defer g.Close()
 	n := p.Size()
-	if err := Write(g, "node_type_id", p.NodeTypeID, nil); err != nil {
+	if err := WriteWith(g, "node_type_id", p.NodeTypeID, nil, do); err != nil {
 		return err
 	}
 	ids := iota64(n)
-	if err := Write(g, "node_id", ids, nil); err != nil {
+	if err := WriteWith(g, "node_id", ids, nil, do); err != nil {
 		return err
 	}
-	if err := Write(g, "node_group_id", make([]uint32, n), nil); err != nil {
+	if err := WriteWith(g, "node_group_id", make([]uint32, n), nil, do); err != nil {
 		return err
 	}
-	if err := Write(g, "node_group_index", ids, nil); err != nil {
+	if err := WriteWith(g, "node_group_index", ids, nil, do); err != nil {
 		return err
 	}
-	return writeGroupColumns(g, p.Attributes, p.DynamicsParams)
+	return writeGroupColumns(g, p.Attributes, p.DynamicsParams, do)
 }
 
 // ReadNodes reads every population of a SONATA nodes file; columns come in
@@ -470,7 +476,8 @@ func (p *EdgePopulation) validate() error {
 	return checkColumns("edge "+p.Name+" dynamics_params", p.DynamicsParams, n)
 }
 
-// WriteEdges writes a SONATA edges file: for each population,
+// WriteEdges writes a SONATA edges file (uncompressed unless the Deflate
+// option is given): for each population,
 // source_node_id and target_node_id (uint64, attribute node_population),
 // edge_type_id (int64), edge_group_id (uint32, all 0), edge_group_index
 // (uint64), the group "0" with the attribute columns, and the indices
@@ -488,12 +495,17 @@ func WriteEdges(path string, pops []EdgePopulation, opts ...Option) error {
 	if err := checkPopNames(names); err != nil {
 		return err
 	}
+	o, err := applyOptions(opts)
+	if err != nil {
+		return err
+	}
 	f, err := Create(path, opts...)
 	if err != nil {
 		return err
 	}
+	do := &DatasetOptions{Deflate: sonataDeflate(o.deflate)}
 	for _, p := range pops {
-		if err := writeEdgePop(f, p); err != nil {
+		if err := writeEdgePop(f, p, do); err != nil {
 			f.Abort()
 			return fmt.Errorf("export: write edges %s to %s: %w", p.Name, path, err)
 		}
@@ -501,7 +513,7 @@ func WriteEdges(path string, pops []EdgePopulation, opts ...Option) error {
 	return f.Close()
 }
 
-func writeEdgePop(f *File, p EdgePopulation) error {
+func writeEdgePop(f *File, p EdgePopulation, do *DatasetOptions) error {
 	g, err := f.CreateGroup("edges/" + p.Name)
 	if err != nil {
 		return err
@@ -512,7 +524,7 @@ func writeEdgePop(f *File, p EdgePopulation) error {
 		name, pop string
 		ids       []uint64
 	}{{"source_node_id", p.Source, p.SourceIDs}, {"target_node_id", p.Target, p.TargetIDs}} {
-		if err := Write(g, side.name, side.ids, nil); err != nil {
+		if err := WriteWith(g, side.name, side.ids, nil, do); err != nil {
 			return err
 		}
 		d, err := g.OpenDataset(side.name)
@@ -525,16 +537,16 @@ func writeEdgePop(f *File, p EdgePopulation) error {
 			return err
 		}
 	}
-	if err := Write(g, "edge_type_id", p.EdgeTypeID, nil); err != nil {
+	if err := WriteWith(g, "edge_type_id", p.EdgeTypeID, nil, do); err != nil {
 		return err
 	}
-	if err := Write(g, "edge_group_id", make([]uint32, n), nil); err != nil {
+	if err := WriteWith(g, "edge_group_id", make([]uint32, n), nil, do); err != nil {
 		return err
 	}
-	if err := Write(g, "edge_group_index", iota64(n), nil); err != nil {
+	if err := WriteWith(g, "edge_group_index", iota64(n), nil, do); err != nil {
 		return err
 	}
-	if err := writeGroupColumns(g, p.Attributes, p.DynamicsParams); err != nil {
+	if err := writeGroupColumns(g, p.Attributes, p.DynamicsParams, do); err != nil {
 		return err
 	}
 	for _, ix := range []struct {
@@ -547,10 +559,10 @@ func writeEdgePop(f *File, p EdgePopulation) error {
 		if err != nil {
 			return err
 		}
-		if err := Write(ig, "node_id_to_ranges", nodeRanges, []int{len(nodeRanges) / 2, 2}); err != nil {
+		if err := WriteWith(ig, "node_id_to_ranges", nodeRanges, []int{len(nodeRanges) / 2, 2}, do); err != nil {
 			return err
 		}
-		if err := Write(ig, "range_to_edge_id", rangeEdges, []int{len(rangeEdges) / 2, 2}); err != nil {
+		if err := WriteWith(ig, "range_to_edge_id", rangeEdges, []int{len(rangeEdges) / 2, 2}, do); err != nil {
 			return err
 		}
 		ig.Close()

@@ -216,7 +216,7 @@ func WriteTable(g *Group, t Table) error {
 	names := make([]string, len(t.Columns))
 	for i, c := range t.Columns {
 		names[i] = c.Name
-		if err := writeColumn(g, c); err != nil {
+		if err := writeColumn(g, c, nil); err != nil {
 			return err
 		}
 	}

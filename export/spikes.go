@@ -62,6 +62,7 @@ type SpikePopulation struct {
 // (float64, ms) and /spikes/<population>/node_ids (uint64), the group
 // attribute "sorting" (enum) and the root attributes "magic" and "version".
 // Spike times are stored as given (precise, off-grid times stay exact).
+// Datasets are uncompressed unless StreamOptions.Deflate asks otherwise.
 //
 // Append calls copy into a block per population; full blocks go to a
 // writer goroutine that appends them to chunked, deflated, growable datasets.
@@ -279,7 +280,7 @@ func (w *SpikeWriter) layout(f *File) error {
 		if err := SetEnumAttr(g, "sorting", SortingEnum, w.sorting.String()); err != nil {
 			return err
 		}
-		o := &DatasetOptions{MaxShape: []int{Unlimited}, Chunk: []int{chunk}, Deflate: w.opts.Deflate}
+		o := &DatasetOptions{MaxShape: []int{Unlimited}, Chunk: []int{chunk}, Deflate: sonataDeflate(w.opts.Deflate)}
 		ts, err := g.CreateDataset("timestamps", Float64, []int{0}, o)
 		if err != nil {
 			return err
@@ -553,7 +554,7 @@ func WriteSpikes(path string, sorting Sorting, pops []SpikePopulation, opts ...O
 			return fmt.Errorf("export: population %s: %d times, %d node ids: must be equal", p.Name, len(p.TimesMs), len(p.NodeIDs))
 		}
 	}
-	w, err := NewSpikeWriter(path, sorting, names, StreamOptions{Overwrite: o.overwrite, Provenance: o.provenance})
+	w, err := NewSpikeWriter(path, sorting, names, StreamOptions{Overwrite: o.overwrite, Provenance: o.provenance, Deflate: o.deflate})
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,10 @@ type StreamOptions struct {
 	// Buffers is the number of full blocks that may wait for the writer
 	// goroutine before Append blocks (default 3).
 	Buffers int
-	// Deflate is the gzip level of the datasets, as DatasetOptions.Deflate.
+	// Deflate is the gzip level (1..9) of the datasets; 0 or NoCompression
+	// stores them uncompressed (still chunked), which every SONATA reader
+	// can open: the libsonata wheels on PyPI are built without the deflate
+	// filter.
 	Deflate int
 	// FlushInterval, if > 0, makes the writer call H5Fflush at that period.
 	// A flushed HDF5 file is not crash-consistent; segments are (see
@@ -118,7 +121,8 @@ func SegmentPath(path string, i int) string {
 
 // Segments lists the files of a stream written to path, in order: the closed
 // (complete) segments and the partial ones (being written, or left by a
-// writer that crashed). For an unsegmented stream it returns path itself if
+// writer that crashed). A partial name that is only a leftover link to a
+// published segment (a crash between linking and unlinking) is not listed. For an unsegmented stream it returns path itself if
 // it exists, or path+PartialSuffix in partial.
 func Segments(path string) (complete, partial []string, err error) {
 	ext := filepath.Ext(path)
@@ -136,18 +140,32 @@ func Segments(path string) (complete, partial []string, err error) {
 		case strings.HasSuffix(m, ext):
 			complete = append(complete, m)
 		case strings.HasSuffix(m, PartialSuffix):
-			partial = append(partial, m)
+			if !leftoverLink(m) {
+				partial = append(partial, m)
+			}
 		}
 	}
 	if len(complete) == 0 && len(partial) == 0 {
 		if _, err := os.Stat(path); err == nil {
 			complete = append(complete, path)
 		}
-		if _, err := os.Stat(path + PartialSuffix); err == nil {
+		if _, err := os.Stat(path + PartialSuffix); err == nil && !leftoverLink(path+PartialSuffix) {
 			partial = append(partial, path+PartialSuffix)
 		}
 	}
 	return complete, partial, nil
+}
+
+// leftoverLink reports whether the partial file p is the same file as its
+// published name: publishing links the finished file to its final name, then
+// removes the partial name, and a crash in between leaves both.
+func leftoverLink(p string) bool {
+	a, err := os.Stat(p)
+	if err != nil {
+		return false
+	}
+	b, err := os.Stat(strings.TrimSuffix(p, PartialSuffix))
+	return err == nil && os.SameFile(a, b)
 }
 
 // job is one unit of work for the writer goroutine; release always runs
