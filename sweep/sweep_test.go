@@ -241,6 +241,14 @@ func TestResumeAfterKill(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
+		// Kill at a moment measured from the child's start of work (its
+		// claim of the directory), whatever the machine's load.
+		for i := 0; i < 1000; i++ {
+			if _, err := os.Stat(filepath.Join(out, specFile)); err == nil {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
 		time.Sleep(wait * time.Millisecond)
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
