@@ -160,6 +160,11 @@ func (w *FrameWriter) AppendFrame(tMs float64, values []float32) error {
 	return w.AppendFrames(values)
 }
 
+// WriteFrame is AppendFrame: with it a *FrameWriter is a kernel.FrameSink.
+func (w *FrameWriter) WriteFrame(tMs float64, values []float32) error {
+	return w.AppendFrame(tMs, values)
+}
+
 // AppendFrames appends one or more consecutive frames (len(values) a
 // multiple of Width()) without time checks.
 func (w *FrameWriter) AppendFrames(values []float32) error {

@@ -188,6 +188,33 @@ func (w *SpikeWriter) AppendSpikes(timesMs []float64, ids []uint64) error {
 // AppendSpikesTo appends spikes of population pop (an index into the
 // populations given to NewSpikeWriter). It allocates nothing in steady state.
 func (w *SpikeWriter) AppendSpikesTo(pop int, timesMs []float64, ids []uint64) error {
+	return appendSpikes(w, pop, timesMs, ids)
+}
+
+// WriteSpikes appends spikes of the first population with 32-bit node ids:
+// with it a *SpikeWriter is a kernel.SpikeSink.
+func (w *SpikeWriter) WriteSpikes(timesMs []float64, ids []uint32) error {
+	return appendSpikes(w, 0, timesMs, ids)
+}
+
+// PopulationSink writes to one population of a SpikeWriter; it is a
+// kernel.SpikeSink, so that the spike recorders of several populations of a
+// network can share one SONATA file.
+type PopulationSink struct {
+	w   *SpikeWriter
+	pop int
+}
+
+// Sink returns the PopulationSink of population pop (an index into the
+// populations given to NewSpikeWriter).
+func (w *SpikeWriter) Sink(pop int) PopulationSink { return PopulationSink{w, pop} }
+
+// WriteSpikes appends spikes with 32-bit node ids to the sink's population.
+func (s PopulationSink) WriteSpikes(timesMs []float64, ids []uint32) error {
+	return appendSpikes(s.w, s.pop, timesMs, ids)
+}
+
+func appendSpikes[ID uint32 | uint64](w *SpikeWriter, pop int, timesMs []float64, ids []ID) error {
 	if w.closed {
 		return errStreamClosed
 	}
@@ -204,7 +231,9 @@ func (w *SpikeWriter) AppendSpikesTo(pop int, timesMs []float64, ids []uint64) e
 		b := w.cur[pop]
 		k := min(len(timesMs), w.cap-len(b.t))
 		b.t = append(b.t, timesMs[:k]...)
-		b.id = append(b.id, ids[:k]...)
+		for _, id := range ids[:k] {
+			b.id = append(b.id, uint64(id))
+		}
 		timesMs, ids = timesMs[k:], ids[k:]
 		w.appended[pop] += int64(k)
 		if len(b.t) == w.cap {

@@ -1,0 +1,187 @@
+//go:build cgo && !nohdf5
+
+package export_test
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/neurodyn/neurodyn/export"
+	"github.com/neurodyn/neurodyn/kernel"
+)
+
+// brunelMs is the simulated time of the recording benchmark;
+// NEURODYN_BRUNEL_MS overrides it (the figure is for 10 s).
+func brunelMs(b *testing.B) float64 {
+	if s := os.Getenv("NEURODYN_BRUNEL_MS"); s != "" {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || v <= 0 {
+			b.Fatalf("NEURODYN_BRUNEL_MS = %q: must be a positive number of ms", s)
+		}
+		return v
+	}
+	return 10000
+}
+
+// brunelSpec is Brunel's model A (12,500 neurons, 10^7 synapses) with spike
+// recorders on both populations and, when traces is set, the membrane
+// potential of 100 excitatory neurons sampled every step; without record, no
+// recorder at all.
+func brunelSpec(b *testing.B, record bool) kernel.Spec {
+	spec, err := kernel.Preset("brunel", kernel.PresetOptions{Record: record})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if record {
+		ids := make([]int, 100)
+		for i := range ids {
+			ids[i] = i * 97
+		}
+		spec.Recorders = append(spec.Recorders, kernel.RecorderSpec{Name: "v", Kind: "state", Population: "E",
+			Neurons: ids, Variable: "V"})
+	}
+	return spec
+}
+
+// heapWatch samples the Go heap while a run goes on: the peak, and the heap
+// in use at 20% and at the end of the run (flat memory: equal).
+type heapWatch struct {
+	stop     chan struct{}
+	wg       sync.WaitGroup
+	peak     atomic.Uint64
+	baseline uint64
+}
+
+func watchHeap() *heapWatch {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	h := &heapWatch{stop: make(chan struct{}), baseline: ms.HeapInuse}
+	h.wg.Add(1)
+	go func() {
+		defer h.wg.Done()
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-h.stop:
+				return
+			case <-t.C:
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				for {
+					p := h.peak.Load()
+					if ms.HeapInuse <= p || h.peak.CompareAndSwap(p, ms.HeapInuse) {
+						break
+					}
+				}
+			}
+		}
+	}()
+	return h
+}
+
+func (h *heapWatch) done() uint64 {
+	close(h.stop)
+	h.wg.Wait()
+	return h.peak.Load()
+}
+
+// BenchmarkBrunelRecording runs Brunel's network for 10 s of simulated time
+// without any recorder (rec=none), with every spike and 100 membrane traces kept
+// in memory by the kernel's default sinks (rec=memory), and streamed to SONATA
+// files through SpikeWriter and FrameWriter (rec=sonata). Metrics: RTF
+// (wall s per simulated s), heap-MB (peak Go heap in use above the heap before
+// the run: flat means it does not grow with the run length), spikes and file
+// MB.
+func BenchmarkBrunelRecording(b *testing.B) {
+	durMs := brunelMs(b)
+	for _, mode := range []string{"none", "memory", "sonata"} {
+		b.Run("rec="+mode, func(b *testing.B) {
+			b.ReportAllocs()
+			var spikes int64
+			var fileBytes int64
+			var peak uint64
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				net, err := kernel.New(brunelSpec(b, mode != "none"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				dir := b.TempDir()
+				var sw *export.SpikeWriter
+				var fw *export.FrameWriter
+				if mode == "sonata" {
+					sw, err = export.NewSpikeWriter(filepath.Join(dir, "spikes.h5"), export.SortByTime, []string{"E", "I"}, export.StreamOptions{})
+					if err != nil {
+						b.Fatal(err)
+					}
+					for p, pop := range []string{"E", "I"} {
+						if err := net.SetSink("spikes:"+pop, sw.Sink(p)); err != nil {
+							b.Fatal(err)
+						}
+					}
+					ids := net.Recorder("v").Neurons()
+					nodes := make([]uint64, len(ids))
+					for k, id := range ids {
+						nodes[k] = uint64(id)
+					}
+					fw, err = export.NewFrameWriter(filepath.Join(dir, "v.h5"), export.FrameOptions{Population: "E", NodeIDs: nodes,
+						StartMs: net.DtMs(), DtMs: net.DtMs(), Units: "mV"}, export.StreamOptions{})
+					if err != nil {
+						b.Fatal(err)
+					}
+					if err := net.SetSink("v", fw); err != nil {
+						b.Fatal(err)
+					}
+				}
+				h := watchHeap()
+				b.StartTimer()
+				if err := net.Run(durMs); err != nil {
+					b.Fatal(err)
+				}
+				if err := net.Close(); err != nil {
+					b.Fatal(err)
+				}
+				if sw != nil {
+					if err := sw.Close(); err != nil {
+						b.Fatal(err)
+					}
+					if err := fw.Close(); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StopTimer()
+				if p := h.done(); p > h.baseline {
+					peak = max(peak, p-h.baseline)
+				}
+				if sw != nil {
+					spikes = sw.Appended(0) + sw.Appended(1)
+					for _, f := range []string{"spikes.h5", "v.h5"} {
+						if st, err := os.Stat(filepath.Join(dir, f)); err == nil {
+							fileBytes += st.Size()
+						}
+					}
+				} else if mode == "memory" {
+					m := net.Recorder("spikes:E").Spikes()
+					spikes = int64(len(m.TimesMs) + len(net.Recorder("spikes:I").Spikes().TimesMs))
+				}
+				b.StartTimer()
+			}
+			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N)/(durMs/1000), "RTF")
+			b.ReportMetric(float64(peak)/(1<<20), "heap-MB")
+			if spikes > 0 {
+				b.ReportMetric(float64(spikes), "spikes")
+			}
+			if fileBytes > 0 {
+				b.ReportMetric(float64(fileBytes)/float64(b.N)/(1<<20), "file-MB")
+			}
+		})
+	}
+}
