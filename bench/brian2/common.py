@@ -1,0 +1,67 @@
+"""Shared helpers of the Brian2 reference scripts (Brian2 2.5.1, C++ standalone).
+
+Each script builds one network, compiles it once with
+set_device('cpp_standalone', build_on_run=False), then runs the compiled binary;
+the time reported is Brian2's own measurement of the run loop
+(device._last_run_time, from results/last_run_info.txt), which excludes code
+generation, compilation, process start-up and synapse creation, single-threaded
+(no OpenMP). Output: one JSON object per line on stdout.
+"""
+import json
+import os
+import sys
+import tempfile
+
+import numpy as np
+
+
+def spike_stats(i, t_ms, n, t0_ms, t1_ms):
+    """Mean rate (Hz) and mean ISI CV over neurons with >= 3 spikes, counting
+    spikes with t0 <= t < t1 (the same definition as bench/spiking_stats_test.go)."""
+    i = np.asarray(i)
+    t = np.asarray(t_ms)
+    sel = (t >= t0_ms) & (t < t1_ms)
+    i, t = i[sel], t[sel]
+    rate = len(t) / (n * (t1_ms - t0_ms) / 1000.0)
+    cvs = []
+    order = np.lexsort((t, i))
+    i, t = i[order], t[order]
+    bounds = np.flatnonzero(np.diff(i)) + 1
+    for ti in np.split(t, bounds):
+        if len(ti) >= 3:
+            isi = np.diff(ti)
+            cvs.append(isi.std() / isi.mean())
+    return rate, (float(np.mean(cvs)) if cvs else float("nan")), len(cvs)
+
+
+def population_cv(t_ms, t0_ms, t1_ms, bin_ms=1.0):
+    """Coefficient of variation of the population spike count in bins of bin_ms
+    over [t0, t1): ~1/sqrt(count per bin) when asynchronous, large when the
+    population oscillates (the same definition as bench/spiking_brunel_test.go)."""
+    t = np.asarray(t_ms)
+    t = t[(t >= t0_ms) & (t < t1_ms)]
+    counts = np.bincount(((t - t0_ms) / bin_ms).astype(int), minlength=int((t1_ms - t0_ms) / bin_ms))
+    return float(counts.std(ddof=1) / counts.mean()) if counts.mean() > 0 else float("nan")
+
+
+def emit(obj):
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
+def workdir(name):
+    base = os.environ.get("BRIAN2_BUILD_DIR") or os.path.join(tempfile.gettempdir(), "neurodyn-brian2")
+    d = os.path.join(base, name)
+    os.makedirs(d, exist_ok=True)
+    return d
+
+
+def build_and_time(device, repeat):
+    """Compiles and runs the standalone project, then re-runs the same binary
+    repeat-1 more times; returns the run-loop time (s) of each run."""
+    device.build(run=True, compile=True, clean=True, with_output=False)
+    times = [device._last_run_time]
+    for _ in range(repeat - 1):
+        device.run(device.project_dir, with_output=False, run_args=[])
+        times.append(device._last_run_time)
+    return times

@@ -1,0 +1,23 @@
+# Spiking engine (issue 5): benchmarks against Brian2 2.5.1 C++ standalone.
+#   make bench-spiking        neurodyn vs Brian2, interleaved, 6 rounds, single thread
+#                             (CUBA 4,000 and Brunel 12,500 for 1 s), then the Go
+#                             spiking benchmarks with -count 6
+#   make bench-spiking-scale  10^6 neurons x 10^8 synapses, build + 1 s (alone: peak memory)
+#   make brian2-freeze        re-freeze Brian2's CUBA statistics (10 seeds) used by the tests
+
+BENCH_TARGETS += bench-spiking
+
+.PHONY: bench-spiking bench-spiking-scale brian2-freeze
+
+bench-spiking:
+	@scripts/ensure-deps.sh brian
+	@mkdir -p build
+	/usr/bin/python3 bench/brian2/compare.py --rounds 6 --out build/bench-spiking-brian2.txt
+	$(GO) test ./bench -run '^$$' -bench '^BenchmarkSpiking(CUBA|COBA|Brunel)$$' -benchtime 1x -count 6 -cpu 1 -timeout 60m | tee build/bench-spiking.txt
+
+bench-spiking-scale:
+	$(GO) test ./bench -run '^$$' -bench '^BenchmarkSpikingScale$$' -benchtime 1x -count 1 -timeout 60m
+
+brian2-freeze:
+	@scripts/ensure-deps.sh brian
+	/usr/bin/python3 bench/brian2/freeze.py
