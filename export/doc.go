@@ -27,6 +27,41 @@
 // SetAttrSlice, SetStringAttr (variable-length UTF-8, as h5py writes),
 // SetEnumAttr (HDF5 enumerations, as SONATA's "sorting"), and their readers.
 //
+// # SONATA reports and networks
+//
+// SpikeWriter streams spike reports (/spikes/<population>/timestamps in ms,
+// node_ids, the enum attribute sorting {none, by_id, by_time}, root
+// attributes magic and version); FrameWriter streams frame reports of state
+// variables (/report/<population>/data [time × values] float32 and its
+// mapping). Both take blocks from the producer (AppendSpikes, AppendFrame;
+// they are also the kernel's SpikeSink and FrameSink) and hand them to one
+// writer goroutine, so the simulation never waits on libhdf5 unless Buffers
+// blocks are already queued; memory is bounded by (blocks being filled +
+// Buffers) × BlockBytes. WriteSpikes and WriteFrameReport write whole
+// reports, ReadSpikes and ReadFrameReport read them (across segments too).
+// WriteNodes/WriteEdges and ReadNodes/ReadEdges handle SONATA networks,
+// with the source_to_target and target_to_source indices libsonata uses.
+// SONATA datasets are stored uncompressed unless asked (StreamOptions.Deflate,
+// the Deflate option): the libsonata wheels on PyPI cannot read deflated
+// data.
+//
+// # Crash safety
+//
+// libhdf5 1.10 without SWMR does not leave a consistent file after a crash,
+// flushed or not. A long recording is therefore written as a series of
+// segment files (StreamOptions.SegmentRecords or SegmentInterval): each is
+// closed, fsynced and renamed from *.partial to its final name before the
+// next starts, so a kill -9 loses at most the segment being written, which
+// stays a *.partial file (Segments lists both kinds; (*File).Complete
+// reports false for it). TestCrashSafety kills a writer at 24 random moments
+// and checks exactly that.
+//
+// # Checkpoints, histories, sweeps
+//
+// Array, Table and Checkpoint (parameters, optimizer state, RNG state,
+// scalars, training history) go through the same layer: WriteCheckpoint,
+// ReadCheckpoint, WriteTableFile, ReadTableFile, WriteArrays, ReadArrays.
+//
 // # Provenance
 //
 // NewProvenance fills a Provenance with the neurodyn version, git revision,
@@ -53,12 +88,14 @@
 // # Units
 //
 // Spike times are in ms (attribute units = "ms"); frame reports carry the
-// units their writer gives (mV, pA, Hz, or "1" for dimensionless states).
+// units their writer gives (mV, pA, Hz, or "1" for dimensionless states) and
+// a time axis in ms; edge delays are in ms by SONATA convention.
 //
 // # Concurrency
 //
 // Calls into libhdf5 are serialised by a package lock (libhdf5 is globally
 // locked even when built thread-safe). A File and the groups and datasets
 // opened from it must be used by one goroutine at a time; different files may
-// be used from different goroutines.
+// be used from different goroutines. A SpikeWriter or FrameWriter has one
+// producer goroutine; its writer goroutine owns its files.
 package export

@@ -62,3 +62,37 @@ func ExampleCreate() {
 	// Output:
 	// [0 -0 1 -1 2 -2] [3 2] true network 42
 }
+
+// Stream spikes of two populations into a SONATA spike report, as the
+// kernel's recorders do, and read it back.
+func ExampleSpikeWriter() {
+	dir, err := os.MkdirTemp("", "spikes")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "spikes.h5")
+
+	w, err := export.NewSpikeWriter(path, export.SortByTime, []string{"E", "I"}, export.StreamOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Each step, the engine appends the spikes of the step (times in ms).
+	w.AppendSpikesTo(0, []float64{0.1, 0.1}, []uint64{3, 7})
+	w.AppendSpikesTo(1, []float64{0.2}, []uint64{1})
+	w.AppendSpikesTo(0, []float64{0.3}, []uint64{3})
+	if err := w.Close(); err != nil {
+		log.Fatal(err)
+	}
+
+	pops, err := export.ReadSpikes(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, p := range pops {
+		fmt.Println(p.Name, p.Sorting, p.TimesMs, p.NodeIDs)
+	}
+	// Output:
+	// E by_time [0.1 0.1 0.3] [3 7 3]
+	// I by_time [0.2] [1]
+}

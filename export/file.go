@@ -308,6 +308,18 @@ func (f *File) closeAs(scratch string) error {
 	if f.closed || !f.writable {
 		return fmt.Errorf("export: closeAs %s: file is closed or read-only", f.path)
 	}
+	if err := f.closeRaw(); err != nil {
+		return err
+	}
+	return os.Rename(f.tmp, scratch)
+}
+
+// closeRaw closes a file being written without marking or publishing it: it
+// stays under its temporary name, incomplete (used after a write error).
+func (f *File) closeRaw() error {
+	if f.closed {
+		return nil
+	}
 	err := f.closeChildren()
 	if e := h5CloseObj(&f.Group.h); e != nil && err == nil {
 		err = e
@@ -316,10 +328,7 @@ func (f *File) closeAs(scratch string) error {
 		err = e
 	}
 	f.closed = true
-	if err != nil {
-		return err
-	}
-	return os.Rename(f.tmp, scratch)
+	return err
 }
 
 // Abort closes a file being written and removes it, leaving any previous file

@@ -216,7 +216,7 @@ func (w *FrameWriter) Close() error {
 			return err
 		}
 		return w.seg.close()
-	})
+	}, w.seg.release)
 }
 
 // Abort stops the writer and removes the file being written.
@@ -225,7 +225,7 @@ func (w *FrameWriter) Abort() error {
 		return nil
 	}
 	w.closed = true
-	w.eng.stop(func() error { w.seg.abort(); return nil })
+	w.eng.stop(func() error { w.seg.abort(); return nil }, w.seg.abort)
 	return nil
 }
 

@@ -87,6 +87,7 @@ type SpikeWriter struct {
 	closed   bool
 	seg      *segmenter
 	state    []spikeState // writer goroutine only
+	scratch  []spikeRec   // writer goroutine only
 	appended []int64
 }
 
@@ -278,7 +279,7 @@ func (w *SpikeWriter) Close() error {
 			return err
 		}
 		return w.seg.close()
-	})
+	}, w.seg.release)
 }
 
 // Abort stops the writer and removes the file being written; files already
@@ -288,7 +289,7 @@ func (w *SpikeWriter) Abort() error {
 		return nil
 	}
 	w.closed = true
-	w.eng.stop(func() error { w.seg.abort(); return nil })
+	w.eng.stop(func() error { w.seg.abort(); return nil }, w.seg.abort)
 	return nil
 }
 
@@ -341,8 +342,15 @@ func spikeKeyCmp(s Sorting, t1 float64, id1 uint64, t2 float64, id2 uint64) int 
 	return cmp.Compare(id1, id2)
 }
 
-// sortBlock sorts b in place by the sorting's key.
-func sortBlock(s Sorting, b *spikeBlock) {
+// spikeRec is one spike while a block is sorted.
+type spikeRec struct {
+	t  float64
+	id uint64
+}
+
+// sortBlock sorts b in place by the sorting's key, using scratch (grown as
+// needed and returned) as working space.
+func sortBlock(s Sorting, b *spikeBlock, scratch []spikeRec) []spikeRec {
 	sorted := true
 	for i := 1; i < len(b.t); i++ {
 		if spikeKeyCmp(s, b.t[i-1], b.id[i-1], b.t[i], b.id[i]) > 0 {
@@ -351,20 +359,17 @@ func sortBlock(s Sorting, b *spikeBlock) {
 		}
 	}
 	if sorted {
-		return
+		return scratch
 	}
-	type rec struct {
-		t  float64
-		id uint64
+	r := scratch[:0]
+	for i := range b.t {
+		r = append(r, spikeRec{b.t[i], b.id[i]})
 	}
-	r := make([]rec, len(b.t))
-	for i := range r {
-		r[i] = rec{b.t[i], b.id[i]}
-	}
-	slices.SortStableFunc(r, func(a, c rec) int { return spikeKeyCmp(s, a.t, a.id, c.t, c.id) })
+	slices.SortStableFunc(r, func(a, c spikeRec) int { return spikeKeyCmp(s, a.t, a.id, c.t, c.id) })
 	for i := range r {
 		b.t[i], b.id[i] = r[i].t, r[i].id
 	}
+	return r
 }
 
 // writeBlock appends one block to population pop (writer goroutine).
@@ -379,7 +384,7 @@ func (w *SpikeWriter) writeBlock(pop int, b *spikeBlock) error {
 	}
 	st := &w.state[pop]
 	if w.sorting != SortNone {
-		sortBlock(w.sorting, b)
+		w.scratch = sortBlock(w.sorting, b, w.scratch)
 		if st.n > 0 && spikeKeyCmp(w.sorting, st.lastT, st.lastID, b.t[0], b.id[0]) > 0 {
 			st.unsorted = true
 		}

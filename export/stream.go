@@ -169,10 +169,12 @@ func leftoverLink(p string) bool {
 }
 
 // job is one unit of work for the writer goroutine; release always runs
-// (it returns the job's buffer), run only while no error has occurred.
+// (it returns the job's buffer), run only while no error has occurred, and
+// cleanup only after an error (it releases what run would have finished).
 type job struct {
 	run     func() error
 	release func()
+	cleanup func()
 }
 
 // engine runs jobs on one writer goroutine, which owns every HDF5 object of
@@ -205,6 +207,8 @@ func startEngine(queue int, flushEvery time.Duration, flush func() error) *engin
 					if err := j.run(); err != nil {
 						e.fail(err)
 					}
+				} else if e.failed() != nil && j.cleanup != nil {
+					j.cleanup()
 				}
 				if j.release != nil {
 					j.release()
@@ -235,9 +239,10 @@ func (e *engine) failed() error {
 	return e.err
 }
 
-// stop queues last, closes the queue and waits for the writer.
-func (e *engine) stop(last func() error) error {
-	e.jobs <- job{run: last}
+// stop queues last (or, after an error, cleanup), closes the queue and
+// waits for the writer.
+func (e *engine) stop(last func() error, cleanup func()) error {
+	e.jobs <- job{run: last, cleanup: cleanup}
 	close(e.jobs)
 	<-e.done
 	return e.failed()
@@ -315,6 +320,15 @@ func (s *segmenter) ensureOne() error {
 		return err
 	}
 	return nil
+}
+
+// release closes the current segment after a write error, leaving it as an
+// incomplete *.partial file for inspection.
+func (s *segmenter) release() {
+	if s.cur != nil {
+		s.cur.closeRaw()
+		s.cur = nil
+	}
 }
 
 func (s *segmenter) abort() {

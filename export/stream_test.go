@@ -4,6 +4,7 @@ package export
 
 import (
 	"cmp"
+	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
@@ -317,5 +318,33 @@ func TestFrameWriter(t *testing.T) {
 	r, err = ReadFrameReport("exc", segs...)
 	if err != nil || r.Frames != n || !slices.Equal(r.Data, want) || r.StopMs != 100+n*0.1 {
 		t.Errorf("joined segments: %d frames, stop %v, err %v", r.Frames, r.StopMs, err)
+	}
+}
+
+func TestSpikeWriterFailure(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bad.h5")
+	w, err := NewSpikeWriter(path, SortNone, []string{"a"}, StreamOptions{BlockBytes: 16 * 2, Buffers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.AppendSpikes([]float64{1, 2}, []uint64{1, 2}); err != nil {
+		t.Fatal(err)
+	}
+	nan := []float64{3, math.NaN()}
+	w.AppendSpikes(nan, []uint64{3, 4})
+	// The error surfaces on a later call or at Close.
+	var failed error
+	for i := 0; i < 100 && failed == nil; i++ {
+		failed = w.AppendSpikes([]float64{5, 6}, []uint64{5, 6})
+	}
+	if cerr := w.Close(); cerr == nil || !strings.Contains(cerr.Error(), "NaN") {
+		t.Errorf("Close after a NaN time: %v, want the NaN error", cerr)
+	}
+	if failed != nil && !strings.Contains(failed.Error(), "NaN") {
+		t.Errorf("Append after the failure: %v", failed)
+	}
+	complete, partial, _ := Segments(path)
+	if len(complete) != 0 || len(partial) != 1 {
+		t.Errorf("after a failed stream: complete %v partial %v; want only the partial file", complete, partial)
 	}
 }
