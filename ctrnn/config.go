@@ -1,0 +1,131 @@
+package ctrnn
+
+import (
+	"fmt"
+
+	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/learn"
+	"github.com/neurodyn/neurodyn/learn/leaky"
+	"github.com/neurodyn/neurodyn/ode"
+)
+
+// Config describes a CT-RNN. The zero value is the reference tutorial's
+// Lorenz configuration (notebook 01): 64 tanh units, 3 inputs, 3 outputs,
+// τ = 1, Euler, one model time unit per sample, seed 0.
+type Config struct {
+	// Hidden, Inputs and Outputs are the sizes (0 → 64, 3, 3).
+	Hidden, Inputs, Outputs int
+	// Tau is the time constant in model time units (0 → 1).
+	Tau float64
+	// Activation is φ: tanh (the zero value), relu or sigmoid.
+	Activation leaky.Activation
+	// Solver integrates each sample interval (zero → euler, the
+	// configuration the reference trains; its class default is dopri5).
+	Solver ode.Method
+	// Interval is the model time over which each input sample is held
+	// (0 → 1, as the reference: one time unit per sample, not the data
+	// step of 0.01 — see SampleDt).
+	Interval float64
+	// Substeps is the number of fixed solver steps per interval (0 → 1,
+	// torchdiffeq's fixed-grid behaviour; ignored by dopri5).
+	Substeps int
+	// Rtol and Atol are dopri5's tolerances (0 → torchdiffeq's 1e-7 and
+	// 1e-9).
+	Rtol, Atol float64
+	// SampleDt is the data's time between samples in the data's own units
+	// (0 → 0.01, the Lorenz data step). It does not enter the dynamics; it
+	// is the time a Step covers for Lyapunov exponents (StepTime).
+	SampleDt float64
+	// Seed seeds the initialization (PCG streams per tensor).
+	Seed uint64
+	// Adjoint, when set, makes training compute gradients with the
+	// continuous adjoint method instead of BPTT; CheckpointEvery is its
+	// forward-state checkpoint spacing in intervals (0: none).
+	Adjoint         *learn.AdjointConfig `json:",omitempty"`
+	CheckpointEvery int                  `json:",omitempty"`
+}
+
+// WithDefaults returns c with zero fields replaced by the defaults.
+func (c Config) WithDefaults() Config {
+	def := func(v *int, d int) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	deff := func(v *float64, d float64) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	def(&c.Hidden, 64)
+	def(&c.Inputs, 3)
+	def(&c.Outputs, 3)
+	def(&c.Substeps, 1)
+	deff(&c.Tau, 1)
+	deff(&c.Interval, 1)
+	deff(&c.SampleDt, 0.01)
+	if c.Solver == "" {
+		c.Solver = ode.Euler
+	}
+	return c
+}
+
+// Validate returns a param error naming the first bad field.
+func (c Config) Validate() error {
+	c = c.WithDefaults()
+	if err := param.First(
+		param.PositiveInt("ctrnn", "Hidden", c.Hidden),
+		param.PositiveInt("ctrnn", "Inputs", c.Inputs),
+		param.PositiveInt("ctrnn", "Outputs", c.Outputs),
+		param.PositiveInt("ctrnn", "Substeps", c.Substeps),
+		param.Positive("ctrnn", "Tau", c.Tau),
+		param.Positive("ctrnn", "Interval", c.Interval),
+		param.Positive("ctrnn", "SampleDt", c.SampleDt),
+		param.NonNegative("ctrnn", "Rtol", c.Rtol),
+		param.NonNegative("ctrnn", "Atol", c.Atol),
+		param.NonNegative("ctrnn", "CheckpointEvery", float64(c.CheckpointEvery)),
+	); err != nil {
+		return err
+	}
+	switch c.Activation {
+	case leaky.Tanh, leaky.ReLU, leaky.Sigmoid:
+	default:
+		return param.New("ctrnn", "Activation", c.Activation.String(), "one of tanh, relu, sigmoid")
+	}
+	if err := c.Solver.Validate(); err != nil {
+		return param.New("ctrnn", "Solver", string(c.Solver), "one of euler, midpoint, rk4, rk38, dopri5")
+	}
+	if c.Adjoint != nil {
+		if err := c.Adjoint.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// spec returns the engine's shape for c (defaults filled in).
+func (c Config) spec() leaky.Spec {
+	return leaky.Spec{
+		N: c.Hidden, I: c.Inputs, O: c.Outputs, R: c.Hidden,
+		Act:      c.Activation,
+		Pops:     []leaky.Pop{{Start: 0, Len: c.Hidden, Tau: c.Tau}},
+		Method:   c.Solver,
+		Interval: c.Interval, Substeps: c.Substeps,
+		Rtol: c.Rtol, Atol: c.Atol,
+	}
+}
+
+// NumParams returns the number of trainable parameters:
+// H² + H·I + H + O·H + O (4,547 for the reference's 64/3/3).
+func (c Config) NumParams() int {
+	c = c.WithDefaults()
+	h, i, o := c.Hidden, c.Inputs, c.Outputs
+	return h*h + h*i + h + o*h + o
+}
+
+// String summarizes c.
+func (c Config) String() string {
+	c = c.WithDefaults()
+	return fmt.Sprintf("CT-RNN H=%d I=%d O=%d τ=%g %v %v interval=%g substeps=%d",
+		c.Hidden, c.Inputs, c.Outputs, c.Tau, c.Activation, c.Solver, c.Interval, c.Substeps)
+}

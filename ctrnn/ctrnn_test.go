@@ -1,0 +1,323 @@
+package ctrnn_test
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/neurodyn/neurodyn/analysis"
+	"github.com/neurodyn/neurodyn/ctrnn"
+	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/learn"
+	"github.com/neurodyn/neurodyn/learn/leaky"
+	"github.com/neurodyn/neurodyn/ode"
+)
+
+func TestReferenceShapeAndInit(t *testing.T) {
+	m, err := ctrnn.New[float64](ctrnn.Config{Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := m.Params()
+	if p.Count() != 4547 || (ctrnn.Config{}).NumParams() != 4547 {
+		t.Fatalf("%d parameters, want the reference's 4547", p.Count())
+	}
+	// W_rec = 0.9 × orthogonal: WᵀW = 0.81·I.
+	w := p.Get(ctrnn.NameWRec)
+	for i := 0; i < 64; i++ {
+		for j := 0; j < 64; j++ {
+			s := 0.0
+			for k := 0; k < 64; k++ {
+				s += w[k*64+i] * w[k*64+j]
+			}
+			want := 0.0
+			if i == j {
+				want = 0.81
+			}
+			if math.Abs(s-want) > 1e-12 {
+				t.Fatalf("W_recᵀW_rec[%d][%d] = %v, want %v", i, j, s, want)
+			}
+		}
+	}
+	check := func(name string, bound float64) {
+		lo, hi := 0.0, 0.0
+		for _, v := range p.Get(name) {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+		if lo < -bound || hi > bound || hi-lo < bound {
+			t.Errorf("%s in [%v, %v], want spread over ±%v", name, lo, hi, bound)
+		}
+	}
+	check(ctrnn.NameWIn, math.Sqrt(6.0/67))
+	check(ctrnn.NameDec, 0.125)
+	for _, v := range p.Get(ctrnn.NameBias) {
+		if v != 0 {
+			t.Fatal("bias not zero at initialization")
+		}
+	}
+	// Same seed, same weights; another seed, others.
+	m2, _ := ctrnn.New[float64](ctrnn.Config{Seed: 3})
+	m3, _ := ctrnn.New[float64](ctrnn.Config{Seed: 4})
+	if m2.Params().Flat()[10] != p.Flat()[10] || m3.Params().Flat()[10] == p.Flat()[10] {
+		t.Error("initialization does not follow the seed")
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	for _, c := range []ctrnn.Config{
+		{Hidden: -1}, {Tau: -2}, {Activation: leaky.Softplus}, {Solver: "rk5"}, {Interval: math.NaN()},
+		{Substeps: -1}, {Adjoint: &learn.AdjointConfig{Substeps: -3}},
+	} {
+		if _, err := ctrnn.New[float32](c); !errors.Is(err, param.ErrInvalid) {
+			t.Errorf("New(%+v) = %v, want a param error", c, err)
+		}
+	}
+}
+
+// small returns a 5-unit model with non-trivial weights.
+func small(t *testing.T, c ctrnn.Config) *ctrnn.Model[float64] {
+	t.Helper()
+	c.Hidden, c.Inputs, c.Outputs = 5, 2, 2
+	if c.Interval == 0 {
+		c.Interval = 0.6
+	}
+	m, err := ctrnn.New[float64](c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	for i, v := range m.Params().Flat() {
+		m.Params().Flat()[i] = v + 0.3*r.NormFloat64()
+	}
+	m.Reset()
+	return m
+}
+
+// Gradient checks of the model (its parameter mapping included) in float64
+// for every solver × loss; the engine's own tests cover more activations.
+func TestGradCheck(t *testing.T) {
+	losses := []learn.Loss{
+		{Kind: learn.LossLast},
+		{Kind: learn.LossAll},
+		{Kind: learn.LossNext, Warmup: 2},
+		{Kind: learn.LossClosedLoop, Warmup: 2, Horizon: 3},
+	}
+	for _, s := range ode.Methods {
+		for _, act := range []leaky.Activation{leaky.Tanh, leaky.ReLU, leaky.Sigmoid} {
+			if s == ode.Dopri5 && act == leaky.ReLU {
+				continue // step sizes move with the parameters at ReLU's kink (see learn/leaky)
+			}
+			for _, loss := range losses {
+				t.Run(fmt.Sprintf("%s/%s/%s", s, act, loss.Kind), func(t *testing.T) {
+					m := small(t, ctrnn.Config{Solver: s, Activation: act, Substeps: 2, Rtol: 1e-10, Atol: 1e-12, Tau: 1.4})
+					gradCheckModel(t, m, loss)
+				})
+			}
+		}
+	}
+}
+
+func problem(n, L, I, O int, loss learn.Loss) (x, y []float64) {
+	r := rand.New(rand.NewPCG(8, 9))
+	x = make([]float64, n*L*I)
+	for i := range x {
+		x[i] = r.NormFloat64()
+	}
+	ny := n * O
+	if loss.Kind == learn.LossAll {
+		ny = n * L * O
+	}
+	y = make([]float64, ny)
+	for i := range y {
+		y[i] = r.NormFloat64()
+	}
+	return
+}
+
+func gradCheckModel(t *testing.T, m *ctrnn.Model[float64], loss learn.Loss) {
+	t.Helper()
+	const n, L = 2, 4
+	c := m.Config()
+	x, y := problem(n, L, c.Inputs, c.Outputs, loss)
+	w, err := m.Worker()
+	if err != nil {
+		t.Fatal(err)
+	}
+	theta := m.Params().Flat()
+	grad := make([]float64, len(theta))
+	if _, err := w.Batch(grad, x, y, n, loss); err != nil {
+		t.Fatal(err)
+	}
+	f := func([]float64) (float64, error) {
+		s, err := w.Batch(nil, x, y, n, loss)
+		return s.Sum, err
+	}
+	res, err := learn.GradCheck(f, theta, grad, learn.GradCheckConfig{RelTol: 1e-5, AbsTol: 1e-7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.OK() {
+		t.Error(res)
+	}
+}
+
+// The adjoint gradient (dopri5 forward and backward, checkpoint every
+// interval) agrees with BPTT through a fine RK4 grid.
+func TestAdjointGradient(t *testing.T) {
+	loss := learn.Loss{Kind: learn.LossClosedLoop, Warmup: 2, Horizon: 3}
+	fine := small(t, ctrnn.Config{Solver: ode.RK4, Substeps: 100})
+	adj := small(t, ctrnn.Config{Solver: ode.Dopri5, Rtol: 1e-12, Atol: 1e-14,
+		Adjoint: &learn.AdjointConfig{Rtol: 1e-12, Atol: 1e-14}, CheckpointEvery: 1})
+	const n, L = 2, 4
+	x, y := problem(n, L, 2, 2, loss)
+	grads := make([][]float64, 2)
+	for k, m := range []*ctrnn.Model[float64]{fine, adj} {
+		w, _ := m.Worker()
+		grads[k] = make([]float64, m.Params().Len())
+		if _, err := w.Batch(grads[k], x, y, n, loss); err != nil {
+			t.Fatal(err)
+		}
+	}
+	norm := learn.Norm(grads[0])
+	for i := range grads[0] {
+		if d := math.Abs(grads[0][i] - grads[1][i]); d > 1e-7*norm {
+			t.Fatalf("parameter %d: adjoint %v, fine BPTT %v (norm %v)", i, grads[1][i], grads[0][i], norm)
+		}
+	}
+}
+
+// With Euler and τ = 1 (the reference's configuration) the CT-RNN is an
+// Elman network, h ← tanh(W h + U x + b).
+func TestEulerTau1IsElman(t *testing.T) {
+	m := small(t, ctrnn.Config{Interval: 1})
+	p := m.Params()
+	W, U, b := p.Get(ctrnn.NameWRec), p.Get(ctrnn.NameWIn), p.Get(ctrnn.NameBias)
+	h := make([]float64, 5)
+	got := make([]float64, 5)
+	y := make([]float64, 2)
+	x := []float64{0.3, -0.7}
+	m.Reset()
+	for k := 0; k < 4; k++ {
+		hn := make([]float64, 5)
+		for i := range hn {
+			z := b[i] + U[i*2]*x[0] + U[i*2+1]*x[1]
+			for j := range h {
+				z += W[i*5+j] * h[j]
+			}
+			hn[i] = math.Tanh(z)
+		}
+		h = hn
+		m.Step(y, x)
+	}
+	m.State(got)
+	for i := range h {
+		if math.Abs(got[i]-h[i]) > 1e-14 {
+			t.Errorf("h[%d] = %v, Elman %v", i, got[i], h[i])
+		}
+	}
+}
+
+// Step-by-step (Stepper), batched Forward and Generate agree, and Generate
+// is the analysis package's FreeRun.
+func TestStreamingMatchesBatch(t *testing.T) {
+	for _, s := range []ode.Method{ode.Euler, ode.RK4, ode.Dopri5} {
+		m := small(t, ctrnn.Config{Solver: s, Substeps: 3})
+		const L = 6
+		x, _ := problem(1, L, 2, 2, learn.Loss{})
+		out, err := m.Forward(x, 1, L, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Reset()
+		y := make([]float64, 2)
+		h := make([]float64, 5)
+		for k := 0; k < L; k++ {
+			m.Step(y, x[k*2:(k+1)*2])
+			m.State(h)
+			for o := range y {
+				if math.Abs(y[o]-out.All[k*2+o]) > 1e-12 {
+					t.Fatalf("%s step %d: Step output %v, Forward %v", s, k, y, out.All[k*2:(k+1)*2])
+				}
+			}
+			for i := range h {
+				if math.Abs(h[i]-out.Hidden[(k+1)*5+i]) > 1e-12 {
+					t.Fatalf("%s step %d: state differs", s, k)
+				}
+			}
+		}
+		gen, err := m.Generate(x[:3*2], 1, 3, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		free := make([]float64, 5*2)
+		if err := analysis.FreeRun(m, x[:3*2], 5, free); err != nil {
+			t.Fatal(err)
+		}
+		for i := range free {
+			if math.Abs(free[i]-gen[i]) > 1e-12 {
+				t.Fatalf("%s: Generate %v, FreeRun %v", s, gen, free)
+			}
+		}
+	}
+}
+
+// Jacobian and StepJacobian against central differences of VectorField and
+// of the step map.
+func TestJacobians(t *testing.T) {
+	for _, s := range []ode.Method{ode.Euler, ode.Midpoint, ode.RK4, ode.RK38, ode.Dopri5} {
+		m := small(t, ctrnn.Config{Solver: s, Substeps: 2, Tau: 0.8, Rtol: 1e-12, Atol: 1e-14})
+		h := []float64{0.1, -0.4, 0.7, 0.2, -0.9}
+		x := []float64{0.5, -0.3}
+		const N, I, eps = 5, 2, 1e-6
+		J := make([]float64, N*N)
+		m.Jacobian(J, h, x)
+		Jh := make([]float64, N*N)
+		Jx := make([]float64, N*I)
+		m.StepJacobian(Jh, Jx, h, x)
+		fp, fm := make([]float64, N), make([]float64, N)
+		step := func(dst, h, x []float64) {
+			m.SetState(h)
+			y := make([]float64, 2)
+			m.Step(y, x)
+			m.State(dst)
+		}
+		tol := 1e-7
+		if s == ode.Dopri5 {
+			tol = 1e-5 // step sizes move with the state
+		}
+		for j := 0; j < N+I; j++ {
+			hp, hm := append([]float64(nil), h...), append([]float64(nil), h...)
+			xp, xm := append([]float64(nil), x...), append([]float64(nil), x...)
+			if j < N {
+				hp[j] += eps
+				hm[j] -= eps
+				m.VectorField(fp, hp, x)
+				m.VectorField(fm, hm, x)
+				for i := 0; i < N; i++ {
+					if d := (fp[i] - fm[i]) / (2 * eps); math.Abs(d-J[i*N+j]) > 1e-7 {
+						t.Errorf("%s: ∂F%d/∂h%d = %v, finite difference %v", s, i, j, J[i*N+j], d)
+					}
+				}
+			} else {
+				xp[j-N] += eps
+				xm[j-N] -= eps
+			}
+			step(fp, hp, xp)
+			step(fm, hm, xm)
+			for i := 0; i < N; i++ {
+				d := (fp[i] - fm[i]) / (2 * eps)
+				got := 0.0
+				if j < N {
+					got = Jh[i*N+j]
+				} else {
+					got = Jx[i*I+j-N]
+				}
+				if math.Abs(d-got) > tol {
+					t.Errorf("%s: step Jacobian [%d][%d] = %v, finite difference %v", s, i, j, got, d)
+				}
+			}
+		}
+	}
+}

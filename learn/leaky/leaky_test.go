@@ -1,0 +1,209 @@
+package leaky
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/neurodyn/neurodyn/learn"
+	"github.com/neurodyn/neurodyn/ode"
+)
+
+// direct is a Mapping whose parameters are Waug and Dec themselves.
+type direct[T float32 | float64] struct {
+	theta []T
+	nw    int
+}
+
+func (d *direct[T]) Effective(net *Net[T]) {
+	copy(net.Waug, d.theta[:d.nw])
+	copy(net.Dec, d.theta[d.nw:])
+}
+
+func (d *direct[T]) Pullback(grad []T, g *Grads[T]) {
+	copy(grad[:d.nw], g.Waug)
+	copy(grad[d.nw:], g.Dec)
+}
+
+func testSpec(m ode.Method, act Activation, pops []Pop) Spec {
+	N := 0
+	for _, p := range pops {
+		N += p.Len
+	}
+	return Spec{N: N, I: 2, O: 2, R: N - 1, Act: act, Pops: pops, Method: m, Interval: 0.7, Substeps: 2, Rtol: 1e-10, Atol: 1e-12}
+}
+
+func randomProblem(s Spec, n, L int, seed uint64) (theta, x, yLast, yAll []float64) {
+	r := rand.New(rand.NewPCG(seed, 1))
+	nw := s.N * (s.N + s.I + 1)
+	theta = make([]float64, nw+s.O*(s.R+1))
+	for i := range theta {
+		theta[i] = r.NormFloat64() * 0.6
+	}
+	x = make([]float64, n*L*s.I)
+	for i := range x {
+		x[i] = r.NormFloat64()
+	}
+	yLast = make([]float64, n*s.O)
+	for i := range yLast {
+		yLast[i] = r.NormFloat64()
+	}
+	yAll = make([]float64, n*L*s.O)
+	for i := range yAll {
+		yAll[i] = r.Float64()
+	}
+	return
+}
+
+// TestGradientsFiniteDifferences checks BPTT in float64 against central
+// differences for every solver × loss (tanh, one and two populations) and
+// every activation on the Euler and RK4 paths.
+//
+// Dopri5 is checked with smooth activations only: with a kinked field
+// (ReLU) the adaptive step sizes move with the parameters and the finite
+// difference sees that, while BPTT (like torchdiffeq) holds the accepted
+// steps fixed.
+func TestGradientsFiniteDifferences(t *testing.T) {
+	losses := []learn.Loss{
+		{Kind: learn.LossLast},
+		{Kind: learn.LossAll},
+		{Kind: learn.LossNext, Warmup: 2},
+		{Kind: learn.LossClosedLoop, Warmup: 2, Horizon: 3},
+		{Kind: learn.LossClosedLoop, Warmup: 3, Horizon: 3, WarmupWeight: 0.5},
+	}
+	pops := [][]Pop{{{0, 5, 1.3}}, {{0, 4, 1.0}, {4, 2, 0.5}}}
+	type tc struct {
+		m    ode.Method
+		act  Activation
+		pops int
+		loss learn.Loss
+	}
+	var cases []tc
+	for _, m := range ode.Methods {
+		for pi := range pops {
+			for _, l := range losses {
+				cases = append(cases, tc{m, Tanh, pi, l})
+			}
+		}
+	}
+	for _, m := range []ode.Method{ode.Euler, ode.RK4} {
+		for _, act := range []Activation{ReLU, Sigmoid, HalfTanh, Softplus, Identity} {
+			for _, l := range []learn.Loss{losses[1], losses[4]} {
+				cases = append(cases, tc{m, act, 1, l})
+			}
+		}
+	}
+	for _, act := range []Activation{Sigmoid, Softplus} {
+		cases = append(cases, tc{ode.Dopri5, act, 1, losses[3]})
+	}
+	for _, c := range cases {
+		name := fmt.Sprintf("%s/%s/pops%d/%s%d", c.m, c.act, c.pops, c.loss.Kind, c.loss.Warmup)
+		t.Run(name, func(t *testing.T) {
+			s := testSpec(c.m, c.act, pops[c.pops])
+			if c.m == ode.Euler {
+				s.Substeps = 1
+			}
+			checkGrad(t, s, c.loss, Gradient{}, 1e-5)
+		})
+	}
+}
+
+func checkGrad(t *testing.T, s Spec, loss learn.Loss, gc Gradient, tol float64) {
+	t.Helper()
+	const n, L = 3, 5
+	theta, x, yLast, yAll := randomProblem(s, n, L, 7)
+	y := yLast
+	if loss.Kind == learn.LossAll {
+		y = yAll
+	}
+	mp := &direct[float64]{theta: theta, nw: s.N * (s.N + s.I + 1)}
+	w, err := NewWorker[float64](s, mp, gc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	grad := make([]float64, len(theta))
+	if _, err := w.Batch(grad, x, y, n, loss); err != nil {
+		t.Fatal(err)
+	}
+	// The reference: finite differences of the BPTT-free forward.
+	wf, _ := NewWorker[float64](s, mp, Gradient{})
+	f := func(th []float64) (float64, error) {
+		mp.theta = th
+		ls, err := wf.Batch(nil, x, y, n, loss)
+		return ls.Sum, err
+	}
+	res, err := learn.GradCheck(f, theta, grad, learn.GradCheckConfig{RelTol: tol, AbsTol: 1e-7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.OK() {
+		t.Errorf("%v", res)
+	}
+	if math.IsNaN(res.MaxRelErr) {
+		t.Errorf("NaN")
+	}
+}
+
+// TestAdjointMatchesFineBPTT compares the continuous adjoint gradient with
+// BPTT through a fine RK4 discretisation: both approximate the gradient of
+// the continuous problem, the difference is O(h⁴) plus the solvers'
+// tolerances.
+func TestAdjointMatchesFineBPTT(t *testing.T) {
+	base := testSpec(ode.RK4, Tanh, []Pop{{0, 4, 1.0}, {4, 2, 0.5}})
+	base.Substeps = 64
+	cases := []struct {
+		name  string
+		adj   learn.AdjointConfig
+		every int
+		tol   float64
+	}{
+		{"dopri5/ckpt1", learn.AdjointConfig{Rtol: 1e-11, Atol: 1e-13}, 1, 1e-7},
+		{"dopri5/nockpt", learn.AdjointConfig{Rtol: 1e-11, Atol: 1e-13}, 0, 1e-6},
+		{"dopri5/fullnorm", learn.AdjointConfig{Rtol: 1e-11, Atol: 1e-13, FullNorm: true}, 2, 1e-7},
+		{"rk4", learn.AdjointConfig{Method: ode.RK4, Substeps: 64}, 1, 1e-7},
+	}
+	losses := []learn.Loss{{Kind: learn.LossLast}, {Kind: learn.LossAll}, {Kind: learn.LossClosedLoop, Warmup: 2, Horizon: 4}}
+	const n, L = 3, 5
+	for _, c := range cases {
+		for _, loss := range losses {
+			t.Run(c.name+"/"+loss.Kind.String(), func(t *testing.T) {
+				theta, x, yLast, yAll := randomProblem(base, n, L, 11)
+				y := yLast
+				if loss.Kind == learn.LossAll {
+					y = yAll
+				}
+				mp := &direct[float64]{theta: theta, nw: base.N * (base.N + base.I + 1)}
+				ref, _ := NewWorker[float64](base, mp, Gradient{})
+				gRef := make([]float64, len(theta))
+				lsRef, err := ref.Batch(gRef, x, y, n, loss)
+				if err != nil {
+					t.Fatal(err)
+				}
+				fwd := base
+				fwd.Method, fwd.Rtol, fwd.Atol = ode.Dopri5, 1e-12, 1e-14
+				cfg := c.adj
+				aw, err := NewWorker[float64](fwd, mp, Gradient{Adjoint: &cfg, CheckpointEvery: c.every})
+				if err != nil {
+					t.Fatal(err)
+				}
+				g := make([]float64, len(theta))
+				ls, err := aw.Batch(g, x, y, n, loss)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d := math.Abs(ls.Sum - lsRef.Sum); d > 1e-9*lsRef.Sum {
+					t.Errorf("loss %v vs fine RK4 %v", ls.Sum, lsRef.Sum)
+				}
+				scale := learn.Norm(gRef)
+				worst := 0.0
+				for i := range g {
+					worst = math.Max(worst, math.Abs(g[i]-gRef[i]))
+				}
+				if worst > c.tol*scale {
+					t.Errorf("max |adjoint − BPTT| = %.3g, gradient norm %.3g (tolerance %.1g relative)", worst, scale, c.tol)
+				}
+			})
+		}
+	}
+}

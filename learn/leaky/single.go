@@ -1,0 +1,186 @@
+package leaky
+
+import (
+	"github.com/neurodyn/neurodyn/asm"
+	"github.com/neurodyn/neurodyn/learn"
+)
+
+// Single runs one copy of a model as a stream and implements
+// learn.Stepper, learn.Dynamics and learn.StepMap in float64 over a model of
+// any precision. Models embed it. It takes the model's current weights
+// (through the Mapping) at Reset, SetState, Refresh and in every Dynamics and
+// StepMap call; Step itself uses the weights taken last, so call Reset after
+// changing the parameters.
+type Single[T asm.Float] struct {
+	m        Mapping[T]
+	net      *Net[T]
+	st       *Stream[T]
+	sampleDt float64
+	x, y     []T
+	h, j, jx []T
+	d        []T
+}
+
+var (
+	_ learn.Stepper  = (*Single[float32])(nil)
+	_ learn.Dynamics = (*Single[float64])(nil)
+	_ learn.StepMap  = (*Single[float32])(nil)
+)
+
+// NewSingle returns a stream of the model (s, m); sampleDt is the data time
+// one Step covers (StepTime).
+func NewSingle[T asm.Float](s Spec, m Mapping[T], sampleDt float64) (*Single[T], error) {
+	net, err := NewNet[T](s)
+	if err != nil {
+		return nil, err
+	}
+	st, err := NewStream(net, 1)
+	if err != nil {
+		return nil, err
+	}
+	N, I, O := s.N, s.I, s.O
+	return &Single[T]{m: m, net: net, st: st, sampleDt: sampleDt,
+		x: make([]T, I), y: make([]T, O), h: make([]T, N), j: make([]T, N*N), jx: make([]T, N*I), d: make([]T, N)}, nil
+}
+
+// Refresh takes the model's current weights.
+func (s *Single[T]) Refresh() { s.m.Effective(s.net) }
+
+// InputDim returns the number of inputs.
+func (s *Single[T]) InputDim() int { return s.net.I }
+
+// OutputDim returns the number of outputs.
+func (s *Single[T]) OutputDim() int { return s.net.O }
+
+// StateDim returns the number of units N.
+func (s *Single[T]) StateDim() int { return s.net.N }
+
+// Reset takes the current weights and sets the state to zero.
+func (s *Single[T]) Reset() {
+	s.Refresh()
+	s.st.Reset()
+}
+
+// Step feeds x, advances one sample interval and writes the decoded output
+// (the prediction of the next sample) to y.
+func (s *Single[T]) Step(y, x []float64) {
+	for i := range s.x {
+		s.x[i] = T(x[i])
+	}
+	if err := s.st.Step(s.y, s.x); err != nil {
+		// Only dopri5 can fail (non-finite state, step-size underflow): the
+		// state is then not meaningful, report it as NaN.
+		for i := range y[:s.net.O] {
+			y[i] = nan()
+		}
+		return
+	}
+	for i := range s.y {
+		y[i] = float64(s.y[i])
+	}
+}
+
+func nan() float64 {
+	var z float64
+	return z / z
+}
+
+// State copies the state h into dst.
+func (s *Single[T]) State(dst []float64) {
+	s.st.State(s.h)
+	for i, v := range s.h {
+		dst[i] = float64(v)
+	}
+}
+
+// SetState takes the current weights and sets the state to src.
+func (s *Single[T]) SetState(src []float64) {
+	s.Refresh()
+	for i := range s.h {
+		s.h[i] = T(src[i])
+	}
+	s.st.SetState(s.h)
+}
+
+func (s *Single[T]) load(h, x []float64) {
+	s.Refresh()
+	for i := range s.h {
+		s.h[i] = T(h[i])
+	}
+	for i := range s.x {
+		s.x[i] = T(x[i])
+	}
+}
+
+// VectorField writes F(h, x) (per model time unit) to dst.
+func (s *Single[T]) VectorField(dst, h, x []float64) {
+	s.load(h, x)
+	s.st.VectorField(s.d, s.h, s.x)
+	for i, v := range s.d {
+		dst[i] = float64(v)
+	}
+}
+
+// Jacobian writes ∂F/∂h at (h, x) to jac (N×N).
+func (s *Single[T]) Jacobian(jac, h, x []float64) {
+	s.load(h, x)
+	s.st.Jacobian(s.j, s.h, s.x)
+	for i, v := range s.j {
+		jac[i] = float64(v)
+	}
+}
+
+// Decode writes the readout of state h to y.
+func (s *Single[T]) Decode(y, h []float64) {
+	s.Refresh()
+	net := s.net
+	R := net.R
+	for o := 0; o < net.O; o++ {
+		row := net.Dec[o*(R+1) : (o+1)*(R+1)]
+		v := float64(row[R])
+		for k := 0; k < R; k++ {
+			v += float64(row[k]) * h[k]
+		}
+		y[o] = v
+	}
+}
+
+// StepJacobian writes ∂G/∂h (N×N) and ∂G/∂x (N×I, if jx is non-nil) of one
+// Step's state map at (h, x).
+func (s *Single[T]) StepJacobian(jh, jx, h, x []float64) {
+	s.load(h, x)
+	if err := s.st.StepJacobian(s.j, s.jx, s.h, s.x); err != nil {
+		for i := range jh {
+			jh[i] = nan()
+		}
+		return
+	}
+	for i, v := range s.j {
+		jh[i] = float64(v)
+	}
+	if jx != nil {
+		for i, v := range s.jx {
+			jx[i] = float64(v)
+		}
+	}
+}
+
+// DecoderJacobian writes ∂y/∂h (O×N) to jd: the decoder weights, zero for
+// units the decoder does not read.
+func (s *Single[T]) DecoderJacobian(jd []float64) {
+	s.Refresh()
+	net := s.net
+	N, R := net.N, net.R
+	for o := 0; o < net.O; o++ {
+		for k := 0; k < N; k++ {
+			v := 0.0
+			if k < R {
+				v = float64(net.Dec[o*(R+1)+k])
+			}
+			jd[o*N+k] = v
+		}
+	}
+}
+
+// StepTime returns the data time one Step covers.
+func (s *Single[T]) StepTime() float64 { return s.sampleDt }

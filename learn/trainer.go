@@ -1,0 +1,571 @@
+package learn
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/neurodyn/neurodyn/asm"
+	"github.com/neurodyn/neurodyn/internal/param"
+)
+
+// ErrNonFinite is returned (wrapped, with the epoch and batch) when a batch's
+// loss or gradient is NaN or infinite. The parameters are left as they were
+// before that batch.
+var ErrNonFinite = errors.New("learn: non-finite loss or gradient")
+
+// Source is a collection of fixed-size float32 samples: inputs of InputSize
+// values and targets of TargetSize values (tasks.Windows and
+// tasks.FlipFlopSplit implement it).
+type Source interface {
+	Len() int
+	InputSize() int
+	TargetSize() int
+	// Fill copies sample i into x (InputSize values) and y (TargetSize).
+	Fill(i int, x, y []float32)
+}
+
+// Model is what Trainer trains: float32 parameters and workers that compute
+// losses and gradients. ctrnn, rate and snn models implement it.
+type Model interface {
+	// Params returns the parameters the optimizer updates in place.
+	Params() *Params[float32]
+	// NewWorker returns a worker with its own scratch memory. The trainer
+	// creates one per gradient shard and may run them concurrently.
+	NewWorker() (Worker, error)
+}
+
+// Worker computes the loss of a part of a batch and its gradient. A worker is
+// used by one goroutine at a time; different workers of one model may run
+// concurrently (they only read the parameters).
+type Worker interface {
+	// Batch runs the model on n samples, x holding n·InputSize and y
+	// n·TargetSize values (sample-major), and returns the summed loss of
+	// kind loss. When grad is non-nil it is overwritten with the gradient
+	// of that sum with respect to the parameters (the Params layout;
+	// frozen tensors may get any value). It returns an error for inputs the
+	// model cannot take (wrong sizes, a loss it does not support).
+	Batch(grad []float32, x, y []float32, n int, loss Loss) (LossSum, error)
+}
+
+// TrainConfig configures Trainer. The zero value is the reference tutorial's
+// set-up (train_model): 100 epochs, batch 64, Adam at 1e-3 (set
+// Adam.Decoupled and Adam.WeightDecay for its AdamW), gradient-norm clipping
+// at 1, ReduceLROnPlateau with patience 10, early stopping after 20 epochs
+// without improvement, the one-step loss; unlike the reference, the best
+// parameters really are restored at the end.
+type TrainConfig struct {
+	// Epochs is the maximum number of epochs (0 → 100).
+	Epochs int
+	// BatchSize is the mini-batch size (0 → 64); the last batch of an epoch
+	// may be short.
+	BatchSize int
+	// Adam configures the optimizer.
+	Adam AdamConfig
+	// ClipNorm is the global gradient-norm bound (0 → 1; < 0 disables).
+	ClipNorm float64
+	// Plateau configures ReduceLROnPlateau on the validation loss.
+	Plateau PlateauConfig
+	// Decay is a per-epoch decay of the rate on top of the plateau
+	// scheduler, with floor DecayFloor (fraction of the base rate).
+	Decay      Decay
+	DecayFloor float64
+	// Patience is the early-stopping patience in epochs without a strict
+	// improvement of the validation loss (0 → 20; < 0 disables).
+	Patience int
+	// KeepLast keeps the last epoch's parameters instead of restoring the
+	// best ones at the end.
+	KeepLast bool
+	// Loss is the training objective; Horizon, when active, overrides
+	// Loss.Horizon per epoch (LossClosedLoop curriculum).
+	Loss    Loss
+	Horizon HorizonSchedule
+	// ValLoss is the objective measured on the validation set each epoch
+	// (for the scheduler, early stopping and the history); nil → Loss with
+	// the final horizon.
+	ValLoss *Loss
+	// ValBatch is the batch size of evaluation (0 → 256); it changes the
+	// validation loss only by rounding (the order of the partial sums).
+	ValBatch int
+	// Seed seeds the per-epoch shuffling: epoch e's order is a permutation
+	// drawn from PCG(Seed, e).
+	Seed uint64
+	// Shards is the number of equal parts each batch's gradient is split
+	// into (0 → 1). The result depends on Shards (the reduction order) but
+	// never on Workers or GOMAXPROCS: shard gradients are summed in shard
+	// order.
+	Shards int
+	// Workers bounds the goroutines computing shards at once (0 →
+	// GOMAXPROCS).
+	Workers int
+	// Checkpoint is the file written every CheckpointEvery epochs (0 → 1)
+	// and at the end: HDF5 (".h5", needs cgo) or NumPy ".npz". "" disables.
+	Checkpoint      string
+	CheckpointEvery int
+	// Resume continues from Checkpoint if the file exists.
+	Resume bool
+	// Meta is free text stored in checkpoints (for example the model's
+	// configuration as JSON).
+	Meta string
+	// MaxDuration, when positive, stops training after the first epoch that
+	// ends past it. The number of epochs then depends on the machine's
+	// speed, so runs that must be reproducible leave it 0.
+	MaxDuration time.Duration
+	// Progress, when set, is called after every epoch.
+	Progress func(EpochRecord) `json:"-"`
+}
+
+// WithDefaults returns c with zero fields replaced by the defaults.
+func (c TrainConfig) WithDefaults() TrainConfig {
+	def := func(v *int, d int) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	def(&c.Epochs, 100)
+	def(&c.BatchSize, 64)
+	def(&c.ValBatch, 256)
+	def(&c.Patience, 20)
+	def(&c.Shards, 1)
+	def(&c.CheckpointEvery, 1)
+	if c.ClipNorm == 0 {
+		c.ClipNorm = 1
+	}
+	c.Adam = c.Adam.WithDefaults()
+	c.Plateau = c.Plateau.WithDefaults()
+	return c
+}
+
+// Validate returns a param error naming the first bad field.
+func (c TrainConfig) Validate() error {
+	c = c.WithDefaults()
+	if err := param.First(
+		param.PositiveInt("learn", "Epochs", c.Epochs),
+		param.PositiveInt("learn", "BatchSize", c.BatchSize),
+		param.PositiveInt("learn", "ValBatch", c.ValBatch),
+		param.PositiveInt("learn", "Shards", c.Shards),
+		param.PositiveInt("learn", "CheckpointEvery", c.CheckpointEvery),
+		param.InRange("learn", "DecayFloor", c.DecayFloor, 0, 1),
+		c.Adam.Validate(), c.Plateau.Validate(), c.Loss.Validate(), c.Horizon.Validate(),
+	); err != nil {
+		return err
+	}
+	if c.Shards > c.BatchSize {
+		return param.New("learn", "Shards", c.Shards, fmt.Sprintf("<= BatchSize (%d)", c.BatchSize))
+	}
+	if c.Workers < 0 {
+		return param.New("learn", "Workers", c.Workers, ">= 0 (0: GOMAXPROCS)")
+	}
+	if c.Decay != DecayNone && c.Decay != DecayCosine {
+		return param.New("learn", "Decay", int(c.Decay), "DecayNone or DecayCosine")
+	}
+	if c.ValLoss != nil {
+		if err := c.ValLoss.Validate(); err != nil {
+			return err
+		}
+	}
+	if c.Horizon.Active() && c.Loss.Kind != LossClosedLoop {
+		return param.New("learn", "Horizon", c.Horizon, "inactive unless Loss.Kind is closedloop")
+	}
+	if c.Resume && c.Checkpoint == "" {
+		return param.New("learn", "Resume", true, "false when Checkpoint is empty")
+	}
+	return nil
+}
+
+// lossAt returns the training loss of epoch e.
+func (c *TrainConfig) lossAt(e int) Loss {
+	l := c.Loss
+	if h := c.Horizon.At(e); h > 0 {
+		l.Horizon = h
+	}
+	return l
+}
+
+// valLoss returns the validation objective.
+func (c *TrainConfig) valLoss() Loss {
+	if c.ValLoss != nil {
+		return *c.ValLoss
+	}
+	l := c.Loss
+	if c.Horizon.Active() {
+		l.Horizon = c.Horizon.End
+	}
+	return l
+}
+
+// EpochRecord is one line of the training history.
+type EpochRecord struct {
+	Epoch     int     `json:"epoch"`      // 1-based
+	TrainLoss float64 `json:"train_loss"` // mean of the batch losses
+	ValLoss   float64 `json:"val_loss"`   // mean over all validation elements (NaN without validation)
+	LR        float64 `json:"lr"`         // learning rate used in the epoch
+	Horizon   int     `json:"horizon"`    // closed-loop horizon used (0 if not closed loop)
+	GradNorm  float64 `json:"grad_norm"`  // mean gradient norm before clipping
+	Seconds   float64 `json:"seconds"`    // wall-clock time of the epoch
+}
+
+// Result summarizes a Fit.
+type Result struct {
+	History   []EpochRecord
+	Epochs    int     // epochs completed
+	BestEpoch int     // 1-based epoch of the best validation loss (0 without validation)
+	BestVal   float64 // best validation loss (NaN without validation)
+	Restored  bool    // the best parameters were restored at the end
+	Stop      string  // why training stopped: "epochs", "early-stop", "time", "context"
+	Seconds   float64 // wall-clock training time of this call (resumed epochs excluded)
+}
+
+// trainState is everything besides parameters and optimizer moments that a
+// resumed run needs to continue bit-identically.
+type trainState struct {
+	Epoch     int           `json:"epoch"` // epochs completed
+	BaseLR    float64       `json:"base_lr"`
+	Plateau   Plateau       `json:"plateau"`
+	BestVal   float64       `json:"best_val"`
+	BestEpoch int           `json:"best_epoch"`
+	Bad       int           `json:"bad_epochs"`
+	Seed      uint64        `json:"seed"`
+	Stopped   string        `json:"stopped"`
+	History   []EpochRecord `json:"history"`
+}
+
+// Trainer runs mini-batch training of a Model. It is not safe for
+// concurrent use.
+type Trainer struct {
+	cfg     TrainConfig
+	model   Model
+	params  *Params[float32]
+	frozen  []bool
+	adam    *Adam[float32]
+	plateau *Plateau
+	best    []float32
+	st      trainState
+
+	workers []Worker
+	grads   [][]float32
+	sums    []LossSum
+	errs    []error
+	grad    []float32
+	xbuf    []float32
+	ybuf    []float32
+	perm    []int
+}
+
+// NewTrainer validates c and prepares a trainer for m.
+func NewTrainer(m Model, c TrainConfig) (*Trainer, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	c = c.WithDefaults()
+	p := m.Params()
+	if p == nil || p.Len() == 0 {
+		return nil, param.New("learn", "model", "no parameters", "a model with parameters")
+	}
+	adam, err := NewAdam[float32](p.Len(), c.Adam)
+	if err != nil {
+		return nil, err
+	}
+	pl, err := NewPlateau(c.Plateau)
+	if err != nil {
+		return nil, err
+	}
+	t := &Trainer{cfg: c, model: m, params: p, frozen: p.FrozenMask(), adam: adam, plateau: pl}
+	t.st = trainState{BaseLR: c.Adam.LR, BestVal: math.Inf(1), Seed: c.Seed}
+	t.workers = make([]Worker, c.Shards)
+	for i := range t.workers {
+		if t.workers[i], err = m.NewWorker(); err != nil {
+			return nil, err
+		}
+	}
+	t.grads = make([][]float32, c.Shards)
+	for i := range t.grads {
+		t.grads[i] = make([]float32, p.Len())
+	}
+	t.sums = make([]LossSum, c.Shards)
+	t.errs = make([]error, c.Shards)
+	t.grad = make([]float32, p.Len())
+	return t, nil
+}
+
+// Config returns the trainer's configuration with defaults filled in.
+func (t *Trainer) Config() TrainConfig { return t.cfg }
+
+// Optimizer returns the optimizer (its moments and step count).
+func (t *Trainer) Optimizer() *Adam[float32] { return t.adam }
+
+// History returns the epochs recorded so far (including resumed ones).
+func (t *Trainer) History() []EpochRecord { return append([]EpochRecord(nil), t.st.History...) }
+
+// Fit trains on train, measuring val (may be nil: no validation, no
+// scheduler, no early stopping) after every epoch. It returns when the
+// epochs are done, early stopping triggers, MaxDuration passes or ctx is
+// cancelled (then with ctx's error, parameters restored as at a normal end).
+// A non-finite loss or gradient stops training with ErrNonFinite.
+func (t *Trainer) Fit(ctx context.Context, train, val Source) (*Result, error) {
+	c := &t.cfg
+	if train == nil || train.Len() == 0 {
+		return nil, param.New("learn", "train", "empty", "a non-empty Source")
+	}
+	if c.Resume {
+		if _, err := os.Stat(c.Checkpoint); err == nil {
+			if err := t.LoadCheckpoint(c.Checkpoint); err != nil {
+				return nil, err
+			}
+		}
+	}
+	start := time.Now()
+	res := &Result{BestVal: math.NaN()}
+	is, ts := train.InputSize(), train.TargetSize()
+	if len(t.xbuf) < c.BatchSize*is {
+		t.xbuf = make([]float32, c.BatchSize*is)
+	}
+	if len(t.ybuf) < c.BatchSize*ts {
+		t.ybuf = make([]float32, c.BatchSize*ts)
+	}
+	if len(t.perm) != train.Len() {
+		t.perm = make([]int, train.Len())
+	}
+	if t.best == nil {
+		t.best = append([]float32(nil), t.params.Flat()...)
+	}
+	stop := t.st.Stopped
+	var fitErr error
+	for stop == "" && t.st.Epoch < c.Epochs {
+		if err := ctx.Err(); err != nil {
+			stop, fitErr = "context", err
+			break
+		}
+		e := t.st.Epoch
+		rec, err := t.epoch(ctx, train, e)
+		if err != nil {
+			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+				stop, fitErr = "context", err
+				break
+			}
+			return nil, err
+		}
+		rec.ValLoss = math.NaN()
+		if val != nil && val.Len() > 0 {
+			vs, err := Evaluate(t.workers, val, c.valLoss(), c.ValBatch, c.Workers)
+			if err != nil {
+				return nil, err
+			}
+			rec.ValLoss = vs.Mean()
+			if math.IsNaN(rec.ValLoss) || math.IsInf(rec.ValLoss, 0) {
+				return nil, fmt.Errorf("%w: validation loss %v after epoch %d", ErrNonFinite, rec.ValLoss, e+1)
+			}
+			t.st.BaseLR = t.plateau.Step(rec.ValLoss, t.st.BaseLR)
+			if rec.ValLoss < t.st.BestVal {
+				t.st.BestVal, t.st.BestEpoch, t.st.Bad = rec.ValLoss, e+1, 0
+				copy(t.best, t.params.Flat())
+			} else {
+				t.st.Bad++
+			}
+			if c.Patience > 0 && t.st.Bad >= c.Patience {
+				stop = "early-stop"
+			}
+		}
+		t.st.Epoch++
+		t.st.History = append(t.st.History, rec)
+		if c.MaxDuration > 0 && time.Since(start) > c.MaxDuration && stop == "" && t.st.Epoch < c.Epochs {
+			stop = "time"
+		}
+		t.st.Stopped = stop
+		if c.Progress != nil {
+			c.Progress(rec)
+		}
+		if c.Checkpoint != "" && (t.st.Epoch%c.CheckpointEvery == 0 || stop != "" || t.st.Epoch == c.Epochs) {
+			if err := t.SaveCheckpoint(c.Checkpoint); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if stop == "" {
+		stop = "epochs"
+	}
+	res.History = t.History()
+	res.Epochs = t.st.Epoch
+	res.Stop = stop
+	res.Seconds = time.Since(start).Seconds()
+	if t.st.BestEpoch > 0 {
+		res.BestEpoch, res.BestVal = t.st.BestEpoch, t.st.BestVal
+		if !c.KeepLast {
+			copy(t.params.Flat(), t.best)
+			res.Restored = true
+		}
+	}
+	return res, fitErr
+}
+
+// shuffle fills t.perm with epoch e's order.
+func (t *Trainer) shuffle(e int) {
+	for i := range t.perm {
+		t.perm[i] = i
+	}
+	r := rand.New(rand.NewPCG(t.cfg.Seed, uint64(e)))
+	r.Shuffle(len(t.perm), func(i, j int) { t.perm[i], t.perm[j] = t.perm[j], t.perm[i] })
+}
+
+// epoch runs training epoch e (0-based).
+func (t *Trainer) epoch(ctx context.Context, src Source, e int) (EpochRecord, error) {
+	c := &t.cfg
+	t0 := time.Now()
+	t.shuffle(e)
+	loss := c.lossAt(e)
+	lr := t.st.BaseLR * c.Decay.factor(e, c.Epochs, c.DecayFloor)
+	rec := EpochRecord{Epoch: e + 1, LR: lr}
+	if loss.Kind == LossClosedLoop {
+		rec.Horizon = loss.Horizon
+	}
+	is, ts := src.InputSize(), src.TargetSize()
+	nb := 0
+	for pos := 0; pos < len(t.perm); pos += c.BatchSize {
+		if err := ctx.Err(); err != nil {
+			return rec, err
+		}
+		n := min(c.BatchSize, len(t.perm)-pos)
+		for k := 0; k < n; k++ {
+			src.Fill(t.perm[pos+k], t.xbuf[k*is:(k+1)*is], t.ybuf[k*ts:(k+1)*ts])
+		}
+		ls, err := t.gradient(t.xbuf[:n*is], t.ybuf[:n*ts], n, is, ts, loss)
+		if err != nil {
+			return rec, fmt.Errorf("learn: epoch %d, batch %d: %w", e+1, nb+1, err)
+		}
+		m := ls.Mean()
+		if math.IsNaN(m) || math.IsInf(m, 0) {
+			return rec, fmt.Errorf("%w: loss %v in epoch %d, batch %d", ErrNonFinite, m, e+1, nb+1)
+		}
+		norm := ClipGradNorm(t.grad, c.ClipNorm)
+		if math.IsNaN(norm) || math.IsInf(norm, 0) {
+			return rec, fmt.Errorf("%w: gradient norm %v in epoch %d, batch %d", ErrNonFinite, norm, e+1, nb+1)
+		}
+		t.adam.Step(t.params.Flat(), t.grad, lr, t.frozen)
+		rec.TrainLoss += m
+		rec.GradNorm += norm
+		nb++
+	}
+	rec.TrainLoss /= float64(nb)
+	rec.GradNorm /= float64(nb)
+	rec.Seconds = time.Since(t0).Seconds()
+	return rec, nil
+}
+
+// gradient computes the batch's mean loss gradient into t.grad, splitting
+// the batch into the configured shards and reducing in shard order.
+func (t *Trainer) gradient(x, y []float32, n, is, ts int, loss Loss) (LossSum, error) {
+	shards := min(t.cfg.Shards, n)
+	runShards(shards, t.cfg.Workers, func(k int) {
+		lo, hi := k*n/shards, (k+1)*n/shards
+		t.sums[k], t.errs[k] = t.workers[k].Batch(t.grads[k], x[lo*is:hi*is], y[lo*ts:hi*ts], hi-lo, loss)
+	})
+	var total LossSum
+	for k := 0; k < shards; k++ {
+		if t.errs[k] != nil {
+			return total, t.errs[k]
+		}
+		total = total.Add(t.sums[k])
+		if k == 0 {
+			copy(t.grad, t.grads[0])
+		} else {
+			asm.Add(t.grad, t.grad, t.grads[k])
+		}
+	}
+	if total.Count > 0 {
+		asm.Scal(float32(1/total.Count), t.grad)
+	}
+	return total, nil
+}
+
+// runShards calls f(0) … f(shards−1), on at most workers goroutines at once
+// (0: GOMAXPROCS). Each f writes only its own outputs.
+func runShards(shards, workers int, f func(k int)) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if shards == 1 || workers == 1 {
+		for k := 0; k < shards; k++ {
+			f(k)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, workers)
+	for k := 0; k < shards; k++ {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(k int) {
+			defer wg.Done()
+			f(k)
+			<-sem
+		}(k)
+	}
+	wg.Wait()
+}
+
+// Evaluate returns the summed loss of kind loss over all of src, in batches
+// of batch samples, spread over the given workers (at most maxParallel at
+// once; 0 → GOMAXPROCS). Partial sums are added in batch order, so the
+// result does not depend on the number of workers or goroutines.
+func Evaluate(workers []Worker, src Source, loss Loss, batch, maxParallel int) (LossSum, error) {
+	if len(workers) == 0 {
+		return LossSum{}, param.New("learn", "workers", 0, "at least one worker")
+	}
+	if err := param.PositiveInt("learn", "batch", batch); err != nil {
+		return LossSum{}, err
+	}
+	is, ts := src.InputSize(), src.TargetSize()
+	nb := (src.Len() + batch - 1) / batch
+	w := len(workers)
+	xs := make([][]float32, w)
+	ys := make([][]float32, w)
+	for k := range xs {
+		xs[k] = make([]float32, batch*is)
+		ys[k] = make([]float32, batch*ts)
+	}
+	sums := make([]LossSum, nb)
+	errs := make([]error, w)
+	// Worker k takes batches k, k+w, k+2w, …; each batch's sum lands in its
+	// own slot.
+	runShards(w, maxParallel, func(k int) {
+		for b := k; b < nb; b += w {
+			lo := b * batch
+			n := min(batch, src.Len()-lo)
+			for i := 0; i < n; i++ {
+				src.Fill(lo+i, xs[k][i*is:(i+1)*is], ys[k][i*ts:(i+1)*ts])
+			}
+			s, err := workers[k].Batch(nil, xs[k][:n*is], ys[k][:n*ts], n, loss)
+			if err != nil {
+				errs[k] = err
+				return
+			}
+			sums[b] = s
+		}
+	})
+	for _, err := range errs {
+		if err != nil {
+			return LossSum{}, err
+		}
+	}
+	var total LossSum
+	for _, s := range sums {
+		total = total.Add(s)
+	}
+	return total, nil
+}
+
+// configJSON returns the configuration as JSON for checkpoints.
+func (c *TrainConfig) configJSON() string {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return "{}"
+	}
+	return string(b)
+}
