@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -49,20 +50,46 @@ func brunelSpec(b *testing.B, record bool) kernel.Spec {
 	return spec
 }
 
-// heapWatch samples the Go heap while a run goes on: the peak, and the heap
-// in use at 20% and at the end of the run (flat memory: equal).
+// heapWatch samples the Go heap in use and the process's resident set size
+// (which includes libhdf5's buffers) while a run goes on, keeping their peaks.
 type heapWatch struct {
 	stop     chan struct{}
 	wg       sync.WaitGroup
 	peak     atomic.Uint64
+	peakRSS  atomic.Uint64
 	baseline uint64
+	baseRSS  uint64
+}
+
+// rss returns the resident set size in bytes (Linux), or 0.
+func rss() uint64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseUint(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+func storeMax(a *atomic.Uint64, v uint64) {
+	for {
+		p := a.Load()
+		if v <= p || a.CompareAndSwap(p, v) {
+			return
+		}
+	}
 }
 
 func watchHeap() *heapWatch {
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	h := &heapWatch{stop: make(chan struct{}), baseline: ms.HeapInuse}
+	h := &heapWatch{stop: make(chan struct{}), baseline: ms.HeapInuse, baseRSS: rss()}
 	h.wg.Add(1)
 	go func() {
 		defer h.wg.Done()
@@ -75,31 +102,36 @@ func watchHeap() *heapWatch {
 			case <-t.C:
 				var ms runtime.MemStats
 				runtime.ReadMemStats(&ms)
-				for {
-					p := h.peak.Load()
-					if ms.HeapInuse <= p || h.peak.CompareAndSwap(p, ms.HeapInuse) {
-						break
-					}
-				}
+				storeMax(&h.peak, ms.HeapInuse)
+				storeMax(&h.peakRSS, rss())
 			}
 		}
 	}()
 	return h
 }
 
-func (h *heapWatch) done() uint64 {
+// done stops the watcher and returns the peak growth of the heap and of the
+// RSS above their values before the run.
+func (h *heapWatch) done() (heap, res uint64) {
 	close(h.stop)
 	h.wg.Wait()
-	return h.peak.Load()
+	if p := h.peak.Load(); p > h.baseline {
+		heap = p - h.baseline
+	}
+	if p := h.peakRSS.Load(); p > h.baseRSS {
+		res = p - h.baseRSS
+	}
+	return heap, res
 }
 
 // BenchmarkBrunelRecording runs Brunel's network for 10 s of simulated time
 // without any recorder (rec=none), with every spike and 100 membrane traces kept
 // in memory by the kernel's default sinks (rec=memory), and streamed to SONATA
 // files through SpikeWriter and FrameWriter (rec=sonata). Metrics: RTF
-// (wall s per simulated s), heap-MB (peak Go heap in use above the heap before
-// the run: flat means it does not grow with the run length), spikes and file
-// MB.
+// (wall s per simulated s), heap-MB and rss-MB (peak growth of the Go heap in
+// use and of the resident set above their values before the run: flat
+// memory means they do not grow with the run length; compare
+// NEURODYN_BRUNEL_MS=2000 with the default), spikes and file MB.
 func BenchmarkBrunelRecording(b *testing.B) {
 	durMs := brunelMs(b)
 	for _, mode := range []string{"none", "memory", "sonata"} {
@@ -107,7 +139,7 @@ func BenchmarkBrunelRecording(b *testing.B) {
 			b.ReportAllocs()
 			var spikes int64
 			var fileBytes int64
-			var peak uint64
+			var peak, peakRSS uint64
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
 				net, err := kernel.New(brunelSpec(b, mode != "none"))
@@ -158,9 +190,8 @@ func BenchmarkBrunelRecording(b *testing.B) {
 					}
 				}
 				b.StopTimer()
-				if p := h.done(); p > h.baseline {
-					peak = max(peak, p-h.baseline)
-				}
+				hp, rp := h.done()
+				peak, peakRSS = max(peak, hp), max(peakRSS, rp)
 				if sw != nil {
 					spikes = sw.Appended(0) + sw.Appended(1)
 					for _, f := range []string{"spikes.h5", "v.h5"} {
@@ -176,6 +207,9 @@ func BenchmarkBrunelRecording(b *testing.B) {
 			}
 			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N)/(durMs/1000), "RTF")
 			b.ReportMetric(float64(peak)/(1<<20), "heap-MB")
+			if peakRSS > 0 {
+				b.ReportMetric(float64(peakRSS)/(1<<20), "rss-MB")
+			}
 			if spikes > 0 {
 				b.ReportMetric(float64(spikes), "spikes")
 			}
