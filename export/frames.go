@@ -241,7 +241,7 @@ func (w *FrameWriter) layout(f *File) error {
 		return err
 	}
 	defer g.Close()
-	chunkRows := max(min(w.rows, chunkTarget/(4*w.width)), 1)
+	chunkRows := max(min(w.rows, streamChunkBytes/(4*w.width)), 1)
 	d, err := g.CreateDataset("data", Float32, []int{0, w.width},
 		&DatasetOptions{MaxShape: []int{Unlimited, w.width}, Chunk: []int{chunkRows, w.width}, Deflate: sonataDeflate(w.opts.Deflate)})
 	if err != nil {

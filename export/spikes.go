@@ -301,7 +301,7 @@ func (w *SpikeWriter) layout(f *File) error {
 	if err := SetAttrSlice(f, "version", SonataVersion); err != nil {
 		return err
 	}
-	chunk := min(w.cap, 1<<16)
+	chunk := max(min(w.cap, streamChunkBytes/8), 1)
 	for p, name := range w.pops {
 		g, err := f.CreateGroup("spikes/" + name)
 		if err != nil {

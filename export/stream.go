@@ -65,6 +65,10 @@ type SegmentInfo struct {
 const (
 	defaultBlockBytes = 1 << 20
 	defaultBuffers    = 3
+	// streamChunkBytes is the chunk size of streamed datasets: small
+	// enough that the unfilled part of a file's last chunk (allocated in
+	// full when uncompressed) stays negligible, large enough for I/O.
+	streamChunkBytes = 64 << 10
 )
 
 func (o *StreamOptions) validate() error {

@@ -6,6 +6,11 @@
 // must contain. python/tests/formats reads them back with h5py, numpy and
 // libsonata and compares (make test-export-formats).
 //
+// The last set comes from a simulated network: a small Brunel network run
+// by the kernel for 300 ms, its spike and membrane-potential recorders
+// streamed through SpikeWriter and FrameWriter, and its connectivity written
+// as SONATA nodes and edges.
+//
 // Usage: formatsample -out DIR
 package main
 
@@ -19,6 +24,7 @@ import (
 	"path/filepath"
 
 	"github.com/neurodyn/neurodyn/export"
+	"github.com/neurodyn/neurodyn/kernel"
 )
 
 func main() {
@@ -202,9 +208,155 @@ func run(dir string) error {
 	}
 	expected["edges"] = map[string]any{"exc_to_exc": edgeJSON(ee, eew, eed), "inh_to_exc": edgeJSON(ie, iew, ied)}
 
+	sim, err := simulated(dir, opts)
+	if err != nil {
+		return fmt.Errorf("simulated network: %w", err)
+	}
+	expected["simulated"] = sim
+
 	js, err := json.MarshalIndent(expected, "", " ")
 	if err != nil {
 		return err
 	}
 	return os.WriteFile(filepath.Join(dir, "expected.json"), js, 0o644)
+}
+
+// tee is a kernel spike sink that streams to a SONATA population and keeps a
+// copy for expected.json.
+type tee struct {
+	file kernel.SpikeSink
+	mem  kernel.SpikeMemory
+}
+
+func (t *tee) WriteSpikes(times []float64, ids []uint32) error {
+	t.mem.WriteSpikes(times, ids)
+	return t.file.WriteSpikes(times, ids)
+}
+
+type frameTee struct {
+	file kernel.FrameSink
+	mem  kernel.FrameMemory
+}
+
+func (t *frameTee) WriteFrame(tMs float64, v []float32) error {
+	t.mem.WriteFrame(tMs, v)
+	return t.file.WriteFrame(tMs, v)
+}
+
+// simulated runs a 1,000-neuron Brunel network for 300 ms, recording every
+// spike and 20 membrane traces to SONATA reports, and writes its
+// connectivity as SONATA nodes and edges.
+func simulated(dir string, opts []export.Option) (map[string]any, error) {
+	spec, err := kernel.Preset("brunel", kernel.PresetOptions{N: 1000, Seed: 3, Record: true})
+	if err != nil {
+		return nil, err
+	}
+	traced := make([]int, 20)
+	for i := range traced {
+		traced[i] = 7 + 37*i
+	}
+	spec.Recorders = append(spec.Recorders, kernel.RecorderSpec{Name: "v", Kind: "state", Population: "E",
+		Neurons: traced, Variable: "V"})
+	net, err := kernel.New(spec)
+	if err != nil {
+		return nil, err
+	}
+	pops := []string{"E", "I"}
+	sw, err := export.NewSpikeWriter(filepath.Join(dir, "sim_spikes.h5"), export.SortByTime, pops,
+		export.StreamOptions{Overwrite: true, BlockBytes: 4096})
+	if err != nil {
+		return nil, err
+	}
+	tees := make([]*tee, len(pops))
+	for p, pop := range pops {
+		tees[p] = &tee{file: sw.Sink(p)}
+		if err := net.SetSink("spikes:"+pop, tees[p]); err != nil {
+			return nil, err
+		}
+	}
+	nodeIDs := make([]uint64, len(traced))
+	for i, n := range traced {
+		nodeIDs[i] = uint64(n)
+	}
+	fw, err := export.NewFrameWriter(filepath.Join(dir, "sim_v.h5"), export.FrameOptions{Population: "E", NodeIDs: nodeIDs,
+		StartMs: net.DtMs(), DtMs: net.DtMs(), Units: "mV"}, export.StreamOptions{Overwrite: true, BlockBytes: 4096})
+	if err != nil {
+		return nil, err
+	}
+	ft := &frameTee{file: fw}
+	if err := net.SetSink("v", ft); err != nil {
+		return nil, err
+	}
+	const durMs = 300
+	if err := net.Run(durMs); err != nil {
+		return nil, err
+	}
+	if err := net.Close(); err != nil {
+		return nil, err
+	}
+	if err := sw.Close(); err != nil {
+		return nil, err
+	}
+	if err := fw.Close(); err != nil {
+		return nil, err
+	}
+
+	// Network: one node population per kernel population, one edge
+	// population per projection, weights and delays (ms) per synapse.
+	size := map[string]int{}
+	var nodes []export.NodePopulation
+	for i, p := range spec.Populations {
+		size[p.Name] = p.N
+		np := export.NodePopulation{Name: p.Name, NodeTypeID: make([]int64, p.N)}
+		for k := range np.NodeTypeID {
+			np.NodeTypeID[k] = int64(i)
+		}
+		tmpl := make([]string, p.N)
+		for k := range tmpl {
+			tmpl[k] = "neurodyn:" + p.Model
+		}
+		np.Attributes = []export.Column{export.NewColumn("model_template", tmpl)}
+		nodes = append(nodes, np)
+	}
+	var edges []export.EdgePopulation
+	edgeJSON := map[string]any{}
+	for i, pr := range spec.Projections {
+		csr := net.Projection(i)
+		ep := export.EdgePopulation{Name: pr.Source + "_to_" + pr.Target, Source: pr.Source, Target: pr.Target,
+			SourceCount: size[pr.Source], TargetCount: size[pr.Target]}
+		var w []float32
+		var d []float64
+		for src := 0; src < csr.NSrc; src++ {
+			lo, hi := csr.Row(src)
+			for k := lo; k < hi; k++ {
+				ep.SourceIDs = append(ep.SourceIDs, uint64(src))
+				ep.TargetIDs = append(ep.TargetIDs, uint64(csr.Target[k]))
+				ep.EdgeTypeID = append(ep.EdgeTypeID, int64(i))
+				w = append(w, csr.W(k))
+				d = append(d, float64(csr.D(k))*net.DtMs())
+			}
+		}
+		ep.Attributes = []export.Column{export.NewColumn("syn_weight", w), export.NewColumn("delay", d)}
+		edges = append(edges, ep)
+		edgeJSON[ep.Name] = map[string]any{"source": ep.Source, "target": ep.Target, "size": ep.Size(),
+			"source_node_id": ep.SourceIDs, "target_node_id": ep.TargetIDs, "syn_weight": w, "delay": d,
+			"source_count": ep.SourceCount, "target_count": ep.TargetCount}
+	}
+	if err := export.WriteNodes(filepath.Join(dir, "sim_nodes.h5"), nodes, opts...); err != nil {
+		return nil, err
+	}
+	if err := export.WriteEdges(filepath.Join(dir, "sim_edges.h5"), edges, opts...); err != nil {
+		return nil, err
+	}
+
+	spikes := map[string]any{}
+	for p, pop := range pops {
+		spikes[pop] = map[string]any{"timestamps": tees[p].mem.TimesMs, "node_ids": tees[p].mem.IDs}
+	}
+	return map[string]any{
+		"duration_ms": durMs, "dt_ms": net.DtMs(), "population_sizes": size,
+		"spikes": spikes,
+		"v":      map[string]any{"node_ids": nodeIDs, "times": ft.mem.TimesMs, "data": ft.mem.Data, "width": ft.mem.Width},
+		"edges":  edgeJSON,
+	}, nil
 }
