@@ -1,0 +1,259 @@
+package rate
+
+import (
+	"fmt"
+
+	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/learn"
+	"github.com/neurodyn/neurodyn/learn/leaky"
+	"github.com/neurodyn/neurodyn/ode"
+)
+
+// Dale selects how raw recurrent parameters become non-negative weight
+// magnitudes (the sign comes from the presynaptic population: E columns
+// excite, I columns inhibit).
+type Dale int
+
+const (
+	// DaleAbs: |w| (notebook 02).
+	DaleAbs Dale = iota
+	// DaleSoftplus: ln(1 + eʷ) (the src BalancedRateNetwork of notebook 05;
+	// every weight is then > 0, ≥ ln 2 at a zero raw value).
+	DaleSoftplus
+	// DaleReLU: max(w, 0) (the spiking networks' choice; a weight at 0 gets
+	// no gradient and stays 0).
+	DaleReLU
+)
+
+var daleNames = [...]string{"abs", "softplus", "relu"}
+
+// String returns the transform's name.
+func (d Dale) String() string {
+	if d >= 0 && int(d) < len(daleNames) {
+		return daleNames[d]
+	}
+	return fmt.Sprintf("Dale(%d)", int(d))
+}
+
+// MarshalText writes the name.
+func (d Dale) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText parses a name.
+func (d *Dale) UnmarshalText(b []byte) error {
+	for i, n := range daleNames {
+		if n == string(b) {
+			*d = Dale(i)
+			return nil
+		}
+	}
+	return param.New("rate", "Dale", string(b), "one of abs, softplus, relu")
+}
+
+// Init selects the initialization scheme of the two reference
+// implementations.
+type Init int
+
+const (
+	// InitGaussian (notebook 02): raw recurrent weights N(0,1)·RecScale/√N_pre,
+	// input weights and input biases U(±1/√I) (PyTorch's Linear default).
+	InitGaussian Init = iota
+	// InitUniform (notebook 05's BalancedRateNetwork): raw recurrent weights
+	// U(0, s) with s = 1/√N_E for E-presynaptic blocks and G/√N_I for
+	// I-presynaptic ones, input weights Xavier-uniform, biases BiasInit.
+	InitUniform
+)
+
+var initNames = [...]string{"gaussian", "uniform"}
+
+// String returns the scheme's name.
+func (i Init) String() string {
+	if i >= 0 && int(i) < len(initNames) {
+		return initNames[i]
+	}
+	return fmt.Sprintf("Init(%d)", int(i))
+}
+
+// MarshalText writes the name.
+func (i Init) MarshalText() ([]byte, error) { return []byte(i.String()), nil }
+
+// UnmarshalText parses a name.
+func (i *Init) UnmarshalText(b []byte) error {
+	for k, n := range initNames {
+		if n == string(b) {
+			*i = Init(k)
+			return nil
+		}
+	}
+	return param.New("rate", "Init", string(b), "one of gaussian, uniform")
+}
+
+// Config describes a balanced E/I rate network. The zero value is the
+// notebook-02 Lorenz configuration: 48 E and 16 I units, τ_E = 1, τ_I = 0.5,
+// Euler with Δt = 0.1 per sample, ReLU, Dale's law by |W|, Gaussian
+// initialization (RecScale 0.5), 3 inputs and 3 outputs, all connections.
+// FlipFlopConfig returns the notebook-05 configuration.
+type Config struct {
+	// NE and NI are the population sizes (0 → 48 and 16).
+	NE, NI int
+	// Inputs and Outputs are the sizes (0 → 3 and 3). The decoder reads
+	// the E population only.
+	Inputs, Outputs int
+	// TauE and TauI are the time constants in model time units (0 → 1 and
+	// 0.5).
+	TauE, TauI float64
+	// Dt is the model time each input sample is held for, the integration
+	// interval (0 → 0.1: notebook 02's Euler step with factors 0.1 and 0.2).
+	Dt float64
+	// Activation is φ (0 → relu in this package's zero Config; tanh is not
+	// the zero value here). Use leaky.HalfTanh for notebook 05's "tanh"
+	// (0.5 + 0.5·tanh), or softplus, sigmoid, tanh.
+	Activation *leaky.Activation `json:",omitempty"`
+	// Dale is the sign-constraint transform.
+	Dale Dale
+	// Init is the initialization scheme; RecScale the Gaussian scale
+	// (0 → 0.5); G the inhibitory scale of the uniform scheme (0 → 1.5);
+	// BiasInit the uniform scheme's initial biases (0 → 0.5; < 0 → 0).
+	Init     Init
+	RecScale float64
+	G        float64
+	BiasInit float64
+	// ConnProb is the connection probability of each recurrent block
+	// (0 → 1). Below 1, fixed Bernoulli masks drawn from Seed are stored as
+	// frozen parameters mask_ee, mask_ei, mask_ie, mask_ii.
+	ConnProb float64
+	// Solver integrates each interval (zero → euler) with Substeps steps
+	// (0 → 1); Rtol and Atol are dopri5's tolerances.
+	Solver     ode.Method
+	Substeps   int
+	Rtol, Atol float64
+	// SampleDt is the data time per sample, for StepTime (0 → 0.01).
+	SampleDt float64
+	// Seed seeds the initialization and the masks.
+	Seed uint64
+	// Adjoint and CheckpointEvery select the adjoint method for training
+	// (see ctrnn.Config).
+	Adjoint         *learn.AdjointConfig `json:",omitempty"`
+	CheckpointEvery int                  `json:",omitempty"`
+}
+
+// WithDefaults returns c with zero fields replaced by the defaults.
+func (c Config) WithDefaults() Config {
+	def := func(v *int, d int) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	deff := func(v *float64, d float64) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	def(&c.NE, 48)
+	def(&c.NI, 16)
+	def(&c.Inputs, 3)
+	def(&c.Outputs, 3)
+	def(&c.Substeps, 1)
+	deff(&c.TauE, 1)
+	deff(&c.TauI, 0.5)
+	deff(&c.Dt, 0.1)
+	deff(&c.RecScale, 0.5)
+	deff(&c.G, 1.5)
+	deff(&c.ConnProb, 1)
+	deff(&c.SampleDt, 0.01)
+	switch {
+	case c.BiasInit == 0:
+		c.BiasInit = 0.5
+	case c.BiasInit < 0:
+		c.BiasInit = 0
+	}
+	if c.Activation == nil {
+		a := leaky.ReLU
+		c.Activation = &a
+	} else {
+		a := *c.Activation
+		c.Activation = &a
+	}
+	if c.Solver == "" {
+		c.Solver = ode.Euler
+	}
+	return c
+}
+
+// Act returns the activation (after defaults).
+func (c Config) Act() leaky.Activation { return *c.WithDefaults().Activation }
+
+// Validate returns a param error naming the first bad field.
+func (c Config) Validate() error {
+	c = c.WithDefaults()
+	if err := param.First(
+		param.PositiveInt("rate", "NE", c.NE), param.PositiveInt("rate", "NI", c.NI),
+		param.PositiveInt("rate", "Inputs", c.Inputs), param.PositiveInt("rate", "Outputs", c.Outputs),
+		param.PositiveInt("rate", "Substeps", c.Substeps),
+		param.Positive("rate", "TauE", c.TauE), param.Positive("rate", "TauI", c.TauI),
+		param.Positive("rate", "Dt", c.Dt), param.Positive("rate", "RecScale", c.RecScale),
+		param.Positive("rate", "G", c.G), param.Finite("rate", "BiasInit", c.BiasInit),
+		param.Positive("rate", "SampleDt", c.SampleDt),
+		param.NonNegative("rate", "Rtol", c.Rtol), param.NonNegative("rate", "Atol", c.Atol),
+		param.NonNegative("rate", "CheckpointEvery", float64(c.CheckpointEvery)),
+		c.Activation.Validate(),
+	); err != nil {
+		return err
+	}
+	if !(c.ConnProb > 0 && c.ConnProb <= 1) {
+		return param.New("rate", "ConnProb", c.ConnProb, "in (0, 1]")
+	}
+	if c.Dale < 0 || int(c.Dale) >= len(daleNames) {
+		return param.New("rate", "Dale", int(c.Dale), "one of abs, softplus, relu")
+	}
+	if c.Init < 0 || int(c.Init) >= len(initNames) {
+		return param.New("rate", "Init", int(c.Init), "one of gaussian, uniform")
+	}
+	if err := c.Solver.Validate(); err != nil {
+		return param.New("rate", "Solver", string(c.Solver), "one of euler, midpoint, rk4, rk38, dopri5")
+	}
+	if c.Adjoint != nil {
+		if err := c.Adjoint.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// FlipFlopConfig returns notebook 05's configuration of the src
+// BalancedRateNetwork: 96 E / 24 I, τ 5 / 2.5, Δt 1, G 1.5, Dale's law by
+// softplus, activation 0.5 + 0.5·tanh, uniform initialization, biases 0.5,
+// 3 inputs and outputs, one step per sample (SampleDt 1).
+func FlipFlopConfig() Config {
+	a := leaky.HalfTanh
+	return Config{NE: 96, NI: 24, TauE: 5, TauI: 2.5, Dt: 1, G: 1.5, Activation: &a,
+		Dale: DaleSoftplus, Init: InitUniform, BiasInit: 0.5, SampleDt: 1}
+}
+
+// NumParams returns the number of trainable parameters (4,499 for the
+// notebook-02 configuration, 15,171 for notebook 05's).
+func (c Config) NumParams() int {
+	c = c.WithDefaults()
+	n := c.NE + c.NI
+	return n*n + n*c.Inputs + n + c.Outputs*c.NE + c.Outputs
+}
+
+// spec returns the engine shape.
+func (c Config) spec() leaky.Spec {
+	return leaky.Spec{
+		N: c.NE + c.NI, I: c.Inputs, O: c.Outputs, R: c.NE,
+		Act: *c.Activation,
+		Pops: []leaky.Pop{
+			{Start: 0, Len: c.NE, Tau: c.TauE},
+			{Start: c.NE, Len: c.NI, Tau: c.TauI},
+		},
+		Method: c.Solver, Interval: c.Dt, Substeps: c.Substeps,
+		Rtol: c.Rtol, Atol: c.Atol,
+	}
+}
+
+// String summarizes c.
+func (c Config) String() string {
+	c = c.WithDefaults()
+	return fmt.Sprintf("balanced rate E=%d I=%d τ=%g/%g %v Dale=%v %v dt=%g p=%g",
+		c.NE, c.NI, c.TauE, c.TauI, *c.Activation, c.Dale, c.Solver, c.Dt, c.ConnProb)
+}

@@ -1,0 +1,248 @@
+package rate_test
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/learn"
+	"github.com/neurodyn/neurodyn/learn/leaky"
+	"github.com/neurodyn/neurodyn/ode"
+	"github.com/neurodyn/neurodyn/rate"
+)
+
+func TestReferenceSizes(t *testing.T) {
+	a, err := rate.New[float32](rate.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Params().Count() != 4499 || (rate.Config{}).NumParams() != 4499 {
+		t.Errorf("notebook 02 configuration: %d parameters, want 4499", a.Params().Count())
+	}
+	b, err := rate.New[float32](rate.FlipFlopConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Params().Count() != 15171 {
+		t.Errorf("notebook 05 configuration: %d parameters, want 15171", b.Params().Count())
+	}
+	// Masks are frozen and do not count.
+	c := rate.Config{ConnProb: 0.2}
+	m, err := rate.New[float32](c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Params().Count() != 4499 || m.Params().Len() != 4499+64*64 {
+		t.Errorf("with masks: Count %d, Len %d", m.Params().Count(), m.Params().Len())
+	}
+}
+
+// Effective weights obey Dale's law for every transform, and the initial
+// distributions are the references'.
+func TestDaleAndInit(t *testing.T) {
+	for _, c := range []rate.Config{
+		{Dale: rate.DaleAbs}, {Dale: rate.DaleSoftplus}, {Dale: rate.DaleReLU}, {ConnProb: 0.3},
+		rate.FlipFlopConfig(),
+	} {
+		m, err := rate.New[float64](c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cc := m.Config()
+		N := cc.NE + cc.NI
+		W := make([]float64, N*N)
+		m.EffectiveWeights(W)
+		zeros := 0
+		for i := 0; i < N; i++ {
+			for j := 0; j < N; j++ {
+				v := W[i*N+j]
+				if (j < cc.NE && v < 0) || (j >= cc.NE && v > 0) {
+					t.Fatalf("%v: W[%d][%d] = %v breaks Dale's law", cc, i, j, v)
+				}
+				if v == 0 {
+					zeros++
+				}
+			}
+		}
+		frac := float64(zeros) / float64(N*N)
+		switch {
+		case cc.ConnProb < 1:
+			if math.Abs(frac-(1-cc.ConnProb)) > 0.05 {
+				t.Errorf("%v: %.2f of the weights are zero, want about %.2f", cc, frac, 1-cc.ConnProb)
+			}
+		case cc.Dale == rate.DaleReLU:
+			if math.Abs(frac-0.5) > 0.05 {
+				t.Errorf("ReLU Dale: %.2f zero, want about half", frac)
+			}
+		case cc.Dale == rate.DaleSoftplus && cc.Init == rate.InitUniform:
+			for _, v := range W {
+				if math.Abs(v) < math.Ln2 {
+					t.Fatalf("softplus of a non-negative raw weight below ln 2: %v", v)
+				}
+			}
+		}
+	}
+	m, _ := rate.New[float64](rate.Config{Seed: 1})
+	ws := m.Params().Get(rate.NameWEE)
+	var s2 float64
+	for _, v := range ws {
+		s2 += v * v
+	}
+	if std := math.Sqrt(s2 / float64(len(ws))); math.Abs(std-0.5/math.Sqrt(48)) > 0.005 {
+		t.Errorf("W_ee std %v, want 0.5/√48 = %v", std, 0.5/math.Sqrt(48))
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	bad := leaky.Activation(99)
+	for _, c := range []rate.Config{
+		{NE: -1}, {TauI: -1}, {ConnProb: 1.5}, {Dale: 7}, {Init: 3}, {Activation: &bad}, {Solver: "x"}, {Dt: math.Inf(1)},
+	} {
+		if _, err := rate.New[float32](c); !errors.Is(err, param.ErrInvalid) {
+			t.Errorf("New(%+v) = %v, want a param error", c, err)
+		}
+	}
+}
+
+func small(t *testing.T, c rate.Config) *rate.Model[float64] {
+	t.Helper()
+	c.NE, c.NI, c.Inputs, c.Outputs = 4, 2, 2, 2
+	m, err := rate.New[float64](c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(2, 3))
+	p := m.Params()
+	for i := 0; i < p.NumTensors(); i++ {
+		if p.Spec(i).Frozen {
+			continue
+		}
+		for k := range p.At(i) {
+			p.At(i)[k] += 0.3 * r.NormFloat64()
+		}
+	}
+	m.Reset()
+	return m
+}
+
+// Gradient checks of every Dale variant (masks included) and both
+// reference configurations through every fixed-step solver and loss.
+func TestGradCheck(t *testing.T) {
+	losses := []learn.Loss{
+		{Kind: learn.LossLast},
+		{Kind: learn.LossAll},
+		{Kind: learn.LossNext, Warmup: 2},
+		{Kind: learn.LossClosedLoop, Warmup: 2, Horizon: 3},
+	}
+	sig := leaky.Sigmoid
+	variants := map[string]rate.Config{
+		"nb02-abs-relu":    {Dt: 0.4},
+		"softplus-sigmoid": {Dale: rate.DaleSoftplus, Activation: &sig, Dt: 0.4},
+		"relu-masked":      {Dale: rate.DaleReLU, ConnProb: 0.7, Dt: 0.4, Seed: 3},
+		"nb05-flipflop":    func() rate.Config { c := rate.FlipFlopConfig(); c.Dt = 1; return c }(),
+		"nb05-masked-tanh": func() rate.Config { c := rate.FlipFlopConfig(); c.ConnProb = 0.5; return c }(),
+	}
+	for name, c := range variants {
+		for _, s := range []ode.Method{ode.Euler, ode.Midpoint, ode.RK4, ode.RK38} {
+			for _, loss := range losses {
+				t.Run(fmt.Sprintf("%s/%s/%s", name, s, loss.Kind), func(t *testing.T) {
+					cc := c
+					cc.Solver, cc.Substeps = s, 2
+					m := small(t, cc)
+					gradCheck(t, m, loss)
+				})
+			}
+		}
+	}
+}
+
+func gradCheck(t *testing.T, m *rate.Model[float64], loss learn.Loss) {
+	t.Helper()
+	const n, L = 2, 4
+	r := rand.New(rand.NewPCG(4, 5))
+	x := make([]float64, n*L*2)
+	for i := range x {
+		x[i] = r.NormFloat64()
+	}
+	ny := n * 2
+	if loss.Kind == learn.LossAll {
+		ny = n * L * 2
+	}
+	y := make([]float64, ny)
+	for i := range y {
+		y[i] = r.NormFloat64()
+	}
+	w, err := m.Worker()
+	if err != nil {
+		t.Fatal(err)
+	}
+	theta := m.Params().Flat()
+	grad := make([]float64, len(theta))
+	if _, err := w.Batch(grad, x, y, n, loss); err != nil {
+		t.Fatal(err)
+	}
+	// Only trainable coordinates (masks are frozen constants).
+	frozen := m.Params().FrozenMask()
+	f := func([]float64) (float64, error) {
+		s, err := w.Batch(nil, x, y, n, loss)
+		return s.Sum, err
+	}
+	var idx []int
+	for i := range theta {
+		if frozen == nil || !frozen[i] {
+			idx = append(idx, i)
+		}
+	}
+	sub := make([]float64, len(idx))
+	gsub := make([]float64, len(idx))
+	for k, i := range idx {
+		sub[k], gsub[k] = theta[i], grad[i]
+	}
+	fsub := func(s []float64) (float64, error) {
+		for k, i := range idx {
+			theta[i] = s[k]
+		}
+		return f(theta)
+	}
+	res, err := learn.GradCheck(fsub, sub, gsub, learn.GradCheckConfig{RelTol: 1e-5, AbsTol: 1e-7})
+	for k, i := range idx {
+		theta[i] = sub[k]
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.OK() {
+		t.Error(res)
+	}
+}
+
+// Balance metrics of a hand-computed case: one E unit fed by one E unit
+// and one I unit.
+func TestBalanceOf(t *testing.T) {
+	m, err := rate.New[float64](rate.Config{NE: 1, NI: 1, Inputs: 1, Outputs: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Params().Get(rate.NameWEE)[0] = 2
+	m.Params().Get(rate.NameWEI)[0] = -1 // |·| → 1
+	states := []float64{1, 1, 2, 3}      // (r_E, r_I) pairs
+	b, err := m.BalanceOf(states, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// exc = 2, 4; inh = 1, 3; net = 1, 1.
+	want := map[string][2]float64{
+		"ExcMean": {b.ExcMean, 3}, "InhMean": {b.InhMean, 2}, "NetMean": {b.NetMean, 1},
+		"NetStd": {b.NetStd, 0}, "Ratio": {b.Ratio, 3}, "Cancellation": {b.Cancellation, 1 - 1.0/5},
+		"Correlation": {b.Correlation, 1}, "BalanceRatio": {b.BalanceRatio, 1 / (5 + 1e-6)},
+		"RateEMean": {b.RateEMean, 1.5}, "RateIMean": {b.RateIMean, 2},
+	}
+	for k, v := range want {
+		if math.Abs(v[0]-v[1]) > 1e-12 {
+			t.Errorf("%s = %v, want %v", k, v[0], v[1])
+		}
+	}
+}
