@@ -1,0 +1,596 @@
+package analysis
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/dsp/fourier"
+
+	"github.com/neurodyn/neurodyn/internal/param"
+)
+
+// RosensteinConfig configures LargestFromSeries. The zero value chooses
+// everything automatically (see LargestFromSeries).
+type RosensteinConfig struct {
+	// Dt is the sample interval in time units (0 → 1: exponents per
+	// sample).
+	Dt float64
+	// EmbedDim is the delay-embedding dimension m. For a scalar series
+	// 0 → chosen by false nearest neighbours (FalseNeighbours); for a
+	// multivariate series 0 → the vectors are used as they are, m ≥ 2
+	// delay-embeds every variable.
+	EmbedDim int
+	// Lag is the embedding delay τ in samples (0 → AutoLag).
+	Lag int
+	// Theiler excludes neighbours closer in time than this many samples
+	// (0 → MeanPeriod of the series in samples; < 0 → only the point
+	// itself is excluded).
+	Theiler int
+	// Horizon is the number of steps k of the divergence curve (0 → auto:
+	// 5·Theiler, at least 50, doubled while the curve has not saturated
+	// (the slope of its last quarter exceeds a quarter of the fitted
+	// slope), at most a quarter of the points).
+	Horizon int
+	// FitStart and FitEnd (steps, inclusive) fix the region of the
+	// divergence curve fitted by least squares; both 0 → chosen by
+	// LinearRegion.
+	FitStart, FitEnd int
+}
+
+// Rosenstein is the result of LargestFromSeries.
+type Rosenstein struct {
+	// Lambda is the estimated largest exponent per time unit.
+	Lambda float64
+	// Curve is the mean log divergence y_k = ⟨ln ‖X_{i+k} − X_{j(i)+k}‖⟩
+	// over reference points i and their nearest neighbours j(i), for
+	// k = 0..Horizon.
+	Curve []float64
+	// FitStart and FitEnd are the fitted steps (inclusive); Lambda is the
+	// least-squares slope of Curve[FitStart..FitEnd] against k·Dt, and
+	// FitR2 the coefficient of determination of that line.
+	FitStart, FitEnd int
+	FitR2            float64
+	// EmbedDim, Lag and Theiler are the values used; Pairs the number of
+	// reference points with a neighbour.
+	EmbedDim, Lag, Theiler, Pairs int
+}
+
+// DelayEmbed returns the delay embedding of a row-major series x (n
+// samples of dim variables) with dimension m and lag tau: row i is
+// (x_i, x_{i+τ}, …, x_{i+(m−1)τ}), each a full sample, for
+// i = 0..n−1−(m−1)τ (row length m·dim).
+func DelayEmbed(x []float64, dim, m, tau int) ([]float64, error) {
+	n, err := checkSeries("x", x, dim)
+	if err != nil {
+		return nil, err
+	}
+	if err := param.First(param.PositiveInt("analysis", "m", m), param.PositiveInt("analysis", "tau", tau)); err != nil {
+		return nil, err
+	}
+	rows := n - (m-1)*tau
+	if rows < 1 {
+		return nil, param.New("analysis", "x", fmt.Sprintf("%d samples", n), fmt.Sprintf("more than (m−1)·tau = %d samples", (m-1)*tau))
+	}
+	out := make([]float64, rows*m*dim)
+	for i := 0; i < rows; i++ {
+		for j := 0; j < m; j++ {
+			copy(out[(i*m+j)*dim:(i*m+j+1)*dim], x[(i+j*tau)*dim:(i+j*tau+1)*dim])
+		}
+	}
+	return out, nil
+}
+
+// MutualInformation returns the auto mutual information I(τ) in nats of a
+// scalar series for τ = 0..maxLag, estimated with a histogram of bins
+// equal-width bins over the series' range (bins 0 → ⌈√(n/5)⌉, at least 4
+// and at most 64).
+func MutualInformation(x []float64, maxLag, bins int) ([]float64, error) {
+	n, err := checkSeries("x", x, 1)
+	if err != nil {
+		return nil, err
+	}
+	if maxLag < 0 || maxLag >= n {
+		return nil, param.New("analysis", "maxLag", maxLag, fmt.Sprintf("in [0, %d]", n-1))
+	}
+	if bins == 0 {
+		bins = min(max(int(math.Ceil(math.Sqrt(float64(n)/5))), 4), 64)
+	}
+	if bins < 2 {
+		return nil, param.New("analysis", "bins", bins, ">= 2")
+	}
+	lo, hi := x[0], x[0]
+	for _, v := range x {
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	idx := make([]int, n)
+	if hi > lo {
+		w := float64(bins) / (hi - lo)
+		for i, v := range x {
+			idx[i] = min(int((v-lo)*w), bins-1)
+		}
+	}
+	joint := make([]float64, bins*bins)
+	pa := make([]float64, bins)
+	pb := make([]float64, bins)
+	out := make([]float64, maxLag+1)
+	for lag := 0; lag <= maxLag; lag++ {
+		clear(joint)
+		clear(pa)
+		clear(pb)
+		m := n - lag
+		for i := 0; i < m; i++ {
+			a, b := idx[i], idx[i+lag]
+			joint[a*bins+b]++
+			pa[a]++
+			pb[b]++
+		}
+		var mi float64
+		fm := float64(m)
+		for a := 0; a < bins; a++ {
+			for b := 0; b < bins; b++ {
+				if c := joint[a*bins+b]; c > 0 {
+					mi += c / fm * math.Log(c*fm/(pa[a]*pb[b]))
+				}
+			}
+		}
+		out[lag] = mi
+	}
+	return out, nil
+}
+
+// AutoLag returns the delay for embedding a scalar series: the first
+// significant local minimum of the auto mutual information
+// (MutualInformation, lags up to n/10), where significant means that I
+// rises again afterwards by at least 2% of I(0) (so that the noise floor of
+// a monotonically decaying I, as for maps, does not count); if there is
+// none, the first lag where the autocorrelation falls below 1/e; at least
+// 1.
+func AutoLag(x []float64) (int, error) {
+	n, err := checkSeries("x", x, 1)
+	if err != nil {
+		return 0, err
+	}
+	maxLag := max(2, n/10)
+	if maxLag >= n {
+		return 1, nil
+	}
+	mi, err := MutualInformation(x, maxLag, 0)
+	if err != nil {
+		return 0, err
+	}
+	for l := 1; l+1 < len(mi); l++ {
+		if mi[l] < mi[l-1] && mi[l] <= mi[l+1] {
+			rise := 0.0
+			for _, v := range mi[l+1:] {
+				rise = math.Max(rise, v-mi[l])
+			}
+			if rise >= 0.02*mi[0] {
+				return l, nil
+			}
+		}
+	}
+	ac := autocorrelation(x, maxLag)
+	for l := 1; l < len(ac); l++ {
+		if ac[l] < 1/math.E {
+			return l, nil
+		}
+	}
+	return 1, nil
+}
+
+// autocorrelation returns the sample autocorrelation of x for lags
+// 0..maxLag (biased estimator, normalized by the lag-0 value).
+func autocorrelation(x []float64, maxLag int) []float64 {
+	n := len(x)
+	var m float64
+	for _, v := range x {
+		m += v
+	}
+	m /= float64(n)
+	ac := make([]float64, maxLag+1)
+	for l := 0; l <= maxLag; l++ {
+		var s float64
+		for i := 0; i+l < n; i++ {
+			s += (x[i] - m) * (x[i+l] - m)
+		}
+		ac[l] = s
+	}
+	if ac[0] > 0 {
+		inv := 1 / ac[0]
+		for l := range ac {
+			ac[l] *= inv
+		}
+	}
+	return ac
+}
+
+// MeanPeriod returns the mean period of a row-major series in samples: the
+// reciprocal of the mean frequency Σ f·P(f) / Σ P(f) of its power
+// spectrum (periodogram of each mean-removed variable, summed over
+// variables, f > 0), the choice of Rosenstein et al. (1993) for the Theiler
+// window. It returns at least 1.
+func MeanPeriod(x []float64, dim int) (float64, error) {
+	n, err := checkSeries("x", x, dim)
+	if err != nil {
+		return 0, err
+	}
+	if n < 4 {
+		return 1, nil
+	}
+	fft := fourier.NewFFT(n)
+	seq := make([]float64, n)
+	coeff := make([]complex128, n/2+1)
+	pow := make([]float64, n/2+1)
+	for d := 0; d < dim; d++ {
+		var m float64
+		for i := 0; i < n; i++ {
+			m += x[i*dim+d]
+		}
+		m /= float64(n)
+		for i := range seq {
+			seq[i] = x[i*dim+d] - m
+		}
+		fft.Coefficients(coeff, seq)
+		for k, c := range coeff {
+			pow[k] += real(c)*real(c) + imag(c)*imag(c)
+		}
+	}
+	var sp, sfp float64
+	for k := 1; k < len(pow); k++ {
+		f := float64(k) / float64(n)
+		sp += pow[k]
+		sfp += f * pow[k]
+	}
+	if !(sp > 0) {
+		return 1, nil
+	}
+	return math.Max(1, sp/sfp), nil
+}
+
+// FalseNeighbours returns, for embedding dimensions m = 1..maxDim, the
+// fraction of false nearest neighbours of the delay embedding of the scalar
+// series x with lag tau (Kennel, Brown & Abarbanel 1992): a nearest
+// neighbour (outside the Theiler window) in dimension m is false if adding
+// the (m+1)-th coordinate increases the distance by more than 10 times the
+// distance in m dimensions, or makes it larger than 2 standard deviations
+// of the series.
+func FalseNeighbours(x []float64, tau, maxDim, theiler int) ([]float64, error) {
+	n, err := checkSeries("x", x, 1)
+	if err != nil {
+		return nil, err
+	}
+	if err := param.First(param.PositiveInt("analysis", "tau", tau), param.PositiveInt("analysis", "maxDim", maxDim)); err != nil {
+		return nil, err
+	}
+	sd := stdDev(x)
+	out := make([]float64, maxDim)
+	for m := 1; m <= maxDim; m++ {
+		if n-m*tau < 2 {
+			return nil, param.New("analysis", "maxDim", maxDim, fmt.Sprintf("small enough that maxDim·tau < %d samples", n-1))
+		}
+		out[m-1] = fnnFraction(x, tau, m, theiler, sd)
+	}
+	return out, nil
+}
+
+// stdDev returns the population standard deviation of x.
+func stdDev(x []float64) float64 {
+	var mean, v float64
+	for _, e := range x {
+		mean += e
+	}
+	mean /= float64(len(x))
+	for _, e := range x {
+		v += (e - mean) * (e - mean)
+	}
+	return math.Sqrt(v / float64(len(x)))
+}
+
+// fnnFraction returns the fraction of false nearest neighbours of the
+// m-dimensional delay embedding (see FalseNeighbours); n − m·tau ≥ 2.
+func fnnFraction(x []float64, tau, m, theiler int, sd float64) float64 {
+	const rTol, aTol = 10.0, 2.0
+	rows := len(x) - m*tau // room for the (m+1)-th coordinate
+	emb, _ := DelayEmbed(x[:rows+(m-1)*tau], 1, m, tau)
+	tree, pts := buildTree(emb, m, rows)
+	k := &nearestKeeper{theiler: max(theiler, 0)}
+	var falseN, total int
+	for i := 0; i < rows; i++ {
+		j, d2 := nearestOutside(tree, k, pts[i])
+		if j < 0 {
+			continue
+		}
+		total++
+		extra := math.Abs(x[i+m*tau] - x[j+m*tau])
+		d := math.Sqrt(d2)
+		if extra > rTol*d || math.Sqrt(d2+extra*extra) > aTol*sd {
+			falseN++
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return float64(falseN) / float64(total)
+}
+
+// LinearRegion chooses the region of a divergence curve y_k (k = 0..K)
+// to fit a line to, and returns its first and last index (inclusive).
+//
+// The rule: let k₀ be the index of the curve's minimum, y_sat the mean of
+// its last quarter (the saturation level) and A = y_sat − y[k₀] the total
+// rise. The region runs from the first k ≥ k₀ where y has risen by 20% of A
+// to the first k where it has risen by 70% of A. The lower cut skips the
+// initial alignment of the separation with the unstable direction (where
+// the curve is steeper than λ₁); the upper cut skips the bend into
+// saturation. On Lorenz-63 this fixed-fraction rule was more stable than
+// choosing the window of best R² (which follows the oscillation of the
+// local slope) and unbiased on long series. The region has at least 3
+// points; ok is false when the curve does not rise (no exponential
+// divergence).
+func LinearRegion(y []float64) (start, end int, ok bool) {
+	const lowFrac, highFrac = 0.2, 0.7
+	K := len(y) - 1
+	if K < 4 {
+		return 0, K, false
+	}
+	kmin := 0
+	for k, v := range y {
+		if v < y[kmin] {
+			kmin = k
+		}
+	}
+	var ysat float64
+	q := K - K/4
+	for _, v := range y[q:] {
+		ysat += v
+	}
+	ysat /= float64(K + 1 - q)
+	A := ysat - y[kmin]
+	if !(A > 0) || kmin >= q || math.IsInf(A, 0) {
+		return 0, K, false
+	}
+	lo, hi := -1, -1
+	for k := kmin; k <= K; k++ {
+		if lo < 0 && y[k]-y[kmin] >= lowFrac*A {
+			lo = k
+		}
+		if y[k]-y[kmin] >= highFrac*A {
+			hi = k
+			break
+		}
+	}
+	if lo < 0 || hi < 0 {
+		return 0, K, false
+	}
+	if hi-lo < 2 {
+		lo = max(kmin, min(lo, K-2))
+		hi = min(lo+2, K)
+	}
+	return lo, hi, true
+}
+
+// fitLine returns the least-squares slope of y against x and the R² of the
+// fit.
+func fitLine(x, y []float64) (slope, r2 float64) {
+	n := float64(len(x))
+	var mx, my float64
+	for i := range x {
+		mx += x[i]
+		my += y[i]
+	}
+	mx /= n
+	my /= n
+	var cxx, cxy, cyy float64
+	for i := range x {
+		dx, dy := x[i]-mx, y[i]-my
+		cxx += dx * dx
+		cxy += dx * dy
+		cyy += dy * dy
+	}
+	if cxx == 0 {
+		return math.NaN(), 0
+	}
+	slope = cxy / cxx
+	r2 = 1
+	if cyy > 0 {
+		r2 = cxy * cxy / (cxx * cyy)
+	}
+	return slope, r2
+}
+
+// LargestFromSeries estimates the largest Lyapunov exponent from a time
+// series by the method of Rosenstein, Collins & De Luca (1993). x is
+// row-major (n samples of dim variables); a scalar series (dim 1) is
+// delay-embedded.
+//
+// Automatic choices (each overridable in c): the lag τ is AutoLag (first
+// minimum of the auto mutual information); the embedding dimension m is
+// the smallest with fewer than 1% false nearest neighbours
+// (FalseNeighbours, m ≤ 10); the Theiler window W is the mean period
+// (MeanPeriod, Rosenstein's choice). Each embedded point i with i + Horizon
+// inside the series gets its nearest neighbour j(i) with |i − j| > W (k-d
+// tree search); the divergence curve is y_k = mean over pairs of
+// ln ‖X_{i+k} − X_{j+k}‖ (pairs at zero distance are skipped at that k),
+// and λ₁ is the least-squares slope of y_k against k·Dt over the region
+// LinearRegion selects.
+func LargestFromSeries(x []float64, dim int, c RosensteinConfig) (*Rosenstein, error) {
+	n, err := checkSeries("x", x, dim)
+	if err != nil {
+		return nil, err
+	}
+	if c.Dt == 0 {
+		c.Dt = 1
+	}
+	if err := param.Positive("analysis", "Dt", c.Dt); err != nil {
+		return nil, err
+	}
+	if c.EmbedDim < 0 || c.Lag < 0 || c.Horizon < 0 || c.FitStart < 0 || c.FitEnd < 0 {
+		return nil, param.New("analysis", "RosensteinConfig", fmt.Sprintf("%+v", c), "EmbedDim, Lag, Horizon, FitStart, FitEnd >= 0")
+	}
+	if n < 100 {
+		return nil, param.New("analysis", "x", fmt.Sprintf("%d samples", n), "at least 100 samples")
+	}
+	r := &Rosenstein{}
+	theiler := c.Theiler
+	if theiler == 0 {
+		mp, err := MeanPeriod(x, dim)
+		if err != nil {
+			return nil, err
+		}
+		theiler = int(math.Ceil(mp))
+	} else if theiler < 0 {
+		theiler = 0
+	}
+	if theiler >= n/4 {
+		return nil, param.New("analysis", "Theiler", theiler, fmt.Sprintf("< n/4 = %d samples (series too short for its mean period)", n/4))
+	}
+	r.Theiler = theiler
+	emb, edim := x, dim
+	if dim == 1 || c.EmbedDim >= 2 {
+		lag := c.Lag
+		if lag == 0 {
+			if dim == 1 {
+				lag, err = AutoLag(x)
+			} else {
+				lag, err = AutoLag(column(x, dim, 0))
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		m := c.EmbedDim
+		if m == 0 {
+			xs := x
+			if dim > 1 {
+				xs = column(x, dim, 0)
+			}
+			sd := stdDev(xs)
+			maxM := min(10, max(1, (n/2)/lag-1))
+			for m = 1; m < maxM; m++ {
+				if fnnFraction(xs, lag, m, theiler, sd) < 0.01 {
+					break
+				}
+			}
+		}
+		if emb, err = DelayEmbed(x, dim, m, lag); err != nil {
+			return nil, err
+		}
+		edim = m * dim
+		r.EmbedDim, r.Lag = m, lag
+	} else {
+		r.EmbedDim, r.Lag = 1, 0
+	}
+	rows := len(emb) / edim
+	K := c.Horizon
+	if K == 0 {
+		K = min(max(5*theiler, 50), rows/4)
+	}
+	if K < 4 || rows-K < 2*theiler+2 {
+		return nil, param.New("analysis", "Horizon", K, fmt.Sprintf("in [4, %d] for %d embedded points and Theiler window %d", rows-2*theiler-2, rows, theiler))
+	}
+	auto := c.Horizon == 0
+	for {
+		if err := r.divergence(emb, edim, rows, K, theiler); err != nil {
+			return nil, err
+		}
+		if !auto || 2*K > rows/4 || !risingAtEnd(r.Curve) {
+			break
+		}
+		K *= 2
+	}
+	if c.FitStart != 0 || c.FitEnd != 0 {
+		if c.FitEnd <= c.FitStart || c.FitEnd > K {
+			return nil, param.New("analysis", "FitEnd", c.FitEnd, fmt.Sprintf("in (FitStart, Horizon] = (%d, %d]", c.FitStart, K))
+		}
+		r.FitStart, r.FitEnd = c.FitStart, c.FitEnd
+	} else {
+		var ok bool
+		r.FitStart, r.FitEnd, ok = LinearRegion(r.Curve)
+		if !ok {
+			// No rise: the slope over the whole curve (≤ 0 for
+			// non-chaotic data).
+			r.FitStart, r.FitEnd = 0, K
+		}
+	}
+	xs := make([]float64, r.FitEnd-r.FitStart+1)
+	for i := range xs {
+		xs[i] = float64(r.FitStart+i) * c.Dt
+	}
+	r.Lambda, r.FitR2 = fitLine(xs, r.Curve[r.FitStart:r.FitEnd+1])
+	return r, nil
+}
+
+// divergence computes the mean log divergence curve of the embedded
+// points emb (rows × edim) for k = 0..K into r.Curve and r.Pairs.
+func (r *Rosenstein) divergence(emb []float64, edim, rows, K, theiler int) error {
+	refs := rows - K
+	tree, pts := buildTree(emb, edim, refs)
+	keep := &nearestKeeper{theiler: theiler}
+	sum := make([]float64, K+1)
+	cnt := make([]int, K+1)
+	r.Pairs = 0
+	for i := 0; i < refs; i++ {
+		j, _ := nearestOutside(tree, keep, pts[i])
+		if j < 0 {
+			continue
+		}
+		r.Pairs++
+		for k := 0; k <= K; k++ {
+			a := emb[(i+k)*edim : (i+k+1)*edim]
+			b := emb[(j+k)*edim : (j+k+1)*edim]
+			var d2 float64
+			for q, v := range a {
+				e := v - b[q]
+				d2 += e * e
+			}
+			if d2 > 0 {
+				sum[k] += 0.5 * math.Log(d2)
+				cnt[k]++
+			}
+		}
+	}
+	if r.Pairs == 0 {
+		return param.New("analysis", "x", fmt.Sprintf("%d embedded points", rows), "enough points outside the Theiler window to find neighbours")
+	}
+	r.Curve = make([]float64, K+1)
+	for k := range r.Curve {
+		if cnt[k] > 0 {
+			r.Curve[k] = sum[k] / float64(cnt[k])
+		} else {
+			r.Curve[k] = math.Inf(-1)
+		}
+	}
+	return nil
+}
+
+// risingAtEnd reports whether a divergence curve has not saturated: the
+// least-squares slope of its last quarter is more than a quarter of the
+// slope over the region LinearRegion selects.
+func risingAtEnd(y []float64) bool {
+	a, b, ok := LinearRegion(y)
+	if !ok {
+		return false
+	}
+	K := len(y) - 1
+	q := K - K/4
+	idx := func(lo, hi int) []float64 {
+		x := make([]float64, hi-lo+1)
+		for i := range x {
+			x[i] = float64(lo + i)
+		}
+		return x
+	}
+	sFit, _ := fitLine(idx(a, b), y[a:b+1])
+	sEnd, _ := fitLine(idx(q, K), y[q:K+1])
+	return sFit > 0 && sEnd > 0.25*sFit
+}
+
+// column returns variable d of a row-major series.
+func column(x []float64, dim, d int) []float64 {
+	n := len(x) / dim
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = x[i*dim+d]
+	}
+	return out
+}

@@ -1,0 +1,205 @@
+package analysis
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/neurodyn/neurodyn/internal/param"
+)
+
+func TestDelayEmbed(t *testing.T) {
+	x := []float64{0, 1, 2, 3, 4, 5, 6}
+	got, err := DelayEmbed(x, 1, 3, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []float64{0, 2, 4, 1, 3, 5, 2, 4, 6}; !slices.Equal(got, want) {
+		t.Fatalf("embedding = %v, want %v", got, want)
+	}
+	// Multivariate: whole samples are copied.
+	got, _ = DelayEmbed([]float64{0, 10, 1, 11, 2, 12}, 2, 2, 1)
+	if want := []float64{0, 10, 1, 11, 1, 11, 2, 12}; !slices.Equal(got, want) {
+		t.Fatalf("2-D embedding = %v, want %v", got, want)
+	}
+	if _, err := DelayEmbed(x, 1, 5, 2); !errors.Is(err, param.ErrInvalid) {
+		t.Fatalf("too short: err = %v", err)
+	}
+}
+
+func TestMeanPeriodAndLag(t *testing.T) {
+	x := make([]float64, 5000)
+	for i := range x {
+		x[i] = math.Sin(2 * math.Pi * float64(i) / 50)
+	}
+	p, err := MeanPeriod(x, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(p-50) > 0.5 {
+		t.Fatalf("mean period of a 50-sample sine = %v", p)
+	}
+	// The mutual information of a sine first dips near a quarter period
+	// (the histogram estimate places the dip a little earlier).
+	lag, err := AutoLag(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lag < 6 || lag > 14 {
+		t.Fatalf("AutoLag(sine period 50) = %d, want near 12", lag)
+	}
+	// A map: the mutual information decays without a significant
+	// minimum; the lag falls back to the autocorrelation, 1 for Hénon.
+	h, _ := SampleMap(Henon{}, []float64{0.1, 0.1}, 10000, 100)
+	if lag, _ := AutoLag(column(h, 2, 0)); lag != 1 {
+		t.Fatalf("AutoLag(Hénon x) = %d, want 1", lag)
+	}
+	// Independent samples share almost no information.
+	r := rand.New(rand.NewPCG(1, 2))
+	noise := make([]float64, 20000)
+	for i := range noise {
+		noise[i] = r.NormFloat64()
+	}
+	mi, _ := MutualInformation(noise, 3, 16)
+	if mi[0] < 2 || mi[1] > 0.01 || mi[3] > 0.01 {
+		t.Fatalf("mutual information of white noise = %v", mi)
+	}
+}
+
+func TestFalseNeighboursHenon(t *testing.T) {
+	h, _ := SampleMap(Henon{}, []float64{0.1, 0.1}, 5000, 100)
+	f, err := FalseNeighbours(column(h, 2, 0), 1, 3, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f[0] < 0.5 || f[1] > 0.01 || f[2] > 0.01 {
+		t.Fatalf("false neighbours of Hénon x by dimension = %v, want many at m=1, none from m=2", f)
+	}
+}
+
+func TestLinearRegionSynthetic(t *testing.T) {
+	// Fast alignment (slope 3 for 4 steps), linear growth (slope 1),
+	// then saturation at 60 from k = 52.
+	y := make([]float64, 201)
+	for k := range y {
+		v := 3 * math.Min(float64(k), 4)
+		if k > 4 {
+			v += float64(k - 4)
+		}
+		y[k] = math.Min(v, 60)
+	}
+	a, b, ok := LinearRegion(y)
+	if !ok || a < 4 || b > 52 || b-a < 20 {
+		t.Fatalf("region [%d, %d] ok=%v, want inside the linear part [4, 52]", a, b, ok)
+	}
+	if _, _, ok := LinearRegion([]float64{5, 4, 3, 2, 1, 0}); ok {
+		t.Fatal("a falling curve has no linear region")
+	}
+}
+
+func TestLargestFromSeriesLorenz(t *testing.T) {
+	d := dsLorenz(t)
+	x := column(d.raw[:3*10000], 3, 0)
+	r, err := LargestFromSeries(x, 1, RosensteinConfig{Dt: 0.01})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("Lorenz x, 10⁴ samples dt 0.01: λ₁ = %.4f (m %d, lag %d, Theiler %d, horizon %d, fit %d–%d, R² %.4f, %d pairs)",
+		r.Lambda, r.EmbedDim, r.Lag, r.Theiler, len(r.Curve)-1, r.FitStart, r.FitEnd, r.FitR2, r.Pairs)
+	if math.Abs(r.Lambda/LorenzLambda1-1) > 0.10 {
+		t.Fatalf("λ₁ = %v, want 0.906 within 10%%", r.Lambda)
+	}
+	if r.EmbedDim != 3 || r.Lag < 12 || r.Lag > 20 {
+		t.Fatalf("embedding m = %d, lag = %d; want 3 and about 16", r.EmbedDim, r.Lag)
+	}
+	// The full state works without embedding. On Lorenz the mean log
+	// divergence of (x, y, z) pairs grows more slowly than λ₁ before it
+	// saturates (0.83–0.87 on 4·10⁴ samples), so the tolerance is wider.
+	r3, err := LargestFromSeries(d.raw[:3*10000], 3, RosensteinConfig{Dt: 0.01})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("Lorenz (x,y,z), 10⁴ samples: λ₁ = %.4f", r3.Lambda)
+	if math.Abs(r3.Lambda/LorenzLambda1-1) > 0.20 {
+		t.Fatalf("λ₁ from the full state = %v, want 0.906 within 20%%", r3.Lambda)
+	}
+	if testing.Short() {
+		return
+	}
+	// Other 10⁴-sample series from other initial states.
+	var lams []float64
+	for s := 1; s <= 6; s++ {
+		raw, err := SampleFlow(Lorenz63{}, []float64{float64(s), 1, 1}, 0.01, 10000, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := LargestFromSeries(column(raw, 3, 0), 1, RosensteinConfig{Dt: 0.01})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lams = append(lams, r.Lambda)
+	}
+	var mean float64
+	for _, l := range lams {
+		mean += l / float64(len(lams))
+	}
+	t.Logf("six other 10⁴-sample x series: λ₁ = %.3f, mean %.3f", lams, mean)
+	if math.Abs(mean/LorenzLambda1-1) > 0.05 {
+		t.Fatalf("mean λ₁ over six series %v, want 0.906 within 5%%", mean)
+	}
+	for _, l := range lams {
+		if math.Abs(l/LorenzLambda1-1) > 0.15 {
+			t.Fatalf("λ₁ = %v on one series, want 0.906 within 15%%", l)
+		}
+	}
+}
+
+func TestLargestFromSeriesHenonAndPeriodic(t *testing.T) {
+	h, _ := SampleMap(Henon{}, []float64{0.1, 0.1}, 10000, 1000)
+	r, err := LargestFromSeries(column(h, 2, 0), 1, RosensteinConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("Hénon x: λ₁ = %.4f per iteration (m %d, lag %d)", r.Lambda, r.EmbedDim, r.Lag)
+	if math.Abs(r.Lambda/henonSpectrum[0]-1) > 0.05 || r.EmbedDim != 2 || r.Lag != 1 {
+		t.Fatalf("Hénon: λ₁ = %v (m %d, lag %d), want 0.419 within 5%% with m 2, lag 1", r.Lambda, r.EmbedDim, r.Lag)
+	}
+	// A quasi-periodic signal does not diverge.
+	x := make([]float64, 8000)
+	for i := range x {
+		ti := float64(i) * 0.05
+		x[i] = math.Sin(ti) + 0.5*math.Sin(math.Sqrt(2)*ti)
+	}
+	r, err = LargestFromSeries(x, 1, RosensteinConfig{Dt: 0.05})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("quasi-periodic: λ₁ = %.4f", r.Lambda)
+	if math.Abs(r.Lambda) > 0.05 {
+		t.Fatalf("quasi-periodic signal: λ₁ = %v, want ≈ 0", r.Lambda)
+	}
+}
+
+func TestLargestFromSeriesErrors(t *testing.T) {
+	d := dsLorenz(t)
+	x := column(d.raw[:3000], 3, 0)
+	for _, tc := range []struct {
+		name string
+		x    []float64
+		c    RosensteinConfig
+	}{
+		{"short", x[:50], RosensteinConfig{}},
+		{"negative dt", x, RosensteinConfig{Dt: -1}},
+		{"negative lag", x, RosensteinConfig{Lag: -1}},
+		{"fit region", x, RosensteinConfig{FitStart: 10, FitEnd: 5}},
+		{"huge theiler", x, RosensteinConfig{Theiler: 900}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := LargestFromSeries(tc.x, 1, tc.c); !errors.Is(err, param.ErrInvalid) {
+				t.Fatalf("err = %v, want a param error", err)
+			}
+		})
+	}
+}
