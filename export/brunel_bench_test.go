@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -59,6 +60,16 @@ type heapWatch struct {
 	peakRSS  atomic.Uint64
 	baseline uint64
 	baseRSS  uint64
+}
+
+// cpuSeconds returns the user+system CPU time of the process so far: the
+// cost of a run independent of how loaded the machine is.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
 
 // rss returns the resident set size in bytes (Linux), or 0.
@@ -128,7 +139,9 @@ func (h *heapWatch) done() (heap, res uint64) {
 // without any recorder (rec=none), with every spike and 100 membrane traces kept
 // in memory by the kernel's default sinks (rec=memory), and streamed to SONATA
 // files through SpikeWriter and FrameWriter (rec=sonata). Metrics: RTF
-// (wall s per simulated s), heap-MB and rss-MB (peak growth of the Go heap in
+// (wall s per simulated s), cpu-s/s (CPU seconds of the whole process, writer
+// goroutine included, per simulated s: the cost, less sensitive to a loaded
+// machine than RTF), heap-MB and rss-MB (peak growth of the Go heap in
 // use and of the resident set above their values before the run: flat
 // memory means they do not grow with the run length; compare
 // NEURODYN_BRUNEL_MS=2000 with the default), spikes and file MB.
@@ -140,6 +153,7 @@ func BenchmarkBrunelRecording(b *testing.B) {
 			var spikes int64
 			var fileBytes int64
 			var peak, peakRSS uint64
+			var cpu float64
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
 				net, err := kernel.New(brunelSpec(b, mode != "none"))
@@ -174,6 +188,7 @@ func BenchmarkBrunelRecording(b *testing.B) {
 					}
 				}
 				h := watchHeap()
+				cpu0 := cpuSeconds()
 				b.StartTimer()
 				if err := net.Run(durMs); err != nil {
 					b.Fatal(err)
@@ -190,6 +205,7 @@ func BenchmarkBrunelRecording(b *testing.B) {
 					}
 				}
 				b.StopTimer()
+				cpu += cpuSeconds() - cpu0
 				hp, rp := h.done()
 				peak, peakRSS = max(peak, hp), max(peakRSS, rp)
 				if sw != nil {
@@ -206,6 +222,7 @@ func BenchmarkBrunelRecording(b *testing.B) {
 				b.StartTimer()
 			}
 			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N)/(durMs/1000), "RTF")
+			b.ReportMetric(cpu/float64(b.N)/(durMs/1000), "cpu-s/s")
 			b.ReportMetric(float64(peak)/(1<<20), "heap-MB")
 			if peakRSS > 0 {
 				b.ReportMetric(float64(peakRSS)/(1<<20), "rss-MB")

@@ -19,10 +19,12 @@ var ErrExists = &existsError{}
 
 type existsError struct{}
 
+// Error returns the message.
 func (*existsError) Error() string {
 	return "export: file exists (pass export.Overwrite() to replace it)"
 }
 
+// Is makes errors.Is(err, fs.ErrExist) hold.
 func (*existsError) Is(target error) bool { return target == fs.ErrExist }
 
 // ErrIncomplete is returned (wrapped) by readers that require a finished file

@@ -485,6 +485,8 @@ type mergeHeap struct {
 	cs []*runCursor
 }
 
+// Len, Less, Swap, Push and Pop implement heap.Interface over the run
+// cursors, ordered by their current spike.
 func (h *mergeHeap) Len() int { return len(h.cs) }
 func (h *mergeHeap) Less(i, j int) bool {
 	a, b := h.cs[i], h.cs[j]
