@@ -15,10 +15,14 @@ import "github.com/neurodyn/neurodyn/internal/param"
 //	e  = fma(s, p, s − 1)            expm1(u)
 //	dst = copysign(e / (e + 2), x)
 //
-// Error bound (measured over the whole real line, see TestTanhAccuracy):
-// at most 2 ulp for float32 and 2 ulp for float64 from the correctly rounded
-// tanh; tanh(±0) = ±0, tanh(±Inf) = ±1, NaN gives NaN, subnormals are
-// handled without flushing. It panics if the lengths differ; dst may be x.
+// Error bound, over the whole real line: at most 2 ulp. Measured by
+// TestTanhAccuracy against float32(math.Tanh(float64(x))) on every 97th
+// float32 bit pattern (all binades, subnormals included), and against
+// math.Tanh on 2·10⁶ float64 samples over all binades; both maxima are 2 ulp.
+// tanh(±0) = ±0, tanh(±Inf) = ±1, NaN gives NaN, subnormals are kept (no
+// flushing), and tanh(x) is exactly ±1 for |x| > 9.0109 in float32 (where the
+// correctly rounded tanh saturates too) and for |x| > 19.0 in float64. It
+// panics if the lengths differ; dst may be x.
 func Tanh[T Float](dst, x []T) {
 	if len(dst) != len(x) {
 		panic(errLength)

@@ -1,10 +1,16 @@
 // Package asm holds neurodyn's numeric kernels: BLAS-like vector and matrix
 // operations, a vectorized tanh and the fused update steps of the rate,
 // CT-RNN and LIF models. Each kernel has a pure-Go reference (always compiled,
-// in the *_generic.go files) and, on amd64, AVX2+FMA and AVX-512 assembly
-// generated with avo from asm/_gen. The path is chosen at start-up from the CPU
-// features (github.com/klauspost/cpuid/v2); build tags noasm or purego force the
-// pure-Go path, which is also the path on every other architecture.
+// in the *_generic.go files) and, on amd64, AVX2+FMA assembly generated with
+// avo by the program in asm/_gen (`go generate ./asm`; the *_amd64.s files and
+// their stubs are generated, never edited). The path is chosen at start-up from
+// the CPU features (github.com/klauspost/cpuid/v2): "avx2" when the CPU has
+// AVX2 and FMA3, else "generic" (pure Go). Build tags noasm or purego force the
+// pure-Go path, which is also the path on every other architecture (arm64
+// included). An "avx512" path is reserved in the registry but not offered: no
+// AVX-512 kernel has been shown faster than AVX2 yet (on Zen 4, 512-bit
+// operations run as two 256-bit halves), so AVX-512 machines run the AVX2
+// kernels.
 //
 // # Same answer on every path
 //
@@ -39,8 +45,11 @@
 //     y[j] = E(alpha, t_j, beta, y[j]).
 //   - Gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc):
 //     t_ij = 0, then t_ij = fma(op(A)[i, p], op(B)[p, j], t_ij) for p = 0 … k−1
-//     ascending (cache blocking never splits this chain), and
+//     ascending, one unbroken chain (the cache blocking cuts it into slices but
+//     stores and reloads the partial value exactly), and
 //     C[i, j] = E(alpha, t_ij, beta, C[i, j]).
+//   - Ger(m, n, alpha, x, y, a, lda): A[i, j] = fma(alpha·x[i], y[j], A[i, j]),
+//     alpha·x[i] rounded once per row (each row is an Axpy).
 //   - The epilogue E(alpha, t, beta, c) is alpha·t when beta == 0 (c is not
 //     read, so a NaN in the output is overwritten, as in BLAS), else
 //     fma(alpha, t, beta·c). When alpha == 0 or the reduction is empty
@@ -53,6 +62,19 @@
 //     dh[i] = dh[i]·(1 − alpha), with 1 − alpha rounded once. φ' is computed from
 //     the activation a[i] where possible (see Activation).
 //   - LIFStep: NEST iaf_psc_exp exact-propagator update, products unfused (see LIFStep).
+//
+// # How the assembly keeps these orders
+//
+// Dot and the rows of Gemv use four 256-bit accumulators (the L lanes) and a
+// masked load for the last partial vector, which puts every tail element in
+// its lane; Gemv folds the rows of a chunk together with shuffles that form
+// the same pairwise sums. Gemv with transpose keeps one fma chain per output
+// over the rows in order. Gemm packs op(B) (and op(A) for large products),
+// runs a 6×16 (float32) or 6×8 (float64) register tile and cuts k into slices
+// of 256 for the caches; between slices the partial chains are stored in a
+// workspace and reloaded exactly, so each output remains one ascending chain.
+// Element-wise kernels are independent per element. Gemm's packing buffers come
+// from a sync.Pool: steady-state calls allocate nothing.
 //
 // # Arguments and units
 //

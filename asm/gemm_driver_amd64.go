@@ -81,7 +81,7 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], pool *sync.Pool, transA, trans
 		rs, ps = 1, lda
 	}
 	var ap *[]T
-	if m*n*k >= gemmPackAFlops {
+	if np >= 4 && m*n*k >= gemmPackAFlops {
 		// Pack A into row tiles [p][r]: rows read in place stride by lda and
 		// alias in L1 when lda·size is a multiple of 4 KiB.
 		ap = getBuf[T](pool, m*k)
@@ -139,8 +139,9 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], pool *sync.Pool, transA, trans
 // the KC×NR slice of B (16 KiB for float32) fit in L1 together.
 const gemmKC = 256
 
-// gemmPackAFlops is the size (m·n·k) from which A is packed: below it the
-// packing costs more than the cache conflicts it avoids.
+// gemmPackAFlops is the size (m·n·k) from which A is packed, if it is then
+// reused over at least 4 panels of B: below that the packing costs more than
+// the cache conflicts it avoids.
 const gemmPackAFlops = 1 << 21
 
 // packA writes op(A) (m×k) as row tiles of gemmMR rows: the tile starting at

@@ -80,23 +80,39 @@ func genGemmKernel(t typ, R int) {
 			ADDQ(ldw, wr)
 		}
 	}
+	// Main loop unrolled by 4, then single steps.
+	step := func(disp int) {
+		b0, b1 := YMM(), YMM()
+		t.movu(Mem{Base: pb, Disp: disp}, b0)
+		t.movu(Mem{Base: pb, Disp: disp + vb}, b1)
+		for r := range R {
+			bc := YMM()
+			t.bcast(rowMem(r), bc)
+			t.fma231(b0, bc, acc[r][0])
+			t.fma231(b1, bc, acc[r][1])
+		}
+		ADDQ(ps, a0)
+		if R > 3 {
+			ADDQ(ps, a3)
+		}
+	}
 	Label("loop")
-	b0, b1 := YMM(), YMM()
-	t.movu(Mem{Base: pb}, b0)
-	t.movu(Mem{Base: pb, Disp: vb}, b1)
-	for r := range R {
-		bc := YMM()
-		t.bcast(rowMem(r), bc)
-		t.fma231(b0, bc, acc[r][0])
-		t.fma231(b1, bc, acc[r][1])
+	CMPQ(k, U32(4))
+	JL(LabelRef("single"))
+	for u := range 4 {
+		step(u * 2 * vb)
 	}
-	ADDQ(ps, a0)
-	if R > 3 {
-		ADDQ(ps, a3)
-	}
+	ADDQ(U32(8*vb), pb)
+	SUBQ(U32(4), k)
+	JMP(LabelRef("loop"))
+	Label("single")
+	TESTQ(k, k)
+	JZ(LabelRef("chains"))
+	step(0)
 	ADDQ(U32(2*vb), pb)
 	DECQ(k)
-	JNZ(LabelRef("loop"))
+	JMP(LabelRef("single"))
+	Label("chains")
 
 	// Park the partial chains, or run the epilogue.
 	TESTQ(U32(2), flags)

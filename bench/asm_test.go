@@ -1,0 +1,384 @@
+package bench
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+	"testing"
+	"time"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/blas64"
+
+	"github.com/neurodyn/neurodyn/asm"
+)
+
+// Kernel benchmarks of package asm, each beside gonum's blas32/blas64 on
+// the same data. Names pivot in benchstat: BenchmarkAsmSgemm/impl=avx2/n=256
+// (`benchstat -col /impl -filter '.unit:GFLOP/s'`). impl is an asm path
+// (asm.Paths(): avx2, generic) or gonum. Rates are reported as GFLOP/s (2
+// flops per multiply-add), the Sgemm ones also as %peak of the FMA probe
+// measured in the same process.
+
+// withImpl runs f as sub-benchmark "impl=<name>" on every asm path and on
+// gonum; f receives the impl name. skip excludes impls (e.g. generic at sizes
+// where the pure-Go reference would take minutes).
+func withImpl(b *testing.B, skip func(impl string) bool, f func(b *testing.B, impl string)) {
+	impls := append(asm.Paths(), "gonum")
+	for _, impl := range impls {
+		if skip != nil && skip(impl) {
+			continue
+		}
+		b.Run("impl="+impl, func(b *testing.B) {
+			if impl != "gonum" {
+				if err := asm.Select(impl); err != nil {
+					b.Fatal(err)
+				}
+				defer asm.Reset()
+			}
+			f(b, impl)
+		})
+	}
+}
+
+func randSlice32(r *rand.Rand, n int) []float32 {
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = float32(2*r.Float64() - 1)
+	}
+	return s
+}
+
+func randSlice64(r *rand.Rand, n int) []float64 {
+	s := make([]float64, n)
+	for i := range s {
+		s[i] = 2*r.Float64() - 1
+	}
+	return s
+}
+
+func gflops(b *testing.B, flopsPerOp float64) float64 {
+	g := flopsPerOp * float64(b.N) / b.Elapsed().Seconds() / 1e9
+	b.ReportMetric(g, "GFLOP/s")
+	return g
+}
+
+var (
+	peakOnce sync.Once
+	peak     float64
+)
+
+// probePeak measures the AVX2 FMA peak (GFLOP/s) once per process: the best
+// of five 40 ms runs of asm.FMAProbe.
+func probePeak() float64 {
+	peakOnce.Do(func() {
+		defer asm.Reset()
+		if asm.Select("avx2") != nil {
+			return
+		}
+		for range 5 {
+			iters := 1 << 16
+			start := time.Now()
+			flops := 0
+			for time.Since(start) < 40*time.Millisecond {
+				flops += asm.FMAProbe(iters)
+			}
+			if g := float64(flops) / time.Since(start).Seconds() / 1e9; g > peak {
+				peak = g
+			}
+		}
+	})
+	return peak
+}
+
+// BenchmarkAsmFMAPeak reports the core's FMA peak (GFLOP/s) on each path.
+func BenchmarkAsmFMAPeak(b *testing.B) {
+	withImpl(b, func(impl string) bool { return impl == "gonum" }, func(b *testing.B, impl string) {
+		const iters = 1 << 12
+		flops := 0
+		for b.Loop() {
+			flops += asm.FMAProbe(iters)
+		}
+		b.ReportMetric(float64(flops)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	})
+}
+
+func BenchmarkAsmSdot(b *testing.B) {
+	for _, n := range []int{16, 256, 4096, 65536} {
+		r := rand.New(rand.NewPCG(1, uint64(n)))
+		x, y := randSlice32(r, n), randSlice32(r, n)
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			withImpl(b, nil, func(b *testing.B, impl string) {
+				b.SetBytes(int64(8 * n))
+				b.ReportAllocs()
+				var s float32
+				if impl == "gonum" {
+					vx, vy := blas32.Vector{N: n, Inc: 1, Data: x}, blas32.Vector{N: n, Inc: 1, Data: y}
+					for b.Loop() {
+						s += blas32.Dot(vx, vy)
+					}
+				} else {
+					for b.Loop() {
+						s += asm.Dot(x, y)
+					}
+				}
+				gflops(b, 2*float64(n))
+			})
+		})
+	}
+}
+
+func BenchmarkAsmSaxpy(b *testing.B) {
+	for _, n := range []int{16, 256, 4096, 65536} {
+		r := rand.New(rand.NewPCG(2, uint64(n)))
+		x, y := randSlice32(r, n), randSlice32(r, n)
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			withImpl(b, nil, func(b *testing.B, impl string) {
+				b.SetBytes(int64(12 * n))
+				b.ReportAllocs()
+				if impl == "gonum" {
+					vx, vy := blas32.Vector{N: n, Inc: 1, Data: x}, blas32.Vector{N: n, Inc: 1, Data: y}
+					for b.Loop() {
+						blas32.Axpy(1e-7, vx, vy)
+					}
+				} else {
+					for b.Loop() {
+						asm.Axpy(1e-7, x, y)
+					}
+				}
+				gflops(b, 2*float64(n))
+			})
+		})
+	}
+}
+
+func benchSgemv(b *testing.B, trans bool) {
+	for _, n := range []int{64, 256, 1024} {
+		r := rand.New(rand.NewPCG(3, uint64(n)))
+		a, x, y := randSlice32(r, n*n), randSlice32(r, n), randSlice32(r, n)
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			withImpl(b, nil, func(b *testing.B, impl string) {
+				b.SetBytes(int64(4 * n * n))
+				b.ReportAllocs()
+				if impl == "gonum" {
+					t := blas.NoTrans
+					if trans {
+						t = blas.Trans
+					}
+					g := blas32.General{Rows: n, Cols: n, Stride: n, Data: a}
+					vx, vy := blas32.Vector{N: n, Inc: 1, Data: x}, blas32.Vector{N: n, Inc: 1, Data: y}
+					for b.Loop() {
+						blas32.Gemv(t, 1, g, vx, 0, vy)
+					}
+				} else {
+					for b.Loop() {
+						asm.Gemv(trans, n, n, 1, a, n, x, 0, y)
+					}
+				}
+				gflops(b, 2*float64(n*n))
+			})
+		})
+	}
+}
+
+func BenchmarkAsmSgemv(b *testing.B)      { benchSgemv(b, false) }
+func BenchmarkAsmSgemvTrans(b *testing.B) { benchSgemv(b, true) }
+
+func BenchmarkAsmDgemv(b *testing.B) {
+	for _, n := range []int{64, 256, 1024} {
+		r := rand.New(rand.NewPCG(4, uint64(n)))
+		a, x, y := randSlice64(r, n*n), randSlice64(r, n), randSlice64(r, n)
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			withImpl(b, nil, func(b *testing.B, impl string) {
+				b.SetBytes(int64(8 * n * n))
+				b.ReportAllocs()
+				if impl == "gonum" {
+					g := blas64.General{Rows: n, Cols: n, Stride: n, Data: a}
+					vx, vy := blas64.Vector{N: n, Inc: 1, Data: x}, blas64.Vector{N: n, Inc: 1, Data: y}
+					for b.Loop() {
+						blas64.Gemv(blas.NoTrans, 1, g, vx, 0, vy)
+					}
+				} else {
+					for b.Loop() {
+						asm.Gemv(false, n, n, 1, a, n, x, 0, y)
+					}
+				}
+				gflops(b, 2*float64(n*n))
+			})
+		})
+	}
+}
+
+// sgemmCase runs one Sgemm shape C(m×n) = op(A)(m×k)·op(B)(k×n) on impl.
+func sgemmCase(b *testing.B, impl string, ta, tb bool, m, n, k int) {
+	r := rand.New(rand.NewPCG(5, uint64(m*n*k)))
+	a, bm, c := randSlice32(r, m*k), randSlice32(r, k*n), randSlice32(r, m*n)
+	lda, ldb := k, n
+	if ta {
+		lda = m
+	}
+	if tb {
+		ldb = k
+	}
+	peak := probePeak()
+	b.ReportAllocs()
+	if impl == "gonum" {
+		tA, tB := blas.NoTrans, blas.NoTrans
+		ar, ac, br, bc := m, k, k, n
+		if ta {
+			tA, ar, ac = blas.Trans, k, m
+		}
+		if tb {
+			tB, br, bc = blas.Trans, n, k
+		}
+		ga := blas32.General{Rows: ar, Cols: ac, Stride: lda, Data: a}
+		gb := blas32.General{Rows: br, Cols: bc, Stride: ldb, Data: bm}
+		gc := blas32.General{Rows: m, Cols: n, Stride: n, Data: c}
+		for b.Loop() {
+			blas32.Gemm(tA, tB, 1, ga, gb, 0, gc)
+		}
+	} else {
+		for b.Loop() {
+			asm.Gemm(ta, tb, m, n, k, 1, a, lda, bm, ldb, 0, c, n)
+		}
+	}
+	g := gflops(b, 2*float64(m)*float64(n)*float64(k))
+	if peak > 0 {
+		b.ReportMetric(100*g/peak, "%peak")
+	}
+}
+
+func BenchmarkAsmSgemm(b *testing.B) {
+	for _, n := range []int{64, 128, 256, 512, 1024} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			withImpl(b, func(impl string) bool { return impl == "generic" && n > 128 }, func(b *testing.B, impl string) {
+				sgemmCase(b, impl, false, false, n, n, n)
+			})
+		})
+	}
+}
+
+// BenchmarkAsmSgemmTrans covers the transposed products BPTT needs, at n=256.
+func BenchmarkAsmSgemmTrans(b *testing.B) {
+	for _, op := range []struct {
+		name   string
+		ta, tb bool
+	}{{"TN", true, false}, {"NT", false, true}, {"TT", true, true}} {
+		b.Run("op="+op.name, func(b *testing.B) {
+			withImpl(b, func(impl string) bool { return impl == "generic" }, func(b *testing.B, impl string) {
+				sgemmCase(b, impl, op.ta, op.tb, 256, 256, 256)
+			})
+		})
+	}
+}
+
+// BenchmarkAsmSgemmShapes covers the model shapes: shape=MxKxN is
+// (M×K)·(K×N): a recurrent layer over a batch of 64, a 3-output readout, and
+// a 1024-unit layer over a batch of 16.
+func BenchmarkAsmSgemmShapes(b *testing.B) {
+	for _, s := range [][3]int{{64, 64, 64}, {64, 64, 3}, {1024, 1024, 16}} {
+		m, k, n := s[0], s[1], s[2]
+		b.Run(fmt.Sprintf("shape=%dx%dx%d", m, k, n), func(b *testing.B) {
+			withImpl(b, func(impl string) bool { return impl == "generic" && m*n*k > 1<<18 }, func(b *testing.B, impl string) {
+				sgemmCase(b, impl, false, false, m, n, k)
+			})
+		})
+	}
+}
+
+func BenchmarkAsmDgemm(b *testing.B) {
+	for _, n := range []int{64, 256, 1024} {
+		r := rand.New(rand.NewPCG(6, uint64(n)))
+		a, bm, c := randSlice64(r, n*n), randSlice64(r, n*n), randSlice64(r, n*n)
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			withImpl(b, func(impl string) bool { return impl == "generic" && n > 64 }, func(b *testing.B, impl string) {
+				b.ReportAllocs()
+				if impl == "gonum" {
+					g := func(d []float64) blas64.General { return blas64.General{Rows: n, Cols: n, Stride: n, Data: d} }
+					for b.Loop() {
+						blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, g(a), g(bm), 0, g(c))
+					}
+				} else {
+					for b.Loop() {
+						asm.Gemm(false, false, n, n, n, 1, a, n, bm, n, 0, c, n)
+					}
+				}
+				gflops(b, 2*float64(n)*float64(n)*float64(n))
+			})
+		})
+	}
+}
+
+func BenchmarkAsmTanh(b *testing.B) {
+	for _, n := range []int{64, 1024} {
+		r := rand.New(rand.NewPCG(7, uint64(n)))
+		x, d := randSlice32(r, n), make([]float32, n)
+		for i := range x {
+			x[i] *= 4
+		}
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			withImpl(b, nil, func(b *testing.B, impl string) {
+				b.SetBytes(int64(8 * n))
+				b.ReportAllocs()
+				if impl == "gonum" { // no gonum tanh: math.Tanh per element
+					for b.Loop() {
+						for i, v := range x {
+							d[i] = float32(math.Tanh(float64(v)))
+						}
+					}
+				} else {
+					for b.Loop() {
+						asm.Tanh(d, x)
+					}
+				}
+				b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "Gelem/s")
+			})
+		})
+	}
+}
+
+// BenchmarkAsmCTRNNStep is one whole Euler step of the tutorial's CT-RNN
+// (H hidden units, 3 inputs, batch 1): z = b; z += W_in·x; z += W_rec·h;
+// a = tanh(z); h += (dt/τ)(a − h). impl=gonum uses blas32.Gemv and math.Tanh.
+func BenchmarkAsmCTRNNStep(b *testing.B) {
+	for _, h := range []int{64, 256} {
+		const in = 3
+		r := rand.New(rand.NewPCG(8, uint64(h)))
+		wRec, wIn, bias := randSlice32(r, h*h), randSlice32(r, h*in), randSlice32(r, h)
+		for i := range wRec {
+			wRec[i] *= 0.1
+		}
+		x := randSlice32(r, in)
+		b.Run(fmt.Sprintf("H=%d", h), func(b *testing.B) {
+			withImpl(b, nil, func(b *testing.B, impl string) {
+				st, z, a := make([]float32, h), make([]float32, h), make([]float32, h)
+				const alpha = 0.2
+				b.ReportAllocs()
+				if impl == "gonum" {
+					gr := blas32.General{Rows: h, Cols: h, Stride: h, Data: wRec}
+					gi := blas32.General{Rows: h, Cols: in, Stride: in, Data: wIn}
+					vz, vh, vx := blas32.Vector{N: h, Inc: 1, Data: z}, blas32.Vector{N: h, Inc: 1, Data: st}, blas32.Vector{N: in, Inc: 1, Data: x}
+					for b.Loop() {
+						copy(z, bias)
+						blas32.Gemv(blas.NoTrans, 1, gi, vx, 1, vz)
+						blas32.Gemv(blas.NoTrans, 1, gr, vh, 1, vz)
+						for i, v := range z {
+							a[i] = float32(math.Tanh(float64(v)))
+							st[i] += alpha * (a[i] - st[i])
+						}
+					}
+				} else {
+					for b.Loop() {
+						copy(z, bias)
+						asm.Gemv(false, h, in, 1, wIn, in, x, 1, z)
+						asm.Gemv(false, h, h, 1, wRec, h, st, 1, z)
+						asm.Step(asm.ActTanh, st, a, z, alpha)
+					}
+				}
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "steps/s")
+			})
+		})
+	}
+}
