@@ -348,3 +348,41 @@ func TestSpikeWriterFailure(t *testing.T) {
 		t.Errorf("after a failed stream: complete %v partial %v; want only the partial file", complete, partial)
 	}
 }
+
+func TestSonataCompression(t *testing.T) {
+	dir := t.TempDir()
+	pops := []SpikePopulation{{Name: "a", TimesMs: []float64{1, 2, 3}, NodeIDs: []uint64{1, 2, 3}}}
+	for _, tc := range []struct {
+		name string
+		opts []Option
+		want int
+	}{{"default", nil, 0}, {"deflate5", []Option{Deflate(5)}, 5}} {
+		path := filepath.Join(dir, tc.name+".h5")
+		if err := WriteSpikes(path, SortNone, pops, tc.opts...); err != nil {
+			t.Fatal(err)
+		}
+		nodes := filepath.Join(dir, tc.name+"_nodes.h5")
+		big := make([]int64, 1000)
+		if err := WriteNodes(nodes, []NodePopulation{{Name: "n", NodeTypeID: big}}, tc.opts...); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct{ file, ds string }{{path, "spikes/a/timestamps"}, {nodes, "nodes/n/node_type_id"}} {
+			f, err := Open(c.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := f.OpenDataset(c.ds)
+			if err != nil {
+				t.Fatal(err)
+			}
+			info, err := d.Info()
+			f.Close()
+			if err != nil || info.Deflate != tc.want {
+				t.Errorf("%s %s: deflate %d (%v), want %d", tc.name, c.ds, info.Deflate, err, tc.want)
+			}
+		}
+	}
+	if err := WriteSpikes(filepath.Join(dir, "x.h5"), SortNone, pops, Deflate(11)); err == nil {
+		t.Error("Deflate(11) accepted")
+	}
+}
