@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"unsafe"
 )
 
 // Ring holds, for N targets, the input of Slots consecutive steps: slot s is
@@ -48,6 +49,59 @@ func (r *Ring) AddRow(step int64, tgt []uint32, w float32) {
 	for _, j := range tgt {
 		s[j] += w
 	}
+}
+
+// AddSortedRow is AddRow for targets in ascending order, as the rows of a
+// synapses.CSR always are: it checks the first and last target against the
+// ring size once, and then adds without per-element bounds checks (unrolled
+// by four). The caller guarantees the order; with unsorted targets an index
+// out of range would go unnoticed.
+func (r *Ring) AddSortedRow(step int64, tgt []uint32, w float32) {
+	n := len(tgt)
+	if n == 0 {
+		return
+	}
+	s := r.Slot(step)
+	if int(tgt[n-1]) >= len(s) || tgt[0] > tgt[n-1] {
+		panic("events: AddSortedRow: targets out of range or not ascending")
+	}
+	addSorted(s, tgt, w)
+}
+
+// addSorted adds w to s[j] for j in tgt (every j < len(s), checked by the
+// caller).
+func addSorted(s []float32, tgt []uint32, w float32) {
+	base := unsafe.Pointer(unsafe.SliceData(s))
+	n := len(tgt)
+	i := 0
+	for ; i+4 <= n; i += 4 {
+		p0 := (*float32)(unsafe.Add(base, uintptr(tgt[i])*4))
+		p1 := (*float32)(unsafe.Add(base, uintptr(tgt[i+1])*4))
+		p2 := (*float32)(unsafe.Add(base, uintptr(tgt[i+2])*4))
+		p3 := (*float32)(unsafe.Add(base, uintptr(tgt[i+3])*4))
+		*p0 += w
+		*p1 += w
+		*p2 += w
+		*p3 += w
+	}
+	for ; i < n; i++ {
+		*(*float32)(unsafe.Add(base, uintptr(tgt[i])*4)) += w
+	}
+}
+
+// AddSorted adds w to s[j] for every j in tgt, which must be ascending (as
+// CSR rows are): the delay-0 path that adds straight into neuron state.
+// It checks the first and last target once, then adds without per-element
+// bounds checks.
+func AddSorted(s []float32, tgt []uint32, w float32) {
+	n := len(tgt)
+	if n == 0 {
+		return
+	}
+	if int(tgt[n-1]) >= len(s) || tgt[0] > tgt[n-1] {
+		panic("events: AddSorted: targets out of range or not ascending")
+	}
+	addSorted(s, tgt, w)
 }
 
 // AddRowW adds ws[k] to the input of step of target tgt[k].

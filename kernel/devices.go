@@ -27,54 +27,75 @@ func Philox2x64(c0, c1, key uint64) (uint64, uint64) {
 	return c0, c1
 }
 
-// poissonTable samples Poisson(λ) counts by inversion of the cumulative
-// distribution with one uniform variate, accelerated by a guide table
-// (expected ~1–2 comparisons). Probabilities are computed in float64 by the
-// recurrence p_k = p_{k−1}·λ/k from p_0 = e^{−λ}; the table ends where the
-// remaining tail is below 2^−60.
+// poissonTable samples Poisson(λ) counts with Walker's alias method (Vose's
+// construction): one uniform u in [0, 1) picks column i = ⌊u·n⌋ and, with the
+// fractional part of u·n as a second uniform, either i or its alias — one
+// lookup and one comparison, no data-dependent loop. Probabilities are
+// computed in float64 by p_k = p_{k−1}·λ/k from p_0 = e^{−λ}, up to the k
+// beyond the mean where p_k < 2^−60 (the rest of the tail is folded into the
+// last column).
 type poissonTable struct {
-	cdf   []float64
-	guide []int32
+	prob  []float64
+	alias []int32
 }
 
 func newPoissonTable(lam float64) poissonTable {
 	if lam <= 0 {
 		return poissonTable{}
 	}
-	var cdf []float64
-	p := neurons.Exp(-lam)
-	c := 0.0
+	var p []float64
+	pk := neurons.Exp(-lam)
+	sum := 0.0
 	for k := 0; ; k++ {
 		if k > 0 {
-			p = float64(p*lam) / float64(k)
+			pk = float64(pk*lam) / float64(k)
 		}
-		c += p
-		cdf = append(cdf, c)
-		if (float64(k) > lam && p < 0x1p-60) || k > 10000 {
+		p = append(p, pk)
+		sum += pk
+		if (float64(k) > lam && pk < 0x1p-60) || k > 100000 {
 			break
 		}
 	}
-	cdf[len(cdf)-1] = 2 // every u < 1 ends here
-	g := len(cdf)
-	guide := make([]int32, g)
-	k := 0
-	for i := range g {
-		for cdf[k] <= float64(i)/float64(g) {
-			k++
+	p[len(p)-1] += 1 - sum // the truncated tail (≤ 2^−60 relative)
+	n := len(p)
+	t := poissonTable{prob: make([]float64, n), alias: make([]int32, n)}
+	scaled := make([]float64, n)
+	var small, large []int
+	for k, x := range p {
+		scaled[k] = float64(x * float64(n))
+		if scaled[k] < 1 {
+			small = append(small, k)
+		} else {
+			large = append(large, k)
 		}
-		guide[i] = int32(k)
 	}
-	return poissonTable{cdf: cdf, guide: guide}
+	for len(small) > 0 && len(large) > 0 {
+		s, l := small[len(small)-1], large[len(large)-1]
+		small, large = small[:len(small)-1], large[:len(large)-1]
+		t.prob[s], t.alias[s] = scaled[s], int32(l)
+		scaled[l] = (scaled[l] + scaled[s]) - 1
+		if scaled[l] < 1 {
+			small = append(small, l)
+		} else {
+			large = append(large, l)
+		}
+	}
+	for _, k := range large {
+		t.prob[k], t.alias[k] = 1, int32(k)
+	}
+	for _, k := range small { // rounding leftovers
+		t.prob[k], t.alias[k] = 1, int32(k)
+	}
+	return t
 }
 
 // draw returns the count for the uniform u in [0, 1).
 func (t *poissonTable) draw(u float64) int {
-	if t.cdf == nil {
-		return 0
-	}
-	k := int(t.guide[int(u*float64(len(t.guide)))])
-	for t.cdf[k] <= u {
-		k++
+	x := u * float64(len(t.prob))
+	i := int(x)
+	k := int(t.alias[i])
+	if x-float64(i) < t.prob[i] {
+		k = i
 	}
 	return k
 }
@@ -148,7 +169,7 @@ func (d *device) addCurrent(dc []float32, w int, step int64) {
 // with 53 bits: one Philox call serves two neurons, and each neuron's stream
 // depends only on (seed, device, neuron, step), never on the partition.
 func (d *device) addPoisson(slot []float32, w int, step int64) {
-	if d.table.cdf == nil {
+	if d.table.prob == nil {
 		return
 	}
 	a, b := d.ranges[w][0], d.ranges[w][1]

@@ -160,10 +160,7 @@ func (net *Network) deliver(w int) {
 			case pr.direct:
 				j := pr.jump
 				if c.Weight == nil {
-					x := c.Const
-					for _, t := range tg {
-						j[t] += x
-					}
+					events.AddSorted(j, tg, c.Const)
 				} else {
 					ws := c.Weight[lo:hi]
 					ws = ws[:len(tg)]
@@ -173,7 +170,7 @@ func (net *Network) deliver(w int) {
 				}
 			case c.Delay == nil:
 				if c.Weight == nil {
-					pr.ring.AddRow(sp.Step+int64(c.DelaySteps), tg, c.Const)
+					pr.ring.AddSortedRow(sp.Step+int64(c.DelaySteps), tg, c.Const)
 				} else {
 					pr.ring.AddRowW(sp.Step+int64(c.DelaySteps), tg, c.Weight[lo:hi])
 				}
