@@ -59,8 +59,9 @@ func BenchmarkTrainEpoch(b *testing.B) {
 	for _, shards := range []int{1, 2} {
 		b.Run(fmt.Sprintf("shards=%d", shards), func(b *testing.B) {
 			r := ctrnn.LorenzReference()
-			r.Train.Epochs = 1
-			r.Train.Shards = shards
+			tc := r.Phases[0].Train
+			tc.Epochs = 1
+			tc.Shards = shards
 			flops := float64(w.Len()) * (50*stepFlops(64, 3) + decoderFlops(64, 3))
 			b.ReportAllocs()
 			for b.Loop() {
@@ -69,7 +70,7 @@ func BenchmarkTrainEpoch(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				tr, err := learn.NewTrainer(m, r.Train)
+				tr, err := learn.NewTrainer(m, tc)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -5,48 +5,24 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/learn"
+	"github.com/neurodyn/neurodyn/learn/leaky"
 	"github.com/neurodyn/neurodyn/tasks"
 )
 
-// Recipe is a complete training set-up: the model, the trainer and the
-// windows the data are cut into.
+// Recipe is a complete training set-up: the model and its training phases.
 type Recipe struct {
-	Name  string
-	Model Config
-	Train learn.TrainConfig
-	// Window is the length of the training windows (for the closed-loop
-	// loss: Warmup + the largest horizon − 1) and Stride the step between
-	// their starts (0 → 50 and 1).
-	Window, Stride int
-	// ValWindow is the length of the validation windows (0 → 50, the
-	// reference's one-step windows, with ValLoss the one-step loss).
-	ValWindow int
-}
-
-func (r Recipe) withDefaults() Recipe {
-	if r.Window == 0 {
-		r.Window = 50
-	}
-	if r.Stride == 0 {
-		r.Stride = 1
-	}
-	if r.ValWindow == 0 {
-		r.ValWindow = 50
-	}
-	return r
+	Name   string
+	Model  Config
+	Phases []leaky.Phase
 }
 
 // Validate returns a param error naming the first bad field.
 func (r Recipe) Validate() error {
-	r = r.withDefaults()
-	if err := param.First(r.Model.Validate(), r.Train.Validate(),
-		param.PositiveInt("rate", "Window", r.Window), param.PositiveInt("rate", "Stride", r.Stride),
-		param.PositiveInt("rate", "ValWindow", r.ValWindow)); err != nil {
+	if err := r.Model.Validate(); err != nil {
 		return err
 	}
-	return nil
+	return leaky.ValidatePhases("rate", r.Phases)
 }
 
 // JSON returns the recipe as JSON (stored in checkpoints as Meta).
@@ -58,100 +34,85 @@ func (r Recipe) JSON() string {
 	return string(b)
 }
 
+// Epochs returns the total number of epochs of the recipe's phases.
+func (r Recipe) Epochs() int { return leaky.Epochs(r.Phases) }
+
+// reference is the reference's train_model set-up: AdamW lr 1e-3, weight
+// decay 1e-5, clipping 1, ReduceLROnPlateau, early stopping, seed 42.
+func reference(epochs, batch, patience int, loss learn.Loss) learn.TrainConfig {
+	return learn.TrainConfig{
+		Epochs: epochs, BatchSize: batch,
+		Adam:    learn.AdamConfig{LR: 1e-3, WeightDecay: 1e-5, Decoupled: true},
+		Plateau: learn.PlateauConfig{Patience: patience / 2}, Patience: patience,
+		Loss: loss, Seed: 42,
+	}
+}
+
 // LorenzReference is notebook 02's recipe (its training cell has no saved
 // output): one-step loss on 50-sample windows, AdamW lr 1e-3, weight decay
 // 1e-5, clipping 1, batch 64, plateau patience 10, early stopping 20, 150
 // epochs; except that the best parameters really are restored.
 func LorenzReference() Recipe {
-	return Recipe{
-		Name:  "rate-lorenz-reference",
-		Model: Config{},
-		Train: learn.TrainConfig{
-			Epochs: 150, BatchSize: 64,
-			Adam:    learn.AdamConfig{LR: 1e-3, WeightDecay: 1e-5, Decoupled: true},
-			Plateau: learn.PlateauConfig{Patience: 10}, Patience: 20,
-			Loss: learn.Loss{Kind: learn.LossLast},
-			Seed: 42,
-		},
-	}
+	return Recipe{Name: "rate-lorenz-reference", Model: Config{},
+		Phases: []leaky.Phase{{Train: reference(150, 64, 20, learn.Loss{Kind: learn.LossLast})}}}
 }
 
 // FlipFlopReference is notebook 05's recipe for the balanced network:
 // FlipFlopConfig, loss on every step, batch 32, 150 epochs, AdamW 1e-3 /
 // 1e-5, plateau patience 12, early stopping 25.
 func FlipFlopReference() Recipe {
-	return Recipe{
-		Name:  "rate-flipflop-reference",
-		Model: FlipFlopConfig(),
-		Train: learn.TrainConfig{
-			Epochs: 150, BatchSize: 32,
-			Adam:    learn.AdamConfig{LR: 1e-3, WeightDecay: 1e-5, Decoupled: true},
-			Plateau: learn.PlateauConfig{Patience: 12}, Patience: 25,
-			Loss: learn.Loss{Kind: learn.LossAll},
-			Seed: 42,
-		},
-	}
+	return Recipe{Name: "rate-flipflop-reference", Model: FlipFlopConfig(),
+		Phases: []leaky.Phase{{Train: reference(150, 32, 25, learn.Loss{Kind: learn.LossAll})}}}
 }
 
-// LorenzWindows returns the training and validation windows of recipe r on
-// d.
-func LorenzWindows(r Recipe, d *tasks.Dataset) (train, val tasks.Windows, err error) {
-	r = r.withDefaults()
-	if train, err = tasks.NewWindows(&d.Train, r.Window, 1, r.Stride); err != nil {
+// LorenzWindows returns phase p's training and validation windows on d.
+func LorenzWindows(p leaky.Phase, d *tasks.Dataset) (train, val tasks.Windows, err error) {
+	p = p.WithDefaults()
+	if train, err = tasks.NewWindows(&d.Train, p.Window, 1, p.Stride); err != nil {
 		return
 	}
-	val, err = tasks.NewWindows(&d.Val, r.ValWindow, 1, 1)
+	val, err = tasks.NewWindows(&d.Val, p.ValWindow, 1, 1)
 	return
 }
 
 // TrainLorenz builds the model of r and trains it on the Lorenz dataset d
-// (normalized train and val splits). The returned model holds the best
-// parameters (by validation loss) unless r.Train.KeepLast.
-func TrainLorenz(ctx context.Context, r Recipe, d *tasks.Dataset) (*Model[float32], *learn.Result, error) {
+// (normalized train and val splits), phase after phase. The returned model
+// holds the parameters each phase ends with (its best, by validation loss,
+// unless the phase sets KeepLast).
+func TrainLorenz(ctx context.Context, r Recipe, d *tasks.Dataset, o leaky.TrainOptions) (*Model[float32], *leaky.Result, error) {
 	if err := r.Validate(); err != nil {
 		return nil, nil, err
 	}
-	r = r.withDefaults()
-	train, val, err := LorenzWindows(r, d)
-	if err != nil {
-		return nil, nil, err
-	}
-	return trainOn(ctx, r, train, val)
+	return run(ctx, r, o, func(p leaky.Phase) (learn.Source, learn.Source, error) {
+		tw, vw, err := LorenzWindows(p, d)
+		return tw, vw, err
+	})
 }
 
-// TrainFlipFlop builds the model of r and trains it on the flip-flop task
-// (train and val trials, loss on every step).
-func TrainFlipFlop(ctx context.Context, r Recipe, ff *tasks.FlipFlop) (*Model[float32], *learn.Result, error) {
-	if err := r.Validate(); err != nil {
-		return nil, nil, err
-	}
-	r = r.withDefaults()
+// TrainFlipFlop builds the model of r (inputs and outputs default to the
+// task's bits) and trains it on the flip-flop task's train and val trials.
+func TrainFlipFlop(ctx context.Context, r Recipe, ff *tasks.FlipFlop, o leaky.TrainOptions) (*Model[float32], *leaky.Result, error) {
 	if r.Model.Inputs == 0 {
 		r.Model.Inputs = ff.Train.Bits
 	}
 	if r.Model.Outputs == 0 {
 		r.Model.Outputs = ff.Train.Bits
 	}
-	return trainOn(ctx, r, &ff.Train, &ff.Val)
+	if err := r.Validate(); err != nil {
+		return nil, nil, err
+	}
+	return run(ctx, r, o, func(leaky.Phase) (learn.Source, learn.Source, error) { return &ff.Train, &ff.Val, nil })
 }
 
-func trainOn(ctx context.Context, r Recipe, train, val learn.Source) (*Model[float32], *learn.Result, error) {
+func run(ctx context.Context, r Recipe, o leaky.TrainOptions, data func(leaky.Phase) (learn.Source, learn.Source, error)) (*Model[float32], *leaky.Result, error) {
 	m, err := New[float32](r.Model)
 	if err != nil {
 		return nil, nil, err
 	}
-	tc := r.Train
-	if tc.Meta == "" {
-		tc.Meta = r.JSON()
-	}
-	tr, err := learn.NewTrainer(m, tc)
-	if err != nil {
-		return nil, nil, err
-	}
-	res, err := tr.Fit(ctx, train, val)
+	res, err := leaky.RunPhases(ctx, m, r.Phases, r.JSON(), o, data)
+	m.Reset()
 	if err != nil {
 		return m, res, fmt.Errorf("rate: %s: %w", r.Name, err)
 	}
-	m.Reset()
 	return m, res, nil
 }

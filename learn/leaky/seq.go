@@ -270,6 +270,9 @@ func (s *Seq[T]) Backward(dY []T, g *Grads[T]) error {
 	return nil
 }
 
+// wgradSlice is the k-slice of the weight-gradient GEMM.
+const wgradSlice = 256
+
 // addWaugGrad adds rowsᵀ·dz (S×N, transposed into N×S) to gw.
 func (s *Seq[T]) addWaugGrad(gw, rows, dz []T, k int) {
 	net := s.net
@@ -278,7 +281,17 @@ func (s *Seq[T]) addWaugGrad(gw, rows, dz []T, k int) {
 		return
 	}
 	tmp := s.tmpWT()
-	asm.Gemm(true, false, S, N, k, 1, rows, S, dz, N, 0, tmp, N)
+	// In k-slices of wgradSlice rows, accumulated in order: for the small
+	// models the slices stay in cache and the kernel reads the transposed
+	// operand in place (a single call would first repack it).
+	for p := 0; p < k; p += wgradSlice {
+		kk := min(wgradSlice, k-p)
+		beta := T(1)
+		if p == 0 {
+			beta = 0
+		}
+		asm.Gemm(true, false, S, N, kk, 1, rows[p*S:], S, dz[p*N:], N, beta, tmp, N)
+	}
 	for j := 0; j < S; j++ {
 		for i := 0; i < N; i++ {
 			gw[i*S+j] += tmp[j*N+i]

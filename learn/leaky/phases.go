@@ -1,0 +1,130 @@
+package leaky
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/learn"
+)
+
+// Phase is one stage of a training recipe: a trainer configuration and the
+// windows the data are cut into. Phases run one after the other on the same
+// model, each with a fresh optimizer.
+type Phase struct {
+	Train learn.TrainConfig
+	// Window is the length of the training windows (for the closed-loop
+	// loss at least Warmup + the largest horizon − 1) and Stride the step
+	// between their starts (0 → 50 and 1). Tasks with whole trials
+	// (flip-flop) ignore them.
+	Window, Stride int
+	// ValWindow is the length of the validation windows (0 → 50, the
+	// reference's one-step windows; the phase's ValLoss must fit it).
+	ValWindow int
+}
+
+// WithDefaults fills in the window defaults.
+func (p Phase) WithDefaults() Phase {
+	if p.Window == 0 {
+		p.Window = 50
+	}
+	if p.Stride == 0 {
+		p.Stride = 1
+	}
+	if p.ValWindow == 0 {
+		p.ValWindow = 50
+	}
+	return p
+}
+
+// ValidatePhases returns a param error naming the first bad phase field.
+func ValidatePhases(pkg string, phases []Phase) error {
+	if len(phases) == 0 {
+		return param.New(pkg, "Recipe.Phases", 0, "at least one phase")
+	}
+	for i, p := range phases {
+		p = p.WithDefaults()
+		if err := param.First(p.Train.Validate(),
+			param.PositiveInt(pkg, fmt.Sprintf("Phases[%d].Window", i), p.Window),
+			param.PositiveInt(pkg, fmt.Sprintf("Phases[%d].Stride", i), p.Stride),
+			param.PositiveInt(pkg, fmt.Sprintf("Phases[%d].ValWindow", i), p.ValWindow)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TrainOptions are the run-time options of a recipe's training.
+type TrainOptions struct {
+	// Progress, when set, is called after every epoch with the phase index.
+	Progress func(phase int, e learn.EpochRecord)
+	// Checkpoint, when set, is the checkpoint file stem: phase i writes
+	// Checkpoint + ".phase<i>.h5" (".npz" with NPZ) after every epoch, and
+	// with Resume a run continues from the files present (a finished phase
+	// is restored from its file without training).
+	Checkpoint string
+	NPZ        bool
+	Resume     bool
+	// MaxDuration bounds the wall-clock time of each phase (0: none; it
+	// makes the number of epochs machine-dependent).
+	MaxDuration time.Duration
+}
+
+// Result is the outcome of a recipe: one learn.Result per phase.
+type Result struct {
+	Phases  []*learn.Result
+	Seconds float64
+}
+
+// Epochs returns the total number of epochs of phases.
+func Epochs(phases []Phase) int {
+	n := 0
+	for _, p := range phases {
+		n += p.Train.WithDefaults().Epochs
+	}
+	return n
+}
+
+// RunPhases trains m through phases; data returns each phase's training and
+// validation sources; meta is stored in the checkpoints.
+func RunPhases(ctx context.Context, m learn.Model, phases []Phase, meta string, o TrainOptions,
+	data func(Phase) (learn.Source, learn.Source, error)) (*Result, error) {
+	start := time.Now()
+	res := &Result{}
+	for i, p := range phases {
+		p = p.WithDefaults()
+		train, val, err := data(p)
+		if err != nil {
+			return res, err
+		}
+		tc := p.Train
+		tc.Meta = meta
+		if o.Checkpoint != "" {
+			ext := ".h5"
+			if o.NPZ {
+				ext = ".npz"
+			}
+			tc.Checkpoint = fmt.Sprintf("%s.phase%d%s", o.Checkpoint, i, ext)
+			tc.Resume = o.Resume
+		}
+		if o.MaxDuration > 0 {
+			tc.MaxDuration = o.MaxDuration
+		}
+		if o.Progress != nil {
+			i := i
+			tc.Progress = func(e learn.EpochRecord) { o.Progress(i, e) }
+		}
+		tr, err := learn.NewTrainer(m, tc)
+		if err != nil {
+			return res, err
+		}
+		pr, err := tr.Fit(ctx, train, val)
+		res.Phases = append(res.Phases, pr)
+		if err != nil {
+			return res, fmt.Errorf("phase %d: %w", i, err)
+		}
+	}
+	res.Seconds = time.Since(start).Seconds()
+	return res, nil
+}
