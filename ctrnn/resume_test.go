@@ -84,7 +84,7 @@ func TestResumeChild(t *testing.T) {
 		t.Skip("child process of TestKillResume")
 	}
 	o := leaky.TrainOptions{Checkpoint: os.Getenv("NEURODYN_CHILD_CKPT"), Resume: true,
-		NPZ: os.Getenv("NEURODYN_CHILD_NPZ") != "",
+		NPZ:      os.Getenv("NEURODYN_CHILD_NPZ") != "",
 		Progress: func(p int, e learn.EpochRecord) { fmt.Printf("epoch %d.%d\n", p, e.Epoch) }}
 	m, _, err := ctrnn.TrainLorenz(context.Background(), resumeRecipe(), resumeDataset(t), o)
 	if err != nil {
