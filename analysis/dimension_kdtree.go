@@ -59,16 +59,36 @@ func (p kdPoints) Pivot(d kdtree.Dim) int {
 
 // buildTree builds a k-d tree over the first n points of the row-major
 // block x (dimension dim). It returns the tree and the points in sample
-// order (pts[i].i == i).
+// order (pts[i].i == i). After the build the points and a copy of their
+// coordinates are laid out in the tree's depth-first order, so that a
+// search touches memory mostly sequentially.
 func buildTree(x []float64, dim, n int) (*kdtree.Tree, []*kdPoint) {
-	pts := make([]*kdPoint, n)
-	store := make([]kdPoint, n)
-	for i := range pts {
-		store[i] = kdPoint{x: x[i*dim : (i+1)*dim : (i+1)*dim], i: i}
-		pts[i] = &store[i]
+	tmp := make([]kdPoint, n)
+	work := make(kdPoints, n)
+	for i := range tmp {
+		tmp[i] = kdPoint{x: x[i*dim : (i+1)*dim : (i+1)*dim], i: i}
+		work[i] = &tmp[i]
 	}
-	work := slices.Clone(kdPoints(pts))
-	return kdtree.New(work, false), pts
+	t := kdtree.New(work, false)
+	store := make([]kdPoint, 0, n)
+	coords := make([]float64, 0, n*dim)
+	pts := make([]*kdPoint, n)
+	var walk func(nd *kdtree.Node)
+	walk = func(nd *kdtree.Node) {
+		for nd != nil {
+			p := nd.Point.(*kdPoint)
+			k := len(coords)
+			coords = append(coords, p.x...)
+			store = append(store, kdPoint{x: coords[k : k+dim : k+dim], i: p.i})
+			q := &store[len(store)-1]
+			nd.Point = q
+			pts[p.i] = q
+			walk(nd.Left)
+			nd = nd.Right
+		}
+	}
+	walk(t.Root)
+	return t, pts
 }
 
 // nearestKeeper is a kdtree.Keeper that retains the single nearest point

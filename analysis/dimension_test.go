@@ -1,0 +1,152 @@
+package analysis
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/neurodyn/neurodyn/internal/param"
+)
+
+func TestCorrelationDimensionLorenz(t *testing.T) {
+	n := 100000
+	if testing.Short() {
+		n = 20000
+	}
+	raw, err := SampleFlow(Lorenz63{}, []float64{1, 1, 1}, 0.05, n, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := CorrelationDimension(raw, 3, DimensionConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("Lorenz, %d points dt 0.05: D₂ = %.4f over r ∈ [%.3g, %.3g] (spread of local slopes %.3f, %d centers, Theiler %d, found %v)",
+		n, r.D2, r.Radii[r.FitLo], r.Radii[r.FitHi], r.SlopeSpread, r.Centers, r.Theiler, r.Found)
+	if math.Abs(r.D2-2.05) > 0.05 || !r.Found {
+		t.Fatalf("D₂ = %v, want 2.05 ± 0.05", r.D2)
+	}
+	if r.Radii[r.FitHi]/r.Radii[r.FitLo] < 4 {
+		t.Fatalf("scaling region spans only a factor %v", r.Radii[r.FitHi]/r.Radii[r.FitLo])
+	}
+	// C is a cumulative fraction.
+	for b := 1; b < len(r.C); b++ {
+		if r.C[b] < r.C[b-1] || r.C[b] > 1 {
+			t.Fatalf("C not monotone in [0, 1]: %v", r.C)
+		}
+	}
+	// Another seed picks other centers and gives nearly the same value.
+	r2, err := CorrelationDimension(raw, 3, DimensionConfig{Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(r2.D2-r.D2) > 0.03 {
+		t.Fatalf("seed 7: D₂ = %v vs %v", r2.D2, r.D2)
+	}
+}
+
+// bruteCorrelationSum counts pairs by brute force for the same centers.
+func bruteCorrelationSum(x []float64, dim int, centers []int, theiler int, r float64) (cnt, pairs int64) {
+	n := len(x) / dim
+	for _, i := range centers {
+		for j := 0; j < n; j++ {
+			if j-i <= theiler && i-j <= theiler {
+				continue
+			}
+			pairs++
+			var d2 float64
+			for k := 0; k < dim; k++ {
+				e := x[i*dim+k] - x[j*dim+k]
+				d2 += e * e
+			}
+			if d2 <= r*r {
+				cnt++
+			}
+		}
+	}
+	return cnt, pairs
+}
+
+func TestCorrelationSumMatchesBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	x := make([]float64, 3*700)
+	for i := range x {
+		x[i] = rng.Float64()
+	}
+	r, err := CorrelationDimension(x, 3, DimensionConfig{Theiler: 5, Centers: 1000, RMin: 0.01, RMax: 0.5, Radii: 12, FitLo: 3, FitHi: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := make([]int, 700)
+	for i := range all {
+		all[i] = i
+	}
+	for b, rad := range r.Radii {
+		cnt, pairs := bruteCorrelationSum(x, 3, all, 5, rad)
+		if cnt != r.Counts[b] || pairs != r.Pairs {
+			t.Fatalf("r = %v: k-d tree %d of %d pairs, brute force %d of %d", rad, r.Counts[b], r.Pairs, cnt, pairs)
+		}
+	}
+}
+
+func TestCorrelationDimensionKnownSets(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	cube := make([]float64, 3*20000)
+	for i := range cube {
+		cube[i] = rng.Float64()
+	}
+	circle := make([]float64, 2*5000)
+	for i := 0; i < 5000; i++ {
+		a := float64(i) * 0.7548776662 // golden-ratio-like irrational step
+		circle[2*i], circle[2*i+1] = math.Cos(2*math.Pi*a), math.Sin(2*math.Pi*a)
+	}
+	henon, _ := SampleMap(Henon{}, []float64{0.1, 0.1}, 20000, 1000)
+	for _, tc := range []struct {
+		name      string
+		x         []float64
+		dim       int
+		want, tol float64
+	}{
+		{"uniform cube", cube, 3, 3, 0.1},
+		{"circle", circle, 2, 1, 0.03},
+		{"Hénon", henon, 2, 1.21, 0.05},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := CorrelationDimension(tc.x, tc.dim, DimensionConfig{Theiler: -1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s: D₂ = %.4f over r ∈ [%.3g, %.3g]", tc.name, r.D2, r.Radii[r.FitLo], r.Radii[r.FitHi])
+			if math.Abs(r.D2-tc.want) > tc.tol {
+				t.Fatalf("D₂ = %v, want %v ± %v", r.D2, tc.want, tc.tol)
+			}
+		})
+	}
+}
+
+func TestCorrelationDimensionErrors(t *testing.T) {
+	x := make([]float64, 300)
+	for i := range x {
+		x[i] = float64(i % 7)
+	}
+	for _, tc := range []struct {
+		name string
+		x    []float64
+		c    DimensionConfig
+	}{
+		{"too few points", x[:30], DimensionConfig{}},
+		{"radii", x, DimensionConfig{Radii: 2}},
+		{"rmin ≥ rmax", x, DimensionConfig{RMin: 2, RMax: 1}},
+		{"negative centers", x, DimensionConfig{Centers: -1}},
+		{"fit range", x, DimensionConfig{FitLo: 5, FitHi: 3}},
+		{"constant", make([]float64, 300), DimensionConfig{Theiler: -1}},
+		{"theiler", x, DimensionConfig{Theiler: 200}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := CorrelationDimension(tc.x, 3, tc.c); !errors.Is(err, param.ErrInvalid) {
+				t.Fatalf("err = %v, want a param error", err)
+			}
+		})
+	}
+}
