@@ -2,7 +2,10 @@
 
 package asm
 
-import "sync"
+import (
+	"sync"
+	"unsafe"
+)
 
 // gemmKernel is the signature of the generated R×NR micro-kernels: a tile of
 // C from R rows of A read in place (row r, step p at a + r·rs + p·ps) and one
@@ -88,12 +91,13 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], pool *sync.Pool, transA, trans
 		packA(transA, m, k, a, lda, *ap)
 		a = *ap
 	}
-	// Workspace for the parked chains: one full-width row of panels per row.
+	// Workspace for the parked chains, tile after tile in the order the
+	// kernels visit them (row tile, then panel): a tile is r×nr contiguous
+	// values, so the parking traffic is one sequential stream.
 	var wp *[]T
 	var w []T
-	ldw := np * nr
 	if k > gemmKC {
-		wp = getBuf[T](pool, m*ldw)
+		wp = getBuf[T](pool, m*np*nr)
 		w = *wp
 	}
 	blk := max(1, gemmBlockBytes/(gemmKC*nr*size))
@@ -119,9 +123,9 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], pool *sync.Pool, transA, trans
 					j := q * nr
 					var wt *T
 					if w != nil {
-						wt = &w[i*ldw+j]
+						wt = &w[(i*np+q*r)*nr]
 					}
-					f(kc, at, trs, tps, &buf[q*panel+p0*nr], &c[i*ldc+j], ldc, alpha, beta, min(nr, n-j), wt, ldw, flags)
+					f(kc, at, trs, tps, &buf[q*panel+p0*nr], &c[i*ldc+j], ldc, alpha, beta, min(nr, n-j), wt, nr, flags)
 				}
 			}
 		}
@@ -150,16 +154,29 @@ func packA[T Float](transA bool, m, k int, a []T, lda int, buf []T) {
 	for i0 := 0; i0 < m; i0 += gemmMR {
 		r := min(gemmMR, m-i0)
 		dst := buf[i0*k : i0*k+r*k]
-		if transA {
+		switch {
+		case transA:
 			for p := range k {
 				copy(dst[p*r:p*r+r], a[p*lda+i0:p*lda+i0+r])
 			}
-			continue
-		}
-		for rr := range r {
-			row := a[(i0+rr)*lda : (i0+rr)*lda+k]
-			for p, v := range row {
-				dst[p*r+rr] = v
+		case r == gemmMR:
+			// Six row streams in, one sequential stream out.
+			r0 := a[i0*lda : i0*lda+k]
+			r1 := a[(i0+1)*lda : (i0+1)*lda+k]
+			r2 := a[(i0+2)*lda : (i0+2)*lda+k]
+			r3 := a[(i0+3)*lda : (i0+3)*lda+k]
+			r4 := a[(i0+4)*lda : (i0+4)*lda+k]
+			r5 := a[(i0+5)*lda : (i0+5)*lda+k]
+			for p := range r0 {
+				d := dst[p*6 : p*6+6 : p*6+6]
+				d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
+			}
+		default:
+			for rr := range r {
+				row := a[(i0+rr)*lda : (i0+rr)*lda+k]
+				for p, v := range row {
+					dst[p*r+rr] = v
+				}
 			}
 		}
 	}
@@ -172,6 +189,15 @@ func packB[T Float](transB bool, k, n, nr int, b []T, ldb int, buf []T) {
 		w := min(nr, n-j0)
 		dst := buf[(j0/nr)*k*nr : (j0/nr+1)*k*nr]
 		if !transB {
+			if w == nr {
+				// A full panel row is 64 bytes for both element types.
+				for p := range k {
+					src := b[p*ldb+j0 : p*ldb+j0+nr]
+					row := dst[p*nr : p*nr+nr]
+					*(*[64]byte)(unsafe.Pointer(&row[0])) = *(*[64]byte)(unsafe.Pointer(&src[0]))
+				}
+				continue
+			}
 			for p := range k {
 				row := dst[p*nr : p*nr+nr]
 				copy(row, b[p*ldb+j0:p*ldb+j0+w])
