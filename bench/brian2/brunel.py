@@ -14,7 +14,8 @@ import common
 
 
 def build_and_run(seed, duration_ms, repeat, ne=10000, ni=2500):
-    set_device("cpp_standalone", build_on_run=False, directory=common.workdir("brunel_%d_%d" % (ne, seed)))
+    directory = common.workdir("brunel_%d_%d" % (ne, seed))
+    set_device("cpp_standalone", build_on_run=False)
     prefs.devices.cpp_standalone.openmp_threads = 0
     start_scope()
     defaultclock.dt = 0.1 * ms
@@ -36,7 +37,7 @@ def build_and_run(seed, duration_ms, repeat, ne=10000, ni=2500):
     ext = PoissonInput(target=neurons, target_var="v", N=C_E, rate=nu_ext, weight=J)  # noqa: F841 (kept for the magic network)
     mon = SpikeMonitor(neurons)
     run(duration_ms * ms)
-    times = common.build_and_time(device, repeat)
+    times = common.build_and_time(device, repeat, directory)
     rate, cv, ncv = common.spike_stats(mon.i[:], mon.t[:] / ms, ne + ni, 200.0, duration_ms)
     pcv = common.population_cv(mon.t[:] / ms, 200.0, duration_ms)
     device.reinit()

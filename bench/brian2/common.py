@@ -56,10 +56,10 @@ def workdir(name):
     return d
 
 
-def build_and_time(device, repeat):
-    """Compiles and runs the standalone project, then re-runs the same binary
-    repeat-1 more times; returns the run-loop time (s) of each run."""
-    device.build(run=True, compile=True, clean=True, with_output=False)
+def build_and_time(device, repeat, directory):
+    """Compiles and runs the standalone project in directory, then re-runs the
+    same binary repeat-1 more times; returns the run-loop time (s) of each run."""
+    device.build(directory=directory, run=True, compile=True, clean=True, with_output=False)
     times = [device._last_run_time]
     for _ in range(repeat - 1):
         device.run(device.project_dir, with_output=False, run_args=[])

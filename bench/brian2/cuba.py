@@ -16,7 +16,8 @@ import common
 
 
 def build_and_run(n, seed, duration_ms, repeat):
-    set_device("cpp_standalone", build_on_run=False, directory=common.workdir("cuba_%d_%d" % (n, seed)))
+    directory = common.workdir("cuba_%d_%d" % (n, seed))
+    set_device("cpp_standalone", build_on_run=False)
     prefs.devices.cpp_standalone.openmp_threads = 0
     start_scope()
     defaultclock.dt = 0.1 * ms
@@ -41,7 +42,7 @@ def build_and_run(n, seed, duration_ms, repeat):
     Ci.connect("i>=ne", p=80.0 / n)
     s_mon = SpikeMonitor(P)
     run(duration_ms * ms)
-    times = common.build_and_time(device, repeat)
+    times = common.build_and_time(device, repeat, directory)
     rate, cv, ncv = common.spike_stats(s_mon.i[:], s_mon.t[:] / ms, n, 100.0, duration_ms)
     device.reinit()
     device.activate()
