@@ -29,17 +29,31 @@ func f64[T Float](x []T) []float64 {
 // fma32 returns a·b + c rounded once to float32, the result of the hardware
 // single-precision FMA (VFMADD…SS on x86, FMADD on arm64).
 //
-// float32(math.FMA(…)) would round twice (to float64, then to float32) and can
-// differ from the fused instruction. Here the product of two float32 values is
-// exact in float64 (24+24 significant bits < 53); the sum is computed with
-// TwoSum, and its float64 rounding is replaced by rounding to odd, after which a
-// single rounding to float32 is correct (53 ≥ 24+2 bits).
+// The product of two float32 values is exact in float64 (24+24 significant
+// bits < 53), so s = p + c is a·b + c rounded once to float64; rounding s to
+// float32 gives the correctly rounded result unless s sits exactly on a
+// float32 midpoint (the only place where a second rounding can go the wrong
+// way; a midpoint is itself a float64, so an exact value on the other side of
+// it could not have rounded to it) or in the float32 subnormal range, where
+// fma32Slow decides. float32(math.FMA(…)) would round twice.
 func fma32(a, b, c float32) float32 {
+	s := float64(a)*float64(b) + float64(c)
+	if bits := math.Float64bits(s); bits&(1<<29-1) != 1<<28 && (bits>>52)&0x7ff >= 1023-126 {
+		return float32(s) // also ±Inf and NaN
+	}
+	return fma32Slow(a, b, c)
+}
+
+// fma32Slow is fma32 for midpoints, tiny results, zeros and NaNs: the sum is
+// recomputed with TwoSum, its float64 rounding replaced by rounding to odd,
+// after which a single rounding to float32 is correct (53 ≥ 24+2 bits).
+//
+//go:noinline
+func fma32Slow(a, b, c float32) float32 {
 	p := float64(a) * float64(b) // exact
 	s := p + float64(c)
 	if s != s || math.IsInf(s, 0) || s == 0 {
-		// NaN, overflow (not reachable from finite float32 inputs) or an exact
-		// zero (a float64 sum that rounds to zero is exact): s is the result.
+		// NaN, or an exact zero (a float64 sum that rounds to zero is exact).
 		return float32(s)
 	}
 	// TwoSum: e is the rounding error of s, exactly.
