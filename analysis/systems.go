@@ -156,130 +156,132 @@ func (DoubleWell) Jacobian(jac, x []float64) {
 
 // FlipFlopNet is a hand-built continuous-time RNN that stores three bits:
 //
-//	dh/dt = −h + tanh(W h + U x),   y = ½ + ½·h_{0..2}/h*,
+//	dh/dt = −h + tanh(W h + U x),   y_i = ½ + ½·h_i/h*  (i = 0, 1, 2),
 //
 // with N = 3 + Extra units. W has Gain on the diagonal of the first three
-// units (each alone is bistable for Gain > 1, with stable states ±h*,
-// h* = tanh(Gain·h*)), a weak fixed coupling Coupling·C between them
-// (C has zero diagonal and entries ±1 in a fixed pattern), and the Extra
-// units are driven by the memory units with weight Coupling and decay on
-// their own (self weight 0.5). U feeds input i to unit i with weight
-// 2·Gain (a pulse ±1 sets the bit). For small Coupling the network has 27
-// fixed points at zero input: 8 stable nodes (one per bit pattern, decoding
-// to it), 12 saddles with one unstable mode, 6 with two and an unstable
-// node near the origin. The zero value means Gain 2, Coupling 0.05,
-// Extra 0.
+// (memory) units — each alone is bistable for Gain > 1, with stable states
+// ±h*, h* = tanh(Gain·h*) — plus a weak fixed coupling Coupling·C between
+// them (C has zero diagonal and entries ±1 in a fixed pattern); each extra
+// unit decays on its own (self weight 0.5) and is driven by memory unit
+// e mod 3 with weight Coupling. U feeds input i to memory unit i with
+// weight 2·Gain (a pulse ±1 sets the bit). For small Coupling the network
+// has 27 fixed points at zero input: 8 stable ones (one per bit pattern,
+// decoding to it), 12 saddles with one unstable mode, 6 with two and an
+// unstable node near the origin. Create it with NewFlipFlopNet.
 type FlipFlopNet struct {
-	Gain, Coupling float64
-	Extra          int
+	gain, coupling float64
+	n              int
+	w, u           []float64
+	hstar          float64
+	a              []float64
 }
 
-func (f FlipFlopNet) gc() (g, c float64) {
-	g, c = f.Gain, f.Coupling
-	if g == 0 {
-		g = 2
+// NewFlipFlopNet returns the network with the given gain (0 → 2), coupling
+// (0 → 0.05) and number of extra units (≥ 0).
+func NewFlipFlopNet(gain, coupling float64, extra int) (*FlipFlopNet, error) {
+	if gain == 0 {
+		gain = 2
 	}
-	if c == 0 {
-		c = 0.05
+	if coupling == 0 {
+		coupling = 0.05
 	}
-	return g, c
-}
-
-// coupling is the fixed sign pattern C of FlipFlopNet.
-var flipFlopC = [3][3]float64{{0, 1, -1}, {-1, 0, 1}, {1, 1, 0}}
-
-// StateDim returns 3 + Extra.
-func (f FlipFlopNet) StateDim() int { return 3 + f.Extra }
-
-// InputDim returns 3.
-func (FlipFlopNet) InputDim() int { return 3 }
-
-// OutputDim returns 3.
-func (FlipFlopNet) OutputDim() int { return 3 }
-
-// Weights returns W (N×N) and U (N×3), row-major.
-func (f FlipFlopNet) Weights() (w, u []float64) {
-	g, c := f.gc()
-	n := f.StateDim()
-	w = make([]float64, n*n)
-	u = make([]float64, n*3)
+	if err := param.First(param.Finite("analysis", "coupling", coupling), param.Finite("analysis", "gain", gain)); err != nil {
+		return nil, err
+	}
+	if !(gain > 1) {
+		return nil, param.New("analysis", "gain", gain, "> 1 (bistable memory units)")
+	}
+	if extra < 0 {
+		return nil, param.New("analysis", "extra", extra, ">= 0")
+	}
+	n := 3 + extra
+	f := &FlipFlopNet{gain: gain, coupling: coupling, n: n, w: make([]float64, n*n), u: make([]float64, n*3), a: make([]float64, n)}
 	for i := 0; i < 3; i++ {
-		w[i*n+i] = g
+		f.w[i*n+i] = gain
 		for j := 0; j < 3; j++ {
-			w[i*n+j] += c * flipFlopC[i][j]
+			f.w[i*n+j] += coupling * flipFlopC[i][j]
 		}
-		u[i*3+i] = 2 * g
+		f.u[i*3+i] = 2 * gain
 	}
 	for e := 3; e < n; e++ {
-		w[e*n+e] = 0.5
-		w[e*n+(e%3)] = c
+		f.w[e*n+e] = 0.5
+		f.w[e*n+(e%3)] = coupling
 	}
-	return w, u
+	h := 1.0
+	for range 100 { // Newton on h − tanh(g h)
+		t := math.Tanh(gain * h)
+		h -= (h - t) / (1 - gain*(1-t*t))
+	}
+	f.hstar = h
+	return f, nil
 }
 
-// pre writes W h + U x to dst.
-func (f FlipFlopNet) pre(dst, h, x []float64) {
-	w, u := f.Weights()
-	n := f.StateDim()
+// flipFlopC is the fixed sign pattern C of FlipFlopNet.
+var flipFlopC = [3][3]float64{{0, 1, -1}, {-1, 0, 1}, {1, 1, 0}}
+
+// StateDim returns 3 + extra.
+func (f *FlipFlopNet) StateDim() int { return f.n }
+
+// InputDim returns 3.
+func (*FlipFlopNet) InputDim() int { return 3 }
+
+// OutputDim returns 3.
+func (*FlipFlopNet) OutputDim() int { return 3 }
+
+// Weights returns copies of W (N×N) and U (N×3), row-major.
+func (f *FlipFlopNet) Weights() (w, u []float64) {
+	return append([]float64(nil), f.w...), append([]float64(nil), f.u...)
+}
+
+// HStar returns h*, the positive stable state of one isolated memory unit
+// (the root of h = tanh(Gain·h)).
+func (f *FlipFlopNet) HStar() float64 { return f.hstar }
+
+// pre writes W h + U x to f.a. Not safe for concurrent use.
+func (f *FlipFlopNet) pre(h, x []float64) {
+	n := f.n
 	for i := 0; i < n; i++ {
 		var s float64
-		for j := 0; j < n; j++ {
-			s += w[i*n+j] * h[j]
+		for j, v := range f.w[i*n : (i+1)*n] {
+			s += v * h[j]
 		}
 		for j := 0; j < 3; j++ {
-			s += u[i*3+j] * x[j]
+			s += f.u[i*3+j] * x[j]
 		}
-		dst[i] = s
+		f.a[i] = s
 	}
 }
 
 // VectorField writes −h + tanh(W h + U x) to dst.
-func (f FlipFlopNet) VectorField(dst, h, x []float64) {
-	f.pre(dst, h, x)
-	for i := range dst[:f.StateDim()] {
-		dst[i] = -h[i] + math.Tanh(dst[i])
+func (f *FlipFlopNet) VectorField(dst, h, x []float64) {
+	f.pre(h, x)
+	for i := 0; i < f.n; i++ {
+		dst[i] = -h[i] + math.Tanh(f.a[i])
 	}
 }
 
 // Jacobian writes −I + diag(1 − tanh²(W h + U x))·W to jac.
-func (f FlipFlopNet) Jacobian(jac, h, x []float64) {
-	n := f.StateDim()
-	a := make([]float64, n)
-	f.pre(a, h, x)
-	w, _ := f.Weights()
+func (f *FlipFlopNet) Jacobian(jac, h, x []float64) {
+	n := f.n
+	f.pre(h, x)
 	for i := 0; i < n; i++ {
-		t := math.Tanh(a[i])
+		t := math.Tanh(f.a[i])
 		d := 1 - t*t
 		for j := 0; j < n; j++ {
-			jac[i*n+j] = d * w[i*n+j]
+			jac[i*n+j] = d * f.w[i*n+j]
 		}
 		jac[i*n+i]--
 	}
 }
 
-// HStar returns h*, the positive stable state of one isolated memory unit
-// (the root of h = tanh(Gain·h)).
-func (f FlipFlopNet) HStar() float64 {
-	g, _ := f.gc()
-	h := 1.0
-	for range 200 {
-		t := math.Tanh(g * h)
-		// Newton on h − tanh(g h).
-		d := 1 - g*(1-t*t)
-		h -= (h - t) / d
-	}
-	return h
-}
-
 // Decode writes ½ + ½·h_i/h* for the three memory units to y.
-func (f FlipFlopNet) Decode(y, h []float64) {
-	hs := f.HStar()
+func (f *FlipFlopNet) Decode(y, h []float64) {
 	for i := 0; i < 3; i++ {
-		y[i] = 0.5 + 0.5*h[i]/hs
+		y[i] = 0.5 + 0.5*h[i]/f.hstar
 	}
 }
 
-var _ learn.Dynamics = FlipFlopNet{}
+var _ learn.Dynamics = (*FlipFlopNet)(nil)
 
 // flowDynamics adapts a Flow to learn.Dynamics.
 type flowDynamics struct{ f Flow }
