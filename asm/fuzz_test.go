@@ -212,3 +212,43 @@ func fuzzGemm[T Float](t *testing.T, hdr []byte, v []T, alpha T) {
 		}
 	})
 }
+
+// FuzzLIF runs LIFStep from fuzzed states and inputs on every path.
+func FuzzLIF(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte, theta float64) {
+		vals := floats32(data)
+		n := len(vals) / 6
+		p := LIFProp{P22: 0.99, P11e: 0.95, P11i: 0.98, P21e: 0.0004, P21i: 0.0003, P20: 0.04,
+			Theta: float32(theta), VReset: -0.5, RefSteps: int32(len(data) % 5)}
+		state := func() (v, ie, ii, inE, inI, dc []float32, refr []int32) {
+			v, ie, ii = slices.Clone(vals[:n]), slices.Clone(vals[n:2*n]), slices.Clone(vals[2*n:3*n])
+			inE, inI, dc = slices.Clone(vals[3*n:4*n]), slices.Clone(vals[4*n:5*n]), slices.Clone(vals[5*n:6*n])
+			refr = make([]int32, n)
+			for j := range refr {
+				refr[j] = int32(j % 3)
+			}
+			return
+		}
+		for _, withDC := range []bool{true, false} {
+			wv, wie, wii, winE, winI, wdc, wrefr := state()
+			if !withDC {
+				wdc = nil
+			}
+			ws := make([]int32, n)
+			wn := lifStepGeneric(&p, wv, wie, wii, winE, winI, wdc, wrefr, ws)
+			onPaths(func() {
+				gv, gie, gii, ginE, ginI, gdc, grefr := state()
+				if !withDC {
+					gdc = nil
+				}
+				gs := make([]int32, n)
+				gn := LIFStep(&p, gv, gie, gii, ginE, ginI, gdc, grefr, gs)
+				if gn != wn || !slices.Equal(gs[:gn], ws[:wn]) || firstDiff(gv, wv) >= 0 || firstDiff(gie, wie) >= 0 ||
+					firstDiff(gii, wii) >= 0 || !slices.Equal(grefr, wrefr) {
+					t.Fatalf("%s dc=%v n=%d: LIFStep differs from the reference", Path(), withDC, n)
+				}
+			})
+		}
+	})
+}

@@ -9,3 +9,4 @@ package asm
 //go:generate sh -c "cd _gen && go run . -family gemv -out ../gemv_amd64.s -stubs ../gemv_amd64.go -pkg asm"
 //go:generate sh -c "cd _gen && go run . -family gemm -out ../gemm_amd64.s -stubs ../gemm_amd64.go -pkg asm"
 //go:generate sh -c "cd _gen && go run . -family act -out ../act_amd64.s -stubs ../act_amd64.go -pkg asm"
+//go:generate sh -c "cd _gen && go run . -family lif -out ../lif_amd64.s -stubs ../lif_amd64.go -pkg asm"

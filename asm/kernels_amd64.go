@@ -2,6 +2,8 @@
 
 package asm
 
+import "unsafe"
+
 // Dispatch: each kernel loads the selected path once per call and runs the
 // generated AVX2+FMA kernel (blas1_amd64.s, gemv_amd64.s, gemm_amd64.s,
 // act_amd64.s) or the pure-Go reference.
@@ -216,7 +218,15 @@ func stepBackward64(act Activation, dz, dh, a []float64, alpha float64) {
 }
 
 func lifStep(p *LIFProp, v, ie, ii, inE, inI, dc []float32, refr []int32, spikes []int32) int {
-	return lifStepGeneric(p, v, ie, ii, inE, inI, dc, refr, spikes)
+	if !useAVX2() {
+		return lifStepGeneric(p, v, ie, ii, inE, inI, dc, refr, spikes)
+	}
+	// The kernel reads the struct as nine 32-bit words (TestLIFPropLayout).
+	w := (*[9]uint32)(unsafe.Pointer(p))
+	if dc == nil {
+		return lifStepNoDCAVX2(w, v, ie, ii, inE, inI, nil, refr, spikes)
+	}
+	return lifStepAVX2(w, v, ie, ii, inE, inI, dc, refr, spikes)
 }
 
 func fmaProbe(iters int) int {

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"unsafe"
 )
 
 // lifProp computes the iaf_psc_exp propagators for step h (ms), as a model
@@ -62,9 +63,13 @@ func TestLIFStep(t *testing.T) {
 	p := lifProp(0.1, 10, 2, 5, 250, 15, 0, 2)
 	forEachPath(t, func(t *testing.T) {
 		for _, n := range testLengths(r) {
-			v, ie, ii := make([]float32, n), make([]float32, n), make([]float32, n)
+			v, vb := guarded[float32](n, n%4)
+			ie, ii := make([]float32, n), make([]float32, n)
 			for j := range v {
 				v[j] = float32(r.Float64()*20 - 2)
+				if r.IntN(50) == 0 {
+					v[j] = special[float32](r)
+				}
 				ie[j] = float32(r.Float64() * 300)
 				ii[j] = float32(-r.Float64() * 300)
 			}
@@ -104,6 +109,7 @@ func TestLIFStep(t *testing.T) {
 						t.Fatalf("n=%d: ring-buffer slot %d not cleared", n, j)
 					}
 				}
+				checkGuards(t, "v", vb, n%4, n)
 				for k := 1; k < gn; k++ {
 					if gs[k] <= gs[k-1] {
 						t.Fatalf("spike list not ascending: %v", gs[:gn])
@@ -112,4 +118,20 @@ func TestLIFStep(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestLIFPropLayout pins the field offsets the assembly reads LIFProp with.
+func TestLIFPropLayout(t *testing.T) {
+	var p LIFProp
+	offs := []uintptr{unsafe.Offsetof(p.P22), unsafe.Offsetof(p.P11e), unsafe.Offsetof(p.P11i),
+		unsafe.Offsetof(p.P21e), unsafe.Offsetof(p.P21i), unsafe.Offsetof(p.P20),
+		unsafe.Offsetof(p.Theta), unsafe.Offsetof(p.VReset), unsafe.Offsetof(p.RefSteps)}
+	for i, o := range offs {
+		if o != uintptr(4*i) {
+			t.Fatalf("field %d of LIFProp at offset %d, the assembly expects %d", i, o, 4*i)
+		}
+	}
+	if unsafe.Sizeof(p) != 36 {
+		t.Fatalf("LIFProp is %d bytes, the assembly expects 36", unsafe.Sizeof(p))
+	}
 }

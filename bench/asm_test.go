@@ -382,3 +382,29 @@ func BenchmarkAsmCTRNNStep(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkAsmLIFStep is one update of n LIF neurons (NEST iaf_psc_exp
+// propagators, constant drive, about 1% spiking per step), in neurons/s.
+func BenchmarkAsmLIFStep(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			withImpl(b, func(impl string) bool { return impl == "gonum" }, func(b *testing.B, impl string) {
+				r := rand.New(rand.NewPCG(9, uint64(n)))
+				p := asm.LIFProp{P22: 0.99005, P11e: 0.95123, P11i: 0.96079, P21e: 0.000391, P21i: 0.000393,
+					P20: 0.0398, Theta: 15, VReset: 0, RefSteps: 20}
+				v, ie, ii := make([]float32, n), make([]float32, n), make([]float32, n)
+				inE, inI, dc := make([]float32, n), make([]float32, n), make([]float32, n)
+				refr, spikes := make([]int32, n), make([]int32, n)
+				for j := range v {
+					v[j] = float32(r.Float64() * 15)
+					dc[j] = float32(360 + 40*r.Float64())
+				}
+				b.ReportAllocs()
+				for b.Loop() {
+					asm.LIFStep(&p, v, ie, ii, inE, inI, dc, refr, spikes)
+				}
+				b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "neurons/s")
+			})
+		})
+	}
+}

@@ -5,7 +5,7 @@
 # The generator's modules (avo v0.6.0, x/tools v0.52.0) come from the module
 # proxy the first time: go run downloads what asm/_gen/go.sum pins.
 
-ASM_GENERATED := $(foreach f,blas1 gemv gemm act,asm/$(f)_amd64.s asm/$(f)_amd64.go)
+ASM_GENERATED := $(foreach f,blas1 gemv gemm act lif,asm/$(f)_amd64.s asm/$(f)_amd64.go)
 ASM_FUZZTIME ?= 3s
 
 TEST_TARGETS += asm-check asm-fuzz
@@ -24,7 +24,7 @@ asm-check: asm-generate
 
 asm-fuzz:
 	@for tags in '' noasm; do \
-		for target in FuzzBlas1 FuzzTanhStep FuzzGemm; do \
+		for target in FuzzBlas1 FuzzTanhStep FuzzGemm FuzzLIF; do \
 			echo "fuzz $$target tags=[$$tags] $(ASM_FUZZTIME)"; \
 			$(GO) test -tags "$$tags" -run '^$$' -fuzz "^$$target\$$" -fuzztime $(ASM_FUZZTIME) ./asm >/dev/null || exit 1; \
 		done; \

@@ -16,7 +16,7 @@ import (
 	. "github.com/mmcloughlin/avo/build"
 )
 
-var family = flag.String("family", "", "kernel family: blas1, gemv, gemm, act")
+var family = flag.String("family", "", "kernel family: blas1, gemv, gemm, act, lif")
 
 func main() {
 	flag.Parse()
@@ -30,6 +30,8 @@ func main() {
 		genGemm()
 	case "act":
 		genAct()
+	case "lif":
+		genLIF()
 	default:
 		fmt.Fprintf(os.Stderr, "unknown -family %q\n", *family)
 		os.Exit(2)

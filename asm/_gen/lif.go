@@ -1,0 +1,170 @@
+package main
+
+import (
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	"github.com/mmcloughlin/avo/reg"
+)
+
+// LIFProp field offsets (bytes): the kernel receives the struct as *[9]uint32
+// (eight float32 fields, then RefSteps int32); asm's TestLIFPropLayout checks
+// them.
+const (
+	offP22 = 4 * iota
+	offP11e
+	offP11i
+	offP21e
+	offP21i
+	offP20
+	offTheta
+	offVReset
+	offRefSteps
+)
+
+func genLIF() {
+	genLIFStep(true)
+	genLIFStep(false)
+}
+
+// genLIFStep emits LIFStep for 8 neurons per vector, with (withDC) or
+// without the constant drive, in exactly the order of lifStepGeneric: the
+// four products and three sums of the membrane update unfused, the synaptic
+// decays unfused, the threshold test v ≥ Theta, the reset and the refractory
+// countdown by blends, and the spike list written in ascending order from the
+// vector's sign mask.
+func genLIFStep(withDC bool) {
+	name := "lifStepAVX2"
+	sig := "func(p *[9]uint32, v, ie, ii, inE, inI, dc []float32, refr []int32, spikes []int32) int"
+	if !withDC {
+		name = "lifStepNoDCAVX2"
+	}
+	TEXT(name, NOSPLIT, sig)
+	Pragma("noescape")
+	Doc(name + " computes LIFStep for float32 neurons" + map[bool]string{true: "", false: " without constant drive (dc unused)"}[withDC] + ". Reference: lifStepGeneric.")
+	pp := Load(Param("p"), GP64())
+	// Broadcast the propagators into stack slots, used as memory operands.
+	slots := AllocLocal(9 * vb)
+	for i, off := range []int{offP22, offP11e, offP11i, offP21e, offP21i, offP20, offTheta, offVReset, offRefSteps} {
+		t := YMM()
+		VBROADCASTSS(Mem{Base: pp, Disp: off}, t)
+		VMOVUPS(t, slots.Offset(i*vb))
+	}
+	cP22, cP11e, cP11i, cP21e, cP21i, cP20, cTheta, cVReset, cRef := slots.Offset(0), slots.Offset(vb), slots.Offset(2*vb),
+		slots.Offset(3*vb), slots.Offset(4*vb), slots.Offset(5*vb), slots.Offset(6*vb), slots.Offset(7*vb), slots.Offset(8*vb)
+
+	ptr := map[string]reg.Register{}
+	for _, s := range []string{"v", "ie", "ii", "inE", "inI", "refr"} {
+		ptr[s] = Load(Param(s).Base(), GP64())
+	}
+	if withDC {
+		ptr["dc"] = Load(Param("dc").Base(), GP64())
+	}
+	sp := Load(Param("spikes").Base(), GP64())
+	n := Load(Param("v").Len(), GP64())
+	j := GP64() // index of lane 0
+	XORQ(j, j)
+	cnt := GP64()
+	XORQ(cnt, cnt)
+
+	block := func(mask reg.VecVirtual, lbl string) {
+		load := func(s string) reg.VecVirtual {
+			x := YMM()
+			if mask != nil {
+				if s == "refr" {
+					VPMASKMOVD(Mem{Base: ptr[s]}, mask, x)
+				} else {
+					VMASKMOVPS(Mem{Base: ptr[s]}, mask, x)
+				}
+			} else {
+				VMOVUPS(Mem{Base: ptr[s]}, x)
+			}
+			return x
+		}
+		store := func(x reg.VecVirtual, s string) {
+			if mask != nil {
+				if s == "refr" {
+					VPMASKMOVD(x, mask, Mem{Base: ptr[s]})
+				} else {
+					VMASKMOVPS(x, mask, Mem{Base: ptr[s]})
+				}
+			} else {
+				VMOVUPS(x, Mem{Base: ptr[s]})
+			}
+		}
+		v, ie, ii, rf := load("v"), load("ie"), load("ii"), load("refr")
+		zero := YMM()
+		VPXOR(zero, zero, zero)
+		nr := YMM()
+		VPCMPEQD(zero, rf, nr) // refr == 0
+		t1, t2 := YMM(), YMM()
+		VMULPS(cP22, v, t1)
+		VMULPS(cP21e, ie, t2)
+		VADDPS(t2, t1, t1)
+		VMULPS(cP21i, ii, t2)
+		VADDPS(t2, t1, t1)
+		if withDC {
+			d := load("dc")
+			VMULPS(cP20, d, t2)
+			VADDPS(t2, t1, t1)
+		}
+		VBLENDVPS(nr, t1, v, v) // v = refr == 0 ? update : v
+		ones := YMM()
+		VPCMPEQD(ones, ones, ones)
+		dec := YMM()
+		VPADDD(ones, rf, dec)
+		VBLENDVPS(nr, rf, dec, rf) // refr = refr == 0 ? 0 : refr − 1
+		VMULPS(cP11e, ie, ie)
+		VADDPS(load("inE"), ie, ie)
+		store(ie, "ie")
+		VMULPS(cP11i, ii, ii)
+		VADDPS(load("inI"), ii, ii)
+		store(ii, "ii")
+		store(zero, "inE")
+		store(zero, "inI")
+		s := YMM()
+		VCMPPS(Imm(0x1d), cTheta, v, s) // v >= Theta (GE_OQ)
+		VBLENDVPS(s, cVReset, v, v)
+		VBLENDVPS(s, cRef, rf, rf)
+		store(v, "v")
+		store(rf, "refr")
+		bits := GP64()
+		VMOVMSKPS(s, bits.As32())
+		if mask != nil {
+			lim := GP64()
+			VMOVMSKPS(mask, lim.As32()) // the lanes that exist
+			ANDQ(lim, bits)
+		}
+		Label(lbl + "_spk")
+		TESTQ(bits, bits)
+		JZ(LabelRef(lbl + "_nospk"))
+		idx := GP64()
+		BSFQ(bits, idx)
+		ADDQ(j, idx)
+		MOVL(idx.As32(), Mem{Base: sp, Index: cnt, Scale: 4})
+		INCQ(cnt)
+		low := GP64()
+		LEAQ(Mem{Base: bits, Disp: -1}, low)
+		ANDQ(low, bits)
+		JMP(LabelRef(lbl + "_spk"))
+		Label(lbl + "_nospk")
+	}
+
+	Label("loop")
+	CMPQ(n, U32(8))
+	JL(LabelRef("tail"))
+	block(nil, "full")
+	for _, r := range ptr {
+		ADDQ(U32(vb), r)
+	}
+	ADDQ(U32(8), j)
+	SUBQ(U32(8), n)
+	JMP(LabelRef("loop"))
+	Label("tail")
+	TESTQ(n, n)
+	JZ(LabelRef("done"))
+	block(f32.tailMask(n), "tail")
+	Label("done")
+	VZEROUPPER()
+	Store(cnt, ReturnIndex(0))
+	RET()
+}
