@@ -111,7 +111,7 @@ func (m *LIFCond) Bias() float32 { return float32(m.bias) }
 
 // Step advances neurons [lo, hi) by one step with the exponential-Euler
 // scheme of LIFCondParams. The membrane update is computed in float64 from
-// the float32 state (every operation rounded separately, Exp in pure Go) and
+// the float32 state (every operation rounded separately, ExpNeg in pure Go) and
 // rounded once to float32, so it is the same on every path.
 func (m *LIFCond) Step(lo, hi int, in [][]float32, dc []float32, spikes []int32) int {
 	v, ge, gi, refr := m.V[lo:hi], m.Ge[lo:hi], m.Gi[lo:hi], m.Refr[lo:hi]
@@ -137,7 +137,7 @@ func (m *LIFCond) Step(lo, hi int, in [][]float32, dc []float32, spikes []int32)
 			}
 			g := m.gL + gej + gij
 			vinf := (float64(gej*m.eEx) + float64(gij*m.eIn) + cur) / g
-			vj = float32(vinf + float64(float64(float64(vj)-vinf)*Exp(-float64(m.hOverC*g))))
+			vj = float32(vinf + float64(float64(float64(vj)-vinf)*ExpNeg(float64(m.hOverC*g))))
 		} else {
 			refr[j]--
 		}

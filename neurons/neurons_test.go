@@ -38,6 +38,21 @@ func TestPropSynLimit(t *testing.T) {
 	}
 }
 
+func TestExpNeg(t *testing.T) {
+	for x := 0.0; x < 40; x += 0.0137 {
+		got, want := ExpNeg(x), math.Exp(-x)
+		if x >= 32 {
+			want = 0
+		}
+		if math.Abs(got-want) > 1e-11*want+1e-300 {
+			t.Fatalf("ExpNeg(%g) = %.17g, want %.17g", x, got, want)
+		}
+	}
+	if ExpNeg(-1) != 1 || ExpNeg(0) != 1 {
+		t.Fatal("ExpNeg(x ≤ 0) must be 1")
+	}
+}
+
 func TestExpMatchesMath(t *testing.T) {
 	for x := -700.0; x < 700; x += 0.37 {
 		got, want := Exp(x), math.Exp(x)
