@@ -53,11 +53,12 @@ func genLIFStep(withDC bool) {
 		slots.Offset(3*vb), slots.Offset(4*vb), slots.Offset(5*vb), slots.Offset(6*vb), slots.Offset(7*vb), slots.Offset(8*vb)
 
 	ptr := map[string]reg.Register{}
-	for _, s := range []string{"v", "ie", "ii", "inE", "inI", "refr"} {
-		ptr[s] = Load(Param(s).Base(), GP64())
-	}
+	names := []string{"v", "ie", "ii", "inE", "inI", "refr"}
 	if withDC {
-		ptr["dc"] = Load(Param("dc").Base(), GP64())
+		names = append(names, "dc")
+	}
+	for _, s := range names {
+		ptr[s] = Load(Param(s).Base(), GP64())
 	}
 	sp := Load(Param("spikes").Base(), GP64())
 	n := Load(Param("v").Len(), GP64())
@@ -153,8 +154,8 @@ func genLIFStep(withDC bool) {
 	CMPQ(n, U32(8))
 	JL(LabelRef("tail"))
 	block(nil, "full")
-	for _, r := range ptr {
-		ADDQ(U32(vb), r)
+	for _, s := range names { // in a fixed order: the output must be reproducible
+		ADDQ(U32(vb), ptr[s])
 	}
 	ADDQ(U32(8), j)
 	SUBQ(U32(8), n)
