@@ -1,0 +1,231 @@
+package kernel
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/neurodyn/neurodyn/export"
+)
+
+// SONATAOptions control RecordSONATA.
+type SONATAOptions struct {
+	// Sorting of the spike report (zero value: by_time, the order the
+	// engine emits spikes in, written without a re-sort).
+	Sorting export.Sorting
+	// SortingSet must be true for Sorting's zero value (none) to be used.
+	SortingSet bool
+	// Stream are the streaming writers' options (block size, compression,
+	// flush interval, crash-safe segments, overwrite).
+	Stream export.StreamOptions
+}
+
+// SONATARecording holds the SONATA writers attached to a network's
+// recorders by RecordSONATA. Close it after the last Run.
+type SONATARecording struct {
+	spikes *export.SpikeWriter
+	frames []*export.FrameWriter
+	// Files are the paths written (spike report first).
+	Files []string
+}
+
+// RecordSONATA streams the network's recorders to SONATA files in dir:
+// every "spikes" recorder becomes a population of dir/spikes.h5 (named after
+// its neuron population; node ids are the neuron indices), every "state",
+// "rate" and "filtered_spikes" recorder a frame report dir/<recorder>.h5.
+// Recording memory stays bounded (see export.SpikeWriter). Call it before
+// Run; frames start at the next due sample.
+func (net *Network) RecordSONATA(dir string, o SONATAOptions) (rec *SONATARecording, err error) {
+	rec = &SONATARecording{}
+	defer func() {
+		if err != nil {
+			rec.abort()
+		}
+	}()
+	var spikeRecs []*Recorder
+	var pops []string
+	seen := map[string]bool{}
+	for _, r := range net.recs {
+		if r.Kind() != "spikes" {
+			continue
+		}
+		name := net.pops[r.plan.pop].name
+		if seen[name] {
+			name = fileSafe(r.name)
+		}
+		seen[name] = true
+		spikeRecs = append(spikeRecs, r)
+		pops = append(pops, name)
+	}
+	if len(spikeRecs) > 0 {
+		sorting := export.SortByTime
+		if o.Sorting != export.SortNone || o.SortingSet {
+			sorting = o.Sorting
+		}
+		path := filepath.Join(dir, "spikes.h5")
+		if rec.spikes, err = export.NewSpikeWriter(path, sorting, pops, o.Stream); err != nil {
+			return rec, err
+		}
+		rec.Files = append(rec.Files, path)
+		for i, r := range spikeRecs {
+			if err = net.SetSink(r.name, rec.spikes.Sink(i)); err != nil {
+				return rec, err
+			}
+		}
+	}
+	for _, r := range net.recs {
+		kind := r.Kind()
+		if kind == "spikes" {
+			continue
+		}
+		fo := export.FrameOptions{Population: net.pops[r.plan.pop].name}
+		every := r.plan.interval
+		switch kind {
+		case "state":
+			fo.Units = stateUnits(r.plan.spec.Variable)
+			fo.StartMs = float64(r.firstDue(net.step)+1) * net.dt
+		case "rate":
+			every = r.plan.bin
+			fo.Units = "Hz"
+			fo.StartMs = float64((net.step/int64(every)+1)*int64(every)) * net.dt
+		case "filtered_spikes":
+			fo.Units = "1"
+			fo.StartMs = float64((net.step/int64(every)+1)*int64(every)) * net.dt
+		default:
+			return rec, fmt.Errorf("kernel: RecordSONATA: recorder %q of kind %q has no SONATA form", r.name, kind)
+		}
+		fo.DtMs = float64(every) * net.dt
+		if kind == "rate" {
+			fo.NodeIDs = []uint64{0} // one population-rate column
+		} else {
+			for _, j := range r.plan.neurons {
+				fo.NodeIDs = append(fo.NodeIDs, uint64(j))
+			}
+		}
+		path := filepath.Join(dir, fileSafe(r.name)+".h5")
+		fw, ferr := export.NewFrameWriter(path, fo, o.Stream)
+		if ferr != nil {
+			return rec, ferr
+		}
+		rec.frames = append(rec.frames, fw)
+		rec.Files = append(rec.Files, path)
+		if err = net.SetSink(r.name, fw); err != nil {
+			return rec, err
+		}
+	}
+	return rec, nil
+}
+
+// Close finishes every file (sorting the spike report if asked) and
+// publishes it under its final name.
+func (rec *SONATARecording) Close() error {
+	var errs []error
+	if rec.spikes != nil {
+		errs = append(errs, rec.spikes.Close())
+	}
+	for _, fw := range rec.frames {
+		errs = append(errs, fw.Close())
+	}
+	return errors.Join(errs...)
+}
+
+func (rec *SONATARecording) abort() {
+	if rec.spikes != nil {
+		rec.spikes.Abort()
+	}
+	for _, fw := range rec.frames {
+		fw.Abort()
+	}
+}
+
+// stateUnits returns the SONATA units of a neuron state variable.
+func stateUnits(v string) string {
+	switch {
+	case v == "V":
+		return "mV"
+	case strings.HasPrefix(v, "I"):
+		return "pA"
+	case strings.HasPrefix(v, "G"):
+		return "nS"
+	}
+	return "1"
+}
+
+// fileSafe turns a recorder name into a file or population name.
+func fileSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '/', ':', ' ', '\\':
+			return '_'
+		}
+		return r
+	}, s)
+}
+
+// SONATANetwork returns the network's populations and connectivity in the
+// SONATA nodes/edges layout: one node population per neuron population
+// (node type = population index, attribute model_template
+// "neurodyn:<model>"), one edge population "<source>_to_<target>" per
+// projection (edge type = projection index) with syn_weight (the stored
+// weight: pA, mV or nS by model, negative for inhibitory receptors) and
+// delay (ms) per synapse.
+func (net *Network) SONATANetwork() ([]export.NodePopulation, []export.EdgePopulation) {
+	var nodes []export.NodePopulation
+	size := map[string]int{}
+	for i, p := range net.pops {
+		size[p.name] = p.n
+		np := export.NodePopulation{Name: p.name, NodeTypeID: make([]int64, p.n)}
+		tmpl := make([]string, p.n)
+		for k := range np.NodeTypeID {
+			np.NodeTypeID[k] = int64(i)
+			tmpl[k] = "neurodyn:" + net.spec.Populations[i].Model
+		}
+		np.Attributes = []export.Column{export.NewColumn("model_template", tmpl)}
+		nodes = append(nodes, np)
+	}
+	var edges []export.EdgePopulation
+	names := map[string]int{}
+	for i, pr := range net.spec.Projections {
+		csr := net.projs[i].csr
+		name := pr.Source + "_to_" + pr.Target
+		if names[name]++; names[name] > 1 {
+			name = fmt.Sprintf("%s_%d", name, names[name]-1)
+		}
+		ep := export.EdgePopulation{Name: name, Source: pr.Source, Target: pr.Target,
+			SourceCount: size[pr.Source], TargetCount: size[pr.Target]}
+		n := 0
+		for src := 0; src < csr.NSrc; src++ {
+			lo, hi := csr.Row(src)
+			n += int(hi - lo)
+		}
+		ep.SourceIDs, ep.TargetIDs = make([]uint64, 0, n), make([]uint64, 0, n)
+		ep.EdgeTypeID = make([]int64, 0, n)
+		w, d := make([]float32, 0, n), make([]float64, 0, n)
+		for src := 0; src < csr.NSrc; src++ {
+			lo, hi := csr.Row(src)
+			for k := lo; k < hi; k++ {
+				ep.SourceIDs = append(ep.SourceIDs, uint64(src))
+				ep.TargetIDs = append(ep.TargetIDs, uint64(csr.Target[k]))
+				ep.EdgeTypeID = append(ep.EdgeTypeID, int64(i))
+				w = append(w, csr.W(k))
+				d = append(d, float64(csr.D(k))*net.dt)
+			}
+		}
+		ep.Attributes = []export.Column{export.NewColumn("syn_weight", w), export.NewColumn("delay", d)}
+		edges = append(edges, ep)
+	}
+	return nodes, edges
+}
+
+// WriteSONATANetwork writes dir/nodes.h5 and dir/edges.h5 (SONATANetwork).
+func (net *Network) WriteSONATANetwork(dir string, opts ...export.Option) error {
+	nodes, edges := net.SONATANetwork()
+	if err := export.WriteNodes(filepath.Join(dir, "nodes.h5"), nodes, opts...); err != nil {
+		return err
+	}
+	if len(edges) == 0 {
+		return nil
+	}
+	return export.WriteEdges(filepath.Join(dir, "edges.h5"), edges, opts...)
+}

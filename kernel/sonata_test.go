@@ -1,0 +1,98 @@
+package kernel
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/neurodyn/neurodyn/export"
+)
+
+// TestRecordSONATA runs a small network with every recorder kind streaming to
+// SONATA files and checks that they hold what the in-memory recorders of an
+// identical run hold.
+func TestRecordSONATA(t *testing.T) {
+	spec, err := Preset("brunel", PresetOptions{N: 500, Seed: 5, Record: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec.Recorders = append(spec.Recorders,
+		RecorderSpec{Name: "v", Kind: "state", Population: "E", Neurons: []int{1, 5, 9}, Variable: "V", IntervalMs: 1},
+		RecorderSpec{Name: "rate", Kind: "rate", Population: "E", BinMs: 5},
+	)
+	mem, err := New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mem.Close()
+	if err := mem.Run(100); err != nil {
+		t.Fatal(err)
+	}
+	net, err := New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	dir := t.TempDir()
+	rec, err := net.RecordSONATA(dir, SONATAOptions{})
+	if err == export.ErrNoHDF5 {
+		t.Skip("built without HDF5")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := net.Run(100); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := net.WriteSONATANetwork(dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range append(rec.Files, filepath.Join(dir, "nodes.h5"), filepath.Join(dir, "edges.h5")) {
+		if _, err := os.Stat(f); err != nil {
+			t.Error(err)
+		}
+	}
+	sp, err := export.ReadSpikes(filepath.Join(dir, "spikes.h5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, p := range sp {
+		want := mem.Recorder("spikes:" + p.Name).Spikes()
+		if want == nil {
+			t.Fatalf("no in-memory spikes for %s", p.Name)
+		}
+		if len(p.TimesMs) != len(want.TimesMs) {
+			t.Fatalf("%s: %d spikes in the file, %d in memory", p.Name, len(p.TimesMs), len(want.TimesMs))
+		}
+		for i := range p.TimesMs {
+			if p.TimesMs[i] != want.TimesMs[i] || p.NodeIDs[i] != uint64(want.IDs[i]) {
+				t.Fatalf("%s spike %d: (%v, %d) vs (%v, %d)", p.Name, i, p.TimesMs[i], p.NodeIDs[i], want.TimesMs[i], want.IDs[i])
+			}
+		}
+		total += len(p.TimesMs)
+	}
+	if total == 0 {
+		t.Error("no spikes recorded")
+	}
+	fr, err := export.ReadFrameReport("E", filepath.Join(dir, "v.h5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantV := mem.Recorder("v").Frames()
+	if len(fr.Data) != len(wantV.Data) || fr.StartMs != wantV.TimesMs[0] || fr.DtMs != 1 {
+		t.Fatalf("frames: %d values from %v ms every %v ms, want %d from %v", len(fr.Data), fr.StartMs, fr.DtMs, len(wantV.Data), wantV.TimesMs[0])
+	}
+	for i := range fr.Data {
+		if fr.Data[i] != wantV.Data[i] {
+			t.Fatalf("V value %d: %v vs %v", i, fr.Data[i], wantV.Data[i])
+		}
+	}
+	nodes, edges := net.SONATANetwork()
+	if len(nodes) != 2 || len(edges) != len(spec.Projections) {
+		t.Errorf("%d node and %d edge populations", len(nodes), len(edges))
+	}
+}
