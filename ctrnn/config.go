@@ -43,6 +43,10 @@ type Config struct {
 	// forward-state checkpoint spacing in intervals (0: none).
 	Adjoint         *learn.AdjointConfig `json:",omitempty"`
 	CheckpointEvery int                  `json:",omitempty"`
+	// InputNoise is the standard deviation of Gaussian noise added to the
+	// observed inputs of training batches (never in evaluation; see
+	// leaky.Gradient.InputNoise).
+	InputNoise float64 `json:",omitempty"`
 }
 
 // WithDefaults returns c with zero fields replaced by the defaults.
@@ -84,6 +88,7 @@ func (c Config) Validate() error {
 		param.NonNegative("ctrnn", "Rtol", c.Rtol),
 		param.NonNegative("ctrnn", "Atol", c.Atol),
 		param.NonNegative("ctrnn", "CheckpointEvery", float64(c.CheckpointEvery)),
+		param.NonNegative("ctrnn", "InputNoise", c.InputNoise),
 	); err != nil {
 		return err
 	}

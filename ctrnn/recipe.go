@@ -109,6 +109,24 @@ func run(ctx context.Context, r Recipe, o leaky.TrainOptions, data func(leaky.Ph
 	if err != nil {
 		return nil, nil, err
 	}
+	return fit(ctx, m, r, o, data)
+}
+
+// FitLorenz trains an existing model (for example one loaded from a
+// checkpoint, to fine-tune it) through the phases of r on d; r.Model is
+// ignored.
+func FitLorenz(ctx context.Context, m *Model[float32], r Recipe, d *tasks.Dataset, o leaky.TrainOptions) (*leaky.Result, error) {
+	if err := leaky.ValidatePhases("ctrnn", r.Phases); err != nil {
+		return nil, err
+	}
+	_, res, err := fit(ctx, m, r, o, func(p leaky.Phase) (learn.Source, learn.Source, error) {
+		tw, vw, err := LorenzWindows(p, d)
+		return tw, vw, err
+	})
+	return res, err
+}
+
+func fit(ctx context.Context, m *Model[float32], r Recipe, o leaky.TrainOptions, data func(leaky.Phase) (learn.Source, learn.Source, error)) (*Model[float32], *leaky.Result, error) {
 	res, err := leaky.RunPhases(ctx, m, r.Phases, r.JSON(), o, data)
 	m.Reset()
 	if err != nil {

@@ -176,6 +176,10 @@ func TestLossSteps(t *testing.T) {
 	if w := cl.Weight(4, 8); w != 1 {
 		t.Errorf("first free prediction weighted %v", w)
 	}
+	wf := learn.Loss{Kind: learn.LossClosedLoop, Warmup: 5, Horizon: 4, WarmupWeight: 0.5, WarmupFrom: 2}
+	if wf.Weight(1, 8) != 0 || wf.Weight(2, 8) != 0.5 || wf.Weight(4, 8) != 1 {
+		t.Errorf("WarmupFrom weights %v %v %v", wf.Weight(1, 8), wf.Weight(2, 8), wf.Weight(4, 8))
+	}
 	if k, err := learn.ParseLossKind("closedloop"); err != nil || k != learn.LossClosedLoop {
 		t.Errorf("ParseLossKind: %v %v", k, err)
 	}

@@ -68,8 +68,11 @@ type Loss struct {
 	// Horizon is the number of free-running predictions (LossClosedLoop).
 	Horizon int
 	// WarmupWeight weights, in LossClosedLoop, the one-step errors of the
-	// teacher-forced outputs after steps 0 … Warmup−2 (0: not counted).
+	// teacher-forced outputs after steps WarmupFrom … Warmup−2 (0: not
+	// counted). WarmupFrom skips the first steps after the zero initial
+	// state, whose predictions cannot be accurate.
 	WarmupWeight float64
+	WarmupFrom   int
 }
 
 // Validate returns a param error naming the bad field.
@@ -84,6 +87,7 @@ func (l Loss) Validate() error {
 			param.PositiveInt("learn", "Loss.Warmup", l.Warmup),
 			param.PositiveInt("learn", "Loss.Horizon", l.Horizon),
 			param.NonNegative("learn", "Loss.WarmupWeight", l.WarmupWeight),
+			param.NonNegative("learn", "Loss.WarmupFrom", float64(l.WarmupFrom)),
 		)
 	}
 	return param.New("learn", "Loss.Kind", int(l.Kind), "one of last, all, next, closedloop")
@@ -129,7 +133,9 @@ func (l Loss) Weight(t, steps int) float64 {
 		if t >= l.Warmup-1 {
 			return 1
 		}
-		return l.WarmupWeight
+		if t >= l.WarmupFrom {
+			return l.WarmupWeight
+		}
 	}
 	return 0
 }

@@ -134,6 +134,10 @@ type Config struct {
 	// (see ctrnn.Config).
 	Adjoint         *learn.AdjointConfig `json:",omitempty"`
 	CheckpointEvery int                  `json:",omitempty"`
+	// InputNoise is the standard deviation of Gaussian noise added to the
+	// observed inputs of training batches (never in evaluation; see
+	// leaky.Gradient.InputNoise).
+	InputNoise float64 `json:",omitempty"`
 }
 
 // WithDefaults returns c with zero fields replaced by the defaults.
@@ -195,6 +199,7 @@ func (c Config) Validate() error {
 		param.Positive("rate", "SampleDt", c.SampleDt),
 		param.NonNegative("rate", "Rtol", c.Rtol), param.NonNegative("rate", "Atol", c.Atol),
 		param.NonNegative("rate", "CheckpointEvery", float64(c.CheckpointEvery)),
+		param.NonNegative("rate", "InputNoise", c.InputNoise),
 		c.Activation.Validate(),
 	); err != nil {
 		return err

@@ -298,7 +298,7 @@ func (m *Model[T]) Pullback(grad []T, g *leaky.Grads[T]) {
 // Worker returns a loss/gradient worker (BPTT, or the adjoint method when
 // configured).
 func (m *Model[T]) Worker() (*leaky.Worker[T], error) {
-	return leaky.NewWorker[T](m.spec, m, leaky.Gradient{Adjoint: m.cfg.Adjoint, CheckpointEvery: m.cfg.CheckpointEvery})
+	return leaky.NewWorker[T](m.spec, m, leaky.Gradient{Adjoint: m.cfg.Adjoint, CheckpointEvery: m.cfg.CheckpointEvery, InputNoise: m.cfg.InputNoise})
 }
 
 // NewWorker implements learn.Model (for Model[float32]).

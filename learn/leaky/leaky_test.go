@@ -70,7 +70,7 @@ func TestGradientsFiniteDifferences(t *testing.T) {
 		{Kind: learn.LossAll},
 		{Kind: learn.LossNext, Warmup: 2},
 		{Kind: learn.LossClosedLoop, Warmup: 2, Horizon: 3},
-		{Kind: learn.LossClosedLoop, Warmup: 3, Horizon: 3, WarmupWeight: 0.5},
+		{Kind: learn.LossClosedLoop, Warmup: 3, Horizon: 3, WarmupWeight: 0.5, WarmupFrom: 1},
 	}
 	pops := [][]Pop{{{0, 5, 1.3}}, {{0, 4, 1.0}, {4, 2, 0.5}}}
 	type tc struct {
@@ -205,5 +205,47 @@ func TestAdjointMatchesFineBPTT(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// Input noise applies to training batches only, is deterministic, and
+// changes the gradient.
+func TestInputNoise(t *testing.T) {
+	s := testSpec(ode.Euler, Tanh, []Pop{{0, 5, 1}})
+	s.Substeps = 1
+	theta, x, y, _ := randomProblem(s, 3, 5, 9)
+	mp := &direct[float64]{theta: theta, nw: s.N * (s.N + s.I + 1)}
+	clean, _ := NewWorker[float64](s, mp, Gradient{})
+	noisy, err := NewWorker[float64](s, mp, Gradient{InputNoise: 0.1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loss := learn.Loss{Kind: learn.LossNext, Warmup: 2}
+	a, _ := clean.Batch(nil, x, y, 3, loss)
+	b, _ := noisy.Batch(nil, x, y, 3, loss)
+	if a != b {
+		t.Errorf("evaluation with noise %v, without %v", b, a)
+	}
+	g0 := make([]float64, len(theta))
+	g1 := make([]float64, len(theta))
+	g2 := make([]float64, len(theta))
+	clean.Batch(g0, x, y, 3, loss)
+	l1, _ := noisy.Batch(g1, x, y, 3, loss)
+	l2, _ := noisy.Batch(g2, x, y, 3, loss)
+	if l1 != l2 || l1 == a {
+		t.Errorf("noisy training losses %v, %v (clean %v)", l1, l2, a)
+	}
+	same := true
+	for i := range g1 {
+		if g1[i] != g2[i] {
+			t.Fatal("noisy gradient not deterministic")
+		}
+		same = same && g1[i] == g0[i]
+	}
+	if same {
+		t.Error("noise did not change the gradient")
+	}
+	if _, err := NewWorker[float64](s, mp, Gradient{InputNoise: -1}); err == nil {
+		t.Error("negative InputNoise accepted")
 	}
 }

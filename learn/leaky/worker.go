@@ -2,6 +2,8 @@ package leaky
 
 import (
 	"fmt"
+	"math"
+	"math/rand/v2"
 
 	"github.com/neurodyn/neurodyn/asm"
 	"github.com/neurodyn/neurodyn/internal/param"
@@ -27,6 +29,14 @@ type Gradient struct {
 	// CheckpointEvery is the adjoint's forward-state checkpoint spacing in
 	// intervals (0: none).
 	CheckpointEvery int
+	// InputNoise is the standard deviation of Gaussian noise added to the
+	// observed inputs of training batches (Batch with a gradient; never in
+	// evaluation, never to targets or fed-back outputs). It teaches the
+	// network to contract perturbations of its inputs, which its own
+	// closed-loop errors are. The noise is drawn from a PCG seeded by a
+	// hash of the batch's inputs, so it is deterministic and independent of
+	// how batches are split over goroutines.
+	InputNoise float64
 }
 
 // Worker evaluates learn.Loss objectives for a model described by a Spec
@@ -41,6 +51,7 @@ type Worker[T asm.Float] struct {
 	aseq *AdjointSeq[T]
 	g    *Grads[T]
 	dY   []T
+	xn   []T
 }
 
 // NewWorker returns a worker for the network shape s.
@@ -56,6 +67,9 @@ func NewWorker[T asm.Float](s Spec, m Mapping[T], gc Gradient) (*Worker[T], erro
 	}
 	if gc.CheckpointEvery < 0 {
 		return nil, param.New("leaky", "CheckpointEvery", gc.CheckpointEvery, ">= 0")
+	}
+	if err := param.NonNegative("leaky", "InputNoise", gc.InputNoise); err != nil {
+		return nil, err
 	}
 	return &Worker[T]{m: m, net: net, gcfg: gc, g: NewGrads(net)}, nil
 }
@@ -78,8 +92,9 @@ func PlanRun(loss learn.Loss, L int) (Run, error) {
 		r.OutFrom = loss.Warmup - 1
 	case learn.LossClosedLoop:
 		r.Feedback = loss.Warmup
-		if loss.WarmupWeight == 0 {
-			r.OutFrom = loss.Warmup - 1
+		r.OutFrom = loss.Warmup - 1
+		if loss.WarmupWeight != 0 {
+			r.OutFrom = min(loss.WarmupFrom, loss.Warmup-1)
 		}
 	}
 	return r, nil
@@ -114,6 +129,10 @@ func (w *Worker[T]) Batch(grad []T, x, y []T, n int, loss learn.Loss) (learn.Los
 	}
 	w.m.Effective(net)
 	r.Tape = grad != nil && w.gcfg.Adjoint == nil
+	xin := x
+	if grad != nil && w.gcfg.InputNoise > 0 {
+		xin = w.noisy(x)
+	}
 	var output func(t int) []T
 	if w.gcfg.Adjoint != nil {
 		if w.aseq == nil || w.aseq.nmax < n || w.aseq.L < r.Steps {
@@ -122,7 +141,7 @@ func (w *Worker[T]) Batch(grad []T, x, y []T, n int, loss learn.Loss) (learn.Los
 			}
 		}
 		w.aseq.SetRows(n)
-		w.aseq.LoadInputs(x, L, r.Steps)
+		w.aseq.LoadInputs(xin, L, r.Steps)
 		if err := w.aseq.Forward(r); err != nil {
 			return learn.LossSum{}, err
 		}
@@ -134,7 +153,7 @@ func (w *Worker[T]) Batch(grad []T, x, y []T, n int, loss learn.Loss) (learn.Los
 			}
 		}
 		w.seq.SetRows(n)
-		w.seq.LoadInputs(x, L, r.Steps, nil)
+		w.seq.LoadInputs(xin, L, r.Steps, nil)
 		if err := w.seq.Forward(r); err != nil {
 			return learn.LossSum{}, err
 		}
@@ -185,4 +204,24 @@ func (w *Worker[T]) Batch(grad []T, x, y []T, n int, loss learn.Loss) (learn.Los
 	}
 	w.m.Pullback(grad, w.g)
 	return ls, nil
+}
+
+// noisy returns x plus Gaussian noise of standard deviation InputNoise,
+// drawn from a PCG seeded by an FNV-1a hash of x's bits.
+func (w *Worker[T]) noisy(x []T) []T {
+	if cap(w.xn) < len(x) {
+		w.xn = make([]T, len(x))
+	}
+	xn := w.xn[:len(x)]
+	h := uint64(14695981039346656037)
+	for _, v := range x {
+		h ^= math.Float64bits(float64(v))
+		h *= 1099511628211
+	}
+	r := rand.New(rand.NewPCG(h, 0x6e6f697365))
+	s := w.gcfg.InputNoise
+	for i, v := range x {
+		xn[i] = v + T(s*r.NormFloat64())
+	}
+	return xn
 }

@@ -1,0 +1,47 @@
+# learn, ctrnn, rate: gradient checks against PyTorch, training benchmarks
+# beside PyTorch, and the accuracy figures of the training recipes.
+#   make test-torch-grad     neurodyn's BPTT vs torch autograd on shared weights
+#                            (part of make test; skipped when /usr/bin/python3 has
+#                            no torch: apt-get install -y python3-torch)
+#   make bench-train         Go training benchmarks (BenchmarkTrain…), then the
+#                            same epoch in PyTorch (one thread), and the speed-up
+#   make train-accuracy      train every recipe (ctrnn, rate; Lorenz, flip-flop)
+#                            and print the Done-when figures (about 12 minutes)
+#   make train-accuracy-quick  the Quick recipes (about 1 minute)
+
+TORCH_PY     ?= /usr/bin/python3
+TORCH_EPOCHS ?= 6
+
+TEST_TARGETS  += test-torch-grad
+BENCH_TARGETS += bench-train
+
+.PHONY: test-torch-grad bench-train bench-train-torch train-accuracy train-accuracy-quick
+
+test-torch-grad:
+	@if $(TORCH_PY) -c 'import torch, numpy' 2>/dev/null; then \
+		$(TORCH_PY) python/tests/test_torch_grad.py; \
+	else \
+		echo "test-torch-grad: SKIP (no torch for $(TORCH_PY); apt-get install -y python3-torch)"; \
+	fi
+
+bench-train: bench-tools
+	$(call run-bench,train,^BenchmarkTrain)
+	@$(MAKE) --no-print-directory bench-train-torch
+
+# The PyTorch epoch right after the Go one (same machine, same sitting).
+bench-train-torch:
+	@mkdir -p $(BENCH_DIR)
+	@if $(TORCH_PY) -c 'import torch' 2>/dev/null; then \
+		echo "bench-train-torch: load average $$(cut -d' ' -f1-3 /proc/loadavg)"; \
+		OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+			$(TORCH_PY) bench/torch/ctrnn_epoch.py --epochs $(TORCH_EPOCHS) | tee $(BENCH_DIR)/torch.jsonl; \
+		$(TORCH_PY) bench/torch/compare.py $(BENCH_DIR)/train.txt $(BENCH_DIR)/torch.jsonl; \
+	else \
+		echo "bench-train-torch: SKIP (no torch for $(TORCH_PY); apt-get install -y python3-torch)"; \
+	fi
+
+train-accuracy:
+	NEURODYN_TRAIN_ACCURACY=full $(GO) test -count=1 -timeout 60m -run '^TestTrainAccuracy$$' -v ./bench/
+
+train-accuracy-quick:
+	NEURODYN_TRAIN_ACCURACY=quick $(GO) test -count=1 -timeout 20m -run '^TestTrainAccuracy$$' -v ./bench/
