@@ -45,7 +45,7 @@ event-driven LIF spiking networks, and analyses them as dynamical systems
 	}
 	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "no progress output (batch jobs)")
 	root.PersistentFlags().IntVar(&g.threads, "threads", 0, "worker threads (GOMAXPROCS); 0 = all cores; results do not depend on it")
-	root.AddCommand(newVersionCmd(), newTutorialCmd(g), newDataCmd(g), newSweepCmd(g))
+	root.AddCommand(newVersionCmd(), newTutorialCmd(g), newDataCmd(g), newSweepCmd(g), newSimulateCmd(g))
 	return root
 }
 
