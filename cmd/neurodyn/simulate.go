@@ -40,9 +40,9 @@ saved run exactly (same spikes as an uninterrupted run).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if (specPath == "") == (preset == "") {
-				return param.New("neurodyn", "--spec/--preset", "", "exactly one of them")
+				return param.New("simulate", "--spec/--preset", "neither or both given", "exactly one of them")
 			}
-			if err := param.Positive("neurodyn", "--duration-ms", durMs); err != nil {
+			if err := param.Positive("simulate", "--duration-ms", durMs); err != nil {
 				return err
 			}
 			var spec kernel.Spec
