@@ -3,11 +3,11 @@
 package export_test
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -72,19 +72,53 @@ func cpuSeconds() float64 {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
 
-// rss returns the resident set size in bytes (Linux), or 0.
-func rss() uint64 {
-	b, err := os.ReadFile("/proc/self/status")
+// rssReader reads VmRSS from /proc/self/status without allocating, so that
+// watching memory does not itself allocate.
+type rssReader struct {
+	f   *os.File
+	buf [4096]byte
+}
+
+func newRSSReader() *rssReader {
+	f, err := os.Open("/proc/self/status")
 	if err != nil {
+		return nil
+	}
+	return &rssReader{f: f}
+}
+
+// read returns the resident set size in bytes, or 0 if unknown.
+func (r *rssReader) read() uint64 {
+	if r == nil {
 		return 0
 	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, _ := strconv.ParseUint(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+	n, _ := r.f.ReadAt(r.buf[:], 0)
+	b := r.buf[:n]
+	key := []byte("VmRSS:")
+	i := bytes.Index(b, key)
+	if i < 0 {
+		return 0
+	}
+	var kb uint64
+	for _, c := range b[i+len(key):] {
+		switch {
+		case c >= '0' && c <= '9':
+			kb = kb*10 + uint64(c-'0')
+		case c == ' ' || c == '\t':
+			if kb > 0 {
+				return kb << 10
+			}
+		default:
 			return kb << 10
 		}
 	}
-	return 0
+	return kb << 10
+}
+
+func (r *rssReader) close() {
+	if r != nil {
+		r.f.Close()
+	}
 }
 
 func storeMax(a *atomic.Uint64, v uint64) {
@@ -100,10 +134,12 @@ func watchHeap() *heapWatch {
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	h := &heapWatch{stop: make(chan struct{}), baseline: ms.HeapInuse, baseRSS: rss()}
+	rr := newRSSReader()
+	h := &heapWatch{stop: make(chan struct{}), baseline: ms.HeapInuse, baseRSS: rr.read()}
 	h.wg.Add(1)
 	go func() {
 		defer h.wg.Done()
+		defer rr.close()
 		t := time.NewTicker(50 * time.Millisecond)
 		defer t.Stop()
 		for {
@@ -114,7 +150,7 @@ func watchHeap() *heapWatch {
 				var ms runtime.MemStats
 				runtime.ReadMemStats(&ms)
 				storeMax(&h.peak, ms.HeapInuse)
-				storeMax(&h.peakRSS, rss())
+				storeMax(&h.peakRSS, rr.read())
 			}
 		}
 	}()
