@@ -73,8 +73,10 @@
 // runs a 6×16 (float32) or 6×8 (float64) register tile and cuts k into slices
 // of 256 for the caches; between slices the partial chains are stored in a
 // workspace and reloaded exactly, so each output remains one ascending chain.
-// Element-wise kernels are independent per element. Gemm's packing buffers come
-// from a sync.Pool: steady-state calls allocate nothing.
+// Element-wise kernels (and LIFStep, 8 neurons per vector, its spike list
+// built in ascending order from the vector's sign mask) are independent per
+// element. Gemm's packing buffers come from a sync.Pool: steady-state calls
+// allocate nothing.
 //
 // # Arguments and units
 //

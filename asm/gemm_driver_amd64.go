@@ -115,9 +115,13 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], pool *sync.Pool, transA, trans
 			for i := 0; i < m; i += gemmMR {
 				r := min(gemmMR, m-i)
 				f := kern[r]
-				at, trs, tps := &a[i*rs+p0*ps], rs, ps
+				var at *T
+				trs, tps := rs, ps
 				if ap != nil {
+					// Packed tile: r rows interleaved, contiguous in p.
 					at, trs, tps = &a[i*k+p0*r], 1, r
+				} else {
+					at = &a[i*rs+p0*ps]
 				}
 				for q := q0; q < q1; q++ {
 					j := q * nr

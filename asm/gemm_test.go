@@ -115,3 +115,40 @@ func TestGemmReference(t *testing.T) {
 		}
 	}
 }
+
+// TestGemmPackedPadded covers the packed-A path (m·n·k ≥ 2^21, at least four
+// panels of B) with leading dimensions larger than the rows, both with one
+// k-slice and with several (k > 256): the packed tiles must be addressed by
+// their own layout, never by lda.
+func TestGemmPackedPadded(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(35, 36))
+		for _, s := range [][3]int{{195, 195, 64}, {130, 70, 300}} {
+			m, n, k := s[0], s[1], s[2]
+			for _, ta := range []bool{false, true} {
+				for _, tb := range []bool{false, true} {
+					ar, ac, br, bc := m, k, k, n
+					if ta {
+						ar, ac = k, m
+					}
+					if tb {
+						br, bc = n, k
+					}
+					lda, ldb, ldc := ac+67, bc+3, n+5
+					a := make([]float32, (ar-1)*lda+ac)
+					b := make([]float32, (br-1)*ldb+bc)
+					c := make([]float32, (m-1)*ldc+n)
+					fill(r, a, false)
+					fill(r, b, false)
+					fill(r, c, false)
+					want := slices.Clone(c)
+					gemmGeneric(ta, tb, m, n, k, -1, a, lda, b, ldb, 0.5, want, ldc)
+					Gemm(ta, tb, m, n, k, -1, a, lda, b, ldb, 0.5, c, ldc)
+					if i := firstDiff(c, want); i >= 0 {
+						t.Fatalf("m=%d n=%d k=%d ta=%v tb=%v: c[%d] = %v, want %v", m, n, k, ta, tb, i, c[i], want[i])
+					}
+				}
+			}
+		}
+	})
+}
