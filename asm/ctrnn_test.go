@@ -31,7 +31,13 @@ func ctrnnForward[T Float](h, in, out, steps int, seed uint64) (state []T, sum u
 		Gemv(false, h, h, 1, wRec, h, st, 1, z)
 		Step(ActTanh, st, a, z, 0.2)
 		for _, v := range st {
-			sum = (sum ^ math.Float64bits(float64(v))) * 1099511628211
+			var bits uint64
+			if is32[T]() {
+				bits = uint64(math.Float32bits(float32(v)))
+			} else {
+				bits = math.Float64bits(float64(v))
+			}
+			sum = (sum ^ bits) * 1099511628211
 		}
 	}
 	Gemv(false, out, h, 1, wOut, h, st, 0, y)
@@ -40,14 +46,28 @@ func ctrnnForward[T Float](h, in, out, steps int, seed uint64) (state []T, sum u
 
 // TestCTRNNForwardPaths runs a CT-RNN forward pass of 1,000 steps on every
 // path (avx2 and generic here; avx512 when offered) and demands bit-identical
-// trajectories: the property a seeded simulation relies on.
+// trajectories: the property a seeded simulation relies on. The checksums of
+// the trajectories are also pinned (golden values from amd64, reproduced by
+// the pure-Go path on arm64 under qemu-aarch64, see make asm-arm64), so a
+// change of any kernel's arithmetic on any architecture fails here; a
+// deliberate change of the canonical arithmetic updates them.
 func TestCTRNNForwardPaths(t *testing.T) {
 	t.Run("float32", testCTRNNPaths[float32])
 	t.Run("float64", testCTRNNPaths[float64])
 }
 
+// ctrnnGolden holds the trajectory checksums by element size and H.
+var ctrnnGolden = map[[2]int]uint64{
+	{4, 64}: 0x2553a5cc52c47d1b, {4, 67}: 0x617955313c4cf41c,
+	{8, 64}: 0xd9efcaa84476651e, {8, 67}: 0xecda5130f099c3fd,
+}
+
 func testCTRNNPaths[T Float](t *testing.T) {
 	steps := 1000
+	size := 8
+	if is32[T]() {
+		size = 4
+	}
 	for _, h := range []int{64, 67} {
 		defer Reset()
 		var ref uint64
@@ -65,6 +85,9 @@ func testCTRNNPaths[T Float](t *testing.T) {
 			if i == 0 {
 				ref, refY = sum, y
 				t.Logf("H=%d %s: checksum %#x, output %v", h, p, sum, y)
+				if want := ctrnnGolden[[2]int{size, h}]; sum != want {
+					t.Errorf("H=%d %s: checksum %#x, golden %#x", h, p, sum, want)
+				}
 				continue
 			}
 			if sum != ref || firstDiff(y, refY) >= 0 {

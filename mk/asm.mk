@@ -2,15 +2,18 @@
 #   make asm-generate   regenerate every *_amd64.s and its stubs
 #   make asm-check      regenerate and fail if the committed files differ (make test)
 #   make asm-fuzz       short differential fuzzing, with and without noasm (make test)
+#   make asm-arm64      the package's tests built for arm64 and run under qemu-aarch64
+#                       (apt-get install qemu-user), where the pure-Go path must
+#                       reproduce the amd64 golden checksums; skipped without qemu
 # The generator's modules (avo v0.6.0, x/tools v0.52.0) come from the module
 # proxy the first time: go run downloads what asm/_gen/go.sum pins.
 
 ASM_GENERATED := $(foreach f,blas1 gemv gemm act lif,asm/$(f)_amd64.s asm/$(f)_amd64.go)
 ASM_FUZZTIME ?= 3s
 
-TEST_TARGETS += asm-check asm-fuzz
+TEST_TARGETS += asm-check asm-fuzz asm-arm64
 
-.PHONY: asm-generate asm-check asm-fuzz
+.PHONY: asm-generate asm-check asm-fuzz asm-arm64
 asm-generate:
 	cd asm && $(GO) generate .
 
@@ -30,3 +33,12 @@ asm-fuzz:
 		done; \
 	done
 	@echo "asm-fuzz: no difference between the paths and the references"
+
+asm-arm64:
+	@if ! command -v qemu-aarch64 >/dev/null 2>&1; then \
+		echo "asm-arm64: skipped (no qemu-aarch64; apt-get install qemu-user to run it)"; \
+	else \
+		mkdir -p build && GOARCH=arm64 $(GO) test -c -o build/asm_arm64.test ./asm && \
+		cd asm && qemu-aarch64 ../build/asm_arm64.test -test.short && \
+		echo "asm-arm64: the pure-Go path on arm64 reproduces the amd64 results"; \
+	fi
