@@ -7,19 +7,149 @@
 // func gemvN32AVX2(m int, n int, alpha float32, a []float32, lda int, x []float32, beta float32, y []float32)
 // Requires: AVX, AVX2, CMOV, FMA3
 TEXT ·gemvN32AVX2(SB), NOSPLIT, $256-112
-	MOVQ     m+0(FP), AX
-	MOVQ     a_base+24(FP), CX
-	MOVQ     lda+48(FP), DX
-	SHLQ     $0x02, DX
-	MOVQ     y_base+88(FP), BX
-	VMOVSS   beta+80(FP), X0
-	VXORPS   X1, X1, X1
-	XORQ     SI, SI
-	XORQ     DI, DI
-	VUCOMISS X1, X0
-	SETEQ    SI
-	SETPC    DI
-	ANDQ     DI, SI
+	MOVQ       m+0(FP), AX
+	MOVQ       a_base+24(FP), CX
+	MOVQ       lda+48(FP), DX
+	SHLQ       $0x02, DX
+	MOVQ       y_base+88(FP), BX
+	VMOVSS     beta+80(FP), X0
+	VXORPS     X1, X1, X1
+	XORQ       SI, SI
+	XORQ       DI, DI
+	VUCOMISS   X1, X0
+	SETEQ      SI
+	SETPC      DI
+	ANDQ       DI, SI
+	MOVQ       n+8(FP), DI
+	CMPQ       DI, $0x00000008
+	JG         chunk
+	SHLQ       $0x02, DI
+	NEGQ       DI
+	LEAQ       gemvmasktab<>+0(SB), R8
+	VMOVDQU    32(R8)(DI*1), Y0
+	MOVQ       x_base+56(FP), DI
+	VMASKMOVPS (DI), Y0, Y1
+
+small:
+	TESTQ       AX, AX
+	JZ          end
+	MOVQ        $0x00000008, DI
+	CMPQ        AX, DI
+	CMOVQLT     AX, DI
+	VXORPS      Y2, Y2, Y2
+	VXORPS      Y3, Y3, Y3
+	VXORPS      Y4, Y4, Y4
+	VXORPS      Y5, Y5, Y5
+	VXORPS      Y6, Y6, Y6
+	VXORPS      Y7, Y7, Y7
+	VXORPS      Y8, Y8, Y8
+	VXORPS      Y9, Y9, Y9
+	CMPQ        DI, $0x00000001
+	JL          small_rows
+	VMASKMOVPS  (CX), Y0, Y10
+	VFMADD231PS Y10, Y1, Y2
+	ADDQ        DX, CX
+	CMPQ        DI, $0x00000002
+	JL          small_rows
+	VMASKMOVPS  (CX), Y0, Y10
+	VFMADD231PS Y10, Y1, Y3
+	ADDQ        DX, CX
+	CMPQ        DI, $0x00000003
+	JL          small_rows
+	VMASKMOVPS  (CX), Y0, Y10
+	VFMADD231PS Y10, Y1, Y4
+	ADDQ        DX, CX
+	CMPQ        DI, $0x00000004
+	JL          small_rows
+	VMASKMOVPS  (CX), Y0, Y10
+	VFMADD231PS Y10, Y1, Y5
+	ADDQ        DX, CX
+	CMPQ        DI, $0x00000005
+	JL          small_rows
+	VMASKMOVPS  (CX), Y0, Y10
+	VFMADD231PS Y10, Y1, Y6
+	ADDQ        DX, CX
+	CMPQ        DI, $0x00000006
+	JL          small_rows
+	VMASKMOVPS  (CX), Y0, Y10
+	VFMADD231PS Y10, Y1, Y7
+	ADDQ        DX, CX
+	CMPQ        DI, $0x00000007
+	JL          small_rows
+	VMASKMOVPS  (CX), Y0, Y10
+	VFMADD231PS Y10, Y1, Y8
+	ADDQ        DX, CX
+	CMPQ        DI, $0x00000008
+	JL          small_rows
+	VMASKMOVPS  (CX), Y0, Y10
+	VFMADD231PS Y10, Y1, Y9
+	ADDQ        DX, CX
+
+small_rows:
+	VPERM2F128   $0x20, Y3, Y2, Y10
+	VPERM2F128   $0x31, Y3, Y2, Y2
+	VADDPS       Y2, Y10, Y2
+	VPERM2F128   $0x20, Y5, Y4, Y3
+	VPERM2F128   $0x31, Y5, Y4, Y4
+	VADDPS       Y4, Y3, Y3
+	VPERM2F128   $0x20, Y7, Y6, Y4
+	VPERM2F128   $0x31, Y7, Y6, Y5
+	VADDPS       Y5, Y4, Y4
+	VPERM2F128   $0x20, Y9, Y8, Y5
+	VPERM2F128   $0x31, Y9, Y8, Y6
+	VADDPS       Y6, Y5, Y5
+	VSHUFPS      $0x44, Y3, Y2, Y6
+	VSHUFPS      $0xee, Y3, Y2, Y2
+	VADDPS       Y2, Y6, Y2
+	VSHUFPS      $0x44, Y5, Y4, Y3
+	VSHUFPS      $0xee, Y5, Y4, Y4
+	VADDPS       Y4, Y3, Y3
+	VSHUFPS      $0x88, Y3, Y2, Y4
+	VSHUFPS      $0xdd, Y3, Y2, Y2
+	VADDPS       Y2, Y4, Y4
+	VMOVDQU      gemvpermidx<>+0(SB), Y2
+	VPERMPS      Y4, Y2, Y2
+	VBROADCASTSS alpha+16(FP), Y3
+	CMPQ         DI, $0x00000008
+	JNE          small_partial
+	TESTQ        SI, SI
+	JZ           small_full_fma
+	VMULPS       Y3, Y2, Y2
+	VMOVUPS      Y2, (BX)
+	JMP          small_next
+
+small_full_fma:
+	VMOVUPS      (BX), Y4
+	VBROADCASTSS beta+80(FP), Y5
+	VMULPS       Y5, Y4, Y4
+	VFMADD231PS  Y2, Y3, Y4
+	VMOVUPS      Y4, (BX)
+	JMP          small_next
+
+small_partial:
+	MOVQ       DI, R8
+	SHLQ       $0x02, R8
+	NEGQ       R8
+	LEAQ       gemvmasktab<>+0(SB), R9
+	VMOVDQU    32(R9)(R8*1), Y4
+	TESTQ      SI, SI
+	JZ         small_partial_fma
+	VMULPS     Y3, Y2, Y2
+	VMASKMOVPS Y2, Y4, (BX)
+	JMP        small_next
+
+small_partial_fma:
+	VMASKMOVPS   (BX), Y4, Y5
+	VBROADCASTSS beta+80(FP), Y6
+	VMULPS       Y6, Y5, Y5
+	VFMADD231PS  Y2, Y3, Y5
+	VMASKMOVPS   Y5, Y4, (BX)
+
+small_next:
+	SUBQ DI, AX
+	SHLQ $0x02, DI
+	ADDQ DI, BX
+	JMP  small
 
 chunk:
 	TESTQ   AX, AX
@@ -724,19 +854,112 @@ done:
 // func gemvN64AVX2(m int, n int, alpha float64, a []float64, lda int, x []float64, beta float64, y []float64)
 // Requires: AVX, AVX2, CMOV, FMA3
 TEXT ·gemvN64AVX2(SB), NOSPLIT, $128-112
-	MOVQ     m+0(FP), AX
-	MOVQ     a_base+24(FP), CX
-	MOVQ     lda+48(FP), DX
-	SHLQ     $0x03, DX
-	MOVQ     y_base+88(FP), BX
-	VMOVSD   beta+80(FP), X0
-	VXORPS   X1, X1, X1
-	XORQ     SI, SI
-	XORQ     DI, DI
-	VUCOMISD X1, X0
-	SETEQ    SI
-	SETPC    DI
-	ANDQ     DI, SI
+	MOVQ       m+0(FP), AX
+	MOVQ       a_base+24(FP), CX
+	MOVQ       lda+48(FP), DX
+	SHLQ       $0x03, DX
+	MOVQ       y_base+88(FP), BX
+	VMOVSD     beta+80(FP), X0
+	VXORPS     X1, X1, X1
+	XORQ       SI, SI
+	XORQ       DI, DI
+	VUCOMISD   X1, X0
+	SETEQ      SI
+	SETPC      DI
+	ANDQ       DI, SI
+	MOVQ       n+8(FP), DI
+	CMPQ       DI, $0x00000004
+	JG         chunk
+	SHLQ       $0x03, DI
+	NEGQ       DI
+	LEAQ       gemvmasktab<>+0(SB), R8
+	VMOVDQU    32(R8)(DI*1), Y0
+	MOVQ       x_base+56(FP), DI
+	VMASKMOVPD (DI), Y0, Y1
+
+small:
+	TESTQ       AX, AX
+	JZ          end
+	MOVQ        $0x00000004, DI
+	CMPQ        AX, DI
+	CMOVQLT     AX, DI
+	VXORPS      Y2, Y2, Y2
+	VXORPS      Y3, Y3, Y3
+	VXORPS      Y4, Y4, Y4
+	VXORPS      Y5, Y5, Y5
+	CMPQ        DI, $0x00000001
+	JL          small_rows
+	VMASKMOVPD  (CX), Y0, Y6
+	VFMADD231PD Y6, Y1, Y2
+	ADDQ        DX, CX
+	CMPQ        DI, $0x00000002
+	JL          small_rows
+	VMASKMOVPD  (CX), Y0, Y6
+	VFMADD231PD Y6, Y1, Y3
+	ADDQ        DX, CX
+	CMPQ        DI, $0x00000003
+	JL          small_rows
+	VMASKMOVPD  (CX), Y0, Y6
+	VFMADD231PD Y6, Y1, Y4
+	ADDQ        DX, CX
+	CMPQ        DI, $0x00000004
+	JL          small_rows
+	VMASKMOVPD  (CX), Y0, Y6
+	VFMADD231PD Y6, Y1, Y5
+	ADDQ        DX, CX
+
+small_rows:
+	VPERM2F128   $0x20, Y3, Y2, Y6
+	VPERM2F128   $0x31, Y3, Y2, Y2
+	VADDPD       Y2, Y6, Y2
+	VPERM2F128   $0x20, Y5, Y4, Y3
+	VPERM2F128   $0x31, Y5, Y4, Y4
+	VADDPD       Y4, Y3, Y3
+	VUNPCKLPD    Y3, Y2, Y4
+	VUNPCKHPD    Y3, Y2, Y2
+	VADDPD       Y2, Y4, Y4
+	VPERMPD      $0xd8, Y4, Y2
+	VBROADCASTSD alpha+16(FP), Y3
+	CMPQ         DI, $0x00000004
+	JNE          small_partial
+	TESTQ        SI, SI
+	JZ           small_full_fma
+	VMULPD       Y3, Y2, Y2
+	VMOVUPD      Y2, (BX)
+	JMP          small_next
+
+small_full_fma:
+	VMOVUPD      (BX), Y4
+	VBROADCASTSD beta+80(FP), Y5
+	VMULPD       Y5, Y4, Y4
+	VFMADD231PD  Y2, Y3, Y4
+	VMOVUPD      Y4, (BX)
+	JMP          small_next
+
+small_partial:
+	MOVQ       DI, R8
+	SHLQ       $0x03, R8
+	NEGQ       R8
+	LEAQ       gemvmasktab<>+0(SB), R9
+	VMOVDQU    32(R9)(R8*1), Y4
+	TESTQ      SI, SI
+	JZ         small_partial_fma
+	VMULPD     Y3, Y2, Y2
+	VMASKMOVPD Y2, Y4, (BX)
+	JMP        small_next
+
+small_partial_fma:
+	VMASKMOVPD   (BX), Y4, Y5
+	VBROADCASTSD beta+80(FP), Y6
+	VMULPD       Y6, Y5, Y5
+	VFMADD231PD  Y2, Y3, Y5
+	VMASKMOVPD   Y5, Y4, (BX)
+
+small_next:
+	SUBQ DI, AX
+	SHLQ $0x03, DI
+	ADDQ DI, BX
+	JMP  small
 
 chunk:
 	TESTQ   AX, AX

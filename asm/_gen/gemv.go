@@ -51,6 +51,46 @@ func genGemvN(t typ) {
 	betaZero := isZero(t, t.loadScalar("beta"))
 	L := 4 * t.vw
 
+	// Rows no longer than one vector: each row is one masked fma into +0
+	// (the lanes Dot would hold; the folds w = 2·vw and vw only add +0), so
+	// vw rows go straight into the fold network without parking.
+	nn := Load(Param("n"), GP64())
+	CMPQ(nn, U32(t.vw))
+	JG(LabelRef("chunk"))
+	smask := t.tailMask(nn) // n = vw gives all lanes
+	sx := YMM()
+	t.maskload(Mem{Base: Load(Param("x").Base(), GP64())}, smask, sx)
+	Label("small")
+	TESTQ(m, m)
+	JZ(LabelRef("end"))
+	src := GP64()
+	MOVQ(U32(t.vw), src)
+	CMPQ(m, src)
+	CMOVQLT(m, src)
+	row := GP64()
+	MOVQ(pa, row)
+	sv := make([]reg.VecVirtual, t.vw)
+	for r := range sv {
+		sv[r] = YMM()
+		VXORPS(sv[r], sv[r], sv[r])
+	}
+	for r := range sv {
+		CMPQ(src, U32(r+1))
+		JL(LabelRef("small_rows"))
+		av := YMM()
+		t.maskload(Mem{Base: row}, smask, av)
+		t.fma231(av, sx, sv[r])
+		ADDQ(lda, row)
+	}
+	Label("small_rows")
+	MOVQ(row, pa)
+	foldRowsEpilogue(t, sv, src, py, betaZero, "small_")
+	Label("small_next")
+	SUBQ(src, m)
+	SHLQ(Imm(t.shift), src)
+	ADDQ(src, py)
+	JMP(LabelRef("small"))
+
 	Label("chunk")
 	TESTQ(m, m)
 	JZ(LabelRef("end"))
@@ -150,6 +190,21 @@ func genGemvN(t typ) {
 		v[r] = YMM()
 		t.movu(slots.Offset(r*vb), v[r])
 	}
+	foldRowsEpilogue(t, v, rc, py, betaZero, "")
+	Label("next")
+	SUBQ(rc, m)
+	SHLQ(Imm(t.shift), rc)
+	ADDQ(rc, py)
+	JMP(LabelRef("chunk"))
+	Label("end")
+	VZEROUPPER()
+	RET()
+}
+
+// foldRowsEpilogue folds vw row vectors together (lane 0 of row r ends in
+// lane r, by the pairwise sums of the halving folds w = vw/2 … 1), runs the
+// epilogue for the rc rows of the chunk at py and jumps to pfx+"next".
+func foldRowsEpilogue(t typ, v []reg.VecVirtual, rc, py, betaZero reg.Register, pfx string) {
 	var sums reg.VecVirtual
 	if t.bits == 32 {
 		// w = 4: pair rows (0,1), (2,3), (4,5), (6,7) across the 128-bit halves.
@@ -201,41 +256,33 @@ func genGemvN(t typ) {
 	// Epilogue on rc rows.
 	alpha := t.broadcastParam("alpha")
 	CMPQ(rc, U32(t.vw))
-	JNE(LabelRef("partial"))
+	JNE(LabelRef(pfx + "partial"))
 	TESTQ(betaZero, betaZero)
-	JZ(LabelRef("full_fma"))
+	JZ(LabelRef(pfx + "full_fma"))
 	t.mul(alpha, sums, sums)
 	t.movu(sums, Mem{Base: py})
-	JMP(LabelRef("next"))
-	Label("full_fma")
+	JMP(LabelRef(pfx + "next"))
+	Label(pfx + "full_fma")
 	c := YMM()
 	t.movu(Mem{Base: py}, c)
 	t.mul(t.broadcastParam("beta"), c, c)
 	t.fma231(sums, alpha, c)
 	t.movu(c, Mem{Base: py})
-	JMP(LabelRef("next"))
-	Label("partial")
+	JMP(LabelRef(pfx + "next"))
+	Label(pfx + "partial")
 	mask := t.tailMask(rc)
 	TESTQ(betaZero, betaZero)
-	JZ(LabelRef("partial_fma"))
+	JZ(LabelRef(pfx + "partial_fma"))
 	t.mul(alpha, sums, sums)
 	t.maskstore(sums, mask, Mem{Base: py})
-	JMP(LabelRef("next"))
-	Label("partial_fma")
+	JMP(LabelRef(pfx + "next"))
+	Label(pfx + "partial_fma")
 	c2 := YMM()
 	t.maskload(Mem{Base: py}, mask, c2)
 	t.mul(t.broadcastParam("beta"), c2, c2)
 	t.fma231(sums, alpha, c2)
 	t.maskstore(c2, mask, Mem{Base: py})
 
-	Label("next")
-	SUBQ(rc, m)
-	SHLQ(Imm(t.shift), rc)
-	ADDQ(rc, py)
-	JMP(LabelRef("chunk"))
-	Label("end")
-	VZEROUPPER()
-	RET()
 }
 
 // permIndex is the VPERMPS index that puts rows 0 2 4 6 1 3 5 7 back in order.
