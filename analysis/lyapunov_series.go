@@ -92,50 +92,68 @@ func MutualInformation(x []float64, maxLag, bins int) ([]float64, error) {
 	if maxLag < 0 || maxLag >= n {
 		return nil, param.New("analysis", "maxLag", maxLag, fmt.Sprintf("in [0, %d]", n-1))
 	}
+	if bins != 0 && bins < 2 {
+		return nil, param.New("analysis", "bins", bins, ">= 2")
+	}
+	mi := newAMI(x, bins)
+	out := make([]float64, maxLag+1)
+	for lag := range out {
+		out[lag] = mi.at(lag)
+	}
+	return out, nil
+}
+
+// ami computes the histogram auto mutual information of a series lag by
+// lag.
+type ami struct {
+	idx    []int
+	bins   int
+	joint  []float64
+	pa, pb []float64
+}
+
+func newAMI(x []float64, bins int) *ami {
+	n := len(x)
 	if bins == 0 {
 		bins = min(max(int(math.Ceil(math.Sqrt(float64(n)/5))), 4), 64)
-	}
-	if bins < 2 {
-		return nil, param.New("analysis", "bins", bins, ">= 2")
 	}
 	lo, hi := x[0], x[0]
 	for _, v := range x {
 		lo, hi = math.Min(lo, v), math.Max(hi, v)
 	}
-	idx := make([]int, n)
+	a := &ami{idx: make([]int, n), bins: bins, joint: make([]float64, bins*bins), pa: make([]float64, bins), pb: make([]float64, bins)}
 	if hi > lo {
 		w := float64(bins) / (hi - lo)
 		for i, v := range x {
-			idx[i] = min(int((v-lo)*w), bins-1)
+			a.idx[i] = min(int((v-lo)*w), bins-1)
 		}
 	}
-	joint := make([]float64, bins*bins)
-	pa := make([]float64, bins)
-	pb := make([]float64, bins)
-	out := make([]float64, maxLag+1)
-	for lag := 0; lag <= maxLag; lag++ {
-		clear(joint)
-		clear(pa)
-		clear(pb)
-		m := n - lag
-		for i := 0; i < m; i++ {
-			a, b := idx[i], idx[i+lag]
-			joint[a*bins+b]++
-			pa[a]++
-			pb[b]++
-		}
-		var mi float64
-		fm := float64(m)
-		for a := 0; a < bins; a++ {
-			for b := 0; b < bins; b++ {
-				if c := joint[a*bins+b]; c > 0 {
-					mi += c / fm * math.Log(c*fm/(pa[a]*pb[b]))
-				}
+	return a
+}
+
+// at returns I(lag).
+func (a *ami) at(lag int) float64 {
+	clear(a.joint)
+	clear(a.pa)
+	clear(a.pb)
+	bins := a.bins
+	m := len(a.idx) - lag
+	for i := 0; i < m; i++ {
+		p, q := a.idx[i], a.idx[i+lag]
+		a.joint[p*bins+q]++
+		a.pa[p]++
+		a.pb[q]++
+	}
+	var mi float64
+	fm := float64(m)
+	for p := 0; p < bins; p++ {
+		for q := 0; q < bins; q++ {
+			if c := a.joint[p*bins+q]; c > 0 {
+				mi += c / fm * math.Log(c*fm/(a.pa[p]*a.pb[q]))
 			}
 		}
-		out[lag] = mi
 	}
-	return out, nil
+	return mi
 }
 
 // AutoLag returns the delay for embedding a scalar series: the first
@@ -144,7 +162,8 @@ func MutualInformation(x []float64, maxLag, bins int) ([]float64, error) {
 // rises again afterwards by at least 2% of I(0) (so that the noise floor of
 // a monotonically decaying I, as for maps, does not count); if there is
 // none, the first lag where the autocorrelation falls below 1/e; at least
-// 1.
+// 1. Lags are evaluated one by one and the search stops as soon as the
+// answer is known.
 func AutoLag(x []float64) (int, error) {
 	n, err := checkSeries("x", x, 1)
 	if err != nil {
@@ -154,54 +173,45 @@ func AutoLag(x []float64) (int, error) {
 	if maxLag >= n {
 		return 1, nil
 	}
-	mi, err := MutualInformation(x, maxLag, 0)
-	if err != nil {
-		return 0, err
-	}
-	for l := 1; l+1 < len(mi); l++ {
-		if mi[l] < mi[l-1] && mi[l] <= mi[l+1] {
-			rise := 0.0
-			for _, v := range mi[l+1:] {
-				rise = math.Max(rise, v-mi[l])
+	a := newAMI(x, 0)
+	mi := []float64{a.at(0), a.at(1)}
+	cand := -1 // current local minimum waiting for a significant rise
+	for l := 2; l <= maxLag; l++ {
+		mi = append(mi, a.at(l))
+		if cand < 0 && mi[l-1] < mi[l-2] && mi[l-1] <= mi[l] {
+			cand = l - 1
+		}
+		if cand >= 0 {
+			if mi[l]-mi[cand] >= 0.02*mi[0] {
+				return cand, nil
 			}
-			if rise >= 0.02*mi[0] {
-				return l, nil
+			if mi[l] < mi[cand] { // not a minimum after all: keep looking
+				cand = -1
 			}
 		}
 	}
-	ac := autocorrelation(x, maxLag)
-	for l := 1; l < len(ac); l++ {
-		if ac[l] < 1/math.E {
-			return l, nil
-		}
-	}
-	return 1, nil
-}
-
-// autocorrelation returns the sample autocorrelation of x for lags
-// 0..maxLag (biased estimator, normalized by the lag-0 value).
-func autocorrelation(x []float64, maxLag int) []float64 {
-	n := len(x)
-	var m float64
-	for _, v := range x {
-		m += v
+	// Fallback: first lag with autocorrelation below 1/e.
+	var m, v0 float64
+	for _, e := range x {
+		m += e
 	}
 	m /= float64(n)
-	ac := make([]float64, maxLag+1)
-	for l := 0; l <= maxLag; l++ {
+	for _, e := range x {
+		v0 += (e - m) * (e - m)
+	}
+	if v0 == 0 {
+		return 1, nil
+	}
+	for l := 1; l <= maxLag; l++ {
 		var s float64
 		for i := 0; i+l < n; i++ {
 			s += (x[i] - m) * (x[i+l] - m)
 		}
-		ac[l] = s
-	}
-	if ac[0] > 0 {
-		inv := 1 / ac[0]
-		for l := range ac {
-			ac[l] *= inv
+		if s/v0 < 1/math.E {
+			return l, nil
 		}
 	}
-	return ac
+	return 1, nil
 }
 
 // MeanPeriod returns the mean period of a row-major series in samples: the
@@ -430,6 +440,11 @@ func LargestFromSeries(x []float64, dim int, c RosensteinConfig) (*Rosenstein, e
 	if n < 100 {
 		return nil, param.New("analysis", "x", fmt.Sprintf("%d samples", n), "at least 100 samples")
 	}
+	for d := 0; d < dim; d++ {
+		if stdDev(column(x, dim, d)) == 0 {
+			return nil, param.New("analysis", fmt.Sprintf("x (variable %d)", d), "constant", "a series that varies")
+		}
+	}
 	r := &Rosenstein{}
 	theiler := c.Theiler
 	if theiler == 0 {
@@ -526,8 +541,23 @@ func (r *Rosenstein) divergence(emb []float64, edim, rows, K, theiler int) error
 	refs := rows - K
 	tree, pts := buildTree(emb, edim, refs)
 	keep := &nearestKeeper{theiler: theiler}
+	// Σ ln d² per k is accumulated as products of Frexp mantissas (in
+	// [½, 1)) and sums of exponents, folded into a logarithm every 32
+	// pairs: one log per 32 distances instead of one each.
+	const fold = 32
 	sum := make([]float64, K+1)
 	cnt := make([]int, K+1)
+	mant := make([]float64, K+1)
+	expo := make([]int, K+1)
+	for k := range mant {
+		mant[k] = 1
+	}
+	flush := func() {
+		for k := range mant {
+			sum[k] += 0.5 * (math.Log(mant[k]) + float64(expo[k])*math.Ln2)
+			mant[k], expo[k] = 1, 0
+		}
+	}
 	r.Pairs = 0
 	for i := 0; i < refs; i++ {
 		j, _ := nearestOutside(tree, keep, pts[i])
@@ -544,11 +574,17 @@ func (r *Rosenstein) divergence(emb []float64, edim, rows, K, theiler int) error
 				d2 += e * e
 			}
 			if d2 > 0 {
-				sum[k] += 0.5 * math.Log(d2)
+				f, e := math.Frexp(d2)
+				mant[k] *= f
+				expo[k] += e
 				cnt[k]++
 			}
 		}
+		if r.Pairs%fold == 0 {
+			flush()
+		}
 	}
+	flush()
 	if r.Pairs == 0 {
 		return param.New("analysis", "x", fmt.Sprintf("%d embedded points", rows), "enough points outside the Theiler window to find neighbours")
 	}

@@ -1,0 +1,349 @@
+package analysis
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+
+	"github.com/neurodyn/neurodyn/internal/param"
+)
+
+// AttractorConfig configures DescribeAttractor and CompareAttractors. The
+// zero value means: sample interval 0.01, λ₁ from the delay embedding of
+// variable 1, return map of the last variable, 50 histogram bins, D₂ on
+// every point, the automatic choices of LargestFromSeries and
+// CorrelationDimension.
+type AttractorConfig struct {
+	// Dt is the sample interval (0 → 0.01).
+	Dt float64
+	// LyapunovVar is the 1-based number of the variable whose delay
+	// embedding LargestFromSeries uses (0 → 1; −1 → the full state without
+	// embedding).
+	LyapunovVar int
+	// MaximaVar is the 1-based number of the variable whose successive
+	// local maxima form the return map (0 → the last variable, z for
+	// Lorenz).
+	MaximaVar int
+	// Bins is the number of histogram bins per variable (0 → 50).
+	Bins int
+	// DimStride uses every DimStride-th point for the correlation
+	// dimension (0 → 1).
+	DimStride int
+	// Lyapunov and Dimension configure the estimators (Dt is taken from
+	// this config).
+	Lyapunov  RosensteinConfig
+	Dimension DimensionConfig
+}
+
+func (c AttractorConfig) withDefaults(dim int) (AttractorConfig, error) {
+	if c.Dt == 0 {
+		c.Dt = 0.01
+	}
+	if c.LyapunovVar == 0 {
+		c.LyapunovVar = 1
+	}
+	if c.MaximaVar == 0 {
+		c.MaximaVar = dim
+	}
+	if c.Bins == 0 {
+		c.Bins = 50
+	}
+	if c.DimStride == 0 {
+		c.DimStride = 1
+	}
+	if err := param.Positive("analysis", "Dt", c.Dt); err != nil {
+		return c, err
+	}
+	if c.LyapunovVar < -1 || c.LyapunovVar > dim {
+		return c, param.New("analysis", "LyapunovVar", c.LyapunovVar, fmt.Sprintf("-1 or in [1, %d]", dim))
+	}
+	if c.MaximaVar < 1 || c.MaximaVar > dim {
+		return c, param.New("analysis", "MaximaVar", c.MaximaVar, fmt.Sprintf("in [1, %d]", dim))
+	}
+	if c.Bins < 2 {
+		return c, param.New("analysis", "Bins", c.Bins, ">= 2")
+	}
+	if c.DimStride < 1 {
+		return c, param.New("analysis", "DimStride", c.DimStride, ">= 1")
+	}
+	c.Lyapunov.Dt = c.Dt
+	return c, nil
+}
+
+// AttractorStats describes one long trajectory.
+type AttractorStats struct {
+	// Points and Dim describe the data.
+	Points, Dim int
+	// Lambda1 is the largest Lyapunov exponent estimated from the series
+	// (LargestFromSeries, whose full result is LyapFit), NaN if the
+	// estimator failed (see Notes).
+	Lambda1 float64
+	LyapFit *Rosenstein
+	// D2 is the correlation dimension (CorrelationDimension, whose full
+	// result is D2Fit), NaN if the estimator failed.
+	D2    float64
+	D2Fit *Dimension
+	// Mean, Std, Min and Max are per variable (population std).
+	Mean, Std, Min, Max []float64
+	// Maxima are the successive local maxima of variable MaximaVar (a
+	// sample strictly greater than both neighbours).
+	Maxima []float64
+	// Notes explain estimator failures (degenerate or non-chaotic data).
+	Notes []string
+}
+
+// DescribeAttractor computes the AttractorStats of a trajectory x
+// (row-major, n samples of dim variables). Estimator failures on
+// degenerate data (a trajectory that collapsed to a point or a cycle) are
+// reported as NaN with a note, not as errors; bad arguments are errors.
+func DescribeAttractor(x []float64, dim int, c AttractorConfig) (*AttractorStats, error) {
+	n, err := checkSeries("x", x, dim)
+	if err != nil {
+		return nil, err
+	}
+	if c, err = c.withDefaults(dim); err != nil {
+		return nil, err
+	}
+	s := &AttractorStats{Points: n, Dim: dim, Mean: make([]float64, dim), Std: make([]float64, dim),
+		Min: make([]float64, dim), Max: make([]float64, dim), Lambda1: math.NaN(), D2: math.NaN()}
+	for d := 0; d < dim; d++ {
+		col := column(x, dim, d)
+		m, v := meanVar(col)
+		s.Mean[d], s.Std[d] = m, math.Sqrt(v)
+		s.Min[d], s.Max[d] = slices.Min(col), slices.Max(col)
+	}
+	// A trajectory that has settled on a fixed point has no attractor to
+	// measure (and its repeated samples would make neighbour searches
+	// quadratic).
+	settled := true
+	for d := 0; d < dim && settled; d++ {
+		col := column(x[(n/2)*dim:], dim, d)
+		lo, hi := slices.Min(col), slices.Max(col)
+		settled = hi-lo <= 1e-9*(1+math.Abs(s.Mean[d])+s.Std[d])
+	}
+	if settled {
+		s.D2 = 0
+		s.Notes = append(s.Notes, "the second half of the trajectory is constant (a fixed point): D₂ = 0, λ₁ not estimated")
+		return s, nil
+	}
+	z := column(x, dim, c.MaximaVar-1)
+	for i := 1; i+1 < n; i++ {
+		if z[i] > z[i-1] && z[i] > z[i+1] {
+			s.Maxima = append(s.Maxima, z[i])
+		}
+	}
+	series, sdim := x, dim
+	if c.LyapunovVar > 0 {
+		series, sdim = column(x, dim, c.LyapunovVar-1), 1
+	}
+	if r, err := LargestFromSeries(series, sdim, c.Lyapunov); err != nil {
+		s.Notes = append(s.Notes, "λ₁: "+err.Error())
+	} else {
+		s.LyapFit, s.Lambda1 = r, r.Lambda
+	}
+	pts := x
+	if c.DimStride > 1 {
+		pts = make([]float64, 0, (n/c.DimStride+1)*dim)
+		for i := 0; i < n; i += c.DimStride {
+			pts = append(pts, x[i*dim:(i+1)*dim]...)
+		}
+	}
+	if d, err := CorrelationDimension(pts, dim, c.Dimension); err != nil {
+		s.Notes = append(s.Notes, "D₂: "+err.Error())
+	} else {
+		s.D2Fit, s.D2 = d, d.D2
+		if !d.Found {
+			s.Notes = append(s.Notes, "D₂: no flat scaling region; fitted the flattest one")
+		}
+	}
+	return s, nil
+}
+
+// AttractorComparison compares a generated trajectory with the true one.
+type AttractorComparison struct {
+	Gen, True *AttractorStats
+	// Lambda1RelErr is Gen.Lambda1/True.Lambda1 − 1; D2Diff is
+	// Gen.D2 − True.D2.
+	Lambda1RelErr, D2Diff float64
+	// Wasserstein is, per variable, the 1-Wasserstein (earth mover's)
+	// distance between the two marginal distributions, computed exactly
+	// from the sorted samples; WassersteinRel divides it by the true
+	// variable's std.
+	Wasserstein, WassersteinRel []float64
+	// HistEdges (per variable, Bins+1 edges spanning the union of both
+	// ranges) and the normalized histograms HistGen and HistTrue (fractions
+	// summing to 1); HistTV is their total-variation distance
+	// ½·Σ|p − q| per variable, in [0, 1].
+	HistEdges, HistGen, HistTrue [][]float64
+	HistTV                       []float64
+	// ReturnGenToTrue is the mean distance from each generated return-map
+	// point (m_k, m_{k+1}) of successive maxima to the nearest true one,
+	// and ReturnTrueToGen the reverse, both divided by the std of the true
+	// maxima; NaN when either trajectory has fewer than two maxima. A
+	// collapsed generated attractor shows up as a large ReturnTrueToGen.
+	ReturnGenToTrue, ReturnTrueToGen float64
+}
+
+// AttractorReference is a true trajectory described once, to compare
+// generated trajectories with (Compare).
+type AttractorReference struct {
+	// Stats describes the true trajectory.
+	Stats  *AttractorStats
+	dim    int
+	c      AttractorConfig
+	sorted [][]float64 // per variable, sorted samples
+}
+
+// NewAttractorReference describes the true trajectory truth (row-major,
+// dim variables) with DescribeAttractor and keeps what Compare needs.
+func NewAttractorReference(truth []float64, dim int, c AttractorConfig) (*AttractorReference, error) {
+	st, err := DescribeAttractor(truth, dim, c)
+	if err != nil {
+		return nil, err
+	}
+	c, _ = c.withDefaults(dim)
+	r := &AttractorReference{Stats: st, dim: dim, c: c}
+	for d := 0; d < dim; d++ {
+		col := column(truth, dim, d)
+		slices.Sort(col)
+		r.sorted = append(r.sorted, col)
+	}
+	return r, nil
+}
+
+// CompareAttractors describes a generated trajectory and the true one
+// (both row-major with dim variables, in the same units and sample
+// interval) with DescribeAttractor and measures the distances between
+// their marginal distributions and return maps. To compare several
+// generated trajectories with one truth, use NewAttractorReference once
+// and its Compare method.
+func CompareAttractors(gen, truth []float64, dim int, c AttractorConfig) (*AttractorComparison, error) {
+	if _, err := checkSeries("gen", gen, dim); err != nil {
+		return nil, err
+	}
+	ref, err := NewAttractorReference(truth, dim, c)
+	if err != nil {
+		return nil, err
+	}
+	return ref.Compare(gen)
+}
+
+// Compare describes the generated trajectory gen (row-major, the
+// reference's dimension, units and sample interval) and compares it with
+// the reference.
+func (ref *AttractorReference) Compare(gen []float64) (*AttractorComparison, error) {
+	dim, c, tr := ref.dim, ref.c, ref.Stats
+	g, err := DescribeAttractor(gen, dim, c)
+	if err != nil {
+		return nil, err
+	}
+	r := &AttractorComparison{Gen: g, True: tr,
+		Lambda1RelErr: g.Lambda1/tr.Lambda1 - 1, D2Diff: g.D2 - tr.D2,
+		Wasserstein: make([]float64, dim), WassersteinRel: make([]float64, dim), HistTV: make([]float64, dim)}
+	for d := 0; d < dim; d++ {
+		a, b := column(gen, dim, d), ref.sorted[d]
+		slices.Sort(a)
+		r.Wasserstein[d] = wasserstein1(a, b)
+		r.WassersteinRel[d] = r.Wasserstein[d] / tr.Std[d]
+		lo, hi := math.Min(a[0], b[0]), math.Max(a[len(a)-1], b[len(b)-1])
+		if hi == lo {
+			hi = lo + 1
+		}
+		edges := make([]float64, c.Bins+1)
+		for k := range edges {
+			edges[k] = lo + (hi-lo)*float64(k)/float64(c.Bins)
+		}
+		hg, ht := histogram(a, edges), histogram(b, edges)
+		var tv float64
+		for k := range hg {
+			tv += math.Abs(hg[k] - ht[k])
+		}
+		r.HistEdges = append(r.HistEdges, edges)
+		r.HistGen = append(r.HistGen, hg)
+		r.HistTrue = append(r.HistTrue, ht)
+		r.HistTV[d] = tv / 2
+	}
+	r.ReturnGenToTrue, r.ReturnTrueToGen = math.NaN(), math.NaN()
+	if len(g.Maxima) >= 2 && len(tr.Maxima) >= 2 {
+		_, sdv := meanVar(tr.Maxima)
+		sd := math.Sqrt(sdv)
+		if !(sd > 0) {
+			sd = 1
+		}
+		r.ReturnGenToTrue = returnMapDistance(g.Maxima, tr.Maxima) / sd
+		r.ReturnTrueToGen = returnMapDistance(tr.Maxima, g.Maxima) / sd
+	}
+	return r, nil
+}
+
+// wasserstein1 returns the 1-Wasserstein distance between the empirical
+// distributions of the sorted samples a and b: the integral of
+// |F_a − F_b| over the line.
+func wasserstein1(a, b []float64) float64 {
+	i, j := 0, 0
+	na, nb := float64(len(a)), float64(len(b))
+	var w float64
+	x := math.Min(a[0], b[0])
+	for i < len(a) || j < len(b) {
+		var next float64
+		switch {
+		case j >= len(b) || (i < len(a) && a[i] <= b[j]):
+			next = a[i]
+		default:
+			next = b[j]
+		}
+		w += math.Abs(float64(i)/na-float64(j)/nb) * (next - x)
+		x = next
+		for i < len(a) && a[i] == x {
+			i++
+		}
+		for j < len(b) && b[j] == x {
+			j++
+		}
+	}
+	return w
+}
+
+// histogram returns the fraction of sorted x in each bin of edges (the
+// last bin includes its right edge).
+func histogram(x, edges []float64) []float64 {
+	nb := len(edges) - 1
+	h := make([]float64, nb)
+	w := edges[nb] - edges[0]
+	for _, v := range x {
+		b := int(float64(nb) * (v - edges[0]) / w)
+		h[min(max(b, 0), nb-1)]++
+	}
+	for k := range h {
+		h[k] /= float64(len(x))
+	}
+	return h
+}
+
+// returnMapDistance returns the mean over points (a_k, a_{k+1}) of the
+// distance to the nearest point (b_l, b_{l+1}).
+func returnMapDistance(a, b []float64) float64 {
+	type pt struct{ x, y float64 }
+	pb := make([]pt, len(b)-1)
+	for l := range pb {
+		pb[l] = pt{b[l], b[l+1]}
+	}
+	sort.Slice(pb, func(i, j int) bool { return pb[i].x < pb[j].x })
+	var sum float64
+	for k := 0; k+1 < len(a); k++ {
+		q := pt{a[k], a[k+1]}
+		// Scan outwards from the insertion point in x; stop once the x
+		// gap alone exceeds the best distance.
+		i := sort.Search(len(pb), func(i int) bool { return pb[i].x >= q.x })
+		best := math.Inf(1)
+		for l := i; l < len(pb) && pb[l].x-q.x < best; l++ {
+			best = math.Min(best, math.Hypot(pb[l].x-q.x, pb[l].y-q.y))
+		}
+		for l := i - 1; l >= 0 && q.x-pb[l].x < best; l-- {
+			best = math.Min(best, math.Hypot(pb[l].x-q.x, pb[l].y-q.y))
+		}
+		sum += best
+	}
+	return sum / float64(len(a)-1)
+}
