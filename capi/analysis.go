@@ -1,0 +1,318 @@
+//go:build cgo
+
+package main
+
+/*
+#include "cgo_types.h"
+*/
+import "C"
+
+import (
+	"math"
+
+	"github.com/neurodyn/neurodyn/analysis"
+	"github.com/neurodyn/neurodyn/tasks"
+)
+
+//export neurodyn_metrics
+func neurodyn_metrics(pred, truth *C.nd_cdouble, samples, dim C.int64_t, out *C.double, outLen C.int64_t) (rc C.int) {
+	const fn = "neurodyn_metrics"
+	defer guard(fn, &rc)
+	p, d, err := series("pred", pred, samples, dim)
+	if err != nil {
+		return fail(fn, err)
+	}
+	t, _, err := series("truth", truth, samples, dim)
+	if err != nil {
+		return fail(fn, err)
+	}
+	dst, err := outSlice[float64]("out", out, outLen, metricsLen(d))
+	if err != nil {
+		return fail(fn, err)
+	}
+	m, err := analysis.Evaluate(p, t, d)
+	if err != nil {
+		return fail(fn, err)
+	}
+	putMetrics(dst, m)
+	return statusOK
+}
+
+type baselineJSON struct {
+	Name    string           `json:"name"`
+	Params  string           `json:"params"`
+	Metrics analysis.Metrics `json:"metrics"`
+}
+
+//export neurodyn_baselines
+func neurodyn_baselines(dataset C.neurodyn_handle, config *C.nd_cchar, buf *C.char, bufLen C.int64_t, needed *C.int64_t) (rc C.int) {
+	const fn = "neurodyn_baselines"
+	defer guard(fn, &rc)
+	d, err := getDataset(dataset, "dataset")
+	if err != nil {
+		return fail(fn, err)
+	}
+	var c analysis.BaselineConfig
+	if err := decodeConfig("config", optString(config), &c); err != nil {
+		return fail(fn, err)
+	}
+	rows, err := analysis.BaselineTable(d, c)
+	if err != nil {
+		return fail(fn, err)
+	}
+	out := make([]baselineJSON, len(rows))
+	for i, r := range rows {
+		out[i] = baselineJSON{r.Name, r.Params, r.Metrics}
+	}
+	return putString(fn, encodeJSON(out), buf, bufLen, needed)
+}
+
+// maxLorenzSpan bounds the time neurodyn_lorenz_integrate integrates over.
+const maxLorenzSpan = 1e7
+
+//export neurodyn_lorenz_integrate
+func neurodyn_lorenz_integrate(x0 *C.nd_cdouble, sigma, rho, beta, dt, transient C.double, samples C.int64_t,
+	out *C.double, outLen C.int64_t) (rc C.int) {
+	const fn = "neurodyn_lorenz_integrate"
+	defer guard(fn, &rc)
+	y0, err := inSlice[float64]("x0", x0, 3)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if err := checkFinite64("x0", y0); err != nil {
+		return fail(fn, err)
+	}
+	var sys tasks.Lorenz
+	for _, p := range []struct {
+		name string
+		v    C.double
+		dst  *float64
+	}{{"sigma", sigma, &sys.Sigma}, {"rho", rho, &sys.Rho}, {"beta", beta, &sys.Beta}} {
+		if math.IsNaN(float64(p.v)) {
+			continue // the classic value
+		}
+		if *p.dst, err = finite(p.name, p.v); err != nil {
+			return fail(fn, err)
+		}
+	}
+	if sys.Sigma == 0 {
+		sys.Sigma = 10
+	}
+	if sys.Rho == 0 {
+		sys.Rho = 28
+	}
+	if sys.Beta == 0 {
+		sys.Beta = 8.0 / 3
+	}
+	h, err := finite("dt", dt)
+	if err != nil || h <= 0 {
+		return fail(fn, errorf(statusInvalid, "dt = %v: must be finite and > 0", float64(dt)))
+	}
+	tr, err := finite("transient", transient)
+	if err != nil || tr < 0 {
+		return fail(fn, errorf(statusInvalid, "transient = %v: must be finite and >= 0", float64(transient)))
+	}
+	n, err := positive("samples", samples)
+	if err != nil {
+		return fail(fn, err)
+	}
+	total, err := product("out", n, 3)
+	if err != nil {
+		return fail(fn, err)
+	}
+	dst, err := outSlice[float64]("out", out, outLen, total)
+	if err != nil {
+		return fail(fn, err)
+	}
+	// The adaptive solver takes steps of about 0.001-0.01 time units: refuse
+	// spans it could not finish.
+	if span := tr + float64(n)*h; span > maxLorenzSpan {
+		return fail(fn, errorf(statusInvalid, "transient + samples*dt = %g time units: must be <= %g", span, float64(maxLorenzSpan)))
+	}
+	x, err := analysis.SampleFlow(analysis.Lorenz63{Lorenz: sys}, y0, h, n, tr)
+	if err != nil {
+		return fail(fn, err)
+	}
+	copy(dst, x)
+	return statusOK
+}
+
+// embedRows is the number of rows of a delay embedding.
+func embedRows(samples, m, tau int) int {
+	if r := samples - (m-1)*tau; r > 0 {
+		return r
+	}
+	return 0
+}
+
+//export neurodyn_delay_embed_rows
+func neurodyn_delay_embed_rows(samples, m, tau C.int64_t, rows *C.int64_t) (rc C.int) {
+	const fn = "neurodyn_delay_embed_rows"
+	defer guard(fn, &rc)
+	n, err := count("samples", samples)
+	if err != nil {
+		return fail(fn, err)
+	}
+	mm, err := positive("m", m)
+	if err != nil {
+		return fail(fn, err)
+	}
+	t, err := positive("tau", tau)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if rows == nil {
+		return fail(fn, errorf(statusNull, "rows is NULL"))
+	}
+	if _, err := product("m*tau", mm, t); err != nil {
+		return fail(fn, err)
+	}
+	*rows = C.int64_t(embedRows(n, mm, t))
+	return statusOK
+}
+
+//export neurodyn_delay_embed
+func neurodyn_delay_embed(x *C.nd_cdouble, samples, dim, m, tau C.int64_t, out *C.double, outLen C.int64_t) (rc C.int) {
+	const fn = "neurodyn_delay_embed"
+	defer guard(fn, &rc)
+	v, d, err := series("x", x, samples, dim)
+	if err != nil {
+		return fail(fn, err)
+	}
+	mm, err := positive("m", m)
+	if err != nil {
+		return fail(fn, err)
+	}
+	t, err := positive("tau", tau)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if _, err := product("m*tau", mm, t); err != nil {
+		return fail(fn, err)
+	}
+	need, err := product("out", embedRows(int(samples), mm, t), mm, d)
+	if err != nil {
+		return fail(fn, err)
+	}
+	dst, err := outSlice[float64]("out", out, outLen, need)
+	if err != nil {
+		return fail(fn, err)
+	}
+	e, err := analysis.DelayEmbed(v, d, mm, t)
+	if err != nil {
+		return fail(fn, err)
+	}
+	copy(dst, e)
+	return statusOK
+}
+
+//export neurodyn_mutual_information
+func neurodyn_mutual_information(x *C.nd_cdouble, n, maxLag, bins C.int64_t, out *C.double, outLen C.int64_t) (rc C.int) {
+	const fn = "neurodyn_mutual_information"
+	defer guard(fn, &rc)
+	v, _, err := series("x", x, n, 1)
+	if err != nil {
+		return fail(fn, err)
+	}
+	lag, err := count("max_lag", maxLag)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if lag >= len(v) {
+		return fail(fn, errorf(statusInvalid, "max_lag = %d: must be < n = %d", lag, len(v)))
+	}
+	b, err := count("bins", bins)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if b > 4096 {
+		return fail(fn, errorf(statusInvalid, "bins = %d: must be in [0, 4096] (the joint histogram has bins^2 cells)", b))
+	}
+	dst, err := outSlice[float64]("out", out, outLen, lag+1)
+	if err != nil {
+		return fail(fn, err)
+	}
+	mi, err := analysis.MutualInformation(v, lag, b)
+	if err != nil {
+		return fail(fn, err)
+	}
+	copy(dst, mi)
+	return statusOK
+}
+
+//export neurodyn_auto_lag
+func neurodyn_auto_lag(x *C.nd_cdouble, n C.int64_t, lag *C.int64_t) (rc C.int) {
+	const fn = "neurodyn_auto_lag"
+	defer guard(fn, &rc)
+	v, _, err := series("x", x, n, 1)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if lag == nil {
+		return fail(fn, errorf(statusNull, "lag is NULL"))
+	}
+	l, err := analysis.AutoLag(v)
+	if err != nil {
+		return fail(fn, err)
+	}
+	*lag = C.int64_t(l)
+	return statusOK
+}
+
+//export neurodyn_false_neighbours
+func neurodyn_false_neighbours(x *C.nd_cdouble, n, tau, maxDim, theiler C.int64_t, out *C.double, outLen C.int64_t) (rc C.int) {
+	const fn = "neurodyn_false_neighbours"
+	defer guard(fn, &rc)
+	v, _, err := series("x", x, n, 1)
+	if err != nil {
+		return fail(fn, err)
+	}
+	t, err := positive("tau", tau)
+	if err != nil {
+		return fail(fn, err)
+	}
+	md, err := positive("max_dim", maxDim)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if md > 64 {
+		return fail(fn, errorf(statusInvalid, "max_dim = %d: must be in [1, 64]", md))
+	}
+	th, err := count("theiler", theiler)
+	if err != nil {
+		return fail(fn, err)
+	}
+	dst, err := outSlice[float64]("out", out, outLen, md)
+	if err != nil {
+		return fail(fn, err)
+	}
+	f, err := analysis.FalseNeighbours(v, t, md, th)
+	if err != nil {
+		return fail(fn, err)
+	}
+	copy(dst, f)
+	return statusOK
+}
+
+//export neurodyn_lyapunov_series
+func neurodyn_lyapunov_series(x *C.nd_cdouble, samples, dim C.int64_t, config *C.nd_cchar, buf *C.char, bufLen C.int64_t,
+	needed *C.int64_t) (rc C.int) {
+	const fn = "neurodyn_lyapunov_series"
+	defer guard(fn, &rc)
+	v, d, err := series("x", x, samples, dim)
+	if err != nil {
+		return fail(fn, err)
+	}
+	var c analysis.RosensteinConfig
+	if err := decodeConfig("config", optString(config), &c); err != nil {
+		return fail(fn, err)
+	}
+	if err := checkMemory("the divergence curve", float64(max(c.Horizon, 0))*16+float64(max(c.EmbedDim, 1))*float64(len(v))*16); err != nil {
+		return fail(fn, err)
+	}
+	r, err := analysis.LargestFromSeries(v, d, c)
+	if err != nil {
+		return fail(fn, err)
+	}
+	return putString(fn, encodeJSON(r), buf, bufLen, needed)
+}

@@ -1,0 +1,477 @@
+/*
+ * neurodyn.h: the C interface of libneurodyn, neurodyn's simulator of neural
+ * dynamics (event-driven spiking networks, CT-RNN and balanced E/I rate
+ * networks, the Lorenz-63 and flip-flop tasks, dynamical-systems analysis).
+ *
+ * This header is written by hand and is the stable contract; the header cgo
+ * generates next to the library is not installed. Build and link with
+ *
+ *     cc $(pkg-config --cflags neurodyn) app.c $(pkg-config --libs neurodyn)
+ *
+ * CONVENTIONS
+ *
+ * Status codes. Every function returns an int status, NEURODYN_OK (0) on
+ * success or one of the NEURODYN_ERR_* codes below, except the few marked
+ * "never fails" (version queries and the error accessors). A failing call
+ * leaves its output arguments untouched unless its documentation says
+ * otherwise. No Go panic ever crosses into C: an internal failure is
+ * recovered and reported as NEURODYN_ERR_INTERNAL.
+ *
+ * Error messages. neurodyn_last_error() returns the message of the most
+ * recent failed call made by the calling thread (thread-local storage), e.g.
+ * "neurodyn_network_spikes: times_ms holds 100 values, 4123 are needed".
+ * Messages name the function and the offending argument and say what is
+ * allowed. Successful calls do not clear the message (as errno).
+ *
+ * Handles. Objects (datasets, networks, models) are opaque integer handles of
+ * type neurodyn_handle; 0 is never a valid handle. The library never gives C
+ * a pointer into its own memory. A handle stays valid until neurodyn_free;
+ * a freed, forged or zero handle, or a handle of another kind than the call
+ * expects, gives NEURODYN_ERR_HANDLE. Calls on one object are serialized by a
+ * lock, so using an object from several threads is safe (but not parallel);
+ * different objects run in parallel.
+ *
+ * Buffers. Results go into caller-owned memory, filled in place during the
+ * call and never kept: pass the pointer and its capacity in elements (the
+ * *_len argument). Each result has a size query (or returns the size needed
+ * in *needed) so the caller can allocate exactly; a buffer that is too small
+ * gives NEURODYN_ERR_BUFFER and writes nothing. Input arrays are read during
+ * the call only. All arrays are dense and row-major (C order).
+ *
+ * Strings. Input strings are NUL-terminated UTF-8. String results (JSON,
+ * TOML, names) are written NUL-terminated into (buf, buf_len) and the size
+ * needed, terminator included, is stored in *needed (which may be NULL);
+ * buf may be NULL with buf_len 0 to query the size only.
+ *
+ * JSON. Configurations are JSON objects whose keys are the field names of the
+ * corresponding Go configuration structs (matched case-insensitively, e.g.
+ * {"TrainT": 20, "Seed": 42} for a Lorenz dataset); unknown keys are errors
+ * and omitted keys take the documented defaults. JSON results may contain the
+ * tokens NaN, Infinity and -Infinity (as Python's json module reads them).
+ *
+ * Units. Spiking networks: ms, mV, pA, nS, Hz. Rate and CT-RNN models and the
+ * tasks: the model's or the data's own time units; data are z-scored.
+ *
+ * Threads and resources. The library runs Go's runtime, started when it is
+ * loaded; GOMAXPROCS in the environment at load time, or
+ * neurodyn_set_threads, bounds the threads that compute. Allocation failures
+ * cannot be recovered in Go, so constructors refuse objects whose estimated
+ * memory exceeds a limit (physical memory by default;
+ * neurodyn_set_memory_limit). The library cannot be unloaded, and one process
+ * must not load two Go c-shared libraries. After fork() without exec the
+ * library is unusable in the child (use spawn or forkserver in Python).
+ */
+#ifndef NEURODYN_H
+#define NEURODYN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The version of the interface this header describes: it changes when a
+ * function is removed or changes meaning (additions keep it).
+ * neurodyn_abi_version() returns the library's. */
+#define NEURODYN_ABI_VERSION 1
+
+/* Status codes. */
+enum {
+	NEURODYN_OK = 0,
+	NEURODYN_ERR_NULL = 1,     /* a required pointer argument is NULL */
+	NEURODYN_ERR_BUFFER = 2,   /* a caller buffer is too small (the size query says how large) */
+	NEURODYN_ERR_HANDLE = 3,   /* the handle is 0, freed, forged or of another kind */
+	NEURODYN_ERR_INVALID = 4,  /* an argument, configuration or data value is not allowed (NaN, range, name, size) */
+	NEURODYN_ERR_IO = 5,       /* reading or writing a file failed */
+	NEURODYN_ERR_NOHDF5 = 6,   /* the library was built without HDF5 */
+	NEURODYN_ERR_STATE = 7,    /* the object cannot do this now (wrong recorder kind, after a failure, ...) */
+	NEURODYN_ERR_MEMORY = 8,   /* the request would exceed the memory limit */
+	NEURODYN_ERR_INTERNAL = 9  /* a bug in neurodyn: please report the message */
+};
+
+/* An object: a dataset, a spiking network or a model. */
+typedef uint64_t neurodyn_handle;
+
+/* ---- Library ----------------------------------------------------------- */
+
+/* The library's version, "MAJOR.MINOR.PATCH" (static string). Never fails. */
+const char *neurodyn_version(void);
+
+/* The library's interface version (compare with NEURODYN_ABI_VERSION).
+ * Never fails. */
+int neurodyn_abi_version(void);
+
+/* The message of the calling thread's most recent failed call ("" if none);
+ * valid until the thread's next failed call. Never fails. */
+const char *neurodyn_last_error(void);
+
+/* The status of the calling thread's most recent failed call (0 if none).
+ * Never fails. */
+int neurodyn_last_error_code(void);
+
+/* A static name for a status code ("NEURODYN_ERR_BUFFER"; "unknown" for
+ * codes not listed above). Never fails. */
+const char *neurodyn_status_name(int status);
+
+/* Build information as JSON: version, abi_version, revision, go_version,
+ * kernel_path (the SIMD kernels in use), hdf5 (whether HDF5 output is
+ * available), threads, memory_limit. */
+int neurodyn_build_info(char *buf, int64_t buf_len, int64_t *needed);
+
+/* The number of threads computing (GOMAXPROCS). */
+int neurodyn_threads(int32_t *n);
+
+/* Sets the number of threads computing (GOMAXPROCS) to n >= 1 and stores the
+ * previous value in *previous (may be NULL). Results never depend on it. */
+int neurodyn_set_threads(int32_t n, int32_t *previous);
+
+/* Sets the memory limit constructors and size checks compare their estimates
+ * with, in bytes: 0 restores the default (the physical memory), otherwise
+ * between 1 MiB and the physical memory. Stores the previous limit in
+ * *previous (may be NULL). */
+int neurodyn_set_memory_limit(int64_t bytes, int64_t *previous);
+
+/* The kind of object h is: "lorenz", "series", "flipflop", "network",
+ * "ctrnn", "rate" (string result). */
+int neurodyn_kind(neurodyn_handle h, char *buf, int64_t buf_len, int64_t *needed);
+
+/* Frees the object h (any kind) and invalidates the handle. Freeing a network
+ * closes its SONATA streams (their errors are reported here). */
+int neurodyn_free(neurodyn_handle h);
+
+/* ---- Tasks: datasets ----------------------------------------------------
+ *
+ * A dataset is a normalized, windowed forecasting task with splits "train",
+ * "val", "test" and (Lorenz) "eval", z-scored with the train statistics.
+ * Window i of a split has inputs x[i*stride : i*stride+seq_length] and target
+ * x[i*stride+seq_length+horizon-1]. Datasets are immutable. */
+
+/* The Lorenz-63 dataset (three independent trajectories as the reference
+ * tutorial, plus a long "eval" trajectory). config: JSON of tasks.LorenzConfig
+ * (Dt, Transient, NoTransient, TrainT, ValT, TestT, EvalT, Seed, Initial,
+ * InitialNoise, Rtol, Atol, SeqLength, Horizon, Stride, System {Sigma, Rho,
+ * Beta}); NULL or "" means the reference's defaults (20,000 samples). */
+int neurodyn_lorenz_new(const char *config, neurodyn_handle *out);
+
+/* A dataset from a user's series data (samples x dim, original units; copied),
+ * split in time order and normalized. config: JSON of tasks.SeriesConfig
+ * (Name, Dt, TrainFrac, ValFrac, Ranges, SeqLength, Horizon, Stride); NULL
+ * means 70/15/15 splits and 50-sample windows. */
+int neurodyn_series_new(const double *data, int64_t samples, int64_t dim, const char *config,
+                        neurodyn_handle *out);
+
+/* The dataset's description as JSON: name, dim, dt, seq_length, horizon,
+ * stride, mean, std, and per split its samples and windows. */
+int neurodyn_dataset_info(neurodyn_handle h, char *buf, int64_t buf_len, int64_t *needed);
+
+/* The size of a split ("train", "val", "test", "eval"): samples and dim. */
+int neurodyn_dataset_split_shape(neurodyn_handle h, const char *split, int64_t *samples, int64_t *dim);
+
+/* Copies a split's normalized samples (samples x dim float64) into out. */
+int neurodyn_dataset_split(neurodyn_handle h, const char *split, double *out, int64_t out_len);
+
+/* Copies the train mean and standard deviation (dim values each). */
+int neurodyn_dataset_stats(neurodyn_handle h, double *mean, double *std, int64_t len);
+
+/* Converts normalized samples to original units in place: x = x*std + mean
+ * (len a multiple of dim). */
+int neurodyn_dataset_denormalize(neurodyn_handle h, double *x, int64_t len);
+
+/* The number of windows of a split. */
+int neurodyn_dataset_window_count(neurodyn_handle h, const char *split, int64_t *count);
+
+/* Copies windows first .. first+count-1 of a split as float32 (what models
+ * consume): inputs (count x seq_length x dim) and targets (count x dim);
+ * either may be NULL when not wanted (not both). */
+int neurodyn_dataset_windows(neurodyn_handle h, const char *split, int64_t first, int64_t count,
+                             float *inputs, int64_t inputs_len, float *targets, int64_t targets_len);
+
+/* Writes the dataset: format "hdf5" (every split, statistics, parameters and
+ * provenance) or "npz" (the reference tutorial's lorenz_data.npz keys).
+ * overwrite: 0 refuses to replace an existing file. */
+int neurodyn_dataset_write(neurodyn_handle h, const char *path, const char *format, int32_t overwrite);
+
+/* ---- Tasks: flip-flop --------------------------------------------------- */
+
+/* The N-bit flip-flop task (the reference's trials bit for bit). config: JSON
+ * of tasks.FlipFlopConfig (Bits, Steps, PulseProb, PulseDuration, InputNoise,
+ * NoiseSeed, Seed, TrainTrials, ValTrials, TestTrials); NULL means 3 bits,
+ * 100 steps, 800/100/100 trials. */
+int neurodyn_flipflop_new(const char *config, neurodyn_handle *out);
+
+/* The shape of a split ("train", "val", "test"): trials, steps, bits. */
+int neurodyn_flipflop_shape(neurodyn_handle h, const char *split, int64_t *trials, int64_t *steps, int64_t *bits);
+
+/* Copies a split's inputs (values -1, 0, +1) and targets (0, 1), each
+ * trials x steps x bits float32; either may be NULL (not both). */
+int neurodyn_flipflop_split(neurodyn_handle h, const char *split, float *inputs, int64_t inputs_len,
+                            float *targets, int64_t targets_len);
+
+/* Writes the task to HDF5 (inputs, targets, seeds and pulses per split). */
+int neurodyn_flipflop_write(neurodyn_handle h, const char *path, int32_t overwrite);
+
+/* ---- Spiking networks ---------------------------------------------------
+ *
+ * The network spec is the kernel's one schema (populations, projections,
+ * devices, recorders), as TOML or JSON text; see the kernel package
+ * documentation or neurodyn_preset_spec for complete examples. Spike times are
+ * in ms, neuron ids are indices within their population. */
+
+/* The preset names as a JSON list ("cuba", "coba", "brunel", "scale"). */
+int neurodyn_presets(char *buf, int64_t buf_len, int64_t *needed);
+
+/* The spec of a preset network as TOML (edit it, then neurodyn_network_new).
+ * options: JSON of kernel.PresetOptions (N, K, DtMs, Seed, Workers, Record);
+ * NULL means the preset's defaults. */
+int neurodyn_preset_spec(const char *name, const char *options, char *buf, int64_t buf_len, int64_t *needed);
+
+/* Builds a network from a spec. format: "toml", "json" or NULL (JSON if the
+ * text starts with '{', else TOML). */
+int neurodyn_network_new(const char *spec, const char *format, neurodyn_handle *out);
+
+/* Builds a preset network (neurodyn_preset_spec's arguments). */
+int neurodyn_network_preset(const char *name, const char *options, neurodyn_handle *out);
+
+/* The network's spec as TOML (string result). */
+int neurodyn_network_spec(neurodyn_handle h, char *buf, int64_t buf_len, int64_t *needed);
+
+/* Advances the network by duration_ms (>= 0, a multiple of dt). */
+int neurodyn_network_run(neurodyn_handle h, double duration_ms);
+
+/* The simulated time in ms and the step count (either may be NULL). */
+int neurodyn_network_time(neurodyn_handle h, double *t_ms, int64_t *step);
+
+/* Counters, written to out[0..len-1] (len <= 6): steps, spikes emitted,
+ * synaptic events delivered, synapses stored, bytes of connectivity, build
+ * time in ns. */
+int neurodyn_network_stats(neurodyn_handle h, int64_t *out, int64_t len);
+
+/* The recorders as JSON: a list of {name, kind, population, neurons,
+ * interval_ms, variable, units}. Default names are "<kind>:<population>". */
+int neurodyn_network_recorders(neurodyn_handle h, char *buf, int64_t buf_len, int64_t *needed);
+
+/* The number of spikes a spikes recorder holds. */
+int neurodyn_network_spike_count(neurodyn_handle h, const char *recorder, int64_t *count);
+
+/* Copies spikes offset .. offset+len-1 (at most the number held) of a spikes
+ * recorder, in time order: times in ms and neuron ids. Either array may be
+ * NULL (not both); *copied (may be NULL) gets the number copied. */
+int neurodyn_network_spikes(neurodyn_handle h, const char *recorder, int64_t offset, double *times_ms,
+                            uint32_t *ids, int64_t len, int64_t *copied);
+
+/* Drops the spikes held by a spikes recorder (NULL: by every one), e.g. after
+ * fetching them, to bound memory over long runs. */
+int neurodyn_network_clear_spikes(neurodyn_handle h, const char *recorder);
+
+/* The frames a sampled recorder (state, rate, filtered_spikes) holds: frames
+ * and values per frame. */
+int neurodyn_network_frame_shape(neurodyn_handle h, const char *recorder, int64_t *frames, int64_t *width);
+
+/* Copies a sampled recorder's frame times (ms, frames values) and values
+ * (frames x width float32); either may be NULL (not both). */
+int neurodyn_network_frames(neurodyn_handle h, const char *recorder, double *times_ms, int64_t times_len,
+                            float *values, int64_t values_len);
+
+/* Replaces the series of a time_series device (samples x dim, the device's
+ * dimension; copied) and restarts it at the current step. */
+int neurodyn_network_set_series(neurodyn_handle h, const char *device, const double *series, int64_t samples,
+                                int64_t dim);
+
+/* Writes the network's full dynamic state to a file; neurodyn_network_restore
+ * on a network built from the same spec continues bit-identically. Recorded
+ * data are not part of it. */
+int neurodyn_network_checkpoint(neurodyn_handle h, const char *path);
+
+/* Restores a state written by neurodyn_network_checkpoint. */
+int neurodyn_network_restore(neurodyn_handle h, const char *path);
+
+/* Sorting of SONATA spike files. */
+enum { NEURODYN_SORT_NONE = 0, NEURODYN_SORT_BY_ID = 1, NEURODYN_SORT_BY_TIME = 2 };
+
+/* Writes the spikes held by every spikes recorder to one SONATA spike file
+ * (/spikes/<population>/timestamps in ms and node_ids), sorted as asked. */
+int neurodyn_network_write_spikes(neurodyn_handle h, const char *path, int32_t sorting, int32_t overwrite);
+
+/* Writes the frames held by a sampled recorder as a SONATA frame report
+ * (/report/<population>/data, mapping with node ids and times). */
+int neurodyn_network_write_frames(neurodyn_handle h, const char *recorder, const char *path, int32_t overwrite);
+
+/* Streams every spikes recorder to a SONATA spike file while the network runs
+ * (bounded memory; the spikes then no longer stay in memory). Call before the
+ * first run; the file is complete after neurodyn_network_close_streams or
+ * neurodyn_free. */
+int neurodyn_network_stream_spikes(neurodyn_handle h, const char *path, int32_t sorting, int32_t overwrite);
+
+/* Finishes and closes the network's SONATA streams. */
+int neurodyn_network_close_streams(neurodyn_handle h);
+
+/* ---- Models: CT-RNN and balanced E/I rate networks ----------------------
+ *
+ * Models are float32. Inputs and outputs are in normalized units; sequences
+ * are sample-major: x is n x steps x inputs. */
+
+/* A CT-RNN, tau dh/dt = -h + phi(W_rec h + W_in x + b), y = D h + d, with the
+ * reference's seeded initialization. config: JSON of ctrnn.Config (Hidden,
+ * Inputs, Outputs, Tau, Activation "tanh"|"relu"|"sigmoid", Solver
+ * "euler"|"midpoint"|"rk4"|"rk38"|"dopri5", Interval, Substeps, Rtol, Atol,
+ * SampleDt, Seed); NULL means the reference's 64-unit Lorenz model. */
+int neurodyn_ctrnn_new(const char *config, neurodyn_handle *out);
+
+/* A balanced E/I rate network with Dale's law. config: JSON of rate.Config
+ * (NE, NI, Inputs, Outputs, TauE, TauI, Dt, Activation, Dale
+ * "abs"|"softplus"|"relu", Init "gaussian"|"uniform", RecScale, G, BiasInit,
+ * ConnProb, Solver, Substeps, SampleDt, Seed); NULL means notebook 02's
+ * 48 E / 16 I network. */
+int neurodyn_rate_new(const char *config, neurodyn_handle *out);
+
+/* The model's description as JSON: kind, config, inputs, outputs, state_dim,
+ * num_params, and tensors (name, shape, offset, frozen) in parameter order. */
+int neurodyn_model_info(neurodyn_handle h, char *buf, int64_t buf_len, int64_t *needed);
+
+/* The model's sizes (any pointer may be NULL): inputs, outputs, state
+ * dimension, number of parameter values. */
+int neurodyn_model_dims(neurodyn_handle h, int64_t *inputs, int64_t *outputs, int64_t *state_dim,
+                        int64_t *num_params);
+
+/* Copies all parameter values (float32, in tensor order) into out. */
+int neurodyn_model_params(neurodyn_handle h, float *out, int64_t out_len);
+
+/* Replaces all parameter values (exactly num_params finite values). */
+int neurodyn_model_set_params(neurodyn_handle h, const float *params, int64_t len);
+
+/* Trains the model on a task handle (a Lorenz or series dataset: one-step
+ * forecasts on its train windows, validated on val; or a flip-flop task: every
+ * step of each trial). config: JSON of learn.TrainConfig (Epochs, BatchSize,
+ * Adam {LR, Beta1, Beta2, Eps, WeightDecay, Decoupled}, ClipNorm, Plateau,
+ * Patience, KeepLast, Loss, Seed, Shards, Workers, Checkpoint,
+ * CheckpointEvery, Resume, MaxDuration in ns) plus Window, Stride and
+ * ValWindow (datasets only; 0 -> 50, 1, 50). The result is kept for
+ * neurodyn_model_train_result. Training runs to its end: budget it with
+ * Epochs or MaxDuration. */
+int neurodyn_model_train(neurodyn_handle h, neurodyn_handle task, const char *config);
+
+/* The last training's result as JSON (History per epoch, Epochs, BestEpoch,
+ * BestVal, Restored, Stop, Seconds). */
+int neurodyn_model_train_result(neurodyn_handle h, char *buf, int64_t buf_len, int64_t *needed);
+
+/* One-step forecasts: runs n sequences x (n x steps x inputs) from the zero
+ * state and writes the output after the last step (n x outputs) to y. */
+int neurodyn_model_predict(neurodyn_handle h, const float *x, int64_t n, int64_t steps, float *y, int64_t y_len);
+
+/* Runs n sequences from the zero state and writes the output after every
+ * step (n x steps x outputs) to y and, if hidden is not NULL, the state at
+ * every boundary h_0 .. h_steps (n x (steps+1) x state_dim). */
+int neurodyn_model_forward(neurodyn_handle h, const float *x, int64_t n, int64_t steps, float *y, int64_t y_len,
+                           float *hidden, int64_t hidden_len);
+
+/* Closed loop: each of n streams warms up on its warmup observed inputs
+ * (warm: n x warmup x inputs) from the zero state, then feeds its output back
+ * for steps steps; y gets n x steps x outputs, output 0 being the prediction
+ * after the last warm-up input. Needs inputs == outputs. */
+int neurodyn_model_generate(neurodyn_handle h, const float *warm, int64_t n, int64_t warmup, int64_t steps,
+                            float *y, int64_t y_len);
+
+/* One-step forecast metrics of the model on every window of a dataset split,
+ * in original units (see neurodyn_metrics for the layout of out). */
+int neurodyn_model_evaluate(neurodyn_handle h, neurodyn_handle dataset, const char *split, double *out,
+                            int64_t out_len);
+
+/* Flip-flop evaluation on a split: out[0] = mean squared error over every
+ * step and bit, out[1] = fraction of bits right after thresholding at 0.5. */
+int neurodyn_model_flipflop_score(neurodyn_handle h, neurodyn_handle flipflop, const char *split, double *out,
+                                  int64_t out_len);
+
+/* Closed-loop skill (valid prediction time) on a normalized trajectory traj
+ * (samples x dim, dim == inputs == outputs). config: JSON of
+ * analysis.ClosedLoopConfig (Starts, Warmup, Horizon, Threshold, Dt, Lambda1,
+ * Curve); the result is JSON of analysis.ValidTimes. */
+int neurodyn_model_valid_time(neurodyn_handle h, const double *traj, int64_t samples, int64_t dim,
+                              const char *config, char *buf, int64_t buf_len, int64_t *needed);
+
+/* The Lyapunov spectrum of the model run closed loop (Benettin/QR on its step
+ * Jacobians) after warming up on warm (warmup x inputs, normalized). config:
+ * JSON of analysis.MapSpectrumConfig (K, Transient, Steps, Renorm, Blocks,
+ * Checkpoints); the result is JSON of analysis.Spectrum plus kaplan_yorke.
+ * Exponents are per time unit of the model's SampleDt. */
+int neurodyn_model_lyapunov(neurodyn_handle h, const double *warm, int64_t warmup, const char *config, char *buf,
+                            int64_t buf_len, int64_t *needed);
+
+/* Saves the parameters to a checkpoint file (".h5" HDF5, or ".npz"). */
+int neurodyn_model_save(neurodyn_handle h, const char *path);
+
+/* Loads parameters from a checkpoint written by neurodyn_model_save or by
+ * training (best != 0: the best parameters of a training checkpoint). */
+int neurodyn_model_load(neurodyn_handle h, const char *path, int32_t best);
+
+/* Balance metrics of a rate model over k states (k x state_dim, rows
+ * [r_E, r_I], e.g. from neurodyn_model_forward's hidden), as JSON of
+ * rate.Balance. */
+int neurodyn_rate_balance(neurodyn_handle h, const double *states, int64_t k, int64_t state_dim, char *buf,
+                          int64_t buf_len, int64_t *needed);
+
+/* The signed effective recurrent matrix of a rate model,
+ * [[T(W_ee), -T(W_ei)], [T(W_ie), -T(W_ii)]] (N x N, N = NE + NI). */
+int neurodyn_rate_weights(neurodyn_handle h, double *out, int64_t out_len);
+
+/* ---- Analysis on caller arrays ------------------------------------------ */
+
+/* Number of values neurodyn_metrics writes for dim variables: 8 + dim. */
+#define NEURODYN_METRICS_LEN(dim) (8 + (dim))
+
+/* Forecast metrics of pred against truth (samples x dim each). out gets
+ * 8 + dim values: MSE, RMSE, MAE, NRMSE by range, NRMSE by std, mean of the
+ * per-variable R^2, the reference's grand-mean R^2, Pearson r, then the R^2
+ * of each variable. */
+int neurodyn_metrics(const double *pred, const double *truth, int64_t samples, int64_t dim, double *out,
+                     int64_t out_len);
+
+/* Fits the baselines (persistence, linear extrapolation, train mean, AR(k),
+ * NVAR) on a dataset and evaluates them on its test split in original units.
+ * config: JSON of analysis.BaselineConfig (MaxARLag, NVARLags, Ridge). The
+ * result is a JSON list of {name, params, metrics}. */
+int neurodyn_baselines(neurodyn_handle dataset, const char *config, char *buf, int64_t buf_len, int64_t *needed);
+
+/* Integrates Lorenz-63 (sigma, rho, beta; NaN or 0 for 10, 28, 8/3) from x0[3]
+ * with the adaptive Dormand-Prince solver (rtol 1e-10, atol 1e-12), drops
+ * transient time units and writes samples x 3 values dt apart. The span
+ * transient + samples*dt is at most 1e7 time units. */
+int neurodyn_lorenz_integrate(const double *x0, double sigma, double rho, double beta, double dt, double transient,
+                              int64_t samples, double *out, int64_t out_len);
+
+/* Rows of the delay embedding of x (samples x dim) with dimension m and lag
+ * tau: samples - (m-1)*tau (0 if that is negative). */
+int neurodyn_delay_embed_rows(int64_t samples, int64_t m, int64_t tau, int64_t *rows);
+
+/* The delay embedding of x (samples x dim): row i is (x_i, x_{i+tau}, ...,
+ * x_{i+(m-1)tau}), rows x (m*dim) values. */
+int neurodyn_delay_embed(const double *x, int64_t samples, int64_t dim, int64_t m, int64_t tau, double *out,
+                         int64_t out_len);
+
+/* Auto mutual information (nats) of a scalar series for lags 0..max_lag
+ * (max_lag+1 values); bins 0 chooses the histogram size. */
+int neurodyn_mutual_information(const double *x, int64_t n, int64_t max_lag, int64_t bins, double *out,
+                                int64_t out_len);
+
+/* The embedding lag of a scalar series (first significant minimum of the auto
+ * mutual information). */
+int neurodyn_auto_lag(const double *x, int64_t n, int64_t *lag);
+
+/* Fractions of false nearest neighbours of a scalar series for embedding
+ * dimensions 1..max_dim (max_dim values). */
+int neurodyn_false_neighbours(const double *x, int64_t n, int64_t tau, int64_t max_dim, int64_t theiler, double *out,
+                              int64_t out_len);
+
+/* The largest Lyapunov exponent of a series (samples x dim) by Rosenstein's
+ * method. config: JSON of analysis.RosensteinConfig (Dt, EmbedDim, Lag,
+ * Theiler, Horizon, FitStart, FitEnd); the result is JSON of
+ * analysis.Rosenstein (Lambda, Curve, FitStart, FitEnd, FitR2, EmbedDim, Lag,
+ * Theiler, Pairs). */
+int neurodyn_lyapunov_series(const double *x, int64_t samples, int64_t dim, const char *config, char *buf,
+                             int64_t buf_len, int64_t *needed);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NEURODYN_H */

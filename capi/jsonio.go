@@ -1,0 +1,171 @@
+//go:build cgo
+
+package main
+
+import (
+	"bytes"
+	"encoding"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// decodeConfig decodes a JSON configuration into v: keys are the Go field
+// names, matched case-insensitively; unknown keys and trailing data are
+// errors naming the argument. An empty text leaves v unchanged.
+func decodeConfig(arg, text string, v any) error {
+	if strings.TrimSpace(text) == "" {
+		return nil
+	}
+	dec := json.NewDecoder(strings.NewReader(text))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return errorf(statusInvalid, "%s: %v", arg, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errorf(statusInvalid, "%s: unexpected data after the JSON object", arg)
+	}
+	return nil
+}
+
+// encodeJSON writes v as JSON like encoding/json (exported fields, json tags,
+// TextMarshalers), except that non-finite floats become the tokens NaN,
+// Infinity and -Infinity, which Python's json module reads, and functions
+// and channels are skipped.
+func encodeJSON(v any) string {
+	var b bytes.Buffer
+	writeJSON(&b, reflect.ValueOf(v))
+	return b.String()
+}
+
+var textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
+
+func writeJSON(b *bytes.Buffer, v reflect.Value) {
+	if !v.IsValid() {
+		b.WriteString("null")
+		return
+	}
+	if v.Type() == reflect.TypeFor[time.Duration]() {
+		b.WriteString(strconv.FormatInt(v.Int(), 10))
+		return
+	}
+	if v.Kind() != reflect.Pointer && v.Kind() != reflect.Interface && v.Type().Implements(textMarshaler) {
+		t, err := v.Interface().(encoding.TextMarshaler).MarshalText()
+		if err != nil {
+			t = []byte(err.Error())
+		}
+		writeString(b, string(t))
+		return
+	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			b.WriteString("null")
+			return
+		}
+		writeJSON(b, v.Elem())
+	case reflect.Bool:
+		b.WriteString(strconv.FormatBool(v.Bool()))
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		b.WriteString(strconv.FormatInt(v.Int(), 10))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		b.WriteString(strconv.FormatUint(v.Uint(), 10))
+	case reflect.Float32, reflect.Float64:
+		f := v.Float()
+		bits := 64
+		if v.Kind() == reflect.Float32 {
+			bits = 32
+		}
+		switch {
+		case math.IsNaN(f):
+			b.WriteString("NaN")
+		case math.IsInf(f, 1):
+			b.WriteString("Infinity")
+		case math.IsInf(f, -1):
+			b.WriteString("-Infinity")
+		default:
+			b.WriteString(strconv.FormatFloat(f, 'g', -1, bits))
+		}
+	case reflect.String:
+		writeString(b, v.String())
+	case reflect.Slice, reflect.Array:
+		if v.Kind() == reflect.Slice && v.IsNil() {
+			b.WriteString("[]")
+			return
+		}
+		b.WriteByte('[')
+		for i := 0; i < v.Len(); i++ {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			writeJSON(b, v.Index(i))
+		}
+		b.WriteByte(']')
+	case reflect.Map:
+		b.WriteByte('{')
+		keys := v.MapKeys()
+		names := make([]string, len(keys))
+		for i, k := range keys {
+			names[i] = fmt.Sprint(k.Interface())
+		}
+		order := make([]int, len(keys))
+		for i := range order {
+			order[i] = i
+		}
+		sort.Slice(order, func(a, b int) bool { return names[order[a]] < names[order[b]] })
+		for n, i := range order {
+			if n > 0 {
+				b.WriteByte(',')
+			}
+			writeString(b, names[i])
+			b.WriteByte(':')
+			writeJSON(b, v.MapIndex(keys[i]))
+		}
+		b.WriteByte('}')
+	case reflect.Struct:
+		b.WriteByte('{')
+		t := v.Type()
+		first := true
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name := f.Name
+			if tag, ok := f.Tag.Lookup("json"); ok {
+				n, _, _ := strings.Cut(tag, ",")
+				if n == "-" {
+					continue
+				}
+				if n != "" {
+					name = n
+				}
+			}
+			k := f.Type.Kind()
+			if k == reflect.Func || k == reflect.Chan || k == reflect.UnsafePointer {
+				continue
+			}
+			if !first {
+				b.WriteByte(',')
+			}
+			first = false
+			writeString(b, name)
+			b.WriteByte(':')
+			writeJSON(b, v.Field(i))
+		}
+		b.WriteByte('}')
+	default:
+		b.WriteString("null")
+	}
+}
+
+func writeString(b *bytes.Buffer, s string) {
+	q, _ := json.Marshal(s)
+	b.Write(q)
+}

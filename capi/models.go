@@ -1,0 +1,869 @@
+//go:build cgo
+
+package main
+
+/*
+#include "cgo_types.h"
+*/
+import "C"
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/neurodyn/neurodyn/analysis"
+	"github.com/neurodyn/neurodyn/ctrnn"
+	"github.com/neurodyn/neurodyn/export"
+	"github.com/neurodyn/neurodyn/learn"
+	"github.com/neurodyn/neurodyn/learn/leaky"
+	"github.com/neurodyn/neurodyn/rate"
+	"github.com/neurodyn/neurodyn/tasks"
+)
+
+// model is what the C interface needs of a trainable sequence model; the
+// float32 models of ctrnn and rate implement it.
+type model interface {
+	learn.Model
+	learn.StepMap
+	PredictLast(x []float32, n, L int) ([]float32, error)
+	Forward(x []float32, n, L int, hidden bool) (*leaky.Output[float32], error)
+	Generate(warm []float32, n, W, steps int) ([]float32, error)
+}
+
+// modelKinds are the handle kinds holding a *modelObj.
+var modelKinds = []string{"ctrnn", "rate"}
+
+type modelObj struct {
+	m      model
+	config any // the model's configuration (defaults filled in)
+	result *learn.Result
+}
+
+// modelBytes estimates the memory a model with p parameters and n state
+// units takes in training: parameters, gradients, optimizer moments, the
+// best copy and the engine's effective tensors.
+func modelBytes(p, n float64) float64 { return 4 * (10*p + 16*n) }
+
+//export neurodyn_ctrnn_new
+func neurodyn_ctrnn_new(config *C.nd_cchar, out *C.neurodyn_handle) (rc C.int) {
+	const fn = "neurodyn_ctrnn_new"
+	defer guard(fn, &rc)
+	if out == nil {
+		return fail(fn, errorf(statusNull, "out is NULL"))
+	}
+	var c ctrnn.Config
+	if err := decodeConfig("config", optString(config), &c); err != nil {
+		return fail(fn, err)
+	}
+	if err := c.Validate(); err != nil {
+		return fail(fn, err)
+	}
+	d := c.WithDefaults()
+	h, i, o := float64(d.Hidden), float64(d.Inputs), float64(d.Outputs)
+	if err := checkMemory("the CT-RNN", modelBytes(h*h+h*i+h+o*h+o, h)); err != nil {
+		return fail(fn, err)
+	}
+	m, err := ctrnn.New[float32](c)
+	if err != nil {
+		return fail(fn, err)
+	}
+	*out = newHandle("ctrnn", &modelObj{m: m, config: m.Config()}, nil)
+	return statusOK
+}
+
+//export neurodyn_rate_new
+func neurodyn_rate_new(config *C.nd_cchar, out *C.neurodyn_handle) (rc C.int) {
+	const fn = "neurodyn_rate_new"
+	defer guard(fn, &rc)
+	if out == nil {
+		return fail(fn, errorf(statusNull, "out is NULL"))
+	}
+	var c rate.Config
+	if err := decodeConfig("config", optString(config), &c); err != nil {
+		return fail(fn, err)
+	}
+	if err := c.Validate(); err != nil {
+		return fail(fn, err)
+	}
+	d := c.WithDefaults()
+	n, i, o := float64(d.NE+d.NI), float64(d.Inputs), float64(d.Outputs)
+	if err := checkMemory("the rate network", modelBytes(2*n*n+n*i+n+o*n+o, n)); err != nil {
+		return fail(fn, err)
+	}
+	m, err := rate.New[float32](c)
+	if err != nil {
+		return fail(fn, err)
+	}
+	*out = newHandle("rate", &modelObj{m: m, config: m.Config()}, nil)
+	return statusOK
+}
+
+// getModel locks the model of h; the caller must `defer o.release()`.
+func getModel(h C.neurodyn_handle, kinds ...string) (*object, *modelObj, error) {
+	if len(kinds) == 0 {
+		kinds = modelKinds
+	}
+	o, err := acquire(h, "h", kinds...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return o, o.v.(*modelObj), nil
+}
+
+type tensorInfo struct {
+	Name   string `json:"name"`
+	Shape  []int  `json:"shape"`
+	Offset int    `json:"offset"`
+	Frozen bool   `json:"frozen"`
+}
+
+type modelInfo struct {
+	Kind      string       `json:"kind"`
+	Config    any          `json:"config"`
+	Inputs    int          `json:"inputs"`
+	Outputs   int          `json:"outputs"`
+	StateDim  int          `json:"state_dim"`
+	NumParams int          `json:"num_params"`
+	Tensors   []tensorInfo `json:"tensors"`
+}
+
+//export neurodyn_model_info
+func neurodyn_model_info(h C.neurodyn_handle, buf *C.char, bufLen C.int64_t, needed *C.int64_t) (rc C.int) {
+	const fn = "neurodyn_model_info"
+	defer guard(fn, &rc)
+	o, mo, err := getModel(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	m := mo.m
+	p := m.Params()
+	info := modelInfo{Kind: o.kind, Config: mo.config, Inputs: m.InputDim(), Outputs: m.OutputDim(),
+		StateDim: m.StateDim(), NumParams: p.Len(), Tensors: []tensorInfo{}}
+	for i := 0; i < p.NumTensors(); i++ {
+		s := p.Spec(i)
+		lo, _ := p.Range(i)
+		info.Tensors = append(info.Tensors, tensorInfo{Name: s.Name, Shape: s.Shape, Offset: lo, Frozen: s.Frozen})
+	}
+	return putString(fn, encodeJSON(info), buf, bufLen, needed)
+}
+
+//export neurodyn_model_dims
+func neurodyn_model_dims(h C.neurodyn_handle, inputs, outputs, stateDim, numParams *C.int64_t) (rc C.int) {
+	const fn = "neurodyn_model_dims"
+	defer guard(fn, &rc)
+	o, mo, err := getModel(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	m := mo.m
+	for _, v := range []struct {
+		p *C.int64_t
+		n int
+	}{{inputs, m.InputDim()}, {outputs, m.OutputDim()}, {stateDim, m.StateDim()}, {numParams, m.Params().Len()}} {
+		if v.p != nil {
+			*v.p = C.int64_t(v.n)
+		}
+	}
+	return statusOK
+}
+
+//export neurodyn_model_params
+func neurodyn_model_params(h C.neurodyn_handle, out *C.float, outLen C.int64_t) (rc C.int) {
+	const fn = "neurodyn_model_params"
+	defer guard(fn, &rc)
+	o, mo, err := getModel(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	flat := mo.m.Params().Flat()
+	dst, err := outSlice[float32]("out", out, outLen, len(flat))
+	if err != nil {
+		return fail(fn, err)
+	}
+	copy(dst, flat)
+	return statusOK
+}
+
+//export neurodyn_model_set_params
+func neurodyn_model_set_params(h C.neurodyn_handle, params *C.nd_cfloat, n C.int64_t) (rc C.int) {
+	const fn = "neurodyn_model_set_params"
+	defer guard(fn, &rc)
+	o, mo, err := getModel(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	flat := mo.m.Params().Flat()
+	if int64(n) != int64(len(flat)) {
+		return fail(fn, errorf(statusInvalid, "len = %d: the model has %d parameter values", int64(n), len(flat)))
+	}
+	src, err := inSlice[float32]("params", params, len(flat))
+	if err != nil {
+		return fail(fn, err)
+	}
+	if err := checkFinite32("params", src); err != nil {
+		return fail(fn, err)
+	}
+	copy(flat, src)
+	mo.m.Reset()
+	return statusOK
+}
+
+// lossJSON reads a Loss whose Kind may be a name ("last", "all", "next",
+// "closedloop") or its number.
+type lossJSON struct {
+	Kind         json.RawMessage
+	Warmup       int
+	Horizon      int
+	WarmupWeight float64
+}
+
+func (l *lossJSON) loss() (learn.Loss, error) {
+	out := learn.Loss{Warmup: l.Warmup, Horizon: l.Horizon, WarmupWeight: l.WarmupWeight}
+	if len(l.Kind) == 0 {
+		return out, nil
+	}
+	var name string
+	if err := json.Unmarshal(l.Kind, &name); err == nil {
+		k, err := learn.ParseLossKind(name)
+		if err != nil {
+			return out, err
+		}
+		out.Kind = k
+		return out, nil
+	}
+	var k int
+	if err := json.Unmarshal(l.Kind, &k); err != nil {
+		return out, errorf(statusInvalid, "config: Loss.Kind = %s: must be a name (last, all, next, closedloop) or its number", l.Kind)
+	}
+	out.Kind = learn.LossKind(k)
+	return out, nil
+}
+
+// trainConfig is the JSON of neurodyn_model_train: a learn.TrainConfig (its
+// fields promoted) plus the windowing of dataset tasks.
+type trainConfig struct {
+	learn.TrainConfig
+	Loss                      *lossJSON
+	ValLoss                   *lossJSON
+	Window, Stride, ValWindow int
+}
+
+//export neurodyn_model_train
+func neurodyn_model_train(h, task C.neurodyn_handle, config *C.nd_cchar) (rc C.int) {
+	const fn = "neurodyn_model_train"
+	defer guard(fn, &rc)
+	o, mo, err := getModel(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	tv, kind, err := peek(task, "task", "lorenz", "series", "flipflop")
+	if err != nil {
+		return fail(fn, err)
+	}
+	var tc trainConfig
+	if err := decodeConfig("config", optString(config), &tc); err != nil {
+		return fail(fn, err)
+	}
+	c := tc.TrainConfig
+	if tc.Loss != nil {
+		if c.Loss, err = tc.Loss.loss(); err != nil {
+			return fail(fn, invalid(err))
+		}
+	} else if kind == "flipflop" {
+		c.Loss = learn.Loss{Kind: learn.LossAll}
+	}
+	if tc.ValLoss != nil {
+		l, err := tc.ValLoss.loss()
+		if err != nil {
+			return fail(fn, invalid(err))
+		}
+		c.ValLoss = &l
+	}
+	if c.Meta == "" {
+		c.Meta = encodeJSON(map[string]any{"kind": o.kind, "config": mo.config})
+	}
+	m := mo.m
+	var train, val learn.Source
+	switch d := tv.(type) {
+	case *tasks.Dataset:
+		if m.InputDim() != d.Dim || m.OutputDim() != d.Dim {
+			return fail(fn, errorf(statusInvalid, "task has %d variables, the model %d inputs and %d outputs", d.Dim, m.InputDim(), m.OutputDim()))
+		}
+		w, s, vw := tc.Window, tc.Stride, tc.ValWindow
+		if w == 0 {
+			w = d.SeqLength
+		}
+		if s == 0 {
+			s = 1
+		}
+		if vw == 0 {
+			vw = d.SeqLength
+		}
+		tw, err := tasks.NewWindows(&d.Train, w, d.Horizon, s)
+		if err != nil {
+			return fail(fn, invalid(fmt.Errorf("config: Window = %d, Stride = %d: %w", w, s, err)))
+		}
+		vwin, err := tasks.NewWindows(&d.Val, vw, d.Horizon, 1)
+		if err != nil {
+			return fail(fn, invalid(fmt.Errorf("config: ValWindow = %d: %w", vw, err)))
+		}
+		train, val = tw, vwin
+	case *tasks.FlipFlop:
+		if tc.Window != 0 || tc.Stride != 0 || tc.ValWindow != 0 {
+			return fail(fn, errorf(statusInvalid, "config: Window, Stride and ValWindow apply to dataset tasks, not to a flip-flop task"))
+		}
+		if m.InputDim() != d.Train.Bits || m.OutputDim() != d.Train.Bits {
+			return fail(fn, errorf(statusInvalid, "task has %d bits, the model %d inputs and %d outputs", d.Train.Bits, m.InputDim(), m.OutputDim()))
+		}
+		train, val = &d.Train, &d.Val
+	}
+	if err := c.Validate(); err != nil {
+		return fail(fn, err)
+	}
+	// Batches, per-shard gradients and the BPTT trajectory of a batch.
+	dc := c.WithDefaults()
+	steps := float64(train.InputSize()) / float64(m.InputDim())
+	batch := float64(max(dc.BatchSize, dc.ValBatch))
+	est := 4 * (batch*(steps+1)*float64(m.InputDim()+m.OutputDim()+8*m.StateDim()) + float64(dc.Shards+4)*float64(m.Params().Len()))
+	if err := checkMemory("training", est); err != nil {
+		return fail(fn, err)
+	}
+	t, err := learn.NewTrainer(m, c)
+	if err != nil {
+		return fail(fn, err)
+	}
+	res, err := t.Fit(context.Background(), train, val)
+	m.Reset()
+	if res != nil {
+		mo.result = res
+	}
+	if err != nil {
+		return fail(fn, err)
+	}
+	return statusOK
+}
+
+//export neurodyn_model_train_result
+func neurodyn_model_train_result(h C.neurodyn_handle, buf *C.char, bufLen C.int64_t, needed *C.int64_t) (rc C.int) {
+	const fn = "neurodyn_model_train_result"
+	defer guard(fn, &rc)
+	o, mo, err := getModel(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	if mo.result == nil {
+		return fail(fn, errorf(statusState, "the model has not been trained"))
+	}
+	return putString(fn, encodeJSON(mo.result), buf, bufLen, needed)
+}
+
+// sequences checks n sequences of steps samples of width values (a caller
+// array) and returns a view of them.
+func sequences(arg string, x *C.nd_cfloat, n, steps C.int64_t, width int) ([]float32, int, int, error) {
+	nn, err := positive("n", n)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	L, err := positive("steps", steps)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	total, err := product(arg, nn, L, width)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	v, err := inSlice[float32](arg, x, total)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	if err := checkFinite32(arg, v); err != nil {
+		return nil, 0, 0, err
+	}
+	return v, nn, L, nil
+}
+
+//export neurodyn_model_predict
+func neurodyn_model_predict(h C.neurodyn_handle, x *C.nd_cfloat, n, steps C.int64_t, y *C.float, yLen C.int64_t) (rc C.int) {
+	const fn = "neurodyn_model_predict"
+	defer guard(fn, &rc)
+	o, mo, err := getModel(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	m := mo.m
+	in, nn, L, err := sequences("x", x, n, steps, m.InputDim())
+	if err != nil {
+		return fail(fn, err)
+	}
+	dst, err := outSlice[float32]("y", y, yLen, nn*m.OutputDim())
+	if err != nil {
+		return fail(fn, err)
+	}
+	if err := checkMemory("the batch", float64(nn)*float64(m.StateDim())*64); err != nil {
+		return fail(fn, err)
+	}
+	out, err := m.PredictLast(in, nn, L)
+	if err != nil {
+		return fail(fn, err)
+	}
+	copy(dst, out)
+	return statusOK
+}
+
+//export neurodyn_model_forward
+func neurodyn_model_forward(h C.neurodyn_handle, x *C.nd_cfloat, n, steps C.int64_t, y *C.float, yLen C.int64_t,
+	hidden *C.float, hiddenLen C.int64_t) (rc C.int) {
+	const fn = "neurodyn_model_forward"
+	defer guard(fn, &rc)
+	o, mo, err := getModel(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	m := mo.m
+	in, nn, L, err := sequences("x", x, n, steps, m.InputDim())
+	if err != nil {
+		return fail(fn, err)
+	}
+	ny, err := product("y", nn, L, m.OutputDim())
+	if err != nil {
+		return fail(fn, err)
+	}
+	dst, err := outSlice[float32]("y", y, yLen, ny)
+	if err != nil {
+		return fail(fn, err)
+	}
+	nh, err := product("hidden", nn, L+1, m.StateDim())
+	if err != nil {
+		return fail(fn, err)
+	}
+	hdst, err := optOutSlice[float32]("hidden", hidden, hiddenLen, nh)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if err := checkMemory("the forward pass", float64(ny+nh)*4+float64(nn)*float64(m.StateDim())*64); err != nil {
+		return fail(fn, err)
+	}
+	out, err := m.Forward(in, nn, L, hdst != nil)
+	if err != nil {
+		return fail(fn, err)
+	}
+	copy(dst, out.All)
+	if hdst != nil {
+		copy(hdst, out.Hidden)
+	}
+	return statusOK
+}
+
+//export neurodyn_model_generate
+func neurodyn_model_generate(h C.neurodyn_handle, warm *C.nd_cfloat, n, warmup, steps C.int64_t, y *C.float, yLen C.int64_t) (rc C.int) {
+	const fn = "neurodyn_model_generate"
+	defer guard(fn, &rc)
+	o, mo, err := getModel(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	m := mo.m
+	if m.InputDim() != m.OutputDim() {
+		return fail(fn, errorf(statusState, "closed loop needs inputs == outputs, the model has %d and %d", m.InputDim(), m.OutputDim()))
+	}
+	in, nn, W, err := sequences("warm", warm, n, warmup, m.InputDim())
+	if err != nil {
+		return fail(fn, err)
+	}
+	k, err := positive("steps", steps)
+	if err != nil {
+		return fail(fn, err)
+	}
+	ny, err := product("y", nn, k, m.OutputDim())
+	if err != nil {
+		return fail(fn, err)
+	}
+	dst, err := outSlice[float32]("y", y, yLen, ny)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if err := checkMemory("the closed-loop run", float64(ny)*4+float64(nn)*float64(m.StateDim())*64); err != nil {
+		return fail(fn, err)
+	}
+	out, err := m.Generate(in, nn, W, k)
+	if err != nil {
+		return fail(fn, err)
+	}
+	copy(dst, out)
+	return statusOK
+}
+
+// metricsLen is the number of values neurodyn_metrics writes for dim
+// variables (NEURODYN_METRICS_LEN).
+func metricsLen(dim int) int { return 8 + dim }
+
+func putMetrics(dst []float64, m analysis.Metrics) {
+	copy(dst, []float64{m.MSE, m.RMSE, m.MAE, m.NRMSERange, m.NRMSEStd, m.MeanR2, m.R2GrandMean, m.Pearson})
+	copy(dst[8:], m.R2)
+}
+
+// evalBatch is the number of windows or trials run per batch in evaluations.
+const evalBatch = 512
+
+//export neurodyn_model_evaluate
+func neurodyn_model_evaluate(h, dataset C.neurodyn_handle, split *C.nd_cchar, out *C.double, outLen C.int64_t) (rc C.int) {
+	const fn = "neurodyn_model_evaluate"
+	defer guard(fn, &rc)
+	o, mo, err := getModel(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	d, err := getDataset(dataset, "dataset")
+	if err != nil {
+		return fail(fn, err)
+	}
+	_, name, err := getSplit(d, split)
+	if err != nil {
+		return fail(fn, err)
+	}
+	m := mo.m
+	if m.InputDim() != d.Dim || m.OutputDim() != d.Dim {
+		return fail(fn, errorf(statusInvalid, "dataset has %d variables, the model %d inputs and %d outputs", d.Dim, m.InputDim(), m.OutputDim()))
+	}
+	dst, err := outSlice[float64]("out", out, outLen, metricsLen(d.Dim))
+	if err != nil {
+		return fail(fn, err)
+	}
+	w, err := d.Windows(name)
+	if err != nil {
+		return fail(fn, err)
+	}
+	nw, dim := w.Len(), d.Dim
+	pred := make([]float64, nw*dim)
+	truth := make([]float64, nw*dim)
+	x := make([]float32, min(evalBatch, nw)*w.InputSize())
+	for b := 0; b < nw; b += evalBatch {
+		k := min(evalBatch, nw-b)
+		for j := 0; j < k; j++ {
+			copy(x[j*w.InputSize():], w.Input32(b+j))
+			copy(truth[(b+j)*dim:], w.Target(b+j))
+		}
+		y, err := m.PredictLast(x[:k*w.InputSize()], k, w.SeqLength)
+		if err != nil {
+			return fail(fn, err)
+		}
+		for j, v := range y {
+			pred[b*dim+j] = float64(v)
+		}
+	}
+	d.Denormalize(pred, pred)
+	d.Denormalize(truth, truth)
+	met, err := analysis.Evaluate(pred, truth, dim)
+	if err != nil {
+		return fail(fn, err)
+	}
+	putMetrics(dst, met)
+	return statusOK
+}
+
+//export neurodyn_model_flipflop_score
+func neurodyn_model_flipflop_score(h, flipflop C.neurodyn_handle, split *C.nd_cchar, out *C.double, outLen C.int64_t) (rc C.int) {
+	const fn = "neurodyn_model_flipflop_score"
+	defer guard(fn, &rc)
+	o, mo, err := getModel(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	ff, err := getFlipFlop(flipflop, "flipflop")
+	if err != nil {
+		return fail(fn, err)
+	}
+	s, err := flipFlopSplit(ff, split)
+	if err != nil {
+		return fail(fn, err)
+	}
+	m := mo.m
+	if m.InputDim() != s.Bits || m.OutputDim() != s.Bits {
+		return fail(fn, errorf(statusInvalid, "task has %d bits, the model %d inputs and %d outputs", s.Bits, m.InputDim(), m.OutputDim()))
+	}
+	dst, err := outSlice[float64]("out", out, outLen, 2)
+	if err != nil {
+		return fail(fn, err)
+	}
+	per := s.Steps * s.Bits
+	var sq float64
+	var right int
+	for b := 0; b < s.Trials; b += evalBatch {
+		k := min(evalBatch, s.Trials-b)
+		res, err := m.Forward(s.Inputs[b*per:(b+k)*per], k, s.Steps, false)
+		if err != nil {
+			return fail(fn, err)
+		}
+		for j, y := range res.All {
+			t := s.Targets[b*per+j]
+			e := float64(y) - float64(t)
+			sq += e * e
+			if (y > 0.5) == (t > 0.5) {
+				right++
+			}
+		}
+	}
+	total := float64(s.Trials * per)
+	dst[0], dst[1] = sq/total, float64(right)/total
+	return statusOK
+}
+
+//export neurodyn_model_valid_time
+func neurodyn_model_valid_time(h C.neurodyn_handle, traj *C.nd_cdouble, samples, dim C.int64_t, config *C.nd_cchar,
+	buf *C.char, bufLen C.int64_t, needed *C.int64_t) (rc C.int) {
+	const fn = "neurodyn_model_valid_time"
+	defer guard(fn, &rc)
+	o, mo, err := getModel(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	x, dimN, err := series("traj", traj, samples, dim)
+	if err != nil {
+		return fail(fn, err)
+	}
+	var c analysis.ClosedLoopConfig
+	if err := decodeConfig("config", optString(config), &c); err != nil {
+		return fail(fn, err)
+	}
+	if err := c.Validate(); err != nil {
+		return fail(fn, err)
+	}
+	d := c.WithDefaults()
+	if err := checkMemory("the closed-loop protocol", float64(d.Starts)*64+float64(d.Horizon)*float64(dimN+2)*16); err != nil {
+		return fail(fn, err)
+	}
+	vt, err := analysis.ValidTime(mo.m, x, dimN, c)
+	mo.m.Reset()
+	if err != nil {
+		return fail(fn, err)
+	}
+	return putString(fn, encodeJSON(vt), buf, bufLen, needed)
+}
+
+// spectrumJSON is analysis.Spectrum with its Kaplan–Yorke dimension.
+type spectrumJSON struct {
+	*analysis.Spectrum
+	KaplanYorke float64 `json:"kaplan_yorke"`
+}
+
+//export neurodyn_model_lyapunov
+func neurodyn_model_lyapunov(h C.neurodyn_handle, warm *C.nd_cdouble, warmup C.int64_t, config *C.nd_cchar,
+	buf *C.char, bufLen C.int64_t, needed *C.int64_t) (rc C.int) {
+	const fn = "neurodyn_model_lyapunov"
+	defer guard(fn, &rc)
+	o, mo, err := getModel(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	m := mo.m
+	x, _, err := series("warm", warm, warmup, C.int64_t(m.InputDim()))
+	if err != nil {
+		return fail(fn, err)
+	}
+	var c analysis.MapSpectrumConfig
+	if err := decodeConfig("config", optString(config), &c); err != nil {
+		return fail(fn, err)
+	}
+	k, n := float64(max(c.K, m.StateDim())), float64(m.StateDim())
+	if err := checkMemory("the spectrum", 8*(float64(max(c.Checkpoints, 100))*k+k*n+n*n*4)); err != nil {
+		return fail(fn, err)
+	}
+	s, err := analysis.ModelSpectrum(m, x, c)
+	m.Reset()
+	if err != nil {
+		return fail(fn, err)
+	}
+	return putString(fn, encodeJSON(spectrumJSON{s, s.KaplanYorke()}), buf, bufLen, needed)
+}
+
+//export neurodyn_model_save
+func neurodyn_model_save(h C.neurodyn_handle, path *C.nd_cchar) (rc C.int) {
+	const fn = "neurodyn_model_save"
+	defer guard(fn, &rc)
+	o, mo, err := getModel(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	p, err := cstring("path", path)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if !strings.HasSuffix(strings.ToLower(p), ".npz") {
+		return fail(fn, errorf(statusInvalid, "path = %q: must end in .npz", p))
+	}
+	params := mo.m.Params()
+	var arrays []export.NPZArray
+	for i := 0; i < params.NumTensors(); i++ {
+		s := params.Spec(i)
+		arrays = append(arrays, export.NewNPZArray(s.Name, params.At(i), s.Shape...))
+	}
+	arrays = append(arrays, export.NewNPZArray(modelMetaKey, []byte(encodeJSON(map[string]any{"kind": o.kind, "config": mo.config}))))
+	if err := export.WriteNPZ(p, arrays, export.Overwrite()); err != nil {
+		return fail(fn, err)
+	}
+	return statusOK
+}
+
+// modelMetaKey names the array of a saved model holding its kind and
+// configuration as JSON (uint8).
+const modelMetaKey = "neurodyn_model"
+
+//export neurodyn_model_load
+func neurodyn_model_load(h C.neurodyn_handle, path *C.nd_cchar, best C.int32_t) (rc C.int) {
+	const fn = "neurodyn_model_load"
+	defer guard(fn, &rc)
+	o, mo, err := getModel(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	p, err := cstring("path", path)
+	if err != nil {
+		return fail(fn, err)
+	}
+	b, err := boolArg("best", best)
+	if err != nil {
+		return fail(fn, err)
+	}
+	params := mo.m.Params()
+	if err := loadSaved(params, p); err == nil {
+		mo.m.Reset()
+		return statusOK
+	} else if err != errNotSaved {
+		return fail(fn, err)
+	}
+	trial := params.Clone()
+	if err := learn.LoadParams(trial, p, b); err != nil {
+		return fail(fn, err)
+	}
+	if err := checkFinite32("parameters in "+p, trial.Flat()); err != nil {
+		return fail(fn, err)
+	}
+	copy(params.Flat(), trial.Flat())
+	mo.m.Reset()
+	return statusOK
+}
+
+var errNotSaved = fmt.Errorf("not a file of neurodyn_model_save")
+
+// loadSaved reads a file written by neurodyn_model_save into p (all or
+// nothing); errNotSaved if the file is not one.
+func loadSaved(p *learn.Params[float32], path string) error {
+	if !strings.HasSuffix(strings.ToLower(path), ".npz") {
+		return errNotSaved
+	}
+	arrays, err := export.ReadNPZ(path)
+	if err != nil {
+		return err
+	}
+	byName := map[string]export.NPZArray{}
+	for _, a := range arrays {
+		byName[a.Name] = a
+	}
+	if _, ok := byName[modelMetaKey]; !ok {
+		return errNotSaved
+	}
+	trial := p.Clone()
+	for i := 0; i < trial.NumTensors(); i++ {
+		s := trial.Spec(i)
+		a, ok := byName[s.Name]
+		if !ok {
+			return errorf(statusInvalid, "path = %q: no parameter %q (saved from another kind of model?)", path, s.Name)
+		}
+		v, err := export.NPZData[float32](a)
+		if err != nil || len(v) != len(trial.At(i)) {
+			return errorf(statusInvalid, "path = %q: parameter %q has %d float32 values, the model %d", path, s.Name, len(v), len(trial.At(i)))
+		}
+		copy(trial.At(i), v)
+	}
+	if err := checkFinite32("parameters in "+path, trial.Flat()); err != nil {
+		return err
+	}
+	copy(p.Flat(), trial.Flat())
+	return nil
+}
+
+//export neurodyn_rate_balance
+func neurodyn_rate_balance(h C.neurodyn_handle, states *C.nd_cdouble, k, stateDim C.int64_t,
+	buf *C.char, bufLen C.int64_t, needed *C.int64_t) (rc C.int) {
+	const fn = "neurodyn_rate_balance"
+	defer guard(fn, &rc)
+	o, mo, err := getModel(h, "rate")
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	m := mo.m.(*rate.Model[float32])
+	if int64(stateDim) != int64(m.StateDim()) {
+		return fail(fn, errorf(statusInvalid, "state_dim = %d: the model's state has %d values", int64(stateDim), m.StateDim()))
+	}
+	x, _, err := series("states", states, k, stateDim)
+	if err != nil {
+		return fail(fn, err)
+	}
+	b, err := m.BalanceOf(x, int(k))
+	if err != nil {
+		return fail(fn, err)
+	}
+	return putString(fn, encodeJSON(b), buf, bufLen, needed)
+}
+
+//export neurodyn_rate_weights
+func neurodyn_rate_weights(h C.neurodyn_handle, out *C.double, outLen C.int64_t) (rc C.int) {
+	const fn = "neurodyn_rate_weights"
+	defer guard(fn, &rc)
+	o, mo, err := getModel(h, "rate")
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	m := mo.m.(*rate.Model[float32])
+	n := m.StateDim()
+	dst, err := outSlice[float64]("out", out, outLen, n*n)
+	if err != nil {
+		return fail(fn, err)
+	}
+	m.EffectiveWeights(dst)
+	return statusOK
+}
+
+// series views a caller's (samples × dim) float64 array, checking the sizes
+// and that every value is finite.
+func series(arg string, x *C.nd_cdouble, samples, dim C.int64_t) ([]float64, int, error) {
+	n, err := positive("samples", samples)
+	if err != nil {
+		return nil, 0, err
+	}
+	d, err := positive("dim", dim)
+	if err != nil {
+		return nil, 0, err
+	}
+	total, err := product(arg, n, d)
+	if err != nil {
+		return nil, 0, err
+	}
+	v, err := inSlice[float64](arg, x, total)
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := checkFinite64(arg, v); err != nil {
+		return nil, 0, err
+	}
+	return v, d, nil
+}

@@ -1,0 +1,877 @@
+//go:build cgo
+
+package main
+
+/*
+#include "cgo_types.h"
+*/
+import "C"
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	"github.com/neurodyn/neurodyn/export"
+	"github.com/neurodyn/neurodyn/kernel"
+)
+
+// netObj is a spiking network with the spec it was built from and its
+// SONATA streams.
+type netObj struct {
+	net     *kernel.Network
+	spec    kernel.Spec
+	stream  *export.SpikeWriter
+	started bool // Run was called at least once
+	closed  bool // the streams were closed: the network cannot run on
+}
+
+func (n *netObj) close() error {
+	var err error
+	if n.stream != nil {
+		err = n.stream.Close()
+		n.stream = nil
+	}
+	return errors.Join(err, n.net.Close())
+}
+
+//export neurodyn_presets
+func neurodyn_presets(buf *C.char, bufLen C.int64_t, needed *C.int64_t) (rc C.int) {
+	const fn = "neurodyn_presets"
+	defer guard(fn, &rc)
+	return putString(fn, encodeJSON(kernel.Presets()), buf, bufLen, needed)
+}
+
+func presetSpec(name, options *C.nd_cchar) (kernel.Spec, error) {
+	n, err := cstring("name", name)
+	if err != nil {
+		return kernel.Spec{}, err
+	}
+	var o kernel.PresetOptions
+	if err := decodeConfig("options", optString(options), &o); err != nil {
+		return kernel.Spec{}, err
+	}
+	// kernel.Preset validates the spec, which allocates per neuron: refuse
+	// sizes that cannot fit before calling it.
+	if err := checkMemory("the preset network", float64(o.N)*64); err != nil {
+		return kernel.Spec{}, err
+	}
+	return kernel.Preset(n, o)
+}
+
+//export neurodyn_preset_spec
+func neurodyn_preset_spec(name, options *C.nd_cchar, buf *C.char, bufLen C.int64_t, needed *C.int64_t) (rc C.int) {
+	const fn = "neurodyn_preset_spec"
+	defer guard(fn, &rc)
+	s, err := presetSpec(name, options)
+	if err != nil {
+		return fail(fn, err)
+	}
+	var b bytes.Buffer
+	if err := kernel.EncodeTOML(&b, s); err != nil {
+		return fail(fn, err)
+	}
+	return putString(fn, b.String(), buf, bufLen, needed)
+}
+
+// estimateNetwork is a lower bound of the memory validating and building a
+// network from s takes: neuron state, the neuron lists of devices and
+// recorders, ring buffers and connectivity (8 bytes per synapse). It reads
+// the spec as given (not validated: validation itself allocates per neuron).
+func estimateNetwork(s kernel.Spec) float64 {
+	size := map[string]float64{}
+	var bytes float64
+	for _, p := range s.Populations {
+		size[p.Name] = float64(p.N)
+		bytes += float64(p.N) * 64
+	}
+	for _, d := range s.Devices {
+		bytes += size[d.Target] * 16
+	}
+	for _, r := range s.Recorders {
+		bytes += size[r.Population] * 16
+	}
+	for _, pr := range s.Projections {
+		pre, post := size[pr.Source], size[pr.Target]
+		var syn float64
+		switch pr.Rule.Kind {
+		case "fixed_prob":
+			syn = pr.Rule.P * pre * post
+		case "fixed_indegree":
+			syn = float64(pr.Rule.K) * post
+		case "fixed_outdegree":
+			syn = float64(pr.Rule.K) * pre
+		case "all_to_all":
+			syn = pre * post
+		default:
+			syn = float64(len(pr.Sources))
+		}
+		bytes += syn * 8
+		dt := s.DtMs
+		if dt <= 0 {
+			dt = 0.1 // the default
+		}
+		bytes += post * 4 * (max(pr.DelayMs, pr.DelayMaxMs)/dt + 1)
+	}
+	return bytes
+}
+
+func newNetwork(fn string, s kernel.Spec, out *C.neurodyn_handle) C.int {
+	if err := checkMemory("the network", estimateNetwork(s)); err != nil {
+		return fail(fn, err)
+	}
+	net, err := kernel.New(s)
+	if err != nil {
+		return fail(fn, err)
+	}
+	n := &netObj{net: net, spec: s}
+	*out = newHandle("network", n, n.close)
+	return statusOK
+}
+
+//export neurodyn_network_new
+func neurodyn_network_new(spec, format *C.nd_cchar, out *C.neurodyn_handle) (rc C.int) {
+	const fn = "neurodyn_network_new"
+	defer guard(fn, &rc)
+	text, err := cstring("spec", spec)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if out == nil {
+		return fail(fn, errorf(statusNull, "out is NULL"))
+	}
+	f := optString(format)
+	if f == "" {
+		f = "toml"
+		if strings.HasPrefix(strings.TrimSpace(text), "{") {
+			f = "json"
+		}
+	}
+	// The decoders validate the spec, and validation allocates per neuron:
+	// estimate the memory from a plain decode first.
+	var raw kernel.Spec
+	var s kernel.Spec
+	switch f {
+	case "toml":
+		if _, err := toml.Decode(text, &raw); err == nil {
+			if err := checkMemory("the network", estimateNetwork(raw)); err != nil {
+				return fail(fn, err)
+			}
+		}
+		s, err = kernel.DecodeTOML(strings.NewReader(text))
+	case "json":
+		if err := json.Unmarshal([]byte(text), &raw); err == nil {
+			if err := checkMemory("the network", estimateNetwork(raw)); err != nil {
+				return fail(fn, err)
+			}
+		}
+		s, err = kernel.DecodeJSON(strings.NewReader(text))
+	default:
+		return fail(fn, errorf(statusInvalid, "format = %q: must be toml, json or NULL", f))
+	}
+	if err != nil {
+		return fail(fn, invalid(err))
+	}
+	return newNetwork(fn, s, out)
+}
+
+//export neurodyn_network_preset
+func neurodyn_network_preset(name, options *C.nd_cchar, out *C.neurodyn_handle) (rc C.int) {
+	const fn = "neurodyn_network_preset"
+	defer guard(fn, &rc)
+	s, err := presetSpec(name, options)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if out == nil {
+		return fail(fn, errorf(statusNull, "out is NULL"))
+	}
+	return newNetwork(fn, s, out)
+}
+
+// getNetwork locks the network of h; the caller must `defer o.release()`.
+func getNetwork(h C.neurodyn_handle) (*object, *netObj, error) {
+	o, err := acquire(h, "h", "network")
+	if err != nil {
+		return nil, nil, err
+	}
+	return o, o.v.(*netObj), nil
+}
+
+//export neurodyn_network_spec
+func neurodyn_network_spec(h C.neurodyn_handle, buf *C.char, bufLen C.int64_t, needed *C.int64_t) (rc C.int) {
+	const fn = "neurodyn_network_spec"
+	defer guard(fn, &rc)
+	o, n, err := getNetwork(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	var b bytes.Buffer
+	if err := kernel.EncodeTOML(&b, n.spec); err != nil {
+		return fail(fn, err)
+	}
+	return putString(fn, b.String(), buf, bufLen, needed)
+}
+
+//export neurodyn_network_run
+func neurodyn_network_run(h C.neurodyn_handle, durationMs C.double) (rc C.int) {
+	const fn = "neurodyn_network_run"
+	defer guard(fn, &rc)
+	o, n, err := getNetwork(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	d, err := finite("duration_ms", durationMs)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if n.closed {
+		return fail(fn, errorf(statusState, "the network's SONATA streams were closed: it cannot run further"))
+	}
+	n.started = true
+	if err := n.net.Run(d); err != nil {
+		return fail(fn, err)
+	}
+	return statusOK
+}
+
+//export neurodyn_network_time
+func neurodyn_network_time(h C.neurodyn_handle, tMs *C.double, step *C.int64_t) (rc C.int) {
+	const fn = "neurodyn_network_time"
+	defer guard(fn, &rc)
+	o, n, err := getNetwork(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	if tMs == nil && step == nil {
+		return fail(fn, errorf(statusNull, "t_ms and step are both NULL"))
+	}
+	if tMs != nil {
+		*tMs = C.double(n.net.TimeMs())
+	}
+	if step != nil {
+		*step = C.int64_t(n.net.Step())
+	}
+	return statusOK
+}
+
+//export neurodyn_network_stats
+func neurodyn_network_stats(h C.neurodyn_handle, out *C.int64_t, outLen C.int64_t) (rc C.int) {
+	const fn = "neurodyn_network_stats"
+	defer guard(fn, &rc)
+	o, n, err := getNetwork(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	if outLen < 0 || outLen > 6 {
+		return fail(fn, errorf(statusInvalid, "len = %d: must be in [0, 6]", int64(outLen)))
+	}
+	dst, err := outSlice[int64]("out", out, outLen, int(outLen))
+	if err != nil {
+		return fail(fn, err)
+	}
+	st := n.net.Stats()
+	all := []int64{st.Steps, st.Spikes, st.SynEvents, st.Synapses, st.SynBytes, st.BuildTime.Nanoseconds()}
+	copy(dst, all)
+	return statusOK
+}
+
+// recorderInfo describes a recorder (neurodyn_network_recorders).
+type recorderInfo struct {
+	Name       string  `json:"name"`
+	Kind       string  `json:"kind"`
+	Population string  `json:"population"`
+	Neurons    []int   `json:"neurons"`
+	IntervalMs float64 `json:"interval_ms"`
+	Variable   string  `json:"variable"`
+	Units      string  `json:"units"`
+}
+
+// recorders pairs the network's recorders with their specs (spec order).
+func (n *netObj) recorderInfo(i int) recorderInfo {
+	r, rs := n.net.Recorders()[i], n.spec.Recorders[i]
+	info := recorderInfo{Name: r.Name(), Kind: r.Kind(), Population: rs.Population, Neurons: r.Neurons()}
+	switch rs.Kind {
+	case "state":
+		info.Variable = rs.Variable
+		if info.Variable == "" {
+			info.Variable = "V"
+		}
+		info.IntervalMs = rs.IntervalMs
+		switch info.Variable {
+		case "V":
+			info.Units = "mV"
+		case "Ie", "Ii":
+			info.Units = "pA"
+		case "Ge", "Gi":
+			info.Units = "nS"
+		}
+	case "filtered_spikes":
+		info.IntervalMs, info.Units = rs.IntervalMs, "1"
+	case "rate":
+		info.IntervalMs, info.Units = rs.BinMs, "Hz"
+		if info.IntervalMs == 0 {
+			info.IntervalMs = 1
+		}
+	case "spikes":
+		info.Units = "ms"
+	}
+	if info.IntervalMs == 0 && rs.Kind != "spikes" {
+		info.IntervalMs = n.net.DtMs()
+	}
+	return info
+}
+
+// recorder finds a recorder by name and checks its kind ("spikes" or any
+// sampled kind for "frames").
+func (n *netObj) recorder(arg string, name *C.nd_cchar, want string) (*kernel.Recorder, int, error) {
+	s, err := cstring(arg, name)
+	if err != nil {
+		return nil, 0, err
+	}
+	var names []string
+	for i, r := range n.net.Recorders() {
+		if r.Name() != s {
+			names = append(names, r.Name())
+			continue
+		}
+		isSpikes := r.Kind() == "spikes"
+		if (want == "spikes") != isSpikes {
+			return nil, 0, errorf(statusState, "%s = %q is a %s recorder, this call needs a %s recorder", arg, s, r.Kind(), want)
+		}
+		return r, i, nil
+	}
+	return nil, 0, errorf(statusInvalid, "%s = %q: no such recorder (the network has %s)", arg, s, strings.Join(names, ", "))
+}
+
+//export neurodyn_network_recorders
+func neurodyn_network_recorders(h C.neurodyn_handle, buf *C.char, bufLen C.int64_t, needed *C.int64_t) (rc C.int) {
+	const fn = "neurodyn_network_recorders"
+	defer guard(fn, &rc)
+	o, n, err := getNetwork(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	infos := []recorderInfo{}
+	for i := range n.net.Recorders() {
+		infos = append(infos, n.recorderInfo(i))
+	}
+	return putString(fn, encodeJSON(infos), buf, bufLen, needed)
+}
+
+func spikeMemory(r *kernel.Recorder) (*kernel.SpikeMemory, error) {
+	m := r.Spikes()
+	if m == nil {
+		return nil, errorf(statusState, "recorder %q streams to a file: its spikes are not kept in memory", r.Name())
+	}
+	return m, nil
+}
+
+//export neurodyn_network_spike_count
+func neurodyn_network_spike_count(h C.neurodyn_handle, recorder *C.nd_cchar, cnt *C.int64_t) (rc C.int) {
+	const fn = "neurodyn_network_spike_count"
+	defer guard(fn, &rc)
+	o, n, err := getNetwork(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	r, _, err := n.recorder("recorder", recorder, "spikes")
+	if err != nil {
+		return fail(fn, err)
+	}
+	m, err := spikeMemory(r)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if cnt == nil {
+		return fail(fn, errorf(statusNull, "count is NULL"))
+	}
+	*cnt = C.int64_t(len(m.TimesMs))
+	return statusOK
+}
+
+//export neurodyn_network_spikes
+func neurodyn_network_spikes(h C.neurodyn_handle, recorder *C.nd_cchar, offset C.int64_t, timesMs *C.double,
+	ids *C.uint32_t, n C.int64_t, copied *C.int64_t) (rc C.int) {
+	const fn = "neurodyn_network_spikes"
+	defer guard(fn, &rc)
+	o, nw, err := getNetwork(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	r, _, err := nw.recorder("recorder", recorder, "spikes")
+	if err != nil {
+		return fail(fn, err)
+	}
+	m, err := spikeMemory(r)
+	if err != nil {
+		return fail(fn, err)
+	}
+	off, err := count("offset", offset)
+	if err != nil {
+		return fail(fn, err)
+	}
+	k, err := count("len", n)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if off > len(m.TimesMs) {
+		return fail(fn, errorf(statusInvalid, "offset = %d: the recorder holds %d spikes", off, len(m.TimesMs)))
+	}
+	k = min(k, len(m.TimesMs)-off)
+	if timesMs == nil && ids == nil {
+		return fail(fn, errorf(statusNull, "times_ms and ids are both NULL"))
+	}
+	t, err := optOutSlice[float64]("times_ms", timesMs, C.int64_t(k), k)
+	if err != nil {
+		return fail(fn, err)
+	}
+	id, err := optOutSlice[uint32]("ids", ids, C.int64_t(k), k)
+	if err != nil {
+		return fail(fn, err)
+	}
+	copy(t, m.TimesMs[off:off+k])
+	copy(id, m.IDs[off:off+k])
+	if copied != nil {
+		*copied = C.int64_t(k)
+	}
+	return statusOK
+}
+
+//export neurodyn_network_clear_spikes
+func neurodyn_network_clear_spikes(h C.neurodyn_handle, recorder *C.nd_cchar) (rc C.int) {
+	const fn = "neurodyn_network_clear_spikes"
+	defer guard(fn, &rc)
+	o, n, err := getNetwork(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	clear := func(r *kernel.Recorder) {
+		if m := r.Spikes(); m != nil {
+			m.TimesMs, m.IDs = nil, nil
+		}
+	}
+	if recorder == nil {
+		for _, r := range n.net.Recorders() {
+			clear(r)
+		}
+		return statusOK
+	}
+	r, _, err := n.recorder("recorder", recorder, "spikes")
+	if err != nil {
+		return fail(fn, err)
+	}
+	clear(r)
+	return statusOK
+}
+
+func frameMemory(r *kernel.Recorder) (*kernel.FrameMemory, error) {
+	m := r.Frames()
+	if m == nil {
+		return nil, errorf(statusState, "recorder %q does not keep its frames in memory", r.Name())
+	}
+	return m, nil
+}
+
+//export neurodyn_network_frame_shape
+func neurodyn_network_frame_shape(h C.neurodyn_handle, recorder *C.nd_cchar, frames, width *C.int64_t) (rc C.int) {
+	const fn = "neurodyn_network_frame_shape"
+	defer guard(fn, &rc)
+	o, n, err := getNetwork(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	r, _, err := n.recorder("recorder", recorder, "frames")
+	if err != nil {
+		return fail(fn, err)
+	}
+	m, err := frameMemory(r)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if frames == nil || width == nil {
+		return fail(fn, errorf(statusNull, "frames or width is NULL"))
+	}
+	*frames, *width = C.int64_t(len(m.TimesMs)), C.int64_t(frameWidth(r, m))
+	return statusOK
+}
+
+// frameWidth is the number of values per frame (one for rate recorders).
+func frameWidth(r *kernel.Recorder, m *kernel.FrameMemory) int {
+	if m.Width > 0 {
+		return m.Width
+	}
+	if r.Kind() == "rate" {
+		return 1
+	}
+	return len(r.Neurons())
+}
+
+//export neurodyn_network_frames
+func neurodyn_network_frames(h C.neurodyn_handle, recorder *C.nd_cchar, timesMs *C.double, timesLen C.int64_t,
+	values *C.float, valuesLen C.int64_t) (rc C.int) {
+	const fn = "neurodyn_network_frames"
+	defer guard(fn, &rc)
+	o, n, err := getNetwork(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	r, _, err := n.recorder("recorder", recorder, "frames")
+	if err != nil {
+		return fail(fn, err)
+	}
+	m, err := frameMemory(r)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if timesMs == nil && values == nil {
+		return fail(fn, errorf(statusNull, "times_ms and values are both NULL"))
+	}
+	t, err := optOutSlice[float64]("times_ms", timesMs, timesLen, len(m.TimesMs))
+	if err != nil {
+		return fail(fn, err)
+	}
+	v, err := optOutSlice[float32]("values", values, valuesLen, len(m.Data))
+	if err != nil {
+		return fail(fn, err)
+	}
+	copy(t, m.TimesMs)
+	copy(v, m.Data)
+	return statusOK
+}
+
+//export neurodyn_network_set_series
+func neurodyn_network_set_series(h C.neurodyn_handle, device *C.nd_cchar, series *C.nd_cdouble, samples, dim C.int64_t) (rc C.int) {
+	const fn = "neurodyn_network_set_series"
+	defer guard(fn, &rc)
+	o, n, err := getNetwork(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	dev, err := cstring("device", device)
+	if err != nil {
+		return fail(fn, err)
+	}
+	ns, err := positive("samples", samples)
+	if err != nil {
+		return fail(fn, err)
+	}
+	d, err := positive("dim", dim)
+	if err != nil {
+		return fail(fn, err)
+	}
+	total, err := product("series", ns, d)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if err := checkMemory("the series", float64(total)*8); err != nil {
+		return fail(fn, err)
+	}
+	x, err := inSlice[float64]("series", series, total)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if err := checkFinite64("series", x); err != nil {
+		return fail(fn, err)
+	}
+	// The network keeps the series: copy it out of the caller's memory.
+	flat := append([]float64(nil), x...)
+	rows := make([][]float64, ns)
+	for i := range rows {
+		rows[i] = flat[i*d : (i+1)*d : (i+1)*d]
+	}
+	if err := n.net.SetSeries(dev, rows); err != nil {
+		return fail(fn, invalid(err))
+	}
+	return statusOK
+}
+
+//export neurodyn_network_checkpoint
+func neurodyn_network_checkpoint(h C.neurodyn_handle, path *C.nd_cchar) (rc C.int) {
+	const fn = "neurodyn_network_checkpoint"
+	defer guard(fn, &rc)
+	o, n, err := getNetwork(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	p, err := cstring("path", path)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if err := writeFileAtomic(p, n.net.Checkpoint); err != nil {
+		return fail(fn, err)
+	}
+	return statusOK
+}
+
+// writeFileAtomic writes a file through a temporary name and renames it, so
+// that path is either the old file or the complete new one.
+func writeFileAtomic(path string, write func(w io.Writer) error) error {
+	tmp := path + ".partial"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(f)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return &apiError{statusIO, err.Error()}
+	}
+	return nil
+}
+
+//export neurodyn_network_restore
+func neurodyn_network_restore(h C.neurodyn_handle, path *C.nd_cchar) (rc C.int) {
+	const fn = "neurodyn_network_restore"
+	defer guard(fn, &rc)
+	o, n, err := getNetwork(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	p, err := cstring("path", path)
+	if err != nil {
+		return fail(fn, err)
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer f.Close()
+	if err := n.net.Restore(bufio.NewReader(f)); err != nil {
+		return fail(fn, errorf(statusInvalid, "path = %q: %v", p, err))
+	}
+	return statusOK
+}
+
+func sortingArg(s C.int32_t) (export.Sorting, error) {
+	switch s {
+	case C.NEURODYN_SORT_NONE:
+		return export.SortNone, nil
+	case C.NEURODYN_SORT_BY_ID:
+		return export.SortByID, nil
+	case C.NEURODYN_SORT_BY_TIME:
+		return export.SortByTime, nil
+	}
+	return 0, errorf(statusInvalid, "sorting = %d: must be NEURODYN_SORT_NONE (0), _BY_ID (1) or _BY_TIME (2)", int32(s))
+}
+
+// spikePopulations names the SONATA population of each spikes recorder: its
+// population, or the recorder's name when several record one population.
+func (n *netObj) spikePopulations() (idx []int, names []string) {
+	seen := map[string]int{}
+	for i, r := range n.net.Recorders() {
+		if r.Kind() == "spikes" {
+			seen[n.spec.Recorders[i].Population]++
+		}
+	}
+	for i, r := range n.net.Recorders() {
+		if r.Kind() != "spikes" {
+			continue
+		}
+		name := n.spec.Recorders[i].Population
+		if seen[name] > 1 {
+			name = strings.ReplaceAll(r.Name(), "/", "_")
+		}
+		idx, names = append(idx, i), append(names, name)
+	}
+	return idx, names
+}
+
+//export neurodyn_network_write_spikes
+func neurodyn_network_write_spikes(h C.neurodyn_handle, path *C.nd_cchar, sorting, overwrite C.int32_t) (rc C.int) {
+	const fn = "neurodyn_network_write_spikes"
+	defer guard(fn, &rc)
+	o, n, err := getNetwork(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	p, err := cstring("path", path)
+	if err != nil {
+		return fail(fn, err)
+	}
+	srt, err := sortingArg(sorting)
+	if err != nil {
+		return fail(fn, err)
+	}
+	opts, err := fileOptions(overwrite)
+	if err != nil {
+		return fail(fn, err)
+	}
+	idx, names := n.spikePopulations()
+	if len(idx) == 0 {
+		return fail(fn, errorf(statusState, "the network has no spikes recorder"))
+	}
+	var pops []export.SpikePopulation
+	for k, i := range idx {
+		m, err := spikeMemory(n.net.Recorders()[i])
+		if err != nil {
+			return fail(fn, err)
+		}
+		ids := make([]uint64, len(m.IDs))
+		for j, v := range m.IDs {
+			ids[j] = uint64(v)
+		}
+		pops = append(pops, export.SpikePopulation{Name: names[k], TimesMs: m.TimesMs, NodeIDs: ids})
+	}
+	if err := export.WriteSpikes(p, srt, pops, opts...); err != nil {
+		return fail(fn, err)
+	}
+	return statusOK
+}
+
+//export neurodyn_network_write_frames
+func neurodyn_network_write_frames(h C.neurodyn_handle, recorder, path *C.nd_cchar, overwrite C.int32_t) (rc C.int) {
+	const fn = "neurodyn_network_write_frames"
+	defer guard(fn, &rc)
+	o, n, err := getNetwork(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	r, i, err := n.recorder("recorder", recorder, "frames")
+	if err != nil {
+		return fail(fn, err)
+	}
+	m, err := frameMemory(r)
+	if err != nil {
+		return fail(fn, err)
+	}
+	p, err := cstring("path", path)
+	if err != nil {
+		return fail(fn, err)
+	}
+	opts, err := fileOptions(overwrite)
+	if err != nil {
+		return fail(fn, err)
+	}
+	info := n.recorderInfo(i)
+	width := frameWidth(r, m)
+	var nodes []uint64
+	if r.Kind() == "rate" {
+		nodes = []uint64{0} // the population rate is one value
+	} else {
+		for _, v := range r.Neurons() {
+			nodes = append(nodes, uint64(v))
+		}
+	}
+	if len(nodes) != width {
+		return fail(fn, errorf(statusInternal, "recorder %q: %d node ids for %d values per frame", r.Name(), len(nodes), width))
+	}
+	start := 0.0
+	if len(m.TimesMs) > 0 {
+		start = m.TimesMs[0]
+	}
+	rep := export.FrameReport{Population: info.Population, NodeIDs: nodes, StartMs: start, DtMs: info.IntervalMs,
+		Units: info.Units, Frames: len(m.TimesMs), Data: m.Data}
+	if err := export.WriteFrameReport(p, rep, opts...); err != nil {
+		return fail(fn, err)
+	}
+	return statusOK
+}
+
+//export neurodyn_network_stream_spikes
+func neurodyn_network_stream_spikes(h C.neurodyn_handle, path *C.nd_cchar, sorting, overwrite C.int32_t) (rc C.int) {
+	const fn = "neurodyn_network_stream_spikes"
+	defer guard(fn, &rc)
+	o, n, err := getNetwork(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	p, err := cstring("path", path)
+	if err != nil {
+		return fail(fn, err)
+	}
+	srt, err := sortingArg(sorting)
+	if err != nil {
+		return fail(fn, err)
+	}
+	ow, err := boolArg("overwrite", overwrite)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if n.started {
+		return fail(fn, errorf(statusState, "the network has already run: attach streams before the first neurodyn_network_run"))
+	}
+	if n.stream != nil {
+		return fail(fn, errorf(statusState, "the network already streams its spikes"))
+	}
+	idx, names := n.spikePopulations()
+	if len(idx) == 0 {
+		return fail(fn, errorf(statusState, "the network has no spikes recorder"))
+	}
+	prov := export.NewProvenance(specTOML(n.spec), "toml")
+	w, err := export.NewSpikeWriter(p, srt, names, export.StreamOptions{Overwrite: ow, Provenance: &prov})
+	if err != nil {
+		return fail(fn, err)
+	}
+	for k, i := range idx {
+		if err := n.net.SetSink(n.net.Recorders()[i].Name(), w.Sink(k)); err != nil {
+			w.Abort()
+			return fail(fn, fmt.Errorf("attach recorder %q: %w", n.net.Recorders()[i].Name(), err))
+		}
+	}
+	n.stream = w
+	return statusOK
+}
+
+func specTOML(s kernel.Spec) string {
+	var b bytes.Buffer
+	if err := kernel.EncodeTOML(&b, s); err != nil {
+		return ""
+	}
+	return b.String()
+}
+
+//export neurodyn_network_close_streams
+func neurodyn_network_close_streams(h C.neurodyn_handle) (rc C.int) {
+	const fn = "neurodyn_network_close_streams"
+	defer guard(fn, &rc)
+	o, n, err := getNetwork(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	if n.stream == nil {
+		return statusOK
+	}
+	w := n.stream
+	n.stream, n.closed = nil, true
+	if err := w.Close(); err != nil {
+		return fail(fn, err)
+	}
+	return statusOK
+}
