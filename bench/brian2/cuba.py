@@ -19,6 +19,7 @@ def build_and_run(n, seed, duration_ms, repeat):
     directory = common.workdir("cuba_%d_%d" % (n, seed))
     set_device("cpp_standalone", build_on_run=False)
     prefs.devices.cpp_standalone.openmp_threads = 0
+    prefs.devices.cpp_standalone.extra_make_args_unix = ["-j2"]  # do not flood a shared machine
     start_scope()
     defaultclock.dt = 0.1 * ms
     bseed(seed)
