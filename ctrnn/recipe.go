@@ -134,3 +134,23 @@ func fit(ctx context.Context, m *Model[float32], r Recipe, o leaky.TrainOptions,
 	}
 	return m, res, nil
 }
+
+// LorenzDefault is neurodyn's Lorenz recipe for the reference-size CT-RNN.
+func LorenzDefault() Recipe { return LorenzReference() }
+
+// LorenzQuick is a short LorenzDefault for CI.
+func LorenzQuick() Recipe {
+	r := LorenzReference()
+	r.Phases[0].Train.Epochs = 5
+	return r
+}
+
+// FlipFlopDefault is neurodyn's flip-flop recipe for the CT-RNN.
+func FlipFlopDefault() Recipe { return FlipFlopReference() }
+
+// FlipFlopQuick is a short FlipFlopDefault for CI.
+func FlipFlopQuick() Recipe {
+	r := FlipFlopReference()
+	r.Phases[0].Train.Epochs = 10
+	return r
+}

@@ -353,3 +353,11 @@ func (m *Model[T]) Generate(warm []T, n, W, steps int) ([]T, error) {
 	}
 	return leaky.Generate(net, warm, n, W, steps)
 }
+
+// Model[float32] trains with learn.Trainer; every Model streams, has a
+// vector field and step Jacobians for analysis.
+var (
+	_ learn.Model    = (*Model[float32])(nil)
+	_ learn.StepMap  = (*Model[float32])(nil)
+	_ learn.Dynamics = (*Model[float64])(nil)
+)
