@@ -139,7 +139,9 @@ func TestSpikingBrunelAsynchronousIrregular(t *testing.T) {
 	if pcv10 > 0.15 {
 		t.Errorf("population CV in 10 ms bins %.3f: the global activity oscillates slowly (not asynchronous)", pcv10)
 	}
-	if math.Abs(rate-br.RateHz)/br.RateHz > 0.06 || math.Abs(cv-br.CV) > 0.05 || math.Abs(pcv-br.PopCV) > 0.1 || math.Abs(pcv10-br.PopCV10) > 0.05 {
+	// Brian2's rate varies by ~±6 % from seed to seed (36.5–41.0 Hz over the
+	// frozen seeds), so one neurodyn seed is compared at 10 %.
+	if math.Abs(rate-br.RateHz)/br.RateHz > 0.1 || math.Abs(cv-br.CV) > 0.05 || math.Abs(pcv-br.PopCV) > 0.1 || math.Abs(pcv10-br.PopCV10) > 0.05 {
 		t.Errorf("statistics differ from Brian2's")
 	}
 }
