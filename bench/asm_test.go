@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -20,7 +21,7 @@ import (
 // (`benchstat -col /impl -filter '.unit:GFLOP/s'`). impl is an asm path
 // (asm.Paths(): avx2, generic) or gonum. Rates are reported as GFLOP/s (2
 // flops per multiply-add), the Sgemm ones also as %peak of the FMA probe
-// measured in the same process.
+// measured in the same process (both per second of the thread's CPU time).
 
 // withImpl runs f as sub-benchmark "impl=<name>" on every asm path and on
 // gonum; f receives the impl name. skip excludes impls (e.g. generic at sizes
@@ -70,22 +71,26 @@ var (
 	peak     float64
 )
 
-// probePeak measures the AVX2 FMA peak (GFLOP/s) once per process: the best
-// of five 40 ms runs of asm.FMAProbe.
+// probePeak measures the AVX2 FMA peak once per process, in GFLOP per second
+// of the thread's CPU time: the best of five runs of 40 ms of asm.FMAProbe.
+// %peak compares it with the kernels' flops per CPU second, so the ratio does
+// not depend on how much of the machine other processes take.
 func probePeak() float64 {
 	peakOnce.Do(func() {
 		defer asm.Reset()
 		if asm.Select("avx2") != nil {
 			return
 		}
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
 		for range 5 {
 			iters := 1 << 16
-			start := time.Now()
+			start := threadCPU()
 			flops := 0
-			for time.Since(start) < 40*time.Millisecond {
+			for threadCPU()-start < 40*time.Millisecond {
 				flops += asm.FMAProbe(iters)
 			}
-			if g := float64(flops) / time.Since(start).Seconds() / 1e9; g > peak {
+			if g := float64(flops) / (threadCPU() - start).Seconds() / 1e9; g > peak {
 				peak = g
 			}
 		}
@@ -224,6 +229,9 @@ func sgemmCase(b *testing.B, impl string, ta, tb bool, m, n, k int) {
 	}
 	peak := probePeak()
 	b.ReportAllocs()
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	cpu0 := threadCPU()
 	if impl == "gonum" {
 		tA, tB := blas.NoTrans, blas.NoTrans
 		ar, ac, br, bc := m, k, k, n
@@ -244,9 +252,11 @@ func sgemmCase(b *testing.B, impl string, ta, tb bool, m, n, k int) {
 			asm.Gemm(ta, tb, m, n, k, 1, a, lda, bm, ldb, 0, c, n)
 		}
 	}
-	g := gflops(b, 2*float64(m)*float64(n)*float64(k))
-	if peak > 0 {
-		b.ReportMetric(100*g/peak, "%peak")
+	cpu := threadCPU() - cpu0
+	flops := 2 * float64(m) * float64(n) * float64(k)
+	gflops(b, flops)
+	if peak > 0 && cpu > 0 {
+		b.ReportMetric(100*flops*float64(b.N)/cpu.Seconds()/1e9/peak, "%peak")
 	}
 }
 
