@@ -133,6 +133,19 @@ func invalid(err error) error {
 	return &apiError{statusInvalid, err.Error()}
 }
 
+// ioError marks an error of a file operation as NEURODYN_ERR_IO unless it
+// is a parameter error, a missing HDF5 or already has a status.
+func ioError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var a *apiError
+	if errors.As(err, &a) || errors.Is(err, param.ErrInvalid) || errors.Is(err, export.ErrNoHDF5) {
+		return err
+	}
+	return &apiError{statusIO, err.Error()}
+}
+
 // classify maps a Go error to its status code.
 func classify(err error) C.int {
 	var a *apiError

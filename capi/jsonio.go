@@ -130,38 +130,57 @@ func writeJSON(b *bytes.Buffer, v reflect.Value) {
 		b.WriteByte('}')
 	case reflect.Struct:
 		b.WriteByte('{')
-		t := v.Type()
 		first := true
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			if !f.IsExported() {
-				continue
-			}
-			name := f.Name
-			if tag, ok := f.Tag.Lookup("json"); ok {
-				n, _, _ := strings.Cut(tag, ",")
-				if n == "-" {
-					continue
-				}
-				if n != "" {
-					name = n
-				}
-			}
-			k := f.Type.Kind()
-			if k == reflect.Func || k == reflect.Chan || k == reflect.UnsafePointer {
-				continue
-			}
-			if !first {
-				b.WriteByte(',')
-			}
-			first = false
-			writeString(b, name)
-			b.WriteByte(':')
-			writeJSON(b, v.Field(i))
-		}
+		writeFields(b, v, &first)
 		b.WriteByte('}')
 	default:
 		b.WriteString("null")
+	}
+}
+
+// writeFields writes the fields of struct v; the fields of embedded structs
+// without a json name are inlined, as encoding/json does.
+func writeFields(b *bytes.Buffer, v reflect.Value, first *bool) {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, tagged := f.Name, false
+		if tag, ok := f.Tag.Lookup("json"); ok {
+			n, _, _ := strings.Cut(tag, ",")
+			if n == "-" {
+				continue
+			}
+			if n != "" {
+				name, tagged = n, true
+			}
+		}
+		fv := v.Field(i)
+		if f.Anonymous && !tagged {
+			if fv.Kind() == reflect.Pointer {
+				if fv.IsNil() {
+					continue
+				}
+				fv = fv.Elem()
+			}
+			if fv.Kind() == reflect.Struct {
+				writeFields(b, fv, first)
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		k := f.Type.Kind()
+		if k == reflect.Func || k == reflect.Chan || k == reflect.UnsafePointer {
+			continue
+		}
+		if !*first {
+			b.WriteByte(',')
+		}
+		*first = false
+		writeString(b, name)
+		b.WriteByte(':')
+		writeJSON(b, fv)
 	}
 }
 

@@ -715,7 +715,7 @@ func neurodyn_model_save(h C.neurodyn_handle, path *C.nd_cchar) (rc C.int) {
 	}
 	arrays = append(arrays, export.NewNPZArray(modelMetaKey, []byte(encodeJSON(map[string]any{"kind": o.kind, "config": mo.config}))))
 	if err := export.WriteNPZ(p, arrays, export.Overwrite()); err != nil {
-		return fail(fn, err)
+		return fail(fn, ioError(err))
 	}
 	return statusOK
 }
@@ -746,11 +746,11 @@ func neurodyn_model_load(h C.neurodyn_handle, path *C.nd_cchar, best C.int32_t) 
 		mo.m.Reset()
 		return statusOK
 	} else if err != errNotSaved {
-		return fail(fn, err)
+		return fail(fn, ioError(err))
 	}
 	trial := params.Clone()
 	if err := learn.LoadParams(trial, p, b); err != nil {
-		return fail(fn, err)
+		return fail(fn, ioError(err))
 	}
 	if err := checkFinite32("parameters in "+p, trial.Flat()); err != nil {
 		return fail(fn, err)

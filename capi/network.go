@@ -747,7 +747,7 @@ func neurodyn_network_write_spikes(h C.neurodyn_handle, path *C.nd_cchar, sortin
 		pops = append(pops, export.SpikePopulation{Name: names[k], TimesMs: m.TimesMs, NodeIDs: ids})
 	}
 	if err := export.WriteSpikes(p, srt, pops, opts...); err != nil {
-		return fail(fn, err)
+		return fail(fn, ioError(err))
 	}
 	return statusOK
 }
@@ -797,7 +797,7 @@ func neurodyn_network_write_frames(h C.neurodyn_handle, recorder, path *C.nd_cch
 	rep := export.FrameReport{Population: info.Population, NodeIDs: nodes, StartMs: start, DtMs: info.IntervalMs,
 		Units: info.Units, Frames: len(m.TimesMs), Data: m.Data}
 	if err := export.WriteFrameReport(p, rep, opts...); err != nil {
-		return fail(fn, err)
+		return fail(fn, ioError(err))
 	}
 	return statusOK
 }
@@ -836,7 +836,7 @@ func neurodyn_network_stream_spikes(h C.neurodyn_handle, path *C.nd_cchar, sorti
 	prov := export.NewProvenance(specTOML(n.spec), "toml")
 	w, err := export.NewSpikeWriter(p, srt, names, export.StreamOptions{Overwrite: ow, Provenance: &prov})
 	if err != nil {
-		return fail(fn, err)
+		return fail(fn, ioError(err))
 	}
 	for k, i := range idx {
 		if err := n.net.SetSink(n.net.Recorders()[i].Name(), w.Sink(k)); err != nil {
@@ -871,7 +871,7 @@ func neurodyn_network_close_streams(h C.neurodyn_handle) (rc C.int) {
 	w := n.stream
 	n.stream, n.closed = nil, true
 	if err := w.Close(); err != nil {
-		return fail(fn, err)
+		return fail(fn, ioError(err))
 	}
 	return statusOK
 }

@@ -338,7 +338,7 @@ func neurodyn_dataset_write(h C.neurodyn_handle, path, format *C.nd_cchar, overw
 		return fail(fn, errorf(statusInvalid, "format = %q: must be hdf5 or npz", f))
 	}
 	if err != nil {
-		return fail(fn, err)
+		return fail(fn, ioError(err))
 	}
 	return statusOK
 }
@@ -459,7 +459,7 @@ func neurodyn_flipflop_write(h C.neurodyn_handle, path *C.nd_cchar, overwrite C.
 		return fail(fn, err)
 	}
 	if err := ff.WriteHDF5(p, opts...); err != nil {
-		return fail(fn, err)
+		return fail(fn, ioError(err))
 	}
 	return statusOK
 }

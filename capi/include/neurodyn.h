@@ -443,8 +443,8 @@ int neurodyn_lorenz_integrate(const double *x0, double sigma, double rho, double
  * tau: samples - (m-1)*tau (0 if that is negative). */
 int neurodyn_delay_embed_rows(int64_t samples, int64_t m, int64_t tau, int64_t *rows);
 
-/* The delay embedding of x (samples x dim): row i is (x_i, x_{i+tau}, ...,
- * x_{i+(m-1)tau}), rows x (m*dim) values. */
+/* The delay embedding of x (samples x dim, samples > (m-1)*tau): row i is
+ * (x_i, x_{i+tau}, ..., x_{i+(m-1)tau}), rows x (m*dim) values. */
 int neurodyn_delay_embed(const double *x, int64_t samples, int64_t dim, int64_t m, int64_t tau, double *out,
                          int64_t out_len);
 

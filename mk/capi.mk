@@ -1,0 +1,53 @@
+# capi (issue 9): libneurodyn, the C interface (go build -buildmode=c-shared),
+# installed with its hand-written header and pkg-config file into a prefix
+# under build/, the C example built against that prefix with pkg-config, and
+# the Python package's tests.
+#   make capi           build/capi/libneurodyn.so (+ cgo's generated header, not installed)
+#   make capi-install   lib/libneurodyn.so.$(CAPI_ABI), include/neurodyn.h, lib/pkgconfig/neurodyn.pc in CAPI_PREFIX
+#   make test-capi      (make test) C example and header checks, pytest python/tests/test_capi_*.py
+#   make bench-capi     (make bench) per-call overhead from C and Python, 10^6 spikes into numpy
+
+CAPI_DIR     := build/capi
+CAPI_LIB     := $(CAPI_DIR)/libneurodyn.so
+CAPI_PREFIX  ?= $(abspath $(CAPI_DIR)/prefix)
+CAPI_ABI     := 1
+CAPI_VERSION := $(shell sed -n 's/^const Version = "\(.*\)"/\1/p' internal/buildinfo/buildinfo.go)
+CAPI_CC      ?= cc
+CAPI_PC      := PKG_CONFIG_PATH=$(CAPI_PREFIX)/lib/pkgconfig pkg-config
+
+TEST_TARGETS  += test-capi
+BENCH_TARGETS += bench-capi
+
+.PHONY: capi capi-install test-capi test-capi-c test-capi-python bench-capi
+
+# Always invoked: go build relinks only when a source changed.
+capi: deps
+	$(GO) build $(GOTAGS) -buildmode=c-shared -ldflags '$(LDFLAGS) -extldflags "-Wl,-soname,libneurodyn.so.$(CAPI_ABI)"' \
+		-o $(CAPI_LIB) ./capi
+
+capi-install: capi
+	install -d $(CAPI_PREFIX)/lib/pkgconfig $(CAPI_PREFIX)/include
+	install -m 644 capi/include/neurodyn.h $(CAPI_PREFIX)/include/neurodyn.h
+	install -m 755 $(CAPI_LIB) $(CAPI_PREFIX)/lib/libneurodyn.so.$(CAPI_ABI)
+	ln -sf libneurodyn.so.$(CAPI_ABI) $(CAPI_PREFIX)/lib/libneurodyn.so
+	sed -e 's|@PREFIX@|$(CAPI_PREFIX)|' -e 's|@VERSION@|$(CAPI_VERSION)|' capi/neurodyn.pc.in \
+		> $(CAPI_PREFIX)/lib/pkgconfig/neurodyn.pc
+
+test-capi: test-capi-c test-capi-python
+
+# The header alone compiles as strict C99 and as C++; the example builds with
+# -Werror against the installed prefix through pkg-config and runs.
+test-capi-c: capi-install
+	@test "$$($(CAPI_PC) --modversion neurodyn)" = "$(CAPI_VERSION)"
+	echo '#include <neurodyn.h>' | $(CAPI_CC) -std=c99 -pedantic -Wall -Wextra -Werror $$($(CAPI_PC) --cflags neurodyn) -x c -fsyntax-only -
+	echo '#include <neurodyn.h>' | c++ -std=c++11 -pedantic -Wall -Wextra -Werror $$($(CAPI_PC) --cflags neurodyn) -x c++ -fsyntax-only -
+	$(CAPI_CC) -std=c11 -O2 -Wall -Wextra -Werror -pedantic $$($(CAPI_PC) --cflags neurodyn) examples/c/neurodyn_example.c \
+		-o $(CAPI_DIR)/neurodyn_example $$($(CAPI_PC) --libs neurodyn) -lm -Wl,-rpath,$$($(CAPI_PC) --variable=libdir neurodyn)
+	rm -rf $(CAPI_DIR)/example-out && mkdir -p $(CAPI_DIR)/example-out
+	$(CAPI_DIR)/neurodyn_example $(CAPI_DIR)/example-out | tee $(CAPI_DIR)/example-out/output.txt
+	grep -q 'restored copy reproduces the .* spikes after 250 ms: yes' $(CAPI_DIR)/example-out/output.txt
+
+test-capi-python: capi-install
+	rm -rf $(CAPI_DIR)/reference && $(GO) run $(GOTAGS) ./capi/internal/reference -out $(CAPI_DIR)/reference
+	NEURODYN_LIB=$(CAPI_PREFIX)/lib/libneurodyn.so NEURODYN_REFERENCE=$(abspath $(CAPI_DIR)/reference) \
+		$$(scripts/ensure-venv.sh) -m pytest -q python/tests/test_capi_*.py

@@ -1,0 +1,121 @@
+"""neurodyn: a simulator of neural dynamics, from Python.
+
+The classes wrap libneurodyn (the C interface of the Go library) through
+ctypes; results come back as numpy arrays the library fills in place.
+
+    >>> import neurodyn as nd
+    >>> with nd.Network.preset("brunel", n=1000, record=True) as net:
+    ...     net.run(100.0)
+    ...     times, ids = net.spikes("spikes:E")
+
+Tasks (Lorenz, Series, FlipFlop), spiking networks (Network), models (CTRNN,
+RateNetwork) and the analysis functions (neurodyn.analysis) are documented in
+their modules. Errors raise subclasses of NeurodynError (neurodyn.errors).
+Objects own library handles: close them, use them in ``with`` blocks, or let
+the garbage collector free them. Handles are per process: datasets and models
+pickle as their configuration (and parameters), so they can be sent to
+multiprocessing workers started with "spawn" or "forkserver" (not "fork": the
+Go runtime does not survive fork).
+"""
+
+from __future__ import annotations
+
+from . import analysis, errors
+from ._capi import ABI_VERSION, find_library, lib
+from .errors import (
+    BufferSizeError,
+    HandleError,
+    InternalError,
+    InvalidParameterError,
+    MemoryLimitError,
+    NeurodynError,
+    NeurodynIOError,
+    NoHDF5Error,
+    NullPointerError,
+    StateError,
+)
+from .models import CTRNN, Model, RateNetwork
+from .network import Network, preset_spec, presets
+from .tasks import Dataset, FlipFlop, Lorenz, Series
+
+__all__ = [
+    "ABI_VERSION",
+    "BufferSizeError",
+    "CTRNN",
+    "Dataset",
+    "FlipFlop",
+    "HandleError",
+    "InternalError",
+    "InvalidParameterError",
+    "Lorenz",
+    "MemoryLimitError",
+    "Model",
+    "Network",
+    "NeurodynError",
+    "NeurodynIOError",
+    "NoHDF5Error",
+    "NullPointerError",
+    "RateNetwork",
+    "Series",
+    "StateError",
+    "analysis",
+    "build_info",
+    "errors",
+    "find_library",
+    "preset_spec",
+    "presets",
+    "set_memory_limit",
+    "set_threads",
+    "threads",
+    "version",
+]
+
+
+def version() -> str:
+    """The library's version ("MAJOR.MINOR.PATCH")."""
+    return lib().neurodyn_version().decode()
+
+
+def build_info() -> dict:
+    """version, abi_version, revision, go_version, kernel_path, hdf5,
+    hdf5_version, threads, memory_limit."""
+    from . import _capi as _lib
+
+    return _lib.json_result("neurodyn_build_info")
+
+
+def threads() -> int:
+    """The number of threads computing (GOMAXPROCS)."""
+    from ctypes import byref, c_int32
+
+    from . import _capi as _lib
+
+    n = c_int32()
+    _lib.call("neurodyn_threads", byref(n))
+    return n.value
+
+
+def set_threads(n: int) -> int:
+    """Sets the number of threads computing; returns the previous number.
+    Results do not depend on it."""
+    from ctypes import byref, c_int32
+
+    from . import _capi as _lib
+    from ._util import nonneg_int
+
+    prev = c_int32()
+    _lib.call("neurodyn_set_threads", min(nonneg_int(n, "n"), 2**31 - 1), byref(prev))
+    return prev.value
+
+
+def set_memory_limit(nbytes: int) -> int:
+    """Sets the memory limit constructors check their estimates against (0:
+    the physical memory); returns the previous limit."""
+    from ctypes import byref, c_int64
+
+    from . import _capi as _lib
+    from ._util import nonneg_int
+
+    prev = c_int64()
+    _lib.call("neurodyn_set_memory_limit", min(nonneg_int(nbytes, "nbytes"), 2**63 - 1), byref(prev))
+    return prev.value

@@ -1,0 +1,239 @@
+"""Loading libneurodyn and calling it through ctypes.
+
+The library is found, in order, at ``$NEURODYN_LIB`` (a path to the .so),
+inside the installed package (``neurodyn/_lib/libneurodyn.so``, put there by
+``pip install``), and in the source tree's build directory
+(``build/capi/libneurodyn.so``, made by ``make capi``).
+
+Arrays are passed as raw addresses (``c_void_p``): the Python classes check
+shapes, dtypes and contiguity before every call, so ctypes does no per-call
+conversion work beyond the integers.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import re
+import threading
+from ctypes import byref, c_double, c_int, c_int32, c_int64, c_uint64, c_void_p
+from pathlib import Path
+
+from . import errors
+
+#: The interface version these bindings are written for (NEURODYN_ABI_VERSION).
+ABI_VERSION = 1
+
+# Argument codes of the prototypes below:
+#   h handle (uint64)   s input string (const char *)   p pointer (arrays,
+#   out-parameters, output string buffers)   i int64   w int32   d double
+PROTOTYPES: dict[str, str] = {
+    "neurodyn_build_info": "pip",
+    "neurodyn_threads": "p",
+    "neurodyn_set_threads": "wp",
+    "neurodyn_set_memory_limit": "ip",
+    "neurodyn_kind": "hpip",
+    "neurodyn_free": "h",
+    "neurodyn_lorenz_new": "sp",
+    "neurodyn_series_new": "piisp",
+    "neurodyn_dataset_info": "hpip",
+    "neurodyn_dataset_split_shape": "hspp",
+    "neurodyn_dataset_split": "hspi",
+    "neurodyn_dataset_stats": "hppi",
+    "neurodyn_dataset_denormalize": "hpi",
+    "neurodyn_dataset_window_count": "hsp",
+    "neurodyn_dataset_windows": "hsiipipi",
+    "neurodyn_dataset_write": "hssw",
+    "neurodyn_flipflop_new": "sp",
+    "neurodyn_flipflop_shape": "hsppp",
+    "neurodyn_flipflop_split": "hspipi",
+    "neurodyn_flipflop_write": "hsw",
+    "neurodyn_presets": "pip",
+    "neurodyn_preset_spec": "sspip",
+    "neurodyn_network_new": "ssp",
+    "neurodyn_network_preset": "ssp",
+    "neurodyn_network_spec": "hpip",
+    "neurodyn_network_run": "hd",
+    "neurodyn_network_time": "hpp",
+    "neurodyn_network_stats": "hpi",
+    "neurodyn_network_recorders": "hpip",
+    "neurodyn_network_spike_count": "hsp",
+    "neurodyn_network_spikes": "hsippip",
+    "neurodyn_network_clear_spikes": "hs",
+    "neurodyn_network_frame_shape": "hspp",
+    "neurodyn_network_frames": "hspipi",
+    "neurodyn_network_set_series": "hspii",
+    "neurodyn_network_checkpoint": "hs",
+    "neurodyn_network_restore": "hs",
+    "neurodyn_network_write_spikes": "hsww",
+    "neurodyn_network_write_frames": "hssw",
+    "neurodyn_network_stream_spikes": "hsww",
+    "neurodyn_network_close_streams": "h",
+    "neurodyn_ctrnn_new": "sp",
+    "neurodyn_rate_new": "sp",
+    "neurodyn_model_info": "hpip",
+    "neurodyn_model_dims": "hpppp",
+    "neurodyn_model_params": "hpi",
+    "neurodyn_model_set_params": "hpi",
+    "neurodyn_model_train": "hhs",
+    "neurodyn_model_train_result": "hpip",
+    "neurodyn_model_predict": "hpiipi",
+    "neurodyn_model_forward": "hpiipipi",
+    "neurodyn_model_generate": "hpiiipi",
+    "neurodyn_model_evaluate": "hhspi",
+    "neurodyn_model_flipflop_score": "hhspi",
+    "neurodyn_model_valid_time": "hpiispip",
+    "neurodyn_model_lyapunov": "hpispip",
+    "neurodyn_model_save": "hs",
+    "neurodyn_model_load": "hsw",
+    "neurodyn_rate_balance": "hpiipip",
+    "neurodyn_rate_weights": "hpi",
+    "neurodyn_metrics": "ppiipi",
+    "neurodyn_baselines": "hspip",
+    "neurodyn_lorenz_integrate": "pdddddipi",
+    "neurodyn_delay_embed_rows": "iiip",
+    "neurodyn_delay_embed": "piiiipi",
+    "neurodyn_mutual_information": "piiipi",
+    "neurodyn_auto_lag": "pip",
+    "neurodyn_false_neighbours": "piiiipi",
+    "neurodyn_lyapunov_series": "piispip",
+}
+
+#: Functions that return something other than a status code.
+SPECIAL = {
+    "neurodyn_version": (ctypes.c_char_p, []),
+    "neurodyn_abi_version": (c_int, []),
+    "neurodyn_last_error": (ctypes.c_char_p, []),
+    "neurodyn_last_error_code": (c_int, []),
+    "neurodyn_status_name": (ctypes.c_char_p, [c_int]),
+}
+
+_CTYPES = {"h": c_uint64, "s": ctypes.c_char_p, "p": c_void_p, "i": c_int64, "w": c_int32, "d": c_double}
+
+
+def _candidates() -> list[Path]:
+    here = Path(__file__).resolve().parent
+    out = []
+    env = os.environ.get("NEURODYN_LIB")
+    if env:
+        out.append(Path(env))
+    out.append(here / "_lib" / "libneurodyn.so")
+    out.append(here.parent.parent / "build" / "capi" / "libneurodyn.so")
+    return out
+
+
+def find_library() -> Path:
+    """Returns the path of the library these bindings will load."""
+    env = os.environ.get("NEURODYN_LIB")
+    if env:
+        p = Path(env)
+        if not p.is_file():
+            raise ImportError(f"neurodyn: NEURODYN_LIB={env} is not a file")
+        return p
+    for p in _candidates():
+        if p.is_file():
+            return p
+    tried = ", ".join(str(p) for p in _candidates())
+    raise ImportError(
+        "neurodyn: libneurodyn.so not found (tried " + tried + "). Build it with `make capi` in the "
+        "neurodyn source tree, install the package with `pip install ./python`, or set NEURODYN_LIB."
+    )
+
+
+class Library:
+    """The loaded library: one attribute per C function (ctypes function
+    objects with their prototypes set)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.dll = ctypes.CDLL(str(path))
+        for name, (res, args) in SPECIAL.items():
+            f = getattr(self.dll, name)
+            f.restype, f.argtypes = res, args
+            setattr(self, name, f)
+        for name, sig in PROTOTYPES.items():
+            f = getattr(self.dll, name)
+            f.restype = c_int
+            f.argtypes = [_CTYPES[c] for c in sig]
+            setattr(self, name, f)
+        abi = self.neurodyn_abi_version()
+        if abi != ABI_VERSION:
+            raise ImportError(f"neurodyn: {path} has interface version {abi}, these bindings need {ABI_VERSION}")
+
+    def error(self, rc: int) -> errors.NeurodynError:
+        """The exception for status rc, with the calling thread's message."""
+        msg = self.neurodyn_last_error()
+        return errors.from_code(rc, msg.decode("utf-8", "replace") if msg else "")
+
+
+_lock = threading.Lock()
+_lib: Library | None = None
+
+
+def lib() -> Library:
+    """Returns the library, loading it on first use."""
+    global _lib
+    if _lib is None:
+        with _lock:
+            if _lib is None:
+                _lib = Library(find_library())
+    return _lib
+
+
+def call(name: str, *args) -> None:
+    """Calls C function name and raises its error if it fails."""
+    L = lib()
+    rc = getattr(L, name)(*args)
+    if rc:
+        raise L.error(rc)
+
+
+def string(name: str, *args) -> str:
+    """Calls a C function with a string result (buf, buf_len, needed)."""
+    L = lib()
+    f = getattr(L, name)
+    needed = c_int64(0)
+    rc = f(*args, None, 0, byref(needed))
+    while True:
+        if rc:
+            raise L.error(rc)
+        buf = ctypes.create_string_buffer(needed.value)
+        rc = f(*args, buf, needed.value, byref(needed))
+        if rc != errors.BufferSizeError.code:  # the result grew meanwhile: retry
+            if rc:
+                raise L.error(rc)
+            return buf.value.decode("utf-8")
+
+
+_CAMEL1 = re.compile(r"([a-z0-9])([A-Z])")
+_CAMEL2 = re.compile(r"([A-Z])([A-Z][a-z])")
+
+
+def snake_key(k: str) -> str:
+    """A Go field name in snake_case: BestVal → best_val, NRMSERange →
+    nrmse_range, R2GrandMean → r2_grand_mean."""
+    return _CAMEL1.sub(r"\1_\2", _CAMEL2.sub(r"\1_\2", k)).lower()
+
+
+def snake(v):
+    """v with every dict key in snake_case (recursively)."""
+    if isinstance(v, dict):
+        return {snake_key(k): snake(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [snake(x) for x in v]
+    return v
+
+
+def json_result(name: str, *args, snake_case: bool = False):
+    """Calls a C function with a JSON string result and parses it (with
+    snake_case, Go field names become snake_case keys)."""
+    v = json.loads(string(name, *args))
+    return snake(v) if snake_case else v
+
+
+def new_handle(name: str, *args) -> int:
+    """Calls a constructor (its last argument is the handle out-parameter)."""
+    h = c_uint64(0)
+    call(name, *args, byref(h))
+    return h.value

@@ -1,0 +1,138 @@
+"""Analysis on numpy arrays: forecast metrics, baselines, the true Lorenz-63
+system, delay embedding and Lyapunov exponents from time series."""
+
+from __future__ import annotations
+
+from ctypes import byref, c_int64
+from typing import Any
+
+import numpy as np
+
+from . import _capi as _lib
+from ._util import as_input, config_json, nonneg_int, ptr, real
+from .errors import InvalidParameterError
+from .models import metrics_dict
+from .tasks import Dataset
+
+__all__ = [
+    "metrics",
+    "baselines",
+    "lorenz_integrate",
+    "delay_embed",
+    "mutual_information",
+    "auto_lag",
+    "false_neighbours",
+    "lyapunov_series",
+]
+
+
+def _series(x, name: str) -> np.ndarray:
+    a = as_input(x, np.float64, name)
+    if a.ndim == 1:
+        a = a.reshape(-1, 1)
+    if a.ndim != 2:
+        raise InvalidParameterError(f"{name} must be (samples,) or (samples, dim), has shape {a.shape}")
+    return a
+
+
+def metrics(pred, truth) -> dict[str, Any]:
+    """Forecast metrics of pred against truth (samples, dim): mse, rmse, mae,
+    nrmse_range, nrmse_std, mean_r2, r2_grand_mean, pearson, r2 per variable."""
+    p, t = _series(pred, "pred"), _series(truth, "truth")
+    if p.shape != t.shape:
+        raise InvalidParameterError(f"pred has shape {p.shape}, truth {t.shape}: they must match")
+    out = np.empty(8 + p.shape[1], dtype=np.float64)
+    _lib.call("neurodyn_metrics", ptr(p), ptr(t), p.shape[0], p.shape[1], ptr(out), out.size)
+    return metrics_dict(out)
+
+
+def baselines(dataset: Dataset, **config) -> list[dict[str, Any]]:
+    """Fits persistence, linear extrapolation, train mean, AR(1..max_ar_lag)
+    and NVAR on the dataset and evaluates them on its test split (original
+    units): a list of {name, params, metrics}."""
+    if not isinstance(dataset, Dataset):
+        raise TypeError(f"dataset must be a Dataset, not {type(dataset).__name__}")
+    return _lib.json_result("neurodyn_baselines", dataset.handle, config_json(config), snake_case=True)
+
+
+def lorenz_integrate(
+    x0, samples: int, dt: float = 0.01, transient: float = 0.0, sigma: float = 10.0, rho: float = 28.0, beta: float = 8 / 3
+) -> np.ndarray:
+    """The true Lorenz-63 trajectory from x0 (3,): samples (samples, 3) dt
+    apart after dropping transient time units (Dormand-Prince, rtol 1e-10)."""
+    a = as_input(x0, np.float64, "x0", ndim=1, shape=(3,))
+    samples = nonneg_int(samples, "samples")
+    out = np.empty((samples, 3), dtype=np.float64)
+    _lib.call(
+        "neurodyn_lorenz_integrate",
+        ptr(a),
+        real(sigma, "sigma"),
+        real(rho, "rho"),
+        real(beta, "beta"),
+        real(dt, "dt"),
+        real(transient, "transient"),
+        samples,
+        ptr(out),
+        out.size,
+    )
+    return out
+
+
+def delay_embed(x, m: int, tau: int) -> np.ndarray:
+    """The delay embedding of x (samples, dim): row i is (x_i, x_{i+tau}, ...,
+    x_{i+(m-1)tau}) → (samples-(m-1)tau, m*dim)."""
+    a = _series(x, "x")
+    m, tau = nonneg_int(m, "m"), nonneg_int(tau, "tau")
+    rows = c_int64()
+    _lib.call("neurodyn_delay_embed_rows", a.shape[0], m, tau, byref(rows))
+    out = np.empty((rows.value, m * a.shape[1]), dtype=np.float64)
+    _lib.call("neurodyn_delay_embed", ptr(a), a.shape[0], a.shape[1], m, tau, ptr(out), out.size)
+    return out
+
+
+def mutual_information(x, max_lag: int, bins: int = 0) -> np.ndarray:
+    """Auto mutual information (nats) of a scalar series for lags 0..max_lag."""
+    a = as_input(x, np.float64, "x", ndim=1)
+    max_lag = nonneg_int(max_lag, "max_lag")
+    out = np.empty(max_lag + 1, dtype=np.float64)
+    _lib.call("neurodyn_mutual_information", ptr(a), a.size, max_lag, nonneg_int(bins, "bins"), ptr(out), out.size)
+    return out
+
+
+def auto_lag(x) -> int:
+    """The embedding lag of a scalar series (first significant minimum of the
+    auto mutual information)."""
+    a = as_input(x, np.float64, "x", ndim=1)
+    lag = c_int64()
+    _lib.call("neurodyn_auto_lag", ptr(a), a.size, byref(lag))
+    return lag.value
+
+
+def false_neighbours(x, tau: int, max_dim: int, theiler: int = 0) -> np.ndarray:
+    """Fractions of false nearest neighbours for embedding dimensions
+    1..max_dim."""
+    a = as_input(x, np.float64, "x", ndim=1)
+    max_dim = nonneg_int(max_dim, "max_dim")
+    out = np.empty(max_dim, dtype=np.float64)
+    _lib.call(
+        "neurodyn_false_neighbours",
+        ptr(a),
+        a.size,
+        nonneg_int(tau, "tau"),
+        max_dim,
+        nonneg_int(theiler, "theiler"),
+        ptr(out),
+        out.size,
+    )
+    return out
+
+
+def lyapunov_series(x, **config) -> dict[str, Any]:
+    """The largest Lyapunov exponent of a series (samples, dim) by
+    Rosenstein's method; keywords are analysis.RosensteinConfig's (dt,
+    embed_dim, lag, theiler, horizon, fit_start, fit_end). Returns lambda
+    (per time unit) with the divergence curve and the choices made."""
+    a = _series(x, "x")
+    return _lib.json_result("neurodyn_lyapunov_series", ptr(a), a.shape[0], a.shape[1], config_json(config), snake_case=True)
+
+

@@ -1,0 +1,176 @@
+"""Event-driven spiking networks: build one from the kernel's network spec
+(TOML or JSON text, or a dict) or from a preset, run it, and fetch its spikes
+and sampled states as numpy arrays, checkpoint it, write SONATA files.
+
+Times are in ms; neuron ids are indices within their population.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from ctypes import byref, c_double, c_int64
+from typing import Any
+
+import numpy as np
+
+from . import _capi as _lib
+from ._object import Handle
+from ._util import as_input, config_json, cstr, ptr, real
+from .errors import InvalidParameterError
+
+__all__ = ["Network", "presets", "preset_spec", "SORTINGS"]
+
+#: SONATA spike sortings and their codes (NEURODYN_SORT_*).
+SORTINGS = {"none": 0, "by_id": 1, "by_time": 2}
+
+
+def presets() -> list[str]:
+    """The preset network names (cuba, coba, brunel, scale)."""
+    return _lib.json_result("neurodyn_presets")
+
+
+def preset_spec(name: str, **options) -> str:
+    """The TOML spec of a preset network; options are kernel.PresetOptions
+    (n, k, dt_ms, seed, workers, record)."""
+    return _lib.string("neurodyn_preset_spec", cstr(name, "name"), config_json(options, "options"))
+
+
+def _sorting(s: str) -> int:
+    try:
+        return SORTINGS[s]
+    except KeyError:
+        raise InvalidParameterError(f"sorting = {s!r}: must be one of {', '.join(SORTINGS)}") from None
+
+
+class Network(Handle):
+    """A spiking network built from a spec: TOML text, JSON text, or a dict
+    (sent as JSON with the spec's own keys: dt_ms, populations, projections,
+    devices, recorders). Not safe for concurrent use from several threads at
+    once (calls are serialized); not picklable (its state lives in this
+    process: send the spec instead)."""
+
+    __slots__ = ()
+
+    def __init__(self, spec: str | dict, format: str | None = None):
+        if isinstance(spec, dict):
+            text, format = json.dumps(spec, allow_nan=False), "json"
+        else:
+            text = spec
+        super().__init__(_lib.new_handle("neurodyn_network_new", cstr(text, "spec"), cstr(format, "format")))
+
+    @classmethod
+    def preset(cls, name: str, **options) -> "Network":
+        """A preset network (see preset_spec for the options)."""
+        obj = cls.__new__(cls)
+        Handle.__init__(obj, _lib.new_handle("neurodyn_network_preset", cstr(name, "name"), config_json(options, "options")))
+        return obj
+
+    def __reduce__(self):
+        raise TypeError("a neurodyn Network lives in this process; send its spec (Network.spec) and build it anew")
+
+    @property
+    def spec(self) -> str:
+        """The network's spec as TOML."""
+        return _lib.string("neurodyn_network_spec", self.handle)
+
+    def run(self, duration_ms: float) -> None:
+        """Advances the network by duration_ms (a multiple of dt)."""
+        _lib.call("neurodyn_network_run", self.handle, real(duration_ms, "duration_ms"))
+
+    @property
+    def time_ms(self) -> float:
+        """The simulated time in ms."""
+        t = c_double()
+        _lib.call("neurodyn_network_time", self.handle, byref(t), None)
+        return t.value
+
+    @property
+    def step(self) -> int:
+        """The number of steps simulated."""
+        s = c_int64()
+        _lib.call("neurodyn_network_time", self.handle, None, byref(s))
+        return s.value
+
+    def stats(self) -> dict[str, int]:
+        """Counters: steps, spikes, syn_events, synapses, syn_bytes, build_ns."""
+        out = np.zeros(6, dtype=np.int64)
+        _lib.call("neurodyn_network_stats", self.handle, ptr(out), 6)
+        return dict(zip(("steps", "spikes", "syn_events", "synapses", "syn_bytes", "build_ns"), out.tolist()))
+
+    def recorders(self) -> list[dict[str, Any]]:
+        """The recorders: name, kind, population, neurons, interval_ms,
+        variable, units."""
+        return _lib.json_result("neurodyn_network_recorders", self.handle)
+
+    def spike_count(self, recorder: str) -> int:
+        """The number of spikes a spikes recorder holds."""
+        n = c_int64()
+        _lib.call("neurodyn_network_spike_count", self.handle, cstr(recorder, "recorder"), byref(n))
+        return n.value
+
+    def spikes(self, recorder: str) -> tuple[np.ndarray, np.ndarray]:
+        """All spikes of a spikes recorder: times (ms, float64) and neuron ids
+        (uint32), in time order. The arrays are allocated here and filled by
+        the library in place: the spikes are copied once."""
+        r = cstr(recorder, "recorder")
+        n = c_int64()
+        _lib.call("neurodyn_network_spike_count", self.handle, r, byref(n))
+        t = np.empty(n.value, dtype=np.float64)
+        i = np.empty(n.value, dtype=np.uint32)
+        _lib.call("neurodyn_network_spikes", self.handle, r, 0, ptr(t), ptr(i), n.value, None)
+        return t, i
+
+    def clear_spikes(self, recorder: str | None = None) -> None:
+        """Drops the spikes held by a spikes recorder (None: by all)."""
+        _lib.call("neurodyn_network_clear_spikes", self.handle, cstr(recorder, "recorder"))
+
+    def frames(self, recorder: str) -> tuple[np.ndarray, np.ndarray]:
+        """A sampled recorder's frame times (ms) and values (frames, width)
+        float32 (state in mV/pA/nS, rate in Hz, filtered spikes)."""
+        r = cstr(recorder, "recorder")
+        f, w = c_int64(), c_int64()
+        _lib.call("neurodyn_network_frame_shape", self.handle, r, byref(f), byref(w))
+        t = np.empty(f.value, dtype=np.float64)
+        v = np.empty((f.value, w.value), dtype=np.float32)
+        _lib.call("neurodyn_network_frames", self.handle, r, ptr(t), t.size, ptr(v), v.size)
+        return t, v
+
+    def set_series(self, device: str, series) -> None:
+        """Replaces the input series of a time_series device, (samples, dim)
+        in the device's dimension, restarting it now."""
+        a = as_input(series, np.float64, "series")
+        if a.ndim == 1:
+            a = a.reshape(-1, 1)
+        if a.ndim != 2:
+            raise InvalidParameterError(f"series must be (samples, dim), has shape {a.shape}")
+        _lib.call("neurodyn_network_set_series", self.handle, cstr(device, "device"), ptr(a), a.shape[0], a.shape[1])
+
+    def checkpoint(self, path: str | os.PathLike) -> None:
+        """Writes the full dynamic state; restore() on a network built from
+        the same spec continues bit-identically."""
+        _lib.call("neurodyn_network_checkpoint", self.handle, cstr(path, "path"))
+
+    def restore(self, path: str | os.PathLike) -> None:
+        """Restores a state written by checkpoint()."""
+        _lib.call("neurodyn_network_restore", self.handle, cstr(path, "path"))
+
+    def write_spikes(self, path: str | os.PathLike, sorting: str = "by_time", overwrite: bool = False) -> None:
+        """Writes every spikes recorder's spikes to a SONATA spike file."""
+        _lib.call("neurodyn_network_write_spikes", self.handle, cstr(path, "path"), _sorting(sorting), int(bool(overwrite)))
+
+    def write_frames(self, recorder: str, path: str | os.PathLike, overwrite: bool = False) -> None:
+        """Writes a sampled recorder's frames as a SONATA frame report."""
+        _lib.call(
+            "neurodyn_network_write_frames", self.handle, cstr(recorder, "recorder"), cstr(path, "path"), int(bool(overwrite))
+        )
+
+    def stream_spikes(self, path: str | os.PathLike, sorting: str = "by_time", overwrite: bool = False) -> None:
+        """Streams every spikes recorder to a SONATA file while running
+        (call before the first run; complete after close_streams() or
+        close())."""
+        _lib.call("neurodyn_network_stream_spikes", self.handle, cstr(path, "path"), _sorting(sorting), int(bool(overwrite)))
+
+    def close_streams(self) -> None:
+        """Finishes the SONATA streams (the network cannot run further)."""
+        _lib.call("neurodyn_network_close_streams", self.handle)

@@ -1,0 +1,523 @@
+"""Every binding of the neurodyn Python package, with good and bad inputs."""
+
+from __future__ import annotations
+
+import ctypes
+import pickle
+import threading
+import tracemalloc
+
+import numpy as np
+import pytest
+from capi_util import SMALL_LORENZ, SPEC, flipflop, lorenz, network, nd  # noqa: F401
+
+from neurodyn import _capi
+
+# ---- library ------------------------------------------------------------------
+
+
+def test_version_and_build_info():
+    info = nd.build_info()
+    assert nd.version() == info["version"]
+    assert info["abi_version"] == nd.ABI_VERSION == _capi.lib().neurodyn_abi_version()
+    assert info["kernel_path"] in ("avx512", "avx2", "generic", "neon")
+    assert info["threads"] >= 1 and info["memory_limit"] > 1 << 20
+
+
+def test_threads():
+    prev = nd.set_threads(1)
+    try:
+        assert nd.threads() == 1
+        with pytest.raises(nd.InvalidParameterError, match="n = 0"):
+            nd.set_threads(0)
+    finally:
+        nd.set_threads(prev)
+    assert nd.threads() == prev
+
+
+def test_memory_limit_refuses_large_objects():
+    prev = nd.set_memory_limit(1 << 24)
+    try:
+        with pytest.raises(nd.MemoryLimitError, match="memory limit"):
+            nd.CTRNN(hidden=2000)
+        with pytest.raises(nd.MemoryLimitError):
+            nd.Network.preset("brunel", n=2_000_000)
+    finally:
+        nd.set_memory_limit(0)
+    assert nd.set_memory_limit(0) == prev
+    with pytest.raises(nd.InvalidParameterError, match="physical memory"):
+        nd.set_memory_limit(2**62)
+
+
+def test_status_names_and_codes():
+    L = _capi.lib()
+    names = [L.neurodyn_status_name(i).decode() for i in range(10)]
+    assert names[0] == "NEURODYN_OK" and names[2] == "NEURODYN_ERR_BUFFER" and names[9] == "NEURODYN_ERR_INTERNAL"
+    assert L.neurodyn_status_name(42) == b"unknown"
+    for code, cls in nd.errors._BY_CODE.items():
+        assert cls.code == code and issubclass(cls, nd.NeurodynError)
+
+
+def test_errors_are_per_thread():
+    L = _capi.lib()
+    n = ctypes.c_int64()
+    assert L.neurodyn_network_spike_count(0, b"x", ctypes.byref(n)) == nd.HandleError.code
+    main_msg = L.neurodyn_last_error()
+    seen = {}
+
+    def other():
+        L.neurodyn_metrics(None, None, 1, 1, None, 0)
+        seen["msg"], seen["code"] = L.neurodyn_last_error(), L.neurodyn_last_error_code()
+
+    t = threading.Thread(target=other)
+    t.start()
+    t.join()
+    assert seen["code"] == nd.NullPointerError.code and b"pred is NULL" in seen["msg"]
+    assert L.neurodyn_last_error() == main_msg and b"h is 0" in main_msg
+    assert L.neurodyn_last_error_code() == nd.HandleError.code
+
+
+def test_raw_calls_map_to_status_codes(lorenz):
+    L = _capi.lib()
+    out = (ctypes.c_double * 2)()
+    # a short buffer is refused and left untouched
+    rc = L.neurodyn_dataset_stats(lorenz.handle, ctypes.addressof(out), ctypes.addressof(out), 2)
+    assert rc == nd.BufferSizeError.code and b"holds 2 values, 3 are needed" in L.neurodyn_last_error()
+    assert list(out) == [0.0, 0.0]
+    with pytest.raises(nd.BufferSizeError):
+        _capi.call("neurodyn_dataset_stats", lorenz.handle, ctypes.addressof(out), ctypes.addressof(out), 2)
+    # size queries
+    needed = ctypes.c_int64()
+    assert L.neurodyn_dataset_info(lorenz.handle, None, 0, ctypes.byref(needed)) == 0 and needed.value > 10
+    buf = ctypes.create_string_buffer(5)
+    assert L.neurodyn_dataset_info(lorenz.handle, buf, 5, ctypes.byref(needed)) == nd.BufferSizeError.code
+    assert L.neurodyn_kind(lorenz.handle, None, 0, None) == nd.NullPointerError.code
+
+
+# ---- tasks --------------------------------------------------------------------
+
+
+def test_lorenz(lorenz):
+    info = lorenz.info()
+    assert info["dim"] == 3 and info["seq_length"] == 20 and info["dt"] == 0.01
+    assert info["splits"]["train"] == {"samples": 300, "windows": 280}
+    train = lorenz.train
+    assert train.shape == (300, 3) and train.dtype == np.float64
+    np.testing.assert_allclose(train.mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(train.std(axis=0), 1, atol=1e-12)
+    assert lorenz.split("eval").shape == (400, 3)
+    mean, std = lorenz.stats()
+    np.testing.assert_allclose(lorenz.denormalize(train), train * std + mean)
+    x, y = lorenz.windows("test")
+    test = lorenz.test
+    assert x.shape == (lorenz.window_count("test"), 20, 3) and y.shape == (x.shape[0], 3)
+    np.testing.assert_array_equal(x[7], test[7:27].astype(np.float32))
+    np.testing.assert_array_equal(y[7], test[27].astype(np.float32))
+    x2, y2 = lorenz.windows("test", first=5, count=2)
+    np.testing.assert_array_equal(x2, x[5:7])
+    assert lorenz.windows("test", first=x.shape[0])[0].shape == (0, 20, 3)
+
+
+def test_lorenz_bad_inputs(lorenz):
+    with pytest.raises(nd.InvalidParameterError, match="split"):
+        lorenz.split("bogus")
+    with pytest.raises(nd.InvalidParameterError, match="NoSuchField|unknown field"):
+        nd.Lorenz(no_such_field=1)
+    with pytest.raises(nd.InvalidParameterError, match="finite"):
+        nd.Lorenz(dt=float("nan"))
+    with pytest.raises(nd.InvalidParameterError, match="Dt"):
+        nd.Lorenz(dt=-0.01)
+    with pytest.raises(nd.InvalidParameterError, match="windows"):
+        lorenz.windows("test", first=3, count=10**6)
+    with pytest.raises(nd.InvalidParameterError, match="last axis"):
+        lorenz.denormalize(np.zeros((4, 2)))
+    with pytest.raises(TypeError):
+        lorenz.denormalize(np.array(["a", "b", "c"]))
+
+
+def test_series():
+    t = np.arange(1000) * 0.05
+    data = np.stack([np.sin(t), np.cos(0.5 * t)], axis=1) * 3 + 1
+    with nd.Series(data, seq_length=10, train_frac=0.6, val_frac=0.2) as s:
+        info = s.info()
+        assert info["dim"] == 2 and info["splits"]["train"]["samples"] == 600
+        mean, std = s.stats()
+        np.testing.assert_allclose(mean, data[:600].mean(axis=0))
+        np.testing.assert_allclose(std, data[:600].std(axis=0))
+        np.testing.assert_allclose(s.denormalize(s.test), data[800:], atol=1e-12)
+        assert pickle.loads(pickle.dumps(s)).info() == info
+    with nd.Series(np.sin(t)) as s1:  # one variable
+        assert s1.dim == 1
+    with pytest.raises(nd.InvalidParameterError):
+        nd.Series(np.zeros((2, 2, 2)))
+
+
+def test_flipflop(flipflop):
+    assert flipflop.shape("train") == (40, 30, 3)
+    x, y = flipflop.split("test")
+    assert x.shape == y.shape == (10, 30, 3) and x.dtype == np.float32
+    assert set(np.unique(x)) <= {-1.0, 0.0, 1.0} and set(np.unique(y)) <= {0.0, 1.0}
+    # the target follows the last pulse of its bit
+    state = np.zeros(3)
+    for t in range(30):
+        state = np.where(x[0, t] > 0, 1.0, np.where(x[0, t] < 0, 0.0, state))
+        np.testing.assert_array_equal(y[0, t], state)
+    with pytest.raises(nd.InvalidParameterError, match="train, val or test"):
+        flipflop.split("eval")
+
+
+def test_dataset_files(tmp_path, lorenz):
+    lorenz.write(tmp_path / "d.npz", format="npz")
+    z = np.load(tmp_path / "d.npz")
+    assert sorted(z.files) == ["dt", "mean", "seq_length", "std", "test", "train", "val"]
+    np.testing.assert_array_equal(z["train"], lorenz.train)
+    with pytest.raises(nd.NeurodynIOError):
+        lorenz.write(tmp_path / "d.npz", format="npz")  # exists
+    lorenz.write(tmp_path / "d.npz", format="npz", overwrite=True)
+    with pytest.raises(nd.InvalidParameterError, match="format"):
+        lorenz.write(tmp_path / "d.x", format="csv")
+    with pytest.raises(OSError):
+        lorenz.write(tmp_path / "no" / "such" / "dir.h5")
+
+
+# ---- spiking networks -----------------------------------------------------------
+
+
+def test_presets():
+    assert nd.presets() == ["brunel", "coba", "cuba", "scale"]
+    text = nd.preset_spec("cuba", n=400, seed=3)
+    assert "[[population]]" in text and "seed = 3" in text
+    with pytest.raises(nd.InvalidParameterError, match="preset"):
+        nd.preset_spec("nope")
+    with nd.Network(text) as net:
+        net.run(10.0)
+        assert net.step == 100
+
+
+def test_network_run_and_fetch(network):
+    recs = {r["name"]: r for r in network.recorders()}
+    assert set(recs) == {"spikes:E", "spikes:I", "v", "rate"}
+    assert recs["v"]["units"] == "mV" and recs["v"]["neurons"] == [0, 5, 7] and recs["v"]["interval_ms"] == 0.5
+    assert recs["rate"]["units"] == "Hz" and recs["rate"]["interval_ms"] == 2.0
+    network.run(100.0)
+    assert network.time_ms == pytest.approx(100.0) and network.step == 1000
+    t, i = network.spikes("spikes:E")
+    assert t.dtype == np.float64 and i.dtype == np.uint32 and len(t) == network.spike_count("spikes:E") > 0
+    assert np.all(np.diff(t) >= 0) and i.max() < 80 and t.min() > 0 and t.max() <= 100.0
+    st = network.stats()
+    assert st["steps"] == 1000 and st["spikes"] == len(t) + network.spike_count("spikes:I") and st["synapses"] > 0
+    ft, fv = network.frames("v")
+    assert fv.shape == (200, 3) and fv.dtype == np.float32 and np.allclose(np.diff(ft), 0.5)
+    assert np.all((fv > -80) & (fv <= -50))
+    rt, rv = network.frames("rate")
+    assert rv.shape == (50, 1) and np.allclose(np.diff(rt), 2.0)
+    network.clear_spikes("spikes:E")
+    assert network.spike_count("spikes:E") == 0 and network.spike_count("spikes:I") > 0
+    network.clear_spikes()
+    assert network.spike_count("spikes:I") == 0
+
+
+def test_network_from_dict_and_json():
+    spec = {
+        "dt_ms": 0.1,
+        "populations": [{"name": "A", "n": 10, "model": "lif_delta"}],
+        "devices": [{"kind": "dc", "target": "A", "amplitude_pa": 2000.0}],
+        "recorders": [{"kind": "spikes", "population": "A"}],
+    }
+    with nd.Network(spec) as net:
+        net.run(50.0)
+        assert net.spike_count("spikes:A") > 0
+    with pytest.raises(nd.InvalidParameterError, match="populations\\[0\\].n|population\\[0\\].n"):
+        nd.Network({**spec, "populations": [{"name": "A", "n": 0}]})
+    with pytest.raises(nd.InvalidParameterError, match="format"):
+        nd.Network("x = 1", format="yaml")
+
+
+def test_network_bad_inputs(network):
+    with pytest.raises(nd.StateError, match="state recorder"):
+        network.spikes("v")
+    with pytest.raises(nd.StateError, match="spikes recorder"):
+        network.frames("spikes:E")
+    with pytest.raises(nd.InvalidParameterError, match="no such recorder"):
+        network.spike_count("nope")
+    with pytest.raises(nd.InvalidParameterError, match="duration"):
+        network.run(0.05)
+    with pytest.raises(nd.InvalidParameterError, match="finite"):
+        network.run(float("nan"))
+    with pytest.raises(nd.InvalidParameterError, match="sorting"):
+        network.write_spikes("x.h5", sorting="random")
+    with pytest.raises(nd.InvalidParameterError):
+        nd.Network("[[population]]\nname = 1")
+    with pytest.raises(TypeError):
+        pickle.dumps(network)
+
+
+def test_network_set_series_changes_input(network):
+    network.run(20.0)
+    before = network.spike_count("spikes:I")
+    network.set_series("drive", np.full((5, 1), 10.0))  # strong drive to I
+    network.run(20.0)
+    assert network.spike_count("spikes:I") - before > before
+    with pytest.raises(nd.InvalidParameterError, match="series"):
+        network.set_series("drive", np.zeros((3, 2)))
+    with pytest.raises(nd.InvalidParameterError):
+        network.set_series("nope", np.zeros((3, 1)))
+    with pytest.raises(nd.InvalidParameterError, match="finite"):
+        network.set_series("drive", np.array([[np.nan]]))
+
+
+def test_checkpoint_restore_continues_exactly(tmp_path):
+    with nd.Network(SPEC) as a, nd.Network(SPEC) as b:
+        a.run(60.0)
+        a.checkpoint(tmp_path / "c.bin")
+        a.run(40.0)
+        b.restore(tmp_path / "c.bin")
+        assert b.step == 600
+        b.run(40.0)
+        ta, ia = a.spikes("spikes:E")
+        tb, ib = b.spikes("spikes:E")
+        late = ta > 60.0
+        np.testing.assert_array_equal(ta[late], tb)
+        np.testing.assert_array_equal(ia[late], ib)
+        np.testing.assert_array_equal(a.frames("v")[1][-80:], b.frames("v")[1])
+    with nd.Network(SPEC.replace("seed = 5", "seed = 6")) as c:
+        with pytest.raises(nd.InvalidParameterError, match="c.bin"):
+            c.restore(tmp_path / "c.bin")
+    with nd.Network(SPEC) as d, pytest.raises(nd.NeurodynIOError):
+        d.restore(tmp_path / "missing.bin")
+
+
+def test_streams(tmp_path, network):
+    network.stream_spikes(tmp_path / "s.h5")
+    network.run(20.0)
+    with pytest.raises(nd.StateError, match="streams"):
+        network.spikes("spikes:E")
+    with pytest.raises(nd.StateError, match="already"):
+        network.stream_spikes(tmp_path / "s2.h5")
+    network.close_streams()
+    assert (tmp_path / "s.h5").is_file()
+    with pytest.raises(nd.StateError, match="closed"):
+        network.run(1.0)
+
+
+def test_closed_objects_raise(tmp_path):
+    net = nd.Network(SPEC)
+    net.close()
+    net.close()  # idempotent
+    assert net.closed
+    with pytest.raises(nd.HandleError, match="closed"):
+        net.run(1.0)
+    h = nd.Network(SPEC)
+    raw = h.handle
+    h.close()
+    with pytest.raises(nd.HandleError, match="not a live neurodyn handle"):
+        _capi.call("neurodyn_network_run", raw, 1.0)
+
+
+# ---- models ---------------------------------------------------------------------
+
+
+def test_ctrnn_basics(lorenz):
+    m = nd.CTRNN(hidden=12, seed=5)
+    assert (m.inputs, m.outputs, m.state_dim, m.num_params) == (3, 3, 12, 12 * 12 + 12 * 3 + 12 + 3 * 12 + 3)
+    info = m.info()
+    assert info["kind"] == "ctrnn" and info["config"]["hidden"] == 12 and info["config"]["solver"] == "euler"
+    t = m.tensors()
+    assert t["cell.W_rec.weight"].shape == (12, 12)
+    s = np.linalg.svd(t["cell.W_rec.weight"], compute_uv=False)
+    np.testing.assert_allclose(s, 0.9, rtol=1e-5)  # orthogonal x 0.9
+    x, _ = lorenz.windows("test", count=4)
+    y = m.predict(x)
+    assert y.shape == (4, 3) and y.dtype == np.float32
+    np.testing.assert_array_equal(m.predict(x[1]), y[1])
+    all_y, hid = m.forward(x, hidden=True)
+    assert all_y.shape == (4, 20, 3) and hid.shape == (4, 21, 12)
+    np.testing.assert_allclose(all_y[:, -1], y, rtol=1e-6)
+    assert np.all(hid[:, 0] == 0)
+    g = m.generate(x[:2], steps=15)
+    assert g.shape == (2, 15, 3)
+    np.testing.assert_allclose(g[:, 0], y[:2], rtol=1e-6)
+    p = m.params
+    m.params = p * 0
+    assert np.all(m.predict(x) == 0)
+    m.params = p
+    np.testing.assert_array_equal(m.predict(x), y)
+    m2 = pickle.loads(pickle.dumps(m))
+    np.testing.assert_array_equal(m2.predict(x), y)
+
+
+def test_model_bad_inputs(lorenz):
+    m = nd.CTRNN(hidden=4)
+    with pytest.raises(nd.InvalidParameterError, match="want"):
+        m.predict(np.zeros((2, 5, 2)))
+    with pytest.raises(nd.InvalidParameterError, match="shape"):
+        m.params = np.zeros(3)
+    with pytest.raises(nd.InvalidParameterError, match="finite"):
+        m.params = np.full(m.num_params, np.nan)
+    with pytest.raises(nd.InvalidParameterError, match="finite"):
+        m.predict(np.full((1, 3, 3), np.inf))
+    with pytest.raises(nd.InvalidParameterError, match="Hidden"):
+        nd.CTRNN(hidden=-3)
+    with pytest.raises(nd.InvalidParameterError, match="solver|Solver"):
+        nd.CTRNN(solver="leapfrog")
+    with pytest.raises(TypeError):
+        m.train("lorenz")
+    with pytest.raises(nd.StateError, match="not been trained"):
+        m.train_result()
+    with pytest.raises(nd.InvalidParameterError, match="Loss.Kind|loss"):
+        m.train(lorenz, epochs=1, loss={"kind": "sideways"})
+    with pytest.raises(nd.InvalidParameterError, match="2 inputs|3 variables"):
+        nd.CTRNN(inputs=2, outputs=2).train(lorenz, epochs=1)
+
+
+def test_ctrnn_train_evaluate_save_load(tmp_path, lorenz):
+    m = nd.CTRNN(hidden=12, seed=5)
+    before = m.evaluate(lorenz)
+    r = m.train(lorenz, epochs=3, batch_size=16, adam={"lr": 0.01}, seed=3, window=20, val_window=20)
+    assert r["epochs"] == 3 and len(r["history"]) == 3 and r["stop"] == "epochs"
+    assert r["history"][0]["train_loss"] > r["history"][-1]["train_loss"]
+    after = m.evaluate(lorenz)
+    assert after["rmse"] < before["rmse"] and len(after["r2"]) == 3
+    m.save(tmp_path / "m.npz")
+    z = np.load(tmp_path / "m.npz")
+    np.testing.assert_array_equal(z["cell.W_rec.weight"], m.tensors()["cell.W_rec.weight"])
+    fresh = nd.CTRNN(hidden=12, seed=9)
+    fresh.load(tmp_path / "m.npz")
+    np.testing.assert_array_equal(fresh.params, m.params)
+    with pytest.raises(nd.InvalidParameterError, match="cell.W_rec.weight|parameter"):
+        nd.RateNetwork().load(tmp_path / "m.npz")
+    with pytest.raises(nd.InvalidParameterError, match=".npz"):
+        m.save(tmp_path / "m.h5")
+    # a training checkpoint loads too (best parameters)
+    m.train(lorenz, epochs=1, checkpoint=str(tmp_path / "train.npz"), window=20, val_window=20)
+    other = nd.CTRNN(hidden=12, seed=1)
+    other.load(tmp_path / "train.npz", best=True)
+    vt = m.valid_time(lorenz.split("eval"), starts=3, warmup=20, horizon=50)
+    assert len(vt["steps"]) == 3 and vt["config"]["horizon"] == 50
+    spec = m.lyapunov(lorenz.split("eval")[:20], steps=500, transient=50, blocks=2, checkpoints=2)
+    assert len(spec["exponents"]) == 12 and np.isfinite(spec["kaplan_yorke"])
+
+
+def test_flipflop_training(flipflop):
+    m = nd.CTRNN(hidden=16, tau=5, sample_dt=1, seed=2)
+    s0 = m.flipflop_score(flipflop)
+    r = m.train(flipflop, epochs=2, batch_size=8, adam={"lr": 0.01})
+    assert r["epochs"] == 2
+    s1 = m.flipflop_score(flipflop)
+    assert 0 <= s1["accuracy"] <= 1 and s1["mse"] < s0["mse"]
+    with pytest.raises(nd.InvalidParameterError, match="Window"):
+        m.train(flipflop, epochs=1, window=10)
+
+
+def test_rate_network(lorenz):
+    m = nd.RateNetwork(ne=8, ni=4, seed=2)
+    assert m.state_dim == 12 and m.info()["kind"] == "rate"
+    w = m.weights()
+    assert w.shape == (12, 12) and np.all(w[:, :8] >= 0) and np.all(w[:, 8:] <= 0)
+    x, _ = lorenz.windows("test", count=6)
+    _, h = m.forward(x, hidden=True)
+    b = m.balance(h.reshape(-1, 12))
+    assert b["states"] == 6 * 21 and "cancellation" in b and "rate_e_mean" in b
+    with pytest.raises(nd.InvalidParameterError, match="shape"):
+        m.balance(np.zeros((4, 5)))
+    with pytest.raises(nd.HandleError, match="rate"):
+        _capi.call("neurodyn_rate_weights", nd.CTRNN(hidden=3).handle, None, 0)
+
+
+# ---- analysis -------------------------------------------------------------------
+
+
+def test_metrics():
+    truth = np.random.default_rng(0).normal(size=(50, 2))
+    m = nd.analysis.metrics(truth, truth)
+    assert m["rmse"] == 0 and m["r2"] == [1.0, 1.0] and m["mean_r2"] == 1.0
+    m = nd.analysis.metrics(truth + 0.1, truth)
+    assert m["mse"] == pytest.approx(0.01) and m["mae"] == pytest.approx(0.1)
+    with pytest.raises(nd.InvalidParameterError, match="match"):
+        nd.analysis.metrics(truth, truth[:10])
+    with pytest.raises(nd.InvalidParameterError, match="finite"):
+        nd.analysis.metrics(np.full((3, 2), np.nan), np.zeros((3, 2)))
+
+
+def test_baselines(lorenz):
+    rows = nd.analysis.baselines(lorenz, max_ar_lag=2, nvar_lags=-1)
+    names = [r["name"] for r in rows]
+    assert names[:3] == ["persistence", "linear extrapolation", "train mean"] or "persistence" in names[0].lower()
+    assert all(np.isfinite(r["metrics"]["rmse"]) for r in rows)
+
+
+def test_lorenz_integrate_and_series_analysis():
+    x = nd.analysis.lorenz_integrate([1.0, 1.0, 1.0], samples=3000, dt=0.01, transient=5.0)
+    assert x.shape == (3000, 3) and np.all(np.abs(x[:, 2] - 25) < 30)
+    with pytest.raises(nd.InvalidParameterError, match="dt"):
+        nd.analysis.lorenz_integrate([1, 1, 1], samples=10, dt=0.0)
+    with pytest.raises(nd.InvalidParameterError, match="time units"):
+        nd.analysis.lorenz_integrate([1, 1, 1], samples=10, dt=1e9)
+    e = nd.analysis.delay_embed(x[:100], m=3, tau=4)
+    assert e.shape == (92, 9)
+    np.testing.assert_array_equal(e[5], np.concatenate([x[5], x[9], x[13]]))
+    with pytest.raises(nd.InvalidParameterError, match="samples"):
+        nd.analysis.delay_embed(x[:5], m=3, tau=4)
+    mi = nd.analysis.mutual_information(x[:, 0], max_lag=20)
+    assert mi.shape == (21,) and mi[0] == mi.max()
+    lag = nd.analysis.auto_lag(x[:, 0])
+    assert 5 <= lag <= 30
+    fnn = nd.analysis.false_neighbours(x[:, 0], tau=lag, max_dim=4)
+    assert fnn.shape == (4,) and fnn[0] > fnn[-1]
+    r = nd.analysis.lyapunov_series(x, dt=0.01)
+    assert 0.5 < r["lambda"] < 1.4 and r["pairs"] > 100
+    with pytest.raises(nd.InvalidParameterError, match="max_lag"):
+        nd.analysis.mutual_information(x[:10, 0], max_lag=10)
+    with pytest.raises(nd.InvalidParameterError, match="bins"):
+        nd.analysis.mutual_information(x[:, 0], max_lag=2, bins=10**5)
+
+
+# ---- concurrency and copies -------------------------------------------------------
+
+
+def test_threads_share_objects_safely(network):
+    """Calls on one object from several threads are serialized; freeing it
+    while others use it gives HandleError, never a crash."""
+    errors = []
+
+    def work():
+        try:
+            for _ in range(20):
+                network.run(1.0)
+                network.spikes("spikes:E")
+        except nd.HandleError:
+            pass
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    threads[0].join(timeout=0.05)
+    network.close()
+    for t in threads:
+        t.join()
+    assert not errors
+
+
+def test_spike_fetch_allocates_only_the_result():
+    """The spikes are copied once, from the library into the two arrays
+    Network.spikes allocates: nothing else of their size is allocated."""
+    spec = {
+        "dt_ms": 0.1,
+        "populations": [{"name": "A", "n": 500, "model": "lif_delta", "v_init": {"dist": "uniform", "low": -70, "high": -55}}],
+        "devices": [{"kind": "dc", "target": "A", "amplitude_pa": 1500.0}],
+        "recorders": [{"kind": "spikes", "population": "A", "name": "spikes:E"}],
+    }
+    with nd.Network(spec) as net:
+        net.run(300.0)
+        n = net.spike_count("spikes:E")
+        assert n > 10_000
+        tracemalloc.start()
+        t, i = net.spikes("spikes:E")
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert t.flags.owndata and i.flags.owndata
+        result = t.nbytes + i.nbytes
+        assert result == 12 * n
+        assert peak < result + 64 * 1024, f"peak {peak} B for {result} B of spikes"
