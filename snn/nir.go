@@ -57,7 +57,9 @@ func (m *Model[T]) NIR() (*export.NIRGraph, error) {
 		}
 	}
 	g := &export.NIRGraph{Nodes: map[string]export.NIRNode{}}
-	node := func(name, typ string, p map[string]export.NIRArray) { g.Nodes[name] = export.NIRNode{Type: typ, Params: p} }
+	node := func(name, typ string, p map[string]export.NIRArray) {
+		g.Nodes[name] = export.NIRNode{Type: typ, Params: p}
+	}
 	edge := func(a, b string) { g.Edges = append(g.Edges, [2]string{a, b}) }
 	node("input", "Input", map[string]export.NIRArray{"shape": export.NIRShape(I)})
 	node("output", "Output", map[string]export.NIRArray{"shape": export.NIRShape(O)})
