@@ -16,3 +16,31 @@ test-snn-nir:
 	$(GO) run $(GOTAGS) ./snn/internal/cmd/nirsample -out $(SNN_NIR_DIR)
 	NEURODYN_NIR_DIR=$(abspath $(SNN_NIR_DIR)) $$(scripts/ensure-venv.sh) -m pytest -q python/tests/test_nir.py
 endif
+
+# Benchmarks: the Open Neuromorphic training workload (Linear n→n + LIF,
+# batch 16, 500 steps, forward + backward) at n = 256, 1024, 4096, BPTT of
+# the Lorenz recipe, reservoir harvest (neuron-steps/s) and ridge readout;
+# then the same workload in PyTorch (one thread, /usr/bin/python3 with
+# python3-torch) in the same sitting, and the speed-ups. At n = 4096 one
+# forward + backward takes seconds on each side: the whole target takes
+# about 10 minutes on a quiet machine with BENCH_COUNT=6.
+
+TORCH_PY ?= /usr/bin/python3
+
+BENCH_TARGETS += bench-snn
+
+.PHONY: bench-snn bench-snn-torch
+bench-snn: bench-tools
+	$(call run-bench,snn,^BenchmarkSnn)
+	@$(MAKE) --no-print-directory bench-snn-torch
+
+bench-snn-torch:
+	@mkdir -p $(BENCH_DIR)
+	@if $(TORCH_PY) -c 'import torch' 2>/dev/null; then \
+		echo "bench-snn-torch: load average $$(cut -d' ' -f1-3 /proc/loadavg)"; \
+		OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+			$(TORCH_PY) bench/torch/snn_onn.py --repeats $(BENCH_COUNT) | tee $(BENCH_DIR)/snn_torch.jsonl; \
+		$(TORCH_PY) bench/torch/snn_compare.py $(BENCH_DIR)/snn.txt $(BENCH_DIR)/snn_torch.jsonl; \
+	else \
+		echo "bench-snn-torch: SKIP (no torch for $(TORCH_PY); apt-get install -y python3-torch)"; \
+	fi

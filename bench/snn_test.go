@@ -1,0 +1,206 @@
+package bench
+
+// The snn area (BenchmarkSnn…): the Open Neuromorphic training workload
+// (Linear n→n + LIF, batch 16, 500 steps, forward + backward), the spiking
+// network's BPTT on the Lorenz recipe, the liquid-state machine's harvest
+// (neuron-steps/s on the event-driven engine) and its ridge readout. `make
+// bench-snn` runs them and then the same workload in PyTorch
+// (bench/torch/snn_onn.py) in the same sitting, and prints the speed-ups.
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"testing"
+
+	"github.com/neurodyn/neurodyn/snn"
+	"github.com/neurodyn/neurodyn/tasks"
+)
+
+var (
+	snnLorenzOnce sync.Once
+	snnLorenzData *tasks.Dataset
+	snnLorenzErr  error
+)
+
+func snnLorenz(b *testing.B) *tasks.Dataset {
+	snnLorenzOnce.Do(func() { snnLorenzData, snnLorenzErr = tasks.GenerateLorenz(tasks.LorenzConfig{EvalT: -1}) })
+	if snnLorenzErr != nil {
+		b.Fatal(snnLorenzErr)
+	}
+	return snnLorenzData
+}
+
+// BenchmarkSnnOpenNeuromorphic is the Open Neuromorphic SNN-library
+// benchmark's workload: input randn(500, 16, n), one Linear n→n (with bias)
+// and one LIF layer (norse's LIF box: τ_mem 10 ms at dt 1 ms, Euler,
+// threshold 1, hard reset, SuperSpike α = 100), loss = sum of the output
+// spikes, forward and backward (weight and bias gradients; the input needs
+// none). One op is one forward + backward. GFLOP/s counts the two Gemms
+// (input currents and weight gradient, 2·500·16·n² flops each); cpu-s is
+// the thread's CPU time per op (robust to a shared machine).
+func BenchmarkSnnOpenNeuromorphic(b *testing.B) {
+	const steps, batch = 500, 16
+	for _, n := range []int{256, 1024, 4096} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			d, err := snn.NewDense[float32](snn.DenseConfig{In: n, Out: n, Seed: 1})
+			if err != nil {
+				b.Fatal(err)
+			}
+			r := rand.New(rand.NewPCG(2, 3))
+			x := make([]float32, steps*batch*n)
+			for i := range x {
+				x[i] = float32(r.NormFloat64())
+			}
+			ones := make([]float32, steps*batch*n)
+			for i := range ones {
+				ones[i] = 1 // d(sum of spikes)/d(spike)
+			}
+			gW, gB := make([]float32, n*n), make([]float32, n)
+			run := func() {
+				if _, err := d.Forward(x, steps, batch); err != nil {
+					b.Fatal(err)
+				}
+				if err := d.Backward(ones, gW, gB, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			run()
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			b.ReportAllocs()
+			b.ResetTimer()
+			cpu0 := threadCPU()
+			for b.Loop() {
+				run()
+			}
+			cpu := (threadCPU() - cpu0).Seconds() / float64(b.N)
+			secs := b.Elapsed().Seconds() / float64(b.N)
+			b.ReportMetric(4*steps*batch*float64(n)*float64(n)/secs/1e9, "GFLOP/s")
+			b.ReportMetric(secs, "s/fwd+bwd")
+			b.ReportMetric(cpu, "cpu-s/fwd+bwd")
+		})
+	}
+}
+
+// BenchmarkSnnBPTT is one mini-batch of the spiking network's Lorenz
+// recipe (snn.LorenzDefault: 128 E / 32 I, 50-sample windows, 5 steps per
+// sample, multi-step loss): forward with tape and backward, 64 windows.
+func BenchmarkSnnBPTT(b *testing.B) {
+	d := snnLorenz(b)
+	r := snn.LorenzDefault()
+	m, err := snn.New[float32](r.Model)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w, err := m.Worker()
+	if err != nil {
+		b.Fatal(err)
+	}
+	tr, _, err := snn.LorenzWindows(r, d)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const n = 64
+	x := make([]float32, n*tr.InputSize())
+	y := make([]float32, n*tr.TargetSize())
+	for k := 0; k < n; k++ {
+		tr.Fill(k*11, x[k*tr.InputSize():(k+1)*tr.InputSize()], y[k*3:(k+1)*3])
+	}
+	g := make([]float32, m.Params().Len())
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := w.Batch(g, x, y, n, r.Train.Loss); err != nil {
+			b.Fatal(err)
+		}
+	}
+	secs := b.Elapsed().Seconds() / float64(b.N)
+	b.ReportMetric(n/secs, "windows/s")
+	b.ReportMetric(float64(n*50*r.Model.SubSteps*m.Config().N())/secs, "neuron-steps/s")
+}
+
+// BenchmarkSnnHarvest runs the liquid-state machine over 1,000 Lorenz
+// samples (20 ms each at dt 1 ms) on the event-driven engine, features
+// recorded at every sample: neuron-steps/s and simulated seconds per
+// wall-clock second (1/RTF).
+func BenchmarkSnnHarvest(b *testing.B) {
+	d := snnLorenz(b)
+	for _, n := range []int{500, 1000, 2000} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			r, err := snn.NewReservoir(snn.ReservoirConfig{N: n, Seed: 1}, 3)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer r.Close()
+			const rows = 1000
+			f := func(lo, k int, feat []float32) error { return nil }
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if err := r.Harvest(d.Train.Data, rows, 0, f); err != nil {
+					b.Fatal(err)
+				}
+			}
+			secs := b.Elapsed().Seconds() / float64(b.N)
+			steps := float64(rows) * r.Config().SampleMs / r.Config().DtMs
+			b.ReportMetric(steps*float64(n)/secs, "neuron-steps/s")
+			b.ReportMetric(float64(rows)*r.Config().SampleMs/1000/secs, "sim-s/s")
+		})
+	}
+}
+
+// BenchmarkSnnReadout fits a ridge readout of F features over 13,900 rows
+// (the Lorenz training split): the Gram accumulation on asm.Gemm and the
+// solves of the validation search (blocked Cholesky per λ, 6 λ tried).
+func BenchmarkSnnReadout(b *testing.B) {
+	const rows, vrows = 13900, 2950
+	for _, F := range []int{1003, 2003, 4003} {
+		b.Run(fmt.Sprintf("features=%d", F), func(b *testing.B) {
+			r := rand.New(rand.NewPCG(4, 5))
+			a := make([]float32, rows*F)
+			y := make([]float32, rows*3)
+			for i := range a {
+				a[i] = float32(r.ExpFloat64())
+			}
+			for i := range y {
+				y[i] = float32(r.NormFloat64())
+			}
+			va := make([]float64, vrows*F)
+			vy := make([]float64, vrows*3)
+			for i := range va {
+				va[i] = r.ExpFloat64()
+			}
+			lambdas := []float64{1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				g, err := snn.NewGram(F, 3)
+				if err != nil {
+					b.Fatal(err)
+				}
+				snn.AddRows(g, a, F, y, 3, rows)
+				if _, _, err := g.SolveVal(lambdas, va, F, vy, vrows); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/fit")
+		})
+	}
+}
+
+// BenchmarkSnnTrainEpochQuick is one epoch of snn.LorenzQuick's trainer
+// (558 windows, batch 32), through learn.Trainer.
+func BenchmarkSnnTrainEpochQuick(b *testing.B) {
+	d := snnLorenz(b)
+	r := snn.LorenzQuick()
+	r.Train.Epochs = 1
+	r.ReadoutInit = 0
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := snn.TrainLorenz(b.Context(), r, d); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

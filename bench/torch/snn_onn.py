@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""The Open Neuromorphic SNN-library training workload in PyTorch, timed.
+
+The workload of neurodyn's BenchmarkSnnOpenNeuromorphic: input
+randn(500, 16, n), one Linear n->n (with bias) and one LIF layer (norse's
+LIF box: v <- v + 0.1*(-v + I), i.e. tau_mem 10 ms at dt 1 ms with the
+Euler step; spike z = H(v - 1) with the SuperSpike surrogate, alpha = 100,
+in the backward pass; hard reset v <- (1 - z)*v, not detached), loss = sum
+of the output spikes, forward + backward.
+
+PyTorch in its best CPU set-up: one thread (torch.set_num_threads(1) and
+OMP/OPENBLAS/MKL_NUM_THREADS=1, set before the import), three
+implementations, the best of which is the comparison:
+
+  framework  what the SNN libraries do (snnTorch's loop in the benchmark):
+             the Linear layer applied step by step inside the Python loop,
+             the spike as a torch.autograd.Function.
+  hoisted    the Linear layer applied to all 500x16 rows at once (one GEMM,
+             as norse's SequentialState and the EXODUS/SLAYER layers do),
+             the LIF recurrence as a Python loop.
+  script     hoisted, with the LIF loop compiled by TorchScript (the
+             surrogate written as H(x) + G(x) - G(x).detach(), G the
+             SuperSpike primitive x/(1 + alpha|x|)).
+
+Prints one JSON line per (implementation, n): the median seconds of one
+forward + backward over --repeats timed runs after two warm-up runs, in
+wall-clock and in the thread's CPU time (robust to a shared machine).
+
+Usage: bench/torch/snn_onn.py [--n 256,1024,4096] [--impl framework,hoisted,script] [--repeats 6]
+"""
+import os
+
+for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[v] = "1"
+
+import argparse
+import json
+import statistics
+import time
+
+import torch
+
+torch.set_num_threads(1)
+
+T, B = 500, 16
+ALPHA = 100.0
+
+
+class SuperSpike(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return (x > 0).to(x.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g / (ALPHA * x.abs() + 1) ** 2
+
+
+def lif_loop(cur):
+    v = torch.zeros_like(cur[0])
+    out = []
+    for ct in cur.unbind(0):  # unbind: one backward for all steps (cur[t] would scatter T full-size gradients)
+        v = v + 0.1 * (-v + ct)
+        z = SuperSpike.apply(v - 1.0)
+        v = (1 - z) * v
+        out.append(z)
+    return torch.stack(out)
+
+
+@torch.jit.script
+def lif_script(cur: torch.Tensor) -> torch.Tensor:
+    v = torch.zeros_like(cur[0])
+    out = []
+    for ct in cur.unbind(0):
+        v = v + 0.1 * (-v + ct)
+        x = v - 1.0
+        g = x / (100.0 * x.abs() + 1.0)
+        z = (x > 0).to(x.dtype) + g - g.detach()
+        v = (1 - z) * v
+        out.append(z)
+    return torch.stack(out)
+
+
+def make(impl, n):
+    lin = torch.nn.Linear(n, n)
+    x = torch.randn(T, B, n)
+    xs = x.unbind(0)
+
+    if impl == "framework":
+        def run():
+            v = torch.zeros(B, n)
+            out = []
+            for xt in xs:
+                v = v + 0.1 * (-v + lin(xt))
+                z = SuperSpike.apply(v - 1.0)
+                v = (1 - z) * v
+                out.append(z)
+            torch.stack(out).sum().backward()
+    elif impl == "hoisted":
+        def run():
+            lif_loop(lin(x)).sum().backward()
+    elif impl == "script":
+        def run():
+            lif_script(lin(x)).sum().backward()
+    else:
+        raise SystemExit(f"unknown implementation {impl}")
+
+    def step():
+        lin.zero_grad(set_to_none=True)
+        run()
+
+    return step
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", default="256,1024,4096")
+    ap.add_argument("--impl", default="framework,hoisted,script")
+    ap.add_argument("--repeats", type=int, default=6)
+    ap.add_argument("--framework-max-n", type=int, default=1024,
+                    help="skip the framework implementation above this n (its 500 per-step GEMMs of 16 rows only get slower)")
+    a = ap.parse_args()
+    for n in map(int, a.n.split(",")):
+        for impl in a.impl.split(","):
+            if impl == "framework" and n > a.framework_max_n:
+                continue
+            torch.manual_seed(0)
+            step = make(impl, n)
+            step()  # warm-up (TorchScript profiling runs, allocator)
+            step()
+            times, cpu = [], []
+            for _ in range(a.repeats):
+                t0, c0 = time.perf_counter(), time.thread_time()
+                step()
+                times.append(time.perf_counter() - t0)
+                cpu.append(time.thread_time() - c0)
+            med = statistics.median(times)
+            print(json.dumps({"workload": "open-neuromorphic", "n": n, "impl": impl, "seconds": med,
+                              "cpu_seconds": statistics.median(cpu), "times": times, "cpu_times": cpu,
+                              "torch": torch.__version__, "threads": torch.get_num_threads(),
+                              "gflops": 4 * T * B * n * n / med / 1e9}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
