@@ -121,7 +121,7 @@ func LorenzDefault() Recipe {
 			TauMemEMs: 20, TauMemIMs: 10, TauSynMs: 5, RefractoryMs: 2,
 			Dale: DaleAbs, InputScale: 0.1, InputBias: true, BiasMean: 0.13, BiasStd: 0.06,
 			Surrogate: learn.Surrogate{Kind: learn.SuperSpike, Alpha: 10}, DetachReset: true,
-			Readout:   ReadoutFiltered, ReadoutTauMs: []float64{10, 50}, Skip: true,
+			Readout: ReadoutFiltered, ReadoutTauMs: []float64{10, 50}, Skip: true,
 			Seed: 42,
 		},
 		Train: learn.TrainConfig{
