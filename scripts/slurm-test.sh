@@ -11,7 +11,7 @@
 # Usage: scripts/slurm-test.sh [spec.toml] [shards]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SPEC=${1:-sweep/testdata/ci-nvar.toml}
+SPEC=${1:-sweep/testdata/ci-reservoir.toml}
 SHARDS=${2:-4}
 BIN=$PWD/bin/neurodyn
 [ -x "$BIN" ] || { echo "slurm-test: build bin/neurodyn first (make build)" >&2; exit 1; }

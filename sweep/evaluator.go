@@ -23,6 +23,15 @@ type Evaluator interface {
 	Evaluate(ctx context.Context, p Point) (map[string]float64, error)
 }
 
+// Timed is implemented by evaluators some of whose metrics are wall-clock
+// timings. Those are stored per point and in sweep.h5 (group timings) but
+// kept out of sweep.csv, whose columns must be the same however and wherever
+// a sweep ran.
+type Timed interface {
+	// Timings lists the names of the timing metrics among Metrics().
+	Timings() []string
+}
+
 var (
 	regMu    sync.RWMutex
 	registry = map[string]Evaluator{}

@@ -21,9 +21,9 @@ import (
 // Table is a merged sweep: one row per point, in index order.
 type Table struct {
 	Spec *Spec
-	// ParamNames and MetricNames are the column names, sorted.
-	ParamNames, MetricNames []string
-	Rows                    []PointResult
+	// ParamNames, MetricNames and TimingNames are the column names, sorted.
+	ParamNames, MetricNames, TimingNames []string
+	Rows                                 []PointResult
 	// Missing lists the indices of points without a stored result.
 	Missing []int
 }
@@ -35,7 +35,7 @@ func Collect(out string) (*Table, error) {
 		return nil, err
 	}
 	t := &Table{Spec: spec, ParamNames: spec.ParamNames()}
-	metrics := map[string]bool{}
+	metrics, timings := map[string]bool{}, map[string]bool{}
 	for _, p := range spec.Points() {
 		r, err := readPoint(out, p.Index)
 		if err != nil || r.Key != p.Key() {
@@ -45,12 +45,19 @@ func Collect(out string) (*Table, error) {
 		for k := range r.Metrics {
 			metrics[k] = true
 		}
+		for k := range r.Timings {
+			timings[k] = true
+		}
 		t.Rows = append(t.Rows, r)
 	}
 	for k := range metrics {
 		t.MetricNames = append(t.MetricNames, k)
 	}
 	sort.Strings(t.MetricNames)
+	for k := range timings {
+		t.TimingNames = append(t.TimingNames, k)
+	}
+	sort.Strings(t.TimingNames)
 	return t, nil
 }
 
@@ -150,6 +157,12 @@ func (t *Table) writeHDF5(path string) (err error) {
 		{"params", t.ParamNames, func(r PointResult, k string) float64 { return r.Params[k] }},
 		{"metrics", t.MetricNames, func(r PointResult, k string) float64 {
 			if v, ok := r.Metrics[k]; ok {
+				return v
+			}
+			return math.NaN()
+		}},
+		{"timings", t.TimingNames, func(r PointResult, k string) float64 {
+			if v, ok := r.Timings[k]; ok {
 				return v
 			}
 			return math.NaN()

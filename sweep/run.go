@@ -19,11 +19,13 @@ import (
 
 // PointResult is the stored result of one point: points/<index>.json.
 type PointResult struct {
-	Index    int                `json:"index"`
-	Key      string             `json:"key"`
-	Params   map[string]float64 `json:"params"`
-	Seed     uint64             `json:"seed"`
-	Metrics  map[string]float64 `json:"metrics"`
+	Index   int                `json:"index"`
+	Key     string             `json:"key"`
+	Params  map[string]float64 `json:"params"`
+	Seed    uint64             `json:"seed"`
+	Metrics map[string]float64 `json:"metrics"`
+	// Timings are the evaluator's wall-clock metrics (see Timed).
+	Timings  map[string]float64 `json:"timings,omitempty"`
 	Seconds  float64            `json:"seconds"`
 	Host     string             `json:"host"`
 	Shard    string             `json:"shard"`
@@ -117,7 +119,8 @@ func Run(ctx context.Context, spec *Spec, out string, o RunOptions) (RunStats, e
 					cancel()
 					return
 				}
-				res := PointResult{Index: p.Index, Key: p.Key(), Params: p.Params, Seed: p.Seed, Metrics: m,
+				timings := splitTimings(ev, m)
+				res := PointResult{Index: p.Index, Key: p.Key(), Params: p.Params, Seed: p.Seed, Metrics: m, Timings: timings,
 					Seconds: time.Since(t0).Seconds(), Host: host, Shard: fmt.Sprintf("%d/%d", o.Shard.K, o.Shard.N),
 					Finished: time.Now().UTC()}
 				if err := writePoint(out, res); err != nil {
@@ -150,6 +153,22 @@ feed:
 	default:
 	}
 	return st, ctx.Err()
+}
+
+// splitTimings moves the evaluator's timing metrics out of m.
+func splitTimings(ev Evaluator, m map[string]float64) map[string]float64 {
+	t, ok := ev.(Timed)
+	if !ok {
+		return nil
+	}
+	out := map[string]float64{}
+	for _, k := range t.Timings() {
+		if v, ok := m[k]; ok {
+			out[k] = v
+			delete(m, k)
+		}
+	}
+	return out
 }
 
 // claimSpec stores the spec in out, or checks that the stored one is the

@@ -29,7 +29,8 @@ type quadEval struct {
 func (q *quadEval) Name() string      { return "quad-test" }
 func (q *quadEval) Describe() string  { return "test function" }
 func (q *quadEval) Params() []string  { return []string{"g", "p", "n"} }
-func (q *quadEval) Metrics() []string { return []string{"loss", "g2"} }
+func (q *quadEval) Metrics() []string { return []string{"loss", "g2", "wall_s"} }
+func (q *quadEval) Timings() []string { return []string{"wall_s"} }
 func (q *quadEval) Evaluate(ctx context.Context, pt Point) (map[string]float64, error) {
 	q.calls.Add(1)
 	if q.delay > 0 {
@@ -39,8 +40,11 @@ func (q *quadEval) Evaluate(ctx context.Context, pt Point) (map[string]float64, 
 			return nil, ctx.Err()
 		}
 	}
+	t0 := time.Now()
 	g, p := pt.Params["g"], pt.Params["p"]
-	return map[string]float64{"loss": (g-2)*(g-2) + p + float64(pt.Seed)/1000, "g2": g * g}, nil
+	// wall_s differs from run to run: it must stay out of the CSV table.
+	return map[string]float64{"loss": (g-2)*(g-2) + p + float64(pt.Seed)/1000, "g2": g * g,
+		"wall_s": time.Since(t0).Seconds() + float64(time.Now().UnixNano()%1000)}, nil
 }
 
 var testEval = &quadEval{}
@@ -201,6 +205,9 @@ func TestShardedEqualsLocal(t *testing.T) {
 	}
 	if !bytes.Equal(ta.CSV(), tb.CSV()) {
 		t.Errorf("sharded table differs from local:\n%s\nvs\n%s", ta.CSV(), tb.CSV())
+	}
+	if len(tb.TimingNames) != 1 || tb.TimingNames[0] != "wall_s" || strings.Contains(string(tb.CSV()), "wall_s") {
+		t.Errorf("timings %v leaked into the CSV or were lost", tb.TimingNames)
 	}
 	for _, f := range []string{"sweep.csv", "summary.png"} {
 		if _, err := os.Stat(filepath.Join(sharded, f)); err != nil {
