@@ -30,7 +30,7 @@ help:
 	@echo "make tutorial   run the tutorial pipeline (writes results/)"
 	@echo "make test       run every check CI runs"
 	@echo "make build      build bin/neurodyn"
-	@echo "make bench      run the benchmark suite and compare with bench/baseline.txt"
+	@echo "make bench      run the benchmark suites and compare with bench/baseline/<area>.txt (benchstat)"
 
 deps:
 	@scripts/ensure-deps.sh core
