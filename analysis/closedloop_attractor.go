@@ -34,6 +34,12 @@ type AttractorConfig struct {
 	// this config).
 	Lyapunov  RosensteinConfig
 	Dimension DimensionConfig
+	// SettleScale gives, per variable, the scale (a std) against which a
+	// trajectory counts as settled on a fixed point: the range of its
+	// second half is below 1e-3 of it in every variable (nil → the
+	// trajectory's own std; AttractorReference.Compare passes the true
+	// trajectory's std).
+	SettleScale []float64
 }
 
 func (c AttractorConfig) withDefaults(dim int) (AttractorConfig, error) {
@@ -113,18 +119,28 @@ func DescribeAttractor(x []float64, dim int, c AttractorConfig) (*AttractorStats
 		s.Mean[d], s.Std[d] = m, math.Sqrt(v)
 		s.Min[d], s.Max[d] = slices.Min(col), slices.Max(col)
 	}
-	// A trajectory that has settled on a fixed point has no attractor to
-	// measure (and its repeated samples would make neighbour searches
-	// quadratic).
+	// A trajectory that has settled on a fixed point (up to rounding
+	// jitter or a tiny residual oscillation) has no attractor to measure,
+	// and its nearly identical samples would make neighbour searches
+	// quadratic: if, in every variable, the range of the second half is
+	// below 1e-3 of the scale (SettleScale, or the whole trajectory's std),
+	// it is reported as settled.
+	if c.SettleScale != nil && len(c.SettleScale) != dim {
+		return nil, param.New("analysis", "SettleScale", fmt.Sprintf("length %d", len(c.SettleScale)), fmt.Sprintf("nil or length %d", dim))
+	}
 	settled := true
 	for d := 0; d < dim && settled; d++ {
 		col := column(x[(n/2)*dim:], dim, d)
 		lo, hi := slices.Min(col), slices.Max(col)
-		settled = hi-lo <= 1e-9*(1+math.Abs(s.Mean[d])+s.Std[d])
+		scale := s.Std[d]
+		if c.SettleScale != nil {
+			scale = c.SettleScale[d]
+		}
+		settled = hi-lo <= 1e-3*scale
 	}
 	if settled {
 		s.D2 = 0
-		s.Notes = append(s.Notes, "the second half of the trajectory is constant (a fixed point): D₂ = 0, λ₁ not estimated")
+		s.Notes = append(s.Notes, "the second half of the trajectory is (nearly) constant — a fixed point: D₂ = 0, λ₁ not estimated")
 		return s, nil
 	}
 	z := column(x, dim, c.MaximaVar-1)
@@ -234,6 +250,7 @@ func CompareAttractors(gen, truth []float64, dim int, c AttractorConfig) (*Attra
 // the reference.
 func (ref *AttractorReference) Compare(gen []float64) (*AttractorComparison, error) {
 	dim, c, tr := ref.dim, ref.c, ref.Stats
+	c.SettleScale = tr.Std
 	g, err := DescribeAttractor(gen, dim, c)
 	if err != nil {
 		return nil, err

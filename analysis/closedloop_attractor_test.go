@@ -100,6 +100,20 @@ func TestCompareAttractorsLorenz(t *testing.T) {
 	if err != nil || st.D2 != 0 || !math.IsNaN(st.Lambda1) || len(st.Notes) != 1 {
 		t.Fatalf("settled run: %v, %+v", err, st)
 	}
+	// A run that spirals into a fixed point after a transient and keeps a
+	// rounding jitter (as a float32 model does): settled, and quickly so.
+	spiral := slices.Clone(truth)
+	rng := rand.New(rand.NewPCG(4, 4))
+	for i := 1000; i < n; i++ {
+		a := math.Exp(-float64(i-1000) * 0.01)
+		for j, c := range []float64{9.15, 9.25, 26.5} {
+			spiral[3*i+j] = c + a*(truth[3*i+j]-c) + 1e-5*rng.NormFloat64()
+		}
+	}
+	st, err = DescribeAttractor(spiral, 3, AttractorConfig{})
+	if err != nil || st.D2 != 0 || len(st.Notes) != 1 {
+		t.Fatalf("spiral into a fixed point: %v, %+v", err, st)
+	}
 	if _, err := CompareAttractors(truth[:3*n-1], truth[:3000], 3, AttractorConfig{}); !errors.Is(err, param.ErrInvalid) {
 		t.Fatalf("ragged input: err = %v", err)
 	}

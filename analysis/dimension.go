@@ -22,9 +22,11 @@ type DimensionConfig struct {
 	Seed uint64
 	// Radii is the number of logarithmically spaced radii (0 → 40).
 	Radii int
-	// RMin and RMax bound the radii (0 → RMax = a quarter of the RMS
-	// distance of the points from their mean, RMin = RMax/1000). Larger
-	// radii cost time: every center visits the points within RMax.
+	// RMin and RMax bound the radii (0 → RMax = 0.2 × the median distance
+	// between two points, estimated from 4096 seeded random pairs;
+	// RMin = RMax/1000). Larger radii cost time: every center visits the
+	// points within RMax. A robust scale keeps the cost bounded when most
+	// points sit in a small region (a run collapsing onto a fixed point).
 	RMin, RMax float64
 	// MinPairs is the least number of counted pairs a radius needs to take
 	// part in the scaling region (0 → 2000).
@@ -144,25 +146,9 @@ func CorrelationDimension(x []float64, dim int, c DimensionConfig) (*Dimension, 
 	}
 	rmax := c.RMax
 	if rmax == 0 {
-		mean := make([]float64, dim)
-		for i := 0; i < n; i++ {
-			for d := 0; d < dim; d++ {
-				mean[d] += x[i*dim+d]
-			}
-		}
-		for d := range mean {
-			mean[d] /= float64(n)
-		}
-		var ss float64
-		for i := 0; i < n; i++ {
-			for d := 0; d < dim; d++ {
-				e := x[i*dim+d] - mean[d]
-				ss += e * e
-			}
-		}
-		rmax = 0.25 * math.Sqrt(ss/float64(n))
+		rmax = 0.2 * medianPairDistance(x, dim, c.Seed)
 		if !(rmax > 0) {
-			return nil, param.New("analysis", "x", "all points equal", "points that are not all equal")
+			return nil, param.New("analysis", "x", "(nearly) all points equal", "points that are not all equal")
 		}
 	}
 	rmin := c.RMin
@@ -250,6 +236,29 @@ func CorrelationDimension(x []float64, dim int, c DimensionConfig) (*Dimension, 
 	}
 	r.SlopeSpread = hi - lo
 	return r, nil
+}
+
+// medianPairDistance returns the median distance between the points of
+// 4096 random pairs (distinct indices) drawn with a PCG generator seeded by
+// seed.
+func medianPairDistance(x []float64, dim int, seed uint64) float64 {
+	n := len(x) / dim
+	rng := rand.New(rand.NewPCG(seed, 0x14057b7ef767814f))
+	d := make([]float64, 0, 4096)
+	for len(d) < 4096 {
+		i, j := rng.IntN(n), rng.IntN(n)
+		if i == j {
+			continue
+		}
+		var s float64
+		for k := 0; k < dim; k++ {
+			e := x[i*dim+k] - x[j*dim+k]
+			s += e * e
+		}
+		d = append(d, math.Sqrt(s))
+	}
+	slices.Sort(d)
+	return quantileSorted(d, 0.5)
 }
 
 // scalingRegion returns the longest contiguous range of indices with

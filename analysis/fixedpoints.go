@@ -103,7 +103,9 @@ type FixedPointConfig struct {
 	// NewtonIter bounds the Newton refinement steps (0 → 30).
 	NewtonIter int
 	// FixedTol is the speed ‖F(h)‖ at or below which a point is a fixed
-	// point (0 → 1e-8).
+	// point (0 → 1e-6: a float32 model evaluates F with rounding errors of
+	// about 1e-8 relative, so its equilibria cannot be resolved much
+	// further; float64 systems reach ~1e-15 after Newton refinement).
 	FixedTol float64
 	// SlowSpeed is the largest speed a minimum of q may have to be tested
 	// as a slow point (0 → 0.1).
@@ -213,7 +215,7 @@ func FixedPoints(d learn.Dynamics, x, visited []float64, c FixedPointConfig) (*F
 		c.NewtonIter = 30
 	}
 	if c.FixedTol == 0 {
-		c.FixedTol = 1e-8
+		c.FixedTol = 1e-6
 	}
 	if c.SlowSpeed == 0 {
 		c.SlowSpeed = 0.1
