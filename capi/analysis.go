@@ -45,9 +45,12 @@ type baselineJSON struct {
 }
 
 //export neurodyn_baselines
-func neurodyn_baselines(dataset C.neurodyn_handle, config *C.nd_cchar, buf *C.char, bufLen C.int64_t, needed *C.int64_t) (rc C.int) {
+func neurodyn_baselines(dataset C.neurodyn_handle, config *C.nd_cchar, result **C.char) (rc C.int) {
 	const fn = "neurodyn_baselines"
 	defer guard(fn, &rc)
+	if result == nil {
+		return fail(fn, errorf(statusNull, "result is NULL"))
+	}
 	d, err := getDataset(dataset, "dataset")
 	if err != nil {
 		return fail(fn, err)
@@ -64,7 +67,7 @@ func neurodyn_baselines(dataset C.neurodyn_handle, config *C.nd_cchar, buf *C.ch
 	for i, r := range rows {
 		out[i] = baselineJSON{r.Name, r.Params, r.Metrics}
 	}
-	return putString(fn, encodeJSON(out), buf, bufLen, needed)
+	return putResult(fn, encodeJSON(out), result)
 }
 
 // maxLorenzSpan bounds the time neurodyn_lorenz_integrate integrates over.
@@ -295,10 +298,12 @@ func neurodyn_false_neighbours(x *C.nd_cdouble, n, tau, maxDim, theiler C.int64_
 }
 
 //export neurodyn_lyapunov_series
-func neurodyn_lyapunov_series(x *C.nd_cdouble, samples, dim C.int64_t, config *C.nd_cchar, buf *C.char, bufLen C.int64_t,
-	needed *C.int64_t) (rc C.int) {
+func neurodyn_lyapunov_series(x *C.nd_cdouble, samples, dim C.int64_t, config *C.nd_cchar, result **C.char) (rc C.int) {
 	const fn = "neurodyn_lyapunov_series"
 	defer guard(fn, &rc)
+	if result == nil {
+		return fail(fn, errorf(statusNull, "result is NULL"))
+	}
 	v, d, err := series("x", x, samples, dim)
 	if err != nil {
 		return fail(fn, err)
@@ -314,5 +319,86 @@ func neurodyn_lyapunov_series(x *C.nd_cdouble, samples, dim C.int64_t, config *C
 	if err != nil {
 		return fail(fn, err)
 	}
-	return putString(fn, encodeJSON(r), buf, bufLen, needed)
+	return putResult(fn, encodeJSON(r), result)
+}
+
+//export neurodyn_correlation_dimension
+func neurodyn_correlation_dimension(x *C.nd_cdouble, samples, dim C.int64_t, config *C.nd_cchar, result **C.char) (rc C.int) {
+	const fn = "neurodyn_correlation_dimension"
+	defer guard(fn, &rc)
+	if result == nil {
+		return fail(fn, errorf(statusNull, "result is NULL"))
+	}
+	v, d, err := series("x", x, samples, dim)
+	if err != nil {
+		return fail(fn, err)
+	}
+	var c analysis.DimensionConfig
+	if err := decodeConfig("config", optString(config), &c); err != nil {
+		return fail(fn, err)
+	}
+	if err := checkMemory("the correlation sums", float64(max(c.Radii, 40))*64+float64(max(c.Centers, 0))*16); err != nil {
+		return fail(fn, err)
+	}
+	r, err := analysis.CorrelationDimension(v, d, c)
+	if err != nil {
+		return fail(fn, err)
+	}
+	return putResult(fn, encodeJSON(r), result)
+}
+
+//export neurodyn_spike_stats
+func neurodyn_spike_stats(timesMs *C.nd_cdouble, ids *C.nd_cuint32, spikes, neurons C.int64_t, t0, t1, binMs C.double,
+	seed C.uint64_t, result **C.char) (rc C.int) {
+	const fn = "neurodyn_spike_stats"
+	defer guard(fn, &rc)
+	if result == nil {
+		return fail(fn, errorf(statusNull, "result is NULL"))
+	}
+	k, err := count("spikes", spikes)
+	if err != nil {
+		return fail(fn, err)
+	}
+	n, err := positive("neurons", neurons)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if err := checkMemory("the spike trains", float64(n)*64+float64(k)*16); err != nil {
+		return fail(fn, err)
+	}
+	t, err := inSlice[float64]("times_ms", timesMs, k)
+	if err != nil {
+		return fail(fn, err)
+	}
+	id, err := inSlice[uint32]("ids", ids, k)
+	if err != nil {
+		return fail(fn, err)
+	}
+	a, err := finite("t0", t0)
+	if err != nil {
+		return fail(fn, err)
+	}
+	b, err := finite("t1", t1)
+	if err != nil {
+		return fail(fn, err)
+	}
+	bin, err := finite("bin_ms", binMs)
+	if err != nil || bin <= 0 {
+		return fail(fn, errorf(statusInvalid, "bin_ms = %v: must be finite and > 0", float64(binMs)))
+	}
+	if (b-a)/bin > maxElems {
+		return fail(fn, errorf(statusInvalid, "(t1 - t0)/bin_ms = %g bins: must be <= 2^40", (b-a)/bin))
+	}
+	if err := checkMemory("the binned counts", (b-a)/bin*8*4); err != nil {
+		return fail(fn, err)
+	}
+	st, err := analysis.NewSpikeTrains(t, id, n, a, b)
+	if err != nil {
+		return fail(fn, err)
+	}
+	sum, err := st.Summary(bin, uint64(seed))
+	if err != nil {
+		return fail(fn, err)
+	}
+	return putResult(fn, encodeJSON(sum), result)
 }

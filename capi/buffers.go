@@ -3,6 +3,7 @@
 package main
 
 /*
+#include <stdlib.h>
 #include "cgo_types.h"
 */
 import "C"
@@ -128,6 +129,23 @@ func putString(fn, s string, buf *C.char, bufLen C.int64_t, needed *C.int64_t) C
 	dst := unsafe.Slice((*byte)(unsafe.Pointer(buf)), need)
 	copy(dst, s)
 	dst[len(s)] = 0
+	return statusOK
+}
+
+// putResult stores s in a NUL-terminated string allocated with malloc in
+// *result (checked non-NULL by the caller before computing); the caller frees
+// it with neurodyn_string_free. Computations with text results use it, so
+// that nothing runs twice to learn a size.
+func putResult(fn, s string, result **C.char) C.int {
+	*result = C.CString(s)
+	return statusOK
+}
+
+//export neurodyn_string_free
+func neurodyn_string_free(s *C.char) (rc C.int) {
+	const fn = "neurodyn_string_free"
+	defer guard(fn, &rc)
+	C.free(unsafe.Pointer(s))
 	return statusOK
 }
 

@@ -15,5 +15,6 @@
 typedef const char nd_cchar;
 typedef const double nd_cdouble;
 typedef const float nd_cfloat;
+typedef const uint32_t nd_cuint32;
 
 #endif

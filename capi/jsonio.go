@@ -36,8 +36,9 @@ func decodeConfig(arg, text string, v any) error {
 
 // encodeJSON writes v as JSON like encoding/json (exported fields, json tags,
 // TextMarshalers), except that non-finite floats become the tokens NaN,
-// Infinity and -Infinity, which Python's json module reads, and functions
-// and channels are skipped.
+// Infinity and -Infinity, which Python's json module reads, integer
+// enumerations with a String method are written by name, complex numbers as
+// [re, im], and functions and channels are skipped.
 func encodeJSON(v any) string {
 	var b bytes.Buffer
 	writeJSON(&b, reflect.ValueOf(v))
@@ -55,7 +56,7 @@ func writeJSON(b *bytes.Buffer, v reflect.Value) {
 		b.WriteString(strconv.FormatInt(v.Int(), 10))
 		return
 	}
-	if v.Kind() != reflect.Pointer && v.Kind() != reflect.Interface && v.Type().Implements(textMarshaler) {
+	if v.Kind() != reflect.Pointer && v.Kind() != reflect.Interface && v.CanInterface() && v.Type().Implements(textMarshaler) {
 		t, err := v.Interface().(encoding.TextMarshaler).MarshalText()
 		if err != nil {
 			t = []byte(err.Error())
@@ -73,7 +74,18 @@ func writeJSON(b *bytes.Buffer, v reflect.Value) {
 	case reflect.Bool:
 		b.WriteString(strconv.FormatBool(v.Bool()))
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		if st, ok := asStringer(v); ok {
+			writeString(b, st.String()) // an enumeration: by name
+			return
+		}
 		b.WriteString(strconv.FormatInt(v.Int(), 10))
+	case reflect.Complex64, reflect.Complex128:
+		c := v.Complex()
+		b.WriteByte('[')
+		writeJSON(b, reflect.ValueOf(real(c)))
+		b.WriteByte(',')
+		writeJSON(b, reflect.ValueOf(imag(c)))
+		b.WriteByte(']')
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
 		b.WriteString(strconv.FormatUint(v.Uint(), 10))
 	case reflect.Float32, reflect.Float64:
@@ -138,53 +150,95 @@ func writeJSON(b *bytes.Buffer, v reflect.Value) {
 	}
 }
 
-// writeFields writes the fields of struct v; the fields of embedded structs
-// without a json name are inlined, as encoding/json does.
-func writeFields(b *bytes.Buffer, v reflect.Value, first *bool) {
-	t := v.Type()
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		name, tagged := f.Name, false
-		if tag, ok := f.Tag.Lookup("json"); ok {
-			n, _, _ := strings.Cut(tag, ",")
-			if n == "-" {
-				continue
-			}
-			if n != "" {
-				name, tagged = n, true
-			}
-		}
-		fv := v.Field(i)
-		if f.Anonymous && !tagged {
-			if fv.Kind() == reflect.Pointer {
-				if fv.IsNil() {
+// jsonField is one field of a struct as encoding/json sees it.
+type jsonField struct {
+	name string
+	v    reflect.Value
+}
+
+// jsonFields lists the fields of struct v as encoding/json encodes them: the
+// fields of embedded structs without a json name are promoted, and a name
+// defined at a shallower depth hides the deeper ones.
+func jsonFields(v reflect.Value) []jsonField {
+	var out []jsonField
+	seen := map[string]bool{}
+	level := []reflect.Value{v}
+	for len(level) > 0 {
+		var next []reflect.Value
+		var found []jsonField
+		for _, sv := range level {
+			t := sv.Type()
+			for i := 0; i < t.NumField(); i++ {
+				f := t.Field(i)
+				name, tagged := f.Name, false
+				if tag, ok := f.Tag.Lookup("json"); ok {
+					n, _, _ := strings.Cut(tag, ",")
+					if n == "-" {
+						continue
+					}
+					if n != "" {
+						name, tagged = n, true
+					}
+				}
+				fv := sv.Field(i)
+				if f.Anonymous && !tagged {
+					if fv.Kind() == reflect.Pointer {
+						if fv.IsNil() {
+							continue
+						}
+						fv = fv.Elem()
+					}
+					if fv.Kind() == reflect.Struct {
+						next = append(next, fv)
+						continue
+					}
+				}
+				if !f.IsExported() {
 					continue
 				}
-				fv = fv.Elem()
+				if k := f.Type.Kind(); k == reflect.Func || k == reflect.Chan || k == reflect.UnsafePointer {
+					continue
+				}
+				found = append(found, jsonField{name, fv})
 			}
-			if fv.Kind() == reflect.Struct {
-				writeFields(b, fv, first)
-				continue
+		}
+		for _, f := range found {
+			if !seen[f.name] {
+				out = append(out, f)
 			}
 		}
-		if !f.IsExported() {
-			continue
+		for _, f := range found {
+			seen[f.name] = true
 		}
-		k := f.Type.Kind()
-		if k == reflect.Func || k == reflect.Chan || k == reflect.UnsafePointer {
-			continue
-		}
+		level = next
+	}
+	return out
+}
+
+// writeFields writes the fields of struct v (jsonFields).
+func writeFields(b *bytes.Buffer, v reflect.Value, first *bool) {
+	for _, f := range jsonFields(v) {
 		if !*first {
 			b.WriteByte(',')
 		}
 		*first = false
-		writeString(b, name)
+		writeString(b, f.name)
 		b.WriteByte(':')
-		writeJSON(b, fv)
+		writeJSON(b, f.v)
 	}
 }
 
 func writeString(b *bytes.Buffer, s string) {
 	q, _ := json.Marshal(s)
 	b.Write(q)
+}
+
+// asStringer returns v as a fmt.Stringer if it is a named integer type (an
+// enumeration) with a String method.
+func asStringer(v reflect.Value) (fmt.Stringer, bool) {
+	if !v.CanInterface() || v.Type().PkgPath() == "" {
+		return nil, false
+	}
+	st, ok := v.Interface().(fmt.Stringer)
+	return st, ok
 }

@@ -19,26 +19,45 @@ import (
 	"github.com/neurodyn/neurodyn/learn"
 	"github.com/neurodyn/neurodyn/learn/leaky"
 	"github.com/neurodyn/neurodyn/rate"
+	"github.com/neurodyn/neurodyn/snn"
 	"github.com/neurodyn/neurodyn/tasks"
 )
 
 // model is what the C interface needs of a trainable sequence model; the
-// float32 models of ctrnn and rate implement it.
+// float32 models of ctrnn and rate implement it, the spiking model through
+// snnModel. Lyapunov spectra need learn.StepMap besides.
 type model interface {
 	learn.Model
-	learn.StepMap
+	learn.Stepper
 	PredictLast(x []float32, n, L int) ([]float32, error)
 	Forward(x []float32, n, L int, hidden bool) (*leaky.Output[float32], error)
 	Generate(warm []float32, n, W, steps int) ([]float32, error)
 }
 
-// modelKinds are the handle kinds holding a *modelObj.
-var modelKinds = []string{"ctrnn", "rate"}
+// modelKinds are the handle kinds holding a *modelObj: the trainable models
+// and the reservoirs (steppers with a readout fitted in closed form).
+var (
+	modelKinds     = []string{"ctrnn", "rate", "snn", "reservoir", "esn"}
+	trainableKinds = []string{"ctrnn", "rate", "snn"}
+)
 
 type modelObj struct {
-	m      model
-	config any // the model's configuration (defaults filled in)
-	result *learn.Result
+	s      learn.Stepper // every kind
+	m      model         // the trainable kinds; nil for reservoirs
+	config any           // the configuration (defaults filled in)
+	result *learn.Result // the last training's result
+	fit    any           // a reservoir's last readout fit
+	// fitted reports whether a reservoir's readout is set (nil for the
+	// trainable kinds, which always have one).
+	fitted func() bool
+}
+
+// ready checks that the object can predict: a reservoir needs its readout.
+func (mo *modelObj) ready() error {
+	if mo.fitted != nil && !mo.fitted() {
+		return errorf(statusState, "the reservoir's readout is not fitted: call neurodyn_reservoir_fit first")
+	}
+	return nil
 }
 
 // modelBytes estimates the memory a model with p parameters and n state
@@ -69,7 +88,7 @@ func neurodyn_ctrnn_new(config *C.nd_cchar, out *C.neurodyn_handle) (rc C.int) {
 	if err != nil {
 		return fail(fn, err)
 	}
-	*out = newHandle("ctrnn", &modelObj{m: m, config: m.Config()}, nil)
+	*out = newHandle("ctrnn", &modelObj{s: m, m: m, config: m.Config()}, nil)
 	return statusOK
 }
 
@@ -96,14 +115,15 @@ func neurodyn_rate_new(config *C.nd_cchar, out *C.neurodyn_handle) (rc C.int) {
 	if err != nil {
 		return fail(fn, err)
 	}
-	*out = newHandle("rate", &modelObj{m: m, config: m.Config()}, nil)
+	*out = newHandle("rate", &modelObj{s: m, m: m, config: m.Config()}, nil)
 	return statusOK
 }
 
-// getModel locks the model of h; the caller must `defer o.release()`.
+// getModel locks the model of h (a trainable model unless kinds say
+// otherwise); the caller must `defer o.release()`.
 func getModel(h C.neurodyn_handle, kinds ...string) (*object, *modelObj, error) {
 	if len(kinds) == 0 {
-		kinds = modelKinds
+		kinds = trainableKinds
 	}
 	o, err := acquire(h, "h", kinds...)
 	if err != nil {
@@ -127,25 +147,37 @@ type modelInfo struct {
 	StateDim  int          `json:"state_dim"`
 	NumParams int          `json:"num_params"`
 	Tensors   []tensorInfo `json:"tensors"`
+	Features  int          `json:"features,omitempty"` // a reservoir's spike features
+	Counts    any          `json:"counts,omitempty"`   // a spiking model's parameter counts
+	Fit       any          `json:"fit,omitempty"`      // a reservoir's last readout fit
 }
 
 //export neurodyn_model_info
 func neurodyn_model_info(h C.neurodyn_handle, buf *C.char, bufLen C.int64_t, needed *C.int64_t) (rc C.int) {
 	const fn = "neurodyn_model_info"
 	defer guard(fn, &rc)
-	o, mo, err := getModel(h)
+	o, mo, err := getModel(h, modelKinds...)
 	if err != nil {
 		return fail(fn, err)
 	}
 	defer o.release()
-	m := mo.m
-	p := m.Params()
-	info := modelInfo{Kind: o.kind, Config: mo.config, Inputs: m.InputDim(), Outputs: m.OutputDim(),
-		StateDim: m.StateDim(), NumParams: p.Len(), Tensors: []tensorInfo{}}
-	for i := 0; i < p.NumTensors(); i++ {
-		s := p.Spec(i)
-		lo, _ := p.Range(i)
-		info.Tensors = append(info.Tensors, tensorInfo{Name: s.Name, Shape: s.Shape, Offset: lo, Frozen: s.Frozen})
+	s := mo.s
+	info := modelInfo{Kind: o.kind, Config: mo.config, Inputs: s.InputDim(), Outputs: s.OutputDim(),
+		StateDim: s.StateDim(), Tensors: []tensorInfo{}, Fit: mo.fit}
+	if mo.m != nil {
+		p := mo.m.Params()
+		info.NumParams = p.Len()
+		for i := 0; i < p.NumTensors(); i++ {
+			s := p.Spec(i)
+			lo, _ := p.Range(i)
+			info.Tensors = append(info.Tensors, tensorInfo{Name: s.Name, Shape: s.Shape, Offset: lo, Frozen: s.Frozen})
+		}
+	}
+	if r, ok := mo.s.(*snn.Reservoir); ok {
+		info.Features = r.Features()
+	}
+	if sm, ok := mo.m.(*snnModel); ok {
+		info.Counts = sm.Counts()
 	}
 	return putString(fn, encodeJSON(info), buf, bufLen, needed)
 }
@@ -154,16 +186,20 @@ func neurodyn_model_info(h C.neurodyn_handle, buf *C.char, bufLen C.int64_t, nee
 func neurodyn_model_dims(h C.neurodyn_handle, inputs, outputs, stateDim, numParams *C.int64_t) (rc C.int) {
 	const fn = "neurodyn_model_dims"
 	defer guard(fn, &rc)
-	o, mo, err := getModel(h)
+	o, mo, err := getModel(h, modelKinds...)
 	if err != nil {
 		return fail(fn, err)
 	}
 	defer o.release()
-	m := mo.m
+	s := mo.s
+	np := 0
+	if mo.m != nil {
+		np = mo.m.Params().Len()
+	}
 	for _, v := range []struct {
 		p *C.int64_t
 		n int
-	}{{inputs, m.InputDim()}, {outputs, m.OutputDim()}, {stateDim, m.StateDim()}, {numParams, m.Params().Len()}} {
+	}{{inputs, s.InputDim()}, {outputs, s.OutputDim()}, {stateDim, s.StateDim()}, {numParams, np}} {
 		if v.p != nil {
 			*v.p = C.int64_t(v.n)
 		}
@@ -394,24 +430,31 @@ func sequences(arg string, x *C.nd_cfloat, n, steps C.int64_t, width int) ([]flo
 func neurodyn_model_predict(h C.neurodyn_handle, x *C.nd_cfloat, n, steps C.int64_t, y *C.float, yLen C.int64_t) (rc C.int) {
 	const fn = "neurodyn_model_predict"
 	defer guard(fn, &rc)
-	o, mo, err := getModel(h)
+	o, mo, err := getModel(h, modelKinds...)
 	if err != nil {
 		return fail(fn, err)
 	}
 	defer o.release()
-	m := mo.m
-	in, nn, L, err := sequences("x", x, n, steps, m.InputDim())
+	s := mo.s
+	in, nn, L, err := sequences("x", x, n, steps, s.InputDim())
 	if err != nil {
 		return fail(fn, err)
 	}
-	dst, err := outSlice[float32]("y", y, yLen, nn*m.OutputDim())
+	dst, err := outSlice[float32]("y", y, yLen, nn*s.OutputDim())
 	if err != nil {
 		return fail(fn, err)
 	}
-	if err := checkMemory("the batch", float64(nn)*float64(m.StateDim())*64); err != nil {
+	if err := mo.ready(); err != nil {
 		return fail(fn, err)
 	}
-	out, err := m.PredictLast(in, nn, L)
+	if mo.m == nil { // a reservoir: one stream per sequence
+		stepperPredict(s, in, nn, L, dst)
+		return statusOK
+	}
+	if err := checkMemory("the batch", float64(nn)*float64(s.StateDim())*64); err != nil {
+		return fail(fn, err)
+	}
+	out, err := mo.m.PredictLast(in, nn, L)
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -468,12 +511,12 @@ func neurodyn_model_forward(h C.neurodyn_handle, x *C.nd_cfloat, n, steps C.int6
 func neurodyn_model_generate(h C.neurodyn_handle, warm *C.nd_cfloat, n, warmup, steps C.int64_t, y *C.float, yLen C.int64_t) (rc C.int) {
 	const fn = "neurodyn_model_generate"
 	defer guard(fn, &rc)
-	o, mo, err := getModel(h)
+	o, mo, err := getModel(h, modelKinds...)
 	if err != nil {
 		return fail(fn, err)
 	}
 	defer o.release()
-	m := mo.m
+	m := mo.s
 	if m.InputDim() != m.OutputDim() {
 		return fail(fn, errorf(statusState, "closed loop needs inputs == outputs, the model has %d and %d", m.InputDim(), m.OutputDim()))
 	}
@@ -493,10 +536,19 @@ func neurodyn_model_generate(h C.neurodyn_handle, warm *C.nd_cfloat, n, warmup, 
 	if err != nil {
 		return fail(fn, err)
 	}
+	if err := mo.ready(); err != nil {
+		return fail(fn, err)
+	}
+	if mo.m == nil { // a reservoir: one stream after another
+		if err := stepperGenerate(m, in, nn, W, k, dst); err != nil {
+			return fail(fn, err)
+		}
+		return statusOK
+	}
 	if err := checkMemory("the closed-loop run", float64(ny)*4+float64(nn)*float64(m.StateDim())*64); err != nil {
 		return fail(fn, err)
 	}
-	out, err := m.Generate(in, nn, W, k)
+	out, err := mo.m.Generate(in, nn, W, k)
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -623,14 +675,20 @@ func neurodyn_model_flipflop_score(h, flipflop C.neurodyn_handle, split *C.nd_cc
 
 //export neurodyn_model_valid_time
 func neurodyn_model_valid_time(h C.neurodyn_handle, traj *C.nd_cdouble, samples, dim C.int64_t, config *C.nd_cchar,
-	buf *C.char, bufLen C.int64_t, needed *C.int64_t) (rc C.int) {
+	result **C.char) (rc C.int) {
 	const fn = "neurodyn_model_valid_time"
 	defer guard(fn, &rc)
-	o, mo, err := getModel(h)
+	if result == nil {
+		return fail(fn, errorf(statusNull, "result is NULL"))
+	}
+	o, mo, err := getModel(h, modelKinds...)
 	if err != nil {
 		return fail(fn, err)
 	}
 	defer o.release()
+	if err := mo.ready(); err != nil {
+		return fail(fn, err)
+	}
 	x, dimN, err := series("traj", traj, samples, dim)
 	if err != nil {
 		return fail(fn, err)
@@ -646,12 +704,12 @@ func neurodyn_model_valid_time(h C.neurodyn_handle, traj *C.nd_cdouble, samples,
 	if err := checkMemory("the closed-loop protocol", float64(d.Starts)*64+float64(d.Horizon)*float64(dimN+2)*16); err != nil {
 		return fail(fn, err)
 	}
-	vt, err := analysis.ValidTime(mo.m, x, dimN, c)
-	mo.m.Reset()
+	vt, err := analysis.ValidTime(mo.s, x, dimN, c)
+	mo.s.Reset()
 	if err != nil {
 		return fail(fn, err)
 	}
-	return putString(fn, encodeJSON(vt), buf, bufLen, needed)
+	return putResult(fn, encodeJSON(vt), result)
 }
 
 // spectrumJSON is analysis.Spectrum with its Kaplan–Yorke dimension.
@@ -662,15 +720,21 @@ type spectrumJSON struct {
 
 //export neurodyn_model_lyapunov
 func neurodyn_model_lyapunov(h C.neurodyn_handle, warm *C.nd_cdouble, warmup C.int64_t, config *C.nd_cchar,
-	buf *C.char, bufLen C.int64_t, needed *C.int64_t) (rc C.int) {
+	result **C.char) (rc C.int) {
 	const fn = "neurodyn_model_lyapunov"
 	defer guard(fn, &rc)
+	if result == nil {
+		return fail(fn, errorf(statusNull, "result is NULL"))
+	}
 	o, mo, err := getModel(h)
 	if err != nil {
 		return fail(fn, err)
 	}
 	defer o.release()
-	m := mo.m
+	m, ok := mo.m.(learn.StepMap)
+	if !ok {
+		return fail(fn, errorf(statusState, "a %s model has no step Jacobian (spiking networks are not differentiable): use neurodyn_lyapunov_series on a generated trajectory", o.kind))
+	}
 	x, _, err := series("warm", warm, warmup, C.int64_t(m.InputDim()))
 	if err != nil {
 		return fail(fn, err)
@@ -688,7 +752,54 @@ func neurodyn_model_lyapunov(h C.neurodyn_handle, warm *C.nd_cdouble, warmup C.i
 	if err != nil {
 		return fail(fn, err)
 	}
-	return putString(fn, encodeJSON(spectrumJSON{s, s.KaplanYorke()}), buf, bufLen, needed)
+	return putResult(fn, encodeJSON(spectrumJSON{s, s.KaplanYorke()}), result)
+}
+
+//export neurodyn_model_fixed_points
+func neurodyn_model_fixed_points(h C.neurodyn_handle, input *C.nd_cdouble, inputs C.int64_t, visited *C.nd_cdouble, rows, stateDim C.int64_t,
+	config *C.nd_cchar, result **C.char) (rc C.int) {
+	const fn = "neurodyn_model_fixed_points"
+	defer guard(fn, &rc)
+	if result == nil {
+		return fail(fn, errorf(statusNull, "result is NULL"))
+	}
+	o, mo, err := getModel(h, "ctrnn", "rate")
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	d := mo.m.(learn.Dynamics)
+	if int64(inputs) != int64(d.InputDim()) {
+		return fail(fn, errorf(statusInvalid, "inputs = %d: the model has %d inputs", int64(inputs), d.InputDim()))
+	}
+	if int64(stateDim) != int64(d.StateDim()) {
+		return fail(fn, errorf(statusInvalid, "state_dim = %d: the model's state has %d values", int64(stateDim), d.StateDim()))
+	}
+	x, err := inSlice[float64]("input", input, d.InputDim())
+	if err != nil {
+		return fail(fn, err)
+	}
+	if err := checkFinite64("input", x); err != nil {
+		return fail(fn, err)
+	}
+	v, _, err := series("visited", visited, rows, stateDim)
+	if err != nil {
+		return fail(fn, err)
+	}
+	var c analysis.FixedPointConfig
+	if err := decodeConfig("config", optString(config), &c); err != nil {
+		return fail(fn, err)
+	}
+	n := float64(d.StateDim())
+	if err := checkMemory("the fixed-point search", float64(max(c.Starts, 256))*n*(n+4)*8*2); err != nil {
+		return fail(fn, err)
+	}
+	r, err := analysis.FixedPoints(d, x, v, c)
+	mo.m.Reset()
+	if err != nil {
+		return fail(fn, err)
+	}
+	return putResult(fn, encodeJSON(r), result)
 }
 
 //export neurodyn_model_save
@@ -801,9 +912,12 @@ func loadSaved(p *learn.Params[float32], path string) error {
 
 //export neurodyn_rate_balance
 func neurodyn_rate_balance(h C.neurodyn_handle, states *C.nd_cdouble, k, stateDim C.int64_t,
-	buf *C.char, bufLen C.int64_t, needed *C.int64_t) (rc C.int) {
+	result **C.char) (rc C.int) {
 	const fn = "neurodyn_rate_balance"
 	defer guard(fn, &rc)
+	if result == nil {
+		return fail(fn, errorf(statusNull, "result is NULL"))
+	}
 	o, mo, err := getModel(h, "rate")
 	if err != nil {
 		return fail(fn, err)
@@ -821,7 +935,7 @@ func neurodyn_rate_balance(h C.neurodyn_handle, states *C.nd_cdouble, k, stateDi
 	if err != nil {
 		return fail(fn, err)
 	}
-	return putString(fn, encodeJSON(b), buf, bufLen, needed)
+	return putResult(fn, encodeJSON(b), result)
 }
 
 //export neurodyn_rate_weights

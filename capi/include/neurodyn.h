@@ -43,11 +43,17 @@
  * needed, terminator included, is stored in *needed (which may be NULL);
  * buf may be NULL with buf_len 0 to query the size only.
  *
+ * Computed text. Functions that compute a text result (JSON of a fit, a
+ * spectrum, a table) store it in *result as a NUL-terminated string allocated
+ * by the library, so that nothing is computed twice to learn a size; free it
+ * with neurodyn_string_free. *result is untouched when the call fails.
+ *
  * JSON. Configurations are JSON objects whose keys are the field names of the
  * corresponding Go configuration structs (matched case-insensitively, e.g.
  * {"TrainT": 20, "Seed": 42} for a Lorenz dataset); unknown keys are errors
  * and omitted keys take the documented defaults. JSON results may contain the
- * tokens NaN, Infinity and -Infinity (as Python's json module reads them).
+ * tokens NaN, Infinity and -Infinity (as Python's json module reads them);
+ * enumerations are written by name, complex numbers as [re, im].
  *
  * Units. Spiking networks: ms, mV, pA, nS, Hz. Rate and CT-RNN models and the
  * tasks: the model's or the data's own time units; data are z-scored.
@@ -133,8 +139,12 @@ int neurodyn_set_threads(int32_t n, int32_t *previous);
 int neurodyn_set_memory_limit(int64_t bytes, int64_t *previous);
 
 /* The kind of object h is: "lorenz", "series", "flipflop", "network",
- * "ctrnn", "rate" (string result). */
+ * "ctrnn", "rate", "snn", "reservoir", "esn" (string result). */
 int neurodyn_kind(neurodyn_handle h, char *buf, int64_t buf_len, int64_t *needed);
+
+/* Frees a string the library stored in a char **result argument (NULL is
+ * allowed). */
+int neurodyn_string_free(char *s);
 
 /* Frees the object h (any kind) and invalidates the handle. Freeing a network
  * closes its SONATA streams (their errors are reported here). */
@@ -306,10 +316,19 @@ int neurodyn_network_stream_spikes(neurodyn_handle h, const char *path, int32_t 
 /* Finishes and closes the network's SONATA streams. */
 int neurodyn_network_close_streams(neurodyn_handle h);
 
-/* ---- Models: CT-RNN and balanced E/I rate networks ----------------------
+/* ---- Models --------------------------------------------------------------
  *
- * Models are float32. Inputs and outputs are in normalized units; sequences
- * are sample-major: x is n x steps x inputs. */
+ * Trainable models: the CT-RNN ("ctrnn"), the balanced E/I rate network
+ * ("rate") and the recurrent E/I spiking network ("snn"), all float32 and
+ * trained by gradient. Reservoirs: the liquid-state machine on the spiking
+ * engine ("reservoir") and the echo-state network ("esn"), whose linear
+ * readout is fitted in closed form (neurodyn_reservoir_fit). The
+ * neurodyn_model_* functions take any model kind where it makes sense: info,
+ * dims, predict, generate and valid_time take every kind (a reservoir once
+ * fitted; it runs its sequences one after the other); the others need a
+ * trainable model and give NEURODYN_ERR_HANDLE otherwise. Inputs and outputs
+ * are in normalized units; sequences are sample-major: x is n x steps x
+ * inputs. */
 
 /* A CT-RNN, tau dh/dt = -h + phi(W_rec h + W_in x + b), y = D h + d, with the
  * reference's seeded initialization. config: JSON of ctrnn.Config (Hidden,
@@ -326,11 +345,14 @@ int neurodyn_ctrnn_new(const char *config, neurodyn_handle *out);
 int neurodyn_rate_new(const char *config, neurodyn_handle *out);
 
 /* The model's description as JSON: kind, config, inputs, outputs, state_dim,
- * num_params, and tensors (name, shape, offset, frozen) in parameter order. */
+ * num_params, tensors (name, shape, offset, frozen) in parameter order, and
+ * for spiking models counts (parameters, synapses), for reservoirs features
+ * and the last fit. */
 int neurodyn_model_info(neurodyn_handle h, char *buf, int64_t buf_len, int64_t *needed);
 
 /* The model's sizes (any pointer may be NULL): inputs, outputs, state
- * dimension, number of parameter values. */
+ * dimension (the length of its full stream state), number of trainable
+ * parameter values (0 for reservoirs). */
 int neurodyn_model_dims(neurodyn_handle h, int64_t *inputs, int64_t *outputs, int64_t *state_dim,
                         int64_t *num_params);
 
@@ -361,7 +383,8 @@ int neurodyn_model_predict(neurodyn_handle h, const float *x, int64_t n, int64_t
 
 /* Runs n sequences from the zero state and writes the output after every
  * step (n x steps x outputs) to y and, if hidden is not NULL, the state at
- * every boundary h_0 .. h_steps (n x (steps+1) x state_dim). */
+ * every boundary h_0 .. h_steps (n x (steps+1) x state_dim; CT-RNN and rate
+ * models only: a spiking model needs hidden = NULL). */
 int neurodyn_model_forward(neurodyn_handle h, const float *x, int64_t n, int64_t steps, float *y, int64_t y_len,
                            float *hidden, int64_t hidden_len);
 
@@ -387,15 +410,28 @@ int neurodyn_model_flipflop_score(neurodyn_handle h, neurodyn_handle flipflop, c
  * analysis.ClosedLoopConfig (Starts, Warmup, Horizon, Threshold, Dt, Lambda1,
  * Curve); the result is JSON of analysis.ValidTimes. */
 int neurodyn_model_valid_time(neurodyn_handle h, const double *traj, int64_t samples, int64_t dim,
-                              const char *config, char *buf, int64_t buf_len, int64_t *needed);
+                              const char *config, char **result);
 
-/* The Lyapunov spectrum of the model run closed loop (Benettin/QR on its step
- * Jacobians) after warming up on warm (warmup x inputs, normalized). config:
+/* The Lyapunov spectrum of a CT-RNN or rate model run closed loop
+ * (Benettin/QR on its step Jacobians) after warming up on warm (warmup x
+ * inputs, normalized); spiking models have no step Jacobian
+ * (NEURODYN_ERR_STATE). config:
  * JSON of analysis.MapSpectrumConfig (K, Transient, Steps, Renorm, Blocks,
  * Checkpoints); the result is JSON of analysis.Spectrum plus kaplan_yorke.
  * Exponents are per time unit of the model's SampleDt. */
-int neurodyn_model_lyapunov(neurodyn_handle h, const double *warm, int64_t warmup, const char *config, char *buf,
-                            int64_t buf_len, int64_t *needed);
+int neurodyn_model_lyapunov(neurodyn_handle h, const double *warm, int64_t warmup, const char *config, char **result);
+
+/* Fixed points and slow points of a CT-RNN or rate model's flow dh/dt =
+ * F(h, x) at the constant input x (inputs values), searched from states the
+ * model visits (visited: rows x state_dim, e.g. neurodyn_model_forward's
+ * hidden) by L-BFGS and Newton refinement, each classified by its Jacobian's
+ * eigenvalues. config: JSON of analysis.FixedPointConfig (Starts, Noise, Seed,
+ * MaxIter, NewtonIter, FixedTol, SlowSpeed, SlowSteps, SlowDt, SlowDrift,
+ * DedupTol, SlowDedupTol, EigTol); *result: JSON of analysis.FixedPointResult
+ * (Points with H, Output, Speed, Slow, Eigenvalues as [re, im], Kind,
+ * Unstable; Rejected; Scale). */
+int neurodyn_model_fixed_points(neurodyn_handle h, const double *input, int64_t inputs, const double *visited,
+                                int64_t rows, int64_t state_dim, const char *config, char **result);
 
 /* Saves the parameters to a checkpoint file (".h5" HDF5, or ".npz"). */
 int neurodyn_model_save(neurodyn_handle h, const char *path);
@@ -407,12 +443,66 @@ int neurodyn_model_load(neurodyn_handle h, const char *path, int32_t best);
 /* Balance metrics of a rate model over k states (k x state_dim, rows
  * [r_E, r_I], e.g. from neurodyn_model_forward's hidden), as JSON of
  * rate.Balance. */
-int neurodyn_rate_balance(neurodyn_handle h, const double *states, int64_t k, int64_t state_dim, char *buf,
-                          int64_t buf_len, int64_t *needed);
+int neurodyn_rate_balance(neurodyn_handle h, const double *states, int64_t k, int64_t state_dim, char **result);
 
 /* The signed effective recurrent matrix of a rate model,
  * [[T(W_ee), -T(W_ei)], [T(W_ie), -T(W_ii)]] (N x N, N = NE + NI). */
 int neurodyn_rate_weights(neurodyn_handle h, double *out, int64_t out_len);
+
+/* ---- Spiking models and reservoirs ------------------------------------- */
+
+/* A recurrent E/I network of LIF neurons trained by surrogate gradients.
+ * config: JSON of snn.Config (NE, NI, Inputs, Outputs, DtMs, SubSteps,
+ * TauMemEMs, TauMemIMs, TauSynMs, VTh, VReset, VLeak, R, RefractoryMs,
+ * Discretization "euler"|"exact", Reset "hard"|"soft", DetachReset, P, G,
+ * WeightScale, WeightMean, InputScale, InputBias, BiasMean, BiasStd, Dale
+ * "relu"|"abs"|"softplus", Surrogate {Kind "superspike"|"fastsigmoid"|
+ * "triangle"|"sigmoid"|"straightthrough"|"arctan", Alpha}, Readout
+ * "count"|"filtered"|"membrane", ReadoutTauMs, ReadoutAll, Skip,
+ * FreezeRecurrent, FreezeInput, Seed); NULL means notebook 03's 128 E / 32 I
+ * network at dt 1 ms. */
+int neurodyn_snn_new(const char *config, neurodyn_handle *out);
+
+/* One-step forecasts of every window of a dataset split, in original units,
+ * as JSON of snn.Forecast: RMSE, MAE, SilencedRMSE (spike features set to
+ * zero), RateE, RateI (Hz), RatesBelow1Hz, RatesAbove50Hz, Windows. */
+int neurodyn_snn_forecast(neurodyn_handle h, neurodyn_handle dataset, const char *split, char **result);
+
+/* Sets the spiking model's readout by ridge regression on the dataset's train
+ * windows (features after every sample from warmup-1 on), the regularization
+ * chosen on its val windows; the result is JSON of snn.ReadoutFit. */
+int neurodyn_snn_fit_readout(neurodyn_handle h, neurodyn_handle dataset, int64_t warmup, char **result);
+
+/* The effective recurrent weights of a spiking model (N x N float32, row =
+ * post-synaptic neuron, E first, Dale signs and masks applied). */
+int neurodyn_snn_weights(neurodyn_handle h, float *out, int64_t out_len);
+
+/* A liquid-state machine for inputs of dim dimensions: a fixed random E/I
+ * network simulated by the event-driven engine, read out from exponentially
+ * filtered spike trains plus the input and a bias. config: JSON of
+ * snn.ReservoirConfig (N, FracE, DtMs, SampleMs, TauMemMs, TauSynMs,
+ * RefractoryMs, InputScale, BiasMean, BiasStd, P, WeightPA, G, DelayMs,
+ * ReadoutTauMs, Washout, TrainSamples, Lambdas, Seed, Workers); NULL means
+ * 800 E / 200 I neurons and 2,000 spike features. */
+int neurodyn_reservoir_new(const char *config, int64_t dim, neurodyn_handle *out);
+
+/* An echo-state network (tanh rate reservoir) for inputs of dim dimensions.
+ * config: JSON of snn.ESNConfig (N, Density, SpectralRadius, Leak,
+ * InputScale, BiasScale, Washout, Lambdas, Seed); NULL means 500 units. */
+int neurodyn_esn_new(const char *config, int64_t dim, neurodyn_handle *out);
+
+/* Fits a reservoir's or an ESN's readout by ridge regression on a dataset
+ * (one stream per split; the regularization chosen on val) and returns the
+ * fit as JSON (snn.ReservoirFit or snn.ESNFit: Lambda, ValRMSE, TestRMSE,
+ * TestMAE in original units, and for reservoirs SilencedRMSE, InputOnlyRMSE,
+ * firing rates and timings). */
+int neurodyn_reservoir_fit(neurodyn_handle h, neurodyn_handle dataset, char **result);
+
+/* Runs a reservoir from its initial state over a series x (samples x dim,
+ * normalized) and writes its spike features after every sample (samples x
+ * features float32; features from neurodyn_model_info). */
+int neurodyn_reservoir_harvest(neurodyn_handle h, const double *x, int64_t samples, int64_t dim, float *out,
+                               int64_t out_len);
 
 /* ---- Analysis on caller arrays ------------------------------------------ */
 
@@ -430,7 +520,7 @@ int neurodyn_metrics(const double *pred, const double *truth, int64_t samples, i
  * NVAR) on a dataset and evaluates them on its test split in original units.
  * config: JSON of analysis.BaselineConfig (MaxARLag, NVARLags, Ridge). The
  * result is a JSON list of {name, params, metrics}. */
-int neurodyn_baselines(neurodyn_handle dataset, const char *config, char *buf, int64_t buf_len, int64_t *needed);
+int neurodyn_baselines(neurodyn_handle dataset, const char *config, char **result);
 
 /* Integrates Lorenz-63 (sigma, rho, beta; NaN or 0 for 10, 28, 8/3) from x0[3]
  * with the adaptive Dormand-Prince solver (rtol 1e-10, atol 1e-12), drops
@@ -467,8 +557,21 @@ int neurodyn_false_neighbours(const double *x, int64_t n, int64_t tau, int64_t m
  * Theiler, Horizon, FitStart, FitEnd); the result is JSON of
  * analysis.Rosenstein (Lambda, Curve, FitStart, FitEnd, FitR2, EmbedDim, Lag,
  * Theiler, Pairs). */
-int neurodyn_lyapunov_series(const double *x, int64_t samples, int64_t dim, const char *config, char *buf,
-                             int64_t buf_len, int64_t *needed);
+int neurodyn_lyapunov_series(const double *x, int64_t samples, int64_t dim, const char *config, char **result);
+
+/* The correlation dimension D2 of a series (samples x dim) by the
+ * Grassberger-Procaccia correlation sums with an automatic scaling region.
+ * config: JSON of analysis.DimensionConfig (Theiler, Centers, Seed, Radii,
+ * RMin, RMax, MinPairs, Tolerance, MinSpan, FitLo, FitHi); *result: JSON of
+ * analysis.Dimension (D2, Radii, C, Slopes, FitLo, FitHi, Found, ...). */
+int neurodyn_correlation_dimension(const double *x, int64_t samples, int64_t dim, const char *config, char **result);
+
+/* Spike-train statistics of neurons neurons over [t0, t1) ms from spikes
+ * (times_ms, ids): *result is JSON of analysis.SpikeStats (Neurons, Spikes,
+ * WindowMs, MeanRate, StdRate, Silent, MeanCV, MeanFano, MeanCorr, PeakHz;
+ * counts in bins of bin_ms, correlation pairs drawn with seed). */
+int neurodyn_spike_stats(const double *times_ms, const uint32_t *ids, int64_t spikes, int64_t neurons, double t0,
+                         double t1, double bin_ms, uint64_t seed, char **result);
 
 #ifdef __cplusplus
 }

@@ -9,8 +9,8 @@ ctypes; results come back as numpy arrays the library fills in place.
     ...     times, ids = net.spikes("spikes:E")
 
 Tasks (Lorenz, Series, FlipFlop), spiking networks (Network), models (CTRNN,
-RateNetwork) and the analysis functions (neurodyn.analysis) are documented in
-their modules. Errors raise subclasses of NeurodynError (neurodyn.errors).
+RateNetwork, SNN), reservoirs (Reservoir, ESN) and the analysis functions
+(neurodyn.analysis) are documented in their modules. Errors raise subclasses of NeurodynError (neurodyn.errors).
 Objects own library handles: close them, use them in ``with`` blocks, or let
 the garbage collector free them. Handles are per process: datasets and models
 pickle as their configuration (and parameters), so they can be sent to
@@ -20,8 +20,11 @@ Go runtime does not survive fork).
 
 from __future__ import annotations
 
-from . import analysis, errors
+from ctypes import byref, c_int32, c_int64
+
+from . import _capi, analysis, errors
 from ._capi import ABI_VERSION, find_library, lib
+from ._util import nonneg_int
 from .errors import (
     BufferSizeError,
     HandleError,
@@ -34,7 +37,7 @@ from .errors import (
     NullPointerError,
     StateError,
 )
-from .models import CTRNN, Model, RateNetwork
+from .models import CTRNN, ESN, SNN, Model, RateNetwork, Reservoir
 from .network import Network, preset_spec, presets
 from .tasks import Dataset, FlipFlop, Lorenz, Series
 
@@ -56,6 +59,9 @@ __all__ = [
     "NoHDF5Error",
     "NullPointerError",
     "RateNetwork",
+    "Reservoir",
+    "SNN",
+    "ESN",
     "Series",
     "StateError",
     "analysis",
@@ -79,43 +85,27 @@ def version() -> str:
 def build_info() -> dict:
     """version, abi_version, revision, go_version, kernel_path, hdf5,
     hdf5_version, threads, memory_limit."""
-    from . import _capi as _lib
-
-    return _lib.json_result("neurodyn_build_info")
+    return _capi.json_result("neurodyn_build_info")
 
 
 def threads() -> int:
     """The number of threads computing (GOMAXPROCS)."""
-    from ctypes import byref, c_int32
-
-    from . import _capi as _lib
-
     n = c_int32()
-    _lib.call("neurodyn_threads", byref(n))
+    _capi.call("neurodyn_threads", byref(n))
     return n.value
 
 
 def set_threads(n: int) -> int:
     """Sets the number of threads computing; returns the previous number.
     Results do not depend on it."""
-    from ctypes import byref, c_int32
-
-    from . import _capi as _lib
-    from ._util import nonneg_int
-
     prev = c_int32()
-    _lib.call("neurodyn_set_threads", min(nonneg_int(n, "n"), 2**31 - 1), byref(prev))
+    _capi.call("neurodyn_set_threads", min(nonneg_int(n, "n"), 2**31 - 1), byref(prev))
     return prev.value
 
 
 def set_memory_limit(nbytes: int) -> int:
     """Sets the memory limit constructors check their estimates against (0:
     the physical memory); returns the previous limit."""
-    from ctypes import byref, c_int64
-
-    from . import _capi as _lib
-    from ._util import nonneg_int
-
     prev = c_int64()
-    _lib.call("neurodyn_set_memory_limit", min(nonneg_int(nbytes, "nbytes"), 2**63 - 1), byref(prev))
+    _capi.call("neurodyn_set_memory_limit", min(nonneg_int(nbytes, "nbytes"), 2**63 - 1), byref(prev))
     return prev.value

@@ -27,7 +27,8 @@ ABI_VERSION = 1
 
 # Argument codes of the prototypes below:
 #   h handle (uint64)   s input string (const char *)   p pointer (arrays,
-#   out-parameters, output string buffers)   i int64   w int32   d double
+#   out-parameters, output string buffers)   i int64   w int32   u uint64
+#   d double
 PROTOTYPES: dict[str, str] = {
     "neurodyn_build_info": "pip",
     "neurodyn_threads": "p",
@@ -35,6 +36,7 @@ PROTOTYPES: dict[str, str] = {
     "neurodyn_set_memory_limit": "ip",
     "neurodyn_kind": "hpip",
     "neurodyn_free": "h",
+    "neurodyn_string_free": "p",
     "neurodyn_lorenz_new": "sp",
     "neurodyn_series_new": "piisp",
     "neurodyn_dataset_info": "hpip",
@@ -83,21 +85,32 @@ PROTOTYPES: dict[str, str] = {
     "neurodyn_model_generate": "hpiiipi",
     "neurodyn_model_evaluate": "hhspi",
     "neurodyn_model_flipflop_score": "hhspi",
-    "neurodyn_model_valid_time": "hpiispip",
-    "neurodyn_model_lyapunov": "hpispip",
+    "neurodyn_model_valid_time": "hpiisp",
+    "neurodyn_model_lyapunov": "hpisp",
     "neurodyn_model_save": "hs",
     "neurodyn_model_load": "hsw",
-    "neurodyn_rate_balance": "hpiipip",
+    "neurodyn_rate_balance": "hpiip",
     "neurodyn_rate_weights": "hpi",
+    "neurodyn_snn_new": "sp",
+    "neurodyn_snn_forecast": "hhsp",
+    "neurodyn_snn_fit_readout": "hhip",
+    "neurodyn_snn_weights": "hpi",
+    "neurodyn_reservoir_new": "sip",
+    "neurodyn_esn_new": "sip",
+    "neurodyn_reservoir_fit": "hhp",
+    "neurodyn_reservoir_harvest": "hpiipi",
     "neurodyn_metrics": "ppiipi",
-    "neurodyn_baselines": "hspip",
+    "neurodyn_baselines": "hsp",
     "neurodyn_lorenz_integrate": "pdddddipi",
     "neurodyn_delay_embed_rows": "iiip",
     "neurodyn_delay_embed": "piiiipi",
     "neurodyn_mutual_information": "piiipi",
     "neurodyn_auto_lag": "pip",
     "neurodyn_false_neighbours": "piiiipi",
-    "neurodyn_lyapunov_series": "piispip",
+    "neurodyn_lyapunov_series": "piisp",
+    "neurodyn_model_fixed_points": "hpipiisp",
+    "neurodyn_correlation_dimension": "piisp",
+    "neurodyn_spike_stats": "ppiidddup",
 }
 
 #: Functions that return something other than a status code.
@@ -109,7 +122,7 @@ SPECIAL = {
     "neurodyn_status_name": (ctypes.c_char_p, [c_int]),
 }
 
-_CTYPES = {"h": c_uint64, "s": ctypes.c_char_p, "p": c_void_p, "i": c_int64, "w": c_int32, "d": c_double}
+_CTYPES = {"h": c_uint64, "s": ctypes.c_char_p, "p": c_void_p, "i": c_int64, "w": c_int32, "u": c_uint64, "d": c_double}
 
 
 def _candidates() -> list[Path]:
@@ -229,6 +242,21 @@ def json_result(name: str, *args, snake_case: bool = False):
     """Calls a C function with a JSON string result and parses it (with
     snake_case, Go field names become snake_case keys)."""
     v = json.loads(string(name, *args))
+    return snake(v) if snake_case else v
+
+
+def result_json(name: str, *args, snake_case: bool = False):
+    """Calls a computation whose text result the library allocates (its
+    last argument, char **result), parses the JSON and frees the string."""
+    L = lib()
+    p = c_void_p()
+    rc = getattr(L, name)(*args, byref(p))
+    if rc:
+        raise L.error(rc)
+    try:
+        v = json.loads(ctypes.string_at(p.value).decode("utf-8"))
+    finally:
+        L.neurodyn_string_free(p)
     return snake(v) if snake_case else v
 
 

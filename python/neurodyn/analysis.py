@@ -23,6 +23,8 @@ __all__ = [
     "auto_lag",
     "false_neighbours",
     "lyapunov_series",
+    "correlation_dimension",
+    "spike_stats",
 ]
 
 
@@ -52,7 +54,7 @@ def baselines(dataset: Dataset, **config) -> list[dict[str, Any]]:
     units): a list of {name, params, metrics}."""
     if not isinstance(dataset, Dataset):
         raise TypeError(f"dataset must be a Dataset, not {type(dataset).__name__}")
-    return _lib.json_result("neurodyn_baselines", dataset.handle, config_json(config), snake_case=True)
+    return _lib.result_json("neurodyn_baselines", dataset.handle, config_json(config), snake_case=True)
 
 
 def lorenz_integrate(
@@ -133,6 +135,27 @@ def lyapunov_series(x, **config) -> dict[str, Any]:
     embed_dim, lag, theiler, horizon, fit_start, fit_end). Returns lambda
     (per time unit) with the divergence curve and the choices made."""
     a = _series(x, "x")
-    return _lib.json_result("neurodyn_lyapunov_series", ptr(a), a.shape[0], a.shape[1], config_json(config), snake_case=True)
+    return _lib.result_json("neurodyn_lyapunov_series", ptr(a), a.shape[0], a.shape[1], config_json(config), snake_case=True)
 
 
+
+
+def correlation_dimension(x, **config) -> dict[str, Any]:
+    """The correlation dimension D2 of a series (samples, dim) from the
+    Grassberger-Procaccia sums with an automatic scaling region; keywords are
+    analysis.DimensionConfig's (theiler, centers, seed, radii, r_min, r_max,
+    ...). Returns d2 with the radii, sums, local slopes and the region."""
+    a = _series(x, "x")
+    return _lib.result_json("neurodyn_correlation_dimension", ptr(a), a.shape[0], a.shape[1], config_json(config), snake_case=True)
+
+
+def spike_stats(times_ms, ids, neurons: int, t0: float, t1: float, bin_ms: float = 5.0, seed: int = 1) -> dict[str, Any]:
+    """Statistics of the spike trains of neurons neurons over [t0, t1) ms:
+    mean_rate, std_rate (Hz), silent, mean_cv (ISI), mean_fano, mean_corr,
+    peak_hz (bins of bin_ms)."""
+    t = as_input(times_ms, np.float64, "times_ms", ndim=1)
+    i = as_input(ids, np.uint32, "ids", ndim=1, shape=(t.size,))
+    return _lib.result_json(
+        "neurodyn_spike_stats", ptr(t), ptr(i), t.size, nonneg_int(neurons, "neurons"), real(t0, "t0"), real(t1, "t1"),
+        real(bin_ms, "bin_ms"), nonneg_int(seed, "seed"), snake_case=True,
+    )

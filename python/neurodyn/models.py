@@ -20,7 +20,7 @@ from ._util import as_input, config_json, cstr, nonneg_int, ptr
 from .errors import InvalidParameterError
 from .tasks import Dataset, FlipFlop
 
-__all__ = ["Model", "CTRNN", "RateNetwork", "METRIC_NAMES"]
+__all__ = ["Model", "CTRNN", "RateNetwork", "SNN", "Reservoir", "ESN", "METRIC_NAMES"]
 
 #: The names of the values neurodyn_metrics and Model.evaluate return (then
 #: one "r2_<i>" per variable).
@@ -34,23 +34,16 @@ def metrics_dict(values: np.ndarray) -> dict[str, Any]:
     return out
 
 
-class Model(Handle):
-    """Base class of the models: parameters, training, forecasting, closed
-    loop and analysis. Picklable: it travels as its configuration and
-    parameters (so it works with multiprocessing's spawn start method)."""
+class _Model(Handle):
+    """What every model kind offers: sizes, info, one-step predictions,
+    closed-loop generation and the closed-loop skill protocol."""
 
     __slots__ = ("_config", "_dims")
-    _ctor = ""
 
-    def __init__(self, **config):
-        self._config = config
-        super().__init__(_lib.new_handle(self._ctor, config_json(config)))
+    def _init_dims(self) -> None:
         i, o, s, p = c_int64(), c_int64(), c_int64(), c_int64()
         _lib.call("neurodyn_model_dims", self.handle, byref(i), byref(o), byref(s), byref(p))
         self._dims = (i.value, o.value, s.value, p.value)
-
-    def __reduce__(self):
-        return (_rebuild_model, (type(self), self._config, self.params))
 
     @property
     def inputs(self) -> int:
@@ -64,18 +57,76 @@ class Model(Handle):
 
     @property
     def state_dim(self) -> int:
-        """State size (hidden units; r_E and r_I for the rate network)."""
+        """Length of the full stream state (hidden units of the CT-RNN, r_E
+        and r_I of the rate network, every neuron's variables for spiking
+        models and reservoirs)."""
         return self._dims[2]
+
+    def info(self) -> dict[str, Any]:
+        """kind, config (defaults filled in), sizes, the parameter tensors
+        (name, shape, offset, frozen); counts for spiking models; features and
+        the last fit for reservoirs."""
+        return _lib.json_result("neurodyn_model_info", self.handle, snake_case=True)
+
+    def _sequences(self, x, name: str, width: int) -> tuple[np.ndarray, bool]:
+        a = as_input(x, np.float32, name)
+        single = a.ndim == 2
+        if single:
+            a = a[None]
+        if a.ndim != 3 or a.shape[2] != width or a.shape[0] == 0 or a.shape[1] == 0:
+            raise InvalidParameterError(f"{name} has shape {np.shape(x)}, want (n, steps, {width}) or (steps, {width})")
+        return a, single
+
+    def predict(self, x) -> np.ndarray:
+        """One-step forecasts: the output after the last step of each sequence
+        x (n, steps, inputs) → (n, outputs)."""
+        a, single = self._sequences(x, "x", self.inputs)
+        y = np.empty((a.shape[0], self.outputs), dtype=np.float32)
+        _lib.call("neurodyn_model_predict", self.handle, ptr(a), a.shape[0], a.shape[1], ptr(y), y.size)
+        return y[0] if single else y
+
+    def generate(self, warm, steps: int) -> np.ndarray:
+        """Closed loop: warm up on observed inputs warm (n, warmup, inputs),
+        then feed the output back for steps steps → (n, steps, outputs);
+        output 0 is the prediction after the last warm-up input."""
+        a, single = self._sequences(warm, "warm", self.inputs)
+        steps = nonneg_int(steps, "steps")
+        y = np.empty((a.shape[0], steps, self.outputs), dtype=np.float32)
+        _lib.call("neurodyn_model_generate", self.handle, ptr(a), a.shape[0], a.shape[1], steps, ptr(y), y.size)
+        return y[0] if single else y
+
+    def valid_time(self, trajectory, **config) -> dict[str, Any]:
+        """Closed-loop skill on a normalized trajectory (samples, dim):
+        per-start valid prediction times and their quartiles. Keywords are
+        analysis.ClosedLoopConfig's (starts, warmup, horizon, threshold, dt,
+        lambda1, curve)."""
+        a = as_input(trajectory, np.float64, "trajectory", ndim=2)
+        return _lib.result_json(
+            "neurodyn_model_valid_time", self.handle, ptr(a), a.shape[0], a.shape[1], config_json(config), snake_case=True
+        )
+
+
+class Model(_Model):
+    """Base class of the trainable models (CTRNN, RateNetwork, SNN):
+    parameters, training, forecasting, closed loop and analysis. Picklable:
+    it travels as its configuration and parameters (so it works with
+    multiprocessing's spawn start method)."""
+
+    __slots__ = ()
+    _ctor = ""
+
+    def __init__(self, **config):
+        self._config = config
+        super().__init__(_lib.new_handle(self._ctor, config_json(config)))
+        self._init_dims()
+
+    def __reduce__(self):
+        return (_rebuild_model, (type(self), self._config, self.params))
 
     @property
     def num_params(self) -> int:
         """Number of parameter values."""
         return self._dims[3]
-
-    def info(self) -> dict[str, Any]:
-        """kind, config (defaults filled in), sizes and the parameter tensors
-        (name, shape, offset, frozen)."""
-        return _lib.json_result("neurodyn_model_info", self.handle, snake_case=True)
 
     @property
     def params(self) -> np.ndarray:
@@ -114,23 +165,6 @@ class Model(Handle):
         """The last training's result."""
         return _lib.json_result("neurodyn_model_train_result", self.handle, snake_case=True)
 
-    def _sequences(self, x, name: str, width: int) -> tuple[np.ndarray, bool]:
-        a = as_input(x, np.float32, name)
-        single = a.ndim == 2
-        if single:
-            a = a[None]
-        if a.ndim != 3 or a.shape[2] != width or a.shape[0] == 0 or a.shape[1] == 0:
-            raise InvalidParameterError(f"{name} has shape {np.shape(x)}, want (n, steps, {width}) or (steps, {width})")
-        return a, single
-
-    def predict(self, x) -> np.ndarray:
-        """One-step forecasts: the output after the last step of each sequence
-        x (n, steps, inputs) → (n, outputs)."""
-        a, single = self._sequences(x, "x", self.inputs)
-        y = np.empty((a.shape[0], self.outputs), dtype=np.float32)
-        _lib.call("neurodyn_model_predict", self.handle, ptr(a), a.shape[0], a.shape[1], ptr(y), y.size)
-        return y[0] if single else y
-
     def forward(self, x, hidden: bool = False):
         """The output after every step (n, steps, outputs) and, with hidden,
         the states h_0 .. h_steps (n, steps+1, state_dim)."""
@@ -145,16 +179,6 @@ class Model(Handle):
             y = y[0]
             h = None if h is None else h[0]
         return (y, h) if hidden else y
-
-    def generate(self, warm, steps: int) -> np.ndarray:
-        """Closed loop: warm up on observed inputs warm (n, warmup, inputs),
-        then feed the output back for steps steps → (n, steps, outputs);
-        output 0 is the prediction after the last warm-up input."""
-        a, single = self._sequences(warm, "warm", self.inputs)
-        steps = nonneg_int(steps, "steps")
-        y = np.empty((a.shape[0], steps, self.outputs), dtype=np.float32)
-        _lib.call("neurodyn_model_generate", self.handle, ptr(a), a.shape[0], a.shape[1], steps, ptr(y), y.size)
-        return y[0] if single else y
 
     def evaluate(self, dataset: Dataset, split: str = "test") -> dict[str, Any]:
         """One-step metrics on every window of a dataset split, in original
@@ -174,22 +198,26 @@ class Model(Handle):
         _lib.call("neurodyn_model_flipflop_score", self.handle, task.handle, cstr(split, "split"), ptr(out), 2)
         return {"mse": float(out[0]), "accuracy": float(out[1])}
 
-    def valid_time(self, trajectory, **config) -> dict[str, Any]:
-        """Closed-loop skill on a normalized trajectory (samples, dim):
-        per-start valid prediction times and their quartiles. Keywords are
-        analysis.ClosedLoopConfig's (starts, warmup, horizon, threshold, dt,
-        lambda1, curve)."""
-        a = as_input(trajectory, np.float64, "trajectory", ndim=2)
-        return _lib.json_result(
-            "neurodyn_model_valid_time", self.handle, ptr(a), a.shape[0], a.shape[1], config_json(config), snake_case=True
-        )
-
     def lyapunov(self, warm, **config) -> dict[str, Any]:
         """The Lyapunov spectrum of the model run closed loop after warming up
         on warm (warmup, inputs). Keywords are analysis.MapSpectrumConfig's
         (k, transient, steps, renorm, blocks, checkpoints)."""
         a = as_input(warm, np.float64, "warm", ndim=2, shape=(None, self.inputs))
-        return _lib.json_result("neurodyn_model_lyapunov", self.handle, ptr(a), a.shape[0], config_json(config), snake_case=True)
+        return _lib.result_json("neurodyn_model_lyapunov", self.handle, ptr(a), a.shape[0], config_json(config), snake_case=True)
+
+    def fixed_points(self, visited, input=None, **config) -> dict[str, Any]:
+        """Fixed and slow points of the flow at a constant input (default
+        zeros), searched from visited states (rows, state_dim), e.g.
+        forward(x, hidden=True)[1].reshape(-1, state_dim); each with its
+        state, decoded output, speed, eigenvalues ([re, im]), kind and number
+        of unstable modes. Keywords are analysis.FixedPointConfig's (starts,
+        seed, fixed_tol, slow_speed, ...). CT-RNN and rate models only."""
+        v = as_input(visited, np.float64, "visited", ndim=2, shape=(None, self.state_dim))
+        x = as_input(np.zeros(self.inputs) if input is None else input, np.float64, "input", ndim=1, shape=(self.inputs,))
+        return _lib.result_json(
+            "neurodyn_model_fixed_points", self.handle, ptr(x), x.size, ptr(v), v.shape[0], v.shape[1],
+            config_json(config), snake_case=True,
+        )
 
     def save(self, path: str | os.PathLike) -> None:
         """Saves the parameters to .npz (np.load gives them by name)."""
@@ -220,7 +248,7 @@ class RateNetwork(Model):
         """Balance metrics over states (k, state_dim), rows [r_E, r_I] (e.g.
         forward(..., hidden=True)[1].reshape(-1, state_dim))."""
         a = as_input(states, np.float64, "states", ndim=2, shape=(None, self.state_dim))
-        return _lib.json_result("neurodyn_rate_balance", self.handle, ptr(a), a.shape[0], a.shape[1], snake_case=True)
+        return _lib.result_json("neurodyn_rate_balance", self.handle, ptr(a), a.shape[0], a.shape[1], snake_case=True)
 
     def weights(self) -> np.ndarray:
         """The signed effective recurrent matrix (N, N), row = post-synaptic."""
@@ -228,6 +256,106 @@ class RateNetwork(Model):
         out = np.empty((n, n), dtype=np.float64)
         _lib.call("neurodyn_rate_weights", self.handle, ptr(out), out.size)
         return out
+
+
+class SNN(Model):
+    """The recurrent E/I spiking network trained by surrogate gradients (no
+    keyword: notebook 03's 128 E / 32 I network at dt 1 ms). Keywords are
+    snn.Config's; enumerations by name: dale="abs", readout="filtered",
+    discretization="exact", reset="soft",
+    surrogate={"kind": "fastsigmoid", "alpha": 10}. forward() returns no
+    hidden states and lyapunov() is not available (spikes have no step
+    Jacobian: use analysis.lyapunov_series on generated trajectories)."""
+
+    __slots__ = ()
+    _ctor = "neurodyn_snn_new"
+
+    def forecast(self, dataset: Dataset, split: str = "test") -> dict[str, Any]:
+        """One-step forecasts of every window of a split in original units:
+        rmse, mae, silenced_rmse (spike features zeroed), rate_e, rate_i (Hz),
+        rates_below1_hz, rates_above50_hz, windows."""
+        if not isinstance(dataset, Dataset):
+            raise TypeError(f"dataset must be a Dataset, not {type(dataset).__name__}")
+        return _lib.result_json(
+            "neurodyn_snn_forecast", self.handle, dataset.handle, cstr(split, "split"), snake_case=True
+        )
+
+    def fit_readout(self, dataset: Dataset, warmup: int = 10) -> dict[str, Any]:
+        """Sets the readout by ridge regression on the train windows (features
+        after every sample from warmup-1 on), regularization chosen on val."""
+        if not isinstance(dataset, Dataset):
+            raise TypeError(f"dataset must be a Dataset, not {type(dataset).__name__}")
+        return _lib.result_json(
+            "neurodyn_snn_fit_readout", self.handle, dataset.handle, nonneg_int(warmup, "warmup"), snake_case=True
+        )
+
+    def weights(self) -> np.ndarray:
+        """The effective recurrent weights (N, N) float32, row = post-synaptic
+        neuron, E first, Dale signs and masks applied."""
+        n = self.info()["config"]["ne"] + max(self.info()["config"]["ni"], 0)
+        out = np.empty((n, n), dtype=np.float32)
+        _lib.call("neurodyn_snn_weights", self.handle, ptr(out), out.size)
+        return out
+
+
+class _Reservoir(_Model):
+    """A reservoir with a linear readout fitted in closed form."""
+
+    __slots__ = ("_dim",)
+    _ctor = ""
+
+    def __init__(self, dim: int = 3, **config):
+        self._config = config
+        self._dim = nonneg_int(dim, "dim")
+        super().__init__(_lib.new_handle(self._ctor, config_json(config), self._dim))
+        self._init_dims()
+
+    def __reduce__(self):
+        raise TypeError(f"a neurodyn {type(self).__name__} is not picklable: build it anew from its configuration and refit it")
+
+    def fit(self, dataset: Dataset) -> dict[str, Any]:
+        """Fits the readout by ridge regression on the dataset (each split one
+        stream, the regularization chosen on val); returns the fit with the
+        validation and test errors in original units."""
+        if not isinstance(dataset, Dataset):
+            raise TypeError(f"dataset must be a Dataset, not {type(dataset).__name__}")
+        return _lib.result_json("neurodyn_reservoir_fit", self.handle, dataset.handle, snake_case=True)
+
+
+class Reservoir(_Reservoir):
+    """A liquid-state machine on the event-driven spiking engine for inputs of
+    dim dimensions (no keyword: 800 E / 200 I LIF neurons, 20 ms per sample,
+    spikes filtered at 10 and 50 ms: 2,000 features), read out by ridge
+    regression from its filtered spike trains plus the input and a bias.
+    Keywords are snn.ReservoirConfig's (n, frac_e, dt_ms, sample_ms, p,
+    weight_pa, g, readout_tau_ms, washout, seed, ...)."""
+
+    __slots__ = ()
+    _ctor = "neurodyn_reservoir_new"
+
+    @property
+    def features(self) -> int:
+        """The number of spike features."""
+        return self.info()["features"]
+
+    def harvest(self, x) -> np.ndarray:
+        """Runs the reservoir from its initial state over a normalized series
+        x (samples, dim) and returns its spike features after every sample,
+        (samples, features) float32."""
+        a = as_input(x, np.float64, "x", ndim=2, shape=(None, self.inputs))
+        out = np.empty((a.shape[0], self.features), dtype=np.float32)
+        _lib.call("neurodyn_reservoir_harvest", self.handle, ptr(a), a.shape[0], a.shape[1], ptr(out), out.size)
+        return out
+
+
+class ESN(_Reservoir):
+    """An echo-state network (tanh rate reservoir with spectral-radius
+    scaling) for inputs of dim dimensions, read out by ridge regression.
+    Keywords are snn.ESNConfig's (n, density, spectral_radius, leak,
+    input_scale, bias_scale, washout, seed)."""
+
+    __slots__ = ()
+    _ctor = "neurodyn_esn_new"
 
 
 def _rebuild_model(cls, config, params):

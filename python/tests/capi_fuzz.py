@@ -13,7 +13,8 @@ argument, the others left plausible:
 - handles: 0, forged values, a freed (stale) handle, a handle of another kind;
 - strings: NULL, "", bytes that are not UTF-8, JSON with NaN, unknown keys,
   wrong types, 1 MB of text, 100,000 nested brackets;
-- pointers: NULL;
+- pointers: NULL (neurodyn_string_free only gets NULL and the strings the
+  other calls returned: freeing anything else is undefined behaviour);
 - sizes and capacities: negative, zero, one (short buffers), huge (2^40+1,
   2^62, 2^63-1);
 - doubles: NaN, +-Inf, negative, 1e300, the smallest subnormal;
@@ -92,6 +93,9 @@ CONSTRUCTORS = {
     "ctrnn": ("neurodyn_ctrnn_new", b'{"Hidden": 8}'),
     "rate": ("neurodyn_rate_new", b'{"NE": 8, "NI": 4}'),
     "network": ("neurodyn_network_new", NETWORK),
+    "snn": ("neurodyn_snn_new", b'{"NE": 8, "NI": 2, "Readout": "filtered"}'),
+    "reservoir": ("neurodyn_reservoir_new", b'{"N": 40, "SampleMs": 2, "Washout": 5}'),
+    "esn": ("neurodyn_esn_new", b'{"N": 20, "Washout": 5}'),
 }
 
 STRING_BAD = [
@@ -136,6 +140,7 @@ class Harness:
         self.codes: dict[int, int] = {}
         self.failures: list[str] = []
         self.seconds: dict[str, float] = {}
+        self.freed_strings = 0
         self.trace = bool(os.environ.get("NEURODYN_FUZZ_TRACE"))
         for f in self.funcs:
             fn = getattr(self.dll, f.name)
@@ -155,6 +160,7 @@ class Harness:
             "p": ctypes.c_void_p,
             "i": ctypes.c_int64,
             "w": ctypes.c_int32,
+            "u": ctypes.c_uint64,
             "d": ctypes.c_double,
             "n": ctypes.c_int,
         }[p.code]
@@ -162,7 +168,12 @@ class Harness:
     def new(self, kind: str) -> int:
         ctor, cfg = CONSTRUCTORS[kind]
         h = ctypes.c_uint64()
-        args = [cfg, None, ctypes.byref(h)] if kind == "network" else [cfg, ctypes.byref(h)]
+        if kind == "network":
+            args = [cfg, None, ctypes.byref(h)]
+        elif kind in ("reservoir", "esn"):
+            args = [cfg, 3, ctypes.byref(h)]
+        else:
+            args = [cfg, ctypes.byref(h)]
         rc = getattr(self.dll, ctor)(*args)
         if rc:
             raise SystemExit(f"fuzz: cannot build a {kind}: {self.L.neurodyn_last_error()}")
@@ -204,6 +215,10 @@ class Harness:
             return self.objects["network"]
         if n.startswith("neurodyn_rate_"):
             return self.objects["rate"]
+        if n.startswith("neurodyn_snn_"):
+            return self.objects["snn"]
+        if n.startswith("neurodyn_reservoir_"):
+            return self.objects["reservoir"]
         if n.startswith("neurodyn_model_"):
             return self.objects["ctrnn"]
         raise SystemExit(f"fuzz: no handle for {n}({p.name})")
@@ -221,6 +236,11 @@ class Harness:
                 "neurodyn_model_valid_time": b'{"Starts": 2, "Warmup": 5, "Horizon": 10}',
                 "neurodyn_model_lyapunov": b'{"Steps": 50, "Transient": 5, "Blocks": 2, "Checkpoints": 2}',
                 "neurodyn_baselines": b'{"MaxARLag": 2, "NVARLags": -1}',
+                "neurodyn_snn_new": CONSTRUCTORS["snn"][1],
+                "neurodyn_reservoir_new": CONSTRUCTORS["reservoir"][1],
+                "neurodyn_esn_new": CONSTRUCTORS["esn"][1],
+                "neurodyn_model_fixed_points": b'{"Starts": 4, "MaxIter": 50}',
+                "neurodyn_correlation_dimension": b'{"Radii": 10}',
             }.get(n)
         if a == "split":
             return b"test"
@@ -264,7 +284,11 @@ class Harness:
             "steps": 10,
             "warmup": 10,
             "k": 5,
-            "state_dim": 12,
+            "state_dim": 8,
+            "rows": 50,
+            "inputs": 3,
+            "spikes": 100,
+            "neurons": 10,
         }
         if a == "n":
             return 2 if "model_" in n else 200
@@ -284,6 +308,8 @@ class Harness:
                 args.append(self.handle_for(f, p))
             elif c == "s":
                 args.append(self.string_for(f, p))
+            elif c == "p" and f.name == "neurodyn_string_free":
+                args.append(None)  # only NULL or a string the library returned may be freed
             elif c == "p":
                 args.append(self.buffer())
             elif c == "i":
@@ -294,6 +320,9 @@ class Harness:
                 args.append(
                     {
                         "duration_ms": 1.0,
+                        "t0": 0.0,
+                        "t1": 100.0,
+                        "bin_ms": 5.0,
                         "dt": 0.01,
                         "transient": 0.0,
                         "sigma": float("nan"),
@@ -301,6 +330,8 @@ class Harness:
                         "beta": float("nan"),
                     }[p.name]
                 )
+            elif c == "u":
+                args.append(1)
             elif c == "n":
                 args.append(3)
         return args
@@ -314,7 +345,7 @@ class Harness:
         if c == "s":
             return STRING_BAD
         if c == "p":
-            return [None]
+            return [None] if f.name != "neurodyn_string_free" else []
         if c == "i":
             return INT64_BAD
         if c == "w":
@@ -323,6 +354,8 @@ class Harness:
             return DOUBLE_BAD
         if c == "n":
             return [-1, 10**6]
+        if c == "u":
+            return [0, 2**64 - 1]
         return []
 
     def resolve_handle(self, v, f, p) -> int:
@@ -355,6 +388,15 @@ class Harness:
         rc = getattr(self.dll, f.name)(*args)
         self.seconds[f.name] = self.seconds.get(f.name, 0.0) + time.perf_counter() - t0
         self.calls += 1
+        if rc == 0:
+            # strings returned in char **result are the caller's to free
+            for p, a in zip(f.params, args):
+                if p.name == "result" and isinstance(a, int):
+                    ref = ctypes.c_void_p.from_address(a)
+                    if ref.value:
+                        self.dll.neurodyn_string_free(ref.value)
+                        self.freed_strings += 1
+                        ref.value = None
         if f.name in ("neurodyn_abi_version", "neurodyn_last_error_code"):
             return
         self.codes[rc] = self.codes.get(rc, 0) + 1
@@ -411,7 +453,10 @@ def main() -> int:
     h.run_systematic()
     h.run_random(a.random)
     names = sorted(f.name for f in h.funcs)
-    print(f"fuzz: {len(names)} functions, {h.calls} calls in {time.perf_counter() - t0:.1f} s, status counts {dict(sorted(h.codes.items()))}")
+    print(
+        f"fuzz: {len(names)} functions, {h.calls} calls in {time.perf_counter() - t0:.1f} s, "
+        f"status counts {dict(sorted(h.codes.items()))}, {h.freed_strings} result strings freed"
+    )
     print("fuzz: functions " + " ".join(n.replace("neurodyn_", "") for n in names))
     slow = sorted(h.seconds.items(), key=lambda kv: -kv[1])[:5]
     print("fuzz: slowest " + ", ".join(f"{n.replace('neurodyn_', '')} {s:.1f} s" for n, s in slow))

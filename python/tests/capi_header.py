@@ -27,7 +27,7 @@ class Param:
             return "s"
         if t.endswith("*"):
             return "p"
-        return {"int64_t": "i", "int32_t": "w", "double": "d", "int": "n"}[t]
+        return {"int64_t": "i", "int32_t": "w", "uint64_t": "u", "double": "d", "int": "n"}[t]
 
 
 @dataclass

@@ -521,3 +521,89 @@ def test_spike_fetch_allocates_only_the_result():
         result = t.nbytes + i.nbytes
         assert result == 12 * n
         assert peak < result + 64 * 1024, f"peak {peak} B for {result} B of spikes"
+
+
+# ---- spiking models and reservoirs ---------------------------------------------
+
+
+def test_snn(lorenz):
+    m = nd.SNN(ne=16, ni=4, readout="filtered", dale="abs", surrogate={"kind": "fastsigmoid", "alpha": 10}, seed=1)
+    cfg = m.info()["config"]
+    assert cfg["dale"] == "abs" and cfg["readout"] == "filtered" and cfg["surrogate"] == {"kind": "fastsigmoid", "alpha": 10}
+    counts = m.info()["counts"]
+    assert counts["total"] == m.num_params and counts["effective"] < counts["trainable"] < counts["total"]
+    x, _ = lorenz.windows("test", count=4)
+    y = m.predict(x)
+    np.testing.assert_allclose(m.forward(x)[:, -1], y, rtol=1e-6)
+    with pytest.raises(nd.StateError, match="hidden"):
+        m.forward(x, hidden=True)
+    with pytest.raises(nd.StateError, match="Jacobian"):
+        m.lyapunov(lorenz.split("eval")[:20])
+    g = m.generate(x[:2], steps=6)
+    assert g.shape == (2, 6, 3)
+    np.testing.assert_allclose(g[:, 0], y[:2], rtol=1e-5)
+    fit = m.fit_readout(lorenz, warmup=5)
+    assert fit["features"] >= 16 and fit["lambda"] > 0
+    f = m.forecast(lorenz)
+    assert f["windows"] == lorenz.window_count("test") and f["silenced_rmse"] > f["rmse"]
+    w = m.weights()
+    assert w.shape == (20, 20) and np.all(w[:, :16] >= 0) and np.all(w[:, 16:] <= 0)
+    r = m.train(lorenz, epochs=1, batch_size=32, window=20, val_window=20)
+    assert r["epochs"] == 1
+    with pytest.raises(nd.InvalidParameterError, match="Dale|dale"):
+        nd.SNN(dale="sideways")
+    with pytest.raises(nd.InvalidParameterError, match="surrogate"):
+        nd.SNN(surrogate={"kind": "nope"})
+
+
+def test_reservoir_and_esn(lorenz):
+    with nd.Reservoir(3, n=60, sample_ms=4, washout=20, seed=2) as r:
+        assert r.features == 120 and r.info()["num_params"] == 0 and r.inputs == r.outputs == 3
+        x, _ = lorenz.windows("test", count=2)
+        with pytest.raises(nd.StateError, match="fitted"):
+            r.predict(x)
+        fit = r.fit(lorenz)
+        assert fit["test_rmse"] < fit["silenced_rmse"] and fit["features"] == 123
+        assert r.info()["fit"]["test_rmse"] == fit["test_rmse"]
+        y = r.predict(x)
+        assert y.shape == (2, 3) and np.all(np.isfinite(y))
+        g = r.generate(x[:1], steps=5)
+        np.testing.assert_allclose(g[0, 0], y[0], rtol=1e-6)
+        h = r.harvest(lorenz.test[:30])
+        assert h.shape == (30, 120) and h.dtype == np.float32 and h.max() > 0
+        np.testing.assert_array_equal(r.harvest(lorenz.test[:30]), h)  # from the initial state each time
+        vt = r.valid_time(lorenz.split("eval"), starts=2, warmup=20, horizon=30)
+        assert len(vt["steps"]) == 2
+        with pytest.raises(nd.HandleError, match="reservoir"):
+            _capi.call("neurodyn_model_params", r.handle, None, 0)
+        with pytest.raises(TypeError):
+            pickle.dumps(r)
+    with nd.ESN(3, n=40, washout=20, seed=2) as e:
+        fit = e.fit(lorenz)
+        assert fit["test_rmse"] < 1 and e.generate(lorenz.windows("test", count=1)[0], 3).shape == (1, 3, 3)
+        with pytest.raises(nd.HandleError, match="esn"):
+            _capi.call("neurodyn_reservoir_harvest", e.handle, None, 1, 3, None, 0)
+
+
+def test_fixed_points_dimension_spike_stats(lorenz):
+    m = nd.CTRNN(hidden=6, seed=3)
+    x, _ = lorenz.windows("test", count=5)
+    _, h = m.forward(x, hidden=True)
+    fp = m.fixed_points(h.reshape(-1, 6), starts=16)
+    assert fp["points"] and all(len(p["h"]) == 6 and len(p["eigenvalues"][0]) == 2 for p in fp["points"])
+    assert isinstance(fp["points"][0]["kind"], str)
+    with pytest.raises(nd.InvalidParameterError, match="shape"):
+        m.fixed_points(np.zeros((3, 5)))
+    spiking = nd.SNN(ne=4, ni=1)
+    with pytest.raises(nd.HandleError, match="snn"):
+        spiking.fixed_points(np.zeros((3, spiking.state_dim)))
+    traj = nd.analysis.lorenz_integrate([1, 1, 1], samples=4000, dt=0.02, transient=10)
+    d = nd.analysis.correlation_dimension(traj, centers=500)
+    assert 1.7 < d["d2"] < 2.3 and len(d["radii"]) == len(d["c"])
+    with nd.Network(SPEC) as net:
+        net.run(200.0)
+        t, i = net.spikes("spikes:E")
+        s = nd.analysis.spike_stats(t, i, neurons=80, t0=0, t1=200, bin_ms=5)
+        assert s["spikes"] == len(t) and s["mean_rate"] == pytest.approx(len(t) / 80 / 0.2)
+    with pytest.raises(nd.InvalidParameterError, match="bin_ms"):
+        nd.analysis.spike_stats(t, i, neurons=80, t0=0, t1=200, bin_ms=0)

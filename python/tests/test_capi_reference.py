@@ -124,3 +124,20 @@ def test_analysis(ref):
     assert nd.analysis.auto_lag(xs) == r["auto_lag"]
     np.testing.assert_array_equal(nd.analysis.false_neighbours(xs, tau=r["auto_lag"], max_dim=5), r["false_neighbours"])
     assert nd.analysis.lyapunov_series(traj, dt=0.01)["lambda"] == r["rosenstein_lambda"]
+
+
+def test_snn_and_reservoirs(ref):
+    r = ref["snn"]
+    x = f32(ref["ctrnn"]["x"]).reshape(5, 20, 3)
+    m = nd.SNN(**r["config"])
+    np.testing.assert_array_equal(m.params, f32(r["params"]))
+    np.testing.assert_array_equal(m.predict(x).ravel(), f32(r["predict"]))
+    with nd.Lorenz(**ref["lorenz"]["config"]) as d:
+        fit = m.fit_readout(d, warmup=5)
+        assert fit["lambda"] == r["readout_lambda"]
+        np.testing.assert_array_equal(m.predict(x).ravel(), f32(r["predict_fitted"]))
+        with nd.Reservoir(3, **r["reservoir_config"]) as res:
+            f = res.fit(d)
+            assert (f["test_rmse"], f["lambda"]) == (r["reservoir_test_rmse"], r["reservoir_lambda"])
+        with nd.ESN(3, **r["esn_config"]) as esn:
+            assert esn.fit(d)["test_rmse"] == r["esn_test_rmse"]

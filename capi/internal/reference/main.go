@@ -26,6 +26,7 @@ import (
 	"github.com/neurodyn/neurodyn/kernel"
 	"github.com/neurodyn/neurodyn/learn"
 	"github.com/neurodyn/neurodyn/rate"
+	"github.com/neurodyn/neurodyn/snn"
 	"github.com/neurodyn/neurodyn/tasks"
 )
 
@@ -264,6 +265,51 @@ func run(dir string) error {
 	ref["rate"] = map[string]any{
 		"config": map[string]any{"NE": 8, "NI": 4, "Seed": 2},
 		"params": f32(rm.Params().Flat()), "predict": f32(ry), "weights": w,
+	}
+
+	// Spiking model (filtered readout, abs Dale) and reservoirs.
+	scfg := snn.Config{NE: 16, NI: 4, Seed: 3, Readout: snn.ReadoutFiltered, Dale: snn.DaleAbs}
+	sm, err := snn.New[float32](scfg)
+	if err != nil {
+		return err
+	}
+	sy, err := sm.PredictLast(x, 5, 20, snn.RunOptions{})
+	if err != nil {
+		return err
+	}
+	sparams := f32(sm.Params().Flat())
+	rfit, err := snn.FitReadout(sm, trw, vw, 5, nil)
+	if err != nil {
+		return err
+	}
+	sy2, err := sm.PredictLast(x, 5, 20, snn.RunOptions{})
+	if err != nil {
+		return err
+	}
+	res2, err := snn.NewReservoir(snn.ReservoirConfig{N: 60, SampleMs: 4, Washout: 20, Seed: 2}, 3)
+	if err != nil {
+		return err
+	}
+	defer res2.Close()
+	resFit, err := res2.FitLorenz(d)
+	if err != nil {
+		return err
+	}
+	esn, err := snn.NewESN(snn.ESNConfig{N: 40, Washout: 20, Seed: 2}, 3)
+	if err != nil {
+		return err
+	}
+	esnFit, err := esn.FitLorenz(d)
+	if err != nil {
+		return err
+	}
+	ref["snn"] = map[string]any{
+		"config": map[string]any{"NE": 16, "NI": 4, "Seed": 3, "Readout": "filtered", "Dale": "abs"},
+		"params": sparams, "predict": f32(sy), "readout_lambda": rfit.Lambda, "predict_fitted": f32(sy2),
+		"reservoir_config":    map[string]any{"N": 60, "SampleMs": 4, "Washout": 20, "Seed": 2},
+		"reservoir_test_rmse": resFit.TestRMSE, "reservoir_lambda": resFit.Lambda,
+		"esn_config":    map[string]any{"N": 40, "Washout": 20, "Seed": 2},
+		"esn_test_rmse": esnFit.TestRMSE,
 	}
 
 	// Analysis on arrays.
