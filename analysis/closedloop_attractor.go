@@ -196,8 +196,9 @@ type AttractorComparison struct {
 	// ReturnGenToTrue is the mean distance from each generated return-map
 	// point (m_k, m_{k+1}) of successive maxima to the nearest true one,
 	// and ReturnTrueToGen the reverse, both divided by the std of the true
-	// maxima; NaN when either trajectory has fewer than two maxima. A
-	// collapsed generated attractor shows up as a large ReturnTrueToGen.
+	// maxima; NaN when either trajectory has fewer than two maxima, except
+	// that ReturnTrueToGen is +Inf when only the generated one lacks them.
+	// A collapsed generated attractor shows up as a large ReturnTrueToGen.
 	ReturnGenToTrue, ReturnTrueToGen float64
 }
 
@@ -282,6 +283,10 @@ func (ref *AttractorReference) Compare(gen []float64) (*AttractorComparison, err
 		r.HistTV[d] = tv / 2
 	}
 	r.ReturnGenToTrue, r.ReturnTrueToGen = math.NaN(), math.NaN()
+	if len(g.Maxima) < 2 && len(tr.Maxima) >= 2 {
+		// The generated run lost the oscillation the truth has.
+		r.ReturnTrueToGen = math.Inf(1)
+	}
 	if len(g.Maxima) >= 2 && len(tr.Maxima) >= 2 {
 		_, sdv := meanVar(tr.Maxima)
 		sd := math.Sqrt(sdv)

@@ -114,6 +114,9 @@ func TestCompareAttractorsLorenz(t *testing.T) {
 	if err != nil || st.D2 != 0 || len(st.Notes) != 1 {
 		t.Fatalf("spiral into a fixed point: %v, %+v", err, st)
 	}
+	if c, err := ref.Compare(spiral); err != nil || !math.IsInf(c.ReturnTrueToGen, 1) || c.Gen.D2 != 0 {
+		t.Fatalf("spiral compared with the truth: %v, return map true→gen %v, D₂ %v", err, c.ReturnTrueToGen, c.Gen.D2)
+	}
 	if _, err := CompareAttractors(truth[:3*n-1], truth[:3000], 3, AttractorConfig{}); !errors.Is(err, param.ErrInvalid) {
 		t.Fatalf("ragged input: err = %v", err)
 	}
