@@ -36,13 +36,16 @@ func TestCorrelationDimensionLorenz(t *testing.T) {
 			t.Fatalf("C not monotone in [0, 1]: %v", r.C)
 		}
 	}
-	// Another seed picks other centers and gives nearly the same value.
-	r2, err := CorrelationDimension(raw, 3, DimensionConfig{Seed: 7})
-	if err != nil {
-		t.Fatal(err)
+	// Another seed picks other centers and gives nearly the same value
+	// (on the first 2·10⁴ points).
+	sub := raw[:3*20000]
+	r1, err1 := CorrelationDimension(sub, 3, DimensionConfig{})
+	r2, err2 := CorrelationDimension(sub, 3, DimensionConfig{Seed: 7})
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
 	}
-	if math.Abs(r2.D2-r.D2) > 0.03 {
-		t.Fatalf("seed 7: D₂ = %v vs %v", r2.D2, r.D2)
+	if math.Abs(r2.D2-r1.D2) > 0.03 {
+		t.Fatalf("seed 7: D₂ = %v vs %v with seed 1", r2.D2, r1.D2)
 	}
 }
 
