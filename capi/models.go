@@ -556,6 +556,44 @@ func neurodyn_model_generate(h C.neurodyn_handle, warm *C.nd_cfloat, n, warmup, 
 	return statusOK
 }
 
+//export neurodyn_model_stream
+func neurodyn_model_stream(h C.neurodyn_handle, x *C.nd_cdouble, samples, dim C.int64_t, y *C.double, yLen C.int64_t) (rc C.int) {
+	const fn = "neurodyn_model_stream"
+	defer guard(fn, &rc)
+	o, mo, err := getModel(h, modelKinds...)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	s := mo.s
+	v, d, err := series("x", x, samples, dim)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if d != s.InputDim() {
+		return fail(fn, errorf(statusInvalid, "dim = %d: the model has %d inputs", d, s.InputDim()))
+	}
+	n := int(samples)
+	ny, err := product("y", n, s.OutputDim())
+	if err != nil {
+		return fail(fn, err)
+	}
+	dst, err := outSlice[float64]("y", y, yLen, ny)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if err := mo.ready(); err != nil {
+		return fail(fn, err)
+	}
+	s.Reset()
+	out := s.OutputDim()
+	for t := 0; t < n; t++ {
+		s.Step(dst[t*out:(t+1)*out], v[t*d:(t+1)*d])
+	}
+	s.Reset()
+	return statusOK
+}
+
 // metricsLen is the number of values neurodyn_metrics writes for dim
 // variables (NEURODYN_METRICS_LEN).
 func metricsLen(dim int) int { return 8 + dim }

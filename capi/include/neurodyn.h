@@ -13,21 +13,26 @@
  * Status codes. Every function returns an int status, NEURODYN_OK (0) on
  * success or one of the NEURODYN_ERR_* codes below, except the few marked
  * "never fails" (version queries and the error accessors). A failing call
- * leaves its output arguments untouched unless its documentation says
- * otherwise. No Go panic ever crosses into C: an internal failure is
- * recovered and reported as NEURODYN_ERR_INTERNAL.
+ * writes no results, except *needed when a string buffer is too small; an
+ * object may have changed state when a long operation (a run, a training)
+ * fails part way. No Go panic ever crosses into C: an internal failure is
+ * recovered and reported as NEURODYN_ERR_INTERNAL, and the object involved
+ * then refuses further calls with NEURODYN_ERR_STATE (free it).
  *
  * Error messages. neurodyn_last_error() returns the message of the most
  * recent failed call made by the calling thread (thread-local storage), e.g.
  * "neurodyn_network_spikes: times_ms holds 100 values, 4123 are needed".
  * Messages name the function and the offending argument and say what is
- * allowed. Successful calls do not clear the message (as errno).
+ * allowed; they are at most 4095 bytes. Successful calls do not clear the
+ * message (as errno).
  *
  * Handles. Objects (datasets, networks, models) are opaque integer handles of
  * type neurodyn_handle; 0 is never a valid handle. The library never gives C
  * a pointer into its own memory. A handle stays valid until neurodyn_free;
  * a freed, forged or zero handle, or a handle of another kind than the call
- * expects, gives NEURODYN_ERR_HANDLE. Calls on one object are serialized by a
+ * expects, gives NEURODYN_ERR_HANDLE (handles are small integers: a guessed
+ * value that happens to be a live handle of the right kind cannot be told
+ * from the real one). Calls on one object are serialized by a
  * lock, so using an object from several threads is safe (but not parallel);
  * different objects run in parallel.
  *
@@ -128,8 +133,9 @@ int neurodyn_build_info(char *buf, int64_t buf_len, int64_t *needed);
 /* The number of threads computing (GOMAXPROCS). */
 int neurodyn_threads(int32_t *n);
 
-/* Sets the number of threads computing (GOMAXPROCS) to n >= 1 and stores the
- * previous value in *previous (may be NULL). Results never depend on it. */
+/* Sets the number of threads computing (GOMAXPROCS) to n in [1, 65536] and
+ * stores the previous value in *previous (may be NULL). Results never depend
+ * on it. */
 int neurodyn_set_threads(int32_t n, int32_t *previous);
 
 /* Sets the memory limit constructors and size checks compare their estimates
@@ -161,7 +167,8 @@ int neurodyn_free(neurodyn_handle h);
  * tutorial, plus a long "eval" trajectory). config: JSON of tasks.LorenzConfig
  * (Dt, Transient, NoTransient, TrainT, ValT, TestT, EvalT, Seed, Initial,
  * InitialNoise, Rtol, Atol, SeqLength, Horizon, Stride, System {Sigma, Rho,
- * Beta}); NULL or "" means the reference's defaults (20,000 samples). */
+ * Beta}); NULL or "" means the reference's defaults (20,000 samples plus
+ * 100,000 eval samples). */
 int neurodyn_lorenz_new(const char *config, neurodyn_handle *out);
 
 /* A dataset from a user's series data (samples x dim, original units; copied),
@@ -394,6 +401,12 @@ int neurodyn_model_forward(neurodyn_handle h, const float *x, int64_t n, int64_t
  * after the last warm-up input. Needs inputs == outputs. */
 int neurodyn_model_generate(neurodyn_handle h, const float *warm, int64_t n, int64_t warmup, int64_t steps,
                             float *y, int64_t y_len);
+
+/* Teacher-forced stream: runs the model (any kind) from its reset state over
+ * the observed series x (samples x dim, dim == inputs) and writes the output
+ * after every sample, the prediction of the next one (samples x outputs,
+ * float64). */
+int neurodyn_model_stream(neurodyn_handle h, const double *x, int64_t samples, int64_t dim, double *y, int64_t y_len);
 
 /* One-step forecast metrics of the model on every window of a dataset split,
  * in original units (see neurodyn_metrics for the layout of out). */

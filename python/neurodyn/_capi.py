@@ -83,6 +83,7 @@ PROTOTYPES: dict[str, str] = {
     "neurodyn_model_predict": "hpiipi",
     "neurodyn_model_forward": "hpiipipi",
     "neurodyn_model_generate": "hpiiipi",
+    "neurodyn_model_stream": "hpiipi",
     "neurodyn_model_evaluate": "hhspi",
     "neurodyn_model_flipflop_score": "hhspi",
     "neurodyn_model_valid_time": "hpiisp",

@@ -95,6 +95,15 @@ class _Model(Handle):
         _lib.call("neurodyn_model_generate", self.handle, ptr(a), a.shape[0], a.shape[1], steps, ptr(y), y.size)
         return y[0] if single else y
 
+    def stream(self, x) -> np.ndarray:
+        """Teacher-forced run along an observed series x (samples, inputs)
+        from the reset state: the output after every sample, the one-step
+        prediction of the next (samples, outputs) float64."""
+        a = as_input(x, np.float64, "x", ndim=2, shape=(None, self.inputs))
+        y = np.empty((a.shape[0], self.outputs), dtype=np.float64)
+        _lib.call("neurodyn_model_stream", self.handle, ptr(a), a.shape[0], a.shape[1], ptr(y), y.size)
+        return y
+
     def valid_time(self, trajectory, **config) -> dict[str, Any]:
         """Closed-loop skill on a normalized trajectory (samples, dim):
         per-start valid prediction times and their quartiles. Keywords are

@@ -334,6 +334,7 @@ def test_ctrnn_basics(lorenz):
     assert all_y.shape == (4, 20, 3) and hid.shape == (4, 21, 12)
     np.testing.assert_allclose(all_y[:, -1], y, rtol=1e-6)
     assert np.all(hid[:, 0] == 0)
+    np.testing.assert_allclose(m.stream(x[2].astype(np.float64))[-1], y[2], rtol=1e-5)
     g = m.generate(x[:2], steps=15)
     assert g.shape == (2, 15, 3)
     np.testing.assert_allclose(g[:, 0], y[:2], rtol=1e-6)
@@ -569,6 +570,8 @@ def test_reservoir_and_esn(lorenz):
         assert y.shape == (2, 3) and np.all(np.isfinite(y))
         g = r.generate(x[:1], steps=5)
         np.testing.assert_allclose(g[0, 0], y[0], rtol=1e-6)
+        ys = r.stream(lorenz.test[:30])
+        assert ys.shape == (30, 3) and np.abs(ys[-10:] - lorenz.test[21:31][:10]).mean() < 0.5
         h = r.harvest(lorenz.test[:30])
         assert h.shape == (30, 120) and h.dtype == np.float32 and h.max() > 0
         np.testing.assert_array_equal(r.harvest(lorenz.test[:30]), h)  # from the initial state each time
