@@ -255,7 +255,7 @@ class Harness:
         if a == "format":
             return b"toml" if "network" in n else b"hdf5"
         if a == "name":
-            return b"brunel"
+            return b"cuba"  # its default size (4,000 neurons) builds fast when options are mutated away
         if a == "options":
             return b'{"N": 200, "Record": true}'
         if a == "spec":
@@ -446,7 +446,7 @@ class Harness:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--random", type=int, default=1000)
+    ap.add_argument("--random", type=int, default=500)
     a = ap.parse_args()
     t0 = time.perf_counter()
     h = Harness(a.seed)
