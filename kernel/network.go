@@ -145,10 +145,24 @@ func New(spec Spec, opts ...Option) (*Network, error) {
 	for _, pr := range pl.projs {
 		maxIn[pr.tgt] = max(maxIn[pr.tgt], pr.maxDelay)
 	}
+	// A population that nothing writes into (only delay-0 projections, no
+	// Poisson or spike-source device) reads one all-zero slot for every
+	// receptor: less memory traffic in the neuron update.
+	written := make([]bool, len(pl.pops))
+	for _, pr := range pl.projs {
+		written[pr.tgt] = written[pr.tgt] || pr.maxDelay > 0
+	}
+	for _, d := range pl.devs {
+		written[d.tgt] = written[d.tgt] || d.spec.Kind == "poisson" || d.spec.Kind == "spike_source"
+	}
 	for i, pop := range net.pops {
 		slots := pl.slice + maxIn[i]
 		pop.rings = make([]*events.Ring, pop.model.Receptors())
 		for r := range pop.rings {
+			if !written[i] && r > 0 {
+				pop.rings[r] = pop.rings[0]
+				continue
+			}
 			pop.rings[r] = events.NewRing(pop.n, slots)
 		}
 		pop.in = make([][][]float32, W)
