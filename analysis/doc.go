@@ -1,7 +1,7 @@
 // Package analysis measures what models do: honest forecast metrics, the
-// baselines every forecaster must be compared with, and (in its other files)
-// dynamical-systems analysis — Lyapunov exponents, dimensions, fixed points,
-// spike statistics and closed-loop skill. It works on the interfaces of
+// baselines every forecaster must be compared with, and dynamical-systems
+// analysis — Lyapunov exponents, dimensions, fixed points, spike statistics
+// and closed-loop skill. It works on the interfaces of
 // package learn and on plain float64 data, never on concrete models.
 //
 // # Metrics
@@ -30,11 +30,43 @@
 // prediction is nearly linear: AR(4) reaches RMSE ≈ 0.002, so a model's
 // report always sits next to the best AR(k) and the NVAR.
 //
+// # Closed loop
+//
+// ValidTime is the closed-loop protocol every forecaster is judged by: 100
+// deterministic starts spread over a long evaluation trajectory, a 50-step
+// teacher-forced warm-up, then free running with the output fed back; the
+// valid time is how long ‖e‖/RMS(x) stays ≤ 0.4, in time units and in
+// Lyapunov times (λ₁ = 0.906). FreeRun runs a model autonomously;
+// CompareAttractors and NewAttractorReference compare a long free run with
+// the true attractor (λ₁, D₂, the return map of successive maxima,
+// per-variable distances).
+//
+// # Dynamical systems
+//
+// FlowSpectrum, MapSpectrum and ModelSpectrum compute Lyapunov spectra by the
+// Benettin/QR method (flows and maps implement Flow or Map, so the same
+// functions run on user-defined systems; trained models implement
+// learn.StepMap and run closed loop). LargestFromSeries estimates λ₁ from a
+// time series (Rosenstein, with documented automatic choices of lag,
+// dimension, Theiler window and linear region); PerturbationLyapunov uses two
+// trajectories on a learn.Stepper's state (spiking networks).
+// CorrelationDimension is Grassberger–Procaccia with k-d tree counts and an
+// automatic scaling region. FixedPoints finds, refines, deduplicates and
+// classifies the fixed and slow points of a learn.Dynamics. FitPCA projects
+// states; SpikeTrains gives rates, ISI CV, Fano factors, correlations and
+// the population-rate spectrum. SynthesisTable is the comparison table of
+// the tutorial, written as Markdown and HDF5. Exponents are per time unit of
+// the Dt or StepTime given.
+//
 // # Layer, errors and concurrency
 //
 // analysis is layer 5 of DEVELOPERS.md: it imports learn, tasks, lower
 // layers and gonum; only pipeline and the faces import it. Metric functions
 // panic on mismatched lengths (programming errors); Evaluate and the fitting
 // functions return param errors for bad data. Fitted baselines hold scratch
-// buffers and stream state: use one per goroutine.
+// buffers and stream state: use one per goroutine. Every random draw comes
+// from an explicit seed, and the estimators are single-threaded and
+// deterministic (gonum's eigen and SVD results may differ in the last bits
+// between builds with and without its assembly, so compare them with
+// tolerances).
 package analysis
