@@ -128,6 +128,18 @@ func ParseReadout(s string) (Readout, error) {
 	return Readout(i), err
 }
 
+// Size limits that keep a configuration within memory: the recurrent
+// matrix is dense (N² values, several copies during training), the ridge
+// readouts solve a dense Gram of their features.
+const (
+	// MaxNeurons bounds NE+NI of a Model and N of an ESN.
+	MaxNeurons = 8192
+	// MaxIO bounds Inputs and Outputs.
+	MaxIO = 1 << 16
+	// MaxFeatures bounds the regressors of a reservoir's ridge readout.
+	MaxFeatures = 16384
+)
+
 // Config describes a recurrent E/I network of current-based LIF neurons
 // with a linear readout. Membrane potentials are dimensionless (threshold
 // VTh, reset VReset, leak VLeak, resistance R), times are in ms. The zero
@@ -287,6 +299,18 @@ func (c Config) Validate() error {
 	}
 	if !(c.P > 0) {
 		return param.New(pkg, "P", c.P, "in (0, 1]")
+	}
+	if n := c.NE + c.numI(); n > MaxNeurons {
+		return param.New(pkg, "NE+NI", n, fmt.Sprintf("<= %d (the dense recurrent matrix has (NE+NI)² entries)", MaxNeurons))
+	}
+	if c.Inputs > MaxIO || c.Outputs > MaxIO {
+		return param.New(pkg, "Inputs/Outputs", fmt.Sprintf("%d/%d", c.Inputs, c.Outputs), fmt.Sprintf("<= %d", MaxIO))
+	}
+	if c.SubSteps > 100000 {
+		return param.New(pkg, "SubSteps", c.SubSteps, "<= 100000")
+	}
+	if len(c.ReadoutTauMs) > 16 {
+		return param.New(pkg, "ReadoutTauMs", len(c.ReadoutTauMs), "at most 16 time constants")
 	}
 	if !(c.VReset < c.VTh) {
 		return param.New(pkg, "VReset", c.VReset, fmt.Sprintf("< VTh (%g)", c.VTh))

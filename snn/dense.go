@@ -65,6 +65,9 @@ func (c DenseConfig) Validate() error {
 	nc := Config{NE: c.Out, NI: -1, Inputs: max(c.In, 1), Outputs: 1, DtMs: c.DtMs, TauMemEMs: c.TauMemMs, TauMemIMs: c.TauMemMs,
 		TauSynMs: math.Max(c.TauSynMs, c.DtMs), VTh: c.VTh, VReset: c.VReset, VLeak: c.VLeak, R: c.R,
 		Discretization: c.Discretization, Reset: c.Reset, Surrogate: c.Surrogate}
+	if c.In > MaxIO || c.Out > MaxIO || c.In*c.Out > 1<<28 {
+		return param.New(pkg, "In×Out", fmt.Sprintf("%d×%d", c.In, c.Out), fmt.Sprintf("each <= %d and In·Out <= 2^28", MaxIO))
+	}
 	return param.First(
 		param.PositiveInt(pkg, "In", c.In),
 		param.PositiveInt(pkg, "Out", c.Out),

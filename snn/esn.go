@@ -69,6 +69,9 @@ func (c ESNConfig) WithDefaults() ESNConfig {
 // Validate returns a param error naming the first bad field.
 func (c ESNConfig) Validate() error {
 	c = c.WithDefaults()
+	if c.N > MaxNeurons {
+		return param.New(pkg, "N", c.N, fmt.Sprintf("<= %d (dense reservoir matrix and eigendecomposition)", MaxNeurons))
+	}
 	return param.First(
 		param.PositiveInt(pkg, "N", c.N),
 		param.InRange(pkg, "Density", c.Density, math.SmallestNonzeroFloat64, 1),

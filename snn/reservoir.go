@@ -123,6 +123,9 @@ func (c ReservoirConfig) Validate() error {
 	if c.P > 1 {
 		return param.New(pkg, "P", c.P, "<= 1 (< 0: no recurrent synapses)")
 	}
+	if f := c.N * len(c.ReadoutTauMs); f > MaxFeatures {
+		return param.New(pkg, "N·len(ReadoutTauMs)", f, fmt.Sprintf("<= %d spike features (the readout solves a dense Gram of them)", MaxFeatures))
+	}
 	if k := math.Round(c.SampleMs / c.DtMs); k < 1 || math.Abs(k*c.DtMs-c.SampleMs) > 1e-9*c.SampleMs {
 		return param.New(pkg, "SampleMs", c.SampleMs, fmt.Sprintf("a positive multiple of DtMs (%g)", c.DtMs))
 	}

@@ -40,6 +40,8 @@ func TestConfigValidate(t *testing.T) {
 		{"ReadoutTauMs", Config{ReadoutTauMs: []float64{5}}},
 		{"ReadoutTauMs[0]", Config{Readout: ReadoutFiltered, ReadoutTauMs: []float64{-5}}},
 		{"Dale", Config{Dale: 7}},
+		{"NE+NI", Config{NE: 1000000}},
+		{"Inputs/Outputs", Config{Inputs: 1 << 20}},
 	}
 	for _, b := range bad {
 		err := b.c.Validate()
@@ -50,6 +52,12 @@ func TestConfigValidate(t *testing.T) {
 	}
 	if err := (Config{}).Validate(); err != nil {
 		t.Fatal(err)
+	}
+	if err := (ReservoirConfig{N: 100000}).Validate(); !errors.Is(err, param.ErrInvalid) {
+		t.Errorf("huge reservoir: %v", err)
+	}
+	if err := (ESNConfig{N: 100000}).Validate(); !errors.Is(err, param.ErrInvalid) {
+		t.Errorf("huge ESN: %v", err)
 	}
 	for _, s := range []string{"euler", "exact"} {
 		if d, err := ParseDiscretization(s); err != nil || d.String() != s {
