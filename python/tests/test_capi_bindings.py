@@ -223,6 +223,19 @@ def test_network_run_and_fetch(network):
     assert network.spike_count("spikes:I") == 0
 
 
+def test_network_spec_round_trip_and_preset():
+    with nd.Network(SPEC) as a:
+        text = a.spec
+        a.run(30.0)
+        with nd.Network(text) as b:  # the spec it reports builds the same network
+            b.run(30.0)
+            np.testing.assert_array_equal(a.spikes("spikes:E")[0], b.spikes("spikes:E")[0])
+    with nd.Network.preset("brunel", n=500, seed=3, record=True) as net:
+        assert [r["name"] for r in net.recorders()] == ["spikes:E", "spikes:I"]
+        net.run(20.0)
+        assert net.stats()["synapses"] > 0 and net.spec == nd.preset_spec("brunel", n=500, seed=3, record=True)
+
+
 def test_network_from_dict_and_json():
     spec = {
         "dt_ms": 0.1,
