@@ -280,6 +280,29 @@ func neurodyn_snn_weights(h C.neurodyn_handle, out *C.float, outLen C.int64_t) (
 	return statusOK
 }
 
+//export neurodyn_snn_write_nir
+func neurodyn_snn_write_nir(h C.neurodyn_handle, path *C.nd_cchar, overwrite C.int32_t) (rc C.int) {
+	const fn = "neurodyn_snn_write_nir"
+	defer guard(fn, &rc)
+	o, mo, err := getModel(h, "snn")
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	p, err := cstring("path", path)
+	if err != nil {
+		return fail(fn, err)
+	}
+	opts, err := fileOptions(overwrite)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if err := mo.m.(*snnModel).WriteNIR(p, opts...); err != nil {
+		return fail(fn, ioError(err))
+	}
+	return statusOK
+}
+
 //export neurodyn_reservoir_new
 func neurodyn_reservoir_new(config *C.nd_cchar, dim C.int64_t, out *C.neurodyn_handle) (rc C.int) {
 	const fn = "neurodyn_reservoir_new"

@@ -96,6 +96,7 @@ PROTOTYPES: dict[str, str] = {
     "neurodyn_snn_forecast": "hhsp",
     "neurodyn_snn_fit_readout": "hhip",
     "neurodyn_snn_weights": "hpi",
+    "neurodyn_snn_write_nir": "hsw",
     "neurodyn_reservoir_new": "sip",
     "neurodyn_esn_new": "sip",
     "neurodyn_reservoir_fit": "hhp",

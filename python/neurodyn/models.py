@@ -307,6 +307,12 @@ class SNN(Model):
         return out
 
 
+    def write_nir(self, path: str | os.PathLike, overwrite: bool = False) -> None:
+        """Writes the network as a NIR graph (HDF5) for the tools that read
+        NIR (nir.read, Norse, snnTorch, ...); needs readout="filtered"."""
+        _lib.call("neurodyn_snn_write_nir", self.handle, cstr(path, "path"), int(bool(overwrite)))
+
+
 class _Reservoir(_Model):
     """A reservoir with a linear readout fitted in closed form."""
 

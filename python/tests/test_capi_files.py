@@ -89,3 +89,25 @@ def test_h5py_is_not_loaded_here():
     import sys
 
     assert "h5py" not in sys.modules
+
+
+def test_nir_read_by_the_nir_package(tmp_path):
+    if not nd.build_info()["hdf5"]:
+        pytest.skip("libneurodyn built without HDF5")
+    m = nd.SNN(ne=12, ni=3, readout="filtered", seed=4)
+    m.write_nir(tmp_path / "snn.nir")
+    with pytest.raises(nd.NeurodynIOError):
+        m.write_nir(tmp_path / "snn.nir")  # exists
+    with pytest.raises(nd.InvalidParameterError):
+        nd.SNN(ne=4, ni=1).write_nir(tmp_path / "count.nir")  # count readout: no NIR equivalent
+    code = (
+        "import json, sys, nir; g = nir.read(sys.argv[1]); "
+        "print(json.dumps({'nodes': sorted(g.nodes), 'lif': list(g.nodes['lif'].tau_mem.shape)}))"
+    )
+    import subprocess
+    import sys as _sys
+
+    r = subprocess.run([_sys.executable, "-c", code, str(tmp_path / "snn.nir")], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert {"input", "lif", "output"} <= set(out["nodes"]) and out["lif"] == [15]
