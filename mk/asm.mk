@@ -3,8 +3,8 @@
 #   make asm-check      regenerate and fail if the committed files differ (make test)
 #   make asm-fuzz       short differential fuzzing, with and without noasm (make test)
 #   make asm-arm64      the package's tests built for arm64 and run under qemu-aarch64
-#                       (apt-get install qemu-user), where the pure-Go path must
-#                       reproduce the amd64 golden checksums; skipped without qemu
+#                       (qemu-user, installed by scripts/ensure-deps.sh as root), where
+#                       the pure-Go path must reproduce the amd64 golden checksums
 # The generator's modules (avo v0.6.0, x/tools v0.52.0) come from the module
 # proxy the first time: go run downloads what asm/_gen/go.sum pins.
 
@@ -35,10 +35,7 @@ asm-fuzz:
 	@echo "asm-fuzz: no difference between the paths and the references"
 
 asm-arm64:
-	@if ! command -v qemu-aarch64 >/dev/null 2>&1; then \
-		echo "asm-arm64: skipped (no qemu-aarch64; apt-get install qemu-user to run it)"; \
-	else \
-		mkdir -p build && GOARCH=arm64 $(GO) test -c -o build/asm_arm64.test ./asm && \
-		cd asm && qemu-aarch64 ../build/asm_arm64.test -test.short && \
-		echo "asm-arm64: the pure-Go path on arm64 reproduces the amd64 results"; \
-	fi
+	@scripts/ensure-deps.sh qemu
+	mkdir -p build && GOARCH=arm64 $(GO) test -c -o build/asm_arm64.test ./asm
+	cd asm && qemu-aarch64 ../build/asm_arm64.test -test.short
+	@echo "asm-arm64: the pure-Go path on arm64 reproduces the amd64 results"

@@ -9,6 +9,7 @@
 #   slurm   slurm-wlm (for make test-slurm)
 #   brian   python3-brian (Brian2, for the comparison benchmarks)
 #   torch   python3-torch (PyTorch, for gradient cross-checks and benchmarks)
+#   qemu    qemu-user (runs the arm64 build of the kernels' tests)
 set -euo pipefail
 
 need_pkgs=()
@@ -33,6 +34,7 @@ check_slurm() {
 }
 check_brian() { /usr/bin/python3 -c 'import brian2' >/dev/null 2>&1 || want python3-brian; }
 check_torch() { /usr/bin/python3 -c 'import torch' >/dev/null 2>&1 || want python3-torch; }
+check_qemu() { command -v qemu-aarch64 >/dev/null 2>&1 || want qemu-user; }
 
 [ $# -eq 0 ] && set -- core
 for what in "$@"; do
@@ -42,7 +44,8 @@ for what in "$@"; do
 	slurm) check_slurm ;;
 	brian) check_brian ;;
 	torch) check_torch ;;
-	*) echo "ensure-deps.sh: unknown group '$what' (allowed: core python slurm brian torch)" >&2; exit 2 ;;
+	qemu) check_qemu ;;
+	*) echo "ensure-deps.sh: unknown group '$what' (allowed: core python slurm brian torch qemu)" >&2; exit 2 ;;
 	esac
 done
 
