@@ -1,0 +1,76 @@
+package analysis
+
+import (
+	"fmt"
+
+	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/tasks"
+)
+
+// BatchPredictor is a model that predicts the sample after each of n input
+// windows of length L at once: x holds n windows (n×L×dim, normalized
+// units, float32 as models compute), the result n×dim. ctrnn, rate and snn
+// models implement it; it is how a model's one-step skill is measured
+// without a per-window call.
+type BatchPredictor interface {
+	PredictLast(x []float32, n, L int) ([]float32, error)
+}
+
+// PredictSplitBatch runs p on every window of the named split and returns
+// the predictions and targets in original units (row-major, windows × Dim).
+func PredictSplitBatch(d *tasks.Dataset, split string, p BatchPredictor) (pred, truth []float64, err error) {
+	w, err := d.Windows(split)
+	if err != nil {
+		return nil, nil, err
+	}
+	n := w.Len()
+	if n == 0 {
+		return nil, nil, param.New("analysis", "split", split, "a split with at least one window")
+	}
+	x := make([]float32, 0, n*w.InputSize())
+	truth = make([]float64, 0, n*d.Dim)
+	for i := 0; i < n; i++ {
+		x = append(x, w.Input32(i)...)
+		truth = append(truth, w.Target(i)...)
+	}
+	y, err := p.PredictLast(x, n, w.SeqLength)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(y) != n*d.Dim {
+		return nil, nil, fmt.Errorf("analysis: PredictLast returned %d values for %d windows of dimension %d", len(y), n, d.Dim)
+	}
+	pred = make([]float64, len(y))
+	for i, v := range y {
+		pred[i] = float64(v)
+	}
+	d.Denormalize(pred, pred)
+	d.Denormalize(truth, truth)
+	return pred, truth, nil
+}
+
+// EvaluateBatch returns p's one-step metrics on the named split, in
+// original units.
+func EvaluateBatch(d *tasks.Dataset, split string, p BatchPredictor) (Metrics, error) {
+	pred, truth, err := PredictSplitBatch(d, split, p)
+	if err != nil {
+		return Metrics{}, err
+	}
+	return Evaluate(pred, truth, d.Dim)
+}
+
+// BitAccuracy is the flip-flop score: the fraction of outputs that, compared
+// with threshold (0.5 for the reference), fall on the same side as their
+// target. It returns a param error for mismatched or empty slices.
+func BitAccuracy(outputs, targets []float32, threshold float32) (float64, error) {
+	if len(outputs) == 0 || len(outputs) != len(targets) {
+		return 0, param.New("analysis", "outputs/targets", fmt.Sprintf("lengths %d/%d", len(outputs), len(targets)), "equal and non-zero")
+	}
+	ok := 0
+	for i, y := range outputs {
+		if (y > threshold) == (targets[i] > threshold) {
+			ok++
+		}
+	}
+	return float64(ok) / float64(len(outputs)), nil
+}
