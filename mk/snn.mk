@@ -44,3 +44,9 @@ bench-snn-torch:
 	else \
 		echo "bench-snn-torch: SKIP (no torch for $(TORCH_PY); apt-get install -y python3-torch)"; \
 	fi
+
+# The Done-when figures of the spiking models (trained SNN, liquid-state
+# machine with closed-loop valid time, ESN): about 4 minutes on one core.
+.PHONY: snn-figures
+snn-figures:
+	$(GO) run $(GOTAGS) ./snn/internal/cmd/snnfigures
