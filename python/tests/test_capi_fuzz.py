@@ -15,7 +15,10 @@ from capi_util import PYDIR
 HERE = Path(__file__).resolve().parent
 
 
-def test_fuzz_every_function():
+def test_fuzz_every_function(tmp_path):
+    # The fuzz passes arbitrary strings (JSON texts among them) where paths are
+    # expected; it runs in a scratch directory so that the files some calls
+    # legitimately create land there, not in the source tree.
     env = dict(os.environ, PYTHONPATH=str(PYDIR))
     r = subprocess.run(
         [sys.executable, str(HERE / "capi_fuzz.py"), "--seed", "7", "--random", "500"],
@@ -23,6 +26,7 @@ def test_fuzz_every_function():
         text=True,
         timeout=600,
         env=env,
+        cwd=tmp_path,
     )
     assert r.returncode == 0, f"fuzz exited with {r.returncode}:\n{r.stdout[-3000:]}\n{r.stderr[-5000:]}"
     lines = r.stdout.splitlines()
