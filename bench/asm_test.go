@@ -66,6 +66,22 @@ func gflops(b *testing.B, flopsPerOp float64) float64 {
 	return g
 }
 
+// cpuPerOp locks the goroutine to its thread and starts the thread's CPU
+// clock; the returned function reports the CPU time per operation as
+// cpu-ns/op and unlocks. On a shared machine it is far steadier than ns/op,
+// which also counts the time the thread waited for a core.
+func cpuPerOp(b *testing.B) func() {
+	runtime.LockOSThread()
+	c0 := threadCPU()
+	return func() {
+		c := threadCPU() - c0
+		runtime.UnlockOSThread()
+		if c > 0 && b.N > 0 {
+			b.ReportMetric(float64(c.Nanoseconds())/float64(b.N), "cpu-ns/op")
+		}
+	}
+}
+
 var (
 	peakOnce sync.Once
 	peak     float64
@@ -178,9 +194,11 @@ func benchSgemv(b *testing.B, trans bool) {
 						blas32.Gemv(t, 1, g, vx, 0, vy)
 					}
 				} else {
+					stop := cpuPerOp(b)
 					for b.Loop() {
 						asm.Gemv(trans, n, n, 1, a, n, x, 0, y)
 					}
+					stop()
 				}
 				gflops(b, 2*float64(n*n))
 			})
@@ -206,11 +224,64 @@ func BenchmarkAsmDgemv(b *testing.B) {
 						blas64.Gemv(blas.NoTrans, 1, g, vx, 0, vy)
 					}
 				} else {
+					stop := cpuPerOp(b)
 					for b.Loop() {
 						asm.Gemv(false, n, n, 1, a, n, x, 0, y)
 					}
+					stop()
 				}
 				gflops(b, 2*float64(n*n))
+			})
+		})
+	}
+}
+
+// BenchmarkAsmGemvShortRows is Gemv without transpose on rows no longer than
+// one vector (n ≤ 8 for float32, ≤ 4 for float64: the CT-RNN input
+// projection), y = A·x + y, per element type.
+func BenchmarkAsmGemvShortRows(b *testing.B) {
+	for _, c := range []struct {
+		typ  string
+		m, n int
+	}{{"float32", 64, 3}, {"float32", 256, 8}, {"float64", 64, 3}, {"float64", 256, 4}} {
+		r := rand.New(rand.NewPCG(10, uint64(c.m*c.n)))
+		b.Run(fmt.Sprintf("type=%s/m=%d/n=%d", c.typ, c.m, c.n), func(b *testing.B) {
+			withImpl(b, nil, func(b *testing.B, impl string) {
+				b.ReportAllocs()
+				if c.typ == "float32" {
+					a, x, y := randSlice32(r, c.m*c.n), randSlice32(r, c.n), randSlice32(r, c.m)
+					b.SetBytes(int64(4 * c.m * c.n))
+					if impl == "gonum" {
+						g := blas32.General{Rows: c.m, Cols: c.n, Stride: c.n, Data: a}
+						vx, vy := blas32.Vector{N: c.n, Inc: 1, Data: x}, blas32.Vector{N: c.m, Inc: 1, Data: y}
+						for b.Loop() {
+							blas32.Gemv(blas.NoTrans, 1, g, vx, 1, vy)
+						}
+					} else {
+						stop := cpuPerOp(b)
+						for b.Loop() {
+							asm.Gemv(false, c.m, c.n, 1, a, c.n, x, 1, y)
+						}
+						stop()
+					}
+				} else {
+					a, x, y := randSlice64(r, c.m*c.n), randSlice64(r, c.n), randSlice64(r, c.m)
+					b.SetBytes(int64(8 * c.m * c.n))
+					if impl == "gonum" {
+						g := blas64.General{Rows: c.m, Cols: c.n, Stride: c.n, Data: a}
+						vx, vy := blas64.Vector{N: c.n, Inc: 1, Data: x}, blas64.Vector{N: c.m, Inc: 1, Data: y}
+						for b.Loop() {
+							blas64.Gemv(blas.NoTrans, 1, g, vx, 1, vy)
+						}
+					} else {
+						stop := cpuPerOp(b)
+						for b.Loop() {
+							asm.Gemv(false, c.m, c.n, 1, a, c.n, x, 1, y)
+						}
+						stop()
+					}
+				}
+				gflops(b, 2*float64(c.m*c.n))
 			})
 		})
 	}
@@ -380,12 +451,14 @@ func BenchmarkAsmCTRNNStep(b *testing.B) {
 						}
 					}
 				} else {
+					stop := cpuPerOp(b)
 					for b.Loop() {
 						copy(z, bias)
 						asm.Gemv(false, h, in, 1, wIn, in, x, 1, z)
 						asm.Gemv(false, h, h, 1, wRec, h, st, 1, z)
 						asm.Step(asm.ActTanh, st, a, z, alpha)
 					}
+					stop()
 				}
 				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "steps/s")
 			})
