@@ -32,72 +32,80 @@ loop:
 	JMP         loop
 
 tail:
-	CMPQ        DX, $0x00000008
-	JL          part0
-	VMOVUPS     (AX), Y4
-	VFMADD231PS (CX), Y4, Y0
-	ADDQ        $0x00000020, AX
-	ADDQ        $0x00000020, CX
-	SUBQ        $0x00000008, DX
-	CMPQ        DX, $0x00000008
-	JL          part1
-	VMOVUPS     (AX), Y4
-	VFMADD231PS (CX), Y4, Y1
-	ADDQ        $0x00000020, AX
-	ADDQ        $0x00000020, CX
-	SUBQ        $0x00000008, DX
-	CMPQ        DX, $0x00000008
-	JL          part2
-	VMOVUPS     (AX), Y4
-	VFMADD231PS (CX), Y4, Y2
-	ADDQ        $0x00000020, AX
-	ADDQ        $0x00000020, CX
-	SUBQ        $0x00000008, DX
-	TESTQ       DX, DX
-	JZ          fold
-	SHLQ        $0x02, DX
-	NEGQ        DX
-	LEAQ        blas1masktab<>+0(SB), BX
-	VMOVDQU     32(BX)(DX*1), Y4
-	VMASKMOVPS  (AX), Y4, Y5
-	VMASKMOVPS  (CX), Y4, Y4
-	VFMADD231PS Y4, Y5, Y3
-	JMP         fold
+	CMPQ         DX, $0x00000008
+	JL           part0
+	VMOVUPS      (AX), Y4
+	VFMADD231PS  (CX), Y4, Y0
+	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, CX
+	SUBQ         $0x00000008, DX
+	CMPQ         DX, $0x00000008
+	JL           part1
+	VMOVUPS      (AX), Y4
+	VFMADD231PS  (CX), Y4, Y1
+	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, CX
+	SUBQ         $0x00000008, DX
+	CMPQ         DX, $0x00000008
+	JL           part2
+	VMOVUPS      (AX), Y4
+	VFMADD231PS  (CX), Y4, Y2
+	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, CX
+	SUBQ         $0x00000008, DX
+	TESTQ        DX, DX
+	JZ           fold
+	SHLQ         $0x02, DX
+	NEGQ         DX
+	LEAQ         blas1masktab<>+0(SB), BX
+	VMOVDQU      32(BX)(DX*1), Y4
+	VMASKMOVPS   (AX), Y4, Y5
+	VMASKMOVPS   (CX), Y4, Y6
+	VBROADCASTSS blas1negzero32<>+0(SB), Y7
+	VBLENDVPS    Y4, Y5, Y7, Y5
+	VFMADD231PS  Y6, Y5, Y3
+	JMP          fold
 
 part2:
-	TESTQ       DX, DX
-	JZ          fold
-	SHLQ        $0x02, DX
-	NEGQ        DX
-	LEAQ        blas1masktab<>+0(SB), BX
-	VMOVDQU     32(BX)(DX*1), Y4
-	VMASKMOVPS  (AX), Y4, Y5
-	VMASKMOVPS  (CX), Y4, Y4
-	VFMADD231PS Y4, Y5, Y2
-	JMP         fold
+	TESTQ        DX, DX
+	JZ           fold
+	SHLQ         $0x02, DX
+	NEGQ         DX
+	LEAQ         blas1masktab<>+0(SB), BX
+	VMOVDQU      32(BX)(DX*1), Y4
+	VMASKMOVPS   (AX), Y4, Y5
+	VMASKMOVPS   (CX), Y4, Y6
+	VBROADCASTSS blas1negzero32<>+0(SB), Y7
+	VBLENDVPS    Y4, Y5, Y7, Y5
+	VFMADD231PS  Y6, Y5, Y2
+	JMP          fold
 
 part1:
-	TESTQ       DX, DX
-	JZ          fold
-	SHLQ        $0x02, DX
-	NEGQ        DX
-	LEAQ        blas1masktab<>+0(SB), BX
-	VMOVDQU     32(BX)(DX*1), Y4
-	VMASKMOVPS  (AX), Y4, Y5
-	VMASKMOVPS  (CX), Y4, Y4
-	VFMADD231PS Y4, Y5, Y1
-	JMP         fold
+	TESTQ        DX, DX
+	JZ           fold
+	SHLQ         $0x02, DX
+	NEGQ         DX
+	LEAQ         blas1masktab<>+0(SB), BX
+	VMOVDQU      32(BX)(DX*1), Y4
+	VMASKMOVPS   (AX), Y4, Y5
+	VMASKMOVPS   (CX), Y4, Y6
+	VBROADCASTSS blas1negzero32<>+0(SB), Y7
+	VBLENDVPS    Y4, Y5, Y7, Y5
+	VFMADD231PS  Y6, Y5, Y1
+	JMP          fold
 
 part0:
-	TESTQ       DX, DX
-	JZ          fold
-	SHLQ        $0x02, DX
-	NEGQ        DX
-	LEAQ        blas1masktab<>+0(SB), BX
-	VMOVDQU     32(BX)(DX*1), Y4
-	VMASKMOVPS  (AX), Y4, Y5
-	VMASKMOVPS  (CX), Y4, Y4
-	VFMADD231PS Y4, Y5, Y0
+	TESTQ        DX, DX
+	JZ           fold
+	SHLQ         $0x02, DX
+	NEGQ         DX
+	LEAQ         blas1masktab<>+0(SB), BX
+	VMOVDQU      32(BX)(DX*1), Y4
+	VMASKMOVPS   (AX), Y4, Y5
+	VMASKMOVPS   (CX), Y4, Y6
+	VBROADCASTSS blas1negzero32<>+0(SB), Y7
+	VBLENDVPS    Y4, Y5, Y7, Y5
+	VFMADD231PS  Y6, Y5, Y0
 
 fold:
 	VADDPS       Y2, Y0, Y0
@@ -130,6 +138,9 @@ DATA blas1masktab<>+52(SB)/4, $0x00000000
 DATA blas1masktab<>+56(SB)/4, $0x00000000
 DATA blas1masktab<>+60(SB)/4, $0x00000000
 GLOBL blas1masktab<>(SB), RODATA|NOPTR, $64
+
+DATA blas1negzero32<>+0(SB)/4, $0x80000000
+GLOBL blas1negzero32<>(SB), RODATA|NOPTR, $4
 
 // func axpy32AVX2(alpha float32, x []float32, y []float32)
 // Requires: AVX, FMA3
@@ -394,72 +405,80 @@ loop:
 	JMP         loop
 
 tail:
-	CMPQ        DX, $0x00000004
-	JL          part0
-	VMOVUPD     (AX), Y4
-	VFMADD231PD (CX), Y4, Y0
-	ADDQ        $0x00000020, AX
-	ADDQ        $0x00000020, CX
-	SUBQ        $0x00000004, DX
-	CMPQ        DX, $0x00000004
-	JL          part1
-	VMOVUPD     (AX), Y4
-	VFMADD231PD (CX), Y4, Y1
-	ADDQ        $0x00000020, AX
-	ADDQ        $0x00000020, CX
-	SUBQ        $0x00000004, DX
-	CMPQ        DX, $0x00000004
-	JL          part2
-	VMOVUPD     (AX), Y4
-	VFMADD231PD (CX), Y4, Y2
-	ADDQ        $0x00000020, AX
-	ADDQ        $0x00000020, CX
-	SUBQ        $0x00000004, DX
-	TESTQ       DX, DX
-	JZ          fold
-	SHLQ        $0x03, DX
-	NEGQ        DX
-	LEAQ        blas1masktab<>+0(SB), BX
-	VMOVDQU     32(BX)(DX*1), Y4
-	VMASKMOVPD  (AX), Y4, Y5
-	VMASKMOVPD  (CX), Y4, Y4
-	VFMADD231PD Y4, Y5, Y3
-	JMP         fold
+	CMPQ         DX, $0x00000004
+	JL           part0
+	VMOVUPD      (AX), Y4
+	VFMADD231PD  (CX), Y4, Y0
+	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, CX
+	SUBQ         $0x00000004, DX
+	CMPQ         DX, $0x00000004
+	JL           part1
+	VMOVUPD      (AX), Y4
+	VFMADD231PD  (CX), Y4, Y1
+	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, CX
+	SUBQ         $0x00000004, DX
+	CMPQ         DX, $0x00000004
+	JL           part2
+	VMOVUPD      (AX), Y4
+	VFMADD231PD  (CX), Y4, Y2
+	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, CX
+	SUBQ         $0x00000004, DX
+	TESTQ        DX, DX
+	JZ           fold
+	SHLQ         $0x03, DX
+	NEGQ         DX
+	LEAQ         blas1masktab<>+0(SB), BX
+	VMOVDQU      32(BX)(DX*1), Y4
+	VMASKMOVPD   (AX), Y4, Y5
+	VMASKMOVPD   (CX), Y4, Y6
+	VBROADCASTSD blas1negzero64<>+0(SB), Y7
+	VBLENDVPD    Y4, Y5, Y7, Y5
+	VFMADD231PD  Y6, Y5, Y3
+	JMP          fold
 
 part2:
-	TESTQ       DX, DX
-	JZ          fold
-	SHLQ        $0x03, DX
-	NEGQ        DX
-	LEAQ        blas1masktab<>+0(SB), BX
-	VMOVDQU     32(BX)(DX*1), Y4
-	VMASKMOVPD  (AX), Y4, Y5
-	VMASKMOVPD  (CX), Y4, Y4
-	VFMADD231PD Y4, Y5, Y2
-	JMP         fold
+	TESTQ        DX, DX
+	JZ           fold
+	SHLQ         $0x03, DX
+	NEGQ         DX
+	LEAQ         blas1masktab<>+0(SB), BX
+	VMOVDQU      32(BX)(DX*1), Y4
+	VMASKMOVPD   (AX), Y4, Y5
+	VMASKMOVPD   (CX), Y4, Y6
+	VBROADCASTSD blas1negzero64<>+0(SB), Y7
+	VBLENDVPD    Y4, Y5, Y7, Y5
+	VFMADD231PD  Y6, Y5, Y2
+	JMP          fold
 
 part1:
-	TESTQ       DX, DX
-	JZ          fold
-	SHLQ        $0x03, DX
-	NEGQ        DX
-	LEAQ        blas1masktab<>+0(SB), BX
-	VMOVDQU     32(BX)(DX*1), Y4
-	VMASKMOVPD  (AX), Y4, Y5
-	VMASKMOVPD  (CX), Y4, Y4
-	VFMADD231PD Y4, Y5, Y1
-	JMP         fold
+	TESTQ        DX, DX
+	JZ           fold
+	SHLQ         $0x03, DX
+	NEGQ         DX
+	LEAQ         blas1masktab<>+0(SB), BX
+	VMOVDQU      32(BX)(DX*1), Y4
+	VMASKMOVPD   (AX), Y4, Y5
+	VMASKMOVPD   (CX), Y4, Y6
+	VBROADCASTSD blas1negzero64<>+0(SB), Y7
+	VBLENDVPD    Y4, Y5, Y7, Y5
+	VFMADD231PD  Y6, Y5, Y1
+	JMP          fold
 
 part0:
-	TESTQ       DX, DX
-	JZ          fold
-	SHLQ        $0x03, DX
-	NEGQ        DX
-	LEAQ        blas1masktab<>+0(SB), BX
-	VMOVDQU     32(BX)(DX*1), Y4
-	VMASKMOVPD  (AX), Y4, Y5
-	VMASKMOVPD  (CX), Y4, Y4
-	VFMADD231PD Y4, Y5, Y0
+	TESTQ        DX, DX
+	JZ           fold
+	SHLQ         $0x03, DX
+	NEGQ         DX
+	LEAQ         blas1masktab<>+0(SB), BX
+	VMOVDQU      32(BX)(DX*1), Y4
+	VMASKMOVPD   (AX), Y4, Y5
+	VMASKMOVPD   (CX), Y4, Y6
+	VBROADCASTSD blas1negzero64<>+0(SB), Y7
+	VBLENDVPD    Y4, Y5, Y7, Y5
+	VFMADD231PD  Y6, Y5, Y0
 
 fold:
 	VADDPD       Y2, Y0, Y0
@@ -472,6 +491,9 @@ fold:
 	VZEROUPPER
 	VMOVSD       X0, ret+48(FP)
 	RET
+
+DATA blas1negzero64<>+0(SB)/8, $0x8000000000000000
+GLOBL blas1negzero64<>(SB), RODATA|NOPTR, $8
 
 // func axpy64AVX2(alpha float64, x []float64, y []float64)
 // Requires: AVX, FMA3

@@ -14,8 +14,9 @@
 //
 // # Same answer on every path
 //
-// Every path returns bit-identical results (NaN payloads excepted: a NaN
-// result is a NaN on every path, its payload bits are unspecified). To make
+// Every path returns bit-identical results, signed zeros and subnormals
+// included (NaN payloads excepted: a NaN result is a NaN on every path, its
+// payload bits are unspecified). To make
 // that possible the references use fused multiply-adds exactly where the
 // assembly does, the same polynomials, and one canonical summation order per
 // reduction, described below. fma(a, b, c) means a·b+c rounded once in the
@@ -67,8 +68,15 @@
 //
 // Dot and the rows of Gemv use four 256-bit accumulators (the L lanes) and a
 // masked load for the last partial vector, which puts every tail element in
-// its lane; Gemv folds the rows of a chunk together with shuffles that form
-// the same pairwise sums. Gemv with transpose keeps one fma chain per output
+// its lane; the lanes past the end get the product (+0)·(−0) = −0, the
+// identity of addition, so their partial sums stay bit for bit what they
+// were (a −0 sum included), as in the reference, where they get no term.
+// Gemv folds the rows of a chunk together with shuffles that form the same
+// pairwise sums. Rows of at most VW elements are one masked fma into +0 each
+// and skip the folds w = L/2 and L/4, which would only add +0 to every lane;
+// adding +0 once to the folded row sums has the same effect (it turns a −0
+// sum into +0, and an addition gives −0 only from two −0 operands), so signed
+// zeros from underflowing products come out as in the reference. Gemv with transpose keeps one fma chain per output
 // over the rows in order. Gemm packs op(B) (and op(A) for large products),
 // runs a 6×16 (float32) or 6×8 (float64) register tile and cuts k into slices
 // of 256 for the caches; between slices the partial chains are stored in a

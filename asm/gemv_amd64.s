@@ -7,28 +7,30 @@
 // func gemvN32AVX2(m int, n int, alpha float32, a []float32, lda int, x []float32, beta float32, y []float32)
 // Requires: AVX, AVX2, CMOV, FMA3
 TEXT ·gemvN32AVX2(SB), NOSPLIT, $256-112
-	MOVQ       m+0(FP), AX
-	MOVQ       a_base+24(FP), CX
-	MOVQ       lda+48(FP), DX
-	SHLQ       $0x02, DX
-	MOVQ       y_base+88(FP), BX
-	VMOVSS     beta+80(FP), X0
-	VXORPS     X1, X1, X1
-	XORQ       SI, SI
-	XORQ       DI, DI
-	VUCOMISS   X1, X0
-	SETEQ      SI
-	SETPC      DI
-	ANDQ       DI, SI
-	MOVQ       n+8(FP), DI
-	CMPQ       DI, $0x00000008
-	JG         chunk
-	SHLQ       $0x02, DI
-	NEGQ       DI
-	LEAQ       gemvmasktab<>+0(SB), R8
-	VMOVDQU    32(R8)(DI*1), Y0
-	MOVQ       x_base+56(FP), DI
-	VMASKMOVPS (DI), Y0, Y1
+	MOVQ         m+0(FP), AX
+	MOVQ         a_base+24(FP), CX
+	MOVQ         lda+48(FP), DX
+	SHLQ         $0x02, DX
+	MOVQ         y_base+88(FP), BX
+	VMOVSS       beta+80(FP), X0
+	VXORPS       X1, X1, X1
+	XORQ         SI, SI
+	XORQ         DI, DI
+	VUCOMISS     X1, X0
+	SETEQ        SI
+	SETPC        DI
+	ANDQ         DI, SI
+	MOVQ         n+8(FP), DI
+	CMPQ         DI, $0x00000008
+	JG           chunk
+	SHLQ         $0x02, DI
+	NEGQ         DI
+	LEAQ         gemvmasktab<>+0(SB), R8
+	VMOVDQU      32(R8)(DI*1), Y0
+	MOVQ         x_base+56(FP), DI
+	VMASKMOVPS   (DI), Y0, Y1
+	VBROADCASTSS alpha+16(FP), Y2
+	VBROADCASTSS beta+80(FP), Y3
 
 small:
 	TESTQ       AX, AX
@@ -36,114 +38,113 @@ small:
 	MOVQ        $0x00000008, DI
 	CMPQ        AX, DI
 	CMOVQLT     AX, DI
-	VXORPS      Y2, Y2, Y2
-	VXORPS      Y3, Y3, Y3
 	VXORPS      Y4, Y4, Y4
 	VXORPS      Y5, Y5, Y5
 	VXORPS      Y6, Y6, Y6
 	VXORPS      Y7, Y7, Y7
 	VXORPS      Y8, Y8, Y8
 	VXORPS      Y9, Y9, Y9
+	VXORPS      Y10, Y10, Y10
+	VXORPS      Y11, Y11, Y11
 	CMPQ        DI, $0x00000001
 	JL          small_rows
-	VMASKMOVPS  (CX), Y0, Y10
-	VFMADD231PS Y10, Y1, Y2
+	VMASKMOVPS  (CX), Y0, Y12
+	VFMADD231PS Y12, Y1, Y4
 	ADDQ        DX, CX
 	CMPQ        DI, $0x00000002
 	JL          small_rows
-	VMASKMOVPS  (CX), Y0, Y10
-	VFMADD231PS Y10, Y1, Y3
+	VMASKMOVPS  (CX), Y0, Y12
+	VFMADD231PS Y12, Y1, Y5
 	ADDQ        DX, CX
 	CMPQ        DI, $0x00000003
 	JL          small_rows
-	VMASKMOVPS  (CX), Y0, Y10
-	VFMADD231PS Y10, Y1, Y4
+	VMASKMOVPS  (CX), Y0, Y12
+	VFMADD231PS Y12, Y1, Y6
 	ADDQ        DX, CX
 	CMPQ        DI, $0x00000004
 	JL          small_rows
-	VMASKMOVPS  (CX), Y0, Y10
-	VFMADD231PS Y10, Y1, Y5
+	VMASKMOVPS  (CX), Y0, Y12
+	VFMADD231PS Y12, Y1, Y7
 	ADDQ        DX, CX
 	CMPQ        DI, $0x00000005
 	JL          small_rows
-	VMASKMOVPS  (CX), Y0, Y10
-	VFMADD231PS Y10, Y1, Y6
+	VMASKMOVPS  (CX), Y0, Y12
+	VFMADD231PS Y12, Y1, Y8
 	ADDQ        DX, CX
 	CMPQ        DI, $0x00000006
 	JL          small_rows
-	VMASKMOVPS  (CX), Y0, Y10
-	VFMADD231PS Y10, Y1, Y7
+	VMASKMOVPS  (CX), Y0, Y12
+	VFMADD231PS Y12, Y1, Y9
 	ADDQ        DX, CX
 	CMPQ        DI, $0x00000007
 	JL          small_rows
-	VMASKMOVPS  (CX), Y0, Y10
-	VFMADD231PS Y10, Y1, Y8
+	VMASKMOVPS  (CX), Y0, Y12
+	VFMADD231PS Y12, Y1, Y10
 	ADDQ        DX, CX
 	CMPQ        DI, $0x00000008
 	JL          small_rows
-	VMASKMOVPS  (CX), Y0, Y10
-	VFMADD231PS Y10, Y1, Y9
+	VMASKMOVPS  (CX), Y0, Y12
+	VFMADD231PS Y12, Y1, Y11
 	ADDQ        DX, CX
 
 small_rows:
-	VPERM2F128   $0x20, Y3, Y2, Y10
-	VPERM2F128   $0x31, Y3, Y2, Y2
-	VADDPS       Y2, Y10, Y2
-	VPERM2F128   $0x20, Y5, Y4, Y3
-	VPERM2F128   $0x31, Y5, Y4, Y4
-	VADDPS       Y4, Y3, Y3
-	VPERM2F128   $0x20, Y7, Y6, Y4
-	VPERM2F128   $0x31, Y7, Y6, Y5
-	VADDPS       Y5, Y4, Y4
-	VPERM2F128   $0x20, Y9, Y8, Y5
-	VPERM2F128   $0x31, Y9, Y8, Y6
-	VADDPS       Y6, Y5, Y5
-	VSHUFPS      $0x44, Y3, Y2, Y6
-	VSHUFPS      $0xee, Y3, Y2, Y2
-	VADDPS       Y2, Y6, Y2
-	VSHUFPS      $0x44, Y5, Y4, Y3
-	VSHUFPS      $0xee, Y5, Y4, Y4
-	VADDPS       Y4, Y3, Y3
-	VSHUFPS      $0x88, Y3, Y2, Y4
-	VSHUFPS      $0xdd, Y3, Y2, Y2
-	VADDPS       Y2, Y4, Y4
-	VMOVDQU      gemvpermidx<>+0(SB), Y2
-	VPERMPS      Y4, Y2, Y2
-	VBROADCASTSS alpha+16(FP), Y3
-	CMPQ         DI, $0x00000008
-	JNE          small_partial
-	TESTQ        SI, SI
-	JZ           small_full_fma
-	VMULPS       Y3, Y2, Y2
-	VMOVUPS      Y2, (BX)
-	JMP          small_next
+	VPERM2F128 $0x20, Y5, Y4, Y12
+	VPERM2F128 $0x31, Y5, Y4, Y4
+	VADDPS     Y4, Y12, Y4
+	VPERM2F128 $0x20, Y7, Y6, Y5
+	VPERM2F128 $0x31, Y7, Y6, Y6
+	VADDPS     Y6, Y5, Y5
+	VPERM2F128 $0x20, Y9, Y8, Y6
+	VPERM2F128 $0x31, Y9, Y8, Y7
+	VADDPS     Y7, Y6, Y6
+	VPERM2F128 $0x20, Y11, Y10, Y7
+	VPERM2F128 $0x31, Y11, Y10, Y8
+	VADDPS     Y8, Y7, Y7
+	VSHUFPS    $0x44, Y5, Y4, Y8
+	VSHUFPS    $0xee, Y5, Y4, Y4
+	VADDPS     Y4, Y8, Y4
+	VSHUFPS    $0x44, Y7, Y6, Y5
+	VSHUFPS    $0xee, Y7, Y6, Y6
+	VADDPS     Y6, Y5, Y5
+	VSHUFPS    $0x88, Y5, Y4, Y6
+	VSHUFPS    $0xdd, Y5, Y4, Y4
+	VADDPS     Y4, Y6, Y6
+	VMOVDQU    gemvpermidx<>+0(SB), Y4
+	VPERMPS    Y6, Y4, Y4
+	VXORPS     Y5, Y5, Y5
+	VADDPS     Y5, Y4, Y4
+	CMPQ       DI, $0x00000008
+	JNE        small_partial
+	TESTQ      SI, SI
+	JZ         small_full_fma
+	VMULPS     Y2, Y4, Y4
+	VMOVUPS    Y4, (BX)
+	JMP        small_next
 
 small_full_fma:
-	VMOVUPS      (BX), Y4
-	VBROADCASTSS beta+80(FP), Y5
-	VMULPS       Y5, Y4, Y4
-	VFMADD231PS  Y2, Y3, Y4
-	VMOVUPS      Y4, (BX)
-	JMP          small_next
+	VMOVUPS     (BX), Y5
+	VMULPS      Y3, Y5, Y5
+	VFMADD231PS Y4, Y2, Y5
+	VMOVUPS     Y5, (BX)
+	JMP         small_next
 
 small_partial:
 	MOVQ       DI, R8
 	SHLQ       $0x02, R8
 	NEGQ       R8
 	LEAQ       gemvmasktab<>+0(SB), R9
-	VMOVDQU    32(R9)(R8*1), Y4
+	VMOVDQU    32(R9)(R8*1), Y5
 	TESTQ      SI, SI
 	JZ         small_partial_fma
-	VMULPS     Y3, Y2, Y2
-	VMASKMOVPS Y2, Y4, (BX)
+	VMULPS     Y2, Y4, Y4
+	VMASKMOVPS Y4, Y5, (BX)
 	JMP        small_next
 
 small_partial_fma:
-	VMASKMOVPS   (BX), Y4, Y5
-	VBROADCASTSS beta+80(FP), Y6
-	VMULPS       Y6, Y5, Y5
-	VFMADD231PS  Y2, Y3, Y5
-	VMASKMOVPS   Y5, Y4, (BX)
+	VMASKMOVPS  (BX), Y5, Y6
+	VMULPS      Y3, Y6, Y6
+	VFMADD231PS Y4, Y2, Y6
+	VMASKMOVPS  Y6, Y5, (BX)
 
 small_next:
 	SUBQ DI, AX
@@ -208,100 +209,108 @@ r3_loop:
 	JMP         r3_loop
 
 r3_tail:
-	CMPQ        R14, $0x00000008
-	JL          r3_part0
-	VMOVUPS     (R13), Y12
-	VFMADD231PS (R10), Y12, Y0
-	ADDQ        $0x00000020, R10
-	VFMADD231PS (R11), Y12, Y4
-	ADDQ        $0x00000020, R11
-	VFMADD231PS (R12), Y12, Y8
-	ADDQ        $0x00000020, R12
-	ADDQ        $0x00000020, R13
-	SUBQ        $0x00000008, R14
-	CMPQ        R14, $0x00000008
-	JL          r3_part1
-	VMOVUPS     (R13), Y12
-	VFMADD231PS (R10), Y12, Y1
-	ADDQ        $0x00000020, R10
-	VFMADD231PS (R11), Y12, Y5
-	ADDQ        $0x00000020, R11
-	VFMADD231PS (R12), Y12, Y9
-	ADDQ        $0x00000020, R12
-	ADDQ        $0x00000020, R13
-	SUBQ        $0x00000008, R14
-	CMPQ        R14, $0x00000008
-	JL          r3_part2
-	VMOVUPS     (R13), Y12
-	VFMADD231PS (R10), Y12, Y2
-	ADDQ        $0x00000020, R10
-	VFMADD231PS (R11), Y12, Y6
-	ADDQ        $0x00000020, R11
-	VFMADD231PS (R12), Y12, Y10
-	ADDQ        $0x00000020, R12
-	ADDQ        $0x00000020, R13
-	SUBQ        $0x00000008, R14
-	TESTQ       R14, R14
-	JZ          r3_fold
-	SHLQ        $0x02, R14
-	NEGQ        R14
-	LEAQ        gemvmasktab<>+0(SB), R15
-	VMOVDQU     32(R15)(R14*1), Y12
-	VMASKMOVPS  (R13), Y12, Y13
-	VMASKMOVPS  (R10), Y12, Y14
-	VFMADD231PS Y14, Y13, Y3
-	VMASKMOVPS  (R11), Y12, Y14
-	VFMADD231PS Y14, Y13, Y7
-	VMASKMOVPS  (R12), Y12, Y12
-	VFMADD231PS Y12, Y13, Y11
-	JMP         r3_fold
+	CMPQ         R14, $0x00000008
+	JL           r3_part0
+	VMOVUPS      (R13), Y12
+	VFMADD231PS  (R10), Y12, Y0
+	ADDQ         $0x00000020, R10
+	VFMADD231PS  (R11), Y12, Y4
+	ADDQ         $0x00000020, R11
+	VFMADD231PS  (R12), Y12, Y8
+	ADDQ         $0x00000020, R12
+	ADDQ         $0x00000020, R13
+	SUBQ         $0x00000008, R14
+	CMPQ         R14, $0x00000008
+	JL           r3_part1
+	VMOVUPS      (R13), Y12
+	VFMADD231PS  (R10), Y12, Y1
+	ADDQ         $0x00000020, R10
+	VFMADD231PS  (R11), Y12, Y5
+	ADDQ         $0x00000020, R11
+	VFMADD231PS  (R12), Y12, Y9
+	ADDQ         $0x00000020, R12
+	ADDQ         $0x00000020, R13
+	SUBQ         $0x00000008, R14
+	CMPQ         R14, $0x00000008
+	JL           r3_part2
+	VMOVUPS      (R13), Y12
+	VFMADD231PS  (R10), Y12, Y2
+	ADDQ         $0x00000020, R10
+	VFMADD231PS  (R11), Y12, Y6
+	ADDQ         $0x00000020, R11
+	VFMADD231PS  (R12), Y12, Y10
+	ADDQ         $0x00000020, R12
+	ADDQ         $0x00000020, R13
+	SUBQ         $0x00000008, R14
+	TESTQ        R14, R14
+	JZ           r3_fold
+	SHLQ         $0x02, R14
+	NEGQ         R14
+	LEAQ         gemvmasktab<>+0(SB), R15
+	VMOVDQU      32(R15)(R14*1), Y12
+	VMASKMOVPS   (R13), Y12, Y13
+	VBROADCASTSS gemvnegzero32<>+0(SB), Y14
+	VBLENDVPS    Y12, Y13, Y14, Y13
+	VMASKMOVPS   (R10), Y12, Y14
+	VFMADD231PS  Y14, Y13, Y3
+	VMASKMOVPS   (R11), Y12, Y14
+	VFMADD231PS  Y14, Y13, Y7
+	VMASKMOVPS   (R12), Y12, Y12
+	VFMADD231PS  Y12, Y13, Y11
+	JMP          r3_fold
 
 r3_part2:
-	TESTQ       R14, R14
-	JZ          r3_fold
-	SHLQ        $0x02, R14
-	NEGQ        R14
-	LEAQ        gemvmasktab<>+0(SB), R15
-	VMOVDQU     32(R15)(R14*1), Y12
-	VMASKMOVPS  (R13), Y12, Y13
-	VMASKMOVPS  (R10), Y12, Y14
-	VFMADD231PS Y14, Y13, Y2
-	VMASKMOVPS  (R11), Y12, Y14
-	VFMADD231PS Y14, Y13, Y6
-	VMASKMOVPS  (R12), Y12, Y12
-	VFMADD231PS Y12, Y13, Y10
-	JMP         r3_fold
+	TESTQ        R14, R14
+	JZ           r3_fold
+	SHLQ         $0x02, R14
+	NEGQ         R14
+	LEAQ         gemvmasktab<>+0(SB), R15
+	VMOVDQU      32(R15)(R14*1), Y12
+	VMASKMOVPS   (R13), Y12, Y13
+	VBROADCASTSS gemvnegzero32<>+0(SB), Y14
+	VBLENDVPS    Y12, Y13, Y14, Y13
+	VMASKMOVPS   (R10), Y12, Y14
+	VFMADD231PS  Y14, Y13, Y2
+	VMASKMOVPS   (R11), Y12, Y14
+	VFMADD231PS  Y14, Y13, Y6
+	VMASKMOVPS   (R12), Y12, Y12
+	VFMADD231PS  Y12, Y13, Y10
+	JMP          r3_fold
 
 r3_part1:
-	TESTQ       R14, R14
-	JZ          r3_fold
-	SHLQ        $0x02, R14
-	NEGQ        R14
-	LEAQ        gemvmasktab<>+0(SB), R15
-	VMOVDQU     32(R15)(R14*1), Y12
-	VMASKMOVPS  (R13), Y12, Y13
-	VMASKMOVPS  (R10), Y12, Y14
-	VFMADD231PS Y14, Y13, Y1
-	VMASKMOVPS  (R11), Y12, Y14
-	VFMADD231PS Y14, Y13, Y5
-	VMASKMOVPS  (R12), Y12, Y12
-	VFMADD231PS Y12, Y13, Y9
-	JMP         r3_fold
+	TESTQ        R14, R14
+	JZ           r3_fold
+	SHLQ         $0x02, R14
+	NEGQ         R14
+	LEAQ         gemvmasktab<>+0(SB), R15
+	VMOVDQU      32(R15)(R14*1), Y12
+	VMASKMOVPS   (R13), Y12, Y13
+	VBROADCASTSS gemvnegzero32<>+0(SB), Y14
+	VBLENDVPS    Y12, Y13, Y14, Y13
+	VMASKMOVPS   (R10), Y12, Y14
+	VFMADD231PS  Y14, Y13, Y1
+	VMASKMOVPS   (R11), Y12, Y14
+	VFMADD231PS  Y14, Y13, Y5
+	VMASKMOVPS   (R12), Y12, Y12
+	VFMADD231PS  Y12, Y13, Y9
+	JMP          r3_fold
 
 r3_part0:
-	TESTQ       R14, R14
-	JZ          r3_fold
-	SHLQ        $0x02, R14
-	NEGQ        R14
-	LEAQ        gemvmasktab<>+0(SB), R15
-	VMOVDQU     32(R15)(R14*1), Y12
-	VMASKMOVPS  (R13), Y12, Y13
-	VMASKMOVPS  (R10), Y12, Y14
-	VFMADD231PS Y14, Y13, Y0
-	VMASKMOVPS  (R11), Y12, Y14
-	VFMADD231PS Y14, Y13, Y4
-	VMASKMOVPS  (R12), Y12, Y12
-	VFMADD231PS Y12, Y13, Y8
+	TESTQ        R14, R14
+	JZ           r3_fold
+	SHLQ         $0x02, R14
+	NEGQ         R14
+	LEAQ         gemvmasktab<>+0(SB), R15
+	VMOVDQU      32(R15)(R14*1), Y12
+	VMASKMOVPS   (R13), Y12, Y13
+	VBROADCASTSS gemvnegzero32<>+0(SB), Y14
+	VBLENDVPS    Y12, Y13, Y14, Y13
+	VMASKMOVPS   (R10), Y12, Y14
+	VFMADD231PS  Y14, Y13, Y0
+	VMASKMOVPS   (R11), Y12, Y14
+	VFMADD231PS  Y14, Y13, Y4
+	VMASKMOVPS   (R12), Y12, Y12
+	VFMADD231PS  Y12, Y13, Y8
 
 r3_fold:
 	VADDPS  Y2, Y0, Y0
@@ -362,86 +371,94 @@ r2_loop:
 	JMP         r2_loop
 
 r2_tail:
-	CMPQ        R13, $0x00000008
-	JL          r2_part0
-	VMOVUPS     (R12), Y8
-	VFMADD231PS (R10), Y8, Y0
-	ADDQ        $0x00000020, R10
-	VFMADD231PS (R11), Y8, Y4
-	ADDQ        $0x00000020, R11
-	ADDQ        $0x00000020, R12
-	SUBQ        $0x00000008, R13
-	CMPQ        R13, $0x00000008
-	JL          r2_part1
-	VMOVUPS     (R12), Y8
-	VFMADD231PS (R10), Y8, Y1
-	ADDQ        $0x00000020, R10
-	VFMADD231PS (R11), Y8, Y5
-	ADDQ        $0x00000020, R11
-	ADDQ        $0x00000020, R12
-	SUBQ        $0x00000008, R13
-	CMPQ        R13, $0x00000008
-	JL          r2_part2
-	VMOVUPS     (R12), Y8
-	VFMADD231PS (R10), Y8, Y2
-	ADDQ        $0x00000020, R10
-	VFMADD231PS (R11), Y8, Y6
-	ADDQ        $0x00000020, R11
-	ADDQ        $0x00000020, R12
-	SUBQ        $0x00000008, R13
-	TESTQ       R13, R13
-	JZ          r2_fold
-	SHLQ        $0x02, R13
-	NEGQ        R13
-	LEAQ        gemvmasktab<>+0(SB), R14
-	VMOVDQU     32(R14)(R13*1), Y8
-	VMASKMOVPS  (R12), Y8, Y9
-	VMASKMOVPS  (R10), Y8, Y10
-	VFMADD231PS Y10, Y9, Y3
-	VMASKMOVPS  (R11), Y8, Y8
-	VFMADD231PS Y8, Y9, Y7
-	JMP         r2_fold
+	CMPQ         R13, $0x00000008
+	JL           r2_part0
+	VMOVUPS      (R12), Y8
+	VFMADD231PS  (R10), Y8, Y0
+	ADDQ         $0x00000020, R10
+	VFMADD231PS  (R11), Y8, Y4
+	ADDQ         $0x00000020, R11
+	ADDQ         $0x00000020, R12
+	SUBQ         $0x00000008, R13
+	CMPQ         R13, $0x00000008
+	JL           r2_part1
+	VMOVUPS      (R12), Y8
+	VFMADD231PS  (R10), Y8, Y1
+	ADDQ         $0x00000020, R10
+	VFMADD231PS  (R11), Y8, Y5
+	ADDQ         $0x00000020, R11
+	ADDQ         $0x00000020, R12
+	SUBQ         $0x00000008, R13
+	CMPQ         R13, $0x00000008
+	JL           r2_part2
+	VMOVUPS      (R12), Y8
+	VFMADD231PS  (R10), Y8, Y2
+	ADDQ         $0x00000020, R10
+	VFMADD231PS  (R11), Y8, Y6
+	ADDQ         $0x00000020, R11
+	ADDQ         $0x00000020, R12
+	SUBQ         $0x00000008, R13
+	TESTQ        R13, R13
+	JZ           r2_fold
+	SHLQ         $0x02, R13
+	NEGQ         R13
+	LEAQ         gemvmasktab<>+0(SB), R14
+	VMOVDQU      32(R14)(R13*1), Y8
+	VMASKMOVPS   (R12), Y8, Y9
+	VBROADCASTSS gemvnegzero32<>+0(SB), Y10
+	VBLENDVPS    Y8, Y9, Y10, Y9
+	VMASKMOVPS   (R10), Y8, Y10
+	VFMADD231PS  Y10, Y9, Y3
+	VMASKMOVPS   (R11), Y8, Y8
+	VFMADD231PS  Y8, Y9, Y7
+	JMP          r2_fold
 
 r2_part2:
-	TESTQ       R13, R13
-	JZ          r2_fold
-	SHLQ        $0x02, R13
-	NEGQ        R13
-	LEAQ        gemvmasktab<>+0(SB), R14
-	VMOVDQU     32(R14)(R13*1), Y8
-	VMASKMOVPS  (R12), Y8, Y9
-	VMASKMOVPS  (R10), Y8, Y10
-	VFMADD231PS Y10, Y9, Y2
-	VMASKMOVPS  (R11), Y8, Y8
-	VFMADD231PS Y8, Y9, Y6
-	JMP         r2_fold
+	TESTQ        R13, R13
+	JZ           r2_fold
+	SHLQ         $0x02, R13
+	NEGQ         R13
+	LEAQ         gemvmasktab<>+0(SB), R14
+	VMOVDQU      32(R14)(R13*1), Y8
+	VMASKMOVPS   (R12), Y8, Y9
+	VBROADCASTSS gemvnegzero32<>+0(SB), Y10
+	VBLENDVPS    Y8, Y9, Y10, Y9
+	VMASKMOVPS   (R10), Y8, Y10
+	VFMADD231PS  Y10, Y9, Y2
+	VMASKMOVPS   (R11), Y8, Y8
+	VFMADD231PS  Y8, Y9, Y6
+	JMP          r2_fold
 
 r2_part1:
-	TESTQ       R13, R13
-	JZ          r2_fold
-	SHLQ        $0x02, R13
-	NEGQ        R13
-	LEAQ        gemvmasktab<>+0(SB), R14
-	VMOVDQU     32(R14)(R13*1), Y8
-	VMASKMOVPS  (R12), Y8, Y9
-	VMASKMOVPS  (R10), Y8, Y10
-	VFMADD231PS Y10, Y9, Y1
-	VMASKMOVPS  (R11), Y8, Y8
-	VFMADD231PS Y8, Y9, Y5
-	JMP         r2_fold
+	TESTQ        R13, R13
+	JZ           r2_fold
+	SHLQ         $0x02, R13
+	NEGQ         R13
+	LEAQ         gemvmasktab<>+0(SB), R14
+	VMOVDQU      32(R14)(R13*1), Y8
+	VMASKMOVPS   (R12), Y8, Y9
+	VBROADCASTSS gemvnegzero32<>+0(SB), Y10
+	VBLENDVPS    Y8, Y9, Y10, Y9
+	VMASKMOVPS   (R10), Y8, Y10
+	VFMADD231PS  Y10, Y9, Y1
+	VMASKMOVPS   (R11), Y8, Y8
+	VFMADD231PS  Y8, Y9, Y5
+	JMP          r2_fold
 
 r2_part0:
-	TESTQ       R13, R13
-	JZ          r2_fold
-	SHLQ        $0x02, R13
-	NEGQ        R13
-	LEAQ        gemvmasktab<>+0(SB), R14
-	VMOVDQU     32(R14)(R13*1), Y8
-	VMASKMOVPS  (R12), Y8, Y9
-	VMASKMOVPS  (R10), Y8, Y10
-	VFMADD231PS Y10, Y9, Y0
-	VMASKMOVPS  (R11), Y8, Y8
-	VFMADD231PS Y8, Y9, Y4
+	TESTQ        R13, R13
+	JZ           r2_fold
+	SHLQ         $0x02, R13
+	NEGQ         R13
+	LEAQ         gemvmasktab<>+0(SB), R14
+	VMOVDQU      32(R14)(R13*1), Y8
+	VMASKMOVPS   (R12), Y8, Y9
+	VBROADCASTSS gemvnegzero32<>+0(SB), Y10
+	VBLENDVPS    Y8, Y9, Y10, Y9
+	VMASKMOVPS   (R10), Y8, Y10
+	VFMADD231PS  Y10, Y9, Y0
+	VMASKMOVPS   (R11), Y8, Y8
+	VFMADD231PS  Y8, Y9, Y4
 
 r2_fold:
 	VADDPS  Y2, Y0, Y0
@@ -487,72 +504,80 @@ r1_loop:
 	JMP         r1_loop
 
 r1_tail:
-	CMPQ        R12, $0x00000008
-	JL          r1_part0
-	VMOVUPS     (R11), Y4
-	VFMADD231PS (R10), Y4, Y0
-	ADDQ        $0x00000020, R10
-	ADDQ        $0x00000020, R11
-	SUBQ        $0x00000008, R12
-	CMPQ        R12, $0x00000008
-	JL          r1_part1
-	VMOVUPS     (R11), Y4
-	VFMADD231PS (R10), Y4, Y1
-	ADDQ        $0x00000020, R10
-	ADDQ        $0x00000020, R11
-	SUBQ        $0x00000008, R12
-	CMPQ        R12, $0x00000008
-	JL          r1_part2
-	VMOVUPS     (R11), Y4
-	VFMADD231PS (R10), Y4, Y2
-	ADDQ        $0x00000020, R10
-	ADDQ        $0x00000020, R11
-	SUBQ        $0x00000008, R12
-	TESTQ       R12, R12
-	JZ          r1_fold
-	SHLQ        $0x02, R12
-	NEGQ        R12
-	LEAQ        gemvmasktab<>+0(SB), R13
-	VMOVDQU     32(R13)(R12*1), Y4
-	VMASKMOVPS  (R11), Y4, Y5
-	VMASKMOVPS  (R10), Y4, Y4
-	VFMADD231PS Y4, Y5, Y3
-	JMP         r1_fold
+	CMPQ         R12, $0x00000008
+	JL           r1_part0
+	VMOVUPS      (R11), Y4
+	VFMADD231PS  (R10), Y4, Y0
+	ADDQ         $0x00000020, R10
+	ADDQ         $0x00000020, R11
+	SUBQ         $0x00000008, R12
+	CMPQ         R12, $0x00000008
+	JL           r1_part1
+	VMOVUPS      (R11), Y4
+	VFMADD231PS  (R10), Y4, Y1
+	ADDQ         $0x00000020, R10
+	ADDQ         $0x00000020, R11
+	SUBQ         $0x00000008, R12
+	CMPQ         R12, $0x00000008
+	JL           r1_part2
+	VMOVUPS      (R11), Y4
+	VFMADD231PS  (R10), Y4, Y2
+	ADDQ         $0x00000020, R10
+	ADDQ         $0x00000020, R11
+	SUBQ         $0x00000008, R12
+	TESTQ        R12, R12
+	JZ           r1_fold
+	SHLQ         $0x02, R12
+	NEGQ         R12
+	LEAQ         gemvmasktab<>+0(SB), R13
+	VMOVDQU      32(R13)(R12*1), Y4
+	VMASKMOVPS   (R11), Y4, Y5
+	VBROADCASTSS gemvnegzero32<>+0(SB), Y6
+	VBLENDVPS    Y4, Y5, Y6, Y5
+	VMASKMOVPS   (R10), Y4, Y4
+	VFMADD231PS  Y4, Y5, Y3
+	JMP          r1_fold
 
 r1_part2:
-	TESTQ       R12, R12
-	JZ          r1_fold
-	SHLQ        $0x02, R12
-	NEGQ        R12
-	LEAQ        gemvmasktab<>+0(SB), R13
-	VMOVDQU     32(R13)(R12*1), Y4
-	VMASKMOVPS  (R11), Y4, Y5
-	VMASKMOVPS  (R10), Y4, Y4
-	VFMADD231PS Y4, Y5, Y2
-	JMP         r1_fold
+	TESTQ        R12, R12
+	JZ           r1_fold
+	SHLQ         $0x02, R12
+	NEGQ         R12
+	LEAQ         gemvmasktab<>+0(SB), R13
+	VMOVDQU      32(R13)(R12*1), Y4
+	VMASKMOVPS   (R11), Y4, Y5
+	VBROADCASTSS gemvnegzero32<>+0(SB), Y6
+	VBLENDVPS    Y4, Y5, Y6, Y5
+	VMASKMOVPS   (R10), Y4, Y4
+	VFMADD231PS  Y4, Y5, Y2
+	JMP          r1_fold
 
 r1_part1:
-	TESTQ       R12, R12
-	JZ          r1_fold
-	SHLQ        $0x02, R12
-	NEGQ        R12
-	LEAQ        gemvmasktab<>+0(SB), R13
-	VMOVDQU     32(R13)(R12*1), Y4
-	VMASKMOVPS  (R11), Y4, Y5
-	VMASKMOVPS  (R10), Y4, Y4
-	VFMADD231PS Y4, Y5, Y1
-	JMP         r1_fold
+	TESTQ        R12, R12
+	JZ           r1_fold
+	SHLQ         $0x02, R12
+	NEGQ         R12
+	LEAQ         gemvmasktab<>+0(SB), R13
+	VMOVDQU      32(R13)(R12*1), Y4
+	VMASKMOVPS   (R11), Y4, Y5
+	VBROADCASTSS gemvnegzero32<>+0(SB), Y6
+	VBLENDVPS    Y4, Y5, Y6, Y5
+	VMASKMOVPS   (R10), Y4, Y4
+	VFMADD231PS  Y4, Y5, Y1
+	JMP          r1_fold
 
 r1_part0:
-	TESTQ       R12, R12
-	JZ          r1_fold
-	SHLQ        $0x02, R12
-	NEGQ        R12
-	LEAQ        gemvmasktab<>+0(SB), R13
-	VMOVDQU     32(R13)(R12*1), Y4
-	VMASKMOVPS  (R11), Y4, Y5
-	VMASKMOVPS  (R10), Y4, Y4
-	VFMADD231PS Y4, Y5, Y0
+	TESTQ        R12, R12
+	JZ           r1_fold
+	SHLQ         $0x02, R12
+	NEGQ         R12
+	LEAQ         gemvmasktab<>+0(SB), R13
+	VMOVDQU      32(R13)(R12*1), Y4
+	VMASKMOVPS   (R11), Y4, Y5
+	VBROADCASTSS gemvnegzero32<>+0(SB), Y6
+	VBLENDVPS    Y4, Y5, Y6, Y5
+	VMASKMOVPS   (R10), Y4, Y4
+	VFMADD231PS  Y4, Y5, Y0
 
 r1_fold:
 	VADDPS  Y2, Y0, Y0
@@ -669,6 +694,9 @@ DATA gemvpermidx<>+20(SB)/4, $0x00000006
 DATA gemvpermidx<>+24(SB)/4, $0x00000003
 DATA gemvpermidx<>+28(SB)/4, $0x00000007
 GLOBL gemvpermidx<>(SB), RODATA|NOPTR, $32
+
+DATA gemvnegzero32<>+0(SB)/4, $0x80000000
+GLOBL gemvnegzero32<>(SB), RODATA|NOPTR, $4
 
 // func gemvT32AVX2(m int, n int, alpha float32, a []float32, lda int, x []float32, beta float32, y []float32)
 // Requires: AVX, AVX2, FMA3
@@ -854,28 +882,30 @@ done:
 // func gemvN64AVX2(m int, n int, alpha float64, a []float64, lda int, x []float64, beta float64, y []float64)
 // Requires: AVX, AVX2, CMOV, FMA3
 TEXT ·gemvN64AVX2(SB), NOSPLIT, $128-112
-	MOVQ       m+0(FP), AX
-	MOVQ       a_base+24(FP), CX
-	MOVQ       lda+48(FP), DX
-	SHLQ       $0x03, DX
-	MOVQ       y_base+88(FP), BX
-	VMOVSD     beta+80(FP), X0
-	VXORPS     X1, X1, X1
-	XORQ       SI, SI
-	XORQ       DI, DI
-	VUCOMISD   X1, X0
-	SETEQ      SI
-	SETPC      DI
-	ANDQ       DI, SI
-	MOVQ       n+8(FP), DI
-	CMPQ       DI, $0x00000004
-	JG         chunk
-	SHLQ       $0x03, DI
-	NEGQ       DI
-	LEAQ       gemvmasktab<>+0(SB), R8
-	VMOVDQU    32(R8)(DI*1), Y0
-	MOVQ       x_base+56(FP), DI
-	VMASKMOVPD (DI), Y0, Y1
+	MOVQ         m+0(FP), AX
+	MOVQ         a_base+24(FP), CX
+	MOVQ         lda+48(FP), DX
+	SHLQ         $0x03, DX
+	MOVQ         y_base+88(FP), BX
+	VMOVSD       beta+80(FP), X0
+	VXORPS       X1, X1, X1
+	XORQ         SI, SI
+	XORQ         DI, DI
+	VUCOMISD     X1, X0
+	SETEQ        SI
+	SETPC        DI
+	ANDQ         DI, SI
+	MOVQ         n+8(FP), DI
+	CMPQ         DI, $0x00000004
+	JG           chunk
+	SHLQ         $0x03, DI
+	NEGQ         DI
+	LEAQ         gemvmasktab<>+0(SB), R8
+	VMOVDQU      32(R8)(DI*1), Y0
+	MOVQ         x_base+56(FP), DI
+	VMASKMOVPD   (DI), Y0, Y1
+	VBROADCASTSD alpha+16(FP), Y2
+	VBROADCASTSD beta+80(FP), Y3
 
 small:
 	TESTQ       AX, AX
@@ -883,77 +913,76 @@ small:
 	MOVQ        $0x00000004, DI
 	CMPQ        AX, DI
 	CMOVQLT     AX, DI
-	VXORPS      Y2, Y2, Y2
-	VXORPS      Y3, Y3, Y3
 	VXORPS      Y4, Y4, Y4
 	VXORPS      Y5, Y5, Y5
+	VXORPS      Y6, Y6, Y6
+	VXORPS      Y7, Y7, Y7
 	CMPQ        DI, $0x00000001
 	JL          small_rows
-	VMASKMOVPD  (CX), Y0, Y6
-	VFMADD231PD Y6, Y1, Y2
+	VMASKMOVPD  (CX), Y0, Y8
+	VFMADD231PD Y8, Y1, Y4
 	ADDQ        DX, CX
 	CMPQ        DI, $0x00000002
 	JL          small_rows
-	VMASKMOVPD  (CX), Y0, Y6
-	VFMADD231PD Y6, Y1, Y3
+	VMASKMOVPD  (CX), Y0, Y8
+	VFMADD231PD Y8, Y1, Y5
 	ADDQ        DX, CX
 	CMPQ        DI, $0x00000003
 	JL          small_rows
-	VMASKMOVPD  (CX), Y0, Y6
-	VFMADD231PD Y6, Y1, Y4
+	VMASKMOVPD  (CX), Y0, Y8
+	VFMADD231PD Y8, Y1, Y6
 	ADDQ        DX, CX
 	CMPQ        DI, $0x00000004
 	JL          small_rows
-	VMASKMOVPD  (CX), Y0, Y6
-	VFMADD231PD Y6, Y1, Y5
+	VMASKMOVPD  (CX), Y0, Y8
+	VFMADD231PD Y8, Y1, Y7
 	ADDQ        DX, CX
 
 small_rows:
-	VPERM2F128   $0x20, Y3, Y2, Y6
-	VPERM2F128   $0x31, Y3, Y2, Y2
-	VADDPD       Y2, Y6, Y2
-	VPERM2F128   $0x20, Y5, Y4, Y3
-	VPERM2F128   $0x31, Y5, Y4, Y4
-	VADDPD       Y4, Y3, Y3
-	VUNPCKLPD    Y3, Y2, Y4
-	VUNPCKHPD    Y3, Y2, Y2
-	VADDPD       Y2, Y4, Y4
-	VPERMPD      $0xd8, Y4, Y2
-	VBROADCASTSD alpha+16(FP), Y3
-	CMPQ         DI, $0x00000004
-	JNE          small_partial
-	TESTQ        SI, SI
-	JZ           small_full_fma
-	VMULPD       Y3, Y2, Y2
-	VMOVUPD      Y2, (BX)
-	JMP          small_next
+	VPERM2F128 $0x20, Y5, Y4, Y8
+	VPERM2F128 $0x31, Y5, Y4, Y4
+	VADDPD     Y4, Y8, Y4
+	VPERM2F128 $0x20, Y7, Y6, Y5
+	VPERM2F128 $0x31, Y7, Y6, Y6
+	VADDPD     Y6, Y5, Y5
+	VUNPCKLPD  Y5, Y4, Y6
+	VUNPCKHPD  Y5, Y4, Y4
+	VADDPD     Y4, Y6, Y6
+	VPERMPD    $0xd8, Y6, Y4
+	VXORPS     Y5, Y5, Y5
+	VADDPD     Y5, Y4, Y4
+	CMPQ       DI, $0x00000004
+	JNE        small_partial
+	TESTQ      SI, SI
+	JZ         small_full_fma
+	VMULPD     Y2, Y4, Y4
+	VMOVUPD    Y4, (BX)
+	JMP        small_next
 
 small_full_fma:
-	VMOVUPD      (BX), Y4
-	VBROADCASTSD beta+80(FP), Y5
-	VMULPD       Y5, Y4, Y4
-	VFMADD231PD  Y2, Y3, Y4
-	VMOVUPD      Y4, (BX)
-	JMP          small_next
+	VMOVUPD     (BX), Y5
+	VMULPD      Y3, Y5, Y5
+	VFMADD231PD Y4, Y2, Y5
+	VMOVUPD     Y5, (BX)
+	JMP         small_next
 
 small_partial:
 	MOVQ       DI, R8
 	SHLQ       $0x03, R8
 	NEGQ       R8
 	LEAQ       gemvmasktab<>+0(SB), R9
-	VMOVDQU    32(R9)(R8*1), Y4
+	VMOVDQU    32(R9)(R8*1), Y5
 	TESTQ      SI, SI
 	JZ         small_partial_fma
-	VMULPD     Y3, Y2, Y2
-	VMASKMOVPD Y2, Y4, (BX)
+	VMULPD     Y2, Y4, Y4
+	VMASKMOVPD Y4, Y5, (BX)
 	JMP        small_next
 
 small_partial_fma:
-	VMASKMOVPD   (BX), Y4, Y5
-	VBROADCASTSD beta+80(FP), Y6
-	VMULPD       Y6, Y5, Y5
-	VFMADD231PD  Y2, Y3, Y5
-	VMASKMOVPD   Y5, Y4, (BX)
+	VMASKMOVPD  (BX), Y5, Y6
+	VMULPD      Y3, Y6, Y6
+	VFMADD231PD Y4, Y2, Y6
+	VMASKMOVPD  Y6, Y5, (BX)
 
 small_next:
 	SUBQ DI, AX
@@ -1018,100 +1047,108 @@ r3_loop:
 	JMP         r3_loop
 
 r3_tail:
-	CMPQ        R14, $0x00000004
-	JL          r3_part0
-	VMOVUPD     (R13), Y12
-	VFMADD231PD (R10), Y12, Y0
-	ADDQ        $0x00000020, R10
-	VFMADD231PD (R11), Y12, Y4
-	ADDQ        $0x00000020, R11
-	VFMADD231PD (R12), Y12, Y8
-	ADDQ        $0x00000020, R12
-	ADDQ        $0x00000020, R13
-	SUBQ        $0x00000004, R14
-	CMPQ        R14, $0x00000004
-	JL          r3_part1
-	VMOVUPD     (R13), Y12
-	VFMADD231PD (R10), Y12, Y1
-	ADDQ        $0x00000020, R10
-	VFMADD231PD (R11), Y12, Y5
-	ADDQ        $0x00000020, R11
-	VFMADD231PD (R12), Y12, Y9
-	ADDQ        $0x00000020, R12
-	ADDQ        $0x00000020, R13
-	SUBQ        $0x00000004, R14
-	CMPQ        R14, $0x00000004
-	JL          r3_part2
-	VMOVUPD     (R13), Y12
-	VFMADD231PD (R10), Y12, Y2
-	ADDQ        $0x00000020, R10
-	VFMADD231PD (R11), Y12, Y6
-	ADDQ        $0x00000020, R11
-	VFMADD231PD (R12), Y12, Y10
-	ADDQ        $0x00000020, R12
-	ADDQ        $0x00000020, R13
-	SUBQ        $0x00000004, R14
-	TESTQ       R14, R14
-	JZ          r3_fold
-	SHLQ        $0x03, R14
-	NEGQ        R14
-	LEAQ        gemvmasktab<>+0(SB), R15
-	VMOVDQU     32(R15)(R14*1), Y12
-	VMASKMOVPD  (R13), Y12, Y13
-	VMASKMOVPD  (R10), Y12, Y14
-	VFMADD231PD Y14, Y13, Y3
-	VMASKMOVPD  (R11), Y12, Y14
-	VFMADD231PD Y14, Y13, Y7
-	VMASKMOVPD  (R12), Y12, Y12
-	VFMADD231PD Y12, Y13, Y11
-	JMP         r3_fold
+	CMPQ         R14, $0x00000004
+	JL           r3_part0
+	VMOVUPD      (R13), Y12
+	VFMADD231PD  (R10), Y12, Y0
+	ADDQ         $0x00000020, R10
+	VFMADD231PD  (R11), Y12, Y4
+	ADDQ         $0x00000020, R11
+	VFMADD231PD  (R12), Y12, Y8
+	ADDQ         $0x00000020, R12
+	ADDQ         $0x00000020, R13
+	SUBQ         $0x00000004, R14
+	CMPQ         R14, $0x00000004
+	JL           r3_part1
+	VMOVUPD      (R13), Y12
+	VFMADD231PD  (R10), Y12, Y1
+	ADDQ         $0x00000020, R10
+	VFMADD231PD  (R11), Y12, Y5
+	ADDQ         $0x00000020, R11
+	VFMADD231PD  (R12), Y12, Y9
+	ADDQ         $0x00000020, R12
+	ADDQ         $0x00000020, R13
+	SUBQ         $0x00000004, R14
+	CMPQ         R14, $0x00000004
+	JL           r3_part2
+	VMOVUPD      (R13), Y12
+	VFMADD231PD  (R10), Y12, Y2
+	ADDQ         $0x00000020, R10
+	VFMADD231PD  (R11), Y12, Y6
+	ADDQ         $0x00000020, R11
+	VFMADD231PD  (R12), Y12, Y10
+	ADDQ         $0x00000020, R12
+	ADDQ         $0x00000020, R13
+	SUBQ         $0x00000004, R14
+	TESTQ        R14, R14
+	JZ           r3_fold
+	SHLQ         $0x03, R14
+	NEGQ         R14
+	LEAQ         gemvmasktab<>+0(SB), R15
+	VMOVDQU      32(R15)(R14*1), Y12
+	VMASKMOVPD   (R13), Y12, Y13
+	VBROADCASTSD gemvnegzero64<>+0(SB), Y14
+	VBLENDVPD    Y12, Y13, Y14, Y13
+	VMASKMOVPD   (R10), Y12, Y14
+	VFMADD231PD  Y14, Y13, Y3
+	VMASKMOVPD   (R11), Y12, Y14
+	VFMADD231PD  Y14, Y13, Y7
+	VMASKMOVPD   (R12), Y12, Y12
+	VFMADD231PD  Y12, Y13, Y11
+	JMP          r3_fold
 
 r3_part2:
-	TESTQ       R14, R14
-	JZ          r3_fold
-	SHLQ        $0x03, R14
-	NEGQ        R14
-	LEAQ        gemvmasktab<>+0(SB), R15
-	VMOVDQU     32(R15)(R14*1), Y12
-	VMASKMOVPD  (R13), Y12, Y13
-	VMASKMOVPD  (R10), Y12, Y14
-	VFMADD231PD Y14, Y13, Y2
-	VMASKMOVPD  (R11), Y12, Y14
-	VFMADD231PD Y14, Y13, Y6
-	VMASKMOVPD  (R12), Y12, Y12
-	VFMADD231PD Y12, Y13, Y10
-	JMP         r3_fold
+	TESTQ        R14, R14
+	JZ           r3_fold
+	SHLQ         $0x03, R14
+	NEGQ         R14
+	LEAQ         gemvmasktab<>+0(SB), R15
+	VMOVDQU      32(R15)(R14*1), Y12
+	VMASKMOVPD   (R13), Y12, Y13
+	VBROADCASTSD gemvnegzero64<>+0(SB), Y14
+	VBLENDVPD    Y12, Y13, Y14, Y13
+	VMASKMOVPD   (R10), Y12, Y14
+	VFMADD231PD  Y14, Y13, Y2
+	VMASKMOVPD   (R11), Y12, Y14
+	VFMADD231PD  Y14, Y13, Y6
+	VMASKMOVPD   (R12), Y12, Y12
+	VFMADD231PD  Y12, Y13, Y10
+	JMP          r3_fold
 
 r3_part1:
-	TESTQ       R14, R14
-	JZ          r3_fold
-	SHLQ        $0x03, R14
-	NEGQ        R14
-	LEAQ        gemvmasktab<>+0(SB), R15
-	VMOVDQU     32(R15)(R14*1), Y12
-	VMASKMOVPD  (R13), Y12, Y13
-	VMASKMOVPD  (R10), Y12, Y14
-	VFMADD231PD Y14, Y13, Y1
-	VMASKMOVPD  (R11), Y12, Y14
-	VFMADD231PD Y14, Y13, Y5
-	VMASKMOVPD  (R12), Y12, Y12
-	VFMADD231PD Y12, Y13, Y9
-	JMP         r3_fold
+	TESTQ        R14, R14
+	JZ           r3_fold
+	SHLQ         $0x03, R14
+	NEGQ         R14
+	LEAQ         gemvmasktab<>+0(SB), R15
+	VMOVDQU      32(R15)(R14*1), Y12
+	VMASKMOVPD   (R13), Y12, Y13
+	VBROADCASTSD gemvnegzero64<>+0(SB), Y14
+	VBLENDVPD    Y12, Y13, Y14, Y13
+	VMASKMOVPD   (R10), Y12, Y14
+	VFMADD231PD  Y14, Y13, Y1
+	VMASKMOVPD   (R11), Y12, Y14
+	VFMADD231PD  Y14, Y13, Y5
+	VMASKMOVPD   (R12), Y12, Y12
+	VFMADD231PD  Y12, Y13, Y9
+	JMP          r3_fold
 
 r3_part0:
-	TESTQ       R14, R14
-	JZ          r3_fold
-	SHLQ        $0x03, R14
-	NEGQ        R14
-	LEAQ        gemvmasktab<>+0(SB), R15
-	VMOVDQU     32(R15)(R14*1), Y12
-	VMASKMOVPD  (R13), Y12, Y13
-	VMASKMOVPD  (R10), Y12, Y14
-	VFMADD231PD Y14, Y13, Y0
-	VMASKMOVPD  (R11), Y12, Y14
-	VFMADD231PD Y14, Y13, Y4
-	VMASKMOVPD  (R12), Y12, Y12
-	VFMADD231PD Y12, Y13, Y8
+	TESTQ        R14, R14
+	JZ           r3_fold
+	SHLQ         $0x03, R14
+	NEGQ         R14
+	LEAQ         gemvmasktab<>+0(SB), R15
+	VMOVDQU      32(R15)(R14*1), Y12
+	VMASKMOVPD   (R13), Y12, Y13
+	VBROADCASTSD gemvnegzero64<>+0(SB), Y14
+	VBLENDVPD    Y12, Y13, Y14, Y13
+	VMASKMOVPD   (R10), Y12, Y14
+	VFMADD231PD  Y14, Y13, Y0
+	VMASKMOVPD   (R11), Y12, Y14
+	VFMADD231PD  Y14, Y13, Y4
+	VMASKMOVPD   (R12), Y12, Y12
+	VFMADD231PD  Y12, Y13, Y8
 
 r3_fold:
 	VADDPD  Y2, Y0, Y0
@@ -1172,86 +1209,94 @@ r2_loop:
 	JMP         r2_loop
 
 r2_tail:
-	CMPQ        R13, $0x00000004
-	JL          r2_part0
-	VMOVUPD     (R12), Y8
-	VFMADD231PD (R10), Y8, Y0
-	ADDQ        $0x00000020, R10
-	VFMADD231PD (R11), Y8, Y4
-	ADDQ        $0x00000020, R11
-	ADDQ        $0x00000020, R12
-	SUBQ        $0x00000004, R13
-	CMPQ        R13, $0x00000004
-	JL          r2_part1
-	VMOVUPD     (R12), Y8
-	VFMADD231PD (R10), Y8, Y1
-	ADDQ        $0x00000020, R10
-	VFMADD231PD (R11), Y8, Y5
-	ADDQ        $0x00000020, R11
-	ADDQ        $0x00000020, R12
-	SUBQ        $0x00000004, R13
-	CMPQ        R13, $0x00000004
-	JL          r2_part2
-	VMOVUPD     (R12), Y8
-	VFMADD231PD (R10), Y8, Y2
-	ADDQ        $0x00000020, R10
-	VFMADD231PD (R11), Y8, Y6
-	ADDQ        $0x00000020, R11
-	ADDQ        $0x00000020, R12
-	SUBQ        $0x00000004, R13
-	TESTQ       R13, R13
-	JZ          r2_fold
-	SHLQ        $0x03, R13
-	NEGQ        R13
-	LEAQ        gemvmasktab<>+0(SB), R14
-	VMOVDQU     32(R14)(R13*1), Y8
-	VMASKMOVPD  (R12), Y8, Y9
-	VMASKMOVPD  (R10), Y8, Y10
-	VFMADD231PD Y10, Y9, Y3
-	VMASKMOVPD  (R11), Y8, Y8
-	VFMADD231PD Y8, Y9, Y7
-	JMP         r2_fold
+	CMPQ         R13, $0x00000004
+	JL           r2_part0
+	VMOVUPD      (R12), Y8
+	VFMADD231PD  (R10), Y8, Y0
+	ADDQ         $0x00000020, R10
+	VFMADD231PD  (R11), Y8, Y4
+	ADDQ         $0x00000020, R11
+	ADDQ         $0x00000020, R12
+	SUBQ         $0x00000004, R13
+	CMPQ         R13, $0x00000004
+	JL           r2_part1
+	VMOVUPD      (R12), Y8
+	VFMADD231PD  (R10), Y8, Y1
+	ADDQ         $0x00000020, R10
+	VFMADD231PD  (R11), Y8, Y5
+	ADDQ         $0x00000020, R11
+	ADDQ         $0x00000020, R12
+	SUBQ         $0x00000004, R13
+	CMPQ         R13, $0x00000004
+	JL           r2_part2
+	VMOVUPD      (R12), Y8
+	VFMADD231PD  (R10), Y8, Y2
+	ADDQ         $0x00000020, R10
+	VFMADD231PD  (R11), Y8, Y6
+	ADDQ         $0x00000020, R11
+	ADDQ         $0x00000020, R12
+	SUBQ         $0x00000004, R13
+	TESTQ        R13, R13
+	JZ           r2_fold
+	SHLQ         $0x03, R13
+	NEGQ         R13
+	LEAQ         gemvmasktab<>+0(SB), R14
+	VMOVDQU      32(R14)(R13*1), Y8
+	VMASKMOVPD   (R12), Y8, Y9
+	VBROADCASTSD gemvnegzero64<>+0(SB), Y10
+	VBLENDVPD    Y8, Y9, Y10, Y9
+	VMASKMOVPD   (R10), Y8, Y10
+	VFMADD231PD  Y10, Y9, Y3
+	VMASKMOVPD   (R11), Y8, Y8
+	VFMADD231PD  Y8, Y9, Y7
+	JMP          r2_fold
 
 r2_part2:
-	TESTQ       R13, R13
-	JZ          r2_fold
-	SHLQ        $0x03, R13
-	NEGQ        R13
-	LEAQ        gemvmasktab<>+0(SB), R14
-	VMOVDQU     32(R14)(R13*1), Y8
-	VMASKMOVPD  (R12), Y8, Y9
-	VMASKMOVPD  (R10), Y8, Y10
-	VFMADD231PD Y10, Y9, Y2
-	VMASKMOVPD  (R11), Y8, Y8
-	VFMADD231PD Y8, Y9, Y6
-	JMP         r2_fold
+	TESTQ        R13, R13
+	JZ           r2_fold
+	SHLQ         $0x03, R13
+	NEGQ         R13
+	LEAQ         gemvmasktab<>+0(SB), R14
+	VMOVDQU      32(R14)(R13*1), Y8
+	VMASKMOVPD   (R12), Y8, Y9
+	VBROADCASTSD gemvnegzero64<>+0(SB), Y10
+	VBLENDVPD    Y8, Y9, Y10, Y9
+	VMASKMOVPD   (R10), Y8, Y10
+	VFMADD231PD  Y10, Y9, Y2
+	VMASKMOVPD   (R11), Y8, Y8
+	VFMADD231PD  Y8, Y9, Y6
+	JMP          r2_fold
 
 r2_part1:
-	TESTQ       R13, R13
-	JZ          r2_fold
-	SHLQ        $0x03, R13
-	NEGQ        R13
-	LEAQ        gemvmasktab<>+0(SB), R14
-	VMOVDQU     32(R14)(R13*1), Y8
-	VMASKMOVPD  (R12), Y8, Y9
-	VMASKMOVPD  (R10), Y8, Y10
-	VFMADD231PD Y10, Y9, Y1
-	VMASKMOVPD  (R11), Y8, Y8
-	VFMADD231PD Y8, Y9, Y5
-	JMP         r2_fold
+	TESTQ        R13, R13
+	JZ           r2_fold
+	SHLQ         $0x03, R13
+	NEGQ         R13
+	LEAQ         gemvmasktab<>+0(SB), R14
+	VMOVDQU      32(R14)(R13*1), Y8
+	VMASKMOVPD   (R12), Y8, Y9
+	VBROADCASTSD gemvnegzero64<>+0(SB), Y10
+	VBLENDVPD    Y8, Y9, Y10, Y9
+	VMASKMOVPD   (R10), Y8, Y10
+	VFMADD231PD  Y10, Y9, Y1
+	VMASKMOVPD   (R11), Y8, Y8
+	VFMADD231PD  Y8, Y9, Y5
+	JMP          r2_fold
 
 r2_part0:
-	TESTQ       R13, R13
-	JZ          r2_fold
-	SHLQ        $0x03, R13
-	NEGQ        R13
-	LEAQ        gemvmasktab<>+0(SB), R14
-	VMOVDQU     32(R14)(R13*1), Y8
-	VMASKMOVPD  (R12), Y8, Y9
-	VMASKMOVPD  (R10), Y8, Y10
-	VFMADD231PD Y10, Y9, Y0
-	VMASKMOVPD  (R11), Y8, Y8
-	VFMADD231PD Y8, Y9, Y4
+	TESTQ        R13, R13
+	JZ           r2_fold
+	SHLQ         $0x03, R13
+	NEGQ         R13
+	LEAQ         gemvmasktab<>+0(SB), R14
+	VMOVDQU      32(R14)(R13*1), Y8
+	VMASKMOVPD   (R12), Y8, Y9
+	VBROADCASTSD gemvnegzero64<>+0(SB), Y10
+	VBLENDVPD    Y8, Y9, Y10, Y9
+	VMASKMOVPD   (R10), Y8, Y10
+	VFMADD231PD  Y10, Y9, Y0
+	VMASKMOVPD   (R11), Y8, Y8
+	VFMADD231PD  Y8, Y9, Y4
 
 r2_fold:
 	VADDPD  Y2, Y0, Y0
@@ -1297,72 +1342,80 @@ r1_loop:
 	JMP         r1_loop
 
 r1_tail:
-	CMPQ        R12, $0x00000004
-	JL          r1_part0
-	VMOVUPD     (R11), Y4
-	VFMADD231PD (R10), Y4, Y0
-	ADDQ        $0x00000020, R10
-	ADDQ        $0x00000020, R11
-	SUBQ        $0x00000004, R12
-	CMPQ        R12, $0x00000004
-	JL          r1_part1
-	VMOVUPD     (R11), Y4
-	VFMADD231PD (R10), Y4, Y1
-	ADDQ        $0x00000020, R10
-	ADDQ        $0x00000020, R11
-	SUBQ        $0x00000004, R12
-	CMPQ        R12, $0x00000004
-	JL          r1_part2
-	VMOVUPD     (R11), Y4
-	VFMADD231PD (R10), Y4, Y2
-	ADDQ        $0x00000020, R10
-	ADDQ        $0x00000020, R11
-	SUBQ        $0x00000004, R12
-	TESTQ       R12, R12
-	JZ          r1_fold
-	SHLQ        $0x03, R12
-	NEGQ        R12
-	LEAQ        gemvmasktab<>+0(SB), R13
-	VMOVDQU     32(R13)(R12*1), Y4
-	VMASKMOVPD  (R11), Y4, Y5
-	VMASKMOVPD  (R10), Y4, Y4
-	VFMADD231PD Y4, Y5, Y3
-	JMP         r1_fold
+	CMPQ         R12, $0x00000004
+	JL           r1_part0
+	VMOVUPD      (R11), Y4
+	VFMADD231PD  (R10), Y4, Y0
+	ADDQ         $0x00000020, R10
+	ADDQ         $0x00000020, R11
+	SUBQ         $0x00000004, R12
+	CMPQ         R12, $0x00000004
+	JL           r1_part1
+	VMOVUPD      (R11), Y4
+	VFMADD231PD  (R10), Y4, Y1
+	ADDQ         $0x00000020, R10
+	ADDQ         $0x00000020, R11
+	SUBQ         $0x00000004, R12
+	CMPQ         R12, $0x00000004
+	JL           r1_part2
+	VMOVUPD      (R11), Y4
+	VFMADD231PD  (R10), Y4, Y2
+	ADDQ         $0x00000020, R10
+	ADDQ         $0x00000020, R11
+	SUBQ         $0x00000004, R12
+	TESTQ        R12, R12
+	JZ           r1_fold
+	SHLQ         $0x03, R12
+	NEGQ         R12
+	LEAQ         gemvmasktab<>+0(SB), R13
+	VMOVDQU      32(R13)(R12*1), Y4
+	VMASKMOVPD   (R11), Y4, Y5
+	VBROADCASTSD gemvnegzero64<>+0(SB), Y6
+	VBLENDVPD    Y4, Y5, Y6, Y5
+	VMASKMOVPD   (R10), Y4, Y4
+	VFMADD231PD  Y4, Y5, Y3
+	JMP          r1_fold
 
 r1_part2:
-	TESTQ       R12, R12
-	JZ          r1_fold
-	SHLQ        $0x03, R12
-	NEGQ        R12
-	LEAQ        gemvmasktab<>+0(SB), R13
-	VMOVDQU     32(R13)(R12*1), Y4
-	VMASKMOVPD  (R11), Y4, Y5
-	VMASKMOVPD  (R10), Y4, Y4
-	VFMADD231PD Y4, Y5, Y2
-	JMP         r1_fold
+	TESTQ        R12, R12
+	JZ           r1_fold
+	SHLQ         $0x03, R12
+	NEGQ         R12
+	LEAQ         gemvmasktab<>+0(SB), R13
+	VMOVDQU      32(R13)(R12*1), Y4
+	VMASKMOVPD   (R11), Y4, Y5
+	VBROADCASTSD gemvnegzero64<>+0(SB), Y6
+	VBLENDVPD    Y4, Y5, Y6, Y5
+	VMASKMOVPD   (R10), Y4, Y4
+	VFMADD231PD  Y4, Y5, Y2
+	JMP          r1_fold
 
 r1_part1:
-	TESTQ       R12, R12
-	JZ          r1_fold
-	SHLQ        $0x03, R12
-	NEGQ        R12
-	LEAQ        gemvmasktab<>+0(SB), R13
-	VMOVDQU     32(R13)(R12*1), Y4
-	VMASKMOVPD  (R11), Y4, Y5
-	VMASKMOVPD  (R10), Y4, Y4
-	VFMADD231PD Y4, Y5, Y1
-	JMP         r1_fold
+	TESTQ        R12, R12
+	JZ           r1_fold
+	SHLQ         $0x03, R12
+	NEGQ         R12
+	LEAQ         gemvmasktab<>+0(SB), R13
+	VMOVDQU      32(R13)(R12*1), Y4
+	VMASKMOVPD   (R11), Y4, Y5
+	VBROADCASTSD gemvnegzero64<>+0(SB), Y6
+	VBLENDVPD    Y4, Y5, Y6, Y5
+	VMASKMOVPD   (R10), Y4, Y4
+	VFMADD231PD  Y4, Y5, Y1
+	JMP          r1_fold
 
 r1_part0:
-	TESTQ       R12, R12
-	JZ          r1_fold
-	SHLQ        $0x03, R12
-	NEGQ        R12
-	LEAQ        gemvmasktab<>+0(SB), R13
-	VMOVDQU     32(R13)(R12*1), Y4
-	VMASKMOVPD  (R11), Y4, Y5
-	VMASKMOVPD  (R10), Y4, Y4
-	VFMADD231PD Y4, Y5, Y0
+	TESTQ        R12, R12
+	JZ           r1_fold
+	SHLQ         $0x03, R12
+	NEGQ         R12
+	LEAQ         gemvmasktab<>+0(SB), R13
+	VMOVDQU      32(R13)(R12*1), Y4
+	VMASKMOVPD   (R11), Y4, Y5
+	VBROADCASTSD gemvnegzero64<>+0(SB), Y6
+	VBLENDVPD    Y4, Y5, Y6, Y5
+	VMASKMOVPD   (R10), Y4, Y4
+	VFMADD231PD  Y4, Y5, Y0
 
 r1_fold:
 	VADDPD  Y2, Y0, Y0
@@ -1434,6 +1487,9 @@ next:
 end:
 	VZEROUPPER
 	RET
+
+DATA gemvnegzero64<>+0(SB)/8, $0x8000000000000000
+GLOBL gemvnegzero64<>(SB), RODATA|NOPTR, $8
 
 // func gemvT64AVX2(m int, n int, alpha float64, a []float64, lda int, x []float64, beta float64, y []float64)
 // Requires: AVX, AVX2, FMA3

@@ -52,7 +52,8 @@ func genProbe() {
 
 // genDot emits the canonical Dot: 4 accumulators of vw lanes (L = 4·vw lanes),
 // element i into lane i mod L, tail blocks into the next accumulators and the
-// last partial block masked, then halving folds.
+// last partial block masked (its lanes past the end add −0, which leaves them
+// unchanged), then halving folds.
 func genDot(t typ) {
 	TEXT(t.name("dot"), NOSPLIT, fmt.Sprintf("func(x, y []%s) %s", t.gt, t.gt))
 	Pragma("noescape")
@@ -98,6 +99,7 @@ func genDot(t typ) {
 		v, w := YMM(), YMM()
 		t.maskload(Mem{Base: px}, mask, v)
 		t.maskload(Mem{Base: py}, mask, w)
+		t.negZeroPast(mask, v)
 		t.fma231(w, v, acc[j])
 		JMP(LabelRef("fold"))
 	}

@@ -52,14 +52,19 @@ func genGemvN(t typ) {
 	L := 4 * t.vw
 
 	// Rows no longer than one vector: each row is one masked fma into +0
-	// (the lanes Dot would hold; the folds w = 2·vw and vw only add +0), so
-	// vw rows go straight into the fold network without parking.
+	// (the lanes Dot would hold), so vw rows go straight into the fold
+	// network without parking. The folds w = 2·vw and vw that this skips
+	// add +0 to every lane, which changes a −0 lane into +0 and nothing
+	// else; the fold network then gives the reference's sum except that a
+	// −0 row sum must be +0 (an addition yields −0 only from two −0
+	// operands), so the row sums get one +0 added (foldRowsEpilogue, plusZero).
 	nn := Load(Param("n"), GP64())
 	CMPQ(nn, U32(t.vw))
 	JG(LabelRef("chunk"))
 	smask := t.tailMask(nn) // n = vw gives all lanes
 	sx := YMM()
 	t.maskload(Mem{Base: Load(Param("x").Base(), GP64())}, smask, sx)
+	salpha, sbeta := t.broadcastParam("alpha"), t.broadcastParam("beta")
 	Label("small")
 	TESTQ(m, m)
 	JZ(LabelRef("end"))
@@ -84,7 +89,7 @@ func genGemvN(t typ) {
 	}
 	Label("small_rows")
 	MOVQ(row, pa)
-	foldRowsEpilogue(t, sv, src, py, betaZero, "small_")
+	foldRowsEpilogue(t, sv, src, py, betaZero, rowFold{pfx: "small_", plusZero: true, alpha: salpha, beta: sbeta})
 	Label("small_next")
 	SUBQ(src, m)
 	SHLQ(Imm(t.shift), src)
@@ -161,6 +166,7 @@ func genGemvN(t typ) {
 			mask := t.tailMask(n)
 			xv := YMM()
 			t.maskload(Mem{Base: px}, mask, xv)
+			t.negZeroPast(mask, xv)
 			for r := range R {
 				av := YMM()
 				t.maskload(Mem{Base: rows[r]}, mask, av)
@@ -190,7 +196,7 @@ func genGemvN(t typ) {
 		v[r] = YMM()
 		t.movu(slots.Offset(r*vb), v[r])
 	}
-	foldRowsEpilogue(t, v, rc, py, betaZero, "")
+	foldRowsEpilogue(t, v, rc, py, betaZero, rowFold{})
 	Label("next")
 	SUBQ(rc, m)
 	SHLQ(Imm(t.shift), rc)
@@ -201,10 +207,21 @@ func genGemvN(t typ) {
 	RET()
 }
 
+// rowFold configures foldRowsEpilogue: the label prefix; plusZero adds +0 to
+// the row sums (rows that skipped the folds w = 2·vw and vw, see genGemvN);
+// alpha and beta, when set, hold the broadcast scalars (else they are loaded
+// at each use).
+type rowFold struct {
+	pfx         string
+	plusZero    bool
+	alpha, beta reg.VecVirtual
+}
+
 // foldRowsEpilogue folds vw row vectors together (lane 0 of row r ends in
 // lane r, by the pairwise sums of the halving folds w = vw/2 … 1), runs the
 // epilogue for the rc rows of the chunk at py and jumps to pfx+"next".
-func foldRowsEpilogue(t typ, v []reg.VecVirtual, rc, py, betaZero reg.Register, pfx string) {
+func foldRowsEpilogue(t typ, v []reg.VecVirtual, rc, py, betaZero reg.Register, o rowFold) {
+	pfx := o.pfx
 	var sums reg.VecVirtual
 	if t.bits == 32 {
 		// w = 4: pair rows (0,1), (2,3), (4,5), (6,7) across the 128-bit halves.
@@ -253,8 +270,23 @@ func foldRowsEpilogue(t typ, v []reg.VecVirtual, rc, py, betaZero reg.Register, 
 		VPERMPD(Imm(0xd8), c, sums)
 	}
 
+	if o.plusZero {
+		z := YMM()
+		VXORPS(z, z, z)
+		t.add(z, sums, sums) // −0 + +0 = +0; every other sum unchanged
+	}
+
 	// Epilogue on rc rows.
-	alpha := t.broadcastParam("alpha")
+	alpha, beta := o.alpha, o.beta
+	if alpha == nil {
+		alpha = t.broadcastParam("alpha")
+	}
+	betaOf := func() reg.VecVirtual {
+		if beta != nil {
+			return beta
+		}
+		return t.broadcastParam("beta")
+	}
 	CMPQ(rc, U32(t.vw))
 	JNE(LabelRef(pfx + "partial"))
 	TESTQ(betaZero, betaZero)
@@ -265,7 +297,7 @@ func foldRowsEpilogue(t typ, v []reg.VecVirtual, rc, py, betaZero reg.Register, 
 	Label(pfx + "full_fma")
 	c := YMM()
 	t.movu(Mem{Base: py}, c)
-	t.mul(t.broadcastParam("beta"), c, c)
+	t.mul(betaOf(), c, c)
 	t.fma231(sums, alpha, c)
 	t.movu(c, Mem{Base: py})
 	JMP(LabelRef(pfx + "next"))
@@ -279,7 +311,7 @@ func foldRowsEpilogue(t typ, v []reg.VecVirtual, rc, py, betaZero reg.Register, 
 	Label(pfx + "partial_fma")
 	c2 := YMM()
 	t.maskload(Mem{Base: py}, mask, c2)
-	t.mul(t.broadcastParam("beta"), c2, c2)
+	t.mul(betaOf(), c2, c2)
 	t.fma231(sums, alpha, c2)
 	t.maskstore(c2, mask, Mem{Base: py})
 

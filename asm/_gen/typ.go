@@ -223,6 +223,22 @@ func (t typ) tailMask(r reg.Register) reg.VecVirtual {
 	return m
 }
 
+// negZeroPast sets the lanes of v outside mask to −0. v is the masked load
+// of the last partial vector of x in a reduction; the matching lanes of the
+// other factor are +0 (masked load), so their product is −0, the identity of
+// addition: fma(+0, −0, acc) = acc for every acc, −0 included. The lanes past
+// the end thus keep their partial sums bit for bit, as in the reference,
+// where they receive no term (a +0 product would turn a −0 sum into +0).
+func (t typ) negZeroPast(mask, v reg.VecVirtual) {
+	nz := YMM()
+	t.bcast(t.constBits("negzero", 1<<(t.bits-1)), nz)
+	if t.bits == 32 {
+		VBLENDVPS(mask, v, nz, v) // v = mask ? v : −0
+	} else {
+		VBLENDVPD(mask, v, nz, v)
+	}
+}
+
 // hsum folds the vw lanes of v by halving (lane j += lane j+w for w = vw/2 … 1)
 // and returns an XMM register whose low lane holds the sum.
 func (t typ) hsum(v reg.VecVirtual) reg.VecVirtual {
