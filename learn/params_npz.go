@@ -1,0 +1,71 @@
+package learn
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/neurodyn/neurodyn/export"
+	"github.com/neurodyn/neurodyn/internal/param"
+)
+
+// ParamsMetaKey names the member of a parameter file (SaveParams) that holds
+// the caller's metadata (for example the model kind and configuration as
+// JSON), stored as uint8 bytes.
+const ParamsMetaKey = "neurodyn_model"
+
+// SaveParams writes p's tensors to a NumPy .npz file, one member per tensor
+// under its name and with its shape (float32 "<f4"), plus meta (may be
+// empty) under ParamsMetaKey. np.load reads it; LoadParamsNPZ restores it.
+// The file is replaced if it exists.
+func SaveParams(path string, p *Params[float32], meta string) error {
+	arrays := make([]export.NPZArray, 0, p.NumTensors()+1)
+	for i := 0; i < p.NumTensors(); i++ {
+		s := p.Spec(i)
+		arrays = append(arrays, export.NewNPZArray(s.Name, p.At(i), s.Shape...))
+	}
+	arrays = append(arrays, export.NewNPZArray(ParamsMetaKey, []byte(meta)))
+	if err := export.WriteNPZ(path, arrays, export.Overwrite()); err != nil {
+		return fmt.Errorf("learn: save parameters to %s: %w", path, err)
+	}
+	return nil
+}
+
+// LoadParamsNPZ reads a file written by SaveParams into p, all or nothing:
+// every tensor of p must be present with p's size and finite values. It
+// returns the stored metadata.
+func LoadParamsNPZ(p *Params[float32], path string) (meta string, err error) {
+	arrays, err := export.ReadNPZ(path)
+	if err != nil {
+		return "", fmt.Errorf("learn: load parameters from %s: %w", path, err)
+	}
+	byName := make(map[string]export.NPZArray, len(arrays))
+	for _, a := range arrays {
+		byName[a.Name] = a
+	}
+	trial := p.Clone()
+	for i := 0; i < trial.NumTensors(); i++ {
+		s := trial.Spec(i)
+		a, ok := byName[s.Name]
+		if !ok {
+			return "", param.New("learn", "parameter file", path, fmt.Sprintf("a member %q (saved from another kind of model?)", s.Name))
+		}
+		v, err := export.NPZData[float32](a)
+		if err != nil || len(v) != len(trial.At(i)) {
+			return "", param.New("learn", "parameter file", path, fmt.Sprintf("member %q with %d float32 values", s.Name, len(trial.At(i))))
+		}
+		for k, x := range v {
+			if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+				return "", param.New("learn", "parameter file", path, fmt.Sprintf("finite values (%s[%d] = %v)", s.Name, k, x))
+			}
+		}
+		copy(trial.At(i), v)
+	}
+	if a, ok := byName[ParamsMetaKey]; ok {
+		b, err := export.NPZData[uint8](a)
+		if err == nil {
+			meta = string(b)
+		}
+	}
+	copy(p.Flat(), trial.Flat())
+	return meta, nil
+}
