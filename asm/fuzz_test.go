@@ -29,6 +29,75 @@ func floats64(b []byte) []float64 {
 	return out
 }
 
+// edgeMags are the magnitudes of the edge decoding, per element type: zero,
+// subnormals, the smallest normals, values whose products underflow to zero
+// (tiny) or into the subnormals, numbers around 1, values whose products
+// overflow, the largest finite value, +Inf and NaNs (quiet, and one with a
+// payload that is signalling).
+var (
+	edgeMags32 = [32]float32{0, math.SmallestNonzeroFloat32, 3 * math.SmallestNonzeroFloat32,
+		math.Float32frombits(0x007fffff), math.Float32frombits(0x00800000), math.Float32frombits(0x00c00000),
+		1e-30, 1e-20, 1e-3, 0.25, 0.5, math.Float32frombits(0x3f7fffff), 1, math.Float32frombits(0x3f800001),
+		1.5, 2, 3, 10, 100, 1e10, 1e20, math.MaxFloat32 / 2, math.MaxFloat32, float32(math.Inf(1)),
+		float32(math.NaN()), math.Float32frombits(0x7f800001), math.Pi, 0.1, 20, 0.01, 1e-8, 7.5}
+	edgeMags64 = [32]float64{0, math.SmallestNonzeroFloat64, 3 * math.SmallestNonzeroFloat64,
+		math.Float64frombits(0x000fffffffffffff), math.Float64frombits(0x0010000000000000),
+		math.Float64frombits(0x0018000000000000), 1e-170, 1e-160, 1e-3, 0.25, 0.5,
+		math.Float64frombits(0x3fefffffffffffff), 1, math.Float64frombits(0x3ff0000000000001),
+		1.5, 2, 3, 10, 100, 1e100, 1e155, math.MaxFloat64 / 2, math.MaxFloat64, math.Inf(1),
+		math.NaN(), math.Float64frombits(0x7ff0000000000001), math.Pi, 0.1, 20, 0.01, 1e-8, 7.5}
+)
+
+// edgeValue decodes one byte of the edge decoding: bits 0–4 pick a magnitude
+// of edgeMags, bit 5 the sign, bits 6–7 a neighbour (01: one ulp up in
+// magnitude, 10: one ulp down, else the value itself; never past zero or
+// infinity).
+func edgeValue[T Float](b byte) T {
+	if is32[T]() {
+		bits := math.Float32bits(edgeMags32[b&31])
+		if bits != 0 && bits < 0x7f800000 {
+			switch b >> 6 {
+			case 1:
+				bits++
+			case 2:
+				bits--
+			}
+		}
+		if b&32 != 0 {
+			bits |= 1 << 31
+		}
+		return T(math.Float32frombits(bits))
+	}
+	bits := math.Float64bits(edgeMags64[b&31])
+	if bits != 0 && bits < 0x7ff0000000000000 {
+		switch b >> 6 {
+		case 1:
+			bits++
+		case 2:
+			bits--
+		}
+	}
+	if b&32 != 0 {
+		bits |= 1 << 63
+	}
+	return T(math.Float64frombits(bits))
+}
+
+// edgeFloats decodes every byte of b with edgeValue: inputs biased to the
+// edge cases (signed zeros, subnormals, infinities, NaNs, products that
+// underflow or overflow), one element per byte.
+func edgeFloats[T Float](b []byte) []T {
+	out := make([]T, len(b))
+	for i, c := range b {
+		out[i] = edgeValue[T](c)
+	}
+	return out
+}
+
+// Every target runs each input twice: its bytes as raw float bits (any bit
+// pattern, as the fuzzer writes them), then through edgeFloats, where the
+// scalar parameters come from the bytes too.
+
 // onPaths runs f on every available path (restoring the default after).
 func onPaths(f func()) {
 	defer Reset()
@@ -54,6 +123,10 @@ func FuzzBlas1(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, alpha float64) {
 		fuzzBlas1(t, floats32(data), float32(alpha))
 		fuzzBlas1(t, floats64(data), alpha)
+		if len(data) > 0 {
+			fuzzBlas1(t, edgeFloats[float32](data[1:]), edgeValue[float32](data[0]))
+			fuzzBlas1(t, edgeFloats[float64](data[1:]), edgeValue[float64](data[0]))
+		}
 	})
 }
 
@@ -97,6 +170,10 @@ func FuzzTanhStep(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, alpha float64) {
 		fuzzAct(t, floats32(data), float32(alpha))
 		fuzzAct(t, floats64(data), alpha)
+		if len(data) > 0 {
+			fuzzAct(t, edgeFloats[float32](data[1:]), edgeValue[float32](data[0]))
+			fuzzAct(t, edgeFloats[float64](data[1:]), edgeValue[float64](data[0]))
+		}
 	})
 }
 
@@ -135,6 +212,19 @@ func fuzzAct[T Float](t *testing.T, v []T, alpha T) {
 				t.Fatalf("%s %v: dh[%d] = %v, want %v", Path(), act, i, dh[i], wdh[i])
 			}
 		})
+		// StepBackward on activations that φ cannot produce.
+		wdz, wdh = make([]T, n), slices.Clone(h0)
+		stepBackwardGeneric(act, wdz, wdh, z, alpha)
+		onPaths(func() {
+			dz, dh := make([]T, n), slices.Clone(h0)
+			StepBackward(act, dz, dh, z, nil, alpha)
+			if i := firstDiff(dz, wdz); i >= 0 {
+				t.Fatalf("%s %v: a=%v: dz[%d] = %v, want %v", Path(), act, z[i], i, dz[i], wdz[i])
+			}
+			if i := firstDiff(dh, wdh); i >= 0 {
+				t.Fatalf("%s %v: a=%v: dh[%d] = %v, want %v", Path(), act, z[i], i, dh[i], wdh[i])
+			}
+		})
 	}
 }
 
@@ -147,16 +237,27 @@ func FuzzGemm(f *testing.F) {
 			return
 		}
 		hdr, body := data[:6], data[6:]
-		fuzzGemm(t, hdr, floats32(body), float32(alpha))
-		fuzzGemm(t, hdr, floats64(body), alpha)
+		fuzzGemm(t, hdr, floats32(body), float32(alpha), false)
+		fuzzGemm(t, hdr, floats64(body), alpha, false)
+		fuzzGemm(t, hdr, edgeFloats[float32](body), edgeValue[float32](hdr[3]>>2), true)
+		fuzzGemm(t, hdr, edgeFloats[float64](body), edgeValue[float64](hdr[3]>>2), true)
 	})
 }
 
-func fuzzGemm[T Float](t *testing.T, hdr []byte, v []T, alpha T) {
+// fuzzGemm checks Gemm and Gemv on the shape the header chooses. With edge
+// set (the edge decoding), beta is edgeValue(hdr[5]) and hdr[4] ≥ 128 makes
+// k longer than the Gemm k-slice (chains parked and resumed).
+func fuzzGemm[T Float](t *testing.T, hdr []byte, v []T, alpha T, edge bool) {
 	m, n, k := int(hdr[0]%40), int(hdr[1]%40), int(hdr[2]%40)
 	ta, tb := hdr[3]&1 != 0, hdr[3]&2 != 0
 	pad := int(hdr[4] % 3)
 	beta := []T{0, 1, -0.5, alpha}[hdr[5]%4]
+	if edge {
+		beta = edgeValue[T](hdr[5])
+		if hdr[4] >= 128 {
+			k += 250
+		}
+	}
 	at := func(i int) T {
 		if len(v) == 0 {
 			return T(i%7) - 3
@@ -213,42 +314,68 @@ func fuzzGemm[T Float](t *testing.T, hdr []byte, v []T, alpha T) {
 	})
 }
 
-// FuzzLIF runs LIFStep from fuzzed states and inputs on every path.
+// FuzzLIF runs LIFStep from fuzzed states and inputs on every path. The edge
+// pass takes the threshold and reset (and, when data[8] ≥ 128, every
+// propagator) from the first 9 bytes and the refractory counts (−3…3) from
+// the state bytes.
 func FuzzLIF(f *testing.F) {
 	fuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte, theta float64) {
-		vals := floats32(data)
-		n := len(vals) / 6
 		p := LIFProp{P22: 0.99, P11e: 0.95, P11i: 0.98, P21e: 0.0004, P21i: 0.0003, P20: 0.04,
 			Theta: float32(theta), VReset: -0.5, RefSteps: int32(len(data) % 5)}
-		state := func() (v, ie, ii, inE, inI, dc []float32, refr []int32) {
-			v, ie, ii = slices.Clone(vals[:n]), slices.Clone(vals[n:2*n]), slices.Clone(vals[2*n:3*n])
-			inE, inI, dc = slices.Clone(vals[3*n:4*n]), slices.Clone(vals[4*n:5*n]), slices.Clone(vals[5*n:6*n])
-			refr = make([]int32, n)
-			for j := range refr {
-				refr[j] = int32(j % 3)
-			}
+		vals := floats32(data)
+		refr := make([]int32, len(vals)/6)
+		for j := range refr {
+			refr[j] = int32(j % 3)
+		}
+		fuzzLIF(t, &p, vals, refr)
+		if len(data) < 9 {
 			return
 		}
-		for _, withDC := range []bool{true, false} {
-			wv, wie, wii, winE, winI, wdc, wrefr := state()
-			if !withDC {
-				wdc = nil
-			}
-			ws := make([]int32, n)
-			wn := lifStepGeneric(&p, wv, wie, wii, winE, winI, wdc, wrefr, ws)
-			onPaths(func() {
-				gv, gie, gii, ginE, ginI, gdc, grefr := state()
-				if !withDC {
-					gdc = nil
-				}
-				gs := make([]int32, n)
-				gn := LIFStep(&p, gv, gie, gii, ginE, ginI, gdc, grefr, gs)
-				if gn != wn || !slices.Equal(gs[:gn], ws[:wn]) || firstDiff(gv, wv) >= 0 || firstDiff(gie, wie) >= 0 ||
-					firstDiff(gii, wii) >= 0 || !slices.Equal(grefr, wrefr) {
-					t.Fatalf("%s dc=%v n=%d: LIFStep differs from the reference", Path(), withDC, n)
-				}
-			})
+		p.Theta, p.VReset = edgeValue[float32](data[6]), edgeValue[float32](data[7])
+		if data[8] >= 128 {
+			p.P22, p.P11e, p.P11i = edgeValue[float32](data[0]), edgeValue[float32](data[1]), edgeValue[float32](data[2])
+			p.P21e, p.P21i, p.P20 = edgeValue[float32](data[3]), edgeValue[float32](data[4]), edgeValue[float32](data[5])
 		}
+		p.RefSteps = int32(data[8] % 5)
+		vals = edgeFloats[float32](data[9:])
+		refr = make([]int32, len(vals)/6)
+		for j := range refr {
+			refr[j] = int32(int8(data[9+j])) % 4
+		}
+		fuzzLIF(t, &p, vals, refr)
 	})
+}
+
+// fuzzLIF splits vals into v, ie, ii, inE, inI and dc (refr has the number of
+// neurons) and compares one LIFStep on every path with the reference, with
+// and without dc.
+func fuzzLIF(t *testing.T, p *LIFProp, vals []float32, refr0 []int32) {
+	n := len(refr0)
+	state := func() (v, ie, ii, inE, inI, dc []float32, refr []int32) {
+		v, ie, ii = slices.Clone(vals[:n]), slices.Clone(vals[n:2*n]), slices.Clone(vals[2*n:3*n])
+		inE, inI, dc = slices.Clone(vals[3*n:4*n]), slices.Clone(vals[4*n:5*n]), slices.Clone(vals[5*n:6*n])
+		return v, ie, ii, inE, inI, dc, slices.Clone(refr0)
+	}
+	for _, withDC := range []bool{true, false} {
+		wv, wie, wii, winE, winI, wdc, wrefr := state()
+		if !withDC {
+			wdc = nil
+		}
+		ws := make([]int32, n)
+		wn := lifStepGeneric(p, wv, wie, wii, winE, winI, wdc, wrefr, ws)
+		onPaths(func() {
+			gv, gie, gii, ginE, ginI, gdc, grefr := state()
+			if !withDC {
+				gdc = nil
+			}
+			gs := make([]int32, n)
+			gn := LIFStep(p, gv, gie, gii, ginE, ginI, gdc, grefr, gs)
+			if gn != wn || !slices.Equal(gs[:gn], ws[:wn]) || firstDiff(gv, wv) >= 0 || firstDiff(gie, wie) >= 0 ||
+				firstDiff(gii, wii) >= 0 || firstDiff(ginE, winE) >= 0 || firstDiff(ginI, winI) >= 0 ||
+				!slices.Equal(grefr, wrefr) {
+				t.Fatalf("%s dc=%v n=%d: LIFStep differs from the reference", Path(), withDC, n)
+			}
+		})
+	}
 }
