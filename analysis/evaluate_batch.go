@@ -16,8 +16,13 @@ type BatchPredictor interface {
 	PredictLast(x []float32, n, L int) ([]float32, error)
 }
 
-// PredictSplitBatch runs p on every window of the named split and returns
-// the predictions and targets in original units (row-major, windows × Dim).
+// EvalBatch is the number of windows PredictSplitBatch hands a model per
+// call, which bounds the memory of an evaluation whatever the split's size.
+const EvalBatch = 512
+
+// PredictSplitBatch runs p on every window of the named split, EvalBatch
+// windows per call, and returns the predictions and targets in original
+// units (row-major, windows × Dim).
 func PredictSplitBatch(d *tasks.Dataset, split string, p BatchPredictor) (pred, truth []float64, err error) {
 	w, err := d.Windows(split)
 	if err != nil {
@@ -27,22 +32,25 @@ func PredictSplitBatch(d *tasks.Dataset, split string, p BatchPredictor) (pred, 
 	if n == 0 {
 		return nil, nil, param.New("analysis", "split", split, "a split with at least one window")
 	}
-	x := make([]float32, 0, n*w.InputSize())
-	truth = make([]float64, 0, n*d.Dim)
-	for i := 0; i < n; i++ {
-		x = append(x, w.Input32(i)...)
-		truth = append(truth, w.Target(i)...)
-	}
-	y, err := p.PredictLast(x, n, w.SeqLength)
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(y) != n*d.Dim {
-		return nil, nil, fmt.Errorf("analysis: PredictLast returned %d values for %d windows of dimension %d", len(y), n, d.Dim)
-	}
-	pred = make([]float64, len(y))
-	for i, v := range y {
-		pred[i] = float64(v)
+	pred = make([]float64, n*d.Dim)
+	truth = make([]float64, n*d.Dim)
+	x := make([]float32, min(EvalBatch, n)*w.InputSize())
+	for b := 0; b < n; b += EvalBatch {
+		k := min(EvalBatch, n-b)
+		for j := 0; j < k; j++ {
+			copy(x[j*w.InputSize():], w.Input32(b+j))
+			copy(truth[(b+j)*d.Dim:], w.Target(b+j))
+		}
+		y, err := p.PredictLast(x[:k*w.InputSize()], k, w.SeqLength)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(y) != k*d.Dim {
+			return nil, nil, fmt.Errorf("analysis: PredictLast returned %d values for %d windows of dimension %d", len(y), k, d.Dim)
+		}
+		for j, v := range y {
+			pred[b*d.Dim+j] = float64(v)
+		}
 	}
 	d.Denormalize(pred, pred)
 	d.Denormalize(truth, truth)

@@ -10,12 +10,13 @@ import "C"
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/neurodyn/neurodyn/analysis"
 	"github.com/neurodyn/neurodyn/ctrnn"
-	"github.com/neurodyn/neurodyn/export"
+	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/learn"
 	"github.com/neurodyn/neurodyn/learn/leaky"
 	"github.com/neurodyn/neurodyn/rate"
@@ -603,8 +604,9 @@ func putMetrics(dst []float64, m analysis.Metrics) {
 	copy(dst[8:], m.R2)
 }
 
-// evalBatch is the number of windows or trials run per batch in evaluations.
-const evalBatch = 512
+// evalBatch is the number of trials run per batch in flip-flop scores, as
+// analysis.EvalBatch windows are in one-step evaluations.
+const evalBatch = analysis.EvalBatch
 
 //export neurodyn_model_evaluate
 func neurodyn_model_evaluate(h, dataset C.neurodyn_handle, split *C.nd_cchar, out *C.double, outLen C.int64_t) (rc C.int) {
@@ -631,31 +633,7 @@ func neurodyn_model_evaluate(h, dataset C.neurodyn_handle, split *C.nd_cchar, ou
 	if err != nil {
 		return fail(fn, err)
 	}
-	w, err := d.Windows(name)
-	if err != nil {
-		return fail(fn, err)
-	}
-	nw, dim := w.Len(), d.Dim
-	pred := make([]float64, nw*dim)
-	truth := make([]float64, nw*dim)
-	x := make([]float32, min(evalBatch, nw)*w.InputSize())
-	for b := 0; b < nw; b += evalBatch {
-		k := min(evalBatch, nw-b)
-		for j := 0; j < k; j++ {
-			copy(x[j*w.InputSize():], w.Input32(b+j))
-			copy(truth[(b+j)*dim:], w.Target(b+j))
-		}
-		y, err := m.PredictLast(x[:k*w.InputSize()], k, w.SeqLength)
-		if err != nil {
-			return fail(fn, err)
-		}
-		for j, v := range y {
-			pred[b*dim+j] = float64(v)
-		}
-	}
-	d.Denormalize(pred, pred)
-	d.Denormalize(truth, truth)
-	met, err := analysis.Evaluate(pred, truth, dim)
+	met, err := analysis.EvaluateBatch(d, name, m)
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -856,14 +834,8 @@ func neurodyn_model_save(h C.neurodyn_handle, path *C.nd_cchar) (rc C.int) {
 	if !strings.HasSuffix(strings.ToLower(p), ".npz") {
 		return fail(fn, errorf(statusInvalid, "path = %q: must end in .npz", p))
 	}
-	params := mo.m.Params()
-	var arrays []export.NPZArray
-	for i := 0; i < params.NumTensors(); i++ {
-		s := params.Spec(i)
-		arrays = append(arrays, export.NewNPZArray(s.Name, params.At(i), s.Shape...))
-	}
-	arrays = append(arrays, export.NewNPZArray(modelMetaKey, []byte(encodeJSON(map[string]any{"kind": o.kind, "config": mo.config}))))
-	if err := export.WriteNPZ(p, arrays, export.Overwrite()); err != nil {
+	meta := encodeJSON(map[string]any{"kind": o.kind, "config": mo.config})
+	if err := learn.SaveParams(p, mo.m.Params(), meta); err != nil {
 		return fail(fn, ioError(err))
 	}
 	return statusOK
@@ -871,7 +843,7 @@ func neurodyn_model_save(h C.neurodyn_handle, path *C.nd_cchar) (rc C.int) {
 
 // modelMetaKey names the array of a saved model holding its kind and
 // configuration as JSON (uint8).
-const modelMetaKey = "neurodyn_model"
+const modelMetaKey = learn.ParamsMetaKey
 
 //export neurodyn_model_load
 func neurodyn_model_load(h C.neurodyn_handle, path *C.nd_cchar, best C.int32_t) (rc C.int) {
@@ -917,34 +889,15 @@ func loadSaved(p *learn.Params[float32], path string) error {
 	if !strings.HasSuffix(strings.ToLower(path), ".npz") {
 		return errNotSaved
 	}
-	arrays, err := export.ReadNPZ(path)
-	if err != nil {
+	if _, err := learn.LoadParamsNPZ(p, path); err != nil {
+		if errors.Is(err, learn.ErrNotParamsFile) {
+			return errNotSaved
+		}
+		if errors.Is(err, param.ErrInvalid) {
+			return errorf(statusInvalid, "%v", err)
+		}
 		return err
 	}
-	byName := map[string]export.NPZArray{}
-	for _, a := range arrays {
-		byName[a.Name] = a
-	}
-	if _, ok := byName[modelMetaKey]; !ok {
-		return errNotSaved
-	}
-	trial := p.Clone()
-	for i := 0; i < trial.NumTensors(); i++ {
-		s := trial.Spec(i)
-		a, ok := byName[s.Name]
-		if !ok {
-			return errorf(statusInvalid, "path = %q: no parameter %q (saved from another kind of model?)", path, s.Name)
-		}
-		v, err := export.NPZData[float32](a)
-		if err != nil || len(v) != len(trial.At(i)) {
-			return errorf(statusInvalid, "path = %q: parameter %q has %d float32 values, the model %d", path, s.Name, len(v), len(trial.At(i)))
-		}
-		copy(trial.At(i), v)
-	}
-	if err := checkFinite32("parameters in "+path, trial.Flat()); err != nil {
-		return err
-	}
-	copy(p.Flat(), trial.Flat())
 	return nil
 }
 

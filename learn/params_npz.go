@@ -1,6 +1,7 @@
 package learn
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -12,6 +13,11 @@ import (
 // the caller's metadata (for example the model kind and configuration as
 // JSON), stored as uint8 bytes.
 const ParamsMetaKey = "neurodyn_model"
+
+// ErrNotParamsFile is returned (wrapped) by LoadParamsNPZ for an .npz file
+// that SaveParams did not write (it has no ParamsMetaKey member), so callers
+// can try another format, such as a training checkpoint.
+var ErrNotParamsFile = errors.New("learn: not a parameter file written by SaveParams")
 
 // SaveParams writes p's tensors to a NumPy .npz file, one member per tensor
 // under its name and with its shape (float32 "<f4"), plus meta (may be
@@ -32,7 +38,8 @@ func SaveParams(path string, p *Params[float32], meta string) error {
 
 // LoadParamsNPZ reads a file written by SaveParams into p, all or nothing:
 // every tensor of p must be present with p's size and finite values. It
-// returns the stored metadata.
+// returns the stored metadata, or an error wrapping ErrNotParamsFile for an
+// .npz file SaveParams did not write.
 func LoadParamsNPZ(p *Params[float32], path string) (meta string, err error) {
 	arrays, err := export.ReadNPZ(path)
 	if err != nil {
@@ -41,6 +48,10 @@ func LoadParamsNPZ(p *Params[float32], path string) (meta string, err error) {
 	byName := make(map[string]export.NPZArray, len(arrays))
 	for _, a := range arrays {
 		byName[a.Name] = a
+	}
+	metaArr, ok := byName[ParamsMetaKey]
+	if !ok {
+		return "", fmt.Errorf("%s: %w", path, ErrNotParamsFile)
 	}
 	trial := p.Clone()
 	for i := 0; i < trial.NumTensors(); i++ {
@@ -60,11 +71,8 @@ func LoadParamsNPZ(p *Params[float32], path string) (meta string, err error) {
 		}
 		copy(trial.At(i), v)
 	}
-	if a, ok := byName[ParamsMetaKey]; ok {
-		b, err := export.NPZData[uint8](a)
-		if err == nil {
-			meta = string(b)
-		}
+	if b, err := export.NPZData[uint8](metaArr); err == nil {
+		meta = string(b)
 	}
 	copy(p.Flat(), trial.Flat())
 	return meta, nil

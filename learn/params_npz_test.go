@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/neurodyn/neurodyn/export"
 	"github.com/neurodyn/neurodyn/internal/param"
 )
 
@@ -44,6 +45,13 @@ func TestSaveLoadParamsNPZ(t *testing.T) {
 		if v != 0 {
 			t.Fatal("a refused load modified the parameters")
 		}
+	}
+	other := filepath.Join(t.TempDir(), "other.npz")
+	if err := export.WriteNPZ(other, []export.NPZArray{export.NewNPZArray("W", make([]float32, 12), 3, 4)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadParamsNPZ(q, other); !errors.Is(err, ErrNotParamsFile) {
+		t.Errorf("foreign .npz: %v", err)
 	}
 	p.Flat()[2] = float32(math.NaN())
 	if err := SaveParams(path, p, ""); err != nil {
