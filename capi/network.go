@@ -300,34 +300,13 @@ type recorderInfo struct {
 // recorders pairs the network's recorders with their specs (spec order).
 func (n *netObj) recorderInfo(i int) recorderInfo {
 	r, rs := n.net.Recorders()[i], n.spec.Recorders[i]
-	info := recorderInfo{Name: r.Name(), Kind: r.Kind(), Population: rs.Population, Neurons: r.Neurons()}
-	switch rs.Kind {
-	case "state":
+	info := recorderInfo{Name: r.Name(), Kind: r.Kind(), Population: rs.Population, Neurons: r.Neurons(),
+		IntervalMs: r.IntervalMs(n.net.DtMs()), Units: r.Units()}
+	if rs.Kind == "state" {
 		info.Variable = rs.Variable
 		if info.Variable == "" {
 			info.Variable = "V"
 		}
-		info.IntervalMs = rs.IntervalMs
-		switch info.Variable {
-		case "V":
-			info.Units = "mV"
-		case "Ie", "Ii":
-			info.Units = "pA"
-		case "Ge", "Gi":
-			info.Units = "nS"
-		}
-	case "filtered_spikes":
-		info.IntervalMs, info.Units = rs.IntervalMs, "1"
-	case "rate":
-		info.IntervalMs, info.Units = rs.BinMs, "Hz"
-		if info.IntervalMs == 0 {
-			info.IntervalMs = 1
-		}
-	case "spikes":
-		info.Units = "ms"
-	}
-	if info.IntervalMs == 0 && rs.Kind != "spikes" {
-		info.IntervalMs = n.net.DtMs()
 	}
 	return info
 }

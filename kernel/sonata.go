@@ -83,19 +83,17 @@ func (net *Network) RecordSONATA(dir string, o SONATAOptions) (rec *SONATARecord
 		every := r.plan.interval
 		switch kind {
 		case "state":
-			fo.Units = stateUnits(r.plan.spec.Variable)
 			fo.StartMs = float64(r.firstDue(net.step)+1) * net.dt
 		case "rate":
 			every = r.plan.bin
-			fo.Units = "Hz"
 			fo.StartMs = float64((net.step/int64(every)+1)*int64(every)) * net.dt
 		case "filtered_spikes":
-			fo.Units = "1"
 			fo.StartMs = float64((net.step/int64(every)+1)*int64(every)) * net.dt
 		default:
 			return rec, fmt.Errorf("kernel: RecordSONATA: recorder %q of kind %q has no SONATA form", r.name, kind)
 		}
 		fo.DtMs = float64(every) * net.dt
+		fo.Units = r.Units()
 		if kind == "rate" {
 			fo.NodeIDs = []uint64{0} // one population-rate column
 		} else {
@@ -137,6 +135,33 @@ func (rec *SONATARecording) abort() {
 	for _, fw := range rec.frames {
 		fw.Abort()
 	}
+}
+
+// Units returns the units of what the recorder records: "ms" (spike times),
+// the state variable's units for "state" (mV, pA, nS), "Hz" for "rate" and
+// "1" for "filtered_spikes".
+func (r *Recorder) Units() string {
+	switch r.Kind() {
+	case "spikes":
+		return "ms"
+	case "state":
+		return stateUnits(r.plan.spec.Variable)
+	case "rate":
+		return "Hz"
+	}
+	return "1"
+}
+
+// IntervalMs returns the time between frames of a sampled recorder (state,
+// filtered_spikes: the sampling interval; rate: the bin), 0 for spikes.
+func (r *Recorder) IntervalMs(dtMs float64) float64 {
+	switch r.Kind() {
+	case "spikes":
+		return 0
+	case "rate":
+		return float64(r.plan.bin) * dtMs
+	}
+	return float64(r.plan.interval) * dtMs
 }
 
 // stateUnits returns the SONATA units of a neuron state variable.
