@@ -80,50 +80,8 @@ func neurodyn_preset_spec(name, options *C.nd_cchar, buf *C.char, bufLen C.int64
 	return putString(fn, b.String(), buf, bufLen, needed)
 }
 
-// estimateNetwork is a lower bound of the memory validating and building a
-// network from s takes: neuron state, the neuron lists of devices and
-// recorders, ring buffers and connectivity (8 bytes per synapse). It reads
-// the spec as given (not validated: validation itself allocates per neuron).
-func estimateNetwork(s kernel.Spec) float64 {
-	size := map[string]float64{}
-	var bytes float64
-	for _, p := range s.Populations {
-		size[p.Name] = float64(p.N)
-		bytes += float64(p.N) * 64
-	}
-	for _, d := range s.Devices {
-		bytes += size[d.Target] * 16
-	}
-	for _, r := range s.Recorders {
-		bytes += size[r.Population] * 16
-	}
-	for _, pr := range s.Projections {
-		pre, post := size[pr.Source], size[pr.Target]
-		var syn float64
-		switch pr.Rule.Kind {
-		case "fixed_prob":
-			syn = pr.Rule.P * pre * post
-		case "fixed_indegree":
-			syn = float64(pr.Rule.K) * post
-		case "fixed_outdegree":
-			syn = float64(pr.Rule.K) * pre
-		case "all_to_all":
-			syn = pre * post
-		default:
-			syn = float64(len(pr.Sources))
-		}
-		bytes += syn * 8
-		dt := s.DtMs
-		if dt <= 0 {
-			dt = 0.1 // the default
-		}
-		bytes += post * 4 * (max(pr.DelayMs, pr.DelayMaxMs)/dt + 1)
-	}
-	return bytes
-}
-
 func newNetwork(fn string, s kernel.Spec, out *C.neurodyn_handle) C.int {
-	if err := checkMemory("the network", estimateNetwork(s)); err != nil {
+	if err := checkMemory("the network", s.EstimateBytes()); err != nil {
 		return fail(fn, err)
 	}
 	net, err := kernel.New(s)
@@ -160,14 +118,14 @@ func neurodyn_network_new(spec, format *C.nd_cchar, out *C.neurodyn_handle) (rc 
 	switch f {
 	case "toml":
 		if _, err := toml.Decode(text, &raw); err == nil {
-			if err := checkMemory("the network", estimateNetwork(raw)); err != nil {
+			if err := checkMemory("the network", raw.EstimateBytes()); err != nil {
 				return fail(fn, err)
 			}
 		}
 		s, err = kernel.DecodeTOML(strings.NewReader(text))
 	case "json":
 		if err := json.Unmarshal([]byte(text), &raw); err == nil {
-			if err := checkMemory("the network", estimateNetwork(raw)); err != nil {
+			if err := checkMemory("the network", raw.EstimateBytes()); err != nil {
 				return fail(fn, err)
 			}
 		}

@@ -96,3 +96,25 @@ func TestRecordSONATA(t *testing.T) {
 		t.Errorf("%d node and %d edge populations", len(nodes), len(edges))
 	}
 }
+
+func TestEstimateBytes(t *testing.T) {
+	spec, err := Preset("brunel", PresetOptions{N: 1000, Record: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	est := spec.EstimateBytes()
+	// A lower bound: at least the connectivity actually stored, within a
+	// factor of the real size.
+	if st := net.Stats(); est < float64(st.SynBytes) || est > 4*float64(st.SynBytes)+1e7 {
+		t.Errorf("estimate %.3g bytes, connectivity %d bytes", est, st.SynBytes)
+	}
+	huge := Spec{Populations: []PopulationSpec{{Name: "E", N: 2_000_000_000}}, Recorders: []RecorderSpec{{Kind: "spikes", Population: "E"}}}
+	if huge.EstimateBytes() < 1e11 {
+		t.Errorf("2e9 neurons estimated at %.3g bytes", huge.EstimateBytes())
+	}
+}
