@@ -109,8 +109,10 @@ type device struct {
 	weight float32
 	ranges [][2]int // per worker: [a, b) into plan.neurons
 
-	// time_series
+	// time_series: sample k of series drives step range
+	// [(origin+k)·seriesSteps, (origin+k+1)·seriesSteps)
 	series [][]float64
+	origin int
 	w      []float32 // len(neurons) × dims
 	cur    []float32 // current of each target neuron for the current sample
 	sample []int     // per worker: the sample cur holds for its range (−1: none)
@@ -140,7 +142,7 @@ func (d *device) addCurrent(dc []float32, w int, step int64) {
 			dc[j] += amp
 		}
 	case "time_series":
-		s := int(step / int64(d.plan.seriesSteps))
+		s := max(0, int(step/int64(d.plan.seriesSteps))-d.origin)
 		if s >= len(d.series) {
 			s = len(d.series) - 1 // hold the last sample
 		}

@@ -432,18 +432,16 @@ func (net *Network) SetSeries(device string, series [][]float64) error {
 		if len(series) == 0 {
 			return param.New(pkg, "series", "empty", "at least one sample")
 		}
-		// re-index: the device reads sample (step − origin)/seriesSteps
-		pad := int(net.step / int64(d.plan.seriesSteps))
+		// The new series starts now: the device reads sample
+		// step/seriesSteps − origin, so replacing a series costs
+		// O(len(series)) whatever the time (a reservoir fed one sample per
+		// Step stays O(1) per sample).
 		rem := net.step % int64(d.plan.seriesSteps)
 		if rem != 0 {
 			return param.New(pkg, "step", net.step, fmt.Sprintf("a multiple of the series sample (%d steps) when replacing a series", d.plan.seriesSteps))
 		}
-		full := make([][]float64, pad+len(series))
-		for k := range pad {
-			full[k] = series[0]
-		}
-		copy(full[pad:], series)
-		d.series = full
+		d.origin = int(net.step / int64(d.plan.seriesSteps))
+		d.series = append(d.series[:0:0], series...)
 		for w := range d.sample {
 			d.sample[w] = -1
 		}
