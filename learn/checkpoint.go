@@ -33,7 +33,7 @@ import (
 
 var stopCodes = []string{"", "epochs", "early-stop", "time", "context"}
 
-var historyFields = []string{"epoch", "train_loss", "val_loss", "lr", "horizon", "grad_norm", "seconds"}
+var historyFields = []string{"epoch", "train_loss", "val_loss", "lr", "horizon", "grad_norm", "seconds", "metric"}
 
 type ckptEntry struct {
 	name  string
@@ -67,7 +67,7 @@ func (t *Trainer) SaveCheckpoint(path string) error {
 			int64(st.BestEpoch), int64(st.Bad), int64(st.Seed), t.adam.Steps, int64(code)}, nil})
 	h := make([][]float64, len(historyFields))
 	for _, r := range st.History {
-		for k, v := range []float64{float64(r.Epoch), r.TrainLoss, r.ValLoss, r.LR, float64(r.Horizon), r.GradNorm, r.Seconds} {
+		for k, v := range []float64{float64(r.Epoch), r.TrainLoss, r.ValLoss, r.LR, float64(r.Horizon), r.GradNorm, r.Seconds, r.Metric} {
 			h[k] = append(h[k], v)
 		}
 	}
@@ -300,7 +300,7 @@ func (t *Trainer) LoadCheckpoint(path string) error {
 			return math.NaN()
 		}
 		st.History = append(st.History, EpochRecord{Epoch: int(ep[k]), TrainLoss: get("train_loss"), ValLoss: get("val_loss"),
-			LR: get("lr"), Horizon: int(get("horizon")), GradNorm: get("grad_norm"), Seconds: get("seconds")})
+			LR: get("lr"), Horizon: int(get("horizon")), GradNorm: get("grad_norm"), Seconds: get("seconds"), Metric: get("metric")})
 	}
 	t.st = st
 	return nil

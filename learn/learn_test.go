@@ -527,3 +527,29 @@ func TestTrainConfigValidate(t *testing.T) {
 func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
+
+// ValMetric replaces the validation loss for the choice of the best epoch.
+func TestTrainerValMetric(t *testing.T) {
+	vals := []float64{3, 1, 2, 5, 4}
+	k := 0
+	var snaps [][]float32
+	m := newLin(3, 2)
+	tr, err := learn.NewTrainer(m, learn.TrainConfig{Epochs: 5, BatchSize: 16, Seed: 2, Plateau: learn.PlateauConfig{Disabled: true},
+		ValMetric: func() (float64, error) { v := vals[k]; k++; return v, nil },
+		Progress:  func(learn.EpochRecord) { snaps = append(snaps, append([]float32(nil), m.p.Flat()...)) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := tr.Fit(context.Background(), newLinData(100, 1), newLinData(50, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.BestEpoch != 2 || res.BestVal != 1 || res.History[3].Metric != 5 {
+		t.Fatalf("best epoch %d (value %v), history metric %v", res.BestEpoch, res.BestVal, res.History[3].Metric)
+	}
+	for i, v := range m.p.Flat() {
+		if v != snaps[1][i] {
+			t.Fatal("the parameters of epoch 2 were not restored")
+		}
+	}
+}

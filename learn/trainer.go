@@ -120,6 +120,15 @@ type TrainConfig struct {
 	MaxDuration time.Duration
 	// Progress, when set, is called after every epoch.
 	Progress func(EpochRecord) `json:"-"`
+	// ValMetric, when set, is called after every epoch (after the
+	// validation loss) with the parameters of that epoch. Its value, lower
+	// is better, replaces the validation loss for the scheduler, early
+	// stopping and the restore of the best parameters, and is recorded as
+	// EpochRecord.Metric. Use it to select by a criterion that is not a
+	// loss, such as closed-loop valid time on the validation split
+	// (returned negated). It must be deterministic for resumed runs to
+	// match uninterrupted ones.
+	ValMetric func() (float64, error) `json:"-"`
 }
 
 // WithDefaults returns c with zero fields replaced by the defaults.
@@ -210,14 +219,15 @@ type EpochRecord struct {
 	Horizon   int     `json:"horizon"`    // closed-loop horizon used (0 if not closed loop)
 	GradNorm  float64 `json:"grad_norm"`  // mean gradient norm before clipping
 	Seconds   float64 `json:"seconds"`    // wall-clock time of the epoch
+	Metric    float64 `json:"metric"`     // TrainConfig.ValMetric's value (NaN without one)
 }
 
 // Result summarizes a Fit.
 type Result struct {
 	History   []EpochRecord
 	Epochs    int     // epochs completed
-	BestEpoch int     // 1-based epoch of the best validation loss (0 without validation)
-	BestVal   float64 // best validation loss (NaN without validation)
+	BestEpoch int     // 1-based epoch of the best validation loss or metric (0 without validation)
+	BestVal   float64 // best validation loss, or ValMetric value when set (NaN without validation)
 	Restored  bool    // the best parameters were restored at the end
 	Stop      string  // why training stopped: "epochs", "early-stop", "time", "context"
 	Seconds   float64 // wall-clock training time of this call (resumed epochs excluded)
@@ -352,7 +362,8 @@ func (t *Trainer) Fit(ctx context.Context, train, val Source) (*Result, error) {
 			}
 			return nil, err
 		}
-		rec.ValLoss = math.NaN()
+		rec.ValLoss, rec.Metric = math.NaN(), math.NaN()
+		sel, haveSel := math.NaN(), false
 		if val != nil && val.Len() > 0 {
 			vs, err := Evaluate(t.workers, val, c.valLoss(), c.ValBatch, c.Workers)
 			if err != nil {
@@ -362,9 +373,22 @@ func (t *Trainer) Fit(ctx context.Context, train, val Source) (*Result, error) {
 			if math.IsNaN(rec.ValLoss) || math.IsInf(rec.ValLoss, 0) {
 				return nil, fmt.Errorf("%w: validation loss %v after epoch %d", ErrNonFinite, rec.ValLoss, e+1)
 			}
-			t.st.BaseLR = t.plateau.Step(rec.ValLoss, t.st.BaseLR)
-			if rec.ValLoss < t.st.BestVal {
-				t.st.BestVal, t.st.BestEpoch, t.st.Bad = rec.ValLoss, e+1, 0
+			sel, haveSel = rec.ValLoss, true
+		}
+		if c.ValMetric != nil {
+			v, err := c.ValMetric()
+			if err != nil {
+				return nil, fmt.Errorf("learn: ValMetric after epoch %d: %w", e+1, err)
+			}
+			rec.Metric = v
+			if !math.IsNaN(v) {
+				sel, haveSel = v, true
+			}
+		}
+		if haveSel {
+			t.st.BaseLR = t.plateau.Step(sel, t.st.BaseLR)
+			if sel < t.st.BestVal {
+				t.st.BestVal, t.st.BestEpoch, t.st.Bad = sel, e+1, 0
 				copy(t.best, t.params.Flat())
 			} else {
 				t.st.Bad++

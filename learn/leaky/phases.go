@@ -22,6 +22,9 @@ type Phase struct {
 	// ValWindow is the length of the validation windows (0 → 50, the
 	// reference's one-step windows; the phase's ValLoss must fit it).
 	ValWindow int
+	// SelectByMetric makes TrainOptions.ValMetric, when the caller gives
+	// one, the phase's selection criterion (learn.TrainConfig.ValMetric).
+	SelectByMetric bool `json:",omitempty"`
 }
 
 // WithDefaults fills in the window defaults.
@@ -69,6 +72,11 @@ type TrainOptions struct {
 	// MaxDuration bounds the wall-clock time of each phase (0: none; it
 	// makes the number of epochs machine-dependent).
 	MaxDuration time.Duration
+	// ValMetric, when set, is the selection criterion (lower is better) of
+	// the phases with SelectByMetric: for example the negated median
+	// closed-loop valid time on the validation split, computed by package
+	// analysis, which the models' packages cannot import.
+	ValMetric func() (float64, error)
 }
 
 // Result is the outcome of a recipe: one learn.Result per phase.
@@ -110,6 +118,9 @@ func RunPhases(ctx context.Context, m learn.Model, phases []Phase, meta string, 
 		}
 		if o.MaxDuration > 0 {
 			tc.MaxDuration = o.MaxDuration
+		}
+		if p.SelectByMetric && o.ValMetric != nil {
+			tc.ValMetric = o.ValMetric
 		}
 		if o.Progress != nil {
 			i := i
