@@ -104,12 +104,19 @@ func TestZeroAllocs(t *testing.T) {
 		for _, n := range []int{64, 300} {
 			a, b, c := make([]float32, n*n), make([]float32, n*n), make([]float32, n*n)
 			x, y, z := make([]float32, n), make([]float32, n), make([]float32, n)
+			refr, spikes := make([]int32, n), make([]int32, n)
 			Gemm(false, true, n, n, n, 1, a, n, b, n, 0, c, n) // warm the buffer pool
 			cases := map[string]func(){
 				"Gemm": func() { Gemm(false, true, n, n, n, 1, a, n, b, n, 0, c, n) },
 				"Gemv": func() { Gemv(false, n, n, 1, a, n, x, 1, y) },
 				"Step": func() { Step(ActTanh, x, y, z, 0.2) },
 				"Dot":  func() { _ = Dot(x, y) },
+				"LIFStep": func() {
+					LIFStep(&LIFProp{P22: 0.99, Theta: 1}, x, y, z, a[:n], b[:n], c[:n], refr, spikes)
+				},
+				"LIFStepNoInput": func() {
+					LIFStep(&LIFProp{P22: 0.99, Theta: 1}, x, y, z, nil, nil, c[:n], refr, spikes)
+				},
 			}
 			if (n > 64 && Path() == "generic") || raceEnabled {
 				delete(cases, "Gemm") // pooled buffers: see raceEnabled

@@ -62,7 +62,8 @@
 //   - StepBackward(act, dz, dh, a, z, alpha): dz[i] = (alpha·dh[i])·φ'(i);
 //     dh[i] = dh[i]·(1 − alpha), with 1 − alpha rounded once. φ' is computed from
 //     the activation a[i] where possible (see Activation).
-//   - LIFStep: NEST iaf_psc_exp exact-propagator update, products unfused (see LIFStep).
+//   - LIFStep: NEST iaf_psc_exp exact-propagator update, products unfused; a
+//     nil input slot (inE or inI) is read as zeros, bit for bit (see LIFStep).
 //
 // # How the assembly keeps these orders
 //

@@ -349,32 +349,52 @@ func FuzzLIF(f *testing.F) {
 
 // fuzzLIF splits vals into v, ie, ii, inE, inI and dc (refr has the number of
 // neurons) and compares one LIFStep on every path with the reference, with
-// and without dc.
+// and without dc, inE and inI; a nil input slot must also give the bits of a
+// slot of zeros.
 func fuzzLIF(t *testing.T, p *LIFProp, vals []float32, refr0 []int32) {
 	n := len(refr0)
-	state := func() (v, ie, ii, inE, inI, dc []float32, refr []int32) {
-		v, ie, ii = slices.Clone(vals[:n]), slices.Clone(vals[n:2*n]), slices.Clone(vals[2*n:3*n])
-		inE, inI, dc = slices.Clone(vals[3*n:4*n]), slices.Clone(vals[4*n:5*n]), slices.Clone(vals[5*n:6*n])
-		return v, ie, ii, inE, inI, dc, slices.Clone(refr0)
-	}
-	for _, withDC := range []bool{true, false} {
-		wv, wie, wii, winE, winI, wdc, wrefr := state()
-		if !withDC {
-			wdc = nil
+	for c := range 8 {
+		withDC, withE, withI := c&1 == 0, c&2 == 0, c&4 == 0
+		state := func(zeroSlots bool) (v, ie, ii, inE, inI, dc []float32, refr []int32) {
+			v, ie, ii = slices.Clone(vals[:n]), slices.Clone(vals[n:2*n]), slices.Clone(vals[2*n:3*n])
+			inE, inI, dc = slices.Clone(vals[3*n:4*n]), slices.Clone(vals[4*n:5*n]), slices.Clone(vals[5*n:6*n])
+			if !withDC {
+				dc = nil
+			}
+			if !withE {
+				inE = nil
+				if zeroSlots {
+					inE = make([]float32, n)
+				}
+			}
+			if !withI {
+				inI = nil
+				if zeroSlots {
+					inI = make([]float32, n)
+				}
+			}
+			return v, ie, ii, inE, inI, dc, slices.Clone(refr0)
 		}
+		wv, wie, wii, winE, winI, wdc, wrefr := state(false)
 		ws := make([]int32, n)
 		wn := lifStepGeneric(p, wv, wie, wii, winE, winI, wdc, wrefr, ws)
-		onPaths(func() {
-			gv, gie, gii, ginE, ginI, gdc, grefr := state()
-			if !withDC {
-				gdc = nil
+		if !withE || !withI {
+			zv, zie, zii, zinE, zinI, zdc, zrefr := state(true)
+			zs := make([]int32, n)
+			zn := lifStepGeneric(p, zv, zie, zii, zinE, zinI, zdc, zrefr, zs)
+			if zn != wn || !slices.Equal(zs[:zn], ws[:wn]) || firstDiff(zv, wv) >= 0 || firstDiff(zie, wie) >= 0 ||
+				firstDiff(zii, wii) >= 0 || !slices.Equal(zrefr, wrefr) {
+				t.Fatalf("reference dc=%v inE=%v inI=%v n=%d: nil input slots differ from slots of zeros", withDC, withE, withI, n)
 			}
+		}
+		onPaths(func() {
+			gv, gie, gii, ginE, ginI, gdc, grefr := state(false)
 			gs := make([]int32, n)
 			gn := LIFStep(p, gv, gie, gii, ginE, ginI, gdc, grefr, gs)
 			if gn != wn || !slices.Equal(gs[:gn], ws[:wn]) || firstDiff(gv, wv) >= 0 || firstDiff(gie, wie) >= 0 ||
 				firstDiff(gii, wii) >= 0 || firstDiff(ginE, winE) >= 0 || firstDiff(ginI, winI) >= 0 ||
 				!slices.Equal(grefr, wrefr) {
-				t.Fatalf("%s dc=%v n=%d: LIFStep differs from the reference", Path(), withDC, n)
+				t.Fatalf("%s dc=%v inE=%v inI=%v n=%d: LIFStep differs from the reference", Path(), withDC, withE, withI, n)
 			}
 		})
 	}

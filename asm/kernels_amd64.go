@@ -223,10 +223,27 @@ func lifStep(p *LIFProp, v, ie, ii, inE, inI, dc []float32, refr []int32, spikes
 	}
 	// The kernel reads the struct as nine 32-bit words (TestLIFPropLayout).
 	w := (*[9]uint32)(unsafe.Pointer(p))
-	if dc == nil {
-		return lifStepNoDCAVX2(w, v, ie, ii, inE, inI, nil, refr, spikes)
+	// One kernel per combination of nil slices; direct calls keep p from
+	// escaping.
+	if inE != nil && inI != nil {
+		if dc == nil {
+			return lifStepNoDCAVX2(w, v, ie, ii, inE, inI, nil, refr, spikes)
+		}
+		return lifStepAVX2(w, v, ie, ii, inE, inI, dc, refr, spikes)
 	}
-	return lifStepAVX2(w, v, ie, ii, inE, inI, dc, refr, spikes)
+	switch {
+	case inE == nil && inI == nil && dc == nil:
+		return lifStepNoDCNoENoIAVX2(w, v, ie, ii, nil, nil, nil, refr, spikes)
+	case inE == nil && inI == nil:
+		return lifStepNoENoIAVX2(w, v, ie, ii, nil, nil, dc, refr, spikes)
+	case inE == nil && dc == nil:
+		return lifStepNoDCNoEAVX2(w, v, ie, ii, nil, inI, nil, refr, spikes)
+	case inE == nil:
+		return lifStepNoEAVX2(w, v, ie, ii, nil, inI, dc, refr, spikes)
+	case dc == nil:
+		return lifStepNoDCNoIAVX2(w, v, ie, ii, inE, nil, nil, refr, spikes)
+	}
+	return lifStepNoIAVX2(w, v, ie, ii, inE, nil, dc, refr, spikes)
 }
 
 func fmaProbe(iters int) int {

@@ -29,12 +29,16 @@ type LIFProp struct {
 //
 // It returns n, the number of neurons that spiked, whose indices are in
 // ascending order in spikes[:n]. dc may be nil (no constant drive, the P20 term
-// is dropped). v, ie, ii, inE, inI and refr are written; spikes must have room
-// for every neuron (len(spikes) ≥ len(v)). It panics if the lengths differ.
+// is dropped). inE and inI may be nil (no input slot this step): a nil slot is
+// read as zeros, bit for bit (the decay still adds +0, so ie[j] = P11e·ie[j] + 0,
+// which turns a −0 current into +0 exactly as a slot of zeros would), and is
+// neither read nor cleared, which saves its memory traffic. v, ie, ii, refr
+// and the non-nil inE, inI are written; spikes must have room for every neuron
+// (len(spikes) ≥ len(v)). It panics if the lengths differ.
 func LIFStep(p *LIFProp, v, ie, ii, inE, inI, dc []float32, refr []int32, spikes []int32) int {
 	n := len(v)
-	if len(ie) != n || len(ii) != n || len(inE) != n || len(inI) != n || len(refr) != n ||
-		(dc != nil && len(dc) != n) {
+	if len(ie) != n || len(ii) != n || (inE != nil && len(inE) != n) || (inI != nil && len(inI) != n) ||
+		len(refr) != n || (dc != nil && len(dc) != n) {
 		panic(errLength)
 	}
 	if len(spikes) < n {

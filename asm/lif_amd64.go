@@ -9,7 +9,37 @@ package asm
 //go:noescape
 func lifStepAVX2(p *[9]uint32, v []float32, ie []float32, ii []float32, inE []float32, inI []float32, dc []float32, refr []int32, spikes []int32) int
 
-// lifStepNoDCAVX2 computes LIFStep for float32 neurons without constant drive (dc unused). Reference: lifStepGeneric.
+// lifStepNoDCAVX2 computes LIFStep for float32 neurons, without constant drive (dc unused). Reference: lifStepGeneric.
 //
 //go:noescape
 func lifStepNoDCAVX2(p *[9]uint32, v []float32, ie []float32, ii []float32, inE []float32, inI []float32, dc []float32, refr []int32, spikes []int32) int
+
+// lifStepNoIAVX2 computes LIFStep for float32 neurons, without inhibitory input (inI unused). Reference: lifStepGeneric.
+//
+//go:noescape
+func lifStepNoIAVX2(p *[9]uint32, v []float32, ie []float32, ii []float32, inE []float32, inI []float32, dc []float32, refr []int32, spikes []int32) int
+
+// lifStepNoDCNoIAVX2 computes LIFStep for float32 neurons, without constant drive (dc unused), without inhibitory input (inI unused). Reference: lifStepGeneric.
+//
+//go:noescape
+func lifStepNoDCNoIAVX2(p *[9]uint32, v []float32, ie []float32, ii []float32, inE []float32, inI []float32, dc []float32, refr []int32, spikes []int32) int
+
+// lifStepNoEAVX2 computes LIFStep for float32 neurons, without excitatory input (inE unused). Reference: lifStepGeneric.
+//
+//go:noescape
+func lifStepNoEAVX2(p *[9]uint32, v []float32, ie []float32, ii []float32, inE []float32, inI []float32, dc []float32, refr []int32, spikes []int32) int
+
+// lifStepNoDCNoEAVX2 computes LIFStep for float32 neurons, without constant drive (dc unused), without excitatory input (inE unused). Reference: lifStepGeneric.
+//
+//go:noescape
+func lifStepNoDCNoEAVX2(p *[9]uint32, v []float32, ie []float32, ii []float32, inE []float32, inI []float32, dc []float32, refr []int32, spikes []int32) int
+
+// lifStepNoENoIAVX2 computes LIFStep for float32 neurons, without excitatory input (inE unused), without inhibitory input (inI unused). Reference: lifStepGeneric.
+//
+//go:noescape
+func lifStepNoENoIAVX2(p *[9]uint32, v []float32, ie []float32, ii []float32, inE []float32, inI []float32, dc []float32, refr []int32, spikes []int32) int
+
+// lifStepNoDCNoENoIAVX2 computes LIFStep for float32 neurons, without constant drive (dc unused), without excitatory input (inE unused), without inhibitory input (inI unused). Reference: lifStepGeneric.
+//
+//go:noescape
+func lifStepNoDCNoENoIAVX2(p *[9]uint32, v []float32, ie []float32, ii []float32, inE []float32, inI []float32, dc []float32, refr []int32, spikes []int32) int

@@ -327,3 +327,873 @@ done:
 	VZEROUPPER
 	MOVQ R13, ret+200(FP)
 	RET
+
+// func lifStepNoIAVX2(p *[9]uint32, v []float32, ie []float32, ii []float32, inE []float32, inI []float32, dc []float32, refr []int32, spikes []int32) int
+// Requires: AVX, AVX2
+TEXT ·lifStepNoIAVX2(SB), NOSPLIT, $288-208
+	MOVQ         p+0(FP), AX
+	VBROADCASTSS (AX), Y0
+	VMOVUPS      Y0, (SP)
+	VBROADCASTSS 4(AX), Y0
+	VMOVUPS      Y0, 32(SP)
+	VBROADCASTSS 8(AX), Y0
+	VMOVUPS      Y0, 64(SP)
+	VBROADCASTSS 12(AX), Y0
+	VMOVUPS      Y0, 96(SP)
+	VBROADCASTSS 16(AX), Y0
+	VMOVUPS      Y0, 128(SP)
+	VBROADCASTSS 20(AX), Y0
+	VMOVUPS      Y0, 160(SP)
+	VBROADCASTSS 24(AX), Y0
+	VMOVUPS      Y0, 192(SP)
+	VBROADCASTSS 28(AX), Y0
+	VMOVUPS      Y0, 224(SP)
+	VBROADCASTSS 32(AX), Y0
+	VMOVUPS      Y0, 256(SP)
+	MOVQ         v_base+8(FP), AX
+	MOVQ         ie_base+32(FP), BX
+	MOVQ         ii_base+56(FP), SI
+	MOVQ         inE_base+80(FP), DI
+	MOVQ         refr_base+152(FP), R8
+	MOVQ         dc_base+128(FP), R9
+	MOVQ         spikes_base+176(FP), R10
+	MOVQ         v_len+16(FP), R11
+	XORQ         R12, R12
+	XORQ         R13, R13
+
+loop:
+	CMPQ      R11, $0x00000008
+	JL        tail
+	VMOVUPS   (AX), Y0
+	VMOVUPS   (BX), Y1
+	VMOVUPS   (SI), Y2
+	VMOVUPS   (R8), Y3
+	VPXOR     Y4, Y4, Y4
+	VPCMPEQD  Y4, Y3, Y5
+	VMULPS    (SP), Y0, Y6
+	VMULPS    96(SP), Y1, Y7
+	VADDPS    Y7, Y6, Y6
+	VMULPS    128(SP), Y2, Y7
+	VADDPS    Y7, Y6, Y6
+	VMOVUPS   (R9), Y7
+	VMULPS    160(SP), Y7, Y7
+	VADDPS    Y7, Y6, Y6
+	VBLENDVPS Y5, Y6, Y0, Y0
+	VPCMPEQD  Y6, Y6, Y6
+	VPADDD    Y6, Y3, Y6
+	VBLENDVPS Y5, Y3, Y6, Y3
+	VMULPS    32(SP), Y1, Y1
+	VMOVUPS   (DI), Y5
+	VADDPS    Y5, Y1, Y1
+	VMOVUPS   Y1, (BX)
+	VMULPS    64(SP), Y2, Y2
+	VADDPS    Y4, Y2, Y2
+	VMOVUPS   Y2, (SI)
+	VMOVUPS   Y4, (DI)
+	VCMPPS    $0x1d, 192(SP), Y0, Y1
+	VBLENDVPS Y1, 224(SP), Y0, Y0
+	VBLENDVPS Y1, 256(SP), Y3, Y3
+	VMOVUPS   Y0, (AX)
+	VMOVUPS   Y3, (R8)
+	VMOVMSKPS Y1, R14
+
+full_spk:
+	TESTQ R14, R14
+	JZ    full_nospk
+	BSFQ  R14, CX
+	ADDQ  R12, CX
+	MOVL  CX, (R10)(R13*4)
+	INCQ  R13
+	LEAQ  -1(R14), R15
+	ANDQ  R15, R14
+	JMP   full_spk
+
+full_nospk:
+	ADDQ $0x00000020, AX
+	ADDQ $0x00000020, BX
+	ADDQ $0x00000020, SI
+	ADDQ $0x00000020, DI
+	ADDQ $0x00000020, R8
+	ADDQ $0x00000020, R9
+	ADDQ $0x00000008, R12
+	SUBQ $0x00000008, R11
+	JMP  loop
+
+tail:
+	TESTQ      R11, R11
+	JZ         done
+	MOVQ       R11, CX
+	SHLQ       $0x02, CX
+	NEGQ       CX
+	LEAQ       lifmasktab<>+0(SB), R11
+	VMOVDQU    32(R11)(CX*1), Y0
+	VMASKMOVPS (AX), Y0, Y1
+	VMASKMOVPS (BX), Y0, Y2
+	VMASKMOVPS (SI), Y0, Y3
+	VPMASKMOVD (R8), Y0, Y4
+	VPXOR      Y5, Y5, Y5
+	VPCMPEQD   Y5, Y4, Y6
+	VMULPS     (SP), Y1, Y7
+	VMULPS     96(SP), Y2, Y8
+	VADDPS     Y8, Y7, Y7
+	VMULPS     128(SP), Y3, Y8
+	VADDPS     Y8, Y7, Y7
+	VMASKMOVPS (R9), Y0, Y8
+	VMULPS     160(SP), Y8, Y8
+	VADDPS     Y8, Y7, Y7
+	VBLENDVPS  Y6, Y7, Y1, Y1
+	VPCMPEQD   Y7, Y7, Y7
+	VPADDD     Y7, Y4, Y7
+	VBLENDVPS  Y6, Y4, Y7, Y4
+	VMULPS     32(SP), Y2, Y2
+	VMASKMOVPS (DI), Y0, Y6
+	VADDPS     Y6, Y2, Y2
+	VMASKMOVPS Y2, Y0, (BX)
+	VMULPS     64(SP), Y3, Y3
+	VADDPS     Y5, Y3, Y3
+	VMASKMOVPS Y3, Y0, (SI)
+	VMASKMOVPS Y5, Y0, (DI)
+	VCMPPS     $0x1d, 192(SP), Y1, Y2
+	VBLENDVPS  Y2, 224(SP), Y1, Y1
+	VBLENDVPS  Y2, 256(SP), Y4, Y4
+	VMASKMOVPS Y1, Y0, (AX)
+	VPMASKMOVD Y4, Y0, (R8)
+	VMOVMSKPS  Y2, AX
+	VMOVMSKPS  Y0, CX
+	ANDQ       CX, AX
+
+tail_spk:
+	TESTQ AX, AX
+	JZ    tail_nospk
+	BSFQ  AX, DX
+	ADDQ  R12, DX
+	MOVL  DX, (R10)(R13*4)
+	INCQ  R13
+	LEAQ  -1(AX), CX
+	ANDQ  CX, AX
+	JMP   tail_spk
+
+tail_nospk:
+done:
+	VZEROUPPER
+	MOVQ R13, ret+200(FP)
+	RET
+
+// func lifStepNoDCNoIAVX2(p *[9]uint32, v []float32, ie []float32, ii []float32, inE []float32, inI []float32, dc []float32, refr []int32, spikes []int32) int
+// Requires: AVX, AVX2
+TEXT ·lifStepNoDCNoIAVX2(SB), NOSPLIT, $288-208
+	MOVQ         p+0(FP), AX
+	VBROADCASTSS (AX), Y0
+	VMOVUPS      Y0, (SP)
+	VBROADCASTSS 4(AX), Y0
+	VMOVUPS      Y0, 32(SP)
+	VBROADCASTSS 8(AX), Y0
+	VMOVUPS      Y0, 64(SP)
+	VBROADCASTSS 12(AX), Y0
+	VMOVUPS      Y0, 96(SP)
+	VBROADCASTSS 16(AX), Y0
+	VMOVUPS      Y0, 128(SP)
+	VBROADCASTSS 20(AX), Y0
+	VMOVUPS      Y0, 160(SP)
+	VBROADCASTSS 24(AX), Y0
+	VMOVUPS      Y0, 192(SP)
+	VBROADCASTSS 28(AX), Y0
+	VMOVUPS      Y0, 224(SP)
+	VBROADCASTSS 32(AX), Y0
+	VMOVUPS      Y0, 256(SP)
+	MOVQ         v_base+8(FP), AX
+	MOVQ         ie_base+32(FP), BX
+	MOVQ         ii_base+56(FP), SI
+	MOVQ         inE_base+80(FP), DI
+	MOVQ         refr_base+152(FP), R8
+	MOVQ         spikes_base+176(FP), R9
+	MOVQ         v_len+16(FP), R10
+	XORQ         R11, R11
+	XORQ         R12, R12
+
+loop:
+	CMPQ      R10, $0x00000008
+	JL        tail
+	VMOVUPS   (AX), Y0
+	VMOVUPS   (BX), Y1
+	VMOVUPS   (SI), Y2
+	VMOVUPS   (R8), Y3
+	VPXOR     Y4, Y4, Y4
+	VPCMPEQD  Y4, Y3, Y5
+	VMULPS    (SP), Y0, Y6
+	VMULPS    96(SP), Y1, Y7
+	VADDPS    Y7, Y6, Y6
+	VMULPS    128(SP), Y2, Y7
+	VADDPS    Y7, Y6, Y6
+	VBLENDVPS Y5, Y6, Y0, Y0
+	VPCMPEQD  Y6, Y6, Y6
+	VPADDD    Y6, Y3, Y6
+	VBLENDVPS Y5, Y3, Y6, Y3
+	VMULPS    32(SP), Y1, Y1
+	VMOVUPS   (DI), Y5
+	VADDPS    Y5, Y1, Y1
+	VMOVUPS   Y1, (BX)
+	VMULPS    64(SP), Y2, Y2
+	VADDPS    Y4, Y2, Y2
+	VMOVUPS   Y2, (SI)
+	VMOVUPS   Y4, (DI)
+	VCMPPS    $0x1d, 192(SP), Y0, Y1
+	VBLENDVPS Y1, 224(SP), Y0, Y0
+	VBLENDVPS Y1, 256(SP), Y3, Y3
+	VMOVUPS   Y0, (AX)
+	VMOVUPS   Y3, (R8)
+	VMOVMSKPS Y1, R13
+
+full_spk:
+	TESTQ R13, R13
+	JZ    full_nospk
+	BSFQ  R13, CX
+	ADDQ  R11, CX
+	MOVL  CX, (R9)(R12*4)
+	INCQ  R12
+	LEAQ  -1(R13), R14
+	ANDQ  R14, R13
+	JMP   full_spk
+
+full_nospk:
+	ADDQ $0x00000020, AX
+	ADDQ $0x00000020, BX
+	ADDQ $0x00000020, SI
+	ADDQ $0x00000020, DI
+	ADDQ $0x00000020, R8
+	ADDQ $0x00000008, R11
+	SUBQ $0x00000008, R10
+	JMP  loop
+
+tail:
+	TESTQ      R10, R10
+	JZ         done
+	MOVQ       R10, CX
+	SHLQ       $0x02, CX
+	NEGQ       CX
+	LEAQ       lifmasktab<>+0(SB), R10
+	VMOVDQU    32(R10)(CX*1), Y0
+	VMASKMOVPS (AX), Y0, Y1
+	VMASKMOVPS (BX), Y0, Y2
+	VMASKMOVPS (SI), Y0, Y3
+	VPMASKMOVD (R8), Y0, Y4
+	VPXOR      Y5, Y5, Y5
+	VPCMPEQD   Y5, Y4, Y6
+	VMULPS     (SP), Y1, Y7
+	VMULPS     96(SP), Y2, Y8
+	VADDPS     Y8, Y7, Y7
+	VMULPS     128(SP), Y3, Y8
+	VADDPS     Y8, Y7, Y7
+	VBLENDVPS  Y6, Y7, Y1, Y1
+	VPCMPEQD   Y7, Y7, Y7
+	VPADDD     Y7, Y4, Y7
+	VBLENDVPS  Y6, Y4, Y7, Y4
+	VMULPS     32(SP), Y2, Y2
+	VMASKMOVPS (DI), Y0, Y6
+	VADDPS     Y6, Y2, Y2
+	VMASKMOVPS Y2, Y0, (BX)
+	VMULPS     64(SP), Y3, Y3
+	VADDPS     Y5, Y3, Y3
+	VMASKMOVPS Y3, Y0, (SI)
+	VMASKMOVPS Y5, Y0, (DI)
+	VCMPPS     $0x1d, 192(SP), Y1, Y2
+	VBLENDVPS  Y2, 224(SP), Y1, Y1
+	VBLENDVPS  Y2, 256(SP), Y4, Y4
+	VMASKMOVPS Y1, Y0, (AX)
+	VPMASKMOVD Y4, Y0, (R8)
+	VMOVMSKPS  Y2, AX
+	VMOVMSKPS  Y0, CX
+	ANDQ       CX, AX
+
+tail_spk:
+	TESTQ AX, AX
+	JZ    tail_nospk
+	BSFQ  AX, DX
+	ADDQ  R11, DX
+	MOVL  DX, (R9)(R12*4)
+	INCQ  R12
+	LEAQ  -1(AX), CX
+	ANDQ  CX, AX
+	JMP   tail_spk
+
+tail_nospk:
+done:
+	VZEROUPPER
+	MOVQ R12, ret+200(FP)
+	RET
+
+// func lifStepNoEAVX2(p *[9]uint32, v []float32, ie []float32, ii []float32, inE []float32, inI []float32, dc []float32, refr []int32, spikes []int32) int
+// Requires: AVX, AVX2
+TEXT ·lifStepNoEAVX2(SB), NOSPLIT, $288-208
+	MOVQ         p+0(FP), AX
+	VBROADCASTSS (AX), Y0
+	VMOVUPS      Y0, (SP)
+	VBROADCASTSS 4(AX), Y0
+	VMOVUPS      Y0, 32(SP)
+	VBROADCASTSS 8(AX), Y0
+	VMOVUPS      Y0, 64(SP)
+	VBROADCASTSS 12(AX), Y0
+	VMOVUPS      Y0, 96(SP)
+	VBROADCASTSS 16(AX), Y0
+	VMOVUPS      Y0, 128(SP)
+	VBROADCASTSS 20(AX), Y0
+	VMOVUPS      Y0, 160(SP)
+	VBROADCASTSS 24(AX), Y0
+	VMOVUPS      Y0, 192(SP)
+	VBROADCASTSS 28(AX), Y0
+	VMOVUPS      Y0, 224(SP)
+	VBROADCASTSS 32(AX), Y0
+	VMOVUPS      Y0, 256(SP)
+	MOVQ         v_base+8(FP), AX
+	MOVQ         ie_base+32(FP), BX
+	MOVQ         ii_base+56(FP), SI
+	MOVQ         inI_base+104(FP), DI
+	MOVQ         refr_base+152(FP), R8
+	MOVQ         dc_base+128(FP), R9
+	MOVQ         spikes_base+176(FP), R10
+	MOVQ         v_len+16(FP), R11
+	XORQ         R12, R12
+	XORQ         R13, R13
+
+loop:
+	CMPQ      R11, $0x00000008
+	JL        tail
+	VMOVUPS   (AX), Y0
+	VMOVUPS   (BX), Y1
+	VMOVUPS   (SI), Y2
+	VMOVUPS   (R8), Y3
+	VPXOR     Y4, Y4, Y4
+	VPCMPEQD  Y4, Y3, Y5
+	VMULPS    (SP), Y0, Y6
+	VMULPS    96(SP), Y1, Y7
+	VADDPS    Y7, Y6, Y6
+	VMULPS    128(SP), Y2, Y7
+	VADDPS    Y7, Y6, Y6
+	VMOVUPS   (R9), Y7
+	VMULPS    160(SP), Y7, Y7
+	VADDPS    Y7, Y6, Y6
+	VBLENDVPS Y5, Y6, Y0, Y0
+	VPCMPEQD  Y6, Y6, Y6
+	VPADDD    Y6, Y3, Y6
+	VBLENDVPS Y5, Y3, Y6, Y3
+	VMULPS    32(SP), Y1, Y1
+	VADDPS    Y4, Y1, Y1
+	VMOVUPS   Y1, (BX)
+	VMULPS    64(SP), Y2, Y2
+	VMOVUPS   (DI), Y1
+	VADDPS    Y1, Y2, Y2
+	VMOVUPS   Y2, (SI)
+	VMOVUPS   Y4, (DI)
+	VCMPPS    $0x1d, 192(SP), Y0, Y1
+	VBLENDVPS Y1, 224(SP), Y0, Y0
+	VBLENDVPS Y1, 256(SP), Y3, Y3
+	VMOVUPS   Y0, (AX)
+	VMOVUPS   Y3, (R8)
+	VMOVMSKPS Y1, R14
+
+full_spk:
+	TESTQ R14, R14
+	JZ    full_nospk
+	BSFQ  R14, CX
+	ADDQ  R12, CX
+	MOVL  CX, (R10)(R13*4)
+	INCQ  R13
+	LEAQ  -1(R14), R15
+	ANDQ  R15, R14
+	JMP   full_spk
+
+full_nospk:
+	ADDQ $0x00000020, AX
+	ADDQ $0x00000020, BX
+	ADDQ $0x00000020, SI
+	ADDQ $0x00000020, DI
+	ADDQ $0x00000020, R8
+	ADDQ $0x00000020, R9
+	ADDQ $0x00000008, R12
+	SUBQ $0x00000008, R11
+	JMP  loop
+
+tail:
+	TESTQ      R11, R11
+	JZ         done
+	MOVQ       R11, CX
+	SHLQ       $0x02, CX
+	NEGQ       CX
+	LEAQ       lifmasktab<>+0(SB), R11
+	VMOVDQU    32(R11)(CX*1), Y0
+	VMASKMOVPS (AX), Y0, Y1
+	VMASKMOVPS (BX), Y0, Y2
+	VMASKMOVPS (SI), Y0, Y3
+	VPMASKMOVD (R8), Y0, Y4
+	VPXOR      Y5, Y5, Y5
+	VPCMPEQD   Y5, Y4, Y6
+	VMULPS     (SP), Y1, Y7
+	VMULPS     96(SP), Y2, Y8
+	VADDPS     Y8, Y7, Y7
+	VMULPS     128(SP), Y3, Y8
+	VADDPS     Y8, Y7, Y7
+	VMASKMOVPS (R9), Y0, Y8
+	VMULPS     160(SP), Y8, Y8
+	VADDPS     Y8, Y7, Y7
+	VBLENDVPS  Y6, Y7, Y1, Y1
+	VPCMPEQD   Y7, Y7, Y7
+	VPADDD     Y7, Y4, Y7
+	VBLENDVPS  Y6, Y4, Y7, Y4
+	VMULPS     32(SP), Y2, Y2
+	VADDPS     Y5, Y2, Y2
+	VMASKMOVPS Y2, Y0, (BX)
+	VMULPS     64(SP), Y3, Y3
+	VMASKMOVPS (DI), Y0, Y2
+	VADDPS     Y2, Y3, Y3
+	VMASKMOVPS Y3, Y0, (SI)
+	VMASKMOVPS Y5, Y0, (DI)
+	VCMPPS     $0x1d, 192(SP), Y1, Y2
+	VBLENDVPS  Y2, 224(SP), Y1, Y1
+	VBLENDVPS  Y2, 256(SP), Y4, Y4
+	VMASKMOVPS Y1, Y0, (AX)
+	VPMASKMOVD Y4, Y0, (R8)
+	VMOVMSKPS  Y2, AX
+	VMOVMSKPS  Y0, CX
+	ANDQ       CX, AX
+
+tail_spk:
+	TESTQ AX, AX
+	JZ    tail_nospk
+	BSFQ  AX, DX
+	ADDQ  R12, DX
+	MOVL  DX, (R10)(R13*4)
+	INCQ  R13
+	LEAQ  -1(AX), CX
+	ANDQ  CX, AX
+	JMP   tail_spk
+
+tail_nospk:
+done:
+	VZEROUPPER
+	MOVQ R13, ret+200(FP)
+	RET
+
+// func lifStepNoDCNoEAVX2(p *[9]uint32, v []float32, ie []float32, ii []float32, inE []float32, inI []float32, dc []float32, refr []int32, spikes []int32) int
+// Requires: AVX, AVX2
+TEXT ·lifStepNoDCNoEAVX2(SB), NOSPLIT, $288-208
+	MOVQ         p+0(FP), AX
+	VBROADCASTSS (AX), Y0
+	VMOVUPS      Y0, (SP)
+	VBROADCASTSS 4(AX), Y0
+	VMOVUPS      Y0, 32(SP)
+	VBROADCASTSS 8(AX), Y0
+	VMOVUPS      Y0, 64(SP)
+	VBROADCASTSS 12(AX), Y0
+	VMOVUPS      Y0, 96(SP)
+	VBROADCASTSS 16(AX), Y0
+	VMOVUPS      Y0, 128(SP)
+	VBROADCASTSS 20(AX), Y0
+	VMOVUPS      Y0, 160(SP)
+	VBROADCASTSS 24(AX), Y0
+	VMOVUPS      Y0, 192(SP)
+	VBROADCASTSS 28(AX), Y0
+	VMOVUPS      Y0, 224(SP)
+	VBROADCASTSS 32(AX), Y0
+	VMOVUPS      Y0, 256(SP)
+	MOVQ         v_base+8(FP), AX
+	MOVQ         ie_base+32(FP), BX
+	MOVQ         ii_base+56(FP), SI
+	MOVQ         inI_base+104(FP), DI
+	MOVQ         refr_base+152(FP), R8
+	MOVQ         spikes_base+176(FP), R9
+	MOVQ         v_len+16(FP), R10
+	XORQ         R11, R11
+	XORQ         R12, R12
+
+loop:
+	CMPQ      R10, $0x00000008
+	JL        tail
+	VMOVUPS   (AX), Y0
+	VMOVUPS   (BX), Y1
+	VMOVUPS   (SI), Y2
+	VMOVUPS   (R8), Y3
+	VPXOR     Y4, Y4, Y4
+	VPCMPEQD  Y4, Y3, Y5
+	VMULPS    (SP), Y0, Y6
+	VMULPS    96(SP), Y1, Y7
+	VADDPS    Y7, Y6, Y6
+	VMULPS    128(SP), Y2, Y7
+	VADDPS    Y7, Y6, Y6
+	VBLENDVPS Y5, Y6, Y0, Y0
+	VPCMPEQD  Y6, Y6, Y6
+	VPADDD    Y6, Y3, Y6
+	VBLENDVPS Y5, Y3, Y6, Y3
+	VMULPS    32(SP), Y1, Y1
+	VADDPS    Y4, Y1, Y1
+	VMOVUPS   Y1, (BX)
+	VMULPS    64(SP), Y2, Y2
+	VMOVUPS   (DI), Y1
+	VADDPS    Y1, Y2, Y2
+	VMOVUPS   Y2, (SI)
+	VMOVUPS   Y4, (DI)
+	VCMPPS    $0x1d, 192(SP), Y0, Y1
+	VBLENDVPS Y1, 224(SP), Y0, Y0
+	VBLENDVPS Y1, 256(SP), Y3, Y3
+	VMOVUPS   Y0, (AX)
+	VMOVUPS   Y3, (R8)
+	VMOVMSKPS Y1, R13
+
+full_spk:
+	TESTQ R13, R13
+	JZ    full_nospk
+	BSFQ  R13, CX
+	ADDQ  R11, CX
+	MOVL  CX, (R9)(R12*4)
+	INCQ  R12
+	LEAQ  -1(R13), R14
+	ANDQ  R14, R13
+	JMP   full_spk
+
+full_nospk:
+	ADDQ $0x00000020, AX
+	ADDQ $0x00000020, BX
+	ADDQ $0x00000020, SI
+	ADDQ $0x00000020, DI
+	ADDQ $0x00000020, R8
+	ADDQ $0x00000008, R11
+	SUBQ $0x00000008, R10
+	JMP  loop
+
+tail:
+	TESTQ      R10, R10
+	JZ         done
+	MOVQ       R10, CX
+	SHLQ       $0x02, CX
+	NEGQ       CX
+	LEAQ       lifmasktab<>+0(SB), R10
+	VMOVDQU    32(R10)(CX*1), Y0
+	VMASKMOVPS (AX), Y0, Y1
+	VMASKMOVPS (BX), Y0, Y2
+	VMASKMOVPS (SI), Y0, Y3
+	VPMASKMOVD (R8), Y0, Y4
+	VPXOR      Y5, Y5, Y5
+	VPCMPEQD   Y5, Y4, Y6
+	VMULPS     (SP), Y1, Y7
+	VMULPS     96(SP), Y2, Y8
+	VADDPS     Y8, Y7, Y7
+	VMULPS     128(SP), Y3, Y8
+	VADDPS     Y8, Y7, Y7
+	VBLENDVPS  Y6, Y7, Y1, Y1
+	VPCMPEQD   Y7, Y7, Y7
+	VPADDD     Y7, Y4, Y7
+	VBLENDVPS  Y6, Y4, Y7, Y4
+	VMULPS     32(SP), Y2, Y2
+	VADDPS     Y5, Y2, Y2
+	VMASKMOVPS Y2, Y0, (BX)
+	VMULPS     64(SP), Y3, Y3
+	VMASKMOVPS (DI), Y0, Y2
+	VADDPS     Y2, Y3, Y3
+	VMASKMOVPS Y3, Y0, (SI)
+	VMASKMOVPS Y5, Y0, (DI)
+	VCMPPS     $0x1d, 192(SP), Y1, Y2
+	VBLENDVPS  Y2, 224(SP), Y1, Y1
+	VBLENDVPS  Y2, 256(SP), Y4, Y4
+	VMASKMOVPS Y1, Y0, (AX)
+	VPMASKMOVD Y4, Y0, (R8)
+	VMOVMSKPS  Y2, AX
+	VMOVMSKPS  Y0, CX
+	ANDQ       CX, AX
+
+tail_spk:
+	TESTQ AX, AX
+	JZ    tail_nospk
+	BSFQ  AX, DX
+	ADDQ  R11, DX
+	MOVL  DX, (R9)(R12*4)
+	INCQ  R12
+	LEAQ  -1(AX), CX
+	ANDQ  CX, AX
+	JMP   tail_spk
+
+tail_nospk:
+done:
+	VZEROUPPER
+	MOVQ R12, ret+200(FP)
+	RET
+
+// func lifStepNoENoIAVX2(p *[9]uint32, v []float32, ie []float32, ii []float32, inE []float32, inI []float32, dc []float32, refr []int32, spikes []int32) int
+// Requires: AVX, AVX2
+TEXT ·lifStepNoENoIAVX2(SB), NOSPLIT, $288-208
+	MOVQ         p+0(FP), AX
+	VBROADCASTSS (AX), Y0
+	VMOVUPS      Y0, (SP)
+	VBROADCASTSS 4(AX), Y0
+	VMOVUPS      Y0, 32(SP)
+	VBROADCASTSS 8(AX), Y0
+	VMOVUPS      Y0, 64(SP)
+	VBROADCASTSS 12(AX), Y0
+	VMOVUPS      Y0, 96(SP)
+	VBROADCASTSS 16(AX), Y0
+	VMOVUPS      Y0, 128(SP)
+	VBROADCASTSS 20(AX), Y0
+	VMOVUPS      Y0, 160(SP)
+	VBROADCASTSS 24(AX), Y0
+	VMOVUPS      Y0, 192(SP)
+	VBROADCASTSS 28(AX), Y0
+	VMOVUPS      Y0, 224(SP)
+	VBROADCASTSS 32(AX), Y0
+	VMOVUPS      Y0, 256(SP)
+	MOVQ         v_base+8(FP), AX
+	MOVQ         ie_base+32(FP), BX
+	MOVQ         ii_base+56(FP), SI
+	MOVQ         refr_base+152(FP), DI
+	MOVQ         dc_base+128(FP), R8
+	MOVQ         spikes_base+176(FP), R9
+	MOVQ         v_len+16(FP), R10
+	XORQ         R11, R11
+	XORQ         R12, R12
+
+loop:
+	CMPQ      R10, $0x00000008
+	JL        tail
+	VMOVUPS   (AX), Y0
+	VMOVUPS   (BX), Y1
+	VMOVUPS   (SI), Y2
+	VMOVUPS   (DI), Y3
+	VPXOR     Y4, Y4, Y4
+	VPCMPEQD  Y4, Y3, Y5
+	VMULPS    (SP), Y0, Y6
+	VMULPS    96(SP), Y1, Y7
+	VADDPS    Y7, Y6, Y6
+	VMULPS    128(SP), Y2, Y7
+	VADDPS    Y7, Y6, Y6
+	VMOVUPS   (R8), Y7
+	VMULPS    160(SP), Y7, Y7
+	VADDPS    Y7, Y6, Y6
+	VBLENDVPS Y5, Y6, Y0, Y0
+	VPCMPEQD  Y6, Y6, Y6
+	VPADDD    Y6, Y3, Y6
+	VBLENDVPS Y5, Y3, Y6, Y3
+	VMULPS    32(SP), Y1, Y1
+	VADDPS    Y4, Y1, Y1
+	VMOVUPS   Y1, (BX)
+	VMULPS    64(SP), Y2, Y2
+	VADDPS    Y4, Y2, Y2
+	VMOVUPS   Y2, (SI)
+	VCMPPS    $0x1d, 192(SP), Y0, Y1
+	VBLENDVPS Y1, 224(SP), Y0, Y0
+	VBLENDVPS Y1, 256(SP), Y3, Y3
+	VMOVUPS   Y0, (AX)
+	VMOVUPS   Y3, (DI)
+	VMOVMSKPS Y1, R13
+
+full_spk:
+	TESTQ R13, R13
+	JZ    full_nospk
+	BSFQ  R13, CX
+	ADDQ  R11, CX
+	MOVL  CX, (R9)(R12*4)
+	INCQ  R12
+	LEAQ  -1(R13), R14
+	ANDQ  R14, R13
+	JMP   full_spk
+
+full_nospk:
+	ADDQ $0x00000020, AX
+	ADDQ $0x00000020, BX
+	ADDQ $0x00000020, SI
+	ADDQ $0x00000020, DI
+	ADDQ $0x00000020, R8
+	ADDQ $0x00000008, R11
+	SUBQ $0x00000008, R10
+	JMP  loop
+
+tail:
+	TESTQ      R10, R10
+	JZ         done
+	MOVQ       R10, CX
+	SHLQ       $0x02, CX
+	NEGQ       CX
+	LEAQ       lifmasktab<>+0(SB), R10
+	VMOVDQU    32(R10)(CX*1), Y0
+	VMASKMOVPS (AX), Y0, Y1
+	VMASKMOVPS (BX), Y0, Y2
+	VMASKMOVPS (SI), Y0, Y3
+	VPMASKMOVD (DI), Y0, Y4
+	VPXOR      Y5, Y5, Y5
+	VPCMPEQD   Y5, Y4, Y6
+	VMULPS     (SP), Y1, Y7
+	VMULPS     96(SP), Y2, Y8
+	VADDPS     Y8, Y7, Y7
+	VMULPS     128(SP), Y3, Y8
+	VADDPS     Y8, Y7, Y7
+	VMASKMOVPS (R8), Y0, Y8
+	VMULPS     160(SP), Y8, Y8
+	VADDPS     Y8, Y7, Y7
+	VBLENDVPS  Y6, Y7, Y1, Y1
+	VPCMPEQD   Y7, Y7, Y7
+	VPADDD     Y7, Y4, Y7
+	VBLENDVPS  Y6, Y4, Y7, Y4
+	VMULPS     32(SP), Y2, Y2
+	VADDPS     Y5, Y2, Y2
+	VMASKMOVPS Y2, Y0, (BX)
+	VMULPS     64(SP), Y3, Y3
+	VADDPS     Y5, Y3, Y3
+	VMASKMOVPS Y3, Y0, (SI)
+	VCMPPS     $0x1d, 192(SP), Y1, Y2
+	VBLENDVPS  Y2, 224(SP), Y1, Y1
+	VBLENDVPS  Y2, 256(SP), Y4, Y4
+	VMASKMOVPS Y1, Y0, (AX)
+	VPMASKMOVD Y4, Y0, (DI)
+	VMOVMSKPS  Y2, AX
+	VMOVMSKPS  Y0, CX
+	ANDQ       CX, AX
+
+tail_spk:
+	TESTQ AX, AX
+	JZ    tail_nospk
+	BSFQ  AX, DX
+	ADDQ  R11, DX
+	MOVL  DX, (R9)(R12*4)
+	INCQ  R12
+	LEAQ  -1(AX), CX
+	ANDQ  CX, AX
+	JMP   tail_spk
+
+tail_nospk:
+done:
+	VZEROUPPER
+	MOVQ R12, ret+200(FP)
+	RET
+
+// func lifStepNoDCNoENoIAVX2(p *[9]uint32, v []float32, ie []float32, ii []float32, inE []float32, inI []float32, dc []float32, refr []int32, spikes []int32) int
+// Requires: AVX, AVX2
+TEXT ·lifStepNoDCNoENoIAVX2(SB), NOSPLIT, $288-208
+	MOVQ         p+0(FP), AX
+	VBROADCASTSS (AX), Y0
+	VMOVUPS      Y0, (SP)
+	VBROADCASTSS 4(AX), Y0
+	VMOVUPS      Y0, 32(SP)
+	VBROADCASTSS 8(AX), Y0
+	VMOVUPS      Y0, 64(SP)
+	VBROADCASTSS 12(AX), Y0
+	VMOVUPS      Y0, 96(SP)
+	VBROADCASTSS 16(AX), Y0
+	VMOVUPS      Y0, 128(SP)
+	VBROADCASTSS 20(AX), Y0
+	VMOVUPS      Y0, 160(SP)
+	VBROADCASTSS 24(AX), Y0
+	VMOVUPS      Y0, 192(SP)
+	VBROADCASTSS 28(AX), Y0
+	VMOVUPS      Y0, 224(SP)
+	VBROADCASTSS 32(AX), Y0
+	VMOVUPS      Y0, 256(SP)
+	MOVQ         v_base+8(FP), AX
+	MOVQ         ie_base+32(FP), BX
+	MOVQ         ii_base+56(FP), SI
+	MOVQ         refr_base+152(FP), DI
+	MOVQ         spikes_base+176(FP), R8
+	MOVQ         v_len+16(FP), R9
+	XORQ         R10, R10
+	XORQ         R11, R11
+
+loop:
+	CMPQ      R9, $0x00000008
+	JL        tail
+	VMOVUPS   (AX), Y0
+	VMOVUPS   (BX), Y1
+	VMOVUPS   (SI), Y2
+	VMOVUPS   (DI), Y3
+	VPXOR     Y4, Y4, Y4
+	VPCMPEQD  Y4, Y3, Y5
+	VMULPS    (SP), Y0, Y6
+	VMULPS    96(SP), Y1, Y7
+	VADDPS    Y7, Y6, Y6
+	VMULPS    128(SP), Y2, Y7
+	VADDPS    Y7, Y6, Y6
+	VBLENDVPS Y5, Y6, Y0, Y0
+	VPCMPEQD  Y6, Y6, Y6
+	VPADDD    Y6, Y3, Y6
+	VBLENDVPS Y5, Y3, Y6, Y3
+	VMULPS    32(SP), Y1, Y1
+	VADDPS    Y4, Y1, Y1
+	VMOVUPS   Y1, (BX)
+	VMULPS    64(SP), Y2, Y2
+	VADDPS    Y4, Y2, Y2
+	VMOVUPS   Y2, (SI)
+	VCMPPS    $0x1d, 192(SP), Y0, Y1
+	VBLENDVPS Y1, 224(SP), Y0, Y0
+	VBLENDVPS Y1, 256(SP), Y3, Y3
+	VMOVUPS   Y0, (AX)
+	VMOVUPS   Y3, (DI)
+	VMOVMSKPS Y1, R12
+
+full_spk:
+	TESTQ R12, R12
+	JZ    full_nospk
+	BSFQ  R12, CX
+	ADDQ  R10, CX
+	MOVL  CX, (R8)(R11*4)
+	INCQ  R11
+	LEAQ  -1(R12), R13
+	ANDQ  R13, R12
+	JMP   full_spk
+
+full_nospk:
+	ADDQ $0x00000020, AX
+	ADDQ $0x00000020, BX
+	ADDQ $0x00000020, SI
+	ADDQ $0x00000020, DI
+	ADDQ $0x00000008, R10
+	SUBQ $0x00000008, R9
+	JMP  loop
+
+tail:
+	TESTQ      R9, R9
+	JZ         done
+	MOVQ       R9, CX
+	SHLQ       $0x02, CX
+	NEGQ       CX
+	LEAQ       lifmasktab<>+0(SB), R9
+	VMOVDQU    32(R9)(CX*1), Y0
+	VMASKMOVPS (AX), Y0, Y1
+	VMASKMOVPS (BX), Y0, Y2
+	VMASKMOVPS (SI), Y0, Y3
+	VPMASKMOVD (DI), Y0, Y4
+	VPXOR      Y5, Y5, Y5
+	VPCMPEQD   Y5, Y4, Y6
+	VMULPS     (SP), Y1, Y7
+	VMULPS     96(SP), Y2, Y8
+	VADDPS     Y8, Y7, Y7
+	VMULPS     128(SP), Y3, Y8
+	VADDPS     Y8, Y7, Y7
+	VBLENDVPS  Y6, Y7, Y1, Y1
+	VPCMPEQD   Y7, Y7, Y7
+	VPADDD     Y7, Y4, Y7
+	VBLENDVPS  Y6, Y4, Y7, Y4
+	VMULPS     32(SP), Y2, Y2
+	VADDPS     Y5, Y2, Y2
+	VMASKMOVPS Y2, Y0, (BX)
+	VMULPS     64(SP), Y3, Y3
+	VADDPS     Y5, Y3, Y3
+	VMASKMOVPS Y3, Y0, (SI)
+	VCMPPS     $0x1d, 192(SP), Y1, Y2
+	VBLENDVPS  Y2, 224(SP), Y1, Y1
+	VBLENDVPS  Y2, 256(SP), Y4, Y4
+	VMASKMOVPS Y1, Y0, (AX)
+	VPMASKMOVD Y4, Y0, (DI)
+	VMOVMSKPS  Y2, AX
+	VMOVMSKPS  Y0, CX
+	ANDQ       CX, AX
+
+tail_spk:
+	TESTQ AX, AX
+	JZ    tail_nospk
+	BSFQ  AX, DX
+	ADDQ  R10, DX
+	MOVL  DX, (R8)(R11*4)
+	INCQ  R11
+	LEAQ  -1(AX), CX
+	ANDQ  CX, AX
+	JMP   tail_spk
+
+tail_nospk:
+done:
+	VZEROUPPER
+	MOVQ R11, ret+200(FP)
+	RET

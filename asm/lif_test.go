@@ -1,6 +1,7 @@
 package asm
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -134,4 +135,77 @@ func TestLIFPropLayout(t *testing.T) {
 	if unsafe.Sizeof(p) != 36 {
 		t.Fatalf("LIFProp is %d bytes, the assembly expects 36", unsafe.Sizeof(p))
 	}
+}
+
+// TestLIFStepNilInputs checks that a nil inE or inI is read as a slot of
+// zeros, bit for bit, on every path: currents that decay to −0 (negative
+// subnormals, −0 itself) come out as +0 either way, and the slots that are
+// given are still cleared.
+func TestLIFStepNilInputs(t *testing.T) {
+	r := rand.New(rand.NewPCG(63, 64))
+	p := lifProp(0.1, 10, 2, 5, 250, 15, 0, 2)
+	negZero := float32(math.Copysign(0, -1))
+	forEachPath(t, func(t *testing.T) {
+		for _, n := range testLengths(r) {
+			v, ie, ii := make([]float32, n), make([]float32, n), make([]float32, n)
+			inE, inI, dc := make([]float32, n), make([]float32, n), make([]float32, n)
+			refr := make([]int32, n)
+			for j := range v {
+				v[j] = float32(r.Float64()*20 - 2)
+				ie[j] = []float32{negZero, -math.SmallestNonzeroFloat32, 0, float32(r.Float64() * 300)}[r.IntN(4)]
+				ii[j] = []float32{negZero, -math.SmallestNonzeroFloat32, float32(-r.Float64() * 300)}[r.IntN(3)]
+				inE[j], inI[j], dc[j] = float32(r.Float64()*50), float32(-r.Float64()*50), float32(r.Float64()*400)
+				if r.IntN(4) == 0 {
+					refr[j] = int32(r.IntN(3))
+				}
+			}
+			for c := range 8 {
+				withDC, withE, withI := c&1 == 0, c&2 == 0, c&4 == 0
+				name := fmt.Sprintf("n=%d/dc=%v/inE=%v/inI=%v", n, withDC, withE, withI)
+				args := func(zeroSlots bool) (gv, gie, gii, ginE, ginI, gdc []float32, grefr []int32) {
+					gv, gie, gii, grefr = slices.Clone(v), slices.Clone(ie), slices.Clone(ii), slices.Clone(refr)
+					if withDC {
+						gdc = dc
+					}
+					if withE {
+						ginE = slices.Clone(inE)
+					} else if zeroSlots {
+						ginE = make([]float32, n)
+					}
+					if withI {
+						ginI = slices.Clone(inI)
+					} else if zeroSlots {
+						ginI = make([]float32, n)
+					}
+					return
+				}
+				zv, zie, zii, zinE, zinI, zdc, zrefr := args(true)
+				zs := make([]int32, n)
+				zn := lifStepGeneric(&p, zv, zie, zii, zinE, zinI, zdc, zrefr, zs)
+				for _, ref := range []bool{true, false} {
+					gv, gie, gii, ginE, ginI, gdc, grefr := args(false)
+					gs := make([]int32, n)
+					var gn int
+					if ref {
+						gn = lifStepGeneric(&p, gv, gie, gii, ginE, ginI, gdc, grefr, gs)
+					} else {
+						gn = LIFStep(&p, gv, gie, gii, ginE, ginI, gdc, grefr, gs)
+					}
+					if gn != zn || !slices.Equal(gs[:gn], zs[:zn]) || !slices.Equal(grefr, zrefr) {
+						t.Fatalf("%s ref=%v: spikes or refractory counts differ from slots of zeros", name, ref)
+					}
+					for what, pair := range map[string][2][]float32{"v": {gv, zv}, "ie": {gie, zie}, "ii": {gii, zii}} {
+						if i := firstDiff(pair[0], pair[1]); i >= 0 {
+							t.Fatalf("%s ref=%v: %s[%d] = %v, slots of zeros give %v", name, ref, what, i, pair[0][i], pair[1][i])
+						}
+					}
+					for j := range n {
+						if (withE && ginE[j] != 0) || (withI && ginI[j] != 0) {
+							t.Fatalf("%s ref=%v: input slot %d not cleared", name, ref, j)
+						}
+					}
+				}
+			}
+		}
+	})
 }

@@ -468,7 +468,12 @@ func BenchmarkAsmCTRNNStep(b *testing.B) {
 
 // BenchmarkAsmLIFStep is one update of n LIF neurons (NEST iaf_psc_exp
 // propagators, constant drive, about 1% spiking per step), in neurons/s.
-func BenchmarkAsmLIFStep(b *testing.B) {
+// BenchmarkAsmLIFStepNoInput is the same without input slots (inE and inI
+// nil: a population nothing projects to).
+func BenchmarkAsmLIFStep(b *testing.B)        { benchLIFStep(b, true) }
+func BenchmarkAsmLIFStepNoInput(b *testing.B) { benchLIFStep(b, false) }
+
+func benchLIFStep(b *testing.B, inputs bool) {
 	for _, n := range []int{1000, 10000} {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			withImpl(b, func(impl string) bool { return impl == "gonum" }, func(b *testing.B, impl string) {
@@ -477,15 +482,20 @@ func BenchmarkAsmLIFStep(b *testing.B) {
 					P20: 0.0398, Theta: 15, VReset: 0, RefSteps: 20}
 				v, ie, ii := make([]float32, n), make([]float32, n), make([]float32, n)
 				inE, inI, dc := make([]float32, n), make([]float32, n), make([]float32, n)
+				if !inputs {
+					inE, inI = nil, nil
+				}
 				refr, spikes := make([]int32, n), make([]int32, n)
 				for j := range v {
 					v[j] = float32(r.Float64() * 15)
 					dc[j] = float32(360 + 40*r.Float64())
 				}
 				b.ReportAllocs()
+				stop := cpuPerOp(b)
 				for b.Loop() {
 					asm.LIFStep(&p, v, ie, ii, inE, inI, dc, refr, spikes)
 				}
+				stop()
 				b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "neurons/s")
 			})
 		})

@@ -21,26 +21,44 @@ const (
 	offRefSteps
 )
 
+// genLIF emits one LIFStep kernel per combination of the optional slices:
+// dc, inE and inI present or nil.
 func genLIF() {
-	genLIFStep(true)
-	genLIFStep(false)
+	for _, withE := range []bool{true, false} {
+		for _, withI := range []bool{true, false} {
+			genLIFStep(true, withE, withI)
+			genLIFStep(false, withE, withI)
+		}
+	}
 }
 
 // genLIFStep emits LIFStep for 8 neurons per vector, with (withDC) or
-// without the constant drive, in exactly the order of lifStepGeneric: the
-// four products and three sums of the membrane update unfused, the synaptic
+// without the constant drive, with or without the input slots inE and inI
+// (a missing slot adds +0, exactly what a slot of zeros adds, and is neither
+// read nor cleared), in exactly the order of lifStepGeneric: the four
+// products and three sums of the membrane update unfused, the synaptic
 // decays unfused, the threshold test v ≥ Theta, the reset and the refractory
 // countdown by blends, and the spike list written in ascending order from the
 // vector's sign mask.
-func genLIFStep(withDC bool) {
-	name := "lifStepAVX2"
-	sig := "func(p *[9]uint32, v, ie, ii, inE, inI, dc []float32, refr []int32, spikes []int32) int"
+func genLIFStep(withDC, withE, withI bool) {
+	name, what := "lifStep", ""
 	if !withDC {
-		name = "lifStepNoDCAVX2"
+		name += "NoDC"
+		what += ", without constant drive (dc unused)"
 	}
+	if !withE {
+		name += "NoE"
+		what += ", without excitatory input (inE unused)"
+	}
+	if !withI {
+		name += "NoI"
+		what += ", without inhibitory input (inI unused)"
+	}
+	name += "AVX2"
+	sig := "func(p *[9]uint32, v, ie, ii, inE, inI, dc []float32, refr []int32, spikes []int32) int"
 	TEXT(name, NOSPLIT, sig)
 	Pragma("noescape")
-	Doc(name + " computes LIFStep for float32 neurons" + map[bool]string{true: "", false: " without constant drive (dc unused)"}[withDC] + ". Reference: lifStepGeneric.")
+	Doc(name + " computes LIFStep for float32 neurons" + what + ". Reference: lifStepGeneric.")
 	pp := Load(Param("p"), GP64())
 	// Broadcast the propagators into stack slots, used as memory operands.
 	slots := AllocLocal(9 * vb)
@@ -53,7 +71,14 @@ func genLIFStep(withDC bool) {
 		slots.Offset(3*vb), slots.Offset(4*vb), slots.Offset(5*vb), slots.Offset(6*vb), slots.Offset(7*vb), slots.Offset(8*vb)
 
 	ptr := map[string]reg.Register{}
-	names := []string{"v", "ie", "ii", "inE", "inI", "refr"}
+	names := []string{"v", "ie", "ii"}
+	if withE {
+		names = append(names, "inE")
+	}
+	if withI {
+		names = append(names, "inI")
+	}
+	names = append(names, "refr")
 	if withDC {
 		names = append(names, "dc")
 	}
@@ -115,13 +140,25 @@ func genLIFStep(withDC bool) {
 		VPADDD(ones, rf, dec)
 		VBLENDVPS(nr, rf, dec, rf) // refr = refr == 0 ? 0 : refr − 1
 		VMULPS(cP11e, ie, ie)
-		VADDPS(load("inE"), ie, ie)
+		if withE {
+			VADDPS(load("inE"), ie, ie)
+		} else {
+			VADDPS(zero, ie, ie) // a missing slot adds +0, as a slot of zeros would
+		}
 		store(ie, "ie")
 		VMULPS(cP11i, ii, ii)
-		VADDPS(load("inI"), ii, ii)
+		if withI {
+			VADDPS(load("inI"), ii, ii)
+		} else {
+			VADDPS(zero, ii, ii)
+		}
 		store(ii, "ii")
-		store(zero, "inE")
-		store(zero, "inI")
+		if withE {
+			store(zero, "inE")
+		}
+		if withI {
+			store(zero, "inI")
+		}
 		s := YMM()
 		VCMPPS(Imm(0x1d), cTheta, v, s) // v >= Theta (GE_OQ)
 		VBLENDVPS(s, cVReset, v, v)
