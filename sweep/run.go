@@ -14,6 +14,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
+	"github.com/neurodyn/neurodyn/internal/atomicfile"
 	"github.com/neurodyn/neurodyn/internal/param"
 )
 
@@ -232,30 +233,11 @@ func writePoint(out string, r PointResult) error {
 	return writeAtomic(pointPath(out, r.Index), b)
 }
 
-// writeAtomic writes b to path through a temporary file, fsync and rename:
-// readers see either nothing or the whole file.
+// writeAtomic writes b to path atomically (readers see nothing or the whole
+// file).
 func writeAtomic(path string, b []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
+	if err := atomicfile.WriteFile(path, b); err != nil {
 		return fmt.Errorf("sweep: %w", err)
-	}
-	tmp := f.Name()
-	werr := f.Chmod(0o644)
-	if werr == nil {
-		_, werr = f.Write(b)
-	}
-	if werr == nil {
-		werr = f.Sync()
-	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, path)
-	}
-	if werr != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("sweep: write %s: %w", path, werr)
 	}
 	return nil
 }
