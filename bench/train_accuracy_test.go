@@ -106,10 +106,27 @@ func bitAccuracy(t *testing.T, m forecaster, ff *tasks.FlipFlop) float64 {
 func progress(name string) leaky.TrainOptions {
 	return leaky.TrainOptions{Progress: func(p int, e learn.EpochRecord) {
 		if e.Epoch%10 == 0 {
-			fmt.Printf("  %s phase %d epoch %d: train %.3g val %.3g lr %.2g horizon %d (%.1fs)\n",
-				name, p, e.Epoch, e.TrainLoss, e.ValLoss, e.LR, e.Horizon, e.Seconds)
+			fmt.Printf("  %s phase %d epoch %d: train %.3g val %.3g metric %.3g lr %.2g horizon %d (%.1fs)\n",
+				name, p, e.Epoch, e.TrainLoss, e.ValLoss, e.Metric, e.LR, e.Horizon, e.Seconds)
 		}
 	}}
+}
+
+// valValidTime is the tutorial's epoch-selection criterion for the Lorenz
+// recipes: the negated median closed-loop valid time (Lyapunov times) on
+// the validation split, 30 starts, 50-step warm-up, at most 800 free steps.
+func valValidTime(d *tasks.Dataset) func(learn.Model) (float64, error) {
+	return func(m learn.Model) (float64, error) {
+		s, ok := m.(learn.Stepper)
+		if !ok {
+			return math.NaN(), nil
+		}
+		vt, err := analysis.ValidTime(s, d.Val.Data, 3, analysis.ClosedLoopConfig{Starts: 30, Horizon: 800})
+		if err != nil {
+			return 0, err
+		}
+		return -vt.InLyapunov.Median, nil
+	}
 }
 
 func TestTrainAccuracy(t *testing.T) {
@@ -153,12 +170,16 @@ func TestTrainAccuracy(t *testing.T) {
 	}{
 		{"ctrnn-lorenz", func() (forecaster, float64, error) {
 			r := pick(ctrnn.LorenzDefault(), ctrnn.LorenzQuick()).(ctrnn.Recipe)
-			m, res, err := ctrnn.TrainLorenz(ctx, r, d, progress(r.Name))
+			o := progress(r.Name)
+			o.ValMetric = valValidTime(d)
+			m, res, err := ctrnn.TrainLorenz(ctx, r, d, o)
 			return m, seconds(res), err
 		}},
 		{"rate-lorenz", func() (forecaster, float64, error) {
 			r := pick(rate.LorenzDefault(), rate.LorenzQuick()).(rate.Recipe)
-			m, res, err := rate.TrainLorenz(ctx, r, d, progress(r.Name))
+			o := progress(r.Name)
+			o.ValMetric = valValidTime(d)
+			m, res, err := rate.TrainLorenz(ctx, r, d, o)
 			return m, seconds(res), err
 		}},
 	}

@@ -73,10 +73,11 @@ type TrainOptions struct {
 	// makes the number of epochs machine-dependent).
 	MaxDuration time.Duration
 	// ValMetric, when set, is the selection criterion (lower is better) of
-	// the phases with SelectByMetric: for example the negated median
-	// closed-loop valid time on the validation split, computed by package
-	// analysis, which the models' packages cannot import.
-	ValMetric func() (float64, error)
+	// the phases with SelectByMetric, evaluated on the model being trained:
+	// for example the negated median closed-loop valid time on the
+	// validation split, computed by package analysis (which the models'
+	// packages cannot import) through the model's learn.Stepper.
+	ValMetric func(m learn.Model) (float64, error)
 }
 
 // Result is the outcome of a recipe: one learn.Result per phase.
@@ -120,7 +121,7 @@ func RunPhases(ctx context.Context, m learn.Model, phases []Phase, meta string, 
 			tc.MaxDuration = o.MaxDuration
 		}
 		if p.SelectByMetric && o.ValMetric != nil {
-			tc.ValMetric = o.ValMetric
+			tc.ValMetric = func() (float64, error) { return o.ValMetric(m) }
 		}
 		if o.Progress != nil {
 			i := i
