@@ -110,6 +110,8 @@ func (s *AdjointSeq[T]) Forward(r Run) error {
 		return param.New("leaky", "Run.Feedback", r.Feedback, "closed loop needs inputs = outputs")
 	}
 	s.run = r
+	net.transpose()
+	s.core.useT = true
 	cur, next := s.rows[0][:n*S], s.rows[1][:n*S]
 	for b := 0; b < n; b++ {
 		clear(cur[b*S : b*S+N])

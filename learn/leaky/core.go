@@ -69,6 +69,7 @@ type core[T asm.Float] struct {
 	dp    *ode.Dopri5Solver[T]
 	f     ode.Func[T]
 	field *field[T]
+	useT  bool // preact may use net.waugT (the caller refreshed it)
 }
 
 func newCore[T asm.Float](net *Net[T], n int) *core[T] {
@@ -84,6 +85,19 @@ func newCore[T asm.Float](net *Net[T], n int) *core[T] {
 	c.a = make([]T, n*N)
 	c.xc = make([]T, n*net.I)
 	return c
+}
+
+// preact writes the pre-activations z = [h | x | 1]·Waugᵀ of the n
+// augmented rows into z (n×N): through the transposed copy WaugT (whose
+// rows the GEMM packs by plain copies) when useT is set, else through Waug.
+func (c *core[T]) preact(z, rows []T) {
+	net := c.net
+	N, S, n := net.N, net.Stride(), c.n
+	if c.useT {
+		asm.Gemm(false, false, n, N, S, 1, rows, S, net.waugT, N, 0, z, N)
+		return
+	}
+	asm.Gemm(false, true, n, N, S, 1, rows, S, net.Waug, S, 0, z, N)
 }
 
 // setRows changes the number of rows (at most the allocated number).
@@ -126,7 +140,7 @@ func (c *core[T]) interval(hin, hout []T, tp *tape[T], t int, aFast []T) error {
 		if a == nil {
 			a = c.a
 		}
-		asm.Gemm(false, true, n, N, S, 1, hin, S, net.Waug, S, 0, a, N)
+		c.preact(a, hin)
 		for b := 0; b < n; b++ {
 			copy(hout[b*S:b*S+N], hin[b*S:b*S+N])
 		}
@@ -186,7 +200,7 @@ func (c *core[T]) rkStep(hin []T, h float64, tp *tape[T]) {
 			copy(yaug[b*S:b*S+N], c.yc[b*N:(b+1)*N])
 			copy(yaug[b*S+N:(b+1)*S], hin[b*S+N:b*S+N+I+1])
 		}
-		asm.Gemm(false, true, n, N, S, 1, yaug, S, net.Waug, S, 0, a, N)
+		c.preact(a, yaug)
 		// k_i = (φ(z) − Y_i)/τ through the fused step with dt = 1.
 		ki := c.k[i]
 		copy(ki, c.yc)

@@ -190,6 +190,7 @@ type Net[T asm.Float] struct {
 
 	tab    ode.Tableau
 	active []int // stages that influence the step (others are skipped)
+	waugT  []T   // Waugᵀ (S×N), refreshed by transpose at the start of a batched run
 }
 
 // NewNet returns a network of shape s with zero weights.
@@ -217,6 +218,20 @@ func NewNet[T asm.Float](s Spec) (*Net[T], error) {
 		}
 	}
 	return net, nil
+}
+
+// transpose refreshes waugT from Waug.
+func (n *Net[T]) transpose() {
+	N, S := n.N, n.Stride()
+	if len(n.waugT) != N*S {
+		n.waugT = make([]T, N*S)
+	}
+	for i := 0; i < N; i++ {
+		row := n.Waug[i*S : (i+1)*S]
+		for j, v := range row {
+			n.waugT[j*N+i] = v
+		}
+	}
 }
 
 // Stride is the row length of Waug and of augmented state rows, N+I+1.

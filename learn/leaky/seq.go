@@ -170,6 +170,8 @@ func (s *Seq[T]) Forward(r Run) error {
 		return param.New("leaky", "Run.Feedback", r.Feedback, fmt.Sprintf(">= Steps: closed loop needs inputs = outputs (have %d and %d)", I, O))
 	}
 	s.run = r
+	net.transpose()
+	s.core.useT = true
 	if r.Tape && !net.fast() {
 		s.tp.reset(r.Steps, n*S, n*N)
 	}
