@@ -136,7 +136,7 @@ func (j *snnConfigJSON) config() (snn.Config, error) {
 	}
 	if j.Surrogate != nil {
 		c.Surrogate.Alpha = j.Surrogate.Alpha
-		if err := enumJSON("Surrogate.Kind", j.Surrogate.Kind, learn.ParseSpikeSurrogate, &c.Surrogate.Kind); err != nil {
+		if err := enumJSON("Surrogate.Kind", j.Surrogate.Kind, learn.ParseSurrogate, &c.Surrogate.Kind); err != nil {
 			return c, err
 		}
 	}

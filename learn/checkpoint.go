@@ -45,6 +45,9 @@ type ckptEntry struct {
 // atomically): HDF5 unless path ends in ".npz".
 func (t *Trainer) SaveCheckpoint(path string) error {
 	p := t.params
+	if t.best == nil { // before Fit: the best parameters are the current ones
+		t.best = append([]float32(nil), p.Flat()...)
+	}
 	var es []ckptEntry
 	for i := 0; i < p.NumTensors(); i++ {
 		s := p.Spec(i)

@@ -553,3 +553,29 @@ func TestTrainerValMetric(t *testing.T) {
 		}
 	}
 }
+
+// A checkpoint saved before any training holds the initial parameters as
+// both current and best, and loads back.
+func TestSaveCheckpointBeforeFit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "init.npz")
+	m := newLin(3, 2)
+	tr, err := learn.NewTrainer(m, learn.TrainConfig{Epochs: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.SaveCheckpoint(path); err != nil {
+		t.Fatal(err)
+	}
+	q := newLin(3, 2)
+	for i := range q.p.Flat() {
+		q.p.Flat()[i] = 0
+	}
+	if err := learn.LoadParams(q.p, path, true); err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range q.p.Flat() {
+		if v != m.p.Flat()[i] {
+			t.Fatalf("best parameter %d = %v, want the initial %v", i, v, m.p.Flat()[i])
+		}
+	}
+}

@@ -16,6 +16,7 @@ import (
 //	Triangle         g = α·max(0, 1 − α|x|)     (integrates to 1)
 //	Sigmoid          g = α·σ(αx)(1 − σ(αx))     (integrates to 1)
 //	StraightThrough  g = 1
+//	Arctan           g = (α/2)/(1 + (π·α·x/2)²)  (Fang et al. 2021; integrates to 1)
 //
 // norse 1.1.0 ignores α and uses SuperSpike with α = 1 (tutorial-spec §2.3);
 // set Alpha = 1 to reproduce it.
@@ -28,9 +29,10 @@ const (
 	Triangle
 	SigmoidSurrogate
 	StraightThrough
+	Arctan
 )
 
-var surrogateNames = [...]string{"superspike", "fastsigmoid", "triangle", "sigmoid", "straightthrough"}
+var surrogateNames = [...]string{"superspike", "fastsigmoid", "triangle", "sigmoid", "straightthrough", "arctan"}
 
 // String returns the kind's name.
 func (k SurrogateKind) String() string {
@@ -47,7 +49,7 @@ func ParseSurrogate(name string) (SurrogateKind, error) {
 			return SurrogateKind(i), nil
 		}
 	}
-	return 0, param.New("learn", "surrogate", name, "one of superspike, fastsigmoid, triangle, sigmoid, straightthrough")
+	return 0, param.New("learn", "surrogate", name, "one of superspike, fastsigmoid, triangle, sigmoid, straightthrough, arctan")
 }
 
 // Surrogate is a surrogate spike derivative: a kind and its sharpness Alpha
@@ -72,7 +74,7 @@ func (s Surrogate) WithDefaults() Surrogate {
 // Validate returns a param error for an unknown kind or a bad Alpha.
 func (s Surrogate) Validate() error {
 	if s.Kind < 0 || int(s.Kind) >= len(surrogateNames) {
-		return param.New("learn", "Surrogate.Kind", int(s.Kind), "one of superspike, fastsigmoid, triangle, sigmoid, straightthrough")
+		return param.New("learn", "Surrogate.Kind", int(s.Kind), "one of superspike, fastsigmoid, triangle, sigmoid, straightthrough, arctan")
 	}
 	return param.Positive("learn", "Surrogate.Alpha", s.WithDefaults().Alpha)
 }
@@ -104,6 +106,9 @@ func (s Surrogate) Deriv(x float64) float64 {
 		return a * sg * (1 - sg)
 	case StraightThrough:
 		return 1
+	case Arctan:
+		z := math.Pi / 2 * a * x
+		return a / 2 / (1 + z*z)
 	}
 	return math.NaN()
 }

@@ -293,7 +293,7 @@ func (c Config) Validate() error {
 		param.NonNegative(pkg, "InputScale", c.InputScale),
 		param.Finite(pkg, "BiasMean", c.BiasMean),
 		param.NonNegative(pkg, "BiasStd", c.BiasStd),
-		learn.ValidateSpike(c.Surrogate),
+		c.Surrogate.Validate(),
 	); err != nil {
 		return err
 	}
@@ -412,5 +412,5 @@ func (c Config) String() string {
 	}
 	return fmt.Sprintf("LIF E/I %d/%d in=%d out=%d dt=%g ms×%d τm=%g/%g τs=%g %v %v-reset dale=%v %s α=%g readout=%s skip=%v",
 		c.NE, c.numI(), c.Inputs, c.Outputs, c.DtMs, c.SubSteps, c.TauMemEMs, c.TauMemIMs, c.TauSynMs,
-		c.Discretization, c.Reset, c.Dale, learn.SpikeSurrogateName(c.Surrogate.Kind), c.Surrogate.Alpha, ro, c.Skip)
+		c.Discretization, c.Reset, c.Dale, c.Surrogate.Kind.String(), c.Surrogate.Alpha, ro, c.Skip)
 }

@@ -35,7 +35,7 @@ func Example() {
 	fmt.Printf("E %.0f Hz, I %.0f Hz over %g ms\n", out.RateE, out.RateI, L*c.SampleMs())
 	// The surrogate's α sets the width of the spike derivative.
 	s := learn.Surrogate{Kind: learn.SuperSpike, Alpha: 10}
-	fmt.Printf("SuperSpike α=10: g(0) = %g, g(0.1) = %g\n", learn.SpikeGrad(s, 0), learn.SpikeGrad(s, 0.1))
+	fmt.Printf("SuperSpike α=10: g(0) = %g, g(0.1) = %g\n", s.Deriv(0), s.Deriv(0.1))
 	// Output:
 	// 40 neurons, 1964 trainable parameters (544 that can change), 180 synapses
 	// E 13 Hz, I 18 Hz over 250 ms

@@ -120,7 +120,7 @@ func TestGradSmooth(t *testing.T) {
 	}
 	for _, kk := range kinds {
 		for _, ro := range []Readout{ReadoutFiltered, ReadoutCount, ReadoutMembrane} {
-			name := fmt.Sprintf("%s/%v", learn.SpikeSurrogateName(kk.k), ro)
+			name := fmt.Sprintf("%s/%v", kk.k.String(), ro)
 			t.Run(name, func(t *testing.T) {
 				c := smallSmooth(kk.k, kk.alpha, ro)
 				if kk.k == learn.StraightThrough {
@@ -168,7 +168,7 @@ func TestGradStepAnalytic(t *testing.T) {
 	kinds := []learn.SurrogateKind{learn.SuperSpike, learn.FastSigmoid, learn.Triangle, learn.SigmoidSurrogate, learn.StraightThrough, learn.Arctan}
 	for _, k := range kinds {
 		for _, alpha := range []float64{0.5, 4} {
-			t.Run(fmt.Sprintf("%s/alpha=%g", learn.SpikeSurrogateName(k), alpha), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s/alpha=%g", k.String(), alpha), func(t *testing.T) {
 				c := Config{
 					NE: 6, NI: 2, Inputs: 2, Outputs: 2, DtMs: 1, TauMemEMs: 3, TauMemIMs: 2, TauSynMs: 2,
 					Discretization: Exact, InputScale: 1, InputBias: true, BiasMean: 0.8, BiasStd: 0.5,
@@ -219,7 +219,7 @@ func TestGradStepAnalytic(t *testing.T) {
 					for kx := 0; kx < 2; kx++ {
 						want := 0.0
 						for o := 0; o < 2; o++ {
-							want += 2 * (out[o] - y[o]) * D[o*N+j] * learn.SpikeGrad(sg, u[j]-1) * e.cin[j] * x[kx]
+							want += 2 * (out[o] - y[o]) * D[o*N+j] * sg.Deriv(u[j]-1) * e.cin[j] * x[kx]
 						}
 						var got float64
 						if j < c.NE {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/neurodyn/neurodyn/export"
 	"github.com/neurodyn/neurodyn/internal/param"
-	"github.com/neurodyn/neurodyn/learn"
 )
 
 // NIR returns the network as a NIR graph (Neural Intermediate
@@ -121,7 +120,7 @@ func (m *Model[T]) NIR() (*export.NIRGraph, error) {
 		"readout":            "filtered spikes",
 		"readout_population": pop,
 		"dale":               c.Dale.String(),
-		"surrogate":          learn.SpikeSurrogateName(c.Surrogate.Kind),
+		"surrogate":          c.Surrogate.Kind.String(),
 		"surrogate_alpha":    strconv.FormatFloat(c.Surrogate.Alpha, 'g', -1, 64),
 	}
 	return g, nil
