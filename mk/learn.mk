@@ -1,8 +1,8 @@
 # learn, ctrnn, rate: gradient checks against PyTorch, training benchmarks
 # beside PyTorch, and the accuracy figures of the training recipes.
 #   make test-torch-grad     neurodyn's BPTT vs torch autograd on shared weights
-#                            (part of make test; skipped when /usr/bin/python3 has
-#                            no torch: apt-get install -y python3-torch)
+#                            (part of make test; installs python3-torch through
+#                            scripts/ensure-deps.sh as root, else says what to install)
 #   make bench-train         Go training benchmarks (BenchmarkTrain…), then the
 #                            same epoch in PyTorch (one thread), and the speed-up
 #   make train-accuracy      train every recipe (ctrnn, rate; Lorenz, flip-flop)
@@ -18,13 +18,11 @@ BENCH_TARGETS += bench-train
 .PHONY: test-torch-grad bench-train bench-train-torch train-accuracy train-accuracy-quick
 
 test-torch-grad:
-	@if $(TORCH_PY) -c 'import torch, numpy' 2>/dev/null; then \
-		$(TORCH_PY) python/tests/test_torch_grad.py; \
-	else \
-		echo "test-torch-grad: SKIP (no torch for $(TORCH_PY); apt-get install -y python3-torch)"; \
-	fi
+	@scripts/ensure-deps.sh torch
+	$(TORCH_PY) python/tests/test_torch_grad.py
 
 bench-train: bench-tools
+	@scripts/ensure-deps.sh torch
 	$(call run-bench,train,^BenchmarkTrain)
 	@$(MAKE) --no-print-directory bench-train-torch
 
