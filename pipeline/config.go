@@ -11,6 +11,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/neurodyn/neurodyn/analysis"
 	"github.com/neurodyn/neurodyn/internal/param"
 )
 
@@ -37,6 +38,91 @@ type Config struct {
 	Stages []string `toml:"stages"`
 	// Data configures the datasets (notebook 00).
 	Data DataConfig `toml:"data"`
+	// Models chooses the model recipes (notebooks 01–03 and 05).
+	Models ModelsConfig `toml:"models"`
+	// Analysis sizes the measurements made on every model.
+	Analysis AnalysisConfig `toml:"analysis"`
+}
+
+// Recipe names accepted by the [models] keys.
+const (
+	// RecipeDefault is neurodyn's own recipe of a model (its package's
+	// LorenzDefault, FlipFlopDefault, …).
+	RecipeDefault = "default"
+	// RecipeReference is the reference tutorial's set-up, done right (its
+	// package's LorenzReference, FlipFlopReference, …).
+	RecipeReference = "reference"
+)
+
+// ModelsConfig chooses the recipes the stages train. Quick mode always uses
+// each package's Quick recipe. Whatever the recipe, the model packages own
+// it: the pipeline calls their entry points and never copies a recipe.
+type ModelsConfig struct {
+	// CTRNN, Rate and SNN are the Lorenz recipes of notebooks 01–03,
+	// FlipFlopCTRNN and FlipFlopRate those of notebook 05: "default" or
+	// "reference".
+	CTRNN         string `toml:"ctrnn"`
+	Rate          string `toml:"rate"`
+	SNN           string `toml:"snn"`
+	FlipFlopCTRNN string `toml:"flipflop_ctrnn"`
+	FlipFlopRate  string `toml:"flipflop_rate"`
+	// ReservoirNeurons is the size of the liquid-state machine (0: the
+	// snn package's default, or ReservoirQuick's in quick mode).
+	ReservoirNeurons int `toml:"reservoir_neurons"`
+	// ESNUnits is the size of the echo-state network (0: the snn
+	// package's default).
+	ESNUnits int `toml:"esn_units"`
+}
+
+// AnalysisConfig sizes the analyses; 0 means the documented default of the
+// mode (full / quick).
+type AnalysisConfig struct {
+	// ClosedLoopStarts and ClosedLoopHorizon configure the valid-time
+	// protocol (analysis.ValidTime): starts over the evaluation trajectory
+	// (0 → 100 / 20) and the longest free run per start in steps
+	// (0 → 2500 / 1000).
+	ClosedLoopStarts  int `toml:"closed_loop_starts"`
+	ClosedLoopHorizon int `toml:"closed_loop_horizon"`
+	// FreeRunSteps is the length of each model's long autonomous run, and
+	// of the stretch of the true trajectory it is compared with (λ₁, D₂,
+	// histograms, return map; 0 → 20000 / 5000).
+	FreeRunSteps int `toml:"free_run_steps"`
+	// FixedPointStarts is the number of minimizations of the flip-flop
+	// fixed-point search (0 → 512 / 128).
+	FixedPointStarts int `toml:"fixed_point_starts"`
+}
+
+// Settings are the analysis sizes in effect: the configured values with
+// the mode's defaults filled in.
+type Settings struct {
+	Starts, Horizon, FreeRun, FixedPointStarts int
+}
+
+// LorenzKey is the part of the settings the Lorenz stages depend on (the
+// closed-loop protocol and the free run), for their configuration keys.
+func (s Settings) LorenzKey() [3]int { return [3]int{s.Starts, s.Horizon, s.FreeRun} }
+
+// Settings returns the analysis sizes of c (defaults of the full or the
+// quick mode for keys left 0).
+func (c Config) Settings() Settings {
+	a := c.Analysis
+	s := Settings{Starts: 100, Horizon: 2500, FreeRun: 20000, FixedPointStarts: 512}
+	if c.Quick {
+		s = Settings{Starts: 20, Horizon: 1000, FreeRun: 5000, FixedPointStarts: 128}
+	}
+	if a.ClosedLoopStarts > 0 {
+		s.Starts = a.ClosedLoopStarts
+	}
+	if a.ClosedLoopHorizon > 0 {
+		s.Horizon = a.ClosedLoopHorizon
+	}
+	if a.FreeRunSteps > 0 {
+		s.FreeRun = a.FreeRunSteps
+	}
+	if a.FixedPointStarts > 0 {
+		s.FixedPointStarts = a.FixedPointStarts
+	}
+	return s
 }
 
 // DataConfig configures the datasets.
@@ -245,6 +331,43 @@ func (c Config) Validate() error {
 	}
 	if f.Seed < 0 || f.Seed > 1<<32-1-2000-int64(f.TestTrials) {
 		return param.New(p, "data.flipflop.seed", f.Seed, "≥ 0 and small enough that every trial seed fits in uint32")
+	}
+	m := c.Models
+	for _, k := range []struct{ key, v string }{
+		{"models.ctrnn", m.CTRNN}, {"models.rate", m.Rate}, {"models.snn", m.SNN},
+		{"models.flipflop_ctrnn", m.FlipFlopCTRNN}, {"models.flipflop_rate", m.FlipFlopRate},
+	} {
+		if k.v != RecipeDefault && k.v != RecipeReference {
+			return param.New(p, k.key, fmt.Sprintf("%q", k.v), `"default" or "reference"`)
+		}
+	}
+	for _, k := range []struct {
+		key string
+		v   int
+	}{
+		{"models.reservoir_neurons", m.ReservoirNeurons}, {"models.esn_units", m.ESNUnits},
+		{"analysis.closed_loop_starts", c.Analysis.ClosedLoopStarts},
+		{"analysis.closed_loop_horizon", c.Analysis.ClosedLoopHorizon},
+		{"analysis.free_run_steps", c.Analysis.FreeRunSteps},
+		{"analysis.fixed_point_starts", c.Analysis.FixedPointStarts},
+	} {
+		if k.v < 0 {
+			return param.New(p, k.key, k.v, ">= 0 (0: the default)")
+		}
+	}
+	if s := c.Settings(); s.FreeRun < 1000 {
+		return param.New(p, "analysis.free_run_steps", s.FreeRun, ">= 1000 (λ₁ and D₂ need a long run), or 0 for the default")
+	}
+	// The closed-loop protocol and the free run both use the evaluation
+	// trajectory: it must hold the warm-up, the horizon and the starts,
+	// and the free run's stretch of truth.
+	evalN := int(l.EvalT/l.Dt + 1e-9)
+	s := c.Settings()
+	if need := analysis.DefaultWarmup + s.Horizon + s.Starts; evalN < need {
+		return param.New(p, "data.lorenz.eval_t", l.EvalT, fmt.Sprintf("long enough for the closed-loop test: >= %g time units (warm-up + analysis.closed_loop_horizon + analysis.closed_loop_starts samples)", float64(need)*l.Dt))
+	}
+	if need := analysis.DefaultWarmup + s.FreeRun; evalN < need {
+		return param.New(p, "data.lorenz.eval_t", l.EvalT, fmt.Sprintf("long enough for the free run: >= %g time units (warm-up + analysis.free_run_steps samples)", float64(need)*l.Dt))
 	}
 	return nil
 }

@@ -9,32 +9,43 @@ import (
 
 	"github.com/neurodyn/neurodyn/asm"
 	"github.com/neurodyn/neurodyn/internal/buildinfo"
+	"github.com/neurodyn/neurodyn/internal/param"
 )
 
 // ReportName is the file name of the report in the output directory.
 const ReportName = "report.md"
 
 // writeReport writes report.md from the results of every stage known to the
-// run (run now or earlier), so its numbers are exactly the stored ones.
+// run (run now or earlier), so its numbers are exactly the stored ones;
+// elapsed is the run's wall-clock time (< 0: the report is rebuilt from
+// stored results).
 func writeReport(r *Run, elapsed time.Duration) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# neurodyn tutorial report\n\n")
 	fmt.Fprintf(&b, "neurodyn %s (revision %s), %s, kernel path %s, GOMAXPROCS-independent results.  \n",
 		buildinfo.Version, buildinfo.Revision(), buildinfo.GoVersion(), asm.Path())
-	fmt.Fprintf(&b, "Generated %s; this run took %.1f s", time.Now().UTC().Format(time.RFC3339), elapsed.Seconds())
+	if elapsed >= 0 {
+		fmt.Fprintf(&b, "Generated %s; this run took %.1f s", time.Now().UTC().Format(time.RFC3339), elapsed.Seconds())
+	} else {
+		fmt.Fprintf(&b, "Rebuilt %s from the stored stage results", time.Now().UTC().Format(time.RFC3339))
+	}
 	if r.Cfg.Quick {
 		b.WriteString(" (quick mode: CI-sized stages, relaxed targets)")
 	}
 	b.WriteString(".\n\n")
 	total := 0.0
 	for _, s := range Stages() {
-		res, ok := r.results[s.Name]
+		res, ok := r.Result(s.Name)
 		if !ok {
 			continue
 		}
 		total += res.Seconds
 		fmt.Fprintf(&b, "## %s\n\n", res.Title)
 		fmt.Fprintf(&b, "_Stage `%s`, %.1f s, finished %s._\n\n", res.Stage, res.Seconds, res.Finished.Format(time.RFC3339))
+		for _, t := range res.Text {
+			b.WriteString(t)
+			b.WriteString("\n\n")
+		}
 		for _, t := range res.Tables {
 			b.WriteString(t.Markdown())
 			b.WriteString("\n")
@@ -59,8 +70,43 @@ func writeReport(r *Run, elapsed time.Duration) error {
 			b.WriteString("\n\n")
 		}
 	}
-	fmt.Fprintf(&b, "---\nSum of stage times: %.1f s.\n", total)
+	if len(r.sh.stale) > 0 {
+		fmt.Fprintf(&b, "Stages with results made with another configuration (not shown; rerun them): %s.\n\n", strings.Join(r.sh.stale, ", "))
+	}
+	fmt.Fprintf(&b, "---\nSum of stage times: %.1f s (stages whose inputs are ready run at the same time, so a run's wall-clock time is shorter).\n", total)
 	return writeFileAtomic(filepath.Join(r.Cfg.OutDir, ReportName), []byte(b.String()))
+}
+
+// WriteReport rebuilds report.md in cfg.OutDir from the stored results of
+// the stages (what `neurodyn report` does): a stage whose stored result was
+// made with another configuration is left out and listed as stale. It
+// returns the report's path.
+func WriteReport(cfg Config) (string, error) {
+	if err := cfg.Validate(); err != nil {
+		return "", err
+	}
+	r := newRun(cfg, Options{})
+	found := 0
+	for _, s := range Stages() {
+		stored, err := loadResult(cfg.OutDir, s.Name)
+		if err != nil {
+			return "", err
+		}
+		if stored == nil {
+			continue
+		}
+		found++
+		if stored.KeyHash != keyHash(&cfg, s) {
+			r.sh.stale = append(r.sh.stale, s.Name)
+			continue
+		}
+		r.setResult(s.Name, stored)
+	}
+	if found == 0 {
+		return "", param.New("pipeline", "out_dir", cfg.OutDir, "a directory with stored stage results (run `neurodyn tutorial` first)")
+	}
+	path := filepath.Join(cfg.OutDir, ReportName)
+	return path, writeReport(r, -1)
 }
 
 // createFile creates path (and its directory) for writing.

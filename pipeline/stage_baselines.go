@@ -16,8 +16,13 @@ func baselinesStage() Stage {
 		Name:  "baselines",
 		Title: "00 · baselines every one-step Lorenz forecaster must beat (test split, original units)",
 		Needs: []string{"data"},
-		Key:   func(c *Config) any { return c.Data.Lorenz },
-		Run:   runBaselines,
+		Key: func(c *Config) any {
+			return struct {
+				L LorenzData
+				S [3]int
+			}{c.Data.Lorenz, c.Settings().LorenzKey()}
+		},
+		Run: runBaselines,
 	}
 }
 
@@ -56,10 +61,53 @@ func runBaselines(ctx context.Context, r *Run) (*Result, error) {
 	}
 	res.Tables = append(res.Tables, t)
 	res.Metrics["baseline.best_ar.rmse"] = bestAR
+	for _, row := range rows {
+		putMetrics(res.Metrics, "baseline."+metricKey(row.Name)+".test", row.Metrics)
+	}
+
+	// The best AR(k) and the NVAR in closed loop, measured like every model.
 	dir, err := r.Dir("baselines")
 	if err != nil {
 		return nil, err
 	}
+	d, err := r.Lorenz()
+	if err != nil {
+		return nil, err
+	}
+	truth, err := r.Truth()
+	if err != nil {
+		return nil, err
+	}
+	cl := Table{Title: "Closed loop of the baselines (evaluation trajectory, original units)",
+		Header: []string{"baseline", "params", "VPT median [Q1, Q3] (Lyapunov times)", "λ₁ gen / true", "D₂ gen / true", "notes"}}
+	for _, row := range rows {
+		key := ""
+		switch {
+		case row.Name == best:
+			key = "baseline.best_ar"
+			res.Metrics[key+".k"] = float64(row.Forecaster.Lags())
+		case strings.HasPrefix(row.Name, "NVAR"):
+			key = "baseline.nvar"
+		default:
+			continue
+		}
+		f := &Forecast{Key: key, Name: row.Name, Kind: "baseline", Label: analysis.LabelBaseline,
+			Params: baselineParams(row.Forecaster, d.Dim), TrainSeconds: nan()}
+		if err := MeasureForecaster(ctx, d, row.Forecaster, f, MeasureOptions{Settings: r.Cfg.Settings(), Truth: truth}); err != nil {
+			return nil, fmt.Errorf("baseline %s: %w", row.Name, err)
+		}
+		f.Put(res.Metrics)
+		res.Models = append(res.Models, f.Ref())
+		fr, err := r.saveFreeRun(dir, key, f.Gen, d.Dim)
+		if err != nil {
+			return nil, err
+		}
+		res.Files = append(res.Files, fr)
+		cl.Rows = append(cl.Rows, []string{row.Name, fmt.Sprint(f.Params), vptCell(f.VT), pairCell(attr(f, true)), pairCell(attr(f, false)), strings.Join(f.Notes, "; ")})
+	}
+	res.Tables = append(res.Tables, cl)
+	res.Metrics["baseline.persistence.params"] = 0
+	res.Models = append(res.Models, ModelRef{Key: "baseline.persistence", Name: "persistence", Kind: "baseline", Label: string(analysis.LabelBaseline)})
 	path := filepath.Join(dir, "baselines.h5")
 	if err := writeBaselinesHDF5(path, rows, r.Cfg); err != nil {
 		return nil, err
@@ -100,6 +148,18 @@ func writeBaselinesHDF5(path string, rows []analysis.BaselineRow, cfg Config) er
 		return nil // built without HDF5: the table stays in the report
 	}
 	return err
+}
+
+// baselineParams counts a baseline's fitted coefficients: (k·dim + 1)·dim
+// for AR(k), features·dim for the NVAR, 0 for the others.
+func baselineParams(f analysis.Forecaster, dim int) int {
+	switch b := f.(type) {
+	case *analysis.AR:
+		return (b.Lags()*dim + 1) * dim
+	case *analysis.NVAR:
+		return b.Features() * dim
+	}
+	return 0
 }
 
 // metricKey turns a display name into a metrics key ("AR(4)" → "ar4").

@@ -124,3 +124,16 @@ func runData(ctx context.Context, r *Run) (*Result, error) {
 	res.Figures = append(res.Figures, figs...)
 	return res, ctx.Err()
 }
+
+// Truth returns the stretch of the true evaluation trajectory that every
+// free run is compared with (NewTruth with the configured free-run
+// length), described once per process.
+func (r *Run) Truth() (*Truth, error) {
+	return Cached(r, "truth", func() (*Truth, error) {
+		d, err := r.Lorenz()
+		if err != nil {
+			return nil, err
+		}
+		return NewTruth(d, r.Cfg.Settings().FreeRun)
+	})
+}

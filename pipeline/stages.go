@@ -6,5 +6,10 @@ func Stages() []Stage {
 	return []Stage{
 		dataStage(),
 		baselinesStage(),
+		ctrnnStage(),
+		rateStage(),
+		snnStage(),
+		synthesisStage(),
+		flipflopStage(),
 	}
 }

@@ -30,7 +30,9 @@ event-driven LIF spiking networks, and analyses them as dynamical systems
 (Lyapunov exponents, correlation dimension, fixed points).`,
 		Example: `  neurodyn tutorial                 # whole tutorial, writes results/
   neurodyn tutorial --quick -q      # CI-sized run, no progress output
-  neurodyn data lorenz --out data   # the Lorenz-63 datasets (HDF5 and .npz)`,
+  neurodyn data lorenz --out data   # the Lorenz-63 datasets (HDF5 and .npz)
+  neurodyn train ctrnn              # train, save and measure one model
+  neurodyn analyze lyapunov --model models/ctrnn_lorenz.npz`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
@@ -45,7 +47,8 @@ event-driven LIF spiking networks, and analyses them as dynamical systems
 	}
 	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "no progress output (batch jobs)")
 	root.PersistentFlags().IntVar(&g.threads, "threads", 0, "worker threads (GOMAXPROCS); 0 = all cores; results do not depend on it")
-	root.AddCommand(newVersionCmd(), newTutorialCmd(g), newDataCmd(g), newSweepCmd(g), newSimulateCmd(g))
+	root.AddCommand(newVersionCmd(), newTutorialCmd(g), newDataCmd(g), newSweepCmd(g), newSimulateCmd(g),
+		newTrainCmd(g), newAnalyzeCmd(g), newReportCmd(g), newBenchCmd(g))
 	return root
 }
 

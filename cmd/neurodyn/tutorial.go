@@ -16,6 +16,8 @@ func newTutorialCmd(g *globals) *cobra.Command {
 		printCfg, list  bool
 		stages          []string
 		seed            uint64
+		jobs            int
+		cf              *configFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "tutorial",
@@ -27,7 +29,8 @@ resumes where it stopped; --force reruns them.`,
 		Example: `  neurodyn tutorial
   neurodyn tutorial --quick --out /tmp/r
   neurodyn tutorial --config my.toml --stages data
-  neurodyn tutorial --print-config > my.toml`,
+  neurodyn tutorial --print-config > my.toml
+  neurodyn tutorial --analysis.free-run-steps 50000 --models.ctrnn reference`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if list {
@@ -56,6 +59,9 @@ resumes where it stopped; --force reruns them.`,
 			if fl.Changed("stages") {
 				cfg.Stages = stages
 			}
+			if err := cf.apply(fl, &cfg); err != nil {
+				return err
+			}
 			if err := cfg.Validate(); err != nil {
 				return err
 			}
@@ -63,15 +69,11 @@ resumes where it stopped; --force reruns them.`,
 				fmt.Fprint(cmd.OutOrStdout(), cfg.TOML())
 				return nil
 			}
-			run, err := pipeline.Execute(cmd.Context(), cfg, pipeline.Options{Force: force, Log: g.logw(), Quiet: g.quiet})
+			run, err := pipeline.Execute(cmd.Context(), cfg, pipeline.Options{Force: force, Log: g.logw(), Quiet: g.quiet, Progress: g.progress(), Jobs: jobs})
 			if err != nil {
 				return err
 			}
-			if res, ok := run.Result("baselines"); ok {
-				for _, t := range res.Tables {
-					fmt.Fprintln(cmd.OutOrStdout(), t.Markdown())
-				}
-			}
+			printSummary(cmd.OutOrStdout(), run)
 			fmt.Fprintf(cmd.OutOrStdout(), "report: %s\n", strings.TrimRight(cfg.OutDir, "/")+"/"+pipeline.ReportName)
 			return nil
 		},
@@ -85,5 +87,7 @@ resumes where it stopped; --force reruns them.`,
 	f.StringSliceVar(&stages, "stages", nil, "stages to run (comma-separated; default all; see --list)")
 	f.BoolVar(&printCfg, "print-config", false, "print the effective configuration as TOML and exit")
 	f.BoolVar(&list, "list", false, "list the stages and exit")
+	f.IntVar(&jobs, "jobs", 0, "stages run at the same time when their inputs are ready (0: GOMAXPROCS); results do not depend on it")
+	cf = addConfigFlags(cmd, "out_dir", "seed", "quick", "stages")
 	return cmd
 }

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/pipeline"
+)
+
+func newAnalyzeCmd(g *globals) *cobra.Command {
+	var (
+		cfgPath, model, data string
+		input                []float64
+		quick                bool
+		seed                 uint64
+		sf                   seriesFlags
+		cf                   *configFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "analyze {lyapunov|dimension|fixedpoints|closedloop|spikes}",
+		Short: "Dynamical-systems analysis of a saved model or of a data file",
+		Long: `analyze measures a model saved by train or by the tutorial (--model), or a data
+file (--data), with the analyses of the tutorial's stages:
+
+  lyapunov     λ₁ of a long free run (Rosenstein on x, as the synthesis table),
+               beside the true trajectory's, and for ctrnn and rate models the
+               spectrum from the model's Jacobians; on a series file, its λ₁
+  dimension    correlation dimension D₂ of a free run (or of a series file)
+  fixedpoints  fixed and slow points of a ctrnn or rate model at a constant
+               input (--input; default zero), classified
+  closedloop   one-step metrics, closed-loop valid time and the attractor of
+               the free run, as train prints them
+  spikes       rates, ISI CV, Fano factors, correlations and the population
+               spectrum of a spiking model while it streams the test split, or
+               of a SONATA spike report (--data file.h5)
+
+The analysis sizes (free-run length, closed-loop starts, fixed-point starts)
+are configuration keys (see the flags); the model's data are rebuilt from its
+file's metadata.`,
+		Example: `  neurodyn analyze lyapunov --model results/ctrnn/ctrnn_lorenz.npz
+  neurodyn analyze fixedpoints --model results/flipflop/ctrnn_flipflop.npz
+  neurodyn analyze closedloop --model models/reservoir_lorenz.npz --analysis.closed-loop-starts 20
+  neurodyn analyze dimension --data series.npy --dt 0.01
+  neurodyn analyze spikes --data sim/cuba/spikes.h5`,
+		Args:      cobra.ExactArgs(1),
+		ValidArgs: pipeline.Analyses(),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !contains(pipeline.Analyses(), args[0]) {
+				return param.New("neurodyn", "analysis", args[0], "one of "+strings.Join(pipeline.Analyses(), ", "))
+			}
+			cfg, err := loadConfig(cmd, cfgPath, cf)
+			if err != nil {
+				return err
+			}
+			fl := cmd.Flags()
+			if fl.Changed("quick") {
+				cfg.Quick = quick
+			}
+			if fl.Changed("seed") {
+				cfg.Seed = seed
+			}
+			lo, err := sf.load()
+			if err != nil {
+				return err
+			}
+			req := pipeline.AnalyzeRequest{What: args[0], Model: model, Data: data, Load: lo, Dt: sf.dt}
+			if fl.Changed("input") {
+				req.Input = input
+			}
+			if !g.quiet {
+				fmt.Fprintf(cmd.ErrOrStderr(), "analyze %s: running…\n", args[0])
+			}
+			tables, err := pipeline.Analyze(cmd.Context(), cfg, req)
+			if err != nil {
+				return err
+			}
+			for _, t := range tables {
+				fmt.Fprintln(cmd.OutOrStdout(), t.Markdown())
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&model, "model", "", "model file written by train or the tutorial (.npz)")
+	f.StringVar(&data, "data", "", "data file: a series (.npy, .npz, .h5, .csv) or a SONATA spike report (.h5)")
+	f.Float64SliceVar(&input, "input", nil, "constant input of the fixed-point search (comma-separated; default zero)")
+	f.StringVar(&cfgPath, "config", "", "TOML configuration read on top of the embedded defaults (analysis sizes)")
+	f.BoolVar(&quick, "quick", false, "smaller analyses (config key quick)")
+	f.Uint64Var(&seed, "seed", 42, "seed of the randomized analyses (config key seed)")
+	sf.register(cmd)
+	cf = addConfigFlags(cmd, "out_dir", "seed", "quick", "stages")
+	return cmd
+}

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/pipeline"
+	"github.com/neurodyn/neurodyn/tasks"
+)
+
+// seriesFlags are the options that read and split a user's series.
+type seriesFlags struct {
+	format, key string
+	columns     []int
+	header      string
+	dt          float64
+	trainFrac   float64
+	valFrac     float64
+	seqLength   int
+}
+
+func (s *seriesFlags) register(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&s.format, "format", "", "series file format: npy, npz, hdf5 or csv (default: by extension)")
+	f.StringVar(&s.key, "key", "", "array name in an .npz, or dataset path in an HDF5 file")
+	f.IntSliceVar(&s.columns, "columns", nil, "variables to use, by column index (default: all)")
+	f.StringVar(&s.header, "header", "auto", "CSV header row: auto, yes or no")
+	f.Float64Var(&s.dt, "dt", 1, "sample interval of the series, in its time unit")
+	f.Float64Var(&s.trainFrac, "train-frac", 0.7, "fraction of the samples, in time order, for training")
+	f.Float64Var(&s.valFrac, "val-frac", 0.15, "fraction for validation (the test split gets the rest)")
+	f.IntVar(&s.seqLength, "seq-length", 50, "window length in samples")
+}
+
+// load returns the LoadOptions of the flags.
+func (s *seriesFlags) load() (tasks.LoadOptions, error) {
+	o := tasks.LoadOptions{Format: s.format, Key: s.key, Columns: s.columns}
+	switch s.header {
+	case "auto":
+		o.Header = tasks.HeaderAuto
+	case "yes":
+		o.Header = tasks.HeaderYes
+	case "no":
+		o.Header = tasks.HeaderNo
+	default:
+		return o, param.New("neurodyn", "--header", s.header, "auto, yes or no")
+	}
+	return o, nil
+}
+
+// spec returns the DataSpec of a series file.
+func (s *seriesFlags) spec(path string) (pipeline.DataSpec, error) {
+	lo, err := s.load()
+	if err != nil {
+		return pipeline.DataSpec{}, err
+	}
+	if err := param.First(param.Positive("neurodyn", "--dt", s.dt), param.PositiveInt("neurodyn", "--seq-length", s.seqLength)); err != nil {
+		return pipeline.DataSpec{}, err
+	}
+	return pipeline.SeriesFileSpec(path, lo, tasks.SeriesConfig{Name: "series", Dt: s.dt, TrainFrac: s.trainFrac, ValFrac: s.valFrac, SeqLength: s.seqLength})
+}
+
+func newTrainCmd(g *globals) *cobra.Command {
+	var (
+		cfgPath, task, out, file string
+		retrain, quick           bool
+		seed                     uint64
+		sf                       seriesFlags
+		cf                       *configFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "train {ctrnn|rate|snn|reservoir|esn}",
+		Short: "Train a model on Lorenz-63, the flip-flop or your own series, save it and print its measurements",
+		Long: `train trains one model with the recipe the configuration selects (the same
+functions as the tutorial's stages, so with the same configuration and seed it
+prints the numbers of the tutorial's report and synthesis table), saves it as an
+.npz model file (parameters plus metadata; load it with analyze --model) and
+prints its one-step test metrics, closed-loop valid time and the λ₁ and D₂ of a
+long free run (forecasting tasks) or its bit accuracy (flip-flop).
+
+A model file of the same recipe and data in --out is reloaded instead of
+trained again (--retrain trains anyway); a killed training resumes from its
+checkpoints.
+
+--task takes lorenz, flipflop (ctrnn and rate), or a path to a series file
+(.npy, .npz, .h5, .csv): it is split in time order and normalized with the
+training statistics, and the Lorenz recipes train on it.`,
+		Example: `  neurodyn train ctrnn                         # CT-RNN on Lorenz-63, model in models/ctrnn_lorenz.npz
+  neurodyn train rate --task flipflop --quick
+  neurodyn train reservoir --models.reservoir-neurons 500
+  neurodyn train esn --task data/sensors.csv --columns 1,2,3 --dt 0.05
+  neurodyn train snn --config my.toml --out runs/a -q`,
+		Args:      cobra.ExactArgs(1),
+		ValidArgs: pipeline.Kinds(),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			kind := args[0]
+			if !contains(pipeline.Kinds(), kind) {
+				return param.New("neurodyn", "model", kind, "one of "+strings.Join(pipeline.Kinds(), ", "))
+			}
+			cfg, err := loadConfig(cmd, cfgPath, cf)
+			if err != nil {
+				return err
+			}
+			fl := cmd.Flags()
+			if fl.Changed("quick") {
+				cfg.Quick = quick
+			}
+			if fl.Changed("seed") {
+				cfg.Seed = seed
+			}
+			if err := cfg.Validate(); err != nil {
+				return err
+			}
+			var data pipeline.DataSpec
+			switch task {
+			case pipeline.TaskLorenz:
+				data = pipeline.LorenzSpec(cfg.Data.Lorenz)
+			case pipeline.TaskFlipFlop:
+				data = pipeline.FlipFlopSpec(cfg.Data.FlipFlop)
+			case "":
+				return param.New("neurodyn", "--task", `""`, "lorenz, flipflop or the path of a series file")
+			default:
+				if data, err = sf.spec(task); err != nil {
+					return err
+				}
+			}
+			req := pipeline.TrainRequest{Kind: kind, Data: data, Dir: out, File: file, Retrain: retrain}
+			if prog := g.progress(); prog != nil {
+				req.Progress = func(done, total int) { prog("train", kind, done, total) }
+			}
+			res, err := pipeline.TrainModel(cmd.Context(), cfg, req)
+			if err != nil {
+				return err
+			}
+			for _, t := range res.Tables {
+				fmt.Fprintln(cmd.OutOrStdout(), t.Markdown())
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&cfgPath, "config", "", "TOML configuration read on top of the embedded defaults (recipes, data, analysis sizes)")
+	f.StringVar(&task, "task", pipeline.TaskLorenz, "lorenz, flipflop, or the path of a series file")
+	f.StringVar(&out, "out", "models", "directory of the model file")
+	f.StringVar(&file, "file", "", "model file name (default <model>_<task>.npz)")
+	f.BoolVar(&retrain, "retrain", false, "train even if --out holds this model already")
+	f.BoolVar(&quick, "quick", false, "the packages' Quick recipes and smaller analyses (config key quick)")
+	f.Uint64Var(&seed, "seed", 42, "master seed; 42 keeps the recipes' own seeds (config key seed)")
+	sf.register(cmd)
+	cf = addConfigFlags(cmd, "out_dir", "seed", "quick", "stages")
+	return cmd
+}

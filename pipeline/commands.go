@@ -1,0 +1,605 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/neurodyn/neurodyn/analysis"
+	"github.com/neurodyn/neurodyn/export"
+	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/learn"
+	"github.com/neurodyn/neurodyn/snn"
+	"github.com/neurodyn/neurodyn/tasks"
+)
+
+// The functions behind `neurodyn train` and `neurodyn analyze`. They call
+// exactly what the stages call, so that with the same configuration the
+// numbers they print equal the tutorial's (and the synthesis table's).
+
+// TrainRequest says what TrainModel trains.
+type TrainRequest struct {
+	// Kind is one of Kinds().
+	Kind string
+	// Data is the task: LorenzSpec(cfg.Data.Lorenz),
+	// FlipFlopSpec(cfg.Data.FlipFlop) or a SeriesFileSpec.
+	Data DataSpec
+	// Dir and File name the model file (File "" → <kind>_<task>.npz).
+	Dir, File string
+	// Retrain trains even when the file holds the same model.
+	Retrain bool
+	// Progress is told the epochs done (models trained by gradient).
+	Progress func(done, total int)
+}
+
+// TrainResult is what TrainModel made and measured.
+type TrainResult struct {
+	Path   string
+	Meta   *ModelMeta
+	Loaded bool
+	// Forecast holds the measurements on a forecasting task, FlipFlop the
+	// score on the flip-flop (one of them is nil).
+	Forecast *Forecast
+	FlipFlop *FlipFlopScore
+	// Tables are the measurements as printable tables.
+	Tables []Table
+}
+
+// TrainModel trains (or reloads) the model kind of cfg's recipes on the
+// requested task, saves it and measures it: on a forecasting task like the
+// stages (one-step test metrics, closed loop and free run when the data
+// have an evaluation trajectory), on the flip-flop its test bit accuracy.
+// A user series takes the Lorenz recipes with the series' dimension.
+func TrainModel(ctx context.Context, cfg Config, req TrainRequest) (*TrainResult, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if req.File == "" {
+		req.File = req.Kind + "_" + req.Data.Task + ".npz"
+	}
+	o := TrainOptions{Dir: req.Dir, File: req.File, Seed: cfg.Seed, Retrain: req.Retrain, Progress: req.Progress}
+	set := cfg.Settings()
+	if req.Data.Task == TaskFlipFlop {
+		ff, err := req.Data.FlipFlopTask()
+		if err != nil {
+			return nil, err
+		}
+		var out *TrainResult
+		switch req.Kind {
+		case KindCTRNN:
+			tr, err := TrainCTRNN(ctx, cfg.CTRNNFlipFlopRecipe(), req.Data, nil, ff, o)
+			if err != nil {
+				return nil, err
+			}
+			s, err := ScoreFlipFlop(tr.Model, ff, false)
+			if err != nil {
+				return nil, err
+			}
+			out = &TrainResult{Path: tr.Path, Meta: tr.Meta, Loaded: tr.Loaded, FlipFlop: s}
+		case KindRate:
+			tr, err := TrainRate(ctx, cfg.RateFlipFlopRecipe(), req.Data, nil, ff, o)
+			if err != nil {
+				return nil, err
+			}
+			s, err := ScoreFlipFlop(tr.Model, ff, false)
+			if err != nil {
+				return nil, err
+			}
+			out = &TrainResult{Path: tr.Path, Meta: tr.Meta, Loaded: tr.Loaded, FlipFlop: s}
+		default:
+			return nil, param.New("pipeline", "model", req.Kind, "ctrnn or rate on the flip-flop (spiking models and reservoirs forecast series)")
+		}
+		out.Tables = []Table{{Title: "flip-flop test split", Header: []string{"quantity", "value"}, Rows: [][]string{
+			{"model file", out.Path}, {"recipe", out.Meta.Name}, {"parameters", fmt.Sprint(out.Meta.Params)},
+			{"training time (s)", num(float64(out.Meta.TrainSeconds))}, {"reloaded", fmt.Sprint(out.Loaded)},
+			{"bit accuracy", fmt.Sprintf("%.4f%%", 100*out.FlipFlop.BitAccuracy)}, {"test MSE", num(out.FlipFlop.MSE)}}}}
+		return out, nil
+	}
+	d, err := req.Data.Forecasting()
+	if err != nil {
+		return nil, err
+	}
+	var truth *Truth
+	if d.Eval.Len >= analysis.DefaultWarmup+set.FreeRun {
+		if truth, err = NewTruth(d, set.FreeRun); err != nil {
+			return nil, err
+		}
+	}
+	out := &TrainResult{}
+	switch req.Kind {
+	case KindCTRNN:
+		r := cfg.CTRNNLorenzRecipe()
+		tr, err := TrainCTRNN(ctx, r, req.Data, d, nil, o)
+		if err != nil {
+			return nil, err
+		}
+		f := &Forecast{Key: "ctrnn", Name: "CT-RNN", Kind: KindCTRNN, Label: analysis.LabelReference, Params: tr.Meta.Params, TrainSeconds: float64(tr.Meta.TrainSeconds)}
+		if err := MeasureForecaster(ctx, d, tr.Model, f, MeasureOptions{Settings: set, Truth: truth, Batch: tr.Model}); err != nil {
+			return nil, err
+		}
+		out.Path, out.Meta, out.Loaded, out.Forecast = tr.Path, tr.Meta, tr.Loaded, f
+	case KindRate:
+		r := cfg.RateLorenzRecipe()
+		tr, err := TrainRate(ctx, r, req.Data, d, nil, o)
+		if err != nil {
+			return nil, err
+		}
+		f := &Forecast{Key: "rate", Name: "balanced rate network", Kind: KindRate, Label: analysis.LabelReference, Params: tr.Meta.Params, TrainSeconds: float64(tr.Meta.TrainSeconds)}
+		if err := MeasureForecaster(ctx, d, tr.Model, f, MeasureOptions{Settings: set, Truth: truth, Batch: tr.Model}); err != nil {
+			return nil, err
+		}
+		out.Path, out.Meta, out.Loaded, out.Forecast = tr.Path, tr.Meta, tr.Loaded, f
+	case KindSNN:
+		st, err := TrainSNN(ctx, cfg.SNNRecipe(), req.Data, d, o)
+		if err != nil {
+			return nil, err
+		}
+		f, _, _, err := MeasureSNN(ctx, st, d, truth, set)
+		if err != nil {
+			return nil, err
+		}
+		out.Path, out.Meta, out.Loaded, out.Forecast = st.Path, st.Meta, st.Loaded, f
+	case KindReservoir:
+		r, fit, meta, err := FitReservoir(cfg.ReservoirSetup(), req.Data, d, o)
+		if err != nil {
+			return nil, err
+		}
+		defer r.Close()
+		f, _, _, err := MeasureReservoir(ctx, r, fit, meta, d, truth, set)
+		if err != nil {
+			return nil, err
+		}
+		out.Path, out.Meta, out.Forecast = o.path(), meta, f
+	case KindESN:
+		e, fit, meta, err := FitESN(cfg.ESNSetup(), req.Data, d, o)
+		if err != nil {
+			return nil, err
+		}
+		f, err := MeasureESN(ctx, e, fit, meta, d, truth, set)
+		if err != nil {
+			return nil, err
+		}
+		out.Path, out.Meta, out.Forecast = o.path(), meta, f
+	default:
+		return nil, param.New("pipeline", "model", req.Kind, "one of "+strings.Join(Kinds(), ", "))
+	}
+	out.Tables = []Table{ForecastTable(out.Forecast, out.Meta, out.Path, out.Loaded, d.Dim)}
+	return out, nil
+}
+
+// ForecastTable lists a forecast's measurements as quantity/value rows.
+func ForecastTable(f *Forecast, meta *ModelMeta, path string, loaded bool, dim int) Table {
+	t := Table{Title: f.Name, Header: []string{"quantity", "value"}}
+	add := func(k, v string) { t.Rows = append(t.Rows, []string{k, v}) }
+	if path != "" {
+		add("model file", path)
+	}
+	if meta != nil {
+		add("recipe", meta.Name)
+		add("reloaded (not trained again)", fmt.Sprint(loaded))
+	}
+	add("parameters", fmt.Sprint(f.Params))
+	add("training time (s)", num(f.TrainSeconds))
+	add("one-step test RMSE (original units)", num(f.OneStep.RMSE))
+	add("one-step test MAE", num(f.OneStep.MAE))
+	for j, n := range varNames(dim) {
+		if j < len(f.OneStep.R2) {
+			add("R² "+n, fmtR2(f.OneStep.R2[j]))
+		}
+	}
+	if f.VT != nil {
+		add("closed-loop valid time, Lyapunov times: median [Q1, Q3]", vptCell(f.VT))
+		add("closed-loop valid time, time units: median", num(f.VT.InTime.Median))
+	}
+	if f.Attractor != nil {
+		add("λ₁ generated / true ("+Lambda1Method+")", pairCell(attr(f, true)))
+		add("D₂ generated / true", pairCell(attr(f, false)))
+	}
+	if f.Spectrum != nil {
+		var parts []string
+		for _, v := range f.Spectrum.Exponents {
+			parts = append(parts, fmt.Sprintf("%.4g", v))
+		}
+		add("Lyapunov spectrum from the model's Jacobians", strings.Join(parts, ", "))
+	}
+	for _, r := range f.Rates {
+		add("firing rate "+r.Population+" (Hz, streaming the test split)", fmt.Sprintf("%.3g ± %.3g", r.MeanHz, r.StdHz))
+	}
+	for _, k := range []string{"silenced_rmse", "silenced_ratio", "input_only_rmse"} {
+		if v, ok := f.Extra[k]; ok {
+			add(strings.ReplaceAll(k, "_", " "), num(v))
+		}
+	}
+	for _, n := range f.Notes {
+		add("note", n)
+	}
+	return t
+}
+
+// AnalyzeRequest says what Analyze measures, on a model file or on a data
+// file.
+type AnalyzeRequest struct {
+	// What is lyapunov, dimension, fixedpoints, closedloop or spikes.
+	What string
+	// Model is a model file (written by the tutorial or `neurodyn train`);
+	// Data a data file instead: a series (.npy, .npz, .h5, .csv, read with
+	// Load) or, for spikes, a SONATA spike report (.h5).
+	Model, Data string
+	Load        tasks.LoadOptions
+	// Dt is the data file's sample interval (0 → 1).
+	Dt float64
+	// Input is the constant input of the fixed-point search (nil: zero).
+	Input []float64
+}
+
+// Analyses lists what Analyze can measure.
+func Analyses() []string {
+	return []string{"lyapunov", "dimension", "fixedpoints", "closedloop", "spikes"}
+}
+
+// Analyze runs one analysis and returns its results as tables.
+func Analyze(ctx context.Context, cfg Config, req AnalyzeRequest) ([]Table, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if !containsString(Analyses(), req.What) {
+		return nil, param.New("pipeline", "analysis", req.What, "one of "+strings.Join(Analyses(), ", "))
+	}
+	if (req.Model == "") == (req.Data == "") {
+		return nil, param.New("pipeline", "--model/--data", "neither or both given", "exactly one of them")
+	}
+	if req.Data != "" {
+		return analyzeData(req)
+	}
+	m, err := LoadModel(req.Model)
+	if err != nil {
+		return nil, err
+	}
+	defer m.Close()
+	return analyzeModel(ctx, cfg, m, req)
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// analyzeData measures a data file.
+func analyzeData(req AnalyzeRequest) ([]Table, error) {
+	if req.What == "spikes" {
+		return spikeFileTables(req.Data)
+	}
+	if req.What != "lyapunov" && req.What != "dimension" {
+		return nil, param.New("pipeline", "analysis", req.What, "lyapunov, dimension or spikes on a data file (the others need a model)")
+	}
+	raw, err := tasks.LoadSeries(req.Data, req.Load)
+	if err != nil {
+		return nil, err
+	}
+	dt := req.Dt
+	if dt == 0 {
+		dt = 1
+	}
+	st, err := analysis.DescribeAttractor(raw.Data, raw.Dim, analysis.AttractorConfig{Dt: dt})
+	if err != nil {
+		return nil, err
+	}
+	t := Table{Title: fmt.Sprintf("%s: %d samples of %d variables, dt %g", req.Data, raw.Len, raw.Dim, dt), Header: []string{"quantity", "value"}}
+	switch req.What {
+	case "lyapunov":
+		t.Rows = append(t.Rows, []string{"λ₁ (" + Lambda1Method + ", per time unit)", num(st.Lambda1)})
+		if st.LyapFit != nil {
+			f := st.LyapFit
+			t.Rows = append(t.Rows, []string{"embedding dimension, lag, Theiler window", fmt.Sprintf("%d, %d, %d", f.EmbedDim, f.Lag, f.Theiler)},
+				[]string{"fitted steps, R²", fmt.Sprintf("%d–%d, %.4f", f.FitStart, f.FitEnd, f.FitR2)})
+		}
+	case "dimension":
+		t.Rows = append(t.Rows, []string{"correlation dimension D₂", num(st.D2)})
+		if st.D2Fit != nil {
+			t.Rows = append(t.Rows, []string{"scaling region (radii)", fmt.Sprintf("%.4g – %.4g", st.D2Fit.Radii[st.D2Fit.FitLo], st.D2Fit.Radii[st.D2Fit.FitHi])})
+		}
+	}
+	for _, n := range st.Notes {
+		t.Rows = append(t.Rows, []string{"note", n})
+	}
+	return []Table{t}, nil
+}
+
+// forecastOf measures a loaded forecasting model like the stage that made
+// it.
+func forecastOf(ctx context.Context, m *Model, d *tasks.Dataset, truth *Truth, set Settings) (*Forecast, error) {
+	meta := &m.Meta
+	base := func(key, name, kind string) *Forecast {
+		return &Forecast{Key: key, Name: name, Kind: kind, Label: analysis.LabelReference, Params: meta.Params, TrainSeconds: float64(meta.TrainSeconds)}
+	}
+	switch {
+	case m.CTRNN != nil:
+		f := base("ctrnn", "CT-RNN", KindCTRNN)
+		return f, MeasureForecaster(ctx, d, m.CTRNN, f, MeasureOptions{Settings: set, Truth: truth, Batch: m.CTRNN})
+	case m.Rate != nil:
+		f := base("rate", "balanced rate network", KindRate)
+		return f, MeasureForecaster(ctx, d, m.Rate, f, MeasureOptions{Settings: set, Truth: truth, Batch: m.Rate})
+	case m.SNN != nil:
+		test, err := snn.EvaluateForecast(m.SNN, d, "test")
+		if err != nil {
+			return nil, err
+		}
+		f, _, _, err := MeasureSNN(ctx, &SNNTrained{Trained: Trained[*snn.Model[float32]]{Model: m.SNN, Meta: meta, Loaded: true}, Test: test, Counts: m.SNN.Counts()}, d, truth, set)
+		return f, err
+	case m.Reservoir != nil:
+		f, _, _, err := MeasureReservoir(ctx, m.Reservoir, nil, meta, d, truth, set)
+		return f, err
+	}
+	return MeasureESN(ctx, m.ESN, nil, meta, d, truth, set)
+}
+
+// analyzeModel measures a loaded model.
+func analyzeModel(ctx context.Context, cfg Config, m *Model, req AnalyzeRequest) ([]Table, error) {
+	set := cfg.Settings()
+	if req.What == "fixedpoints" {
+		return fixedPointTables(cfg, m, req)
+	}
+	if m.Meta.Data.Task == TaskFlipFlop {
+		return nil, param.New("pipeline", "model", m.Meta.Kind+" trained on the flip-flop", "a forecasting model for "+req.What+" (on flip-flop models: fixedpoints)")
+	}
+	d, err := m.Meta.Data.Forecasting()
+	if err != nil {
+		return nil, err
+	}
+	var truth *Truth
+	if d.Eval.Len >= analysis.DefaultWarmup+set.FreeRun {
+		if truth, err = NewTruth(d, set.FreeRun); err != nil {
+			return nil, err
+		}
+	}
+	switch req.What {
+	case "spikes":
+		return spikeModelTables(cfg, m, d)
+	case "closedloop":
+		f, err := forecastOf(ctx, m, d, truth, set)
+		if err != nil {
+			return nil, err
+		}
+		return []Table{ForecastTable(f, &m.Meta, req.Model, true, d.Dim)}, nil
+	}
+	// lyapunov, dimension: a free run after a warm-up on the evaluation
+	// trajectory (or the test split), described like the truth.
+	src := &d.Eval
+	if src.Len == 0 {
+		src = &d.Test
+	}
+	w := analysis.DefaultWarmup
+	if src.Len < w {
+		return nil, param.New("pipeline", "data", fmt.Sprintf("%d samples", src.Len), fmt.Sprintf(">= %d for the warm-up", w))
+	}
+	st := m.Stepper()
+	gen := make([]float64, set.FreeRun*d.Dim)
+	if err := analysis.FreeRun(st, src.Data[:w*d.Dim], set.FreeRun, gen); err != nil {
+		return nil, err
+	}
+	d.Denormalize(gen, gen)
+	t := Table{Title: fmt.Sprintf("%s (%s): free run of %d steps after %d warm-up samples", req.Model, m.Meta.Kind, set.FreeRun, w), Header: []string{"quantity", "generated", "true"}}
+	if err := finite("free run", gen); err != nil {
+		t.Rows = append(t.Rows, []string{"note", err.Error(), ""})
+		return []Table{t}, nil
+	}
+	var gs, ts *analysis.AttractorStats
+	if truth != nil {
+		c, err := truth.Ref.Compare(gen)
+		if err != nil {
+			return nil, err
+		}
+		gs, ts = c.Gen, c.True
+	} else if gs, err = analysis.DescribeAttractor(gen, d.Dim, analysis.AttractorConfig{Dt: d.Dt}); err != nil {
+		return nil, err
+	}
+	trueOf := func(v func(*analysis.AttractorStats) float64) string {
+		if ts == nil {
+			return "—"
+		}
+		return num(v(ts))
+	}
+	switch req.What {
+	case "lyapunov":
+		t.Rows = append(t.Rows, []string{"λ₁ (" + Lambda1Method + ")", num(gs.Lambda1), trueOf(func(s *analysis.AttractorStats) float64 { return s.Lambda1 })})
+		if sm, ok := st.(learn.StepMap); ok {
+			sp, err := analysis.ModelSpectrum(sm, src.Data[:w*d.Dim], analysis.MapSpectrumConfig{K: min(3, sm.StateDim()), Steps: set.FreeRun, Renorm: 10})
+			if err != nil {
+				return nil, err
+			}
+			for j, v := range sp.Exponents {
+				t.Rows = append(t.Rows, []string{fmt.Sprintf("λ%d from the model's Jacobians (QR)", j+1), fmt.Sprintf("%.4g ± %.2g", v, sp.StdErr[j]), "—"})
+			}
+		}
+	case "dimension":
+		t.Rows = append(t.Rows, []string{"correlation dimension D₂", num(gs.D2), trueOf(func(s *analysis.AttractorStats) float64 { return s.D2 })})
+	}
+	for _, n := range gs.Notes {
+		t.Rows = append(t.Rows, []string{"note", n, ""})
+	}
+	return []Table{t}, nil
+}
+
+// fixedPointTables searches the fixed and slow points of a loaded ctrnn or
+// rate model at a constant input, from the states it visits on its task's
+// test data (the flip-flop's test trials, every second step, as the
+// flipflop stage; or the test split streamed once).
+func fixedPointTables(cfg Config, m *Model, req AnalyzeRequest) ([]Table, error) {
+	var dyn learn.Dynamics
+	var fwd flipflopModel
+	switch {
+	case m.CTRNN != nil:
+		dyn, fwd = m.CTRNN, m.CTRNN
+	case m.Rate != nil:
+		dyn, fwd = m.Rate, m.Rate
+	default:
+		return nil, param.New("pipeline", "model", m.Meta.Kind, "a ctrnn or rate model (fixed points need a vector field)")
+	}
+	H := dyn.StateDim()
+	var visited []float64
+	if m.Meta.Data.Task == TaskFlipFlop {
+		ff, err := m.Meta.Data.FlipFlopTask()
+		if err != nil {
+			return nil, err
+		}
+		sc, err := ScoreFlipFlop(fwd, ff, true)
+		if err != nil {
+			return nil, err
+		}
+		visited = visitedStates(sc.Hidden, ff.Test.Trials, ff.Test.Steps, H)
+	} else {
+		d, err := m.Meta.Data.Forecasting()
+		if err != nil {
+			return nil, err
+		}
+		visited = hiddenStates(m.Stepper(), d.Test.Data, d.Dim)
+	}
+	x := req.Input
+	if x == nil {
+		x = make([]float64, dyn.InputDim())
+	}
+	if len(x) != dyn.InputDim() {
+		return nil, param.New("pipeline", "--input", fmt.Sprintf("%d values", len(x)), fmt.Sprintf("%d values (the model's inputs)", dyn.InputDim()))
+	}
+	set := cfg.Settings()
+	fp, err := analysis.FixedPoints(dyn, x, visited, analysis.FixedPointConfig{Starts: set.FixedPointStarts, Seed: cfg.Seed})
+	if err != nil {
+		return nil, err
+	}
+	pca, err := analysis.FitPCA(visited, H, min(3, H))
+	if err != nil {
+		return nil, err
+	}
+	return []Table{FixedPointTable(fmt.Sprintf("Fixed and slow points of %s at input %v (%d starts from visited states; %d rejected)", req.Model, x, set.FixedPointStarts, fp.Rejected), fp, pca)}, nil
+}
+
+// visitedStates picks every second state h_1, h_3, … of every trial from
+// hidden trajectories (trials × (steps+1) × H).
+func visitedStates(hidden []float32, trials, steps, H int) []float64 {
+	var out []float64
+	for k := 0; k < trials; k++ {
+		for s := 1; s <= steps; s += 2 {
+			for _, v := range hidden[(k*(steps+1)+s)*H : (k*(steps+1)+s+1)*H] {
+				out = append(out, float64(v))
+			}
+		}
+	}
+	return out
+}
+
+// FixedPointTable lists fixed and slow points: type, class, unstable
+// modes, decoded output and its bits, speed, drift, the largest real part
+// of the Jacobian's eigenvalues, the PCA coordinates and the starts that
+// ended there.
+func FixedPointTable(title string, fp *analysis.FixedPointResult, pca *analysis.PCA) Table {
+	t := Table{Title: title, Header: []string{"#", "type", "class", "unstable modes", "decoded output", "bits", "speed ‖F‖", "drift over 100 steps", "max Re λ", "PCs", "starts"}}
+	proj := pca.ProjectPoints(fp.Points)
+	k := pca.K
+	for i, p := range fp.Points {
+		typ := "fixed"
+		if p.Slow {
+			typ = "slow"
+		}
+		out := make([]string, len(p.Output))
+		for j, v := range p.Output {
+			out[j] = fmt.Sprintf("%.3f", v)
+		}
+		pcs := make([]string, k)
+		for j := range pcs {
+			pcs[j] = fmt.Sprintf("%.2f", proj[k*i+j])
+		}
+		t.Rows = append(t.Rows, []string{fmt.Sprint(i + 1), typ, p.Kind.String(), fmt.Sprint(p.Unstable), strings.Join(out, ", "), bitsOf(p.Output),
+			fmt.Sprintf("%.2e", p.Speed), fmt.Sprintf("%.3f", p.Drift), fmt.Sprintf("%+.4f", real(p.Eigenvalues[0])), strings.Join(pcs, ", "), fmt.Sprint(p.Starts)})
+	}
+	return t
+}
+
+// spikeStatsRows formats analysis.SpikeStats of one population.
+func spikeStatsRows(t *Table, pop string, s analysis.SpikeStats) {
+	t.Rows = append(t.Rows, []string{pop, fmt.Sprint(s.Neurons), fmt.Sprint(s.Spikes), fmt.Sprintf("%.3g ± %.3g", s.MeanRate, s.StdRate),
+		fmt.Sprintf("%.1f%%", 100*s.Silent), num(s.MeanCV), num(s.MeanFano), num(s.MeanCorr), num(s.PeakHz)})
+}
+
+func spikeTable(title string) Table {
+	return Table{Title: title, Header: []string{"population", "neurons", "spikes", "rate (Hz) mean ± std", "silent", "mean ISI CV",
+		"mean Fano (5 ms bins)", "mean pairwise correlation", "population-rate spectrum peak (Hz)"}}
+}
+
+// spikeModelTables records a spiking model's spikes while it streams the
+// test split and summarizes them per population.
+func spikeModelTables(cfg Config, m *Model, d *tasks.Dataset) ([]Table, error) {
+	var rec *snn.SpikeRecord
+	var err error
+	switch {
+	case m.SNN != nil:
+		rec, _, err = m.SNN.RecordSpikes(d.Test.Data, d.Test.Len)
+	case m.Reservoir != nil:
+		rec, _, err = m.Reservoir.RecordSpikes(d.Test.Data, d.Test.Len)
+	default:
+		return nil, param.New("pipeline", "model", m.Meta.Kind, "a spiking model (snn or reservoir)")
+	}
+	if err != nil {
+		return nil, err
+	}
+	t := spikeTable(fmt.Sprintf("Spikes of the %s model while it streams the test split (%.1f s of model time)", m.Meta.Kind, rec.DurationMs/1000))
+	for _, pop := range []struct {
+		name   string
+		lo, hi int
+	}{{"E", 0, rec.NE}, {"I", rec.NE, rec.N}} {
+		if pop.hi <= pop.lo {
+			continue
+		}
+		var times []float64
+		var ids []int32
+		for k, id := range rec.IDs {
+			if int(id) >= pop.lo && int(id) < pop.hi {
+				times, ids = append(times, rec.TimesMs[k]), append(ids, id-int32(pop.lo))
+			}
+		}
+		s, err := analysis.NewSpikeTrains(times, ids, pop.hi-pop.lo, 0, rec.DurationMs)
+		if err != nil {
+			return nil, err
+		}
+		st, err := s.Summary(5, cfg.Seed)
+		if err != nil {
+			return nil, err
+		}
+		spikeStatsRows(&t, pop.name, st)
+	}
+	return []Table{t}, nil
+}
+
+// spikeFileTables summarizes every population of a SONATA spike report.
+func spikeFileTables(path string) ([]Table, error) {
+	pops, err := export.ReadSpikes(path)
+	if err != nil {
+		return nil, err
+	}
+	t := spikeTable("Spikes in " + path)
+	for _, p := range pops {
+		n, t1 := 0, 0.0
+		for k, id := range p.NodeIDs {
+			n = max(n, int(id)+1)
+			t1 = max(t1, p.TimesMs[k])
+		}
+		if n == 0 {
+			t.Rows = append(t.Rows, []string{p.Name, "0", "0", "—", "—", "—", "—", "—", "—"})
+			continue
+		}
+		s, err := analysis.NewSpikeTrains(p.TimesMs, p.NodeIDs, n, 0, math.Nextafter(t1, math.Inf(1)))
+		if err != nil {
+			return nil, err
+		}
+		st, err := s.Summary(5, 1)
+		if err != nil {
+			return nil, err
+		}
+		spikeStatsRows(&t, p.Name, st)
+	}
+	return []Table{t}, nil
+}

@@ -1,0 +1,283 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+
+	"gonum.org/v1/plot"
+
+	"github.com/neurodyn/neurodyn/analysis"
+	"github.com/neurodyn/neurodyn/export"
+)
+
+// synthesisSources are the stages whose measured models the synthesis
+// table compares, in table order (models first, baselines last).
+var synthesisSources = []string{"ctrnn", "rate", "snn", "baselines"}
+
+func synthesisStage() Stage {
+	return Stage{
+		Name:  "synthesis",
+		Title: "04 · synthesis: every model side by side — one-step skill, closed loop, the attractor it generates",
+		Needs: synthesisSources,
+		// The table is built from the stored results of the stages it
+		// needs; when one of them runs again, so does this one.
+		Key: func(c *Config) any { return synthesisSources },
+		Run: runSynthesis,
+	}
+}
+
+// SynthesisFromResults builds the synthesis table from the stored results
+// of the model stages (their Models and Metrics), never by measuring
+// again: the numbers are exactly those the stages (and the CLI commands
+// calling the same functions) reported.
+func SynthesisFromResults(results map[string]*Result, dim int, quick bool) (*analysis.SynthesisTable, error) {
+	t := &analysis.SynthesisTable{Title: "Lorenz-63: the tutorial's models side by side", Task: "lorenz63", Variables: varNames(dim)}
+	for _, stage := range synthesisSources {
+		res, ok := results[stage]
+		if !ok {
+			return nil, fmt.Errorf("pipeline: synthesis: no stored result of stage %s", stage)
+		}
+		for _, m := range res.Models {
+			row := RowFromMetrics(res.Metrics, m.Key, m.Name, m.Kind, analysis.SynthesisLabel(m.Label), dim, m.Rates)
+			row.Notes = synthesisNote(res.Metrics, m)
+			t.Rows = append(t.Rows, row)
+		}
+	}
+	t.Notes = append(t.Notes,
+		"Every number is read from the stored results of the stages ctrnn, rate, snn and baselines (result.json); nothing is retrained or re-measured here.",
+		"λ₁ and D₂ are estimated the same way on each model's free run and on the same length of the true trajectory that follows the same warm-up ("+Lambda1Method+"; Grassberger–Procaccia with automatic scaling region); the literature values are 0.906 and 2.05.",
+		"Training time is the wall-clock time of the run that trained the model (models reloaded from their files keep it); for ridge readouts it is harvest plus fit.")
+	if quick {
+		t.Notes = append(t.Notes, "Quick mode: CI-sized recipes, shorter free runs and fewer closed-loop starts; the figures are not the tutorial's results.")
+	}
+	return t, t.Validate()
+}
+
+// synthesisNote is the notes cell of a row: the spiking controls.
+func synthesisNote(m map[string]float64, ref ModelRef) string {
+	k := ref.Key + "."
+	var s string
+	if v, ok := m[k+"silenced_ratio"]; ok {
+		s = fmt.Sprintf("spikes silenced: RMSE ×%.3g", v)
+	}
+	if v, ok := m[k+"rates.below_1hz"]; ok {
+		s += fmt.Sprintf("; %.0f%% of neurons < 1 Hz, %.0f%% > 50 Hz", 100*v, 100*get(m, k+"rates.above_50hz"))
+	}
+	if v, ok := m[k+"lambda1.qr"]; ok {
+		if s != "" {
+			s += "; "
+		}
+		s += fmt.Sprintf("λ₁ from the model's Jacobians %.3g", v)
+	}
+	return s
+}
+
+// target is one Done-when figure checked against the stored results.
+type target struct {
+	what, key string
+	cmp       func(v float64) bool
+	want      string
+}
+
+func targetsTable(m map[string]map[string]float64) Table {
+	t := Table{Title: "Targets of the model issues, checked on this run's stored results",
+		Header: []string{"target", "value", "wanted", "met"}}
+	within := func(ref, rel float64) func(float64) bool {
+		return func(v float64) bool { return math.Abs(v/ref-1) <= rel }
+	}
+	for _, x := range []struct {
+		stage string
+		target
+	}{
+		{"ctrnn", target{"CT-RNN one-step test RMSE (original units)", "ctrnn.test.rmse", func(v float64) bool { return v <= 0.004 }, "≤ 0.004"}},
+		{"ctrnn", target{"CT-RNN closed-loop median valid time (Lyapunov times)", "ctrnn.vpt.lyap.median", func(v float64) bool { return v >= 5 }, "≥ 5"}},
+		{"ctrnn", target{"CT-RNN closed-loop λ₁ from its Jacobians", "ctrnn.lambda1.qr", within(0.906, 0.15), "0.906 ± 15%"}},
+		{"ctrnn", target{"CT-RNN D₂ of its free run", "ctrnn.d2.gen", func(v float64) bool { return math.Abs(v-2.05) <= 0.1 }, "2.05 ± 0.1"}},
+		{"rate", target{"balanced rate one-step test RMSE", "rate.test.rmse", func(v float64) bool { return v <= 0.01 }, "≤ 0.01"}},
+		{"rate", target{"balanced rate median valid time (Lyapunov times)", "rate.vpt.lyap.median", func(v float64) bool { return v >= 3 }, "≥ 3"}},
+		{"snn", target{"trained SNN one-step test RMSE", "snn.test.rmse", func(v float64) bool { return v <= 0.2 }, "≤ 0.2"}},
+		{"snn", target{"trained SNN: RMSE with spikes silenced / RMSE", "snn.silenced_ratio", func(v float64) bool { return v >= 3 }, "≥ 3"}},
+		{"snn", target{"reservoir one-step test RMSE", "reservoir.test.rmse", func(v float64) bool { return v <= 0.04 }, "≤ 0.04"}},
+		{"snn", target{"reservoir: RMSE with spikes silenced / RMSE", "reservoir.silenced_ratio", func(v float64) bool { return v >= 3 }, "≥ 3"}},
+		{"snn", target{"reservoir median valid time (Lyapunov times)", "reservoir.vpt.lyap.median", func(v float64) bool { return v >= 1 }, "≥ 1"}},
+	} {
+		v := get(m[x.stage], x.key)
+		met := "no"
+		switch {
+		case math.IsNaN(v):
+			met = "not measured"
+		case x.cmp(v):
+			met = "yes"
+		}
+		t.Rows = append(t.Rows, []string{x.what, num(v), x.want, met})
+	}
+	return t
+}
+
+func runSynthesis(ctx context.Context, r *Run) (*Result, error) {
+	dir, err := r.Dir("synthesis")
+	if err != nil {
+		return nil, err
+	}
+	d, err := r.Lorenz()
+	if err != nil {
+		return nil, err
+	}
+	results := map[string]*Result{}
+	metrics := map[string]map[string]float64{}
+	for _, s := range synthesisSources {
+		res, _ := r.Result(s)
+		results[s], metrics[s] = res, res.Metrics
+	}
+	tab, err := SynthesisFromResults(results, d.Dim, r.Cfg.Quick)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Metrics: map[string]float64{}}
+	var md bytes.Buffer
+	if err := tab.WriteMarkdown(&md); err != nil {
+		return nil, err
+	}
+	res.Text = append(res.Text, md.String())
+	res.Tables = append(res.Tables, targetsTable(metrics))
+	res.Metrics["rows"] = float64(len(tab.Rows))
+
+	h5 := filepath.Join(dir, "synthesis.h5")
+	prov := export.NewProvenance(r.Cfg.TOML(), "toml", export.Seed{Name: "seed", Value: r.Cfg.Seed})
+	switch err := tab.WriteHDF5(h5, export.Overwrite(), export.WithProvenance(prov)); {
+	case err == nil:
+		res.Files = append(res.Files, r.Rel(h5))
+	case errors.Is(err, export.ErrNoHDF5):
+		res.Notes = append(res.Notes, "This neurodyn was built without HDF5: synthesis.h5 was not written.")
+	default:
+		return nil, err
+	}
+
+	// λ₁ and D₂ bars, generated against true.
+	var labels []string
+	var lg, lt, dg, dt []float64
+	var keys []ModelRef
+	for _, s := range synthesisSources {
+		for _, m := range results[s].Models {
+			if _, ok := results[s].Metrics[m.Key+".vpt.starts"]; !ok {
+				continue // one-step-only baselines have no free run
+			}
+			keys = append(keys, m)
+			labels = append(labels, shortName(m))
+			mm := results[s].Metrics
+			lg, lt = append(lg, get(mm, m.Key+".lambda1.gen")), append(lt, get(mm, m.Key+".lambda1.true"))
+			dg, dt = append(dg, get(mm, m.Key+".d2.gen")), append(dt, get(mm, m.Key+".d2.true"))
+		}
+	}
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("pipeline: synthesis: the stored results of %v list no measured models (results of an older neurodyn? rerun them with --force)", synthesisSources)
+	}
+	bl, err := barGroups("largest Lyapunov exponent ("+Lambda1Method+")", "λ₁ (1/time unit)", labels, [][]float64{lg, lt}, []string{"generated", "true"})
+	if err != nil {
+		return nil, err
+	}
+	bd, err := barGroups("correlation dimension", "D₂", labels, [][]float64{dg, dt}, []string{"generated", "true"})
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.figure(dir, "synthesis_lambda_d2", 34, 12, [][]*plot.Plot{{bl, bd}})
+	if err != nil {
+		return nil, err
+	}
+	res.Figures = append(res.Figures, p)
+
+	// Generated attractors side by side, read from the stages' free runs.
+	truth, err := r.Truth()
+	if err != nil {
+		return nil, err
+	}
+	var panels []*plot.Plot
+	tp, err := projection("true attractor", truth.Data[:min(freeRunSamples, truth.N)*d.Dim], d.Dim, 0, d.Dim-1, [2]string{"x", "z"}, palette[6])
+	if err != nil {
+		return nil, err
+	}
+	panels = append(panels, tp)
+	for k, m := range keys {
+		stage := stageOf(results, m.Key)
+		gen, err := readFreeRun(filepath.Join(r.Cfg.OutDir, stage, freeRunFile(m.Key)))
+		if err != nil {
+			return nil, err
+		}
+		if len(gen) == 0 {
+			p := plot.New()
+			p.Title.Text = shortName(m) + ": diverged"
+			panels = append(panels, p)
+			continue
+		}
+		p, err := projection(shortName(m), gen, d.Dim, 0, d.Dim-1, [2]string{"x", "z"}, palette[k%6])
+		if err != nil {
+			return nil, err
+		}
+		panels = append(panels, p)
+	}
+	const cols = 4
+	var grid [][]*plot.Plot
+	for i := 0; i < len(panels); i += cols {
+		row := make([]*plot.Plot, cols)
+		copy(row, panels[i:min(i+cols, len(panels))])
+		grid = append(grid, row)
+	}
+	p, err = r.figure(dir, "synthesis_attractors", 40, 10*float64(len(grid)), grid)
+	if err != nil {
+		return nil, err
+	}
+	res.Figures = append(res.Figures, p)
+	return res, ctx.Err()
+}
+
+// shortName is a model's label in figures.
+func shortName(m ModelRef) string {
+	switch m.Key {
+	case "ctrnn":
+		return "CT-RNN"
+	case "rate":
+		return "balanced rate"
+	case "snn":
+		return "trained SNN"
+	case "reservoir":
+		return "LIF reservoir"
+	case "esn":
+		return "ESN"
+	}
+	return m.Name
+}
+
+// stageOf returns the stage whose result lists the model key.
+func stageOf(results map[string]*Result, key string) string {
+	for s, res := range results {
+		for _, m := range res.Models {
+			if m.Key == key {
+				return s
+			}
+		}
+	}
+	return ""
+}
+
+// readFreeRun reads the samples a stage saved with saveFreeRun (a missing
+// file — baselines keep none — reads as no samples).
+func readFreeRun(path string) ([]float64, error) {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	arrays, err := export.ReadNPZ(path)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range arrays {
+		if a.Name == "generated" {
+			return export.NPZData[float64](a)
+		}
+	}
+	return nil, fmt.Errorf("pipeline: %s has no array \"generated\"", path)
+}

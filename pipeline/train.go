@@ -1,0 +1,485 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/neurodyn/neurodyn/analysis"
+	"github.com/neurodyn/neurodyn/ctrnn"
+	"github.com/neurodyn/neurodyn/learn"
+	"github.com/neurodyn/neurodyn/learn/leaky"
+	"github.com/neurodyn/neurodyn/rate"
+	"github.com/neurodyn/neurodyn/snn"
+	"github.com/neurodyn/neurodyn/tasks"
+)
+
+// recipeSeedBase is the master seed at which every recipe keeps the seeds
+// its package gives it.
+const recipeSeedBase = 42
+
+// shiftSeed moves a recipe seed by the master seed's distance from
+// recipeSeedBase (modulo 2⁶⁴): the default seed 42 reproduces the packages'
+// recipes exactly, another master seed gives every model other seeds.
+func (c Config) shiftSeed(s uint64) uint64 { return s + (c.Seed - recipeSeedBase) }
+
+func (c Config) shiftPhases(ph []leaky.Phase) []leaky.Phase {
+	out := append([]leaky.Phase(nil), ph...)
+	for i := range out {
+		out[i].Train.Seed = c.shiftSeed(out[i].Train.Seed)
+	}
+	return out
+}
+
+// CTRNNLorenzRecipe returns the CT-RNN recipe of notebook 01 the
+// configuration selects (LorenzQuick in quick mode), with its seeds
+// shifted by the master seed.
+func (c Config) CTRNNLorenzRecipe() ctrnn.Recipe {
+	r := ctrnn.LorenzDefault()
+	switch {
+	case c.Quick:
+		r = ctrnn.LorenzQuick()
+	case c.Models.CTRNN == RecipeReference:
+		r = ctrnn.LorenzReference()
+	}
+	r.Model.Seed = c.shiftSeed(r.Model.Seed)
+	r.Phases = c.shiftPhases(r.Phases)
+	return r
+}
+
+// RateLorenzRecipe returns the balanced rate network's recipe of notebook
+// 02 the configuration selects.
+func (c Config) RateLorenzRecipe() rate.Recipe {
+	r := rate.LorenzDefault()
+	switch {
+	case c.Quick:
+		r = rate.LorenzQuick()
+	case c.Models.Rate == RecipeReference:
+		r = rate.LorenzReference()
+	}
+	r.Model.Seed = c.shiftSeed(r.Model.Seed)
+	r.Phases = c.shiftPhases(r.Phases)
+	return r
+}
+
+// SNNRecipe returns the trained spiking network's recipe of notebook 03
+// the configuration selects.
+func (c Config) SNNRecipe() snn.Recipe {
+	r := snn.LorenzDefault()
+	switch {
+	case c.Quick:
+		r = snn.LorenzQuick()
+	case c.Models.SNN == RecipeReference:
+		r = snn.LorenzReference()
+	}
+	r.Model.Seed = c.shiftSeed(r.Model.Seed)
+	r.Train.Seed = c.shiftSeed(r.Train.Seed)
+	return r
+}
+
+// ReservoirSetup returns the liquid-state machine's configuration:
+// snn's default (ReservoirQuick in quick mode), the size set by
+// models.reservoir_neurons, the seed shifted by the master seed.
+func (c Config) ReservoirSetup() snn.ReservoirConfig {
+	r := snn.ReservoirConfig{}
+	if c.Quick {
+		r = snn.ReservoirQuick()
+	}
+	if c.Models.ReservoirNeurons > 0 {
+		r.N = c.Models.ReservoirNeurons
+	}
+	r.Seed = c.shiftSeed(r.Seed)
+	return r
+}
+
+// ESNSetup returns the echo-state network's configuration: snn's default,
+// the size set by models.esn_units, the seed shifted by the master seed.
+func (c Config) ESNSetup() snn.ESNConfig {
+	e := snn.ESNConfig{}
+	if c.Models.ESNUnits > 0 {
+		e.N = c.Models.ESNUnits
+	}
+	e.Seed = c.shiftSeed(e.Seed)
+	return e
+}
+
+// CTRNNFlipFlopRecipe returns the CT-RNN's flip-flop recipe of notebook 05.
+func (c Config) CTRNNFlipFlopRecipe() ctrnn.Recipe {
+	r := ctrnn.FlipFlopDefault()
+	switch {
+	case c.Quick:
+		r = ctrnn.FlipFlopQuick()
+	case c.Models.FlipFlopCTRNN == RecipeReference:
+		r = ctrnn.FlipFlopReference()
+	}
+	r.Model.Seed = c.shiftSeed(r.Model.Seed)
+	r.Phases = c.shiftPhases(r.Phases)
+	return r
+}
+
+// RateFlipFlopRecipe returns the balanced rate network's flip-flop recipe
+// of notebook 05.
+func (c Config) RateFlipFlopRecipe() rate.Recipe {
+	r := rate.FlipFlopDefault()
+	switch {
+	case c.Quick:
+		r = rate.FlipFlopQuick()
+	case c.Models.FlipFlopRate == RecipeReference:
+		r = rate.FlipFlopReference()
+	}
+	r.Model.Seed = c.shiftSeed(r.Model.Seed)
+	r.Phases = c.shiftPhases(r.Phases)
+	return r
+}
+
+// forDim sizes a recipe's model for data of dim variables (inputs =
+// outputs = dim), the same for the stages and `neurodyn train`, so that
+// both identify the same model.
+func forDim(inputs, outputs *int, dim int) { *inputs, *outputs = dim, dim }
+
+// SelectionVT names the epoch-selection criterion of the Lorenz recipes
+// with SelectByMetric: the median closed-loop valid time on the
+// validation split (analysis.ValidTime with 30 starts and a horizon of
+// up to 800 steps), recorded in model identities.
+const SelectionVT = "median valid time on the validation split (30 starts, horizon ≤ 800)"
+
+// validTimeSelector returns the selection criterion SelectionVT on d's
+// validation split (lower is better: the negated median valid time), or
+// nil when the split is too short for it (then the recipe's validation
+// loss selects).
+func validTimeSelector(d *tasks.Dataset) func(learn.Model) (float64, error) {
+	const starts = 30
+	h := min(800, d.Val.Len-analysis.DefaultWarmup-starts)
+	if h < 100 {
+		return nil
+	}
+	return func(m learn.Model) (float64, error) {
+		s, ok := m.(learn.Stepper)
+		if !ok {
+			return math.NaN(), nil
+		}
+		vt, err := analysis.ValidTime(s, d.Val.Data, d.Dim, analysis.ClosedLoopConfig{Starts: starts, Horizon: h, Dt: d.Dt})
+		if err != nil {
+			return 0, err
+		}
+		return -vt.InLyapunov.Median, nil
+	}
+}
+
+// TrainOptions configure the pipeline's training functions.
+type TrainOptions struct {
+	// Dir receives the model file, and the training checkpoints while it
+	// runs (a killed training resumes from them); File is the model
+	// file's name in Dir.
+	Dir, File string
+	// Seed is the master seed, recorded in the metadata.
+	Seed uint64
+	// Retrain trains even when Dir holds a model file of the same
+	// identity (same kind, recipe and data); without it that file is
+	// loaded instead of training again.
+	Retrain bool
+	// Progress, when set, is told after each epoch how many of the
+	// recipe's epochs are done.
+	Progress func(done, total int)
+}
+
+// selection returns the epoch selector of a Lorenz training and its name
+// for the model identity.
+func selection(d *tasks.Dataset) (func(learn.Model) (float64, error), string) {
+	if d == nil {
+		return nil, ""
+	}
+	if f := validTimeSelector(d); f != nil {
+		return f, SelectionVT
+	}
+	return nil, ""
+}
+
+func (o TrainOptions) path() string { return filepath.Join(o.Dir, o.File) }
+
+// checkpointStem returns the stem of the training checkpoints of a model
+// identity (the identity keeps a changed recipe from resuming another's
+// checkpoint).
+func (o TrainOptions) checkpointStem(id string) string {
+	stem := strings.TrimSuffix(o.File, filepath.Ext(o.File))
+	return filepath.Join(o.Dir, "checkpoints", stem+"-"+id)
+}
+
+// Trained is a model the pipeline trained or reloaded.
+type Trained[M any] struct {
+	Model M
+	// Meta is the model file's metadata (training time and history of the
+	// run that trained it, also when reloaded).
+	Meta *ModelMeta
+	// Path is the model file; Loaded says it was reloaded, not trained.
+	Path   string
+	Loaded bool
+}
+
+// leakyModel is what ctrnn and rate models share.
+type leakyModel interface {
+	Params() *learn.Params[float32]
+	Reset()
+}
+
+// trainLeaky reloads the model of meta's identity from o's model file, or
+// trains it (resuming from checkpoints) and saves it.
+func trainLeaky[M leakyModel](ctx context.Context, o TrainOptions, meta ModelMeta, phases []leaky.Phase, d *tasks.Dataset,
+	build func(config json.RawMessage) (M, error), config func(M) any,
+	train func(leaky.TrainOptions) (M, *leaky.Result, error)) (*Trained[M], error) {
+	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
+	selector, selName := selection(d)
+	meta.Format, meta.Seed, meta.Selection = ModelFormat, o.Seed, selName
+	meta.Identity = identity(meta.Kind, append(append([]byte(nil), meta.Recipe...), selName...), meta.Data)
+	path := o.path()
+	if st := storedMeta(path, meta.Identity); st != nil && !o.Retrain {
+		m, err := build(st.Config)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := learn.LoadParamsNPZ(m.Params(), path); err != nil {
+			return nil, err
+		}
+		m.Reset()
+		return &Trained[M]{Model: m, Meta: st, Path: path, Loaded: true}, nil
+	}
+	total := leaky.Epochs(phases)
+	done := 0
+	stem := o.checkpointStem(meta.Identity)
+	if err := os.MkdirAll(filepath.Dir(stem), 0o755); err != nil {
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
+	to := leaky.TrainOptions{Checkpoint: stem, NPZ: true, Resume: !o.Retrain, ValMetric: selector,
+		Progress: func(int, learn.EpochRecord) {
+			done++
+			if o.Progress != nil {
+				o.Progress(done, total)
+			}
+		}}
+	m, res, err := train(to)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	meta.Params = m.Params().Count()
+	meta.TrainSeconds = JSONReal(res.Seconds)
+	for _, p := range res.Phases {
+		meta.Epochs += p.Epochs
+		meta.BestEpoch = p.BestEpoch
+		meta.Stop = p.Stop
+	}
+	meta.History = historyOf(res.Phases)
+	if meta.Config, err = json.Marshal(config(m)); err != nil {
+		return nil, fmt.Errorf("pipeline: model configuration: %w", err)
+	}
+	if err := saveParamsModel(path, m.Params(), &meta); err != nil {
+		return nil, err
+	}
+	var ck []string
+	for i := range phases {
+		p := fmt.Sprintf("%s.phase%d.npz", stem, i)
+		ck = append(ck, p, p+".provenance.json")
+	}
+	if err := removeFiles(ck...); err != nil {
+		return nil, err
+	}
+	_ = os.Remove(filepath.Dir(stem)) // only when empty
+	return &Trained[M]{Model: m, Meta: &meta, Path: path}, nil
+}
+
+// TrainCTRNN trains the CT-RNN of recipe r on a forecasting dataset d
+// (described by data; the recipe's model is sized for d) or, when ff is
+// non-nil, on the flip-flop task, and saves it to o's model file — or
+// reloads it from that file when it holds the same recipe trained on the
+// same data. On forecasting data the phases with SelectByMetric select
+// their epoch by SelectionVT (when the validation split is long enough).
+func TrainCTRNN(ctx context.Context, r ctrnn.Recipe, data DataSpec, d *tasks.Dataset, ff *tasks.FlipFlop, o TrainOptions) (*Trained[*ctrnn.Model[float32]], error) {
+	if ff == nil {
+		forDim(&r.Model.Inputs, &r.Model.Outputs, d.Dim)
+	}
+	meta := ModelMeta{Kind: KindCTRNN, Name: r.Name, Data: data, Recipe: json.RawMessage(r.JSON())}
+	if ff != nil {
+		meta.Dim = ff.Train.Bits
+	} else {
+		meta.Dim = d.Dim
+	}
+	build := func(c json.RawMessage) (*ctrnn.Model[float32], error) {
+		var cfg ctrnn.Config
+		if err := json.Unmarshal(c, &cfg); err != nil {
+			return nil, fmt.Errorf("pipeline: stored ctrnn configuration: %w", err)
+		}
+		return ctrnn.New[float32](cfg)
+	}
+	config := func(m *ctrnn.Model[float32]) any { return m.Config() }
+	return trainLeaky(ctx, o, meta, r.Phases, d, build, config, func(to leaky.TrainOptions) (*ctrnn.Model[float32], *leaky.Result, error) {
+		if ff != nil {
+			return ctrnn.TrainFlipFlop(ctx, r, ff, to)
+		}
+		return ctrnn.TrainLorenz(ctx, r, d, to)
+	})
+}
+
+// TrainRate is TrainCTRNN for the balanced E/I rate network.
+func TrainRate(ctx context.Context, r rate.Recipe, data DataSpec, d *tasks.Dataset, ff *tasks.FlipFlop, o TrainOptions) (*Trained[*rate.Model[float32]], error) {
+	if ff == nil {
+		forDim(&r.Model.Inputs, &r.Model.Outputs, d.Dim)
+	}
+	meta := ModelMeta{Kind: KindRate, Name: r.Name, Data: data, Recipe: json.RawMessage(r.JSON())}
+	if ff != nil {
+		meta.Dim = ff.Train.Bits
+	} else {
+		meta.Dim = d.Dim
+	}
+	build := func(c json.RawMessage) (*rate.Model[float32], error) {
+		var cfg rate.Config
+		if err := json.Unmarshal(c, &cfg); err != nil {
+			return nil, fmt.Errorf("pipeline: stored rate configuration: %w", err)
+		}
+		return rate.New[float32](cfg)
+	}
+	config := func(m *rate.Model[float32]) any { return m.Config() }
+	return trainLeaky(ctx, o, meta, r.Phases, d, build, config, func(to leaky.TrainOptions) (*rate.Model[float32], *leaky.Result, error) {
+		if ff != nil {
+			return rate.TrainFlipFlop(ctx, r, ff, to)
+		}
+		return rate.TrainLorenz(ctx, r, d, to)
+	})
+}
+
+// SNNTrained is a trained spiking network with its one-step test forecast
+// (snn.EvaluateForecast: errors, the silenced-spike control, firing
+// rates) and parameter counts.
+type SNNTrained struct {
+	Trained[*snn.Model[float32]]
+	Test   *snn.Forecast
+	Counts snn.Counts
+}
+
+// TrainSNN trains the spiking network of recipe r on the forecasting
+// dataset d (snn.LorenzTrained) and saves it, or reloads it from o's model
+// file when it holds the same recipe trained on the same data.
+func TrainSNN(ctx context.Context, r snn.Recipe, data DataSpec, d *tasks.Dataset, o TrainOptions) (*SNNTrained, error) {
+	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
+	meta := ModelMeta{Format: ModelFormat, Kind: KindSNN, Name: r.Name, Data: data, Dim: d.Dim,
+		Recipe: json.RawMessage(r.JSON()), Seed: o.Seed}
+	meta.Identity = identity(meta.Kind, meta.Recipe, data)
+	path := o.path()
+	if st := storedMeta(path, meta.Identity); st != nil && !o.Retrain {
+		var cfg snn.Config
+		if err := json.Unmarshal(st.Config, &cfg); err != nil {
+			return nil, fmt.Errorf("pipeline: stored snn configuration: %w", err)
+		}
+		m, err := snn.New[float32](cfg)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := learn.LoadParamsNPZ(m.Params(), path); err != nil {
+			return nil, err
+		}
+		m.Reset()
+		f, err := snn.EvaluateForecast(m, d, "test")
+		if err != nil {
+			return nil, err
+		}
+		return &SNNTrained{Trained: Trained[*snn.Model[float32]]{Model: m, Meta: st, Path: path, Loaded: true}, Test: f, Counts: m.Counts()}, nil
+	}
+	stem := o.checkpointStem(meta.Identity)
+	if err := os.MkdirAll(filepath.Dir(stem), 0o755); err != nil {
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
+	ck := stem + ".npz"
+	r.Train.Checkpoint, r.Train.Resume = ck, !o.Retrain
+	total := r.Train.WithDefaults().Epochs
+	if o.Progress != nil {
+		r.Train.Progress = func(e learn.EpochRecord) { o.Progress(e.Epoch, total) }
+	}
+	tr, err := snn.LorenzTrained(ctx, r, d)
+	if err != nil {
+		return nil, err
+	}
+	meta.Params = tr.Counts.Trainable
+	meta.TrainSeconds = JSONReal(tr.Seconds)
+	meta.Epochs, meta.BestEpoch, meta.Stop = tr.Train.Epochs, tr.Train.BestEpoch, tr.Train.Stop
+	meta.History = historyOf([]*learn.Result{tr.Train})
+	if meta.Config, err = json.Marshal(tr.Model.Config()); err != nil {
+		return nil, fmt.Errorf("pipeline: model configuration: %w", err)
+	}
+	if err := saveParamsModel(path, tr.Model.Params(), &meta); err != nil {
+		return nil, err
+	}
+	if err := removeFiles(ck, ck+".provenance.json"); err != nil {
+		return nil, err
+	}
+	_ = os.Remove(filepath.Dir(stem)) // only when empty
+	return &SNNTrained{Trained: Trained[*snn.Model[float32]]{Model: tr.Model, Meta: &meta, Path: path}, Test: tr.Test, Counts: tr.Counts}, nil
+}
+
+// FitReservoir builds the liquid-state machine of c, fits its readout on d
+// (snn.LorenzReservoir) and saves the readout with the configuration to
+// o's model file (the network is rebuilt from its seed when loaded).
+// Fitting is deterministic and takes seconds, so it is never skipped.
+func FitReservoir(c snn.ReservoirConfig, data DataSpec, d *tasks.Dataset, o TrainOptions) (*snn.Reservoir, *snn.ReservoirFit, *ModelMeta, error) {
+	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
+		return nil, nil, nil, fmt.Errorf("pipeline: %w", err)
+	}
+	t0 := time.Now()
+	r, fit, err := snn.LorenzReservoir(c, d)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	sec := time.Since(t0).Seconds()
+	cj, err := json.Marshal(r.Config())
+	if err != nil {
+		r.Close()
+		return nil, nil, nil, fmt.Errorf("pipeline: reservoir configuration: %w", err)
+	}
+	meta := &ModelMeta{Format: ModelFormat, Kind: KindReservoir, Name: fmt.Sprintf("lif-reservoir-%d", r.Config().N),
+		Data: data, Dim: d.Dim, Recipe: cj, Config: cj, Seed: o.Seed,
+		Params: (fit.Features + 1) * d.Dim, TrainSeconds: JSONReal(sec)}
+	meta.Identity = identity(meta.Kind, meta.Recipe, data)
+	if err := saveReadoutModel(o.path(), r.Readout, meta); err != nil {
+		r.Close()
+		return nil, nil, nil, err
+	}
+	return r, fit, meta, nil
+}
+
+// FitESN builds the echo-state network of c, fits its readout on d
+// (snn.LorenzESN) and saves it like FitReservoir.
+func FitESN(c snn.ESNConfig, data DataSpec, d *tasks.Dataset, o TrainOptions) (*snn.ESN, *snn.ESNFit, *ModelMeta, error) {
+	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
+		return nil, nil, nil, fmt.Errorf("pipeline: %w", err)
+	}
+	t0 := time.Now()
+	e, fit, err := snn.LorenzESN(c, d)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	sec := time.Since(t0).Seconds()
+	cj, err := json.Marshal(e.Config())
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("pipeline: ESN configuration: %w", err)
+	}
+	meta := &ModelMeta{Format: ModelFormat, Kind: KindESN, Name: fmt.Sprintf("esn-%d", e.Config().N),
+		Data: data, Dim: d.Dim, Recipe: cj, Config: cj, Seed: o.Seed,
+		Params: (fit.Features + 1) * d.Dim, TrainSeconds: JSONReal(sec)}
+	meta.Identity = identity(meta.Kind, meta.Recipe, data)
+	if err := saveReadoutModel(o.path(), e.Readout, meta); err != nil {
+		return nil, nil, nil, err
+	}
+	return e, fit, meta, nil
+}
+
+// nan is math.NaN, short.
+func nan() float64 { return math.NaN() }
