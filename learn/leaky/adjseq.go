@@ -190,6 +190,11 @@ func (s *AdjointSeq[T]) Backward(dY []T, g *Grads[T]) error {
 			clear(gx)
 		}
 		if err := s.adj.Interval(h, G, g.Waug, gx, s.X[t*n*I:(t+1)*n*I], net.Interval); err != nil {
+			if s.every == 0 {
+				// Integrating the state backward is unstable for a
+				// contracting network: its error grows like e^(t/τ).
+				return fmt.Errorf("step %d of %d: %w (the state is reconstructed backward from the last step; set CheckpointEvery, e.g. 10, to restart it from stored forward states)", t, r.Steps, err)
+			}
 			return fmt.Errorf("step %d: %w", t, err)
 		}
 	}
