@@ -142,14 +142,20 @@ func fit(ctx context.Context, m *Model[float32], r Recipe, o leaky.TrainOptions,
 // which predicts one step well and runs closed loop badly). One phase of
 // closed-loop training: windows of 79 samples, 50 observed steps, then 30
 // steps fed back; the loss counts the 30 free-running predictions and,
-// with weight WarmupWeight, the teacher-forced one-step predictions from
-// step 20 on (learn.LossClosedLoop). Batch 32, AdamW lr 2e-3 decayed by a
+// with weight WarmupWeight 5, the teacher-forced one-step predictions from
+// step 20 on (learn.LossClosedLoop). Batch 16, AdamW lr 2e-3 decayed by a
 // cosine to 2e-5 over the epochs. With TrainOptions.ValMetric the epoch is
 // selected by the caller's criterion (the tutorial uses the median
 // closed-loop valid time on the validation split), otherwise by the
 // multi-step validation loss.
+//
+// Measured (seeds 42, 43, 44; median test RMSE in original units / median
+// closed-loop valid time in Lyapunov times): this recipe 0.0038 / 4.91;
+// with WarmupWeight 10: 0.0026 / 4.67; with batch 32: 0.0040 / 4.52; batch
+// 8, τ = 2 or 5, 200 epochs, 50 fed-back steps, input noise or a second
+// phase of 80 fed-back steps were worse on seed 42.
 func LorenzDefault() Recipe {
-	tc := cosine(120, 32, 2e-3, 0.01, learn.Loss{Kind: learn.LossClosedLoop, Warmup: 50, Horizon: 30, WarmupWeight: 10, WarmupFrom: 20}, 42)
+	tc := cosine(120, 16, 2e-3, 0.01, learn.Loss{Kind: learn.LossClosedLoop, Warmup: 50, Horizon: 30, WarmupWeight: 5, WarmupFrom: 20}, 42)
 	tc.ValLoss = &learn.Loss{Kind: learn.LossNext, Warmup: 20}
 	return Recipe{Name: "ctrnn-lorenz", Model: Config{Tau: 3},
 		Phases: []leaky.Phase{{Train: tc, Window: 79, Stride: 1, ValWindow: 150, SelectByMetric: true}}}
