@@ -152,9 +152,9 @@ func fit(ctx context.Context, m *Model[float32], r Recipe, o leaky.TrainOptions,
 // Measured (seeds 42, 43, 44; median test RMSE in original units / median
 // closed-loop valid time in Lyapunov times): this recipe 0.0038 / 4.91;
 // with WarmupWeight 10: 0.0026 / 4.67; WarmupWeight 3: 0.0049 / 4.53;
-// with batch 32: 0.0040 / 4.52; batch
-// 8, τ = 2 or 5, 200 epochs, 50 fed-back steps, input noise or a second
-// phase of 80 fed-back steps were worse on seed 42.
+// batch 32: 0.0040 / 4.52. Batch 8, τ = 2 or 5, 200 epochs, 50 fed-back
+// steps, input noise or a second phase of 80 fed-back steps were worse on
+// seed 42.
 func LorenzDefault() Recipe {
 	tc := cosine(120, 16, 2e-3, 0.01, learn.Loss{Kind: learn.LossClosedLoop, Warmup: 50, Horizon: 30, WarmupWeight: 5, WarmupFrom: 20}, 42)
 	tc.ValLoss = &learn.Loss{Kind: learn.LossNext, Warmup: 20}
