@@ -37,24 +37,13 @@ func (r Recipe) JSON() string {
 // Epochs returns the total number of epochs of the recipe's phases.
 func (r Recipe) Epochs() int { return leaky.Epochs(r.Phases) }
 
-// reference is the reference's train_model set-up: AdamW lr 1e-3, weight
-// decay 1e-5, clipping 1, ReduceLROnPlateau, early stopping, seed 42.
-func reference(epochs, batch, patience int, loss learn.Loss) learn.TrainConfig {
-	return learn.TrainConfig{
-		Epochs: epochs, BatchSize: batch,
-		Adam:    learn.AdamConfig{LR: 1e-3, WeightDecay: 1e-5, Decoupled: true},
-		Plateau: learn.PlateauConfig{Patience: patience / 2}, Patience: patience,
-		Loss: loss, Seed: 42,
-	}
-}
-
 // LorenzReference is the reference tutorial's recipe (notebook 01): one-step
 // loss on 50-step windows, AdamW lr 1e-3, weight decay 1e-5, clipping 1,
 // batch 64, ReduceLROnPlateau (patience 10), early stopping (patience 20),
 // 100 epochs; except that the best parameters really are restored.
 func LorenzReference() Recipe {
 	return Recipe{Name: "ctrnn-lorenz-reference", Model: Config{},
-		Phases: []leaky.Phase{{Train: reference(100, 64, 20, learn.Loss{Kind: learn.LossLast})}}}
+		Phases: []leaky.Phase{{Train: leaky.ReferenceTrain(100, 64, 20, learn.Loss{Kind: learn.LossLast})}}}
 }
 
 // FlipFlopReference is the reference's flip-flop recipe (notebook 05):
@@ -62,7 +51,7 @@ func LorenzReference() Recipe {
 // plateau patience 12, early stopping 25.
 func FlipFlopReference() Recipe {
 	return Recipe{Name: "ctrnn-flipflop-reference", Model: Config{Tau: 5, SampleDt: 1},
-		Phases: []leaky.Phase{{Train: reference(150, 32, 25, learn.Loss{Kind: learn.LossAll})}}}
+		Phases: []leaky.Phase{{Train: leaky.ReferenceTrain(150, 32, 25, learn.Loss{Kind: learn.LossAll})}}}
 }
 
 // LorenzWindows returns phase p's training and validation windows on d.
@@ -156,7 +145,7 @@ func fit(ctx context.Context, m *Model[float32], r Recipe, o leaky.TrainOptions,
 // steps, input noise or a second phase of 80 fed-back steps were worse on
 // seed 42.
 func LorenzDefault() Recipe {
-	tc := cosine(120, 16, 2e-3, 0.01, learn.Loss{Kind: learn.LossClosedLoop, Warmup: 50, Horizon: 30, WarmupWeight: 5, WarmupFrom: 20}, 42)
+	tc := leaky.CosineTrain(120, 16, 2e-3, 0.01, learn.Loss{Kind: learn.LossClosedLoop, Warmup: 50, Horizon: 30, WarmupWeight: 5, WarmupFrom: 20}, 42)
 	tc.ValLoss = &learn.Loss{Kind: learn.LossNext, Warmup: 20}
 	return Recipe{Name: "ctrnn-lorenz", Model: Config{Tau: 3},
 		Phases: []leaky.Phase{{Train: tc, Window: 79, Stride: 1, ValWindow: 150, SelectByMetric: true}}}
@@ -172,27 +161,13 @@ func LorenzQuick() Recipe {
 	return r
 }
 
-// cosine is a recipe phase's trainer: AdamW with weight decay 1e-5,
-// clipping at 1, the learning rate decayed by a cosine from lr to
-// floor·lr over the epochs (no plateau scheduler, no early stopping: the
-// best epoch by validation loss is restored at the end).
-func cosine(epochs, batch int, lr, floor float64, loss learn.Loss, seed uint64) learn.TrainConfig {
-	return learn.TrainConfig{
-		Epochs: epochs, BatchSize: batch,
-		Adam:  learn.AdamConfig{LR: lr, WeightDecay: 1e-5, Decoupled: true},
-		Decay: learn.DecayCosine, DecayFloor: floor,
-		Plateau: learn.PlateauConfig{Disabled: true}, Patience: -1,
-		Loss: loss, Seed: seed,
-	}
-}
-
 // FlipFlopDefault is neurodyn's flip-flop recipe for the reference CT-RNN
 // (64 tanh units, τ = 5, Euler, one step per time step; 4,547 parameters):
 // loss on every step, batch 16, AdamW lr 5e-3 decayed by a cosine to 1e-4
 // over 60 epochs (the reference: batch 32, lr 1e-3, 150 epochs).
 func FlipFlopDefault() Recipe {
 	return Recipe{Name: "ctrnn-flipflop", Model: Config{Tau: 5, SampleDt: 1},
-		Phases: []leaky.Phase{{Train: cosine(60, 16, 5e-3, 0.02, learn.Loss{Kind: learn.LossAll}, 42)}}}
+		Phases: []leaky.Phase{{Train: leaky.CosineTrain(60, 16, 5e-3, 0.02, learn.Loss{Kind: learn.LossAll}, 42)}}}
 }
 
 // FlipFlopQuick is a short FlipFlopDefault for CI.

@@ -37,24 +37,13 @@ func (r Recipe) JSON() string {
 // Epochs returns the total number of epochs of the recipe's phases.
 func (r Recipe) Epochs() int { return leaky.Epochs(r.Phases) }
 
-// reference is the reference's train_model set-up: AdamW lr 1e-3, weight
-// decay 1e-5, clipping 1, ReduceLROnPlateau, early stopping, seed 42.
-func reference(epochs, batch, patience int, loss learn.Loss) learn.TrainConfig {
-	return learn.TrainConfig{
-		Epochs: epochs, BatchSize: batch,
-		Adam:    learn.AdamConfig{LR: 1e-3, WeightDecay: 1e-5, Decoupled: true},
-		Plateau: learn.PlateauConfig{Patience: patience / 2}, Patience: patience,
-		Loss: loss, Seed: 42,
-	}
-}
-
 // LorenzReference is notebook 02's recipe (its training cell has no saved
 // output): one-step loss on 50-sample windows, AdamW lr 1e-3, weight decay
 // 1e-5, clipping 1, batch 64, plateau patience 10, early stopping 20, 150
 // epochs; except that the best parameters really are restored.
 func LorenzReference() Recipe {
 	return Recipe{Name: "rate-lorenz-reference", Model: Config{},
-		Phases: []leaky.Phase{{Train: reference(150, 64, 20, learn.Loss{Kind: learn.LossLast})}}}
+		Phases: []leaky.Phase{{Train: leaky.ReferenceTrain(150, 64, 20, learn.Loss{Kind: learn.LossLast})}}}
 }
 
 // FlipFlopReference is notebook 05's recipe for the balanced network:
@@ -62,7 +51,7 @@ func LorenzReference() Recipe {
 // 1e-5, plateau patience 12, early stopping 25.
 func FlipFlopReference() Recipe {
 	return Recipe{Name: "rate-flipflop-reference", Model: FlipFlopConfig(),
-		Phases: []leaky.Phase{{Train: reference(150, 32, 25, learn.Loss{Kind: learn.LossAll})}}}
+		Phases: []leaky.Phase{{Train: leaky.ReferenceTrain(150, 32, 25, learn.Loss{Kind: learn.LossAll})}}}
 }
 
 // LorenzWindows returns phase p's training and validation windows on d.
@@ -135,20 +124,6 @@ func fit(ctx context.Context, m *Model[float32], r Recipe, o leaky.TrainOptions,
 	return m, res, nil
 }
 
-// cosine is a recipe phase's trainer: AdamW with weight decay 1e-5,
-// clipping at 1, the learning rate decayed by a cosine from lr to
-// floor·lr over the epochs (no plateau scheduler, no early stopping; the
-// best epoch by validation loss, or by the caller's metric, is restored).
-func cosine(epochs, batch int, lr, floor float64, loss learn.Loss, seed uint64) learn.TrainConfig {
-	return learn.TrainConfig{
-		Epochs: epochs, BatchSize: batch,
-		Adam:  learn.AdamConfig{LR: lr, WeightDecay: 1e-5, Decoupled: true},
-		Decay: learn.DecayCosine, DecayFloor: floor,
-		Plateau: learn.PlateauConfig{Disabled: true}, Patience: -1,
-		Loss: loss, Seed: seed,
-	}
-}
-
 // LorenzDefault is neurodyn's Lorenz recipe for the notebook-02 network
 // (48 E / 16 I, ReLU, |W| Dale, Euler Δt 0.1; 4,499 parameters, unchanged).
 // Instead of the one-step loss on 50-step windows it uses multi-step
@@ -162,7 +137,7 @@ func cosine(epochs, batch int, lr, floor float64, loss learn.Loss, seed uint64) 
 // caller's criterion (the tutorial uses the median valid time on the
 // validation split), otherwise by the multi-step validation loss.
 func LorenzDefault() Recipe {
-	tc := cosine(120, 32, 2e-3, 0.01, learn.Loss{Kind: learn.LossNext, Warmup: 20}, 42)
+	tc := leaky.CosineTrain(120, 32, 2e-3, 0.01, learn.Loss{Kind: learn.LossNext, Warmup: 20}, 42)
 	tc.ValLoss = &learn.Loss{Kind: learn.LossNext, Warmup: 20}
 	return Recipe{Name: "rate-lorenz", Model: Config{},
 		Phases: []leaky.Phase{{Train: tc, Window: 60, Stride: 1, ValWindow: 150, SelectByMetric: true}}}
@@ -187,7 +162,7 @@ func LorenzQuick() Recipe {
 // larger rate leave it.
 func FlipFlopDefault() Recipe {
 	return Recipe{Name: "rate-flipflop", Model: FlipFlopConfig(),
-		Phases: []leaky.Phase{{Train: cosine(100, 8, 5e-3, 0.02, learn.Loss{Kind: learn.LossAll}, 42)}}}
+		Phases: []leaky.Phase{{Train: leaky.CosineTrain(100, 8, 5e-3, 0.02, learn.Loss{Kind: learn.LossAll}, 42)}}}
 }
 
 // FlipFlopQuick is FlipFlopDefault cut to 10 epochs, for CI.

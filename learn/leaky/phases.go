@@ -140,3 +140,31 @@ func RunPhases(ctx context.Context, m learn.Model, phases []Phase, meta string, 
 	res.Seconds = time.Since(start).Seconds()
 	return res, nil
 }
+
+// ReferenceTrain is the reference tutorial's train_model set-up, shared by
+// the ctrnn and rate recipes that reproduce it: AdamW lr 1e-3, weight decay
+// 1e-5, clipping at 1, ReduceLROnPlateau with half the early-stopping
+// patience, early stopping after patience epochs, seed 42.
+func ReferenceTrain(epochs, batch, patience int, loss learn.Loss) learn.TrainConfig {
+	return learn.TrainConfig{
+		Epochs: epochs, BatchSize: batch,
+		Adam:    learn.AdamConfig{LR: 1e-3, WeightDecay: 1e-5, Decoupled: true},
+		Plateau: learn.PlateauConfig{Patience: patience / 2}, Patience: patience,
+		Loss: loss, Seed: 42,
+	}
+}
+
+// CosineTrain is the trainer of neurodyn's ctrnn and rate recipes: AdamW
+// with weight decay 1e-5, clipping at 1, the learning rate decayed by a
+// cosine from lr to floor·lr over the epochs, no plateau scheduler and no
+// early stopping (the best epoch by validation loss, or by the caller's
+// metric, is restored at the end).
+func CosineTrain(epochs, batch int, lr, floor float64, loss learn.Loss, seed uint64) learn.TrainConfig {
+	return learn.TrainConfig{
+		Epochs: epochs, BatchSize: batch,
+		Adam:  learn.AdamConfig{LR: lr, WeightDecay: 1e-5, Decoupled: true},
+		Decay: learn.DecayCosine, DecayFloor: floor,
+		Plateau: learn.PlateauConfig{Disabled: true}, Patience: -1,
+		Loss: loss, Seed: seed,
+	}
+}
