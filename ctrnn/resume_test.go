@@ -154,32 +154,46 @@ func TestKillResume(t *testing.T) {
 			out := filepath.Join(dir, "resumed")
 			env := []string{"NEURODYN_CHILD_OUT=" + out, "NEURODYN_CHILD_CKPT=" + ckpt, npz}
 			// Kill after a random number of epoch lines (phase 0 or 1) and a
-			// random delay inside the next epoch.
+			// random delay inside the next epoch. On a fast machine the run
+			// may finish inside that delay: that trial tested nothing, so a
+			// new moment is drawn (the checkpoints of a finished run are
+			// removed first, so every trial starts from scratch).
 			r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
-			killAfter := 1 + r.IntN(5)
-			cmd := child(t, env...)
-			stdout, err := cmd.StdoutPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			sc := bufio.NewScanner(stdout)
 			seen := 0
-			for sc.Scan() {
-				if strings.HasPrefix(sc.Text(), "epoch ") {
-					seen++
-					if seen == killAfter {
-						time.Sleep(time.Duration(r.IntN(50)) * time.Millisecond)
-						break
+			for trial := 0; ; trial++ {
+				if trial == 10 {
+					t.Fatalf("the run finished before the kill in %d trials", trial)
+				}
+				os.Remove(out)
+				if err := removeCheckpoints(ckpt); err != nil {
+					t.Fatal(err)
+				}
+				killAfter := 1 + r.IntN(5)
+				cmd := child(t, env...)
+				stdout, err := cmd.StdoutPipe()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := cmd.Start(); err != nil {
+					t.Fatal(err)
+				}
+				sc := bufio.NewScanner(stdout)
+				seen = 0
+				for sc.Scan() {
+					if strings.HasPrefix(sc.Text(), "epoch ") {
+						seen++
+						if seen == killAfter {
+							time.Sleep(time.Duration(r.IntN(50)) * time.Millisecond)
+							break
+						}
 					}
 				}
-			}
-			cmd.Process.Kill()
-			cmd.Wait()
-			if _, err := os.Stat(out); err == nil {
-				t.Fatalf("the killed run finished before the kill (after %d epochs)", seen)
+				cmd.Process.Kill()
+				cmd.Wait()
+				if _, err := os.Stat(out); err != nil {
+					break // killed before it finished
+				}
+				t.Logf("trial %d: the run finished before the kill (after %d epoch lines); drawing again", trial, seen)
 			}
 			t.Logf("killed after %d epoch lines", seen)
 			if b, err := child(t, env...).CombinedOutput(); err != nil {
@@ -188,4 +202,19 @@ func TestKillResume(t *testing.T) {
 			sameBits(t, "resumed vs uninterrupted", readParams(t, out), readParams(t, full))
 		})
 	}
+}
+
+// removeCheckpoints deletes the checkpoint files of a run whose checkpoint
+// stem is stem (the stem itself and every file it prefixes).
+func removeCheckpoints(stem string) error {
+	files, err := filepath.Glob(stem + "*")
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := os.RemoveAll(f); err != nil {
+			return err
+		}
+	}
+	return nil
 }
