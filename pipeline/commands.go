@@ -114,7 +114,7 @@ func TrainModel(ctx context.Context, cfg Config, req TrainRequest) (*TrainResult
 		if err != nil {
 			return nil, err
 		}
-		f := &Forecast{Key: "ctrnn", Name: "CT-RNN", Kind: KindCTRNN, Label: analysis.LabelReference, Params: tr.Meta.Params, TrainSeconds: float64(tr.Meta.TrainSeconds)}
+		f := leakyForecast(KindCTRNN, tr.Meta)
 		if err := MeasureForecaster(ctx, d, tr.Model, f, MeasureOptions{Settings: set, Truth: truth, Batch: tr.Model}); err != nil {
 			return nil, err
 		}
@@ -125,7 +125,7 @@ func TrainModel(ctx context.Context, cfg Config, req TrainRequest) (*TrainResult
 		if err != nil {
 			return nil, err
 		}
-		f := &Forecast{Key: "rate", Name: "balanced rate network", Kind: KindRate, Label: analysis.LabelReference, Params: tr.Meta.Params, TrainSeconds: float64(tr.Meta.TrainSeconds)}
+		f := leakyForecast(KindRate, tr.Meta)
 		if err := MeasureForecaster(ctx, d, tr.Model, f, MeasureOptions{Settings: set, Truth: truth, Batch: tr.Model}); err != nil {
 			return nil, err
 		}
@@ -310,19 +310,28 @@ func analyzeData(req AnalyzeRequest) ([]Table, error) {
 	return []Table{t}, nil
 }
 
+// leakyForecast starts the Forecast of a trained CT-RNN (KindCTRNN) or
+// balanced rate network (KindRate): the same key, name and label for the
+// stages, `neurodyn train` and `neurodyn analyze`.
+func leakyForecast(kind string, meta *ModelMeta) *Forecast {
+	key, name := "ctrnn", "CT-RNN"
+	if kind == KindRate {
+		key, name = "rate", "balanced rate network"
+	}
+	return &Forecast{Key: key, Name: name, Kind: kind, Label: analysis.LabelReference,
+		Params: meta.Params, TrainSeconds: float64(meta.TrainSeconds)}
+}
+
 // forecastOf measures a loaded forecasting model like the stage that made
 // it.
 func forecastOf(ctx context.Context, m *Model, d *tasks.Dataset, truth *Truth, set Settings) (*Forecast, error) {
 	meta := &m.Meta
-	base := func(key, name, kind string) *Forecast {
-		return &Forecast{Key: key, Name: name, Kind: kind, Label: analysis.LabelReference, Params: meta.Params, TrainSeconds: float64(meta.TrainSeconds)}
-	}
 	switch {
 	case m.CTRNN != nil:
-		f := base("ctrnn", "CT-RNN", KindCTRNN)
+		f := leakyForecast(KindCTRNN, meta)
 		return f, MeasureForecaster(ctx, d, m.CTRNN, f, MeasureOptions{Settings: set, Truth: truth, Batch: m.CTRNN})
 	case m.Rate != nil:
-		f := base("rate", "balanced rate network", KindRate)
+		f := leakyForecast(KindRate, meta)
 		return f, MeasureForecaster(ctx, d, m.Rate, f, MeasureOptions{Settings: set, Truth: truth, Batch: m.Rate})
 	case m.SNN != nil:
 		test, err := snn.EvaluateForecast(m.SNN, d, "test")

@@ -157,8 +157,7 @@ func runCTRNN(ctx context.Context, r *Run) (*Result, error) {
 	m := tr.Model
 	res := &Result{Metrics: map[string]float64{}}
 	res.Notes = append(res.Notes, trainedNote("CT-RNN", tr.Meta, tr.Loaded, tr.Path))
-	f := &Forecast{Key: "ctrnn", Name: "CT-RNN", Kind: KindCTRNN, Label: analysis.LabelReference,
-		Params: tr.Meta.Params, TrainSeconds: float64(tr.Meta.TrainSeconds)}
+	f := leakyForecast(KindCTRNN, tr.Meta)
 	if err := r.lorenzForecast(ctx, m, f); err != nil {
 		return nil, err
 	}

@@ -8,7 +8,6 @@ import (
 
 	"gonum.org/v1/plot"
 
-	"github.com/neurodyn/neurodyn/analysis"
 	"github.com/neurodyn/neurodyn/export"
 	"github.com/neurodyn/neurodyn/rate"
 )
@@ -72,8 +71,7 @@ func runRate(ctx context.Context, r *Run) (*Result, error) {
 	N := NE + NI
 	res := &Result{Metrics: map[string]float64{}}
 	res.Notes = append(res.Notes, trainedNote("Balanced rate network", tr.Meta, tr.Loaded, tr.Path))
-	f := &Forecast{Key: "rate", Name: "balanced rate network", Kind: KindRate, Label: analysis.LabelReference,
-		Params: tr.Meta.Params, TrainSeconds: float64(tr.Meta.TrainSeconds)}
+	f := leakyForecast(KindRate, tr.Meta)
 	if err := r.lorenzForecast(ctx, m, f); err != nil {
 		return nil, err
 	}
