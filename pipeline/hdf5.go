@@ -39,15 +39,18 @@ func metricsGroup(name string, m map[string]float64) h5Group {
 func historyGroup(name string, h []Epoch) h5Group {
 	n := len(h)
 	ep, ph := make([]int64, n), make([]int64, n)
-	tl, vl, lr, sec := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	tl, vl, lr, sec, met := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
 	for i, e := range h {
 		ep[i], ph[i] = int64(e.Epoch), int64(e.Phase)
 		tl[i], vl[i], lr[i], sec[i] = float64(e.TrainLoss), float64(e.ValLoss), float64(e.LR), float64(e.Seconds)
+		met[i] = float64(e.Metric)
 	}
 	return h5Group{Name: name, Arrays: []export.Array{
 		export.NewArray("epoch", ep), export.NewArray("phase", ph), export.NewArray("train_loss", tl),
-		export.NewArray("val_loss", vl), export.NewArray("lr", lr), export.NewArray("seconds", sec)},
-		Attrs: map[string]string{"units": "losses in normalized units (MSE); seconds wall-clock per epoch"}}
+		export.NewArray("val_loss", vl), export.NewArray("lr", lr), export.NewArray("seconds", sec),
+		export.NewArray("metric", met)},
+		Attrs: map[string]string{"units": "losses in normalized units (MSE); seconds wall-clock per epoch; " +
+			"metric: the epoch-selection criterion, lower is better (NaN where none)"}}
 }
 
 // paramsGroup stores a model's named tensors.

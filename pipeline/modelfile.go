@@ -125,6 +125,11 @@ type Epoch struct {
 	ValLoss   JSONReal `json:"val_loss"`
 	LR        JSONReal `json:"lr"`
 	Seconds   JSONReal `json:"seconds"`
+	// Metric is the epoch's selection criterion (learn.EpochRecord.Metric,
+	// lower is better; the Lorenz recipes' negated median valid time on
+	// the validation split, in Lyapunov times), null where the phase had
+	// none.
+	Metric JSONReal `json:"metric"`
 }
 
 // ModelMeta is the metadata stored in a model file: what the model is,
@@ -204,7 +209,7 @@ func historyOf(phases []*learn.Result) []Epoch {
 		}
 		for _, e := range res.History {
 			out = append(out, Epoch{Epoch: e.Epoch, Phase: p, TrainLoss: JSONReal(e.TrainLoss), ValLoss: JSONReal(e.ValLoss),
-				LR: JSONReal(e.LR), Seconds: JSONReal(e.Seconds)})
+				LR: JSONReal(e.LR), Seconds: JSONReal(e.Seconds), Metric: JSONReal(e.Metric)})
 		}
 	}
 	return out

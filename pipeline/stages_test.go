@@ -170,6 +170,18 @@ func TestStagesQuick(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The history keeps each epoch's selection metric (the negated
+		// median valid time on the validation split); the best epoch's is
+		// the lowest.
+		if h, be := m.Meta.History, m.Meta.BestEpoch; len(h) == 0 || be < 1 || be > len(h) {
+			t.Errorf("history of %d epochs, best epoch %d", len(h), be)
+		} else {
+			for _, e := range h {
+				if v := float64(e.Metric); math.IsNaN(v) || v > 0 || v < float64(h[be-1].Metric) {
+					t.Errorf("epoch %d: metric %v (best epoch %d: %v)", e.Epoch, v, be, h[be-1].Metric)
+				}
+			}
+		}
 		d, err := m.Meta.Data.Forecasting()
 		if err != nil {
 			t.Fatal(err)
