@@ -155,14 +155,14 @@ const gemmPackAFlops = 1 << 21
 // packA writes op(A) (m×k) as row tiles of gemmMR rows: the tile starting at
 // row i holds op(A)[i+r, p] at i·k + p·R + r, R = min(gemmMR, m−i).
 func packA[T Float](transA bool, m, k int, a []T, lda int, buf []T) {
+	if transA {
+		packAT(m, k, a, lda, buf)
+		return
+	}
 	for i0 := 0; i0 < m; i0 += gemmMR {
 		r := min(gemmMR, m-i0)
 		dst := buf[i0*k : i0*k+r*k]
 		switch {
-		case transA:
-			for p := range k {
-				copy(dst[p*r:p*r+r], a[p*lda+i0:p*lda+i0+r])
-			}
 		case r == gemmMR:
 			// Six row streams in, one sequential stream out.
 			r0 := a[i0*lda : i0*lda+k]
@@ -186,6 +186,39 @@ func packA[T Float](transA bool, m, k int, a []T, lda int, buf []T) {
 	}
 }
 
+// packAT is packA for a transposed A (stored k×m): each row p of the
+// storage is split across the tiles. Eight full tiles (48 columns, three
+// cache lines) are filled together so that every line of A is read once.
+func packAT[T Float](m, k int, a []T, lda int, buf []T) {
+	const group = 8 * gemmMR
+	full := m / gemmMR * gemmMR
+	for g0 := 0; g0 < full; g0 += group {
+		g1 := min(full, g0+group)
+		for p := range k {
+			src := a[p*lda+g0 : p*lda+g1]
+			for t := 0; t+gemmMR <= len(src); t += gemmMR {
+				s := src[t : t+gemmMR : t+gemmMR]
+				o := (g0+t)*k + p*gemmMR
+				d := buf[o : o+gemmMR : o+gemmMR]
+				d[0], d[1], d[2], d[3], d[4], d[5] = s[0], s[1], s[2], s[3], s[4], s[5]
+			}
+		}
+	}
+	if r := m - full; r > 0 {
+		dst := buf[full*k : full*k+r*k]
+		for p := range k {
+			copy(dst[p*r:p*r+r], a[p*lda+full:p*lda+full+r])
+		}
+	}
+}
+
+// move64 copies 64 bytes from src to dst (non-overlapping) with eight
+// word moves: a [64]byte assignment compiles to a call of memmove.
+func move64(dst, src unsafe.Pointer) {
+	d, s := (*[8]uint64)(dst), (*[8]uint64)(src)
+	d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
+}
+
 // packB writes op(B) (k×n) into panels of nr columns: panel q holds
 // op(B)[p, q·nr + j] at q·k·nr + p·nr + j, zero past column n.
 func packB[T Float](transB bool, k, n, nr int, b []T, ldb int, buf []T) {
@@ -198,7 +231,7 @@ func packB[T Float](transB bool, k, n, nr int, b []T, ldb int, buf []T) {
 				for p := range k {
 					src := b[p*ldb+j0 : p*ldb+j0+nr]
 					row := dst[p*nr : p*nr+nr]
-					*(*[64]byte)(unsafe.Pointer(&row[0])) = *(*[64]byte)(unsafe.Pointer(&src[0]))
+					move64(unsafe.Pointer(&row[0]), unsafe.Pointer(&src[0]))
 				}
 				continue
 			}
