@@ -140,14 +140,15 @@ func fit(ctx context.Context, m *Model[float32], r Recipe, o leaky.TrainOptions,
 //
 // Measured (seeds 42, 43, 44; median test RMSE in original units / median
 // closed-loop valid time in Lyapunov times): this recipe 0.0038 / 4.91
-// (seeds 45, 46, 47: 4.80, 4.82, 4.72); with WarmupWeight 10: 0.0026 /
-// 4.67; WarmupWeight 3: 0.0049 / 4.53; batch 32: 0.0040 / 4.52; τ = 2.5:
-// 0.0039 / 4.45; τ = 3.5: 0.0040 / 4.53; 20 fed-back steps: 0.0019 /
-// 4.76; a horizon lengthened from 10 to 50 over the epochs
-// (learn.HorizonSchedule): 0.0093 / 4.25; a 100-time-unit validation
-// trajectory for the selection: 0.0041 / 4.91. Batch 8, τ = 2 or 5, 200
-// epochs, 50 fed-back steps, input noise or a second phase of 80 fed-back
-// steps were worse on seed 42.
+// (seeds 45, 46, 47: 4.80, 4.82, 4.72); with WarmupWeight 10: 0.0026 / 4.67;
+// WarmupWeight 3: 0.0049 / 4.53; batch 32: 0.0040 / 4.52; τ = 2.5: 0.0039 /
+// 4.45; τ = 3.5: 0.0040 / 4.53; 20 fed-back steps: 0.0019 / 4.76; a horizon
+// lengthened from 10 to 50 over the epochs (learn.HorizonSchedule): 0.0093 /
+// 4.25; a 100-time-unit validation trajectory for the selection: 0.0041 /
+// 4.91; two Euler substeps per sample: 0.0036 / 4.58; the fed-back errors
+// weighted in proportion to their step: 0.0045 / 4.46. Batch 8, τ = 2 or 5,
+// 200 epochs, 50 fed-back steps, input noise or a second phase of 80
+// fed-back steps were worse on seed 42.
 func LorenzDefault() Recipe {
 	tc := leaky.CosineTrain(120, 16, 2e-3, 0.01, learn.Loss{Kind: learn.LossClosedLoop, Warmup: 50, Horizon: 30, WarmupWeight: 5, WarmupFrom: 20}, 42)
 	tc.ValLoss = &learn.Loss{Kind: learn.LossNext, Warmup: 20}
