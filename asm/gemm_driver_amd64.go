@@ -83,6 +83,12 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], pool *sync.Pool, transA, trans
 	if transA {
 		rs, ps = 1, lda
 	}
+	blk := max(1, gemmBlockBytes/(gemmKC*nr*size))
+	if np >= 4 && m*n*k >= gemmPackAFlops && np <= blk {
+		gemmTiles(kern, pool, transA, m, n, k, np, nr, alpha, a, lda, buf, beta, c, ldc)
+		pool.Put(bp)
+		return
+	}
 	var ap *[]T
 	if np >= 4 && m*n*k >= gemmPackAFlops {
 		// Pack A into row tiles [p][r]: rows read in place stride by lda and
@@ -100,7 +106,6 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], pool *sync.Pool, transA, trans
 		wp = getBuf[T](pool, m*np*nr)
 		w = *wp
 	}
-	blk := max(1, gemmBlockBytes/(gemmKC*nr*size))
 	for q0 := 0; q0 < np; q0 += blk {
 		q1 := min(np, q0+blk)
 		for p0 := 0; p0 < k; p0 += gemmKC {
@@ -140,6 +145,78 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], pool *sync.Pool, transA, trans
 	}
 	if wp != nil {
 		pool.Put(wp)
+	}
+}
+
+// gemmTiles is gemmBlocked's loop when all the panels of B form one block
+// (np ≤ the block, n ≤ 256 for float32 and 128 for float64) and A would be
+// packed: instead of an m×k copy of op(A), which goes to memory and comes
+// back, each 6×gemmKC tile slice is packed right before the kernels that
+// use it into a buffer that stays in L1. (With several blocks the slices
+// would be packed once per block, which costs more than the copy: measured
+// 15% slower at n = 1,024.)
+func gemmTiles[T Float](kern *[7]gemmKernel[T], pool *sync.Pool, transA bool, m, n, k, np, nr int, alpha T, a []T, lda int, buf []T, beta T, c []T, ldc int) {
+	panel := k * nr
+	tp := getBuf[T](pool, gemmMR*gemmKC)
+	tb := *tp
+	var wp *[]T
+	var w []T
+	if k > gemmKC {
+		wp = getBuf[T](pool, m*np*nr)
+		w = *wp
+	}
+	for p0 := 0; p0 < k; p0 += gemmKC {
+		kc := min(gemmKC, k-p0)
+		flags := 0
+		if p0 > 0 {
+			flags |= gemmResume
+		}
+		if p0+kc == k {
+			flags |= gemmFinish
+		}
+		for i := 0; i < m; i += gemmMR {
+			r := min(gemmMR, m-i)
+			packTile(transA, a, lda, i, r, p0, kc, tb)
+			f := kern[r]
+			for q := range np {
+				j := q * nr
+				var wt *T
+				if w != nil {
+					wt = &w[(i*np+q*r)*nr]
+				}
+				f(kc, &tb[0], 1, r, &buf[q*panel+p0*nr], &c[i*ldc+j], ldc, alpha, beta, min(nr, n-j), wt, nr, flags)
+			}
+		}
+	}
+	pool.Put(tp)
+	if wp != nil {
+		pool.Put(wp)
+	}
+}
+
+// packTile writes the slice p0 … p0+kc−1 of rows i … i+r−1 of op(A) into
+// tb as packA lays out a tile: op(A)[i+rr, p0+p] at p·r + rr.
+func packTile[T Float](transA bool, a []T, lda, i, r, p0, kc int, tb []T) {
+	if transA {
+		if r == gemmMR {
+			for p := range kc {
+				o := (p0+p)*lda + i
+				s := a[o : o+gemmMR : o+gemmMR]
+				d := tb[p*gemmMR : p*gemmMR+gemmMR : p*gemmMR+gemmMR]
+				d[0], d[1], d[2], d[3], d[4], d[5] = s[0], s[1], s[2], s[3], s[4], s[5]
+			}
+			return
+		}
+		for p := range kc {
+			copy(tb[p*r:p*r+r], a[(p0+p)*lda+i:(p0+p)*lda+i+r])
+		}
+		return
+	}
+	for rr := range r {
+		row := a[(i+rr)*lda+p0 : (i+rr)*lda+p0+kc]
+		for p, v := range row {
+			tb[p*r+rr] = v
+		}
 	}
 }
 
