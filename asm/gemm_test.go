@@ -22,9 +22,10 @@ func testGemm[T Float](t *testing.T) {
 		dims = append(dims, 64, 97)
 	}
 	// Shapes that reach the k-slicing (k > 256: chains parked and resumed)
-	// and the packing of A (m·n·k ≥ 2^21), in groups of 8 row tiles
-	// (transposed A) and 16 panels (B) with partial groups.
-	big := [][3]int{{13, 17, 600}, {7, 33, 257}, {70, 50, 600}, {100, 300, 70}}
+	// and the packing of A (m·n·k ≥ 2^21): per tile slice when B is one
+	// block of panels (with and without k-slicing), else whole, in groups
+	// of 8 row tiles (transposed A) with a partial group.
+	big := [][3]int{{13, 17, 600}, {7, 33, 257}, {70, 50, 600}, {100, 300, 70}, {200, 64, 200}}
 	if testing.Short() {
 		big = big[:2]
 	}
