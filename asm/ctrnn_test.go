@@ -101,7 +101,7 @@ func testCTRNNPaths[T Float](t *testing.T) {
 // TestZeroAllocs pins the steady-state kernels at zero allocations.
 func TestZeroAllocs(t *testing.T) {
 	forEachPath(t, func(t *testing.T) {
-		for _, n := range []int{64, 300} {
+		for _, n := range []int{64, 200, 300} {
 			a, b, c := make([]float32, n*n), make([]float32, n*n), make([]float32, n*n)
 			x, y, z := make([]float32, n), make([]float32, n), make([]float32, n)
 			refr, spikes := make([]int32, n), make([]int32, n)

@@ -37,7 +37,7 @@ func gemm32(transA, transB bool, m, n, k int, alpha float32, a []float32, lda in
 		gemmGeneric(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
-	gemmBlocked(&gemmKernels32, &pool32, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	gemmBlocked(&gemmKernels32, &pools32, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 func gemm64(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
@@ -45,12 +45,16 @@ func gemm64(transA, transB bool, m, n, k int, alpha float64, a []float64, lda in
 		gemmGeneric(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
-	gemmBlocked(&gemmKernels64, &pool64, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	gemmBlocked(&gemmKernels64, &pools64, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-// pool32 and pool64 recycle the B packing buffers, so a steady stream of
-// Gemm calls allocates nothing.
-var pool32, pool64 sync.Pool
+// gemmPools recycle Gemm's buffers, one pool per role (packed B, packed A,
+// parked chains, A tile slice), so that a steady stream of Gemm calls of
+// one shape allocates nothing: with one pool for all, a request could get
+// another role's smaller buffer and allocate on every call.
+type gemmPools struct{ b, a, w, t sync.Pool }
+
+var pools32, pools64 gemmPools
 
 func getBuf[T Float](p *sync.Pool, n int) *[]T {
 	if v, ok := p.Get().(*[]T); ok && cap(*v) >= n {
@@ -67,7 +71,7 @@ func getBuf[T Float](p *sync.Pool, n int) *[]T {
 // gemmKC (the A and B slices of one kernel call stay in L1), tiles of 6 rows.
 // Between k-slices the partial fma chains are parked in a workspace and
 // resumed, so every output is still one ascending chain over the whole k.
-func gemmBlocked[T Float](kern *[7]gemmKernel[T], pool *sync.Pool, transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+func gemmBlocked[T Float](kern *[7]gemmKernel[T], pools *gemmPools, transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	nr := 16
 	size := 4
 	if !is32[T]() {
@@ -75,7 +79,7 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], pool *sync.Pool, transA, trans
 	}
 	np := (n + nr - 1) / nr
 	panel := k * nr
-	bp := getBuf[T](pool, np*panel)
+	bp := getBuf[T](&pools.b, np*panel)
 	buf := *bp
 	packB(transB, k, n, nr, b, ldb, buf)
 
@@ -85,15 +89,15 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], pool *sync.Pool, transA, trans
 	}
 	blk := max(1, gemmBlockBytes/(gemmKC*nr*size))
 	if np >= 4 && m*n*k >= gemmPackAFlops && np <= blk {
-		gemmTiles(kern, pool, transA, m, n, k, np, nr, alpha, a, lda, buf, beta, c, ldc)
-		pool.Put(bp)
+		gemmTiles(kern, pools, transA, m, n, k, np, nr, alpha, a, lda, buf, beta, c, ldc)
+		pools.b.Put(bp)
 		return
 	}
 	var ap *[]T
 	if np >= 4 && m*n*k >= gemmPackAFlops {
 		// Pack A into row tiles [p][r]: rows read in place stride by lda and
 		// alias in L1 when lda·size is a multiple of 4 KiB.
-		ap = getBuf[T](pool, m*k)
+		ap = getBuf[T](&pools.a, m*k)
 		packA(transA, m, k, a, lda, *ap)
 		a = *ap
 	}
@@ -103,7 +107,7 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], pool *sync.Pool, transA, trans
 	var wp *[]T
 	var w []T
 	if k > gemmKC {
-		wp = getBuf[T](pool, m*np*nr)
+		wp = getBuf[T](&pools.w, m*np*nr)
 		w = *wp
 	}
 	for q0 := 0; q0 < np; q0 += blk {
@@ -139,12 +143,12 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], pool *sync.Pool, transA, trans
 			}
 		}
 	}
-	pool.Put(bp)
+	pools.b.Put(bp)
 	if ap != nil {
-		pool.Put(ap)
+		pools.a.Put(ap)
 	}
 	if wp != nil {
-		pool.Put(wp)
+		pools.w.Put(wp)
 	}
 }
 
@@ -155,14 +159,14 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], pool *sync.Pool, transA, trans
 // use it into a buffer that stays in L1. (With several blocks the slices
 // would be packed once per block, which costs more than the copy: measured
 // 15% slower at n = 1,024.)
-func gemmTiles[T Float](kern *[7]gemmKernel[T], pool *sync.Pool, transA bool, m, n, k, np, nr int, alpha T, a []T, lda int, buf []T, beta T, c []T, ldc int) {
+func gemmTiles[T Float](kern *[7]gemmKernel[T], pools *gemmPools, transA bool, m, n, k, np, nr int, alpha T, a []T, lda int, buf []T, beta T, c []T, ldc int) {
 	panel := k * nr
-	tp := getBuf[T](pool, gemmMR*gemmKC)
+	tp := getBuf[T](&pools.t, gemmMR*gemmKC)
 	tb := *tp
 	var wp *[]T
 	var w []T
 	if k > gemmKC {
-		wp = getBuf[T](pool, m*np*nr)
+		wp = getBuf[T](&pools.w, m*np*nr)
 		w = *wp
 	}
 	for p0 := 0; p0 < k; p0 += gemmKC {
@@ -188,9 +192,9 @@ func gemmTiles[T Float](kern *[7]gemmKernel[T], pool *sync.Pool, transA bool, m,
 			}
 		}
 	}
-	pool.Put(tp)
+	pools.t.Put(tp)
 	if wp != nil {
-		pool.Put(wp)
+		pools.w.Put(wp)
 	}
 }
 
