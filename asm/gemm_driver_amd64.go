@@ -88,18 +88,25 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], pools *gemmPools, transA, tran
 		rs, ps = 1, lda
 	}
 	blk := max(1, gemmBlockBytes/(gemmKC*nr*size))
-	if np >= 4 && m*n*k >= gemmPackAFlops && np <= blk {
-		gemmTiles(kern, pools, transA, m, n, k, np, nr, alpha, a, lda, buf, beta, c, ldc)
-		pools.b.Put(bp)
-		return
-	}
-	var ap *[]T
+	// A is packed into row tiles [p][r] for large products (rows read in
+	// place stride by lda and alias in L1 when lda·size is a multiple of
+	// 4 KiB). When all the panels form one block (n ≤ 256 for float32, 128
+	// for float64) each 6×gemmKC tile slice is used by one run of kernels,
+	// so it is packed right before them into a buffer that stays in L1
+	// (tb); otherwise A is packed whole, once (ap), as packing slices once
+	// per block costs more than the copy through memory (measured 15%
+	// slower at n = 1,024).
+	var ap, tp *[]T
+	var tb []T
 	if np >= 4 && m*n*k >= gemmPackAFlops {
-		// Pack A into row tiles [p][r]: rows read in place stride by lda and
-		// alias in L1 when lda·size is a multiple of 4 KiB.
-		ap = getBuf[T](&pools.a, m*k)
-		packA(transA, m, k, a, lda, *ap)
-		a = *ap
+		if np <= blk {
+			tp = getBuf[T](&pools.t, gemmMR*gemmKC)
+			tb = *tp
+		} else {
+			ap = getBuf[T](&pools.a, m*k)
+			packA(transA, m, k, a, lda, *ap)
+			a = *ap
+		}
 	}
 	// Workspace for the parked chains, tile after tile in the order the
 	// kernels visit them (row tile, then panel): a tile is r×nr contiguous
@@ -126,10 +133,14 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], pools *gemmPools, transA, tran
 				f := kern[r]
 				var at *T
 				trs, tps := rs, ps
-				if ap != nil {
+				switch {
+				case tb != nil:
+					packTile(transA, a, lda, i, r, p0, kc, tb)
+					at, trs, tps = &tb[0], 1, r
+				case ap != nil:
 					// Packed tile: r rows interleaved, contiguous in p.
 					at, trs, tps = &a[i*k+p0*r], 1, r
-				} else {
+				default:
 					at = &a[i*rs+p0*ps]
 				}
 				for q := q0; q < q1; q++ {
@@ -147,52 +158,9 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], pools *gemmPools, transA, tran
 	if ap != nil {
 		pools.a.Put(ap)
 	}
-	if wp != nil {
-		pools.w.Put(wp)
+	if tp != nil {
+		pools.t.Put(tp)
 	}
-}
-
-// gemmTiles is gemmBlocked's loop when all the panels of B form one block
-// (np ≤ the block, n ≤ 256 for float32 and 128 for float64) and A would be
-// packed: instead of an m×k copy of op(A), which goes to memory and comes
-// back, each 6×gemmKC tile slice is packed right before the kernels that
-// use it into a buffer that stays in L1. (With several blocks the slices
-// would be packed once per block, which costs more than the copy: measured
-// 15% slower at n = 1,024.)
-func gemmTiles[T Float](kern *[7]gemmKernel[T], pools *gemmPools, transA bool, m, n, k, np, nr int, alpha T, a []T, lda int, buf []T, beta T, c []T, ldc int) {
-	panel := k * nr
-	tp := getBuf[T](&pools.t, gemmMR*gemmKC)
-	tb := *tp
-	var wp *[]T
-	var w []T
-	if k > gemmKC {
-		wp = getBuf[T](&pools.w, m*np*nr)
-		w = *wp
-	}
-	for p0 := 0; p0 < k; p0 += gemmKC {
-		kc := min(gemmKC, k-p0)
-		flags := 0
-		if p0 > 0 {
-			flags |= gemmResume
-		}
-		if p0+kc == k {
-			flags |= gemmFinish
-		}
-		for i := 0; i < m; i += gemmMR {
-			r := min(gemmMR, m-i)
-			packTile(transA, a, lda, i, r, p0, kc, tb)
-			f := kern[r]
-			for q := range np {
-				j := q * nr
-				var wt *T
-				if w != nil {
-					wt = &w[(i*np+q*r)*nr]
-				}
-				f(kc, &tb[0], 1, r, &buf[q*panel+p0*nr], &c[i*ldc+j], ldc, alpha, beta, min(nr, n-j), wt, nr, flags)
-			}
-		}
-	}
-	pools.t.Put(tp)
 	if wp != nil {
 		pools.w.Put(wp)
 	}
@@ -213,6 +181,21 @@ func packTile[T Float](transA bool, a []T, lda, i, r, p0, kc int, tb []T) {
 		}
 		for p := range kc {
 			copy(tb[p*r:p*r+r], a[(p0+p)*lda+i:(p0+p)*lda+i+r])
+		}
+		return
+	}
+	if r == gemmMR {
+		// Six row streams in, one sequential stream out.
+		o := i*lda + p0
+		r0 := a[o : o+kc]
+		r1 := a[o+lda : o+lda+kc]
+		r2 := a[o+2*lda : o+2*lda+kc]
+		r3 := a[o+3*lda : o+3*lda+kc]
+		r4 := a[o+4*lda : o+4*lda+kc]
+		r5 := a[o+5*lda : o+5*lda+kc]
+		for p := range r0 {
+			d := tb[p*6 : p*6+6 : p*6+6]
+			d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
 		}
 		return
 	}
@@ -242,28 +225,7 @@ func packA[T Float](transA bool, m, k int, a []T, lda int, buf []T) {
 	}
 	for i0 := 0; i0 < m; i0 += gemmMR {
 		r := min(gemmMR, m-i0)
-		dst := buf[i0*k : i0*k+r*k]
-		switch {
-		case r == gemmMR:
-			// Six row streams in, one sequential stream out.
-			r0 := a[i0*lda : i0*lda+k]
-			r1 := a[(i0+1)*lda : (i0+1)*lda+k]
-			r2 := a[(i0+2)*lda : (i0+2)*lda+k]
-			r3 := a[(i0+3)*lda : (i0+3)*lda+k]
-			r4 := a[(i0+4)*lda : (i0+4)*lda+k]
-			r5 := a[(i0+5)*lda : (i0+5)*lda+k]
-			for p := range r0 {
-				d := dst[p*6 : p*6+6 : p*6+6]
-				d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
-			}
-		default:
-			for rr := range r {
-				row := a[(i0+rr)*lda : (i0+rr)*lda+k]
-				for p, v := range row {
-					dst[p*r+rr] = v
-				}
-			}
-		}
+		packTile(false, a, lda, i0, r, 0, k, buf[i0*k:i0*k+r*k])
 	}
 }
 
@@ -286,10 +248,7 @@ func packAT[T Float](m, k int, a []T, lda int, buf []T) {
 		}
 	}
 	if r := m - full; r > 0 {
-		dst := buf[full*k : full*k+r*k]
-		for p := range k {
-			copy(dst[p*r:p*r+r], a[p*lda+full:p*lda+full+r])
-		}
+		packTile(true, a, lda, full, r, 0, k, buf[full*k:full*k+r*k])
 	}
 }
 
