@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"testing"
 )
 
@@ -69,4 +70,40 @@ func TestAsmRegisters(t *testing.T) {
 			t.Errorf("%s uses an AVX-512 register: %q", f, b[loc[0]:loc[1]])
 		}
 	}
+}
+
+// TestZeroAllocsLarge pins large Gemm calls at zero allocations across
+// garbage collections when shapes with different buffer sizes alternate (the
+// Open Neuromorphic workload's forward and weight gradient): buffers of
+// 1 MiB and more come from a cache that collections do not empty, unlike a
+// sync.Pool, whose buffers are also invisible to a goroutine resumed on
+// another P.
+func TestZeroAllocsLarge(t *testing.T) {
+	if raceEnabled {
+		t.Skip("race detector")
+	}
+	forEachPath(t, func(t *testing.T) {
+		if Path() == "generic" {
+			t.Skip("the reference Gemm packs nothing")
+		}
+		const m, n, k = 900, 600, 600
+		a, b, c := make([]float32, m*k), make([]float32, n*k), make([]float32, m*n)
+		g := make([]float32, n*n)
+		pair := func() {
+			runtime.GC() // twice: a sync.Pool keeps its items as victims through one
+			runtime.GC()
+			Gemm(false, true, m, n, k, 1, a, k, b, k, 0, c, n)
+			Gemm(true, false, n, n, m, 1, c, n, a, k, 0, g, n)
+		}
+		if got := testing.AllocsPerRun(3, pair); got != 0 {
+			t.Errorf("%v allocations per pair of large Gemm calls with a collection before", got)
+		}
+		if len(pools32.a.big) == 0 || len(pools32.b.big) == 0 || len(pools32.w.big) == 0 {
+			t.Fatalf("large buffers kept: A %d, B %d, chains %d; want at least one each", len(pools32.a.big), len(pools32.b.big), len(pools32.w.big))
+		}
+		ReleaseBuffers()
+		if l := len(pools32.a.big) + len(pools32.b.big) + len(pools32.w.big) + len(pools32.t.big); l != 0 {
+			t.Errorf("%d large buffers kept after ReleaseBuffers", l)
+		}
+	})
 }

@@ -3,6 +3,7 @@
 package asm
 
 import (
+	"runtime"
 	"sync"
 	"unsafe"
 )
@@ -52,17 +53,108 @@ func gemm64(transA, transB bool, m, n, k int, alpha float64, a []float64, lda in
 // parked chains, A tile slice), so that a steady stream of Gemm calls of
 // one shape allocates nothing: with one pool for all, a request could get
 // another role's smaller buffer and allocate on every call.
-type gemmPools struct{ b, a, w, t sync.Pool }
+type gemmPools[T Float] struct{ b, a, w, t bufPool[T] }
 
-var pools32, pools64 gemmPools
+var (
+	pools32 gemmPools[float32]
+	pools64 gemmPools[float64]
+)
 
-func getBuf[T Float](p *sync.Pool, n int) *[]T {
-	if v, ok := p.Get().(*[]T); ok && cap(*v) >= n {
+// bufPool hands out the buffers of one role: small ones from a sync.Pool,
+// large ones (bigBufBytes and more) from a cache that survives garbage
+// collections and is shared by all Ps. A sync.Pool keeps the last buffer
+// put in the putting P's private slot, which a goroutine resumed on the
+// other P cannot see, and it empties at every second collection: at the
+// Open Neuromorphic n = 4,096 most Gemm calls allocated a fresh 64 or
+// 128 MiB buffer (page faults and zeroing, measured 0 to 250 MiB per
+// forward+backward with no collection in between).
+type bufPool[T Float] struct {
+	small sync.Pool
+	mu    sync.Mutex
+	big   []*[]T // each of at least bigBufBytes
+}
+
+// bigBufBytes is the size from which buffers go to the shared cache.
+const bigBufBytes = 1 << 20
+
+// bigBufKeep bounds the large buffers kept per role and element type.
+func bigBufKeep() int { return max(4, runtime.GOMAXPROCS(0)) }
+
+func (p *bufPool[T]) get(n int) *[]T {
+	if n*elemBytes[T]() < bigBufBytes {
+		if v, ok := p.small.Get().(*[]T); ok && cap(*v) >= n {
+			*v = (*v)[:n]
+			return v
+		}
+		s := make([]T, n)
+		return &s
+	}
+	p.mu.Lock()
+	// The smallest cached buffer that is large enough.
+	best := -1
+	for i, q := range p.big {
+		if c := cap(*q); c >= n && (best < 0 || c < cap(*p.big[best])) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		v := p.big[best]
+		last := len(p.big) - 1
+		p.big[best], p.big[last] = p.big[last], nil
+		p.big = p.big[:last]
+		p.mu.Unlock()
 		*v = (*v)[:n]
 		return v
 	}
+	p.mu.Unlock()
 	s := make([]T, n)
 	return &s
+}
+
+func (p *bufPool[T]) put(v *[]T) {
+	if cap(*v)*elemBytes[T]() < bigBufBytes {
+		p.small.Put(v)
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.big) < bigBufKeep() {
+		p.big = append(p.big, v)
+		return
+	}
+	// Full: v replaces the smallest kept buffer if it is larger.
+	small := 0
+	for i, q := range p.big {
+		if cap(*q) < cap(*p.big[small]) {
+			small = i
+		}
+	}
+	if cap(*p.big[small]) < cap(*v) {
+		p.big[small] = v
+	}
+}
+
+// elemBytes is the size of one T in bytes.
+func elemBytes[T Float]() int {
+	if is32[T]() {
+		return 4
+	}
+	return 8
+}
+
+// releaseBuffers drops the large buffers the pools keep.
+func releaseBuffers() {
+	pools32.release()
+	pools64.release()
+}
+
+func (ps *gemmPools[T]) release() {
+	for _, p := range []*bufPool[T]{&ps.b, &ps.a, &ps.w, &ps.t} {
+		p.mu.Lock()
+		clear(p.big)
+		p.big = p.big[:0]
+		p.mu.Unlock()
+	}
 }
 
 // gemmBlocked packs op(B) into panels of NR columns (zero-padded) and, for
@@ -71,7 +163,7 @@ func getBuf[T Float](p *sync.Pool, n int) *[]T {
 // gemmKC (the A and B slices of one kernel call stay in L1), tiles of 6 rows.
 // Between k-slices the partial fma chains are parked in a workspace and
 // resumed, so every output is still one ascending chain over the whole k.
-func gemmBlocked[T Float](kern *[7]gemmKernel[T], pools *gemmPools, transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+func gemmBlocked[T Float](kern *[7]gemmKernel[T], pools *gemmPools[T], transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	nr := 16
 	size := 4
 	if !is32[T]() {
@@ -79,7 +171,7 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], pools *gemmPools, transA, tran
 	}
 	np := (n + nr - 1) / nr
 	panel := k * nr
-	bp := getBuf[T](&pools.b, np*panel)
+	bp := pools.b.get(np * panel)
 	buf := *bp
 	packB(transB, k, n, nr, b, ldb, buf)
 
@@ -100,10 +192,10 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], pools *gemmPools, transA, tran
 	var tb []T
 	if np >= 4 && m*n*k >= gemmPackAFlops {
 		if np <= blk {
-			tp = getBuf[T](&pools.t, gemmMR*gemmKC)
+			tp = pools.t.get(gemmMR * gemmKC)
 			tb = *tp
 		} else {
-			ap = getBuf[T](&pools.a, m*k)
+			ap = pools.a.get(m * k)
 			packA(transA, m, k, a, lda, *ap)
 			a = *ap
 		}
@@ -114,7 +206,7 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], pools *gemmPools, transA, tran
 	var wp *[]T
 	var w []T
 	if k > gemmKC {
-		wp = getBuf[T](&pools.w, m*np*nr)
+		wp = pools.w.get(m * np * nr)
 		w = *wp
 	}
 	for q0 := 0; q0 < np; q0 += blk {
@@ -154,15 +246,15 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], pools *gemmPools, transA, tran
 			}
 		}
 	}
-	pools.b.Put(bp)
+	pools.b.put(bp)
 	if ap != nil {
-		pools.a.Put(ap)
+		pools.a.put(ap)
 	}
 	if tp != nil {
-		pools.t.Put(tp)
+		pools.t.put(tp)
 	}
 	if wp != nil {
-		pools.w.Put(wp)
+		pools.w.put(wp)
 	}
 }
 
