@@ -84,7 +84,9 @@
 // workspace and reloaded exactly, so each output remains one ascending chain.
 // Element-wise kernels (and LIFStep, 8 neurons per vector, its spike list
 // built in ascending order from the vector's sign mask) are independent per
-// element. Gemm's packing buffers come from a sync.Pool: steady-state calls
+// element. Gemm's packing buffers are recycled (small ones through a
+// sync.Pool, those of 1 MiB and more through a cache that garbage
+// collections do not empty; ReleaseBuffers frees it): steady-state calls
 // allocate nothing.
 //
 // # Arguments and units
