@@ -13,6 +13,10 @@
 // states. Samples are at arange(0, T+transient, dt); the transient is dropped.
 // Every split is z-scored with the train mean and population standard
 // deviation. Lorenz exports the vector field and its Jacobian.
+// Dataset.Symmetries reports the system's reflection symmetry
+// (x, y, z) → (−x, −y, z), and Dataset.Reflect maps a split through it: the
+// image is another exact trajectory, which a training recipe can add to its
+// windows (Join concatenates Sources).
 //
 // # Windows and batches
 //
