@@ -99,3 +99,6 @@ func gemm5x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, l
 //
 //go:noescape
 func gemm6x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int, w *float64, ldw int, flags int)
+
+// gemmPrefetch asks for the cache lines p, p+64, … (lines of them) in L1 (PREFETCHT0); a hint that never faults.
+func gemmPrefetch(p uintptr, lines int)

@@ -3537,3 +3537,20 @@ masked_fma:
 done:
 	VZEROUPPER
 	RET
+
+// func gemmPrefetch(p uintptr, lines int)
+// Requires: MMX+
+TEXT ·gemmPrefetch(SB), NOSPLIT, $0-16
+	MOVQ p+0(FP), AX
+	MOVQ lines+8(FP), CX
+
+prefetch_loop:
+	TESTQ      CX, CX
+	JZ         prefetch_done
+	PREFETCHT0 (AX)
+	ADDQ       $0x40, AX
+	DECQ       CX
+	JMP        prefetch_loop
+
+prefetch_done:
+	RET

@@ -18,6 +18,26 @@ func genGemm() {
 			genGemmKernel(t, R)
 		}
 	}
+	genGemmPrefetch()
+}
+
+// genGemmPrefetch writes gemmPrefetch, the driver's software prefetch of the
+// next row tile of packed A (the hardware prefetchers restart at every tile,
+// which lies 6·k values past the previous one).
+func genGemmPrefetch() {
+	TEXT("gemmPrefetch", NOSPLIT, "func(p uintptr, lines int)")
+	Doc("gemmPrefetch asks for the cache lines p, p+64, … (lines of them) in L1 (PREFETCHT0); a hint that never faults.")
+	p := Load(Param("p"), GP64())
+	n := Load(Param("lines"), GP64())
+	Label("prefetch_loop")
+	TESTQ(n, n)
+	JZ(LabelRef("prefetch_done"))
+	PREFETCHT0(Mem{Base: p})
+	ADDQ(Imm(64), p)
+	DECQ(n)
+	JMP(LabelRef("prefetch_loop"))
+	Label("prefetch_done")
+	RET()
 }
 
 func genGemmKernel(t typ, R int) {
