@@ -84,6 +84,26 @@ func BenchmarkSnnOpenNeuromorphic(b *testing.B) {
 	}
 }
 
+// BenchmarkSnnOpenNeuromorphicGemm runs the two products of the Open
+// Neuromorphic workload at n = 4,096 (BenchmarkSnnOpenNeuromorphic): the
+// input currents X·Wᵀ (8000×4096 · (4096×4096)ᵀ) and the weight gradient
+// Gᵀ·X ((8000×4096)ᵀ · 8000×4096), 268 GFLOP each. bench/torch/sgemm.py
+// times torch.mm (OpenBLAS, one thread) on the same shapes.
+func BenchmarkSnnOpenNeuromorphicGemm(b *testing.B) {
+	for _, c := range []struct {
+		name    string
+		ta, tb  bool
+		m, n, k int
+	}{{"fwd", false, true, 8000, 4096, 4096}, {"wgrad", true, false, 4096, 4096, 8000}} {
+		b.Run("op="+c.name, func(b *testing.B) {
+			// SIMD paths only: the reference and gonum would take minutes.
+			withImpl(b, func(impl string) bool { return impl == "generic" || impl == "gonum" }, func(b *testing.B, impl string) {
+				sgemmCase(b, impl, c.ta, c.tb, c.m, c.n, c.k)
+			})
+		})
+	}
+}
+
 // BenchmarkSnnBPTT is one mini-batch of the spiking network's Lorenz
 // recipe (snn.LorenzDefault: 128 E / 32 I, 50-sample windows, 5 steps per
 // sample, multi-step loss): forward with tape and backward, 64 windows.

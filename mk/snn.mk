@@ -41,6 +41,7 @@ bench-snn-torch:
 		OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 			$(TORCH_PY) bench/torch/snn_onn.py --repeats $(BENCH_COUNT) | tee $(BENCH_DIR)/snn_torch.jsonl; \
 		$(TORCH_PY) bench/torch/snn_compare.py $(BENCH_DIR)/snn.txt $(BENCH_DIR)/snn_torch.jsonl; \
+		$(TORCH_PY) bench/torch/sgemm.py --repeats $(BENCH_COUNT) | tee $(BENCH_DIR)/snn_torch_sgemm.jsonl; \
 	else \
 		echo "bench-snn-torch: SKIP (no torch for $(TORCH_PY); apt-get install -y python3-torch)"; \
 	fi
