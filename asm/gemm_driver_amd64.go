@@ -66,7 +66,7 @@ var (
 // put in the putting P's private slot, which a goroutine resumed on the
 // other P cannot see, and it empties at every second collection: at the
 // Open Neuromorphic n = 4,096 most Gemm calls allocated a fresh 64 or
-// 128 MiB buffer (page faults and zeroing, measured 0 to 250 MiB per
+// 128 MiB buffer (page faults and zeroing, measured 0 to 375 MiB per
 // forward+backward with no collection in between).
 type bufPool[T Float] struct {
 	small sync.Pool
