@@ -164,11 +164,8 @@ func (ps *gemmPools[T]) release() {
 // Between k-slices the partial fma chains are parked in a workspace and
 // resumed, so every output is still one ascending chain over the whole k.
 func gemmBlocked[T Float](kern *[7]gemmKernel[T], pools *gemmPools[T], transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
-	nr := 16
-	size := 4
-	if !is32[T]() {
-		nr, size = 8, 8
-	}
+	size := elemBytes[T]()
+	nr := 64 / size // a panel row is one 64-byte line: 16 float32 or 8 float64
 	np := (n + nr - 1) / nr
 	panel := k * nr
 	bp := pools.b.get(np * panel)

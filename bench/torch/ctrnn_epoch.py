@@ -27,15 +27,13 @@ the same flop count as the Go benchmark.
 
 Usage: bench/torch/ctrnn_epoch.py [--impl naive,fused] [--epochs 3] [--data lorenz.npz]
 """
-import os
+from timing import limit_threads, timed
 
-for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[v] = "1"
+limit_threads(1)
 
 import argparse
 import json
 import statistics
-import time
 
 import numpy as np
 import torch
@@ -161,12 +159,7 @@ def main():
         else:
             raise SystemExit(f"unknown --impl {impl}")
         opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-5)
-        run()  # warm-up epoch
-        times = []
-        for _ in range(a.epochs):
-            t0 = time.perf_counter()
-            run()
-            times.append(time.perf_counter() - t0)
+        times, _ = timed(run, a.epochs)  # after one warm-up epoch
         sec = statistics.median(times)
         print(json.dumps({"impl": impl + ("+script" if a.script and impl == "fused" else ""),
                           "torch": torch.__version__, "threads": torch.get_num_threads(),

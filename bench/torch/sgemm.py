@@ -13,8 +13,9 @@ after one warm-up run, and GFLOP/s.
 Usage: bench/torch/sgemm.py [--repeats 6] [--threads 1]
 """
 import argparse
-import os
 import sys
+
+from timing import limit_threads, timed
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--repeats", type=int, default=6)
@@ -22,12 +23,10 @@ ap.add_argument("--threads", type=int, default=1)
 a = ap.parse_args()
 if a.repeats < 1 or a.threads < 1:
     sys.exit("sgemm.py: --repeats and --threads must be >= 1")
-for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[v] = str(a.threads)
+limit_threads(a.threads)
 
 import json
 import statistics
-import time
 
 import torch
 
@@ -39,12 +38,7 @@ w = torch.randn(N, N)
 g = torch.randn(M, N)
 flops = 2.0 * M * N * N
 for name, f in (("fwd", lambda: x @ w.t()), ("wgrad", lambda: g.t() @ x)):
-    f()
-    times = []
-    for _ in range(a.repeats):
-        t0 = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t0)
+    times, _ = timed(f, a.repeats)
     med = statistics.median(times)
     print(json.dumps({"op": name, "seconds": med, "gflops": flops / med / 1e9, "times": times,
                       "threads": torch.get_num_threads(), "torch": torch.__version__}), flush=True)

@@ -28,15 +28,13 @@ wall-clock and in the thread's CPU time (robust to a shared machine).
 
 Usage: bench/torch/snn_onn.py [--n 256,1024,4096] [--impl framework,hoisted,script] [--repeats 6]
 """
-import os
+from timing import limit_threads, timed
 
-for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[v] = "1"
+limit_threads(1)
 
 import argparse
 import json
 import statistics
-import time
 
 import torch
 
@@ -128,14 +126,8 @@ def main():
                 continue
             torch.manual_seed(0)
             step = make(impl, n)
-            step()  # warm-up (TorchScript profiling runs, allocator)
-            step()
-            times, cpu = [], []
-            for _ in range(a.repeats):
-                t0, c0 = time.perf_counter(), time.thread_time()
-                step()
-                times.append(time.perf_counter() - t0)
-                cpu.append(time.thread_time() - c0)
+            # Two warm-up runs: TorchScript's profiling runs, the allocator.
+            times, cpu = timed(step, a.repeats, warmups=2)
             med = statistics.median(times)
             print(json.dumps({"workload": "open-neuromorphic", "n": n, "impl": impl, "seconds": med,
                               "cpu_seconds": statistics.median(cpu), "times": times, "cpu_times": cpu,
