@@ -80,8 +80,10 @@
 // zeros from underflowing products come out as in the reference. Gemv with transpose keeps one fma chain per output
 // over the rows in order. Gemm packs op(B) (and op(A) for large products),
 // runs a 6×16 (float32) or 6×8 (float64) register tile and cuts k into slices
-// of 256 for the caches; between slices the partial chains are stored in a
-// workspace and reloaded exactly, so each output remains one ascending chain.
+// of 256 for the caches (large products in GotoBLAS's loop order: one kernel
+// call runs a block of A held in L2 against a panel of B held in L1); between
+// slices the partial chains are stored in a workspace and reloaded exactly,
+// so each output remains one ascending chain whatever the loop order.
 // Element-wise kernels (and LIFStep, 8 neurons per vector, its spike list
 // built in ascending order from the vector's sign mask) are independent per
 // element. Gemm's packing buffers are recycled (small ones through a

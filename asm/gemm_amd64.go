@@ -52,6 +52,13 @@ func gemm5x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, 
 //go:noescape
 func gemm6x16f32AVX2(k int, a *float32, rs int, ps int, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int, w *float32, ldw int, flags int)
 
+// gemm6x16f32TilesAVX2 runs gemm6x16f32AVX2 on tiles > 0 consecutive 6-row tiles of one panel of B:
+// tile u reads A packed at a + 6·k·u (A[r, p] at 6p + r), parks in or resumes from w + 6·ldw·u and
+// finishes in c + 6·ldc·u. Each tile's chains are those of the single-tile kernel. Reference: gemmGeneric.
+//
+//go:noescape
+func gemm6x16f32TilesAVX2(k int, a *float32, b *float32, c *float32, ldc int, alpha float32, beta float32, nc int, w *float32, ldw int, flags int, tiles int)
+
 // gemm1x8f64AVX2 advances a 1×8 tile of fma chains t[r, j] += Σ_p A[r, p]·B[p, j] over k > 0 steps.
 // The chains start at 0, or at the partial values in w (row stride ldw) when flags&1 is set;
 // when flags&2 is set they end in C[r, j] = E(alpha, t, beta, C[r, j]) for j < nc, else they are
@@ -100,5 +107,9 @@ func gemm5x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, l
 //go:noescape
 func gemm6x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int, w *float64, ldw int, flags int)
 
-// gemmPrefetch asks for the cache lines p, p+64, … (lines of them) in L1 (PREFETCHT0); a hint that never faults.
-func gemmPrefetch(p uintptr, lines int)
+// gemm6x8f64TilesAVX2 runs gemm6x8f64AVX2 on tiles > 0 consecutive 6-row tiles of one panel of B:
+// tile u reads A packed at a + 6·k·u (A[r, p] at 6p + r), parks in or resumes from w + 6·ldw·u and
+// finishes in c + 6·ldc·u. Each tile's chains are those of the single-tile kernel. Reference: gemmGeneric.
+//
+//go:noescape
+func gemm6x8f64TilesAVX2(k int, a *float64, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int, w *float64, ldw int, flags int, tiles int)

@@ -26,6 +26,16 @@ var (
 		gemm1x8f64AVX2, gemm2x8f64AVX2, gemm3x8f64AVX2, gemm4x8f64AVX2, gemm5x8f64AVX2, gemm6x8f64AVX2}
 )
 
+// gemmTilesKernel is the signature of the generated multi-tile kernels:
+// tiles consecutive 6-row tiles of A packed slice by slice (packASlices)
+// against one packed panel of B, each tile the chain of the 6-row kernel.
+type gemmTilesKernel[T Float] func(k int, a, b, c *T, ldc int, alpha, beta T, nc int, w *T, ldw, flags, tiles int)
+
+var (
+	gemmTiles32 gemmTilesKernel[float32] = gemm6x16f32TilesAVX2
+	gemmTiles64 gemmTilesKernel[float64] = gemm6x8f64TilesAVX2
+)
+
 // gemmMR is the number of rows of a full micro-tile.
 const gemmMR = 6
 
@@ -33,12 +43,18 @@ const gemmMR = 6
 // tiles (it should stay in L2).
 const gemmBlockBytes = 256 << 10
 
+// gemmABlockBytes bounds the block of packed A (rows × gemmKC) that the
+// large-product loop keeps in L2 while it runs every panel of B against it:
+// 360 rows of float32, 180 of float64 (Zen 3's L2 is 512 KiB; measured
+// against 240 and 480 rows on the Open Neuromorphic n = 4,096 products).
+const gemmABlockBytes = 360 << 10
+
 func gemm32(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if !useAVX2() || alpha == 0 || k == 0 {
 		gemmGeneric(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
-	gemmBlocked(&gemmKernels32, &pools32, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	gemmBlocked(&gemmKernels32, gemmTiles32, &pools32, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 func gemm64(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
@@ -46,7 +62,7 @@ func gemm64(transA, transB bool, m, n, k int, alpha float64, a []float64, lda in
 		gemmGeneric(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
-	gemmBlocked(&gemmKernels64, &pools64, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	gemmBlocked(&gemmKernels64, gemmTiles64, &pools64, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // gemmPools recycle Gemm's buffers, one pool per role (packed B, packed A,
@@ -157,13 +173,17 @@ func (ps *gemmPools[T]) release() {
 	}
 }
 
-// gemmBlocked packs op(B) into panels of NR columns (zero-padded) and, for
-// large products, op(A) into tiles of 6 rows, then runs the micro-kernels
-// GotoBLAS-style: blocks of panels whose k-slice stays in L2, k in slices of
-// gemmKC (the A and B slices of one kernel call stay in L1), tiles of 6 rows.
-// Between k-slices the partial fma chains are parked in a workspace and
-// resumed, so every output is still one ascending chain over the whole k.
-func gemmBlocked[T Float](kern *[7]gemmKernel[T], pools *gemmPools[T], transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+// gemmBlocked packs op(B) into panels of NR columns (zero-padded) and runs
+// the micro-kernels. k is cut into slices of gemmKC; between slices the
+// partial fma chains are parked in a workspace and resumed, so every output
+// is still one ascending chain over the whole k, whatever the loop order.
+//
+// Products with more panels than fit one L2 block, large enough to pay for
+// packing A, run GotoBLAS's order (gemmLarge). The others keep a block of
+// panels in L2 and run each 6-row tile of A against all of them, A read in
+// place or, when all the panels form one block and the product is large,
+// one 6×gemmKC slice at a time packed into a buffer that stays in L1.
+func gemmBlocked[T Float](kern *[7]gemmKernel[T], tiles gemmTilesKernel[T], pools *gemmPools[T], transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	size := elemBytes[T]()
 	nr := 64 / size // a panel row is one 64-byte line: 16 float32 or 8 float64
 	np := (n + nr - 1) / nr
@@ -171,86 +191,49 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], pools *gemmPools[T], transA, t
 	bp := pools.b.get(np * panel)
 	buf := *bp
 	packB(transB, k, n, nr, b, ldb, buf)
+	defer pools.b.put(bp)
+
+	// Workspace for the parked chains, tile after tile in the order the
+	// kernels visit them: a tile is r×nr contiguous values, so the parking
+	// traffic is one sequential stream.
+	var w []T
+	if k > gemmKC {
+		wp := pools.w.get(m * np * nr)
+		defer pools.w.put(wp)
+		w = *wp
+	}
+	blk := max(1, gemmBlockBytes/(gemmKC*nr*size))
+	large := np >= 4 && m*n*k >= gemmPackAFlops
+	if large && np > blk {
+		gemmLarge(kern, tiles, pools, transA, m, n, k, alpha, a, lda, buf, beta, c, ldc, w)
+		return
+	}
 
 	rs, ps := lda, 1
 	if transA {
 		rs, ps = 1, lda
 	}
-	blk := max(1, gemmBlockBytes/(gemmKC*nr*size))
-	// A is packed into row tiles [p][r] for large products (rows read in
-	// place stride by lda and alias in L1 when lda·size is a multiple of
-	// 4 KiB). When all the panels form one block (n ≤ 256 for float32, 128
-	// for float64) each 6×gemmKC tile slice is used by one run of kernels,
-	// so it is packed right before them into a buffer that stays in L1
-	// (tb); otherwise A is packed whole, once (ap), as packing slices once
-	// per block costs more than the copy through memory (measured 15%
-	// slower at n = 1,024).
-	var ap, tp *[]T
+	// A in place, or slice by slice into tb.
 	var tb []T
-	if np >= 4 && m*n*k >= gemmPackAFlops {
-		if np <= blk {
-			tp = pools.t.get(gemmMR * gemmKC)
-			tb = *tp
-		} else {
-			ap = pools.a.get(m * k)
-			packA(transA, m, k, a, lda, *ap)
-			a = *ap
-		}
-	}
-	// Workspace for the parked chains, tile after tile in the order the
-	// kernels visit them (row tile, then panel): a tile is r×nr contiguous
-	// values, so the parking traffic is one sequential stream.
-	var wp *[]T
-	var w []T
-	if k > gemmKC {
-		wp = pools.w.get(m * np * nr)
-		w = *wp
+	if large {
+		tp := pools.t.get(gemmMR * gemmKC)
+		defer pools.t.put(tp)
+		tb = *tp
 	}
 	for q0 := 0; q0 < np; q0 += blk {
 		q1 := min(np, q0+blk)
 		for p0 := 0; p0 < k; p0 += gemmKC {
 			kc := min(gemmKC, k-p0)
-			flags := 0
-			if p0 > 0 {
-				flags |= gemmResume
-			}
-			if p0+kc == k {
-				flags |= gemmFinish
-			}
+			flags := gemmFlags(p0, kc, k)
 			for i := 0; i < m; i += gemmMR {
 				r := min(gemmMR, m-i)
 				f := kern[r]
-				var at *T
-				trs, tps := rs, ps
-				switch {
-				case tb != nil:
+				at, trs, tps := &a[i*rs+p0*ps], rs, ps
+				if tb != nil {
 					packTile(transA, a, lda, i, r, p0, kc, tb)
 					at, trs, tps = &tb[0], 1, r
-				case ap != nil:
-					// Packed tile: r rows interleaved, contiguous in p.
-					at, trs, tps = &a[i*k+p0*r], 1, r
-				default:
-					at = &a[i*rs+p0*ps]
-				}
-				// With A packed, the next row tile's slice is prefetched a share
-				// before each kernel call: the tiles lie 6·k values apart, so the
-				// hardware prefetchers miss the start of every one (measured
-				// 1.04–1.05× on the Open Neuromorphic n = 4,096 products).
-				var pf uintptr
-				var pfLines, pfShare int
-				if ap != nil && i+gemmMR < m {
-					nt := min(gemmMR, m-i-gemmMR)
-					pf = uintptr(unsafe.Pointer(&a[(i+gemmMR)*k+p0*nt]))
-					pfLines = (kc*nt*size + 63) / 64
-					pfShare = (pfLines + q1 - q0 - 1) / (q1 - q0)
 				}
 				for q := q0; q < q1; q++ {
-					if pfLines > 0 {
-						l := min(pfShare, pfLines)
-						gemmPrefetch(pf, l)
-						pf += uintptr(l * 64)
-						pfLines -= l
-					}
 					j := q * nr
 					var wt *T
 					if w != nil {
@@ -261,15 +244,65 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], pools *gemmPools[T], transA, t
 			}
 		}
 	}
-	pools.b.put(bp)
-	if ap != nil {
-		pools.a.put(ap)
+}
+
+// gemmFlags are the kernel flags of the k-slice p0 … p0+kc−1 of k.
+func gemmFlags(p0, kc, k int) int {
+	flags := 0
+	if p0 > 0 {
+		flags |= gemmResume
 	}
-	if tp != nil {
-		pools.t.put(tp)
+	if p0+kc == k {
+		flags |= gemmFinish
 	}
-	if wp != nil {
-		pools.w.put(wp)
+	return flags
+}
+
+// gemmLarge runs a large product in GotoBLAS's order: for each k-slice, A
+// (packed slice by slice, so the tiles of a slice are contiguous) in blocks
+// of gemmABlockBytes that stay in L2; each panel of packed B (gemmKC×nr,
+// 16 KiB) stays in L1 while one multi-tile kernel call runs the block's
+// tiles against it. The order of the calls is free (every output's chain
+// is the same), so this differs from gemmBlocked's other loop only in
+// speed: measured 1.06× (fwd) and 1.19× (wgrad) on the Open Neuromorphic
+// n = 4,096 products, the multi-tile kernel included.
+func gemmLarge[T Float](kern *[7]gemmKernel[T], tiles gemmTilesKernel[T], pools *gemmPools[T], transA bool, m, n, k int, alpha T, a []T, lda int, buf []T, beta T, c []T, ldc int, w []T) {
+	size := elemBytes[T]()
+	nr := 64 / size
+	np := (n + nr - 1) / nr
+	panel := k * nr
+	ap := pools.a.get(m * k)
+	defer pools.a.put(ap)
+	pa := *ap
+	packASlices(transA, m, k, a, lda, pa)
+	mc := max(gemmMR, gemmABlockBytes/(gemmKC*size)/gemmMR*gemmMR)
+	for p0 := 0; p0 < k; p0 += gemmKC {
+		kc := min(gemmKC, k-p0)
+		flags := gemmFlags(p0, kc, k)
+		for i0 := 0; i0 < m; i0 += mc {
+			i1 := min(m, i0+mc)
+			full := (i1 - i0) / gemmMR
+			for q := range np {
+				j := q * nr
+				nc := min(nr, n-j)
+				bq := &buf[q*panel+p0*nr]
+				// The block's parked chains: panel after panel, tile after tile.
+				wo := i0*np*nr + q*(i1-i0)*nr
+				var wt *T
+				if w != nil {
+					wt = &w[wo]
+				}
+				if full > 0 {
+					tiles(kc, &pa[p0*m+i0*kc], bq, &c[i0*ldc+j], ldc, alpha, beta, nc, wt, nr, flags, full)
+				}
+				if i := i0 + full*gemmMR; i < i1 {
+					if w != nil {
+						wt = &w[wo+(i-i0)*nr]
+					}
+					kern[i1-i](kc, &pa[p0*m+i*kc], 1, i1-i, bq, &c[i*ldc+j], ldc, alpha, beta, nc, wt, nr, flags)
+				}
+			}
+		}
 	}
 }
 
@@ -323,39 +356,50 @@ const gemmKC = 256
 // the cache conflicts it avoids.
 const gemmPackAFlops = 1 << 21
 
-// packA writes op(A) (m×k) as row tiles of gemmMR rows: the tile starting at
-// row i holds op(A)[i+r, p] at i·k + p·R + r, R = min(gemmMR, m−i).
-func packA[T Float](transA bool, m, k int, a []T, lda int, buf []T) {
+// packASlices writes op(A) (m×k) slice by slice: slice p0 (kc = min(gemmKC,
+// k−p0) steps) holds the row tiles of gemmMR rows one after the other, the
+// tile starting at row i with op(A)[i+r, p0+p] at p0·m + i·kc + p·R + r,
+// R = min(gemmMR, m−i). The tiles of a block of rows are then one
+// sequential stream for the hardware prefetchers.
+func packASlices[T Float](transA bool, m, k int, a []T, lda int, buf []T) {
 	if transA {
-		packAT(m, k, a, lda, buf)
+		packASlicesT(m, k, a, lda, buf)
 		return
 	}
-	for i0 := 0; i0 < m; i0 += gemmMR {
-		r := min(gemmMR, m-i0)
-		packTile(false, a, lda, i0, r, 0, k, buf[i0*k:i0*k+r*k])
+	for p0 := 0; p0 < k; p0 += gemmKC {
+		kc := min(gemmKC, k-p0)
+		for i := 0; i < m; i += gemmMR {
+			r := min(gemmMR, m-i)
+			o := p0*m + i*kc
+			packTile(false, a, lda, i, r, p0, kc, buf[o:o+r*kc])
+		}
 	}
 }
 
-// packAT is packA for a transposed A (stored k×m): each row p of the
-// storage is split across the tiles. Eight full tiles (48 columns, three
+// packASlicesT is packASlices for a transposed A (stored k×m): each row p of
+// the storage is split across the tiles. Eight full tiles (48 columns, three
 // cache lines) are filled together so that every line of A is read once.
-func packAT[T Float](m, k int, a []T, lda int, buf []T) {
+func packASlicesT[T Float](m, k int, a []T, lda int, buf []T) {
 	const group = 8 * gemmMR
 	full := m / gemmMR * gemmMR
-	for g0 := 0; g0 < full; g0 += group {
-		g1 := min(full, g0+group)
-		for p := range k {
-			src := a[p*lda+g0 : p*lda+g1]
-			for t := 0; t+gemmMR <= len(src); t += gemmMR {
-				s := src[t : t+gemmMR : t+gemmMR]
-				o := (g0+t)*k + p*gemmMR
-				d := buf[o : o+gemmMR : o+gemmMR]
-				d[0], d[1], d[2], d[3], d[4], d[5] = s[0], s[1], s[2], s[3], s[4], s[5]
+	for p0 := 0; p0 < k; p0 += gemmKC {
+		kc := min(gemmKC, k-p0)
+		for g0 := 0; g0 < full; g0 += group {
+			g1 := min(full, g0+group)
+			for p := p0; p < p0+kc; p++ {
+				src := a[p*lda+g0 : p*lda+g1]
+				for t := 0; t+gemmMR <= len(src); t += gemmMR {
+					s := src[t : t+gemmMR : t+gemmMR]
+					o := p0*m + (g0+t)*kc + (p-p0)*gemmMR
+					d := buf[o : o+gemmMR : o+gemmMR]
+					d[0], d[1], d[2], d[3], d[4], d[5] = s[0], s[1], s[2], s[3], s[4], s[5]
+				}
 			}
 		}
-	}
-	if r := m - full; r > 0 {
-		packTile(true, a, lda, full, r, 0, k, buf[full*k:full*k+r*k])
+		if r := m - full; r > 0 {
+			o := p0*m + full*kc
+			packTile(true, a, lda, full, r, p0, kc, buf[o:o+r*kc])
+		}
 	}
 }
 

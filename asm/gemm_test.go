@@ -121,17 +121,35 @@ func TestGemmReference(t *testing.T) {
 	}
 }
 
-// TestGemmPackedPadded covers the packed-A path (m·n·k ≥ 2^21, at least four
-// panels of B) with leading dimensions larger than the rows, both with one
-// k-slice and with several (k > 256): the packed tiles must be addressed by
-// their own layout, never by lda.
+// TestGemmPackedPadded covers the packed-A paths with leading dimensions
+// larger than the rows, both with one k-slice and with several (k > 256):
+// the packed tiles must be addressed by their own layout, never by lda.
+// The shapes reach A packed per tile slice (one block of panels) and the
+// large-product loop (more panels than one block): with a short last
+// k-slice, a partial panel, several row blocks (360 float32 rows, 180
+// float64) and a last block ending in a partial tile.
 func TestGemmPackedPadded(t *testing.T) {
 	forEachPath(t, func(t *testing.T) {
-		r := rand.New(rand.NewPCG(35, 36))
-		for _, s := range [][3]int{{195, 195, 64}, {130, 70, 300}} {
-			m, n, k := s[0], s[1], s[2]
-			for _, ta := range []bool{false, true} {
-				for _, tb := range []bool{false, true} {
+		t.Run("float32", func(t *testing.T) {
+			shapes := [][3]int{{195, 195, 64}, {130, 70, 300}, {100, 300, 70}, {367, 277, 300}}
+			if testing.Short() {
+				shapes = shapes[:3] // float64 covers several row blocks
+			}
+			testGemmPackedPadded[float32](t, shapes)
+		})
+		t.Run("float64", func(t *testing.T) {
+			testGemmPackedPadded[float64](t, [][3]int{{130, 70, 300}, {187, 140, 300}, {187, 140, 200}})
+		})
+	})
+}
+
+func testGemmPackedPadded[T Float](t *testing.T, shapes [][3]int) {
+	r := rand.New(rand.NewPCG(35, 36))
+	for _, s := range shapes {
+		m, n, k := s[0], s[1], s[2]
+		for _, ta := range []bool{false, true} {
+			for _, tb := range []bool{false, true} {
+				for _, beta := range []T{0, 0.5} {
 					ar, ac, br, bc := m, k, k, n
 					if ta {
 						ar, ac = k, m
@@ -140,20 +158,20 @@ func TestGemmPackedPadded(t *testing.T) {
 						br, bc = n, k
 					}
 					lda, ldb, ldc := ac+67, bc+3, n+5
-					a := make([]float32, (ar-1)*lda+ac)
-					b := make([]float32, (br-1)*ldb+bc)
-					c := make([]float32, (m-1)*ldc+n)
+					a := make([]T, (ar-1)*lda+ac)
+					b := make([]T, (br-1)*ldb+bc)
+					c := make([]T, (m-1)*ldc+n)
 					fill(r, a, false)
 					fill(r, b, false)
 					fill(r, c, false)
 					want := slices.Clone(c)
-					gemmGeneric(ta, tb, m, n, k, -1, a, lda, b, ldb, 0.5, want, ldc)
-					Gemm(ta, tb, m, n, k, -1, a, lda, b, ldb, 0.5, c, ldc)
+					gemmGeneric(ta, tb, m, n, k, -1, a, lda, b, ldb, beta, want, ldc)
+					Gemm(ta, tb, m, n, k, -1, a, lda, b, ldb, beta, c, ldc)
 					if i := firstDiff(c, want); i >= 0 {
-						t.Fatalf("m=%d n=%d k=%d ta=%v tb=%v: c[%d] = %v, want %v", m, n, k, ta, tb, i, c[i], want[i])
+						t.Fatalf("m=%d n=%d k=%d ta=%v tb=%v beta=%v: c[%d] = %v, want %v", m, n, k, ta, tb, beta, i, c[i], want[i])
 					}
 				}
 			}
 		}
-	})
+	}
 }

@@ -11,33 +11,15 @@ import (
 // Gemm micro-kernels: an R×(2·vw) tile of C (R = 1…6), accumulated over the
 // whole k in registers (one unbroken ascending fma chain per output), from
 // A read in place (row r, step p at a + r·rs + p·ps, so both A and Aᵀ work)
-// and a packed panel of B (2·vw values per p, zero-padded past n).
+// and a packed panel of B (2·vw values per p, zero-padded past n); and the
+// multi-tile kernel that runs many 6-row tiles of packed A on one panel.
 func genGemm() {
 	for _, t := range types {
 		for R := 1; R <= 6; R++ {
 			genGemmKernel(t, R)
 		}
+		genGemmTiles(t)
 	}
-	genGemmPrefetch()
-}
-
-// genGemmPrefetch writes gemmPrefetch, the driver's software prefetch of the
-// next row tile of packed A (the hardware prefetchers restart at every tile,
-// which lies 6·k values past the previous one).
-func genGemmPrefetch() {
-	TEXT("gemmPrefetch", NOSPLIT, "func(p uintptr, lines int)")
-	Doc("gemmPrefetch asks for the cache lines p, p+64, … (lines of them) in L1 (PREFETCHT0); a hint that never faults.")
-	p := Load(Param("p"), GP64())
-	n := Load(Param("lines"), GP64())
-	Label("prefetch_loop")
-	TESTQ(n, n)
-	JZ(LabelRef("prefetch_done"))
-	PREFETCHT0(Mem{Base: p})
-	ADDQ(Imm(64), p)
-	DECQ(n)
-	JMP(LabelRef("prefetch_loop"))
-	Label("prefetch_done")
-	RET()
 }
 
 func genGemmKernel(t typ, R int) {
@@ -92,14 +74,7 @@ func genGemmKernel(t typ, R int) {
 	Label("resume")
 	wr := GP64()
 	MOVQ(pw, wr)
-	for r := range acc {
-		for h := range 2 {
-			t.movu(Mem{Base: wr, Disp: h * vb}, acc[r][h])
-		}
-		if r < R-1 {
-			ADDQ(ldw, wr)
-		}
-	}
+	gemmWalk(t, acc, wr, ldw, false)
 	// Main loop unrolled by 4, then single steps.
 	step := func(disp int) {
 		b0, b1 := YMM(), YMM()
@@ -137,17 +112,19 @@ func genGemmKernel(t typ, R int) {
 	// Park the partial chains, or run the epilogue.
 	TESTQ(U32(2), flags)
 	JNZ(LabelRef("final"))
-	for r := range acc {
-		for h := range 2 {
-			t.movu(acc[r][h], Mem{Base: pw, Disp: h * vb})
-		}
-		if r < R-1 {
-			ADDQ(ldw, pw)
-		}
-	}
+	gemmWalk(t, acc, pw, ldw, true)
 	JMP(LabelRef("done"))
 	Label("final")
-	pc := Load(Param("c"), GP64())
+	gemmEpilogue(t, acc, Load(Param("c"), GP64()), "done")
+	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// gemmEpilogue writes the finished chains acc (one row of C per element,
+// from pc on) as C[r, j] = E(alpha, t, beta, C[r, j]) for j < nc, then jumps
+// to done (or falls through at the end of the masked path). pc is walked.
+func gemmEpilogue(t typ, acc [][2]reg.VecVirtual, pc reg.Register, done string) {
 	ldc := Load(Param("ldc"), GP64())
 	SHLQ(Imm(t.shift), ldc)
 	alphaS := t.loadScalar("alpha")
@@ -162,18 +139,18 @@ func genGemmKernel(t typ, R int) {
 	// Full tile.
 	TESTQ(betaZero, betaZero)
 	JZ(LabelRef("full_fma"))
-	for r := range R {
+	for r := range acc {
 		for h := range 2 {
 			t.mul(alpha, acc[r][h], acc[r][h])
 			t.movu(acc[r][h], Mem{Base: pc, Disp: h * vb})
 		}
-		if r < R-1 {
+		if r < len(acc)-1 {
 			ADDQ(ldc, pc)
 		}
 	}
-	JMP(LabelRef("done"))
+	JMP(LabelRef(done))
 	Label("full_fma")
-	for r := range R {
+	for r := range acc {
 		for h := range 2 {
 			c := YMM()
 			t.movu(Mem{Base: pc, Disp: h * vb}, c)
@@ -181,11 +158,11 @@ func genGemmKernel(t typ, R int) {
 			t.fma231(acc[r][h], alpha, c)
 			t.movu(c, Mem{Base: pc, Disp: h * vb})
 		}
-		if r < R-1 {
+		if r < len(acc)-1 {
 			ADDQ(ldc, pc)
 		}
 	}
-	JMP(LabelRef("done"))
+	JMP(LabelRef(done))
 
 	// Partial tile: lanes j < nc only, masks reloaded from the table at each use.
 	Label("masked")
@@ -216,18 +193,18 @@ func genGemmKernel(t typ, R int) {
 	}
 	TESTQ(betaZero, betaZero)
 	JZ(LabelRef("masked_fma"))
-	for r := range R {
+	for r := range acc {
 		for h := range 2 {
 			t.mul(alpha, acc[r][h], acc[r][h])
 			t.maskstore(acc[r][h], maskOf(h), Mem{Base: pc, Disp: h * vb})
 		}
-		if r < R-1 {
+		if r < len(acc)-1 {
 			ADDQ(ldc, pc)
 		}
 	}
-	JMP(LabelRef("done"))
+	JMP(LabelRef(done))
 	Label("masked_fma")
-	for r := range R {
+	for r := range acc {
 		for h := range 2 {
 			c := YMM()
 			mk := maskOf(h)
@@ -236,11 +213,124 @@ func genGemmKernel(t typ, R int) {
 			t.fma231(acc[r][h], alpha, c)
 			t.maskstore(c, mk, Mem{Base: pc, Disp: h * vb})
 		}
-		if r < R-1 {
+		if r < len(acc)-1 {
 			ADDQ(ldc, pc)
 		}
 	}
-	Label("done")
+}
+
+// gemmWalk parks the chains acc in w (store) or resumes them from it (load),
+// row r at pw + r·ldw bytes; pw is walked to the last row.
+func gemmWalk(t typ, acc [][2]reg.VecVirtual, pw, ldw reg.Register, store bool) {
+	for r := range acc {
+		for h := range 2 {
+			m := Mem{Base: pw, Disp: h * vb}
+			if store {
+				t.movu(acc[r][h], m)
+			} else {
+				t.movu(m, acc[r][h])
+			}
+		}
+		if r < len(acc)-1 {
+			ADDQ(ldw, pw)
+		}
+	}
+}
+
+// genGemmTiles writes the multi-tile kernel: tiles full 6-row tiles of one
+// panel, one after the other, from A packed slice-major (tile u's rows at
+// a + u·6·k, row r of step p at 6p + r), each the same chain as the 6-row
+// kernel; w and C advance by 6 rows per tile. One call replaces a run of
+// tiles single-tile calls (their call overhead was 5% of a large product).
+func genGemmTiles(t typ) {
+	name := fmt.Sprintf("gemm6x%df%dTilesAVX2", 2*t.vw, t.bits)
+	TEXT(name, NOSPLIT, fmt.Sprintf("func(k int, a *%s, b *%s, c *%s, ldc int, alpha, beta %s, nc int, w *%s, ldw, flags, tiles int)", t.gt, t.gt, t.gt, t.gt, t.gt))
+	Pragma("noescape")
+	Doc(fmt.Sprintf("%s runs %s on tiles > 0 consecutive 6-row tiles of one panel of B:", name, fmt.Sprintf("gemm6x%df%dAVX2", 2*t.vw, t.bits)),
+		"tile u reads A packed at a + 6·k·u (A[r, p] at 6p + r), parks in or resumes from w + 6·ldw·u and",
+		"finishes in c + 6·ldc·u. Each tile's chains are those of the single-tile kernel. Reference: gemmGeneric.")
+	const R = 6
+	a0 := Load(Param("a"), GP64())
+	pc := Load(Param("c"), GP64())
+	pw := Load(Param("w"), GP64())
+	n := Load(Param("tiles"), GP64())
+	acc := make([][2]reg.VecVirtual, R)
+	for r := range acc {
+		for h := range 2 {
+			acc[r][h] = YMM()
+		}
+	}
+	Label("tile")
+	k := Load(Param("k"), GP64())
+	pb := Load(Param("b"), GP64())
+	flags := Load(Param("flags"), GP64())
+	TESTQ(U32(1), flags)
+	JNZ(LabelRef("resume"))
+	for r := range acc {
+		for h := range 2 {
+			VXORPS(acc[r][h], acc[r][h], acc[r][h])
+		}
+	}
+	JMP(LabelRef("loop"))
+	Label("resume")
+	ldw := Load(Param("ldw"), GP64())
+	SHLQ(Imm(t.shift), ldw)
+	wr := GP64()
+	MOVQ(pw, wr)
+	gemmWalk(t, acc, wr, ldw, false)
+	step := func(u int) {
+		b0, b1 := YMM(), YMM()
+		t.movu(Mem{Base: pb, Disp: u * 2 * vb}, b0)
+		t.movu(Mem{Base: pb, Disp: u*2*vb + vb}, b1)
+		for r := range R {
+			bc := YMM()
+			t.bcast(Mem{Base: a0, Disp: (u*R + r) * t.size}, bc)
+			t.fma231(b0, bc, acc[r][0])
+			t.fma231(b1, bc, acc[r][1])
+		}
+	}
+	Label("loop")
+	CMPQ(k, U32(4))
+	JL(LabelRef("single"))
+	for u := range 4 {
+		step(u)
+	}
+	ADDQ(U32(4*R*t.size), a0)
+	ADDQ(U32(8*vb), pb)
+	SUBQ(U32(4), k)
+	JMP(LabelRef("loop"))
+	Label("single")
+	TESTQ(k, k)
+	JZ(LabelRef("chains"))
+	step(0)
+	ADDQ(U32(R*t.size), a0)
+	ADDQ(U32(2*vb), pb)
+	DECQ(k)
+	JMP(LabelRef("single"))
+	Label("chains")
+	f := Load(Param("flags"), GP64())
+	TESTQ(U32(2), f)
+	JNZ(LabelRef("final"))
+	lw := Load(Param("ldw"), GP64())
+	SHLQ(Imm(t.shift), lw)
+	ww := GP64()
+	MOVQ(pw, ww)
+	gemmWalk(t, acc, ww, lw, true)
+	JMP(LabelRef("next"))
+	Label("final")
+	cw := GP64()
+	MOVQ(pc, cw)
+	gemmEpilogue(t, acc, cw, "next")
+	Label("next")
+	// pw += 6·ldw, pc += 6·ldc (in bytes).
+	s := Load(Param("ldw"), GP64())
+	IMUL3Q(U32(R*t.size), s, s)
+	ADDQ(s, pw)
+	s2 := Load(Param("ldc"), GP64())
+	IMUL3Q(U32(R*t.size), s2, s2)
+	ADDQ(s2, pc)
+	DECQ(n)
+	JNZ(LabelRef("tile"))
 	VZEROUPPER()
 	RET()
 }
