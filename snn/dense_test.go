@@ -2,6 +2,7 @@ package snn
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -61,6 +62,74 @@ func TestDenseGrad(t *testing.T) {
 				if !res.OK() {
 					t.Errorf("%s: %v", p.name, res)
 				}
+			}
+		})
+	}
+}
+
+// TestDenseForwardHeaviside checks the binary-spike forward pass (hard and
+// soft reset, with and without a synaptic filter) against a direct
+// transcription of the layer's equations: input current
+// I_t = α·I_{t−1} + W·x_t + b, potential u_t = v_L + β·(v_{t−1} − v_L) + c·I_t,
+// spike z_t = H(u_t − θ), reset v_t = u_t − z_t·(u_t − v_reset) (hard) or
+// u_t − z_t·(θ − v_reset) (soft).
+func TestDenseForwardHeaviside(t *testing.T) {
+	for _, tc := range []struct {
+		tauSyn float64
+		reset  ResetMode
+	}{{0, ResetHard}, {5, ResetHard}, {0, ResetSoft}, {5, ResetSoft}} {
+		t.Run(fmt.Sprintf("tausyn=%g/%v", tc.tauSyn, tc.reset), func(t *testing.T) {
+			const in, out, steps, rows = 7, 19, 40, 3
+			d, err := NewDense[float64](DenseConfig{In: in, Out: out, TauSynMs: tc.tauSyn, Reset: tc.reset, Seed: 9})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := rand.New(rand.NewPCG(4, 4))
+			x := make([]float64, steps*rows*in)
+			for i := range x {
+				x[i] = 3 * r.NormFloat64()
+			}
+			s, err := d.Forward(x, steps, rows)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := d.cfg
+			spikes := 0
+			for b := range rows {
+				v, cur := make([]float64, out), make([]float64, out)
+				for k := range v {
+					v[k] = c.VLeak
+				}
+				for st := range steps {
+					for k := range out {
+						wx := 0.0
+						for j := range in {
+							wx += d.W[k*in+j] * x[(st*rows+b)*in+j]
+						}
+						cur[k] = d.alpha*cur[k] + wx + d.B[k]
+						u := c.VLeak + d.beta*(v[k]-c.VLeak) + d.cin*cur[k]
+						z := 0.0
+						if u > c.VTh {
+							z = 1
+						}
+						if c.Reset == ResetSoft {
+							v[k] = u - z*(c.VTh-c.VReset)
+						} else {
+							v[k] = u - z*(u-c.VReset)
+						}
+						o := (st*rows+b)*out + k
+						if got := d.u[o]; math.Abs(got-u) > 1e-9*(1+math.Abs(u)) {
+							t.Fatalf("step %d row %d neuron %d: potential %v, want %v", st, b, k, got, u)
+						}
+						if s[o] != z {
+							t.Fatalf("step %d row %d neuron %d: spike %v, want %v (u = %v)", st, b, k, s[o], z, u)
+						}
+						spikes += int(z)
+					}
+				}
+			}
+			if spikes == 0 || spikes == steps*rows*out {
+				t.Fatalf("%d spikes of %d: the test needs both outcomes", spikes, steps*rows*out)
 			}
 		})
 	}
