@@ -75,7 +75,7 @@ func TestAsmRegisters(t *testing.T) {
 // TestZeroAllocsLarge pins large Gemm calls at zero allocations across
 // garbage collections when shapes with different buffer sizes alternate (the
 // Open Neuromorphic workload's forward and weight gradient): buffers of
-// 1 MiB and more come from a cache that collections do not empty, unlike a
+// 256 KiB and more come from a cache that collections do not empty, unlike a
 // sync.Pool, whose buffers are also invisible to a goroutine resumed on
 // another P.
 func TestZeroAllocsLarge(t *testing.T) {

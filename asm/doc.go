@@ -87,7 +87,7 @@
 // Element-wise kernels (and LIFStep, 8 neurons per vector, its spike list
 // built in ascending order from the vector's sign mask) are independent per
 // element. Gemm's packing buffers are recycled (small ones through a
-// sync.Pool, those of 1 MiB and more through a cache that garbage
+// sync.Pool, those of 256 KiB and more through a cache that garbage
 // collections do not empty; ReleaseBuffers frees it): steady-state calls
 // allocate nothing.
 //

@@ -27,8 +27,8 @@ var (
 )
 
 // gemmTilesKernel is the signature of the generated multi-tile kernels:
-// tiles consecutive 6-row tiles of A packed slice by slice (packASlices)
-// against one packed panel of B, each tile the chain of the 6-row kernel.
+// tiles consecutive 6-row tiles of packed A (packABlock) against one packed
+// panel of B, each tile the chain of the 6-row kernel.
 type gemmTilesKernel[T Float] func(k int, a, b, c *T, ldc int, alpha, beta T, nc int, w *T, ldw, flags, tiles int)
 
 var (
@@ -90,8 +90,9 @@ type bufPool[T Float] struct {
 	big   []*[]T // each of at least bigBufBytes
 }
 
-// bigBufBytes is the size from which buffers go to the shared cache.
-const bigBufBytes = 1 << 20
+// bigBufBytes is the size from which buffers go to the shared cache (the
+// large-product loop's block of packed A is 360 KiB).
+const bigBufBytes = 256 << 10
 
 // bigBufKeep bounds the large buffers kept per role and element type.
 func bigBufKeep() int { return max(4, runtime.GOMAXPROCS(0)) }
@@ -259,28 +260,28 @@ func gemmFlags(p0, kc, k int) int {
 }
 
 // gemmLarge runs a large product in GotoBLAS's order: for each k-slice, A
-// (packed slice by slice, so the tiles of a slice are contiguous) in blocks
-// of gemmABlockBytes that stay in L2; each panel of packed B (gemmKC×nr,
-// 16 KiB) stays in L1 while one multi-tile kernel call runs the block's
-// tiles against it. The order of the calls is free (every output's chain
-// is the same), so this differs from gemmBlocked's other loop only in
-// speed: measured 1.06× (fwd) and 1.19× (wgrad) on the Open Neuromorphic
-// n = 4,096 products, the multi-tile kernel included.
+// in blocks of gemmABlockBytes, each packed (tile after tile) into a buffer
+// that stays in L2; each panel of packed B (gemmKC×nr, 16 KiB) stays in L1
+// while one multi-tile kernel call runs the block's tiles against it. The
+// order of the calls is free (every output's chain is the same), so this
+// differs from gemmBlocked's other loop only in speed: measured 1.06× (fwd)
+// and 1.19× (wgrad) on the Open Neuromorphic n = 4,096 products, the
+// multi-tile kernel included.
 func gemmLarge[T Float](kern *[7]gemmKernel[T], tiles gemmTilesKernel[T], pools *gemmPools[T], transA bool, m, n, k int, alpha T, a []T, lda int, buf []T, beta T, c []T, ldc int, w []T) {
 	size := elemBytes[T]()
 	nr := 64 / size
 	np := (n + nr - 1) / nr
 	panel := k * nr
-	ap := pools.a.get(m * k)
+	mc := max(gemmMR, gemmABlockBytes/(gemmKC*size)/gemmMR*gemmMR)
+	ap := pools.a.get(min(m, mc) * min(k, gemmKC))
 	defer pools.a.put(ap)
 	pa := *ap
-	packASlices(transA, m, k, a, lda, pa)
-	mc := max(gemmMR, gemmABlockBytes/(gemmKC*size)/gemmMR*gemmMR)
 	for p0 := 0; p0 < k; p0 += gemmKC {
 		kc := min(gemmKC, k-p0)
 		flags := gemmFlags(p0, kc, k)
 		for i0 := 0; i0 < m; i0 += mc {
 			i1 := min(m, i0+mc)
+			packABlock(transA, a, lda, i0, i1, p0, kc, pa)
 			full := (i1 - i0) / gemmMR
 			for q := range np {
 				j := q * nr
@@ -293,16 +294,45 @@ func gemmLarge[T Float](kern *[7]gemmKernel[T], tiles gemmTilesKernel[T], pools 
 					wt = &w[wo]
 				}
 				if full > 0 {
-					tiles(kc, &pa[p0*m+i0*kc], bq, &c[i0*ldc+j], ldc, alpha, beta, nc, wt, nr, flags, full)
+					tiles(kc, &pa[0], bq, &c[i0*ldc+j], ldc, alpha, beta, nc, wt, nr, flags, full)
 				}
 				if i := i0 + full*gemmMR; i < i1 {
 					if w != nil {
 						wt = &w[wo+(i-i0)*nr]
 					}
-					kern[i1-i](kc, &pa[p0*m+i*kc], 1, i1-i, bq, &c[i*ldc+j], ldc, alpha, beta, nc, wt, nr, flags)
+					kern[i1-i](kc, &pa[(i-i0)*kc], 1, i1-i, bq, &c[i*ldc+j], ldc, alpha, beta, nc, wt, nr, flags)
 				}
 			}
 		}
+	}
+}
+
+// packABlock writes the block of op(A) with rows i0 … i1−1 and steps p0 …
+// p0+kc−1 into buf, tile after tile: the tile starting at row i holds
+// op(A)[i+r, p0+p] at (i−i0)·kc + p·R + r, R = min(gemmMR, i1−i).
+func packABlock[T Float](transA bool, a []T, lda, i0, i1, p0, kc int, buf []T) {
+	full := i0 + (i1-i0)/gemmMR*gemmMR
+	if transA {
+		// Each row p of the storage holds one step of every tile: read it
+		// once, as one contiguous stretch.
+		for p := range kc {
+			src := a[(p0+p)*lda+i0 : (p0+p)*lda+full]
+			for t := 0; t+gemmMR <= len(src); t += gemmMR {
+				s := src[t : t+gemmMR : t+gemmMR]
+				o := t*kc + p*gemmMR
+				d := buf[o : o+gemmMR : o+gemmMR]
+				d[0], d[1], d[2], d[3], d[4], d[5] = s[0], s[1], s[2], s[3], s[4], s[5]
+			}
+		}
+	} else {
+		for i := i0; i < full; i += gemmMR {
+			o := (i - i0) * kc
+			packTile(false, a, lda, i, gemmMR, p0, kc, buf[o:o+gemmMR*kc])
+		}
+	}
+	if r := i1 - full; r > 0 {
+		o := (full - i0) * kc
+		packTile(transA, a, lda, full, r, p0, kc, buf[o:o+r*kc])
 	}
 }
 
@@ -355,53 +385,6 @@ const gemmKC = 256
 // reused over at least 4 panels of B: below that the packing costs more than
 // the cache conflicts it avoids.
 const gemmPackAFlops = 1 << 21
-
-// packASlices writes op(A) (m×k) slice by slice: slice p0 (kc = min(gemmKC,
-// k−p0) steps) holds the row tiles of gemmMR rows one after the other, the
-// tile starting at row i with op(A)[i+r, p0+p] at p0·m + i·kc + p·R + r,
-// R = min(gemmMR, m−i). The tiles of a block of rows are then one
-// sequential stream for the hardware prefetchers.
-func packASlices[T Float](transA bool, m, k int, a []T, lda int, buf []T) {
-	if transA {
-		packASlicesT(m, k, a, lda, buf)
-		return
-	}
-	for p0 := 0; p0 < k; p0 += gemmKC {
-		kc := min(gemmKC, k-p0)
-		for i := 0; i < m; i += gemmMR {
-			r := min(gemmMR, m-i)
-			o := p0*m + i*kc
-			packTile(false, a, lda, i, r, p0, kc, buf[o:o+r*kc])
-		}
-	}
-}
-
-// packASlicesT is packASlices for a transposed A (stored k×m): each row p of
-// the storage is split across the tiles. Eight full tiles (48 columns, three
-// cache lines) are filled together so that every line of A is read once.
-func packASlicesT[T Float](m, k int, a []T, lda int, buf []T) {
-	const group = 8 * gemmMR
-	full := m / gemmMR * gemmMR
-	for p0 := 0; p0 < k; p0 += gemmKC {
-		kc := min(gemmKC, k-p0)
-		for g0 := 0; g0 < full; g0 += group {
-			g1 := min(full, g0+group)
-			for p := p0; p < p0+kc; p++ {
-				src := a[p*lda+g0 : p*lda+g1]
-				for t := 0; t+gemmMR <= len(src); t += gemmMR {
-					s := src[t : t+gemmMR : t+gemmMR]
-					o := p0*m + (g0+t)*kc + (p-p0)*gemmMR
-					d := buf[o : o+gemmMR : o+gemmMR]
-					d[0], d[1], d[2], d[3], d[4], d[5] = s[0], s[1], s[2], s[3], s[4], s[5]
-				}
-			}
-		}
-		if r := m - full; r > 0 {
-			o := p0*m + full*kc
-			packTile(true, a, lda, full, r, p0, kc, buf[o:o+r*kc])
-		}
-	}
-}
 
 // move64 copies 64 bytes from src to dst (non-overlapping) with eight
 // word moves: a [64]byte assignment compiles to a call of memmove.

@@ -165,10 +165,11 @@ func (d *Dense[T]) Forward(x []T, steps, rows int) ([]T, error) {
 					cb[k] = ik
 					x := vleak + T(beta*(vb[k]-vleak)) + T(cin*ik)
 					ut[k] = x
-					var z T
+					var zi int32 // an integer select compiles without a branch
 					if x > th {
-						z = 1
+						zi = 1
 					}
+					z := T(zi)
 					st[k] = z
 					vb[k] = x - T(z*(x-vreset))
 				}

@@ -129,9 +129,6 @@ func (f *spikeFn[T]) grad(dst, u []T) {
 	}
 }
 
-func abs[T asm.Float](x T) T {
-	if x < 0 {
-		return -x
-	}
-	return x
-}
+// abs is |x| without a branch (the sign of v − θ is unpredictable): the
+// conversions are exact and math.Abs clears the sign bit.
+func abs[T asm.Float](x T) T { return T(math.Abs(float64(x))) }
