@@ -64,6 +64,9 @@
 //     the activation a[i] where possible (see Activation).
 //   - LIFStep: NEST iaf_psc_exp exact-propagator update, products unfused; a
 //     nil input slot (inE or inI) is read as zeros, bit for bit (see LIFStep).
+//   - LIFScan, LIFScanBackward: the discrete LIF layer's step and its
+//     backward step (snn.Dense), products unfused, in the order their doc
+//     comments give.
 //
 // # How the assembly keeps these orders
 //
@@ -84,7 +87,7 @@
 // call runs a block of A held in L2 against a panel of B held in L1); between
 // slices the partial chains are stored in a workspace and reloaded exactly,
 // so each output remains one ascending chain whatever the loop order.
-// Element-wise kernels (and LIFStep, 8 neurons per vector, its spike list
+// Element-wise kernels (LIFScan among them; and LIFStep, 8 neurons per vector, its spike list
 // built in ascending order from the vector's sign mask) are independent per
 // element. Gemm's packing buffers are recycled (small ones through a
 // sync.Pool, those of 256 KiB and more through a cache that garbage

@@ -253,3 +253,35 @@ func fmaProbe(iters int) int {
 	}
 	return fmaProbeGeneric(iters)
 }
+
+func lifScan32(u, s, v, cur, bias []float32, alpha, beta, cin, vleak, vreset, theta float32) {
+	if useAVX2() {
+		lifScan32AVX2(u, s, v, cur, bias, alpha, beta, cin, vleak, vreset, theta)
+		return
+	}
+	lifScanGeneric(u, s, v, cur, bias, alpha, beta, cin, vleak, vreset, theta)
+}
+
+func lifScan64(u, s, v, cur, bias []float64, alpha, beta, cin, vleak, vreset, theta float64) {
+	if useAVX2() {
+		lifScan64AVX2(u, s, v, cur, bias, alpha, beta, cin, vleak, vreset, theta)
+		return
+	}
+	lifScanGeneric(u, s, v, cur, bias, alpha, beta, cin, vleak, vreset, theta)
+}
+
+func lifScanBackward32(u, s, ds, g, dv, di []float32, alpha, beta, cin, vreset float32) {
+	if useAVX2() {
+		lifScanBackward32AVX2(u, s, ds, g, dv, di, alpha, beta, cin, vreset)
+		return
+	}
+	lifScanBackwardGeneric(u, s, ds, g, dv, di, alpha, beta, cin, vreset)
+}
+
+func lifScanBackward64(u, s, ds, g, dv, di []float64, alpha, beta, cin, vreset float64) {
+	if useAVX2() {
+		lifScanBackward64AVX2(u, s, ds, g, dv, di, alpha, beta, cin, vreset)
+		return
+	}
+	lifScanBackwardGeneric(u, s, ds, g, dv, di, alpha, beta, cin, vreset)
+}

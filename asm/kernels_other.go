@@ -48,6 +48,22 @@ func lifStep(p *LIFProp, v, ie, ii, inE, inI, dc []float32, refr []int32, spikes
 	return lifStepGeneric(p, v, ie, ii, inE, inI, dc, refr, spikes)
 }
 
+func lifScan32(u, s, v, cur, bias []float32, alpha, beta, cin, vleak, vreset, theta float32) {
+	lifScanGeneric(u, s, v, cur, bias, alpha, beta, cin, vleak, vreset, theta)
+}
+
+func lifScan64(u, s, v, cur, bias []float64, alpha, beta, cin, vleak, vreset, theta float64) {
+	lifScanGeneric(u, s, v, cur, bias, alpha, beta, cin, vleak, vreset, theta)
+}
+
+func lifScanBackward32(u, s, ds, g, dv, di []float32, alpha, beta, cin, vreset float32) {
+	lifScanBackwardGeneric(u, s, ds, g, dv, di, alpha, beta, cin, vreset)
+}
+
+func lifScanBackward64(u, s, ds, g, dv, di []float64, alpha, beta, cin, vreset float64) {
+	lifScanBackwardGeneric(u, s, ds, g, dv, di, alpha, beta, cin, vreset)
+}
+
 func fmaProbe(iters int) int { return fmaProbeGeneric(iters) }
 
 // releaseBuffers has nothing to free: the reference Gemm packs nothing.

@@ -43,3 +43,23 @@ func lifStepNoENoIAVX2(p *[9]uint32, v []float32, ie []float32, ii []float32, in
 //
 //go:noescape
 func lifStepNoDCNoENoIAVX2(p *[9]uint32, v []float32, ie []float32, ii []float32, inE []float32, inI []float32, dc []float32, refr []int32, spikes []int32) int
+
+// lifScan32AVX2 computes LIFScan. Reference: lifScanGeneric.
+//
+//go:noescape
+func lifScan32AVX2(u []float32, s []float32, v []float32, cur []float32, bias []float32, alpha float32, beta float32, cin float32, vleak float32, vreset float32, theta float32)
+
+// lifScanBackward32AVX2 computes LIFScanBackward. Reference: lifScanBackwardGeneric.
+//
+//go:noescape
+func lifScanBackward32AVX2(u []float32, s []float32, ds []float32, g []float32, dv []float32, di []float32, alpha float32, beta float32, cin float32, vreset float32)
+
+// lifScan64AVX2 computes LIFScan. Reference: lifScanGeneric.
+//
+//go:noescape
+func lifScan64AVX2(u []float64, s []float64, v []float64, cur []float64, bias []float64, alpha float64, beta float64, cin float64, vleak float64, vreset float64, theta float64)
+
+// lifScanBackward64AVX2 computes LIFScanBackward. Reference: lifScanBackwardGeneric.
+//
+//go:noescape
+func lifScanBackward64AVX2(u []float64, s []float64, ds []float64, g []float64, dv []float64, di []float64, alpha float64, beta float64, cin float64, vreset float64)

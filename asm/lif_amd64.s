@@ -1197,3 +1197,323 @@ done:
 	VZEROUPPER
 	MOVQ R11, ret+200(FP)
 	RET
+
+// func lifScan32AVX2(u []float32, s []float32, v []float32, cur []float32, bias []float32, alpha float32, beta float32, cin float32, vleak float32, vreset float32, theta float32)
+// Requires: AVX
+TEXT ·lifScan32AVX2(SB), NOSPLIT, $0-144
+	VBROADCASTSS alpha+120(FP), Y0
+	VBROADCASTSS beta+124(FP), Y1
+	VBROADCASTSS cin+128(FP), Y2
+	VBROADCASTSS vleak+132(FP), Y3
+	VBROADCASTSS vreset+136(FP), Y4
+	VBROADCASTSS theta+140(FP), Y5
+	VBROADCASTSS lifone32<>+0(SB), Y6
+	MOVQ         u_base+0(FP), AX
+	MOVQ         s_base+24(FP), CX
+	MOVQ         v_base+48(FP), DX
+	MOVQ         cur_base+72(FP), BX
+	MOVQ         bias_base+96(FP), SI
+	MOVQ         u_len+8(FP), DI
+	XORQ         R8, R8
+	MOVQ         DI, R9
+	SUBQ         $0x00000008, R9
+
+vec:
+	CMPQ    R8, R9
+	JG      tail
+	VMOVUPS (BX)(R8*4), Y7
+	VMULPS  Y0, Y7, Y7
+	VMOVUPS (AX)(R8*4), Y8
+	VMOVUPS (SI)(R8*4), Y9
+	VADDPS  Y9, Y8, Y8
+	VADDPS  Y8, Y7, Y7
+	VMOVUPS Y7, (BX)(R8*4)
+	VMOVUPS (DX)(R8*4), Y8
+	VSUBPS  Y3, Y8, Y8
+	VMULPS  Y1, Y8, Y8
+	VADDPS  Y3, Y8, Y8
+	VMULPS  Y2, Y7, Y7
+	VADDPS  Y7, Y8, Y8
+	VMOVUPS Y8, (AX)(R8*4)
+	VCMPPS  $0x1e, Y5, Y8, Y7
+	VANDPS  Y6, Y7, Y7
+	VMOVUPS Y7, (CX)(R8*4)
+	VSUBPS  Y4, Y8, Y9
+	VMULPS  Y7, Y9, Y9
+	VSUBPS  Y9, Y8, Y8
+	VMOVUPS Y8, (DX)(R8*4)
+	ADDQ    $0x00000008, R8
+	JMP     vec
+
+tail:
+	SUBQ       R8, DI
+	JZ         done
+	SHLQ       $0x02, DI
+	NEGQ       DI
+	LEAQ       lifmasktab<>+0(SB), R9
+	VMOVDQU    32(R9)(DI*1), Y7
+	VMASKMOVPS (BX)(R8*4), Y7, Y8
+	VMULPS     Y0, Y8, Y8
+	VMASKMOVPS (AX)(R8*4), Y7, Y0
+	VMASKMOVPS (SI)(R8*4), Y7, Y9
+	VADDPS     Y9, Y0, Y0
+	VADDPS     Y0, Y8, Y8
+	VMASKMOVPS Y8, Y7, (BX)(R8*4)
+	VMASKMOVPS (DX)(R8*4), Y7, Y0
+	VSUBPS     Y3, Y0, Y0
+	VMULPS     Y1, Y0, Y0
+	VADDPS     Y3, Y0, Y0
+	VMULPS     Y2, Y8, Y8
+	VADDPS     Y8, Y0, Y0
+	VMASKMOVPS Y0, Y7, (AX)(R8*4)
+	VCMPPS     $0x1e, Y5, Y0, Y1
+	VANDPS     Y6, Y1, Y1
+	VMASKMOVPS Y1, Y7, (CX)(R8*4)
+	VSUBPS     Y4, Y0, Y2
+	VMULPS     Y1, Y2, Y2
+	VSUBPS     Y2, Y0, Y0
+	VMASKMOVPS Y0, Y7, (DX)(R8*4)
+
+done:
+	VZEROUPPER
+	RET
+
+DATA lifone32<>+0(SB)/4, $0x3f800000
+GLOBL lifone32<>(SB), RODATA|NOPTR, $4
+
+// func lifScanBackward32AVX2(u []float32, s []float32, ds []float32, g []float32, dv []float32, di []float32, alpha float32, beta float32, cin float32, vreset float32)
+// Requires: AVX
+TEXT ·lifScanBackward32AVX2(SB), NOSPLIT, $0-160
+	VBROADCASTSS alpha+144(FP), Y0
+	VBROADCASTSS beta+148(FP), Y1
+	VBROADCASTSS cin+152(FP), Y2
+	VBROADCASTSS vreset+156(FP), Y3
+	VBROADCASTSS lifone32<>+0(SB), Y4
+	MOVQ         u_base+0(FP), AX
+	MOVQ         s_base+24(FP), CX
+	MOVQ         ds_base+48(FP), DX
+	MOVQ         g_base+72(FP), BX
+	MOVQ         dv_base+96(FP), SI
+	MOVQ         di_base+120(FP), DI
+	MOVQ         u_len+8(FP), R8
+	XORQ         R9, R9
+	MOVQ         R8, R10
+	SUBQ         $0x00000008, R10
+
+vec:
+	CMPQ    R9, R10
+	JG      tail
+	VMOVUPS (SI)(R9*4), Y5
+	VMOVUPS (CX)(R9*4), Y6
+	VSUBPS  Y6, Y4, Y6
+	VMULPS  Y5, Y6, Y6
+	VMOVUPS (AX)(R9*4), Y7
+	VSUBPS  Y7, Y3, Y7
+	VMULPS  Y5, Y7, Y7
+	VMOVUPS (DX)(R9*4), Y5
+	VADDPS  Y5, Y7, Y7
+	VMOVUPS (BX)(R9*4), Y5
+	VMULPS  Y5, Y7, Y7
+	VADDPS  Y7, Y6, Y6
+	VMULPS  Y1, Y6, Y5
+	VMOVUPS Y5, (SI)(R9*4)
+	VMULPS  Y2, Y6, Y6
+	VMOVUPS (DI)(R9*4), Y5
+	VADDPS  Y5, Y6, Y6
+	VMOVUPS Y6, (AX)(R9*4)
+	VMULPS  Y0, Y6, Y6
+	VMOVUPS Y6, (DI)(R9*4)
+	ADDQ    $0x00000008, R9
+	JMP     vec
+
+tail:
+	SUBQ       R9, R8
+	JZ         done
+	SHLQ       $0x02, R8
+	NEGQ       R8
+	LEAQ       lifmasktab<>+0(SB), R10
+	VMOVDQU    32(R10)(R8*1), Y5
+	VMASKMOVPS (SI)(R9*4), Y5, Y6
+	VMASKMOVPS (CX)(R9*4), Y5, Y7
+	VSUBPS     Y7, Y4, Y7
+	VMULPS     Y6, Y7, Y7
+	VMASKMOVPS (AX)(R9*4), Y5, Y4
+	VSUBPS     Y4, Y3, Y4
+	VMULPS     Y6, Y4, Y4
+	VMASKMOVPS (DX)(R9*4), Y5, Y3
+	VADDPS     Y3, Y4, Y4
+	VMASKMOVPS (BX)(R9*4), Y5, Y3
+	VMULPS     Y3, Y4, Y4
+	VADDPS     Y4, Y7, Y7
+	VMULPS     Y1, Y7, Y6
+	VMASKMOVPS Y6, Y5, (SI)(R9*4)
+	VMULPS     Y2, Y7, Y7
+	VMASKMOVPS (DI)(R9*4), Y5, Y1
+	VADDPS     Y1, Y7, Y7
+	VMASKMOVPS Y7, Y5, (AX)(R9*4)
+	VMULPS     Y0, Y7, Y7
+	VMASKMOVPS Y7, Y5, (DI)(R9*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func lifScan64AVX2(u []float64, s []float64, v []float64, cur []float64, bias []float64, alpha float64, beta float64, cin float64, vleak float64, vreset float64, theta float64)
+// Requires: AVX
+TEXT ·lifScan64AVX2(SB), NOSPLIT, $0-168
+	VBROADCASTSD alpha+120(FP), Y0
+	VBROADCASTSD beta+128(FP), Y1
+	VBROADCASTSD cin+136(FP), Y2
+	VBROADCASTSD vleak+144(FP), Y3
+	VBROADCASTSD vreset+152(FP), Y4
+	VBROADCASTSD theta+160(FP), Y5
+	VBROADCASTSD lifone64<>+0(SB), Y6
+	MOVQ         u_base+0(FP), AX
+	MOVQ         s_base+24(FP), CX
+	MOVQ         v_base+48(FP), DX
+	MOVQ         cur_base+72(FP), BX
+	MOVQ         bias_base+96(FP), SI
+	MOVQ         u_len+8(FP), DI
+	XORQ         R8, R8
+	MOVQ         DI, R9
+	SUBQ         $0x00000004, R9
+
+vec:
+	CMPQ    R8, R9
+	JG      tail
+	VMOVUPD (BX)(R8*8), Y7
+	VMULPD  Y0, Y7, Y7
+	VMOVUPD (AX)(R8*8), Y8
+	VMOVUPD (SI)(R8*8), Y9
+	VADDPD  Y9, Y8, Y8
+	VADDPD  Y8, Y7, Y7
+	VMOVUPD Y7, (BX)(R8*8)
+	VMOVUPD (DX)(R8*8), Y8
+	VSUBPD  Y3, Y8, Y8
+	VMULPD  Y1, Y8, Y8
+	VADDPD  Y3, Y8, Y8
+	VMULPD  Y2, Y7, Y7
+	VADDPD  Y7, Y8, Y8
+	VMOVUPD Y8, (AX)(R8*8)
+	VCMPPD  $0x1e, Y5, Y8, Y7
+	VANDPD  Y6, Y7, Y7
+	VMOVUPD Y7, (CX)(R8*8)
+	VSUBPD  Y4, Y8, Y9
+	VMULPD  Y7, Y9, Y9
+	VSUBPD  Y9, Y8, Y8
+	VMOVUPD Y8, (DX)(R8*8)
+	ADDQ    $0x00000004, R8
+	JMP     vec
+
+tail:
+	SUBQ       R8, DI
+	JZ         done
+	SHLQ       $0x03, DI
+	NEGQ       DI
+	LEAQ       lifmasktab<>+0(SB), R9
+	VMOVDQU    32(R9)(DI*1), Y7
+	VMASKMOVPD (BX)(R8*8), Y7, Y8
+	VMULPD     Y0, Y8, Y8
+	VMASKMOVPD (AX)(R8*8), Y7, Y0
+	VMASKMOVPD (SI)(R8*8), Y7, Y9
+	VADDPD     Y9, Y0, Y0
+	VADDPD     Y0, Y8, Y8
+	VMASKMOVPD Y8, Y7, (BX)(R8*8)
+	VMASKMOVPD (DX)(R8*8), Y7, Y0
+	VSUBPD     Y3, Y0, Y0
+	VMULPD     Y1, Y0, Y0
+	VADDPD     Y3, Y0, Y0
+	VMULPD     Y2, Y8, Y8
+	VADDPD     Y8, Y0, Y0
+	VMASKMOVPD Y0, Y7, (AX)(R8*8)
+	VCMPPD     $0x1e, Y5, Y0, Y1
+	VANDPD     Y6, Y1, Y1
+	VMASKMOVPD Y1, Y7, (CX)(R8*8)
+	VSUBPD     Y4, Y0, Y2
+	VMULPD     Y1, Y2, Y2
+	VSUBPD     Y2, Y0, Y0
+	VMASKMOVPD Y0, Y7, (DX)(R8*8)
+
+done:
+	VZEROUPPER
+	RET
+
+DATA lifone64<>+0(SB)/8, $0x3ff0000000000000
+GLOBL lifone64<>(SB), RODATA|NOPTR, $8
+
+// func lifScanBackward64AVX2(u []float64, s []float64, ds []float64, g []float64, dv []float64, di []float64, alpha float64, beta float64, cin float64, vreset float64)
+// Requires: AVX
+TEXT ·lifScanBackward64AVX2(SB), NOSPLIT, $0-176
+	VBROADCASTSD alpha+144(FP), Y0
+	VBROADCASTSD beta+152(FP), Y1
+	VBROADCASTSD cin+160(FP), Y2
+	VBROADCASTSD vreset+168(FP), Y3
+	VBROADCASTSD lifone64<>+0(SB), Y4
+	MOVQ         u_base+0(FP), AX
+	MOVQ         s_base+24(FP), CX
+	MOVQ         ds_base+48(FP), DX
+	MOVQ         g_base+72(FP), BX
+	MOVQ         dv_base+96(FP), SI
+	MOVQ         di_base+120(FP), DI
+	MOVQ         u_len+8(FP), R8
+	XORQ         R9, R9
+	MOVQ         R8, R10
+	SUBQ         $0x00000004, R10
+
+vec:
+	CMPQ    R9, R10
+	JG      tail
+	VMOVUPD (SI)(R9*8), Y5
+	VMOVUPD (CX)(R9*8), Y6
+	VSUBPD  Y6, Y4, Y6
+	VMULPD  Y5, Y6, Y6
+	VMOVUPD (AX)(R9*8), Y7
+	VSUBPD  Y7, Y3, Y7
+	VMULPD  Y5, Y7, Y7
+	VMOVUPD (DX)(R9*8), Y5
+	VADDPD  Y5, Y7, Y7
+	VMOVUPD (BX)(R9*8), Y5
+	VMULPD  Y5, Y7, Y7
+	VADDPD  Y7, Y6, Y6
+	VMULPD  Y1, Y6, Y5
+	VMOVUPD Y5, (SI)(R9*8)
+	VMULPD  Y2, Y6, Y6
+	VMOVUPD (DI)(R9*8), Y5
+	VADDPD  Y5, Y6, Y6
+	VMOVUPD Y6, (AX)(R9*8)
+	VMULPD  Y0, Y6, Y6
+	VMOVUPD Y6, (DI)(R9*8)
+	ADDQ    $0x00000004, R9
+	JMP     vec
+
+tail:
+	SUBQ       R9, R8
+	JZ         done
+	SHLQ       $0x03, R8
+	NEGQ       R8
+	LEAQ       lifmasktab<>+0(SB), R10
+	VMOVDQU    32(R10)(R8*1), Y5
+	VMASKMOVPD (SI)(R9*8), Y5, Y6
+	VMASKMOVPD (CX)(R9*8), Y5, Y7
+	VSUBPD     Y7, Y4, Y7
+	VMULPD     Y6, Y7, Y7
+	VMASKMOVPD (AX)(R9*8), Y5, Y4
+	VSUBPD     Y4, Y3, Y4
+	VMULPD     Y6, Y4, Y4
+	VMASKMOVPD (DX)(R9*8), Y5, Y3
+	VADDPD     Y3, Y4, Y4
+	VMASKMOVPD (BX)(R9*8), Y5, Y3
+	VMULPD     Y3, Y4, Y4
+	VADDPD     Y4, Y7, Y7
+	VMULPD     Y1, Y7, Y6
+	VMASKMOVPD Y6, Y5, (SI)(R9*8)
+	VMULPD     Y2, Y7, Y7
+	VMASKMOVPD (DI)(R9*8), Y5, Y1
+	VADDPD     Y1, Y7, Y7
+	VMASKMOVPD Y7, Y5, (AX)(R9*8)
+	VMULPD     Y0, Y7, Y7
+	VMASKMOVPD Y7, Y5, (DI)(R9*8)
+
+done:
+	VZEROUPPER
+	RET

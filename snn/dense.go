@@ -151,28 +151,17 @@ func (d *Dense[T]) Forward(x []T, steps, rows int) ([]T, error) {
 	clear(cur)
 	soft := c.Reset == ResetSoft
 	dd := th - vreset
+	coef := asm.LIFScanCoef[T]{Alpha: alpha, Beta: beta, CIn: cin, VLeak: vleak, VReset: vreset, Theta: th}
 	for t := 0; t < steps; t++ {
 		for b := 0; b < rows; b++ {
 			o := t*n + b*Out
 			ut, st := u[o:o+Out], s[o:o+Out]
 			vb, cb := v[b*Out:(b+1)*Out], cur[b*Out:(b+1)*Out]
 			if !c.Smooth && !soft {
-				// The common case in one pass: current, membrane, spike and
-				// hard reset of each neuron (the same operations as below).
-				bias, vb, cb, st := d.B[:len(ut)], vb[:len(ut)], cb[:len(ut)], st[:len(ut)]
-				for k, in := range ut {
-					ik := T(alpha*cb[k]) + (in + bias[k])
-					cb[k] = ik
-					x := vleak + T(beta*(vb[k]-vleak)) + T(cin*ik)
-					ut[k] = x
-					var zi int32 // an integer select compiles without a branch
-					if x > th {
-						zi = 1
-					}
-					z := T(zi)
-					st[k] = z
-					vb[k] = x - T(z*(x-vreset))
-				}
+				// The common case in one pass (SIMD): current, membrane,
+				// spike and hard reset of each neuron, the same operations
+				// as below.
+				asm.LIFScan(&coef, ut, st, vb, cb, d.B)
 				continue
 			}
 			for k, in := range ut {
@@ -228,21 +217,14 @@ func (d *Dense[T]) Backward(dS, gW, gB, dX []T) error {
 	clear(di)
 	vreset, vth, alpha, beta, cin := T(c.VReset), T(c.VTh), d.alpha, d.beta, d.cin
 	soft, detach := c.Reset == ResetSoft, c.DetachReset
+	coef := asm.LIFScanCoef[T]{Alpha: alpha, Beta: beta, CIn: cin, VReset: vreset}
 	for t := steps - 1; t >= 0; t-- {
 		ut, st, dst := u[t*n:(t+1)*n], s[t*n:(t+1)*n], dS[t*n:(t+1)*n]
 		d.spike.grad(gs, ut)
 		if !soft && !detach {
 			// The common case (hard reset through which the gradient flows)
-			// with its branches hoisted: the same operations as below.
-			dv, di, gs, st, dst := dv[:len(ut)], di[:len(ut)], gs[:len(ut)], st[:len(ut)], dst[:len(ut)]
-			for k, uk := range ut {
-				dvv := dv[k]
-				du := T(dvv*(1-st[k])) + T(T(dst[k]+T(dvv*(vreset-uk)))*gs[k])
-				dv[k] = T(beta * du)
-				dik := di[k] + T(cin*du)
-				ut[k] = dik // dL/dI_t
-				di[k] = T(alpha * dik)
-			}
+			// in one pass (SIMD): the same operations as below.
+			asm.LIFScanBackward(&coef, ut, st, dst, gs, dv, di)
 			continue
 		}
 		for k := range ut {

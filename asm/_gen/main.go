@@ -32,6 +32,7 @@ func main() {
 		genAct()
 	case "lif":
 		genLIF()
+		genLIFScan()
 	default:
 		fmt.Fprintf(os.Stderr, "unknown -family %q\n", *family)
 		os.Exit(2)
