@@ -180,10 +180,14 @@ func (ps *gemmPools[T]) release() {
 // is still one ascending chain over the whole k, whatever the loop order.
 //
 // Products with more panels than fit one L2 block, large enough to pay for
-// packing A, run GotoBLAS's order (gemmLarge). The others keep a block of
-// panels in L2 and run each 6-row tile of A against all of them, A read in
-// place or, when all the panels form one block and the product is large,
-// one 6×gemmKC slice at a time packed into a buffer that stays in L1.
+// packing A and deep enough to be cut into k-slices, run GotoBLAS's order
+// (gemmLarge). Its tiles walk down a column of C, one row per line of
+// memory, so it is kept for products whose chains are parked between
+// slices and meet C only in the last one: with a single k-slice (the ridge
+// readout's Gram blocks, the Cholesky updates) every kernel call would wait
+// on C (measured 1.23× slower on the 2,003-feature readout). The others
+// keep a block of panels in L2 and run each 6-row tile of A against all of
+// them, A read in place or, for large products, packed (see below).
 func gemmBlocked[T Float](kern *[7]gemmKernel[T], tiles gemmTilesKernel[T], pools *gemmPools[T], transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	size := elemBytes[T]()
 	nr := 64 / size // a panel row is one 64-byte line: 16 float32 or 8 float64
@@ -205,7 +209,7 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], tiles gemmTilesKernel[T], pool
 	}
 	blk := max(1, gemmBlockBytes/(gemmKC*nr*size))
 	large := np >= 4 && m*n*k >= gemmPackAFlops
-	if large && np > blk {
+	if large && np > blk && k > gemmKC {
 		gemmLarge(kern, tiles, pools, transA, m, n, k, alpha, a, lda, buf, beta, c, ldc, w)
 		return
 	}
@@ -214,12 +218,23 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], tiles gemmTilesKernel[T], pool
 	if transA {
 		rs, ps = 1, lda
 	}
-	// A in place, or slice by slice into tb.
-	var tb []T
-	if large {
+	// A read in place (rows stride by lda and alias in L1 when lda·size is
+	// a multiple of 4 KiB), or for large products packed into row tiles:
+	// when all the panels form one block each 6×gemmKC tile slice is used
+	// by one run of kernels, so it is packed right before them into tb,
+	// which stays in L1; otherwise (one k-slice, as gemmLarge takes the
+	// deeper products) A is packed whole, once, into ap — packing it slice
+	// by slice for every block costs more (measured 15% slower at n = 1,024).
+	var tb, ap []T
+	if large && np <= blk {
 		tp := pools.t.get(gemmMR * gemmKC)
 		defer pools.t.put(tp)
 		tb = *tp
+	} else if large {
+		pp := pools.a.get(m * k)
+		defer pools.a.put(pp)
+		ap = *pp
+		packABlock(transA, a, lda, 0, m, 0, k, ap)
 	}
 	for q0 := 0; q0 < np; q0 += blk {
 		q1 := min(np, q0+blk)
@@ -229,10 +244,16 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], tiles gemmTilesKernel[T], pool
 			for i := 0; i < m; i += gemmMR {
 				r := min(gemmMR, m-i)
 				f := kern[r]
-				at, trs, tps := &a[i*rs+p0*ps], rs, ps
-				if tb != nil {
+				var at *T
+				trs, tps := rs, ps
+				switch {
+				case tb != nil:
 					packTile(transA, a, lda, i, r, p0, kc, tb)
 					at, trs, tps = &tb[0], 1, r
+				case ap != nil: // k ≤ gemmKC: p0 = 0
+					at, trs, tps = &ap[i*k], 1, r
+				default:
+					at = &a[i*rs+p0*ps]
 				}
 				for q := q0; q < q1; q++ {
 					j := q * nr
