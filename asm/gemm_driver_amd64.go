@@ -179,9 +179,11 @@ func (ps *gemmPools[T]) release() {
 // partial fma chains are parked in a workspace and resumed, so every output
 // is still one ascending chain over the whole k, whatever the loop order.
 //
-// Products with more panels than fit one L2 block, large enough to pay for
+// Products with at least one L2 block of panels, large enough to pay for
 // packing A and deep enough to be cut into k-slices, run GotoBLAS's order
-// (gemmLarge). Its tiles walk down a column of C, one row per line of
+// (gemmLarge; with exactly one block it saves the per-tile calls: the Open
+// Neuromorphic n = 256 weight gradient, 256×256×8000, measured 8.8% faster
+// over the whole op). Its tiles walk down a column of C, one row per line of
 // memory, so it is kept for products whose chains are parked between
 // slices and meet C only in the last one: with a single k-slice (the ridge
 // readout's Gram blocks, the Cholesky updates) every kernel call would wait
@@ -209,7 +211,7 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], tiles gemmTilesKernel[T], pool
 	}
 	blk := max(1, gemmBlockBytes/(gemmKC*nr*size))
 	large := np >= 4 && m*n*k >= gemmPackAFlops
-	if large && np > blk && k > gemmKC {
+	if large && np >= blk && k > gemmKC {
 		gemmLarge(kern, tiles, pools, transA, m, n, k, alpha, a, lda, buf, beta, c, ldc, w)
 		return
 	}

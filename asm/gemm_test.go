@@ -124,16 +124,17 @@ func TestGemmReference(t *testing.T) {
 // TestGemmPackedPadded covers the packed-A paths with leading dimensions
 // larger than the rows, both with one k-slice and with several (k > 256):
 // the packed tiles must be addressed by their own layout, never by lda.
-// The shapes reach A packed per tile slice (one block of panels) and the
-// large-product loop (more panels than one block): with a short last
+// The shapes reach A packed per tile slice (one block of panels, one
+// k-slice), A packed whole (more panels, one k-slice) and the large-product
+// loop (one block of panels or more, several k-slices): with a short last
 // k-slice, a partial panel, several row blocks (360 float32 rows, 180
 // float64) and a last block ending in a partial tile.
 func TestGemmPackedPadded(t *testing.T) {
 	forEachPath(t, func(t *testing.T) {
 		t.Run("float32", func(t *testing.T) {
-			shapes := [][3]int{{195, 195, 64}, {130, 70, 300}, {100, 300, 70}, {367, 277, 300}}
+			shapes := [][3]int{{195, 195, 64}, {130, 70, 300}, {100, 300, 70}, {100, 256, 300}, {367, 277, 300}}
 			if testing.Short() {
-				shapes = shapes[:3] // float64 covers several row blocks
+				shapes = shapes[:4] // float64 covers several row blocks
 			}
 			testGemmPackedPadded[float32](t, shapes)
 		})
