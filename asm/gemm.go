@@ -32,8 +32,9 @@ func Gemm[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b 
 
 // ReleaseBuffers frees the packing buffers that Gemm keeps between calls.
 // Buffers of 256 KiB and more (large products: about 4·k·n and 4·m·n bytes
-// for float32, and a 360 KiB block of A) are kept for reuse, at most max(4, GOMAXPROCS) per
-// role, for the life of the process; a program that has finished its large
-// products and wants the memory back calls ReleaseBuffers. Smaller buffers
-// are recycled through sync.Pool and need no release.
+// for float32, and a 360 KiB block of A) are kept for reuse, at most
+// max(4, GOMAXPROCS) per role, for the life of the process; a program that
+// has finished its large products and wants the memory back calls
+// ReleaseBuffers. Smaller buffers are recycled through sync.Pool and need no
+// release.
 func ReleaseBuffers() { releaseBuffers() }

@@ -53,61 +53,24 @@ func genGemmKernel(t typ, R int) {
 		}
 		return Mem{Base: base, Index: rs, Scale: uint8(r)}
 	}
-	acc := make([][2]reg.VecVirtual, R)
-	for r := range acc {
-		for h := range 2 {
-			acc[r][h] = YMM()
-		}
-	}
+	acc := gemmAcc(R)
 	flags := Load(Param("flags"), GP64())
 	pw := Load(Param("w"), GP64())
 	ldw := Load(Param("ldw"), GP64())
 	SHLQ(Imm(t.shift), ldw)
-	TESTQ(U32(1), flags)
-	JNZ(LabelRef("resume"))
-	for r := range acc {
-		for h := range 2 {
-			VXORPS(acc[r][h], acc[r][h], acc[r][h])
-		}
-	}
-	JMP(LabelRef("loop"))
-	Label("resume")
-	wr := GP64()
-	MOVQ(pw, wr)
-	gemmWalk(t, acc, wr, ldw, false)
-	// Main loop unrolled by 4, then single steps.
-	step := func(disp int) {
-		b0, b1 := YMM(), YMM()
-		t.movu(Mem{Base: pb, Disp: disp}, b0)
-		t.movu(Mem{Base: pb, Disp: disp + vb}, b1)
-		for r := range R {
-			bc := YMM()
-			t.bcast(rowMem(r), bc)
-			t.fma231(b0, bc, acc[r][0])
-			t.fma231(b1, bc, acc[r][1])
-		}
+	gemmStart(t, acc, flags, func() {
+		wr := GP64()
+		MOVQ(pw, wr)
+		gemmWalk(t, acc, wr, ldw, false)
+	})
+	// Main loop: A read in place, so each step advances its row pointers.
+	gemmKLoop(k, func(u int) {
+		gemmStep(t, acc, pb, u, rowMem)
 		ADDQ(ps, a0)
 		if R > 3 {
 			ADDQ(ps, a3)
 		}
-	}
-	Label("loop")
-	CMPQ(k, U32(4))
-	JL(LabelRef("single"))
-	for u := range 4 {
-		step(u * 2 * vb)
-	}
-	ADDQ(U32(8*vb), pb)
-	SUBQ(U32(4), k)
-	JMP(LabelRef("loop"))
-	Label("single")
-	TESTQ(k, k)
-	JZ(LabelRef("chains"))
-	step(0)
-	ADDQ(U32(2*vb), pb)
-	DECQ(k)
-	JMP(LabelRef("single"))
-	Label("chains")
+	}, func(steps int) { ADDQ(U32(steps*2*vb), pb) })
 
 	// Park the partial chains, or run the epilogue.
 	TESTQ(U32(2), flags)
@@ -254,60 +217,25 @@ func genGemmTiles(t typ) {
 	pc := Load(Param("c"), GP64())
 	pw := Load(Param("w"), GP64())
 	n := Load(Param("tiles"), GP64())
-	acc := make([][2]reg.VecVirtual, R)
-	for r := range acc {
-		for h := range 2 {
-			acc[r][h] = YMM()
-		}
-	}
+	acc := gemmAcc(R)
 	Label("tile")
 	k := Load(Param("k"), GP64())
 	pb := Load(Param("b"), GP64())
 	flags := Load(Param("flags"), GP64())
-	TESTQ(U32(1), flags)
-	JNZ(LabelRef("resume"))
-	for r := range acc {
-		for h := range 2 {
-			VXORPS(acc[r][h], acc[r][h], acc[r][h])
-		}
-	}
-	JMP(LabelRef("loop"))
-	Label("resume")
-	ldw := Load(Param("ldw"), GP64())
-	SHLQ(Imm(t.shift), ldw)
-	wr := GP64()
-	MOVQ(pw, wr)
-	gemmWalk(t, acc, wr, ldw, false)
-	step := func(u int) {
-		b0, b1 := YMM(), YMM()
-		t.movu(Mem{Base: pb, Disp: u * 2 * vb}, b0)
-		t.movu(Mem{Base: pb, Disp: u*2*vb + vb}, b1)
-		for r := range R {
-			bc := YMM()
-			t.bcast(Mem{Base: a0, Disp: (u*R + r) * t.size}, bc)
-			t.fma231(b0, bc, acc[r][0])
-			t.fma231(b1, bc, acc[r][1])
-		}
-	}
-	Label("loop")
-	CMPQ(k, U32(4))
-	JL(LabelRef("single"))
-	for u := range 4 {
-		step(u)
-	}
-	ADDQ(U32(4*R*t.size), a0)
-	ADDQ(U32(8*vb), pb)
-	SUBQ(U32(4), k)
-	JMP(LabelRef("loop"))
-	Label("single")
-	TESTQ(k, k)
-	JZ(LabelRef("chains"))
-	step(0)
-	ADDQ(U32(R*t.size), a0)
-	ADDQ(U32(2*vb), pb)
-	DECQ(k)
-	JMP(LabelRef("single"))
-	Label("chains")
+	gemmStart(t, acc, flags, func() {
+		ldw := Load(Param("ldw"), GP64())
+		SHLQ(Imm(t.shift), ldw)
+		wr := GP64()
+		MOVQ(pw, wr)
+		gemmWalk(t, acc, wr, ldw, false)
+	})
+	// Main loop: A packed, step u's rows at a0 + (u·6 + r)·size.
+	gemmKLoop(k, func(u int) {
+		gemmStep(t, acc, pb, u, func(r int) Mem { return Mem{Base: a0, Disp: (u*R + r) * t.size} })
+	}, func(steps int) {
+		ADDQ(U32(steps*R*t.size), a0)
+		ADDQ(U32(steps*2*vb), pb)
+	})
 	f := Load(Param("flags"), GP64())
 	TESTQ(U32(2), f)
 	JNZ(LabelRef("final"))
@@ -333,4 +261,68 @@ func genGemmTiles(t typ) {
 	JNZ(LabelRef("tile"))
 	VZEROUPPER()
 	RET()
+}
+
+// gemmAcc allocates the R×2 accumulator registers of a tile.
+func gemmAcc(R int) [][2]reg.VecVirtual {
+	acc := make([][2]reg.VecVirtual, R)
+	for r := range acc {
+		for h := range 2 {
+			acc[r][h] = YMM()
+		}
+	}
+	return acc
+}
+
+// gemmStart starts the chains at 0, or when flags&1 is set runs resume
+// (which reloads them from the workspace), then falls into the k-loop.
+func gemmStart(t typ, acc [][2]reg.VecVirtual, flags reg.Register, resume func()) {
+	TESTQ(U32(1), flags)
+	JNZ(LabelRef("resume"))
+	for r := range acc {
+		for h := range 2 {
+			VXORPS(acc[r][h], acc[r][h], acc[r][h])
+		}
+	}
+	JMP(LabelRef("loop"))
+	Label("resume")
+	resume()
+}
+
+// gemmKLoop emits the k-loop over k steps (k > 0 in a register, counted
+// down): unrolled by 4, then single steps; step(u) emits the u-th step of
+// an unrolled group, advance(n) moves the pointers past n steps. It ends
+// at the label "chains".
+func gemmKLoop(k reg.Register, step func(u int), advance func(steps int)) {
+	Label("loop")
+	CMPQ(k, U32(4))
+	JL(LabelRef("single"))
+	for u := range 4 {
+		step(u)
+	}
+	advance(4)
+	SUBQ(U32(4), k)
+	JMP(LabelRef("loop"))
+	Label("single")
+	TESTQ(k, k)
+	JZ(LabelRef("chains"))
+	step(0)
+	advance(1)
+	DECQ(k)
+	JMP(LabelRef("single"))
+	Label("chains")
+}
+
+// gemmStep emits one step p of the chains: the two vectors of B at
+// pb + u·2·vb, each row's A value broadcast from row(r), two fmas per row.
+func gemmStep(t typ, acc [][2]reg.VecVirtual, pb reg.Register, u int, row func(r int) Mem) {
+	b0, b1 := YMM(), YMM()
+	t.movu(Mem{Base: pb, Disp: u * 2 * vb}, b0)
+	t.movu(Mem{Base: pb, Disp: u*2*vb + vb}, b1)
+	for r := range acc {
+		bc := YMM()
+		t.bcast(row(r), bc)
+		t.fma231(b0, bc, acc[r][0])
+		t.fma231(b1, bc, acc[r][1])
+	}
 }
