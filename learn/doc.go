@@ -31,7 +31,9 @@
 // after the last step (the reference's one-step forecast), after every step
 // (flip-flop), every step from a warm-up on with teacher forcing
 // (multi-step), or a free-running rollout that feeds outputs back (closed
-// loop) over a horizon that HorizonSchedule can lengthen epoch by epoch.
+// loop) over a horizon that HorizonSchedule can lengthen epoch by epoch,
+// optionally with generalized teacher forcing (Loss.Forcing; Feed and
+// FeedGrad are its forward and backward steps for models' own loops).
 // Every loss is a mean squared error over the predicted elements, as the
 // reference's nn.MSELoss.
 //

@@ -73,6 +73,12 @@ type Loss struct {
 	// state, whose predictions cannot be accurate.
 	WarmupWeight float64
 	WarmupFrom   int
+	// Forcing is, in LossClosedLoop, the weight α of generalized teacher
+	// forcing (Hess et al., ICML 2023): each fed-back input is
+	// (1−α)·prediction + α·observed sample, so gradients through the loop
+	// are damped by (1−α) per step. 0 (the default) is the free-running
+	// loop; allowed [0, 1).
+	Forcing float64 `json:",omitempty"`
 }
 
 // Validate returns a param error naming the bad field.
@@ -88,6 +94,7 @@ func (l Loss) Validate() error {
 			param.PositiveInt("learn", "Loss.Horizon", l.Horizon),
 			param.NonNegative("learn", "Loss.WarmupWeight", l.WarmupWeight),
 			param.NonNegative("learn", "Loss.WarmupFrom", float64(l.WarmupFrom)),
+			forcing(l.Forcing),
 		)
 	}
 	return param.New("learn", "Loss.Kind", int(l.Kind), "one of last, all, next, closedloop")
@@ -174,4 +181,38 @@ func (a LossSum) Mean() float64 {
 		return 0
 	}
 	return a.Sum / a.Count
+}
+
+func forcing(a float64) error {
+	if !(a >= 0 && a < 1) {
+		return param.New("learn", "Loss.Forcing", a, "in [0, 1)")
+	}
+	return nil
+}
+
+// Feed writes over x (the observed inputs of a closed-loop step) the input
+// a model reads there under generalized teacher forcing with weight alpha
+// (Loss.Forcing): (1−α)·y + α·x, y being the model's previous outputs (as
+// long as x). With alpha 0 it copies y.
+func Feed[T asm.Float](x, y []T, alpha float64) {
+	if len(x) != len(y) {
+		panic("learn: Feed: slice lengths do not match")
+	}
+	if alpha == 0 {
+		copy(x, y)
+		return
+	}
+	asm.Scal(T(alpha), x)
+	asm.Axpy(T(1-alpha), y, x)
+}
+
+// FeedGrad adds to dy, the gradient with respect to the previous outputs,
+// the part that flows back through Feed from dx, the gradient with respect
+// to the inputs Feed wrote: (1−α)·dx.
+func FeedGrad[T asm.Float](dy, dx []T, alpha float64) {
+	if alpha == 0 {
+		asm.Add(dy, dy, dx)
+		return
+	}
+	asm.Axpy(T(1-alpha), dx, dy)
 }

@@ -141,6 +141,7 @@ func TestGradSmooth(t *testing.T) {
 		{"last", func(c *Config) {}, learn.Loss{Kind: learn.LossLast}},
 		{"all", func(c *Config) {}, learn.Loss{Kind: learn.LossAll}},
 		{"closedloop", func(c *Config) {}, learn.Loss{Kind: learn.LossClosedLoop, Warmup: 2, Horizon: 3, WarmupWeight: 0.5}},
+		{"closedloop-forcing", func(c *Config) {}, learn.Loss{Kind: learn.LossClosedLoop, Warmup: 2, Horizon: 3, Forcing: 0.4}},
 		{"soft-reset", func(c *Config) { c.Reset = ResetSoft }, learn.Loss{Kind: learn.LossNext, Warmup: 1}},
 		{"euler", func(c *Config) { c.Discretization = Euler }, learn.Loss{Kind: learn.LossNext, Warmup: 1}},
 		{"relu", func(c *Config) { c.Dale = DaleReLU }, learn.Loss{Kind: learn.LossNext, Warmup: 1}},

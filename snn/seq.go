@@ -2,6 +2,7 @@ package snn
 
 import (
 	"github.com/neurodyn/neurodyn/asm"
+	"github.com/neurodyn/neurodyn/learn"
 	"github.com/neurodyn/neurodyn/learn/leaky"
 )
 
@@ -126,7 +127,7 @@ func (q *seq[T]) forward(r leaky.Run, tape bool) {
 	for j := 0; j < r.Steps; j++ {
 		x := q.input(j)
 		if j >= r.Feedback {
-			copy(x, q.output(j - 1)[:n*O])
+			learn.Feed(x, q.output(j - 1)[:n*O], r.Forcing)
 		}
 		e.project(q.inp, x, n)
 		for k := 0; k < K; k++ {
@@ -275,8 +276,7 @@ func (q *seq[T]) backward(dY []T, g *netGrad[T]) {
 		}
 		if j >= q.run.Feedback && j > 0 {
 			asm.Gemm(false, false, n, I, N, 1, dIsum, N, e.Win, I, 1, dxj, I)
-			prev := dY[(j-1)*n*O : j*n*O]
-			asm.Add(prev, prev, dxj)
+			learn.FeedGrad(dY[(j-1)*n*O:j*n*O], dxj, q.run.Forcing)
 		}
 		clear(dIsum)
 	}

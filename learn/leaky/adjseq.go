@@ -132,7 +132,7 @@ func (s *AdjointSeq[T]) Forward(r Run) error {
 			y := s.Output(t)
 			net.decode(y, next, n)
 			if r.feedsBack(t + 1) {
-				copy(s.X[(t+1)*n*I:(t+2)*n*I], y)
+				learn.Feed(s.X[(t+1)*n*I:(t+2)*n*I], y, r.Forcing)
 			}
 		}
 		if s.every > 0 && (t+1)%s.every == 0 {
@@ -169,7 +169,7 @@ func (s *AdjointSeq[T]) Backward(dY []T, g *Grads[T]) error {
 		if t >= r.OutFrom {
 			dy := dY[t*n*O : (t+1)*n*O]
 			if r.feedsBack(t + 1) {
-				asm.Add(dy, dy, s.dX[(t+1)*n*I:(t+2)*n*I])
+				learn.FeedGrad(dy, s.dX[(t+1)*n*I:(t+2)*n*I], r.Forcing)
 			}
 			asm.Gemm(false, false, n, R, O, 1, dy, O, net.Dec, R+1, 1, G, N)
 			asm.Gemm(true, false, O, R, n, 1, dy, O, h, N, 1, g.Dec, R+1)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/neurodyn/neurodyn/learn"
@@ -71,6 +72,7 @@ func TestGradientsFiniteDifferences(t *testing.T) {
 		{Kind: learn.LossNext, Warmup: 2},
 		{Kind: learn.LossClosedLoop, Warmup: 2, Horizon: 3},
 		{Kind: learn.LossClosedLoop, Warmup: 3, Horizon: 3, WarmupWeight: 0.5, WarmupFrom: 1},
+		{Kind: learn.LossClosedLoop, Warmup: 2, Horizon: 4, Forcing: 0.3},
 	}
 	pops := [][]Pop{{{0, 5, 1.3}}, {{0, 4, 1.0}, {4, 2, 0.5}}}
 	type tc struct {
@@ -99,6 +101,9 @@ func TestGradientsFiniteDifferences(t *testing.T) {
 	}
 	for _, c := range cases {
 		name := fmt.Sprintf("%s/%s/pops%d/%s%d", c.m, c.act, c.pops, c.loss.Kind, c.loss.Warmup)
+		if c.loss.Forcing != 0 {
+			name += fmt.Sprintf("/forcing%g", c.loss.Forcing)
+		}
 		t.Run(name, func(t *testing.T) {
 			if testing.Short() && c.m == ode.Dopri5 && (c.pops != 0 || c.loss.Kind != learn.LossClosedLoop) {
 				t.Skip("dopri5 at tight tolerances: one case under -short")
@@ -166,11 +171,12 @@ func TestAdjointMatchesFineBPTT(t *testing.T) {
 		{"dopri5/fullnorm", learn.AdjointConfig{Rtol: 1e-11, Atol: 1e-13, FullNorm: true}, 2, 1e-7},
 		{"rk4", learn.AdjointConfig{Method: ode.RK4, Substeps: 64}, 1, 1e-7},
 	}
-	losses := []learn.Loss{{Kind: learn.LossLast}, {Kind: learn.LossAll}, {Kind: learn.LossClosedLoop, Warmup: 2, Horizon: 4}}
+	losses := []learn.Loss{{Kind: learn.LossLast}, {Kind: learn.LossAll}, {Kind: learn.LossClosedLoop, Warmup: 2, Horizon: 4},
+		{Kind: learn.LossClosedLoop, Warmup: 2, Horizon: 4, Forcing: 0.3}}
 	const n, L = 3, 5
 	for _, c := range cases {
 		for _, loss := range losses {
-			t.Run(c.name+"/"+loss.Kind.String(), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s/%s/forcing%g", c.name, loss.Kind, loss.Forcing), func(t *testing.T) {
 				theta, x, yLast, yAll := randomProblem(base, n, L, 11)
 				y := yLast
 				if loss.Kind == learn.LossAll {
@@ -250,5 +256,39 @@ func TestInputNoise(t *testing.T) {
 	}
 	if _, err := NewWorker[float64](s, mp, Gradient{InputNoise: -1}); err == nil {
 		t.Error("negative InputNoise accepted")
+	}
+}
+
+// Generalized teacher forcing interpolates between the free-running loop
+// (α = 0) and teacher forcing (α → 1, LossNext on the same outputs);
+// values outside [0, 1) are rejected by name.
+func TestForcing(t *testing.T) {
+	s := testSpec(ode.Euler, Tanh, []Pop{{0, 5, 1}})
+	s.Substeps = 1
+	const n, L = 3, 5
+	theta, x, y, _ := randomProblem(s, n, L, 13)
+	mp := &direct[float64]{theta: theta, nw: s.N * (s.N + s.I + 1)}
+	w, _ := NewWorker[float64](s, mp, Gradient{})
+	loss := func(a float64) float64 {
+		t.Helper()
+		ls, err := w.Batch(nil, x, y, n, learn.Loss{Kind: learn.LossClosedLoop, Warmup: 2, Horizon: L - 1, Forcing: a})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ls.Sum
+	}
+	next, _ := w.Batch(nil, x, y, n, learn.Loss{Kind: learn.LossNext, Warmup: 2})
+	free, forced, half := loss(0), loss(1-1e-12), loss(0.5)
+	if math.Abs(forced-next.Sum) > 1e-9*next.Sum {
+		t.Errorf("α → 1: loss %v, teacher forcing %v", forced, next.Sum)
+	}
+	if half == free || half == forced {
+		t.Errorf("α = 0.5 gives %v (free %v, forced %v)", half, free, forced)
+	}
+	for _, a := range []float64{-0.1, 1, math.NaN()} {
+		l := learn.Loss{Kind: learn.LossClosedLoop, Warmup: 2, Horizon: 2, Forcing: a}
+		if err := l.Validate(); err == nil || !strings.Contains(err.Error(), "Forcing") {
+			t.Errorf("Forcing %v: error %v", a, err)
+		}
 	}
 }

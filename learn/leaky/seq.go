@@ -5,6 +5,7 @@ import (
 
 	"github.com/neurodyn/neurodyn/asm"
 	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/learn"
 )
 
 // Run describes one batched sequence run.
@@ -17,6 +18,10 @@ type Run struct {
 	// OutFrom is the first step whose output is decoded (every step from
 	// it on is decoded; it must not exceed Feedback−1 when the loop closes).
 	OutFrom int
+	// Forcing is the teacher-forcing weight α of the closed loop (generalized
+	// teacher forcing): a fed-back step reads (1−α)·y + α·x, the previous
+	// output y mixed with the observed sample x. 0 is the free-running loop.
+	Forcing float64
 	// Tape keeps what backpropagation through time needs.
 	Tape bool
 }
@@ -34,7 +39,18 @@ func (r Run) validate(L int) error {
 	if r.Feedback < r.Steps && r.OutFrom > r.Feedback-1 {
 		return param.New("leaky", "Run.OutFrom", r.OutFrom, fmt.Sprintf("<= Feedback−1 = %d", r.Feedback-1))
 	}
+	if !(r.Forcing >= 0 && r.Forcing < 1) {
+		return param.New("leaky", "Run.Forcing", r.Forcing, "in [0, 1)")
+	}
 	return nil
+}
+
+// feed writes the fed-back inputs of n rows (learn.Feed): x's rows are
+// stride apart, y's I apart.
+func feed[T asm.Float](x []T, stride int, y []T, n, I int, alpha float64) {
+	for b := 0; b < n; b++ {
+		learn.Feed(x[b*stride:b*stride+I], y[b*I:(b+1)*I], alpha)
+	}
 }
 
 // feedsBack reports whether step t reads the previous output.
@@ -193,9 +209,7 @@ func (s *Seq[T]) Forward(r Run) error {
 			y := s.Output(t)
 			net.decode(y, hout, n)
 			if r.feedsBack(t + 1) {
-				for b := 0; b < n; b++ {
-					copy(hout[b*S+N:b*S+N+I], y[b*O:(b+1)*O])
-				}
+				feed(hout[N:], S, y, n, I, r.Forcing)
 			}
 		}
 	}
@@ -232,7 +246,7 @@ func (s *Seq[T]) Backward(dY []T, g *Grads[T]) error {
 		dy := dY[t*n*O : (t+1)*n*O]
 		if t >= r.OutFrom {
 			if r.feedsBack(t + 1) {
-				asm.Add(dy, dy, s.dX[(t+1)*n*I:(t+2)*n*I])
+				learn.FeedGrad(dy, s.dX[(t+1)*n*I:(t+2)*n*I], r.Forcing)
 			}
 			asm.Gemm(false, false, n, R, O, 1, dy, O, net.Dec, R+1, 1, G, N)
 		}

@@ -92,6 +92,7 @@ func PlanRun(loss learn.Loss, L int) (Run, error) {
 		r.OutFrom = loss.Warmup - 1
 	case learn.LossClosedLoop:
 		r.Feedback = loss.Warmup
+		r.Forcing = loss.Forcing
 		r.OutFrom = loss.Warmup - 1
 		if loss.WarmupWeight != 0 {
 			r.OutFrom = min(loss.WarmupFrom, loss.Warmup-1)
