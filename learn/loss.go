@@ -94,7 +94,7 @@ func (l Loss) Validate() error {
 			param.PositiveInt("learn", "Loss.Horizon", l.Horizon),
 			param.NonNegative("learn", "Loss.WarmupWeight", l.WarmupWeight),
 			param.NonNegative("learn", "Loss.WarmupFrom", float64(l.WarmupFrom)),
-			forcing(l.Forcing),
+			param.InRangeHalfOpen("learn", "Loss.Forcing", l.Forcing, 0, 1),
 		)
 	}
 	return param.New("learn", "Loss.Kind", int(l.Kind), "one of last, all, next, closedloop")
@@ -183,13 +183,6 @@ func (a LossSum) Mean() float64 {
 	return a.Sum / a.Count
 }
 
-func forcing(a float64) error {
-	if !(a >= 0 && a < 1) {
-		return param.New("learn", "Loss.Forcing", a, "in [0, 1)")
-	}
-	return nil
-}
-
 // Feed writes over x (the observed inputs of a closed-loop step) the input
 // a model reads there under generalized teacher forcing with weight alpha
 // (Loss.Forcing): (1−α)·y + α·x, y being the model's previous outputs (as
@@ -210,9 +203,5 @@ func Feed[T asm.Float](x, y []T, alpha float64) {
 // the part that flows back through Feed from dx, the gradient with respect
 // to the inputs Feed wrote: (1−α)·dx.
 func FeedGrad[T asm.Float](dy, dx []T, alpha float64) {
-	if alpha == 0 {
-		asm.Add(dy, dy, dx)
-		return
-	}
-	asm.Axpy(T(1-alpha), dx, dy)
+	asm.Axpy(T(1-alpha), dx, dy) // α = 0: 1·dx is exact, so this is dy + dx
 }

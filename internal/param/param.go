@@ -69,6 +69,14 @@ func InRange(pkg, name string, v, lo, hi float64) error {
 	return nil
 }
 
+// InRangeHalfOpen returns an error unless lo <= v < hi.
+func InRangeHalfOpen(pkg, name string, v, lo, hi float64) error {
+	if !(v >= lo && v < hi) {
+		return New(pkg, name, v, fmt.Sprintf("in [%g, %g)", lo, hi))
+	}
+	return nil
+}
+
 // PositiveInt returns an error unless n > 0.
 func PositiveInt(pkg, name string, n int) error {
 	if n <= 0 {

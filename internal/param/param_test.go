@@ -18,6 +18,8 @@ func TestErrors(t *testing.T) {
 		{"nonneg", NonNegative("x", "A", -1), "x: A = -1: must be finite and >= 0"},
 		{"finite", Finite("x", "B", math.Inf(-1)), "x: B = -Inf: must be finite"},
 		{"range", InRange("x", "P", 1.5, 0, 1), "x: P = 1.5: must be in [0, 1]"},
+		{"halfopen", InRangeHalfOpen("x", "F", 1, 0, 1), "x: F = 1: must be in [0, 1)"},
+		{"halfopen-nan", InRangeHalfOpen("x", "F", math.NaN(), 0, 1), "x: F = NaN: must be in [0, 1)"},
 		{"int", PositiveInt("x", "N", 0), "x: N = 0: must be > 0"},
 	}
 	for _, c := range cases {
@@ -34,7 +36,7 @@ func TestErrors(t *testing.T) {
 		})
 	}
 	for _, err := range []error{Positive("x", "a", 1), NonNegative("x", "a", 0), Finite("x", "a", 3),
-		InRange("x", "a", 1, 0, 1), PositiveInt("x", "a", 1), First(nil, nil)} {
+		InRange("x", "a", 1, 0, 1), InRangeHalfOpen("x", "a", 0, 0, 1), PositiveInt("x", "a", 1), First(nil, nil)} {
 		if err != nil {
 			t.Errorf("unexpected error %v", err)
 		}

@@ -39,18 +39,7 @@ func (r Run) validate(L int) error {
 	if r.Feedback < r.Steps && r.OutFrom > r.Feedback-1 {
 		return param.New("leaky", "Run.OutFrom", r.OutFrom, fmt.Sprintf("<= Feedback−1 = %d", r.Feedback-1))
 	}
-	if !(r.Forcing >= 0 && r.Forcing < 1) {
-		return param.New("leaky", "Run.Forcing", r.Forcing, "in [0, 1)")
-	}
-	return nil
-}
-
-// feed writes the fed-back inputs of n rows (learn.Feed): x's rows are
-// stride apart, y's I apart.
-func feed[T asm.Float](x []T, stride int, y []T, n, I int, alpha float64) {
-	for b := 0; b < n; b++ {
-		learn.Feed(x[b*stride:b*stride+I], y[b*I:(b+1)*I], alpha)
-	}
+	return param.InRangeHalfOpen("leaky", "Run.Forcing", r.Forcing, 0, 1)
 }
 
 // feedsBack reports whether step t reads the previous output.
@@ -209,7 +198,9 @@ func (s *Seq[T]) Forward(r Run) error {
 			y := s.Output(t)
 			net.decode(y, hout, n)
 			if r.feedsBack(t + 1) {
-				feed(hout[N:], S, y, n, I, r.Forcing)
+				for b := 0; b < n; b++ {
+					learn.Feed(hout[b*S+N:b*S+N+I], y[b*O:(b+1)*O], r.Forcing)
+				}
 			}
 		}
 	}
