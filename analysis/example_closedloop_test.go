@@ -39,3 +39,19 @@ func ExampleValidTime() {
 	// Output:
 	// 100 starts, median valid time 0.07 time units = 0.063 Lyapunov times
 }
+
+// ExampleMedianInterval gives the 95% confidence interval of the median of
+// 100 valid times: the 40th and 61st smallest, whatever their distribution.
+func ExampleMedianInterval() {
+	v := make([]float64, 100)
+	for i := range v {
+		v[i] = 3 + 0.02*float64(i) // 3.00, 3.02, …, 4.98 Lyapunov times
+	}
+	lo, hi, err := analysis.MedianInterval(v, 0.95)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("median's 95%% CI: %.2f–%.2f\n", lo, hi)
+	// Output: median's 95% CI: 3.78–4.20
+}

@@ -9,14 +9,18 @@ import (
 
 // Table cell helpers shared by the stages.
 
-// vptCell formats a valid time: median [Q1, Q3] in Lyapunov times, with
-// the number of censored starts.
+// vptCell formats a valid time: median [Q1, Q3] in Lyapunov times, the
+// 95% confidence interval of the median (ValidTimes.MedianCI), and the
+// number of censored starts.
 func vptCell(vt *analysis.ValidTimes) string {
 	if vt == nil {
 		return "—"
 	}
 	q := vt.InLyapunov
 	s := fmt.Sprintf("%.3g [%.3g, %.3g]", q.Median, q.Q1, q.Q3)
+	if lo, hi := vt.MedianCI(); !math.IsNaN(lo) {
+		s += fmt.Sprintf("; median's 95%% CI %.3g–%.3g", lo, hi)
+	}
 	if vt.NumCensored > 0 {
 		s += fmt.Sprintf(" (%d of %d censored at the horizon)", vt.NumCensored, len(vt.Starts))
 	}

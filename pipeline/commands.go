@@ -189,7 +189,7 @@ func ForecastTable(f *Forecast, meta *ModelMeta, path string, loaded bool, dim i
 		}
 	}
 	if f.VT != nil {
-		add("closed-loop valid time, Lyapunov times: median [Q1, Q3]", vptCell(f.VT))
+		add("closed-loop valid time, Lyapunov times: median [Q1, Q3]; 95% CI of the median", vptCell(f.VT))
 		add("closed-loop valid time, time units: median", num(f.VT.InTime.Median))
 	}
 	if f.Attractor != nil {

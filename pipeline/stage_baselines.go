@@ -79,7 +79,7 @@ func runBaselines(ctx context.Context, r *Run) (*Result, error) {
 		return nil, err
 	}
 	cl := Table{Title: "Closed loop of the baselines (evaluation trajectory, original units)",
-		Header: []string{"baseline", "params", "VPT median [Q1, Q3] (Lyapunov times)", "λ₁ gen / true", "D₂ gen / true", "notes"}}
+		Header: []string{"baseline", "params", "VPT median [Q1, Q3]; median's 95% CI (Lyapunov times)", "λ₁ gen / true", "D₂ gen / true", "notes"}}
 	for _, row := range rows {
 		key := ""
 		switch {

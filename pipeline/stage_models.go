@@ -77,7 +77,7 @@ func (r *Run) oneStepTable(title string, dim int, fs ...*Forecast) Table {
 
 // closedLoopTable reports the closed-loop measurements of forecasts.
 func closedLoopTable(title string, fs ...*Forecast) Table {
-	t := Table{Title: title, Header: []string{"model", "VPT median [Q1, Q3] (Lyapunov times)", "λ₁ gen / true (" + Lambda1Method + ")",
+	t := Table{Title: title, Header: []string{"model", "VPT median [Q1, Q3]; median's 95% CI (Lyapunov times)", "λ₁ gen / true (" + Lambda1Method + ")",
 		"λ₁ from the model's Jacobians (QR)", "D₂ gen / true", "W₁/std x, y, z", "return map gen→true / true→gen"}}
 	for _, f := range fs {
 		qr := "—"
@@ -119,11 +119,13 @@ func forecastGroups(prefix string, f *Forecast, dim int, truth *Truth) []h5Group
 				cens[i] = 1
 			}
 		}
+		lo, hi := vt.MedianCI()
 		gs = append(gs, h5Group{Name: prefix + "/closed_loop", Arrays: []export.Array{
 			export.NewArray("start", starts), export.NewArray("valid_steps", steps), export.NewArray("censored", cens),
 			export.NewArray("valid_time", vt.Time), export.NewArray("valid_lyapunov_times", vt.Lyapunov)},
 			Attrs: map[string]string{"protocol": fmt.Sprintf("analysis.ValidTime: %d starts, warm-up %d, horizon %d steps, threshold %g, λ₁ %g",
-				vt.Config.Starts, vt.Config.Warmup, vt.Config.Horizon, vt.Config.Threshold, vt.Config.Lambda1)}})
+				vt.Config.Starts, vt.Config.Warmup, vt.Config.Horizon, vt.Config.Threshold, vt.Config.Lambda1),
+				"median_ci95_lyapunov_times": fmt.Sprintf("%g %g", lo, hi)}})
 	}
 	if f.Gen != nil && truth != nil {
 		gs = append(gs, h5Group{Name: prefix + "/free_run", Arrays: []export.Array{
