@@ -725,7 +725,16 @@ func neurodyn_model_valid_time(h C.neurodyn_handle, traj *C.nd_cdouble, samples,
 	if err != nil {
 		return fail(fn, err)
 	}
-	return putResult(fn, encodeJSON(vt), result)
+	lo, hi := vt.MedianCI()
+	return putResult(fn, encodeJSON(validTimesJSON{vt, [2]float64{lo, hi}}), result)
+}
+
+// validTimesJSON is analysis.ValidTimes with the 95% confidence interval of
+// its median in Lyapunov times (ValidTimes.MedianCI; NaNs with fewer than 6
+// starts).
+type validTimesJSON struct {
+	*analysis.ValidTimes
+	MedianCI95 [2]float64 `json:"median_ci95_lyapunov"`
 }
 
 // spectrumJSON is analysis.Spectrum with its Kaplan–Yorke dimension.

@@ -421,7 +421,9 @@ int neurodyn_model_flipflop_score(neurodyn_handle h, neurodyn_handle flipflop, c
 /* Closed-loop skill (valid prediction time) on a normalized trajectory traj
  * (samples x dim, dim == inputs == outputs). config: JSON of
  * analysis.ClosedLoopConfig (Starts, Warmup, Horizon, Threshold, Dt, Lambda1,
- * Curve); the result is JSON of analysis.ValidTimes. */
+ * Curve); the result is JSON of analysis.ValidTimes plus median_ci95_lyapunov,
+ * the 95% confidence interval of the median in Lyapunov times (NaN, NaN with
+ * fewer than 6 starts). */
 int neurodyn_model_valid_time(neurodyn_handle h, const double *traj, int64_t samples, int64_t dim,
                               const char *config, char **result);
 

@@ -106,7 +106,9 @@ class _Model(Handle):
 
     def valid_time(self, trajectory, **config) -> dict[str, Any]:
         """Closed-loop skill on a normalized trajectory (samples, dim):
-        per-start valid prediction times and their quartiles. Keywords are
+        per-start valid prediction times, their quartiles and the 95%
+        confidence interval of the median in Lyapunov times
+        (median_ci95_lyapunov; NaNs below 6 starts). Keywords are
         analysis.ClosedLoopConfig's (starts, warmup, horizon, threshold, dt,
         lambda1, curve)."""
         a = as_input(trajectory, np.float64, "trajectory", ndim=2)

@@ -415,6 +415,12 @@ def test_ctrnn_train_evaluate_save_load(tmp_path, lorenz):
     other.load(tmp_path / "train.npz", best=True)
     vt = m.valid_time(lorenz.split("eval"), starts=3, warmup=20, horizon=50)
     assert len(vt["steps"]) == 3 and vt["config"]["horizon"] == 50
+    assert np.isnan(vt["median_ci95_lyapunov"]).all()  # 3 starts: too few for a 95% interval
+    vt = m.valid_time(lorenz.split("eval"), starts=8, warmup=20, horizon=50)
+    lo, hi = vt["median_ci95_lyapunov"]
+    times = sorted(vt["lyapunov"])
+    assert (lo, hi) == (times[0], times[7])  # n = 8: P(B <= 0) = 1/256 <= 0.025 < P(B <= 1)
+    assert lo <= vt["in_lyapunov"]["median"] <= hi
     spec = m.lyapunov(lorenz.split("eval")[:20], steps=500, transient=50, blocks=2, checkpoints=2)
     assert len(spec["exponents"]) == 12 and np.isfinite(spec["kaplan_yorke"])
 
