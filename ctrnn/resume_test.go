@@ -21,9 +21,10 @@ import (
 	"github.com/neurodyn/neurodyn/tasks"
 )
 
-// resumeRecipe is a small two-phase recipe (one-step, then closed loop with
-// a growing horizon) on a thinned Lorenz training set, with two gradient
-// shards so that two goroutines share every batch.
+// resumeRecipe is a small three-phase recipe (one-step, then closed loop
+// with a growing horizon, then full-batch L-BFGS on the closed-loop loss) on
+// a thinned Lorenz training set, with two gradient shards so that two
+// goroutines share every batch (and two L-BFGS workers every full batch).
 func resumeRecipe() ctrnn.Recipe {
 	one := learn.TrainConfig{Epochs: 4, BatchSize: 32, Shards: 2, Seed: 7,
 		Adam: learn.AdamConfig{LR: 3e-3, WeightDecay: 1e-5, Decoupled: true}, Plateau: learn.PlateauConfig{Patience: 1}}
@@ -32,8 +33,11 @@ func resumeRecipe() ctrnn.Recipe {
 	cl.Loss = learn.Loss{Kind: learn.LossClosedLoop, Warmup: 10, Horizon: 2}
 	cl.Horizon = learn.HorizonSchedule{Start: 2, End: 6, Step: 2, Every: 1}
 	cl.ValLoss = &learn.Loss{Kind: learn.LossLast}
+	lb := leaky.LBFGSTrain(3, 3, learn.Loss{Kind: learn.LossClosedLoop, Warmup: 10, Horizon: 6})
+	lb.BatchSize, lb.ValLoss = 64, cl.ValLoss
 	return ctrnn.Recipe{Name: "resume-test", Model: ctrnn.Config{Hidden: 16, Seed: 3},
-		Phases: []leaky.Phase{{Train: one, Window: 20, Stride: 4, ValWindow: 20}, {Train: cl, Window: 15, Stride: 4, ValWindow: 20}}}
+		Phases: []leaky.Phase{{Train: one, Window: 20, Stride: 4, ValWindow: 20}, {Train: cl, Window: 15, Stride: 4, ValWindow: 20},
+			{Train: lb, Window: 15, Stride: 4, ValWindow: 20}}}
 }
 
 var (
@@ -153,8 +157,9 @@ func TestKillResume(t *testing.T) {
 			ckpt := filepath.Join(dir, "ckpt")
 			out := filepath.Join(dir, "resumed")
 			env := []string{"NEURODYN_CHILD_OUT=" + out, "NEURODYN_CHILD_CKPT=" + ckpt, npz}
-			// Kill after a random number of epoch lines (phase 0 or 1) and a
-			// random delay inside the next epoch. On a fast machine the run
+			// Kill after a random number of epoch lines (in any of the
+			// three phases, L-BFGS included) and a random delay inside the
+			// next epoch. On a fast machine the run
 			// may finish inside that delay: that trial tested nothing, so a
 			// new moment is drawn (the checkpoints of a finished run are
 			// removed first, so every trial starts from scratch).
@@ -168,7 +173,7 @@ func TestKillResume(t *testing.T) {
 				if err := removeCheckpoints(ckpt); err != nil {
 					t.Fatal(err)
 				}
-				killAfter := 1 + r.IntN(5)
+				killAfter := 1 + r.IntN(9) // of 10 epochs
 				cmd := child(t, env...)
 				stdout, err := cmd.StdoutPipe()
 				if err != nil {

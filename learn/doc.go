@@ -1,7 +1,8 @@
 // Package learn trains neurodyn's models, whatever they are: named parameter
 // tensors in one flat vector (Params), Adam and AdamW with PyTorch's update
-// order, global gradient-norm clipping, ReduceLROnPlateau, a cosine decay,
-// early stopping that really restores the best parameters, seeded per-epoch
+// order, full-batch L-BFGS for fine-tuning, global gradient-norm clipping,
+// ReduceLROnPlateau, a cosine decay, early stopping that really restores the
+// best parameters, seeded per-epoch
 // shuffling, data-parallel gradients over goroutines with a fixed reduction
 // order, NaN/Inf detection, a history, and checkpoints (HDF5 or .npz through
 // package export) from which training resumes bit-exactly — plus the losses
@@ -24,6 +25,19 @@
 // tasks.FlipFlopSplit are Sources). The CT-RNN and rate models implement
 // Worker through the sub-package learn/leaky; spiking models implement it
 // themselves, with Surrogate for the spike derivative.
+//
+// # Optimizers
+//
+// TrainConfig.Optimizer selects mini-batch Adam/AdamW (the default) or
+// full-batch L-BFGS (OptimizerLBFGS, LBFGSConfig): Nocedal and Wright's
+// two-loop recursion with a strong-Wolfe line search on the loss of the
+// whole training set, each epoch a restart from the current parameters so
+// that checkpoints resume bit-exactly. It suits small models once Adam has
+// found the basin (the CT-RNN's Lorenz recipe fine-tunes with it). The
+// L-BFGS arithmetic is written on package asm's float64 kernels rather than
+// taken from gonum/optimize, whose amd64 vector kernels sum in a different
+// order from its pure-Go ones: neurodyn's weights must be bit-identical on
+// every kernel path.
 //
 // # Losses
 //

@@ -69,6 +69,17 @@ type TrainConfig struct {
 	BatchSize int
 	// Adam configures the optimizer.
 	Adam AdamConfig
+	// Optimizer is the update rule: OptimizerAdam ("", the default:
+	// mini-batch Adam or AdamW as Adam, ClipNorm, Decay and Plateau
+	// configure it) or OptimizerLBFGS (full-batch L-BFGS as LBFGS
+	// configures it). With L-BFGS an epoch is LBFGS.Iterations iterations
+	// on the loss of the whole training set, summed over chunks of
+	// BatchSize samples in a fixed order (so the result depends on neither
+	// Shards nor Workers); the learning rate, clipping, decay, weight decay
+	// and shuffling do not apply, and an epoch that cannot decrease the
+	// loss ends training with Result.Stop "converged".
+	Optimizer string       `json:",omitempty"`
+	LBFGS     *LBFGSConfig `json:",omitempty"`
 	// ClipNorm is the global gradient-norm bound (0 → 1; < 0 disables).
 	ClipNorm float64
 	// Plateau configures ReduceLROnPlateau on the validation loss.
@@ -131,6 +142,20 @@ type TrainConfig struct {
 	ValMetric func() (float64, error) `json:"-"`
 }
 
+// The values of TrainConfig.Optimizer.
+const (
+	OptimizerAdam  = ""
+	OptimizerLBFGS = "lbfgs"
+)
+
+// lbfgs returns the L-BFGS configuration with its defaults.
+func (c *TrainConfig) lbfgs() LBFGSConfig {
+	if c.LBFGS == nil {
+		return LBFGSConfig{}.WithDefaults()
+	}
+	return c.LBFGS.WithDefaults()
+}
+
 // WithDefaults returns c with zero fields replaced by the defaults.
 func (c TrainConfig) WithDefaults() TrainConfig {
 	def := func(v *int, d int) {
@@ -165,6 +190,15 @@ func (c TrainConfig) Validate() error {
 		c.Adam.Validate(), c.Plateau.Validate(), c.Loss.Validate(), c.Horizon.Validate(),
 	); err != nil {
 		return err
+	}
+	switch c.Optimizer {
+	case OptimizerAdam:
+	case OptimizerLBFGS:
+		if err := c.lbfgs().Validate(); err != nil {
+			return err
+		}
+	default:
+		return param.New("learn", "Optimizer", c.Optimizer, `"" (Adam) or "lbfgs"`)
 	}
 	if c.Shards > c.BatchSize {
 		return param.New("learn", "Shards", c.Shards, fmt.Sprintf("<= BatchSize (%d)", c.BatchSize))
@@ -213,11 +247,11 @@ func (c *TrainConfig) valLoss() Loss {
 // EpochRecord is one line of the training history.
 type EpochRecord struct {
 	Epoch     int     `json:"epoch"`      // 1-based
-	TrainLoss float64 `json:"train_loss"` // mean of the batch losses
+	TrainLoss float64 `json:"train_loss"` // mean of the batch losses (L-BFGS: the full-batch loss at the epoch's end)
 	ValLoss   float64 `json:"val_loss"`   // mean over all validation elements (NaN without validation)
-	LR        float64 `json:"lr"`         // learning rate used in the epoch
+	LR        float64 `json:"lr"`         // learning rate used in the epoch (0 with L-BFGS)
 	Horizon   int     `json:"horizon"`    // closed-loop horizon used (0 if not closed loop)
-	GradNorm  float64 `json:"grad_norm"`  // mean gradient norm before clipping
+	GradNorm  float64 `json:"grad_norm"`  // mean gradient norm before clipping (L-BFGS: the full-batch gradient's at the epoch's end)
 	Seconds   float64 `json:"seconds"`    // wall-clock time of the epoch
 	Metric    float64 `json:"metric"`     // TrainConfig.ValMetric's value (NaN without one)
 }
@@ -229,7 +263,7 @@ type Result struct {
 	BestEpoch int     // 1-based epoch of the best validation loss or metric (0 without validation)
 	BestVal   float64 // best validation loss, or ValMetric value when set (NaN without validation)
 	Restored  bool    // the best parameters were restored at the end
-	Stop      string  // why training stopped: "epochs", "early-stop", "time", "context"
+	Stop      string  // why training stopped: "epochs", "early-stop", "converged" (L-BFGS), "time", "context"
 	Seconds   float64 // wall-clock training time of this call (resumed epochs excluded)
 }
 
@@ -267,6 +301,14 @@ type Trainer struct {
 	xbuf    []float32
 	ybuf    []float32
 	perm    []int
+
+	// L-BFGS (Optimizer "lbfgs"): the minimizer and the full-batch loss's
+	// workers with their chunk buffers, gradients, sums and errors.
+	lb            *lbfgs
+	lbw           []Worker
+	lbx, lby, lbg [][]float32
+	lbs           []LossSum
+	lbe           []error
 }
 
 // NewTrainer validates c and prepares a trainer for m.
@@ -354,7 +396,14 @@ func (t *Trainer) Fit(ctx context.Context, train, val Source) (*Result, error) {
 			break
 		}
 		e := t.st.Epoch
-		rec, err := t.epoch(ctx, train, e)
+		var rec EpochRecord
+		var err error
+		converged := false
+		if c.Optimizer == OptimizerLBFGS {
+			rec, converged, err = t.lbfgsEpoch(ctx, train, e)
+		} else {
+			rec, err = t.epoch(ctx, train, e)
+		}
 		if err != nil {
 			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 				stop, fitErr = "context", err
@@ -396,6 +445,9 @@ func (t *Trainer) Fit(ctx context.Context, train, val Source) (*Result, error) {
 			if c.Patience > 0 && t.st.Bad >= c.Patience {
 				stop = "early-stop"
 			}
+		}
+		if converged && stop == "" {
+			stop = "converged"
 		}
 		t.st.Epoch++
 		t.st.History = append(t.st.History, rec)

@@ -168,3 +168,18 @@ func CosineTrain(epochs, batch int, lr, floor float64, loss learn.Loss, seed uin
 		Loss: loss, Seed: seed,
 	}
 }
+
+// LBFGSTrain is a fine-tuning phase's trainer: full-batch L-BFGS
+// (learn.OptimizerLBFGS), epochs of iters iterations each restarting the
+// memory, the full-batch loss summed over chunks of 256 windows, no
+// plateau scheduler and no early stopping (the best epoch by validation
+// loss, or by the caller's metric, is restored at the end; an epoch that
+// cannot decrease the loss ends the phase).
+func LBFGSTrain(epochs, iters int, loss learn.Loss) learn.TrainConfig {
+	return learn.TrainConfig{
+		Epochs: epochs, BatchSize: 256, Optimizer: learn.OptimizerLBFGS,
+		LBFGS:   &learn.LBFGSConfig{Iterations: iters},
+		Plateau: learn.PlateauConfig{Disabled: true}, Patience: -1,
+		Loss: loss,
+	}
+}
