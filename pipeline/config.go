@@ -79,8 +79,10 @@ type ModelsConfig struct {
 type AnalysisConfig struct {
 	// ClosedLoopStarts and ClosedLoopHorizon configure the valid-time
 	// protocol (analysis.ValidTime): starts over the evaluation trajectory
-	// (0 → 100 / 20) and the longest free run per start in steps
-	// (0 → 2500 / 1000).
+	// (0 → 1000 / 20) and the longest free run per start in steps
+	// (0 → 2500 / 1000). A median over 1000 starts is known to about
+	// ±0.1 Lyapunov times (95% confidence), over 100 starts to ±0.3 — more
+	// than the differences between the recipes it has to tell apart.
 	ClosedLoopStarts  int `toml:"closed_loop_starts"`
 	ClosedLoopHorizon int `toml:"closed_loop_horizon"`
 	// FreeRunSteps is the length of each model's long autonomous run, and
@@ -106,7 +108,7 @@ func (s Settings) LorenzKey() [3]int { return [3]int{s.Starts, s.Horizon, s.Free
 // quick mode for keys left 0).
 func (c Config) Settings() Settings {
 	a := c.Analysis
-	s := Settings{Starts: 100, Horizon: 2500, FreeRun: 20000, FixedPointStarts: 512}
+	s := Settings{Starts: 1000, Horizon: 2500, FreeRun: 20000, FixedPointStarts: 512}
 	if c.Quick {
 		s = Settings{Starts: 20, Horizon: 1000, FreeRun: 5000, FixedPointStarts: 128}
 	}
