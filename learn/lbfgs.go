@@ -248,7 +248,9 @@ func (o *lbfgs) lineSearch(a0 float64) (bool, error) {
 }
 
 // accept moves the iterate to the trial point (loss v) and stores the
-// correction pair when its curvature is positive.
+// correction pair when its curvature is positive. With a full memory the
+// oldest pair is dropped first (and its vectors reused), whether or not the
+// new one is kept.
 func (o *lbfgs) accept(v float64) error {
 	var s, y []float64
 	if len(o.s) == o.c.Store {
