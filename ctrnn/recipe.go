@@ -180,11 +180,11 @@ func fit(ctx context.Context, m *Model[float32], r Recipe, o leaky.TrainOptions,
 // confidence interval is about ±0.1 Λ (over 100 starts ±0.3 Λ, more than
 // the differences between recipes). This recipe, seeds 42, 43, 44 (`neurodyn
 // tutorial --seed`): 5.53 (CI 5.43–5.60), 5.23 (5.14–5.35), 5.14
-// (5.05–5.25); one-step test RMSE 0.0031, 0.0028, 0.0028 (original units).
-// Phase 1 alone, with Symmetric, seeds 42–47: 5.25, 5.15, 4.97, 5.03, 4.91,
-// 4.67 (mean 5.00); without it: 5.10, 4.97, 4.78, 4.70, 5.16, 4.60 (mean
-// 4.88). Phase 2 raised the Symmetric phase-1 models of seeds 44 and 45 to
-// 5.14 and 5.28 after its first epoch.
+// (5.05–5.25); one-step test RMSE 0.0031, 0.0028, 0.0028 (original units);
+// seeds 45, 46, 47 (`neurodyn train ctrnn --seed`): 5.28 (5.18–5.36), 5.40
+// (5.30–5.46), 5.11 (4.98–5.22); six-seed mean 5.28. Phase 1 alone, with
+// Symmetric, seeds 42–47: 5.25, 5.15, 4.97, 5.03, 4.91, 4.67 (mean 5.00);
+// without it: 5.10, 4.97, 4.78, 4.70, 5.16, 4.60 (mean 4.88).
 //
 // Variants measured on 100 starts (seed 42 or seeds 42–44; test RMSE in
 // original units / median valid time), none better than phase 1: τ 2.5
