@@ -74,7 +74,7 @@ type objective func(x, g []float64) (float64, error)
 // is why neurodyn does not use it here).
 type lbfgs struct {
 	c    LBFGSConfig
-	f    objective
+	f    objective // the objective of the current run
 	n    int
 	x, g []float64 // current iterate and its gradient
 	fx   float64
@@ -88,9 +88,9 @@ type lbfgs struct {
 	evals int
 }
 
-func newLBFGS(c LBFGSConfig, f objective, n int) *lbfgs {
+func newLBFGS(c LBFGSConfig, n int) *lbfgs {
 	c = c.WithDefaults()
-	o := &lbfgs{c: c, f: f, n: n,
+	o := &lbfgs{c: c, n: n,
 		x: make([]float64, n), g: make([]float64, n), d: make([]float64, n),
 		xt: make([]float64, n), gt: make([]float64, n), al: make([]float64, c.Store)}
 	return o
@@ -109,10 +109,11 @@ func (o *lbfgs) eval() (float64, error) {
 	return v, nil
 }
 
-// run minimizes from x0 (overwritten with the result) for the configured
-// iterations. It returns the loss at the result and whether the last
+// run minimizes f from x0 (overwritten with the result) for the configured
+// iterations, with an empty memory. It returns the loss at the result and whether the last
 // iterations still decreased it (false: converged or stalled).
-func (o *lbfgs) run(x0 []float64) (float64, bool, error) {
+func (o *lbfgs) run(f objective, x0 []float64) (float64, bool, error) {
+	o.f = f
 	copy(o.xt, x0)
 	fx, err := o.eval()
 	if err != nil {

@@ -30,8 +30,8 @@ func TestLBFGSRosenbrock(t *testing.T) {
 				x[i] = -1.2
 			}
 		}
-		o := newLBFGS(LBFGSConfig{Iterations: 200}, rosenbrock, n)
-		f, _, err := o.run(x)
+		o := newLBFGS(LBFGSConfig{Iterations: 200}, n)
+		f, _, err := o.run(rosenbrock, x)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -69,8 +69,8 @@ func TestLBFGSQuadratic(t *testing.T) {
 	x := make([]float64, n)
 	var g0 [n]float64
 	f0, _ := f(x, g0[:])
-	o := newLBFGS(LBFGSConfig{Iterations: 400}, f, n)
-	fx, _, err := o.run(x)
+	o := newLBFGS(LBFGSConfig{Iterations: 400}, n)
+	fx, _, err := o.run(f, x)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,8 +93,8 @@ func TestLBFGSBacksOffNonFinite(t *testing.T) {
 		return (x[0] - 0.4) * (x[0] - 0.4), nil
 	}
 	x := []float64{0}
-	o := newLBFGS(LBFGSConfig{Iterations: 30}, f, 1)
-	fx, _, err := o.run(x)
+	o := newLBFGS(LBFGSConfig{Iterations: 30}, 1)
+	fx, _, err := o.run(f, x)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,8 +108,8 @@ func TestLBFGSBacksOffNonFinite(t *testing.T) {
 func TestLBFGSStationary(t *testing.T) {
 	f := func(x, g []float64) (float64, error) { g[0] = 0; return 1, nil }
 	x := []float64{2}
-	o := newLBFGS(LBFGSConfig{}, f, 1)
-	fx, progress, err := o.run(x)
+	o := newLBFGS(LBFGSConfig{}, 1)
+	fx, progress, err := o.run(f, x)
 	if err != nil || progress || fx != 1 || x[0] != 2 || o.evals != 1 {
 		t.Errorf("fx %v, progress %v, x %v, evals %d, err %v", fx, progress, x, o.evals, err)
 	}
@@ -140,8 +140,8 @@ func TestLBFGSKernelPaths(t *testing.T) {
 		for i := range x {
 			x[i] = 1 + 0.3*math.Sin(float64(3*i))
 		}
-		o := newLBFGS(LBFGSConfig{Iterations: 60, Store: 7}, rosenbrock, len(x))
-		if _, _, err := o.run(x); err != nil {
+		o := newLBFGS(LBFGSConfig{Iterations: 60, Store: 7}, len(x))
+		if _, _, err := o.run(rosenbrock, x); err != nil {
 			t.Fatal(err)
 		}
 		if ref == nil {

@@ -441,17 +441,25 @@ func (m nanModel) NewWorker() (learn.Worker, error) {
 	return nanWorker{w}, nil
 }
 
+// A non-finite gradient stops training with ErrNonFinite and leaves the
+// parameters as they were, with Adam (at the first batch) and with
+// L-BFGS (at the start of the first epoch).
 func TestTrainerStopsOnNonFinite(t *testing.T) {
-	m := nanModel{newLin(3, 2)}
-	before := append([]float32(nil), m.p.Flat()...)
-	tr, _ := learn.NewTrainer(m, learn.TrainConfig{Epochs: 2})
-	_, err := tr.Fit(context.Background(), newLinData(50, 1), nil)
-	if !errors.Is(err, learn.ErrNonFinite) {
-		t.Fatalf("err = %v, want ErrNonFinite", err)
-	}
-	for i, v := range m.p.Flat() {
-		if v != before[i] {
-			t.Fatal("parameters changed by the non-finite batch")
+	for name, c := range map[string]learn.TrainConfig{"adam": {Epochs: 2}, "lbfgs": lbfgsConfig(2, 5)} {
+		m := nanModel{newLin(3, 2)}
+		before := append([]float32(nil), m.p.Flat()...)
+		tr, err := learn.NewTrainer(m, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = tr.Fit(context.Background(), newLinData(50, 1), nil)
+		if !errors.Is(err, learn.ErrNonFinite) {
+			t.Fatalf("%s: err = %v, want ErrNonFinite", name, err)
+		}
+		for i, v := range m.p.Flat() {
+			if v != before[i] {
+				t.Fatalf("%s: parameters changed by the non-finite batch", name)
+			}
 		}
 	}
 }

@@ -302,13 +302,10 @@ type Trainer struct {
 	ybuf    []float32
 	perm    []int
 
-	// L-BFGS (Optimizer "lbfgs"): the minimizer and the full-batch loss's
-	// workers with their chunk buffers, gradients, sums and errors.
-	lb            *lbfgs
-	lbw           []Worker
-	lbx, lby, lbg [][]float32
-	lbs           []LossSum
-	lbe           []error
+	// L-BFGS (Optimizer "lbfgs"): the minimizer and the full-batch
+	// gradient pass.
+	lb   *lbfgs
+	full *pass
 }
 
 // NewTrainer validates c and prepares a trainer for m.
@@ -597,44 +594,7 @@ func Evaluate(workers []Worker, src Source, loss Loss, batch, maxParallel int) (
 	if err := param.PositiveInt("learn", "batch", batch); err != nil {
 		return LossSum{}, err
 	}
-	is, ts := src.InputSize(), src.TargetSize()
-	nb := (src.Len() + batch - 1) / batch
-	w := len(workers)
-	xs := make([][]float32, w)
-	ys := make([][]float32, w)
-	for k := range xs {
-		xs[k] = make([]float32, batch*is)
-		ys[k] = make([]float32, batch*ts)
-	}
-	sums := make([]LossSum, nb)
-	errs := make([]error, w)
-	// Worker k takes batches k, k+w, k+2w, …; each batch's sum lands in its
-	// own slot.
-	runShards(w, maxParallel, func(k int) {
-		for b := k; b < nb; b += w {
-			lo := b * batch
-			n := min(batch, src.Len()-lo)
-			for i := 0; i < n; i++ {
-				src.Fill(lo+i, xs[k][i*is:(i+1)*is], ys[k][i*ts:(i+1)*ts])
-			}
-			s, err := workers[k].Batch(nil, xs[k][:n*is], ys[k][:n*ts], n, loss)
-			if err != nil {
-				errs[k] = err
-				return
-			}
-			sums[b] = s
-		}
-	})
-	for _, err := range errs {
-		if err != nil {
-			return LossSum{}, err
-		}
-	}
-	var total LossSum
-	for _, s := range sums {
-		total = total.Add(s)
-	}
-	return total, nil
+	return newPass(workers, batch, src.InputSize(), src.TargetSize(), 0).run(src, loss, batch, maxParallel, nil)
 }
 
 // configJSON returns the configuration as JSON for checkpoints.
