@@ -54,7 +54,8 @@ func TestFMA32Hardware(t *testing.T) {
 
 // TestAsmRegisters fails if a generated AVX2 kernel uses X16–X31 or
 // Y16–Y31: the Go assembler would silently encode those with EVEX
-// (AVX-512VL), which faults on AVX2-only CPUs.
+// (AVX-512VL), which faults on AVX2-only CPUs. Only avx512_amd64.s, whose
+// kernels run on the avx512 path alone, may use AVX-512 registers.
 func TestAsmRegisters(t *testing.T) {
 	files, err := filepath.Glob("*_amd64.s")
 	if err != nil || len(files) == 0 {
@@ -62,6 +63,9 @@ func TestAsmRegisters(t *testing.T) {
 	}
 	re := regexp.MustCompile(`\b[XY](1[6-9]|2[0-9]|3[01])\b|\bZ[0-9]+\b|\bK[1-7]\b`)
 	for _, f := range files {
+		if f == "avx512_amd64.s" {
+			continue
+		}
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)

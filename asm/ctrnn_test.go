@@ -45,7 +45,8 @@ func ctrnnForward[T Float](h, in, out, steps int, seed uint64) (state []T, sum u
 }
 
 // TestCTRNNForwardPaths runs a CT-RNN forward pass of 1,000 steps on every
-// path (avx2 and generic here; avx512 when offered) and demands bit-identical
+// path (avx512 where the CPU has it — make asm-avx512 runs it on an emulated
+// AVX-512 CPU —, avx2 and generic) and demands bit-identical
 // trajectories: the property a seeded simulation relies on. The checksums of
 // the trajectories are also pinned (golden values from amd64, reproduced by
 // the pure-Go path on arm64 under qemu-aarch64, see make asm-arm64), so a

@@ -26,8 +26,8 @@ func init() { Reset() }
 // "generic" (pure Go).
 func Path() string { return pathNames[cur.Load()] }
 
-// Paths returns the paths this build can run on this CPU, fastest first; the
-// last is always "generic".
+// Paths returns the paths this build can run on this CPU, widest vectors
+// first; the last is always "generic".
 func Paths() []string {
 	var out []string
 	for p := int32(len(pathNames)) - 1; p >= 0; p-- {
@@ -52,12 +52,17 @@ func Select(name string) error {
 	return param.New("asm", "path", name, "one of "+strings.Join(Paths(), ", "))
 }
 
-// Reset re-detects the CPU features and selects the fastest available path.
-// Tests that disable features with cpuid.CPU.Disable call it afterwards.
+// Reset re-detects the CPU features and selects the default path: avx2 when
+// available, else generic. The avx512 path is never chosen by Reset, only by
+// Select: its kernels are tested (bit-identical to the others, under
+// emulation: make test-avx512) but have not been benchmarked against AVX2 on
+// an AVX-512 machine, and on Zen 4 512-bit operations run as two 256-bit
+// halves. Tests that disable features with cpuid.CPU.Disable call Reset
+// afterwards.
 func Reset() {
 	best := pathGeneric
 	for p := int32(len(pathNames)) - 1; p > 0; p-- {
-		if available(p) {
+		if p != pathAVX512 && available(p) {
 			best = p
 			break
 		}

@@ -7,10 +7,15 @@
 // the CPU features (github.com/klauspost/cpuid/v2): "avx2" when the CPU has
 // AVX2 and FMA3, else "generic" (pure Go). Build tags noasm or purego force the
 // pure-Go path, which is also the path on every other architecture (arm64
-// included). An "avx512" path is reserved in the registry but not offered: no
-// AVX-512 kernel has been shown faster than AVX2 yet (on Zen 4, 512-bit
-// operations run as two 256-bit halves), so AVX-512 machines run the AVX2
-// kernels.
+// included). A third path, "avx512" (AVX-512F, BMI2), runs AVX-512 versions
+// of the kernels of a CT-RNN forward step — Gemv without transpose, Tanh and
+// Step — and the AVX2 kernels elsewhere. Select chooses it; Reset never does:
+// it is tested bit-identical to the other paths on an emulated AVX-512 CPU
+// (make asm-avx512, a Linux kernel booted in Bochs) but has not been
+// benchmarked against AVX2 on AVX-512 hardware (none of the project's
+// machines has it, and on Zen 4 512-bit operations run as two 256-bit
+// halves). On such a machine, `go test -bench 'Asm(Sgemv|Tanh|CTRNNStep)$'
+// ./bench` compares them (impl=avx512 beside impl=avx2).
 //
 // # Same answer on every path
 //
@@ -87,6 +92,11 @@
 // call runs a block of A held in L2 against a panel of B held in L1); between
 // slices the partial chains are stored in a workspace and reloaded exactly,
 // so each output remains one ascending chain whatever the loop order.
+// The AVX-512 Gemv keeps the L lanes of a row in two 512-bit accumulators
+// (lanes 0…L/2−1 and L/2…L−1), puts the last partial block in its lanes with
+// merge-masked fmas (the lanes past the end get no term, as in the reference)
+// and folds w = L/2 (the accumulators), L/4 (the two halves of their sum)
+// and then as the AVX2 kernels do.
 // Element-wise kernels (LIFScan among them; and LIFStep, 8 neurons per vector, its spike list
 // built in ascending order from the vector's sign mask) are independent per
 // element. Gemm's packing buffers are recycled (small ones through a

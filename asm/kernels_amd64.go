@@ -6,9 +6,13 @@ import "unsafe"
 
 // Dispatch: each kernel loads the selected path once per call and runs the
 // generated AVX2+FMA kernel (blas1_amd64.s, gemv_amd64.s, gemm_amd64.s,
-// act_amd64.s) or the pure-Go reference.
+// act_amd64.s), on the avx512 path the AVX-512 kernel where there is one
+// (avx512_amd64.s: Gemv without transpose, Tanh, Step), or the pure-Go
+// reference.
 
 func useAVX2() bool { return cur.Load() >= pathAVX2 }
+
+func useAVX512() bool { return cur.Load() == pathAVX512 }
 
 func dot32(x, y []float32) float32 {
 	if useAVX2() {
@@ -89,6 +93,10 @@ func mul64(dst, x, y []float64) {
 }
 
 func tanh32(dst, x []float32) {
+	if useAVX512() {
+		tanh32AVX512(dst, x)
+		return
+	}
 	if useAVX2() {
 		tanh32AVX2(dst, x)
 		return
@@ -97,6 +105,10 @@ func tanh32(dst, x []float32) {
 }
 
 func tanh64(dst, x []float64) {
+	if useAVX512() {
+		tanh64AVX512(dst, x)
+		return
+	}
 	if useAVX2() {
 		tanh64AVX2(dst, x)
 		return
@@ -109,9 +121,12 @@ func gemv32(transA bool, m, n int, alpha float32, a []float32, lda int, x []floa
 		gemvGeneric(transA, m, n, alpha, a, lda, x, beta, y)
 		return
 	}
-	if transA {
+	switch {
+	case transA:
 		gemvT32AVX2(m, n, alpha, a, lda, x, beta, y)
-	} else {
+	case useAVX512():
+		gemvN32AVX512(m, n, alpha, a, lda, x, beta, y)
+	default:
 		gemvN32AVX2(m, n, alpha, a, lda, x, beta, y)
 	}
 }
@@ -121,9 +136,12 @@ func gemv64(transA bool, m, n int, alpha float64, a []float64, lda int, x []floa
 		gemvGeneric(transA, m, n, alpha, a, lda, x, beta, y)
 		return
 	}
-	if transA {
+	switch {
+	case transA:
 		gemvT64AVX2(m, n, alpha, a, lda, x, beta, y)
-	} else {
+	case useAVX512():
+		gemvN64AVX512(m, n, alpha, a, lda, x, beta, y)
+	default:
 		gemvN64AVX2(m, n, alpha, a, lda, x, beta, y)
 	}
 }
@@ -144,6 +162,21 @@ func step32(act Activation, h, a, z []float32, alpha float32) {
 		stepGeneric(act, h, a, z, alpha)
 		return
 	}
+	if useAVX512() {
+		switch act {
+		case ActTanh:
+			stepTanh32AVX512(h, a, z, alpha)
+		case ActReLU:
+			stepReLU32AVX512(h, a, z, alpha)
+		case ActSigmoid:
+			stepSigmoid32AVX512(h, a, z, alpha)
+		case ActHalfTanh:
+			stepHalfTanh32AVX512(h, a, z, alpha)
+		default:
+			stepIdentity32AVX512(h, a, z, alpha)
+		}
+		return
+	}
 	switch act {
 	case ActTanh:
 		stepTanh32AVX2(h, a, z, alpha)
@@ -161,6 +194,21 @@ func step32(act Activation, h, a, z []float32, alpha float32) {
 func step64(act Activation, h, a, z []float64, alpha float64) {
 	if !useAVX2() {
 		stepGeneric(act, h, a, z, alpha)
+		return
+	}
+	if useAVX512() {
+		switch act {
+		case ActTanh:
+			stepTanh64AVX512(h, a, z, alpha)
+		case ActReLU:
+			stepReLU64AVX512(h, a, z, alpha)
+		case ActSigmoid:
+			stepSigmoid64AVX512(h, a, z, alpha)
+		case ActHalfTanh:
+			stepHalfTanh64AVX512(h, a, z, alpha)
+		default:
+			stepIdentity64AVX512(h, a, z, alpha)
+		}
 		return
 	}
 	switch act {

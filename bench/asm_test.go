@@ -19,7 +19,7 @@ import (
 // Kernel benchmarks of package asm, each beside gonum's blas32/blas64 on
 // the same data. Names pivot in benchstat: BenchmarkAsmSgemm/impl=avx2/n=256
 // (`benchstat -col /impl -filter '.unit:GFLOP/s'`). impl is an asm path
-// (asm.Paths(): avx2, generic) or gonum. Rates are reported as GFLOP/s (2
+// (asm.Paths(): avx512 on AVX-512 CPUs, avx2, generic) or gonum. Rates are reported as GFLOP/s (2
 // flops per multiply-add), the Sgemm ones also as %peak of the FMA probe
 // measured in the same process (both per second of the thread's CPU time).
 

@@ -5,10 +5,14 @@
 #   make asm-arm64      the package's tests built for arm64 and run under qemu-aarch64
 #                       (qemu-user, installed by scripts/ensure-deps.sh as root), where
 #                       the pure-Go path must reproduce the amd64 golden checksums
+#   make asm-avx512     the package's path tests on an emulated AVX-512 CPU (a Linux
+#                       kernel booted in Bochs, scripts/avx512-bochs.sh; packages from
+#                       scripts/ensure-deps.sh bochs): avx512, avx2 and generic must
+#                       agree bit for bit, the CT-RNN forward pass of 1,000 steps included
 # The generator's modules (avo v0.6.0, x/tools v0.52.0) come from the module
 # proxy the first time: go run downloads what asm/_gen/go.sum pins.
 
-ASM_GENERATED := $(foreach f,blas1 gemv gemm act lif,asm/$(f)_amd64.s asm/$(f)_amd64.go)
+ASM_GENERATED := $(foreach f,blas1 gemv gemm act lif avx512,asm/$(f)_amd64.s asm/$(f)_amd64.go)
 # Fuzzing budgets are execution counts (about 3 s each here), not durations:
 # a duration -fuzztime can fail with a bare "context deadline exceeded" and
 # no crasher on a loaded machine (a race in Go's fuzz coordinator,
@@ -16,9 +20,9 @@ ASM_GENERATED := $(foreach f,blas1 gemv gemm act lif,asm/$(f)_amd64.s asm/$(f)_a
 ASM_FUZZ_SCALE ?= 1
 ASM_FUZZ_EXECS := FuzzBlas1:20000 FuzzTanhStep:10000 FuzzGemm:5000 FuzzLIF:15000
 
-TEST_TARGETS += asm-check asm-fuzz asm-arm64
+TEST_TARGETS += asm-check asm-fuzz asm-arm64 asm-avx512
 
-.PHONY: asm-generate asm-check asm-fuzz asm-arm64
+.PHONY: asm-generate asm-check asm-fuzz asm-arm64 asm-avx512
 asm-generate:
 	cd asm && $(GO) generate .
 
@@ -47,3 +51,7 @@ asm-arm64:
 	mkdir -p build && GOARCH=arm64 $(GO) test -c -o build/asm_arm64.test ./asm
 	cd asm && qemu-aarch64 ../build/asm_arm64.test -test.short
 	@echo "asm-arm64: the pure-Go path on arm64 reproduces the amd64 results"
+
+asm-avx512:
+	@scripts/ensure-deps.sh bochs
+	scripts/avx512-bochs.sh build/avx512

@@ -3,13 +3,15 @@
 # present. On Debian/Ubuntu as root it installs what is missing with apt-get;
 # otherwise it prints the exact command to run and exits 1.
 #
-# Usage: scripts/ensure-deps.sh [core|python|slurm|brian|torch]...
+# Usage: scripts/ensure-deps.sh [core|python|slurm|brian|torch|qemu|bochs]...
 #   core    Go toolchain, C compiler, pkg-config, libhdf5 (default)
 #   python  python3 with venv and pip (for the Python package and its tests)
 #   slurm   slurm-wlm (for make test-slurm)
 #   brian   python3-brian (Brian2, for the comparison benchmarks)
 #   torch   python3-torch (PyTorch, for gradient cross-checks and benchmarks)
 #   qemu    qemu-user (runs the arm64 build of the kernels' tests)
+#   bochs   the Bochs emulator, its BIOSes and an ISOLINUX boot CD toolchain
+#           (runs the AVX-512 kernels' tests on an emulated AVX-512 CPU)
 set -euo pipefail
 
 need_pkgs=()
@@ -35,6 +37,16 @@ check_slurm() {
 check_brian() { /usr/bin/python3 -c 'import brian2' >/dev/null 2>&1 || want python3-brian; }
 check_torch() { /usr/bin/python3 -c 'import torch' >/dev/null 2>&1 || want python3-torch; }
 check_qemu() { command -v qemu-aarch64 >/dev/null 2>&1 || want qemu-user; }
+check_bochs() {
+	command -v bochs-bin >/dev/null 2>&1 || want bochs
+	local p
+	for p in bochs-term bochsbios vgabios isolinux syslinux-common; do
+		dpkg -s "$p" >/dev/null 2>&1 || want "$p"
+	done
+	command -v xorriso >/dev/null 2>&1 || want xorriso
+	command -v cpio >/dev/null 2>&1 || want cpio
+	command -v script >/dev/null 2>&1 || want bsdutils
+}
 
 [ $# -eq 0 ] && set -- core
 for what in "$@"; do
@@ -45,7 +57,8 @@ for what in "$@"; do
 	brian) check_brian ;;
 	torch) check_torch ;;
 	qemu) check_qemu ;;
-	*) echo "ensure-deps.sh: unknown group '$what' (allowed: core python slurm brian torch qemu)" >&2; exit 2 ;;
+	bochs) check_bochs ;;
+	*) echo "ensure-deps.sh: unknown group '$what' (allowed: core python slurm brian torch qemu bochs)" >&2; exit 2 ;;
 	esac
 done
 

@@ -60,21 +60,21 @@ func tanhVec(t typ, x reg.VecVirtual) reg.VecVirtual {
 	}
 	bc := func(name string, v float64) reg.VecVirtual { return t.broadcastConst(name, v) }
 	bb := func(name string, b uint64) reg.VecVirtual {
-		r := YMM()
+		r := t.vec()
 		t.bcast(t.constBits(name, b), r)
 		return r
 	}
-	a := YMM()
+	a := t.vec()
 	t.and(bb("tanhabs", absBits), x, a)
 	c := bc("tanhclamp", clamp)
 	t.min(a, c, a) // a = clamp < a ? clamp : a (NaN stays)
-	u := YMM()
+	u := t.vec()
 	t.add(a, a, u)
-	y := YMM()
+	y := t.vec()
 	t.mul(bc("tanhlog2e", log2e), u, y)
 	mg := bc("tanhmagic", magic)
 	t.add(mg, y, y)
-	k := YMM()
+	k := t.vec()
 	t.sub(mg, y, k)                       // k = y − magic
 	t.fma231(bc("tanhnln2hi", nhi), k, u) // r = k·(−ln2hi) + u
 	t.fma231(bc("tanhnln2lo", nlo), k, u) // r = k·(−ln2lo) + r
@@ -83,10 +83,10 @@ func tanhVec(t typ, x reg.VecVirtual) reg.VecVirtual {
 	for i, ci := range q[1:] {
 		t.fma213(bc(fmt.Sprintf("tanhq%d", i+1), ci), r, qq) // q = r·q + c
 	}
-	r2 := YMM()
+	r2 := t.vec()
 	t.mul(r, r, r2)
 	t.fma231(qq, r2, r) // p = r2·q + r
-	s := YMM()
+	s := t.vec()
 	if t.bits == 32 {
 		VPSLLD(Imm(23), y, s)
 		VPADDD(bb("tanhonebits", oneBits), s, s)
@@ -94,14 +94,14 @@ func tanhVec(t typ, x reg.VecVirtual) reg.VecVirtual {
 		VPSLLQ(Imm(52), y, s)
 		VPADDQ(bb("tanhonebits", oneBits), s, s)
 	}
-	e := YMM()
+	e := t.vec()
 	one := bc("one", 1)
 	t.sub(one, s, e)  // e = s − 1
 	t.fma231(r, s, e) // e = s·p + (s − 1)
-	den := YMM()
+	den := t.vec()
 	t.add(bc("two", 2), e, den)
 	t.div(den, e, e) // e / (e + 2)
-	sg := YMM()
+	sg := t.vec()
 	t.and(bb("tanhsign", signBits), x, sg)
 	t.or(sg, e, e)
 	return e
@@ -128,15 +128,15 @@ func actVec(t typ, act string, z reg.VecVirtual) reg.VecVirtual {
 	case "Tanh":
 		return tanhVec(t, z)
 	case "ReLU":
-		a, zero := YMM(), YMM()
-		VXORPS(zero, zero, zero)
+		a, zero := t.vec(), t.vec()
+		t.zero(zero)
 		t.max(z, zero, a) // a = 0 > z ? 0 : z (NaN stays)
 		return a
 	case "Sigmoid", "HalfTanh":
 		half := t.broadcastConst("half", 0.5)
 		arg := z
 		if act == "Sigmoid" {
-			arg = YMM()
+			arg = t.vec()
 			t.mul(z, half, arg) // 0.5·z
 		}
 		th := tanhVec(t, arg)
@@ -160,7 +160,7 @@ func genStep(t typ, act string) {
 		body: func(in []reg.VecVirtual) []reg.VecVirtual {
 			h, z := in[0], in[1]
 			a := actVec(t, act, z)
-			d := YMM()
+			d := t.vec()
 			t.sub(h, a, d)        // d = a − h
 			t.fma231(alpha, d, h) // h = d·alpha + h
 			return []reg.VecVirtual{a, h}

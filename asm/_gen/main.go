@@ -16,7 +16,7 @@ import (
 	. "github.com/mmcloughlin/avo/build"
 )
 
-var family = flag.String("family", "", "kernel family: blas1, gemv, gemm, act, lif")
+var family = flag.String("family", "", "kernel family: blas1, gemv, gemm, act, lif, avx512")
 
 func main() {
 	flag.Parse()
@@ -30,6 +30,8 @@ func main() {
 		genGemm()
 	case "act":
 		genAct()
+	case "avx512":
+		genAVX512()
 	case "lif":
 		genLIF()
 		genLIFScan()

@@ -25,7 +25,7 @@ type mapSpec struct {
 // genMap emits a kernel that runs body over n elements: a main loop of
 // unroll vectors, a loop of single vectors, then one masked vector for the
 // last n mod vw elements (masked loads read nothing past the slices, masked
-// stores write nothing past them).
+// stores write nothing past them). t sets the vector width.
 func genMap(t typ, s mapSpec) {
 	TEXT(s.name, NOSPLIT, s.sig)
 	Pragma("noescape")
@@ -48,12 +48,12 @@ func genMap(t typ, s mapSpec) {
 	if s.setup != nil {
 		s.setup()
 	}
-	step := func(vecs int, mask reg.VecVirtual) {
+	step := func(vecs int, mask reg.Register) {
 		for v := range vecs {
 			in := make([]reg.VecVirtual, len(s.ins))
 			for i, p := range s.ins {
-				in[i] = YMM()
-				m := Mem{Base: params[p], Disp: v * vb}
+				in[i] = t.vec()
+				m := Mem{Base: params[p], Disp: v * t.vbytes()}
 				if mask != nil {
 					t.maskload(m, mask, in[i])
 				} else {
@@ -62,7 +62,7 @@ func genMap(t typ, s mapSpec) {
 			}
 			out := s.body(in)
 			for i, p := range s.outs {
-				m := Mem{Base: params[p], Disp: v * vb}
+				m := Mem{Base: params[p], Disp: v * t.vbytes()}
 				if mask != nil {
 					t.maskstore(out[i], mask, m)
 				} else {
@@ -73,7 +73,7 @@ func genMap(t typ, s mapSpec) {
 	}
 	advance := func(vecs int) {
 		for _, p := range order {
-			ADDQ(U32(vecs*vb), params[p])
+			ADDQ(U32(vecs*t.vbytes()), params[p])
 		}
 		SUBQ(U32(vecs*t.vw), n)
 	}
@@ -94,7 +94,7 @@ func genMap(t typ, s mapSpec) {
 	Label("tail")
 	TESTQ(n, n)
 	JZ(LabelRef("done"))
-	step(1, t.tailMask(n))
+	step(1, t.tail(n))
 	Label("done")
 	VZEROUPPER()
 	RET()

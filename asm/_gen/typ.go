@@ -17,7 +17,8 @@ type typ struct {
 	gt    string // Go type name
 	size  int    // bytes per element
 	shift uint64 // log2(size)
-	vw    int    // lanes per 256-bit vector
+	vw    int    // lanes per vector
+	zmm   bool   // 512-bit vectors (AVX-512F); otherwise 256-bit (AVX2)
 }
 
 var (
@@ -27,16 +28,63 @@ var (
 
 var types = []typ{f32, f64}
 
+// The 512-bit variants, for the AVX-512 kernels (avx512.go).
+var (
+	f32z = typ{bits: 32, gt: "float32", size: 4, shift: 2, vw: 16, zmm: true}
+	f64z = typ{bits: 64, gt: "float64", size: 8, shift: 3, vw: 8, zmm: true}
+)
+
 // vb is the number of bytes in a vector.
 const vb = 32
 
-func (t typ) name(base string) string { return fmt.Sprintf("%s%dAVX2", base, t.bits) }
+func (t typ) name(base string) string {
+	if t.zmm {
+		return fmt.Sprintf("%s%dAVX512", base, t.bits)
+	}
+	return fmt.Sprintf("%s%dAVX2", base, t.bits)
+}
+
+// vec allocates a vector register of t's width.
+func (t typ) vec() reg.VecVirtual {
+	if t.zmm {
+		return ZMM()
+	}
+	return YMM()
+}
+
+// vbytes is the number of bytes in one of t's vectors.
+func (t typ) vbytes() int {
+	if t.zmm {
+		return 64
+	}
+	return vb
+}
+
+// zero clears v (VXORPS for 256 bits, as the AVX2 kernels always did;
+// VPXORD for 512 bits, where the EVEX VXORPS needs AVX512DQ).
+func (t typ) zero(v reg.VecVirtual) {
+	if t.zmm {
+		VPXORD(v, v, v)
+	} else {
+		VXORPS(v, v, v)
+	}
+}
 
 func (t typ) pick(a, b func(...Op)) func(...Op) {
 	if t.bits == 32 {
 		return a
 	}
 	return b
+}
+
+// logic picks a bitwise instruction: the float forms for 256 bits, the
+// integer forms for 512 bits (the EVEX float forms need AVX512DQ; the bits
+// are the same).
+func (t typ) logic(ps, pd, d32, q64 func(...Op)) func(...Op) {
+	if t.zmm {
+		return t.pick(d32, q64)
+	}
+	return t.pick(ps, pd)
 }
 
 func (t typ) movu(src, dst Op) {
@@ -52,9 +100,9 @@ func (t typ) mul(a, b, d Op)     { t.pick(VMULPS, VMULPD)(a, b, d) }
 func (t typ) div(a, b, d Op)     { t.pick(VDIVPS, VDIVPD)(a, b, d) } // d = b / a
 func (t typ) min(a, b, d Op)     { t.pick(VMINPS, VMINPD)(a, b, d) } // d = b < a ? b : a
 func (t typ) max(a, b, d Op)     { t.pick(VMAXPS, VMAXPD)(a, b, d) } // d = b > a ? b : a
-func (t typ) and(a, b, d Op)     { t.pick(VANDPS, VANDPD)(a, b, d) }
-func (t typ) or(a, b, d Op)      { t.pick(VORPS, VORPD)(a, b, d) }
-func (t typ) xor(a, b, d Op)     { t.pick(VXORPS, VXORPD)(a, b, d) }
+func (t typ) and(a, b, d Op)     { t.logic(VANDPS, VANDPD, VPANDD, VPANDQ)(a, b, d) }
+func (t typ) or(a, b, d Op)      { t.logic(VORPS, VORPD, VPORD, VPORQ)(a, b, d) }
+func (t typ) xor(a, b, d Op)     { t.logic(VXORPS, VXORPD, VPXORD, VPXORQ)(a, b, d) }
 func (t typ) fma231(a, b, d Op)  { t.pick(VFMADD231PS, VFMADD231PD)(a, b, d) }   // d = b·a + d
 func (t typ) fma213(a, b, d Op)  { t.pick(VFMADD213PS, VFMADD213PD)(a, b, d) }   // d = b·d + a
 func (t typ) fnma231(a, b, d Op) { t.pick(VFNMADD231PS, VFNMADD231PD)(a, b, d) } // d = −(b·a) + d
@@ -69,7 +117,18 @@ func (t typ) cmp(imm, a, b, d Op) { t.pick(VCMPPS, VCMPPD)(imm, a, b, d) } // d 
 
 // maskload: d = lanes of m where mask is set, 0 elsewhere (never faults on
 // masked-out lanes). maskstore writes only the lanes where mask is set.
+//
+// For 512 bits the mask is a K register (tailMask): a zeroing masked load and
+// a masked store, which suppress faults on the masked-out lanes.
 func (t typ) maskload(m, mask, d Op) {
+	if t.zmm {
+		if t.bits == 32 {
+			VMOVUPS_Z(m, mask, d)
+		} else {
+			VMOVUPD_Z(m, mask, d)
+		}
+		return
+	}
 	if t.bits == 32 {
 		VMASKMOVPS(m, mask, d)
 	} else {
@@ -77,6 +136,14 @@ func (t typ) maskload(m, mask, d Op) {
 	}
 }
 func (t typ) maskstore(s, mask, m Op) {
+	if t.zmm {
+		if t.bits == 32 {
+			VMOVUPS(s, mask, m)
+		} else {
+			VMOVUPD(s, mask, m)
+		}
+		return
+	}
 	if t.bits == 32 {
 		VMASKMOVPS(s, mask, m)
 	} else {
@@ -152,14 +219,14 @@ func (t typ) constBits(name string, b uint64) Mem {
 
 // broadcastConst loads the scalar constant v into every lane of a new register.
 func (t typ) broadcastConst(name string, v float64) reg.VecVirtual {
-	r := YMM()
+	r := t.vec()
 	t.bcast(t.constant(name, v), r)
 	return r
 }
 
 // broadcastParam loads the scalar parameter name into every lane.
 func (t typ) broadcastParam(name string) reg.VecVirtual {
-	r := YMM()
+	r := t.vec()
 	t.bcast(paramMem(name), r)
 	return r
 }
@@ -207,6 +274,15 @@ func maskTab() Mem {
 		}
 	}
 	return maskTable
+}
+
+// tail returns the mask of maskload and maskstore whose first r lanes (r in
+// 1…vw−1, in a GP register) are set: tailMask for 256 bits, kMask for 512.
+func (t typ) tail(r reg.Register) reg.Register {
+	if t.zmm {
+		return kMask(r)
+	}
+	return t.tailMask(r)
 }
 
 // tailMask returns a vector whose first r lanes (r in 1…vw−1, in a GP
@@ -260,4 +336,15 @@ func (t typ) hsum(v reg.VecVirtual) reg.VecVirtual {
 		VADDSD(h, x, x)    // w = 1
 	}
 	return x
+}
+
+// kMask returns a K register whose low r bits (r in 0…16, in a GP register)
+// are set: BZHI clears the bits of all-ones from index r up.
+func kMask(r reg.Register) reg.Register {
+	ones, b := GP64(), GP64()
+	MOVQ(I32(-1), ones)
+	BZHIQ(r, ones, b)
+	k := K()
+	KMOVW(b.As32(), k)
+	return k
 }
