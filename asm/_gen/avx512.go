@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math/bits"
 
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
@@ -66,7 +67,7 @@ func genGemvN512(t typ) {
 	ka, kb := kMask(ra), kMask(rb)
 	full := GP64()
 	MOVQ(n, full)
-	SHRQ(U8(log2(L)), full)
+	SHRQ(U8(bits.TrailingZeros(uint(L))), full) // L is a power of two
 
 	Label("row")
 	TESTQ(m, m)
@@ -128,13 +129,4 @@ func genGemvN512(t typ) {
 	Label("end")
 	VZEROUPPER()
 	RET()
-}
-
-func log2(v int) int {
-	k := 0
-	for v > 1 {
-		v >>= 1
-		k++
-	}
-	return k
 }
