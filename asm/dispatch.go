@@ -55,7 +55,7 @@ func Select(name string) error {
 // Reset re-detects the CPU features and selects the default path: avx2 when
 // available, else generic. The avx512 path is never chosen by Reset, only by
 // Select: its kernels are tested (bit-identical to the others, under
-// emulation: make test-avx512) but have not been benchmarked against AVX2 on
+// emulation: make asm-avx512) but have not been benchmarked against AVX2 on
 // an AVX-512 machine, and on Zen 4 512-bit operations run as two 256-bit
 // halves. Tests that disable features with cpuid.CPU.Disable call Reset
 // afterwards.
