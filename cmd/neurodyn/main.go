@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/neurodyn/neurodyn/internal/param"
@@ -24,7 +25,11 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := newRoot().ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "neurodyn:", err)
+		msg := err.Error()
+		if !strings.HasPrefix(msg, "neurodyn:") { // the CLI's own parameter errors carry the prefix
+			msg = "neurodyn: " + msg
+		}
+		fmt.Fprintln(os.Stderr, msg)
 		if errors.Is(err, param.ErrInvalid) {
 			os.Exit(2)
 		}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -18,6 +19,7 @@ import (
 type globals struct {
 	quiet   bool
 	threads int
+	kernels string
 }
 
 func newRoot() *cobra.Command {
@@ -42,11 +44,17 @@ event-driven LIF spiking networks, and analyses them as dynamical systems
 			if g.threads > 0 {
 				runtime.GOMAXPROCS(g.threads)
 			}
+			if g.kernels != "" {
+				if err := asm.Select(g.kernels); err != nil {
+					return param.New("neurodyn", "--kernels", g.kernels, "one of "+strings.Join(asm.Paths(), ", ")+" (this CPU)")
+				}
+			}
 			return nil
 		},
 	}
 	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "no progress output (batch jobs)")
 	root.PersistentFlags().IntVar(&g.threads, "threads", 0, "worker threads (GOMAXPROCS); 0 = all cores; results do not depend on it")
+	root.PersistentFlags().StringVar(&g.kernels, "kernels", "", "SIMD kernel path (avx512, avx2, generic; default: avx2 where available); results do not depend on it")
 	root.AddCommand(newVersionCmd(), newTutorialCmd(g), newDataCmd(g), newSweepCmd(g), newSimulateCmd(g),
 		newTrainCmd(g), newAnalyzeCmd(g), newReportCmd(g), newBenchCmd(g))
 	return root
