@@ -9,7 +9,8 @@
 // pure-Go path, which is also the path on every other architecture (arm64
 // included). A third path, "avx512" (AVX-512F, BMI2), runs AVX-512 versions
 // of the kernels of a CT-RNN forward step — Gemv without transpose, Tanh and
-// Step — and the AVX2 kernels elsewhere. Select chooses it; Reset never does:
+// Step — and the AVX2 kernels elsewhere. Select chooses it (the CLI's
+// --kernels flag calls it); Reset never does:
 // it is tested bit-identical to the other paths on an emulated AVX-512 CPU
 // (make asm-avx512, a Linux kernel booted in Bochs) but has not been
 // benchmarked against AVX2 on AVX-512 hardware (none of the project's
