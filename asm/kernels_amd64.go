@@ -12,8 +12,6 @@ import "unsafe"
 
 func useAVX2() bool { return cur.Load() >= pathAVX2 }
 
-func useAVX512() bool { return cur.Load() == pathAVX512 }
-
 func dot32(x, y []float32) float32 {
 	if useAVX2() {
 		return dot32AVX2(x, y)
@@ -93,38 +91,37 @@ func mul64(dst, x, y []float64) {
 }
 
 func tanh32(dst, x []float32) {
-	if useAVX512() {
+	switch cur.Load() {
+	case pathAVX512:
 		tanh32AVX512(dst, x)
-		return
-	}
-	if useAVX2() {
+	case pathAVX2:
 		tanh32AVX2(dst, x)
-		return
+	default:
+		tanhGeneric(dst, x)
 	}
-	tanhGeneric(dst, x)
 }
 
 func tanh64(dst, x []float64) {
-	if useAVX512() {
+	switch cur.Load() {
+	case pathAVX512:
 		tanh64AVX512(dst, x)
-		return
-	}
-	if useAVX2() {
+	case pathAVX2:
 		tanh64AVX2(dst, x)
-		return
+	default:
+		tanhGeneric(dst, x)
 	}
-	tanhGeneric(dst, x)
 }
 
 func gemv32(transA bool, m, n int, alpha float32, a []float32, lda int, x []float32, beta float32, y []float32) {
-	if !useAVX2() || !gemvQuick(transA, m, n, alpha, beta, y) {
+	p := cur.Load()
+	if p < pathAVX2 || !gemvQuick(transA, m, n, alpha, beta, y) {
 		gemvGeneric(transA, m, n, alpha, a, lda, x, beta, y)
 		return
 	}
 	switch {
 	case transA:
 		gemvT32AVX2(m, n, alpha, a, lda, x, beta, y)
-	case useAVX512():
+	case p == pathAVX512:
 		gemvN32AVX512(m, n, alpha, a, lda, x, beta, y)
 	default:
 		gemvN32AVX2(m, n, alpha, a, lda, x, beta, y)
@@ -132,14 +129,15 @@ func gemv32(transA bool, m, n int, alpha float32, a []float32, lda int, x []floa
 }
 
 func gemv64(transA bool, m, n int, alpha float64, a []float64, lda int, x []float64, beta float64, y []float64) {
-	if !useAVX2() || !gemvQuick(transA, m, n, alpha, beta, y) {
+	p := cur.Load()
+	if p < pathAVX2 || !gemvQuick(transA, m, n, alpha, beta, y) {
 		gemvGeneric(transA, m, n, alpha, a, lda, x, beta, y)
 		return
 	}
 	switch {
 	case transA:
 		gemvT64AVX2(m, n, alpha, a, lda, x, beta, y)
-	case useAVX512():
+	case p == pathAVX512:
 		gemvN64AVX512(m, n, alpha, a, lda, x, beta, y)
 	default:
 		gemvN64AVX2(m, n, alpha, a, lda, x, beta, y)
@@ -158,11 +156,12 @@ func gemvQuick[T Float](transA bool, m, n int, alpha, beta T, y []T) bool {
 }
 
 func step32(act Activation, h, a, z []float32, alpha float32) {
-	if !useAVX2() {
+	p := cur.Load()
+	if p < pathAVX2 {
 		stepGeneric(act, h, a, z, alpha)
 		return
 	}
-	if useAVX512() {
+	if p == pathAVX512 {
 		switch act {
 		case ActTanh:
 			stepTanh32AVX512(h, a, z, alpha)
@@ -192,11 +191,12 @@ func step32(act Activation, h, a, z []float32, alpha float32) {
 }
 
 func step64(act Activation, h, a, z []float64, alpha float64) {
-	if !useAVX2() {
+	p := cur.Load()
+	if p < pathAVX2 {
 		stepGeneric(act, h, a, z, alpha)
 		return
 	}
-	if useAVX512() {
+	if p == pathAVX512 {
 		switch act {
 		case ActTanh:
 			stepTanh64AVX512(h, a, z, alpha)

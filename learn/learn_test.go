@@ -379,21 +379,31 @@ func TestTrainerConverges(t *testing.T) {
 // goroutines computing the shards.
 func TestTrainerDeterministicAcrossWorkers(t *testing.T) {
 	base := learn.TrainConfig{Epochs: 5, BatchSize: 32, Adam: learn.AdamConfig{LR: 0.01}, Seed: 9, Shards: 4}
+	checkDeterministic(t, base, []int{1, 2, 4, 0}, []int{4})
+}
+
+// checkDeterministic trains base on trainLin's model with every number of
+// workers, GOMAXPROCS 1 and 2 and every number of shards given, and fails
+// unless all runs give bit-identical parameters.
+func checkDeterministic(t *testing.T, base learn.TrainConfig, workers, shards []int) {
+	t.Helper()
 	var ref []float32
-	for _, workers := range []int{1, 2, 4, 0} {
+	for _, w := range workers {
 		for _, procs := range []int{1, 2} {
-			old := runtime.GOMAXPROCS(procs)
-			c := base
-			c.Workers = workers
-			m, _ := trainLin(t, c)
-			runtime.GOMAXPROCS(old)
-			if ref == nil {
-				ref = append([]float32(nil), m.p.Flat()...)
-				continue
-			}
-			for i, v := range m.p.Flat() {
-				if math.Float32bits(v) != math.Float32bits(ref[i]) {
-					t.Fatalf("workers %d, GOMAXPROCS %d: parameter %d = %v, want %v", workers, procs, i, v, ref[i])
+			for _, sh := range shards {
+				old := runtime.GOMAXPROCS(procs)
+				c := base
+				c.Workers, c.Shards = w, sh
+				m, _ := trainLin(t, c)
+				runtime.GOMAXPROCS(old)
+				if ref == nil {
+					ref = append([]float32(nil), m.p.Flat()...)
+					continue
+				}
+				for i, v := range m.p.Flat() {
+					if math.Float32bits(v) != math.Float32bits(ref[i]) {
+						t.Fatalf("workers %d, GOMAXPROCS %d, shards %d: parameter %d = %v, want %v", w, procs, sh, i, v, ref[i])
+					}
 				}
 			}
 		}

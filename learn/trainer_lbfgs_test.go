@@ -4,7 +4,6 @@ import (
 	"errors"
 	"math"
 	"path/filepath"
-	"runtime"
 	"testing"
 
 	"github.com/neurodyn/neurodyn/internal/param"
@@ -44,27 +43,7 @@ func TestTrainerLBFGS(t *testing.T) {
 // The full-batch gradient is summed in chunk order: the weights are
 // bit-identical for any number of workers, goroutines or shards.
 func TestTrainerLBFGSDeterministic(t *testing.T) {
-	var ref []float32
-	for _, workers := range []int{1, 3, 0} {
-		for _, procs := range []int{1, 2} {
-			for _, shards := range []int{1, 4} {
-				old := runtime.GOMAXPROCS(procs)
-				c := lbfgsConfig(2, 4)
-				c.Workers, c.Shards = workers, shards
-				m, _ := trainLin(t, c)
-				runtime.GOMAXPROCS(old)
-				if ref == nil {
-					ref = append([]float32(nil), m.p.Flat()...)
-					continue
-				}
-				for i, v := range m.p.Flat() {
-					if math.Float32bits(v) != math.Float32bits(ref[i]) {
-						t.Fatalf("workers %d, GOMAXPROCS %d, shards %d: parameter %d = %v, want %v", workers, procs, shards, i, v, ref[i])
-					}
-				}
-			}
-		}
-	}
+	checkDeterministic(t, lbfgsConfig(2, 4), []int{1, 3, 0}, []int{1, 4})
 }
 
 // Each epoch restarts the memory, so a run resumed from the checkpoint of

@@ -51,8 +51,9 @@ if [ -z "$kernel" ]; then
 	kernel=$(find "$work" -maxdepth 1 -name 'vmlinuz-*' | sort | tail -1)
 fi
 
-# The initramfs: no device nodes (bochsinit mounts devtmpfs), so no root needed.
-rm -rf "$work/initrd" "$work/cd" && mkdir -p "$work/initrd/dev" "$work/initrd/proc" "$work/cd/isolinux"
+# The initramfs: no device nodes and no mount points (bochsinit creates /dev
+# and /proc and mounts devtmpfs and proc), so no root needed.
+rm -rf "$work/initrd" "$work/cd" && mkdir -p "$work/initrd" "$work/cd/isolinux"
 (cd "$root" && CGO_ENABLED=0 go build -o "$work/initrd/init" ./internal/bochsinit)
 (cd "$root" && CGO_ENABLED=0 go test -c -o "$work/initrd/asm.test" ./asm)
 (cd "$work/initrd" && find . | cpio -o -H newc --owner=0:0 --quiet | gzip -1 >"$work/cd/initrd.gz")

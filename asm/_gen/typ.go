@@ -118,7 +118,7 @@ func (t typ) cmp(imm, a, b, d Op) { t.pick(VCMPPS, VCMPPD)(imm, a, b, d) } // d 
 // maskload: d = lanes of m where mask is set, 0 elsewhere (never faults on
 // masked-out lanes). maskstore writes only the lanes where mask is set.
 //
-// For 512 bits the mask is a K register (tailMask): a zeroing masked load and
+// For 512 bits the mask is a K register (tail, kMask): a zeroing masked load and
 // a masked store, which suppress faults on the masked-out lanes.
 func (t typ) maskload(m, mask, d Op) {
 	if t.zmm {
