@@ -333,3 +333,19 @@ func lifScanBackward64(u, s, ds, g, dv, di []float64, alpha, beta, cin, vreset f
 	}
 	lifScanBackwardGeneric(u, s, ds, g, dv, di, alpha, beta, cin, vreset)
 }
+
+func spikeDeriv32(u, dst []float32, theta, alpha, scale float32) {
+	if useAVX2() {
+		spikeDeriv32AVX2(u, dst, theta, alpha, scale)
+		return
+	}
+	spikeDerivGeneric(u, dst, theta, alpha, scale)
+}
+
+func spikeDeriv64(u, dst []float64, theta, alpha, scale float64) {
+	if useAVX2() {
+		spikeDeriv64AVX2(u, dst, theta, alpha, scale)
+		return
+	}
+	spikeDerivGeneric(u, dst, theta, alpha, scale)
+}

@@ -68,3 +68,11 @@ func fmaProbe(iters int) int { return fmaProbeGeneric(iters) }
 
 // releaseBuffers has nothing to free: the reference Gemm packs nothing.
 func releaseBuffers() {}
+
+func spikeDeriv32(u, dst []float32, theta, alpha, scale float32) {
+	spikeDerivGeneric(u, dst, theta, alpha, scale)
+}
+
+func spikeDeriv64(u, dst []float64, theta, alpha, scale float64) {
+	spikeDerivGeneric(u, dst, theta, alpha, scale)
+}

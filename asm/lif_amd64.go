@@ -54,6 +54,11 @@ func lifScan32AVX2(u []float32, s []float32, v []float32, cur []float32, bias []
 //go:noescape
 func lifScanBackward32AVX2(u []float32, s []float32, ds []float32, g []float32, dv []float32, di []float32, alpha float32, beta float32, cin float32, vreset float32)
 
+// spikeDeriv32AVX2 computes SpikeDeriv. Reference: spikeDerivGeneric.
+//
+//go:noescape
+func spikeDeriv32AVX2(u []float32, dst []float32, theta float32, alpha float32, scale float32)
+
 // lifScan64AVX2 computes LIFScan. Reference: lifScanGeneric.
 //
 //go:noescape
@@ -63,3 +68,8 @@ func lifScan64AVX2(u []float64, s []float64, v []float64, cur []float64, bias []
 //
 //go:noescape
 func lifScanBackward64AVX2(u []float64, s []float64, ds []float64, g []float64, dv []float64, di []float64, alpha float64, beta float64, cin float64, vreset float64)
+
+// spikeDeriv64AVX2 computes SpikeDeriv. Reference: spikeDerivGeneric.
+//
+//go:noescape
+func spikeDeriv64AVX2(u []float64, dst []float64, theta float64, alpha float64, scale float64)

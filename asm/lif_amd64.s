@@ -1358,6 +1358,58 @@ done:
 	VZEROUPPER
 	RET
 
+// func spikeDeriv32AVX2(u []float32, dst []float32, theta float32, alpha float32, scale float32)
+// Requires: AVX
+TEXT ·spikeDeriv32AVX2(SB), NOSPLIT, $0-60
+	VBROADCASTSS theta+48(FP), Y0
+	VBROADCASTSS alpha+52(FP), Y1
+	VBROADCASTSS scale+56(FP), Y2
+	VBROADCASTSS lifone32<>+0(SB), Y3
+	VBROADCASTSS lifabs32<>+0(SB), Y4
+	MOVQ         u_base+0(FP), AX
+	MOVQ         dst_base+24(FP), CX
+	MOVQ         u_len+8(FP), DX
+	XORQ         BX, BX
+	MOVQ         DX, SI
+	SUBQ         $0x00000008, SI
+
+vec:
+	CMPQ    BX, SI
+	JG      tail
+	VMOVUPS (AX)(BX*4), Y5
+	VSUBPS  Y0, Y5, Y5
+	VANDPS  Y4, Y5, Y5
+	VMULPS  Y1, Y5, Y5
+	VADDPS  Y3, Y5, Y5
+	VMULPS  Y5, Y5, Y5
+	VDIVPS  Y5, Y2, Y5
+	VMOVUPS Y5, (CX)(BX*4)
+	ADDQ    $0x00000008, BX
+	JMP     vec
+
+tail:
+	SUBQ       BX, DX
+	JZ         done
+	SHLQ       $0x02, DX
+	NEGQ       DX
+	LEAQ       lifmasktab<>+0(SB), SI
+	VMOVDQU    32(SI)(DX*1), Y5
+	VMASKMOVPS (AX)(BX*4), Y5, Y6
+	VSUBPS     Y0, Y6, Y6
+	VANDPS     Y4, Y6, Y6
+	VMULPS     Y1, Y6, Y6
+	VADDPS     Y3, Y6, Y6
+	VMULPS     Y6, Y6, Y6
+	VDIVPS     Y6, Y2, Y0
+	VMASKMOVPS Y0, Y5, (CX)(BX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+DATA lifabs32<>+0(SB)/4, $0x7fffffff
+GLOBL lifabs32<>(SB), RODATA|NOPTR, $4
+
 // func lifScan64AVX2(u []float64, s []float64, v []float64, cur []float64, bias []float64, alpha float64, beta float64, cin float64, vleak float64, vreset float64, theta float64)
 // Requires: AVX
 TEXT ·lifScan64AVX2(SB), NOSPLIT, $0-168
@@ -1517,3 +1569,55 @@ tail:
 done:
 	VZEROUPPER
 	RET
+
+// func spikeDeriv64AVX2(u []float64, dst []float64, theta float64, alpha float64, scale float64)
+// Requires: AVX
+TEXT ·spikeDeriv64AVX2(SB), NOSPLIT, $0-72
+	VBROADCASTSD theta+48(FP), Y0
+	VBROADCASTSD alpha+56(FP), Y1
+	VBROADCASTSD scale+64(FP), Y2
+	VBROADCASTSD lifone64<>+0(SB), Y3
+	VBROADCASTSD lifabs64<>+0(SB), Y4
+	MOVQ         u_base+0(FP), AX
+	MOVQ         dst_base+24(FP), CX
+	MOVQ         u_len+8(FP), DX
+	XORQ         BX, BX
+	MOVQ         DX, SI
+	SUBQ         $0x00000004, SI
+
+vec:
+	CMPQ    BX, SI
+	JG      tail
+	VMOVUPD (AX)(BX*8), Y5
+	VSUBPD  Y0, Y5, Y5
+	VANDPD  Y4, Y5, Y5
+	VMULPD  Y1, Y5, Y5
+	VADDPD  Y3, Y5, Y5
+	VMULPD  Y5, Y5, Y5
+	VDIVPD  Y5, Y2, Y5
+	VMOVUPD Y5, (CX)(BX*8)
+	ADDQ    $0x00000004, BX
+	JMP     vec
+
+tail:
+	SUBQ       BX, DX
+	JZ         done
+	SHLQ       $0x03, DX
+	NEGQ       DX
+	LEAQ       lifmasktab<>+0(SB), SI
+	VMOVDQU    32(SI)(DX*1), Y5
+	VMASKMOVPD (AX)(BX*8), Y5, Y6
+	VSUBPD     Y0, Y6, Y6
+	VANDPD     Y4, Y6, Y6
+	VMULPD     Y1, Y6, Y6
+	VADDPD     Y3, Y6, Y6
+	VMULPD     Y6, Y6, Y6
+	VDIVPD     Y6, Y2, Y0
+	VMASKMOVPD Y0, Y5, (CX)(BX*8)
+
+done:
+	VZEROUPPER
+	RET
+
+DATA lifabs64<>+0(SB)/8, $0x7fffffffffffffff
+GLOBL lifabs64<>(SB), RODATA|NOPTR, $8

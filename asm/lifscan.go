@@ -54,3 +54,21 @@ func LIFScanBackward[T Float](c *LIFScanCoef[T], u, s, ds, g, dv, di []T) {
 	}
 	lifScanBackward64(f64(u), f64(s), f64(ds), f64(g), f64(dv), f64(di), float64(c.Alpha), float64(c.Beta), float64(c.CIn), float64(c.VReset))
 }
+
+// SpikeDeriv writes the rational surrogate spike derivative of every
+// potential u[k] into dst[k], with no product fused:
+//
+//	d = Alpha·|u[k] − Theta| + 1;  dst[k] = Scale/(d·d)
+//
+// SuperSpike is Scale 1, the fast sigmoid Scale Alpha/2 (learn.Surrogate).
+// It panics if the lengths differ.
+func SpikeDeriv[T Float](dst, u []T, theta, alpha, scale T) {
+	if len(dst) != len(u) {
+		panic(errLength)
+	}
+	if is32[T]() {
+		spikeDeriv32(f32(u), f32(dst), float32(theta), float32(alpha), float32(scale))
+		return
+	}
+	spikeDeriv64(f64(u), f64(dst), float64(theta), float64(alpha), float64(scale))
+}

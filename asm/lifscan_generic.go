@@ -1,5 +1,7 @@
 package asm
 
+import "math"
+
 // lifScanGeneric is the reference of LIFScan. Every product is converted
 // explicitly so that no compiler fuses it with the following sum.
 func lifScanGeneric[T Float](u, s, v, cur, bias []T, alpha, beta, cin, vleak, vreset, theta T) {
@@ -31,5 +33,14 @@ func lifScanBackwardGeneric[T Float](u, s, ds, g, dv, di []T, alpha, beta, cin, 
 		e := di[k] + T(cin*du)
 		u[k] = e
 		di[k] = T(alpha * e)
+	}
+}
+
+// spikeDerivGeneric is the reference of SpikeDeriv.
+func spikeDerivGeneric[T Float](u, dst []T, theta, alpha, scale T) {
+	dst = dst[:len(u)]
+	for k, x := range u {
+		d := T(alpha*T(math.Abs(float64(x-theta)))) + 1
+		dst[k] = scale / T(d*d)
 	}
 }

@@ -112,3 +112,51 @@ func TestLIFScanEquations(t *testing.T) {
 		t.Fatalf("backward: dv %v dL/dI %v di %v", dv, ub, di)
 	}
 }
+
+// TestSpikeDeriv compares SpikeDeriv on every path with its reference, bit
+// for bit, over all lengths up to 67 and random longer ones, misaligned,
+// with and without special values, and checks that nothing outside the
+// slices is written; it also checks the formula on hand-sized values.
+func TestSpikeDeriv(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
+		t.Run("float32", testSpikeDeriv[float32])
+		t.Run("float64", testSpikeDeriv[float64])
+	})
+}
+
+func testSpikeDeriv[T Float](t *testing.T) {
+	r := rand.New(rand.NewPCG(43, 44))
+	for _, n := range testLengths(r) {
+		for _, specials := range []bool{false, true} {
+			for _, sc := range [][3]T{{1, 100, 1}, {0.3, 10, 5}} {
+				off := r.IntN(3)
+				name := fmt.Sprintf("n=%d/off=%d/specials=%v/coef=%v", n, off, specials, sc)
+				u, ubuf := guarded[T](n, off)
+				fill(r, u, specials)
+				if n > 1 {
+					u[0] = sc[0] // at the threshold: d = 1
+				}
+				dst, dbuf := guarded[T](n, off)
+				want := make([]T, n)
+				u0 := slices.Clone(u)
+				spikeDerivGeneric(u, want, sc[0], sc[1], sc[2])
+				SpikeDeriv(dst, u, sc[0], sc[1], sc[2])
+				if i := firstDiff(dst, want); i >= 0 {
+					t.Fatalf("%s: dst[%d] = %v, want %v", name, i, dst[i], want[i])
+				}
+				if i := firstDiff(u, u0); i >= 0 {
+					t.Fatalf("%s: u[%d] changed", name, i)
+				}
+				checkGuards(t, "SpikeDeriv "+name+" dst", dbuf, off, n)
+				checkGuards(t, "SpikeDeriv "+name+" u", ubuf, off, n)
+			}
+		}
+	}
+	// d = 100·|1.25 − 1| + 1 = 26 → 1/676; at θ: 1; fast sigmoid α = 4 (scale 2), x = 0.75: d = 2 → 1/2.
+	got := make([]T, 3)
+	SpikeDeriv(got[:2], []T{1.25, 1}, 1, 100, 1)
+	SpikeDeriv(got[2:], []T{0.75}, 1, 4, 2)
+	if got[0] != 1/T(676) || got[1] != 1 || got[2] != 0.5 {
+		t.Fatalf("hand-sized values: %v, want [1/676 1 0.5]", got)
+	}
+}

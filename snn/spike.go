@@ -94,16 +94,10 @@ func (f *spikeFn[T]) grad(dst, u []T) {
 	a := T(f.alpha)
 	switch f.kind {
 	case learn.SuperSpike:
-		for i, x := range u {
-			d := T(a*abs(x-th)) + 1
-			dst[i] = 1 / (d * d)
-		}
+		// 1/(α|x − θ| + 1)², SIMD (asm.SpikeDeriv).
+		asm.SpikeDeriv(dst, u, th, a, 1)
 	case learn.FastSigmoid:
-		h := a / 2
-		for i, x := range u {
-			d := T(a*abs(x-th)) + 1
-			dst[i] = h / (d * d)
-		}
+		asm.SpikeDeriv(dst, u, th, a, a/2)
 	case learn.Triangle:
 		for i, x := range u {
 			dst[i] = a * max(0, 1-T(a*abs(x-th)))

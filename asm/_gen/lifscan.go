@@ -17,6 +17,7 @@ func genLIFScan() {
 	for _, t := range types {
 		genLIFScanForward(t)
 		genLIFScanBackward(t)
+		genSpikeDeriv(t)
 	}
 }
 
@@ -133,5 +134,34 @@ func genLIFScanBackward(t typ) {
 		store(a, "u")
 		t.mul(alpha, a, a)
 		store(a, "di")
+	})
+}
+
+// genSpikeDeriv emits SpikeDeriv: dst = scale/(d·d), d = alpha·|u − theta| + 1,
+// the operations of spikeDerivGeneric in its order (IEEE division, exact in
+// both), none fused.
+func genSpikeDeriv(t typ) {
+	name := t.name("spikeDeriv")
+	TEXT(name, NOSPLIT, fmt.Sprintf("func(u, dst []%s, theta, alpha, scale %s)", t.gt, t.gt))
+	Pragma("noescape")
+	Doc(name + " computes SpikeDeriv. Reference: spikeDerivGeneric.")
+	theta, alpha, scale := t.broadcastParam("theta"), t.broadcastParam("alpha"), t.broadcastParam("scale")
+	one := t.broadcastConst("one", 1)
+	absBits := uint64(0x7fffffff)
+	if t.bits == 64 {
+		absBits = 1<<63 - 1
+	}
+	abs := t.vec()
+	t.bcast(t.constBits("abs", absBits), abs)
+	scanLoop(t, []string{"u", "dst"}, func(load func(string) reg.VecVirtual, store func(reg.VecVirtual, string)) {
+		d := load("u")
+		t.sub(theta, d, d) // u − θ
+		t.and(abs, d, d)
+		t.mul(alpha, d, d)
+		t.add(one, d, d)
+		t.mul(d, d, d)
+		q := YMM()
+		t.div(d, scale, q) // scale / d²
+		store(q, "dst")
 	})
 }
