@@ -73,6 +73,9 @@
 //   - LIFScan, LIFScanBackward: the discrete LIF layer's step and its
 //     backward step (snn.Dense), products unfused, in the order their doc
 //     comments give.
+//   - SpikeDeriv(dst, u, theta, alpha, scale): dst[k] = scale/(d·d),
+//     d = alpha·|u[k] − theta| + 1, products unfused (the SuperSpike and
+//     fast-sigmoid surrogate derivatives).
 //
 // # How the assembly keeps these orders
 //
@@ -87,7 +90,8 @@
 // adding +0 once to the folded row sums has the same effect (it turns a −0
 // sum into +0, and an addition gives −0 only from two −0 operands), so signed
 // zeros from underflowing products come out as in the reference. Gemv with transpose keeps one fma chain per output
-// over the rows in order. Gemm packs op(B) (and op(A) for large products),
+// over the rows in order. Gemm packs op(B) (and op(A) for large products whose rows are
+// transposed or 4 KiB apart, or that take more than one block of panels),
 // runs a 6×16 (float32) or 6×8 (float64) register tile and cuts k into slices
 // of 256 for the caches (large products in GotoBLAS's loop order: one kernel
 // call runs a block of A held in L2 against a panel of B held in L1); between
@@ -98,7 +102,7 @@
 // merge-masked fmas (the lanes past the end get no term, as in the reference)
 // and folds w = L/2 (the accumulators), L/4 (the two halves of their sum)
 // and then as the AVX2 kernels do.
-// Element-wise kernels (LIFScan among them; and LIFStep, 8 neurons per vector, its spike list
+// Element-wise kernels (LIFScan and SpikeDeriv among them; and LIFStep, 8 neurons per vector, its spike list
 // built in ascending order from the vector's sign mask) are independent per
 // element. Gemm's packing buffers are recycled (small ones through a
 // sync.Pool, those of 256 KiB and more through a cache that garbage

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"unsafe"
 )
 
 func TestGemm(t *testing.T) {
@@ -125,7 +126,7 @@ func TestGemmReference(t *testing.T) {
 // larger than the rows, both with one k-slice and with several (k > 256):
 // the packed tiles must be addressed by their own layout, never by lda.
 // The shapes reach A packed per tile slice (one block of panels, one
-// k-slice), A packed whole (more panels, one k-slice) and the large-product
+// k-slice; A transposed or its rows 4 KiB apart, else read in place), A packed whole (more panels, one k-slice) and the large-product
 // loop (one block of panels or more, several k-slices): with a short last
 // k-slice, a partial panel, several row blocks (360 float32 rows, 180
 // float64) and a last block ending in a partial tile.
@@ -158,18 +159,26 @@ func testGemmPackedPadded[T Float](t *testing.T, shapes [][3]int) {
 					if tb {
 						br, bc = n, k
 					}
-					lda, ldb, ldc := ac+67, bc+3, n+5
-					a := make([]T, (ar-1)*lda+ac)
-					b := make([]T, (br-1)*ldb+bc)
-					c := make([]T, (m-1)*ldc+n)
-					fill(r, a, false)
-					fill(r, b, false)
-					fill(r, c, false)
-					want := slices.Clone(c)
-					gemmGeneric(ta, tb, m, n, k, -1, a, lda, b, ldb, beta, want, ldc)
-					Gemm(ta, tb, m, n, k, -1, a, lda, b, ldb, beta, c, ldc)
-					if i := firstDiff(c, want); i >= 0 {
-						t.Fatalf("m=%d n=%d k=%d ta=%v tb=%v beta=%v: c[%d] = %v, want %v", m, n, k, ta, tb, beta, i, c[i], want[i])
+					// lda: rows that do not alias (A read in place where it
+					// can be) and, untransposed, rows 4 KiB apart (A packed).
+					ldas := []int{ac + 67}
+					if page := 4096 / int(unsafe.Sizeof(T(0))); !ta {
+						ldas = append(ldas, (ac+page)/page*page)
+					}
+					for _, lda := range ldas {
+						ldb, ldc := bc+3, n+5
+						a := make([]T, (ar-1)*lda+ac)
+						b := make([]T, (br-1)*ldb+bc)
+						c := make([]T, (m-1)*ldc+n)
+						fill(r, a, false)
+						fill(r, b, false)
+						fill(r, c, false)
+						want := slices.Clone(c)
+						gemmGeneric(ta, tb, m, n, k, -1, a, lda, b, ldb, beta, want, ldc)
+						Gemm(ta, tb, m, n, k, -1, a, lda, b, ldb, beta, c, ldc)
+						if i := firstDiff(c, want); i >= 0 {
+							t.Fatalf("m=%d n=%d k=%d lda=%d ta=%v tb=%v beta=%v: c[%d] = %v, want %v", m, n, k, lda, ta, tb, beta, i, c[i], want[i])
+						}
 					}
 				}
 			}

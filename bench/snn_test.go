@@ -85,22 +85,25 @@ func BenchmarkSnnOpenNeuromorphic(b *testing.B) {
 }
 
 // BenchmarkSnnOpenNeuromorphicGemm runs the two products of the Open
-// Neuromorphic workload at n = 4,096 (BenchmarkSnnOpenNeuromorphic): the
-// input currents X·Wᵀ (8000×4096 · (4096×4096)ᵀ) and the weight gradient
-// Gᵀ·X ((8000×4096)ᵀ · 8000×4096), 268 GFLOP each. bench/torch/sgemm.py
-// times torch.mm (OpenBLAS, one thread) on the same shapes.
+// Neuromorphic workload (BenchmarkSnnOpenNeuromorphic) at n = 256 and
+// 4,096: the input currents X·Wᵀ (8000×n · (n×n)ᵀ) and the weight gradient
+// Gᵀ·X ((8000×n)ᵀ · 8000×n), 2·8000·n² flops each (1.05 and 268 GFLOP).
+// bench/torch/sgemm.py times torch.mm (one thread) on the same shapes.
 func BenchmarkSnnOpenNeuromorphicGemm(b *testing.B) {
-	for _, c := range []struct {
-		name    string
-		ta, tb  bool
-		m, n, k int
-	}{{"fwd", false, true, 8000, 4096, 4096}, {"wgrad", true, false, 4096, 4096, 8000}} {
-		b.Run("op="+c.name, func(b *testing.B) {
-			// SIMD paths only: the reference and gonum would take minutes.
-			withImpl(b, func(impl string) bool { return impl == "generic" || impl == "gonum" }, func(b *testing.B, impl string) {
-				sgemmCase(b, impl, c.ta, c.tb, c.m, c.n, c.k)
+	for _, n := range []int{256, 4096} {
+		for _, c := range []struct {
+			name    string
+			ta, tb  bool
+			m, n, k int
+		}{{"fwd", false, true, 8000, n, n}, {"wgrad", true, false, n, n, 8000}} {
+			b.Run(fmt.Sprintf("n=%d/op=%s", n, c.name), func(b *testing.B) {
+				// SIMD paths only: the reference and gonum would take minutes
+				// at n = 4,096.
+				withImpl(b, func(impl string) bool { return impl == "generic" || (n > 256 && impl == "gonum") }, func(b *testing.B, impl string) {
+					sgemmCase(b, impl, c.ta, c.tb, c.m, c.n, c.k)
+				})
 			})
-		})
+		}
 	}
 }
 
