@@ -33,6 +33,12 @@ bench-train-torch:
 		echo "bench-train-torch: load average $$(cut -d' ' -f1-3 /proc/loadavg)"; \
 		OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 			$(TORCH_PY) bench/torch/ctrnn_epoch.py --epochs $(TORCH_EPOCHS) | tee $(BENCH_DIR)/torch.jsonl; \
+		if [ -x $(TORCH2_PY) ]; then \
+			OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+				$(TORCH2_PY) bench/torch/ctrnn_epoch.py --impl fused --compile --epochs $(TORCH_EPOCHS) | tee -a $(BENCH_DIR)/torch.jsonl; \
+		else \
+			echo "bench-train-torch: no PyTorch 2 ($(TORCH2_PY)): torch.compile not run (make torch2-venv)"; \
+		fi; \
 		$(TORCH_PY) bench/torch/compare.py $(BENCH_DIR)/train.txt $(BENCH_DIR)/torch.jsonl; \
 	else \
 		echo "bench-train-torch: SKIP (no torch for $(TORCH_PY); apt-get install -y python3-torch)"; \

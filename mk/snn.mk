@@ -24,12 +24,24 @@ endif
 # python3-torch) in the same sitting, and the speed-ups. At n = 4096 one
 # forward + backward takes seconds on each side: the whole target takes
 # about 10 minutes on a quiet machine with BENCH_COUNT=6.
+#
+# PyTorch's best set-up for this workload is PyTorch 2's torch.compile (its
+# fused loops remove most of the LIF loop's overhead; Debian's 1.13 has no
+# torch.compile): `make torch2-venv` installs torch 2.15.0 from PyPI into
+# build/torch2 (about 5 GB, the CUDA libraries its wheel requires included),
+# and from then on bench-snn runs every implementation with it as well and
+# compares with the best of both. Compiling the 500 unrolled steps takes
+# about 10 minutes per n (excluded from the timings): about 45 minutes more.
 
 TORCH_PY ?= /usr/bin/python3
+TORCH2_VENV ?= build/torch2
+TORCH2_PY ?= $(TORCH2_VENV)/bin/python
 
 BENCH_TARGETS += bench-snn
 
-.PHONY: bench-snn bench-snn-torch
+.PHONY: bench-snn bench-snn-torch torch2-venv
+torch2-venv:
+	VENV=$(TORCH2_VENV) REQ=bench/torch/requirements-torch2.txt scripts/ensure-venv.sh
 bench-snn: bench-tools
 	$(call run-bench,snn,^BenchmarkSnn)
 	@$(MAKE) --no-print-directory bench-snn-torch
@@ -40,8 +52,17 @@ bench-snn-torch:
 		echo "bench-snn-torch: load average $$(cut -d' ' -f1-3 /proc/loadavg)"; \
 		OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 			$(TORCH_PY) bench/torch/snn_onn.py --repeats $(BENCH_COUNT) | tee $(BENCH_DIR)/snn_torch.jsonl; \
+		if [ -x $(TORCH2_PY) ]; then \
+			OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+				$(TORCH2_PY) bench/torch/snn_onn.py --repeats $(BENCH_COUNT) | tee -a $(BENCH_DIR)/snn_torch.jsonl; \
+		else \
+			echo "bench-snn-torch: no PyTorch 2 ($(TORCH2_PY)): its torch.compile, the best set-up, not run (make torch2-venv)"; \
+		fi; \
 		$(TORCH_PY) bench/torch/snn_compare.py $(BENCH_DIR)/snn.txt $(BENCH_DIR)/snn_torch.jsonl; \
 		$(TORCH_PY) bench/torch/sgemm.py --repeats $(BENCH_COUNT) | tee $(BENCH_DIR)/snn_torch_sgemm.jsonl; \
+		if [ -x $(TORCH2_PY) ]; then \
+			$(TORCH2_PY) bench/torch/sgemm.py --repeats $(BENCH_COUNT) | tee -a $(BENCH_DIR)/snn_torch_sgemm.jsonl; \
+		fi; \
 	else \
 		echo "bench-snn-torch: SKIP (no torch for $(TORCH_PY); apt-get install -y python3-torch)"; \
 	fi

@@ -4,12 +4,13 @@
 # the venv's python on stdout.
 #
 # Environment: PYTHON (default python3) chooses the interpreter; VENV (default
-# .venv) the directory.
+# .venv) the directory; REQ (default python/requirements-test.txt) the
+# requirements file (bench/torch/requirements-torch2.txt for build/torch2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 VENV=${VENV:-.venv}
-REQ=python/requirements-test.txt
+REQ=${REQ:-python/requirements-test.txt}
 stamp="$VENV/.neurodyn-req"
 if ! command -v "$PY" >/dev/null 2>&1; then
 	scripts/ensure-deps.sh python >&2

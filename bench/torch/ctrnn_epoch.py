@@ -19,13 +19,16 @@ import):
   fused  hand-written: the input projection of all 50 steps in one GEMM,
          then h = tanh(addmm(xw[t], h, W_rec^T)) per step, batches sliced
          from one pre-shuffled tensor, no DataLoader; optionally
-         TorchScript-compiled (--script).
+         TorchScript-compiled (--script) or, with torch >= 2, compiled by
+         torch.compile (--compile: the model, whose 50 steps are unrolled,
+         and the clipping + AdamW update; compiling happens in the warm-up
+         epoch, which is not timed).
 
 Prints one JSON line per implementation: seconds per epoch (median of
 --epochs timed epochs after one warm-up epoch), epochs/s and GFLOP/s with
 the same flop count as the Go benchmark.
 
-Usage: bench/torch/ctrnn_epoch.py [--impl naive,fused] [--epochs 3] [--data lorenz.npz]
+Usage: bench/torch/ctrnn_epoch.py [--impl naive,fused] [--epochs 3] [--data lorenz.npz] [--script | --compile]
 """
 from timing import limit_threads, timed
 
@@ -118,15 +121,19 @@ def epoch_naive(model, opt, loader):
         opt.step()
 
 
-def epoch_fused(model, opt, xt, y, gen):
+def clip_step(model, opt):
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    opt.step()
+
+
+def epoch_fused(model, opt, xt, y, gen, update=clip_step):
     perm = torch.randperm(y.shape[0], generator=gen)
     for s in range(0, y.shape[0], B):
         idx = perm[s:s + B]
         opt.zero_grad(set_to_none=True)
         loss = torch.nn.functional.mse_loss(model(xt[:, idx]), y[idx])
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
+        update(model, opt)
 
 
 def main():
@@ -135,7 +142,12 @@ def main():
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--data", default="", help="reference lorenz_data.npz (train split used); random data otherwise")
     ap.add_argument("--script", action="store_true", help="TorchScript-compile the fused model")
+    ap.add_argument("--compile", action="store_true", help="torch.compile the fused model and its update (torch >= 2)")
     a = ap.parse_args()
+    if a.compile and not hasattr(torch, "compile"):
+        raise SystemExit(f"--compile needs torch >= 2 (this is {torch.__version__})")
+    if a.compile and a.script:
+        raise SystemExit("--script and --compile exclude each other")
     torch.manual_seed(42)
     if a.data:
         series = np.load(a.data)["train"]
@@ -151,17 +163,22 @@ def main():
             run = lambda: epoch_naive(model, opt, loader)
         elif impl == "fused":
             model = Fused()
+            update = clip_step
             if a.script:
                 model = torch.jit.script(model)
+            if a.compile:
+                model = torch.compile(model)
+                update = torch.compile(clip_step)
             xt = x.transpose(0, 1).contiguous()
             gen = torch.Generator().manual_seed(42)
-            run = lambda: epoch_fused(model, opt, xt, y, gen)
+            run = lambda: epoch_fused(model, opt, xt, y, gen, update)
         else:
             raise SystemExit(f"unknown --impl {impl}")
         opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-5)
         times, _ = timed(run, a.epochs)  # after one warm-up epoch
         sec = statistics.median(times)
-        print(json.dumps({"impl": impl + ("+script" if a.script and impl == "fused" else ""),
+        suffix = "+script" if a.script else "+compile" if a.compile else ""
+        print(json.dumps({"impl": impl + (suffix if impl == "fused" else ""),
                           "torch": torch.__version__, "threads": torch.get_num_threads(),
                           "windows": n, "seconds_per_epoch": round(sec, 4), "epochs_per_s": round(1 / sec, 4),
                           "gflops": round(flops / sec / 1e9, 3), "epoch_times": [round(t, 4) for t in times]}))

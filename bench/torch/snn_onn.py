@@ -21,12 +21,26 @@ implementations, the best of which is the comparison:
   script     hoisted, with the LIF loop compiled by TorchScript (the
              surrogate written as H(x) + G(x) - G(x).detach(), G the
              SuperSpike primitive x/(1 + alpha|x|)).
+  compile    torch >= 2 only: the whole forward (Linear, the 500 unrolled
+             LIF steps with the same surrogate, the sum) compiled by
+             torch.compile (TorchInductor: fused C++ loops for the CPU, the
+             backward compiled with it) -- what norse's benchmark entry
+             does. Compiling takes minutes (about 10 at n = 256 here); it
+             is done once, before the timed runs, and reported apart
+             ("compile_seconds").
+
+By default every implementation the installed torch has is run. With
+--rounds R the timed runs of each (n, implementation) are repeated R times
+in the same process, and --between CMD runs the shell command CMD before
+each round (e.g. the Go benchmark, appending to a file): interleaved rounds
+without compiling again.
 
 Prints one JSON line per (implementation, n): the median seconds of one
 forward + backward over --repeats timed runs after two warm-up runs, in
 wall-clock and in the thread's CPU time (robust to a shared machine).
 
-Usage: bench/torch/snn_onn.py [--n 256,1024,4096] [--impl framework,hoisted,script] [--repeats 6]
+Usage: bench/torch/snn_onn.py [--n 256,1024,4096] [--impl framework,hoisted,script,compile]
+                              [--repeats 6] [--rounds 1] [--between CMD]
 """
 from timing import limit_threads, timed
 
@@ -35,6 +49,8 @@ limit_threads(1)
 import argparse
 import json
 import statistics
+import subprocess
+import time
 
 import torch
 
@@ -81,6 +97,23 @@ def lif_script(cur: torch.Tensor) -> torch.Tensor:
     return torch.stack(out)
 
 
+def spike_st(x):
+    """H(x) in the forward pass, SuperSpike's derivative in the backward."""
+    g = x / (ALPHA * x.abs() + 1.0)
+    return (x > 0).to(x.dtype) + g - g.detach()
+
+
+def lif_loop_st(cur):
+    v = torch.zeros_like(cur[0])
+    out = []
+    for ct in cur.unbind(0):
+        v = v + 0.1 * (-v + ct)
+        z = spike_st(v - 1.0)
+        v = (1 - z) * v
+        out.append(z)
+    return torch.stack(out)
+
+
 def make(impl, n):
     lin = torch.nn.Linear(n, n)
     x = torch.randn(T, B, n)
@@ -102,6 +135,13 @@ def make(impl, n):
     elif impl == "script":
         def run():
             lif_script(lin(x)).sum().backward()
+    elif impl == "compile":
+        if not hasattr(torch, "compile"):
+            raise SystemExit(f"implementation compile needs torch >= 2 (this is {torch.__version__})")
+        fwd = torch.compile(lambda: lif_loop_st(lin(x)).sum())
+
+        def run():
+            fwd().backward()
     else:
         raise SystemExit(f"unknown implementation {impl}")
 
@@ -115,24 +155,40 @@ def make(impl, n):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", default="256,1024,4096")
-    ap.add_argument("--impl", default="framework,hoisted,script")
+    ap.add_argument("--impl", default="framework,hoisted,script" + (",compile" if hasattr(torch, "compile") else ""))
     ap.add_argument("--repeats", type=int, default=6)
+    ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--between", default="", help="shell command run before each round")
     ap.add_argument("--framework-max-n", type=int, default=1024,
                     help="skip the framework implementation above this n (its 500 per-step GEMMs of 16 rows only get slower)")
     a = ap.parse_args()
+    if a.repeats < 1 or a.rounds < 1:
+        raise SystemExit("snn_onn.py: --repeats and --rounds must be >= 1")
     for n in map(int, a.n.split(",")):
         for impl in a.impl.split(","):
             if impl == "framework" and n > a.framework_max_n:
                 continue
             torch.manual_seed(0)
             step = make(impl, n)
-            # Two warm-up runs: TorchScript's profiling runs, the allocator.
-            times, cpu = timed(step, a.repeats, warmups=2)
-            med = statistics.median(times)
-            print(json.dumps({"workload": "open-neuromorphic", "n": n, "impl": impl, "seconds": med,
-                              "cpu_seconds": statistics.median(cpu), "times": times, "cpu_times": cpu,
-                              "torch": torch.__version__, "threads": torch.get_num_threads(),
-                              "gflops": 4 * T * B * n * n / med / 1e9}), flush=True)
+            # The first call compiles (compile; TorchScript profiles on its
+            # first two), then one more warm-up run for the allocator.
+            t0 = time.perf_counter()
+            step()
+            first = time.perf_counter() - t0
+            for r in range(a.rounds):
+                if a.between:
+                    subprocess.run(a.between, shell=True, check=True)
+                times, cpu = timed(step, a.repeats, warmups=1)
+                med = statistics.median(times)
+                rec = {"workload": "open-neuromorphic", "n": n, "impl": impl, "seconds": med,
+                       "cpu_seconds": statistics.median(cpu), "times": times, "cpu_times": cpu,
+                       "torch": torch.__version__, "threads": torch.get_num_threads(),
+                       "gflops": 4 * T * B * n * n / med / 1e9}
+                if impl == "compile":
+                    rec["compile_seconds"] = first
+                if a.rounds > 1:
+                    rec["round"] = r
+                print(json.dumps(rec), flush=True)
 
 
 if __name__ == "__main__":
