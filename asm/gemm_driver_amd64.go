@@ -224,10 +224,10 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], tiles gemmTilesKernel[T], pool
 	// a multiple of 4 KiB), or for large products packed into row tiles:
 	// when all the panels form one block each 6×gemmKC tile slice is used
 	// by one run of kernels, so it is packed right before them into tb,
-	// which stays in L1 — unless its rows are contiguous and do not alias,
-	// where the kernels read them in place as well as packed (measured 9%
-	// faster without packing on the Open Neuromorphic n = 256 input
-	// currents, 8000×256·256×256ᵀ; neutral on the square products);
+	// which stays in L1 — unless its rows are contiguous and not 4 KiB
+	// apart: then the kernels read them in place, which beats packing
+	// (measured 9% faster on the Open Neuromorphic n = 256 input currents,
+	// 8000×256·256×256ᵀ; neutral on the square products);
 	// otherwise (one k-slice, as gemmLarge takes the deeper products) A is
 	// packed whole, once, into ap — packing it slice by slice for every
 	// block costs more (measured 15% slower at n = 1,024).

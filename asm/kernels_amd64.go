@@ -334,18 +334,18 @@ func lifScanBackward64(u, s, ds, g, dv, di []float64, alpha, beta, cin, vreset f
 	lifScanBackwardGeneric(u, s, ds, g, dv, di, alpha, beta, cin, vreset)
 }
 
-func spikeDeriv32(u, dst []float32, theta, alpha, scale float32) {
+func spikeDeriv32(dst, u []float32, theta, alpha, scale float32) {
 	if useAVX2() {
-		spikeDeriv32AVX2(u, dst, theta, alpha, scale)
+		spikeDeriv32AVX2(dst, u, theta, alpha, scale)
 		return
 	}
-	spikeDerivGeneric(u, dst, theta, alpha, scale)
+	spikeDerivGeneric(dst, u, theta, alpha, scale)
 }
 
-func spikeDeriv64(u, dst []float64, theta, alpha, scale float64) {
+func spikeDeriv64(dst, u []float64, theta, alpha, scale float64) {
 	if useAVX2() {
-		spikeDeriv64AVX2(u, dst, theta, alpha, scale)
+		spikeDeriv64AVX2(dst, u, theta, alpha, scale)
 		return
 	}
-	spikeDerivGeneric(u, dst, theta, alpha, scale)
+	spikeDerivGeneric(dst, u, theta, alpha, scale)
 }

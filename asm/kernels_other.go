@@ -69,10 +69,10 @@ func fmaProbe(iters int) int { return fmaProbeGeneric(iters) }
 // releaseBuffers has nothing to free: the reference Gemm packs nothing.
 func releaseBuffers() {}
 
-func spikeDeriv32(u, dst []float32, theta, alpha, scale float32) {
-	spikeDerivGeneric(u, dst, theta, alpha, scale)
+func spikeDeriv32(dst, u []float32, theta, alpha, scale float32) {
+	spikeDerivGeneric(dst, u, theta, alpha, scale)
 }
 
-func spikeDeriv64(u, dst []float64, theta, alpha, scale float64) {
-	spikeDerivGeneric(u, dst, theta, alpha, scale)
+func spikeDeriv64(dst, u []float64, theta, alpha, scale float64) {
+	spikeDerivGeneric(dst, u, theta, alpha, scale)
 }

@@ -57,7 +57,7 @@ func lifScanBackward32AVX2(u []float32, s []float32, ds []float32, g []float32, 
 // spikeDeriv32AVX2 computes SpikeDeriv. Reference: spikeDerivGeneric.
 //
 //go:noescape
-func spikeDeriv32AVX2(u []float32, dst []float32, theta float32, alpha float32, scale float32)
+func spikeDeriv32AVX2(dst []float32, u []float32, theta float32, alpha float32, scale float32)
 
 // lifScan64AVX2 computes LIFScan. Reference: lifScanGeneric.
 //
@@ -72,4 +72,4 @@ func lifScanBackward64AVX2(u []float64, s []float64, ds []float64, g []float64, 
 // spikeDeriv64AVX2 computes SpikeDeriv. Reference: spikeDerivGeneric.
 //
 //go:noescape
-func spikeDeriv64AVX2(u []float64, dst []float64, theta float64, alpha float64, scale float64)
+func spikeDeriv64AVX2(dst []float64, u []float64, theta float64, alpha float64, scale float64)

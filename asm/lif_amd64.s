@@ -1358,7 +1358,7 @@ done:
 	VZEROUPPER
 	RET
 
-// func spikeDeriv32AVX2(u []float32, dst []float32, theta float32, alpha float32, scale float32)
+// func spikeDeriv32AVX2(dst []float32, u []float32, theta float32, alpha float32, scale float32)
 // Requires: AVX
 TEXT ·spikeDeriv32AVX2(SB), NOSPLIT, $0-60
 	VBROADCASTSS theta+48(FP), Y0
@@ -1366,9 +1366,9 @@ TEXT ·spikeDeriv32AVX2(SB), NOSPLIT, $0-60
 	VBROADCASTSS scale+56(FP), Y2
 	VBROADCASTSS lifone32<>+0(SB), Y3
 	VBROADCASTSS lifabs32<>+0(SB), Y4
-	MOVQ         u_base+0(FP), AX
-	MOVQ         dst_base+24(FP), CX
-	MOVQ         u_len+8(FP), DX
+	MOVQ         u_base+24(FP), AX
+	MOVQ         dst_base+0(FP), CX
+	MOVQ         u_len+32(FP), DX
 	XORQ         BX, BX
 	MOVQ         DX, SI
 	SUBQ         $0x00000008, SI
@@ -1570,7 +1570,7 @@ done:
 	VZEROUPPER
 	RET
 
-// func spikeDeriv64AVX2(u []float64, dst []float64, theta float64, alpha float64, scale float64)
+// func spikeDeriv64AVX2(dst []float64, u []float64, theta float64, alpha float64, scale float64)
 // Requires: AVX
 TEXT ·spikeDeriv64AVX2(SB), NOSPLIT, $0-72
 	VBROADCASTSD theta+48(FP), Y0
@@ -1578,9 +1578,9 @@ TEXT ·spikeDeriv64AVX2(SB), NOSPLIT, $0-72
 	VBROADCASTSD scale+64(FP), Y2
 	VBROADCASTSD lifone64<>+0(SB), Y3
 	VBROADCASTSD lifabs64<>+0(SB), Y4
-	MOVQ         u_base+0(FP), AX
-	MOVQ         dst_base+24(FP), CX
-	MOVQ         u_len+8(FP), DX
+	MOVQ         u_base+24(FP), AX
+	MOVQ         dst_base+0(FP), CX
+	MOVQ         u_len+32(FP), DX
 	XORQ         BX, BX
 	MOVQ         DX, SI
 	SUBQ         $0x00000004, SI

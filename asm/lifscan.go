@@ -67,8 +67,8 @@ func SpikeDeriv[T Float](dst, u []T, theta, alpha, scale T) {
 		panic(errLength)
 	}
 	if is32[T]() {
-		spikeDeriv32(f32(u), f32(dst), float32(theta), float32(alpha), float32(scale))
+		spikeDeriv32(f32(dst), f32(u), float32(theta), float32(alpha), float32(scale))
 		return
 	}
-	spikeDeriv64(f64(u), f64(dst), float64(theta), float64(alpha), float64(scale))
+	spikeDeriv64(f64(dst), f64(u), float64(theta), float64(alpha), float64(scale))
 }

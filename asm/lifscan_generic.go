@@ -37,7 +37,7 @@ func lifScanBackwardGeneric[T Float](u, s, ds, g, dv, di []T, alpha, beta, cin, 
 }
 
 // spikeDerivGeneric is the reference of SpikeDeriv.
-func spikeDerivGeneric[T Float](u, dst []T, theta, alpha, scale T) {
+func spikeDerivGeneric[T Float](dst, u []T, theta, alpha, scale T) {
 	dst = dst[:len(u)]
 	for k, x := range u {
 		d := T(alpha*T(math.Abs(float64(x-theta)))) + 1

@@ -139,7 +139,7 @@ func testSpikeDeriv[T Float](t *testing.T) {
 				dst, dbuf := guarded[T](n, off)
 				want := make([]T, n)
 				u0 := slices.Clone(u)
-				spikeDerivGeneric(u, want, sc[0], sc[1], sc[2])
+				spikeDerivGeneric(want, u, sc[0], sc[1], sc[2])
 				SpikeDeriv(dst, u, sc[0], sc[1], sc[2])
 				if i := firstDiff(dst, want); i >= 0 {
 					t.Fatalf("%s: dst[%d] = %v, want %v", name, i, dst[i], want[i])

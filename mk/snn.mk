@@ -52,17 +52,15 @@ bench-snn-torch:
 		echo "bench-snn-torch: load average $$(cut -d' ' -f1-3 /proc/loadavg)"; \
 		OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 			$(TORCH_PY) bench/torch/snn_onn.py --repeats $(BENCH_COUNT) | tee $(BENCH_DIR)/snn_torch.jsonl; \
+		$(TORCH_PY) bench/torch/sgemm.py --repeats $(BENCH_COUNT) | tee $(BENCH_DIR)/snn_torch_sgemm.jsonl; \
 		if [ -x $(TORCH2_PY) ]; then \
 			OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 				$(TORCH2_PY) bench/torch/snn_onn.py --repeats $(BENCH_COUNT) | tee -a $(BENCH_DIR)/snn_torch.jsonl; \
+			$(TORCH2_PY) bench/torch/sgemm.py --repeats $(BENCH_COUNT) | tee -a $(BENCH_DIR)/snn_torch_sgemm.jsonl; \
 		else \
 			echo "bench-snn-torch: no PyTorch 2 ($(TORCH2_PY)): its torch.compile, the best set-up, not run (make torch2-venv)"; \
 		fi; \
 		$(TORCH_PY) bench/torch/snn_compare.py $(BENCH_DIR)/snn.txt $(BENCH_DIR)/snn_torch.jsonl; \
-		$(TORCH_PY) bench/torch/sgemm.py --repeats $(BENCH_COUNT) | tee $(BENCH_DIR)/snn_torch_sgemm.jsonl; \
-		if [ -x $(TORCH2_PY) ]; then \
-			$(TORCH2_PY) bench/torch/sgemm.py --repeats $(BENCH_COUNT) | tee -a $(BENCH_DIR)/snn_torch_sgemm.jsonl; \
-		fi; \
 	else \
 		echo "bench-snn-torch: SKIP (no torch for $(TORCH_PY); apt-get install -y python3-torch)"; \
 	fi

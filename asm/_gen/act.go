@@ -59,11 +59,7 @@ func tanhVec(t typ, x reg.VecVirtual) reg.VecVirtual {
 		absBits, signBits, oneBits = 1<<63-1, 1<<63, math.Float64bits(1)
 	}
 	bc := func(name string, v float64) reg.VecVirtual { return t.broadcastConst(name, v) }
-	bb := func(name string, b uint64) reg.VecVirtual {
-		r := t.vec()
-		t.bcast(t.constBits(name, b), r)
-		return r
-	}
+	bb := t.broadcastBits
 	a := t.vec()
 	t.and(bb("tanhabs", absBits), x, a)
 	c := bc("tanhclamp", clamp)

@@ -142,17 +142,13 @@ func genLIFScanBackward(t typ) {
 // both), none fused.
 func genSpikeDeriv(t typ) {
 	name := t.name("spikeDeriv")
-	TEXT(name, NOSPLIT, fmt.Sprintf("func(u, dst []%s, theta, alpha, scale %s)", t.gt, t.gt))
+	TEXT(name, NOSPLIT, fmt.Sprintf("func(dst, u []%s, theta, alpha, scale %s)", t.gt, t.gt))
 	Pragma("noescape")
 	Doc(name + " computes SpikeDeriv. Reference: spikeDerivGeneric.")
 	theta, alpha, scale := t.broadcastParam("theta"), t.broadcastParam("alpha"), t.broadcastParam("scale")
 	one := t.broadcastConst("one", 1)
-	absBits := uint64(0x7fffffff)
-	if t.bits == 64 {
-		absBits = 1<<63 - 1
-	}
-	abs := t.vec()
-	t.bcast(t.constBits("abs", absBits), abs)
+	abs := t.broadcastBits("abs", 1<<(t.bits-1)-1) // all but the sign bit
+	// scanLoop takes n from its first slice, u.
 	scanLoop(t, []string{"u", "dst"}, func(load func(string) reg.VecVirtual, store func(reg.VecVirtual, string)) {
 		d := load("u")
 		t.sub(theta, d, d) // u − θ

@@ -224,6 +224,14 @@ func (t typ) broadcastConst(name string, v float64) reg.VecVirtual {
 	return r
 }
 
+// broadcastBits loads the raw bits b (low t.bits bits) into every lane of a
+// new register.
+func (t typ) broadcastBits(name string, b uint64) reg.VecVirtual {
+	r := t.vec()
+	t.bcast(t.constBits(name, b), r)
+	return r
+}
+
 // broadcastParam loads the scalar parameter name into every lane.
 func (t typ) broadcastParam(name string) reg.VecVirtual {
 	r := t.vec()
