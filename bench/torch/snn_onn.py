@@ -27,7 +27,13 @@ implementations, the best of which is the comparison:
              backward compiled with it) -- what norse's benchmark entry
              does. Compiling takes minutes (about 10 at n = 256 here); it
              is done once, before the timed runs, and reported apart
-             ("compile_seconds").
+             ("compile_seconds"). --compile-mode picks torch.compile's mode:
+             max-autotune also benchmarks GEMM back-ends (ATen, Inductor's
+             C++ template) and keeps the fastest; on this workload it was
+             no faster than the default mode (torch 2.15, rounds
+             interleaved with neurodyn's benchmark: neurodyn 1.65x / 1.41x
+             faster at n = 256 / 1024 than max-autotune, 1.62x / 1.23x than
+             the default mode), so the default stays the comparison.
 
 By default every implementation the installed torch has is run. With
 --rounds R the timed runs of each (n, implementation) are repeated R times
@@ -41,6 +47,7 @@ wall-clock and in the thread's CPU time (robust to a shared machine).
 
 Usage: bench/torch/snn_onn.py [--n 256,1024,4096] [--impl framework,hoisted,script,compile]
                               [--repeats 6] [--rounds 1] [--between CMD]
+                              [--compile-mode default|max-autotune|max-autotune-no-cudagraphs]
 """
 from timing import limit_threads, timed
 
@@ -100,7 +107,10 @@ def lif_loop_st(cur: torch.Tensor) -> torch.Tensor:
     return torch.stack(out)
 
 
-def make(impl, n):
+COMPILE_MODES = ("default", "max-autotune", "max-autotune-no-cudagraphs")
+
+
+def make(impl, n, compile_mode="default"):
     lin = torch.nn.Linear(n, n)
     x = torch.randn(T, B, n)
     xs = x.unbind(0)
@@ -126,7 +136,7 @@ def make(impl, n):
     elif impl == "compile":
         if not hasattr(torch, "compile"):
             raise SystemExit(f"implementation compile needs torch >= 2 (this is {torch.__version__})")
-        fwd = torch.compile(lambda: lif_loop_st(lin(x)).sum())
+        fwd = torch.compile(lambda: lif_loop_st(lin(x)).sum(), mode=compile_mode)
 
         def run():
             fwd().backward()
@@ -149,15 +159,19 @@ def main():
     ap.add_argument("--between", default="", help="shell command run before each round")
     ap.add_argument("--framework-max-n", type=int, default=1024,
                     help="skip the framework implementation above this n (its 500 per-step GEMMs of 16 rows only get slower)")
+    ap.add_argument("--compile-mode", default="default",
+                    help="torch.compile mode of the compile implementation: " + ", ".join(COMPILE_MODES))
     a = ap.parse_args()
     if a.repeats < 1 or a.rounds < 1:
         raise SystemExit("snn_onn.py: --repeats and --rounds must be >= 1")
+    if a.compile_mode not in COMPILE_MODES:
+        raise SystemExit(f"snn_onn.py: --compile-mode {a.compile_mode!r}: allowed {', '.join(COMPILE_MODES)}")
     for n in map(int, a.n.split(",")):
         for impl in a.impl.split(","):
             if impl == "framework" and n > a.framework_max_n:
                 continue
             torch.manual_seed(0)
-            step = make(impl, n)
+            step = make(impl, n, a.compile_mode)
             # The first call compiles (compile; TorchScript profiles on its
             # first two), then one more warm-up run for the allocator.
             t0 = time.perf_counter()
@@ -174,6 +188,7 @@ def main():
                        "gflops": 4 * T * B * n * n / med / 1e9}
                 if impl == "compile":
                     rec["compile_seconds"] = first
+                    rec["compile_mode"] = a.compile_mode
                 if a.rounds > 1:
                     rec["round"] = r
                 print(json.dumps(rec), flush=True)
