@@ -174,8 +174,9 @@ func (ps *gemmPools[T]) release() {
 	}
 }
 
-// gemmBlocked packs op(B) into panels of NR columns (zero-padded) and runs
-// the micro-kernels. k is cut into slices of gemmKC; between slices the
+// gemmBlocked packs op(B) into panels of NR columns (zero-padded; gemmLarge
+// packs one k-slice at a time) and runs the micro-kernels. k is cut into
+// slices of gemmKC; between slices the
 // partial fma chains are parked in a workspace and resumed, so every output
 // is still one ascending chain over the whole k, whatever the loop order.
 //
