@@ -176,9 +176,9 @@ func (ps *gemmPools[T]) release() {
 
 // gemmBlocked packs op(B) into panels of NR columns (zero-padded; gemmLarge
 // packs one k-slice at a time) and runs the micro-kernels. k is cut into
-// slices of gemmKC; between slices the
-// partial fma chains are parked in a workspace and resumed, so every output
-// is still one ascending chain over the whole k, whatever the loop order.
+// slices of gemmKC; between slices the partial fma chains are parked in a
+// workspace and resumed, so every output is still one ascending chain over
+// the whole k, whatever the loop order.
 //
 // Products with at least one L2 block of panels, large enough to pay for
 // packing A and deep enough to be cut into k-slices, run GotoBLAS's order
@@ -195,7 +195,6 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], tiles gemmTilesKernel[T], pool
 	size := elemBytes[T]()
 	nr := 64 / size // a panel row is one 64-byte line: 16 float32 or 8 float64
 	np := (n + nr - 1) / nr
-	panel := k * nr
 
 	// Workspace for the parked chains, tile after tile in the order the
 	// kernels visit them: a tile is r×nr contiguous values, so the parking
@@ -212,6 +211,7 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], tiles gemmTilesKernel[T], pool
 		gemmLarge(kern, tiles, pools, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, w)
 		return
 	}
+	panel := k * nr
 	bp := pools.b.get(np * panel)
 	buf := *bp
 	packB(transB, k, n, nr, b, ldb, buf)
@@ -295,11 +295,10 @@ func gemmFlags(p0, kc, k int) int {
 // and 128 MiB at n = 4,096), then A in blocks of gemmABlockBytes, each
 // packed (tile after tile) into a buffer that stays in L2; each panel of
 // packed B (gemmKC×nr, 16 KiB) stays in L1 while one multi-tile kernel
-// call runs the block's tiles against it. The
-// order of the calls is free (every output's chain is the same), so this
-// differs from gemmBlocked's other loop only in speed: measured 1.06× (fwd)
-// and 1.19× (wgrad) on the Open Neuromorphic n = 4,096 products, the
-// multi-tile kernel included.
+// call runs the block's tiles against it. The order of the calls is free
+// (every output's chain is the same), so this differs from gemmBlocked's
+// other loop only in speed: measured 1.06× (fwd) and 1.19× (wgrad) on the
+// Open Neuromorphic n = 4,096 products, the multi-tile kernel included.
 func gemmLarge[T Float](kern *[7]gemmKernel[T], tiles gemmTilesKernel[T], pools *gemmPools[T], transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int, w []T) {
 	size := elemBytes[T]()
 	nr := 64 / size
@@ -315,11 +314,11 @@ func gemmLarge[T Float](kern *[7]gemmKernel[T], tiles gemmTilesKernel[T], pools 
 		kc := min(gemmKC, k-p0)
 		flags := gemmFlags(p0, kc, k)
 		panel := kc * nr
+		bs := p0 * ldb // op(B)'s row p0: a row of B, or a column of B when transposed
 		if transB {
-			packB(true, kc, n, nr, b[p0:], ldb, buf)
-		} else {
-			packB(false, kc, n, nr, b[p0*ldb:], ldb, buf)
+			bs = p0
 		}
+		packB(transB, kc, n, nr, b[bs:], ldb, buf)
 		for i0 := 0; i0 < m; i0 += mc {
 			i1 := min(m, i0+mc)
 			packABlock(transA, a, lda, i0, i1, p0, kc, pa)

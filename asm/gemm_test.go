@@ -126,10 +126,11 @@ func TestGemmReference(t *testing.T) {
 // larger than the rows, both with one k-slice and with several (k > 256):
 // the packed tiles must be addressed by their own layout, never by lda.
 // The shapes reach A packed per tile slice (one block of panels, one
-// k-slice; A transposed or its rows 4 KiB apart, else read in place), A packed whole (more panels, one k-slice) and the large-product
-// loop (one block of panels or more, several k-slices): with a short last
-// k-slice, a partial panel, several row blocks (360 float32 rows, 180
-// float64) and a last block ending in a partial tile.
+// k-slice; A transposed or its rows 4 KiB apart, else read in place), A
+// packed whole (more panels, one k-slice) and the large-product loop (one
+// block of panels or more, several k-slices, B packed slice by slice):
+// with a short last k-slice, a partial panel, several row blocks (360
+// float32 rows, 180 float64) and a last block ending in a partial tile.
 func TestGemmPackedPadded(t *testing.T) {
 	forEachPath(t, func(t *testing.T) {
 		t.Run("float32", func(t *testing.T) {
