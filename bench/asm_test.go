@@ -35,10 +35,10 @@ func withImpl(b *testing.B, skip func(impl string) bool, f func(b *testing.B, im
 		}
 		b.Run("impl="+impl, func(b *testing.B) {
 			if impl != "gonum" {
+				defer restorePath()()
 				if err := asm.Select(impl); err != nil {
 					b.Fatal(err)
 				}
-				defer asm.Reset()
 			}
 			f(b, impl)
 		})
@@ -94,7 +94,7 @@ var (
 // not depend on how much of the machine other processes take.
 func probePeak() float64 {
 	peakOnce.Do(func() {
-		defer asm.Reset()
+		defer restorePath()()
 		if asm.Select("avx2") != nil {
 			return
 		}
@@ -177,7 +177,7 @@ func BenchmarkAsmSaxpy(b *testing.B) {
 }
 
 func benchSgemv(b *testing.B, trans bool) {
-	for _, n := range []int{64, 256, 1024} {
+	for _, n := range []int{64, 256, 512, 1024} {
 		r := rand.New(rand.NewPCG(3, uint64(n)))
 		a, x, y := randSlice32(r, n*n), randSlice32(r, n), randSlice32(r, n)
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
@@ -211,7 +211,7 @@ func BenchmarkAsmSgemv(b *testing.B)      { benchSgemv(b, false) }
 func BenchmarkAsmSgemvTrans(b *testing.B) { benchSgemv(b, true) }
 
 func BenchmarkAsmDgemv(b *testing.B) {
-	for _, n := range []int{64, 256, 1024} {
+	for _, n := range []int{64, 256, 512, 1024} {
 		r := rand.New(rand.NewPCG(4, uint64(n)))
 		a, x, y := randSlice64(r, n*n), randSlice64(r, n), randSlice64(r, n)
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
