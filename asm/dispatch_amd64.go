@@ -22,3 +22,12 @@ func available(p int32) bool {
 	}
 	return false
 }
+
+// preferred reports whether Reset may choose path p when it is available:
+// avx512 only on AMD CPUs, where it was measured faster than avx2 on Zen 4,
+// AMD's first cores with AVX-512 (see Reset). No Intel AVX-512 core has been
+// measured (their 512-bit instructions can also lower the clock), so they
+// keep avx2 unless Select chooses avx512.
+func preferred(p int32) bool {
+	return p != pathAVX512 || cpuid.CPU.VendorID == cpuid.AMD
+}

@@ -14,9 +14,9 @@ func TestSelect(t *testing.T) {
 	if len(paths) == 0 || paths[len(paths)-1] != "generic" {
 		t.Fatalf("Paths() = %v, want a list ending in generic", paths)
 	}
-	// The default is the widest path except avx512, which only Select chooses.
+	// The default is the widest path Reset prefers (avx512 only on AMD).
 	def := paths[0]
-	if def == "avx512" {
+	if def == "avx512" && !preferred(pathAVX512) {
 		def = paths[1]
 	}
 	if Path() != def {

@@ -8,15 +8,18 @@
 // AVX2 and FMA3, else "generic" (pure Go). Build tags noasm or purego force the
 // pure-Go path, which is also the path on every other architecture (arm64
 // included). A third path, "avx512" (AVX-512F, BMI2), runs AVX-512 versions
-// of the kernels of a CT-RNN forward step — Gemv without transpose, Tanh and
-// Step — and the AVX2 kernels elsewhere. Select chooses it (the CLI's
-// --kernels flag calls it); Reset never does:
-// it is tested bit-identical to the other paths on an emulated AVX-512 CPU
-// (make asm-avx512, a Linux kernel booted in Bochs) but has not been
-// benchmarked against AVX2 on AVX-512 hardware (none of the project's
-// machines has it, and on Zen 4 512-bit operations run as two 256-bit
-// halves). On such a machine, `go test -bench 'Asm(Sgemv|Tanh|CTRNNStep)$'
-// ./bench` compares them (impl=avx512 beside impl=avx2).
+// of the kernels of a CT-RNN forward step — Tanh, Step, and Gemv without
+// transpose on rows of 4 KiB and more — and the AVX2 kernels elsewhere.
+// Reset chooses it on AMD CPUs with AVX-512 (Zen 4 and later), where it was
+// measured faster than avx2 (Reset documents the figures; on Zen 4 512-bit
+// operations run as two 256-bit halves: the arithmetic is no wider, the
+// instruction stream half as long); Intel AVX-512 CPUs have not been measured and keep
+// avx2 unless Select chooses avx512 (the CLI's --kernels flag calls it). It
+// is tested bit-identical to the other paths natively and on an emulated
+// AVX-512 CPU (make asm-avx512, a Linux kernel booted in Bochs). `go test
+// -bench 'Asm(Sgemv|Dgemv|Tanh|CTRNNStep)$' ./bench` compares the paths
+// (impl=avx512 beside impl=avx2), and `go test -bench Train ./bench -args
+// -kernels=avx2` times the models on a chosen path.
 //
 // # Same answer on every path
 //

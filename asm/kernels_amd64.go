@@ -7,8 +7,8 @@ import "unsafe"
 // Dispatch: each kernel loads the selected path once per call and runs the
 // generated AVX2+FMA kernel (blas1_amd64.s, gemv_amd64.s, gemm_amd64.s,
 // act_amd64.s), on the avx512 path the AVX-512 kernel where there is one
-// (avx512_amd64.s: Gemv without transpose, Tanh, Step), or the pure-Go
-// reference.
+// (avx512_amd64.s: Tanh, Step, Gemv without transpose on rows of at least
+// gemvN512MinBytes), or the pure-Go reference.
 
 func useAVX2() bool { return cur.Load() >= pathAVX2 }
 
@@ -121,7 +121,7 @@ func gemv32(transA bool, m, n int, alpha float32, a []float32, lda int, x []floa
 	switch {
 	case transA:
 		gemvT32AVX2(m, n, alpha, a, lda, x, beta, y)
-	case p == pathAVX512:
+	case p == pathAVX512 && 4*n >= gemvN512MinBytes:
 		gemvN32AVX512(m, n, alpha, a, lda, x, beta, y)
 	default:
 		gemvN32AVX2(m, n, alpha, a, lda, x, beta, y)
@@ -137,7 +137,7 @@ func gemv64(transA bool, m, n int, alpha float64, a []float64, lda int, x []floa
 	switch {
 	case transA:
 		gemvT64AVX2(m, n, alpha, a, lda, x, beta, y)
-	case p == pathAVX512:
+	case p == pathAVX512 && 8*n >= gemvN512MinBytes:
 		gemvN64AVX512(m, n, alpha, a, lda, x, beta, y)
 	default:
 		gemvN64AVX2(m, n, alpha, a, lda, x, beta, y)
