@@ -71,10 +71,10 @@ func Select(name string) error {
 // of 4 KiB on) was measured at least as fast as avx2 on every kernel and
 // model benchmark, 6 interleaved runs: Tanh 1.25× to 1.32× faster, Gemv
 // 1.17× to 1.23× from 4 KiB rows on, the tutorial's CT-RNN training epoch
-// 1.08× (p = 0.065), none significantly slower. Intel AVX-512 CPUs have not been
-// measured and keep avx2 (preferred); Select("avx512") opts in. Every path
-// gives bit-identical results, so the choice changes only speed. Tests that
-// disable features with cpuid.CPU.Disable call Reset afterwards.
+// 1.08× (p = 0.065), none significantly slower. Intel AVX-512 CPUs have not
+// been measured and keep avx2 (preferred); Select("avx512") opts in. Every
+// path gives bit-identical results, so the choice changes only speed. Tests
+// that disable features with cpuid.CPU.Disable call Reset afterwards.
 func Reset() {
 	best := pathGeneric
 	for p := int32(len(pathNames)) - 1; p > 0; p-- {
