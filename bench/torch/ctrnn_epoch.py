@@ -30,7 +30,7 @@ the same flop count as the Go benchmark.
 
 Usage: bench/torch/ctrnn_epoch.py [--impl naive,fused] [--epochs 3] [--data lorenz.npz] [--script | --compile]
 """
-from timing import limit_threads, timed
+from timing import cpu_capability, limit_threads, timed
 
 limit_threads(1)
 
@@ -180,7 +180,7 @@ def main():
         suffix = "+script" if a.script else "+compile" if a.compile else ""
         print(json.dumps({"impl": impl + (suffix if impl == "fused" else ""),
                           "torch": torch.__version__, "threads": torch.get_num_threads(),
-                          "windows": n, "seconds_per_epoch": round(sec, 4), "epochs_per_s": round(1 / sec, 4),
+                          "cpu_capability": cpu_capability(torch), "windows": n, "seconds_per_epoch": round(sec, 4), "epochs_per_s": round(1 / sec, 4),
                           "gflops": round(flops / sec / 1e9, 3), "epoch_times": [round(t, 4) for t in times]}))
 
 

@@ -16,7 +16,7 @@ Usage: bench/torch/sgemm.py [--n 256,4096] [--repeats 6] [--threads 1]
 import argparse
 import sys
 
-from timing import limit_threads, timed
+from timing import cpu_capability, limit_threads, timed
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--repeats", type=int, default=6)
@@ -44,4 +44,5 @@ for n in map(int, a.n.split(",")):
         times, _ = timed(f, a.repeats)
         med = statistics.median(times)
         print(json.dumps({"n": n, "op": name, "seconds": med, "gflops": flops / med / 1e9, "times": times,
-                          "threads": torch.get_num_threads(), "torch": torch.__version__}), flush=True)
+                          "threads": torch.get_num_threads(), "torch": torch.__version__,
+                          "cpu_capability": cpu_capability(torch)}), flush=True)

@@ -49,7 +49,7 @@ Usage: bench/torch/snn_onn.py [--n 256,1024,4096] [--impl framework,hoisted,scri
                               [--repeats 6] [--rounds 1] [--between CMD]
                               [--compile-mode default|max-autotune|max-autotune-no-cudagraphs]
 """
-from timing import limit_threads, timed
+from timing import cpu_capability, limit_threads, timed
 
 limit_threads(1)
 
@@ -185,6 +185,7 @@ def main():
                 rec = {"workload": "open-neuromorphic", "n": n, "impl": impl, "seconds": med,
                        "cpu_seconds": statistics.median(cpu), "times": times, "cpu_times": cpu,
                        "torch": torch.__version__, "threads": torch.get_num_threads(),
+                       "cpu_capability": cpu_capability(torch),
                        "gflops": 4 * T * B * n * n / med / 1e9}
                 if impl == "compile":
                     rec["compile_seconds"] = first

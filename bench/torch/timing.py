@@ -28,3 +28,17 @@ def timed(run, repeats, warmups=1):
         wall.append(time.perf_counter() - t0)
         cpu.append(time.thread_time() - c0)
     return wall, cpu
+
+
+def cpu_capability(torch):
+    """The SIMD level torch's CPU kernels dispatch to on this machine
+    ("AVX512", "AVX2", "DEFAULT", ...): Inductor's generated code and the
+    ATen kernels differ by it, so every record carries it (the same script
+    on a Zen 3 and on a Zen 4 compares different code)."""
+    try:
+        return torch.backends.cpu.get_cpu_capability()
+    except AttributeError:  # torch < 2.1: only the build summary says it
+        for line in torch.__config__.show().splitlines():
+            if "CPU capability usage:" in line:
+                return line.split(":", 1)[1].strip()
+    return "unknown"
