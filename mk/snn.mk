@@ -25,13 +25,15 @@ endif
 # forward + backward takes seconds on each side: the whole target takes
 # about 10 minutes on a quiet machine with BENCH_COUNT=6.
 #
-# PyTorch's best set-up for this workload is PyTorch 2's torch.compile (its
-# fused loops remove most of the LIF loop's overhead; Debian's 1.13 has no
-# torch.compile): `make torch2-venv` installs torch 2.15.0 from PyPI into
-# build/torch2 (about 5 GB, the CUDA libraries its wheel requires included),
-# and from then on bench-snn runs every implementation with it as well and
-# compares with the best of both. Compiling the 500 unrolled steps takes
-# about 10 minutes per n (excluded from the timings): about 45 minutes more.
+# PyTorch's best set-up for this workload is PyTorch 2's torch.compile up
+# to n = 1,024 (its fused loops remove most of the LIF loop's overhead;
+# Debian's 1.13 has no torch.compile; at n = 4,096 1.13's TorchScript on
+# OpenBLAS was faster on the Zen 4): `make torch2-venv` installs torch
+# 2.15.0 from PyPI into build/torch2 (about 5 GB, the CUDA libraries its
+# wheel requires included), and from then on bench-snn runs every
+# implementation with it as well and compares with the best of both.
+# Compiling the 500 unrolled steps takes 4 (Zen 4) to 10 (Zen 3) minutes per
+# n the first time (excluded from the timings; Inductor caches it).
 
 TORCH_PY ?= /usr/bin/python3
 TORCH2_VENV ?= build/torch2
