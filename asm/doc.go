@@ -13,13 +13,13 @@
 // Reset chooses it on AMD CPUs with AVX-512 (Zen 4 and later), where it was
 // measured faster than avx2 (Reset documents the figures; on Zen 4 512-bit
 // operations run as two 256-bit halves: the arithmetic is no wider, the
-// instruction stream half as long); Intel AVX-512 CPUs have not been measured and keep
-// avx2 unless Select chooses avx512 (the CLI's --kernels flag calls it). It
-// is tested bit-identical to the other paths natively and on an emulated
-// AVX-512 CPU (make asm-avx512, a Linux kernel booted in Bochs). `go test
-// -bench 'Asm(Sgemv|Dgemv|Tanh|CTRNNStep)$' ./bench` compares the paths
-// (impl=avx512 beside impl=avx2), and `go test -bench Train ./bench -args
-// -kernels=avx2` times the models on a chosen path.
+// instruction stream half as long); Intel AVX-512 CPUs have not been
+// measured and keep avx2 unless Select chooses avx512 (the CLI's --kernels
+// flag calls it). It is tested bit-identical to the other paths natively
+// and on an emulated AVX-512 CPU (make asm-avx512, a Linux kernel booted in
+// Bochs). `go test -bench 'Asm(Sgemv|Dgemv|Tanh|CTRNNStep)$' ./bench`
+// compares the paths (impl=avx512 beside impl=avx2), and `go test -bench
+// Train ./bench -args -kernels=avx2` times the models on a chosen path.
 //
 // # Same answer on every path
 //

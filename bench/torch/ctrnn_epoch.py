@@ -156,6 +156,7 @@ def main():
     x, y = windows(series)
     n = x.shape[0]
     flops = n * (L * step_flops(H, I) + decoder_flops(H, O))
+    capability = cpu_capability(torch)
     for impl in a.impl.split(","):
         if impl == "naive":
             model = Naive()
@@ -180,7 +181,8 @@ def main():
         suffix = "+script" if a.script else "+compile" if a.compile else ""
         print(json.dumps({"impl": impl + (suffix if impl == "fused" else ""),
                           "torch": torch.__version__, "threads": torch.get_num_threads(),
-                          "cpu_capability": cpu_capability(torch), "windows": n, "seconds_per_epoch": round(sec, 4), "epochs_per_s": round(1 / sec, 4),
+                          "cpu_capability": capability, "windows": n, "seconds_per_epoch": round(sec, 4),
+                          "epochs_per_s": round(1 / sec, 4),
                           "gflops": round(flops / sec / 1e9, 3), "epoch_times": [round(t, 4) for t in times]}))
 
 

@@ -35,6 +35,7 @@ import torch
 torch.set_num_threads(a.threads)
 torch.manual_seed(0)
 M = 8000
+capability = cpu_capability(torch)
 for n in map(int, a.n.split(",")):
     x = torch.randn(M, n)
     w = torch.randn(n, n)
@@ -45,4 +46,4 @@ for n in map(int, a.n.split(",")):
         med = statistics.median(times)
         print(json.dumps({"n": n, "op": name, "seconds": med, "gflops": flops / med / 1e9, "times": times,
                           "threads": torch.get_num_threads(), "torch": torch.__version__,
-                          "cpu_capability": cpu_capability(torch)}), flush=True)
+                          "cpu_capability": capability}), flush=True)

@@ -166,6 +166,7 @@ def main():
         raise SystemExit("snn_onn.py: --repeats and --rounds must be >= 1")
     if a.compile_mode not in COMPILE_MODES:
         raise SystemExit(f"snn_onn.py: --compile-mode {a.compile_mode!r}: allowed {', '.join(COMPILE_MODES)}")
+    capability = cpu_capability(torch)
     for n in map(int, a.n.split(",")):
         for impl in a.impl.split(","):
             if impl == "framework" and n > a.framework_max_n:
@@ -185,7 +186,7 @@ def main():
                 rec = {"workload": "open-neuromorphic", "n": n, "impl": impl, "seconds": med,
                        "cpu_seconds": statistics.median(cpu), "times": times, "cpu_times": cpu,
                        "torch": torch.__version__, "threads": torch.get_num_threads(),
-                       "cpu_capability": cpu_capability(torch),
+                       "cpu_capability": capability,
                        "gflops": 4 * T * B * n * n / med / 1e9}
                 if impl == "compile":
                     rec["compile_seconds"] = first
