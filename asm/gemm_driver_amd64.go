@@ -355,14 +355,8 @@ func packABlock[T Float](transA bool, a []T, lda, i0, i1, p0, kc int, buf []T) {
 	if transA {
 		// Each row p of the storage holds one step of every tile: read it
 		// once, as one contiguous stretch.
-		for p := range kc {
-			src := a[(p0+p)*lda+i0 : (p0+p)*lda+full]
-			for t := 0; t+gemmMR <= len(src); t += gemmMR {
-				s := src[t : t+gemmMR : t+gemmMR]
-				o := t*kc + p*gemmMR
-				d := buf[o : o+gemmMR : o+gemmMR]
-				d[0], d[1], d[2], d[3], d[4], d[5] = s[0], s[1], s[2], s[3], s[4], s[5]
-			}
+		if tiles := (full - i0) / gemmMR; tiles > 0 {
+			packA6(buf, a[p0*lda+i0:], kc, tiles, lda)
 		}
 	} else {
 		for i := i0; i < full; i += gemmMR {
@@ -381,12 +375,7 @@ func packABlock[T Float](transA bool, a []T, lda, i0, i1, p0, kc int, buf []T) {
 func packTile[T Float](transA bool, a []T, lda, i, r, p0, kc int, tb []T) {
 	if transA {
 		if r == gemmMR {
-			for p := range kc {
-				o := (p0+p)*lda + i
-				s := a[o : o+gemmMR : o+gemmMR]
-				d := tb[p*gemmMR : p*gemmMR+gemmMR : p*gemmMR+gemmMR]
-				d[0], d[1], d[2], d[3], d[4], d[5] = s[0], s[1], s[2], s[3], s[4], s[5]
-			}
+			packA6(tb, a[p0*lda+i:], kc, 1, lda)
 			return
 		}
 		for p := range kc {
@@ -426,29 +415,39 @@ const gemmKC = 256
 // the cache conflicts it avoids.
 const gemmPackAFlops = 1 << 21
 
-// move64 copies 64 bytes from src to dst (non-overlapping) with eight
-// word moves: a [64]byte assignment compiles to a call of memmove.
-func move64(dst, src unsafe.Pointer) {
-	d, s := (*[8]uint64)(dst), (*[8]uint64)(src)
-	d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
+// packA6 copies steps 0 … kc−1 of tiles full 6-row tiles of Aᵀ (step p of
+// tile u at a[p·lda + 6u …], six contiguous values) into buf, tile after
+// tile (tile u at 6·kc·u, step p at 6p), as packABlock lays them out.
+func packA6[T Float](buf, a []T, kc, tiles, lda int) {
+	// The last values read and written.
+	_ = a[(kc-1)*lda+gemmMR*tiles-1]
+	_ = buf[gemmMR*kc*tiles-1]
+	if is32[T]() {
+		packA6f32AVX2(&f32(buf)[0], &f32(a)[0], kc, tiles, lda)
+		return
+	}
+	packA6f64AVX2(&f64(buf)[0], &f64(a)[0], kc, tiles, lda)
 }
 
 // packB writes op(B) (k×n) into panels of nr columns: panel q holds
 // op(B)[p, q·nr + j] at q·k·nr + p·nr + j, zero past column n.
 func packB[T Float](transB bool, k, n, nr int, b []T, ldb int, buf []T) {
 	if !transB {
-		// Row by row of B, each row read once, sequentially, and dealt to
-		// the full panels (a panel row is 64 bytes for both element types):
-		// panel by panel, every row would be read np times, one line per
-		// row at a stride of ldb (measured 2.4× slower on the Open
-		// Neuromorphic n = 256 weight gradient's 8000×256 B).
+		// The full panels line by line (a panel row is one 64-byte line
+		// for both element types), four panels at a time (packLinesAVX2):
+		// one panel at a time over the whole of a tall B read it one line
+		// per row at a stride of ldb, measured 2.4× slower in Go on the
+		// Open Neuromorphic n = 256 weight gradient's 8000×256 B (before
+		// gemmLarge packed it slice by slice), and all panels row by row
+		// thrash a set of L1 (see asm/_gen/pack.go).
 		full := n / nr
 		panel := k * nr
-		for p := range k {
-			src := b[p*ldb : p*ldb+full*nr]
-			for q := range full {
-				move64(unsafe.Pointer(&buf[q*panel+p*nr]), unsafe.Pointer(&src[q*nr]))
-			}
+		if full > 0 && k > 0 {
+			// The last line read and the last line written.
+			_ = b[(k-1)*ldb+full*nr-1]
+			_ = buf[(full-1)*panel+k*nr-1]
+			size := elemBytes[T]()
+			packLinesAVX2((*byte)(unsafe.Pointer(&buf[0])), (*byte)(unsafe.Pointer(&b[0])), k, full, ldb*size, panel*size)
 		}
 		if j0 := full * nr; j0 < n {
 			w := n - j0

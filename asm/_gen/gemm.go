@@ -20,6 +20,7 @@ func genGemm() {
 		}
 		genGemmTiles(t)
 	}
+	genPack()
 }
 
 func genGemmKernel(t typ, R int) {

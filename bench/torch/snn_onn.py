@@ -25,9 +25,9 @@ implementations, the best of which is the comparison:
              LIF steps with the same surrogate, the sum) compiled by
              torch.compile (TorchInductor: fused C++ loops for the CPU, the
              backward compiled with it) -- what norse's benchmark entry
-             does. Compiling takes minutes (about 10 at n = 256 here); it
-             is done once, before the timed runs, and reported apart
-             ("compile_seconds"). --compile-mode picks torch.compile's mode:
+             does. Compiling takes minutes (at n = 256 about 4 on a Zen 4,
+             10 on a Zen 3); it is done once, before the timed runs, and
+             reported apart ("compile_seconds"). --compile-mode picks torch.compile's mode:
              max-autotune also benchmarks GEMM back-ends (ATen, Inductor's
              C++ template) and keeps the fastest; on this workload it was
              no faster than the default mode (torch 2.15, rounds
