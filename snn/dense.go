@@ -218,6 +218,11 @@ func (d *Dense[T]) Backward(dS, gW, gB, dX []T) error {
 	vreset, vth, alpha, beta, cin := T(c.VReset), T(c.VTh), d.alpha, d.beta, d.cin
 	soft, detach := c.Reset == ResetSoft, c.DetachReset
 	coef := asm.LIFScanCoef[T]{Alpha: alpha, Beta: beta, CIn: cin, VReset: vreset}
+	// The bias gradient sums dL/dI over the steps, last to first, and the
+	// rows of each step in order, while the step is in cache, instead of a
+	// pass of its own over all of u (8 MiB at the Open Neuromorphic
+	// n = 256; the op 26.71 → 26.52 ms, 8 interleaved runs, p = 0.16).
+	clear(gB)
 	for t := steps - 1; t >= 0; t-- {
 		ut, st, dst := u[t*n:(t+1)*n], s[t*n:(t+1)*n], dS[t*n:(t+1)*n]
 		d.spike.grad(gs, ut)
@@ -225,6 +230,7 @@ func (d *Dense[T]) Backward(dS, gW, gB, dX []T) error {
 			// The common case (hard reset through which the gradient flows)
 			// in one pass (SIMD): the same operations as below.
 			asm.LIFScanBackward(&coef, ut, st, dst, gs, dv, di)
+			d.addBias(gB, ut)
 			continue
 		}
 		for k := range ut {
@@ -247,16 +253,21 @@ func (d *Dense[T]) Backward(dS, gW, gB, dX []T) error {
 			ut[k] = dik // dL/dI_t
 			di[k] = T(alpha * dik)
 		}
+		d.addBias(gB, ut)
 	}
-	// Weight, bias and input gradients: one Gemm each over all steps.
+	// Weight and input gradients: one Gemm each over all steps.
 	asm.Gemm(true, false, Out, In, R, 1, u, Out, d.x, In, 0, gW, In)
-	clear(gB)
-	for r := 0; r < R; r++ {
-		asm.Add(gB, gB, u[r*Out:(r+1)*Out])
-	}
 	if dX != nil {
 		asm.Gemm(false, false, R, In, Out, 1, u, Out, d.W, In, 0, dX, In)
 	}
 	d.x = nil
 	return nil
+}
+
+// addBias adds the rows of one step's dL/dI (rows×Out) to gB, in order.
+func (d *Dense[T]) addBias(gB, ut []T) {
+	out := d.cfg.Out
+	for o := 0; o < len(ut); o += out {
+		asm.Add(gB, gB, ut[o:o+out])
+	}
 }
