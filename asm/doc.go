@@ -100,6 +100,8 @@
 // call runs a block of A held in L2 against a panel of B held in L1); between
 // slices the partial chains are stored in a workspace and reloaded exactly,
 // so each output remains one ascending chain whatever the loop order.
+// Packing (generated moves, panels and tiles written in blocks) and the
+// prefetches of the rows the next tile or k-slice reads move data only.
 // The AVX-512 Gemv keeps the L lanes of a row in two 512-bit accumulators
 // (lanes 0…L/2−1 and L/2…L−1), puts the last partial block in its lanes with
 // merge-masked fmas (the lanes past the end get no term, as in the reference)

@@ -131,3 +131,8 @@ func packA6f32AVX2(dst *float32, src *float32, kc int, tiles int, lda int)
 //
 //go:noescape
 func packA6f64AVX2(dst *float64, src *float64, kc int, tiles int, lda int)
+
+// prefetchRowsAVX2 prefetches (into L2) lines > 0 64-byte lines from p + r·stride for each row r < rows (> 0).
+//
+//go:noescape
+func prefetchRowsAVX2(p *byte, rows int, stride int, lines int)

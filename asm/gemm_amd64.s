@@ -4643,3 +4643,24 @@ sstep:
 done:
 	VZEROUPPER
 	RET
+
+// func prefetchRowsAVX2(p *byte, rows int, stride int, lines int)
+// Requires: MMX+
+TEXT ·prefetchRowsAVX2(SB), NOSPLIT, $0-32
+	MOVQ p+0(FP), AX
+	MOVQ rows+8(FP), CX
+	MOVQ stride+16(FP), DX
+
+row:
+	MOVQ lines+24(FP), BX
+	MOVQ AX, SI
+
+line:
+	PREFETCHT1 (SI)
+	ADDQ       $0x00000040, SI
+	DECQ       BX
+	JNZ        line
+	ADDQ       DX, AX
+	DECQ       CX
+	JNZ        row
+	RET

@@ -130,11 +130,13 @@ func TestGemmReference(t *testing.T) {
 // packed whole (more panels, one k-slice) and the large-product loop (one
 // block of panels or more, several k-slices, B packed slice by slice):
 // with a short last k-slice, a partial panel, several row blocks (360
-// float32 rows, 180 float64) and a last block ending in a partial tile.
+// float32 rows, 180 float64) and a last block ending in a partial tile;
+// and A read in place but larger than gemmPrefetchBytes (1,100 rows), whose
+// next tile's rows are prefetched.
 func TestGemmPackedPadded(t *testing.T) {
 	forEachPath(t, func(t *testing.T) {
 		t.Run("float32", func(t *testing.T) {
-			shapes := [][3]int{{195, 195, 64}, {130, 70, 300}, {100, 300, 70}, {100, 256, 300}, {367, 277, 300}}
+			shapes := [][3]int{{195, 195, 64}, {130, 70, 300}, {100, 300, 70}, {100, 256, 300}, {367, 277, 300}, {1100, 64, 200}}
 			if testing.Short() {
 				shapes = shapes[:4] // float64 covers several row blocks
 			}
