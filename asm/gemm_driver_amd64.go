@@ -334,11 +334,12 @@ func gemmLarge[T Float](kern *[7]gemmKernel[T], tiles gemmTilesKernel[T], pools 
 			i1 := min(m, i0+mc)
 			packABlock(transA, a, lda, i0, i1, p0, kc, pa)
 			full := (i1 - i0) / gemmMR
-			// The next k-slice's rows of B and, when all of A is one block
-			// and transposed, of A (both contiguous rows of the storage)
-			// asked for (into L2), a share with each of this slice's panels,
-			// so that packing them does not wait on memory (measured on the
-			// Open Neuromorphic n = 256 weight gradient: 11.74 → 11.06 ms).
+			// While the last block of A runs, the next k-slice's rows of B
+			// and, when all of A is one block and transposed, of A (both
+			// contiguous rows of the storage) asked for (into L2), a share
+			// with each panel, so that packing them does not wait on memory
+			// (measured on the Open Neuromorphic n = 256 weight gradient:
+			// 11.74 → 11.06 ms).
 			next := min(gemmKC, k-p0-kc)
 			pfB := next > 0 && !transB && i1 == m
 			pfA := pfB && transA && i0 == 0
