@@ -114,23 +114,23 @@ func gemm6x8f64AVX2(k int, a *float64, rs int, ps int, b *float64, c *float64, l
 //go:noescape
 func gemm6x8f64TilesAVX2(k int, a *float64, b *float64, c *float64, ldc int, alpha float64, beta float64, nc int, w *float64, ldw int, flags int, tiles int)
 
-// packLinesAVX2 copies, for each row p < rows and line q < lines (both > 0), the 64 bytes at
-// src + p·lds + q·64 to dst + q·panel + p·64 (lds and panel in bytes). Reference: packB.
+// packLinesAVX2 copies, for each row p < rows and unit u < units (both > 0), the 64 bytes at
+// src + p·stride + u·64 to dst + u·ustride + p·64 (strides in bytes). Reference: packB.
 //
 //go:noescape
-func packLinesAVX2(dst *byte, src *byte, rows int, lines int, lds int, panel int)
+func packLinesAVX2(dst *byte, src *byte, rows int, units int, stride int, ustride int)
 
-// packA6f32AVX2 copies, for each step p < kc and tile u < tiles (both > 0), the six values
-// src[p·lda + 6u …] to dst[6·kc·u + 6p …]. Reference: packABlock.
+// packA6f32AVX2 copies, for each row p < rows and unit u < units (both > 0), the 24 bytes at
+// src + p·stride + u·24 to dst + u·ustride + p·24 (strides in bytes). Reference: packABlock.
 //
 //go:noescape
-func packA6f32AVX2(dst *float32, src *float32, kc int, tiles int, lda int)
+func packA6f32AVX2(dst *byte, src *byte, rows int, units int, stride int, ustride int)
 
-// packA6f64AVX2 copies, for each step p < kc and tile u < tiles (both > 0), the six values
-// src[p·lda + 6u …] to dst[6·kc·u + 6p …]. Reference: packABlock.
+// packA6f64AVX2 copies, for each row p < rows and unit u < units (both > 0), the 48 bytes at
+// src + p·stride + u·48 to dst + u·ustride + p·48 (strides in bytes). Reference: packABlock.
 //
 //go:noescape
-func packA6f64AVX2(dst *float64, src *float64, kc int, tiles int, lda int)
+func packA6f64AVX2(dst *byte, src *byte, rows int, units int, stride int, ustride int)
 
 // prefetchRowsAVX2 prefetches (into L2) lines > 0 64-byte lines from p + r·stride for each row r < rows (> 0).
 //

@@ -4410,14 +4410,14 @@ next:
 	VZEROUPPER
 	RET
 
-// func packLinesAVX2(dst *byte, src *byte, rows int, lines int, lds int, panel int)
+// func packLinesAVX2(dst *byte, src *byte, rows int, units int, stride int, ustride int)
 // Requires: AVX
 TEXT ·packLinesAVX2(SB), NOSPLIT, $0-48
 	MOVQ dst+0(FP), AX
 	MOVQ src+8(FP), CX
-	MOVQ lines+24(FP), DX
-	MOVQ lds+32(FP), BX
-	MOVQ panel+40(FP), SI
+	MOVQ units+24(FP), DX
+	MOVQ stride+32(FP), BX
+	MOVQ ustride+40(FP), SI
 
 block:
 	CMPQ DX, $0x00000004
@@ -4430,21 +4430,21 @@ block:
 
 brow:
 	VMOVUPS (DI), Y0
-	VMOVUPS 32(DI), Y1
 	VMOVUPS Y0, (R8)
-	VMOVUPS Y1, 32(R8)
+	VMOVUPS 32(DI), Y0
+	VMOVUPS Y0, 32(R8)
 	VMOVUPS 64(DI), Y0
-	VMOVUPS 96(DI), Y1
 	VMOVUPS Y0, (R8)(SI*1)
-	VMOVUPS Y1, 32(R8)(SI*1)
+	VMOVUPS 96(DI), Y0
+	VMOVUPS Y0, 32(R8)(SI*1)
 	VMOVUPS 128(DI), Y0
-	VMOVUPS 160(DI), Y1
 	VMOVUPS Y0, (R8)(SI*2)
-	VMOVUPS Y1, 32(R8)(SI*2)
+	VMOVUPS 160(DI), Y0
+	VMOVUPS Y0, 32(R8)(SI*2)
 	VMOVUPS 192(DI), Y0
-	VMOVUPS 224(DI), Y1
 	VMOVUPS Y0, (R9)
-	VMOVUPS Y1, 32(R9)
+	VMOVUPS 224(DI), Y0
+	VMOVUPS Y0, 32(R9)
 	ADDQ    BX, DI
 	ADDQ    $0x00000040, R8
 	ADDQ    $0x00000040, R9
@@ -4464,9 +4464,9 @@ single:
 
 srow:
 	VMOVUPS (DI), Y0
-	VMOVUPS 32(DI), Y1
 	VMOVUPS Y0, (R8)
-	VMOVUPS Y1, 32(R8)
+	VMOVUPS 32(DI), Y0
+	VMOVUPS Y0, 32(R8)
 	ADDQ    BX, DI
 	ADDQ    $0x00000040, R8
 	DECQ    R10
@@ -4480,16 +4480,14 @@ done:
 	VZEROUPPER
 	RET
 
-// func packA6f32AVX2(dst *float32, src *float32, kc int, tiles int, lda int)
+// func packA6f32AVX2(dst *byte, src *byte, rows int, units int, stride int, ustride int)
 // Requires: AVX
-TEXT ·packA6f32AVX2(SB), NOSPLIT, $0-40
-	MOVQ   dst+0(FP), AX
-	MOVQ   src+8(FP), CX
-	MOVQ   tiles+24(FP), DX
-	MOVQ   lda+32(FP), BX
-	SHLQ   $0x02, BX
-	MOVQ   kc+16(FP), SI
-	IMUL3Q $0x00000018, SI, SI
+TEXT ·packA6f32AVX2(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), AX
+	MOVQ src+8(FP), CX
+	MOVQ units+24(FP), DX
+	MOVQ stride+32(FP), BX
+	MOVQ ustride+40(FP), SI
 
 block:
 	CMPQ DX, $0x00000006
@@ -4498,38 +4496,38 @@ block:
 	MOVQ AX, R8
 	LEAQ (AX)(SI*2), R9
 	ADDQ SI, R9
-	MOVQ kc+16(FP), R10
+	MOVQ rows+16(FP), R10
 
-bstep:
+brow:
 	VMOVUPS (DI), X0
-	MOVQ    16(DI), R11
 	VMOVUPS X0, (R8)
+	MOVQ    16(DI), R11
 	MOVQ    R11, 16(R8)
 	VMOVUPS 24(DI), X0
-	MOVQ    40(DI), R11
 	VMOVUPS X0, (R8)(SI*1)
+	MOVQ    40(DI), R11
 	MOVQ    R11, 16(R8)(SI*1)
 	VMOVUPS 48(DI), X0
-	MOVQ    64(DI), R11
 	VMOVUPS X0, (R8)(SI*2)
+	MOVQ    64(DI), R11
 	MOVQ    R11, 16(R8)(SI*2)
 	VMOVUPS 72(DI), X0
-	MOVQ    88(DI), R11
 	VMOVUPS X0, (R9)
+	MOVQ    88(DI), R11
 	MOVQ    R11, 16(R9)
 	VMOVUPS 96(DI), X0
-	MOVQ    112(DI), R11
 	VMOVUPS X0, (R9)(SI*1)
+	MOVQ    112(DI), R11
 	MOVQ    R11, 16(R9)(SI*1)
 	VMOVUPS 120(DI), X0
-	MOVQ    136(DI), R11
 	VMOVUPS X0, (R9)(SI*2)
+	MOVQ    136(DI), R11
 	MOVQ    R11, 16(R9)(SI*2)
 	ADDQ    BX, DI
 	ADDQ    $0x00000018, R8
 	ADDQ    $0x00000018, R9
 	DECQ    R10
-	JNZ     bstep
+	JNZ     brow
 	ADDQ    $0x00000090, CX
 	LEAQ    (AX)(SI*4), AX
 	ADDQ    SI, AX
@@ -4542,17 +4540,17 @@ single:
 	JZ    done
 	MOVQ  CX, DI
 	MOVQ  AX, R8
-	MOVQ  kc+16(FP), R10
+	MOVQ  rows+16(FP), R10
 
-sstep:
+srow:
 	VMOVUPS (DI), X0
-	MOVQ    16(DI), R9
 	VMOVUPS X0, (R8)
+	MOVQ    16(DI), R9
 	MOVQ    R9, 16(R8)
 	ADDQ    BX, DI
 	ADDQ    $0x00000018, R8
 	DECQ    R10
-	JNZ     sstep
+	JNZ     srow
 	ADDQ    $0x00000018, CX
 	ADDQ    SI, AX
 	DECQ    DX
@@ -4562,16 +4560,14 @@ done:
 	VZEROUPPER
 	RET
 
-// func packA6f64AVX2(dst *float64, src *float64, kc int, tiles int, lda int)
+// func packA6f64AVX2(dst *byte, src *byte, rows int, units int, stride int, ustride int)
 // Requires: AVX
-TEXT ·packA6f64AVX2(SB), NOSPLIT, $0-40
-	MOVQ   dst+0(FP), AX
-	MOVQ   src+8(FP), CX
-	MOVQ   tiles+24(FP), DX
-	MOVQ   lda+32(FP), BX
-	SHLQ   $0x03, BX
-	MOVQ   kc+16(FP), SI
-	IMUL3Q $0x00000030, SI, SI
+TEXT ·packA6f64AVX2(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), AX
+	MOVQ src+8(FP), CX
+	MOVQ units+24(FP), DX
+	MOVQ stride+32(FP), BX
+	MOVQ ustride+40(FP), SI
 
 block:
 	CMPQ DX, $0x00000006
@@ -4580,38 +4576,38 @@ block:
 	MOVQ AX, R8
 	LEAQ (AX)(SI*2), R9
 	ADDQ SI, R9
-	MOVQ kc+16(FP), R10
+	MOVQ rows+16(FP), R10
 
-bstep:
+brow:
 	VMOVUPS (DI), Y0
-	VMOVUPS 32(DI), X1
 	VMOVUPS Y0, (R8)
-	VMOVUPS X1, 32(R8)
+	VMOVUPS 32(DI), X0
+	VMOVUPS X0, 32(R8)
 	VMOVUPS 48(DI), Y0
-	VMOVUPS 80(DI), X1
 	VMOVUPS Y0, (R8)(SI*1)
-	VMOVUPS X1, 32(R8)(SI*1)
+	VMOVUPS 80(DI), X0
+	VMOVUPS X0, 32(R8)(SI*1)
 	VMOVUPS 96(DI), Y0
-	VMOVUPS 128(DI), X1
 	VMOVUPS Y0, (R8)(SI*2)
-	VMOVUPS X1, 32(R8)(SI*2)
+	VMOVUPS 128(DI), X0
+	VMOVUPS X0, 32(R8)(SI*2)
 	VMOVUPS 144(DI), Y0
-	VMOVUPS 176(DI), X1
 	VMOVUPS Y0, (R9)
-	VMOVUPS X1, 32(R9)
+	VMOVUPS 176(DI), X0
+	VMOVUPS X0, 32(R9)
 	VMOVUPS 192(DI), Y0
-	VMOVUPS 224(DI), X1
 	VMOVUPS Y0, (R9)(SI*1)
-	VMOVUPS X1, 32(R9)(SI*1)
+	VMOVUPS 224(DI), X0
+	VMOVUPS X0, 32(R9)(SI*1)
 	VMOVUPS 240(DI), Y0
-	VMOVUPS 272(DI), X1
 	VMOVUPS Y0, (R9)(SI*2)
-	VMOVUPS X1, 32(R9)(SI*2)
+	VMOVUPS 272(DI), X0
+	VMOVUPS X0, 32(R9)(SI*2)
 	ADDQ    BX, DI
 	ADDQ    $0x00000030, R8
 	ADDQ    $0x00000030, R9
 	DECQ    R10
-	JNZ     bstep
+	JNZ     brow
 	ADDQ    $0x00000120, CX
 	LEAQ    (AX)(SI*4), AX
 	ADDQ    SI, AX
@@ -4624,17 +4620,17 @@ single:
 	JZ    done
 	MOVQ  CX, DI
 	MOVQ  AX, R8
-	MOVQ  kc+16(FP), R10
+	MOVQ  rows+16(FP), R10
 
-sstep:
+srow:
 	VMOVUPS (DI), Y0
-	VMOVUPS 32(DI), X1
 	VMOVUPS Y0, (R8)
-	VMOVUPS X1, 32(R8)
+	VMOVUPS 32(DI), X0
+	VMOVUPS X0, 32(R8)
 	ADDQ    BX, DI
 	ADDQ    $0x00000030, R8
 	DECQ    R10
-	JNZ     sstep
+	JNZ     srow
 	ADDQ    $0x00000030, CX
 	ADDQ    SI, AX
 	DECQ    DX

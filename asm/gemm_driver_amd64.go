@@ -461,11 +461,13 @@ func packA6[T Float](buf, a []T, kc, tiles, lda int) {
 	// The last values read and written.
 	_ = a[(kc-1)*lda+gemmMR*tiles-1]
 	_ = buf[gemmMR*kc*tiles-1]
+	size := elemBytes[T]()
+	dst, src := (*byte)(unsafe.Pointer(&buf[0])), (*byte)(unsafe.Pointer(&a[0]))
 	if is32[T]() {
-		packA6f32AVX2(&f32(buf)[0], &f32(a)[0], kc, tiles, lda)
+		packA6f32AVX2(dst, src, kc, tiles, lda*size, gemmMR*kc*size)
 		return
 	}
-	packA6f64AVX2(&f64(buf)[0], &f64(a)[0], kc, tiles, lda)
+	packA6f64AVX2(dst, src, kc, tiles, lda*size, gemmMR*kc*size)
 }
 
 // packB writes op(B) (k×n) into panels of nr columns: panel q holds
