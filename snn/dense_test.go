@@ -11,13 +11,16 @@ import (
 
 // TestDenseGrad checks the feed-forward layer's backward pass against
 // finite differences on its smooth version, for the weights, the bias and
-// the input, with and without a synaptic filter and for both resets.
+// the input, with and without a synaptic filter and for both resets; with
+// 90 rows the weight gradient is accumulated over bands of 2 steps (the
+// first, the last in time, of 1).
 func TestDenseGrad(t *testing.T) {
 	for _, tc := range []struct {
-		tauSyn float64
-		reset  ResetMode
-	}{{0, ResetHard}, {3, ResetHard}, {2, ResetSoft}} {
-		t.Run(fmt.Sprintf("tausyn=%g/%v", tc.tauSyn, tc.reset), func(t *testing.T) {
+		tauSyn      float64
+		reset       ResetMode
+		steps, rows int
+	}{{0, ResetHard, 6, 2}, {3, ResetHard, 6, 2}, {2, ResetSoft, 6, 2}, {0, ResetHard, 5, 90}, {2, ResetSoft, 5, 90}} {
+		t.Run(fmt.Sprintf("tausyn=%g/%v/rows=%d", tc.tauSyn, tc.reset, tc.rows), func(t *testing.T) {
 			c := DenseConfig{In: 4, Out: 3, TauSynMs: tc.tauSyn, TauMemMs: 4, Reset: tc.reset,
 				Surrogate: learn.Surrogate{Kind: learn.SigmoidSurrogate, Alpha: 3}, Smooth: true, Seed: 5}
 			d, err := NewDense[float64](c)
@@ -25,7 +28,10 @@ func TestDenseGrad(t *testing.T) {
 				t.Fatal(err)
 			}
 			r := rand.New(rand.NewPCG(1, 1))
-			steps, rows := 6, 2
+			steps, rows := tc.steps, tc.rows
+			if b := d.gradBand(steps, rows); b != max(1, denseBandRows/rows) {
+				t.Fatalf("gradBand %d", b)
+			}
 			x := make([]float64, steps*rows*4)
 			for i := range x {
 				x[i] = 2 * r.NormFloat64()
