@@ -286,19 +286,19 @@ const (
 	denseBandWeightBytes = 512 << 10
 )
 
-// gradBand is the number of steps (of rows samples) per band of the backward pass's Gemms.
-// When the weight gradient fits in L2 beside a band, it is accumulated band
-// by band (about denseBandRows rows each, the last band first) right after
-// the scan has written the band's dL/dI, which is then read from cache
-// instead of from memory (Open Neuromorphic n = 256, 8000×256 per array:
-// the op 26.24 → 25.35 ms, −3.4%, p = 0.007, 20 interleaved runs of 20
-// ops; from no change to −6% in three other sittings). A larger weight gradient would be read and written once per band
-// (n = 1,024: no change; n = 4,096: +4%), so there the band is all steps,
-// one Gemm. Either way each gradient is a fixed function of the shapes,
-// the same on every kernel path.
+// gradBand is the number of steps (of rows samples) per band of the
+// backward pass's Gemms. When the weight gradient fits in L2 beside a band,
+// it is accumulated band by band (about denseBandRows rows each, the last
+// band first) right after the scan has written the band's dL/dI, which is
+// then read from cache instead of from memory (Open Neuromorphic n = 256,
+// 8000×256 per array: the op 26.24 → 25.35 ms, −3.4%, p = 0.007, 20
+// interleaved runs of 20 ops; from no change to −6% in three other
+// sittings). A larger weight gradient would be read and written once per
+// band (n = 1,024: no change; n = 4,096: +4%), so there the band is all
+// steps, one Gemm. Either way each gradient is a fixed function of the
+// shapes, the same on every kernel path.
 func (d *Dense[T]) gradBand(steps, rows int) int {
-	var z T
-	if d.cfg.Out*d.cfg.In*int(unsafe.Sizeof(z)) > denseBandWeightBytes {
+	if d.cfg.Out*d.cfg.In*int(unsafe.Sizeof(T(0))) > denseBandWeightBytes {
 		return steps
 	}
 	return max(1, denseBandRows/rows)
