@@ -269,9 +269,7 @@ func gemmBlocked[T Float](kern *[7]gemmKernel[T], tiles gemmTilesKernel[T], pool
 						// this one runs: the first panel's kernel waited for
 						// them (measured on the Open Neuromorphic n = 256
 						// input currents: 10.92 → 10.32 ms, into L1 10.80).
-						nx := a[(i+gemmMR)*lda+p0:]
-						_ = nx[(gemmMR-1)*lda+kc-1]
-						prefetchRowsAVX2((*byte)(unsafe.Pointer(&nx[0])), gemmMR, lda*size, (kc*size+63)/64)
+						prefetchRows(a[(i+gemmMR)*lda+p0:], gemmMR, lda, kc)
 					}
 				}
 				for q := q0; q < q1; q++ {
@@ -345,16 +343,12 @@ func gemmLarge[T Float](kern *[7]gemmKernel[T], tiles gemmTilesKernel[T], pools 
 			pfA := pfB && transA && i0 == 0
 			share := (next + np - 1) / np
 			for q := range np {
-				if r0 := q * share; (pfA || pfB) && r0 < next {
+				if r0 := q * share; pfB && r0 < next { // pfA implies pfB
 					r := min(share, next-r0)
 					row := p0 + kc + r0
-					pr := b[row*ldb:]
-					_ = pr[(r-1)*ldb+n-1]
-					prefetchRowsAVX2((*byte)(unsafe.Pointer(&pr[0])), r, ldb*size, (n*size+63)/64)
+					prefetchRows(b[row*ldb:], r, ldb, n)
 					if pfA {
-						pr := a[row*lda:]
-						_ = pr[(r-1)*lda+m-1]
-						prefetchRowsAVX2((*byte)(unsafe.Pointer(&pr[0])), r, lda*size, (m*size+63)/64)
+						prefetchRows(a[row*lda:], r, lda, m)
 					}
 				}
 				j := q * nr
@@ -468,6 +462,14 @@ func packA6[T Float](buf, a []T, kc, tiles, lda int) {
 		return
 	}
 	packA6f64AVX2(dst, src, kc, tiles, lda*size, gemmMR*kc*size)
+}
+
+// prefetchRows asks (into L2) for the first cols values of each of rows
+// (> 0) rows of x, ld apart, the bounds checked in Go first.
+func prefetchRows[T Float](x []T, rows, ld, cols int) {
+	_ = x[(rows-1)*ld+cols-1] // the last value asked for
+	size := elemBytes[T]()
+	prefetchRowsAVX2((*byte)(unsafe.Pointer(&x[0])), rows, ld*size, (cols*size+63)/64)
 }
 
 // packB writes op(B) (k×n) into panels of nr columns: panel q holds

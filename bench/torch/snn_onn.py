@@ -27,8 +27,8 @@ implementations, the best of which is the comparison:
              backward compiled with it) -- what norse's benchmark entry
              does. Compiling takes minutes (at n = 256 about 4 on a Zen 4,
              10 on a Zen 3); it is done once, before the timed runs, and
-             reported apart ("compile_seconds"). --compile-mode picks torch.compile's mode:
-             max-autotune also benchmarks GEMM back-ends (ATen, Inductor's
+             reported apart ("compile_seconds"). --compile-mode picks
+             torch.compile's mode: max-autotune also benchmarks GEMM back-ends (ATen, Inductor's
              C++ template) and keeps the fastest; on this workload it was
              no faster than the default mode (torch 2.15, rounds
              interleaved with neurodyn's benchmark: neurodyn 1.65x / 1.41x
