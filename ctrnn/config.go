@@ -9,6 +9,15 @@ import (
 	"github.com/neurodyn/neurodyn/ode"
 )
 
+const (
+	// MaxHidden bounds Hidden: the recurrent matrix is dense (Hidden²
+	// values, several copies during training: 1.3 GB of float32 at the
+	// bound).
+	MaxHidden = 8192
+	// MaxIO bounds Inputs and Outputs.
+	MaxIO = 1 << 16
+)
+
 // Config describes a CT-RNN. The zero value is the reference tutorial's
 // Lorenz configuration (notebook 01): 64 tanh units, 3 inputs, 3 outputs,
 // τ = 1, Euler, one model time unit per sample, seed 0.
@@ -74,7 +83,9 @@ func (c Config) WithDefaults() Config {
 	return c
 }
 
-// Validate returns a param error naming the first bad field.
+// Validate returns a param error naming the first bad field. Besides each
+// field's range, Hidden ≤ MaxHidden, Inputs and Outputs ≤ MaxIO, and with
+// the Euler solver the step Interval/Substeps must not exceed Tau.
 func (c Config) Validate() error {
 	c = c.WithDefaults()
 	if err := param.First(
@@ -91,6 +102,16 @@ func (c Config) Validate() error {
 		param.NonNegative("ctrnn", "InputNoise", c.InputNoise),
 	); err != nil {
 		return err
+	}
+	if c.Hidden > MaxHidden {
+		return param.New("ctrnn", "Hidden", c.Hidden, fmt.Sprintf("<= %d (the recurrent matrix is dense, Hidden² entries)", MaxHidden))
+	}
+	if c.Inputs > MaxIO || c.Outputs > MaxIO {
+		return param.New("ctrnn", "Inputs/Outputs", fmt.Sprintf("%d/%d", c.Inputs, c.Outputs), fmt.Sprintf("<= %d", MaxIO))
+	}
+	if h := c.Interval / float64(c.Substeps); c.Solver == ode.Euler && h > c.Tau {
+		return param.New("ctrnn", "Interval/Substeps", h,
+			fmt.Sprintf("<= Tau (%g) with the Euler solver (a longer step overshoots the leak and oscillates or diverges): raise Substeps or choose another solver", c.Tau))
 	}
 	switch c.Activation {
 	case leaky.Tanh, leaky.ReLU, leaky.Sigmoid:

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/neurodyn/neurodyn/ctrnn"
@@ -71,6 +72,29 @@ func TestConfigValidate(t *testing.T) {
 	} {
 		if _, err := ctrnn.New[float32](c); !errors.Is(err, param.ErrInvalid) {
 			t.Errorf("New(%+v) = %v, want a param error", c, err)
+		}
+	}
+	// Bounds that are checked before anything is allocated, and the Euler
+	// step: each error names its field.
+	for _, tc := range []struct {
+		c     ctrnn.Config
+		field string
+	}{
+		{ctrnn.Config{Hidden: ctrnn.MaxHidden + 1}, "Hidden"},
+		{ctrnn.Config{Inputs: ctrnn.MaxIO + 1}, "Inputs/Outputs"},
+		{ctrnn.Config{Tau: 0.4}, "Interval/Substeps"},
+		{ctrnn.Config{Tau: 0.5, Interval: 2, Substeps: 3}, "Interval/Substeps"},
+	} {
+		err := tc.c.Validate()
+		if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), tc.field) {
+			t.Errorf("%+v: Validate() = %v, want a param error naming %s", tc.c, err, tc.field)
+		}
+	}
+	for _, c := range []ctrnn.Config{
+		{}, {Tau: 0.5, Substeps: 2}, {Tau: 0.1, Solver: ode.Dopri5}, {Tau: 0.4, Solver: ode.RK4},
+	} {
+		if err := c.Validate(); err != nil {
+			t.Errorf("%+v: Validate() = %v, want nil", c, err)
 		}
 	}
 }

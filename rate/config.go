@@ -87,6 +87,15 @@ func (i *Init) UnmarshalText(b []byte) error {
 	return param.New("rate", "Init", string(b), "one of gaussian, uniform")
 }
 
+const (
+	// MaxNeurons bounds NE+NI: the recurrent matrix is dense ((NE+NI)²
+	// values, several copies during training: 1.3 GB of float32 at the
+	// bound).
+	MaxNeurons = 8192
+	// MaxIO bounds Inputs and Outputs.
+	MaxIO = 1 << 16
+)
+
 // Config describes a balanced E/I rate network. The zero value is the
 // notebook-02 Lorenz configuration: 48 E and 16 I units, τ_E = 1, τ_I = 0.5,
 // Euler with Δt = 0.1 per sample, ReLU, Dale's law by |W|, Gaussian
@@ -186,7 +195,9 @@ func (c Config) WithDefaults() Config {
 // Act returns the activation (after defaults).
 func (c Config) Act() leaky.Activation { return *c.WithDefaults().Activation }
 
-// Validate returns a param error naming the first bad field.
+// Validate returns a param error naming the first bad field. Besides each
+// field's range, NE+NI ≤ MaxNeurons, Inputs and Outputs ≤ MaxIO, and with
+// the Euler solver the step Dt/Substeps must not exceed min(TauE, TauI).
 func (c Config) Validate() error {
 	c = c.WithDefaults()
 	if err := param.First(
@@ -203,6 +214,16 @@ func (c Config) Validate() error {
 		c.Activation.Validate(),
 	); err != nil {
 		return err
+	}
+	if n := c.NE + c.NI; n > MaxNeurons {
+		return param.New("rate", "NE+NI", n, fmt.Sprintf("<= %d (the recurrent matrix is dense, (NE+NI)² entries)", MaxNeurons))
+	}
+	if c.Inputs > MaxIO || c.Outputs > MaxIO {
+		return param.New("rate", "Inputs/Outputs", fmt.Sprintf("%d/%d", c.Inputs, c.Outputs), fmt.Sprintf("<= %d", MaxIO))
+	}
+	if h, tau := c.Dt/float64(c.Substeps), min(c.TauE, c.TauI); c.Solver == ode.Euler && h > tau {
+		return param.New("rate", "Dt/Substeps", h,
+			fmt.Sprintf("<= min(TauE, TauI) (%g) with the Euler solver (a longer step overshoots the leak and oscillates or diverges): raise Substeps or choose another solver", tau))
 	}
 	if !(c.ConnProb > 0 && c.ConnProb <= 1) {
 		return param.New("rate", "ConnProb", c.ConnProb, "in (0, 1]")

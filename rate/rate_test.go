@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/neurodyn/neurodyn/internal/param"
@@ -103,6 +104,29 @@ func TestConfigValidate(t *testing.T) {
 	} {
 		if _, err := rate.New[float32](c); !errors.Is(err, param.ErrInvalid) {
 			t.Errorf("New(%+v) = %v, want a param error", c, err)
+		}
+	}
+	// Bounds that are checked before anything is allocated, and the Euler
+	// step: each error names its field.
+	for _, tc := range []struct {
+		c     rate.Config
+		field string
+	}{
+		{rate.Config{NI: rate.MaxNeurons}, "NE+NI"},
+		{rate.Config{Outputs: rate.MaxIO + 1}, "Inputs/Outputs"},
+		{rate.Config{Dt: 1, TauE: 0.1, TauI: 0.1}, "Dt/Substeps"},
+		{rate.Config{Dt: 1, TauE: 5, TauI: 0.5, Substeps: 1}, "Dt/Substeps"},
+	} {
+		err := tc.c.Validate()
+		if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), tc.field) {
+			t.Errorf("%+v: Validate() = %v, want a param error naming %s", tc.c, err, tc.field)
+		}
+	}
+	for _, c := range []rate.Config{
+		{}, rate.FlipFlopConfig(), {Dt: 1, TauE: 5, TauI: 0.5, Substeps: 2}, {Dt: 1, TauI: 0.1, Solver: ode.Dopri5},
+	} {
+		if err := c.Validate(); err != nil {
+			t.Errorf("%+v: Validate() = %v, want nil", c, err)
 		}
 	}
 }
