@@ -32,12 +32,16 @@ func (l Lorenz) withDefaults() Lorenz {
 	return l
 }
 
-// Validate returns a param error if a parameter is not finite.
+// Validate returns a param error if, after defaults, σ or β is not
+// positive or ρ is not finite. With σ, β > 0 the flow is dissipative and
+// every trajectory stays bounded; with either negative trajectories grow
+// exponentially and an adaptive solver never finishes.
 func (l Lorenz) Validate() error {
+	l = l.withDefaults()
 	return param.First(
-		param.Finite("tasks", "Sigma", l.Sigma),
+		param.Positive("tasks", "Sigma", l.Sigma),
 		param.Finite("tasks", "Rho", l.Rho),
-		param.Finite("tasks", "Beta", l.Beta),
+		param.Positive("tasks", "Beta", l.Beta),
 	)
 }
 
@@ -184,8 +188,9 @@ func (c LorenzConfig) Validate() error {
 			continue
 		}
 		n := int(math.Floor(s.T/c.Dt + 1e-9))
-		if n > 50_000_000 {
-			return param.New("tasks", s.name, s.T, fmt.Sprintf("at most 5e7 samples (T/Dt = %d)", n))
+		if total := (s.T + c.Transient) / c.Dt; total > maxLorenzSamples {
+			return param.New("tasks", s.name+"+Transient", s.T+c.Transient,
+				fmt.Sprintf("at most %g samples of Dt integrated per trajectory ((T+Transient)/Dt = %.4g)", float64(maxLorenzSamples), total))
 		}
 		if s.name != "EvalT" && n < c.SeqLength+c.Horizon {
 			return param.New("tasks", s.name, s.T, fmt.Sprintf("long enough for one window: T/Dt >= SeqLength+Horizon = %d", c.SeqLength+c.Horizon))
@@ -193,6 +198,10 @@ func (c LorenzConfig) Validate() error {
 	}
 	return nil
 }
+
+// maxLorenzSamples bounds the samples of one trajectory, transient
+// included (3 float64 each: 1.2 GB at the bound).
+const maxLorenzSamples = 50_000_000
 
 // LorenzTrajectory integrates one trajectory the reference's way
 // (generate_lorenz_trajectory): initial state c.Initial + InitialNoise·randn(3)
@@ -220,6 +229,10 @@ func LorenzTrajectory(c LorenzConfig, T float64, seed int64) (samples []float64,
 	}
 	// NumPy's arange(0, stop, step): ceil(stop/step) samples i·step.
 	stop := T + c.Transient
+	if total := stop / c.Dt; total > maxLorenzSamples {
+		return nil, y0, stats, param.New("tasks", "T+Transient", stop,
+			fmt.Sprintf("at most %g samples of Dt integrated per trajectory ((T+Transient)/Dt = %.4g)", float64(maxLorenzSamples), total))
+	}
 	n := int(math.Ceil(stop / c.Dt))
 	drop := int(c.Transient / c.Dt)
 	if n-drop <= 0 {

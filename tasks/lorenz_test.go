@@ -215,6 +215,10 @@ func TestLorenzConfigErrors(t *testing.T) {
 		{LorenzConfig{Horizon: -2}, "Horizon = -2"},
 		{LorenzConfig{System: Lorenz{Rho: math.Inf(1)}}, "Rho = +Inf: must be finite"},
 		{LorenzConfig{Initial: [3]float64{math.NaN(), 0, 0}}, "Initial[0] = NaN"},
+		{LorenzConfig{System: Lorenz{Sigma: -10}}, "Sigma = -10: must be finite and > 0"},
+		{LorenzConfig{System: Lorenz{Beta: -1}}, "Beta = -1: must be finite and > 0"},
+		{LorenzConfig{Transient: 1e9}, "TrainT+Transient = 1.00000014e+09: must be at most 5e+07 samples"},
+		{LorenzConfig{Dt: 1e-6}, "TrainT+Transient = 150: must be at most 5e+07 samples"},
 	}
 	for _, c := range cases {
 		t.Run(c.want, func(t *testing.T) {

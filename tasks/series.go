@@ -143,6 +143,9 @@ type Windows struct {
 // NewWindows returns the windows of s; it is an error if s is too short for
 // one window.
 func NewWindows(s *Series, seqLength, horizon, stride int) (Windows, error) {
+	if s == nil {
+		return Windows{}, param.New("tasks", "series", "nil", "a *Series")
+	}
 	if err := param.First(
 		param.PositiveInt("tasks", "SeqLength", seqLength),
 		param.PositiveInt("tasks", "Horizon", horizon),
@@ -212,8 +215,11 @@ func (w Windows) Fill(i int, x, y []float32) {
 // Source is a collection of fixed-size float32 samples a Batcher can draw
 // from: Windows (forecasting) and FlipFlopSplit (whole trials) implement it.
 type Source interface {
+	// Len is the number of samples.
 	Len() int
+	// InputSize is the number of float32 values of one sample's input.
 	InputSize() int
+	// TargetSize is the number of float32 values of one sample's target.
 	TargetSize() int
 	// Fill copies sample i into x (length InputSize) and y (TargetSize).
 	Fill(i int, x, y []float32)
@@ -247,6 +253,9 @@ type Batcher struct {
 func NewBatcher(src Source, batchSize int, shuffle bool, seed uint64) (*Batcher, error) {
 	if err := param.PositiveInt("tasks", "batchSize", batchSize); err != nil {
 		return nil, err
+	}
+	if src == nil {
+		return nil, param.New("tasks", "src", "nil", "a Source")
 	}
 	if src.Len() == 0 {
 		return nil, param.New("tasks", "src", "0 samples", "a non-empty source")

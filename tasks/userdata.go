@@ -113,7 +113,7 @@ func LoadSeries(path string, o LoadOptions) (RawSeries, error) {
 func checkFiniteSeries(what string, r RawSeries) error {
 	for i, v := range r.Data {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("tasks: %s: sample %d, variable %d is %v: %w (values must be finite)", what, i/r.Dim, i%r.Dim, v, param.ErrInvalid)
+			return param.New("tasks", fmt.Sprintf("%s: sample %d, variable %d", what, i/r.Dim, i%r.Dim), v, "finite")
 		}
 	}
 	return nil
@@ -347,6 +347,9 @@ func FromSeries(r RawSeries, c SeriesConfig) (*Dataset, error) {
 	c = c.withDefaults()
 	if r.Dim <= 0 || r.Len <= 0 || len(r.Data) != r.Len*r.Dim {
 		return nil, param.New("tasks", "series", fmt.Sprintf("Len=%d Dim=%d len(Data)=%d", r.Len, r.Dim, len(r.Data)), "Len, Dim > 0 and len(Data) = Len·Dim")
+	}
+	if r.Names != nil && len(r.Names) != r.Dim {
+		return nil, param.New("tasks", "series Names", len(r.Names), fmt.Sprintf("nil or one name per variable (Dim = %d)", r.Dim))
 	}
 	if err := checkFiniteSeries("series", r); err != nil {
 		return nil, err

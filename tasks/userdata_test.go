@@ -162,7 +162,7 @@ func TestLoadSeriesFormats(t *testing.T) {
 			t.Errorf("ragged: %v", err)
 		}
 		os.WriteFile(bad, []byte("1,2\nnan,4\n"), 0o644)
-		if _, err := LoadSeries(bad, LoadOptions{}); err == nil || !strings.Contains(err.Error(), "sample 1, variable 0 is NaN") {
+		if _, err := LoadSeries(bad, LoadOptions{}); err == nil || !strings.Contains(err.Error(), "sample 1, variable 0 = NaN: must be finite") {
 			t.Errorf("NaN: %v", err)
 		}
 		if _, err := LoadSeries(filepath.Join(dir, "x.dat"), LoadOptions{}); err == nil || !strings.Contains(err.Error(), "tasks: Format") {
@@ -222,6 +222,16 @@ func TestFromSeries(t *testing.T) {
 		if err == nil || !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("got %v, want %q", err, c.want)
 		}
+	}
+	if _, err := FromSeries(RawSeries{Data: x, Len: 1000, Dim: 2, Names: []string{"a"}}, SeriesConfig{}); !errors.Is(err, param.ErrInvalid) ||
+		!strings.Contains(err.Error(), "series Names = 1: must be nil or one name per variable (Dim = 2)") {
+		t.Errorf("one name for two variables: %v", err)
+	}
+	if _, err := NewWindows(nil, 5, 1, 1); !errors.Is(err, param.ErrInvalid) {
+		t.Errorf("NewWindows(nil): %v, want a param error", err)
+	}
+	if _, err := NewBatcher(nil, 4, false, 0); !errors.Is(err, param.ErrInvalid) {
+		t.Errorf("NewBatcher(nil): %v, want a param error", err)
 	}
 	flat := make([]float64, 2000)
 	if _, err := FromSeries(RawSeries{Data: flat, Len: 1000, Dim: 2}, SeriesConfig{}); err == nil || !strings.Contains(err.Error(), "std > 0") {
