@@ -62,9 +62,14 @@ func (c DenseConfig) withDefaults() DenseConfig {
 // Validate returns a param error naming the first bad field.
 func (c DenseConfig) Validate() error {
 	c = c.withDefaults()
-	// The neuron part is validated as a Config with one population.
+	// The neuron part is validated as a Config with one population (a
+	// zero TauSynMs, no synaptic filter, is checked as one step).
+	tauSyn := c.TauSynMs
+	if tauSyn == 0 {
+		tauSyn = c.DtMs
+	}
 	nc := Config{NE: c.Out, NI: -1, Inputs: max(c.In, 1), Outputs: 1, DtMs: c.DtMs, TauMemEMs: c.TauMemMs, TauMemIMs: c.TauMemMs,
-		TauSynMs: math.Max(c.TauSynMs, c.DtMs), VTh: c.VTh, VReset: c.VReset, VLeak: c.VLeak, R: c.R,
+		TauSynMs: tauSyn, VTh: c.VTh, VReset: c.VReset, VLeak: c.VLeak, R: c.R,
 		Discretization: c.Discretization, Reset: c.Reset, Surrogate: c.Surrogate}
 	if c.In > MaxIO || c.Out > MaxIO || c.In*c.Out > 1<<28 {
 		return param.New(pkg, "In×Out", fmt.Sprintf("%d×%d", c.In, c.Out), fmt.Sprintf("each <= %d and In·Out <= 2^28", MaxIO))

@@ -72,11 +72,18 @@ func (c ESNConfig) Validate() error {
 	if c.N > MaxNeurons {
 		return param.New(pkg, "N", c.N, fmt.Sprintf("<= %d (dense reservoir matrix and eigendecomposition)", MaxNeurons))
 	}
+	if err := checkLambdas(c.Lambdas); err != nil {
+		return err
+	}
+	if !(c.Density > 0 && c.Density <= 1) {
+		return param.New(pkg, "Density", c.Density, "in (0, 1]")
+	}
+	if !(c.Leak > 0 && c.Leak <= 1) {
+		return param.New(pkg, "Leak", c.Leak, "in (0, 1]")
+	}
 	return param.First(
 		param.PositiveInt(pkg, "N", c.N),
-		param.InRange(pkg, "Density", c.Density, math.SmallestNonzeroFloat64, 1),
 		param.Positive(pkg, "SpectralRadius", c.SpectralRadius),
-		param.InRange(pkg, "Leak", c.Leak, math.SmallestNonzeroFloat64, 1),
 		param.NonNegative(pkg, "InputScale", c.InputScale),
 		param.NonNegative(pkg, "BiasScale", c.BiasScale),
 		param.PositiveInt(pkg, "Washout", c.Washout),

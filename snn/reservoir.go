@@ -137,7 +137,13 @@ func (c ReservoirConfig) Validate() error {
 			return err
 		}
 	}
-	for k, l := range c.Lambdas {
+	return checkLambdas(c.Lambdas)
+}
+
+// checkLambdas returns a param error naming the first regularization
+// strength of a ridge readout's grid that is negative or not finite.
+func checkLambdas(ls []float64) error {
+	for k, l := range ls {
 		if !(l >= 0) || math.IsInf(l, 0) {
 			return param.New(pkg, fmt.Sprintf("Lambdas[%d]", k), l, "finite and >= 0")
 		}

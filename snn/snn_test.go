@@ -2,8 +2,10 @@ package snn
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -58,6 +60,32 @@ func TestConfigValidate(t *testing.T) {
 	}
 	if err := (ESNConfig{N: 100000}).Validate(); !errors.Is(err, param.ErrInvalid) {
 		t.Errorf("huge ESN: %v", err)
+	}
+	// The other configurations name their fields too.
+	for _, b := range []struct {
+		name string
+		v    interface{ Validate() error }
+	}{
+		{"Lambdas[1]", ESNConfig{Lambdas: []float64{1, math.NaN()}}},
+		{"Lambdas[0]", ESNConfig{Lambdas: []float64{-1}}},
+		{"Lambdas[0]", ReservoirConfig{Lambdas: []float64{math.Inf(1)}}},
+		{"Density", ESNConfig{Density: 1.5}},
+		{"Leak", ESNConfig{Leak: -0.5}},
+		{"TauSynMs", DenseConfig{In: 2, Out: 2, TauSynMs: 0.5}}, // Euler needs dt ≤ τ
+	} {
+		err := b.v.Validate()
+		var pe *param.Error
+		if !errors.Is(err, param.ErrInvalid) || !errors.As(err, &pe) || pe.Name != b.name {
+			t.Errorf("%T %s: got %v", b.v, b.name, err)
+		}
+	}
+	if err := (ESNConfig{Density: 1e-300}).Validate(); err != nil || !strings.Contains(fmt.Sprint(ESNConfig{Leak: 2}.Validate()), "must be in (0, 1]") {
+		t.Errorf("ESN Density 1e-300: %v; Leak 2: %v, want nil and an error with (0, 1]", err, ESNConfig{Leak: 2}.Validate())
+	}
+	for _, c := range []DenseConfig{{In: 2, Out: 2}, {In: 2, Out: 2, TauSynMs: 1}, {In: 2, Out: 2, TauSynMs: 0.5, Discretization: Exact}} {
+		if err := c.Validate(); err != nil {
+			t.Errorf("%+v: %v", c, err)
+		}
 	}
 	for _, s := range []string{"euler", "exact"} {
 		if d, err := ParseDiscretization(s); err != nil || d.String() != s {
@@ -205,6 +233,25 @@ func TestStepperMatchesRun(t *testing.T) {
 				t.Fatalf("after SetState, sample %d: %g, want %g", j, y[k], out.All[j*3+k])
 			}
 		}
+	}
+	// Wrong lengths are programming errors: package-prefixed panics, and a
+	// negative batch is a param error.
+	for name, f := range map[string]func(){
+		"SetState short": func() { m.SetState(saved[:1]) },
+		"Step short x":   func() { m.Step(y, xs[:1]) },
+		"Step short y":   func() { m.Step(y[:1], xs) },
+	} {
+		func() {
+			defer func() {
+				if r, ok := recover().(string); !ok || !strings.HasPrefix(r, "snn: ") {
+					t.Errorf("%s: recovered %v, want an snn: panic", name, r)
+				}
+			}()
+			f()
+		}()
+	}
+	if _, err := m.Run(x, n, L, RunOptions{Batch: -1}); !errors.Is(err, param.ErrInvalid) {
+		t.Errorf("Run with Batch -1: %v, want a param error", err)
 	}
 }
 

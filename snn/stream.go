@@ -89,6 +89,9 @@ func (m *Model[T]) Reset() {
 // writes the decoded output y, the prediction of the next sample
 // (learn.Stepper). The first Step after New runs Reset.
 func (m *Model[T]) Step(y, x []float64) {
+	if len(x) < m.cfg.Inputs || len(y) < m.cfg.Outputs {
+		panic(fmt.Sprintf("snn: Step: len(x) = %d, len(y) = %d, want at least Inputs = %d and Outputs = %d", len(x), len(y), m.cfg.Inputs, m.cfg.Outputs))
+	}
 	if m.st == nil {
 		m.Reset()
 	}
@@ -130,6 +133,9 @@ func (m *Model[T]) State(dst []float64) {
 // SetState restores a state written by State; the stream then continues
 // bit-identically.
 func (m *Model[T]) SetState(src []float64) {
+	if n := m.StateDim(); len(src) != n {
+		panic(fmt.Sprintf("snn: SetState: len(src) = %d, want StateDim = %d", len(src), n))
+	}
 	if m.st == nil {
 		m.Reset()
 	}
@@ -200,7 +206,10 @@ func (m *Model[T]) Run(x []T, n, L int, o RunOptions) (*Output[T], error) {
 		return nil, param.New(pkg, "x", fmt.Sprintf("%d values", len(x)), fmt.Sprintf("n·L·Inputs = %d", n*L*I))
 	}
 	batch := o.Batch
-	if batch <= 0 {
+	switch {
+	case batch < 0:
+		return nil, param.New(pkg, "Batch", batch, ">= 0 (0 → 256)")
+	case batch == 0:
 		batch = 256
 	}
 	e := newNet[T](c)
