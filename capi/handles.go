@@ -10,6 +10,7 @@ import "C"
 import (
 	"fmt"
 	"runtime/cgo"
+	"slices"
 	"sync"
 )
 
@@ -68,9 +69,17 @@ func acquire(h C.neurodyn_handle, arg string, kinds ...string) (*object, error) 
 // peek resolves an immutable object (a dataset or a task): it checks it under
 // the lock and returns its value without keeping the lock. The value stays
 // valid even if another thread frees the handle meanwhile.
+//
+// The kind is checked before the lock is taken (it never changes after
+// newHandle), so that a call holding another object's lock (a model being
+// trained or evaluated) that is given that same object as its task gets
+// NEURODYN_ERR_HANDLE instead of waiting for its own lock forever.
 func peek(h C.neurodyn_handle, arg string, kinds ...string) (any, string, error) {
 	o, err := resolve(h, arg)
 	if err != nil {
+		return nil, "", err
+	}
+	if err := o.checkKind(h, arg, kinds); err != nil {
 		return nil, "", err
 	}
 	o.mu.Lock()
@@ -88,15 +97,17 @@ func (o *object) check(h C.neurodyn_handle, arg string, kinds []string) error {
 	if o.broken != "" {
 		return errorf(statusState, "%s = %d is unusable after an internal error in an earlier call (%s); free it", arg, uint64(h), o.broken)
 	}
-	if len(kinds) == 0 {
+	return o.checkKind(h, arg, kinds)
+}
+
+// checkKind returns a handle error unless o is of one of kinds (any kind
+// when kinds is empty). The kind never changes after newHandle, so it may
+// be checked without the lock.
+func (o *object) checkKind(h C.neurodyn_handle, arg string, kinds []string) error {
+	if len(kinds) == 0 || slices.Contains(kinds, o.kind) {
 		return nil
 	}
-	for _, k := range kinds {
-		if o.kind == k {
-			return nil
-		}
-	}
-	return errorf(statusHandle, "%s = %d is a %s handle, want %s", arg, uint64(h), o.kind, orList(kinds))
+	return errorf(statusHandle, "%s = %d has kind %s, want %s", arg, uint64(h), o.kind, orList(kinds))
 }
 
 // release unlocks o; if the call is panicking it marks o broken first and
@@ -113,9 +124,9 @@ func (o *object) release() {
 func orList(s []string) string {
 	switch len(s) {
 	case 1:
-		return "a " + s[0]
+		return s[0]
 	case 2:
-		return "a " + s[0] + " or " + s[1]
+		return s[0] + " or " + s[1]
 	}
 	out := "one of"
 	for i, k := range s {

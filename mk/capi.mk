@@ -36,7 +36,9 @@ capi-install: capi
 test-capi: test-capi-c test-capi-python
 
 # The header alone compiles as strict C99 and as C++; the example builds with
-# -Werror against the installed prefix through pkg-config and runs.
+# -Werror against the installed prefix through pkg-config and runs; then
+# capi/testdata/misuse_test.c checks that misuse (NULL, negative sizes, NaN,
+# freed handles, an object given as its own task) fails cleanly and never hangs.
 test-capi-c: capi-install
 	@test "$$($(CAPI_PC) --modversion neurodyn)" = "$(CAPI_VERSION)"
 	echo '#include <neurodyn.h>' | $(CAPI_CC) -std=c99 -pedantic -Wall -Wextra -Werror $$($(CAPI_PC) --cflags neurodyn) -x c -fsyntax-only -
@@ -46,6 +48,9 @@ test-capi-c: capi-install
 	rm -rf $(CAPI_DIR)/example-out && mkdir -p $(CAPI_DIR)/example-out
 	$(CAPI_DIR)/neurodyn_example $(CAPI_DIR)/example-out | tee $(CAPI_DIR)/example-out/output.txt
 	grep -q 'restored copy reproduces the .* spikes after 250 ms: yes' $(CAPI_DIR)/example-out/output.txt
+	$(CAPI_CC) -std=c11 -O2 -Wall -Wextra -Werror -pedantic $$($(CAPI_PC) --cflags neurodyn) capi/testdata/misuse_test.c \
+		-o $(CAPI_DIR)/misuse_test $$($(CAPI_PC) --libs neurodyn) -Wl,-rpath,$$($(CAPI_PC) --variable=libdir neurodyn)
+	$(CAPI_DIR)/misuse_test
 
 test-capi-python: capi-install
 	rm -rf $(CAPI_DIR)/reference && $(GO) run $(GOTAGS) ./capi/internal/reference -out $(CAPI_DIR)/reference

@@ -99,7 +99,7 @@ def set_threads(n: int) -> int:
     """Sets the number of threads computing; returns the previous number.
     Results do not depend on it."""
     prev = c_int32()
-    _capi.call("neurodyn_set_threads", min(nonneg_int(n, "n"), 2**31 - 1), byref(prev))
+    _capi.call("neurodyn_set_threads", nonneg_int(n, "n", 2**31 - 1), byref(prev))
     return prev.value
 
 
@@ -107,5 +107,5 @@ def set_memory_limit(nbytes: int) -> int:
     """Sets the memory limit constructors check their estimates against (0:
     the physical memory); returns the previous limit."""
     prev = c_int64()
-    _capi.call("neurodyn_set_memory_limit", min(nonneg_int(nbytes, "nbytes"), 2**63 - 1), byref(prev))
+    _capi.call("neurodyn_set_memory_limit", nonneg_int(nbytes, "nbytes"), byref(prev))
     return prev.value

@@ -19,6 +19,7 @@ import re
 import threading
 from ctypes import byref, c_double, c_int, c_int32, c_int64, c_uint64, c_void_p
 from pathlib import Path
+from typing import Any
 
 from . import errors
 
@@ -144,16 +145,19 @@ def find_library() -> Path:
     if env:
         p = Path(env)
         if not p.is_file():
-            raise ImportError(f"neurodyn: NEURODYN_LIB={env} is not a file")
+            raise ImportError(f"neurodyn: NEURODYN_LIB={env} is not a file. {_HOW_TO_BUILD}")
         return p
     for p in _candidates():
         if p.is_file():
             return p
     tried = ", ".join(str(p) for p in _candidates())
-    raise ImportError(
-        "neurodyn: libneurodyn.so not found (tried " + tried + "). Build it with `make capi` in the "
-        "neurodyn source tree, install the package with `pip install ./python`, or set NEURODYN_LIB."
-    )
+    raise ImportError("neurodyn: libneurodyn.so not found (tried " + tried + "). " + _HOW_TO_BUILD)
+
+
+_HOW_TO_BUILD = (
+    "Build it with `make capi` in the neurodyn source tree (build/capi/libneurodyn.so), install the "
+    "package with `pip install ./python` (builds it with Go), or set NEURODYN_LIB to the library's path."
+)
 
 
 class Library:
@@ -162,13 +166,25 @@ class Library:
 
     def __init__(self, path: Path):
         self.path = path
-        self.dll = ctypes.CDLL(str(path))
+        try:
+            self.dll = ctypes.CDLL(str(path))
+        except OSError as e:
+            raise ImportError(f"neurodyn: cannot load {path}: {e}. {_HOW_TO_BUILD}") from e
         for name, (res, args) in SPECIAL.items():
-            f = getattr(self.dll, name)
+            try:
+                f = getattr(self.dll, name)
+            except AttributeError:
+                raise ImportError(f"neurodyn: {path} is not libneurodyn (it lacks {name}). {_HOW_TO_BUILD}") from None
             f.restype, f.argtypes = res, args
             setattr(self, name, f)
         for name, sig in PROTOTYPES.items():
-            f = getattr(self.dll, name)
+            try:
+                f = getattr(self.dll, name)
+            except AttributeError:
+                raise ImportError(
+                    f"neurodyn: {path} lacks {name}: it is not a libneurodyn these bindings can use "
+                    f"(interface {ABI_VERSION}). {_HOW_TO_BUILD}"
+                ) from None
             f.restype = c_int
             f.argtypes = [_CTYPES[c] for c in sig]
             setattr(self, name, f)
@@ -196,7 +212,7 @@ def lib() -> Library:
     return _lib
 
 
-def call(name: str, *args) -> None:
+def call(name: str, *args: Any) -> None:
     """Calls C function name and raises its error if it fails."""
     L = lib()
     rc = getattr(L, name)(*args)
@@ -204,7 +220,7 @@ def call(name: str, *args) -> None:
         raise L.error(rc)
 
 
-def string(name: str, *args) -> str:
+def string(name: str, *args: Any) -> str:
     """Calls a C function with a string result (buf, buf_len, needed)."""
     L = lib()
     f = getattr(L, name)
@@ -231,7 +247,7 @@ def snake_key(k: str) -> str:
     return _CAMEL1.sub(r"\1_\2", _CAMEL2.sub(r"\1_\2", k)).lower()
 
 
-def snake(v):
+def snake(v: Any) -> Any:
     """v with every dict key in snake_case (recursively)."""
     if isinstance(v, dict):
         return {snake_key(k): snake(x) for k, x in v.items()}
@@ -240,14 +256,14 @@ def snake(v):
     return v
 
 
-def json_result(name: str, *args, snake_case: bool = False):
+def json_result(name: str, *args: Any, snake_case: bool = False) -> Any:
     """Calls a C function with a JSON string result and parses it (with
     snake_case, Go field names become snake_case keys)."""
     v = json.loads(string(name, *args))
     return snake(v) if snake_case else v
 
 
-def result_json(name: str, *args, snake_case: bool = False):
+def result_json(name: str, *args: Any, snake_case: bool = False) -> Any:
     """Calls a computation whose text result the library allocates (its
     last argument, char **result), parses the JSON and frees the string."""
     L = lib()
@@ -262,7 +278,7 @@ def result_json(name: str, *args, snake_case: bool = False):
     return snake(v) if snake_case else v
 
 
-def new_handle(name: str, *args) -> int:
+def new_handle(name: str, *args: Any) -> int:
     """Calls a constructor (its last argument is the handle out-parameter)."""
     h = c_uint64(0)
     call(name, *args, byref(h))

@@ -2,41 +2,59 @@
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 from . import _capi as _lib
 from .errors import HandleError
 
 
 class Handle:
     """Owns one library object. ``close()`` (or leaving a ``with`` block, or
-    garbage collection) frees it; using a closed object raises HandleError."""
+    garbage collection) frees it; using a closed object raises HandleError.
 
-    __slots__ = ("_h", "__weakref__")
+    Every call on one object is serialized (by the library, and by this
+    object's lock for the methods that make several library calls, such as a
+    size query followed by the fetch), so one object may be shared between
+    threads; arrays already returned are plain numpy arrays that stay valid
+    after close()."""
+
+    __slots__ = ("_h", "_lock", "__weakref__")
 
     def __init__(self, h: int):
+        self._lock = threading.RLock()
         self._h = h
 
     @property
     def handle(self) -> int:
         """The C handle (an integer valid in this process only)."""
-        if self._h is None:
+        h = getattr(self, "_h", None)
+        if h is None:
             raise HandleError(f"this {type(self).__name__} is closed")
-        return self._h
+        return h
 
     @property
     def closed(self) -> bool:
         """Whether close() was called."""
-        return self._h is None
+        return getattr(self, "_h", None) is None
 
     def close(self) -> None:
-        """Frees the library object (idempotent)."""
-        h, self._h = self._h, None
+        """Frees the library object (idempotent, and safe to call from
+        several threads at once: the handle is freed exactly once)."""
+        lock = getattr(self, "_lock", None)
+        if lock is None:  # __init__ never ran (the constructor failed)
+            return
+        with lock:
+            h, self._h = getattr(self, "_h", None), None
         if h is not None:
             _lib.call("neurodyn_free", h)
 
-    def __enter__(self):
+    def __enter__(self) -> Any:
+        """Returns the object itself; leaving the ``with`` block closes it."""
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: Any) -> None:
+        """Closes the object (exceptions propagate)."""
         self.close()
 
     def __del__(self):
@@ -46,5 +64,6 @@ class Handle:
             pass
 
     def __repr__(self) -> str:
-        state = "closed" if self._h is None else f"handle {self._h}"
+        h = getattr(self, "_h", None)
+        state = "closed" if h is None else f"handle {h}"
         return f"<neurodyn.{type(self).__name__} {state}>"

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InvalidParameterError
+from .errors import InvalidParameterError, MemoryLimitError
 
 
 def camel(key: str) -> str:
@@ -32,6 +32,28 @@ def _convert(v: Any, where: str) -> Any:
     if isinstance(v, float) and not math.isfinite(v):
         raise InvalidParameterError(f"{where} = {v}: must be finite")
     return v
+
+
+def finite_json(v: Any, where: str) -> bytes:
+    """JSON bytes of v with its keys as given (a network spec dict); NaN or
+    infinite numbers raise InvalidParameterError naming the key."""
+    def check(x: Any, at: str) -> Any:
+        if isinstance(x, dict):
+            return {str(k): check(y, f"{at}.{k}") for k, y in x.items()}
+        if isinstance(x, (list, tuple)):
+            return [check(y, f"{at}[{i}]") for i, y in enumerate(x)]
+        if isinstance(x, np.ndarray):
+            return check(x.tolist(), at)
+        if isinstance(x, np.generic):
+            x = x.item()
+        if isinstance(x, float) and not math.isfinite(x):
+            raise InvalidParameterError(f"{at} = {x}: must be finite")
+        return x
+
+    try:
+        return json.dumps(check(v, where), allow_nan=False).encode()
+    except TypeError as e:
+        raise TypeError(f"{where}: {e}") from None
 
 
 def config_json(config: dict[str, Any] | None, where: str = "config") -> bytes | None:
@@ -62,21 +84,79 @@ def cstr(s: str | bytes | None, name: str) -> bytes | None:
     return b
 
 
+def _fmt_shape(shape: tuple) -> str:
+    """A shape as Python prints a tuple, with None shown as "any": (2,), (any, 3)."""
+    parts = ["any" if s is None else str(s) for s in shape]
+    return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+
+
 def as_input(x: Any, dtype, name: str, ndim: int | None = None, shape: tuple | None = None) -> np.ndarray:
     """Returns x as a C-contiguous array of dtype (no copy when it already is
-    one), checking its number of dimensions and shape (None entries match any
-    size). Numbers that are not representable raise TypeError."""
+    one; Fortran-order and strided arrays are copied), checking its number of
+    dimensions and shape (None entries match any size).
+
+    Values are converted only when the conversion is exact enough: an integer
+    dtype (e.g. neuron ids) takes integers, or floats with integral values,
+    within its range; float32 takes values within float32's range. Anything
+    else raises InvalidParameterError naming x and the first offending
+    element, never a silent wrap-around or truncation. Data that are not
+    real numbers (strings, complex, objects) raise TypeError."""
     a = np.asarray(x)
     if a.dtype.kind not in "biuf":
         raise TypeError(f"{name} must hold real numbers, not dtype {a.dtype}")
-    a = np.ascontiguousarray(a, dtype=dtype)
+    want = np.dtype(dtype)
+    if a.dtype != want and a.size:
+        if want.kind in "iu":
+            info = np.iinfo(want)
+            if a.dtype.kind == "f":
+                bad = ~np.isfinite(a) | (a != np.round(a)) | (a < info.min) | (a > info.max)
+            elif a.dtype.kind in "iu":
+                bad = (a < info.min) | (a > info.max)
+            else:
+                bad = np.zeros(a.shape, dtype=bool)
+            if bad.any():
+                idx = tuple(int(i) for i in np.argwhere(bad)[0])
+                raise InvalidParameterError(
+                    f"{name}[{', '.join(map(str, idx))}] = {a[idx].item()!r}: must be an integer in [{info.min}, {info.max}]"
+                )
+        elif want == np.float32 and a.dtype.kind == "f" and a.dtype.itemsize > 4:
+            f32max = float(np.finfo(np.float32).max)
+            bad = np.isfinite(a) & (np.abs(a) > f32max)
+            if bad.any():
+                idx = tuple(int(i) for i in np.argwhere(bad)[0])
+                raise InvalidParameterError(
+                    f"{name}[{', '.join(map(str, idx))}] = {a[idx].item()!r}: must fit float32 (|x| <= {f32max:.6g})"
+                )
+    a = np.ascontiguousarray(a, dtype=want)
     if ndim is not None and a.ndim != ndim:
         raise InvalidParameterError(f"{name} must have {ndim} dimensions, has shape {a.shape}")
     if shape is not None:
         if len(shape) != a.ndim or any(s is not None and s != n for s, n in zip(shape, a.shape)):
-            want = "(" + ", ".join("any" if s is None else str(s) for s in shape) + ")"
-            raise InvalidParameterError(f"{name} has shape {a.shape}, want {want}")
+            raise InvalidParameterError(f"{name} has shape {a.shape}, want {_fmt_shape(tuple(shape))}")
     return a
+
+
+#: The largest element count the library accepts (2^40, as capi's maxElems).
+MAX_ELEMS = 1 << 40
+
+
+def empty(shape: tuple, dtype, name: str) -> np.ndarray:
+    """np.empty(shape, dtype) for a result, or MemoryLimitError naming what
+    asked for it when no such array can be allocated (instead of numpy's
+    anonymous error)."""
+    shape = tuple(int(s) for s in shape)
+    n = 1
+    for s in shape:
+        n *= s
+    nbytes = n * np.dtype(dtype).itemsize
+    try:
+        if n > MAX_ELEMS:
+            raise MemoryError
+        return np.empty(shape, dtype=dtype)
+    except (MemoryError, ValueError):
+        raise MemoryLimitError(
+            f"{name}: a result of shape {shape} ({nbytes:.3g} bytes) cannot be allocated: check the sizes"
+        ) from None
 
 
 def check_output(out: np.ndarray, dtype, shape: tuple, name: str = "out") -> np.ndarray:
@@ -100,13 +180,16 @@ def ptr(a: np.ndarray | None) -> int | None:
     return a.ctypes.data
 
 
-def nonneg_int(v: Any, name: str) -> int:
-    """Checks an integer argument >= 0."""
+def nonneg_int(v: Any, name: str, maximum: int = 2**63 - 1) -> int:
+    """Checks an integer argument in [0, maximum] (default: what an int64_t
+    holds), so that ctypes never wraps it around."""
     if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
         raise TypeError(f"{name} must be an integer, not {type(v).__name__}")
     v = int(v)
     if v < 0:
         raise InvalidParameterError(f"{name} = {v}: must be >= 0")
+    if v > maximum:
+        raise InvalidParameterError(f"{name} = {v}: must be in [0, {maximum}]")
     return v
 
 

@@ -7,9 +7,10 @@ from ctypes import byref, c_int64
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _capi as _lib
-from ._util import as_input, config_json, nonneg_int, ptr, real
+from ._util import MAX_ELEMS, as_input, config_json, empty, nonneg_int, ptr, real
 from .errors import InvalidParameterError
 from .models import metrics_dict
 from .tasks import Dataset
@@ -28,7 +29,7 @@ __all__ = [
 ]
 
 
-def _series(x, name: str) -> np.ndarray:
+def _series(x: ArrayLike, name: str) -> np.ndarray:
     a = as_input(x, np.float64, name)
     if a.ndim == 1:
         a = a.reshape(-1, 1)
@@ -37,7 +38,7 @@ def _series(x, name: str) -> np.ndarray:
     return a
 
 
-def metrics(pred, truth) -> dict[str, Any]:
+def metrics(pred: ArrayLike, truth: ArrayLike) -> dict[str, Any]:
     """Forecast metrics of pred against truth (samples, dim): mse, rmse, mae,
     nrmse_range, nrmse_std, mean_r2, r2_grand_mean, pearson, r2 per variable."""
     p, t = _series(pred, "pred"), _series(truth, "truth")
@@ -48,7 +49,7 @@ def metrics(pred, truth) -> dict[str, Any]:
     return metrics_dict(out)
 
 
-def baselines(dataset: Dataset, **config) -> list[dict[str, Any]]:
+def baselines(dataset: Dataset, **config: Any) -> list[dict[str, Any]]:
     """Fits persistence, linear extrapolation, train mean, AR(1..max_ar_lag)
     and NVAR on the dataset and evaluates them on its test split (original
     units): a list of {name, params, metrics}."""
@@ -58,13 +59,13 @@ def baselines(dataset: Dataset, **config) -> list[dict[str, Any]]:
 
 
 def lorenz_integrate(
-    x0, samples: int, dt: float = 0.01, transient: float = 0.0, sigma: float = 10.0, rho: float = 28.0, beta: float = 8 / 3
+    x0: ArrayLike, samples: int, dt: float = 0.01, transient: float = 0.0, sigma: float = 10.0, rho: float = 28.0, beta: float = 8 / 3
 ) -> np.ndarray:
     """The true Lorenz-63 trajectory from x0 (3,): samples (samples, 3) dt
     apart after dropping transient time units (Dormand-Prince, rtol 1e-10)."""
     a = as_input(x0, np.float64, "x0", ndim=1, shape=(3,))
-    samples = nonneg_int(samples, "samples")
-    out = np.empty((samples, 3), dtype=np.float64)
+    samples = nonneg_int(samples, "samples", MAX_ELEMS // 3)
+    out = empty((samples, 3), np.float64, "lorenz_integrate")
     _lib.call(
         "neurodyn_lorenz_integrate",
         ptr(a),
@@ -80,28 +81,28 @@ def lorenz_integrate(
     return out
 
 
-def delay_embed(x, m: int, tau: int) -> np.ndarray:
+def delay_embed(x: ArrayLike, m: int, tau: int) -> np.ndarray:
     """The delay embedding of x (samples, dim): row i is (x_i, x_{i+tau}, ...,
     x_{i+(m-1)tau}) → (samples-(m-1)tau, m*dim)."""
     a = _series(x, "x")
     m, tau = nonneg_int(m, "m"), nonneg_int(tau, "tau")
     rows = c_int64()
     _lib.call("neurodyn_delay_embed_rows", a.shape[0], m, tau, byref(rows))
-    out = np.empty((rows.value, m * a.shape[1]), dtype=np.float64)
+    out = empty((rows.value, m * a.shape[1]), np.float64, "delay_embed")
     _lib.call("neurodyn_delay_embed", ptr(a), a.shape[0], a.shape[1], m, tau, ptr(out), out.size)
     return out
 
 
-def mutual_information(x, max_lag: int, bins: int = 0) -> np.ndarray:
+def mutual_information(x: ArrayLike, max_lag: int, bins: int = 0) -> np.ndarray:
     """Auto mutual information (nats) of a scalar series for lags 0..max_lag."""
     a = as_input(x, np.float64, "x", ndim=1)
-    max_lag = nonneg_int(max_lag, "max_lag")
-    out = np.empty(max_lag + 1, dtype=np.float64)
+    max_lag = nonneg_int(max_lag, "max_lag", MAX_ELEMS - 1)
+    out = empty((max_lag + 1,), np.float64, "mutual_information")
     _lib.call("neurodyn_mutual_information", ptr(a), a.size, max_lag, nonneg_int(bins, "bins"), ptr(out), out.size)
     return out
 
 
-def auto_lag(x) -> int:
+def auto_lag(x: ArrayLike) -> int:
     """The embedding lag of a scalar series (first significant minimum of the
     auto mutual information)."""
     a = as_input(x, np.float64, "x", ndim=1)
@@ -110,12 +111,12 @@ def auto_lag(x) -> int:
     return lag.value
 
 
-def false_neighbours(x, tau: int, max_dim: int, theiler: int = 0) -> np.ndarray:
+def false_neighbours(x: ArrayLike, tau: int, max_dim: int, theiler: int = 0) -> np.ndarray:
     """Fractions of false nearest neighbours for embedding dimensions
     1..max_dim."""
     a = as_input(x, np.float64, "x", ndim=1)
-    max_dim = nonneg_int(max_dim, "max_dim")
-    out = np.empty(max_dim, dtype=np.float64)
+    max_dim = nonneg_int(max_dim, "max_dim", MAX_ELEMS)
+    out = empty((max_dim,), np.float64, "false_neighbours")
     _lib.call(
         "neurodyn_false_neighbours",
         ptr(a),
@@ -129,7 +130,7 @@ def false_neighbours(x, tau: int, max_dim: int, theiler: int = 0) -> np.ndarray:
     return out
 
 
-def lyapunov_series(x, **config) -> dict[str, Any]:
+def lyapunov_series(x: ArrayLike, **config: Any) -> dict[str, Any]:
     """The largest Lyapunov exponent of a series (samples, dim) by
     Rosenstein's method; keywords are analysis.RosensteinConfig's (dt,
     embed_dim, lag, theiler, horizon, fit_start, fit_end). Returns lambda
@@ -140,7 +141,7 @@ def lyapunov_series(x, **config) -> dict[str, Any]:
 
 
 
-def correlation_dimension(x, **config) -> dict[str, Any]:
+def correlation_dimension(x: ArrayLike, **config: Any) -> dict[str, Any]:
     """The correlation dimension D2 of a series (samples, dim) from the
     Grassberger-Procaccia sums with an automatic scaling region; keywords are
     analysis.DimensionConfig's (theiler, centers, seed, radii, r_min, r_max,
@@ -149,7 +150,7 @@ def correlation_dimension(x, **config) -> dict[str, Any]:
     return _lib.result_json("neurodyn_correlation_dimension", ptr(a), a.shape[0], a.shape[1], config_json(config), snake_case=True)
 
 
-def spike_stats(times_ms, ids, neurons: int, t0: float, t1: float, bin_ms: float = 5.0, seed: int = 1) -> dict[str, Any]:
+def spike_stats(times_ms: ArrayLike, ids: ArrayLike, neurons: int, t0: float, t1: float, bin_ms: float = 5.0, seed: int = 1) -> dict[str, Any]:
     """Statistics of the spike trains of neurons neurons over [t0, t1) ms:
     mean_rate, std_rate (Hz), silent, mean_cv (ISI), mean_fano, mean_corr,
     peak_hz (bins of bin_ms)."""
@@ -157,5 +158,5 @@ def spike_stats(times_ms, ids, neurons: int, t0: float, t1: float, bin_ms: float
     i = as_input(ids, np.uint32, "ids", ndim=1, shape=(t.size,))
     return _lib.result_json(
         "neurodyn_spike_stats", ptr(t), ptr(i), t.size, nonneg_int(neurons, "neurons"), real(t0, "t0"), real(t1, "t1"),
-        real(bin_ms, "bin_ms"), nonneg_int(seed, "seed"), snake_case=True,
+        real(bin_ms, "bin_ms"), nonneg_int(seed, "seed", 2**64 - 1), snake_case=True,
     )

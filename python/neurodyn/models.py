@@ -13,10 +13,11 @@ from ctypes import byref, c_int64
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _capi as _lib
 from ._object import Handle
-from ._util import as_input, config_json, cstr, nonneg_int, ptr
+from ._util import as_input, config_json, cstr, empty, nonneg_int, ptr
 from .errors import InvalidParameterError
 from .tasks import Dataset, FlipFlop
 
@@ -68,7 +69,7 @@ class _Model(Handle):
         the last fit for reservoirs."""
         return _lib.json_result("neurodyn_model_info", self.handle, snake_case=True)
 
-    def _sequences(self, x, name: str, width: int) -> tuple[np.ndarray, bool]:
+    def _sequences(self, x: ArrayLike, name: str, width: int) -> tuple[np.ndarray, bool]:
         a = as_input(x, np.float32, name)
         single = a.ndim == 2
         if single:
@@ -77,7 +78,7 @@ class _Model(Handle):
             raise InvalidParameterError(f"{name} has shape {np.shape(x)}, want (n, steps, {width}) or (steps, {width})")
         return a, single
 
-    def predict(self, x) -> np.ndarray:
+    def predict(self, x: ArrayLike) -> np.ndarray:
         """One-step forecasts: the output after the last step of each sequence
         x (n, steps, inputs) → (n, outputs)."""
         a, single = self._sequences(x, "x", self.inputs)
@@ -85,17 +86,17 @@ class _Model(Handle):
         _lib.call("neurodyn_model_predict", self.handle, ptr(a), a.shape[0], a.shape[1], ptr(y), y.size)
         return y[0] if single else y
 
-    def generate(self, warm, steps: int) -> np.ndarray:
+    def generate(self, warm: ArrayLike, steps: int) -> np.ndarray:
         """Closed loop: warm up on observed inputs warm (n, warmup, inputs),
         then feed the output back for steps steps → (n, steps, outputs);
         output 0 is the prediction after the last warm-up input."""
         a, single = self._sequences(warm, "warm", self.inputs)
         steps = nonneg_int(steps, "steps")
-        y = np.empty((a.shape[0], steps, self.outputs), dtype=np.float32)
+        y = empty((a.shape[0], steps, self.outputs), np.float32, "generate")
         _lib.call("neurodyn_model_generate", self.handle, ptr(a), a.shape[0], a.shape[1], steps, ptr(y), y.size)
         return y[0] if single else y
 
-    def stream(self, x) -> np.ndarray:
+    def stream(self, x: ArrayLike) -> np.ndarray:
         """Teacher-forced run along an observed series x (samples, inputs)
         from the reset state: the output after every sample, the one-step
         prediction of the next (samples, outputs) float64."""
@@ -104,7 +105,7 @@ class _Model(Handle):
         _lib.call("neurodyn_model_stream", self.handle, ptr(a), a.shape[0], a.shape[1], ptr(y), y.size)
         return y
 
-    def valid_time(self, trajectory, **config) -> dict[str, Any]:
+    def valid_time(self, trajectory: ArrayLike, **config: Any) -> dict[str, Any]:
         """Closed-loop skill on a normalized trajectory (samples, dim):
         per-start valid prediction times, their quartiles and the 95%
         confidence interval of the median in Lyapunov times
@@ -126,7 +127,7 @@ class Model(_Model):
     __slots__ = ()
     _ctor = ""
 
-    def __init__(self, **config):
+    def __init__(self, **config: Any):
         self._config = config
         super().__init__(_lib.new_handle(self._ctor, config_json(config)))
         self._init_dims()
@@ -147,7 +148,7 @@ class Model(_Model):
         return out
 
     @params.setter
-    def params(self, values) -> None:
+    def params(self, values: ArrayLike) -> None:
         a = as_input(values, np.float32, "params", ndim=1, shape=(self.num_params,))
         _lib.call("neurodyn_model_set_params", self.handle, ptr(a), a.size)
 
@@ -159,7 +160,7 @@ class Model(_Model):
             for t in self.info()["tensors"]
         }
 
-    def train(self, task: Dataset | FlipFlop, **config) -> dict[str, Any]:
+    def train(self, task: Dataset | FlipFlop, **config: Any) -> dict[str, Any]:
         """Trains on a dataset (one-step forecasts of its train windows,
         validated on val) or a flip-flop task (every step). Keywords are
         learn.TrainConfig's fields (epochs, batch_size, adam={"lr": ...},
@@ -176,9 +177,11 @@ class Model(_Model):
         """The last training's result."""
         return _lib.json_result("neurodyn_model_train_result", self.handle, snake_case=True)
 
-    def forward(self, x, hidden: bool = False):
+    def forward(self, x: ArrayLike, hidden: bool = False) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         """The output after every step (n, steps, outputs) and, with hidden,
-        the states h_0 .. h_steps (n, steps+1, state_dim)."""
+        the states h_0 .. h_steps (n, steps+1, state_dim) as a tuple (y, h);
+        a single sequence (steps, inputs) gives (steps, outputs) and
+        (steps+1, state_dim)."""
         a, single = self._sequences(x, "x", self.inputs)
         n, L = a.shape[:2]
         y = np.empty((n, L, self.outputs), dtype=np.float32)
@@ -209,14 +212,14 @@ class Model(_Model):
         _lib.call("neurodyn_model_flipflop_score", self.handle, task.handle, cstr(split, "split"), ptr(out), 2)
         return {"mse": float(out[0]), "accuracy": float(out[1])}
 
-    def lyapunov(self, warm, **config) -> dict[str, Any]:
+    def lyapunov(self, warm: ArrayLike, **config: Any) -> dict[str, Any]:
         """The Lyapunov spectrum of the model run closed loop after warming up
         on warm (warmup, inputs). Keywords are analysis.MapSpectrumConfig's
         (k, transient, steps, renorm, blocks, checkpoints)."""
         a = as_input(warm, np.float64, "warm", ndim=2, shape=(None, self.inputs))
         return _lib.result_json("neurodyn_model_lyapunov", self.handle, ptr(a), a.shape[0], config_json(config), snake_case=True)
 
-    def fixed_points(self, visited, input=None, **config) -> dict[str, Any]:
+    def fixed_points(self, visited: ArrayLike, input: ArrayLike | None = None, **config: Any) -> dict[str, Any]:
         """Fixed and slow points of the flow at a constant input (default
         zeros), searched from visited states (rows, state_dim), e.g.
         forward(x, hidden=True)[1].reshape(-1, state_dim); each with its
@@ -255,7 +258,7 @@ class RateNetwork(Model):
     __slots__ = ()
     _ctor = "neurodyn_rate_new"
 
-    def balance(self, states) -> dict[str, Any]:
+    def balance(self, states: ArrayLike) -> dict[str, Any]:
         """Balance metrics over states (k, state_dim), rows [r_E, r_I] (e.g.
         forward(..., hidden=True)[1].reshape(-1, state_dim))."""
         a = as_input(states, np.float64, "states", ndim=2, shape=(None, self.state_dim))
@@ -321,7 +324,7 @@ class _Reservoir(_Model):
     __slots__ = ("_dim",)
     _ctor = ""
 
-    def __init__(self, dim: int = 3, **config):
+    def __init__(self, dim: int = 3, **config: Any):
         self._config = config
         self._dim = nonneg_int(dim, "dim")
         super().__init__(_lib.new_handle(self._ctor, config_json(config), self._dim))
@@ -355,7 +358,7 @@ class Reservoir(_Reservoir):
         """The number of spike features."""
         return self.info()["features"]
 
-    def harvest(self, x) -> np.ndarray:
+    def harvest(self, x: ArrayLike) -> np.ndarray:
         """Runs the reservoir from its initial state over a normalized series
         x (samples, dim) and returns its spike features after every sample,
         (samples, features) float32."""

@@ -7,16 +7,16 @@ Times are in ms; neuron ids are indices within their population.
 
 from __future__ import annotations
 
-import json
 import os
 from ctypes import byref, c_double, c_int64
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _capi as _lib
 from ._object import Handle
-from ._util import as_input, config_json, cstr, ptr, real
+from ._util import as_input, config_json, cstr, empty, finite_json, ptr, real
 from .errors import InvalidParameterError
 
 __all__ = ["Network", "presets", "preset_spec", "SORTINGS"]
@@ -30,7 +30,7 @@ def presets() -> list[str]:
     return _lib.json_result("neurodyn_presets")
 
 
-def preset_spec(name: str, **options) -> str:
+def preset_spec(name: str, **options: Any) -> str:
     """The TOML spec of a preset network; options are kernel.PresetOptions
     (n, k, dt_ms, seed, workers, record)."""
     return _lib.string("neurodyn_preset_spec", cstr(name, "name"), config_json(options, "options"))
@@ -54,13 +54,13 @@ class Network(Handle):
 
     def __init__(self, spec: str | dict, format: str | None = None):
         if isinstance(spec, dict):
-            text, format = json.dumps(spec, allow_nan=False), "json"
+            text, format = finite_json(spec, "spec"), "json"
         else:
             text = spec
         super().__init__(_lib.new_handle("neurodyn_network_new", cstr(text, "spec"), cstr(format, "format")))
 
     @classmethod
-    def preset(cls, name: str, **options) -> "Network":
+    def preset(cls, name: str, **options: Any) -> "Network":
         """A preset network (see preset_spec for the options)."""
         obj = cls.__new__(cls)
         Handle.__init__(obj, _lib.new_handle("neurodyn_network_preset", cstr(name, "name"), config_json(options, "options")))
@@ -76,7 +76,9 @@ class Network(Handle):
 
     def run(self, duration_ms: float) -> None:
         """Advances the network by duration_ms (a multiple of dt)."""
-        _lib.call("neurodyn_network_run", self.handle, real(duration_ms, "duration_ms"))
+        d = real(duration_ms, "duration_ms")
+        with self._lock:
+            _lib.call("neurodyn_network_run", self.handle, d)
 
     @property
     def time_ms(self) -> float:
@@ -114,29 +116,37 @@ class Network(Handle):
         (uint32), in time order. The arrays are allocated here and filled by
         the library in place: the spikes are copied once."""
         r = cstr(recorder, "recorder")
-        n = c_int64()
-        _lib.call("neurodyn_network_spike_count", self.handle, r, byref(n))
-        t = np.empty(n.value, dtype=np.float64)
-        i = np.empty(n.value, dtype=np.uint32)
-        _lib.call("neurodyn_network_spikes", self.handle, r, 0, ptr(t), ptr(i), n.value, None)
+        n, copied = c_int64(), c_int64()
+        with self._lock:  # the count and the copy see the same spikes
+            h = self.handle
+            _lib.call("neurodyn_network_spike_count", h, r, byref(n))
+            t = empty((n.value,), np.float64, "spikes")
+            i = empty((n.value,), np.uint32, "spikes")
+            _lib.call("neurodyn_network_spikes", h, r, 0, ptr(t), ptr(i), n.value, byref(copied))
+        if copied.value != n.value:  # cleared from C meanwhile: never return unwritten memory
+            t, i = t[: copied.value].copy(), i[: copied.value].copy()
         return t, i
 
     def clear_spikes(self, recorder: str | None = None) -> None:
         """Drops the spikes held by a spikes recorder (None: by all)."""
-        _lib.call("neurodyn_network_clear_spikes", self.handle, cstr(recorder, "recorder"))
+        r = cstr(recorder, "recorder")
+        with self._lock:
+            _lib.call("neurodyn_network_clear_spikes", self.handle, r)
 
     def frames(self, recorder: str) -> tuple[np.ndarray, np.ndarray]:
         """A sampled recorder's frame times (ms) and values (frames, width)
         float32 (state in mV/pA/nS, rate in Hz, filtered spikes)."""
         r = cstr(recorder, "recorder")
         f, w = c_int64(), c_int64()
-        _lib.call("neurodyn_network_frame_shape", self.handle, r, byref(f), byref(w))
-        t = np.empty(f.value, dtype=np.float64)
-        v = np.empty((f.value, w.value), dtype=np.float32)
-        _lib.call("neurodyn_network_frames", self.handle, r, ptr(t), t.size, ptr(v), v.size)
+        with self._lock:  # no run from another thread between the shape and the copy
+            h = self.handle
+            _lib.call("neurodyn_network_frame_shape", h, r, byref(f), byref(w))
+            t = empty((f.value,), np.float64, "frames")
+            v = empty((f.value, w.value), np.float32, "frames")
+            _lib.call("neurodyn_network_frames", h, r, ptr(t), t.size, ptr(v), v.size)
         return t, v
 
-    def set_series(self, device: str, series) -> None:
+    def set_series(self, device: str, series: ArrayLike) -> None:
         """Replaces the input series of a time_series device, (samples, dim)
         in the device's dimension, restarting it now."""
         a = as_input(series, np.float64, "series")

@@ -16,10 +16,11 @@ from ctypes import byref, c_int64
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _capi as _lib
 from ._object import Handle
-from ._util import as_input, config_json, cstr, nonneg_int, ptr
+from ._util import as_input, config_json, cstr, empty, nonneg_int, ptr
 from .errors import InvalidParameterError
 
 __all__ = ["Dataset", "Lorenz", "Series", "FlipFlop"]
@@ -72,7 +73,7 @@ class Dataset(Handle):
         _lib.call("neurodyn_dataset_stats", self.handle, ptr(mean), ptr(std), d)
         return mean, std
 
-    def denormalize(self, x) -> np.ndarray:
+    def denormalize(self, x: ArrayLike) -> np.ndarray:
         """Returns x (..., dim), normalized, in original units (a new array)."""
         a = np.array(as_input(x, np.float64, "x"), dtype=np.float64, copy=True)
         if a.ndim == 0 or a.shape[-1] != self.dim:
@@ -92,11 +93,16 @@ class Dataset(Handle):
         info = self.info()
         s = cstr(split, "split")
         first = nonneg_int(first, "first")
+        total = self.window_count(split)
         if count is None:
-            count = max(self.window_count(split) - first, 0)
+            count = max(total - first, 0)
         count = nonneg_int(count, "count")
-        x = np.empty((count, info["seq_length"], info["dim"]), dtype=np.float32)
-        y = np.empty((count, info["dim"]), dtype=np.float32)
+        if first + count > total:
+            raise InvalidParameterError(
+                f"windows [{first}, {first + count}) of split {split!r}: first + count must be <= {total} (its windows)"
+            )
+        x = empty((count, info["seq_length"], info["dim"]), np.float32, "windows")
+        y = empty((count, info["dim"]), np.float32, "windows")
         _lib.call("neurodyn_dataset_windows", self.handle, s, first, count, ptr(x), x.size, ptr(y), y.size)
         return x, y
 
@@ -115,7 +121,7 @@ class Lorenz(Dataset):
 
     __slots__ = ()
 
-    def __init__(self, **config):
+    def __init__(self, **config: Any):
         self._config = config
         super().__init__(_lib.new_handle("neurodyn_lorenz_new", config_json(config)))
 
@@ -132,7 +138,7 @@ class Series(Dataset):
 
     __slots__ = ()
 
-    def __init__(self, data, **config):
+    def __init__(self, data: ArrayLike, **config: Any):
         a = as_input(data, np.float64, "data")
         if a.ndim == 1:
             a = a.reshape(-1, 1)
@@ -153,7 +159,7 @@ class FlipFlop(Handle):
 
     __slots__ = ("_config",)
 
-    def __init__(self, **config):
+    def __init__(self, **config: Any):
         self._config = config
         super().__init__(_lib.new_handle("neurodyn_flipflop_new", config_json(config)))
 
