@@ -22,10 +22,14 @@ import (
 // (the normalized mean). A Forecaster is not safe for concurrent use.
 type Forecaster interface {
 	learn.Stepper
-	// Name is the short label ("AR(4)"), Describe its parameters.
+	// Name is the short label ("AR(4)").
 	Name() string
+	// Describe returns its formula and fitted parameters as text.
 	Describe() string
+	// Lags returns the number of past samples a prediction reads.
 	Lags() int
+	// Predict writes into y (Dim values) the prediction from the last Lags()
+	// samples of window (normalized units, samples × Dim).
 	Predict(y, window []float64)
 }
 

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/tasks"
@@ -13,6 +14,8 @@ import (
 // models implement it; it is how a model's one-step skill is measured
 // without a per-window call.
 type BatchPredictor interface {
+	// PredictLast returns the n×dim predictions of the sample after each of
+	// the n windows of L samples in x (n×L×dim, normalized units).
 	PredictLast(x []float32, n, L int) ([]float32, error)
 }
 
@@ -69,14 +72,18 @@ func EvaluateBatch(d *tasks.Dataset, split string, p BatchPredictor) (Metrics, e
 
 // BitAccuracy is the flip-flop score: the fraction of outputs that, compared
 // with threshold (0.5 for the reference), fall on the same side as their
-// target. It returns a param error for mismatched or empty slices.
+// target. A NaN output counts as wrong. It returns a param error for
+// mismatched or empty slices and for a non-finite threshold.
 func BitAccuracy(outputs, targets []float32, threshold float32) (float64, error) {
 	if len(outputs) == 0 || len(outputs) != len(targets) {
 		return 0, param.New("analysis", "outputs/targets", fmt.Sprintf("lengths %d/%d", len(outputs), len(targets)), "equal and non-zero")
 	}
+	if err := param.Finite("analysis", "threshold", float64(threshold)); err != nil {
+		return 0, err
+	}
 	ok := 0
 	for i, y := range outputs {
-		if (y > threshold) == (targets[i] > threshold) {
+		if !math.IsNaN(float64(y)) && (y > threshold) == (targets[i] > threshold) {
 			ok++
 		}
 	}

@@ -50,3 +50,33 @@ func TestBitAccuracy(t *testing.T) {
 		t.Errorf("mismatched lengths: %v", err)
 	}
 }
+
+func TestBitAccuracyNonFinite(t *testing.T) {
+	nan := float32(math.NaN())
+	for _, tc := range []struct {
+		name      string
+		outputs   []float32
+		threshold float32
+		want      float64 // NaN: want a param error naming threshold
+	}{
+		{"all NaN outputs", []float32{nan, nan, nan, nan}, 0.5, 0},
+		{"one NaN output", []float32{0, nan, 0, 1}, 0.5, 0.75},
+		{"NaN threshold", []float32{0, 0, 0, 1}, nan, math.NaN()},
+		{"+Inf threshold", []float32{0, 0, 0, 1}, float32(math.Inf(1)), math.NaN()},
+		{"-Inf threshold", []float32{0, 0, 0, 1}, float32(math.Inf(-1)), math.NaN()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			acc, err := BitAccuracy(tc.outputs, []float32{0, 0, 0, 1}, tc.threshold)
+			if math.IsNaN(tc.want) {
+				var pe *param.Error
+				if !errors.As(err, &pe) || pe.Name != "threshold" {
+					t.Fatalf("BitAccuracy = %v, %v; want a param error naming threshold", acc, err)
+				}
+				return
+			}
+			if err != nil || acc != tc.want {
+				t.Fatalf("BitAccuracy = %v, %v; want %v", acc, err, tc.want)
+			}
+		})
+	}
+}

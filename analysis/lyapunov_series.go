@@ -263,7 +263,8 @@ func MeanPeriod(x []float64, dim int) (float64, error) {
 // neighbour (outside the Theiler window) in dimension m is false if adding
 // the (m+1)-th coordinate increases the distance by more than 10 times the
 // distance in m dimensions, or makes it larger than 2 standard deviations
-// of the series.
+// of the series. theiler (≥ 0, in samples) excludes neighbours closer in
+// time than that; 0 excludes only the point itself.
 func FalseNeighbours(x []float64, tau, maxDim, theiler int) ([]float64, error) {
 	n, err := checkSeries("x", x, 1)
 	if err != nil {
@@ -271,6 +272,9 @@ func FalseNeighbours(x []float64, tau, maxDim, theiler int) ([]float64, error) {
 	}
 	if err := param.First(param.PositiveInt("analysis", "tau", tau), param.PositiveInt("analysis", "maxDim", maxDim)); err != nil {
 		return nil, err
+	}
+	if theiler < 0 {
+		return nil, param.New("analysis", "theiler", theiler, "≥ 0")
 	}
 	sd := stdDev(x)
 	out := make([]float64, maxDim)

@@ -79,6 +79,35 @@ func TestFalseNeighboursHenon(t *testing.T) {
 	}
 }
 
+func TestFalseNeighboursErrors(t *testing.T) {
+	h, _ := SampleMap(Henon{}, []float64{0.1, 0.1}, 200, 100)
+	x := column(h, 2, 0)
+	for _, tc := range []struct {
+		name                 string
+		tau, maxDim, theiler int
+		bad                  string // parameter named by the error, "" for none
+	}{
+		{"theiler 0", 1, 2, 0, ""},
+		{"theiler -1", 1, 2, -1, "theiler"},
+		{"theiler min int", 1, 2, math.MinInt, "theiler"},
+		{"tau 0", 0, 2, 0, "tau"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := FalseNeighbours(x, tc.tau, tc.maxDim, tc.theiler)
+			if tc.bad == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			var pe *param.Error
+			if !errors.As(err, &pe) || pe.Name != tc.bad {
+				t.Fatalf("err = %v, want a param error naming %s", err, tc.bad)
+			}
+		})
+	}
+}
+
 func TestLinearRegionSynthetic(t *testing.T) {
 	// Fast alignment (slope 3 for 4 steps), linear growth (slope 1),
 	// then saturation at 60 from k = 52.

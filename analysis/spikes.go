@@ -61,8 +61,14 @@ func NewSpikeTrains[I SpikeID](timesMs []float64, ids []I, n int, t0, t1 float64
 	return s, nil
 }
 
-// Train returns the sorted spike times of neuron i (a view).
-func (s *SpikeTrains) Train(i int) []float64 { return s.trains[i] }
+// Train returns the sorted spike times of neuron i (a view). It panics if i
+// is not in [0, N).
+func (s *SpikeTrains) Train(i int) []float64 {
+	if i < 0 || i >= len(s.trains) {
+		panic(fmt.Sprintf("analysis: Train: neuron %d out of range [0, %d)", i, len(s.trains)))
+	}
+	return s.trains[i]
+}
 
 // Count returns the total number of spikes in the window.
 func (s *SpikeTrains) Count() int {
@@ -109,22 +115,36 @@ func (s *SpikeTrains) ISICV() []float64 {
 	return out
 }
 
-// bins returns the number of whole bins of width binMs in the window.
-func (s *SpikeTrains) bins(binMs float64) (int, error) {
+// MaxBinCells bounds the counts a binning allocates: Binned (and Fano,
+// Correlations and Summary, which use it) reject a bin width giving more
+// than MaxBinCells counts N × bins, and PopulationRate more than MaxBinCells
+// bins. It catches a width given in seconds instead of ms before it
+// exhausts memory (2^28 float64 counts are 2 GiB).
+const MaxBinCells = 1 << 28
+
+// bins returns the number of whole bins of width binMs in the window, for
+// rows counts per bin (at most MaxBinCells in all).
+func (s *SpikeTrains) bins(binMs float64, rows int) (int, error) {
 	if err := param.Positive("analysis", "binMs", binMs); err != nil {
 		return 0, err
 	}
-	nb := int(math.Floor((s.T1 - s.T0) / binMs))
+	win := s.T1 - s.T0
+	nbf := math.Floor(win / binMs)
+	if nbf*float64(rows) > MaxBinCells {
+		return 0, param.New("analysis", "binMs", binMs, fmt.Sprintf("≥ %g ms: at most %d counts (%d rows × bins of the %g ms window)", win*float64(rows)/MaxBinCells, MaxBinCells, rows, win))
+	}
+	nb := int(nbf)
 	if nb < 2 {
-		return 0, param.New("analysis", "binMs", binMs, fmt.Sprintf("at most half the window (%g ms)", s.T1-s.T0))
+		return 0, param.New("analysis", "binMs", binMs, fmt.Sprintf("at most half the window (%g ms)", win))
 	}
 	return nb, nil
 }
 
 // Binned returns the spike counts of every neuron in consecutive bins of
 // binMs starting at T0 (row-major, N×bins; a partial last bin is dropped).
+// A binMs giving more than MaxBinCells counts is an error.
 func (s *SpikeTrains) Binned(binMs float64) ([]float64, int, error) {
-	nb, err := s.bins(binMs)
+	nb, err := s.bins(binMs, s.N)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -236,9 +256,9 @@ func (s *SpikeTrains) Correlations(binMs float64, pairs int, seed uint64) ([]flo
 }
 
 // PopulationRate returns the mean firing rate per neuron (Hz) of the whole
-// population in consecutive bins of binMs.
+// population in consecutive bins of binMs (at most MaxBinCells bins).
 func (s *SpikeTrains) PopulationRate(binMs float64) ([]float64, error) {
-	nb, err := s.bins(binMs)
+	nb, err := s.bins(binMs, 1)
 	if err != nil {
 		return nil, err
 	}

@@ -2,9 +2,11 @@ package analysis
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/neurodyn/neurodyn/internal/param"
@@ -129,5 +131,59 @@ func TestSpikeTrainsErrors(t *testing.T) {
 	s, err := NewSpikeTrains([]float64{-1, 5, 12}, []uint8{0, 0, 1}, 2, 0, 10)
 	if err != nil || s.Count() != 1 || len(s.Train(0)) != 1 {
 		t.Fatalf("window filtering: %v, %d spikes", err, s.Count())
+	}
+}
+
+func TestSpikeTrainsBinLimit(t *testing.T) {
+	s, err := NewSpikeTrains([]float64{1, 50}, []int{0, 9}, 10, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		run   func() error
+		valid bool
+	}{
+		{"Binned 1 ms", func() error { _, _, err := s.Binned(1); return err }, true},
+		{"Binned seconds", func() error { _, _, err := s.Binned(1e-9); return err }, false},
+		{"Binned tiny", func() error { _, _, err := s.Binned(1e-300); return err }, false},
+		{"Binned just over", func() error { _, _, err := s.Binned(1000.0 / (MaxBinCells + 20)); return err }, false},
+		{"Fano", func() error { _, err := s.Fano(1e-9); return err }, false},
+		{"Correlations", func() error { _, err := s.Correlations(1e-9, 10, 1); return err }, false},
+		{"Summary", func() error { _, err := s.Summary(1e-9, 1); return err }, false},
+		{"PopulationRate", func() error { _, err := s.PopulationRate(1e-9); return err }, false},
+		{"PopulationSpectrum", func() error { _, _, err := s.PopulationSpectrum(1e-9, 0); return err }, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.run()
+			if tc.valid {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			var pe *param.Error
+			if !errors.As(err, &pe) || pe.Name != "binMs" {
+				t.Fatalf("err = %v, want a param error naming binMs", err)
+			}
+		})
+	}
+}
+
+func TestSpikeTrainsTrainRange(t *testing.T) {
+	s, err := NewSpikeTrains([]float64{1}, []int{0}, 2, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range []int{-1, 2, 100} {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			defer func() {
+				msg, _ := recover().(string)
+				if !strings.HasPrefix(msg, "analysis: ") {
+					t.Fatalf("Train(%d) panic %q, want an \"analysis: \" message", i, msg)
+				}
+			}()
+			s.Train(i)
+		})
 	}
 }

@@ -16,6 +16,7 @@ import (
 // Dim(); the Jacobian is row-major Dim×Dim. Implementations write dst and
 // jac and must not modify or retain x.
 type Flow interface {
+	// Dim returns the dimension of the state x.
 	Dim() int
 	// VectorField writes f(x) to dst.
 	VectorField(dst, x []float64)
@@ -27,6 +28,7 @@ type Flow interface {
 // interface a user implements for maps (Lyapunov spectra per iteration).
 // Vectors have length Dim(); the Jacobian is row-major Dim×Dim.
 type Map interface {
+	// Dim returns the dimension of the state x.
 	Dim() int
 	// Next writes g(x) to dst (dst and x do not alias).
 	Next(dst, x []float64)

@@ -83,13 +83,15 @@ type Stats struct {
 // Option configures New.
 type Option func(*Network) error
 
-// WithWorkers overrides Spec.Workers (≥ 1).
+// WithWorkers overrides Spec.Workers: n in [1, MaxWorkers]. As for
+// Spec.Workers, the network runs at most as many workers as its largest
+// population has neurons; results do not depend on n.
 func WithWorkers(n int) Option {
 	return func(net *Network) error {
-		if n < 1 {
-			return param.New(pkg, "workers", n, "≥ 1")
+		if n < 1 || n > MaxWorkers {
+			return param.New(pkg, "workers", n, fmt.Sprintf("in [1, %d]", MaxWorkers))
 		}
-		net.workers = n
+		net.workers = net.plan.effectiveWorkers(n)
 		return nil
 	}
 }
@@ -410,12 +412,19 @@ func (net *Network) Model(pop string) neurons.Model {
 	return nil
 }
 
-// Projection returns the connectivity of projection i (spec order).
-func (net *Network) Projection(i int) *synapses.CSR { return net.projs[i].csr }
+// Projection returns the connectivity of projection i (spec order). It
+// panics if i is not in [0, len(spec.Projections)).
+func (net *Network) Projection(i int) *synapses.CSR {
+	if i < 0 || i >= len(net.projs) {
+		panic(fmt.Sprintf("kernel: Projection: index %d out of range [0, %d)", i, len(net.projs)))
+	}
+	return net.projs[i].csr
+}
 
 // SetSeries replaces the series of the named time_series device (same
 // dimension) and restarts it at the current step: sample 0 is held from
-// now on. Use it to feed a reservoir successive input sequences.
+// now on. Use it to feed a reservoir successive input sequences. Samples
+// must be finite.
 func (net *Network) SetSeries(device string, series [][]float64) error {
 	for _, d := range net.devs {
 		if d.plan.name != device {
@@ -427,6 +436,9 @@ func (net *Network) SetSeries(device string, series [][]float64) error {
 		for k, x := range series {
 			if len(x) != d.plan.dims {
 				return param.New(pkg, fmt.Sprintf("series[%d]", k), len(x), fmt.Sprintf("%d values", d.plan.dims))
+			}
+			if err := finiteSample(fmt.Sprintf("series[%d]", k), x); err != nil {
+				return err
 			}
 		}
 		if len(series) == 0 {

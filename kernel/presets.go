@@ -14,7 +14,7 @@ import (
 // defaults.
 type PresetOptions struct {
 	N       int     // total neurons (cuba, coba: 4000; brunel: 12500; scale: 1e6)
-	K       int     // synapses per neuron for the scaled networks (cuba, coba: 80; scale: 100)
+	K       int     // synapses per neuron for the scaled networks, ≤ N (default cuba, coba: 80; scale: 100; at most N); brunel ignores it
 	DtMs    float64 // step (default 0.1 ms)
 	Seed    uint64  // seed (default 1)
 	Workers int     // workers (default 1)
@@ -92,6 +92,15 @@ func split80(n int) (int, int) {
 	return ne, n - ne
 }
 
+// connProb returns the connection probability K/N of a scaled preset; K > N
+// is an error (it would need more than one synapse per pair).
+func connProb(n, k int) (float64, error) {
+	if k > n {
+		return 0, param.New(pkg, "K", k, fmt.Sprintf("≤ N = %d (p = K/N ≤ 1)", n))
+	}
+	return float64(k) / float64(n), nil
+}
+
 func cubaSpec(o PresetOptions) (Spec, error) {
 	n := o.N
 	if n == 0 {
@@ -99,14 +108,17 @@ func cubaSpec(o PresetOptions) (Spec, error) {
 	}
 	k := o.K
 	if k == 0 {
-		k = 80
+		k = min(80, n)
 	}
 	ne, ni := split80(n)
 	const cm, taum = 250.0, 20.0
 	params := map[string]float64{"cm_pf": cm, "tau_mem_ms": taum, "tau_syn_ex_ms": 5, "tau_syn_in_ms": 10,
 		"t_ref_ms": 5 - o.DtMs, "e_l_mv": -49, "v_reset_mv": -60, "v_th_mv": -50}
 	vinit := Dist{Dist: "uniform", Low: -60, High: -50}
-	p := math.Min(1, float64(k)/float64(n))
+	p, err := connProb(n, k)
+	if err != nil {
+		return Spec{}, err
+	}
 	we, wi := cm*1.62/taum, cm*-9.0/taum // pA
 	return Spec{
 		Populations: []PopulationSpec{
@@ -125,13 +137,16 @@ func cobaSpec(o PresetOptions) (Spec, error) {
 	}
 	k := o.K
 	if k == 0 {
-		k = 80
+		k = min(80, n)
 	}
 	ne, ni := split80(n)
 	params := map[string]float64{"cm_pf": 200, "g_l_ns": 10, "e_l_mv": -60, "e_ex_mv": 0, "e_in_mv": -80,
 		"tau_syn_ex_ms": 5, "tau_syn_in_ms": 10, "t_ref_ms": 5 - o.DtMs, "v_reset_mv": -60, "v_th_mv": -50}
 	vinit := Dist{Dist: "normal", Mean: -55, Std: 5}
-	p := math.Min(1, float64(k)/float64(n))
+	p, err := connProb(n, k)
+	if err != nil {
+		return Spec{}, err
+	}
 	return Spec{
 		Populations: []PopulationSpec{
 			{Name: "E", N: ne, Model: "lif_cond", Sign: 1, Params: params, VInit: vinit},
@@ -159,14 +174,46 @@ func allPairs(names []string, rule synapses.Rule, w map[string]float64, delayMs 
 }
 
 // BrunelParams are the parameters of Brunel (2000) model A used by the
-// brunel and scale presets.
+// brunel and scale presets. Validate checks them.
 type BrunelParams struct {
-	NE, NI         int
-	Epsilon        float64 // connection probability
-	JmV, G, Eta    float64 // EPSP size, relative inhibition, ν_ext/ν_thr
-	DelayMs        float64
-	TauMs, ThetamV float64
-	VResetmV, TRef float64
+	NE, NI         int     // excitatory and inhibitory neurons, ≥ 1
+	Epsilon        float64 // connection probability, in (0, 1]
+	JmV, G, Eta    float64 // EPSP size (mV, > 0), relative inhibition (≥ 0), ν_ext/ν_thr (≥ 0)
+	DelayMs        float64 // synaptic delay (ms), ≥ 0
+	TauMs, ThetamV float64 // membrane time constant (ms) and threshold (mV above rest), > 0
+	VResetmV       float64 // reset potential (mV above rest), < ThetamV
+	TRef           float64 // refractory period (ms), ≥ 0
+}
+
+// Validate reports the first invalid field, by its Go name (e.g. "Eta").
+// Preset runs it; callers of BrunelSpec should, since the spec's own
+// Validate reports a bad BrunelParams only through its consequences (a
+// negative Eta as a negative device rate).
+func (b BrunelParams) Validate() error {
+	if b.NE < 1 || b.NE > math.MaxInt32 {
+		return param.New(pkg, "NE", b.NE, "in [1, 2^31)")
+	}
+	if b.NI < 1 || b.NI > math.MaxInt32 {
+		return param.New(pkg, "NI", b.NI, "in [1, 2^31)")
+	}
+	if !(b.Epsilon > 0 && b.Epsilon <= 1) {
+		return param.New(pkg, "Epsilon", b.Epsilon, "in (0, 1]")
+	}
+	if err := param.First(
+		param.Positive(pkg, "JmV", b.JmV),
+		param.NonNegative(pkg, "G", b.G),
+		param.NonNegative(pkg, "Eta", b.Eta),
+		param.NonNegative(pkg, "DelayMs", b.DelayMs),
+		param.Positive(pkg, "TauMs", b.TauMs),
+		param.Positive(pkg, "ThetamV", b.ThetamV),
+		param.NonNegative(pkg, "TRef", b.TRef),
+	); err != nil {
+		return err
+	}
+	if !(b.VResetmV < b.ThetamV) || math.IsInf(b.VResetmV, 0) {
+		return param.New(pkg, "VResetmV", b.VResetmV, fmt.Sprintf("finite and < ThetamV (%g)", b.ThetamV))
+	}
+	return nil
 }
 
 // CE returns the mean number of excitatory inputs, ε·N_E.
@@ -182,7 +229,8 @@ func DefaultBrunel() BrunelParams {
 		TauMs: 20, ThetamV: 20, VResetmV: 10, TRef: 2}
 }
 
-// BrunelSpec returns the spec of Brunel's model A with parameters b.
+// BrunelSpec returns the spec of Brunel's model A with parameters b, which
+// it does not check: run b.Validate first (Preset does).
 func BrunelSpec(b BrunelParams) Spec {
 	params := map[string]float64{"tau_mem_ms": b.TauMs, "t_ref_ms": b.TRef, "e_l_mv": 0,
 		"v_reset_mv": b.VResetmV, "v_th_mv": b.ThetamV}
@@ -207,6 +255,9 @@ func brunelSpec(o PresetOptions) (Spec, error) {
 	if o.N != 0 {
 		b.NE, b.NI = split80(o.N)
 	}
+	if err := b.Validate(); err != nil {
+		return Spec{}, err
+	}
 	return BrunelSpec(b), nil
 }
 
@@ -217,11 +268,17 @@ func scaleSpec(o PresetOptions) (Spec, error) {
 	}
 	k := o.K
 	if k == 0 {
-		k = 100
+		k = min(100, n)
 	}
 	b := DefaultBrunel()
 	b.NE, b.NI = split80(n)
-	b.Epsilon = math.Min(1, float64(k)/float64(n))
+	var err error
+	if b.Epsilon, err = connProb(n, k); err != nil {
+		return Spec{}, err
+	}
 	b.JmV = 0.1 * 1000 / b.CE()
+	if err := b.Validate(); err != nil {
+		return Spec{}, err
+	}
 	return BrunelSpec(b), nil
 }

@@ -10,6 +10,8 @@ import (
 // reused after the call returns. The export package's streaming SONATA
 // writers implement it; SpikeMemory keeps everything in memory.
 type SpikeSink interface {
+	// WriteSpikes receives one block of spikes: times in ms, ids the neuron
+	// indices, the two slices of equal length.
 	WriteSpikes(timesMs []float64, ids []uint32) error
 }
 
@@ -17,6 +19,9 @@ type SpikeSink interface {
 // sampling time, one value per recorded neuron (one value for rate
 // recorders). values is reused after the call returns.
 type FrameSink interface {
+	// WriteFrame receives the frame sampled at time tMs (ms): one value per
+	// recorded neuron (one for rate recorders) in the recorder's unit: the
+	// variable's (mV, pA, nS), Hz for rate, unitless for filtered_spikes.
 	WriteFrame(tMs float64, values []float32) error
 }
 

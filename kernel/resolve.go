@@ -69,10 +69,10 @@ func (s Spec) resolve() (*plan, error) {
 	if !(dt > 0) || math.IsInf(dt, 0) {
 		return nil, param.New(pkg, "dt_ms", s.DtMs, "finite and > 0")
 	}
-	if s.Workers < 0 {
-		return nil, param.New(pkg, "workers", s.Workers, "≥ 0")
+	if s.Workers < 0 || s.Workers > MaxWorkers {
+		return nil, param.New(pkg, "workers", s.Workers, fmt.Sprintf("in [0, %d]", MaxWorkers))
 	}
-	p := &plan{dt: dt, workers: max(1, s.Workers), minDelay: -1}
+	p := &plan{dt: dt, minDelay: -1}
 	if len(s.Populations) == 0 {
 		return nil, param.New(pkg, "population", "none", "at least one population")
 	}
@@ -123,6 +123,7 @@ func (s Spec) resolve() (*plan, error) {
 		}
 		p.pops = append(p.pops, pp)
 	}
+	p.workers = p.effectiveWorkers(max(1, s.Workers))
 	recep := func(where, r string, srcSign int) (int, error) {
 		switch r {
 		case "exc":
@@ -199,7 +200,7 @@ func (s Spec) resolve() (*plan, error) {
 					pp.minDelay, pp.maxDelay = pp.delay, pp.delay
 				}
 			}
-		} else if err := pr.Weights.Validate(); err != nil {
+		} else if err := param.First(pr.Rule.Validate(s.Populations[src].N, s.Populations[tgt].N, src == tgt), pr.Weights.Validate()); err != nil {
 			return nil, fmt.Errorf("kernel: %s: %w", where, err)
 		}
 		if p.minDelay < 0 || pp.minDelay < p.minDelay {
@@ -320,6 +321,9 @@ func (s Spec) resolve() (*plan, error) {
 				if len(x) != dp.dims || dp.dims == 0 {
 					return nil, param.New(pkg, fmt.Sprintf("%s.series[%d]", where, k), len(x), fmt.Sprintf("%d values, as series[0] (≥ 1)", dp.dims))
 				}
+				if err := finiteSample(fmt.Sprintf("%s.series[%d]", where, k), x); err != nil {
+					return nil, err
+				}
 			}
 			if dp.seriesSteps, err = steps(where+".series_dt_ms", d.SeriesDtMs, dt); err != nil || dp.seriesSteps < 1 {
 				return nil, param.New(pkg, where+".series_dt_ms", d.SeriesDtMs, fmt.Sprintf("a positive multiple of dt = %g ms", dt))
@@ -331,6 +335,9 @@ func (s Spec) resolve() (*plan, error) {
 				for k, row := range d.InputMatrix {
 					if len(row) != dp.dims {
 						return nil, param.New(pkg, fmt.Sprintf("%s.input_matrix[%d]", where, k), len(row), fmt.Sprintf("%d columns (the series dimension)", dp.dims))
+					}
+					if err := finiteSample(fmt.Sprintf("%s.input_matrix[%d]", where, k), row); err != nil {
+						return nil, err
 					}
 				}
 			} else if err := d.InputWeights.Validate(); err != nil {
@@ -402,6 +409,35 @@ func (s Spec) resolve() (*plan, error) {
 		p.recs = append(p.recs, rp)
 	}
 	return p, nil
+}
+
+// finiteSample returns a param error naming name[j] for the first
+// non-finite value x[j].
+func finiteSample(name string, x []float64) error {
+	for j, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return param.New(pkg, fmt.Sprintf("%s[%d]", name, j), v, "finite")
+		}
+	}
+	return nil
+}
+
+// MaxWorkers is the largest worker count Spec.Workers and WithWorkers
+// accept: more hardware threads than any shared-memory node has, so a larger
+// value is a mistake (each worker costs a goroutine, scratch memory and, per
+// projection, 8 bytes per source neuron).
+const MaxWorkers = 4096
+
+// effectiveWorkers returns the workers a network runs with when w are asked
+// for: at most the neurons of the largest population, since workers share
+// out each population's neurons and any more would have none. Results do
+// not depend on the worker count.
+func (p *plan) effectiveWorkers(w int) int {
+	n := 1
+	for _, pp := range p.pops {
+		n = max(n, pp.spec.N)
+	}
+	return min(w, n)
 }
 
 func varNames(model string) []string {

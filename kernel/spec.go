@@ -24,7 +24,7 @@ const pkg = "kernel"
 type Spec struct {
 	DtMs        float64          `toml:"dt_ms" json:"dt_ms"`            // step (ms), > 0; default 0.1
 	Seed        uint64           `toml:"seed" json:"seed"`              // seed of every random draw
-	Workers     int              `toml:"workers" json:"workers"`        // worker goroutines, ≥ 0; 0 means 1. Results do not depend on it.
+	Workers     int              `toml:"workers" json:"workers"`        // worker goroutines in [0, MaxWorkers]; 0 means 1; capped at the largest population's neurons. Results do not depend on it.
 	Precise     bool             `toml:"precise" json:"precise"`        // precise (off-grid) spike times; lif_exp only, delays ≥ 1 step
 	Populations []PopulationSpec `toml:"population" json:"populations"` // at least one
 	Projections []ProjectionSpec `toml:"projection" json:"projections"`
@@ -100,9 +100,9 @@ type ProjectionSpec struct {
 //     at t in precise mode).
 //   - time_series: drives the population from a multivariate series through
 //     input weights: I_j(t) = Σ_d W[j][d]·x_d(t) pA, x held for SeriesDtMs
-//     per sample (Series[i] is sample i, all of the same dimension); W is
-//     drawn from InputWeights (constant, uniform or normal; Sign ignored)
-//     unless given explicitly as InputMatrix (n × dims).
+//     per sample (Series[i] is sample i, all of the same dimension, finite);
+//     W is drawn from InputWeights (constant, uniform or normal; Sign
+//     ignored) unless given explicitly as InputMatrix (n × dims, finite).
 type DeviceSpec struct {
 	Name     string `toml:"name" json:"name"`
 	Kind     string `toml:"kind" json:"kind"`

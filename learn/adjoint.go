@@ -14,7 +14,9 @@ import (
 // continuous adjoint method needs only this. Rows are row-major: h and
 // dst are n×StateDim, x is n×InputDim.
 type Field[T asm.Float] interface {
+	// StateDim returns the length of one row of h.
 	StateDim() int
+	// InputDim returns the length of one row of x.
 	InputDim() int
 	// NumParams is the length of the parameter-gradient vector.
 	NumParams() int

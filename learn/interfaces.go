@@ -16,10 +16,11 @@ package learn
 // and every forecaster implements it (CT-RNN, rate, SNN, reservoir, AR(k),
 // NVAR).
 type Stepper interface {
-	// InputDim and OutputDim are the sizes of x and y in Step.
+	// InputDim returns the size of x in Step.
 	InputDim() int
+	// OutputDim returns the size of y in Step.
 	OutputDim() int
-	// StateDim is the length of the vectors State and SetState use.
+	// StateDim returns the length of the vectors State and SetState use.
 	StateDim() int
 	// Reset sets the state to the one a sequence starts from (zero state for
 	// the reference's models).
@@ -27,11 +28,12 @@ type Stepper interface {
 	// Step feeds input x (normalized units), advances one sample interval and
 	// writes the decoded output y, the prediction of the next sample.
 	Step(y, x []float64)
-	// State copies the full internal state into dst; SetState restores it.
+	// State copies the full internal state into dst (StateDim values).
 	// For spiking models the state includes membrane potentials, synaptic
 	// currents, refractory counters and pending spikes, so that
 	// SetState(State()) continues bit-identically.
 	State(dst []float64)
+	// SetState restores a state written by State from src (StateDim values).
 	SetState(src []float64)
 }
 
@@ -39,8 +41,11 @@ type Stepper interface {
 // input: dh/dt = F(h, x). Fixed-point and slow-point analysis and Lyapunov
 // spectra of flows use it.
 type Dynamics interface {
+	// StateDim returns the length of h.
 	StateDim() int
+	// InputDim returns the length of x.
 	InputDim() int
+	// OutputDim returns the length of the readout y written by Decode.
 	OutputDim() int
 	// VectorField writes F(h, x) to dst (per time unit of the model).
 	VectorField(dst, h, x []float64)

@@ -25,8 +25,11 @@ var ErrNonFinite = errors.New("learn: non-finite loss or gradient")
 // values and targets of TargetSize values (tasks.Windows and
 // tasks.FlipFlopSplit implement it).
 type Source interface {
+	// Len returns the number of samples.
 	Len() int
+	// InputSize returns the number of input values of one sample.
 	InputSize() int
+	// TargetSize returns the number of target values of one sample.
 	TargetSize() int
 	// Fill copies sample i into x (InputSize values) and y (TargetSize).
 	Fill(i int, x, y []float32)

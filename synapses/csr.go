@@ -127,6 +127,55 @@ type Rule struct {
 	Multapses bool `toml:"multapses" json:"multapses"`
 }
 
+// MaxSynapses bounds the synapses of one projection built from a rule: a
+// rule whose synapse count (N·K for the fixed-degree rules, expected
+// p·N_src·N_tgt for fixed_prob, N_src·N_tgt for all_to_all) exceeds it is
+// invalid. 2^32 synapses are 17–43 GB (4 to 10 bytes per synapse, see the
+// package doc), more than one node holds; the bound turns a degree typed
+// wrong (e.g. K = 1e9 with multapses) into an error instead of an
+// exhausted memory.
+const MaxSynapses = 1 << 32
+
+// Validate checks the rule for nSrc sources and nTgt targets (same: source
+// and target are the same population, so that autapses are i→i) and reports
+// the first invalid field: kind, p, k, or a synapse count above MaxSynapses.
+// Build runs it.
+func (r Rule) Validate(nSrc, nTgt int, same bool) error {
+	auto := !same || r.Autapses
+	pairs := float64(nSrc) * float64(nTgt)
+	switch r.Kind {
+	case "fixed_prob":
+		if !(r.P >= 0 && r.P <= 1) {
+			return param.New(pkg, "rule.p", r.P, "in [0, 1]")
+		}
+		if r.P*pairs > MaxSynapses {
+			return param.New(pkg, "rule.p", r.P, fmt.Sprintf("at most %.4g: %d × %d neurons × p must not exceed %d synapses", MaxSynapses/pairs, nSrc, nTgt, int64(MaxSynapses)))
+		}
+	case "fixed_outdegree", "fixed_indegree":
+		// each of n neurons gets K partners among avail
+		n, avail, partners := nSrc, nTgt, "targets"
+		if r.Kind == "fixed_indegree" {
+			n, avail, partners = nTgt, nSrc, "sources"
+		}
+		if !auto {
+			avail--
+		}
+		if r.K < 0 || (!r.Multapses && r.K > avail) || (avail <= 0 && r.K > 0) {
+			return param.New(pkg, "rule.k", r.K, fmt.Sprintf("in [0, %d] (distinct %s available)", max(avail, 0), partners))
+		}
+		if float64(r.K)*float64(n) > MaxSynapses {
+			return param.New(pkg, "rule.k", r.K, fmt.Sprintf("at most %d: %d neurons × k must not exceed %d synapses", int64(MaxSynapses)/int64(n), n, int64(MaxSynapses)))
+		}
+	case "all_to_all":
+		if pairs > MaxSynapses {
+			return param.New(pkg, "rule.kind", r.Kind, fmt.Sprintf("a sparser rule: %d × %d neurons exceed %d synapses", nSrc, nTgt, int64(MaxSynapses)))
+		}
+	default:
+		return param.New(pkg, "rule.kind", r.Kind, "one of fixed_prob, fixed_indegree, fixed_outdegree, all_to_all")
+	}
+	return nil
+}
+
 // Weights describes how synaptic weights are drawn.
 type Weights struct {
 	// Dist is "constant" (default when empty), "uniform" [Low, High),
@@ -239,25 +288,15 @@ func Build(nSrc, nTgt int, rule Rule, w Weights, d Delays, opt Options) (*CSR, e
 	if nTgt < 0 || nTgt > math.MaxUint32 {
 		return nil, param.New(pkg, "targets", nTgt, "in [0, 2^32)")
 	}
-	if err := param.First(w.Validate(), d.Validate()); err != nil {
+	if err := param.First(w.Validate(), d.Validate(), rule.Validate(nSrc, nTgt, opt.Same)); err != nil {
 		return nil, err
 	}
 	auto := !opt.Same || rule.Autapses // may i connect to i?
 	c := &CSR{NSrc: nSrc, NTgt: nTgt, DelaySteps: d.Steps}
 	switch rule.Kind {
 	case "fixed_prob":
-		if !(rule.P >= 0 && rule.P <= 1) {
-			return nil, param.New(pkg, "rule.p", rule.P, "in [0, 1]")
-		}
 		rowBuild(c, opt, func(i int, r *stream, emit func(uint32)) { fixedProbRow(i, nTgt, rule.P, auto, r, emit) })
 	case "fixed_outdegree":
-		avail := nTgt
-		if !auto && opt.Same {
-			avail--
-		}
-		if rule.K < 0 || (!rule.Multapses && rule.K > avail) || (avail <= 0 && rule.K > 0) {
-			return nil, param.New(pkg, "rule.k", rule.K, fmt.Sprintf("in [0, %d] (distinct targets available)", max(avail, 0)))
-		}
 		rowBuild(c, opt, func(i int, r *stream, emit func(uint32)) {
 			exclude := -1
 			if !auto {
@@ -274,16 +313,7 @@ func Build(nSrc, nTgt int, rule Rule, w Weights, d Delays, opt Options) (*CSR, e
 			}
 		})
 	case "fixed_indegree":
-		avail := nSrc
-		if !auto && opt.Same {
-			avail--
-		}
-		if rule.K < 0 || (!rule.Multapses && rule.K > avail) || (avail <= 0 && rule.K > 0) {
-			return nil, param.New(pkg, "rule.k", rule.K, fmt.Sprintf("in [0, %d] (distinct sources available)", max(avail, 0)))
-		}
 		colBuild(c, rule, auto, opt)
-	default:
-		return nil, param.New(pkg, "rule.kind", rule.Kind, "one of fixed_prob, fixed_indegree, fixed_outdegree, all_to_all")
 	}
 	fillWeightsDelays(c, w, d, opt)
 	return c, nil

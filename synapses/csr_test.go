@@ -228,3 +228,49 @@ func TestBuildErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestRuleValidate(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		rule       Rule
+		nSrc, nTgt int
+		same       bool
+		bad        string // parameter named by the error, "" for valid
+	}{
+		{"fixed_prob", Rule{Kind: "fixed_prob", P: 0.1}, 20, 20, true, ""},
+		{"p above 1", Rule{Kind: "fixed_prob", P: 1.5}, 20, 20, true, "rule.p"},
+		{"p negative", Rule{Kind: "fixed_prob", P: -1}, 20, 20, true, "rule.p"},
+		{"p too many synapses", Rule{Kind: "fixed_prob", P: 0.5}, 1 << 20, 1 << 20, false, "rule.p"},
+		{"kind bogus", Rule{Kind: "bogus"}, 20, 20, true, "rule.kind"},
+		{"kind empty", Rule{}, 20, 20, true, "rule.kind"},
+		{"indegree K = N", Rule{Kind: "fixed_indegree", K: 20}, 20, 20, false, ""},
+		{"indegree K = N autapses excluded", Rule{Kind: "fixed_indegree", K: 20}, 20, 20, true, "rule.k"},
+		{"indegree K > N", Rule{Kind: "fixed_indegree", K: 50}, 20, 20, true, "rule.k"},
+		{"indegree K > N multapses", Rule{Kind: "fixed_indegree", K: 50, Multapses: true}, 20, 20, true, ""},
+		{"indegree huge K multapses", Rule{Kind: "fixed_indegree", K: 1e9, Multapses: true}, 20, 20, true, "rule.k"},
+		{"indegree N·K at the bound", Rule{Kind: "fixed_indegree", K: 1 << 30, Multapses: true}, 20, 4, false, ""},
+		{"indegree N·K over the bound", Rule{Kind: "fixed_indegree", K: 1<<30 + 1, Multapses: true}, 20, 4, false, "rule.k"},
+		{"outdegree K negative", Rule{Kind: "fixed_outdegree", K: -2}, 20, 20, true, "rule.k"},
+		{"outdegree huge K multapses", Rule{Kind: "fixed_outdegree", K: math.MaxInt32, Multapses: true}, 20, 20, true, "rule.k"},
+		{"all_to_all", Rule{Kind: "all_to_all"}, 20, 20, true, ""},
+		{"all_to_all too many synapses", Rule{Kind: "all_to_all"}, 1 << 17, 1 << 16, false, "rule.kind"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.rule.Validate(tc.nSrc, tc.nTgt, tc.same)
+			if tc.bad == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			var pe *param.Error
+			if !errors.As(err, &pe) || pe.Name != tc.bad {
+				t.Fatalf("err = %v, want a param error naming %s", err, tc.bad)
+			}
+			// Build runs the same check before allocating.
+			if _, err := Build(tc.nSrc, tc.nTgt, tc.rule, Weights{}, Delays{}, Options{Same: tc.same}); !errors.As(err, &pe) || pe.Name != tc.bad {
+				t.Fatalf("Build err = %v, want a param error naming %s", err, tc.bad)
+			}
+		})
+	}
+}

@@ -1,0 +1,252 @@
+package kernel_test
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/kernel"
+	"github.com/neurodyn/neurodyn/synapses"
+)
+
+// smallSpec is a 20-neuron network that spikes: dc drive, Poisson input,
+// a recurrent projection and a time_series device.
+func smallSpec() kernel.Spec {
+	return kernel.Spec{
+		Seed:        3,
+		Populations: []kernel.PopulationSpec{{Name: "E", N: 20, Sign: 1}},
+		Projections: []kernel.ProjectionSpec{{Source: "E", Target: "E", Rule: synapses.Rule{Kind: "fixed_prob", P: 0.2},
+			Weights: synapsesConst(50), DelayMs: 1}},
+		Devices: []kernel.DeviceSpec{
+			{Kind: "dc", Target: "E", AmplitudePA: 400},
+			{Kind: "poisson", Target: "E", RateHz: 2000, Weight: 20},
+			{Name: "in", Kind: "time_series", Target: "E", SeriesDtMs: 1, Series: [][]float64{{1, 2}, {3, 4}},
+				InputWeights: synapsesConst(1)},
+		},
+		Recorders: []kernel.RecorderSpec{{Kind: "spikes", Population: "E"}},
+	}
+}
+
+// TestValidateChecksWholeSpec: Validate alone (without New) rejects what
+// New would reject or could not build, naming the key.
+func TestValidateChecksWholeSpec(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	for _, tc := range []struct {
+		name string
+		mod  func(*kernel.Spec)
+		key  string // "" for a valid spec
+	}{
+		{"base", func(*kernel.Spec) {}, ""},
+		{"p 1.5", func(s *kernel.Spec) { s.Projections[0].Rule.P = 1.5 }, "projection[0]: synapses: rule.p"},
+		{"p -1", func(s *kernel.Spec) { s.Projections[0].Rule.P = -1 }, "projection[0]: synapses: rule.p"},
+		{"kind bogus", func(s *kernel.Spec) { s.Projections[0].Rule.Kind = "bogus" }, "projection[0]: synapses: rule.kind"},
+		{"indegree K > N", func(s *kernel.Spec) { s.Projections[0].Rule = synapses.Rule{Kind: "fixed_indegree", K: 50} }, "rule.k"},
+		{"indegree K > N multapses", func(s *kernel.Spec) {
+			s.Projections[0].Rule = synapses.Rule{Kind: "fixed_indegree", K: 50, Multapses: true}
+		}, ""},
+		{"indegree huge K multapses", func(s *kernel.Spec) {
+			s.Projections[0].Rule = synapses.Rule{Kind: "fixed_indegree", K: 1e9, Multapses: true}
+		}, "rule.k"},
+		{"outdegree K -2", func(s *kernel.Spec) { s.Projections[0].Rule = synapses.Rule{Kind: "fixed_outdegree", K: -2} }, "rule.k"},
+		{"workers -1", func(s *kernel.Spec) { s.Workers = -1 }, "workers"},
+		{"workers max", func(s *kernel.Spec) { s.Workers = kernel.MaxWorkers }, ""},
+		{"workers 1e6", func(s *kernel.Spec) { s.Workers = 1e6 }, "workers"},
+		{"series NaN", func(s *kernel.Spec) { s.Devices[2].Series[1][0] = nan }, "device[2].series[1][0]"},
+		{"series Inf", func(s *kernel.Spec) { s.Devices[2].Series[0][1] = -inf }, "device[2].series[0][1]"},
+		{"input_matrix NaN", func(s *kernel.Spec) {
+			s.Devices[2].InputMatrix = make([][]float64, 20)
+			for k := range s.Devices[2].InputMatrix {
+				s.Devices[2].InputMatrix[k] = []float64{1, 1}
+			}
+			s.Devices[2].InputMatrix[7][1] = inf
+		}, "device[2].input_matrix[7][1]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := smallSpec()
+			tc.mod(&s)
+			err := s.Validate()
+			if tc.key == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), tc.key) {
+				t.Fatalf("Validate: error %v does not name %s", err, tc.key)
+			}
+		})
+	}
+}
+
+// TestWorkersCapped: more workers than neurons run as many workers as the
+// largest population has neurons, with the same spikes; absurd counts are
+// errors.
+func TestWorkersCapped(t *testing.T) {
+	s := smallSpec()
+	ref := spikesOf(t, s, 1, 50)
+	if len(ref["spikes:E"].IDs) == 0 {
+		t.Fatal("no spikes")
+	}
+	for _, tc := range []struct {
+		name    string
+		spec    int // Spec.Workers
+		opt     int // WithWorkers, 0 for none
+		wantErr bool
+	}{
+		{"spec max", kernel.MaxWorkers, 0, false},
+		{"option max", 0, kernel.MaxWorkers, false},
+		{"spec above max", kernel.MaxWorkers + 1, 0, true},
+		{"option above max", 0, 1e6, true},
+		{"option 0", 0, -1, true}, // -1: WithWorkers(0)
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := smallSpec()
+			s.Workers = tc.spec
+			var opts []kernel.Option
+			if tc.opt != 0 {
+				opts = append(opts, kernel.WithWorkers(max(tc.opt, 0)))
+			}
+			g0 := runtime.NumGoroutine()
+			net, err := kernel.New(s, opts...)
+			if tc.wantErr {
+				if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "workers") {
+					t.Fatalf("error %v does not name workers", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer net.Close()
+			if g := runtime.NumGoroutine() - g0; g > 20 {
+				t.Fatalf("%d goroutines started for 20 neurons", g)
+			}
+			if err := net.Run(50); err != nil {
+				t.Fatal(err)
+			}
+			if got := net.Recorder("spikes:E").Spikes(); !reflect.DeepEqual(got, ref["spikes:E"]) {
+				t.Fatal("spikes differ from 1 worker")
+			}
+		})
+	}
+}
+
+func TestSetSeriesNonFinite(t *testing.T) {
+	for _, v := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		t.Run(fmt.Sprint(v), func(t *testing.T) {
+			net, err := kernel.New(smallSpec())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer net.Close()
+			err = net.SetSeries("in", [][]float64{{0, 0}, {1, v}})
+			if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "series[1][1]") {
+				t.Fatalf("error %v does not name series[1][1]", err)
+			}
+		})
+	}
+}
+
+func TestProjectionIndexPanics(t *testing.T) {
+	net, err := kernel.New(smallSpec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	if net.Projection(0) == nil {
+		t.Fatal("Projection(0) is nil")
+	}
+	for _, i := range []int{-1, 1, 1 << 20} {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			defer func() {
+				msg, _ := recover().(string)
+				if !strings.HasPrefix(msg, "kernel: ") {
+					t.Fatalf("Projection(%d) panic %q, want a \"kernel: \" message", i, msg)
+				}
+			}()
+			net.Projection(i)
+		})
+	}
+}
+
+func TestPresetKAboveN(t *testing.T) {
+	for _, tc := range []struct {
+		preset string
+		o      kernel.PresetOptions
+		bad    string // parameter named by the error, "" for valid
+	}{
+		{"cuba", kernel.PresetOptions{N: 100, K: 500}, "K"},
+		{"coba", kernel.PresetOptions{N: 100, K: 101}, "K"},
+		{"scale", kernel.PresetOptions{N: 100, K: 500}, "K"},
+		{"cuba", kernel.PresetOptions{N: 100, K: 100}, ""},
+		{"cuba", kernel.PresetOptions{N: 50}, ""}, // default K 80 capped at N
+		{"scale", kernel.PresetOptions{N: 50}, ""},
+	} {
+		t.Run(fmt.Sprintf("%s/N=%d/K=%d", tc.preset, tc.o.N, tc.o.K), func(t *testing.T) {
+			_, err := kernel.Preset(tc.preset, tc.o)
+			if tc.bad == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			var pe *param.Error
+			if !errors.As(err, &pe) || pe.Name != tc.bad {
+				t.Fatalf("error %v, want a param error naming %s", err, tc.bad)
+			}
+		})
+	}
+}
+
+func TestBrunelParamsValidate(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		mod  func(*kernel.BrunelParams)
+		bad  string // field named by the error, "" for valid
+	}{
+		{"default", func(*kernel.BrunelParams) {}, ""},
+		{"Eta -1", func(b *kernel.BrunelParams) { b.Eta = -1 }, "Eta"},
+		{"Epsilon 1.5", func(b *kernel.BrunelParams) { b.Epsilon = 1.5 }, "Epsilon"},
+		{"Epsilon 0", func(b *kernel.BrunelParams) { b.Epsilon = 0 }, "Epsilon"},
+		{"NE 0", func(b *kernel.BrunelParams) { b.NE = 0 }, "NE"},
+		{"NI -1", func(b *kernel.BrunelParams) { b.NI = -1 }, "NI"},
+		{"JmV 0", func(b *kernel.BrunelParams) { b.JmV = 0 }, "JmV"},
+		{"G NaN", func(b *kernel.BrunelParams) { b.G = math.NaN() }, "G"},
+		{"DelayMs -1", func(b *kernel.BrunelParams) { b.DelayMs = -1 }, "DelayMs"},
+		{"TauMs 0", func(b *kernel.BrunelParams) { b.TauMs = 0 }, "TauMs"},
+		{"ThetamV Inf", func(b *kernel.BrunelParams) { b.ThetamV = math.Inf(1) }, "ThetamV"},
+		{"TRef -2", func(b *kernel.BrunelParams) { b.TRef = -2 }, "TRef"},
+		{"VResetmV at threshold", func(b *kernel.BrunelParams) { b.VResetmV = b.ThetamV }, "VResetmV"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := kernel.DefaultBrunel()
+			b.NE, b.NI = 80, 20
+			tc.mod(&b)
+			err := b.Validate()
+			if tc.bad == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			var pe *param.Error
+			if !errors.As(err, &pe) || pe.Name != tc.bad {
+				t.Fatalf("error %v, want a param error naming %s", err, tc.bad)
+			}
+		})
+	}
+	// The spec of an invalid BrunelParams fails its own Validate too.
+	if err := kernel.BrunelSpec(kernel.BrunelParams{Epsilon: 1.5}).Validate(); !errors.Is(err, param.ErrInvalid) {
+		t.Fatalf("BrunelSpec(Epsilon 1.5).Validate() = %v, want a param error", err)
+	}
+	b := kernel.DefaultBrunel()
+	b.NE, b.NI, b.Epsilon = 80, 20, 1.5
+	if err := kernel.BrunelSpec(b).Validate(); !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "rule.p") {
+		t.Fatalf("BrunelSpec(Epsilon 1.5).Validate() = %v, want rule.p named", err)
+	}
+}
