@@ -121,4 +121,10 @@ func TestTeam(t *testing.T) {
 			t.Fatalf("n=%d: sum %d, want %d", n, sum.Load(), want)
 		}
 	}
+	// Closing a team at once, before its workers have started, must not
+	// make them read the cleared channel list (index out of range in a
+	// worker goroutine, which no recover here could catch).
+	for range 200 {
+		NewTeam(64).Close()
+	}
 }

@@ -23,14 +23,16 @@ func NewTeam(n int) *Team {
 		t.wake = make([]chan struct{}, n)
 		for w := range n {
 			t.wake[w] = make(chan struct{})
-			go t.loop(w)
+			// The channel is passed, not read from t.wake by the worker,
+			// which Close may already have cleared.
+			go t.loop(w, t.wake[w])
 		}
 	}
 	return t
 }
 
-func (t *Team) loop(w int) {
-	for range t.wake[w] {
+func (t *Team) loop(w int, wake <-chan struct{}) {
+	for range wake {
 		t.f(w)
 		t.wg.Done()
 	}
