@@ -282,10 +282,10 @@ const (
 // Build connects nSrc sources to nTgt targets by rule, with weights and
 // delays drawn as described; see the package doc for determinism.
 func Build(nSrc, nTgt int, rule Rule, w Weights, d Delays, opt Options) (*CSR, error) {
-	if nSrc < 0 || nSrc > math.MaxUint32 {
+	if nSrc < 0 || uint64(nSrc) > math.MaxUint32 {
 		return nil, param.New(pkg, "sources", nSrc, "in [0, 2^32)")
 	}
-	if nTgt < 0 || nTgt > math.MaxUint32 {
+	if nTgt < 0 || uint64(nTgt) > math.MaxUint32 {
 		return nil, param.New(pkg, "targets", nTgt, "in [0, 2^32)")
 	}
 	if err := param.First(w.Validate(), d.Validate(), rule.Validate(nSrc, nTgt, opt.Same)); err != nil {
