@@ -353,6 +353,10 @@ func TestDecode(t *testing.T) {
 	if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "population.size") {
 		t.Fatalf("unknown TOML key: %v", err)
 	}
+	_, err = kernel.DecodeTOML(strings.NewReader("\xff\xfedt_ms = 0.1\n"))
+	if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "invalid UTF-8 at byte 0") {
+		t.Fatalf("bytes that are not UTF-8: %v", err)
+	}
 	_, err = kernel.DecodeJSON(strings.NewReader(`{"dt_ms": 0.1, "populations": [{"name": "A", "n": 3, "tau": 1}]}`))
 	if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "tau") {
 		t.Fatalf("unknown JSON key: %v", err)

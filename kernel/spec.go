@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 
@@ -152,8 +153,15 @@ type RecorderSpec struct {
 // DecodeTOML reads a Spec from TOML; unknown keys are rejected with an error
 // naming them.
 func DecodeTOML(r io.Reader) (Spec, error) {
+	text, err := io.ReadAll(r)
+	if err != nil {
+		return Spec{}, fmt.Errorf("kernel: spec: %w", err)
+	}
+	if i := invalidUTF8(text); i >= 0 {
+		return Spec{}, param.New(pkg, "spec", fmt.Sprintf("invalid UTF-8 at byte %d", i), "UTF-8 text (TOML)")
+	}
 	var s Spec
-	md, err := toml.NewDecoder(r).Decode(&s)
+	md, err := toml.Decode(string(text), &s)
 	if err != nil {
 		return Spec{}, fmt.Errorf("kernel: spec: %w", err)
 	}
@@ -165,6 +173,19 @@ func DecodeTOML(r io.Reader) (Spec, error) {
 		return Spec{}, param.New(pkg, "spec key", strings.Join(keys, ", "), "a known key (see kernel.Spec)")
 	}
 	return s, nil
+}
+
+// invalidUTF8 returns the offset of the first byte of b that is not part
+// of valid UTF-8, or -1.
+func invalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return -1
 }
 
 // DecodeJSON reads a Spec from JSON; unknown keys are rejected with an error
