@@ -62,6 +62,24 @@ file's metadata.`,
 			if fl.Changed("seed") {
 				cfg.Seed = seed
 			}
+			if (model == "") == (data == "") {
+				return param.New("neurodyn", "--model/--data", "neither or both given", "exactly one of them")
+			}
+			if model != "" {
+				if err := onlyWith("neurodyn", fl, seriesFlagNames, "left out with --model (it reads a series given with --data)"); err != nil {
+					return err
+				}
+			}
+			if args[0] == "spikes" {
+				if err := onlyWith("neurodyn", fl, seriesFlagNames, "left out with analyze spikes (a SONATA spike report has its own times)"); err != nil {
+					return err
+				}
+			}
+			if args[0] != "fixedpoints" {
+				if err := onlyWith("neurodyn", fl, []string{"input"}, "left out except with analyze fixedpoints"); err != nil {
+					return err
+				}
+			}
 			lo, err := sf.load()
 			if err != nil {
 				return err
@@ -75,7 +93,7 @@ file's metadata.`,
 			}
 			tables, err := pipeline.Analyze(cmd.Context(), cfg, req)
 			if err != nil {
-				return err
+				return seriesFlagErr(err)
 			}
 			for _, t := range tables {
 				fmt.Fprintln(cmd.OutOrStdout(), t.Markdown())
@@ -90,7 +108,7 @@ file's metadata.`,
 	f.StringVar(&cfgPath, "config", "", "TOML configuration read on top of the embedded defaults (analysis sizes)")
 	f.BoolVar(&quick, "quick", false, "smaller analyses (config key quick)")
 	f.Uint64Var(&seed, "seed", 42, "seed of the randomized analyses (config key seed)")
-	sf.register(cmd)
+	sf.register(cmd, false)
 	cf = addConfigFlags(cmd, "out_dir", "seed", "quick", "stages")
 	return cmd
 }

@@ -30,11 +30,10 @@ func addConfigFlags(cmd *cobra.Command, skip ...string) *configFlags {
 			continue
 		}
 		cf.keys = append(cf.keys, k)
-		name, help := flagName(k.Name), k.Doc
-		if help == "" {
-			help = "configuration key " + k.Name
+		name, help := flagName(k.Name), "config key "+k.Name
+		if k.Doc != "" {
+			help = k.Doc + " (" + help + ")"
 		}
-		help += " (config key " + k.Name + ")"
 		switch k.Kind {
 		case "int":
 			v, _ := strconv.Atoi(k.Default)

@@ -2,12 +2,12 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/neurodyn/neurodyn/export"
+	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/pipeline"
 	"github.com/neurodyn/neurodyn/tasks"
 )
@@ -34,7 +34,18 @@ numbers) with the recipe of the configuration's [data] section.`,
 					return err
 				}
 			}
-			if err := os.MkdirAll(outDir, 0o755); err != nil {
+			if args[0] != "lorenz" && args[0] != "flipflop" {
+				return param.New("data", "task", args[0], "lorenz or flipflop")
+			}
+			// Refuse before generating anything if a file would be replaced.
+			files := map[string][]string{
+				"lorenz":   {filepath.Join(outDir, "lorenz.h5"), filepath.Join(outDir, "lorenz_data.npz")},
+				"flipflop": {filepath.Join(outDir, "flipflop.h5")},
+			}[args[0]]
+			if err := refuseExisting("data", "--out", overwrite, files...); err != nil {
+				return err
+			}
+			if err := writableDir("data", "--out", outDir); err != nil {
 				return err
 			}
 			var opts []export.Option
@@ -50,10 +61,10 @@ numbers) with the recipe of the configuration's [data] section.`,
 				}
 				h5, npz := filepath.Join(outDir, "lorenz.h5"), filepath.Join(outDir, "lorenz_data.npz")
 				if err := d.WriteHDF5(h5, opts...); err != nil {
-					return err
+					return overwriteHint(err)
 				}
 				if err := d.WriteNPZ(npz, opts...); err != nil {
-					return err
+					return overwriteHint(err)
 				}
 				fmt.Fprintf(out, "wrote %s and %s (train %d, val %d, test %d, eval %d samples)\n",
 					h5, npz, d.Train.Len, d.Val.Len, d.Test.Len, d.Eval.Len)
@@ -64,18 +75,16 @@ numbers) with the recipe of the configuration's [data] section.`,
 				}
 				h5 := filepath.Join(outDir, "flipflop.h5")
 				if err := ff.WriteHDF5(h5, opts...); err != nil {
-					return err
+					return overwriteHint(err)
 				}
 				fmt.Fprintf(out, "wrote %s (%d/%d/%d trials)\n", h5, ff.Train.Trials, ff.Val.Trials, ff.Test.Trials)
-			default:
-				return fmt.Errorf("data: unknown task %q (allowed: lorenz, flipflop)", args[0])
 			}
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&outDir, "out", ".", "output directory")
 	cmd.Flags().StringVar(&cfgPath, "config", "", "TOML configuration whose [data] section is used")
-	cmd.Flags().BoolVar(&overwrite, "overwrite", false, "replace existing files")
+	cmd.Flags().BoolVar(&overwrite, "overwrite", false, "replace existing files (without it, data refuses to run when a file exists)")
 	_ = g
 	return cmd
 }

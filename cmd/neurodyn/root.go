@@ -15,6 +15,10 @@ import (
 	"github.com/neurodyn/neurodyn/internal/param"
 )
 
+// maxThreads bounds --threads: the Go runtime stops with a fatal error
+// when it needs more than 10,000 OS threads.
+const maxThreads = 1024
+
 // globals are the flags every command shares.
 type globals struct {
 	quiet   bool
@@ -38,8 +42,8 @@ event-driven LIF spiking networks, and analyses them as dynamical systems
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			if g.threads < 0 {
-				return param.New("neurodyn", "--threads", g.threads, ">= 0 (0: all cores)")
+			if g.threads < 0 || g.threads > maxThreads {
+				return param.New("neurodyn", "--threads", g.threads, fmt.Sprintf("in [0, %d] (0: all cores; this machine has %d)", maxThreads, runtime.NumCPU()))
 			}
 			if g.threads > 0 {
 				runtime.GOMAXPROCS(g.threads)
@@ -52,12 +56,33 @@ event-driven LIF spiking networks, and analyses them as dynamical systems
 			return nil
 		},
 	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &usageError{err: err, path: c.CommandPath()}
+	})
 	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "no progress output (batch jobs)")
 	root.PersistentFlags().IntVar(&g.threads, "threads", 0, "worker threads (GOMAXPROCS); 0 = all cores; results do not depend on it")
 	root.PersistentFlags().StringVar(&g.kernels, "kernels", "", "SIMD kernel path (avx512, avx2, generic; default: avx512 on AMD Zen 4 and later, else avx2 where available); results do not depend on it")
 	root.AddCommand(newVersionCmd(), newTutorialCmd(g), newDataCmd(g), newSweepCmd(g), newSimulateCmd(g),
 		newTrainCmd(g), newAnalyzeCmd(g), newReportCmd(g), newBenchCmd(g))
+	wrapArgs(root)
 	return root
+}
+
+// wrapArgs makes the argument errors of cmd and its subcommands usage
+// errors that show the command's usage line ("accepts 1 arg(s), received
+// 0" alone does not say which argument).
+func wrapArgs(cmd *cobra.Command) {
+	if check := cmd.Args; check != nil {
+		cmd.Args = func(c *cobra.Command, args []string) error {
+			if err := check(c, args); err != nil {
+				return &usageError{err: fmt.Errorf("%w; usage: %s", err, c.UseLine()), path: c.CommandPath()}
+			}
+			return nil
+		}
+	}
+	for _, sub := range cmd.Commands() {
+		wrapArgs(sub)
+	}
 }
 
 // logw returns where progress goes: stderr, or nowhere with --quiet.

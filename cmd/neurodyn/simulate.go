@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,18 +34,32 @@ package kernel; see 'go doc github.com/neurodyn/neurodyn/kernel') or from a pres
 spikes.h5 (spike report), one frame report per state/rate recorder, and the
 network as nodes.h5/edges.h5. Presets record the spikes of every population.
 --checkpoint saves the full simulation state at the end; --restore continues a
-saved run exactly (same spikes as an uninterrupted run).`,
+saved run exactly (same spikes as an uninterrupted run). An interrupted run
+(Ctrl-C, SIGTERM from a batch system) finishes its recordings with the time
+it simulated, saves --checkpoint, skips nodes.h5/edges.h5 and exits with
+status 1. Existing output files are never replaced without --overwrite.`,
 		Example: `  neurodyn simulate --preset cuba --duration-ms 1000 --out sim/cuba
   neurodyn simulate --preset brunel --n 12500 --duration-ms 1000 --workers 2 --out sim/brunel
   neurodyn simulate --spec net.toml --duration-ms 500 --checkpoint sim/half.ckpt --out sim/a
   neurodyn simulate --spec net.toml --duration-ms 500 --restore sim/half.ckpt --out sim/b`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			fl := cmd.Flags()
 			if (specPath == "") == (preset == "") {
 				return param.New("simulate", "--spec/--preset", "neither or both given", "exactly one of them")
 			}
 			if err := param.Positive("simulate", "--duration-ms", durMs); err != nil {
 				return err
+			}
+			if specPath != "" {
+				if err := onlyWith("simulate", fl, []string{"n", "k", "dt-ms"}, "left out with --spec (the spec sets its sizes and dt_ms)"); err != nil {
+					return err
+				}
+			}
+			if preset == "brunel" {
+				if err := onlyWith("simulate", fl, []string{"k"}, "left out with --preset brunel (its in-degree follows from --n; --preset scale takes --k)"); err != nil {
+					return err
+				}
 			}
 			var spec kernel.Spec
 			var err error
@@ -53,8 +68,7 @@ saved run exactly (same spikes as an uninterrupted run).`,
 			} else {
 				spec, err = loadSpec(specPath)
 				if err == nil {
-					fl := cmd.Flags()
-					if fl.Changed("seed") {
+					if fl.Changed("seed") && seed != 0 {
 						spec.Seed = seed
 					}
 					if fl.Changed("workers") {
@@ -71,10 +85,14 @@ saved run exactly (same spikes as an uninterrupted run).`,
 				return err
 			}
 			defer net.Close()
+			total, err := durationSteps(durMs, net.DtMs())
+			if err != nil {
+				return err
+			}
 			if restore != "" {
 				f, err := os.Open(restore)
 				if err != nil {
-					return err
+					return fmt.Errorf("simulate: --restore: %w", err)
 				}
 				err = net.Restore(f)
 				f.Close()
@@ -82,12 +100,33 @@ saved run exactly (same spikes as an uninterrupted run).`,
 					return fmt.Errorf("simulate: restore %s: %w", restore, err)
 				}
 			}
-			if err := os.MkdirAll(outDir, 0o755); err != nil {
+			// Refuse before running what could only be found out after it:
+			// existing network or checkpoint files, unwritable directories.
+			if !noNetwork {
+				netFiles := []string{filepath.Join(outDir, "nodes.h5")}
+				if len(spec.Projections) > 0 {
+					netFiles = append(netFiles, filepath.Join(outDir, "edges.h5"))
+				}
+				if err := refuseExisting("simulate", "--out", overwrite, netFiles...); err != nil {
+					return err
+				}
+			}
+			if checkpoint != "" {
+				if filepath.Clean(checkpoint) != filepath.Clean(restore) {
+					if err := refuseExisting("simulate", "--checkpoint", overwrite, checkpoint); err != nil {
+						return err
+					}
+				}
+				if err := writableDir("simulate", "--checkpoint", filepath.Dir(checkpoint)); err != nil {
+					return err
+				}
+			}
+			if err := writableDir("simulate", "--out", outDir); err != nil {
 				return err
 			}
 			rec, err := net.RecordSONATA(outDir, kernel.SONATAOptions{Stream: export.StreamOptions{Overwrite: overwrite}})
 			if err != nil {
-				return err
+				return overwriteHint(err)
 			}
 			var bar *progressbar.ProgressBar
 			if g.bars() {
@@ -96,39 +135,50 @@ saved run exactly (same spikes as an uninterrupted run).`,
 			}
 			before := net.Stats()
 			t0 := time.Now()
-			// Run in 100 ms pieces for the progress bar; the result does
-			// not depend on how a run is split.
-			chunk := 100.0
-			for done := 0.0; done < durMs; done += chunk {
-				d := min(chunk, durMs-done)
-				if err := net.Run(d); err != nil {
+			// Run in pieces of about 100 ms (whole steps) for the progress
+			// bar and to notice an interrupt; the result does not depend on
+			// how a run is split.
+			chunk := max(1, int64(math.Round(100/net.DtMs())))
+			var done int64
+			var stopped error
+			for done < total {
+				if stopped = cmd.Context().Err(); stopped != nil {
+					break
+				}
+				steps := min(chunk, total-done)
+				if err := net.RunSteps(steps); err != nil {
 					rec.Close()
 					return err
 				}
+				done += steps
 				if bar != nil {
-					bar.Add64(int64(d))
-				}
-				if err := cmd.Context().Err(); err != nil {
-					rec.Close()
-					return err
+					_ = bar.Set64(int64(float64(done) * net.DtMs()))
 				}
 			}
+			doneMs := float64(done) * net.DtMs()
 			wall := time.Since(t0).Seconds()
+			// An interrupted run keeps what it simulated: the recordings
+			// are finished (they hold the first doneMs), and the checkpoint
+			// lets --restore continue from there.
 			if err := rec.Close(); err != nil {
 				return err
 			}
 			if checkpoint != "" {
 				if err := writeCheckpoint(net, checkpoint); err != nil {
-					return err
+					return fmt.Errorf("simulate: --checkpoint: %w", err)
 				}
 			}
-			if !noNetwork {
+			// The network files do not depend on the run: an interrupted run
+			// skips them (they can be large, and a batch system allows little
+			// time after SIGTERM).
+			writeNet := !noNetwork && stopped == nil
+			if writeNet {
 				var opts []export.Option
 				if overwrite {
 					opts = append(opts, export.Overwrite())
 				}
 				if err := net.WriteSONATANetwork(outDir, opts...); err != nil {
-					return err
+					return overwriteHint(err)
 				}
 			}
 			st := net.Stats()
@@ -138,36 +188,44 @@ saved run exactly (same spikes as an uninterrupted run).`,
 			}
 			spikes := st.Spikes - before.Spikes
 			w := cmd.OutOrStdout()
-			fmt.Fprintf(w, "simulated %.0f ms of %d neurons and %d synapses (%.2f bytes/synapse) in %.3f s: real-time factor %.4g\n",
-				durMs, neuronsN, st.Synapses, float64(st.SynBytes)/float64(max(1, st.Synapses)), wall, wall/(durMs/1000))
+			secs := max(doneMs, net.DtMs()) / 1000
+			fmt.Fprintf(w, "simulated %g ms of %d neurons and %d synapses (%.2f bytes/synapse) in %.3f s: real-time factor %.4g\n",
+				doneMs, neuronsN, st.Synapses, float64(st.SynBytes)/float64(max(1, st.Synapses)), wall, wall/secs)
 			fmt.Fprintf(w, "spikes %d (mean rate %.2f Hz), synaptic events %d (%.3g/s wall), build %.3f s\n",
-				spikes, float64(spikes)/float64(max(1, neuronsN))/(durMs/1000), st.SynEvents-before.SynEvents,
+				spikes, float64(spikes)/float64(max(1, neuronsN))/secs, st.SynEvents-before.SynEvents,
 				float64(st.SynEvents-before.SynEvents)/wall, st.BuildTime.Seconds())
 			files := rec.Files
-			if !noNetwork {
+			if writeNet {
 				files = append(files, filepath.Join(outDir, "nodes.h5"))
 				if len(spec.Projections) > 0 {
 					files = append(files, filepath.Join(outDir, "edges.h5"))
 				}
 			}
 			fmt.Fprintf(w, "wrote %s\n", strings.Join(files, ", "))
+			if stopped != nil {
+				msg := fmt.Sprintf("simulate: interrupted after %g of %g ms; the files above hold the first %g ms (nodes.h5/edges.h5 not written)", doneMs, durMs, doneMs)
+				if checkpoint != "" {
+					msg += fmt.Sprintf("; continue with --restore %s --duration-ms %g", checkpoint, durMs-doneMs)
+				}
+				return fmt.Errorf("%s: %w", msg, stopped)
+			}
 			return nil
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&specPath, "spec", "", "network spec file (.toml or .json)")
 	f.StringVar(&preset, "preset", "", "preset network: cuba, coba, brunel or scale")
-	f.IntVar(&n, "n", 0, "preset: total neurons (0: the preset's size)")
-	f.IntVar(&k, "k", 0, "preset cuba/coba/scale: synapses per neuron (0: default)")
-	f.Float64Var(&durMs, "duration-ms", 1000, "biological time to simulate (ms)")
-	f.Float64Var(&dtMs, "dt-ms", 0, "preset: time step in ms (0: 0.1)")
+	f.IntVar(&n, "n", 0, "preset: total neurons (0: the preset's size: cuba, coba 4000; brunel 12500; scale 1000000)")
+	f.IntVar(&k, "k", 0, "preset cuba, coba, scale: synapses per neuron (0: cuba, coba 80; scale 100)")
+	f.Float64Var(&durMs, "duration-ms", 1000, "biological time to simulate (ms; a multiple of the time step)")
+	f.Float64Var(&dtMs, "dt-ms", 0, "preset: time step (ms; 0: 0.1 ms)")
 	f.Uint64Var(&seed, "seed", 0, "seed (0: the spec's or preset's)")
-	f.IntVar(&workers, "workers", 1, "worker goroutines; spikes do not depend on it")
+	f.IntVar(&workers, "workers", 1, "worker goroutines (0: 1); spikes do not depend on it")
 	f.StringVar(&outDir, "out", "sim", "output directory")
-	f.StringVar(&checkpoint, "checkpoint", "", "save the simulation state here at the end")
+	f.StringVar(&checkpoint, "checkpoint", "", "save the simulation state to this file at the end (also when interrupted)")
 	f.StringVar(&restore, "restore", "", "continue from a checkpoint of the same network")
 	f.BoolVar(&noNetwork, "no-network", false, "do not write nodes.h5/edges.h5")
-	f.BoolVar(&overwrite, "overwrite", false, "replace existing output files")
+	f.BoolVar(&overwrite, "overwrite", false, "replace existing output files (recordings, nodes.h5/edges.h5, the --checkpoint file)")
 	return cmd
 }
 
@@ -178,7 +236,7 @@ func loadSpec(path string) (kernel.Spec, error) {
 	}
 	defer f.Close()
 	var s kernel.Spec
-	if filepath.Ext(path) == ".json" {
+	if strings.EqualFold(filepath.Ext(path), ".json") {
 		s, err = kernel.DecodeJSON(f)
 	} else {
 		s, err = kernel.DecodeTOML(f)
@@ -192,4 +250,24 @@ func loadSpec(path string) (kernel.Spec, error) {
 // writeCheckpoint saves the network state atomically.
 func writeCheckpoint(net *kernel.Network, path string) error {
 	return atomicfile.Write(path, net.Checkpoint)
+}
+
+// maxSteps bounds a run so that step counts and times stay exact in
+// float64 arithmetic.
+const maxSteps = 1 << 53
+
+// durationSteps converts --duration-ms into whole steps of dtMs, or returns
+// an error naming the flag when it is not a positive multiple of dt.
+func durationSteps(durMs, dtMs float64) (int64, error) {
+	if err := param.Positive("simulate", "--duration-ms", durMs); err != nil {
+		return 0, err
+	}
+	k := math.Round(durMs / dtMs)
+	if k < 1 || math.Abs(k*dtMs-durMs) > 1e-9*math.Max(1, durMs) {
+		return 0, param.New("simulate", "--duration-ms", durMs, fmt.Sprintf("a positive multiple of the time step dt = %g ms", dtMs))
+	}
+	if k > maxSteps {
+		return 0, param.New("simulate", "--duration-ms", durMs, fmt.Sprintf("at most %g ms (2^53 steps of dt = %g ms)", maxSteps*dtMs, dtMs))
+	}
+	return int64(k), nil
 }

@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/sweep"
 )
 
@@ -38,23 +40,23 @@ func newSweepRunCmd(g *globals) *cobra.Command {
 		Short: "Evaluate the points of a sweep (or of one shard) that have no result yet",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			spec, err := sweep.LoadSpec(args[0])
-			if err != nil {
-				return err
+			if workers < 0 {
+				return param.New("sweep run", "--workers", workers, ">= 0 (0: GOMAXPROCS)")
 			}
 			sh, err := sweep.ParseShard(shard)
 			if err != nil {
 				return err
 			}
-			if workers < 0 {
-				return fmt.Errorf("sweep run: --workers = %d: must be >= 0 (0: GOMAXPROCS)", workers)
+			spec, err := sweep.LoadSpec(args[0])
+			if err != nil {
+				return err
 			}
 			if out == "" {
 				out = filepath.Join("sweeps", spec.Name)
 			}
 			st, err := sweep.Run(cmd.Context(), spec, out, sweep.RunOptions{Shard: sh, Workers: workers, Log: g.logw(), Progress: g.bars()})
 			if err != nil {
-				return err
+				return interrupted(err, "sweep run", "the finished points are kept in "+filepath.Join(out, "points")+"; rerun the same command to evaluate the rest")
 			}
 			if !g.quiet {
 				fmt.Fprintf(cmd.OutOrStdout(), "sweep %s shard %d/%d: %d points in shard, %d done earlier, %d evaluated; results in %s\n",
@@ -78,6 +80,9 @@ func newSweepSlurmCmd() *cobra.Command {
 		Example: `  neurodyn sweep slurm spec.toml --out /scratch/me/sw --shards 16 --cpus-per-task 2 --time 02:00:00 > job.sh
   sbatch job.sh`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkSlurmFlags(o); err != nil {
+				return err
+			}
 			spec, err := sweep.LoadSpec(args[0])
 			if err != nil {
 				return err
@@ -107,9 +112,9 @@ func newSweepSlurmCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&o.Out, "out", "", "results directory (default sweeps/<name>), shared by all tasks")
 	f.IntVar(&o.Shards, "shards", 1, "array size: task k runs shard k/shards")
-	f.IntVar(&o.CPUsPerTask, "cpus-per-task", 1, "CPUs per array task (GOMAXPROCS and workers follow it)")
-	f.StringVar(&o.Time, "time", "", "time limit per task (e.g. 02:00:00)")
-	f.StringVar(&o.Mem, "mem", "", "memory per task (e.g. 4G)")
+	f.IntVar(&o.CPUsPerTask, "cpus-per-task", 1, "CPUs per array task, >= 1 (GOMAXPROCS and workers follow it)")
+	f.StringVar(&o.Time, "time", "", "time limit per task in Slurm's form (e.g. 30:00, 02:00:00, 1-00:00:00; default: the partition's)")
+	f.StringVar(&o.Mem, "mem", "", "memory per task in Slurm's form: a number with an optional K, M, G or T suffix (default unit M; e.g. 4G)")
 	f.StringVar(&o.Partition, "partition", "", "Slurm partition")
 	f.StringVar(&o.Account, "account", "", "Slurm account")
 	f.StringVar(&o.QOS, "qos", "", "Slurm QOS")
@@ -127,7 +132,7 @@ func newSweepMergeCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
-				return fmt.Errorf("sweep merge: --out is required (the sweep's results directory)")
+				return param.New("sweep merge", "--out", `""`, "the sweep's results directory")
 			}
 			t, err := sweep.Merge(out, partial)
 			if err != nil {
@@ -160,4 +165,22 @@ func newSweepEvaluatorsCmd() *cobra.Command {
 			}
 		},
 	}
+}
+
+// slurmMem is the form of sbatch --mem: a whole number with an optional
+// unit suffix.
+var slurmMem = regexp.MustCompile(`^[0-9]+[KMGTkmgt]?$`)
+
+// checkSlurmFlags validates the options package sweep leaves to the caller.
+func checkSlurmFlags(o sweep.SlurmOptions) error {
+	if o.CPUsPerTask < 1 {
+		return param.New("sweep slurm", "--cpus-per-task", o.CPUsPerTask, ">= 1")
+	}
+	if o.MaxParallel < 0 {
+		return param.New("sweep slurm", "--max-parallel", o.MaxParallel, ">= 0 (0: no limit)")
+	}
+	if o.Mem != "" && !slurmMem.MatchString(o.Mem) {
+		return param.New("sweep slurm", "--mem", o.Mem, "a whole number with an optional K, M, G or T suffix (e.g. 4G, 4000M)")
+	}
+	return nil
 }

@@ -22,21 +22,37 @@ type seriesFlags struct {
 	seqLength   int
 }
 
-func (s *seriesFlags) register(cmd *cobra.Command) {
+// register adds the flags that read a series file to cmd, and with split
+// those that split it for training.
+func (s *seriesFlags) register(cmd *cobra.Command, split bool) {
 	f := cmd.Flags()
 	f.StringVar(&s.format, "format", "", "series file format: npy, npz, hdf5 or csv (default: by extension)")
 	f.StringVar(&s.key, "key", "", "array name in an .npz, or dataset path in an HDF5 file")
-	f.IntSliceVar(&s.columns, "columns", nil, "variables to use, by column index (default: all)")
+	f.IntSliceVar(&s.columns, "columns", nil, "variables to use, by column index from 0 (default: all)")
 	f.StringVar(&s.header, "header", "auto", "CSV header row: auto, yes or no")
-	f.Float64Var(&s.dt, "dt", 1, "sample interval of the series, in its time unit")
-	f.Float64Var(&s.trainFrac, "train-frac", 0.7, "fraction of the samples, in time order, for training")
-	f.Float64Var(&s.valFrac, "val-frac", 0.15, "fraction for validation (the test split gets the rest)")
-	f.IntVar(&s.seqLength, "seq-length", 50, "window length in samples")
+	f.Float64Var(&s.dt, "dt", 1, "sample interval of the series, in its time unit (> 0)")
+	if split {
+		f.Float64Var(&s.trainFrac, "train-frac", 0.7, "fraction of the samples, in time order, for training (> 0; with --val-frac, sum < 1)")
+		f.Float64Var(&s.valFrac, "val-frac", 0.15, "fraction for validation (> 0; the test split gets the rest)")
+		f.IntVar(&s.seqLength, "seq-length", 50, "window length in samples")
+	}
 }
+
+// seriesFlagNames are the flags of register, those that only apply to a
+// series file.
+var seriesFlagNames = []string{"format", "key", "columns", "header", "dt", "train-frac", "val-frac", "seq-length"}
 
 // load returns the LoadOptions of the flags.
 func (s *seriesFlags) load() (tasks.LoadOptions, error) {
 	o := tasks.LoadOptions{Format: s.format, Key: s.key, Columns: s.columns}
+	for _, c := range s.columns {
+		if c < 0 {
+			return o, param.New("neurodyn", "--columns", c, "column indices >= 0")
+		}
+	}
+	if err := param.Positive("neurodyn", "--dt", s.dt); err != nil {
+		return o, err
+	}
 	switch s.header {
 	case "auto":
 		o.Header = tasks.HeaderAuto
@@ -56,8 +72,11 @@ func (s *seriesFlags) spec(path string) (pipeline.DataSpec, error) {
 	if err != nil {
 		return pipeline.DataSpec{}, err
 	}
-	if err := param.First(param.Positive("neurodyn", "--dt", s.dt), param.PositiveInt("neurodyn", "--seq-length", s.seqLength)); err != nil {
+	if err := param.PositiveInt("neurodyn", "--seq-length", s.seqLength); err != nil {
 		return pipeline.DataSpec{}, err
+	}
+	if !(s.trainFrac > 0 && s.valFrac > 0 && s.trainFrac+s.valFrac < 1) {
+		return pipeline.DataSpec{}, param.New("neurodyn", "--train-frac/--val-frac", fmt.Sprintf("%g/%g", s.trainFrac, s.valFrac), "both > 0 with a sum < 1 (the test split gets the rest)")
 	}
 	return pipeline.SeriesFileSpec(path, lo, tasks.SeriesConfig{Name: "series", Dt: s.dt, TrainFrac: s.trainFrac, ValFrac: s.valFrac, SeqLength: s.seqLength})
 }
@@ -114,6 +133,11 @@ training statistics, and the Lorenz recipes train on it.`,
 				return err
 			}
 			var data pipeline.DataSpec
+			if task == pipeline.TaskLorenz || task == pipeline.TaskFlipFlop {
+				if err := onlyWith("neurodyn", fl, seriesFlagNames, "left out with --task "+task+" (it reads a series file; set the task's data with the --data.* keys)"); err != nil {
+					return err
+				}
+			}
 			switch task {
 			case pipeline.TaskLorenz:
 				data = pipeline.LorenzSpec(cfg.Data.Lorenz)
@@ -123,7 +147,7 @@ training statistics, and the Lorenz recipes train on it.`,
 				return param.New("neurodyn", "--task", `""`, "lorenz, flipflop or the path of a series file")
 			default:
 				if data, err = sf.spec(task); err != nil {
-					return err
+					return seriesFlagErr(err)
 				}
 			}
 			req := pipeline.TrainRequest{Kind: kind, Data: data, Dir: out, File: file, Retrain: retrain}
@@ -132,7 +156,7 @@ training statistics, and the Lorenz recipes train on it.`,
 			}
 			res, err := pipeline.TrainModel(cmd.Context(), cfg, req)
 			if err != nil {
-				return err
+				return interrupted(seriesFlagErr(err), "train", "rerun the same command to resume from the training checkpoints")
 			}
 			for _, t := range res.Tables {
 				fmt.Fprintln(cmd.OutOrStdout(), t.Markdown())
@@ -148,7 +172,7 @@ training statistics, and the Lorenz recipes train on it.`,
 	f.BoolVar(&retrain, "retrain", false, "train even if --out holds this model already")
 	f.BoolVar(&quick, "quick", false, "the packages' Quick recipes and smaller analyses (config key quick)")
 	f.Uint64Var(&seed, "seed", 42, "master seed; 42 keeps the recipes' own seeds (config key seed)")
-	sf.register(cmd)
+	sf.register(cmd, true)
 	cf = addConfigFlags(cmd, "out_dir", "seed", "quick", "stages")
 	return cmd
 }

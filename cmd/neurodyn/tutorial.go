@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/pipeline"
 )
 
@@ -33,6 +34,12 @@ resumes where it stopped; --force reruns them.`,
   neurodyn tutorial --analysis.free-run-steps 50000 --models.ctrnn reference`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if list && printCfg {
+				return param.New("tutorial", "--list/--print-config", "both given", "at most one of them")
+			}
+			if jobs < 0 {
+				return param.New("tutorial", "--jobs", jobs, ">= 0 (0: GOMAXPROCS)")
+			}
 			if list {
 				for _, s := range pipeline.Stages() {
 					fmt.Fprintf(cmd.OutOrStdout(), "%-12s %s\n", s.Name, s.Title)
@@ -71,7 +78,7 @@ resumes where it stopped; --force reruns them.`,
 			}
 			run, err := pipeline.Execute(cmd.Context(), cfg, pipeline.Options{Force: force, Log: g.logw(), Quiet: g.quiet, Progress: g.progress(), Jobs: jobs})
 			if err != nil {
-				return err
+				return interrupted(err, "tutorial", "finished stages are kept in "+cfg.OutDir+"; rerun the same command to resume")
 			}
 			printSummary(cmd.OutOrStdout(), run)
 			fmt.Fprintf(cmd.OutOrStdout(), "report: %s\n", strings.TrimRight(cfg.OutDir, "/")+"/"+pipeline.ReportName)

@@ -1,0 +1,310 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/neurodyn/neurodyn/export"
+	"github.com/neurodyn/neurodyn/internal/param"
+)
+
+// run executes the command line args in a fresh root command and returns
+// its stdout and error.
+func run(t *testing.T, ctx context.Context, args ...string) (string, error) {
+	t.Helper()
+	root := newRoot()
+	var out, errw bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&errw)
+	root.SetArgs(append([]string{"-q"}, args...))
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	err := root.ExecuteContext(ctx)
+	return out.String(), err
+}
+
+// writeFile writes text to name in dir and returns its path.
+func writeFile(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// tinySpec is a 10-neuron network with dt = 0.3 ms (100 ms is no multiple
+// of it) that spikes on a constant current and records its spikes.
+const tinySpec = `dt_ms = 0.3
+[[population]]
+name = "E"
+n = 10
+params = { t_ref_ms = 0.9 }
+[[device]]
+kind = "dc"
+target = "E"
+amplitude_pa = 500.0
+[[recorder]]
+kind = "spikes"
+population = "E"
+`
+
+// TestBadInput checks that nonsense on the command line is refused before
+// any work with an error that names the flag and what is allowed, and that
+// main would exit with status 2 for it.
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	spec := writeFile(t, dir, "net.toml", tinySpec)
+	csv := writeFile(t, dir, "s.csv", "t,a,b\n0,1,2\n1,2,3\n2,3,1\n3,1,2\n")
+	out := filepath.Join(dir, "out")
+	cases := []struct {
+		name string
+		args []string
+		want []string // substrings of the error
+	}{
+		{"simulate-n-with-spec", []string{"simulate", "--spec", spec, "--n", "50", "--out", out}, []string{"--n", "--spec"}},
+		{"simulate-dt-with-spec", []string{"simulate", "--spec", spec, "--dt-ms", "0.5", "--out", out}, []string{"--dt-ms", "--spec"}},
+		{"simulate-k-brunel", []string{"simulate", "--preset", "brunel", "--k", "5", "--out", out}, []string{"--k", "brunel"}},
+		{"simulate-duration-off-grid", []string{"simulate", "--spec", spec, "--duration-ms", "100", "--out", out}, []string{"--duration-ms", "multiple", "0.3 ms"}},
+		{"simulate-duration-below-dt", []string{"simulate", "--spec", spec, "--duration-ms", "0.1", "--out", out}, []string{"--duration-ms", "multiple"}},
+		{"simulate-duration-huge", []string{"simulate", "--spec", spec, "--duration-ms", "1e300", "--out", out}, []string{"--duration-ms", "at most"}},
+		{"simulate-duration-nan", []string{"simulate", "--spec", spec, "--duration-ms", "NaN", "--out", out}, []string{"--duration-ms", "finite"}},
+		{"simulate-duration-not-number", []string{"simulate", "--spec", spec, "--duration-ms", "abc"}, []string{"--duration-ms", "--help"}},
+		{"unknown-flag", []string{"simulate", "--bogus"}, []string{"--bogus", "neurodyn simulate --help"}},
+		{"train-no-model", []string{"train"}, []string{"received 0", "train {ctrnn|rate|snn|reservoir|esn}"}},
+		{"sweep-run-no-spec", []string{"sweep", "run"}, []string{"received 0", "run SPEC.toml"}},
+		{"threads-huge", []string{"--threads", "100000", "version"}, []string{"--threads", "1024"}},
+		{"data-unknown-task", []string{"data", "foo", "--out", out}, []string{"task", "lorenz or flipflop"}},
+		{"tutorial-jobs", []string{"tutorial", "--jobs", "-1", "--out", out}, []string{"--jobs", ">= 0"}},
+		{"tutorial-list-print", []string{"tutorial", "--list", "--print-config"}, []string{"--list/--print-config"}},
+		{"sweep-run-workers", []string{"sweep", "run", "nofile.toml", "--workers", "-1"}, []string{"--workers", ">= 0"}},
+		{"sweep-slurm-cpus", []string{"sweep", "slurm", "nofile.toml", "--cpus-per-task", "0"}, []string{"--cpus-per-task", ">= 1"}},
+		{"sweep-slurm-parallel", []string{"sweep", "slurm", "nofile.toml", "--max-parallel", "-1"}, []string{"--max-parallel", ">= 0"}},
+		{"sweep-slurm-mem", []string{"sweep", "slurm", "nofile.toml", "--mem", "lots"}, []string{"--mem", "suffix"}},
+		{"sweep-merge-no-out", []string{"sweep", "merge"}, []string{"--out"}},
+		{"analyze-neither", []string{"analyze", "lyapunov"}, []string{"--model/--data"}},
+		{"analyze-dt-zero", []string{"analyze", "dimension", "--data", csv, "--dt", "0"}, []string{"--dt", "> 0"}},
+		{"analyze-dt-with-model", []string{"analyze", "lyapunov", "--model", "m.npz", "--dt", "0.5"}, []string{"--dt", "--model"}},
+		{"analyze-dt-spikes", []string{"analyze", "spikes", "--data", "s.h5", "--dt", "5"}, []string{"--dt", "spikes"}},
+		{"analyze-input-not-fixedpoints", []string{"analyze", "dimension", "--data", csv, "--input", "1"}, []string{"--input", "fixedpoints"}},
+		{"analyze-negative-column", []string{"analyze", "dimension", "--data", csv, "--columns", "-1"}, []string{"--columns", ">= 0"}},
+		{"analyze-column-out-of-range", []string{"analyze", "dimension", "--data", csv, "--columns", "5"}, []string{"--columns = 5", "[0, 3)"}},
+		{"train-columns-with-lorenz", []string{"train", "ctrnn", "--columns", "1"}, []string{"--columns", "--task lorenz"}},
+		{"train-fractions", []string{"train", "esn", "--task", csv, "--train-frac", "0.9", "--val-frac", "0.2"}, []string{"--train-frac/--val-frac", "sum < 1"}},
+		{"train-fraction-nan", []string{"train", "esn", "--task", csv, "--train-frac", "NaN"}, []string{"--train-frac/--val-frac"}},
+		{"train-dt-zero", []string{"train", "esn", "--task", csv, "--dt", "0"}, []string{"--dt", "> 0"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := run(t, nil, c.args...)
+			if err == nil {
+				t.Fatalf("%v: no error", c.args)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("%v: error %q does not contain %q", c.args, err, w)
+				}
+			}
+			if !isUsage(err) {
+				t.Errorf("%v: error %q is not a usage error (exit status 2)", c.args, err)
+			}
+		})
+	}
+	if _, err := os.Stat(out); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("refused commands created %s", out)
+	}
+}
+
+// TestDurationSteps checks the conversion of --duration-ms into whole steps.
+func TestDurationSteps(t *testing.T) {
+	cases := []struct {
+		ms, dt float64
+		want   int64 // -1: an error
+	}{
+		{10, 0.1, 100},
+		{250.1, 0.1, 2501},
+		{300, 0.3, 1000},
+		{100, 0.3, -1},
+		{150.05, 0.1, -1},
+		{0.05, 0.1, -1},
+		{0, 0.1, -1},
+		{-5, 0.1, -1},
+		{math.NaN(), 0.1, -1},
+		{math.Inf(1), 0.1, -1},
+		{1e300, 0.1, -1},
+	}
+	for _, c := range cases {
+		got, err := durationSteps(c.ms, c.dt)
+		if c.want < 0 {
+			if err == nil || !strings.Contains(err.Error(), "--duration-ms") {
+				t.Errorf("durationSteps(%g, %g) = %d, %v; want an error naming --duration-ms", c.ms, c.dt, got, err)
+			}
+			continue
+		}
+		if err != nil || got != c.want {
+			t.Errorf("durationSteps(%g, %g) = %d, %v; want %d", c.ms, c.dt, got, err, c.want)
+		}
+	}
+}
+
+// TestSimulateKeepsResults checks that simulate runs a spec whose dt does
+// not divide 100 ms, never replaces finished files without --overwrite,
+// refuses before running (no new file appears), and that an interrupted run
+// keeps its recording and checkpoint.
+func TestSimulateKeepsResults(t *testing.T) {
+	dir := t.TempDir()
+	spec := writeFile(t, dir, "net.toml", tinySpec)
+	out := filepath.Join(dir, "a")
+	stdout, err := run(t, nil, "simulate", "--spec", spec, "--duration-ms", "300", "--out", out)
+	if err != nil {
+		t.Fatalf("first run: %v", err)
+	}
+	if !strings.Contains(stdout, "simulated 300 ms") {
+		t.Fatalf("first run printed %q", stdout)
+	}
+	spikes := filepath.Join(out, "spikes.h5")
+	first, err := os.ReadFile(spikes)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Only nodes.h5 left: the rerun must refuse before it records anything.
+	other := filepath.Join(dir, "b")
+	if err := os.MkdirAll(other, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, other, "nodes.h5", "finished")
+	ckpt := writeFile(t, dir, "old.ckpt", "finished")
+
+	cases := []struct {
+		name    string
+		args    []string
+		want    string
+		noSpike string // a spikes.h5 that must not appear
+	}{
+		{"rerun", []string{"--out", out}, "--overwrite", ""},
+		{"network-file-exists", []string{"--out", other}, "nodes.h5 exists", filepath.Join(other, "spikes.h5")},
+		{"checkpoint-exists", []string{"--out", filepath.Join(dir, "c"), "--checkpoint", ckpt}, "--checkpoint", filepath.Join(dir, "c", "spikes.h5")},
+		{"checkpoint-dir-is-file", []string{"--out", filepath.Join(dir, "d"), "--checkpoint", filepath.Join(spec, "x.ckpt")}, "--checkpoint", filepath.Join(dir, "d", "spikes.h5")},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := run(t, nil, append([]string{"simulate", "--spec", spec, "--duration-ms", "30"}, c.args...)...)
+			if c.noSpike != "" {
+				if _, err := os.Stat(c.noSpike); err == nil {
+					t.Errorf("%s was written although the run was refused", c.noSpike)
+				}
+			}
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %v, want one containing %q", err, c.want)
+			}
+			if strings.Contains(err.Error(), "export.Overwrite") {
+				t.Errorf("error %q speaks of the Go API, not of the flag", err)
+			}
+		})
+	}
+	if now, err := os.ReadFile(spikes); err != nil || !bytes.Equal(now, first) {
+		t.Fatalf("spikes.h5 changed by a refused rerun (err %v)", err)
+	}
+	if b, _ := os.ReadFile(ckpt); string(b) != "finished" {
+		t.Fatalf("existing checkpoint replaced")
+	}
+	if _, err := run(t, nil, "simulate", "--spec", spec, "--duration-ms", "30", "--out", out, "--overwrite"); err != nil {
+		t.Fatalf("--overwrite: %v", err)
+	}
+
+	// Interrupted (here: before the first step): the recording is
+	// finished, the checkpoint saved, and the error says how to continue.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	intr := filepath.Join(dir, "intr")
+	ck := filepath.Join(dir, "intr.ckpt")
+	_, err = run(t, ctx, "simulate", "--spec", spec, "--duration-ms", "300", "--out", intr, "--checkpoint", ck)
+	if err == nil || !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "--restore "+ck+" --duration-ms 300") {
+		t.Fatalf("interrupted run: %v, want an error saying how to continue", err)
+	}
+	for _, p := range []string{filepath.Join(intr, "spikes.h5"), ck} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("interrupted run did not keep %s: %v", p, err)
+		}
+	}
+}
+
+// TestDataRefusesExisting checks that data refuses before generating
+// anything when one of its files exists, naming --overwrite.
+func TestDataRefusesExisting(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "lorenz_data.npz", "finished")
+	_, err := run(t, nil, "data", "lorenz", "--out", dir)
+	if err == nil || !errors.Is(err, fs.ErrExist) || !strings.Contains(err.Error(), "--overwrite") {
+		t.Fatalf("error %v, want one wrapping fs.ErrExist and naming --overwrite", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "lorenz.h5")); err == nil {
+		t.Fatalf("lorenz.h5 written although the command was refused")
+	}
+}
+
+// TestOverwriteHint checks that the library's advice is translated to the
+// flag, and that other errors pass unchanged.
+func TestOverwriteHint(t *testing.T) {
+	plain := errors.New("other")
+	if overwriteHint(plain) != plain || overwriteHint(nil) != nil {
+		t.Fatal("overwriteHint changed an error that is not about an existing file")
+	}
+	lib := fmt.Errorf("tasks: write x.h5: %w: x.h5", export.ErrExists)
+	if err := overwriteHint(lib); !errors.Is(err, export.ErrExists) || !strings.Contains(err.Error(), "pass --overwrite") ||
+		strings.Contains(err.Error(), "export.Overwrite") {
+		t.Fatalf("overwriteHint(%q) = %q", lib, err)
+	}
+	dir := t.TempDir()
+	writeFile(t, dir, "flipflop.h5"+export.PartialSuffix, "killed writer")
+	err := refuseExisting("data", "--out", false, filepath.Join(dir, "flipflop.h5"))
+	if !errors.Is(err, fs.ErrExist) || !strings.Contains(err.Error(), "--overwrite") {
+		t.Fatalf("refuseExisting with a partial file: %v", err)
+	}
+	if err := refuseExisting("data", "--out", true, filepath.Join(dir, "flipflop.h5")); err != nil {
+		t.Fatalf("refuseExisting with overwrite: %v", err)
+	}
+}
+
+// TestErrorWording checks the rewording of library errors for the command
+// line: interrupts say what was kept, field names become flags, and the
+// original errors stay matchable.
+func TestErrorWording(t *testing.T) {
+	canceled := fmt.Errorf("pipeline: stage ctrnn: %w", context.Canceled)
+	colErr := fmt.Errorf("pipeline: series file: %w", param.New("tasks", "Columns", 7, "column indices in [0, 4)"))
+	other := param.New("kernel", "Columns", 7, "x") // not package tasks: unchanged
+	cases := []struct {
+		name string
+		got  error
+		is   error
+		want string
+	}{
+		{"interrupt", interrupted(canceled, "tutorial", "finished stages are kept"), context.Canceled, "tutorial: interrupted; finished stages are kept"},
+		{"not-interrupt", interrupted(colErr, "train", "x"), param.ErrInvalid, "tasks: Columns = 7"},
+		{"columns", seriesFlagErr(colErr), param.ErrInvalid, "pipeline: series file: tasks: --columns = 7: must be column indices in [0, 4)"},
+		{"other-package", seriesFlagErr(other), param.ErrInvalid, "kernel: Columns = 7"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if !errors.Is(c.got, c.is) {
+				t.Errorf("%v does not wrap %v", c.got, c.is)
+			}
+			if !strings.Contains(c.got.Error(), c.want) {
+				t.Errorf("%q does not contain %q", c.got, c.want)
+			}
+		})
+	}
+	if interrupted(nil, "x", "y") != nil || seriesFlagErr(nil) != nil {
+		t.Error("nil error reworded into non-nil")
+	}
+}

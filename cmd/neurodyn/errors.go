@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/neurodyn/neurodyn/export"
+	"github.com/neurodyn/neurodyn/internal/param"
+)
+
+// reworded is an error whose message is rewritten for the command line
+// (library names replaced by flags) and which still unwraps to the
+// original, so errors.Is and errors.As keep working.
+type reworded struct {
+	msg string
+	err error
+}
+
+func (e *reworded) Error() string { return e.msg }
+func (e *reworded) Unwrap() error { return e.err }
+
+// overwriteHint replaces the library's advice to pass export.Overwrite()
+// by the flag that does it on the command line.
+func overwriteHint(err error) error {
+	if err == nil || !errors.Is(err, export.ErrExists) {
+		return err
+	}
+	msg := strings.ReplaceAll(err.Error(), "pass export.Overwrite() to replace it", "pass --overwrite to replace it, or choose another --out")
+	msg = strings.ReplaceAll(msg, "or pass export.Overwrite()", "or pass --overwrite")
+	return &reworded{msg: msg, err: err}
+}
+
+// seriesParamFlags maps the names package tasks gives the fields of
+// LoadOptions and SeriesConfig to the flags that set them.
+var seriesParamFlags = map[string]string{
+	"Format":            "--format",
+	"Key":               "--key",
+	"Columns":           "--columns",
+	"TrainFrac/ValFrac": "--train-frac/--val-frac",
+}
+
+// seriesFlagErr renames, in a parameter error of package tasks, the field
+// of the loading options to the flag the user gave.
+func seriesFlagErr(err error) error {
+	var pe *param.Error
+	if err == nil || !errors.As(err, &pe) || pe.Pkg != "tasks" {
+		return err
+	}
+	flag, ok := seriesParamFlags[pe.Name]
+	if !ok {
+		return err
+	}
+	ne := *pe
+	ne.Name = flag
+	return &reworded{msg: strings.Replace(err.Error(), pe.Error(), ne.Error(), 1), err: err}
+}
+
+// onlyWith returns a parameter error for the first of the flags that was
+// given although it only applies with cond (described by allowed).
+func onlyWith(cmdName string, fl *pflag.FlagSet, flags []string, allowed string) error {
+	for _, name := range flags {
+		if f := fl.Lookup(name); f != nil && f.Changed {
+			return param.New(cmdName, "--"+name, f.Value.String(), allowed)
+		}
+	}
+	return nil
+}
+
+// refuseExisting returns an error if one of paths (or its partial file,
+// left by a writer that was killed) exists, unless overwrite is set: it
+// lets a command refuse before it runs, rather than after its work is done.
+// flag names the option that chose the paths.
+func refuseExisting(cmdName, flag string, overwrite bool, paths ...string) error {
+	if overwrite {
+		return nil
+	}
+	for _, p := range paths {
+		for _, q := range []string{p, p + export.PartialSuffix} {
+			if _, err := os.Lstat(q); err == nil {
+				return &reworded{
+					msg: fmt.Sprintf("%s: %s exists (pass --overwrite to replace it, or choose another %s)", cmdName, q, flag),
+					err: fmt.Errorf("%w: %s", export.ErrExists, q),
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// writableDir creates dir if needed and checks that a file can be created
+// in it, so that a command fails before it runs, not after. flag names the
+// option that chose dir.
+func writableDir(cmdName, flag, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("%s: %s: cannot create directory %s: %w", cmdName, flag, dir, err)
+	}
+	f, err := os.CreateTemp(dir, ".neurodyn-write-test-*")
+	if err != nil {
+		return fmt.Errorf("%s: %s: directory %s is not writable: %w", cmdName, flag, dir, err)
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(filepath.Clean(name))
+}
+
+// usageError is a command-line mistake cobra found (an unknown flag, a
+// value that does not parse); main exits with status 2 for it, as for
+// parameter errors.
+type usageError struct {
+	err  error
+	path string
+}
+
+func (e *usageError) Error() string {
+	return fmt.Sprintf("%s: %v (see '%s --help')", e.path, e.err, e.path)
+}
+func (e *usageError) Unwrap() error { return e.err }
+
+// isUsage reports whether err is a command-line mistake: a bad parameter
+// or a flag cobra could not parse.
+func isUsage(err error) bool {
+	var ue *usageError
+	return errors.Is(err, param.ErrInvalid) || errors.As(err, &ue)
+}
+
+// interrupted words an error caused by an interrupt (Ctrl-C, SIGTERM):
+// what was kept and how to go on, instead of a bare "context canceled".
+func interrupted(err error, cmdName, kept string) error {
+	if err == nil || !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return &reworded{msg: fmt.Sprintf("%s: interrupted; %s (%v)", cmdName, kept, err), err: err}
+}
