@@ -87,6 +87,26 @@ func Preset(name string, o PresetOptions) (Spec, error) {
 	return s, s.Validate()
 }
 
+// presetDt returns a param error naming DtMs unless the step is positive
+// and divides each of the preset's fixed times ms (refractory period,
+// delay), which are whole numbers of steps in the engine.
+func presetDt(dt float64, what string, ms ...float64) error {
+	if !(dt > 0) || math.IsInf(dt, 0) {
+		return param.New(pkg, "DtMs", dt, "finite and > 0")
+	}
+	for _, t := range ms {
+		k := math.Round(t / dt)
+		if k < 1 || math.Abs(k*dt-t) > 1e-9*t {
+			times := make([]string, len(ms))
+			for i, t := range ms {
+				times[i] = fmt.Sprintf("%g", t)
+			}
+			return param.New(pkg, "DtMs", dt, fmt.Sprintf("a step that divides the preset's %s (%s ms), e.g. 0.1, 0.05 or 0.25 ms", what, strings.Join(times, " and ")))
+		}
+	}
+	return nil
+}
+
 func split80(n int) (int, int) {
 	ne := int(math.Round(0.8 * float64(n)))
 	return ne, n - ne
@@ -102,6 +122,9 @@ func connProb(n, k int) (float64, error) {
 }
 
 func cubaSpec(o PresetOptions) (Spec, error) {
+	if err := presetDt(o.DtMs, "refractory period", 5); err != nil {
+		return Spec{}, err
+	}
 	n := o.N
 	if n == 0 {
 		n = 4000
@@ -131,6 +154,9 @@ func cubaSpec(o PresetOptions) (Spec, error) {
 }
 
 func cobaSpec(o PresetOptions) (Spec, error) {
+	if err := presetDt(o.DtMs, "refractory period", 5); err != nil {
+		return Spec{}, err
+	}
 	n := o.N
 	if n == 0 {
 		n = 4000
@@ -251,6 +277,9 @@ func BrunelSpec(b BrunelParams) Spec {
 }
 
 func brunelSpec(o PresetOptions) (Spec, error) {
+	if err := presetDt(o.DtMs, "refractory period and delay", DefaultBrunel().TRef, DefaultBrunel().DelayMs); err != nil {
+		return Spec{}, err
+	}
 	b := DefaultBrunel()
 	if o.N != 0 {
 		b.NE, b.NI = split80(o.N)
@@ -262,6 +291,9 @@ func brunelSpec(o PresetOptions) (Spec, error) {
 }
 
 func scaleSpec(o PresetOptions) (Spec, error) {
+	if err := presetDt(o.DtMs, "refractory period and delay", DefaultBrunel().TRef, DefaultBrunel().DelayMs); err != nil {
+		return Spec{}, err
+	}
 	n := o.N
 	if n == 0 {
 		n = 1000000

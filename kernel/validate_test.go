@@ -174,7 +174,11 @@ func TestProjectionIndexPanics(t *testing.T) {
 	}
 }
 
-func TestPresetKAboveN(t *testing.T) {
+// TestPresetOptions checks that a preset's options are rejected by their
+// own names: K above N, and a step that does not divide the preset's fixed
+// refractory period or delay (instead of an error about t_ref_ms or
+// delay_ms, which the user never set).
+func TestPresetOptions(t *testing.T) {
 	for _, tc := range []struct {
 		preset string
 		o      kernel.PresetOptions
@@ -186,8 +190,15 @@ func TestPresetKAboveN(t *testing.T) {
 		{"cuba", kernel.PresetOptions{N: 100, K: 100}, ""},
 		{"cuba", kernel.PresetOptions{N: 50}, ""}, // default K 80 capped at N
 		{"scale", kernel.PresetOptions{N: 50}, ""},
+		{"cuba", kernel.PresetOptions{N: 100, DtMs: 0.3}, "DtMs"},
+		{"coba", kernel.PresetOptions{N: 100, DtMs: 0.3}, "DtMs"},
+		{"brunel", kernel.PresetOptions{N: 100, DtMs: 0.2}, "DtMs"}, // 1.5 ms delay
+		{"scale", kernel.PresetOptions{N: 100, DtMs: 0.3}, "DtMs"},  // 2 ms refractory
+		{"cuba", kernel.PresetOptions{N: 100, DtMs: -0.1}, "DtMs"},
+		{"cuba", kernel.PresetOptions{N: 100, DtMs: 0.25}, ""},
+		{"brunel", kernel.PresetOptions{N: 100, DtMs: 0.5}, ""},
 	} {
-		t.Run(fmt.Sprintf("%s/N=%d/K=%d", tc.preset, tc.o.N, tc.o.K), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s/N=%d/K=%d/dt=%g", tc.preset, tc.o.N, tc.o.K, tc.o.DtMs), func(t *testing.T) {
 			_, err := kernel.Preset(tc.preset, tc.o)
 			if tc.bad == "" {
 				if err != nil {

@@ -73,6 +73,8 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"simulate-n-with-spec", []string{"simulate", "--spec", spec, "--n", "50", "--out", out}, []string{"--n", "--spec"}},
 		{"simulate-dt-with-spec", []string{"simulate", "--spec", spec, "--dt-ms", "0.5", "--out", out}, []string{"--dt-ms", "--spec"}},
+		{"simulate-preset-dt", []string{"simulate", "--preset", "cuba", "--n", "100", "--dt-ms", "0.3", "--out", out}, []string{"--dt-ms = 0.3", "refractory period (5 ms)"}},
+		{"simulate-preset-k", []string{"simulate", "--preset", "cuba", "--n", "100", "--k", "500", "--out", out}, []string{"--k = 500", "≤ N = 100"}},
 		{"simulate-k-brunel", []string{"simulate", "--preset", "brunel", "--k", "5", "--out", out}, []string{"--k", "brunel"}},
 		{"simulate-duration-off-grid", []string{"simulate", "--spec", spec, "--duration-ms", "100", "--out", out}, []string{"--duration-ms", "multiple", "0.3 ms"}},
 		{"simulate-duration-below-dt", []string{"simulate", "--spec", spec, "--duration-ms", "0.1", "--out", out}, []string{"--duration-ms", "multiple"}},

@@ -45,14 +45,27 @@ var seriesParamFlags = map[string]string{
 	"TrainFrac/ValFrac": "--train-frac/--val-frac",
 }
 
+// presetParamFlags maps the names package kernel gives the fields of
+// PresetOptions to the flags of simulate that set them.
+var presetParamFlags = map[string]string{
+	"N":       "--n",
+	"K":       "--k",
+	"DtMs":    "--dt-ms",
+	"Workers": "--workers",
+}
+
 // seriesFlagErr renames, in a parameter error of package tasks, the field
 // of the loading options to the flag the user gave.
-func seriesFlagErr(err error) error {
+func seriesFlagErr(err error) error { return flagErr(err, "tasks", seriesParamFlags) }
+
+// flagErr renames, in a parameter error of package pkg, a field named in
+// flags to the flag the user gave.
+func flagErr(err error, pkg string, flags map[string]string) error {
 	var pe *param.Error
-	if err == nil || !errors.As(err, &pe) || pe.Pkg != "tasks" {
+	if err == nil || !errors.As(err, &pe) || pe.Pkg != pkg {
 		return err
 	}
-	flag, ok := seriesParamFlags[pe.Name]
+	flag, ok := flags[pe.Name]
 	if !ok {
 		return err
 	}

@@ -65,6 +65,7 @@ status 1. Existing output files are never replaced without --overwrite.`,
 			var err error
 			if preset != "" {
 				spec, err = kernel.Preset(preset, kernel.PresetOptions{N: n, K: k, DtMs: dtMs, Seed: seed, Workers: workers, Record: true})
+				err = flagErr(err, "kernel", presetParamFlags)
 			} else {
 				spec, err = loadSpec(specPath)
 				if err == nil {
