@@ -88,7 +88,7 @@ resumes where it stopped; --force reruns them.`,
 	f := cmd.Flags()
 	f.StringVar(&cfgPath, "config", "", "TOML configuration read on top of the embedded defaults")
 	f.StringVar(&outDir, "out", "results", "output directory")
-	f.BoolVar(&quick, "quick", false, "CI-sized run with relaxed targets (about 2 minutes)")
+	f.BoolVar(&quick, "quick", false, "CI-sized run with relaxed targets (under a minute on 2 cores)")
 	f.BoolVar(&force, "force", false, "rerun stages that already have results")
 	f.Uint64Var(&seed, "seed", 42, "master seed")
 	f.StringSliceVar(&stages, "stages", nil, "stages to run (comma-separated; default all; see --list)")
