@@ -269,6 +269,11 @@ func containsString(list []string, s string) bool {
 	return false
 }
 
+// seriesMinSamples is, per analysis of a series file, the fewest samples
+// it measures: analysis.LargestFromSeries needs 100 samples and
+// analysis.CorrelationDimension 50 points (TestSeriesMinSamples pins both).
+var seriesMinSamples = map[string]int{"lyapunov": 100, "dimension": 50}
+
 // analyzeData measures a data file.
 func analyzeData(req AnalyzeRequest) ([]Table, error) {
 	if req.What == "spikes" {
@@ -280,6 +285,10 @@ func analyzeData(req AnalyzeRequest) ([]Table, error) {
 	raw, err := tasks.LoadSeries(req.Data, req.Load)
 	if err != nil {
 		return nil, err
+	}
+	if need := seriesMinSamples[req.What]; raw.Len < need {
+		return nil, param.New("pipeline", "--data", fmt.Sprintf("%s (%d samples)", req.Data, raw.Len),
+			fmt.Sprintf("a series of at least %d samples for %s", need, req.What))
 	}
 	dt := req.Dt
 	if dt == 0 {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -202,20 +203,22 @@ func ParseConfig(text, name string) (Config, error) {
 }
 
 // decodeStrict decodes TOML into v, rejecting keys v does not have, with
-// errors naming the file, line and key.
+// param errors naming the file, line and key.
 func decodeStrict(text, name string, v any) error {
 	md, err := toml.Decode(text, v)
 	if err != nil {
+		const allowed = "TOML with the keys `neurodyn tutorial --print-config` prints"
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return fmt.Errorf("%s:%d: %s", name, pe.Position.Line, pe.Message)
+			return fmt.Errorf("%s:%d: %w", name, pe.Position.Line, param.New("pipeline", "config", pe.Message, allowed))
 		}
-		return fmt.Errorf("%s: %w", name, err)
+		// Type mismatches: the decoder's message names the line and key.
+		return fmt.Errorf("%s: %w", name, param.New("pipeline", "config", strings.TrimPrefix(err.Error(), "toml: "), allowed))
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0]
-		return fmt.Errorf("%s:%d: unknown key %q (allowed keys here: %s)", name, keyLine(text, k), k.String(),
-			strings.Join(allowedKeys(reflect.TypeOf(v).Elem(), k[:len(k)-1]), ", "))
+		return fmt.Errorf("%s:%d: %w", name, keyLine(text, k), param.New("pipeline", "unknown key", strconv.Quote(k.String()),
+			"one of the keys allowed here: "+strings.Join(allowedKeys(reflect.TypeOf(v).Elem(), k[:len(k)-1]), ", ")))
 	}
 	return nil
 }

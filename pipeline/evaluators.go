@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"sync"
 
@@ -42,20 +43,38 @@ func (nvarEvaluator) Metrics() []string {
 	return []string{"test_rmse", "test_mae", "val_rmse", "features"}
 }
 
-func (nvarEvaluator) Evaluate(ctx context.Context, p sweep.Point) (map[string]float64, error) {
-	d, err := defaultLorenz()
-	if err != nil {
-		return nil, err
-	}
+// nvarParams returns the lags and ridge of a point, checked.
+func nvarParams(p sweep.Point) (int, float64, error) {
 	lags, ok := p.Params["lags"]
 	if !ok {
 		lags = 2
 	}
-	if lags != math.Trunc(lags) || lags < 1 || lags > float64(d.SeqLength) {
-		return nil, param.New("nvar", "lags", lags, "an integer in [1, 50]")
+	if maxLags := DefaultConfig().Data.Lorenz.SeqLength; lags != math.Trunc(lags) || lags < 1 || lags > float64(maxLags) {
+		return 0, 0, param.New("nvar", "lags", lags, fmt.Sprintf("an integer in [1, %d]", maxLags))
 	}
 	ridge := p.Params["ridge"]
-	v, err := analysis.FitNVAR(d, int(lags), []float64{ridge})
+	if err := param.NonNegative("nvar", "ridge", ridge); err != nil {
+		return 0, 0, err
+	}
+	return int(lags), ridge, nil
+}
+
+// CheckPoint checks a point's parameters without fitting (sweep.PointChecker).
+func (nvarEvaluator) CheckPoint(p sweep.Point) error {
+	_, _, err := nvarParams(p)
+	return err
+}
+
+func (nvarEvaluator) Evaluate(ctx context.Context, p sweep.Point) (map[string]float64, error) {
+	lags, ridge, err := nvarParams(p)
+	if err != nil {
+		return nil, err
+	}
+	d, err := defaultLorenz()
+	if err != nil {
+		return nil, err
+	}
+	v, err := analysis.FitNVAR(d, lags, []float64{ridge})
 	if err != nil {
 		return nil, err
 	}

@@ -123,6 +123,13 @@ func reservoirConfig(p sweep.Point) (snn.ReservoirConfig, int, error) {
 	return c, starts, c.Validate()
 }
 
+// CheckPoint checks a point's configuration without building the reservoir
+// (sweep.PointChecker).
+func (reservoirEvaluator) CheckPoint(p sweep.Point) error {
+	_, _, err := reservoirConfig(p)
+	return err
+}
+
 func (reservoirEvaluator) Evaluate(ctx context.Context, p sweep.Point) (map[string]float64, error) {
 	c, starts, err := reservoirConfig(p)
 	if err != nil {

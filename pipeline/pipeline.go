@@ -145,6 +145,7 @@ type shared struct {
 	mu      sync.Mutex
 	results map[string]*Result
 	stale   []string // stages left out of the report (WriteReport)
+	missing []string // stages without a stored result (WriteReport)
 	cacheMu sync.Mutex
 	cache   map[string]*cacheEntry
 	logMu   sync.Mutex

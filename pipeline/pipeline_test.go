@@ -3,12 +3,16 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/neurodyn/neurodyn/analysis"
 	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/sweep"
 )
 
 func TestDefaultConfigValid(t *testing.T) {
@@ -30,23 +34,30 @@ func TestDefaultConfigValid(t *testing.T) {
 }
 
 func TestConfigErrors(t *testing.T) {
+	// Every bad file is a param error naming the file and the line or key
+	// (the CLI exits with status 2 for it).
 	cases := []struct {
 		name, text string
 		want       []string
-		invalid    bool
 	}{
 		{"unknown key", "seed = 1\n[data.lorenz]\ndt = 0.01\nsigmaa = 3\n",
-			[]string{"x.toml:4", `unknown key "data.lorenz.sigmaa"`, "sigma"}, false},
-		{"unknown table", "seed = 1\n[model]\nx = 1\n", []string{"x.toml:2", `unknown key "model"`}, false},
-		{"wrong type", "[data.lorenz]\nseed = \"a\"\n", []string{"x.toml", "line 2", "seed"}, false},
-		{"syntax", "seed = = 1\n", []string{"x.toml:1"}, false},
-		{"bad value", "[data.lorenz]\ndt = -1\n", []string{"data.lorenz.dt = -1", "> 0"}, true},
-		{"bad stage", "stages = [\"nope\"]\n", []string{"stages = nope", "data"}, true},
-		{"bad prob", "[data.flipflop]\npulse_prob = 2.0\n", []string{"data.flipflop.pulse_prob = 2", "[0, 1]"}, true},
+			[]string{"x.toml:4", `unknown key = "data.lorenz.sigmaa"`, "sigma"}},
+		{"unknown table", "seed = 1\n[model]\nx = 1\n", []string{"x.toml:2", `unknown key = "model"`, "models"}},
+		{"wrong type", "[data.lorenz]\nseed = \"a\"\n", []string{"x.toml", "line 2", "seed"}},
+		{"syntax", "seed = = 1\n", []string{"x.toml:1"}},
+		{"json", "{\"seed\": 1}\n", []string{"x.toml:1", "TOML"}},
+		{"utf-16", "\xff\xfes\x00e\x00e\x00d\x00", []string{"x.toml:1", "UTF-16"}},
+		{"bad value", "[data.lorenz]\ndt = -1\n", []string{"data.lorenz.dt = -1", "> 0"}},
+		{"bad stage", "stages = [\"nope\"]\n", []string{"stages = nope", "data"}},
+		{"bad prob", "[data.flipflop]\npulse_prob = 2.0\n", []string{"data.flipflop.pulse_prob = 2", "[0, 1]"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := ParseConfig(c.text, "x.toml")
+			path := filepath.Join(t.TempDir(), "x.toml")
+			if err := os.WriteFile(path, []byte(c.text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := LoadConfig(path)
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -55,8 +66,8 @@ func TestConfigErrors(t *testing.T) {
 					t.Errorf("error %q does not mention %q", err, w)
 				}
 			}
-			if errors.Is(err, param.ErrInvalid) != c.invalid {
-				t.Errorf("errors.Is(ErrInvalid) = %v, want %v", !c.invalid, c.invalid)
+			if !errors.Is(err, param.ErrInvalid) {
+				t.Errorf("error %q is not a param error", err)
 			}
 		})
 	}
@@ -103,5 +114,176 @@ func TestResume(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join(cfg.OutDir, ReportName))
 	if err != nil || !strings.Contains(string(b), "| test | 2000 | 1950 |") {
 		t.Errorf("report does not show the stored numbers: %v\n%s", err, b)
+	}
+}
+
+func TestWriteReportStale(t *testing.T) {
+	quick := DefaultConfig()
+	quick.Quick = true
+	other := DefaultConfig()
+	other.Seed = 7
+	cases := []struct {
+		name   string
+		stored map[string]Config // stage → configuration its result was made with
+		want   []string          // in the error, or else in report.md
+		err    bool
+	}{
+		{"all stale (quick)", map[string]Config{"data": quick, "baselines": quick}, []string{"no stored result", "matches", "--quick", "--config", "--seed", "data, baselines", "2 of them match quick = true"}, true},
+		{"all stale (seed)", map[string]Config{"data": other}, []string{"no stored result", "--seed", "seed = 42"}, true},
+		{"some stale", map[string]Config{"data": DefaultConfig(), "baselines": quick}, []string{"## ", "another configuration (not shown; rerun them): baselines.", "without a stored result (not run yet): ctrnn, rate"}, false},
+		{"none stored", nil, []string{"out_dir", "run `neurodyn tutorial` first"}, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.OutDir = t.TempDir()
+			for _, s := range Stages() {
+				if sc, ok := c.stored[s.Name]; ok {
+					res := &Result{Stage: s.Name, Title: s.Title, KeyHash: keyHash(&sc, s)}
+					if err := saveResult(cfg.OutDir, res); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			const old = "the previous report\n"
+			report := filepath.Join(cfg.OutDir, ReportName)
+			if err := os.WriteFile(report, []byte(old), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := WriteReport(cfg)
+			b, rerr := os.ReadFile(report)
+			if rerr != nil {
+				t.Fatal(rerr)
+			}
+			got := string(b)
+			if c.err {
+				if !errors.Is(err, param.ErrInvalid) {
+					t.Fatalf("WriteReport = %v, want a param error", err)
+				}
+				if got != old {
+					t.Errorf("report.md changed on error:\n%s", got)
+				}
+				got = err.Error()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("%q does not mention %q", got, w)
+				}
+			}
+		})
+	}
+}
+
+// writeSeries writes n samples of a varying 3-variable series as CSV.
+func writeSeries(t *testing.T, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "%g,%g,%g\n", math.Sin(0.3*float64(i)), math.Cos(0.7*float64(i)), math.Sin(0.11*float64(i*i)))
+	}
+	path := filepath.Join(t.TempDir(), fmt.Sprintf("s%d.csv", n))
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestAnalyzeShortSeries(t *testing.T) {
+	cases := []struct {
+		what string
+		n    int
+		want string // "" for no error
+	}{
+		{"lyapunov", 1, "at least 100 samples for lyapunov"},
+		{"lyapunov", 99, "(99 samples)"},
+		{"lyapunov", 100, ""},
+		{"dimension", 1, "at least 50 samples for dimension"},
+		{"dimension", 49, "(49 samples)"},
+		{"dimension", 50, ""},
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprintf("%s/n=%d", c.what, c.n), func(t *testing.T) {
+			path := writeSeries(t, c.n)
+			_, err := Analyze(context.Background(), DefaultConfig(), AnalyzeRequest{What: c.what, Data: path})
+			if c.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), path) {
+				t.Errorf("Analyze = %v, want a param error naming %s and %q", err, path, c.want)
+			}
+		})
+	}
+}
+
+// TestSeriesMinSamples pins seriesMinSamples to the analysis package: one
+// sample fewer is refused there, and the minimum itself is not refused for
+// its length (a short series may still lack enough pairs for D₂).
+func TestSeriesMinSamples(t *testing.T) {
+	run := map[string]func(x []float64) error{
+		"lyapunov": func(x []float64) error {
+			_, err := analysis.LargestFromSeries(x, 1, analysis.RosensteinConfig{})
+			return err
+		},
+		"dimension": func(x []float64) error {
+			_, err := analysis.CorrelationDimension(x, 1, analysis.DimensionConfig{})
+			return err
+		},
+	}
+	for what, need := range seriesMinSamples {
+		t.Run(what, func(t *testing.T) {
+			x := make([]float64, need)
+			for i := range x {
+				x[i] = math.Sin(0.3 * float64(i))
+			}
+			if err := run[what](x[:need-1]); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("at least %d", need)) {
+				t.Errorf("%d samples: %v, want the analysis to refuse them", need-1, err)
+			}
+			if err := run[what](x); err != nil && strings.Contains(err.Error(), fmt.Sprintf("at least %d", need)) {
+				t.Errorf("%d samples refused: %v", need, err)
+			}
+		})
+	}
+}
+
+// TestKeyDocs: every configuration key has a comment in default.toml, which
+// the CLI shows as its flag's help.
+func TestKeyDocs(t *testing.T) {
+	for _, k := range Keys() {
+		t.Run(k.Name, func(t *testing.T) {
+			if strings.TrimSpace(k.Doc) == "" {
+				t.Errorf("key %s has no comment in default.toml", k.Name)
+			}
+		})
+	}
+}
+
+// TestSweepSpecChecksPoints: a sweep spec with a bad value anywhere in its
+// grid is refused when it is parsed, by the evaluator's own checks (no
+// point runs: these would generate the Lorenz dataset).
+func TestSweepSpecChecksPoints(t *testing.T) {
+	cases := []struct{ name, ev, grid, want string }{
+		{"nvar lags", "nvar", "lags = [2.0, -1.0]", "point 1 (lags = -1, seed 1): nvar: lags = -1: must be an integer in [1, 50]"},
+		{"nvar ridge", "nvar", "ridge = [0.0, 1e-6, -1.0]", "nvar: ridge = -1"},
+		{"reservoir n", "reservoir", "n = [100.0, 0.5]", "reservoir: n = 0.5"},
+		{"reservoir frac_e", "reservoir", "frac_e = [0.8, 2.0]", "snn: FracE = 2"},
+		{"nvar ok", "nvar", "lags = [1.0, 50.0]\nridge = [0.0, 1e-6]", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := sweep.ParseSpec(fmt.Sprintf("name = \"s\"\nevaluator = %q\n[grid]\n%s\n", c.ev, c.grid), "s.toml")
+			if c.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("ParseSpec = %v, want a param error containing %q", err, c.want)
+			}
+		})
 	}
 }

@@ -73,37 +73,58 @@ func writeReport(r *Run, elapsed time.Duration) error {
 	if len(r.sh.stale) > 0 {
 		fmt.Fprintf(&b, "Stages with results made with another configuration (not shown; rerun them): %s.\n\n", strings.Join(r.sh.stale, ", "))
 	}
+	if len(r.sh.missing) > 0 {
+		fmt.Fprintf(&b, "Stages without a stored result (not run yet): %s.\n\n", strings.Join(r.sh.missing, ", "))
+	}
 	fmt.Fprintf(&b, "---\nSum of stage times: %.1f s (stages whose inputs are ready run at the same time, so a run's wall-clock time is shorter).\n", total)
 	return writeFileAtomic(filepath.Join(r.Cfg.OutDir, ReportName), []byte(b.String()))
 }
 
 // WriteReport rebuilds report.md in cfg.OutDir from the stored results of
 // the stages (what `neurodyn report` does): a stage whose stored result was
-// made with another configuration is left out and listed as stale. It
-// returns the report's path.
+// made with another configuration is left out and listed as stale, a stage
+// without a stored result is listed as missing. If no stored result matches
+// cfg, report.md is left as it is and a param error says so. It returns the
+// report's path.
 func WriteReport(cfg Config) (string, error) {
 	if err := cfg.Validate(); err != nil {
 		return "", err
 	}
 	r := newRun(cfg, Options{})
 	found := 0
+	flipped := cfg
+	flipped.Quick = !cfg.Quick
+	otherMode := 0 // stale results that match cfg with --quick flipped
 	for _, s := range Stages() {
 		stored, err := loadResult(cfg.OutDir, s.Name)
 		if err != nil {
 			return "", err
 		}
 		if stored == nil {
+			r.sh.missing = append(r.sh.missing, s.Name)
 			continue
 		}
 		found++
 		if stored.KeyHash != keyHash(&cfg, s) {
 			r.sh.stale = append(r.sh.stale, s.Name)
+			if stored.KeyHash == keyHash(&flipped, s) {
+				otherMode++
+			}
 			continue
 		}
 		r.setResult(s.Name, stored)
 	}
 	if found == 0 {
 		return "", param.New("pipeline", "out_dir", cfg.OutDir, "a directory with stored stage results (run `neurodyn tutorial` first)")
+	}
+	if len(r.sh.stale) == found {
+		hint := ""
+		if otherMode > 0 {
+			hint = fmt.Sprintf("; %d of them match quick = %v", otherMode, flipped.Quick)
+		}
+		return "", param.New("pipeline", "configuration", fmt.Sprintf("quick = %v, seed = %d", cfg.Quick, cfg.Seed),
+			fmt.Sprintf("one the stored results were made with, but no stored result in %s matches it (%d stale: %s%s); give the --quick, --config and --seed (and key flags) of the run; %s was left unchanged",
+				cfg.OutDir, found, strings.Join(r.sh.stale, ", "), hint, ReportName))
 	}
 	path := filepath.Join(cfg.OutDir, ReportName)
 	return path, writeReport(r, -1)

@@ -32,6 +32,17 @@ type Timed interface {
 	Timings() []string
 }
 
+// PointChecker is implemented by evaluators that can check the parameters
+// of a point without evaluating it. Spec.Validate calls CheckPoint on every
+// point of a spec, so that a bad value fails when the spec is loaded rather
+// than when its point runs; Evaluate refuses the same points with the same
+// error.
+type PointChecker interface {
+	// CheckPoint returns the error Evaluate would return for p's
+	// parameters (a param error), without running anything.
+	CheckPoint(p Point) error
+}
+
 var (
 	regMu    sync.RWMutex
 	registry = map[string]Evaluator{}

@@ -130,14 +130,21 @@ func lineOf(text string, k toml.Key) int {
 	return 0
 }
 
-// Validate checks the spec, with errors naming the key.
+// Validate checks the spec, with errors naming the key, and, when the
+// evaluator is a PointChecker, the values of every point, so that a bad
+// value fails before any point runs.
 func (s *Spec) Validate() error {
 	const p = "sweep"
 	if s.Name == "" || strings.ContainsAny(s.Name, "/\\ ") {
 		return param.New(p, "name", s.Name, "a non-empty name without spaces or slashes")
 	}
-	if s.Evaluator == "" {
-		return param.New(p, "evaluator", `""`, "one of "+strings.Join(Evaluators(), ", "))
+	ev, ok := Lookup(s.Evaluator)
+	if !ok {
+		v := s.Evaluator
+		if v == "" {
+			v = `""`
+		}
+		return param.New(p, "evaluator", v, "one of "+strings.Join(Evaluators(), ", "))
 	}
 	if s.Mode == "" {
 		s.Mode = "grid"
@@ -195,10 +202,6 @@ func (s *Spec) Validate() error {
 			return param.New(p, "fixed."+k, "also in [random]", "a parameter either fixed or swept")
 		}
 	}
-	ev, ok := Lookup(s.Evaluator)
-	if !ok {
-		return param.New(p, "evaluator", s.Evaluator, "one of "+strings.Join(Evaluators(), ", "))
-	}
 	allowed := ev.Params()
 	for _, k := range s.ParamNames() {
 		if !slices.Contains(allowed, k) {
@@ -208,7 +211,24 @@ func (s *Spec) Validate() error {
 	if s.Objective != "" && !slices.Contains(ev.Metrics(), s.Objective) {
 		return param.New(p, "objective", s.Objective, "one of "+strings.Join(ev.Metrics(), ", "))
 	}
+	// Every point's values, by the evaluator's own checks.
+	if pc, ok := ev.(PointChecker); ok {
+		for _, pt := range s.Points() {
+			if err := pc.CheckPoint(pt); err != nil {
+				return fmt.Errorf("sweep: point %d (%s): %w", pt.Index, s.describePoint(pt), err)
+			}
+		}
+	}
 	return nil
+}
+
+// describePoint lists the swept values of pt and its seed.
+func (s *Spec) describePoint(pt Point) string {
+	var parts []string
+	for _, k := range s.Swept() {
+		parts = append(parts, fmt.Sprintf("%s = %v", k, pt.Params[k]))
+	}
+	return strings.Join(append(parts, fmt.Sprintf("seed %d", pt.Seed)), ", ")
 }
 
 func firstDup(xs []uint64) int {

@@ -47,6 +47,11 @@ func (q *quadEval) Evaluate(ctx context.Context, pt Point) (map[string]float64, 
 		"wall_s": time.Since(t0).Seconds() + float64(time.Now().UnixNano()%1000)}, nil
 }
 
+// CheckPoint refuses p < 0 (PointChecker); it counts no call.
+func (q *quadEval) CheckPoint(pt Point) error {
+	return param.NonNegative("quad-test", "p", pt.Params["p"])
+}
+
 var testEval = &quadEval{}
 
 func TestMain(m *testing.M) {
@@ -161,7 +166,14 @@ func TestSpecErrors(t *testing.T) {
 		{"fixed and swept", "name = \"a\"\nevaluator = \"quad-test\"\n[fixed]\ng = 1.0\n[grid]\ng = [1.0]\n", "fixed.g"},
 		{"objective", "name = \"a\"\nevaluator = \"quad-test\"\nobjective = \"acc\"\n[grid]\ng = [1.0]\n", "objective = acc"},
 		{"dup seeds", "name = \"a\"\nevaluator = \"quad-test\"\nseeds = [1, 1]\n[grid]\ng = [1.0]\n", "seeds"},
+		{"unknown evaluator, no grid", "name = \"a\"\nevaluator = \"nope\"\n", "evaluator = nope: must be one of"},
+		{"no evaluator", "name = \"a\"\n[grid]\ng = [1.0]\n", `evaluator = "": must be one of`},
+		{"bad grid value", "name = \"a\"\nevaluator = \"quad-test\"\nseeds = [1, 2]\n[grid]\ng = [1.0, 2.0]\np = [0.5, -1.0]\n",
+			"point 2 (g = 1, p = -1, seed 1): quad-test: p = -1: must be finite and >= 0"},
+		{"bad fixed value", "name = \"a\"\nevaluator = \"quad-test\"\n[fixed]\np = -2.0\n[grid]\ng = [1.0]\n", "point 0 (g = 1, seed 1): quad-test: p = -2"},
+		{"bad random value", "name = \"a\"\nevaluator = \"quad-test\"\nmode = \"random\"\nsamples = 3\n[random.p]\nmin = -1.0\nmax = -0.5\n", "quad-test: p = -0."},
 	}
+	calls := testEval.calls.Load()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := ParseSpec(c.text, "x.toml")
@@ -169,6 +181,9 @@ func TestSpecErrors(t *testing.T) {
 				t.Errorf("got %v, want an error containing %q", err, c.want)
 			}
 		})
+	}
+	if n := testEval.calls.Load() - calls; n != 0 {
+		t.Errorf("validating the specs evaluated %d points", n)
 	}
 	if _, err := ParseShard("4/4"); !errors.Is(err, param.ErrInvalid) {
 		t.Errorf("ParseShard(4/4) = %v", err)
