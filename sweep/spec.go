@@ -11,6 +11,7 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -102,15 +103,17 @@ func ParseSpec(text, name string) (*Spec, error) {
 	var s Spec
 	md, err := toml.Decode(text, &s)
 	if err != nil {
+		const allowed = "a TOML sweep spec (see sweep/testdata/ci-reservoir.toml)"
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("%s:%d: %s", name, pe.Position.Line, pe.Message)
+			return nil, fmt.Errorf("%s:%d: %w", name, pe.Position.Line, param.New("sweep", "spec", pe.Message, allowed))
 		}
-		return nil, fmt.Errorf("%s: %w", name, err)
+		// Type mismatches: the decoder's message names the line and key.
+		return nil, fmt.Errorf("%s: %w", name, param.New("sweep", "spec", strings.TrimPrefix(err.Error(), "toml: "), allowed))
 	}
 	if und := md.Undecoded(); len(und) > 0 {
-		return nil, fmt.Errorf("%s:%d: unknown key %q (allowed: name, evaluator, mode, samples, sample_seed, seeds, objective, [fixed], [grid], [random.<param>] with min, max, log, integer)",
-			name, lineOf(text, und[0]), und[0].String())
+		return nil, fmt.Errorf("%s:%d: %w", name, lineOf(text, und[0]), param.New("sweep", "unknown key", strconv.Quote(und[0].String()),
+			"one of name, evaluator, mode, samples, sample_seed, seeds, objective, [fixed], [grid], [random.<param>] with min, max, log, integer"))
 	}
 	s.Text = text
 	if err := s.Validate(); err != nil {

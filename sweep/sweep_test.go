@@ -156,7 +156,9 @@ max = 1.0
 
 func TestSpecErrors(t *testing.T) {
 	cases := []struct{ name, text, want string }{
-		{"unknown key", "name = \"a\"\nevaluator = \"quad-test\"\n[grid]\ng = [1.0]\n[gird]\nx = 1\n", `x.toml:5: unknown key "gird"`},
+		{"unknown key", "name = \"a\"\nevaluator = \"quad-test\"\n[grid]\ng = [1.0]\n[gird]\nx = 1\n", `x.toml:5: sweep: unknown key = "gird"`},
+		{"syntax", "name = \"a\nevaluator = \"quad-test\"\n", "x.toml:1: sweep: spec = "},
+		{"type", "name = 3\nevaluator = \"quad-test\"\n[grid]\ng = [1.0]\n", "x.toml: sweep: spec = "},
 		{"unknown evaluator", "name = \"a\"\nevaluator = \"nope\"\n[grid]\ng = [1.0]\n", "evaluator = nope"},
 		{"unknown param", "name = \"a\"\nevaluator = \"quad-test\"\n[grid]\nq = [1.0]\n", "sweep: q = unknown parameter"},
 		{"empty grid", "name = \"a\"\nevaluator = \"quad-test\"\n", "grid = empty"},
@@ -177,7 +179,7 @@ func TestSpecErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := ParseSpec(c.text, "x.toml")
-			if err == nil || !strings.Contains(err.Error(), c.want) {
+			if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("got %v, want an error containing %q", err, c.want)
 			}
 		})
