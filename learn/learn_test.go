@@ -48,6 +48,8 @@ func TestParams(t *testing.T) {
 		{{Name: "a/b", Shape: []int{1}}},
 		{{Name: "a", Shape: []int{1}}, {Name: "a", Shape: []int{2}}},
 		{{Name: "a", Shape: []int{0}}},
+		{{Name: "a", Shape: []int{1 << 30, 1 << 30}}},                            // 2^60 scalars
+		{{Name: "a", Shape: []int{1 << 30}}, {Name: "b", Shape: []int{1 << 30}}}, // 2^31 together
 		{{Name: "a"}},
 	} {
 		if _, err := learn.NewParams[float32](bad...); !errors.Is(err, param.ErrInvalid) {
@@ -535,6 +537,8 @@ func TestTrainConfigValidate(t *testing.T) {
 		{Horizon: learn.HorizonSchedule{Start: 1, End: 5}},
 		{Loss: learn.Loss{Kind: learn.LossClosedLoop}},
 		{DecayFloor: 2},
+		{ClipNorm: math.NaN()},
+		{ClipNorm: math.Inf(1)},
 	} {
 		if err := c.Validate(); !errors.Is(err, param.ErrInvalid) {
 			t.Errorf("Validate(%+v) = %v, want a param error", c, err)

@@ -41,9 +41,15 @@ type Params[T asm.Float] struct {
 	index map[string]int
 }
 
+// MaxParams bounds the scalars of a Params (8 GiB of float32; an optimizer
+// and the gradients keep several more copies), so that a shape typed wrong
+// is an error instead of an exhausted memory.
+const MaxParams = 1<<31 - 1
+
 // NewParams allocates zeroed tensors for specs. Names must be non-empty,
 // unique and free of "/" (they become checkpoint dataset names); every
-// dimension must be positive.
+// dimension must be positive, and all of them together at most MaxParams
+// scalars.
 func NewParams[T asm.Float](specs ...ParamSpec) (*Params[T], error) {
 	p := &Params[T]{index: make(map[string]int, len(specs))}
 	total := 0
@@ -57,10 +63,15 @@ func NewParams[T asm.Float](specs ...ParamSpec) (*Params[T], error) {
 		if len(s.Shape) == 0 {
 			return nil, param.New("learn", s.Name+".Shape", s.Shape, "at least one dimension")
 		}
+		size := 1.0
 		for _, d := range s.Shape {
 			if d <= 0 {
 				return nil, param.New("learn", s.Name+".Shape", s.Shape, "positive dimensions")
 			}
+			size *= float64(d)
+		}
+		if float64(total)+size > MaxParams {
+			return nil, param.New("learn", s.Name+".Shape", s.Shape, fmt.Sprintf("at most %d scalars in all tensors together", int64(MaxParams)))
 		}
 		s.Shape = append([]int(nil), s.Shape...)
 		p.index[s.Name] = i

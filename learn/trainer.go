@@ -190,6 +190,7 @@ func (c TrainConfig) Validate() error {
 		param.PositiveInt("learn", "Shards", c.Shards),
 		param.PositiveInt("learn", "CheckpointEvery", c.CheckpointEvery),
 		param.InRange("learn", "DecayFloor", c.DecayFloor, 0, 1),
+		param.Finite("learn", "ClipNorm", c.ClipNorm),
 		c.Adam.Validate(), c.Plateau.Validate(), c.Loss.Validate(), c.Horizon.Validate(),
 	); err != nil {
 		return err
