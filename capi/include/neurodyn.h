@@ -286,7 +286,10 @@ int neurodyn_network_clear_spikes(neurodyn_handle h, const char *recorder);
 int neurodyn_network_frame_shape(neurodyn_handle h, const char *recorder, int64_t *frames, int64_t *width);
 
 /* Copies a sampled recorder's frame times (ms, frames values) and values
- * (frames x width float32); either may be NULL (not both). */
+ * (frames x width float32), with frames and width as
+ * neurodyn_network_frame_shape reports them: exactly that many values are
+ * written, and a buffer shorter than that is an error (NEURODYN_ERR_BUFFER)
+ * that writes nothing. Either may be NULL (not both). */
 int neurodyn_network_frames(neurodyn_handle h, const char *recorder, double *times_ms, int64_t times_len,
                             float *values, int64_t values_len);
 
