@@ -360,6 +360,14 @@ func (c Config) Validate() error {
 			return param.New(p, k.key, k.v, ">= 0 (0: the default)")
 		}
 	}
+	// The sizes the configuration sets are checked with the models' own
+	// rules now, not when their stage starts after the others have run.
+	if err := c.ReservoirSetup().Validate(); err != nil {
+		return fmt.Errorf("%s: models.reservoir_neurons = %d: %w", p, m.ReservoirNeurons, err)
+	}
+	if err := c.ESNSetup().Validate(); err != nil {
+		return fmt.Errorf("%s: models.esn_units = %d: %w", p, m.ESNUnits, err)
+	}
 	if s := c.Settings(); s.FreeRun < 1000 {
 		return param.New(p, "analysis.free_run_steps", s.FreeRun, ">= 1000 (λ₁ and D₂ need a long run), or 0 for the default")
 	}

@@ -50,6 +50,8 @@ func TestConfigErrors(t *testing.T) {
 		{"bad value", "[data.lorenz]\ndt = -1\n", []string{"data.lorenz.dt = -1", "> 0"}},
 		{"bad stage", "stages = [\"nope\"]\n", []string{"stages = nope", "data"}},
 		{"bad prob", "[data.flipflop]\npulse_prob = 2.0\n", []string{"data.flipflop.pulse_prob = 2", "[0, 1]"}},
+		{"esn size", "[models]\nesn_units = 100000\n", []string{"models.esn_units = 100000", "<= 8192"}},
+		{"reservoir size", "[models]\nreservoir_neurons = 20000\n", []string{"models.reservoir_neurons = 20000", "spike features"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
