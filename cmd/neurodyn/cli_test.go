@@ -239,6 +239,15 @@ func TestSimulateKeepsResults(t *testing.T) {
 			t.Errorf("interrupted run did not keep %s: %v", p, err)
 		}
 	}
+	// The continuation the message proposes runs as written (its own --out:
+	// the interrupted run's recordings are kept).
+	cont := intr + "-from-0ms"
+	if !strings.Contains(err.Error(), "--out "+cont) {
+		t.Fatalf("interrupted run: %v, want a continuation with --out %s", err, cont)
+	}
+	if _, err := run(t, nil, "simulate", "--spec", spec, "--restore", ck, "--duration-ms", "300", "--out", cont, "--checkpoint", ck); err != nil {
+		t.Fatalf("the proposed continuation: %v", err)
+	}
 }
 
 // TestDataRefusesExisting checks that data refuses before generating

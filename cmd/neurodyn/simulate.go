@@ -206,7 +206,10 @@ status 1. Existing output files are never replaced without --overwrite.`,
 			if stopped != nil {
 				msg := fmt.Sprintf("simulate: interrupted after %g of %g ms; the files above hold the first %g ms (nodes.h5/edges.h5 not written)", doneMs, durMs, doneMs)
 				if checkpoint != "" {
-					msg += fmt.Sprintf("; continue with --restore %s --duration-ms %g", checkpoint, durMs-doneMs)
+					// The continuation writes its own recordings (spike
+					// times go on from doneMs), so it needs another --out.
+					msg += fmt.Sprintf("; continue with --restore %s --duration-ms %g --out %s (its spike times go on from %g ms)",
+						checkpoint, durMs-doneMs, continuationDir(outDir, doneMs), doneMs)
 				}
 				return fmt.Errorf("%s: %w", msg, stopped)
 			}
@@ -251,6 +254,12 @@ func loadSpec(path string) (kernel.Spec, error) {
 // writeCheckpoint saves the network state atomically.
 func writeCheckpoint(net *kernel.Network, path string) error {
 	return atomicfile.Write(path, net.Checkpoint)
+}
+
+// continuationDir proposes the output directory of a run continued from a
+// checkpoint taken at doneMs: out's name with "-from-<doneMs>ms".
+func continuationDir(out string, doneMs float64) string {
+	return fmt.Sprintf("%s-from-%gms", filepath.Clean(out), doneMs)
 }
 
 // maxSteps bounds a run so that step counts and times stay exact in
