@@ -314,6 +314,10 @@ func ValidTime(m learn.Stepper, traj []float64, dim int, c ClosedLoopConfig) (*V
 // steps closed loop, feeding each output back as the next input. dst
 // (n×OutputDim) receives the n outputs; output 0 is the prediction that
 // follows the last warm-up sample. The model must have InputDim = OutputDim.
+// The outputs of a model that diverges are written as they are (±Inf or
+// NaN from the step it blows up on) without an error: checking them is the
+// caller's choice (DescribeAttractor and CompareAttractors reject them,
+// naming the first non-finite value).
 func FreeRun(m learn.Stepper, warmup []float64, n int, dst []float64) error {
 	dim := m.InputDim()
 	if err := checkClosedLoop(m, dim); err != nil {

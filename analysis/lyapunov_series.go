@@ -424,8 +424,9 @@ func fitLine(x, y []float64) (slope, r2 float64) {
 // (MeanPeriod, Rosenstein's choice). Each embedded point i with i + Horizon
 // inside the series gets its nearest neighbour j(i) with |i − j| > W (k-d
 // tree search); the divergence curve is y_k = mean over pairs of
-// ln ‖X_{i+k} − X_{j+k}‖ (pairs at zero distance are skipped at that k),
-// and λ₁ is the least-squares slope of y_k against k·Dt over the region
+// ln ‖X_{i+k} − X_{j+k}‖ (pairs at zero distance are skipped at that k;
+// a series where all of them are at some k, such as an exact periodic
+// orbit, is a param error), and λ₁ is the least-squares slope of y_k against k·Dt over the region
 // LinearRegion selects.
 func LargestFromSeries(x []float64, dim int, c RosensteinConfig) (*Rosenstein, error) {
 	n, err := checkSeries("x", x, dim)
@@ -593,12 +594,20 @@ func (r *Rosenstein) divergence(emb []float64, edim, rows, K, theiler int) error
 		return param.New("analysis", "x", fmt.Sprintf("%d embedded points", rows), "enough points outside the Theiler window to find neighbours")
 	}
 	r.Curve = make([]float64, K+1)
+	zero := 0
 	for k := range r.Curve {
 		if cnt[k] > 0 {
 			r.Curve[k] = sum[k] / float64(cnt[k])
 		} else {
 			r.Curve[k] = math.Inf(-1)
+			zero++
 		}
+	}
+	if zero > 0 {
+		// An exactly repeating series (a periodic orbit of a map or a
+		// model locked into a cycle): no distance to take the log of.
+		return param.New("analysis", "x", "exactly repeating",
+			fmt.Sprintf("a series whose nearest neighbours do not coincide (at %d of the %d steps every one of the %d neighbour pairs is at distance 0, as on an exact periodic orbit)", zero, K+1, r.Pairs))
 	}
 	return nil
 }

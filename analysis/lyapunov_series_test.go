@@ -224,6 +224,11 @@ func TestLargestFromSeriesErrors(t *testing.T) {
 		{"negative lag", x, RosensteinConfig{Lag: -1}},
 		{"fit region", x, RosensteinConfig{FitStart: 10, FitEnd: 5}},
 		{"huge theiler", x, RosensteinConfig{Theiler: 900}},
+		// Exact repeats: every neighbour at distance 0 (λ₁ was NaN, the
+		// curve −Inf, without an error).
+		{"period 2", repeating(3000, 0, 1), RosensteinConfig{}},
+		{"period 4", repeating(3000, 0, 1, 3, 2), RosensteinConfig{}},
+		{"period 4, fixed embedding", repeating(3000, 0, 1, 3, 2), RosensteinConfig{EmbedDim: 2, Lag: 1, Theiler: 5}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := LargestFromSeries(tc.x, 1, tc.c); !errors.Is(err, param.ErrInvalid) {
@@ -231,4 +236,13 @@ func TestLargestFromSeriesErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// repeating returns n samples cycling through cycle.
+func repeating(n int, cycle ...float64) []float64 {
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = cycle[i%len(cycle)]
+	}
+	return x
 }

@@ -42,7 +42,8 @@ func MAE(pred, truth []float64) float64 {
 
 // NRMSERange returns RMSE / (max(truth) − min(truth)) over all elements: the
 // reference tutorial's "NRMSE" (which its notebooks mislabel as a fraction
-// of the signal's std). It is +Inf for a constant truth.
+// of the signal's std). It is +Inf for a constant truth (NaN, 0/0, when
+// the prediction matches it exactly).
 func NRMSERange(pred, truth []float64) float64 {
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, v := range truth {
@@ -53,7 +54,8 @@ func NRMSERange(pred, truth []float64) float64 {
 }
 
 // NRMSEStd returns RMSE / std(truth), the population std of all truth
-// elements around their grand mean. It is +Inf for a constant truth.
+// elements around their grand mean. It is +Inf for a constant truth (NaN,
+// 0/0, when the prediction matches it exactly).
 func NRMSEStd(pred, truth []float64) float64 {
 	return RMSE(pred, truth) / math.Sqrt(variance(truth))
 }

@@ -91,7 +91,7 @@ func (s *SpikeTrains) Rates() []float64 {
 
 // ISICV returns each neuron's coefficient of variation of its inter-spike
 // intervals, std/mean (population std), or NaN for neurons with fewer than
-// two intervals.
+// two intervals or whose intervals are all 0 (every spike at one time).
 func (s *SpikeTrains) ISICV() []float64 {
 	out := make([]float64, s.N)
 	for i, tr := range s.trains {
@@ -288,6 +288,10 @@ func (s *SpikeTrains) PopulationSpectrum(binMs float64, segment int) (freqHz, po
 		return nil, nil, err
 	}
 	nb := len(rate)
+	if segment == 0 && nb < 16 {
+		return nil, nil, param.New("analysis", "binMs", binMs,
+			fmt.Sprintf("at most 1/16 of the window (%g ms): the default segment is 16 bins, the window holds %d", s.T1-s.T0, nb))
+	}
 	if segment == 0 {
 		segment = 16
 		for segment*2 <= nb/4 {
@@ -344,13 +348,15 @@ type SpikeStats struct {
 	// MeanCV is the mean ISI CV over neurons with at least two intervals
 	// (NaN if none).
 	MeanCV float64
-	// MeanFano is the mean Fano factor over active neurons (bins of BinMs).
+	// MeanFano is the mean Fano factor over active neurons (bins of BinMs;
+	// NaN if none).
 	MeanFano float64
 	// MeanCorr is the mean pairwise count correlation (bins of BinMs, up to
 	// 1000 seeded pairs; NaN if fewer than two active neurons).
 	MeanCorr float64
 	// PeakHz is the frequency of the largest peak of the population-rate
-	// spectrum above 0 Hz (bins of BinMs).
+	// spectrum above 0 Hz (bins of BinMs; NaN when the population is
+	// silent, its rate constant, or the window shorter than 16 bins).
 	PeakHz float64
 	BinMs  float64
 }

@@ -187,3 +187,57 @@ func TestSpikeTrainsTrainRange(t *testing.T) {
 		})
 	}
 }
+
+// Degenerate spike data gives the documented values: silent neurons and
+// populations NaN statistics, never a panic; a window too short for the
+// default spectrum segment is an error naming binMs (it named segment,
+// which the caller had left 0, with the empty range [4, 2]).
+func TestSpikeTrainsDegenerate(t *testing.T) {
+	nan := math.NaN()
+	for _, tc := range []struct {
+		name        string
+		times       []float64
+		ids         []int
+		n           int
+		t1          float64
+		cv          []float64
+		silent      float64
+		fano, corr  bool // MeanFano, MeanCorr finite
+		peak        bool // PeakHz finite
+		spectrumErr string
+	}{
+		{"all silent", nil, nil, 3, 1000, []float64{nan, nan, nan}, 1, false, false, false, ""},
+		{"one silent", []float64{10, 30, 70, 90}, []int{0, 0, 0, 0}, 2, 1000, []float64{math.Sqrt2 / 4, nan}, 0.5, true, false, true, ""},
+		{"duplicate times", []float64{5, 5, 5, 5}, []int{0, 0, 0, 0}, 1, 1000, []float64{nan}, 0, true, false, true, ""},
+		{"short window", []float64{1, 5, 9}, []int{0, 0, 0}, 1, 50, []float64{0}, 0, true, false, false, "binMs"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := NewSpikeTrains(tc.times, tc.ids, tc.n, 0, tc.t1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cv := s.ISICV()
+			for i, want := range tc.cv {
+				if math.IsNaN(want) != math.IsNaN(cv[i]) || (!math.IsNaN(want) && math.Abs(cv[i]-want) > 1e-12) {
+					t.Errorf("ISICV[%d] = %v, want %v", i, cv[i], want)
+				}
+			}
+			st, err := s.Summary(5, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+			if st.Silent != tc.silent || finite(st.MeanFano) != tc.fano || finite(st.MeanCorr) != tc.corr || finite(st.PeakHz) != tc.peak {
+				t.Errorf("summary %+v", st)
+			}
+			_, _, err = s.PopulationSpectrum(5, 0)
+			if tc.spectrumErr == "" {
+				if err != nil {
+					t.Errorf("PopulationSpectrum: %v", err)
+				}
+			} else if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), tc.spectrumErr) {
+				t.Errorf("PopulationSpectrum: %v, want a param error naming %s", err, tc.spectrumErr)
+			}
+		})
+	}
+}

@@ -220,7 +220,16 @@ func npyDType(descr string) (DType, error) {
 	return Invalid, fmt.Errorf("NumPy type %q is not supported (want little-endian int8..uint64, float32, float64 or bool)", descr)
 }
 
-func readNPY(r io.Reader) (NPZArray, error) {
+// readNPY reads one .npy stream of size bytes (header included). A header
+// whose shape declares more data than that is damaged, and is reported
+// before anything is allocated for it; a panic of the .npy decoder on a
+// damaged header is reported as an error too.
+func readNPY(r io.Reader, size uint64) (a NPZArray, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			a, err = NPZArray{}, fmt.Errorf("damaged .npy data: %v", p)
+		}
+	}()
 	rd, err := npy.NewReader(r)
 	if err != nil {
 		return NPZArray{}, err
@@ -229,6 +238,13 @@ func readNPY(r io.Reader) (NPZArray, error) {
 	dt, err := npyDType(hdr.Type)
 	if err != nil {
 		return NPZArray{}, err
+	}
+	bytes := float64(max(dt.Size(), 1))
+	for _, d := range hdr.Shape {
+		bytes *= float64(max(d, 0))
+	}
+	if bytes > float64(size) {
+		return NPZArray{}, fmt.Errorf("damaged .npy data: the header's shape %v of %s declares %.4g bytes, the data holds at most %d", hdr.Shape, dt, bytes, size)
 	}
 	shape := append([]int{}, hdr.Shape...)
 	var data any
@@ -270,11 +286,11 @@ func readNPY(r io.Reader) (NPZArray, error) {
 	if err != nil {
 		return NPZArray{}, err
 	}
-	a := NPZArray{Shape: shape, Data: data}
+	out := NPZArray{Shape: shape, Data: data}
 	if hdr.Fortran && len(shape) > 1 {
-		a.Data = fortranToC(reflect.ValueOf(data), shape).Interface()
+		out.Data = fortranToC(reflect.ValueOf(data), shape).Interface()
 	}
-	return a, nil
+	return out, nil
 }
 
 func readNPYData[T Elem](rd *npy.Reader) ([]T, error) {
@@ -324,7 +340,12 @@ func ReadNPZ(path string) ([]NPZArray, error) {
 		if err != nil {
 			return nil, fmt.Errorf("export: %s: member %s: %w", path, f.Name, err)
 		}
-		a, err := readNPY(rc)
+		a, err := readNPY(rc, f.UncompressedSize64)
+		if err == nil {
+			// Reading the member to its end makes the zip reader check
+			// its CRC-32: a damaged member is an error, not wrong data.
+			_, err = io.Copy(io.Discard, rc)
+		}
 		rc.Close()
 		if err != nil {
 			return nil, fmt.Errorf("export: %s: member %s: %w", path, f.Name, err)
@@ -342,7 +363,11 @@ func ReadNPY(path string) (NPZArray, error) {
 		return NPZArray{}, fmt.Errorf("export: open %s: %w", path, err)
 	}
 	defer fh.Close()
-	a, err := readNPY(fh)
+	st, err := fh.Stat()
+	if err != nil {
+		return NPZArray{}, fmt.Errorf("export: %s: %w", path, err)
+	}
+	a, err := readNPY(fh, uint64(st.Size()))
 	if err != nil {
 		return NPZArray{}, fmt.Errorf("export: read %s: %w", path, err)
 	}

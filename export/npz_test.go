@@ -1,11 +1,14 @@
 package export
 
 import (
+	"archive/zip"
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -65,5 +68,67 @@ func TestFortranToC(t *testing.T) {
 	got := fortranToC(reflect.ValueOf([]float64{0, 3, 1, 4, 2, 5}), []int{2, 3}).Interface()
 	if want := []float64{0, 1, 2, 3, 4, 5}; !reflect.DeepEqual(got, want) {
 		t.Errorf("fortranToC = %v, want %v", got, want)
+	}
+}
+
+// TestNPZDamaged checks that damaged archives and .npy files are errors,
+// never a panic of the decoder or an allocation of what a garbled header
+// declares.
+func TestNPZDamaged(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.npz")
+	x := make([]float32, 4096)
+	for i := range x {
+		x[i] = float32(i)
+	}
+	if err := WriteNPZ(good, []NPZArray{NewNPZArray("a", x, 64, 64), NPZScalar("dt", 0.01)}); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A .npy whose header declares 10^12 float32 values over 8 data bytes.
+	header := "{'descr': '<f4', 'fortran_order': False, 'shape': (1000000000000,), }"
+	header += strings.Repeat(" ", 63-(10+len(header))%64) + "\n"
+	huge := append([]byte("\x93NUMPY\x01\x00"), byte(len(header)), byte(len(header)>>8))
+	huge = append(append(huge, header...), make([]byte, 8)...)
+	var zbuf bytes.Buffer
+	zw := zip.NewWriter(&zbuf)
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: "a.npy", Method: zip.Store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(huge)
+	zw.Close()
+	flipped := append([]byte(nil), raw...)
+	for i := len(flipped) / 3; i < len(flipped)/3+200; i++ {
+		flipped[i] ^= 0xA5
+	}
+	for _, tc := range []struct {
+		name string
+		data []byte
+		npy  bool // a bare .npy file, read by ReadNPY
+	}{
+		{"half", raw[:len(raw)/2], false},
+		{"flipped", flipped, false},
+		{"huge shape in npz", zbuf.Bytes(), false},
+		{"huge shape npy", huge, true},
+		{"truncated npy header", huge[:20], true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_"))
+			if err := os.WriteFile(p, tc.data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if tc.npy {
+				_, err = ReadNPY(p)
+			} else {
+				_, err = ReadNPZ(p)
+			}
+			if err == nil {
+				t.Fatal("damaged data read without an error")
+			}
+		})
 	}
 }

@@ -1,12 +1,15 @@
 package learn
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"math"
 	"sort"
 	"strings"
 
 	"github.com/neurodyn/neurodyn/export"
+	"github.com/neurodyn/neurodyn/internal/param"
 )
 
 // Checkpoint layout. In HDF5 files the names below are paths (groups
@@ -31,7 +34,7 @@ import (
 // The shuffle order of epoch e is a pure function of (seed, e), so the seed
 // and the epoch count are the whole random-number state.
 
-var stopCodes = []string{"", "epochs", "early-stop", "time", "context"}
+var stopCodes = []string{"", "epochs", "early-stop", "time", "context", "converged"}
 
 var historyFields = []string{"epoch", "train_loss", "val_loss", "lr", "horizon", "grad_norm", "seconds", "metric"}
 
@@ -185,14 +188,15 @@ func writeCkptHDF5(path string, es []ckptEntry, strs map[string]string, prov exp
 // ckptData is a loaded checkpoint: arrays by name (with "/" separators) and
 // strings.
 type ckptData struct {
-	f32  map[string][]float32
-	f64  map[string][]float64
-	i64  map[string][]int64
-	strs map[string]string
+	f32    map[string][]float32
+	shapes map[string][]int // of the f32 arrays
+	f64    map[string][]float64
+	i64    map[string][]int64
+	strs   map[string]string
 }
 
 func readCkpt(path string, names32 []string) (*ckptData, error) {
-	d := &ckptData{f32: map[string][]float32{}, f64: map[string][]float64{}, i64: map[string][]int64{}, strs: map[string]string{}}
+	d := &ckptData{f32: map[string][]float32{}, shapes: map[string][]int{}, f64: map[string][]float64{}, i64: map[string][]int64{}, strs: map[string]string{}}
 	if isNPZ(path) {
 		arrs, err := export.ReadNPZ(path)
 		if err != nil {
@@ -202,7 +206,7 @@ func readCkpt(path string, names32 []string) (*ckptData, error) {
 			name := npzToPath(a.Name)
 			switch v := a.Data.(type) {
 			case []float32:
-				d.f32[name] = v
+				d.f32[name], d.shapes[name] = v, a.Shape
 			case []float64:
 				d.f64[name] = v
 			case []int64:
@@ -222,11 +226,14 @@ func readCkpt(path string, names32 []string) (*ckptData, error) {
 		return nil, fmt.Errorf("%w: %s", export.ErrIncomplete, path)
 	}
 	for _, n := range names32 {
-		v, _, err := export.Read[float32](&f.Group, n)
+		if !f.Has(n) { // reported by the caller, which knows the model
+			continue
+		}
+		v, shape, err := export.Read[float32](&f.Group, n)
 		if err != nil {
 			return nil, err
 		}
-		d.f32[n] = v
+		d.f32[n], d.shapes[n] = v, shape
 	}
 	if d.f64["state/f64"], _, err = export.Read[float64](&f.Group, "state/f64"); err != nil {
 		return nil, err
@@ -251,8 +258,13 @@ func readCkpt(path string, names32 []string) (*ckptData, error) {
 
 // LoadCheckpoint restores the trainer's complete state (parameters, best
 // parameters, optimizer moments and step count, scheduler and early-stopping
-// state, history, epoch) from a file written by SaveCheckpoint. The model's
-// parameter layout must match the checkpoint's. Fit with Resume calls it.
+// state, history, epoch) from a file written by SaveCheckpoint. Fit with
+// Resume calls it. It refuses, with a param error naming what differs and
+// without changing the model or the trainer, a checkpoint whose parameter
+// names or shapes differ from the model's, or whose training configuration
+// differs from the trainer's in anything but Epochs (unless Decay is set),
+// Patience, KeepLast, Checkpoint, CheckpointEvery, Resume, Meta,
+// MaxDuration and Workers.
 func (t *Trainer) LoadCheckpoint(path string) error {
 	p := t.params
 	var names []string
@@ -264,21 +276,23 @@ func (t *Trainer) LoadCheckpoint(path string) error {
 	if err != nil {
 		return fmt.Errorf("learn: load checkpoint %s: %w", path, err)
 	}
-	if t.best == nil {
-		t.best = make([]float32, p.Len())
+	// Everything is checked before anything is copied: a refused
+	// checkpoint leaves the model and the trainer as they were.
+	if err := t.cfg.sameTraining(d.strs["train_config"]); err != nil {
+		return param.New("learn", "Checkpoint", path, "a checkpoint of the same training configuration: "+err.Error())
 	}
 	for i := 0; i < p.NumTensors(); i++ {
 		s := p.Spec(i)
-		for _, c := range []struct {
-			prefix string
-			dst    []float32
-		}{{"params/", p.At(i)}, {"best/", p.View(t.best, i)}, {"adam/m/", p.View(t.adam.M, i)}, {"adam/v/", p.View(t.adam.V, i)}} {
-			v, ok := d.f32[c.prefix+s.Name]
-			if !ok || len(v) != len(c.dst) {
-				return fmt.Errorf("learn: checkpoint %s: %s%s missing or of length %d: the model has %d values (different model configuration?)",
-					path, c.prefix, s.Name, len(v), len(c.dst))
+		for _, prefix := range []string{"params/", "best/", "adam/m/", "adam/v/"} {
+			n := prefix + s.Name
+			v, ok := d.f32[n]
+			if !ok {
+				return param.New("learn", "Checkpoint", path, fmt.Sprintf("a checkpoint of the same model: it has no %s (different model?)", n))
 			}
-			copy(c.dst, v)
+			if len(v) != p.Spec(i).Size() || !sameShape(d.shapes[n], s.Shape) {
+				return param.New("learn", "Checkpoint", path, fmt.Sprintf("a checkpoint of the same model: %s has shape %v (%d values), the model's %v (%d values)",
+					n, d.shapes[n], len(v), s.Shape, s.Size()))
+			}
 		}
 	}
 	f64, i64 := d.f64["state/f64"], d.i64["state/i64"]
@@ -289,8 +303,20 @@ func (t *Trainer) LoadCheckpoint(path string) error {
 	if st.Seed != t.cfg.Seed {
 		return fmt.Errorf("learn: checkpoint %s was written with shuffle seed %d, the configuration has %d", path, st.Seed, t.cfg.Seed)
 	}
-	if c := int(i64[7]); c >= 0 && c < len(stopCodes) {
-		st.Stopped = stopCodes[c]
+	c := int(i64[7])
+	if c < 0 || c >= len(stopCodes) {
+		return fmt.Errorf("learn: checkpoint %s: stop reason code %d, want 0..%d", path, c, len(stopCodes)-1)
+	}
+	st.Stopped = stopCodes[c]
+	if t.best == nil {
+		t.best = make([]float32, p.Len())
+	}
+	for i := 0; i < p.NumTensors(); i++ {
+		s := p.Spec(i)
+		copy(p.At(i), d.f32["params/"+s.Name])
+		copy(p.View(t.best, i), d.f32["best/"+s.Name])
+		copy(p.View(t.adam.M, i), d.f32["adam/m/"+s.Name])
+		copy(p.View(t.adam.V, i), d.f32["adam/v/"+s.Name])
 	}
 	t.plateau.Best, t.plateau.Bad, t.plateau.Cooldown = f64[1], int(i64[1]), int(i64[2])
 	t.adam.Steps = i64[6]
@@ -343,4 +369,103 @@ func LoadParams(p *Params[float32], path string, best bool) error {
 		copy(p.At(i), v)
 	}
 	return nil
+}
+
+// sameShape reports whether a stored shape matches a tensor's (a missing
+// stored shape is accepted: the lengths were compared).
+func sameShape(stored, want []int) bool {
+	if stored == nil {
+		return true
+	}
+	if len(stored) != len(want) {
+		return false
+	}
+	for i := range stored {
+		if stored[i] != want[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// resumeFree lists the TrainConfig fields a resumed run may change: they
+// control how long it runs, where it writes and how many goroutines it
+// uses, not the result of an epoch. Epochs may change only without Decay
+// (the decay schedule is a function of it).
+var resumeFree = map[string]bool{"Epochs": true, "Patience": true, "KeepLast": true, "Checkpoint": true,
+	"CheckpointEvery": true, "Resume": true, "Meta": true, "MaxDuration": true, "Workers": true}
+
+// sameTraining compares c with the configuration stored in a checkpoint
+// (stored, as configJSON wrote it; "" for checkpoints without one) and
+// returns an error naming every field that differs, except resumeFree's.
+func (c *TrainConfig) sameTraining(stored string) error {
+	if stored == "" {
+		return nil
+	}
+	old, err := flatJSON(stored)
+	if err != nil {
+		return fmt.Errorf("its train_config cannot be read (%v)", err)
+	}
+	cur, err := flatJSON(c.configJSON())
+	if err != nil {
+		return fmt.Errorf("the configuration cannot be encoded (%v)", err)
+	}
+	free := func(k string) bool {
+		top, _, _ := strings.Cut(k, ".")
+		return resumeFree[top] && (top != "Epochs" || c.Decay == DecayNone)
+	}
+	keys := map[string]bool{}
+	for k := range old {
+		keys[k] = true
+	}
+	for k := range cur {
+		keys[k] = true
+	}
+	var diffs []string
+	for k := range keys {
+		if o, n := old[k], cur[k]; o != n && !free(k) {
+			diffs = append(diffs, fmt.Sprintf("%s (checkpoint %s, configuration %s)", k, orNone(o), orNone(n)))
+		}
+	}
+	if len(diffs) == 0 {
+		return nil
+	}
+	sort.Strings(diffs)
+	return fmt.Errorf("%s differ", strings.Join(diffs, ", "))
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "unset"
+	}
+	return s
+}
+
+// flatJSON decodes a JSON object into dotted keys and the JSON text of
+// their scalar values (numbers kept exact).
+func flatJSON(s string) (map[string]string, error) {
+	dec := json.NewDecoder(bytes.NewReader([]byte(s)))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	var walk func(prefix string, v any)
+	walk = func(prefix string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				if prefix != "" {
+					k = prefix + "." + k
+				}
+				walk(k, e)
+			}
+		default:
+			b, _ := json.Marshal(x)
+			out[prefix] = string(b)
+		}
+	}
+	walk("", v)
+	return out, nil
 }

@@ -123,7 +123,9 @@ type TrainConfig struct {
 	// and at the end: HDF5 (".h5", needs cgo) or NumPy ".npz". "" disables.
 	Checkpoint      string
 	CheckpointEvery int
-	// Resume continues from Checkpoint if the file exists.
+	// Resume continues from Checkpoint if the file exists; a checkpoint
+	// of another model or training configuration is refused (see
+	// Trainer.LoadCheckpoint).
 	Resume bool
 	// Meta is free text stored in checkpoints (for example the model's
 	// configuration as JSON).
