@@ -16,6 +16,14 @@
 // Evaluators must be deterministic functions of the Point (seed included);
 // the pipeline package registers neurodyn's (reservoirs, NVAR, …).
 //
+// Merge refuses a directory with missing points, unreadable point files,
+// points computed for another spec or point files beyond the spec, and names
+// them; with partial set it leaves them out and lists them in the Table.
+//
 // Layer 6 of DEVELOPERS.md. Run is safe to call from several processes on
-// the same directory with disjoint shards.
+// the same directory, with disjoint shards or the same shard twice (a
+// requeued task beside its predecessor: a point may then be evaluated
+// twice, and the identical results replace each other atomically). Of runs
+// of different specs starting at once on a fresh directory, exactly one
+// claims it.
 package sweep

@@ -3,11 +3,17 @@ package sweep
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"math"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -24,11 +30,24 @@ type Table struct {
 	// ParamNames, MetricNames and TimingNames are the column names, sorted.
 	ParamNames, MetricNames, TimingNames []string
 	Rows                                 []PointResult
-	// Missing lists the indices of points without a stored result.
+	// Missing lists the indices of points without a usable stored result:
+	// no file, an unreadable one (Corrupt) or one of another spec (Foreign).
 	Missing []int
+	// Corrupt lists the points whose file does not decode as a result of
+	// that index (truncated, damaged, or another point's result); Foreign
+	// those whose file holds the result of another configuration (the spec
+	// changed since it was computed). Both are subsets of Missing: their
+	// files are never merged, and `sweep run` recomputes them.
+	Corrupt, Foreign []int
+	// Extra lists point files that belong to no point of the spec (an index
+	// beyond it, from a larger sweep); they are never merged.
+	Extra []string
 }
 
-// Collect reads the spec stored in out and every stored point result.
+// Collect reads the spec stored in out and every stored point result. A
+// point file that does not decode as the result of its index is listed in
+// Corrupt, one holding another configuration in Foreign, and a file of no
+// point of the spec in Extra; none of them is merged.
 func Collect(out string) (*Table, error) {
 	spec, err := LoadSpec(filepath.Join(out, specFile))
 	if err != nil {
@@ -36,10 +55,23 @@ func Collect(out string) (*Table, error) {
 	}
 	t := &Table{Spec: spec, ParamNames: spec.ParamNames()}
 	metrics, timings := map[string]bool{}, map[string]bool{}
-	for _, p := range spec.Points() {
+	pts := spec.Points()
+	for _, p := range pts {
 		r, err := readPoint(out, p.Index)
-		if err != nil || r.Key != p.Key() {
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
 			t.Missing = append(t.Missing, p.Index)
+			continue
+		case err != nil && !errors.As(err, new(*json.SyntaxError)) && !errors.As(err, new(*json.UnmarshalTypeError)) &&
+			!errors.Is(err, io.ErrUnexpectedEOF):
+			return nil, err // an I/O error, not a damaged file
+		case err != nil || r.Index != p.Index || r.Metrics == nil: // the file of another point or damaged
+			t.Missing = append(t.Missing, p.Index)
+			t.Corrupt = append(t.Corrupt, p.Index)
+			continue
+		case r.Key != p.Key():
+			t.Missing = append(t.Missing, p.Index)
+			t.Foreign = append(t.Foreign, p.Index)
 			continue
 		}
 		for k := range r.Metrics {
@@ -50,6 +82,20 @@ func Collect(out string) (*Table, error) {
 		}
 		t.Rows = append(t.Rows, r)
 	}
+	ents, err := os.ReadDir(filepath.Join(out, "points"))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("sweep: %w", err)
+	}
+	for _, e := range ents {
+		var i int
+		name := e.Name()
+		if _, err := fmt.Sscanf(name, "%d.json", &i); err != nil || filepath.Base(pointPath(out, i)) != name {
+			continue // temporary files of writers at work or killed
+		}
+		if i >= len(pts) {
+			t.Extra = append(t.Extra, filepath.Join(out, "points", name))
+		}
+	}
 	for k := range metrics {
 		t.MetricNames = append(t.MetricNames, k)
 	}
@@ -59,6 +105,61 @@ func Collect(out string) (*Table, error) {
 	}
 	sort.Strings(t.TimingNames)
 	return t, nil
+}
+
+// Problems describes the points that are not merged: missing, unreadable,
+// of another spec, or beyond the spec ("" if there are none). Each list
+// names at most a few files.
+func (t *Table) Problems() string {
+	if len(t.Missing) == 0 && len(t.Extra) == 0 {
+		return ""
+	}
+	bad := map[int]bool{}
+	for _, i := range t.Corrupt {
+		bad[i] = true
+	}
+	for _, i := range t.Foreign {
+		bad[i] = true
+	}
+	var absent []int
+	for _, i := range t.Missing {
+		if !bad[i] {
+			absent = append(absent, i)
+		}
+	}
+	files := func(idx []int) string {
+		var s []string
+		for j, i := range idx {
+			if j == 5 {
+				s = append(s, fmt.Sprintf("… %d more", len(idx)-j))
+				break
+			}
+			s = append(s, filepath.Base(pointPath("", i)))
+		}
+		return strings.Join(s, ", ")
+	}
+	var parts []string
+	if len(absent) > 0 {
+		parts = append(parts, fmt.Sprintf("%d of %d points have no result yet (%s)", len(absent), len(t.Missing)+len(t.Rows), files(absent)))
+	}
+	if len(t.Corrupt) > 0 {
+		parts = append(parts, fmt.Sprintf("%d point files are unreadable or hold another point's result (%s)", len(t.Corrupt), files(t.Corrupt)))
+	}
+	if len(t.Foreign) > 0 {
+		parts = append(parts, fmt.Sprintf("%d point files hold results of another spec, not of the stored %s (%s)", len(t.Foreign), specFile, files(t.Foreign)))
+	}
+	if len(t.Extra) > 0 {
+		var s []string
+		for j, f := range t.Extra {
+			if j == 5 {
+				s = append(s, fmt.Sprintf("… %d more", len(t.Extra)-j))
+				break
+			}
+			s = append(s, filepath.Base(f))
+		}
+		parts = append(parts, fmt.Sprintf("%d point files belong to no point of the spec, from a larger sweep (%s)", len(t.Extra), strings.Join(s, ", ")))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // CSV returns the table as CSV: index, seed, the parameters and the metrics
@@ -90,15 +191,21 @@ func (t *Table) CSV() []byte {
 }
 
 // Merge collects the results in out and writes sweep.csv, sweep.h5 and
-// summary.png there. Missing points are an error unless partial is set.
+// summary.png there. Points without a usable result (missing, unreadable or
+// of another spec) and point files beyond the spec are an error naming them,
+// unless partial is set: then they are left out of the table, which lists
+// them (Missing, Corrupt, Foreign, Extra; see Problems).
 func Merge(out string, partial bool) (*Table, error) {
 	t, err := Collect(out)
 	if err != nil {
 		return nil, err
 	}
-	if len(t.Missing) > 0 && !partial {
-		return t, fmt.Errorf("sweep: %d of %d points have no result yet (first missing: %d); rerun `neurodyn sweep run` on the spec, or merge with --partial",
-			len(t.Missing), len(t.Missing)+len(t.Rows), t.Missing[0])
+	if p := t.Problems(); p != "" && !partial {
+		what := "rerun `neurodyn sweep run` on the spec (it recomputes missing, unreadable and foreign points)"
+		if len(t.Extra) > 0 {
+			what = "remove the files beyond the spec or merge a directory of that sweep; " + what
+		}
+		return t, fmt.Errorf("sweep: %s: %s; %s, or merge with --partial", out, p, what)
 	}
 	if err := writeAtomic(filepath.Join(out, "sweep.csv"), t.CSV()); err != nil {
 		return t, err

@@ -56,8 +56,11 @@ const specFile = "spec.toml"
 // stored result yet, writing each result atomically to
 // out/points/<index>.json as soon as it is finished. A killed or requeued
 // run therefore resumes without losing or duplicating points. The first run
-// stores the spec as out/spec.toml; a later run with a different spec in the
-// same directory is refused.
+// stores the spec as out/spec.toml; a later run with a different sweep in the
+// same directory (another name, evaluator, number of points, or any point's
+// parameters or seed) is refused. A spec differing only in what does not
+// change the points (the objective, comments) is accepted, and the stored
+// spec stays the one Merge uses.
 func Run(ctx context.Context, spec *Spec, out string, o RunOptions) (RunStats, error) {
 	var st RunStats
 	ev, ok := Lookup(spec.Evaluator)
@@ -81,7 +84,7 @@ func Run(ctx context.Context, spec *Spec, out string, o RunOptions) (RunStats, e
 			continue
 		}
 		st.InShard++
-		if r, err := readPoint(out, p.Index); err == nil && r.Key == p.Key() {
+		if r, err := readPoint(out, p.Index); err == nil && stored(r, p) {
 			st.Skipped++
 			continue
 		}
@@ -173,15 +176,21 @@ func splitTimings(ev Evaluator, m map[string]float64) map[string]float64 {
 }
 
 // claimSpec stores the spec in out, or checks that the stored one is the
-// same sweep.
+// same sweep. The spec file is created exclusively (atomicfile.Create), so
+// of runs of different specs starting at once on a fresh directory exactly
+// one claims it and the others are refused.
 func claimSpec(out string, spec *Spec) error {
 	path := filepath.Join(out, specFile)
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		if err := writeAtomic(path, []byte(spec.Text)); err != nil {
+		cerr := atomicfile.Create(path, func(w io.Writer) error {
+			_, err := io.WriteString(w, spec.Text)
 			return err
+		})
+		if cerr != nil && !errors.Is(cerr, os.ErrExist) {
+			return fmt.Errorf("sweep: %w", cerr)
 		}
-		return nil
+		b, err = os.ReadFile(path)
 	}
 	if err != nil {
 		return fmt.Errorf("sweep: %w", err)
@@ -207,6 +216,12 @@ func sameSweep(a, b *Spec) bool {
 		}
 	}
 	return true
+}
+
+// stored reports whether r, read from p's file, is p's result (the same
+// test Collect applies before merging it).
+func stored(r PointResult, p Point) bool {
+	return r.Index == p.Index && r.Metrics != nil && r.Key == p.Key()
 }
 
 func pointPath(out string, i int) string {

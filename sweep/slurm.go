@@ -47,6 +47,16 @@ func SlurmScript(spec *Spec, o SlurmOptions) (string, error) {
 	if o.Time != "" && !slurmTime.MatchString(o.Time) {
 		return "", param.New("sweep", "--time", o.Time, "a Slurm time such as 30:00, 02:00:00 or 1-00:00:00")
 	}
+	for _, kv := range [][2]string{{"--partition", o.Partition}, {"--account", o.Account}, {"--qos", o.QOS}, {"--mem", o.Mem}} {
+		if strings.ContainsAny(kv[1], " \t\n\r\"'\\#") {
+			return "", param.New("sweep", kv[0], kv[1], "a Slurm name without whitespace, quotes, backslashes or #")
+		}
+	}
+	for _, kv := range [][2]string{{"--binary", o.Binary}, {"spec path", o.SpecPath}, {"--out", o.Out}} {
+		if strings.ContainsAny(kv[1], "\n\r") {
+			return "", param.New("sweep", kv[0], kv[1], "a path without line breaks")
+		}
+	}
 	if o.Binary == "" {
 		o.Binary = "neurodyn"
 	}
@@ -56,19 +66,27 @@ func SlurmScript(spec *Spec, o SlurmOptions) (string, error) {
 		}
 		return p
 	}
+	// A bare command name is looked up in the task's PATH; a path is made
+	// absolute (tasks may start elsewhere).
+	bin := o.Binary
+	if strings.ContainsRune(bin, filepath.Separator) {
+		bin = abs(bin)
+	}
 	out := abs(o.Out)
 	var b strings.Builder
 	b.WriteString("#!/bin/bash\n")
 	fmt.Fprintf(&b, "# neurodyn sweep %q (%s): %d points in %d shards.\n", spec.Name, spec.Evaluator, len(spec.Points()), o.Shards)
 	b.WriteString("# Each array task runs one shard; finished points are stored atomically in\n")
 	b.WriteString("# " + out + "/points, so a killed or requeued task resumes where it stopped.\n")
-	fmt.Fprintf(&b, "#SBATCH --job-name=nd-%s\n", spec.Name)
+	fmt.Fprintf(&b, "#SBATCH --job-name=%s\n", sbatchQuote("nd-"+spec.Name))
 	array := fmt.Sprintf("0-%d", o.Shards-1)
 	if o.MaxParallel > 0 {
 		array += fmt.Sprintf("%%%d", o.MaxParallel)
 	}
 	fmt.Fprintf(&b, "#SBATCH --array=%s\n", array)
-	fmt.Fprintf(&b, "#SBATCH --output=%s/logs/%%A_%%a.out\n", out)
+	// Slurm expands %-patterns in the file name: the directory's own % are
+	// doubled.
+	fmt.Fprintf(&b, "#SBATCH --output=%s\n", sbatchQuote(strings.ReplaceAll(out, "%", "%%")+"/logs/%A_%a.out"))
 	b.WriteString("#SBATCH --open-mode=append\n#SBATCH --requeue\n")
 	if o.CPUsPerTask > 0 {
 		fmt.Fprintf(&b, "#SBATCH --cpus-per-task=%d\n", o.CPUsPerTask)
@@ -81,16 +99,28 @@ func SlurmScript(spec *Spec, o SlurmOptions) (string, error) {
 	b.WriteString("set -euo pipefail\n")
 	b.WriteString("export GOMAXPROCS=${SLURM_CPUS_PER_TASK:-1}\n")
 	fmt.Fprintf(&b, "exec %s sweep run %s --out %s --shard ${SLURM_ARRAY_TASK_ID}/%d --workers ${GOMAXPROCS} --quiet\n",
-		shellQuote(abs(o.Binary)), shellQuote(abs(o.SpecPath)), shellQuote(out), o.Shards)
+		shellQuote(bin), shellQuote(abs(o.SpecPath)), shellQuote(out), o.Shards)
+	merge := fmt.Sprintf("%s sweep merge --out %s", shellQuote(bin), shellQuote(out))
 	b.WriteString("# When every task has finished:\n")
-	fmt.Fprintf(&b, "#   %s sweep merge --out %s\n", o.Binary, out)
+	fmt.Fprintf(&b, "#   %s\n", merge)
 	b.WriteString("# or submit the merge as a dependent job:\n")
-	fmt.Fprintf(&b, "#   sbatch --dependency=afterok:<array job id> --wrap '%s sweep merge --out %s'\n", o.Binary, out)
+	fmt.Fprintf(&b, "#   sbatch --dependency=afterok:<array job id> --wrap %s\n", shellQuote(merge))
 	return b.String(), nil
 }
 
+// sbatchQuote quotes an #SBATCH option value the way sbatch reads it:
+// double quotes keep whitespace, a backslash escapes the next character, and
+// an unescaped # (even quoted, in older Slurm) starts a comment.
+func sbatchQuote(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t\"'\\#") {
+		return s
+	}
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, `'`, `\'`, "#", `\#`)
+	return `"` + r.Replace(s) + `"`
+}
+
 func shellQuote(s string) string {
-	if s != "" && !strings.ContainsAny(s, " '\"$`\\!*?[]{}()<>|&;#~") {
+	if s != "" && !strings.ContainsAny(s, " \t'\"$`\\!*?[]{}()<>|&;#~=%") {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"

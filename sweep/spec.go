@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/BurntSushi/toml"
 
@@ -138,8 +139,8 @@ func lineOf(text string, k toml.Key) int {
 // value fails before any point runs.
 func (s *Spec) Validate() error {
 	const p = "sweep"
-	if s.Name == "" || strings.ContainsAny(s.Name, "/\\ ") {
-		return param.New(p, "name", s.Name, "a non-empty name without spaces or slashes")
+	if s.Name == "" || strings.ContainsAny(s.Name, "/\\") || strings.ContainsFunc(s.Name, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+		return param.New(p, "name", s.Name, "a non-empty name without whitespace, control characters or slashes")
 	}
 	ev, ok := Lookup(s.Evaluator)
 	if !ok {

@@ -139,6 +139,9 @@ func newSweepMergeCmd() *cobra.Command {
 				return err
 			}
 			w := cmd.OutOrStdout()
+			if p := t.Problems(); p != "" {
+				fmt.Fprintf(cmd.ErrOrStderr(), "neurodyn: sweep merge --partial: left out: %s\n", p)
+			}
 			fmt.Fprintf(w, "merged %d points of sweep %s (%d missing) into %s\n", len(t.Rows), t.Spec.Name, len(t.Missing),
 				strings.Join([]string{filepath.Join(out, "sweep.csv"), filepath.Join(out, "sweep.h5"), filepath.Join(out, "summary.png")}, ", "))
 			if best, ok := t.Best(); ok {
