@@ -1,6 +1,7 @@
 package tasks
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -47,8 +48,10 @@ type LoadOptions struct {
 	// HDF5 file ("/group/data"). It may be empty when the archive or the
 	// file's root holds exactly one array.
 	Key string
-	// Header and Comma configure CSV reading (Comma 0 → ',' or, for .tsv,
-	// tab). Lines starting with '#' are comments.
+	// Header and Comma configure delimited text (Comma 0: tab for .tsv,
+	// otherwise taken from the first line: tab, ';', ',' or blanks, as
+	// np.savetxt writes). Lines starting with '#' are comments; a UTF-8
+	// byte-order mark is skipped.
 	Header CSVHeader
 	Comma  rune
 	// Columns selects and orders variables by column index (nil: all).
@@ -89,11 +92,8 @@ func LoadSeries(path string, o LoadOptions) (RawSeries, error) {
 		r, err = loadHDF5(path, o.Key)
 	case "csv":
 		comma := o.Comma
-		if comma == 0 {
-			comma = ','
-			if strings.EqualFold(filepath.Ext(path), ".tsv") {
-				comma = '\t'
-			}
+		if comma == 0 && strings.EqualFold(filepath.Ext(path), ".tsv") {
+			comma = '\t'
 		}
 		r, err = loadCSV(path, o.Header, comma)
 	default:
@@ -241,16 +241,23 @@ func loadHDF5(path, key string) (r RawSeries, err error) {
 	return fromArray(path+":"+key, x, shape)
 }
 
+// loadCSV reads delimited text. A UTF-8 byte-order mark is skipped; comma
+// 0 takes the delimiter from the first line that is not a comment (see
+// sniffComma).
 func loadCSV(path string, header CSVHeader, comma rune) (RawSeries, error) {
-	fh, err := os.Open(path)
+	text, err := os.ReadFile(path)
 	if err != nil {
 		return RawSeries{}, fmt.Errorf("tasks: %w", err)
 	}
-	defer fh.Close()
-	cr := csv.NewReader(fh)
+	text = bytes.TrimPrefix(text, []byte("\ufeff"))
+	if comma == 0 {
+		comma = sniffComma(text)
+	}
+	cr := csv.NewReader(bytes.NewReader(text))
 	cr.Comma = comma
 	cr.Comment = '#'
 	cr.TrimLeadingSpace = true
+	cr.FieldsPerRecord = -1 // rows of the wrong width are reported below, by line
 	var r RawSeries
 	row := 0
 	for {
@@ -259,7 +266,10 @@ func loadCSV(path string, header CSVHeader, comma rune) (RawSeries, error) {
 			break
 		}
 		if err != nil {
-			return RawSeries{}, fmt.Errorf("tasks: %s: %w", path, err)
+			return RawSeries{}, fmt.Errorf("tasks: %s: %w: %w", path, err, param.ErrInvalid)
+		}
+		if comma == ' ' && len(rec) > 0 && rec[len(rec)-1] == "" {
+			rec = rec[:len(rec)-1] // trailing blanks (np.savetxt writes none, editors may)
 		}
 		row++
 		if row == 1 {
@@ -282,13 +292,17 @@ func loadCSV(path string, header CSVHeader, comma rune) (RawSeries, error) {
 		}
 		if len(rec) != r.Dim {
 			line, _ := cr.FieldPos(0)
-			return RawSeries{}, fmt.Errorf("tasks: %s line %d: %d fields, want %d: %w", path, line, len(rec), r.Dim, param.ErrInvalid)
+			return RawSeries{}, fmt.Errorf("tasks: %s line %d: %d fields, want %d (as the first line; delimiter %q): %w", path, line, len(rec), r.Dim, comma, param.ErrInvalid)
 		}
 		for k, f := range rec {
 			v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
 			if err != nil {
-				line, col := cr.FieldPos(k)
-				return RawSeries{}, fmt.Errorf("tasks: %s line %d column %d: %q is not a number: %w", path, line, col, f, param.ErrInvalid)
+				line, _ := cr.FieldPos(k)
+				field := fmt.Sprintf("field %d", k+1)
+				if r.Names != nil {
+					field += fmt.Sprintf(" (%s)", r.Names[k])
+				}
+				return RawSeries{}, fmt.Errorf("tasks: %s line %d %s: %q is not a number: %w", path, line, field, f, param.ErrInvalid)
 			}
 			r.Data = append(r.Data, v)
 		}
@@ -298,6 +312,29 @@ func loadCSV(path string, header CSVHeader, comma rune) (RawSeries, error) {
 		return RawSeries{}, fmt.Errorf("tasks: %s: no data rows: %w", path, param.ErrInvalid)
 	}
 	return r, nil
+}
+
+// sniffComma returns the delimiter of delimited text from its first line
+// that is neither empty nor a comment: a tab if it holds one, else ';'
+// (spreadsheets in locales with a decimal comma write "1,5;2"), else ',',
+// else a blank (np.savetxt's default), else ','.
+func sniffComma(text []byte) rune {
+	for _, line := range strings.Split(string(text), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		for _, c := range []rune{'\t', ';', ','} {
+			if strings.ContainsRune(line, c) {
+				return c
+			}
+		}
+		if strings.ContainsRune(line, ' ') {
+			return ' '
+		}
+		break
+	}
+	return ','
 }
 
 // SeriesConfig describes how a user's series becomes a Dataset. The zero

@@ -89,6 +89,33 @@ func TestLoadSeriesFormats(t *testing.T) {
 		}
 		check(t, r, 0)
 	})
+	// Text as spreadsheets and NumPy write it: a byte-order mark, CRLF,
+	// ';' (decimal-comma locales), np.savetxt's blanks; the delimiter is
+	// taken from the first line.
+	for _, tc := range []struct{ name, bom, comma, eol string }{
+		{"bom-crlf.csv", "\ufeff", ",", "\r\n"},
+		{"semicolon.csv", "", ";", "\n"},
+		{"savetxt.txt", "", " ", "\n"},
+		{"tabs.txt", "", "\t", "\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var sb strings.Builder
+			sb.WriteString(tc.bom + "x" + tc.comma + "count" + tc.eol)
+			for i := 0; i < 120; i++ {
+				fmt.Fprintf(&sb, "%.17g%s%g%s", want[2*i], tc.comma, want[2*i+1], tc.eol)
+			}
+			p := filepath.Join(dir, tc.name)
+			os.WriteFile(p, []byte(sb.String()), 0o644)
+			r, err := LoadSeries(p, LoadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(t, r, 0)
+			if len(r.Names) != 2 || r.Names[0] != "x" || r.Names[1] != "count" {
+				t.Errorf("names %q", r.Names)
+			}
+		})
+	}
 	t.Run("npy", func(t *testing.T) {
 		f32 := make([]float32, len(want))
 		for i, v := range want {
@@ -154,12 +181,16 @@ func TestLoadSeriesFormats(t *testing.T) {
 		bad := filepath.Join(dir, "bad.csv")
 		os.WriteFile(bad, []byte("1,2\n3,x\n"), 0o644)
 		_, err := LoadSeries(bad, LoadOptions{})
-		if err == nil || !strings.Contains(err.Error(), `line 2 column 3: "x" is not a number`) || !errors.Is(err, param.ErrInvalid) {
+		if err == nil || !strings.Contains(err.Error(), `line 2 field 2: "x" is not a number`) || !errors.Is(err, param.ErrInvalid) {
 			t.Errorf("bad number: %v", err)
 		}
 		os.WriteFile(bad, []byte("1,2\n3\n"), 0o644)
-		if _, err := LoadSeries(bad, LoadOptions{}); err == nil || !strings.Contains(err.Error(), "wrong number of fields") && !strings.Contains(err.Error(), "fields, want 2") {
+		if _, err := LoadSeries(bad, LoadOptions{}); !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "line 2: 1 fields, want 2") {
 			t.Errorf("ragged: %v", err)
+		}
+		os.WriteFile(bad, []byte("t,a\n1,x\n"), 0o644)
+		if _, err := LoadSeries(bad, LoadOptions{}); !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), `line 2 field 2 (a): "x"`) {
+			t.Errorf("bad number under a header: %v", err)
 		}
 		os.WriteFile(bad, []byte("1,2\nnan,4\n"), 0o644)
 		if _, err := LoadSeries(bad, LoadOptions{}); err == nil || !strings.Contains(err.Error(), "sample 1, variable 0 = NaN: must be finite") {
