@@ -26,7 +26,7 @@ type seriesFlags struct {
 // those that split it for training.
 func (s *seriesFlags) register(cmd *cobra.Command, split bool) {
 	f := cmd.Flags()
-	f.StringVar(&s.format, "format", "", "series file format: npy, npz, hdf5 or csv (default: by extension)")
+	f.StringVar(&s.format, "format", "", "series file format: npy, npz, hdf5 or csv (delimited text: .csv, .tsv, .txt; the delimiter is taken from the first line) (default: by extension)")
 	f.StringVar(&s.key, "key", "", "array name in an .npz, or dataset path in an HDF5 file")
 	f.IntSliceVar(&s.columns, "columns", nil, "variables to use, by column index from 0 (default: all)")
 	f.StringVar(&s.header, "header", "auto", "CSV header row: auto, yes or no")
@@ -104,7 +104,7 @@ trained again (--retrain trains anyway); a killed training resumes from its
 checkpoints.
 
 --task takes lorenz, flipflop (ctrnn and rate), or a path to a series file
-(.npy, .npz, .h5, .csv): it is split in time order and normalized with the
+(.npy, .npz, .h5, .csv, .tsv, .txt): it is split in time order and normalized with the
 training statistics, and the Lorenz recipes train on it.`,
 		Example: `  neurodyn train ctrnn                         # CT-RNN on Lorenz-63, model in models/ctrnn_lorenz.npz
   neurodyn train rate --task flipflop --quick
