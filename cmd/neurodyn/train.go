@@ -26,7 +26,7 @@ type seriesFlags struct {
 // those that split it for training.
 func (s *seriesFlags) register(cmd *cobra.Command, split bool) {
 	f := cmd.Flags()
-	f.StringVar(&s.format, "format", "", "series file format: npy, npz, hdf5 or csv (delimited text: .csv, .tsv, .txt; the delimiter is taken from the first line) (default: by extension)")
+	f.StringVar(&s.format, "format", "", "series file format: npy, npz, hdf5 or csv, i.e. delimited text whose delimiter is taken from the first line (default: by extension)")
 	f.StringVar(&s.key, "key", "", "array name in an .npz, or dataset path in an HDF5 file")
 	f.IntSliceVar(&s.columns, "columns", nil, "variables to use, by column index from 0 (default: all)")
 	f.StringVar(&s.header, "header", "auto", "CSV header row: auto, yes or no")
