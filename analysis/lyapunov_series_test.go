@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/internal/param/paramtest"
 )
 
 func TestDelayEmbed(t *testing.T) {
@@ -94,16 +95,7 @@ func TestFalseNeighboursErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := FalseNeighbours(x, tc.tau, tc.maxDim, tc.theiler)
-			if tc.bad == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			var pe *param.Error
-			if !errors.As(err, &pe) || pe.Name != tc.bad {
-				t.Fatalf("err = %v, want a param error naming %s", err, tc.bad)
-			}
+			paramtest.Check(t, err, tc.bad)
 		})
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/internal/param/paramtest"
 	"github.com/neurodyn/neurodyn/kernel"
 	"github.com/neurodyn/neurodyn/synapses"
 )
@@ -200,16 +201,7 @@ func TestPresetOptions(t *testing.T) {
 	} {
 		t.Run(fmt.Sprintf("%s/N=%d/K=%d/dt=%g", tc.preset, tc.o.N, tc.o.K, tc.o.DtMs), func(t *testing.T) {
 			_, err := kernel.Preset(tc.preset, tc.o)
-			if tc.bad == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			var pe *param.Error
-			if !errors.As(err, &pe) || pe.Name != tc.bad {
-				t.Fatalf("error %v, want a param error naming %s", err, tc.bad)
-			}
+			paramtest.Check(t, err, tc.bad)
 		})
 	}
 }
@@ -239,16 +231,7 @@ func TestBrunelParamsValidate(t *testing.T) {
 			b.NE, b.NI = 80, 20
 			tc.mod(&b)
 			err := b.Validate()
-			if tc.bad == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			var pe *param.Error
-			if !errors.As(err, &pe) || pe.Name != tc.bad {
-				t.Fatalf("error %v, want a param error naming %s", err, tc.bad)
-			}
+			paramtest.Check(t, err, tc.bad)
 		})
 	}
 	// The spec of an invalid BrunelParams fails its own Validate too.

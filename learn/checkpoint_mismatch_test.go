@@ -18,11 +18,12 @@ func ckptBase() learn.TrainConfig {
 	return learn.TrainConfig{Epochs: 3, BatchSize: 16, Adam: learn.AdamConfig{LR: 0.02}, Seed: 3, Meta: "lin"}
 }
 
-// writeCkpt trains ckptBase for three epochs into a checkpoint in dir
-// (skipping the test when HDF5 is not built in).
-func writeCkpt(t *testing.T, dir, ext string) string {
+// writeCkpt trains ckptBase for three epochs into a checkpoint in a
+// temporary directory and returns its path and bytes (skipping the test
+// when HDF5 is not built in).
+func writeCkpt(t *testing.T, ext string) (path string, good []byte) {
 	t.Helper()
-	path := filepath.Join(dir, "ckpt"+ext)
+	path = filepath.Join(t.TempDir(), "ckpt"+ext)
 	c := ckptBase()
 	c.Checkpoint = path
 	tr, err := learn.NewTrainer(newLin(3, 2), c)
@@ -34,7 +35,11 @@ func writeCkpt(t *testing.T, dir, ext string) string {
 	} else if err != nil {
 		t.Fatal(err)
 	}
-	return path
+	good, err = os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path, good
 }
 
 // resumeLin resumes m with c from path, returning Fit's error and whether
@@ -90,12 +95,7 @@ func TestResumeMismatch(t *testing.T) {
 	}
 	for _, ext := range []string{".npz", ".h5"} {
 		t.Run(ext, func(t *testing.T) {
-			dir := t.TempDir()
-			path := writeCkpt(t, dir, ext)
-			good, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
+			path, good := writeCkpt(t, ext)
 			for _, tc := range cases {
 				t.Run(tc.name, func(t *testing.T) {
 					if err := os.WriteFile(path, good, 0o644); err != nil {
@@ -134,12 +134,7 @@ func TestResumeMismatch(t *testing.T) {
 func TestResumeDamagedCheckpoint(t *testing.T) {
 	for _, ext := range []string{".npz", ".h5"} {
 		t.Run(ext, func(t *testing.T) {
-			dir := t.TempDir()
-			path := writeCkpt(t, dir, ext)
-			good, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
+			path, good := writeCkpt(t, ext)
 			for _, tc := range []struct {
 				name string
 				data []byte

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/internal/param/paramtest"
 )
 
 func TestLogExpPure(t *testing.T) {
@@ -257,20 +258,13 @@ func TestRuleValidate(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.rule.Validate(tc.nSrc, tc.nTgt, tc.same)
+			paramtest.Check(t, err, tc.bad)
 			if tc.bad == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
 				return
 			}
-			var pe *param.Error
-			if !errors.As(err, &pe) || pe.Name != tc.bad {
-				t.Fatalf("err = %v, want a param error naming %s", err, tc.bad)
-			}
 			// Build runs the same check before allocating.
-			if _, err := Build(tc.nSrc, tc.nTgt, tc.rule, Weights{}, Delays{}, Options{Same: tc.same}); !errors.As(err, &pe) || pe.Name != tc.bad {
-				t.Fatalf("Build err = %v, want a param error naming %s", err, tc.bad)
-			}
+			_, err = Build(tc.nSrc, tc.nTgt, tc.rule, Weights{}, Delays{}, Options{Same: tc.same})
+			paramtest.Check(t, err, tc.bad)
 		})
 	}
 }
