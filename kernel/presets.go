@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/internal/timegrid"
 	"github.com/neurodyn/neurodyn/synapses"
 )
 
@@ -95,8 +96,7 @@ func presetDt(dt float64, what string, ms ...float64) error {
 		return param.New(pkg, "DtMs", dt, "finite and > 0")
 	}
 	for _, t := range ms {
-		k := math.Round(t / dt)
-		if k < 1 || math.Abs(k*dt-t) > 1e-9*t {
+		if k, ok := timegrid.Steps(t, dt); k < 1 || !ok {
 			times := make([]string, len(ms))
 			for i, t := range ms {
 				times[i] = fmt.Sprintf("%g", t)

@@ -13,6 +13,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/internal/timegrid"
 	"github.com/neurodyn/neurodyn/neurons"
 	"github.com/neurodyn/neurodyn/synapses"
 )
@@ -222,8 +223,8 @@ func (s Spec) dt() float64 {
 // steps converts a duration to whole steps (a multiple of dt within 1e-9
 // relative).
 func steps(name string, ms, dt float64) (int, error) {
-	k := math.Round(ms / dt)
-	if !(ms >= 0) || math.IsInf(ms, 0) || math.Abs(k*dt-ms) > 1e-9*math.Max(1, ms) || k > math.MaxInt32 {
+	k, ok := timegrid.Steps(ms, dt)
+	if !(ms >= 0) || math.IsInf(ms, 0) || !ok || k > math.MaxInt32 {
 		return 0, param.New(pkg, name, ms, fmt.Sprintf("≥ 0 and a multiple of dt = %g ms", dt))
 	}
 	return int(k), nil

@@ -7,6 +7,7 @@ import (
 	"math"
 
 	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/internal/timegrid"
 )
 
 const pkg = "neurons"
@@ -54,8 +55,8 @@ type Model interface {
 // refSteps converts a refractory period to whole steps; it must be a multiple
 // of the step within 1e-9 relative.
 func refSteps(name string, tRefMs, dtMs float64) (int32, error) {
-	k := math.Round(tRefMs / dtMs)
-	if math.Abs(k*dtMs-tRefMs) > 1e-9*math.Max(1, tRefMs) || k > math.MaxInt32 {
+	k, ok := timegrid.Steps(tRefMs, dtMs)
+	if !ok || k > math.MaxInt32 {
 		return 0, param.New(pkg, name, tRefMs, fmt.Sprintf("a multiple of the step %g ms", dtMs))
 	}
 	return int32(k), nil

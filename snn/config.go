@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/internal/timegrid"
 	"github.com/neurodyn/neurodyn/learn"
 )
 
@@ -346,8 +347,7 @@ func (c Config) Validate() error {
 		return param.New(pkg, "ReadoutTauMs", c.ReadoutTauMs, "empty unless Readout is filtered")
 	}
 	if c.RefractoryMs > 0 {
-		k := math.Round(c.RefractoryMs / c.DtMs)
-		if math.Abs(k*c.DtMs-c.RefractoryMs) > 1e-9*math.Max(1, c.RefractoryMs) {
+		if _, ok := timegrid.Steps(c.RefractoryMs, c.DtMs); !ok {
 			return param.New(pkg, "RefractoryMs", c.RefractoryMs, fmt.Sprintf("a multiple of DtMs (%g)", c.DtMs))
 		}
 		if c.Smooth {

@@ -14,6 +14,7 @@ import (
 	"github.com/neurodyn/neurodyn/export"
 	"github.com/neurodyn/neurodyn/internal/atomicfile"
 	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/internal/timegrid"
 	"github.com/neurodyn/neurodyn/kernel"
 )
 
@@ -272,8 +273,8 @@ func durationSteps(durMs, dtMs float64) (int64, error) {
 	if err := param.Positive("simulate", "--duration-ms", durMs); err != nil {
 		return 0, err
 	}
-	k := math.Round(durMs / dtMs)
-	if k < 1 || math.Abs(k*dtMs-durMs) > 1e-9*math.Max(1, durMs) {
+	k, ok := timegrid.Steps(durMs, dtMs)
+	if k < 1 || !ok {
 		return 0, param.New("simulate", "--duration-ms", durMs, fmt.Sprintf("a positive multiple of the time step dt = %g ms", dtMs))
 	}
 	if k > maxSteps {
