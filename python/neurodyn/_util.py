@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -20,13 +20,16 @@ def camel(key: str) -> str:
     return "".join(p[:1].upper() + p[1:] for p in key.split("_"))
 
 
-def _convert(v: Any, where: str) -> Any:
+def _walk(v: Any, where: str, key: Callable[[str], str]) -> Any:
+    """Returns v with dict keys mapped by key and numpy values made plain
+    Python; a NaN or infinite number raises InvalidParameterError naming its
+    path (where.key[index])."""
     if isinstance(v, dict):
-        return {camel(str(k)): _convert(x, f"{where}.{k}") for k, x in v.items()}
+        return {key(str(k)): _walk(x, f"{where}.{k}", key) for k, x in v.items()}
     if isinstance(v, (list, tuple)):
-        return [_convert(x, where) for x in v]
+        return [_walk(x, f"{where}[{i}]", key) for i, x in enumerate(v)]
     if isinstance(v, np.ndarray):
-        return _convert(v.tolist(), where)
+        return _walk(v.tolist(), where, key)
     if isinstance(v, np.generic):
         v = v.item()
     if isinstance(v, float) and not math.isfinite(v):
@@ -37,21 +40,8 @@ def _convert(v: Any, where: str) -> Any:
 def finite_json(v: Any, where: str) -> bytes:
     """JSON bytes of v with its keys as given (a network spec dict); NaN or
     infinite numbers raise InvalidParameterError naming the key."""
-    def check(x: Any, at: str) -> Any:
-        if isinstance(x, dict):
-            return {str(k): check(y, f"{at}.{k}") for k, y in x.items()}
-        if isinstance(x, (list, tuple)):
-            return [check(y, f"{at}[{i}]") for i, y in enumerate(x)]
-        if isinstance(x, np.ndarray):
-            return check(x.tolist(), at)
-        if isinstance(x, np.generic):
-            x = x.item()
-        if isinstance(x, float) and not math.isfinite(x):
-            raise InvalidParameterError(f"{at} = {x}: must be finite")
-        return x
-
     try:
-        return json.dumps(check(v, where), allow_nan=False).encode()
+        return json.dumps(_walk(v, where, str), allow_nan=False).encode()
     except TypeError as e:
         raise TypeError(f"{where}: {e}") from None
 
@@ -62,7 +52,7 @@ def config_json(config: dict[str, Any] | None, where: str = "config") -> bytes |
     Non-finite numbers raise InvalidParameterError."""
     if not config:
         return None
-    return json.dumps(_convert(config, where), allow_nan=False).encode()
+    return json.dumps(_walk(config, where, camel), allow_nan=False).encode()
 
 
 def cstr(s: str | bytes | None, name: str) -> bytes | None:
