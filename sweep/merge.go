@@ -224,7 +224,11 @@ func (t *Table) writeHDF5(path string) (err error) {
 	for i, s := range t.Spec.Seeds {
 		seeds = append(seeds, export.Seed{Name: fmt.Sprintf("replicate_%d", i), Value: s})
 	}
-	f, err := export.Create(path, export.Overwrite(), export.WithProvenance(export.NewProvenance(t.Spec.Text, "toml", seeds...)))
+	text, err := t.Spec.text()
+	if err != nil {
+		return err
+	}
+	f, err := export.Create(path, export.Overwrite(), export.WithProvenance(export.NewProvenance(text, "toml", seeds...)))
 	if err != nil {
 		return err
 	}

@@ -56,11 +56,11 @@ const specFile = "spec.toml"
 // stored result yet, writing each result atomically to
 // out/points/<index>.json as soon as it is finished. A killed or requeued
 // run therefore resumes without losing or duplicating points. The first run
-// stores the spec as out/spec.toml; a later run with a different sweep in the
-// same directory (another name, evaluator, number of points, or any point's
-// parameters or seed) is refused. A spec differing only in what does not
-// change the points (the objective, comments) is accepted, and the stored
-// spec stays the one Merge uses.
+// stores the spec as out/spec.toml (see Spec.Text); a later run with a
+// different sweep in the same directory (another name, evaluator, number of
+// points, or any point's parameters or seed) is refused. A spec differing
+// only in what does not change the points (the objective, comments) is
+// accepted, and the stored spec stays the one Merge uses.
 func Run(ctx context.Context, spec *Spec, out string, o RunOptions) (RunStats, error) {
 	var st RunStats
 	ev, ok := Lookup(spec.Evaluator)
@@ -183,8 +183,12 @@ func claimSpec(out string, spec *Spec) error {
 	path := filepath.Join(out, specFile)
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
+		text, terr := spec.text()
+		if terr != nil {
+			return terr
+		}
 		cerr := atomicfile.Create(path, func(w io.Writer) error {
-			_, err := io.WriteString(w, spec.Text)
+			_, err := io.WriteString(w, text)
 			return err
 		})
 		if cerr != nil && !errors.Is(cerr, os.ErrExist) {

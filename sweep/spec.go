@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -56,7 +57,14 @@ type Spec struct {
 	Fixed      map[string]float64     `toml:"fixed"`
 	Grid       map[string][]float64   `toml:"grid"`
 	Random     map[string]RandomRange `toml:"random"`
-	// Text is the TOML the spec was decoded from (stored with results).
+	// Text is the TOML the spec was decoded from. Run stores it as
+	// <out>/spec.toml, and Merge records it as the provenance of sweep.h5.
+	// A spec built in Go may leave it empty: after Validate, the canonical
+	// TOML encoding of its fields is stored instead (Run fails if the spec
+	// was not validated or if that encoding does not parse back to the same
+	// spec, e.g. for a seed above math.MaxInt64).
+	// When Text is set it is stored as is, so clear it after changing the
+	// fields of a parsed spec.
 	Text string `toml:"-"`
 }
 
@@ -121,6 +129,50 @@ func ParseSpec(text, name string) (*Spec, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return &s, nil
+}
+
+// text returns the TOML stored with the spec's results: Text, or when Text
+// is empty the canonical TOML encoding of the spec, which must be valid and
+// validated and is checked to parse back to an equal spec.
+func (s *Spec) text() (string, error) {
+	if s.Text != "" {
+		return s.Text, nil
+	}
+	c := *s
+	if err := c.Validate(); err != nil {
+		return "", err
+	}
+	if !sameSpec(&c, s) { // Validate filled in a default (mode, seeds)
+		return "", fmt.Errorf("sweep: spec %q has not been validated: call its Validate method first", s.Name)
+	}
+	var b strings.Builder
+	enc := toml.NewEncoder(&b)
+	enc.Indent = ""
+	if err := enc.Encode(c); err != nil {
+		return "", fmt.Errorf("sweep: spec %q cannot be encoded as TOML: %w", s.Name, err)
+	}
+	text := b.String()
+	back, err := ParseSpec(text, "the TOML encoding of spec "+strconv.Quote(s.Name))
+	if err != nil {
+		return "", fmt.Errorf("sweep: spec %q cannot be stored as TOML: %w", s.Name, err)
+	}
+	if !sameSpec(back, &c) {
+		return "", fmt.Errorf("sweep: spec %q cannot be stored as TOML: its encoding decodes to another spec:\n%s", s.Name, text)
+	}
+	return text, nil
+}
+
+// sameSpec reports whether a and b have the same fields, apart from Text
+// (nil and empty maps are equal, and so are NaNs).
+func sameSpec(a, b *Spec) bool {
+	eq := func(x, y float64) bool {
+		return math.Float64bits(x) == math.Float64bits(y) || math.IsNaN(x) && math.IsNaN(y)
+	}
+	return a.Name == b.Name && a.Evaluator == b.Evaluator && a.Mode == b.Mode && a.Samples == b.Samples &&
+		a.SampleSeed == b.SampleSeed && slices.Equal(a.Seeds, b.Seeds) && a.Objective == b.Objective &&
+		maps.EqualFunc(a.Fixed, b.Fixed, eq) &&
+		maps.EqualFunc(a.Grid, b.Grid, func(x, y []float64) bool { return slices.EqualFunc(x, y, eq) }) &&
+		maps.Equal(a.Random, b.Random)
 }
 
 func lineOf(text string, k toml.Key) int {

@@ -335,3 +335,77 @@ func TestSlurmScript(t *testing.T) {
 		}
 	}
 }
+
+// TestGoBuiltSpec runs specs built in Go (Text empty): Run stores their
+// canonical TOML encoding, which parses back to the same spec, a second run
+// of the same spec resumes, a different spec is refused, and Merge works. It
+// stored an empty spec.toml, and Run failed with "no longer parses".
+func TestGoBuiltSpec(t *testing.T) {
+	grid := func() *Spec {
+		s := &Spec{Name: "go-grid", Evaluator: "quad-test", Seeds: []uint64{1, 2}, Objective: "loss",
+			Fixed: map[string]float64{"n": 100}, Grid: map[string][]float64{"g": {0.5, 2, 1e-300}, "p": {0.1, 0.25}}}
+		if err := s.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	random := &Spec{Name: "go-random", Evaluator: "quad-test", Mode: "random", Samples: 5, SampleSeed: 9,
+		Random: map[string]RandomRange{"g": {Min: 0.1, Max: 10, Log: true}, "p": {Min: 0, Max: 3, Integer: true}}}
+	for _, s := range []*Spec{grid(), random} {
+		t.Run(s.Name, func(t *testing.T) {
+			if err := s.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			out := t.TempDir()
+			n := len(s.Points())
+			st, err := Run(context.Background(), s, out, RunOptions{Workers: 2})
+			if err != nil || st.Evaluated != n {
+				t.Fatalf("first run: %+v, %v; want %d points evaluated", st, err, n)
+			}
+			if s.Text != "" {
+				t.Errorf("Run set Text to %q", s.Text)
+			}
+			stored, err := LoadSpec(filepath.Join(out, specFile))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !sameSpec(stored, s) || !sameSweep(stored, s) {
+				t.Errorf("stored spec %+v, want %+v", stored, s)
+			}
+			st, err = Run(context.Background(), s, out, RunOptions{Workers: 2})
+			if err != nil || st.Skipped != n || st.Evaluated != 0 {
+				t.Errorf("second run: %+v, %v; want all %d points skipped", st, err, n)
+			}
+			tb, err := Merge(out, false)
+			if err != nil || len(tb.Rows) != n {
+				t.Fatalf("merge: %v", err)
+			}
+		})
+	}
+	// A different Go-built spec on the same directory is refused.
+	out := t.TempDir()
+	if _, err := Run(context.Background(), grid(), out, RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	other := grid()
+	other.Grid["p"] = []float64{0.1, 0.3}
+	if _, err := Run(context.Background(), other, out, RunOptions{}); err == nil || !strings.Contains(err.Error(), "different sweep") {
+		t.Errorf("different Go-built spec: %v, want a refusal", err)
+	}
+	// A spec TOML cannot hold (seeds are int64 in TOML) fails clearly and
+	// claims nothing.
+	huge := grid()
+	huge.Seeds = []uint64{math.MaxUint64}
+	out = t.TempDir()
+	if _, err := Run(context.Background(), huge, out, RunOptions{}); err == nil || !strings.Contains(err.Error(), "cannot be stored as TOML") {
+		t.Errorf("seed above MaxInt64: %v, want a TOML error", err)
+	}
+	// So is a spec whose defaults Validate has not filled in.
+	raw := &Spec{Name: "raw", Evaluator: "quad-test", Grid: map[string][]float64{"g": {1}}}
+	if _, err := Run(context.Background(), raw, out, RunOptions{}); err == nil || !strings.Contains(err.Error(), "not been validated") {
+		t.Errorf("spec without Validate: %v, want an error saying so", err)
+	}
+	if _, err := os.Stat(filepath.Join(out, specFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("spec.toml after failed encodings: %v", err)
+	}
+}
