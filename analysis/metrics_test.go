@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/internal/param/paramtest"
 )
 
 func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol*math.Max(1, math.Abs(b)) }
@@ -100,10 +101,5 @@ func TestEvaluateErrors(t *testing.T) {
 			t.Errorf("got %v, want %q", err, c.want)
 		}
 	}
-	defer func() {
-		if r := recover(); r == nil || !strings.Contains(r.(string), "analysis:") {
-			t.Errorf("mismatched lengths: panic %v", r)
-		}
-	}()
-	MSE([]float64{1}, []float64{1, 2})
+	paramtest.Panics(t, "analysis: prediction and truth lengths do not match", func() { MSE([]float64{1}, []float64{1, 2}) })
 }

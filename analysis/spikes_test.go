@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/internal/param/paramtest"
 )
 
 // poissonSpikes returns n independent Poisson trains of rate hz over
@@ -177,13 +178,7 @@ func TestSpikeTrainsTrainRange(t *testing.T) {
 	}
 	for _, i := range []int{-1, 2, 100} {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
-			defer func() {
-				msg, _ := recover().(string)
-				if !strings.HasPrefix(msg, "analysis: ") {
-					t.Fatalf("Train(%d) panic %q, want an \"analysis: \" message", i, msg)
-				}
-			}()
-			s.Train(i)
+			paramtest.Panics(t, fmt.Sprintf("analysis: Train: neuron %d out of range", i), func() { s.Train(i) })
 		})
 	}
 }

@@ -164,13 +164,7 @@ func TestProjectionIndexPanics(t *testing.T) {
 	}
 	for _, i := range []int{-1, 1, 1 << 20} {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
-			defer func() {
-				msg, _ := recover().(string)
-				if !strings.HasPrefix(msg, "kernel: ") {
-					t.Fatalf("Projection(%d) panic %q, want a \"kernel: \" message", i, msg)
-				}
-			}()
-			net.Projection(i)
+			paramtest.Panics(t, fmt.Sprintf("kernel: Projection: index %d out of range", i), func() { net.Projection(i) })
 		})
 	}
 }

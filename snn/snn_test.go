@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/internal/param/paramtest"
 	"github.com/neurodyn/neurodyn/learn"
 	"github.com/neurodyn/neurodyn/tasks"
 )
@@ -236,19 +237,15 @@ func TestStepperMatchesRun(t *testing.T) {
 	}
 	// Wrong lengths are programming errors: package-prefixed panics, and a
 	// negative batch is a param error.
-	for name, f := range map[string]func(){
-		"SetState short": func() { m.SetState(saved[:1]) },
-		"Step short x":   func() { m.Step(y, xs[:1]) },
-		"Step short y":   func() { m.Step(y[:1], xs) },
+	for _, tc := range []struct {
+		name, prefix string
+		f            func()
+	}{
+		{"SetState short", "snn: SetState: len(src) = 1", func() { m.SetState(saved[:1]) }},
+		{"Step short x", "snn: Step: len(x) = 1,", func() { m.Step(y, xs[:1]) }},
+		{"Step short y", "snn: Step: len(x) = 3, len(y) = 1,", func() { m.Step(y[:1], xs) }},
 	} {
-		func() {
-			defer func() {
-				if r, ok := recover().(string); !ok || !strings.HasPrefix(r, "snn: ") {
-					t.Errorf("%s: recovered %v, want an snn: panic", name, r)
-				}
-			}()
-			f()
-		}()
+		t.Run(tc.name, func(t *testing.T) { paramtest.Panics(t, tc.prefix, tc.f) })
 	}
 	if _, err := m.Run(x, n, L, RunOptions{Batch: -1}); !errors.Is(err, param.ErrInvalid) {
 		t.Errorf("Run with Batch -1: %v, want a param error", err)

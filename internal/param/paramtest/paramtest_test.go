@@ -3,6 +3,7 @@ package paramtest_test
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"testing"
 
 	"github.com/neurodyn/neurodyn/internal/param"
@@ -39,5 +40,42 @@ func TestCheck(t *testing.T) {
 		if r.failed != tc.fail {
 			t.Errorf("%s: failed = %v, want %v", tc.name, r.failed, tc.fail)
 		}
+	}
+}
+
+func TestPanics(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		f    func()
+		fail bool
+	}{
+		{"string", func() { panic("kernel: Projection: index 3") }, false},
+		{"error", func() { panic(fmt.Errorf("kernel: Projection: %w", errors.ErrUnsupported)) }, false},
+		{"error, other message", func() { panic(param.New("kernel", "Projection", 3, "< 1")) }, true},
+		{"no panic", func() {}, true},
+		{"other message", func() { panic("kernel: Step: bad length") }, true},
+		{"prefix inside", func() { panic("snn: kernel: Projection: index 3") }, true},
+		{"not a string or error", func() { panic(3) }, true},
+		{"nil", func() { panic(nil) }, true},
+	} {
+		r := &recorder{TB: t}
+		paramtest.Panics(r, "kernel: Projection: ", tc.f)
+		if r.failed != tc.fail {
+			t.Errorf("%s: failed = %v, want %v", tc.name, r.failed, tc.fail)
+		}
+	}
+	// runtime.Goexit (tb.FailNow inside f) is not reported as a missing
+	// panic, and Panics does not return.
+	r := &recorder{TB: t}
+	returned := make(chan bool, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		paramtest.Panics(r, "kernel: ", runtime.Goexit)
+		returned <- true
+	}()
+	<-done
+	if len(returned) != 0 || r.failed {
+		t.Errorf("after Goexit: returned %v, failed %v", len(returned) != 0, r.failed)
 	}
 }
