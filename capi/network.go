@@ -683,6 +683,7 @@ func neurodyn_network_write_spikes(h C.neurodyn_handle, path *C.nd_cchar, sortin
 		}
 		pops = append(pops, export.SpikePopulation{Name: names[k], TimesMs: m.TimesMs, NodeIDs: ids})
 	}
+	opts = append(opts, export.WithProvenance(n.net.Provenance()))
 	if err := export.WriteSpikes(p, srt, pops, opts...); err != nil {
 		return fail(fn, ioError(err))
 	}
@@ -733,6 +734,7 @@ func neurodyn_network_write_frames(h C.neurodyn_handle, recorder, path *C.nd_cch
 	}
 	rep := export.FrameReport{Population: info.Population, NodeIDs: nodes, StartMs: start, DtMs: info.IntervalMs,
 		Units: info.Units, Frames: len(m.TimesMs), Data: m.Data}
+	opts = append(opts, export.WithProvenance(n.net.Provenance()))
 	if err := export.WriteFrameReport(p, rep, opts...); err != nil {
 		return fail(fn, ioError(err))
 	}
@@ -770,7 +772,7 @@ func neurodyn_network_stream_spikes(h C.neurodyn_handle, path *C.nd_cchar, sorti
 	if len(idx) == 0 {
 		return fail(fn, errorf(statusState, "the network has no spikes recorder"))
 	}
-	prov := export.NewProvenance(specTOML(n.spec), "toml")
+	prov := n.net.Provenance()
 	w, err := export.NewSpikeWriter(p, srt, names, export.StreamOptions{Overwrite: ow, Provenance: &prov})
 	if err != nil {
 		return fail(fn, ioError(err))
@@ -783,14 +785,6 @@ func neurodyn_network_stream_spikes(h C.neurodyn_handle, path *C.nd_cchar, sorti
 	}
 	n.stream = w
 	return statusOK
-}
-
-func specTOML(s kernel.Spec) string {
-	var b bytes.Buffer
-	if err := kernel.EncodeTOML(&b, s); err != nil {
-		return ""
-	}
-	return b.String()
 }
 
 //export neurodyn_network_close_streams

@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -17,7 +18,8 @@ type SONATAOptions struct {
 	// SortingSet must be true for Sorting's zero value (none) to be used.
 	SortingSet bool
 	// Stream are the streaming writers' options (block size, compression,
-	// flush interval, crash-safe segments, overwrite).
+	// flush interval, crash-safe segments, overwrite). Stream.Provenance nil
+	// attaches the network's own (Network.Provenance).
 	Stream export.StreamOptions
 }
 
@@ -37,6 +39,10 @@ type SONATARecording struct {
 // Recording memory stays bounded (see export.SpikeWriter). Call it before
 // Run; frames start at the next due sample.
 func (net *Network) RecordSONATA(dir string, o SONATAOptions) (rec *SONATARecording, err error) {
+	if o.Stream.Provenance == nil {
+		p := net.Provenance()
+		o.Stream.Provenance = &p
+	}
 	rec = &SONATARecording{}
 	defer func() {
 		if err != nil {
@@ -243,8 +249,22 @@ func (net *Network) SONATANetwork() ([]export.NodePopulation, []export.EdgePopul
 	return nodes, edges
 }
 
-// WriteSONATANetwork writes dir/nodes.h5 and dir/edges.h5 (SONATANetwork).
+// Provenance is the provenance of the files the network writes: the running
+// binary's (export.NewProvenance: version, revision, kernel path, CPU, host,
+// time) with the network's spec as TOML and its seed, so that a result file
+// says which network produced it.
+func (net *Network) Provenance() export.Provenance {
+	var b bytes.Buffer
+	if err := EncodeTOML(&b, net.spec); err != nil {
+		b.Reset() // a validated spec always encodes; keep the rest of the provenance
+	}
+	return export.NewProvenance(b.String(), "toml", export.Seed{Name: "seed", Value: net.spec.Seed})
+}
+
+// WriteSONATANetwork writes dir/nodes.h5 and dir/edges.h5 (SONATANetwork),
+// with the network's provenance unless opts attach another.
 func (net *Network) WriteSONATANetwork(dir string, opts ...export.Option) error {
+	opts = append([]export.Option{export.WithProvenance(net.Provenance())}, opts...)
 	nodes, edges := net.SONATANetwork()
 	if err := export.WriteNodes(filepath.Join(dir, "nodes.h5"), nodes, opts...); err != nil {
 		return err

@@ -3,6 +3,8 @@ package kernel
 import (
 	"os"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/neurodyn/neurodyn/export"
@@ -89,6 +91,26 @@ func TestRecordSONATA(t *testing.T) {
 	for i := range fr.Data {
 		if fr.Data[i] != wantV.Data[i] {
 			t.Fatalf("V value %d: %v vs %v", i, fr.Data[i], wantV.Data[i])
+		}
+	}
+	// Every file says which network produced it: the spec (it decodes to
+	// the one run) and its seed.
+	for _, f := range append(rec.Files, filepath.Join(dir, "nodes.h5"), filepath.Join(dir, "edges.h5")) {
+		h, err := export.Open(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prov, err := export.ReadProvenance(h)
+		h.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", filepath.Base(f), err)
+		}
+		got, err := DecodeTOML(strings.NewReader(prov.Config))
+		if err != nil || prov.ConfigFormat != "toml" || !reflect.DeepEqual(got, net.spec) {
+			t.Errorf("%s: provenance config (%s, %v) does not decode to the spec run:\n%s", filepath.Base(f), prov.ConfigFormat, err, prov.Config)
+		}
+		if len(prov.Seeds) != 1 || prov.Seeds[0] != (export.Seed{Name: "seed", Value: 5}) {
+			t.Errorf("%s: provenance seeds %v, want seed = 5", filepath.Base(f), prov.Seeds)
 		}
 	}
 	nodes, edges := net.SONATANetwork()
