@@ -56,6 +56,7 @@ test-capi-python: capi-install
 	rm -rf $(CAPI_DIR)/reference && $(GO) run $(GOTAGS) ./capi/internal/reference -out $(CAPI_DIR)/reference
 	NEURODYN_LIB=$(CAPI_PREFIX)/lib/libneurodyn.so NEURODYN_REFERENCE=$(abspath $(CAPI_DIR)/reference) \
 		$$(scripts/ensure-venv.sh) -m pytest -q python/tests/test_capi_*.py
+	NEURODYN_LIB=$(CAPI_PREFIX)/lib/libneurodyn.so $$(scripts/ensure-venv.sh) -m pytest -q python/tests/test_interop.py
 
 # Per-call overhead from C and from Python and the time to fetch 10^6 spikes
 # into numpy, as Go-style benchmark lines in build/bench/capi.txt (compared

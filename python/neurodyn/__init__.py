@@ -10,7 +10,9 @@ ctypes; results come back as numpy arrays the library fills in place.
 
 Tasks (Lorenz, Series, FlipFlop), spiking networks (Network), models (CTRNN,
 RateNetwork, SNN), reservoirs (Reservoir, ESN) and the analysis functions
-(neurodyn.analysis) are documented in their modules. Errors raise subclasses of NeurodynError (neurodyn.errors).
+(neurodyn.analysis) are documented in their modules; neurodyn.interop (import
+it explicitly: from neurodyn import interop) reads neurodyn's SONATA files and
+converts results to Neo and NWB. Errors raise subclasses of NeurodynError (neurodyn.errors).
 Objects own library handles: close them, use them in ``with`` blocks, or let
 the garbage collector free them. Handles are per process: datasets and models
 pickle as their configuration (and parameters), so they can be sent to

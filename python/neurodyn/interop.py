@@ -1,0 +1,733 @@
+"""neurodyn's results in the Python neuroscience stack: read the SONATA files
+neurodyn writes (spike reports, frame reports of states and rates, nodes) and
+convert them, or a Network's recordings, to Neo (the data model of Elephant,
+Viziphant and most analysis code) and to NWB (pynwb, DANDI).
+
+Neo and NWB cannot read SONATA themselves (PyNN #601), and loading large
+simulator outputs as Neo objects through text files is slow (Neo PR #1001):
+these converters read the HDF5 datasets directly.
+
+    >>> from neurodyn import interop
+    >>> spikes = interop.read_spikes("sim/cuba/spikes.h5")
+    >>> sizes = interop.population_sizes("sim/cuba/nodes.h5")
+    >>> block = interop.to_neo(spikes, t_stop_ms=1000.0, sizes=sizes)
+    >>> interop.to_nwb(spikes, "sim/cuba.nwb", t_stop_ms=1000.0, sizes=sizes,
+    ...                frames=["sim/cuba/v.h5"])
+
+The same from a shell (files are recognised by their content)::
+
+    python -m neurodyn.interop sim/cuba/*.h5 --t-stop-ms 1000 --nwb sim/cuba.nwb
+
+Units: times are in ms here as everywhere in neurodyn; Neo objects carry
+their units (ms, mV, pA, nS, Hz); NWB stores times in seconds and states in
+SI units with a conversion factor, as its schema requires.
+
+This module needs only numpy to import. Reading files needs h5py; to_neo
+needs neo; to_nwb needs pynwb: ``pip install 'neurodyn[interop]'`` installs
+the three. It does not need libneurodyn, so results copied from a cluster
+can be converted where the library is not built. h5py's own HDF5 and the
+system HDF5 libneurodyn links live side by side in one process (each library
+resolves its own symbols); python/tests/test_capi_interop.py writes with one
+and reads with the other in the same process.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+import os
+import sys
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence, Union
+
+import numpy as np
+
+from .errors import InvalidParameterError
+
+__all__ = [
+    "FrameReport",
+    "SpikeReport",
+    "population_sizes",
+    "read_frames",
+    "read_provenance",
+    "read_spikes",
+    "to_neo",
+    "to_nwb",
+]
+
+PathLike = Union[str, os.PathLike]
+
+#: Provenance attributes neurodyn attaches to the files it writes (export.Attr*).
+PROVENANCE_ATTRS = (
+    "neurodyn_version",
+    "git_revision",
+    "go_version",
+    "config",
+    "config_format",
+    "seed_names",
+    "seeds",
+    "kernel_path",
+    "cpu_model",
+    "arch",
+    "hostname",
+    "created_utc",
+    "hdf5_version",
+)
+
+# Time units SONATA files may use, in ms.
+_TIME_MS = {"ms": 1.0, "s": 1000.0, "sec": 1000.0, "us": 1e-3}
+
+# Physical units of neurodyn's recordings as NWB wants them: SI base unit and
+# the factor that converts stored values to it.
+_SI = {"mV": ("volts", 1e-3), "V": ("volts", 1.0), "pA": ("amperes", 1e-12), "nA": ("amperes", 1e-9),
+       "nS": ("siemens", 1e-9), "uS": ("siemens", 1e-6), "Hz": ("Hz", 1.0), "ms": ("seconds", 1e-3)}
+
+
+def _need(module: str, purpose: str):
+    """Imports an optional dependency or raises ImportError saying how to get it."""
+    try:
+        return __import__(module)
+    except ImportError as e:
+        raise ImportError(
+            f"neurodyn.interop: {purpose} needs the Python package {module!r}; "
+            f"install it with: pip install 'neurodyn[interop]' (or pip install {module})"
+        ) from e
+
+
+@dataclass(frozen=True)
+class SpikeReport:
+    """The spikes of one population: times (ms, float64) and node ids (uint64,
+    indices within the population), in the order of the file (sorting:
+    "by_time", "by_id" or "none")."""
+
+    population: str
+    times_ms: np.ndarray
+    node_ids: np.ndarray
+    sorting: str = "none"
+
+    def __len__(self) -> int:
+        return len(self.times_ms)
+
+
+@dataclass(frozen=True)
+class FrameReport:
+    """A sampled recording: frame times (ms), values (frames, columns), and
+    for each column the node id (index within the population) and element id
+    it belongs to. node_ids is None when the columns are not single neurons
+    (a population rate). units is the recording's unit string (mV, pA, nS,
+    Hz, ...); name the recorder's name."""
+
+    population: str
+    times_ms: np.ndarray
+    data: np.ndarray
+    node_ids: np.ndarray | None
+    element_ids: np.ndarray | None
+    units: str
+    dt_ms: float
+    name: str = ""
+    variable: str = ""
+
+    @property
+    def start_ms(self) -> float:
+        """The time of the first frame (ms)."""
+        return float(self.times_ms[0]) if len(self.times_ms) else 0.0
+
+
+@dataclass
+class _Sources:
+    """What to_neo and to_nwb convert, normalised."""
+
+    spikes: dict[str, SpikeReport]
+    frames: list[FrameReport]
+    sizes: dict[str, int] | None
+    t_start_ms: float
+    t_stop_ms: float
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+
+# ---- reading files ---------------------------------------------------------------
+
+
+def _open(path: PathLike):
+    h5py = _need("h5py", "reading HDF5 files")
+    p = Path(path)
+    if not p.exists():
+        raise FileNotFoundError(f"neurodyn.interop: {p}: no such file")
+    try:
+        f = h5py.File(p, "r")
+    except OSError as e:
+        raise InvalidParameterError(f"path = {str(p)!r}: not an HDF5 file ({e})") from None
+    if "complete" in f.attrs and int(f.attrs["complete"]) != 1:
+        f.close()
+        raise InvalidParameterError(
+            f"path = {str(p)!r}: an incomplete file (its writer did not finish: attribute complete = 0)"
+        )
+    return f
+
+
+def _str(v: Any) -> str:
+    if isinstance(v, bytes):
+        return v.decode("utf-8", "replace")
+    if isinstance(v, np.ndarray) and v.shape == ():
+        return _str(v.item())
+    return str(v)
+
+
+def _time_scale(ds, path: Path, what: str) -> float:
+    units = _str(ds.attrs.get("units", "ms"))
+    try:
+        return _TIME_MS[units]
+    except KeyError:
+        raise InvalidParameterError(
+            f"path = {str(path)!r}: {what} has time units {units!r}; must be one of {', '.join(_TIME_MS)}"
+        ) from None
+
+
+def _sorting_name(g) -> str:
+    if "sorting" not in g.attrs:
+        return "none"
+    v = g.attrs["sorting"]
+    if isinstance(v, (bytes, str)):
+        return _str(v)
+    h5py = _need("h5py", "reading HDF5 files")
+    enum = h5py.check_enum_dtype(g.attrs.get_id("sorting").dtype)
+    if enum:
+        names = {code: name for name, code in enum.items()}
+        return names.get(int(v), str(int(v)))
+    return {0: "none", 1: "by_id", 2: "by_time"}.get(int(v), str(int(v)))
+
+
+def read_spikes(*paths: PathLike) -> dict[str, SpikeReport]:
+    """Reads SONATA spike reports (/spikes/<population>/timestamps and
+    node_ids): one file, or the segments of one recording in time order, whose
+    spikes are concatenated. Returns the populations by name, in file order.
+    Timestamps in s are converted to ms."""
+    if not paths:
+        raise InvalidParameterError("paths: no spike file given")
+    parts: dict[str, list[SpikeReport]] = {}
+    for path in paths:
+        p = Path(path)
+        with _open(p) as f:
+            if "spikes" not in f:
+                raise InvalidParameterError(f"path = {str(p)!r}: not a SONATA spike report (no /spikes group)")
+            for pop, g in f["spikes"].items():
+                if "timestamps" not in g or "node_ids" not in g:
+                    raise InvalidParameterError(
+                        f"path = {str(p)!r}: /spikes/{pop} lacks timestamps or node_ids"
+                    )
+                ts, ids = g["timestamps"], g["node_ids"]
+                if ts.shape != ids.shape or len(ts.shape) != 1:
+                    raise InvalidParameterError(
+                        f"path = {str(p)!r}: /spikes/{pop}: timestamps {ts.shape} and node_ids {ids.shape} differ"
+                    )
+                t = np.asarray(ts[...], dtype=np.float64) * _time_scale(ts, p, f"/spikes/{pop}/timestamps")
+                n = np.asarray(ids[...]).astype(np.uint64, copy=False)
+                parts.setdefault(pop, []).append(SpikeReport(pop, t, n, _sorting_name(g)))
+    out = {}
+    for pop, reps in parts.items():
+        if len(reps) == 1:
+            out[pop] = reps[0]
+            continue
+        sort = reps[0].sorting if all(r.sorting == reps[0].sorting for r in reps) else "none"
+        if sort == "by_id":  # segments sorted by id are not sorted by id together
+            sort = "none"
+        out[pop] = SpikeReport(
+            pop, np.concatenate([r.times_ms for r in reps]), np.concatenate([r.node_ids for r in reps]), sort
+        )
+    return out
+
+
+def read_frames(*paths: PathLike, population: str | None = None) -> FrameReport:
+    """Reads a SONATA frame report (/report/<population>/data and mapping):
+    one file, or the segments of one recording in time order. population may
+    be left out when the file holds one. The frame times are start + k·dt
+    from mapping/time (start, stop, dt)."""
+    if not paths:
+        raise InvalidParameterError("paths: no frame report given")
+    reps: list[FrameReport] = []
+    for path in paths:
+        p = Path(path)
+        with _open(p) as f:
+            if "report" not in f:
+                raise InvalidParameterError(f"path = {str(p)!r}: not a SONATA frame report (no /report group)")
+            pops = list(f["report"])
+            pop = population
+            if pop is None:
+                if len(pops) != 1:
+                    raise InvalidParameterError(
+                        f"population: {str(p)!r} holds {len(pops)} reports ({', '.join(pops)}); name one"
+                    )
+                pop = pops[0]
+            if pop not in f["report"]:
+                raise InvalidParameterError(
+                    f"population = {pop!r}: not in {str(p)!r}; it holds {', '.join(pops) or 'no report'}"
+                )
+            g = f["report"][pop]
+            m = g["mapping"]
+            data = np.asarray(g["data"][...])
+            tm = m["time"]
+            scale = _time_scale(tm, p, f"/report/{pop}/mapping/time")
+            start, _stop, dt = (float(x) * scale for x in tm[...])
+            if not (dt > 0 and math.isfinite(dt)):
+                raise InvalidParameterError(f"path = {str(p)!r}: /report/{pop}/mapping/time has dt = {dt}")
+            node_ids = np.asarray(m["node_ids"][...]).astype(np.uint64)
+            elems = np.asarray(m["element_ids"][...]).astype(np.uint64) if "element_ids" in m else None
+            ptrs = np.asarray(m["index_pointers"][...]).astype(np.int64) if "index_pointers" in m else None
+            if ptrs is not None and len(ptrs) == len(node_ids) + 1:
+                cols = np.repeat(node_ids, np.diff(ptrs))  # the node of each column
+            else:
+                cols = node_ids
+            if len(cols) != data.shape[1]:
+                raise InvalidParameterError(
+                    f"path = {str(p)!r}: /report/{pop}: {data.shape[1]} columns, mapping names {len(cols)}"
+                )
+            times = start + dt * np.arange(data.shape[0])
+            reps.append(FrameReport(pop, times, data, cols, elems, _str(g["data"].attrs.get("units", "")), dt, name=p.stem))
+    r = reps[0]
+    for o in reps[1:]:
+        if o.population != r.population or o.dt_ms != r.dt_ms or not np.array_equal(o.node_ids, r.node_ids):
+            raise InvalidParameterError("paths: the frame reports are not segments of one recording")
+    if len(reps) == 1:
+        return r
+    return FrameReport(
+        r.population, np.concatenate([x.times_ms for x in reps]), np.concatenate([x.data for x in reps]),
+        r.node_ids, r.element_ids, r.units, r.dt_ms, name=r.name,
+    )
+
+
+def population_sizes(path: PathLike) -> dict[str, int]:
+    """The population sizes stored in a SONATA nodes file (nodes.h5 of
+    neurodyn simulate): the length of /nodes/<population>/node_type_id."""
+    p = Path(path)
+    with _open(p) as f:
+        if "nodes" not in f:
+            raise InvalidParameterError(f"path = {str(p)!r}: not a SONATA nodes file (no /nodes group)")
+        out = {}
+        for pop, g in f["nodes"].items():
+            if "node_type_id" not in g:
+                raise InvalidParameterError(f"path = {str(p)!r}: /nodes/{pop} lacks node_type_id")
+            out[pop] = int(g["node_type_id"].shape[0])
+        return out
+
+
+def read_provenance(path: PathLike) -> dict[str, Any]:
+    """The provenance neurodyn attached to a file (version, git revision,
+    configuration text, seeds by name, kernel path, CPU, host, creation time);
+    empty when the file has none."""
+    p = Path(path)
+    with _open(p) as f:
+        a = f.attrs
+        out: dict[str, Any] = {}
+        for k in PROVENANCE_ATTRS:
+            if k in a and k not in ("seeds", "seed_names"):
+                out[k] = _str(a[k])
+        if "seeds" in a:
+            vals = [int(v) for v in np.atleast_1d(a["seeds"])]
+            names = [_str(n) for n in np.atleast_1d(a["seed_names"])] if "seed_names" in a else []
+            out["seeds"] = dict(zip(names, vals)) if len(names) == len(vals) else vals
+        return out
+
+
+def _kind(path: Path) -> str:
+    """"spikes", "report", "nodes" or "edges": what a SONATA file holds."""
+    with _open(path) as f:
+        for k in ("spikes", "report", "nodes", "edges"):
+            if k in f:
+                return k
+    raise InvalidParameterError(f"path = {str(path)!r}: not a SONATA spike report, frame report or nodes file")
+
+
+# ---- gathering what to convert -----------------------------------------------------
+
+
+def _is_network(x: Any) -> bool:
+    from .network import Network
+
+    return isinstance(x, Network)
+
+
+def _spike_dict(spikes: Any) -> dict[str, SpikeReport]:
+    if isinstance(spikes, (str, os.PathLike)):
+        return read_spikes(spikes)
+    if isinstance(spikes, Mapping):
+        out = {}
+        for pop, v in spikes.items():
+            if isinstance(v, SpikeReport):
+                out[str(pop)] = v
+                continue
+            try:
+                t, n = v
+            except (TypeError, ValueError):
+                raise InvalidParameterError(
+                    f"spikes[{pop!r}]: must be a SpikeReport or a (times_ms, node_ids) pair"
+                ) from None
+            t, n = np.asarray(t, dtype=np.float64), np.asarray(n)
+            if t.ndim != 1 or t.shape != n.shape:
+                raise InvalidParameterError(
+                    f"spikes[{pop!r}]: times_ms {t.shape} and node_ids {n.shape} must be 1-D of one length"
+                )
+            if n.size and (not np.issubdtype(n.dtype, np.integer) or n.min() < 0):
+                raise InvalidParameterError(f"spikes[{pop!r}]: node_ids must be non-negative integers")
+            out[str(pop)] = SpikeReport(str(pop), t, n.astype(np.uint64))
+        return out
+    if isinstance(spikes, Sequence) and spikes and all(isinstance(s, (str, os.PathLike)) for s in spikes):
+        return read_spikes(*spikes)
+    raise InvalidParameterError(
+        "spikes: must be a Network, a spike file path (or a list of a recording's segments), "
+        f"or a dict population -> SpikeReport or (times_ms, node_ids); got {type(spikes).__name__}"
+    )
+
+
+def _network_sources(net: Any, frames: Any) -> tuple[dict[str, SpikeReport], list[FrameReport], dict[str, int]]:
+    recs = net.recorders()
+    spikes, sizes = {}, {}
+    for r in recs:
+        if r["kind"] != "spikes":
+            continue
+        t, n = net.spikes(r["name"])
+        pop = r["population"]
+        if pop in spikes:
+            raise InvalidParameterError(f"network: two spikes recorders of population {pop!r}")
+        spikes[pop] = SpikeReport(pop, t, n.astype(np.uint64), "by_time")
+        sizes[pop] = len(r["neurons"])
+    sampled = {r["name"]: r for r in recs if r["kind"] != "spikes"}
+    if frames is True:
+        names = list(sampled)
+    elif frames is None or frames is False:
+        names = []
+    elif isinstance(frames, str):
+        names = [frames]
+    else:
+        names = list(frames)
+    out = []
+    for name in names:
+        if isinstance(name, FrameReport):
+            out.append(name)
+            continue
+        if name not in sampled:
+            raise InvalidParameterError(
+                f"frames: {name!r} is not a sampled recorder of the network; it has {', '.join(sampled) or 'none'}"
+            )
+        r = sampled[name]
+        t, v = net.frames(name)
+        ids = np.asarray(r["neurons"], dtype=np.uint64)
+        cols = ids if v.shape[1] == len(ids) else None
+        dt = float(r["interval_ms"])
+        out.append(FrameReport(r["population"], t, v, cols, None, r["units"], dt, name=name, variable=r["variable"]))
+    return spikes, out, sizes
+
+
+def _gather(spikes, t_stop_ms, t_start_ms, sizes, frames) -> _Sources:
+    prov: dict[str, Any] = {}
+    if _is_network(spikes):
+        from . import build_info, version
+
+        info = build_info()
+        prov = {"neurodyn_version": version(), "git_revision": info.get("revision", ""), "go_version": info.get("go_version", ""),
+                "config": spikes.spec, "config_format": "toml", "kernel_path": info.get("kernel_path", "")}
+        sp, fr, net_sizes = _network_sources(spikes, frames)
+        if t_stop_ms is None:
+            t_stop_ms = spikes.time_ms
+        if sizes is None:
+            sizes = net_sizes
+    else:
+        if isinstance(spikes, (str, os.PathLike)):
+            prov = read_provenance(spikes)
+        elif isinstance(spikes, Sequence) and spikes and isinstance(spikes[0], (str, os.PathLike)):
+            prov = read_provenance(spikes[0])  # the segments of one run share it
+        sp = _spike_dict(spikes)
+        if frames is True:
+            raise InvalidParameterError("frames = True: only for a Network source; give frame report paths")
+        fr = []
+        for x in [] if frames in (None, False) else [frames] if isinstance(frames, (str, os.PathLike, FrameReport)) else frames:
+            fr.append(x if isinstance(x, FrameReport) else read_frames(x))
+    if isinstance(sizes, (str, os.PathLike)):
+        sizes = population_sizes(sizes)
+    if sizes is not None:
+        sizes = {str(k): int(v) for k, v in dict(sizes).items()}
+        for pop, n in sizes.items():
+            if n < 0:
+                raise InvalidParameterError(f"sizes[{pop!r}] = {n}: must be >= 0")
+        for pop, r in sp.items():
+            if pop not in sizes:
+                raise InvalidParameterError(f"sizes: no size for population {pop!r} (sizes has {', '.join(sizes)})")
+            if len(r) and int(r.node_ids.max()) >= sizes[pop]:
+                raise InvalidParameterError(
+                    f"sizes[{pop!r}] = {sizes[pop]}: the spikes name node {int(r.node_ids.max())}"
+                )
+    if t_stop_ms is None:
+        raise InvalidParameterError(
+            "t_stop_ms: required for spike files (a SONATA spike report does not store how long the network ran: "
+            "give the run's --duration-ms)"
+        )
+    t_stop_ms, t_start_ms = float(t_stop_ms), float(t_start_ms)
+    if not (math.isfinite(t_start_ms) and math.isfinite(t_stop_ms) and t_stop_ms > t_start_ms):
+        raise InvalidParameterError(f"t_stop_ms = {t_stop_ms}, t_start_ms = {t_start_ms}: need t_start_ms < t_stop_ms, finite")
+    for pop, r in sp.items():
+        if len(r) and (r.times_ms.min() < t_start_ms or r.times_ms.max() > t_stop_ms):
+            raise InvalidParameterError(
+                f"t_start_ms = {t_start_ms}, t_stop_ms = {t_stop_ms}: population {pop!r} has spikes in "
+                f"[{r.times_ms.min()}, {r.times_ms.max()}] ms, outside"
+            )
+    return _Sources(sp, fr, sizes, t_start_ms, t_stop_ms, prov)
+
+
+def _trains(src: _Sources) -> Iterable[tuple[str, int, np.ndarray]]:
+    """(population, node id, sorted spike times in ms) for every neuron:
+    all 0..size-1 when the sizes are known, else those that spiked."""
+    for pop, r in src.spikes.items():
+        ids = r.node_ids.astype(np.int64)
+        order = np.lexsort((r.times_ms, ids))
+        ids, times = ids[order], r.times_ms[order]
+        n = src.sizes[pop] if src.sizes is not None else (int(ids.max()) + 1 if len(ids) else 0)
+        bounds = np.searchsorted(ids, np.arange(n + 1))
+        present = np.unique(ids) if src.sizes is None else None
+        for i in range(n):
+            if present is not None and bounds[i] == bounds[i + 1]:
+                continue
+            yield pop, i, times[bounds[i] : bounds[i + 1]]
+
+
+# ---- Neo ---------------------------------------------------------------------------
+
+
+def _pq_units(units: str):
+    pq = _need("quantities", "to_neo")
+    try:
+        q = pq.Quantity(1.0, units)
+        return q.units, True
+    except Exception:  # unknown unit strings (filtered spikes, "1", "a.u.") stay dimensionless
+        return pq.dimensionless, False
+
+
+def to_neo(
+    spikes: Any,
+    *,
+    t_stop_ms: float | None = None,
+    t_start_ms: float = 0.0,
+    sizes: Mapping[str, int] | PathLike | None = None,
+    frames: Any = None,
+    name: str = "neurodyn",
+):
+    """Converts spikes (and sampled recordings) to a neo.Block with one
+    Segment.
+
+    spikes: a Network (its spikes recorders), a SONATA spike file path (or a
+    list of one recording's segments), or a dict population -> SpikeReport or
+    (times_ms, node_ids). The segment holds one neo.SpikeTrain per neuron (ms,
+    annotated with population and node_id), and one neo.Group per
+    population holding its trains, as Elephant expects.
+
+    t_stop_ms, t_start_ms: the recorded interval; t_stop defaults to the
+    Network's time and is required for files. t_start defaults to 0 ms: after
+    Network.clear_spikes, or for a run continued from a checkpoint, give the
+    time the recording started. sizes: population -> number of
+    neurons (or a SONATA nodes file): silent neurons get empty trains, so
+    rates and statistics count them. Without sizes (files only) neurons that
+    never spiked are left out.
+
+    frames: sampled recordings as neo.AnalogSignal (one per recording,
+    columns annotated with node_id; units mV, pA, nS, Hz, or dimensionless
+    with the original unit string in annotations["units"]): FrameReport
+    objects or frame report paths, or for a Network the names of its state
+    and rate recorders (True: all of them).
+    """
+    neo = _need("neo", "to_neo")
+    pq = _need("quantities", "to_neo")
+    src = _gather(spikes, t_stop_ms, t_start_ms, sizes, frames)
+    block = neo.Block(name=name, file_origin=str(spikes) if isinstance(spikes, (str, os.PathLike)) else None)
+    if src.provenance:
+        block.annotate(**{f"neurodyn_{k}" if not k.startswith("neurodyn") else k: json.dumps(v) if isinstance(v, dict) else v
+                          for k, v in src.provenance.items()})
+    seg = neo.Segment(name=name)
+    block.segments.append(seg)
+    groups: dict[str, Any] = {}
+    t0, t1 = src.t_start_ms * pq.ms, src.t_stop_ms * pq.ms
+    for pop, i, times in _trains(src):
+        st = neo.SpikeTrain(times, units=pq.ms, t_start=t0, t_stop=t1, name=f"{pop}[{i}]", population=pop, node_id=i)
+        seg.spiketrains.append(st)
+        if pop not in groups:
+            groups[pop] = neo.Group(name=pop, allowed_types=[neo.SpikeTrain])
+        groups[pop].add(st)
+    for pop in src.spikes:  # a population whose neurons all stayed silent, sizes unknown
+        if pop not in groups:
+            groups[pop] = neo.Group(name=pop, allowed_types=[neo.SpikeTrain])
+    block.groups.extend(groups.values())
+    for fr in src.frames:
+        units, known = _pq_units(fr.units)
+        ann = {} if fr.node_ids is None else {"node_id": np.asarray(fr.node_ids, dtype=np.int64)}
+        sig = neo.AnalogSignal(
+            np.asarray(fr.data), units=units, sampling_period=fr.dt_ms * pq.ms, t_start=fr.start_ms * pq.ms,
+            name=fr.name or fr.population, array_annotations=ann,
+        )
+        sig.annotate(population=fr.population, variable=fr.variable)
+        if not known:
+            sig.annotate(units=fr.units)
+        if fr.node_ids is None:
+            sig.annotate(aggregate="population")
+        seg.analogsignals.append(sig)
+    return block
+
+
+# ---- NWB ---------------------------------------------------------------------------
+
+
+def to_nwb(
+    spikes: Any,
+    path: PathLike,
+    *,
+    t_stop_ms: float | None = None,
+    t_start_ms: float = 0.0,
+    sizes: Mapping[str, int] | PathLike | None = None,
+    frames: Any = None,
+    session_description: str = "neurodyn simulation",
+    identifier: str | None = None,
+    session_start_time: datetime.datetime | None = None,
+    overwrite: bool = False,
+) -> Path:
+    """Writes spikes (and sampled recordings) as an NWB file and returns its
+    path. The arguments spikes, t_stop_ms, t_start_ms, sizes and frames are
+    those of to_neo.
+
+    The /units table has one row per neuron: spike_times (s), obs_intervals
+    [[t_start, t_stop]] (s, so silent neurons are distinguishable from
+    missing ones), and the columns population and node_id. Each frame
+    recording is a TimeSeries in /acquisition (data [frames × columns], unit
+    and conversion to SI: volts, amperes, siemens or Hz; starting_time and
+    rate), with its column -> node id table in the processing module
+    "neurodyn". The file's provenance (neurodyn version, configuration,
+    seeds) goes to notes as JSON. session_start_time defaults to the
+    provenance's creation time, else now (UTC). An existing file is replaced
+    only with overwrite. The file is written under a temporary name and
+    renamed, so a failed conversion leaves no partial file."""
+    pynwb = _need("pynwb", "to_nwb")
+    out = Path(path)
+    if out.exists() and not overwrite:
+        raise FileExistsError(f"neurodyn.interop: {out} exists (pass overwrite=True to replace it)")
+    if not out.parent.is_dir():
+        raise FileNotFoundError(f"neurodyn.interop: directory {out.parent} does not exist")
+    src = _gather(spikes, t_stop_ms, t_start_ms, sizes, frames)
+    if session_start_time is None:
+        created = src.provenance.get("created_utc")
+        try:
+            session_start_time = datetime.datetime.fromisoformat(created.replace("Z", "+00:00")) if created else None
+        except ValueError:
+            session_start_time = None
+        if session_start_time is None:
+            session_start_time = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    if session_start_time.tzinfo is None:
+        raise InvalidParameterError("session_start_time: must carry a time zone (NWB requires it)")
+    nwb = pynwb.NWBFile(
+        session_description=session_description,
+        identifier=identifier or str(uuid.uuid4()),
+        session_start_time=session_start_time,
+        notes=json.dumps({"neurodyn": src.provenance}) if src.provenance else None,
+        source_script="written by neurodyn.interop.to_nwb",
+        source_script_file_name="neurodyn/interop.py",
+    )
+    nwb.add_unit_column(name="population", description="neurodyn population of the neuron")
+    nwb.add_unit_column(name="node_id", description="index of the neuron within its population (SONATA node id)")
+    obs = [[src.t_start_ms / 1000.0, src.t_stop_ms / 1000.0]]
+    for pop, i, times in _trains(src):
+        nwb.add_unit(spike_times=times / 1000.0, obs_intervals=obs, population=pop, node_id=i)
+    if src.frames:
+        mod = nwb.create_processing_module(name="neurodyn", description="column maps of neurodyn's recordings")
+    used: set[str] = set()
+    for fr in src.frames:
+        name = fr.name or f"{fr.population}_{fr.variable or 'report'}"
+        base, k = name, 1
+        while name in used:
+            k += 1
+            name = f"{base}_{k}"
+        used.add(name)
+        unit, conv = _SI.get(fr.units, (fr.units or "n/a", 1.0))
+        desc = f"neurodyn recording of population {fr.population}" + (f", variable {fr.variable}" if fr.variable else "")
+        if fr.node_ids is None:
+            desc += " (population aggregate)"
+        nwb.add_acquisition(
+            pynwb.TimeSeries(
+                name=name, data=np.asarray(fr.data), unit=unit, conversion=conv,
+                starting_time=fr.start_ms / 1000.0, rate=1000.0 / fr.dt_ms, description=desc,
+            )
+        )
+        if fr.node_ids is not None:
+            table = pynwb.core.DynamicTable(name=f"{name}_columns", description=f"node id of each column of {name}")
+            table.add_column(name="population", description="population")
+            table.add_column(name="node_id", description="node id within the population")
+            for nid in np.asarray(fr.node_ids, dtype=np.int64):
+                table.add_row(population=fr.population, node_id=int(nid))
+            mod.add(table)
+    tmp = out.with_name(f".{out.stem}.partial.nwb")  # pynwb wants the .nwb suffix
+    try:
+        with pynwb.NWBHDF5IO(str(tmp), "w") as io:
+            io.write(nwb)
+        os.replace(tmp, out)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return out
+
+
+# ---- command line ------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """python -m neurodyn.interop FILE... --t-stop-ms T (--nwb OUT | --summary)."""
+    import argparse
+
+    ap = argparse.ArgumentParser(
+        prog="python -m neurodyn.interop",
+        description="Convert neurodyn's SONATA files (spike reports, frame reports, nodes; recognised by content) "
+        "to NWB, or summarise them through Neo.",
+    )
+    ap.add_argument("files", nargs="+",
+                    help="SONATA files: one spike report (or its segments), frame reports, a nodes file (edges files are skipped)")
+    ap.add_argument("--t-stop-ms", type=float, required=True, help="end of the recorded interval (ms): the run's --duration-ms")
+    ap.add_argument("--t-start-ms", type=float, default=0.0, help="start of the recorded interval (ms), default 0")
+    ap.add_argument("--nwb", help="write an NWB file here")
+    ap.add_argument("--overwrite", action="store_true", help="replace an existing --nwb file")
+    ap.add_argument("--description", default="neurodyn simulation", help="NWB session_description")
+    args = ap.parse_args(argv)
+    spk, frm, nodes = [], [], None
+    try:
+        for f in args.files:
+            k = _kind(Path(f))
+            if k == "spikes":
+                spk.append(f)
+            elif k == "report":
+                frm.append(f)
+            elif k == "edges":
+                continue  # connectivity: neither Neo nor NWB's core schema holds it
+            elif nodes is not None:
+                ap.error(f"two nodes files: {nodes} and {f}")
+            else:
+                nodes = f
+        if not spk:
+            ap.error("no spike report among the files")
+        src = spk[0] if len(spk) == 1 else spk
+        if args.nwb:
+            p = to_nwb(src, args.nwb, t_stop_ms=args.t_stop_ms, t_start_ms=args.t_start_ms, sizes=nodes,
+                       frames=frm, session_description=args.description, overwrite=args.overwrite)
+            print(f"wrote {p}")
+        else:
+            block = to_neo(src, t_stop_ms=args.t_stop_ms, t_start_ms=args.t_start_ms, sizes=nodes, frames=frm)
+            seg = block.segments[0]
+            dur_s = (args.t_stop_ms - args.t_start_ms) / 1000.0
+            for g in block.groups:
+                n = len(g.spiketrains)
+                count = sum(len(s) for s in g.spiketrains)
+                rate = count / n / dur_s if n else float("nan")
+                print(f"{g.name}: {n} neurons, {count} spikes, mean rate {rate:.3f} Hz")
+            for s in seg.analogsignals:
+                print(f"{s.name}: {s.shape[0]} frames x {s.shape[1]} columns, {s.units.dimensionality}, dt {s.sampling_period}")
+    except (InvalidParameterError, FileNotFoundError, FileExistsError, ImportError) as e:
+        print(f"python -m neurodyn.interop: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

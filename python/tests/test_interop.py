@@ -1,0 +1,246 @@
+"""neurodyn.interop: SONATA files written by libneurodyn read back, and a
+network's recordings converted to Neo and NWB; what comes out must equal what
+the simulation produced. This process holds both HDF5 libraries (the system's,
+linked by libneurodyn, and h5py's): the tests write with one, read with the
+other and write again. make test-capi-python runs this file in a pytest
+process of its own: the test_capi_* files keep h5py out of theirs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import h5py
+import neo
+import numpy as np
+import pynwb
+import pytest
+import quantities as pq
+from capi_util import PYDIR, SPEC, nd
+
+from neurodyn import interop
+
+SIZES = {"E": 80, "I": 20}
+T_MS = 120.0
+
+
+@pytest.fixture(scope="module")
+def sim(tmp_path_factory):
+    if not nd.build_info()["hdf5"]:
+        pytest.skip("libneurodyn built without HDF5")
+    d = tmp_path_factory.mktemp("interop")
+    with nd.Network(SPEC) as split:  # one run written as two files
+        split.run(60.0)
+        split.write_spikes(d / "first.h5")
+        first = {p: split.spikes(f"spikes:{p}") for p in SIZES}
+        split.clear_spikes()
+        split.run(T_MS - 60.0)
+        split.write_spikes(d / "second.h5")
+        second = {p: split.spikes(f"spikes:{p}") for p in SIZES}
+    net = nd.Network(SPEC)  # the same run in one file
+    net.run(T_MS)
+    net.write_spikes(d / "spikes.h5")
+    net.write_frames("v", d / "v.h5")
+    net.write_frames("rate", d / "rate.h5")
+    spikes = {p: net.spikes(f"spikes:{p}") for p in SIZES}
+    for p in SIZES:
+        np.testing.assert_array_equal(np.concatenate([first[p][0], second[p][0]]), spikes[p][0])
+    with h5py.File(d / "nodes.h5", "w") as f:  # the layout of export.WriteNodes
+        for p, n in SIZES.items():
+            f.create_dataset(f"nodes/{p}/node_type_id", data=np.zeros(n, dtype=np.int64))
+    yield {"dir": d, "net": net, "spikes": spikes, "v": net.frames("v"), "rate": net.frames("rate")}
+    net.close()
+
+
+def test_read_spikes(sim):
+    d = sim["dir"]
+    got = interop.read_spikes(d / "spikes.h5")
+    assert list(got) == ["E", "I"]
+    for p, (t, i) in sim["spikes"].items():
+        r = got[p]
+        assert r.population == p and r.sorting == "by_time" and len(r) == len(t) > 0
+        assert r.times_ms.dtype == np.float64 and r.node_ids.dtype == np.uint64
+        np.testing.assert_array_equal(np.lexsort((r.node_ids, r.times_ms)), np.arange(len(r)))  # by time
+        assert sorted(zip(r.times_ms.tolist(), r.node_ids.tolist())) == sorted(zip(t.tolist(), i.tolist()))
+    # two files of one run, in order, are one report
+    seg = interop.read_spikes(d / "first.h5", d / "second.h5")
+    for p, (t, i) in sim["spikes"].items():
+        assert sorted(zip(seg[p].times_ms.tolist(), seg[p].node_ids.tolist())) == sorted(zip(t.tolist(), i.tolist()))
+
+
+def test_provenance(sim):
+    prov = interop.read_provenance(sim["dir"] / "spikes.h5")
+    assert prov["config_format"] == "toml" and "[[population]]" in prov["config"]
+    assert prov["seeds"] == {"seed": 5}
+    assert prov["neurodyn_version"] == nd.version() and prov["kernel_path"] == nd.build_info()["kernel_path"]
+    with nd.Network(prov["config"]) as again:  # the stored spec rebuilds the network
+        again.run(T_MS)
+        np.testing.assert_array_equal(again.spikes("spikes:E")[0], sim["spikes"]["E"][0])
+    assert interop.read_provenance(sim["dir"] / "nodes.h5") == {}
+
+
+def test_read_frames(sim):
+    t, v = sim["v"]
+    r = interop.read_frames(sim["dir"] / "v.h5")
+    assert (r.population, r.units, r.dt_ms) == ("E", "mV", 0.5)
+    np.testing.assert_array_equal(r.data, v)
+    np.testing.assert_allclose(r.times_ms, t, rtol=0, atol=1e-9)
+    np.testing.assert_array_equal(r.node_ids, [0, 5, 7])
+    rate = interop.read_frames(sim["dir"] / "rate.h5", population="I")
+    assert rate.units == "Hz" and rate.data.shape == sim["rate"][1].shape
+    with pytest.raises(nd.InvalidParameterError, match="population = 'X'"):
+        interop.read_frames(sim["dir"] / "v.h5", population="X")
+
+
+def test_population_sizes(sim):
+    assert interop.population_sizes(sim["dir"] / "nodes.h5") == SIZES
+
+
+def _trains(block):
+    return {(s.annotations["population"], s.annotations["node_id"]): s for s in block.segments[0].spiketrains}
+
+
+def test_to_neo_network_and_files_agree(sim):
+    net, d = sim["net"], sim["dir"]
+    a = interop.to_neo(net, frames=True)
+    b = interop.to_neo(d / "spikes.h5", t_stop_ms=T_MS, sizes=d / "nodes.h5", frames=[d / "v.h5"])
+    assert isinstance(a, neo.Block) and isinstance(b, neo.Block) and len(a.segments) == 1
+    ta, tb = _trains(a), _trains(b)
+    assert set(ta) == set(tb) == {(p, i) for p, n in SIZES.items() for i in range(n)}  # silent neurons too
+    for key, s in ta.items():
+        assert s.units == pq.ms and s.t_start == 0 * pq.ms and s.t_stop == T_MS * pq.ms
+        np.testing.assert_array_equal(s.magnitude, tb[key].magnitude)
+    for p, (t, i) in sim["spikes"].items():
+        for n in (0, 3, SIZES[p] - 1):
+            np.testing.assert_array_equal(ta[(p, n)].magnitude, np.sort(t[i == n]))
+    assert [g.name for g in a.groups] == ["E", "I"]
+    assert [len(g.spiketrains) for g in a.groups] == [80, 20]
+    count = sum(len(s) for s in a.segments[0].spiketrains)
+    assert count == sum(len(t) for t, _ in sim["spikes"].values())
+    # the signals: exact values, units, sampling, column node ids
+    sa = {s.name: s for s in a.segments[0].analogsignals}
+    sb = b.segments[0].analogsignals[0]
+    assert set(sa) == {"v", "rate"}
+    for s in (sa["v"], sb):
+        assert s.units == pq.mV and s.sampling_period == 0.5 * pq.ms and s.shape == sim["v"][1].shape
+        np.testing.assert_array_equal(s.magnitude, sim["v"][1])
+        np.testing.assert_array_equal(s.array_annotations["node_id"], [0, 5, 7])
+        assert abs(float(s.t_start.rescale("ms")) - sim["v"][0][0]) < 1e-9
+    assert sa["rate"].units == pq.Hz and sa["rate"].annotations["aggregate"] == "population"
+    assert b.annotations["neurodyn_version"] == nd.version()
+
+
+def test_to_neo_without_sizes_and_from_arrays(sim):
+    t, i = sim["spikes"]["E"]
+    blk = interop.to_neo({"E": (t, i)}, t_stop_ms=T_MS)
+    ids = sorted(s.annotations["node_id"] for s in blk.segments[0].spiketrains)
+    assert ids == sorted(set(i.tolist()))  # only neurons that spiked, without sizes
+
+
+def test_to_nwb(sim, tmp_path):
+    d = sim["dir"]
+    out = interop.to_nwb(d / "spikes.h5", tmp_path / "sim.nwb", t_stop_ms=T_MS, sizes=d / "nodes.h5", frames=[d / "v.h5"])
+    assert out == tmp_path / "sim.nwb" and os.listdir(tmp_path) == ["sim.nwb"]  # no temporary left
+    assert pynwb.validate(path=str(out)) == []
+    with pynwb.NWBHDF5IO(str(out), "r") as io:
+        f = io.read()
+        df = f.units.to_dataframe()
+        assert len(df) == 100 and list(df["population"][:3]) == ["E"] * 3
+        for p, (t, i) in sim["spikes"].items():
+            for n in range(SIZES[p]):
+                row = df[(df["population"] == p) & (df["node_id"] == n)]
+                assert len(row) == 1
+                np.testing.assert_allclose(row["spike_times"].iloc[0], np.sort(t[i == n]) / 1000, rtol=0, atol=1e-12)
+                np.testing.assert_array_equal(row["obs_intervals"].iloc[0], [[0.0, T_MS / 1000]])
+        ts = f.acquisition["v"]
+        np.testing.assert_array_equal(ts.data[:], sim["v"][1])
+        assert (ts.unit, ts.conversion, ts.rate) == ("volts", 1e-3, 2000.0)
+        assert abs(ts.starting_time - sim["v"][0][0] / 1000) < 1e-12
+        cols = f.processing["neurodyn"]["v_columns"].to_dataframe()
+        assert cols["node_id"].tolist() == [0, 5, 7]
+        notes = json.loads(f.notes)["neurodyn"]
+        assert notes["seeds"] == {"seed": 5} and "[[population]]" in notes["config"]
+    with pytest.raises(FileExistsError, match="overwrite"):
+        interop.to_nwb(d / "spikes.h5", out, t_stop_ms=T_MS)
+    interop.to_nwb(sim["net"], out, overwrite=True, frames=["rate"])
+    with pynwb.NWBHDF5IO(str(out), "r") as io:
+        f = io.read()
+        assert len(f.units) == 100 and f.acquisition["rate"].unit == "Hz"
+        assert json.loads(f.notes)["neurodyn"]["config"] == sim["net"].spec
+    # libneurodyn still writes after h5py and pynwb have used their HDF5
+    sim["net"].write_spikes(tmp_path / "after.h5")
+    assert len(interop.read_spikes(tmp_path / "after.h5")["E"]) == len(sim["net"].spikes("spikes:E")[0])
+
+
+def test_bad_input(sim, tmp_path):
+    d = sim["dir"]
+    with pytest.raises(nd.InvalidParameterError, match="t_stop_ms: required"):
+        interop.to_neo(d / "spikes.h5")
+    with pytest.raises(nd.InvalidParameterError, match="t_stop_ms = 50.0.*outside"):
+        interop.to_neo(d / "spikes.h5", t_stop_ms=50.0)
+    with pytest.raises(nd.InvalidParameterError, match="t_start_ms < t_stop_ms"):
+        interop.to_neo(d / "spikes.h5", t_stop_ms=float("nan"))
+    with pytest.raises(nd.InvalidParameterError, match=r"sizes\['E'\] = 3"):
+        interop.to_neo(d / "spikes.h5", t_stop_ms=T_MS, sizes={"E": 3, "I": 20})
+    with pytest.raises(nd.InvalidParameterError, match="no size for population 'I'"):
+        interop.to_neo(d / "spikes.h5", t_stop_ms=T_MS, sizes={"E": 80})
+    with pytest.raises(nd.InvalidParameterError, match="frames = True"):
+        interop.to_neo(d / "spikes.h5", t_stop_ms=T_MS, frames=True)
+    with pytest.raises(nd.InvalidParameterError, match="not a sampled recorder"):
+        interop.to_neo(sim["net"], frames=["spikes:E"])
+    with pytest.raises(nd.InvalidParameterError, match="not a SONATA spike report"):
+        interop.read_spikes(d / "v.h5")
+    with pytest.raises(nd.InvalidParameterError, match="not an HDF5 file"):
+        (tmp_path / "x.h5").write_text("no")
+        interop.read_spikes(tmp_path / "x.h5")
+    with pytest.raises(FileNotFoundError):
+        interop.read_spikes(tmp_path / "none.h5")
+    with pytest.raises(nd.InvalidParameterError, match=r"spikes\['E'\]"):
+        interop.to_neo({"E": ([1.0, 2.0], [0])}, t_stop_ms=T_MS)
+    with pytest.raises(nd.InvalidParameterError, match="spikes: must be"):
+        interop.to_neo(3, t_stop_ms=T_MS)
+    with h5py.File(tmp_path / "partial.h5", "w") as f:  # a writer that did not finish
+        f.attrs["complete"] = np.uint8(0)
+        f.create_group("spikes")
+    with pytest.raises(nd.InvalidParameterError, match="incomplete file"):
+        interop.read_spikes(tmp_path / "partial.h5")
+    with h5py.File(tmp_path / "sec.h5", "w") as f:  # SONATA allows seconds
+        g = f.create_group("spikes/A")
+        g.create_dataset("timestamps", data=[0.001, 0.002]).attrs["units"] = "s"
+        g.create_dataset("node_ids", data=np.array([1, 0], dtype=np.uint64))
+    np.testing.assert_allclose(interop.read_spikes(tmp_path / "sec.h5")["A"].times_ms, [1.0, 2.0])
+
+
+def test_missing_package(sim, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pynwb", None)
+    with pytest.raises(ImportError, match=r"pip install 'neurodyn\[interop\]'"):
+        interop.to_nwb(sim["net"], sim["dir"] / "never.nwb")
+    assert not (sim["dir"] / "never.nwb").exists()
+
+
+def _cli(*args, **env_over):
+    env = dict(os.environ, PYTHONPATH=str(PYDIR) + os.pathsep + os.environ.get("PYTHONPATH", ""), **env_over)
+    return subprocess.run([sys.executable, "-m", "neurodyn.interop", *map(str, args)], capture_output=True, text=True,
+                          env=env, timeout=300)
+
+
+def test_command_line(sim, tmp_path):
+    d = sim["dir"]
+    files = [d / "spikes.h5", d / "v.h5", d / "nodes.h5"]
+    r = _cli(*files, "--t-stop-ms", T_MS)
+    assert r.returncode == 0, r.stderr
+    n_e = len(sim["spikes"]["E"][0])
+    assert f"E: 80 neurons, {n_e} spikes, mean rate {n_e / 80 / (T_MS / 1000):.3f} Hz" in r.stdout
+    assert "v: 240 frames x 3 columns" in r.stdout
+    # converting files needs no libneurodyn
+    r = _cli(*files, "--t-stop-ms", T_MS, "--nwb", tmp_path / "o.nwb", NEURODYN_LIB=str(tmp_path / "no-such-lib.so"))
+    assert r.returncode == 0 and "wrote" in r.stdout and not r.stderr, r.stderr
+    assert pynwb.validate(path=str(tmp_path / "o.nwb")) == []
+    r = _cli(*files, "--t-stop-ms", T_MS, "--nwb", tmp_path / "o.nwb")
+    assert r.returncode == 2 and "overwrite" in r.stderr
+    r = _cli(d / "v.h5", "--t-stop-ms", T_MS)
+    assert r.returncode == 2 and "no spike report" in r.stderr
+    r = _cli(d / "spikes.h5")
+    assert r.returncode == 2 and "--t-stop-ms" in r.stderr
