@@ -433,3 +433,36 @@ func ExampleNew() {
 	fmt.Println(st.Steps, "steps,", st.Synapses, "synapses, spikes recorded:", len(net.Recorder("exc_spikes").Spikes().IDs) > 0)
 	// Output: 1000 steps, 6211 synapses, spikes recorded: true
 }
+
+// TestSpikeTimesOnTheGrid: a spike of the grid mode is stamped at the end of
+// its step with the network's time then, k·dt to the bit (step·dt + dt
+// differs from it by an ulp for some k, which put the last spikes of a run
+// after TimeMs and out of the [0, T] window of readers such as Neo).
+func TestSpikeTimesOnTheGrid(t *testing.T) {
+	spec, err := kernel.Preset("brunel", kernel.PresetOptions{N: 500, Seed: 3, Record: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := kernel.New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	const ms = 1000.0
+	if err := net.Run(ms); err != nil {
+		t.Fatal(err)
+	}
+	dt, end := net.DtMs(), net.TimeMs()
+	n := 0
+	for _, p := range spec.Populations {
+		for _, tm := range net.Recorder("spikes:" + p.Name).Spikes().TimesMs {
+			if k := math.Round(tm / dt); tm != k*dt || tm > end || tm <= 0 {
+				t.Fatalf("%s: spike at %v ms: not %v·%v = %v, or outside (0, %v]", p.Name, tm, k, dt, k*dt, end)
+			}
+			n++
+		}
+	}
+	if n < 1000 {
+		t.Fatalf("%d spikes: too few to test", n)
+	}
+}

@@ -207,7 +207,11 @@ func (r *Recorder) consume(spikes []events.Spike, pop int32, s int64, L int, dt 
 			if sp.Pop != pop || !r.want[sp.Index] {
 				continue
 			}
-			r.times = append(r.times, float64(sp.Step)*dt+sp.Off)
+			t := float64(sp.Step)*dt + sp.Off
+			if sp.Off == dt { // at the step's end: the network's time then (TimeMs), to the bit
+				t = float64(sp.Step+1) * dt
+			}
+			r.times = append(r.times, t)
 			r.ids = append(r.ids, uint32(sp.Index))
 			if len(r.times) == spikeBlock {
 				if err := r.flush(); err != nil {
