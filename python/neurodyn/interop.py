@@ -466,12 +466,19 @@ def _gather(spikes, t_stop_ms, t_start_ms, sizes, frames) -> _Sources:
     t_stop_ms, t_start_ms = float(t_stop_ms), float(t_start_ms)
     if not (math.isfinite(t_start_ms) and math.isfinite(t_stop_ms) and t_stop_ms > t_start_ms):
         raise InvalidParameterError(f"t_stop_ms = {t_stop_ms}, t_start_ms = {t_start_ms}: need t_start_ms < t_stop_ms, finite")
+    # Spikes off the interval by a rounding of k·dt (files of writers that
+    # stamp step·dt + dt) widen it; any further is an error.
+    tol = 1e-9 * max(1.0, abs(t_start_ms), abs(t_stop_ms))
     for pop, r in sp.items():
-        if len(r) and (r.times_ms.min() < t_start_ms or r.times_ms.max() > t_stop_ms):
+        if not len(r):
+            continue
+        lo, hi = float(r.times_ms.min()), float(r.times_ms.max())
+        if lo < t_start_ms - tol or hi > t_stop_ms + tol:
             raise InvalidParameterError(
                 f"t_start_ms = {t_start_ms}, t_stop_ms = {t_stop_ms}: population {pop!r} has spikes in "
-                f"[{r.times_ms.min()}, {r.times_ms.max()}] ms, outside"
+                f"[{lo}, {hi}] ms, outside"
             )
+        t_start_ms, t_stop_ms = min(t_start_ms, lo), max(t_stop_ms, hi)
     return _Sources(sp, fr, sizes, t_start_ms, t_stop_ms, prov)
 
 

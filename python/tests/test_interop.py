@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import warnings
 
 import h5py
 import neo
@@ -244,3 +245,53 @@ def test_command_line(sim, tmp_path):
     assert r.returncode == 2 and "no spike report" in r.stderr
     r = _cli(d / "spikes.h5")
     assert r.returncode == 2 and "--t-stop-ms" in r.stderr
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # Elephant 1.2 on quantities 0.16 and numpy 2
+@pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")
+def test_spike_statistics_agree_with_elephant():
+    """neurodyn.analysis.spike_stats and Elephant 1.2 (on the Neo trains
+    to_neo gives) compute the same rates, ISI CVs, Fano factors (of counts
+    in Elephant's bins) and count correlations. The window [100.05, 950.05)
+    ms puts no bin edge on the 0.1 ms grid the spikes fall on, so both
+    binnings see the same counts."""
+    import elephant.conversion as econv
+    import elephant.spike_train_correlation as ecorr
+    import elephant.statistics as estat
+
+    t0, t1, bin_ms = 100.05, 950.05, 5.0
+    with nd.Network(SPEC) as net:
+        net.run(1000.0)
+        block = interop.to_neo(net)
+        raw = {p: net.spikes(f"spikes:{p}") for p in SIZES}
+    exact = 0
+    for g in block.groups:
+        n = len(g.spiketrains)
+        ours = nd.analysis.spike_stats(*raw[g.name], n, t0, t1, bin_ms=bin_ms)
+        trains = [st.time_slice(t0 * pq.ms, t1 * pq.ms) for st in g.spiketrains]
+        rates = np.array([  # Elephant refuses an empty train: a silent neuron's rate is 0
+            float(estat.mean_firing_rate(st, t0 * pq.ms, t1 * pq.ms).rescale("Hz")) if len(st) else 0.0 for st in trains
+        ])
+        assert ours["mean_rate"] == pytest.approx(rates.mean(), rel=1e-12)
+        assert ours["std_rate"] == pytest.approx(rates.std(), rel=1e-12)
+        assert ours["silent"] == np.mean(rates == 0)
+        cvs = [estat.cv(estat.isi(st)) for st in trains if len(st) >= 3]
+        assert len(cvs) > n // 2  # the statistic is about most neurons, not a few
+        assert ours["mean_cv"] == pytest.approx(np.mean(cvs), rel=1e-12)
+        binned = econv.BinnedSpikeTrain(trains, bin_size=bin_ms * pq.ms, t_start=t0 * pq.ms, t_stop=t1 * pq.ms)
+        counts = binned.to_array().astype(np.float64)
+        assert binned.n_bins == 170 and counts.sum() == sum(len(st) for st in trains)
+        fired = counts.sum(axis=1) > 0
+        fano = counts[fired].var(axis=1) / counts[fired].mean(axis=1)
+        assert ours["mean_fano"] == pytest.approx(fano.mean(), rel=1e-12)
+        active = counts.std(axis=1) > 0
+        with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Detected empty spike trains")  # silent neurons, as meant
+            c = ecorr.correlation_coefficient(binned)
+        c = c[np.ix_(active, active)][np.triu_indices(active.sum(), 1)]
+        if len(c) <= 1000:  # neurodyn takes every pair: the means agree
+            assert ours["mean_corr"] == pytest.approx(c.mean(), rel=1e-10)
+            exact += 1
+        else:  # 1,000 seeded pairs: their mean estimates Elephant's over every pair
+            assert abs(ours["mean_corr"] - c.mean()) < 4 * c.std() / np.sqrt(1000)
+    assert exact == 1  # I (20 neurons) all pairs; E (80) sampled
