@@ -36,7 +36,7 @@
 //	source   = "E"
 //	target   = "E"
 //	receptor = "exc"
-//	rule     = { kind = "fixed_prob", p = 0.02 }     # fixed_prob | fixed_indegree | fixed_outdegree | all_to_all | list
+//	rule     = { kind = "fixed_prob", p = 0.02 }     # fixed_prob | fixed_indegree | fixed_outdegree | all_to_all | list | sonata
 //	weights  = { dist = "normal", mean = 30.0, std = 5.0 }   # pA (mV for lif_delta, nS for lif_cond)
 //	delay_ms = 1.5
 //	delay_max_ms = 3.0
@@ -56,6 +56,13 @@
 //	targets = [1, 2, 0]
 //	weight_list   = [-50.0, -50.0, -50.0]
 //	delay_list_ms = [1.0, 2.0, 3.0]
+//
+//	[[projection]]             # the synapses of a SONATA edges file (an earlier run's edges.h5, BMTK's, …)
+//	source = "E"
+//	target = "I"
+//	rule   = { kind = "sonata" }
+//	edges_file       = "run1/edges.h5"   # syn_weight (signed, the receptor's unit) and delay (ms) per edge
+//	edges_population = "E_to_I"          # may be left out when one population connects E to I
 //
 //	[[device]]
 //	name    = "drive"

@@ -5,7 +5,9 @@ package kernel
 // and recorders, ring buffers and connectivity (8 bytes per synapse). It
 // reads the spec as given, without validating it (validation allocates per
 // neuron), so callers can refuse a spec too large for the machine before
-// calling Validate or New — as the C API does.
+// calling Validate or New — as the C API does. A "sonata" projection counts
+// the edges of its population in the file (0 when the file cannot be read
+// or names no single population: Validate reports why).
 func (s Spec) EstimateBytes() float64 {
 	size := map[string]float64{}
 	var bytes float64
@@ -35,6 +37,8 @@ func (s Spec) EstimateBytes() float64 {
 			syn = float64(pr.Rule.K) * pre
 		case "all_to_all":
 			syn = pre * post
+		case "sonata":
+			syn = edgeCount(pr.EdgesFile, pr.EdgesPopulation, pr.Source, pr.Target)
 		default:
 			syn = float64(len(pr.Sources))
 		}

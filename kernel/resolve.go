@@ -38,6 +38,7 @@ type projPlan struct {
 	listDelays         []int
 	sign               int
 	minDelay, maxDelay int
+	edgesDigest        []byte // rule.kind "sonata": what was read (see loadEdges)
 }
 
 type devPlan struct {
@@ -148,11 +149,24 @@ func (s Spec) resolve() (*plan, error) {
 		if !ok {
 			return nil, param.New(pkg, where+".target", pr.Target, "the name of a population")
 		}
-		pp := projPlan{spec: pr, src: src, tgt: tgt, sign: pr.Weights.Sign}
+		switch pr.Rule.Kind {
+		case "fixed_prob", "fixed_indegree", "fixed_outdegree", "all_to_all", "list", "sonata":
+		default:
+			return nil, param.New(pkg, where+".rule.kind", pr.Rule.Kind, "one of fixed_prob, fixed_indegree, fixed_outdegree, all_to_all, list, sonata")
+		}
+		var digest []byte
+		var err error
+		if pr.Rule.Kind == "sonata" {
+			if pr, digest, err = loadEdges(where, pr, s.Populations[src].N, s.Populations[tgt].N); err != nil {
+				return nil, err
+			}
+		} else if pr.EdgesFile != "" || pr.EdgesPopulation != "" {
+			return nil, param.New(pkg, where+".edges_file", pr.EdgesFile, `empty unless rule.kind = "sonata"`)
+		}
+		pp := projPlan{spec: pr, src: src, tgt: tgt, sign: pr.Weights.Sign, edgesDigest: digest}
 		if pp.sign == 0 {
 			pp.sign = s.Populations[src].Sign
 		}
-		var err error
 		if pp.recep, err = recep(where, pr.Receptor, s.Populations[src].Sign); err != nil {
 			return nil, err
 		}
@@ -190,7 +204,11 @@ func (s Spec) resolve() (*plan, error) {
 				pp.listDelays = make([]int, n)
 				pp.minDelay, pp.maxDelay = math.MaxInt, 0
 				for k, d := range pr.DelayListMs {
-					if pp.listDelays[k], err = steps(fmt.Sprintf("%s.delay_list_ms[%d]", where, k), d, dt); err != nil {
+					name := fmt.Sprintf("%s.delay_list_ms[%d]", where, k)
+					if digest != nil { // read from the edges file
+						name = fmt.Sprintf("%s.edges_file (%s: delay of edge %d)", where, pr.EdgesPopulation, k)
+					}
+					if pp.listDelays[k], err = steps(name, d, dt); err != nil {
 						return nil, err
 					}
 					pp.minDelay = min(pp.minDelay, pp.listDelays[k])

@@ -69,7 +69,8 @@ type ProjectionSpec struct {
 	// Receptor is exc or inh; default inh when the source's Sign is −1,
 	// else exc. Models with one receptor (lif_delta) ignore it.
 	Receptor string `toml:"receptor" json:"receptor"`
-	// Rule picks the pairs; Kind "list" takes Sources/Targets below.
+	// Rule picks the pairs; Kind "list" takes Sources/Targets below, Kind
+	// "sonata" reads them from EdgesFile.
 	Rule synapses.Rule `toml:"rule" json:"rule"`
 	// Weights in the receptor's unit (pA, mV, nS); Sign 0 inherits the
 	// source population's sign (Dale's law).
@@ -86,6 +87,18 @@ type ProjectionSpec struct {
 	Targets     []int     `toml:"targets" json:"targets"`
 	WeightList  []float64 `toml:"weight_list" json:"weight_list"`
 	DelayListMs []float64 `toml:"delay_list_ms" json:"delay_list_ms"`
+	// EdgesFile, for Rule.Kind == "sonata", is a SONATA edges file (the
+	// edges.h5 of neurodyn simulate, or another tool's) whose edge
+	// population EdgesPopulation gives the synapses: source_node_id →
+	// target_node_id, syn_weight in the receptor's unit as stored (signed;
+	// Weights.Value when the file has none) and delay in ms (a multiple of
+	// dt; DelayMs when the file has none). EdgesPopulation may be left out
+	// when one population of the file connects Source to Target; the one
+	// named must. The file is read when the spec is validated or built, and
+	// a checkpoint remembers what was read. A relative path is relative to
+	// the working directory (neurodyn simulate: to the spec file).
+	EdgesFile       string `toml:"edges_file,omitempty" json:"edges_file,omitempty"`
+	EdgesPopulation string `toml:"edges_population,omitempty" json:"edges_population,omitempty"`
 }
 
 // DeviceSpec is an input device. Kind selects the fields used:
@@ -211,6 +224,17 @@ func EncodeTOML(w io.Writer, s Spec) error { return toml.NewEncoder(w).Encode(s)
 func (s Spec) fingerprint() []byte {
 	b, _ := json.Marshal(s)
 	return b
+}
+
+// fingerprint identifies the network for checkpoints: its spec's, followed
+// by the digest of each edges file it read (nothing more without one, so
+// checkpoints of rule-built networks are unchanged).
+func (net *Network) fingerprint() []byte {
+	fp := net.spec.fingerprint()
+	for _, pp := range net.plan.projs {
+		fp = append(fp, pp.edgesDigest...)
+	}
+	return fp
 }
 
 func (s Spec) dt() float64 {

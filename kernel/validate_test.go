@@ -45,7 +45,7 @@ func TestValidateChecksWholeSpec(t *testing.T) {
 		{"base", func(*kernel.Spec) {}, ""},
 		{"p 1.5", func(s *kernel.Spec) { s.Projections[0].Rule.P = 1.5 }, "projection[0]: synapses: rule.p"},
 		{"p -1", func(s *kernel.Spec) { s.Projections[0].Rule.P = -1 }, "projection[0]: synapses: rule.p"},
-		{"kind bogus", func(s *kernel.Spec) { s.Projections[0].Rule.Kind = "bogus" }, "projection[0]: synapses: rule.kind"},
+		{"kind bogus", func(s *kernel.Spec) { s.Projections[0].Rule.Kind = "bogus" }, "projection[0].rule.kind = bogus: must be one of fixed_prob, fixed_indegree, fixed_outdegree, all_to_all, list, sonata"},
 		{"indegree K > N", func(s *kernel.Spec) { s.Projections[0].Rule = synapses.Rule{Kind: "fixed_indegree", K: 50} }, "rule.k"},
 		{"indegree K > N multapses", func(s *kernel.Spec) {
 			s.Projections[0].Rule = synapses.Rule{Kind: "fixed_indegree", K: 50, Multapses: true}

@@ -9,11 +9,14 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/neurodyn/neurodyn/export"
 	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/kernel"
+	"github.com/neurodyn/neurodyn/synapses"
 )
 
 // run executes the command line args in a fresh root command and returns
@@ -317,5 +320,50 @@ func TestErrorWording(t *testing.T) {
 	}
 	if interrupted(nil, "x", "y") != nil || seriesFlagErr(nil) != nil {
 		t.Error("nil error reworded into non-nil")
+	}
+}
+
+// TestSimulateFromEdges: a spec whose projections read the edges.h5 of an
+// earlier run (named relative to the spec file, run from another working
+// directory) fires the same spikes as that run.
+func TestSimulateFromEdges(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a")
+	if _, err := run(t, nil, "simulate", "--preset", "brunel", "--n", "500", "--duration-ms", "200", "--out", a); err != nil {
+		t.Fatal(err)
+	}
+	spec, err := kernel.Preset("brunel", kernel.PresetOptions{N: 500, Seed: 1, Record: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range spec.Projections {
+		spec.Projections[i].Rule = synapses.Rule{Kind: "sonata"}
+		spec.Projections[i].EdgesFile = "edges.h5"
+	}
+	var b bytes.Buffer
+	if err := kernel.EncodeTOML(&b, spec); err != nil {
+		t.Fatal(err)
+	}
+	specPath := writeFile(t, a, "again.toml", b.String())
+	t.Chdir(t.TempDir())
+	out := filepath.Join(dir, "b")
+	if _, err := run(t, nil, "simulate", "--spec", specPath, "--duration-ms", "200", "--out", out); err != nil {
+		t.Fatal(err)
+	}
+	want, err := export.ReadSpikes(filepath.Join(a, "spikes.h5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := export.ReadSpikes(filepath.Join(out, "spikes.h5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d populations, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if len(want[i].TimesMs) < 100 || !slices.Equal(got[i].TimesMs, want[i].TimesMs) || !slices.Equal(got[i].NodeIDs, want[i].NodeIDs) {
+			t.Fatalf("%s: %d spikes from the edges file, %d in the run that wrote it: must be identical", want[i].Name, len(got[i].TimesMs), len(want[i].TimesMs))
+		}
 	}
 }

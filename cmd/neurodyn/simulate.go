@@ -34,6 +34,9 @@ package kernel; see 'go doc github.com/neurodyn/neurodyn/kernel') or from a pres
 (cuba, coba, brunel, scale), runs it, and writes its recorders to SONATA files:
 spikes.h5 (spike report), one frame report per state/rate recorder, and the
 network as nodes.h5/edges.h5. Presets record the spikes of every population.
+A projection may read its synapses from a SONATA edges file (rule kind
+"sonata", edges_file relative to the spec file): an earlier run's edges.h5
+rebuilds its network exactly, another tool's (BMTK) brings its connectivity.
 --checkpoint saves the full simulation state at the end; --restore continues a
 saved run exactly (same spikes as an uninterrupted run). An interrupted run
 (Ctrl-C, SIGTERM from a batch system) finishes its recordings with the time
@@ -248,6 +251,13 @@ func loadSpec(path string) (kernel.Spec, error) {
 	}
 	if err != nil {
 		return s, fmt.Errorf("%s: %w", path, err)
+	}
+	// Edges files named relative to the spec file are found beside it,
+	// whatever the working directory.
+	for i := range s.Projections {
+		if e := s.Projections[i].EdgesFile; e != "" && !filepath.IsAbs(e) {
+			s.Projections[i].EdgesFile = filepath.Join(filepath.Dir(path), e)
+		}
 	}
 	return s, nil
 }

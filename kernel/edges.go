@@ -1,0 +1,188 @@
+package kernel
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/neurodyn/neurodyn/export"
+	"github.com/neurodyn/neurodyn/internal/param"
+)
+
+// loadEdges returns pr (rule.kind "sonata") with the synapses of its SONATA
+// edge population as an explicit list (rule.kind "list": sources, targets,
+// weight_list from syn_weight, delay_list_ms from delay), and a digest of
+// what it read, which checkpoints compare so that a changed file is noticed.
+// nSrc and nTgt are the sizes of the projection's populations.
+func loadEdges(where string, pr ProjectionSpec, nSrc, nTgt int) (ProjectionSpec, []byte, error) {
+	if pr.EdgesFile == "" {
+		return pr, nil, param.New(pkg, where+".edges_file", "", `the path of a SONATA edges file (rule.kind = "sonata")`)
+	}
+	if len(pr.Sources)+len(pr.Targets)+len(pr.WeightList)+len(pr.DelayListMs) > 0 {
+		return pr, nil, param.New(pkg, where+".sources", len(pr.Sources),
+			`empty, as targets, weight_list and delay_list_ms: with rule.kind = "sonata" the edges file gives the synapses`)
+	}
+	if pr.DelayMaxMs != 0 {
+		return pr, nil, param.New(pkg, where+".delay_max_ms", pr.DelayMaxMs, `0 with rule.kind = "sonata" (delays come from the file)`)
+	}
+	pops, err := export.ReadEdges(pr.EdgesFile)
+	if err != nil {
+		return pr, nil, fmt.Errorf("kernel: %s.edges_file: %w", where, err)
+	}
+	ep, err := pickEdges(where, pr, pops)
+	if err != nil {
+		return pr, nil, err
+	}
+	n := ep.Size()
+	src, tgt := make([]int, n), make([]int, n)
+	for k := range n {
+		s, t := ep.SourceIDs[k], ep.TargetIDs[k]
+		if s >= uint64(nSrc) || t >= uint64(nTgt) {
+			return pr, nil, param.New(pkg, where+".edges_file", pr.EdgesFile,
+				fmt.Sprintf("edges whose node ids fit the populations: edge %d of %s is %d → %d, populations %s and %s have %d and %d neurons",
+					k, ep.Name, s, t, pr.Source, pr.Target, nSrc, nTgt))
+		}
+		src[k], tgt[k] = int(s), int(t)
+	}
+	var weights, delays []float64
+	for _, c := range ep.Attributes {
+		switch c.Name {
+		case "syn_weight":
+			weights, err = floatColumn(c)
+		case "delay":
+			delays, err = floatColumn(c)
+		}
+		if err != nil {
+			return pr, nil, fmt.Errorf("kernel: %s.edges_file: %s: %w", where, ep.Name, err)
+		}
+	}
+	for k, w := range weights {
+		if math.IsNaN(w) || math.IsInf(w, 0) {
+			return pr, nil, param.New(pkg, where+".edges_file", pr.EdgesFile, fmt.Sprintf("finite syn_weight values: edge %d of %s has %g", k, ep.Name, w))
+		}
+	}
+	pr.Rule.Kind = "list"
+	pr.EdgesPopulation = ep.Name
+	pr.Sources, pr.Targets, pr.WeightList, pr.DelayListMs = src, tgt, weights, delays
+	h := sha256.New()
+	h.Write([]byte(ep.Name))
+	for _, x := range [][]uint64{ep.SourceIDs, ep.TargetIDs} {
+		binary.Write(h, binary.LittleEndian, x)
+	}
+	for _, x := range [][]float64{weights, delays} {
+		binary.Write(h, binary.LittleEndian, int64(len(x)))
+		binary.Write(h, binary.LittleEndian, x)
+	}
+	return pr, h.Sum(nil), nil
+}
+
+// pickEdges returns the edge population pr names (EdgesPopulation), or the
+// only one connecting pr.Source to pr.Target, and checks that it does.
+func pickEdges(where string, pr ProjectionSpec, pops []export.EdgePopulation) (*export.EdgePopulation, error) {
+	var names, match []string
+	for _, p := range pops {
+		names = append(names, fmt.Sprintf("%s (%s → %s)", p.Name, p.Source, p.Target))
+		if p.Source == pr.Source && p.Target == pr.Target {
+			match = append(match, p.Name)
+		}
+	}
+	name := pr.EdgesPopulation
+	if name == "" {
+		if len(match) != 1 {
+			return nil, param.New(pkg, where+".edges_population", "",
+				fmt.Sprintf("the edge population to read: %d of those in %s connect %s → %s (%s)", len(match), pr.EdgesFile, pr.Source, pr.Target, strings.Join(names, ", ")))
+		}
+		name = match[0]
+	}
+	for i := range pops {
+		p := &pops[i]
+		if p.Name != name {
+			continue
+		}
+		if p.Source != pr.Source || p.Target != pr.Target {
+			return nil, param.New(pkg, where+".edges_population", name,
+				fmt.Sprintf("an edge population from %s to %s, as the projection: %s connects %s → %s", pr.Source, pr.Target, name, p.Source, p.Target))
+		}
+		return p, nil
+	}
+	return nil, param.New(pkg, where+".edges_population", name, fmt.Sprintf("one of the edge populations of %s: %s", pr.EdgesFile, strings.Join(names, ", ")))
+}
+
+// floatColumn returns a numeric edge attribute as float64.
+func floatColumn(c export.Column) ([]float64, error) {
+	conv := func(n int, at func(int) float64) []float64 {
+		out := make([]float64, n)
+		for i := range out {
+			out[i] = at(i)
+		}
+		return out
+	}
+	switch d := c.Data.(type) {
+	case []float64:
+		return d, nil
+	case []float32:
+		return conv(len(d), func(i int) float64 { return float64(d[i]) }), nil
+	case []int64:
+		return conv(len(d), func(i int) float64 { return float64(d[i]) }), nil
+	case []int32:
+		return conv(len(d), func(i int) float64 { return float64(d[i]) }), nil
+	case []uint32:
+		return conv(len(d), func(i int) float64 { return float64(d[i]) }), nil
+	case []uint64:
+		return conv(len(d), func(i int) float64 { return float64(d[i]) }), nil
+	}
+	return nil, fmt.Errorf("attribute %s holds %T, want numbers", c.Name, c.Data)
+}
+
+// edgeCount returns the number of edges of population pop of a SONATA edges
+// file without reading them (pop empty: of the population from src to tgt,
+// when exactly one connects them), or 0 if that cannot be read.
+func edgeCount(path, pop, src, tgt string) float64 {
+	f, err := export.Open(path)
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	g, err := f.OpenGroup("edges")
+	if err != nil {
+		return 0
+	}
+	ms, err := g.Members()
+	if err != nil {
+		return 0
+	}
+	count, found := 0.0, 0
+	for _, m := range ms {
+		if pop != "" && m.Name != pop {
+			continue
+		}
+		sd, err := g.OpenDataset(m.Name + "/source_node_id")
+		if err != nil {
+			continue
+		}
+		shape, err := sd.Shape()
+		s, serr := export.StringAttr(sd, "node_population")
+		sd.Close()
+		if err != nil || len(shape) != 1 {
+			continue
+		}
+		if pop == "" {
+			td, err := g.OpenDataset(m.Name + "/target_node_id")
+			if err != nil {
+				continue
+			}
+			t, terr := export.StringAttr(td, "node_population")
+			td.Close()
+			if serr != nil || terr != nil || s != src || t != tgt {
+				continue
+			}
+		}
+		count, found = float64(shape[0]), found+1
+	}
+	if found != 1 {
+		return 0
+	}
+	return count
+}

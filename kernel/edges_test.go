@@ -1,0 +1,220 @@
+package kernel_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/neurodyn/neurodyn/export"
+	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/kernel"
+	"github.com/neurodyn/neurodyn/synapses"
+)
+
+// edgesSpec is Brunel's network with drawn weights and delays, so that every
+// synapse has its own weight and delay to carry through a file.
+func edgesSpec(t *testing.T) kernel.Spec {
+	t.Helper()
+	spec, err := kernel.Preset("brunel", kernel.PresetOptions{N: 1000, Seed: 11, Record: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range spec.Projections {
+		pr := &spec.Projections[i]
+		pr.Weights = synapses.Weights{Dist: "normal", Mean: pr.Weights.Value, Std: 0.2 * abs(pr.Weights.Value), Sign: pr.Weights.Sign}
+		pr.DelayMaxMs = pr.DelayMs + 2
+	}
+	return spec
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// fromEdges returns spec with every projection reading its synapses from
+// the edges file (the first by an explicit population name, the others by
+// their source and target).
+func fromEdges(spec kernel.Spec, file string) kernel.Spec {
+	out := spec
+	out.Projections = slices.Clone(spec.Projections)
+	for i := range out.Projections {
+		pr := &out.Projections[i]
+		pr.Rule = synapses.Rule{Kind: "sonata"}
+		pr.Weights = synapses.Weights{}
+		pr.DelayMs, pr.DelayMaxMs = 0, 0
+		pr.EdgesFile = file
+		if i == 0 {
+			pr.EdgesPopulation = pr.Source + "_to_" + pr.Target
+		}
+	}
+	return out
+}
+
+// writtenNetwork builds spec and writes its nodes.h5 and edges.h5 to a
+// temporary directory (skipping the test without HDF5).
+func writtenNetwork(t *testing.T, spec kernel.Spec) (*kernel.Network, string) {
+	t.Helper()
+	net, err := kernel.New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { net.Close() })
+	dir := t.TempDir()
+	if err := net.WriteSONATANetwork(dir); errors.Is(err, export.ErrNoHDF5) {
+		t.Skip("built without HDF5")
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return net, dir
+}
+
+func runSpikes(t *testing.T, spec kernel.Spec, ms float64) ([]float64, []uint32) {
+	t.Helper()
+	net, err := kernel.New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	if err := net.Run(ms); err != nil {
+		t.Fatal(err)
+	}
+	var times []float64
+	var ids []uint32
+	for _, p := range spec.Populations {
+		sp := net.Recorder("spikes:" + p.Name).Spikes()
+		times = append(times, sp.TimesMs...)
+		ids = append(ids, sp.IDs...)
+	}
+	return times, ids
+}
+
+// TestSONATAEdgesRoundTrip: a network rebuilt from the edges.h5 it wrote
+// (weights and delays per synapse) fires exactly the same spikes.
+func TestSONATAEdgesRoundTrip(t *testing.T) {
+	spec := edgesSpec(t)
+	net, dir := writtenNetwork(t, spec)
+	const ms = 300
+	if err := net.Run(ms); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "edges.h5")
+	re := fromEdges(spec, file)
+	if err := re.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	wantT, wantI := runSpikes(t, spec, ms)
+	gotT, gotI := runSpikes(t, re, ms)
+	if len(wantT) < 1000 {
+		t.Fatalf("%d spikes: too few to compare", len(wantT))
+	}
+	if !slices.Equal(gotT, wantT) || !slices.Equal(gotI, wantI) {
+		t.Fatalf("rebuilt from %s: %d spikes, want the original's %d, identical", file, len(gotT), len(wantT))
+	}
+	if est, syn := re.EstimateBytes(), float64(net.Stats().Synapses); est < 8*syn {
+		t.Errorf("EstimateBytes %g: below 8 bytes for each of the file's %g synapses", est, syn)
+	}
+	// A checkpoint remembers the file's content: the same file restores,
+	// a file with one weight changed is refused.
+	a, err := kernel.New(re)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := a.Run(50); err != nil {
+		t.Fatal(err)
+	}
+	var ckpt bytes.Buffer
+	if err := a.Checkpoint(&ckpt); err != nil {
+		t.Fatal(err)
+	}
+	b, err := kernel.New(re)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.Restore(bytes.NewReader(ckpt.Bytes())); err != nil {
+		t.Fatalf("restore with the same edges file: %v", err)
+	}
+	edges, err := export.ReadEdges(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := slices.IndexFunc(edges[0].Attributes, func(c export.Column) bool { return c.Name == "syn_weight" })
+	if k < 0 {
+		t.Fatalf("%s has no syn_weight", edges[0].Name)
+	}
+	w, err := export.ColumnData[float32](edges[0].Attributes[k])
+	if err != nil {
+		t.Fatal(err)
+	}
+	w[0] += 1
+	changed := filepath.Join(dir, "changed.h5")
+	if err := export.WriteEdges(changed, edges); err != nil {
+		t.Fatal(err)
+	}
+	c, err := kernel.New(fromEdges(spec, changed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	// the path differs too: compare with the spec naming the changed file
+	// but its content being what the checkpoint read
+	if err := c.Restore(bytes.NewReader(ckpt.Bytes())); err == nil {
+		t.Fatal("a checkpoint restored into a network whose edges file differs")
+	}
+	if err := os.Rename(changed, file); err != nil {
+		t.Fatal(err)
+	}
+	d, err := kernel.New(re)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := d.Restore(bytes.NewReader(ckpt.Bytes())); err == nil || !strings.Contains(err.Error(), "checkpoint") {
+		t.Fatalf("a checkpoint restored after its edges file changed (same path): %v", err)
+	}
+}
+
+// TestSONATAEdgesErrors: what cannot be read is refused naming the field.
+func TestSONATAEdgesErrors(t *testing.T) {
+	spec := edgesSpec(t)
+	_, dir := writtenNetwork(t, spec)
+	file := filepath.Join(dir, "edges.h5")
+	cases := []struct {
+		name  string
+		edit  func(s *kernel.Spec)
+		field string // named in the error
+		says  string // and this
+	}{
+		{"missing file", func(s *kernel.Spec) { s.Projections[1].EdgesFile = filepath.Join(dir, "none.h5") }, "projection[1].edges_file", "none.h5"},
+		{"no file", func(s *kernel.Spec) { s.Projections[1].EdgesFile = "" }, "projection[1].edges_file", "SONATA edges file"},
+		{"unknown population", func(s *kernel.Spec) { s.Projections[0].EdgesPopulation = "E_to_X" }, "projection[0].edges_population", "E_to_I (E → I)"},
+		{"population of other neurons", func(s *kernel.Spec) { s.Projections[0].EdgesPopulation = "I_to_E" }, "projection[0].edges_population", "I_to_E connects I → E"},
+		{"node ids beyond the population", func(s *kernel.Spec) { s.Populations[1].N = 100 }, ".edges_file", "have 800 and 100 neurons"},
+		{"delays off the grid", func(s *kernel.Spec) { s.DtMs = 0.3 }, ".edges_file (E_to_E: delay of edge", "multiple"},
+		{"edges file with another rule", func(s *kernel.Spec) { s.Projections[2].Rule = synapses.Rule{Kind: "fixed_prob", P: 0.1} }, "projection[2].edges_file", "sonata"},
+		{"explicit synapses too", func(s *kernel.Spec) { s.Projections[3].Sources = []int{1} }, "projection[3].sources", "edges file gives the synapses"},
+		{"drawn delays too", func(s *kernel.Spec) { s.Projections[3].DelayMaxMs = 3 }, "projection[3].delay_max_ms", "delays come from the file"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := fromEdges(spec, file)
+			s.Populations = slices.Clone(s.Populations)
+			c.edit(&s)
+			err := s.Validate()
+			if err == nil || !strings.Contains(err.Error(), c.field) || !strings.Contains(err.Error(), c.says) {
+				t.Fatalf("error %v: want one naming %q and saying %q", err, c.field, c.says)
+			}
+			if c.name != "missing file" && !errors.Is(err, param.ErrInvalid) {
+				t.Errorf("%v: not a parameter error", err)
+			}
+		})
+	}
+}
