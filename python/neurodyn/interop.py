@@ -142,7 +142,7 @@ class _Sources:
 
     spikes: dict[str, SpikeReport]
     frames: list[FrameReport]
-    sizes: dict[str, int] | None
+    neurons: dict[str, np.ndarray] | None  # the neurons to give trains, by population (None: those that spiked)
     t_start_ms: float
     t_stop_ms: float
     provenance: dict[str, Any] = field(default_factory=dict)
@@ -381,9 +381,9 @@ def _spike_dict(spikes: Any) -> dict[str, SpikeReport]:
     )
 
 
-def _network_sources(net: Any, frames: Any) -> tuple[dict[str, SpikeReport], list[FrameReport], dict[str, int]]:
+def _network_sources(net: Any, frames: Any) -> tuple[dict[str, SpikeReport], list[FrameReport], dict[str, np.ndarray]]:
     recs = net.recorders()
-    spikes, sizes = {}, {}
+    spikes, recorded = {}, {}
     for r in recs:
         if r["kind"] != "spikes":
             continue
@@ -392,7 +392,7 @@ def _network_sources(net: Any, frames: Any) -> tuple[dict[str, SpikeReport], lis
         if pop in spikes:
             raise InvalidParameterError(f"network: two spikes recorders of population {pop!r}")
         spikes[pop] = SpikeReport(pop, t, n.astype(np.uint64), "by_time")
-        sizes[pop] = len(r["neurons"])
+        recorded[pop] = np.asarray(r["neurons"], dtype=np.int64)  # the recorder's neurons, not always all
     sampled = {r["name"]: r for r in recs if r["kind"] != "spikes"}
     if frames is True:
         names = list(sampled)
@@ -417,7 +417,7 @@ def _network_sources(net: Any, frames: Any) -> tuple[dict[str, SpikeReport], lis
         cols = ids if v.shape[1] == len(ids) else None
         dt = float(r["interval_ms"])
         out.append(FrameReport(r["population"], t, v, cols, None, r["units"], dt, name=name, variable=r["variable"]))
-    return spikes, out, sizes
+    return spikes, out, recorded
 
 
 def _gather(spikes, t_stop_ms, t_start_ms, sizes, frames) -> _Sources:
@@ -428,11 +428,9 @@ def _gather(spikes, t_stop_ms, t_start_ms, sizes, frames) -> _Sources:
         info = build_info()
         prov = {"neurodyn_version": version(), "git_revision": info.get("revision", ""), "go_version": info.get("go_version", ""),
                 "config": spikes.spec, "config_format": "toml", "kernel_path": info.get("kernel_path", "")}
-        sp, fr, net_sizes = _network_sources(spikes, frames)
+        sp, fr, neurons = _network_sources(spikes, frames)
         if t_stop_ms is None:
             t_stop_ms = spikes.time_ms
-        if sizes is None:
-            sizes = net_sizes
     else:
         if isinstance(spikes, (str, os.PathLike)):
             prov = read_provenance(spikes)
@@ -444,6 +442,7 @@ def _gather(spikes, t_stop_ms, t_start_ms, sizes, frames) -> _Sources:
         fr = []
         for x in [] if frames in (None, False) else [frames] if isinstance(frames, (str, os.PathLike, FrameReport)) else frames:
             fr.append(x if isinstance(x, FrameReport) else read_frames(x))
+        neurons = None
     if isinstance(sizes, (str, os.PathLike)):
         sizes = population_sizes(sizes)
     if sizes is not None:
@@ -458,6 +457,7 @@ def _gather(spikes, t_stop_ms, t_start_ms, sizes, frames) -> _Sources:
                 raise InvalidParameterError(
                     f"sizes[{pop!r}] = {sizes[pop]}: the spikes name node {int(r.node_ids.max())}"
                 )
+        neurons = {pop: np.arange(sizes[pop]) for pop in sp}
     if t_stop_ms is None:
         raise InvalidParameterError(
             "t_stop_ms: required for spike files (a SONATA spike report does not store how long the network ran: "
@@ -479,23 +479,23 @@ def _gather(spikes, t_stop_ms, t_start_ms, sizes, frames) -> _Sources:
                 f"[{lo}, {hi}] ms, outside"
             )
         t_start_ms, t_stop_ms = min(t_start_ms, lo), max(t_stop_ms, hi)
-    return _Sources(sp, fr, sizes, t_start_ms, t_stop_ms, prov)
+    return _Sources(sp, fr, neurons, t_start_ms, t_stop_ms, prov)
 
 
 def _trains(src: _Sources) -> Iterable[tuple[str, int, np.ndarray]]:
-    """(population, node id, sorted spike times in ms) for every neuron:
-    all 0..size-1 when the sizes are known, else those that spiked."""
+    """(population, node id, sorted spike times in ms) for every neuron of
+    src.neurons (all of a population when its size is known, a Network
+    recorder's neurons), or without them for every neuron that spiked."""
     for pop, r in src.spikes.items():
         ids = r.node_ids.astype(np.int64)
         order = np.lexsort((r.times_ms, ids))
         ids, times = ids[order], r.times_ms[order]
-        n = src.sizes[pop] if src.sizes is not None else (int(ids.max()) + 1 if len(ids) else 0)
-        bounds = np.searchsorted(ids, np.arange(n + 1))
-        present = np.unique(ids) if src.sizes is None else None
-        for i in range(n):
-            if present is not None and bounds[i] == bounds[i + 1]:
-                continue
-            yield pop, i, times[bounds[i] : bounds[i + 1]]
+        want = src.neurons[pop] if src.neurons is not None else np.unique(ids)
+        lo, hi = np.searchsorted(ids, want, side="left"), np.searchsorted(ids, want, side="right")
+        if hi.sum() - lo.sum() != len(ids):
+            raise InvalidParameterError(f"spikes[{pop!r}]: spikes of neurons the recorder does not list")
+        for i, a, b in zip(want.tolist(), lo.tolist(), hi.tolist()):
+            yield pop, i, times[a:b]
 
 
 # ---- Neo ---------------------------------------------------------------------------
@@ -531,10 +531,11 @@ def to_neo(
     t_stop_ms, t_start_ms: the recorded interval; t_stop defaults to the
     Network's time and is required for files. t_start defaults to 0 ms: after
     Network.clear_spikes, or for a run continued from a checkpoint, give the
-    time the recording started. sizes: population -> number of
-    neurons (or a SONATA nodes file): silent neurons get empty trains, so
-    rates and statistics count them. Without sizes (files only) neurons that
-    never spiked are left out.
+    time the recording started. sizes: population -> number of neurons (or a
+    SONATA nodes file): silent neurons get empty trains, so rates and
+    statistics count them. A Network gives a train to each neuron its spikes
+    recorders record. Without sizes, files give trains to the neurons that
+    spiked only.
 
     frames: sampled recordings as neo.AnalogSignal (one per recording,
     columns annotated with node_id; units mV, pA, nS, Hz, or dimensionless

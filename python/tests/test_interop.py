@@ -295,3 +295,21 @@ def test_spike_statistics_agree_with_elephant():
         else:  # 1,000 seeded pairs: their mean estimates Elephant's over every pair
             assert abs(ours["mean_corr"] - c.mean()) < 4 * c.std() / np.sqrt(1000)
     assert exact == 1  # I (20 neurons) all pairs; E (80) sampled
+
+
+def test_to_neo_partial_recorder():
+    """A spikes recorder of some neurons gives trains for exactly those."""
+    spec = {
+        "dt_ms": 0.1,
+        "populations": [{"name": "A", "n": 12, "model": "lif_delta"}],
+        "devices": [{"kind": "dc", "target": "A", "amplitude_pa": 2000.0}],
+        "recorders": [{"kind": "spikes", "population": "A", "neurons": [2, 5, 9]}],
+    }
+    with nd.Network(spec) as net:
+        net.run(50.0)
+        t, i = net.spikes("spikes:A")
+        blk = interop.to_neo(net)
+    trains = _trains(blk)
+    assert sorted(trains) == [("A", 2), ("A", 5), ("A", 9)] and len(t) > 0
+    for (_, n), st in trains.items():
+        np.testing.assert_array_equal(st.magnitude, t[i == n])
