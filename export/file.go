@@ -27,6 +27,20 @@ type options struct {
 	overwrite  bool
 	deflate    int
 	provenance *Provenance
+	interval   *[2]float64
+}
+
+// RecordedInterval gives WriteSpikes the interval (startMs, stopMs] the
+// spikes were recorded over, stored as SpikeWriter.SetInterval does. Other
+// writers ignore it.
+func RecordedInterval(startMs, stopMs float64) Option {
+	return func(o *options) error {
+		if err := checkInterval(startMs, stopMs); err != nil {
+			return err
+		}
+		o.interval = &[2]float64{startMs, stopMs}
+		return nil
+	}
 }
 
 // Overwrite allows Create to replace an existing file (and a stale

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"sync/atomic"
 )
 
 // SONATA file conventions shared by spike and frame reports.
@@ -89,6 +90,71 @@ type SpikeWriter struct {
 	state    []spikeState // writer goroutine only
 	scratch  []spikeRec   // writer goroutine only
 	appended []int64
+	interval atomic.Pointer[[2]float64] // SetInterval, read by the writer goroutine
+	final    bool                       // writer goroutine: finishing the file Close publishes
+}
+
+// Root attributes of a spike report holding the interval (ms) its spikes
+// were recorded over (SpikeWriter.SetInterval): a neurodyn addition that
+// SONATA readers ignore. A spike at t was recorded when start < t ≤ stop.
+const (
+	AttrStartMs = "t_start_ms"
+	AttrStopMs  = "t_stop_ms"
+)
+
+func checkInterval(startMs, stopMs float64) error {
+	if math.IsNaN(startMs) || math.IsInf(startMs, 0) || math.IsNaN(stopMs) || math.IsInf(stopMs, 0) || stopMs < startMs {
+		return fmt.Errorf("export: recorded interval (%g, %g] ms: must be finite with start ≤ stop", startMs, stopMs)
+	}
+	return nil
+}
+
+// SetInterval records the interval (startMs, stopMs] the spikes cover (the
+// simulated time, including when nothing fired), written as the root
+// attributes AttrStartMs and AttrStopMs of the file Close publishes (of a
+// segmented stream, the last segment, for the whole recording). Call it
+// before Close. Readers use it as the recording window (rates count silent
+// time; see SpikeInterval).
+func (w *SpikeWriter) SetInterval(startMs, stopMs float64) error {
+	if err := checkInterval(startMs, stopMs); err != nil {
+		return err
+	}
+	w.interval.Store(&[2]float64{startMs, stopMs})
+	return nil
+}
+
+// writeInterval stores the interval, if set, on f when it is the file Close
+// publishes (writer goroutine).
+func (w *SpikeWriter) writeInterval(f *File) error {
+	iv := w.interval.Load()
+	if iv == nil || !w.final {
+		return nil
+	}
+	if err := SetAttr(f, AttrStartMs, iv[0]); err != nil {
+		return err
+	}
+	return SetAttr(f, AttrStopMs, iv[1])
+}
+
+// SpikeInterval reads the recorded interval of a spike report (of the last
+// of a stream's segments), and ok = false when the file has none (written
+// by another tool, or before the interval was known).
+func SpikeInterval(path string) (startMs, stopMs float64, ok bool, err error) {
+	f, err := Open(path)
+	if err != nil {
+		return 0, 0, false, err
+	}
+	defer f.Close()
+	if !HasAttr(f, AttrStartMs) || !HasAttr(f, AttrStopMs) {
+		return 0, 0, false, nil
+	}
+	if startMs, err = Attr[float64](f, AttrStartMs); err != nil {
+		return 0, 0, false, err
+	}
+	if stopMs, err = Attr[float64](f, AttrStopMs); err != nil {
+		return 0, 0, false, err
+	}
+	return startMs, stopMs, true, checkInterval(startMs, stopMs)
 }
 
 type spikeBlock struct {
@@ -278,6 +344,12 @@ func (w *SpikeWriter) Close() error {
 		if err := w.seg.ensureOne(); err != nil {
 			return err
 		}
+		if w.interval.Load() != nil { // the last segment closed when full: an empty one carries the interval
+			if _, err := w.seg.file(); err != nil {
+				return err
+			}
+		}
+		w.final = true
 		return w.seg.close()
 	}, w.seg.release)
 }
@@ -409,6 +481,10 @@ func (w *SpikeWriter) finish(f *File) error {
 		need = need || w.state[p].unsorted
 	}
 	if !need {
+		if err := w.writeInterval(f); err != nil {
+			f.Abort()
+			return err
+		}
 		return f.Close()
 	}
 	// Close the unsorted file under a scratch name and merge it into a new
@@ -452,6 +528,10 @@ func (w *SpikeWriter) finish(f *File) error {
 	}
 	for p := range w.state {
 		w.state[p] = spikeState{}
+	}
+	if err := w.writeInterval(out); err != nil {
+		out.Abort()
+		return err
 	}
 	return out.Close()
 }
@@ -599,6 +679,9 @@ func WriteSpikes(path string, sorting Sorting, pops []SpikePopulation, opts ...O
 			w.Abort()
 			return err
 		}
+	}
+	if o.interval != nil {
+		w.SetInterval(o.interval[0], o.interval[1]) // checked by RecordedInterval
 	}
 	return w.Close()
 }

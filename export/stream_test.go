@@ -386,3 +386,85 @@ func TestSonataCompression(t *testing.T) {
 		t.Error("Deflate(11) accepted")
 	}
 }
+
+// TestSpikeInterval: the recorded interval set before Close is stored on the
+// file (after a merge too) and, in a segmented stream, on the last segment;
+// WriteSpikes stores RecordedInterval; files without one report ok = false.
+func TestSpikeInterval(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	dir := t.TempDir()
+	in := makeSpikes(rng, 113, true)
+	ts, ids := split(in)
+	for _, c := range []struct {
+		name    string
+		sorting Sorting
+		opts    StreamOptions
+	}{
+		{"in order", SortByTime, StreamOptions{}},
+		{"merged by id", SortByID, StreamOptions{BlockBytes: 16 * 10}},
+		{"segments", SortByTime, StreamOptions{BlockBytes: 16 * 10, SegmentRecords: 25}},
+		// 110 spikes in 10-spike blocks, segments full at 10: the last closes
+		// on its own and an empty twelfth segment carries the interval
+		{"full segments", SortByTime, StreamOptions{BlockBytes: 16 * 10, SegmentRecords: 10}},
+	} {
+		path := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "_")+".h5")
+		w, err := NewSpikeWriter(path, c.sorting, []string{"all"}, c.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := len(ts)
+		if c.opts.SegmentRecords == 10 {
+			n = 110 // whole blocks: every segment closes when full
+		}
+		if err := w.AppendSpikes(ts[:n], ids[:n]); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.SetInterval(math.NaN(), 5); err == nil {
+			t.Errorf("%s: SetInterval(NaN, 5) accepted", c.name)
+		}
+		if err := w.SetInterval(2, 1); err == nil {
+			t.Errorf("%s: SetInterval(2, 1) accepted", c.name)
+		}
+		if err := w.SetInterval(0, 20); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		files := []string{path}
+		if c.opts.SegmentRecords > 0 {
+			if files, _, err = Segments(path); err != nil || len(files) < 2 {
+				t.Fatalf("%s: segments %v %v", c.name, files, err)
+			}
+		}
+		if c.opts.SegmentRecords == 10 {
+			if pops, err := ReadSpikes(files[len(files)-1]); err != nil || len(files) != 12 || len(pops[0].TimesMs) != 0 {
+				t.Errorf("%s: %d segments, the last with %v: want 12, the last empty", c.name, len(files), pops)
+			}
+		}
+		for i, f := range files {
+			a, b, ok, err := SpikeInterval(f)
+			last := i == len(files)-1
+			if err != nil || ok != last || last && (a != 0 || b != 20) {
+				t.Errorf("%s: %s: interval (%v, %v] found %v (%v); want (0, 20] on the last file only", c.name, filepath.Base(f), a, b, ok, err)
+			}
+		}
+	}
+	path := filepath.Join(dir, "whole.h5")
+	if err := WriteSpikes(path, SortByTime, []SpikePopulation{{Name: "all", TimesMs: ts, NodeIDs: ids}}, RecordedInterval(1.5, 30)); err != nil {
+		t.Fatal(err)
+	}
+	if a, b, ok, err := SpikeInterval(path); err != nil || !ok || a != 1.5 || b != 30 {
+		t.Errorf("WriteSpikes with RecordedInterval(1.5, 30): (%v, %v] %v %v", a, b, ok, err)
+	}
+	if err := WriteSpikes(filepath.Join(dir, "bad.h5"), SortByTime, nil, RecordedInterval(3, 1)); err == nil || !strings.Contains(err.Error(), "start ≤ stop") {
+		t.Errorf("RecordedInterval(3, 1): %v", err)
+	}
+	plain := filepath.Join(dir, "plain.h5")
+	if err := WriteSpikes(plain, SortByTime, []SpikePopulation{{Name: "all", TimesMs: ts, NodeIDs: ids}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, ok, err := SpikeInterval(plain); ok || err != nil {
+		t.Errorf("a file without an interval: ok %v, err %v", ok, err)
+	}
+}
