@@ -30,15 +30,38 @@ type netObj struct {
 	stream  *export.SpikeWriter
 	started bool // Run was called at least once
 	closed  bool // the streams were closed: the network cannot run on
+	// The interval the spikes recorders' memories cover, (memFromMs, now]:
+	// from the last clear of all of them or restore; memMixed when they
+	// cover different intervals (one of several cleared, or a restore onto
+	// recorded spikes), and write_spikes stores none.
+	memFromMs    float64
+	memMixed     bool
+	streamFromMs float64 // the network's time when stream_spikes attached the stream
+}
+
+// closeStream finishes the spike stream with the interval it covers.
+func (n *netObj) closeStream() error {
+	w := n.stream
+	n.stream = nil
+	return errors.Join(w.SetInterval(n.streamFromMs, n.net.TimeMs()), w.Close())
 }
 
 func (n *netObj) close() error {
 	var err error
 	if n.stream != nil {
-		err = n.stream.Close()
-		n.stream = nil
+		err = n.closeStream()
 	}
 	return errors.Join(err, n.net.Close())
+}
+
+// memoryEmpty reports whether no spikes recorder holds a spike in memory.
+func (n *netObj) memoryEmpty() bool {
+	for _, r := range n.net.Recorders() {
+		if m := r.Spikes(); m != nil && len(m.TimesMs) > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 //export neurodyn_presets
@@ -406,6 +429,7 @@ func neurodyn_network_clear_spikes(h C.neurodyn_handle, recorder *C.nd_cchar) (r
 		for _, r := range n.net.Recorders() {
 			clear(r)
 		}
+		n.memFromMs, n.memMixed = n.net.TimeMs(), false
 		return statusOK
 	}
 	r, _, err := n.recorder("recorder", recorder, "spikes")
@@ -413,6 +437,11 @@ func neurodyn_network_clear_spikes(h C.neurodyn_handle, recorder *C.nd_cchar) (r
 		return fail(fn, err)
 	}
 	clear(r)
+	if idx, _ := n.spikePopulations(); len(idx) == 1 {
+		n.memFromMs, n.memMixed = n.net.TimeMs(), false
+	} else {
+		n.memMixed = true
+	}
 	return statusOK
 }
 
@@ -609,6 +638,11 @@ func neurodyn_network_restore(h C.neurodyn_handle, path *C.nd_cchar) (rc C.int) 
 	if err := n.net.Restore(bufio.NewReader(f)); err != nil {
 		return fail(fn, errorf(statusInvalid, "path = %q: %v", p, err))
 	}
+	if n.memoryEmpty() {
+		n.memFromMs, n.memMixed = n.net.TimeMs(), false
+	} else {
+		n.memMixed = true // spikes from before the restore, and after it
+	}
 	return statusOK
 }
 
@@ -684,6 +718,9 @@ func neurodyn_network_write_spikes(h C.neurodyn_handle, path *C.nd_cchar, sortin
 		pops = append(pops, export.SpikePopulation{Name: names[k], TimesMs: m.TimesMs, NodeIDs: ids})
 	}
 	opts = append(opts, export.WithProvenance(n.net.Provenance()))
+	if !n.memMixed {
+		opts = append(opts, export.RecordedInterval(n.memFromMs, n.net.TimeMs()))
+	}
 	if err := export.WriteSpikes(p, srt, pops, opts...); err != nil {
 		return fail(fn, ioError(err))
 	}
@@ -783,7 +820,7 @@ func neurodyn_network_stream_spikes(h C.neurodyn_handle, path *C.nd_cchar, sorti
 			return fail(fn, fmt.Errorf("attach recorder %q: %w", n.net.Recorders()[i].Name(), err))
 		}
 	}
-	n.stream = w
+	n.stream, n.streamFromMs = w, n.net.TimeMs()
 	return statusOK
 }
 
@@ -799,9 +836,8 @@ func neurodyn_network_close_streams(h C.neurodyn_handle) (rc C.int) {
 	if n.stream == nil {
 		return statusOK
 	}
-	w := n.stream
-	n.stream, n.closed = nil, true
-	if err := w.Close(); err != nil {
+	n.closed = true
+	if err := n.closeStream(); err != nil {
 		return fail(fn, ioError(err))
 	}
 	return statusOK

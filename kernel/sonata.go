@@ -26,8 +26,10 @@ type SONATAOptions struct {
 // SONATARecording holds the SONATA writers attached to a network's
 // recorders by RecordSONATA. Close it after the last Run.
 type SONATARecording struct {
-	spikes *export.SpikeWriter
-	frames []*export.FrameWriter
+	spikes  *export.SpikeWriter
+	frames  []*export.FrameWriter
+	net     *Network
+	startMs float64 // the network's time when the recording started
 	// Files are the paths written (spike report first).
 	Files []string
 }
@@ -43,7 +45,7 @@ func (net *Network) RecordSONATA(dir string, o SONATAOptions) (rec *SONATARecord
 		p := net.Provenance()
 		o.Stream.Provenance = &p
 	}
-	rec = &SONATARecording{}
+	rec = &SONATARecording{net: net, startMs: net.TimeMs()}
 	defer func() {
 		if err != nil {
 			rec.abort()
@@ -122,11 +124,13 @@ func (net *Network) RecordSONATA(dir string, o SONATAOptions) (rec *SONATARecord
 }
 
 // Close finishes every file (sorting the spike report if asked) and
-// publishes it under its final name.
+// publishes it under its final name. The spike report records the interval
+// it covers: from the network's time at RecordSONATA to its time now
+// (export.SpikeInterval reads it).
 func (rec *SONATARecording) Close() error {
 	var errs []error
 	if rec.spikes != nil {
-		errs = append(errs, rec.spikes.Close())
+		errs = append(errs, rec.spikes.SetInterval(rec.startMs, rec.net.TimeMs()), rec.spikes.Close())
 	}
 	for _, fw := range rec.frames {
 		errs = append(errs, fw.Close())

@@ -61,6 +61,9 @@ func TestRecordSONATA(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if a, b, ok, err := export.SpikeInterval(filepath.Join(dir, "spikes.h5")); err != nil || !ok || a != 0 || b != net.TimeMs() {
+		t.Errorf("recorded interval (%v, %v] ms (found %v, %v), want (0, %v]", a, b, ok, err, net.TimeMs())
+	}
 	total := 0
 	for _, p := range sp {
 		want := mem.Recorder("spikes:" + p.Name).Spikes()
