@@ -9,6 +9,7 @@ import (
 	"github.com/neurodyn/neurodyn/analysis"
 	"github.com/neurodyn/neurodyn/export"
 	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/kernel"
 	"github.com/neurodyn/neurodyn/learn"
 	"github.com/neurodyn/neurodyn/snn"
 	"github.com/neurodyn/neurodyn/tasks"
@@ -592,26 +593,54 @@ func spikeModelTables(cfg Config, m *Model, d *tasks.Dataset) ([]Table, error) {
 	return []Table{t}, nil
 }
 
-// spikeFileTables summarizes every population of a SONATA spike report.
+// spikeFileTables summarizes every population of a SONATA spike report over
+// the interval it records (up to its last spike when it records none), with
+// the population sizes of the network spec in its provenance (the highest
+// spiking node id + 1 when it has none).
 func spikeFileTables(path string) ([]Table, error) {
 	pops, err := export.ReadSpikes(path)
 	if err != nil {
 		return nil, err
 	}
-	t := spikeTable("Spikes in " + path)
+	t0, t1, haveWindow, err := export.SpikeInterval(path)
+	if err != nil {
+		return nil, err
+	}
+	sizes := specSizes(path)
+	var notes []string
+	if !haveWindow {
+		for _, p := range pops {
+			for _, tm := range p.TimesMs {
+				t1 = max(t1, tm)
+			}
+		}
+		notes = append(notes, "up to the last spike: the file records no interval")
+	}
+	if sizes == nil {
+		notes = append(notes, "neurons up to the highest spiking id: the file names no network")
+	}
+	title := fmt.Sprintf("Spikes in %s over (%g, %g] ms", path, t0, t1)
+	// Spikes are stamped at the end of their step, in (t0, t1]; the trains'
+	// window is [t0, t1): one ulp more keeps a spike at t1.
+	t1 = math.Nextafter(t1, math.Inf(1))
+	if len(notes) > 0 {
+		title += " (" + strings.Join(notes, "; ") + ")"
+	}
+	t := spikeTable(title)
 	for _, p := range pops {
-		n, t1 := 0, 0.0
-		for k, id := range p.NodeIDs {
-			n = max(n, int(id)+1)
-			t1 = max(t1, p.TimesMs[k])
+		n, ok := sizes[p.Name]
+		if !ok {
+			for _, id := range p.NodeIDs {
+				n = max(n, int(id)+1)
+			}
 		}
 		if n == 0 {
 			t.Rows = append(t.Rows, []string{p.Name, "0", "0", "—", "—", "—", "—", "—", "—"})
 			continue
 		}
-		s, err := analysis.NewSpikeTrains(p.TimesMs, p.NodeIDs, n, 0, math.Nextafter(t1, math.Inf(1)))
+		s, err := analysis.NewSpikeTrains(p.TimesMs, p.NodeIDs, n, t0, t1)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: population %s: %w", path, p.Name, err)
 		}
 		st, err := s.Summary(5, 1)
 		if err != nil {
@@ -620,4 +649,27 @@ func spikeFileTables(path string) ([]Table, error) {
 		spikeStatsRows(&t, p.Name, st)
 	}
 	return []Table{t}, nil
+}
+
+// specSizes returns the population sizes of the network spec a file's
+// provenance holds (neurodyn simulate's files carry it), or nil.
+func specSizes(path string) map[string]int {
+	f, err := export.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	prov, err := export.ReadProvenance(f)
+	if err != nil || prov.ConfigFormat != "toml" {
+		return nil
+	}
+	spec, err := kernel.DecodeTOML(strings.NewReader(prov.Config))
+	if err != nil || len(spec.Populations) == 0 {
+		return nil
+	}
+	sizes := map[string]int{}
+	for _, p := range spec.Populations {
+		sizes[p.Name] = p.N
+	}
+	return sizes
 }

@@ -367,3 +367,44 @@ func TestSimulateFromEdges(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyzeSpikeFile: analyze spikes on simulate's spike report takes the
+// recording window and the population sizes from the file (its recorded
+// interval and the spec in its provenance), so neurons that never fired and
+// silent time count in the rates.
+func TestAnalyzeSpikeFile(t *testing.T) {
+	dir := t.TempDir()
+	spec := writeFile(t, dir, "half.toml", `dt_ms = 0.1
+[[population]]
+name = "A"
+n = 10
+[[device]]
+kind = "dc"
+target = "A"
+neurons = [0, 1, 2, 3, 4]
+amplitude_pa = 500.0
+stop_ms = 100.0
+[[recorder]]
+kind = "spikes"
+population = "A"
+`)
+	out := filepath.Join(dir, "sim")
+	if _, err := run(t, nil, "simulate", "--spec", spec, "--duration-ms", "400", "--out", out); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(out, "spikes.h5")
+	stdout, err := run(t, nil, "analyze", "spikes", "--data", file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pops, err := export.ReadSpikes(file)
+	if err != nil || len(pops) != 1 || len(pops[0].TimesMs) == 0 || slices.Max(pops[0].TimesMs) > 100.5 {
+		t.Fatalf("spikes %v (%v): want some, all before 100.5 ms", pops, err)
+	}
+	n := len(pops[0].TimesMs)
+	rate := float64(n) / 10 / 0.4                                                // 10 neurons over 400 ms
+	want := fmt.Sprintf("| A | 10 | %d | %.3g ± %.3g | 50.0%% |", n, rate, rate) // half the neurons silent
+	if !strings.Contains(stdout, "over (0, 400] ms**") || !strings.Contains(stdout, want) {
+		t.Fatalf("analyze spikes printed\n%s\nwant the window (0, 400] ms and the row %q", stdout, want)
+	}
+}
