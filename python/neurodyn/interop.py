@@ -10,13 +10,13 @@ these converters read the HDF5 datasets directly.
     >>> from neurodyn import interop
     >>> spikes = interop.read_spikes("sim/cuba/spikes.h5")
     >>> sizes = interop.population_sizes("sim/cuba/nodes.h5")
-    >>> block = interop.to_neo(spikes, t_stop_ms=1000.0, sizes=sizes)
-    >>> interop.to_nwb(spikes, "sim/cuba.nwb", t_stop_ms=1000.0, sizes=sizes,
+    >>> block = interop.to_neo("sim/cuba/spikes.h5", sizes=sizes)
+    >>> interop.to_nwb("sim/cuba/spikes.h5", "sim/cuba.nwb", sizes=sizes,
     ...                frames=["sim/cuba/v.h5"])
 
 The same from a shell (files are recognised by their content)::
 
-    python -m neurodyn.interop sim/cuba/*.h5 --t-stop-ms 1000 --nwb sim/cuba.nwb
+    python -m neurodyn.interop sim/cuba/*.h5 --nwb sim/cuba.nwb
 
 Units: times are in ms here as everywhere in neurodyn; Neo objects carry
 their units (ms, mV, pA, nS, Hz); NWB stores times in seconds and states in
@@ -54,6 +54,7 @@ __all__ = [
     "read_frames",
     "read_provenance",
     "read_spikes",
+    "recorded_interval",
     "to_neo",
     "to_nwb",
 ]
@@ -331,6 +332,20 @@ def read_provenance(path: PathLike) -> dict[str, Any]:
         return out
 
 
+def recorded_interval(path: PathLike) -> tuple[float, float] | None:
+    """The interval (start, stop] in ms a spike report says its spikes were
+    recorded over (root attributes t_start_ms and t_stop_ms, which neurodyn
+    writes; of a stream's segments, the last carries them), or None."""
+    p = Path(path)
+    with _open(p) as f:
+        if "t_start_ms" not in f.attrs or "t_stop_ms" not in f.attrs:
+            return None
+        a, b = float(f.attrs["t_start_ms"]), float(f.attrs["t_stop_ms"])
+        if not (math.isfinite(a) and math.isfinite(b) and a <= b):
+            raise InvalidParameterError(f"path = {str(p)!r}: recorded interval ({a}, {b}] ms is not an interval")
+        return a, b
+
+
 def _kind(path: Path) -> str:
     """"spikes", "report", "nodes" or "edges": what a SONATA file holds."""
     with _open(path) as f:
@@ -432,10 +447,20 @@ def _gather(spikes, t_stop_ms, t_start_ms, sizes, frames) -> _Sources:
         if t_stop_ms is None:
             t_stop_ms = spikes.time_ms
     else:
+        paths = None
         if isinstance(spikes, (str, os.PathLike)):
-            prov = read_provenance(spikes)
-        elif isinstance(spikes, Sequence) and spikes and isinstance(spikes[0], (str, os.PathLike)):
-            prov = read_provenance(spikes[0])  # the segments of one run share it
+            paths = [spikes]
+        elif isinstance(spikes, Sequence) and spikes and all(isinstance(x, (str, os.PathLike)) for x in spikes):
+            paths = list(spikes)
+        if paths:
+            prov = read_provenance(paths[0])  # the segments of one run share it
+            # a stream's last segment records the whole recording's interval,
+            # files written one after another each their own: their union
+            ivs = [iv for iv in map(recorded_interval, paths) if iv is not None]
+            iv = (min(a for a, _ in ivs), max(b for _, b in ivs)) if ivs else None
+            if iv is not None:
+                t_start_ms = iv[0] if t_start_ms is None else t_start_ms
+                t_stop_ms = iv[1] if t_stop_ms is None else t_stop_ms
         sp = _spike_dict(spikes)
         if frames is True:
             raise InvalidParameterError("frames = True: only for a Network source; give frame report paths")
@@ -460,9 +485,11 @@ def _gather(spikes, t_stop_ms, t_start_ms, sizes, frames) -> _Sources:
         neurons = {pop: np.arange(sizes[pop]) for pop in sp}
     if t_stop_ms is None:
         raise InvalidParameterError(
-            "t_stop_ms: required for spike files (a SONATA spike report does not store how long the network ran: "
-            "give the run's --duration-ms)"
+            "t_stop_ms: required for this spike file (it does not record how long the network ran, as neurodyn's "
+            "do: give the run's --duration-ms)"
         )
+    if t_start_ms is None:
+        t_start_ms = 0.0
     t_stop_ms, t_start_ms = float(t_stop_ms), float(t_start_ms)
     if not (math.isfinite(t_start_ms) and math.isfinite(t_stop_ms) and t_stop_ms > t_start_ms):
         raise InvalidParameterError(f"t_stop_ms = {t_stop_ms}, t_start_ms = {t_start_ms}: need t_start_ms < t_stop_ms, finite")
@@ -514,7 +541,7 @@ def to_neo(
     spikes: Any,
     *,
     t_stop_ms: float | None = None,
-    t_start_ms: float = 0.0,
+    t_start_ms: float | None = None,
     sizes: Mapping[str, int] | PathLike | None = None,
     frames: Any = None,
     name: str = "neurodyn",
@@ -528,10 +555,12 @@ def to_neo(
     annotated with population and node_id), and one neo.Group per
     population holding its trains, as Elephant expects.
 
-    t_stop_ms, t_start_ms: the recorded interval; t_stop defaults to the
-    Network's time and is required for files. t_start defaults to 0 ms: after
-    Network.clear_spikes, or for a run continued from a checkpoint, give the
-    time the recording started. sizes: population -> number of neurons (or a
+    t_stop_ms, t_start_ms: the recorded interval. For files they default to
+    the one the file records (neurodyn writes it; see recorded_interval) and
+    t_stop_ms is required for files without one. For a Network t_stop
+    defaults to its time and t_start to 0 ms: after Network.clear_spikes, or
+    for a run continued from a checkpoint, give the time the recording
+    started. sizes: population -> number of neurons (or a
     SONATA nodes file): silent neurons get empty trains, so rates and
     statistics count them. A Network gives a train to each neuron its spikes
     recorders record. Without sizes, files give trains to the neurons that
@@ -590,7 +619,7 @@ def to_nwb(
     path: PathLike,
     *,
     t_stop_ms: float | None = None,
-    t_start_ms: float = 0.0,
+    t_start_ms: float | None = None,
     sizes: Mapping[str, int] | PathLike | None = None,
     frames: Any = None,
     session_description: str = "neurodyn simulation",
@@ -706,7 +735,7 @@ def to_nwb(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """python -m neurodyn.interop FILE... --t-stop-ms T (--nwb OUT | --summary)."""
+    """python -m neurodyn.interop FILE... [--t-stop-ms T] [--nwb OUT]."""
     import argparse
 
     ap = argparse.ArgumentParser(
@@ -716,8 +745,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     ap.add_argument("files", nargs="+",
                     help="SONATA files: one spike report (or its segments), frame reports, a nodes file (edges files are skipped)")
-    ap.add_argument("--t-stop-ms", type=float, required=True, help="end of the recorded interval (ms): the run's --duration-ms")
-    ap.add_argument("--t-start-ms", type=float, default=0.0, help="start of the recorded interval (ms), default 0")
+    ap.add_argument("--t-stop-ms", type=float,
+                    help="end of the recorded interval (ms); default: the one the spike report records (neurodyn's do)")
+    ap.add_argument("--t-start-ms", type=float, help="start of the recorded interval (ms); default: the report's, else 0")
     ap.add_argument("--nwb", help="write an NWB file here")
     ap.add_argument("--overwrite", action="store_true", help="replace an existing --nwb file")
     ap.add_argument("--description", default="neurodyn simulation", help="NWB session_description")
@@ -746,7 +776,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             block = to_neo(src, t_stop_ms=args.t_stop_ms, t_start_ms=args.t_start_ms, sizes=nodes, frames=frm)
             seg = block.segments[0]
-            dur_s = (args.t_stop_ms - args.t_start_ms) / 1000.0
+            first = seg.spiketrains[0] if len(seg.spiketrains) else None
+            dur_s = float((first.t_stop - first.t_start).rescale("s")) if first is not None else float("nan")
+            if first is not None:
+                print(f"recorded over ({float(first.t_start.rescale('ms')):g}, {float(first.t_stop.rescale('ms')):g}] ms")
             for g in block.groups:
                 n = len(g.spiketrains)
                 count = sum(len(s) for s in g.spiketrains)

@@ -178,7 +178,7 @@ def test_to_nwb(sim, tmp_path):
 def test_bad_input(sim, tmp_path):
     d = sim["dir"]
     with pytest.raises(nd.InvalidParameterError, match="t_stop_ms: required"):
-        interop.to_neo(d / "spikes.h5")
+        interop.to_neo({"E": sim["spikes"]["E"]})
     with pytest.raises(nd.InvalidParameterError, match="t_stop_ms = 50.0.*outside"):
         interop.to_neo(d / "spikes.h5", t_stop_ms=50.0)
     with pytest.raises(nd.InvalidParameterError, match="t_start_ms < t_stop_ms"):
@@ -230,8 +230,9 @@ def _cli(*args, **env_over):
 def test_command_line(sim, tmp_path):
     d = sim["dir"]
     files = [d / "spikes.h5", d / "v.h5", d / "nodes.h5"]
-    r = _cli(*files, "--t-stop-ms", T_MS)
+    r = _cli(*files)  # the interval from the file
     assert r.returncode == 0, r.stderr
+    assert f"recorded over (0, {T_MS:g}] ms" in r.stdout
     n_e = len(sim["spikes"]["E"][0])
     assert f"E: 80 neurons, {n_e} spikes, mean rate {n_e / 80 / (T_MS / 1000):.3f} Hz" in r.stdout
     assert "v: 240 frames x 3 columns" in r.stdout
@@ -243,8 +244,13 @@ def test_command_line(sim, tmp_path):
     assert r.returncode == 2 and "overwrite" in r.stderr
     r = _cli(d / "v.h5", "--t-stop-ms", T_MS)
     assert r.returncode == 2 and "no spike report" in r.stderr
-    r = _cli(d / "spikes.h5")
-    assert r.returncode == 2 and "--t-stop-ms" in r.stderr
+    bare = tmp_path / "bare.h5"  # another tool's report: no recorded interval
+    with h5py.File(d / "spikes.h5", "r") as src, h5py.File(bare, "w") as dst:
+        src.copy("spikes", dst)
+    r = _cli(bare)
+    assert r.returncode == 2 and "t_stop_ms: required" in r.stderr
+    r = _cli(bare, "--t-stop-ms", T_MS)
+    assert r.returncode == 0 and f"recorded over (0, {T_MS:g}] ms" in r.stdout, r.stderr
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # Elephant 1.2 on quantities 0.16 and numpy 2
@@ -313,3 +319,41 @@ def test_to_neo_partial_recorder():
     assert sorted(trains) == [("A", 2), ("A", 5), ("A", 9)] and len(t) > 0
     for (_, n), st in trains.items():
         np.testing.assert_array_equal(st.magnitude, t[i == n])
+
+
+def test_recorded_interval(sim, tmp_path):
+    """libneurodyn's spike reports record the interval their spikes cover:
+    from the start (or the last clear_spikes) to the time written, the
+    stream's from when it was attached to when it was closed; to_neo takes it
+    as the window."""
+    d = sim["dir"]
+    assert interop.recorded_interval(d / "spikes.h5") == (0.0, T_MS)
+    assert interop.recorded_interval(d / "first.h5") == (0.0, 60.0)
+    assert interop.recorded_interval(d / "second.h5") == (60.0, T_MS)
+    blk = interop.to_neo([d / "first.h5", d / "second.h5"], sizes=SIZES)  # one after the other: their union
+    st = blk.segments[0].spiketrains[0]
+    assert (float(st.t_start), float(st.t_stop)) == (0.0, T_MS)
+    with nd.Network(SPEC) as net:
+        net.run(30.0)
+        net.checkpoint(tmp_path / "at30.ckpt")
+    with nd.Network(SPEC) as net:  # continued from 30 ms, streaming
+        net.restore(tmp_path / "at30.ckpt")
+        net.stream_spikes(tmp_path / "stream.h5")
+        net.run(50.0)
+        net.close_streams()
+        assert interop.recorded_interval(tmp_path / "stream.h5") == (30.0, 80.0)
+        assert min(interop.read_spikes(tmp_path / "stream.h5")["E"].times_ms) > 30.0
+    with nd.Network(SPEC) as net:
+        net.run(20.0)
+        net.checkpoint(tmp_path / "at20.ckpt")
+        net.run(20.0)
+        net.write_spikes(tmp_path / "before.h5")
+        net.restore(tmp_path / "at20.ckpt")  # memory holds spikes of (0, 40]; the network is at 20 ms
+        net.run(10.0)
+        net.write_spikes(tmp_path / "mixed.h5")
+        assert interop.recorded_interval(tmp_path / "before.h5") == (0.0, 40.0)
+        assert interop.recorded_interval(tmp_path / "mixed.h5") is None  # no single interval
+        net.clear_spikes()
+        net.run(10.0)
+        net.write_spikes(tmp_path / "after.h5")
+        assert interop.recorded_interval(tmp_path / "after.h5") == (30.0, 40.0)
