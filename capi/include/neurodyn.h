@@ -310,7 +310,12 @@ int neurodyn_network_restore(neurodyn_handle h, const char *path);
 enum { NEURODYN_SORT_NONE = 0, NEURODYN_SORT_BY_ID = 1, NEURODYN_SORT_BY_TIME = 2 };
 
 /* Writes the spikes held by every spikes recorder to one SONATA spike file
- * (/spikes/<population>/timestamps in ms and node_ids), sorted as asked. */
+ * (/spikes/<population>/timestamps in ms and node_ids), sorted as asked, with
+ * the network's provenance and the interval the spikes cover as the root
+ * attributes t_start_ms, t_stop_ms: (last neurodyn_network_clear_spikes of
+ * every recorder, or restore, or 0; now]. When the recorders' memories cover
+ * different intervals (one of several cleared, a restore onto recorded
+ * spikes) the interval is left out. */
 int neurodyn_network_write_spikes(neurodyn_handle h, const char *path, int32_t sorting, int32_t overwrite);
 
 /* Writes the frames held by a sampled recorder as a SONATA frame report
@@ -320,7 +325,8 @@ int neurodyn_network_write_frames(neurodyn_handle h, const char *recorder, const
 /* Streams every spikes recorder to a SONATA spike file while the network runs
  * (bounded memory; the spikes then no longer stay in memory). Call before the
  * first run; the file is complete after neurodyn_network_close_streams or
- * neurodyn_free. */
+ * neurodyn_free, and records the interval it covers (t_start_ms: the time
+ * it was attached; t_stop_ms: the time it was closed). */
 int neurodyn_network_stream_spikes(neurodyn_handle h, const char *path, int32_t sorting, int32_t overwrite);
 
 /* Finishes and closes the network's SONATA streams. */

@@ -166,7 +166,10 @@ class Network(Handle):
         _lib.call("neurodyn_network_restore", self.handle, cstr(path, "path"))
 
     def write_spikes(self, path: str | os.PathLike, sorting: str = "by_time", overwrite: bool = False) -> None:
-        """Writes every spikes recorder's spikes to a SONATA spike file."""
+        """Writes every spikes recorder's spikes to a SONATA spike file, with
+        the interval they cover (from the last clear_spikes() of every
+        recorder or restore(), else 0, to now; left out when recorders cover
+        different intervals) as the root attributes t_start_ms, t_stop_ms."""
         _lib.call("neurodyn_network_write_spikes", self.handle, cstr(path, "path"), _sorting(sorting), int(bool(overwrite)))
 
     def write_frames(self, recorder: str, path: str | os.PathLike, overwrite: bool = False) -> None:
@@ -178,7 +181,7 @@ class Network(Handle):
     def stream_spikes(self, path: str | os.PathLike, sorting: str = "by_time", overwrite: bool = False) -> None:
         """Streams every spikes recorder to a SONATA file while running
         (call before the first run; complete after close_streams() or
-        close())."""
+        close(), recording the interval from now to then)."""
         _lib.call("neurodyn_network_stream_spikes", self.handle, cstr(path, "path"), _sorting(sorting), int(bool(overwrite)))
 
     def close_streams(self) -> None:
