@@ -443,26 +443,16 @@ func TestSpikeTimesOnTheGrid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	net, err := kernel.New(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer net.Close()
 	const ms = 1000.0
-	if err := net.Run(ms); err != nil {
-		t.Fatal(err)
-	}
-	dt, end := net.DtMs(), net.TimeMs()
-	n := 0
-	for _, p := range spec.Populations {
-		for _, tm := range net.Recorder("spikes:" + p.Name).Spikes().TimesMs {
-			if k := math.Round(tm / dt); tm != k*dt || tm > end || tm <= 0 {
-				t.Fatalf("%s: spike at %v ms: not %v·%v = %v, or outside (0, %v]", p.Name, tm, k, dt, k*dt, end)
-			}
-			n++
+	times, _ := runSpikes(t, spec, ms)
+	dt := spec.DtMs
+	end := math.Round(ms/dt) * dt // TimeMs after the run: steps·dt
+	for _, tm := range times {
+		if k := math.Round(tm / dt); tm != k*dt || tm > end || tm <= 0 {
+			t.Fatalf("spike at %v ms: not %v·%v = %v, or outside (0, %v]", tm, k, dt, k*dt, end)
 		}
 	}
-	if n < 1000 {
-		t.Fatalf("%d spikes: too few to test", n)
+	if len(times) < 1000 {
+		t.Fatalf("%d spikes: too few to test", len(times))
 	}
 }
