@@ -1,5 +1,6 @@
-"""The Python example (examples/python/reservoir_tutorial.py) runs end to end
-in its quick mode and reproduces the tutorial's reservoir comparison."""
+"""The Python examples run end to end in their quick mode:
+reservoir_tutorial.py reproduces the tutorial's reservoir comparison,
+brunel_elephant.py agrees with Elephant."""
 
 from __future__ import annotations
 
@@ -12,14 +13,19 @@ import sys
 from capi_util import PYDIR, ROOT
 
 
-def test_reservoir_tutorial_quick(tmp_path):
+def _run_quick(example: str, out) -> dict:
+    """Runs examples/python/<example> --quick --out out and returns its results.json."""
     env = dict(os.environ, PYTHONPATH=str(PYDIR))
     r = subprocess.run(
-        [sys.executable, str(ROOT / "examples/python/reservoir_tutorial.py"), "--quick", "--out", str(tmp_path)],
+        [sys.executable, str(ROOT / "examples/python" / example), "--quick", "--out", str(out)],
         capture_output=True, text=True, timeout=600, env=env,
     )
     assert r.returncode == 0, r.stdout + r.stderr
-    res = json.loads((tmp_path / "results.json").read_text())
+    return json.loads((out / "results.json").read_text())
+
+
+def test_reservoir_tutorial_quick(tmp_path):
+    res = _run_quick("reservoir_tutorial.py", tmp_path)
     # the tutorial's reservoir trains exactly the 867 parameters the notebook counts
     assert res["tutorial_reservoir"]["trainable_params"] == 867
     # the liquid-state machine beats persistence, and needs its spikes
@@ -36,13 +42,7 @@ def test_reservoir_tutorial_quick(tmp_path):
 def test_brunel_elephant_quick(tmp_path):
     """examples/python/brunel_elephant.py: Brunel's network at full size for
     300 ms, converted to Neo and NWB, analysed by Elephant and by neurodyn."""
-    env = dict(os.environ, PYTHONPATH=str(PYDIR))
-    r = subprocess.run(
-        [sys.executable, str(ROOT / "examples/python/brunel_elephant.py"), "--quick", "--out", str(tmp_path)],
-        capture_output=True, text=True, timeout=600, env=env,
-    )
-    assert r.returncode == 0, r.stdout + r.stderr
-    res = json.loads((tmp_path / "results.json").read_text())
+    res = _run_quick("brunel_elephant.py", tmp_path)
     ours, el = res["neurodyn"], res["elephant"]
     assert res["neurons"] == 12500 and res["nwb_problems"] == 0
     for k in ("mean_rate", "silent", "mean_cv", "mean_corr_first45"):
