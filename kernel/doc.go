@@ -36,7 +36,7 @@
 //	source   = "E"
 //	target   = "E"
 //	receptor = "exc"
-//	rule     = { kind = "fixed_prob", p = 0.02 }     # fixed_prob | fixed_indegree | fixed_outdegree | all_to_all | list | sonata
+//	rule     = { kind = "fixed_prob", p = 0.02 }     # fixed_prob | fixed_indegree | fixed_outdegree | all_to_all | list
 //	weights  = { dist = "normal", mean = 30.0, std = 5.0 }   # pA (mV for lif_delta, nS for lif_cond)
 //	delay_ms = 1.5
 //	delay_max_ms = 3.0
@@ -56,13 +56,6 @@
 //	targets = [1, 2, 0]
 //	weight_list   = [-50.0, -50.0, -50.0]
 //	delay_list_ms = [1.0, 2.0, 3.0]
-//
-//	[[projection]]             # the synapses of a SONATA edges file (an earlier run's edges.h5, BMTK's, …)
-//	source = "E"
-//	target = "I"
-//	rule   = { kind = "sonata" }
-//	edges_file       = "run1/edges.h5"   # syn_weight (signed, the receptor's unit) and delay (ms) per edge
-//	edges_population = "E_to_I"          # may be left out when one population connects E to I
 //
 //	[[device]]
 //	name    = "drive"
@@ -94,6 +87,22 @@
 // (ExampleSpecTOML has the remaining device and recorder kinds: dc,
 // spike_source, rate, filtered_spikes.) Presets (cuba, coba, brunel, scale)
 // give the standard benchmark networks at any size.
+//
+// # Connectivity from SONATA files
+//
+// A projection with rule kind "sonata" reads its synapses from a SONATA
+// edges file: the edges.h5 that WriteSONATANetwork (neurodyn simulate)
+// wrote, which rebuilds that network spike for spike, or another tool's:
+//
+//	[[projection]]
+//	source = "E"
+//	target = "I"
+//	rule   = { kind = "sonata" }
+//	edges_file       = "run1/edges.h5"   # syn_weight (signed, the receptor's unit) and delay (ms) per edge
+//	edges_population = "E_to_I"          # may be left out when one population connects E to I
+//
+// See ProjectionSpec.EdgesFile. Spike reports written by RecordSONATA record
+// the interval they cover (export.SpikeInterval).
 //
 // # Time, delays and phases
 //
