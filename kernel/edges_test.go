@@ -218,3 +218,4 @@ func TestSONATAEdgesErrors(t *testing.T) {
 		})
 	}
 }
+
