@@ -218,4 +218,3 @@ func TestSONATAEdgesErrors(t *testing.T) {
 		})
 	}
 }
-
