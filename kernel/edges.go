@@ -4,11 +4,13 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"hash"
 	"math"
 	"strings"
 
 	"github.com/neurodyn/neurodyn/export"
 	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/synapses"
 )
 
 // loadEdges returns pr (rule.kind "sonata") with the synapses of its SONATA
@@ -63,19 +65,54 @@ func loadEdges(where string, pr ProjectionSpec, nSrc, nTgt int) (ProjectionSpec,
 			return pr, nil, param.New(pkg, where+".edges_file", pr.EdgesFile, fmt.Sprintf("finite syn_weight values: edge %d of %s has %g", k, ep.Name, w))
 		}
 	}
-	pr.Rule.Kind = "list"
-	pr.EdgesPopulation = ep.Name
-	pr.Sources, pr.Targets, pr.WeightList, pr.DelayListMs = src, tgt, weights, delays
 	h := sha256.New()
 	h.Write([]byte(ep.Name))
-	for _, x := range [][]uint64{ep.SourceIDs, ep.TargetIDs} {
-		binary.Write(h, binary.LittleEndian, x)
-	}
+	hashWords(h, ep.SourceIDs, func(v uint64) uint64 { return v })
+	hashWords(h, ep.TargetIDs, func(v uint64) uint64 { return v })
 	for _, x := range [][]float64{weights, delays} {
-		binary.Write(h, binary.LittleEndian, int64(len(x)))
-		binary.Write(h, binary.LittleEndian, x)
+		hashWords(h, []float64{float64(len(x))}, math.Float64bits)
+		hashWords(h, x, math.Float64bits)
 	}
+	pr.Rule.Kind = "list"
+	pr.EdgesPopulation = ep.Name
+	pr.Sources, pr.Targets = src, tgt
+	// One weight or one delay for every edge (as the rules give) is stored
+	// once: the connectivity then takes as little memory as the rule's.
+	if w, ok := constant(weights); ok {
+		pr.Weights, weights = synapses.Weights{Value: w}, nil
+	}
+	if d, ok := constant(delays); ok {
+		pr.DelayMs, delays = d, nil
+	}
+	pr.WeightList, pr.DelayListMs = weights, delays
 	return pr, h.Sum(nil), nil
+}
+
+// constant returns the value of x when every element has it (and x is not
+// empty).
+func constant(x []float64) (float64, bool) {
+	if len(x) == 0 {
+		return 0, false
+	}
+	for _, v := range x[1:] {
+		if math.Float64bits(v) != math.Float64bits(x[0]) {
+			return 0, false
+		}
+	}
+	return x[0], true
+}
+
+// hashWords writes x to h as little-endian 64-bit words, a block at a time.
+func hashWords[T any](h hash.Hash, x []T, word func(T) uint64) {
+	var buf [8 * 1024]byte
+	for len(x) > 0 {
+		n := min(len(x), len(buf)/8)
+		for i, v := range x[:n] {
+			binary.LittleEndian.PutUint64(buf[8*i:], word(v))
+		}
+		h.Write(buf[:8*n])
+		x = x[n:]
+	}
 }
 
 // pickEdges returns the edge population pr names (EdgesPopulation), or the

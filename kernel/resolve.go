@@ -204,11 +204,13 @@ func (s Spec) resolve() (*plan, error) {
 				pp.listDelays = make([]int, n)
 				pp.minDelay, pp.maxDelay = math.MaxInt, 0
 				for k, d := range pr.DelayListMs {
-					name := fmt.Sprintf("%s.delay_list_ms[%d]", where, k)
-					if digest != nil { // read from the edges file
-						name = fmt.Sprintf("%s.edges_file (%s: delay of edge %d)", where, pr.EdgesPopulation, k)
-					}
-					if pp.listDelays[k], err = steps(name, d, dt); err != nil {
+					if pp.listDelays[k], err = steps("delay", d, dt); err != nil {
+						// named only now: formatting a name per synapse cost seconds for millions
+						name := fmt.Sprintf("%s.delay_list_ms[%d]", where, k)
+						if digest != nil { // read from the edges file
+							name = fmt.Sprintf("%s.edges_file (%s: delay of edge %d)", where, pr.EdgesPopulation, k)
+						}
+						_, err = steps(name, d, dt)
 						return nil, err
 					}
 					pp.minDelay = min(pp.minDelay, pp.listDelays[k])

@@ -96,7 +96,10 @@ type ProjectionSpec struct {
 	// when one population of the file connects Source to Target; the one
 	// named must. The file is read when the spec is validated or built, and
 	// a checkpoint remembers what was read. A relative path is relative to
-	// the working directory (neurodyn simulate: to the spec file).
+	// the working directory (neurodyn simulate: to the spec file). One weight
+	// or delay for every edge is stored once, as a rule's; reading takes
+	// about 100 bytes per edge while the network is built (Brunel's 15.6 M
+	// synapses: 1.8 s, 1.5 GB peak).
 	EdgesFile       string `toml:"edges_file,omitempty" json:"edges_file,omitempty"`
 	EdgesPopulation string `toml:"edges_population,omitempty" json:"edges_population,omitempty"`
 }
