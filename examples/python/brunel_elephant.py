@@ -101,7 +101,9 @@ def main() -> None:
 
     # 2. Neo
     start = time.perf_counter()
-    block = interop.to_neo(spikes_file, t_stop_ms=ms, sizes={"E": ne, "I": ni})
+    # the stream recorded its interval, (0, ms]: no t_stop_ms to repeat
+    block = interop.to_neo(spikes_file, sizes={"E": ne, "I": ni})
+    assert interop.recorded_interval(spikes_file) == (0.0, ms)
     exc = next(g for g in block.groups if g.name == "E").spiketrains
     print(f"to_neo: {len(block.segments[0].spiketrains)} spike trains in {time.perf_counter() - start:.2f} s")
 
@@ -142,7 +144,7 @@ def main() -> None:
           " of the asynchronous irregular state near its boundary (Brunel 2000, Fig. 8)")
 
     # 4. NWB
-    nwb = interop.to_nwb(spikes_file, out / "brunel.nwb", t_stop_ms=ms, sizes={"E": ne, "I": ni}, overwrite=True,
+    nwb = interop.to_nwb(spikes_file, out / "brunel.nwb", sizes={"E": ne, "I": ni}, overwrite=True,
                          session_description=f"Brunel (2000) model A, g = 5, eta = 2, {n} neurons, seed {args.seed}")
     errors = pynwb.validate(path=str(nwb))
     print(f"\nwrote {nwb}: pynwb.validate found {len(errors)} problems")
