@@ -1,6 +1,7 @@
 package export
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -641,6 +642,78 @@ func ReadEdges(path string) ([]EdgePopulation, error) {
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// EdgePopulationInfo describes an edge population of a SONATA edges file:
+// its name, its source and target node populations and its number of edges.
+type EdgePopulationInfo struct {
+	Name, Source, Target string
+	Size                 int
+}
+
+// EdgePopulations lists the edge populations of a SONATA edges file without
+// reading their edges.
+func EdgePopulations(path string) ([]EdgePopulationInfo, error) {
+	f, err := Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	root, err := f.OpenGroup("edges")
+	if err != nil {
+		return nil, fmt.Errorf("export: %s is not a SONATA edges file: %w", path, err)
+	}
+	members, err := root.Members()
+	if err != nil {
+		return nil, err
+	}
+	var out []EdgePopulationInfo
+	for _, m := range members {
+		if m.Kind != KindGroup {
+			continue
+		}
+		info := EdgePopulationInfo{Name: m.Name}
+		for _, side := range []struct {
+			name string
+			pop  *string
+		}{{"source_node_id", &info.Source}, {"target_node_id", &info.Target}} {
+			d, err := root.OpenDataset(m.Name + "/" + side.name)
+			if err != nil {
+				return nil, fmt.Errorf("export: edges %s of %s: %w", m.Name, path, err)
+			}
+			*side.pop, err = StringAttr(d, "node_population")
+			shape, serr := d.Shape()
+			d.Close()
+			if err = errors.Join(err, serr); err != nil {
+				return nil, fmt.Errorf("export: edges %s of %s: %s: %w", m.Name, path, side.name, err)
+			}
+			if len(shape) != 1 {
+				return nil, fmt.Errorf("export: edges %s of %s: %s has shape %v, want one dimension", m.Name, path, side.name, shape)
+			}
+			info.Size = shape[0]
+		}
+		out = append(out, info)
+	}
+	return out, nil
+}
+
+// ReadEdgePopulation reads the edge population name of a SONATA edges file
+// (as ReadEdges does, without reading the others).
+func ReadEdgePopulation(path, name string) (EdgePopulation, error) {
+	f, err := Open(path)
+	if err != nil {
+		return EdgePopulation{}, err
+	}
+	defer f.Close()
+	root, err := f.OpenGroup("edges")
+	if err != nil {
+		return EdgePopulation{}, fmt.Errorf("export: %s is not a SONATA edges file: %w", path, err)
+	}
+	p, err := readEdgePop(root, name)
+	if err != nil {
+		return p, fmt.Errorf("export: read edges %s from %s: %w", name, path, err)
+	}
+	return p, nil
 }
 
 func readEdgePop(root *Group, name string) (EdgePopulation, error) {

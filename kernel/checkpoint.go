@@ -28,7 +28,7 @@ func (net *Network) Checkpoint(w io.Writer) error {
 		}
 	}
 	bw := bufio.NewWriter(w)
-	fp := net.fingerprint()
+	fp, _ := net.fingerprint()
 	hdr := []any{[]byte(checkpointMagic), int64(len(fp)), fp,
 		net.step, net.stats.Steps, net.stats.Spikes, net.stats.SynEvents}
 	for _, x := range hdr {
@@ -117,7 +117,10 @@ func (net *Network) Restore(r io.Reader) error {
 	if _, err := io.ReadFull(br, fp); err != nil {
 		return fmt.Errorf("kernel: restore: %w", err)
 	}
-	if !bytes.Equal(fp, net.fingerprint()) {
+	if want, specLen := net.fingerprint(); !bytes.Equal(fp, want) {
+		if len(fp) >= specLen && bytes.Equal(fp[:specLen], want[:specLen]) {
+			return param.New(pkg, "checkpoint", "edges files differ", "a checkpoint of a network whose edges files held the same synapses (one changed since)")
+		}
 		return param.New(pkg, "checkpoint", "spec differs", "a checkpoint of a network built from the same spec")
 	}
 	var st [4]int64

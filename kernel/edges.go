@@ -17,8 +17,11 @@ import (
 // edge population as an explicit list (rule.kind "list": sources, targets,
 // weight_list from syn_weight, delay_list_ms from delay), and a digest of
 // what it read, which checkpoints compare so that a changed file is noticed.
-// nSrc and nTgt are the sizes of the projection's populations.
-func loadEdges(where string, pr ProjectionSpec, nSrc, nTgt int) (ProjectionSpec, []byte, error) {
+// nSrc and nTgt are the sizes of the projection's populations, dt the step
+// (ms) and sign the projection's Dale sign (source population's unless
+// weights.sign sets it). Every error about the file's content names
+// edges_file.
+func loadEdges(where string, pr ProjectionSpec, nSrc, nTgt int, dt float64, sign int) (ProjectionSpec, []byte, error) {
 	if pr.EdgesFile == "" {
 		return pr, nil, param.New(pkg, where+".edges_file", "", `the path of a SONATA edges file (rule.kind = "sonata")`)
 	}
@@ -29,22 +32,30 @@ func loadEdges(where string, pr ProjectionSpec, nSrc, nTgt int) (ProjectionSpec,
 	if pr.DelayMaxMs != 0 {
 		return pr, nil, param.New(pkg, where+".delay_max_ms", pr.DelayMaxMs, `0 with rule.kind = "sonata" (delays come from the file)`)
 	}
-	pops, err := export.ReadEdges(pr.EdgesFile)
+	if pr.Weights.Dist != "" && pr.Weights.Dist != "constant" {
+		return pr, nil, param.New(pkg, where+".weights.dist", pr.Weights.Dist,
+			`constant with rule.kind = "sonata": weights.value is the weight of edges the file gives none`)
+	}
+	infos, err := export.EdgePopulations(pr.EdgesFile)
 	if err != nil {
 		return pr, nil, fmt.Errorf("kernel: %s.edges_file: %w", where, err)
 	}
-	ep, err := pickEdges(where, pr, pops)
+	info, err := pickEdges(where, pr, infos)
 	if err != nil {
 		return pr, nil, err
 	}
+	ep, err := export.ReadEdgePopulation(pr.EdgesFile, info.Name)
+	if err != nil {
+		return pr, nil, fmt.Errorf("kernel: %s.edges_file: %w", where, err)
+	}
+	file := func(what string) error { return param.New(pkg, where+".edges_file", pr.EdgesFile, what) }
 	n := ep.Size()
 	src, tgt := make([]int, n), make([]int, n)
 	for k := range n {
 		s, t := ep.SourceIDs[k], ep.TargetIDs[k]
 		if s >= uint64(nSrc) || t >= uint64(nTgt) {
-			return pr, nil, param.New(pkg, where+".edges_file", pr.EdgesFile,
-				fmt.Sprintf("edges whose node ids fit the populations: edge %d of %s is %d → %d, populations %s and %s have %d and %d neurons",
-					k, ep.Name, s, t, pr.Source, pr.Target, nSrc, nTgt))
+			return pr, nil, file(fmt.Sprintf("edges whose node ids fit the populations: edge %d of %s is %d → %d, populations %s and %s have %d and %d neurons",
+				k, ep.Name, s, t, pr.Source, pr.Target, nSrc, nTgt))
 		}
 		src[k], tgt[k] = int(s), int(t)
 	}
@@ -62,8 +73,38 @@ func loadEdges(where string, pr ProjectionSpec, nSrc, nTgt int) (ProjectionSpec,
 	}
 	for k, w := range weights {
 		if math.IsNaN(w) || math.IsInf(w, 0) {
-			return pr, nil, param.New(pkg, where+".edges_file", pr.EdgesFile, fmt.Sprintf("finite syn_weight values: edge %d of %s has %g", k, ep.Name, w))
+			return pr, nil, file(fmt.Sprintf("finite syn_weight values: edge %d of %s has %g", k, ep.Name, w))
 		}
+	}
+	switch {
+	case weights == nil && n > 0 && pr.Weights.Value == 0:
+		return pr, nil, param.New(pkg, where+".weights.value", 0.0, fmt.Sprintf("the weight of every edge: %s of %s has no syn_weight", ep.Name, pr.EdgesFile))
+	case weights == nil:
+		// one weight for all, signed by Dale's law as a rule's weights are
+		w := pr.Weights.Value
+		if sign != 0 {
+			w = float64(sign) * math.Abs(w)
+		}
+		pr.Weights = synapses.Weights{Value: w}
+	case pr.Weights.Sign != 0:
+		// magnitudes (as BMTK stores them) signed by weights.sign
+		for k := range weights {
+			weights[k] = float64(pr.Weights.Sign) * math.Abs(weights[k])
+		}
+	}
+	if delays == nil {
+		delays = []float64{pr.DelayMs} // checked below as the file's
+	}
+	minD, maxD := math.MaxInt, 0
+	for k, d := range delays {
+		st, err := steps("delay", d, dt)
+		if err != nil || st > math.MaxUint16 {
+			return pr, nil, file(fmt.Sprintf("delays (ms) ≥ 0, multiples of dt = %g ms and at most %d steps: edge %d of %s has %g", dt, math.MaxUint16, k, ep.Name, d))
+		}
+		minD, maxD = min(minD, st), max(maxD, st)
+	}
+	if minD == 0 && maxD > 0 {
+		return pr, nil, file(fmt.Sprintf("delays all 0 or all > 0: %s mixes 0 with delays up to %g ms", ep.Name, float64(maxD)*dt))
 	}
 	h := sha256.New()
 	h.Write([]byte(ep.Name))
@@ -86,6 +127,37 @@ func loadEdges(where string, pr ProjectionSpec, nSrc, nTgt int) (ProjectionSpec,
 	}
 	pr.WeightList, pr.DelayListMs = weights, delays
 	return pr, h.Sum(nil), nil
+}
+
+// pickEdges returns the edge population pr names (EdgesPopulation), or the
+// only one connecting pr.Source to pr.Target, and checks that it does.
+func pickEdges(where string, pr ProjectionSpec, pops []export.EdgePopulationInfo) (export.EdgePopulationInfo, error) {
+	var names, match []string
+	for _, p := range pops {
+		names = append(names, fmt.Sprintf("%s (%s → %s)", p.Name, p.Source, p.Target))
+		if p.Source == pr.Source && p.Target == pr.Target {
+			match = append(match, p.Name)
+		}
+	}
+	name := pr.EdgesPopulation
+	if name == "" {
+		if len(match) != 1 {
+			return export.EdgePopulationInfo{}, param.New(pkg, where+".edges_population", "",
+				fmt.Sprintf("the edge population to read: %d of those in %s connect %s → %s (%s)", len(match), pr.EdgesFile, pr.Source, pr.Target, strings.Join(names, ", ")))
+		}
+		name = match[0]
+	}
+	for _, p := range pops {
+		if p.Name != name {
+			continue
+		}
+		if p.Source != pr.Source || p.Target != pr.Target {
+			return p, param.New(pkg, where+".edges_population", name,
+				fmt.Sprintf("an edge population from %s to %s, as the projection: %s connects %s → %s", pr.Source, pr.Target, name, p.Source, p.Target))
+		}
+		return p, nil
+	}
+	return export.EdgePopulationInfo{}, param.New(pkg, where+".edges_population", name, fmt.Sprintf("one of the edge populations of %s: %s", pr.EdgesFile, strings.Join(names, ", ")))
 }
 
 // constant returns the value of x when every element has it (and x is not
@@ -115,38 +187,6 @@ func hashWords[T any](h hash.Hash, x []T, word func(T) uint64) {
 	}
 }
 
-// pickEdges returns the edge population pr names (EdgesPopulation), or the
-// only one connecting pr.Source to pr.Target, and checks that it does.
-func pickEdges(where string, pr ProjectionSpec, pops []export.EdgePopulation) (*export.EdgePopulation, error) {
-	var names, match []string
-	for _, p := range pops {
-		names = append(names, fmt.Sprintf("%s (%s → %s)", p.Name, p.Source, p.Target))
-		if p.Source == pr.Source && p.Target == pr.Target {
-			match = append(match, p.Name)
-		}
-	}
-	name := pr.EdgesPopulation
-	if name == "" {
-		if len(match) != 1 {
-			return nil, param.New(pkg, where+".edges_population", "",
-				fmt.Sprintf("the edge population to read: %d of those in %s connect %s → %s (%s)", len(match), pr.EdgesFile, pr.Source, pr.Target, strings.Join(names, ", ")))
-		}
-		name = match[0]
-	}
-	for i := range pops {
-		p := &pops[i]
-		if p.Name != name {
-			continue
-		}
-		if p.Source != pr.Source || p.Target != pr.Target {
-			return nil, param.New(pkg, where+".edges_population", name,
-				fmt.Sprintf("an edge population from %s to %s, as the projection: %s connects %s → %s", pr.Source, pr.Target, name, p.Source, p.Target))
-		}
-		return p, nil
-	}
-	return nil, param.New(pkg, where+".edges_population", name, fmt.Sprintf("one of the edge populations of %s: %s", pr.EdgesFile, strings.Join(names, ", ")))
-}
-
 // floatColumn returns a numeric edge attribute as float64.
 func floatColumn(c export.Column) ([]float64, error) {
 	conv := func(n int, at func(int) float64) []float64 {
@@ -173,53 +213,22 @@ func floatColumn(c export.Column) ([]float64, error) {
 	return nil, fmt.Errorf("attribute %s holds %T, want numbers", c.Name, c.Data)
 }
 
-// edgeCount returns the number of edges of population pop of a SONATA edges
-// file without reading them (pop empty: of the population from src to tgt,
-// when exactly one connects them), or 0 if that cannot be read.
+// edgeCount returns the number of edges of the population a "sonata"
+// projection reads (by name, or the only one from src to tgt) without
+// reading them, or 0 if that cannot be told.
 func edgeCount(path, pop, src, tgt string) float64 {
-	f, err := export.Open(path)
+	infos, err := export.EdgePopulations(path)
 	if err != nil {
 		return 0
 	}
-	defer f.Close()
-	g, err := f.OpenGroup("edges")
-	if err != nil {
-		return 0
-	}
-	ms, err := g.Members()
-	if err != nil {
-		return 0
-	}
-	count, found := 0.0, 0
-	for _, m := range ms {
-		if pop != "" && m.Name != pop {
-			continue
+	count, found := 0, 0
+	for _, p := range infos {
+		if pop == p.Name || pop == "" && p.Source == src && p.Target == tgt {
+			count, found = p.Size, found+1
 		}
-		sd, err := g.OpenDataset(m.Name + "/source_node_id")
-		if err != nil {
-			continue
-		}
-		shape, err := sd.Shape()
-		s, serr := export.StringAttr(sd, "node_population")
-		sd.Close()
-		if err != nil || len(shape) != 1 {
-			continue
-		}
-		if pop == "" {
-			td, err := g.OpenDataset(m.Name + "/target_node_id")
-			if err != nil {
-				continue
-			}
-			t, terr := export.StringAttr(td, "node_population")
-			td.Close()
-			if serr != nil || terr != nil || s != src || t != tgt {
-				continue
-			}
-		}
-		count, found = float64(shape[0]), found+1
 	}
 	if found != 1 {
 		return 0
 	}
-	return count
+	return float64(count)
 }

@@ -154,6 +154,19 @@ func TestSONATAEdgesRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The same synapses reached by another path restore.
+	same := filepath.Join(dir, "same.h5")
+	if err := export.WriteEdges(same, edges); err != nil {
+		t.Fatal(err)
+	}
+	e, err := kernel.New(fromEdges(spec, same))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if err := e.Restore(bytes.NewReader(ckpt.Bytes())); err != nil {
+		t.Fatalf("restore from the same synapses in another file: %v", err)
+	}
 	w[0] += 1
 	changed := filepath.Join(dir, "changed.h5")
 	if err := export.WriteEdges(changed, edges); err != nil {
@@ -164,10 +177,8 @@ func TestSONATAEdgesRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	// the path differs too: compare with the spec naming the changed file
-	// but its content being what the checkpoint read
-	if err := c.Restore(bytes.NewReader(ckpt.Bytes())); err == nil {
-		t.Fatal("a checkpoint restored into a network whose edges file differs")
+	if err := c.Restore(bytes.NewReader(ckpt.Bytes())); err == nil || !strings.Contains(err.Error(), "edges files differ") {
+		t.Fatalf("a checkpoint restored into a network whose edges file holds other weights: %v", err)
 	}
 	if err := os.Rename(changed, file); err != nil {
 		t.Fatal(err)
@@ -177,7 +188,7 @@ func TestSONATAEdgesRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	if err := d.Restore(bytes.NewReader(ckpt.Bytes())); err == nil || !strings.Contains(err.Error(), "checkpoint") {
+	if err := d.Restore(bytes.NewReader(ckpt.Bytes())); err == nil || !strings.Contains(err.Error(), "edges files differ") {
 		t.Fatalf("a checkpoint restored after its edges file changed (same path): %v", err)
 	}
 }
@@ -198,7 +209,8 @@ func TestSONATAEdgesErrors(t *testing.T) {
 		{"unknown population", func(s *kernel.Spec) { s.Projections[0].EdgesPopulation = "E_to_X" }, "projection[0].edges_population", "E_to_I (E → I)"},
 		{"population of other neurons", func(s *kernel.Spec) { s.Projections[0].EdgesPopulation = "I_to_E" }, "projection[0].edges_population", "I_to_E connects I → E"},
 		{"node ids beyond the population", func(s *kernel.Spec) { s.Populations[1].N = 100 }, ".edges_file", "have 800 and 100 neurons"},
-		{"delays off the grid", func(s *kernel.Spec) { s.DtMs = 0.3 }, ".edges_file (E_to_E: delay of edge", "multiple"},
+		{"delays off the grid", func(s *kernel.Spec) { s.DtMs = 0.3 }, "projection[0].edges_file", "multiples of dt = 0.3 ms"},
+		{"weights drawn", func(s *kernel.Spec) { s.Projections[1].Weights = synapses.Weights{Dist: "normal", Mean: 1, Std: 1} }, "projection[1].weights.dist", "constant"},
 		{"edges file with another rule", func(s *kernel.Spec) { s.Projections[2].Rule = synapses.Rule{Kind: "fixed_prob", P: 0.1} }, "projection[2].edges_file", "sonata"},
 		{"explicit synapses too", func(s *kernel.Spec) { s.Projections[3].Sources = []int{1} }, "projection[3].sources", "edges file gives the synapses"},
 		{"drawn delays too", func(s *kernel.Spec) { s.Projections[3].DelayMaxMs = 3 }, "projection[3].delay_max_ms", "delays come from the file"},
@@ -216,5 +228,148 @@ func TestSONATAEdgesErrors(t *testing.T) {
 				t.Errorf("%v: not a parameter error", err)
 			}
 		})
+	}
+}
+
+// TestSONATAEdgesWithout: an edges file without syn_weight (or delay) takes
+// weights.value signed by Dale's law (and delay_ms), as a rule would; a
+// file of magnitudes takes weights.sign; delays the engine cannot hold are
+// refused naming edges_file.
+func TestSONATAEdgesWithout(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, attrs ...export.Column) string {
+		t.Helper()
+		ep := export.EdgePopulation{Name: "I_to_E", Source: "I", Target: "E",
+			SourceIDs: []uint64{0, 1, 2}, TargetIDs: []uint64{3, 4, 5}, EdgeTypeID: make([]int64, 3), Attributes: attrs}
+		path := filepath.Join(dir, name)
+		if err := export.WriteEdges(path, []export.EdgePopulation{ep}); errors.Is(err, export.ErrNoHDF5) {
+			t.Skip("built without HDF5")
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	spec := kernel.Spec{DtMs: 0.1, Populations: []kernel.PopulationSpec{{Name: "E", N: 10, Sign: 1}, {Name: "I", N: 5, Sign: -1}}}
+	proj := func(file string, w synapses.Weights) kernel.Spec {
+		s := spec
+		s.Projections = []kernel.ProjectionSpec{{Source: "I", Target: "E", Rule: synapses.Rule{Kind: "sonata"}, EdgesFile: file, Weights: w, DelayMs: 1}}
+		return s
+	}
+	weightsOf := func(s kernel.Spec) []float32 {
+		t.Helper()
+		net, err := kernel.New(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer net.Close()
+		_, edges := net.SONATANetwork()
+		for _, c := range edges[0].Attributes {
+			if c.Name == "syn_weight" {
+				w, _ := export.ColumnData[float32](c)
+				return w
+			}
+		}
+		t.Fatal("no syn_weight")
+		return nil
+	}
+	bare := write("bare.h5")
+	if w := weightsOf(proj(bare, synapses.Weights{Value: 50})); !slices.Equal(w, []float32{-50, -50, -50}) {
+		t.Errorf("no syn_weight, weights.value 50 from an inhibitory population: weights %v, want -50 (Dale)", w)
+	}
+	if err := proj(bare, synapses.Weights{}).Validate(); err == nil || !strings.Contains(err.Error(), "projection[0].weights.value") {
+		t.Errorf("no syn_weight and no weights.value: %v", err)
+	}
+	mags := write("mags.h5", export.NewColumn("syn_weight", []float32{1, 2, 3}))
+	if w := weightsOf(proj(mags, synapses.Weights{Sign: -1})); !slices.Equal(w, []float32{-1, -2, -3}) {
+		t.Errorf("magnitudes with weights.sign -1: %v", w)
+	}
+	if w := weightsOf(proj(mags, synapses.Weights{})); !slices.Equal(w, []float32{1, 2, 3}) {
+		t.Errorf("syn_weight as stored: %v", w)
+	}
+	for _, c := range []struct {
+		name   string
+		delays []float64
+		says   string
+	}{
+		{"mixed zero", []float64{0, 1, 1}, "all 0 or all > 0"},
+		{"too long", []float64{7000, 1, 1}, "at most 65535 steps"},
+		{"negative", []float64{-1, 1, 1}, "≥ 0"},
+	} {
+		f := write(strings.ReplaceAll(c.name, " ", "_")+".h5", export.NewColumn("delay", c.delays))
+		if err := proj(f, synapses.Weights{Value: 1}).Validate(); err == nil || !strings.Contains(err.Error(), "projection[0].edges_file") || !strings.Contains(err.Error(), c.says) {
+			t.Errorf("delays %v: %v, want an edges_file error saying %q", c.delays, err, c.says)
+		}
+	}
+}
+
+// TestSONATAEdgeNamesUnique: X→Y twice and X→Y_1 name three distinct edge
+// populations (the second X→Y used to be X_to_Y_1, as X→Y_1 is, and the
+// edges file could not be written after the run).
+func TestSONATAEdgeNamesUnique(t *testing.T) {
+	pops := []kernel.PopulationSpec{{Name: "X", N: 4}, {Name: "Y", N: 4}, {Name: "Y_1", N: 4}}
+	all := synapses.Rule{Kind: "all_to_all"}
+	spec := kernel.Spec{DtMs: 0.1, Populations: pops, Projections: []kernel.ProjectionSpec{
+		{Source: "X", Target: "Y", Rule: all, Weights: synapsesConst(1), DelayMs: 1},
+		{Source: "X", Target: "Y", Rule: all, Weights: synapsesConst(2), DelayMs: 1},
+		{Source: "X", Target: "Y_1", Rule: all, Weights: synapsesConst(3), DelayMs: 1},
+	}}
+	_, dir := writtenNetwork(t, spec)
+	infos, err := export.EdgePopulations(filepath.Join(dir, "edges.h5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, p := range infos {
+		names = append(names, p.Name)
+	}
+	slices.Sort(names)
+	if want := []string{"X_to_Y", "X_to_Y_1", "X_to_Y_1_1"}; !slices.Equal(names, want) {
+		t.Errorf("edge populations %v, want %v", names, want)
+	}
+}
+
+// TestSpikeReportPopulations: the spec tells a reader of the spike report
+// which neurons each of its populations recorded, under the names the file
+// uses (a second recorder of a population goes by its own name).
+func TestSpikeReportPopulations(t *testing.T) {
+	spec, err := kernel.Preset("cuba", kernel.PresetOptions{N: 400, Seed: 2, Record: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec.Recorders = append(spec.Recorders, kernel.RecorderSpec{Name: "exc:sub", Kind: "spikes", Population: "E", Neurons: []int{2, 5, 9}})
+	got := spec.SpikeReportPopulations()
+	var names []string
+	for _, p := range got {
+		names = append(names, p.Name)
+	}
+	if want := []string{"E", "I", "exc_sub"}; !slices.Equal(names, want) || !slices.Equal(got[2].Neurons, []int{2, 5, 9}) || len(got[0].Neurons) != 320 || got[2].Population != "E" {
+		t.Fatalf("SpikeReportPopulations: %+v, want names %v", got, want)
+	}
+	net, err := kernel.New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	dir := t.TempDir()
+	rec, err := net.RecordSONATA(dir, kernel.SONATAOptions{})
+	if errors.Is(err, export.ErrNoHDF5) {
+		t.Skip("built without HDF5")
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	if err := net.Run(50); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	pops, err := export.ReadSpikes(filepath.Join(dir, "spikes.h5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range pops {
+		if p.Name != names[i] {
+			t.Errorf("file population %d is %q, SpikeReportPopulations says %q", i, p.Name, names[i])
+		}
 	}
 }

@@ -157,7 +157,11 @@ func (s Spec) resolve() (*plan, error) {
 		var digest []byte
 		var err error
 		if pr.Rule.Kind == "sonata" {
-			if pr, digest, err = loadEdges(where, pr, s.Populations[src].N, s.Populations[tgt].N); err != nil {
+			sign := pr.Weights.Sign
+			if sign == 0 {
+				sign = s.Populations[src].Sign
+			}
+			if pr, digest, err = loadEdges(where, pr, s.Populations[src].N, s.Populations[tgt].N, dt, sign); err != nil {
 				return nil, err
 			}
 		} else if pr.EdgesFile != "" || pr.EdgesPopulation != "" {
@@ -206,11 +210,7 @@ func (s Spec) resolve() (*plan, error) {
 				for k, d := range pr.DelayListMs {
 					if pp.listDelays[k], err = steps("delay", d, dt); err != nil {
 						// named only now: formatting a name per synapse cost seconds for millions
-						name := fmt.Sprintf("%s.delay_list_ms[%d]", where, k)
-						if digest != nil { // read from the edges file
-							name = fmt.Sprintf("%s.edges_file (%s: delay of edge %d)", where, pr.EdgesPopulation, k)
-						}
-						_, err = steps(name, d, dt)
+						_, err = steps(fmt.Sprintf("%s.delay_list_ms[%d]", where, k), d, dt)
 						return nil, err
 					}
 					pp.minDelay = min(pp.minDelay, pp.listDelays[k])

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/neurodyn/neurodyn/export"
@@ -52,20 +53,16 @@ func (net *Network) RecordSONATA(dir string, o SONATAOptions) (rec *SONATARecord
 		}
 	}()
 	var spikeRecs []*Recorder
-	var pops []string
-	seen := map[string]bool{}
+	var popNames, recNames []string
 	for _, r := range net.recs {
 		if r.Kind() != "spikes" {
 			continue
 		}
-		name := net.pops[r.plan.pop].name
-		if seen[name] {
-			name = fileSafe(r.name)
-		}
-		seen[name] = true
 		spikeRecs = append(spikeRecs, r)
-		pops = append(pops, name)
+		popNames = append(popNames, net.pops[r.plan.pop].name)
+		recNames = append(recNames, r.name)
 	}
+	pops := reportNames(popNames, recNames)
 	if len(spikeRecs) > 0 {
 		sorting := export.SortByTime
 		if o.Sorting != export.SortNone || o.SortingSet {
@@ -198,11 +195,77 @@ func fileSafe(s string) string {
 	}, s)
 }
 
+// reportNames names the populations of a spike report, one per spikes
+// recorder: the neuron population's name, or for a further recorder of it
+// the recorder's name made file-safe (then "_1", "_2", … while taken).
+func reportNames(pops, recs []string) []string {
+	seen := map[string]bool{}
+	out := make([]string, len(pops))
+	for i, name := range pops {
+		if seen[name] {
+			name = fileSafe(recs[i])
+			for k := 1; seen[name]; k++ {
+				name = fmt.Sprintf("%s_%d", fileSafe(recs[i]), k)
+			}
+		}
+		seen[name] = true
+		out[i] = name
+	}
+	return out
+}
+
+// SpikeReportPopulation is a population of the spike report RecordSONATA
+// writes: its name there, the neuron population it records, and the
+// neurons recorded (node ids; every neuron of the population when the
+// recorder names none).
+type SpikeReportPopulation struct {
+	Name       string
+	Population string
+	Neurons    []int
+}
+
+// SpikeReportPopulations returns the populations of the spike report
+// RecordSONATA writes for a network built from s, in order, so that a
+// reader of the file (with s from its provenance) knows which neurons were
+// recorded: a neuron recorded without a spike is silent, one not recorded
+// is not part of the report. It does not validate s.
+func (s Spec) SpikeReportPopulations() []SpikeReportPopulation {
+	size := map[string]int{}
+	for _, p := range s.Populations {
+		size[p.Name] = p.N
+	}
+	var popNames, recNames []string
+	var out []SpikeReportPopulation
+	for _, r := range s.Recorders {
+		if r.Kind != "spikes" {
+			continue
+		}
+		name := r.Name
+		if name == "" {
+			name = r.Kind + ":" + r.Population
+		}
+		popNames, recNames = append(popNames, r.Population), append(recNames, name)
+		neurons := slices.Clone(r.Neurons)
+		if neurons == nil {
+			neurons = make([]int, max(size[r.Population], 0))
+			for i := range neurons {
+				neurons[i] = i
+			}
+		}
+		out = append(out, SpikeReportPopulation{Population: r.Population, Neurons: neurons})
+	}
+	for i, name := range reportNames(popNames, recNames) {
+		out[i].Name = name
+	}
+	return out
+}
+
 // SONATANetwork returns the network's populations and connectivity in the
 // SONATA nodes/edges layout: one node population per neuron population
 // (node type = population index, attribute model_template
 // "neurodyn:<model>"), one edge population "<source>_to_<target>" per
-// projection (edge type = projection index) with syn_weight (the stored
+// projection (further ones between the same populations "…_1", "…_2", any
+// name taken skipped; edge type = projection index) with syn_weight (the stored
 // weight: pA, mV or nS by model, negative for inhibitory receptors) and
 // delay (ms) per synapse.
 func (net *Network) SONATANetwork() ([]export.NodePopulation, []export.EdgePopulation) {
@@ -220,13 +283,17 @@ func (net *Network) SONATANetwork() ([]export.NodePopulation, []export.EdgePopul
 		nodes = append(nodes, np)
 	}
 	var edges []export.EdgePopulation
-	names := map[string]int{}
+	used := map[string]bool{}
 	for i, pr := range net.spec.Projections {
 		csr := net.projs[i].csr
+		// <source>_to_<target>, then _1, _2, … for further projections
+		// between them, skipping names taken (X→Y twice and X→Y_1 would
+		// both give X_to_Y_1)
 		name := pr.Source + "_to_" + pr.Target
-		if names[name]++; names[name] > 1 {
-			name = fmt.Sprintf("%s_%d", name, names[name]-1)
+		for k := 1; used[name]; k++ {
+			name = fmt.Sprintf("%s_to_%s_%d", pr.Source, pr.Target, k)
 		}
+		used[name] = true
 		ep := export.EdgePopulation{Name: name, Source: pr.Source, Target: pr.Target,
 			SourceCount: size[pr.Source], TargetCount: size[pr.Target]}
 		n := 0

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -229,15 +230,23 @@ func (s Spec) fingerprint() []byte {
 	return b
 }
 
-// fingerprint identifies the network for checkpoints: its spec's, followed
-// by the digest of each edges file it read (nothing more without one, so
-// checkpoints of rule-built networks are unchanged).
-func (net *Network) fingerprint() []byte {
-	fp := net.spec.fingerprint()
+// fingerprint identifies the network for checkpoints: its spec's without
+// the paths of edges files (the same file reached by another path restores),
+// followed by the digest of what each edges file held (nothing more without
+// one, so checkpoints of rule-built networks are unchanged). specLen is the
+// length of the spec's part.
+func (net *Network) fingerprint() (fp []byte, specLen int) {
+	s := net.spec
+	s.Projections = slices.Clone(s.Projections)
+	for i := range s.Projections {
+		s.Projections[i].EdgesFile = ""
+	}
+	fp = s.fingerprint()
+	specLen = len(fp)
 	for _, pp := range net.plan.projs {
 		fp = append(fp, pp.edgesDigest...)
 	}
-	return fp
+	return fp, specLen
 }
 
 func (s Spec) dt() float64 {

@@ -387,6 +387,11 @@ stop_ms = 100.0
 [[recorder]]
 kind = "spikes"
 population = "A"
+[[recorder]]
+name = "sub"
+kind = "spikes"
+population = "A"
+neurons = [0, 7]
 `)
 	out := filepath.Join(dir, "sim")
 	if _, err := run(t, nil, "simulate", "--spec", spec, "--duration-ms", "400", "--out", out); err != nil {
@@ -398,13 +403,15 @@ population = "A"
 		t.Fatal(err)
 	}
 	pops, err := export.ReadSpikes(file)
-	if err != nil || len(pops) != 1 || len(pops[0].TimesMs) == 0 || slices.Max(pops[0].TimesMs) > 100.5 {
-		t.Fatalf("spikes %v (%v): want some, all before 100.5 ms", pops, err)
+	if err != nil || len(pops) != 2 || len(pops[0].TimesMs) == 0 || slices.Max(pops[0].TimesMs) > 100.5 {
+		t.Fatalf("spikes %v (%v): want two populations, spikes all before 100.5 ms", pops, err)
 	}
 	n := len(pops[0].TimesMs)
 	rate := float64(n) / 10 / 0.4                                                // 10 neurons over 400 ms
 	want := fmt.Sprintf("| A | 10 | %d | %.3g ± %.3g | 50.0%% |", n, rate, rate) // half the neurons silent
-	if !strings.Contains(stdout, "over (0, 400] ms**") || !strings.Contains(stdout, want) {
-		t.Fatalf("analyze spikes printed\n%s\nwant the window (0, 400] ms and the row %q", stdout, want)
+	// the second recorder records neurons 0 (driven) and 7 (silent) only
+	sub := fmt.Sprintf("| sub | 2 | %d | %.3g ± %.3g | 50.0%% |", len(pops[1].TimesMs), float64(len(pops[1].TimesMs))/2/0.4, float64(len(pops[1].TimesMs))/2/0.4)
+	if !strings.Contains(stdout, "over (0, 400] ms**") || !strings.Contains(stdout, want) || !strings.Contains(stdout, sub) {
+		t.Fatalf("analyze spikes printed\n%s\nwant the window (0, 400] ms and the rows %q, %q", stdout, want, sub)
 	}
 }

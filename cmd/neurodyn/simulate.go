@@ -253,10 +253,14 @@ func loadSpec(path string) (kernel.Spec, error) {
 		return s, fmt.Errorf("%s: %w", path, err)
 	}
 	// Edges files named relative to the spec file are found beside it,
-	// whatever the working directory.
+	// whatever the working directory (and named absolutely in provenance).
 	for i := range s.Projections {
 		if e := s.Projections[i].EdgesFile; e != "" && !filepath.IsAbs(e) {
-			s.Projections[i].EdgesFile = filepath.Join(filepath.Dir(path), e)
+			abs, err := filepath.Abs(filepath.Join(filepath.Dir(path), e))
+			if err != nil {
+				return s, fmt.Errorf("%s: projection[%d].edges_file: %w", path, i, err)
+			}
+			s.Projections[i].EdgesFile = abs
 		}
 	}
 	return s, nil
