@@ -594,9 +594,9 @@ func spikeModelTables(cfg Config, m *Model, d *tasks.Dataset) ([]Table, error) {
 }
 
 // spikeFileTables summarizes every population of a SONATA spike report over
-// the interval it records (up to its last spike when it records none), with
-// the population sizes of the network spec in its provenance (the highest
-// spiking node id + 1 when it has none).
+// the interval it records (up to its last spike when it records none), over
+// the neurons it recorded according to the network spec in its provenance
+// (neurons up to the highest spiking node id when it has none).
 func spikeFileTables(path string) ([]Table, error) {
 	pops, err := export.ReadSpikes(path)
 	if err != nil {
@@ -606,7 +606,7 @@ func spikeFileTables(path string) ([]Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	sizes := specSizes(path)
+	recorded := recordedNeurons(path)
 	var notes []string
 	if !haveWindow {
 		for _, p := range pops {
@@ -616,20 +616,35 @@ func spikeFileTables(path string) ([]Table, error) {
 		}
 		notes = append(notes, "up to the last spike: the file records no interval")
 	}
-	if sizes == nil {
+	if recorded == nil {
 		notes = append(notes, "neurons up to the highest spiking id: the file names no network")
 	}
 	title := fmt.Sprintf("Spikes in %s over (%g, %g] ms", path, t0, t1)
-	// Spikes are stamped at the end of their step, in (t0, t1]; the trains'
-	// window is [t0, t1): one ulp more keeps a spike at t1.
-	t1 = math.Nextafter(t1, math.Inf(1))
 	if len(notes) > 0 {
 		title += " (" + strings.Join(notes, "; ") + ")"
 	}
+	// Spikes are stamped at the end of their step, in (t0, t1]; the trains'
+	// window is [t0, t1): one ulp more keeps a spike at t1.
+	t1 = math.Nextafter(t1, math.Inf(1))
 	t := spikeTable(title)
 	for _, p := range pops {
-		n, ok := sizes[p.Name]
-		if !ok {
+		ids := p.NodeIDs
+		neurons, ok := recorded[p.Name]
+		n := len(neurons)
+		if ok { // node ids → positions among the recorded neurons
+			pos := make(map[uint64]uint64, n)
+			for i, id := range neurons {
+				pos[uint64(id)] = uint64(i)
+			}
+			ids = make([]uint64, len(p.NodeIDs))
+			for k, id := range p.NodeIDs {
+				i, in := pos[id]
+				if !in {
+					return nil, fmt.Errorf("%s: population %s: a spike of node %d, which its recorder does not record", path, p.Name, id)
+				}
+				ids[k] = i
+			}
+		} else {
 			for _, id := range p.NodeIDs {
 				n = max(n, int(id)+1)
 			}
@@ -638,7 +653,7 @@ func spikeFileTables(path string) ([]Table, error) {
 			t.Rows = append(t.Rows, []string{p.Name, "0", "0", "—", "—", "—", "—", "—", "—"})
 			continue
 		}
-		s, err := analysis.NewSpikeTrains(p.TimesMs, p.NodeIDs, n, t0, t1)
+		s, err := analysis.NewSpikeTrains(p.TimesMs, ids, n, t0, t1)
 		if err != nil {
 			return nil, fmt.Errorf("%s: population %s: %w", path, p.Name, err)
 		}
@@ -651,9 +666,10 @@ func spikeFileTables(path string) ([]Table, error) {
 	return []Table{t}, nil
 }
 
-// specSizes returns the population sizes of the network spec a file's
-// provenance holds (neurodyn simulate's files carry it), or nil.
-func specSizes(path string) map[string]int {
+// recordedNeurons returns, by spike report population, the neurons recorded
+// according to the network spec a file's provenance holds (neurodyn
+// simulate's files carry it), or nil.
+func recordedNeurons(path string) map[string][]int {
 	f, err := export.Open(path)
 	if err != nil {
 		return nil
@@ -664,12 +680,15 @@ func specSizes(path string) map[string]int {
 		return nil
 	}
 	spec, err := kernel.DecodeTOML(strings.NewReader(prov.Config))
-	if err != nil || len(spec.Populations) == 0 {
+	if err != nil {
 		return nil
 	}
-	sizes := map[string]int{}
-	for _, p := range spec.Populations {
-		sizes[p.Name] = p.N
+	out := map[string][]int{}
+	for _, p := range spec.SpikeReportPopulations() {
+		out[p.Name] = p.Neurons
 	}
-	return sizes
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
