@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 
@@ -30,20 +31,59 @@ type netObj struct {
 	stream  *export.SpikeWriter
 	started bool // Run was called at least once
 	closed  bool // the streams were closed: the network cannot run on
-	// The interval the spikes recorders' memories cover, (memFromMs, now]:
-	// from the last clear of all of them or restore; memMixed when they
-	// cover different intervals (one of several cleared, or a restore onto
-	// recorded spikes), and write_spikes stores none.
-	memFromMs    float64
-	memMixed     bool
-	streamFromMs float64 // the network's time when stream_spikes attached the stream
+	// memFromMs holds, by spikes recorder, the start of the interval its
+	// memory covers, (start, now]: 0, or the time of its last clear or of a
+	// restore while it was empty; NaN after a restore onto recorded spikes
+	// (before and after). write_spikes records an interval when all agree.
+	memFromMs map[string]float64
+	// streamFromMs is the start of the stream's interval: the time it was
+	// attached, or of a restore before the first run; NaN after a restore
+	// once it holds spikes.
+	streamFromMs float64
 }
 
-// closeStream finishes the spike stream with the interval it covers.
+// memInterval returns the interval every spikes recorder's memory covers,
+// ok = false when they differ.
+func (n *netObj) memInterval() (from float64, ok bool) {
+	first := true
+	for _, r := range n.net.Recorders() {
+		if r.Kind() != "spikes" {
+			continue
+		}
+		f, set := n.memFromMs[r.Name()]
+		if !set {
+			f = 0
+		}
+		if math.IsNaN(f) || !first && f != from {
+			return 0, false
+		}
+		from, first = f, false
+	}
+	return from, !first
+}
+
+// setMemFrom records that recorder r's memory starts now (all when r is nil).
+func (n *netObj) setMemFrom(r *kernel.Recorder, ms float64) {
+	if n.memFromMs == nil {
+		n.memFromMs = map[string]float64{}
+	}
+	for _, x := range n.net.Recorders() {
+		if x.Kind() == "spikes" && (r == nil || x == r) {
+			n.memFromMs[x.Name()] = ms
+		}
+	}
+}
+
+// closeStream finishes the spike stream with the interval it covers (none
+// when a restore mixed two).
 func (n *netObj) closeStream() error {
 	w := n.stream
 	n.stream = nil
-	return errors.Join(w.SetInterval(n.streamFromMs, n.net.TimeMs()), w.Close())
+	var err error
+	if !math.IsNaN(n.streamFromMs) {
+		err = w.SetInterval(n.streamFromMs, n.net.TimeMs())
+	}
+	return errors.Join(err, w.Close())
 }
 
 func (n *netObj) close() error {
@@ -52,16 +92,6 @@ func (n *netObj) close() error {
 		err = n.closeStream()
 	}
 	return errors.Join(err, n.net.Close())
-}
-
-// memoryEmpty reports whether no spikes recorder holds a spike in memory.
-func (n *netObj) memoryEmpty() bool {
-	for _, r := range n.net.Recorders() {
-		if m := r.Spikes(); m != nil && len(m.TimesMs) > 0 {
-			return false
-		}
-	}
-	return true
 }
 
 //export neurodyn_presets
@@ -429,7 +459,7 @@ func neurodyn_network_clear_spikes(h C.neurodyn_handle, recorder *C.nd_cchar) (r
 		for _, r := range n.net.Recorders() {
 			clear(r)
 		}
-		n.memFromMs, n.memMixed = n.net.TimeMs(), false
+		n.setMemFrom(nil, n.net.TimeMs())
 		return statusOK
 	}
 	r, _, err := n.recorder("recorder", recorder, "spikes")
@@ -437,11 +467,7 @@ func neurodyn_network_clear_spikes(h C.neurodyn_handle, recorder *C.nd_cchar) (r
 		return fail(fn, err)
 	}
 	clear(r)
-	if idx, _ := n.spikePopulations(); len(idx) == 1 {
-		n.memFromMs, n.memMixed = n.net.TimeMs(), false
-	} else {
-		n.memMixed = true
-	}
+	n.setMemFrom(r, n.net.TimeMs())
 	return statusOK
 }
 
@@ -638,10 +664,22 @@ func neurodyn_network_restore(h C.neurodyn_handle, path *C.nd_cchar) (rc C.int) 
 	if err := n.net.Restore(bufio.NewReader(f)); err != nil {
 		return fail(fn, errorf(statusInvalid, "path = %q: %v", p, err))
 	}
-	if n.memoryEmpty() {
-		n.memFromMs, n.memMixed = n.net.TimeMs(), false
-	} else {
-		n.memMixed = true // spikes from before the restore, and after it
+	now := n.net.TimeMs()
+	for _, r := range n.net.Recorders() {
+		if m := r.Spikes(); m != nil {
+			if len(m.TimesMs) == 0 {
+				n.setMemFrom(r, now)
+			} else {
+				n.setMemFrom(r, math.NaN()) // spikes from before the restore, and after it
+			}
+		}
+	}
+	if n.stream != nil {
+		if n.started {
+			n.streamFromMs = math.NaN() // the stream holds spikes of the run restored over
+		} else {
+			n.streamFromMs = now
+		}
 	}
 	return statusOK
 }
@@ -718,8 +756,8 @@ func neurodyn_network_write_spikes(h C.neurodyn_handle, path *C.nd_cchar, sortin
 		pops = append(pops, export.SpikePopulation{Name: names[k], TimesMs: m.TimesMs, NodeIDs: ids})
 	}
 	opts = append(opts, export.WithProvenance(n.net.Provenance()))
-	if !n.memMixed {
-		opts = append(opts, export.RecordedInterval(n.memFromMs, n.net.TimeMs()))
+	if from, ok := n.memInterval(); ok {
+		opts = append(opts, export.RecordedInterval(from, n.net.TimeMs()))
 	}
 	if err := export.WriteSpikes(p, srt, pops, opts...); err != nil {
 		return fail(fn, ioError(err))

@@ -357,3 +357,19 @@ def test_recorded_interval(sim, tmp_path):
         net.run(10.0)
         net.write_spikes(tmp_path / "after.h5")
         assert interop.recorded_interval(tmp_path / "after.h5") == (30.0, 40.0)
+        net.run(5.0)
+        net.clear_spikes("spikes:E")  # each recorder cleared by name at the same time: one interval
+        net.clear_spikes("spikes:I")
+        net.run(5.0)
+        net.write_spikes(tmp_path / "by_name.h5")
+        assert interop.recorded_interval(tmp_path / "by_name.h5") == (45.0, 50.0)
+        net.clear_spikes("spikes:E")
+        net.run(5.0)
+        net.write_spikes(tmp_path / "one_cleared.h5")  # E from 50 ms, I from 45: none
+        assert interop.recorded_interval(tmp_path / "one_cleared.h5") is None
+    with nd.Network(SPEC) as net:  # attached, then restored to 30 ms before running
+        net.stream_spikes(tmp_path / "restored_stream.h5")
+        net.restore(tmp_path / "at30.ckpt")
+        net.run(50.0)
+        net.close_streams()
+        assert interop.recorded_interval(tmp_path / "restored_stream.h5") == (30.0, 80.0)
