@@ -696,24 +696,17 @@ func sortingArg(s C.int32_t) (export.Sorting, error) {
 	return 0, errorf(statusInvalid, "sorting = %d: must be NEURODYN_SORT_NONE (0), _BY_ID (1) or _BY_TIME (2)", int32(s))
 }
 
-// spikePopulations names the SONATA population of each spikes recorder: its
-// population, or the recorder's name when several record one population.
+// spikePopulations names the SONATA population of each spikes recorder as
+// the kernel's RecordSONATA does (kernel.Spec.SpikeReportPopulations): its
+// population, or for a further recorder of it the recorder's name.
 func (n *netObj) spikePopulations() (idx []int, names []string) {
-	seen := map[string]int{}
-	for i, r := range n.net.Recorders() {
-		if r.Kind() == "spikes" {
-			seen[n.spec.Recorders[i].Population]++
-		}
+	for _, p := range n.spec.SpikeReportPopulations() {
+		names = append(names, p.Name)
 	}
 	for i, r := range n.net.Recorders() {
-		if r.Kind() != "spikes" {
-			continue
+		if r.Kind() == "spikes" {
+			idx = append(idx, i)
 		}
-		name := n.spec.Recorders[i].Population
-		if seen[name] > 1 {
-			name = strings.ReplaceAll(r.Name(), "/", "_")
-		}
-		idx, names = append(idx, i), append(names, name)
 	}
 	return idx, names
 }
