@@ -37,6 +37,7 @@ import datetime
 import json
 import math
 import os
+import re
 import sys
 import uuid
 from dataclasses import dataclass, field
@@ -130,11 +131,8 @@ class FrameReport:
     dt_ms: float
     name: str = ""
     variable: str = ""
-
-    @property
-    def start_ms(self) -> float:
-        """The time of the first frame (ms)."""
-        return float(self.times_ms[0]) if len(self.times_ms) else 0.0
+    #: the time of the first frame (ms), also when there is none yet
+    start_ms: float = 0.0
 
 
 @dataclass
@@ -286,17 +284,79 @@ def read_frames(*paths: PathLike, population: str | None = None) -> FrameReport:
                     f"path = {str(p)!r}: /report/{pop}: {data.shape[1]} columns, mapping names {len(cols)}"
                 )
             times = start + dt * np.arange(data.shape[0])
-            reps.append(FrameReport(pop, times, data, cols, elems, _str(g["data"].attrs.get("units", "")), dt, name=p.stem))
+            units = _str(g["data"].attrs.get("units", ""))
+            if units == "Hz" and data.shape[1] == 1:
+                cols = None  # neurodyn's rate recorder: the population's rate, not neuron 0's
+            reps.append(FrameReport(pop, times, data, cols, elems, units, dt, name=_segment_stem(p), start_ms=start))
     r = reps[0]
     for o in reps[1:]:
-        if o.population != r.population or o.dt_ms != r.dt_ms or not np.array_equal(o.node_ids, r.node_ids):
+        same_cols = (o.node_ids is None) == (r.node_ids is None) and (r.node_ids is None or np.array_equal(o.node_ids, r.node_ids))
+        if o.population != r.population or o.dt_ms != r.dt_ms or not same_cols:
             raise InvalidParameterError("paths: the frame reports are not segments of one recording")
     if len(reps) == 1:
         return r
     return FrameReport(
         r.population, np.concatenate([x.times_ms for x in reps]), np.concatenate([x.data for x in reps]),
-        r.node_ids, r.element_ids, r.units, r.dt_ms, name=r.name,
+        r.node_ids, r.element_ids, r.units, r.dt_ms, name=r.name, start_ms=r.start_ms,
     )
+
+
+_SEGMENT = re.compile(r"^(.*)\.\d{6}$")
+
+
+def _segment_stem(p: Path) -> str:
+    """A file's stem without a stream segment's .NNNNNN (v.000002.h5 -> v)."""
+    m = _SEGMENT.match(p.stem)
+    return m.group(1) if m else p.stem
+
+
+def _file_safe(s: str) -> str:
+    return s.translate(str.maketrans({"/": "_", ":": "_", " ": "_", "\\": "_"}))
+
+
+def _report_names(pops: list[str], recs: list[str]) -> list[str]:
+    """The spike report's population names, one per spikes recorder: the
+    neuron population's, or for a further recorder of it the recorder's name
+    made file-safe (then _1, _2, ... while taken) -- kernel.reportNames."""
+    seen: set[str] = set()
+    out = []
+    for pop, rec in zip(pops, recs):
+        name = pop
+        if name in seen:
+            name = _file_safe(rec)
+            k = 1
+            while name in seen:
+                name, k = f"{_file_safe(rec)}_{k}", k + 1
+        seen.add(name)
+        out.append(name)
+    return out
+
+
+def _recorded_neurons(prov: Mapping[str, Any]) -> dict[str, np.ndarray] | None:
+    """The neurons each population of a spike report recorded, from the
+    network spec in the file's provenance (kernel.Spec.SpikeReportPopulations),
+    or None without one (or without tomllib, Python < 3.11)."""
+    if prov.get("config_format") != "toml" or not prov.get("config"):
+        return None
+    try:
+        import tomllib
+    except ImportError:
+        return None
+    try:
+        spec = tomllib.loads(prov["config"])
+    except tomllib.TOMLDecodeError:
+        return None
+    sizes = {p.get("name"): int(p.get("n", 0)) for p in spec.get("population", [])}
+    recs = [r for r in spec.get("recorder", []) if r.get("kind") == "spikes"]
+    if not recs:
+        return None
+    names = _report_names([r.get("population", "") for r in recs],
+                          [r.get("name") or f"spikes:{r.get('population', '')}" for r in recs])
+    out = {}
+    for name, r in zip(names, recs):
+        neurons = r.get("neurons")
+        out[name] = np.asarray(neurons if neurons is not None else np.arange(sizes.get(r.get("population"), 0)), dtype=np.int64)
+    return out
 
 
 def population_sizes(path: PathLike) -> dict[str, int]:
@@ -399,15 +459,13 @@ def _spike_dict(spikes: Any) -> dict[str, SpikeReport]:
 def _network_sources(net: Any, frames: Any) -> tuple[dict[str, SpikeReport], list[FrameReport], dict[str, np.ndarray]]:
     recs = net.recorders()
     spikes, recorded = {}, {}
-    for r in recs:
-        if r["kind"] != "spikes":
-            continue
+    srecs = [r for r in recs if r["kind"] == "spikes"]
+    # named as in the network's spike report: a further recorder of a
+    # population by its own name
+    for name, r in zip(_report_names([r["population"] for r in srecs], [r["name"] for r in srecs]), srecs):
         t, n = net.spikes(r["name"])
-        pop = r["population"]
-        if pop in spikes:
-            raise InvalidParameterError(f"network: two spikes recorders of population {pop!r}")
-        spikes[pop] = SpikeReport(pop, t, n.astype(np.uint64), "by_time")
-        recorded[pop] = np.asarray(r["neurons"], dtype=np.int64)  # the recorder's neurons, not always all
+        spikes[name] = SpikeReport(name, t, n.astype(np.uint64), "by_time")
+        recorded[name] = np.asarray(r["neurons"], dtype=np.int64)  # the recorder's neurons, not always all
     sampled = {r["name"]: r for r in recs if r["kind"] != "spikes"}
     if frames is True:
         names = list(sampled)
@@ -431,7 +489,9 @@ def _network_sources(net: Any, frames: Any) -> tuple[dict[str, SpikeReport], lis
         ids = np.asarray(r["neurons"], dtype=np.uint64)
         cols = ids if v.shape[1] == len(ids) else None
         dt = float(r["interval_ms"])
-        out.append(FrameReport(r["population"], t, v, cols, None, r["units"], dt, name=name, variable=r["variable"]))
+        start = float(t[0]) if len(t) else float("nan")
+        out.append(FrameReport(r["population"], t, v, cols, None, r["units"], dt, name=name, variable=r["variable"],
+                               start_ms=start if len(t) else net.time_ms + dt))
     return spikes, out, recorded
 
 
@@ -455,9 +515,15 @@ def _gather(spikes, t_stop_ms, t_start_ms, sizes, frames) -> _Sources:
         if paths:
             prov = read_provenance(paths[0])  # the segments of one run share it
             # a stream's last segment records the whole recording's interval,
-            # files written one after another each their own: their union
-            ivs = [iv for iv in map(recorded_interval, paths) if iv is not None]
-            iv = (min(a for a, _ in ivs), max(b for _, b in ivs)) if ivs else None
+            # files written one after another each their own: their union,
+            # if they do not overlap (the same spikes would count twice)
+            ivs = sorted((iv, str(p)) for p in paths if (iv := recorded_interval(p)) is not None)
+            for (a, pa), (b, pb) in zip(ivs, ivs[1:]):
+                if b[0] < a[1]:
+                    raise InvalidParameterError(
+                        f"spikes: {pa} records ({a[0]:g}, {a[1]:g}] ms and {pb} ({b[0]:g}, {b[1]:g}] ms: they overlap, "
+                        "so spikes would count twice (give files of disjoint intervals, or one)")
+            iv = (min(a for (a, _), _ in ivs), max(b for (_, b), _ in ivs)) if ivs else None
             if iv is not None:
                 t_start_ms = iv[0] if t_start_ms is None else t_start_ms
                 t_stop_ms = iv[1] if t_stop_ms is None else t_stop_ms
@@ -467,9 +533,13 @@ def _gather(spikes, t_stop_ms, t_start_ms, sizes, frames) -> _Sources:
         fr = []
         for x in [] if frames in (None, False) else [frames] if isinstance(frames, (str, os.PathLike, FrameReport)) else frames:
             fr.append(x if isinstance(x, FrameReport) else read_frames(x))
-        neurons = None
+        neurons = _recorded_neurons(prov)  # what the recorders recorded, by the spec the file carries
+        if neurons is not None and not set(sp) <= set(neurons):
+            neurons = None  # not the report this spec writes
     if isinstance(sizes, (str, os.PathLike)):
         sizes = population_sizes(sizes)
+    if sizes is not None and neurons is not None:
+        sizes = None  # the recorders' own neuron lists (all of a population or some) are what was recorded
     if sizes is not None:
         sizes = {str(k): int(v) for k, v in dict(sizes).items()}
         for pop, n in sizes.items():
@@ -562,9 +632,11 @@ def to_neo(
     for a run continued from a checkpoint, give the time the recording
     started. sizes: population -> number of neurons (or a
     SONATA nodes file): silent neurons get empty trains, so rates and
-    statistics count them. A Network gives a train to each neuron its spikes
-    recorders record. Without sizes, files give trains to the neurons that
-    spiked only.
+    statistics count them. A Network, and a file carrying the network spec in
+    its provenance (neurodyn's do; Python >= 3.11), give a train to each
+    neuron the spikes recorders recorded -- all of a population or the ones
+    named -- and sizes is not needed (nor used). Otherwise, without sizes,
+    files give trains to the neurons that spiked only.
 
     frames: sampled recordings as neo.AnalogSignal (one per recording,
     columns annotated with node_id; units mV, pA, nS, Hz, or dimensionless
@@ -677,6 +749,23 @@ def to_nwb(
         pops.append(pop)
         ids.append(i)
     n = len(ids)
+    if n:  # no neuron (no spike, no sizes): no units table
+        _units_table(nwb, pynwb, hdmf_common, src, times_s, ends, pops, ids)
+    _frames_to_nwb(nwb, pynwb, hdmf_common, src)
+    tmp = out.with_name(f".{out.stem}.partial.nwb")  # pynwb wants the .nwb suffix
+    try:
+        with pynwb.NWBHDF5IO(str(tmp), "w") as io:
+            io.write(nwb)
+        os.replace(tmp, out)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return out
+
+
+def _units_table(nwb, pynwb, hdmf_common, src: _Sources, times_s, ends, pops, ids) -> None:
+    """Sets nwb.units, one row per neuron, built column by column."""
+    n = len(ids)
     st = hdmf_common.VectorData(name="spike_times", description="spike times (s)",
                                 data=np.concatenate(times_s) if times_s else np.zeros(0))
     oi = hdmf_common.VectorData(name="obs_intervals", description="observation intervals (s)",
@@ -692,11 +781,17 @@ def to_nwb(
                                    data=np.asarray(ids, dtype=np.int64)),
         ],
     )
+
+
+def _frames_to_nwb(nwb, pynwb, hdmf_common, src: _Sources) -> None:
+    """Adds each frame recording as an acquisition TimeSeries, with its
+    column table in the processing module "neurodyn"."""
     if src.frames:
         mod = nwb.create_processing_module(name="neurodyn", description="column maps of neurodyn's recordings")
     used: set[str] = set()
     for fr in src.frames:
-        name = fr.name or f"{fr.population}_{fr.variable or 'report'}"
+        # NWB names take no ':' or '/' (a recorder's default name state:E has one)
+        name = _file_safe(fr.name or f"{fr.population}_{fr.variable or 'report'}")
         base, k = name, 1
         while name in used:
             k += 1
@@ -720,15 +815,6 @@ def to_nwb(
                 columns=[hdmf_common.VectorData(name="population", description="population", data=[fr.population] * len(nid)),
                          hdmf_common.VectorData(name="node_id", description="node id within the population", data=nid)],
             ))
-    tmp = out.with_name(f".{out.stem}.partial.nwb")  # pynwb wants the .nwb suffix
-    try:
-        with pynwb.NWBHDF5IO(str(tmp), "w") as io:
-            io.write(nwb)
-        os.replace(tmp, out)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return out
 
 
 # ---- command line ------------------------------------------------------------------
@@ -768,7 +854,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 nodes = f
         if not spk:
             ap.error("no spike report among the files")
-        src = spk[0] if len(spk) == 1 else spk
+        src = spk[0] if len(spk) == 1 else sorted(spk)
+        # a stream's frame segments (v.000000.h5, v.000001.h5, ...) are one recording
+        groups: dict[tuple[str, str], list[str]] = {}
+        for f in sorted(frm):
+            groups.setdefault((str(Path(f).parent), _segment_stem(Path(f))), []).append(f)
+        frm = [read_frames(*g) for g in groups.values()]
         if args.nwb:
             p = to_nwb(src, args.nwb, t_stop_ms=args.t_stop_ms, t_start_ms=args.t_start_ms, sizes=nodes,
                        frames=frm, session_description=args.description, overwrite=args.overwrite)

@@ -183,10 +183,11 @@ def test_bad_input(sim, tmp_path):
         interop.to_neo(d / "spikes.h5", t_stop_ms=50.0)
     with pytest.raises(nd.InvalidParameterError, match="t_start_ms < t_stop_ms"):
         interop.to_neo(d / "spikes.h5", t_stop_ms=float("nan"))
+    arrays = sim["spikes"]  # no provenance: sizes say which neurons there are
     with pytest.raises(nd.InvalidParameterError, match=r"sizes\['E'\] = 3"):
-        interop.to_neo(d / "spikes.h5", t_stop_ms=T_MS, sizes={"E": 3, "I": 20})
+        interop.to_neo(arrays, t_stop_ms=T_MS, sizes={"E": 3, "I": 20})
     with pytest.raises(nd.InvalidParameterError, match="no size for population 'I'"):
-        interop.to_neo(d / "spikes.h5", t_stop_ms=T_MS, sizes={"E": 80})
+        interop.to_neo(arrays, t_stop_ms=T_MS, sizes={"E": 80})
     with pytest.raises(nd.InvalidParameterError, match="frames = True"):
         interop.to_neo(d / "spikes.h5", t_stop_ms=T_MS, frames=True)
     with pytest.raises(nd.InvalidParameterError, match="not a sampled recorder"):
@@ -373,3 +374,59 @@ def test_recorded_interval(sim, tmp_path):
         net.run(50.0)
         net.close_streams()
         assert interop.recorded_interval(tmp_path / "restored_stream.h5") == (30.0, 80.0)
+
+
+def test_recorders_rates_and_segments(sim, tmp_path):
+    """Files say which neurons each spikes recorder recorded (a second
+    recorder of a population by its own name); rate reports are population
+    aggregates; overlapping files are refused; a stream's frame segments are
+    one recording; recorders' default names (state:E) make valid NWB names;
+    a run without spikes converts."""
+    spec = SPEC + """[[recorder]]
+name = "exc:sub"
+kind = "spikes"
+population = "E"
+neurons = [2, 5, 9]
+[[recorder]]
+kind = "state"
+population = "I"
+neurons = [1]
+interval_ms = 1.0
+"""
+    with nd.Network(spec) as net:
+        net.run(60.0)
+        net.write_spikes(tmp_path / "s.h5")
+        net.write_frames("rate", tmp_path / "rate.h5")
+        want = net.spikes("exc:sub")
+        trains = _trains(interop.to_neo(tmp_path / "s.h5", sizes={"E": 80, "I": 20, "exc_sub": 80}))
+        assert sorted(k for k in trains if k[0] == "exc_sub") == [("exc_sub", 2), ("exc_sub", 5), ("exc_sub", 9)]
+        assert sum(len(v) for k, v in trains.items() if k[0] == "exc_sub") == len(want[0])
+        assert len([k for k in trains if k[0] == "E"]) == 80
+        assert _trains(interop.to_neo(net)).keys() == trains.keys()  # the same names from the live network
+        out = interop.to_nwb(net, tmp_path / "all.nwb", frames=True)  # recorder names v, rate, state:I
+        assert pynwb.validate(path=str(out)) == []
+        with pynwb.NWBHDF5IO(str(out), "r") as io:
+            assert set(io.read().acquisition) == {"v", "rate", "state_I"}
+    rate = interop.read_frames(tmp_path / "rate.h5")
+    assert rate.node_ids is None and rate.units == "Hz"  # the population's rate, not neuron 0's
+    with pytest.raises(nd.InvalidParameterError, match="overlap"):
+        interop.to_neo([sim["dir"] / "first.h5", sim["dir"] / "spikes.h5"])
+    # a stream's frame segments, v.000000.h5 and v.000001.h5
+    v = interop.read_frames(sim["dir"] / "v.h5")
+    half = len(v.times_ms) // 2
+    for k, rows in enumerate((slice(0, half), slice(half, None))):
+        with h5py.File(sim["dir"] / "v.h5", "r") as src, h5py.File(tmp_path / f"v.{k:06d}.h5", "w") as dst:
+            src.copy("report", dst)
+            del dst["report/E/data"]
+            dst["report/E/data"] = v.data[rows]
+            dst["report/E/data"].attrs["units"] = "mV"
+            t0 = v.times_ms[rows][0]
+            dst["report/E/mapping/time"][...] = [t0, t0 + v.dt_ms * len(v.times_ms[rows]), v.dt_ms]
+    joined = interop.read_frames(tmp_path / "v.000000.h5", tmp_path / "v.000001.h5")
+    np.testing.assert_array_equal(joined.data, v.data)
+    assert joined.name == "v"
+    r = _cli(sim["dir"] / "spikes.h5", tmp_path / "v.000000.h5", tmp_path / "v.000001.h5")
+    assert r.returncode == 0 and f"v: {len(v.times_ms)} frames x 3 columns" in r.stdout, r.stdout + r.stderr
+    # nothing fired and no sizes: an NWB file without a units table
+    empty = interop.to_nwb({"E": ([], [])}, tmp_path / "empty.nwb", t_stop_ms=1.0)
+    assert pynwb.validate(path=str(empty)) == []
