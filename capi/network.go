@@ -306,6 +306,11 @@ type recorderInfo struct {
 	IntervalMs float64 `json:"interval_ms"`
 	Variable   string  `json:"variable"`
 	Units      string  `json:"units"`
+	// SpikesFromMs, for a spikes recorder whose spikes stay in memory, is
+	// the start of the interval they cover, (start, now]: 0, its last clear,
+	// or a restore while it was empty; null after a restore onto recorded
+	// spikes, and for streamed or other recorders.
+	SpikesFromMs *float64 `json:"spikes_from_ms"`
 }
 
 // recorders pairs the network's recorders with their specs (spec order).
@@ -317,6 +322,12 @@ func (n *netObj) recorderInfo(i int) recorderInfo {
 		info.Variable = rs.Variable
 		if info.Variable == "" {
 			info.Variable = "V"
+		}
+	}
+	if r.Kind() == "spikes" && r.Spikes() != nil {
+		from := n.memFromMs[r.Name()] // 0 when never set
+		if !math.IsNaN(from) {
+			info.SpikesFromMs = &from
 		}
 	}
 	return info

@@ -506,6 +506,10 @@ def _gather(spikes, t_stop_ms, t_start_ms, sizes, frames) -> _Sources:
         sp, fr, neurons = _network_sources(spikes, frames)
         if t_stop_ms is None:
             t_stop_ms = spikes.time_ms
+        if t_start_ms is None:  # when the recorders' memories start (their last clear), if they agree
+            starts = {r.get("spikes_from_ms") for r in spikes.recorders() if r["kind"] == "spikes"}
+            if len(starts) == 1 and None not in starts:
+                t_start_ms = starts.pop()
     else:
         paths = None
         if isinstance(spikes, (str, os.PathLike)):
@@ -628,9 +632,9 @@ def to_neo(
     t_stop_ms, t_start_ms: the recorded interval. For files they default to
     the one the file records (neurodyn writes it; see recorded_interval) and
     t_stop_ms is required for files without one. For a Network t_stop
-    defaults to its time and t_start to 0 ms: after Network.clear_spikes, or
-    for a run continued from a checkpoint, give the time the recording
-    started. sizes: population -> number of neurons (or a
+    defaults to its time and t_start to when its spikes recorders' memories
+    start (0 ms, or their last clear_spikes() or restore(); 0 when they
+    differ). sizes: population -> number of neurons (or a
     SONATA nodes file): silent neurons get empty trains, so rates and
     statistics count them. A Network, and a file carrying the network spec in
     its provenance (neurodyn's do; Python >= 3.11), give a train to each

@@ -102,7 +102,10 @@ class Network(Handle):
 
     def recorders(self) -> list[dict[str, Any]]:
         """The recorders: name, kind, population, neurons, interval_ms,
-        variable, units."""
+        variable, units, and spikes_from_ms: for a spikes recorder keeping
+        its spikes in memory, the start of the interval they cover (0, the
+        time of its last clear_spikes(), or of a restore() while it was
+        empty; None after a restore onto recorded spikes or once streamed)."""
         return _lib.json_result("neurodyn_network_recorders", self.handle)
 
     def spike_count(self, recorder: str) -> int:

@@ -304,6 +304,17 @@ def test_spike_statistics_agree_with_elephant():
     assert exact == 1  # I (20 neurons) all pairs; E (80) sampled
 
 
+def test_to_neo_after_clear():
+    """A Network's trains start when its recorders' memories do."""
+    with nd.Network(SPEC) as net:
+        net.run(40.0)
+        net.clear_spikes()
+        net.run(30.0)
+        assert {r["spikes_from_ms"] for r in net.recorders() if r["kind"] == "spikes"} == {40.0}
+        st = interop.to_neo(net).segments[0].spiketrains[0]
+        assert (float(st.t_start), float(st.t_stop)) == (40.0, 70.0)
+
+
 def test_to_neo_partial_recorder():
     """A spikes recorder of some neurons gives trains for exactly those."""
     spec = {
