@@ -21,7 +21,7 @@ import (
 // (ms) and sign the projection's Dale sign (source population's unless
 // weights.sign sets it). Every error about the file's content names
 // edges_file.
-func loadEdges(where string, pr ProjectionSpec, nSrc, nTgt int, dt float64, sign int) (ProjectionSpec, []byte, error) {
+func loadEdges(where string, pr ProjectionSpec, nSrc, nTgt int, dt float64, sign int, precise bool) (ProjectionSpec, []byte, error) {
 	if pr.EdgesFile == "" {
 		return pr, nil, param.New(pkg, where+".edges_file", "", `the path of a SONATA edges file (rule.kind = "sonata")`)
 	}
@@ -76,35 +76,39 @@ func loadEdges(where string, pr ProjectionSpec, nSrc, nTgt int, dt float64, sign
 			return pr, nil, file(fmt.Sprintf("finite syn_weight values: edge %d of %s has %g", k, ep.Name, w))
 		}
 	}
+	// Weights are signed as a rule's: with a sign (weights.sign, else the
+	// source population's; Dale's law) |w| takes it, so magnitudes (as BMTK
+	// stores them) and neurodyn's signed weights read alike; without one
+	// they stay as stored.
 	switch {
 	case weights == nil && n > 0 && pr.Weights.Value == 0:
 		return pr, nil, param.New(pkg, where+".weights.value", 0.0, fmt.Sprintf("the weight of every edge: %s of %s has no syn_weight", ep.Name, pr.EdgesFile))
 	case weights == nil:
-		// one weight for all, signed by Dale's law as a rule's weights are
 		w := pr.Weights.Value
 		if sign != 0 {
 			w = float64(sign) * math.Abs(w)
 		}
 		pr.Weights = synapses.Weights{Value: w}
-	case pr.Weights.Sign != 0:
-		// magnitudes (as BMTK stores them) signed by weights.sign
+	case sign != 0:
 		for k := range weights {
-			weights[k] = float64(pr.Weights.Sign) * math.Abs(weights[k])
+			weights[k] = float64(sign) * math.Abs(weights[k])
 		}
 	}
-	if delays == nil {
-		delays = []float64{pr.DelayMs} // checked below as the file's
-	}
-	minD, maxD := math.MaxInt, 0
-	for k, d := range delays {
-		st, err := steps("delay", d, dt)
-		if err != nil || st > math.MaxUint16 {
-			return pr, nil, file(fmt.Sprintf("delays (ms) ≥ 0, multiples of dt = %g ms and at most %d steps: edge %d of %s has %g", dt, math.MaxUint16, k, ep.Name, d))
+	if delays != nil { // else delay_ms, checked under its own name
+		minD, maxD := math.MaxInt, 0
+		for k, d := range delays {
+			st, err := steps("delay", d, dt)
+			if err != nil || st > math.MaxUint16 {
+				return pr, nil, file(fmt.Sprintf("delays (ms) ≥ 0, multiples of dt = %g ms and at most %d steps: edge %d of %s has %g", dt, math.MaxUint16, k, ep.Name, d))
+			}
+			minD, maxD = min(minD, st), max(maxD, st)
 		}
-		minD, maxD = min(minD, st), max(maxD, st)
-	}
-	if minD == 0 && maxD > 0 {
-		return pr, nil, file(fmt.Sprintf("delays all 0 or all > 0: %s mixes 0 with delays up to %g ms", ep.Name, float64(maxD)*dt))
+		if minD == 0 && maxD > 0 {
+			return pr, nil, file(fmt.Sprintf("delays all 0 or all > 0: %s mixes 0 with delays up to %g ms", ep.Name, float64(maxD)*dt))
+		}
+		if precise && minD < 1 {
+			return pr, nil, file(fmt.Sprintf("delays ≥ dt = %g ms in precise mode: %s has delay 0", dt, ep.Name))
+		}
 	}
 	h := sha256.New()
 	h.Write([]byte(ep.Name))

@@ -283,8 +283,28 @@ func TestSONATAEdgesWithout(t *testing.T) {
 	if w := weightsOf(proj(mags, synapses.Weights{Sign: -1})); !slices.Equal(w, []float32{-1, -2, -3}) {
 		t.Errorf("magnitudes with weights.sign -1: %v", w)
 	}
-	if w := weightsOf(proj(mags, synapses.Weights{})); !slices.Equal(w, []float32{1, 2, 3}) {
-		t.Errorf("syn_weight as stored: %v", w)
+	if w := weightsOf(proj(mags, synapses.Weights{})); !slices.Equal(w, []float32{-1, -2, -3}) {
+		t.Errorf("magnitudes from an inhibitory population (Dale): %v, want -1, -2, -3", w)
+	}
+	unsigned := proj(mags, synapses.Weights{})
+	unsigned.Populations = slices.Clone(unsigned.Populations)
+	unsigned.Populations[1].Sign = 0
+	if w := weightsOf(unsigned); !slices.Equal(w, []float32{1, 2, 3}) {
+		t.Errorf("a population without a sign: syn_weight as stored: %v", w)
+	}
+	// no delay column: delay_ms is the delay, and its errors name it
+	if err := func() error {
+		s := proj(bare, synapses.Weights{Value: 1})
+		s.Projections[0].DelayMs = 0.15
+		return s.Validate()
+	}(); err == nil || !strings.Contains(err.Error(), "projection[0].delay_ms") {
+		t.Errorf("delay_ms 0.15 at dt 0.1 without a delay column: %v, want an error naming delay_ms", err)
+	}
+	zero := write("zero.h5", export.NewColumn("delay", []float64{0, 0, 0}))
+	precise := proj(zero, synapses.Weights{Value: 1})
+	precise.Precise = true
+	if err := precise.Validate(); err == nil || !strings.Contains(err.Error(), "projection[0].edges_file") || !strings.Contains(err.Error(), "precise") {
+		t.Errorf("zero delays from the file in precise mode: %v, want an edges_file error", err)
 	}
 	for _, c := range []struct {
 		name   string

@@ -161,7 +161,7 @@ func (s Spec) resolve() (*plan, error) {
 			if sign == 0 {
 				sign = s.Populations[src].Sign
 			}
-			if pr, digest, err = loadEdges(where, pr, s.Populations[src].N, s.Populations[tgt].N, dt, sign); err != nil {
+			if pr, digest, err = loadEdges(where, pr, s.Populations[src].N, s.Populations[tgt].N, dt, sign, s.Precise); err != nil {
 				return nil, err
 			}
 		} else if pr.EdgesFile != "" || pr.EdgesPopulation != "" {

@@ -91,9 +91,13 @@ type ProjectionSpec struct {
 	// EdgesFile, for Rule.Kind == "sonata", is a SONATA edges file (the
 	// edges.h5 of neurodyn simulate, or another tool's) whose edge
 	// population EdgesPopulation gives the synapses: source_node_id →
-	// target_node_id, syn_weight in the receptor's unit as stored (signed;
-	// Weights.Value when the file has none) and delay in ms (a multiple of
-	// dt; DelayMs when the file has none). EdgesPopulation may be left out
+	// target_node_id, syn_weight in the receptor's unit (Weights.Value, the
+	// only Weights field then allowed besides Sign, when the file has none)
+	// and delay in ms (a multiple of dt; DelayMs when the file has none).
+	// Weights are signed as a rule's: with a sign (Weights.Sign, else the
+	// source population's) |w| takes it, so neurodyn's signed weights and
+	// the magnitudes BMTK stores read alike; without one they stay as
+	// stored. EdgesPopulation may be left out
 	// when one population of the file connects Source to Target; the one
 	// named must. The file is read when the spec is validated or built, and
 	// a checkpoint remembers what was read. A relative path is relative to
