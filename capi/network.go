@@ -311,6 +311,8 @@ type recorderInfo struct {
 	// or a restore while it was empty; null after a restore onto recorded
 	// spikes, and for streamed or other recorders.
 	SpikesFromMs *float64 `json:"spikes_from_ms"`
+	// NextFrameMs, for a sampled recorder, is the time of its next frame.
+	NextFrameMs *float64 `json:"next_frame_ms,omitempty"`
 }
 
 // recorders pairs the network's recorders with their specs (spec order).
@@ -323,6 +325,9 @@ func (n *netObj) recorderInfo(i int) recorderInfo {
 		if info.Variable == "" {
 			info.Variable = "V"
 		}
+	}
+	if next := n.net.NextFrameMs(r); !math.IsNaN(next) {
+		info.NextFrameMs = &next
 	}
 	if r.Kind() == "spikes" && r.Spikes() != nil {
 		from := n.memFromMs[r.Name()] // 0 when never set
@@ -807,7 +812,7 @@ func neurodyn_network_write_frames(h C.neurodyn_handle, recorder, path *C.nd_cch
 	if len(nodes) != width {
 		return fail(fn, errorf(statusInternal, "recorder %q: %d node ids for %d values per frame", r.Name(), len(nodes), width))
 	}
-	start := 0.0
+	start := n.net.NextFrameMs(r) // no frame yet: when the first will be
 	if len(m.TimesMs) > 0 {
 		start = m.TimesMs[0]
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -87,16 +88,13 @@ func (net *Network) RecordSONATA(dir string, o SONATAOptions) (rec *SONATARecord
 		fo := export.FrameOptions{Population: net.pops[r.plan.pop].name}
 		every := r.plan.interval
 		switch kind {
-		case "state":
-			fo.StartMs = float64(r.firstDue(net.step)+1) * net.dt
+		case "state", "filtered_spikes":
 		case "rate":
 			every = r.plan.bin
-			fo.StartMs = float64((net.step/int64(every)+1)*int64(every)) * net.dt
-		case "filtered_spikes":
-			fo.StartMs = float64((net.step/int64(every)+1)*int64(every)) * net.dt
 		default:
 			return rec, fmt.Errorf("kernel: RecordSONATA: recorder %q of kind %q has no SONATA form", r.name, kind)
 		}
+		fo.StartMs = net.NextFrameMs(r)
 		fo.DtMs = float64(every) * net.dt
 		fo.Units = r.Units()
 		if kind == "rate" {
@@ -193,6 +191,23 @@ func fileSafe(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// NextFrameMs returns the time (ms) of the next frame a sampled recorder
+// ("state", "rate", "filtered_spikes") takes from now, the start of a frame
+// report begun now; NaN for a spikes recorder.
+func (net *Network) NextFrameMs(r *Recorder) float64 {
+	switch r.Kind() {
+	case "state":
+		return float64(r.firstDue(net.step)+1) * net.dt
+	case "rate":
+		every := int64(r.plan.bin)
+		return float64((net.step/every+1)*every) * net.dt
+	case "filtered_spikes":
+		every := int64(r.plan.interval)
+		return float64((net.step/every+1)*every) * net.dt
+	}
+	return math.NaN()
 }
 
 // reportNames names the populations of a spike report, one per spikes

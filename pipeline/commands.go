@@ -687,6 +687,14 @@ func recordedNeurons(path string) map[string][]int {
 	for _, p := range spec.SpikeReportPopulations() {
 		out[p.Name] = p.Neurons
 	}
+	if len(out) == 0 { // no spikes recorder in the spec: whole populations, by name
+		for _, p := range spec.Populations {
+			out[p.Name] = make([]int, max(p.N, 0))
+			for i := range out[p.Name] {
+				out[p.Name][i] = i
+			}
+		}
+	}
 	if len(out) == 0 {
 		return nil
 	}

@@ -265,7 +265,11 @@ int neurodyn_network_time(neurodyn_handle h, double *t_ms, int64_t *step);
 int neurodyn_network_stats(neurodyn_handle h, int64_t *out, int64_t len);
 
 /* The recorders as JSON: a list of {name, kind, population, neurons,
- * interval_ms, variable, units}. Default names are "<kind>:<population>". */
+ * interval_ms, variable, units, spikes_from_ms, next_frame_ms}. Default names
+ * are "<kind>:<population>". spikes_from_ms (spikes recorders keeping their
+ * spikes in memory; else null): the start of the interval they cover (0, the
+ * last clear, a restore while empty). next_frame_ms (sampled recorders): the
+ * time of the next frame. */
 int neurodyn_network_recorders(neurodyn_handle h, char *buf, int64_t buf_len, int64_t *needed);
 
 /* The number of spikes a spikes recorder holds. */

@@ -489,9 +489,9 @@ def _network_sources(net: Any, frames: Any) -> tuple[dict[str, SpikeReport], lis
         ids = np.asarray(r["neurons"], dtype=np.uint64)
         cols = ids if v.shape[1] == len(ids) else None
         dt = float(r["interval_ms"])
-        start = float(t[0]) if len(t) else float("nan")
+        start = float(t[0]) if len(t) else float(r.get("next_frame_ms", net.time_ms))  # no frame yet: the first's time
         out.append(FrameReport(r["population"], t, v, cols, None, r["units"], dt, name=name, variable=r["variable"],
-                               start_ms=start if len(t) else net.time_ms + dt))
+                               start_ms=start))
     return spikes, out, recorded
 
 

@@ -105,7 +105,8 @@ class Network(Handle):
         variable, units, and spikes_from_ms: for a spikes recorder keeping
         its spikes in memory, the start of the interval they cover (0, the
         time of its last clear_spikes(), or of a restore() while it was
-        empty; None after a restore onto recorded spikes or once streamed)."""
+        empty; None after a restore onto recorded spikes or once streamed),
+        and for sampled recorders next_frame_ms, the time of the next frame."""
         return _lib.json_result("neurodyn_network_recorders", self.handle)
 
     def spike_count(self, recorder: str) -> int:

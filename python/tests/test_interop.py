@@ -315,6 +315,16 @@ def test_to_neo_after_clear():
         assert (float(st.t_start), float(st.t_stop)) == (40.0, 70.0)
 
 
+def test_empty_frame_reports(tmp_path):
+    """A report without frames yet starts when its first frame will be."""
+    with nd.Network(SPEC) as net:
+        net.run(0.3)  # v every 0.5 ms, rate in 2 ms bins: no frame yet
+        net.write_frames("v", tmp_path / "v.h5")
+        assert interop.read_frames(tmp_path / "v.h5").start_ms == pytest.approx(0.5)
+        sig = {s.name: s for s in interop.to_neo(net, frames=True).segments[0].analogsignals}
+        assert float(sig["v"].t_start) == pytest.approx(0.5) and float(sig["rate"].t_start) == pytest.approx(2.0)
+
+
 def test_to_neo_partial_recorder():
     """A spikes recorder of some neurons gives trains for exactly those."""
     spec = {
