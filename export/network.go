@@ -362,31 +362,43 @@ func writeNodePop(f *File, p NodePopulation, do *DatasetOptions) error {
 // several attribute groups are reassembled into per-node columns when the
 // groups share their columns. Explicit node_id datasets must be 0..n-1.
 func ReadNodes(path string) ([]NodePopulation, error) {
+	var out []NodePopulation
+	err := eachPopulation(path, "nodes", func(root *Group, name string) error {
+		p, err := readNodePop(root, name)
+		if err != nil {
+			return fmt.Errorf("export: read nodes %s from %s: %w", name, path, err)
+		}
+		out = append(out, p)
+		return nil
+	})
+	return out, err
+}
+
+// eachPopulation calls fn for each population (subgroup) of the group kind
+// ("nodes", "edges") of a SONATA file, in name order.
+func eachPopulation(path, kind string, fn func(root *Group, name string) error) error {
 	f, err := Open(path)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer f.Close()
-	root, err := f.OpenGroup("nodes")
+	root, err := f.OpenGroup(kind)
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("export: %s is not a SONATA %s file: %w", path, kind, err)
 	}
 	members, err := root.Members()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var out []NodePopulation
 	for _, m := range members {
 		if m.Kind != KindGroup {
 			continue
 		}
-		p, err := readNodePop(root, m.Name)
-		if err != nil {
-			return nil, fmt.Errorf("export: read nodes %s from %s: %w", m.Name, path, err)
+		if err := fn(root, m.Name); err != nil {
+			return err
 		}
-		out = append(out, p)
 	}
-	return out, nil
+	return nil
 }
 
 func readNodePop(root *Group, name string) (NodePopulation, error) {
@@ -617,31 +629,16 @@ func EdgeIndex(ids []uint64, count int) (nodeToRanges, rangeToEdge []uint64) {
 // name order. The indices are not returned (EdgeIndex recomputes them);
 // their row counts give SourceCount and TargetCount.
 func ReadEdges(path string) ([]EdgePopulation, error) {
-	f, err := Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	root, err := f.OpenGroup("edges")
-	if err != nil {
-		return nil, err
-	}
-	members, err := root.Members()
-	if err != nil {
-		return nil, err
-	}
 	var out []EdgePopulation
-	for _, m := range members {
-		if m.Kind != KindGroup {
-			continue
-		}
-		p, err := readEdgePop(root, m.Name)
+	err := eachPopulation(path, "edges", func(root *Group, name string) error {
+		p, err := readEdgePop(root, name)
 		if err != nil {
-			return nil, fmt.Errorf("export: read edges %s from %s: %w", m.Name, path, err)
+			return fmt.Errorf("export: read edges %s from %s: %w", name, path, err)
 		}
 		out = append(out, p)
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
 // EdgePopulationInfo describes an edge population of a SONATA edges file:
@@ -654,66 +651,54 @@ type EdgePopulationInfo struct {
 // EdgePopulations lists the edge populations of a SONATA edges file without
 // reading their edges.
 func EdgePopulations(path string) ([]EdgePopulationInfo, error) {
-	f, err := Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	root, err := f.OpenGroup("edges")
-	if err != nil {
-		return nil, fmt.Errorf("export: %s is not a SONATA edges file: %w", path, err)
-	}
-	members, err := root.Members()
-	if err != nil {
-		return nil, err
-	}
 	var out []EdgePopulationInfo
-	for _, m := range members {
-		if m.Kind != KindGroup {
-			continue
-		}
-		info := EdgePopulationInfo{Name: m.Name}
+	err := eachPopulation(path, "edges", func(root *Group, name string) error {
+		info := EdgePopulationInfo{Name: name}
 		for _, side := range []struct {
 			name string
 			pop  *string
 		}{{"source_node_id", &info.Source}, {"target_node_id", &info.Target}} {
-			d, err := root.OpenDataset(m.Name + "/" + side.name)
+			d, err := root.OpenDataset(name + "/" + side.name)
 			if err != nil {
-				return nil, fmt.Errorf("export: edges %s of %s: %w", m.Name, path, err)
+				return fmt.Errorf("export: edges %s of %s: %w", name, path, err)
 			}
 			*side.pop, err = StringAttr(d, "node_population")
 			shape, serr := d.Shape()
 			d.Close()
 			if err = errors.Join(err, serr); err != nil {
-				return nil, fmt.Errorf("export: edges %s of %s: %s: %w", m.Name, path, side.name, err)
+				return fmt.Errorf("export: edges %s of %s: %s: %w", name, path, side.name, err)
 			}
 			if len(shape) != 1 {
-				return nil, fmt.Errorf("export: edges %s of %s: %s has shape %v, want one dimension", m.Name, path, side.name, shape)
+				return fmt.Errorf("export: edges %s of %s: %s has shape %v, want one dimension", name, path, side.name, shape)
 			}
 			info.Size = shape[0]
 		}
 		out = append(out, info)
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
 // ReadEdgePopulation reads the edge population name of a SONATA edges file
 // (as ReadEdges does, without reading the others).
 func ReadEdgePopulation(path, name string) (EdgePopulation, error) {
-	f, err := Open(path)
-	if err != nil {
-		return EdgePopulation{}, err
+	var p EdgePopulation
+	found := false
+	err := eachPopulation(path, "edges", func(root *Group, n string) error {
+		if n != name {
+			return nil
+		}
+		var err error
+		if p, err = readEdgePop(root, name); err != nil {
+			return fmt.Errorf("export: read edges %s from %s: %w", name, path, err)
+		}
+		found = true
+		return nil
+	})
+	if err == nil && !found {
+		err = fmt.Errorf("export: %s has no edge population %q", path, name)
 	}
-	defer f.Close()
-	root, err := f.OpenGroup("edges")
-	if err != nil {
-		return EdgePopulation{}, fmt.Errorf("export: %s is not a SONATA edges file: %w", path, err)
-	}
-	p, err := readEdgePop(root, name)
-	if err != nil {
-		return p, fmt.Errorf("export: read edges %s from %s: %w", name, path, err)
-	}
-	return p, nil
+	return p, err
 }
 
 func readEdgePop(root *Group, name string) (EdgePopulation, error) {
