@@ -145,6 +145,13 @@ class _Sources:
     t_start_ms: float
     t_stop_ms: float
     provenance: dict[str, Any] = field(default_factory=dict)
+    #: populations recorded from a later time than t_start_ms (a Network's
+    #: recorders cleared at different times)
+    starts: dict[str, float] = field(default_factory=dict)
+
+    def start_of(self, pop: str) -> float:
+        """The start (ms) of the interval population pop was recorded over."""
+        return self.starts.get(pop, self.t_start_ms)
 
 
 # ---- reading files ---------------------------------------------------------------
@@ -506,10 +513,14 @@ def _gather(spikes, t_stop_ms, t_start_ms, sizes, frames) -> _Sources:
         sp, fr, neurons = _network_sources(spikes, frames)
         if t_stop_ms is None:
             t_stop_ms = spikes.time_ms
-        if t_start_ms is None:  # when the recorders' memories start (their last clear), if they agree
-            starts = {r.get("spikes_from_ms") for r in spikes.recorders() if r["kind"] == "spikes"}
-            if len(starts) == 1 and None not in starts:
-                t_start_ms = starts.pop()
+        pop_starts: dict[str, float] = {}
+        if t_start_ms is None:  # when the recorders' memories start: 0, or their last clear
+            srecs = [r for r in spikes.recorders() if r["kind"] == "spikes"]
+            froms = [r.get("spikes_from_ms") for r in srecs]
+            if froms and None not in froms:
+                t_start_ms = min(froms)
+                names = _report_names([r["population"] for r in srecs], [r["name"] for r in srecs])
+                pop_starts = {n: f for n, f in zip(names, froms) if f > t_start_ms}
     else:
         paths = None
         if isinstance(spikes, (str, os.PathLike)):
@@ -537,6 +548,7 @@ def _gather(spikes, t_stop_ms, t_start_ms, sizes, frames) -> _Sources:
         fr = []
         for x in [] if frames in (None, False) else [frames] if isinstance(frames, (str, os.PathLike, FrameReport)) else frames:
             fr.append(x if isinstance(x, FrameReport) else read_frames(x))
+        pop_starts = {}
         neurons = _recorded_neurons(prov)  # what the recorders recorded, by the spec the file carries
         if neurons is not None and not set(sp) <= set(neurons):
             neurons = None  # not the report this spec writes
@@ -574,13 +586,18 @@ def _gather(spikes, t_stop_ms, t_start_ms, sizes, frames) -> _Sources:
         if not len(r):
             continue
         lo, hi = float(r.times_ms.min()), float(r.times_ms.max())
-        if lo < t_start_ms - tol or hi > t_stop_ms + tol:
+        start = pop_starts.get(pop, t_start_ms)
+        if lo < start - tol or hi > t_stop_ms + tol:
             raise InvalidParameterError(
-                f"t_start_ms = {t_start_ms}, t_stop_ms = {t_stop_ms}: population {pop!r} has spikes in "
+                f"t_start_ms = {start}, t_stop_ms = {t_stop_ms}: population {pop!r} has spikes in "
                 f"[{lo}, {hi}] ms, outside"
             )
-        t_start_ms, t_stop_ms = min(t_start_ms, lo), max(t_stop_ms, hi)
-    return _Sources(sp, fr, neurons, t_start_ms, t_stop_ms, prov)
+        if pop in pop_starts:
+            pop_starts[pop] = min(start, lo)
+        else:
+            t_start_ms = min(t_start_ms, lo)
+        t_stop_ms = max(t_stop_ms, hi)
+    return _Sources(sp, fr, neurons, t_start_ms, t_stop_ms, prov, pop_starts)
 
 
 def _trains(src: _Sources) -> Iterable[tuple[str, int, np.ndarray]]:
@@ -633,8 +650,8 @@ def to_neo(
     the one the file records (neurodyn writes it; see recorded_interval) and
     t_stop_ms is required for files without one. For a Network t_stop
     defaults to its time and t_start to when its spikes recorders' memories
-    start (0 ms, or their last clear_spikes() or restore(); 0 when they
-    differ). sizes: population -> number of neurons (or a
+    start (0 ms, or their last clear_spikes() or restore()), each
+    population's trains from its recorder's start. sizes: population -> number of neurons (or a
     SONATA nodes file): silent neurons get empty trains, so rates and
     statistics count them. A Network, and a file carrying the network spec in
     its provenance (neurodyn's do; Python >= 3.11), give a train to each
@@ -657,10 +674,11 @@ def to_neo(
                           for k, v in src.provenance.items()})
     seg = neo.Segment(name=name)
     block.segments.append(seg)
-    t0, t1 = src.t_start_ms * pq.ms, src.t_stop_ms * pq.ms
+    t1 = src.t_stop_ms * pq.ms
     members: dict[str, list] = {pop: [] for pop in src.spikes}  # silent populations too
     for pop, i, times in _trains(src):
-        st = neo.SpikeTrain(times, units=pq.ms, t_start=t0, t_stop=t1, name=f"{pop}[{i}]", population=pop, node_id=i)
+        st = neo.SpikeTrain(times, units=pq.ms, t_start=src.start_of(pop) * pq.ms, t_stop=t1, name=f"{pop}[{i}]",
+                            population=pop, node_id=i)
         st.segment = seg
         members[pop].append(st)
     # Whole lists at once: Neo's append checks every item already held
@@ -773,7 +791,7 @@ def _units_table(nwb, pynwb, hdmf_common, src: _Sources, times_s, ends, pops, id
     st = hdmf_common.VectorData(name="spike_times", description="spike times (s)",
                                 data=np.concatenate(times_s) if times_s else np.zeros(0))
     oi = hdmf_common.VectorData(name="obs_intervals", description="observation intervals (s)",
-                                data=np.tile([[src.t_start_ms / 1000.0, src.t_stop_ms / 1000.0]], (n, 1)))
+                                data=np.array([[src.start_of(p) / 1000.0, src.t_stop_ms / 1000.0] for p in pops]).reshape(n, 2))
     nwb.units = pynwb.misc.Units(
         name="units", description="the neurons of the neurodyn network, one row each",
         id=hdmf_common.ElementIdentifiers(name="id", data=np.arange(n)),

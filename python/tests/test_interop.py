@@ -11,7 +11,9 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import warnings
+from pathlib import Path
 
 import h5py
 import neo
@@ -313,6 +315,17 @@ def test_to_neo_after_clear():
         assert {r["spikes_from_ms"] for r in net.recorders() if r["kind"] == "spikes"} == {40.0}
         st = interop.to_neo(net).segments[0].spiketrains[0]
         assert (float(st.t_start), float(st.t_stop)) == (40.0, 70.0)
+        net.clear_spikes("spikes:E")  # E from 70 ms, I still from 40
+        net.run(10.0)
+        blk = interop.to_neo(net)
+        starts = {(g.name, float(g.spiketrains[0].t_start)) for g in blk.groups}
+        assert starts == {("E", 70.0), ("I", 40.0)}
+        with tempfile.TemporaryDirectory() as d:
+            out = interop.to_nwb(net, Path(d) / "x.nwb")
+            with pynwb.NWBHDF5IO(str(out), "r") as io:
+                df = io.read().units.to_dataframe()
+                assert df[df["population"] == "E"]["obs_intervals"].iloc[0].tolist() == [[0.07, 0.08]]
+                assert df[df["population"] == "I"]["obs_intervals"].iloc[0].tolist() == [[0.04, 0.08]]
 
 
 def test_empty_frame_reports(tmp_path):
