@@ -21,7 +21,7 @@ import (
 // (ms) and sign the projection's Dale sign (source population's unless
 // weights.sign sets it). Every error about the file's content names
 // edges_file.
-func loadEdges(where string, pr ProjectionSpec, nSrc, nTgt int, dt float64, sign int, precise bool) (ProjectionSpec, []byte, error) {
+func loadEdges(where string, pr ProjectionSpec, nSrc, nTgt int, dt float64, sign int) (ProjectionSpec, []byte, error) {
 	if pr.EdgesFile == "" {
 		return pr, nil, param.New(pkg, where+".edges_file", "", `the path of a SONATA edges file (rule.kind = "sonata")`)
 	}
@@ -94,20 +94,12 @@ func loadEdges(where string, pr ProjectionSpec, nSrc, nTgt int, dt float64, sign
 			weights[k] = float64(sign) * math.Abs(weights[k])
 		}
 	}
-	if delays != nil { // else delay_ms, checked under its own name
-		minD, maxD := math.MaxInt, 0
-		for k, d := range delays {
-			st, err := steps("delay", d, dt)
-			if err != nil || st > math.MaxUint16 {
-				return pr, nil, file(fmt.Sprintf("delays (ms) ≥ 0, multiples of dt = %g ms and at most %d steps: edge %d of %s has %g", dt, math.MaxUint16, k, ep.Name, d))
-			}
-			minD, maxD = min(minD, st), max(maxD, st)
-		}
-		if minD == 0 && maxD > 0 {
-			return pr, nil, file(fmt.Sprintf("delays all 0 or all > 0: %s mixes 0 with delays up to %g ms", ep.Name, float64(maxD)*dt))
-		}
-		if precise && minD < 1 {
-			return pr, nil, file(fmt.Sprintf("delays ≥ dt = %g ms in precise mode: %s has delay 0", dt, ep.Name))
+	// Each delay is on the grid and fits the ring buffers, checked here
+	// because one shared delay moves to delay_ms below; how they combine
+	// (all 0 or all > 0, precise mode) resolve checks for every projection.
+	for k, d := range delays {
+		if st, err := steps("delay", d, dt); err != nil || st > math.MaxUint16 {
+			return pr, nil, file(fmt.Sprintf("delays (ms) ≥ 0, multiples of dt = %g ms and at most %d steps: edge %d of %s has %g", dt, math.MaxUint16, k, ep.Name, d))
 		}
 	}
 	h := sha256.New()

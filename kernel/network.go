@@ -197,11 +197,9 @@ func New(spec Spec, opts ...Option) (*Network, error) {
 			return nil, fmt.Errorf("kernel: projection[%d]: %w", i, err)
 		}
 		pr.ring = tgt.rings[pp.recep]
-		if pp.maxDelay == 0 {
+		if pp.maxDelay == 0 { // else all delays > 0 (resolve)
 			pr.direct = true
 			pr.jump = tgt.model.Jump(pp.recep)
-		} else if pp.minDelay == 0 {
-			return nil, param.New(pkg, fmt.Sprintf("projection[%d].delay_ms", i), pp.spec.DelayMs, "> 0 when delays vary per synapse")
 		}
 		if W > 1 {
 			pr.split = pr.csr.Split(tgt.bounds)

@@ -161,7 +161,7 @@ func (s Spec) resolve() (*plan, error) {
 			if sign == 0 {
 				sign = s.Populations[src].Sign
 			}
-			if pr, digest, err = loadEdges(where, pr, s.Populations[src].N, s.Populations[tgt].N, dt, sign, s.Precise); err != nil {
+			if pr, digest, err = loadEdges(where, pr, s.Populations[src].N, s.Populations[tgt].N, dt, sign); err != nil {
 				return nil, err
 			}
 		} else if pr.EdgesFile != "" || pr.EdgesPopulation != "" {
@@ -223,13 +223,27 @@ func (s Spec) resolve() (*plan, error) {
 		} else if err := param.First(pr.Rule.Validate(s.Populations[src].N, s.Populations[tgt].N, src == tgt), pr.Weights.Validate()); err != nil {
 			return nil, fmt.Errorf("kernel: %s: %w", where, err)
 		}
+		// The delays' own field: delay_ms, delay_list_ms, or the edges file
+		// they were read from.
+		delayErr := func(want string) error {
+			switch {
+			case digest != nil:
+				return param.New(pkg, where+".edges_file", pr.EdgesFile, fmt.Sprintf("delays (of %s) %s", pr.EdgesPopulation, want))
+			case pr.DelayListMs != nil:
+				return param.New(pkg, where+".delay_list_ms", fmt.Sprintf("delays %g to %g ms", float64(pp.minDelay)*dt, float64(pp.maxDelay)*dt), want)
+			}
+			return param.New(pkg, where+".delay_ms", pr.DelayMs, want)
+		}
+		if pp.minDelay == 0 && pp.maxDelay > 0 { // a delay 0 acts directly, the others through ring buffers
+			return nil, delayErr("all 0 or all > 0 (> 0 when delays vary per synapse)")
+		}
+		if s.Precise && pp.minDelay < 1 {
+			return nil, delayErr("≥ dt in precise mode")
+		}
 		if p.minDelay < 0 || pp.minDelay < p.minDelay {
 			p.minDelay = pp.minDelay
 		}
 		p.maxDelay = max(p.maxDelay, pp.maxDelay)
-		if s.Precise && pp.minDelay < 1 {
-			return nil, param.New(pkg, where+".delay_ms", pr.DelayMs, "≥ dt in precise mode")
-		}
 		p.projs = append(p.projs, pp)
 	}
 	p.slice = max(1, p.minDelay)

@@ -57,6 +57,11 @@ func TestValidateChecksWholeSpec(t *testing.T) {
 		{"workers -1", func(s *kernel.Spec) { s.Workers = -1 }, "workers"},
 		{"workers max", func(s *kernel.Spec) { s.Workers = kernel.MaxWorkers }, ""},
 		{"workers 1e6", func(s *kernel.Spec) { s.Workers = 1e6 }, "workers"},
+		{"drawn delays from 0", func(s *kernel.Spec) { s.Projections[0].DelayMs, s.Projections[0].DelayMaxMs = 0, 2 }, "projection[0].delay_ms"},
+		{"listed delays 0 and 1", func(s *kernel.Spec) {
+			s.Projections[0] = kernel.ProjectionSpec{Source: "E", Target: "E", Rule: synapses.Rule{Kind: "list"},
+				Sources: []int{0, 1}, Targets: []int{1, 2}, Weights: synapsesConst(5), DelayListMs: []float64{0, 1}}
+		}, "projection[0].delay_list_ms"},
 		{"series NaN", func(s *kernel.Spec) { s.Devices[2].Series[1][0] = nan }, "device[2].series[1][0]"},
 		{"series Inf", func(s *kernel.Spec) { s.Devices[2].Series[0][1] = -inf }, "device[2].series[0][1]"},
 		{"input_matrix NaN", func(s *kernel.Spec) {
