@@ -164,8 +164,8 @@ func neurodyn_network_new(spec, format *C.nd_cchar, out *C.neurodyn_handle) (rc 
 			f = "json"
 		}
 	}
-	// The decoders validate the spec, and validation allocates per neuron:
-	// estimate the memory from a plain decode first.
+	// Building validates the spec, and validation allocates per neuron (and
+	// reads edges files): estimate the memory from a plain decode first.
 	var raw kernel.Spec
 	var s kernel.Spec
 	switch f {

@@ -79,13 +79,12 @@ status 1. Existing output files are never replaced without --overwrite.`,
 					if fl.Changed("workers") {
 						spec.Workers = workers
 					}
-					err = spec.Validate()
 				}
 			}
 			if err != nil {
 				return err
 			}
-			net, err := kernel.New(spec)
+			net, err := kernel.New(spec) // validates the spec (and reads its edges files) once
 			if err != nil {
 				return err
 			}
