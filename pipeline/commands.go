@@ -631,7 +631,11 @@ func spikeFileTables(path string) ([]Table, error) {
 		ids := p.NodeIDs
 		neurons, ok := recorded[p.Name]
 		n := len(neurons)
-		if ok { // node ids → positions among the recorded neurons
+		whole := true // neurons 0..n-1: node ids are the positions
+		for i, id := range neurons {
+			whole = whole && id == i
+		}
+		if ok && !whole { // node ids → positions among the recorded neurons
 			pos := make(map[uint64]uint64, n)
 			for i, id := range neurons {
 				pos[uint64(id)] = uint64(i)
