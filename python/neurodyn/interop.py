@@ -463,9 +463,12 @@ def _spike_dict(spikes: Any) -> dict[str, SpikeReport]:
     )
 
 
-def _network_sources(net: Any, frames: Any) -> tuple[dict[str, SpikeReport], list[FrameReport], dict[str, np.ndarray]]:
+def _network_sources(net: Any, frames: Any) -> tuple[dict[str, SpikeReport], list[FrameReport], dict[str, np.ndarray],
+                                                     dict[str, float | None]]:
+    """A Network's spikes, frames, recorded neurons and recording starts
+    (spikes_from_ms), by spike report population."""
     recs = net.recorders()
-    spikes, recorded = {}, {}
+    spikes, recorded, froms = {}, {}, {}
     srecs = [r for r in recs if r["kind"] == "spikes"]
     # named as in the network's spike report: a further recorder of a
     # population by its own name
@@ -473,6 +476,7 @@ def _network_sources(net: Any, frames: Any) -> tuple[dict[str, SpikeReport], lis
         t, n = net.spikes(r["name"])
         spikes[name] = SpikeReport(name, t, n.astype(np.uint64), "by_time")
         recorded[name] = np.asarray(r["neurons"], dtype=np.int64)  # the recorder's neurons, not always all
+        froms[name] = r.get("spikes_from_ms")
     sampled = {r["name"]: r for r in recs if r["kind"] != "spikes"}
     if frames is True:
         names = list(sampled)
@@ -499,7 +503,7 @@ def _network_sources(net: Any, frames: Any) -> tuple[dict[str, SpikeReport], lis
         start = float(t[0]) if len(t) else float(r.get("next_frame_ms", net.time_ms))  # no frame yet: the first's time
         out.append(FrameReport(r["population"], t, v, cols, None, r["units"], dt, name=name, variable=r["variable"],
                                start_ms=start))
-    return spikes, out, recorded
+    return spikes, out, recorded, froms
 
 
 def _gather(spikes, t_stop_ms, t_start_ms, sizes, frames) -> _Sources:
@@ -510,17 +514,14 @@ def _gather(spikes, t_stop_ms, t_start_ms, sizes, frames) -> _Sources:
         info = build_info()
         prov = {"neurodyn_version": version(), "git_revision": info.get("revision", ""), "go_version": info.get("go_version", ""),
                 "config": spikes.spec, "config_format": "toml", "kernel_path": info.get("kernel_path", "")}
-        sp, fr, neurons = _network_sources(spikes, frames)
+        sp, fr, neurons, froms = _network_sources(spikes, frames)
         if t_stop_ms is None:
             t_stop_ms = spikes.time_ms
         pop_starts: dict[str, float] = {}
-        if t_start_ms is None:  # when the recorders' memories start: 0, or their last clear
-            srecs = [r for r in spikes.recorders() if r["kind"] == "spikes"]
-            froms = [r.get("spikes_from_ms") for r in srecs]
-            if froms and None not in froms:
-                t_start_ms = min(froms)
-                names = _report_names([r["population"] for r in srecs], [r["name"] for r in srecs])
-                pop_starts = {n: f for n, f in zip(names, froms) if f > t_start_ms}
+        if t_start_ms is None and froms and None not in froms.values():
+            # when the recorders' memories start: 0, or their last clear
+            t_start_ms = min(froms.values())
+            pop_starts = {n: f for n, f in froms.items() if f > t_start_ms}
     else:
         paths = None
         if isinstance(spikes, (str, os.PathLike)):
