@@ -101,3 +101,40 @@ func numElems(name string, shape []int) (int, error) {
 	}
 	return n, nil
 }
+
+// Float64s returns a slice of any Elem type (as ReadNPY, ReadArrays and the
+// SONATA column readers give them) as a new []float64, and ok = false for
+// anything else.
+func Float64s(data any) (out []float64, ok bool) {
+	switch d := data.(type) {
+	case []float64:
+		return append([]float64(nil), d...), true
+	case []float32:
+		return widen(d), true
+	case []int8:
+		return widen(d), true
+	case []uint8:
+		return widen(d), true
+	case []int16:
+		return widen(d), true
+	case []uint16:
+		return widen(d), true
+	case []int32:
+		return widen(d), true
+	case []uint32:
+		return widen(d), true
+	case []int64:
+		return widen(d), true
+	case []uint64:
+		return widen(d), true
+	}
+	return nil, false
+}
+
+func widen[T Elem](d []T) []float64 {
+	out := make([]float64, len(d))
+	for i, v := range d {
+		out[i] = float64(v)
+	}
+	return out
+}

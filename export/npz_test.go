@@ -132,3 +132,23 @@ func TestNPZDamaged(t *testing.T) {
 		})
 	}
 }
+
+func TestFloat64s(t *testing.T) {
+	for _, data := range []any{[]float64{1, -2}, []float32{1, -2}, []int8{1, -2}, []int16{1, -2}, []int32{1, -2}, []int64{1, -2}} {
+		if got, ok := Float64s(data); !ok || len(got) != 2 || got[0] != 1 || got[1] != -2 {
+			t.Errorf("Float64s(%T) = %v, %v", data, got, ok)
+		}
+	}
+	for _, data := range []any{[]uint8{7}, []uint16{7}, []uint32{7}, []uint64{7}} {
+		if got, ok := Float64s(data); !ok || len(got) != 1 || got[0] != 7 {
+			t.Errorf("Float64s(%T) = %v, %v", data, got, ok)
+		}
+	}
+	src := []float64{3}
+	if got, _ := Float64s(src); &got[0] == &src[0] {
+		t.Error("Float64s returned its argument, not a copy")
+	}
+	if _, ok := Float64s([]string{"x"}); ok {
+		t.Error("Float64s accepted strings")
+	}
+}

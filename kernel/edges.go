@@ -185,26 +185,8 @@ func hashWords[T any](h hash.Hash, x []T, word func(T) uint64) {
 
 // floatColumn returns a numeric edge attribute as float64.
 func floatColumn(c export.Column) ([]float64, error) {
-	conv := func(n int, at func(int) float64) []float64 {
-		out := make([]float64, n)
-		for i := range out {
-			out[i] = at(i)
-		}
-		return out
-	}
-	switch d := c.Data.(type) {
-	case []float64:
-		return d, nil
-	case []float32:
-		return conv(len(d), func(i int) float64 { return float64(d[i]) }), nil
-	case []int64:
-		return conv(len(d), func(i int) float64 { return float64(d[i]) }), nil
-	case []int32:
-		return conv(len(d), func(i int) float64 { return float64(d[i]) }), nil
-	case []uint32:
-		return conv(len(d), func(i int) float64 { return float64(d[i]) }), nil
-	case []uint64:
-		return conv(len(d), func(i int) float64 { return float64(d[i]) }), nil
+	if x, ok := export.Float64s(c.Data); ok {
+		return x, nil
 	}
 	return nil, fmt.Errorf("attribute %s holds %T, want numbers", c.Name, c.Data)
 }

@@ -142,42 +142,8 @@ func selectColumns(r RawSeries, cols []int) (RawSeries, error) {
 	return out, nil
 }
 
-// toFloat64 converts any numeric slice to []float64.
-func toFloat64(data any) ([]float64, bool) {
-	conv := func(n int, at func(int) float64) []float64 {
-		out := make([]float64, n)
-		for i := range out {
-			out[i] = at(i)
-		}
-		return out
-	}
-	switch d := data.(type) {
-	case []float64:
-		return append([]float64(nil), d...), true
-	case []float32:
-		return conv(len(d), func(i int) float64 { return float64(d[i]) }), true
-	case []int8:
-		return conv(len(d), func(i int) float64 { return float64(d[i]) }), true
-	case []uint8:
-		return conv(len(d), func(i int) float64 { return float64(d[i]) }), true
-	case []int16:
-		return conv(len(d), func(i int) float64 { return float64(d[i]) }), true
-	case []uint16:
-		return conv(len(d), func(i int) float64 { return float64(d[i]) }), true
-	case []int32:
-		return conv(len(d), func(i int) float64 { return float64(d[i]) }), true
-	case []uint32:
-		return conv(len(d), func(i int) float64 { return float64(d[i]) }), true
-	case []int64:
-		return conv(len(d), func(i int) float64 { return float64(d[i]) }), true
-	case []uint64:
-		return conv(len(d), func(i int) float64 { return float64(d[i]) }), true
-	}
-	return nil, false
-}
-
 func fromArray(what string, data any, shape []int) (RawSeries, error) {
-	x, ok := toFloat64(data)
+	x, ok := export.Float64s(data)
 	if !ok {
 		return RawSeries{}, fmt.Errorf("tasks: %s holds %T: %w (must be numeric)", what, data, param.ErrInvalid)
 	}
