@@ -17,7 +17,8 @@ const checkpointMagic = "NDYNCKP1"
 // Checkpoint writes the full dynamic state of the network to w: the step,
 // the counters, every neuron's state, the ring buffers, the precise-mode
 // event queues and the recorders' running state (filtered traces, partial
-// rate bins). Random streams are counter-based (seed, neuron, step), so the
+// rate bins) and, for plastic projections, the weights, presynaptic traces
+// and postsynaptic spike histories. Random streams are counter-based (seed, neuron, step), so the
 // step is all they need. Recorded data already written to the sinks is not
 // included. The format is little-endian binary (encoding/binary) behind a
 // magic string and the spec's fingerprint.
@@ -95,6 +96,11 @@ func (net *Network) Checkpoint(w io.Writer) error {
 		}
 		if err := binary.Write(bw, binary.LittleEndian, r.trace); err != nil {
 			return err
+		}
+	}
+	for _, pr := range net.plastic {
+		if err := pr.stdp.save(bw, pr.csr); err != nil {
+			return fmt.Errorf("kernel: checkpoint: %w", err)
 		}
 	}
 	return bw.Flush()
@@ -179,6 +185,11 @@ func (net *Network) Restore(r io.Reader) error {
 		}
 		rc.count = int(c)
 		rc.times, rc.ids = rc.times[:0], rc.ids[:0]
+	}
+	for _, pr := range net.plastic {
+		if err := pr.stdp.load(br, pr.csr); err != nil {
+			return fmt.Errorf("kernel: restore: plasticity: %w", err)
+		}
 	}
 	for _, d := range net.devs {
 		for w := range d.sample {

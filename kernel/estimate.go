@@ -43,6 +43,9 @@ func (s Spec) EstimateBytes() float64 {
 			syn = float64(len(pr.Sources))
 		}
 		bytes += syn * 8
+		if pr.Plasticity.Kind != "" { // presynaptic traces, postsynaptic histories
+			bytes += pre*16 + post*32
+		}
 		bytes += post * 4 * (max(pr.DelayMs, pr.DelayMaxMs)/dt + 1)
 	}
 	return bytes

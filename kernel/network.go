@@ -19,12 +19,13 @@ type Network struct {
 	dt   float64
 	step int64 // steps done
 
-	pops   []*population
-	projs  []*projection
-	out    [][]*projection // outgoing projections per source population
-	devs   []*device
-	recs   []*Recorder
-	byName map[string]*Recorder
+	pops    []*population
+	projs   []*projection
+	plastic []*projection   // those with plasticity
+	out     [][]*projection // outgoing projections per source population
+	devs    []*device
+	recs    []*Recorder
+	byName  map[string]*Recorder
 
 	workers int
 	team    *events.Team
@@ -68,6 +69,7 @@ type projection struct {
 	ring   *events.Ring
 	jump   []float32 // delay 0: the target state slice
 	direct bool
+	stdp   *stdp // plasticity, or nil: static weights
 }
 
 // Stats counts what a network has done since it was built.
@@ -195,6 +197,12 @@ func New(spec Spec, opts ...Option) (*Network, error) {
 		}
 		if err != nil {
 			return nil, fmt.Errorf("kernel: projection[%d]: %w", i, err)
+		}
+		if pp.spec.Plasticity.Kind != "" {
+			if pr.stdp, err = newSTDP(fmt.Sprintf("projection[%d]", i), pr, tgt.n, W, pl.dt); err != nil {
+				return nil, err
+			}
+			net.plastic = append(net.plastic, pr)
 		}
 		pr.ring = tgt.rings[pp.recep]
 		if pp.maxDelay == 0 { // else all delays > 0 (resolve)

@@ -223,6 +223,12 @@ func (s Spec) resolve() (*plan, error) {
 		} else if err := param.First(pr.Rule.Validate(s.Populations[src].N, s.Populations[tgt].N, src == tgt), pr.Weights.Validate()); err != nil {
 			return nil, fmt.Errorf("kernel: %s: %w", where, err)
 		}
+		if err := pr.Plasticity.Validate(); err != nil {
+			return nil, fmt.Errorf("kernel: %s: %w", where, err)
+		}
+		if pr.Plasticity.Kind != "" && s.Precise {
+			return nil, param.New(pkg, where+".plasticity.kind", pr.Plasticity.Kind, `"" (static weights) in precise mode: plasticity runs in grid mode`)
+		}
 		// The delays' own field: delay_ms, delay_list_ms, or the edges file
 		// they were read from.
 		delayErr := func(want string) error {

@@ -18,7 +18,10 @@ import (
 //  2. exchange (one goroutine): the workers' spikes are merged into the
 //     canonical (step, population, neuron) order and the spike, rate and
 //     filtered-spike recorders consume them;
-//  3. deliver (workers, each for the targets it owns): every spike is added
+//  3. deliver (workers, each for the targets it owns): plastic projections
+//     add the slice's spikes of their targets to the spike histories, and
+//     each spike first updates the weights of its plastic synapses; every
+//     spike is added
 //     to the ring slot of step + delay of its targets (uniform-delay fast
 //     path: one slot per spike and projection), or, for delay 0, to the
 //     target state at once, so it acts from the next step on.
@@ -139,17 +142,16 @@ func (net *Network) integrate(w int) {
 // worker w owns.
 func (net *Network) deliver(w int) {
 	var ev int64
+	for _, pr := range net.plastic {
+		tgt := net.pops[pr.plan.tgt]
+		pr.stdp.record(w, pr, net.merged, int32(pr.plan.tgt), tgt.bounds[w], tgt.bounds[w+1], net.sliceStart)
+	}
 	for _, sp := range net.merged {
 		for _, pr := range net.out[sp.Pop] {
 			c := pr.csr
-			lo, hi := c.Ptr[sp.Index], c.Ptr[sp.Index+1]
-			if pr.split != nil {
-				if w > 0 {
-					lo = pr.split[w-1][sp.Index]
-				}
-				if w < len(pr.split) {
-					hi = pr.split[w][sp.Index]
-				}
+			lo, hi := pr.segment(w, int(sp.Index))
+			if pr.stdp != nil {
+				pr.stdp.update(w, c, int(sp.Index), sp.Step, lo, hi)
 			}
 			if lo == hi {
 				continue

@@ -1,0 +1,141 @@
+package synapses
+
+import (
+	"math"
+
+	"github.com/neurodyn/neurodyn/internal/param"
+)
+
+// Plasticity is the long-term plasticity of a projection's weights. Kind ""
+// (the zero value) keeps them static; "stdp" is pair-based
+// spike-timing-dependent plasticity with all-to-all pairing, as NEST's
+// stdp_synapse (Gütig et al. 2003; Morrison, Diesmann & Gerstner 2008).
+//
+// With w̃ = w/WMax ∈ [0, 1], a postsynaptic spike at t_post potentiates a
+// synapse whose presynaptic trace is K₊ by
+//
+//	w̃ ← min(1, w̃ + Lambda·(1 − w̃)^MuPlus·K₊(t_post + d))
+//
+// and a presynaptic spike at t_pre depresses it by
+//
+//	w̃ ← max(0, w̃ − Alpha·Lambda·w̃^MuMinus·K₋(t_pre − d))
+//
+// where K₊ jumps by 1 at every presynaptic spike and decays with TauPlusMs,
+// K₋ jumps by 1 at every postsynaptic spike and decays with TauMinusMs, and
+// d is the synapse's delay, which counts as dendritic (NEST's convention: a
+// postsynaptic spike reaches the synapse d after it is emitted, a
+// presynaptic spike reaches it at once). Both updates are applied when a
+// presynaptic spike is delivered, potentiation first, and the spike is
+// transmitted with the new weight. MuPlus = MuMinus = 0 is additive STDP
+// (Song, Miller & Abbott 2000), 1 multiplicative (van Rossum et al. 2000;
+// NEST's default), values between Gütig's.
+//
+// The zero value of each field but Kind and WMax means its default: 20 ms
+// for both time constants, 0.01 for Lambda, 1 for Alpha. MuPlus and MuMinus
+// have no default: 0 is additive STDP.
+type Plasticity struct {
+	// Kind is "" (static weights) or "stdp".
+	Kind string `toml:"kind" json:"kind"`
+	// TauPlusMs and TauMinusMs are the decay time constants (ms, > 0) of
+	// the presynaptic and postsynaptic traces.
+	TauPlusMs  float64 `toml:"tau_plus_ms" json:"tau_plus_ms"`
+	TauMinusMs float64 `toml:"tau_minus_ms" json:"tau_minus_ms"`
+	// Lambda is the learning rate (> 0), Alpha the ratio of depression to
+	// potentiation (≥ 0).
+	Lambda float64 `toml:"lambda" json:"lambda"`
+	Alpha  float64 `toml:"alpha" json:"alpha"`
+	// MuPlus and MuMinus are the weight-dependence exponents, in [0, 1].
+	MuPlus  float64 `toml:"mu_plus" json:"mu_plus"`
+	MuMinus float64 `toml:"mu_minus" json:"mu_minus"`
+	// WMax is the largest weight magnitude, in the unit of the weights
+	// (non-zero and finite). It is signed as the weights are: the kernel
+	// gives it the projection's Dale sign, and every weight must lie
+	// between 0 and WMax.
+	WMax float64 `toml:"w_max" json:"w_max"`
+}
+
+// IsZero reports whether p is the zero value (static weights); encoders
+// then leave it out.
+func (p Plasticity) IsZero() bool { return p == Plasticity{} }
+
+// WithDefaults returns p with every zero default field set to its default.
+func (p Plasticity) WithDefaults() Plasticity {
+	if p.TauPlusMs == 0 {
+		p.TauPlusMs = 20
+	}
+	if p.TauMinusMs == 0 {
+		p.TauMinusMs = 20
+	}
+	if p.Lambda == 0 {
+		p.Lambda = 0.01
+	}
+	if p.Alpha == 0 {
+		p.Alpha = 1
+	}
+	return p
+}
+
+// Validate reports the first invalid field (named plasticity.<field>),
+// after defaults.
+func (p Plasticity) Validate() error {
+	switch p.Kind {
+	case "":
+		if !p.IsZero() {
+			return param.New(pkg, "plasticity.kind", p.Kind, `"stdp" when other plasticity fields are set`)
+		}
+		return nil
+	case "stdp":
+	default:
+		return param.New(pkg, "plasticity.kind", p.Kind, `"" (static weights) or "stdp"`)
+	}
+	q := p.WithDefaults()
+	unit := func(name string, x float64) error {
+		if !(x >= 0 && x <= 1) {
+			return param.New(pkg, name, x, "in [0, 1]")
+		}
+		return nil
+	}
+	if p.WMax == 0 || math.IsNaN(p.WMax) || math.IsInf(p.WMax, 0) {
+		return param.New(pkg, "plasticity.w_max", p.WMax, "non-zero and finite (the largest weight magnitude, in the weights' unit)")
+	}
+	return param.First(
+		param.Positive(pkg, "plasticity.tau_plus_ms", q.TauPlusMs),
+		param.Positive(pkg, "plasticity.tau_minus_ms", q.TauMinusMs),
+		param.Positive(pkg, "plasticity.lambda", q.Lambda),
+		param.NonNegative(pkg, "plasticity.alpha", q.Alpha),
+		unit("plasticity.mu_plus", q.MuPlus),
+		unit("plasticity.mu_minus", q.MuMinus),
+	)
+}
+
+// Potentiate returns the normalized weight w̃ (w/WMax) after a pairing
+// whose presynaptic trace, at the postsynaptic spike's arrival, is kPlus.
+func (p Plasticity) Potentiate(wn, kPlus float64) float64 {
+	wn += float64(p.Lambda * float64(powUnit(1-wn, p.MuPlus)*kPlus))
+	return min(wn, 1)
+}
+
+// Depress returns the normalized weight w̃ after a presynaptic spike that
+// meets the postsynaptic trace kMinus.
+func (p Plasticity) Depress(wn, kMinus float64) float64 {
+	wn -= float64(float64(p.Alpha*p.Lambda) * float64(powUnit(wn, p.MuMinus)*kMinus))
+	return max(wn, 0)
+}
+
+// Decay returns e^{−x} (x ≥ 0) with the same bits on every architecture:
+// the factor by which a trace decays over x time constants.
+func Decay(x float64) float64 { return expPure(-x) }
+
+// powUnit returns x^mu for x in [0, 1] and mu in [0, 1], exactly for mu 0
+// and 1 and with the same bits on every architecture otherwise.
+func powUnit(x, mu float64) float64 {
+	switch {
+	case mu == 0:
+		return 1
+	case mu == 1:
+		return x
+	case x <= 0:
+		return 0
+	}
+	return expPure(float64(mu * logPure(x)))
+}
