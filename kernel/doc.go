@@ -104,6 +104,33 @@
 // See ProjectionSpec.EdgesFile. Spike reports written by RecordSONATA record
 // the interval they cover (export.SpikeInterval).
 //
+// # Plasticity
+//
+// A projection with a plasticity table has plastic weights. Kind "stdp" is
+// NEST's stdp_synapse (synapses.Plasticity): pair-based STDP with
+// all-to-all pairing, potentiation and depression applied when a
+// presynaptic spike is delivered, the delay counted as dendritic:
+//
+//	[[projection]]
+//	source     = "E"
+//	target     = "E"
+//	rule       = { kind = "fixed_indegree", k = 100 }
+//	weights    = { value = 0.1 }
+//	delay_ms   = 1.5
+//	plasticity = { kind = "stdp", tau_plus_ms = 20.0, tau_minus_ms = 20.0, lambda = 0.01, alpha = 1.05, mu_plus = 0.0, mu_minus = 0.0, w_max = 0.2 }
+//
+// w_max is signed as the weights (Dale's law), and every initial weight
+// must lie between 0 and w_max. Weights are stored as float32 and updated in
+// float64 with the same bits on every architecture; the presynaptic traces
+// are kept per source neuron, the postsynaptic spikes per target neuron
+// (pruned once no synapse will read them again: a synapse that has carried
+// a spike reads the postsynaptic spikes after its last one), so a plastic
+// projection costs 4 bytes per synapse more than a constant-weight one plus
+// 16 bytes per source neuron per worker. Projection(i).Weight holds the
+// current weights; checkpoints carry them with the traces and histories,
+// and WriteSONATANetwork writes them. Plasticity runs in grid mode.
+// ExampleProjectionSpec_plasticity measures the STDP window.
+//
 // # Time, delays and phases
 //
 // Time is an integer step count; all times in the spec are ms and must be

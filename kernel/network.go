@@ -418,8 +418,10 @@ func (net *Network) Model(pop string) neurons.Model {
 	return nil
 }
 
-// Projection returns the connectivity of projection i (spec order). It
-// panics if i is not in [0, len(spec.Projections)).
+// Projection returns the connectivity of projection i (spec order). The
+// weights of a plastic projection (ProjectionSpec.Plasticity) change as the
+// network runs: read them between runs. It panics if i is not in
+// [0, len(spec.Projections)).
 func (net *Network) Projection(i int) *synapses.CSR {
 	if i < 0 || i >= len(net.projs) {
 		panic(fmt.Sprintf("kernel: Projection: index %d out of range [0, %d)", i, len(net.projs)))

@@ -1,5 +1,6 @@
-// Package synapses stores the static connectivity of neurodyn's spiking
-// networks and builds it from connection rules.
+// Package synapses stores the connectivity of neurodyn's spiking networks,
+// builds it from connection rules, and defines the plasticity rules
+// (Plasticity: STDP) whose weight updates the kernel applies.
 //
 // # Storage
 //
@@ -39,5 +40,6 @@
 //
 // # Concurrency
 //
-// A built CSR is read-only and safe for concurrent readers.
+// A built CSR is read-only and safe for concurrent readers, except the
+// weights of a plastic projection, which the kernel updates while it runs.
 package synapses

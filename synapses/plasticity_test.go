@@ -1,0 +1,43 @@
+package synapses
+
+import (
+	"math"
+	"testing"
+)
+
+// TestPlasticityRules: the update rules against their formulas, the
+// weight-dependence powers against math.Pow, the clipping at 0 and 1.
+func TestPlasticityRules(t *testing.T) {
+	for _, mu := range []float64{0, 0.25, 0.5, 0.7, 1} {
+		for _, x := range []float64{0, 1e-300, 1e-9, 0.01, 0.3, 0.5, 0.99, 1} {
+			got, want := powUnit(x, mu), math.Pow(x, mu)
+			// exp(μ·ln x): the rounding of μ·ln x grows with it
+			if math.Abs(got-want) > (1+math.Abs(mu*math.Log(x)))*4e-16*want {
+				t.Errorf("powUnit(%g, %g) = %v, want %v", x, mu, got, want)
+			}
+		}
+	}
+	p := Plasticity{Kind: "stdp", Lambda: 0.1, Alpha: 1.5, MuPlus: 0.5, MuMinus: 1, WMax: 2}
+	for _, tc := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"potentiate", p.Potentiate(0.36, 0.5), 0.36 + 0.1*0.8*0.5},
+		{"potentiate clips at 1", p.Potentiate(0.99, 5), 1},
+		{"depress", p.Depress(0.4, 0.5), 0.4 - 1.5*0.1*0.4*0.5},
+		{"depress clips at 0", p.Depress(0.1, 100), 0},
+		{"additive", Plasticity{Lambda: 0.1, Alpha: 1}.Depress(0.5, 1), 0.4},
+		{"decay", Decay(2), math.Exp(-2)},
+	} {
+		if math.Abs(tc.got-tc.want) > 1e-15 {
+			t.Errorf("%s: %v, want %v", tc.name, tc.got, tc.want)
+		}
+	}
+	q := Plasticity{Kind: "stdp", WMax: 1}.WithDefaults()
+	if q.TauPlusMs != 20 || q.TauMinusMs != 20 || q.Lambda != 0.01 || q.Alpha != 1 || q.MuPlus != 0 || q.MuMinus != 0 {
+		t.Errorf("defaults %+v, want NEST's (τ± 20 ms, λ 0.01, α 1) and additive", q)
+	}
+	if err := (Plasticity{}).Validate(); err != nil {
+		t.Errorf("static: %v", err)
+	}
+}
