@@ -393,3 +393,50 @@ func TestSpikeReportPopulations(t *testing.T) {
 		}
 	}
 }
+
+// TestSTDPEdgesCarryLearnedWeights: the edges file of a plastic network,
+// written after a run, holds the learned weights, and a network rebuilt
+// from it (plasticity off: the weights frozen) has them synapse for synapse.
+func TestSTDPEdgesCarryLearnedWeights(t *testing.T) {
+	spec := plasticBrunel(t)
+	spec.Recorders = nil
+	net, err := kernel.New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	if err := net.Run(60); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := net.WriteSONATANetwork(dir); errors.Is(err, export.ErrNoHDF5) {
+		t.Skip("built without HDF5")
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	frozen := spec
+	frozen.Projections = slices.Clone(spec.Projections)
+	for i := range frozen.Projections {
+		frozen.Projections[i].Rule = synapses.Rule{Kind: "sonata"}
+		frozen.Projections[i].EdgesFile = filepath.Join(dir, "edges.h5")
+		frozen.Projections[i].Plasticity = synapses.Plasticity{}
+		frozen.Projections[i].DelayMaxMs = 0
+	}
+	again, err := kernel.New(frozen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	for i, pr := range spec.Projections {
+		a, b := net.Projection(i), again.Projection(i)
+		if a.Len() != b.Len() {
+			t.Fatalf("projection %d: %d synapses, rebuilt %d", i, a.Len(), b.Len())
+		}
+		for k := range uint64(a.Len()) {
+			if a.W(k) != b.W(k) || a.D(k) != b.D(k) || a.Target[k] != b.Target[k] {
+				t.Fatalf("projection %d (%s→%s, plastic %v) synapse %d: weight %g delay %d, rebuilt %g delay %d",
+					i, pr.Source, pr.Target, pr.Plasticity.Kind != "", k, a.W(k), a.D(k), b.W(k), b.D(k))
+			}
+		}
+	}
+}

@@ -37,6 +37,8 @@ network as nodes.h5/edges.h5. Presets record the spikes of every population.
 A projection may read its synapses from a SONATA edges file (rule kind
 "sonata", edges_file relative to the spec file): an earlier run's edges.h5
 rebuilds its network exactly, another tool's (BMTK) brings its connectivity.
+Projections with plasticity (STDP) learn as the network runs; edges.h5 then
+holds the weights at the end of the run.
 --checkpoint saves the full simulation state at the end; --restore continues a
 saved run exactly (same spikes as an uninterrupted run). An interrupted run
 (Ctrl-C, SIGTERM from a batch system) finishes its recordings with the time
@@ -172,9 +174,11 @@ status 1. Existing output files are never replaced without --overwrite.`,
 					return fmt.Errorf("simulate: --checkpoint: %w", err)
 				}
 			}
-			// The network files do not depend on the run: an interrupted run
-			// skips them (they can be large, and a batch system allows little
-			// time after SIGTERM).
+			// The network files are written after the run, so that the edges
+			// of plastic projections hold the learned weights. An
+			// interrupted run skips them (they can be large, and a batch
+			// system allows little time after SIGTERM); its checkpoint holds
+			// the weights.
 			writeNet := !noNetwork && stopped == nil
 			if writeNet {
 				var opts []export.Option
