@@ -21,6 +21,7 @@ import (
 	"github.com/BurntSushi/toml"
 	"github.com/neurodyn/neurodyn/export"
 	"github.com/neurodyn/neurodyn/kernel"
+	"github.com/neurodyn/neurodyn/synapses"
 )
 
 // netObj is a spiking network with the spec it was built from and its
@@ -294,6 +295,124 @@ func neurodyn_network_stats(h C.neurodyn_handle, out *C.int64_t, outLen C.int64_
 	st := n.net.Stats()
 	all := []int64{st.Steps, st.Spikes, st.SynEvents, st.Synapses, st.SynBytes, st.BuildTime.Nanoseconds()}
 	copy(dst, all)
+	return statusOK
+}
+
+// projection returns the connectivity of projection p (spec order), or an
+// error naming arg and the allowed range.
+func (n *netObj) projection(arg string, p C.int32_t) (*synapses.CSR, error) {
+	np := len(n.spec.Projections)
+	if p < 0 || int(p) >= np {
+		if np == 0 {
+			return nil, errorf(statusInvalid, "%s = %d: must be in [0, 0): the network has no projections", arg, int32(p))
+		}
+		return nil, errorf(statusInvalid, "%s = %d: must be in [0, %d) (the spec's projections, in order)", arg, int32(p), np)
+	}
+	return n.net.Projection(int(p)), nil
+}
+
+//export neurodyn_network_synapse_count
+func neurodyn_network_synapse_count(h C.neurodyn_handle, projection C.int32_t, cnt *C.int64_t) (rc C.int) {
+	const fn = "neurodyn_network_synapse_count"
+	defer guard(fn, &rc)
+	o, n, err := getNetwork(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	c, err := n.projection("projection", projection)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if cnt == nil {
+		return fail(fn, errorf(statusNull, "count is NULL"))
+	}
+	*cnt = C.int64_t(c.Len())
+	return statusOK
+}
+
+//export neurodyn_network_synapses
+func neurodyn_network_synapses(h C.neurodyn_handle, projection C.int32_t, sources, targets *C.int64_t,
+	weights *C.float, delaysMs *C.double, n C.int64_t) (rc C.int) {
+	const fn = "neurodyn_network_synapses"
+	defer guard(fn, &rc)
+	o, nw, err := getNetwork(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	c, err := nw.projection("projection", projection)
+	if err != nil {
+		return fail(fn, err)
+	}
+	k, err := count("n", n)
+	if err != nil {
+		return fail(fn, err)
+	}
+	// n is the length of every array and must be the count exactly: a stale
+	// count (another projection's, or another network's) is an error, never
+	// a partial copy.
+	if k != c.Len() {
+		code := C.int(statusInvalid)
+		if k < c.Len() {
+			code = statusBuffer
+		}
+		return fail(fn, errorf(code, "n = %d: must equal the %d synapses of projection %d (neurodyn_network_synapse_count)",
+			k, c.Len(), int32(projection)))
+	}
+	if sources == nil && targets == nil && weights == nil && delaysMs == nil {
+		return fail(fn, errorf(statusNull, "sources, targets, weights and delays_ms are all NULL"))
+	}
+	src, err := optOutSlice[int64]("sources", sources, n, k)
+	if err != nil {
+		return fail(fn, err)
+	}
+	tgt, err := optOutSlice[int64]("targets", targets, n, k)
+	if err != nil {
+		return fail(fn, err)
+	}
+	w, err := optOutSlice[float32]("weights", weights, n, k)
+	if err != nil {
+		return fail(fn, err)
+	}
+	d, err := optOutSlice[float64]("delays_ms", delaysMs, n, k)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if src != nil {
+		for i := range c.NSrc {
+			lo, hi := c.Row(i)
+			row := src[lo:hi]
+			for j := range row {
+				row[j] = int64(i)
+			}
+		}
+	}
+	for j := range tgt {
+		tgt[j] = int64(c.Target[j])
+	}
+	if w != nil {
+		if c.Weight != nil {
+			copy(w, c.Weight) // as they are now: plasticity changes them while the network runs
+		} else {
+			for j := range w {
+				w[j] = c.Const
+			}
+		}
+	}
+	if d != nil {
+		dt := nw.net.DtMs()
+		if c.Delay != nil {
+			for j, s := range c.Delay {
+				d[j] = float64(s) * dt
+			}
+		} else {
+			v := float64(c.DelaySteps) * dt
+			for j := range d {
+				d[j] = v
+			}
+		}
+	}
 	return statusOK
 }
 

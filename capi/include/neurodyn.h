@@ -264,6 +264,23 @@ int neurodyn_network_time(neurodyn_handle h, double *t_ms, int64_t *step);
  * time in ns. */
 int neurodyn_network_stats(neurodyn_handle h, int64_t *out, int64_t len);
 
+/* The number of synapses of a projection: projection is its index in the
+ * spec, in [0, the number of projections). */
+int neurodyn_network_synapse_count(neurodyn_handle h, int32_t projection, int64_t *count);
+
+/* Copies a projection's synapses, ordered by source neuron, then target
+ * (repeated pairs in the order built): source and target neuron indices
+ * within their populations, weights in the receptor's unit (pA, mV or nS by
+ * model) as they are now (plasticity changes them while the network runs),
+ * signed as stored (a rule's or an edges file's by weights.sign, else by
+ * the source population's sign; a list's as given), and delays in ms (whole
+ * steps of dt: steps x dt). Every array has n elements, and n must equal
+ * neurodyn_network_synapse_count (a smaller n is NEURODYN_ERR_BUFFER, a
+ * larger one NEURODYN_ERR_INVALID; nothing is written then). Any array may
+ * be NULL to skip it (not all four). */
+int neurodyn_network_synapses(neurodyn_handle h, int32_t projection, int64_t *sources, int64_t *targets,
+                              float *weights, double *delays_ms, int64_t n);
+
 /* The recorders as JSON: a list of {name, kind, population, neurons,
  * interval_ms, variable, units, spikes_from_ms, next_frame_ms}. Default names
  * are "<kind>:<population>". spikes_from_ms (spikes recorders keeping their

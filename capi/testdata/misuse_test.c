@@ -73,6 +73,72 @@ int main(void) {
 	expect("metrics(pred NULL)", neurodyn_metrics(NULL, series, 10, 3, out, 11), NEURODYN_ERR_NULL, "pred is NULL");
 	expect("string_free(NULL)", neurodyn_string_free(NULL), NEURODYN_OK, NULL);
 
+	/* A projection's synapses: out-of-range indices, a count that is not the
+	 * projection's, NULL arrays; then the list read back in CSR order (by
+	 * source, then target) with its exact weights and delays. */
+	neurodyn_handle net = 0;
+	expect("network_new(list)",
+	       neurodyn_network_new("dt_ms = 0.125\n[[population]]\nname = \"A\"\nn = 3\n"
+	                            "[[projection]]\nsource = \"A\"\ntarget = \"A\"\nrule = { kind = \"list\" }\n"
+	                            "sources = [2, 0, 0]\ntargets = [1, 2, 1]\n"
+	                            "weight_list = [1.5, -2.0, 3.0]\ndelay_list_ms = [0.5, 1.0, 0.25]\n",
+	                            NULL, &net),
+	       NEURODYN_OK, NULL);
+	int64_t nsyn = -1, src[4], tgt[4];
+	float w[4];
+	double d[4];
+	expect("network_synapse_count", neurodyn_network_synapse_count(net, 0, &nsyn), NEURODYN_OK, NULL);
+	if (nsyn != 3) {
+		printf("FAIL network_synapse_count: %lld synapses, want 3\n", (long long)nsyn);
+		failures++;
+	}
+	expect("network_synapse_count(projection 1)", neurodyn_network_synapse_count(net, 1, &nsyn), NEURODYN_ERR_INVALID,
+	       "projection = 1: must be in [0, 1)");
+	expect("network_synapse_count(projection -1)", neurodyn_network_synapse_count(net, -1, &nsyn),
+	       NEURODYN_ERR_INVALID, "projection = -1: must be in [0, 1)");
+	expect("network_synapse_count(count NULL)", neurodyn_network_synapse_count(net, 0, NULL), NEURODYN_ERR_NULL,
+	       "count is NULL");
+	expect("network_synapse_count(flipflop)", neurodyn_network_synapse_count(ff, 0, &nsyn), NEURODYN_ERR_HANDLE,
+	       "has kind flipflop, want");
+	expect("network_synapses(n short)", neurodyn_network_synapses(net, 0, src, tgt, w, d, 2), NEURODYN_ERR_BUFFER,
+	       "n = 2: must equal the 3 synapses");
+	expect("network_synapses(n long)", neurodyn_network_synapses(net, 0, src, tgt, w, d, 4), NEURODYN_ERR_INVALID,
+	       "n = 4: must equal the 3 synapses");
+	expect("network_synapses(n < 0)", neurodyn_network_synapses(net, 0, src, tgt, w, d, -1), NEURODYN_ERR_INVALID,
+	       "n = -1");
+	expect("network_synapses(projection 7)", neurodyn_network_synapses(net, 7, src, tgt, w, d, 3),
+	       NEURODYN_ERR_INVALID, "projection = 7: must be in [0, 1)");
+	expect("network_synapses(all NULL)", neurodyn_network_synapses(net, 0, NULL, NULL, NULL, NULL, 3),
+	       NEURODYN_ERR_NULL, "all NULL");
+	for (int i = 0; i < 4; i++) {
+		src[i] = tgt[i] = -7;
+	}
+	expect("network_synapses(targets only)", neurodyn_network_synapses(net, 0, NULL, tgt, NULL, NULL, 3), NEURODYN_OK,
+	       NULL);
+	if (tgt[0] != 1 || tgt[1] != 2 || tgt[2] != 1 || src[0] != -7) {
+		printf("FAIL network_synapses(targets only): targets %lld %lld %lld, sources[0] %lld\n", (long long)tgt[0],
+		       (long long)tgt[1], (long long)tgt[2], (long long)src[0]);
+		failures++;
+	}
+	expect("network_synapses", neurodyn_network_synapses(net, 0, src, tgt, w, d, 3), NEURODYN_OK, NULL);
+	static const int64_t want_src[3] = {0, 0, 2}, want_tgt[3] = {1, 2, 1};
+	static const float want_w[3] = {3.0f, -2.0f, 1.5f};
+	static const double want_d[3] = {0.25, 1.0, 0.5};
+	for (int i = 0; i < 3; i++) {
+		if (src[i] != want_src[i] || tgt[i] != want_tgt[i] || w[i] != want_w[i] || d[i] != want_d[i]) {
+			printf("FAIL network_synapses[%d]: %lld -> %lld, w %g, d %g ms; want %lld -> %lld, w %g, d %g ms\n", i,
+			       (long long)src[i], (long long)tgt[i], (double)w[i], d[i], (long long)want_src[i],
+			       (long long)want_tgt[i], (double)want_w[i], want_d[i]);
+			failures++;
+		}
+	}
+	if (src[3] != -7 || tgt[3] != -7) {
+		printf("FAIL network_synapses wrote past n\n");
+		failures++;
+	}
+	expect("free(net)", neurodyn_free(net), NEURODYN_OK, NULL);
+	expect("network_synapse_count(freed)", neurodyn_network_synapse_count(net, 0, &nsyn), NEURODYN_ERR_HANDLE, "h = ");
+
 	/* Freed and double-freed handles. */
 	expect("free(model)", neurodyn_free(model), NEURODYN_OK, NULL);
 	expect("free(model) again", neurodyn_free(model), NEURODYN_ERR_HANDLE, "not a live neurodyn handle");

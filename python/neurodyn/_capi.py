@@ -60,6 +60,8 @@ PROTOTYPES: dict[str, str] = {
     "neurodyn_network_run": "hd",
     "neurodyn_network_time": "hpp",
     "neurodyn_network_stats": "hpi",
+    "neurodyn_network_synapse_count": "hwp",
+    "neurodyn_network_synapses": "hwppppi",
     "neurodyn_network_recorders": "hpip",
     "neurodyn_network_spike_count": "hsp",
     "neurodyn_network_spikes": "hsippip",

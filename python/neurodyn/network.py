@@ -1,6 +1,7 @@
 """Event-driven spiking networks: build one from the kernel's network spec
-(TOML or JSON text, or a dict) or from a preset, run it, and fetch its spikes
-and sampled states as numpy arrays, checkpoint it, write SONATA files.
+(TOML or JSON text, or a dict) or from a preset, run it, and fetch its spikes,
+sampled states and connectivity as numpy arrays, checkpoint it, write SONATA
+files.
 
 Times are in ms; neuron ids are indices within their population.
 """
@@ -99,6 +100,32 @@ class Network(Handle):
         out = np.zeros(6, dtype=np.int64)
         _lib.call("neurodyn_network_stats", self.handle, ptr(out), 6)
         return dict(zip(("steps", "spikes", "syn_events", "synapses", "syn_bytes", "build_ns"), out.tolist()))
+
+    def synapses(self, projection: int) -> dict[str, np.ndarray]:
+        """The synapses of a projection (its index in the spec, from 0), as
+        they are now, ordered by source neuron, then target: "source" and
+        "target" (int64 neuron indices within the source and target
+        populations), "weight" (float32, in the receptor's unit: pA, mV or
+        nS by model; signed as stored: a rule's by weights.sign, else by
+        the source population's sign, a list's as given; plasticity changes
+        them as the network runs) and "delay_ms" (float64, whole steps of
+        dt: steps × dt). The arrays are allocated here and filled by the
+        library in place."""
+        if isinstance(projection, bool) or not isinstance(projection, (int, np.integer)):
+            raise TypeError(f"projection must be an integer, not {type(projection).__name__}")
+        p = int(projection)
+        if not -(2**31) <= p < 2**31:  # ctypes would wrap it around into another index
+            raise InvalidParameterError(f"projection = {p}: must be in [0, the number of projections)")
+        n = c_int64()
+        with self._lock:  # the count and the copy see the same network
+            h = self.handle
+            _lib.call("neurodyn_network_synapse_count", h, p, byref(n))
+            src = empty((n.value,), np.int64, "synapses")
+            tgt = empty((n.value,), np.int64, "synapses")
+            w = empty((n.value,), np.float32, "synapses")
+            d = empty((n.value,), np.float64, "synapses")
+            _lib.call("neurodyn_network_synapses", h, p, ptr(src), ptr(tgt), ptr(w), ptr(d), n.value)
+        return {"source": src, "target": tgt, "weight": w, "delay_ms": d}
 
     def recorders(self) -> list[dict[str, Any]]:
         """The recorders: name, kind, population, neurons, interval_ms,

@@ -290,6 +290,8 @@ class Harness:
             "spikes": 100,
             "neurons": 10,
         }
+        if a == "n" and n == "neurodyn_network_synapses":
+            return self.synapse_count()  # the exact count: anything else is refused
         if a == "n":
             return 2 if "model_" in n else 200
         if a == "dim" and n in ("neurodyn_network_set_series",):
@@ -299,6 +301,14 @@ class Harness:
         if a in table:
             return table[a]
         raise SystemExit(f"fuzz: no int64 for {n}({a})")
+
+    def synapse_count(self) -> int:
+        """The synapses of the network's projection 0 (what
+        neurodyn_network_synapses must be given as n)."""
+        c = ctypes.c_int64()
+        if self.dll.neurodyn_network_synapse_count(self.objects["network"], 0, ctypes.byref(c)):
+            raise SystemExit(f"fuzz: cannot count synapses: {self.L.neurodyn_last_error()!r}")
+        return c.value
 
     def plausible(self, f) -> list:
         args = []
@@ -315,7 +325,7 @@ class Harness:
             elif c == "i":
                 args.append(self.int64_for(f, p))
             elif c == "w":
-                args.append({"overwrite": 1, "sorting": 2, "best": 0, "n": 2}[p.name])
+                args.append({"overwrite": 1, "sorting": 2, "best": 0, "n": 2, "projection": 0}[p.name])
             elif c == "d":
                 args.append(
                     {
@@ -367,6 +377,8 @@ class Harness:
             return self.rng.randrange(1, 1 << 20)
         if v == "stale":
             return self.stale
+        if v == "wrong_kind" and f.name == "neurodyn_free":
+            return self.new("lorenz")  # free takes every kind: never free the shared objects
         if v == "wrong_kind":
             good = self.handle_for(f, p)
             kind_of = {h: k for k, h in self.objects.items()}

@@ -271,6 +271,122 @@ def test_network_bad_inputs(network):
         pickle.dumps(network)
 
 
+LIST_SPEC = """dt_ms = 0.125
+seed = 2
+[[population]]
+name = "E"
+n = 4
+[[population]]
+name = "I"
+n = 3
+sign = -1
+[[projection]]
+source = "E"
+target = "I"
+rule = { kind = "list" }
+sources = [3, 0, 2, 0, 0, 1]
+targets = [1, 2, 0, 1, 2, 0]
+weight_list = [12.5, -3.25, 0.1, 7.0, 1e-3, 2.0]
+delay_list_ms = [0.5, 1.0, 1.5, 0.375, 2.0, 0.125]
+[[projection]]
+source = "I"
+target = "E"
+rule = { kind = "all_to_all" }
+weights = { value = 20.0 }
+delay_ms = 0.75
+[[projection]]
+source = "E"
+target = "E"
+rule = { kind = "fixed_prob", p = 0.0 }
+"""
+
+
+def _check_synapses(s: dict, n: int) -> None:
+    assert list(s) == ["source", "target", "weight", "delay_ms"]
+    for k, dt in (("source", np.int64), ("target", np.int64), ("weight", np.float32), ("delay_ms", np.float64)):
+        assert s[k].dtype == dt and s[k].shape == (n,) and s[k].flags.c_contiguous, k
+    order = np.lexsort((s["target"], s["source"]))  # CSR order: by source, then target
+    np.testing.assert_array_equal(order, np.arange(n))
+
+
+def test_network_synapses_list_round_trips_exactly():
+    with nd.Network(LIST_SPEC) as net:
+        src = np.array([3, 0, 2, 0, 0, 1])
+        tgt = np.array([1, 2, 0, 1, 2, 0])
+        w = np.array([12.5, -3.25, 0.1, 7.0, 1e-3, 2.0], dtype=np.float32)  # as the kernel stores them
+        d = np.array([0.5, 1.0, 1.5, 0.375, 2.0, 0.125])  # multiples of dt = 0.125: exact
+        order = np.lexsort((tgt, src))  # stable: the repeated pair 0 -> 2 keeps the list's order
+        s = net.synapses(0)
+        _check_synapses(s, 6)
+        np.testing.assert_array_equal(s["source"], src[order])
+        np.testing.assert_array_equal(s["target"], tgt[order])
+        np.testing.assert_array_equal(s["weight"], w[order])  # signed as given, bit for bit
+        np.testing.assert_array_equal(s["delay_ms"], d[order])
+        assert s["delay_ms"][1] == 1.0 and s["delay_ms"][2] == 2.0  # 0 -> 2 twice, in list order
+        # constant weight, Dale's law from the source population (sign = -1)
+        s = net.synapses(1)
+        _check_synapses(s, 12)
+        np.testing.assert_array_equal(s["source"], np.repeat(np.arange(3), 4))
+        np.testing.assert_array_equal(s["target"], np.tile(np.arange(4), 3))
+        assert np.all(s["weight"] == np.float32(-20.0)) and np.all(s["delay_ms"] == 6 * 0.125)
+        _check_synapses(net.synapses(np.int32(2)), 0)  # an empty projection
+        assert net.stats()["synapses"] == 6 + 12
+        net.run(5.0)  # static synapses read the same after a run
+        np.testing.assert_array_equal(net.synapses(0)["weight"], w[order])
+
+
+def test_network_synapses_rules(network):
+    a, b = network.synapses(0), network.synapses(1)
+    _check_synapses(a, 20 * 10)  # E -> I, fixed in-degree 10 onto 20 neurons
+    _check_synapses(b, len(b["source"]))
+    assert network.stats()["synapses"] == len(a["source"]) + len(b["source"])
+    np.testing.assert_array_equal(np.bincount(a["target"], minlength=20), np.full(20, 10))
+    assert a["source"].max() < 80 and b["source"].max() < 20 and b["target"].max() < 80
+    assert np.all(a["weight"] == np.float32(30.0)) and np.all(b["weight"] == np.float32(-60.0))
+    # delays are whole steps of dt = 0.1 ms, steps x dt
+    assert np.all(a["delay_ms"] == 10 * 0.1) and np.all(b["delay_ms"] == 5 * 0.1)
+
+
+def test_network_synapses_bad_inputs(network):
+    for p in (2, -1, 2**31 - 1):
+        msg = rf"neurodyn_network_synapse_count: projection = {p}: must be in \[0, 2\)"
+        with pytest.raises(nd.InvalidParameterError, match=msg):
+            network.synapses(p)
+    msg = r"projection = 4294967296: must be in \[0, the number of projections\)"
+    with pytest.raises(nd.InvalidParameterError, match=msg):
+        network.synapses(2**32)  # not wrapped around to projection 0
+    with pytest.raises(TypeError, match="projection"):
+        network.synapses(True)
+    with pytest.raises(TypeError, match="projection"):
+        network.synapses(0.0)
+    with nd.Network(SPEC.split("[[projection]]")[0]) as bare:
+        msg = r"projection = 0: must be in \[0, 0\): the network has no projections"
+        with pytest.raises(nd.InvalidParameterError, match=msg):
+            bare.synapses(0)
+    # the raw calls: n must be the count exactly, arrays may be NULL (not all)
+    h, n = network.handle, len(network.synapses(1)["source"])
+    src, tgt = np.full(n + 1, -7, np.int64), np.full(n + 1, -7, np.int64)
+    w, d = np.zeros(n + 1, np.float32), np.zeros(n + 1, np.float64)
+    args = [src.ctypes.data, tgt.ctypes.data, w.ctypes.data, d.ctypes.data]
+    with pytest.raises(nd.BufferSizeError, match=rf"n = {n - 1}: must equal the {n} synapses of projection 1"):
+        _capi.call("neurodyn_network_synapses", h, 1, *args, n - 1)
+    with pytest.raises(nd.InvalidParameterError, match=rf"n = {n + 1}: must equal the {n} synapses of projection 1"):
+        _capi.call("neurodyn_network_synapses", h, 1, *args, n + 1)
+    with pytest.raises(nd.InvalidParameterError, match="n = -1"):
+        _capi.call("neurodyn_network_synapses", h, 1, *args, -1)
+    assert np.all(src == -7) and np.all(tgt == -7)  # a failing call writes nothing
+    with pytest.raises(nd.NullPointerError, match="all NULL"):
+        _capi.call("neurodyn_network_synapses", h, 1, None, None, None, None, n)
+    with pytest.raises(nd.NullPointerError, match="count is NULL"):
+        _capi.call("neurodyn_network_synapse_count", h, 1, None)
+    _capi.call("neurodyn_network_synapses", h, 1, None, tgt.ctypes.data, None, None, n)
+    np.testing.assert_array_equal(tgt[:n], network.synapses(1)["target"])
+    assert tgt[n] == -7 and np.all(src == -7)
+    network.close()
+    with pytest.raises(nd.HandleError, match="closed"):
+        network.synapses(0)
+
+
 def test_network_set_series_changes_input(network):
     network.run(20.0)
     before = network.spike_count("spikes:I")
