@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"sort"
 
 	"github.com/neurodyn/neurodyn/events"
 	"github.com/neurodyn/neurodyn/internal/param"
@@ -27,6 +26,8 @@ type stdp struct {
 	wmax     float64             // signed like the weights
 	plusStep float64             // dt/τ₊: decay exponent per step
 	minStep  float64             // dt/τ₋
+	plus     []float64           // plus[n] = e^{−n·dt/τ₊}, the same bits as synapses.Decay
+	minus    []float64           // minus[n] = e^{−n·dt/τ₋}
 	maxDelay int64
 	pre      []preTrace // per worker
 	hist     [][]postSpike
@@ -56,6 +57,7 @@ func newSTDP(where string, pr *projection, nTgt, W int, dt float64) (*stdp, erro
 	c := pr.csr
 	s := &stdp{rule: rule, wmax: math.Abs(rule.WMax), plusStep: dt / rule.TauPlusMs, minStep: dt / rule.TauMinusMs,
 		maxDelay: int64(pr.plan.maxDelay)}
+	s.plus, s.minus = decayTable(s.plusStep), decayTable(s.minStep)
 	if pr.plan.sign < 0 || pr.plan.sign == 0 && rule.WMax < 0 {
 		s.wmax = -s.wmax
 	}
@@ -88,6 +90,26 @@ func newSTDP(where string, pr *projection, nTgt, W int, dt float64) (*stdp, erro
 	return s, nil
 }
 
+// decayTable returns e^{−n·x} for n in [0, N), N steps covering 32 time
+// constants (at most 2¹⁶ entries): the decays of the traces over n steps,
+// looked up instead of computed for every synapse and spike.
+func decayTable(x float64) []float64 {
+	n := min(int(32/x)+1, 1<<16)
+	t := make([]float64, n)
+	for k := range t {
+		t[k] = synapses.Decay(float64(k) * x)
+	}
+	return t
+}
+
+// decay returns e^{−n·x} from table t (n ≥ 0), computing it past the table.
+func decay(t []float64, n int64, x float64) float64 {
+	if n < int64(len(t)) {
+		return t[n]
+	}
+	return synapses.Decay(float64(n) * x)
+}
+
 // record appends the spikes of the target population (index tgt) of the
 // neurons [lo, hi) that worker w owns to their histories, and prunes them
 // from time to time. It runs at the start of the deliver phase, so that a
@@ -100,7 +122,7 @@ func (s *stdp) record(w int, pr *projection, merged []events.Spike, tgt int32, l
 		h := s.hist[sp.Index]
 		k := 1.0
 		if n := len(h); n > 0 {
-			k += h[n-1].K * synapses.Decay(float64(sp.Step-h[n-1].Step)*s.minStep)
+			k += h[n-1].K * decay(s.minus, sp.Step-h[n-1].Step, s.minStep)
 		}
 		s.hist[sp.Index] = append(h, postSpike{Step: sp.Step, K: k})
 		s.added[w]++
@@ -162,22 +184,36 @@ func (s *stdp) update(w int, c *synapses.CSR, i int, step int64, a, b uint64) {
 		d := int64(c.D(k))
 		h := s.hist[c.Target[k]]
 		wn := float64(c.Weight[k]) / s.wmax
+		// The entries read are the last few (the history is pruned), so
+		// they are found from the end: [0, hi) are at or before step − d,
+		// [lo, hi) after last − d.
+		at := step - d
+		hi := len(h)
+		for hi > 0 && h[hi-1].Step > at {
+			hi--
+		}
 		// potentiation by the postsynaptic spikes in (last − d, step − d]
 		if last >= 0 {
-			e := sort.Search(len(h), func(m int) bool { return h[m].Step > last-d })
-			for ; e < len(h) && h[e].Step <= step-d; e++ {
-				wn = s.rule.Potentiate(wn, kPlus*synapses.Decay(float64(h[e].Step+d-last)*s.plusStep))
+			lo := hi
+			for lo > 0 && h[lo-1].Step > last-d {
+				lo--
+			}
+			for _, e := range h[lo:hi] {
+				wn = s.rule.Potentiate(wn, kPlus*decay(s.plus, e.Step+d-last, s.plusStep))
 			}
 		}
 		// depression by K₋ just before step − d
-		e := sort.Search(len(h), func(m int) bool { return h[m].Step >= step-d })
+		e := hi
+		for e > 0 && h[e-1].Step == at {
+			e--
+		}
 		if e > 0 {
-			wn = s.rule.Depress(wn, h[e-1].K*synapses.Decay(float64(step-d-h[e-1].Step)*s.minStep))
+			wn = s.rule.Depress(wn, h[e-1].K*decay(s.minus, at-h[e-1].Step, s.minStep))
 		}
 		c.Weight[k] = float32(wn * s.wmax)
 	}
 	if last >= 0 {
-		kPlus *= synapses.Decay(float64(step-last) * s.plusStep)
+		kPlus *= decay(s.plus, step-last, s.plusStep)
 	}
 	pre.k[i], pre.last[i] = kPlus+1, step
 }

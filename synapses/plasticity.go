@@ -111,20 +111,31 @@ func (p Plasticity) Validate() error {
 // Potentiate returns the normalized weight w̃ (w/WMax) after a pairing
 // whose presynaptic trace, at the postsynaptic spike's arrival, is kPlus.
 func (p Plasticity) Potentiate(wn, kPlus float64) float64 {
-	wn += float64(p.Lambda * float64(powUnit(1-wn, p.MuPlus)*kPlus))
+	wn += float64(p.Lambda * float64(weightPow(1-wn, p.MuPlus)*kPlus))
 	return min(wn, 1)
 }
 
 // Depress returns the normalized weight w̃ after a presynaptic spike that
 // meets the postsynaptic trace kMinus.
 func (p Plasticity) Depress(wn, kMinus float64) float64 {
-	wn -= float64(float64(p.Alpha*p.Lambda) * float64(powUnit(wn, p.MuMinus)*kMinus))
+	wn -= float64(float64(p.Alpha*p.Lambda) * float64(weightPow(wn, p.MuMinus)*kMinus))
 	return max(wn, 0)
 }
 
 // Decay returns e^{−x} (x ≥ 0) with the same bits on every architecture:
 // the factor by which a trace decays over x time constants.
 func Decay(x float64) float64 { return expPure(-x) }
+
+// weightPow is powUnit with the additive and multiplicative cases inlined.
+func weightPow(x, mu float64) float64 {
+	switch mu {
+	case 0:
+		return 1
+	case 1:
+		return x
+	}
+	return powUnit(x, mu)
+}
 
 // powUnit returns x^mu for x in [0, 1] and mu in [0, 1], exactly for mu 0
 // and 1 and otherwise as e^{mu·ln x} with the same bits on every

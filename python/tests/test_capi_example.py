@@ -1,6 +1,7 @@
 """The Python examples run end to end in their quick mode:
 reservoir_tutorial.py reproduces the tutorial's reservoir comparison,
-brunel_elephant.py agrees with Elephant."""
+brunel_elephant.py agrees with Elephant, stdp_correlation.py learns the
+correlated inputs."""
 
 from __future__ import annotations
 
@@ -51,3 +52,15 @@ def test_brunel_elephant_quick(tmp_path):
     assert abs(ours["mean_rate"] - res["mean_field_hz"]) < 0.1 * res["mean_field_hz"]
     assert ours["mean_cv"] > 0.3
     assert (tmp_path / "brunel.nwb").stat().st_size > 0
+
+
+def test_stdp_correlation_quick(tmp_path):
+    """examples/python/stdp_correlation.py: STDP potentiates the correlated
+    inputs of a neuron and depresses the independent ones (Song et al. 2000)."""
+    res = _run_quick("stdp_correlation.py", tmp_path)
+    for g in ("correlated", "independent"):
+        assert 9 < res["input_rate_hz"][g] < 11, g
+    first, last = res["history"][0], res["final"]
+    # from the same start (0.1 mV), the groups part within 20 s
+    assert last["w_corr_mean"] > first["w_corr"] > 0.1 > first["w_indep"] > last["w_indep_mean"]
+    assert last["w_corr_mean"] > last["w_indep_mean"] + 0.04
