@@ -415,3 +415,52 @@ neurons = [0, 7]
 		t.Fatalf("analyze spikes printed\n%s\nwant the window (0, 400] ms and the rows %q, %q", stdout, want, sub)
 	}
 }
+
+// TestSimulatePlastic: a spec with STDP runs from the command line, which
+// reports how the plastic weights moved, and its edges.h5 holds the
+// learned weights, not the initial ones.
+func TestSimulatePlastic(t *testing.T) {
+	spec, err := kernel.Preset("brunel", kernel.PresetOptions{N: 500, Seed: 1, Record: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec.Projections[0].Plasticity = synapses.Plasticity{Kind: "stdp", Lambda: 0.02, Alpha: 1.1, WMax: 0.2}
+	var b bytes.Buffer
+	if err := kernel.EncodeTOML(&b, spec); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	specPath := writeFile(t, dir, "plastic.toml", b.String())
+	out := filepath.Join(dir, "out")
+	stdout, err := run(t, nil, "simulate", "--spec", specPath, "--duration-ms", "200", "--out", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout, "plastic projection[0] E→E (stdp): mean weight 0.1 → ") {
+		t.Fatalf("no summary of the plastic weights:\n%s", stdout)
+	}
+	pops, err := export.ReadEdges(filepath.Join(out, "edges.h5"))
+	if errors.Is(err, export.ErrNoHDF5) {
+		t.Skip("built without HDF5")
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	moved := 0
+	for _, c := range pops[0].Attributes {
+		if c.Name != "syn_weight" {
+			continue
+		}
+		w, ok := export.Float64s(c.Data)
+		if !ok {
+			t.Fatalf("syn_weight holds %T", c.Data)
+		}
+		for _, x := range w {
+			if float32(x) != 0.1 {
+				moved++
+			}
+		}
+	}
+	if pops[0].Source != "E" || pops[0].Target != "E" || moved < pops[0].Size()/2 {
+		t.Fatalf("%s→%s: %d of %d weights in edges.h5 differ from the initial 0.1 mV", pops[0].Source, pops[0].Target, moved, pops[0].Size())
+	}
+}

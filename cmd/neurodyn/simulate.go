@@ -140,6 +140,7 @@ status 1. Existing output files are never replaced without --overwrite.`,
 					progressbar.OptionSetDescription("simulating (ms)"), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
 			}
 			before := net.Stats()
+			plasticBefore := plasticWeights(net, spec)
 			t0 := time.Now()
 			// Run in pieces of about 100 ms (whole steps) for the progress
 			// bar and to notice an interrupt; the result does not depend on
@@ -202,6 +203,12 @@ status 1. Existing output files are never replaced without --overwrite.`,
 			fmt.Fprintf(w, "spikes %d (mean rate %.2f Hz), synaptic events %d (%.3g/s wall), build %.3f s\n",
 				spikes, float64(spikes)/float64(max(1, neuronsN))/secs, st.SynEvents-before.SynEvents,
 				float64(st.SynEvents-before.SynEvents)/wall, st.BuildTime.Seconds())
+			for _, pw := range plasticWeights(net, spec) {
+				pr := spec.Projections[pw.index]
+				fmt.Fprintf(w, "plastic projection[%d] %s→%s (%s): mean weight %.6g → %.6g, %.1f%% at 0, %.1f%% at w_max\n",
+					pw.index, pr.Source, pr.Target, pr.Plasticity.Kind, plasticBefore[pw.pos].mean, pw.mean,
+					100*pw.atZero, 100*pw.atMax)
+			}
 			files := rec.Files
 			if writeNet {
 				files = append(files, filepath.Join(outDir, "nodes.h5"))
@@ -267,6 +274,40 @@ func loadSpec(path string) (kernel.Spec, error) {
 		}
 	}
 	return s, nil
+}
+
+// plasticSummary describes the weights of a plastic projection.
+type plasticSummary struct {
+	index, pos    int     // projection index; position among the plastic ones
+	mean          float64 // mean weight (receptor unit)
+	atZero, atMax float64 // fractions of the weights at 0 and at w_max
+}
+
+// plasticWeights summarizes the weights of the plastic projections of net.
+func plasticWeights(net *kernel.Network, spec kernel.Spec) []plasticSummary {
+	var out []plasticSummary
+	for i, pr := range spec.Projections {
+		if pr.Plasticity.Kind == "" {
+			continue
+		}
+		c := net.Projection(i)
+		ps := plasticSummary{index: i, pos: len(out)}
+		bound := float32(math.Abs(pr.Plasticity.WMax)) // |w_max|: the kernel signs it as the weights
+		for _, w := range c.Weight {
+			ps.mean += float64(w)
+			switch {
+			case w == 0:
+				ps.atZero++
+			case w == bound || w == -bound:
+				ps.atMax++
+			}
+		}
+		if n := float64(len(c.Weight)); n > 0 {
+			ps.mean, ps.atZero, ps.atMax = ps.mean/n, ps.atZero/n, ps.atMax/n
+		}
+		out = append(out, ps)
+	}
+	return out
 }
 
 // writeCheckpoint saves the network state atomically.
