@@ -31,6 +31,7 @@ type stdp struct {
 	maxDelay int64
 	pre      []preTrace // per worker
 	hist     [][]postSpike
+	tail     []postSpike // per target: its last spike (Step −1: none), read first
 	need     []int64 // per target: scratch of prune
 	added    []int   // per worker: history entries added since its last prune
 	pruneAt  []int   // per worker: prune when added reaches it
@@ -81,6 +82,10 @@ func newSTDP(where string, pr *projection, nTgt, W int, dt float64) (*stdp, erro
 		}
 	}
 	s.hist = make([][]postSpike, nTgt)
+	s.tail = make([]postSpike, nTgt)
+	for j := range s.tail {
+		s.tail[j].Step = -1
+	}
 	s.need = make([]int64, nTgt)
 	s.added = make([]int, W)
 	s.pruneAt = make([]int, W)
@@ -125,6 +130,7 @@ func (s *stdp) record(w int, pr *projection, merged []events.Spike, tgt int32, l
 			k += h[n-1].K * decay(s.minus, sp.Step-h[n-1].Step, s.minStep)
 		}
 		s.hist[sp.Index] = append(h, postSpike{Step: sp.Step, K: k})
+		s.tail[sp.Index] = postSpike{Step: sp.Step, K: k}
 		s.added[w]++
 	}
 	if s.added[w] >= s.pruneAt[w] {
@@ -182,12 +188,23 @@ func (s *stdp) update(w int, c *synapses.CSR, i int, step int64, a, b uint64) {
 	last, kPlus := pre.last[i], pre.k[i]
 	for k := a; k < b; k++ {
 		d := int64(c.D(k))
-		h := s.hist[c.Target[k]]
+		j := c.Target[k]
 		wn := float64(c.Weight[k]) / s.wmax
+		at := step - d
+		// Most often the target has not fired since the last presynaptic
+		// spike reached it: nothing to potentiate, and its last spike gives
+		// K₋, without reading the history.
+		if t := s.tail[j]; t.Step < at && (last < 0 || t.Step <= last-d) {
+			if t.Step >= 0 {
+				wn = s.rule.Depress(wn, t.K*decay(s.minus, at-t.Step, s.minStep))
+			}
+			c.Weight[k] = float32(wn * s.wmax)
+			continue
+		}
+		h := s.hist[j]
 		// The entries read are the last few (the history is pruned), so
 		// they are found from the end: [0, hi) are at or before step − d,
 		// [lo, hi) after last − d.
-		at := step - d
 		hi := len(h)
 		for hi > 0 && h[hi-1].Step > at {
 			hi--
@@ -286,6 +303,10 @@ func (s *stdp) load(r io.Reader, c *synapses.CSR) error {
 			n -= m
 		}
 		s.hist[j] = h
+		s.tail[j] = postSpike{Step: -1}
+		if len(h) > 0 {
+			s.tail[j] = h[len(h)-1]
+		}
 	}
 	for w := range s.added {
 		s.added[w] = 0
