@@ -32,9 +32,9 @@ type stdp struct {
 	pre      []preTrace // per worker
 	hist     [][]postSpike
 	tail     []postSpike // per target: its last spike (Step −1: none), read first
-	need     []int64 // per target: scratch of prune
-	added    []int   // per worker: history entries added since its last prune
-	pruneAt  []int   // per worker: prune when added reaches it
+	need     []int64     // per target: scratch of prune
+	added    []int       // per worker: history entries added since its last prune
+	pruneAt  []int       // per worker: prune when added reaches it
 }
 
 // preTrace is the presynaptic state of every source neuron as one worker
