@@ -36,6 +36,10 @@ import numpy as np
 
 import neurodyn as nd
 
+# inputs fire whenever they are hit (0.1 ms refractory); additive STDP as NEST's stdp_synapse
+PARROT = "{ t_ref_ms = 0.1, v_th_mv = -55.0, e_l_mv = -70.0, v_reset_mv = -70.0 }"
+STDP = '{ kind = "stdp", lambda = 0.01, alpha = 1.05, tau_plus_ms = 20.0, tau_minus_ms = 20.0, w_max = 0.2 }'
+
 SPEC = """
 dt_ms = 0.1
 seed  = {seed}
@@ -45,21 +49,21 @@ name   = "mother"
 n      = 1
 model  = "lif_delta"
 sign   = 1
-params = {{ t_ref_ms = 0.1, v_th_mv = -55.0, e_l_mv = -70.0, v_reset_mv = -70.0 }}
+params = {parrot}
 
 [[population]]
 name   = "correlated"
 n      = 500
 model  = "lif_delta"
 sign   = 1
-params = {{ t_ref_ms = 0.1, v_th_mv = -55.0, e_l_mv = -70.0, v_reset_mv = -70.0 }}
+params = {parrot}
 
 [[population]]
 name   = "independent"
 n      = 500
 model  = "lif_delta"
 sign   = 1
-params = {{ t_ref_ms = 0.1, v_th_mv = -55.0, e_l_mv = -70.0, v_reset_mv = -70.0 }}
+params = {parrot}
 
 [[population]]
 name   = "out"
@@ -81,7 +85,7 @@ target     = "out"
 rule       = {{ kind = "all_to_all" }}
 weights    = {{ value = 0.1 }}
 delay_ms   = 0.1
-plasticity = {{ kind = "stdp", lambda = 0.01, alpha = 1.05, tau_plus_ms = 20.0, tau_minus_ms = 20.0, w_max = 0.2 }}
+plasticity = {stdp}
 
 [[projection]]
 source     = "independent"
@@ -89,7 +93,7 @@ target     = "out"
 rule       = {{ kind = "all_to_all" }}
 weights    = {{ value = 0.1 }}
 delay_ms   = 0.1
-plasticity = {{ kind = "stdp", lambda = 0.01, alpha = 1.05, tau_plus_ms = 20.0, tau_minus_ms = 20.0, w_max = 0.2 }}
+plasticity = {stdp}
 
 [[device]]
 kind    = "poisson"
@@ -136,7 +140,8 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     seconds = 20 if args.quick else 120
     rate = 10.0
-    net = nd.Network(SPEC.format(seed=args.seed, shared=args.c * rate, own=(1 - args.c) * rate), format="toml")
+    net = nd.Network(SPEC.format(seed=args.seed, shared=args.c * rate, own=(1 - args.c) * rate,
+                                 parrot=PARROT, stdp=STDP), format="toml")
     history = []
     t0 = time.perf_counter()
     print(f"{'t (s)':>6} {'out (Hz)':>9} {'w corr (mV)':>12} {'w indep (mV)':>13}")
