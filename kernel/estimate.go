@@ -43,8 +43,8 @@ func (s Spec) EstimateBytes() float64 {
 			syn = float64(len(pr.Sources))
 		}
 		bytes += syn * 8
-		if pr.Plasticity.Kind != "" { // presynaptic traces, postsynaptic histories
-			bytes += pre*16 + post*32
+		if pr.Plasticity.Kind != "" { // presynaptic traces; per target a history, its last spike, scratch
+			bytes += pre*16 + post*48
 		}
 		bytes += post * 4 * (max(pr.DelayMs, pr.DelayMaxMs)/dt + 1)
 	}
