@@ -108,8 +108,26 @@ func (net *Network) Checkpoint(w io.Writer) error {
 
 // Restore reads a checkpoint written by a network built from the same spec
 // (the number of workers may differ) and continues from it: the rest of the
-// run is bit-identical to an uninterrupted one.
+// run is bit-identical to an uninterrupted one. A checkpoint that cannot be
+// read whole (truncated, damaged, another spec's) is an error and leaves
+// the network as it was: Restore keeps a checkpoint of the current state in
+// memory to go back to.
 func (net *Network) Restore(r io.Reader) error {
+	var before bytes.Buffer
+	if err := net.Checkpoint(&before); err != nil {
+		return err
+	}
+	err := net.restore(r)
+	if err == nil {
+		return nil
+	}
+	if back := net.restore(&before); back != nil {
+		return fmt.Errorf("%w (and the state before it could not be put back: %v; build the network anew)", err, back)
+	}
+	return err
+}
+
+func (net *Network) restore(r io.Reader) error {
 	br := bufio.NewReader(r)
 	magic := make([]byte, len(checkpointMagic))
 	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != checkpointMagic {
@@ -132,6 +150,9 @@ func (net *Network) Restore(r io.Reader) error {
 	var st [4]int64
 	if err := binary.Read(br, binary.LittleEndian, &st); err != nil {
 		return fmt.Errorf("kernel: restore: %w", err)
+	}
+	if st[0] < 0 {
+		return fmt.Errorf("kernel: restore: bad step %d", st[0])
 	}
 	for _, pop := range net.pops {
 		if err := pop.model.LoadState(br); err != nil {
@@ -187,7 +208,7 @@ func (net *Network) Restore(r io.Reader) error {
 		rc.times, rc.ids = rc.times[:0], rc.ids[:0]
 	}
 	for _, pr := range net.plastic {
-		if err := pr.stdp.load(br, pr.csr); err != nil {
+		if err := pr.stdp.load(br, pr.csr, st[0]); err != nil {
 			return fmt.Errorf("kernel: restore: plasticity: %w", err)
 		}
 	}

@@ -119,16 +119,18 @@
 //	delay_ms   = 1.5
 //	plasticity = { kind = "stdp", tau_plus_ms = 20.0, tau_minus_ms = 20.0, lambda = 0.01, alpha = 1.05, mu_plus = 0.0, mu_minus = 0.0, w_max = 0.2 }
 //
-// w_max is signed as the weights (Dale's law), and every initial weight
-// must lie between 0 and w_max. Weights are stored as float32 and updated in
-// float64 with the same bits on every architecture; the presynaptic traces
-// are kept per source neuron, the postsynaptic spikes per target neuron
-// (pruned once no synapse will read them again: a synapse that has carried
-// a spike reads the postsynaptic spikes after its last one), so a plastic
-// projection costs 4 bytes per synapse more than a constant-weight one plus
-// 16 bytes per source neuron per worker. Projection(i).Weight holds the
-// current weights; checkpoints carry them with the traces and histories,
-// and WriteSONATANetwork writes them. Plasticity runs in grid mode.
+// lambda, alpha and w_max must be given; w_max is signed as the weights
+// (Dale's law), and every initial weight must lie between 0 and w_max.
+// Weights are stored as float32 and updated in float64 with the same bits
+// on every architecture. The presynaptic traces are kept per source neuron,
+// the postsynaptic spikes per target neuron for as long as a pairing with
+// them can count (32·τ₊, then they are applied and dropped), so a plastic
+// projection costs, beyond a constant-weight one, 4 bytes per synapse, 17
+// bytes per source neuron per worker, 48 bytes per target neuron plus 16 per
+// spike it fired in the last 32·τ₊ + the prune interval (16·τ₊, at least
+// 1,000 steps) + the longest delay, and two decay tables of up to 512 KiB. Projection(i).Weight holds the current weights;
+// checkpoints carry them with the traces and histories, and
+// WriteSONATANetwork writes them. Plasticity runs in grid mode.
 // ExampleProjectionSpec_plasticity measures the STDP window.
 //
 // # Time, delays and phases

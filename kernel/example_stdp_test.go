@@ -31,7 +31,7 @@ func ExampleProjectionSpec_plasticity() {
 		Projections: []kernel.ProjectionSpec{{
 			Source: "pre", Target: "post", Rule: synapses.Rule{Kind: "list"}, Sources: ids, Targets: ids,
 			Weights: synapses.Weights{Value: 0.5}, DelayMs: 1, // mV
-			Plasticity: synapses.Plasticity{Kind: "stdp", WMax: 1}, // λ 0.01, α 1, τ± 20 ms, additive
+			Plasticity: synapses.Plasticity{Kind: "stdp", Lambda: 0.01, Alpha: 1, WMax: 1}, // τ± 20 ms, additive
 		}},
 	}
 	for i, dt := range dts {

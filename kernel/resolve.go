@@ -229,6 +229,9 @@ func (s Spec) resolve() (*plan, error) {
 		if pr.Plasticity.Kind != "" && s.Precise {
 			return nil, param.New(pkg, where+".plasticity.kind", pr.Plasticity.Kind, `"" (static weights) in precise mode: plasticity runs in grid mode`)
 		}
+		if err := checkPlasticWeights(where, pr, pp.sign); err != nil {
+			return nil, err
+		}
 		// The delays' own field: delay_ms, delay_list_ms, or the edges file
 		// they were read from.
 		delayErr := func(want string) error {

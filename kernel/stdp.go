@@ -18,23 +18,37 @@ import (
 // The presynaptic trace K₊ and the step of the last presynaptic spike are
 // the same for every synapse of a source neuron (they depend on its spike
 // times only), so they are kept per source neuron; each worker keeps its own
-// copy and updates it for every spike, so that workers never share a write.
-// The postsynaptic side is a history of spikes per target neuron, each with
-// K₋ just after it, read by the worker that owns the target.
+// copy and updates it for every spike, so that workers never share a write
+// and the copies are equal between slices. The postsynaptic side is a
+// history of spikes per target neuron, each with K₋ just after it, read by
+// the worker that owns the target.
+//
+// A pairing counts while the postsynaptic spike reaches the synapse at most
+// reach = ⌈32·τ₊/dt⌉ steps after the presynaptic spike (its weight change is
+// below e^{−32} ≈ 1.3·10⁻¹⁴ of λ·w_max beyond), so every pairing of a spike
+// is known reach steps later. Every pruneEvery steps the workers apply
+// those of sources silent that long at once (the operations update would
+// apply at their next spike, in the same order, with the same bits: the
+// weight is rounded to float32 after the potentiation in both places) and
+// drop the history entries no synapse will read again. A history thus holds
+// the spikes of about the last reach + pruneEvery + maxDelay steps, whatever
+// the sources do.
 type stdp struct {
 	rule     synapses.Plasticity // with defaults
 	wmax     float64             // signed like the weights
+	bound    float32             // wmax as a float32 weight
 	plusStep float64             // dt/τ₊: decay exponent per step
 	minStep  float64             // dt/τ₋
 	plus     []float64           // plus[n] = e^{−n·dt/τ₊}, the same bits as synapses.Decay
 	minus    []float64           // minus[n] = e^{−n·dt/τ₋}
+	reach    int64               // steps after a presynaptic spike within which its pairings count
+	every    int64               // steps between prunes
 	maxDelay int64
 	pre      []preTrace // per worker
 	hist     [][]postSpike
 	tail     []postSpike // per target: its last spike (Step −1: none), read first
 	need     []int64     // per target: scratch of prune
-	added    []int       // per worker: history entries added since its last prune
-	pruneAt  []int       // per worker: prune when added reaches it
+	next     []int64     // per worker: the slice start from which it prunes next
 }
 
 // preTrace is the presynaptic state of every source neuron as one worker
@@ -42,6 +56,7 @@ type stdp struct {
 type preTrace struct {
 	k    []float64 // K₊ just after the last spike
 	last []int64   // step of the last spike, −1 before the first
+	done []bool    // the last spike's pairings are applied (by prune)
 }
 
 // postSpike is an entry of a target neuron's spike history.
@@ -56,12 +71,12 @@ type postSpike struct {
 func newSTDP(where string, pr *projection, nTgt, W int, dt float64) (*stdp, error) {
 	rule := pr.plan.spec.Plasticity.WithDefaults()
 	c := pr.csr
-	s := &stdp{rule: rule, wmax: math.Abs(rule.WMax), plusStep: dt / rule.TauPlusMs, minStep: dt / rule.TauMinusMs,
-		maxDelay: int64(pr.plan.maxDelay)}
+	s := &stdp{rule: rule, wmax: plasticBound(pr.plan.spec.Plasticity, pr.plan.sign), plusStep: dt / rule.TauPlusMs,
+		minStep: dt / rule.TauMinusMs, maxDelay: int64(pr.plan.maxDelay)}
+	s.bound = float32(s.wmax)
 	s.plus, s.minus = decayTable(s.plusStep), decayTable(s.minStep)
-	if pr.plan.sign < 0 || pr.plan.sign == 0 && rule.WMax < 0 {
-		s.wmax = -s.wmax
-	}
+	s.reach = int64(min(math.Ceil(32/s.plusStep), 1<<50))
+	s.every = max(s.reach/2, 1000)
 	if c.Weight == nil {
 		c.Weight = make([]float32, c.Len())
 		for k := range c.Weight {
@@ -69,14 +84,14 @@ func newSTDP(where string, pr *projection, nTgt, W int, dt float64) (*stdp, erro
 		}
 	}
 	for k, w := range c.Weight {
-		if wn := float64(w) / s.wmax; !(wn >= 0 && wn <= 1) {
+		if !s.within(w) {
 			return nil, param.New(pkg, where+".plasticity.w_max", s.wmax,
 				fmt.Sprintf("a bound of every weight (each between 0 and w_max, signed as the projection): synapse %d has weight %g", k, w))
 		}
 	}
 	s.pre = make([]preTrace, W)
 	for w := range s.pre {
-		s.pre[w] = preTrace{k: make([]float64, c.NSrc), last: make([]int64, c.NSrc)}
+		s.pre[w] = preTrace{k: make([]float64, c.NSrc), last: make([]int64, c.NSrc), done: make([]bool, c.NSrc)}
 		for i := range s.pre[w].last {
 			s.pre[w].last[i] = -1
 		}
@@ -87,19 +102,72 @@ func newSTDP(where string, pr *projection, nTgt, W int, dt float64) (*stdp, erro
 		s.tail[j].Step = -1
 	}
 	s.need = make([]int64, nTgt)
-	s.added = make([]int, W)
-	s.pruneAt = make([]int, W)
-	for w := range s.pruneAt {
-		s.pruneAt[w] = 1024
-	}
+	s.next = make([]int64, W)
 	return s, nil
+}
+
+// plasticBound returns w_max signed as the projection's weights: by its
+// sign (weights.sign, else the source population's) when it has one, else
+// as given.
+func plasticBound(p synapses.Plasticity, sign int) float64 {
+	switch {
+	case sign > 0:
+		return math.Abs(p.WMax)
+	case sign < 0:
+		return -math.Abs(p.WMax)
+	}
+	return p.WMax
+}
+
+// within reports whether weight w lies between 0 and w_max (as a float32,
+// the weights' type: a weight of 0.2 is within w_max = 0.2).
+func (s *stdp) within(w float32) bool {
+	if s.bound > 0 {
+		return w >= 0 && w <= s.bound
+	}
+	return w <= 0 && w >= s.bound
+}
+
+// checkPlasticWeights reports, when the spec is validated, weights of a
+// plastic projection outside [0, w_max] that can be told without building
+// it: a constant weight, the ends of a uniform range, explicit weights
+// (list, sonata). Drawn normal and lognormal weights are checked when built.
+func checkPlasticWeights(where string, pr ProjectionSpec, sign int) error {
+	if pr.Plasticity.Kind == "" {
+		return nil
+	}
+	s := stdp{wmax: plasticBound(pr.Plasticity, sign)}
+	s.bound = float32(s.wmax)
+	signed := pr.Weights
+	signed.Sign = sign
+	var ws []float64
+	switch {
+	case pr.Rule.Kind == "list" && pr.WeightList != nil:
+		ws = pr.WeightList
+	case pr.Rule.Kind == "list":
+		ws = []float64{pr.Weights.Value}
+	case pr.Weights.Dist == "" || pr.Weights.Dist == "constant":
+		ws = []float64{float64(signed.Signed(pr.Weights.Value))}
+	case pr.Weights.Dist == "uniform":
+		ws = []float64{float64(signed.Signed(pr.Weights.Low)), float64(signed.Signed(pr.Weights.High))}
+	}
+	for k, w := range ws {
+		if !s.within(float32(w)) {
+			return param.New(pkg, where+".plasticity.w_max", s.wmax,
+				fmt.Sprintf("a bound of every weight (each between 0 and w_max, signed as the projection): weight %d is %g", k, float32(w)))
+		}
+	}
+	return nil
 }
 
 // decayTable returns e^{−n·x} for n in [0, N), N steps covering 32 time
 // constants (at most 2¹⁶ entries): the decays of the traces over n steps,
 // looked up instead of computed for every synapse and spike.
 func decayTable(x float64) []float64 {
-	n := min(int(32/x)+1, 1<<16)
+	n := 1 << 16
+	if f := 32/x + 1; f < float64(n) {
+		n = int(f)
+	}
 	t := make([]float64, n)
 	for k := range t {
 		t[k] = synapses.Decay(float64(k) * x)
@@ -117,8 +185,8 @@ func decay(t []float64, n int64, x float64) float64 {
 
 // record appends the spikes of the target population (index tgt) of the
 // neurons [lo, hi) that worker w owns to their histories, and prunes them
-// from time to time. It runs at the start of the deliver phase, so that a
-// delay-0 synapse sees a postsynaptic spike of its own step.
+// every pruneEvery steps. It runs at the start of the deliver phase, so that
+// a delay-0 synapse sees a postsynaptic spike of its own step.
 func (s *stdp) record(w int, pr *projection, merged []events.Spike, tgt int32, lo, hi int, sliceStart int64) {
 	for _, sp := range merged {
 		if sp.Pop != tgt || int(sp.Index) < lo || int(sp.Index) >= hi {
@@ -127,26 +195,25 @@ func (s *stdp) record(w int, pr *projection, merged []events.Spike, tgt int32, l
 		h := s.hist[sp.Index]
 		k := 1.0
 		if n := len(h); n > 0 {
-			k += h[n-1].K * decay(s.minus, sp.Step-h[n-1].Step, s.minStep)
+			k += float64(h[n-1].K * decay(s.minus, sp.Step-h[n-1].Step, s.minStep))
 		}
 		s.hist[sp.Index] = append(h, postSpike{Step: sp.Step, K: k})
 		s.tail[sp.Index] = postSpike{Step: sp.Step, K: k}
-		s.added[w]++
 	}
-	if s.added[w] >= s.pruneAt[w] {
-		kept := s.prune(w, pr, lo, hi, sliceStart)
-		s.added[w] = 0
-		s.pruneAt[w] = max(1024, 4*(hi-lo), kept)
+	if sliceStart >= s.next[w] {
+		s.prune(w, pr, lo, hi, sliceStart)
+		s.next[w] = sliceStart + s.every
 	}
 }
 
-// prune drops the history entries of targets [lo, hi) (worker w's) that no
-// delivery will read again, and returns how many entries remain. An entry
-// is still needed to potentiate a synapse that has carried a spike while
-// it is after that spike's step minus the delay (entries of synapses that
-// never did are never read: their trace is 0), and the last entry before
+// prune applies, for worker w's synapses, the pairings of the sources whose
+// last spike is more than reach steps before sliceStart (all of them are in
+// the histories), and drops the history entries of its targets [lo, hi)
+// that no delivery will read again: an entry is needed to potentiate a
+// synapse whose source fired less than reach steps ago while it is after
+// that spike's step minus the delay, and the last entry before
 // sliceStart − maxDelay gives K₋ to every later depression.
-func (s *stdp) prune(w int, pr *projection, lo, hi int, sliceStart int64) int {
+func (s *stdp) prune(w int, pr *projection, lo, hi int, sliceStart int64) {
 	c := pr.csr
 	need := s.need[lo:hi]
 	for j := range need {
@@ -155,17 +222,25 @@ func (s *stdp) prune(w int, pr *projection, lo, hi int, sliceStart int64) int {
 	pre := s.pre[w]
 	for i := range c.NSrc {
 		last := pre.last[i]
-		if last < 0 {
+		if last < 0 || pre.done[i] {
 			continue
 		}
 		a, b := pr.segment(w, i)
+		if last+s.reach < sliceStart {
+			for k := a; k < b; k++ {
+				d := int64(c.D(k))
+				wn := s.potentiate(s.hist[c.Target[k]], float64(c.Weight[k])/s.wmax, pre.k[i], last, d)
+				c.Weight[k] = float32(wn * s.wmax)
+			}
+			pre.done[i] = true
+			continue
+		}
 		for k := a; k < b; k++ {
 			j := int(c.Target[k]) - lo
 			need[j] = min(need[j], last-int64(c.D(k)))
 		}
 	}
 	query := sliceStart - s.maxDelay
-	kept := 0
 	for j := lo; j < hi; j++ {
 		h := s.hist[j]
 		cut := 0
@@ -175,9 +250,33 @@ func (s *stdp) prune(w int, pr *projection, lo, hi int, sliceStart int64) int {
 		if cut > 0 {
 			s.hist[j] = append(h[:0], h[cut:]...)
 		}
-		kept += len(s.hist[j])
 	}
-	return kept
+}
+
+// potentiate returns the normalized weight wn after the pairings of a
+// presynaptic spike of step last (trace kPlus just after it) with the
+// postsynaptic spikes of h that reach the synapse (delay d) after it and at
+// most reach steps after it, in order. If there were any, the weight is
+// rounded to its float32, so that applying them late (update) or early
+// (prune) gives the same bits.
+func (s *stdp) potentiate(h []postSpike, wn, kPlus float64, last, d int64) float64 {
+	lo := len(h)
+	for lo > 0 && h[lo-1].Step > last-d {
+		lo--
+	}
+	applied := false
+	for _, e := range h[lo:] {
+		n := e.Step + d - last
+		if n > s.reach {
+			break
+		}
+		wn = s.rule.Potentiate(wn, kPlus*decay(s.plus, n, s.plusStep))
+		applied = true
+	}
+	if applied {
+		wn = float64(float32(wn*s.wmax)) / s.wmax
+	}
+	return wn
 }
 
 // update applies the plasticity of a spike of source neuron i emitted in
@@ -186,6 +285,7 @@ func (s *stdp) prune(w int, pr *projection, lo, hi int, sliceStart int64) int {
 func (s *stdp) update(w int, c *synapses.CSR, i int, step int64, a, b uint64) {
 	pre := &s.pre[w]
 	last, kPlus := pre.last[i], pre.k[i]
+	pending := last >= 0 && !pre.done[i] // pairings of the last spike to apply
 	for k := a; k < b; k++ {
 		d := int64(c.D(k))
 		j := c.Target[k]
@@ -194,7 +294,7 @@ func (s *stdp) update(w int, c *synapses.CSR, i int, step int64, a, b uint64) {
 		// Most often the target has not fired since the last presynaptic
 		// spike reached it: nothing to potentiate, and its last spike gives
 		// K₋, without reading the history.
-		if t := s.tail[j]; t.Step < at && (last < 0 || t.Step <= last-d) {
+		if t := s.tail[j]; t.Step < at && (!pending || t.Step <= last-d) {
 			if t.Step >= 0 {
 				wn = s.rule.Depress(wn, t.K*decay(s.minus, at-t.Step, s.minStep))
 			}
@@ -203,21 +303,14 @@ func (s *stdp) update(w int, c *synapses.CSR, i int, step int64, a, b uint64) {
 		}
 		h := s.hist[j]
 		// The entries read are the last few (the history is pruned), so
-		// they are found from the end: [0, hi) are at or before step − d,
-		// [lo, hi) after last − d.
+		// they are found from the end: [0, hi) are at or before step − d.
 		hi := len(h)
 		for hi > 0 && h[hi-1].Step > at {
 			hi--
 		}
 		// potentiation by the postsynaptic spikes in (last − d, step − d]
-		if last >= 0 {
-			lo := hi
-			for lo > 0 && h[lo-1].Step > last-d {
-				lo--
-			}
-			for _, e := range h[lo:hi] {
-				wn = s.rule.Potentiate(wn, kPlus*decay(s.plus, e.Step+d-last, s.plusStep))
-			}
+		if pending {
+			wn = s.potentiate(h[:hi], wn, kPlus, last, d)
 		}
 		// depression by K₋ just before step − d
 		e := hi
@@ -230,9 +323,9 @@ func (s *stdp) update(w int, c *synapses.CSR, i int, step int64, a, b uint64) {
 		c.Weight[k] = float32(wn * s.wmax)
 	}
 	if last >= 0 {
-		kPlus *= decay(s.plus, step-last, s.plusStep)
+		kPlus = float64(kPlus * decay(s.plus, step-last, s.plusStep))
 	}
-	pre.k[i], pre.last[i] = kPlus+1, step
+	pre.k[i], pre.last[i], pre.done[i] = kPlus+1, step, false
 }
 
 // segment returns the synapses of source i whose targets worker w owns.
@@ -251,10 +344,10 @@ func (pr *projection) segment(w, i int) (lo, hi uint64) {
 }
 
 // save writes the plasticity state: the weights, the presynaptic traces
-// (identical in every worker) and the histories.
+// (equal in every worker between slices) and the histories.
 func (s *stdp) save(w io.Writer, c *synapses.CSR) error {
 	pre := s.pre[0]
-	for _, x := range []any{c.Weight, pre.k, pre.last} {
+	for _, x := range []any{c.Weight, pre.k, pre.last, pre.done} {
 		if err := binary.Write(w, binary.LittleEndian, x); err != nil {
 			return err
 		}
@@ -270,25 +363,38 @@ func (s *stdp) save(w io.Writer, c *synapses.CSR) error {
 	return nil
 }
 
-// load reads what save wrote into every worker's copy.
-func (s *stdp) load(r io.Reader, c *synapses.CSR) error {
+// load reads what save wrote into every worker's copy and checks it
+// against the restored step: weights between 0 and w_max, traces finite and
+// non-negative, spike steps increasing and before step.
+func (s *stdp) load(r io.Reader, c *synapses.CSR, step int64) error {
 	pre := s.pre[0]
-	for _, x := range []any{c.Weight, pre.k, pre.last} {
+	for _, x := range []any{c.Weight, pre.k, pre.last, pre.done} {
 		if err := binary.Read(r, binary.LittleEndian, x); err != nil {
 			return err
+		}
+	}
+	for k, w := range c.Weight {
+		if !s.within(w) {
+			return fmt.Errorf("weight %d is %g, outside [0, %g]", k, w, s.bound)
+		}
+	}
+	for i, last := range pre.last {
+		if kp := pre.k[i]; last < -1 || last >= step || !(kp >= 0 && kp <= math.MaxFloat64) || last == -1 && (kp != 0 || pre.done[i]) {
+			return fmt.Errorf("presynaptic trace %d (%g after step %d) does not fit step %d", i, kp, last, step)
 		}
 	}
 	for w := 1; w < len(s.pre); w++ {
 		copy(s.pre[w].k, pre.k)
 		copy(s.pre[w].last, pre.last)
+		copy(s.pre[w].done, pre.done)
 	}
 	for j := range s.hist {
 		var n int64
 		if err := binary.Read(r, binary.LittleEndian, &n); err != nil {
 			return err
 		}
-		if n < 0 {
-			return fmt.Errorf("bad history length %d", n)
+		if n < 0 || n > step {
+			return fmt.Errorf("history %d has %d spikes in %d steps", j, n, step)
 		}
 		// in blocks, so that a damaged length cannot allocate more than
 		// the file holds
@@ -302,14 +408,19 @@ func (s *stdp) load(r io.Reader, c *synapses.CSR) error {
 			h = append(h, buf[:m]...)
 			n -= m
 		}
+		for e, x := range h {
+			if x.Step < 0 || x.Step >= step || e > 0 && x.Step <= h[e-1].Step || !(x.K >= 1 && x.K <= math.MaxFloat64) {
+				return fmt.Errorf("history %d: spike %d (step %d, K₋ %g) out of order or range before step %d", j, e, x.Step, x.K, step)
+			}
+		}
 		s.hist[j] = h
 		s.tail[j] = postSpike{Step: -1}
 		if len(h) > 0 {
 			s.tail[j] = h[len(h)-1]
 		}
 	}
-	for w := range s.added {
-		s.added[w] = 0
+	for w := range s.next {
+		s.next[w] = 0
 	}
 	return nil
 }

@@ -31,12 +31,6 @@ func refSTDPOf(p synapses.Plasticity, sign float64) refSTDP {
 	if r.tauMinus == 0 {
 		r.tauMinus = 20
 	}
-	if r.lambda == 0 {
-		r.lambda = 0.01
-	}
-	if r.alpha == 0 {
-		r.alpha = 1
-	}
 	return r
 }
 
@@ -201,7 +195,17 @@ func TestSTDPMatchesReference(t *testing.T) {
 	nSteps := int(math.Round(T / dt))
 	splitStep := int(math.Round(T / 3 / dt)) // the split runs below: T/3, dt, the rest
 	delays := []float64{0.5, 1.0, 2.3}
-	stdp := func(p synapses.Plasticity) synapses.Plasticity { p.Kind = "stdp"; p.WMax = wMaxMV; return p }
+	// λ and α must be given: NEST's 0.01 and 1 unless a case sets them
+	stdp := func(p synapses.Plasticity) synapses.Plasticity {
+		p.Kind, p.WMax = "stdp", wMaxMV
+		if p.Lambda == 0 {
+			p.Lambda = 0.01
+		}
+		if p.Alpha == 0 {
+			p.Alpha = 1
+		}
+		return p
+	}
 	cases := []struct {
 		name  string
 		sign  int // the pre population's Dale sign
@@ -220,6 +224,10 @@ func TestSTDPMatchesReference(t *testing.T) {
 			{[]float64{0.1, 1.0, 2.3}, stdp(synapses.Plasticity{Lambda: 0.05, Alpha: 1.2})}}},
 		{"inhibitory", -1, []refProj{{delays, stdp(synapses.Plasticity{Lambda: 0.05, MuPlus: 0.4, MuMinus: 0.7, Alpha: 1.3})}}},
 		{"inhibitory_additive", -1, []refProj{{delays, stdp(synapses.Plasticity{Lambda: 0.05})}}},
+		// τ₊ = 0.5 ms: pairings count for 32 τ₊ = 16 ms, so most sources fall
+		// silent that long between spikes and prune applies their pairings
+		// early (every 100 ms)
+		{"early_pairings", 1, []refProj{{delays, stdp(synapses.Plasticity{Lambda: 0.3, TauPlusMs: 0.5, MuPlus: 0.4})}}},
 	}
 	for ci, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

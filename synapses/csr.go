@@ -215,6 +215,10 @@ func (w Weights) Validate() error {
 
 func (w Weights) constant() bool { return w.Dist == "" || w.Dist == "constant" }
 
+// Signed returns x as a built weight: signed by w.Sign (Dale's law), in
+// float32.
+func (w Weights) Signed(x float64) float32 { return w.signed(x) }
+
 func (w Weights) signed(x float64) float32 {
 	switch w.Sign {
 	case 1:

@@ -26,13 +26,16 @@ import (
 // postsynaptic spike reaches the synapse d after it is emitted, a
 // presynaptic spike reaches it at once). Both updates are applied when a
 // presynaptic spike is delivered, potentiation first, and the spike is
-// transmitted with the new weight. MuPlus = MuMinus = 0 is additive STDP
+// transmitted with the new weight; pairings more than 32·TauPlusMs apart
+// (weight change below e^{−32} ≈ 1.3·10⁻¹⁴ of Lambda·WMax) are not counted,
+// which bounds the memory of postsynaptic spikes. MuPlus = MuMinus = 0 is additive STDP
 // (Song, Miller & Abbott 2000), 1 multiplicative (van Rossum et al. 2000;
 // NEST's default), values between Gütig's.
 //
-// The zero value of each field but Kind and WMax means its default: 20 ms
-// for both time constants, 0.01 for Lambda, 1 for Alpha. MuPlus and MuMinus
-// have no default: 0 is additive STDP.
+// The time constants default to NEST's 20 ms (zero value). Lambda, Alpha
+// and WMax have no default: they must be given (NEST's stdp_synapse uses
+// λ = 0.01, α = 1), so that a forgotten field is an error, not a rule the
+// user did not mean. MuPlus and MuMinus are 0 unless given: additive STDP.
 type Plasticity struct {
 	// Kind is "" (static weights) or "stdp".
 	Kind string `toml:"kind" json:"kind"`
@@ -41,14 +44,14 @@ type Plasticity struct {
 	TauPlusMs  float64 `toml:"tau_plus_ms" json:"tau_plus_ms"`
 	TauMinusMs float64 `toml:"tau_minus_ms" json:"tau_minus_ms"`
 	// Lambda is the learning rate (> 0), Alpha the ratio of depression to
-	// potentiation (≥ 0).
+	// potentiation (> 0; for potentiation alone give a tiny Alpha).
 	Lambda float64 `toml:"lambda" json:"lambda"`
 	Alpha  float64 `toml:"alpha" json:"alpha"`
 	// MuPlus and MuMinus are the weight-dependence exponents, in [0, 1].
 	MuPlus  float64 `toml:"mu_plus" json:"mu_plus"`
 	MuMinus float64 `toml:"mu_minus" json:"mu_minus"`
 	// WMax is the largest weight magnitude, in the unit of the weights
-	// (non-zero and finite). It is signed as the weights are: the kernel
+	// (non-zero, finite and within float32 range, the weights' type). It is signed as the weights are: the kernel
 	// gives it the projection's Dale sign, and every weight must lie
 	// between 0 and WMax.
 	WMax float64 `toml:"w_max" json:"w_max"`
@@ -58,19 +61,14 @@ type Plasticity struct {
 // then leave it out.
 func (p Plasticity) IsZero() bool { return p == Plasticity{} }
 
-// WithDefaults returns p with every zero default field set to its default.
+// WithDefaults returns p with zero time constants set to their default,
+// 20 ms.
 func (p Plasticity) WithDefaults() Plasticity {
 	if p.TauPlusMs == 0 {
 		p.TauPlusMs = 20
 	}
 	if p.TauMinusMs == 0 {
 		p.TauMinusMs = 20
-	}
-	if p.Lambda == 0 {
-		p.Lambda = 0.01
-	}
-	if p.Alpha == 0 {
-		p.Alpha = 1
 	}
 	return p
 }
@@ -95,14 +93,18 @@ func (p Plasticity) Validate() error {
 		}
 		return nil
 	}
-	if p.WMax == 0 || math.IsNaN(p.WMax) || math.IsInf(p.WMax, 0) {
-		return param.New(pkg, "plasticity.w_max", p.WMax, "non-zero and finite (the largest weight magnitude, in the weights' unit)")
+	if !(p.WMax != 0 && math.Abs(p.WMax) <= math.MaxFloat32) {
+		return param.New(pkg, "plasticity.w_max", p.WMax, "non-zero and finite within float32 range (the largest weight magnitude, in the weights' unit)")
+	}
+	if !(p.Lambda > 0 && p.Lambda <= math.MaxFloat64) {
+		return param.New(pkg, "plasticity.lambda", p.Lambda, "> 0 and finite: the learning rate (NEST's stdp_synapse uses 0.01)")
+	}
+	if !(p.Alpha > 0 && p.Alpha <= math.MaxFloat64) {
+		return param.New(pkg, "plasticity.alpha", p.Alpha, "> 0 and finite: the ratio of depression to potentiation (NEST's stdp_synapse uses 1; for potentiation alone a tiny value)")
 	}
 	return param.First(
 		param.Positive(pkg, "plasticity.tau_plus_ms", q.TauPlusMs),
 		param.Positive(pkg, "plasticity.tau_minus_ms", q.TauMinusMs),
-		param.Positive(pkg, "plasticity.lambda", q.Lambda),
-		param.NonNegative(pkg, "plasticity.alpha", q.Alpha),
 		unit("plasticity.mu_plus", q.MuPlus),
 		unit("plasticity.mu_minus", q.MuMinus),
 	)
