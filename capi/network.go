@@ -360,6 +360,9 @@ func neurodyn_network_synapses(h C.neurodyn_handle, projection C.int32_t, source
 		return fail(fn, errorf(code, "n = %d: must equal the %d synapses of projection %d (neurodyn_network_synapse_count)",
 			k, c.Len(), int32(projection)))
 	}
+	if k == 0 { // nothing to copy: NULL arrays are fine (malloc(0) may return NULL)
+		return statusOK
+	}
 	if sources == nil && targets == nil && weights == nil && delaysMs == nil {
 		return fail(fn, errorf(statusNull, "sources, targets, weights and delays_ms are all NULL"))
 	}

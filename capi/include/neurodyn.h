@@ -277,7 +277,7 @@ int neurodyn_network_synapse_count(neurodyn_handle h, int32_t projection, int64_
  * steps of dt: steps x dt). Every array has n elements, and n must equal
  * neurodyn_network_synapse_count (a smaller n is NEURODYN_ERR_BUFFER, a
  * larger one NEURODYN_ERR_INVALID; nothing is written then). Any array may
- * be NULL to skip it (not all four). */
+ * be NULL to skip it (not all four, unless the projection has no synapses). */
 int neurodyn_network_synapses(neurodyn_handle h, int32_t projection, int64_t *sources, int64_t *targets,
                               float *weights, double *delays_ms, int64_t n);
 

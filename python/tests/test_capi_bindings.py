@@ -330,6 +330,8 @@ def test_network_synapses_list_round_trips_exactly():
         np.testing.assert_array_equal(s["target"], np.tile(np.arange(4), 3))
         assert np.all(s["weight"] == np.float32(-20.0)) and np.all(s["delay_ms"] == 6 * 0.125)
         _check_synapses(net.synapses(np.int32(2)), 0)  # an empty projection
+        # C callers whose malloc(0) gave NULL: nothing to copy, no error
+        _capi.call("neurodyn_network_synapses", net.handle, 2, None, None, None, None, 0)
         assert net.stats()["synapses"] == 6 + 12
         net.run(5.0)  # static synapses read the same after a run
         np.testing.assert_array_equal(net.synapses(0)["weight"], w[order])
