@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/neurodyn/neurodyn/kernel"
+	"github.com/neurodyn/neurodyn/synapses"
 )
 
 // peakRSS returns the process's peak resident set size in bytes (VmHWM).
@@ -59,6 +60,13 @@ func runSpiking(b *testing.B, preset string, o kernel.PresetOptions, ms float64,
 	if err != nil {
 		b.Fatal(err)
 	}
+	runSpikingSpec(b, spec, ms, stream, nil)
+}
+
+// runSpikingSpec is runSpiking on a spec of the caller's. after, if not nil,
+// is given each network after its run, outside the timer (to read rates or
+// weights and report them as metrics), before the network is closed.
+func runSpikingSpec(b *testing.B, spec kernel.Spec, ms float64, stream bool, after func(*kernel.Network)) {
 	resetPeakRSS()
 	var wall, cpu time.Duration
 	var st kernel.Stats
@@ -91,6 +99,9 @@ func runSpiking(b *testing.B, preset string, o kernel.PresetOptions, ms float64,
 		st.Spikes += s.Spikes
 		st.SynEvents += s.SynEvents
 		st.Synapses, st.SynBytes = s.Synapses, s.SynBytes
+		if after != nil {
+			after(net)
+		}
 		net.Close()
 		b.StartTimer()
 	}
@@ -131,6 +142,67 @@ func BenchmarkSpikingCOBA(b *testing.B) {
 // worker.
 func BenchmarkSpikingBrunel(b *testing.B) {
 	runSpiking(b, "brunel", kernel.PresetOptions{Workers: 1, Record: true}, 1000, false)
+}
+
+// brunelSTDP is the plasticity of BenchmarkSpikingBrunelSTDP's E→E
+// projection (w_max is set from J by brunelSTDPSpec): additive STDP
+// (mu± = 0) with slightly dominant depression, NEST stdp_synapse's
+// semantics (synapses.Plasticity). bench/brian2/brunel_stdp.py uses the same
+// values.
+var brunelSTDP = synapses.Plasticity{Kind: "stdp", TauPlusMs: 20, TauMinusMs: 20, Lambda: 0.01, Alpha: 1.1}
+
+// brunelSTDPSpec returns the brunel preset (options o) with brunelSTDP on
+// its E→E projection, whose weights start at J and may grow to w_max = 2·J.
+// It returns the index of that projection too.
+func brunelSTDPSpec(o kernel.PresetOptions) (kernel.Spec, int, error) {
+	spec, err := kernel.Preset("brunel", o)
+	if err != nil {
+		return kernel.Spec{}, 0, err
+	}
+	for i := range spec.Projections {
+		p := &spec.Projections[i]
+		if p.Source == "E" && p.Target == "E" {
+			pl := brunelSTDP
+			pl.WMax = 2 * p.Weights.Value
+			p.Plasticity = pl
+			return spec, i, nil
+		}
+	}
+	return kernel.Spec{}, 0, fmt.Errorf("brunel preset: no E→E projection")
+}
+
+// BenchmarkSpikingBrunelSTDP: BenchmarkSpikingBrunel (12,500 neurons, 1 s,
+// one worker) with STDP on the E→E projection (brunelSTDP; 10⁷ plastic
+// synapses). Besides runSpiking's metrics it reports the mean rate of the E
+// population over the run (E-Hz) and the mean E→E weight at its end
+// (wEE-mV; J = 0.1 mV at the start), to check the regime against Brian2's
+// (bench/brian2/brunel_stdp.py).
+func BenchmarkSpikingBrunelSTDP(b *testing.B) {
+	const ms = 1000.0
+	spec, ee, err := brunelSTDPSpec(kernel.PresetOptions{Workers: 1, Record: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	nE := 0
+	for _, p := range spec.Populations {
+		if p.Name == "E" {
+			nE = p.N
+		}
+	}
+	var rate, w float64
+	runs := 0
+	runSpikingSpec(b, spec, ms, false, func(net *kernel.Network) {
+		runs++
+		rate += float64(len(net.Recorder("spikes:E").Spikes().IDs)) / (float64(nE) * ms / 1000)
+		csr := net.Projection(ee)
+		sum := 0.0
+		for k := range csr.Len() {
+			sum += float64(csr.W(uint64(k)))
+		}
+		w += sum / float64(csr.Len())
+	})
+	b.ReportMetric(rate/float64(runs), "E-Hz")
+	b.ReportMetric(w/float64(runs), "wEE-mV")
 }
 
 // BenchmarkSpikingScale: 10⁶ neurons × 10⁸ synapses, built and simulated for

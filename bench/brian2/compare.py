@@ -3,15 +3,22 @@ single-threaded, same scope timed on both sides (the 1 s run loop, spike
 recording included; Brian2's compilation and neurodyn's build excluded),
 interleaved round by round.
 
-usage: /usr/bin/python3 bench/brian2/compare.py [--rounds 6] [--nets cuba,brunel] [--out FILE]
+usage: /usr/bin/python3 bench/brian2/compare.py [--rounds 6] [--nets cuba,brunel,brunel_stdp] [--out FILE]
 
-It compiles each Brian2 project once (bench/brian2/cuba.py, brunel.py), builds
-the Go benchmark binary once, then for each round runs, for each network, the
-Go benchmark (-test.benchtime 1x -test.cpu 1) and the compiled Brian2 binary
-(its own run-loop time, results/last_run_info.txt). Brian2 measures that
-time with std::clock() (process CPU time) when OpenMP is off, so neurodyn's
-CPU time of Run is compared (its wall time is listed too). It prints medians,
-the ratio Brian2/neurodyn and every sample, with the load average.
+Networks: cuba (4,000 neurons), brunel (12,500) and brunel_stdp (brunel with
+STDP on its E->E synapses; bench/brian2/brunel_stdp.py documents how Brian2's
+timing of the updates differs from neurodyn's).
+
+It compiles each Brian2 project once (bench/brian2/cuba.py, brunel.py,
+brunel_stdp.py), builds the Go benchmark binary once, then for each round
+runs, for each network, the Go benchmark (-test.benchtime 1x -test.cpu 1) and
+the compiled Brian2 binary (its own run-loop time, results/last_run_info.txt).
+Brian2 measures that time with std::clock() (process CPU time) when OpenMP is
+off, so neurodyn's CPU time of Run is compared (its wall time is listed too).
+It prints medians, the ratio Brian2/neurodyn and every sample, with the load
+average; for brunel_stdp also the mean E rate and the final mean E->E weight
+of both sides (Brian2's from the compiling run, so not with --reuse), to show
+that both simulate the same regime.
 """
 import argparse
 import json
@@ -26,7 +33,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
-GO_BENCH = {"cuba": "^BenchmarkSpikingCUBA$/^n=4000$", "brunel": "^BenchmarkSpikingBrunel$"}
+GO_BENCH = {"cuba": "^BenchmarkSpikingCUBA$/^n=4000$", "brunel": "^BenchmarkSpikingBrunel$",
+            "brunel_stdp": "^BenchmarkSpikingBrunelSTDP$"}
+WORKDIR = {"cuba": "cuba_4000_1", "brunel": "brunel_10000_1", "brunel_stdp": "brunel_stdp_10000_1"}
+# The regime of a network (mean rates, weights) as Brian2's compiling run
+# measured it, for the nets whose script returns one.
+BRIAN_REGIME = {}
 
 
 def brian_project(net):
@@ -34,10 +46,13 @@ def brian_project(net):
     if net == "cuba":
         import cuba
         cuba.build_and_run(4000, 1, 1000.0, 1)
-        return common.workdir("cuba_4000_1")
-    import brunel
-    brunel.build_and_run(1, 1000.0, 1)
-    return common.workdir("brunel_10000_1")
+    elif net == "brunel":
+        import brunel
+        brunel.build_and_run(1, 1000.0, 1)
+    else:
+        import brunel_stdp
+        BRIAN_REGIME[net] = brunel_stdp.build_and_run(1, 1000.0, 1)
+    return common.workdir(WORKDIR[net])
 
 
 def brian_run(directory):
@@ -54,34 +69,40 @@ def go_run(binary, net):
     w = re.search(r"\s([0-9.e+-]+) run-s", out)
     if not m or not w:
         raise RuntimeError("no cpu-s/run-s metric in:\n" + out)
-    return float(m.group(1)), float(w.group(1))
+    extra = {k: float(v) for v, k in re.findall(r"\s([0-9.e+-]+) (E-Hz|wEE-mV)\b", out)}
+    return float(m.group(1)), float(w.group(1)), extra
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=6)
-    ap.add_argument("--nets", default="cuba,brunel")
+    ap.add_argument("--nets", default="cuba,brunel,brunel_stdp")
     ap.add_argument("--out", default="")
     ap.add_argument("--reuse", action="store_true", help="reuse the Brian2 projects compiled by a previous run")
     a = ap.parse_args()
     nets = a.nets.split(",")
+    unknown = [n for n in nets if n not in GO_BENCH]
+    if unknown:
+        ap.error("unknown nets %s (known: %s)" % (",".join(unknown), ",".join(GO_BENCH)))
     binary = os.path.join(tempfile.gettempdir(), "neurodyn-bench.test")
     subprocess.run(["go", "test", "-c", "-o", binary, "./bench"], cwd=ROOT, check=True)
     if a.reuse:
         import common
-        dirs = {"cuba": common.workdir("cuba_4000_1"), "brunel": common.workdir("brunel_10000_1")}
-        dirs = {n: dirs[n] for n in nets}
+        dirs = {n: common.workdir(WORKDIR[n]) for n in nets}
     else:
         dirs = {n: brian_project(n) for n in nets}
     samples = {n: {"neurodyn": [], "neurodyn_wall": [], "brian2": []} for n in nets}
     load = []
+    go_regime = {}
     for _ in range(a.rounds):
         load.append(os.getloadavg()[0])
         for n in nets:
-            cpu, wall = go_run(binary, n)
+            cpu, wall, extra = go_run(binary, n)
             samples[n]["neurodyn"].append(cpu)
             samples[n]["neurodyn_wall"].append(wall)
             samples[n]["brian2"].append(brian_run(dirs[n]))
+            if extra:
+                go_regime[n] = extra  # the same seed every round: the same figures
     lines = ["# neurodyn vs Brian2 2.5.1 C++ standalone, single thread, 1 s simulated, run loop only,",
              "# CPU time on both sides (Brian2 times its loop with std::clock without OpenMP; neurodyn: getrusage around Run)",
              "# rounds %d, load average (1 min) at each round: %s" % (a.rounds, " ".join("%.2f" % x for x in load))]
@@ -89,6 +110,15 @@ def main():
         g, b = statistics.median(samples[n]["neurodyn"]), statistics.median(samples[n]["brian2"])
         lines.append("%-7s neurodyn median %.4f s   brian2 median %.4f s   speed-up %.2fx" % (n, g, b, b / g))
         lines.append("        samples %s" % json.dumps(samples[n]))
+        if n in go_regime:
+            lines.append("        regime over the 1 s: neurodyn E rate %.2f Hz, mean E->E weight at the end %.5f mV"
+                         % (go_regime[n].get("E-Hz", float("nan")), go_regime[n].get("wEE-mV", float("nan"))))
+        if n in BRIAN_REGIME:
+            r = BRIAN_REGIME[n]
+            lines.append("        regime over the 1 s: brian2   E rate %.2f Hz, mean E->E weight at the end %.5f mV"
+                         " (I rate %.2f Hz; E rate per 200 ms %s)"
+                         % (r["rate_e_hz"], r["w_ee_mean_mv"], r["rate_i_hz"],
+                            " ".join("%.1f" % x for x in r["rate_e_hz_per_200ms"])))
     text = "\n".join(lines) + "\n"
     sys.stdout.write(text)
     if a.out:
