@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"hash/fnv"
 	"math"
 	"reflect"
 	"slices"
@@ -348,5 +349,63 @@ func TestSTDPBounded(t *testing.T) {
 	// 50 targets × 40 Hz × (0.64 + 0.32 s) ≈ 1,900
 	if slices.Max(counts) > 3000 {
 		t.Fatalf("history entries every 2 s with a silent source: %v (not pruned)", counts)
+	}
+}
+
+// stdpGolden is the checksum of TestSTDPGolden's weights and spikes on
+// amd64; the pure-Go path on arm64 reproduces it under qemu-aarch64 (make
+// asm-arm64). A deliberate change of the rule's arithmetic updates it.
+const stdpGolden = 0xefa675a8983a729e
+
+// TestSTDPGolden pins the state, weights and spikes of a small plastic network
+// (Brunel at 500 neurons with STDP on E→E, multiplicative with fractional
+// exponents, and on I→E, 150 ms) to a checksum: the same bits on every
+// architecture and kernel path.
+func TestSTDPGolden(t *testing.T) {
+	s, err := kernel.Preset("brunel", kernel.PresetOptions{N: 500, Record: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Projections[0].DelayMaxMs = 3
+	s.Projections[0].Plasticity = synapses.Plasticity{Kind: "stdp", MuPlus: 0.4, MuMinus: 0.7, Lambda: 0.05, Alpha: 1.05, WMax: 0.2}
+	s.Projections[2].Plasticity = synapses.Plasticity{Kind: "stdp", TauPlusMs: 0.5, Lambda: 0.3, Alpha: 1.1, WMax: 1}
+	net, err := kernel.New(s, kernel.WithWorkers(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	if err := net.Run(150); err != nil {
+		t.Fatal(err)
+	}
+	spikes, ws := plasticState(t, s, net)
+	h := fnv.New64a()
+	// the checkpoint holds what the weights do not show yet: traces,
+	// histories, neuron state
+	if err := net.Checkpoint(h); err != nil {
+		t.Fatal(err)
+	}
+	var buf [8]byte
+	for _, w := range ws {
+		for _, x := range w {
+			binary.LittleEndian.PutUint32(buf[:4], math.Float32bits(x))
+			h.Write(buf[:4])
+		}
+	}
+	n := 0
+	for _, name := range []string{"spikes:E", "spikes:I"} {
+		m := spikes[name]
+		n += len(m.IDs)
+		for i, tm := range m.TimesMs {
+			binary.LittleEndian.PutUint64(buf[:], math.Float64bits(tm))
+			h.Write(buf[:])
+			binary.LittleEndian.PutUint32(buf[:4], m.IDs[i])
+			h.Write(buf[:4])
+		}
+	}
+	if n < 500 {
+		t.Fatalf("%d spikes in 150 ms", n)
+	}
+	if sum := h.Sum64(); sum != stdpGolden {
+		t.Fatalf("checksum of %d weights and %d spikes %#x, golden %#x", len(ws[0])+len(ws[1]), n, sum, uint64(stdpGolden))
 	}
 }
