@@ -46,7 +46,7 @@ type stdp struct {
 	maxDelay int64
 	pre      []preTrace // per worker
 	hist     [][]postSpike
-	tail     []postSpike // per target: its last spike (Step −1: none), read first
+	tail     []lastSpike // per target: its last spike, read first
 	need     []int64     // per target: scratch of prune
 	next     []int64     // per worker: the slice start from which it prunes next
 }
@@ -57,6 +57,14 @@ type preTrace struct {
 	k    []float64 // K₊ just after the last spike
 	last []int64   // step of the last spike, −1 before the first
 	done []bool    // the last spike's pairings are applied (by prune)
+}
+
+// lastSpike is a target neuron's last spike (Step −1: none) and the step of
+// the one before (−1: none, or pruned).
+type lastSpike struct {
+	Step int64
+	K    float64
+	Prev int64
 }
 
 // postSpike is an entry of a target neuron's spike history.
@@ -97,9 +105,9 @@ func newSTDP(where string, pr *projection, nTgt, W int, dt float64) (*stdp, erro
 		}
 	}
 	s.hist = make([][]postSpike, nTgt)
-	s.tail = make([]postSpike, nTgt)
+	s.tail = make([]lastSpike, nTgt)
 	for j := range s.tail {
-		s.tail[j].Step = -1
+		s.tail[j] = lastSpike{Step: -1, Prev: -1}
 	}
 	s.need = make([]int64, nTgt)
 	s.next = make([]int64, W)
@@ -198,7 +206,7 @@ func (s *stdp) record(w int, pr *projection, merged []events.Spike, tgt int32, l
 			k += float64(h[n-1].K * decay(s.minus, sp.Step-h[n-1].Step, s.minStep))
 		}
 		s.hist[sp.Index] = append(h, postSpike{Step: sp.Step, K: k})
-		s.tail[sp.Index] = postSpike{Step: sp.Step, K: k}
+		s.tail[sp.Index] = lastSpike{Step: sp.Step, K: k, Prev: s.tail[sp.Index].Step}
 	}
 	if sliceStart >= s.next[w] {
 		s.prune(w, pr, lo, hi, sliceStart)
@@ -291,10 +299,18 @@ func (s *stdp) update(w int, c *synapses.CSR, i int, step int64, a, b uint64) {
 		j := c.Target[k]
 		wn := float64(c.Weight[k]) / s.wmax
 		at := step - d
-		// Most often the target has not fired since the last presynaptic
-		// spike reached it: nothing to potentiate, and its last spike gives
-		// K₋, without reading the history.
-		if t := s.tail[j]; t.Step < at && (!pending || t.Step <= last-d) {
+		// Most often the target has fired at most once since the last
+		// presynaptic spike reached it, and not since step − d: that spike
+		// (if any) is the one pairing to potentiate, and its K₋ gives the
+		// depression, without reading the history (the same operations as
+		// below).
+		if t := s.tail[j]; t.Step < at && (!pending || t.Prev <= last-d) {
+			if pending && t.Step > last-d {
+				if n := t.Step + d - last; n <= s.reach {
+					wn = s.rule.Potentiate(wn, kPlus*decay(s.plus, n, s.plusStep))
+					wn = float64(float32(wn*s.wmax)) / s.wmax
+				}
+			}
 			if t.Step >= 0 {
 				wn = s.rule.Depress(wn, t.K*decay(s.minus, at-t.Step, s.minStep))
 			}
@@ -414,9 +430,12 @@ func (s *stdp) load(r io.Reader, c *synapses.CSR, step int64) error {
 			}
 		}
 		s.hist[j] = h
-		s.tail[j] = postSpike{Step: -1}
-		if len(h) > 0 {
-			s.tail[j] = h[len(h)-1]
+		s.tail[j] = lastSpike{Step: -1, Prev: -1}
+		if n := len(h); n > 0 {
+			s.tail[j] = lastSpike{Step: h[n-1].Step, K: h[n-1].K, Prev: -1}
+			if n > 1 {
+				s.tail[j].Prev = h[n-2].Step
+			}
 		}
 	}
 	for w := range s.next {
