@@ -91,7 +91,7 @@ func newPoissonTable(lam float64) poissonTable {
 
 // draw returns the count for the uniform u in [0, 1).
 func (t *poissonTable) draw(u float64) int {
-	x := u * float64(len(t.prob))
+	x := float64(u * float64(len(t.prob)))
 	i := int(x)
 	k := int(t.alias[i])
 	if x-float64(i) < t.prob[i] {

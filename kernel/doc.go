@@ -128,9 +128,16 @@
 // projection costs, beyond a constant-weight one, 4 bytes per synapse, 17
 // bytes per source neuron per worker, 48 bytes per target neuron plus 16 per
 // spike it fired in the last 32·τ₊ + the prune interval (16·τ₊, at least
-// 1,000 steps) + the longest delay, and two decay tables of up to 512 KiB. Projection(i).Weight holds the current weights;
-// checkpoints carry them with the traces and histories, and
-// WriteSONATANetwork writes them. Plasticity runs in grid mode.
+// 1,000 steps) + the longest delay, and two decay tables of up to 512 KiB.
+//
+// Projection(i).Weight holds the current weights: NEST's, which take a
+// pairing in when the next presynaptic spike arrives, except that the
+// pairings of a presynaptic spike are taken in once complete (32·τ₊ after
+// it) at the next multiple of the prune interval — the same bits as later,
+// and a function of the time only, so that weights read after any split of
+// a run, or after Restore, are the same. Checkpoints carry the weights with
+// the traces and histories, and WriteSONATANetwork writes them. Plasticity
+// runs in grid mode.
 // ExampleProjectionSpec_plasticity measures the STDP window.
 //
 // # Time, delays and phases

@@ -207,7 +207,7 @@ func (r *Recorder) consume(spikes []events.Spike, pop int32, s int64, L int, dt 
 			if sp.Pop != pop || !r.want[sp.Index] {
 				continue
 			}
-			t := float64(sp.Step)*dt + sp.Off
+			t := float64(float64(sp.Step)*dt) + sp.Off
 			if sp.Off == dt { // at the step's end: the network's time then (TimeMs), to the bit
 				t = float64(sp.Step+1) * dt
 			}

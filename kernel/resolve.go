@@ -352,7 +352,7 @@ func (s Spec) resolve() (*plan, error) {
 				}
 				st := int(math.Ceil(tm/dt-1e-9)) - 1
 				dp.times = append(dp.times, st)
-				dp.offs = append(dp.offs, tm-float64(st)*dt)
+				dp.offs = append(dp.offs, tm-float64(float64(st)*dt))
 			}
 		case "time_series":
 			dp.isCurrent = true

@@ -75,7 +75,7 @@ func (net *Network) slice(L int) error {
 			return fmt.Errorf("kernel: recorder %s: %w", r.name, err)
 		}
 	}
-	if len(spikes) > 0 {
+	if len(spikes) > 0 || net.pruneDue() {
 		if net.precise != nil {
 			net.team.Run(net.precise.deliverF)
 		} else {
@@ -90,6 +90,17 @@ func (net *Network) slice(L int) error {
 	net.stats.Steps += int64(L)
 	net.step += int64(L)
 	return nil
+}
+
+// pruneDue reports whether a plastic projection prunes in this slice (see
+// stdp): then the deliver phase runs even without spikes.
+func (net *Network) pruneDue() bool {
+	for _, pr := range net.plastic {
+		if pr.stdp.due(net.sliceStart + int64(net.sliceLen)) {
+			return true
+		}
+	}
+	return false
 }
 
 // integrate is phase 1 for worker w.
@@ -144,7 +155,7 @@ func (net *Network) deliver(w int) {
 	var ev int64
 	for _, pr := range net.plastic {
 		tgt := net.pops[pr.plan.tgt]
-		pr.stdp.record(w, pr, net.merged, int32(pr.plan.tgt), tgt.bounds[w], tgt.bounds[w+1], net.sliceStart)
+		pr.stdp.record(w, net.merged, int32(pr.plan.tgt), tgt.bounds[w], tgt.bounds[w+1])
 	}
 	for _, sp := range net.merged {
 		for _, pr := range net.out[sp.Pop] {
@@ -186,4 +197,8 @@ func (net *Network) deliver(w int) {
 		}
 	}
 	net.synev[w] += ev
+	for _, pr := range net.plastic {
+		tgt := net.pops[pr.plan.tgt]
+		pr.stdp.maybePrune(w, pr, tgt.bounds[w], tgt.bounds[w+1], net.sliceStart, net.sliceStart+int64(net.sliceLen))
+	}
 }

@@ -26,13 +26,15 @@ import (
 // A pairing counts while the postsynaptic spike reaches the synapse at most
 // reach = ⌈32·τ₊/dt⌉ steps after the presynaptic spike (its weight change is
 // below e^{−32} ≈ 1.3·10⁻¹⁴ of λ·w_max beyond), so every pairing of a spike
-// is known reach steps later. Every pruneEvery steps the workers apply
-// those of sources silent that long at once (the operations update would
-// apply at their next spike, in the same order, with the same bits: the
-// weight is rounded to float32 after the potentiation in both places) and
-// drop the history entries no synapse will read again. A history thus holds
-// the spikes of about the last reach + pruneEvery + maxDelay steps, whatever
-// the sources do.
+// is known reach steps later. At every multiple of every steps (in the
+// slice that reaches it, with or without spikes) the workers apply those of
+// the sources silent for reach steps before it at once (the operations
+// update would apply at their next spike, in the same order, with the same
+// bits: the weight is rounded to float32 after the potentiation in both
+// places) and drop the history entries no synapse will read again. Which
+// pairings are applied at the end of a run thus depends on its time only,
+// not on how runs were split or restored, and a history holds the spikes of
+// about the last reach + every + maxDelay steps, whatever the sources do.
 type stdp struct {
 	rule     synapses.Plasticity // with defaults
 	wmax     float64             // signed like the weights
@@ -42,13 +44,13 @@ type stdp struct {
 	plus     []float64           // plus[n] = e^{−n·dt/τ₊}, the same bits as synapses.Decay
 	minus    []float64           // minus[n] = e^{−n·dt/τ₋}
 	reach    int64               // steps after a presynaptic spike within which its pairings count
-	every    int64               // steps between prunes
+	every    int64               // steps between prunes: at every multiple of it
 	maxDelay int64
 	pre      []preTrace // per worker
 	hist     [][]postSpike
 	tail     []lastSpike // per target: its last spike, read first
 	need     []int64     // per target: scratch of prune
-	next     []int64     // per worker: the slice start from which it prunes next
+	pruned   []int64     // per worker: the last multiple of every it pruned at, over every
 }
 
 // preTrace is the presynaptic state of every source neuron as one worker
@@ -110,7 +112,7 @@ func newSTDP(where string, pr *projection, nTgt, W int, dt float64) (*stdp, erro
 		s.tail[j] = lastSpike{Step: -1, Prev: -1}
 	}
 	s.need = make([]int64, nTgt)
-	s.next = make([]int64, W)
+	s.pruned = make([]int64, W)
 	return s, nil
 }
 
@@ -192,10 +194,10 @@ func decay(t []float64, n int64, x float64) float64 {
 }
 
 // record appends the spikes of the target population (index tgt) of the
-// neurons [lo, hi) that worker w owns to their histories, and prunes them
-// every pruneEvery steps. It runs at the start of the deliver phase, so that
-// a delay-0 synapse sees a postsynaptic spike of its own step.
-func (s *stdp) record(w int, pr *projection, merged []events.Spike, tgt int32, lo, hi int, sliceStart int64) {
+// neurons [lo, hi) that worker w owns to their histories. It runs at the
+// start of the deliver phase, so that a delay-0 synapse sees a postsynaptic
+// spike of its own step.
+func (s *stdp) record(w int, merged []events.Spike, tgt int32, lo, hi int) {
 	for _, sp := range merged {
 		if sp.Pop != tgt || int(sp.Index) < lo || int(sp.Index) >= hi {
 			continue
@@ -208,20 +210,33 @@ func (s *stdp) record(w int, pr *projection, merged []events.Spike, tgt int32, l
 		s.hist[sp.Index] = append(h, postSpike{Step: sp.Step, K: k})
 		s.tail[sp.Index] = lastSpike{Step: sp.Step, K: k, Prev: s.tail[sp.Index].Step}
 	}
-	if sliceStart >= s.next[w] {
-		s.prune(w, pr, lo, hi, sliceStart)
-		s.next[w] = sliceStart + s.every
+}
+
+// maybePrune prunes when the slice [sliceStart, sliceEnd) reaches a
+// multiple of every. It runs at the end of the deliver phase: every spike
+// of the slice has updated the traces, so a source's last spike is its
+// last before sliceEnd, and a spike of its after sliceEnd comes after the
+// pairings prune applies, as at their next spike.
+func (s *stdp) maybePrune(w int, pr *projection, lo, hi int, sliceStart, sliceEnd int64) {
+	if m := sliceEnd / s.every; m > s.pruned[w] {
+		s.prune(w, pr, lo, hi, m*s.every, sliceStart)
+		s.pruned[w] = m
 	}
 }
 
+// due reports whether the slice ending at sliceEnd prunes.
+func (s *stdp) due(sliceEnd int64) bool { return sliceEnd/s.every > s.pruned[0] }
+
 // prune applies, for worker w's synapses, the pairings of the sources whose
-// last spike is more than reach steps before sliceStart (all of them are in
-// the histories), and drops the history entries of its targets [lo, hi)
-// that no delivery will read again: an entry is needed to potentiate a
-// synapse whose source fired less than reach steps ago while it is after
-// that spike's step minus the delay, and the last entry before
-// sliceStart − maxDelay gives K₋ to every later depression.
-func (s *stdp) prune(w int, pr *projection, lo, hi int, sliceStart int64) {
+// last spike (before the slice's end) is more than reach steps before step
+// cut (a multiple of every, at most the slice's end: all of them are in the
+// histories), and
+// drops the history entries of its targets [lo, hi) that no delivery will
+// read again: an entry is needed to potentiate a synapse whose source's
+// pairings are pending while it is after that spike's step minus the delay,
+// and the last entry before sliceStart − maxDelay gives K₋ to every later
+// depression.
+func (s *stdp) prune(w int, pr *projection, lo, hi int, cut, sliceStart int64) {
 	c := pr.csr
 	need := s.need[lo:hi]
 	for j := range need {
@@ -234,7 +249,7 @@ func (s *stdp) prune(w int, pr *projection, lo, hi int, sliceStart int64) {
 			continue
 		}
 		a, b := pr.segment(w, i)
-		if last+s.reach < sliceStart {
+		if last+s.reach < cut {
 			for k := a; k < b; k++ {
 				d := int64(c.D(k))
 				wn := s.potentiate(s.hist[c.Target[k]], float64(c.Weight[k])/s.wmax, pre.k[i], last, d)
@@ -394,9 +409,17 @@ func (s *stdp) load(r io.Reader, c *synapses.CSR, step int64) error {
 			return fmt.Errorf("weight %d is %g, outside [0, %g]", k, w, s.bound)
 		}
 	}
+	cut := step / s.every * s.every // pairings applied early: those complete by then
 	for i, last := range pre.last {
-		if kp := pre.k[i]; last < -1 || last >= step || !(kp >= 0 && kp <= math.MaxFloat64) || last == -1 && (kp != 0 || pre.done[i]) {
-			return fmt.Errorf("presynaptic trace %d (%g after step %d) does not fit step %d", i, kp, last, step)
+		kp := pre.k[i]
+		bad := last < -1 || last >= step || !(kp <= math.MaxFloat64)
+		if last == -1 {
+			bad = bad || kp != 0 || pre.done[i]
+		} else {
+			bad = bad || kp < 1 || pre.done[i] && last+s.reach >= cut
+		}
+		if bad {
+			return fmt.Errorf("presynaptic trace %d (%g after step %d, done %v) does not fit step %d", i, kp, last, pre.done[i], step)
 		}
 	}
 	for w := 1; w < len(s.pre); w++ {
@@ -438,8 +461,8 @@ func (s *stdp) load(r io.Reader, c *synapses.CSR, step int64) error {
 			}
 		}
 	}
-	for w := range s.next {
-		s.next[w] = 0
+	for w := range s.pruned {
+		s.pruned[w] = step / s.every // the checkpoint's state has pruned at every multiple up to step
 	}
 	return nil
 }

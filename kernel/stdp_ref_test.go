@@ -36,8 +36,11 @@ func refSTDPOf(p synapses.Plasticity, sign float64) refSTDP {
 
 // final replays one synapse: initial weight w0, delay d steps, pre and post
 // spike times in steps (a spike emitted in step s is at s+1), dt in ms. It
-// returns the weight after the last presynaptic spike.
-func (r refSTDP) final(w0 float64, d int, pre, post []int, dt float64) float64 {
+// returns the weight after the last presynaptic spike, and, as the kernel
+// shows weights (kernel/doc.go), with that spike's pairings applied when
+// they were complete — the postsynaptic spikes reaching the synapse within
+// reach steps of it — before step flush (0: never).
+func (r refSTDP) final(w0 float64, d int, pre, post []int, dt float64, flush, reach int) float64 {
 	// the postsynaptic archive: K₋ just after each spike
 	kMinus := make([]float64, len(post))
 	for i := range post {
@@ -70,6 +73,15 @@ func (r refSTDP) final(w0 float64, d int, pre, post []int, dt float64) float64 {
 		// 3. the presynaptic trace
 		kPlus = kPlus*math.Exp(-float64(tp-tLast)*dt/r.tauPlus) + 1
 		tLast = tp
+	}
+	if len(pre) > 0 && flush > 0 && tLast-1+reach < flush { // tLast − 1: the emission step
+		for _, tq := range post {
+			if tLast-d < tq && tq+d-tLast <= reach {
+				wn := w / r.wMax
+				wn += r.lambda * math.Pow(1-wn, r.muPlus) * kPlus * math.Exp(-float64(tq+d-tLast)*dt/r.tauPlus)
+				w = math.Min(wn, 1) * r.wMax
+			}
+		}
 	}
 	return w
 }
@@ -361,7 +373,11 @@ func TestSTDPMatchesReference(t *testing.T) {
 					lo, hi := c.Row(i)
 					for k := lo; k < hi; k++ {
 						tgt, d := int(c.Target[k]), c.D(k)
-						want := r.final(float64(before[pi][k]), d, pre[i], post[tgt], dt)
+						// the kernel's readout: pairings complete before the
+						// last multiple of the prune interval are applied
+						reach := int(math.Ceil(32 * r.tauPlus / dt))
+						every := max(reach/2, 1000)
+						want := r.final(float64(before[pi][k]), d, pre[i], post[tgt], dt, nSteps/every*every, reach)
 						got := float64(after[pi][k])
 						if got != float64(before[pi][k]) {
 							changed++
@@ -521,7 +537,7 @@ func TestSTDPWindow(t *testing.T) {
 				}
 				// and the reference replay agrees with the closed form
 				r := refSTDP{tauPlus, tauMinus, lambda, alpha, 0, 0, wMax}
-				if ref := r.final(w0, d, pre[i], post[i], dt) - w0; math.Abs(ref-want) > 1e-12 {
+				if ref := r.final(w0, d, pre[i], post[i], dt, 0, 0) - w0; math.Abs(ref-want) > 1e-12 {
 					t.Fatalf("reference self-check: Δt = %g: replay %g, closed form %g", delta, ref, want)
 				}
 			}

@@ -38,7 +38,7 @@ func Exp(x float64) float64 {
 		k = int(float64(log2e*x) + 0.5)
 	}
 	hi := x - float64(float64(k)*ln2Hi)
-	lo := float64(k) * ln2Lo
+	lo := float64(float64(k) * ln2Lo)
 	r := hi - lo
 	t := float64(r * r)
 	c := float64(t * p5)
@@ -72,7 +72,7 @@ func ExpNeg(x float64) float64 {
 		return 0
 	}
 	k := int(x * 64)
-	r := x - float64(k)/64
+	r := x - float64(float64(k)/64)
 	p := 1 - float64(r*float64(1-float64(r*float64(0.5-float64(r*float64(1.0/6-float64(r*(1.0/24))))))))
 	return float64(expNegTable[k] * p)
 }

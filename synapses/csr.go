@@ -239,7 +239,7 @@ func (w Weights) draw(r *stream) float32 {
 	case "lognormal":
 		m := math.Abs(w.Mean)
 		s2 := math.Log1p(w.Std * w.Std / (m * m))
-		mu := logPure(m) - s2/2
+		mu := logPure(m) - float64(s2/2)
 		x := expPure(mu + float64(math.Sqrt(s2)*r.normal()))
 		if w.Mean < 0 {
 			x = -x

@@ -99,8 +99,8 @@ func (p Plasticity) Validate() error {
 	if !(p.Lambda > 0 && p.Lambda <= math.MaxFloat64) {
 		return param.New(pkg, "plasticity.lambda", p.Lambda, "> 0 and finite: the learning rate (NEST's stdp_synapse uses 0.01)")
 	}
-	if !(p.Alpha > 0 && p.Alpha <= math.MaxFloat64) {
-		return param.New(pkg, "plasticity.alpha", p.Alpha, "> 0 and finite: the ratio of depression to potentiation (NEST's stdp_synapse uses 1; for potentiation alone a tiny value)")
+	if !(p.Alpha > 0 && p.Alpha*p.Lambda <= math.MaxFloat64) {
+		return param.New(pkg, "plasticity.alpha", p.Alpha, "> 0 and finite, as alpha·lambda: the ratio of depression to potentiation (NEST's stdp_synapse uses 1; for potentiation alone a tiny value)")
 	}
 	return param.First(
 		param.Positive(pkg, "plasticity.tau_plus_ms", q.TauPlusMs),

@@ -107,7 +107,7 @@ func expPure(x float64) float64 {
 		k = int(float64(log2e*x) + 0.5)
 	}
 	hi := x - float64(float64(k)*ln2Hi)
-	lo := float64(k) * ln2Lo
+	lo := float64(float64(k) * ln2Lo)
 	r := hi - lo
 	t := float64(r * r)
 	c := float64(t * p5)
