@@ -2,8 +2,10 @@ package kernel_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"math"
 	"reflect"
 	"strings"
@@ -454,5 +456,58 @@ func TestSpikeTimesOnTheGrid(t *testing.T) {
 	}
 	if len(times) < 1000 {
 		t.Fatalf("%d spikes: too few to test", len(times))
+	}
+}
+
+// kernelGolden holds TestKernelGolden's checksums on amd64; the pure-Go
+// path on arm64 reproduces them under qemu-aarch64 (make asm-arm64). A
+// deliberate change of the engine's arithmetic updates them.
+var kernelGolden = map[string]uint64{
+	"cuba": 0xe5d357000e8bfdd4, "coba": 0x3b260721913cc68b, "brunel_mixed": 0xa94a498ddd6f1cb5,
+}
+
+// TestKernelGolden pins the state and spikes of the presets (lif_exp,
+// lif_cond, lif_delta; normal weights and potentials, Poisson input, a dc
+// device, a spike source) after 80 ms to checksums: the same bits on every
+// architecture and kernel path.
+func TestKernelGolden(t *testing.T) {
+	presets := smallPresets(t)
+	for _, name := range []string{"cuba", "coba", "brunel_mixed"} {
+		t.Run(name, func(t *testing.T) {
+			s := presets[name]
+			net, err := kernel.New(s, kernel.WithWorkers(2))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer net.Close()
+			if err := net.Run(80); err != nil {
+				t.Fatal(err)
+			}
+			h := fnv.New64a()
+			if err := net.Checkpoint(h); err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			var buf [8]byte
+			for _, r := range net.Recorders() {
+				m := r.Spikes()
+				if m == nil {
+					continue
+				}
+				n += len(m.IDs)
+				for i, tm := range m.TimesMs {
+					binary.LittleEndian.PutUint64(buf[:], math.Float64bits(tm))
+					h.Write(buf[:])
+					binary.LittleEndian.PutUint32(buf[:4], m.IDs[i])
+					h.Write(buf[:4])
+				}
+			}
+			if n == 0 {
+				t.Fatal("no spikes in 80 ms")
+			}
+			if sum := h.Sum64(); sum != kernelGolden[name] {
+				t.Errorf("%s: checksum of the state and %d spikes %#x, golden %#x", name, n, sum, kernelGolden[name])
+			}
+		})
 	}
 }
