@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"fmt"
+	"github.com/neurodyn/neurodyn/internal/detmath"
 	"math"
 	"time"
 
@@ -302,7 +303,7 @@ func initV(pop *population, pp popPlan, seed uint64, i int) error {
 			a, b := Philox2x64(uint64(j), 0x7650, key)
 			u1 := (float64(a>>11) + 0.5) * 0x1p-53
 			u2 := float64(b>>11) * 0x1p-53
-			x = d.Mean + float64(d.Std*math.Sqrt(-2*math.Log(u1))*math.Cos(2*math.Pi*u2))
+			x = d.Mean + float64(d.Std*math.Sqrt(-2*detmath.Log(u1))*detmath.Cos(2*math.Pi*u2))
 		}
 		v[j] = float32(x - float64(off))
 	}
@@ -336,7 +337,7 @@ func inputMatrix(dp devPlan, key uint64) []float32 {
 			case "normal":
 				u1 := (float64(a>>11) + 0.5) * 0x1p-53
 				u2 := float64(b>>11) * 0x1p-53
-				x = iw.Mean + float64(iw.Std*math.Sqrt(-2*math.Log(u1))*math.Cos(2*math.Pi*u2))
+				x = iw.Mean + float64(iw.Std*math.Sqrt(-2*detmath.Log(u1))*detmath.Cos(2*math.Pi*u2))
 			default:
 				x = iw.Value
 			}

@@ -2,7 +2,7 @@
 #   make asm-generate   regenerate every *_amd64.s and its stubs
 #   make asm-check      regenerate and fail if the committed files differ (make test)
 #   make asm-fuzz       short differential fuzzing, with and without noasm (make test)
-#   make asm-arm64      the package's tests, and the kernel's golden tests (TestSTDPGolden),
+#   make asm-arm64      the package's tests, internal/detmath's and the kernel's golden tests,
 #                       built for arm64 and run under qemu-aarch64 (qemu-user, installed by
 #                       scripts/ensure-deps.sh as root), where the pure-Go path must
 #                       reproduce the amd64 golden checksums
@@ -51,9 +51,11 @@ asm-arm64:
 	@scripts/ensure-deps.sh qemu
 	mkdir -p build && GOARCH=arm64 $(GO) test -c -o build/asm_arm64.test ./asm
 	cd asm && qemu-aarch64 ../build/asm_arm64.test -test.short
-	mkdir -p build && CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/kernel_arm64.test ./kernel
+	mkdir -p build && CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/detmath_arm64.test ./internal/detmath
+	cd internal/detmath && qemu-aarch64 ../../build/detmath_arm64.test -test.short
+	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/kernel_arm64.test ./kernel
 	cd kernel && qemu-aarch64 ../build/kernel_arm64.test -test.run 'Golden' -test.short
-	@echo "asm-arm64: the pure-Go path on arm64 reproduces the amd64 results (asm, and the plastic kernel's state)"
+	@echo "asm-arm64: the pure-Go path on arm64 reproduces the amd64 results (asm, detmath, the kernel's state)"
 
 asm-avx512:
 	@scripts/ensure-deps.sh bochs

@@ -3,6 +3,7 @@ package neurons
 import (
 	"encoding/binary"
 	"fmt"
+	"github.com/neurodyn/neurodyn/internal/detmath"
 	"io"
 	"math"
 
@@ -74,7 +75,7 @@ func expm1x(x float64) float64 {
 	if x == 0 {
 		return 1
 	}
-	return math.Expm1(x) / x
+	return detmath.Expm1(x) / x
 }
 
 // PropSyn returns the exact propagator from a synaptic current with time

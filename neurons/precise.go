@@ -1,6 +1,7 @@
 package neurons
 
 import (
+	"github.com/neurodyn/neurodyn/internal/detmath"
 	"io"
 	"math"
 
@@ -118,7 +119,7 @@ func (m *LIFExpPrecise) free(v, ie, ii, cur, d float64) (float64, float64, float
 	em := Exp(-d / p.TauMemMs)
 	// every product rounded (float64()): no fused multiply-add on arm64
 	vn := float64(v*em) + float64(ie*PropSyn(d, p.TauMemMs, p.TauSynExMs, p.CmPF)) + float64(ii*PropSyn(d, p.TauMemMs, p.TauSynInMs, p.CmPF)) -
-		float64(cur*p.TauMemMs/p.CmPF*math.Expm1(-d/p.TauMemMs))
+		float64(cur*p.TauMemMs/p.CmPF*detmath.Expm1(-d/p.TauMemMs))
 	return vn, ie * Exp(-d/p.TauSynExMs), ii * Exp(-d/p.TauSynInMs)
 }
 

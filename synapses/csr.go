@@ -2,6 +2,7 @@ package synapses
 
 import (
 	"fmt"
+	"github.com/neurodyn/neurodyn/internal/detmath"
 	"math"
 	"runtime"
 	"sort"
@@ -238,8 +239,8 @@ func (w Weights) draw(r *stream) float32 {
 		return w.signed(w.Mean + float64(w.Std*r.normal()))
 	case "lognormal":
 		m := math.Abs(w.Mean)
-		s2 := math.Log1p(w.Std * w.Std / (m * m))
-		mu := logPure(m) - float64(s2/2)
+		s2 := detmath.Log1p(w.Std * w.Std / (m * m))
+		mu := detmath.Log(m) - float64(s2/2)
 		x := expPure(mu + float64(math.Sqrt(s2)*r.normal()))
 		if w.Mean < 0 {
 			x = -x
@@ -337,10 +338,10 @@ func fixedProbRow(i, nTgt int, p float64, auto bool, r *stream, emit func(uint32
 		}
 		return
 	}
-	inv := 1 / logPure(1-p)
+	inv := 1 / detmath.Log(1-p)
 	j := -1
 	for {
-		g := math.Floor(float64(logPure(r.open()) * inv))
+		g := math.Floor(float64(detmath.Log(r.open()) * inv))
 		if g >= float64(nTgt-j) {
 			return
 		}

@@ -1,6 +1,7 @@
 package synapses
 
 import (
+	"github.com/neurodyn/neurodyn/internal/detmath"
 	"math"
 
 	"github.com/neurodyn/neurodyn/internal/param"
@@ -151,5 +152,5 @@ func powUnit(x, mu float64) float64 {
 	case x <= 0:
 		return 0
 	}
-	return expPure(float64(mu * logPure(x)))
+	return expPure(float64(mu * detmath.Log(x)))
 }

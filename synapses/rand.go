@@ -1,6 +1,7 @@
 package synapses
 
 import (
+	"github.com/neurodyn/neurodyn/internal/detmath"
 	"math"
 	"math/bits"
 )
@@ -46,43 +47,11 @@ func (r *stream) intn(n uint64) uint64 {
 // normal returns a standard normal deviate (Box–Muller, one value per call).
 func (r *stream) normal() float64 {
 	u1, u2 := r.open(), r.float()
-	return math.Sqrt(-2*logPure(u1)) * math.Cos(2*math.Pi*u2)
-}
-
-// logPure is the natural logarithm in pure Go with every operation rounded
-// separately (fdlibm's algorithm), so it gives the same bits on every
-// architecture; math.Log uses assembly on amd64. x must be > 0 and finite.
-func logPure(x float64) float64 {
-	const (
-		ln2Hi = 6.93147180369123816490e-01
-		ln2Lo = 1.90821492927058770002e-10
-		l1    = 6.666666666666735130e-01
-		l2    = 3.999999999940941908e-01
-		l3    = 2.857142874366239149e-01
-		l4    = 2.222219843214978396e-01
-		l5    = 1.818357216161805012e-01
-		l6    = 1.531383769920937332e-01
-		l7    = 1.479819860511658591e-01
-	)
-	f1, ki := math.Frexp(x)
-	if f1 < math.Sqrt2/2 {
-		f1 *= 2
-		ki--
-	}
-	f := f1 - 1
-	k := float64(ki)
-	s := f / (2 + f)
-	s2 := float64(s * s)
-	s4 := float64(s2 * s2)
-	t1 := float64(s2 * float64(l1+float64(s4*float64(l3+float64(s4*float64(l5+float64(s4*l7)))))))
-	t2 := float64(s4 * float64(l2+float64(s4*float64(l4+float64(s4*l6)))))
-	rr := t1 + t2
-	hfsq := float64(0.5 * f * f)
-	return float64(k*ln2Hi) - ((hfsq - (float64(s*(hfsq+rr)) + float64(k*ln2Lo))) - f)
+	return math.Sqrt(-2*detmath.Log(u1)) * detmath.Cos(2*math.Pi*u2)
 }
 
 // expPure is e^x in pure Go with every operation rounded separately
-// (fdlibm's algorithm), for the same reason as logPure.
+// (fdlibm's algorithm), for the same reason as detmath.Log.
 func expPure(x float64) float64 {
 	const (
 		ln2Hi = 6.93147180369123816490e-01
