@@ -28,8 +28,8 @@ func TestLog(t *testing.T) {
 		check(x)
 	}
 	for k := range 100000 {
-		check(float64(1+float64(float64(k-50000)*0x1p-20))) // around 1, where the result is small
-		check(float64(float64(k+1) * 0x1p-17))               // (0, 0.77]: Box–Muller's arguments
+		check(float64(1 + float64(float64(k-50000)*0x1p-20))) // around 1, where the result is small
+		check(float64(float64(k+1) * 0x1p-17))                // (0, 0.77]: Box–Muller's arguments
 	}
 	if sum := h.Sum64(); sum != logGolden {
 		t.Fatalf("checksum %#x, golden %#x", sum, uint64(logGolden))
