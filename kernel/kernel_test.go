@@ -2,10 +2,8 @@ package kernel_test
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"math"
 	"reflect"
 	"strings"
@@ -483,29 +481,11 @@ func TestKernelGolden(t *testing.T) {
 			if err := net.Run(80); err != nil {
 				t.Fatal(err)
 			}
-			h := fnv.New64a()
-			if err := net.Checkpoint(h); err != nil {
-				t.Fatal(err)
-			}
-			n := 0
-			var buf [8]byte
-			for _, r := range net.Recorders() {
-				m := r.Spikes()
-				if m == nil {
-					continue
-				}
-				n += len(m.IDs)
-				for i, tm := range m.TimesMs {
-					binary.LittleEndian.PutUint64(buf[:], math.Float64bits(tm))
-					h.Write(buf[:])
-					binary.LittleEndian.PutUint32(buf[:4], m.IDs[i])
-					h.Write(buf[:4])
-				}
-			}
+			sum, n := goldenSum(t, net, nil)
 			if n == 0 {
 				t.Fatal("no spikes in 80 ms")
 			}
-			if sum := h.Sum64(); sum != kernelGolden[name] {
+			if sum != kernelGolden[name] {
 				t.Errorf("%s: checksum of the state and %d spikes %#x, golden %#x", name, n, sum, kernelGolden[name])
 			}
 		})
