@@ -85,7 +85,7 @@ func newSTDP(where string, pr *projection, nTgt, W int, dt float64) (*stdp, erro
 		minStep: dt / rule.TauMinusMs, maxDelay: int64(pr.plan.maxDelay)}
 	s.bound = float32(s.wmax)
 	s.plus, s.minus = decayTable(s.plusStep), decayTable(s.minStep)
-	s.reach = int64(min(math.Ceil(32/s.plusStep), 1<<50))
+	s.reach = reachSteps(rule.TauPlusMs, dt)
 	s.every = max(s.reach/2, 1000)
 	if c.Weight == nil {
 		c.Weight = make([]float32, c.Len())
@@ -114,6 +114,18 @@ func newSTDP(where string, pr *projection, nTgt, W int, dt float64) (*stdp, erro
 	s.need = make([]int64, nTgt)
 	s.pruned = make([]int64, W)
 	return s, nil
+}
+
+// reachSteps returns ⌈32·τ₊/dt⌉, the steps within which a pairing counts:
+// a quotient within 10⁻⁹ (relative) of an integer counts as that integer,
+// so that τ₊ = 10.3 ms at dt = 0.1 ms gives 3,296 (the division gives
+// 3296.0000000000005); at most 2⁵⁰.
+func reachSteps(tauPlusMs, dt float64) int64 {
+	r := 32 * tauPlusMs / dt
+	if k := math.Round(r); math.Abs(r-k) <= 1e-9*k {
+		r = k
+	}
+	return int64(min(math.Ceil(r), 1<<50))
 }
 
 // plasticBound returns w_max signed as the projection's weights: by its

@@ -375,7 +375,12 @@ func TestSTDPMatchesReference(t *testing.T) {
 						tgt, d := int(c.Target[k]), c.D(k)
 						// the kernel's readout: pairings complete before the
 						// last multiple of the prune interval are applied
-						reach := int(math.Ceil(32 * r.tauPlus / dt))
+						// ⌈32·τ₊/dt⌉, within 1e-9 of an integer counting as it
+						q := 32 * r.tauPlus / dt
+						if k := math.Round(q); math.Abs(q-k) <= 1e-9*k {
+							q = k
+						}
+						reach := int(math.Ceil(q))
 						every := max(reach/2, 1000)
 						want := r.final(float64(before[pi][k]), d, pre[i], post[tgt], dt, nSteps/every*every, reach)
 						got := float64(after[pi][k])

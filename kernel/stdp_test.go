@@ -498,3 +498,39 @@ func TestSTDPReadableWeightsDeterministic(t *testing.T) {
 		t.Error("failed Restore at 250 ms, then 200 ms: weights differ from one Run(450)")
 	}
 }
+
+// TestSTDPReachBoundary: a pairing complete 32·τ₊ after its presynaptic
+// spike is in the weights read from the next multiple of the prune
+// interval on, for a τ₊ whose 32·τ₊/dt is an integer only up to rounding
+// (10.3 ms: 3296.0000000000005; found by review). The source fires in
+// step 1647, the target's spike reaches the synapse in step 1649; 1647 +
+// 3296 = 4943 < 4944 = 3 × 1648, the prune interval.
+func TestSTDPReachBoundary(t *testing.T) {
+	spec := kernel.Spec{
+		Populations: []kernel.PopulationSpec{{Name: "pre", N: 1, Model: "lif_delta", Sign: 1}, {Name: "post", N: 1, Model: "lif_delta"}},
+		Projections: []kernel.ProjectionSpec{{Source: "pre", Target: "post", Rule: synapses.Rule{Kind: "all_to_all"},
+			Weights: synapses.Weights{Value: 0.5}, DelayMs: 1,
+			Plasticity: synapses.Plasticity{Kind: "stdp", TauPlusMs: 10.3, Lambda: 0.1, Alpha: 0.5, WMax: 1}}},
+		Devices: []kernel.DeviceSpec{
+			{Kind: "spike_source", Target: "pre", SpikeTimesMs: []float64{164.8}, Weight: 100},
+			{Kind: "spike_source", Target: "post", SpikeTimesMs: []float64{164.0}, Weight: 100}},
+	}
+	net, err := kernel.New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	// additive: w̃ + λ·K₊·e^{−(1649 − 1647)·0.1 ms/10.3 ms}, w_max = 1
+	want := float32(0.5 + 0.1*math.Exp(-0.2/10.3))
+	for _, tc := range []struct {
+		step int64
+		w    float32
+	}{{4943, 0.5}, {4944, want}, {6592, want}} {
+		if err := net.RunSteps(tc.step - net.Step()); err != nil {
+			t.Fatal(err)
+		}
+		if got := net.Projection(0).Weight[0]; math.Abs(float64(got-tc.w)) > 1e-6 {
+			t.Errorf("after step %d: weight %.9g, want %.9g", tc.step, got, tc.w)
+		}
+	}
+}
