@@ -242,12 +242,11 @@ func (s *stdp) due(sliceEnd int64) bool { return sliceEnd/s.every > s.pruned[0] 
 // prune applies, for worker w's synapses, the pairings of the sources whose
 // last spike (before the slice's end) is more than reach steps before step
 // cut (a multiple of every, at most the slice's end: all of them are in the
-// histories), and
-// drops the history entries of its targets [lo, hi) that no delivery will
-// read again: an entry is needed to potentiate a synapse whose source's
-// pairings are pending while it is after that spike's step minus the delay,
-// and the last entry before sliceStart − maxDelay gives K₋ to every later
-// depression.
+// histories), and drops the history entries of its targets [lo, hi) that no
+// delivery will read again: an entry is needed to potentiate a synapse
+// whose source's pairings are pending while it is after that spike's step
+// minus the delay, and the last entry before sliceStart − maxDelay gives K₋
+// to every later depression (later slices query at or after it).
 func (s *stdp) prune(w int, pr *projection, lo, hi int, cut, sliceStart int64) {
 	c := pr.csr
 	need := s.need[lo:hi]
