@@ -39,6 +39,8 @@ target   = "I"
 rule     = { kind = "fixed_indegree", k = 20 }
 weights  = { value = 30.0 }
 delay_ms = 1.0
+# STDP (NEST's stdp_synapse): the weights change as the network runs, within [0, w_max]
+plasticity = { kind = "stdp", lambda = 0.01, alpha = 1.05, tau_plus_ms = 20.0, tau_minus_ms = 20.0, mu_plus = 0.0, mu_minus = 0.0, w_max = 60.0 }
 
 [[projection]]
 source   = "I"
