@@ -440,3 +440,26 @@ func TestSTDPEdgesCarryLearnedWeights(t *testing.T) {
 		}
 	}
 }
+
+// TestSTDPFromEdgesKeepsSign: a plastic projection read from an edges file
+// takes weights.sign (not the source population's) for w_max, also when
+// the file's weights are all equal and are stored once.
+func TestSTDPFromEdgesKeepsSign(t *testing.T) {
+	spec := kernel.Spec{
+		Populations: []kernel.PopulationSpec{{Name: "E", N: 5, Sign: 1}, {Name: "I", N: 5}},
+		Projections: []kernel.ProjectionSpec{{Source: "E", Target: "I", Rule: synapses.Rule{Kind: "all_to_all"},
+			Weights: synapses.Weights{Value: 5, Sign: -1}, DelayMs: 1}},
+	}
+	_, dir := writtenNetwork(t, spec)
+	spec.Projections[0].Rule = synapses.Rule{Kind: "sonata"}
+	spec.Projections[0].EdgesFile = filepath.Join(dir, "edges.h5")
+	spec.Projections[0].Plasticity = synapses.Plasticity{Kind: "stdp", Lambda: 0.01, Alpha: 1, WMax: 10}
+	net, err := kernel.New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	if w := net.Projection(0).Weight[0]; w != -5 {
+		t.Fatalf("weight %g, want -5", w)
+	}
+}

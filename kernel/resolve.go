@@ -154,23 +154,22 @@ func (s Spec) resolve() (*plan, error) {
 		default:
 			return nil, param.New(pkg, where+".rule.kind", pr.Rule.Kind, "one of fixed_prob, fixed_indegree, fixed_outdegree, all_to_all, list, sonata")
 		}
+		// The projection's sign (Dale's law): weights.sign, else the source
+		// population's. Taken before loadEdges, which replaces the weights.
+		sign := pr.Weights.Sign
+		if sign == 0 {
+			sign = s.Populations[src].Sign
+		}
 		var digest []byte
 		var err error
 		if pr.Rule.Kind == "sonata" {
-			sign := pr.Weights.Sign
-			if sign == 0 {
-				sign = s.Populations[src].Sign
-			}
 			if pr, digest, err = loadEdges(where, pr, s.Populations[src].N, s.Populations[tgt].N, dt, sign); err != nil {
 				return nil, err
 			}
 		} else if pr.EdgesFile != "" || pr.EdgesPopulation != "" {
 			return nil, param.New(pkg, where+".edges_file", pr.EdgesFile, `empty unless rule.kind = "sonata"`)
 		}
-		pp := projPlan{spec: pr, src: src, tgt: tgt, sign: pr.Weights.Sign, edgesDigest: digest}
-		if pp.sign == 0 {
-			pp.sign = s.Populations[src].Sign
-		}
+		pp := projPlan{spec: pr, src: src, tgt: tgt, sign: sign, edgesDigest: digest}
 		if pp.recep, err = recep(where, pr.Receptor, s.Populations[src].Sign); err != nil {
 			return nil, err
 		}
