@@ -94,9 +94,8 @@ func newSTDP(where string, pr *projection, nTgt, W int, dt float64) (*stdp, erro
 		}
 	}
 	for k, w := range c.Weight {
-		if !s.within(w) {
-			return nil, param.New(pkg, where+".plasticity.w_max", s.wmax,
-				fmt.Sprintf("a bound of every weight (each between 0 and w_max, signed as the projection): synapse %d has weight %g", k, w))
+		if !within(w, s.bound) {
+			return nil, boundError(where, s.wmax, fmt.Sprintf("synapse %d has weight %g", k, w))
 		}
 	}
 	s.pre = make([]preTrace, W)
@@ -141,13 +140,20 @@ func plasticBound(p synapses.Plasticity, sign int) float64 {
 	return p.WMax
 }
 
-// within reports whether weight w lies between 0 and w_max (as a float32,
-// the weights' type: a weight of 0.2 is within w_max = 0.2).
-func (s *stdp) within(w float32) bool {
-	if s.bound > 0 {
-		return w >= 0 && w <= s.bound
+// within reports whether weight w lies between 0 and bound, w_max as a
+// float32 (the weights' type: a weight of 0.2 is within w_max = 0.2).
+func within(w, bound float32) bool {
+	if bound > 0 {
+		return w >= 0 && w <= bound
 	}
-	return w <= 0 && w >= s.bound
+	return w <= 0 && w >= bound
+}
+
+// boundError is the error of a weight (described by what) outside
+// [0, w_max] of projection where.
+func boundError(where string, wmax float64, what string) error {
+	return param.New(pkg, where+".plasticity.w_max", wmax,
+		"a bound of every weight (each between 0 and w_max, signed as the projection): "+what)
 }
 
 // checkPlasticWeights reports, when the spec is validated, weights of a
@@ -158,8 +164,7 @@ func checkPlasticWeights(where string, pr ProjectionSpec, sign int) error {
 	if pr.Plasticity.Kind == "" {
 		return nil
 	}
-	s := stdp{wmax: plasticBound(pr.Plasticity, sign)}
-	s.bound = float32(s.wmax)
+	wmax := plasticBound(pr.Plasticity, sign)
 	signed := pr.Weights
 	signed.Sign = sign
 	var ws []float64
@@ -174,9 +179,8 @@ func checkPlasticWeights(where string, pr ProjectionSpec, sign int) error {
 		ws = []float64{float64(signed.Signed(pr.Weights.Low)), float64(signed.Signed(pr.Weights.High))}
 	}
 	for k, w := range ws {
-		if !s.within(float32(w)) {
-			return param.New(pkg, where+".plasticity.w_max", s.wmax,
-				fmt.Sprintf("a bound of every weight (each between 0 and w_max, signed as the projection): weight %d is %g", k, float32(w)))
+		if !within(float32(w), float32(wmax)) {
+			return boundError(where, wmax, fmt.Sprintf("weight %d is %g", k, float32(w)))
 		}
 	}
 	return nil
@@ -416,7 +420,7 @@ func (s *stdp) load(r io.Reader, c *synapses.CSR, step int64) error {
 		}
 	}
 	for k, w := range c.Weight {
-		if !s.within(w) {
+		if !within(w, s.bound) {
 			return fmt.Errorf("weight %d is %g, outside [0, %g]", k, w, s.bound)
 		}
 	}
