@@ -2,11 +2,11 @@ package kernel
 
 import (
 	"fmt"
-	"github.com/neurodyn/neurodyn/internal/detmath"
 	"math"
 	"time"
 
 	"github.com/neurodyn/neurodyn/events"
+	"github.com/neurodyn/neurodyn/internal/detmath"
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/neurons"
 	"github.com/neurodyn/neurodyn/synapses"

@@ -3,10 +3,10 @@ package neurons
 import (
 	"encoding/binary"
 	"fmt"
-	"github.com/neurodyn/neurodyn/internal/detmath"
 	"io"
 	"math"
 
+	"github.com/neurodyn/neurodyn/internal/detmath"
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/internal/timegrid"
 )

@@ -1,10 +1,10 @@
 package neurons
 
 import (
-	"github.com/neurodyn/neurodyn/internal/detmath"
 	"io"
 	"math"
 
+	"github.com/neurodyn/neurodyn/internal/detmath"
 	"github.com/neurodyn/neurodyn/internal/param"
 )
 

@@ -2,13 +2,13 @@ package synapses
 
 import (
 	"fmt"
-	"github.com/neurodyn/neurodyn/internal/detmath"
 	"math"
 	"runtime"
 	"sort"
 	"sync"
 	"sync/atomic"
 
+	"github.com/neurodyn/neurodyn/internal/detmath"
 	"github.com/neurodyn/neurodyn/internal/param"
 )
 
@@ -241,7 +241,7 @@ func (w Weights) draw(r *stream) float32 {
 		m := math.Abs(w.Mean)
 		s2 := detmath.Log1p(w.Std * w.Std / (m * m))
 		mu := detmath.Log(m) - float64(s2/2)
-		x := expPure(mu + float64(math.Sqrt(s2)*r.normal()))
+		x := detmath.Exp(mu + float64(math.Sqrt(s2)*r.normal()))
 		if w.Mean < 0 {
 			x = -x
 		}

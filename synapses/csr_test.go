@@ -11,14 +11,6 @@ import (
 	"github.com/neurodyn/neurodyn/internal/param/paramtest"
 )
 
-func TestExpPure(t *testing.T) {
-	for x := -700.0; x < 700; x += 0.77 {
-		if got, want := expPure(x), math.Exp(x); math.Abs(got-want) > 5e-16*want {
-			t.Fatalf("expPure(%g) = %g, want %g", x, got, want)
-		}
-	}
-}
-
 func TestBuildIndependentOfWorkers(t *testing.T) {
 	for _, tc := range []struct {
 		name string

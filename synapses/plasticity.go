@@ -1,9 +1,9 @@
 package synapses
 
 import (
-	"github.com/neurodyn/neurodyn/internal/detmath"
 	"math"
 
+	"github.com/neurodyn/neurodyn/internal/detmath"
 	"github.com/neurodyn/neurodyn/internal/param"
 )
 
@@ -127,7 +127,7 @@ func (p Plasticity) Depress(wn, kMinus float64) float64 {
 
 // Decay returns e^{−x} (x ≥ 0) with the same bits on every architecture:
 // the factor by which a trace decays over x time constants.
-func Decay(x float64) float64 { return expPure(-x) }
+func Decay(x float64) float64 { return detmath.Exp(-x) }
 
 // weightPow is powUnit with the additive and multiplicative cases inlined.
 func weightPow(x, mu float64) float64 {
@@ -152,5 +152,5 @@ func powUnit(x, mu float64) float64 {
 	case x <= 0:
 		return 0
 	}
-	return expPure(float64(mu * detmath.Log(x)))
+	return detmath.Exp(float64(mu * detmath.Log(x)))
 }

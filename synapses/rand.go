@@ -1,9 +1,10 @@
 package synapses
 
 import (
-	"github.com/neurodyn/neurodyn/internal/detmath"
 	"math"
 	"math/bits"
+
+	"github.com/neurodyn/neurodyn/internal/detmath"
 )
 
 // stream is a small fast generator (SplitMix64 over a Weyl sequence) seeded
@@ -48,42 +49,4 @@ func (r *stream) intn(n uint64) uint64 {
 func (r *stream) normal() float64 {
 	u1, u2 := r.open(), r.float()
 	return math.Sqrt(-2*detmath.Log(u1)) * detmath.Cos(2*math.Pi*u2)
-}
-
-// expPure is e^x in pure Go with every operation rounded separately
-// (fdlibm's algorithm), for the same reason as detmath.Log.
-func expPure(x float64) float64 {
-	const (
-		ln2Hi = 6.93147180369123816490e-01
-		ln2Lo = 1.90821492927058770002e-10
-		log2e = 1.44269504088896338700e+00
-		p1    = 1.66666666666666657415e-01
-		p2    = -2.77777777770155933842e-03
-		p3    = 6.61375632143793436117e-05
-		p4    = -1.65339022054652515390e-06
-		p5    = 4.13813679705723846039e-08
-	)
-	switch {
-	case x > 709.78:
-		return math.Inf(1)
-	case x < -745.13:
-		return 0
-	}
-	var k int
-	if x < 0 {
-		k = int(float64(log2e*x) - 0.5)
-	} else {
-		k = int(float64(log2e*x) + 0.5)
-	}
-	hi := x - float64(float64(k)*ln2Hi)
-	lo := float64(float64(k) * ln2Lo)
-	r := hi - lo
-	t := float64(r * r)
-	c := float64(t * p5)
-	c = float64(t * float64(p4+c))
-	c = float64(t * float64(p3+c))
-	c = float64(t * float64(p2+c))
-	c = r - float64(t*float64(p1+c))
-	y := 1 - ((lo - float64(r*c)/(2-c)) - hi)
-	return math.Ldexp(y, k)
 }
