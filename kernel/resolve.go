@@ -242,6 +242,9 @@ func (s Spec) resolve() (*plan, error) {
 			}
 			return param.New(pkg, where+".delay_ms", pr.DelayMs, want)
 		}
+		if pp.maxDelay > math.MaxUint16 { // explicit delays; rules' delay_max_ms was checked above
+			return nil, delayErr(fmt.Sprintf("at most %d steps", math.MaxUint16))
+		}
 		if pp.minDelay == 0 && pp.maxDelay > 0 { // a delay 0 acts directly, the others through ring buffers
 			return nil, delayErr("all 0 or all > 0 (> 0 when delays vary per synapse)")
 		}
@@ -397,10 +400,7 @@ func (s Spec) resolve() (*plan, error) {
 		if !ok {
 			return nil, param.New(pkg, where+".population", r.Population, "the name of a population")
 		}
-		rp := recPlan{spec: r, pop: pi, name: r.Name}
-		if rp.name == "" {
-			rp.name = r.Kind + ":" + r.Population
-		}
+		rp := recPlan{spec: r, pop: pi, name: r.name()}
 		if recNames[rp.name] {
 			return nil, param.New(pkg, where+".name", rp.name, "unique (set name to tell recorders apart)")
 		}

@@ -243,3 +243,19 @@ func TestBrunelParamsValidate(t *testing.T) {
 		t.Fatalf("BrunelSpec(Epsilon 1.5).Validate() = %v, want rule.p named", err)
 	}
 }
+
+// TestListDelaysBounded: Validate refuses explicit delays longer than the
+// ring buffers hold (65,535 steps), naming delay_list_ms, as New does.
+func TestListDelaysBounded(t *testing.T) {
+	s := kernel.Spec{
+		Populations: []kernel.PopulationSpec{{Name: "A", N: 2}},
+		Projections: []kernel.ProjectionSpec{{Source: "A", Target: "A", Rule: synapses.Rule{Kind: "list"},
+			Sources: []int{0, 1}, Targets: []int{1, 0}, Weights: synapses.Weights{Value: 1}, DelayListMs: []float64{1, 7000}}},
+	}
+	if err := s.Validate(); err == nil || !strings.Contains(err.Error(), "projection[0].delay_list_ms") || !strings.Contains(err.Error(), "at most 65535 steps") {
+		t.Fatalf("Validate: %v", err)
+	}
+	if _, err := kernel.New(s); err == nil {
+		t.Fatal("New built it")
+	}
+}
