@@ -51,10 +51,7 @@ func (n *netObj) memInterval() (from float64, ok bool) {
 		if r.Kind() != "spikes" {
 			continue
 		}
-		f, set := n.memFromMs[r.Name()]
-		if !set {
-			f = 0
-		}
+		f := n.memFromMs[r.Name()] // absent: 0, since the network was built
 		if math.IsNaN(f) || !first && f != from {
 			return 0, false
 		}
@@ -394,27 +391,12 @@ func neurodyn_network_synapses(h C.neurodyn_handle, projection C.int32_t, source
 	for j := range tgt {
 		tgt[j] = int64(c.Target[j])
 	}
-	if w != nil {
-		if c.Weight != nil {
-			copy(w, c.Weight) // as they are now: plasticity changes them while the network runs
-		} else {
-			for j := range w {
-				w[j] = c.Const
-			}
-		}
+	for j := range w { // as they are now: plasticity changes them while the network runs
+		w[j] = c.W(uint64(j))
 	}
-	if d != nil {
-		dt := nw.net.DtMs()
-		if c.Delay != nil {
-			for j, s := range c.Delay {
-				d[j] = float64(s) * dt
-			}
-		} else {
-			v := float64(c.DelaySteps) * dt
-			for j := range d {
-				d[j] = v
-			}
-		}
+	dt := nw.net.DtMs()
+	for j := range d {
+		d[j] = float64(c.D(uint64(j))) * dt
 	}
 	return statusOK
 }
@@ -835,12 +817,10 @@ func sortingArg(s C.int32_t) (export.Sorting, error) {
 }
 
 // spikePopulations names the SONATA population of each spikes recorder as
-// the kernel's RecordSONATA does (kernel.Spec.SpikeReportPopulations): its
+// the kernel's RecordSONATA does (Network.SpikeReportNames): its
 // population, or for a further recorder of it the recorder's name.
 func (n *netObj) spikePopulations() (idx []int, names []string) {
-	for _, p := range n.spec.SpikeReportPopulations() {
-		names = append(names, p.Name)
-	}
+	names = n.net.SpikeReportNames()
 	for i, r := range n.net.Recorders() {
 		if r.Kind() == "spikes" {
 			idx = append(idx, i)

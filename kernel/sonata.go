@@ -53,17 +53,7 @@ func (net *Network) RecordSONATA(dir string, o SONATAOptions) (rec *SONATARecord
 			rec.abort()
 		}
 	}()
-	var spikeRecs []*Recorder
-	var popNames, recNames []string
-	for _, r := range net.recs {
-		if r.Kind() != "spikes" {
-			continue
-		}
-		spikeRecs = append(spikeRecs, r)
-		popNames = append(popNames, net.pops[r.plan.pop].name)
-		recNames = append(recNames, r.name)
-	}
-	pops := reportNames(popNames, recNames)
+	spikeRecs, pops := net.spikeReports()
 	if len(spikeRecs) > 0 {
 		sorting := export.SortByTime
 		if o.Sorting != export.SortNone || o.SortingSet {
@@ -86,12 +76,8 @@ func (net *Network) RecordSONATA(dir string, o SONATAOptions) (rec *SONATARecord
 			continue
 		}
 		fo := export.FrameOptions{Population: net.pops[r.plan.pop].name}
-		every := r.plan.interval
-		switch kind {
-		case "state", "filtered_spikes":
-		case "rate":
-			every = r.plan.bin
-		default:
+		every := r.frameSteps()
+		if every == 0 {
 			return rec, fmt.Errorf("kernel: RecordSONATA: recorder %q of kind %q has no SONATA form", r.name, kind)
 		}
 		fo.StartMs = net.NextFrameMs(r)
@@ -200,14 +186,46 @@ func (net *Network) NextFrameMs(r *Recorder) float64 {
 	switch r.Kind() {
 	case "state":
 		return float64(r.firstDue(net.step)+1) * net.dt
-	case "rate":
-		every := int64(r.plan.bin)
-		return float64((net.step/every+1)*every) * net.dt
-	case "filtered_spikes":
-		every := int64(r.plan.interval)
+	case "rate", "filtered_spikes":
+		every := int64(r.frameSteps())
 		return float64((net.step/every+1)*every) * net.dt
 	}
 	return math.NaN()
+}
+
+// frameSteps returns the steps between a sampled recorder's frames: the bin
+// of a rate recorder, the interval of the others; 0 for a spikes recorder.
+func (r *Recorder) frameSteps() int {
+	switch r.Kind() {
+	case "state", "filtered_spikes":
+		return r.plan.interval
+	case "rate":
+		return r.plan.bin
+	}
+	return 0
+}
+
+// spikeReports returns the spikes recorders and the names of their spike
+// report populations (reportNames).
+func (net *Network) spikeReports() (recs []*Recorder, names []string) {
+	var popNames, recNames []string
+	for _, r := range net.recs {
+		if r.Kind() != "spikes" {
+			continue
+		}
+		recs = append(recs, r)
+		popNames = append(popNames, net.pops[r.plan.pop].name)
+		recNames = append(recNames, r.name)
+	}
+	return recs, reportNames(popNames, recNames)
+}
+
+// SpikeReportNames returns the spike report population of each spikes
+// recorder, in recorder order: the names RecordSONATA writes, as
+// Spec.SpikeReportPopulations gives them.
+func (net *Network) SpikeReportNames() []string {
+	_, names := net.spikeReports()
+	return names
 }
 
 // reportNames names the populations of a spike report, one per spikes
@@ -255,11 +273,7 @@ func (s Spec) SpikeReportPopulations() []SpikeReportPopulation {
 		if r.Kind != "spikes" {
 			continue
 		}
-		name := r.Name
-		if name == "" {
-			name = r.Kind + ":" + r.Population
-		}
-		popNames, recNames = append(popNames, r.Population), append(recNames, name)
+		popNames, recNames = append(popNames, r.Population), append(recNames, r.name())
 		neurons := slices.Clone(r.Neurons)
 		if neurons == nil {
 			neurons = make([]int, max(size[r.Population], 0))

@@ -179,6 +179,14 @@ type RecorderSpec struct {
 	TauMs      float64 `toml:"tau_ms" json:"tau_ms"`
 }
 
+// name returns the recorder's name: Name, else "<kind>:<population>".
+func (r RecorderSpec) name() string {
+	if r.Name != "" {
+		return r.Name
+	}
+	return r.Kind + ":" + r.Population
+}
+
 // DecodeTOML reads a Spec from TOML; unknown keys are rejected with an error
 // naming them.
 func DecodeTOML(r io.Reader) (Spec, error) {

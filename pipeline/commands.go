@@ -691,15 +691,7 @@ func recordedNeurons(path string) map[string][]int {
 	for _, p := range spec.SpikeReportPopulations() {
 		out[p.Name] = p.Neurons
 	}
-	if len(out) == 0 { // no spikes recorder in the spec: whole populations, by name
-		for _, p := range spec.Populations {
-			out[p.Name] = make([]int, max(p.N, 0))
-			for i := range out[p.Name] {
-				out[p.Name][i] = i
-			}
-		}
-	}
-	if len(out) == 0 {
+	if len(out) == 0 { // no spikes recorder in the spec: nothing known (as interop's _recorded_neurons)
 		return nil
 	}
 	return out

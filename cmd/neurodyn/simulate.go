@@ -203,14 +203,14 @@ status 1. Existing output files are never replaced without --overwrite.`,
 			fmt.Fprintf(w, "spikes %d (mean rate %.2f Hz), synaptic events %d (%.3g/s wall), build %.3f s\n",
 				spikes, float64(spikes)/float64(max(1, neuronsN))/secs, st.SynEvents-before.SynEvents,
 				float64(st.SynEvents-before.SynEvents)/wall, st.BuildTime.Seconds())
-			for _, pw := range plasticWeights(net, spec) {
+			for k, pw := range plasticWeights(net, spec) {
 				pr := spec.Projections[pw.index]
 				if pw.n == 0 {
 					fmt.Fprintf(w, "plastic projection[%d] %s→%s (%s): no synapses\n", pw.index, pr.Source, pr.Target, pr.Plasticity.Kind)
 					continue
 				}
 				fmt.Fprintf(w, "plastic projection[%d] %s→%s (%s): mean weight %.6g → %.6g, %.1f%% at 0, %.1f%% at w_max\n",
-					pw.index, pr.Source, pr.Target, pr.Plasticity.Kind, plasticBefore[pw.pos].mean, pw.mean,
+					pw.index, pr.Source, pr.Target, pr.Plasticity.Kind, plasticBefore[k].mean, pw.mean,
 					100*pw.atZero, 100*pw.atMax)
 			}
 			files := rec.Files
@@ -282,7 +282,7 @@ func loadSpec(path string) (kernel.Spec, error) {
 
 // plasticSummary describes the weights of a plastic projection.
 type plasticSummary struct {
-	index, pos, n int     // projection index; position among the plastic ones; synapses
+	index, n      int     // projection index; synapses
 	mean          float64 // mean weight (receptor unit)
 	atZero, atMax float64 // fractions of the weights at 0 and at w_max
 }
@@ -295,7 +295,7 @@ func plasticWeights(net *kernel.Network, spec kernel.Spec) []plasticSummary {
 			continue
 		}
 		c := net.Projection(i)
-		ps := plasticSummary{index: i, pos: len(out), n: len(c.Weight)}
+		ps := plasticSummary{index: i, n: len(c.Weight)}
 		bound := float32(math.Abs(pr.Plasticity.WMax)) // |w_max|: the kernel signs it as the weights
 		for _, w := range c.Weight {
 			ps.mean += float64(w)
