@@ -39,6 +39,23 @@ func TestRingSlotsAndDelays(t *testing.T) {
 	}
 }
 
+// TestRingScaled: the scaled rows add float32(w·scale), each product
+// rounded to float32 before the sum (no fused multiply-add).
+func TestRingScaled(t *testing.T) {
+	r := NewRing(3, 4)
+	ws := []float32{1.1, 3, 0.7}
+	scale := float32(0.3)
+	r.AddRowScaled(1, []uint32{0, 2}, ws[:2], scale)
+	r.AddRowDelaysScaled(0, []uint32{0, 1, 2}, ws, []uint16{1, 2, 1}, scale)
+	want1 := []float32{float32(1.1*scale) + float32(1.1*scale), 0, float32(3*scale) + float32(0.7*scale)}
+	if got := r.Slot(1); !reflect.DeepEqual(got, want1) {
+		t.Fatalf("slot 1 = %v, want %v", got, want1)
+	}
+	if got := r.Slot(2); !reflect.DeepEqual(got, []float32{0, float32(3 * scale), 0}) {
+		t.Fatalf("slot 2 = %v", got)
+	}
+}
+
 func TestQueueOrder(t *testing.T) {
 	q := NewQueue(3)
 	q.Push(4, 2, 0, 0.05, 1)

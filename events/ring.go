@@ -129,6 +129,26 @@ func (r *Ring) AddRowDelays(base int64, tgt []uint32, w float32, ws []float32, d
 	}
 }
 
+// AddRowScaled adds float32(ws[k]·scale) to the input of step of target
+// tgt[k]: weights scaled by a spike's short-term efficacy.
+func (r *Ring) AddRowScaled(step int64, tgt []uint32, ws []float32, scale float32) {
+	s := r.Slot(step)
+	ws = ws[:len(tgt)]
+	for k, j := range tgt {
+		s[j] += float32(ws[k] * scale)
+	}
+}
+
+// AddRowDelaysScaled adds float32(ws[k]·scale) to target tgt[k]'s input of
+// step base+delay[k].
+func (r *Ring) AddRowDelaysScaled(base int64, tgt []uint32, ws []float32, delay []uint16, scale float32) {
+	delay = delay[:len(tgt)]
+	ws = ws[:len(tgt)]
+	for k, j := range tgt {
+		r.data[int((base+int64(delay[k]))%int64(r.slots))*r.n+int(j)] += float32(ws[k] * scale)
+	}
+}
+
 // Save writes the ring's contents.
 func (r *Ring) Save(w io.Writer) error {
 	if err := binary.Write(w, binary.LittleEndian, [2]int64{int64(r.n), int64(r.slots)}); err != nil {

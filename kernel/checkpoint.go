@@ -18,7 +18,8 @@ const checkpointMagic = "NDYNCKP1"
 // the counters, every neuron's state, the ring buffers, the precise-mode
 // event queues and the recorders' running state (filtered traces, partial
 // rate bins) and, for plastic projections, the weights, presynaptic traces
-// and postsynaptic spike histories. Random streams are counter-based (seed, neuron, step), so the
+// and postsynaptic spike histories, and for projections with short-term
+// plasticity the state of every source. Random streams are counter-based (seed, neuron, step), so the
 // step is all they need. Recorded data already written to the sinks is not
 // included. The format is little-endian binary (encoding/binary) behind a
 // magic string and the spec's fingerprint.
@@ -100,6 +101,11 @@ func (net *Network) Checkpoint(w io.Writer) error {
 	}
 	for _, pr := range net.plastic {
 		if err := pr.stdp.save(bw, pr.csr); err != nil {
+			return fmt.Errorf("kernel: checkpoint: %w", err)
+		}
+	}
+	for _, pr := range net.dynamic {
+		if err := pr.stp.save(bw); err != nil {
 			return fmt.Errorf("kernel: checkpoint: %w", err)
 		}
 	}
@@ -210,6 +216,11 @@ func (net *Network) restore(r io.Reader) error {
 	for _, pr := range net.plastic {
 		if err := pr.stdp.load(br, pr.csr, st[0]); err != nil {
 			return fmt.Errorf("kernel: restore: plasticity: %w", err)
+		}
+	}
+	for _, pr := range net.dynamic {
+		if err := pr.stp.load(br, st[0]); err != nil {
+			return fmt.Errorf("kernel: restore: short-term plasticity: %w", err)
 		}
 	}
 	for _, d := range net.devs {

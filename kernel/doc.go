@@ -140,6 +140,26 @@
 // runs in grid mode.
 // ExampleProjectionSpec_plasticity measures the STDP window.
 //
+// # Short-term plasticity
+//
+// A projection with a short_term table has dynamic synapses. Kind
+// "tsodyks2" is NEST's tsodyks2_synapse (synapses.ShortTerm): the
+// Tsodyks–Markram model with depression (τ_rec) and facilitation (τ_fac),
+// here with Gupta et al. (2000)'s depressing class:
+//
+//	short_term = { kind = "tsodyks2", u = 0.25, tau_rec_ms = 706.0, tau_fac_ms = 21.0 }
+//
+// A spike acts with weight w·u·x, computed when it is emitted from the
+// interval since its source's previous spike (exact in precise mode) and
+// delivered with the projection's delays; with plasticity, w is the
+// plastic weight. u and tau_rec_ms must be given; tau_fac_ms = 0 means no
+// facilitation. The state (u, x and the last spike) is kept once per
+// source neuron and projection, 32 bytes each, which equals NEST's per
+// synapse because the parameters are the projection's; it is updated by one
+// goroutine in the exchange phase, in the canonical spike order, so results
+// do not depend on the workers. Delivered weights are float32(w·float32(u·x)).
+// Checkpoints carry the state. It runs in grid and precise mode.
+//
 // # Time, delays and phases
 //
 // Time is an integer step count; all times in the spec are ms and must be

@@ -46,6 +46,9 @@ func (s Spec) EstimateBytes() float64 {
 		if pr.Plasticity.Kind != "" { // presynaptic traces; per target a history, its last spike, scratch
 			bytes += pre*16 + post*48
 		}
+		if pr.ShortTerm.Kind != "" { // per source u, x, last spike (step, offset)
+			bytes += pre * 32
+		}
 		bytes += post * 4 * (max(pr.DelayMs, pr.DelayMaxMs)/dt + 1)
 	}
 	return bytes

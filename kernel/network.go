@@ -23,6 +23,7 @@ type Network struct {
 	pops    []*population
 	projs   []*projection
 	plastic []*projection   // those with plasticity
+	dynamic []*projection   // those with short-term plasticity
 	out     [][]*projection // outgoing projections per source population
 	devs    []*device
 	recs    []*Recorder
@@ -71,6 +72,7 @@ type projection struct {
 	jump   []float32 // delay 0: the target state slice
 	direct bool
 	stdp   *stdp // plasticity, or nil: static weights
+	stp    *stp  // short-term plasticity, or nil
 }
 
 // Stats counts what a network has done since it was built.
@@ -204,6 +206,10 @@ func New(spec Spec, opts ...Option) (*Network, error) {
 				return nil, err
 			}
 			net.plastic = append(net.plastic, pr)
+		}
+		if pp.spec.ShortTerm.Kind != "" {
+			pr.stp = newSTP(pp.spec.ShortTerm, int32(pp.src), src.n, pl.dt)
+			net.dynamic = append(net.dynamic, pr)
 		}
 		pr.ring = tgt.rings[pp.recep]
 		if pp.maxDelay == 0 { // else all delays > 0 (resolve)

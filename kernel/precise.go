@@ -104,22 +104,21 @@ func (net *Network) integratePrecise(w int) {
 func (net *Network) deliverPrecise(w int) {
 	ps := net.precise
 	var ev int64
-	for _, sp := range net.merged {
+	for i, sp := range net.merged {
 		for _, pr := range net.out[sp.Pop] {
 			c := pr.csr
-			lo, hi := c.Ptr[sp.Index], c.Ptr[sp.Index+1]
-			if pr.split != nil {
-				if w > 0 {
-					lo = pr.split[w-1][sp.Index]
-				}
-				if w < len(pr.split) {
-					hi = pr.split[w][sp.Index]
-				}
-			}
+			lo, hi := pr.segment(w, int(sp.Index))
 			q := ps.queues[w][pr.plan.tgt]
 			r := int32(pr.plan.recep)
-			for k := lo; k < hi; k++ {
-				q.Push(sp.Step+int64(c.D(k)), int32(c.Target[k]), r, sp.Off, c.W(k))
+			if pr.stp != nil { // short-term plasticity: weights scaled by the spike's efficacy
+				scale := pr.stp.scale[i]
+				for k := lo; k < hi; k++ {
+					q.Push(sp.Step+int64(c.D(k)), int32(c.Target[k]), r, sp.Off, float32(c.W(k)*scale))
+				}
+			} else {
+				for k := lo; k < hi; k++ {
+					q.Push(sp.Step+int64(c.D(k)), int32(c.Target[k]), r, sp.Off, c.W(k))
+				}
 			}
 			ev += int64(hi - lo)
 		}

@@ -228,6 +228,9 @@ func (s Spec) resolve() (*plan, error) {
 		if pr.Plasticity.Kind != "" && s.Precise {
 			return nil, param.New(pkg, where+".plasticity.kind", pr.Plasticity.Kind, `"" (static weights) in precise mode: plasticity runs in grid mode`)
 		}
+		if err := pr.ShortTerm.Validate(); err != nil {
+			return nil, fmt.Errorf("kernel: %s: %w", where, err)
+		}
 		if err := checkPlasticWeights(where, pr, pp.sign); err != nil {
 			return nil, err
 		}

@@ -69,6 +69,11 @@ func (net *Network) slice(L int) error {
 	}
 	spikes := net.ex.Merge(net.boxes, L, len(net.pops))
 	net.merged = spikes
+	if len(spikes) > 0 {
+		for _, pr := range net.dynamic {
+			pr.stp.release(spikes)
+		}
+	}
 	s := net.sliceStart
 	for _, r := range net.recs {
 		if err := r.consume(spikes, int32(r.plan.pop), s, L, net.dt); err != nil {
@@ -157,7 +162,7 @@ func (net *Network) deliver(w int) {
 		tgt := net.pops[pr.plan.tgt]
 		pr.stdp.record(w, net.merged, int32(pr.plan.tgt), tgt.bounds[w], tgt.bounds[w+1])
 	}
-	for _, sp := range net.merged {
+	for i, sp := range net.merged {
 		for _, pr := range net.out[sp.Pop] {
 			c := pr.csr
 			lo, hi := pr.segment(w, int(sp.Index))
@@ -169,6 +174,10 @@ func (net *Network) deliver(w int) {
 			}
 			ev += int64(hi - lo)
 			tg := c.Target[lo:hi]
+			if pr.stp != nil {
+				deliverScaled(pr, sp, tg, lo, hi, pr.stp.scale[i])
+				continue
+			}
 			switch {
 			case pr.direct:
 				j := pr.jump
@@ -200,5 +209,33 @@ func (net *Network) deliver(w int) {
 	for _, pr := range net.plastic {
 		tgt := net.pops[pr.plan.tgt]
 		pr.stdp.maybePrune(w, pr, tgt.bounds[w], tgt.bounds[w+1], net.sliceStart, net.sliceStart+int64(net.sliceLen))
+	}
+}
+
+// deliverScaled is deliver's part for one spike of a projection with
+// short-term plasticity: every weight w acts as float32(w·scale).
+func deliverScaled(pr *projection, sp events.Spike, tg []uint32, lo, hi uint64, scale float32) {
+	c := pr.csr
+	var ws []float32
+	if c.Weight != nil {
+		ws = c.Weight[lo:hi]
+	}
+	switch {
+	case pr.direct && ws == nil:
+		events.AddSorted(pr.jump, tg, float32(c.Const*scale))
+	case pr.direct:
+		j := pr.jump
+		ws = ws[:len(tg)]
+		for k, t := range tg {
+			j[t] += float32(ws[k] * scale)
+		}
+	case c.Delay == nil && ws == nil:
+		pr.ring.AddSortedRow(sp.Step+int64(c.DelaySteps), tg, float32(c.Const*scale))
+	case c.Delay == nil:
+		pr.ring.AddRowScaled(sp.Step+int64(c.DelaySteps), tg, ws, scale)
+	case ws == nil:
+		pr.ring.AddRowDelays(sp.Step, tg, float32(c.Const*scale), nil, c.Delay[lo:hi])
+	default:
+		pr.ring.AddRowDelaysScaled(sp.Step, tg, ws, c.Delay[lo:hi], scale)
 	}
 }

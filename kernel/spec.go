@@ -114,6 +114,12 @@ type ProjectionSpec struct {
 	// (Projection(i).Weight); checkpoints and edges files carry them, with
 	// the plasticity state (see Network.Checkpoint).
 	Plasticity synapses.Plasticity `toml:"plasticity,omitempty" json:"plasticity,omitzero"`
+	// ShortTerm makes the synapses' efficacy depend on their source
+	// neuron's recent spikes: kind "tsodyks2" is NEST's tsodyks2_synapse
+	// (synapses.ShortTerm), in grid and precise mode. A spike acts with
+	// weight w·u·x, computed when it is emitted (the delay does not enter);
+	// with Plasticity, w is the plastic weight. Checkpoints carry the state.
+	ShortTerm synapses.ShortTerm `toml:"short_term,omitempty" json:"short_term,omitzero"`
 }
 
 // DeviceSpec is an input device. Kind selects the fields used:

@@ -1,6 +1,7 @@
 // Package synapses stores the connectivity of neurodyn's spiking networks,
-// builds it from connection rules, and defines the plasticity rules
-// (Plasticity: STDP) whose weight updates the kernel applies.
+// builds it from connection rules, and defines the plasticity rules whose
+// updates the kernel applies: Plasticity (STDP, long-term, of the weights)
+// and ShortTerm (Tsodyks–Markram, of each spike's efficacy).
 //
 // # Storage
 //

@@ -24,8 +24,12 @@ type Error struct {
 	Allowed string // what is allowed, e.g. "> 0" or "one of euler, rk4"
 }
 
-// Error implements the error interface: "pkg: Name = value: must be Allowed".
+// Error implements the error interface: "pkg: Name = value: must be
+// Allowed"; an empty string value is written "".
 func (e *Error) Error() string {
+	if e.Value == "" {
+		return fmt.Sprintf("%s: %s = \"\": must be %s", e.Pkg, e.Name, e.Allowed)
+	}
 	return fmt.Sprintf("%s: %s = %v: must be %s", e.Pkg, e.Name, e.Value, e.Allowed)
 }
 

@@ -21,6 +21,8 @@ func TestErrors(t *testing.T) {
 		{"halfopen", InRangeHalfOpen("x", "F", 1, 0, 1), "x: F = 1: must be in [0, 1)"},
 		{"halfopen-nan", InRangeHalfOpen("x", "F", math.NaN(), 0, 1), "x: F = NaN: must be in [0, 1)"},
 		{"int", PositiveInt("x", "N", 0), "x: N = 0: must be > 0"},
+		{"empty string", New("kernel", "rule.kind", "", "one of a, b"), `kernel: rule.kind = "": must be one of a, b`},
+		{"string", New("kernel", "rule.kind", "ab", "one of a, b"), `kernel: rule.kind = ab: must be one of a, b`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -1,0 +1,351 @@
+package kernel_test
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/neurodyn/neurodyn/asm"
+	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/kernel"
+	"github.com/neurodyn/neurodyn/synapses"
+)
+
+// Gupta, Wang & Markram (2000)'s synapse classes.
+var (
+	depressing   = synapses.ShortTerm{Kind: "tsodyks2", U: 0.25, TauRecMs: 706, TauFacMs: 21}
+	facilitating = synapses.ShortTerm{Kind: "tsodyks2", U: 0.16, TauRecMs: 45, TauFacMs: 376}
+	pureDepress  = synapses.ShortTerm{Kind: "tsodyks2", U: 0.5, TauRecMs: 800}
+)
+
+// dynamicBrunel is Brunel's model A at 1,250 neurons with short-term
+// plasticity on every delivery path: E→E depressing with per-synapse delays
+// and STDP, E→I facilitating (constant weight, uniform delay), I→E pure
+// depression with per-synapse normal weights, I→I at delay 0.
+func dynamicBrunel(t testing.TB) kernel.Spec {
+	s, err := kernel.Preset("brunel", kernel.PresetOptions{N: 1250, Record: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, pr := range s.Projections {
+		p := &s.Projections[i]
+		switch {
+		case pr.Source == "E" && pr.Target == "E":
+			p.DelayMaxMs = 3
+			p.Plasticity = synapses.Plasticity{Kind: "stdp", MuPlus: 1, MuMinus: 1, Lambda: 0.05, Alpha: 1, WMax: 0.4}
+			p.ShortTerm = depressing
+		case pr.Source == "E":
+			p.ShortTerm = facilitating
+		case pr.Target == "E":
+			p.Weights = synapses.Weights{Dist: "normal", Mean: p.Weights.Value, Std: 0.1 * math.Abs(p.Weights.Value)}
+			p.ShortTerm = pureDepress
+		default:
+			p.DelayMs = 0
+			p.ShortTerm = depressing
+		}
+	}
+	return s
+}
+
+// dynamicPrecise is preciseNet with short-term plasticity on its three
+// projections: E→E depressing with per-synapse delays, E→I facilitating,
+// I→E pure depression with per-synapse weights.
+func dynamicPrecise(t testing.TB) kernel.Spec {
+	s := preciseNet(t)
+	s.Projections[0].ShortTerm = depressing
+	s.Projections[1].ShortTerm = facilitating
+	s.Projections[2].ShortTerm = pureDepress
+	s.Projections[2].Weights = synapses.Weights{Dist: "uniform", Low: 80, High: 120}
+	return s
+}
+
+// dynamicSpec is dynamicBrunel or, precise, dynamicPrecise.
+func dynamicSpec(t testing.TB, precise bool) kernel.Spec {
+	if precise {
+		return dynamicPrecise(t)
+	}
+	return dynamicBrunel(t)
+}
+
+// dynamicState returns net's spikes and the E→E weights.
+func dynamicState(t testing.TB, net *kernel.Network) (map[string]*kernel.SpikeMemory, []float32) {
+	t.Helper()
+	spikes := map[string]*kernel.SpikeMemory{}
+	for _, r := range net.Recorders() {
+		if m := r.Spikes(); m != nil {
+			spikes[r.Name()] = m
+		}
+	}
+	return spikes, append([]float32(nil), net.Projection(0).Weight...)
+}
+
+func runDynamic(t testing.TB, s kernel.Spec, workers int, ms ...float64) (map[string]*kernel.SpikeMemory, []float32) {
+	t.Helper()
+	net, err := kernel.New(s, kernel.WithWorkers(workers))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	for _, d := range ms {
+		if err := net.Run(d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dynamicState(t, net)
+}
+
+func spikeCount(m map[string]*kernel.SpikeMemory) int {
+	n := 0
+	for _, s := range m {
+		n += len(s.IDs)
+	}
+	return n
+}
+
+// TestShortTermIdentical: spikes and weights of a network with short-term
+// plasticity on every delivery path are bit-identical whatever the number
+// of workers, the kernel path and the split of the run, in grid and in
+// precise mode; and the synapses' dynamics matter (the spikes differ from
+// the static network's).
+func TestShortTermIdentical(t *testing.T) {
+	ms := 200.0
+	if testing.Short() {
+		ms = 80
+	}
+	for _, precise := range []bool{false, true} {
+		s := dynamicSpec(t, precise)
+		name := "grid"
+		if precise {
+			name = "precise"
+		}
+		t.Run(name, func(t *testing.T) {
+			refSpikes, refW := runDynamic(t, s, 1, ms)
+			static := s
+			static.Projections = append([]kernel.ProjectionSpec(nil), s.Projections...)
+			for i := range static.Projections {
+				static.Projections[i].ShortTerm = synapses.ShortTerm{}
+			}
+			staticSpikes, _ := runDynamic(t, static, 1, ms)
+			n, n0 := spikeCount(refSpikes), spikeCount(staticSpikes)
+			t.Logf("%d spikes in %g ms (static synapses: %d)", n, ms, n0)
+			if n == 0 || reflect.DeepEqual(refSpikes, staticSpikes) {
+				t.Fatal("short-term plasticity does not change the spikes")
+			}
+			check := func(what string, spikes map[string]*kernel.SpikeMemory, ws []float32) {
+				t.Helper()
+				if !reflect.DeepEqual(spikes, refSpikes) {
+					t.Fatalf("%s: spikes differ", what)
+				}
+				if !reflect.DeepEqual(ws, refW) {
+					t.Fatalf("%s: weights differ", what)
+				}
+			}
+			for _, w := range []int{2, 3} {
+				sp, ws := runDynamic(t, s, w, ms)
+				check("workers="+string(rune('0'+w)), sp, ws)
+			}
+			sp, ws := runDynamic(t, s, 2, 0.1, ms/2-0.1, 3.3, ms/2-3.3)
+			check("split run", sp, ws)
+			defer asm.Reset()
+			for _, p := range asm.Paths() {
+				if err := asm.Select(p); err != nil {
+					t.Fatal(err)
+				}
+				sp, ws := runDynamic(t, s, 1, ms)
+				check("path "+p, sp, ws)
+			}
+		})
+	}
+}
+
+// TestShortTermCheckpoint: a run checkpointed halfway and restored into a
+// network with another number of workers ends as an uninterrupted one, in
+// grid and precise mode; a checkpoint whose short-term state is out of
+// range is an error and leaves the network as it was.
+func TestShortTermCheckpoint(t *testing.T) {
+	for _, precise := range []bool{false, true} {
+		s := dynamicSpec(t, precise)
+		wantSpikes, want := runDynamic(t, s, 1, 120)
+		first, err := kernel.New(s, kernel.WithWorkers(2))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := first.Run(60); err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := first.Checkpoint(&buf); err != nil {
+			t.Fatal(err)
+		}
+		first.Close()
+		ckpt := buf.Bytes()
+		restore := func(ck []byte) (*kernel.Network, error) {
+			net, err := kernel.New(s, kernel.WithWorkers(3))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := net.Run(60); err != nil {
+				t.Fatal(err)
+			}
+			return net, net.Restore(bytes.NewReader(ck))
+		}
+		second, err := restore(ckpt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := second.Run(60); err != nil {
+			t.Fatal(err)
+		}
+		if _, got := dynamicState(t, second); !reflect.DeepEqual(got, want) {
+			t.Fatalf("precise=%v: weights after restore differ from an uninterrupted run", precise)
+		}
+		second.Close()
+		// The checkpoint ends with the last projection's short-term state:
+		// u, x, steps and offsets of its n sources; the last source's x
+		// starts 16·n + 8 bytes before the end.
+		n := 0
+		for _, p := range s.Populations {
+			if p.Name == s.Projections[len(s.Projections)-1].Source {
+				n = p.N
+			}
+		}
+		for _, bad := range []float64{1.5, -0.1, math.NaN()} {
+			damaged := bytes.Clone(ckpt)
+			at := len(damaged) - 16*n - 8
+			binary.LittleEndian.PutUint64(damaged[at:], math.Float64bits(bad))
+			third, err := restore(damaged)
+			if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("short-term plasticity: source %d: state u", n-1)) {
+				t.Fatalf("x = %g in the checkpoint: %v", bad, err)
+			}
+			if err := third.Run(60); err != nil { // on from where it was: 60 ms
+				t.Fatal(err)
+			}
+			if sp, got := dynamicState(t, third); !reflect.DeepEqual(got, want) || !reflect.DeepEqual(sp, wantSpikes) {
+				t.Fatalf("x = %g: the run after the failed restore differs from an uninterrupted one", bad)
+			}
+			third.Close()
+		}
+	}
+}
+
+// TestShortTermErrors: bad short-term parameters name their field, in New
+// and in Validate; the TOML encoding round-trips and leaves static
+// projections without a short_term table.
+func TestShortTermErrors(t *testing.T) {
+	base := func() kernel.Spec {
+		return kernel.Spec{
+			Populations: []kernel.PopulationSpec{{Name: "E", N: 10, Sign: 1}, {Name: "I", N: 10, Sign: -1}},
+			Projections: []kernel.ProjectionSpec{{Source: "E", Target: "I", Rule: synapses.Rule{Kind: "all_to_all"},
+				Weights: synapses.Weights{Value: 5}, DelayMs: 1, ShortTerm: facilitating}},
+		}
+	}
+	st := func(f func(*synapses.ShortTerm)) func(*kernel.Spec) {
+		return func(s *kernel.Spec) { f(&s.Projections[0].ShortTerm) }
+	}
+	for _, tc := range []struct {
+		name, want string
+		mod        func(*kernel.Spec)
+	}{
+		{"kind", `projection[0]: synapses: short_term.kind = tsodyks: must be "" (none) or "tsodyks2"`, st(func(p *synapses.ShortTerm) { p.Kind = "tsodyks" })},
+		{"fields without kind", `short_term.kind = "": must be "tsodyks2" when other short_term fields are set`, st(func(p *synapses.ShortTerm) { p.Kind = "" })},
+		{"u left out", "short_term.u = 0: must be in (0, 1]", st(func(p *synapses.ShortTerm) { p.U = 0 })},
+		{"u above 1", "short_term.u = 1.5", st(func(p *synapses.ShortTerm) { p.U = 1.5 })},
+		{"u NaN", "short_term.u = NaN", st(func(p *synapses.ShortTerm) { p.U = math.NaN() })},
+		{"tau_rec left out", "short_term.tau_rec_ms = 0: must be > 0", st(func(p *synapses.ShortTerm) { p.TauRecMs = 0 })},
+		{"tau_rec infinite", "short_term.tau_rec_ms = +Inf", st(func(p *synapses.ShortTerm) { p.TauRecMs = math.Inf(1) })},
+		{"tau_fac negative", "short_term.tau_fac_ms = -1: must be ≥ 0", st(func(p *synapses.ShortTerm) { p.TauFacMs = -1 })},
+		{"tau_fac NaN", "short_term.tau_fac_ms = NaN", st(func(p *synapses.ShortTerm) { p.TauFacMs = math.NaN() })},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := base()
+			tc.mod(&s)
+			_, err := kernel.New(s)
+			if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want one containing %q", err, tc.want)
+			}
+			if verr := s.Validate(); verr == nil || verr.Error() != err.Error() {
+				t.Fatalf("Validate: %v (New: %v)", verr, err)
+			}
+		})
+	}
+	// Accepted: U = 1, a recovery far shorter than dt (facilitation alone),
+	// time constants of 10³⁰⁰ ms, and precise mode.
+	for _, mod := range []func(*kernel.Spec){
+		st(func(p *synapses.ShortTerm) { p.U = 1 }),
+		st(func(p *synapses.ShortTerm) { p.TauRecMs = 1e-9 }),
+		st(func(p *synapses.ShortTerm) { p.TauRecMs, p.TauFacMs = 1e300, 1e300 }),
+		func(s *kernel.Spec) { s.Precise = true },
+	} {
+		s := base()
+		mod(&s)
+		net, err := kernel.New(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := net.Run(5); err != nil {
+			t.Fatal(err)
+		}
+		net.Close()
+	}
+	s := base()
+	var buf bytes.Buffer
+	if err := kernel.EncodeTOML(&buf, s); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "[projection.short_term]") {
+		t.Fatalf("TOML has no short_term table:\n%s", buf.String())
+	}
+	back, err := kernel.DecodeTOML(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Projections[0].ShortTerm != s.Projections[0].ShortTerm {
+		t.Fatalf("TOML round trip: %+v", back.Projections[0].ShortTerm)
+	}
+	s.Projections[0].ShortTerm = synapses.ShortTerm{}
+	buf.Reset()
+	_ = kernel.EncodeTOML(&buf, s)
+	if strings.Contains(buf.String(), "short_term") {
+		t.Fatalf("static projection encodes short_term:\n%s", buf.String())
+	}
+}
+
+// stpGolden is the checksum of TestShortTermGolden's checkpoint, weights
+// and spikes: every architecture and kernel path must reproduce it (make
+// asm-arm64 checks arm64 under qemu).
+const stpGolden = 0x263b7d12d0a2051e
+
+// TestShortTermGolden pins a run with short-term plasticity (with STDP on
+// E→E) to a checksum.
+func TestShortTermGolden(t *testing.T) {
+	s, err := kernel.Preset("brunel", kernel.PresetOptions{N: 500, Record: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Projections[0].DelayMaxMs = 3
+	s.Projections[0].ShortTerm = facilitating
+	s.Projections[0].Plasticity = synapses.Plasticity{Kind: "stdp", MuPlus: 0.4, MuMinus: 0.7, Lambda: 0.05, Alpha: 1.05, WMax: 0.2}
+	s.Projections[1].ShortTerm = depressing
+	s.Projections[2].ShortTerm = pureDepress
+	net, err := kernel.New(s, kernel.WithWorkers(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	if err := net.Run(150); err != nil {
+		t.Fatal(err)
+	}
+	_, ws := dynamicState(t, net)
+	sum, n := goldenSum(t, net, [][]float32{ws})
+	if n < 500 {
+		t.Fatalf("%d spikes in 150 ms", n)
+	}
+	if sum != stpGolden {
+		t.Fatalf("checksum of %d weights and %d spikes %#x, golden %#x", len(ws), n, sum, uint64(stpGolden))
+	}
+}
