@@ -47,6 +47,13 @@ var reservoirParams = map[string]struct {
 	"weight_pa":   {20, func(c *snn.ReservoirConfig, v float64) error { c.WeightPA = v; return nil }, "excitatory weight (pA)"},
 	"g":           {4, func(c *snn.ReservoirConfig, v float64) error { c.G = v; return nil }, "inhibitory/excitatory weight ratio"},
 	"delay_ms":    {1, func(c *snn.ReservoirConfig, v float64) error { c.DelayMs = v; return nil }, "synaptic delay (ms)"},
+	"dynamic": {0, func(c *snn.ReservoirConfig, v float64) error {
+		if v != 0 && v != 1 {
+			return param.New("reservoir", "dynamic", v, "0 (static synapses) or 1 (Maass et al. 2002's short-term plasticity)")
+		}
+		c.DynamicSynapses = v == 1
+		return nil
+	}, "recurrent synapses with Tsodyks–Markram short-term plasticity (1: Maass et al. 2002's parameters by connection type; 0: static)"},
 	"tau_fast_ms": {10, func(c *snn.ReservoirConfig, v float64) error { c.ReadoutTauMs[0] = v; return nil }, "first readout filter (ms)"},
 	"tau_slow_ms": {50, func(c *snn.ReservoirConfig, v float64) error { c.ReadoutTauMs[1] = v; return nil }, "second readout filter (ms; 0: none)"},
 	"train_samples": {0, func(c *snn.ReservoirConfig, v float64) error {

@@ -50,6 +50,14 @@ type ReservoirConfig struct {
 	// ReadoutTauMs lists the filter time constants of the spike features
 	// (nil → {10, 50}).
 	ReadoutTauMs []float64
+	// DynamicSynapses gives the recurrent synapses Tsodyks–Markram
+	// short-term plasticity (kernel: NEST's tsodyks2_synapse) with the
+	// mean parameters of Maass, Natschläger & Markram (2002) by connection
+	// type, U / τ_rec / τ_fac: E→E 0.5 / 1,100 / 50 ms (depressing), E→I
+	// 0.05 / 125 / 1,200 ms (facilitating), I→E 0.25 / 700 / 20 ms, I→I
+	// 0.32 / 144 / 60 ms. A spike then acts with WeightPA·u·x, at rest
+	// WeightPA·U.
+	DynamicSynapses bool
 	// Washout is the number of initial training samples left out of the
 	// fit (0 → 100).
 	Washout int
@@ -225,12 +233,16 @@ func (c ReservoirConfig) Spec(dim int) (kernel.Spec, error) {
 				w *= c.G
 			}
 			for _, tgt := range s.Populations {
-				s.Projections = append(s.Projections, kernel.ProjectionSpec{
+				pr := kernel.ProjectionSpec{
 					Source: src.Name, Target: tgt.Name,
 					Rule:    kernelRule(c.P),
 					Weights: weightDist(w),
 					DelayMs: c.DelayMs,
-				})
+				}
+				if c.DynamicSynapses {
+					pr.ShortTerm = maassSynapse(src.Sign, tgt.Sign)
+				}
+				s.Projections = append(s.Projections, pr)
 			}
 		}
 	}
@@ -246,6 +258,25 @@ func (c ReservoirConfig) Spec(dim int) (kernel.Spec, error) {
 		s.Recorders = append(s.Recorders, kernel.RecorderSpec{Name: "spikes:" + pop.Name, Kind: "spikes", Population: pop.Name})
 	}
 	return s, nil
+}
+
+// maassSynapse returns the short-term plasticity of Maass, Natschläger &
+// Markram (2002) for a connection from a population of Dale sign src to
+// one of sign tgt (their means; they drew each synapse's from a Gaussian
+// of 50% standard deviation).
+func maassSynapse(src, tgt int) synapses.ShortTerm {
+	s := synapses.ShortTerm{Kind: "tsodyks2"}
+	switch {
+	case src > 0 && tgt > 0:
+		s.U, s.TauRecMs, s.TauFacMs = 0.5, 1100, 50
+	case src > 0:
+		s.U, s.TauRecMs, s.TauFacMs = 0.05, 125, 1200
+	case tgt > 0:
+		s.U, s.TauRecMs, s.TauFacMs = 0.25, 700, 20
+	default:
+		s.U, s.TauRecMs, s.TauFacMs = 0.32, 144, 60
+	}
+	return s
 }
 
 func kernelRule(p float64) synapses.Rule { return synapses.Rule{Kind: "fixed_prob", P: p} }

@@ -404,8 +404,16 @@ func TestRidgeMatchesLeastSquares(t *testing.T) {
 // sample by sample reproduces the harvested features and predictions, and
 // that State/SetState continue a stream exactly.
 func TestReservoirStepper(t *testing.T) {
+	for _, dynamic := range []bool{false, true} {
+		t.Run(map[bool]string{false: "static", true: "dynamic"}[dynamic], func(t *testing.T) {
+			testReservoirStepper(t, ReservoirConfig{N: 120, Washout: 20, Seed: 4, DynamicSynapses: dynamic})
+		})
+	}
+}
+
+// testReservoirStepper is TestReservoirStepper for one configuration.
+func testReservoirStepper(t *testing.T, rc ReservoirConfig) {
 	d := smallLorenz(t, 12)
-	rc := ReservoirConfig{N: 120, Washout: 20, Seed: 4}
 	r, err := NewReservoir(rc, 3)
 	if err != nil {
 		t.Fatal(err)
@@ -515,4 +523,43 @@ func TestTrainingDeterministic(t *testing.T) {
 			t.Fatalf("param %d differs: %g vs %g", i, flat[0][i], flat[1][i])
 		}
 	}
+}
+
+// TestReservoirDynamicSynapses: DynamicSynapses gives each recurrent
+// projection Maass et al. (2002)'s parameters for its connection type, and
+// they change the reservoir's activity.
+func TestReservoirDynamicSynapses(t *testing.T) {
+	rc := ReservoirConfig{N: 120, Washout: 20, Seed: 4, DynamicSynapses: true}
+	spec, err := rc.Spec(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][3]float64{"E→E": {0.5, 1100, 50}, "E→I": {0.05, 125, 1200}, "I→E": {0.25, 700, 20}, "I→I": {0.32, 144, 60}}
+	if len(spec.Projections) != 4 {
+		t.Fatalf("%d projections", len(spec.Projections))
+	}
+	for _, pr := range spec.Projections {
+		st, w := pr.ShortTerm, want[pr.Source+"→"+pr.Target]
+		if st.Kind != "tsodyks2" || st.U != w[0] || st.TauRecMs != w[1] || st.TauFacMs != w[2] {
+			t.Errorf("%s→%s: %+v, want U, τ_rec, τ_fac = %v", pr.Source, pr.Target, st, w)
+		}
+	}
+	d := smallLorenz(t, 12)
+	fits := map[bool]*ReservoirFit{}
+	for _, dyn := range []bool{false, true} {
+		rc.DynamicSynapses = dyn
+		r, err := NewReservoir(rc, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fits[dyn], err = r.FitLorenz(d); err != nil {
+			t.Fatal(err)
+		}
+		r.Close()
+	}
+	if fits[true].RateE == fits[false].RateE || fits[true].TestRMSE == fits[false].TestRMSE {
+		t.Fatalf("dynamic synapses change nothing: E %g Hz, RMSE %g (static %g Hz, %g)",
+			fits[true].RateE, fits[true].TestRMSE, fits[false].RateE, fits[false].TestRMSE)
+	}
+	t.Logf("E rate %.2f Hz (static %.2f), test RMSE %.4f (static %.4f)", fits[true].RateE, fits[false].RateE, fits[true].TestRMSE, fits[false].TestRMSE)
 }
