@@ -23,11 +23,15 @@ import (
 //
 // and the spike acts with weight w·u·x, after which x·u of the resources
 // are used (the x·(1 − u_prev) of the next spike). A synapse at rest (the
-// first spike) has u = U and x = 1: its spike acts with w·U. TauFacMs = 0
-// is pure depression (u = U at every spike, Tsodyks & Markram 1997). The
-// state depends only on the source neuron's spike times, so the kernel
-// keeps it once per source neuron and projection, which equals NEST's state
-// per synapse because the parameters are the projection's.
+// first spike) has u = U and x = 1: its spike acts with w·U. This is NEST's
+// tsodyks2_synapse as fixed for the first spike in 2025 (nest-simulator
+// pull request 3384: update, then send), with its initial state u = U,
+// x = 1. TauFacMs = 0 is pure depression (u = U at every spike, Tsodyks &
+// Markram 1997). The state depends only on the source neuron's spike times,
+// so the kernel keeps it once per source neuron and projection, which
+// equals NEST's state per synapse because the parameters are the
+// projection's. In precise mode h is the exact interval between off-grid
+// spike times (NEST's tsodyks2_synapse takes the grid times).
 //
 // Published classes (Gupta, Wang & Markram 2000; used by Maass,
 // Natschläger & Markram 2002): facilitating U 0.16, τ_rec 45 ms, τ_fac 376

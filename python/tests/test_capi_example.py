@@ -1,7 +1,8 @@
 """The Python examples run end to end in their quick mode:
 reservoir_tutorial.py reproduces the tutorial's reservoir comparison,
 brunel_elephant.py agrees with Elephant, stdp_correlation.py learns the
-correlated inputs."""
+correlated inputs, short_term_depression.py matches the Tsodyks-Markram
+mean efficacy."""
 
 from __future__ import annotations
 
@@ -64,3 +65,20 @@ def test_stdp_correlation_quick(tmp_path):
     # from the same start (0.1 mV), the groups part within 20 s
     assert last["w_corr_mean"] > first["w_corr"] > 0.1 > first["w_indep"] > last["w_indep_mean"]
     assert last["w_corr_mean"] > last["w_indep_mean"] + 0.04
+
+
+def test_short_term_depression_quick(tmp_path):
+    """examples/python/short_term_depression.py: the mean efficacy of
+    depressing synapses under Poisson input is U / (1 + U r tau_rec), and
+    their drive saturates above the limiting frequency while the static
+    one grows with the rate."""
+    res = _run_quick("short_term_depression.py", tmp_path)
+    rows = res["rows"]
+    for r in rows:
+        assert abs(r["measured_hz"] - r["rate_hz"]) < 0.05 * r["rate_hz"] + 0.1, r
+        # at 1 Hz only ~1,000 spikes: the efficacy's sampling error is ~1%
+        assert abs(r["efficacy"] - r["formula"]) < 0.03 * r["formula"], r
+    by_rate = {r["rate_hz"]: r for r in rows}
+    assert by_rate[100.0]["static_mv"] > 9 * by_rate[10.0]["static_mv"]
+    assert by_rate[100.0]["depressing_mv"] < 1.3 * by_rate[10.0]["depressing_mv"]
+    assert by_rate[100.0]["depressing_mv"] < res["saturation_mv"]
