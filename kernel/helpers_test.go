@@ -4,8 +4,11 @@ import (
 	"encoding/binary"
 	"hash/fnv"
 	"math"
+	"reflect"
+	"strconv"
 	"testing"
 
+	"github.com/neurodyn/neurodyn/asm"
 	"github.com/neurodyn/neurodyn/kernel"
 	"github.com/neurodyn/neurodyn/synapses"
 )
@@ -47,4 +50,37 @@ func goldenSum(t testing.TB, net *kernel.Network, weights [][]float32) (uint64, 
 		}
 	}
 	return h.Sum64(), n
+}
+
+// checkIdentical checks that a network whose uninterrupted one-worker run
+// of ms gave refSpikes and refW gives the same bits with 2 and 3 workers,
+// split into four Run calls, and on every kernel path. run(workers, ms...)
+// builds the network, runs it for each duration in turn and returns its
+// spikes and weights.
+func checkIdentical[W any](t *testing.T, ms float64, refSpikes map[string]*kernel.SpikeMemory, refW W,
+	run func(workers int, ms ...float64) (map[string]*kernel.SpikeMemory, W)) {
+	t.Helper()
+	check := func(name string, spikes map[string]*kernel.SpikeMemory, ws W) {
+		t.Helper()
+		if !reflect.DeepEqual(spikes, refSpikes) {
+			t.Fatalf("%s: spikes differ", name)
+		}
+		if !reflect.DeepEqual(ws, refW) {
+			t.Fatalf("%s: weights differ", name)
+		}
+	}
+	for _, w := range []int{2, 3} {
+		sp, ws := run(w, ms)
+		check("workers="+strconv.Itoa(w), sp, ws)
+	}
+	sp, ws := run(2, 0.1, ms/2-0.1, 3.3, ms/2-3.3)
+	check("split run", sp, ws)
+	defer asm.Reset()
+	for _, p := range asm.Paths() {
+		if err := asm.Select(p); err != nil {
+			t.Fatal(err)
+		}
+		sp, ws := run(1, ms)
+		check("path "+p, sp, ws)
+	}
 }

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/neurodyn/neurodyn/asm"
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/kernel"
 	"github.com/neurodyn/neurodyn/synapses"
@@ -136,29 +135,9 @@ func TestShortTermIdentical(t *testing.T) {
 			if n == 0 || reflect.DeepEqual(refSpikes, staticSpikes) {
 				t.Fatal("short-term plasticity does not change the spikes")
 			}
-			check := func(what string, spikes map[string]*kernel.SpikeMemory, ws []float32) {
-				t.Helper()
-				if !reflect.DeepEqual(spikes, refSpikes) {
-					t.Fatalf("%s: spikes differ", what)
-				}
-				if !reflect.DeepEqual(ws, refW) {
-					t.Fatalf("%s: weights differ", what)
-				}
-			}
-			for _, w := range []int{2, 3} {
-				sp, ws := runDynamic(t, s, w, ms)
-				check("workers="+string(rune('0'+w)), sp, ws)
-			}
-			sp, ws := runDynamic(t, s, 2, 0.1, ms/2-0.1, 3.3, ms/2-3.3)
-			check("split run", sp, ws)
-			defer asm.Reset()
-			for _, p := range asm.Paths() {
-				if err := asm.Select(p); err != nil {
-					t.Fatal(err)
-				}
-				sp, ws := runDynamic(t, s, 1, ms)
-				check("path "+p, sp, ws)
-			}
+			checkIdentical(t, ms, refSpikes, refW, func(workers int, ms ...float64) (map[string]*kernel.SpikeMemory, []float32) {
+				return runDynamic(t, s, workers, ms...)
+			})
 		})
 	}
 }
