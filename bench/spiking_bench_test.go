@@ -205,6 +205,62 @@ func BenchmarkSpikingBrunelSTDP(b *testing.B) {
 	b.ReportMetric(w/float64(runs), "wEE-mV")
 }
 
+// brunelSTP is the short-term plasticity of BenchmarkSpikingBrunelSTP's
+// excitatory projections: NEST tsodyks2_synapse's defaults, pure depression
+// (synapses.ShortTerm). bench/brian2/brunel_stp.py uses the same values.
+var brunelSTP = synapses.ShortTerm{Kind: "tsodyks2", U: 0.5, TauRecMs: 800}
+
+// brunelSTPSpec returns the brunel preset (options o) with brunelSTP on its
+// projections from E (E→E and E→I), the weights unchanged (J).
+func brunelSTPSpec(o kernel.PresetOptions) (kernel.Spec, error) {
+	spec, err := kernel.Preset("brunel", o)
+	if err != nil {
+		return kernel.Spec{}, err
+	}
+	n := 0
+	for i := range spec.Projections {
+		if p := &spec.Projections[i]; p.Source == "E" {
+			p.ShortTerm = brunelSTP
+			n++
+		}
+	}
+	if n != 2 {
+		return kernel.Spec{}, fmt.Errorf("brunel preset: %d projections from E, want 2", n)
+	}
+	return spec, nil
+}
+
+// BenchmarkSpikingBrunelSTP: BenchmarkSpikingBrunel (12,500 neurons, 1 s,
+// one worker) with short-term depression on the E→E and E→I projections
+// (brunelSTP; 12.5 M synapses, the state kept per source neuron and
+// projection). Besides runSpiking's metrics it reports the mean rates of
+// the E and I populations over the run (E-Hz, I-Hz) and the E population's
+// spike-count CV in 1 ms bins over [200, 1000) ms (E-popCV), to check the
+// regime against Brian2's (bench/brian2/brunel_stp.py).
+func BenchmarkSpikingBrunelSTP(b *testing.B) {
+	const ms = 1000.0
+	spec, err := brunelSTPSpec(kernel.PresetOptions{Workers: 1, Record: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	size := map[string]int{}
+	for _, p := range spec.Populations {
+		size[p.Name] = p.N
+	}
+	var rateE, rateI, popCV float64
+	runs := 0
+	runSpikingSpec(b, spec, ms, false, func(net *kernel.Network) {
+		runs++
+		e, i := net.Recorder("spikes:E").Spikes(), net.Recorder("spikes:I").Spikes()
+		rateE += float64(len(e.IDs)) / (float64(size["E"]) * ms / 1000)
+		rateI += float64(len(i.IDs)) / (float64(size["I"]) * ms / 1000)
+		popCV += populationCV(e.TimesMs, 200, ms, 1)
+	})
+	b.ReportMetric(rateE/float64(runs), "E-Hz")
+	b.ReportMetric(rateI/float64(runs), "I-Hz")
+	b.ReportMetric(popCV/float64(runs), "E-popCV")
+}
+
 // BenchmarkSpikingScale: 10⁶ neurons × 10⁸ synapses, built and simulated for
 // 1 s (run it alone, so that peak-MiB is its own: make bench-spiking-scale).
 // It reports the build time too; the targets are ≤ 2 minutes to build and

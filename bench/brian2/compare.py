@@ -3,22 +3,27 @@ single-threaded, same scope timed on both sides (the 1 s run loop, spike
 recording included; Brian2's compilation and neurodyn's build excluded),
 interleaved round by round.
 
-usage: /usr/bin/python3 bench/brian2/compare.py [--rounds 6] [--nets cuba,brunel,brunel_stdp] [--out FILE]
+usage: /usr/bin/python3 bench/brian2/compare.py [--rounds 6] [--nets cuba,brunel,brunel_stdp,brunel_stp] [--out FILE]
 
-Networks: cuba (4,000 neurons), brunel (12,500) and brunel_stdp (brunel with
+Networks: cuba (4,000 neurons), brunel (12,500), brunel_stdp (brunel with
 STDP on its E->E synapses; bench/brian2/brunel_stdp.py documents how Brian2's
-timing of the updates differs from neurodyn's).
+timing of the updates differs from neurodyn's) and brunel_stp (brunel with
+tsodyks2 short-term depression on its E->E and E->I synapses;
+bench/brian2/brunel_stp.py). For brunel_stp Brian2 is timed twice: u, x per
+presynaptic neuron (its best set-up, the one the speed-up is computed
+against) and, on a second line, per synapse (the textbook set-up).
 
 It compiles each Brian2 project once (bench/brian2/cuba.py, brunel.py,
-brunel_stdp.py), builds the Go benchmark binary once, then for each round
+brunel_stdp.py, brunel_stp.py), builds the Go benchmark binary once, then for each round
 runs, for each network, the Go benchmark (-test.benchtime 1x -test.cpu 1) and
 the compiled Brian2 binary (its own run-loop time, results/last_run_info.txt).
 Brian2 measures that time with std::clock() (process CPU time) when OpenMP is
 off, so neurodyn's CPU time of Run is compared (its wall time is listed too).
 It prints medians, the ratio Brian2/neurodyn and every sample, with the load
 average; for brunel_stdp also the mean E rate and the final mean E->E weight
-of both sides (Brian2's from the compiling run, so not with --reuse), to show
-that both simulate the same regime.
+of both sides, for brunel_stp the mean E and I rates and the E population's
+spike-count CV in 1 ms bins of both sides (Brian2's from the compiling run, so
+not with --reuse), to show that both simulate the same regime.
 """
 import argparse
 import json
@@ -34,8 +39,12 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
 GO_BENCH = {"cuba": "^BenchmarkSpikingCUBA$/^n=4000$", "brunel": "^BenchmarkSpikingBrunel$",
-            "brunel_stdp": "^BenchmarkSpikingBrunelSTDP$"}
-WORKDIR = {"cuba": "cuba_4000_1", "brunel": "brunel_10000_1", "brunel_stdp": "brunel_stdp_10000_1"}
+            "brunel_stdp": "^BenchmarkSpikingBrunelSTDP$", "brunel_stp": "^BenchmarkSpikingBrunelSTP$"}
+WORKDIR = {"cuba": "cuba_4000_1", "brunel": "brunel_10000_1", "brunel_stdp": "brunel_stdp_10000_1",
+           "brunel_stp": "brunel_stp_source_10000_1"}
+# Further Brian2 set-ups of a net, timed in the same rounds and listed on
+# their own lines (the speed-up is against the first): name -> work dir.
+BRIAN_ALT = {"brunel_stp": {"brian2_per_synapse": "brunel_stp_synapse_10000_1"}}
 # The regime of a network (mean rates, weights) as Brian2's compiling run
 # measured it, for the nets whose script returns one.
 BRIAN_REGIME = {}
@@ -49,9 +58,13 @@ def brian_project(net):
     elif net == "brunel":
         import brunel
         brunel.build_and_run(1, 1000.0, 1)
-    else:
+    elif net == "brunel_stdp":
         import brunel_stdp
         BRIAN_REGIME[net] = brunel_stdp.build_and_run(1, 1000.0, 1)
+    else:
+        import brunel_stp
+        BRIAN_REGIME[net] = brunel_stp.build_and_run(1, 1000.0, 1, variant="source")
+        brunel_stp.build_and_run(1, 1000.0, 1, variant="synapse")
     return common.workdir(WORKDIR[net])
 
 
@@ -69,14 +82,14 @@ def go_run(binary, net):
     w = re.search(r"\s([0-9.e+-]+) run-s", out)
     if not m or not w:
         raise RuntimeError("no cpu-s/run-s metric in:\n" + out)
-    extra = {k: float(v) for v, k in re.findall(r"\s([0-9.e+-]+) (E-Hz|wEE-mV)\b", out)}
+    extra = {k: float(v) for v, k in re.findall(r"\s([0-9.e+-]+) (E-Hz|I-Hz|E-popCV|wEE-mV)\b", out)}
     return float(m.group(1)), float(w.group(1)), extra
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=6)
-    ap.add_argument("--nets", default="cuba,brunel,brunel_stdp")
+    ap.add_argument("--nets", default="cuba,brunel,brunel_stdp,brunel_stp")
     ap.add_argument("--out", default="")
     ap.add_argument("--reuse", action="store_true", help="reuse the Brian2 projects compiled by a previous run")
     a = ap.parse_args()
@@ -86,12 +99,14 @@ def main():
         ap.error("unknown nets %s (known: %s)" % (",".join(unknown), ",".join(GO_BENCH)))
     binary = os.path.join(tempfile.gettempdir(), "neurodyn-bench.test")
     subprocess.run(["go", "test", "-c", "-o", binary, "./bench"], cwd=ROOT, check=True)
+    import common
     if a.reuse:
-        import common
         dirs = {n: common.workdir(WORKDIR[n]) for n in nets}
     else:
         dirs = {n: brian_project(n) for n in nets}
-    samples = {n: {"neurodyn": [], "neurodyn_wall": [], "brian2": []} for n in nets}
+    alt_dirs = {n: {k: common.workdir(d) for k, d in BRIAN_ALT.get(n, {}).items()} for n in nets}
+    samples = {n: dict({"neurodyn": [], "neurodyn_wall": [], "brian2": []}, **{k: [] for k in alt_dirs[n]})
+               for n in nets}
     load = []
     go_regime = {}
     for _ in range(a.rounds):
@@ -101,6 +116,8 @@ def main():
             samples[n]["neurodyn"].append(cpu)
             samples[n]["neurodyn_wall"].append(wall)
             samples[n]["brian2"].append(brian_run(dirs[n]))
+            for k, d in alt_dirs[n].items():
+                samples[n][k].append(brian_run(d))
             if extra:
                 go_regime[n] = extra  # the same seed every round: the same figures
     lines = ["# neurodyn vs Brian2 2.5.1 C++ standalone, single thread, 1 s simulated, run loop only,",
@@ -109,16 +126,31 @@ def main():
     for n in nets:
         g, b = statistics.median(samples[n]["neurodyn"]), statistics.median(samples[n]["brian2"])
         lines.append("%-7s neurodyn median %.4f s   brian2 median %.4f s   speed-up %.2fx" % (n, g, b, b / g))
+        for k in alt_dirs[n]:
+            bk = statistics.median(samples[n][k])
+            lines.append("%-7s neurodyn median %.4f s   %s median %.4f s   speed-up %.2fx" % ("", g, k, bk, bk / g))
         lines.append("        samples %s" % json.dumps(samples[n]))
-        if n in go_regime:
-            lines.append("        regime over the 1 s: neurodyn E rate %.2f Hz, mean E->E weight at the end %.5f mV"
-                         % (go_regime[n].get("E-Hz", float("nan")), go_regime[n].get("wEE-mV", float("nan"))))
-        if n in BRIAN_REGIME:
-            r = BRIAN_REGIME[n]
-            lines.append("        regime over the 1 s: brian2   E rate %.2f Hz, mean E->E weight at the end %.5f mV"
-                         " (I rate %.2f Hz; E rate per 200 ms %s)"
-                         % (r["rate_e_hz"], r["w_ee_mean_mv"], r["rate_i_hz"],
-                            " ".join("%.1f" % x for x in r["rate_e_hz_per_200ms"])))
+        if n == "brunel_stp":
+            if n in go_regime:
+                r = go_regime[n]
+                lines.append("        regime over the 1 s: neurodyn E rate %.2f Hz, I rate %.2f Hz, E count CV (1 ms bins, 200-1000 ms) %.3f"
+                             % (r.get("E-Hz", float("nan")), r.get("I-Hz", float("nan")), r.get("E-popCV", float("nan"))))
+            if n in BRIAN_REGIME:
+                r = BRIAN_REGIME[n]
+                lines.append("        regime over the 1 s: brian2   E rate %.2f Hz, I rate %.2f Hz, E count CV (1 ms bins, 200-1000 ms) %.3f"
+                             " (E rate per 200 ms %s)"
+                             % (r["rate_e_hz"], r["rate_i_hz"], r["population_cv_e"],
+                                " ".join("%.1f" % x for x in r["rate_e_hz_per_200ms"])))
+        else:
+            if n in go_regime:
+                lines.append("        regime over the 1 s: neurodyn E rate %.2f Hz, mean E->E weight at the end %.5f mV"
+                             % (go_regime[n].get("E-Hz", float("nan")), go_regime[n].get("wEE-mV", float("nan"))))
+            if n in BRIAN_REGIME:
+                r = BRIAN_REGIME[n]
+                lines.append("        regime over the 1 s: brian2   E rate %.2f Hz, mean E->E weight at the end %.5f mV"
+                             " (I rate %.2f Hz; E rate per 200 ms %s)"
+                             % (r["rate_e_hz"], r["w_ee_mean_mv"], r["rate_i_hz"],
+                                " ".join("%.1f" % x for x in r["rate_e_hz_per_200ms"])))
     text = "\n".join(lines) + "\n"
     sys.stdout.write(text)
     if a.out:
