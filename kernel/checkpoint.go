@@ -22,7 +22,8 @@ const checkpointMagic = "NDYNCKP1"
 // plasticity the state of every source. Random streams are counter-based (seed, neuron, step), so the
 // step is all they need. Recorded data already written to the sinks is not
 // included. The format is little-endian binary (encoding/binary) behind a
-// magic string and the spec's fingerprint.
+// magic string and the spec's fingerprint; its bytes do not depend on the
+// number of workers.
 func (net *Network) Checkpoint(w io.Writer) error {
 	for _, r := range net.recs {
 		if err := r.flush(); err != nil {
@@ -78,11 +79,21 @@ func (net *Network) Checkpoint(w io.Writer) error {
 			if err := binary.Write(bw, binary.LittleEndian, int64(len(all))); err != nil {
 				return err
 			}
-			for _, i := range idx {
+			// Seq is written as the rank among the events of the same step
+			// and target (Restore pushes them in this order, which is all
+			// Seq means), so that the checkpoint does not depend on how
+			// many events each worker's queue took before.
+			var rank int32
+			for k, i := range idx {
+				if k > 0 && (steps[i] != steps[idx[k-1]] || all[i].Target != all[idx[k-1]].Target) {
+					rank = 0
+				}
+				e := all[i]
+				e.Seq, rank = rank, rank+1
 				if err := binary.Write(bw, binary.LittleEndian, steps[i]); err != nil {
 					return err
 				}
-				if err := binary.Write(bw, binary.LittleEndian, all[i]); err != nil {
+				if err := binary.Write(bw, binary.LittleEndian, e); err != nil {
 					return err
 				}
 			}

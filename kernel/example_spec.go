@@ -48,6 +48,8 @@ target   = "E"
 rule     = { kind = "fixed_outdegree", k = 10 }
 weights  = { value = 120.0 }                       # becomes -120 pA on the inh receptor
 delay_ms = 1.0
+# short-term plasticity (Tsodyks-Markram, NEST's tsodyks2_synapse): a spike acts with w*u*x
+short_term = { kind = "tsodyks2", u = 0.25, tau_rec_ms = 706.0, tau_fac_ms = 21.0 }
 
 [[projection]]
 source  = "I"

@@ -491,3 +491,30 @@ func TestKernelGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckpointWorkerIndependent: a checkpoint's bytes do not depend on
+// the number of workers, in grid mode, precise mode (whose event queues
+// are per worker) and with plasticity.
+func TestCheckpointWorkerIndependent(t *testing.T) {
+	for name, s := range map[string]kernel.Spec{"cuba": smallPresets(t)["cuba"], "precise": dynamicPrecise(t), "plastic": plasticBrunel(t)} {
+		var cks [][]byte
+		for _, w := range []int{1, 3} {
+			net, err := kernel.New(s, kernel.WithWorkers(w))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := net.Run(60); err != nil {
+				t.Fatal(err)
+			}
+			var b bytes.Buffer
+			if err := net.Checkpoint(&b); err != nil {
+				t.Fatal(err)
+			}
+			net.Close()
+			cks = append(cks, b.Bytes())
+		}
+		if !bytes.Equal(cks[0], cks[1]) {
+			t.Errorf("%s: checkpoints of 1 and 3 workers differ", name)
+		}
+	}
+}

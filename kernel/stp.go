@@ -88,9 +88,14 @@ func (s *stp) load(r io.Reader, step int64) error {
 		}
 	}
 	for j := range s.u {
-		if !(s.u[j] >= 0 && s.u[j] <= 1) || !(s.x[j] >= 0 && s.x[j] <= 1) ||
-			s.last[j] < 0 || s.last[j] > step || !(s.lastOff[j] >= 0 && s.lastOff[j] <= s.dt) {
-			return fmt.Errorf("source %d: state u %g, x %g, last spike step %d (+%g ms) out of range", j, s.u[j], s.x[j], s.last[j], s.lastOff[j])
+		// A source that never spiked is at rest; one that did has u in
+		// [U, 1], x in [0, 1] and its last spike before the checkpoint's
+		// step.
+		rest := s.u[j] == 0 && s.x[j] == 1 && s.last[j] == 0 && s.lastOff[j] == 0
+		spiked := s.u[j] >= s.rule.U && s.u[j] <= 1 && s.x[j] >= 0 && s.x[j] <= 1 &&
+			s.last[j] >= 0 && s.last[j] < step && s.lastOff[j] >= 0 && s.lastOff[j] <= s.dt
+		if !rest && !spiked {
+			return fmt.Errorf("source %d: state u %g, x %g, last spike step %d (+%g ms) out of range (checkpoint step %d)", j, s.u[j], s.x[j], s.last[j], s.lastOff[j], step)
 		}
 	}
 	return nil

@@ -205,6 +205,11 @@ func TestShortTermReference(t *testing.T) {
 			proj: kernel.ProjectionSpec{Rule: synapses.Rule{Kind: "list"}, Sources: lsrc, Targets: ltgt, WeightList: lw, DelayListMs: ld}},
 		{name: "delay0", st: tsodyks(0.4, 300, 50), sign: 1,
 			proj: kernel.ProjectionSpec{Rule: all, Weights: synapses.Weights{Dist: "uniform", Low: 50, High: 150}}},
+		// the constant-weight paths: delay 0, and per-synapse delays
+		{name: "delay0_constant", st: tsodyks(0.4, 300, 50), sign: 1,
+			proj: kernel.ProjectionSpec{Rule: all, Weights: synapses.Weights{Value: 100}}},
+		{name: "delays_constant", st: tsodyks(0.25, 706, 21), sign: 1,
+			proj: kernel.ProjectionSpec{Rule: all, Weights: synapses.Weights{Value: 100}, DelayMs: 0.5, DelayMaxMs: 3}},
 		{name: "inhibitory", st: tsodyks(0.25, 706, 21), sign: -1,
 			proj: kernel.ProjectionSpec{Rule: all, Weights: synapses.Weights{Dist: "uniform", Low: 80, High: 160}, DelayMs: 2}},
 		// τ_rec far below dt: x = 1 at every spike, facilitation alone

@@ -55,8 +55,8 @@ type ReservoirConfig struct {
 	// mean parameters of Maass, Natschläger & Markram (2002) by connection
 	// type, U / τ_rec / τ_fac: E→E 0.5 / 1,100 / 50 ms (depressing), E→I
 	// 0.05 / 125 / 1,200 ms (facilitating), I→E 0.25 / 700 / 20 ms, I→I
-	// 0.32 / 144 / 60 ms. A spike then acts with WeightPA·u·x, at rest
-	// WeightPA·U.
+	// 0.32 / 144 / 60 ms. A spike then acts with its weight (WeightPA,
+	// −G·WeightPA from I) times u·x, at rest times U.
 	DynamicSynapses bool
 	// Washout is the number of initial training samples left out of the
 	// fit (0 → 100).

@@ -11,8 +11,8 @@ U / (1 + U*r*tau_rec) (x recovers with tau_rec and loses U*x at every
 spike; the script uses the exact expression for spikes on the 0.1 ms grid).
 
 Above the limiting frequency 1/(U*tau_rec) = 2.5 Hz the drive of the
-depressing synapses stops growing with the rate: it approaches
-N*w/tau_rec, so the neuron sees relative changes of its input rate rather
+depressing synapses stops growing with the rate: the mean potential it
+gives approaches N*w*tau_m/tau_rec, so the neuron sees relative changes of its input rate rather
 than the rate itself.
 
     python examples/python/short_term_depression.py [--quick] [--out DIR]
