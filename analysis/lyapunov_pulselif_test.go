@@ -1,0 +1,117 @@
+package analysis
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/synapses"
+)
+
+// inhibitoryPulseNet is a sparse inhibitory network of n neurons, k inputs
+// each of weight −jMV, driven above threshold (V∞ uniform in [lo, hi] mV
+// relative to a threshold of 20 mV and reset 10 mV), τ = 10 ms.
+func inhibitoryPulseNet(t testing.TB, n, k int, jMV, lo, hi float64, seed uint64) *PulseLIF {
+	t.Helper()
+	c, err := synapses.Build(n, n, synapses.Rule{Kind: "fixed_indegree", K: k}, synapses.Weights{Value: jMV, Sign: -1},
+		synapses.Delays{}, synapses.Options{Seed: seed, Same: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(seed, 7))
+	p := &PulseLIF{TauMs: 10, VThMV: 20, VResetMV: 10, VInfMV: make([]float64, n), V0MV: make([]float64, n), Conn: c}
+	for i := range n {
+		p.VInfMV[i] = lo + (hi-lo)*r.Float64()
+		p.V0MV[i] = 10 + 10*r.Float64()
+	}
+	return p
+}
+
+// TestPulseLIFUncoupled: uncoupled periodic neurons have only zero
+// exponents (each period's decay e^{−T/τ} is undone by the reset's factor
+// (V∞ − V_r)/(V∞ − V_th)), to within one period's share ln(a)/T.
+func TestPulseLIFUncoupled(t *testing.T) {
+	c, err := synapses.FromList(4, 4, nil, nil, nil, 0, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &PulseLIF{TauMs: 20, VThMV: -50, VResetMV: -65, VInfMV: []float64{-45, -40, -30, -49}, V0MV: []float64{-60, -51, -65, -50.5}, Conn: c}
+	s, err := PulseLIFLyapunov(p, PulseLIFConfig{DurationMs: 20000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range s.Exponents {
+		if math.Abs(l) > math.Log(16)/20 {
+			t.Errorf("exponent %d = %g /s, want 0 within %g", i, l, math.Log(16)/20)
+		}
+	}
+	if d := math.Abs(s.Sum() - s.ContractionRate); d > 1e-9*math.Abs(s.ContractionRate)+1e-9 {
+		t.Errorf("sum %g /s, contraction rate %g /s", s.Sum(), s.ContractionRate)
+	}
+	t.Logf("exponents %.4f /s, %d spikes", s.Exponents, s.Spikes)
+}
+
+// TestPulseLIFStableChaos: a sparse inhibitory network fires irregularly,
+// yet its spectrum has one zero exponent (the flow) and all others
+// negative; the sum of the whole spectrum equals the exact contraction rate.
+func TestPulseLIFStableChaos(t *testing.T) {
+	n := 100
+	dur := 20000.0
+	if testing.Short() {
+		dur = 5000
+	}
+	p := inhibitoryPulseNet(t, n, 10, 2, 22, 30, 3)
+	s, err := PulseLIFLyapunov(p, PulseLIFConfig{DurationMs: dur, WarmupMs: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := math.Abs(s.Sum() - s.ContractionRate); d > 1e-9*math.Abs(s.ContractionRate) {
+		t.Errorf("sum of the spectrum %g /s, exact contraction rate %g /s", s.Sum(), s.ContractionRate)
+	}
+	zero := 0
+	for i, l := range s.Exponents {
+		if math.Abs(l) < 4*s.StdErr[i]+0.05 {
+			zero++
+		} else if l > 0 {
+			t.Errorf("exponent %d = %g ± %g /s is positive", i, l, s.StdErr[i])
+		}
+	}
+	if zero != 1 {
+		t.Errorf("%d exponents are zero within their error, want 1 (the flow): %.3f", zero, s.Exponents[:5])
+	}
+	t.Logf("ISI CV %.2f, rate %.2f Hz, λ1..5 %.3f /s, λN %.3f /s, sum %.3f /s (exact %.3f)", s.ISICV, s.RateHz, s.Exponents[:5], s.Exponents[n-1], s.Sum(), s.ContractionRate)
+}
+
+// TestPulseLIFErrors: bad networks and settings name their field.
+func TestPulseLIFErrors(t *testing.T) {
+	good := func() *PulseLIF { return inhibitoryPulseNet(t, 5, 2, 1, 22, 30, 1) }
+	exc, _ := synapses.Build(5, 5, synapses.Rule{Kind: "all_to_all"}, synapses.Weights{Value: 1}, synapses.Delays{}, synapses.Options{})
+	delayed, _ := synapses.Build(5, 5, synapses.Rule{Kind: "all_to_all"}, synapses.Weights{Value: -1}, synapses.Delays{Steps: 2}, synapses.Options{})
+	small, _ := synapses.FromList(4, 4, nil, nil, nil, 0, nil, 0)
+	for _, tc := range []struct {
+		want string
+		mod  func(*PulseLIF, *PulseLIFConfig)
+	}{
+		{"PulseLIF.TauMs", func(p *PulseLIF, _ *PulseLIFConfig) { p.TauMs = 0 }},
+		{"PulseLIF.VResetMV", func(p *PulseLIF, _ *PulseLIFConfig) { p.VResetMV = 20 }},
+		{"len(PulseLIF.V0MV)", func(p *PulseLIF, _ *PulseLIFConfig) { p.V0MV = p.V0MV[:3] }},
+		{"PulseLIF.V0MV[2]", func(p *PulseLIF, _ *PulseLIFConfig) { p.V0MV[2] = 20 }},
+		{"PulseLIF.VInfMV[1]", func(p *PulseLIF, _ *PulseLIFConfig) { p.VInfMV[1] = math.NaN() }},
+		{"PulseLIF.Conn", func(p *PulseLIF, _ *PulseLIFConfig) { p.Conn = nil }},
+		{"PulseLIF.Conn = 4×4", func(p *PulseLIF, _ *PulseLIFConfig) { p.Conn = small }},
+		{"PulseLIF.Conn weight 0 = 1: must be finite and ≤ 0", func(p *PulseLIF, _ *PulseLIFConfig) { p.Conn = exc }},
+		{"PulseLIF.Conn delays", func(p *PulseLIF, _ *PulseLIFConfig) { p.Conn = delayed }},
+		{"PulseLIFConfig.K", func(_ *PulseLIF, c *PulseLIFConfig) { c.K = 6 }},
+		{"PulseLIFConfig.DurationMs", func(_ *PulseLIF, c *PulseLIFConfig) { c.DurationMs = -1 }},
+		{"PulseLIFConfig.RenormMs", func(_ *PulseLIF, c *PulseLIFConfig) { c.DurationMs, c.RenormMs = 5, 10 }},
+	} {
+		p, c := good(), PulseLIFConfig{DurationMs: 100}
+		tc.mod(p, &c)
+		if _, err := PulseLIFLyapunov(p, c); !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v", tc.want, err)
+		}
+	}
+}
