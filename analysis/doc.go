@@ -53,6 +53,11 @@
 // time series (Rosenstein, with documented automatic choices of lag,
 // dimension, Theiler window and linear region); PerturbationLyapunov uses two
 // trajectories on a learn.Stepper's state (spiking networks).
+// PulseLIFLyapunov gives the exact spectrum of a spiking network, one of LIF
+// neurons coupled by instantaneous inhibitory pulses, in continuous time:
+// an event-driven simulation carries the tangent vectors through the
+// saltation matrices of the resets, and the sum of the spectrum equals the
+// exact phase-space contraction rate.
 // CorrelationDimension is Grassberger–Procaccia with k-d tree counts and an
 // automatic scaling region. FixedPoints finds, refines, deduplicates and
 // classifies the fixed and slow points of a learn.Dynamics. FitPCA projects
