@@ -11,6 +11,7 @@ import (
 	"math"
 
 	"github.com/neurodyn/neurodyn/analysis"
+	"github.com/neurodyn/neurodyn/synapses"
 	"github.com/neurodyn/neurodyn/tasks"
 )
 
@@ -341,6 +342,82 @@ func neurodyn_correlation_dimension(x *C.nd_cdouble, samples, dim C.int64_t, con
 		return fail(fn, err)
 	}
 	r, err := analysis.CorrelationDimension(v, d, c)
+	if err != nil {
+		return fail(fn, err)
+	}
+	return putResult(fn, encodeJSON(r), result)
+}
+
+//export neurodyn_pulse_lif_lyapunov
+func neurodyn_pulse_lif_lyapunov(tauMs, vThMV, vResetMV C.double, vInf, v0 *C.nd_cdouble, n C.int64_t,
+	sources, targets *C.nd_cint64, weights *C.nd_cdouble, nsyn C.int64_t, config *C.nd_cchar, result **C.char) (rc C.int) {
+	const fn = "neurodyn_pulse_lif_lyapunov"
+	defer guard(fn, &rc)
+	if result == nil {
+		return fail(fn, errorf(statusNull, "result is NULL"))
+	}
+	nn, err := positive("n", n)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if nn > math.MaxInt32 {
+		return fail(fn, errorf(statusInvalid, "n = %d: must be at most %d", nn, math.MaxInt32))
+	}
+	ns, err := count("synapses", nsyn)
+	if err != nil {
+		return fail(fn, err)
+	}
+	var c analysis.PulseLIFConfig
+	if err := decodeConfig("config", optString(config), &c); err != nil {
+		return fail(fn, err)
+	}
+	k := c.K
+	if k <= 0 || k > nn {
+		k = nn
+	}
+	if err := checkMemory("the network and its tangent vectors", float64(nn)*(40+8*float64(k))+float64(ns)*40+float64(k)*float64(k)*8); err != nil {
+		return fail(fn, err)
+	}
+	vi, err := inSlice[float64]("v_inf_mv", vInf, nn)
+	if err != nil {
+		return fail(fn, err)
+	}
+	vz, err := inSlice[float64]("v0_mv", v0, nn)
+	if err != nil {
+		return fail(fn, err)
+	}
+	src, err := inSlice[int64]("sources", sources, ns)
+	if err != nil {
+		return fail(fn, err)
+	}
+	tgt, err := inSlice[int64]("targets", targets, ns)
+	if err != nil {
+		return fail(fn, err)
+	}
+	w, err := inSlice[float64]("weights_mv", weights, ns)
+	if err != nil {
+		return fail(fn, err)
+	}
+	s, t, w32 := make([]int, ns), make([]int, ns), make([]float32, ns)
+	for i := range ns {
+		if src[i] < 0 || src[i] >= int64(nn) {
+			return fail(fn, errorf(statusInvalid, "sources[%d] = %d: must be in [0, %d)", i, src[i], nn))
+		}
+		if tgt[i] < 0 || tgt[i] >= int64(nn) {
+			return fail(fn, errorf(statusInvalid, "targets[%d] = %d: must be in [0, %d)", i, tgt[i], nn))
+		}
+		if x := w[i]; !(x <= 0) || math.IsInf(x, 0) || x < -math.MaxFloat32 {
+			return fail(fn, errorf(statusInvalid, "weights_mv[%d] = %v: must be finite and <= 0 (inhibitory pulses)", i, x))
+		}
+		s[i], t[i], w32[i] = int(src[i]), int(tgt[i]), float32(w[i])
+	}
+	conn, err := synapses.FromList(nn, nn, s, t, w32, 0, nil, 0)
+	if err != nil {
+		return fail(fn, err)
+	}
+	p := &analysis.PulseLIF{TauMs: float64(tauMs), VThMV: float64(vThMV), VResetMV: float64(vResetMV),
+		VInfMV: vi, V0MV: vz, Conn: conn}
+	r, err := analysis.PulseLIFLyapunov(p, c)
 	if err != nil {
 		return fail(fn, err)
 	}

@@ -16,5 +16,6 @@ typedef const char nd_cchar;
 typedef const double nd_cdouble;
 typedef const float nd_cfloat;
 typedef const uint32_t nd_cuint32;
+typedef const int64_t nd_cint64;
 
 #endif

@@ -617,6 +617,21 @@ int neurodyn_lyapunov_series(const double *x, int64_t samples, int64_t dim, cons
  * analysis.Dimension (D2, Radii, C, Slopes, FitLo, FitHi, Found, ...). */
 int neurodyn_correlation_dimension(const double *x, int64_t samples, int64_t dim, const char *config, char **result);
 
+/* The exact Lyapunov spectrum of n leaky integrate-and-fire neurons coupled
+ * by instantaneous inhibitory pulses (analysis.PulseLIF), in continuous
+ * time: potentials relax with tau_ms towards v_inf_mv[i], fire at v_th_mv
+ * and are reset to v_reset_mv < v_th_mv; v0_mv[i] < v_th_mv are the initial
+ * potentials. The synapses sources[k] -> targets[k] (indices in [0, n)) are
+ * pulses of weights_mv[k] <= 0 mV (rounded to float; synapses may be 0, the
+ * arrays then NULL). config: JSON of analysis.PulseLIFConfig (K, WarmupMs,
+ * DurationMs, RenormMs, Blocks, Checkpoints; 0 means the default); *result:
+ * JSON of analysis.PulseLIFSpectrum (Exponents and StdErr in 1/s, Time in s,
+ * Renorms, History, HistoryTime, Spikes, RateHz, ISICV, ContractionRate: the
+ * exact sum of all n exponents). */
+int neurodyn_pulse_lif_lyapunov(double tau_ms, double v_th_mv, double v_reset_mv, const double *v_inf_mv,
+                                const double *v0_mv, int64_t n, const int64_t *sources, const int64_t *targets,
+                                const double *weights_mv, int64_t synapses, const char *config, char **result);
+
 /* Spike-train statistics of neurons neurons over [t0, t1) ms from spikes
  * (times_ms, ids): *result is JSON of analysis.SpikeStats (Neurons, Spikes,
  * WindowMs, MeanRate, StdRate, Silent, MeanCV, MeanFano, MeanCorr, PeakHz;

@@ -116,6 +116,7 @@ PROTOTYPES: dict[str, str] = {
     "neurodyn_model_fixed_points": "hpipiisp",
     "neurodyn_correlation_dimension": "piisp",
     "neurodyn_spike_stats": "ppiidddup",
+    "neurodyn_pulse_lif_lyapunov": "dddppipppisp",
 }
 
 #: Functions that return something other than a status code.

@@ -26,6 +26,7 @@ __all__ = [
     "lyapunov_series",
     "correlation_dimension",
     "spike_stats",
+    "pulse_lif_lyapunov",
 ]
 
 
@@ -159,4 +160,37 @@ def spike_stats(times_ms: ArrayLike, ids: ArrayLike, neurons: int, t0: float, t1
     return _lib.result_json(
         "neurodyn_spike_stats", ptr(t), ptr(i), t.size, nonneg_int(neurons, "neurons"), real(t0, "t0"), real(t1, "t1"),
         real(bin_ms, "bin_ms"), nonneg_int(seed, "seed", 2**64 - 1), snake_case=True,
+    )
+
+
+def pulse_lif_lyapunov(
+    v_inf_mv: ArrayLike,
+    v0_mv: ArrayLike,
+    sources: ArrayLike,
+    targets: ArrayLike,
+    weights_mv: ArrayLike,
+    *,
+    tau_ms: float,
+    v_th_mv: float,
+    v_reset_mv: float,
+    **config: Any,
+) -> dict[str, Any]:
+    """The exact Lyapunov spectrum (1/s) of leaky integrate-and-fire neurons
+    coupled by instantaneous inhibitory pulses, in continuous time
+    (analysis.PulseLIFLyapunov): neuron i relaxes with tau_ms towards
+    v_inf_mv[i], fires at v_th_mv and is reset to v_reset_mv; v0_mv are the
+    initial potentials; synapse k is a pulse of weights_mv[k] <= 0 mV from
+    sources[k] to targets[k]. Keywords are analysis.PulseLIFConfig's (k,
+    warmup_ms, duration_ms, renorm_ms, blocks, checkpoints). Returns
+    exponents and std_err (1/s), spikes, rate_hz, isi_cv and
+    contraction_rate, the exact sum of the whole spectrum."""
+    vi = as_input(v_inf_mv, np.float64, "v_inf_mv", ndim=1)
+    n = vi.size
+    v0 = as_input(v0_mv, np.float64, "v0_mv", ndim=1, shape=(n,))
+    s = as_input(sources, np.int64, "sources", ndim=1)
+    t = as_input(targets, np.int64, "targets", ndim=1, shape=(s.size,))
+    w = as_input(weights_mv, np.float64, "weights_mv", ndim=1, shape=(s.size,))
+    return _lib.result_json(
+        "neurodyn_pulse_lif_lyapunov", real(tau_ms, "tau_ms"), real(v_th_mv, "v_th_mv"), real(v_reset_mv, "v_reset_mv"),
+        ptr(vi), ptr(v0), n, ptr(s), ptr(t), ptr(w), s.size, config_json(config), snake_case=True,
     )

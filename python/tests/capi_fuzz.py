@@ -241,6 +241,7 @@ class Harness:
                 "neurodyn_esn_new": CONSTRUCTORS["esn"][1],
                 "neurodyn_model_fixed_points": b'{"Starts": 4, "MaxIter": 50}',
                 "neurodyn_correlation_dimension": b'{"Radii": 10}',
+                "neurodyn_pulse_lif_lyapunov": b'{"K": 2, "WarmupMs": 5, "DurationMs": 20}',
             }.get(n)
         if a == "split":
             return b"test"
@@ -289,6 +290,7 @@ class Harness:
             "inputs": 3,
             "spikes": 100,
             "neurons": 10,
+            "synapses": 4,
         }
         if a == "n" and n == "neurodyn_network_synapses":
             return self.synapse_count()  # the exact count: anything else is refused
@@ -338,6 +340,9 @@ class Harness:
                         "sigma": float("nan"),
                         "rho": float("nan"),
                         "beta": float("nan"),
+                        "tau_ms": 10.0,
+                        "v_th_mv": 20.0,
+                        "v_reset_mv": 10.0,
                     }[p.name]
                 )
             elif c == "u":

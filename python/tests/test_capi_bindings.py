@@ -754,3 +754,33 @@ def test_fixed_points_dimension_spike_stats(lorenz):
         assert s["spikes"] == len(t) and s["mean_rate"] == pytest.approx(len(t) / 80 / 0.2)
     with pytest.raises(nd.InvalidParameterError, match="bin_ms"):
         nd.analysis.spike_stats(t, i, neurons=80, t0=0, t1=200, bin_ms=0)
+
+
+def test_pulse_lif_lyapunov():
+    """The exact spectrum of an inhibitory pulse-coupled LIF network: one zero
+    exponent (the flow), the rest negative, and the sum equal to the exact
+    contraction rate; uncoupled neurons give zeros; bad synapses name their
+    argument."""
+    rng = np.random.default_rng(3)
+    n, k = 60, 10
+    targets = np.repeat(np.arange(n), k)
+    sources = np.array([rng.choice(np.delete(np.arange(n), i), k, replace=False) for i in range(n)]).ravel()
+    weights = np.full(n * k, -4.0)
+    v_inf = 40 + 4 * rng.random(n)
+    v0 = 10 + 10 * rng.random(n)
+    r = nd.analysis.pulse_lif_lyapunov(v_inf, v0, sources, targets, weights, tau_ms=10.0, v_th_mv=20.0, v_reset_mv=10.0,
+                                       warmup_ms=500, duration_ms=4000)
+    lam = np.array(r["exponents"])
+    assert lam.shape == (n,) and r["spikes"] > 0 and 1 < r["rate_hz"] < 100
+    assert abs(lam.sum() - r["contraction_rate"]) < 1e-9 * abs(r["contraction_rate"])
+    assert abs(lam[0]) < 0.2 and (lam[1:] < -1).all(), lam[:4]
+    u = nd.analysis.pulse_lif_lyapunov([30.0, 25.0], [10.0, 15.0], [], [], [], tau_ms=10.0, v_th_mv=20.0, v_reset_mv=10.0,
+                                       duration_ms=20000)
+    assert np.abs(u["exponents"]).max() < 0.1
+    with pytest.raises(nd.InvalidParameterError, match=r"weights_mv\[1\]"):
+        nd.analysis.pulse_lif_lyapunov([30.0, 25.0], [10.0, 15.0], [0, 1], [1, 0], [-1.0, 0.5], tau_ms=10.0, v_th_mv=20.0,
+                                       v_reset_mv=10.0)
+    with pytest.raises(nd.InvalidParameterError, match=r"targets\[0\]"):
+        nd.analysis.pulse_lif_lyapunov([30.0, 25.0], [10.0, 15.0], [0], [2], [-1.0], tau_ms=10.0, v_th_mv=20.0, v_reset_mv=10.0)
+    with pytest.raises(nd.InvalidParameterError, match="VResetMV"):
+        nd.analysis.pulse_lif_lyapunov([30.0], [10.0], [], [], [], tau_ms=10.0, v_th_mv=20.0, v_reset_mv=25.0)
