@@ -54,6 +54,18 @@ func TestRingScaled(t *testing.T) {
 	if got := r.Slot(2); !reflect.DeepEqual(got, []float32{0, float32(3 * scale), 0}) {
 		t.Fatalf("slot 2 = %v", got)
 	}
+	// 1 + 2.9·0.3: with the product rounded first 1.8700001, fused 1.87.
+	for _, add := range []func(*Ring){
+		func(r *Ring) { r.AddRowScaled(3, []uint32{0}, []float32{2.9}, 0.3) },
+		func(r *Ring) { r.AddRowDelaysScaled(2, []uint32{0}, []float32{2.9}, []uint16{1}, 0.3) },
+	} {
+		r := NewRing(1, 4)
+		r.Add(3, 0, 1)
+		add(r)
+		if got, want := r.Slot(3)[0], float32(1)+float32(float32(2.9)*float32(0.3)); got != want || got != 1.8700001 {
+			t.Fatalf("1 + 2.9·0.3 = %v, want %v (the product rounded before the sum)", got, want)
+		}
+	}
 }
 
 func TestQueueOrder(t *testing.T) {

@@ -226,12 +226,12 @@ func (net *Network) restore(r io.Reader) error {
 	}
 	for _, pr := range net.plastic {
 		if err := pr.stdp.load(br, pr.csr, st[0]); err != nil {
-			return fmt.Errorf("kernel: restore: plasticity: %w", err)
+			return fmt.Errorf("kernel: restore: plasticity of projection[%d]: %w", pr.index, err)
 		}
 	}
 	for _, pr := range net.dynamic {
 		if err := pr.stp.load(br, st[0]); err != nil {
-			return fmt.Errorf("kernel: restore: short-term plasticity: %w", err)
+			return fmt.Errorf("kernel: restore: short-term plasticity of projection[%d]: %w", pr.index, err)
 		}
 	}
 	for _, d := range net.devs {

@@ -73,6 +73,7 @@ type projection struct {
 	direct bool
 	stdp   *stdp // plasticity, or nil: static weights
 	stp    *stp  // short-term plasticity, or nil
+	index  int   // position in the spec's projections
 }
 
 // Stats counts what a network has done since it was built.
@@ -179,7 +180,7 @@ func New(spec Spec, opts ...Option) (*Network, error) {
 	}
 	net.out = make([][]*projection, len(net.pops))
 	for i, pp := range pl.projs {
-		pr := &projection{plan: pp}
+		pr := &projection{plan: pp, index: i}
 		src, tgt := net.pops[pp.src], net.pops[pp.tgt]
 		seed := spec.Seed ^ (0x5851f42d4c957f2d * uint64(i+1))
 		if pp.spec.Rule.Kind == "list" {

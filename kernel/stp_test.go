@@ -25,7 +25,8 @@ var (
 // dynamicBrunel is Brunel's model A at 1,250 neurons with short-term
 // plasticity on every delivery path: E→E depressing with per-synapse delays
 // and STDP, E→I facilitating (constant weight, uniform delay), I→E pure
-// depression with per-synapse normal weights, I→I at delay 0.
+// depression with per-synapse normal weights, I→I at delay 0 with
+// per-synapse weights.
 func dynamicBrunel(t testing.TB) kernel.Spec {
 	s, err := kernel.Preset("brunel", kernel.PresetOptions{N: 1250, Record: true})
 	if err != nil {
@@ -43,8 +44,9 @@ func dynamicBrunel(t testing.TB) kernel.Spec {
 		case pr.Target == "E":
 			p.Weights = synapses.Weights{Dist: "normal", Mean: p.Weights.Value, Std: 0.1 * math.Abs(p.Weights.Value)}
 			p.ShortTerm = pureDepress
-		default:
+		default: // delay 0 with per-synapse weights
 			p.DelayMs = 0
+			p.Weights = synapses.Weights{Dist: "normal", Mean: p.Weights.Value, Std: 0.05}
 			p.ShortTerm = depressing
 		}
 	}
@@ -212,7 +214,8 @@ func TestShortTermCheckpoint(t *testing.T) {
 			binary.LittleEndian.PutUint64(damaged[len(damaged)-c.at:], c.bits)
 			third := build(3, 60)
 			err := third.Restore(bytes.NewReader(damaged))
-			if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("short-term plasticity: source %d: state u", n-1)) {
+			want := fmt.Sprintf("short-term plasticity of projection[%d]: source %d: state u", len(s.Projections)-1, n-1)
+			if err == nil || !strings.Contains(err.Error(), want) {
 				t.Fatalf("precise=%v, %s: %v", precise, c.name, err)
 			}
 			ends(third, c.name+" refused")
@@ -358,5 +361,28 @@ func TestShortTermPreciseGolden(t *testing.T) {
 	}
 	if sum != stpPreciseGolden {
 		t.Fatalf("checksum of the state and %d spikes %#x, golden %#x", n, sum, uint64(stpPreciseGolden))
+	}
+}
+
+// stpBrunelGolden is TestShortTermBrunelGolden's checksum.
+const stpBrunelGolden = 0x79a1420ae800a344
+
+// TestShortTermBrunelGolden pins dynamicBrunel, whose projections take
+// every grid delivery path with short-term plasticity (delay 0 with
+// per-synapse weights among them), to a checksum; it is large enough that
+// a fused multiply-add in one path changes spikes.
+func TestShortTermBrunelGolden(t *testing.T) {
+	net, err := kernel.New(dynamicBrunel(t), kernel.WithWorkers(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	if err := net.Run(150); err != nil {
+		t.Fatal(err)
+	}
+	_, ws := dynamicState(t, net)
+	sum, n := goldenSum(t, net, [][]float32{ws})
+	if sum != stpBrunelGolden {
+		t.Fatalf("checksum of %d weights and %d spikes %#x, golden %#x", len(ws), n, sum, uint64(stpBrunelGolden))
 	}
 }

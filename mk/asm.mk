@@ -2,7 +2,8 @@
 #   make asm-generate   regenerate every *_amd64.s and its stubs
 #   make asm-check      regenerate and fail if the committed files differ (make test)
 #   make asm-fuzz       short differential fuzzing, with and without noasm (make test)
-#   make asm-arm64      the package's tests, internal/detmath's and the kernel's golden tests,
+#   make asm-arm64      the package's tests, internal/detmath's, the kernel's golden tests and
+#                       events' ring tests (a fused multiply-add shows there),
 #                       built for arm64 and run under qemu-aarch64 (qemu-user, installed by
 #                       scripts/ensure-deps.sh as root), where the pure-Go path must
 #                       reproduce the amd64 golden checksums
@@ -55,6 +56,8 @@ asm-arm64:
 	cd internal/detmath && qemu-aarch64 ../../build/detmath_arm64.test -test.short
 	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/kernel_arm64.test ./kernel
 	cd kernel && qemu-aarch64 ../build/kernel_arm64.test -test.run 'Golden' -test.short
+	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/events_arm64.test ./events
+	cd events && qemu-aarch64 ../build/events_arm64.test -test.run 'Ring' -test.short
 	@echo "asm-arm64: the pure-Go path on arm64 reproduces the amd64 results (asm, detmath, the kernel's state)"
 
 asm-avx512:

@@ -57,7 +57,7 @@ type ReservoirConfig struct {
 	// 0.05 / 125 / 1,200 ms (facilitating), I→E 0.25 / 700 / 20 ms, I→I
 	// 0.32 / 144 / 60 ms. A spike then acts with its weight (WeightPA,
 	// −G·WeightPA from I) times u·x, at rest times U.
-	DynamicSynapses bool
+	DynamicSynapses bool `json:",omitempty"`
 	// Washout is the number of initial training samples left out of the
 	// fit (0 → 100).
 	Washout int

@@ -16,16 +16,13 @@ weight unchanged, w = J. At a spike of an E neuron h after its previous one
 and the spike acts with w u x on all its targets; the rest state is u = 0,
 x = 1, so a first spike acts with w U. Nothing is compensated. The depression
 saturates the recurrent excitation (its mean drive tends to w C_E tau/tau_rec
-at high rates: a larger w, or the Gupta et al. depressing class, changes the
-rate little, 11-14 Hz), so the network settles at a lower rate than
-brunel.py's 37 Hz: E and I 10.7-11 Hz (12 Hz in the first 200 ms, then
-10-10.5), ISI CV 0.50, the efficacy of the last spike u x ~ 0.13 on average,
-asynchronous at 10 ms (E count CV in 10 ms bins 0.09) with brunel.py's fast
-population oscillation (~190 Hz; count CV in 1 ms bins 0.85, neurodyn
-0.78-0.81). That gap is the schedule: Brian2 adds a spike arriving at step n
-after that step's threshold, so its loop acts one step (0.1 ms) later than
-neurodyn's (NEST's); with D = 1.4 ms Brian2's CV is 0.78. D stays 1.5 ms, as
-in brunel.py (compare.py prints the E and I rates and the CV of both sides).
+at high rates), so the network settles at a lower rate than brunel.py's
+37 Hz: E and I 10.7-10.8 Hz with brunel.py's fast population oscillation
+(E count CV in 1 ms bins over 200-1000 ms: Brian2 0.85, neurodyn 0.77,
+BenchmarkSpikingBrunelSTP's E-popCV). The CV gap is the schedule: Brian2
+adds a spike arriving at step n after that step's threshold, so its loop
+acts one step (0.1 ms) later than neurodyn's (NEST's). D stays 1.5 ms, as in
+brunel.py (compare.py prints the E and I rates and the CV of both sides).
 
 Brian2 in its best set-up (the measured peer, --variant source): the state of
 a tsodyks2 synapse depends only on its source neuron's spike times and on

@@ -348,7 +348,7 @@ class Reservoir(_Reservoir):
     spikes filtered at 10 and 50 ms: 2,000 features), read out by ridge
     regression from its filtered spike trains plus the input and a bias.
     Keywords are snn.ReservoirConfig's (n, frac_e, dt_ms, sample_ms, p,
-    weight_pa, g, readout_tau_ms, washout, seed, ...)."""
+    weight_pa, g, dynamic_synapses, readout_tau_ms, washout, seed, ...)."""
 
     __slots__ = ()
     _ctor = "neurodyn_reservoir_new"
