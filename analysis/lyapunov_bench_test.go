@@ -66,3 +66,28 @@ func BenchmarkValidTime(b *testing.B) {
 	}
 	b.ReportMetric(100*450*float64(b.N)/b.Elapsed().Seconds(), "steps/s")
 }
+
+// BenchmarkPulseLIFLyapunov measures the exact spectrum of a sparse
+// inhibitory pulse-coupled LIF network (200 neurons, 50 inputs each, about
+// 17 Hz) with K = 3 and K = 200 exponents (0.5 s warm-up, 2 s averaged):
+// simulated seconds per second, and the averaging period's spikes per
+// second.
+func BenchmarkPulseLIFLyapunov(b *testing.B) {
+	for _, k := range []int{3, 200} {
+		b.Run(fmt.Sprintf("n=200/k=%d", k), func(b *testing.B) {
+			p := inhibitoryPulseNet(b, 200, 50, 4, 40, 44, 3)
+			const warm, ms = 500.0, 2000.0
+			var spikes int64
+			b.ReportAllocs()
+			for b.Loop() {
+				s, err := PulseLIFLyapunov(p, PulseLIFConfig{K: k, WarmupMs: warm, DurationMs: ms})
+				if err != nil {
+					b.Fatal(err)
+				}
+				spikes += s.Spikes
+			}
+			b.ReportMetric((warm+ms)/1000*float64(b.N)/b.Elapsed().Seconds(), "sim-s/s")
+			b.ReportMetric(float64(spikes)/b.Elapsed().Seconds(), "spikes/s")
+		})
+	}
+}

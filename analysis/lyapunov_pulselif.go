@@ -94,9 +94,13 @@ type PulseLIFConfig struct {
 	WarmupMs float64
 	// DurationMs is the averaging time (ms; 0 → 10,000).
 	DurationMs float64
-	// RenormMs is the time between QR renormalisations (ms; 0 → TauMs).
-	// The exponents spread over about |λ_K − λ_1|; keep their ratio over
-	// one interval, e^{|λ_K − λ_1|·RenormMs/1000}, far below 10¹².
+	// RenormMs is the time between QR renormalisations (ms; 0 → 5·TauMs;
+	// DurationMs is cut into a whole number of intervals, the nearest to
+	// it). Between renormalisations the tangent vectors spread by about
+	// e^{|λ_K − λ_1|·RenormMs/1000}, which must stay far below 10¹²; the
+	// exponents of these networks lie within about 1/τ of each other, so
+	// the default's spread is about e⁵. A renormalisation costs 4·K²·N
+	// operations.
 	RenormMs float64
 	// Blocks is the number of batch means for StdErr (0 → 10) and
 	// Checkpoints the number of History rows (0 → 20).
@@ -114,7 +118,7 @@ func (c PulseLIFConfig) withDefaults(n int, tauMs float64) PulseLIFConfig {
 		c.DurationMs = 10000
 	}
 	if c.RenormMs == 0 {
-		c.RenormMs = tauMs
+		c.RenormMs = 5 * tauMs
 	}
 	if c.Blocks == 0 {
 		c.Blocks = 10
@@ -187,7 +191,7 @@ type PulseLIFSpectrum struct {
 // exponent ("stable chaos": Zillmer et al. 2006; Jahnke, Memmesheimer &
 // Timme 2008; Monteforte & Wolf 2012): nearby trajectories converge, and
 // only finite perturbations (a missed or added spike) diverge. The cost is
-// about K·(synapses per neuron) operations per spike plus 2·K²·N per
+// about K·(synapses per neuron) operations per spike plus 4·K²·N per
 // renormalisation; it is single-threaded and deterministic.
 func PulseLIFLyapunov(p *PulseLIF, c PulseLIFConfig) (*PulseLIFSpectrum, error) {
 	if p == nil {
@@ -203,7 +207,7 @@ func PulseLIFLyapunov(p *PulseLIF, c PulseLIFConfig) (*PulseLIFSpectrum, error) 
 	}
 	sim := newPulseSim(p)
 	total := int(math.Round(c.DurationMs / c.RenormMs))
-	tg := newTangent(n, c.K, total, c.Blocks, c.Checkpoints, c.RenormMs/1000)
+	tg := newTangent(n, c.K, total, c.Blocks, c.Checkpoints, c.DurationMs/float64(total)/1000)
 	// Warm-up: state and tangent vectors, renormalized without averaging.
 	warm := int(math.Ceil(c.WarmupMs / c.RenormMs))
 	for r := 1; r <= warm; r++ {
