@@ -33,9 +33,9 @@ func ExamplePulseLIFLyapunov() {
 	}
 	fmt.Printf("rate %.0f Hz, ISI CV %.1f\n", s.RateHz, s.ISICV)
 	fmt.Println("|λ₁| < 0.1 /s (the flow):", math.Abs(s.Exponents[0]) < 0.1)
-	fmt.Printf("λ₂, λ₃ ≈ %.0f, %.0f /s\n", s.Exponents[1], s.Exponents[2])
+	fmt.Printf("λ₂ ≈ %.0f /s; λ₃ < -65 /s: %v\n", s.Exponents[1], s.Exponents[2] < -65)
 	// Output:
 	// rate 17 Hz, ISI CV 1.0
 	// |λ₁| < 0.1 /s (the flow): true
-	// λ₂, λ₃ ≈ -70, -70 /s
+	// λ₂ ≈ -70 /s; λ₃ < -65 /s: true
 }

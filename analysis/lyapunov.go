@@ -232,6 +232,7 @@ type tangent struct {
 	histT    []float64
 	nextHist int
 	ckpts    int
+	log      func(float64) float64 // math.Log unless set (detmath.Log: the same bits on every architecture)
 }
 
 // newTangent starts from the first k unit vectors.
@@ -264,16 +265,16 @@ func (t *tangent) orthonormalize() {
 				vp := t.v[p*n : (p+1)*n]
 				var d float64
 				for i, x := range vp {
-					d += x * vc[i]
+					d += float64(x * vc[i]) // rounded products: no fused multiply-add, the same bits everywhere
 				}
 				for i, x := range vp {
-					vc[i] -= d * x
+					vc[i] -= float64(d * x)
 				}
 			}
 		}
 		var s float64
 		for _, x := range vc {
-			s += x * x
+			s += float64(x * x)
 		}
 		nrm := math.Sqrt(s)
 		t.r[c] = nrm
@@ -294,8 +295,12 @@ func (t *tangent) renorm(accumulate bool) {
 		return
 	}
 	b := t.count * len(t.blocks) / t.total
+	log := math.Log
+	if t.log != nil {
+		log = t.log
+	}
 	for c := 0; c < t.k; c++ {
-		l := math.Log(t.r[c])
+		l := log(t.r[c])
 		t.sums[c] += l
 		t.blocks[b][c] += l
 	}
@@ -335,7 +340,7 @@ func (t *tangent) result() *Spectrum {
 			m /= float64(nb)
 			var v float64
 			for _, e := range est {
-				v += (e - m) * (e - m)
+				v += float64((e - m) * (e - m))
 			}
 			s.StdErr[c] = math.Sqrt(v/float64(nb-1)) / math.Sqrt(float64(nb))
 		}

@@ -3,7 +3,9 @@ package analysis
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 
+	"github.com/neurodyn/neurodyn/internal/detmath"
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/synapses"
 )
@@ -73,6 +75,20 @@ func (p *PulseLIF) validate() error {
 	if c.NSrc != n || c.NTgt != n {
 		return param.New(pkg, "PulseLIF.Conn", fmt.Sprintf("%d×%d", c.NSrc, c.NTgt), fmt.Sprintf("%d×%d (sources × targets, as len(VInfMV))", n, n))
 	}
+	if len(c.Ptr) != n+1 || c.Ptr[n] != uint64(len(c.Target)) || (c.Weight != nil && len(c.Weight) != len(c.Target)) {
+		return param.New(pkg, "PulseLIF.Conn", fmt.Sprintf("%d row pointers, %d targets, %d weights", len(c.Ptr), len(c.Target), len(c.Weight)),
+			fmt.Sprintf("a well-formed CSR: %d row pointers ending at the number of targets, one weight per target or none", n+1))
+	}
+	for k := range n {
+		if c.Ptr[k] > c.Ptr[k+1] {
+			return param.New(pkg, fmt.Sprintf("PulseLIF.Conn.Ptr[%d]", k+1), c.Ptr[k+1], fmt.Sprintf("≥ Ptr[%d] = %d", k, c.Ptr[k]))
+		}
+	}
+	for k, t := range c.Target {
+		if int(t) >= n {
+			return param.New(pkg, fmt.Sprintf("PulseLIF.Conn.Target[%d]", k), t, fmt.Sprintf("< %d", n))
+		}
+	}
 	if c.Delay != nil || c.DelaySteps != 0 {
 		return param.New(pkg, "PulseLIF.Conn delays", "non-zero", "0: pulses act at once")
 	}
@@ -94,17 +110,25 @@ type PulseLIFConfig struct {
 	WarmupMs float64
 	// DurationMs is the averaging time (ms; 0 → 10,000).
 	DurationMs float64
-	// RenormMs is the time between QR renormalisations (ms; 0 → 5·TauMs;
-	// DurationMs is cut into a whole number of intervals, the nearest to
-	// it). Between renormalisations the tangent vectors spread by about
-	// e^{|λ_K − λ_1|·RenormMs/1000}, which must stay far below 10¹²; the
-	// exponents of these networks lie within about 1/τ of each other, so
-	// the default's spread is about e⁵. A renormalisation costs 4·K²·N
-	// operations.
+	// RenormMs is the time between QR renormalisations (ms; 0 →
+	// min(5·TauMs, DurationMs); at most 100·TauMs, beyond which the
+	// tangent vectors, which are not decayed between renormalisations,
+	// could overflow). DurationMs and WarmupMs are cut into whole numbers
+	// of intervals, the nearest to RenormMs. Between renormalisations the
+	// tangent vectors spread by about e^{|λ_K − λ_1|·RenormMs/1000}, which
+	// must stay far below 10¹²; the exponents of these networks lie within
+	// about 1/τ of each other, so the default's spread is about e⁵. A
+	// renormalisation costs 4·K²·N operations.
 	RenormMs float64
 	// Blocks is the number of batch means for StdErr (0 → 10) and
-	// Checkpoints the number of History rows (0 → 20).
+	// Checkpoints the number of History rows (0 → 20); both are capped at
+	// the number of renormalisations.
 	Blocks, Checkpoints int
+	// Seed seeds the random orthonormal start of the tangent vectors (0 →
+	// 1). Random, because unit vectors can start inside an invariant
+	// subspace (a silent neuron's coordinate, a group whose pulses stay
+	// within it) and never leave it.
+	Seed uint64
 }
 
 func (c PulseLIFConfig) withDefaults(n int, tauMs float64) PulseLIFConfig {
@@ -118,7 +142,7 @@ func (c PulseLIFConfig) withDefaults(n int, tauMs float64) PulseLIFConfig {
 		c.DurationMs = 10000
 	}
 	if c.RenormMs == 0 {
-		c.RenormMs = 5 * tauMs
+		c.RenormMs = min(5*tauMs, c.DurationMs)
 	}
 	if c.Blocks == 0 {
 		c.Blocks = 10
@@ -126,10 +150,13 @@ func (c PulseLIFConfig) withDefaults(n int, tauMs float64) PulseLIFConfig {
 	if c.Checkpoints == 0 {
 		c.Checkpoints = 20
 	}
+	if c.Seed == 0 {
+		c.Seed = 1
+	}
 	return c
 }
 
-func (c PulseLIFConfig) validate(n int) error {
+func (c PulseLIFConfig) validate(n int, tauMs float64) error {
 	const pkg = "analysis"
 	if c.K < 1 || c.K > n {
 		return param.New(pkg, "PulseLIFConfig.K", c.K, fmt.Sprintf("in [1, %d] (0: all)", n))
@@ -143,18 +170,38 @@ func (c PulseLIFConfig) validate(n int) error {
 	); err != nil {
 		return err
 	}
-	if r := c.DurationMs / c.RenormMs; r < 1 || r > 1e9 {
-		return param.New(pkg, "PulseLIFConfig.RenormMs", c.RenormMs, fmt.Sprintf("between DurationMs/10⁹ and DurationMs (%g ms)", c.DurationMs))
+	if r := c.DurationMs / c.RenormMs; r < 1 || r > 1e9 || c.RenormMs > 100*tauMs {
+		return param.New(pkg, "PulseLIFConfig.RenormMs", c.RenormMs, fmt.Sprintf("between DurationMs/10⁹ and min(DurationMs, 100·TauMs) (%g ms)", min(c.DurationMs, 100*tauMs)))
+	}
+	if c.WarmupMs/c.RenormMs > 1e9 {
+		return param.New(pkg, "PulseLIFConfig.WarmupMs", c.WarmupMs, fmt.Sprintf("at most 10⁹·RenormMs (%g ms)", 1e9*c.RenormMs))
 	}
 	return nil
+}
+
+// PulseLIFBytes estimates the memory PulseLIFLyapunov needs for n neurons
+// and the given number of synapses with configuration c (defaults applied
+// as PulseLIFLyapunov applies them), in bytes: the network's state, the K
+// tangent vectors, the batch means and the History rows. Callers that must
+// stay within a budget (the C API) check it first.
+func PulseLIFBytes(n, synapses int, tauMs float64, c PulseLIFConfig) float64 {
+	c = c.withDefaults(n, tauMs)
+	k := float64(min(max(c.K, 1), max(n, 1)))
+	total := math.Max(1, math.Round(c.DurationMs/c.RenormMs))
+	if math.IsNaN(total) {
+		total = 1
+	}
+	rows := math.Min(float64(c.Blocks), total) + math.Min(float64(c.Checkpoints), total)
+	return float64(n)*(120+8*k) + float64(synapses)*48 + 8*k*(rows+4) + 8*k*k
 }
 
 // PulseLIFSpectrum is the result of PulseLIFLyapunov.
 type PulseLIFSpectrum struct {
 	// Spectrum holds the exponents per second (1/s), with StdErr and
-	// History in the same unit and Time in seconds. One exponent is 0 up
-	// to the statistical error: the direction of the flow (a shift in
-	// time) neither grows nor shrinks.
+	// History in the same unit and Time in seconds. While neurons fire, one
+	// exponent is 0 up to the statistical error: the direction of the flow
+	// (a shift in time) neither grows nor shrinks; a silent neuron adds
+	// one of exactly −1/τ, and a silent network has only those.
 	Spectrum
 	// Spikes is the number of spikes in the averaging period and RateHz
 	// the mean rate per neuron.
@@ -162,7 +209,8 @@ type PulseLIFSpectrum struct {
 	RateHz float64
 	// ISICV is the mean, over neurons with at least 3 spikes in the
 	// averaging period, of the coefficient of variation of their
-	// interspike intervals: near 0 for regular firing, near 1 for Poisson.
+	// interspike intervals: near 0 for regular firing, near 1 for Poisson;
+	// NaN when no neuron has 3 spikes.
 	ISICV float64
 	// ContractionRate is the exact mean phase-space contraction rate of
 	// the averaging period (1/s): −N/τ plus, per spike of neuron j, the log
@@ -192,7 +240,9 @@ type PulseLIFSpectrum struct {
 // Timme 2008; Monteforte & Wolf 2012): nearby trajectories converge, and
 // only finite perturbations (a missed or added spike) diverge. The cost is
 // about K·(synapses per neuron) operations per spike plus 4·K²·N per
-// renormalisation; it is single-threaded and deterministic.
+// renormalisation. It is single-threaded, and its results have the same bits on
+// every architecture (internal/detmath, every product rounded; tested under
+// qemu by make asm-arm64).
 func PulseLIFLyapunov(p *PulseLIF, c PulseLIFConfig) (*PulseLIFSpectrum, error) {
 	if p == nil {
 		return nil, param.New("analysis", "PulseLIF", "nil", "a network")
@@ -202,14 +252,20 @@ func PulseLIFLyapunov(p *PulseLIF, c PulseLIFConfig) (*PulseLIFSpectrum, error) 
 	}
 	n := p.N()
 	c = c.withDefaults(n, p.TauMs)
-	if err := c.validate(n); err != nil {
+	if err := c.validate(n, p.TauMs); err != nil {
 		return nil, err
 	}
 	sim := newPulseSim(p)
 	total := int(math.Round(c.DurationMs / c.RenormMs))
-	tg := newTangent(n, c.K, total, c.Blocks, c.Checkpoints, c.DurationMs/float64(total)/1000)
+	tg := newTangent(n, c.K, total, c.Blocks, min(c.Checkpoints, total), c.DurationMs/float64(total)/1000)
+	r := rand.New(rand.NewPCG(c.Seed, 0x9e3779b97f4a7c15))
+	for i := range tg.v {
+		tg.v[i] = r.NormFloat64()
+	}
+	tg.orthonormalize()
+	tg.log = detmath.Log
 	// Warm-up: state and tangent vectors, renormalized without averaging.
-	warm := int(math.Ceil(c.WarmupMs / c.RenormMs))
+	warm := int(math.Round(c.WarmupMs / c.RenormMs))
 	for r := 1; r <= warm; r++ {
 		sim.run(c.WarmupMs*float64(r)/float64(warm), tg.v, c.K)
 		tg.renorm(false)
@@ -280,7 +336,7 @@ func (s *isiStats) spike(j int, t float64) {
 	if d := t - s.last[j]; d == d { // not the first spike
 		s.n[j]++
 		s.sum[j] += d
-		s.sq[j] += d * d
+		s.sq[j] += float64(d * d)
 	}
 	s.last[j] = t
 }
@@ -295,7 +351,7 @@ func (s *isiStats) meanCV() float64 {
 			continue
 		}
 		mean := s.sum[j] / float64(k)
-		v := max(s.sq[j]/float64(k)-mean*mean, 0)
+		v := max(s.sq[j]/float64(k)-float64(mean*mean), 0)
 		cv += math.Sqrt(v) / mean
 		m++
 	}
@@ -331,7 +387,7 @@ func newPulseSim(p *PulseLIF) *pulseSim {
 // potential returns neuron i's potential at time t ≥ last[i].
 func (s *pulseSim) potential(i int, t float64) float64 {
 	vinf := s.p.VInfMV[i]
-	return vinf + (s.v[i]-vinf)*math.Exp(-(t-s.last[i])/s.p.TauMs)
+	return vinf + float64((s.v[i]-vinf)*detmath.Exp(-(t-s.last[i])/s.p.TauMs))
 }
 
 // nextSpike returns the time neuron i reaches the threshold by itself
@@ -341,7 +397,7 @@ func (s *pulseSim) nextSpike(i int) float64 {
 	if !(vinf > th) {
 		return math.Inf(1)
 	}
-	return s.last[i] + s.p.TauMs*math.Log1p((th-s.v[i])/(vinf-th))
+	return s.last[i] + float64(s.p.TauMs*detmath.Log1p((th-s.v[i])/(vinf-th)))
 }
 
 // run simulates up to time tEnd (ms), applying every spike's saltation
@@ -363,7 +419,7 @@ func (s *pulseSim) run(tEnd float64, tv []float64, k int) {
 		if s.isi != nil {
 			s.isi.spike(j, ts)
 		}
-		s.logA[j] += math.Log(math.Abs(s.a[j]))
+		s.logA[j] += detmath.Log(s.a[j]) // a_j ≥ 1
 		// Saltation: column j of the identity becomes (a_j at j, m at the
 		// targets); the targets' rows take m·(row j's old value).
 		for cc := range k {
@@ -379,7 +435,7 @@ func (s *pulseSim) run(tEnd float64, tv []float64, k int) {
 			}
 			m := s.m[kk]
 			for cc := range k {
-				tv[cc*n+i] += m * qj[cc]
+				tv[cc*n+i] += float64(m * qj[cc])
 			}
 			s.v[i] = s.potential(i, ts) + float64(c.W(kk))
 			s.last[i] = ts

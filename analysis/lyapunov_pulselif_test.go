@@ -1,7 +1,9 @@
 package analysis
 
 import (
+	"encoding/binary"
 	"errors"
+	"hash/fnv"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -145,5 +147,89 @@ func TestPulseLIFRenormInterval(t *testing.T) {
 				t.Fatalf("RenormMs %g: exponent %d = %.12g /s, with 10 ms %.12g", r, i, l, ref[i])
 			}
 		}
+	}
+}
+
+// TestPulseLIFInvariantSubspace: a silent neuron's coordinate is an
+// invariant subspace (nothing feeds it); the random start of the tangent
+// vectors still finds λ₁ = 0 first, and the spectrum comes out descending
+// with the silent neuron's −1/τ last.
+func TestPulseLIFInvariantSubspace(t *testing.T) {
+	c, err := synapses.FromList(4, 4, []int{1, 2, 3, 2}, []int{0, 3, 1, 1}, []float32{-1, -2, -2, -1}, 0, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &PulseLIF{TauMs: 10, VThMV: 20, VResetMV: 10, VInfMV: []float64{15, 30, 28, 26}, V0MV: []float64{10, 11, 14, 17}, Conn: c}
+	one, err := PulseLIFLyapunov(p, PulseLIFConfig{K: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := PulseLIFLyapunov(p, PulseLIFConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(one.Exponents[0]) > 0.1 || math.Abs(all.Exponents[0]) > 0.1 {
+		t.Fatalf("λ₁ = %g (K = 1), %g (K = 4), want 0", one.Exponents[0], all.Exponents[0])
+	}
+	for i := 1; i < 4; i++ {
+		if all.Exponents[i] > all.Exponents[i-1] {
+			t.Fatalf("spectrum not descending: %.4f", all.Exponents)
+		}
+	}
+	if math.Abs(all.Exponents[3]+100) > 1e-9 {
+		t.Fatalf("the silent neuron's exponent %g, want −1/τ = −100 /s", all.Exponents[3])
+	}
+}
+
+// TestPulseLIFSettings: a short run works with the default renormalization
+// interval; intervals that could overflow, endless warm-ups and malformed
+// connectivity are refused, naming the field.
+func TestPulseLIFSettings(t *testing.T) {
+	p := inhibitoryPulseNet(t, 5, 2, 1, 22, 30, 1)
+	if _, err := PulseLIFLyapunov(p, PulseLIFConfig{DurationMs: 20, WarmupMs: 10}); err != nil {
+		t.Fatalf("20 ms with the default RenormMs: %v", err)
+	}
+	bad := *p.Conn
+	bad.Target = append([]uint32(nil), bad.Target...)
+	bad.Target[3] = 7
+	short := *p.Conn
+	short.Ptr = short.Ptr[:4]
+	for _, tc := range []struct {
+		want string
+		p    *PulseLIF
+		c    PulseLIFConfig
+	}{
+		{"PulseLIFConfig.RenormMs = 1001", p, PulseLIFConfig{RenormMs: 1001}},
+		{"PulseLIFConfig.WarmupMs", p, PulseLIFConfig{WarmupMs: 1e300}},
+		{"PulseLIF.Conn.Target[3] = 7", &PulseLIF{TauMs: 10, VThMV: 20, VResetMV: 10, VInfMV: p.VInfMV, V0MV: p.V0MV, Conn: &bad}, PulseLIFConfig{}},
+		{"PulseLIF.Conn = 4 row pointers", &PulseLIF{TauMs: 10, VThMV: 20, VResetMV: 10, VInfMV: p.VInfMV, V0MV: p.V0MV, Conn: &short}, PulseLIFConfig{}},
+	} {
+		if _, err := PulseLIFLyapunov(tc.p, tc.c); !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v", tc.want, err)
+		}
+	}
+}
+
+// pulseGolden is TestPulseLIFGolden's checksum.
+const pulseGolden = 0xf78b1a980c25142c
+
+// TestPulseLIFGolden pins a whole spectrum (its bits) to a checksum that
+// every architecture must reproduce (make asm-arm64 runs it under qemu):
+// the simulation and the tangent updates use internal/detmath and round
+// every product.
+func TestPulseLIFGolden(t *testing.T) {
+	p := inhibitoryPulseNet(t, 30, 5, 2, 22, 30, 4)
+	s, err := PulseLIFLyapunov(p, PulseLIFConfig{WarmupMs: 200, DurationMs: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := fnv.New64a()
+	var buf [8]byte
+	for _, x := range append(append(s.Exponents, s.StdErr...), s.ContractionRate, s.ISICV, float64(s.Spikes)) {
+		binary.LittleEndian.PutUint64(buf[:], math.Float64bits(x))
+		h.Write(buf[:])
+	}
+	if sum := h.Sum64(); sum != pulseGolden {
+		t.Fatalf("checksum of the spectrum %#x, golden %#x (λ₁ %.17g)", sum, uint64(pulseGolden), s.Exponents[0])
 	}
 }

@@ -371,11 +371,25 @@ func neurodyn_pulse_lif_lyapunov(tauMs, vThMV, vResetMV C.double, vInf, v0 *C.nd
 	if err := decodeConfig("config", optString(config), &c); err != nil {
 		return fail(fn, err)
 	}
-	k := c.K
-	if k <= 0 || k > nn {
-		k = nn
+	tau, err := finite("tau_ms", tauMs)
+	if err != nil {
+		return fail(fn, err)
 	}
-	if err := checkMemory("the network and its tangent vectors", float64(nn)*(40+8*float64(k))+float64(ns)*40+float64(k)*float64(k)*8); err != nil {
+	if !(tau > 0) {
+		return fail(fn, errorf(statusInvalid, "tau_ms = %v: must be > 0", tau))
+	}
+	vth, err := finite("v_th_mv", vThMV)
+	if err != nil {
+		return fail(fn, err)
+	}
+	vr, err := finite("v_reset_mv", vResetMV)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if !(vr < vth) {
+		return fail(fn, errorf(statusInvalid, "v_reset_mv = %v: must be < v_th_mv (%v)", vr, vth))
+	}
+	if err := checkMemory("the network and its tangent vectors", analysis.PulseLIFBytes(nn, ns, tau, c)); err != nil {
 		return fail(fn, err)
 	}
 	vi, err := inSlice[float64]("v_inf_mv", vInf, nn)
@@ -398,6 +412,14 @@ func neurodyn_pulse_lif_lyapunov(tauMs, vThMV, vResetMV C.double, vInf, v0 *C.nd
 	if err != nil {
 		return fail(fn, err)
 	}
+	for i := range nn {
+		if math.IsNaN(vi[i]) || math.IsInf(vi[i], 0) {
+			return fail(fn, errorf(statusInvalid, "v_inf_mv[%d] = %v: must be finite", i, vi[i]))
+		}
+		if !(vz[i] < vth) || math.IsInf(vz[i], 0) {
+			return fail(fn, errorf(statusInvalid, "v0_mv[%d] = %v: must be finite and < v_th_mv (%v)", i, vz[i], vth))
+		}
+	}
 	s, t, w32 := make([]int, ns), make([]int, ns), make([]float32, ns)
 	for i := range ns {
 		if src[i] < 0 || src[i] >= int64(nn) {
@@ -415,7 +437,7 @@ func neurodyn_pulse_lif_lyapunov(tauMs, vThMV, vResetMV C.double, vInf, v0 *C.nd
 	if err != nil {
 		return fail(fn, err)
 	}
-	p := &analysis.PulseLIF{TauMs: float64(tauMs), VThMV: float64(vThMV), VResetMV: float64(vResetMV),
+	p := &analysis.PulseLIF{TauMs: tau, VThMV: vth, VResetMV: vr,
 		VInfMV: vi, V0MV: vz, Conn: conn}
 	r, err := analysis.PulseLIFLyapunov(p, c)
 	if err != nil {

@@ -3,7 +3,8 @@
 #   make asm-check      regenerate and fail if the committed files differ (make test)
 #   make asm-fuzz       short differential fuzzing, with and without noasm (make test)
 #   make asm-arm64      the package's tests, internal/detmath's, the kernel's golden tests and
-#                       events' ring tests (a fused multiply-add shows there),
+#                       events' ring tests (a fused multiply-add shows there) and
+#                       analysis' PulseLIF golden,
 #                       built for arm64 and run under qemu-aarch64 (qemu-user, installed by
 #                       scripts/ensure-deps.sh as root), where the pure-Go path must
 #                       reproduce the amd64 golden checksums
@@ -58,6 +59,8 @@ asm-arm64:
 	cd kernel && qemu-aarch64 ../build/kernel_arm64.test -test.run 'Golden' -test.short
 	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/events_arm64.test ./events
 	cd events && qemu-aarch64 ../build/events_arm64.test -test.run 'Ring' -test.short
+	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/analysis_arm64.test ./analysis
+	cd analysis && qemu-aarch64 ../build/analysis_arm64.test -test.run 'PulseLIFGolden' -test.short
 	@echo "asm-arm64: the pure-Go path on arm64 reproduces the amd64 results (asm, detmath, the kernel's state)"
 
 asm-avx512:

@@ -182,15 +182,20 @@ def pulse_lif_lyapunov(
     initial potentials; synapse k is a pulse of weights_mv[k] <= 0 mV from
     sources[k] to targets[k]. Keywords are analysis.PulseLIFConfig's (k,
     warmup_ms, duration_ms, renorm_ms, blocks, checkpoints). Returns
-    exponents and std_err (1/s), spikes, rate_hz, isi_cv and
-    contraction_rate, the exact sum of the whole spectrum."""
+    exponents and std_err (1/s), spikes, rate_hz, isi_cv (NaN when no
+    neuron fired 3 times) and contraction_rate, the exact sum of the whole
+    spectrum. Keyword seed seeds the random start of the tangent vectors."""
     vi = as_input(v_inf_mv, np.float64, "v_inf_mv", ndim=1)
     n = vi.size
+    if n == 0:
+        raise InvalidParameterError("v_inf_mv is empty: one value per neuron is needed")
     v0 = as_input(v0_mv, np.float64, "v0_mv", ndim=1, shape=(n,))
     s = as_input(sources, np.int64, "sources", ndim=1)
     t = as_input(targets, np.int64, "targets", ndim=1, shape=(s.size,))
     w = as_input(weights_mv, np.float64, "weights_mv", ndim=1, shape=(s.size,))
-    return _lib.result_json(
+    r = _lib.result_json(
         "neurodyn_pulse_lif_lyapunov", real(tau_ms, "tau_ms"), real(v_th_mv, "v_th_mv"), real(v_reset_mv, "v_reset_mv"),
         ptr(vi), ptr(v0), n, ptr(s), ptr(t), ptr(w), s.size, config_json(config), snake_case=True,
     )
+    r["isi_cv"] = r.pop("isicv")  # ISICV: one word per letter group
+    return r

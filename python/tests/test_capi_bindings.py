@@ -771,7 +771,7 @@ def test_pulse_lif_lyapunov():
     r = nd.analysis.pulse_lif_lyapunov(v_inf, v0, sources, targets, weights, tau_ms=10.0, v_th_mv=20.0, v_reset_mv=10.0,
                                        warmup_ms=500, duration_ms=4000)
     lam = np.array(r["exponents"])
-    assert lam.shape == (n,) and r["spikes"] > 0 and 1 < r["rate_hz"] < 100
+    assert lam.shape == (n,) and r["spikes"] > 0 and 1 < r["rate_hz"] < 100 and 0.1 < r["isi_cv"] < 3
     assert abs(lam.sum() - r["contraction_rate"]) < 1e-9 * abs(r["contraction_rate"])
     assert abs(lam[0]) < 0.2 and (lam[1:] < -1).all(), lam[:4]
     u = nd.analysis.pulse_lif_lyapunov([30.0, 25.0], [10.0, 15.0], [], [], [], tau_ms=10.0, v_th_mv=20.0, v_reset_mv=10.0,
@@ -782,5 +782,13 @@ def test_pulse_lif_lyapunov():
                                        v_reset_mv=10.0)
     with pytest.raises(nd.InvalidParameterError, match=r"targets\[0\]"):
         nd.analysis.pulse_lif_lyapunov([30.0, 25.0], [10.0, 15.0], [0], [2], [-1.0], tau_ms=10.0, v_th_mv=20.0, v_reset_mv=10.0)
-    with pytest.raises(nd.InvalidParameterError, match="VResetMV"):
+    with pytest.raises(nd.InvalidParameterError, match="v_reset_mv"):
         nd.analysis.pulse_lif_lyapunov([30.0], [10.0], [], [], [], tau_ms=10.0, v_th_mv=20.0, v_reset_mv=25.0)
+    with pytest.raises(nd.InvalidParameterError, match=r"v0_mv\[0\]"):
+        nd.analysis.pulse_lif_lyapunov([30.0], [21.0], [], [], [], tau_ms=10.0, v_th_mv=20.0, v_reset_mv=10.0)
+    with pytest.raises(nd.InvalidParameterError, match="v_inf_mv"):
+        nd.analysis.pulse_lif_lyapunov([], [], [], [], [], tau_ms=10.0, v_th_mv=20.0, v_reset_mv=10.0)
+    # 10⁹ History rows of 100 exponents: refused before anything is allocated
+    with pytest.raises(nd.MemoryLimitError):
+        nd.analysis.pulse_lif_lyapunov(np.full(100, 30.0), np.full(100, 10.0), [], [], [], tau_ms=10.0, v_th_mv=20.0,
+                                       v_reset_mv=10.0, checkpoints=10**9, duration_ms=1e9, renorm_ms=1.0)
