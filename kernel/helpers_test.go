@@ -1,6 +1,7 @@
 package kernel_test
 
 import (
+	"bytes"
 	"encoding/binary"
 	"hash/fnv"
 	"math"
@@ -82,5 +83,59 @@ func checkIdentical[W any](t *testing.T, ms float64, refSpikes map[string]*kerne
 		}
 		sp, ws := run(1, ms)
 		check("path "+p, sp, ws)
+	}
+}
+
+// runsFor builds s and runs it for ms, failing t on any error.
+func runsFor(t *testing.T, s kernel.Spec, ms float64) {
+	t.Helper()
+	net, err := kernel.New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	if err := net.Run(ms); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// tomlRoundTrip encodes s as TOML and decodes the text back.
+func tomlRoundTrip(t *testing.T, s kernel.Spec) (string, kernel.Spec) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := kernel.EncodeTOML(&buf, s); err != nil {
+		t.Fatal(err)
+	}
+	text := buf.String()
+	back, err := kernel.DecodeTOML(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return text, back
+}
+
+// checkGolden runs s with 2 workers for ms and compares goldenSum of the
+// network, the weights weights returns (nil: none) and its spikes with
+// want, after checking that at least minSpikes were recorded.
+func checkGolden(t *testing.T, s kernel.Spec, ms float64, weights func(*kernel.Network) [][]float32, minSpikes int, want uint64) {
+	t.Helper()
+	net, err := kernel.New(s, kernel.WithWorkers(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	if err := net.Run(ms); err != nil {
+		t.Fatal(err)
+	}
+	var ws [][]float32
+	if weights != nil {
+		ws = weights(net)
+	}
+	sum, n := goldenSum(t, net, ws)
+	if n < minSpikes {
+		t.Fatalf("%d spikes in %g ms, want at least %d", n, ms, minSpikes)
+	}
+	if sum != want {
+		t.Fatalf("checksum of the state, %d weight arrays and %d spikes %#x, golden %#x", len(ws), n, sum, want)
 	}
 }

@@ -229,34 +229,17 @@ func TestSTDPErrors(t *testing.T) {
 	} {
 		s := base()
 		mod(&s)
-		net, err := kernel.New(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := net.Run(5); err != nil {
-			t.Fatal(err)
-		}
-		net.Close()
+		runsFor(t, s, 5)
 	}
 	// TOML: decoded, encoded back and equal; a static projection's
 	// encoding has no plasticity table.
 	s := base()
-	var buf bytes.Buffer
-	if err := kernel.EncodeTOML(&buf, s); err != nil {
-		t.Fatal(err)
-	}
-	back, err := kernel.DecodeTOML(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if back.Projections[0].Plasticity != s.Projections[0].Plasticity {
+	if _, back := tomlRoundTrip(t, s); back.Projections[0].Plasticity != s.Projections[0].Plasticity {
 		t.Fatalf("TOML round trip: %+v", back.Projections[0].Plasticity)
 	}
 	s.Projections[0].Plasticity = synapses.Plasticity{}
-	buf.Reset()
-	_ = kernel.EncodeTOML(&buf, s)
-	if strings.Contains(buf.String(), "plasticity") {
-		t.Fatalf("static projection encodes plasticity:\n%s", buf.String())
+	if text, _ := tomlRoundTrip(t, s); strings.Contains(text, "plasticity") {
+		t.Fatalf("static projection encodes plasticity:\n%s", text)
 	}
 }
 

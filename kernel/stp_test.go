@@ -273,35 +273,19 @@ func TestShortTermErrors(t *testing.T) {
 	} {
 		s := base()
 		mod(&s)
-		net, err := kernel.New(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := net.Run(5); err != nil {
-			t.Fatal(err)
-		}
-		net.Close()
+		runsFor(t, s, 5)
 	}
 	s := base()
-	var buf bytes.Buffer
-	if err := kernel.EncodeTOML(&buf, s); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(buf.String(), "[projection.short_term]") {
-		t.Fatalf("TOML has no short_term table:\n%s", buf.String())
-	}
-	back, err := kernel.DecodeTOML(&buf)
-	if err != nil {
-		t.Fatal(err)
+	text, back := tomlRoundTrip(t, s)
+	if !strings.Contains(text, "[projection.short_term]") {
+		t.Fatalf("TOML has no short_term table:\n%s", text)
 	}
 	if back.Projections[0].ShortTerm != s.Projections[0].ShortTerm {
 		t.Fatalf("TOML round trip: %+v", back.Projections[0].ShortTerm)
 	}
 	s.Projections[0].ShortTerm = synapses.ShortTerm{}
-	buf.Reset()
-	_ = kernel.EncodeTOML(&buf, s)
-	if strings.Contains(buf.String(), "short_term") {
-		t.Fatalf("static projection encodes short_term:\n%s", buf.String())
+	if text, _ := tomlRoundTrip(t, s); strings.Contains(text, "short_term") {
+		t.Fatalf("static projection encodes short_term:\n%s", text)
 	}
 }
 
@@ -322,22 +306,12 @@ func TestShortTermGolden(t *testing.T) {
 	s.Projections[0].Plasticity = synapses.Plasticity{Kind: "stdp", MuPlus: 0.4, MuMinus: 0.7, Lambda: 0.05, Alpha: 1.05, WMax: 0.2}
 	s.Projections[1].ShortTerm = depressing
 	s.Projections[2].ShortTerm = pureDepress
-	net, err := kernel.New(s, kernel.WithWorkers(2))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer net.Close()
-	if err := net.Run(150); err != nil {
-		t.Fatal(err)
-	}
-	_, ws := dynamicState(t, net)
-	sum, n := goldenSum(t, net, [][]float32{ws})
-	if n < 500 {
-		t.Fatalf("%d spikes in 150 ms", n)
-	}
-	if sum != stpGolden {
-		t.Fatalf("checksum of %d weights and %d spikes %#x, golden %#x", len(ws), n, sum, uint64(stpGolden))
-	}
+	checkGolden(t, s, 150, eeWeights, 500, stpGolden)
+}
+
+// eeWeights returns the weights of projection 0 (E→E).
+func eeWeights(net *kernel.Network) [][]float32 {
+	return [][]float32{append([]float32(nil), net.Projection(0).Weight...)}
 }
 
 // stpPreciseGolden is TestShortTermPreciseGolden's checksum.
@@ -347,21 +321,7 @@ const stpPreciseGolden = 0x3a0e2349ebaf9137
 // plasticity to a checksum: there the interval between spikes has an
 // off-grid part, which a fused multiply-add would change.
 func TestShortTermPreciseGolden(t *testing.T) {
-	net, err := kernel.New(dynamicPrecise(t), kernel.WithWorkers(2))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer net.Close()
-	if err := net.Run(100); err != nil {
-		t.Fatal(err)
-	}
-	sum, n := goldenSum(t, net, nil)
-	if n < 200 {
-		t.Fatalf("%d spikes in 100 ms", n)
-	}
-	if sum != stpPreciseGolden {
-		t.Fatalf("checksum of the state and %d spikes %#x, golden %#x", n, sum, uint64(stpPreciseGolden))
-	}
+	checkGolden(t, dynamicPrecise(t), 100, nil, 200, stpPreciseGolden)
 }
 
 // stpBrunelGolden is TestShortTermBrunelGolden's checksum.
@@ -372,17 +332,5 @@ const stpBrunelGolden = 0x79a1420ae800a344
 // per-synapse weights among them), to a checksum; it is large enough that
 // a fused multiply-add in one path changes spikes.
 func TestShortTermBrunelGolden(t *testing.T) {
-	net, err := kernel.New(dynamicBrunel(t), kernel.WithWorkers(2))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer net.Close()
-	if err := net.Run(150); err != nil {
-		t.Fatal(err)
-	}
-	_, ws := dynamicState(t, net)
-	sum, n := goldenSum(t, net, [][]float32{ws})
-	if sum != stpBrunelGolden {
-		t.Fatalf("checksum of %d weights and %d spikes %#x, golden %#x", len(ws), n, sum, uint64(stpBrunelGolden))
-	}
+	checkGolden(t, dynamicBrunel(t), 150, eeWeights, 10000, stpBrunelGolden)
 }
