@@ -401,6 +401,49 @@ func neurodyn_network_synapses(h C.neurodyn_handle, projection C.int32_t, source
 	return statusOK
 }
 
+//export neurodyn_network_short_term_state
+func neurodyn_network_short_term_state(h C.neurodyn_handle, projection C.int32_t, u, x *C.double, n C.int64_t,
+	sources *C.int64_t) (rc C.int) {
+	const fn = "neurodyn_network_short_term_state"
+	defer guard(fn, &rc)
+	o, nw, err := getNetwork(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	if _, err := nw.projection("projection", projection); err != nil {
+		return fail(fn, err)
+	}
+	us, xs, err := nw.net.ShortTermState(int(projection))
+	if err != nil {
+		return fail(fn, err)
+	}
+	if sources != nil {
+		*sources = C.int64_t(len(us))
+	}
+	k, err := count("n", n)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if k == 0 {
+		return statusOK
+	}
+	if k > len(us) {
+		return fail(fn, errorf(statusInvalid, "n = %d: must be 0 or the %d source neurons of projection %d", k, len(us), int32(projection)))
+	}
+	ou, err := outSlice[float64]("u", u, n, len(us))
+	if err != nil {
+		return fail(fn, err)
+	}
+	ox, err := outSlice[float64]("x", x, n, len(us))
+	if err != nil {
+		return fail(fn, err)
+	}
+	copy(ou, us)
+	copy(ox, xs)
+	return statusOK
+}
+
 // recorderInfo describes a recorder (neurodyn_network_recorders).
 type recorderInfo struct {
 	Name       string  `json:"name"`

@@ -158,7 +158,8 @@
 // synapse because the parameters are the projection's; it is updated by one
 // goroutine in the exchange phase, in the canonical spike order, so results
 // do not depend on the workers. Delivered weights are float32(w·float32(u·x)).
-// Checkpoints carry the state. It runs in grid and precise mode.
+// Checkpoints carry the state, and Network.ShortTermState reads each
+// source's u and x at the current time. It runs in grid and precise mode.
 //
 // # Time, delays and phases
 //

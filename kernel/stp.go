@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/neurodyn/neurodyn/events"
+	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/synapses"
 )
 
@@ -60,6 +61,34 @@ func (s *stp) release(merged []events.Spike) {
 		s.u[j], s.x[j], s.last[j], s.lastOff[j] = u, x, sp.Step, sp.Off
 		s.scale[i] = float32(u * x)
 	}
+}
+
+// ShortTermState returns the state of projection i's short-term plasticity
+// (ProjectionSpec.ShortTerm) at the current time, per source neuron: the
+// utilization u and the available resources x, relaxed since the source's
+// last spike (synapses.ShortTerm.Relax); a source that never spiked has
+// u = 0, x = 1. A spike of source j now would act with
+// w·(U + u[j]·(1 − U))·x[j]. It is an error, naming projection, when i is
+// out of range or the projection has no short-term plasticity.
+func (net *Network) ShortTermState(i int) (u, x []float64, err error) {
+	if i < 0 || i >= len(net.projs) {
+		return nil, nil, param.New(pkg, "projection", i, fmt.Sprintf("in [0, %d)", len(net.projs)))
+	}
+	s := net.projs[i].stp
+	if s == nil {
+		return nil, nil, param.New(pkg, "projection", i, "a projection with short_term (this one has static synapses)")
+	}
+	n := len(s.u)
+	u, x = make([]float64, n), make([]float64, n)
+	for j := range n {
+		if s.u[j] == 0 { // at rest
+			u[j], x[j] = 0, 1
+			continue
+		}
+		h := max(float64(float64(net.step-s.last[j])*net.dt)-s.lastOff[j], 0)
+		u[j], x[j] = s.rule.Relax(s.u[j], s.x[j], h)
+	}
+	return u, x, nil
 }
 
 // save writes the per-source state.

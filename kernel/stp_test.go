@@ -334,3 +334,60 @@ const stpBrunelGolden = 0x79a1420ae800a344
 func TestShortTermBrunelGolden(t *testing.T) {
 	checkGolden(t, dynamicBrunel(t), 150, eeWeights, 10000, stpBrunelGolden)
 }
+
+// TestShortTermState: ShortTermState gives each source's u and x relaxed
+// to the current time, as the rule's Spike and Relax do from the recorded
+// spike times; a source that never fired is at rest; static projections
+// and bad indices are errors naming projection.
+func TestShortTermState(t *testing.T) {
+	parrot := map[string]float64{"t_ref_ms": 0.1, "e_l_mv": -70, "v_reset_mv": -70, "v_th_mv": -55}
+	times := []float64{5, 5.3, 20, 21.5, 60}
+	s := kernel.Spec{
+		Populations: []kernel.PopulationSpec{
+			{Name: "in", N: 3, Model: "lif_delta", Sign: 1, Params: parrot},
+			{Name: "out", N: 2, Model: "lif_delta", Params: map[string]float64{"v_th_mv": 1e6}},
+		},
+		Projections: []kernel.ProjectionSpec{
+			{Source: "in", Target: "out", Rule: synapses.Rule{Kind: "all_to_all"}, Weights: synapses.Weights{Value: 0.5}, DelayMs: 1, ShortTerm: depressing},
+			{Source: "in", Target: "out", Rule: synapses.Rule{Kind: "all_to_all"}, Weights: synapses.Weights{Value: 0.5}, DelayMs: 1},
+		},
+		Devices:   []kernel.DeviceSpec{{Kind: "spike_source", Target: "in", Neurons: []int{0, 2}, SpikeTimesMs: times, Weight: 100}},
+		Recorders: []kernel.RecorderSpec{{Kind: "spikes", Population: "in"}},
+	}
+	net, err := kernel.New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	if err := net.Run(100); err != nil {
+		t.Fatal(err)
+	}
+	u, x, err := net.ShortTermState(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := net.Recorder("spikes:in").Spikes()
+	for j := range 3 {
+		wu, wx, last := 0.0, 1.0, math.NaN()
+		for k, id := range m.IDs {
+			if int(id) == j {
+				wu, wx = depressing.Spike(wu, wx, m.TimesMs[k]-last)
+				last = m.TimesMs[k]
+			}
+		}
+		if last == last { // fired: relax to now (100 ms)
+			wu, wx = depressing.Relax(wu, wx, 100-last)
+		}
+		if math.Abs(u[j]-wu) > 1e-12 || math.Abs(x[j]-wx) > 1e-12 {
+			t.Errorf("source %d: u %v, x %v; from its %d recorded spikes %v, %v", j, u[j], x[j], len(times), wu, wx)
+		}
+	}
+	if u[1] != 0 || x[1] != 1 || !(x[0] < 1 && x[0] > 0) || u[0] <= 0 {
+		t.Errorf("u %v, x %v: want source 1 at rest and source 0 still recovering", u, x)
+	}
+	for _, i := range []int{1, 2, -1} {
+		if _, _, err := net.ShortTermState(i); !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "projection") {
+			t.Errorf("ShortTermState(%d): %v", i, err)
+		}
+	}
+}

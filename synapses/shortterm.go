@@ -85,6 +85,22 @@ func (s ShortTerm) Validate() error {
 	return nil
 }
 
+// Relax returns the state (u, x) hMs ≥ 0 after a presynaptic spike that
+// left it at (u, x) as Spike returned it: u decays towards 0,
+// u·e^{−h/τ_fac}, and x recovers towards 1 from what the spike left,
+// 1 − (1 − x·(1 − u))·e^{−h/τ_rec}. A spike at that moment would act with
+// w·(U + u_r·(1 − U))·x_r for the relaxed (u_r, x_r). Same bits on every
+// architecture.
+func (s ShortTerm) Relax(u, x, hMs float64) (float64, float64) {
+	fac := 0.0
+	if s.TauFacMs > 0 {
+		fac = detmath.Exp(-hMs / s.TauFacMs)
+	}
+	rec := detmath.Exp(-hMs / s.TauRecMs)
+	left := float64(x - float64(x*u))
+	return float64(u * fac), 1 + float64(float64(left-1)*rec)
+}
+
 // Spike returns the state (u, x) at a presynaptic spike hMs ≥ 0 after the
 // previous one, whose state was (u, x); the spike acts with weight w·u·x.
 // The rest state, before any spike, is u = 0, x = 1 (whatever hMs). Every

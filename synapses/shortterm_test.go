@@ -61,3 +61,32 @@ func TestShortTermSpike(t *testing.T) {
 		t.Errorf("facilitating: u %v, x %v; want %v, %v", u, x, wantU, wantX)
 	}
 }
+
+// TestShortTermRelax: the relaxed state against its closed form, and a spike
+// after relaxing acts as Spike says: Spike(u, x, h) = (U + u_r(1 − U), x_r)
+// for (u_r, x_r) = Relax(u, x, h).
+func TestShortTermRelax(t *testing.T) {
+	for _, s := range []ShortTerm{
+		{Kind: "tsodyks2", U: 0.16, TauRecMs: 45, TauFacMs: 376},
+		{Kind: "tsodyks2", U: 0.5, TauRecMs: 800},
+	} {
+		for _, h := range []float64{0, 0.1, 7, 300, 5000} {
+			u, x := 0.37, 0.42
+			ur, xr := s.Relax(u, x, h)
+			fac := 0.0
+			if s.TauFacMs > 0 {
+				fac = math.Exp(-h / s.TauFacMs)
+			}
+			if want := u * fac; math.Abs(ur-want) > 1e-15 {
+				t.Errorf("%+v, h %g: u_r %v, want %v", s, h, ur, want)
+			}
+			if want := 1 - (1-x*(1-u))*math.Exp(-h/s.TauRecMs); math.Abs(xr-want) > 1e-15 {
+				t.Errorf("%+v, h %g: x_r %v, want %v", s, h, xr, want)
+			}
+			us, xs := s.Spike(u, x, h)
+			if math.Abs(us-(s.U+ur*(1-s.U))) > 1e-15 || math.Abs(xs-xr) > 1e-15 {
+				t.Errorf("%+v, h %g: Spike (%v, %v), Relax then jump (%v, %v)", s, h, us, xs, s.U+ur*(1-s.U), xr)
+			}
+		}
+	}
+}

@@ -281,6 +281,18 @@ int neurodyn_network_synapse_count(neurodyn_handle h, int32_t projection, int64_
 int neurodyn_network_synapses(neurodyn_handle h, int32_t projection, int64_t *sources, int64_t *targets,
                               float *weights, double *delays_ms, int64_t n);
 
+/* The short-term plasticity state of a projection (its index in the spec)
+ * at the current time, per source neuron: the utilization u and the
+ * available resources x, relaxed since the source's last spike (a source
+ * that never fired: u = 0, x = 1); a spike of source j now would act with
+ * w*(U + u[j]*(1 - U))*x[j]. *sources (if not NULL) receives the number of
+ * source neurons. n must be 0 (u and x may then be NULL: a query of
+ * *sources) or that number (a smaller n is NEURODYN_ERR_BUFFER, a larger
+ * one NEURODYN_ERR_INVALID). A projection without short_term is
+ * NEURODYN_ERR_INVALID. */
+int neurodyn_network_short_term_state(neurodyn_handle h, int32_t projection, double *u, double *x, int64_t n,
+                                      int64_t *sources);
+
 /* The recorders as JSON: a list of {name, kind, population, neurons,
  * interval_ms, variable, units, spikes_from_ms, next_frame_ms}. Default names
  * are "<kind>:<population>". spikes_from_ms (spikes recorders keeping their

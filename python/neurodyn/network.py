@@ -127,6 +127,27 @@ class Network(Handle):
             _lib.call("neurodyn_network_synapses", h, p, ptr(src), ptr(tgt), ptr(w), ptr(d), n.value)
         return {"source": src, "target": tgt, "weight": w, "delay_ms": d}
 
+    def short_term_state(self, projection: int) -> dict[str, np.ndarray]:
+        """The short-term plasticity state of a projection (its index in the
+        spec) now, per source neuron: "u" (utilization) and "x" (available
+        resources), float64, relaxed since each source's last spike (a source
+        that never fired: u = 0, x = 1). A spike of source j now would act
+        with w*(U + u[j]*(1 - U))*x[j]. A projection without short_term is
+        an InvalidParameterError."""
+        if isinstance(projection, bool) or not isinstance(projection, (int, np.integer)):
+            raise TypeError(f"projection must be an integer, not {type(projection).__name__}")
+        p = int(projection)
+        if not -(2**31) <= p < 2**31:
+            raise InvalidParameterError(f"projection = {p}: must be in [0, the number of projections)")
+        n = c_int64()
+        with self._lock:  # the count and the copy see the same network
+            h = self.handle
+            _lib.call("neurodyn_network_short_term_state", h, p, None, None, 0, byref(n))
+            u = empty((n.value,), np.float64, "short_term_state")
+            x = empty((n.value,), np.float64, "short_term_state")
+            _lib.call("neurodyn_network_short_term_state", h, p, ptr(u), ptr(x), n.value, None)
+        return {"u": u, "x": x}
+
     def recorders(self) -> list[dict[str, Any]]:
         """The recorders: name, kind, population, neurons, interval_ms,
         variable, units, and spikes_from_ms: for a spikes recorder keeping

@@ -65,6 +65,7 @@ target = "I"
 rule = { kind = "fixed_prob", p = 0.2 }
 weights = { value = 30.0 }
 delay_ms = 0.5
+short_term = { kind = "tsodyks2", u = 0.5, tau_rec_ms = 800.0 }
 [[device]]
 kind = "poisson"
 target = "E"
@@ -292,6 +293,8 @@ class Harness:
             "neurons": 10,
             "synapses": 4,
         }
+        if a == "n" and n == "neurodyn_network_short_term_state":
+            return 40  # the sources (E) of projection 0
         if a == "n" and n == "neurodyn_network_synapses":
             return self.synapse_count()  # the exact count: anything else is refused
         if a == "n":

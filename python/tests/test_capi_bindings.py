@@ -792,3 +792,38 @@ def test_pulse_lif_lyapunov():
     with pytest.raises(nd.MemoryLimitError):
         nd.analysis.pulse_lif_lyapunov(np.full(100, 30.0), np.full(100, 10.0), [], [], [], tau_ms=10.0, v_th_mv=20.0,
                                        v_reset_mv=10.0, checkpoints=10**9, duration_ms=1e9, renorm_ms=1.0)
+
+
+def test_short_term_state():
+    """Network.short_term_state: u and x per source of a projection with
+    short-term plasticity, relaxed to now, at rest for silent sources;
+    static projections and bad indices are errors."""
+    spec = {
+        "populations": [
+            {"name": "in", "n": 3, "model": "lif_delta", "sign": 1,
+             "params": {"t_ref_ms": 0.1, "e_l_mv": -70.0, "v_reset_mv": -70.0, "v_th_mv": -55.0}},
+            {"name": "out", "n": 2, "model": "lif_delta", "params": {"v_th_mv": 1e6}},
+        ],
+        "projections": [
+            {"source": "in", "target": "out", "rule": {"kind": "all_to_all"}, "weights": {"value": 0.5}, "delay_ms": 1.0,
+             "short_term": {"kind": "tsodyks2", "u": 0.5, "tau_rec_ms": 800.0}},
+            {"source": "in", "target": "out", "rule": {"kind": "all_to_all"}, "weights": {"value": 0.5}, "delay_ms": 1.0},
+        ],
+        "devices": [{"kind": "spike_source", "target": "in", "neurons": [0], "spike_times_ms": [5.0, 10.0], "weight": 100.0}],
+    }
+    with nd.Network(spec) as net:
+        net.run(20.0)
+        st = net.short_term_state(0)
+        assert st["u"].shape == (3,) and st["x"].dtype == np.float64
+        # pure depression (tau_fac 0): u decays to 0 at once after a spike; x
+        # recovers from what the second spike left, (1 - (1 - 0.5*...)) < 1
+        assert st["u"][0] == 0 and 0 < st["x"][0] < 1
+        assert list(st["u"][1:]) == [0, 0] and list(st["x"][1:]) == [1, 1]
+        x_after_two = 1 + (1 - 0.5 - 1) * np.exp(-5.0 / 800.0)  # x at the second spike
+        left = x_after_two * (1 - 0.5)
+        want = 1 - (1 - left) * np.exp(-(20.0 - 10.1) / 800.0)  # spikes act at the end of their step
+        assert abs(st["x"][0] - want) < 1e-3
+        with pytest.raises(nd.InvalidParameterError, match="projection"):
+            net.short_term_state(1)
+        with pytest.raises(nd.InvalidParameterError, match="projection"):
+            net.short_term_state(5)
