@@ -111,11 +111,7 @@ class Network(Handle):
         them as the network runs) and "delay_ms" (float64, whole steps of
         dt: steps × dt). The arrays are allocated here and filled by the
         library in place."""
-        if isinstance(projection, bool) or not isinstance(projection, (int, np.integer)):
-            raise TypeError(f"projection must be an integer, not {type(projection).__name__}")
-        p = int(projection)
-        if not -(2**31) <= p < 2**31:  # ctypes would wrap it around into another index
-            raise InvalidParameterError(f"projection = {p}: must be in [0, the number of projections)")
+        p = _projection_index(projection)
         n = c_int64()
         with self._lock:  # the count and the copy see the same network
             h = self.handle
@@ -134,11 +130,7 @@ class Network(Handle):
         that never fired: u = 0, x = 1). A spike of source j now would act
         with w*(U + u[j]*(1 - U))*x[j]. A projection without short_term is
         an InvalidParameterError."""
-        if isinstance(projection, bool) or not isinstance(projection, (int, np.integer)):
-            raise TypeError(f"projection must be an integer, not {type(projection).__name__}")
-        p = int(projection)
-        if not -(2**31) <= p < 2**31:
-            raise InvalidParameterError(f"projection = {p}: must be in [0, the number of projections)")
+        p = _projection_index(projection)
         n = c_int64()
         with self._lock:  # the count and the copy see the same network
             h = self.handle
@@ -239,3 +231,13 @@ class Network(Handle):
     def close_streams(self) -> None:
         """Finishes the SONATA streams (the network cannot run further)."""
         _lib.call("neurodyn_network_close_streams", self.handle)
+
+
+def _projection_index(projection: Any) -> int:
+    """A projection index as int32, or TypeError / InvalidParameterError."""
+    if isinstance(projection, bool) or not isinstance(projection, (int, np.integer)):
+        raise TypeError(f"projection must be an integer, not {type(projection).__name__}")
+    p = int(projection)
+    if not -(2**31) <= p < 2**31:  # ctypes would wrap it around into another index
+        raise InvalidParameterError(f"projection = {p}: must be in [0, the number of projections)")
+    return p
