@@ -1,6 +1,7 @@
 package snn
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -562,4 +563,22 @@ func TestReservoirDynamicSynapses(t *testing.T) {
 			fits[true].RateE, fits[true].TestRMSE, fits[false].RateE, fits[false].TestRMSE)
 	}
 	t.Logf("E rate %.2f Hz (static %.2f), test RMSE %.4f (static %.4f)", fits[true].RateE, fits[false].RateE, fits[true].TestRMSE, fits[false].TestRMSE)
+}
+
+// TestReservoirConfigJSONUnchanged: a configuration without dynamic
+// synapses encodes as before the field existed, so the pipeline's cache
+// keys of stored results and models do not change.
+func TestReservoirConfigJSONUnchanged(t *testing.T) {
+	b, err := json.Marshal(ReservoirConfig{N: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "Dynamic") {
+		t.Fatalf("static reservoir's JSON names the dynamic synapses: %s", b)
+	}
+	b, _ = json.Marshal(ReservoirConfig{N: 100, DynamicSynapses: true})
+	var back ReservoirConfig
+	if err := json.Unmarshal(b, &back); err != nil || !back.DynamicSynapses {
+		t.Fatalf("round trip of DynamicSynapses: %s → %+v (%v)", b, back, err)
+	}
 }
