@@ -2,7 +2,8 @@
 reservoir_tutorial.py reproduces the tutorial's reservoir comparison,
 brunel_elephant.py agrees with Elephant, stdp_correlation.py learns the
 correlated inputs, short_term_depression.py matches the Tsodyks-Markram
-mean efficacy."""
+mean efficacy, stable_chaos.py finds irregular firing with negative
+exponents."""
 
 from __future__ import annotations
 
@@ -82,3 +83,17 @@ def test_short_term_depression_quick(tmp_path):
     assert by_rate[100.0]["static_mv"] > 9 * by_rate[10.0]["static_mv"]
     assert by_rate[100.0]["depressing_mv"] < 1.3 * by_rate[10.0]["depressing_mv"]
     assert by_rate[100.0]["depressing_mv"] < res["saturation_mv"]
+
+
+def test_stable_chaos_quick(tmp_path):
+    """examples/python/stable_chaos.py: stronger inhibition makes the firing
+    irregular while the exponents stay negative (but for the flow's zero);
+    the whole spectrum sums to the exact contraction rate."""
+    res = _run_quick("stable_chaos.py", tmp_path)
+    rows = res["rows"]
+    assert rows[0]["isi_cv"] < 0.2 and rows[-2]["isi_cv"] > 0.8  # J = 0.25 mV, J = 4 mV
+    for r in rows:
+        assert abs(r["lambda"][0]) < 0.2 and r["lambda"][1] < -20, r
+    full = res["full"]
+    assert abs(full["sum"] - full["contraction_rate"]) < 1e-9 * abs(full["contraction_rate"])
+    assert max(full["exponents"][1:]) < -20 and len(full["exponents"]) == res["n"]
