@@ -23,7 +23,9 @@ var (
 )
 
 // dynamicBrunel is Brunel's model A at 1,250 neurons with short-term
-// plasticity on every delivery path: E→E depressing with per-synapse delays
+// plasticity on four of the six grid delivery paths (the constant-weight
+// ones with delay 0 and with per-synapse delays are stp_ref_test.go's): E→E
+// depressing with per-synapse delays
 // and STDP, E→I facilitating (constant weight, uniform delay), I→E pure
 // depression with per-synapse normal weights, I→I at delay 0 with
 // per-synapse weights.
@@ -109,7 +111,7 @@ func spikeCount(m map[string]*kernel.SpikeMemory) int {
 }
 
 // TestShortTermIdentical: spikes and weights of a network with short-term
-// plasticity on every delivery path are bit-identical whatever the number
+// plasticity on four delivery paths are bit-identical whatever the number
 // of workers, the kernel path and the split of the run, in grid and in
 // precise mode; and the synapses' dynamics matter (the spikes differ from
 // the static network's).
@@ -328,7 +330,7 @@ func TestShortTermPreciseGolden(t *testing.T) {
 const stpBrunelGolden = 0x79a1420ae800a344
 
 // TestShortTermBrunelGolden pins dynamicBrunel, whose projections take
-// every grid delivery path with short-term plasticity (delay 0 with
+// four grid delivery paths with short-term plasticity (delay 0 with
 // per-synapse weights among them), to a checksum; it is large enough that
 // a fused multiply-add in one path changes spikes.
 func TestShortTermBrunelGolden(t *testing.T) {
