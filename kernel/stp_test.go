@@ -25,10 +25,9 @@ var (
 // dynamicBrunel is Brunel's model A at 1,250 neurons with short-term
 // plasticity on four of the six grid delivery paths (the constant-weight
 // ones with delay 0 and with per-synapse delays are stp_ref_test.go's): E→E
-// depressing with per-synapse delays
-// and STDP, E→I facilitating (constant weight, uniform delay), I→E pure
-// depression with per-synapse normal weights, I→I at delay 0 with
-// per-synapse weights.
+// depressing with per-synapse delays and STDP, E→I facilitating (constant
+// weight, uniform delay), I→E pure depression with per-synapse normal
+// weights, I→I at delay 0 with per-synapse weights.
 func dynamicBrunel(t testing.TB) kernel.Spec {
 	s, err := kernel.Preset("brunel", kernel.PresetOptions{N: 1250, Record: true})
 	if err != nil {
