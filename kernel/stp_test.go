@@ -369,18 +369,22 @@ func TestShortTermState(t *testing.T) {
 	}
 	m := net.Recorder("spikes:in").Spikes()
 	for j := range 3 {
-		wu, wx, last := 0.0, 1.0, math.NaN()
+		wu, wx, last, spikes := 0.0, 1.0, 0.0, 0 // at rest h does not matter
 		for k, id := range m.IDs {
 			if int(id) == j {
 				wu, wx = depressing.Spike(wu, wx, m.TimesMs[k]-last)
 				last = m.TimesMs[k]
+				spikes++
 			}
 		}
-		if last == last { // fired: relax to now (100 ms)
+		if spikes > 0 { // relax to now (100 ms)
 			wu, wx = depressing.Relax(wu, wx, 100-last)
 		}
+		if j != 1 && spikes != len(times) {
+			t.Fatalf("source %d fired %d times, want %d", j, spikes, len(times))
+		}
 		if math.Abs(u[j]-wu) > 1e-12 || math.Abs(x[j]-wx) > 1e-12 {
-			t.Errorf("source %d: u %v, x %v; from its %d recorded spikes %v, %v", j, u[j], x[j], len(times), wu, wx)
+			t.Errorf("source %d: u %v, x %v; from its %d recorded spikes %v, %v", j, u[j], x[j], spikes, wu, wx)
 		}
 	}
 	if u[1] != 0 || x[1] != 1 || !(x[0] < 1 && x[0] > 0) || u[0] <= 0 {

@@ -819,10 +819,10 @@ def test_short_term_state():
         # recovers from what the second spike left, (1 - (1 - 0.5*...)) < 1
         assert st["u"][0] == 0 and 0 < st["x"][0] < 1
         assert list(st["u"][1:]) == [0, 0] and list(st["x"][1:]) == [1, 1]
-        x_after_two = 1 + (1 - 0.5 - 1) * np.exp(-5.0 / 800.0)  # x at the second spike
+        x_after_two = 1 + (1 - 0.5 - 1) * np.exp(-5.0 / 800.0)  # x at the second spike, 5 ms after the first
         left = x_after_two * (1 - 0.5)
-        want = 1 - (1 - left) * np.exp(-(20.0 - 10.1) / 800.0)  # spikes act at the end of their step
-        assert abs(st["x"][0] - want) < 1e-3
+        want = 1 - (1 - left) * np.exp(-(20.0 - 10.0) / 800.0)  # the spikes are recorded at 5.0 and 10.0 ms
+        assert abs(st["x"][0] - want) < 1e-12
         with pytest.raises(nd.InvalidParameterError, match="projection"):
             net.short_term_state(1)
         with pytest.raises(nd.InvalidParameterError, match="projection"):
