@@ -309,6 +309,7 @@ type pulseSim struct {
 	t      float64   // time (ms)
 	heap   spikeHeap // next spike time per neuron
 	a      []float64 // per neuron: the reset's volume factor (V∞ − V_r − J_jj)/(V∞ − V_th)
+	reset  []float64 // per neuron: the potential right after its spike, V_r plus its pulses to itself
 	m      []float64 // per synapse: −J/(V∞_source − V_th)
 	logA   []float64 // per neuron: Σ ln a over its spikes (the sum rule)
 	spikes int64
@@ -342,38 +343,36 @@ func (s *isiStats) spike(j int, t float64) {
 }
 
 // meanCV returns the mean ISI CV over neurons with at least two intervals
-// (NaN if none has).
+// (NaN if none has), as nanMean(SpikeTrains.ISICV()) but from running sums.
 func (s *isiStats) meanCV() float64 {
-	var cv float64
-	m := 0
+	cv := make([]float64, len(s.n))
 	for j, k := range s.n {
-		if k < 2 {
-			continue
+		cv[j] = math.NaN()
+		if k >= 2 {
+			mean := s.sum[j] / float64(k)
+			cv[j] = math.Sqrt(max(s.sq[j]/float64(k)-float64(mean*mean), 0)) / mean
 		}
-		mean := s.sum[j] / float64(k)
-		v := max(s.sq[j]/float64(k)-float64(mean*mean), 0)
-		cv += math.Sqrt(v) / mean
-		m++
 	}
-	return cv / float64(m)
+	return nanMean(cv)
 }
 
 func newPulseSim(p *PulseLIF) *pulseSim {
 	n := p.N()
 	c := p.Conn
 	s := &pulseSim{p: p, v: append([]float64(nil), p.V0MV...), last: make([]float64, n),
-		a: make([]float64, n), m: make([]float64, c.Len()), logA: make([]float64, n)}
+		a: make([]float64, n), reset: make([]float64, n), m: make([]float64, c.Len()), logA: make([]float64, n)}
 	for j := range n {
 		d := p.VInfMV[j] - p.VThMV
 		if !(d > 0) { // never fires: its factors are never used
 			s.a[j] = 1
 			continue
 		}
-		s.a[j] = (p.VInfMV[j] - p.VResetMV) / d
+		s.a[j], s.reset[j] = (p.VInfMV[j]-p.VResetMV)/d, p.VResetMV
 		for k := c.Ptr[j]; k < c.Ptr[j+1]; k++ {
 			s.m[k] = -float64(c.W(k)) / d
 			if int(c.Target[k]) == j { // the pulse to itself arrives with the reset
 				s.a[j] += s.m[k]
+				s.reset[j] += float64(c.W(k))
 			}
 		}
 	}
@@ -426,12 +425,10 @@ func (s *pulseSim) run(tEnd float64, tv []float64, k int) {
 			qj[cc] = tv[cc*n+j]
 			tv[cc*n+j] = s.a[j] * qj[cc]
 		}
-		self := false
 		for kk := c.Ptr[j]; kk < c.Ptr[j+1]; kk++ {
 			i := int(c.Target[kk])
 			if i == j {
-				self = true
-				continue // in a_j
+				continue // in a_j and reset_j
 			}
 			m := s.m[kk]
 			for cc := range k {
@@ -440,15 +437,7 @@ func (s *pulseSim) run(tEnd float64, tv []float64, k int) {
 			s.v[i] = s.potential(i, ts) + float64(c.W(kk))
 			s.last[i] = ts
 		}
-		// Reset, then the pulse to itself; then the targets' new spike times.
-		s.v[j], s.last[j] = p.VResetMV, ts
-		if self {
-			for kk := c.Ptr[j]; kk < c.Ptr[j+1]; kk++ {
-				if int(c.Target[kk]) == j {
-					s.v[j] += float64(c.W(kk))
-				}
-			}
-		}
+		s.v[j], s.last[j] = s.reset[j], ts
 		s.heap.set(j, s.nextSpike(j))
 		for kk := c.Ptr[j]; kk < c.Ptr[j+1]; kk++ {
 			if i := int(c.Target[kk]); i != j {
@@ -460,10 +449,11 @@ func (s *pulseSim) run(tEnd float64, tv []float64, k int) {
 }
 
 // spikeHeap is an indexed binary min-heap of the neurons' next spike
-// times; ties go to the lower index.
+// times; ties go to the lower index, so the earliest neuron does not depend
+// on the order of updates.
 type spikeHeap struct {
 	key []float64 // per neuron
-	pos []int     // per neuron: position in order
+	pos []int     // per neuron: position in ord
 	ord []int     // heap order of neurons
 }
 
