@@ -110,15 +110,12 @@ func (net *Network) deliverPrecise(w int) {
 			lo, hi := pr.segment(w, int(sp.Index))
 			q := ps.queues[w][pr.plan.tgt]
 			r := int32(pr.plan.recep)
-			if pr.stp != nil { // short-term plasticity: weights scaled by the spike's efficacy
-				scale := pr.stp.scale[i]
-				for k := lo; k < hi; k++ {
-					q.Push(sp.Step+int64(c.D(k)), int32(c.Target[k]), r, sp.Off, float32(c.W(k)*scale))
-				}
-			} else {
-				for k := lo; k < hi; k++ {
-					q.Push(sp.Step+int64(c.D(k)), int32(c.Target[k]), r, sp.Off, c.W(k))
-				}
+			scale := float32(1) // w·1 is w exactly
+			if pr.stp != nil {  // short-term plasticity: weights scaled by the spike's efficacy
+				scale = pr.stp.scale[i]
+			}
+			for k := lo; k < hi; k++ {
+				q.Push(sp.Step+int64(c.D(k)), int32(c.Target[k]), r, sp.Off, float32(c.W(k)*scale))
 			}
 			ev += int64(hi - lo)
 		}

@@ -92,13 +92,8 @@ func (s ShortTerm) Validate() error {
 // w·(U + u_r·(1 − U))·x_r for the relaxed (u_r, x_r). Same bits on every
 // architecture.
 func (s ShortTerm) Relax(u, x, hMs float64) (float64, float64) {
-	fac := 0.0
-	if s.TauFacMs > 0 {
-		fac = detmath.Exp(-hMs / s.TauFacMs)
-	}
-	rec := detmath.Exp(-hMs / s.TauRecMs)
-	left := float64(x - float64(x*u))
-	return float64(u * fac), 1 + float64(float64(left-1)*rec)
+	fac, rec := s.decays(hMs)
+	return float64(u * fac), recovered(u, x, rec)
 }
 
 // Spike returns the state (u, x) at a presynaptic spike hMs ≥ 0 after the
@@ -107,13 +102,23 @@ func (s ShortTerm) Relax(u, x, hMs float64) (float64, float64) {
 // operation is rounded on its own, so the result has the same bits on every
 // architecture.
 func (s ShortTerm) Spike(u, x, hMs float64) (float64, float64) {
-	fac := 0.0
+	fac, rec := s.decays(hMs)
+	return s.U + float64(float64(u*float64(1-s.U))*fac), recovered(u, x, rec)
+}
+
+// decays returns the factors by which u (e^{−h/τ_fac}, 0 without
+// facilitation) and the missing resources (e^{−h/τ_rec}) decay over hMs.
+func (s ShortTerm) decays(hMs float64) (fac, rec float64) {
 	if s.TauFacMs > 0 {
 		fac = detmath.Exp(-hMs / s.TauFacMs)
 	}
-	rec := detmath.Exp(-hMs / s.TauRecMs)
-	left := float64(x - float64(x*u)) // resources left after the previous spike
-	x = 1 + float64(float64(left-1)*rec)
-	u = s.U + float64(float64(u*float64(1-s.U))*fac)
-	return u, x
+	return fac, detmath.Exp(-hMs / s.TauRecMs)
+}
+
+// recovered returns the resources hMs after a spike that released u·x of
+// x, where rec = e^{−h/τ_rec}: 1 − (1 − x·(1 − u))·rec, each operation
+// rounded.
+func recovered(u, x, rec float64) float64 {
+	left := float64(x - float64(x*u)) // resources left after the spike
+	return 1 + float64(float64(left-1)*rec)
 }
