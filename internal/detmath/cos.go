@@ -112,10 +112,10 @@ func Cos(x float64) float64 {
 	zz := float64(z * z)
 	var y float64
 	if k == 1 || k == 2 {
-		y = z + float64(float64(z*zz)*sinPoly(zz))
+		y = z + float64(float64(z*zz)*horner(&sinCoef, zz))
 	} else {
 		y = 1.0 - float64(0.5*zz)
-		y += float64(float64(zz*zz) * cosPoly(zz))
+		y += float64(float64(zz*zz) * horner(&cosCoef, zz))
 	}
 	if negate {
 		y = -y
@@ -123,23 +123,14 @@ func Cos(x float64) float64 {
 	return y
 }
 
-// sinPoly evaluates S(w) by Horner's rule, each product rounded.
-func sinPoly(w float64) float64 {
-	p := float64(sinCoef[0]*w) + sinCoef[1]
-	p = float64(p*w) + sinCoef[2]
-	p = float64(p*w) + sinCoef[3]
-	p = float64(p*w) + sinCoef[4]
-	p = float64(p*w) + sinCoef[5]
-	return p
-}
-
-// cosPoly evaluates C(w) by Horner's rule, each product rounded.
-func cosPoly(w float64) float64 {
-	p := float64(cosCoef[0]*w) + cosCoef[1]
-	p = float64(p*w) + cosCoef[2]
-	p = float64(p*w) + cosCoef[3]
-	p = float64(p*w) + cosCoef[4]
-	p = float64(p*w) + cosCoef[5]
+// horner evaluates the polynomial with coefficients c (highest degree
+// first; S or C) at w by Horner's rule, each product rounded.
+func horner(c *[6]float64, w float64) float64 {
+	p := float64(c[0]*w) + c[1]
+	p = float64(p*w) + c[2]
+	p = float64(p*w) + c[3]
+	p = float64(p*w) + c[4]
+	p = float64(p*w) + c[5]
 	return p
 }
 

@@ -61,3 +61,22 @@ func TestGolden(t *testing.T) {
 		})
 	}
 }
+
+// hashedCheck returns check, which fails t unless |f(x) − ref(x)| ≤
+// tol(ref(x)) and adds f(x)'s bits (8 little-endian bytes) to a running
+// FNV-1a 64 hash, and sum, which returns the hash.
+func hashedCheck(t *testing.T, name string, f, ref func(float64) float64, tol func(want float64) float64) (check func(x float64), sum func() uint64) {
+	t.Helper()
+	h := fnv.New64a()
+	var buf [8]byte
+	check = func(x float64) {
+		t.Helper()
+		got, want := f(x), ref(x)
+		if math.Abs(got-want) > tol(want) {
+			t.Fatalf("%s(%g) = %.17g, want %.17g", name, x, got, want)
+		}
+		binary.LittleEndian.PutUint64(buf[:], math.Float64bits(got))
+		h.Write(buf[:])
+	}
+	return check, h.Sum64
+}

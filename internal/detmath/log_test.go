@@ -1,8 +1,6 @@
 package detmath
 
 import (
-	"encoding/binary"
-	"hash/fnv"
 	"math"
 	"testing"
 )
@@ -14,16 +12,7 @@ const logGolden = 0x6db1eeabed3b8b82
 // TestLog: within 1 ulp of math.Log from 1e-300 to 1e300 and near 1, and
 // the same bits on every architecture (checksum).
 func TestLog(t *testing.T) {
-	h := fnv.New64a()
-	var buf [8]byte
-	check := func(x float64) {
-		got, want := Log(x), math.Log(x)
-		if math.Abs(got-want) > 2.3e-16*math.Abs(want)+1e-300 {
-			t.Fatalf("Log(%g) = %.17g, want %.17g", x, got, want)
-		}
-		binary.LittleEndian.PutUint64(buf[:], math.Float64bits(got))
-		h.Write(buf[:])
-	}
+	check, sum := hashedCheck(t, "Log", Log, math.Log, func(want float64) float64 { return 2.3e-16*math.Abs(want) + 1e-300 })
 	for x := 1e-300; x < 1e300; x *= 1.7 {
 		check(x)
 	}
@@ -31,7 +20,7 @@ func TestLog(t *testing.T) {
 		check(float64(1 + float64(float64(k-50000)*0x1p-20))) // around 1, where the result is small
 		check(float64(float64(k+1) * 0x1p-17))                // (0, 0.77]: Box–Muller's arguments
 	}
-	if sum := h.Sum64(); sum != logGolden {
-		t.Fatalf("checksum %#x, golden %#x", sum, uint64(logGolden))
+	if got := sum(); got != logGolden {
+		t.Fatalf("checksum %#x, golden %#x", got, uint64(logGolden))
 	}
 }
