@@ -472,22 +472,7 @@ func TestKernelGolden(t *testing.T) {
 	presets := smallPresets(t)
 	for _, name := range []string{"cuba", "coba", "brunel_mixed"} {
 		t.Run(name, func(t *testing.T) {
-			s := presets[name]
-			net, err := kernel.New(s, kernel.WithWorkers(2))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer net.Close()
-			if err := net.Run(80); err != nil {
-				t.Fatal(err)
-			}
-			sum, n := goldenSum(t, net, nil)
-			if n == 0 {
-				t.Fatal("no spikes in 80 ms")
-			}
-			if sum != kernelGolden[name] {
-				t.Errorf("%s: checksum of the state and %d spikes %#x, golden %#x", name, n, sum, kernelGolden[name])
-			}
+			checkGolden(t, presets[name], 80, nil, 1, kernelGolden[name])
 		})
 	}
 }

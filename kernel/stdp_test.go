@@ -330,22 +330,10 @@ func TestSTDPGolden(t *testing.T) {
 	s.Projections[0].DelayMaxMs = 3
 	s.Projections[0].Plasticity = synapses.Plasticity{Kind: "stdp", MuPlus: 0.4, MuMinus: 0.7, Lambda: 0.05, Alpha: 1.05, WMax: 0.2}
 	s.Projections[2].Plasticity = synapses.Plasticity{Kind: "stdp", TauPlusMs: 0.5, Lambda: 0.3, Alpha: 1.1, WMax: 1}
-	net, err := kernel.New(s, kernel.WithWorkers(2))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer net.Close()
-	if err := net.Run(150); err != nil {
-		t.Fatal(err)
-	}
-	_, ws := plasticState(t, s, net)
-	sum, n := goldenSum(t, net, ws)
-	if n < 500 {
-		t.Fatalf("%d spikes in 150 ms", n)
-	}
-	if sum != stdpGolden {
-		t.Fatalf("checksum of %d weights and %d spikes %#x, golden %#x", len(ws[0])+len(ws[1]), n, sum, uint64(stdpGolden))
-	}
+	checkGolden(t, s, 150, func(net *kernel.Network) [][]float32 {
+		_, ws := plasticState(t, s, net)
+		return ws
+	}, 500, stdpGolden)
 }
 
 // TestSTDPReadableWeightsDeterministic: the weights read between runs (and
