@@ -10,8 +10,8 @@ import (
 func TestRingSlotsAndDelays(t *testing.T) {
 	r := NewRing(4, 5)
 	r.AddRow(7, []uint32{0, 2, 2}, 1.5)
-	r.AddRowW(8, []uint32{1, 3}, []float32{2, 3})
-	r.AddRowDelays(5, []uint32{0, 1}, 0.5, nil, []uint16{2, 3})
+	r.AddRowScaled(8, []uint32{1, 3}, []float32{2, 3}, 1)
+	r.AddRowDelays(5, []uint32{0, 1}, 0.5, []uint16{2, 3})
 	if got := r.Slot(7); !reflect.DeepEqual(got, []float32{2, 0, 3, 0}) {
 		t.Fatalf("slot 7 = %v", got)
 	}

@@ -104,33 +104,18 @@ func AddSorted(s []float32, tgt []uint32, w float32) {
 	addSorted(s, tgt, w)
 }
 
-// AddRowW adds ws[k] to the input of step of target tgt[k].
-func (r *Ring) AddRowW(step int64, tgt []uint32, ws []float32) {
-	s := r.Slot(step)
-	ws = ws[:len(tgt)]
-	for k, j := range tgt {
-		s[j] += ws[k]
-	}
-}
-
-// AddRowDelays adds w (or ws[k] when ws is not nil) to target tgt[k]'s input
-// of step base+delay[k] (per-synapse delays).
-func (r *Ring) AddRowDelays(base int64, tgt []uint32, w float32, ws []float32, delay []uint16) {
+// AddRowDelays adds w to target tgt[k]'s input of step base+delay[k]
+// (per-synapse delays, one weight).
+func (r *Ring) AddRowDelays(base int64, tgt []uint32, w float32, delay []uint16) {
 	delay = delay[:len(tgt)]
-	if ws != nil {
-		ws = ws[:len(tgt)]
-	}
 	for k, j := range tgt {
-		x := w
-		if ws != nil {
-			x = ws[k]
-		}
-		r.data[int((base+int64(delay[k]))%int64(r.slots))*r.n+int(j)] += x
+		r.data[int((base+int64(delay[k]))%int64(r.slots))*r.n+int(j)] += w
 	}
 }
 
 // AddRowScaled adds float32(ws[k]·scale) to the input of step of target
-// tgt[k]: weights scaled by a spike's short-term efficacy.
+// tgt[k]: per-synapse weights scaled by a spike's short-term efficacy (1:
+// the weights themselves, exactly).
 func (r *Ring) AddRowScaled(step int64, tgt []uint32, ws []float32, scale float32) {
 	s := r.Slot(step)
 	ws = ws[:len(tgt)]

@@ -173,36 +173,11 @@ func (net *Network) deliver(w int) {
 				continue
 			}
 			ev += int64(hi - lo)
-			tg := c.Target[lo:hi]
+			scale := float32(1) // static synapses: w·1 is w exactly
 			if pr.stp != nil {
-				deliverScaled(pr, sp, tg, lo, hi, pr.stp.scale[i])
-				continue
+				scale = pr.stp.scale[i]
 			}
-			switch {
-			case pr.direct:
-				j := pr.jump
-				if c.Weight == nil {
-					events.AddSorted(j, tg, c.Const)
-				} else {
-					ws := c.Weight[lo:hi]
-					ws = ws[:len(tg)]
-					for k, t := range tg {
-						j[t] += ws[k]
-					}
-				}
-			case c.Delay == nil:
-				if c.Weight == nil {
-					pr.ring.AddSortedRow(sp.Step+int64(c.DelaySteps), tg, c.Const)
-				} else {
-					pr.ring.AddRowW(sp.Step+int64(c.DelaySteps), tg, c.Weight[lo:hi])
-				}
-			default:
-				var ws []float32
-				if c.Weight != nil {
-					ws = c.Weight[lo:hi]
-				}
-				pr.ring.AddRowDelays(sp.Step, tg, c.Const, ws, c.Delay[lo:hi])
-			}
+			deliverRow(pr, sp, c.Target[lo:hi], lo, hi, scale)
 		}
 	}
 	net.synev[w] += ev
@@ -212,9 +187,10 @@ func (net *Network) deliver(w int) {
 	}
 }
 
-// deliverScaled is deliver's part for one spike of a projection with
-// short-term plasticity: every weight w acts as float32(w·scale).
-func deliverScaled(pr *projection, sp events.Spike, tg []uint32, lo, hi uint64, scale float32) {
+// deliverRow is deliver's part for one spike and one projection: every
+// weight w acts as float32(w·scale), scale being the spike's short-term
+// efficacy (1 for static synapses).
+func deliverRow(pr *projection, sp events.Spike, tg []uint32, lo, hi uint64, scale float32) {
 	c := pr.csr
 	var ws []float32
 	if c.Weight != nil {
@@ -234,7 +210,7 @@ func deliverScaled(pr *projection, sp events.Spike, tg []uint32, lo, hi uint64, 
 	case c.Delay == nil:
 		pr.ring.AddRowScaled(sp.Step+int64(c.DelaySteps), tg, ws, scale)
 	case ws == nil:
-		pr.ring.AddRowDelays(sp.Step, tg, float32(c.Const*scale), nil, c.Delay[lo:hi])
+		pr.ring.AddRowDelays(sp.Step, tg, float32(c.Const*scale), c.Delay[lo:hi])
 	default:
 		pr.ring.AddRowDelaysScaled(sp.Step, tg, ws, c.Delay[lo:hi], scale)
 	}
