@@ -121,6 +121,22 @@
 //
 // lambda, alpha and w_max must be given; w_max is signed as the weights
 // (Dale's law), and every initial weight must lie between 0 and w_max.
+//
+// Kind "vogels_sprekeler" is NEST's vogels_sprekeler_synapse, the
+// inhibitory plasticity of Vogels et al. (2011): pairings in either order
+// strengthen |w| by eta times the other side's trace, every presynaptic
+// spike weakens it by alpha·eta. On inhibitory synapses it holds each
+// target near the rate alpha/(2τ), whatever its excitatory drive:
+//
+//	[[projection]]
+//	source     = "I"
+//	target     = "E"
+//	rule       = { kind = "fixed_prob", p = 0.02 }
+//	weights    = { value = 0.0 }
+//	plasticity = { kind = "vogels_sprekeler", eta = 1.0, alpha = 0.2, w_max = 300.0 }   # target 5 Hz with τ± 20 ms
+//
+// eta (in the weights' unit), alpha (≥ 0) and w_max must be given; lambda,
+// mu_plus and mu_minus stay out. Both kinds share everything below.
 // Weights are stored as float32 and updated in float64 with the same bits
 // on every architecture. The presynaptic traces are kept per source neuron,
 // the postsynaptic spikes per target neuron for as long as a pairing with

@@ -108,7 +108,8 @@ type ProjectionSpec struct {
 	EdgesFile       string `toml:"edges_file,omitempty" json:"edges_file,omitempty"`
 	EdgesPopulation string `toml:"edges_population,omitempty" json:"edges_population,omitempty"`
 	// Plasticity makes the weights plastic: kind "stdp" is NEST's
-	// stdp_synapse (synapses.Plasticity), in grid mode. WMax takes the
+	// stdp_synapse, "vogels_sprekeler" its vogels_sprekeler_synapse
+	// (synapses.Plasticity), in grid mode. WMax takes the
 	// projection's sign as the weights do, and every weight must lie
 	// between 0 and WMax. The weights then change as the network runs
 	// (Projection(i).Weight); checkpoints and edges files carry them, with

@@ -12,7 +12,8 @@ import (
 )
 
 // stdp is the plasticity state of one projection (ProjectionSpec.Plasticity
-// kind "stdp"), NEST's stdp_synapse on the step grid: every time is an
+// kind "stdp" or "vogels_sprekeler"), NEST's stdp_synapse or
+// vogels_sprekeler_synapse on the step grid: every time is an
 // integer step, a spike emitted in step s is at (s+1)·dt.
 //
 // The presynaptic trace K₊ and the step of the last presynaptic spike are
@@ -36,15 +37,16 @@ import (
 // not on how runs were split or restored, and a history holds the spikes of
 // about the last reach + every + maxDelay steps, whatever the sources do.
 type stdp struct {
-	rule     synapses.Plasticity // with defaults
-	wmax     float64             // signed like the weights
-	bound    float32             // wmax as a float32 weight
-	plusStep float64             // dt/τ₊: decay exponent per step
-	minStep  float64             // dt/τ₋
-	plus     []float64           // plus[n] = e^{−n·dt/τ₊}, the same bits as synapses.Decay
-	minus    []float64           // minus[n] = e^{−n·dt/τ₋}
-	reach    int64               // steps after a presynaptic spike within which its pairings count
-	every    int64               // steps between prunes: at every multiple of it
+	rule     synapses.PairRule
+	every1   bool      // rule.EveryPre(): a presynaptic spike meeting no trace changes the weight
+	wmax     float64   // signed like the weights
+	bound    float32   // wmax as a float32 weight
+	plusStep float64   // dt/τ₊: decay exponent per step
+	minStep  float64   // dt/τ₋
+	plus     []float64 // plus[n] = e^{−n·dt/τ₊}, the same bits as synapses.Decay
+	minus    []float64 // minus[n] = e^{−n·dt/τ₋}
+	reach    int64     // steps after a presynaptic spike within which its pairings count
+	every    int64     // steps between prunes: at every multiple of it
 	maxDelay int64
 	pre      []preTrace // per worker
 	hist     [][]postSpike
@@ -81,9 +83,10 @@ type postSpike struct {
 func newSTDP(where string, pr *projection, nTgt, W int, dt float64) (*stdp, error) {
 	rule := pr.plan.spec.Plasticity.WithDefaults()
 	c := pr.csr
-	s := &stdp{rule: rule, wmax: plasticBound(pr.plan.spec.Plasticity, pr.plan.sign), plusStep: dt / rule.TauPlusMs,
+	s := &stdp{rule: rule.PairRule(), wmax: plasticBound(pr.plan.spec.Plasticity, pr.plan.sign), plusStep: dt / rule.TauPlusMs,
 		minStep: dt / rule.TauMinusMs, maxDelay: int64(pr.plan.maxDelay)}
 	s.bound = float32(s.wmax)
+	s.every1 = s.rule.EveryPre()
 	s.plus, s.minus = decayTable(s.plusStep), decayTable(s.minStep)
 	s.reach = reachSteps(rule.TauPlusMs, dt)
 	s.every = max(s.reach/2, 1000)
@@ -342,7 +345,9 @@ func (s *stdp) update(w int, c *synapses.CSR, i int, step int64, a, b uint64) {
 				}
 			}
 			if t.Step >= 0 {
-				wn = s.rule.Depress(wn, t.K*decay(s.minus, at-t.Step, s.minStep))
+				wn = s.rule.Pre(wn, t.K*decay(s.minus, at-t.Step, s.minStep))
+			} else if s.every1 {
+				wn = s.rule.Pre(wn, 0)
 			}
 			c.Weight[k] = float32(wn * s.wmax)
 			continue
@@ -364,7 +369,9 @@ func (s *stdp) update(w int, c *synapses.CSR, i int, step int64, a, b uint64) {
 			e--
 		}
 		if e > 0 {
-			wn = s.rule.Depress(wn, h[e-1].K*decay(s.minus, at-h[e-1].Step, s.minStep))
+			wn = s.rule.Pre(wn, h[e-1].K*decay(s.minus, at-h[e-1].Step, s.minStep))
+		} else if s.every1 {
+			wn = s.rule.Pre(wn, 0)
 		}
 		c.Weight[k] = float32(wn * s.wmax)
 	}

@@ -107,11 +107,15 @@ func TestSTDPIdentical(t *testing.T) {
 	})
 }
 
-// TestSTDPCheckpoint: a plastic run checkpointed halfway and restored into
-// a network with another number of workers ends with the spikes and
-// weights of an uninterrupted one.
+// TestSTDPCheckpoint: a plastic run (either rule) checkpointed halfway and
+// restored into a network with another number of workers ends with the
+// spikes and weights of an uninterrupted one.
 func TestSTDPCheckpoint(t *testing.T) {
-	s := plasticBrunel(t)
+	t.Run("stdp", func(t *testing.T) { checkPlasticCheckpoint(t, plasticBrunel(t)) })
+	t.Run("vogels_sprekeler", func(t *testing.T) { checkPlasticCheckpoint(t, inhibBrunel(t)) })
+}
+
+func checkPlasticCheckpoint(t *testing.T, s kernel.Spec) {
 	_, want := runPlastic(t, s, 1, 120)
 	first, err := kernel.New(s, kernel.WithWorkers(2))
 	if err != nil {
@@ -200,6 +204,28 @@ func TestSTDPErrors(t *testing.T) {
 		{"drawn weights above w_max", "synapse 0 has weight", func(s *kernel.Spec) {
 			s.Projections[0].Weights = synapses.Weights{Dist: "normal", Mean: 30, Std: 1}
 		}},
+		{"eta for stdp", "plasticity.eta = 0.1: must be 0 (left out) for stdp", func(s *kernel.Spec) { s.Projections[0].Plasticity.Eta = 0.1 }},
+		{"vogels_sprekeler with lambda", "plasticity.lambda = 0.01: must be 0 (left out) for vogels_sprekeler", func(s *kernel.Spec) {
+			s.Projections[0].Plasticity.Kind, s.Projections[0].Plasticity.Eta = "vogels_sprekeler", 0.1
+		}},
+		{"vogels_sprekeler with mu_minus", "plasticity.mu_minus = 1: must be 0 (left out)", func(s *kernel.Spec) {
+			s.Projections[0].Plasticity = synapses.Plasticity{Kind: "vogels_sprekeler", Eta: 0.1, Alpha: 0.2, WMax: 10, MuMinus: 1}
+		}},
+		{"vogels_sprekeler eta left out", "plasticity.eta = 0: must be > 0", func(s *kernel.Spec) {
+			s.Projections[0].Plasticity = synapses.Plasticity{Kind: "vogels_sprekeler", Alpha: 0.2, WMax: 10}
+		}},
+		{"vogels_sprekeler eta below w_max's range", "plasticity.eta = 1e-300", func(s *kernel.Spec) {
+			s.Projections[0].Plasticity = synapses.Plasticity{Kind: "vogels_sprekeler", Eta: 1e-300, Alpha: 0.2, WMax: 1e30}
+		}},
+		{"vogels_sprekeler alpha", "plasticity.alpha = -0.2: must be >= 0", func(s *kernel.Spec) {
+			s.Projections[0].Plasticity = synapses.Plasticity{Kind: "vogels_sprekeler", Eta: 0.1, Alpha: -0.2, WMax: 10}
+		}},
+		{"vogels_sprekeler alpha overflows", "plasticity.alpha", func(s *kernel.Spec) {
+			s.Projections[0].Plasticity = synapses.Plasticity{Kind: "vogels_sprekeler", Eta: 1e30, Alpha: 1e300, WMax: 1e-30}
+		}},
+		{"vogels_sprekeler weight above w_max", "projection[0].plasticity.w_max = 4", func(s *kernel.Spec) {
+			s.Projections[0].Plasticity = synapses.Plasticity{Kind: "vogels_sprekeler", Eta: 0.1, Alpha: 0.2, WMax: 4}
+		}},
 		{"weight of the other sign", "weight 0 is -5", func(s *kernel.Spec) {
 			s.Projections[0].Weights.Value = -5
 			s.Projections[0].Weights.Sign = 0
@@ -231,11 +257,23 @@ func TestSTDPErrors(t *testing.T) {
 		mod(&s)
 		runsFor(t, s, 5)
 	}
-	// TOML: decoded, encoded back and equal; a static projection's
-	// encoding has no plasticity table.
+	// Accepted: vogels_sprekeler without depression (alpha = 0).
 	s := base()
-	if _, back := tomlRoundTrip(t, s); back.Projections[0].Plasticity != s.Projections[0].Plasticity {
-		t.Fatalf("TOML round trip: %+v", back.Projections[0].Plasticity)
+	s.Projections[0].Plasticity = synapses.Plasticity{Kind: "vogels_sprekeler", Eta: 0.1, WMax: 10}
+	runsFor(t, s, 5)
+	// TOML: decoded, encoded back and equal, for both kinds (stdp's
+	// encoding has no eta); a static projection's encoding has no
+	// plasticity table.
+	for _, p := range []synapses.Plasticity{base().Projections[0].Plasticity,
+		{Kind: "vogels_sprekeler", Eta: 0.5, Alpha: 0.12, WMax: 10, TauPlusMs: 20, TauMinusMs: 10}} {
+		s.Projections[0].Plasticity = p
+		text, back := tomlRoundTrip(t, s)
+		if back.Projections[0].Plasticity != p {
+			t.Fatalf("TOML round trip: %+v", back.Projections[0].Plasticity)
+		}
+		if strings.Contains(text, "eta") != (p.Kind == "vogels_sprekeler") {
+			t.Fatalf("encoding of %s:\n%s", p.Kind, text)
+		}
 	}
 	s.Projections[0].Plasticity = synapses.Plasticity{}
 	if text, _ := tomlRoundTrip(t, s); strings.Contains(text, "plasticity") {

@@ -8,12 +8,12 @@ import (
 )
 
 // Plasticity is the long-term plasticity of a projection's weights. Kind ""
-// (the zero value) keeps them static; "stdp" is pair-based
-// spike-timing-dependent plasticity with all-to-all pairing, as NEST's
-// stdp_synapse (Gütig et al. 2003; Morrison, Diesmann & Gerstner 2008).
+// (the zero value) keeps them static; "stdp" and "vogels_sprekeler" are
+// pair-based spike-timing-dependent rules with all-to-all pairing.
 //
-// With w̃ = w/WMax ∈ [0, 1], a postsynaptic spike at t_post potentiates a
-// synapse whose presynaptic trace is K₊ by
+// Kind "stdp" is NEST's stdp_synapse (Gütig et al. 2003; Morrison, Diesmann
+// & Gerstner 2008). With w̃ = w/WMax ∈ [0, 1], a postsynaptic spike at
+// t_post potentiates a synapse whose presynaptic trace is K₊ by
 //
 //	w̃ ← min(1, w̃ + Lambda·(1 − w̃)^MuPlus·K₊(t_post + d))
 //
@@ -21,34 +21,61 @@ import (
 //
 //	w̃ ← max(0, w̃ − Alpha·Lambda·w̃^MuMinus·K₋(t_pre − d))
 //
-// where K₊ jumps by 1 at every presynaptic spike and decays with TauPlusMs,
-// K₋ jumps by 1 at every postsynaptic spike and decays with TauMinusMs, and
-// d is the synapse's delay, which counts as dendritic (NEST's convention: a
-// postsynaptic spike reaches the synapse d after it is emitted, a
-// presynaptic spike reaches it at once). Both updates are applied when a
-// presynaptic spike is delivered, potentiation first, and the spike is
-// transmitted with the new weight; pairings more than 32·TauPlusMs apart
-// (weight change below e^{−32} ≈ 1.3·10⁻¹⁴ of Lambda·WMax) are not counted,
-// which bounds the memory of postsynaptic spikes. MuPlus = MuMinus = 0 is additive STDP
-// (Song, Miller & Abbott 2000), 1 multiplicative (van Rossum et al. 2000;
-// NEST's default), values between Gütig's.
+// MuPlus = MuMinus = 0 is additive STDP (Song, Miller & Abbott 2000), 1
+// multiplicative (van Rossum et al. 2000; NEST's default), values between
+// Gütig's.
 //
-// The time constants default to NEST's 20 ms (zero value). Lambda, Alpha
-// and WMax have no default: they must be given (NEST's stdp_synapse uses
-// λ = 0.01, α = 1), so that a forgotten field is an error, not a rule the
-// user did not mean. MuPlus and MuMinus are 0 unless given: additive STDP.
+// Kind "vogels_sprekeler" is the inhibitory plasticity of Vogels, Sprekeler,
+// Zenke, Clopath & Gerstner (2011), NEST's vogels_sprekeler_synapse: a
+// symmetric window, both orders of a pairing strengthen the synapse, and
+// every presynaptic spike weakens it by a constant. On |w| ∈ [0, |WMax|],
+// in the unit of the weights, a postsynaptic spike facilitates by
+//
+//	|w| ← min(|WMax|, |w| + Eta·K₊(t_post + d))
+//
+// and a presynaptic spike by the postsynaptic trace, then depresses:
+//
+//	|w| ← min(|WMax|, |w| + Eta·K₋(t_pre − d)),  |w| ← max(0, |w| − Alpha·Eta)
+//
+// the second even when the target never fired. On inhibitory synapses onto
+// a neuron this drives its rate towards ρ₀ = Alpha/(2τ) when TauPlusMs =
+// TauMinusMs = τ (the drift per presynaptic spike is Eta·(2τ·ρ_post −
+// Alpha) for uncorrelated trains): NEST's Alpha = 0.2 with τ = 20 ms is
+// 5 Hz. The rule is additive: Lambda, MuPlus and MuMinus stay 0.
+//
+// In both, K₊ jumps by 1 at every presynaptic spike and decays with
+// TauPlusMs, K₋ jumps by 1 at every postsynaptic spike and decays with
+// TauMinusMs (K₋ at t_pre − d counts the postsynaptic spikes strictly
+// before), and d is the synapse's delay, which counts as dendritic (NEST's
+// convention: a postsynaptic spike reaches the synapse d after it is
+// emitted, a presynaptic spike reaches it at once). Both updates are applied
+// when a presynaptic spike is delivered, facilitation by the pending
+// pairings first, and the spike is transmitted with the new weight;
+// pairings more than 32·TauPlusMs apart (weight change below e^{−32} ≈
+// 1.3·10⁻¹⁴ of the learning rate) are not counted, which bounds the memory
+// of postsynaptic spikes.
+//
+// The time constants default to NEST's 20 ms (zero value). The learning
+// rate (Lambda, or Eta), Alpha and WMax have no default: they must be given
+// (NEST's stdp_synapse uses λ = 0.01, α = 1; its vogels_sprekeler_synapse
+// η = 0.001, α = 0.2), so that a forgotten field is an error, not a rule
+// the user did not mean. MuPlus and MuMinus are 0 unless given: additive
+// STDP.
 type Plasticity struct {
-	// Kind is "" (static weights) or "stdp".
+	// Kind is "" (static weights), "stdp" or "vogels_sprekeler".
 	Kind string `toml:"kind" json:"kind"`
 	// TauPlusMs and TauMinusMs are the decay time constants (ms, > 0) of
 	// the presynaptic and postsynaptic traces.
 	TauPlusMs  float64 `toml:"tau_plus_ms" json:"tau_plus_ms"`
 	TauMinusMs float64 `toml:"tau_minus_ms" json:"tau_minus_ms"`
-	// Lambda is the learning rate (> 0), Alpha the ratio of depression to
-	// potentiation (> 0; for potentiation alone give a tiny Alpha).
+	// Lambda is the learning rate of stdp (> 0), relative to WMax.
 	Lambda float64 `toml:"lambda" json:"lambda"`
-	Alpha  float64 `toml:"alpha" json:"alpha"`
-	// MuPlus and MuMinus are the weight-dependence exponents, in [0, 1].
+	// Alpha is stdp's ratio of depression to potentiation (> 0; for
+	// potentiation alone give a tiny Alpha), or vogels_sprekeler's
+	// depression per presynaptic spike in units of Eta (≥ 0): twice the
+	// target rate times τ.
+	Alpha float64 `toml:"alpha" json:"alpha"`
+	// MuPlus and MuMinus are stdp's weight-dependence exponents, in [0, 1].
 	MuPlus  float64 `toml:"mu_plus" json:"mu_plus"`
 	MuMinus float64 `toml:"mu_minus" json:"mu_minus"`
 	// WMax is the largest weight magnitude, in the unit of the weights
@@ -56,6 +83,9 @@ type Plasticity struct {
 	// gives it the projection's Dale sign, and every weight must lie
 	// between 0 and WMax.
 	WMax float64 `toml:"w_max" json:"w_max"`
+	// Eta is the learning rate of vogels_sprekeler (> 0), in the unit of
+	// the weights, as NEST's eta; stdp leaves it 0.
+	Eta float64 `toml:"eta,omitzero" json:"eta,omitempty"`
 }
 
 // IsZero reports whether p is the zero value (static weights); encoders
@@ -80,12 +110,12 @@ func (p Plasticity) Validate() error {
 	switch p.Kind {
 	case "":
 		if !p.IsZero() {
-			return param.New(pkg, "plasticity.kind", p.Kind, `"stdp" when other plasticity fields are set`)
+			return param.New(pkg, "plasticity.kind", p.Kind, `"stdp" or "vogels_sprekeler" when other plasticity fields are set`)
 		}
 		return nil
-	case "stdp":
+	case "stdp", "vogels_sprekeler":
 	default:
-		return param.New(pkg, "plasticity.kind", p.Kind, `"" (static weights) or "stdp"`)
+		return param.New(pkg, "plasticity.kind", p.Kind, `"" (static weights), "stdp" or "vogels_sprekeler"`)
 	}
 	q := p.WithDefaults()
 	unit := func(name string, x float64) error {
@@ -97,11 +127,34 @@ func (p Plasticity) Validate() error {
 	if !(p.WMax != 0 && math.Abs(p.WMax) <= math.MaxFloat32) {
 		return param.New(pkg, "plasticity.w_max", p.WMax, "non-zero and finite within float32 range (the largest weight magnitude, in the weights' unit)")
 	}
-	if !(p.Lambda > 0 && p.Lambda <= math.MaxFloat64) {
-		return param.New(pkg, "plasticity.lambda", p.Lambda, "> 0 and finite: the learning rate (NEST's stdp_synapse uses 0.01)")
-	}
-	if !(p.Alpha > 0 && p.Alpha*p.Lambda <= math.MaxFloat64) {
-		return param.New(pkg, "plasticity.alpha", p.Alpha, "> 0 and finite, as alpha·lambda: the ratio of depression to potentiation (NEST's stdp_synapse uses 1; for potentiation alone a tiny value)")
+	if p.Kind == "vogels_sprekeler" {
+		for _, f := range []struct {
+			name string
+			x    float64
+		}{{"lambda", p.Lambda}, {"mu_plus", p.MuPlus}, {"mu_minus", p.MuMinus}} {
+			if f.x != 0 {
+				return param.New(pkg, "plasticity."+f.name, f.x, "0 (left out) for vogels_sprekeler, whose learning rate is eta, in the weights' unit, and which is additive")
+			}
+		}
+		// Eta/|WMax| is the rate of the normalized weight, Alpha times it
+		// the depression: both finite and the first non-zero
+		lambda := p.Eta / math.Abs(p.WMax)
+		if !(p.Eta > 0 && lambda > 0 && lambda <= math.MaxFloat64) {
+			return param.New(pkg, "plasticity.eta", p.Eta, "> 0 and finite relative to w_max: the learning rate in the weights' unit (NEST's vogels_sprekeler_synapse uses 0.001 with w_max 1)")
+		}
+		if !(p.Alpha >= 0 && p.Alpha*lambda <= math.MaxFloat64) {
+			return param.New(pkg, "plasticity.alpha", p.Alpha, ">= 0 and finite: the depression per presynaptic spike in units of eta, twice the target rate times τ (NEST's vogels_sprekeler_synapse uses 0.2: 5 Hz with τ = 20 ms)")
+		}
+	} else {
+		if p.Eta != 0 {
+			return param.New(pkg, "plasticity.eta", p.Eta, "0 (left out) for stdp, whose learning rate is lambda, relative to w_max")
+		}
+		if !(p.Lambda > 0 && p.Lambda <= math.MaxFloat64) {
+			return param.New(pkg, "plasticity.lambda", p.Lambda, "> 0 and finite: the learning rate (NEST's stdp_synapse uses 0.01)")
+		}
+		if !(p.Alpha > 0 && p.Alpha*p.Lambda <= math.MaxFloat64) {
+			return param.New(pkg, "plasticity.alpha", p.Alpha, "> 0 and finite, as alpha·lambda: the ratio of depression to potentiation (NEST's stdp_synapse uses 1; for potentiation alone a tiny value)")
+		}
 	}
 	return param.First(
 		param.Positive(pkg, "plasticity.tau_plus_ms", q.TauPlusMs),
@@ -111,19 +164,51 @@ func (p Plasticity) Validate() error {
 	)
 }
 
-// Potentiate returns the normalized weight w̃ (w/WMax) after a pairing
-// whose presynaptic trace, at the postsynaptic spike's arrival, is kPlus.
-func (p Plasticity) Potentiate(wn, kPlus float64) float64 {
-	wn += float64(p.Lambda * float64(weightPow(1-wn, p.MuPlus)*kPlus))
+// PairRule is a Plasticity prepared to update normalized weights w̃ = w/WMax ∈
+// [0, 1], the form in which the kernel applies it (Plasticity.PairRule).
+type PairRule struct {
+	lambda      float64 // learning rate of w̃: Lambda, or Eta/|WMax|
+	alphaLambda float64 // α·λ
+	muPlus      float64
+	muMinus     float64
+	symmetric   bool // vogels_sprekeler
+}
+
+// PairRule returns the update rule of p, a valid stdp or vogels_sprekeler
+// plasticity.
+func (p Plasticity) PairRule() PairRule {
+	r := PairRule{lambda: p.Lambda, muPlus: p.MuPlus, muMinus: p.MuMinus, symmetric: p.Kind == "vogels_sprekeler"}
+	if r.symmetric {
+		r.lambda = p.Eta / math.Abs(p.WMax)
+	}
+	r.alphaLambda = p.Alpha * r.lambda
+	return r
+}
+
+// Potentiate returns the normalized weight w̃ after a pairing whose
+// presynaptic trace, at the postsynaptic spike's arrival, is kPlus.
+func (r PairRule) Potentiate(wn, kPlus float64) float64 {
+	wn += float64(r.lambda * float64(weightPow(1-wn, r.muPlus)*kPlus))
 	return min(wn, 1)
 }
 
-// Depress returns the normalized weight w̃ after a presynaptic spike that
-// meets the postsynaptic trace kMinus.
-func (p Plasticity) Depress(wn, kMinus float64) float64 {
-	wn -= float64(float64(p.Alpha*p.Lambda) * float64(weightPow(wn, p.MuMinus)*kMinus))
+// Pre returns the normalized weight w̃ after a presynaptic spike that meets
+// the postsynaptic trace kMinus: stdp's depression, or vogels_sprekeler's
+// facilitation by kMinus followed by its constant depression.
+func (r PairRule) Pre(wn, kMinus float64) float64 {
+	if r.symmetric {
+		wn = min(wn+float64(r.lambda*kMinus), 1)
+		return max(wn-r.alphaLambda, 0)
+	}
+	wn -= float64(r.alphaLambda * float64(weightPow(wn, r.muMinus)*kMinus))
 	return max(wn, 0)
 }
+
+// EveryPre reports whether every presynaptic spike changes the weight, even
+// one that meets no postsynaptic trace (vogels_sprekeler's constant
+// depression), so that Pre must be applied with kMinus = 0 then; stdp's
+// depression without a trace is nothing.
+func (r PairRule) EveryPre() bool { return r.symmetric && r.alphaLambda > 0 }
 
 // Decay returns e^{−x} (x ≥ 0) with the same bits on every architecture:
 // the factor by which a trace decays over x time constants.

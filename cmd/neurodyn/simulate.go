@@ -37,8 +37,8 @@ network as nodes.h5/edges.h5. Presets record the spikes of every population.
 A projection may read its synapses from a SONATA edges file (rule kind
 "sonata", edges_file relative to the spec file): an earlier run's edges.h5
 rebuilds its network exactly, another tool's (BMTK) brings its connectivity.
-Projections with plasticity (STDP) learn as the network runs; edges.h5 then
-holds the weights at the end of the run.
+Projections with plasticity (STDP, inhibitory STDP) learn as the network runs;
+edges.h5 then holds the weights at the end of the run.
 --checkpoint saves the full simulation state at the end; --restore continues a
 saved run exactly (same spikes as an uninterrupted run). An interrupted run
 (Ctrl-C, SIGTERM from a batch system) finishes its recordings with the time
