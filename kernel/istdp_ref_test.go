@@ -627,75 +627,28 @@ func TestVogelsSprekelerWindow(t *testing.T) {
 		alpha    = 0.3
 		wMax     = 2.0
 		w0       = 1.0
-		t1       = 100.0
-		t3       = 500.0
 	)
 	for _, sign := range []int{1, -1} {
 		for _, dMs := range []float64{1.5, 0.1, 0} {
 			t.Run(fmt.Sprintf("sign=%d/d=%g", sign, dMs), func(t *testing.T) {
-				dts := []float64{-50, -20, -10, -5, -2, -dMs - 0.2, -dMs - 0.1, -dMs, -dMs + 0.1, -dMs + 0.2, -0.1, 0, 0.1, 1, 2.5, 5, 10, 20, 50}
-				n := len(dts)
-				idx := make([]int, n)
-				delays := make([]float64, n)
-				weights := make([]float64, n)
-				var devs []kernel.DeviceSpec
-				for i, d := range dts {
-					idx[i] = i
-					delays[i] = dMs
-					weights[i] = float64(sign) * w0
-					devs = append(devs,
-						kernel.DeviceSpec{Kind: "spike_source", Target: "pre", Neurons: []int{i}, SpikeTimesMs: []float64{t1, t3}, Weight: 100},
-						kernel.DeviceSpec{Kind: "spike_source", Target: "post", Neurons: []int{i}, SpikeTimesMs: []float64{math.Round((t1+d)/dt) * dt}, Weight: 100})
-				}
-				spec := kernel.Spec{
-					DtMs: dt,
-					Populations: []kernel.PopulationSpec{
-						{Name: "pre", N: n, Model: "lif_delta", Sign: sign},
-						{Name: "post", N: n, Model: "lif_delta"},
-					},
-					Projections: []kernel.ProjectionSpec{{
-						Source: "pre", Target: "post", Rule: synapses.Rule{Kind: "list"},
-						Sources: idx, Targets: idx, WeightList: weights, DelayListMs: delays,
-						Plasticity: vsRule(eta, alpha, wMax, tauPlus, tauMinus),
-					}},
-					Devices: devs,
-					Recorders: []kernel.RecorderSpec{
-						{Kind: "spikes", Population: "pre"},
-						{Kind: "spikes", Population: "post"},
-					},
-				}
-				preM, postM, before, after, csrs := refRun(t, spec, 1, t3+10)
-				pre, post := refSteps(t, preM, n, dt), refSteps(t, postM, n, dt)
-				c := csrs[0]
-				for i, delta := range dts {
-					s1, s2, s3 := int(math.Round(t1/dt)), int(math.Round((t1+delta)/dt)), int(math.Round(t3/dt))
-					if !slices.Equal(pre[i], []int{s1, s3}) || !slices.Equal(post[i], []int{s2}) {
-						t.Fatalf("pair %d: pre spikes %v post %v, want [%d %d] and [%d]", i, pre[i], post[i], s1, s3, s2)
-					}
-					lo, hi := c.Row(i)
-					if hi-lo != 1 || c.Target[lo] != uint32(i) {
-						t.Fatalf("pair %d: row [%d, %d) target %v", i, lo, hi, c.Target[lo:hi])
-					}
-					k := lo
-					d := c.D(k)
-					x := float64(s2-s1+d) * dt // Δt + d, exactly on the grid
+				for _, p := range refWindow(t, dt, dMs, sign, w0, vsRule(eta, alpha, wMax, tauPlus, tauMinus)) {
+					x := float64(p.post[0]-p.pre[0]+p.d) * dt // Δt + d, exactly on the grid
 					var f float64
 					switch {
-					case s2-s1+d > 0:
+					case x > 0:
 						f = math.Exp(-x / tauPlus)
-					case s2-s1+d < 0:
+					case x < 0:
 						f = math.Exp(x / tauMinus)
 					}
-					f += math.Exp(-float64(s3-d-s2)*dt/tauMinus) - 2*alpha
+					f += math.Exp(-float64(p.pre[1]-p.d-p.post[0])*dt/tauMinus) - 2*alpha
 					want := float64(sign) * eta * f
-					got := float64(after[0][k]) - float64(before[0][k])
-					if math.Abs(got-want) > 1e-6*wMax {
-						t.Errorf("synapse %d: Δt = %.1f ms, d = %.1f ms: Δw got %.9g, want %.9g", k, float64(s2-s1)*dt, float64(d)*dt, got, want)
+					if got := p.after - float64(sign)*w0; math.Abs(got-want) > 1e-6*wMax {
+						t.Errorf("Δt = %.1f ms, d = %.1f ms: Δw got %.9g, want %.9g", float64(p.post[0]-p.pre[0])*dt, float64(p.d)*dt, got, want)
 					}
 					// and the reference replay agrees with the closed form
 					r := vsRef{tauPlus, tauMinus, eta, alpha, float64(sign) * wMax}
-					if ref := r.final(float64(sign)*w0, d, pre[i], post[i], dt, 0, 0, vsRefExact) - float64(sign)*w0; math.Abs(ref-want) > 1e-12 {
-						t.Fatalf("reference self-check: Δt = %g: replay %g, closed form %g", delta, ref, want)
+					if ref := r.final(float64(sign)*w0, p.d, p.pre, p.post, dt, 0, 0, vsRefExact) - float64(sign)*w0; math.Abs(ref-want) > 1e-12 {
+						t.Fatalf("reference self-check: Δt + d = %g ms: replay %g, closed form %g", x, ref, want)
 					}
 				}
 			})

@@ -476,76 +476,95 @@ func TestSTDPWindow(t *testing.T) {
 		alpha    = 1.05
 		wMax     = 2.0
 		w0       = 1.0
-		t1       = 100.0
-		t3       = 500.0
 	)
 	for _, dMs := range []float64{1.5, 0.1, 0} {
 		t.Run(fmt.Sprintf("d=%g", dMs), func(t *testing.T) {
-			dts := []float64{-50, -20, -10, -5, -2, -dMs - 0.2, -dMs - 0.1, -dMs, -dMs + 0.1, -dMs + 0.2, -0.1, 0, 0.1, 1, 2.5, 5, 10, 20, 50}
-			n := len(dts)
-			idx := make([]int, n)
-			delays := make([]float64, n)
-			weights := make([]float64, n)
-			var devs []kernel.DeviceSpec
-			for i, d := range dts {
-				idx[i] = i
-				delays[i] = dMs
-				weights[i] = w0
-				devs = append(devs,
-					kernel.DeviceSpec{Kind: "spike_source", Target: "pre", Neurons: []int{i}, SpikeTimesMs: []float64{t1, t3}, Weight: 100},
-					kernel.DeviceSpec{Kind: "spike_source", Target: "post", Neurons: []int{i}, SpikeTimesMs: []float64{math.Round((t1+d)/dt) * dt}, Weight: 100})
-			}
-			spec := kernel.Spec{
-				DtMs: dt,
-				Populations: []kernel.PopulationSpec{
-					{Name: "pre", N: n, Model: "lif_delta", Sign: 1},
-					{Name: "post", N: n, Model: "lif_delta"},
-				},
-				Projections: []kernel.ProjectionSpec{{
-					Source: "pre", Target: "post", Rule: synapses.Rule{Kind: "list"},
-					Sources: idx, Targets: idx, WeightList: weights, DelayListMs: delays,
-					Plasticity: synapses.Plasticity{Kind: "stdp", TauPlusMs: tauPlus, TauMinusMs: tauMinus, Lambda: lambda, Alpha: alpha, WMax: wMax},
-				}},
-				Devices: devs,
-				Recorders: []kernel.RecorderSpec{
-					{Kind: "spikes", Population: "pre"},
-					{Kind: "spikes", Population: "post"},
-				},
-			}
-			preM, postM, before, after, csrs := refRun(t, spec, 1, t3+10)
-			pre, post := refSteps(t, preM, n, dt), refSteps(t, postM, n, dt)
-			c := csrs[0]
-			for i, delta := range dts {
-				s1, s2, s3 := int(math.Round(t1/dt)), int(math.Round((t1+delta)/dt)), int(math.Round(t3/dt))
-				if !slices.Equal(pre[i], []int{s1, s3}) || !slices.Equal(post[i], []int{s2}) {
-					t.Fatalf("pair %d: pre spikes %v post %v, want [%d %d] and [%d]", i, pre[i], post[i], s1, s3, s2)
-				}
-				lo, hi := c.Row(i)
-				if hi-lo != 1 || c.Target[lo] != uint32(i) {
-					t.Fatalf("pair %d: row [%d, %d) target %v", i, lo, hi, c.Target[lo:hi])
-				}
-				k := lo
-				d := c.D(k)
-				x := float64(s2-s1+d) * dt // Δt + d, exactly on the grid
+			rule := synapses.Plasticity{Kind: "stdp", TauPlusMs: tauPlus, TauMinusMs: tauMinus, Lambda: lambda, Alpha: alpha, WMax: wMax}
+			for _, p := range refWindow(t, dt, dMs, 1, w0, rule) {
+				x := float64(p.post[0]-p.pre[0]+p.d) * dt // Δt + d, exactly on the grid
 				var f float64
 				switch {
-				case s2-s1+d > 0:
+				case x > 0:
 					f = math.Exp(-x / tauPlus)
-				case s2-s1+d < 0:
+				case x < 0:
 					f = -alpha * math.Exp(x/tauMinus)
 				}
-				f -= alpha * math.Exp(-float64(s3-d-s2)*dt/tauMinus)
+				f -= alpha * math.Exp(-float64(p.pre[1]-p.d-p.post[0])*dt/tauMinus)
 				want := lambda * wMax * f
-				got := float64(after[0][k]) - float64(before[0][k])
-				if math.Abs(got-want) > 1e-6*wMax {
-					t.Errorf("synapse %d: Δt = %.1f ms, d = %.1f ms: Δw got %.9g, want %.9g", k, float64(s2-s1)*dt, float64(d)*dt, got, want)
+				if got := p.after - w0; math.Abs(got-want) > 1e-6*wMax {
+					t.Errorf("Δt = %.1f ms, d = %.1f ms: Δw got %.9g, want %.9g", float64(p.post[0]-p.pre[0])*dt, float64(p.d)*dt, got, want)
 				}
 				// and the reference replay agrees with the closed form
 				r := refSTDP{tauPlus, tauMinus, lambda, alpha, 0, 0, wMax}
-				if ref := r.final(w0, d, pre[i], post[i], dt, 0, 0) - w0; math.Abs(ref-want) > 1e-12 {
-					t.Fatalf("reference self-check: Δt = %g: replay %g, closed form %g", delta, ref, want)
+				if ref := r.final(w0, p.d, p.pre, p.post, dt, 0, 0) - w0; math.Abs(ref-want) > 1e-12 {
+					t.Fatalf("reference self-check: Δt + d = %g ms: replay %g, closed form %g", x, ref, want)
 				}
 			}
 		})
 	}
+}
+
+// windowPair is a pair of refWindow's network: the steps of its presynaptic
+// spikes (two) and postsynaptic spike (one), its delay in steps and its
+// final weight.
+type windowPair struct {
+	pre, post []int
+	d         int
+	after     float64
+}
+
+// refWindow runs one presynaptic neuron onto one postsynaptic neuron per
+// Δt in −50 … 50 ms, near −d and near 0 (a list projection with delay dMs
+// and initial weight sign·w0 under rule): the presynaptic neuron fires at
+// 100 and 500 ms, the postsynaptic one at 100 ms + Δt. It checks that
+// exactly those spikes happened and returns the pairs.
+func refWindow(t *testing.T, dt, dMs float64, sign int, w0 float64, rule synapses.Plasticity) []windowPair {
+	t.Helper()
+	const t1, t3 = 100.0, 500.0
+	dts := []float64{-50, -20, -10, -5, -2, -dMs - 0.2, -dMs - 0.1, -dMs, -dMs + 0.1, -dMs + 0.2, -0.1, 0, 0.1, 1, 2.5, 5, 10, 20, 50}
+	n := len(dts)
+	idx := make([]int, n)
+	delays := make([]float64, n)
+	weights := make([]float64, n)
+	var devs []kernel.DeviceSpec
+	for i, d := range dts {
+		idx[i] = i
+		delays[i] = dMs
+		weights[i] = float64(sign) * w0
+		devs = append(devs,
+			kernel.DeviceSpec{Kind: "spike_source", Target: "pre", Neurons: []int{i}, SpikeTimesMs: []float64{t1, t3}, Weight: 100},
+			kernel.DeviceSpec{Kind: "spike_source", Target: "post", Neurons: []int{i}, SpikeTimesMs: []float64{math.Round((t1+d)/dt) * dt}, Weight: 100})
+	}
+	spec := kernel.Spec{
+		DtMs: dt,
+		Populations: []kernel.PopulationSpec{
+			{Name: "pre", N: n, Model: "lif_delta", Sign: sign},
+			{Name: "post", N: n, Model: "lif_delta"},
+		},
+		Projections: []kernel.ProjectionSpec{{
+			Source: "pre", Target: "post", Rule: synapses.Rule{Kind: "list"},
+			Sources: idx, Targets: idx, WeightList: weights, DelayListMs: delays, Plasticity: rule,
+		}},
+		Devices: devs,
+		Recorders: []kernel.RecorderSpec{
+			{Kind: "spikes", Population: "pre"},
+			{Kind: "spikes", Population: "post"},
+		},
+	}
+	preM, postM, _, after, csrs := refRun(t, spec, 1, t3+10)
+	pre, post := refSteps(t, preM, n, dt), refSteps(t, postM, n, dt)
+	c := csrs[0]
+	pairs := make([]windowPair, n)
+	for i, delta := range dts {
+		s1, s2, s3 := int(math.Round(t1/dt)), int(math.Round((t1+delta)/dt)), int(math.Round(t3/dt))
+		if !slices.Equal(pre[i], []int{s1, s3}) || !slices.Equal(post[i], []int{s2}) {
+			t.Fatalf("pair %d: pre spikes %v post %v, want [%d %d] and [%d]", i, pre[i], post[i], s1, s3, s2)
+		}
+		lo, hi := c.Row(i)
+		if hi-lo != 1 || c.Target[lo] != uint32(i) {
+			t.Fatalf("pair %d: row [%d, %d) target %v", i, lo, hi, c.Target[lo:hi])
+		}
+		pairs[i] = windowPair{pre: pre[i], post: post[i], d: c.D(lo), after: float64(after[0][lo])}
+	}
+	return pairs
 }
