@@ -1,7 +1,8 @@
 """The Python examples run end to end in their quick mode:
 reservoir_tutorial.py reproduces the tutorial's reservoir comparison,
 brunel_elephant.py agrees with Elephant, stdp_correlation.py learns the
-correlated inputs, short_term_depression.py matches the Tsodyks-Markram
+correlated inputs, inhibitory_plasticity.py learns inhibition that mirrors
+the excitatory tuning, short_term_depression.py matches the Tsodyks-Markram
 mean efficacy, stable_chaos.py finds irregular firing with negative
 exponents."""
 
@@ -66,6 +67,30 @@ def test_stdp_correlation_quick(tmp_path):
     # from the same start (0.1 mV), the groups part within 20 s
     assert last["w_corr_mean"] > first["w_corr"] > 0.1 > first["w_indep"] > last["w_indep_mean"]
     assert last["w_corr_mean"] > last["w_indep_mean"] + 0.04
+
+
+def test_inhibitory_plasticity_quick(tmp_path):
+    """examples/python/inhibitory_plasticity.py: Vogels-Sprekeler plasticity
+    of the inhibitory synapses brings tuned neurons from tens of Hz to near
+    rho0 = 5 Hz and makes their inhibition mirror their excitation, channel
+    by channel (Vogels et al. 2011, Fig. 1)."""
+    res = _run_quick("inhibitory_plasticity.py", tmp_path)
+    assert 9 < res["input_rate_hz"] < 11
+    assert 3.5 < res["event_rate_hz"] < 6.5  # 8 x 5 Poisson events per second over 5 s
+    rate, rho0 = res["rate_hz"], res["rho0_hz"]
+    assert rate["naive"] > 6 * rho0 and rate["out_first_s"] > 4 * rho0
+    # near rho0, a little below (the events' residual pairings; 3.4-3.8 Hz over seeds 1-6)
+    assert 0.5 * rho0 < rate["out"] < 1.2 * rho0
+    # flat at the start, co-tuned after 20 s (mean 0.95-0.99, lowest 0.93-0.98 over seeds 1-6)
+    assert res["corr_before"] == [None] * 8
+    assert res["corr_after_mean"] > 0.9 and res["corr_after_min"] > 0.8
+    assert 0.5 < res["i_over_e_charge_preferred"] < 1.5
+    # the preferred channel's events drive the learnt neurons far less (0.31-0.37 of naive over seeds)
+    pref = res["preferred_response"]
+    assert pref["out"] < 0.5 * pref["naive"]
+    # the rule's fixed point: pairings per inhibitory spike near alpha = 0.2, above the chance level 2*tau*rho
+    assert 0.14 < res["pairings_per_spike_mean"] < 0.26
+    assert res["pairings_per_spike_mean"] > res["pairings_by_chance"]
 
 
 def test_short_term_depression_quick(tmp_path):
