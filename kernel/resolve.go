@@ -95,7 +95,7 @@ func (s Spec) resolve() (*plan, error) {
 		}
 		mp, err := modelParams(ps.Model)
 		if err != nil {
-			return nil, param.New(pkg, where+".model", ps.Model, "one of lif_exp, lif_delta, lif_cond")
+			return nil, param.New(pkg, where+".model", ps.Model, "one of "+modelNames)
 		}
 		if err := applyParams(mp, ps.Params, where); err != nil {
 			return nil, err
@@ -111,6 +111,8 @@ func (s Spec) resolve() (*plan, error) {
 		case *neurons.LIFDeltaParams:
 			verr, pp.recept, pp.elmV = q.Validate(), 1, q.ELmV
 		case *neurons.LIFCondParams:
+			verr, pp.recept, pp.elmV = q.Validate(), 2, q.ELmV
+		case *neurons.AdExCondParams:
 			verr, pp.recept, pp.elmV = q.Validate(), 2, q.ELmV
 		}
 		if verr != nil {
@@ -491,6 +493,8 @@ func varNames(model string) []string {
 		return []string{"V"}
 	case "lif_cond":
 		return []string{"V", "Ge", "Gi"}
+	case "adex_cond":
+		return []string{"V", "W", "Ge", "Gi"}
 	}
 	return []string{"V", "Ie", "Ii"}
 }

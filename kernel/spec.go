@@ -39,14 +39,14 @@ type Spec struct {
 type PopulationSpec struct {
 	Name  string `toml:"name" json:"name"`   // unique, non-empty
 	N     int    `toml:"n" json:"n"`         // number of neurons, ≥ 1
-	Model string `toml:"model" json:"model"` // lif_exp (default), lif_delta, lif_cond
+	Model string `toml:"model" json:"model"` // lif_exp (default), lif_delta, lif_cond, adex_cond
 	// Sign is the population's Dale sign: +1 excitatory, −1 inhibitory, 0
 	// unconstrained. Projections from it take their weight sign and default
 	// receptor from it.
 	Sign int `toml:"sign" json:"sign"`
 	// Params overrides the model's defaults (neurons.DefaultLIFExp,
-	// DefaultLIFDelta, DefaultLIFCond); keys are the parameter tags, e.g.
-	// tau_mem_ms, v_th_mv, i_e_pa.
+	// DefaultLIFDelta, DefaultLIFCond, DefaultAdExCond); keys are the
+	// parameter tags, e.g. tau_mem_ms, v_th_mv, i_e_pa.
 	Params map[string]float64 `toml:"params" json:"params"`
 	// VInit is the initial membrane potential in mV (absolute); default E_L.
 	VInit Dist `toml:"v_init" json:"v_init"`
@@ -292,6 +292,9 @@ func steps(name string, ms, dt float64) (int, error) {
 	return int(k), nil
 }
 
+// modelNames lists the neuron models a population may use.
+const modelNames = "lif_exp, lif_delta, lif_cond, adex_cond"
+
 // modelParams returns the model's parameter struct (pointer) with defaults.
 func modelParams(model string) (any, error) {
 	switch model {
@@ -304,8 +307,11 @@ func modelParams(model string) (any, error) {
 	case "lif_cond":
 		p := neurons.DefaultLIFCond()
 		return &p, nil
+	case "adex_cond":
+		p := neurons.DefaultAdExCond()
+		return &p, nil
 	}
-	return nil, param.New(pkg, "model", model, "one of lif_exp, lif_delta, lif_cond")
+	return nil, param.New(pkg, "model", model, "one of "+modelNames)
 }
 
 // applyParams sets the fields of the struct dst tagged with the keys of m.

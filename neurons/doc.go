@@ -3,8 +3,10 @@
 // decaying synaptic currents integrated exactly (LIFExp, NEST iaf_psc_exp,
 // Rotter & Diesmann 1999), the delta-synapse LIF (LIFDelta, NEST
 // iaf_psc_delta), the conductance-based LIF with exponentially decaying
-// conductances (LIFCond, the Vogels & Abbott COBA neuron) and the precise,
-// off-grid variant of LIFExp (LIFExpPrecise, NEST iaf_psc_exp_ps).
+// conductances (LIFCond, the Vogels & Abbott COBA neuron), the adaptive
+// exponential integrate-and-fire neuron with such conductances (AdExCond,
+// NEST aeif_cond_exp, Brette & Gerstner 2005) and the precise, off-grid
+// variant of LIFExp (LIFExpPrecise, NEST iaf_psc_exp_ps).
 //
 // # Units
 //

@@ -177,6 +177,13 @@ func TestValidateNamesParameter(t *testing.T) {
 		{"CmPF", func() error { p := DefaultLIFDelta(); p.CmPF = math.NaN(); return p.Validate() }()},
 		{"GLnS", func() error { p := DefaultLIFCond(); p.GLnS = 0; _, e := NewLIFCond(1, p, 0.1); return e }()},
 		{"TauSynInMs", func() error { p := DefaultLIFCond(); p.TauSynInMs = math.Inf(1); return p.Validate() }()},
+		{"DeltaTmV", func() error { p := DefaultAdExCond(); p.DeltaTmV = 0; _, e := NewAdExCond(1, p, 0.1); return e }()},
+		{"DeltaTmV", func() error { p := DefaultAdExCond(); p.DeltaTmV = 0.05; return p.Validate() }()}, // (V_peak − V_th)/Δ_T > 663
+		{"VPeakmV", func() error { p := DefaultAdExCond(); p.VPeakmV = -55; return p.Validate() }()},
+		{"VResetmV", func() error { p := DefaultAdExCond(); p.VResetmV = 1; return p.Validate() }()},
+		{"TauWMs", func() error { p := DefaultAdExCond(); p.TauWMs = 0; return p.Validate() }()},
+		{"AnS", func() error { p := DefaultAdExCond(); p.AnS = math.NaN(); return p.Validate() }()},
+		{"TRefMs", func() error { p := DefaultAdExCond(); p.TRefMs = 0.25; _, e := NewAdExCond(1, p, 0.1); return e }()},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if !errors.Is(tc.err, param.ErrInvalid) || !strings.Contains(tc.err.Error(), tc.name) {
@@ -255,7 +262,8 @@ func TestSaveLoadState(t *testing.T) {
 	a, _ := NewLIFExp(5, DefaultLIFExp(), 0.1)
 	b, _ := NewLIFDelta(5, DefaultLIFDelta(), 0.1)
 	c, _ := NewLIFCond(5, DefaultLIFCond(), 0.1)
-	models = append(models, a, b, c)
+	d, _ := NewAdExCond(5, DefaultAdExCond(), 0.1)
+	models = append(models, a, b, c, d)
 	for _, m := range models {
 		t.Run(m.Kind(), func(t *testing.T) {
 			v, _, _ := m.VarSlice("V")

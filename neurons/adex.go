@@ -1,0 +1,321 @@
+package neurons
+
+import (
+	"io"
+	"math"
+
+	"github.com/neurodyn/neurodyn/internal/param"
+)
+
+// AdExCondParams are the parameters of the adaptive exponential
+// integrate-and-fire neuron with exponentially decaying conductances (Brette
+// & Gerstner 2005; NEST aeif_cond_exp):
+//
+//	C_m dV/dt = −g_L(V − E_L) + g_L Δ_T e^{(V − V_th)/Δ_T} − g_ex(V − E_ex) − g_in(V − E_in) − w + I_e + I_stim
+//	τ_w dw/dt = a(V − E_L) − w
+//	dg_ex/dt = −g_ex/τ_ex,  dg_in/dt = −g_in/τ_in
+//
+// When V reaches V_peak the neuron spikes: V ← V_reset, w ← w + b, and V is
+// held at V_reset for the refractory period (w and the conductances go on).
+// The defaults are NEST's (Brette & Gerstner's Fig. 2 neuron, tonic
+// spiking); Naud et al. (2008) give parameters for the other firing
+// patterns (adapting, bursting, delayed, irregular).
+//
+// Integration scheme: one classic Runge–Kutta step (RK4) of (V, w) per time
+// step, with the conductances evaluated exactly at the stages (they decay
+// exponentially between inputs) and V capped at V_peak inside the
+// right-hand side, as in NEST (the exponential term would overflow past
+// it). A step that ends at or above V_peak is integrated again in 10
+// substeps: the neuron is reset at the end of the first substep above V_peak
+// and the rest of the step goes on from there (NEST also resets within the
+// step), so the reset's timing is resolved to dt/10 while the spike is
+// emitted at the end of the step, as every grid model's; at most one spike
+// per step. The refractory period then holds V from the reset to the end of
+// the step and for t_ref after it, while w relaxes exactly towards
+// a(V_reset − E_L). With the defaults at dt = 0.1 ms and 800 pA, the ninth
+// spike comes 0.18 ms after the converged solution's (TestAdExConverges);
+// NEST integrates with adaptive Runge–Kutta–Fehlberg 4(5) steps instead.
+type AdExCondParams struct {
+	CmPF       float64 `toml:"cm_pf" json:"cm_pf"`                 // membrane capacitance (pF), > 0; default 281
+	GLnS       float64 `toml:"g_l_ns" json:"g_l_ns"`               // leak conductance (nS), > 0; default 30
+	ELmV       float64 `toml:"e_l_mv" json:"e_l_mv"`               // leak reversal (mV); default −70.6
+	VThmV      float64 `toml:"v_th_mv" json:"v_th_mv"`             // spike initiation threshold V_T (mV); default −50.4
+	DeltaTmV   float64 `toml:"delta_t_mv" json:"delta_t_mv"`       // slope factor (mV), > 0; default 2
+	VPeakmV    float64 `toml:"v_peak_mv" json:"v_peak_mv"`         // spike detection (mV), > V_th; default 0
+	VResetmV   float64 `toml:"v_reset_mv" json:"v_reset_mv"`       // reset (mV), < V_peak; default −60
+	AnS        float64 `toml:"a_ns" json:"a_ns"`                   // subthreshold adaptation (nS); default 4
+	BPA        float64 `toml:"b_pa" json:"b_pa"`                   // spike-triggered adaptation (pA); default 80.5
+	TauWMs     float64 `toml:"tau_w_ms" json:"tau_w_ms"`           // adaptation time constant (ms), > 0; default 144
+	EExmV      float64 `toml:"e_ex_mv" json:"e_ex_mv"`             // excitatory reversal (mV); default 0
+	EInmV      float64 `toml:"e_in_mv" json:"e_in_mv"`             // inhibitory reversal (mV); default −85
+	TauSynExMs float64 `toml:"tau_syn_ex_ms" json:"tau_syn_ex_ms"` // excitatory decay (ms), > 0; default 0.2
+	TauSynInMs float64 `toml:"tau_syn_in_ms" json:"tau_syn_in_ms"` // inhibitory decay (ms), > 0; default 2
+	TRefMs     float64 `toml:"t_ref_ms" json:"t_ref_ms"`           // refractory period (ms), ≥ 0, multiple of the step; default 0
+	IePA       float64 `toml:"i_e_pa" json:"i_e_pa"`               // constant input current (pA); default 0
+}
+
+// DefaultAdExCond returns NEST's aeif_cond_exp defaults.
+func DefaultAdExCond() AdExCondParams {
+	return AdExCondParams{CmPF: 281, GLnS: 30, ELmV: -70.6, VThmV: -50.4, DeltaTmV: 2, VPeakmV: 0, VResetmV: -60,
+		AnS: 4, BPA: 80.5, TauWMs: 144, EExmV: 0, EInmV: -85, TauSynExMs: 0.2, TauSynInMs: 2}
+}
+
+// adexMaxExponent bounds (V_peak − V_th)/Δ_T, the largest argument of the
+// exponential term, as NEST does (ln(MaxFloat64/10²⁰) ≈ 663.7): beyond it the
+// current at V_peak overflows.
+var adexMaxExponent = math.Log(math.MaxFloat64 / 1e20)
+
+// Validate reports the first invalid parameter.
+func (p AdExCondParams) Validate() error {
+	err := param.First(
+		param.Positive(pkg, "CmPF", p.CmPF),
+		param.Positive(pkg, "GLnS", p.GLnS),
+		param.Finite(pkg, "ELmV", p.ELmV),
+		param.Finite(pkg, "VThmV", p.VThmV),
+		param.Positive(pkg, "DeltaTmV", p.DeltaTmV),
+		param.Finite(pkg, "VPeakmV", p.VPeakmV),
+		param.Finite(pkg, "AnS", p.AnS),
+		param.Finite(pkg, "BPA", p.BPA),
+		param.Positive(pkg, "TauWMs", p.TauWMs),
+		param.Finite(pkg, "EExmV", p.EExmV),
+		param.Finite(pkg, "EInmV", p.EInmV),
+		param.Positive(pkg, "TauSynExMs", p.TauSynExMs),
+		param.Positive(pkg, "TauSynInMs", p.TauSynInMs),
+		param.NonNegative(pkg, "TRefMs", p.TRefMs),
+		param.Finite(pkg, "IePA", p.IePA),
+	)
+	if err != nil {
+		return err
+	}
+	if !(p.VPeakmV > p.VThmV) {
+		return param.New(pkg, "VPeakmV", p.VPeakmV, "> VThmV (spikes are detected at V_peak, above the threshold V_th)")
+	}
+	if !((p.VPeakmV-p.VThmV)/p.DeltaTmV < adexMaxExponent) {
+		return param.New(pkg, "DeltaTmV", p.DeltaTmV, "large enough that (VPeakmV − VThmV)/DeltaTmV < 663 (the current at V_peak would overflow)")
+	}
+	if !(p.VResetmV < p.VPeakmV) || math.IsInf(p.VResetmV, 0) {
+		return param.New(pkg, "VResetmV", p.VResetmV, "finite and < VPeakmV")
+	}
+	return nil
+}
+
+// AdExCond is a prepared population of AdExCond neurons: V relative to E_L
+// (mV), W the adaptation current (pA), Ge and Gi (nS), Refr the remaining
+// refractory steps.
+type AdExCond struct {
+	P    AdExCondParams
+	DtMs float64
+
+	V, W, Ge, Gi []float32
+	Refr         []int32
+
+	// precomputed; V relative to E_L
+	h, h2, h6              float64 // step, half, sixth (ms)
+	invC, gL, gLDT, invDT  float64
+	uT, uPeak, uReset      float64
+	eEx, eIn               float64
+	a, b, invTauW          float64
+	pe, peHalf, pi, piHalf float64
+	wDecay                 float64 // e^{−h/τ_w}, for refractory steps
+	// for steps with a spike: the substep, the conductances' decay over
+	// n half substeps, e^{−n·hs/(2τ)}, and w's over n substeps
+	hs, hs2, hs6       float64
+	peSub, piSub, wSub [2*adexSubsteps + 1]float64
+	bias               float64
+	refSteps           int32
+}
+
+// adexSubsteps is the number of substeps of a step in which a neuron
+// spikes: the step is integrated again in substeps so that the reset
+// happens at the first substep that ends above V_peak, and the rest of the
+// step goes on from it.
+const adexSubsteps = 10
+
+// NewAdExCond validates p, prepares the step constants for dtMs and
+// allocates n neurons at rest (V = E_L, w = 0) with zero conductances.
+func NewAdExCond(n int, p AdExCondParams, dtMs float64) (*AdExCond, error) {
+	if n < 0 {
+		return nil, param.New(pkg, "n", n, ">= 0")
+	}
+	if err := checkDt(dtMs); err != nil {
+		return nil, err
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	rs, err := refSteps("TRefMs", p.TRefMs, dtMs)
+	if err != nil {
+		return nil, err
+	}
+	m := &AdExCond{P: p, DtMs: dtMs,
+		V: make([]float32, n), W: make([]float32, n), Ge: make([]float32, n), Gi: make([]float32, n), Refr: make([]int32, n),
+		h: dtMs, h2: dtMs / 2, h6: dtMs / 6,
+		invC: 1 / p.CmPF, gL: p.GLnS, gLDT: p.GLnS * p.DeltaTmV, invDT: 1 / p.DeltaTmV,
+		uT: p.VThmV - p.ELmV, uPeak: p.VPeakmV - p.ELmV, uReset: p.VResetmV - p.ELmV,
+		eEx: p.EExmV - p.ELmV, eIn: p.EInmV - p.ELmV,
+		a: p.AnS, b: p.BPA, invTauW: 1 / p.TauWMs,
+		pe: Exp(-dtMs / p.TauSynExMs), peHalf: Exp(-dtMs / 2 / p.TauSynExMs),
+		pi: Exp(-dtMs / p.TauSynInMs), piHalf: Exp(-dtMs / 2 / p.TauSynInMs),
+		wDecay: Exp(-dtMs / p.TauWMs),
+		bias:   p.IePA, refSteps: rs}
+	m.hs = dtMs / adexSubsteps
+	m.hs2, m.hs6 = m.hs/2, m.hs/6
+	for k := range m.peSub {
+		m.peSub[k] = Exp(-float64(k) * m.hs / 2 / p.TauSynExMs)
+		m.piSub[k] = Exp(-float64(k) * m.hs / 2 / p.TauSynInMs)
+		m.wSub[k] = Exp(-float64(k) * m.hs / p.TauWMs)
+	}
+	return m, nil
+}
+
+// Kind returns "adex_cond".
+func (m *AdExCond) Kind() string { return "adex_cond" }
+
+// Len returns the number of neurons.
+func (m *AdExCond) Len() int { return len(m.V) }
+
+// Receptors returns 2 (Exc, Inh); weights are conductances in nS (≥ 0 for
+// both receptors).
+func (m *AdExCond) Receptors() int { return 2 }
+
+// Bias returns the constant current I_e in pA.
+func (m *AdExCond) Bias() float32 { return float32(m.bias) }
+
+// deriv returns du/dt (mV/ms) and dw/dt (pA/ms) at u = V − E_L (capped at
+// V_peak), w, conductances ge and gi and current cur. Every product is
+// rounded before it is added, so that no architecture fuses one.
+func (m *AdExCond) deriv(u, w, ge, gi, cur float64) (du, dw float64) {
+	u = min(u, m.uPeak)
+	spike := float64(m.gLDT * Exp(float64((u-m.uT)*m.invDT)))
+	i := -float64(m.gL*u) + spike - float64(ge*(u-m.eEx)) - float64(gi*(u-m.eIn)) - w + cur
+	return float64(i * m.invC), float64((float64(m.a*u) - w) * m.invTauW)
+}
+
+// rk4 returns (u, w) after one RK4 step of length h (h2 = h/2, h6 = h/6)
+// with the conductances ge, gi at its start, geH, giH at its middle and ge1,
+// gi1 at its end.
+func (m *AdExCond) rk4(u, w, ge, gi, geH, giH, ge1, gi1, cur, h, h2, h6 float64) (float64, float64) {
+	k1u, k1w := m.deriv(u, w, ge, gi, cur)
+	k2u, k2w := m.deriv(u+float64(h2*k1u), w+float64(h2*k1w), geH, giH, cur)
+	k3u, k3w := m.deriv(u+float64(h2*k2u), w+float64(h2*k2w), geH, giH, cur)
+	k4u, k4w := m.deriv(u+float64(h*k3u), w+float64(h*k3w), ge1, gi1, cur)
+	u += float64(h6 * (k1u + float64(2*k2u) + float64(2*k3u) + k4u))
+	w += float64(h6 * (k1w + float64(2*k2w) + float64(2*k3w) + k4w))
+	return u, w
+}
+
+// spikeStep integrates again, in adexSubsteps substeps, a step from (u, w)
+// that ends above V_peak: at the end of the first substep above it the
+// neuron is reset (V_reset, w + b); the rest of the step goes on from
+// there, refractory (V held, w relaxing) if the period is not 0. It
+// returns the state at the end of the step and whether it spiked (the
+// substeps may stay below V_peak where the whole step overshot it).
+func (m *AdExCond) spikeStep(u, w, ge, gi, cur float64) (float64, float64, bool) {
+	for s := range adexSubsteps {
+		u, w = m.rk4(u, w, float64(ge*m.peSub[2*s]), float64(gi*m.piSub[2*s]),
+			float64(ge*m.peSub[2*s+1]), float64(gi*m.piSub[2*s+1]),
+			float64(ge*m.peSub[2*s+2]), float64(gi*m.piSub[2*s+2]), cur, m.hs, m.hs2, m.hs6)
+		if u < m.uPeak {
+			continue
+		}
+		u, w = m.uReset, w+m.b
+		rest := adexSubsteps - 1 - s
+		if m.refSteps > 0 {
+			winf := float64(m.a * m.uReset)
+			return u, winf + float64((w-winf)*m.wSub[rest]), true
+		}
+		for r := s + 1; r < adexSubsteps; r++ {
+			u, w = m.rk4(u, w, float64(ge*m.peSub[2*r]), float64(gi*m.piSub[2*r]),
+				float64(ge*m.peSub[2*r+1]), float64(gi*m.piSub[2*r+1]),
+				float64(ge*m.peSub[2*r+2]), float64(gi*m.piSub[2*r+2]), cur, m.hs, m.hs2, m.hs6)
+		}
+		return u, w, true
+	}
+	return u, w, false
+}
+
+// Step advances neurons [lo, hi) by one step with the scheme of
+// AdExCondParams, in float64 from the float32 state, rounded once to
+// float32 (the same on every path); then the conductances decay exactly and
+// the step's input jumps (nS) are added.
+func (m *AdExCond) Step(lo, hi int, in [][]float32, dc []float32, spikes []int32) int {
+	v, wv, ge, gi, refr := m.V[lo:hi], m.W[lo:hi], m.Ge[lo:hi], m.Gi[lo:hi], m.Refr[lo:hi]
+	n := len(v)
+	wv, ge, gi, refr = wv[:n], ge[:n], gi[:n], refr[:n]
+	xe, xi := in[Exc][lo:hi], in[Inh][lo:hi]
+	xe, xi = xe[:n], xi[:n]
+	_ = spikes[:n]
+	var d []float32
+	if dc != nil {
+		d = dc[lo:hi]
+		d = d[:n]
+	}
+	h, h2, h6 := m.h, m.h2, m.h6
+	ns := 0
+	for j := range n {
+		u, w, spiked := float64(v[j]), float64(wv[j]), false
+		ge0, gi0 := float64(ge[j]), float64(gi[j])
+		if refr[j] == 0 {
+			cur := m.bias
+			if d != nil {
+				cur = float64(d[j])
+			}
+			u1, w1 := m.rk4(u, w, ge0, gi0, float64(ge0*m.peHalf), float64(gi0*m.piHalf),
+				float64(ge0*m.pe), float64(gi0*m.pi), cur, h, h2, h6)
+			if u1 < m.uPeak {
+				u, w = u1, w1
+			} else if u, w, spiked = m.spikeStep(u, w, ge0, gi0, cur); spiked {
+				refr[j] = m.refSteps
+				spikes[ns] = int32(j + lo)
+				ns++
+			}
+		} else {
+			refr[j]--
+			winf := float64(m.a * m.uReset)
+			w = winf + float64((w-winf)*m.wDecay)
+		}
+		ge[j] = float32(float64(ge0*m.pe)) + xe[j]
+		gi[j] = float32(float64(gi0*m.pi)) + xi[j]
+		xe[j], xi[j] = 0, 0
+		v[j], wv[j] = float32(u), float32(w)
+	}
+	return ns
+}
+
+// Jump returns Ge for Exc and Gi for Inh.
+func (m *AdExCond) Jump(r int) []float32 {
+	if r == Exc {
+		return m.Ge
+	}
+	return m.Gi
+}
+
+var adexCondVars = []string{"V", "W", "Ge", "Gi"}
+
+// VarNames returns V (mV), W (pA), Ge and Gi (nS).
+func (m *AdExCond) VarNames() []string { return adexCondVars }
+
+// VarSlice returns a state slice and its offset (E_L for V).
+func (m *AdExCond) VarSlice(name string) ([]float32, float32, error) {
+	switch name {
+	case "V":
+		return m.V, float32(m.P.ELmV), nil
+	case "W":
+		return m.W, 0, nil
+	case "Ge":
+		return m.Ge, 0, nil
+	case "Gi":
+		return m.Gi, 0, nil
+	}
+	return nil, 0, unknownVar(m.Kind(), name, adexCondVars)
+}
+
+// SaveState writes V, W, Ge, Gi and Refr.
+func (m *AdExCond) SaveState(w io.Writer) error {
+	return writeAll(w, int64(len(m.V)), m.V, m.W, m.Ge, m.Gi, m.Refr)
+}
+
+// LoadState reads what SaveState wrote.
+func (m *AdExCond) LoadState(r io.Reader) error {
+	return readAll(r, m.Kind(), len(m.V), m.V, m.W, m.Ge, m.Gi, m.Refr)
+}
