@@ -186,7 +186,14 @@ func (m *AdExCond) Bias() float32 { return float32(m.bias) }
 // rounded before it is added, so that no architecture fuses one.
 func (m *AdExCond) deriv(u, w, ge, gi, cur float64) (du, dw float64) {
 	u = min(u, m.uPeak)
-	spike := float64(m.gLDT * Exp(float64((u-m.uT)*m.invDT)))
+	x := float64((u - m.uT) * m.invDT)
+	var e float64
+	if x <= 0 {
+		e = ExpNeg(-x) // below V_th, where the neurons spend their time: a table and a short polynomial
+	} else {
+		e = Exp(x)
+	}
+	spike := float64(m.gLDT * e)
 	i := -float64(m.gL*u) + spike - float64(ge*(u-m.eEx)) - float64(gi*(u-m.eIn)) - w + cur
 	return float64(i * m.invC), float64((float64(m.a*u) - w) * m.invTauW)
 }
@@ -221,8 +228,7 @@ func (m *AdExCond) spikeStep(u, w, ge, gi, cur float64) (float64, float64, bool)
 		u, w = m.uReset, w+m.b
 		rest := adexSubsteps - 1 - s
 		if m.refSteps > 0 {
-			winf := float64(m.a * m.uReset)
-			return u, winf + float64((w-winf)*m.wSub[rest]), true
+			return u, m.relax(w, m.wSub[rest]), true
 		}
 		for r := s + 1; r < adexSubsteps; r++ {
 			u, w = m.rk4(u, w, float64(ge*m.peSub[2*r]), float64(gi*m.piSub[2*r]),
@@ -250,36 +256,81 @@ func (m *AdExCond) Step(lo, hi int, in [][]float32, dc []float32, spikes []int32
 		d = dc[lo:hi]
 		d = d[:n]
 	}
-	h, h2, h6 := m.h, m.h2, m.h6
 	ns := 0
-	for j := range n {
-		u, w, spiked := float64(v[j]), float64(wv[j]), false
-		ge0, gi0 := float64(ge[j]), float64(gi[j])
-		if refr[j] == 0 {
-			cur := m.bias
-			if d != nil {
-				cur = float64(d[j])
-			}
-			u1, w1 := m.rk4(u, w, ge0, gi0, float64(ge0*m.peHalf), float64(gi0*m.piHalf),
-				float64(ge0*m.pe), float64(gi0*m.pi), cur, h, h2, h6)
-			if u1 < m.uPeak {
-				u, w = u1, w1
-			} else if u, w, spiked = m.spikeStep(u, w, ge0, gi0, cur); spiked {
-				refr[j] = m.refSteps
-				spikes[ns] = int32(j + lo)
-				ns++
-			}
-		} else {
-			refr[j]--
-			winf := float64(m.a * m.uReset)
-			w = winf + float64((w-winf)*m.wDecay)
-		}
-		ge[j] = float32(float64(ge0*m.pe)) + xe[j]
-		gi[j] = float32(float64(gi0*m.pi)) + xi[j]
-		xe[j], xi[j] = 0, 0
-		v[j], wv[j] = float32(u), float32(w)
+	for base := 0; base < n; base += adexBlock {
+		ns = m.block(base, min(n, base+adexBlock), lo, v, wv, ge, gi, xe, xi, d, refr, spikes, ns)
 	}
 	return ns
+}
+
+// adexBlock is the number of neurons whose Runge–Kutta stages Step
+// computes together: each stage is a loop over independent neurons, which
+// the processor overlaps (one neuron's stages depend on each other).
+const adexBlock = 32
+
+// block steps the neurons [a, b) of Step's slices (b − a ≤ adexBlock),
+// appending spikes (offset lo) to spikes[ns:]; it returns the new count.
+// Every neuron goes through the same operations as alone.
+func (m *AdExCond) block(a, b, lo int, v, wv, ge, gi, xe, xi, d []float32, refr []int32, spikes []int32, ns int) int {
+	var u0, w0, ge0, gi0, cur, su, sw, au, aw [adexBlock]float64
+	k := b - a
+	for j := range k {
+		u0[j], w0[j] = float64(v[a+j]), float64(wv[a+j])
+		ge0[j], gi0[j] = float64(ge[a+j]), float64(gi[a+j])
+		cur[j] = m.bias
+		if d != nil {
+			cur[j] = float64(d[a+j])
+		}
+	}
+	h, h2, h6 := m.h, m.h2, m.h6
+	// stage 1 at the start: au, aw accumulate k1 + 2k2 + 2k3 + k4
+	for j := range k {
+		ku, kw := m.deriv(u0[j], w0[j], ge0[j], gi0[j], cur[j])
+		au[j], aw[j] = ku, kw
+		su[j], sw[j] = u0[j]+float64(h2*ku), w0[j]+float64(h2*kw)
+	}
+	// stages 2 and 3 at the middle
+	for range 2 {
+		for j := range k {
+			ku, kw := m.deriv(su[j], sw[j], float64(ge0[j]*m.peHalf), float64(gi0[j]*m.piHalf), cur[j])
+			au[j], aw[j] = au[j]+float64(2*ku), aw[j]+float64(2*kw)
+			su[j], sw[j] = u0[j]+float64(h2*ku), w0[j]+float64(h2*kw)
+		}
+		h2 = h // the third stage's step to the end
+	}
+	// stage 4 at the end
+	for j := range k {
+		ku, kw := m.deriv(su[j], sw[j], float64(ge0[j]*m.pe), float64(gi0[j]*m.pi), cur[j])
+		su[j] = u0[j] + float64(h6*(au[j]+ku))
+		sw[j] = w0[j] + float64(h6*(aw[j]+kw))
+	}
+	for j := range k {
+		u, w := su[j], sw[j]
+		switch {
+		case refr[a+j] > 0:
+			refr[a+j]--
+			u, w = u0[j], m.relax(w0[j], m.wDecay)
+		case u >= m.uPeak:
+			var spiked bool
+			if u, w, spiked = m.spikeStep(u0[j], w0[j], ge0[j], gi0[j], cur[j]); spiked {
+				refr[a+j] = m.refSteps
+				spikes[ns] = int32(a + j + lo)
+				ns++
+			}
+		}
+		ge[a+j] = float32(float64(ge0[j]*m.pe)) + xe[a+j]
+		gi[a+j] = float32(float64(gi0[j]*m.pi)) + xi[a+j]
+		xe[a+j], xi[a+j] = 0, 0
+		v[a+j], wv[a+j] = float32(u), float32(w)
+	}
+	return ns
+}
+
+// relax returns w after relaxing towards a(V_reset − E_L), V held at
+// V_reset, by the factor decay (e^{−t/τ_w}).
+func (m *AdExCond) relax(w, decay float64) float64 {
+	winf := float64(m.a * m.uReset)
+	return winf + float64((w-winf)*decay)
 }
 
 // Jump returns Ge for Exc and Gi for Inh.
