@@ -1,0 +1,48 @@
+package bench
+
+import (
+	"maps"
+	"testing"
+
+	"github.com/neurodyn/neurodyn/kernel"
+)
+
+// adexCOBASpec is the COBA network (Brette et al. 2007, benchmark 1: 4,000
+// neurons, 80 % excitatory, p = 0.02, Δg_ex 6 nS, Δg_in 67 nS, 1 s) with
+// adaptive exponential neurons (adex_cond) in place of its LIF neurons: the
+// same membrane (C_m 200 pF, g_L 10 nS, E_L −60 mV, V_T −50 mV, reset −60
+// mV, 5 ms refractory) and conductances, plus a 2 mV exponential upswing to
+// V_peak = 0 mV and adaptation (a = 2 nS, b = 20 pA, τ_w = 150 ms, NEST's
+// aeif_cond_exp order of magnitude).
+func adexCOBASpec(b *testing.B) kernel.Spec {
+	spec, err := kernel.Preset("coba", kernel.PresetOptions{N: 4000, Workers: 1, Record: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range spec.Populations {
+		p := maps.Clone(spec.Populations[i].Params)
+		for k, v := range map[string]float64{"delta_t_mv": 2, "v_peak_mv": 0, "a_ns": 2, "b_pa": 20, "tau_w_ms": 150} {
+			p[k] = v
+		}
+		spec.Populations[i].Model, spec.Populations[i].Params = "adex_cond", p
+	}
+	return spec
+}
+
+// BenchmarkSpikingCOBAAdEx: the COBA network with AdEx neurons, 1 s, one
+// worker; it reports the E and I rates and the neuron steps per second of
+// CPU time beside runSpiking's metrics.
+func BenchmarkSpikingCOBAAdEx(b *testing.B) {
+	const ms = 1000.0
+	spec := adexCOBASpec(b)
+	var rateE, rateI float64
+	runs := 0
+	runSpikingSpec(b, spec, ms, false, func(net *kernel.Network) {
+		runs++
+		e, i := net.Recorder("spikes:E").Spikes(), net.Recorder("spikes:I").Spikes()
+		rateE += float64(len(e.IDs)) / (float64(spec.Populations[0].N) * ms / 1000)
+		rateI += float64(len(i.IDs)) / (float64(spec.Populations[1].N) * ms / 1000)
+	})
+	b.ReportMetric(rateE/float64(runs), "E-Hz")
+	b.ReportMetric(rateI/float64(runs), "I-Hz")
+}
