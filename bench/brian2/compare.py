@@ -3,7 +3,7 @@ single-threaded, same scope timed on both sides (the 1 s run loop, spike
 recording included; Brian2's compilation and neurodyn's build excluded),
 interleaved round by round.
 
-usage: /usr/bin/python3 bench/brian2/compare.py [--rounds 6] [--nets cuba,brunel,brunel_stdp,brunel_stp] [--out FILE]
+usage: /usr/bin/python3 bench/brian2/compare.py [--rounds 6] [--nets cuba,brunel,brunel_stdp,brunel_stp,vogels] [--out FILE]
 
 Networks: cuba (4,000 neurons), brunel (12,500), brunel_stdp (brunel with
 STDP on its E->E synapses; bench/brian2/brunel_stdp.py documents how Brian2's
@@ -12,9 +12,11 @@ tsodyks2 short-term depression on its E->E and E->I synapses;
 bench/brian2/brunel_stp.py). For brunel_stp Brian2 is timed twice: u, x per
 presynaptic neuron (its best set-up, the one the speed-up is computed
 against) and, on a second line, per synapse (the textbook set-up).
+vogels (10,000 conductance-based neurons, Vogels et al. 2011, with inhibitory
+STDP on its I->E synapses; bench/brian2/vogels.py).
 
 It compiles each Brian2 project once (bench/brian2/cuba.py, brunel.py,
-brunel_stdp.py, brunel_stp.py), builds the Go benchmark binary once, then for each round
+brunel_stdp.py, brunel_stp.py, vogels.py), builds the Go benchmark binary once, then for each round
 runs, for each network, the Go benchmark (-test.benchtime 1x -test.cpu 1) and
 the compiled Brian2 binary (its own run-loop time, results/last_run_info.txt).
 Brian2 measures that time with std::clock() (process CPU time) when OpenMP is
@@ -22,8 +24,9 @@ off, so neurodyn's CPU time of Run is compared (its wall time is listed too).
 It prints medians, the ratio Brian2/neurodyn and every sample, with the load
 average; for brunel_stdp also the mean E rate and the final mean E->E weight
 of both sides, for brunel_stp the mean E and I rates and the E population's
-spike-count CV in 1 ms bins of both sides (Brian2's from the compiling run, so
-not with --reuse), to show that both simulate the same regime.
+spike-count CV in 1 ms bins of both sides, for vogels the mean E and I rates
+and the final mean I->E weight of both sides (Brian2's from the compiling run,
+so not with --reuse), to show that both simulate the same regime.
 """
 import argparse
 import json
@@ -39,9 +42,10 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
 GO_BENCH = {"cuba": "^BenchmarkSpikingCUBA$/^n=4000$", "brunel": "^BenchmarkSpikingBrunel$",
-            "brunel_stdp": "^BenchmarkSpikingBrunelSTDP$", "brunel_stp": "^BenchmarkSpikingBrunelSTP$"}
+            "brunel_stdp": "^BenchmarkSpikingBrunelSTDP$", "brunel_stp": "^BenchmarkSpikingBrunelSTP$",
+            "vogels": "^BenchmarkSpikingVogels$"}
 WORKDIR = {"cuba": "cuba_4000_1", "brunel": "brunel_10000_1", "brunel_stdp": "brunel_stdp_10000_1",
-           "brunel_stp": "brunel_stp_source_10000_1"}
+           "brunel_stp": "brunel_stp_source_10000_1", "vogels": "vogels_10000_1"}
 # Further Brian2 set-ups of a net, timed in the same rounds and listed on
 # their own lines (the speed-up is against the first): name -> work dir.
 BRIAN_ALT = {"brunel_stp": {"brian2_per_synapse": "brunel_stp_synapse_10000_1"}}
@@ -61,6 +65,9 @@ def brian_project(net):
     elif net == "brunel_stdp":
         import brunel_stdp
         BRIAN_REGIME[net] = brunel_stdp.build_and_run(1, 1000.0, 1)
+    elif net == "vogels":
+        import vogels
+        BRIAN_REGIME[net] = vogels.build_and_run(1, 1000.0, 1)
     else:
         import brunel_stp
         BRIAN_REGIME[net] = brunel_stp.build_and_run(1, 1000.0, 1, variant="source")
@@ -82,14 +89,14 @@ def go_run(binary, net):
     w = re.search(r"\s([0-9.e+-]+) run-s", out)
     if not m or not w:
         raise RuntimeError("no cpu-s/run-s metric in:\n" + out)
-    extra = {k: float(v) for v, k in re.findall(r"\s([0-9.e+-]+) (E-Hz|I-Hz|E-popCV|wEE-mV)\b", out)}
+    extra = {k: float(v) for v, k in re.findall(r"\s([0-9.e+-]+) (E-Hz|I-Hz|E-popCV|wEE-mV|wIE-nS)\b", out)}
     return float(m.group(1)), float(w.group(1)), extra
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=6)
-    ap.add_argument("--nets", default="cuba,brunel,brunel_stdp,brunel_stp")
+    ap.add_argument("--nets", default="cuba,brunel,brunel_stdp,brunel_stp,vogels")
     ap.add_argument("--out", default="")
     ap.add_argument("--reuse", action="store_true", help="reuse the Brian2 projects compiled by a previous run")
     a = ap.parse_args()
@@ -141,6 +148,17 @@ def main():
                              " (E rate per 200 ms %s)"
                              % (r["rate_e_hz"], r["rate_i_hz"], r["population_cv_e"],
                                 " ".join("%.1f" % x for x in r["rate_e_hz_per_200ms"])))
+        elif n == "vogels":
+            if n in go_regime:
+                r = go_regime[n]
+                lines.append("        regime over the 1 s: neurodyn E rate %.2f Hz, I rate %.2f Hz, mean I->E weight at the end %.4f nS"
+                             % (r.get("E-Hz", float("nan")), r.get("I-Hz", float("nan")), r.get("wIE-nS", float("nan"))))
+            if n in BRIAN_REGIME:
+                r = BRIAN_REGIME[n]
+                lines.append("        regime over the 1 s: brian2   E rate %.2f Hz, I rate %.2f Hz, mean I->E weight at the end %.4f nS"
+                             " (E rate per 200 ms %s)"
+                             % (r["rate_e_hz"], r["rate_i_hz"], r["w_ie_mean_ns"],
+                                " ".join("%.1f" % x for x in r["rate_e_hz_per_window"])))
         else:
             if n in go_regime:
                 lines.append("        regime over the 1 s: neurodyn E rate %.2f Hz, mean E->E weight at the end %.5f mV"
