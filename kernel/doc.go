@@ -86,7 +86,7 @@
 //	interval_ms = 1.0
 //
 // (ExampleSpecTOML has the remaining device and recorder kinds: dc,
-// spike_source, rate, filtered_spikes.) Presets (cuba, coba, brunel, scale)
+// spike_source, rate, filtered_spikes.) Presets (cuba, coba, brunel, vogels, scale)
 // give the standard benchmark networks at any size.
 //
 // # Connectivity from SONATA files

@@ -152,3 +152,39 @@ func TestVogelsSprekelerGolden(t *testing.T) {
 		return ws
 	}, 500, vogelsSprekelerGolden)
 }
+
+// TestPresetVogels: the vogels preset at 2,000 neurons (K = 40, p = 0.02):
+// the inhibitory plasticity brings the E rate down, from about 100 Hz in the
+// first 200 ms to below a quarter of it after 5 s, as the I→E weights grow
+// from 0.
+func TestPresetVogels(t *testing.T) {
+	s, err := kernel.Preset("vogels", kernel.PresetOptions{N: 2000, K: 40, Record: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := kernel.New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	e := net.Recorder("spikes:E").Spikes()
+	rate := func(ms float64) float64 {
+		before := len(e.IDs)
+		if err := net.Run(ms); err != nil {
+			t.Fatal(err)
+		}
+		return float64(len(e.IDs)-before) / 1600 / (ms / 1000)
+	}
+	first := rate(200)
+	_ = rate(4600)
+	last := rate(200)
+	sum := 0.0
+	ie := net.Projection(3).Weight
+	for _, w := range ie {
+		sum += float64(w)
+	}
+	t.Logf("E rate %.1f Hz in the first 200 ms, %.1f Hz at 4.8–5 s; mean I→E weight %.3f nS", first, last, sum/float64(len(ie)))
+	if first < 80 || last > first/4 || sum <= 0 {
+		t.Fatalf("E rate %.1f → %.1f Hz, I→E weights sum %g nS: the inhibitory plasticity does not act", first, last, sum)
+	}
+}

@@ -14,8 +14,8 @@ import (
 // PresetOptions scale a preset network. Zero values mean the preset's
 // defaults.
 type PresetOptions struct {
-	N       int     // total neurons (cuba, coba: 4000; brunel: 12500; scale: 1e6)
-	K       int     // synapses per neuron for the scaled networks, ≤ N (default cuba, coba: 80; scale: 100; at most N); brunel ignores it
+	N       int     // total neurons (cuba, coba: 4000; brunel: 12500; vogels: 10000; scale: 1e6)
+	K       int     // synapses per neuron for the scaled networks, ≤ N (default cuba, coba: 80; vogels: 200; scale: 100; at most N); brunel ignores it
 	DtMs    float64 // step (default 0.1 ms)
 	Seed    uint64  // seed (default 1)
 	Workers int     // workers (default 1)
@@ -37,6 +37,7 @@ var presets = map[string]func(PresetOptions) (Spec, error){
 	"coba":   cobaSpec,
 	"brunel": brunelSpec,
 	"scale":  scaleSpec,
+	"vogels": vogelsSpec,
 }
 
 // Preset returns the spec of a standard network:
@@ -57,6 +58,14 @@ var presets = map[string]func(PresetOptions) (Spec, error){
 //     Poisson input of C_E sources at ν_ext = 2 ν_thr.
 //   - scale: the brunel network at N neurons with K synapses per neuron
 //     (default 10⁶ × 100), J scaled by 1000/(0.8 K) to keep the drive.
+//   - vogels: the network of Vogels, Sprekeler, Zenke, Clopath & Gerstner
+//     (2011) as in Brian2's example: 80 % excitatory, the coba neurons
+//     driven by I_e = 200 pA, V initially uniform in [E_L, V_th), p = K/N
+//     (0.02 at N = 10,000), no delay, E→E and E→I 0.3 nS, I→I 3 nS, and
+//     I→E starting at 0 nS with inhibitory plasticity (kind
+//     vogels_sprekeler: τ 20 ms, η 0.01 nS, α 0.12, a target rate of 3 Hz,
+//     w_max 100 nS), which brings the E rate from about 150 Hz down to 10 Hz
+//     in 5 s and towards 3 Hz over minutes (bench/README.md).
 //
 // Brian2 counts refractoriness from the start of the step in which a neuron
 // fires, so its 5 ms clamp v for 5 ms/dt − 1 steps after the spike; the cuba
@@ -184,6 +193,46 @@ func cobaSpec(o PresetOptions) (Spec, error) {
 			{Source: "I", Target: "E", Receptor: "inh", Rule: synapses.Rule{Kind: "fixed_prob", P: p, Autapses: true}, Weights: synapses.Weights{Value: 67}},
 			{Source: "I", Target: "I", Receptor: "inh", Rule: synapses.Rule{Kind: "fixed_prob", P: p, Autapses: true}, Weights: synapses.Weights{Value: 67}},
 		},
+	}, nil
+}
+
+// vogelsPlasticity is the vogels preset's I→E rule.
+var vogelsPlasticity = synapses.Plasticity{Kind: "vogels_sprekeler", TauPlusMs: 20, TauMinusMs: 20,
+	Eta: 0.01, Alpha: 2 * 3.0 * 20 / 1000, WMax: 100}
+
+func vogelsSpec(o PresetOptions) (Spec, error) {
+	if err := presetDt(o.DtMs, "refractory period", 5); err != nil {
+		return Spec{}, err
+	}
+	n := o.N
+	if n == 0 {
+		n = 10000
+	}
+	k := o.K
+	if k == 0 {
+		k = min(200, n)
+	}
+	ne, ni := split80(n)
+	p, err := connProb(n, k)
+	if err != nil {
+		return Spec{}, err
+	}
+	params := map[string]float64{"cm_pf": 200, "g_l_ns": 10, "e_l_mv": -60, "e_ex_mv": 0, "e_in_mv": -80,
+		"tau_syn_ex_ms": 5, "tau_syn_in_ms": 10, "t_ref_ms": 5 - o.DtMs, "v_reset_mv": -60, "v_th_mv": -50,
+		"i_e_pa": 200}
+	vinit := Dist{Dist: "uniform", Low: -60, High: -50}
+	rule := synapses.Rule{Kind: "fixed_prob", P: p, Autapses: true}
+	proj := func(src, tgt, recep string, w float64) ProjectionSpec {
+		return ProjectionSpec{Source: src, Target: tgt, Receptor: recep, Rule: rule, Weights: synapses.Weights{Value: w}}
+	}
+	ie := proj("I", "E", "inh", 0)
+	ie.Plasticity = vogelsPlasticity
+	return Spec{
+		Populations: []PopulationSpec{
+			{Name: "E", N: ne, Model: "lif_cond", Sign: 1, Params: params, VInit: vinit},
+			{Name: "I", N: ni, Model: "lif_cond", Params: params, VInit: vinit}, // conductances are ≥ 0 on the inh receptor
+		},
+		Projections: []ProjectionSpec{proj("E", "E", "exc", 0.3), proj("E", "I", "exc", 0.3), proj("I", "I", "inh", 3), ie},
 	}, nil
 }
 

@@ -94,8 +94,8 @@ from brian2 import (NeuronGroup, Synapses, SpikeMonitor, set_device, device, pre
 
 import common
 
-# The plasticity of the I->E synapses (neurodyn: bench/spiking_vogels_test.go's
-# vogelsPlasticity): tau (ms), target rate rho_0 (Hz), eta and w_max (nS).
+# The plasticity of the I->E synapses (neurodyn: the vogels preset,
+# kernel/presets.go's vogelsPlasticity): tau (ms), target rate rho_0 (Hz), eta and w_max (nS).
 TAU_MS, RHO0_HZ, ETA_NS, WMAX_NS = 20.0, 3.0, 0.01, 100.0
 # Sizes, connection probability, static weights (nS), drive (pA).
 NE, NI, EPSILON, W_E_NS, W_II_NS, I_E_PA = 8000, 2000, 0.02, 0.3, 3.0, 200.0
