@@ -26,7 +26,8 @@ type popPlan struct {
 	spec   PopulationSpec
 	params any // *neurons.LIFExpParams, …
 	model  string
-	recept int // receptors of the model
+	recept int  // receptors of the model
+	cond   bool // conductance-based: weights are conductances (nS, ≥ 0)
 	elmV   float64
 }
 
@@ -111,9 +112,9 @@ func (s Spec) resolve() (*plan, error) {
 		case *neurons.LIFDeltaParams:
 			verr, pp.recept, pp.elmV = q.Validate(), 1, q.ELmV
 		case *neurons.LIFCondParams:
-			verr, pp.recept, pp.elmV = q.Validate(), 2, q.ELmV
+			verr, pp.recept, pp.elmV, pp.cond = q.Validate(), 2, q.ELmV, true
 		case *neurons.AdExCondParams:
-			verr, pp.recept, pp.elmV = q.Validate(), 2, q.ELmV
+			verr, pp.recept, pp.elmV, pp.cond = q.Validate(), 2, q.ELmV, true
 		}
 		if verr != nil {
 			return nil, fmt.Errorf("kernel: %s: %w", where, verr)
@@ -161,6 +162,15 @@ func (s Spec) resolve() (*plan, error) {
 		sign := pr.Weights.Sign
 		if sign == 0 {
 			sign = s.Populations[src].Sign
+		}
+		// Onto conductance-based neurons the weights are conductances:
+		// magnitudes, on the receptor that the source's sign (or receptor)
+		// chooses, as NEST's iaf_cond_exp takes |w| of its negative weights.
+		if p.pops[tgt].cond {
+			if err := conductanceWeights(where, pr, sign); err != nil {
+				return nil, err
+			}
+			sign = 1
 		}
 		var digest []byte
 		var err error
@@ -298,6 +308,9 @@ func (s Spec) resolve() (*plan, error) {
 		}
 		if p.pops[tgt].recept == 1 {
 			dp.recep = 0
+		}
+		if p.pops[tgt].cond && d.Weight < 0 {
+			return nil, param.New(pkg, where+".weight", d.Weight, `≥ 0: a conductance (nS) onto `+p.pops[tgt].model+` neurons; receptor = "inh" makes it inhibitory`)
 		}
 		switch d.Kind {
 		case "poisson":
@@ -479,6 +492,39 @@ const MaxWorkers = 4096
 // for: at most the neurons of the largest population, since workers share
 // out each population's neurons and any more would have none. Results do
 // not depend on the worker count.
+// conductanceWeights reports weights of projection pr (of sign, its
+// weights.sign or the source's) onto conductance-based neurons that would
+// be negative conductances: explicit ones (a list rule's, taken as given)
+// below 0, and, without a Dale sign, a constant weight or the low end of a
+// uniform range below 0. With a sign, drawn and constant weights are taken
+// as magnitudes, |w|.
+func conductanceWeights(where string, pr ProjectionSpec, sign int) error {
+	bad := func(field string, w float64) error {
+		return param.New(pkg, where+"."+field, w, `≥ 0: conductances (nS) onto conductance-based neurons; receptor = "inh" or a source population with sign = -1 makes them inhibitory`)
+	}
+	switch {
+	case pr.Rule.Kind == "list":
+		for k, w := range pr.WeightList {
+			if w < 0 {
+				return bad(fmt.Sprintf("weight_list[%d]", k), w)
+			}
+		}
+		if pr.WeightList == nil && pr.Weights.Value < 0 {
+			return bad("weights.value", pr.Weights.Value)
+		}
+	case sign != 0:
+	case pr.Weights.Dist == "" || pr.Weights.Dist == "constant":
+		if pr.Weights.Value < 0 {
+			return bad("weights.value", pr.Weights.Value)
+		}
+	case pr.Weights.Dist == "uniform":
+		if pr.Weights.Low < 0 {
+			return bad("weights.low", pr.Weights.Low)
+		}
+	}
+	return nil
+}
+
 func (p *plan) effectiveWorkers(w int) int {
 	n := 1
 	for _, pp := range p.pops {

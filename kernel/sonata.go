@@ -295,8 +295,8 @@ func (s Spec) SpikeReportPopulations() []SpikeReportPopulation {
 // "neurodyn:<model>"), one edge population "<source>_to_<target>" per
 // projection (further ones between the same populations "…_1", "…_2", any
 // name taken skipped; edge type = projection index) with syn_weight (the stored
-// weight: pA, mV or nS by model, negative for inhibitory receptors) and
-// delay (ms) per synapse.
+// weight: pA or mV by model, negative for inhibitory receptors, or nS,
+// conductances ≥ 0 on either receptor) and delay (ms) per synapse.
 func (net *Network) SONATANetwork() ([]export.NodePopulation, []export.EdgePopulation) {
 	var nodes []export.NodePopulation
 	size := map[string]int{}

@@ -74,7 +74,11 @@ type ProjectionSpec struct {
 	// "sonata" reads them from EdgesFile.
 	Rule synapses.Rule `toml:"rule" json:"rule"`
 	// Weights in the receptor's unit (pA, mV, nS); Sign 0 inherits the
-	// source population's sign (Dale's law).
+	// source population's sign (Dale's law). Onto conductance-based neurons
+	// (lif_cond, adex_cond) weights are conductances, ≥ 0 on either
+	// receptor: with a sign they are taken as magnitudes |w| (a source's
+	// sign −1 picks the inh receptor, as NEST's iaf_cond_exp reads negative
+	// weights), and a weight that can only be negative is an error.
 	Weights synapses.Weights `toml:"weights" json:"weights"`
 	// DelayMs is the delay (a multiple of dt, ≥ 0): a spike emitted at t
 	// acts at t + delay. 0 means the next step (Brian2's "no delay"). With

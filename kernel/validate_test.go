@@ -259,3 +259,85 @@ func TestListDelaysBounded(t *testing.T) {
 		t.Fatal("New built it")
 	}
 }
+
+// TestConductanceWeights: onto conductance-based neurons (lif_cond,
+// adex_cond) weights are conductances. A source population with Dale sign
+// −1 reaches the inhibitory receptor with |w| (as NEST's iaf_cond_exp takes
+// negative weights), so its spikes raise Gi and lower the target's rate;
+// weights that can only be negative conductances are errors naming them.
+func TestConductanceWeights(t *testing.T) {
+	for model, drive := range map[string]float64{"lif_cond": 300, "adex_cond": 1000} { // pA, about 3/2 of the rheobase
+		t.Run(model, func(t *testing.T) {
+			spec := func(w float64) kernel.Spec {
+				return kernel.Spec{
+					Populations: []kernel.PopulationSpec{
+						{Name: "I", N: 1, Model: model, Sign: -1, Params: map[string]float64{"i_e_pa": 2000}},
+						{Name: "T", N: 1, Model: model, Params: map[string]float64{"i_e_pa": drive}},
+					},
+					Projections: []kernel.ProjectionSpec{{Source: "I", Target: "T", Rule: synapses.Rule{Kind: "all_to_all"},
+						Weights: synapses.Weights{Value: w}, DelayMs: 1}},
+					Recorders: []kernel.RecorderSpec{{Kind: "spikes", Population: "T"}},
+				}
+			}
+			spikes := func(w float64) (int, float32) {
+				net, err := kernel.New(spec(w))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer net.Close()
+				minGi := float32(0)
+				for range 500 {
+					if err := net.RunSteps(1); err != nil {
+						t.Fatal(err)
+					}
+					gi, _, err := net.Model("T").VarSlice("Gi")
+					if err != nil {
+						t.Fatal(err)
+					}
+					minGi = min(minGi, gi[0])
+				}
+				return len(net.Recorders()[0].Spikes().IDs), minGi
+			}
+			free, _ := spikes(0)
+			for _, w := range []float64{10, -10} { // the magnitude either way: Dale's sign −1
+				inhibited, minGi := spikes(w)
+				if minGi < 0 || inhibited >= free {
+					t.Fatalf("weight %g from a sign −1 source: Gi down to %g nS, %d spikes in 50 ms (%d without it)", w, minGi, inhibited, free)
+				}
+			}
+		})
+	}
+	base := func() kernel.Spec {
+		return kernel.Spec{
+			Populations: []kernel.PopulationSpec{{Name: "A", N: 2, Model: "lif_cond"}, {Name: "B", N: 2, Model: "adex_cond"}},
+			Projections: []kernel.ProjectionSpec{{Source: "A", Target: "B", Receptor: "inh", Rule: synapses.Rule{Kind: "all_to_all"},
+				Weights: synapses.Weights{Value: 3}}},
+			Devices: []kernel.DeviceSpec{{Kind: "poisson", Target: "B", RateHz: 100, Weight: 2}},
+		}
+	}
+	for _, tc := range []struct {
+		want string
+		mod  func(*kernel.Spec)
+	}{
+		{"projection[0].weights.value = -3: must be ≥ 0", func(s *kernel.Spec) { s.Projections[0].Weights.Value = -3 }},
+		{"projection[0].weights.low = -1", func(s *kernel.Spec) {
+			s.Projections[0].Weights = synapses.Weights{Dist: "uniform", Low: -1, High: 2}
+		}},
+		{"projection[0].weight_list[1] = -2", func(s *kernel.Spec) {
+			s.Projections[0].Rule = synapses.Rule{Kind: "list"}
+			s.Projections[0].Sources, s.Projections[0].Targets = []int{0, 1}, []int{1, 0}
+			s.Projections[0].WeightList = []float64{2, -2}
+			s.Populations[0].Sign = -1 // explicit weights are taken as given, whatever the sign
+		}},
+		{"device[0].weight = -2: must be ≥ 0", func(s *kernel.Spec) { s.Devices[0].Weight = -2 }},
+	} {
+		s := base()
+		tc.mod(&s)
+		if err := s.Validate(); !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("error %v, want one containing %q", err, tc.want)
+		}
+	}
+	if err := base().Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
