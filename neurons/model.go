@@ -33,9 +33,10 @@ type Model interface {
 	Receptors() int
 	// Step advances neurons [lo, hi) by one time step. in[r] is the input
 	// slot of receptor r for the whole population (indexed by neuron); its
-	// elements in [lo, hi) are read and cleared. dc is an extra constant
-	// current per neuron in pA for this step (whole population, indexed by
-	// neuron), or nil. The indices of the neurons that spiked are written in
+	// elements in [lo, hi) are read and cleared. dc is the constant current
+	// per neuron in pA for this step (whole population, indexed by neuron)
+	// in place of the model's own I_e (the kernel passes I_e plus its
+	// devices' currents), or nil for I_e alone. The indices of the neurons that spiked are written in
 	// ascending order to spikes[0:n], n is returned; spikes must have room for
 	// hi−lo entries.
 	Step(lo, hi int, in [][]float32, dc []float32, spikes []int32) int
