@@ -136,7 +136,7 @@
 //	weights    = { value = 0.0 }
 //	plasticity = { kind = "vogels_sprekeler", eta = 1.0, alpha = 0.2, w_max = 300.0 }   # target 5 Hz with τ± 20 ms
 //
-// eta (in the weights' unit), alpha (≥ 0) and w_max must be given; lambda,
+// eta (in the weights' unit), alpha (> 0) and w_max must be given; lambda,
 // mu_plus and mu_minus stay out. Both kinds share everything below.
 // Weights are stored as float32 and updated in float64 with the same bits
 // on every architecture. The presynaptic traces are kept per source neuron,

@@ -217,7 +217,10 @@ func TestSTDPErrors(t *testing.T) {
 		{"vogels_sprekeler eta below w_max's range", "plasticity.eta = 1e-300", func(s *kernel.Spec) {
 			s.Projections[0].Plasticity = synapses.Plasticity{Kind: "vogels_sprekeler", Eta: 1e-300, Alpha: 0.2, WMax: 1e30}
 		}},
-		{"vogels_sprekeler alpha", "plasticity.alpha = -0.2: must be >= 0", func(s *kernel.Spec) {
+		{"vogels_sprekeler alpha left out", "plasticity.alpha = 0: must be > 0", func(s *kernel.Spec) {
+			s.Projections[0].Plasticity = synapses.Plasticity{Kind: "vogels_sprekeler", Eta: 0.1, WMax: 10}
+		}},
+		{"vogels_sprekeler alpha", "plasticity.alpha = -0.2: must be > 0", func(s *kernel.Spec) {
 			s.Projections[0].Plasticity = synapses.Plasticity{Kind: "vogels_sprekeler", Eta: 0.1, Alpha: -0.2, WMax: 10}
 		}},
 		{"vogels_sprekeler alpha overflows", "plasticity.alpha", func(s *kernel.Spec) {
@@ -257,10 +260,7 @@ func TestSTDPErrors(t *testing.T) {
 		mod(&s)
 		runsFor(t, s, 5)
 	}
-	// Accepted: vogels_sprekeler without depression (alpha = 0).
 	s := base()
-	s.Projections[0].Plasticity = synapses.Plasticity{Kind: "vogels_sprekeler", Eta: 0.1, WMax: 10}
-	runsFor(t, s, 5)
 	// TOML: decoded, encoded back and equal, for both kinds (stdp's
 	// encoding has no eta); a static projection's encoding has no
 	// plasticity table.

@@ -38,10 +38,12 @@ import (
 //	|w| ← min(|WMax|, |w| + Eta·K₋(t_pre − d)),  |w| ← max(0, |w| − Alpha·Eta)
 //
 // the second even when the target never fired. On inhibitory synapses onto
-// a neuron this drives its rate towards ρ₀ = Alpha/(2τ) when TauPlusMs =
-// TauMinusMs = τ (the drift per presynaptic spike is Eta·(2τ·ρ_post −
-// Alpha) for uncorrelated trains): NEST's Alpha = 0.2 with τ = 20 ms is
-// 5 Hz. The rule is additive: Lambda, MuPlus and MuMinus stay 0.
+// a neuron this drives its rate towards ρ₀ = Alpha/(TauPlusMs + TauMinusMs)
+// (the drift per presynaptic spike is Eta·((τ₊ + τ₋)·ρ_post − Alpha) for
+// uncorrelated trains; correlations between the trains shift it): NEST's
+// Alpha = 0.12 with τ± = 20 ms is 3 Hz, Vogels et al.'s. NEST's synapse
+// parameter tau is TauPlusMs, its neuron's tau_minus TauMinusMs. The rule
+// is additive: Lambda, MuPlus and MuMinus stay 0.
 //
 // In both, K₊ jumps by 1 at every presynaptic spike and decays with
 // TauPlusMs, K₋ jumps by 1 at every postsynaptic spike and decays with
@@ -58,7 +60,7 @@ import (
 // The time constants default to NEST's 20 ms (zero value). The learning
 // rate (Lambda, or Eta), Alpha and WMax have no default: they must be given
 // (NEST's stdp_synapse uses λ = 0.01, α = 1; its vogels_sprekeler_synapse
-// η = 0.001, α = 0.2), so that a forgotten field is an error, not a rule
+// η = 0.001, α = 0.12), so that a forgotten field is an error, not a rule
 // the user did not mean. MuPlus and MuMinus are 0 unless given: additive
 // STDP.
 type Plasticity struct {
@@ -72,8 +74,8 @@ type Plasticity struct {
 	Lambda float64 `toml:"lambda" json:"lambda"`
 	// Alpha is stdp's ratio of depression to potentiation (> 0; for
 	// potentiation alone give a tiny Alpha), or vogels_sprekeler's
-	// depression per presynaptic spike in units of Eta (≥ 0): twice the
-	// target rate times τ.
+	// depression per presynaptic spike in units of Eta (> 0): the target
+	// rate times τ₊ + τ₋.
 	Alpha float64 `toml:"alpha" json:"alpha"`
 	// MuPlus and MuMinus are stdp's weight-dependence exponents, in [0, 1].
 	MuPlus  float64 `toml:"mu_plus" json:"mu_plus"`
@@ -142,8 +144,8 @@ func (p Plasticity) Validate() error {
 		if !(p.Eta > 0 && lambda > 0 && lambda <= math.MaxFloat64) {
 			return param.New(pkg, "plasticity.eta", p.Eta, "> 0 and finite relative to w_max: the learning rate in the weights' unit (NEST's vogels_sprekeler_synapse uses 0.001 with w_max 1)")
 		}
-		if !(p.Alpha >= 0 && p.Alpha*lambda <= math.MaxFloat64) {
-			return param.New(pkg, "plasticity.alpha", p.Alpha, ">= 0 and finite: the depression per presynaptic spike in units of eta, twice the target rate times τ (NEST's vogels_sprekeler_synapse uses 0.2: 5 Hz with τ = 20 ms)")
+		if !(p.Alpha > 0 && p.Alpha*lambda <= math.MaxFloat64) {
+			return param.New(pkg, "plasticity.alpha", p.Alpha, "> 0 and finite, as alpha·eta/|w_max|: the depression per presynaptic spike in units of eta, the target rate times τ_plus + τ_minus (NEST's vogels_sprekeler_synapse uses 0.12: 3 Hz with τ = 20 ms; for facilitation alone a tiny value)")
 		}
 	} else {
 		if p.Eta != 0 {
