@@ -25,16 +25,21 @@ import (
 // step, with the conductances evaluated exactly at the stages (they decay
 // exponentially between inputs) and V capped at V_peak inside the
 // right-hand side, as in NEST (the exponential term would overflow past
-// it). A step that ends at or above V_peak is integrated again in 10
-// substeps: the neuron is reset at the end of the first substep above V_peak
-// and the rest of the step goes on from there (NEST also resets within the
-// step), so the reset's timing is resolved to dt/10 while the spike is
-// emitted at the end of the step, as every grid model's; at most one spike
-// per step. The refractory period then holds V from the reset to the end of
-// the step and for t_ref after it, while w relaxes exactly towards
-// a(V_reset − E_L). With the defaults at dt = 0.1 ms and 800 pA, the ninth
-// spike comes 0.18 ms after the converged solution's (TestAdExConverges);
-// NEST integrates with adaptive Runge–Kutta–Fehlberg 4(5) steps instead.
+// it). A step whose conductances make h·g/C exceed 0.5 (above 1,400 nS at
+// the defaults and dt = 0.1 ms), or with τ_w below 2h, is split into as
+// many RK4 substeps as keep h·λ ≤ 0.5, so that RK4 stays stable and
+// accurate (NEST adapts its Runge–Kutta–Fehlberg 4(5) steps instead). A
+// step that ends at or above V_peak is integrated again in 10 times as
+// many substeps: the neuron is reset at the end of the first substep above
+// V_peak and the rest of the step goes on from there (NEST also resets
+// within the step), so the reset's timing is resolved to dt/10 while the
+// spike is emitted at the end of the step, as every grid model's. At most
+// one spike per step: a second crossing within the step holds V at V_peak
+// and fires at the end of the next. The refractory period holds V from the
+// reset to the end of the step and for t_ref after it (NEST's count), while
+// w relaxes exactly towards a(V_reset − E_L). With the defaults at 800 pA
+// and dt = 0.1 ms, the ninth spike comes 0.19 ms after an accurate
+// solution's (TestAdExConverges).
 type AdExCondParams struct {
 	CmPF       float64 `toml:"cm_pf" json:"cm_pf"`                 // membrane capacitance (pF), > 0; default 281
 	GLnS       float64 `toml:"g_l_ns" json:"g_l_ns"`               // leak conductance (nS), > 0; default 30
@@ -117,12 +122,10 @@ type AdExCond struct {
 	a, b, invTauW          float64
 	pe, peHalf, pi, piHalf float64
 	wDecay                 float64 // e^{−h/τ_w}, for refractory steps
-	// for steps with a spike: the substep, the conductances' decay over
-	// n half substeps, e^{−n·hs/(2τ)}, and w's over n substeps
-	hs, hs2, hs6       float64
-	peSub, piSub, wSub [2*adexSubsteps + 1]float64
-	bias               float64
-	refSteps           int32
+	zPerNS                 float64 // h/C: the stiffness h·g/C per nS of conductance
+	zW                     float64 // h/τ_w
+	bias                   float64
+	refSteps               int32
 }
 
 // adexSubsteps is the number of substeps of a step in which a neuron
@@ -130,6 +133,18 @@ type AdExCond struct {
 // happens at the first substep that ends above V_peak, and the rest of the
 // step goes on from it.
 const adexSubsteps = 10
+
+// adexMaxZ is the largest h·λ of a Runge–Kutta (sub)step, λ the membrane's
+// or w's rate (g/C, 1/τ_w): RK4 is stable up to 2.78 on the negative real
+// axis and within 10⁻³ of e^{−hλ} up to 0.5, so steps with large
+// conductances (above 1,400 nS at the defaults and dt = 0.1 ms) or a τ_w
+// shorter than two steps are split into substeps. adexMaxSubsteps bounds
+// their number (conductances above about 2,000·C/h, 5.6·10⁶ nS at the
+// defaults, are beyond it).
+const (
+	adexMaxZ        = 0.5
+	adexMaxSubsteps = 4096
+)
 
 // NewAdExCond validates p, prepares the step constants for dtMs and
 // allocates n neurons at rest (V = E_L, w = 0) with zero conductances.
@@ -158,13 +173,7 @@ func NewAdExCond(n int, p AdExCondParams, dtMs float64) (*AdExCond, error) {
 		pi: Exp(-dtMs / p.TauSynInMs), piHalf: Exp(-dtMs / 2 / p.TauSynInMs),
 		wDecay: Exp(-dtMs / p.TauWMs),
 		bias:   p.IePA, refSteps: rs}
-	m.hs = dtMs / adexSubsteps
-	m.hs2, m.hs6 = m.hs/2, m.hs/6
-	for k := range m.peSub {
-		m.peSub[k] = Exp(-float64(k) * m.hs / 2 / p.TauSynExMs)
-		m.piSub[k] = Exp(-float64(k) * m.hs / 2 / p.TauSynInMs)
-		m.wSub[k] = Exp(-float64(k) * m.hs / p.TauWMs)
-	}
+	m.zPerNS, m.zW = dtMs/p.CmPF, dtMs/p.TauWMs
 	return m, nil
 }
 
@@ -211,33 +220,46 @@ func (m *AdExCond) rk4(u, w, ge, gi, geH, giH, ge1, gi1, cur, h, h2, h6 float64)
 	return u, w
 }
 
-// spikeStep integrates again, in adexSubsteps substeps, a step from (u, w)
-// that ends above V_peak: at the end of the first substep above it the
-// neuron is reset (V_reset, w + b); the rest of the step goes on from
-// there, refractory (V held, w relaxing) if the period is not 0. It
-// returns the state at the end of the step and whether it spiked (the
-// substeps may stay below V_peak where the whole step overshot it).
-func (m *AdExCond) spikeStep(u, w, ge, gi, cur float64) (float64, float64, bool) {
-	for s := range adexSubsteps {
-		u, w = m.rk4(u, w, float64(ge*m.peSub[2*s]), float64(gi*m.piSub[2*s]),
-			float64(ge*m.peSub[2*s+1]), float64(gi*m.piSub[2*s+1]),
-			float64(ge*m.peSub[2*s+2]), float64(gi*m.piSub[2*s+2]), cur, m.hs, m.hs2, m.hs6)
+// stable returns the number of RK4 substeps a step from conductances ge,
+// gi (nS; they only decay within the step) needs to be stable: 1 but for
+// conductances of thousands of nS or τ_w shorter than the step.
+func (m *AdExCond) stable(ge, gi float64) int {
+	z := max(float64(m.zPerNS*(m.gL+ge+gi)), m.zW)
+	if z <= adexMaxZ {
+		return 1
+	}
+	return int(min(math.Ceil(z/adexMaxZ), adexMaxSubsteps))
+}
+
+// substeps integrates a step from (u, w) and conductances ge, gi in n RK4
+// substeps. At the end of the first substep at or above V_peak the neuron
+// is reset (V_reset, w + b) and the rest of the step goes on from there,
+// refractory (V held, w relaxing) if the period is not 0; a second
+// crossing holds V at V_peak, so that the next step emits it (one spike
+// per step). It returns the state at the end of the step and whether the
+// neuron spiked.
+func (m *AdExCond) substeps(u, w, ge, gi, cur float64, n int) (float64, float64, bool) {
+	hs := m.h / float64(n)
+	hs2, hs6 := hs/2, hs/6
+	fe, fi := Exp(-hs/2/m.P.TauSynExMs), Exp(-hs/2/m.P.TauSynInMs) // over half a substep
+	spiked := false
+	for s := range n {
+		if spiked && m.refSteps > 0 {
+			return u, m.relax(w, Exp(-float64(n-s)*hs/m.P.TauWMs)), true
+		}
+		geH, giH := float64(ge*fe), float64(gi*fi)
+		ge1, gi1 := float64(geH*fe), float64(giH*fi)
+		u, w = m.rk4(u, w, ge, gi, geH, giH, ge1, gi1, cur, hs, hs2, hs6)
+		ge, gi = ge1, gi1
 		if u < m.uPeak {
 			continue
 		}
-		u, w = m.uReset, w+m.b
-		rest := adexSubsteps - 1 - s
-		if m.refSteps > 0 {
-			return u, m.relax(w, m.wSub[rest]), true
+		if spiked {
+			return m.uPeak, w, true
 		}
-		for r := s + 1; r < adexSubsteps; r++ {
-			u, w = m.rk4(u, w, float64(ge*m.peSub[2*r]), float64(gi*m.piSub[2*r]),
-				float64(ge*m.peSub[2*r+1]), float64(gi*m.piSub[2*r+1]),
-				float64(ge*m.peSub[2*r+2]), float64(gi*m.piSub[2*r+2]), cur, m.hs, m.hs2, m.hs6)
-		}
-		return u, w, true
+		u, w, spiked = m.uReset, w+m.b, true
 	}
-	return u, w, false
+	return u, w, spiked
 }
 
 // Step advances neurons [lo, hi) by one step with the scheme of
@@ -306,16 +328,21 @@ func (m *AdExCond) block(a, b, lo int, v, wv, ge, gi, xe, xi, d []float32, refr 
 	}
 	for j := range k {
 		u, w := su[j], sw[j]
-		switch {
-		case refr[a+j] > 0:
+		if refr[a+j] > 0 {
 			refr[a+j]--
 			u, w = u0[j], m.relax(w0[j], m.wDecay)
-		case u >= m.uPeak:
-			var spiked bool
-			if u, w, spiked = m.spikeStep(u0[j], w0[j], ge0[j], gi0[j], cur[j]); spiked {
-				refr[a+j] = m.refSteps
-				spikes[ns] = int32(a + j + lo)
-				ns++
+		} else if n := m.stable(ge0[j], gi0[j]); n > 1 || u >= m.uPeak {
+			crossed := u >= m.uPeak
+			if n > 1 {
+				u, w, crossed = m.substeps(u0[j], w0[j], ge0[j], gi0[j], cur[j], n)
+			}
+			if crossed {
+				var spiked bool
+				if u, w, spiked = m.substeps(u0[j], w0[j], ge0[j], gi0[j], cur[j], n*adexSubsteps); spiked {
+					refr[a+j] = m.refSteps
+					spikes[ns] = int32(a + j + lo)
+					ns++
+				}
 			}
 		}
 		ge[a+j] = float32(float64(ge0[j]*m.pe)) + xe[a+j]

@@ -36,7 +36,9 @@
 // so its jump happens at t_spike + d·h. Jumps that must act at t_spike itself
 // (delay 0, "effect on the next step" as in Brian2) are added directly to the
 // state slice returned by Jump. Threshold crossings are checked at the end of
-// the step; a neuron that crosses is reset and held for RefSteps steps.
+// the step; a neuron that crosses is reset and held for RefSteps steps
+// (AdExCond, whose upswing is fast, resets within the step and goes on from
+// there, emitting the spike at the end of the step).
 //
 // # Who may import it
 //
