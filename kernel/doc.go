@@ -38,7 +38,7 @@
 //	target   = "E"
 //	receptor = "exc"
 //	rule     = { kind = "fixed_prob", p = 0.02 }     # fixed_prob | fixed_indegree | fixed_outdegree | all_to_all | list
-//	weights  = { dist = "normal", mean = 30.0, std = 5.0 }   # pA (mV for lif_delta, nS for lif_cond)
+//	weights  = { dist = "normal", mean = 30.0, std = 5.0 }   # pA (mV for lif_delta, nS for lif_cond and adex_cond)
 //	delay_ms = 1.5
 //	delay_max_ms = 3.0
 //
@@ -99,7 +99,7 @@
 //	source = "E"
 //	target = "I"
 //	rule   = { kind = "sonata" }
-//	edges_file       = "run1/edges.h5"   # syn_weight (signed, the receptor's unit) and delay (ms) per edge
+//	edges_file       = "run1/edges.h5"   # syn_weight (the receptor's unit) and delay (ms) per edge
 //	edges_population = "E_to_I"          # may be left out when one population connects E to I
 //
 // See ProjectionSpec.EdgesFile. Spike reports written by RecordSONATA record

@@ -463,3 +463,74 @@ func TestSTDPFromEdgesKeepsSign(t *testing.T) {
 		t.Fatalf("weight %g, want -5", w)
 	}
 }
+
+// TestSONATAConductances: a conductance-based network with a Dale-signed
+// inhibitory population writes its inhibitory conductances negative (NEST's
+// convention) and positive excitatory ones; rebuilt from the file it fires
+// the same spikes. A file with negative weights read onto the exc receptor
+// is refused, naming the file.
+func TestSONATAConductances(t *testing.T) {
+	spec, err := kernel.Preset("coba", kernel.PresetOptions{N: 1000, K: 80, Seed: 3, Record: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec.Populations[1].Sign = -1 // I: its projections reach inh by its sign; weights stay magnitudes
+	for i := range spec.Projections {
+		if spec.Projections[i].Source == "I" {
+			spec.Projections[i].Receptor = ""
+		}
+		spec.Projections[i].Weights = synapses.Weights{Dist: "normal", Mean: spec.Projections[i].Weights.Value, Std: 1}
+	}
+	_, dir := writtenNetwork(t, spec)
+	file := filepath.Join(dir, "edges.h5")
+	infos, err := export.EdgePopulations(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, info := range infos {
+		ep, err := export.ReadEdgePopulation(file, info.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var w []float64
+		for _, c := range ep.Attributes {
+			switch d := c.Data.(type) {
+			case []float32:
+				if c.Name == "syn_weight" {
+					for _, x := range d {
+						w = append(w, float64(x))
+					}
+				}
+			case []float64:
+				if c.Name == "syn_weight" {
+					w = d
+				}
+			}
+		}
+		neg := info.Source == "I"
+		if len(w) == 0 {
+			t.Fatalf("%s: no syn_weight", info.Name)
+		}
+		for k, x := range w {
+			if (x < 0) != neg || x == 0 {
+				t.Fatalf("%s: syn_weight[%d] = %g, want it negative (an inhibitory conductance) exactly when the source is I", info.Name, k, x)
+			}
+		}
+	}
+	const ms = 300
+	wantT, wantI := runSpikes(t, spec, ms)
+	gotT, gotI := runSpikes(t, fromEdges(spec, file), ms)
+	if len(wantT) < 100 || !slices.Equal(gotT, wantT) || !slices.Equal(gotI, wantI) {
+		t.Fatalf("rebuilt from %s: %d spikes, want the original's %d, identical", file, len(gotT), len(wantT))
+	}
+	// the I→E edges onto the exc receptor of an unsigned source
+	bad := fromEdges(spec, file)
+	bad.Populations[1].Sign = 0
+	for i := range bad.Projections {
+		bad.Projections[i].Receptor = "exc"
+	}
+	if err := bad.Validate(); !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "edges_file") ||
+		!strings.Contains(err.Error(), "syn_weight ≥ 0 onto the exc receptor") {
+		t.Fatalf("negative conductances onto exc: %v", err)
+	}
+}

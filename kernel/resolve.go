@@ -37,7 +37,8 @@ type projPlan struct {
 	recep              int
 	delay, delayMax    int
 	listDelays         []int
-	sign               int
+	sign               int  // of the built weights: the spec's, 1 onto conductances
+	cond               bool // onto conductance-based neurons: weights are conductances, ≥ 0
 	minDelay, maxDelay int
 	edgesDigest        []byte // rule.kind "sonata": what was read (see loadEdges)
 }
@@ -163,15 +164,6 @@ func (s Spec) resolve() (*plan, error) {
 		if sign == 0 {
 			sign = s.Populations[src].Sign
 		}
-		// Onto conductance-based neurons the weights are conductances:
-		// magnitudes, on the receptor that the source's sign (or receptor)
-		// chooses, as NEST's iaf_cond_exp takes |w| of its negative weights.
-		if p.pops[tgt].cond {
-			if err := conductanceWeights(where, pr, sign); err != nil {
-				return nil, err
-			}
-			sign = 1
-		}
 		var digest []byte
 		var err error
 		if pr.Rule.Kind == "sonata" {
@@ -181,12 +173,28 @@ func (s Spec) resolve() (*plan, error) {
 		} else if pr.EdgesFile != "" || pr.EdgesPopulation != "" {
 			return nil, param.New(pkg, where+".edges_file", pr.EdgesFile, `empty unless rule.kind = "sonata"`)
 		}
-		pp := projPlan{spec: pr, src: src, tgt: tgt, sign: sign, edgesDigest: digest}
-		if pp.recep, err = recep(where, pr.Receptor, s.Populations[src].Sign); err != nil {
+		pp := projPlan{spec: pr, src: src, tgt: tgt, sign: sign, edgesDigest: digest, cond: p.pops[tgt].cond}
+		recSign := s.Populations[src].Sign
+		if pp.cond {
+			recSign = sign // onto conductances the projection's sign picks the receptor
+		}
+		if pp.recep, err = recep(where, pr.Receptor, recSign); err != nil {
 			return nil, err
 		}
 		if p.pops[tgt].recept == 1 {
 			pp.recep = 0
+		}
+		// Onto conductance-based neurons the weights are conductances:
+		// magnitudes on the receptor the sign picks, as NEST's
+		// iaf_cond_exp reads negative weights.
+		if pp.cond {
+			if sign < 0 && pp.recep == neurons.Exc {
+				return nil, param.New(pkg, where+".receptor", pr.Receptor, `"inh" (or left out) for weights of sign -1 onto conductance-based neurons: conductances are ≥ 0, the sign picks the receptor`)
+			}
+			if pr, err = conductanceWeights(where, pr, sign, pp.recep); err != nil {
+				return nil, err
+			}
+			pp.spec, pp.sign = pr, 1
 		}
 		if pp.delay, err = steps(where+".delay_ms", pr.DelayMs, dt); err != nil {
 			return nil, err
@@ -309,8 +317,11 @@ func (s Spec) resolve() (*plan, error) {
 		if p.pops[tgt].recept == 1 {
 			dp.recep = 0
 		}
-		if p.pops[tgt].cond && d.Weight < 0 {
-			return nil, param.New(pkg, where+".weight", d.Weight, `≥ 0: a conductance (nS) onto `+p.pops[tgt].model+` neurons; receptor = "inh" makes it inhibitory`)
+		negCond := func() error {
+			if p.pops[tgt].cond && d.Weight < 0 {
+				return param.New(pkg, where+".weight", d.Weight, `≥ 0: a conductance (nS) onto `+p.pops[tgt].model+` neurons; receptor = "inh" makes it inhibitory`)
+			}
+			return nil
 		}
 		switch d.Kind {
 		case "poisson":
@@ -320,7 +331,7 @@ func (s Spec) resolve() (*plan, error) {
 			if lam := d.RateHz * dt / 1000; lam > maxLambda {
 				return nil, param.New(pkg, where+".rate_hz", d.RateHz, fmt.Sprintf("at most %g spikes per step (%g Hz at dt %g)", maxLambda, maxLambda*1000/dt, dt))
 			}
-			if err := param.Finite(pkg, where+".weight", d.Weight); err != nil {
+			if err := param.First(param.Finite(pkg, where+".weight", d.Weight), negCond()); err != nil {
 				return nil, err
 			}
 			if s.Precise {
@@ -363,7 +374,7 @@ func (s Spec) resolve() (*plan, error) {
 			}
 		case "spike_source":
 			dp.isSpikeSource = true
-			if err := param.Finite(pkg, where+".weight", d.Weight); err != nil {
+			if err := param.First(param.Finite(pkg, where+".weight", d.Weight), negCond()); err != nil {
 				return nil, err
 			}
 			for k, tm := range d.SpikeTimesMs {
@@ -488,43 +499,63 @@ func finiteSample(name string, x []float64) error {
 // projection, 8 bytes per source neuron).
 const MaxWorkers = 4096
 
+// conductanceWeights returns projection pr (of sign: its weights.sign or
+// the source's) onto conductance-based neurons with its explicit weights
+// (a list rule's, or an edges file's as loadEdges read them) as
+// conductances, |w|: on the inh receptor either sign reads as inhibitory
+// (NEST's convention, or magnitudes), on the exc receptor a negative weight
+// is an error. Rules' weights are built as magnitudes (the caller gives them
+// sign 1); without a Dale sign, those that can only be negative (a negative
+// constant, uniform low end, or normal or lognormal mean) are errors.
+func conductanceWeights(where string, pr ProjectionSpec, sign, recep int) (ProjectionSpec, error) {
+	bad := func(field string, w float64) error {
+		return param.New(pkg, where+"."+field, w, `≥ 0 on the exc receptor: conductances (nS) onto conductance-based neurons; receptor = "inh" or sign -1 makes them inhibitory`)
+	}
+	if pr.Rule.Kind == "list" {
+		if pr.WeightList == nil {
+			if recep == neurons.Exc && pr.Weights.Value < 0 {
+				return pr, bad("weights.value", pr.Weights.Value)
+			}
+			pr.Weights.Value = math.Abs(pr.Weights.Value)
+			return pr, nil
+		}
+		ws := make([]float64, len(pr.WeightList))
+		for k, w := range pr.WeightList {
+			if recep == neurons.Exc && w < 0 {
+				if pr.EdgesFile != "" {
+					return pr, param.New(pkg, where+".edges_file", pr.EdgesFile, fmt.Sprintf("syn_weight ≥ 0 onto the exc receptor of conductance-based neurons: edge %d of %s has %g", k, pr.EdgesPopulation, w))
+				}
+				return pr, bad(fmt.Sprintf("weight_list[%d]", k), w)
+			}
+			ws[k] = math.Abs(w)
+		}
+		pr.WeightList = ws
+		return pr, nil
+	}
+	if sign != 0 {
+		return pr, nil
+	}
+	switch w := pr.Weights; w.Dist {
+	case "", "constant":
+		if w.Value < 0 {
+			return pr, bad("weights.value", w.Value)
+		}
+	case "uniform":
+		if w.Low < 0 {
+			return pr, bad("weights.low", w.Low)
+		}
+	case "normal", "lognormal":
+		if w.Mean < 0 {
+			return pr, bad("weights.mean", w.Mean)
+		}
+	}
+	return pr, nil
+}
+
 // effectiveWorkers returns the workers a network runs with when w are asked
 // for: at most the neurons of the largest population, since workers share
 // out each population's neurons and any more would have none. Results do
 // not depend on the worker count.
-// conductanceWeights reports weights of projection pr (of sign, its
-// weights.sign or the source's) onto conductance-based neurons that would
-// be negative conductances: explicit ones (a list rule's, taken as given)
-// below 0, and, without a Dale sign, a constant weight or the low end of a
-// uniform range below 0. With a sign, drawn and constant weights are taken
-// as magnitudes, |w|.
-func conductanceWeights(where string, pr ProjectionSpec, sign int) error {
-	bad := func(field string, w float64) error {
-		return param.New(pkg, where+"."+field, w, `≥ 0: conductances (nS) onto conductance-based neurons; receptor = "inh" or a source population with sign = -1 makes them inhibitory`)
-	}
-	switch {
-	case pr.Rule.Kind == "list":
-		for k, w := range pr.WeightList {
-			if w < 0 {
-				return bad(fmt.Sprintf("weight_list[%d]", k), w)
-			}
-		}
-		if pr.WeightList == nil && pr.Weights.Value < 0 {
-			return bad("weights.value", pr.Weights.Value)
-		}
-	case sign != 0:
-	case pr.Weights.Dist == "" || pr.Weights.Dist == "constant":
-		if pr.Weights.Value < 0 {
-			return bad("weights.value", pr.Weights.Value)
-		}
-	case pr.Weights.Dist == "uniform":
-		if pr.Weights.Low < 0 {
-			return bad("weights.low", pr.Weights.Low)
-		}
-	}
-	return nil
-}
-
 func (p *plan) effectiveWorkers(w int) int {
 	n := 1
 	for _, pp := range p.pops {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/neurodyn/neurodyn/export"
+	"github.com/neurodyn/neurodyn/neurons"
 )
 
 // SONATAOptions control RecordSONATA.
@@ -294,9 +295,10 @@ func (s Spec) SpikeReportPopulations() []SpikeReportPopulation {
 // (node type = population index, attribute model_template
 // "neurodyn:<model>"), one edge population "<source>_to_<target>" per
 // projection (further ones between the same populations "…_1", "…_2", any
-// name taken skipped; edge type = projection index) with syn_weight (the stored
-// weight: pA or mV by model, negative for inhibitory receptors, or nS,
-// conductances ≥ 0 on either receptor) and delay (ms) per synapse.
+// name taken skipped; edge type = projection index) with syn_weight (the
+// weight: pA, mV or nS by model, negative on inhibitory receptors, also for
+// conductances, stored as magnitudes, as NEST writes them) and delay (ms)
+// per synapse.
 func (net *Network) SONATANetwork() ([]export.NodePopulation, []export.EdgePopulation) {
 	var nodes []export.NodePopulation
 	size := map[string]int{}
@@ -333,13 +335,19 @@ func (net *Network) SONATANetwork() ([]export.NodePopulation, []export.EdgePopul
 		ep.SourceIDs, ep.TargetIDs = make([]uint64, 0, n), make([]uint64, 0, n)
 		ep.EdgeTypeID = make([]int64, 0, n)
 		w, d := make([]float32, 0, n), make([]float64, 0, n)
+		// conductances on the inh receptor are written negative, NEST's
+		// convention, which reading them back undoes
+		flip := float32(1)
+		if pp := net.projs[i].plan; pp.cond && pp.recep == neurons.Inh {
+			flip = -1
+		}
 		for src := 0; src < csr.NSrc; src++ {
 			lo, hi := csr.Row(src)
 			for k := lo; k < hi; k++ {
 				ep.SourceIDs = append(ep.SourceIDs, uint64(src))
 				ep.TargetIDs = append(ep.TargetIDs, uint64(csr.Target[k]))
 				ep.EdgeTypeID = append(ep.EdgeTypeID, int64(i))
-				w = append(w, csr.W(k))
+				w = append(w, flip*csr.W(k))
 				d = append(d, float64(csr.D(k))*net.dt)
 			}
 		}

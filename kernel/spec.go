@@ -75,10 +75,14 @@ type ProjectionSpec struct {
 	Rule synapses.Rule `toml:"rule" json:"rule"`
 	// Weights in the receptor's unit (pA, mV, nS); Sign 0 inherits the
 	// source population's sign (Dale's law). Onto conductance-based neurons
-	// (lif_cond, adex_cond) weights are conductances, ≥ 0 on either
-	// receptor: with a sign they are taken as magnitudes |w| (a source's
-	// sign −1 picks the inh receptor, as NEST's iaf_cond_exp reads negative
-	// weights), and a weight that can only be negative is an error.
+	// (lif_cond, adex_cond) weights are conductances, stored as magnitudes:
+	// the projection's sign (weights.sign, else the source's) picks the
+	// receptor when Receptor is left out (−1: inh, as NEST's iaf_cond_exp
+	// reads negative weights; receptor exc with sign −1 is an error); drawn
+	// weights are folded to |w|; without a sign, weights that can only be
+	// negative (a negative constant, uniform low end, normal or lognormal
+	// mean) are errors; explicit weights (a list's, an edges file's) are
+	// taken as |w| on the inh receptor and must be ≥ 0 on exc.
 	Weights synapses.Weights `toml:"weights" json:"weights"`
 	// DelayMs is the delay (a multiple of dt, ≥ 0): a spike emitted at t
 	// acts at t + delay. 0 means the next step (Brian2's "no delay"). With
@@ -101,7 +105,7 @@ type ProjectionSpec struct {
 	// Weights are signed as a rule's: with a sign (Weights.Sign, else the
 	// source population's) |w| takes it, so neurodyn's signed weights and
 	// the magnitudes BMTK stores read alike; without one they stay as
-	// stored. EdgesPopulation may be left out
+	// stored (onto conductance-based neurons: see Weights). EdgesPopulation may be left out
 	// when one population of the file connects Source to Target; the one
 	// named must. The file is read when the spec is validated or built, and
 	// a checkpoint remembers what was read. A relative path is relative to
@@ -114,7 +118,8 @@ type ProjectionSpec struct {
 	// Plasticity makes the weights plastic: kind "stdp" is NEST's
 	// stdp_synapse, "vogels_sprekeler" its vogels_sprekeler_synapse
 	// (synapses.Plasticity), in grid mode. WMax takes the
-	// projection's sign as the weights do, and every weight must lie
+	// projection's sign as the weights do (onto conductance-based neurons
+	// |WMax|: the weights are magnitudes), and every weight must lie
 	// between 0 and WMax. The weights then change as the network runs
 	// (Projection(i).Weight); checkpoints and edges files carry them, with
 	// the plasticity state (see Network.Checkpoint).

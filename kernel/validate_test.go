@@ -279,8 +279,8 @@ func TestConductanceWeights(t *testing.T) {
 					Recorders: []kernel.RecorderSpec{{Kind: "spikes", Population: "T"}},
 				}
 			}
-			spikes := func(w float64) (int, float32) {
-				net, err := kernel.New(spec(w))
+			spikes := func(s kernel.Spec) (int, float32) {
+				net, err := kernel.New(s)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -298,12 +298,18 @@ func TestConductanceWeights(t *testing.T) {
 				}
 				return len(net.Recorders()[0].Spikes().IDs), minGi
 			}
-			free, _ := spikes(0)
+			free, _ := spikes(spec(0))
 			for _, w := range []float64{10, -10} { // the magnitude either way: Dale's sign −1
-				inhibited, minGi := spikes(w)
+				inhibited, minGi := spikes(spec(w))
 				if minGi < 0 || inhibited >= free {
 					t.Fatalf("weight %g from a sign −1 source: Gi down to %g nS, %d spikes in 50 ms (%d without it)", w, minGi, inhibited, free)
 				}
+			}
+			// the projection's own sign, from an unsigned source, alike
+			s := spec(10)
+			s.Populations[0].Sign, s.Projections[0].Weights.Sign = 0, -1
+			if inhibited, minGi := spikes(s); minGi < 0 || inhibited >= free {
+				t.Fatalf("weights.sign −1: Gi down to %g nS, %d spikes in 50 ms (%d without it)", minGi, inhibited, free)
 			}
 		})
 	}
@@ -323,11 +329,17 @@ func TestConductanceWeights(t *testing.T) {
 		{"projection[0].weights.low = -1", func(s *kernel.Spec) {
 			s.Projections[0].Weights = synapses.Weights{Dist: "uniform", Low: -1, High: 2}
 		}},
-		{"projection[0].weight_list[1] = -2", func(s *kernel.Spec) {
+		{"projection[0].weight_list[1] = -2: must be ≥ 0 on the exc receptor", func(s *kernel.Spec) {
 			s.Projections[0].Rule = synapses.Rule{Kind: "list"}
 			s.Projections[0].Sources, s.Projections[0].Targets = []int{0, 1}, []int{1, 0}
 			s.Projections[0].WeightList = []float64{2, -2}
-			s.Populations[0].Sign = -1 // explicit weights are taken as given, whatever the sign
+			s.Projections[0].Receptor = "exc" // on inh either sign reads as inhibitory
+		}},
+		{"projection[0].weights.mean = -3", func(s *kernel.Spec) {
+			s.Projections[0].Weights = synapses.Weights{Dist: "normal", Mean: -3, Std: 0.1}
+		}},
+		{`projection[0].receptor = exc: must be "inh" (or left out) for weights of sign -1`, func(s *kernel.Spec) {
+			s.Projections[0].Receptor, s.Projections[0].Weights.Sign = "exc", -1
 		}},
 		{"device[0].weight = -2: must be ≥ 0", func(s *kernel.Spec) { s.Devices[0].Weight = -2 }},
 	} {

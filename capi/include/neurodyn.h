@@ -273,7 +273,9 @@ int neurodyn_network_synapse_count(neurodyn_handle h, int32_t projection, int64_
  * within their populations, weights in the receptor's unit (pA, mV or nS by
  * model) as they are now (plasticity changes them while the network runs),
  * signed as stored (a rule's or an edges file's by weights.sign, else by
- * the source population's sign; a list's as given), and delays in ms (whole
+ * the source population's sign; a list's as given; onto conductance-based
+ * neurons, lif_cond and adex_cond, conductances as magnitudes on either
+ * receptor), and delays in ms (whole
  * steps of dt: steps x dt). Every array has n elements, and n must equal
  * neurodyn_network_synapse_count (a smaller n is NEURODYN_ERR_BUFFER, a
  * larger one NEURODYN_ERR_INVALID; nothing is written then). Any array may

@@ -107,8 +107,9 @@ class Network(Handle):
         "target" (int64 neuron indices within the source and target
         populations), "weight" (float32, in the receptor's unit: pA, mV or
         nS by model; signed as stored: a rule's by weights.sign, else by
-        the source population's sign, a list's as given; plasticity changes
-        them as the network runs) and "delay_ms" (float64, whole steps of
+        the source population's sign, a list's as given; onto
+        conductance-based neurons conductances as magnitudes on either
+        receptor; plasticity changes them as the network runs) and "delay_ms" (float64, whole steps of
         dt: steps × dt). The arrays are allocated here and filled by the
         library in place."""
         p = _projection_index(projection)
