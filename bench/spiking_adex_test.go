@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/neurodyn/neurodyn/kernel"
+	"github.com/neurodyn/neurodyn/neurons"
 )
 
 // adexCOBASpec is the COBA network (Brette et al. 2007, benchmark 1: 4,000
@@ -45,4 +46,27 @@ func BenchmarkSpikingCOBAAdEx(b *testing.B) {
 	})
 	b.ReportMetric(rateE/float64(runs), "E-Hz")
 	b.ReportMetric(rateI/float64(runs), "I-Hz")
+}
+
+// BenchmarkSpikingAdExStep: one step of 10,000 AdEx neurons (NEST's
+// aeif_cond_exp defaults, 600 pA: tonic firing) without synaptic input; it
+// reports ns per neuron-step, the model's own cost in a network.
+func BenchmarkSpikingAdExStep(b *testing.B) {
+	const n = 10000
+	p := neurons.DefaultAdExCond()
+	p.IePA = 600
+	m, err := neurons.NewAdExCond(n, p, 0.1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := [][]float32{make([]float32, n), make([]float32, n)}
+	spikes := make([]int32, n)
+	for range 1000 { // past the first spikes
+		m.Step(0, n, in, nil, spikes)
+	}
+	b.ResetTimer()
+	for range b.N {
+		m.Step(0, n, in, nil, spikes)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/neuron-step")
 }
