@@ -197,9 +197,12 @@ func (m *AdExCond) deriv(u, w, ge, gi, cur float64) (du, dw float64) {
 	u = min(u, m.uPeak)
 	x := float64((u - m.uT) * m.invDT)
 	var e float64
-	if x <= 0 {
+	switch {
+	case x <= 0:
 		e = ExpNeg(-x) // below V_th, where the neurons spend their time: a table and a short polynomial
-	} else {
+	case x < 32:
+		e = 1 / ExpNeg(x) // the upswing: the same table (relative error below 10⁻¹¹)
+	default:
 		e = Exp(x)
 	}
 	spike := float64(m.gLDT * e)
