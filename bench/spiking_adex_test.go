@@ -64,6 +64,7 @@ func BenchmarkSpikingAdExStep(b *testing.B) {
 	for range 1000 { // past the first spikes
 		m.Step(0, n, in, nil, spikes)
 	}
+	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
 		m.Step(0, n, in, nil, spikes)

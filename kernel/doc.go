@@ -121,7 +121,8 @@
 //	plasticity = { kind = "stdp", tau_plus_ms = 20.0, tau_minus_ms = 20.0, lambda = 0.01, alpha = 1.05, mu_plus = 0.0, mu_minus = 0.0, w_max = 0.2 }
 //
 // lambda, alpha and w_max must be given; w_max is signed as the weights
-// (Dale's law), and every initial weight must lie between 0 and w_max.
+// (Dale's law; onto conductance-based neurons |w_max|, the weights being
+// magnitudes), and every initial weight must lie between 0 and w_max.
 //
 // Kind "vogels_sprekeler" is NEST's vogels_sprekeler_synapse, the
 // inhibitory plasticity of Vogels et al. (2011): pairings in either order

@@ -525,6 +525,7 @@ func TestSONATAConductances(t *testing.T) {
 	}
 	// the I→E edges onto the exc receptor of an unsigned source
 	bad := fromEdges(spec, file)
+	bad.Populations = slices.Clone(spec.Populations)
 	bad.Populations[1].Sign = 0
 	for i := range bad.Projections {
 		bad.Projections[i].Receptor = "exc"
@@ -532,5 +533,20 @@ func TestSONATAConductances(t *testing.T) {
 	if err := bad.Validate(); !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "edges_file") ||
 		!strings.Contains(err.Error(), "syn_weight ≥ 0 onto the exc receptor") {
 		t.Fatalf("negative conductances onto exc: %v", err)
+	}
+	// one weight for every edge: the error names the file too
+	for i := range spec.Projections {
+		spec.Projections[i].Weights = synapses.Weights{Value: 5}
+	}
+	_, dir = writtenNetwork(t, spec)
+	bad = fromEdges(spec, filepath.Join(dir, "edges.h5"))
+	bad.Populations = slices.Clone(spec.Populations)
+	bad.Populations[1].Sign = 0
+	for i := range bad.Projections {
+		bad.Projections[i].Receptor = "exc"
+	}
+	if err := bad.Validate(); !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "edges_file") ||
+		!strings.Contains(err.Error(), "every edge of I_to_E has -5") {
+		t.Fatalf("a negative constant conductance onto exc: %v", err)
 	}
 }

@@ -505,8 +505,9 @@ const MaxWorkers = 4096
 // conductances, |w|: on the inh receptor either sign reads as inhibitory
 // (NEST's convention, or magnitudes), on the exc receptor a negative weight
 // is an error. Rules' weights are built as magnitudes (the caller gives them
-// sign 1); without a Dale sign, those that can only be negative (a negative
-// constant, uniform low end, or normal or lognormal mean) are errors.
+// sign 1); onto the exc receptor without a Dale sign, those that can only
+// be negative, or negative in part of their range (a negative constant,
+// uniform low end, or normal or lognormal mean), are errors.
 func conductanceWeights(where string, pr ProjectionSpec, sign, recep int) (ProjectionSpec, error) {
 	bad := func(field string, w float64) error {
 		return param.New(pkg, where+"."+field, w, `≥ 0 on the exc receptor: conductances (nS) onto conductance-based neurons; receptor = "inh" or sign -1 makes them inhibitory`)
@@ -514,6 +515,9 @@ func conductanceWeights(where string, pr ProjectionSpec, sign, recep int) (Proje
 	if pr.Rule.Kind == "list" {
 		if pr.WeightList == nil {
 			if recep == neurons.Exc && pr.Weights.Value < 0 {
+				if pr.EdgesFile != "" { // one weight for every edge, moved to weights.value by loadEdges
+					return pr, param.New(pkg, where+".edges_file", pr.EdgesFile, fmt.Sprintf("syn_weight ≥ 0 onto the exc receptor of conductance-based neurons: every edge of %s has %g", pr.EdgesPopulation, pr.Weights.Value))
+				}
 				return pr, bad("weights.value", pr.Weights.Value)
 			}
 			pr.Weights.Value = math.Abs(pr.Weights.Value)
@@ -532,7 +536,7 @@ func conductanceWeights(where string, pr ProjectionSpec, sign, recep int) (Proje
 		pr.WeightList = ws
 		return pr, nil
 	}
-	if sign != 0 {
+	if sign != 0 || recep == neurons.Inh { // built as magnitudes
 		return pr, nil
 	}
 	switch w := pr.Weights; w.Dist {

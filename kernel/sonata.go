@@ -347,7 +347,11 @@ func (net *Network) SONATANetwork() ([]export.NodePopulation, []export.EdgePopul
 				ep.SourceIDs = append(ep.SourceIDs, uint64(src))
 				ep.TargetIDs = append(ep.TargetIDs, uint64(csr.Target[k]))
 				ep.EdgeTypeID = append(ep.EdgeTypeID, int64(i))
-				w = append(w, flip*csr.W(k))
+				x := csr.W(k)
+				if x != 0 { // no −0
+					x *= flip
+				}
+				w = append(w, x)
 				d = append(d, float64(csr.D(k))*net.dt)
 			}
 		}

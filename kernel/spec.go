@@ -67,8 +67,10 @@ type Dist struct {
 type ProjectionSpec struct {
 	Source string `toml:"source" json:"source"`
 	Target string `toml:"target" json:"target"`
-	// Receptor is exc or inh; default inh when the source's Sign is −1,
-	// else exc. Models with one receptor (lif_delta) ignore it.
+	// Receptor is exc or inh; default inh when the source's Sign is −1
+	// (onto conductance-based neurons: when the projection's sign,
+	// Weights.Sign else the source's, is −1), else exc. Models with one
+	// receptor (lif_delta) ignore it.
 	Receptor string `toml:"receptor" json:"receptor"`
 	// Rule picks the pairs; Kind "list" takes Sources/Targets below, Kind
 	// "sonata" reads them from EdgesFile.

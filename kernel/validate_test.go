@@ -325,9 +325,9 @@ func TestConductanceWeights(t *testing.T) {
 		want string
 		mod  func(*kernel.Spec)
 	}{
-		{"projection[0].weights.value = -3: must be ≥ 0", func(s *kernel.Spec) { s.Projections[0].Weights.Value = -3 }},
+
 		{"projection[0].weights.low = -1", func(s *kernel.Spec) {
-			s.Projections[0].Weights = synapses.Weights{Dist: "uniform", Low: -1, High: 2}
+			s.Projections[0].Receptor, s.Projections[0].Weights = "exc", synapses.Weights{Dist: "uniform", Low: -1, High: 2}
 		}},
 		{"projection[0].weight_list[1] = -2: must be ≥ 0 on the exc receptor", func(s *kernel.Spec) {
 			s.Projections[0].Rule = synapses.Rule{Kind: "list"}
@@ -336,12 +336,15 @@ func TestConductanceWeights(t *testing.T) {
 			s.Projections[0].Receptor = "exc" // on inh either sign reads as inhibitory
 		}},
 		{"projection[0].weights.mean = -3", func(s *kernel.Spec) {
-			s.Projections[0].Weights = synapses.Weights{Dist: "normal", Mean: -3, Std: 0.1}
+			s.Projections[0].Receptor, s.Projections[0].Weights = "exc", synapses.Weights{Dist: "normal", Mean: -3, Std: 0.1}
 		}},
 		{`projection[0].receptor = exc: must be "inh" (or left out) for weights of sign -1`, func(s *kernel.Spec) {
 			s.Projections[0].Receptor, s.Projections[0].Weights.Sign = "exc", -1
 		}},
 		{"device[0].weight = -2: must be ≥ 0", func(s *kernel.Spec) { s.Devices[0].Weight = -2 }},
+		{"projection[0].weights.value = -3: must be ≥ 0 on the exc receptor", func(s *kernel.Spec) {
+			s.Projections[0].Receptor, s.Projections[0].Weights.Value = "exc", -3
+		}},
 	} {
 		s := base()
 		tc.mod(&s)
@@ -351,5 +354,11 @@ func TestConductanceWeights(t *testing.T) {
 	}
 	if err := base().Validate(); err != nil {
 		t.Fatal(err)
+	}
+	// on the inh receptor a negative weight reads as inhibitory, |w|
+	s := base()
+	s.Projections[0].Weights.Value = -3
+	if err := s.Validate(); err != nil {
+		t.Fatalf("-3 nS on the inh receptor: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package neurons
 
 import (
+	"fmt"
 	"io"
 	"math"
 
@@ -34,8 +35,13 @@ import (
 // V_peak and the rest of the step goes on from there (NEST also resets
 // within the step), so the reset's timing is resolved to dt/10 while the
 // spike is emitted at the end of the step, as every grid model's. At most
-// one spike per step: a second crossing within the step holds V at V_peak
-// and fires at the end of the next. The refractory period holds V from the
+// one spike per step: a second crossing within the step holds V at V_peak,
+// and the next step fires unless its input pulls V back at once. Beyond
+// 4,096 substeps (h·g/C above 2,048: 5.8·10⁶ nS at the defaults and dt =
+// 0.1 ms) a step is one exponential Euler step, V relaxing to the balance
+// of its currents; parameters that would need more substeps at rest (C_m
+// tiny against g_L·h, τ_w or √(C_m·τ_w/|a|) tiny against h) are an error
+// naming DtMs. The refractory period holds V from the
 // reset to the end of the step and for t_ref after it (NEST's count), while
 // w relaxes exactly towards a(V_reset − E_L). With the defaults at 800 pA
 // and dt = 0.1 ms, the ninth spike comes 0.19 ms after an accurate
@@ -135,12 +141,14 @@ type AdExCond struct {
 const adexSubsteps = 10
 
 // adexMaxZ is the largest h·λ of a Runge–Kutta (sub)step, λ the membrane's
-// or w's rate (g/C, 1/τ_w): RK4 is stable up to 2.78 on the negative real
-// axis and within 10⁻³ of e^{−hλ} up to 0.5, so steps with large
-// conductances (above 1,400 nS at the defaults and dt = 0.1 ms) or a τ_w
-// shorter than two steps are split into substeps. adexMaxSubsteps bounds
-// their number (conductances above about 2,000·C/h, 5.6·10⁶ nS at the
-// defaults, are beyond it).
+// or w's rate (g/C; 1/τ_w, or √(|a|/(C·τ_w)) for the coupling of V and w):
+// RK4 is stable up to 2.78 on the negative real axis and within 10⁻³ of
+// e^{−hλ} up to 0.5, so steps with large conductances (above 1,400 nS at
+// the defaults and dt = 0.1 ms) or a τ_w shorter than two steps are split
+// into substeps. adexMaxSubsteps bounds their number: parameters that need
+// more at rest are an error, and steps with conductances beyond it (h·g/C
+// above 2,048: 5.8·10⁶ nS at the defaults and dt = 0.1 ms) take one
+// exponential Euler step instead (expStep).
 const (
 	adexMaxZ        = 0.5
 	adexMaxSubsteps = 4096
@@ -173,7 +181,11 @@ func NewAdExCond(n int, p AdExCondParams, dtMs float64) (*AdExCond, error) {
 		pi: Exp(-dtMs / p.TauSynInMs), piHalf: Exp(-dtMs / 2 / p.TauSynInMs),
 		wDecay: Exp(-dtMs / p.TauWMs),
 		bias:   p.IePA, refSteps: rs}
-	m.zPerNS, m.zW = dtMs/p.CmPF, dtMs/p.TauWMs
+	m.zPerNS = dtMs / p.CmPF
+	m.zW = dtMs * max(1/p.TauWMs, math.Sqrt(math.Abs(p.AnS)/(p.CmPF*p.TauWMs)))
+	if z := max(m.zPerNS*p.GLnS, m.zW); !(z <= adexMaxZ*adexMaxSubsteps) {
+		return nil, param.New(pkg, "DtMs", dtMs, fmt.Sprintf("small against the neuron's time scales: h·g_L/C_m, h/τ_w and h·√(|a|/(C_m·τ_w)) at most %g (here %.3g)", adexMaxZ*adexMaxSubsteps, z))
+	}
 	return m, nil
 }
 
@@ -190,22 +202,24 @@ func (m *AdExCond) Receptors() int { return 2 }
 // Bias returns the constant current I_e in pA.
 func (m *AdExCond) Bias() float32 { return float32(m.bias) }
 
+// expTerm returns e^{(u − u_T)/Δ_T}, u ≤ u_peak.
+func (m *AdExCond) expTerm(u float64) float64 {
+	x := float64((u - m.uT) * m.invDT)
+	switch {
+	case x <= 0:
+		return ExpNeg(-x) // below V_th, where the neurons spend their time: a table and a short polynomial
+	case x < 32:
+		return 1 / ExpNeg(x) // the upswing: the same table (relative error below 10⁻¹¹)
+	}
+	return Exp(x)
+}
+
 // deriv returns du/dt (mV/ms) and dw/dt (pA/ms) at u = V − E_L (capped at
 // V_peak), w, conductances ge and gi and current cur. Every product is
 // rounded before it is added, so that no architecture fuses one.
 func (m *AdExCond) deriv(u, w, ge, gi, cur float64) (du, dw float64) {
 	u = min(u, m.uPeak)
-	x := float64((u - m.uT) * m.invDT)
-	var e float64
-	switch {
-	case x <= 0:
-		e = ExpNeg(-x) // below V_th, where the neurons spend their time: a table and a short polynomial
-	case x < 32:
-		e = 1 / ExpNeg(x) // the upswing: the same table (relative error below 10⁻¹¹)
-	default:
-		e = Exp(x)
-	}
-	spike := float64(m.gLDT * e)
+	spike := float64(m.gLDT * m.expTerm(u))
 	i := -float64(m.gL*u) + spike - float64(ge*(u-m.eEx)) - float64(gi*(u-m.eIn)) - w + cur
 	return float64(i * m.invC), float64((float64(m.a*u) - w) * m.invTauW)
 }
@@ -224,14 +238,28 @@ func (m *AdExCond) rk4(u, w, ge, gi, geH, giH, ge1, gi1, cur, h, h2, h6 float64)
 }
 
 // stable returns the number of RK4 substeps a step from conductances ge,
-// gi (nS; they only decay within the step) needs to be stable: 1 but for
-// conductances of thousands of nS or τ_w shorter than the step.
+// gi (nS; they only decay within the step) needs to be stable and
+// accurate: 1 but for conductances of thousands of nS or τ_w shorter than
+// two steps; 0 beyond adexMaxSubsteps (expStep).
 func (m *AdExCond) stable(ge, gi float64) int {
 	z := max(float64(m.zPerNS*(m.gL+ge+gi)), m.zW)
 	if z <= adexMaxZ {
 		return 1
 	}
-	return int(min(math.Ceil(z/adexMaxZ), adexMaxSubsteps))
+	if n := math.Ceil(z / adexMaxZ); n <= adexMaxSubsteps {
+		return int(n)
+	}
+	return 0
+}
+
+// expStep advances (u, w) over a step whose conductances are beyond
+// adexMaxSubsteps (h·g/C above 2,048, so e^{−h·g/C} is 0): V relaxes to the
+// balance of the currents at the step's start (lif_cond's exponential Euler
+// step, stable at any conductance), w exactly towards a·V there.
+func (m *AdExCond) expStep(u, w, ge, gi, cur float64) (float64, float64) {
+	g := m.gL + ge + gi
+	u = (float64(ge*m.eEx) + float64(gi*m.eIn) + float64(m.gLDT*m.expTerm(min(u, m.uPeak))) - w + cur) / g
+	return u, m.relaxTo(w, float64(m.a*u), m.wDecay)
 }
 
 // substeps integrates a step from (u, w) and conductances ge, gi in n RK4
@@ -239,8 +267,9 @@ func (m *AdExCond) stable(ge, gi float64) int {
 // is reset (V_reset, w + b) and the rest of the step goes on from there,
 // refractory (V held, w relaxing) if the period is not 0; a second
 // crossing holds V at V_peak, so that the next step emits it (one spike
-// per step). It returns the state at the end of the step and whether the
-// neuron spiked.
+// per step: it fires at the end of the next step unless that step's input
+// pulls V below V_peak at once). It returns the state at the end of the
+// step and whether the neuron spiked.
 func (m *AdExCond) substeps(u, w, ge, gi, cur float64, n int) (float64, float64, bool) {
 	hs := m.h / float64(n)
 	hs2, hs6 := hs/2, hs/6
@@ -334,7 +363,14 @@ func (m *AdExCond) block(a, b, lo int, v, wv, ge, gi, xe, xi, d []float32, refr 
 		if refr[a+j] > 0 {
 			refr[a+j]--
 			u, w = u0[j], m.relax(w0[j], m.wDecay)
-		} else if n := m.stable(ge0[j], gi0[j]); n > 1 || u >= m.uPeak {
+		} else if n := m.stable(ge0[j], gi0[j]); n == 0 {
+			if u, w = m.expStep(u0[j], w0[j], ge0[j], gi0[j], cur[j]); u >= m.uPeak {
+				u, w = m.uReset, w+m.b
+				refr[a+j] = m.refSteps
+				spikes[ns] = int32(a + j + lo)
+				ns++
+			}
+		} else if n > 1 || u >= m.uPeak {
 			crossed := u >= m.uPeak
 			if n > 1 {
 				u, w, crossed = m.substeps(u0[j], w0[j], ge0[j], gi0[j], cur[j], n)
@@ -359,7 +395,11 @@ func (m *AdExCond) block(a, b, lo int, v, wv, ge, gi, xe, xi, d []float32, refr 
 // relax returns w after relaxing towards a(V_reset − E_L), V held at
 // V_reset, by the factor decay (e^{−t/τ_w}).
 func (m *AdExCond) relax(w, decay float64) float64 {
-	winf := float64(m.a * m.uReset)
+	return m.relaxTo(w, float64(m.a*m.uReset), decay)
+}
+
+// relaxTo returns w relaxed towards winf by the factor decay.
+func (m *AdExCond) relaxTo(w, winf, decay float64) float64 {
 	return winf + float64((w-winf)*decay)
 }
 

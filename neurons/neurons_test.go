@@ -184,6 +184,9 @@ func TestValidateNamesParameter(t *testing.T) {
 		{"TauWMs", func() error { p := DefaultAdExCond(); p.TauWMs = 0; return p.Validate() }()},
 		{"AnS", func() error { p := DefaultAdExCond(); p.AnS = math.NaN(); return p.Validate() }()},
 		{"TRefMs", func() error { p := DefaultAdExCond(); p.TRefMs = 0.25; _, e := NewAdExCond(1, p, 0.1); return e }()},
+		{"DtMs", func() error { p := DefaultAdExCond(); p.CmPF = 1e-5; _, e := NewAdExCond(1, p, 0.1); return e }()},   // h·g_L/C
+		{"DtMs", func() error { p := DefaultAdExCond(); p.AnS = 1e12; _, e := NewAdExCond(1, p, 1); return e }()},      // V–w coupling
+		{"DtMs", func() error { p := DefaultAdExCond(); p.TauWMs = 1e-5; _, e := NewAdExCond(1, p, 0.1); return e }()}, // h/τ_w
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if !errors.Is(tc.err, param.ErrInvalid) || !strings.Contains(tc.err.Error(), tc.name) {
@@ -317,6 +320,8 @@ func TestAdExStiff(t *testing.T) {
 	}{
 		{"defaults 9,000 nS", DefaultAdExCond(), 0.1, 9000},
 		{"defaults 10⁶ nS", DefaultAdExCond(), 0.1, 1e6},
+		{"defaults 10⁹ nS, beyond the substeps", DefaultAdExCond(), 0.1, 1e9},
+		{"defaults dt 1 10⁸ nS, beyond the substeps", DefaultAdExCond(), 1, 1e8},
 		{"coba dt 0.5 1,200 nS", coba, 0.5, 1200},
 		{"coba dt 0.5 6,000 nS", coba, 0.5, 6000},
 	} {
