@@ -3,7 +3,7 @@ single-threaded, same scope timed on both sides (the 1 s run loop, spike
 recording included; Brian2's compilation and neurodyn's build excluded),
 interleaved round by round.
 
-usage: /usr/bin/python3 bench/brian2/compare.py [--rounds 6] [--nets cuba,brunel,brunel_stdp,brunel_stp,vogels] [--out FILE]
+usage: /usr/bin/python3 bench/brian2/compare.py [--rounds 6] [--nets cuba,brunel,brunel_stdp,brunel_stp,vogels,coba_adex] [--out FILE]
 
 Networks: cuba (4,000 neurons), brunel (12,500), brunel_stdp (brunel with
 STDP on its E->E synapses; bench/brian2/brunel_stdp.py documents how Brian2's
@@ -13,10 +13,14 @@ bench/brian2/brunel_stp.py). For brunel_stp Brian2 is timed twice: u, x per
 presynaptic neuron (its best set-up, the one the speed-up is computed
 against) and, on a second line, per synapse (the textbook set-up).
 vogels (10,000 conductance-based neurons, Vogels et al. 2011, with inhibitory
-STDP on its I->E synapses; bench/brian2/vogels.py).
+STDP on its I->E synapses; bench/brian2/vogels.py). coba_adex (the 4,000
+neuron COBA network with AdEx neurons, bench/brian2/coba_adex.py): Brian2
+integrates with rk4, the order of neurodyn's adex_cond step (the speed-up is
+against it), and on further lines with forward Euler and exponential Euler,
+less accurate first-order schemes.
 
 It compiles each Brian2 project once (bench/brian2/cuba.py, brunel.py,
-brunel_stdp.py, brunel_stp.py, vogels.py), builds the Go benchmark binary once, then for each round
+brunel_stdp.py, brunel_stp.py, vogels.py, coba_adex.py), builds the Go benchmark binary once, then for each round
 runs, for each network, the Go benchmark (-test.benchtime 1x -test.cpu 1) and
 the compiled Brian2 binary (its own run-loop time, results/last_run_info.txt).
 Brian2 measures that time with std::clock() (process CPU time) when OpenMP is
@@ -25,8 +29,9 @@ It prints medians, the ratio Brian2/neurodyn and every sample, with the load
 average; for brunel_stdp also the mean E rate and the final mean E->E weight
 of both sides, for brunel_stp the mean E and I rates and the E population's
 spike-count CV in 1 ms bins of both sides, for vogels the mean E and I rates
-and the final mean I->E weight of both sides (Brian2's from the compiling run,
-so not with --reuse), to show that both simulate the same regime.
+and the final mean I->E weight of both sides, for coba_adex the mean E and I
+rates of both sides and of each Brian2 scheme (Brian2's from the compiling
+run, so not with --reuse), to show that both simulate the same regime.
 """
 import argparse
 import json
@@ -43,14 +48,18 @@ sys.path.insert(0, HERE)
 
 GO_BENCH = {"cuba": "^BenchmarkSpikingCUBA$/^n=4000$", "brunel": "^BenchmarkSpikingBrunel$",
             "brunel_stdp": "^BenchmarkSpikingBrunelSTDP$", "brunel_stp": "^BenchmarkSpikingBrunelSTP$",
-            "vogels": "^BenchmarkSpikingVogels$"}
+            "vogels": "^BenchmarkSpikingVogels$", "coba_adex": "^BenchmarkSpikingCOBAAdEx$"}
 WORKDIR = {"cuba": "cuba_4000_1", "brunel": "brunel_10000_1", "brunel_stdp": "brunel_stdp_10000_1",
-           "brunel_stp": "brunel_stp_source_10000_1", "vogels": "vogels_10000_1"}
+           "brunel_stp": "brunel_stp_source_10000_1", "vogels": "vogels_10000_1",
+           "coba_adex": "coba_adex_4000_1"}
 # Further Brian2 set-ups of a net, timed in the same rounds and listed on
 # their own lines (the speed-up is against the first): name -> work dir.
-BRIAN_ALT = {"brunel_stp": {"brian2_per_synapse": "brunel_stp_synapse_10000_1"}}
+BRIAN_ALT = {"brunel_stp": {"brian2_per_synapse": "brunel_stp_synapse_10000_1"},
+             "coba_adex": {"brian2_euler": "coba_adex_euler_4000_1",
+                           "brian2_exp_euler": "coba_adex_exponential_euler_4000_1"}}
 # The regime of a network (mean rates, weights) as Brian2's compiling run
-# measured it, for the nets whose script returns one.
+# measured it, for the nets whose script returns one (a further set-up's
+# under "net/name").
 BRIAN_REGIME = {}
 
 
@@ -68,6 +77,11 @@ def brian_project(net):
     elif net == "vogels":
         import vogels
         BRIAN_REGIME[net] = vogels.build_and_run(1, 1000.0, 1)
+    elif net == "coba_adex":
+        import coba_adex
+        BRIAN_REGIME[net] = coba_adex.build_and_run(1, 1000.0, 1, method="rk4")
+        BRIAN_REGIME[net + "/brian2_euler"] = coba_adex.build_and_run(1, 1000.0, 1, method="euler")
+        BRIAN_REGIME[net + "/brian2_exp_euler"] = coba_adex.build_and_run(1, 1000.0, 1, method="exponential_euler")
     else:
         import brunel_stp
         BRIAN_REGIME[net] = brunel_stp.build_and_run(1, 1000.0, 1, variant="source")
@@ -96,7 +110,7 @@ def go_run(binary, net):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=6)
-    ap.add_argument("--nets", default="cuba,brunel,brunel_stdp,brunel_stp,vogels")
+    ap.add_argument("--nets", default="cuba,brunel,brunel_stdp,brunel_stp,vogels,coba_adex")
     ap.add_argument("--out", default="")
     ap.add_argument("--reuse", action="store_true", help="reuse the Brian2 projects compiled by a previous run")
     a = ap.parse_args()
@@ -148,6 +162,20 @@ def main():
                              " (E rate per 200 ms %s)"
                              % (r["rate_e_hz"], r["rate_i_hz"], r["population_cv_e"],
                                 " ".join("%.1f" % x for x in r["rate_e_hz_per_200ms"])))
+        elif n == "coba_adex":
+            lines.append("        brian2 integrates with rk4 (neurodyn's order; the speed-up is against it); brian2_euler"
+                         " (forward Euler) and brian2_exp_euler (exponential_euler) are less accurate first-order schemes")
+            if n in go_regime:
+                r = go_regime[n]
+                lines.append("        regime over the 1 s: neurodyn E rate %.2f Hz, I rate %.2f Hz"
+                             % (r.get("E-Hz", float("nan")), r.get("I-Hz", float("nan"))))
+            for key, label in ((n, "brian2 rk4      "), (n + "/brian2_euler", "brian2 euler    "),
+                               (n + "/brian2_exp_euler", "brian2 exp_euler")):
+                if key in BRIAN_REGIME:
+                    r = BRIAN_REGIME[key]
+                    lines.append("        regime over the 1 s: %s E rate %.2f Hz, I rate %.2f Hz (E rate per 200 ms %s)"
+                                 % (label, r["rate_e_hz"], r["rate_i_hz"],
+                                    " ".join("%.1f" % x for x in r["rate_e_hz_per_200ms"])))
         elif n == "vogels":
             if n in go_regime:
                 r = go_regime[n]
