@@ -534,6 +534,16 @@ func TestSONATAConductances(t *testing.T) {
 		!strings.Contains(err.Error(), "syn_weight ≥ 0 onto the exc receptor") {
 		t.Fatalf("negative conductances onto exc: %v", err)
 	}
+	// with sign +1 onto exc as well: the file's signs are read, not folded
+	plus := fromEdges(spec, file)
+	plus.Populations = slices.Clone(spec.Populations)
+	plus.Populations[1].Sign = 1
+	for i := range plus.Projections {
+		plus.Projections[i].Receptor = "exc"
+	}
+	if err := plus.Validate(); !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "syn_weight ≥ 0 onto the exc receptor") {
+		t.Fatalf("negative conductances onto exc from a sign +1 source: %v", err)
+	}
 	// one weight for every edge: the error names the file too
 	for i := range spec.Projections {
 		spec.Projections[i].Weights = synapses.Weights{Value: 5}

@@ -167,7 +167,11 @@ func (s Spec) resolve() (*plan, error) {
 		var digest []byte
 		var err error
 		if pr.Rule.Kind == "sonata" {
-			if pr, digest, err = loadEdges(where, pr, s.Populations[src].N, s.Populations[tgt].N, dt, sign); err != nil {
+			fileSign := sign
+			if p.pops[tgt].cond {
+				fileSign = 0 // conductances: conductanceWeights reads the signs (NEST's convention)
+			}
+			if pr, digest, err = loadEdges(where, pr, s.Populations[src].N, s.Populations[tgt].N, dt, fileSign); err != nil {
 				return nil, err
 			}
 		} else if pr.EdgesFile != "" || pr.EdgesPopulation != "" {
@@ -505,9 +509,9 @@ const MaxWorkers = 4096
 // conductances, |w|: on the inh receptor either sign reads as inhibitory
 // (NEST's convention, or magnitudes), on the exc receptor a negative weight
 // is an error. Rules' weights are built as magnitudes (the caller gives them
-// sign 1); onto the exc receptor without a Dale sign, those that can only
-// be negative, or negative in part of their range (a negative constant,
-// uniform low end, or normal or lognormal mean), are errors.
+// sign 1); onto the exc receptor without a Dale sign, a negative constant, a
+// uniform low end below 0, or a normal or lognormal mean below 0 is an
+// error.
 func conductanceWeights(where string, pr ProjectionSpec, sign, recep int) (ProjectionSpec, error) {
 	bad := func(field string, w float64) error {
 		return param.New(pkg, where+"."+field, w, `≥ 0 on the exc receptor: conductances (nS) onto conductance-based neurons; receptor = "inh" or sign -1 makes them inhibitory`)

@@ -348,7 +348,9 @@ func (net *Network) SONATANetwork() ([]export.NodePopulation, []export.EdgePopul
 				ep.TargetIDs = append(ep.TargetIDs, uint64(csr.Target[k]))
 				ep.EdgeTypeID = append(ep.EdgeTypeID, int64(i))
 				x := csr.W(k)
-				if x != 0 { // no −0
+				if x == 0 {
+					x = 0 // no −0
+				} else {
 					x *= flip
 				}
 				w = append(w, x)

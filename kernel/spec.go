@@ -81,10 +81,11 @@ type ProjectionSpec struct {
 	// the projection's sign (weights.sign, else the source's) picks the
 	// receptor when Receptor is left out (−1: inh, as NEST's iaf_cond_exp
 	// reads negative weights; receptor exc with sign −1 is an error); drawn
-	// weights are folded to |w|; without a sign, weights that can only be
-	// negative (a negative constant, uniform low end, normal or lognormal
-	// mean) are errors; explicit weights (a list's, an edges file's) are
-	// taken as |w| on the inh receptor and must be ≥ 0 on exc.
+	// weights are folded to |w|; onto the exc receptor without a sign, a
+	// negative constant, a uniform low end below 0, or a normal or lognormal
+	// mean below 0 is an error; explicit weights (a list's, an edges file's,
+	// whatever the sign) are taken as |w| on the inh receptor and must be
+	// ≥ 0 on exc.
 	Weights synapses.Weights `toml:"weights" json:"weights"`
 	// DelayMs is the delay (a multiple of dt, ≥ 0): a spike emitted at t
 	// acts at t + delay. 0 means the next step (Brian2's "no delay"). With

@@ -325,7 +325,6 @@ func TestConductanceWeights(t *testing.T) {
 		want string
 		mod  func(*kernel.Spec)
 	}{
-
 		{"projection[0].weights.low = -1", func(s *kernel.Spec) {
 			s.Projections[0].Receptor, s.Projections[0].Weights = "exc", synapses.Weights{Dist: "uniform", Low: -1, High: 2}
 		}},

@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 
+	"github.com/neurodyn/neurodyn/internal/detmath"
 	"github.com/neurodyn/neurodyn/internal/param"
 )
 
@@ -26,7 +27,7 @@ import (
 // step, with the conductances evaluated exactly at the stages (they decay
 // exponentially between inputs) and V capped at V_peak inside the
 // right-hand side, as in NEST (the exponential term would overflow past
-// it). A step whose conductances make h·g/C exceed 0.5 (above 1,400 nS at
+// it). A step whose conductances make h·g/C exceed 0.5 (above 1,375 nS at
 // the defaults and dt = 0.1 ms), or with τ_w below 2h, is split into as
 // many RK4 substeps as keep h·λ ≤ 0.5, so that RK4 stays stable and
 // accurate (NEST adapts its Runge–Kutta–Fehlberg 4(5) steps instead). A
@@ -38,12 +39,13 @@ import (
 // one spike per step: a second crossing within the step holds V at V_peak,
 // and the next step fires unless its input pulls V back at once. Beyond
 // 4,096 substeps (h·g/C above 2,048: 5.8·10⁶ nS at the defaults and dt =
-// 0.1 ms) a step is one exponential Euler step, V relaxing to the balance
-// of its currents; parameters that would need more substeps at rest (C_m
-// tiny against g_L·h, τ_w or √(C_m·τ_w/|a|) tiny against h) are an error
-// naming DtMs. The refractory period holds V from the
-// reset to the end of the step and for t_ref after it (NEST's count), while
-// w relaxes exactly towards a(V_reset − E_L). With the defaults at 800 pA
+// 0.1 ms) V follows the balance of the currents until the conductances have
+// decayed within reach, then RK4 substeps take the rest of the step;
+// parameters that would need more substeps at rest (C_m tiny against
+// g_L·h, τ_w or √(C_m·τ_w/|a|) tiny against h) are an error naming DtMs.
+// The refractory period holds V from the reset to the end of the step and
+// for t_ref after it (NEST's count), while w relaxes exactly towards
+// a(V_reset − E_L). With the defaults at 800 pA
 // and dt = 0.1 ms, the ninth spike comes 0.19 ms after an accurate
 // solution's (TestAdExConverges).
 type AdExCondParams struct {
@@ -129,7 +131,8 @@ type AdExCond struct {
 	pe, peHalf, pi, piHalf float64
 	wDecay                 float64 // e^{−h/τ_w}, for refractory steps
 	zPerNS                 float64 // h/C: the stiffness h·g/C per nS of conductance
-	zW                     float64 // h/τ_w
+	zW                     float64 // h/τ_w, or h·√(|a|/(C·τ_w)) if larger
+	gCap                   float64 // the conductance adexMaxSubsteps substeps of a step hold, beside g_L
 	bias                   float64
 	refSteps               int32
 }
@@ -143,12 +146,12 @@ const adexSubsteps = 10
 // adexMaxZ is the largest h·λ of a Runge–Kutta (sub)step, λ the membrane's
 // or w's rate (g/C; 1/τ_w, or √(|a|/(C·τ_w)) for the coupling of V and w):
 // RK4 is stable up to 2.78 on the negative real axis and within 10⁻³ of
-// e^{−hλ} up to 0.5, so steps with large conductances (above 1,400 nS at
+// e^{−hλ} up to 0.5, so steps with large conductances (above 1,375 nS at
 // the defaults and dt = 0.1 ms) or a τ_w shorter than two steps are split
 // into substeps. adexMaxSubsteps bounds their number: parameters that need
 // more at rest are an error, and steps with conductances beyond it (h·g/C
-// above 2,048: 5.8·10⁶ nS at the defaults and dt = 0.1 ms) take one
-// exponential Euler step instead (expStep).
+// above 2,048: 5.8·10⁶ nS at the defaults and dt = 0.1 ms) go through
+// expStep.
 const (
 	adexMaxZ        = 0.5
 	adexMaxSubsteps = 4096
@@ -182,6 +185,7 @@ func NewAdExCond(n int, p AdExCondParams, dtMs float64) (*AdExCond, error) {
 		wDecay: Exp(-dtMs / p.TauWMs),
 		bias:   p.IePA, refSteps: rs}
 	m.zPerNS = dtMs / p.CmPF
+	m.gCap = adexMaxZ*adexMaxSubsteps/m.zPerNS - p.GLnS
 	m.zW = dtMs * max(1/p.TauWMs, math.Sqrt(math.Abs(p.AnS)/(p.CmPF*p.TauWMs)))
 	if z := max(m.zPerNS*p.GLnS, m.zW); !(z <= adexMaxZ*adexMaxSubsteps) {
 		return nil, param.New(pkg, "DtMs", dtMs, fmt.Sprintf("small against the neuron's time scales: h·g_L/C_m, h/τ_w and h·√(|a|/(C_m·τ_w)) at most %g (here %.3g)", adexMaxZ*adexMaxSubsteps, z))
@@ -253,28 +257,54 @@ func (m *AdExCond) stable(ge, gi float64) int {
 }
 
 // expStep advances (u, w) over a step whose conductances are beyond
-// adexMaxSubsteps (h·g/C above 2,048, so e^{−h·g/C} is 0): V relaxes to the
-// balance of the currents at the step's start (lif_cond's exponential Euler
-// step, stable at any conductance), w exactly towards a·V there.
-func (m *AdExCond) expStep(u, w, ge, gi, cur float64) (float64, float64) {
+// adexMaxSubsteps (h·g/C above 2,048): until each has decayed to gCap/2 (at
+// ts), V follows the balance of the currents (e^{−h·g/C} is 0: lif_cond's
+// exponential Euler step, stable at any conductance) and w relaxes towards
+// a·V there; the rest of the step goes in RK4 substeps. It returns the state
+// at the end of the step and whether the neuron spiked.
+func (m *AdExCond) expStep(u, w, ge, gi, cur float64) (float64, float64, bool) {
+	ts := min(max(m.settle(ge, m.P.TauSynExMs), m.settle(gi, m.P.TauSynInMs)), m.h)
+	ge, gi = float64(ge*Exp(-ts/m.P.TauSynExMs)), float64(gi*Exp(-ts/m.P.TauSynInMs))
 	g := m.gL + ge + gi
 	u = (float64(ge*m.eEx) + float64(gi*m.eIn) + float64(m.gLDT*m.expTerm(min(u, m.uPeak))) - w + cur) / g
-	return u, m.relaxTo(w, float64(m.a*u), m.wDecay)
+	w = m.relaxTo(w, float64(m.a*min(u, m.uPeak)), Exp(-ts/m.P.TauWMs))
+	spiked := false
+	if u >= m.uPeak {
+		u, w, spiked = m.uReset, w+m.b, true
+		if m.refSteps > 0 {
+			return u, m.relax(w, Exp(-(m.h-ts)/m.P.TauWMs)), true
+		}
+	}
+	rest := m.h - ts
+	if rest <= 0 {
+		return u, w, spiked
+	}
+	n := max(1, int(math.Ceil(float64(float64(m.zPerNS*g)*rest)/m.h/adexMaxZ))) // at most adexMaxSubsteps
+	return m.substeps(u, w, ge, gi, cur, n, rest, spiked)
 }
 
-// substeps integrates a step from (u, w) and conductances ge, gi in n RK4
-// substeps. At the end of the first substep at or above V_peak the neuron
+// settle returns the time (ms) a conductance g decaying with tau takes to
+// fall to gCap/2, 0 if it is below.
+func (m *AdExCond) settle(g, tau float64) float64 {
+	if g <= m.gCap/2 {
+		return 0
+	}
+	return float64(tau * detmath.Log(2*g/m.gCap))
+}
+
+// substeps integrates dur ms (a step, or its rest) from (u, w) and
+// conductances ge, gi in n RK4 substeps; spiked says whether the neuron
+// has spiked in the step already. At the end of the first substep at or above V_peak the neuron
 // is reset (V_reset, w + b) and the rest of the step goes on from there,
 // refractory (V held, w relaxing) if the period is not 0; a second
 // crossing holds V at V_peak, so that the next step emits it (one spike
 // per step: it fires at the end of the next step unless that step's input
 // pulls V below V_peak at once). It returns the state at the end of the
 // step and whether the neuron spiked.
-func (m *AdExCond) substeps(u, w, ge, gi, cur float64, n int) (float64, float64, bool) {
-	hs := m.h / float64(n)
+func (m *AdExCond) substeps(u, w, ge, gi, cur float64, n int, dur float64, spiked bool) (float64, float64, bool) {
+	hs := dur / float64(n)
 	hs2, hs6 := hs/2, hs/6
 	fe, fi := Exp(-hs/2/m.P.TauSynExMs), Exp(-hs/2/m.P.TauSynInMs) // over half a substep
-	spiked := false
 	for s := range n {
 		if spiked && m.refSteps > 0 {
 			return u, m.relax(w, Exp(-float64(n-s)*hs/m.P.TauWMs)), true
@@ -364,8 +394,8 @@ func (m *AdExCond) block(a, b, lo int, v, wv, ge, gi, xe, xi, d []float32, refr 
 			refr[a+j]--
 			u, w = u0[j], m.relax(w0[j], m.wDecay)
 		} else if n := m.stable(ge0[j], gi0[j]); n == 0 {
-			if u, w = m.expStep(u0[j], w0[j], ge0[j], gi0[j], cur[j]); u >= m.uPeak {
-				u, w = m.uReset, w+m.b
+			var spiked bool
+			if u, w, spiked = m.expStep(u0[j], w0[j], ge0[j], gi0[j], cur[j]); spiked {
 				refr[a+j] = m.refSteps
 				spikes[ns] = int32(a + j + lo)
 				ns++
@@ -373,11 +403,11 @@ func (m *AdExCond) block(a, b, lo int, v, wv, ge, gi, xe, xi, d []float32, refr 
 		} else if n > 1 || u >= m.uPeak {
 			crossed := u >= m.uPeak
 			if n > 1 {
-				u, w, crossed = m.substeps(u0[j], w0[j], ge0[j], gi0[j], cur[j], n)
+				u, w, crossed = m.substeps(u0[j], w0[j], ge0[j], gi0[j], cur[j], n, m.h, false)
 			}
 			if crossed {
 				var spiked bool
-				if u, w, spiked = m.substeps(u0[j], w0[j], ge0[j], gi0[j], cur[j], n*adexSubsteps); spiked {
+				if u, w, spiked = m.substeps(u0[j], w0[j], ge0[j], gi0[j], cur[j], n*adexSubsteps, m.h, false); spiked {
 					refr[a+j] = m.refSteps
 					spikes[ns] = int32(a + j + lo)
 					ns++

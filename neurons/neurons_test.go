@@ -406,3 +406,74 @@ func TestAdExAtMostPeak(t *testing.T) {
 		t.Logf("b = %g pA, 80 nA: %d spikes in 2,000 steps", b, n)
 	}
 }
+
+// TestAdExExpStep: steps beyond 4,096 substeps (conductances of millions of
+// nS) follow the balance of the currents while the conductances are that
+// large and integrate the rest of the step: V after the step equals the
+// same neuron's stepped 1,000 times finer (which needs no such step) within
+// 0.05 mV, across the boundary (2.85·10⁶ nS by substeps, 6·10⁶ nS beyond),
+// with receptors decaying at different rates, and with τ_syn far below the
+// step; a spike taken there adds b to w, not a·V at an unbounded V.
+func TestAdExExpStep(t *testing.T) {
+	fast := DefaultAdExCond()
+	fast.TauSynInMs = 0.05
+	for _, tc := range []struct {
+		name   string
+		p      AdExCondParams
+		dt     float64
+		ge, gi float32
+	}{
+		{"below the boundary", DefaultAdExCond(), 0.1, 2.85e6, 2.85e6},
+		{"beyond the boundary", DefaultAdExCond(), 0.1, 6e6, 6e6},
+		{"both receptors", DefaultAdExCond(), 0.1, 1e8, 3e8},
+		{"τ_syn 0.05 ms, dt 1 ms", fast, 1, 0, 1e6},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := tc.p
+			p.AnS = 0
+			m, err := NewAdExCond(1, p, tc.dt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fine, err := NewAdExCond(1, p, tc.dt/1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			spikes := make([]int32, 1)
+			m.Step(0, 1, [][]float32{{tc.ge}, {tc.gi}}, nil, spikes) // the jump at the end of step 0
+			for f := range 1000 {
+				in := [][]float32{{0}, {0}}
+				if f == 999 {
+					in = [][]float32{{tc.ge}, {tc.gi}}
+				}
+				fine.Step(0, 1, in, nil, spikes)
+			}
+			var n int
+			for range 3 {
+				n += m.Step(0, 1, [][]float32{{0}, {0}}, nil, spikes)
+				for range 1000 {
+					n += fine.Step(0, 1, [][]float32{{0}, {0}}, nil, spikes)
+				}
+				if d := math.Abs(float64(m.V[0] - fine.V[0])); d > 0.05 || n > 0 {
+					t.Fatalf("V − E_L = %g mV, 1,000 times finer %g mV (%d spikes)", m.V[0], fine.V[0], n)
+				}
+			}
+		})
+	}
+	p := DefaultAdExCond()
+	p.DeltaTmV = 0.2
+	m, err := NewAdExCond(1, p, 0.1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.V[0] = float32(p.VPeakmV - p.ELmV) // held at V_peak, then a huge excitatory jump
+	m.Ge[0] = 1e8
+	spikes := make([]int32, 1)
+	var n int
+	for range 3 {
+		n += m.Step(0, 1, [][]float32{{0}, {0}}, nil, spikes)
+		if w := m.W[0]; !(w >= 0 && w <= float32(float64(n)*p.BPA+1)) {
+			t.Fatalf("after %d spikes w = %g pA, want within n·b = %g", n, w, float64(n)*p.BPA)
+		}
+	}
+}
