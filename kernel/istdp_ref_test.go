@@ -359,21 +359,7 @@ func vsRefCheck(t *testing.T, tc vsRefCase, seed uint64) ([]bool, float64, []flo
 		if i < 3 {
 			extra = append(extra, []int{splitStep, splitStep + 1, nSteps}[i])
 		}
-		all := refThin(slices.Sorted(slices.Values(extra)), gap)
-		for _, s := range base {
-			ok := true
-			for _, e := range all {
-				if s-e < gap && e-s < gap {
-					ok = false
-					break
-				}
-			}
-			if ok {
-				all = append(all, s)
-			}
-		}
-		slices.Sort(all)
-		preTr[i] = refThin(all, gap)
+		preTr[i] = refMerge(extra, base, gap)
 		if i == 3 {
 			dMin := slices.Min(allDelays)
 			last := -1

@@ -112,6 +112,26 @@ func refThin(tr []int, gap int) []int {
 	return out
 }
 
+// refMerge returns the spikes of extra (thinned to gap steps) and those of
+// base at least gap steps from them, thinned: extra takes precedence.
+func refMerge(extra, base []int, gap int) []int {
+	all := refThin(slices.Sorted(slices.Values(extra)), gap)
+	for _, s := range base {
+		ok := true
+		for _, e := range all {
+			if s-e < gap && e-s < gap {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			all = append(all, s)
+		}
+	}
+	slices.Sort(all)
+	return refThin(all, gap)
+}
+
 func refMs(tr []int, dt float64) []float64 {
 	out := make([]float64, len(tr))
 	for i, s := range tr {
@@ -274,22 +294,7 @@ func TestSTDPMatchesReference(t *testing.T) {
 				if i < 3 {
 					extra = append(extra, []int{splitStep, splitStep + 1, nSteps}[i])
 				}
-				// these and the aligned spikes take precedence over the base train
-				all := refThin(slices.Sorted(slices.Values(extra)), gap)
-				for _, s := range base {
-					ok := true
-					for _, e := range all {
-						if s-e < gap && e-s < gap {
-							ok = false
-							break
-						}
-					}
-					if ok {
-						all = append(all, s)
-					}
-				}
-				slices.Sort(all)
-				preTr[i] = refThin(all, gap)
+				preTr[i] = refMerge(extra, base, gap) // these and the aligned spikes take precedence over the base train
 			}
 
 			sign := 1.0
