@@ -39,8 +39,11 @@ import (
 // one spike per step: a second crossing within the step holds V at V_peak,
 // and the next step fires unless its input pulls V back at once. Beyond
 // 4,096 substeps (h·g/C above 2,048: 5.8·10⁶ nS at the defaults and dt =
-// 0.1 ms) V follows the balance of the currents until the conductances have
-// decayed within reach, then RK4 substeps take the rest of the step;
+// 0.1 ms, a thousand times a neuron's physiological conductance) V goes to
+// the balance of the currents with the exponential current taken at the
+// step's start, until the conductances have decayed within reach, then RK4
+// substeps take the rest of the step: stable, but V can be off by
+// millivolts and a spike a step late there;
 // parameters that would need more substeps at rest (C_m tiny against
 // g_L·h, τ_w or √(C_m·τ_w/|a|) tiny against h) are an error naming DtMs.
 // The refractory period holds V from the reset to the end of the step and
@@ -186,6 +189,9 @@ func NewAdExCond(n int, p AdExCondParams, dtMs float64) (*AdExCond, error) {
 		bias:   p.IePA, refSteps: rs}
 	m.zPerNS = dtMs / p.CmPF
 	m.gCap = adexMaxZ*adexMaxSubsteps/m.zPerNS - p.GLnS
+	if !(m.gCap > 0) {
+		return nil, param.New(pkg, "DtMs", dtMs, fmt.Sprintf("small against C_m/g_L: h·g_L/C_m below %g (here %.3g)", adexMaxZ*adexMaxSubsteps, m.zPerNS*p.GLnS))
+	}
 	m.zW = dtMs * max(1/p.TauWMs, math.Sqrt(math.Abs(p.AnS)/(p.CmPF*p.TauWMs)))
 	if z := max(m.zPerNS*p.GLnS, m.zW); !(z <= adexMaxZ*adexMaxSubsteps) {
 		return nil, param.New(pkg, "DtMs", dtMs, fmt.Sprintf("small against the neuron's time scales: h·g_L/C_m, h/τ_w and h·√(|a|/(C_m·τ_w)) at most %g (here %.3g)", adexMaxZ*adexMaxSubsteps, z))
@@ -257,11 +263,15 @@ func (m *AdExCond) stable(ge, gi float64) int {
 }
 
 // expStep advances (u, w) over a step whose conductances are beyond
-// adexMaxSubsteps (h·g/C above 2,048): until each has decayed to gCap/2 (at
-// ts), V follows the balance of the currents (e^{−h·g/C} is 0: lif_cond's
-// exponential Euler step, stable at any conductance) and w relaxes towards
-// a·V there; the rest of the step goes in RK4 substeps. It returns the state
-// at the end of the step and whether the neuron spiked.
+// adexMaxSubsteps (h·g/C above 2,048): until both have decayed to gCap/2,
+// or to the end of the step (ts), V goes to the balance of the currents at
+// ts with the exponential current taken at the step's start (e^{−h·g/C} is
+// 0: lif_cond's exponential Euler step, stable at any conductance) and w
+// relaxes towards a·V; the rest of the step goes in RK4 substeps (or, after
+// a spike with a refractory period, relaxes w). An approximation: V can be
+// off by millivolts and a spike a step late when such a conductance is
+// excitatory or its reversal near threshold. It returns the state at the
+// end of the step and whether the neuron spiked.
 func (m *AdExCond) expStep(u, w, ge, gi, cur float64) (float64, float64, bool) {
 	ts := min(max(m.settle(ge, m.P.TauSynExMs), m.settle(gi, m.P.TauSynInMs)), m.h)
 	ge, gi = float64(ge*Exp(-ts/m.P.TauSynExMs)), float64(gi*Exp(-ts/m.P.TauSynInMs))
@@ -279,7 +289,8 @@ func (m *AdExCond) expStep(u, w, ge, gi, cur float64) (float64, float64, bool) {
 	if rest <= 0 {
 		return u, w, spiked
 	}
-	n := max(1, int(math.Ceil(float64(float64(m.zPerNS*g)*rest)/m.h/adexMaxZ))) // at most adexMaxSubsteps
+	z := max(float64(m.zPerNS*g), m.zW) // g ≤ g_L + gCap: z ≤ 2,048
+	n := min(max(1, int(math.Ceil(float64(z*rest)/m.h/adexMaxZ))), adexMaxSubsteps)
 	return m.substeps(u, w, ge, gi, cur, n, rest, spiked)
 }
 

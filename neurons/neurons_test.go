@@ -184,9 +184,10 @@ func TestValidateNamesParameter(t *testing.T) {
 		{"TauWMs", func() error { p := DefaultAdExCond(); p.TauWMs = 0; return p.Validate() }()},
 		{"AnS", func() error { p := DefaultAdExCond(); p.AnS = math.NaN(); return p.Validate() }()},
 		{"TRefMs", func() error { p := DefaultAdExCond(); p.TRefMs = 0.25; _, e := NewAdExCond(1, p, 0.1); return e }()},
-		{"DtMs", func() error { p := DefaultAdExCond(); p.CmPF = 1e-5; _, e := NewAdExCond(1, p, 0.1); return e }()},   // h·g_L/C
-		{"DtMs", func() error { p := DefaultAdExCond(); p.AnS = 1e12; _, e := NewAdExCond(1, p, 1); return e }()},      // V–w coupling
-		{"DtMs", func() error { p := DefaultAdExCond(); p.TauWMs = 1e-5; _, e := NewAdExCond(1, p, 0.1); return e }()}, // h/τ_w
+		{"DtMs", func() error { p := DefaultAdExCond(); p.CmPF = 1e-5; _, e := NewAdExCond(1, p, 0.1); return e }()},          // h·g_L/C
+		{"DtMs", func() error { p := DefaultAdExCond(); p.AnS = 1e12; _, e := NewAdExCond(1, p, 1); return e }()},             // V–w coupling
+		{"DtMs", func() error { p := DefaultAdExCond(); p.TauWMs = 1e-5; _, e := NewAdExCond(1, p, 0.1); return e }()},        // h/τ_w
+		{"DtMs", func() error { p := DefaultAdExCond(); p.CmPF, p.GLnS = 1, 2048; _, e := NewAdExCond(1, p, 1); return e }()}, // h·g_L/C at the cap
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if !errors.Is(tc.err, param.ErrInvalid) || !strings.Contains(tc.err.Error(), tc.name) {
@@ -408,12 +409,13 @@ func TestAdExAtMostPeak(t *testing.T) {
 }
 
 // TestAdExExpStep: steps beyond 4,096 substeps (conductances of millions of
-// nS) follow the balance of the currents while the conductances are that
-// large and integrate the rest of the step: V after the step equals the
-// same neuron's stepped 1,000 times finer (which needs no such step) within
-// 0.05 mV, across the boundary (2.85·10⁶ nS by substeps, 6·10⁶ nS beyond),
-// with receptors decaying at different rates, and with τ_syn far below the
-// step; a spike taken there adds b to w, not a·V at an unbounded V.
+// nS) go to the balance of the currents while the conductances are that
+// large and integrate the rest of the step: with the exponential current
+// small (V well below threshold) V after the step equals the same neuron's
+// stepped 1,000 times finer (which needs no such step) within 0.05 mV,
+// across the boundary (2.85·10⁶ nS by substeps, 6·10⁶ nS beyond), with
+// receptors decaying at different rates, and with τ_syn far below the step;
+// a spike taken there adds b to w, not a·V at an unbounded V.
 func TestAdExExpStep(t *testing.T) {
 	fast := DefaultAdExCond()
 	fast.TauSynInMs = 0.05
