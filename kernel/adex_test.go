@@ -132,27 +132,16 @@ func adexNet(t testing.TB) kernel.Spec {
 
 // runAdEx builds s with workers, runs it for each of ms in turn and returns
 // its spikes and the data of its state recorders.
-func runAdEx(t testing.TB, s kernel.Spec, workers int, ms ...float64) (map[string]*kernel.SpikeMemory, [][]float32) {
+func runAdEx(t testing.TB, s kernel.Spec, workers int, ms ...float64) (spikes map[string]*kernel.SpikeMemory, states [][]float32) {
 	t.Helper()
-	net, err := kernel.New(s, kernel.WithWorkers(workers))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer net.Close()
-	for _, d := range ms {
-		if err := net.Run(d); err != nil {
-			t.Fatal(err)
+	runNet(t, s, workers, func(net *kernel.Network) {
+		spikes = recorderSpikes(net)
+		for _, r := range net.Recorders() {
+			if r.Spikes() == nil {
+				states = append(states, r.Frames().Data)
+			}
 		}
-	}
-	spikes := map[string]*kernel.SpikeMemory{}
-	var states [][]float32
-	for _, r := range net.Recorders() {
-		if m := r.Spikes(); m != nil {
-			spikes[r.Name()] = m
-		} else {
-			states = append(states, r.Frames().Data)
-		}
-	}
+	}, ms...)
 	return spikes, states
 }
 

@@ -139,3 +139,31 @@ func checkGolden(t *testing.T, s kernel.Spec, ms float64, weights func(*kernel.N
 		t.Fatalf("checksum of the state, %d weight arrays and %d spikes %#x, golden %#x", len(ws), n, sum, want)
 	}
 }
+
+// recorderSpikes returns the spikes of net's spike recorders by name.
+func recorderSpikes(net *kernel.Network) map[string]*kernel.SpikeMemory {
+	spikes := map[string]*kernel.SpikeMemory{}
+	for _, r := range net.Recorders() {
+		if m := r.Spikes(); m != nil {
+			spikes[r.Name()] = m
+		}
+	}
+	return spikes
+}
+
+// runNet builds s with workers, runs it for each of ms in turn and gives
+// the network to after before closing it.
+func runNet(t testing.TB, s kernel.Spec, workers int, after func(*kernel.Network), ms ...float64) {
+	t.Helper()
+	net, err := kernel.New(s, kernel.WithWorkers(workers))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	for _, d := range ms {
+		if err := net.Run(d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	after(net)
+}

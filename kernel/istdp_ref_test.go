@@ -421,20 +421,7 @@ func vsRefCheck(t *testing.T, tc vsRefCase, seed uint64) ([]bool, float64, []flo
 		t.Fatal(err)
 	}
 
-	preM, postM, before, after, csrs := refRun(t, spec, 1, T)
-	pre := refSteps(t, preM, nPre, dt)
-	post := refSteps(t, postM, nPost, dt)
-	// the forced spikes, and only they, happened
-	for i := range nPre {
-		if !slices.Equal(pre[i], preTr[i]) {
-			t.Fatalf("pre neuron %d spiked at steps %v, forced %v", i, pre[i], preTr[i])
-		}
-	}
-	for j := range nPost {
-		if !slices.Equal(post[j], postTr[j]) {
-			t.Fatalf("post neuron %d spiked at steps %v, forced %v", j, post[j], postTr[j])
-		}
-	}
+	pre, post, before, after, csrs := refRunForced(t, spec, T, dt, preTr, postTr)
 
 	caught := make([]bool, vsRefVariants)
 	mutRel := make([]float64, vsRefVariants)

@@ -18,20 +18,8 @@ import (
 // recorder's spikes.
 func spikesOf(t testing.TB, s kernel.Spec, workers int, ms float64) map[string]*kernel.SpikeMemory {
 	t.Helper()
-	net, err := kernel.New(s, kernel.WithWorkers(workers))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer net.Close()
-	if err := net.Run(ms); err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]*kernel.SpikeMemory{}
-	for _, r := range net.Recorders() {
-		if m := r.Spikes(); m != nil {
-			out[r.Name()] = m
-		}
-	}
+	var out map[string]*kernel.SpikeMemory
+	runNet(t, s, workers, func(net *kernel.Network) { out = recorderSpikes(net) }, ms)
 	return out
 }
 

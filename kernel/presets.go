@@ -130,27 +130,40 @@ func connProb(n, k int) (float64, error) {
 	return float64(k) / float64(n), nil
 }
 
+// scaled returns the sizes of a scaled preset with o's N and K, or the
+// defaults n and k (at most N): 80 % excitatory, p = K/N.
+func scaled(o PresetOptions, n, k int) (ne, ni int, p float64, err error) {
+	if o.N != 0 {
+		n = o.N
+	}
+	k = min(k, n)
+	if o.K != 0 {
+		k = o.K
+	}
+	ne, ni = split80(n)
+	p, err = connProb(n, k)
+	return ne, ni, p, err
+}
+
+// cobaParams are the coba and vogels presets' lif_cond neurons at step dt
+// (Brian2's 5 ms refractory period).
+func cobaParams(dt float64) map[string]float64 {
+	return map[string]float64{"cm_pf": 200, "g_l_ns": 10, "e_l_mv": -60, "e_ex_mv": 0, "e_in_mv": -80,
+		"tau_syn_ex_ms": 5, "tau_syn_in_ms": 10, "t_ref_ms": 5 - dt, "v_reset_mv": -60, "v_th_mv": -50}
+}
+
 func cubaSpec(o PresetOptions) (Spec, error) {
 	if err := presetDt(o.DtMs, "refractory period", 5); err != nil {
 		return Spec{}, err
 	}
-	n := o.N
-	if n == 0 {
-		n = 4000
+	ne, ni, p, err := scaled(o, 4000, 80)
+	if err != nil {
+		return Spec{}, err
 	}
-	k := o.K
-	if k == 0 {
-		k = min(80, n)
-	}
-	ne, ni := split80(n)
 	const cm, taum = 250.0, 20.0
 	params := map[string]float64{"cm_pf": cm, "tau_mem_ms": taum, "tau_syn_ex_ms": 5, "tau_syn_in_ms": 10,
 		"t_ref_ms": 5 - o.DtMs, "e_l_mv": -49, "v_reset_mv": -60, "v_th_mv": -50}
 	vinit := Dist{Dist: "uniform", Low: -60, High: -50}
-	p, err := connProb(n, k)
-	if err != nil {
-		return Spec{}, err
-	}
 	we, wi := cm*1.62/taum, cm*-9.0/taum // pA
 	return Spec{
 		Populations: []PopulationSpec{
@@ -166,34 +179,27 @@ func cobaSpec(o PresetOptions) (Spec, error) {
 	if err := presetDt(o.DtMs, "refractory period", 5); err != nil {
 		return Spec{}, err
 	}
-	n := o.N
-	if n == 0 {
-		n = 4000
-	}
-	k := o.K
-	if k == 0 {
-		k = min(80, n)
-	}
-	ne, ni := split80(n)
-	params := map[string]float64{"cm_pf": 200, "g_l_ns": 10, "e_l_mv": -60, "e_ex_mv": 0, "e_in_mv": -80,
-		"tau_syn_ex_ms": 5, "tau_syn_in_ms": 10, "t_ref_ms": 5 - o.DtMs, "v_reset_mv": -60, "v_th_mv": -50}
-	vinit := Dist{Dist: "normal", Mean: -55, Std: 5}
-	p, err := connProb(n, k)
+	ne, ni, p, err := scaled(o, 4000, 80)
 	if err != nil {
 		return Spec{}, err
 	}
+	params := cobaParams(o.DtMs)
+	vinit := Dist{Dist: "normal", Mean: -55, Std: 5}
 	return Spec{
 		Populations: []PopulationSpec{
 			{Name: "E", N: ne, Model: "lif_cond", Sign: 1, Params: params, VInit: vinit},
 			{Name: "I", N: ni, Model: "lif_cond", Params: params, VInit: vinit}, // conductances are ≥ 0 on the inh receptor
 		},
-		Projections: []ProjectionSpec{
-			{Source: "E", Target: "E", Receptor: "exc", Rule: synapses.Rule{Kind: "fixed_prob", P: p, Autapses: true}, Weights: synapses.Weights{Value: 6}},
-			{Source: "E", Target: "I", Receptor: "exc", Rule: synapses.Rule{Kind: "fixed_prob", P: p, Autapses: true}, Weights: synapses.Weights{Value: 6}},
-			{Source: "I", Target: "E", Receptor: "inh", Rule: synapses.Rule{Kind: "fixed_prob", P: p, Autapses: true}, Weights: synapses.Weights{Value: 67}},
-			{Source: "I", Target: "I", Receptor: "inh", Rule: synapses.Rule{Kind: "fixed_prob", P: p, Autapses: true}, Weights: synapses.Weights{Value: 67}},
-		},
+		Projections: []ProjectionSpec{condProj("E", "E", "exc", p, 6), condProj("E", "I", "exc", p, 6),
+			condProj("I", "E", "inh", p, 67), condProj("I", "I", "inh", p, 67)},
 	}, nil
+}
+
+// condProj is a fixed_prob projection (p, autapses) onto receptor recep
+// with the constant conductance w (nS).
+func condProj(src, tgt, recep string, p, w float64) ProjectionSpec {
+	return ProjectionSpec{Source: src, Target: tgt, Receptor: recep, Rule: synapses.Rule{Kind: "fixed_prob", P: p, Autapses: true},
+		Weights: synapses.Weights{Value: w}}
 }
 
 // vogelsPlasticity is the vogels preset's I→E rule.
@@ -204,35 +210,22 @@ func vogelsSpec(o PresetOptions) (Spec, error) {
 	if err := presetDt(o.DtMs, "refractory period", 5); err != nil {
 		return Spec{}, err
 	}
-	n := o.N
-	if n == 0 {
-		n = 10000
-	}
-	k := o.K
-	if k == 0 {
-		k = min(200, n)
-	}
-	ne, ni := split80(n)
-	p, err := connProb(n, k)
+	ne, ni, p, err := scaled(o, 10000, 200)
 	if err != nil {
 		return Spec{}, err
 	}
-	params := map[string]float64{"cm_pf": 200, "g_l_ns": 10, "e_l_mv": -60, "e_ex_mv": 0, "e_in_mv": -80,
-		"tau_syn_ex_ms": 5, "tau_syn_in_ms": 10, "t_ref_ms": 5 - o.DtMs, "v_reset_mv": -60, "v_th_mv": -50,
-		"i_e_pa": 200}
+	params := cobaParams(o.DtMs)
+	params["i_e_pa"] = 200
 	vinit := Dist{Dist: "uniform", Low: -60, High: -50}
-	rule := synapses.Rule{Kind: "fixed_prob", P: p, Autapses: true}
-	proj := func(src, tgt, recep string, w float64) ProjectionSpec {
-		return ProjectionSpec{Source: src, Target: tgt, Receptor: recep, Rule: rule, Weights: synapses.Weights{Value: w}}
-	}
-	ie := proj("I", "E", "inh", 0)
+	ie := condProj("I", "E", "inh", p, 0)
 	ie.Plasticity = vogelsPlasticity
 	return Spec{
 		Populations: []PopulationSpec{
 			{Name: "E", N: ne, Model: "lif_cond", Sign: 1, Params: params, VInit: vinit},
 			{Name: "I", N: ni, Model: "lif_cond", Params: params, VInit: vinit}, // conductances are ≥ 0 on the inh receptor
 		},
-		Projections: []ProjectionSpec{proj("E", "E", "exc", 0.3), proj("E", "I", "exc", 0.3), proj("I", "I", "inh", 3), ie},
+		Projections: []ProjectionSpec{condProj("E", "E", "exc", p, 0.3), condProj("E", "I", "exc", p, 0.3),
+			condProj("I", "I", "inh", p, 3), ie},
 	}, nil
 }
 
@@ -343,18 +336,9 @@ func scaleSpec(o PresetOptions) (Spec, error) {
 	if err := presetDt(o.DtMs, "refractory period and delay", DefaultBrunel().TRef, DefaultBrunel().DelayMs); err != nil {
 		return Spec{}, err
 	}
-	n := o.N
-	if n == 0 {
-		n = 1000000
-	}
-	k := o.K
-	if k == 0 {
-		k = min(100, n)
-	}
 	b := DefaultBrunel()
-	b.NE, b.NI = split80(n)
 	var err error
-	if b.Epsilon, err = connProb(n, k); err != nil {
+	if b.NE, b.NI, b.Epsilon, err = scaled(o, 1000000, 100); err != nil {
 		return Spec{}, err
 	}
 	b.JmV = 0.1 * 1000 / b.CE()

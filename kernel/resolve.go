@@ -516,13 +516,18 @@ func conductanceWeights(where string, pr ProjectionSpec, sign, recep int) (Proje
 	bad := func(field string, w float64) error {
 		return param.New(pkg, where+"."+field, w, `≥ 0 on the exc receptor: conductances (nS) onto conductance-based neurons; receptor = "inh" or sign -1 makes them inhibitory`)
 	}
+	// explicit weights: a list's, named, or an edges file's (edge, or every
+	// edge when loadEdges moved their one weight to weights.value)
+	badExplicit := func(field, edge string, w float64) error {
+		if pr.EdgesFile != "" {
+			return param.New(pkg, where+".edges_file", pr.EdgesFile, fmt.Sprintf("syn_weight ≥ 0 onto the exc receptor of conductance-based neurons: %s of %s has %g", edge, pr.EdgesPopulation, w))
+		}
+		return bad(field, w)
+	}
 	if pr.Rule.Kind == "list" {
 		if pr.WeightList == nil {
 			if recep == neurons.Exc && pr.Weights.Value < 0 {
-				if pr.EdgesFile != "" { // one weight for every edge, moved to weights.value by loadEdges
-					return pr, param.New(pkg, where+".edges_file", pr.EdgesFile, fmt.Sprintf("syn_weight ≥ 0 onto the exc receptor of conductance-based neurons: every edge of %s has %g", pr.EdgesPopulation, pr.Weights.Value))
-				}
-				return pr, bad("weights.value", pr.Weights.Value)
+				return pr, badExplicit("weights.value", "every edge", pr.Weights.Value)
 			}
 			pr.Weights.Value = math.Abs(pr.Weights.Value)
 			return pr, nil
@@ -530,10 +535,7 @@ func conductanceWeights(where string, pr ProjectionSpec, sign, recep int) (Proje
 		ws := make([]float64, len(pr.WeightList))
 		for k, w := range pr.WeightList {
 			if recep == neurons.Exc && w < 0 {
-				if pr.EdgesFile != "" {
-					return pr, param.New(pkg, where+".edges_file", pr.EdgesFile, fmt.Sprintf("syn_weight ≥ 0 onto the exc receptor of conductance-based neurons: edge %d of %s has %g", k, pr.EdgesPopulation, w))
-				}
-				return pr, bad(fmt.Sprintf("weight_list[%d]", k), w)
+				return pr, badExplicit(fmt.Sprintf("weight_list[%d]", k), fmt.Sprintf("edge %d", k), w)
 			}
 			ws[k] = math.Abs(w)
 		}

@@ -38,7 +38,6 @@ import (
 // about the last reach + every + maxDelay steps, whatever the sources do.
 type stdp struct {
 	rule     synapses.PairRule
-	every1   bool      // rule.EveryPre(): a presynaptic spike meeting no trace changes the weight
 	wmax     float64   // signed like the weights
 	bound    float32   // wmax as a float32 weight
 	plusStep float64   // dt/τ₊: decay exponent per step
@@ -86,7 +85,6 @@ func newSTDP(where string, pr *projection, nTgt, W int, dt float64) (*stdp, erro
 	s := &stdp{rule: rule.PairRule(), wmax: plasticBound(pr.plan.spec.Plasticity, pr.plan.sign), plusStep: dt / rule.TauPlusMs,
 		minStep: dt / rule.TauMinusMs, maxDelay: int64(pr.plan.maxDelay)}
 	s.bound = float32(s.wmax)
-	s.every1 = s.rule.EveryPre()
 	s.plus, s.minus = decayTable(s.plusStep), decayTable(s.minStep)
 	s.reach = reachSteps(rule.TauPlusMs, dt)
 	s.every = max(s.reach/2, 1000)
@@ -346,7 +344,7 @@ func (s *stdp) update(w int, c *synapses.CSR, i int, step int64, a, b uint64) {
 			}
 			if t.Step >= 0 {
 				wn = s.rule.Pre(wn, t.K*decay(s.minus, at-t.Step, s.minStep))
-			} else if s.every1 {
+			} else if s.rule.EveryPre() {
 				wn = s.rule.Pre(wn, 0)
 			}
 			c.Weight[k] = float32(wn * s.wmax)
@@ -370,7 +368,7 @@ func (s *stdp) update(w int, c *synapses.CSR, i int, step int64, a, b uint64) {
 		}
 		if e > 0 {
 			wn = s.rule.Pre(wn, h[e-1].K*decay(s.minus, at-h[e-1].Step, s.minStep))
-		} else if s.every1 {
+		} else if s.rule.EveryPre() {
 			wn = s.rule.Pre(wn, 0)
 		}
 		c.Weight[k] = float32(wn * s.wmax)

@@ -205,6 +205,27 @@ func refRun(t *testing.T, spec kernel.Spec, workers int, runs ...float64) (pre, 
 	return net.Recorder("spikes:pre").Spikes(), net.Recorder("spikes:post").Spikes(), before, after, csr
 }
 
+// refRunForced runs spec (one worker, T ms, populations "pre" and "post"
+// recorded) and checks that their neurons spiked exactly at the steps of
+// preTr and postTr; it returns those and the weights before and after.
+func refRunForced(t *testing.T, spec kernel.Spec, T, dt float64, preTr, postTr [][]int) (pre, post [][]int, before, after [][]float32, csrs []*synapses.CSR) {
+	t.Helper()
+	preM, postM, before, after, csrs := refRun(t, spec, 1, T)
+	pre, post = refSteps(t, preM, len(preTr), dt), refSteps(t, postM, len(postTr), dt)
+	// the forced spikes, and only they, happened
+	for i := range preTr {
+		if !slices.Equal(pre[i], preTr[i]) {
+			t.Fatalf("pre neuron %d spiked at steps %v, forced %v", i, pre[i], preTr[i])
+		}
+	}
+	for j := range postTr {
+		if !slices.Equal(post[j], postTr[j]) {
+			t.Fatalf("post neuron %d spiked at steps %v, forced %v", j, post[j], postTr[j])
+		}
+	}
+	return pre, post, before, after, csrs
+}
+
 // TestSTDPMatchesReference: random pre and post spike trains forced by
 // spike_source devices (with extra presynaptic spikes on the edges of the
 // pairing windows and in the last step of a run), replayed by refSTDP for
@@ -336,20 +357,7 @@ func TestSTDPMatchesReference(t *testing.T) {
 				wantW0 = append(wantW0, w0)
 			}
 
-			preM, postM, before, after, csrs := refRun(t, spec, 1, T)
-			pre := refSteps(t, preM, nPre, dt)
-			post := refSteps(t, postM, nPost, dt)
-			// the forced spikes, and only they, happened
-			for i := range nPre {
-				if !slices.Equal(pre[i], preTr[i]) {
-					t.Fatalf("pre neuron %d spiked at steps %v, forced %v", i, pre[i], preTr[i])
-				}
-			}
-			for j := range nPost {
-				if !slices.Equal(post[j], postTr[j]) {
-					t.Fatalf("post neuron %d spiked at steps %v, forced %v", j, post[j], postTr[j])
-				}
-			}
+			pre, post, before, after, csrs := refRunForced(t, spec, T, dt, preTr, postTr)
 			nPairs := 0
 			for pi, p := range tc.projs {
 				r := refSTDPOf(p.rule, sign)

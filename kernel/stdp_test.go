@@ -39,12 +39,7 @@ func plasticBrunel(t testing.TB) kernel.Spec {
 // every plastic projection.
 func plasticState(t testing.TB, s kernel.Spec, net *kernel.Network) (map[string]*kernel.SpikeMemory, [][]float32) {
 	t.Helper()
-	spikes := map[string]*kernel.SpikeMemory{}
-	for _, r := range net.Recorders() {
-		if m := r.Spikes(); m != nil {
-			spikes[r.Name()] = m
-		}
-	}
+	spikes := recorderSpikes(net)
 	var ws [][]float32
 	for i, pr := range s.Projections {
 		if c := net.Projection(i); pr.Plasticity.Kind != "" {
@@ -54,19 +49,10 @@ func plasticState(t testing.TB, s kernel.Spec, net *kernel.Network) (map[string]
 	return spikes, ws
 }
 
-func runPlastic(t testing.TB, s kernel.Spec, workers int, ms ...float64) (map[string]*kernel.SpikeMemory, [][]float32) {
+func runPlastic(t testing.TB, s kernel.Spec, workers int, ms ...float64) (spikes map[string]*kernel.SpikeMemory, ws [][]float32) {
 	t.Helper()
-	net, err := kernel.New(s, kernel.WithWorkers(workers))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer net.Close()
-	for _, d := range ms {
-		if err := net.Run(d); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return plasticState(t, s, net)
+	runNet(t, s, workers, func(net *kernel.Network) { spikes, ws = plasticState(t, s, net) }, ms...)
+	return spikes, ws
 }
 
 // TestSTDPIdentical: weights and spikes of a plastic network are

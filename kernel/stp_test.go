@@ -77,28 +77,13 @@ func dynamicSpec(t testing.TB, precise bool) kernel.Spec {
 // dynamicState returns net's spikes and the E→E weights.
 func dynamicState(t testing.TB, net *kernel.Network) (map[string]*kernel.SpikeMemory, []float32) {
 	t.Helper()
-	spikes := map[string]*kernel.SpikeMemory{}
-	for _, r := range net.Recorders() {
-		if m := r.Spikes(); m != nil {
-			spikes[r.Name()] = m
-		}
-	}
-	return spikes, append([]float32(nil), net.Projection(0).Weight...)
+	return recorderSpikes(net), append([]float32(nil), net.Projection(0).Weight...)
 }
 
-func runDynamic(t testing.TB, s kernel.Spec, workers int, ms ...float64) (map[string]*kernel.SpikeMemory, []float32) {
+func runDynamic(t testing.TB, s kernel.Spec, workers int, ms ...float64) (spikes map[string]*kernel.SpikeMemory, w []float32) {
 	t.Helper()
-	net, err := kernel.New(s, kernel.WithWorkers(workers))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer net.Close()
-	for _, d := range ms {
-		if err := net.Run(d); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dynamicState(t, net)
+	runNet(t, s, workers, func(net *kernel.Network) { spikes, w = dynamicState(t, net) }, ms...)
+	return spikes, w
 }
 
 func spikeCount(m map[string]*kernel.SpikeMemory) int {

@@ -189,12 +189,10 @@ func NewAdExCond(n int, p AdExCondParams, dtMs float64) (*AdExCond, error) {
 		bias:   p.IePA, refSteps: rs}
 	m.zPerNS = dtMs / p.CmPF
 	m.gCap = adexMaxZ*adexMaxSubsteps/m.zPerNS - p.GLnS
-	if !(m.gCap > 0) {
-		return nil, param.New(pkg, "DtMs", dtMs, fmt.Sprintf("small against C_m/g_L: h·g_L/C_m below %g (here %.3g)", adexMaxZ*adexMaxSubsteps, m.zPerNS*p.GLnS))
-	}
 	m.zW = dtMs * max(1/p.TauWMs, math.Sqrt(math.Abs(p.AnS)/(p.CmPF*p.TauWMs)))
-	if z := max(m.zPerNS*p.GLnS, m.zW); !(z <= adexMaxZ*adexMaxSubsteps) {
-		return nil, param.New(pkg, "DtMs", dtMs, fmt.Sprintf("small against the neuron's time scales: h·g_L/C_m, h/τ_w and h·√(|a|/(C_m·τ_w)) at most %g (here %.3g)", adexMaxZ*adexMaxSubsteps, z))
+	// gCap > 0: h·g_L/C_m below the cap (at it, the conductances' reach is 0)
+	if z := max(m.zPerNS*p.GLnS, m.zW); !(m.gCap > 0 && z <= adexMaxZ*adexMaxSubsteps) {
+		return nil, param.New(pkg, "DtMs", dtMs, fmt.Sprintf("small against the neuron's time scales: h·g_L/C_m below %g, h/τ_w and h·√(|a|/(C_m·τ_w)) at most it (here %.3g)", adexMaxZ*adexMaxSubsteps, z))
 	}
 	return m, nil
 }
