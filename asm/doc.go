@@ -79,6 +79,9 @@
 //   - SpikeDeriv(dst, u, theta, alpha, scale): dst[k] = scale/(d·d),
 //     d = alpha·|u[k] − theta| + 1, products unfused (the SuperSpike and
 //     fast-sigmoid surrogate derivatives).
+//   - AdExRK4: one classic Runge–Kutta step of adaptive exponential
+//     integrate-and-fire neurons (AdExConst.Deriv at four stages), products
+//     unfused, the exponential term through ExpNeg's table and polynomial.
 //
 // # How the assembly keeps these orders
 //
@@ -109,7 +112,11 @@
 // and then as the AVX2 kernels do.
 // Element-wise kernels (LIFScan and SpikeDeriv among them; and LIFStep, 8 neurons per vector, its spike list
 // built in ascending order from the vector's sign mask) are independent per
-// element. Gemm's packing buffers are recycled (small ones through a
+// element. AdExRK4 (four float64 neurons per vector) computes a chunk of 32
+// neurons stage by stage, so that the vectors of a stage overlap (each
+// neuron's stages are one dependent chain), gathers ExpNeg's table entries,
+// takes the reciprocal for the lanes above V_T and blends, and writes x − y
+// where the reference writes −y + x (the same rounding, exactly). Gemm's packing buffers are recycled (small ones through a
 // sync.Pool, those of 256 KiB and more through a cache that garbage
 // collections do not empty; ReleaseBuffers frees it): steady-state calls
 // allocate nothing.
@@ -125,8 +132,8 @@
 // # Who may import it
 //
 // asm is layer 1 of the package map in DEVELOPERS.md: every neurodyn package
-// above it may import it; it imports only the standard library, cpuid and
-// internal/param.
+// above it may import it; it imports only the standard library, cpuid,
+// internal/param and internal/detmath (e^x for ExpNeg's table).
 //
 // # Concurrency
 //

@@ -399,3 +399,48 @@ func fuzzLIF(t *testing.T, p *LIFProp, vals []float32, refr0 []int32) {
 		})
 	}
 }
+
+// FuzzAdEx runs AdExRK4 from fuzzed states on every path. The first pass
+// keeps NEST's aeif_cond_exp constants but for a threshold shifted by the
+// fuzzed float; the edge pass takes the threshold, V_peak, 1/Δ_T, g_L, both
+// reversals, a and the bias from the first 8 bytes (constants the vector
+// kernel does not cover go to the reference, which is then compared with
+// itself).
+func FuzzAdEx(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte, x float64) {
+		c := adexConst(0.1, 281, 30, -70.6, -50.4, 2, 0, 4, 144, 0, -85, 0.2, 2, 0)
+		c.UT += x
+		fuzzAdEx(t, &c, floats32(data))
+		if len(data) < 8 {
+			return
+		}
+		c = adexConst(0.1, 281, 30, -70.6, -50.4, 2, 0, 4, 144, 0, -85, 0.2, 2, 0)
+		for i, p := range []*float64{&c.UT, &c.UPeak, &c.InvDT, &c.GL, &c.EEx, &c.EIn, &c.A, &c.Bias} {
+			*p = edgeValue[float64](data[i])
+		}
+		c.GLDT = c.GL / c.InvDT
+		fuzzAdEx(t, &c, edgeFloats[float32](data[8:]))
+	})
+}
+
+// fuzzAdEx splits vals into v, w, ge, gi and dc and compares AdExRK4 on
+// every path with the reference, with and without dc.
+func fuzzAdEx(t *testing.T, c *AdExConst, vals []float32) {
+	n := len(vals) / 5
+	v, w, ge, gi, dc := vals[:n], vals[n:2*n], vals[2*n:3*n], vals[3*n:4*n], vals[4*n:5*n]
+	for _, d := range [][]float32{dc, nil} {
+		wu, ww := make([]float64, n), make([]float64, n)
+		adexRK4Generic(c, v, w, ge, gi, d, wu, ww)
+		onPaths(func() {
+			gu, gw := make([]float64, n), make([]float64, n)
+			AdExRK4(c, v, w, ge, gi, d, gu, gw)
+			if i := firstDiff(gu, wu); i >= 0 {
+				t.Fatalf("%s n=%d dc=%v %+v: u[%d] = %v, want %v (v %v, w %v, ge %v, gi %v)", Path(), n, d != nil, *c, i, gu[i], wu[i], v[i], w[i], ge[i], gi[i])
+			}
+			if i := firstDiff(gw, ww); i >= 0 {
+				t.Fatalf("%s n=%d dc=%v %+v: w[%d] = %v, want %v", Path(), n, d != nil, *c, i, gw[i], ww[i])
+			}
+		})
+	}
+}

@@ -349,3 +349,23 @@ func spikeDeriv64(dst, u []float64, theta, alpha, scale float64) {
 	}
 	spikeDerivGeneric(dst, u, theta, alpha, scale)
 }
+
+func adexRK4(c *AdExConst, v, w, ge, gi, dc []float32, su, sw []float64) {
+	n := len(su) &^ 3
+	if !useAVX2() || n == 0 || !c.adexVector() {
+		adexRK4Generic(c, v, w, ge, gi, dc, su, sw)
+		return
+	}
+	cc := (*[adexConstWords]float64)(unsafe.Pointer(c))
+	if dc != nil {
+		adexRK4AVX2(cc, &expNegTable[0], v[:n], w[:n], ge[:n], gi[:n], dc[:n], su[:n], sw[:n])
+	} else {
+		adexRK4NoDCAVX2(cc, &expNegTable[0], v[:n], w[:n], ge[:n], gi[:n], nil, su[:n], sw[:n])
+	}
+	if n < len(su) {
+		if dc != nil {
+			dc = dc[n:]
+		}
+		adexRK4Generic(c, v[n:], w[n:], ge[n:], gi[n:], dc, su[n:], sw[n:])
+	}
+}

@@ -76,3 +76,7 @@ func spikeDeriv32(dst, u []float32, theta, alpha, scale float32) {
 func spikeDeriv64(dst, u []float64, theta, alpha, scale float64) {
 	spikeDerivGeneric(dst, u, theta, alpha, scale)
 }
+
+func adexRK4(c *AdExConst, v, w, ge, gi, dc []float32, su, sw []float64) {
+	adexRK4Generic(c, v, w, ge, gi, dc, su, sw)
+}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 
+	"github.com/neurodyn/neurodyn/asm"
 	"github.com/neurodyn/neurodyn/internal/detmath"
 	"github.com/neurodyn/neurodyn/internal/param"
 )
@@ -126,18 +127,12 @@ type AdExCond struct {
 	Refr         []int32
 
 	// precomputed; V relative to E_L
-	h, h2, h6              float64 // step, half, sixth (ms)
-	invC, gL, gLDT, invDT  float64
-	uT, uPeak, uReset      float64
-	eEx, eIn               float64
-	a, b, invTauW          float64
-	pe, peHalf, pi, piHalf float64
-	wDecay                 float64 // e^{−h/τ_w}, for refractory steps
-	zPerNS                 float64 // h/C: the stiffness h·g/C per nS of conductance
-	zW                     float64 // h/τ_w, or h·√(|a|/(C·τ_w)) if larger
-	gCap                   float64 // the conductance adexMaxSubsteps substeps of a step hold, beside g_L
-	bias                   float64
-	refSteps               int32
+	c                 asm.AdExConst // the Runge–Kutta step's constants
+	uReset, b, wDecay float64       // V_reset − E_L (mV), b (pA), e^{−h/τ_w} for refractory steps
+	zPerNS            float64       // h/C: the stiffness h·g/C per nS of conductance
+	zW                float64       // h/τ_w, or h·√(|a|/(C·τ_w)) if larger
+	gCap              float64       // the conductance adexMaxSubsteps substeps of a step hold, beside g_L
+	refSteps          int32
 }
 
 // adexSubsteps is the number of substeps of a step in which a neuron
@@ -178,15 +173,12 @@ func NewAdExCond(n int, p AdExCondParams, dtMs float64) (*AdExCond, error) {
 	}
 	m := &AdExCond{P: p, DtMs: dtMs,
 		V: make([]float32, n), W: make([]float32, n), Ge: make([]float32, n), Gi: make([]float32, n), Refr: make([]int32, n),
-		h: dtMs, h2: dtMs / 2, h6: dtMs / 6,
-		invC: 1 / p.CmPF, gL: p.GLnS, gLDT: p.GLnS * p.DeltaTmV, invDT: 1 / p.DeltaTmV,
-		uT: p.VThmV - p.ELmV, uPeak: p.VPeakmV - p.ELmV, uReset: p.VResetmV - p.ELmV,
-		eEx: p.EExmV - p.ELmV, eIn: p.EInmV - p.ELmV,
-		a: p.AnS, b: p.BPA, invTauW: 1 / p.TauWMs,
-		pe: Exp(-dtMs / p.TauSynExMs), peHalf: Exp(-dtMs / 2 / p.TauSynExMs),
-		pi: Exp(-dtMs / p.TauSynInMs), piHalf: Exp(-dtMs / 2 / p.TauSynInMs),
-		wDecay: Exp(-dtMs / p.TauWMs),
-		bias:   p.IePA, refSteps: rs}
+		c: asm.AdExConst{GL: p.GLnS, GLDT: p.GLnS * p.DeltaTmV, InvDT: 1 / p.DeltaTmV,
+			UT: p.VThmV - p.ELmV, UPeak: p.VPeakmV - p.ELmV, EEx: p.EExmV - p.ELmV, EIn: p.EInmV - p.ELmV,
+			InvC: 1 / p.CmPF, A: p.AnS, InvTauW: 1 / p.TauWMs, H: dtMs, H2: dtMs / 2, H6: dtMs / 6,
+			PeHalf: Exp(-dtMs / 2 / p.TauSynExMs), PiHalf: Exp(-dtMs / 2 / p.TauSynInMs),
+			Pe: Exp(-dtMs / p.TauSynExMs), Pi: Exp(-dtMs / p.TauSynInMs), Bias: p.IePA},
+		uReset: p.VResetmV - p.ELmV, b: p.BPA, wDecay: Exp(-dtMs / p.TauWMs), refSteps: rs}
 	m.zPerNS = dtMs / p.CmPF
 	m.gCap = adexMaxZ*adexMaxSubsteps/m.zPerNS - p.GLnS
 	m.zW = dtMs * max(1/p.TauWMs, math.Sqrt(math.Abs(p.AnS)/(p.CmPF*p.TauWMs)))
@@ -208,38 +200,16 @@ func (m *AdExCond) Len() int { return len(m.V) }
 func (m *AdExCond) Receptors() int { return 2 }
 
 // Bias returns the constant current I_e in pA.
-func (m *AdExCond) Bias() float32 { return float32(m.bias) }
-
-// expTerm returns e^{(u − u_T)/Δ_T}, u ≤ u_peak.
-func (m *AdExCond) expTerm(u float64) float64 {
-	x := float64((u - m.uT) * m.invDT)
-	switch {
-	case x <= 0:
-		return ExpNeg(-x) // below V_th, where the neurons spend their time: a table and a short polynomial
-	case x < 32:
-		return 1 / ExpNeg(x) // the upswing: the same table (relative error below 10⁻¹¹)
-	}
-	return Exp(x)
-}
-
-// deriv returns du/dt (mV/ms) and dw/dt (pA/ms) at u = V − E_L (capped at
-// V_peak), w, conductances ge and gi and current cur. Every product is
-// rounded before it is added, so that no architecture fuses one.
-func (m *AdExCond) deriv(u, w, ge, gi, cur float64) (du, dw float64) {
-	u = min(u, m.uPeak)
-	spike := float64(m.gLDT * m.expTerm(u))
-	i := -float64(m.gL*u) + spike - float64(ge*(u-m.eEx)) - float64(gi*(u-m.eIn)) - w + cur
-	return float64(i * m.invC), float64((float64(m.a*u) - w) * m.invTauW)
-}
+func (m *AdExCond) Bias() float32 { return float32(m.c.Bias) }
 
 // rk4 returns (u, w) after one RK4 step of length h (h2 = h/2, h6 = h/6)
 // with the conductances ge, gi at its start, geH, giH at its middle and ge1,
 // gi1 at its end.
 func (m *AdExCond) rk4(u, w, ge, gi, geH, giH, ge1, gi1, cur, h, h2, h6 float64) (float64, float64) {
-	k1u, k1w := m.deriv(u, w, ge, gi, cur)
-	k2u, k2w := m.deriv(u+float64(h2*k1u), w+float64(h2*k1w), geH, giH, cur)
-	k3u, k3w := m.deriv(u+float64(h2*k2u), w+float64(h2*k2w), geH, giH, cur)
-	k4u, k4w := m.deriv(u+float64(h*k3u), w+float64(h*k3w), ge1, gi1, cur)
+	k1u, k1w := m.c.Deriv(u, w, ge, gi, cur)
+	k2u, k2w := m.c.Deriv(u+float64(h2*k1u), w+float64(h2*k1w), geH, giH, cur)
+	k3u, k3w := m.c.Deriv(u+float64(h2*k2u), w+float64(h2*k2w), geH, giH, cur)
+	k4u, k4w := m.c.Deriv(u+float64(h*k3u), w+float64(h*k3w), ge1, gi1, cur)
 	u += float64(h6 * (k1u + float64(2*k2u) + float64(2*k3u) + k4u))
 	w += float64(h6 * (k1w + float64(2*k2w) + float64(2*k3w) + k4w))
 	return u, w
@@ -250,7 +220,7 @@ func (m *AdExCond) rk4(u, w, ge, gi, geH, giH, ge1, gi1, cur, h, h2, h6 float64)
 // accurate: 1 but for conductances of thousands of nS or τ_w shorter than
 // two steps; 0 beyond adexMaxSubsteps (expStep).
 func (m *AdExCond) stable(ge, gi float64) int {
-	z := max(float64(m.zPerNS*(m.gL+ge+gi)), m.zW)
+	z := max(float64(m.zPerNS*(m.c.GL+ge+gi)), m.zW)
 	if z <= adexMaxZ {
 		return 1
 	}
@@ -271,24 +241,24 @@ func (m *AdExCond) stable(ge, gi float64) int {
 // excitatory or its reversal near threshold. It returns the state at the
 // end of the step and whether the neuron spiked.
 func (m *AdExCond) expStep(u, w, ge, gi, cur float64) (float64, float64, bool) {
-	ts := min(max(m.settle(ge, m.P.TauSynExMs), m.settle(gi, m.P.TauSynInMs)), m.h)
+	ts := min(max(m.settle(ge, m.P.TauSynExMs), m.settle(gi, m.P.TauSynInMs)), m.c.H)
 	ge, gi = float64(ge*Exp(-ts/m.P.TauSynExMs)), float64(gi*Exp(-ts/m.P.TauSynInMs))
-	g := m.gL + ge + gi
-	u = (float64(ge*m.eEx) + float64(gi*m.eIn) + float64(m.gLDT*m.expTerm(min(u, m.uPeak))) - w + cur) / g
-	w = m.relaxTo(w, float64(m.a*min(u, m.uPeak)), Exp(-ts/m.P.TauWMs))
+	g := m.c.GL + ge + gi
+	u = (float64(ge*m.c.EEx) + float64(gi*m.c.EIn) + float64(m.c.GLDT*m.c.ExpTerm(min(u, m.c.UPeak))) - w + cur) / g
+	w = m.relaxTo(w, float64(m.c.A*min(u, m.c.UPeak)), Exp(-ts/m.P.TauWMs))
 	spiked := false
-	if u >= m.uPeak {
+	if u >= m.c.UPeak {
 		u, w, spiked = m.uReset, w+m.b, true
 		if m.refSteps > 0 {
-			return u, m.relax(w, Exp(-(m.h-ts)/m.P.TauWMs)), true
+			return u, m.relax(w, Exp(-(m.c.H-ts)/m.P.TauWMs)), true
 		}
 	}
-	rest := m.h - ts
+	rest := m.c.H - ts
 	if rest <= 0 {
 		return u, w, spiked
 	}
 	z := max(float64(m.zPerNS*g), m.zW) // g ≤ g_L + gCap: z ≤ 2,048
-	n := min(max(1, int(math.Ceil(float64(z*rest)/m.h/adexMaxZ))), adexMaxSubsteps)
+	n := min(max(1, int(math.Ceil(float64(z*rest)/m.c.H/adexMaxZ))), adexMaxSubsteps)
 	return m.substeps(u, w, ge, gi, cur, n, rest, spiked)
 }
 
@@ -322,11 +292,11 @@ func (m *AdExCond) substeps(u, w, ge, gi, cur float64, n int, dur float64, spike
 		ge1, gi1 := float64(geH*fe), float64(giH*fi)
 		u, w = m.rk4(u, w, ge, gi, geH, giH, ge1, gi1, cur, hs, hs2, hs6)
 		ge, gi = ge1, gi1
-		if u < m.uPeak {
+		if u < m.c.UPeak {
 			continue
 		}
 		if spiked {
-			return m.uPeak, w, true
+			return m.c.UPeak, w, true
 		}
 		u, w, spiked = m.uReset, w+m.b, true
 	}
@@ -356,75 +326,54 @@ func (m *AdExCond) Step(lo, hi int, in [][]float32, dc []float32, spikes []int32
 	return ns
 }
 
-// adexBlock is the number of neurons whose Runge–Kutta stages Step
-// computes together: each stage is a loop over independent neurons, which
-// the processor overlaps (one neuron's stages depend on each other).
-const adexBlock = 32
+// adexBlock is the number of neurons Step advances at a time: their RK4
+// step is one asm.AdExRK4 call (four neurons per vector on the AVX2 path,
+// the same bits on every path), then the rare cases (refractory, stiff or
+// crossing steps) are taken neuron by neuron.
+const adexBlock = 64
 
 // block steps the neurons [a, b) of Step's slices (b − a ≤ adexBlock),
 // appending spikes (offset lo) to spikes[ns:]; it returns the new count.
 // Every neuron goes through the same operations as alone.
 func (m *AdExCond) block(a, b, lo int, v, wv, ge, gi, xe, xi, d []float32, refr []int32, spikes []int32, ns int) int {
-	var u0, w0, ge0, gi0, cur, su, sw, au, aw [adexBlock]float64
+	var su, sw [adexBlock]float64
 	k := b - a
-	for j := range k {
-		u0[j], w0[j] = float64(v[a+j]), float64(wv[a+j])
-		ge0[j], gi0[j] = float64(ge[a+j]), float64(gi[a+j])
-		cur[j] = m.bias
-		if d != nil {
-			cur[j] = float64(d[a+j])
-		}
+	var dc []float32
+	if d != nil {
+		dc = d[a:b]
 	}
-	h, h2, h6 := m.h, m.h2, m.h6
-	// stage 1 at the start: au, aw accumulate k1 + 2k2 + 2k3 + k4
-	for j := range k {
-		ku, kw := m.deriv(u0[j], w0[j], ge0[j], gi0[j], cur[j])
-		au[j], aw[j] = ku, kw
-		su[j], sw[j] = u0[j]+float64(h2*ku), w0[j]+float64(h2*kw)
-	}
-	// stages 2 and 3 at the middle
-	for range 2 {
-		for j := range k {
-			ku, kw := m.deriv(su[j], sw[j], float64(ge0[j]*m.peHalf), float64(gi0[j]*m.piHalf), cur[j])
-			au[j], aw[j] = au[j]+float64(2*ku), aw[j]+float64(2*kw)
-			su[j], sw[j] = u0[j]+float64(h2*ku), w0[j]+float64(h2*kw)
-		}
-		h2 = h // the third stage's step to the end
-	}
-	// stage 4 at the end
-	for j := range k {
-		ku, kw := m.deriv(su[j], sw[j], float64(ge0[j]*m.pe), float64(gi0[j]*m.pi), cur[j])
-		su[j] = u0[j] + float64(h6*(au[j]+ku))
-		sw[j] = w0[j] + float64(h6*(aw[j]+kw))
-	}
+	asm.AdExRK4(&m.c, v[a:b], wv[a:b], ge[a:b], gi[a:b], dc, su[:k], sw[:k])
 	for j := range k {
 		u, w := su[j], sw[j]
+		ge0, gi0 := float64(ge[a+j]), float64(gi[a+j])
 		if refr[a+j] > 0 {
 			refr[a+j]--
-			u, w = u0[j], m.relax(w0[j], m.wDecay)
-		} else if n := m.stable(ge0[j], gi0[j]); n == 0 {
+			u, w = float64(v[a+j]), m.relax(float64(wv[a+j]), m.wDecay)
+		} else if n := m.stable(ge0, gi0); n == 0 || n > 1 || u >= m.c.UPeak {
+			u0, w0, cur := float64(v[a+j]), float64(wv[a+j]), m.c.Bias
+			if d != nil {
+				cur = float64(d[a+j])
+			}
 			var spiked bool
-			if u, w, spiked = m.expStep(u0[j], w0[j], ge0[j], gi0[j], cur[j]); spiked {
+			switch {
+			case n == 0:
+				u, w, spiked = m.expStep(u0, w0, ge0, gi0, cur)
+			case n > 1:
+				u, w, spiked = m.substeps(u0, w0, ge0, gi0, cur, n, m.c.H, false)
+			default:
+				spiked = true // crossed in one step
+			}
+			if n != 0 && spiked {
+				u, w, spiked = m.substeps(u0, w0, ge0, gi0, cur, n*adexSubsteps, m.c.H, false)
+			}
+			if spiked {
 				refr[a+j] = m.refSteps
 				spikes[ns] = int32(a + j + lo)
 				ns++
 			}
-		} else if n > 1 || u >= m.uPeak {
-			crossed := u >= m.uPeak
-			if n > 1 {
-				u, w, crossed = m.substeps(u0[j], w0[j], ge0[j], gi0[j], cur[j], n, m.h, false)
-			}
-			if crossed {
-				var spiked bool
-				if u, w, spiked = m.substeps(u0[j], w0[j], ge0[j], gi0[j], cur[j], n*adexSubsteps, m.h, false); spiked {
-					refr[a+j] = m.refSteps
-					spikes[ns] = int32(a + j + lo)
-					ns++
-				}
-			}
 		}
-		ge[a+j] = float32(float64(ge0[j]*m.pe)) + xe[a+j]
-		gi[a+j] = float32(float64(gi0[j]*m.pi)) + xi[a+j]
+		ge[a+j] = float32(float64(ge0*m.c.Pe)) + xe[a+j]
+		gi[a+j] = float32(float64(gi0*m.c.Pi)) + xi[a+j]
 		xe[a+j], xi[a+j] = 0, 0
 		v[a+j], wv[a+j] = float32(u), float32(w)
 	}
@@ -434,7 +383,7 @@ func (m *AdExCond) block(a, b, lo int, v, wv, ge, gi, xe, xi, d []float32, refr 
 // relax returns w after relaxing towards a(V_reset − E_L), V held at
 // V_reset, by the factor decay (e^{−t/τ_w}).
 func (m *AdExCond) relax(w, decay float64) float64 {
-	return m.relaxTo(w, float64(m.a*m.uReset), decay)
+	return m.relaxTo(w, float64(m.c.A*m.uReset), decay)
 }
 
 // relaxTo returns w relaxed towards winf by the factor decay.

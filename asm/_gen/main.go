@@ -16,7 +16,7 @@ import (
 	. "github.com/mmcloughlin/avo/build"
 )
 
-var family = flag.String("family", "", "kernel family: blas1, gemv, gemm, act, lif, avx512")
+var family = flag.String("family", "", "kernel family: blas1, gemv, gemm, act, lif, adex, avx512")
 
 func main() {
 	flag.Parse()
@@ -32,6 +32,8 @@ func main() {
 		genAct()
 	case "avx512":
 		genAVX512()
+	case "adex":
+		genAdEx()
 	case "lif":
 		genLIF()
 		genLIFScan()
