@@ -82,6 +82,9 @@
 //   - AdExRK4: one classic Runge–Kutta step of adaptive exponential
 //     integrate-and-fire neurons (AdExConst.Deriv at four stages), products
 //     unfused, the exponential term through ExpNeg's table and polynomial.
+//   - LIFCondStep: the exponential-Euler step of conductance-based LIF
+//     neurons (V relaxes towards V_∞ by ExpNeg(h·g/C)), products unfused,
+//     the spike list in ascending order.
 //
 // # How the assembly keeps these orders
 //
@@ -116,7 +119,11 @@
 // neurons stage by stage, so that the vectors of a stage overlap (each
 // neuron's stages are one dependent chain), gathers ExpNeg's table entries,
 // takes the reciprocal for the lanes above V_T and blends, and writes x − y
-// where the reference writes −y + x (the same rounding, exactly). Gemm's packing buffers are recycled (small ones through a
+// where the reference writes −y + x (the same rounding, exactly).
+// LIFCondStep (four float64 neurons per vector, float32 state) shares its
+// ExpNeg (index clamped to the table, whatever the input), blends the
+// lanes whose argument is not positive to 1, and builds its spike list as
+// LIFStep does. Gemm's packing buffers are recycled (small ones through a
 // sync.Pool, those of 256 KiB and more through a cache that garbage
 // collections do not empty; ReleaseBuffers frees it): steady-state calls
 // allocate nothing.

@@ -444,3 +444,63 @@ func fuzzAdEx(t *testing.T, c *AdExConst, vals []float32) {
 		})
 	}
 }
+
+// FuzzLIFCond runs LIFCondStep from fuzzed states on every path. The
+// first pass keeps the COBA neuron's constants but for a fuzzed h/C_m; the
+// edge pass takes h/C_m, g_L, both reversals, the bias, the threshold and
+// the reset from the first 7 bytes, and the refractory counts (−3…3) from
+// the state bytes.
+func FuzzLIFCond(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte, x float64) {
+		c := LIFCondConst{HOverC: x, GL: 10, EEx: 60, EIn: -20, Pe: 0.98, Pi: 0.99, Bias: 50, Theta: 10, VReset: 0, RefSteps: 50}
+		vals := floats32(data)
+		refr := make([]int32, len(vals)/7)
+		for j := range refr {
+			refr[j] = int32(j % 3)
+		}
+		fuzzLIFCond(t, &c, vals, refr)
+		if len(data) < 7 {
+			return
+		}
+		for i, p := range []*float64{&c.HOverC, &c.GL, &c.EEx, &c.EIn, &c.Bias} {
+			*p = edgeValue[float64](data[i])
+		}
+		c.Theta, c.VReset = edgeValue[float32](data[5]), edgeValue[float32](data[6])
+		vals = edgeFloats[float32](data[7:])
+		refr = make([]int32, len(vals)/7)
+		for j := range refr {
+			refr[j] = int32(int8(data[7+j])) % 4
+		}
+		fuzzLIFCond(t, &c, vals, refr)
+	})
+}
+
+// fuzzLIFCond splits vals into v, ge, gi, inE, inI and dc (refr has the
+// number of neurons) and compares one LIFCondStep on every path with the
+// reference, with and without dc.
+func fuzzLIFCond(t *testing.T, c *LIFCondConst, vals []float32, refr0 []int32) {
+	n := len(refr0)
+	for _, withDC := range []bool{true, false} {
+		state := func() (v, ge, gi, inE, inI, dc []float32, refr []int32) {
+			v, ge, gi = slices.Clone(vals[:n]), slices.Clone(vals[n:2*n]), slices.Clone(vals[2*n:3*n])
+			inE, inI, dc = slices.Clone(vals[3*n:4*n]), slices.Clone(vals[4*n:5*n]), slices.Clone(vals[5*n:6*n])
+			if !withDC {
+				dc = nil
+			}
+			return v, ge, gi, inE, inI, dc, slices.Clone(refr0)
+		}
+		wv, wge, wgi, winE, winI, wdc, wrefr := state()
+		ws := make([]int32, n)
+		wn := lifCondStepGeneric(c, wv, wge, wgi, winE, winI, wdc, wrefr, ws)
+		onPaths(func() {
+			gv, gge, ggi, ginE, ginI, gdc, grefr := state()
+			gs := make([]int32, n)
+			gn := LIFCondStep(c, gv, gge, ggi, ginE, ginI, gdc, grefr, gs)
+			if gn != wn || !slices.Equal(gs[:gn], ws[:wn]) || firstDiff(gv, wv) >= 0 || firstDiff(gge, wge) >= 0 ||
+				firstDiff(ggi, wgi) >= 0 || firstDiff(ginE, winE) >= 0 || firstDiff(ginI, winI) >= 0 || !slices.Equal(grefr, wrefr) {
+				t.Fatalf("%s dc=%v n=%d %+v: LIFCondStep differs from the reference (v %v want %v)", Path(), withDC, n, *c, gv, wv)
+			}
+		})
+	}
+}

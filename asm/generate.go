@@ -10,5 +10,5 @@ package asm
 //go:generate sh -c "cd _gen && go run . -family gemm -out ../gemm_amd64.s -stubs ../gemm_amd64.go -pkg asm"
 //go:generate sh -c "cd _gen && go run . -family act -out ../act_amd64.s -stubs ../act_amd64.go -pkg asm"
 //go:generate sh -c "cd _gen && go run . -family lif -out ../lif_amd64.s -stubs ../lif_amd64.go -pkg asm"
-//go:generate sh -c "cd _gen && go run . -family adex -out ../adex_amd64.s -stubs ../adex_amd64.go -pkg asm"
+//go:generate sh -c "cd _gen && go run . -family cond -out ../cond_amd64.s -stubs ../cond_amd64.go -pkg asm"
 //go:generate sh -c "cd _gen && go run . -family avx512 -out ../avx512_amd64.s -stubs ../avx512_amd64.go -pkg asm"

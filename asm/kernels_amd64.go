@@ -369,3 +369,28 @@ func adexRK4(c *AdExConst, v, w, ge, gi, dc []float32, su, sw []float64) {
 		adexRK4Generic(c, v[n:], w[n:], ge[n:], gi[n:], dc, su[n:], sw[n:])
 	}
 }
+
+func lifCondStep(c *LIFCondConst, v, ge, gi, inE, inI, dc []float32, refr []int32, spikes []int32) int {
+	n := len(v) &^ 3
+	if !useAVX2() || n == 0 {
+		return lifCondStepGeneric(c, v, ge, gi, inE, inI, dc, refr, spikes)
+	}
+	cc := (*[9]uint64)(unsafe.Pointer(c))
+	var ns int
+	if dc != nil {
+		ns = lifCondStepAVX2(cc, &expNegTable[0], v[:n], ge[:n], gi[:n], inE[:n], inI[:n], dc[:n], refr[:n], spikes)
+	} else {
+		ns = lifCondStepNoDCAVX2(cc, &expNegTable[0], v[:n], ge[:n], gi[:n], inE[:n], inI[:n], nil, refr[:n], spikes)
+	}
+	if n < len(v) {
+		if dc != nil {
+			dc = dc[n:]
+		}
+		k := lifCondStepGeneric(c, v[n:], ge[n:], gi[n:], inE[n:], inI[n:], dc, refr[n:], spikes[ns:])
+		for i := range spikes[ns : ns+k] {
+			spikes[ns+i] += int32(n)
+		}
+		ns += k
+	}
+	return ns
+}

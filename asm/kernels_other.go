@@ -80,3 +80,7 @@ func spikeDeriv64(dst, u []float64, theta, alpha, scale float64) {
 func adexRK4(c *AdExConst, v, w, ge, gi, dc []float32, su, sw []float64) {
 	adexRK4Generic(c, v, w, ge, gi, dc, su, sw)
 }
+
+func lifCondStep(c *LIFCondConst, v, ge, gi, inE, inI, dc []float32, refr []int32, spikes []int32) int {
+	return lifCondStepGeneric(c, v, ge, gi, inE, inI, dc, refr, spikes)
+}

@@ -3,6 +3,8 @@ package neurons
 import (
 	"io"
 
+	"github.com/neurodyn/neurodyn/asm"
+
 	"github.com/neurodyn/neurodyn/internal/param"
 )
 
@@ -68,9 +70,7 @@ type LIFCond struct {
 	V, Ge, Gi []float32
 	Refr      []int32
 
-	// precomputed (float64 arithmetic inside the step, float32 state)
-	hOverC, gL, eEx, eIn, pe, pi, theta, vReset, bias float64
-	refSteps                                          int32
+	c asm.LIFCondConst // the step's constants (float64 arithmetic inside the step, float32 state)
 }
 
 // NewLIFCond validates p, prepares the step constants for dtMs and allocates
@@ -91,9 +91,9 @@ func NewLIFCond(n int, p LIFCondParams, dtMs float64) (*LIFCond, error) {
 	}
 	return &LIFCond{P: p, DtMs: dtMs,
 		V: make([]float32, n), Ge: make([]float32, n), Gi: make([]float32, n), Refr: make([]int32, n),
-		hOverC: dtMs / p.CmPF, gL: p.GLnS, eEx: p.EExmV - p.ELmV, eIn: p.EInmV - p.ELmV,
-		pe: Exp(-dtMs / p.TauSynExMs), pi: Exp(-dtMs / p.TauSynInMs),
-		theta: p.VThmV - p.ELmV, vReset: p.VResetmV - p.ELmV, bias: p.IePA, refSteps: rs}, nil
+		c: asm.LIFCondConst{HOverC: dtMs / p.CmPF, GL: p.GLnS, EEx: p.EExmV - p.ELmV, EIn: p.EInmV - p.ELmV,
+			Pe: Exp(-dtMs / p.TauSynExMs), Pi: Exp(-dtMs / p.TauSynInMs), Bias: p.IePA,
+			Theta: float32(p.VThmV - p.ELmV), VReset: float32(p.VResetmV - p.ELmV), RefSteps: rs}}, nil
 }
 
 // Kind returns "lif_cond".
@@ -107,52 +107,23 @@ func (m *LIFCond) Len() int { return len(m.V) }
 func (m *LIFCond) Receptors() int { return 2 }
 
 // Bias returns the constant current I_e in pA.
-func (m *LIFCond) Bias() float32 { return float32(m.bias) }
+func (m *LIFCond) Bias() float32 { return float32(m.c.Bias) }
 
 // Step advances neurons [lo, hi) by one step with the exponential-Euler
-// scheme of LIFCondParams. The membrane update is computed in float64 from
-// the float32 state (every operation rounded separately, ExpNeg in pure Go) and
-// rounded once to float32, so it is the same on every path.
+// scheme of LIFCondParams through asm.LIFCondStep: the membrane update is
+// computed in float64 from the float32 state (every operation rounded
+// separately, ExpNeg) and rounded once to float32, four neurons per vector
+// on the AVX2 path, the same bits on every path.
 func (m *LIFCond) Step(lo, hi int, in [][]float32, dc []float32, spikes []int32) int {
-	v, ge, gi, refr := m.V[lo:hi], m.Ge[lo:hi], m.Gi[lo:hi], m.Refr[lo:hi]
-	n := len(v)
-	ge, gi, refr = ge[:n], gi[:n], refr[:n]
-	xe, xi := in[Exc][lo:hi], in[Inh][lo:hi]
-	xe, xi = xe[:n], xi[:n]
-	_ = spikes[:n]
 	var d []float32
 	if dc != nil {
 		d = dc[lo:hi]
-		d = d[:n]
 	}
-	theta, vr := float32(m.theta), float32(m.vReset)
-	ns := 0
-	for j := range n {
-		vj := v[j]
-		gej, gij := float64(ge[j]), float64(gi[j])
-		if refr[j] == 0 {
-			cur := m.bias
-			if d != nil {
-				cur = float64(d[j])
-			}
-			g := m.gL + gej + gij
-			vinf := (float64(gej*m.eEx) + float64(gij*m.eIn) + cur) / g
-			vj = float32(vinf + float64(float64(float64(vj)-vinf)*ExpNeg(float64(m.hOverC*g))))
-		} else {
-			refr[j]--
-		}
-		ge[j] = float32(float64(gej*m.pe)) + xe[j]
-		gi[j] = float32(float64(gij*m.pi)) + xi[j]
-		xe[j], xi[j] = 0, 0
-		if vj >= theta {
-			vj = vr
-			refr[j] = m.refSteps
-			spikes[ns] = int32(j + lo)
-			ns++
-		}
-		v[j] = vj
+	n := asm.LIFCondStep(&m.c, m.V[lo:hi], m.Ge[lo:hi], m.Gi[lo:hi], in[Exc][lo:hi], in[Inh][lo:hi], d, m.Refr[lo:hi], spikes)
+	for k := range n {
+		spikes[k] += int32(lo)
 	}
-	return ns
+	return n
 }
 
 // Jump returns Ge for Exc and Gi for Inh.

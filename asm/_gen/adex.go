@@ -131,49 +131,19 @@ func genAdExRK4(withDC bool) {
 		}
 		return slot(acBias)
 	}
-	reg1 := func(k int) reg.VecVirtual { // a constant in a register (the minuend of a subtraction)
-		x := YMM()
-		VMOVUPD(slot(k), x)
-		return x
-	}
 
+	ec := expConsts{one: slot(akOne), half: slot(akHalf), sixth: slot(akSixth), c24: slot(akTwentyFourth),
+		c64: slot(akSixtyFour), inv64: slot(akSixtyFourth), clamp: slot(akClamp), c32: slot(akThirtyTwo), zero: slot(akZero)}
 	// expTerm returns ExpTerm for x = (u − u_T)·(1/Δ_T) < 32 in every lane.
 	expTerm := func(x reg.VecVirtual) reg.VecVirtual {
 		y := YMM()
 		VANDPD(slot(akAbs), x, y) // y = |x|: −x where x ≤ 0
-		yc := YMM()
-		VMINPD(slot(akClamp), y, yc) // below 32 (NaN to the clamp), so that the index is within the table
-		s := YMM()
-		VMULPD(slot(akSixtyFour), yc, s)
-		k := XMM()
-		VCVTTPD2DQY(s, k) // ⌊64y⌋
-		r := YMM()
-		VCVTDQ2PD(k, r)
-		VMULPD(slot(akSixtyFourth), r, r) // k/64, exact
-		VSUBPD(r, yc, r)                  // r = y − k/64
-		// p = 1 − r·(1 − r·(1/2 − r·(1/6 − r·(1/24))))
-		q := YMM()
-		VMULPD(slot(akTwentyFourth), r, q)
-		for _, c := range []int{akSixth, akHalf, akOne} {
-			a := reg1(c)
-			VSUBPD(q, a, q)
-			VMULPD(r, q, q)
-		}
-		p := reg1(akOne)
-		VSUBPD(q, p, p)
-		m := YMM()
-		VPCMPEQD(m, m, m)
-		e := YMM()
-		VXORPD(e, e, e)
-		VGATHERDPD(m, Mem{Base: tab, Index: k, Scale: 8}, e) // e^{−k/64}
-		VMULPD(p, e, e)
-		big := YMM()
-		VCMPPD(U8(0x1d), slot(akThirtyTwo), y, big) // y ≥ 32 (GE_OQ): ExpNeg is 0
-		VANDNPD(e, big, e)
-		inv := reg1(akOne)
+		e := expNegVec(y, tab, ec)
+		inv := YMM()
+		VMOVUPD(ec.one, inv)
 		VDIVPD(e, inv, inv)
 		pos := YMM()
-		VCMPPD(U8(0x1e), slot(akZero), x, pos) // x > 0 (GT_OQ): the reciprocal
+		VCMPPD(U8(0x1e), ec.zero, x, pos) // x > 0 (GT_OQ): the reciprocal
 		VBLENDVPD(pos, inv, e, e)
 		return e
 	}
@@ -281,4 +251,53 @@ func genAdExRK4(withDC bool) {
 	Label("done")
 	VZEROUPPER()
 	RET()
+}
+
+// expConsts are the memory operands (broadcast stack slots) of expNegVec's
+// constants.
+type expConsts struct {
+	one, half, sixth, c24, c64, inv64 Mem // 1, 1/2, 1/6, 1/24, 64, 1/64
+	clamp, c32, zero                  Mem // Nextafter(32, 0), 32, +0
+}
+
+// expNegVec returns ExpNeg(y) for the lanes of y (float64) that are > 0,
+// as asm.ExpNeg computes it: e^{−k/64} from the table at tab (a gather), k
+// = ⌊64y⌋, times 1 − r·(1 − r·(1/2 − r·(1/6 − r·(1/24)))), r = y − k/64,
+// every operation rounded; 0 where y ≥ 32. Lanes ≤ 0 or NaN give an
+// unspecified finite value (ExpNeg is 1 there): the caller blends them.
+// The index is clamped to [0, 32) (a NaN to 32's predecessor), so the
+// gather stays within the 2,048 entries whatever y holds.
+func expNegVec(y reg.VecVirtual, tab reg.Register, c expConsts) reg.VecVirtual {
+	yc := YMM()
+	VMINPD(c.clamp, y, yc) // y < clamp ? y : clamp (a NaN gives the clamp)
+	VMAXPD(c.zero, yc, yc) // and ≥ 0
+	s := YMM()
+	VMULPD(c.c64, yc, s)
+	k := XMM()
+	VCVTTPD2DQY(s, k) // ⌊64y⌋
+	r := YMM()
+	VCVTDQ2PD(k, r)
+	VMULPD(c.inv64, r, r) // k/64, exact
+	VSUBPD(r, yc, r)      // r = y − k/64
+	q := YMM()
+	VMULPD(c.c24, r, q)
+	for _, m := range []Mem{c.sixth, c.half, c.one} {
+		a := YMM()
+		VMOVUPD(m, a) // the minuend of a subtraction must be a register
+		VSUBPD(q, a, q)
+		VMULPD(r, q, q)
+	}
+	p := YMM()
+	VMOVUPD(c.one, p)
+	VSUBPD(q, p, p)
+	msk := YMM()
+	VPCMPEQD(msk, msk, msk)
+	e := YMM()
+	VXORPD(e, e, e)
+	VGATHERDPD(msk, Mem{Base: tab, Index: k, Scale: 8}, e) // e^{−k/64}
+	VMULPD(p, e, e)
+	big := YMM()
+	VCMPPD(U8(0x1d), c.c32, y, big) // y ≥ 32 (GE_OQ): 0
+	VANDNPD(e, big, e)
+	return e
 }

@@ -16,7 +16,7 @@ import (
 	. "github.com/mmcloughlin/avo/build"
 )
 
-var family = flag.String("family", "", "kernel family: blas1, gemv, gemm, act, lif, adex, avx512")
+var family = flag.String("family", "", "kernel family: blas1, gemv, gemm, act, lif, cond, avx512")
 
 func main() {
 	flag.Parse()
@@ -32,8 +32,9 @@ func main() {
 		genAct()
 	case "avx512":
 		genAVX512()
-	case "adex":
+	case "cond":
 		genAdEx()
+		genLIFCond()
 	case "lif":
 		genLIF()
 		genLIFScan()
