@@ -19,6 +19,7 @@ type LIFCondConst struct {
 	Theta    float32 // threshold V_th − E_L (mV)
 	VReset   float32 // reset V_reset − E_L (mV)
 	RefSteps int32   // refractory period in steps (≥ 0)
+	_        int32   // padding: 72 bytes on every architecture
 }
 
 var _ [1]struct{} = [unsafe.Sizeof(LIFCondConst{}) / 72]struct{}{} // LIFCondConst is 72 bytes: the assembly's *[9]uint64
