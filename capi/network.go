@@ -460,13 +460,18 @@ type recorderInfo struct {
 	SpikesFromMs *float64 `json:"spikes_from_ms"`
 	// NextFrameMs, for a sampled recorder, is the time of its next frame.
 	NextFrameMs *float64 `json:"next_frame_ms,omitempty"`
+	// Projection and Synapses, for a weights recorder, are the projection's
+	// name and the synapses recorded (frame columns); "" and [] for the
+	// others (a weights recorder's Neurons are []).
+	Projection string `json:"projection"`
+	Synapses   []int  `json:"synapses"`
 }
 
 // recorders pairs the network's recorders with their specs (spec order).
 func (n *netObj) recorderInfo(i int) recorderInfo {
 	r, rs := n.net.Recorders()[i], n.spec.Recorders[i]
 	info := recorderInfo{Name: r.Name(), Kind: r.Kind(), Population: rs.Population, Neurons: r.Neurons(),
-		IntervalMs: r.IntervalMs(n.net.DtMs()), Units: r.Units()}
+		IntervalMs: r.IntervalMs(n.net.DtMs()), Units: r.Units(), Projection: r.Projection(), Synapses: r.Synapses()}
 	if rs.Kind == "state" {
 		info.Variable = rs.Variable
 		if info.Variable == "" {
@@ -666,13 +671,17 @@ func neurodyn_network_frame_shape(h C.neurodyn_handle, recorder *C.nd_cchar, fra
 	return statusOK
 }
 
-// frameWidth is the number of values per frame (one for rate recorders).
+// frameWidth is the number of values per frame (one for rate recorders,
+// one per synapse for weights recorders).
 func frameWidth(r *kernel.Recorder, m *kernel.FrameMemory) int {
 	if m.Width > 0 {
 		return m.Width
 	}
-	if r.Kind() == "rate" {
+	switch r.Kind() {
+	case "rate":
 		return 1
+	case "weights":
+		return len(r.Synapses())
 	}
 	return len(r.Neurons())
 }
@@ -928,7 +937,7 @@ func neurodyn_network_write_frames(h C.neurodyn_handle, recorder, path *C.nd_cch
 		return fail(fn, err)
 	}
 	defer o.release()
-	r, i, err := n.recorder("recorder", recorder, "frames")
+	r, _, err := n.recorder("recorder", recorder, "frames")
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -944,25 +953,27 @@ func neurodyn_network_write_frames(h C.neurodyn_handle, recorder, path *C.nd_cch
 	if err != nil {
 		return fail(fn, err)
 	}
-	info := n.recorderInfo(i)
-	width := frameWidth(r, m)
-	var nodes []uint64
-	if r.Kind() == "rate" {
-		nodes = []uint64{0} // the population rate is one value
-	} else {
-		for _, v := range r.Neurons() {
-			nodes = append(nodes, uint64(v))
+	// the kernel's layout (RecordSONATA's): node and element ids per column
+	fo, err := n.net.FrameOptions(r)
+	if err != nil {
+		return fail(fn, err)
+	}
+	rep := export.FrameReport{Population: fo.Population, NodeIDs: fo.NodeIDs, ElementIDs: fo.ElementIDs, StartMs: fo.StartMs,
+		DtMs: fo.DtMs, Units: fo.Units, Frames: len(m.TimesMs), Data: m.Data}
+	columns := len(fo.NodeIDs)
+	if fo.ValuesPerNode != nil {
+		rep.IndexPointers = make([]uint64, len(fo.NodeIDs)+1)
+		for k, v := range fo.ValuesPerNode {
+			rep.IndexPointers[k+1] = rep.IndexPointers[k] + uint64(v)
 		}
+		columns = int(rep.IndexPointers[len(fo.NodeIDs)])
 	}
-	if len(nodes) != width {
-		return fail(fn, errorf(statusInternal, "recorder %q: %d node ids for %d values per frame", r.Name(), len(nodes), width))
+	if width := frameWidth(r, m); columns != width {
+		return fail(fn, errorf(statusInternal, "recorder %q: %d columns mapped for %d values per frame", r.Name(), columns, width))
 	}
-	start := n.net.NextFrameMs(r) // no frame yet: when the first will be
-	if len(m.TimesMs) > 0 {
-		start = m.TimesMs[0]
+	if len(m.TimesMs) > 0 { // else the first frame's time to come
+		rep.StartMs = m.TimesMs[0]
 	}
-	rep := export.FrameReport{Population: info.Population, NodeIDs: nodes, StartMs: start, DtMs: info.IntervalMs,
-		Units: info.Units, Frames: len(m.TimesMs), Data: m.Data}
 	opts = append(opts, export.WithProvenance(n.net.Provenance()))
 	if err := export.WriteFrameReport(p, rep, opts...); err != nil {
 		return fail(fn, ioError(err))

@@ -75,7 +75,7 @@
 //
 //	[[recorder]]
 //	name       = "exc_spikes"
-//	kind       = "spikes"      # spikes | state | rate | filtered_spikes
+//	kind       = "spikes"      # spikes | state | rate | filtered_spikes | weights
 //	population = "E"
 //
 //	[[recorder]]
@@ -86,7 +86,7 @@
 //	interval_ms = 1.0
 //
 // (ExampleSpecTOML has the remaining device and recorder kinds: dc,
-// spike_source, rate, filtered_spikes.) Presets (cuba, coba, brunel, vogels, scale)
+// spike_source, rate, filtered_spikes, weights.) Presets (cuba, coba, brunel, vogels, scale)
 // give the standard benchmark networks at any size.
 //
 // # Connectivity from SONATA files
@@ -158,6 +158,23 @@
 // runs in grid mode.
 // ExampleProjectionSpec_plasticity measures the STDP window.
 //
+// A weights recorder (NEST's weight_recorder, Brian2's StateMonitor of w)
+// samples the weights of a projection, named as its edge population in
+// edges.h5, over time:
+//
+//	[[recorder]]
+//	kind        = "weights"
+//	projection  = "E_to_E"           # <source>_to_<target>, _1, _2, … for further ones
+//	synapses    = [0, 1, 2, 500]     # in Projection(i)'s order; default all
+//	interval_ms = 10.0               # a positive multiple of dt
+//
+// Its samples are the weights as they are at the end of the step, with
+// every pairing whose postsynaptic spike has reached the synapse taken in,
+// also those Projection(i).Weight holds back (ExampleRecorderSpec_weights);
+// recording changes no spike and no weight. A static projection's weights
+// can be recorded too; with short-term plasticity the weight w is
+// recorded, not the efficacy w·u·x (RecorderSpec).
+//
 // # Short-term plasticity
 //
 // A projection with a short_term table has dynamic synapses. Kind
@@ -212,6 +229,12 @@
 // memory by default, or any sink set with SetSink (the export package's
 // streaming SONATA writers). Spikes are handed over in blocks of at most
 // 16,384 and frames one by one, so recording memory stays bounded.
+// Sampled recorders (state, rate, filtered_spikes, weights) become SONATA
+// frame reports (RecordSONATA, Network.FrameOptions); a weights report
+// maps its columns to source neurons (node ids) and edge ids (element
+// ids). Recorders keep no state across a checkpoint but filtered traces
+// and partial rate bins: after Restore, every one samples on from the next
+// step due.
 //
 // # Who may import it
 //

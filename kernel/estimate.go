@@ -2,7 +2,8 @@ package kernel
 
 // EstimateBytes returns a lower bound of the memory that validating,
 // building and running s takes: neuron state, the neuron lists of devices
-// and recorders, ring buffers and connectivity (8 bytes per synapse). It
+// and recorders (the synapse lists of weights recorders), ring buffers and
+// connectivity (8 bytes per synapse). It
 // reads the spec as given, without validating it (validation allocates per
 // neuron), so callers can refuse a spec too large for the machine before
 // calling Validate or New — as the C API does. A "sonata" projection counts
@@ -19,7 +20,7 @@ func (s Spec) EstimateBytes() float64 {
 		bytes += size[d.Target] * 16
 	}
 	for _, r := range s.Recorders {
-		bytes += size[r.Population] * 16
+		bytes += size[r.Population]*16 + float64(len(r.Synapses))*16 // a weights recorder's synapses, if named
 	}
 	dt := s.DtMs
 	if dt <= 0 {

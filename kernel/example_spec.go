@@ -91,7 +91,7 @@ input_weights = { dist = "uniform", low = -50.0, high = 50.0 }
 
 [[recorder]]
 name       = "exc_spikes"
-kind       = "spikes"      # spikes | state | rate | filtered_spikes
+kind       = "spikes"      # spikes | state | rate | filtered_spikes | weights
 population = "E"
 
 [[recorder]]
@@ -111,4 +111,10 @@ kind        = "filtered_spikes"
 population  = "E"
 tau_ms      = 20.0
 interval_ms = 1.0
+
+[[recorder]]
+kind        = "weights"    # the STDP weights of E -> I over time
+projection  = "E_to_I"     # <source>_to_<target> (_1, _2, ... for further ones), as in edges.h5
+synapses    = [0, 1, 2]    # indices in the projection's synapse order (default all)
+interval_ms = 5.0
 `

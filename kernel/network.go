@@ -28,6 +28,8 @@ type Network struct {
 	devs    []*device
 	recs    []*Recorder
 	byName  map[string]*Recorder
+	weights []*Recorder // weights recorders
+	sampled []*Recorder // weights recorders of plastic projections: they sample in the deliver phase
 
 	workers int
 	team    *events.Team
@@ -257,6 +259,21 @@ func New(spec Spec, opts ...Option) (*Network, error) {
 		net.devs = append(net.devs, d)
 	}
 	for _, rp := range pl.recs {
+		if rp.spec.Kind == "weights" {
+			pr := net.projs[rp.proj]
+			tgt := pl.pops[pr.plan.tgt]
+			r, err := newWeightsRecorder(rp, pr, net.pops[pr.plan.tgt].bounds, W, pl.slice, weightUnits(tgt.model))
+			if err != nil {
+				return nil, err
+			}
+			net.weights = append(net.weights, r)
+			if pr.stdp != nil {
+				net.sampled = append(net.sampled, r)
+			}
+			net.recs = append(net.recs, r)
+			net.byName[r.name] = r
+			continue
+		}
 		pop := net.pops[rp.pop]
 		r, err := newRecorder(rp, pop.model, W, pop.bounds, pl.slice, pl.dt)
 		if err != nil {

@@ -1,7 +1,11 @@
 package kernel
 
 import (
+	"fmt"
+	"sort"
+
 	"github.com/neurodyn/neurodyn/events"
+	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/neurons"
 )
 
@@ -17,11 +21,14 @@ type SpikeSink interface {
 
 // FrameSink receives a sampled recorder's frames in time order: one frame per
 // sampling time, one value per recorded neuron (one value for rate
-// recorders). values is reused after the call returns.
+// recorders, one per recorded synapse for weights recorders). values is
+// reused after the call returns.
 type FrameSink interface {
 	// WriteFrame receives the frame sampled at time tMs (ms): one value per
-	// recorded neuron (one for rate recorders) in the recorder's unit: the
-	// variable's (mV, pA, nS), Hz for rate, unitless for filtered_spikes.
+	// recorded neuron (one for rate recorders, one per synapse for weights
+	// recorders) in the recorder's unit: the variable's (mV, pA, nS), Hz
+	// for rate, unitless for filtered_spikes, the weights' (pA, mV, nS) for
+	// weights.
 	WriteFrame(tMs float64, values []float32) error
 }
 
@@ -91,8 +98,13 @@ type Recorder struct {
 	// filtered_spikes
 	trace  []float32
 	decay  float32
-	pos    []int32 // neuron → position in plan.neurons, −1 if not recorded
-	values []float32
+	pos    []int32   // neuron → position in plan.neurons, −1 if not recorded
+	values []float32 // also weights: the weights of a static projection
+	// weights (the frames of a plastic projection go to buf, as state's)
+	proj    *projection
+	units   string
+	sources []int32   // per column: the synapse's source neuron
+	cols    [][]int32 // per worker: the columns whose synapse's target it owns
 }
 
 // Name returns the recorder's name.
@@ -101,8 +113,23 @@ func (r *Recorder) Name() string { return r.name }
 // Kind returns the recorder's kind.
 func (r *Recorder) Kind() string { return r.plan.spec.Kind }
 
-// Neurons returns the recorded neuron indices (frame columns).
+// Neurons returns the recorded neuron indices (frame columns); nil for a
+// weights recorder.
 func (r *Recorder) Neurons() []int { return r.plan.neurons }
+
+// Synapses returns the recorded synapses of a weights recorder (frame
+// columns): indices in its projection's synapse order
+// (RecorderSpec.Synapses); nil for the other kinds.
+func (r *Recorder) Synapses() []int { return r.plan.synapses }
+
+// Projection returns the name of the projection a weights recorder records
+// (RecorderSpec.Projection), "" for the other kinds.
+func (r *Recorder) Projection() string {
+	if r.proj == nil {
+		return ""
+	}
+	return r.plan.spec.Projection
+}
 
 // Spikes returns the in-memory spikes of a spikes recorder using the default
 // sink (nil otherwise).
@@ -160,6 +187,81 @@ func newRecorder(rp recPlan, model neurons.Model, workers int, bounds []int, sli
 		}
 	}
 	return r, nil
+}
+
+// newWeightsRecorder returns weights recorder rp of projection pr, built,
+// whose target population the workers share by bounds. It checks the
+// synapses named against those built.
+func newWeightsRecorder(rp recPlan, pr *projection, bounds []int, workers, slice int, units string) (*Recorder, error) {
+	c := pr.csr
+	if n := len(rp.synapses); n > 0 && rp.synapses[n-1] >= c.Len() {
+		k := sort.SearchInts(rp.synapses, c.Len())
+		return nil, param.New(pkg, fmt.Sprintf("recorder[%d].synapses[%d]", rp.index, k), rp.synapses[k],
+			fmt.Sprintf("in [0, %d): the synapses of projection %s", c.Len(), rp.spec.Projection))
+	}
+	if rp.synapses == nil {
+		rp.synapses = make([]int, c.Len())
+		for k := range rp.synapses {
+			rp.synapses[k] = k
+		}
+	}
+	r := &Recorder{plan: rp, name: rp.name, frames: &FrameMemory{}, proj: pr, units: units}
+	width := len(rp.synapses)
+	r.sources = make([]int32, width)
+	r.cols = make([][]int32, workers)
+	i := 0
+	for col, k := range rp.synapses {
+		for c.Ptr[i+1] <= uint64(k) {
+			i++
+		}
+		r.sources[col] = int32(i)
+		w := sort.SearchInts(bounds[1:], int(c.Target[k])+1) // bounds[w] ≤ target < bounds[w+1]
+		r.cols[w] = append(r.cols[w], int32(col))
+	}
+	if pr.stdp == nil {
+		// constant: a static projection's (also with short-term plasticity)
+		r.values = make([]float32, width)
+		for col, k := range rp.synapses {
+			r.values[col] = c.W(uint64(k))
+		}
+	} else {
+		r.buf = make([]float32, (slice/rp.interval+1)*width)
+	}
+	return r, nil
+}
+
+// sampleWeights writes worker w's columns of the weights frame due at the
+// end of step k of the slice starting at s, if one is due. It runs in the
+// deliver phase once the spikes of steps up to k have updated the weights,
+// before any later one does.
+func (r *Recorder) sampleWeights(w int, s, k int64) {
+	iv := int64(r.plan.interval)
+	if (k+1)%iv != 0 {
+		return
+	}
+	f := int((k - r.firstDue(s)) / iv)
+	width := len(r.plan.synapses)
+	dst := r.buf[f*width : (f+1)*width]
+	st, c := r.proj.stdp, r.proj.csr
+	for _, col := range r.cols[w] {
+		dst[col] = st.weightAt(w, c, int(r.sources[col]), uint64(r.plan.synapses[col]), k)
+	}
+}
+
+// writeWeights writes the weights frames due in the slice [s, s+L) to the
+// sink, after the deliver phase (main goroutine).
+func (r *Recorder) writeWeights(s int64, L int, dt float64) error {
+	width := len(r.plan.synapses)
+	for f, nf := 0, r.dueFrames(s, L); f < nf; f++ {
+		v := r.values
+		if r.proj.stdp != nil {
+			v = r.buf[f*width : (f+1)*width]
+		}
+		if err := r.frames.WriteFrame(r.frameTime(s, L, f, dt), v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // neuronRanges splits a sorted neuron list by worker bounds.

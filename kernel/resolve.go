@@ -3,7 +3,9 @@ package kernel
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/neurons"
@@ -60,11 +62,14 @@ type devPlan struct {
 
 type recPlan struct {
 	spec     RecorderSpec
+	index    int // position in the spec's recorders
 	pop      int
 	name     string
 	interval int
 	bin      int
 	neurons  []int
+	proj     int   // weights: the projection recorded
+	synapses []int // weights: the synapses recorded, nil for all (checked when built)
 }
 
 func (s Spec) resolve() (*plan, error) {
@@ -427,17 +432,38 @@ func (s Spec) resolve() (*plan, error) {
 		p.devs = append(p.devs, dp)
 	}
 	recNames := map[string]bool{}
+	var projNames []string
 	for i, r := range s.Recorders {
 		where := fmt.Sprintf("recorder[%d]", i)
-		pi, ok := names[r.Population]
-		if !ok {
-			return nil, param.New(pkg, where+".population", r.Population, "the name of a population")
+		var rp recPlan
+		if r.Kind == "weights" {
+			if projNames == nil {
+				projNames = projectionNames(s.Projections)
+			}
+			var err error
+			if rp, err = resolveWeights(where, r, projNames, dt); err != nil {
+				return nil, err
+			}
+		} else {
+			if r.Projection != "" || r.Synapses != nil {
+				return nil, param.New(pkg, where+".projection", r.Projection, `left out (with synapses) unless kind = "weights"`)
+			}
+			pi, ok := names[r.Population]
+			if !ok {
+				return nil, param.New(pkg, where+".population", r.Population, "the name of a population")
+			}
+			rp = recPlan{spec: r, pop: pi}
 		}
-		rp := recPlan{spec: r, pop: pi, name: r.name()}
+		rp.index, rp.name = i, r.name()
 		if recNames[rp.name] {
 			return nil, param.New(pkg, where+".name", rp.name, "unique (set name to tell recorders apart)")
 		}
 		recNames[rp.name] = true
+		if r.Kind == "weights" {
+			p.recs = append(p.recs, rp)
+			continue
+		}
+		pi := rp.pop
 		n := s.Populations[pi].N
 		if err := checkIndices(where+".neurons", r.Neurons, n); err != nil {
 			return nil, err
@@ -479,11 +505,42 @@ func (s Spec) resolve() (*plan, error) {
 				return nil, param.New(pkg, where+".bin_ms", r.BinMs, fmt.Sprintf("0 or a positive multiple of dt = %g ms", dt))
 			}
 		default:
-			return nil, param.New(pkg, where+".kind", r.Kind, "one of spikes, state, rate, filtered_spikes")
+			return nil, param.New(pkg, where+".kind", r.Kind, "one of spikes, state, rate, filtered_spikes, weights")
 		}
 		p.recs = append(p.recs, rp)
 	}
 	return p, nil
+}
+
+// resolveWeights resolves weights recorder r (see RecorderSpec): its
+// projection by name (names: projectionNames), its interval, and its
+// synapses as far as the spec tells (ascending, distinct, ≥ 0; New checks
+// them against the synapses built).
+func resolveWeights(where string, r RecorderSpec, names []string, dt float64) (recPlan, error) {
+	rp := recPlan{spec: r, proj: -1}
+	if r.Population != "" || r.Neurons != nil {
+		return rp, param.New(pkg, where+".population", r.Population, `left out (with neurons) for kind = "weights": projection names what is recorded`)
+	}
+	rp.proj = slices.Index(names, r.Projection)
+	if rp.proj < 0 {
+		if len(names) == 0 {
+			return rp, param.New(pkg, where+".projection", r.Projection, "the name of a projection, but the spec has none")
+		}
+		return rp, param.New(pkg, where+".projection", r.Projection,
+			"the name of a projection (<source>_to_<target>, as in edges.h5): one of "+strings.Join(names, ", "))
+	}
+	iv, err := steps(where+".interval_ms", r.IntervalMs, dt)
+	if err != nil || iv < 1 {
+		return rp, param.New(pkg, where+".interval_ms", r.IntervalMs, fmt.Sprintf("a positive multiple of dt = %g ms (the time between samples)", dt))
+	}
+	rp.interval = iv
+	for k, i := range r.Synapses {
+		if i < 0 || k > 0 && i <= r.Synapses[k-1] {
+			return rp, param.New(pkg, fmt.Sprintf("%s.synapses[%d]", where, k), i, "≥ 0, ascending and distinct (indices in the projection's synapse order)")
+		}
+	}
+	rp.synapses = r.Synapses
+	return rp, nil
 }
 
 // finiteSample returns a param error naming name[j] for the first

@@ -24,7 +24,10 @@ import (
 //     spike is added
 //     to the ring slot of step + delay of its targets (uniform-delay fast
 //     path: one slot per spike and projection), or, for delay 0, to the
-//     target state at once, so it acts from the next step on.
+//     target state at once, so it acts from the next step on. Weights
+//     recorders of plastic projections sample at the end of each step due,
+//     once the spikes of that step are delivered; the weights frames go to
+//     the sinks after the phase.
 //
 // With one worker the phases run inline with no synchronization. Results are
 // bit-identical whatever the number of workers, the kernel path and the way
@@ -80,11 +83,16 @@ func (net *Network) slice(L int) error {
 			return fmt.Errorf("kernel: recorder %s: %w", r.name, err)
 		}
 	}
-	if len(spikes) > 0 || net.pruneDue() {
+	if len(spikes) > 0 || net.pruneDue() || net.sampleDue() {
 		if net.precise != nil {
 			net.team.Run(net.precise.deliverF)
 		} else {
 			net.team.Run(net.deliverF)
+		}
+	}
+	for _, r := range net.weights {
+		if err := r.writeWeights(s, L, net.dt); err != nil {
+			return fmt.Errorf("kernel: recorder %s: %w", r.name, err)
 		}
 	}
 	for w := range net.synev {
@@ -102,6 +110,17 @@ func (net *Network) slice(L int) error {
 func (net *Network) pruneDue() bool {
 	for _, pr := range net.plastic {
 		if pr.stdp.due(net.sliceStart + int64(net.sliceLen)) {
+			return true
+		}
+	}
+	return false
+}
+
+// sampleDue reports whether a weights recorder of a plastic projection
+// samples in this slice: then the deliver phase runs even without spikes.
+func (net *Network) sampleDue() bool {
+	for _, r := range net.sampled {
+		if r.dueFrames(net.sliceStart, net.sliceLen) > 0 {
 			return true
 		}
 	}
@@ -157,12 +176,43 @@ func (net *Network) integrate(w int) {
 // deliver is phase 3 for worker w: it adds every merged spike to the targets
 // worker w owns.
 func (net *Network) deliver(w int) {
-	var ev int64
 	for _, pr := range net.plastic {
 		tgt := net.pops[pr.plan.tgt]
 		pr.stdp.record(w, net.merged, int32(pr.plan.tgt), tgt.bounds[w], tgt.bounds[w+1])
 	}
-	for i, sp := range net.merged {
+	var ev int64
+	if len(net.sampled) == 0 {
+		ev = net.deliverSpikes(w, 0, len(net.merged))
+	} else {
+		// The weights recorders of plastic projections sample at the end
+		// of each step due: once its spikes have updated the weights,
+		// before a later one does.
+		s, merged := net.sliceStart, net.merged
+		a := 0
+		for k := s; k < s+int64(net.sliceLen); k++ {
+			b := a
+			for b < len(merged) && merged[b].Step <= k {
+				b++
+			}
+			ev += net.deliverSpikes(w, a, b)
+			a = b
+			for _, r := range net.sampled {
+				r.sampleWeights(w, s, k)
+			}
+		}
+	}
+	net.synev[w] += ev
+	for _, pr := range net.plastic {
+		tgt := net.pops[pr.plan.tgt]
+		pr.stdp.maybePrune(w, pr, tgt.bounds[w], tgt.bounds[w+1], net.sliceStart, net.sliceStart+int64(net.sliceLen))
+	}
+}
+
+// deliverSpikes delivers merged spikes [a, b) to the targets worker w owns
+// and returns the synaptic events.
+func (net *Network) deliverSpikes(w, a, b int) (ev int64) {
+	for i := a; i < b; i++ {
+		sp := net.merged[i]
 		for _, pr := range net.out[sp.Pop] {
 			c := pr.csr
 			lo, hi := pr.segment(w, int(sp.Index))
@@ -180,11 +230,7 @@ func (net *Network) deliver(w int) {
 			deliverRow(pr, sp, c.Target[lo:hi], lo, hi, scale)
 		}
 	}
-	net.synev[w] += ev
-	for _, pr := range net.plastic {
-		tgt := net.pops[pr.plan.tgt]
-		pr.stdp.maybePrune(w, pr, tgt.bounds[w], tgt.bounds[w+1], net.sliceStart, net.sliceStart+int64(net.sliceLen))
-	}
+	return ev
 }
 
 // deliverRow is deliver's part for one spike and one projection: every

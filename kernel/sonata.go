@@ -72,24 +72,12 @@ func (net *Network) RecordSONATA(dir string, o SONATAOptions) (rec *SONATARecord
 		}
 	}
 	for _, r := range net.recs {
-		kind := r.Kind()
-		if kind == "spikes" {
+		if r.Kind() == "spikes" {
 			continue
 		}
-		fo := export.FrameOptions{Population: net.pops[r.plan.pop].name}
-		every := r.frameSteps()
-		if every == 0 {
-			return rec, fmt.Errorf("kernel: RecordSONATA: recorder %q of kind %q has no SONATA form", r.name, kind)
-		}
-		fo.StartMs = net.NextFrameMs(r)
-		fo.DtMs = float64(every) * net.dt
-		fo.Units = r.Units()
-		if kind == "rate" {
-			fo.NodeIDs = []uint64{0} // one population-rate column
-		} else {
-			for _, j := range r.plan.neurons {
-				fo.NodeIDs = append(fo.NodeIDs, uint64(j))
-			}
+		fo, ferr := net.FrameOptions(r)
+		if ferr != nil {
+			return rec, ferr
 		}
 		path := filepath.Join(dir, fileSafe(r.name)+".h5")
 		fw, ferr := export.NewFrameWriter(path, fo, o.Stream)
@@ -129,9 +117,55 @@ func (rec *SONATARecording) abort() {
 	}
 }
 
+// FrameOptions returns the layout of the SONATA frame report of sampled
+// recorder r (not spikes) begun now: its first frame at NextFrameMs, one
+// every IntervalMs, in r's Units, and the mapping of its columns. A state
+// or filtered_spikes recorder's report is of its neuron population, the
+// recorded neurons its node ids, a rate recorder's of its population with
+// the one column node 0. A weights recorder's report is named after its
+// projection's edge population in edges.h5 (RecorderSpec.Projection): its
+// columns, grouped by source neuron (the synapse order), have the source
+// neurons as node ids (index_pointers giving each one's columns) and the
+// synapses' indices, the edge ids within that edge population, as element
+// ids (at most 2³² − 1).
+func (net *Network) FrameOptions(r *Recorder) (export.FrameOptions, error) {
+	every := r.frameSteps()
+	if every == 0 {
+		return export.FrameOptions{}, fmt.Errorf("kernel: recorder %q of kind %q has no frame report (spikes go to a spike report)", r.name, r.Kind())
+	}
+	fo := export.FrameOptions{StartMs: net.NextFrameMs(r), DtMs: float64(every) * net.dt, Units: r.Units()}
+	switch r.Kind() {
+	case "weights":
+		fo.Population = r.plan.spec.Projection
+		fo.ElementIDs = make([]uint32, len(r.plan.synapses))
+		for col, k := range r.plan.synapses {
+			if uint64(k) > math.MaxUint32 {
+				return export.FrameOptions{}, fmt.Errorf("kernel: recorder %q: synapse %d has no SONATA element id (at most %d)", r.name, k, uint32(math.MaxUint32))
+			}
+			fo.ElementIDs[col] = uint32(k)
+			if i := uint64(r.sources[col]); col == 0 || r.sources[col-1] != r.sources[col] {
+				fo.NodeIDs = append(fo.NodeIDs, i)
+				fo.ValuesPerNode = append(fo.ValuesPerNode, 1)
+			} else {
+				fo.ValuesPerNode[len(fo.ValuesPerNode)-1]++
+			}
+		}
+	case "rate":
+		fo.Population = net.pops[r.plan.pop].name
+		fo.NodeIDs = []uint64{0} // one population-rate column
+	default:
+		fo.Population = net.pops[r.plan.pop].name
+		for _, j := range r.plan.neurons {
+			fo.NodeIDs = append(fo.NodeIDs, uint64(j))
+		}
+	}
+	return fo, nil
+}
+
 // Units returns the units of what the recorder records: "ms" (spike times),
-// the state variable's units for "state" (mV, pA, nS), "Hz" for "rate" and
-// "1" for "filtered_spikes".
+// the state variable's units for "state" (mV, pA, nS), "Hz" for "rate",
+// "1" for "filtered_spikes" and the weights' unit for "weights" (pA, mV
+// onto lif_delta, nS onto conductance-based neurons).
 func (r *Recorder) Units() string {
 	switch r.Kind() {
 	case "spikes":
@@ -140,12 +174,15 @@ func (r *Recorder) Units() string {
 		return stateUnits(r.plan.spec.Variable)
 	case "rate":
 		return "Hz"
+	case "weights":
+		return r.units
 	}
 	return "1"
 }
 
 // IntervalMs returns the time between frames of a sampled recorder (state,
-// filtered_spikes: the sampling interval; rate: the bin), 0 for spikes.
+// filtered_spikes, weights: the sampling interval; rate: the bin), 0 for
+// spikes.
 func (r *Recorder) IntervalMs(dtMs float64) float64 {
 	switch r.Kind() {
 	case "spikes":
@@ -154,6 +191,18 @@ func (r *Recorder) IntervalMs(dtMs float64) float64 {
 		return float64(r.plan.bin) * dtMs
 	}
 	return float64(r.plan.interval) * dtMs
+}
+
+// weightUnits returns the unit of the weights onto neurons of model: mV
+// onto lif_delta, nS onto conductance-based models, pA else.
+func weightUnits(model string) string {
+	switch model {
+	case "lif_delta":
+		return "mV"
+	case "lif_cond", "adex_cond":
+		return "nS"
+	}
+	return "pA"
 }
 
 // stateUnits returns the SONATA units of a neuron state variable.
@@ -181,11 +230,11 @@ func fileSafe(s string) string {
 }
 
 // NextFrameMs returns the time (ms) of the next frame a sampled recorder
-// ("state", "rate", "filtered_spikes") takes from now, the start of a frame
-// report begun now; NaN for a spikes recorder.
+// ("state", "rate", "filtered_spikes", "weights") takes from now, the start
+// of a frame report begun now; NaN for a spikes recorder.
 func (net *Network) NextFrameMs(r *Recorder) float64 {
 	switch r.Kind() {
-	case "state":
+	case "state", "weights":
 		return float64(r.firstDue(net.step)+1) * net.dt
 	case "rate", "filtered_spikes":
 		every := int64(r.frameSteps())
@@ -198,7 +247,7 @@ func (net *Network) NextFrameMs(r *Recorder) float64 {
 // of a rate recorder, the interval of the others; 0 for a spikes recorder.
 func (r *Recorder) frameSteps() int {
 	switch r.Kind() {
-	case "state", "filtered_spikes":
+	case "state", "filtered_spikes", "weights":
 		return r.plan.interval
 	case "rate":
 		return r.plan.bin
@@ -314,18 +363,10 @@ func (net *Network) SONATANetwork() ([]export.NodePopulation, []export.EdgePopul
 		nodes = append(nodes, np)
 	}
 	var edges []export.EdgePopulation
-	used := map[string]bool{}
+	names := projectionNames(net.spec.Projections)
 	for i, pr := range net.spec.Projections {
 		csr := net.projs[i].csr
-		// <source>_to_<target>, then _1, _2, … for further projections
-		// between them, skipping names taken (X→Y twice and X→Y_1 would
-		// both give X_to_Y_1)
-		name := pr.Source + "_to_" + pr.Target
-		for k := 1; used[name]; k++ {
-			name = fmt.Sprintf("%s_to_%s_%d", pr.Source, pr.Target, k)
-		}
-		used[name] = true
-		ep := export.EdgePopulation{Name: name, Source: pr.Source, Target: pr.Target,
+		ep := export.EdgePopulation{Name: names[i], Source: pr.Source, Target: pr.Target,
 			SourceCount: size[pr.Source], TargetCount: size[pr.Target]}
 		n := 0
 		for src := 0; src < csr.NSrc; src++ {
@@ -361,6 +402,25 @@ func (net *Network) SONATANetwork() ([]export.NodePopulation, []export.EdgePopul
 		edges = append(edges, ep)
 	}
 	return nodes, edges
+}
+
+// projectionNames returns the name of each projection, that of its edge
+// population in edges.h5 (SONATANetwork) and of weights recorders
+// (RecorderSpec.Projection): "<source>_to_<target>", then _1, _2, … for
+// further projections between them, skipping names taken (X→Y twice and
+// X→Y_1 would both give X_to_Y_1).
+func projectionNames(projs []ProjectionSpec) []string {
+	used := map[string]bool{}
+	names := make([]string, len(projs))
+	for i, pr := range projs {
+		name := pr.Source + "_to_" + pr.Target
+		for k := 1; used[name]; k++ {
+			name = fmt.Sprintf("%s_to_%s_%d", pr.Source, pr.Target, k)
+		}
+		used[name] = true
+		names[i] = name
+	}
+	return names
 }
 
 // Provenance is the provenance of the files the network writes: the running

@@ -4,10 +4,13 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 
 	"github.com/neurodyn/neurodyn/export"
+	"github.com/neurodyn/neurodyn/synapses"
 )
 
 // TestRecordSONATA runs a small network with every recorder kind streaming to
@@ -119,6 +122,91 @@ func TestRecordSONATA(t *testing.T) {
 	nodes, edges := net.SONATANetwork()
 	if len(nodes) != 2 || len(edges) != len(spec.Projections) {
 		t.Errorf("%d node and %d edge populations", len(nodes), len(edges))
+	}
+}
+
+// TestRecordSONATAWeights: weights recorders (of a plastic and of a static
+// projection) stream to frame reports named after the projection's edge
+// population, their columns mapped to source neurons (node ids) and edge
+// ids (element ids), holding what an identical in-memory run records.
+func TestRecordSONATAWeights(t *testing.T) {
+	spec, err := Preset("brunel", PresetOptions{N: 500, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec.Projections[0].Plasticity = synapses.Plasticity{Kind: "stdp", Lambda: 0.05, Alpha: 1.1, WMax: 0.2}
+	ee := []int{0, 1, 2, 150, 151, 3000, 15000}
+	spec.Recorders = []RecorderSpec{
+		{Name: "w", Kind: "weights", Projection: "E_to_E", Synapses: ee, IntervalMs: 2.5},
+		{Kind: "weights", Projection: "I_to_E", Synapses: []int{7}, IntervalMs: 10},
+	}
+	mem, err := New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mem.Close()
+	if err := mem.Run(100); err != nil {
+		t.Fatal(err)
+	}
+	net, err := New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	dir := t.TempDir()
+	rec, err := net.RecordSONATA(dir, SONATAOptions{})
+	if err == export.ErrNoHDF5 {
+		t.Skip("built without HDF5")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := net.Run(100); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{filepath.Join(dir, "w.h5"), filepath.Join(dir, "weights_I_to_E.h5")}; !slices.Equal(rec.Files, want) {
+		t.Fatalf("files %v, want %v", rec.Files, want)
+	}
+	c := net.Projection(0)
+	source := func(k int) uint64 {
+		i := 0
+		for c.Ptr[i+1] <= uint64(k) {
+			i++
+		}
+		return uint64(i)
+	}
+	var nodes, ptrs []uint64
+	var elems []uint32
+	for col, k := range ee {
+		if col == 0 || source(k) != source(ee[col-1]) {
+			nodes, ptrs = append(nodes, source(k)), append(ptrs, uint64(col))
+		}
+		elems = append(elems, uint32(k))
+	}
+	ptrs = append(ptrs, uint64(len(ee)))
+	fr, err := export.ReadFrameReport("", filepath.Join(dir, "w.h5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := mem.Recorder("w").Frames()
+	if fr.Population != "E_to_E" || !slices.Equal(fr.NodeIDs, nodes) || !slices.Equal(fr.IndexPointers, ptrs) || !slices.Equal(fr.ElementIDs, elems) ||
+		fr.Units != "mV" || fr.StartMs != 2.5 || fr.DtMs != 2.5 || fr.Frames != 40 || !slices.Equal(fr.Data, want.Data) {
+		t.Fatalf("w.h5: population %s, nodes %v / %v, elements %v, units %s, %d frames from %v every %v ms; want E_to_E, %v / %v, %v, mV, 40 from 2.5 every 2.5",
+			fr.Population, fr.NodeIDs, fr.IndexPointers, fr.ElementIDs, fr.Units, fr.Frames, fr.StartMs, fr.DtMs, nodes, ptrs, elems)
+	}
+	if slices.Equal(want.Frame(0), want.Frame(39)) {
+		t.Error("the recorded weights did not move")
+	}
+	fr, err = export.ReadFrameReport("I_to_E", filepath.Join(dir, "weights_I_to_E.h5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ci := net.Projection(2)
+	if fr.Frames != 10 || fr.Data[9] != ci.W(7) || fr.ElementIDs[0] != 7 || fr.NodeIDs[0] != uint64(sort.Search(ci.NSrc, func(i int) bool { return ci.Ptr[i+1] > 7 })) {
+		t.Fatalf("weights_I_to_E.h5: %d frames, last %v (weight %v), element %v, node %v", fr.Frames, fr.Data[9], ci.W(7), fr.ElementIDs, fr.NodeIDs)
 	}
 }
 

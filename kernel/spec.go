@@ -177,7 +177,8 @@ type DeviceSpec struct {
 	InputMatrix  [][]float64      `toml:"input_matrix" json:"input_matrix"`
 }
 
-// RecorderSpec records from a population. Kind selects what:
+// RecorderSpec records from a population, or from a projection. Kind
+// selects what:
 //
 //   - spikes: spike times (ms) and neuron indices.
 //   - state: a state variable (Variable, default "V", in its unit: mV, pA,
@@ -187,21 +188,51 @@ type DeviceSpec struct {
 //   - filtered_spikes: per neuron, the spike train filtered by an
 //     exponential of TauMs (r ← r·e^{−h/τ} + spike), sampled every
 //     IntervalMs; the spike features of reservoir readouts.
+//   - weights: the weights of Synapses (default all) of Projection, in the
+//     weights' unit (pA, mV, nS; signed as Projection(i).Weight holds them,
+//     conductances as magnitudes), sampled every IntervalMs (required: a
+//     positive multiple of dt) at the end of the step; Population and
+//     Neurons stay out. A plastic projection's sample is the weight the
+//     synapse has at the end of the step: the updates of the presynaptic
+//     spikes so far, and every pairing whose postsynaptic spike has
+//     reached the synapse by then (the delay being dendritic), also those
+//     the kernel takes in only later, at the next presynaptic spike or
+//     prune (see Network.Projection). Recording changes no spike and no
+//     weight. A static projection's weights are recorded too (they do not
+//     change). With short-term plasticity the recorded weight is w (static
+//     or plastic), not a spike's efficacy w·u·x, which depends on the
+//     source neuron only (Network.ShortTermState).
 type RecorderSpec struct {
-	Name       string  `toml:"name" json:"name"` // unique; default "<kind>:<population>"
-	Kind       string  `toml:"kind" json:"kind"`
+	Name       string  `toml:"name" json:"name"` // unique; default "<kind>:<population>", for weights "weights:<projection>"
+	Kind       string  `toml:"kind" json:"kind"` // spikes, state, rate, filtered_spikes or weights
 	Population string  `toml:"population" json:"population"`
 	Neurons    []int   `toml:"neurons" json:"neurons"`
 	Variable   string  `toml:"variable" json:"variable"`
 	IntervalMs float64 `toml:"interval_ms" json:"interval_ms"`
 	BinMs      float64 `toml:"bin_ms" json:"bin_ms"`
 	TauMs      float64 `toml:"tau_ms" json:"tau_ms"`
+	// Projection, for kind weights, names the projection recorded by its
+	// edge population's name in edges.h5 (Network.SONATANetwork):
+	// "<source>_to_<target>", then "<source>_to_<target>_1", "_2", … for
+	// further projections between the same populations, in spec order.
+	Projection string `toml:"projection,omitempty" json:"projection,omitempty"`
+	// Synapses, for kind weights, are the indices of the synapses recorded
+	// (ascending, distinct; default all), in the projection's synapse order:
+	// that of Network.Projection(i) and of its edge population in edges.h5,
+	// by source neuron, then target (a list rule's synapses sorted so,
+	// stably). Indices beyond the projection's synapses are an error when
+	// the network is built (a rule draws them).
+	Synapses []int `toml:"synapses,omitempty" json:"synapses,omitempty"`
 }
 
-// name returns the recorder's name: Name, else "<kind>:<population>".
+// name returns the recorder's name: Name, else "<kind>:<population>"
+// ("weights:<projection>").
 func (r RecorderSpec) name() string {
 	if r.Name != "" {
 		return r.Name
+	}
+	if r.Kind == "weights" {
+		return r.Kind + ":" + r.Projection
 	}
 	return r.Kind + ":" + r.Population
 }

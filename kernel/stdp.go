@@ -379,6 +379,34 @@ func (s *stdp) update(w int, c *synapses.CSR, i int, step int64, a, b uint64) {
 	pre.k[i], pre.last[i], pre.done[i] = kPlus+1, step, false
 }
 
+// weightAt returns the weight of synapse k (of source neuron i) at the end
+// of step step, as worker w sees it in the deliver phase once the spikes of
+// steps up to step have updated the weights (a weights recorder's sample):
+// c.Weight[k] with the pairings of the source's last spike whose
+// postsynaptic spike has reached the synapse by then taken in — with
+// potentiate, as update and prune take them in later. It reads the
+// histories of worker w's targets and its presynaptic traces and writes
+// nothing.
+func (s *stdp) weightAt(w int, c *synapses.CSR, i int, k uint64, step int64) float32 {
+	pre := &s.pre[w]
+	last := pre.last[i]
+	if last < 0 || pre.done[i] { // nothing pending
+		return c.Weight[k]
+	}
+	d := int64(c.D(k))
+	h := s.hist[c.Target[k]]
+	hi := len(h)
+	for hi > 0 && h[hi-1].Step > step-d {
+		hi--
+	}
+	if hi == 0 || h[hi-1].Step <= last-d { // no postsynaptic spike has reached it since
+		return c.Weight[k]
+	}
+	// potentiate rounds to float32 after a pairing, so that the product
+	// below is that float32 again
+	return float32(s.potentiate(h[:hi], float64(c.Weight[k])/s.wmax, pre.k[i], last, d) * s.wmax)
+}
+
 // segment returns the synapses of source i whose targets worker w owns.
 func (pr *projection) segment(w, i int) (lo, hi uint64) {
 	c := pr.csr

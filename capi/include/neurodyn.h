@@ -296,11 +296,14 @@ int neurodyn_network_short_term_state(neurodyn_handle h, int32_t projection, dou
                                       int64_t *sources);
 
 /* The recorders as JSON: a list of {name, kind, population, neurons,
- * interval_ms, variable, units, spikes_from_ms, next_frame_ms}. Default names
- * are "<kind>:<population>". spikes_from_ms (spikes recorders keeping their
- * spikes in memory; else null): the start of the interval they cover (0, the
- * last clear, a restore while empty). next_frame_ms (sampled recorders): the
- * time of the next frame. */
+ * interval_ms, variable, units, spikes_from_ms, next_frame_ms, projection,
+ * synapses}. Default names are "<kind>:<population>" ("weights:<projection>").
+ * spikes_from_ms (spikes recorders keeping their spikes in memory; else
+ * null): the start of the interval they cover (0, the last clear, a restore
+ * while empty). next_frame_ms (sampled recorders): the time of the next
+ * frame. projection and synapses: a weights recorder's projection name and
+ * synapses recorded, the frame columns (its neurons are []); "" and [] for
+ * the other kinds. */
 int neurodyn_network_recorders(neurodyn_handle h, char *buf, int64_t buf_len, int64_t *needed);
 
 /* The number of spikes a spikes recorder holds. */
@@ -316,8 +319,8 @@ int neurodyn_network_spikes(neurodyn_handle h, const char *recorder, int64_t off
  * fetching them, to bound memory over long runs. */
 int neurodyn_network_clear_spikes(neurodyn_handle h, const char *recorder);
 
-/* The frames a sampled recorder (state, rate, filtered_spikes) holds: frames
- * and values per frame. */
+/* The frames a sampled recorder (state, rate, filtered_spikes, weights)
+ * holds: frames and values per frame. */
 int neurodyn_network_frame_shape(neurodyn_handle h, const char *recorder, int64_t *frames, int64_t *width);
 
 /* Copies a sampled recorder's frame times (ms, frames values) and values
@@ -354,7 +357,10 @@ enum { NEURODYN_SORT_NONE = 0, NEURODYN_SORT_BY_ID = 1, NEURODYN_SORT_BY_TIME = 
 int neurodyn_network_write_spikes(neurodyn_handle h, const char *path, int32_t sorting, int32_t overwrite);
 
 /* Writes the frames held by a sampled recorder as a SONATA frame report
- * (/report/<population>/data, mapping with node ids and times). */
+ * (/report/<population>/data, mapping with node ids and times). A weights
+ * recorder's population is its projection's name (its edge population in
+ * edges.h5), its node ids the synapses' source neurons and its element ids
+ * the synapses' indices (edge ids). */
 int neurodyn_network_write_frames(neurodyn_handle h, const char *recorder, const char *path, int32_t overwrite);
 
 /* Streams every spikes recorder to a SONATA spike file while the network runs

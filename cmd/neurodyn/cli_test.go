@@ -425,6 +425,7 @@ func TestSimulatePlastic(t *testing.T) {
 		t.Fatal(err)
 	}
 	spec.Projections[0].Plasticity = synapses.Plasticity{Kind: "stdp", Lambda: 0.02, Alpha: 1.1, WMax: 0.2}
+	spec.Recorders = append(spec.Recorders, kernel.RecorderSpec{Name: "w", Kind: "weights", Projection: "E_to_E", Synapses: []int{0, 1, 5000}, IntervalMs: 10})
 	var b bytes.Buffer
 	if err := kernel.EncodeTOML(&b, spec); err != nil {
 		t.Fatal(err)
@@ -462,5 +463,21 @@ func TestSimulatePlastic(t *testing.T) {
 	}
 	if pops[0].Source != "E" || pops[0].Target != "E" || moved < pops[0].Size()/2 {
 		t.Fatalf("%s→%s: %d of %d weights in edges.h5 differ from the initial 0.1 mV", pops[0].Source, pops[0].Target, moved, pops[0].Size())
+	}
+	// the weights recorder's report: 20 frames of synapses 0, 1 (of source
+	// 0) and 5000, from 0.1 mV on
+	if !strings.Contains(stdout, filepath.Join(out, "w.h5")) {
+		t.Fatalf("w.h5 not among the files written:\n%s", stdout)
+	}
+	fr, err := export.ReadFrameReport("E_to_E", filepath.Join(out, "w.h5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fr.Frames != 20 || fr.DtMs != 10 || fr.Units != "mV" || !slices.Equal(fr.ElementIDs, []uint32{0, 1, 5000}) ||
+		len(fr.NodeIDs) != 2 || fr.NodeIDs[0] != 0 || !slices.Equal(fr.IndexPointers, []uint64{0, 2, 3}) {
+		t.Fatalf("w.h5: %d frames every %v %s, elements %v, nodes %v / %v", fr.Frames, fr.DtMs, fr.Units, fr.ElementIDs, fr.NodeIDs, fr.IndexPointers)
+	}
+	if slices.Equal(fr.Data[:3], fr.Data[len(fr.Data)-3:]) {
+		t.Errorf("recorded weights did not move: %v", fr.Data)
 	}
 }

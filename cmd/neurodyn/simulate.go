@@ -32,13 +32,15 @@ func newSimulateCmd(g *globals) *cobra.Command {
 		Long: `simulate builds a spiking network from a network spec (TOML or JSON, the schema of
 package kernel; see 'go doc github.com/neurodyn/neurodyn/kernel') or from a preset
 (cuba, coba, brunel, vogels, scale), runs it, and writes its recorders to SONATA files:
-spikes.h5 (spike report), one frame report per state/rate recorder, and the
-network as nodes.h5/edges.h5. Presets record the spikes of every population.
+spikes.h5 (spike report), one frame report <recorder>.h5 per sampled recorder
+(state, rate, filtered_spikes, weights), and the network as nodes.h5/edges.h5.
+Presets record the spikes of every population.
 A projection may read its synapses from a SONATA edges file (rule kind
 "sonata", edges_file relative to the spec file): an earlier run's edges.h5
 rebuilds its network exactly, another tool's (BMTK) brings its connectivity.
 Projections with plasticity (STDP, inhibitory STDP) learn as the network runs;
-edges.h5 then holds the weights at the end of the run.
+edges.h5 then holds the weights at the end of the run, and a weights recorder
+(kind "weights", projection "<source>_to_<target>") their course.
 --checkpoint saves the full simulation state at the end; --restore continues a
 saved run exactly (same spikes as an uninterrupted run). An interrupted run
 (Ctrl-C, SIGTERM from a batch system) finishes its recordings with the time

@@ -479,7 +479,7 @@ def _network_sources(net: Any, frames: Any) -> tuple[dict[str, SpikeReport], lis
         froms[name] = r.get("spikes_from_ms")
     sampled = {r["name"]: r for r in recs if r["kind"] != "spikes"}
     if frames is True:
-        names = list(sampled)
+        names = [n for n, r in sampled.items() if r["kind"] != "weights"]
     elif frames is None or frames is False:
         names = []
     elif isinstance(frames, str):
@@ -496,6 +496,11 @@ def _network_sources(net: Any, frames: Any) -> tuple[dict[str, SpikeReport], lis
                 f"frames: {name!r} is not a sampled recorder of the network; it has {', '.join(sampled) or 'none'}"
             )
         r = sampled[name]
+        if r["kind"] == "weights":
+            raise InvalidParameterError(
+                f"frames: {name!r} is a weights recorder: its columns are synapses, not neurons; "
+                "read it with Network.frames() or write it with Network.write_frames()"
+            )
         t, v = net.frames(name)
         ids = np.asarray(r["neurons"], dtype=np.uint64)
         cols = ids if v.shape[1] == len(ids) else None
@@ -663,8 +668,9 @@ def to_neo(
     frames: sampled recordings as neo.AnalogSignal (one per recording,
     columns annotated with node_id; units mV, pA, nS, Hz, or dimensionless
     with the original unit string in annotations["units"]): FrameReport
-    objects or frame report paths, or for a Network the names of its state
-    and rate recorders (True: all of them).
+    objects or frame report paths, or for a Network the names of its state,
+    rate and filtered_spikes recorders (True: all of them; weights recorders,
+    whose columns are synapses, are not converted).
     """
     neo = _need("neo", "to_neo")
     pq = _need("quantities", "to_neo")

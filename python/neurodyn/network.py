@@ -147,7 +147,10 @@ class Network(Handle):
         its spikes in memory, the start of the interval they cover (0, the
         time of its last clear_spikes(), or of a restore() while it was
         empty; None after a restore onto recorded spikes or once streamed),
-        and for sampled recorders next_frame_ms, the time of the next frame."""
+        for sampled recorders next_frame_ms, the time of the next frame, and
+        projection and synapses: for a weights recorder (whose neurons are
+        empty) the projection's name and the synapses recorded, the frame
+        columns; "" and [] for the other kinds."""
         return _lib.json_result("neurodyn_network_recorders", self.handle)
 
     def spike_count(self, recorder: str) -> int:
@@ -180,7 +183,8 @@ class Network(Handle):
 
     def frames(self, recorder: str) -> tuple[np.ndarray, np.ndarray]:
         """A sampled recorder's frame times (ms) and values (frames, width)
-        float32 (state in mV/pA/nS, rate in Hz, filtered spikes)."""
+        float32 (state in mV/pA/nS, rate in Hz, filtered spikes, weights in
+        pA/mV/nS, one column per recorded synapse)."""
         r = cstr(recorder, "recorder")
         f, w = c_int64(), c_int64()
         with self._lock:  # no run from another thread between the shape and the copy
@@ -218,7 +222,9 @@ class Network(Handle):
         _lib.call("neurodyn_network_write_spikes", self.handle, cstr(path, "path"), _sorting(sorting), int(bool(overwrite)))
 
     def write_frames(self, recorder: str, path: str | os.PathLike, overwrite: bool = False) -> None:
-        """Writes a sampled recorder's frames as a SONATA frame report."""
+        """Writes a sampled recorder's frames as a SONATA frame report (a
+        weights recorder's: population the projection's name, node ids the
+        synapses' source neurons, element ids their indices)."""
         _lib.call(
             "neurodyn_network_write_frames", self.handle, cstr(recorder, "recorder"), cstr(path, "path"), int(bool(overwrite))
         )

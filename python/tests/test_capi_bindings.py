@@ -205,6 +205,7 @@ def test_network_run_and_fetch(network):
     assert set(recs) == {"spikes:E", "spikes:I", "v", "rate"}
     assert recs["v"]["units"] == "mV" and recs["v"]["neurons"] == [0, 5, 7] and recs["v"]["interval_ms"] == 0.5
     assert recs["rate"]["units"] == "Hz" and recs["rate"]["interval_ms"] == 2.0
+    assert recs["v"]["projection"] == "" and recs["v"]["synapses"] == []
     network.run(100.0)
     assert network.time_ms == pytest.approx(100.0) and network.step == 1000
     t, i = network.spikes("spikes:E")
@@ -269,6 +270,60 @@ def test_network_bad_inputs(network):
         nd.Network("[[population]]\nname = 1")
     with pytest.raises(TypeError):
         pickle.dumps(network)
+
+
+PARROT = {"t_ref_ms": 0.1, "e_l_mv": -70.0, "v_reset_mv": -70.0, "v_th_mv": -55.0}
+WEIGHTS_SPEC = {
+    "populations": [
+        {"name": "pre", "n": 2, "model": "lif_delta", "sign": 1, "params": PARROT},
+        {"name": "post", "n": 2, "model": "lif_delta", "params": PARROT},
+    ],
+    "projections": [
+        {"source": "pre", "target": "post", "rule": {"kind": "all_to_all"}, "weights": {"value": 0.5}, "delay_ms": 1.0,
+         "plasticity": {"kind": "stdp", "lambda": 0.01, "alpha": 1.0, "w_max": 1.0}},
+        {"source": "pre", "target": "post", "rule": {"kind": "all_to_all"}, "weights": {"value": 0.25}, "delay_ms": 1.0},
+    ],
+    "devices": [
+        {"kind": "spike_source", "target": "pre", "spike_times_ms": [10.0, 60.0], "weight": 100.0},
+        {"kind": "spike_source", "target": "post", "spike_times_ms": [20.0], "weight": 100.0},
+    ],
+    "recorders": [
+        {"name": "w", "kind": "weights", "projection": "pre_to_post", "synapses": [0, 3], "interval_ms": 10.0},
+        {"kind": "weights", "projection": "pre_to_post_1", "interval_ms": 25.0},
+    ],
+}
+
+
+def test_weights_recorder():
+    """A weights recorder of an STDP projection samples the pairing of a
+    postsynaptic spike at 20 ms (reaching the synapses at 21 ms) at once;
+    the stored weights take it in at the next presynaptic spike (60 ms). One
+    of a static projection records its constant weights."""
+    with nd.Network(WEIGHTS_SPEC) as net:
+        recs = {r["name"]: r for r in net.recorders()}
+        w, s = recs["w"], recs["weights:pre_to_post_1"]
+        assert w["kind"] == "weights" and w["projection"] == "pre_to_post" and w["synapses"] == [0, 3]
+        assert w["neurons"] == [] and w["units"] == "mV" and w["interval_ms"] == 10.0 and w["next_frame_ms"] == 10.0
+        assert s["synapses"] == [0, 1, 2, 3] and s["interval_ms"] == 25.0 and s["population"] == ""
+        net.run(30.0)
+        t, v = net.frames("w")
+        assert v.shape == (3, 2) and v.dtype == np.float32 and np.allclose(t, [10, 20, 30])
+        assert np.all(v[:2] == 0.5) and np.allclose(v[2], 0.5 + 0.01 * np.exp(-11 / 20), rtol=1e-6)
+        assert np.all(net.synapses(0)["weight"] == 0.5)  # stored: the pairing waits for the next presynaptic spike
+        net.run(50.0)
+        t, v = net.frames("w")
+        assert v.shape == (8, 2) and np.all(v[-1] == net.synapses(0)["weight"][[0, 3]])
+        assert np.all(v[-1] < v[2])  # the depression at 60 ms
+        t, v = net.frames("weights:pre_to_post_1")
+        assert v.shape == (3, 4) and np.all(v == 0.25) and np.allclose(t, [25, 50, 75])
+        with pytest.raises(nd.StateError, match="is a weights recorder, this call needs a spikes recorder"):
+            net.spikes("w")
+    with pytest.raises(nd.InvalidParameterError, match=r"recorder\[0\].projection = E_to_E: must be the name of a projection"):
+        nd.Network({**WEIGHTS_SPEC, "recorders": [{"kind": "weights", "projection": "E_to_E", "interval_ms": 1.0}]})
+    with pytest.raises(nd.InvalidParameterError, match=r"recorder\[0\].synapses\[0\] = 4: must be in \[0, 4\)"):
+        nd.Network({**WEIGHTS_SPEC, "recorders": [{"kind": "weights", "projection": "pre_to_post", "synapses": [4], "interval_ms": 1.0}]})
+    with pytest.raises(nd.InvalidParameterError, match=r"recorder\[0\].interval_ms = 0.05: must be a positive multiple of dt"):
+        nd.Network({**WEIGHTS_SPEC, "recorders": [{"kind": "weights", "projection": "pre_to_post", "interval_ms": 0.05}]})
 
 
 LIST_SPEC = """dt_ms = 0.125

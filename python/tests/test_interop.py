@@ -57,6 +57,34 @@ def sim(tmp_path_factory):
     net.close()
 
 
+def test_weights_frames(tmp_path):
+    """A weights recorder's SONATA report reads back with its mapping
+    (population the projection, node ids the sources, element ids the
+    synapses); to_neo(frames=True) leaves it out, naming it is an error."""
+    spec = {
+        "populations": [{"name": "A", "n": 3, "sign": 1}, {"name": "B", "n": 2}],
+        "projections": [{"source": "A", "target": "B", "rule": {"kind": "all_to_all"}, "weights": {"value": 10.0},
+                         "delay_ms": 1.0, "plasticity": {"kind": "stdp", "lambda": 0.01, "alpha": 1.0, "w_max": 40.0}}],
+        "devices": [{"kind": "dc", "target": "A", "amplitude_pa": 500.0}, {"kind": "dc", "target": "B", "amplitude_pa": 450.0}],
+        "recorders": [{"kind": "spikes", "population": "A"},
+                      {"name": "w", "kind": "weights", "projection": "A_to_B", "synapses": [0, 1, 4], "interval_ms": 2.0}],
+    }
+    with nd.Network(spec) as net:
+        net.run(50.0)
+        t, v = net.frames("w")
+        net.write_frames("w", tmp_path / "w.h5")
+        r = interop.read_frames(tmp_path / "w.h5")
+        assert r.population == "A_to_B" and r.units == "pA" and r.dt_ms == 2.0 and r.start_ms == 2.0
+        np.testing.assert_array_equal(r.data, v)
+        np.testing.assert_array_equal(r.node_ids, [0, 0, 2])  # the source of synapses 0, 1 (of neuron 0) and 4 (of 2)
+        np.testing.assert_array_equal(r.element_ids, [0, 1, 4])
+        assert not np.array_equal(v[0], v[-1])
+        block = interop.to_neo(net, frames=True)
+        assert len(block.segments[0].analogsignals) == 0
+        with pytest.raises(nd.InvalidParameterError, match="'w' is a weights recorder"):
+            interop.to_neo(net, frames=["w"])
+
+
 def test_read_spikes(sim):
     d = sim["dir"]
     got = interop.read_spikes(d / "spikes.h5")
