@@ -85,11 +85,14 @@ func (c *AdExConst) Deriv(u, w, ge, gi, cur float64) (du, dw float64) {
 //	k4 = Deriv(u + H·k3, …, g·P),  u' = u + H6·((k1 + 2k2 + 2k3) + k4)
 //
 // the sum accumulated in that order (k1, then + 2k2, + 2k3, + k4), every
-// product rounded. The AVX2 kernel computes four neurons per vector with
-// the same operations, ExpNeg's table read by a gather, and gives the same
-// bits; it runs when InvDT > 0 and the exponent at UPeak, (UPeak − UT)·InvDT,
-// is below 32 (every physiological parameter set: 25.2 at NEST's defaults),
-// else the reference does. It panics if the lengths differ.
+// product rounded, a chunk of 32 neurons stage by stage (su and sw hold
+// the stages' state in between: they must not overlap each other or the
+// inputs). The AVX2 kernel computes four neurons per vector with the same
+// operations, ExpNeg's table read by a gather, and gives the same bits; it
+// covers parameters whose exponent at V_peak, (UPeak − UT)·InvDT, is below
+// 32 with InvDT > 0 (25.2 at NEST's defaults; V_peak more than 32·Δ_T
+// above V_T, e.g. V_peak = 20 mV or Δ_T ≤ 1.5 mV with NEST's V_T, takes
+// the reference, about 3 times slower). It panics if the lengths differ.
 func AdExRK4(c *AdExConst, v, w, ge, gi, dc []float32, su, sw []float64) {
 	n := len(su)
 	if len(v) != n || len(w) != n || len(ge) != n || len(gi) != n || len(sw) != n || (dc != nil && len(dc) != n) {
@@ -121,7 +124,8 @@ var expNegTable = func() []float64 {
 //
 //	p = 1 − r·(1 − r·(1/2 − r·(1/6 − r·(1/24))))
 //
-// It returns 0 for x ≥ 32 (e^{−32} < 1.3·10⁻¹⁴) and 1 for x ≤ 0.
+// It returns 0 for x ≥ 32 (e^{−32} < 1.3·10⁻¹⁴), and 1 for x ≤ 0 and
+// for a NaN.
 func ExpNeg(x float64) float64 {
 	if !(x > 0) {
 		return 1

@@ -39,7 +39,8 @@ func TestAdExConstLayout(t *testing.T) {
 // TestAdExRK4 compares every path with the reference, bit for bit, on
 // states drawn around the places where the arithmetic branches: far below
 // threshold (ExpNeg's argument beyond 32, where it is 0), at V_T (the
-// exponent ±0 and a few ulps either side), on the upswing (the reciprocal),
+// exponent +0 where V_T − E_L is representable, and a few ulps either
+// side), on the upswing (the reciprocal),
 // at and above V_peak (the cap), −0; with and without dc, at lengths that
 // are not multiples of 4, and for parameter sets whose exponent at V_peak
 // is at or beyond 32 (the reference alone).

@@ -4,12 +4,12 @@
 
 package asm
 
-// adexRK4AVX2 computes AdExRK4 on len(su) neurons, a multiple of 4. Reference: adexRK4Generic.
+// adexRK4AVX2 computes AdExRK4 on len(su) neurons, a multiple of 4, for constants whose exponent at UPeak is below 32 with InvDT > 0 (adexVector). Reference: adexRK4Generic.
 //
 //go:noescape
 func adexRK4AVX2(c *[18]float64, tab *float64, v []float32, w []float32, ge []float32, gi []float32, dc []float32, su []float64, sw []float64)
 
-// adexRK4NoDCAVX2 computes AdExRK4 on len(su) neurons, a multiple of 4, the current being Bias (dc unused). Reference: adexRK4Generic.
+// adexRK4NoDCAVX2 computes AdExRK4 on len(su) neurons, a multiple of 4, the current being Bias (dc unused), for constants whose exponent at UPeak is below 32 with InvDT > 0 (adexVector). Reference: adexRK4Generic.
 //
 //go:noescape
 func adexRK4NoDCAVX2(c *[18]float64, tab *float64, v []float32, w []float32, ge []float32, gi []float32, dc []float32, su []float64, sw []float64)

@@ -15,7 +15,7 @@
 # The generator's modules (avo v0.6.0, x/tools v0.52.0) come from the module
 # proxy the first time: go run downloads what asm/_gen/go.sum pins.
 
-ASM_GENERATED := $(foreach f,blas1 gemv gemm act lif avx512,asm/$(f)_amd64.s asm/$(f)_amd64.go)
+ASM_GENERATED := $(foreach f,blas1 gemv gemm act lif cond avx512,asm/$(f)_amd64.s asm/$(f)_amd64.go)
 # Fuzzing budgets are execution counts (about 3 s each here), not durations:
 # a duration -fuzztime can fail with a bare "context deadline exceeded" and
 # no crasher on a loaded machine (a race in Go's fuzz coordinator,

@@ -35,7 +35,8 @@ const (
 
 // adexChunk is the number of neurons whose stages the kernel computes pass
 // by pass: each stage's vectors are independent, so the processor overlaps
-// them (one neuron's four stages are a chain of about 600 cycles).
+// them (one neuron's four stages are a chain of about 600 cycles). It is
+// asm's adexChunk, the reference's chunk.
 const adexChunk = 32
 
 // The kernel's own constants, broadcast into the stack slots after the
@@ -77,7 +78,7 @@ func genAdExRK4(withDC bool) {
 	// the nosplit limit; the prologue grows the stack when needed.
 	TEXT(name, 0, "func(c *[18]float64, tab *float64, v, w, ge, gi, dc []float32, su, sw []float64)")
 	Pragma("noescape")
-	Doc(name + " computes AdExRK4 on len(su) neurons, a multiple of 4" + what + ". Reference: adexRK4Generic.")
+	Doc(name + " computes AdExRK4 on len(su) neurons, a multiple of 4" + what + ", for constants whose exponent at UPeak is below 32 with InvDT > 0 (adexVector). Reference: adexRK4Generic.")
 	cp := Load(Param("c"), GP64())
 	slots := AllocLocal(akSlots * vb)
 	slot := func(i int) Mem { return slots.Offset(i * vb) }
