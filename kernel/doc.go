@@ -105,6 +105,18 @@
 // See ProjectionSpec.EdgesFile. Spike reports written by RecordSONATA record
 // the interval they cover (export.SpikeInterval).
 //
+// # Networks from NIR graphs
+//
+// FromNIR and ImportNIR turn a NIR 1.0.6 graph (export.ReadNIR: written by
+// snnTorch, Norse, Spyx, Rockpool, Lava-DL or neurodyn's snn) into a Spec
+// the engine runs: CubaLIF nodes become lif_exp populations and LIF nodes
+// lif_delta ones (LI and CubaLI the same without a threshold), chains of
+// Affine, Linear and Scale nodes list projections with delay 0, Input
+// nodes relay populations driven by spike_source devices, Output nodes
+// recorders of what feeds them. ImportNIR gives the equations of the
+// mapping (times s → ms, potentials as mV, a spike's area) and where each
+// NIR neuron went; `neurodyn import-nir` writes the spec.
+//
 // # Plasticity
 //
 // A projection with a plasticity table has plastic weights. Kind "stdp" is

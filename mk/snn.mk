@@ -1,7 +1,8 @@
 # snn: a trained spiking network exported to NIR must load with nir.read
 # (Python, nir==1.0.6) with our graph, parameters and weights. A Go program
 # trains the quick recipe and writes model.nir plus a JSON sidecar; pytest
-# reads both in its own process.
+# reads both in its own process. Then a graph written with nir.write must
+# import (neurodyn import-nir) into the spec kernel.ImportNIR's mapping gives.
 
 SNN_NIR_DIR ?= build/nir
 
@@ -15,6 +16,8 @@ else
 test-snn-nir:
 	$(GO) run $(GOTAGS) ./snn/internal/cmd/nirsample -out $(SNN_NIR_DIR)
 	NEURODYN_NIR_DIR=$(abspath $(SNN_NIR_DIR)) $$(scripts/ensure-venv.sh) -m pytest -q python/tests/test_nir.py
+	$(GO) build $(GOTAGS) -o build/neurodyn-nir ./cmd/neurodyn
+	NEURODYN_BIN=$(abspath build/neurodyn-nir) $$(scripts/ensure-venv.sh) -m pytest -q python/tests/test_nir_import.py
 endif
 
 # Benchmarks: the Open Neuromorphic training workload (Linear n→n + LIF,

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/neurodyn/neurodyn/export"
+	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/kernel"
+)
+
+// nirTestGraph is Input(2) → Linear → CubaLIF(2) → Output, with dt_s in
+// its metadata.
+func nirTestGraph() *export.NIRGraph {
+	f := export.NIRFill
+	return &export.NIRGraph{
+		Nodes: map[string]export.NIRNode{
+			"in":  {Type: "Input", Params: map[string]export.NIRArray{"shape": export.NIRShape(2)}},
+			"fc":  {Type: "Linear", Params: map[string]export.NIRArray{"weight": export.NIRMatrix(2, 2, []float64{0.02, 0, 0.01, 0.02})}},
+			"lif": {Type: "CubaLIF", Params: map[string]export.NIRArray{"tau_mem": f(2, 0.01), "tau_syn": f(2, 0.005), "r": f(2, 1), "w_in": f(2, 1), "v_leak": f(2, 0), "v_threshold": f(2, 1), "v_reset": f(2, 0)}},
+			"out": {Type: "Output", Params: map[string]export.NIRArray{"shape": export.NIRShape(2)}},
+		},
+		Edges:    [][2]string{{"in", "fc"}, {"fc", "lif"}, {"lif", "out"}},
+		Metadata: map[string]string{"dt_s": "0.0001"},
+	}
+}
+
+// TestImportNIR writes a NIR file, imports it on the command line and
+// checks that the spec written is kernel.FromNIR's, that simulate runs it,
+// and that mistakes name the flag.
+func TestImportNIR(t *testing.T) {
+	dir := t.TempDir()
+	g := nirTestGraph()
+	path := filepath.Join(dir, "g.nir")
+	if err := export.WriteNIR(path, g); errors.Is(err, export.ErrNoHDF5) {
+		t.Skip(err)
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	spikes := writeFile(t, dir, "in.json", `{"in": [[5, 6, 30], [12.5]]}`)
+	toml := filepath.Join(dir, "net.toml")
+	if _, err := run(t, nil, "import-nir", path, "--input-spikes", spikes, "-o", toml, "--mapping", filepath.Join(dir, "map.json")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := loadSpec(toml)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := kernel.FromNIR(g, kernel.NIROptions{InputSpikesMs: map[string][][]float64{"in": {{5, 6, 30}, {12.5}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("spec written:\n%+v\nwant kernel.FromNIR's:\n%+v", got, want)
+	}
+	if got.DtMs != 0.1 {
+		t.Fatalf("dt %g ms, want the metadata's 0.1", got.DtMs)
+	}
+	// JSON, and --spike-area step (dt = 0.1 ms: jumps 10× smaller)
+	js := filepath.Join(dir, "net.json")
+	if _, err := run(t, nil, "import-nir", path, "--spike-area", "step", "-o", js); err != nil {
+		t.Fatal(err)
+	}
+	step, err := loadSpec(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w, w0 := step.Projections[0].WeightList[0], want.Projections[0].WeightList[0]; math.Abs(w-w0*1e-4) > 1e-12*w0 {
+		t.Fatalf("--spike-area step: weight %g, want %g", w, w0*1e-4)
+	}
+	// to stdout
+	text, err := run(t, nil, "import-nir", path)
+	if err != nil || !strings.Contains(text, `name = "in:0"`) || !strings.Contains(text, "spike_times_ms = []") {
+		t.Fatalf("stdout %q, err %v", text, err)
+	}
+	if _, err := run(t, nil, "simulate", "--spec", toml, "--duration-ms", "50", "--out", filepath.Join(dir, "sim")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "sim", "spikes.h5")); err != nil {
+		t.Fatal(err)
+	}
+
+	bad := nirTestGraph()
+	bad.Metadata = nil
+	noDt := filepath.Join(dir, "nodt.nir")
+	if err := export.WriteNIR(noDt, bad); err != nil {
+		t.Fatal(err)
+	}
+	badSpikes := writeFile(t, dir, "bad.json", `{"in": [[5.01, 5.04]]}`)
+	notJSON := writeFile(t, dir, "notjson.json", `{"in": [[5, "x"]]}`)
+	cases := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"no-dt", []string{"import-nir", noDt}, []string{"--dt-ms = 0", "dt_s"}},
+		{"area", []string{"import-nir", path, "--spike-area", "soon"}, []string{"--spike-area = soon", "dirac"}},
+		{"refractory", []string{"import-nir", path, "--refractory-ms", "0.15"}, []string{"--refractory-ms = 0.15", "multiple"}},
+		{"spikes", []string{"import-nir", path, "--input-spikes", badSpikes}, []string{"--input-spikes[in][0][1] = 5.04", "one spike per step"}},
+		{"spikes-json", []string{"import-nir", path, "--input-spikes", notJSON}, []string{"--input-spikes", "JSON"}},
+		{"exists", []string{"import-nir", path, "-o", toml}, []string{"net.toml exists", "--overwrite"}},
+		{"args", []string{"import-nir"}, []string{"accepts 1 arg"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := run(t, nil, tc.args...)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Fatalf("error %q does not contain %q", err, w)
+				}
+			}
+			if tc.name != "exists" && !isUsage(err) {
+				t.Errorf("error %q: not a usage error (exit status 2)", err)
+			}
+			if strings.HasPrefix(tc.name, "spikes") || tc.name == "no-dt" {
+				if !errors.Is(err, param.ErrInvalid) {
+					t.Errorf("error %q is not param.ErrInvalid", err)
+				}
+			}
+		})
+	}
+}
