@@ -35,8 +35,11 @@
 // end of step n with a delay of d ≥ 1 steps belongs to the slot of step n+d,
 // so its jump happens at t_spike + d·h. Jumps that must act at t_spike itself
 // (delay 0, "effect on the next step" as in Brian2) are added directly to the
-// state slice returned by Jump. Threshold crossings are checked at the end of
-// the step; a neuron that crosses is reset and held for RefSteps steps
+// state slice returned by Jump (LIFDelta, whose jumps move V itself, fires
+// at the end of the next step on a V that such a jump took to the threshold,
+// so the crossing is not lost to that step's decay). Threshold crossings are
+// checked at the end of the step; a neuron that crosses is reset and held
+// for RefSteps steps
 // (AdExCond, whose upswing is fast, resets within the step and goes on from
 // there, emitting the spike at the end of the step).
 //

@@ -109,10 +109,19 @@ func (m *LIFDelta) Bias() float32 { return m.bias }
 
 // Step advances neurons [lo, hi) by one step:
 //
-//	if refr == 0 { v = (P33·v + P30·I) + in } else { refr-- }   (input discarded when refractory)
-//	in = 0; if v >= Theta { v = VReset; refr = RefSteps; spike }
+//	if refr == 0 && v >= Theta {                                 (raised there by a delay-0 input since the last step)
+//	    v = VReset; refr = RefSteps; spike                       (the rest of the step held at the reset)
+//	} else if refr == 0 {
+//	    v = (P33·v + P30·I) + in
+//	    if v >= Theta { v = VReset; refr = RefSteps; spike }
+//	} else { refr-- }                                            (input discarded; no spike while refractory)
+//	in = 0
 //
-// with I = dc[j] when dc is not nil (it then includes I_e), else I_e.
+// with I = dc[j] when dc is not nil (it then includes I_e), else I_e. A
+// delay-0 input (Jump) moves V at the end of the step in which its spike
+// was emitted; if it takes V to the threshold the neuron fires at the end
+// of the next step (the first the engine can report), instead of losing
+// the crossing to that step's decay.
 func (m *LIFDelta) Step(lo, hi int, in [][]float32, dc []float32, spikes []int32) int {
 	p := m.Prop
 	v, refr, x := m.V[lo:hi], m.Refr[lo:hi], in[0][lo:hi]
@@ -128,29 +137,37 @@ func (m *LIFDelta) Step(lo, hi int, in [][]float32, dc []float32, spikes []int32
 	c := float32(p.P30 * m.bias)
 	for j := range n {
 		vj := v[j]
-		if refr[j] == 0 {
+		switch {
+		case refr[j] == 0 && vj >= p.Theta:
+			vj = p.VReset
+			refr[j] = p.RefSteps
+			spikes[ns] = int32(j + lo)
+			ns++
+		case refr[j] == 0:
 			if d != nil {
 				c = float32(p.P30 * d[j])
 			}
 			vj = float32(p.P33*vj) + c
 			vj += x[j]
-		} else {
+			if vj >= p.Theta {
+				vj = p.VReset
+				refr[j] = p.RefSteps
+				spikes[ns] = int32(j + lo)
+				ns++
+			}
+		default:
 			refr[j]--
 		}
 		x[j] = 0
-		if vj >= p.Theta {
-			vj = p.VReset
-			refr[j] = p.RefSteps
-			spikes[ns] = int32(j + lo)
-			ns++
-		}
 		v[j] = vj
 	}
 	return ns
 }
 
 // Jump returns V: a delay-0 input moves the membrane at once (also while
-// refractory, as in Brian2).
+// refractory, as in Brian2; a refractory neuron does not fire, and fires at
+// the end of the first step after its refractory period if V is then still
+// at the threshold).
 func (m *LIFDelta) Jump(int) []float32 { return m.V }
 
 var lifDeltaVars = []string{"V"}

@@ -235,6 +235,34 @@ func TestLIFDelta(t *testing.T) {
 	}
 }
 
+// TestLIFDeltaJump checks delay-0 inputs, which move V through Jump
+// between steps: a jump to the threshold fires at the end of the next step
+// even if that step's decay would take V below it (the crossing is not
+// lost), and a refractory neuron does not fire, whatever its V, until its
+// period is over.
+func TestLIFDeltaJump(t *testing.T) {
+	p := BrunelLIFDelta() // θ = 20, V_r = 10 mV, τ = 20 ms, t_ref = 2 ms
+	m, err := NewLIFDelta(1, p, 0.1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := [][]float32{make([]float32, 1)}
+	spk := make([]int32, 1)
+	m.Jump(0)[0] += 20.0001 // 1e-4 mV over: one step's decay (0.5 %) takes it below
+	if n := m.Step(0, 1, in, nil, spk); n != 1 || m.V[0] != 10 || m.Refr[0] != 20 {
+		t.Fatalf("after a jump to the threshold: %d spikes, V = %g, refr %d; want 1, the reset 10, 20", n, m.V[0], m.Refr[0])
+	}
+	for k := range 20 {
+		m.Jump(0)[0] += 15 // V = 25, then 40, … during the refractory period
+		if n := m.Step(0, 1, in, nil, spk); n != 0 {
+			t.Fatalf("refractory step %d: a spike at V = %g", k, m.V[0])
+		}
+	}
+	if n := m.Step(0, 1, in, nil, spk); n != 1 || m.V[0] != 10 {
+		t.Fatalf("first step after the period: %d spikes, V = %g; want 1 and the reset 10", n, m.V[0])
+	}
+}
+
 func TestLIFCondRelaxation(t *testing.T) {
 	// With conductances held by continuous input (τ → very long) V relaxes
 	// exactly to V_∞ with rate g/C: the exponential-Euler step is exact here.
