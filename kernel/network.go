@@ -2,7 +2,10 @@ package kernel
 
 import (
 	"fmt"
+	"hash/fnv"
+	"maps"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/neurodyn/neurodyn/events"
@@ -306,21 +309,44 @@ func New(spec Spec, opts ...Option) (*Network, error) {
 }
 
 // initV sets the initial membrane potentials from the population's VInit
-// (absolute mV), drawn per neuron from a counter-based stream.
+// (absolute mV; default E_L) and the other state variables from its Init,
+// drawn per neuron from counter-based streams (one per variable).
 func initV(pop *population, pp popPlan, seed uint64, i int) error {
-	v, off, err := pop.model.VarSlice("V")
+	key := seed ^ 0x8ebc6af09c88c6e3*uint64(i+1)
+	d, def := pp.spec.VInit, 0.0
+	if d.Dist == "" && d.Value == 0 {
+		def = pp.elmV
+	}
+	if err := initVar(pop, "V", d, def, key); err != nil {
+		return err
+	}
+	for _, name := range slices.Sorted(maps.Keys(pp.spec.Init)) {
+		h := fnv.New64a()
+		h.Write([]byte(name))
+		if err := initVar(pop, name, pp.spec.Init[name], 0, key^h.Sum64()); err != nil {
+			return err
+		}
+	}
+	if lp, ok := pop.model.(*neurons.LIFExpPrecise); ok {
+		lp.SyncFromFloat32()
+	}
+	return nil
+}
+
+// initVar sets state variable name (in its unit, absolute) from d, def
+// standing for an empty constant Dist, drawing from the stream key.
+func initVar(pop *population, name string, d Dist, def float64, key uint64) error {
+	v, off, err := pop.model.VarSlice(name)
 	if err != nil {
 		return err
 	}
-	d := pp.spec.VInit
-	key := seed ^ 0x8ebc6af09c88c6e3*uint64(i+1)
 	for j := range v {
 		var x float64
 		switch d.Dist {
 		case "", "constant":
 			x = d.Value
 			if d.Dist == "" && d.Value == 0 {
-				x = pp.elmV
+				x = def
 			}
 		case "uniform":
 			a, _ := Philox2x64(uint64(j), 0x7649, key)
@@ -330,11 +356,10 @@ func initV(pop *population, pp popPlan, seed uint64, i int) error {
 			u1 := (float64(a>>11) + 0.5) * 0x1p-53
 			u2 := float64(b>>11) * 0x1p-53
 			x = d.Mean + float64(d.Std*math.Sqrt(-2*detmath.Log(u1))*detmath.Cos(2*math.Pi*u2))
+		case "list":
+			x = d.Values[j]
 		}
 		v[j] = float32(x - float64(off))
-	}
-	if lp, ok := pop.model.(*neurons.LIFExpPrecise); ok {
-		lp.SyncFromFloat32()
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -125,8 +126,16 @@ func (s Spec) resolve() (*plan, error) {
 		if verr != nil {
 			return nil, fmt.Errorf("kernel: %s: %w", where, verr)
 		}
-		if err := ps.VInit.validate(where + ".v_init"); err != nil {
+		if err := ps.VInit.validate(where+".v_init", ps.N); err != nil {
 			return nil, err
+		}
+		for _, name := range slices.Sorted(maps.Keys(ps.Init)) {
+			if name == "V" || !hasVar(pp.model, name) {
+				return nil, param.New(pkg, where+".init", name, fmt.Sprintf("a state variable of %s other than V (v_init sets it): %v", pp.model, varNames(pp.model)[1:]))
+			}
+			if err := ps.Init[name].validate(where+".init."+name, ps.N); err != nil {
+				return nil, err
+			}
 		}
 		if s.Precise && pp.model != "lif_exp" {
 			return nil, param.New(pkg, where+".model", pp.model, "lif_exp in precise mode")

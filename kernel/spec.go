@@ -50,17 +50,24 @@ type PopulationSpec struct {
 	Params map[string]float64 `toml:"params" json:"params"`
 	// VInit is the initial membrane potential in mV (absolute); default E_L.
 	VInit Dist `toml:"v_init" json:"v_init"`
+	// Init sets the initial values of the model's other state variables
+	// by name (lif_exp: Ie, Ii in pA; lif_cond: Ge, Gi in nS; adex_cond: W
+	// in pA, Ge, Gi in nS; V is VInit's), default 0, e.g.
+	// init = { Ie = { dist = "list", values = [-12.5, -3.0] } }.
+	Init map[string]Dist `toml:"init,omitempty" json:"init,omitempty"`
 }
 
-// Dist is a scalar distribution: constant Value (default when Dist is
-// empty), uniform [Low, High) or normal (Mean, Std).
+// Dist is a scalar distribution over a population's neurons: constant
+// Value (default when Dist is empty), uniform [Low, High), normal (Mean,
+// Std), or list: Values, one per neuron.
 type Dist struct {
-	Dist  string  `toml:"dist" json:"dist"`
-	Value float64 `toml:"value" json:"value"`
-	Low   float64 `toml:"low" json:"low"`
-	High  float64 `toml:"high" json:"high"`
-	Mean  float64 `toml:"mean" json:"mean"`
-	Std   float64 `toml:"std" json:"std"`
+	Dist   string    `toml:"dist" json:"dist"`
+	Value  float64   `toml:"value" json:"value"`
+	Low    float64   `toml:"low" json:"low"`
+	High   float64   `toml:"high" json:"high"`
+	Mean   float64   `toml:"mean" json:"mean"`
+	Std    float64   `toml:"std" json:"std"`
+	Values []float64 `toml:"values,omitempty" json:"values,omitempty"`
 }
 
 // ProjectionSpec connects a source population to a target population.
@@ -383,8 +390,21 @@ func applyParams(dst any, m map[string]float64, where string) error {
 	return nil
 }
 
-func (d Dist) validate(name string) error {
+func (d Dist) validate(name string, n int) error {
+	if d.Dist != "list" && len(d.Values) > 0 {
+		return param.New(pkg, name+".values", fmt.Sprintf("%d values", len(d.Values)), `only with dist = "list"`)
+	}
 	switch d.Dist {
+	case "list":
+		if len(d.Values) != n {
+			return param.New(pkg, name+".values", fmt.Sprintf("%d values", len(d.Values)), fmt.Sprintf("one per neuron: %d", n))
+		}
+		for k, x := range d.Values {
+			if err := param.Finite(pkg, fmt.Sprintf("%s.values[%d]", name, k), x); err != nil {
+				return err
+			}
+		}
+		return nil
 	case "", "constant":
 		return param.Finite(pkg, name+".value", d.Value)
 	case "uniform":
@@ -395,7 +415,7 @@ func (d Dist) validate(name string) error {
 	case "normal":
 		return param.First(param.Finite(pkg, name+".mean", d.Mean), param.NonNegative(pkg, name+".std", d.Std))
 	}
-	return param.New(pkg, name+".dist", d.Dist, "one of constant, uniform, normal")
+	return param.New(pkg, name+".dist", d.Dist, "one of constant, uniform, normal, list")
 }
 
 func checkIndices(name string, idx []int, n int) error {
