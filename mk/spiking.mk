@@ -3,8 +3,8 @@
 #                             (CUBA 4,000, Brunel 12,500, Brunel 12,500 with STDP
 #                             on E->E and with short-term depression on E->, Vogels
 #                             et al. 2011's 10,000 neurons with inhibitory STDP, COBA
-#                             4,000 with AdEx neurons, 1 s: compare.py's default
-#                             nets), then the
+#                             4,000 with AdEx neurons, COBA 4,000, 1 s: compare.py's
+#                             default nets), then the
 #                             Go spiking benchmarks with -count 6
 #   make bench-spiking-scale  10^6 neurons x 10^8 synapses, build + 1 s (alone: peak memory)
 #   make brian2-freeze        re-freeze Brian2's CUBA statistics (10 seeds) used by the tests
