@@ -49,12 +49,19 @@ var _ [1]struct{} = [unsafe.Sizeof(AdExConst{}) / (8 * adexConstWords)]struct{}{
 // ExpNeg(−x) for x ≤ 0, 1/ExpNeg(x) for 0 < x < 32 (relative error below
 // 10⁻¹¹), e^x (detmath.Exp) beyond.
 func (c *AdExConst) ExpTerm(u float64) float64 {
-	x := float64((u - c.UT) * c.InvDT)
+	return ExpTab(float64((u - c.UT) * c.InvDT))
+}
+
+// ExpTab returns e^x from ExpNeg's table: ExpNeg(−x) for x ≤ 0 (0 from
+// x ≤ −32 on), 1/ExpNeg(x) for 0 < x < 32 (relative error below 10⁻¹¹),
+// detmath.Exp(x) beyond; the same bits on every architecture and kernel
+// path. The vector kernels evaluate it four lanes at a time.
+func ExpTab(x float64) float64 {
 	switch {
 	case x <= 0:
-		return ExpNeg(-x) // below V_T, where the neurons spend their time
+		return ExpNeg(-x)
 	case x < 32:
-		return 1 / ExpNeg(x) // the upswing: the same table
+		return 1 / ExpNeg(x)
 	}
 	return detmath.Exp(x)
 }

@@ -85,6 +85,9 @@
 //   - LIFCondStep: the exponential-Euler step of conductance-based LIF
 //     neurons (V relaxes towards V_∞ by ExpNeg(h·g/C)), products unfused,
 //     the spike list in ascending order.
+//   - HHStep: the exponential-Euler (Rush–Larsen) step of Hodgkin–Huxley
+//     neurons with Traub–Miles rates (HHRates, every exponential by ExpTab),
+//     products unfused, the spike list in ascending order.
 //
 // # How the assembly keeps these orders
 //
@@ -123,7 +126,11 @@
 // LIFCondStep (four float64 neurons per vector, float32 state) shares its
 // ExpNeg (index clamped to the table, whatever the input), blends the
 // lanes whose argument is not positive to 1, and builds its spike list as
-// LIFStep does. Gemm's packing buffers are recycled (small ones through a
+// LIFStep does. HHStep (four float64 neurons per vector) keeps its rates in
+// stack slots between their computation and the gates', takes each rate's
+// removable singularity by a blend, and stops at the first vector whose
+// V − V_T leaves the range where every exponent is below 32, which the Go
+// wrapper steps with the reference before resuming the kernel. Gemm's packing buffers are recycled (small ones through a
 // sync.Pool, those of 256 KiB and more through a cache that garbage
 // collections do not empty; ReleaseBuffers frees it): steady-state calls
 // allocate nothing.

@@ -504,3 +504,67 @@ func fuzzLIFCond(t *testing.T, c *LIFCondConst, vals []float32, refr0 []int32) {
 		})
 	}
 }
+
+// FuzzHH runs HHStep from fuzzed states on every path: the first pass with
+// COBAHH's constants but for a fuzzed V_T offset, the edge pass with the
+// offset, g_Na, g_K, the bias and the detection threshold from the first 5
+// bytes, and refractory counts (−3…3) from the state bytes.
+func FuzzHH(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte, x float64) {
+		c := hhConst(0.1, 200, 10, -60, 20000, 50, 6000, -90, -63, 0, -80, 5, 10, -33, 2, 0)
+		c.UOff = x
+		vals := floats32(data)
+		refr := make([]int32, len(vals)/11)
+		for j := range refr {
+			refr[j] = int32(j % 3)
+		}
+		fuzzHH(t, &c, vals, refr)
+		if len(data) < 5 {
+			return
+		}
+		c.UOff, c.GNa, c.GK, c.Bias = edgeValue[float64](data[0]), edgeValue[float64](data[1]), edgeValue[float64](data[2]), edgeValue[float64](data[3])
+		c.VSpike = edgeValue[float32](data[4])
+		vals = edgeFloats[float32](data[5:])
+		refr = make([]int32, len(vals)/11)
+		for j := range refr {
+			refr[j] = int32(int8(data[5+j])) % 4
+		}
+		fuzzHH(t, &c, vals, refr)
+	})
+}
+
+// fuzzHH splits vals into v, m, h, n, ge, gi, inE, inI and dc (refr has
+// the number of neurons) and compares one HHStep on every path with the
+// reference, with and without dc.
+func fuzzHH(t *testing.T, c *HHConst, vals []float32, refr0 []int32) {
+	k := len(refr0)
+	for _, withDC := range []bool{true, false} {
+		state := func() ([9][]float32, []int32) {
+			var s [9][]float32
+			for i := range s {
+				s[i] = slices.Clone(vals[i*k : (i+1)*k])
+			}
+			if !withDC {
+				s[8] = nil
+			}
+			return s, slices.Clone(refr0)
+		}
+		ws, wrefr := state()
+		wsp := make([]int32, k)
+		wn := hhStepGeneric(c, ws[0], ws[1], ws[2], ws[3], ws[4], ws[5], ws[6], ws[7], ws[8], wrefr, wsp)
+		onPaths(func() {
+			gs, grefr := state()
+			gsp := make([]int32, k)
+			gn := HHStep(c, gs[0], gs[1], gs[2], gs[3], gs[4], gs[5], gs[6], gs[7], gs[8], grefr, gsp)
+			if gn != wn || !slices.Equal(gsp[:gn], wsp[:wn]) || !slices.Equal(grefr, wrefr) {
+				t.Fatalf("%s dc=%v n=%d %+v: spikes or refr differ from the reference", Path(), withDC, k, *c)
+			}
+			for i := range 8 {
+				if j := firstDiff(gs[i], ws[i]); j >= 0 {
+					t.Fatalf("%s dc=%v n=%d %+v: state %d [%d] = %v, want %v", Path(), withDC, k, *c, i, j, gs[i][j], ws[i][j])
+				}
+			}
+		})
+	}
+}

@@ -394,3 +394,47 @@ func lifCondStep(c *LIFCondConst, v, ge, gi, inE, inI, dc []float32, refr []int3
 	}
 	return ns
 }
+
+func hhStep(c *HHConst, v, m, h, n, ge, gi, inE, inI, dc []float32, refr []int32, spikes []int32) int {
+	if !useAVX2() {
+		return hhStepGeneric(c, v, m, h, n, ge, gi, inE, inI, dc, refr, spikes)
+	}
+	cc := (*[14]uint64)(unsafe.Pointer(c))
+	// generic steps [a, b) with the reference, appending to spikes[ns:]
+	generic := func(a, b, ns int) int {
+		var d []float32
+		if dc != nil {
+			d = dc[a:b]
+		}
+		k := hhStepGeneric(c, v[a:b], m[a:b], h[a:b], n[a:b], ge[a:b], gi[a:b], inE[a:b], inI[a:b], d, refr[a:b], spikes[ns:])
+		for i := range spikes[ns : ns+k] {
+			spikes[ns+i] += int32(a)
+		}
+		return ns + k
+	}
+	n4 := len(v) &^ 3
+	ns := 0
+	for lo := 0; lo < n4; {
+		var done, k int
+		if dc != nil {
+			done, k = hhStepAVX2(cc, &expNegTable[0], v[lo:n4], m[lo:n4], h[lo:n4], n[lo:n4], ge[lo:n4], gi[lo:n4],
+				inE[lo:n4], inI[lo:n4], dc[lo:n4], refr[lo:n4], spikes[ns:])
+		} else {
+			done, k = hhStepNoDCAVX2(cc, &expNegTable[0], v[lo:n4], m[lo:n4], h[lo:n4], n[lo:n4], ge[lo:n4], gi[lo:n4],
+				inE[lo:n4], inI[lo:n4], nil, refr[lo:n4], spikes[ns:])
+		}
+		for i := range spikes[ns : ns+k] {
+			spikes[ns+i] += int32(lo)
+		}
+		ns += k
+		lo += done
+		if lo < n4 { // a vector whose V is beyond the kernel's range (or NaN): the reference steps it
+			ns = generic(lo, lo+4, ns)
+			lo += 4
+		}
+	}
+	if n4 < len(v) {
+		ns = generic(n4, len(v), ns)
+	}
+	return ns
+}

@@ -84,3 +84,7 @@ func adexRK4(c *AdExConst, v, w, ge, gi, dc []float32, su, sw []float64) {
 func lifCondStep(c *LIFCondConst, v, ge, gi, inE, inI, dc []float32, refr []int32, spikes []int32) int {
 	return lifCondStepGeneric(c, v, ge, gi, inE, inI, dc, refr, spikes)
 }
+
+func hhStep(c *HHConst, v, m, h, n, ge, gi, inE, inI, dc []float32, refr []int32, spikes []int32) int {
+	return hhStepGeneric(c, v, m, h, n, ge, gi, inE, inI, dc, refr, spikes)
+}

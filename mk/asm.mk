@@ -21,7 +21,7 @@ ASM_GENERATED := $(foreach f,blas1 gemv gemm act lif cond avx512,asm/$(f)_amd64.
 # no crasher on a loaded machine (a race in Go's fuzz coordinator,
 # go.dev/issue/75804, unfixed in Go 1.26). ASM_FUZZ_SCALE multiplies them.
 ASM_FUZZ_SCALE ?= 1
-ASM_FUZZ_EXECS := FuzzBlas1:20000 FuzzTanhStep:10000 FuzzGemm:5000 FuzzLIF:15000 FuzzAdEx:10000 FuzzLIFCond:10000
+ASM_FUZZ_EXECS := FuzzBlas1:20000 FuzzTanhStep:10000 FuzzGemm:5000 FuzzLIF:15000 FuzzAdEx:10000 FuzzLIFCond:10000 FuzzHH:10000
 
 TEST_TARGETS += asm-check asm-fuzz asm-arm64 asm-avx512
 

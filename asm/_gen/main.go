@@ -35,6 +35,7 @@ func main() {
 	case "cond":
 		genAdEx()
 		genLIFCond()
+		genHH()
 	case "lif":
 		genLIF()
 		genLIFScan()

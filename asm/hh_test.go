@@ -1,0 +1,115 @@
+package asm
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"unsafe"
+)
+
+// hhConst prepares HHConst for step h (ms) from hh_cond_exp_traub's
+// parameters, as neurons.HHCond does.
+func hhConst(h, cm, gl, el, gna, ena, gk, ek, vt, eex, ein, tauex, tauin, vspike, tref, ie float64) HHConst {
+	return HHConst{HOverC: h / cm, H: h, GL: gl, GNa: gna, GK: gk, ENa: ena - el, EK: ek - el, EEx: eex - el,
+		EIn: ein - el, UOff: el - vt, Pe: math.Exp(-h / tauex), Pi: math.Exp(-h / tauin), Bias: ie,
+		VSpike: float32(vspike - el), RefSteps: int32(math.Round(tref / h))}
+}
+
+// TestHHConstLayout pins the field offsets the assembly reads HHConst
+// with (_gen/hh.go).
+func TestHHConstLayout(t *testing.T) {
+	var c HHConst
+	offs := []uintptr{unsafe.Offsetof(c.HOverC), unsafe.Offsetof(c.H), unsafe.Offsetof(c.GL), unsafe.Offsetof(c.GNa),
+		unsafe.Offsetof(c.GK), unsafe.Offsetof(c.ENa), unsafe.Offsetof(c.EK), unsafe.Offsetof(c.EEx),
+		unsafe.Offsetof(c.EIn), unsafe.Offsetof(c.UOff), unsafe.Offsetof(c.Pe), unsafe.Offsetof(c.Pi),
+		unsafe.Offsetof(c.Bias), unsafe.Offsetof(c.VSpike), unsafe.Offsetof(c.RefSteps)}
+	for i, o := range offs {
+		want := uintptr(8 * i)
+		if i == 14 {
+			want = 108
+		}
+		if o != want {
+			t.Fatalf("field %d of HHConst at offset %d, the assembly expects %d", i, o, want)
+		}
+	}
+	if unsafe.Sizeof(c) != 112 {
+		t.Fatalf("HHConst is %d bytes, the assembly expects 112", unsafe.Sizeof(c))
+	}
+}
+
+// TestHHStep compares every path with the reference, bit for bit: states
+// over the whole action potential and beyond the kernel's range (V − V_T
+// outside [−110, 195] mV and NaN, which the reference steps), gates in
+// [0, 1], the rates' removable singularities (u = 13, 15 and 40 mV and a
+// few ulps away), refractory neurons, with and without dc, at lengths that
+// are not multiples of 4.
+func TestHHStep(t *testing.T) {
+	r := rand.New(rand.NewPCG(41, 42))
+	cases := []HHConst{
+		hhConst(0.1, 200, 10, -60, 20000, 50, 6000, -90, -63, 0, -80, 5, 10, -33, 2, 0),
+		hhConst(0.1, 200, 10, -60, 20000, 50, 6000, -90, -63, 0, -80, 5, 10, -20, 3, 300),
+		hhConst(0.01, 100, 30, -65, 12000, 55, 3600, -77, -58, 0, -75, 2, 6, 0, 1, 0),
+	}
+	forEachPath(t, func(t *testing.T) {
+		for ci, c := range cases {
+			for _, n := range append(testLengths(r), 131) {
+				v, m, h, nn := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
+				ge, gi, inE, inI, dc := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
+				refr := make([]int32, n)
+				for j := range n {
+					v[j] = float32(-40 + 160*r.Float64())
+					switch r.IntN(16) {
+					case 0:
+						v[j] = float32(-c.UOff - 120 - 50*r.Float64()) // u below the kernel's range
+					case 1:
+						v[j] = float32(-c.UOff + 200 + 50*r.Float64()) // above
+					case 2:
+						v[j] = float32(math.NaN())
+					case 3, 4: // the removable singularities and a few ulps away
+						x := float32([]float64{13, 15, 40}[r.IntN(3)] - c.UOff)
+						for range r.IntN(3) {
+							x = math.Nextafter32(x, float32(math.Inf(2*r.IntN(2)-1)))
+						}
+						v[j] = x
+					}
+					m[j], h[j], nn[j] = float32(r.Float64()), float32(r.Float64()), float32(r.Float64())
+					ge[j], gi[j] = float32(80*r.Float64()), float32(400*r.Float64())
+					inE[j], inI[j], dc[j] = float32(6*r.Float64()), float32(67*r.Float64()), float32(1000*(r.Float64()-0.3))
+					if r.IntN(4) == 0 {
+						refr[j] = int32(r.IntN(40))
+					}
+				}
+				for _, d := range [][]float32{dc, nil} {
+					type state struct {
+						s      [8][]float32
+						refr   []int32
+						spikes []int32
+						n      int
+					}
+					run := func(f func(*HHConst, []float32, []float32, []float32, []float32, []float32, []float32, []float32, []float32, []float32, []int32, []int32) int) state {
+						var st state
+						for i, x := range [][]float32{v, m, h, nn, ge, gi, inE, inI} {
+							st.s[i] = slices.Clone(x)
+						}
+						st.refr, st.spikes = slices.Clone(refr), make([]int32, n)
+						st.n = f(&c, st.s[0], st.s[1], st.s[2], st.s[3], st.s[4], st.s[5], st.s[6], st.s[7], d, st.refr, st.spikes)
+						return st
+					}
+					want, got := run(hhStepGeneric), run(HHStep)
+					if got.n != want.n || !slices.Equal(got.spikes[:got.n], want.spikes[:want.n]) {
+						t.Fatalf("case %d n=%d dc=%v: spikes %v, want %v", ci, n, d != nil, got.spikes[:got.n], want.spikes[:want.n])
+					}
+					for i, name := range []string{"v", "m", "h", "n", "ge", "gi", "inE", "inI"} {
+						if k := firstDiff(got.s[i], want.s[i]); k >= 0 {
+							t.Fatalf("case %d n=%d dc=%v: %s[%d] = %v, want %v (v %v m %v h %v n %v)", ci, n, d != nil, name, k, got.s[i][k], want.s[i][k], v[k], m[k], h[k], nn[k])
+						}
+					}
+					if !slices.Equal(got.refr, want.refr) {
+						t.Fatalf("case %d n=%d: refr differs", ci, n)
+					}
+				}
+			}
+		}
+	})
+}
