@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -56,7 +57,8 @@ type NIRNode struct {
 }
 
 // NIRGraph is a NIR graph: named nodes, directed edges (from, to) whose
-// inputs sum at the target, and string metadata. Recurrent edges are
+// inputs sum at the target, and metadata as strings (WriteNIR writes
+// strings; ReadNIR also reads numbers, in decimal). Recurrent edges are
 // allowed (a LIF node feeding a Linear node that feeds it back).
 type NIRGraph struct {
 	Nodes    map[string]NIRNode
@@ -234,7 +236,10 @@ func WriteNIR(path string, g *NIRGraph, opts ...Option) (err error) {
 
 // ReadNIR reads a NIR file written by WriteNIR or by nir.write (Python):
 // node types, parameters (converted to float64; integer datasets marked
-// Int), edges and string metadata.
+// Int), edges and metadata: strings, and numbers (scalars, as nir.write
+// stores metadata={"dt_s": 0.0005}) as their decimal strings ("0.0005":
+// strconv.FormatFloat(v, 'g', -1, 64), or 32 for float32; integers in base
+// 10); other metadata (arrays, booleans) is left out.
 func ReadNIR(path string) (*NIRGraph, error) {
 	f, err := Open(path)
 	if err != nil {
@@ -270,11 +275,12 @@ func ReadNIR(path string) (*NIRGraph, error) {
 		}
 		g.Metadata = map[string]string{}
 		for _, m := range mem {
-			s, err := ReadStrings(md, m.Name)
-			if err != nil || len(s) != 1 {
-				continue // non-string metadata is not part of this model
+			if m.Kind != KindDataset {
+				continue
 			}
-			g.Metadata[m.Name] = s[0]
+			if s, ok := nirMetadata(md, m.Name); ok {
+				g.Metadata[m.Name] = s
+			}
 		}
 	}
 	nodes, err := root.OpenGroup("nodes")
@@ -318,6 +324,45 @@ func ReadNIR(path string) (*NIRGraph, error) {
 		g.Nodes[m.Name] = n
 	}
 	return g, nil
+}
+
+// nirMetadata returns metadata entry name of md as a string: a string, or
+// a number (what nir.write makes of a Python int or float) in decimal, as
+// strconv.FormatFloat(v, 'g', -1, bits) and FormatInt write it (float32
+// with its shortest float32 form). It reports false for anything else
+// (arrays, booleans, …), which the model leaves out.
+func nirMetadata(md *Group, name string) (string, bool) {
+	d, err := md.OpenDataset(name)
+	if err != nil {
+		return "", false
+	}
+	dt := d.DType()
+	d.Close()
+	switch dt {
+	case String:
+		s, err := ReadStrings(md, name)
+		if err != nil || len(s) != 1 {
+			return "", false
+		}
+		return s[0], true
+	case Float32:
+		if v, err := ReadScalar[float32](md, name); err == nil {
+			return strconv.FormatFloat(float64(v), 'g', -1, 32), true
+		}
+	case Float64:
+		if v, err := ReadScalar[float64](md, name); err == nil {
+			return strconv.FormatFloat(v, 'g', -1, 64), true
+		}
+	case Int8, Int16, Int32, Int64:
+		if v, err := ReadScalar[int64](md, name); err == nil {
+			return strconv.FormatInt(v, 10), true
+		}
+	case Uint8, Uint16, Uint32, Uint64:
+		if v, err := ReadScalar[uint64](md, name); err == nil {
+			return strconv.FormatUint(v, 10), true
+		}
+	}
+	return "", false
 }
 
 func sortedKeys[V any](m map[string]V) []string {

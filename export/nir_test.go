@@ -75,3 +75,51 @@ func TestNIRValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestNIRNumericMetadata reads a file whose metadata holds numbers, as
+// nir.write stores metadata={"dt_s": 0.0005, "n": 3}: they read as their
+// decimal strings; arrays are left out.
+func TestNIRNumericMetadata(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "md.nir")
+	f, err := Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			f.Abort()
+			t.Fatal(err)
+		}
+	}
+	must(nirWriteStrings(&f.Group, "version", []string{NIRVersion}, nil))
+	root, err := f.CreateGroup("node")
+	must(err)
+	must(nirWriteStrings(root, "type", []string{"NIRGraph"}, nil))
+	must(nirWriteStrings(root, "edges", []string{"in", "out"}, []int{1, 2}))
+	md, err := root.CreateGroup("metadata")
+	must(err)
+	must(WriteScalar(md, "dt_s", 0.0005))
+	must(WriteScalar(md, "f32", float32(0.1)))
+	must(WriteScalar(md, "n", int64(3)))
+	must(WriteScalar(md, "u", uint8(7)))
+	must(WriteWith(md, "arr", []float64{1, 2}, []int{2}, nil))
+	must(nirWriteStrings(md, "source", []string{"test"}, nil))
+	nodes, err := root.CreateGroup("nodes")
+	must(err)
+	for _, n := range []string{"in", "out"} {
+		ng, err := nodes.CreateGroup(n)
+		must(err)
+		must(nirWriteStrings(ng, "type", []string{map[string]string{"in": "Input", "out": "Output"}[n]}, nil))
+		must(WriteWith(ng, "shape", []int64{1}, []int{1}, nil))
+	}
+	must(f.Close())
+	g, err := ReadNIR(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"dt_s": "0.0005", "f32": "0.1", "n": "3", "u": "7", "source": "test"}
+	if !reflect.DeepEqual(g.Metadata, want) {
+		t.Errorf("metadata %v, want %v", g.Metadata, want)
+	}
+}

@@ -115,7 +115,16 @@
 // nodes relay populations driven by spike_source devices, Output nodes
 // recorders of what feeds them. ImportNIR gives the equations of the
 // mapping (times s → ms, potentials as mV, a spike's area) and where each
-// NIR neuron went; `neurodyn import-nir` writes the spec.
+// NIR neuron went; `neurodyn import-nir` writes the spec. Neurons start as
+// in NIR, exactly: v = v_leak and I = 0, an Affine bias reaching CubaLIF
+// neurons ramping in through their synaptic filter (a constant current and
+// an initial synaptic current init = { Ie = … } of the opposite sign).
+// Between grid points the dynamics are exact; thresholds are checked at
+// grid points, so a spike is reported at the first grid point at or after
+// its crossing, and a LIF neuron that a spike's jump (delay 0) takes to
+// the threshold fires at the end of the next step. A spike's area is
+// NIR's Dirac δ (1 s) unless NIROptions.SpikeAreaS says otherwise:
+// snnTorch's graphs mean its exporter's dt, 1e-4 s.
 //
 // # Plasticity
 //

@@ -1,8 +1,10 @@
 package kernel
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -45,20 +47,26 @@ type NIROptions struct {
 	// w·w_in/τ_syn), except for graphs written by neurodyn's snn
 	// (metadata source = "neurodyn snn"), whose spikes are one step long
 	// (SpikeAreaS = dt_s). Frameworks that export a discrete-time model
-	// with r = τ/dt or w_in = τ_syn/dt (snnTorch, neurodyn's snn) mean
-	// spikes of area dt: set SpikeAreaS = dt in s to get the jumps they
-	// trained with (a jump of w per spike).
+	// with r = τ/dt or w_in = τ_syn/dt mean spikes of area dt, the
+	// exporter's dt, which need not be the simulation's: snnTorch's
+	// export_nir hard-codes dt = 1e-4 s (set SpikeAreaS = 1e-4 for its
+	// graphs, whatever DtMs; one snnTorch step is 0.1 ms of NIR time),
+	// neurodyn's snn writes its dt_s. With it each spike makes the jump
+	// the framework trained with (w per spike).
 	SpikeAreaS float64
 	// RefractoryMs is the absolute refractory period of every LIF and
-	// CubaLIF neuron (ms, ≥ 0, a multiple of the step). NIR has none: 0
-	// means none, except for graphs written by neurodyn's snn, whose
-	// metadata refractory_s gives it.
+	// CubaLIF neuron (ms, a multiple of the step). NIR has none: 0 means
+	// none, except for graphs written by neurodyn's snn, whose metadata
+	// refractory_s gives it; a negative value means none for every graph
+	// (it overrides refractory_s).
 	RefractoryMs float64
 	// InputSpikesMs gives the spike trains of the Input nodes:
-	// InputSpikesMs[node][k] are the spike times (ms, finite, > 0,
-	// ascending, at most one per step) of channel k of Input node node.
-	// Channels and nodes left out get spike_source devices without spikes,
-	// for the user to fill in (spike_times_ms in the spec).
+	// InputSpikesMs[node][k] are the spike times (ms, finite, ascending,
+	// at most one per step, and > 0: later than 1e-9 of a step, as a time
+	// within that of 0 would act at t = 0, before the first step) of
+	// channel k of Input node node. Channels and nodes left out get
+	// spike_source devices without spikes, for the user to fill in
+	// (spike_times_ms in the spec).
 	InputSpikesMs map[string][][]float64
 }
 
@@ -70,24 +78,37 @@ type NIRNeuron struct {
 }
 
 // NIROutputTerm is one term of a NIR Output node, W·x(t): the signal x of
-// Node (an Input or neuron node), mapped by the Rows×Cols matrix Weight
-// (row-major; the product of the weight nodes between them, or the
-// identity). Signal is "spikes" for Input, LIF and CubaLIF nodes (spike
-// trains, each spike of area SpikeAreaS), "V" for LI and CubaLI nodes
-// (their membrane potential in mV, which is NIR's v). Recorders name the
-// recorders of the spec that hold x, one per population of Node
-// (ImportNIR.Neurons maps Node's neurons to them).
+// Node (an Input or neuron node), mapped by the Rows×Cols matrix W (the
+// product of the weight nodes between them, or the identity). W is
+// sparse: W[Row[k]][Col[k]] = Weight[k] for every k, in row-major order,
+// its other entries 0 (an identity of n is n entries; Dense expands it).
+// Signal is "spikes" for Input, LIF and CubaLIF nodes (spike trains, each
+// spike of area SpikeAreaS), "V" for LI and CubaLI nodes (their membrane
+// potential in mV, which is NIR's v). Recorders name the recorders of the
+// spec that hold x, one per population of Node (NIRImport.Neurons maps
+// Node's neurons to them).
 type NIROutputTerm struct {
 	Node      string    `json:"node"`
 	Signal    string    `json:"signal"`
 	Recorders []string  `json:"recorders"`
 	Rows      int       `json:"rows"`
 	Cols      int       `json:"cols"`
+	Row       []int     `json:"row"`
+	Col       []int     `json:"col"`
 	Weight    []float64 `json:"weight"`
 }
 
+// Dense returns W, Rows×Cols in row-major order.
+func (t NIROutputTerm) Dense() []float64 {
+	w := make([]float64, t.Rows*t.Cols)
+	for k, x := range t.Weight {
+		w[t.Row[k]*t.Cols+t.Col[k]] = x
+	}
+	return w
+}
+
 // NIROutput is a NIR Output node as a function of what the spec records:
-// y(t) = Σ Terms[i].Weight·x_i(t) + Bias (Bias nil: 0).
+// y(t) = Σ_i W_i·x_i(t) + Bias over its Terms (Bias nil: 0).
 type NIROutput struct {
 	Size  int             `json:"size"`
 	Terms []NIROutputTerm `json:"terms"`
@@ -156,19 +177,25 @@ func FromNIR(g *export.NIRGraph, opt NIROptions) (Spec, error) {
 //
 // LI and CubaLI nodes (no spikes) become lif_delta and lif_exp neurons
 // with the threshold NIRNoThresholdMV, which their float32 potential
-// cannot reach, and t_ref_ms = 0. IF and I nodes (no leak) have no kernel
-// model and are refused, as Conv, Flatten, pooling, Delay, Threshold and
-// nested graphs are: the error names the node, its type and the
-// supported types (errors.Is(err, ErrNIRUnsupported)).
+// cannot reach, v_reset_mv = v_leak (so v_leak must be below it) and
+// t_ref_ms = 0. IF and I nodes (no leak) have no kernel model and are
+// refused, as Conv, Flatten, pooling, Delay, Threshold and nested graphs
+// are: the error names the node, its type and the supported types
+// (errors.Is(err, ErrNIRUnsupported)). Potentials must lie within float32
+// range, the precision of the kernel's state.
 //
 // NIR stores parameters per neuron; the kernel's are per population. A
 // node whose neurons differ in their kernel parameters is split into
 // populations of equal parameters, <node>_0, <node>_1, … in the order of
 // their first neurons (a homogeneous node keeps its name); r and w_in
 // need no split, being folded into the weights and bias currents.
-// Neurons start at rest, v = v_leak and I = 0. The kernel spikes when
-// V ≥ θ where NIR says v > v_threshold, which differs only when v lands
-// exactly on the threshold.
+// Neurons start as NIR's do, exactly: v = v_leak and I = 0. The kernel
+// spikes when V ≥ θ where NIR says v > v_threshold, which differs only
+// when v lands exactly on the threshold. During a refractory period
+// (RefractoryMs) lif_exp holds V at v_reset while I evolves; lif_delta
+// neurons do not fire, but delay-0 inputs still move V (as in Brian2),
+// and a neuron that ends its period at or above the threshold fires at
+// the end of the first step after it.
 //
 // # Weights and biases
 //
@@ -178,45 +205,64 @@ func FromNIR(g *export.NIRGraph, opt NIROptions) (Spec, error) {
 // becomes a projection of rule kind "list" with explicit signed weights
 // (weight_list; zeros, also weights that round to 0 in float32, are
 // omitted; the kernel keeps weights and states in float32) and delay 0.
-// An Affine bias b reaching a neuron is a constant input: onto LIF and LI
-// neurons the current r·b (exact), onto CubaLIF and CubaLI neurons
-// r·w_in·b, the synaptic current that b holds in equilibrium — NIR's I starts at 0 and reaches it with τ_syn, the kernel
-// has it from t = 0. The current is the population's i_e_pa when equal
-// for all its neurons, else a time_series device "<population>:bias" of
-// one sample with the currents as input_matrix.
+// Matrices are kept sparse (identities, Scale nodes and products with
+// them cost their non-zeros, not rows × columns).
+//
+// An Affine bias b reaching a neuron is a constant input, taken exactly.
+// Onto LIF and LI neurons it is the constant current r·b. Onto CubaLIF
+// and CubaLI neurons it enters through the synaptic filter, τ_syn dI/dt =
+// −I + w_in·b, so that from I(0) = 0 the kernel current r·I ramps up to
+// c = r·w_in·b as c·(1 − e^{−t/τ_syn}): the population gets the constant
+// current c and the initial synaptic current Ie = −c (PopulationSpec.Init,
+// a list when its neurons' differ), which decays with tau_syn_ex_ms =
+// 1000·τ_syn, their sum being NIR's r·I. The constant current is the
+// population's i_e_pa when equal for all its neurons, else a time_series
+// device "<population>:bias" of one sample with the currents as
+// input_matrix.
 //
 // # Inputs, outputs and delays
 //
 // NIR edges carry spikes: an Input node of n channels becomes a relay
 // population of n lif_delta neurons named after it (threshold 0.5 mV,
 // each spike of its spike_source device "<node>:<k>" a jump of 1 mV),
-// which fire in the step their input arrives, so its projections act at
-// the first grid point at or after each input spike time, exactly as a
-// spike_source onto the targets would. Spike times come from
-// InputSpikesMs, or are left for the user to fill. Analog inputs are not
-// supported. An Output node is described in Outputs as a linear function
-// of recorded signals: a spikes recorder per population of a spiking
-// source (Input, LIF, CubaLIF), a state recorder of V every step per
-// population of an LI or CubaLI source; the weights between a source and
-// the Output, which act on that signal, are not simulated. A continuous
-// signal (the state of an LI or CubaLI node) feeding a neuron node is
-// refused: projections carry spikes.
+// which fire at the first grid point at or after each input spike time
+// (the one at which a spike_source acts), so that their projections act
+// there. Onto CubaLIF and CubaLI neurons this is exactly what a
+// spike_source onto the targets would do: I jumps at that grid point.
+// Onto LIF and LI neurons v jumps at that grid point too, but after the
+// step's threshold check, so a LIF neuron that the jump takes to the
+// threshold fires at the end of the next step: one step later than under
+// a spike_source onto it, up to two steps after the input spike time.
+// Spike times come from InputSpikesMs, or are left for the user to fill.
+// Analog inputs are not supported. An Output node is described in
+// Outputs as a linear function of recorded signals: a spikes recorder per
+// population of a spiking source (Input, LIF, CubaLIF), a state recorder
+// of V every step per population of an LI or CubaLI source; the weights
+// between a source and the Output, which act on that signal, are not
+// simulated. A continuous signal (the state of an LI or CubaLI node)
+// feeding a neuron node is refused: projections carry spikes.
 //
 // NIR has no delays, so every projection has delay 0, the kernel's "acts
-// at the spike time": a spike emitted at the end of a step (the grid
-// point at or after the threshold crossing) changes its targets' state at
-// that time, before the next step. Between grid points states evolve
-// exactly; thresholds are checked at grid points, so a spike is reported
-// up to one step after the continuous solution's crossing, and a
-// delta-synapse (LIF) neuron pushed above its threshold by a spike fires
-// at the end of the next step if it is still above it.
+// at the spike time": a spike emitted at the end of a step (the first
+// grid point at or after the threshold crossing) changes its targets'
+// state at that time, before the next step. Between grid points states
+// evolve exactly; thresholds are checked at grid points. In the kernel's
+// own history (every input and spike acting at a grid point), a crossing
+// between grid points (CubaLIF neurons, LIF neurons driven by their bias)
+// is reported at the next grid point, less than one step after it, and a
+// LIF neuron that a spike's jump takes to the threshold at a grid point
+// fires at the end of the next step, one step after it (and restarts from
+// v_reset there). NIR's continuous solution, in which spikes act at their
+// exact times, is the limit dt → 0; at a finite step these delays add up
+// along chains of spikes.
 //
 // # Metadata
 //
 // Graphs written by neurodyn's snn (metadata source = "neurodyn snn")
 // give the defaults of DtMs (dt_s), SpikeAreaS (dt_s) and RefractoryMs
-// (refractory_s); other graphs give DtMs through dt_s when present. The
-// snn's soft reset, if used, is not represented (NIR's reset is hard).
+// (refractory_s); other graphs give DtMs through dt_s when present
+// (export.ReadNIR gives numeric metadata as decimal strings). The snn's
+// soft reset, if used, is not represented (NIR's reset is hard).
 func ImportNIR(g *export.NIRGraph, opt NIROptions) (*NIRImport, error) {
 	if g == nil || len(g.Nodes) == 0 {
 		return nil, nirErr(false, "kernel: NIR graph: no nodes: must have at least one")
@@ -234,6 +280,13 @@ func ImportNIR(g *export.NIRGraph, opt NIROptions) (*NIRImport, error) {
 	}
 	if err := im.checkEdges(); err != nil {
 		return nil, err
+	}
+	if !slices.ContainsFunc(sortedKeys(im.nodes), func(k string) bool { return im.nodes[k].kind == nirInput || im.nodes[k].kind == nirNeuron }) {
+		var all []string
+		for _, name := range sortedKeys(im.nodes) {
+			all = append(all, fmt.Sprintf("%s (%s)", name, im.nodes[name].typ))
+		}
+		return nil, nirErr(false, "kernel: NIR graph (nodes %s): has no Input or neuron node: nothing for the kernel to simulate", strings.Join(all, ", "))
 	}
 	return im.build(opt)
 }
@@ -430,13 +483,29 @@ func parseNIRNode(name string, n export.NIRNode) (*nirNode, error) {
 	return nd, nil
 }
 
-// checkNeuron checks a neuron node's values: time constants > 0 and
-// v_reset < v_threshold (the kernel's models need both).
+// checkNeuron checks a neuron node's values: time constants > 0,
+// potentials within float32 range, v_reset < v_threshold, and for LI and
+// CubaLI v_leak (their kernel v_reset) < NIRNoThresholdMV (the kernel's
+// models need all).
 func (nd *nirNode) checkNeuron() error {
 	for _, k := range []string{"tau", "tau_mem", "tau_syn"} {
 		for j, v := range nd.p[k] {
 			if !(v > 0) {
 				return nirErr(false, "kernel: %s: %s[%d] = %g: must be > 0 (a time constant in s)", nd.label(), k, j, v)
+			}
+		}
+	}
+	for _, k := range []string{"v_leak", "v_threshold", "v_reset"} {
+		for j, v := range nd.p[k] {
+			if math.Abs(v) > math.MaxFloat32 {
+				return nirErr(false, "kernel: %s: %s[%d] = %g: must be within float32 range, ±%g (the kernel's potentials are float32)", nd.label(), k, j, v, math.MaxFloat32)
+			}
+		}
+	}
+	if !nd.spiking() {
+		for j, v := range nd.p["v_leak"] {
+			if !(v < NIRNoThresholdMV) {
+				return nirErr(false, "kernel: %s: v_leak[%d] = %g: must be < NIRNoThresholdMV = %g (the threshold of the kernel neurons LI and CubaLI nodes become, which must stay above their reset, v_leak)", nd.label(), j, v, NIRNoThresholdMV)
 			}
 		}
 	}
@@ -501,7 +570,10 @@ func (im *nirImporter) options(opt NIROptions) error {
 		return param.New(pkg, "SpikeAreaS", opt.SpikeAreaS, "finite and > 0 (s; 0: 1, a Dirac spike)")
 	}
 	im.tref = opt.RefractoryMs
-	if im.tref == 0 && ours {
+	switch {
+	case im.tref < 0:
+		im.tref = 0 // none, whatever the metadata
+	case im.tref == 0 && ours:
 		r, has, err := mdSeconds("refractory_s")
 		if err != nil {
 			return err
@@ -514,7 +586,7 @@ func (im *nirImporter) options(opt NIROptions) error {
 		if opt.RefractoryMs == 0 {
 			return nirErr(false, "kernel: NIR metadata refractory_s = %s: must be a multiple of the step %g ms (set RefractoryMs)", md["refractory_s"], im.dt)
 		}
-		return param.New(pkg, "RefractoryMs", opt.RefractoryMs, fmt.Sprintf("≥ 0 and a multiple of the step %g ms", im.dt))
+		return param.New(pkg, "RefractoryMs", opt.RefractoryMs, fmt.Sprintf("a multiple of the step %g ms", im.dt))
 	}
 	return nil
 }
@@ -553,31 +625,83 @@ type nirLin struct {
 	bias  []float64 // nil: 0
 }
 
-// nirMat is a rows×cols matrix, the identity when a is nil.
+// nirMat is a rows×cols matrix in compressed sparse rows: the non-zero
+// entries of row i are val[ptr[i]:ptr[i+1]], in the ascending columns
+// col[ptr[i]:ptr[i+1]]. Exact zeros are not stored, so an identity or a
+// Scale node costs its n entries, not n².
 type nirMat struct {
 	rows, cols int
-	a          []float64
+	ptr        []int
+	col        []int32
+	val        []float64
 }
 
-func (m *nirMat) at(i, j int) float64 {
-	if m.a == nil {
-		if i == j {
-			return 1
-		}
-		return 0
+// nirEye returns the n×n identity.
+func nirEye(n int) *nirMat {
+	m := &nirMat{rows: n, cols: n, ptr: make([]int, n+1), col: make([]int32, n), val: make([]float64, n)}
+	for i := range n {
+		m.ptr[i+1], m.col[i], m.val[i] = i+1, int32(i), 1
 	}
-	return m.a[i*m.cols+j]
+	return m
 }
 
-func (m *nirMat) dense() []float64 {
-	if m.a != nil {
-		return m.a
+// nnz returns the number of entries stored.
+func (m *nirMat) nnz() int { return len(m.val) }
+
+// push appends entry (current row, j) = x, unless x is 0; rows are closed
+// by endRow.
+func (m *nirMat) push(j int, x float64) {
+	if x != 0 {
+		m.col = append(m.col, int32(j))
+		m.val = append(m.val, x)
 	}
-	d := make([]float64, m.rows*m.cols)
+}
+
+func (m *nirMat) endRow() { m.ptr = append(m.ptr, len(m.val)) }
+
+// plus returns m + o (same shape), entry by entry as m's value + o's.
+func (m *nirMat) plus(o *nirMat) *nirMat {
+	s := &nirMat{rows: m.rows, cols: m.cols, ptr: make([]int, 1, m.rows+1)}
 	for i := range m.rows {
-		d[i*m.cols+i] = 1
+		a, ae, b, be := m.ptr[i], m.ptr[i+1], o.ptr[i], o.ptr[i+1]
+		for a < ae || b < be {
+			switch {
+			case b == be || (a < ae && m.col[a] < o.col[b]):
+				s.push(int(m.col[a]), m.val[a])
+				a++
+			case a == ae || o.col[b] < m.col[a]:
+				s.push(int(o.col[b]), o.val[b])
+				b++
+			default:
+				s.push(int(m.col[a]), m.val[a]+o.val[b])
+				a++
+				b++
+			}
+		}
+		s.endRow()
 	}
-	return d
+	return s
+}
+
+// transpose returns mᵀ: row j lists the rows i of m with an entry in
+// column j, ascending.
+func (m *nirMat) transpose() *nirMat {
+	t := &nirMat{rows: m.cols, cols: m.rows, ptr: make([]int, m.cols+1), col: make([]int32, m.nnz()), val: make([]float64, m.nnz())}
+	for _, j := range m.col {
+		t.ptr[j+1]++
+	}
+	for j := range m.cols {
+		t.ptr[j+1] += t.ptr[j]
+	}
+	next := slices.Clone(t.ptr[:m.cols])
+	for i := range m.rows {
+		for p := m.ptr[i]; p < m.ptr[i+1]; p++ {
+			j := m.col[p]
+			t.col[next[j]], t.val[next[j]] = int32(i), m.val[p]
+			next[j]++
+		}
+	}
+	return t
 }
 
 // add adds term m of source s.
@@ -588,17 +712,7 @@ func (l *nirLin) add(s string, m *nirMat) {
 		l.order = append(l.order, s)
 		return
 	}
-	sum := slices.Clone(t.dense())
-	if m.a == nil {
-		for i := range m.rows {
-			sum[i*m.cols+i]++
-		}
-	} else {
-		for k, v := range m.a {
-			sum[k] += v
-		}
-	}
-	l.terms[s] = &nirMat{rows: t.rows, cols: t.cols, a: sum}
+	l.terms[s] = t.plus(m)
 }
 
 func (l *nirLin) addBias(b []float64) {
@@ -620,7 +734,7 @@ func (im *nirImporter) input(name string) (*nirLin, error) {
 	for _, src := range im.into[name] {
 		s := im.nodes[src]
 		if s.kind != nirWeight {
-			l.add(src, &nirMat{rows: s.n, cols: s.n})
+			l.add(src, nirEye(s.n))
 			continue
 		}
 		o, err := im.output(src)
@@ -656,36 +770,74 @@ func (im *nirImporter) output(name string) (*nirLin, error) {
 		o.terms[s] = nd.apply(in.terms[s])
 	}
 	if in.bias != nil {
-		o.bias = nd.apply(&nirMat{rows: nd.in, cols: 1, a: in.bias}).a
+		o.bias = nd.applyVec(in.bias)
 	}
 	o.addBias(nd.b)
 	im.outs[name] = o
 	return o, nil
 }
 
-// apply returns the weight node's matrix times m.
+// apply returns the weight node's matrix times m. Each entry is the sum
+// over k ascending of W[i][k]·m[k][j] (zeros of W skipped).
 func (nd *nirNode) apply(m *nirMat) *nirMat {
-	out := &nirMat{rows: nd.n, cols: m.cols, a: make([]float64, nd.n*m.cols)}
-	switch {
-	case nd.typ == "Scale":
+	out := &nirMat{rows: nd.n, cols: m.cols, ptr: make([]int, 1, nd.n+1)}
+	if nd.typ == "Scale" {
 		for i := range nd.n {
-			for j := range m.cols {
-				out.a[i*m.cols+j] = nd.w[i] * m.at(i, j)
+			for p := m.ptr[i]; p < m.ptr[i+1]; p++ {
+				out.push(int(m.col[p]), nd.w[i]*m.val[p])
+			}
+			out.endRow()
+		}
+		return out
+	}
+	acc := make([]float64, m.cols) // row i of the product
+	hit := make([]bool, m.cols)
+	var cols []int
+	for i := range nd.n {
+		for k, w := range nd.w[i*nd.in : (i+1)*nd.in] {
+			if w == 0 {
+				continue
+			}
+			for p := m.ptr[k]; p < m.ptr[k+1]; p++ {
+				j := int(m.col[p])
+				acc[j] += w * m.val[p]
+				if !hit[j] {
+					hit[j] = true
+					cols = append(cols, j)
+				}
 			}
 		}
-	case m.a == nil:
-		copy(out.a, nd.w)
-	default:
-		for i := range nd.n {
-			row := out.a[i*m.cols : (i+1)*m.cols]
-			for k := range nd.in {
-				w := nd.w[i*nd.in+k]
-				if w == 0 {
-					continue
+		if len(cols) > m.cols/8 { // a dense row: scan rather than sort
+			cols = cols[:0]
+			for j, h := range hit {
+				if h {
+					cols = append(cols, j)
 				}
-				for j, x := range m.a[k*m.cols : (k+1)*m.cols] {
-					row[j] += w * x
-				}
+			}
+		} else {
+			slices.Sort(cols)
+		}
+		for _, j := range cols {
+			out.push(j, acc[j])
+			acc[j], hit[j] = 0, false
+		}
+		cols = cols[:0]
+		out.endRow()
+	}
+	return out
+}
+
+// applyVec returns the weight node's matrix times the vector x.
+func (nd *nirNode) applyVec(x []float64) []float64 {
+	out := make([]float64, nd.n)
+	for i := range nd.n {
+		if nd.typ == "Scale" {
+			out[i] = nd.w[i] * x[i]
+			continue
+		}
+		for k, w := range nd.w[i*nd.in : (i+1)*nd.in] {
+			if w != 0 {
+				out[i] += w * x[k]
 			}
 		}
 	}
@@ -722,11 +874,13 @@ func (im *nirImporter) build(opt NIROptions) (*NIRImport, error) {
 		used[name] = true
 	}
 	pops := map[string][]*nirPop{} // per node
+	popOf := map[string][]int{}    // per node and neuron: its population in pops
 	popIndex := map[*nirPop]int{}
 	for _, name := range names {
 		nd := im.nodes[name]
 		groups := nd.groups()
 		place := make([]NIRNeuron, nd.n)
+		popOf[name] = make([]int, nd.n)
 		for gi, idx := range groups {
 			pn := name
 			if len(groups) > 1 {
@@ -739,6 +893,7 @@ func (im *nirImporter) build(opt NIROptions) (*NIRImport, error) {
 			pp := &nirPop{name: pn, node: nd, neurons: idx}
 			for k, j := range idx {
 				place[j] = NIRNeuron{Population: pn, Index: k}
+				popOf[name][j] = gi
 			}
 			popIndex[pp] = len(spec.Populations)
 			spec.Populations = append(spec.Populations, im.population(pp))
@@ -753,7 +908,9 @@ func (im *nirImporter) build(opt NIROptions) (*NIRImport, error) {
 			spec.Devices = append(spec.Devices, devs...)
 		}
 	}
-	// Projections and bias currents, per target node.
+	// Projections and bias currents, per target node. The synapses are
+	// the non-zeros of each source's matrix, visited by source neuron
+	// then target neuron, gathered per pair of populations.
 	for _, name := range names {
 		nd := im.nodes[name]
 		if nd.kind != nirNeuron {
@@ -764,25 +921,47 @@ func (im *nirImporter) build(opt NIROptions) (*NIRImport, error) {
 			return nil, err
 		}
 		gain := nd.gain(im.area)
-		for _, tp := range pops[name] {
-			for _, s := range in.order {
-				src := im.nodes[s]
-				if !src.spiking() {
-					return nil, nirErr(true, "kernel: %s takes the potential of %s, a continuous signal: the kernel's projections carry spikes (LI and CubaLI nodes can only feed Output nodes)",
-						nd.label(), src.label())
-				}
-				for _, sp := range pops[s] {
-					pr, err := nirProjection(sp, tp, in.terms[s], gain)
-					if err != nil {
-						return nil, err
+		prs := map[[3]int]*ProjectionSpec{} // (target population, source, source population)
+		for si, s := range in.order {
+			src := im.nodes[s]
+			if !src.spiking() {
+				return nil, nirErr(true, "kernel: %s takes the potential of %s, a continuous signal: the kernel's projections carry spikes (LI and CubaLI nodes can only feed Output nodes)",
+					nd.label(), src.label())
+			}
+			t := in.terms[s].transpose() // row i: the targets of source neuron i
+			for i := range src.n {
+				for p := t.ptr[i]; p < t.ptr[i+1]; p++ {
+					j, x := int(t.col[p]), t.val[p]
+					w := gain[j] * x
+					if !(math.Abs(w) <= math.MaxFloat32) {
+						return nil, nirErr(false, "kernel: NIR weight from %s neuron %d onto %s neuron %d: %g × gain %g = %g: must be within float32 range",
+							s, i, name, j, x, gain[j], w)
 					}
-					if pr != nil {
-						spec.Projections = append(spec.Projections, *pr)
+					if float32(w) == 0 {
+						continue
 					}
+					key := [3]int{popOf[name][j], si, popOf[s][i]}
+					pr := prs[key]
+					if pr == nil {
+						pr = nirProjection(pops[s][key[2]], pops[name][key[0]])
+						prs[key] = pr
+					}
+					pr.Sources = append(pr.Sources, out.Neurons[s][i].Index)
+					pr.Targets = append(pr.Targets, out.Neurons[name][j].Index)
+					pr.WeightList = append(pr.WeightList, w)
 				}
 			}
-			if in.bias != nil {
-				if err := im.bias(&spec, popIndex[tp], tp, in.bias); err != nil {
+		}
+		keys := slices.SortedFunc(maps.Keys(prs), func(a, b [3]int) int {
+			return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]), cmp.Compare(a[2], b[2]))
+		})
+		for _, k := range keys {
+			spec.Projections = append(spec.Projections, *prs[k])
+		}
+		if in.bias != nil {
+			cur := nd.current(in.bias)
+			for _, tp := range pops[name] {
+				if err := im.bias(&spec, popIndex[tp], tp, cur); err != nil {
 					return nil, err
 				}
 			}
@@ -800,9 +979,24 @@ func (im *nirImporter) build(opt NIROptions) (*NIRImport, error) {
 			return nil, err
 		}
 		o := NIROutput{Size: nd.n, Bias: in.bias}
+		for k, b := range in.bias {
+			if math.IsInf(b, 0) || math.IsNaN(b) {
+				return nil, nirErr(false, "kernel: %s: bias[%d] reaching it = %g: must be finite (the weight nodes' products overflow float64)", nd.label(), k, b)
+			}
+		}
 		for _, s := range in.order {
 			src, m := im.nodes[s], in.terms[s]
-			t := NIROutputTerm{Node: s, Signal: "spikes", Rows: m.rows, Cols: m.cols, Weight: slices.Clone(m.dense())}
+			t := NIROutputTerm{Node: s, Signal: "spikes", Rows: m.rows, Cols: m.cols,
+				Row: make([]int, 0, m.nnz()), Col: make([]int, 0, m.nnz()), Weight: slices.Clone(m.val)}
+			for i := range m.rows {
+				for p := m.ptr[i]; p < m.ptr[i+1]; p++ {
+					if x := m.val[p]; math.IsInf(x, 0) || math.IsNaN(x) {
+						return nil, nirErr(false, "kernel: %s: weight[%d] of %s neuron %d = %g: must be finite (the weight nodes' products overflow float64)", nd.label(), i, s, m.col[p], x)
+					}
+					t.Row = append(t.Row, i)
+					t.Col = append(t.Col, int(m.col[p]))
+				}
+			}
 			if !src.spiking() {
 				t.Signal = "V"
 			}
@@ -918,7 +1112,7 @@ func (nd *nirNode) gain(area float64) []float64 {
 
 // current returns, per neuron, the constant kernel current (pA) of a
 // constant NIR input c: r·w_in·c onto CubaLIF and CubaLI (the synaptic
-// current's equilibrium), r·c onto LIF and LI.
+// current it leads to), r·c onto LIF and LI.
 func (nd *nirNode) current(c []float64) []float64 {
 	out := make([]float64, nd.n)
 	for j := range out {
@@ -930,55 +1124,46 @@ func (nd *nirNode) current(c []float64) []float64 {
 	return out
 }
 
-// nirProjection returns the list projection from population sp to tp of
-// the node-level matrix m (target neurons × source neurons) times each
-// target's gain, or nil when it has no synapse.
-func nirProjection(sp, tp *nirPop, m *nirMat, gain []float64) (*ProjectionSpec, error) {
-	pr := ProjectionSpec{Source: sp.name, Target: tp.name, Rule: synapses.Rule{Kind: "list"}}
+// nirProjection returns an empty list projection from population sp to tp.
+func nirProjection(sp, tp *nirPop) *ProjectionSpec {
+	pr := &ProjectionSpec{Source: sp.name, Target: tp.name, Rule: synapses.Rule{Kind: "list"}}
 	if tp.node.typ == "CubaLIF" || tp.node.typ == "CubaLI" {
 		pr.Receptor = "exc" // signed weights; τ_syn_ex = τ_syn_in
 	}
-	for si, i := range sp.neurons {
-		for ti, j := range tp.neurons {
-			x := m.at(j, i)
-			if x == 0 {
-				continue
-			}
-			w := gain[j] * x
-			if math.IsInf(w, 0) || math.Abs(w) > math.MaxFloat32 {
-				return nil, nirErr(false, "kernel: NIR weight from %s neuron %d onto %s neuron %d: %g × gain %g = %g: must be within float32 range",
-					sp.node.name, i, tp.node.name, j, x, gain[j], w)
-			}
-			if float32(w) == 0 {
-				continue
-			}
-			pr.Sources = append(pr.Sources, si)
-			pr.Targets = append(pr.Targets, ti)
-			pr.WeightList = append(pr.WeightList, w)
-		}
-	}
-	if len(pr.Sources) == 0 {
-		return nil, nil
-	}
-	return &pr, nil
+	return pr
 }
 
-// bias gives population tp (spec.Populations[pi]) the constant currents of
-// the node-level input c: i_e_pa when equal, else a time_series device.
-func (im *nirImporter) bias(spec *Spec, pi int, tp *nirPop, c []float64) error {
-	cur := tp.node.current(c)
+// bias gives population tp (spec.Populations[pi]) the constant currents
+// cur[j] of its node's neurons j (node.current): i_e_pa when equal, else a
+// time_series device. Onto lif_exp (CubaLIF, CubaLI), whose NIR current
+// starts at 0 and reaches cur through the synaptic filter, the initial
+// synaptic current Ie is −cur: Ie decays with τ_syn, so the sum is
+// cur·(1 − e^{−t/τ_syn}).
+func (im *nirImporter) bias(spec *Spec, pi int, tp *nirPop, cur []float64) error {
 	vals := make([]float64, len(tp.neurons))
 	for k, j := range tp.neurons {
 		vals[k] = cur[j]
-		if math.IsInf(cur[j], 0) || math.Abs(cur[j]) > math.MaxFloat32 {
+		if !(math.Abs(cur[j]) <= math.MaxFloat32) {
 			return nirErr(false, "kernel: NIR bias onto %s neuron %d: current %g pA: must be within float32 range", tp.node.name, j, cur[j])
 		}
 	}
 	if !slices.ContainsFunc(vals, func(v float64) bool { return v != 0 }) {
 		return nil
 	}
-	if !slices.ContainsFunc(vals, func(v float64) bool { return v != vals[0] }) {
-		spec.Populations[pi].Params["i_e_pa"] = vals[0]
+	ps := &spec.Populations[pi]
+	uniform := !slices.ContainsFunc(vals, func(v float64) bool { return v != vals[0] })
+	if ps.Model == "lif_exp" {
+		ie := Dist{Dist: "constant", Value: -vals[0]}
+		if !uniform {
+			ie = Dist{Dist: "list", Values: make([]float64, len(vals))}
+			for k, v := range vals {
+				ie.Values[k] = -v
+			}
+		}
+		ps.Init = map[string]Dist{"Ie": ie}
+	}
+	if uniform {
+		ps.Params["i_e_pa"] = vals[0]
 		return nil
 	}
 	m := make([][]float64, len(vals))
@@ -1003,12 +1188,20 @@ func (im *nirImporter) inputDevices(nd *nirNode, trains [][]float64) ([]DeviceSp
 		if k >= len(trains) {
 			continue
 		}
-		last := math.Inf(-1)
+		last := 0.0
 		for i, t := range trains[k] {
 			step := math.Ceil(t/im.dt - 1e-9) // the grid point the spike acts at, as spike_source
-			if !(t > 0) || math.IsInf(t, 0) || !(step > last) {
-				return nil, param.New(pkg, fmt.Sprintf("InputSpikesMs[%s][%d][%d]", nd.name, k, i), t,
-					fmt.Sprintf("finite, > 0, ascending, and at most one spike per step of %g ms (each channel is one neuron)", im.dt))
+			var bad string
+			switch {
+			case !(t > 0) || math.IsInf(t, 0):
+				bad = "finite and > 0"
+			case step < 1:
+				bad = fmt.Sprintf("> 1e-9 of the step %g ms (a time within that of 0 acts at the grid point t = 0, before the first step)", im.dt)
+			case !(step > last):
+				bad = fmt.Sprintf("ascending, and at most one spike per step of %g ms (each channel is one neuron)", im.dt)
+			}
+			if bad != "" {
+				return nil, param.New(pkg, fmt.Sprintf("InputSpikesMs[%s][%d][%d]", nd.name, k, i), t, bad)
 			}
 			last = step
 		}

@@ -7,7 +7,9 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -53,7 +55,7 @@ func newCubaNet() cubaNet {
 		vl:  []float64{0, 0, 0.1},
 		th:  []float64{1, 1, 1.2},
 		vr:  []float64{-0.2, -0.2, 0.1},
-		b:   []float64{0.6, 0.5, 0.2}, // steady r·w_in·b: 0.6, 0.5, 0.4
+		b:   []float64{0.6, 0.5, 0.2}, // r·w_in·b: 0.6, 0.5, 0.4, reached with τ_syn
 		wIn: [][]float64{{0.012, 0.002}, {0.004, 0.011}, {0.006, 0.006}},
 		wRec: [][]float64{
 			{0, -0.004, 0.003},
@@ -89,8 +91,8 @@ const (
 
 // ref integrates the CubaLIF network of NIR's equations in closed form
 // between events, in float64 and seconds, independently of the kernel,
-// with the bias part of I at equilibrium (I(0) = w_in·b) and v(0) =
-// v_leak. Exact crossings are found by sampling the closed form every µs
+// from NIR's initial state v(0) = v_leak, I(0) = 0 (the bias then ramps
+// I up to w_in·b). Exact crossings are found by sampling the closed form every µs
 // and bisection. It returns the spike times per neuron (refFollow: the
 // crossing time that preceded each of the kernel's spikes follow[j], NaN
 // for none, and a last NaN-free entry for a crossing the kernel never
@@ -98,9 +100,6 @@ const (
 func (c cubaNet) ref(dt, tEnd float64, mode refMode, follow [][]float64) (spikes [][]float64, trace [][]float64) {
 	n := len(c.tm)
 	v, I := slices.Clone(c.vl), make([]float64, n)
-	for j := range I {
-		I[j] = c.win[j] * c.b[j]
-	}
 	// prop returns v and I of neuron j after h from (v0, I0).
 	prop := func(j int, v0, I0, h float64) (float64, float64) {
 		inf := c.win[j] * c.b[j]
@@ -436,7 +435,8 @@ func TestNIRLIFReadout(t *testing.T) {
 	}
 	o := im.Outputs["y"]
 	if len(o.Terms) != 1 || o.Terms[0].Signal != "V" || !slices.Equal(o.Terms[0].Recorders, []string{"state:li"}) ||
-		!slices.Equal(o.Terms[0].Weight, dec) || o.Terms[0].Rows != 3 || o.Terms[0].Cols != 2 || !slices.Equal(o.Bias, decB) {
+		!slices.Equal(o.Terms[0].Dense(), dec) || o.Terms[0].Rows != 3 || o.Terms[0].Cols != 2 || !slices.Equal(o.Bias, decB) ||
+		len(o.Terms[0].Weight) != 5 { // the zero is left out
 		t.Fatalf("output %+v", o)
 	}
 	spec.Recorders = append(spec.Recorders, kernel.RecorderSpec{Kind: "state", Population: "lif"}, kernel.RecorderSpec{Kind: "spikes", Population: "lif"})
@@ -669,7 +669,7 @@ func TestNIRSNNRoundTrip(t *testing.T) {
 	if len(o.Terms) != 3 || o.Terms[0].Node != "filter_0" || o.Terms[0].Signal != "V" || o.Terms[2].Node != "input" || o.Terms[2].Signal != "spikes" {
 		t.Fatalf("output terms %+v", o.Terms)
 	}
-	if !slices.Equal(o.Terms[0].Weight, g.Nodes["readout_0"].Params["weight"].Data) || !slices.Equal(o.Bias, g.Nodes["readout_0"].Params["bias"].Data) {
+	if !slices.Equal(o.Terms[0].Dense(), g.Nodes["readout_0"].Params["weight"].Data) || !slices.Equal(o.Bias, g.Nodes["readout_0"].Params["bias"].Data) {
 		t.Fatal("output: readout_0's weights and bias must be the first term's")
 	}
 	var recs []string
@@ -756,6 +756,14 @@ func TestNIRErrors(t *testing.T) {
 		{"input-channels", c.graph(), kernel.NIROptions{DtMs: 0.1, InputSpikesMs: map[string][][]float64{"in": {nil, nil, nil}}}, false, []string{"InputSpikesMs[in]", "3 channels", "at most 2"}},
 		{"input-same-step", c.graph(), kernel.NIROptions{DtMs: 0.1, InputSpikesMs: map[string][][]float64{"in": {{1.01, 1.05}}}}, false, []string{"InputSpikesMs[in][0][1] = 1.05", "one spike per step"}},
 		{"input-zero", c.graph(), kernel.NIROptions{DtMs: 0.1, InputSpikesMs: map[string][][]float64{"in": {nil, {0}}}}, false, []string{"InputSpikesMs[in][1][0] = 0", "> 0"}},
+		{"input-tiny", c.graph(), kernel.NIROptions{DtMs: 0.1, InputSpikesMs: map[string][][]float64{"in": {{1e-12, 1}}}}, false, []string{"InputSpikesMs[in][0][0] = 1e-12", "> 1e-9 of the step 0.1 ms", "before the first step"}},
+		{"no-neurons", nirGraph(map[string]export.NIRNode{"fc": nirNode("Affine", "weight", export.NIRMatrix(1, 1, []float64{1}), "bias", export.NIRVec(1)), "out": nirNode("Output", "shape", export.NIRShape(1))}, "fc->out"), opt, false,
+			[]string{"NIR graph (nodes fc (Affine), out (Output)): has no Input or neuron node"}},
+		{"li-leak", with("li", nirNode("LI", "tau", export.NIRFill(3, 0.01), "r", export.NIRFill(3, 1), "v_leak", export.NIRVec(0, math.MaxFloat32, 0)), "lif->li"), opt, false,
+			[]string{"NIR node li (LI)", "v_leak[1] = 3.4028234663852886e+38", "must be < NIRNoThresholdMV"}},
+		{"cubali-leak", with("li", nirNode("CubaLI", "tau_mem", export.NIRFill(3, 0.01), "tau_syn", export.NIRFill(3, 0.005), "r", export.NIRFill(3, 1), "w_in", export.NIRFill(3, 1), "v_leak", export.NIRFill(3, 1e39)), "lif->li"), opt, false,
+			[]string{"NIR node li (CubaLI)", "v_leak[0] = 1e+39", "float32 range"}},
+		{"threshold-range", with("lif", lifWith("v_threshold", export.NIRVec(1, 1, 1e300))), opt, false, []string{"NIR node lif (CubaLIF)", "v_threshold[2] = 1e+300", "float32 range"}},
 	}
 	bad := c.graph()
 	bad.Metadata = map[string]string{"dt_s": "soon"}
@@ -969,5 +977,269 @@ func TestNIRFile(t *testing.T) {
 	}
 	if !reflect.DeepEqual(a, b) {
 		t.Fatal("the spec of the graph read back differs")
+	}
+}
+
+// nirSpikes returns the spike times (ms) of every neuron of NIR node node.
+func nirSpikes(net *kernel.Network, im *kernel.NIRImport, node string) [][]float64 {
+	out := make([][]float64, len(im.Neurons[node]))
+	for j, at := range im.Neurons[node] {
+		sp := net.Recorder("spikes:" + at.Population).Spikes()
+		for k, id := range sp.IDs {
+			if int(id) == at.Index {
+				out[j] = append(out[j], sp.TimesMs[k])
+			}
+		}
+	}
+	return out
+}
+
+// TestNIRBiasRamp checks that a bias reaches CubaLIF neurons through the
+// synaptic filter from NIR's I(0) = 0, as c·(1 − e^{−t/τ_syn}): the first
+// spike of a neuron driven by its bias alone is at the first grid point at
+// or after the crossing of the closed form
+//
+//	v(t) − v_leak = C·(1 − e^{−t/τ_m}) − C·τ_s/(τ_s − τ_m)·(e^{−t/τ_s} − e^{−t/τ_m}),   C = r·w_in·b,
+//
+// (with the bias current at once, the old equilibrium assumption, it came
+// 5–6 ms earlier), and the later ones are those of the same equations on
+// the grid (resets at the grid points), within a step. Neurons 0 and 1 share a population
+// with different currents (a bias device and an initial Ie per neuron),
+// neuron 2 has its own (i_e_pa and a constant initial Ie).
+func TestNIRBiasRamp(t *testing.T) {
+	tm := []float64{0.010, 0.010, 0.020}
+	ts := []float64{0.005, 0.005, 0.005}
+	r := []float64{1, 2, 1}
+	win := []float64{1, 0.5, 2}
+	b := []float64{1.5, 2, 0.9} // C = 1.5, 2, 1.8 mV
+	const th, vl = 1.0, 0.1
+	g := nirGraph(map[string]export.NIRNode{
+		"in":  nirNode("Input", "shape", export.NIRShape(1)),
+		"fc":  nirNode("Affine", "weight", export.NIRMatrix(3, 1, []float64{0, 0, 0}), "bias", export.NIRVec(b...)),
+		"lif": nirNode("CubaLIF", "tau_mem", export.NIRVec(tm...), "tau_syn", export.NIRVec(ts...), "r", export.NIRVec(r...), "w_in", export.NIRVec(win...), "v_leak", export.NIRFill(3, vl), "v_threshold", export.NIRFill(3, th), "v_reset", export.NIRFill(3, vl)),
+		"out": nirNode("Output", "shape", export.NIRShape(3)),
+	}, "in->fc", "fc->lif", "lif->out")
+	C := make([]float64, 3)
+	for j := range C {
+		C[j] = r[j] * win[j] * b[j]
+	}
+	// prop returns, in the kernel's terms, x = v − v_leak and the current
+	// i = r·I (pA) after h s from (x0, i0).
+	prop := func(j int, x0, i0, h float64) (float64, float64) {
+		d := i0 - C[j]
+		a := d * ts[j] / (ts[j] - tm[j])
+		u := x0 - C[j]
+		return C[j] + a*math.Exp(-h/ts[j]) + (u-a)*math.Exp(-h/tm[j]), C[j] + d*math.Exp(-h/ts[j])
+	}
+	first := make([]float64, 3) // the closed form's crossing (ms)
+	for j := range first {
+		lo, hi := 0.0, 0.2
+		for range 100 {
+			m := (lo + hi) / 2
+			if x, _ := prop(j, 0, 0, m); x > th-vl {
+				hi = m
+			} else {
+				lo = m
+			}
+		}
+		first[j] = hi * 1000
+		// the equilibrium assumption (I(0) = w_in·b) crosses 5–6 ms before
+		old := -tm[j] * math.Log(1-(th-vl)/C[j]) * 1000
+		if first[j]-old < 2 {
+			t.Fatalf("neuron %d: crossing at %g ms, with the current at equilibrium %g ms: the test would not see the ramp", j, first[j], old)
+		}
+	}
+	for _, dt := range []float64{0.1, 0.01} {
+		im, err := kernel.ImportNIR(g, kernel.NIROptions{DtMs: dt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pop := map[string]kernel.PopulationSpec{}
+		for _, p := range im.Spec.Populations {
+			pop[p.Name] = p
+		}
+		// the constant currents, and Ie(0) = −C
+		if p := pop["lif_1"]; p.Params["i_e_pa"] != C[2] || !reflect.DeepEqual(p.Init, map[string]kernel.Dist{"Ie": {Dist: "constant", Value: -C[2]}}) {
+			t.Fatalf("lif_1: i_e_pa %g, init %+v; want %g and Ie = %g", p.Params["i_e_pa"], p.Init, C[2], -C[2])
+		}
+		if p := pop["lif_0"]; !reflect.DeepEqual(p.Init, map[string]kernel.Dist{"Ie": {Dist: "list", Values: []float64{-C[0], -C[1]}}}) {
+			t.Fatalf("lif_0: init %+v, want Ie = list %v", p.Init, []float64{-C[0], -C[1]})
+		}
+		const T = 60.0
+		var got [][]float64
+		runNet(t, im.Spec, 1, func(net *kernel.Network) { got = nirSpikes(net, im, "lif") }, T)
+		for j := range 3 {
+			if len(got[j]) < 3 {
+				t.Fatalf("dt %g: neuron %d spikes at %v ms: want at least 3", dt, j, got[j])
+			}
+			if d := got[j][0] - first[j]; d < -1e-9 || d > dt+1e-9 {
+				t.Errorf("dt %g: neuron %d first spike at %g ms, closed form crosses at %g ms: want the first grid point at or after it", dt, j, got[j][0], first[j])
+			}
+			// the same equations on the grid (within a step: float32
+			// rounding can move a spike by one)
+			var want []float64
+			x, i := 0.0, 0.0
+			steps := int(math.Round(T / dt))
+			for s := 1; s <= steps; s++ {
+				x, i = prop(j, x, i, dt/1000)
+				if x >= th-vl {
+					x = 0
+					want = append(want, float64(s)*dt)
+				}
+			}
+			if !approxEqual(got[j], want, dt+1e-9) {
+				t.Errorf("dt %g: neuron %d spikes at %v ms, the grid solution at %v", dt, j, got[j], want)
+			}
+		}
+	}
+}
+
+// TestNIRLIFJump checks LIF targets of delay-0 projections: an input
+// spike whose jump takes v just above the threshold (1.005 with θ = 1)
+// fires at the end of the next step (its crossing used to be lost to that
+// step's decay), and a LIF neuron in its refractory period does not fire
+// whatever the jumps it receives, then fires at the end of the first step
+// after it if V is still above the threshold.
+func TestNIRLIFJump(t *testing.T) {
+	lif := func(vth float64) export.NIRNode {
+		return nirNode("LIF", "tau", export.NIRVec(0.010), "r", export.NIRVec(1), "v_leak", export.NIRVec(0), "v_threshold", export.NIRVec(vth), "v_reset", export.NIRVec(0))
+	}
+	graph := func(jump float64) *export.NIRGraph {
+		// a spike of NIR weight w (area 1 s) makes v jump by r/τ·w
+		return nirGraph(map[string]export.NIRNode{
+			"in":  nirNode("Input", "shape", export.NIRShape(1)),
+			"fc":  nirNode("Linear", "weight", export.NIRMatrix(1, 1, []float64{jump * 0.010})),
+			"lif": lif(1),
+			"out": nirNode("Output", "shape", export.NIRShape(1)),
+		}, "in->fc", "fc->lif", "lif->out")
+	}
+	for _, dt := range []float64{0.1, 1} {
+		in := []float64{5, 20, 40}
+		im, err := kernel.ImportNIR(graph(1.005), kernel.NIROptions{DtMs: dt, InputSpikesMs: map[string][][]float64{"in": {in}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		runNet(t, im.Spec, 1, func(net *kernel.Network) {
+			got := nirSpikes(net, im, "lif")[0]
+			want := []float64{5 + dt, 20 + dt, 40 + dt}
+			if !approxEqual(got, want, 1e-9) {
+				t.Errorf("dt %g: jumps to 1.005 at %v ms: spikes at %v ms, want %v (the end of the next step)", dt, in, got, want)
+			}
+		}, 60)
+
+		// refractory period 2 ms: a jump of 1.5 fires at 5 + dt, the
+		// jumps during the period do not, then V (4.5, no decay while
+		// refractory) fires at the end of the first step after it
+		const tref = 2.0
+		in = []float64{5, 5 + dt, 5 + 2*dt, 5 + dt + tref}
+		im, err = kernel.ImportNIR(graph(1.5), kernel.NIROptions{DtMs: dt, RefractoryMs: tref, InputSpikesMs: map[string][][]float64{"in": {in}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		runNet(t, im.Spec, 1, func(net *kernel.Network) {
+			got := nirSpikes(net, im, "lif")[0]
+			want := []float64{5 + dt, 5 + dt + tref + dt}
+			if !approxEqual(got, want, 1e-9) {
+				t.Errorf("dt %g, refractory %g ms: jumps of 1.5 at %v ms: spikes at %v ms, want %v (none during the period)", dt, tref, in, got, want)
+			}
+		}, 20)
+	}
+}
+
+// nirChain returns Input(n) → Scale → LIF(n) → Output(n) and Input →
+// Output: identities and a diagonal, n synapses.
+func nirChain(n int) *export.NIRGraph {
+	s := make([]float64, n)
+	for j := range s {
+		s[j] = 0.001 * float64(1+j%7)
+	}
+	return nirGraph(map[string]export.NIRNode{
+		"in":  nirNode("Input", "shape", export.NIRShape(n)),
+		"s":   nirNode("Scale", "scale", export.NIRVec(s...)),
+		"lif": nirNode("LIF", "tau", export.NIRFill(n, 0.01), "r", export.NIRFill(n, 1), "v_leak", export.NIRFill(n, 0), "v_threshold", export.NIRFill(n, 1), "v_reset", export.NIRFill(n, 0)),
+		"out": nirNode("Output", "shape", export.NIRShape(n)),
+	}, "in->s", "s->lif", "lif->out", "in->out")
+}
+
+// TestNIRSparse imports Input(20000) → Scale → LIF(20000) → Output: the
+// identities and the diagonal stay sparse, so the import allocates about
+// 75 MB, mostly in validating the spec's 20000 spike_source devices (with
+// the identities made dense it took 3.2 GB per n² matrix).
+func TestNIRSparse(t *testing.T) {
+	const n = 20000
+	g := nirChain(n)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	im, err := kernel.ImportNIR(g, kernel.NIROptions{DtMs: 0.1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	alloc := after.TotalAlloc - before.TotalAlloc
+	t.Logf("Input(%d) → Scale → LIF → Output: %.1f MB allocated", n, float64(alloc)/1e6)
+	if alloc > 100e6 {
+		t.Errorf("the import allocated %.0f MB: want < 100 MB", float64(alloc)/1e6)
+	}
+	if len(im.Spec.Projections) != 1 || len(im.Spec.Projections[0].Sources) != n {
+		t.Fatalf("%d projections: want one of %d synapses", len(im.Spec.Projections), n)
+	}
+	pr := im.Spec.Projections[0]
+	for k := range n {
+		if pr.Sources[k] != k || pr.Targets[k] != k || math.Abs(pr.WeightList[k]-0.1*float64(1+k%7)) > 1e-12 {
+			t.Fatalf("synapse %d: %d → %d, weight %g", k, pr.Sources[k], pr.Targets[k], pr.WeightList[k])
+		}
+	}
+	o := im.Outputs["out"]
+	if len(o.Terms) != 2 {
+		t.Fatalf("output terms %d, want 2", len(o.Terms))
+	}
+	for _, term := range o.Terms {
+		if term.Rows != n || term.Cols != n || len(term.Weight) != n || len(term.Row) != n || len(term.Col) != n {
+			t.Fatalf("output term of %s: %d×%d, %d entries: want the identity's %d", term.Node, term.Rows, term.Cols, len(term.Weight), n)
+		}
+		for k := range n {
+			if term.Row[k] != k || term.Col[k] != k || term.Weight[k] != 1 {
+				t.Fatalf("output term of %s: entry %d = (%d, %d) %g, want (%d, %d) 1", term.Node, k, term.Row[k], term.Col[k], term.Weight[k], k, k)
+			}
+		}
+	}
+}
+
+// BenchmarkNIRImport imports nirChain(n) (n synapses, identity outputs).
+func BenchmarkNIRImport(b *testing.B) {
+	for _, n := range []int{100, 1000, 10000} {
+		g := nirChain(n)
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := kernel.ImportNIR(g, kernel.NIROptions{DtMs: 0.1}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/neuron")
+		})
+	}
+}
+
+// TestNIRRefractoryOverride: a neurodyn snn graph's refractory_s is the
+// default of RefractoryMs, which a positive value replaces and a negative
+// one turns off (0 cannot: it means the default).
+func TestNIRRefractoryOverride(t *testing.T) {
+	g := newCubaNet().graph()
+	g.Metadata = map[string]string{"source": "neurodyn snn", "dt_s": "0.0001", "refractory_s": "0.001"}
+	for _, tc := range []struct{ opt, want float64 }{{0, 1}, {0.5, 0.5}, {-1, 0}} {
+		im, err := kernel.ImportNIR(g, kernel.NIROptions{RefractoryMs: tc.opt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if im.RefractoryMs != tc.want {
+			t.Errorf("RefractoryMs %g: refractory period %g ms, want %g", tc.opt, im.RefractoryMs, tc.want)
+		}
+		for _, p := range im.Spec.Populations[1:] {
+			if p.Params["t_ref_ms"] != tc.want {
+				t.Errorf("RefractoryMs %g: %s t_ref_ms = %g, want %g", tc.opt, p.Name, p.Params["t_ref_ms"], tc.want)
+			}
+		}
 	}
 }

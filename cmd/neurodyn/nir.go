@@ -51,21 +51,37 @@ devices "<input>:<k>", whose spike times come from --input-spikes or are left
 for you to fill in (spike_times_ms); Output nodes are recorded (spikes, or the
 potential of LI readouts). See 'go doc github.com/neurodyn/neurodyn/kernel.ImportNIR'
 for the equations. --mapping writes where every NIR neuron went and how each
-Output node is computed from the recordings. The step comes from --dt-ms, or
-from the graph's metadata dt_s (neurodyn snn's export).`,
+Output node is computed from the recordings (its matrices sparse: row, col and
+weight lists). The step comes from --dt-ms, or from the graph's metadata dt_s
+(neurodyn snn's export).
+
+A NIR spike is a Dirac δ (area 1 s) unless --spike-area says otherwise.
+Exporters of discrete-time models that write r = τ/dt or w_in = τ_syn/dt mean
+spikes of area dt, the exporter's dt, whatever the simulation's step:
+snnTorch's export_nir hard-codes dt = 1e-4 s (one snnTorch step is 0.1 ms of
+NIR time), so its graphs need --spike-area 1e-4; neurodyn snn graphs default
+to their dt_s; --spike-area step takes the simulation's step. Neurons start
+as in NIR, v = v_leak and I = 0: CubaLIF biases ramp in through the synaptic
+filter (the spec's init gives the synaptic currents' start).`,
 		Example: `  neurodyn import-nir model.nir --dt-ms 0.1 -o net.toml
-  neurodyn import-nir model.nir --dt-ms 1 --spike-area step --input-spikes in.json -o net.toml --mapping map.json
+  neurodyn import-nir snntorch.nir --dt-ms 0.1 --spike-area 1e-4 --input-spikes in.json -o net.toml --mapping map.json
   neurodyn simulate --spec net.toml --duration-ms 1000 --out sim`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opt := kernel.NIROptions{DtMs: dtMs, RefractoryMs: refMs}
+			if refMs < 0 {
+				return param.New("import-nir", "--refractory-ms", refMs, "≥ 0 (0: none, also for neurodyn snn graphs)")
+			}
+			if refMs == 0 && cmd.Flags().Changed("refractory-ms") {
+				opt.RefractoryMs = -1 // none, whatever the graph's refractory_s
+			}
 			switch area {
 			case "", "dirac":
 			case "step": // set below, when the step is known
 			default:
 				v, err := strconv.ParseFloat(area, 64)
 				if err != nil || !(v > 0) || math.IsInf(v, 0) {
-					return param.New("import-nir", "--spike-area", area, `dirac (a spike of area 1 s, NIR's δ), step (--dt-ms) or a time > 0 in s`)
+					return param.New("import-nir", "--spike-area", area, `dirac (a spike of area 1 s, NIR's δ), a time > 0 in s (the exporter's dt: snnTorch 1e-4) or step (--dt-ms)`)
 				}
 				opt.SpikeAreaS = v
 			}
@@ -107,7 +123,10 @@ from the graph's metadata dt_s (neurodyn snn's export).`,
 			}
 			im, err := kernel.ImportNIR(gr, opt)
 			if err != nil {
-				return nirFlagErr(err)
+				if fe := nirFlagErr(err); fe != err {
+					return fe // an option's error, named by its flag
+				}
+				return fmt.Errorf("import-nir: %s: %w", args[0], err)
 			}
 			var text bytes.Buffer
 			if strings.EqualFold(filepath.Ext(out), ".json") {
@@ -145,8 +164,8 @@ from the graph's metadata dt_s (neurodyn snn's export).`,
 	f := cmd.Flags()
 	f.StringVarP(&out, "out", "o", "", "spec file to write (TOML; JSON when it ends in .json); default: stdout")
 	f.Float64Var(&dtMs, "dt-ms", 0, "simulation step (ms); default: the graph's metadata dt_s")
-	f.StringVar(&area, "spike-area", "", `time integral of one NIR spike: dirac (1 s: NIR's δ, the default), step (--dt-ms: exporters with r = τ/dt or w_in = τ_syn/dt, e.g. snnTorch), or a value in s; neurodyn snn graphs default to their dt_s`)
-	f.Float64Var(&refMs, "refractory-ms", 0, "absolute refractory period of LIF and CubaLIF neurons (ms; NIR has none; neurodyn snn graphs default to their refractory_s)")
+	f.StringVar(&area, "spike-area", "", `time integral of one NIR spike: dirac (1 s: NIR's δ, the default), a value in s: the exporter's dt for exporters with r = τ/dt or w_in = τ_syn/dt (snnTorch: 1e-4, whatever --dt-ms), or step (--dt-ms); neurodyn snn graphs default to their dt_s`)
+	f.Float64Var(&refMs, "refractory-ms", 0, "absolute refractory period of LIF and CubaLIF neurons (ms; NIR has none; neurodyn snn graphs default to their refractory_s, which an explicit 0 turns off)")
 	f.StringVar(&inputSpikes, "input-spikes", "", `JSON file of input spike times: {"<Input node>": [[t, …] (ms, channel 0), …]}; default: none (fill in spike_times_ms)`)
 	f.StringVar(&mapping, "mapping", "", "JSON file to write with the mapping: NIR neurons → populations, Output nodes as functions of the recorders")
 	f.BoolVar(&overwrite, "overwrite", false, "replace existing --out and --mapping files")

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,14 +15,15 @@ import (
 	"github.com/neurodyn/neurodyn/kernel"
 )
 
-// nirTestGraph is Input(2) → Linear → CubaLIF(2) → Output, with dt_s in
-// its metadata.
+// nirTestGraph is Input(2) → Affine → CubaLIF(2) → Output, with dt_s in
+// its metadata (the bias makes a bias device and an initial current per
+// neuron).
 func nirTestGraph() *export.NIRGraph {
 	f := export.NIRFill
 	return &export.NIRGraph{
 		Nodes: map[string]export.NIRNode{
 			"in":  {Type: "Input", Params: map[string]export.NIRArray{"shape": export.NIRShape(2)}},
-			"fc":  {Type: "Linear", Params: map[string]export.NIRArray{"weight": export.NIRMatrix(2, 2, []float64{0.02, 0, 0.01, 0.02})}},
+			"fc":  {Type: "Affine", Params: map[string]export.NIRArray{"weight": export.NIRMatrix(2, 2, []float64{0.02, 0, 0.01, 0.02}), "bias": export.NIRVec(0.5, 0.8)}},
 			"lif": {Type: "CubaLIF", Params: map[string]export.NIRArray{"tau_mem": f(2, 0.01), "tau_syn": f(2, 0.005), "r": f(2, 1), "w_in": f(2, 1), "v_leak": f(2, 0), "v_threshold": f(2, 1), "v_reset": f(2, 0)}},
 			"out": {Type: "Output", Params: map[string]export.NIRArray{"shape": export.NIRShape(2)}},
 		},
@@ -61,6 +63,9 @@ func TestImportNIR(t *testing.T) {
 	if got.DtMs != 0.1 {
 		t.Fatalf("dt %g ms, want the metadata's 0.1", got.DtMs)
 	}
+	if ie := got.Populations[1].Init["Ie"]; ie.Dist != "list" || !slices.Equal(ie.Values, []float64{-0.5, -0.8}) {
+		t.Fatalf("initial synaptic currents %+v, want the list [-0.5 -0.8] (−r·w_in·b)", ie)
+	}
 	// JSON, and --spike-area step (dt = 0.1 ms: jumps 10× smaller)
 	js := filepath.Join(dir, "net.json")
 	if _, err := run(t, nil, "import-nir", path, "--spike-area", "step", "-o", js); err != nil {
@@ -72,6 +77,37 @@ func TestImportNIR(t *testing.T) {
 	}
 	if w, w0 := step.Projections[0].WeightList[0], want.Projections[0].WeightList[0]; math.Abs(w-w0*1e-4) > 1e-12*w0 {
 		t.Fatalf("--spike-area step: weight %g, want %g", w, w0*1e-4)
+	}
+	// --spike-area in s: the exporter's dt (snnTorch 1e-4)
+	if _, err := run(t, nil, "import-nir", path, "--spike-area", "1e-4", "--dt-ms", "0.5", "-o", js, "--overwrite"); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := loadSpec(js); err != nil {
+		t.Fatal(err)
+	} else if w, w0 := s.Projections[0].WeightList[0], want.Projections[0].WeightList[0]; math.Abs(w-w0*1e-4) > 1e-12*w0 || s.DtMs != 0.5 {
+		t.Fatalf("--spike-area 1e-4 --dt-ms 0.5: weight %g, dt %g ms; want %g, 0.5", w, s.DtMs, w0*1e-4)
+	}
+	// a neurodyn snn graph's refractory_s, turned off by an explicit 0
+	snnG := nirTestGraph()
+	snnG.Metadata = map[string]string{"source": "neurodyn snn", "dt_s": "0.0001", "refractory_s": "0.002"}
+	snnPath := filepath.Join(dir, "snn.nir")
+	if err := export.WriteNIR(snnPath, snnG); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want float64
+	}{{nil, 2}, {[]string{"--refractory-ms", "0"}, 0}, {[]string{"--refractory-ms", "0.5"}, 0.5}} {
+		if _, err := run(t, nil, append([]string{"import-nir", snnPath, "-o", js, "--overwrite"}, tc.args...)...); err != nil {
+			t.Fatal(err)
+		}
+		s, err := loadSpec(js)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := s.Populations[1].Params["t_ref_ms"]; got != tc.want {
+			t.Fatalf("%v: t_ref_ms %g, want %g", tc.args, got, tc.want)
+		}
 	}
 	// to stdout
 	text, err := run(t, nil, "import-nir", path)
@@ -91,6 +127,16 @@ func TestImportNIR(t *testing.T) {
 	if err := export.WriteNIR(noDt, bad); err != nil {
 		t.Fatal(err)
 	}
+	noNeurons := filepath.Join(dir, "noneurons.nir")
+	if err := export.WriteNIR(noNeurons, &export.NIRGraph{
+		Nodes: map[string]export.NIRNode{
+			"fc":  {Type: "Affine", Params: map[string]export.NIRArray{"weight": export.NIRMatrix(1, 1, []float64{1}), "bias": export.NIRVec(1)}},
+			"out": {Type: "Output", Params: map[string]export.NIRArray{"shape": export.NIRShape(1)}},
+		},
+		Edges: [][2]string{{"fc", "out"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
 	badSpikes := writeFile(t, dir, "bad.json", `{"in": [[5.01, 5.04]]}`)
 	notJSON := writeFile(t, dir, "notjson.json", `{"in": [[5, "x"]]}`)
 	cases := []struct {
@@ -101,6 +147,8 @@ func TestImportNIR(t *testing.T) {
 		{"no-dt", []string{"import-nir", noDt}, []string{"--dt-ms = 0", "dt_s"}},
 		{"area", []string{"import-nir", path, "--spike-area", "soon"}, []string{"--spike-area = soon", "dirac"}},
 		{"refractory", []string{"import-nir", path, "--refractory-ms", "0.15"}, []string{"--refractory-ms = 0.15", "multiple"}},
+		{"refractory-negative", []string{"import-nir", path, "--refractory-ms", "-1"}, []string{"--refractory-ms = -1", "≥ 0"}},
+		{"no-neurons", []string{"import-nir", noNeurons, "--dt-ms", "1"}, []string{"noneurons.nir", "has no Input or neuron node"}},
 		{"spikes", []string{"import-nir", path, "--input-spikes", badSpikes}, []string{"--input-spikes[in][0][1] = 5.04", "one spike per step"}},
 		{"spikes-json", []string{"import-nir", path, "--input-spikes", notJSON}, []string{"--input-spikes", "JSON"}},
 		{"exists", []string{"import-nir", path, "-o", toml}, []string{"net.toml exists", "--overwrite"}},

@@ -130,11 +130,18 @@ def test_weights_and_bias(imported):
     np.testing.assert_allclose(node_matrix(spec, mapping, "lif", "lif"), gain[:, None] * f64(W_REC), rtol=1e-12)
     assert sum(len(p["sources"]) for p in spec["projection"]) == 6 + np.count_nonzero(W_REC)
     assert all(p["delay_ms"] == 0 and p["rule"]["kind"] == "list" for p in spec["projection"])
-    # the bias: the synaptic current it holds, r·w_in·b (pA), per neuron
+    # the bias: the synaptic current it leads to, r·w_in·b (pA), per neuron,
+    # constant, and from NIR's I(0) = 0 the initial synaptic current −r·w_in·b
+    # (Ie decays with τ_syn: the sum ramps up as in NIR)
     cur = f64(R) * f64(W_IN) * f64(BIAS)
     devs = {d["name"]: d for d in spec["device"]}
+    pops = {p["name"]: p for p in spec["population"]}
     assert np.allclose([row[0] for row in devs["lif_0:bias"]["input_matrix"]], cur[:2], rtol=1e-12)
-    assert [p for p in spec["population"] if p["name"] == "lif_1"][0]["params"]["i_e_pa"] == pytest.approx(cur[2], rel=1e-12)
+    assert pops["lif_0"]["init"]["Ie"]["dist"] == "list"
+    np.testing.assert_allclose(pops["lif_0"]["init"]["Ie"]["values"], -cur[:2], rtol=1e-12)
+    assert pops["lif_1"]["params"]["i_e_pa"] == pytest.approx(cur[2], rel=1e-12)
+    assert pops["lif_1"]["init"]["Ie"]["dist"] == "constant"
+    assert pops["lif_1"]["init"]["Ie"]["value"] == pytest.approx(-cur[2], rel=1e-12)
     # the input spike trains, one spike_source per channel
     assert devs["input:0"]["spike_times_ms"] == SPIKES_MS["input"][0]
     assert devs["input:1"]["neurons"] == [1]
@@ -146,7 +153,10 @@ def test_output(imported):
     assert out["size"] == 3 and len(out["terms"]) == 1
     term = out["terms"][0]
     assert term["node"] == "lif" and term["signal"] == "spikes"
-    assert np.array_equal(np.reshape(term["weight"], (term["rows"], term["cols"])), np.eye(3))
+    # sparse: W[row[k], col[k]] = weight[k], the other entries 0
+    w = np.zeros((term["rows"], term["cols"]))
+    w[term["row"], term["col"]] = term["weight"]
+    assert np.array_equal(w, np.eye(3)) and len(term["weight"]) == 3
     assert sorted(r["population"] for r in spec["recorder"] if r["kind"] == "spikes") == ["lif_0", "lif_1"]
 
 
@@ -163,6 +173,24 @@ def test_simulate(neurodyn, imported):
             # spikes fall on the 0.1 ms grid
             assert np.allclose(t * 10, np.round(t * 10), atol=1e-6)
         assert n > 0
+
+
+def test_numeric_metadata(neurodyn, tmp_path):
+    # nir.write stores numbers in the metadata as numbers: dt_s and
+    # refractory_s are read from them (int or float)
+    for md, dt, tref in (({"dt_s": 0.0005}, 0.5, 0),
+                         ({"dt_s": 0.0001, "refractory_s": 0.002, "source": "neurodyn snn"}, 0.1, 2),
+                         ({"dt_s": 0.001, "refractory_s": 0, "source": "neurodyn snn"}, 1, 0)):
+        g = graph()
+        g.metadata = md
+        nir.write(tmp_path / "md.nir", g)
+        r = run(neurodyn, "import-nir", tmp_path / "md.nir", "-o", tmp_path / "md.toml", "--overwrite")
+        if "without HDF5" in r.stderr:
+            pytest.skip("neurodyn built without HDF5")
+        assert r.returncode == 0, (md, r.stderr)
+        spec = tomllib.loads((tmp_path / "md.toml").read_text())
+        assert spec["dt_ms"] == dt, md
+        assert all(p["params"]["t_ref_ms"] == tref for p in spec["population"] if p["model"] == "lif_exp"), md
 
 
 def test_unsupported(neurodyn, tmp_path):
