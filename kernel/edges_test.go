@@ -395,8 +395,9 @@ func TestSpikeReportPopulations(t *testing.T) {
 }
 
 // TestSTDPEdgesCarryLearnedWeights: the edges file of a plastic network,
-// written after a run, holds the learned weights, and a network rebuilt
-// from it (plasticity off: the weights frozen) has them synapse for synapse.
+// written after a run, holds the learned weights (EffectiveWeights: the
+// pending pairings taken in), and a network rebuilt from it (plasticity
+// off: the weights frozen) has them synapse for synapse.
 func TestSTDPEdgesCarryLearnedWeights(t *testing.T) {
 	spec := plasticBrunel(t)
 	spec.Recorders = nil
@@ -432,10 +433,11 @@ func TestSTDPEdgesCarryLearnedWeights(t *testing.T) {
 		if a.Len() != b.Len() {
 			t.Fatalf("projection %d: %d synapses, rebuilt %d", i, a.Len(), b.Len())
 		}
+		w := net.EffectiveWeights(nil, i)
 		for k := range uint64(a.Len()) {
-			if a.W(k) != b.W(k) || a.D(k) != b.D(k) || a.Target[k] != b.Target[k] {
+			if w[k] != b.W(k) || a.D(k) != b.D(k) || a.Target[k] != b.Target[k] {
 				t.Fatalf("projection %d (%s→%s, plastic %v) synapse %d: weight %g delay %d, rebuilt %g delay %d",
-					i, pr.Source, pr.Target, pr.Plasticity.Kind != "", k, a.W(k), a.D(k), b.W(k), b.D(k))
+					i, pr.Source, pr.Target, pr.Plasticity.Kind != "", k, w[k], a.D(k), b.W(k), b.D(k))
 			}
 		}
 	}

@@ -1,14 +1,24 @@
 package kernel
 
+import (
+	"math"
+	"slices"
+
+	"github.com/neurodyn/neurodyn/internal/timegrid"
+)
+
 // EstimateBytes returns a lower bound of the memory that validating,
 // building and running s takes: neuron state, the neuron lists of devices
-// and recorders (the synapse lists of weights recorders), ring buffers and
-// connectivity (8 bytes per synapse). It
+// and recorders, the columns of weights recorders (RecorderSpec: per
+// synapse recorded, every one of the projection's when Synapses is left
+// out), ring buffers and connectivity (8 bytes per synapse). It
 // reads the spec as given, without validating it (validation allocates per
 // neuron), so callers can refuse a spec too large for the machine before
 // calling Validate or New — as the C API does. A "sonata" projection counts
 // the edges of its population in the file (0 when the file cannot be read
-// or names no single population: Validate reports why).
+// or names no single population: Validate reports why). The frames that
+// sampled recorders keep in memory are not counted (they grow with the
+// run's duration).
 func (s Spec) EstimateBytes() float64 {
 	size := map[string]float64{}
 	var bytes float64
@@ -19,30 +29,16 @@ func (s Spec) EstimateBytes() float64 {
 	for _, d := range s.Devices {
 		bytes += size[d.Target] * 16
 	}
-	for _, r := range s.Recorders {
-		bytes += size[r.Population]*16 + float64(len(r.Synapses))*16 // a weights recorder's synapses, if named
-	}
 	dt := s.DtMs
 	if dt <= 0 {
 		dt = 0.1 // the default step
 	}
-	for _, pr := range s.Projections {
+	syns := make([]float64, len(s.Projections)) // estimated synapses per projection
+	slice := math.Inf(1)                        // steps per slice: the shortest delay
+	for i, pr := range s.Projections {
 		pre, post := size[pr.Source], size[pr.Target]
-		var syn float64
-		switch pr.Rule.Kind {
-		case "fixed_prob":
-			syn = pr.Rule.P * pre * post
-		case "fixed_indegree":
-			syn = float64(pr.Rule.K) * post
-		case "fixed_outdegree":
-			syn = float64(pr.Rule.K) * pre
-		case "all_to_all":
-			syn = pre * post
-		case "sonata":
-			syn = edgeCount(pr.EdgesFile, pr.EdgesPopulation, pr.Source, pr.Target)
-		default:
-			syn = float64(len(pr.Sources))
-		}
+		syn := estimateSynapses(pr, pre, post)
+		syns[i] = syn
 		bytes += syn * 8
 		if pr.Plasticity.Kind != "" { // presynaptic traces; per target a history, its last spike, scratch
 			bytes += pre*16 + post*48
@@ -51,6 +47,79 @@ func (s Spec) EstimateBytes() float64 {
 			bytes += pre * 32
 		}
 		bytes += post * 4 * (max(pr.DelayMs, pr.DelayMaxMs)/dt + 1)
+		slice = min(slice, minDelaySteps(pr, dt))
+	}
+	slice = max(slice, 1)
+	var names []string
+	for _, r := range s.Recorders {
+		if r.Kind != "weights" {
+			bytes += size[r.Population] * 16
+			continue
+		}
+		if names == nil {
+			names = projectionNames(s.Projections)
+		}
+		i := slices.Index(names, r.Projection)
+		if i < 0 {
+			continue // an error (Validate)
+		}
+		cols := float64(len(r.Synapses))
+		if r.Synapses == nil {
+			cols = syns[i]
+		}
+		bytes += cols * weightsColumnBytes(s.Projections[i].Plasticity.Kind != "", slice, r.IntervalMs/dt)
 	}
 	return bytes
+}
+
+// estimateSynapses returns the synapses projection pr is expected to have
+// between pre source and post target neurons: the mean of its rule's.
+func estimateSynapses(pr ProjectionSpec, pre, post float64) float64 {
+	switch pr.Rule.Kind {
+	case "fixed_prob":
+		return pr.Rule.P * pre * post
+	case "fixed_indegree":
+		return float64(pr.Rule.K) * post
+	case "fixed_outdegree":
+		return float64(pr.Rule.K) * pre
+	case "all_to_all":
+		return pre * post
+	case "sonata":
+		return edgeCount(pr.EdgesFile, pr.EdgesPopulation, pr.Source, pr.Target)
+	}
+	return float64(len(pr.Sources))
+}
+
+// minDelaySteps returns a lower bound of projection pr's shortest delay in
+// steps of dt: that of its delays in ms (delay_ms, delay_list_ms), 0 for
+// delays not on the grid and for those an edges file holds.
+func minDelaySteps(pr ProjectionSpec, dt float64) float64 {
+	if pr.Rule.Kind == "sonata" {
+		return 0
+	}
+	ms := pr.DelayMs
+	if pr.Rule.Kind == "list" && len(pr.DelayListMs) > 0 {
+		ms = slices.Min(pr.DelayListMs)
+	}
+	k, ok := timegrid.Steps(ms, dt)
+	if !ok || !(k >= 0) {
+		return 0
+	}
+	return k
+}
+
+// weightsColumnBytes returns the bytes a weights recorder takes per synapse
+// recorded (RecorderSpec), every interval steps (as given, not rounded)
+// with slices of slice steps: 16 for its index lists, and for a plastic
+// projection a float32 per frame of a slice (slice/interval + 1 of them),
+// for a static one the single frame.
+func weightsColumnBytes(plastic bool, slice, interval float64) float64 {
+	if !plastic {
+		return 16 + 4
+	}
+	iv := math.Round(interval)
+	if !(iv >= 1) { // not a positive number of steps: an error (Validate)
+		return 16
+	}
+	return 16 + 4*(math.Floor(slice/iv)+1)
 }

@@ -470,15 +470,55 @@ func (net *Network) Model(pop string) neurons.Model {
 	return nil
 }
 
-// Projection returns the connectivity of projection i (spec order). The
-// weights of a plastic projection (ProjectionSpec.Plasticity) change as the
-// network runs: read them between runs. It panics if i is not in
-// [0, len(spec.Projections)).
+// Projection returns the connectivity of projection i (spec order), as the
+// kernel holds it. The weights of a plastic projection
+// (ProjectionSpec.Plasticity) change as the network runs: read them between
+// runs. They are the stored weights, NEST's: a pairing of a postsynaptic
+// spike with the source's last spike is taken in when the source's next
+// spike is delivered (or, when none comes, once complete, at the next
+// multiple of the prune interval; see the package doc), so until then
+// Weight lags the synapse's weight by the pending pairings. EffectiveWeights
+// gives the weights with them taken in, as weights recorders sample them and
+// edges.h5 holds them. It panics if i is not in [0, len(spec.Projections)).
 func (net *Network) Projection(i int) *synapses.CSR {
 	if i < 0 || i >= len(net.projs) {
 		panic(fmt.Sprintf("kernel: Projection: index %d out of range [0, %d)", i, len(net.projs)))
 	}
 	return net.projs[i].csr
+}
+
+// EffectiveWeights returns the weights of projection i (spec order) now, in
+// Projection(i)'s synapse order, unit and sign: for a plastic projection
+// with every pairing whose postsynaptic spike has reached the synapse taken
+// in, also those Projection(i).Weight still holds back — the weights a
+// weights recorder would sample at the end of the last step run
+// (RecorderSpec), those SONATANetwork writes; for a static one (also with
+// short-term plasticity) Projection(i)'s weights w. It writes nothing but
+// the slice it returns: the network's state, its spikes and weights to come
+// stay as they are. dst is reused if it has the capacity, else a slice is
+// allocated. Call it between runs. It panics if i is not in
+// [0, len(spec.Projections)).
+func (net *Network) EffectiveWeights(dst []float32, i int) []float32 {
+	if i < 0 || i >= len(net.projs) {
+		panic(fmt.Sprintf("kernel: EffectiveWeights: index %d out of range [0, %d)", i, len(net.projs)))
+	}
+	pr := net.projs[i]
+	c := pr.csr
+	dst = slices.Grow(dst[:0], c.Len())[:c.Len()]
+	if pr.stdp == nil {
+		for k := range dst {
+			dst[k] = c.W(uint64(k))
+		}
+		return dst
+	}
+	// Between runs every worker's presynaptic traces are equal (stdp):
+	// worker 0's serve for every synapse.
+	for src := range c.NSrc {
+		for k := c.Ptr[src]; k < c.Ptr[src+1]; k++ {
+			dst[k] = pr.stdp.weightAt(0, c, src, k, net.step-1)
+		}
+	}
+	return dst
 }
 
 // SetSeries replaces the series of the named time_series device (same

@@ -117,6 +117,21 @@ func (r *Recorder) Kind() string { return r.plan.spec.Kind }
 // weights recorder.
 func (r *Recorder) Neurons() []int { return r.plan.neurons }
 
+// Columns returns the number of values per frame of a sampled recorder:
+// its neurons (state, filtered_spikes), 1 (rate), its synapses (weights); 0
+// for spikes.
+func (r *Recorder) Columns() int {
+	switch r.Kind() {
+	case "spikes":
+		return 0
+	case "rate":
+		return 1
+	case "weights":
+		return len(r.plan.synapses)
+	}
+	return len(r.plan.neurons)
+}
+
 // Synapses returns the recorded synapses of a weights recorder (frame
 // columns): indices in its projection's synapse order
 // (RecorderSpec.Synapses); nil for the other kinds.

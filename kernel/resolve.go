@@ -444,6 +444,11 @@ func (s Spec) resolve() (*plan, error) {
 	var projNames []string
 	for i, r := range s.Recorders {
 		where := fmt.Sprintf("recorder[%d]", i)
+		switch r.Kind { // first: a misspelt kind is told as such, not by the keys it takes
+		case "spikes", "state", "rate", "filtered_spikes", "weights":
+		default:
+			return nil, param.New(pkg, where+".kind", r.Kind, "one of spikes, state, rate, filtered_spikes, weights")
+		}
 		var rp recPlan
 		if r.Kind == "weights" {
 			if projNames == nil {
@@ -454,8 +459,11 @@ func (s Spec) resolve() (*plan, error) {
 				return nil, err
 			}
 		} else {
-			if r.Projection != "" || r.Synapses != nil {
-				return nil, param.New(pkg, where+".projection", r.Projection, `left out (with synapses) unless kind = "weights"`)
+			if r.Projection != "" {
+				return nil, param.New(pkg, where+".projection", r.Projection, `left out unless kind = "weights"`)
+			}
+			if r.Synapses != nil {
+				return nil, param.New(pkg, where+".synapses", indexList(r.Synapses), `left out unless kind = "weights"`)
 			}
 			pi, ok := names[r.Population]
 			if !ok {
@@ -513,8 +521,6 @@ func (s Spec) resolve() (*plan, error) {
 			if rp.bin, err = steps(where+".bin_ms", b, dt); err != nil || rp.bin < 1 {
 				return nil, param.New(pkg, where+".bin_ms", r.BinMs, fmt.Sprintf("0 or a positive multiple of dt = %g ms", dt))
 			}
-		default:
-			return nil, param.New(pkg, where+".kind", r.Kind, "one of spikes, state, rate, filtered_spikes, weights")
 		}
 		p.recs = append(p.recs, rp)
 	}
@@ -523,12 +529,15 @@ func (s Spec) resolve() (*plan, error) {
 
 // resolveWeights resolves weights recorder r (see RecorderSpec): its
 // projection by name (names: projectionNames), its interval, and its
-// synapses as far as the spec tells (ascending, distinct, ≥ 0; New checks
-// them against the synapses built).
+// synapses as far as the spec tells (left out, or a non-empty list,
+// ascending, distinct, ≥ 0; New checks them against the synapses built).
 func resolveWeights(where string, r RecorderSpec, names []string, dt float64) (recPlan, error) {
 	rp := recPlan{spec: r, proj: -1}
-	if r.Population != "" || r.Neurons != nil {
-		return rp, param.New(pkg, where+".population", r.Population, `left out (with neurons) for kind = "weights": projection names what is recorded`)
+	if r.Population != "" {
+		return rp, param.New(pkg, where+".population", r.Population, `left out for kind = "weights" (projection names what is recorded)`)
+	}
+	if r.Neurons != nil {
+		return rp, param.New(pkg, where+".neurons", indexList(r.Neurons), `left out for kind = "weights" (synapses names what is recorded)`)
 	}
 	rp.proj = slices.Index(names, r.Projection)
 	if rp.proj < 0 {
@@ -543,6 +552,11 @@ func resolveWeights(where string, r RecorderSpec, names []string, dt float64) (r
 		return rp, param.New(pkg, where+".interval_ms", r.IntervalMs, fmt.Sprintf("a positive multiple of dt = %g ms (the time between samples)", dt))
 	}
 	rp.interval = iv
+	if r.Synapses != nil && len(r.Synapses) == 0 {
+		// an empty list would record nothing, and encoding drops it: read
+		// back, the spec would record every synapse
+		return rp, param.New(pkg, where+".synapses", "[]", "left out for every synapse, or at least one index")
+	}
 	for k, i := range r.Synapses {
 		if i < 0 || k > 0 && i <= r.Synapses[k-1] {
 			return rp, param.New(pkg, fmt.Sprintf("%s.synapses[%d]", where, k), i, "≥ 0, ascending and distinct (indices in the projection's synapse order)")
@@ -550,6 +564,15 @@ func resolveWeights(where string, r RecorderSpec, names []string, dt float64) (r
 	}
 	rp.synapses = r.Synapses
 	return rp, nil
+}
+
+// indexList describes index list x for an error message: the list itself
+// if short, else its length.
+func indexList(x []int) string {
+	if len(x) <= 8 {
+		return fmt.Sprint(x)
+	}
+	return fmt.Sprintf("[%d indices]", len(x))
 }
 
 // finiteSample returns a param error naming name[j] for the first

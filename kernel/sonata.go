@@ -35,14 +35,22 @@ type SONATARecording struct {
 	startMs float64 // the network's time when the recording started
 	// Files are the paths written (spike report first).
 	Files []string
+	// Skipped are the sampled recorders without a frame report, as they
+	// have no column (Recorder.Columns): a weights recorder of a
+	// projection without synapses (a rule drew none), a state or
+	// filtered_spikes recorder of neurons = []. Their frames, of no
+	// values, stay in memory.
+	Skipped []*Recorder
 }
 
 // RecordSONATA streams the network's recorders to SONATA files in dir:
 // every "spikes" recorder becomes a population of dir/spikes.h5 (named after
 // its neuron population; node ids are the neuron indices), every "state",
-// "rate" and "filtered_spikes" recorder a frame report dir/<recorder>.h5.
-// Recording memory stays bounded (see export.SpikeWriter). Call it before
-// Run; frames start at the next due sample.
+// "rate", "filtered_spikes" and "weights" recorder a frame report
+// dir/<recorder>.h5 (FrameOptions), but those with no column, which it
+// lists in Skipped (a SONATA report has at least one). Recording memory
+// stays bounded (see export.SpikeWriter). Call it before Run; frames start
+// at the next due sample.
 func (net *Network) RecordSONATA(dir string, o SONATAOptions) (rec *SONATARecording, err error) {
 	if o.Stream.Provenance == nil {
 		p := net.Provenance()
@@ -73,6 +81,10 @@ func (net *Network) RecordSONATA(dir string, o SONATAOptions) (rec *SONATARecord
 	}
 	for _, r := range net.recs {
 		if r.Kind() == "spikes" {
+			continue
+		}
+		if r.Columns() == 0 {
+			rec.Skipped = append(rec.Skipped, r)
 			continue
 		}
 		fo, ferr := net.FrameOptions(r)
@@ -127,11 +139,22 @@ func (rec *SONATARecording) abort() {
 // columns, grouped by source neuron (the synapse order), have the source
 // neurons as node ids (index_pointers giving each one's columns) and the
 // synapses' indices, the edge ids within that edge population, as element
-// ids (at most 2³² − 1).
+// ids (at most 2³² − 1). Its values are the weights as the recorder
+// samples them (RecorderSpec): conductances onto the inh receptor as
+// magnitudes, where edges.h5 writes them negative (SONATANetwork). A
+// recorder without columns (Recorder.Columns) has no frame report: that is
+// an error naming it.
 func (net *Network) FrameOptions(r *Recorder) (export.FrameOptions, error) {
 	every := r.frameSteps()
 	if every == 0 {
 		return export.FrameOptions{}, fmt.Errorf("kernel: recorder %q of kind %q has no frame report (spikes go to a spike report)", r.name, r.Kind())
+	}
+	if r.Columns() == 0 {
+		what := "records no neuron (neurons = [])"
+		if r.Kind() == "weights" {
+			what = fmt.Sprintf("records no synapse: its projection %s has no synapses", r.plan.spec.Projection)
+		}
+		return export.FrameOptions{}, fmt.Errorf("kernel: recorder[%d] %q %s, and a frame report needs a column", r.plan.index, r.name, what)
 	}
 	fo := export.FrameOptions{StartMs: net.NextFrameMs(r), DtMs: float64(every) * net.dt, Units: r.Units()}
 	switch r.Kind() {
@@ -347,7 +370,10 @@ func (s Spec) SpikeReportPopulations() []SpikeReportPopulation {
 // name taken skipped; edge type = projection index) with syn_weight (the
 // weight: pA, mV or nS by model, negative on inhibitory receptors, also for
 // conductances, stored as magnitudes, as NEST writes them) and delay (ms)
-// per synapse.
+// per synapse. The weights of a plastic projection are its weights now
+// with every pending pairing taken in (EffectiveWeights: those a weights
+// recorder samples, also the ones Projection(i).Weight still holds back);
+// reading them changes nothing in the network.
 func (net *Network) SONATANetwork() ([]export.NodePopulation, []export.EdgePopulation) {
 	var nodes []export.NodePopulation
 	size := map[string]int{}
@@ -364,8 +390,13 @@ func (net *Network) SONATANetwork() ([]export.NodePopulation, []export.EdgePopul
 	}
 	var edges []export.EdgePopulation
 	names := projectionNames(net.spec.Projections)
+	var eff []float32 // a plastic projection's effective weights
 	for i, pr := range net.spec.Projections {
 		csr := net.projs[i].csr
+		plastic := net.projs[i].stdp != nil
+		if plastic {
+			eff = net.EffectiveWeights(eff, i)
+		}
 		ep := export.EdgePopulation{Name: names[i], Source: pr.Source, Target: pr.Target,
 			SourceCount: size[pr.Source], TargetCount: size[pr.Target]}
 		n := 0
@@ -389,6 +420,9 @@ func (net *Network) SONATANetwork() ([]export.NodePopulation, []export.EdgePopul
 				ep.TargetIDs = append(ep.TargetIDs, uint64(csr.Target[k]))
 				ep.EdgeTypeID = append(ep.EdgeTypeID, int64(i))
 				x := csr.W(k)
+				if plastic {
+					x = eff[k]
+				}
 				if x == 0 {
 					x = 0 // no −0
 				} else {

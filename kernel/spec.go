@@ -197,18 +197,26 @@ type DeviceSpec struct {
 //     IntervalMs; the spike features of reservoir readouts.
 //   - weights: the weights of Synapses (default all) of Projection, in the
 //     weights' unit (pA, mV, nS; signed as Projection(i).Weight holds them,
-//     conductances as magnitudes), sampled every IntervalMs (required: a
-//     positive multiple of dt) at the end of the step; Population and
-//     Neurons stay out. A plastic projection's sample is the weight the
-//     synapse has at the end of the step: the updates of the presynaptic
-//     spikes so far, and every pairing whose postsynaptic spike has
-//     reached the synapse by then (the delay being dendritic), also those
-//     the kernel takes in only later, at the next presynaptic spike or
-//     prune (see Network.Projection). Recording changes no spike and no
-//     weight. A static projection's weights are recorded too (they do not
-//     change). With short-term plasticity the recorded weight is w (static
-//     or plastic), not a spike's efficacy w·u·x, which depends on the
-//     source neuron only (Network.ShortTermState).
+//     conductances as magnitudes, also on the inh receptor, where edges.h5
+//     writes them negative, NEST's convention), sampled every IntervalMs
+//     (required: a positive multiple of dt) at the end of the step;
+//     Population and Neurons stay out. A plastic projection's sample is the
+//     weight the synapse has at the end of the step: the updates of the
+//     presynaptic spikes so far, and every pairing whose postsynaptic spike
+//     has reached the synapse by then (the delay being dendritic), also
+//     those the kernel takes in only later, at the next presynaptic spike
+//     or prune, which Projection(i).Weight lags by (Network.Projection;
+//     Network.EffectiveWeights gives them between runs). Recording changes
+//     no spike and no weight. A static projection's weights are recorded
+//     too (they do not change). With short-term plasticity the recorded
+//     weight is w (static or plastic), not a spike's efficacy w·u·x, which
+//     depends on the source neuron only (Network.ShortTermState). Each
+//     synapse recorded costs 16 bytes of index lists, and a float32 per
+//     frame of a slice (slice/interval + 1, in steps; the slice is the
+//     shortest delay, Network.SliceSteps) on a plastic projection, one on
+//     a static one; frames kept in memory (the default sink) add 4 bytes
+//     per synapse and frame. A projection that drew no synapses gives a
+//     recorder of no column, which RecordSONATA writes no report for.
 type RecorderSpec struct {
 	Name       string  `toml:"name" json:"name"` // unique; default "<kind>:<population>", for weights "weights:<projection>"
 	Kind       string  `toml:"kind" json:"kind"` // spikes, state, rate, filtered_spikes or weights
@@ -224,11 +232,12 @@ type RecorderSpec struct {
 	// further projections between the same populations, in spec order.
 	Projection string `toml:"projection,omitempty" json:"projection,omitempty"`
 	// Synapses, for kind weights, are the indices of the synapses recorded
-	// (ascending, distinct; default all), in the projection's synapse order:
-	// that of Network.Projection(i) and of its edge population in edges.h5,
-	// by source neuron, then target (a list rule's synapses sorted so,
-	// stably). Indices beyond the projection's synapses are an error when
-	// the network is built (a rule draws them).
+	// (ascending, distinct; left out: all), in the projection's synapse
+	// order: that of Network.Projection(i) and of its edge population in
+	// edges.h5, by source neuron, then target (a list rule's synapses sorted
+	// so, stably). An empty list is an error (encoding drops it, so it would
+	// read back as all), and so are indices beyond the projection's
+	// synapses, when the network is built (a rule draws them).
 	Synapses []int `toml:"synapses,omitempty" json:"synapses,omitempty"`
 }
 

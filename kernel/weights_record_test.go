@@ -13,11 +13,14 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/neurodyn/neurodyn/export"
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/kernel"
 	"github.com/neurodyn/neurodyn/synapses"
@@ -600,8 +603,11 @@ func TestWeightsRecorderErrors(t *testing.T) {
 		{"interval off the grid", rec(func(r *kernel.RecorderSpec) { r.IntervalMs = 0.25 }), "recorder[0].interval_ms = 0.25: must be a positive multiple of dt = 0.1 ms", true},
 		{"interval negative", rec(func(r *kernel.RecorderSpec) { r.IntervalMs = -1 }), "recorder[0].interval_ms = -1", true},
 		{"interval NaN", rec(func(r *kernel.RecorderSpec) { r.IntervalMs = math.NaN() }), "recorder[0].interval_ms = NaN", true},
-		{"population", rec(func(r *kernel.RecorderSpec) { r.Population = "E" }), `recorder[0].population = E: must be left out (with neurons) for kind = "weights"`, true},
-		{"neurons", rec(func(r *kernel.RecorderSpec) { r.Neurons = []int{1} }), `recorder[0].population = "": must be left out (with neurons)`, true},
+		{"population", rec(func(r *kernel.RecorderSpec) { r.Population = "E" }), `recorder[0].population = E: must be left out for kind = "weights"`, true},
+		{"neurons", rec(func(r *kernel.RecorderSpec) { r.Neurons = []int{1} }), `recorder[0].neurons = [1]: must be left out for kind = "weights"`, true},
+		{"neurons empty", rec(func(r *kernel.RecorderSpec) { r.Neurons = []int{} }), `recorder[0].neurons = []: must be left out for kind = "weights"`, true},
+		{"synapses empty", rec(func(r *kernel.RecorderSpec) { r.Synapses = []int{} }),
+			"recorder[0].synapses = []: must be left out for every synapse, or at least one index", true},
 		{"synapses descending", rec(func(r *kernel.RecorderSpec) { r.Synapses = []int{3, 2} }), "recorder[0].synapses[1] = 2: must be ≥ 0, ascending and distinct", true},
 		{"synapses repeated", rec(func(r *kernel.RecorderSpec) { r.Synapses = []int{3, 3} }), "recorder[0].synapses[1] = 3: must be ≥ 0, ascending and distinct", true},
 		{"synapse negative", rec(func(r *kernel.RecorderSpec) { r.Synapses = []int{-1} }), "recorder[0].synapses[0] = -1", true},
@@ -611,15 +617,25 @@ func TestWeightsRecorderErrors(t *testing.T) {
 			"recorder[0].synapses[0] = 2: must be in [0, 2): the synapses of projection E_to_I_1", false},
 		{"projection on state", func(s *kernel.Spec) {
 			s.Recorders = []kernel.RecorderSpec{{Kind: "state", Population: "E", Projection: "E_to_I"}}
-		}, `recorder[0].projection = E_to_I: must be left out (with synapses) unless kind = "weights"`, true},
+		}, `recorder[0].projection = E_to_I: must be left out unless kind = "weights"`, true},
 		{"synapses on spikes", func(s *kernel.Spec) {
 			s.Recorders = []kernel.RecorderSpec{{Kind: "spikes", Population: "E", Synapses: []int{0}}}
-		}, `recorder[0].projection = "": must be left out (with synapses) unless kind = "weights"`, true},
+		}, `recorder[0].synapses = [0]: must be left out unless kind = "weights"`, true},
+		{"many synapses on state", func(s *kernel.Spec) {
+			s.Recorders = []kernel.RecorderSpec{{Kind: "state", Population: "E", Synapses: make([]int, 100)}}
+		}, `recorder[0].synapses = [100 indices]: must be left out unless kind = "weights"`, true},
 		{"names clash", func(s *kernel.Spec) {
 			s.Recorders = append(s.Recorders, kernel.RecorderSpec{Kind: "weights", Projection: "E_to_I", IntervalMs: 2})
 		}, "recorder[1].name = weights:E_to_I: must be unique", true},
 		{"unknown kind", rec(func(r *kernel.RecorderSpec) { r.Kind, r.Population, r.Projection = "weight", "E", "" }),
 			"recorder[0].kind = weight: must be one of spikes, state, rate, filtered_spikes, weights", true},
+		{"misspelt weights", rec(func(r *kernel.RecorderSpec) { r.Kind = "weight" }), // with its projection and synapses
+			"recorder[0].kind = weight: must be one of spikes, state, rate, filtered_spikes, weights", true},
+		{"misspelt weights with synapses", rec(func(r *kernel.RecorderSpec) { r.Kind, r.Synapses = "Weights", []int{0} }),
+			"recorder[0].kind = Weights: must be one of spikes, state, rate, filtered_spikes, weights", true},
+		{"unknown kind, unknown population", func(s *kernel.Spec) {
+			s.Recorders = []kernel.RecorderSpec{{Kind: "spike", Population: "X"}}
+		}, "recorder[0].kind = spike: must be one of", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := base()
@@ -725,5 +741,266 @@ func TestWeightsRecorderZeroAllocs(t *testing.T) {
 		if a, b := allocs(plastic, w), allocs(plain, w); a != b {
 			t.Errorf("plastic, workers=%d: %g allocations per 30 steps with weights recorders, %g without", w, a, b)
 		}
+	}
+}
+
+// TestEffectiveWeights: between runs, EffectiveWeights gives the weights a
+// weights recorder samples at the end of the last step, bit for bit (stdp
+// and vogels_sprekeler, static projections too), where Projection(i).Weight
+// still lacks pending pairings at many synapses; SONATANetwork's syn_weight
+// (edges.h5) holds them too. Reading them changes nothing: a network read
+// midway runs on to the spikes, weights and frames of one never read.
+func TestEffectiveWeights(t *testing.T) {
+	const ms = 60.0
+	for name, s := range map[string]kernel.Spec{"stdp": plasticBrunel(t), "vogels_sprekeler": inhibBrunel(t)} {
+		t.Run(name, func(t *testing.T) {
+			for _, pr := range s.Projections { // one each between two populations
+				s.Recorders = append(s.Recorders, kernel.RecorderSpec{Kind: "weights", Projection: pr.Source + "_to_" + pr.Target, IntervalMs: ms})
+			}
+			read, err := kernel.New(s, kernel.WithWorkers(2))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer read.Close()
+			for i := range s.Projections {
+				if w := read.EffectiveWeights(nil, i); !slices.Equal(w, wrWeights(read.Projection(i))) {
+					t.Fatalf("projection %d: before the run, effective weights differ from the stored ones", i)
+				}
+			}
+			if err := read.Run(ms); err != nil {
+				t.Fatal(err)
+			}
+			_, edges := read.SONATANetwork()
+			var buf []float32
+			pending := 0
+			for i := range s.Projections {
+				r := read.Recorder("weights:" + edges[i].Name)
+				sample := r.Frames().Frame(0)
+				buf = read.EffectiveWeights(buf, i)
+				if !slices.Equal(buf, sample) {
+					t.Fatalf("%s: effective weights differ from the recorder's sample at %g ms", r.Name(), ms)
+				}
+				stored := wrWeights(read.Projection(i))
+				for k := range stored {
+					if stored[k] != sample[k] {
+						pending++
+					}
+				}
+				var sw []float64
+				for _, c := range edges[i].Attributes {
+					if c.Name == "syn_weight" {
+						sw, _ = export.Float64s(c.Data)
+					}
+				}
+				if len(sw) != len(sample) {
+					t.Fatalf("%s: %d edges, %d synapses sampled", edges[i].Name, len(sw), len(sample))
+				}
+				for k, w := range sample {
+					if float32(sw[k]) != w {
+						t.Fatalf("%s: synapse %d has syn_weight %g, the recorder sampled %g (stored %g)", edges[i].Name, k, sw[k], w, stored[k])
+					}
+				}
+			}
+			if pending == 0 {
+				t.Fatal("no pairing pending at the end of the run: the test tells nothing")
+			}
+			t.Logf("%d synapses with pending pairings at %g ms", pending, ms)
+			if err := read.Run(ms); err != nil {
+				t.Fatal(err)
+			}
+			plain := wrRunState(t, s, 1, ms, ms)
+			if !reflect.DeepEqual(recorderSpikes(read), plain.Spikes) {
+				t.Fatal("spikes differ after reading the effective weights")
+			}
+			for i := range s.Projections {
+				if !slices.Equal(read.Projection(i).Weight, plain.Weights[i]) {
+					t.Fatalf("projection %d: weights differ after reading the effective weights", i)
+				}
+			}
+			for name, m := range plain.Frames {
+				if !reflect.DeepEqual(read.Recorder(name).Frames(), m) {
+					t.Fatalf("%s: frames differ after reading the effective weights", name)
+				}
+			}
+		})
+	}
+	t.Run("dst", func(t *testing.T) {
+		net, err := kernel.New(plasticBrunel(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer net.Close()
+		n := net.Projection(0).Len()
+		dst := make([]float32, 3, n+5)
+		if w := net.EffectiveWeights(dst, 0); len(w) != n || &w[0] != &dst[0] {
+			t.Fatalf("EffectiveWeights(dst with room) returned %d weights, reused dst: %v", len(w), &w[0] == &dst[0])
+		}
+	})
+}
+
+// wrWeights returns the weights of c, one per synapse (constant ones too).
+func wrWeights(c *synapses.CSR) []float32 {
+	w := make([]float32, c.Len())
+	for k := range w {
+		w[k] = c.W(uint64(k))
+	}
+	return w
+}
+
+// TestWeightsRecorderInhibitoryConductance: onto conductance-based neurons
+// a weights recorder records the conductances of the inh receptor as
+// magnitudes, where edges.h5 (SONATANetwork) writes them negative, NEST's
+// convention (RecorderSpec, FrameOptions).
+func TestWeightsRecorderInhibitoryConductance(t *testing.T) {
+	s := kernel.Spec{Seed: 2,
+		Populations: []kernel.PopulationSpec{{Name: "E", N: 40, Model: "lif_cond", Sign: 1}, {Name: "I", N: 10, Model: "lif_cond"}},
+		Projections: []kernel.ProjectionSpec{{Source: "I", Target: "E", Rule: synapses.Rule{Kind: "fixed_prob", P: 0.5},
+			Weights: synapses.Weights{Value: 6}, DelayMs: 1, Receptor: "inh"}},
+		Recorders: []kernel.RecorderSpec{{Name: "wi", Kind: "weights", Projection: "I_to_E", Synapses: []int{0, 1, 2}, IntervalMs: 5}},
+	}
+	net, err := kernel.New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	if err := net.Run(5); err != nil {
+		t.Fatal(err)
+	}
+	_, edges := net.SONATANetwork()
+	sw, _ := export.Float64s(edges[0].Attributes[0].Data)
+	r := net.Recorder("wi")
+	fo, err := net.FrameOptions(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for col, k := range r.Synapses() {
+		if w := r.Frames().Frame(0)[col]; w != 6 || sw[k] != -6 || fo.Units != "nS" {
+			t.Fatalf("synapse %d: recorded %g %s, edges.h5 %g: want 6 and -6 nS", k, w, fo.Units, sw[k])
+		}
+	}
+}
+
+// TestWeightsRecorderNoColumns: a weights recorder of a projection that
+// drew no synapses, and a state recorder of neurons = [], build and run
+// (their frames have no value); RecordSONATA writes no report for them and
+// lists them in Skipped, and FrameOptions refuses them with an error naming
+// the recorder (and the projection).
+func TestWeightsRecorderNoColumns(t *testing.T) {
+	s := kernel.Spec{
+		Populations: []kernel.PopulationSpec{{Name: "E", N: 5, Sign: 1}},
+		Projections: []kernel.ProjectionSpec{
+			{Source: "E", Target: "E", Rule: synapses.Rule{Kind: "list"}, Weights: synapses.Weights{Value: 1}, DelayMs: 1},
+			{Source: "E", Target: "E", Rule: synapses.Rule{Kind: "fixed_prob", P: 0.001}, Weights: synapses.Weights{Value: 1}, DelayMs: 1,
+				Plasticity: synapses.Plasticity{Kind: "stdp", Lambda: 0.01, Alpha: 1, WMax: 2}},
+		},
+		Devices: []kernel.DeviceSpec{{Kind: "dc", Target: "E", AmplitudePA: 500}},
+		Recorders: []kernel.RecorderSpec{
+			{Kind: "weights", Projection: "E_to_E", IntervalMs: 1},
+			{Kind: "state", Population: "E", Neurons: []int{}},
+			{Kind: "spikes", Population: "E"},
+			{Kind: "weights", Projection: "E_to_E_1", IntervalMs: 0.5},
+		},
+	}
+	net, err := kernel.New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	if net.Projection(1).Len() != 0 {
+		t.Fatalf("fixed_prob drew %d synapses: want none", net.Projection(1).Len())
+	}
+	recs := net.Recorders()
+	for i, want := range map[int]string{
+		0: `kernel: recorder[0] "weights:E_to_E" records no synapse: its projection E_to_E has no synapses`,
+		1: `kernel: recorder[1] "state:E" records no neuron (neurons = [])`,
+		3: `kernel: recorder[3] "weights:E_to_E_1" records no synapse: its projection E_to_E_1 has no synapses`,
+	} {
+		if _, err := net.FrameOptions(recs[i]); err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("FrameOptions(%s): error %v, want %q", recs[i].Name(), err, want)
+		}
+		if recs[i].Columns() != 0 {
+			t.Errorf("%s: %d columns", recs[i].Name(), recs[i].Columns())
+		}
+	}
+	dir := t.TempDir()
+	rec, err := net.RecordSONATA(dir, kernel.SONATAOptions{})
+	if errors.Is(err, export.ErrNoHDF5) {
+		t.Skip("built without HDF5")
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(rec.Skipped, []*kernel.Recorder{recs[0], recs[1], recs[3]}) || len(rec.Files) != 1 || filepath.Base(rec.Files[0]) != "spikes.h5" {
+		t.Fatalf("RecordSONATA: files %v, skipped %v", rec.Files, rec.Skipped)
+	}
+	if err := net.Run(5); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if m := recs[3].Frames(); len(m.TimesMs) != 10 || len(m.Data) != 0 {
+		t.Fatalf("%s: %d frames of %d values", recs[3].Name(), len(m.TimesMs), len(m.Data))
+	}
+}
+
+// TestWeightsRecorderEstimate: EstimateBytes counts what a weights recorder
+// costs per synapse, for every synapse the projection is expected to have
+// when synapses are left out: 16 bytes of index lists, and a float32 per
+// frame of a slice (plastic) or one (static); the count is a lower bound
+// of what building the recorder allocates.
+func TestWeightsRecorderEstimate(t *testing.T) {
+	const n = 600
+	base := kernel.Spec{
+		Populations: []kernel.PopulationSpec{{Name: "E", N: n, Model: "lif_delta", Sign: 1}},
+		Projections: []kernel.ProjectionSpec{{Source: "E", Target: "E", Rule: synapses.Rule{Kind: "fixed_prob", P: 0.5},
+			Weights: synapses.Weights{Value: 0.05}, DelayMs: 1.5, Plasticity: synapses.Plasticity{Kind: "stdp", Lambda: 0.01, Alpha: 1, WMax: 0.1}}},
+	}
+	syn := 0.5 * n * n
+	static := base
+	static.Projections = slices.Clone(base.Projections)
+	static.Projections[0].Plasticity = synapses.Plasticity{}
+	for _, tc := range []struct {
+		name string
+		spec kernel.Spec
+		r    kernel.RecorderSpec
+		want float64 // bytes beyond the spec without the recorder
+	}{
+		{"all, every step", base, kernel.RecorderSpec{Kind: "weights", Projection: "E_to_E", IntervalMs: 0.1}, syn * (16 + 4*(15+1))},
+		{"all, every 5 steps", base, kernel.RecorderSpec{Kind: "weights", Projection: "E_to_E", IntervalMs: 0.5}, syn * (16 + 4*(3+1))},
+		{"all, every 20 steps", base, kernel.RecorderSpec{Kind: "weights", Projection: "E_to_E", IntervalMs: 2}, syn * (16 + 4)},
+		{"some", base, kernel.RecorderSpec{Kind: "weights", Projection: "E_to_E", Synapses: []int{0, 1, 2}, IntervalMs: 0.1}, 3 * (16 + 4*16)},
+		{"static", static, kernel.RecorderSpec{Kind: "weights", Projection: "E_to_E", IntervalMs: 0.1}, syn * (16 + 4)},
+		{"unknown projection", base, kernel.RecorderSpec{Kind: "weights", Projection: "E_to_I", IntervalMs: 0.1}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			with := tc.spec
+			with.Recorders = []kernel.RecorderSpec{tc.r}
+			if got := with.EstimateBytes() - tc.spec.EstimateBytes(); got != tc.want {
+				t.Fatalf("the recorder adds %g bytes to the estimate, want %g", got, tc.want)
+			}
+		})
+	}
+	// against the heap: what New allocates with a recorder of every
+	// synapse every step, beyond what it allocates without
+	heap := func(s kernel.Spec) float64 {
+		var m0, m1 runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&m0)
+		net, err := kernel.New(s, kernel.WithWorkers(1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&m1)
+		net.Close()
+		return float64(m1.HeapAlloc) - float64(m0.HeapAlloc)
+	}
+	with := base
+	with.Recorders = []kernel.RecorderSpec{{Kind: "weights", Projection: "E_to_E", IntervalMs: 0.1}}
+	est := with.EstimateBytes() - base.EstimateBytes()
+	got := heap(with) - heap(base)
+	t.Logf("the recorder takes %.3g bytes, estimated %.3g", got, est)
+	if got < 0.95*est || got > 2*est {
+		t.Errorf("the recorder takes %.3g bytes, estimated %.3g", got, est)
 	}
 }

@@ -271,7 +271,10 @@ int neurodyn_network_synapse_count(neurodyn_handle h, int32_t projection, int64_
 /* Copies a projection's synapses, ordered by source neuron, then target
  * (repeated pairs in the order built): source and target neuron indices
  * within their populations, weights in the receptor's unit (pA, mV or nS by
- * model) as they are now (plasticity changes them while the network runs),
+ * model) as they are now (plasticity changes them while the network runs;
+ * these are the stored weights, NEST's, which take a pairing with a later
+ * postsynaptic spike in only at the source's next spike: they can lag the
+ * weights a weights recorder samples, and edges.h5 of neurodyn simulate),
  * signed as stored (a rule's or an edges file's by weights.sign, else by
  * the source population's sign; a list's as given; onto conductance-based
  * neurons, lif_cond and adex_cond, conductances as magnitudes on either
@@ -360,7 +363,11 @@ int neurodyn_network_write_spikes(neurodyn_handle h, const char *path, int32_t s
  * (/report/<population>/data, mapping with node ids and times). A weights
  * recorder's population is its projection's name (its edge population in
  * edges.h5), its node ids the synapses' source neurons and its element ids
- * the synapses' indices (edge ids). */
+ * the synapses' indices (edge ids); its values are the weights as sampled,
+ * conductances as magnitudes (edges.h5 writes those of the inh receptor
+ * negative). A recorder of no column (a weights recorder of a projection
+ * without synapses, a state recorder of neurons = []) has no report:
+ * NEURODYN_ERR_INVALID, naming it. */
 int neurodyn_network_write_frames(neurodyn_handle h, const char *recorder, const char *path, int32_t overwrite);
 
 /* Streams every spikes recorder to a SONATA spike file while the network runs

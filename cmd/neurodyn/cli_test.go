@@ -418,14 +418,17 @@ neurons = [0, 7]
 
 // TestSimulatePlastic: a spec with STDP runs from the command line, which
 // reports how the plastic weights moved, and its edges.h5 holds the
-// learned weights, not the initial ones.
+// learned weights, not the initial ones: those at the end of the run, every
+// pending pairing taken in, as a weights recorder samples them then (and
+// the summary's mean weight is theirs).
 func TestSimulatePlastic(t *testing.T) {
 	spec, err := kernel.Preset("brunel", kernel.PresetOptions{N: 500, Seed: 1, Record: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	spec.Projections[0].Plasticity = synapses.Plasticity{Kind: "stdp", Lambda: 0.02, Alpha: 1.1, WMax: 0.2}
-	spec.Recorders = append(spec.Recorders, kernel.RecorderSpec{Name: "w", Kind: "weights", Projection: "E_to_E", Synapses: []int{0, 1, 5000}, IntervalMs: 10})
+	spec.Recorders = append(spec.Recorders, kernel.RecorderSpec{Name: "w", Kind: "weights", Projection: "E_to_E", Synapses: []int{0, 1, 5000}, IntervalMs: 10},
+		kernel.RecorderSpec{Name: "end", Kind: "weights", Projection: "E_to_E", IntervalMs: 200})
 	var b bytes.Buffer
 	if err := kernel.EncodeTOML(&b, spec); err != nil {
 		t.Fatal(err)
@@ -464,6 +467,31 @@ func TestSimulatePlastic(t *testing.T) {
 	if pops[0].Source != "E" || pops[0].Target != "E" || moved < pops[0].Size()/2 {
 		t.Fatalf("%s→%s: %d of %d weights in edges.h5 differ from the initial 0.1 mV", pops[0].Source, pops[0].Target, moved, pops[0].Size())
 	}
+	// edges.h5 and the summary against the sample at the end of the run
+	end, err := export.ReadFrameReport("E_to_E", filepath.Join(out, "end.h5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sw []float64
+	for _, c := range pops[0].Attributes {
+		if c.Name == "syn_weight" {
+			sw, _ = export.Float64s(c.Data)
+		}
+	}
+	if end.Frames != 1 || len(end.Data) != len(sw) {
+		t.Fatalf("end.h5: %d frames of %d weights, edges.h5 %d", end.Frames, len(end.Data), len(sw))
+	}
+	mean := 0.0
+	for k, w := range end.Data {
+		if float32(sw[k]) != w {
+			t.Fatalf("synapse %d: edges.h5 holds %g, the weights recorder sampled %g at the end of the run", k, sw[k], w)
+		}
+		mean += float64(w)
+	}
+	mean /= float64(len(end.Data))
+	if want := fmt.Sprintf("mean weight 0.1 → %.6g,", mean); !strings.Contains(stdout, want) {
+		t.Fatalf("the summary lacks %q (the recorded weights' mean):\n%s", want, stdout)
+	}
 	// the weights recorder's report: 20 frames of synapses 0, 1 (of source
 	// 0) and 5000, from 0.1 mV on
 	if !strings.Contains(stdout, filepath.Join(out, "w.h5")) {
@@ -479,5 +507,55 @@ func TestSimulatePlastic(t *testing.T) {
 	}
 	if slices.Equal(fr.Data[:3], fr.Data[len(fr.Data)-3:]) {
 		t.Errorf("recorded weights did not move: %v", fr.Data)
+	}
+}
+
+// TestSimulateNoSynapses: a weights recorder of a projection that drew no
+// synapses (and a state recorder of no neuron) write no frame report; the
+// run goes on and says so on stderr.
+func TestSimulateNoSynapses(t *testing.T) {
+	dir := t.TempDir()
+	spec := writeFile(t, dir, "empty.toml", `
+[[population]]
+name = "E"
+n = 5
+sign = 1
+[[projection]]
+source = "E"
+target = "E"
+rule = { kind = "list" }
+weights = { value = 1.0 }
+delay_ms = 1.0
+[[recorder]]
+kind = "weights"
+projection = "E_to_E"
+interval_ms = 1.0
+[[recorder]]
+kind = "state"
+population = "E"
+neurons = []
+[[recorder]]
+kind = "spikes"
+population = "E"
+`)
+	out := filepath.Join(dir, "out")
+	root := newRoot()
+	var stdout, stderr bytes.Buffer
+	root.SetOut(&stdout)
+	root.SetErr(&stderr)
+	root.SetArgs([]string{"-q", "simulate", "--spec", spec, "--duration-ms", "10", "--out", out})
+	if err := root.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	for _, want := range []string{
+		`simulate: recorder "weights:E_to_E" records no synapse (projection E_to_E has none): no frame report written`,
+		`simulate: recorder "state:E" records no neuron: no frame report written`,
+	} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+		}
+	}
+	if strings.Contains(stdout.String(), "E_to_E.h5") || strings.Contains(stdout.String(), "state_E.h5") {
+		t.Errorf("a report of no column among the files:\n%s", stdout.String())
 	}
 }

@@ -39,8 +39,15 @@ A projection may read its synapses from a SONATA edges file (rule kind
 "sonata", edges_file relative to the spec file): an earlier run's edges.h5
 rebuilds its network exactly, another tool's (BMTK) brings its connectivity.
 Projections with plasticity (STDP, inhibitory STDP) learn as the network runs;
-edges.h5 then holds the weights at the end of the run, and a weights recorder
-(kind "weights", projection "<source>_to_<target>") their course.
+edges.h5 then holds the weights at the end of the run, every pairing of a
+postsynaptic spike that has reached its synapse taken in (the weights a
+weights recorder samples then; the kernel itself takes a pairing in only at
+the source's next spike), and a weights recorder (kind "weights", projection
+"<source>_to_<target>") their course. Weights are in the unit of the target's
+model (pA, mV onto lif_delta, nS onto conductance-based models); conductances
+onto the inh receptor are negative in edges.h5 (NEST's convention) and
+magnitudes in weights reports. A weights recorder of a projection that drew no
+synapses writes no report (a notice says so).
 --checkpoint saves the full simulation state at the end; --restore continues a
 saved run exactly (same spikes as an uninterrupted run). An interrupted run
 (Ctrl-C, SIGTERM from a batch system) finishes its recordings with the time
@@ -135,6 +142,13 @@ status 1. Existing output files are never replaced without --overwrite.`,
 			rec, err := net.RecordSONATA(outDir, kernel.SONATAOptions{Stream: export.StreamOptions{Overwrite: overwrite}})
 			if err != nil {
 				return overwriteHint(err)
+			}
+			for _, r := range rec.Skipped {
+				what := "no neuron"
+				if r.Kind() == "weights" {
+					what = fmt.Sprintf("no synapse (projection %s has none)", r.Projection())
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "simulate: recorder %q records %s: no frame report written\n", r.Name(), what)
 			}
 			var bar *progressbar.ProgressBar
 			if g.bars() {
@@ -289,17 +303,19 @@ type plasticSummary struct {
 	atZero, atMax float64 // fractions of the weights at 0 and at w_max
 }
 
-// plasticWeights summarizes the weights of the plastic projections of net.
+// plasticWeights summarizes the weights of the plastic projections of net
+// now, those edges.h5 holds (kernel.Network.EffectiveWeights).
 func plasticWeights(net *kernel.Network, spec kernel.Spec) []plasticSummary {
 	var out []plasticSummary
+	var ws []float32
 	for i, pr := range spec.Projections {
 		if pr.Plasticity.Kind == "" {
 			continue
 		}
-		c := net.Projection(i)
-		ps := plasticSummary{index: i, n: len(c.Weight)}
+		ws = net.EffectiveWeights(ws, i)
+		ps := plasticSummary{index: i, n: len(ws)}
 		bound := float32(math.Abs(pr.Plasticity.WMax)) // |w_max|: the kernel signs it as the weights
-		for _, w := range c.Weight {
+		for _, w := range ws {
 			ps.mean += float64(w)
 			switch {
 			case w == 0:
@@ -308,7 +324,7 @@ func plasticWeights(net *kernel.Network, spec kernel.Spec) []plasticSummary {
 				ps.atMax++
 			}
 		}
-		if n := float64(len(c.Weight)); n > 0 {
+		if n := float64(len(ws)); n > 0 {
 			ps.mean, ps.atZero, ps.atMax = ps.mean/n, ps.atZero/n, ps.atMax/n
 		}
 		out = append(out, ps)

@@ -120,7 +120,10 @@ class FrameReport:
     for each column the node id (index within the population) and element id
     it belongs to. node_ids is None when the columns are not single neurons
     (a population rate). units is the recording's unit string (mV, pA, nS,
-    Hz, ...); name the recorder's name."""
+    Hz, ...); name the recorder's name. weights is True for a weights
+    recorder's report: its population is an edge population (a projection,
+    <source>_to_<target>), its columns synapses, node_ids their source
+    neurons and element_ids their edge ids; to_neo and to_nwb refuse it."""
 
     population: str
     times_ms: np.ndarray
@@ -133,6 +136,8 @@ class FrameReport:
     variable: str = ""
     #: the time of the first frame (ms), also when there is none yet
     start_ms: float = 0.0
+    #: a weights recorder's report (columns are synapses, not neurons)
+    weights: bool = False
 
 
 @dataclass
@@ -250,7 +255,9 @@ def read_frames(*paths: PathLike, population: str | None = None) -> FrameReport:
     """Reads a SONATA frame report (/report/<population>/data and mapping):
     one file, or the segments of one recording in time order. population may
     be left out when the file holds one. The frame times are start + k·dt
-    from mapping/time (start, stop, dt)."""
+    from mapping/time (start, stop, dt). A weights recorder's report (told
+    by the network spec neurodyn puts in the file's provenance) reads with
+    weights = True."""
     if not paths:
         raise InvalidParameterError("paths: no frame report given")
     reps: list[FrameReport] = []
@@ -294,7 +301,8 @@ def read_frames(*paths: PathLike, population: str | None = None) -> FrameReport:
             units = _str(g["data"].attrs.get("units", ""))
             if units == "Hz" and data.shape[1] == 1:
                 cols = None  # neurodyn's rate recorder: the population's rate, not neuron 0's
-            reps.append(FrameReport(pop, times, data, cols, elems, units, dt, name=_segment_stem(p), start_ms=start))
+            reps.append(FrameReport(pop, times, data, cols, elems, units, dt, name=_segment_stem(p), start_ms=start,
+                                    weights=_weights_report(f.attrs, pop)))
     r = reps[0]
     for o in reps[1:]:
         same_cols = (o.node_ids is None) == (r.node_ids is None) and (r.node_ids is None or np.array_equal(o.node_ids, r.node_ids))
@@ -304,7 +312,52 @@ def read_frames(*paths: PathLike, population: str | None = None) -> FrameReport:
         return r
     return FrameReport(
         r.population, np.concatenate([x.times_ms for x in reps]), np.concatenate([x.data for x in reps]),
-        r.node_ids, r.element_ids, r.units, r.dt_ms, name=r.name, start_ms=r.start_ms,
+        r.node_ids, r.element_ids, r.units, r.dt_ms, name=r.name, start_ms=r.start_ms, weights=r.weights,
+    )
+
+
+def _weights_report(attrs: Any, pop: str) -> bool:
+    """Whether report pop of a file with root attributes attrs is a weights
+    recorder's: the network spec in the file's provenance (neurodyn writes
+    it) has a weights recorder of projection pop, and no population pop."""
+    if _str(attrs.get("config_format", "")) != "toml" or "config" not in attrs:
+        return False
+    text = _str(attrs["config"])
+    try:
+        import tomllib
+    except ImportError:  # Python < 3.11
+        return _weights_report_text(text, pop)
+    try:
+        spec = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return False
+    pops = {p.get("name") for p in spec.get("population", [])}
+    return pop not in pops and any(
+        r.get("kind") == "weights" and r.get("projection") == pop for r in spec.get("recorder", [])
+    )
+
+
+_TOML_TABLE = re.compile(r"^\s*(\[\[?[^\]]*\]\]?)\s*$")
+_TOML_STRING = re.compile(r'^\s*(\w+)\s*=\s*"([^"\\]*)"\s*$')
+
+
+def _weights_report_text(text: str, pop: str) -> bool:
+    """_weights_report without tomllib: the string keys of the [[population]]
+    and [[recorder]] tables of the TOML neurodyn writes (kernel.EncodeTOML),
+    line by line."""
+    tables: list[tuple[str, dict[str, str]]] = []
+    cur: dict[str, str] | None = None
+    for line in text.splitlines():
+        if m := _TOML_TABLE.match(line):
+            cur = None
+            if m.group(1) in ("[[population]]", "[[recorder]]"):
+                cur = {}
+                tables.append((m.group(1), cur))
+        elif cur is not None and (m := _TOML_STRING.match(line)):
+            cur[m.group(1)] = m.group(2)
+    pops = {t.get("name") for h, t in tables if h == "[[population]]"}
+    return pop not in pops and any(
+        h == "[[recorder]]" and t.get("kind") == "weights" and t.get("projection") == pop for h, t in tables
     )
 
 
@@ -553,7 +606,14 @@ def _gather(spikes, t_stop_ms, t_start_ms, sizes, frames) -> _Sources:
             raise InvalidParameterError("frames = True: only for a Network source; give frame report paths")
         fr = []
         for x in [] if frames in (None, False) else [frames] if isinstance(frames, (str, os.PathLike, FrameReport)) else frames:
-            fr.append(x if isinstance(x, FrameReport) else read_frames(x))
+            r = x if isinstance(x, FrameReport) else read_frames(x)
+            if r.weights:
+                what = repr(r.name or r.population) if isinstance(x, FrameReport) else repr(str(x))
+                raise InvalidParameterError(
+                    f"frames: {what} is a weights report (projection {r.population}): its columns are synapses, "
+                    "not neurons; read it with read_frames()"
+                )
+            fr.append(r)
         pop_starts = {}
         neurons = _recorded_neurons(prov)  # what the recorders recorded, by the spec the file carries
         if neurons is not None and not set(sp) <= set(neurons):
@@ -670,7 +730,9 @@ def to_neo(
     with the original unit string in annotations["units"]): FrameReport
     objects or frame report paths, or for a Network the names of its state,
     rate and filtered_spikes recorders (True: all of them; weights recorders,
-    whose columns are synapses, are not converted).
+    whose columns are synapses, are not converted). A weights recorder, or
+    its report (a path, or a FrameReport with weights = True), is an
+    InvalidParameterError naming it.
     """
     neo = _need("neo", "to_neo")
     pq = _need("quantities", "to_neo")
@@ -888,7 +950,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         groups: dict[tuple[str, str], list[str]] = {}
         for f in sorted(frm):
             groups.setdefault((str(Path(f).parent), _segment_stem(Path(f))), []).append(f)
-        frm = [read_frames(*g) for g in groups.values()]
+        frm = []
+        for g in groups.values():
+            r = read_frames(*g)
+            if r.weights:  # synapses: neither Neo nor NWB's core schema holds them
+                print(f"python -m neurodyn.interop: {g[0]}: a weights report (projection {r.population}), skipped",
+                      file=sys.stderr)
+                continue
+            frm.append(r)
         if args.nwb:
             p = to_nwb(src, args.nwb, t_stop_ms=args.t_stop_ms, t_start_ms=args.t_start_ms, sizes=nodes,
                        frames=frm, session_description=args.description, overwrite=args.overwrite)

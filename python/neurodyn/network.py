@@ -109,7 +109,11 @@ class Network(Handle):
         nS by model; signed as stored: a rule's by weights.sign, else by
         the source population's sign, a list's as given; onto
         conductance-based neurons conductances as magnitudes on either
-        receptor; plasticity changes them as the network runs) and "delay_ms" (float64, whole steps of
+        receptor; plasticity changes them as the network runs: these are
+        the stored weights, NEST's, which take a pairing with a later
+        postsynaptic spike in only at the source's next spike, so they can
+        lag the weights a weights recorder samples and neurodyn simulate
+        writes to edges.h5) and "delay_ms" (float64, whole steps of
         dt: steps × dt). The arrays are allocated here and filled by the
         library in place."""
         p = _projection_index(projection)

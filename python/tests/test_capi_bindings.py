@@ -309,7 +309,7 @@ def test_weights_recorder():
         t, v = net.frames("w")
         assert v.shape == (3, 2) and v.dtype == np.float32 and np.allclose(t, [10, 20, 30])
         assert np.all(v[:2] == 0.5) and np.allclose(v[2], 0.5 + 0.01 * np.exp(-11 / 20), rtol=1e-6)
-        assert np.all(net.synapses(0)["weight"] == 0.5)  # stored: the pairing waits for the next presynaptic spike
+        assert np.all(net.synapses(0)["weight"] == 0.5)  # stored: the pairing waits for the next presynaptic spike (NEST's)
         net.run(50.0)
         t, v = net.frames("w")
         assert v.shape == (8, 2) and np.all(v[-1] == net.synapses(0)["weight"][[0, 3]])
@@ -324,6 +324,26 @@ def test_weights_recorder():
         nd.Network({**WEIGHTS_SPEC, "recorders": [{"kind": "weights", "projection": "pre_to_post", "synapses": [4], "interval_ms": 1.0}]})
     with pytest.raises(nd.InvalidParameterError, match=r"recorder\[0\].interval_ms = 0.05: must be a positive multiple of dt"):
         nd.Network({**WEIGHTS_SPEC, "recorders": [{"kind": "weights", "projection": "pre_to_post", "interval_ms": 0.05}]})
+    with pytest.raises(nd.InvalidParameterError, match=r"recorder\[0\].synapses = \[\]: must be left out for every synapse"):
+        nd.Network({**WEIGHTS_SPEC, "recorders": [{"kind": "weights", "projection": "pre_to_post", "synapses": [], "interval_ms": 1.0}]})
+    with pytest.raises(nd.InvalidParameterError, match=r"recorder\[0\].kind = weight: must be one of"):
+        nd.Network({**WEIGHTS_SPEC, "recorders": [{"kind": "weight", "projection": "pre_to_post", "interval_ms": 1.0}]})
+
+
+def test_weights_recorder_no_synapses(tmp_path):
+    """A weights recorder of a projection without synapses records frames
+    of no value; writing them is an error naming the recorder and the
+    projection (a SONATA report needs a column)."""
+    spec = {**WEIGHTS_SPEC, "projections": [{**WEIGHTS_SPEC["projections"][1], "rule": {"kind": "list"}}],
+            "recorders": [{"kind": "weights", "projection": "pre_to_post", "interval_ms": 10.0}]}
+    with nd.Network(spec) as net:
+        net.run(30.0)
+        t, v = net.frames("weights:pre_to_post")
+        assert v.shape == (3, 0) and np.allclose(t, [10, 20, 30])
+        with pytest.raises(nd.InvalidParameterError,
+                           match=r'recorder\[0\] "weights:pre_to_post" records no synapse: its projection pre_to_post has no synapses'):
+            net.write_frames("weights:pre_to_post", tmp_path / "w.h5")
+        assert not (tmp_path / "w.h5").exists()
 
 
 LIST_SPEC = """dt_ms = 0.125

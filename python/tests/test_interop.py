@@ -83,6 +83,53 @@ def test_weights_frames(tmp_path):
         assert len(block.segments[0].analogsignals) == 0
         with pytest.raises(nd.InvalidParameterError, match="'w' is a weights recorder"):
             interop.to_neo(net, frames=["w"])
+        assert r.weights
+
+
+def test_weights_report_refused(tmp_path, sim):
+    """A weights recorder's report given to to_neo or to_nwb as a file, or
+    as the FrameReport read from it, is an error naming it (its columns are
+    synapses: as an AnalogSignal of source neurons, or an NWB TimeSeries in
+    amperes, it would be mislabelled); the command line skips it. State
+    reports still convert."""
+    spec = {
+        "populations": [{"name": "A", "n": 3, "sign": 1}, {"name": "B", "n": 2}],
+        "projections": [{"source": "A", "target": "B", "rule": {"kind": "all_to_all"}, "weights": {"value": 10.0},
+                         "delay_ms": 1.0, "plasticity": {"kind": "stdp", "lambda": 0.01, "alpha": 1.0, "w_max": 40.0}}],
+        "devices": [{"kind": "dc", "target": "A", "amplitude_pa": 500.0}, {"kind": "dc", "target": "B", "amplitude_pa": 450.0}],
+        "recorders": [{"kind": "spikes", "population": "A"},
+                      {"name": "w", "kind": "weights", "projection": "A_to_B", "synapses": [0, 1, 4], "interval_ms": 2.0},
+                      {"name": "v", "kind": "state", "population": "A", "interval_ms": 2.0}],
+    }
+    with nd.Network(spec) as net:
+        net.run(50.0)
+        net.write_spikes(tmp_path / "spikes.h5")
+        net.write_frames("w", tmp_path / "w.h5")
+        net.write_frames("v", tmp_path / "v.h5")
+    w, spikes = tmp_path / "w.h5", tmp_path / "spikes.h5"
+    assert interop.read_frames(w).weights and not interop.read_frames(tmp_path / "v.h5").weights
+    assert not interop.read_frames(sim["dir"] / "v.h5").weights
+    msg = r"frames: '.*w\.h5' is a weights report \(projection A_to_B\): its columns are synapses"
+    for frames in (w, str(w), [tmp_path / "v.h5", w]):
+        with pytest.raises(nd.InvalidParameterError, match=msg):
+            interop.to_neo(spikes, frames=frames)
+        with pytest.raises(nd.InvalidParameterError, match=msg):
+            interop.to_nwb(spikes, tmp_path / "x.nwb", frames=frames)
+        assert not (tmp_path / "x.nwb").exists()
+    with pytest.raises(nd.InvalidParameterError, match=r"frames: 'w' is a weights report \(projection A_to_B\)"):
+        interop.to_neo(spikes, frames=[interop.read_frames(w)])
+    block = interop.to_neo(spikes, frames=[tmp_path / "v.h5"])
+    assert [s.name for s in block.segments[0].analogsignals] == ["v"]
+    # the command line skips it, as edges files
+    out = _cli(spikes, w, tmp_path / "v.h5")
+    assert out.returncode == 0, out.stderr
+    assert "w.h5: a weights report (projection A_to_B), skipped" in out.stderr and "v: " in out.stdout
+    # without tomllib (Python < 3.11), from the spec's text
+    with h5py.File(w) as f:
+        config = f.attrs["config"]
+    config = config.decode() if isinstance(config, bytes) else str(config)
+    assert interop._weights_report_text(config, "A_to_B")
+    assert not interop._weights_report_text(config, "A") and not interop._weights_report_text(config, "B_to_A")
 
 
 def test_read_spikes(sim):
