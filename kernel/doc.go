@@ -169,14 +169,16 @@
 // spike it fired in the last 32·τ₊ + the prune interval (16·τ₊, at least
 // 1,000 steps) + the longest delay, and two decay tables of up to 512 KiB.
 //
-// Projection(i).Weight holds the current weights: NEST's, which take a
+// Projection(i).Weight holds the stored weights: NEST's, which take a
 // pairing in when the next presynaptic spike arrives, except that the
 // pairings of a presynaptic spike are taken in once complete (32·τ₊ after
 // it) at the next multiple of the prune interval — the same bits as later,
 // and a function of the time only, so that weights read after any split of
-// a run, or after Restore, are the same. Checkpoints carry the weights with
-// the traces and histories, and WriteSONATANetwork writes them. Plasticity
-// runs in grid mode.
+// a run, or after Restore, are the same. Network.EffectiveWeights gives the
+// weights with the pending pairings taken in (what a synapse would
+// transmit now); WriteSONATANetwork writes those, and checkpoints carry the
+// stored weights with the traces and histories. Plasticity runs in grid
+// mode.
 // ExampleProjectionSpec_plasticity measures the STDP window.
 //
 // A weights recorder (NEST's weight_recorder, Brian2's StateMonitor of w)

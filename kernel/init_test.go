@@ -72,3 +72,25 @@ func TestPopulationInitErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestSpikeSourceEarliest: a spike time within 1e-9·dt of 0 acts as any
+// time in (0, dt] does (it used to map to step −1 and never act).
+func TestSpikeSourceEarliest(t *testing.T) {
+	for _, tm := range []float64{1e-12, 0.05, 0.1} {
+		s := kernel.Spec{DtMs: 0.1, Seed: 1,
+			Populations: []kernel.PopulationSpec{{Name: "A", N: 1, Model: "lif_delta"}},
+			Devices:     []kernel.DeviceSpec{{Kind: "spike_source", Target: "A", SpikeTimesMs: []float64{tm}, Weight: 30}},
+			Recorders:   []kernel.RecorderSpec{{Kind: "spikes", Population: "A"}}}
+		net, err := kernel.New(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := net.Run(1); err != nil {
+			t.Fatal(err)
+		}
+		if got := net.Recorder("spikes:A").Spikes(); len(got.IDs) != 1 {
+			t.Errorf("input at %g ms: %d spikes of a neuron its 30 mV jump takes over threshold, want 1", tm, len(got.IDs))
+		}
+		net.Close()
+	}
+}

@@ -399,7 +399,7 @@ func (s Spec) resolve() (*plan, error) {
 				if !(tm > 0) || math.IsInf(tm, 0) || (k > 0 && tm < d.SpikeTimesMs[k-1]) {
 					return nil, param.New(pkg, fmt.Sprintf("%s.spike_times_ms[%d]", where, k), tm, "finite, > 0 and non-decreasing")
 				}
-				st := int(math.Ceil(tm/dt-1e-9)) - 1
+				st := max(0, int(math.Ceil(tm/dt-1e-9))-1) // a time within 1e-9·dt of 0 is the first step's, as any in (0, dt]
 				dp.times = append(dp.times, st)
 				dp.offs = append(dp.offs, tm-float64(float64(st)*dt))
 			}
