@@ -67,7 +67,7 @@ func hhLin(k, a, s float64) float64 {
 //	g_Na = GNa·((m·m)·m)·h,  g_K = GK·((n·n)·(n·n))                      (the gates at the start)
 //	g = (((GL + ge) + gi) + g_Na) + g_K
 //	v_∞ = ((((ge·EEx + gi·EIn) + g_Na·ENa) + g_K·EK) + I)/g              (I = dc[j], or Bias when dc is nil)
-//	v = v_∞ + (v − v_∞)·ExpNeg(HOverC·g)
+//	v = v_∞ + (v − v_∞)·ExpTab(−HOverC·g)                                 (exact also for g < 0, unphysical: growth)
 //	ge[j] = float32(ge·Pe) + inE[j];  gi[j] = float32(gi·Pi) + inI[j];  inE[j] = inI[j] = 0
 //	if refr[j] > 0 { refr[j]-- } else if v >= VSpike { refr[j] = RefSteps; spikes[n] = j; n++ }
 //

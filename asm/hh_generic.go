@@ -18,7 +18,7 @@ func hhStepGeneric(c *HHConst, v, m, h, n, ge, gi, inE, inI, dc []float32, refr 
 		gk := float64(c.GK * float64(float64(nj*nj)*float64(nj*nj)))
 		g := c.GL + gej + gij + gna + gk
 		vinf := (float64(gej*c.EEx) + float64(gij*c.EIn) + float64(gna*c.ENa) + float64(gk*c.EK) + cur) / g
-		vn := float32(vinf + float64(float64(vj-vinf)*ExpNeg(float64(c.HOverC*g))))
+		vn := float32(vinf + float64(float64(vj-vinf)*ExpTab(-float64(c.HOverC*g))))
 		v[j] = vn
 		ge[j] = float32(float64(gej*c.Pe)) + inE[j]
 		gi[j] = float32(float64(gij*c.Pi)) + inI[j]

@@ -41,7 +41,8 @@ func TestHHConstLayout(t *testing.T) {
 // TestHHStep compares every path with the reference, bit for bit: states
 // over the whole action potential and beyond the kernel's range (V − V_T
 // outside [−110, 195] mV and NaN, which the reference steps), gates in
-// [0, 1], the rates' removable singularities (u = 13, 15 and 40 mV and a
+// [0, 1], negative total conductances (within and beyond the kernel's
+// range), the rates' removable singularities (u = 13, 15 and 40 mV and a
 // few ulps away), refractory neurons, with and without dc, at lengths that
 // are not multiples of 4.
 func TestHHStep(t *testing.T) {
@@ -75,6 +76,12 @@ func TestHHStep(t *testing.T) {
 					}
 					m[j], h[j], nn[j] = float32(r.Float64()), float32(r.Float64()), float32(r.Float64())
 					ge[j], gi[j] = float32(80*r.Float64()), float32(400*r.Float64())
+					switch r.IntN(12) {
+					case 0: // a negative total conductance: V grows away from v_∞
+						gi[j] = float32(-60 - 200*r.Float64())
+					case 1: // beyond the kernel's range (−h/C·g ≥ 31)
+						gi[j] = float32(-31/c.HOverC - 1e4*r.Float64())
+					}
 					inE[j], inI[j], dc[j] = float32(6*r.Float64()), float32(67*r.Float64()), float32(1000*(r.Float64()-0.3))
 					if r.IntN(4) == 0 {
 						refr[j] = int32(r.IntN(40))

@@ -3,6 +3,7 @@ package bench
 import (
 	"testing"
 
+	"github.com/neurodyn/neurodyn/kernel"
 	"github.com/neurodyn/neurodyn/neurons"
 )
 
@@ -29,4 +30,25 @@ func BenchmarkSpikingHHStep(b *testing.B) {
 		m.Step(0, n, in, nil, spikes)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/neuron-step")
+}
+
+// BenchmarkSpikingCOBAHH: the COBAHH network (Brette et al. 2007,
+// benchmark 3; kernel.Preset("cobahh")), 4,000 Hodgkin–Huxley neurons, 1 s,
+// one worker; it reports the E and I rates.
+func BenchmarkSpikingCOBAHH(b *testing.B) {
+	const ms = 1000.0
+	spec, err := kernel.Preset("cobahh", kernel.PresetOptions{Workers: 1, Record: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var rateE, rateI float64
+	runs := 0
+	runSpikingSpec(b, spec, ms, false, func(net *kernel.Network) {
+		runs++
+		e, i := net.Recorder("spikes:E").Spikes(), net.Recorder("spikes:I").Spikes()
+		rateE += float64(len(e.IDs)) / (float64(spec.Populations[0].N) * ms / 1000)
+		rateI += float64(len(i.IDs)) / (float64(spec.Populations[1].N) * ms / 1000)
+	})
+	b.ReportMetric(rateE/float64(runs), "E-Hz")
+	b.ReportMetric(rateI/float64(runs), "I-Hz")
 }

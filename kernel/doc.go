@@ -11,7 +11,7 @@
 // dt"). Omitted optional fields take their documented defaults; model
 // parameters omitted from params keep the model's NEST-like defaults
 // (neurons.DefaultLIFExp, DefaultLIFDelta, DefaultLIFCond,
-// DefaultAdExCond). A complete
+// DefaultAdExCond, DefaultHHCond). A complete
 // example (ExampleSpecTOML):
 //
 //	dt_ms   = 0.1
@@ -22,7 +22,7 @@
 //	[[population]]
 //	name  = "E"
 //	n     = 400
-//	model = "lif_exp"          # lif_exp | lif_delta | lif_cond | adex_cond
+//	model = "lif_exp"          # lif_exp | lif_delta | lif_cond | adex_cond | hh_cond
 //	sign  = 1                  # Dale: +1 excitatory, -1 inhibitory, 0 none
 //	params = { tau_mem_ms = 20.0, tau_syn_ex_ms = 5.0, tau_syn_in_ms = 10.0, t_ref_ms = 2.0, e_l_mv = -60.0, v_reset_mv = -60.0, v_th_mv = -50.0, cm_pf = 250.0 }
 //	v_init = { dist = "uniform", low = -60.0, high = -50.0 }
@@ -38,7 +38,7 @@
 //	target   = "E"
 //	receptor = "exc"
 //	rule     = { kind = "fixed_prob", p = 0.02 }     # fixed_prob | fixed_indegree | fixed_outdegree | all_to_all | list
-//	weights  = { dist = "normal", mean = 30.0, std = 5.0 }   # pA (mV for lif_delta, nS for lif_cond and adex_cond)
+//	weights  = { dist = "normal", mean = 30.0, std = 5.0 }   # pA (mV for lif_delta, nS for lif_cond, adex_cond and hh_cond)
 //	delay_ms = 1.5
 //	delay_max_ms = 3.0
 //

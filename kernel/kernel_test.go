@@ -31,6 +31,7 @@ func smallPresets(t testing.TB) map[string]kernel.Spec {
 	}{
 		{"cuba", kernel.PresetOptions{N: 1000, Record: true}},
 		{"coba", kernel.PresetOptions{N: 800, Record: true}},
+		{"cobahh", kernel.PresetOptions{N: 800, Record: true}},
 		{"brunel", kernel.PresetOptions{N: 1250, Record: true}},
 	} {
 		s, err := kernel.Preset(tc.name, tc.o)
@@ -120,7 +121,7 @@ func TestRunSplitIdentical(t *testing.T) {
 // fresh network, with another number of workers) ends identical to an
 // uninterrupted one.
 func TestCheckpointRestore(t *testing.T) {
-	for _, name := range []string{"cuba", "brunel_mixed", "precise"} {
+	for _, name := range []string{"cuba", "brunel_mixed", "cobahh", "precise"} {
 		t.Run(name, func(t *testing.T) {
 			s := smallPresets(t)[name]
 			if name == "precise" {
@@ -450,15 +451,16 @@ func TestSpikeTimesOnTheGrid(t *testing.T) {
 // deliberate change of the engine's arithmetic updates them.
 var kernelGolden = map[string]uint64{
 	"cuba": 0xe5d357000e8bfdd4, "coba": 0x3b260721913cc68b, "brunel_mixed": 0xa94a498ddd6f1cb5,
+	"cobahh": 0xfab4c746464a9ab6,
 }
 
 // TestKernelGolden pins the state and spikes of the presets (lif_exp,
-// lif_cond, lif_delta; normal weights and potentials, Poisson input, a dc
-// device, a spike source) after 80 ms to checksums: the same bits on every
-// architecture and kernel path.
+// lif_cond, lif_delta, hh_cond; normal weights, potentials and initial
+// conductances, Poisson input, a dc device, a spike source) after 80 ms to
+// checksums: the same bits on every architecture and kernel path.
 func TestKernelGolden(t *testing.T) {
 	presets := smallPresets(t)
-	for _, name := range []string{"cuba", "coba", "brunel_mixed"} {
+	for _, name := range []string{"cuba", "coba", "brunel_mixed", "cobahh"} {
 		t.Run(name, func(t *testing.T) {
 			checkGolden(t, presets[name], 80, nil, 1, kernelGolden[name])
 		})

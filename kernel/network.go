@@ -140,6 +140,8 @@ func New(spec Spec, opts ...Option) (*Network, error) {
 				pop.model, err = neurons.NewLIFCond(pop.n, *q, pl.dt)
 			case *neurons.AdExCondParams:
 				pop.model, err = neurons.NewAdExCond(pop.n, *q, pl.dt)
+			case *neurons.HHCondParams:
+				pop.model, err = neurons.NewHHCond(pop.n, *q, pl.dt)
 			}
 			if err != nil {
 				return nil, fmt.Errorf("kernel: population[%d]: %w", i, err)

@@ -14,8 +14,8 @@ import (
 // PresetOptions scale a preset network. Zero values mean the preset's
 // defaults.
 type PresetOptions struct {
-	N       int     // total neurons (cuba, coba: 4000; brunel: 12500; vogels: 10000; scale: 1e6)
-	K       int     // synapses per neuron for the scaled networks, ≤ N (default cuba, coba: 80; vogels: 200; scale: 100; at most N); brunel ignores it
+	N       int     // total neurons (cuba, coba, cobahh: 4000; brunel: 12500; vogels: 10000; scale: 1e6)
+	K       int     // synapses per neuron for the scaled networks, ≤ N (default cuba, coba, cobahh: 80; vogels: 200; scale: 100; at most N); brunel ignores it
 	DtMs    float64 // step (default 0.1 ms)
 	Seed    uint64  // seed (default 1)
 	Workers int     // workers (default 1)
@@ -38,6 +38,7 @@ var presets = map[string]func(PresetOptions) (Spec, error){
 	"brunel": brunelSpec,
 	"scale":  scaleSpec,
 	"vogels": vogelsSpec,
+	"cobahh": cobahhSpec,
 }
 
 // Preset returns the spec of a standard network:
@@ -66,10 +67,18 @@ var presets = map[string]func(PresetOptions) (Spec, error){
 //     vogels_sprekeler: τ 20 ms, η 0.01 nS, α 0.12, a target rate of 3 Hz,
 //     w_max 100 nS), which brings the E rate from about 150 Hz down to 10 Hz
 //     in 5 s and towards 3 Hz over minutes (bench/README.md).
+//   - cobahh: the COBAHH network (Brette et al. 2007, benchmark 3) as in
+//     Brian2's example: 80 % excitatory hh_cond neurons (Traub–Miles; NEST
+//     hh_cond_exp_traub's parameters, a 20,000 µm² membrane), p = K/N
+//     (0.02 at N = 4000), Δg_ex 6 nS, Δg_in 67 nS, no delay, spikes
+//     detected at V ≥ −20 mV with 3 ms refractoriness, V initially
+//     normal(−65, 5) mV, g_ex normal(40, 15) nS, g_in normal(200, 120) nS
+//     and the gates m, h, n at 0 (Brian2's initial values).
 //
 // Brian2 counts refractoriness from the start of the step in which a neuron
 // fires, so its 5 ms clamp v for 5 ms/dt − 1 steps after the spike; the cuba
-// and coba presets use t_ref = 5 ms − dt, which reproduces that.
+// and coba presets use t_ref = 5 ms − dt, which reproduces that (cobahh
+// 3 ms − dt).
 func Preset(name string, o PresetOptions) (Spec, error) {
 	f, ok := presets[name]
 	if !ok {
@@ -150,6 +159,28 @@ func scaled(o PresetOptions, n, k int) (ne, ni int, p float64, err error) {
 func cobaParams(dt float64) map[string]float64 {
 	return map[string]float64{"cm_pf": 200, "g_l_ns": 10, "e_l_mv": -60, "e_ex_mv": 0, "e_in_mv": -80,
 		"tau_syn_ex_ms": 5, "tau_syn_in_ms": 10, "t_ref_ms": 5 - dt, "v_reset_mv": -60, "v_th_mv": -50}
+}
+
+func cobahhSpec(o PresetOptions) (Spec, error) {
+	if err := presetDt(o.DtMs, "refractory period", 3); err != nil {
+		return Spec{}, err
+	}
+	ne, ni, p, err := scaled(o, 4000, 80)
+	if err != nil {
+		return Spec{}, err
+	}
+	params := map[string]float64{"v_spike_mv": -20, "t_ref_ms": 3 - o.DtMs}
+	vinit := Dist{Dist: "normal", Mean: -65, Std: 5}
+	init := map[string]Dist{"Ge": {Dist: "normal", Mean: 40, Std: 15}, "Gi": {Dist: "normal", Mean: 200, Std: 120},
+		"M": {}, "H": {}, "N": {}}
+	return Spec{
+		Populations: []PopulationSpec{
+			{Name: "E", N: ne, Model: "hh_cond", Sign: 1, Params: params, VInit: vinit, Init: init},
+			{Name: "I", N: ni, Model: "hh_cond", Params: params, VInit: vinit, Init: init},
+		},
+		Projections: []ProjectionSpec{condProj("E", "E", "exc", p, 6), condProj("E", "I", "exc", p, 6),
+			condProj("I", "E", "inh", p, 67), condProj("I", "I", "inh", p, 67)},
+	}, nil
 }
 
 func cubaSpec(o PresetOptions) (Spec, error) {

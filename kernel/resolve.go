@@ -122,6 +122,8 @@ func (s Spec) resolve() (*plan, error) {
 			verr, pp.recept, pp.elmV, pp.cond = q.Validate(), 2, q.ELmV, true
 		case *neurons.AdExCondParams:
 			verr, pp.recept, pp.elmV, pp.cond = q.Validate(), 2, q.ELmV, true
+		case *neurons.HHCondParams:
+			verr, pp.recept, pp.elmV, pp.cond = q.Validate(), 2, q.ELmV, true
 		}
 		if verr != nil {
 			return nil, fmt.Errorf("kernel: %s: %w", where, verr)
@@ -671,6 +673,8 @@ func varNames(model string) []string {
 		return []string{"V", "Ge", "Gi"}
 	case "adex_cond":
 		return []string{"V", "W", "Ge", "Gi"}
+	case "hh_cond":
+		return []string{"V", "M", "H", "N", "Ge", "Gi"}
 	}
 	return []string{"V", "Ie", "Ii"}
 }

@@ -222,7 +222,7 @@ func weightUnits(model string) string {
 	switch model {
 	case "lif_delta":
 		return "mV"
-	case "lif_cond", "adex_cond":
+	case "lif_cond", "adex_cond", "hh_cond":
 		return "nS"
 	}
 	return "pA"

@@ -39,20 +39,21 @@ type Spec struct {
 type PopulationSpec struct {
 	Name  string `toml:"name" json:"name"`   // unique, non-empty
 	N     int    `toml:"n" json:"n"`         // number of neurons, ≥ 1
-	Model string `toml:"model" json:"model"` // lif_exp (default), lif_delta, lif_cond, adex_cond
+	Model string `toml:"model" json:"model"` // lif_exp (default), lif_delta, lif_cond, adex_cond, hh_cond
 	// Sign is the population's Dale sign: +1 excitatory, −1 inhibitory, 0
 	// unconstrained. Projections from it take their weight sign and default
 	// receptor from it.
 	Sign int `toml:"sign" json:"sign"`
 	// Params overrides the model's defaults (neurons.DefaultLIFExp,
-	// DefaultLIFDelta, DefaultLIFCond, DefaultAdExCond); keys are the
+	// DefaultLIFDelta, DefaultLIFCond, DefaultAdExCond, DefaultHHCond); keys are the
 	// parameter tags, e.g. tau_mem_ms, v_th_mv, i_e_pa.
 	Params map[string]float64 `toml:"params" json:"params"`
 	// VInit is the initial membrane potential in mV (absolute); default E_L.
 	VInit Dist `toml:"v_init" json:"v_init"`
 	// Init sets the initial values of the model's other state variables
 	// by name (lif_exp: Ie, Ii in pA; lif_cond: Ge, Gi in nS; adex_cond: W
-	// in pA, Ge, Gi in nS; V is VInit's), default 0, e.g.
+	// in pA, Ge, Gi in nS; hh_cond: the gates M, H, N, Ge, Gi; V is
+	// VInit's), default 0 (hh_cond's gates: their steady state at E_L), e.g.
 	// init = { Ie = { dist = "list", values = [-12.5, -3.0] } }.
 	Init map[string]Dist `toml:"init,omitempty" json:"init,omitempty"`
 }
@@ -84,7 +85,7 @@ type ProjectionSpec struct {
 	Rule synapses.Rule `toml:"rule" json:"rule"`
 	// Weights in the receptor's unit (pA, mV, nS); Sign 0 inherits the
 	// source population's sign (Dale's law). Onto conductance-based neurons
-	// (lif_cond, adex_cond) weights are conductances, stored as magnitudes:
+	// (lif_cond, adex_cond, hh_cond) weights are conductances, stored as magnitudes:
 	// the projection's sign (weights.sign, else the source's) picks the
 	// receptor when Receptor is left out (−1: inh, as NEST's iaf_cond_exp
 	// reads negative weights; receptor exc with sign −1 is an error); drawn
@@ -352,7 +353,7 @@ func steps(name string, ms, dt float64) (int, error) {
 }
 
 // modelNames lists the neuron models a population may use.
-const modelNames = "lif_exp, lif_delta, lif_cond, adex_cond"
+const modelNames = "lif_exp, lif_delta, lif_cond, adex_cond, hh_cond"
 
 // modelParams returns the model's parameter struct (pointer) with defaults.
 func modelParams(model string) (any, error) {
@@ -368,6 +369,9 @@ func modelParams(model string) (any, error) {
 		return &p, nil
 	case "adex_cond":
 		p := neurons.DefaultAdExCond()
+		return &p, nil
+	case "hh_cond":
+		p := neurons.DefaultHHCond()
 		return &p, nil
 	}
 	return nil, param.New(pkg, "model", model, "one of "+modelNames)

@@ -26,7 +26,9 @@ import (
 // benchmark uses (the Rush–Larsen scheme): over a step each gate relaxes
 // exactly towards α/(α + β) with rate α + β at the step's V, and V relaxes
 // exactly towards the balance of its currents with the gates and
-// conductances of the step's start; then the conductances decay exactly and
+// conductances of the step's start (or, should the total conductance be
+// negative, as negative initial conductances can make it, moves away from
+// it exactly as the linear equation says); then the conductances decay exactly and
 // the step's input jumps (nS) are added. The scheme is first order and
 // stable at any step (NEST integrates with adaptive Runge–Kutta–Fehlberg
 // 4(5) instead). The gates start at their steady state at E_L (the

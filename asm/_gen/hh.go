@@ -48,7 +48,8 @@ func genHH() {
 // float32 state) in exactly the order of hhStepGeneric and HHRates. It
 // processes whole vectors of four from the start and returns (done, ns):
 // done is where it stopped, len(v) or the first vector with a u outside
-// [hhULo, hhUHi] (or NaN), which the caller steps with the reference before
+// [hhULo, hhUHi] (or NaN), or with −h/C·g ≥ 31 (a total conductance below
+// −31·C/h, unphysical), which the caller steps with the reference before
 // calling it again from done + 4; spikes[:ns] holds the spiking neurons
 // (indices in v) of [0, done) in ascending order. The caller guarantees
 // len(v) is a multiple of 4.
@@ -61,7 +62,7 @@ func genHHStep(withDC bool) {
 	name += "AVX2"
 	TEXT(name, 0, "func(c *[14]uint64, tab *float64, v, m, h, n, ge, gi, inE, inI, dc []float32, refr []int32, spikes []int32) (done, ns int)")
 	Pragma("noescape")
-	Doc(name + " computes HHStep on whole vectors of four neurons" + what + ", stopping at the first whose V − V_T leaves [−110, 195] mV. Reference: hhStepGeneric.")
+	Doc(name + " computes HHStep on whole vectors of four neurons" + what + ", stopping at the first whose V − V_T leaves [−110, 195] mV or whose −h/C·g reaches 31. Reference: hhStepGeneric.")
 	cp := Load(Param("c"), GP64())
 	var slots []Mem
 	inLoop := false
@@ -127,6 +128,7 @@ func genHHStep(withDC bool) {
 	cAbs := bits(1<<63 - 1)
 	cULo, cUHi := konst(hhULo), konst(hhUHi)
 	cTiny, cMTiny := konst(1e-6), konst(-1e-6)
+	cNeg, cX31 := bits(1<<63), konst(31)
 	sU, sAm, sBm, sAh, sBh, sAn, sBn := slot(), slot(), slot(), slot(), slot(), slot(), slot() // scratch
 	tab := Load(Param("tab"), GP64())
 	ptr := map[string]reg.Register{}
@@ -277,11 +279,17 @@ func genHHStep(withDC bool) {
 		VADDPD(cBias, num, num)
 	}
 	VDIVPD(g, num, num) // v_∞
+	// x = −h/C·g; a vector with an x beyond 31 (or NaN) goes to the
+	// reference (no state is written for it yet)
 	VMULPD(cHOverC, g, g)
-	ev := expNegVec(g, tab, ec)
-	np := YMM()
-	VCMPPD(U8(0x0a), ec.zero, g, np)
-	VBLENDVPD(np, ec.one, ev, ev)
+	VXORPD(cNeg, g, g)
+	okx := YMM()
+	VCMPPD(U8(0x11), cX31, g, okx) // x < 31 (LT_OQ; false for NaN)
+	okg := GP32()
+	VMOVMSKPD(okx, okg)
+	CMPL(okg, U8(15))
+	JNE(LabelRef("done"))
+	ev := expTab(g)
 	VSUBPD(num, vd, vd)
 	VMULPD(ev, vd, vd)
 	VADDPD(num, vd, vd)

@@ -277,7 +277,7 @@ int neurodyn_network_synapse_count(neurodyn_handle h, int32_t projection, int64_
  * weights a weights recorder samples, and edges.h5 of neurodyn simulate),
  * signed as stored (a rule's or an edges file's by weights.sign, else by
  * the source population's sign; a list's as given; onto conductance-based
- * neurons, lif_cond and adex_cond, conductances as magnitudes on either
+ * neurons, lif_cond, adex_cond and hh_cond, conductances as magnitudes on either
  * receptor), and delays in ms (whole
  * steps of dt: steps x dt). Every array has n elements, and n must equal
  * neurodyn_network_synapse_count (a smaller n is NEURODYN_ERR_BUFFER, a

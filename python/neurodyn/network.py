@@ -27,7 +27,7 @@ SORTINGS = {"none": 0, "by_id": 1, "by_time": 2}
 
 
 def presets() -> list[str]:
-    """The preset network names (cuba, coba, brunel, scale, vogels)."""
+    """The preset network names (cuba, coba, cobahh, brunel, scale, vogels)."""
     return _lib.json_result("neurodyn_presets")
 
 
