@@ -3,7 +3,8 @@
 #                             (CUBA 4,000, Brunel 12,500, Brunel 12,500 with STDP
 #                             on E->E and with short-term depression on E->, Vogels
 #                             et al. 2011's 10,000 neurons with inhibitory STDP, COBA
-#                             4,000 with AdEx neurons, COBA 4,000, 1 s: compare.py's
+#                             4,000 with AdEx neurons, COBA 4,000, COBAHH 4,000
+#                             (Hodgkin-Huxley neurons), 1 s: compare.py's
 #                             default nets), then the
 #                             Go spiking benchmarks with -count 6
 #   make bench-spiking-scale  10^6 neurons x 10^8 synapses, build + 1 s (alone: peak memory)
@@ -17,7 +18,7 @@ bench-spiking:
 	@scripts/ensure-deps.sh brian
 	@mkdir -p build
 	/usr/bin/python3 bench/brian2/compare.py --rounds 6 --out build/bench-spiking-brian2.txt
-	$(GO) test ./bench -run '^$$' -bench '^BenchmarkSpiking(CUBA|COBA|COBAAdEx|Brunel|BrunelSTDP|BrunelSTP|Vogels)$$' -benchtime 1x -count 6 -cpu 1 -timeout 60m | tee build/bench-spiking.txt
+	$(GO) test ./bench -run '^$$' -bench '^BenchmarkSpiking(CUBA|COBA|COBAAdEx|COBAHH|Brunel|BrunelSTDP|BrunelSTP|Vogels)$$' -benchtime 1x -count 6 -cpu 1 -timeout 60m | tee build/bench-spiking.txt
 
 bench-spiking-scale:
 	$(GO) test ./bench -run '^$$' -bench '^BenchmarkSpikingScale$$' -benchtime 1x -count 1 -timeout 60m

@@ -3,7 +3,7 @@ single-threaded, same scope timed on both sides (the 1 s run loop, spike
 recording included; Brian2's compilation and neurodyn's build excluded),
 interleaved round by round.
 
-usage: /usr/bin/python3 bench/brian2/compare.py [--rounds 6] [--nets cuba,brunel,brunel_stdp,brunel_stp,vogels,coba_adex,coba] [--out FILE]
+usage: /usr/bin/python3 bench/brian2/compare.py [--rounds 6] [--nets cuba,brunel,brunel_stdp,brunel_stp,vogels,coba_adex,coba,cobahh] [--out FILE]
 
 Networks: cuba (4,000 neurons), brunel (12,500), brunel_stdp (brunel with
 STDP on its E->E synapses; bench/brian2/brunel_stdp.py documents how Brian2's
@@ -20,13 +20,16 @@ against it), and on further lines with forward Euler and exponential Euler,
 less accurate first-order schemes. coba (the 4,000 neuron COBA network,
 BenchmarkSpikingCOBA/n=4000, bench/brian2/coba.py): bistable without
 drive; both sides use a seed whose network sustains ~20 Hz (neurodyn's
-benchmark seed 4, Brian2's coba.SEED = 1).
+benchmark seed 4, Brian2's coba.SEED = 1). cobahh (Brian2's COBAHH example:
+4,000 Hodgkin-Huxley neurons of Traub & Miles, NEST's hh_cond_exp_traub,
+BenchmarkSpikingCOBAHH, bench/brian2/cobahh.py): both sides integrate with
+exponential Euler.
 
 It compiles each Brian2 project once (bench/brian2/cuba.py, brunel.py,
-brunel_stdp.py, brunel_stp.py, vogels.py, coba_adex.py, coba.py), builds the
-Go benchmark binary once, then for each round runs, for each network, the Go
-benchmark (-test.benchtime 1x -test.cpu 1) and the compiled Brian2 binary
-(its own run-loop time, results/last_run_info.txt).
+brunel_stdp.py, brunel_stp.py, vogels.py, coba_adex.py, coba.py, cobahh.py),
+builds the Go benchmark binary once, then for each round runs, for each
+network, the Go benchmark (-test.benchtime 1x -test.cpu 1) and the compiled
+Brian2 binary (its own run-loop time, results/last_run_info.txt).
 Brian2 measures that time with std::clock() (process CPU time) when OpenMP is
 off, so neurodyn's CPU time of Run is compared (its wall time is listed too).
 It prints medians, the ratio Brian2/neurodyn and every sample, with the load
@@ -37,8 +40,9 @@ and the final mean I->E weight of both sides, for coba_adex the mean E and I
 rates of both sides and of each Brian2 scheme, for coba Brian2's E, I and
 overall rates, spike count and last spike, and neurodyn's overall rate
 (spikes/s x run-s of its benchmark, which reports no E-Hz/I-Hz; both if it
-does), and their ratio (Brian2's figures from the compiling
-run, so not with --reuse), to show that both simulate the same regime.
+does), and their ratio, for cobahh the same figures (Brian2's figures from
+the compiling run, so not with --reuse), to show that both simulate the
+same regime.
 """
 import argparse
 import json
@@ -58,10 +62,11 @@ GO_BENCH = {"cuba": "^BenchmarkSpikingCUBA$/^n=4000$", "brunel": "^BenchmarkSpik
             "vogels": "^BenchmarkSpikingVogels$", "coba_adex": "^BenchmarkSpikingCOBAAdEx$",
             # each level anchored: with ^BenchmarkSpikingCOBA/n=4000$ go test also runs BenchmarkSpikingCOBAAdEx
             # (a partial match, run to look for sub-benchmarks, 1.6 s, not reported)
-            "coba": "^BenchmarkSpikingCOBA$/^n=4000$"}
+            "coba": "^BenchmarkSpikingCOBA$/^n=4000$", "cobahh": "^BenchmarkSpikingCOBAHH$"}
 WORKDIR = {"cuba": "cuba_4000_1", "brunel": "brunel_10000_1", "brunel_stdp": "brunel_stdp_10000_1",
            "brunel_stp": "brunel_stp_source_10000_1", "vogels": "vogels_10000_1",
-           "coba_adex": "coba_adex_4000_1", "coba": "coba_4000_1"}  # coba: coba.workdir_name(), seed coba.SEED
+           "coba_adex": "coba_adex_4000_1", "coba": "coba_4000_1",  # coba: coba.workdir_name(), seed coba.SEED
+           "cobahh": "cobahh_4000_1"}  # cobahh.workdir_name(), seed cobahh.SEED
 # Further Brian2 set-ups of a net, timed in the same rounds and listed on
 # their own lines (the speed-up is against the first): name -> work dir.
 BRIAN_ALT = {"brunel_stp": {"brian2_per_synapse": "brunel_stp_synapse_10000_1"},
@@ -95,6 +100,9 @@ def brian_project(net):
     elif net == "coba":
         import coba
         BRIAN_REGIME[net] = dict(coba.build_and_run(coba.SEED, 1000.0, 1), seed=coba.SEED)
+    elif net == "cobahh":
+        import cobahh
+        BRIAN_REGIME[net] = dict(cobahh.build_and_run(cobahh.SEED, 1000.0, 1), seed=cobahh.SEED)
     else:
         import brunel_stp
         BRIAN_REGIME[net] = brunel_stp.build_and_run(1, 1000.0, 1, variant="source")
@@ -117,7 +125,7 @@ def go_run(binary, net):
     if not m or not w:
         raise RuntimeError("no cpu-s/run-s metric in:\n" + out)
     extra = {k: float(v) for v, k in re.findall(r"\s([0-9.e+-]+) (E-Hz|I-Hz|E-popCV|wEE-mV|wIE-nS)\b", out)}
-    if net == "coba":  # its benchmark reports no rates: the spike count from spikes/s (per wall s) and run-s
+    if net in ("coba", "cobahh"):  # the spike count from spikes/s (per wall s) and run-s, whether or not E-Hz/I-Hz
         sp = re.search(r"\s([0-9.e+-]+) spikes/s", out)
         if sp:
             extra["spikes"] = float(sp.group(1)) * float(w.group(1))
@@ -127,7 +135,7 @@ def go_run(binary, net):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=6)
-    ap.add_argument("--nets", default="cuba,brunel,brunel_stdp,brunel_stp,vogels,coba_adex,coba")
+    ap.add_argument("--nets", default="cuba,brunel,brunel_stdp,brunel_stp,vogels,coba_adex,coba,cobahh")
     ap.add_argument("--out", default="")
     ap.add_argument("--reuse", action="store_true", help="reuse the Brian2 projects compiled by a previous run")
     a = ap.parse_args()
@@ -211,6 +219,23 @@ def main():
                                 r["rate_i_hz"], " ".join("%.2f" % x for x in r["rate_e_hz_per_200ms"])))
                 lines.append("        overall rates brian2/neurodyn %.3f (bistable network: both should be active, ~20 Hz)"
                              % (r["rate_hz"] / g_rate))
+        elif n == "cobahh":
+            g_rate = float("nan")
+            if n in go_regime:
+                r = go_regime[n]
+                g_rate = r.get("spikes", float("nan")) / 4000.0  # 4,000 neurons, 1 s
+                ei = ""
+                if "E-Hz" in r and "I-Hz" in r:
+                    ei = ", E rate %.3f Hz, I rate %.3f Hz" % (r["E-Hz"], r["I-Hz"])
+                lines.append("        regime over the 1 s: neurodyn rate of all 4,000 %.3f Hz (%.0f spikes)%s"
+                             % (g_rate, r.get("spikes", float("nan")), ei))
+            if n in BRIAN_REGIME:
+                r = BRIAN_REGIME[n]
+                lines.append("        regime over the 1 s: brian2   rate of all 4,000 %.3f Hz (%d spikes; seed %d), E rate %.3f Hz,"
+                             " I rate %.3f Hz (E rate per 200 ms %s)"
+                             % (r["rate_hz"], r["n_spikes"], r["seed"], r["rate_e_hz"], r["rate_i_hz"],
+                                " ".join("%.2f" % x for x in r["rate_e_hz_per_200ms"])))
+                lines.append("        overall rates brian2/neurodyn %.3f" % (r["rate_hz"] / g_rate))
         elif n == "vogels":
             if n in go_regime:
                 r = go_regime[n]
