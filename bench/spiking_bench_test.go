@@ -63,6 +63,29 @@ func runSpiking(b *testing.B, preset string, o kernel.PresetOptions, ms float64,
 	runSpikingSpec(b, spec, ms, stream, nil)
 }
 
+// runSpikingEI is runSpikingSpec (no streaming) for a spec with populations
+// E and I recorded by spikes:E and spikes:I: it also reports their mean
+// rates over the runs (E-Hz, I-Hz). after, if not nil, is given each
+// network too.
+func runSpikingEI(b *testing.B, spec kernel.Spec, ms float64, after func(*kernel.Network)) {
+	size := map[string]int{}
+	for _, p := range spec.Populations {
+		size[p.Name] = p.N
+	}
+	var rateE, rateI float64
+	runs := 0
+	runSpikingSpec(b, spec, ms, false, func(net *kernel.Network) {
+		runs++
+		rateE += float64(len(net.Recorder("spikes:E").Spikes().IDs)) / (float64(size["E"]) * ms / 1000)
+		rateI += float64(len(net.Recorder("spikes:I").Spikes().IDs)) / (float64(size["I"]) * ms / 1000)
+		if after != nil {
+			after(net)
+		}
+	})
+	b.ReportMetric(rateE/float64(runs), "E-Hz")
+	b.ReportMetric(rateI/float64(runs), "I-Hz")
+}
+
 // runSpikingSpec is runSpiking on a spec of the caller's. after, if not nil,
 // is given each network after its run, outside the timer (to read rates or
 // weights and report them as metrics), before the network is closed.
@@ -143,16 +166,7 @@ func BenchmarkSpikingCOBA(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			var rateE, rateI float64
-			runs := 0
-			runSpikingSpec(b, spec, ms, false, func(net *kernel.Network) {
-				runs++
-				e, i := net.Recorder("spikes:E").Spikes(), net.Recorder("spikes:I").Spikes()
-				rateE += float64(len(e.IDs)) / (float64(spec.Populations[0].N) * ms / 1000)
-				rateI += float64(len(i.IDs)) / (float64(spec.Populations[1].N) * ms / 1000)
-			})
-			b.ReportMetric(rateE/float64(runs), "E-Hz")
-			b.ReportMetric(rateI/float64(runs), "I-Hz")
+			runSpikingEI(b, spec, ms, nil)
 		})
 	}
 }
@@ -262,21 +276,12 @@ func BenchmarkSpikingBrunelSTP(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	size := map[string]int{}
-	for _, p := range spec.Populations {
-		size[p.Name] = p.N
-	}
-	var rateE, rateI, popCV float64
+	var popCV float64
 	runs := 0
-	runSpikingSpec(b, spec, ms, false, func(net *kernel.Network) {
+	runSpikingEI(b, spec, ms, func(net *kernel.Network) {
 		runs++
-		e, i := net.Recorder("spikes:E").Spikes(), net.Recorder("spikes:I").Spikes()
-		rateE += float64(len(e.IDs)) / (float64(size["E"]) * ms / 1000)
-		rateI += float64(len(i.IDs)) / (float64(size["I"]) * ms / 1000)
-		popCV += populationCV(e.TimesMs, 200, ms, 1)
+		popCV += populationCV(net.Recorder("spikes:E").Spikes().TimesMs, 200, ms, 1)
 	})
-	b.ReportMetric(rateE/float64(runs), "E-Hz")
-	b.ReportMetric(rateI/float64(runs), "I-Hz")
 	b.ReportMetric(popCV/float64(runs), "E-popCV")
 }
 

@@ -41,14 +41,5 @@ func BenchmarkSpikingCOBAHH(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var rateE, rateI float64
-	runs := 0
-	runSpikingSpec(b, spec, ms, false, func(net *kernel.Network) {
-		runs++
-		e, i := net.Recorder("spikes:E").Spikes(), net.Recorder("spikes:I").Spikes()
-		rateE += float64(len(e.IDs)) / (float64(spec.Populations[0].N) * ms / 1000)
-		rateI += float64(len(i.IDs)) / (float64(spec.Populations[1].N) * ms / 1000)
-	})
-	b.ReportMetric(rateE/float64(runs), "E-Hz")
-	b.ReportMetric(rateI/float64(runs), "I-Hz")
+	runSpikingEI(b, spec, ms, nil)
 }

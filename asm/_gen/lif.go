@@ -172,19 +172,7 @@ func genLIFStep(withDC, withE, withI bool) {
 			VMOVMSKPS(mask, lim.As32()) // the lanes that exist
 			ANDQ(lim, bits)
 		}
-		Label(lbl + "_spk")
-		TESTQ(bits, bits)
-		JZ(LabelRef(lbl + "_nospk"))
-		idx := GP64()
-		BSFQ(bits, idx)
-		ADDQ(j, idx)
-		MOVL(idx.As32(), Mem{Base: sp, Index: cnt, Scale: 4})
-		INCQ(cnt)
-		low := GP64()
-		LEAQ(Mem{Base: bits, Disp: -1}, low)
-		ANDQ(low, bits)
-		JMP(LabelRef(lbl + "_spk"))
-		Label(lbl + "_nospk")
+		spikeList(bits, j, cnt, func() reg.Register { return sp }, lbl+"_spk", lbl+"_nospk")
 	}
 
 	Label("loop")
@@ -205,4 +193,25 @@ func genLIFStep(withDC, withE, withI bool) {
 	VZEROUPPER()
 	Store(cnt, ReturnIndex(0))
 	RET()
+}
+
+// spikeList appends the neurons whose bits are set in bits (a sign mask,
+// lane k for neuron j + k) to the spike list at base()[cnt:], in ascending
+// order, incrementing cnt; bits is cleared. The code loops at label loop and
+// goes on at label end. base is called where the list's address is needed
+// (a kernel short of general registers loads it there).
+func spikeList(bits, j, cnt reg.Register, base func() reg.Register, loop, end string) {
+	Label(loop)
+	TESTQ(bits, bits)
+	JZ(LabelRef(end))
+	idx := GP64()
+	BSFQ(bits, idx)
+	ADDQ(j, idx)
+	MOVL(idx.As32(), Mem{Base: base(), Index: cnt, Scale: 4})
+	INCQ(cnt)
+	low := GP64()
+	LEAQ(Mem{Base: bits, Disp: -1}, low)
+	ANDQ(low, bits)
+	JMP(LabelRef(loop))
+	Label(end)
 }
