@@ -158,16 +158,7 @@ const (
 // NewAdExCond validates p, prepares the step constants for dtMs and
 // allocates n neurons at rest (V = E_L, w = 0) with zero conductances.
 func NewAdExCond(n int, p AdExCondParams, dtMs float64) (*AdExCond, error) {
-	if n < 0 {
-		return nil, param.New(pkg, "n", n, ">= 0")
-	}
-	if err := checkDt(dtMs); err != nil {
-		return nil, err
-	}
-	if err := p.Validate(); err != nil {
-		return nil, err
-	}
-	rs, err := refSteps("TRefMs", p.TRefMs, dtMs)
+	rs, err := prepare(n, dtMs, p.Validate, p.TRefMs)
 	if err != nil {
 		return nil, err
 	}

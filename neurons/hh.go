@@ -104,16 +104,7 @@ type HHCond struct {
 // allocates n neurons at rest (V = E_L, the gates at their steady state
 // there) with zero conductances.
 func NewHHCond(n int, p HHCondParams, dtMs float64) (*HHCond, error) {
-	if n < 0 {
-		return nil, param.New(pkg, "n", n, ">= 0")
-	}
-	if err := checkDt(dtMs); err != nil {
-		return nil, err
-	}
-	if err := p.Validate(); err != nil {
-		return nil, err
-	}
-	rs, err := refSteps("TRefMs", p.TRefMs, dtMs)
+	rs, err := prepare(n, dtMs, p.Validate, p.TRefMs)
 	if err != nil {
 		return nil, err
 	}

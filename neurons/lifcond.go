@@ -76,16 +76,7 @@ type LIFCond struct {
 // NewLIFCond validates p, prepares the step constants for dtMs and allocates
 // n neurons at rest with zero conductances.
 func NewLIFCond(n int, p LIFCondParams, dtMs float64) (*LIFCond, error) {
-	if n < 0 {
-		return nil, param.New(pkg, "n", n, ">= 0")
-	}
-	if err := checkDt(dtMs); err != nil {
-		return nil, err
-	}
-	if err := p.Validate(); err != nil {
-		return nil, err
-	}
-	rs, err := refSteps("TRefMs", p.TRefMs, dtMs)
+	rs, err := prepare(n, dtMs, p.Validate, p.TRefMs)
 	if err != nil {
 		return nil, err
 	}

@@ -69,16 +69,7 @@ type LIFDelta struct {
 // NewLIFDelta validates p, prepares the propagators for step dtMs and
 // allocates n neurons at rest.
 func NewLIFDelta(n int, p LIFDeltaParams, dtMs float64) (*LIFDelta, error) {
-	if n < 0 {
-		return nil, param.New(pkg, "n", n, ">= 0")
-	}
-	if err := checkDt(dtMs); err != nil {
-		return nil, err
-	}
-	if err := p.Validate(); err != nil {
-		return nil, err
-	}
-	rs, err := refSteps("TRefMs", p.TRefMs, dtMs)
+	rs, err := prepare(n, dtMs, p.Validate, p.TRefMs)
 	if err != nil {
 		return nil, err
 	}

@@ -65,6 +65,22 @@ func refSteps(name string, tRefMs, dtMs float64) (int32, error) {
 	return int32(k), nil
 }
 
+// prepare checks a population's size n, the step dtMs and the parameters
+// (validate), in that order, and returns the refractory period tRefMs in
+// steps.
+func prepare(n int, dtMs float64, validate func() error, tRefMs float64) (int32, error) {
+	if n < 0 {
+		return 0, param.New(pkg, "n", n, ">= 0")
+	}
+	if err := checkDt(dtMs); err != nil {
+		return 0, err
+	}
+	if err := validate(); err != nil {
+		return 0, err
+	}
+	return refSteps("TRefMs", tRefMs, dtMs)
+}
+
 func checkDt(dtMs float64) error {
 	if !(dtMs > 0) || math.IsInf(dtMs, 0) {
 		return param.New(pkg, "DtMs", dtMs, "finite and > 0")
