@@ -224,7 +224,10 @@
 // Time is an integer step count; all times in the spec are ms and must be
 // multiples of dt. A spike emitted at the end of step n (time (n+1)·dt)
 // with delay d acts d·dt later; delay 0 means it acts on the next step, as
-// Brian2's synapses without delay. Run advances in slices of
+// Brian2's synapses without delay (but for one departure: a lif_delta
+// neuron that a delay-0 jump takes to the threshold fires at the end of the
+// next step, where Brian2 decays v first and loses the crossing; NIR's LIF
+// fires at the jump). Run advances in slices of
 // L = max(1, minimum delay) steps through fixed phases — integrate (devices,
 // neuron update, threshold and reset, state sampling) → exchange (merge the
 // workers' spikes, record) → deliver (into ring buffers, or into the target

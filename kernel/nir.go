@@ -62,9 +62,9 @@ type NIROptions struct {
 	RefractoryMs float64
 	// InputSpikesMs gives the spike trains of the Input nodes:
 	// InputSpikesMs[node][k] are the spike times (ms, finite, ascending,
-	// at most one per step, and > 0: later than 1e-9 of a step, as a time
-	// within that of 0 would act at t = 0, before the first step) of
-	// channel k of Input node node. Channels and nodes left out get
+	// at most one per step, and > 0; a time within 1e-9 of a step of 0
+	// acts at the first step, as spike_source's) of channel k of Input
+	// node node. Channels and nodes left out get
 	// spike_source devices without spikes, for the user to fill in
 	// (spike_times_ms in the spec).
 	InputSpikesMs map[string][][]float64
@@ -1190,13 +1190,11 @@ func (im *nirImporter) inputDevices(nd *nirNode, trains [][]float64) ([]DeviceSp
 		}
 		last := 0.0
 		for i, t := range trains[k] {
-			step := math.Ceil(t/im.dt - 1e-9) // the grid point the spike acts at, as spike_source
+			step := max(1, math.Ceil(t/im.dt-1e-9)) // the grid point the spike acts at, as spike_source
 			var bad string
 			switch {
 			case !(t > 0) || math.IsInf(t, 0):
 				bad = "finite and > 0"
-			case step < 1:
-				bad = fmt.Sprintf("> 1e-9 of the step %g ms (a time within that of 0 acts at the grid point t = 0, before the first step)", im.dt)
 			case !(step > last):
 				bad = fmt.Sprintf("ascending, and at most one spike per step of %g ms (each channel is one neuron)", im.dt)
 			}

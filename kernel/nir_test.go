@@ -756,7 +756,7 @@ func TestNIRErrors(t *testing.T) {
 		{"input-channels", c.graph(), kernel.NIROptions{DtMs: 0.1, InputSpikesMs: map[string][][]float64{"in": {nil, nil, nil}}}, false, []string{"InputSpikesMs[in]", "3 channels", "at most 2"}},
 		{"input-same-step", c.graph(), kernel.NIROptions{DtMs: 0.1, InputSpikesMs: map[string][][]float64{"in": {{1.01, 1.05}}}}, false, []string{"InputSpikesMs[in][0][1] = 1.05", "one spike per step"}},
 		{"input-zero", c.graph(), kernel.NIROptions{DtMs: 0.1, InputSpikesMs: map[string][][]float64{"in": {nil, {0}}}}, false, []string{"InputSpikesMs[in][1][0] = 0", "> 0"}},
-		{"input-tiny", c.graph(), kernel.NIROptions{DtMs: 0.1, InputSpikesMs: map[string][][]float64{"in": {{1e-12, 1}}}}, false, []string{"InputSpikesMs[in][0][0] = 1e-12", "> 1e-9 of the step 0.1 ms", "before the first step"}},
+		{"input-tiny-same-step", c.graph(), kernel.NIROptions{DtMs: 0.1, InputSpikesMs: map[string][][]float64{"in": {{1e-12, 0.05}}}}, false, []string{"InputSpikesMs[in][0][1] = 0.05", "at most one spike per step"}},
 		{"no-neurons", nirGraph(map[string]export.NIRNode{"fc": nirNode("Affine", "weight", export.NIRMatrix(1, 1, []float64{1}), "bias", export.NIRVec(1)), "out": nirNode("Output", "shape", export.NIRShape(1))}, "fc->out"), opt, false,
 			[]string{"NIR graph (nodes fc (Affine), out (Output)): has no Input or neuron node"}},
 		{"li-leak", with("li", nirNode("LI", "tau", export.NIRFill(3, 0.01), "r", export.NIRFill(3, 1), "v_leak", export.NIRVec(0, math.MaxFloat32, 0)), "lif->li"), opt, false,

@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"sort"
 	"strings"
@@ -176,7 +177,7 @@ func cobahhSpec(o PresetOptions) (Spec, error) {
 	return Spec{
 		Populations: []PopulationSpec{
 			{Name: "E", N: ne, Model: "hh_cond", Sign: 1, Params: params, VInit: vinit, Init: init},
-			{Name: "I", N: ni, Model: "hh_cond", Params: params, VInit: vinit, Init: init},
+			{Name: "I", N: ni, Model: "hh_cond", Params: maps.Clone(params), VInit: vinit, Init: maps.Clone(init)},
 		},
 		Projections: []ProjectionSpec{condProj("E", "E", "exc", p, 6), condProj("E", "I", "exc", p, 6),
 			condProj("I", "E", "inh", p, 67), condProj("I", "I", "inh", p, 67)},
@@ -199,7 +200,7 @@ func cubaSpec(o PresetOptions) (Spec, error) {
 	return Spec{
 		Populations: []PopulationSpec{
 			{Name: "E", N: ne, Model: "lif_exp", Sign: 1, Params: params, VInit: vinit},
-			{Name: "I", N: ni, Model: "lif_exp", Sign: -1, Params: params, VInit: vinit},
+			{Name: "I", N: ni, Model: "lif_exp", Sign: -1, Params: maps.Clone(params), VInit: vinit},
 		},
 		Projections: allPairs([]string{"E", "I"}, synapses.Rule{Kind: "fixed_prob", P: p, Autapses: true},
 			map[string]float64{"E": we, "I": wi}, 0),
@@ -219,7 +220,7 @@ func cobaSpec(o PresetOptions) (Spec, error) {
 	return Spec{
 		Populations: []PopulationSpec{
 			{Name: "E", N: ne, Model: "lif_cond", Sign: 1, Params: params, VInit: vinit},
-			{Name: "I", N: ni, Model: "lif_cond", Params: params, VInit: vinit}, // conductances are ≥ 0 on the inh receptor
+			{Name: "I", N: ni, Model: "lif_cond", Params: maps.Clone(params), VInit: vinit}, // conductances are ≥ 0 on the inh receptor
 		},
 		Projections: []ProjectionSpec{condProj("E", "E", "exc", p, 6), condProj("E", "I", "exc", p, 6),
 			condProj("I", "E", "inh", p, 67), condProj("I", "I", "inh", p, 67)},
@@ -253,7 +254,7 @@ func vogelsSpec(o PresetOptions) (Spec, error) {
 	return Spec{
 		Populations: []PopulationSpec{
 			{Name: "E", N: ne, Model: "lif_cond", Sign: 1, Params: params, VInit: vinit},
-			{Name: "I", N: ni, Model: "lif_cond", Params: params, VInit: vinit}, // conductances are ≥ 0 on the inh receptor
+			{Name: "I", N: ni, Model: "lif_cond", Params: maps.Clone(params), VInit: vinit}, // conductances are ≥ 0 on the inh receptor
 		},
 		Projections: []ProjectionSpec{condProj("E", "E", "exc", p, 0.3), condProj("E", "I", "exc", p, 0.3),
 			condProj("I", "I", "inh", p, 3), ie},
@@ -339,7 +340,7 @@ func BrunelSpec(b BrunelParams) Spec {
 	s := Spec{
 		Populations: []PopulationSpec{
 			{Name: "E", N: b.NE, Model: "lif_delta", Sign: 1, Params: params, VInit: vinit},
-			{Name: "I", N: b.NI, Model: "lif_delta", Sign: -1, Params: params, VInit: vinit},
+			{Name: "I", N: b.NI, Model: "lif_delta", Sign: -1, Params: maps.Clone(params), VInit: vinit},
 		},
 		Projections: allPairs([]string{"E", "I"}, rule, map[string]float64{"E": b.JmV, "I": -b.G * b.JmV}, b.DelayMs),
 	}

@@ -233,7 +233,7 @@ func stateUnits(v string) string {
 	switch {
 	case v == "V":
 		return "mV"
-	case strings.HasPrefix(v, "I"):
+	case strings.HasPrefix(v, "I"), v == "W": // currents; W is adex_cond's adaptation current
 		return "pA"
 	case strings.HasPrefix(v, "G"):
 		return "nS"

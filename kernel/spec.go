@@ -96,7 +96,10 @@ type ProjectionSpec struct {
 	// ≥ 0 on exc.
 	Weights synapses.Weights `toml:"weights" json:"weights"`
 	// DelayMs is the delay (a multiple of dt, ≥ 0): a spike emitted at t
-	// acts at t + delay. 0 means the next step (Brian2's "no delay"). With
+	// acts at t + delay. 0 means the next step (Brian2's "no delay"; a
+	// lif_delta target that the jump takes to the threshold fires at the
+	// end of that step, where Brian2 loses the crossing: see the package
+	// doc's "Time, delays and phases"). With
 	// DelayMaxMs > DelayMs, each synapse draws a uniform delay in steps in
 	// [DelayMs, DelayMaxMs].
 	DelayMs    float64 `toml:"delay_ms" json:"delay_ms"`

@@ -5,8 +5,10 @@
 // iaf_psc_delta), the conductance-based LIF with exponentially decaying
 // conductances (LIFCond, the Vogels & Abbott COBA neuron), the adaptive
 // exponential integrate-and-fire neuron with such conductances (AdExCond,
-// NEST aeif_cond_exp, Brette & Gerstner 2005) and the precise, off-grid
-// variant of LIFExp (LIFExpPrecise, NEST iaf_psc_exp_ps).
+// NEST aeif_cond_exp, Brette & Gerstner 2005), the Hodgkin–Huxley neuron
+// with Traub & Miles' currents and such conductances (HHCond, NEST
+// hh_cond_exp_traub, the COBAHH neuron) and the precise, off-grid variant of
+// LIFExp (LIFExpPrecise, NEST iaf_psc_exp_ps).
 //
 // # Units
 //
@@ -39,9 +41,10 @@
 // at the end of the next step on a V that such a jump took to the threshold,
 // so the crossing is not lost to that step's decay). Threshold crossings are
 // checked at the end of the step; a neuron that crosses is reset and held
-// for RefSteps steps
-// (AdExCond, whose upswing is fast, resets within the step and goes on from
-// there, emitting the spike at the end of the step).
+// for RefSteps steps (AdExCond, whose upswing is fast, resets within the
+// step and goes on from there, emitting the spike at the end of the step;
+// HHCond has no reset: its action potential is its own, and detection is
+// off for RefSteps steps after a spike).
 //
 // # Who may import it
 //

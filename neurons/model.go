@@ -22,7 +22,7 @@ const (
 
 // Model is a prepared population of identical neurons stepped on the grid.
 // The kernel drives every model through this interface; the concrete types
-// (*LIFExp, *LIFDelta, *LIFCond, *AdExCond) also expose their state slices
+// (*LIFExp, *LIFDelta, *LIFCond, *AdExCond, *HHCond) also expose their state slices
 // directly.
 type Model interface {
 	// Kind is the model's name as written in a network spec ("lif_exp", …).
