@@ -2,6 +2,7 @@ package kernel_test
 
 import (
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -92,5 +93,32 @@ func TestSpikeSourceEarliest(t *testing.T) {
 			t.Errorf("input at %g ms: %d spikes of a neuron its 30 mV jump takes over threshold, want 1", tm, len(got.IDs))
 		}
 		net.Close()
+	}
+}
+
+// TestHHSubStepsSpec: hh_cond's substeps from a spec: the same spikes for
+// 1 and 3 workers, and an invalid value named.
+func TestHHSubStepsSpec(t *testing.T) {
+	s, err := kernel.Preset("cobahh", kernel.PresetOptions{N: 400, K: 40, Record: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range s.Populations {
+		s.Populations[i].Params["substeps"] = 4
+	}
+	ref := spikesOf(t, s, 1, 60)
+	n := 0
+	for _, m := range ref {
+		n += len(m.IDs)
+	}
+	if n == 0 {
+		t.Fatal("no spikes in 60 ms")
+	}
+	if got := spikesOf(t, s, 3, 60); !reflect.DeepEqual(got, ref) {
+		t.Fatal("3 workers differ from 1")
+	}
+	s.Populations[0].Params["substeps"] = 2.5
+	if err := s.Validate(); err == nil || !strings.Contains(err.Error(), "population[0]") || !strings.Contains(err.Error(), "SubSteps") {
+		t.Fatalf("substeps 2.5: error %v, want one naming population[0] and SubSteps", err)
 	}
 }
