@@ -33,21 +33,21 @@ import (
 // it exactly as the linear equation says); then the conductances decay exactly and
 // the step's input jumps (nS) are added. The scheme is first order and
 // stable at any step (NEST integrates with adaptive Runge–Kutta–Fehlberg
-// 4(5) instead): it lengthens every interspike interval, against an
-// accurate solution, by 3.6 % (0 pA) to 11 % (1,000 pA) at dt = 0.1 ms and
-// by 0.4 % to 1.2 % at dt = 0.01 ms (TestHHCondFI, TestHHCondConstantCurrent), so spike trains that must
-// follow the exact dynamics need the small step; Brian2's COBAHH runs the
-// same scheme at 0.1 ms. SubSteps divides each step of a population into
-// that many exponential-Euler substeps (the step's input still arrives at
-// its end, and t_ref counts in steps), which gives the small step's
-// accuracy without changing the network's grid: with 10 substeps of a
-// 0.1 ms step the 10th spike at 0 pA comes 2.8 ms after an accurate
-// solution's instead of 23.8 ms (TestHHCondSubSteps), at 10 times the cost. With NEST's defaults the neuron has no resting
-// state above −31.8 pA: at I = 0 it fires on its own (13.9 Hz), and its
-// onset is class I (the rate starts from zero). The gates start at their
-// steady state at E_L, with the rates of V − V_T (NEST evaluates them at
-// V = E_L there); the population's init sets them otherwise. Start from
-// DefaultHHCond.
+// 4(5) instead): it lengthens every interspike interval, against an accurate
+// solution, by 3.6 % (0 pA) to 11 % (1,000 pA) at dt = 0.1 ms and by 0.4 %
+// to 1.2 % at dt = 0.01 ms (TestHHCondFI, TestHHCondConstantCurrent), so
+// spike trains that must follow the exact dynamics need the small step;
+// Brian2's COBAHH runs the same scheme at 0.1 ms. SubSteps divides each step
+// of a population into that many exponential-Euler substeps (the step's
+// input still arrives at its end, and t_ref counts in steps), which gives
+// the small step's accuracy without changing the network's grid: with 10
+// substeps of a 0.1 ms step the 10th spike at 0 pA comes 2.8 ms after an
+// accurate solution's instead of 23.8 ms (TestHHCondSubSteps), at 10 times
+// the cost. With NEST's defaults the neuron has no resting state above −31.8
+// pA: at I = 0 it fires on its own (13.9 Hz), and its onset is class I (the
+// rate starts from zero). The gates start at their steady state at E_L, with
+// the rates of V − V_T (NEST evaluates them at V = E_L there); the
+// population's init sets them otherwise. Start from DefaultHHCond.
 type HHCondParams struct {
 	CmPF       float64 `toml:"cm_pf" json:"cm_pf"`                 // membrane capacitance (pF), > 0; default 200
 	GLnS       float64 `toml:"g_l_ns" json:"g_l_ns"`               // leak conductance (nS), > 0; default 10
