@@ -386,11 +386,7 @@ func lifCondStep(c *LIFCondConst, v, ge, gi, inE, inI, dc []float32, refr []int3
 		if dc != nil {
 			dc = dc[n:]
 		}
-		k := lifCondStepGeneric(c, v[n:], ge[n:], gi[n:], inE[n:], inI[n:], dc, refr[n:], spikes[ns:])
-		for i := range spikes[ns : ns+k] {
-			spikes[ns+i] += int32(n)
-		}
-		ns += k
+		ns += shiftSpikes(spikes[ns:], lifCondStepGeneric(c, v[n:], ge[n:], gi[n:], inE[n:], inI[n:], dc, refr[n:], spikes[ns:]), n)
 	}
 	return ns
 }
@@ -406,11 +402,7 @@ func hhStep(c *HHConst, v, m, h, n, ge, gi, inE, inI, dc []float32, refr []int32
 		if dc != nil {
 			d = dc[a:b]
 		}
-		k := hhStepGeneric(c, v[a:b], m[a:b], h[a:b], n[a:b], ge[a:b], gi[a:b], inE[a:b], inI[a:b], d, refr[a:b], spikes[ns:])
-		for i := range spikes[ns : ns+k] {
-			spikes[ns+i] += int32(a)
-		}
-		return ns + k
+		return ns + shiftSpikes(spikes[ns:], hhStepGeneric(c, v[a:b], m[a:b], h[a:b], n[a:b], ge[a:b], gi[a:b], inE[a:b], inI[a:b], d, refr[a:b], spikes[ns:]), a)
 	}
 	n4 := len(v) &^ 3
 	ns := 0
@@ -423,10 +415,7 @@ func hhStep(c *HHConst, v, m, h, n, ge, gi, inE, inI, dc []float32, refr []int32
 			done, k = hhStepNoDCAVX2(cc, &expNegTable[0], v[lo:n4], m[lo:n4], h[lo:n4], n[lo:n4], ge[lo:n4], gi[lo:n4],
 				inE[lo:n4], inI[lo:n4], nil, refr[lo:n4], spikes[ns:])
 		}
-		for i := range spikes[ns : ns+k] {
-			spikes[ns+i] += int32(lo)
-		}
-		ns += k
+		ns += shiftSpikes(spikes[ns:], k, lo)
 		lo += done
 		if lo < n4 { // a vector whose V is beyond the kernel's range (or NaN): the reference steps it
 			ns = generic(lo, lo+4, ns)

@@ -23,11 +23,7 @@ func lifStepGeneric(p *LIFProp, v, ie, ii, inE, inI, dc []float32, refr []int32,
 		if dc != nil {
 			d = dc[lo:hi]
 		}
-		k := lifRange(p, v[lo:hi], ie[lo:hi], ii[lo:hi], e, i, d, refr[lo:hi], spikes[ns:])
-		for j := range spikes[ns : ns+k] {
-			spikes[ns+j] += int32(lo)
-		}
-		ns += k
+		ns += shiftSpikes(spikes[ns:], lifRange(p, v[lo:hi], ie[lo:hi], ii[lo:hi], e, i, d, refr[lo:hi], spikes[ns:]), lo)
 	}
 	return ns
 }
@@ -69,4 +65,13 @@ func lifRange(p *LIFProp, v, ie, ii, inE, inI, dc []float32, refr []int32, spike
 		v[j] = vj
 	}
 	return ns
+}
+
+// shiftSpikes adds off to the k neuron indices at the start of spikes (a
+// spike list of a range starting at neuron off) and returns k.
+func shiftSpikes(spikes []int32, k, off int) int {
+	for j := range spikes[:k] {
+		spikes[j] += int32(off)
+	}
+	return k
 }

@@ -19,17 +19,7 @@ func BenchmarkSpikingHHStep(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	in := [][]float32{make([]float32, n), make([]float32, n)}
-	spikes := make([]int32, n)
-	for range 1000 { // past the first spikes
-		m.Step(0, n, in, nil, spikes)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for range b.N {
-		m.Step(0, n, in, nil, spikes)
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/neuron-step")
+	benchModelStep(b, m)
 }
 
 // BenchmarkSpikingCOBAHH: the COBAHH network (Brette et al. 2007,

@@ -345,15 +345,7 @@ func vsRefCheck(t *testing.T, tc vsRefCase, seed uint64) ([]bool, float64, []flo
 			hi = nSteps / 4
 		}
 		base := refTrain(rng, minSp+rng.IntN(maxSp-minSp+1), 50, hi, gap)
-		var extra []int
-		for _, tq := range postTr[firing[rng.IntN(len(firing))]] {
-			if rng.IntN(3) == 0 {
-				s := tq + allDelays[rng.IntN(len(allDelays))] + rng.IntN(3) - 1
-				if s >= 50 && s <= hi {
-					extra = append(extra, s)
-				}
-			}
-		}
+		extra := refAligned(rng, postTr[firing[rng.IntN(len(firing))]], allDelays, 50, hi)
 		// spikes in the last step of a run: of the first of the split runs,
 		// of the 1-step run, of the whole run
 		if i < 3 {

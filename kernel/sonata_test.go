@@ -13,6 +13,41 @@ import (
 	"github.com/neurodyn/neurodyn/synapses"
 )
 
+// recordBoth runs spec for ms twice: in memory, and with every recorder
+// streaming to SONATA files in a new directory (the test is skipped
+// without HDF5). The networks are closed when the test ends.
+func recordBoth(t *testing.T, spec Spec, ms float64) (mem, net *Network, rec *SONATARecording, dir string) {
+	t.Helper()
+	mem, err := New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { mem.Close() })
+	if err := mem.Run(ms); err != nil {
+		t.Fatal(err)
+	}
+	net, err = New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { net.Close() })
+	dir = t.TempDir()
+	rec, err = net.RecordSONATA(dir, SONATAOptions{})
+	if err == export.ErrNoHDF5 {
+		t.Skip("built without HDF5")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := net.Run(ms); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return mem, net, rec, dir
+}
+
 // TestRecordSONATA runs a small network with every recorder kind streaming to
 // SONATA files and checks that they hold what the in-memory recorders of an
 // identical run hold.
@@ -25,33 +60,7 @@ func TestRecordSONATA(t *testing.T) {
 		RecorderSpec{Name: "v", Kind: "state", Population: "E", Neurons: []int{1, 5, 9}, Variable: "V", IntervalMs: 1},
 		RecorderSpec{Name: "rate", Kind: "rate", Population: "E", BinMs: 5},
 	)
-	mem, err := New(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mem.Close()
-	if err := mem.Run(100); err != nil {
-		t.Fatal(err)
-	}
-	net, err := New(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer net.Close()
-	dir := t.TempDir()
-	rec, err := net.RecordSONATA(dir, SONATAOptions{})
-	if err == export.ErrNoHDF5 {
-		t.Skip("built without HDF5")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := net.Run(100); err != nil {
-		t.Fatal(err)
-	}
-	if err := rec.Close(); err != nil {
-		t.Fatal(err)
-	}
+	mem, net, rec, dir := recordBoth(t, spec, 100)
 	if err := net.WriteSONATANetwork(dir); err != nil {
 		t.Fatal(err)
 	}
@@ -140,33 +149,7 @@ func TestRecordSONATAWeights(t *testing.T) {
 		{Name: "w", Kind: "weights", Projection: "E_to_E", Synapses: ee, IntervalMs: 2.5},
 		{Kind: "weights", Projection: "I_to_E", Synapses: []int{7}, IntervalMs: 10},
 	}
-	mem, err := New(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mem.Close()
-	if err := mem.Run(100); err != nil {
-		t.Fatal(err)
-	}
-	net, err := New(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer net.Close()
-	dir := t.TempDir()
-	rec, err := net.RecordSONATA(dir, SONATAOptions{})
-	if err == export.ErrNoHDF5 {
-		t.Skip("built without HDF5")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := net.Run(100); err != nil {
-		t.Fatal(err)
-	}
-	if err := rec.Close(); err != nil {
-		t.Fatal(err)
-	}
+	mem, net, rec, dir := recordBoth(t, spec, 100)
 	if want := []string{filepath.Join(dir, "w.h5"), filepath.Join(dir, "weights_I_to_E.h5")}; !slices.Equal(rec.Files, want) {
 		t.Fatalf("files %v, want %v", rec.Files, want)
 	}

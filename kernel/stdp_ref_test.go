@@ -100,6 +100,21 @@ func refTrain(rng *rand.Rand, n, lo, hi, gap int) []int {
 	return out
 }
 
+// refAligned draws, for each spike tq of post with probability 1/3, a spike
+// at tq + d + {−1, 0, +1} steps (d one of delays): the edges of the pairing
+// windows. It keeps those in [lo, hi].
+func refAligned(rng *rand.Rand, post, delays []int, lo, hi int) []int {
+	var extra []int
+	for _, tq := range post {
+		if rng.IntN(3) == 0 {
+			if s := tq + delays[rng.IntN(len(delays))] + rng.IntN(3) - 1; s >= lo && s <= hi {
+				extra = append(extra, s)
+			}
+		}
+	}
+	return extra
+}
+
 // refThin keeps the spikes of a sorted train that lie at least gap steps after
 // the last spike kept.
 func refThin(tr []int, gap int) []int {
@@ -301,15 +316,7 @@ func TestSTDPMatchesReference(t *testing.T) {
 			preTr := make([][]int, nPre)
 			for i := range preTr {
 				base := refTrain(rng, minSp+rng.IntN(maxSp-minSp+1), 50, nSteps-100, gap)
-				var extra []int
-				for _, tq := range postTr[rng.IntN(nPost)] {
-					if rng.IntN(3) == 0 {
-						s := tq + allDelays[rng.IntN(len(allDelays))] + rng.IntN(3) - 1
-						if s >= 50 && s <= nSteps-100 {
-							extra = append(extra, s)
-						}
-					}
-				}
+				extra := refAligned(rng, postTr[rng.IntN(nPost)], allDelays, 50, nSteps-100)
 				// spikes in the last step of a run: of the first of the split
 				// runs, of the 1-step run, of the whole run
 				if i < 3 {

@@ -193,14 +193,7 @@ func TestWeightsRecorderMatchesReference(t *testing.T) {
 			preTr := make([][]int, nPre)
 			for i := range preTr {
 				base := refTrain(rng, minSp+rng.IntN(maxSp-minSp+1), 50, nSteps-100, gap)
-				var extra []int
-				for _, tq := range postTr[rng.IntN(nPost)] {
-					if rng.IntN(3) == 0 {
-						if s := tq + allDelays[rng.IntN(len(allDelays))] + rng.IntN(3) - 1; s >= 50 && s <= nSteps-100 {
-							extra = append(extra, s)
-						}
-					}
-				}
+				extra := refAligned(rng, postTr[rng.IntN(nPost)], allDelays, 50, nSteps-100)
 				preTr[i] = refMerge(extra, base, gap)
 			}
 			sign := 1.0

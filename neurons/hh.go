@@ -177,11 +177,7 @@ func (m *HHCond) Step(lo, hi int, in [][]float32, dc []float32, spikes []int32) 
 	}
 	k := int(m.P.SubSteps)
 	if k == 1 {
-		n := step(in[Exc][lo:hi], in[Inh][lo:hi], spikes)
-		for j := range n {
-			spikes[j] += int32(lo)
-		}
-		return n
+		return shiftSpikes(spikes, step(in[Exc][lo:hi], in[Inh][lo:hi], spikes), lo)
 	}
 	sub, mark := m.sub[lo:hi], m.mark[lo:hi]
 	n := 0

@@ -110,11 +110,7 @@ func (m *LIFCond) Step(lo, hi int, in [][]float32, dc []float32, spikes []int32)
 	if dc != nil {
 		d = dc[lo:hi]
 	}
-	n := asm.LIFCondStep(&m.c, m.V[lo:hi], m.Ge[lo:hi], m.Gi[lo:hi], in[Exc][lo:hi], in[Inh][lo:hi], d, m.Refr[lo:hi], spikes)
-	for k := range n {
-		spikes[k] += int32(lo)
-	}
-	return n
+	return shiftSpikes(spikes, asm.LIFCondStep(&m.c, m.V[lo:hi], m.Ge[lo:hi], m.Gi[lo:hi], in[Exc][lo:hi], in[Inh][lo:hi], d, m.Refr[lo:hi], spikes), lo)
 }
 
 // Jump returns Ge for Exc and Gi for Inh.

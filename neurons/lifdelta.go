@@ -128,28 +128,27 @@ func (m *LIFDelta) Step(lo, hi int, in [][]float32, dc []float32, spikes []int32
 	c := float32(p.P30 * m.bias)
 	for j := range n {
 		vj := v[j]
+		fire := false
 		switch {
-		case refr[j] == 0 && vj >= p.Theta:
-			vj = p.VReset
-			refr[j] = p.RefSteps
-			spikes[ns] = int32(j + lo)
-			ns++
+		case refr[j] == 0 && vj >= p.Theta: // raised there by a delay-0 input since the last step
+			fire = true
 		case refr[j] == 0:
 			if d != nil {
 				c = float32(p.P30 * d[j])
 			}
 			vj = float32(p.P33*vj) + c
 			vj += x[j]
-			if vj >= p.Theta {
-				vj = p.VReset
-				refr[j] = p.RefSteps
-				spikes[ns] = int32(j + lo)
-				ns++
-			}
+			fire = vj >= p.Theta
 		default:
 			refr[j]--
 		}
 		x[j] = 0
+		if fire {
+			vj = p.VReset
+			refr[j] = p.RefSteps
+			spikes[ns] = int32(j + lo)
+			ns++
+		}
 		v[j] = vj
 	}
 	return ns

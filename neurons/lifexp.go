@@ -161,11 +161,7 @@ func (m *LIFExp) Step(lo, hi int, in [][]float32, dc []float32, spikes []int32) 
 	if dc != nil {
 		d = dc[lo:hi]
 	}
-	n := LIFStep(&m.Prop, m.V[lo:hi], m.Ie[lo:hi], m.Ii[lo:hi], in[Exc][lo:hi], in[Inh][lo:hi], d, m.Refr[lo:hi], spikes)
-	for k := range n {
-		spikes[k] += int32(lo)
-	}
-	return n
+	return shiftSpikes(spikes, LIFStep(&m.Prop, m.V[lo:hi], m.Ie[lo:hi], m.Ii[lo:hi], in[Exc][lo:hi], in[Inh][lo:hi], d, m.Refr[lo:hi], spikes), lo)
 }
 
 // Jump returns Ie for Exc and Ii for Inh.

@@ -65,6 +65,15 @@ func refSteps(name string, tRefMs, dtMs float64) (int32, error) {
 	return int32(k), nil
 }
 
+// shiftSpikes adds lo to the k neuron indices at the start of spikes (the
+// spike list of a kernel run on neurons [lo, hi)) and returns k.
+func shiftSpikes(spikes []int32, k, lo int) int {
+	for j := range spikes[:k] {
+		spikes[j] += int32(lo)
+	}
+	return k
+}
+
 // prepare checks a population's size n, the step dtMs and the parameters
 // (validate), in that order, and returns the refractory period tRefMs in
 // steps.

@@ -184,17 +184,10 @@ def build_and_run(seed, duration_ms, repeat, method="rk4", cap=None, profile=Fal
     mon = SpikeMonitor(neurons)
     run(duration_ms * ms, profile=profile)
     times = common.build_and_time(device, repeat, directory)
-    i, t = np.asarray(mon.i[:]), np.asarray(mon.t[:] / ms)
-    e = i < NE
-    edges = np.arange(0.0, duration_ms + 1e-9, 200.0)
-    r = {"run_s": times,
-         "rate_e_hz": float(e.sum() / (NE * duration_ms / 1000.0)),
-         "rate_i_hz": float((~e).sum() / ((N - NE) * duration_ms / 1000.0)),
-         "rate_e_hz_per_200ms": [float(c) / (NE * 0.2) for c in np.histogram(t[e], edges)[0]],
-         "rate_i_hz_per_200ms": [float(c) / ((N - NE) * 0.2) for c in np.histogram(t[~e], edges)[0]],
-         "w_mean_pa": float(np.mean(np.asarray(neurons.w[:] / pA))),
-         "v_finite": bool(np.all(np.isfinite(np.asarray(neurons.v[:] / mV)))),
-         "n_syn": len(se) + len(si), "cap": cap}
+    r = dict(common.ei_regime(mon.i[:], mon.t[:] / ms, N, NE, duration_ms), run_s=times)
+    r.update({"w_mean_pa": float(np.mean(np.asarray(neurons.w[:] / pA))),
+              "v_finite": bool(np.all(np.isfinite(np.asarray(neurons.v[:] / mV)))),
+              "n_syn": len(se) + len(si), "cap": cap})
     if profile:
         with open(os.path.join(directory, "results", "profiling_info.txt")) as f:
             r["profile_s"] = {k: float(v) for k, v in (line.split() for line in f)}

@@ -161,19 +161,8 @@ def build_and_run(seed, duration_ms, repeat):
     mon = SpikeMonitor(neurons)
     run(duration_ms * ms)
     times = common.build_and_time(device, repeat, directory)
-    i, t = np.asarray(mon.i[:]), np.asarray(mon.t[:] / ms)
-    e = i < NE
-    edges = np.arange(0.0, duration_ms + 1e-9, 200.0)
-    r = {"run_s": times,
-         "rate_e_hz": float(e.sum() / (NE * duration_ms / 1000.0)),
-         "rate_i_hz": float((~e).sum() / ((N - NE) * duration_ms / 1000.0)),
-         "rate_hz": float(len(i) / (N * duration_ms / 1000.0)),
-         "rate_e_hz_per_200ms": [float(c) / (NE * 0.2) for c in np.histogram(t[e], edges)[0]],
-         "rate_i_hz_per_200ms": [float(c) / ((N - NE) * 0.2) for c in np.histogram(t[~e], edges)[0]],
-         "n_spikes": int(len(i)),
-         "last_spike_ms": float(t.max()) if len(t) else float("nan"),
-         "v_finite": bool(np.all(np.isfinite(np.asarray(neurons.v[:] / mV)))),
-         "n_syn": len(se) + len(si)}
+    r = dict(common.ei_regime(mon.i[:], mon.t[:] / ms, N, NE, duration_ms), run_s=times)
+    r.update({"v_finite": bool(np.all(np.isfinite(np.asarray(neurons.v[:] / mV)))), "n_syn": len(se) + len(si)})
     device.reinit()
     device.activate()
     return r

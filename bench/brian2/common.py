@@ -44,6 +44,23 @@ def population_cv(t_ms, t0_ms, t1_ms, bin_ms=1.0):
     return float(counts.std(ddof=1) / counts.mean()) if counts.mean() > 0 else float("nan")
 
 
+def ei_regime(mon_i, mon_t_ms, n, ne, duration_ms):
+    """The regime of a network whose first ne of n neurons are excitatory,
+    from its spike monitor (indices, times in ms) over a run of duration_ms:
+    mean E, I and overall rates (Hz), the E and I rates per 200 ms, the spike
+    count and the time of the last spike (ms)."""
+    i, t = np.asarray(mon_i), np.asarray(mon_t_ms)
+    e = i < ne
+    edges = np.arange(0.0, duration_ms + 1e-9, 200.0)
+    return {"rate_e_hz": float(e.sum() / (ne * duration_ms / 1000.0)),
+            "rate_i_hz": float((~e).sum() / ((n - ne) * duration_ms / 1000.0)),
+            "rate_hz": float(len(i) / (n * duration_ms / 1000.0)),
+            "rate_e_hz_per_200ms": [float(c) / (ne * 0.2) for c in np.histogram(t[e], edges)[0]],
+            "rate_i_hz_per_200ms": [float(c) / ((n - ne) * 0.2) for c in np.histogram(t[~e], edges)[0]],
+            "n_spikes": int(len(i)),
+            "last_spike_ms": float(t.max()) if len(t) else float("nan")}
+
+
 def emit(obj):
     sys.stdout.write(json.dumps(obj) + "\n")
     sys.stdout.flush()

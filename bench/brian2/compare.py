@@ -201,7 +201,8 @@ def main():
                     lines.append("        regime over the 1 s: %s E rate %.2f Hz, I rate %.2f Hz (E rate per 200 ms %s)"
                                  % (label, r["rate_e_hz"], r["rate_i_hz"],
                                     " ".join("%.1f" % x for x in r["rate_e_hz_per_200ms"])))
-        elif n == "coba":
+        elif n in ("coba", "cobahh"):
+            seed = "; seed 4" if n == "coba" else ""  # BenchmarkSpikingCOBA's seed (the preset's default elsewhere)
             g_rate = float("nan")
             if n in go_regime:
                 r = go_regime[n]
@@ -209,33 +210,16 @@ def main():
                 ei = ""
                 if "E-Hz" in r and "I-Hz" in r:
                     ei = ", E rate %.3f Hz, I rate %.3f Hz" % (r["E-Hz"], r["I-Hz"])
-                lines.append("        regime over the 1 s: neurodyn rate of all 4,000 %.3f Hz (%.0f spikes; seed 4)%s"
-                             % (g_rate, r.get("spikes", float("nan")), ei))
+                lines.append("        regime over the 1 s: neurodyn rate of all 4,000 %.3f Hz (%.0f spikes%s)%s"
+                             % (g_rate, r.get("spikes", float("nan")), seed, ei))
             if n in BRIAN_REGIME:
                 r = BRIAN_REGIME[n]
                 lines.append("        regime over the 1 s: brian2   rate of all 4,000 %.3f Hz (%d spikes, the last at"
                              " %.1f ms; seed %d), E rate %.3f Hz, I rate %.3f Hz (E rate per 200 ms %s)"
                              % (r["rate_hz"], r["n_spikes"], r["last_spike_ms"], r["seed"], r["rate_e_hz"],
                                 r["rate_i_hz"], " ".join("%.2f" % x for x in r["rate_e_hz_per_200ms"])))
-                lines.append("        overall rates brian2/neurodyn %.3f (bistable network: both should be active, ~20 Hz)"
-                             % (r["rate_hz"] / g_rate))
-        elif n == "cobahh":
-            g_rate = float("nan")
-            if n in go_regime:
-                r = go_regime[n]
-                g_rate = r.get("spikes", float("nan")) / 4000.0  # 4,000 neurons, 1 s
-                ei = ""
-                if "E-Hz" in r and "I-Hz" in r:
-                    ei = ", E rate %.3f Hz, I rate %.3f Hz" % (r["E-Hz"], r["I-Hz"])
-                lines.append("        regime over the 1 s: neurodyn rate of all 4,000 %.3f Hz (%.0f spikes)%s"
-                             % (g_rate, r.get("spikes", float("nan")), ei))
-            if n in BRIAN_REGIME:
-                r = BRIAN_REGIME[n]
-                lines.append("        regime over the 1 s: brian2   rate of all 4,000 %.3f Hz (%d spikes; seed %d), E rate %.3f Hz,"
-                             " I rate %.3f Hz (E rate per 200 ms %s)"
-                             % (r["rate_hz"], r["n_spikes"], r["seed"], r["rate_e_hz"], r["rate_i_hz"],
-                                " ".join("%.2f" % x for x in r["rate_e_hz_per_200ms"])))
-                lines.append("        overall rates brian2/neurodyn %.3f" % (r["rate_hz"] / g_rate))
+                note = " (bistable network: both should be active, ~20 Hz)" if n == "coba" else ""
+                lines.append("        overall rates brian2/neurodyn %.3f%s" % (r["rate_hz"] / g_rate, note))
         elif n == "vogels":
             if n in go_regime:
                 r = go_regime[n]
