@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"math"
 
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
@@ -80,26 +79,17 @@ func genAdExRK4(withDC bool) {
 	Pragma("noescape")
 	Doc(name + " computes AdExRK4 on len(su) neurons, a multiple of 4" + what + ", for constants whose exponent at UPeak is below 32 with InvDT > 0 (adexVector). Reference: adexRK4Generic.")
 	cp := Load(Param("c"), GP64())
-	slots := AllocLocal(akSlots * vb)
-	slot := func(i int) Mem { return slots.Offset(i * vb) }
+	f := newFrame(akSlots)
+	cs := make([]Mem, akSlots)
 	for i := range acWords {
-		t := YMM()
-		VBROADCASTSD(Mem{Base: cp, Disp: 8 * i}, t)
-		VMOVUPD(t, slot(i))
+		cs[i] = f.param64(cp, 8*i)
 	}
-	for _, k := range []struct {
-		i int
-		v uint64
-	}{
-		{akOne, math.Float64bits(1)}, {akHalf, math.Float64bits(0.5)}, {akSixth, math.Float64bits(1.0 / 6)},
-		{akTwentyFourth, math.Float64bits(1.0 / 24)}, {akSixtyFour, math.Float64bits(64)},
-		{akSixtyFourth, math.Float64bits(1.0 / 64)}, {akClamp, math.Float64bits(math.Nextafter(32, 0))},
-		{akThirtyTwo, math.Float64bits(32)}, {akAbs, 1<<63 - 1}, {akZero, 0},
-	} {
-		t := YMM()
-		VBROADCASTSD(f64.constBits(fmt.Sprintf("adexk%d", k.i), k.v), t)
-		VMOVUPD(t, slot(k.i))
-	}
+	ec := f.exp()
+	cs[akOne], cs[akHalf], cs[akSixth], cs[akTwentyFourth], cs[akSixtyFour] = ec.one, ec.half, ec.sixth, ec.c24, ec.c64
+	cs[akSixtyFourth], cs[akClamp], cs[akThirtyTwo], cs[akZero] = ec.inv64, ec.clamp, ec.c32, ec.zero
+	cs[akAbs] = f.bits(1<<63 - 1)
+	f.seal()
+	slot := func(i int) Mem { return cs[i] }
 	tab := Load(Param("tab"), GP64())
 	ptr := map[string]reg.Register{}
 	names := []string{"v", "w", "ge", "gi", "su", "sw"}
@@ -133,8 +123,6 @@ func genAdExRK4(withDC bool) {
 		return slot(acBias)
 	}
 
-	ec := expConsts{one: slot(akOne), half: slot(akHalf), sixth: slot(akSixth), c24: slot(akTwentyFourth),
-		c64: slot(akSixtyFour), inv64: slot(akSixtyFourth), clamp: slot(akClamp), c32: slot(akThirtyTwo), zero: slot(akZero)}
 	// expTerm returns ExpTerm for x = (u − u_T)·(1/Δ_T) < 32 in every lane.
 	expTerm := func(x reg.VecVirtual) reg.VecVirtual {
 		y := YMM()

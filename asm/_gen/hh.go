@@ -1,9 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"math"
-
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	"github.com/mmcloughlin/avo/reg"
@@ -64,72 +61,19 @@ func genHHStep(withDC bool) {
 	Pragma("noescape")
 	Doc(name + " computes HHStep on whole vectors of four neurons" + what + ", stopping at the first whose V − V_T leaves [−110, 195] mV or whose −h/C·g reaches 31. Reference: hhStepGeneric.")
 	cp := Load(Param("c"), GP64())
-	var slots []Mem
-	inLoop := false
-	const nslots = 56
-	frame := AllocLocal(nslots * vb)
-	next := 0
-	slot := func() Mem {
-		if next == nslots {
-			panic("hh: more constant slots than the frame holds")
-		}
-		m := frame.Offset(next * vb)
-		next++
-		return m
-	}
-	bcast := func(disp int) Mem {
-		m := slot()
-		t := YMM()
-		VBROADCASTSD(Mem{Base: cp, Disp: disp}, t)
-		VMOVUPD(t, m)
-		return m
-	}
-	memo := map[uint64]Mem{}
-	konst := func(v float64) Mem {
-		if m, ok := memo[math.Float64bits(v)]; ok {
-			return m
-		}
-		if inLoop {
-			panic("hh: constant " + fmt.Sprint(v) + " first used inside the loop: add it to the list before it")
-		}
-		m := slot()
-		memo[math.Float64bits(v)] = m
-		t := YMM()
-		VBROADCASTSD(f64.constBits(fmt.Sprintf("hh%d", len(slots)), math.Float64bits(v)), t)
-		VMOVUPD(t, m)
-		slots = append(slots, m)
-		return m
-	}
-	bits := func(b uint64) Mem {
-		m := slot()
-		t := YMM()
-		VBROADCASTSD(f64.constBits(fmt.Sprintf("hh%d", len(slots)), b), t)
-		VMOVUPD(t, m)
-		slots = append(slots, m)
-		return m
-	}
+	f := newFrame(56)
+	bcast := func(disp int) Mem { return f.param64(cp, disp) }
+	konst, bits := f.konst, f.bits
 	cHOverC, cH, cGL, cGNa, cGK := bcast(hcHOverC), bcast(hcH), bcast(hcGL), bcast(hcGNa), bcast(hcGK)
 	cENa, cEK, cEEx, cEIn, cUOff := bcast(hcENa), bcast(hcEK), bcast(hcEEx), bcast(hcEIn), bcast(hcUOff)
 	cPe, cPi, cBias := bcast(hcPe), bcast(hcPi), bcast(hcBias)
-	var cVSpike, cRef Mem
-	for i, off := range []int{hcVSpike, hcRefSteps} {
-		m := slot()
-		t := YMM()
-		VBROADCASTSS(Mem{Base: cp, Disp: off}, t)
-		VMOVUPS(t, m)
-		if i == 0 {
-			cVSpike = m
-		} else {
-			cRef = m
-		}
-	}
-	ec := expConsts{one: konst(1), half: konst(0.5), sixth: konst(1.0 / 6), c24: konst(1.0 / 24), c64: konst(64),
-		inv64: konst(1.0 / 64), clamp: konst(math.Nextafter(32, 0)), c32: konst(32), zero: konst(0)}
+	cVSpike, cRef := f.param32(cp, hcVSpike), f.param32(cp, hcRefSteps)
+	ec := f.exp()
 	cAbs := bits(1<<63 - 1)
 	cULo, cUHi := konst(hhULo), konst(hhUHi)
 	cTiny, cMTiny := konst(1e-6), konst(-1e-6)
 	cNeg, cX31 := bits(1<<63), konst(31)
-	sU, sAm, sBm, sAh, sBh, sAn, sBn := slot(), slot(), slot(), slot(), slot(), slot(), slot() // scratch
+	sU, sAm, sBm, sAh, sBh, sAn, sBn := f.slot(), f.slot(), f.slot(), f.slot(), f.slot(), f.slot(), f.slot() // scratch
 	tab := Load(Param("tab"), GP64())
 	ptr := map[string]reg.Register{}
 	names := []string{"v", "m", "h", "n", "ge", "gi", "inE", "inI", "refr"}
@@ -229,7 +173,7 @@ func genHHStep(withDC bool) {
 	for _, c := range []float64{13, 40, 17, 15, 10, 1.0 / 18, 1.0 / 5, 1.0 / 40, 0.128, 4} {
 		konst(c)
 	}
-	inLoop = true
+	f.seal()
 
 	Label("loop")
 	nn := Load(Param("v").Len(), GP64())

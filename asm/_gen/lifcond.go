@@ -1,9 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"math"
-
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	"github.com/mmcloughlin/avo/reg"
@@ -58,39 +55,22 @@ func genLIFCondStep(withDC bool) {
 		sPe
 		sPi
 		sBias
-		sOne
-		sHalf
-		sSixth
-		sC24
-		sC64
-		sInv64
-		sClamp
-		sC32
-		sZero
-		sTheta // float32 lanes from here (the low 16 bytes used)
+		sTheta // float32 lanes (the low 16 bytes used)
 		sVReset
 		sRef
 		sSlots
 	)
-	slots := AllocLocal(sSlots * vb)
-	slot := func(i int) Mem { return slots.Offset(i * vb) }
+	f := newFrame(sSlots + 9) // and expNegVec's nine constants
+	cs := make([]Mem, sSlots)
 	for i, off := range []int{lcHOverC, lcGL, lcEEx, lcEIn, lcPe, lcPi, lcBias} {
-		t := YMM()
-		VBROADCASTSD(Mem{Base: cp, Disp: off}, t)
-		VMOVUPD(t, slot(i))
+		cs[i] = f.param64(cp, off)
 	}
-	for i, v := range []float64{1, 0.5, 1.0 / 6, 1.0 / 24, 64, 1.0 / 64, math.Nextafter(32, 0), 32, 0} {
-		t := YMM()
-		VBROADCASTSD(f64.constant(fmt.Sprintf("lc%d", i), v), t)
-		VMOVUPD(t, slot(sOne+i))
-	}
+	ec := f.exp()
 	for i, off := range []int{lcTheta, lcVReset, lcRefSteps} {
-		t := YMM()
-		VBROADCASTSS(Mem{Base: cp, Disp: off}, t)
-		VMOVUPS(t, slot(sTheta+i))
+		cs[sTheta+i] = f.param32(cp, off)
 	}
-	ec := expConsts{one: slot(sOne), half: slot(sHalf), sixth: slot(sSixth), c24: slot(sC24), c64: slot(sC64),
-		inv64: slot(sInv64), clamp: slot(sClamp), c32: slot(sC32), zero: slot(sZero)}
+	f.seal()
+	slot := func(i int) Mem { return cs[i] }
 	tab := Load(Param("tab"), GP64())
 	ptr := map[string]reg.Register{}
 	names := []string{"v", "ge", "gi", "inE", "inI", "refr"}
