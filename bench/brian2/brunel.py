@@ -7,20 +7,14 @@ usage: /usr/bin/python3 bench/brian2/brunel.py [--seeds 1] [--duration-ms 1000] 
 """
 import argparse
 
-from brian2 import (NeuronGroup, Synapses, SpikeMonitor, PoissonInput, set_device, device, prefs,
-                    seed as bseed, run, ms, mV, Hz, defaultclock, start_scope)
+from brian2 import (NeuronGroup, Synapses, SpikeMonitor, PoissonInput, device, run, ms, mV)
 
 import common
 
 
 def build_and_run(seed, duration_ms, repeat, ne=10000, ni=2500):
     directory = common.workdir("brunel_%d_%d" % (ne, seed))
-    set_device("cpp_standalone", build_on_run=False)
-    prefs.devices.cpp_standalone.openmp_threads = 0
-    prefs.devices.cpp_standalone.extra_make_args_unix = ["-j2"]  # do not flood a shared machine
-    start_scope()
-    defaultclock.dt = 0.1 * ms
-    bseed(seed)
+    common.standalone(seed)
     epsilon, J, g, D = 0.1, 0.1 * mV, 5.0, 1.5 * ms
     tau, theta, Vr, tau_rp = 20 * ms, 20 * mV, 10 * mV, 2 * ms
     C_E = int(epsilon * ne)

@@ -53,8 +53,7 @@ usage: /usr/bin/python3 bench/brian2/brunel_stdp.py [--seeds 1] [--duration-ms 1
 import argparse
 
 import numpy as np
-from brian2 import (NeuronGroup, Synapses, SpikeMonitor, PoissonInput, set_device, device, prefs,
-                    seed as bseed, run, ms, mV, defaultclock, start_scope)
+from brian2 import (NeuronGroup, Synapses, SpikeMonitor, PoissonInput, device, run, ms, mV)
 
 import common
 
@@ -65,12 +64,7 @@ TAU_PLUS_MS, TAU_MINUS_MS, LAMBDA, ALPHA, WMAX_J = 20.0, 20.0, 0.01, 1.1, 2.0
 
 def build_and_run(seed, duration_ms, repeat, ne=10000, ni=2500, alpha=ALPHA):
     directory = common.workdir("brunel_stdp_%d_%d" % (ne, seed))
-    set_device("cpp_standalone", build_on_run=False)
-    prefs.devices.cpp_standalone.openmp_threads = 0
-    prefs.devices.cpp_standalone.extra_make_args_unix = ["-j2"]  # do not flood a shared machine
-    start_scope()
-    defaultclock.dt = 0.1 * ms
-    bseed(seed)
+    common.standalone(seed)
     epsilon, J, g, D = 0.1, 0.1 * mV, 5.0, 1.5 * ms
     tau, theta, Vr, tau_rp = 20 * ms, 20 * mV, 10 * mV, 2 * ms
     C_E = int(epsilon * ne)

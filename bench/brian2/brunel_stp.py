@@ -53,8 +53,7 @@ usage: /usr/bin/python3 bench/brian2/brunel_stp.py [--seeds 1] [--duration-ms 10
 import argparse
 
 import numpy as np
-from brian2 import (NeuronGroup, Synapses, SpikeMonitor, PoissonInput, set_device, device, prefs,
-                    seed as bseed, run, ms, mV, defaultclock, start_scope)
+from brian2 import (NeuronGroup, Synapses, SpikeMonitor, PoissonInput, device, run, ms, mV)
 
 import common
 
@@ -72,12 +71,7 @@ def build_and_run(seed, duration_ms, repeat, ne=10000, ni=2500, variant="source"
     scale J as neurodyn's scale preset does (J C_E = 100 mV). With keep_state
     it also returns the spikes and the final u, x (per neuron or per synapse)."""
     directory = common.workdir("brunel_stp_%s_%d_%d" % (variant, ne, seed))
-    set_device("cpp_standalone", build_on_run=False)
-    prefs.devices.cpp_standalone.openmp_threads = 0
-    prefs.devices.cpp_standalone.extra_make_args_unix = ["-j2"]  # do not flood a shared machine
-    start_scope()
-    defaultclock.dt = 0.1 * ms
-    bseed(seed)
+    common.standalone(seed)
     epsilon, g, D = 0.1, 5.0, 1.5 * ms
     C_E = int(epsilon * ne)
     J = 0.1 * mV * 1000 / C_E

@@ -106,8 +106,7 @@ import argparse
 import os
 
 import numpy as np
-from brian2 import (NeuronGroup, Synapses, SpikeMonitor, set_device, device, prefs, seed as bseed,
-                    run, ms, mV, pA, pF, nS, defaultclock, start_scope)
+from brian2 import (NeuronGroup, Synapses, SpikeMonitor, device, run, ms, mV, pA, pF, nS)
 
 import common
 
@@ -162,12 +161,7 @@ def build_and_run(seed, duration_ms, repeat, method="rk4", cap=None, profile=Fal
     name = workdir_name(method, cap, seed, duration_ms) + ("_profile" if profile else "")
     directory = common.workdir(name)
     cap = cap or DEFAULT_CAP[method]
-    set_device("cpp_standalone", build_on_run=False)
-    prefs.devices.cpp_standalone.openmp_threads = 0
-    prefs.devices.cpp_standalone.extra_make_args_unix = ["-j2"]  # do not flood a shared machine
-    start_scope()
-    defaultclock.dt = 0.1 * ms
-    bseed(seed)
+    common.standalone(seed)
     # namespace of the model code
     C, gL, EL, VT, DeltaT = 200 * pF, 10 * nS, -60 * mV, -50 * mV, 2 * mV  # noqa: F841
     Vpeak, Vr = 0 * mV, -60 * mV  # noqa: F841

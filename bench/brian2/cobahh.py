@@ -98,8 +98,7 @@ times and prints the run-loop times and the regime as one JSON line.
 import argparse
 
 import numpy as np
-from brian2 import (NeuronGroup, Synapses, SpikeMonitor, set_device, device, prefs, seed as bseed,
-                    run, ms, mV, nS, pF, defaultclock, start_scope)
+from brian2 import (NeuronGroup, Synapses, SpikeMonitor, device, run, ms, mV, nS, pF)
 
 import common
 
@@ -138,12 +137,7 @@ def build_and_run(seed, duration_ms, repeat):
     over the run, per 200 ms, the spike count and the time of the last
     spike (ms)."""
     directory = common.workdir(workdir_name(seed, duration_ms))
-    set_device("cpp_standalone", build_on_run=False)
-    prefs.devices.cpp_standalone.openmp_threads = 0
-    prefs.devices.cpp_standalone.extra_make_args_unix = ["-j2"]  # do not flood a shared machine
-    start_scope()
-    defaultclock.dt = 0.1 * ms
-    bseed(seed)
+    common.standalone(seed)
     # namespace of the model code: the example's per-area values for a
     # 20,000 um^2 membrane, written out in pF and nS
     Cm, gl, g_na, g_kd = 200 * pF, 10 * nS, 20000 * nS, 6000 * nS  # noqa: F841

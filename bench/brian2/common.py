@@ -73,6 +73,18 @@ def workdir(name):
     return d
 
 
+def standalone(seed):
+    """Starts a C++ standalone project: a fresh scope, one thread (no OpenMP),
+    two compiler jobs (a shared machine), dt = 0.1 ms, Brian2's seed."""
+    from brian2 import set_device, prefs, start_scope, defaultclock, ms, seed as bseed
+    set_device("cpp_standalone", build_on_run=False)
+    prefs.devices.cpp_standalone.openmp_threads = 0
+    prefs.devices.cpp_standalone.extra_make_args_unix = ["-j2"]  # do not flood a shared machine
+    start_scope()
+    defaultclock.dt = 0.1 * ms
+    bseed(seed)
+
+
 def build_and_time(device, repeat, directory):
     """Compiles and runs the standalone project in directory, then re-runs the
     same binary repeat-1 more times; returns the run-loop time (s) of each run."""

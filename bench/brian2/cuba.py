@@ -9,20 +9,14 @@ For each seed: builds the C++ standalone project once, runs it --repeat times
 """
 import argparse
 
-from brian2 import (NeuronGroup, Synapses, SpikeMonitor, set_device, device, prefs, seed as bseed,
-                    run, ms, mV, second, defaultclock, start_scope)
+from brian2 import (NeuronGroup, Synapses, SpikeMonitor, device, run, ms, mV)
 
 import common
 
 
 def build_and_run(n, seed, duration_ms, repeat):
     directory = common.workdir("cuba_%d_%d" % (n, seed))
-    set_device("cpp_standalone", build_on_run=False)
-    prefs.devices.cpp_standalone.openmp_threads = 0
-    prefs.devices.cpp_standalone.extra_make_args_unix = ["-j2"]  # do not flood a shared machine
-    start_scope()
-    defaultclock.dt = 0.1 * ms
-    bseed(seed)
+    common.standalone(seed)
     taum, taue, taui = 20 * ms, 5 * ms, 10 * ms
     Vt, Vr, El = -50 * mV, -60 * mV, -49 * mV
     eqs = """

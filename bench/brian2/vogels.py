@@ -89,8 +89,7 @@ usage: /usr/bin/python3 bench/brian2/vogels.py [--seeds 1] [--duration-ms 1000] 
 import argparse
 
 import numpy as np
-from brian2 import (NeuronGroup, Synapses, SpikeMonitor, set_device, device, prefs,
-                    seed as bseed, run, ms, mV, pA, pF, nS, Hz, defaultclock, start_scope)
+from brian2 import (NeuronGroup, Synapses, SpikeMonitor, device, run, ms, mV, pA, pF, nS, Hz)
 
 import common
 
@@ -110,12 +109,7 @@ def build_and_run(seed, duration_ms, repeat, ne=NE, ni=NI, eta_ns=ETA_NS, w0_ns=
     if eta_ns != ETA_NS or w0_ns != 0.0:
         suffix += "_eta%g_w%g" % (eta_ns, w0_ns)
     directory = common.workdir("vogels_%d_%d%s" % (ne + ni, seed, suffix))
-    set_device("cpp_standalone", build_on_run=False)
-    prefs.devices.cpp_standalone.openmp_threads = 0
-    prefs.devices.cpp_standalone.extra_make_args_unix = ["-j2"]  # do not flood a shared machine
-    start_scope()
-    defaultclock.dt = 0.1 * ms
-    bseed(seed)
+    common.standalone(seed)
     # namespace of the model code
     C, gL, EL, Eex, Ein = 200 * pF, 10 * nS, -60 * mV, 0 * mV, -80 * mV  # noqa: F841
     tau_ex, tau_in, Ie = 5 * ms, 10 * ms, I_E_PA * pA  # noqa: F841
