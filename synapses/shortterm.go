@@ -25,8 +25,9 @@ import (
 // are used (the x·(1 − u_prev) of the next spike). A synapse at rest (the
 // first spike) has u = U and x = 1: its spike acts with w·U. This is NEST's
 // tsodyks2_synapse as fixed for the first spike in 2025 (nest-simulator
-// pull request 3384: update, then send), with its initial state u = U,
-// x = 1. TauFacMs = 0 is pure depression (u = U at every spike, Tsodyks &
+// pull request 3384: update, then send), started from u = U, x = 1 (NEST
+// 3.10 starts u at 0.5 whatever U is: set u = U in its syn_spec as well to
+// compare; bench/nest/tests checks the two agree then). TauFacMs = 0 is pure depression (u = U at every spike, Tsodyks &
 // Markram 1997). The state depends only on the source neuron's spike times,
 // so the kernel keeps it once per source neuron and projection, which
 // equals NEST's state per synapse because the parameters are the

@@ -1,0 +1,22 @@
+# nest: neurodyn's neuron, synapse and device models cross-checked against
+# NEST 3.10 itself (PyPI wheel, pinned in bench/nest/requirements-nest.txt,
+# installed into build/nest once).
+#   make test-nest   (make test) build/capi's library, then pytest
+#                    bench/nest/tests: lif_exp, lif_delta, lif_cond, adex_cond,
+#                    hh_cond, stdp, vogels_sprekeler, tsodyks2 and the devices
+#                    against iaf_psc_exp, iaf_psc_delta, iaf_cond_exp,
+#                    aeif_cond_exp, hh_cond_exp_traub, stdp_synapse,
+#                    vogels_sprekeler_synapse, tsodyks2_synapse and NEST's
+#                    generators; the measured figures are printed at the end
+#                    (about 10 s once the venv exists)
+
+NEST_VENV := build/nest
+NEST_REQ  := bench/nest/requirements-nest.txt
+
+TEST_TARGETS += test-nest
+
+.PHONY: test-nest
+
+test-nest: capi-install
+	NEURODYN_LIB=$(CAPI_PREFIX)/lib/libneurodyn.so PYTHONPATH=python PYNEST_QUIET=1 \
+		$$(VENV=$(NEST_VENV) REQ=$(NEST_REQ) scripts/ensure-venv.sh) -m pytest -q -p no:cacheprovider bench/nest/tests
