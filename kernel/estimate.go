@@ -42,6 +42,9 @@ func (s Spec) EstimateBytes() float64 {
 		bytes += syn * 8
 		if pr.Plasticity.Kind != "" { // presynaptic traces; per target a history, its last spike, scratch
 			bytes += pre*16 + post*48
+			if pr.Plasticity.Kind == "stdp_triplet" { // r₂ per source; o₂ per target and beside its history
+				bytes += pre*8 + post*32
+			}
 		}
 		if pr.ShortTerm.Kind != "" { // per source u, x, last spike (step, offset)
 			bytes += pre * 32

@@ -12,9 +12,9 @@ import (
 )
 
 // stdp is the plasticity state of one projection (ProjectionSpec.Plasticity
-// kind "stdp" or "vogels_sprekeler"), NEST's stdp_synapse or
-// vogels_sprekeler_synapse on the step grid: every time is an
-// integer step, a spike emitted in step s is at (s+1)·dt.
+// kind "stdp", "vogels_sprekeler" or "stdp_triplet"), NEST's stdp_synapse,
+// vogels_sprekeler_synapse or stdp_triplet_synapse on the step grid: every
+// time is an integer step, a spike emitted in step s is at (s+1)·dt.
 //
 // The presynaptic trace K₊ and the step of the last presynaptic spike are
 // the same for every synapse of a source neuron (they depend on its spike
@@ -23,6 +23,12 @@ import (
 // and the copies are equal between slices. The postsynaptic side is a
 // history of spikes per target neuron, each with K₋ just after it, read by
 // the worker that owns the target.
+//
+// stdp_triplet keeps the same state and timing with one more trace on each
+// side: r₂ per source neuron beside K₊ = r₁, and o₂ just before each
+// spike of a history beside K₋ = o₁ just after it (hy, parallel to hist).
+// Its potentiation by the pending pairings reads r₁ and each spike's o₂,
+// its depression o₁ and r₂ just before the presynaptic spike.
 //
 // A pairing counts while the postsynaptic spike reaches the synapse at most
 // reach = ⌈32·τ₊/dt⌉ steps after the presynaptic spike (its weight change is
@@ -52,6 +58,16 @@ type stdp struct {
 	tail     []lastSpike // per target: its last spike, read first
 	need     []int64     // per target: scratch of prune
 	pruned   []int64     // per worker: the last multiple of every it pruned at, over every
+
+	// stdp_triplet
+	triplet bool
+	tri     synapses.TripletRule
+	xStep   float64     // dt/τₓ: decay exponent of r₂ per step
+	yStep   float64     // dt/τ_y: of o₂
+	xs      []float64   // xs[n] = e^{−n·dt/τₓ}
+	ys      []float64   // ys[n] = e^{−n·dt/τ_y}
+	hy      [][]float64 // per target, parallel to hist: o₂ just before each spike
+	tailY   []float64   // per target: o₂ just before its last spike (tail's)
 }
 
 // preTrace is the presynaptic state of every source neuron as one worker
@@ -60,6 +76,7 @@ type preTrace struct {
 	k    []float64 // K₊ just after the last spike
 	last []int64   // step of the last spike, −1 before the first
 	done []bool    // the last spike's pairings are applied (by prune)
+	k2   []float64 // stdp_triplet: r₂ just after the last spike
 }
 
 // lastSpike is a target neuron's last spike (Step −1: none) and the step of
@@ -113,6 +130,15 @@ func newSTDP(where string, pr *projection, nTgt, W int, dt float64) (*stdp, erro
 	}
 	s.need = make([]int64, nTgt)
 	s.pruned = make([]int64, W)
+	if rule.Kind == "stdp_triplet" {
+		s.triplet, s.tri = true, rule.TripletRule()
+		s.xStep, s.yStep = dt/rule.TauPlusTripletMs, dt/rule.TauMinusTripletMs
+		s.xs, s.ys = decayTable(s.xStep), decayTable(s.yStep)
+		for w := range s.pre {
+			s.pre[w].k2 = make([]float64, c.NSrc)
+		}
+		s.hy, s.tailY = make([][]float64, nTgt), make([]float64, nTgt)
+	}
 	return s, nil
 }
 
@@ -225,6 +251,15 @@ func (s *stdp) record(w int, merged []events.Spike, tgt int32, lo, hi int) {
 			k += float64(h[n-1].K * decay(s.minus, sp.Step-h[n-1].Step, s.minStep))
 		}
 		s.hist[sp.Index] = append(h, postSpike{Step: sp.Step, K: k})
+		if s.triplet {
+			y := 0.0             // o₂ just before the spike
+			hy := s.hy[sp.Index] // as long as h
+			if n := len(h); n > 0 {
+				y = float64((hy[n-1] + 1) * decay(s.ys, sp.Step-h[n-1].Step, s.yStep))
+			}
+			s.hy[sp.Index] = append(hy, y)
+			s.tailY[sp.Index] = y
+		}
 		s.tail[sp.Index] = lastSpike{Step: sp.Step, K: k, Prev: s.tail[sp.Index].Step}
 	}
 }
@@ -267,8 +302,13 @@ func (s *stdp) prune(w int, pr *projection, lo, hi int, cut, sliceStart int64) {
 		a, b := pr.segment(w, i)
 		if last+s.reach < cut {
 			for k := a; k < b; k++ {
-				d := int64(c.D(k))
-				wn := s.potentiate(s.hist[c.Target[k]], float64(c.Weight[k])/s.wmax, pre.k[i], last, d)
+				d, j := int64(c.D(k)), c.Target[k]
+				wn := float64(c.Weight[k]) / s.wmax
+				if s.triplet {
+					wn = s.potentiateTriplet(s.hist[j], s.hy[j], wn, pre.k[i], last, d)
+				} else {
+					wn = s.potentiate(s.hist[j], wn, pre.k[i], last, d)
+				}
 				c.Weight[k] = float32(wn * s.wmax)
 			}
 			pre.done[i] = true
@@ -288,6 +328,9 @@ func (s *stdp) prune(w int, pr *projection, lo, hi int, cut, sliceStart int64) {
 		}
 		if cut > 0 {
 			s.hist[j] = append(h[:0], h[cut:]...)
+			if s.triplet {
+				s.hy[j] = append(s.hy[j][:0], s.hy[j][cut:]...)
+			}
 		}
 	}
 }
@@ -318,10 +361,36 @@ func (s *stdp) potentiate(h []postSpike, wn, kPlus float64, last, d int64) float
 	return wn
 }
 
+// potentiateTriplet is potentiate for stdp_triplet: ys holds o₂ just
+// before each spike of h (ys[e] for h[e]; it may be longer).
+func (s *stdp) potentiateTriplet(h []postSpike, ys []float64, wn, kPlus float64, last, d int64) float64 {
+	lo := len(h)
+	for lo > 0 && h[lo-1].Step > last-d {
+		lo--
+	}
+	applied := false
+	for e := lo; e < len(h); e++ {
+		n := h[e].Step + d - last
+		if n > s.reach {
+			break
+		}
+		wn = s.tri.Potentiate(wn, kPlus*decay(s.plus, n, s.plusStep), ys[e])
+		applied = true
+	}
+	if applied {
+		wn = float64(float32(wn*s.wmax)) / s.wmax
+	}
+	return wn
+}
+
 // update applies the plasticity of a spike of source neuron i emitted in
 // step step to worker w's synapses [a, b) of it, before they transmit it,
 // and advances worker w's presynaptic trace.
 func (s *stdp) update(w int, c *synapses.CSR, i int, step int64, a, b uint64) {
+	if s.triplet {
+		s.updateTriplet(w, c, i, step, a, b)
+		return
+	}
 	pre := &s.pre[w]
 	last, kPlus := pre.last[i], pre.k[i]
 	pending := last >= 0 && !pre.done[i] // pairings of the last spike to apply
@@ -379,6 +448,59 @@ func (s *stdp) update(w int, c *synapses.CSR, i int, step int64, a, b uint64) {
 	pre.k[i], pre.last[i], pre.done[i] = kPlus+1, step, false
 }
 
+// updateTriplet is update for stdp_triplet: the pending pairings
+// potentiate by r₁ and each postsynaptic spike's o₂, then o₁ and r₂ just
+// before the spike depress, then r₁ and r₂ jump.
+func (s *stdp) updateTriplet(w int, c *synapses.CSR, i int, step int64, a, b uint64) {
+	pre := &s.pre[w]
+	last, kPlus := pre.last[i], pre.k[i]
+	pending := last >= 0 && !pre.done[i]
+	r2 := 0.0 // r₂ just before the spike
+	if last >= 0 {
+		r2 = float64(pre.k2[i] * decay(s.xs, step-last, s.xStep))
+	}
+	for k := a; k < b; k++ {
+		d := int64(c.D(k))
+		j := c.Target[k]
+		wn := float64(c.Weight[k]) / s.wmax
+		at := step - d
+		// the target's last spike alone, as in update
+		if t := s.tail[j]; t.Step < at && (!pending || t.Prev <= last-d) {
+			if pending && t.Step > last-d {
+				if n := t.Step + d - last; n <= s.reach {
+					wn = s.tri.Potentiate(wn, kPlus*decay(s.plus, n, s.plusStep), s.tailY[j])
+					wn = float64(float32(wn*s.wmax)) / s.wmax
+				}
+			}
+			if t.Step >= 0 {
+				wn = s.tri.Depress(wn, t.K*decay(s.minus, at-t.Step, s.minStep), r2)
+			}
+			c.Weight[k] = float32(wn * s.wmax)
+			continue
+		}
+		h := s.hist[j]
+		hi := len(h)
+		for hi > 0 && h[hi-1].Step > at {
+			hi--
+		}
+		if pending {
+			wn = s.potentiateTriplet(h[:hi], s.hy[j], wn, kPlus, last, d)
+		}
+		e := hi
+		for e > 0 && h[e-1].Step == at {
+			e--
+		}
+		if e > 0 {
+			wn = s.tri.Depress(wn, h[e-1].K*decay(s.minus, at-h[e-1].Step, s.minStep), r2)
+		}
+		c.Weight[k] = float32(wn * s.wmax)
+	}
+	if last >= 0 {
+		kPlus = float64(kPlus * decay(s.plus, step-last, s.plusStep))
+	}
+	pre.k[i], pre.k2[i], pre.last[i], pre.done[i] = kPlus+1, r2+1, step, false
+}
+
 // weightAt returns the weight of synapse k (of source neuron i) at the end
 // of step step, as worker w sees it in the deliver phase once the spikes of
 // steps up to step have updated the weights (a weights recorder's sample):
@@ -393,8 +515,8 @@ func (s *stdp) weightAt(w int, c *synapses.CSR, i int, k uint64, step int64) flo
 	if last < 0 || pre.done[i] { // nothing pending
 		return c.Weight[k]
 	}
-	d := int64(c.D(k))
-	h := s.hist[c.Target[k]]
+	d, j := int64(c.D(k)), c.Target[k]
+	h := s.hist[j]
 	hi := len(h)
 	for hi > 0 && h[hi-1].Step > step-d {
 		hi--
@@ -404,7 +526,11 @@ func (s *stdp) weightAt(w int, c *synapses.CSR, i int, k uint64, step int64) flo
 	}
 	// potentiate rounds to float32 after a pairing, so that the product
 	// below is that float32 again
-	return float32(s.potentiate(h[:hi], float64(c.Weight[k])/s.wmax, pre.k[i], last, d) * s.wmax)
+	wn := float64(c.Weight[k]) / s.wmax
+	if s.triplet {
+		return float32(s.potentiateTriplet(h[:hi], s.hy[j], wn, pre.k[i], last, d) * s.wmax)
+	}
+	return float32(s.potentiate(h[:hi], wn, pre.k[i], last, d) * s.wmax)
 }
 
 // segment returns the synapses of source i whose targets worker w owns.
@@ -423,20 +549,31 @@ func (pr *projection) segment(w, i int) (lo, hi uint64) {
 }
 
 // save writes the plasticity state: the weights, the presynaptic traces
-// (equal in every worker between slices) and the histories.
+// (equal in every worker between slices) and the histories; for
+// stdp_triplet also r₂ after the presynaptic traces and o₂ after each
+// history's spikes.
 func (s *stdp) save(w io.Writer, c *synapses.CSR) error {
 	pre := s.pre[0]
-	for _, x := range []any{c.Weight, pre.k, pre.last, pre.done} {
+	xs := []any{c.Weight, pre.k, pre.last, pre.done}
+	if s.triplet {
+		xs = append(xs, pre.k2)
+	}
+	for _, x := range xs {
 		if err := binary.Write(w, binary.LittleEndian, x); err != nil {
 			return err
 		}
 	}
-	for _, h := range s.hist {
+	for j, h := range s.hist {
 		if err := binary.Write(w, binary.LittleEndian, int64(len(h))); err != nil {
 			return err
 		}
 		if err := binary.Write(w, binary.LittleEndian, h); err != nil {
 			return err
+		}
+		if s.triplet {
+			if err := binary.Write(w, binary.LittleEndian, s.hy[j]); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -447,7 +584,11 @@ func (s *stdp) save(w io.Writer, c *synapses.CSR) error {
 // non-negative, spike steps increasing and before step.
 func (s *stdp) load(r io.Reader, c *synapses.CSR, step int64) error {
 	pre := s.pre[0]
-	for _, x := range []any{c.Weight, pre.k, pre.last, pre.done} {
+	xs := []any{c.Weight, pre.k, pre.last, pre.done}
+	if s.triplet {
+		xs = append(xs, pre.k2)
+	}
+	for _, x := range xs {
 		if err := binary.Read(r, binary.LittleEndian, x); err != nil {
 			return err
 		}
@@ -466,6 +607,10 @@ func (s *stdp) load(r io.Reader, c *synapses.CSR, step int64) error {
 		} else {
 			bad = bad || kp < 1 || pre.done[i] && last+s.reach >= cut
 		}
+		if s.triplet { // r₂ as K₊
+			k2 := pre.k2[i]
+			bad = bad || !(k2 <= math.MaxFloat64) || (last == -1) != (k2 == 0) || last >= 0 && k2 < 1
+		}
 		if bad {
 			return fmt.Errorf("presynaptic trace %d (%g after step %d, done %v) does not fit step %d", i, kp, last, pre.done[i], step)
 		}
@@ -474,6 +619,7 @@ func (s *stdp) load(r io.Reader, c *synapses.CSR, step int64) error {
 		copy(s.pre[w].k, pre.k)
 		copy(s.pre[w].last, pre.last)
 		copy(s.pre[w].done, pre.done)
+		copy(s.pre[w].k2, pre.k2)
 	}
 	for j := range s.hist {
 		var n int64
@@ -501,6 +647,28 @@ func (s *stdp) load(r io.Reader, c *synapses.CSR, step int64) error {
 			}
 		}
 		s.hist[j] = h
+		if s.triplet {
+			ys := s.hy[j][:0]
+			var buf [512]float64
+			for n := len(h); n > 0; {
+				m := min(n, len(buf))
+				if err := binary.Read(r, binary.LittleEndian, buf[:m]); err != nil {
+					return err
+				}
+				ys = append(ys, buf[:m]...)
+				n -= m
+			}
+			for e, x := range ys {
+				if !(x >= 0 && x <= math.MaxFloat64) {
+					return fmt.Errorf("history %d: spike %d has o₂ %g", j, e, x)
+				}
+			}
+			s.hy[j] = ys
+			s.tailY[j] = 0
+			if n := len(ys); n > 0 {
+				s.tailY[j] = ys[n-1]
+			}
+		}
 		s.tail[j] = lastSpike{Step: -1, Prev: -1}
 		if n := len(h); n > 0 {
 			s.tail[j] = lastSpike{Step: h[n-1].Step, K: h[n-1].K, Prev: -1}

@@ -1,7 +1,9 @@
 // Package synapses stores the connectivity of neurodyn's spiking networks,
 // builds it from connection rules, and defines the plasticity rules whose
-// updates the kernel applies: Plasticity (STDP, long-term, of the weights)
-// and ShortTerm (Tsodyks–Markram, of each spike's efficacy).
+// updates the kernel applies: Plasticity (STDP, long-term, of the weights:
+// kinds "stdp", "vogels_sprekeler" and "stdp_triplet", prepared by
+// PairRule and TripletRule) and ShortTerm (Tsodyks–Markram, of each spike's
+// efficacy).
 //
 // # Storage
 //

@@ -2,6 +2,7 @@ package synapses
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -49,5 +50,70 @@ func TestPlasticityRules(t *testing.T) {
 	}
 	if err := (Plasticity{}).Validate(); err != nil {
 		t.Errorf("static: %v", err)
+	}
+}
+
+// TestTripletRule: stdp_triplet's updates against their formulas on
+// normalized weights (amplitudes divided by |w_max|), the clipping at 0
+// and 1, the defaults (Pfister & Gerstner's all-to-all minimal
+// visual-cortex model, NEST's) and the validation of every field.
+func TestTripletRule(t *testing.T) {
+	r := Plasticity{Kind: "stdp_triplet", WMax: -2, A2Plus: 0.02, A3Plus: 0.01, A2Minus: 0.04, A3Minus: 0.006}.TripletRule()
+	for _, tc := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"potentiate", r.Potentiate(0.3, 0.5, 2), 0.3 + 0.5*(0.01+0.005*2)},
+		{"potentiate without o2", r.Potentiate(0.3, 0.5, 0), 0.3 + 0.5*0.01},
+		{"potentiate clips at 1", r.Potentiate(0.99, 3, 10), 1},
+		{"depress", r.Depress(0.6, 0.8, 1.5), 0.6 - 0.8*(0.02+0.003*1.5)},
+		{"depress without r2", r.Depress(0.6, 0.8, 0), 0.6 - 0.8*0.02},
+		{"depress without o1", r.Depress(0.6, 0, 7), 0.6},
+		{"depress clips at 0", r.Depress(0.01, 5, 3), 0},
+	} {
+		if math.Abs(tc.got-tc.want) > 1e-15 {
+			t.Errorf("%s: %v, want %v", tc.name, tc.got, tc.want)
+		}
+	}
+	// defaults: all amplitudes left out give NEST's; one given, the others 0
+	d := Plasticity{Kind: "stdp_triplet", WMax: 1}.TripletRule()
+	if want := (TripletRule{5e-10, 6.2e-3, 7e-3, 2.3e-4}); d != want {
+		t.Errorf("default rule %+v, want %+v", d, want)
+	}
+	if got := (Plasticity{Kind: "stdp_triplet", WMax: 1, A3Minus: 1e-3}).TripletRule(); got != (TripletRule{a3Minus: 1e-3}) {
+		t.Errorf("rule with a3_minus alone %+v", got)
+	}
+	q := Plasticity{Kind: "stdp_triplet", WMax: 1}.WithDefaults()
+	if q.TauPlusMs != 16.8 || q.TauMinusMs != 33.7 || q.TauPlusTripletMs != 101 || q.TauMinusTripletMs != 125 {
+		t.Errorf("default time constants %+v", q)
+	}
+	// the pair kinds' defaults are unchanged, and set no triplet field
+	if q := (Plasticity{Kind: "stdp", WMax: 1}).WithDefaults(); q != (Plasticity{Kind: "stdp", WMax: 1, TauPlusMs: 20, TauMinusMs: 20}) {
+		t.Errorf("stdp defaults %+v", q)
+	}
+	for _, tc := range []struct {
+		p    Plasticity
+		want string // "" valid
+	}{
+		{Plasticity{Kind: "stdp_triplet", WMax: 1}, ""},
+		{Plasticity{Kind: "stdp_triplet", WMax: -1, A2Plus: 1e-3, A2Minus: 1e-3}, ""},
+		{Plasticity{Kind: "stdp_triplet"}, "plasticity.w_max"},
+		{Plasticity{Kind: "stdp_triplet", WMax: 1, A2Plus: -1}, "plasticity.a2_plus"},
+		{Plasticity{Kind: "stdp_triplet", WMax: 1, A3Plus: math.Inf(1)}, "plasticity.a3_plus"},
+		{Plasticity{Kind: "stdp_triplet", WMax: 1, A2Minus: math.NaN()}, "plasticity.a2_minus"},
+		{Plasticity{Kind: "stdp_triplet", WMax: 1e-300, A3Minus: 1e10}, "plasticity.a3_minus"},
+		{Plasticity{Kind: "stdp_triplet", WMax: 1, TauPlusTripletMs: -1}, "plasticity.tau_plus_triplet_ms"},
+		{Plasticity{Kind: "stdp_triplet", WMax: 1, TauMinusTripletMs: math.Inf(1)}, "plasticity.tau_minus_triplet_ms"},
+		{Plasticity{Kind: "stdp_triplet", WMax: 1, TauPlusMs: -16.8}, "plasticity.tau_plus_ms"},
+		{Plasticity{Kind: "stdp_triplet", WMax: 1, Lambda: 0.1}, "plasticity.lambda"},
+		{Plasticity{Kind: "stdp_triplet", WMax: 1, Eta: 0.1}, "plasticity.eta"},
+		{Plasticity{Kind: "stdp", Lambda: 0.01, Alpha: 1, WMax: 1, A2Minus: 1}, "plasticity.a2_minus"},
+		{Plasticity{Kind: "vogels_sprekeler", Eta: 0.01, Alpha: 1, WMax: 1, TauPlusTripletMs: 101}, "plasticity.tau_plus_triplet_ms"},
+		{Plasticity{A3Plus: 1}, "plasticity.kind"},
+	} {
+		err := tc.p.Validate()
+		if (err == nil) != (tc.want == "") || err != nil && !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: %v, want an error naming %q", tc.p, err, tc.want)
+		}
 	}
 }
