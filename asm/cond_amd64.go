@@ -17,19 +17,19 @@ func adexRK4NoDCAVX2(c *[18]float64, tab *float64, v []float32, w []float32, ge 
 // lifCondStepAVX2 computes LIFCondStep on len(v) neurons, a multiple of 4. Reference: lifCondStepGeneric.
 //
 //go:noescape
-func lifCondStepAVX2(c *[9]uint64, tab *float64, v []float32, ge []float32, gi []float32, inE []float32, inI []float32, dc []float32, refr []int32, spikes []int32) int
+func lifCondStepAVX2(c *[11]uint64, tab *float64, v []float32, ge []float32, gi []float32, inE []float32, inI []float32, dc []float32, refr []int32, spikes []int32) int
 
 // lifCondStepNoDCAVX2 computes LIFCondStep on len(v) neurons, a multiple of 4, the current being Bias (dc unused). Reference: lifCondStepGeneric.
 //
 //go:noescape
-func lifCondStepNoDCAVX2(c *[9]uint64, tab *float64, v []float32, ge []float32, gi []float32, inE []float32, inI []float32, dc []float32, refr []int32, spikes []int32) int
+func lifCondStepNoDCAVX2(c *[11]uint64, tab *float64, v []float32, ge []float32, gi []float32, inE []float32, inI []float32, dc []float32, refr []int32, spikes []int32) int
 
 // hhStepAVX2 computes HHStep on whole vectors of four neurons, stopping at the first whose V − V_T leaves [−110, 195] mV or whose −h/C·g reaches 31. Reference: hhStepGeneric.
 //
 //go:noescape
-func hhStepAVX2(c *[14]uint64, tab *float64, v []float32, m []float32, h []float32, n []float32, ge []float32, gi []float32, inE []float32, inI []float32, dc []float32, refr []int32, spikes []int32) (done int, ns int)
+func hhStepAVX2(c *[16]uint64, tab *float64, v []float32, m []float32, h []float32, n []float32, ge []float32, gi []float32, inE []float32, inI []float32, dc []float32, refr []int32, spikes []int32) (done int, ns int)
 
 // hhStepNoDCAVX2 computes HHStep on whole vectors of four neurons, the current being Bias (dc unused), stopping at the first whose V − V_T leaves [−110, 195] mV or whose −h/C·g reaches 31. Reference: hhStepGeneric.
 //
 //go:noescape
-func hhStepNoDCAVX2(c *[14]uint64, tab *float64, v []float32, m []float32, h []float32, n []float32, ge []float32, gi []float32, inE []float32, inI []float32, dc []float32, refr []int32, spikes []int32) (done int, ns int)
+func hhStepNoDCAVX2(c *[16]uint64, tab *float64, v []float32, m []float32, h []float32, n []float32, ge []float32, gi []float32, inE []float32, inI []float32, dc []float32, refr []int32, spikes []int32) (done int, ns int)

@@ -83,11 +83,13 @@
 //     integrate-and-fire neurons (AdExConst.Deriv at four stages), products
 //     unfused, the exponential term through ExpNeg's table and polynomial.
 //   - LIFCondStep: the exponential-Euler step of conductance-based LIF
-//     neurons (V relaxes towards V_∞ by ExpNeg(h·g/C)), products unfused,
-//     the spike list in ascending order.
+//     neurons (V relaxes towards V_∞ by ExpNeg(h·g/C), the conductances
+//     scaled by Me, Mi: their step means or, with 1, their start values),
+//     products unfused, the spike list in ascending order.
 //   - HHStep: the exponential-Euler (Rush–Larsen) step of Hodgkin–Huxley
 //     neurons with Traub–Miles rates (HHRates, every exponential by ExpTab),
-//     products unfused, the spike list in ascending order.
+//     the conductances scaled by Me, Mi as in LIFCondStep, products
+//     unfused, the spike list in ascending order.
 //
 // # How the assembly keeps these orders
 //

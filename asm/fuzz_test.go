@@ -446,31 +446,33 @@ func fuzzAdEx(t *testing.T, c *AdExConst, vals []float32) {
 }
 
 // FuzzLIFCond runs LIFCondStep from fuzzed states on every path. The
-// first pass keeps the COBA neuron's constants but for a fuzzed h/C_m; the
-// edge pass takes h/C_m, g_L, both reversals, the bias, the threshold and
-// the reset from the first 7 bytes, and the refractory counts (−3…3) from
-// the state bytes.
+// first pass keeps the COBA neuron's constants (with the step-mean factors
+// of h = 0.1 ms) but for a fuzzed h/C_m; the edge pass takes h/C_m, g_L,
+// both reversals, the bias, the threshold, the reset and the factors Me, Mi
+// from the first 9 bytes, and the refractory counts (−3…3) from the state
+// bytes.
 func FuzzLIFCond(f *testing.F) {
 	fuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte, x float64) {
-		c := LIFCondConst{HOverC: x, GL: 10, EEx: 60, EIn: -20, Pe: 0.98, Pi: 0.99, Bias: 50, Theta: 10, VReset: 0, RefSteps: 50}
+		c := LIFCondConst{HOverC: x, GL: 10, EEx: 60, EIn: -20, Pe: 0.98, Pi: 0.99, Me: 0.99, Mi: 0.995, Bias: 50, Theta: 10, VReset: 0, RefSteps: 50}
 		vals := floats32(data)
 		refr := make([]int32, len(vals)/7)
 		for j := range refr {
 			refr[j] = int32(j % 3)
 		}
 		fuzzLIFCond(t, &c, vals, refr)
-		if len(data) < 7 {
+		if len(data) < 9 {
 			return
 		}
 		for i, p := range []*float64{&c.HOverC, &c.GL, &c.EEx, &c.EIn, &c.Bias} {
 			*p = edgeValue[float64](data[i])
 		}
 		c.Theta, c.VReset = edgeValue[float32](data[5]), edgeValue[float32](data[6])
-		vals = edgeFloats[float32](data[7:])
+		c.Me, c.Mi = edgeValue[float64](data[7]), edgeValue[float64](data[8])
+		vals = edgeFloats[float32](data[9:])
 		refr = make([]int32, len(vals)/7)
 		for j := range refr {
-			refr[j] = int32(int8(data[7+j])) % 4
+			refr[j] = int32(int8(data[9+j])) % 4
 		}
 		fuzzLIFCond(t, &c, vals, refr)
 	})
@@ -506,13 +508,14 @@ func fuzzLIFCond(t *testing.T, c *LIFCondConst, vals []float32, refr0 []int32) {
 }
 
 // FuzzHH runs HHStep from fuzzed states on every path: the first pass with
-// COBAHH's constants but for a fuzzed V_T offset, the edge pass with the
-// offset, g_Na, g_K, the bias and the detection threshold from the first 5
-// bytes, and refractory counts (−3…3) from the state bytes.
+// COBAHH's constants (with the step-mean factors of h = 0.1 ms) but for a
+// fuzzed V_T offset, the edge pass with the offset, g_Na, g_K, the bias,
+// the detection threshold and the factors Me, Mi from the first 7 bytes,
+// and refractory counts (−3…3) from the state bytes.
 func FuzzHH(f *testing.F) {
 	fuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte, x float64) {
-		c := hhConst(0.1, 200, 10, -60, 20000, 50, 6000, -90, -63, 0, -80, 5, 10, -33, 2, 0)
+		c := hhMean(hhConst(0.1, 200, 10, -60, 20000, 50, 6000, -90, -63, 0, -80, 5, 10, -33, 2, 0), 5, 10)
 		c.UOff = x
 		vals := floats32(data)
 		refr := make([]int32, len(vals)/11)
@@ -520,15 +523,16 @@ func FuzzHH(f *testing.F) {
 			refr[j] = int32(j % 3)
 		}
 		fuzzHH(t, &c, vals, refr)
-		if len(data) < 5 {
+		if len(data) < 7 {
 			return
 		}
 		c.UOff, c.GNa, c.GK, c.Bias = edgeValue[float64](data[0]), edgeValue[float64](data[1]), edgeValue[float64](data[2]), edgeValue[float64](data[3])
 		c.VSpike = edgeValue[float32](data[4])
-		vals = edgeFloats[float32](data[5:])
+		c.Me, c.Mi = edgeValue[float64](data[5]), edgeValue[float64](data[6])
+		vals = edgeFloats[float32](data[7:])
 		refr = make([]int32, len(vals)/11)
 		for j := range refr {
-			refr[j] = int32(int8(data[5+j])) % 4
+			refr[j] = int32(int8(data[7+j])) % 4
 		}
 		fuzzHH(t, &c, vals, refr)
 	})

@@ -9,6 +9,14 @@ import "unsafe"
 // are relative to the leak reversal E_L (v = V − E_L, mV), conductances in
 // nS, currents in pA. The owner of the neuron model (neurons.HHCond)
 // computes them once.
+//
+// Me and Mi scale the start-of-step conductances to the conductances the
+// membrane update uses: (τ/h)(1 − e^{−h/τ}) gives the conductance's mean
+// over the step (its exact integral divided by h), 1 holds it at its
+// start-of-step value (Brian2's exponential_euler). A multiplication by 1
+// is exact, so Me = Mi = 1 gives bit for bit the step without them. Their
+// zero value would take the conductances out of the membrane update: set
+// them.
 type HHConst struct {
 	HOverC   float64 // h/C_m (ms/pF)
 	H        float64 // the step h (ms)
@@ -22,12 +30,14 @@ type HHConst struct {
 	UOff     float64 // E_L − V_T (mV): u = V − V_T = v + UOff, the rates' variable
 	Pe       float64 // e^{−h/τ_ex}
 	Pi       float64 // e^{−h/τ_in}
+	Me       float64 // the excitatory conductance's factor in the membrane update: (τ_ex/h)(1 − Pe) or 1
+	Mi       float64 // the inhibitory conductance's factor: (τ_in/h)(1 − Pi) or 1
 	Bias     float64 // the constant current I_e (pA), the input current when HHStep's dc is nil
 	VSpike   float32 // spike detection V_spike − E_L (mV)
 	RefSteps int32   // steps during which detection is off after a spike (≥ 0)
 }
 
-var _ [1]struct{} = [unsafe.Sizeof(HHConst{}) / 112]struct{}{} // 13 float64, then VSpike and RefSteps: 112 bytes
+var _ [1]struct{} = [unsafe.Sizeof(HHConst{}) / 128]struct{}{} // 15 float64, then VSpike and RefSteps: 128 bytes, the assembly's *[16]uint64
 
 // HHRates returns the Traub–Miles rates (1/ms) at u = V − V_T (mV):
 //
@@ -57,16 +67,20 @@ func hhLin(k, a, s float64) float64 {
 	return float64(k*a) / (ExpTab(x) - 1)
 }
 
-// HHStep advances every neuron j by one step of Brian2's exponential_euler
-// (each variable relaxes exactly towards its target with the others held
-// at their values at the start of the step), from v[j] (V − E_L), the gates
-// m[j], h[j], n[j] and the conductances ge[j], gi[j]:
+// HHStep advances every neuron j by one exponential-Euler step (each
+// variable relaxes exactly towards its target with the others held
+// constant over the step: the gates at their start-of-step values, the
+// conductances at ge[j]·Me and gi[j]·Mi; Me = Mi = 1 is Brian2's
+// exponential_euler, the step-mean factors of HHConst the conductances'
+// exact means), from v[j] (V − E_L), the gates m[j], h[j], n[j] and the
+// conductances ge[j], gi[j]:
 //
 //	u = v + UOff;  rates at u (HHRates)
 //	x = x_∞ + (x − x_∞)·ExpNeg((α_x + β_x)·H),  x_∞ = α_x/(α_x + β_x)      for x = m, h, n
 //	g_Na = GNa·((m·m)·m)·h,  g_K = GK·((n·n)·(n·n))                      (the gates at the start)
-//	g = (((GL + ge) + gi) + g_Na) + g_K
-//	v_∞ = ((((ge·EEx + gi·EIn) + g_Na·ENa) + g_K·EK) + I)/g              (I = dc[j], or Bias when dc is nil)
+//	a = ge·Me;  b = gi·Mi
+//	g = (((GL + a) + b) + g_Na) + g_K
+//	v_∞ = ((((a·EEx + b·EIn) + g_Na·ENa) + g_K·EK) + I)/g                (I = dc[j], or Bias when dc is nil)
 //	v = v_∞ + (v − v_∞)·ExpTab(−HOverC·g)                                 (exact also for g < 0, unphysical: growth)
 //	ge[j] = float32(ge·Pe) + inE[j];  gi[j] = float32(gi·Pi) + inI[j];  inE[j] = inI[j] = 0
 //	if refr[j] > 0 { refr[j]-- } else if v >= VSpike { refr[j] = RefSteps; spikes[n] = j; n++ }

@@ -16,8 +16,9 @@ func hhStepGeneric(c *HHConst, v, m, h, n, ge, gi, inE, inI, dc []float32, refr 
 		n[j] = float32(hhGate(nj, an, bn, c.H))
 		gna := float64(c.GNa * float64(float64(float64(mj*mj)*mj)*hj))
 		gk := float64(c.GK * float64(float64(nj*nj)*float64(nj*nj)))
-		g := c.GL + gej + gij + gna + gk
-		vinf := (float64(gej*c.EEx) + float64(gij*c.EIn) + float64(gna*c.ENa) + float64(gk*c.EK) + cur) / g
+		ae, ai := float64(gej*c.Me), float64(gij*c.Mi)
+		g := c.GL + ae + ai + gna + gk
+		vinf := (float64(ae*c.EEx) + float64(ai*c.EIn) + float64(gna*c.ENa) + float64(gk*c.EK) + cur) / g
 		vn := float32(vinf + float64(float64(vj-vinf)*ExpTab(-float64(c.HOverC*g))))
 		v[j] = vn
 		ge[j] = float32(float64(gej*c.Pe)) + inE[j]

@@ -375,7 +375,7 @@ func lifCondStep(c *LIFCondConst, v, ge, gi, inE, inI, dc []float32, refr []int3
 	if !useAVX2() || n == 0 {
 		return lifCondStepGeneric(c, v, ge, gi, inE, inI, dc, refr, spikes)
 	}
-	cc := (*[9]uint64)(unsafe.Pointer(c))
+	cc := (*[11]uint64)(unsafe.Pointer(c))
 	var ns int
 	if dc != nil {
 		ns = lifCondStepAVX2(cc, &expNegTable[0], v[:n], ge[:n], gi[:n], inE[:n], inI[:n], dc[:n], refr[:n], spikes)
@@ -395,7 +395,7 @@ func hhStep(c *HHConst, v, m, h, n, ge, gi, inE, inI, dc []float32, refr []int32
 	if !useAVX2() {
 		return hhStepGeneric(c, v, m, h, n, ge, gi, inE, inI, dc, refr, spikes)
 	}
-	cc := (*[14]uint64)(unsafe.Pointer(c))
+	cc := (*[16]uint64)(unsafe.Pointer(c))
 	// generic steps [a, b) with the reference, appending to spikes[ns:]
 	generic := func(a, b, ns int) int {
 		var d []float32

@@ -8,6 +8,14 @@ import "unsafe"
 // time step h. Voltages are relative to the leak reversal E_L (mV),
 // conductances in nS, currents in pA. The owner of the neuron model
 // (neurons.LIFCond) computes them once.
+//
+// Me and Mi scale the start-of-step conductances to the conductances the
+// membrane update uses: (τ/h)(1 − e^{−h/τ}) gives the conductance's mean
+// over the step (its exact integral divided by h), 1 holds it at its
+// start-of-step value (Brian2's exponential_euler). A multiplication by 1
+// is exact, so Me = Mi = 1 gives bit for bit the step without them. Their
+// zero value would take the conductances out of the membrane update: set
+// them.
 type LIFCondConst struct {
 	HOverC   float64 // h/C_m (ms/pF)
 	GL       float64 // leak conductance g_L (nS)
@@ -15,21 +23,26 @@ type LIFCondConst struct {
 	EIn      float64 // inhibitory reversal E_in − E_L (mV)
 	Pe       float64 // e^{−h/τ_ex}: the excitatory conductance's decay over a step
 	Pi       float64 // e^{−h/τ_in}
+	Me       float64 // the excitatory conductance's factor in the membrane update: (τ_ex/h)(1 − Pe) or 1
+	Mi       float64 // the inhibitory conductance's factor: (τ_in/h)(1 − Pi) or 1
 	Bias     float64 // the constant current I_e (pA), the input current when LIFCondStep's dc is nil
 	Theta    float32 // threshold V_th − E_L (mV)
 	VReset   float32 // reset V_reset − E_L (mV)
 	RefSteps int32   // refractory period in steps (≥ 0)
-	_        int32   // padding: 72 bytes on every architecture
+	_        int32   // padding: 88 bytes on every architecture
 }
 
-var _ [1]struct{} = [unsafe.Sizeof(LIFCondConst{}) / 72]struct{}{} // LIFCondConst is 72 bytes: the assembly's *[9]uint64
+var _ [1]struct{} = [unsafe.Sizeof(LIFCondConst{}) / 88]struct{}{} // LIFCondConst is 88 bytes: the assembly's *[11]uint64
 
-// LIFCondStep advances every neuron j by one step (Brian2's
-// exponential_euler for this linear system: the conductances held at their
-// values at the start of the step):
+// LIFCondStep advances every neuron j by one step, V relaxing exactly
+// towards V_∞ with the conductances held constant over the step at
+// ge[j]·Me and gi[j]·Mi (Me = Mi = 1: Brian2's exponential_euler for this
+// linear system, the conductances at their start-of-step values; the
+// step-mean factors of LIFCondConst: the conductances' exact means):
 //
 //	if refr[j] == 0 {
-//	    g = (g_L + ge[j]) + gi[j];  V_∞ = ((ge[j]·E_ex + gi[j]·E_in) + I)/g   (I = dc[j], or Bias when dc is nil)
+//	    a = ge[j]·Me;  b = gi[j]·Mi
+//	    g = (g_L + a) + b;  V_∞ = ((a·E_ex + b·E_in) + I)/g                  (I = dc[j], or Bias when dc is nil)
 //	    v[j] = float32(V_∞ + (v[j] − V_∞)·ExpNeg(HOverC·g))                    (in float64, every product rounded)
 //	} else { refr[j]-- }
 //	ge[j] = float32(ge[j]·Pe) + inE[j];  gi[j] = float32(gi[j]·Pi) + inI[j];  inE[j] = inI[j] = 0

@@ -11,8 +11,9 @@ func lifCondStepGeneric(c *LIFCondConst, v, ge, gi, inE, inI, dc []float32, refr
 			if dc != nil {
 				cur = float64(dc[j])
 			}
-			g := c.GL + gej + gij
-			vinf := (float64(gej*c.EEx) + float64(gij*c.EIn) + cur) / g
+			ae, ai := float64(gej*c.Me), float64(gij*c.Mi)
+			g := c.GL + ae + ai
+			vinf := (float64(ae*c.EEx) + float64(ai*c.EIn) + cur) / g
 			vj = float32(vinf + float64(float64(float64(vj)-vinf)*ExpNeg(float64(c.HOverC*g))))
 		} else {
 			refr[j]--

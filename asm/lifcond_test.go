@@ -10,10 +10,19 @@ import (
 
 // lifCondConst prepares LIFCondConst for step h (ms), as neurons.LIFCond
 // does: C_m (pF), g_L (nS), E_L, E_ex, E_in (mV), τ_ex, τ_in (ms), V_th,
-// V_reset (mV), t_ref (ms), I_e (pA).
+// V_reset (mV), t_ref (ms), I_e (pA); the conductances held at their
+// start-of-step values (Me = Mi = 1; withMean gives the step-mean factors).
 func lifCondConst(h, cm, gl, el, eex, ein, tauex, tauin, vth, vreset, tref, ie float64) LIFCondConst {
 	return LIFCondConst{HOverC: h / cm, GL: gl, EEx: eex - el, EIn: ein - el, Pe: math.Exp(-h / tauex), Pi: math.Exp(-h / tauin),
-		Bias: ie, Theta: float32(vth - el), VReset: float32(vreset - el), RefSteps: int32(math.Round(tref / h))}
+		Me: 1, Mi: 1, Bias: ie, Theta: float32(vth - el), VReset: float32(vreset - el), RefSteps: int32(math.Round(tref / h))}
+}
+
+// withMean returns c with the step-mean factors (τ/h)(1 − e^{−h/τ}) for
+// step h and decay times τ_ex, τ_in (ms), as neurons.LIFCond's "mean"
+// scheme computes them.
+func withMean(c LIFCondConst, h, tauex, tauin float64) LIFCondConst {
+	c.Me, c.Mi = -math.Expm1(-h/tauex)*tauex/h, -math.Expm1(-h/tauin)*tauin/h
+	return c
 }
 
 // TestLIFCondConstLayout pins the field offsets the assembly reads
@@ -21,25 +30,29 @@ func lifCondConst(h, cm, gl, el, eex, ein, tauex, tauin, vth, vreset, tref, ie f
 func TestLIFCondConstLayout(t *testing.T) {
 	var c LIFCondConst
 	offs := []uintptr{unsafe.Offsetof(c.HOverC), unsafe.Offsetof(c.GL), unsafe.Offsetof(c.EEx), unsafe.Offsetof(c.EIn),
-		unsafe.Offsetof(c.Pe), unsafe.Offsetof(c.Pi), unsafe.Offsetof(c.Bias), unsafe.Offsetof(c.Theta),
-		unsafe.Offsetof(c.VReset), unsafe.Offsetof(c.RefSteps)}
-	want := []uintptr{0, 8, 16, 24, 32, 40, 48, 56, 60, 64}
-	if !slices.Equal(offs, want) || unsafe.Sizeof(c) != 72 {
-		t.Fatalf("LIFCondConst offsets %v (size %d), the assembly expects %v (72)", offs, unsafe.Sizeof(c), want)
+		unsafe.Offsetof(c.Pe), unsafe.Offsetof(c.Pi), unsafe.Offsetof(c.Me), unsafe.Offsetof(c.Mi), unsafe.Offsetof(c.Bias),
+		unsafe.Offsetof(c.Theta), unsafe.Offsetof(c.VReset), unsafe.Offsetof(c.RefSteps)}
+	want := []uintptr{0, 8, 16, 24, 32, 40, 48, 56, 64, 72, 76, 80}
+	if !slices.Equal(offs, want) || unsafe.Sizeof(c) != 88 {
+		t.Fatalf("LIFCondConst offsets %v (size %d), the assembly expects %v (88)", offs, unsafe.Sizeof(c), want)
 	}
 }
 
 // TestLIFCondStep compares every path with the reference, bit for bit:
 // states around the threshold, refractory neurons, conductances from 0 to
 // beyond ExpNeg's range (h·g/C ≥ 32) and negative ones (ExpNeg is 1 there),
-// −0, with and without dc, at lengths that are not multiples of 4; the
-// spike list must be the same, in ascending order.
+// −0, with and without dc, at lengths that are not multiples of 4, with
+// the conductances at their start-of-step values (Me = Mi = 1) and at
+// their step means; the spike list must be the same, in ascending order.
 func TestLIFCondStep(t *testing.T) {
 	r := rand.New(rand.NewPCG(31, 32))
 	cases := []LIFCondConst{
 		lifCondConst(0.1, 200, 10, -60, 0, -80, 5, 10, -50, -60, 5, 0),
 		lifCondConst(0.1, 200, 10, -60, 0, -80, 5, 10, -50, -60, 5, 200),
 		lifCondConst(1, 100, 50, -70, 0, -85, 2, 8, -55, -65, 0, 30),
+		withMean(lifCondConst(0.1, 200, 10, -60, 0, -80, 5, 10, -50, -60, 5, 0), 0.1, 5, 10),
+		withMean(lifCondConst(0.1, 200, 10, -60, 0, -80, 5, 10, -50, -60, 5, 200), 0.1, 5, 10),
+		withMean(lifCondConst(1, 100, 50, -70, 0, -85, 2, 8, -55, -65, 0, 30), 1, 2, 8),
 	}
 	forEachPath(t, func(t *testing.T) {
 		for ci, c := range cases {

@@ -1,9 +1,13 @@
 package kernel
 
 import (
+	"fmt"
+	"math"
 	"math/bits"
 	"sort"
 
+	"github.com/neurodyn/neurodyn/internal/detmath"
+	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/neurons"
 )
 
@@ -114,8 +118,15 @@ type device struct {
 	series [][]float64
 	origin int
 	w      []float32 // len(neurons) × dims
-	cur    []float32 // current of each target neuron for the current sample
+	cur    []float32 // current of each target neuron for the current sample (noise: interval)
 	sample []int     // per worker: the sample cur holds for its range (−1: none)
+
+	// noise: see prepareNoise
+	noiseAt     []int64 // per worker: the interval cur holds for its range (−1: none)
+	dtMs        float64 // the step
+	stdMod2     float64 // σ_mod² (pA²)
+	cyclesPerMs float64 // frequency_hz/1000
+	phase0      float64 // phase_deg/360 − 1/4 (cycles): sin(2πx) = cos(2π(x − 1/4))
 }
 
 // addCurrent adds the device's current at step to dc for the worker's range.
@@ -140,6 +151,17 @@ func (d *device) addCurrent(dc []float32, w int, step int64) {
 		amp := float32(d.plan.spec.AmplitudesPA[i])
 		for _, j := range nr[a:b] {
 			dc[j] += amp
+		}
+	case "noise":
+		if step < int64(d.plan.start) || (d.plan.stop >= 0 && step >= int64(d.plan.stop)) {
+			return
+		}
+		if j := (step - int64(d.plan.start)) / int64(d.plan.noiseSteps); d.noiseAt[w] != j {
+			d.noiseAt[w] = j
+			d.drawNoise(w, j)
+		}
+		for k := a; k < b; k++ {
+			dc[nr[k]] += d.cur[k]
 		}
 	case "time_series":
 		s := max(0, int(step/int64(d.plan.seriesSteps))-d.origin)
@@ -198,5 +220,122 @@ func (d *device) addSpikes(slot []float32, w int, step int64) {
 		for _, j := range d.plan.neurons[a:b] {
 			slot[j] += d.weight
 		}
+	}
+}
+
+// defaultNoiseSteps is the default interval of a noise device in steps:
+// NEST's noise_generator default dt, 10 × the resolution (1 ms at 0.1 ms).
+const defaultNoiseSteps = 10
+
+// resolveNoise validates the fields of a noise device and fills in dp's
+// window (start, stop) and interval (noiseSteps); where names the device.
+func resolveNoise(where string, d DeviceSpec, dp *devPlan, dt float64) error {
+	if err := param.First(
+		param.Finite(pkg, where+".mean_pa", d.MeanPA),
+		param.NonNegative(pkg, where+".std_pa", d.StdPA),
+		param.NonNegative(pkg, where+".std_mod_pa", d.StdModPA),
+	); err != nil {
+		return err
+	}
+	if d.StdModPA > d.StdPA {
+		return param.New(pkg, where+".std_mod_pa", d.StdModPA, fmt.Sprintf("≤ std_pa = %g (the variance σ² + σ_mod²·sin(…) must stay ≥ 0)", d.StdPA))
+	}
+	if err := param.First(
+		param.NonNegative(pkg, where+".frequency_hz", d.FrequencyHz),
+		param.Finite(pkg, where+".phase_deg", d.PhaseDeg),
+	); err != nil {
+		return err
+	}
+	dp.noiseSteps = defaultNoiseSteps
+	if d.NoiseDtMs != 0 {
+		k, err := steps(where+".noise_dt_ms", d.NoiseDtMs, dt)
+		if err != nil || k < 1 {
+			return param.New(pkg, where+".noise_dt_ms", d.NoiseDtMs, fmt.Sprintf("0 (default: 10·dt) or a positive multiple of dt = %g ms", dt))
+		}
+		dp.noiseSteps = k
+	}
+	var err error
+	if dp.start, err = steps(where+".start_ms", d.StartMs, dt); err != nil {
+		return err
+	}
+	dp.stop = -1
+	if d.StopMs != 0 {
+		if dp.stop, err = steps(where+".stop_ms", d.StopMs, dt); err != nil {
+			return err
+		}
+		if dp.stop < dp.start {
+			return param.New(pkg, where+".stop_ms", d.StopMs, "0 or ≥ start_ms")
+		}
+	}
+	return nil
+}
+
+// prepareNoise allocates a noise device's per-neuron currents and derives
+// the constants of its modulation, for W workers and step dtMs.
+func (d *device) prepareNoise(W int, dtMs float64) {
+	d.dtMs = dtMs
+	sp := d.plan.spec
+	d.cur = make([]float32, len(d.plan.neurons))
+	d.noiseAt = make([]int64, W)
+	for w := range d.noiseAt {
+		d.noiseAt[w] = -1
+	}
+	d.stdMod2 = float64(sp.StdModPA * sp.StdModPA)
+	d.cyclesPerMs = sp.FrequencyHz / 1000
+	d.phase0 = sp.PhaseDeg/360 - 0.25
+}
+
+// noiseStd returns the standard deviation (pA) of interval j of a noise
+// device: σ, or with modulation √(σ² + σ_mod²·sin(2π·f·t_j + φ)) where t_j
+// (ms) is the end of the interval's first step, the time at which NEST's
+// noise_generator draws. The sine is detmath.Cos of the phase reduced to
+// one cycle, with every product rounded: the same bits everywhere.
+func (d *device) noiseStd(j int64) float64 {
+	std := d.plan.spec.StdPA
+	if d.stdMod2 == 0 {
+		return std
+	}
+	first := int64(d.plan.start) + j*int64(d.plan.noiseSteps)
+	tMs := float64(float64(first+1) * d.dtMs)
+	x := float64(d.cyclesPerMs*tMs) + d.phase0
+	x -= math.Floor(x)
+	sin := detmath.Cos(float64(2 * math.Pi * x))
+	return math.Sqrt(max(0, float64(d.stdMod2*sin)+float64(std*std)))
+}
+
+// drawNoise sets cur for the worker's range to the currents of interval j:
+// mean + std·ξ. Neuron n's ξ is the ziggurat deviate (zigFast, zigSlow,
+// kernel/ziggurat.go) of word n mod 2 of Philox(key; j, ⌊n/2⌋<<16 |
+// device index) — one Philox call serves two neurons on the fast path —
+// with the rare further blocks it needs from that counter under derived
+// keys, so each neuron's current depends only on (seed, device, neuron,
+// interval): not on the workers, the run's split or the kernel path.
+func (d *device) drawNoise(w int, j int64) {
+	a, b := d.ranges[w][0], d.ranges[w][1]
+	mean := d.plan.spec.MeanPA
+	std := d.noiseStd(j)
+	if std == 0 {
+		for k := a; k < b; k++ {
+			d.cur[k] = float32(mean)
+		}
+		return
+	}
+	nr := d.plan.neurons
+	cur := d.cur[a:b]
+	last := -1
+	var r [2]uint64
+	var c1 uint64
+	for k, n := range nr[a:b] {
+		if pair := n >> 1; pair != last {
+			c1 = uint64(pair)<<16 | d.index
+			r[0], r[1] = Philox2x64(uint64(j), c1, d.key)
+			last = pair
+		}
+		s := uint64(n & 1)
+		z, ok := zigFast(r[s])
+		if !ok {
+			z = zigSlow(r[s], uint64(j), c1, d.key, s)
+		}
+		cur[k] = float32(float64(std*z) + mean)
 	}
 }

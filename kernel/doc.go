@@ -11,7 +11,7 @@
 // dt"). Omitted optional fields take their documented defaults; model
 // parameters omitted from params keep the model's NEST-like defaults
 // (neurons.DefaultLIFExp, DefaultLIFDelta, DefaultLIFCond,
-// DefaultAdExCond, DefaultHHCond). A complete
+// DefaultAdExCond, DefaultHHCond, DefaultIzhikevich). A complete
 // example (ExampleSpecTOML):
 //
 //	dt_ms   = 0.1
@@ -22,7 +22,7 @@
 //	[[population]]
 //	name  = "E"
 //	n     = 400
-//	model = "lif_exp"          # lif_exp | lif_delta | lif_cond | adex_cond | hh_cond
+//	model = "lif_exp"          # lif_exp | lif_delta | lif_cond | adex_cond | hh_cond | izhikevich
 //	sign  = 1                  # Dale: +1 excitatory, -1 inhibitory, 0 none
 //	params = { tau_mem_ms = 20.0, tau_syn_ex_ms = 5.0, tau_syn_in_ms = 10.0, t_ref_ms = 2.0, e_l_mv = -60.0, v_reset_mv = -60.0, v_th_mv = -50.0, cm_pf = 250.0 }
 //	v_init = { dist = "uniform", low = -60.0, high = -50.0 }
@@ -38,7 +38,7 @@
 //	target   = "E"
 //	receptor = "exc"
 //	rule     = { kind = "fixed_prob", p = 0.02 }     # fixed_prob | fixed_indegree | fixed_outdegree | all_to_all | list
-//	weights  = { dist = "normal", mean = 30.0, std = 5.0 }   # pA (mV for lif_delta, nS for lif_cond, adex_cond and hh_cond)
+//	weights  = { dist = "normal", mean = 30.0, std = 5.0 }   # pA (mV for lif_delta and izhikevich, nS for lif_cond, adex_cond and hh_cond)
 //	delay_ms = 1.5
 //	delay_max_ms = 3.0
 //
@@ -60,7 +60,7 @@
 //
 //	[[device]]
 //	name    = "drive"
-//	kind    = "poisson"        # poisson | dc | step_current | spike_source | time_series
+//	kind    = "poisson"        # poisson | dc | step_current | noise | spike_source | time_series
 //	target  = "E"
 //	rate_hz = 8000.0
 //	weight  = 40.0
@@ -85,9 +85,25 @@
 //	variable    = "V"
 //	interval_ms = 1.0
 //
-// (ExampleSpecTOML has the remaining device and recorder kinds: dc,
-// spike_source, rate, filtered_spikes, weights.) Presets (cuba, coba, brunel, vogels, scale)
-// give the standard benchmark networks at any size.
+// (ExampleSpecTOML has the remaining device and recorder kinds: dc, noise,
+// spike_source, rate, filtered_spikes, weights.) Presets (cuba, coba, cobahh, brunel, vogels, scale,
+// izhikevich2003) give the standard benchmark networks at any size.
+//
+// Izhikevich populations (model "izhikevich", NEST's izhikevich; weights in
+// mV) take the parameters a, b, c, d per neuron through init, as
+// Izhikevich's (2003) network draws them, and U starts at b·V(0) with each
+// neuron's b unless init sets it (PopulationSpec.Init):
+//
+//	params = { consistent_integration = 0 }   # his published scheme (NEST's default 1: forward Euler)
+//	init   = { c = { dist = "list", values = [-65.0, -52.3] }, d = { dist = "list", values = [8.0, 2.6] } }
+//
+// lif_cond and hh_cond populations take their string-valued parameter in
+// options: conductance_scheme "mean" (the default: the synaptic
+// conductances' exact means over each step in the exponential-Euler
+// membrane update) or "start" (held at their start-of-step values,
+// Brian2's exponential_euler; neurons.LIFCondParams, HHCondParams):
+//
+//	options = { conductance_scheme = "start" }
 //
 // # Connectivity from SONATA files
 //
@@ -159,7 +175,26 @@
 //	plasticity = { kind = "vogels_sprekeler", eta = 1.0, alpha = 0.2, w_max = 300.0 }   # target 5 Hz with τ± 20 ms
 //
 // eta (in the weights' unit), alpha (> 0) and w_max must be given; lambda,
-// mu_plus and mu_minus stay out. Both kinds share everything below.
+// mu_plus and mu_minus stay out.
+//
+// Kind "stdp_triplet" is NEST's stdp_triplet_synapse, the triplet rule of
+// Pfister & Gerstner (2006), all-to-all: a postsynaptic spike adds
+// r₁·(a2_plus + a3_plus·o₂) to |w|, a presynaptic one takes
+// o₁·(a2_minus + a3_minus·r₂) away, o₂ and r₂ (slow traces, τ_y and τₓ)
+// taken just before the spike itself; the amplitudes are in the weights'
+// unit, as NEST's:
+//
+//	plasticity = { kind = "stdp_triplet", w_max = 0.2, a2_plus = 5e-11, a3_plus = 6.2e-4, a2_minus = 7e-4, a3_minus = 2.3e-5 }
+//
+// Only w_max must be given: the time constants default to Pfister &
+// Gerstner's all-to-all minimal visual-cortex model (tau_plus_ms 16.8,
+// tau_plus_triplet_ms 101, tau_minus_ms 33.7, tau_minus_triplet_ms 125),
+// and so do the amplitudes when all four are left out (5e-10, 6.2e-3,
+// 7e-3, 2.3e-4: fractions of the initial weight, NEST's default weight
+// being 1; the example scales them to weights of 0.1 mV); lambda, alpha,
+// mu_plus, mu_minus and eta stay out.
+//
+// All three kinds share everything below.
 // Weights are stored as float32 and updated in float64 with the same bits
 // on every architecture. The presynaptic traces are kept per source neuron,
 // the postsynaptic spikes per target neuron for as long as a pairing with
@@ -167,14 +202,19 @@
 // projection costs, beyond a constant-weight one, 4 bytes per synapse, 17
 // bytes per source neuron per worker, 48 bytes per target neuron plus 16 per
 // spike it fired in the last 32·τ₊ + the prune interval (16·τ₊, at least
-// 1,000 steps) + the longest delay, and two decay tables of up to 512 KiB.
+// 1,000 steps) + the longest delay, and two decay tables of up to 512 KiB;
+// stdp_triplet 8 bytes more per source neuron per worker, 32 per target
+// neuron and 8 per spike, and two more tables.
 //
 // Projection(i).Weight holds the stored weights: NEST's, which take a
 // pairing in when the next presynaptic spike arrives, except that the
 // pairings of a presynaptic spike are taken in once complete (32·τ₊ after
 // it) at the next multiple of the prune interval — the same bits as later,
 // and a function of the time only, so that weights read after any split of
-// a run, or after Restore, are the same. Network.EffectiveWeights gives the
+// a run, or after Restore, are the same. (A run that ends in the step of a
+// presynaptic spike has that spike's update in the stored weights already;
+// NEST takes it in when the spike is delivered, at the next step of a
+// split run. Later weights agree again.) Network.EffectiveWeights gives the
 // weights with the pending pairings taken in (what a synapse would
 // transmit now); WriteSONATANetwork writes those, and checkpoints carry the
 // stored weights with the traces and histories. Plasticity runs in grid
@@ -227,7 +267,8 @@
 // Brian2's synapses without delay (but for one departure: a lif_delta
 // neuron that a delay-0 jump takes to the threshold fires at the end of the
 // next step, where Brian2 decays v first and loses the crossing; NIR's LIF
-// fires at the jump). Run advances in slices of
+// fires at the jump; an izhikevich neuron is reset at the next step's start
+// and fires at its end). Run advances in slices of
 // L = max(1, minimum delay) steps through fixed phases — integrate (devices,
 // neuron update, threshold and reset, state sampling) → exchange (merge the
 // workers' spikes, record) → deliver (into ring buffers, or into the target
@@ -238,7 +279,12 @@
 //
 // Every random draw derives from Spec.Seed by counter-based streams:
 // connectivity per source row (synapses), initial potentials per neuron, and
-// Poisson input per (device, neuron, step) from Philox-2×64-10, so nothing
+// Poisson input per (device, neuron, step) and noise currents per (device,
+// neuron, interval) from Philox-2×64-10 (the noise's normal deviates by a
+// ziggurat whose rare rejection steps draw further blocks of the same
+// counter under derived keys, its tables computed at start-up with
+// detmath's Log and Exp and rounded products: the same bits on every
+// architecture), so nothing
 // depends on the number of workers or on the order in which they run.
 // Spikes are merged in (step, population, neuron) order and delivered in
 // that order, so every floating-point sum is the same for any number of

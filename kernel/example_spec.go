@@ -12,7 +12,7 @@ precise = false   # off-grid spike times (lif_exp only, delays >= dt)
 [[population]]
 name  = "E"
 n     = 400
-model = "lif_exp"          # lif_exp | lif_delta | lif_cond | adex_cond | hh_cond
+model = "lif_exp"          # lif_exp | lif_delta | lif_cond | adex_cond | hh_cond | izhikevich
 sign  = 1                  # Dale: +1 excitatory, -1 inhibitory, 0 none
 params = { tau_mem_ms = 20.0, tau_syn_ex_ms = 5.0, tau_syn_in_ms = 10.0, t_ref_ms = 2.0, e_l_mv = -60.0, v_reset_mv = -60.0, v_th_mv = -50.0, cm_pf = 250.0 }
 v_init = { dist = "uniform", low = -60.0, high = -50.0 }   # mV
@@ -62,7 +62,7 @@ delay_list_ms = [1.0, 2.0, 3.0]
 
 [[device]]
 name    = "drive"
-kind    = "poisson"        # poisson | dc | step_current | spike_source | time_series
+kind    = "poisson"        # poisson | dc | step_current | noise | spike_source | time_series
 target  = "E"
 rate_hz = 8000.0           # per neuron, the sum of all its external sources
 weight  = 40.0             # pA per spike
@@ -73,6 +73,13 @@ target       = "I"
 amplitude_pa = 300.0
 start_ms     = 10.0
 stop_ms      = 0.0         # 0: until the end
+
+[[device]]
+kind        = "noise"      # NEST's noise_generator: its own current per neuron
+target      = "E"
+mean_pa     = 0.0
+std_pa      = 50.0         # a new N(mean, std²) draw every noise_dt_ms
+noise_dt_ms = 1.0          # a multiple of dt; 0: 10·dt
 
 [[device]]
 kind           = "spike_source"

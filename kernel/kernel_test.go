@@ -33,6 +33,7 @@ func smallPresets(t testing.TB) map[string]kernel.Spec {
 		{"coba", kernel.PresetOptions{N: 800, Record: true}},
 		{"cobahh", kernel.PresetOptions{N: 800, Record: true}},
 		{"brunel", kernel.PresetOptions{N: 1250, Record: true}},
+		{"izhikevich2003", kernel.PresetOptions{N: 1000, Record: true}},
 	} {
 		s, err := kernel.Preset(tc.name, tc.o)
 		if err != nil {
@@ -47,6 +48,7 @@ func smallPresets(t testing.TB) map[string]kernel.Spec {
 	b.Devices = append(b.Devices, kernel.DeviceSpec{Kind: "dc", Target: "I", AmplitudePA: 100, StartMs: 20, StopMs: 60},
 		kernel.DeviceSpec{Kind: "spike_source", Target: "E", Neurons: []int{1, 2, 3}, SpikeTimesMs: []float64{5.05, 7}, Weight: 30})
 	out["brunel_mixed"] = b
+	out["izhikevich"] = izhikevichNet(t) // per-neuron parameters, both schemes, delay-0 jumps
 	return out
 }
 
@@ -78,12 +80,13 @@ func TestWorkersIdentical(t *testing.T) {
 
 // TestKernelPathsIdentical: every asm kernel path gives the same spikes
 // (the -tags noasm rerun of make test covers the pure-Go build): cuba
-// (lif_exp), coba (lif_cond) and cobahh (hh_cond, whose kernel hands
+// (lif_exp), coba (lif_cond), cobahh (hh_cond, whose kernel hands
 // vectors beyond its range to the reference; some neurons start with a
-// negative total conductance).
+// negative total conductance) and izhikevich (pure Go: the network's other
+// arithmetic, delivery and draws, on every path).
 func TestKernelPathsIdentical(t *testing.T) {
 	defer asm.Reset()
-	for _, name := range []string{"cuba", "coba", "cobahh"} {
+	for _, name := range []string{"cuba", "coba", "cobahh", "izhikevich", "izhikevich2003"} {
 		s := smallPresets(t)[name]
 		var ref map[string]*kernel.SpikeMemory
 		for _, p := range asm.Paths() {
@@ -126,7 +129,7 @@ func TestRunSplitIdentical(t *testing.T) {
 // fresh network, with another number of workers) ends identical to an
 // uninterrupted one.
 func TestCheckpointRestore(t *testing.T) {
-	for _, name := range []string{"cuba", "brunel_mixed", "cobahh", "precise"} {
+	for _, name := range []string{"cuba", "brunel_mixed", "cobahh", "izhikevich", "izhikevich2003", "precise"} {
 		t.Run(name, func(t *testing.T) {
 			s := smallPresets(t)[name]
 			if name == "precise" {
@@ -455,17 +458,21 @@ func TestSpikeTimesOnTheGrid(t *testing.T) {
 // path on arm64 reproduces them under qemu-aarch64 (make asm-arm64). A
 // deliberate change of the engine's arithmetic updates them.
 var kernelGolden = map[string]uint64{
-	"cuba": 0xe5d357000e8bfdd4, "coba": 0x3b260721913cc68b, "brunel_mixed": 0xa94a498ddd6f1cb5,
-	"cobahh": 0xfab4c746464a9ab6,
+	"cuba": 0xe5d357000e8bfdd4, "coba": 0x91e80171e6e05288, "brunel_mixed": 0xa94a498ddd6f1cb5,
+	"cobahh": 0x9d2d1fa726e9ac4d, "izhikevich": 0xd87546b2b57f5bee,
+	"izhikevich2003": 0x2883b18385fe7116,
 }
 
 // TestKernelGolden pins the state and spikes of the presets (lif_exp,
 // lif_cond, lif_delta, hh_cond; normal weights, potentials and initial
-// conductances, Poisson input, a dc device, a spike source) after 80 ms to
-// checksums: the same bits on every architecture and kernel path.
+// conductances, Poisson input, a dc device, a spike source) and of the
+// Izhikevich network (per-neuron parameters, both schemes, delay-0 jumps)
+// and the izhikevich2003 preset (all-to-all uniform weights, noise devices)
+// after 80 ms to checksums: the same bits on every architecture and kernel
+// path.
 func TestKernelGolden(t *testing.T) {
 	presets := smallPresets(t)
-	for _, name := range []string{"cuba", "coba", "brunel_mixed", "cobahh"} {
+	for _, name := range []string{"cuba", "coba", "brunel_mixed", "cobahh", "izhikevich", "izhikevich2003"} {
 		t.Run(name, func(t *testing.T) {
 			checkGolden(t, presets[name], 80, nil, 1, kernelGolden[name])
 		})

@@ -142,6 +142,8 @@ func New(spec Spec, opts ...Option) (*Network, error) {
 				pop.model, err = neurons.NewAdExCond(pop.n, *q, pl.dt)
 			case *neurons.HHCondParams:
 				pop.model, err = neurons.NewHHCond(pop.n, *q, pl.dt)
+			case *neurons.IzhikevichParams:
+				pop.model, err = neurons.NewIzhikevich(pop.n, *q, pl.dt)
 			}
 			if err != nil {
 				return nil, fmt.Errorf("kernel: population[%d]: %w", i, err)
@@ -255,6 +257,9 @@ func New(spec Spec, opts ...Option) (*Network, error) {
 				d.sample[w] = -1
 			}
 			tgt.current = append(tgt.current, d)
+		case "noise":
+			d.prepareNoise(W, pl.dt)
+			tgt.current = append(tgt.current, d)
 		default:
 			tgt.current = append(tgt.current, d)
 		}
@@ -328,6 +333,9 @@ func initV(pop *population, pp popPlan, seed uint64, i int) error {
 		if err := initVar(pop, name, pp.spec.Init[name], 0, key^h.Sum64()); err != nil {
 			return err
 		}
+	}
+	if iz, ok := pop.model.(*neurons.Izhikevich); ok {
+		return initIzhikevich(iz, pp, i)
 	}
 	if lp, ok := pop.model.(*neurons.LIFExpPrecise); ok {
 		lp.SyncFromFloat32()

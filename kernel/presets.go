@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"math/rand/v2"
 	"sort"
 	"strings"
 
@@ -15,9 +16,9 @@ import (
 // PresetOptions scale a preset network. Zero values mean the preset's
 // defaults.
 type PresetOptions struct {
-	N       int     // total neurons (cuba, coba, cobahh: 4000; brunel: 12500; vogels: 10000; scale: 1e6)
-	K       int     // synapses per neuron for the scaled networks, ≤ N (default cuba, coba, cobahh: 80; vogels: 200; scale: 100; at most N); brunel ignores it
-	DtMs    float64 // step (default 0.1 ms)
+	N       int     // total neurons (cuba, coba, cobahh: 4000; brunel: 12500; vogels: 10000; scale: 1e6; izhikevich2003: 1000)
+	K       int     // synapses per neuron for the scaled networks, ≤ N (default cuba, coba, cobahh: 80; vogels: 200; scale: 100; at most N); brunel and izhikevich2003 (all-to-all) ignore it
+	DtMs    float64 // step (default 0.1 ms; izhikevich2003: 1 ms, the only step it takes)
 	Seed    uint64  // seed (default 1)
 	Workers int     // workers (default 1)
 	Record  bool    // add a spikes recorder per population
@@ -40,7 +41,13 @@ var presets = map[string]func(PresetOptions) (Spec, error){
 	"scale":  scaleSpec,
 	"vogels": vogelsSpec,
 	"cobahh": cobahhSpec,
+
+	"izhikevich2003": izhikevich2003Spec,
 }
+
+// presetDtMs holds the default step (ms) of the presets whose default is
+// not 0.1 ms.
+var presetDtMs = map[string]float64{"izhikevich2003": 1}
 
 // Preset returns the spec of a standard network:
 //
@@ -53,7 +60,8 @@ var presets = map[string]func(PresetOptions) (Spec, error){
 //     [V_reset, V_th).
 //   - coba: the conductance-based version (benchmark 1): C_m 200 pF, g_L
 //     10 nS, E_L −60, E_ex 0, E_in −80 mV, Δg_ex 6 nS, Δg_in 67 nS,
-//     exponential-Euler integration; V initially normal(−55, 5) mV.
+//     exponential-Euler integration with the conductances' step means
+//     (lif_cond's default scheme); V initially normal(−55, 5) mV.
 //   - brunel: Brunel (2000) model A: N_E = 0.8 N, N_I = 0.2 N, p = 0.1
 //     (binomial in-degrees), J = 0.1 mV, g = 5, D = 1.5 ms, τ = 20 ms,
 //     θ = 20 mV, V_r = 10 mV, τ_rp = 2 ms, each neuron driven by its own
@@ -74,7 +82,39 @@ var presets = map[string]func(PresetOptions) (Spec, error){
 //     (0.02 at N = 4000), Δg_ex 6 nS, Δg_in 67 nS, no delay, spikes
 //     detected at V ≥ −20 mV with 3 ms refractoriness, V initially
 //     normal(−65, 5) mV, g_ex normal(40, 15) nS, g_in normal(200, 120) nS
-//     and the gates m, h, n at 0 (Brian2's initial values).
+//     and the gates m, h, n at 0 (Brian2's initial values); exponential
+//     Euler with the conductances' step means (hh_cond's default scheme;
+//     Brian2's example holds them at their start values, hh_cond's
+//     "start").
+//   - izhikevich2003: the network of Izhikevich (2003), "Simple model of
+//     spiking neurons" (IEEE Trans. Neural Netw. 14:1569), as its MATLAB
+//     program: N = 1000 izhikevich neurons (0.8 N excitatory, the rest
+//     inhibitory; N scales it), with r_e, r_i ~ U(0, 1) per neuron: E
+//     a = 0.02, b = 0.2, c = −65 + 15 r_e² mV, d = 8 − 6 r_e²; I a = 0.02 +
+//     0.08 r_i, b = 0.25 − 0.05 r_i, c = −65 mV, d = 2 (init lists, drawn
+//     from the seed by a PCG stream of the preset's own); all-to-all
+//     synapses, self-connections kept (the paper's S has a diagonal),
+//     weights (mV/ms of current held over the step) S_E ~ 0.5·U(0, 1) and
+//     S_I ~ −U(0, 1) per synapse, times 1000/N at other sizes (each
+//     neuron's summed input stays the paper's: E 7.5–7.6 Hz, I 6.4–7.2 Hz
+//     at N = 1000 to 10,000; unscaled, N = 10,000 saturates, every neuron firing in
+//     99 % of the steps); thalamic input as noise devices,
+//     5·N(0, 1) pA onto E and 2·N(0, 1) pA onto I, drawn anew every 1 ms
+//     per neuron; V(0) = −65 mV, U(0) = b·V(0); V_th 30 mV, no V_min;
+//     consistent_integration = 0 (the paper's two half steps of V, then U
+//     from the new V) at dt = 1 ms, the only step accepted; delay 1 ms.
+//     The delay makes the engine's order the paper's loop: there, the
+//     neurons found at v ≥ 30 at the start of iteration t (raised there by
+//     iteration t − 1) are reset and their column of S is added to I of
+//     iteration t; here the threshold test and reset end step t − 1 (on
+//     the same V, U: nothing happens between), and a spike of step t − 1
+//     with a delay of one step lands in the ring slot that step t reads as
+//     its input current, in both half steps, as the paper's I. (A delay of
+//     0 would instead jump V by w before the step.) The loop written out
+//     with this network and input fires in the same steps as the preset
+//     (kernel/izhikevich2003_test.go), and with its own draws at the same
+//     rates, E 7.6 Hz and I 7.2–7.3 Hz, with alpha (7.5–8.75 Hz) and
+//     gamma-band (20–40 Hz) rhythms.
 //
 // Brian2 counts refractoriness from the start of the step in which a neuron
 // fires, so its 5 ms clamp v for 5 ms/dt − 1 steps after the spike; the cuba
@@ -87,6 +127,9 @@ func Preset(name string, o PresetOptions) (Spec, error) {
 	}
 	if o.DtMs == 0 {
 		o.DtMs = 0.1
+		if dt, ok := presetDtMs[name]; ok {
+			o.DtMs = dt
+		}
 	}
 	if o.Seed == 0 {
 		o.Seed = 1
@@ -378,4 +421,66 @@ func scaleSpec(o PresetOptions) (Spec, error) {
 		return Spec{}, err
 	}
 	return BrunelSpec(b), nil
+}
+
+// izhikevich2003Stream is the PCG stream of the izhikevich2003 preset's
+// per-neuron draws (r_e, r_i), seeded by the preset's seed.
+const izhikevich2003Stream = 0x1a2003
+
+// izhikevich2003Params returns the per-neuron parameters of the
+// izhikevich2003 preset's ne excitatory and ni inhibitory neurons for a
+// seed: c (mV) and d of E from r_e, then a and b of I from r_i, r_e and
+// r_i uniform in [0, 1) from a PCG stream of the seed (every product
+// rounded: the same values on every architecture).
+func izhikevich2003Params(ne, ni int, seed uint64) (cE, dE, aI, bI []float64) {
+	rng := rand.New(rand.NewPCG(seed, izhikevich2003Stream))
+	cE, dE = make([]float64, ne), make([]float64, ne)
+	for j := range ne {
+		r := rng.Float64()
+		r2 := float64(r * r)
+		cE[j], dE[j] = -65+float64(15*r2), 8-float64(6*r2)
+	}
+	aI, bI = make([]float64, ni), make([]float64, ni)
+	for j := range ni {
+		r := rng.Float64()
+		aI[j], bI[j] = 0.02+float64(0.08*r), 0.25-float64(0.05*r)
+	}
+	return cE, dE, aI, bI
+}
+
+func izhikevich2003Spec(o PresetOptions) (Spec, error) {
+	if o.DtMs != 1 {
+		return Spec{}, param.New(pkg, "DtMs", o.DtMs, "1 ms (0: the default): izhikevich2003 is the paper's map on 1 ms steps (its two half steps, thalamic input drawn per ms, spikes acting as currents over one step)")
+	}
+	n := 1000
+	if o.N != 0 {
+		n = o.N
+	}
+	ne, ni := split80(n)
+	if ne < 1 || ni < 1 || float64(ne)*float64(ne) > synapses.MaxSynapses {
+		return Spec{}, param.New(pkg, "N", n, "in [3, 81920]: one inhibitory neuron at least (0.8·N excitatory, the rest inhibitory), at most 2^32 synapses from E to E (all-to-all)")
+	}
+	cE, dE, aI, bI := izhikevich2003Params(ne, ni, o.Seed)
+	list := func(v []float64) Dist { return Dist{Dist: "list", Values: v} }
+	g := 1000 / float64(n) // the paper's summed input per neuron at any N
+	w := map[string]synapses.Weights{"E": {Dist: "uniform", Low: 0, High: float64(0.5 * g)}, "I": {Dist: "uniform", Low: -g, High: 0}}
+	s := Spec{
+		Populations: []PopulationSpec{
+			{Name: "E", N: ne, Model: "izhikevich", Sign: 1, Params: map[string]float64{"consistent_integration": 0, "a": 0.02, "b": 0.2},
+				Init: map[string]Dist{"c": list(cE), "d": list(dE)}},
+			{Name: "I", N: ni, Model: "izhikevich", Sign: -1, Params: map[string]float64{"consistent_integration": 0, "c_mv": -65, "d": 2},
+				Init: map[string]Dist{"a": list(aI), "b": list(bI)}},
+		},
+		Devices: []DeviceSpec{
+			{Name: "thalamic_E", Kind: "noise", Target: "E", StdPA: 5, NoiseDtMs: 1},
+			{Name: "thalamic_I", Kind: "noise", Target: "I", StdPA: 2, NoiseDtMs: 1},
+		},
+	}
+	for _, src := range []string{"E", "I"} {
+		for _, tgt := range []string{"E", "I"} {
+			s.Projections = append(s.Projections, ProjectionSpec{Source: src, Target: tgt,
+				Rule: synapses.Rule{Kind: "all_to_all", Autapses: true}, Weights: w[src], DelayMs: 1})
+		}
+	}
+	return s, nil
 }

@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -54,6 +55,7 @@ type devPlan struct {
 	times         []int // step_current change steps; spike_source receive steps
 	offs          []float64
 	seriesSteps   int
+	noiseSteps    int // noise: steps per interval
 	dims          int
 	neurons       []int
 	name          string
@@ -105,7 +107,7 @@ func (s Spec) resolve() (*plan, error) {
 		if err != nil {
 			return nil, param.New(pkg, where+".model", ps.Model, "one of "+modelNames)
 		}
-		if err := applyParams(mp, ps.Params, where); err != nil {
+		if err := param.First(applyParams(mp, ps.Params, where), applyOptions(mp, ps.Options, where)); err != nil {
 			return nil, err
 		}
 		pp := popPlan{spec: ps, params: mp, model: ps.Model}
@@ -124,6 +126,13 @@ func (s Spec) resolve() (*plan, error) {
 			verr, pp.recept, pp.elmV, pp.cond = q.Validate(), 2, q.ELmV, true
 		case *neurons.HHCondParams:
 			verr, pp.recept, pp.elmV, pp.cond = q.Validate(), 2, q.ELmV, true
+		case *neurons.IzhikevichParams: // elmV: V(0), absolute (V's offset is 0)
+			verr, pp.recept, pp.elmV = param.First(q.Validate(), q.ValidateStep(dt)), 1, neurons.IzhikevichV0mV
+		}
+		var pe *param.Error
+		if errors.As(verr, &pe) && pe.Name == "conductance_scheme" { // an option: name its key
+			pe.Pkg, pe.Name = pkg, where+".options.conductance_scheme"
+			return nil, verr
 		}
 		if verr != nil {
 			return nil, fmt.Errorf("kernel: %s: %w", where, verr)
@@ -136,6 +145,11 @@ func (s Spec) resolve() (*plan, error) {
 				return nil, param.New(pkg, where+".init", name, fmt.Sprintf("a state variable of %s other than V (v_init sets it): %v", pp.model, varNames(pp.model)[1:]))
 			}
 			if err := ps.Init[name].validate(where+".init."+name, ps.N); err != nil {
+				return nil, err
+			}
+		}
+		if q, ok := mp.(*neurons.IzhikevichParams); ok { // v_min_mv, per-neuron a, b, c, d
+			if err := checkIzhikevich(where, *q, ps, dt); err != nil {
 				return nil, err
 			}
 		}
@@ -355,7 +369,7 @@ func (s Spec) resolve() (*plan, error) {
 				return nil, err
 			}
 			if s.Precise {
-				return nil, param.New(pkg, where+".kind", d.Kind, "dc, step_current, spike_source or time_series in precise mode")
+				return nil, param.New(pkg, where+".kind", d.Kind, "dc, step_current, noise, spike_source or time_series in precise mode")
 			}
 		case "dc":
 			dp.isCurrent = true
@@ -391,6 +405,11 @@ func (s Spec) resolve() (*plan, error) {
 					return nil, err
 				}
 				dp.times = append(dp.times, st)
+			}
+		case "noise":
+			dp.isCurrent = true
+			if err := resolveNoise(where, d, &dp, dt); err != nil {
+				return nil, err
 			}
 		case "spike_source":
 			dp.isSpikeSource = true
@@ -438,7 +457,7 @@ func (s Spec) resolve() (*plan, error) {
 				return nil, fmt.Errorf("kernel: %s: %w", where, err)
 			}
 		default:
-			return nil, param.New(pkg, where+".kind", d.Kind, "one of poisson, dc, step_current, spike_source, time_series")
+			return nil, param.New(pkg, where+".kind", d.Kind, "one of poisson, dc, step_current, noise, spike_source, time_series")
 		}
 		p.devs = append(p.devs, dp)
 	}
@@ -675,6 +694,8 @@ func varNames(model string) []string {
 		return []string{"V", "W", "Ge", "Gi"}
 	case "hh_cond":
 		return []string{"V", "M", "H", "N", "Ge", "Gi"}
+	case "izhikevich":
+		return []string{"V", "U", "a", "b", "c", "d"}
 	}
 	return []string{"V", "Ie", "Ii"}
 }

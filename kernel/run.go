@@ -5,6 +5,7 @@ import (
 
 	"github.com/neurodyn/neurodyn/events"
 	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/neurons"
 )
 
 // Run advances the network by durationMs (a multiple of dt), in slices of
@@ -47,6 +48,13 @@ func (net *Network) RunSteps(n int64) error {
 	}
 	if net.team == nil {
 		return fmt.Errorf("kernel: Run on a closed network")
+	}
+	for i, pop := range net.pops { // per-neuron parameters a caller may have set through Model
+		if m, ok := pop.model.(*neurons.Izhikevich); ok {
+			if err := m.Check(); err != nil {
+				return fmt.Errorf("kernel: population[%d]: %w", i, err)
+			}
+		}
 	}
 	end := net.step + n
 	for net.step < end {

@@ -217,10 +217,12 @@ func (r *Recorder) IntervalMs(dtMs float64) float64 {
 }
 
 // weightUnits returns the unit of the weights onto neurons of model: mV
-// onto lif_delta, nS onto conductance-based models, pA else.
+// onto lif_delta and izhikevich, nS onto conductance-based models, pA else.
+// (In izhikevich's 2003 scheme a weight is a current held over the step,
+// mV/ms; it moves V by h·w mV, w mV at the paper's h = 1 ms.)
 func weightUnits(model string) string {
 	switch model {
-	case "lif_delta":
+	case "lif_delta", "izhikevich":
 		return "mV"
 	case "lif_cond", "adex_cond", "hh_cond":
 		return "nS"
@@ -231,8 +233,10 @@ func weightUnits(model string) string {
 // stateUnits returns the SONATA units of a neuron state variable.
 func stateUnits(v string) string {
 	switch {
-	case v == "V":
+	case v == "V", v == "U", v == "c", v == "d": // izhikevich's U and d as NEST labels them (mV; in V's rate, mV/ms)
 		return "mV"
+	case v == "a": // izhikevich's rate
+		return "1/ms"
 	case strings.HasPrefix(v, "I"), v == "W": // currents; W is adex_cond's adaptation current
 		return "pA"
 	case strings.HasPrefix(v, "G"):

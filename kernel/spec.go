@@ -4,10 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"reflect"
 	"slices"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -39,22 +39,38 @@ type Spec struct {
 type PopulationSpec struct {
 	Name  string `toml:"name" json:"name"`   // unique, non-empty
 	N     int    `toml:"n" json:"n"`         // number of neurons, ≥ 1
-	Model string `toml:"model" json:"model"` // lif_exp (default), lif_delta, lif_cond, adex_cond, hh_cond
+	Model string `toml:"model" json:"model"` // lif_exp (default), lif_delta, lif_cond, adex_cond, hh_cond, izhikevich
 	// Sign is the population's Dale sign: +1 excitatory, −1 inhibitory, 0
 	// unconstrained. Projections from it take their weight sign and default
 	// receptor from it.
 	Sign int `toml:"sign" json:"sign"`
 	// Params overrides the model's defaults (neurons.DefaultLIFExp,
-	// DefaultLIFDelta, DefaultLIFCond, DefaultAdExCond, DefaultHHCond); keys are the
-	// parameter tags, e.g. tau_mem_ms, v_th_mv, i_e_pa.
+	// DefaultLIFDelta, DefaultLIFCond, DefaultAdExCond, DefaultHHCond,
+	// DefaultIzhikevich); keys are the parameter tags, e.g. tau_mem_ms,
+	// v_th_mv, i_e_pa (izhikevich's consistent_integration: 1 or 0).
 	Params map[string]float64 `toml:"params" json:"params"`
-	// VInit is the initial membrane potential in mV (absolute); default E_L.
+	// Options sets the model's string-valued parameters by their tags:
+	// lif_cond's and hh_cond's conductance_scheme, "mean" (default) or
+	// "start" (neurons.LIFCondParams, HHCondParams), e.g.
+	// options = { conductance_scheme = "start" }.
+	Options map[string]string `toml:"options,omitempty" json:"options,omitempty"`
+	// VInit is the initial membrane potential in mV (absolute); default E_L
+	// (izhikevich: −65 mV, NEST's and Izhikevich's).
 	VInit Dist `toml:"v_init" json:"v_init"`
 	// Init sets the initial values of the model's other state variables
 	// by name (lif_exp: Ie, Ii in pA; lif_cond: Ge, Gi in nS; adex_cond: W
 	// in pA, Ge, Gi in nS; hh_cond: the gates M, H, N, Ge, Gi; V is
-	// VInit's), default 0 (hh_cond's gates: their steady state at E_L), e.g.
-	// init = { Ie = { dist = "list", values = [-12.5, -3.0] } }.
+	// VInit's; izhikevich: U and the per-neuron parameters a, b, c in mV,
+	// d), default 0 (hh_cond's gates: their steady state at E_L;
+	// izhikevich's a, b, c, d: the population's params; its U: b·V(0) per
+	// neuron, Izhikevich's u = b·v; NEST starts U at −13 whatever b and V), e.g.
+	// init = { Ie = { dist = "list", values = [-12.5, -3.0] } }. Izhikevich's
+	// (2003) network draws parameters per neuron (excitatory: c = −65 +
+	// 15 r², d = 8 − 6 r²), which lists give:
+	// init = { c = { dist = "list", values = [...] }, d = { dist = "list", values = [...] } }.
+	// Every value of a, b, c, d must be valid with the population's params
+	// and dt (neurons.IzhikevichParams.ValidateNeuron; normal draws are
+	// checked when the network is built).
 	Init map[string]Dist `toml:"init,omitempty" json:"init,omitempty"`
 }
 
@@ -78,7 +94,7 @@ type ProjectionSpec struct {
 	// Receptor is exc or inh; default inh when the source's Sign is −1
 	// (onto conductance-based neurons: when the projection's sign,
 	// Weights.Sign else the source's, is −1), else exc. Models with one
-	// receptor (lif_delta) ignore it.
+	// receptor (lif_delta, izhikevich) ignore it.
 	Receptor string `toml:"receptor" json:"receptor"`
 	// Rule picks the pairs; Kind "list" takes Sources/Targets below, Kind
 	// "sonata" reads them from EdgesFile.
@@ -130,8 +146,9 @@ type ProjectionSpec struct {
 	EdgesFile       string `toml:"edges_file,omitempty" json:"edges_file,omitempty"`
 	EdgesPopulation string `toml:"edges_population,omitempty" json:"edges_population,omitempty"`
 	// Plasticity makes the weights plastic: kind "stdp" is NEST's
-	// stdp_synapse, "vogels_sprekeler" its vogels_sprekeler_synapse
-	// (synapses.Plasticity), in grid mode. WMax takes the
+	// stdp_synapse, "vogels_sprekeler" its vogels_sprekeler_synapse,
+	// "stdp_triplet" its stdp_triplet_synapse (synapses.Plasticity), in
+	// grid mode. WMax takes the
 	// projection's sign as the weights do (onto conductance-based neurons
 	// |WMax|: the weights are magnitudes), and every weight must lie
 	// between 0 and WMax. The weights then change as the network runs
@@ -154,7 +171,29 @@ type ProjectionSpec struct {
 //     counts per step, no Gaussian approximation).
 //   - dc: constant current AmplitudePA (pA) from StartMs to StopMs (0 = end).
 //   - step_current: piecewise constant current AmplitudesPA[i] from
-//     TimesMs[i] on (before TimesMs[0]: 0).
+//     TimesMs[i] on (before TimesMs[0]: 0). A dc or step current from
+//     StartMs (TimesMs[i]) acts on the step that starts there, so V first
+//     moves at StartMs + dt. NEST's dc_generator and
+//     step_current_generator act one step later (their current reaches the
+//     neuron through a connection of delay dt): give NEST times one step
+//     earlier to reproduce a neurodyn run (bench/nest/tests).
+//   - noise: NEST's noise_generator, from StartMs to StopMs (0 = end):
+//     every target neuron receives its own current MeanPA + σ_j·ξ (pA),
+//     ξ ~ N(0, 1) drawn anew for each interval j of NoiseDtMs (a multiple
+//     of dt; 0 = 10·dt, NEST's default) counted from StartMs, independently
+//     per neuron and interval; σ_j = StdPA, or with StdModPA > 0 (≤ StdPA)
+//     √(StdPA² + StdModPA²·sin(2π·FrequencyHz·t_j + PhaseDeg·π/180)), t_j
+//     the end of the interval's first step (ms). Counter-based streams of
+//     (seed, device, neuron, interval): independent of workers, checkpoints
+//     and kernel path. ξ comes from a 256-layer ziggurat (Marsaglia & Tsang
+//     2000; exact, unbounded tail) on one 64-bit word of Philox-2×64-10 per
+//     neuron (a block per pair of neurons); the 1.5 % of words that miss
+//     its fast path take further blocks of the same counter under derived
+//     keys (kernel/ziggurat.go). A leaky membrane (τ_m, C_m) driven by it
+//     has the stationary variance (StdPA·τ_m/C_m)²·(1 − q)/(1 + q),
+//     q = e^{−NoiseDtMs/τ_m}, at the interval boundaries: the same std acts
+//     more strongly for a longer NoiseDtMs (scale StdPA by 1/√NoiseDtMs to
+//     keep it).
 //   - spike_source: spikes at SpikeTimesMs (> 0), each a jump of Weight on
 //     Receptor of every target neuron, at the first grid point ≥ t (exactly
 //     at t in precise mode).
@@ -179,6 +218,14 @@ type DeviceSpec struct {
 
 	TimesMs      []float64 `toml:"times_ms" json:"times_ms"`
 	AmplitudesPA []float64 `toml:"amplitudes_pa" json:"amplitudes_pa"`
+
+	// noise (left out of encodings when 0, so other specs encode as before)
+	MeanPA      float64 `toml:"mean_pa,omitzero" json:"mean_pa,omitempty"`           // mean current (pA), finite
+	StdPA       float64 `toml:"std_pa,omitzero" json:"std_pa,omitempty"`             // standard deviation (pA), ≥ 0
+	NoiseDtMs   float64 `toml:"noise_dt_ms,omitzero" json:"noise_dt_ms,omitempty"`   // interval (ms), a multiple of dt; 0 = 10·dt
+	StdModPA    float64 `toml:"std_mod_pa,omitzero" json:"std_mod_pa,omitempty"`     // modulation of the std (pA), in [0, StdPA]
+	FrequencyHz float64 `toml:"frequency_hz,omitzero" json:"frequency_hz,omitempty"` // of the modulation (Hz), ≥ 0
+	PhaseDeg    float64 `toml:"phase_deg,omitzero" json:"phase_deg,omitempty"`       // of the modulation (degrees), finite
 
 	SpikeTimesMs []float64 `toml:"spike_times_ms" json:"spike_times_ms"`
 
@@ -330,6 +377,20 @@ func (net *Network) fingerprint() (fp []byte, specLen int) {
 	for i := range s.Projections {
 		s.Projections[i].EdgesFile = ""
 	}
+	// the conductance scheme as resolved: a checkpoint of a lif_cond or
+	// hh_cond network written before the scheme existed (held conductances,
+	// "start") is refused rather than continued under "mean"
+	s.Populations = slices.Clone(s.Populations)
+	for i, ps := range s.Populations {
+		if (ps.Model == "lif_cond" || ps.Model == "hh_cond") && ps.Options["conductance_scheme"] == "" {
+			o := maps.Clone(ps.Options)
+			if o == nil {
+				o = map[string]string{}
+			}
+			o["conductance_scheme"] = "mean"
+			s.Populations[i].Options = o
+		}
+	}
 	fp = s.fingerprint()
 	specLen = len(fp)
 	for _, pp := range net.plan.projs {
@@ -356,7 +417,7 @@ func steps(name string, ms, dt float64) (int, error) {
 }
 
 // modelNames lists the neuron models a population may use.
-const modelNames = "lif_exp, lif_delta, lif_cond, adex_cond, hh_cond"
+const modelNames = "lif_exp, lif_delta, lif_cond, adex_cond, hh_cond, izhikevich"
 
 // modelParams returns the model's parameter struct (pointer) with defaults.
 func modelParams(model string) (any, error) {
@@ -376,32 +437,54 @@ func modelParams(model string) (any, error) {
 	case "hh_cond":
 		p := neurons.DefaultHHCond()
 		return &p, nil
+	case "izhikevich":
+		p := neurons.DefaultIzhikevich()
+		return &p, nil
 	}
 	return nil, param.New(pkg, "model", model, "one of "+modelNames)
 }
 
-// applyParams sets the fields of the struct dst tagged with the keys of m.
+// applyParams sets the number fields of the struct dst tagged with the
+// keys of m (a population's params).
 func applyParams(dst any, m map[string]float64, where string) error {
+	return setFields(dst, m, reflect.Float64, where+".params", "a parameter of the model", reflect.Value.SetFloat)
+}
+
+// applyOptions sets the string fields of the struct dst tagged with the
+// keys of m (a population's options).
+func applyOptions(dst any, m map[string]string, where string) error {
+	return setFields(dst, m, reflect.String, where+".options", "a string-valued parameter of the model", reflect.Value.SetString)
+}
+
+// setFields sets the fields of kind kind of the struct dst tagged with the
+// keys of m; a key naming no such field is an error at where.key.
+func setFields[T any](dst any, m map[string]T, kind reflect.Kind, where, what string, set func(reflect.Value, T)) error {
 	v := reflect.ValueOf(dst).Elem()
 	t := v.Type()
 	known := map[string]int{}
-	var names []string
+	var names, others []string
 	for i := range t.NumField() {
 		tag := strings.Split(t.Field(i).Tag.Get("toml"), ",")[0]
+		if t.Field(i).Type.Kind() != kind {
+			others = append(others, tag)
+			continue
+		}
 		known[tag] = i
 		names = append(names, tag)
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		i, ok := known[k]
 		if !ok {
-			return param.New(pkg, where+".params."+k, m[k], "a parameter of the model: one of "+strings.Join(names, ", "))
+			allowed := what + ": one of " + strings.Join(names, ", ")
+			if len(names) == 0 {
+				allowed = what + ": the model has none"
+			}
+			if slices.Contains(others, k) {
+				allowed += fmt.Sprintf(" (%s is set in %s)", k, map[reflect.Kind]string{reflect.Float64: "options", reflect.String: "params"}[kind])
+			}
+			return param.New(pkg, where+"."+k, m[k], allowed)
 		}
-		v.Field(i).SetFloat(m[k])
+		set(v.Field(i), m[k])
 	}
 	return nil
 }

@@ -7,8 +7,10 @@
 // exponential integrate-and-fire neuron with such conductances (AdExCond,
 // NEST aeif_cond_exp, Brette & Gerstner 2005), the Hodgkin–Huxley neuron
 // with Traub & Miles' currents and such conductances (HHCond, NEST
-// hh_cond_exp_traub, the COBAHH neuron) and the precise, off-grid variant of
-// LIFExp (LIFExpPrecise, NEST iaf_psc_exp_ps).
+// hh_cond_exp_traub, the COBAHH neuron), Izhikevich's (2003) simple model
+// with delta synapses and per-neuron parameters (Izhikevich, NEST
+// izhikevich; V absolute, not relative to a rest) and the precise, off-grid
+// variant of LIFExp (LIFExpPrecise, NEST iaf_psc_exp_ps).
 //
 // # Units
 //
@@ -16,7 +18,8 @@
 // conductances in nS. Parameter names carry their unit (TauMemMs, VThmV,
 // CmPF). Inside a model the membrane potential is stored relative to the
 // resting potential E_L, as in NEST; VarSlice reports the offset that turns it
-// back into absolute millivolts.
+// back into absolute millivolts (Izhikevich, whose equation has no E_L,
+// stores it absolute: offset 0).
 //
 // # Structure
 //
@@ -39,12 +42,14 @@
 // (delay 0, "effect on the next step" as in Brian2) are added directly to the
 // state slice returned by Jump (LIFDelta, whose jumps move V itself, fires
 // at the end of the next step on a V that such a jump took to the threshold,
-// so the crossing is not lost to that step's decay). Threshold crossings are
+// so the crossing is not lost to that step's decay; Izhikevich resets such a
+// V at the next step's start and integrates the step from there, reporting
+// the spike at its end). Threshold crossings are
 // checked at the end of the step; a neuron that crosses is reset and held
 // for RefSteps steps (AdExCond, whose upswing is fast, resets within the
 // step and goes on from there, emitting the spike at the end of the step;
 // HHCond has no reset: its action potential is its own, and detection is
-// off for RefSteps steps after a spike).
+// off for RefSteps steps after a spike; Izhikevich is never refractory).
 //
 // # Who may import it
 //

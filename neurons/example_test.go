@@ -60,3 +60,50 @@ func ExampleAdExCond() {
 	// spike at 228.5 ms, interval 66.9 ms, w 288.6 pA
 	// spike at 296.5 ms, interval 68.0 ms, w 288.7 pA
 }
+
+// One population of Izhikevich neurons (NEST's izhikevich) with a, b, c, d
+// set per neuron to the classes of Izhikevich (2003, Fig. 2), driven by a
+// DC step of 10 (pA, coefficient 1) from V = −65 mV, U = b·V: the regular-spiking neuron
+// adapts, the fast-spiking one does not, the chattering neuron fires
+// bursts, the intrinsically bursting one a burst and then single spikes,
+// the low-threshold one fast, then slower.
+func ExampleIzhikevich() {
+	classes := []struct {
+		name       string
+		a, b, c, d float32
+	}{
+		{"RS", 0.02, 0.2, -65, 8}, {"FS", 0.1, 0.2, -65, 2}, {"CH", 0.02, 0.2, -50, 2},
+		{"IB", 0.02, 0.2, -55, 4}, {"LTS", 0.02, 0.25, -65, 2},
+	}
+	n := len(classes)
+	p := neurons.DefaultIzhikevich()
+	p.IePA = 10
+	m, err := neurons.NewIzhikevich(n, p, 0.1)
+	if err != nil {
+		panic(err)
+	}
+	for j, c := range classes {
+		m.A[j], m.B[j], m.C[j], m.D[j] = c.a, c.b, c.c, c.d
+	}
+	m.SetUFromV() // U = b·V with each neuron's b
+	if err := m.Check(); err != nil {
+		panic(err)
+	}
+	in := [][]float32{make([]float32, n)}
+	spikes := make([]int32, n)
+	times := make([]string, n)
+	for k := 1; k <= 1000; k++ { // 100 ms
+		for _, j := range spikes[:m.Step(0, n, in, nil, spikes)] {
+			times[j] += fmt.Sprintf(" %.1f", float64(k)*0.1)
+		}
+	}
+	for j, c := range classes {
+		fmt.Printf("%-3s spikes at (ms)%s\n", c.name, times[j])
+	}
+	// Output:
+	// RS  spikes at (ms) 3.4 27.1 72.2
+	// FS  spikes at (ms) 3.4 8.0 14.3 21.8 29.5 37.1 44.7 52.4 60.2 68.0 75.8 83.6 91.4 99.2
+	// CH  spikes at (ms) 3.4 5.0 6.7 8.6 10.8 13.4 16.9 63.8 65.9 68.3 71.3 76.4
+	// IB  spikes at (ms) 3.4 5.9 10.5 50.8 82.3
+	// LTS spikes at (ms) 2.7 5.8 9.5 14.2 20.8 31.0 44.3 57.9 71.5 85.2 98.9
+}

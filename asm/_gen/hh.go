@@ -6,7 +6,7 @@ import (
 	"github.com/mmcloughlin/avo/reg"
 )
 
-// HHConst field offsets (bytes): thirteen float64, then VSpike (float32)
+// HHConst field offsets (bytes): fifteen float64, then VSpike (float32)
 // and RefSteps (int32); asm's TestHHConstLayout checks them.
 const (
 	hcHOverC = 8 * iota
@@ -21,6 +21,8 @@ const (
 	hcUOff
 	hcPe
 	hcPi
+	hcMe
+	hcMi
 	hcBias
 	hcVSpike
 	hcRefSteps = hcVSpike + 4
@@ -45,8 +47,9 @@ func genHH() {
 // float32 state) in exactly the order of hhStepGeneric and HHRates. It
 // processes whole vectors of four from the start and returns (done, ns):
 // done is where it stopped, len(v) or the first vector with a u outside
-// [hhULo, hhUHi] (or NaN), or with −h/C·g ≥ 31 (a total conductance below
-// −31·C/h, unphysical), which the caller steps with the reference before
+// [hhULo, hhUHi] (or NaN), or with −h/C·g ≥ 31 (g the total conductance of
+// the membrane update, the synaptic ones scaled by M_e, M_i: below −31·C/h,
+// unphysical), which the caller steps with the reference before
 // calling it again from done + 4; spikes[:ns] holds the spiking neurons
 // (indices in v) of [0, done) in ascending order. The caller guarantees
 // len(v) is a multiple of 4.
@@ -57,16 +60,16 @@ func genHHStep(withDC bool) {
 		what = ", the current being Bias (dc unused)"
 	}
 	name += "AVX2"
-	TEXT(name, 0, "func(c *[14]uint64, tab *float64, v, m, h, n, ge, gi, inE, inI, dc []float32, refr []int32, spikes []int32) (done, ns int)")
+	TEXT(name, 0, "func(c *[16]uint64, tab *float64, v, m, h, n, ge, gi, inE, inI, dc []float32, refr []int32, spikes []int32) (done, ns int)")
 	Pragma("noescape")
 	Doc(name + " computes HHStep on whole vectors of four neurons" + what + ", stopping at the first whose V − V_T leaves [−110, 195] mV or whose −h/C·g reaches 31. Reference: hhStepGeneric.")
 	cp := Load(Param("c"), GP64())
-	f := newFrame(56)
+	f := newFrame(58)
 	bcast := func(disp int) Mem { return f.param64(cp, disp) }
 	konst, bits := f.konst, f.bits
 	cHOverC, cH, cGL, cGNa, cGK := bcast(hcHOverC), bcast(hcH), bcast(hcGL), bcast(hcGNa), bcast(hcGK)
 	cENa, cEK, cEEx, cEIn, cUOff := bcast(hcENa), bcast(hcEK), bcast(hcEEx), bcast(hcEIn), bcast(hcUOff)
-	cPe, cPi, cBias := bcast(hcPe), bcast(hcPi), bcast(hcBias)
+	cPe, cPi, cMe, cMi, cBias := bcast(hcPe), bcast(hcPi), bcast(hcMe), bcast(hcMi), bcast(hcBias)
 	cVSpike, cRef := f.param32(cp, hcVSpike), f.param32(cp, hcRefSteps)
 	ec := f.exp()
 	cAbs := bits(1<<63 - 1)
@@ -203,15 +206,19 @@ func genHHStep(withDC bool) {
 	VMULPD(n0, n0, n2)
 	VMULPD(n2, n2, gk)
 	VMULPD(cGK, gk, gk)
+	// the conductances of the membrane update: a = g_ex·M_e, b = g_in·M_i
 	ge, gi := load("ge"), load("gi")
+	ae, ai := YMM(), YMM()
+	VMULPD(cMe, ge, ae)
+	VMULPD(cMi, gi, ai)
 	g := YMM()
-	VADDPD(cGL, ge, g)
-	VADDPD(gi, g, g)
+	VADDPD(cGL, ae, g)
+	VADDPD(ai, g, g)
 	VADDPD(gna, g, g)
 	VADDPD(gk, g, g)
 	num, t := YMM(), YMM()
-	VMULPD(cEEx, ge, num)
-	VMULPD(cEIn, gi, t)
+	VMULPD(cEEx, ae, num)
+	VMULPD(cEIn, ai, t)
 	VADDPD(t, num, num)
 	VMULPD(cENa, gna, t)
 	VADDPD(t, num, num)

@@ -6,7 +6,7 @@ import (
 	"github.com/mmcloughlin/avo/reg"
 )
 
-// LIFCondConst field offsets (bytes): seven float64, then Theta and
+// LIFCondConst field offsets (bytes): nine float64, then Theta and
 // VReset (float32) and RefSteps (int32); asm's TestLIFCondConstLayout
 // checks them.
 const (
@@ -16,6 +16,8 @@ const (
 	lcEIn
 	lcPe
 	lcPi
+	lcMe
+	lcMi
 	lcBias
 	lcTheta
 	lcVReset   = lcTheta + 4
@@ -30,8 +32,8 @@ func genLIFCond() {
 
 // genLIFCondStep emits LIFCondStep for four neurons per vector (the
 // membrane in float64, the state in float32), in exactly the order of
-// lifCondStepGeneric: g = (g_L + g_ex) + g_in, V_∞ = ((g_ex·E_ex + g_in·E_in)
-// + I)/g, V ← V_∞ + (V − V_∞)·ExpNeg(h/C·g) rounded once to float32, the
+// lifCondStepGeneric: a = g_ex·M_e, b = g_in·M_i, g = (g_L + a) + b,
+// V_∞ = ((a·E_ex + b·E_in) + I)/g, V ← V_∞ + (V − V_∞)·ExpNeg(h/C·g) rounded once to float32, the
 // conductances' decay rounded to float32 before the input is added, the
 // refractory countdown and the threshold test by blends, and the spike list
 // in ascending order from the vector's sign mask. The caller guarantees
@@ -43,7 +45,7 @@ func genLIFCondStep(withDC bool) {
 		what = ", the current being Bias (dc unused)"
 	}
 	name += "AVX2"
-	TEXT(name, NOSPLIT, "func(c *[9]uint64, tab *float64, v, ge, gi, inE, inI, dc []float32, refr []int32, spikes []int32) int")
+	TEXT(name, NOSPLIT, "func(c *[11]uint64, tab *float64, v, ge, gi, inE, inI, dc []float32, refr []int32, spikes []int32) int")
 	Pragma("noescape")
 	Doc(name + " computes LIFCondStep on len(v) neurons, a multiple of 4" + what + ". Reference: lifCondStepGeneric.")
 	cp := Load(Param("c"), GP64())
@@ -54,6 +56,8 @@ func genLIFCondStep(withDC bool) {
 		sEIn
 		sPe
 		sPi
+		sMe
+		sMi
 		sBias
 		sTheta // float32 lanes (the low 16 bytes used)
 		sVReset
@@ -62,7 +66,7 @@ func genLIFCondStep(withDC bool) {
 	)
 	f := newFrame(sSlots + 9) // and expNegVec's nine constants
 	cs := make([]Mem, sSlots)
-	for i, off := range []int{lcHOverC, lcGL, lcEEx, lcEIn, lcPe, lcPi, lcBias} {
+	for i, off := range []int{lcHOverC, lcGL, lcEEx, lcEIn, lcPe, lcPi, lcMe, lcMi, lcBias} {
 		cs[i] = f.param64(cp, off)
 	}
 	ec := f.exp()
@@ -97,13 +101,17 @@ func genLIFCondStep(withDC bool) {
 	VCVTPS2PD(vf, vd)
 	VCVTPS2PD(at("ge"), ge)
 	VCVTPS2PD(at("gi"), gi)
-	// g = (g_L + g_ex) + g_in; V_∞ = ((g_ex·E_ex + g_in·E_in) + I)/g
+	// the conductances of the membrane update: a = g_ex·M_e, b = g_in·M_i
+	ae, ai := YMM(), YMM()
+	VMULPD(slot(sMe), ge, ae)
+	VMULPD(slot(sMi), gi, ai)
+	// g = (g_L + a) + b; V_∞ = ((a·E_ex + b·E_in) + I)/g
 	g := YMM()
-	VADDPD(slot(sGL), ge, g)
-	VADDPD(gi, g, g)
+	VADDPD(slot(sGL), ae, g)
+	VADDPD(ai, g, g)
 	a, b := YMM(), YMM()
-	VMULPD(slot(sEEx), ge, a)
-	VMULPD(slot(sEIn), gi, b)
+	VMULPD(slot(sEEx), ae, a)
+	VMULPD(slot(sEIn), ai, b)
 	VADDPD(b, a, a)
 	if withDC {
 		d := YMM()

@@ -270,8 +270,8 @@ int neurodyn_network_synapse_count(neurodyn_handle h, int32_t projection, int64_
 
 /* Copies a projection's synapses, ordered by source neuron, then target
  * (repeated pairs in the order built): source and target neuron indices
- * within their populations, weights in the receptor's unit (pA, mV or nS by
- * model) as they are now (plasticity changes them while the network runs;
+ * within their populations, weights in the receptor's unit (pA, mV onto
+ * lif_delta and izhikevich, or nS by model) as they are now (plasticity changes them while the network runs;
  * these are the stored weights, NEST's, which take a pairing with a later
  * postsynaptic spike in only at the source's next spike: they can lag the
  * weights a weights recorder samples, and edges.h5 of neurodyn simulate),

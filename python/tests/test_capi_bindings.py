@@ -190,7 +190,7 @@ def test_dataset_files(tmp_path, lorenz):
 
 
 def test_presets():
-    assert nd.presets() == ["brunel", "coba", "cobahh", "cuba", "scale", "vogels"]
+    assert nd.presets() == ["brunel", "coba", "cobahh", "cuba", "izhikevich2003", "scale", "vogels"]
     text = nd.preset_spec("cuba", n=400, seed=3)
     assert "[[population]]" in text and "seed = 3" in text
     with pytest.raises(nd.InvalidParameterError, match="preset"):
@@ -198,6 +198,12 @@ def test_presets():
     with nd.Network(text) as net:
         net.run(10.0)
         assert net.step == 100
+    # izhikevich2003: 1 ms steps by default, the only step it takes
+    with nd.Network.preset("izhikevich2003", n=200, record=True) as net:
+        net.run(10.0)
+        assert net.step == 10
+    with pytest.raises(nd.InvalidParameterError, match="DtMs"):
+        nd.preset_spec("izhikevich2003", dt_ms=0.1)
 
 
 def test_network_run_and_fetch(network):
