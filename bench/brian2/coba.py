@@ -22,7 +22,12 @@ Integrated with method='exponential_euler': over a step g_ex and g_in are
 held at their start-of-step values and v relaxes exactly towards
 V_inf = (g_L E_L + g_ex E_ex + g_in E_in)/g with rate g/C,
 g = g_L + g_ex + g_in; the conductances decay exactly. That is neurodyn's
-lif_cond step (neurons/lifcond.go), the same scheme.
+lif_cond step with conductance_scheme = "start" (neurons/lifcond.go). The
+coba preset and SpikingCOBA run lif_cond's default, "mean", which uses the
+conductances' exact means over the step instead (second order, NEST's
+iaf_cond_exp model; the same cost): a different scheme from this script's,
+whose regime it shifts slightly (seed 4: E 20.45, I 19.80 Hz against
+21.23, 20.60 Hz with "start").
 
 Regime. With no drive the activity lives on recurrent excitation alone,
 and the network is bistable: the ~16 % of neurons that start above

@@ -41,15 +41,26 @@ Integrated with method='exponential_euler', dt 0.1 ms: each equation is
 linear in its own variable, dx/dt = A x + B, with A and B evaluated with
 all variables at the start of the step; x then relaxes exactly towards
 -B/A over the step (first order, one exp per variable and step, plus the
-rate functions' exponentials: ~10 exp per neuron and step). That is the
-scheme of neurodyn's HHCond.
+rate functions' exponentials: ~10 exp per neuron and step). That is
+neurodyn's HHCond with conductance_scheme = "start" (neurons/hh.go). The
+cobahh preset and SpikingCOBAHH run hh_cond's default, "mean", which takes
+the synaptic conductances at their exact means over the step in v's
+update instead (the gates as here; the same cost): a different scheme from
+this script's, 2.2-2.6 times more accurate in the subthreshold v under
+conductance jumps, not in spike times (below).
 
 Accuracy of the scheme (neurons/hh_ref_test.go, one neuron with these
 parameters against RK4 at 1 us): exponential Euler at dt = 0.1 ms
 lengthens every interspike interval, by 3.6 % at 0 pA (13.9 Hz) to 11 %
-at 1,000 pA (133 Hz), ten times less at 0.01 ms (first order); neurodyn's
-HHCond fires in the same steps as a float64 exponential-Euler loop, so both
-sides carry the same error. The neuron has no resting state above
+at 1,000 pA (133 Hz), ten times less at 0.01 ms (first order, from the
+gates, whichever conductance scheme); neurodyn's HHCond fires in the same
+steps as a float64 exponential-Euler loop of its scheme, so with "start"
+both sides carry the same error. With conductance input, "mean" makes the
+subthreshold v 2.2-2.6 times more accurate (0.043 -> 0.017 mV at 0.1 ms),
+but spikes fired by conductance jumps come a little later than with
+"start" (0.90 against 0.80 ms after the accurate solution's at 0.1 ms):
+the conductances held at their start values excite too strongly, which
+offsets part of the gates' lag. The neuron has no resting state above
 I = -31.8 pA (a saddle-node on the invariant circle: class I onset): at
 0 pA it fires on its own at 13.9 Hz, which is what keeps this network
 active without external drive.
@@ -59,15 +70,21 @@ every seed tried, at a rate that depends on the seed: over seeds 1-5 here
 E 36.55, 37.24, 31.96, 38.77, 34.11 Hz (35.7 +- 1.2 Hz, +- the standard
 error), I 36.18, 36.83, 33.97, 36.37, 34.47 Hz (35.6 +- 0.6 Hz); seed 1, E
 per 200 ms: 29.8, 39.4, 35.2, 40.0, 38.3 Hz; ~320,000 synapses. neurodyn's
-cobahh preset over its seeds 1-8: E 41.66, 37.14, 32.43, 39.38, 39.36,
-33.05, 41.07, 39.41 Hz (37.9 +- 1.2), I 37.88, 37.52, 33.70, 37.84, 37.06,
-34.85, 38.72, 37.81 Hz (36.9 +- 0.6): 1.3 and 1.6 standard errors above
-Brian2's, within the seeds' spread; its benchmark's seed 1 is at the top
-of it, so compare.py's seed-1 ratio of the overall rates (0.89) is mostly
-the draw. compare.py builds seed SEED = 1.
+cobahh preset over its seeds 1-8 ("mean", the default): E 39.19, 35.90,
+32.35, 39.94, 37.86, 32.96, 38.74, 38.13 Hz (36.9 +- 1.0), I 37.17, 36.27,
+33.38, 38.00, 36.56, 34.81, 37.38, 37.10 Hz (36.3 +- 0.5): 0.7 and 1.0
+standard errors above Brian2's, within the seeds' spread; compare.py's
+seed-1 ratio of the overall rates is 0.94. With "start", this script's
+scheme: E 41.66, 37.14, 32.43, 39.38, 39.36, 33.05, 41.07, 39.41 Hz
+(37.9 +- 1.2), I 37.88, 37.52, 33.70, 37.84, 37.06, 34.85, 38.72, 37.81 Hz
+(36.9 +- 0.6), 1.3 and 1.6 standard errors above Brian2's, seed 1 at the
+top (ratio 0.89). compare.py builds seed SEED = 1.
 
-Timing (2026-11-30, compare.py --rounds 6 --nets cobahh, load 0.36-0.54):
-Brian2 2.333 s, neurodyn 0.847 s (2.75x): 58 and 21 ns per neuron-step.
+Timing (2026-11-30, compare.py --rounds 6 --nets cobahh, load 0.36-0.54,
+neurodyn's then scheme, now "start"): Brian2 2.333 s, neurodyn 0.847 s
+(2.75x): 58 and 21 ns per neuron-step. "mean" costs the same (the cobahh
+preset at seed 1, one worker, 6 interleaved rounds at load 4.3-5.1: median
+0.935 s CPU with either scheme).
 
 How the semantics differ from neurodyn's cobahh preset (kernel/presets.go:
 hh_cond neurons with v_spike = -20 mV, t_ref = 3 ms - dt, V, g_ex, g_in

@@ -3,7 +3,7 @@ single-threaded, same scope timed on both sides (the 1 s run loop, spike
 recording included; Brian2's compilation and neurodyn's build excluded),
 interleaved round by round.
 
-usage: /usr/bin/python3 bench/brian2/compare.py [--rounds 6] [--nets cuba,brunel,brunel_stdp,brunel_stp,vogels,coba_adex,coba,cobahh] [--out FILE]
+usage: /usr/bin/python3 bench/brian2/compare.py [--rounds 6] [--nets cuba,brunel,brunel_stdp,brunel_stp,vogels,coba_adex,coba,cobahh,izhikevich2003] [--out FILE]
 
 Networks: cuba (4,000 neurons), brunel (12,500), brunel_stdp (brunel with
 STDP on its E->E synapses; bench/brian2/brunel_stdp.py documents how Brian2's
@@ -23,10 +23,16 @@ drive; both sides use a seed whose network sustains ~20 Hz (neurodyn's
 benchmark seed 4, Brian2's coba.SEED = 1). cobahh (Brian2's COBAHH example:
 4,000 Hodgkin-Huxley neurons of Traub & Miles, NEST's hh_cond_exp_traub,
 BenchmarkSpikingCOBAHH, bench/brian2/cobahh.py): both sides integrate with
-exponential Euler.
+exponential Euler (Brian2's is hh_cond's conductance_scheme "start"; the
+benchmark runs the default, "mean", the same cost). izhikevich2003 (the network of Izhikevich 2003, his MATLAB
+program: 1,000 izhikevich neurons, 10^6 all-to-all synapses, thalamic noise
+per ms, dt 1 ms, BenchmarkSpikingIzhikevich2003/n=1000,
+bench/brian2/izhikevich2003.py): both sides run the program's two half
+steps in its order (Brian2 in run_regularly code).
 
 It compiles each Brian2 project once (bench/brian2/cuba.py, brunel.py,
-brunel_stdp.py, brunel_stp.py, vogels.py, coba_adex.py, coba.py, cobahh.py),
+brunel_stdp.py, brunel_stp.py, vogels.py, coba_adex.py, coba.py, cobahh.py,
+izhikevich2003.py),
 builds the Go benchmark binary once, then for each round runs, for each
 network, the Go benchmark (-test.benchtime 1x -test.cpu 1) and the compiled
 Brian2 binary (its own run-loop time, results/last_run_info.txt).
@@ -40,9 +46,10 @@ and the final mean I->E weight of both sides, for coba_adex the mean E and I
 rates of both sides and of each Brian2 scheme, for coba Brian2's E, I and
 overall rates, spike count and last spike, and neurodyn's overall rate
 (spikes/s x run-s of its benchmark, which reports no E-Hz/I-Hz; both if it
-does), and their ratio, for cobahh the same figures (Brian2's figures from
-the compiling run, so not with --reuse), to show that both simulate the
-same regime.
+does), and their ratio, for cobahh the same figures, for izhikevich2003 the
+mean E and I rates of both sides and Brian2's E rate spectrum peak (Brian2's
+figures from the compiling run, so not with --reuse), to show that both
+simulate the same regime.
 """
 import argparse
 import json
@@ -62,11 +69,13 @@ GO_BENCH = {"cuba": "^BenchmarkSpikingCUBA$/^n=4000$", "brunel": "^BenchmarkSpik
             "vogels": "^BenchmarkSpikingVogels$", "coba_adex": "^BenchmarkSpikingCOBAAdEx$",
             # each level anchored: with ^BenchmarkSpikingCOBA/n=4000$ go test also runs BenchmarkSpikingCOBAAdEx
             # (a partial match, run to look for sub-benchmarks, 1.6 s, not reported)
-            "coba": "^BenchmarkSpikingCOBA$/^n=4000$", "cobahh": "^BenchmarkSpikingCOBAHH$"}
+            "coba": "^BenchmarkSpikingCOBA$/^n=4000$", "cobahh": "^BenchmarkSpikingCOBAHH$",
+            "izhikevich2003": "^BenchmarkSpikingIzhikevich2003$/^n=1000$"}
 WORKDIR = {"cuba": "cuba_4000_1", "brunel": "brunel_10000_1", "brunel_stdp": "brunel_stdp_10000_1",
            "brunel_stp": "brunel_stp_source_10000_1", "vogels": "vogels_10000_1",
            "coba_adex": "coba_adex_4000_1", "coba": "coba_4000_1",  # coba: coba.workdir_name(), seed coba.SEED
-           "cobahh": "cobahh_4000_1"}  # cobahh.workdir_name(), seed cobahh.SEED
+           "cobahh": "cobahh_4000_1",  # cobahh.workdir_name(), seed cobahh.SEED
+           "izhikevich2003": "izhikevich2003_1000_1"}  # izhikevich2003.workdir_name()
 # Further Brian2 set-ups of a net, timed in the same rounds and listed on
 # their own lines (the speed-up is against the first): name -> work dir.
 BRIAN_ALT = {"brunel_stp": {"brian2_per_synapse": "brunel_stp_synapse_10000_1"},
@@ -103,6 +112,9 @@ def brian_project(net):
     elif net == "cobahh":
         import cobahh
         BRIAN_REGIME[net] = dict(cobahh.build_and_run(cobahh.SEED, 1000.0, 1), seed=cobahh.SEED)
+    elif net == "izhikevich2003":
+        import izhikevich2003
+        BRIAN_REGIME[net] = dict(izhikevich2003.build_and_run(izhikevich2003.SEED, 1000.0, 1), seed=izhikevich2003.SEED)
     else:
         import brunel_stp
         BRIAN_REGIME[net] = brunel_stp.build_and_run(1, 1000.0, 1, variant="source")
@@ -135,7 +147,7 @@ def go_run(binary, net):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=6)
-    ap.add_argument("--nets", default="cuba,brunel,brunel_stdp,brunel_stp,vogels,coba_adex,coba,cobahh")
+    ap.add_argument("--nets", default="cuba,brunel,brunel_stdp,brunel_stp,vogels,coba_adex,coba,cobahh,izhikevich2003")
     ap.add_argument("--out", default="")
     ap.add_argument("--reuse", action="store_true", help="reuse the Brian2 projects compiled by a previous run")
     a = ap.parse_args()
@@ -220,6 +232,18 @@ def main():
                                 r["rate_i_hz"], " ".join("%.2f" % x for x in r["rate_e_hz_per_200ms"])))
                 note = " (bistable network: both should be active, ~20 Hz)" if n == "coba" else ""
                 lines.append("        overall rates brian2/neurodyn %.3f%s" % (r["rate_hz"] / g_rate, note))
+        elif n == "izhikevich2003":
+            if n in go_regime:
+                r = go_regime[n]
+                lines.append("        regime over the 1 s: neurodyn E rate %.2f Hz, I rate %.2f Hz (seed 1)"
+                             % (r.get("E-Hz", float("nan")), r.get("I-Hz", float("nan"))))
+            if n in BRIAN_REGIME:
+                r = BRIAN_REGIME[n]
+                lines.append("        regime over the 1 s: brian2   E rate %.2f Hz, I rate %.2f Hz (seed %d; E rate per 200 ms %s;"
+                             " E rate spectrum peak %.2f Hz, %d synapses)"
+                             % (r["rate_e_hz"], r["rate_i_hz"], r["seed"],
+                                " ".join("%.1f" % x for x in r["rate_e_hz_per_200ms"]),
+                                r.get("e_peak_hz", float("nan")), r["n_syn"]))
         elif n == "vogels":
             if n in go_regime:
                 r = go_regime[n]
