@@ -3,12 +3,14 @@
 # installed into build/nest once).
 #   make test-nest   (make test) build/capi's library, then pytest
 #                    bench/nest/tests: lif_exp, lif_delta, lif_cond, adex_cond,
-#                    hh_cond, stdp, vogels_sprekeler, tsodyks2 and the devices
-#                    against iaf_psc_exp, iaf_psc_delta, iaf_cond_exp,
-#                    aeif_cond_exp, hh_cond_exp_traub, stdp_synapse,
-#                    vogels_sprekeler_synapse, tsodyks2_synapse and NEST's
-#                    generators; the measured figures are printed at the end
-#                    (about 10 s once the venv exists)
+#                    hh_cond, izhikevich, stdp, vogels_sprekeler, stdp_triplet,
+#                    tsodyks2 and the devices (noise included) against
+#                    iaf_psc_exp, iaf_psc_delta, iaf_cond_exp, aeif_cond_exp,
+#                    hh_cond_exp_traub, izhikevich, stdp_synapse,
+#                    vogels_sprekeler_synapse, stdp_triplet_synapse,
+#                    tsodyks2_synapse and NEST's generators; the measured
+#                    figures are printed at the end (about 15 s once the venv
+#                    exists)
 
 NEST_VENV := build/nest
 NEST_REQ  := bench/nest/requirements-nest.txt
