@@ -7,18 +7,27 @@
 #                             (Hodgkin-Huxley neurons), 1 s: compare.py's
 #                             default nets), then the
 #                             Go spiking benchmarks with -count 6
+#   make bench-nest           neurodyn vs NEST 3.10 (PyPI wheel in the venv build/nest), the same
+#                             eight networks with NEST's own models, interleaved, 6 rounds, single
+#                             thread, each NEST run a fresh process: bench/nest/compare.py ->
+#                             build/bench-spiking-nest.txt (about 45 min; not in BENCH_TARGETS)
 #   make bench-spiking-scale  10^6 neurons x 10^8 synapses, build + 1 s (alone: peak memory)
 #   make brian2-freeze        re-freeze Brian2's CUBA statistics (10 seeds) used by the tests
 
 BENCH_TARGETS += bench-spiking
 
-.PHONY: bench-spiking bench-spiking-scale brian2-freeze
+.PHONY: bench-spiking bench-nest bench-spiking-scale brian2-freeze
 
 bench-spiking:
 	@scripts/ensure-deps.sh brian
 	@mkdir -p build
 	/usr/bin/python3 bench/brian2/compare.py --rounds 6 --out build/bench-spiking-brian2.txt
 	$(GO) test ./bench -run '^$$' -bench '^BenchmarkSpiking(CUBA|COBA|COBAAdEx|COBAHH|Brunel|BrunelSTDP|BrunelSTP|Vogels)$$' -benchtime 1x -count 6 -cpu 1 -timeout 60m | tee build/bench-spiking.txt
+
+bench-nest:
+	@mkdir -p build
+	PY=$$(VENV=build/nest REQ=bench/nest/requirements-nest.txt scripts/ensure-venv.sh) && \
+		"$$PY" bench/nest/compare.py --rounds 6 --out build/bench-spiking-nest.txt
 
 bench-spiking-scale:
 	$(GO) test ./bench -run '^$$' -bench '^BenchmarkSpikingScale$$' -benchtime 1x -count 1 -timeout 60m
