@@ -231,8 +231,9 @@ const defaultNoiseSteps = 10
 // window (start, stop) and interval (noiseSteps); where names the device.
 func resolveNoise(where string, d DeviceSpec, dp *devPlan, dt float64) error {
 	if err := param.First(
-		param.Finite(pkg, where+".mean_pa", d.MeanPA),
+		currentPA(where+".mean_pa", d.MeanPA),
 		param.NonNegative(pkg, where+".std_pa", d.StdPA),
+		currentPA(where+".std_pa", d.StdPA),
 		param.NonNegative(pkg, where+".std_mod_pa", d.StdModPA),
 	); err != nil {
 		return err
@@ -270,6 +271,19 @@ func resolveNoise(where string, d DeviceSpec, dp *devPlan, dt float64) error {
 	return nil
 }
 
+// maxCurrentPA bounds the currents of devices (pA): far beyond any neuron,
+// and small enough that a current (a noise device's mean plus ξ standard
+// deviations, |ξ| < 40) stays finite in float32.
+const maxCurrentPA = 1e30
+
+// currentPA reports whether x is a valid device current (pA), naming name.
+func currentPA(name string, x float64) error {
+	if !(math.Abs(x) <= maxCurrentPA) {
+		return param.New(pkg, name, x, "finite, at most 1e30 pA in magnitude")
+	}
+	return nil
+}
+
 // prepareNoise allocates a noise device's per-neuron currents and derives
 // the constants of its modulation, for W workers and step dtMs.
 func (d *device) prepareNoise(W int, dtMs float64) {
@@ -287,16 +301,17 @@ func (d *device) prepareNoise(W int, dtMs float64) {
 
 // noiseStd returns the standard deviation (pA) of interval j of a noise
 // device: σ, or with modulation √(σ² + σ_mod²·sin(2π·f·t_j + φ)) where t_j
-// (ms) is the end of the interval's first step, the time at which NEST's
-// noise_generator draws. The sine is detmath.Cos of the phase reduced to
+// (ms) is the end of the interval's first step counted from the start of
+// the device's window: NEST's noise_generator runs its oscillator only
+// while active, from its activation (within one Simulate call; NEST
+// restarts it at every call, which a split run here does not). The sine is detmath.Cos of the phase reduced to
 // one cycle, with every product rounded: the same bits everywhere.
 func (d *device) noiseStd(j int64) float64 {
 	std := d.plan.spec.StdPA
 	if d.stdMod2 == 0 {
 		return std
 	}
-	first := int64(d.plan.start) + j*int64(d.plan.noiseSteps)
-	tMs := float64(float64(first+1) * d.dtMs)
+	tMs := float64(float64(j*int64(d.plan.noiseSteps)+1) * d.dtMs)
 	x := float64(d.cyclesPerMs*tMs) + d.phase0
 	x -= math.Floor(x)
 	sin := detmath.Cos(float64(2 * math.Pi * x))

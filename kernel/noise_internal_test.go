@@ -78,13 +78,13 @@ func TestNoiseBitsGolden(t *testing.T) {
 	d.prepareNoise(1, 0.1)
 	for j := range int64(500) {
 		sd := d.noiseStd(j)
-		tj := float64(3+7*j+1) * 0.1
+		tj := float64(7*j+1) * 0.1 // from the window's start (step 3)
 		if want := math.Sqrt(8100 + 4900*math.Sin(2*math.Pi*33*tj/1000+200*math.Pi/180)); math.Abs(sd-want) > 1e-9*want {
 			t.Fatalf("interval %d: std %.12g pA, want %.12g", j, sd, want)
 		}
 		put(sd)
 	}
-	const want = 0x93eefd89418dd5d7
+	const want = 0x24a132dbf75464f
 	if got := h.Sum64(); got != want {
 		t.Fatalf("checksum %#x, golden %#x", got, uint64(want))
 	}

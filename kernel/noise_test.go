@@ -281,7 +281,7 @@ func TestNoiseReference(t *testing.T) {
 		start := int64(math.Round(d.StartMs / dt))
 		for j := range int64(100) {
 			first := start + j*m
-			tj := float64(first+1) * dt
+			tj := float64(j*m+1) * dt // from the window's start
 			for r := range m {
 				got := kernel.NoiseCurrents(nets[0], dev, first+r)
 				if other := kernel.NoiseCurrents(nets[1], dev, first+r); !reflect.DeepEqual(got, other) {
@@ -546,7 +546,7 @@ func TestNoiseGolden(t *testing.T) {
 			h.Write(buf[:])
 		}
 	}
-	const want = 0xb833b1eca039dbbb
+	const want = 0x8e32a023060e9a62
 	if got := h.Sum64(); got != want {
 		t.Fatalf("checksum of the currents %#x, golden %#x", got, uint64(want))
 	}
@@ -569,6 +569,9 @@ func TestNoiseErrors(t *testing.T) {
 		{"mean Inf", func(d *kernel.DeviceSpec) { d.MeanPA = -inf }, "device[0].mean_pa"},
 		{"std -1", func(d *kernel.DeviceSpec) { d.StdPA = -1 }, "device[0].std_pa"},
 		{"std Inf", func(d *kernel.DeviceSpec) { d.StdPA = inf }, "device[0].std_pa"},
+		{"mean beyond float32", func(d *kernel.DeviceSpec) { d.MeanPA = 1e300 }, "device[0].mean_pa"},
+		{"std beyond float32", func(d *kernel.DeviceSpec) { d.StdPA, d.StdModPA = 1e31, 0 }, "device[0].std_pa"},
+		{"std at the bound", func(d *kernel.DeviceSpec) { d.StdPA, d.MeanPA = 1e30, -1e30 }, ""},
 		{"std_mod -1", func(d *kernel.DeviceSpec) { d.StdModPA = -1 }, "device[0].std_mod_pa"},
 		{"std_mod > std", func(d *kernel.DeviceSpec) { d.StdModPA = 101 }, "device[0].std_mod_pa"},
 		{"frequency -1", func(d *kernel.DeviceSpec) { d.FrequencyHz = -1 }, "device[0].frequency_hz"},
@@ -638,5 +641,21 @@ func TestNoiseEncoding(t *testing.T) {
 		if strings.Contains(text, key) || bytes.Contains(js, []byte(key)) {
 			t.Fatalf("%s in the encoding of a spec without noise devices", key)
 		}
+	}
+}
+
+// TestCurrentBounds: dc and step_current amplitudes beyond 1e30 pA (which
+// would become infinite float32 currents) are refused, naming the field.
+func TestCurrentBounds(t *testing.T) {
+	for _, tc := range []struct {
+		d   kernel.DeviceSpec
+		key string
+	}{
+		{kernel.DeviceSpec{Kind: "dc", Target: "P", AmplitudePA: 1e39}, "device[0].amplitude_pa"},
+		{kernel.DeviceSpec{Kind: "dc", Target: "P", AmplitudePA: -1e30}, ""},
+		{kernel.DeviceSpec{Kind: "step_current", Target: "P", TimesMs: []float64{1, 2}, AmplitudesPA: []float64{5, -1e31}}, "device[0].amplitudes_pa[1]"},
+	} {
+		s := kernel.Spec{Populations: []kernel.PopulationSpec{{Name: "P", N: 4}}, Devices: []kernel.DeviceSpec{tc.d}}
+		paramtest.Check(t, s.Validate(), tc.key)
 	}
 }

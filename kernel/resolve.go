@@ -373,7 +373,7 @@ func (s Spec) resolve() (*plan, error) {
 			}
 		case "dc":
 			dp.isCurrent = true
-			if err := param.Finite(pkg, where+".amplitude_pa", d.AmplitudePA); err != nil {
+			if err := currentPA(where+".amplitude_pa", d.AmplitudePA); err != nil {
 				return nil, err
 			}
 			if dp.start, err = steps(where+".start_ms", d.StartMs, dt); err != nil {
@@ -401,7 +401,7 @@ func (s Spec) resolve() (*plan, error) {
 				if k > 0 && st <= dp.times[k-1] {
 					return nil, param.New(pkg, fmt.Sprintf("%s.times_ms[%d]", where, k), tm, "strictly increasing")
 				}
-				if err := param.Finite(pkg, fmt.Sprintf("%s.amplitudes_pa[%d]", where, k), d.AmplitudesPA[k]); err != nil {
+				if err := currentPA(fmt.Sprintf("%s.amplitudes_pa[%d]", where, k), d.AmplitudesPA[k]); err != nil {
 					return nil, err
 				}
 				dp.times = append(dp.times, st)

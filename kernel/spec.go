@@ -183,7 +183,9 @@ type ProjectionSpec struct {
 //     of dt; 0 = 10·dt, NEST's default) counted from StartMs, independently
 //     per neuron and interval; σ_j = StdPA, or with StdModPA > 0 (≤ StdPA)
 //     √(StdPA² + StdModPA²·sin(2π·FrequencyHz·t_j + PhaseDeg·π/180)), t_j
-//     the end of the interval's first step (ms). Counter-based streams of
+//     the end of the interval's first step (ms) counted from StartMs, as
+//     NEST's oscillator runs from the device's activation. It acts one step
+//     before NEST's, as dc does. Counter-based streams of
 //     (seed, device, neuron, interval): independent of workers, checkpoints
 //     and kernel path. ξ comes from a 256-layer ziggurat (Marsaglia & Tsang
 //     2000; exact, unbounded tail) on one 64-bit word of Philox-2×64-10 per

@@ -1,8 +1,9 @@
 """Shared helpers of the NEST 3.10 reference scripts (bench/nest/*.py).
 
 Each network script builds one network in NEST with NEST's own models and
-runs it once in its own process: a fresh kernel (ResetKernel) in NEST's
-best single-thread set-up (local_num_threads = 1, OMP_NUM_THREADS = 1,
+runs it once in its own process: a fresh kernel (ResetKernel) in a
+single-thread set-up (the generic PyPI wheel, not a native build;
+local_num_threads = 1, OMP_NUM_THREADS = 1,
 resolution = neurodyn's dt = 0.1 ms, verbosity off, spikes recorded to
 memory by one spike_recorder per population, as neurodyn's benchmarks record
 one spikes recorder per population), then
