@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"hash/fnv"
+	"io"
 	"math"
 	"reflect"
 	"strconv"
@@ -36,6 +37,14 @@ func goldenSum(t testing.TB, net *kernel.Network, weights [][]float32) (uint64, 
 			h.Write(buf[:4])
 		}
 	}
+	n := hashSpikes(h, net)
+	return h.Sum64(), n
+}
+
+// hashSpikes writes every recorder's spikes (times and ids) of net to h,
+// as goldenSum does, and returns their number.
+func hashSpikes(h io.Writer, net *kernel.Network) int {
+	var buf [8]byte
 	n := 0
 	for _, r := range net.Recorders() {
 		m := r.Spikes()
@@ -50,7 +59,7 @@ func goldenSum(t testing.TB, net *kernel.Network, weights [][]float32) (uint64, 
 			h.Write(buf[:4])
 		}
 	}
-	return h.Sum64(), n
+	return n
 }
 
 // checkIdentical checks that a network whose uninterrupted one-worker run

@@ -1,11 +1,7 @@
 package kernel_test
 
 import (
-	"bytes"
-	"encoding/binary"
 	"errors"
-	"hash/fnv"
-	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -23,67 +19,8 @@ const cobahhStartGolden = 0xfab4c746464a9ab6
 
 // TestHHCondStartGolden: the cobahh preset with options.conductance_scheme
 // = "start" on both populations reproduces the checksum from before the
-// scheme parameter existed (the checkpoint's spec fingerprint taken from the
-// spec without the options, as it was then), and the spec round-trips
-// through TOML with the options (TestLIFCondStartGolden's check for
-// lif_cond).
-func TestHHCondStartGolden(t *testing.T) {
-	plain := smallPresets(t)["cobahh"]
-	s := smallPresets(t)["cobahh"]
-	for i := range s.Populations {
-		s.Populations[i].Options = map[string]string{"conductance_scheme": "start"}
-	}
-	_, back := tomlRoundTrip(t, s)
-	for i, p := range back.Populations {
-		if p.Options["conductance_scheme"] != "start" {
-			t.Fatalf("population %d after TOML: options %v", i, p.Options)
-		}
-	}
-	checkpoint := func(s kernel.Spec, ms float64) (*kernel.Network, []byte) {
-		net, err := kernel.New(s, kernel.WithWorkers(2))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { net.Close() })
-		if err := net.Run(ms); err != nil {
-			t.Fatal(err)
-		}
-		var b bytes.Buffer
-		if err := net.Checkpoint(&b); err != nil {
-			t.Fatal(err)
-		}
-		return net, b.Bytes()
-	}
-	net, a := checkpoint(back, 80)
-	_, b := checkpoint(plain, 0)
-	head := func(b []byte) int { // magic (8 bytes), the fingerprint's length (int64), the fingerprint: the spec
-		return 16 + int(binary.LittleEndian.Uint64(b[8:]))
-	}
-	if bytes.Equal(a[:head(a)], b[:head(b)]) {
-		t.Fatal("the options do not change the fingerprint")
-	}
-	h := fnv.New64a()
-	h.Write(preSchemeHeader(t, plain, b))
-	h.Write(a[head(a):])
-	var buf [8]byte
-	n := 0
-	for _, r := range net.Recorders() { // as goldenSum
-		m := r.Spikes()
-		if m == nil {
-			continue
-		}
-		n += len(m.IDs)
-		for i, tm := range m.TimesMs {
-			binary.LittleEndian.PutUint64(buf[:], math.Float64bits(tm))
-			h.Write(buf[:])
-			binary.LittleEndian.PutUint32(buf[:4], m.IDs[i])
-			h.Write(buf[:4])
-		}
-	}
-	if sum := h.Sum64(); sum != cobahhStartGolden {
-		t.Fatalf("checksum of the state and %d spikes %#x, golden %#x", n, sum, uint64(cobahhStartGolden))
-	}
-}
+// scheme parameter existed (checkStartGolden).
+func TestHHCondStartGolden(t *testing.T) { checkStartGolden(t, "cobahh", cobahhStartGolden) }
 
 // TestHHCondSchemeSpec: hh_cond's conductance_scheme from a spec. "mean" is the
 // default (naming it changes nothing but the spec), "start" differs from
