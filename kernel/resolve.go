@@ -129,10 +129,11 @@ func (s Spec) resolve() (*plan, error) {
 		case *neurons.IzhikevichParams: // elmV: V(0), absolute (V's offset is 0)
 			verr, pp.recept, pp.elmV = param.First(q.Validate(), q.ValidateStep(dt)), 1, neurons.IzhikevichV0mV
 		}
-		var pe *param.Error
-		if errors.As(verr, &pe) && pe.Name == "conductance_scheme" { // an option: name its key
-			pe.Pkg, pe.Name = pkg, where+".options.conductance_scheme"
-			return nil, verr
+		if pe := (*param.Error)(nil); errors.As(verr, &pe) {
+			if _, opt := ps.Options[pe.Name]; opt { // a value set in options: name its key
+				pe.Pkg, pe.Name = pkg, where+".options."+pe.Name
+				return nil, verr
+			}
 		}
 		if verr != nil {
 			return nil, fmt.Errorf("kernel: %s: %w", where, verr)

@@ -124,25 +124,6 @@ func (p HHCondParams) Validate() error {
 	)
 }
 
-// validGScheme checks a conductance_scheme (HHCondParams.GScheme).
-func validGScheme(s string) error {
-	switch s {
-	case "", GSchemeMean, GSchemeStart:
-		return nil
-	}
-	return param.New(pkg, "conductance_scheme", s, `"mean" (the default; "" means it) or "start"`)
-}
-
-// gFactors returns the factors of the start-of-step conductances in the
-// membrane update (asm.HHConst's Me, Mi) for a (sub)step of hMs: the step
-// means (τ/h)(1 − e^{−h/τ}), or 1 for "start".
-func (p HHCondParams) gFactors(hMs float64) (me, mi float64) {
-	if p.GScheme == GSchemeStart {
-		return 1, 1
-	}
-	return expm1x(-hMs / p.TauSynExMs), expm1x(-hMs / p.TauSynInMs)
-}
-
 // HHCond is a prepared population of HHCond neurons: V relative to E_L
 // (mV), the gates M, H, N, the conductances Ge and Gi (nS), Refr the steps
 // left before spikes are detected again.
@@ -173,7 +154,7 @@ func NewHHCond(n int, p HHCondParams, dtMs float64) (*HHCond, error) {
 	}
 	k := int(p.SubSteps)
 	h := dtMs / float64(k)
-	me, mi := p.gFactors(h)
+	me, mi := gFactors(p.GScheme, h, p.TauSynExMs, p.TauSynInMs)
 	m := &HHCond{P: p, DtMs: dtMs,
 		V: make([]float32, n), M: make([]float32, n), H: make([]float32, n), N: make([]float32, n),
 		Ge: make([]float32, n), Gi: make([]float32, n), Refr: make([]int32, n),

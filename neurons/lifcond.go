@@ -96,26 +96,29 @@ func (p LIFCondParams) Validate() error {
 		param.Finite(pkg, "VThmV", p.VThmV),
 		param.Finite(pkg, "IePA", p.IePA),
 		vResetBelow(p.VResetmV, p.VThmV),
-		p.validateScheme(),
+		validGScheme(p.GScheme),
 	)
 }
 
-func (p LIFCondParams) validateScheme() error {
-	switch p.GScheme {
+// validGScheme checks a conductance_scheme (LIFCondParams.GScheme,
+// HHCondParams.GScheme).
+func validGScheme(s string) error {
+	switch s {
 	case "", GSchemeMean, GSchemeStart:
 		return nil
 	}
-	return param.New(pkg, "conductance_scheme", p.GScheme, `"mean" (the default; "" means it) or "start"`)
+	return param.New(pkg, "conductance_scheme", s, `"mean" (the default; "" means it) or "start"`)
 }
 
 // gFactors returns the factors of the start-of-step conductances in the
-// membrane update (asm.LIFCondConst's Me, Mi) for step dtMs: the step means
-// (τ/h)(1 − e^{−h/τ}), or 1 for "start".
-func (p LIFCondParams) gFactors(dtMs float64) (me, mi float64) {
-	if p.GScheme == GSchemeStart {
+// membrane update (asm.LIFCondConst's and asm.HHConst's Me, Mi) of the
+// scheme for a (sub)step of hMs and the decay times τ_ex, τ_in (ms): the
+// step means (τ/h)(1 − e^{−h/τ}), or 1 for "start".
+func gFactors(scheme string, hMs, tauExMs, tauInMs float64) (me, mi float64) {
+	if scheme == GSchemeStart {
 		return 1, 1
 	}
-	return expm1x(-dtMs / p.TauSynExMs), expm1x(-dtMs / p.TauSynInMs)
+	return expm1x(-hMs / tauExMs), expm1x(-hMs / tauInMs)
 }
 
 // LIFCond is a prepared population of LIFCond neurons: V relative to E_L
@@ -137,7 +140,7 @@ func NewLIFCond(n int, p LIFCondParams, dtMs float64) (*LIFCond, error) {
 	if err != nil {
 		return nil, err
 	}
-	me, mi := p.gFactors(dtMs)
+	me, mi := gFactors(p.GScheme, dtMs, p.TauSynExMs, p.TauSynInMs)
 	return &LIFCond{P: p, DtMs: dtMs,
 		V: make([]float32, n), Ge: make([]float32, n), Gi: make([]float32, n), Refr: make([]int32, n),
 		c: asm.LIFCondConst{HOverC: dtMs / p.CmPF, GL: p.GLnS, EEx: p.EExmV - p.ELmV, EIn: p.EInmV - p.ELmV,
