@@ -216,6 +216,13 @@ func BenchmarkSpikingBrunelSTDP(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	runSpikingPlasticEE(b, spec, ms, ee)
+}
+
+// runSpikingPlasticEE runs spec for ms as runSpikingSpec does (one network
+// build, its metrics) and also reports the mean rate of population E over
+// the run (E-Hz) and the mean weight of projection ee at its end (wEE-mV).
+func runSpikingPlasticEE(b *testing.B, spec kernel.Spec, ms float64, ee int) {
 	nE := 0
 	for _, p := range spec.Populations {
 		if p.Name == "E" {

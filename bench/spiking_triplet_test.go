@@ -35,24 +35,5 @@ func BenchmarkSpikingBrunelSTDPTriplet(b *testing.B) {
 	p.Plasticity = synapses.Plasticity{Kind: "stdp_triplet", WMax: 2 * p.Weights.Value,
 		A2Plus: synapses.TripletA2Plus * j, A3Plus: synapses.TripletA3Plus * j,
 		A2Minus: synapses.TripletA2Minus * j, A3Minus: synapses.TripletA3Minus * j}
-	nE := 0
-	for _, p := range spec.Populations {
-		if p.Name == "E" {
-			nE = p.N
-		}
-	}
-	var rate, w float64
-	runs := 0
-	runSpikingSpec(b, spec, ms, false, func(net *kernel.Network) {
-		runs++
-		rate += float64(len(net.Recorder("spikes:E").Spikes().IDs)) / (float64(nE) * ms / 1000)
-		csr := net.Projection(ee)
-		sum := 0.0
-		for k := range csr.Len() {
-			sum += float64(csr.W(uint64(k)))
-		}
-		w += sum / float64(csr.Len())
-	})
-	b.ReportMetric(rate/float64(runs), "E-Hz")
-	b.ReportMetric(w/float64(runs), "wEE-mV")
+	runSpikingPlasticEE(b, spec, ms, ee)
 }
