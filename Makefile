@@ -22,7 +22,7 @@ TEST_TIMEOUT ?= 15m
 TEST_TARGETS  :=
 BENCH_TARGETS :=
 
-.PHONY: all help deps build tutorial test test-go test-vet test-fmt test-noasm test-arm64 test-nocgo bench clean
+.PHONY: all help deps build tutorial test test-disk test-go test-vet test-fmt test-noasm test-arm64 test-nocgo bench clean
 
 all: build
 
@@ -41,12 +41,16 @@ build: deps
 tutorial: build
 	$(BIN)/neurodyn tutorial $(TUTORIAL_FLAGS)
 
-test: deps test-fmt test-vet test-go test-noasm test-arm64 test-nocgo
+test: deps test-disk test-fmt test-vet test-go test-noasm test-arm64 test-nocgo
 	@$(MAKE) --no-print-directory $(TEST_TARGETS) $(if $(TEST_TARGETS),,test-none)
 	@echo "make test: all checks passed"
 
 test-none:
 	@true
+
+# Warns (only) when a cold run would not fit on the disk: see scripts/check-disk.sh.
+test-disk:
+	@scripts/check-disk.sh
 
 test-fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go') 2>&1); \

@@ -55,8 +55,8 @@ test-capi-c: capi-install
 test-capi-python: capi-install
 	rm -rf $(CAPI_DIR)/reference && $(GO) run $(GOTAGS) ./capi/internal/reference -out $(CAPI_DIR)/reference
 	NEURODYN_LIB=$(CAPI_PREFIX)/lib/libneurodyn.so NEURODYN_REFERENCE=$(abspath $(CAPI_DIR)/reference) \
-		$$(scripts/ensure-venv.sh) -m pytest -q python/tests/test_capi_*.py
-	NEURODYN_LIB=$(CAPI_PREFIX)/lib/libneurodyn.so $$(scripts/ensure-venv.sh) -m pytest -q python/tests/test_interop.py
+		scripts/ensure-venv.sh -m pytest -q python/tests/test_capi_*.py
+	NEURODYN_LIB=$(CAPI_PREFIX)/lib/libneurodyn.so scripts/ensure-venv.sh -m pytest -q python/tests/test_interop.py
 
 # Per-call overhead from C and from Python and the time to fetch 10^6 spikes
 # into numpy, as Go-style benchmark lines in build/bench/capi.txt (compared
@@ -68,7 +68,7 @@ bench-capi: capi-install bench-tools
 	$(CAPI_CC) -std=c11 -O2 -Wall -Wextra -Werror $$($(CAPI_PC) --cflags neurodyn) bench/capi_overhead.c \
 		-o $(CAPI_DIR)/capi_overhead $$($(CAPI_PC) --libs neurodyn) -Wl,-rpath,$$($(CAPI_PC) --variable=libdir neurodyn)
 	GOMAXPROCS=1 $(CAPI_DIR)/capi_overhead -count $(BENCH_COUNT) | tee $(BENCH_DIR)/capi.txt
-	GOMAXPROCS=1 NEURODYN_LIB=$(CAPI_PREFIX)/lib/libneurodyn.so $$(scripts/ensure-venv.sh) bench/capi_bench.py --count $(BENCH_COUNT) \
+	GOMAXPROCS=1 NEURODYN_LIB=$(CAPI_PREFIX)/lib/libneurodyn.so scripts/ensure-venv.sh bench/capi_bench.py --count $(BENCH_COUNT) \
 		| tee -a $(BENCH_DIR)/capi.txt
 	@if [ -f bench/baseline/capi.txt ]; then $(BENCHSTAT) bench/baseline/capi.txt $(BENCH_DIR)/capi.txt; \
 	else echo "no baseline for capi: make bench-baseline AREA=capi"; fi

@@ -16,5 +16,5 @@ else
 test-export-formats:
 	rm -rf $(EXPORT_SAMPLES)
 	$(GO) run $(GOTAGS) ./export/internal/cmd/formatsample -out $(EXPORT_SAMPLES)
-	NEURODYN_FORMAT_SAMPLES=$(abspath $(EXPORT_SAMPLES)) $$(scripts/ensure-venv.sh) -m pytest -q python/tests/formats
+	NEURODYN_FORMAT_SAMPLES=$(abspath $(EXPORT_SAMPLES)) scripts/ensure-venv.sh -m pytest -q python/tests/formats
 endif

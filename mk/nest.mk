@@ -21,4 +21,4 @@ TEST_TARGETS += test-nest
 
 test-nest: capi-install
 	NEURODYN_LIB=$(CAPI_PREFIX)/lib/libneurodyn.so PYTHONPATH=python PYNEST_QUIET=1 \
-		$$(VENV=$(NEST_VENV) REQ=$(NEST_REQ) scripts/ensure-venv.sh) -m pytest -q -p no:cacheprovider bench/nest/tests
+		VENV=$(NEST_VENV) REQ=$(NEST_REQ) scripts/ensure-venv.sh -m pytest -q -p no:cacheprovider bench/nest/tests

@@ -15,9 +15,9 @@ test-snn-nir:
 else
 test-snn-nir:
 	$(GO) run $(GOTAGS) ./snn/internal/cmd/nirsample -out $(SNN_NIR_DIR)
-	NEURODYN_NIR_DIR=$(abspath $(SNN_NIR_DIR)) $$(scripts/ensure-venv.sh) -m pytest -q python/tests/test_nir.py
+	NEURODYN_NIR_DIR=$(abspath $(SNN_NIR_DIR)) scripts/ensure-venv.sh -m pytest -q python/tests/test_nir.py
 	$(GO) build $(GOTAGS) -o build/neurodyn-nir ./cmd/neurodyn
-	NEURODYN_BIN=$(abspath build/neurodyn-nir) $$(scripts/ensure-venv.sh) -m pytest -q python/tests/test_nir_import.py
+	NEURODYN_BIN=$(abspath build/neurodyn-nir) scripts/ensure-venv.sh -m pytest -q python/tests/test_nir_import.py
 endif
 
 # Benchmarks: the Open Neuromorphic training workload (Linear n→n + LIF,

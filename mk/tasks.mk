@@ -8,4 +8,4 @@ TEST_TARGETS += test-tasks-python
 .PHONY: test-tasks-python
 test-tasks-python:
 	$(GO) run $(GOTAGS) ./tasks/internal/writedatasets -dir $(TASKS_DATASETS)
-	NEURODYN_DATASETS=$(TASKS_DATASETS) $$(scripts/ensure-venv.sh) -m pytest -q python/tests/test_datasets.py
+	NEURODYN_DATASETS=$(TASKS_DATASETS) scripts/ensure-venv.sh -m pytest -q python/tests/test_datasets.py

@@ -69,6 +69,8 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+	# The downloaded .deb files are not needed once installed.
+	apt-get clean
 	exit 0
 fi
 echo "neurodyn needs these system packages: ${need_pkgs[*]}" >&2

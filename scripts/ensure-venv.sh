@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # ensure-venv.sh: create (once) the project's Python virtual environment in
-# .venv and install python/requirements-test.txt into it. Prints the path of
-# the venv's python on stdout.
+# .venv and install python/requirements-test.txt into it.
+#
+# Usage: scripts/ensure-venv.sh            prints the path of the venv's python
+#        scripts/ensure-venv.sh ARGS...    runs the venv's python with ARGS
+#                                          (e.g. -m pytest -q python/tests)
+# Either way a failed install exits non-zero with a message saying why, so a
+# Makefile recipe stops there instead of running an empty command.
 #
 # Environment: PYTHON (default python3) chooses the interpreter; VENV (default
 # .venv) the directory; REQ (default python/requirements-test.txt) the
 # requirements file (bench/torch/requirements-torch2.txt for build/torch2).
 set -euo pipefail
+caller_dir=$PWD
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 VENV=${VENV:-.venv}
@@ -23,7 +29,25 @@ if [ ! -x "$VENV/bin/python" ]; then
 	fi
 fi
 if [ ! -f "$stamp" ] || ! cmp -s "$REQ" "$stamp"; then
-	"$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$REQ" >&2
+	rm -f "$stamp"
+	# --no-cache-dir: the wheels are installed once per venv, so pip's cache
+	# would only double the disk the install takes.
+	if ! "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-cache-dir -r "$REQ" >&2; then
+		{
+			echo "ensure-venv.sh: installing $REQ into $VENV failed (pip's message is above)."
+			echo "  free disk where the venv lives: $(df -h --output=avail "$VENV" 2>/dev/null | tail -1 | tr -d ' ')"
+			echo "  PyPI must be reachable, or set PIP_INDEX_URL to a mirror."
+		} >&2
+		exit 1
+	fi
 	cp "$REQ" "$stamp"
 fi
-echo "$PWD/$VENV/bin/python"
+case "$VENV" in
+/*) py="$VENV/bin/python" ;;
+*) py="$PWD/$VENV/bin/python" ;;
+esac
+if [ $# -gt 0 ]; then
+	cd "$caller_dir"
+	exec "$py" "$@"
+fi
+echo "$py"

@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    $(scripts/ensure-venv.sh) tasks/nprand/testdata/gen_numpy.py > tasks/nprand/testdata/numpy_legacy.json
+    scripts/ensure-venv.sh tasks/nprand/testdata/gen_numpy.py > tasks/nprand/testdata/numpy_legacy.json
 
 Floats are stored as the hex of their IEEE-754 bits so the comparison is
 bit-exact. Long streams are stored as the SHA-256 of their little-endian
