@@ -20,7 +20,10 @@ import (
 // and only the one bracketed by the sign change of V' at the ends is checked).
 //
 // The kernel drives it event by event through Advance and AddInput; the
-// grid Step of the Model interface is not used in precise mode.
+// grid Step of the Model interface is not used in precise mode. Against NEST
+// 3.10's iaf_psc_exp_ps (bench/nest/tests/test_nest_precise.py, make
+// test-nest) the spike times agree within 1e-11 ms, alone and in a
+// recurrent network.
 type LIFExpPrecise struct {
 	P    LIFExpParams
 	DtMs float64
