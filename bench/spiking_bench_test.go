@@ -152,6 +152,38 @@ func BenchmarkSpikingCUBA(b *testing.B) {
 	}
 }
 
+// BenchmarkSpikingCUBAPrecise: BenchmarkSpikingCUBA/n=4000 in precise mode
+// (off-grid spike times, NEST's iaf_psc_exp_ps; neurons.LIFExpPrecise), 1 s,
+// one worker. Precise mode needs delays of at least one step, so every
+// projection's delay is dt (0.1 ms, NEST's smallest: bench/nest/cuba_ps.py
+// is the NEST twin), and the refractory period is the continuous 5 ms (it
+// starts and ends off the grid, so the grid preset's 5 ms − dt does not
+// apply). It reports the E and I rates.
+func BenchmarkSpikingCUBAPrecise(b *testing.B) {
+	spec, err := cubaPreciseSpec(kernel.PresetOptions{N: 4000, Workers: 1, Record: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	runSpikingEI(b, spec, 1000, nil)
+}
+
+// cubaPreciseSpec is the cuba preset (options o) in precise mode: delays dt,
+// t_ref 5 ms.
+func cubaPreciseSpec(o kernel.PresetOptions) (kernel.Spec, error) {
+	spec, err := kernel.Preset("cuba", o)
+	if err != nil {
+		return kernel.Spec{}, err
+	}
+	spec.Precise = true
+	for i := range spec.Projections {
+		spec.Projections[i].DelayMs = spec.DtMs
+	}
+	for i := range spec.Populations {
+		spec.Populations[i].Params["t_ref_ms"] = 5
+	}
+	return spec, nil
+}
+
 // BenchmarkSpikingCOBA: the conductance-based version, same sizes, seed 4.
 // Without drive the network is bistable: its activity dies out within
 // ~35 ms or settles at ~20 Hz (at 4,000 neurons for 7 of seeds 1–12, the

@@ -1,6 +1,8 @@
 package kernel
 
 import (
+	"math"
+
 	"github.com/neurodyn/neurodyn/events"
 	"github.com/neurodyn/neurodyn/neurons"
 )
@@ -71,17 +73,34 @@ func (net *Network) integratePrecise(w int) {
 			}
 			evs := q.Take(step)
 			e := 0
+			curTerm := m.CurrentTerm(m.P.IePA) // the population's I_e, unless a device drives it
 			for j := lo; j < hi; j++ {
 				cur := m.P.IePA
 				if pop.dc != nil {
 					cur = float64(pop.dc[j])
+					curTerm = m.CurrentTerm(cur)
+				}
+				e0 := e
+				wPos, wAbs := 0.0, 0.0
+				for ; e < len(evs) && int(evs[e].Target) == j; e++ {
+					x := float64(evs[e].W)
+					wPos += max(x, 0)
+					wAbs += math.Abs(x)
+				}
+				if m.Quiet(j, step, cur, wPos, wAbs) {
+					// no spike possible in this step: superpose the jumps
+					m.StepQuiet(j, curTerm)
+					for _, ev := range evs[e0:e] {
+						m.AddQuiet(j, int(ev.Recep), ev.Off, float64(ev.W))
+					}
+					continue
 				}
 				offs := ps.offs[w][:0]
 				t := 0.0
-				for ; e < len(evs) && int(evs[e].Target) == j; e++ {
-					offs = m.Advance(j, step, t, evs[e].Off, cur, offs)
-					m.AddInput(j, int(evs[e].Recep), float64(evs[e].W))
-					t = evs[e].Off
+				for _, ev := range evs[e0:e] {
+					offs = m.Advance(j, step, t, ev.Off, cur, offs)
+					m.AddInput(j, int(ev.Recep), float64(ev.W))
+					t = ev.Off
 				}
 				offs = m.Advance(j, step, t, h, cur, offs)
 				for _, o := range offs {

@@ -3,6 +3,7 @@ package neurons
 import (
 	"bytes"
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -87,5 +88,99 @@ func TestPreciseTransientCrossing(t *testing.T) {
 	}
 	if v := closedLIFExp(p, v0, ie0, 0, offs[0]); math.Abs(v-15) > 1e-9 {
 		t.Fatalf("V at the spike = %.12g, want θ = 15", v)
+	}
+}
+
+// TestPreciseQuietSuperposition: over random states and input jumps, a step
+// that Quiet admits is one in which propagating event to event (Advance,
+// AddInput) emits no spike, and superposing the jumps (StepQuiet, AddQuiet)
+// gives its end state within float64 rounding. States are drawn close to
+// θ, so that Quiet must refuse many steps (a bound that refused none, or
+// admitted a spiking one, fails), with τ_syn,ex = τ_m among the cases.
+func TestPreciseQuietSuperposition(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 1))
+	// the third case is CUBA's: E_L above V_th, so θ < 0 and V < 0 decays up
+	for _, c := range []struct{ tauEx, elMv float64 }{{2, -70}, {10, -70}, {5, -49}} {
+		tauEx := c.tauEx
+		p := DefaultLIFExp()
+		p.TauSynExMs, p.TauSynInMs = tauEx, 5
+		p.ELmV, p.VThmV, p.VResetmV = c.elMv, -50, -60
+		const h = 0.1
+		seq, err := NewLIFExpPrecise(1, p, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sup, _ := NewLIFExpPrecise(1, p, h)
+		theta := p.VThmV - p.ELmV
+		admitted, refused := 0, 0
+		for trial := range 20000 {
+			v := theta - 3*math.Pow(rng.Float64(), 4) // mostly within 0.2 mV of θ
+			ie, ii := 2000*math.Pow(rng.Float64(), 3), -2000*math.Pow(rng.Float64(), 3) // often small: the jumps or the leak decide
+			cur := 3000 * (rng.Float64() - 0.3) * rng.Float64()
+			k := rng.IntN(4)
+			offs, ws, rs := make([]float64, k), make([]float64, k), make([]int, k)
+			wPos, wAbs := 0.0, 0.0
+			for i := range k {
+				offs[i] = h * rng.Float64()
+				ws[i] = 3000 * (rng.Float64() - 0.4)
+				rs[i] = Exc
+				if ws[i] < 0 {
+					rs[i] = Inh
+				}
+				wPos += max(ws[i], 0)
+				wAbs += math.Abs(ws[i])
+			}
+			sortOffsets(offs, ws, rs)
+			for _, m := range []*LIFExpPrecise{seq, sup} {
+				m.V[0], m.Ie[0], m.Ii[0] = v, ie, ii
+				m.RefStep[0] = math.MinInt64 / 2
+			}
+			step := int64(trial)
+			if !sup.Quiet(0, step, cur, wPos, wAbs) {
+				refused++
+				continue
+			}
+			admitted++
+			var spikes []float64
+			a := 0.0
+			for i := range k {
+				spikes = seq.Advance(0, step, a, offs[i], cur, spikes)
+				seq.AddInput(0, rs[i], ws[i])
+				a = offs[i]
+			}
+			spikes = seq.Advance(0, step, a, h, cur, spikes)
+			if len(spikes) > 0 {
+				t.Fatalf("τ_ex %g, trial %d: Quiet admitted a step that spikes at %v (v %g, ie %g, ii %g, cur %g, jumps %v at %v)",
+					tauEx, trial, spikes, v, ie, ii, cur, ws, offs)
+			}
+			sup.StepQuiet(0, sup.CurrentTerm(cur))
+			for i := range k {
+				sup.AddQuiet(0, rs[i], offs[i], ws[i])
+			}
+			for _, c := range []struct {
+				name string
+				a, b float64
+				mag  float64
+			}{{"V", seq.V[0], sup.V[0], math.Abs(v) + 1}, {"Ie", seq.Ie[0], sup.Ie[0], ie + wAbs}, {"Ii", seq.Ii[0], sup.Ii[0], -ii + wAbs}} {
+				if d := math.Abs(c.a - c.b); d > 1e-13*c.mag {
+					t.Fatalf("τ_ex %g, trial %d: %s event to event %.17g, superposed %.17g (|Δ| %.3g)", tauEx, trial, c.name, c.a, c.b, d)
+				}
+			}
+		}
+		if admitted < 2000 || refused < 2000 {
+			t.Fatalf("τ_ex %g: Quiet admitted %d and refused %d of 20000 steps: the draws do not test both sides", tauEx, admitted, refused)
+		}
+		t.Logf("τ_ex %g: Quiet admitted %d, refused %d", tauEx, admitted, refused)
+	}
+}
+
+// sortOffsets sorts the jumps (offs, ws, rs) by offset.
+func sortOffsets(offs, ws []float64, rs []int) {
+	for i := 1; i < len(offs); i++ {
+		for j := i; j > 0 && offs[j] < offs[j-1]; j-- {
+			offs[j], offs[j-1] = offs[j-1], offs[j]
+			ws[j], ws[j-1] = ws[j-1], ws[j]
+			rs[j], rs[j-1] = rs[j-1], rs[j]
+		}
 	}
 }
