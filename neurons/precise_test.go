@@ -114,7 +114,7 @@ func TestPreciseQuietSuperposition(t *testing.T) {
 		theta := p.VThmV - p.ELmV
 		admitted, refused := 0, 0
 		for trial := range 20000 {
-			v := theta - 3*math.Pow(rng.Float64(), 4) // mostly within 0.2 mV of θ
+			v := theta - 3*math.Pow(rng.Float64(), 4)                                   // mostly within 0.2 mV of θ
 			ie, ii := 2000*math.Pow(rng.Float64(), 3), -2000*math.Pow(rng.Float64(), 3) // often small: the jumps or the leak decide
 			cur := 3000 * (rng.Float64() - 0.3) * rng.Float64()
 			k := rng.IntN(4)
