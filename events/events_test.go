@@ -2,7 +2,9 @@ package events
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"reflect"
+	"slices"
 	"sync/atomic"
 	"testing"
 )
@@ -155,5 +157,27 @@ func TestTeam(t *testing.T) {
 	// worker goroutine, which no recover here could catch).
 	for range 200 {
 		NewTeam(64).Close()
+	}
+}
+
+// TestQueueRadixOrder: above radixMin events Take's radix path gives
+// exactly compareEvents' order (target, time, insertion), with targets
+// needing one, two and three radix passes, equal times, and many events
+// per target.
+func TestQueueRadixOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, c := range []struct{ n, targets int }{{radixMin, 10}, {500, 200}, {3000, 4000}, {2000, 70000}, {5000, 3}} {
+		q := NewQueue(2)
+		var want []Event
+		for i := range c.n {
+			tg := int32(rng.IntN(c.targets))
+			off := float64(rng.IntN(20)) * 0.005 // many equal times
+			q.Push(9, tg, int32(i%2), off, float32(i))
+			want = append(want, Event{Off: off, W: float32(i), Target: tg, Recep: int32(i % 2), Seq: int32(i)})
+		}
+		slices.SortFunc(want, compareEvents)
+		if got := q.Take(9); !reflect.DeepEqual(got, want) {
+			t.Fatalf("n %d, targets %d: radix order differs from compareEvents' order", c.n, c.targets)
+		}
 	}
 }

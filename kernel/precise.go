@@ -12,13 +12,15 @@ import (
 type preciseState struct {
 	queues     [][]*events.Queue // [worker][population]
 	offs       [][]float64       // per worker scratch for spike offsets
+	busy, slow [][]int32         // per worker scratch: neurons with events, neurons StepQuietRange refused
 	integrateF func(int)
 	deliverF   func(int)
 }
 
 func (net *Network) initPrecise() {
 	W := net.workers
-	ps := &preciseState{queues: make([][]*events.Queue, W), offs: make([][]float64, W)}
+	ps := &preciseState{queues: make([][]*events.Queue, W), offs: make([][]float64, W),
+		busy: make([][]int32, W), slow: make([][]int32, W)}
 	maxIn := make([]int, len(net.pops))
 	for _, pr := range net.plan.projs {
 		maxIn[pr.tgt] = max(maxIn[pr.tgt], pr.maxDelay)
@@ -43,7 +45,6 @@ func (net *Network) integratePrecise(w int) {
 	L := net.sliceLen
 	box.Reset(L, len(net.pops))
 	s := net.sliceStart
-	h := net.dt
 	for k := range L {
 		step := s + int64(k)
 		for p, pop := range net.pops {
@@ -72,50 +73,91 @@ func (net *Network) integratePrecise(w int) {
 				}
 			}
 			evs := q.Take(step)
-			e := 0
-			curTerm := m.CurrentTerm(m.P.IePA) // the population's I_e, unless a device drives it
-			for j := lo; j < hi; j++ {
+			if pop.dc == nil {
+				// One current for all: the neurons without events go
+				// through the batched quiet step; those with events and
+				// those it refuses one by one, in ascending order.
 				cur := m.P.IePA
-				if pop.dc != nil {
-					cur = float64(pop.dc[j])
-					curTerm = m.CurrentTerm(cur)
-				}
-				e0 := e
-				wPos, wAbs := 0.0, 0.0
-				for ; e < len(evs) && int(evs[e].Target) == j; e++ {
-					x := float64(evs[e].W)
-					wPos += max(x, 0)
-					wAbs += math.Abs(x)
-				}
-				if m.Quiet(j, step, cur, wPos, wAbs) {
-					// no spike possible in this step: superpose the jumps
-					m.StepQuiet(j, curTerm)
-					for _, ev := range evs[e0:e] {
-						m.AddQuiet(j, int(ev.Recep), ev.Off, float64(ev.W))
+				curTerm := m.CurrentTerm(cur)
+				busy := ps.busy[w][:0]
+				for i := range evs {
+					if i == 0 || evs[i].Target != evs[i-1].Target {
+						busy = append(busy, evs[i].Target)
 					}
-					continue
 				}
-				offs := ps.offs[w][:0]
-				t := 0.0
-				for _, ev := range evs[e0:e] {
-					offs = m.Advance(j, step, t, ev.Off, cur, offs)
-					m.AddInput(j, int(ev.Recep), float64(ev.W))
-					t = ev.Off
+				slow := m.StepQuietRange(lo, hi, step, cur, curTerm, busy, ps.slow[w][:0])
+				e, bi, si := 0, 0, 0
+				for bi < len(busy) || si < len(slow) {
+					var j int32
+					if si == len(slow) || (bi < len(busy) && busy[bi] < slow[si]) {
+						j = busy[bi]
+						bi++
+					} else {
+						j = slow[si]
+						si++
+					}
+					e0 := e
+					for e < len(evs) && evs[e].Target == j {
+						e++
+					}
+					net.preciseNeuron(w, p, m, int(j), step, cur, curTerm, evs[e0:e])
+					m.Sync(int(j), int(j)+1) // StepQuietRange synced the others
 				}
-				offs = m.Advance(j, step, t, h, cur, offs)
-				for _, o := range offs {
-					box.Spikes = append(box.Spikes, events.Spike{Step: step, Off: o, Pop: int32(p), Index: int32(j)})
+				ps.busy[w], ps.slow[w] = busy, slow
+			} else {
+				e := 0
+				for j := lo; j < hi; j++ {
+					cur := float64(pop.dc[j])
+					e0 := e
+					for e < len(evs) && int(evs[e].Target) == j {
+						e++
+					}
+					net.preciseNeuron(w, p, m, j, step, cur, m.CurrentTerm(cur), evs[e0:e])
 				}
-				ps.offs[w] = offs
+				m.Sync(lo, hi)
 			}
 			q.Clear(step)
-			m.Sync(lo, hi)
 			box.Close(k, p)
 			for _, r := range pop.recs {
 				r.sample(w, s, step)
 			}
 		}
 	}
+}
+
+// preciseNeuron advances neuron j of population p (worker w) through step
+// under the constant current cur (CurrentTerm curTerm) with the jumps evs
+// (its events of the step, in time order): by superposition when the step
+// is Quiet, else event to event; spikes go to the worker's box.
+func (net *Network) preciseNeuron(w, p int, m *neurons.LIFExpPrecise, j int, step int64, cur, curTerm float64, evs []events.Event) {
+	wPos, wAbs := 0.0, 0.0
+	for _, ev := range evs {
+		x := float64(ev.W)
+		wPos += max(x, 0)
+		wAbs += math.Abs(x)
+	}
+	if m.Quiet(j, step, cur, wPos, wAbs) {
+		// no spike possible in this step: superpose the jumps
+		m.StepQuiet(j, curTerm)
+		for _, ev := range evs {
+			m.AddQuiet(j, int(ev.Recep), ev.Off, float64(ev.W))
+		}
+		return
+	}
+	ps := net.precise
+	offs := ps.offs[w][:0]
+	t := 0.0
+	for _, ev := range evs {
+		offs = m.Advance(j, step, t, ev.Off, cur, offs)
+		m.AddInput(j, int(ev.Recep), float64(ev.W))
+		t = ev.Off
+	}
+	offs = m.Advance(j, step, t, net.dt, cur, offs)
+	box := &net.boxes[w]
+	for _, o := range offs {
+		box.Spikes = append(box.Spikes, events.Spike{Step: step, Off: o, Pop: int32(p), Index: int32(j)})
+	}
+	ps.offs[w] = offs
 }
 
 // deliverPrecise is phase 3 in precise mode: each spike becomes an event in

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -181,6 +182,71 @@ func sortOffsets(offs, ws []float64, rs []int) {
 			offs[j], offs[j-1] = offs[j-1], offs[j]
 			ws[j], ws[j-1] = ws[j-1], ws[j]
 			rs[j], rs[j-1] = rs[j-1], rs[j]
+		}
+	}
+}
+
+// TestPreciseStepQuietRange: the batched step equals Quiet + StepQuiet
+// neuron by neuron, bit for bit: it skips the busy neurons (some below lo),
+// advances and syncs the admitted ones and lists the refused (refractory
+// or possibly reaching θ) in ascending order, under positive, zero and
+// negative currents.
+func TestPreciseStepQuietRange(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	p := DefaultLIFExp()
+	p.TauSynExMs, p.TauSynInMs = 3, 6
+	const n, step = 3000, 40
+	for _, cur := range []float64{250, 0, -120} {
+		a, _ := NewLIFExpPrecise(n, p, 0.1)
+		b, _ := NewLIFExpPrecise(n, p, 0.1)
+		theta := p.VThmV - p.ELmV
+		var busy []int32
+		for j := range n {
+			v := theta - 4*math.Pow(rng.Float64(), 3)
+			ie, ii := 1500*math.Pow(rng.Float64(), 3), -1500*rng.Float64()
+			a.V[j], a.Ie[j], a.Ii[j] = v, ie, ii
+			b.V[j], b.Ie[j], b.Ii[j] = v, ie, ii
+			switch rng.IntN(10) {
+			case 0: // refractory to the step's end
+				a.RefStep[j], b.RefStep[j] = step, step
+				a.RefOff[j], b.RefOff[j] = 0.05, 0.05
+			case 1: // refractoriness ended at the step's start
+				a.RefStep[j], b.RefStep[j] = step, step
+			case 2:
+				busy = append(busy, int32(j))
+			}
+		}
+		lo, hi := 7, n-5
+		ct := a.CurrentTerm(cur)
+		slow := a.StepQuietRange(lo, hi, step, cur, ct, busy, nil)
+		var want []int32
+		k := 0
+		for j := lo; j < hi; j++ {
+			for k < len(busy) && int(busy[k]) < j {
+				k++
+			}
+			if k < len(busy) && int(busy[k]) == j {
+				continue
+			}
+			if !b.Quiet(j, step, cur, 0, 0) {
+				want = append(want, int32(j))
+				continue
+			}
+			b.StepQuiet(j, ct)
+			b.Sync(j, j+1)
+		}
+		if !slices.Equal(slow, want) {
+			t.Fatalf("cur %g: %d refused, want %d (Quiet's)", cur, len(slow), len(want))
+		}
+		if len(want) < n/10 || len(want) > n-n/5 {
+			t.Fatalf("cur %g: %d of %d refused: the draws do not test both sides", cur, len(want), n)
+		}
+		for j := range n {
+			if math.Float64bits(a.V[j]) != math.Float64bits(b.V[j]) || a.Ie[j] != b.Ie[j] || a.Ii[j] != b.Ii[j] ||
+				a.v32[j] != b.v32[j] || a.ie32[j] != b.ie32[j] || a.ii32[j] != b.ii32[j] {
+				t.Fatalf("cur %g, neuron %d: batched (%v %v %v) and one by one (%v %v %v) differ", cur, j,
+					a.V[j], a.Ie[j], a.Ii[j], b.V[j], b.Ie[j], b.Ii[j])
+			}
 		}
 	}
 }
