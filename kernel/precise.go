@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"math"
+	"sort"
 
 	"github.com/neurodyn/neurodyn/events"
 	"github.com/neurodyn/neurodyn/neurons"
@@ -52,12 +53,9 @@ func (net *Network) integratePrecise(w int) {
 			q := ps.queues[w][p]
 			lo, hi := pop.bounds[w], pop.bounds[w+1]
 			for _, d := range pop.sources {
-				t := d.plan.times
+				t := d.plan.times // non-decreasing: binary search, as addSpikes
 				a, b := d.ranges[w][0], d.ranges[w][1]
-				for i := range t {
-					if int64(t[i]) != step {
-						continue
-					}
+				for i := sort.SearchInts(t, int(step)); i < len(t) && int64(t[i]) == step; i++ {
 					for _, j := range d.plan.neurons[a:b] {
 						q.Push(step, int32(j), int32(d.plan.recep), d.plan.offs[i], d.weight)
 					}
