@@ -41,7 +41,7 @@ build: deps
 tutorial: build
 	$(BIN)/neurodyn tutorial $(TUTORIAL_FLAGS)
 
-test: deps test-disk test-fmt test-vet test-go test-noasm test-arm64 test-nocgo
+test: test-disk deps test-fmt test-vet test-go test-noasm test-arm64 test-nocgo
 	@$(MAKE) --no-print-directory $(TEST_TARGETS) $(if $(TEST_TARGETS),,test-none)
 	@echo "make test: all checks passed"
 

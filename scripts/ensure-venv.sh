@@ -25,7 +25,11 @@ if [ ! -x "$VENV/bin/python" ]; then
 	if ! "$PY" -m venv "$VENV" >&2; then
 		scripts/ensure-deps.sh python >&2
 		rm -rf "$VENV"
-		"$PY" -m venv "$VENV" >&2
+		if ! "$PY" -m venv "$VENV" >&2; then
+			echo "ensure-venv.sh: '$PY -m venv $VENV' failed (its message is above); free disk there: $(df -h --output=avail . 2>/dev/null | tail -1 | tr -d ' ')" >&2
+			rm -rf "$VENV"
+			exit 1
+		fi
 	fi
 fi
 if [ ! -f "$stamp" ] || ! cmp -s "$REQ" "$stamp"; then
@@ -36,7 +40,7 @@ if [ ! -f "$stamp" ] || ! cmp -s "$REQ" "$stamp"; then
 		{
 			echo "ensure-venv.sh: installing $REQ into $VENV failed (pip's message is above)."
 			echo "  free disk where the venv lives: $(df -h --output=avail "$VENV" 2>/dev/null | tail -1 | tr -d ' ')"
-			echo "  PyPI must be reachable, or set PIP_INDEX_URL to a mirror."
+			echo "  PyPI must be reachable, or set PIP_INDEX_URL to a mirror; a venv left half-made: rm -rf $VENV"
 		} >&2
 		exit 1
 	fi

@@ -17,7 +17,7 @@ How NEST's model and set-up differ from neurodyn's:
 - Integration: the same. Both propagate the state exactly from event to
   event within a step in float64, locate threshold crossings on the exact
   solution and emit spikes with offsets (make test-nest checks that the
-  spike times agree within 1e-11 ms, bench/nest/tests/test_nest_precise.py).
+  spike times agree within 1.3e-11 ms, bench/nest/tests/test_nest_precise.py).
 - Random draws: connectivity and initial potentials come from each
   simulator's own generator and seed: the networks are equivalent in law,
   not the same.

@@ -12,9 +12,10 @@ therefore agree to root-finding precision, not to a grid step: NEST's
 spike_recorder gives a precise neuron's spike at its exact time (stamp −
 offset), neurodyn's spikes recorder likewise.
 
-Tolerances: spike times within 1e-9 ms (both sides solve V(t) = V_th on the
-same float64 expression to ~1e-13 ms; 1e-9 leaves room for the different
-root finders and float64 propagator rounding, and is still 1e-8 of a step);
+Tolerances: spike times within 1e-10 ms (both sides solve V(t) = V_th on
+the same float64 expression to ~1e-13 ms; measured up to 1.3e-11 ms in the
+recurrent network, where differences propagate; 1e-10 leaves room for the
+different root finders and float64 rounding and is 1e-9 of a step);
 V at the grid samples within the float32 rounding of neurodyn's recorded
 mirror: it holds float32(V − E_L) and adds E_L in float32, so
 U32·(|V − E_L| + |V|), plus 1e-9 mV of float64 propagation differences.
@@ -33,7 +34,7 @@ import pytest  # noqa: E402
 import neurodyn as nd  # noqa: E402
 from test_nest_crosscheck import LIF_EXP_KEYS, U32, mapped, nest_reset  # noqa: E402
 
-SPIKE_TOL_MS = 1e-9
+SPIKE_TOL_MS = 1e-10
 
 # iaf_psc_exp_ps / lif_exp parameters: τ_syn,ex ≠ τ_syn,in ≠ τ_m, V_reset ≠
 # E_L, t_ref a multiple of both dt used, I_e below rheobase (−65 + 180·10/250
@@ -67,10 +68,11 @@ def compare_spikes(a: np.ndarray, b: np.ndarray, what: str, min_spikes: int = 10
 def test_precise_single_neuron(dt, tau_ex, figures):
     """One neuron driven by off-grid excitatory and inhibitory trains (delay
     1 ms, so they act at off-grid times), I_e, and (τ_syn,ex = τ_m) the
-    limit form of the propagator: identical spike times (to 1e-9 ms) and V
-    at every grid sample within the float32 rounding of our recorded
+    limit form of the propagator: identical spike times (to 1e-10 ms) and V
+    at every grid sample NEST records (its multimeter stops one min_delay,
+    1 ms, before the end) within the float32 rounding of our recorded
     mirror. At dt = 1 ms most steps hold several input spikes and the spike
-    times are 1e-9 of a step apart at most, where the grid mode would be off
+    times are 1e-10 of a step apart at most, where the grid mode would be off
     by up to a step."""
     rng = np.random.default_rng(7)
     p = {**PS, "tau_syn_ex": tau_ex}
@@ -107,6 +109,7 @@ def test_precise_single_neuron(dt, tau_ex, figures):
 
     d = compare_spikes(a_spk, b_spk, f"dt {dt}, tau_ex {tau_ex}")
     m = min(len(a_t), len(b_t))
+    assert m >= len(b_t) - round(1.0 / dt), f"NEST recorded {len(a_t)} samples of {len(b_t)}: fewer than expected"
     assert m > 0 and np.allclose(a_t[:m], b_t[:m], rtol=0, atol=1e-9), "frame times differ"
     va, vb = a_v[:m], b_v[:m, 0].astype(float)
     tol = U32 * (np.abs(va - p["E_L"]) + np.abs(va)) + 1e-9  # float32(V − E_L), then + E_L in float32
@@ -122,7 +125,7 @@ def test_precise_recurrent_network(figures):
     p = 0.15, excitatory 80 % / inhibitory 20 % by source, delays of 1, 1.5
     and 2.3 ms on the grid), each driven by its own off-grid train: spikes
     travel through projections with their offsets, so every spike of every
-    neuron must agree to 1e-9 ms. A 1e-13 ms root-finding difference grows
+    neuron must agree to 1e-10 ms. A 1e-13 ms root-finding difference grows
     only where a later crossing is nearly tangential; 300 ms of activity
     keeps the check exact."""
     dt, ms = 0.1, 300.0
