@@ -64,9 +64,10 @@ const radixMin = 48
 // From radixMin events on it sorts by target with a stable LSD radix sort
 // (8 bits per pass, as many passes as the largest target needs: two up to
 // 65,535), which keeps insertion order within a target, then sorts each
-// target's run by time with a stable insertion sort (runs are short: a
-// neuron receives few events per step); the order is compareEvents', in
-// O(n) instead of O(n log n).
+// target's run by time, then insertion order (insertion sort for a short
+// run, pattern-defeating quicksort on (time, Seq) for a long one: a neuron
+// usually receives few events per step, but a volley can bring it thousands
+// in no time order); the order is compareEvents'.
 func (q *Queue) Take(step int64) []Event {
 	s := q.slots[int(step%int64(len(q.slots)))]
 	if len(s) < radixMin {
@@ -99,10 +100,24 @@ func (q *Queue) Take(step int64) []Event {
 	if &src[0] != &s[0] {
 		copy(s, src)
 	}
-	for i := 1; i < len(s); i++ {
-		for k := i; k > 0 && s[k].Target == s[k-1].Target && s[k].Off < s[k-1].Off; k-- {
-			s[k], s[k-1] = s[k-1], s[k]
+	// each target's run by time, stably (insertion order kept for equal
+	// times): insertion sort for short runs, a stable sort for long ones
+	// (a target hit by a volley gets its events in no time order)
+	for i := 0; i < len(s); {
+		k := i + 1
+		for k < len(s) && s[k].Target == s[i].Target {
+			k++
 		}
+		if run := s[i:k]; len(run) > 32 {
+			slices.SortFunc(run, compareEvents) // one target: by time, then insertion (Seq is unique)
+		} else {
+			for x := 1; x < len(run); x++ {
+				for y := x; y > 0 && run[y].Off < run[y-1].Off; y-- {
+					run[y], run[y-1] = run[y-1], run[y]
+				}
+			}
+		}
+		i = k
 	}
 	return s
 }

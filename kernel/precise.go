@@ -62,9 +62,12 @@ func (net *Network) integratePrecise(w int) {
 				}
 			}
 			if pop.dc != nil {
+				// the devices' currents only: I_e is added in float64
+				// below (folding it into this float32 buffer, as the grid
+				// models do, would round it for the float64 state)
 				b := pop.dc[lo:hi]
 				for j := range b {
-					b[j] = pop.bias
+					b[j] = 0
 				}
 				for _, d := range pop.current {
 					d.addCurrent(pop.dc, w, step)
@@ -105,7 +108,7 @@ func (net *Network) integratePrecise(w int) {
 			} else {
 				e := 0
 				for j := lo; j < hi; j++ {
-					cur := float64(pop.dc[j])
+					cur := m.P.IePA + float64(pop.dc[j])
 					e0 := e
 					for e < len(evs) && int(evs[e].Target) == j {
 						e++

@@ -126,3 +126,49 @@ func TestPreciseConvergence(t *testing.T) {
 		t.Fatalf("grid first spike %v vs precise %v", grid, ref[0])
 	}
 }
+
+// TestPreciseIeExactWithDevices: in precise mode a population's I_e acts in
+// float64 whether or not a current device drives the population: a dc
+// device that switches on only after the run leaves every spike time
+// bit-identical (it once folded I_e into the devices' float32 buffer,
+// moving the first spike of this neuron by 5.5e-5 ms).
+func TestPreciseIeExactWithDevices(t *testing.T) {
+	base := singleNeuron(0.1, 376.1, true, nil, 0)
+	with := singleNeuron(0.1, 376.1, true, nil, 0)
+	with.Devices = []kernel.DeviceSpec{{Kind: "dc", Target: "N", AmplitudePA: 100, StartMs: 10000}}
+	a, b := spikesOf(t, base, 1, 300)["spikes:N"], spikesOf(t, with, 1, 300)["spikes:N"]
+	if len(a.TimesMs) < 5 || len(a.TimesMs) != len(b.TimesMs) {
+		t.Fatalf("%d spikes without the device, %d with it", len(a.TimesMs), len(b.TimesMs))
+	}
+	for i := range a.TimesMs {
+		if a.TimesMs[i] != b.TimesMs[i] {
+			t.Fatalf("spike %d at %.17g ms without the device, %.17g with it", i, a.TimesMs[i], b.TimesMs[i])
+		}
+	}
+}
+
+// TestPreciseSourceOffsetAtStepEnd: a spike_source time within 1e-9·dt past
+// a grid point (0.30000000000000004 at dt 0.1 is 0.3 in float64 arithmetic
+// noise) acts at that grid point, the end of the step: the same spikes as
+// at 0.3 exactly, within 1e-12 ms (the offsets themselves:
+// TestSpikeSourceOffsetsWithinStep).
+func TestPreciseSourceOffsetAtStepEnd(t *testing.T) {
+	in := func(tm float64) kernel.Spec {
+		s := singleNeuron(0.1, 300, true, []float64{tm, 2 * tm, 10 * tm}, 900)
+		s.Recorders = append(s.Recorders, kernel.RecorderSpec{Kind: "state", Population: "N", Variable: "V"})
+		return s
+	}
+	x, y := 0.1, 0.2 // variables: a constant 0.1 + 0.2 is exactly 0.3
+	a, b := spikesOf(t, in(0.3), 1, 100)["spikes:N"], spikesOf(t, in(x+y), 1, 100)["spikes:N"]
+	if x+y == 0.3 {
+		t.Fatal("0.1 + 0.2 == 0.3 in float64: the test needs a time just past the grid point")
+	}
+	if len(a.TimesMs) == 0 || len(a.TimesMs) != len(b.TimesMs) {
+		t.Fatalf("%d spikes with inputs at 0.3 ms, %d at 0.1+0.2 ms", len(a.TimesMs), len(b.TimesMs))
+	}
+	for i := range a.TimesMs {
+		if d := math.Abs(a.TimesMs[i] - b.TimesMs[i]); d > 1e-12 {
+			t.Fatalf("spike %d: %.17g ms with inputs at 0.3, %.17g at 0.1+0.2 (|Δ| %.3g)", i, a.TimesMs[i], b.TimesMs[i], d)
+		}
+	}
+}

@@ -423,7 +423,9 @@ func (s Spec) resolve() (*plan, error) {
 				}
 				st := max(0, int(math.Ceil(tm/dt-1e-9))-1) // a time within 1e-9·dt of 0 is the first step's, as any in (0, dt]
 				dp.times = append(dp.times, st)
-				dp.offs = append(dp.offs, tm-float64(float64(st)*dt))
+				// a time within 1e-9·dt past a grid point belongs to the step
+				// that point ends: its offset is h (not h + ε)
+				dp.offs = append(dp.offs, min(tm-float64(float64(st)*dt), dt))
 			}
 		case "time_series":
 			dp.isCurrent = true

@@ -296,7 +296,7 @@ func (m *LIFExpPrecise) StepQuietRange(lo, hi int, step int64, cur, curTerm floa
 		// mayReachWith(v, ie, ii, cur, 0, 0), term by term
 		vt := v
 		if v < 0 {
-			vt = v * q.em
+			vt = float64(v * q.em)
 		}
 		ub := vt + float64((max(ie, 0)+max(ii, 0)+curPos+0)*g)
 		margin := float64(1e-9*(math.Abs(v)+float64((math.Abs(ie)+math.Abs(ii)+curAbs+0)*g))) + gTheta
@@ -350,7 +350,7 @@ func (m *LIFExpPrecise) mayReach(v, ie, ii, cur float64) bool {
 func (m *LIFExpPrecise) mayReachWith(v, ie, ii, cur, wPos, wAbs float64) bool {
 	vt := v
 	if v < 0 {
-		vt = v * m.step.em
+		vt = float64(v * m.step.em)
 	}
 	// products rounded (float64()) before the sums, so that the decision is
 	// the same on every platform (no fused multiply-add)
