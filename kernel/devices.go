@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"sort"
 
+	"github.com/neurodyn/neurodyn/events"
 	"github.com/neurodyn/neurodyn/internal/detmath"
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/neurons"
@@ -207,6 +208,43 @@ func (d *device) addPoisson(slot []float32, w int, step int64) {
 		}
 		if k := d.table.draw(float64(r[j&1]>>11) * 0x1p-53); k > 0 {
 			slot[j] += float32(float32(k) * wt)
+		}
+	}
+}
+
+// poissonOffsetKey derives the key of a Poisson device's spike offsets in
+// precise mode from its count key: the offsets are a stream of their own, so
+// the counts stay those of the grid mode.
+const poissonOffsetKey = 0x5851f42d4c957f2d
+
+// pushPoisson is addPoisson in precise mode: neuron j draws the same count
+// k as on the grid, and its k spikes get offsets h·(1 − u) in (0, h], u
+// uniform in [0, 1) with 53 bits from the words of Philox(key ⊕
+// poissonOffsetKey ⊕ block·φ; step, j | device index), two per block: each
+// spike becomes an event of weight w on the device's receptor at its own
+// time, and neuron j's stream depends only on (seed, device, neuron, step).
+func (d *device) pushPoisson(q *events.Queue, w int, step int64, h float64) {
+	if d.table.prob == nil {
+		return
+	}
+	a, b := d.ranges[w][0], d.ranges[w][1]
+	recep := int32(d.plan.recep)
+	last := -1
+	var r [2]uint64
+	for _, j := range d.plan.neurons[a:b] {
+		if pair := j >> 1; pair != last {
+			r[0], r[1] = Philox2x64(uint64(step), uint64(pair)<<16|d.index, d.key)
+			last = pair
+		}
+		k := d.table.draw(float64(r[j&1]>>11) * 0x1p-53)
+		var o [2]uint64
+		for i := range k {
+			if i&1 == 0 {
+				key := d.key ^ poissonOffsetKey ^ uint64(i>>1)*0x9e3779b97f4a7c15
+				o[0], o[1] = Philox2x64(uint64(step), uint64(j)<<16|d.index, key)
+			}
+			u := float64(o[i&1]>>11) * 0x1p-53
+			q.Push(step, int32(j), recep, h*(1-u), d.weight)
 		}
 	}
 }

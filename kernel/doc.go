@@ -275,6 +275,26 @@
 // state for delay 0) — so the workers synchronize twice per slice, and a
 // single worker not at all.
 //
+// # Precise mode
+//
+// With precise = true, lif_exp neurons (NEST's iaf_psc_exp_ps) keep their
+// state in float64 and spikes carry their time within the step: an input
+// acts at its own time, a threshold crossing is located on the exact
+// solution, and the refractory period starts and ends off the grid
+// (neurons.LIFExpPrecise). Delays must be at least one step; static and
+// short-term-plastic projections run, long-term plasticity (stdp,
+// stdp_triplet, vogels_sprekeler) does not. spike_source spikes
+// act at their exact times, poisson spikes at uniform times within their
+// step (NEST's poisson_generator_ps; the same counts per step as on the
+// grid), current devices (dc, step_current, noise, time_series) as float32
+// currents held over the step, and I_e in float64. Most steps of most
+// neurons are provably subthreshold and are integrated in one batched
+// pass; the rest event to event. Spike times agree with NEST 3.10's within
+// 1.3e-11 ms (bench/nest/tests/test_nest_precise.py). A step costs about
+// 20× a grid step (scalar float64, exponentials per input event); NEST's
+// precise model takes 2.5× as long as ours on the same network
+// (bench/README.md).
+//
 // # Determinism
 //
 // Every random draw derives from Spec.Seed by counter-based streams:

@@ -52,6 +52,9 @@ func (net *Network) integratePrecise(w int) {
 			m := pop.model.(*neurons.LIFExpPrecise)
 			q := ps.queues[w][p]
 			lo, hi := pop.bounds[w], pop.bounds[w+1]
+			for _, d := range pop.poisson {
+				d.pushPoisson(q, w, step, net.dt)
+			}
 			for _, d := range pop.sources {
 				t := d.plan.times // non-decreasing: binary search, as addSpikes
 				a, b := d.ranges[w][0], d.ranges[w][1]

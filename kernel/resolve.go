@@ -369,9 +369,6 @@ func (s Spec) resolve() (*plan, error) {
 			if err := param.First(param.Finite(pkg, where+".weight", d.Weight), negCond()); err != nil {
 				return nil, err
 			}
-			if s.Precise {
-				return nil, param.New(pkg, where+".kind", d.Kind, "dc, step_current, noise, spike_source or time_series in precise mode")
-			}
 		case "dc":
 			dp.isCurrent = true
 			if err := currentPA(where+".amplitude_pa", d.AmplitudePA); err != nil {

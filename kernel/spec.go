@@ -168,7 +168,10 @@ type ProjectionSpec struct {
 //   - poisson: every target neuron receives its own Poisson spike train of
 //     RateHz (the sum of all its sources), each spike a jump of Weight on
 //     Receptor; independent counter-based streams per neuron (exact Poisson
-//     counts per step, no Gaussian approximation).
+//     counts per step, no Gaussian approximation). In precise mode each
+//     spike has its own time, uniform within the step (NEST's
+//     poisson_generator_ps): a Poisson process in continuous time, with the
+//     same counts per step as on the grid.
 //   - dc: constant current AmplitudePA (pA) from StartMs to StopMs (0 = end).
 //   - step_current: piecewise constant current AmplitudesPA[i] from
 //     TimesMs[i] on (before TimesMs[0]: 0). A dc or step current from
