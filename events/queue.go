@@ -55,23 +55,43 @@ func compareEvents(a, b Event) int {
 	return cmp.Compare(a.Seq, b.Seq)
 }
 
-// radixMin is the number of events from which Take sorts by radix.
+// radixMin is the number of events from which the sorts by target use a
+// radix sort.
 const radixMin = 48
 
 // Take returns the events of step in (target, time, insertion) order. They
-// stay valid until Clear(step).
-//
-// From radixMin events on it sorts by target with a stable LSD radix sort
-// (8 bits per pass, as many passes as the largest target needs: two up to
-// 65,535), which keeps insertion order within a target, then sorts each
-// target's run by time, then insertion order (insertion sort for a short
-// run, pattern-defeating quicksort on (time, Seq) for a long one: a neuron
-// usually receives few events per step, but a volley can bring it thousands
-// in no time order); the order is compareEvents'.
+// stay valid until Clear(step). It is TakeByTarget followed by SortRun on
+// each target's run.
 func (q *Queue) Take(step int64) []Event {
+	s := q.TakeByTarget(step)
+	for i := 0; i < len(s); {
+		k := i + 1
+		for k < len(s) && s[k].Target == s[i].Target {
+			k++
+		}
+		SortRun(s[i:k])
+		i = k
+	}
+	return s
+}
+
+// TakeByTarget returns the events of step grouped by target, ascending,
+// each target's events in insertion order (a deterministic order, which
+// the kernel sums quiet steps in; SortRun puts a run in time order where
+// the neuron must be integrated from event to event). They stay valid
+// until Clear(step).
+//
+// Below radixMin events it is a stable insertion sort on the target; from
+// radixMin on a stable LSD radix sort (8 bits per pass, as many passes as
+// the largest target needs: two up to 65,535), O(n).
+func (q *Queue) TakeByTarget(step int64) []Event {
 	s := q.slots[int(step%int64(len(q.slots)))]
 	if len(s) < radixMin {
-		slices.SortFunc(s, compareEvents)
+		for x := 1; x < len(s); x++ {
+			for y := x; y > 0 && s[y].Target < s[y-1].Target; y-- {
+				s[y], s[y-1] = s[y-1], s[y]
+			}
+		}
 		return s
 	}
 	var top uint32
@@ -100,26 +120,23 @@ func (q *Queue) Take(step int64) []Event {
 	if &src[0] != &s[0] {
 		copy(s, src)
 	}
-	// each target's run by time, stably (insertion order kept for equal
-	// times): insertion sort for short runs, a stable sort for long ones
-	// (a target hit by a volley gets its events in no time order)
-	for i := 0; i < len(s); {
-		k := i + 1
-		for k < len(s) && s[k].Target == s[i].Target {
-			k++
-		}
-		if run := s[i:k]; len(run) > 32 {
-			slices.SortFunc(run, compareEvents) // one target: by time, then insertion (Seq is unique)
-		} else {
-			for x := 1; x < len(run); x++ {
-				for y := x; y > 0 && run[y].Off < run[y-1].Off; y-- {
-					run[y], run[y-1] = run[y-1], run[y]
-				}
-			}
-		}
-		i = k
-	}
 	return s
+}
+
+// SortRun sorts one target's events by time, then insertion order (Seq):
+// an insertion sort for a short run, pattern-defeating quicksort for a long
+// one (a neuron usually receives few events per step, but a volley can
+// bring it thousands in no time order).
+func SortRun(run []Event) {
+	if len(run) > 32 {
+		slices.SortFunc(run, compareEvents) // one target: by time, then Seq (unique)
+		return
+	}
+	for x := 1; x < len(run); x++ {
+		for y := x; y > 0 && (run[y].Off < run[y-1].Off || (run[y].Off == run[y-1].Off && run[y].Seq < run[y-1].Seq)); y-- {
+			run[y], run[y-1] = run[y-1], run[y]
+		}
+	}
 }
 
 // Clear empties the slot of step.

@@ -76,7 +76,7 @@ func (net *Network) integratePrecise(w int) {
 					d.addCurrent(pop.dc, w, step)
 				}
 			}
-			evs := q.Take(step)
+			evs := q.TakeByTarget(step) // each neuron's in insertion order; preciseNeuron sorts by time where needed
 			if pop.dc == nil {
 				// One current for all: the neurons without events go
 				// through the batched quiet step; those with events and
@@ -131,8 +131,9 @@ func (net *Network) integratePrecise(w int) {
 
 // preciseNeuron advances neuron j of population p (worker w) through step
 // under the constant current cur (CurrentTerm curTerm) with the jumps evs
-// (its events of the step, in time order): by superposition when the step
-// is Quiet, else event to event; spikes go to the worker's box.
+// (its events of the step, in insertion order): by superposition when the
+// step is Quiet (summed in that order), else event to event in time order
+// (evs is sorted then); spikes go to the worker's box.
 func (net *Network) preciseNeuron(w, p int, m *neurons.LIFExpPrecise, j int, step int64, cur, curTerm float64, evs []events.Event) {
 	wPos, wAbs := 0.0, 0.0
 	for _, ev := range evs {
@@ -148,6 +149,7 @@ func (net *Network) preciseNeuron(w, p int, m *neurons.LIFExpPrecise, j int, ste
 		}
 		return
 	}
+	events.SortRun(evs)
 	ps := net.precise
 	offs := ps.offs[w][:0]
 	t := 0.0

@@ -75,6 +75,11 @@ type recPlan struct {
 	synapses []int // weights: the synapses recorded, nil for all (checked when built)
 }
 
+// maxDevices is the number of devices a spec may hold: a device's index
+// fills the low 16 bits of its random streams' counters (addPoisson,
+// pushPoisson, the noise device), which must not collide.
+const maxDevices = 1 << 16
+
 func (s Spec) resolve() (*plan, error) {
 	dt := s.dt()
 	if !(dt > 0) || math.IsInf(dt, 0) {
@@ -320,6 +325,9 @@ func (s Spec) resolve() (*plan, error) {
 		p.slice = 1
 	}
 	devNames := map[string]bool{}
+	if len(s.Devices) > maxDevices {
+		return nil, param.New(pkg, "devices", len(s.Devices), fmt.Sprintf("at most %d devices (their index is 16 bits of every random stream's counter)", maxDevices))
+	}
 	for i, d := range s.Devices {
 		where := fmt.Sprintf("device[%d]", i)
 		tgt, ok := names[d.Target]
@@ -419,10 +427,16 @@ func (s Spec) resolve() (*plan, error) {
 					return nil, param.New(pkg, fmt.Sprintf("%s.spike_times_ms[%d]", where, k), tm, "finite, > 0 and non-decreasing")
 				}
 				st := max(0, int(math.Ceil(tm/dt-1e-9))-1) // a time within 1e-9·dt of 0 is the first step's, as any in (0, dt]
+				// the offset lies in (0, h]: a time within 1e-9·dt past a grid
+				// point belongs to the step that point ends (offset h, not
+				// h + ε), and at large times, where st·dt rounds up to tm,
+				// the offset 0 is the previous step's h
+				off := min(tm-float64(float64(st)*dt), dt)
+				if off <= 0 && st > 0 {
+					st, off = st-1, dt
+				}
 				dp.times = append(dp.times, st)
-				// a time within 1e-9·dt past a grid point belongs to the step
-				// that point ends: its offset is h (not h + ε)
-				dp.offs = append(dp.offs, min(tm-float64(float64(st)*dt), dt))
+				dp.offs = append(dp.offs, off)
 			}
 		case "time_series":
 			dp.isCurrent = true
