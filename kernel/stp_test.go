@@ -301,7 +301,7 @@ func eeWeights(net *kernel.Network) [][]float32 {
 }
 
 // stpPreciseGolden is TestShortTermPreciseGolden's checksum.
-const stpPreciseGolden = 0x23387348833a2efd
+const stpPreciseGolden = 0x2f6e5fd6c81474b1
 
 // TestShortTermPreciseGolden pins a precise-mode run with short-term
 // plasticity to a checksum: there the interval between spikes has an

@@ -58,6 +58,11 @@ type preciseProp struct {
 }
 
 func newPreciseProp(p *LIFExpParams, d float64) preciseProp {
+	if d/p.TauMemMs <= shortArg && d/p.TauSynExMs <= shortArg && d/p.TauSynInMs <= shortArg {
+		pe, de := propShort(p, d, p.TauSynExMs)
+		pi, di := propShort(p, d, p.TauSynInMs)
+		return preciseProp{em: expShort(-d / p.TauMemMs), pe: pe, pi: pi, x: expm1Short(-d / p.TauMemMs), de: de, di: di}
+	}
 	return preciseProp{
 		em: Exp(-d / p.TauMemMs),
 		pe: PropSyn(d, p.TauMemMs, p.TauSynExMs, p.CmPF),
@@ -321,14 +326,65 @@ func (m *LIFExpPrecise) StepQuietRange(lo, hi int, step int64, cur, curTerm floa
 func (m *LIFExpPrecise) AddQuiet(j, r int, off, w float64) {
 	p := &m.P
 	d := m.DtMs - off
-	// products rounded (float64()) before the sums: no fused multiply-add
+	tauS := p.TauSynInMs
 	if r == Exc {
-		m.V[j] += float64(w * PropSyn(d, p.TauMemMs, p.TauSynExMs, p.CmPF))
-		m.Ie[j] += float64(w * Exp(-d/p.TauSynExMs))
-	} else {
-		m.V[j] += float64(w * PropSyn(d, p.TauMemMs, p.TauSynInMs, p.CmPF))
-		m.Ii[j] += float64(w * Exp(-d/p.TauSynInMs))
+		tauS = p.TauSynExMs
 	}
+	var ps, ds float64
+	if d/p.TauMemMs <= shortArg && d/tauS <= shortArg {
+		ps, ds = propShort(p, d, tauS)
+	} else {
+		ps, ds = PropSyn(d, p.TauMemMs, tauS, p.CmPF), Exp(-d/tauS)
+	}
+	// products rounded (float64()) before the sums: no fused multiply-add
+	m.V[j] += float64(w * ps)
+	if r == Exc {
+		m.Ie[j] += float64(w * ds)
+	} else {
+		m.Ii[j] += float64(w * ds)
+	}
+}
+
+// shortArg bounds |x| for expShort and expm1Short: on [−1/16, 1/16] their
+// Taylor polynomials of degree 12 are exact to float64 (the remainder is
+// below 1e-22 relative), so the precise mode's intervals within a step
+// (d/τ ≤ 1/16: d ≤ 0.1 ms with τ ≥ 1.6 ms) skip detmath's range reduction.
+const shortArg = 1.0 / 16
+
+// invFact[k] = 1/k!, computed once by IEEE division (the same on every
+// platform).
+var invFact = func() (f [13]float64) {
+	f[0] = 1
+	for k := 1; k < len(f); k++ {
+		f[k] = f[k-1] / float64(k)
+	}
+	return f
+}()
+
+// expm1Short returns e^x − 1 for |x| ≤ shortArg: Σ_{k=1}^{12} x^k/k! by
+// Horner's rule, every product rounded before its sum (no fused
+// multiply-add: the same bits on every platform), within 2 ulp.
+func expm1Short(x float64) float64 {
+	p := invFact[12]
+	for k := 11; k >= 1; k-- {
+		p = invFact[k] + float64(p*x)
+	}
+	return float64(p * x)
+}
+
+// expShort returns e^x for |x| ≤ shortArg (1 + expm1Short(x)).
+func expShort(x float64) float64 { return 1 + expm1Short(x) }
+
+// propShort returns PropSyn(d, τ_m, tauS, C_m) and e^{−d/tauS} through
+// expShort and expm1Short (the same formula as PropSyn); d/τ_m and d/tauS
+// must be at most shortArg, so |d·(1/τ_m − 1/τ_s)| is too.
+func propShort(p *LIFExpParams, d, tauS float64) (float64, float64) {
+	x := d * (1/p.TauMemMs - 1/tauS)
+	e := 1.0
+	if x != 0 {
+		e = expm1Short(x) / x
+	}
+	return float64(float64(d/p.CmPF*expShort(-d/p.TauMemMs)) * e), expShort(-d / tauS)
 }
 
 // mayReach reports whether V may reach θ within an interval of at most one

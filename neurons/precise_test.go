@@ -250,3 +250,26 @@ func TestPreciseStepQuietRange(t *testing.T) {
 		}
 	}
 }
+
+// TestExpShort: on [−1/16, 1/16] the precise mode's Taylor exp and expm1
+// are within 2 ulp of math.Exp and math.Expm1 (themselves within 1 ulp),
+// down to |x| = 1e-300, and exact at 0.
+func TestExpShort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	ulp := func(y float64) float64 { return math.Nextafter(math.Abs(y), math.Inf(1)) - math.Abs(y) }
+	for i := range 200000 {
+		x := shortArg * (2*rng.Float64() - 1)
+		if i%4 == 0 {
+			x *= math.Pow(10, -300*rng.Float64()) // small magnitudes too
+		}
+		if d := math.Abs(expm1Short(x) - math.Expm1(x)); d > 2*ulp(math.Expm1(x)) {
+			t.Fatalf("expm1Short(%.17g) = %.17g, math.Expm1 %.17g (%.2g ulp)", x, expm1Short(x), math.Expm1(x), d/ulp(math.Expm1(x)))
+		}
+		if d := math.Abs(expShort(x) - math.Exp(x)); d > 2*ulp(math.Exp(x)) {
+			t.Fatalf("expShort(%.17g) = %.17g, math.Exp %.17g (%.2g ulp)", x, expShort(x), math.Exp(x), d/ulp(math.Exp(x)))
+		}
+	}
+	if expm1Short(0) != 0 || expShort(0) != 1 {
+		t.Fatalf("expm1Short(0) = %v, expShort(0) = %v", expm1Short(0), expShort(0))
+	}
+}
