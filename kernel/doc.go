@@ -289,11 +289,12 @@
 // grid), current devices (dc, step_current, noise, time_series) as float32
 // currents held over the step, and I_e in float64. Most steps of most
 // neurons are provably subthreshold and are integrated in one batched
-// pass; the rest event to event. Spike times agree with NEST 3.10's within
-// 1.3e-11 ms (bench/nest/tests/test_nest_precise.py). A step costs about
-// 20× a grid step (scalar float64, exponentials per input event); NEST's
-// precise model takes 2.5× as long as ours on the same network
-// (bench/README.md).
+// pass; the rest event to event. With the same inputs (weights and device
+// currents are float32 here, double in NEST) spike times agree with NEST
+// 3.10's within 1.3e-11 ms (bench/nest/tests/test_nest_precise.py). A step
+// of the CUBA network costs about 20× a grid step (scalar float64,
+// exponentials per input event), more under heavier input; NEST's precise
+// model takes 1.9–2.5× as long as ours (bench/README.md).
 //
 // # Determinism
 //
