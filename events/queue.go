@@ -26,7 +26,7 @@ type Event struct {
 type Queue struct {
 	slots [][]Event
 	seq   []int32
-	tmp   []Event // Take's radix-sort buffer
+	tmp   []Event // TakeByTarget's radix-sort buffer
 }
 
 // NewQueue returns a queue for delays of up to slots−1 steps beyond the

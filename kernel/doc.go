@@ -294,7 +294,7 @@
 // 3.10's within 1.3e-11 ms (bench/nest/tests/test_nest_precise.py). A step
 // of the CUBA network costs about 20× a grid step (scalar float64,
 // exponentials per input event), more under heavier input; NEST's precise
-// model takes 1.9–2.5× as long as ours (bench/README.md).
+// model takes 1.85–2.5× as long as ours (bench/README.md).
 //
 // # Determinism
 //

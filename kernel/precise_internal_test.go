@@ -1,12 +1,14 @@
 package kernel
 
 import (
+	"bytes"
 	"math"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/neurodyn/neurodyn/events"
+	"github.com/neurodyn/neurodyn/synapses"
 )
 
 // TestSpikeSourceOffsetsWithinStep: a spike_source time is split into the
@@ -156,4 +158,79 @@ func corr(a, b []float64) float64 {
 		sbb += (b[i] - mb) * (b[i] - mb)
 	}
 	return sab / math.Sqrt(saa*sbb)
+}
+
+// TestPreciseQueueOrderAfterRestore: a checkpoint keeps each target's
+// pending events in their insertion order, which the quiet steps sum in:
+// after Restore into a network with another worker count, every (step,
+// target) holds the same events in the same order as in the network that
+// was checkpointed (mid-slice, with recurrent spikes in flight, Poisson
+// input and a spike source).
+func TestPreciseQueueOrderAfterRestore(t *testing.T) {
+	p := map[string]float64{"tau_syn_ex_ms": 2, "tau_syn_in_ms": 3, "i_e_pa": 300}
+	spec := func() Spec {
+		return Spec{Precise: true, Seed: 7,
+			Populations: []PopulationSpec{
+				{Name: "E", N: 120, Sign: 1, Params: p, VInit: Dist{Dist: "uniform", Low: -70, High: -55}},
+				{Name: "I", N: 30, Sign: -1, Params: p, VInit: Dist{Dist: "uniform", Low: -70, High: -55}}},
+			Projections: []ProjectionSpec{
+				{Source: "E", Target: "E", Rule: synapses.Rule{Kind: "fixed_prob", P: 0.3}, Weights: synapses.Weights{Value: 30}, DelayMs: 0.5, DelayMaxMs: 2},
+				{Source: "E", Target: "I", Rule: synapses.Rule{Kind: "fixed_prob", P: 0.3}, Weights: synapses.Weights{Value: 30}, DelayMs: 0.7},
+				{Source: "I", Target: "E", Rule: synapses.Rule{Kind: "fixed_prob", P: 0.2}, Weights: synapses.Weights{Value: 10}, DelayMs: 0.5, DelayMaxMs: 1.5}},
+			Devices: []DeviceSpec{
+				{Kind: "poisson", Target: "E", RateHz: 3000, Weight: 20},
+				{Kind: "spike_source", Target: "E", Neurons: []int{3}, SpikeTimesMs: []float64{30.05, 30.05, 30.07}, Weight: 50}},
+		}
+	}
+	// queued returns each (slot, target)'s pending events (time, weight,
+	// receptor) in queue order, over every worker's queues.
+	queued := func(net *Network) map[[3]int][][3]float64 {
+		out := map[[3]int][][3]float64{}
+		for _, qs := range net.precise.queues {
+			for pop, q := range qs {
+				for s := range q.Slots() {
+					for _, e := range q.Peek(int64(s)) { // slot s
+						k := [3]int{pop, s, int(e.Target)}
+						out[k] = append(out[k], [3]float64{e.Off, float64(e.W), float64(e.Recep)})
+					}
+				}
+			}
+		}
+		return out
+	}
+	a, err := New(spec(), WithWorkers(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := a.Run(23.7); err != nil { // 237 steps: inside a 5-step slice, spikes in flight
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := a.Checkpoint(&buf); err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(spec(), WithWorkers(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.Restore(&buf); err != nil {
+		t.Fatal(err)
+	}
+	qa, qb := queued(a), queued(b)
+	n, multi := 0, 0
+	for k, ea := range qa {
+		n += len(ea)
+		if len(ea) > 1 {
+			multi++
+		}
+		if !slices.Equal(ea, qb[k]) {
+			t.Fatalf("population %d, slot %d, target %d: queued %v before the checkpoint, %v after Restore", k[0], k[1], k[2], ea, qb[k])
+		}
+	}
+	if len(qa) != len(qb) || n < 100 || multi < 10 {
+		t.Fatalf("%d and %d (slot, target) groups, %d events, %d groups with several: the test needs more in flight", len(qa), len(qb), n, multi)
+	}
+	t.Logf("%d pending events in %d (slot, target) groups, %d with several", n, len(qa), multi)
 }

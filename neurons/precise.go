@@ -59,7 +59,7 @@ type preciseProp struct {
 }
 
 func newPreciseProp(p *LIFExpParams, d float64) preciseProp {
-	if d/p.TauMemMs <= shortArg && d/p.TauSynExMs <= shortArg && d/p.TauSynInMs <= shortArg {
+	if d >= 0 && d/p.TauMemMs <= shortArg && d/p.TauSynExMs <= shortArg && d/p.TauSynInMs <= shortArg {
 		pe, de := propShort(p, d, p.TauSynExMs)
 		pi, di := propShort(p, d, p.TauSynInMs)
 		return preciseProp{em: expShort(-d / p.TauMemMs), pe: pe, pi: pi, x: expm1Short(-d / p.TauMemMs), de: de, di: di}
@@ -332,7 +332,7 @@ func (m *LIFExpPrecise) AddQuiet(j, r int, off, w float64) {
 		tauS = p.TauSynExMs
 	}
 	var ps, ds float64
-	if d/p.TauMemMs <= shortArg && d/tauS <= shortArg {
+	if d >= 0 && d/p.TauMemMs <= shortArg && d/tauS <= shortArg {
 		ps, ds = propShort(p, d, tauS)
 	} else {
 		ps, ds = PropSyn(d, p.TauMemMs, tauS, p.CmPF), Exp(-d/tauS)
@@ -377,8 +377,9 @@ func expm1Short(x float64) float64 {
 func expShort(x float64) float64 { return 1 + expm1Short(x) }
 
 // propShort returns PropSyn(d, τ_m, tauS, C_m) and e^{−d/tauS} through
-// expShort and expm1Short (the same formula as PropSyn); d/τ_m and d/tauS
-// must be at most shortArg, so |d·(1/τ_m − 1/τ_s)| is too.
+// expShort and expm1Short (the same formula as PropSyn); d ≥ 0 and d/τ_m
+// and d/tauS at most shortArg, so |d·(1/τ_m − 1/τ_s)| ≤ max(d/τ_m, d/τ_s)
+// is too (both terms are non-negative).
 func propShort(p *LIFExpParams, d, tauS float64) (float64, float64) {
 	x := d * (1/p.TauMemMs - 1/tauS)
 	e := 1.0
