@@ -382,11 +382,21 @@ func expShort(x float64) float64 { return 1 + expm1Short(x) }
 // is too (both terms are non-negative).
 func propShort(p *LIFExpParams, d, tauS float64) (float64, float64) {
 	x := d * (1/p.TauMemMs - 1/tauS)
+	m, s := -d/p.TauMemMs, -d/tauS
+	// expm1Short of x, m and s, their Horner chains interleaved (the same
+	// operations per chain: the same bits; three independent chains keep
+	// the multipliers busy)
+	px, pm, ps := invFact[12], invFact[12], invFact[12]
+	for k := 11; k >= 1; k-- {
+		px = invFact[k] + float64(px*x)
+		pm = invFact[k] + float64(pm*m)
+		ps = invFact[k] + float64(ps*s)
+	}
 	e := 1.0
 	if x != 0 {
-		e = expm1Short(x) / x
+		e = float64(px*x) / x
 	}
-	return float64(float64(d/p.CmPF*expShort(-d/p.TauMemMs)) * e), expShort(-d / tauS)
+	return float64(float64(d/p.CmPF*(1+float64(pm*m))) * e), 1 + float64(ps*s)
 }
 
 // mayReach reports whether V may reach θ within an interval of at most one

@@ -273,3 +273,32 @@ func TestExpShort(t *testing.T) {
 		t.Fatalf("expm1Short(0) = %v, expShort(0) = %v", expm1Short(0), expShort(0))
 	}
 }
+
+// TestPropShortChains: propShort's interleaved Horner chains give exactly
+// the bits of PropSyn's formula through expm1Short and expShort, and stay
+// within 1e-15 relative (a few ulp) of PropSyn itself (detmath's exp).
+func TestPropShortChains(t *testing.T) {
+	rng := rand.New(rand.NewPCG(10, 11))
+	p := DefaultLIFExp()
+	for range 100000 {
+		p.TauMemMs = 2 + 30*rng.Float64()
+		tauS := 1.6 + 30*rng.Float64()
+		if rng.IntN(10) == 0 {
+			tauS = p.TauMemMs // the limit form
+		}
+		d := min(p.TauMemMs, tauS) / 16 * rng.Float64()
+		x := d * (1/p.TauMemMs - 1/tauS)
+		e := 1.0
+		if x != 0 {
+			e = expm1Short(x) / x
+		}
+		wantP, wantD := float64(float64(d/p.CmPF*expShort(-d/p.TauMemMs))*e), expShort(-d/tauS)
+		gotP, gotD := propShort(&p, d, tauS)
+		if gotP != wantP || gotD != wantD {
+			t.Fatalf("d %v, τ_m %v, τ_s %v: propShort (%v, %v), one chain at a time (%v, %v)", d, p.TauMemMs, tauS, gotP, gotD, wantP, wantD)
+		}
+		if ref := PropSyn(d, p.TauMemMs, tauS, p.CmPF); math.Abs(gotP-ref) > 1e-15*ref {
+			t.Fatalf("d %v, τ_m %v, τ_s %v: propShort %v, PropSyn %v", d, p.TauMemMs, tauS, gotP, ref)
+		}
+	}
+}
