@@ -125,11 +125,17 @@ func New(spec Spec, opts ...Option) (*Network, error) {
 	for i, pp := range pl.pops {
 		pop := &population{name: pp.spec.Name, index: i, n: pp.spec.N}
 		if spec.Precise {
-			m, err := neurons.NewLIFExpPrecise(pop.n, *pp.params.(*neurons.LIFExpParams), pl.dt)
+			switch q := pp.params.(type) {
+			case *neurons.LIFExpParams:
+				pop.model, err = neurons.NewLIFExpPrecise(pop.n, *q, pl.dt)
+			case *neurons.LIFDeltaParams:
+				pop.model, err = neurons.NewLIFDeltaPrecise(pop.n, *q, pl.dt)
+			default:
+				err = fmt.Errorf("kernel: no precise variant of %T", q)
+			}
 			if err != nil {
 				return nil, fmt.Errorf("kernel: population[%d]: %w", i, err)
 			}
-			pop.model = m
 		} else {
 			switch q := pp.params.(type) {
 			case *neurons.LIFExpParams:
@@ -337,7 +343,7 @@ func initV(pop *population, pp popPlan, seed uint64, i int) error {
 	if iz, ok := pop.model.(*neurons.Izhikevich); ok {
 		return initIzhikevich(iz, pp, i)
 	}
-	if lp, ok := pop.model.(*neurons.LIFExpPrecise); ok {
+	if lp, ok := pop.model.(neurons.Precise); ok {
 		lp.SyncFromFloat32()
 	}
 	return nil

@@ -49,7 +49,7 @@ func (net *Network) integratePrecise(w int) {
 	for k := range L {
 		step := s + int64(k)
 		for p, pop := range net.pops {
-			m := pop.model.(*neurons.LIFExpPrecise)
+			m := pop.model.(neurons.Precise)
 			q := ps.queues[w][p]
 			lo, hi := pop.bounds[w], pop.bounds[w+1]
 			for _, d := range pop.poisson {
@@ -81,7 +81,7 @@ func (net *Network) integratePrecise(w int) {
 				// One current for all: the neurons without events go
 				// through the batched quiet step; those with events and
 				// those it refuses one by one, in ascending order.
-				cur := m.P.IePA
+				cur := m.IePA()
 				curTerm := m.CurrentTerm(cur)
 				busy := ps.busy[w][:0]
 				for i := range evs {
@@ -111,7 +111,7 @@ func (net *Network) integratePrecise(w int) {
 			} else {
 				e := 0
 				for j := lo; j < hi; j++ {
-					cur := m.P.IePA + float64(pop.dc[j])
+					cur := m.IePA() + float64(pop.dc[j])
 					e0 := e
 					for e < len(evs) && int(evs[e].Target) == j {
 						e++
@@ -133,8 +133,9 @@ func (net *Network) integratePrecise(w int) {
 // under the constant current cur (CurrentTerm curTerm) with the jumps evs
 // (its events of the step, in insertion order): by superposition when the
 // step is Quiet (summed in that order), else event to event in time order
-// (evs is sorted then); spikes go to the worker's box.
-func (net *Network) preciseNeuron(w, p int, m *neurons.LIFExpPrecise, j int, step int64, cur, curTerm float64, evs []events.Event) {
+// (evs is sorted then; the jumps at one offset are received in insertion
+// order before Fire tests them); spikes go to the worker's box.
+func (net *Network) preciseNeuron(w, p int, m neurons.Precise, j int, step int64, cur, curTerm float64, evs []events.Event) {
 	wPos, wAbs := 0.0, 0.0
 	for _, ev := range evs {
 		x := float64(ev.W)
@@ -153,10 +154,15 @@ func (net *Network) preciseNeuron(w, p int, m *neurons.LIFExpPrecise, j int, ste
 	ps := net.precise
 	offs := ps.offs[w][:0]
 	t := 0.0
-	for _, ev := range evs {
-		offs = m.Advance(j, step, t, ev.Off, cur, offs)
-		m.AddInput(j, int(ev.Recep), float64(ev.W))
-		t = ev.Off
+	for i := 0; i < len(evs); {
+		// the jumps at one offset, received together
+		t1 := evs[i].Off
+		offs = m.Advance(j, step, t, t1, cur, offs)
+		for ; i < len(evs) && evs[i].Off == t1; i++ {
+			m.Receive(j, step, t1, int(evs[i].Recep), float64(evs[i].W))
+		}
+		offs = m.Fire(j, step, t1, offs)
+		t = t1
 	}
 	offs = m.Advance(j, step, t, net.dt, cur, offs)
 	box := &net.boxes[w]

@@ -159,8 +159,8 @@ func (s Spec) resolve() (*plan, error) {
 				return nil, err
 			}
 		}
-		if s.Precise && pp.model != "lif_exp" {
-			return nil, param.New(pkg, where+".model", pp.model, "lif_exp in precise mode")
+		if s.Precise && pp.model != "lif_exp" && pp.model != "lif_delta" {
+			return nil, param.New(pkg, where+".model", pp.model, "lif_exp or lif_delta in precise mode")
 		}
 		p.pops = append(p.pops, pp)
 	}

@@ -108,6 +108,9 @@ func (m *LIFExpPrecise) Receptors() int { return 2 }
 // Bias returns the constant current I_e in pA.
 func (m *LIFExpPrecise) Bias() float32 { return float32(m.P.IePA) }
 
+// IePA returns the constant current I_e in pA.
+func (m *LIFExpPrecise) IePA() float64 { return m.P.IePA }
+
 // Step is the grid step of the Model interface for step Now: every input
 // slot acts at the end of the step, like LIFExp, but integrated in float64
 // with off-grid threshold crossings (the spike offsets are not returned; use
@@ -142,6 +145,15 @@ func (m *LIFExpPrecise) AddInput(j, r int, w float64) {
 		m.Ii[j] += w
 	}
 }
+
+// Receive adds the jump w (pA) on receptor r to neuron j (AddInput; the
+// step and offset t, to which the neuron has been advanced, are not
+// needed: a current jump cannot cross the threshold by itself).
+func (m *LIFExpPrecise) Receive(j int, _ int64, _ float64, r int, w float64) { m.AddInput(j, r, w) }
+
+// Fire returns offs: V is continuous at a jump of the synaptic current,
+// so no spike happens at the jump itself (Advance finds the crossings).
+func (m *LIFExpPrecise) Fire(_ int, _ int64, _ float64, offs []float64) []float64 { return offs }
 
 // Jump is not supported in precise mode (delays are ≥ 1 step); it returns
 // the float32 mirror of the current, which is overwritten by Sync.
