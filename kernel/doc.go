@@ -277,11 +277,15 @@
 //
 // # Precise mode
 //
-// With precise = true, lif_exp neurons (NEST's iaf_psc_exp_ps) keep their
-// state in float64 and spikes carry their time within the step: an input
-// acts at its own time, a threshold crossing is located on the exact
-// solution, and the refractory period starts and ends off the grid
-// (neurons.LIFExpPrecise). Delays must be at least one step; static and
+// With precise = true, lif_exp neurons (NEST's iaf_psc_exp_ps) and
+// lif_delta neurons (iaf_psc_delta_ps) keep their state in float64 and
+// spikes carry their time within the step: an input acts at its own time,
+// a threshold crossing is located on the exact solution (for lif_delta,
+// at the time of the jump that reaches θ, jumps at one time summed first,
+// or analytically under the current), and the refractory period starts
+// and ends off the grid (neurons.LIFExpPrecise, neurons.LIFDeltaPrecise;
+// lif_delta's t_ref must be at least one step, as NEST's). Delays must be
+// at least one step; static and
 // short-term-plastic projections run, long-term plasticity (stdp,
 // stdp_triplet, vogels_sprekeler) does not. spike_source spikes
 // act at their exact times, poisson spikes at uniform times within their

@@ -7,7 +7,7 @@ const ExampleSpecTOML = `# A small balanced network of current-based LIF neurons
 dt_ms   = 0.1     # step (ms)
 seed    = 42      # every random draw derives from it
 workers = 1       # results do not depend on it
-precise = false   # off-grid spike times (lif_exp only, delays >= dt)
+precise = false   # off-grid spike times (lif_exp and lif_delta, delays >= dt)
 
 [[population]]
 name  = "E"

@@ -129,11 +129,14 @@ func TestRunSplitIdentical(t *testing.T) {
 // fresh network, with another number of workers) ends identical to an
 // uninterrupted one.
 func TestCheckpointRestore(t *testing.T) {
-	for _, name := range []string{"cuba", "brunel_mixed", "cobahh", "izhikevich", "izhikevich2003", "precise"} {
+	for _, name := range []string{"cuba", "brunel_mixed", "cobahh", "izhikevich", "izhikevich2003", "precise", "precise_delta"} {
 		t.Run(name, func(t *testing.T) {
 			s := smallPresets(t)[name]
-			if name == "precise" {
+			switch name {
+			case "precise":
 				s = preciseNet(t)
+			case "precise_delta":
+				s = preciseBrunel(t)
 			}
 			full, err := kernel.New(s)
 			if err != nil {
@@ -483,7 +486,7 @@ func TestKernelGolden(t *testing.T) {
 // the number of workers, in grid mode, precise mode (whose event queues
 // are per worker) and with plasticity.
 func TestCheckpointWorkerIndependent(t *testing.T) {
-	for name, s := range map[string]kernel.Spec{"cuba": smallPresets(t)["cuba"], "precise": dynamicPrecise(t), "plastic": plasticBrunel(t)} {
+	for name, s := range map[string]kernel.Spec{"cuba": smallPresets(t)["cuba"], "precise": dynamicPrecise(t), "precise_delta": preciseBrunel(t), "plastic": plasticBrunel(t)} {
 		var cks [][]byte
 		for _, w := range []int{1, 3} {
 			net, err := kernel.New(s, kernel.WithWorkers(w))

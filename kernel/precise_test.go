@@ -2,6 +2,7 @@ package kernel_test
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/neurodyn/neurodyn/kernel"
@@ -263,4 +264,114 @@ func TestPrecisePoisson(t *testing.T) {
 		t.Fatalf("mean I_ex precise %.6g, grid %.6g pA: ratio %.6g, want %.6g (the same counts)", sum/n, gSum/n, gSum/sum, factor)
 	}
 	t.Logf("mean I_ex grid/precise %.6g, the step-end factor %.6g", gSum/sum, factor)
+}
+
+// preciseBrunel is the brunel preset at 1,250 neurons in precise mode
+// (lif_delta, NEST's iaf_psc_delta_ps; Poisson input at off-grid times).
+func preciseBrunel(t testing.TB) kernel.Spec {
+	s, err := kernel.Preset("brunel", kernel.PresetOptions{N: 1250, Record: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Precise = true
+	return s
+}
+
+// preciseDeltaGolden is TestPreciseDeltaGolden's checksum.
+const preciseDeltaGolden = 0x9ce20ff6bac8dd1d
+
+// TestPreciseDeltaGolden pins the state and spikes of preciseBrunel after
+// 80 ms to a checksum: the same bits on every architecture.
+func TestPreciseDeltaGolden(t *testing.T) {
+	checkGolden(t, preciseBrunel(t), 80, nil, 1000, preciseDeltaGolden)
+}
+
+// TestPreciseDeltaWorkersIdentical: precise lif_delta spike times do not
+// depend on the number of workers.
+func TestPreciseDeltaWorkersIdentical(t *testing.T) {
+	s := preciseBrunel(t)
+	ref := spikesOf(t, s, 1, 60)
+	if len(ref["spikes:E"].IDs) == 0 {
+		t.Fatal("no spikes")
+	}
+	for _, w := range []int{2, 3} {
+		got := spikesOf(t, s, w, 60)
+		for k := range ref {
+			if !slices.Equal(got[k].IDs, ref[k].IDs) || !slices.Equal(got[k].TimesMs, ref[k].TimesMs) {
+				t.Fatalf("workers=%d %s: spikes differ", w, k)
+			}
+		}
+	}
+}
+
+// deltaNeuron returns a precise-mode spec of one lif_delta neuron (θ 15 mV
+// above rest, V_reset 5 mV above it, t_ref 2 ms) with constant current
+// iePA and input spikes of w mV (and of −w mV at inhTimes).
+func deltaNeuron(dt, iePA float64, precise bool, inputs, inhTimes []float64, w float64) kernel.Spec {
+	s := kernel.Spec{DtMs: dt, Precise: precise,
+		Populations: []kernel.PopulationSpec{{Name: "N", N: 1, Model: "lif_delta",
+			Params: map[string]float64{"i_e_pa": iePA, "v_reset_mv": -65}}},
+		Recorders: []kernel.RecorderSpec{{Kind: "spikes", Population: "N"}},
+	}
+	if inputs != nil {
+		s.Devices = append(s.Devices, kernel.DeviceSpec{Kind: "spike_source", Target: "N", SpikeTimesMs: inputs, Weight: w})
+	}
+	if inhTimes != nil {
+		s.Devices = append(s.Devices, kernel.DeviceSpec{Kind: "spike_source", Target: "N", SpikeTimesMs: inhTimes, Weight: -w})
+	}
+	return s
+}
+
+// TestPreciseDeltaConvergence: spike times of a lif_delta neuron driven by
+// a current (V∞ 16 mV, above θ: crossings under it) and off-grid jumps do not depend on the
+// step: dt = 0.1, 0.05 and 0.025 ms agree with 0.01 ms to 1e-9 ms; a jump
+// that fires the neuron does so at its own time; the grid mode is off by
+// up to dt.
+func TestPreciseDeltaConvergence(t *testing.T) {
+	inputs := []float64{1.03, 3.337, 3.4, 8.91, 12.345, 12.3451, 20.2, 33.07, 40.001, 51.5, 63.33, 70.07, 88.8}
+	run := func(dt float64, precise bool) []float64 {
+		return spikesOf(t, deltaNeuron(dt, 400, precise, inputs, nil, 4), 1, 100)["spikes:N"].TimesMs
+	}
+	ref := run(0.01, true)
+	if len(ref) < 5 {
+		t.Fatalf("%d spikes", len(ref))
+	}
+	onInput := 0
+	for _, x := range ref {
+		if slices.Contains(inputs, x) {
+			onInput++
+		}
+	}
+	if onInput == 0 || onInput == len(ref) {
+		t.Fatalf("spikes %v: %d at input times, want some but not all", ref, onInput)
+	}
+	for _, dt := range []float64{0.1, 0.05, 0.025} {
+		got := run(dt, true)
+		if len(got) != len(ref) {
+			t.Fatalf("dt=%g: %d spikes, want %d", dt, len(got), len(ref))
+		}
+		for i := range ref {
+			if d := math.Abs(got[i] - ref[i]); d > 1e-9 {
+				t.Errorf("dt=%g spike %d: %.12f vs %.12f (|Δ| %.2g ms)", dt, i, got[i], ref[i], d)
+			}
+		}
+	}
+	grid := run(0.1, false)
+	if len(grid) == 0 || grid[0] == ref[0] || math.Abs(grid[0]-ref[0]) > 0.1+1e-9 {
+		t.Fatalf("grid first spike %v vs precise %v", grid, ref[0])
+	}
+}
+
+// TestPreciseDeltaSimultaneous: an excitatory and an inhibitory jump at the
+// same time are summed before the threshold test (NEST's iaf_psc_delta_ps
+// accumulates simultaneous spikes): +20 and −20 mV together fire nothing,
+// +20 mV alone fires at its time.
+func TestPreciseDeltaSimultaneous(t *testing.T) {
+	at := []float64{5.0437}
+	if sp := spikesOf(t, deltaNeuron(0.1, 0, true, at, at, 20), 1, 10)["spikes:N"]; len(sp.TimesMs) != 0 {
+		t.Fatalf("±20 mV together fired at %v", sp.TimesMs)
+	}
+	if sp := spikesOf(t, deltaNeuron(0.1, 0, true, at, nil, 20), 1, 10)["spikes:N"]; !slices.Equal(sp.TimesMs, at) {
+		t.Fatalf("+20 mV alone: spikes %v, want %v", sp.TimesMs, at)
+	}
 }

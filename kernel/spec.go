@@ -28,7 +28,7 @@ type Spec struct {
 	DtMs        float64          `toml:"dt_ms" json:"dt_ms"`            // step (ms), > 0; default 0.1
 	Seed        uint64           `toml:"seed" json:"seed"`              // seed of every random draw
 	Workers     int              `toml:"workers" json:"workers"`        // worker goroutines in [0, MaxWorkers]; 0 means 1; capped at the largest population's neurons. Results do not depend on it.
-	Precise     bool             `toml:"precise" json:"precise"`        // precise (off-grid) spike times; lif_exp only, delays ≥ 1 step
+	Precise     bool             `toml:"precise" json:"precise"`        // precise (off-grid) spike times; lif_exp and lif_delta, delays ≥ 1 step
 	Populations []PopulationSpec `toml:"population" json:"populations"` // at least one
 	Projections []ProjectionSpec `toml:"projection" json:"projections"`
 	Devices     []DeviceSpec     `toml:"device" json:"devices"`

@@ -10,7 +10,8 @@
 // hh_cond_exp_traub, the COBAHH neuron), Izhikevich's (2003) simple model
 // with delta synapses and per-neuron parameters (Izhikevich, NEST
 // izhikevich; V absolute, not relative to a rest) and the precise, off-grid
-// variant of LIFExp (LIFExpPrecise, NEST iaf_psc_exp_ps).
+// variants of LIFExp (LIFExpPrecise, NEST iaf_psc_exp_ps) and LIFDelta
+// (LIFDeltaPrecise, NEST iaf_psc_delta_ps), which implement Precise.
 //
 // # Units
 //
