@@ -239,31 +239,7 @@ func TestPreciseDeltaStepQuietRange(t *testing.T) {
 				busy = append(busy, int32(j))
 			}
 		}
-		lo, hi := 7, n-5
-		ct := a.CurrentTerm(cur)
-		slow := a.StepQuietRange(lo, hi, step, cur, ct, busy, nil)
-		var want []int32
-		k := 0
-		for j := lo; j < hi; j++ {
-			for k < len(busy) && int(busy[k]) < j {
-				k++
-			}
-			if k < len(busy) && int(busy[k]) == j {
-				continue
-			}
-			if !b.Quiet(j, step, cur, 0, 0) {
-				want = append(want, int32(j))
-				continue
-			}
-			b.StepQuiet(j, ct)
-			b.Sync(j, j+1)
-		}
-		if !slices.Equal(slow, want) {
-			t.Fatalf("cur %g: %d refused, want %d (Quiet's)", cur, len(slow), len(want))
-		}
-		if len(want) < n/10 || len(want) > n-n/5 {
-			t.Fatalf("cur %g: %d of %d refused: the draws do not test both sides", cur, len(want), n)
-		}
+		checkStepQuietRange(t, a, b, n, step, cur, busy)
 		for j := range n {
 			if math.Float64bits(a.V[j]) != math.Float64bits(b.V[j]) || a.v32[j] != b.v32[j] {
 				t.Fatalf("cur %g, neuron %d: batched %v, one by one %v", cur, j, a.V[j], b.V[j])

@@ -216,31 +216,7 @@ func TestPreciseStepQuietRange(t *testing.T) {
 				busy = append(busy, int32(j))
 			}
 		}
-		lo, hi := 7, n-5
-		ct := a.CurrentTerm(cur)
-		slow := a.StepQuietRange(lo, hi, step, cur, ct, busy, nil)
-		var want []int32
-		k := 0
-		for j := lo; j < hi; j++ {
-			for k < len(busy) && int(busy[k]) < j {
-				k++
-			}
-			if k < len(busy) && int(busy[k]) == j {
-				continue
-			}
-			if !b.Quiet(j, step, cur, 0, 0) {
-				want = append(want, int32(j))
-				continue
-			}
-			b.StepQuiet(j, ct)
-			b.Sync(j, j+1)
-		}
-		if !slices.Equal(slow, want) {
-			t.Fatalf("cur %g: %d refused, want %d (Quiet's)", cur, len(slow), len(want))
-		}
-		if len(want) < n/10 || len(want) > n-n/5 {
-			t.Fatalf("cur %g: %d of %d refused: the draws do not test both sides", cur, len(want), n)
-		}
+		checkStepQuietRange(t, a, b, n, step, cur, busy)
 		for j := range n {
 			if math.Float64bits(a.V[j]) != math.Float64bits(b.V[j]) || a.Ie[j] != b.Ie[j] || a.Ii[j] != b.Ii[j] ||
 				a.v32[j] != b.v32[j] || a.ie32[j] != b.ie32[j] || a.ii32[j] != b.ii32[j] {
@@ -248,6 +224,40 @@ func TestPreciseStepQuietRange(t *testing.T) {
 					a.V[j], a.Ie[j], a.Ii[j], b.V[j], b.Ie[j], b.Ii[j])
 			}
 		}
+	}
+}
+
+// checkStepQuietRange runs a's StepQuietRange over [7, n−5) in step under
+// the current cur, with the neurons busy skipped, and b's Quiet and
+// StepQuiet (and Sync) neuron by neuron over the same range: the refused
+// neurons must be the same, and between a tenth and four fifths of all;
+// the caller then compares the two models' states.
+func checkStepQuietRange(t *testing.T, a, b Precise, n int, step int64, cur float64, busy []int32) {
+	t.Helper()
+	lo, hi := 7, n-5
+	ct := a.CurrentTerm(cur)
+	slow := a.StepQuietRange(lo, hi, step, cur, ct, busy, nil)
+	var want []int32
+	k := 0
+	for j := lo; j < hi; j++ {
+		for k < len(busy) && int(busy[k]) < j {
+			k++
+		}
+		if k < len(busy) && int(busy[k]) == j {
+			continue
+		}
+		if !b.Quiet(j, step, cur, 0, 0) {
+			want = append(want, int32(j))
+			continue
+		}
+		b.StepQuiet(j, ct)
+		b.Sync(j, j+1)
+	}
+	if !slices.Equal(slow, want) {
+		t.Fatalf("cur %g: %d refused, want %d (Quiet's)", cur, len(slow), len(want))
+	}
+	if len(want) < n/10 || len(want) > n-n/5 {
+		t.Fatalf("cur %g: %d of %d refused: the draws do not test both sides", cur, len(want), n)
 	}
 }
 
