@@ -32,21 +32,19 @@ func preciseNet(t testing.TB) kernel.Spec {
 	}
 }
 
+// TestPreciseWorkersIdentical: precise-mode spike times do not depend on
+// the number of workers (lif_exp: preciseNet; lif_delta: preciseBrunel).
 func TestPreciseWorkersIdentical(t *testing.T) {
-	s := preciseNet(t)
-	ref := spikesOf(t, s, 1, 100)
-	if len(ref["spikes:E"].IDs) == 0 {
-		t.Fatal("no spikes")
-	}
-	for _, w := range []int{2, 4} {
-		got := spikesOf(t, s, w, 100)
-		for k := range ref {
-			if len(got[k].IDs) != len(ref[k].IDs) {
-				t.Fatalf("workers=%d %s: %d spikes, want %d", w, k, len(got[k].IDs), len(ref[k].IDs))
-			}
-			for i := range ref[k].IDs {
-				if got[k].IDs[i] != ref[k].IDs[i] || got[k].TimesMs[i] != ref[k].TimesMs[i] {
-					t.Fatalf("workers=%d %s: spike %d differs", w, k, i)
+	for name, s := range map[string]kernel.Spec{"lif_exp": preciseNet(t), "lif_delta": preciseBrunel(t)} {
+		ref := spikesOf(t, s, 1, 100)
+		if len(ref["spikes:E"].IDs) == 0 {
+			t.Fatalf("%s: no spikes", name)
+		}
+		for _, w := range []int{2, 3} {
+			got := spikesOf(t, s, w, 100)
+			for k := range ref {
+				if !slices.Equal(got[k].IDs, ref[k].IDs) || !slices.Equal(got[k].TimesMs, ref[k].TimesMs) {
+					t.Fatalf("%s, workers=%d %s: spikes differ", name, w, k)
 				}
 			}
 		}
@@ -284,24 +282,6 @@ const preciseDeltaGolden = 0x9ce20ff6bac8dd1d
 // 80 ms to a checksum: the same bits on every architecture.
 func TestPreciseDeltaGolden(t *testing.T) {
 	checkGolden(t, preciseBrunel(t), 80, nil, 1000, preciseDeltaGolden)
-}
-
-// TestPreciseDeltaWorkersIdentical: precise lif_delta spike times do not
-// depend on the number of workers.
-func TestPreciseDeltaWorkersIdentical(t *testing.T) {
-	s := preciseBrunel(t)
-	ref := spikesOf(t, s, 1, 60)
-	if len(ref["spikes:E"].IDs) == 0 {
-		t.Fatal("no spikes")
-	}
-	for _, w := range []int{2, 3} {
-		got := spikesOf(t, s, w, 60)
-		for k := range ref {
-			if !slices.Equal(got[k].IDs, ref[k].IDs) || !slices.Equal(got[k].TimesMs, ref[k].TimesMs) {
-				t.Fatalf("workers=%d %s: spikes differ", w, k)
-			}
-		}
-	}
 }
 
 // deltaNeuron returns a precise-mode spec of one lif_delta neuron (θ 15 mV
