@@ -295,7 +295,8 @@
 // neurons are provably subthreshold and are integrated in one batched
 // pass; the rest event to event. With the same inputs (weights and device
 // currents are float32 here, double in NEST) spike times agree with NEST
-// 3.10's within 1.3e-11 ms (bench/nest/tests/test_nest_precise.py). A step
+// 3.10's within 1.3e-11 ms for lif_exp and 4.5e-12 ms for lif_delta
+// (bench/nest/tests/test_nest_precise.py, test_nest_precise_delta.py). A step
 // of the CUBA network costs about 20× a grid step (scalar float64,
 // exponentials per input event), more under heavier input; NEST's precise
 // model takes 1.85–2.5× as long as ours (bench/README.md).

@@ -3,6 +3,7 @@ package kernel_test
 import (
 	"bytes"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -209,7 +210,7 @@ func TestSONATAEdgesErrors(t *testing.T) {
 		{"unknown population", func(s *kernel.Spec) { s.Projections[0].EdgesPopulation = "E_to_X" }, "projection[0].edges_population", "E_to_I (E → I)"},
 		{"population of other neurons", func(s *kernel.Spec) { s.Projections[0].EdgesPopulation = "I_to_E" }, "projection[0].edges_population", "I_to_E connects I → E"},
 		{"node ids beyond the population", func(s *kernel.Spec) { s.Populations[1].N = 100 }, ".edges_file", "have 800 and 100 neurons"},
-		{"delays off the grid", func(s *kernel.Spec) { s.DtMs = 0.3 }, "projection[0].edges_file", "multiples of dt = 0.3 ms"},
+		{"delays off the grid", func(s *kernel.Spec) { s.DtMs = 0.3; setParam(s, "t_ref_ms", 2.1) }, "projection[0].edges_file", "multiples of dt = 0.3 ms"},
 		{"weights drawn", func(s *kernel.Spec) { s.Projections[1].Weights = synapses.Weights{Dist: "normal", Mean: 1, Std: 1} }, "projection[1].weights.dist", "constant"},
 		{"edges file with another rule", func(s *kernel.Spec) { s.Projections[2].Rule = synapses.Rule{Kind: "fixed_prob", P: 0.1} }, "projection[2].edges_file", "sonata"},
 		{"explicit synapses too", func(s *kernel.Spec) { s.Projections[3].Sources = []int{1} }, "projection[3].sources", "edges file gives the synapses"},
@@ -560,5 +561,18 @@ func TestSONATAConductances(t *testing.T) {
 	if err := bad.Validate(); !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "edges_file") ||
 		!strings.Contains(err.Error(), "every edge of I_to_E has -5") {
 		t.Fatalf("a negative constant conductance onto exc: %v", err)
+	}
+}
+
+// setParam sets parameter k to v in every population of s (on copies of
+// their Params maps).
+func setParam(s *kernel.Spec, k string, v float64) {
+	for i := range s.Populations {
+		p := maps.Clone(s.Populations[i].Params)
+		if p == nil {
+			p = map[string]float64{}
+		}
+		p[k] = v
+		s.Populations[i].Params = p
 	}
 }

@@ -124,36 +124,8 @@ func New(spec Spec, opts ...Option) (*Network, error) {
 	W := net.workers
 	for i, pp := range pl.pops {
 		pop := &population{name: pp.spec.Name, index: i, n: pp.spec.N}
-		if spec.Precise {
-			switch q := pp.params.(type) {
-			case *neurons.LIFExpParams:
-				pop.model, err = neurons.NewLIFExpPrecise(pop.n, *q, pl.dt)
-			case *neurons.LIFDeltaParams:
-				pop.model, err = neurons.NewLIFDeltaPrecise(pop.n, *q, pl.dt)
-			default:
-				err = fmt.Errorf("kernel: no precise variant of %T", q)
-			}
-			if err != nil {
-				return nil, fmt.Errorf("kernel: population[%d]: %w", i, err)
-			}
-		} else {
-			switch q := pp.params.(type) {
-			case *neurons.LIFExpParams:
-				pop.model, err = neurons.NewLIFExp(pop.n, *q, pl.dt)
-			case *neurons.LIFDeltaParams:
-				pop.model, err = neurons.NewLIFDelta(pop.n, *q, pl.dt)
-			case *neurons.LIFCondParams:
-				pop.model, err = neurons.NewLIFCond(pop.n, *q, pl.dt)
-			case *neurons.AdExCondParams:
-				pop.model, err = neurons.NewAdExCond(pop.n, *q, pl.dt)
-			case *neurons.HHCondParams:
-				pop.model, err = neurons.NewHHCond(pop.n, *q, pl.dt)
-			case *neurons.IzhikevichParams:
-				pop.model, err = neurons.NewIzhikevich(pop.n, *q, pl.dt)
-			}
-			if err != nil {
-				return nil, fmt.Errorf("kernel: population[%d]: %w", i, err)
-			}
+		if pop.model, err = newModel(pp.params, pop.n, pl.dt, spec.Precise); err != nil {
+			return nil, fmt.Errorf("kernel: population[%d]: %w", i, err)
 		}
 		pop.bias = pop.model.(interface{ Bias() float32 }).Bias()
 		pop.bounds = make([]int, W+1)
@@ -576,4 +548,36 @@ func (net *Network) SetSeries(device string, series [][]float64) error {
 		return nil
 	}
 	return param.New(pkg, "device", device, "the name of a device")
+}
+
+// newModel returns n neurons of the model whose parameters params are (a
+// pointer to the parameter struct of a neurons model, as resolve sets
+// them) for step dt, the precise variant in precise mode. resolve calls it
+// with n = 0 to check what only the constructors check (t_ref a multiple
+// of the step, …).
+func newModel(params any, n int, dt float64, precise bool) (neurons.Model, error) {
+	if precise {
+		switch q := params.(type) {
+		case *neurons.LIFExpParams:
+			return neurons.NewLIFExpPrecise(n, *q, dt)
+		case *neurons.LIFDeltaParams:
+			return neurons.NewLIFDeltaPrecise(n, *q, dt)
+		}
+		return nil, fmt.Errorf("kernel: no precise variant of %T", params)
+	}
+	switch q := params.(type) {
+	case *neurons.LIFExpParams:
+		return neurons.NewLIFExp(n, *q, dt)
+	case *neurons.LIFDeltaParams:
+		return neurons.NewLIFDelta(n, *q, dt)
+	case *neurons.LIFCondParams:
+		return neurons.NewLIFCond(n, *q, dt)
+	case *neurons.AdExCondParams:
+		return neurons.NewAdExCond(n, *q, dt)
+	case *neurons.HHCondParams:
+		return neurons.NewHHCond(n, *q, dt)
+	case *neurons.IzhikevichParams:
+		return neurons.NewIzhikevich(n, *q, dt)
+	}
+	return nil, fmt.Errorf("kernel: unknown parameters %T", params)
 }

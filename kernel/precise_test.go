@@ -3,6 +3,7 @@ package kernel_test
 import (
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/neurodyn/neurodyn/kernel"
@@ -265,18 +266,28 @@ func TestPrecisePoisson(t *testing.T) {
 }
 
 // preciseBrunel is the brunel preset at 1,250 neurons in precise mode
-// (lif_delta, NEST's iaf_psc_delta_ps; Poisson input at off-grid times).
+// (lif_delta, NEST's iaf_psc_delta_ps; Poisson input at off-grid times),
+// with currents above the rheobase, so that neurons also cross under the
+// current: I_e 255 pA in E (V∞ 20.4 mV, θ 20 mV; one current for the
+// population) and a dc device of 180 pA on half of I (V∞ 14.4 mV; a
+// current per neuron).
 func preciseBrunel(t testing.TB) kernel.Spec {
 	s, err := kernel.Preset("brunel", kernel.PresetOptions{N: 1250, Record: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.Precise = true
+	s.Populations[0].Params["i_e_pa"] = 255
+	half := make([]int, 0, 125)
+	for j := 0; j < 250; j += 2 {
+		half = append(half, j)
+	}
+	s.Devices = append(s.Devices, kernel.DeviceSpec{Kind: "dc", Target: "I", Neurons: half, AmplitudePA: 180})
 	return s
 }
 
 // preciseDeltaGolden is TestPreciseDeltaGolden's checksum.
-const preciseDeltaGolden = 0x9ce20ff6bac8dd1d
+const preciseDeltaGolden = 0x879ae0fc12a2afe7
 
 // TestPreciseDeltaGolden pins the state and spikes of preciseBrunel after
 // 80 ms to a checksum: the same bits on every architecture.
@@ -353,5 +364,29 @@ func TestPreciseDeltaSimultaneous(t *testing.T) {
 	}
 	if sp := spikesOf(t, deltaNeuron(0.1, 0, true, at, nil, 20), 1, 10)["spikes:N"]; !slices.Equal(sp.TimesMs, at) {
 		t.Fatalf("+20 mV alone: spikes %v, want %v", sp.TimesMs, at)
+	}
+}
+
+// TestPreciseDeltaTRef: Validate reports what only the constructors check,
+// naming t_ref: precise lif_delta needs a refractory period of at least
+// one step (as NEST's iaf_psc_delta_ps), and any t_ref must be a multiple
+// of the step.
+func TestPreciseDeltaTRef(t *testing.T) {
+	for _, c := range []struct {
+		precise bool
+		tRef    float64
+		says    string
+	}{{true, 0, "at least one step"}, {false, 0.25, "multiple of the step"}, {true, 0.25, "multiple of the step"}} {
+		s := deltaNeuron(0.1, 0, c.precise, nil, nil, 1)
+		s.Populations[0].Params["t_ref_ms"] = c.tRef
+		err := s.Validate()
+		if err == nil || !strings.Contains(err.Error(), "TRefMs") || !strings.Contains(err.Error(), c.says) {
+			t.Errorf("precise %v, t_ref %g ms: Validate = %v, want an error naming TRefMs, %q", c.precise, c.tRef, err, c.says)
+		}
+	}
+	s := deltaNeuron(0.1, 0, true, nil, nil, 1)
+	s.Populations[0].Params["t_ref_ms"] = 0.1
+	if err := s.Validate(); err != nil {
+		t.Fatalf("t_ref one step: %v", err)
 	}
 }

@@ -134,6 +134,15 @@ func (s Spec) resolve() (*plan, error) {
 		case *neurons.IzhikevichParams: // elmV: V(0), absolute (V's offset is 0)
 			verr, pp.recept, pp.elmV = param.First(q.Validate(), q.ValidateStep(dt)), 1, neurons.IzhikevichV0mV
 		}
+		if verr == nil {
+			// what only the constructors check (t_ref a multiple of the
+			// step, at least one step for precise lif_delta), so that
+			// Validate reports it too
+			if s.Precise && pp.model != "lif_exp" && pp.model != "lif_delta" {
+				return nil, param.New(pkg, where+".model", pp.model, "lif_exp or lif_delta in precise mode")
+			}
+			_, verr = newModel(mp, 0, dt, s.Precise)
+		}
 		if pe := (*param.Error)(nil); errors.As(verr, &pe) {
 			if _, opt := ps.Options[pe.Name]; opt { // a value set in options: name its key
 				pe.Pkg, pe.Name = pkg, where+".options."+pe.Name
@@ -158,9 +167,6 @@ func (s Spec) resolve() (*plan, error) {
 			if err := checkIzhikevich(where, *q, ps, dt); err != nil {
 				return nil, err
 			}
-		}
-		if s.Precise && pp.model != "lif_exp" && pp.model != "lif_delta" {
-			return nil, param.New(pkg, where+".model", pp.model, "lif_exp or lif_delta in precise mode")
 		}
 		p.pops = append(p.pops, pp)
 	}

@@ -66,7 +66,7 @@ func TestPreciseDeltaCurrentCrossings(t *testing.T) {
 		t.Fatalf("%d spikes", len(times))
 	}
 	for i, x := range times {
-		if want := first + float64(i)*isi; math.Abs(x-want) > 1e-9 {
+		if want := first + float64(i)*isi; math.Abs(x-want) > 1e-11 {
 			t.Fatalf("spike %d at %.12f ms, analytic %.12f", i, x, want)
 		}
 	}
@@ -154,10 +154,16 @@ func TestPreciseDeltaInitialAboveThreshold(t *testing.T) {
 // many (a bound that refused all, or admitted a spiking step, fails).
 func TestPreciseDeltaQuietSuperposition(t *testing.T) {
 	rng := rand.New(rand.NewPCG(17, 3))
-	for _, tau := range []float64{20, 1} { // Brunel's, and the detmath branch of expm1
+	for _, c := range []struct{ tau, h, theta float64 }{
+		{20, 0.1, 20},  // Brunel's
+		{1, 0.1, 20},   // the detmath branch of expm1
+		{20, 1, 20},    // a long step: expm1Short
+		{20, 0.1, -3},  // θ below rest: V < 0 rises towards it
+		{5, 0.5, -0.2}, // and close to rest
+	} {
+		tau, h := c.tau, c.h
 		p := BrunelLIFDelta()
-		p.TauMemMs = tau
-		const h = 0.1
+		p.TauMemMs, p.TRefMs, p.VThmV, p.VResetmV = tau, 2*h, c.theta, c.theta-10
 		seq, err := NewLIFDeltaPrecise(1, p, h)
 		if err != nil {
 			t.Fatal(err)
@@ -165,8 +171,8 @@ func TestPreciseDeltaQuietSuperposition(t *testing.T) {
 		sup, _ := NewLIFDeltaPrecise(1, p, h)
 		admitted, refused := 0, 0
 		for trial := range 20000 {
-			v := 20 - 3*math.Pow(rng.Float64(), 4)
-			cur := 600 * (rng.Float64() - 0.3)
+			v := c.theta - 3*math.Pow(rng.Float64(), 4)
+			cur := 600 * (rng.Float64() - 0.3) * h / 0.1
 			k := rng.IntN(6)
 			offs, ws := make([]float64, k), make([]float64, k)
 			wPos, wAbs := 0.0, 0.0
