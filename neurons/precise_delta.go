@@ -340,7 +340,14 @@ func (m *LIFDeltaPrecise) StepQuiet(j int, curTerm float64) {
 // AddQuiet adds, after StepQuiet, the effect at the end of the step of a
 // jump of w mV at offset off (ms): w·e^{−(h − off)/τ_m} (r is ignored).
 func (m *LIFDeltaPrecise) AddQuiet(j, _ int, off, w float64) {
-	m.V[j] += float64(w * (1 + m.expm1(m.DtMs-off)))
+	d := m.DtMs - off
+	var e float64
+	if y := -d / m.P.TauMemMs; d >= 0 && -y <= tinyArg { // expm1's first case, inlined: most steps
+		e = expm1Tiny(y)
+	} else {
+		e = m.expm1(d)
+	}
+	m.V[j] += float64(w * (1 + e))
 }
 
 // StepQuietRange advances through step every neuron j in [lo, hi) that
