@@ -234,6 +234,24 @@ func BenchmarkSpikingBrunel(b *testing.B) {
 	runSpiking(b, "brunel", kernel.PresetOptions{Workers: 1, Record: true}, 1000, false)
 }
 
+// BenchmarkSpikingBrunelPrecise: BenchmarkSpikingBrunel in precise mode
+// (off-grid spike times, NEST's iaf_psc_delta_ps; neurons.LIFDeltaPrecise),
+// 1 s, one worker. The preset runs unchanged: its delays (1.5 ms) are
+// whole steps of at least one, and its refractory period (2 ms) is a whole
+// number of steps, as precise mode needs; each neuron's Poisson input
+// (20,000 Hz, J = 0.1 mV) arrives at uniform times within each step, as
+// NEST's poisson_generator_ps draws it (about two input events per neuron
+// and step). bench/nest/brunel_ps.py is the NEST twin. It reports the E and
+// I rates.
+func BenchmarkSpikingBrunelPrecise(b *testing.B) {
+	spec, err := kernel.Preset("brunel", kernel.PresetOptions{Workers: 1, Record: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	spec.Precise = true
+	runSpikingEI(b, spec, 1000, nil)
+}
+
 // brunelSTDP is the plasticity of BenchmarkSpikingBrunelSTDP's E→E
 // projection (w_max is set from J by brunelSTDPSpec): additive STDP
 // (mu± = 0) with slightly dominant depression, NEST stdp_synapse's

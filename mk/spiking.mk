@@ -8,10 +8,11 @@
 #                             default nets), then the
 #                             Go spiking benchmarks with -count 6
 #   make bench-nest           neurodyn vs NEST 3.10 (PyPI wheel in the venv build/nest), the same
-#                             eight networks with NEST's own models and cuba in precise mode
-#                             (iaf_psc_exp_ps), interleaved, 6 rounds, single thread, each NEST
-#                             run a fresh process: bench/nest/compare.py ->
-#                             build/bench-spiking-nest.txt (about 46 min; not in BENCH_TARGETS)
+#                             eight networks with NEST's own models and cuba and brunel in
+#                             precise mode (iaf_psc_exp_ps, iaf_psc_delta_ps), interleaved,
+#                             6 rounds, single thread, each NEST run a fresh process:
+#                             bench/nest/compare.py -> build/bench-spiking-nest.txt
+#                             (about 60 min; not in BENCH_TARGETS)
 #   make bench-spiking-scale  10^6 neurons x 10^8 synapses, build + 1 s (alone: peak memory)
 #   make brian2-freeze        re-freeze Brian2's CUBA statistics (10 seeds) used by the tests
 
