@@ -130,8 +130,11 @@ type device struct {
 	phase0      float64 // phase_deg/360 − 1/4 (cycles): sin(2πx) = cos(2π(x − 1/4))
 }
 
-// addCurrent adds the device's current at step to dc for the worker's range.
-func (d *device) addCurrent(dc []float32, w int, step int64) {
+// addCurrent adds the device's current at step to dc for the worker's range:
+// float32 on the grid, float64 in precise mode (where dc and step_current
+// amplitudes are then exact; noise and time_series currents are computed
+// in float32 either way).
+func addCurrent[T float32 | float64](d *device, dc []T, w int, step int64) {
 	a, b := d.ranges[w][0], d.ranges[w][1]
 	nr := d.plan.neurons
 	switch d.plan.spec.Kind {
@@ -139,7 +142,7 @@ func (d *device) addCurrent(dc []float32, w int, step int64) {
 		if step < int64(d.plan.start) || (d.plan.stop >= 0 && step >= int64(d.plan.stop)) {
 			return
 		}
-		amp := float32(d.plan.spec.AmplitudePA)
+		amp := T(d.plan.spec.AmplitudePA)
 		for _, j := range nr[a:b] {
 			dc[j] += amp
 		}
@@ -149,7 +152,7 @@ func (d *device) addCurrent(dc []float32, w int, step int64) {
 		if i < 0 {
 			return
 		}
-		amp := float32(d.plan.spec.AmplitudesPA[i])
+		amp := T(d.plan.spec.AmplitudesPA[i])
 		for _, j := range nr[a:b] {
 			dc[j] += amp
 		}
@@ -162,7 +165,7 @@ func (d *device) addCurrent(dc []float32, w int, step int64) {
 			d.drawNoise(w, j)
 		}
 		for k := a; k < b; k++ {
-			dc[nr[k]] += d.cur[k]
+			dc[nr[k]] += T(d.cur[k])
 		}
 	case "time_series":
 		s := max(0, int(step/int64(d.plan.seriesSteps))-d.origin)
@@ -183,7 +186,7 @@ func (d *device) addCurrent(dc []float32, w int, step int64) {
 			}
 		}
 		for k := a; k < b; k++ {
-			dc[nr[k]] += d.cur[k]
+			dc[nr[k]] += T(d.cur[k])
 		}
 	}
 }

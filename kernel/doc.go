@@ -290,16 +290,19 @@
 // stdp_triplet, vogels_sprekeler) does not. spike_source spikes
 // act at their exact times, poisson spikes at uniform times within their
 // step (NEST's poisson_generator_ps; the same counts per step as on the
-// grid), current devices (dc, step_current, noise, time_series) as float32
-// currents held over the step, and I_e in float64. Most steps of most
-// neurons are provably subthreshold and are integrated in one batched
-// pass; the rest event to event. With the same inputs (weights and device
-// currents are float32 here, double in NEST) spike times agree with NEST
-// 3.10's within 1.3e-11 ms for lif_exp and 4.5e-12 ms for lif_delta
-// (bench/nest/tests/test_nest_precise.py, test_nest_precise_delta.py). A step
-// of the CUBA network costs about 20× a grid step (scalar float64,
-// exponentials per input event), more under heavier input; NEST's precise
-// model takes 1.85–2.5× as long as ours (bench/README.md).
+// grid), current devices (dc, step_current, noise, time_series) as
+// currents held over the step, summed with I_e in float64 (dc and
+// step_current amplitudes exact; noise and time_series currents are
+// float32 values). Most steps of most neurons are provably subthreshold
+// and are integrated in one batched pass; the rest event to event. With
+// the same inputs (weights are float32 here, double in NEST) spike times
+// agree with NEST 3.10's within 1.3e-11 ms for lif_exp and 4.5e-12 ms for
+// lif_delta (bench/nest/tests/test_nest_precise.py,
+// test_nest_precise_delta.py). A step of the CUBA network costs about 20×
+// a grid step (scalar float64, exponentials per input event), a step of
+// the Brunel network about 11× (6.7 input events per neuron and step, each
+// queued with its offset); NEST's precise models take 1.85–3.4× as long as
+// ours (bench/README.md).
 //
 // # Determinism
 //

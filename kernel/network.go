@@ -60,7 +60,8 @@ type population struct {
 	n       int
 	rings   []*events.Ring // per receptor
 	bounds  []int          // per worker: neurons [bounds[w], bounds[w+1])
-	dc      []float32      // scratch when current devices target the population
+	dc      []float32      // scratch when current devices target the population (grid mode)
+	dc64    []float64      // the same in precise mode
 	bias    float32
 	current []*device
 	poisson []*device
@@ -241,8 +242,12 @@ func New(spec Spec, opts ...Option) (*Network, error) {
 		default:
 			tgt.current = append(tgt.current, d)
 		}
-		if len(tgt.current) > 0 && tgt.dc == nil {
-			tgt.dc = make([]float32, tgt.n)
+		if len(tgt.current) > 0 && tgt.dc == nil && tgt.dc64 == nil {
+			if spec.Precise {
+				tgt.dc64 = make([]float64, tgt.n)
+			} else {
+				tgt.dc = make([]float32, tgt.n)
+			}
 		}
 		net.devs = append(net.devs, d)
 	}

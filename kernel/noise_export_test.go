@@ -8,7 +8,7 @@ func NoiseCurrents(net *Network, dev int, step int64) []float32 {
 	d := net.devs[dev]
 	dc := make([]float32, net.pops[d.plan.tgt].n)
 	for w := range d.ranges {
-		d.addCurrent(dc, w, step)
+		addCurrent(d, dc, w, step)
 	}
 	out := make([]float32, len(d.plan.neurons))
 	for k, j := range d.plan.neurons {

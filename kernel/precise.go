@@ -64,20 +64,19 @@ func (net *Network) integratePrecise(w int) {
 					}
 				}
 			}
-			if pop.dc != nil {
-				// the devices' currents only: I_e is added in float64
-				// below (folding it into this float32 buffer, as the grid
-				// models do, would round it for the float64 state)
-				b := pop.dc[lo:hi]
+			if pop.dc64 != nil {
+				// the devices' currents, summed in float64; I_e is added
+				// below
+				b := pop.dc64[lo:hi]
 				for j := range b {
 					b[j] = 0
 				}
 				for _, d := range pop.current {
-					d.addCurrent(pop.dc, w, step)
+					addCurrent(d, pop.dc64, w, step)
 				}
 			}
 			evs := q.TakeByTarget(step) // each neuron's in insertion order; preciseNeuron sorts by time where needed
-			if pop.dc == nil {
+			if pop.dc64 == nil {
 				// One current for all: the neurons without events go
 				// through the batched quiet step; those with events and
 				// those it refuses one by one, in ascending order.
@@ -111,7 +110,7 @@ func (net *Network) integratePrecise(w int) {
 			} else {
 				e := 0
 				for j := lo; j < hi; j++ {
-					cur := m.IePA() + float64(pop.dc[j])
+					cur := m.IePA() + pop.dc64[j]
 					e0 := e
 					for e < len(evs) && int(evs[e].Target) == j {
 						e++

@@ -127,6 +127,39 @@ func TestPreciseConvergence(t *testing.T) {
 	}
 }
 
+// TestPreciseDCExact: in precise mode dc and step_current amplitudes act
+// exactly (summed with I_e in float64): a lif_exp or lif_delta neuron
+// driven by a dc device, or a step_current from t = 0, of 376.123456789 pA
+// (not a float32; just above both models' 375 pA rheobase) fires at the
+// bit-identical times of one whose I_e is that current (float32 rounding
+// of it moves them by ~1e-4 ms).
+func TestPreciseDCExact(t *testing.T) {
+	const amp = 376.123456789
+	for _, model := range []string{"lif_exp", "lif_delta"} {
+		spec := func(ie float64, dev ...kernel.DeviceSpec) kernel.Spec {
+			s := singleNeuron(0.1, ie, true, nil, 0)
+			if model == "lif_delta" {
+				s = deltaNeuron(0.1, ie, true, nil, nil, 0)
+			}
+			s.Devices = append(s.Devices, dev...)
+			return s
+		}
+		want := spikesOf(t, spec(amp), 1, 300)["spikes:N"].TimesMs
+		if len(want) < 5 {
+			t.Fatalf("%s: %d spikes", model, len(want))
+		}
+		for _, dev := range []kernel.DeviceSpec{
+			{Kind: "dc", Target: "N", AmplitudePA: amp},
+			{Kind: "step_current", Target: "N", TimesMs: []float64{0}, AmplitudesPA: []float64{amp}},
+		} {
+			got := spikesOf(t, spec(0, dev), 1, 300)["spikes:N"].TimesMs
+			if !slices.Equal(got, want) {
+				t.Fatalf("%s, %s of %v pA: spikes %v, want I_e's %v", model, dev.Kind, amp, got, want)
+			}
+		}
+	}
+}
+
 // TestPreciseIeExactWithDevices: in precise mode a population's I_e acts in
 // float64 whether or not a current device drives the population: a dc
 // device that switches on only after the run leaves every spike time

@@ -164,7 +164,7 @@ func (net *Network) integrate(w int) {
 					b[j] = pop.bias
 				}
 				for _, d := range pop.current {
-					d.addCurrent(dc, w, step)
+					addCurrent(d, dc, w, step)
 				}
 			}
 			if hi > lo {

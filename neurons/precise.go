@@ -28,7 +28,7 @@ import (
 // 3.10's iaf_psc_exp_ps (bench/nest/tests/test_nest_precise.py, make
 // test-nest) the spike times agree within 1.3e-11 ms (the test's bound is
 // 1e-10 ms), alone and in a recurrent network, given the same inputs (the
-// kernel holds weights and device currents in float32).
+// kernel holds weights in float32).
 type LIFExpPrecise struct {
 	P    LIFExpParams
 	DtMs float64

@@ -82,8 +82,7 @@ type Precise interface {
 // test_nest_precise_delta.py, make test-nest) a spike fired by an input
 // is at the input's time on both sides, and crossings under the current
 // agree within 8e-13 ms alone and 4.5e-12 ms in a recurrent network,
-// given the same inputs (the kernel holds weights and device currents in
-// float32).
+// given the same inputs (the kernel holds weights in float32).
 type LIFDeltaPrecise struct {
 	P    LIFDeltaParams
 	DtMs float64
