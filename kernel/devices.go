@@ -246,7 +246,7 @@ func (d *device) pushPoisson(q *events.Queue, w int, step int64, h float64) {
 				key := d.key ^ poissonOffsetKey ^ uint64(i>>1)*0x9e3779b97f4a7c15
 				o[0], o[1] = Philox2x64(uint64(step), uint64(j)<<16|d.index, key)
 			}
-			u := float64(o[i&1]>>11) * 0x1p-53
+			u := float64(float64(o[i&1]>>11) * 0x1p-53) // rounded (exact anyway): no fused multiply-subtract below
 			q.Push(step, int32(j), recep, h*(1-u), d.weight)
 		}
 	}

@@ -800,7 +800,7 @@ func (nd *nirNode) apply(m *nirMat) *nirMat {
 			}
 			for p := m.ptr[k]; p < m.ptr[k+1]; p++ {
 				j := int(m.col[p])
-				acc[j] += w * m.val[p]
+				acc[j] += float64(w * m.val[p]) // rounded: the same weights on every architecture
 				if !hit[j] {
 					hit[j] = true
 					cols = append(cols, j)
@@ -837,7 +837,7 @@ func (nd *nirNode) applyVec(x []float64) []float64 {
 		}
 		for k, w := range nd.w[i*nd.in : (i+1)*nd.in] {
 			if w != 0 {
-				out[i] += w * x[k]
+				out[i] += float64(w * x[k]) // rounded: no fused multiply-add
 			}
 		}
 	}

@@ -48,11 +48,12 @@ type Precise interface {
 	// the current cur (pA) and appends the offsets of its spikes in
 	// (a, b] to offs.
 	Advance(j int, step int64, a, b, cur float64, offs []float64) []float64
-	// Receive applies the jump w on receptor r at offset t, to which
-	// neuron j has been advanced.
+	// Receive takes the jump w on receptor r at offset t, to which
+	// neuron j has been advanced; Fire must follow the last jump at t
+	// (LIFDeltaPrecise applies their sum only there).
 	Receive(j int, step int64, t float64, r int, w float64)
-	// Fire emits a spike at offset t if the jumps just received there
-	// took neuron j to threshold, appending t to offs.
+	// Fire completes the jumps received at offset t and emits a spike at
+	// t if they took neuron j to threshold, appending t to offs.
 	Fire(j int, step int64, t float64, offs []float64) []float64
 	// Sync copies the float64 state of [lo, hi) to the float32 mirrors
 	// that VarSlice returns.

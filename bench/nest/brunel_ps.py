@@ -39,11 +39,12 @@ How NEST's model and set-up differ from neurodyn's:
   step: the same process in law. As in brunel.py the generator's delay is
   D (NEST's min_delay is then D, spikes are exchanged every 15 steps as in
   neurodyn's slices; NEST's example does the same), so its input starts
-  1.5 ms into the run (from the first step in neurodyn). It is NEST's
-  fastest of three set-ups: in 200 ms runs (two each, load 3.1-4.6) one
-  generator with delay D took 18.8 and 19.0 s of CPU time, one generator
-  per neuron (one_to_one) 20.4 and 19.2 s, one generator with a one-step
-  delay 20.8 and 22.7 s.
+  1.5 ms into the run (from the first step in neurodyn). Of three
+  set-ups it was no slower than the others, though within the noise of
+  so few runs: in 200 ms runs (two each, load 3.1-4.6) one generator with
+  delay D took 18.8 and 19.0 s of CPU time, one generator per neuron
+  (one_to_one) 20.4 and 19.2 s, one generator with a one-step delay 20.8
+  and 22.7 s.
 - Random draws: connectivity, initial potentials and Poisson trains come
   from each simulator's own generator and seed (NEST's rng_seed 1,
   neurodyn's seed 1): the networks are equivalent in law, not the same.

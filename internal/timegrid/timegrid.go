@@ -14,5 +14,5 @@ import "math"
 // (k ≥ 1, an integer type's bound) are the caller's.
 func Steps(ms, dtMs float64) (k float64, ok bool) {
 	k = math.Round(ms / dtMs)
-	return k, !(math.Abs(k*dtMs-ms) > 1e-9*math.Max(1, math.Abs(ms)))
+	return k, !(math.Abs(float64(k*dtMs)-ms) > 1e-9*math.Max(1, math.Abs(ms))) // rounded: the same decision on every architecture
 }
