@@ -27,6 +27,7 @@ U32·(|V − E_L| + |V|), plus 1e-9 mV of float64 propagation differences.
 
 from __future__ import annotations
 
+import functools
 import os
 
 os.environ.setdefault("PYNEST_QUIET", "1")
@@ -65,6 +66,49 @@ def compare_spikes(a: np.ndarray, b: np.ndarray, what: str, min_spikes: int = 10
     d = float(np.abs(a - b).max())
     assert d <= SPIKE_TOL_MS, f"{what}: spike times differ by up to {d:.3g} ms > {SPIKE_TOL_MS:g}"
     return d
+
+def poisson_pair(nest_model: str, nest_params: dict, nd_model: str, nd_params: dict, exc: tuple, inh: tuple,
+                 dt: float, ms: float, n: int):
+    """n unconnected neurons driven for ms by an excitatory and an inhibitory
+    Poisson train each ((rate Hz, weight) pairs), in NEST (nest_model with
+    poisson_generator_ps, delay 1 ms) and in neurodyn's precise mode
+    (nd_model with poisson devices; seed 3): each side's spikes as
+    (neuron indices, times in ms)."""
+    nest_reset(dt)
+    nodes = nest.Create(nest_model, n, params=nest_params)
+    for rate, w in (exc, inh):
+        g = nest.Create("poisson_generator_ps", params={"rate": rate})
+        nest.Connect(g, nodes, syn_spec={"weight": w, "delay": 1.0})
+    sr = nest.Create("spike_recorder")
+    nest.Connect(nodes, sr)
+    nest.Simulate(ms)
+    ev = sr.events
+    a = (np.asarray(ev["senders"]) - nodes[0].global_id, np.asarray(ev["times"], float))
+
+    spec = {"dt_ms": dt, "seed": 3, "precise": True,
+            "populations": [{"name": "n", "n": n, "model": nd_model, "params": nd_params}],
+            "devices": [{"kind": "poisson", "target": "n", "receptor": "exc", "rate_hz": exc[0], "weight": exc[1]},
+                        {"kind": "poisson", "target": "n", "receptor": "inh", "rate_hz": inh[0], "weight": inh[1]}],
+            "recorders": [{"name": "spikes", "kind": "spikes", "population": "n"}]}
+    with nd.Network(spec) as net:
+        net.run(ms)
+        b_t, b_ids = net.spikes("spikes")
+    return a, (b_ids.astype(int), b_t.astype(float))
+
+
+def rates_and_cvs(ids: np.ndarray, t: np.ndarray, n: int, ms: float, t0: float = 200.0):
+    """Each of n neurons' rate (Hz) after t0 ms (past the transient from
+    rest) of a run of ms, and the ISI CVs of those with more than 5 ISIs."""
+    keep = t >= t0
+    ids, t = ids[keep].astype(int), t[keep]
+    rates = np.bincount(ids, minlength=n) / ((ms - t0) / 1000.0)
+    cvs = []
+    for j in range(n):
+        isi = np.diff(np.sort(t[ids == j]))
+        if len(isi) > 5:
+            cvs.append(isi.std() / isi.mean())
+    return rates, np.asarray(cvs)
+
 
 
 @pytest.mark.parametrize("tau_ex", [2.0, 10.0], ids=["tau_ex_2", "tau_ex_eq_tau_m"])
@@ -200,40 +244,11 @@ def test_precise_poisson_rate(figures):
     p = {**PS, "I_e": 0.0}
     exc, inh = (16000.0, 30.0), (2000.0, -60.0)  # mean 360 pA: V 14.4 mV above rest, 0.6 below V_th
 
-    nest_reset(dt)
-    nodes = nest.Create("iaf_psc_exp_ps", n, params={**p, "V_m": p["E_L"]})
-    for rate, w in (exc, inh):
-        g = nest.Create("poisson_generator_ps", params={"rate": rate})
-        nest.Connect(g, nodes, syn_spec={"weight": w, "delay": 1.0})
-    sr = nest.Create("spike_recorder")
-    nest.Connect(nodes, sr)
-    nest.Simulate(ms)
-    ev = sr.events
-    a_ids, a_t = np.asarray(ev["senders"]) - nodes[0].global_id, np.asarray(ev["times"], float)
-
-    spec = {"dt_ms": dt, "seed": 3, "precise": True,
-            "populations": [{"name": "n", "n": n, "model": "lif_exp", "params": mapped(p, LIF_EXP_KEYS)}],
-            "devices": [{"kind": "poisson", "target": "n", "receptor": "exc", "rate_hz": exc[0], "weight": exc[1]},
-                        {"kind": "poisson", "target": "n", "receptor": "inh", "rate_hz": inh[0], "weight": inh[1]}],
-            "recorders": [{"name": "spikes", "kind": "spikes", "population": "n"}]}
-    with nd.Network(spec) as net:
-        net.run(ms)
-        b_t, b_ids = net.spikes("spikes")
-
-    def stats(ids, t):
-        t0 = 200.0  # past the transient from rest
-        keep = t >= t0
-        ids, t = ids[keep].astype(int), t[keep]
-        rates = np.bincount(ids, minlength=n) / ((ms - t0) / 1000.0)
-        cvs = []
-        for j in range(n):
-            isi = np.diff(np.sort(t[ids == j]))
-            if len(isi) > 5:
-                cvs.append(isi.std() / isi.mean())
-        return rates, np.asarray(cvs)
-
+    (a_ids, a_t), (b_ids, b_t) = poisson_pair("iaf_psc_exp_ps", {**p, "V_m": p["E_L"]}, "lif_exp",
+                                              mapped(p, LIF_EXP_KEYS), exc, inh, dt, ms, n)
+    stats = functools.partial(rates_and_cvs, n=n, ms=ms)
     ra, ca = stats(a_ids, a_t)
-    rb, cb = stats(b_ids.astype(int), b_t.astype(float))
+    rb, cb = stats(b_ids, b_t)
     for name, x, y in (("rate (Hz)", ra, rb), ("ISI CV", ca, cb)):
         se = np.hypot(x.std(ddof=1) / np.sqrt(len(x)), y.std(ddof=1) / np.sqrt(len(y)))
         d = abs(x.mean() - y.mean())

@@ -32,6 +32,7 @@ standard errors (measured: 0.38, 0.32 and 0.9).
 
 from __future__ import annotations
 
+import functools
 import os
 
 os.environ.setdefault("PYNEST_QUIET", "1")
@@ -42,7 +43,8 @@ import pytest  # noqa: E402
 
 import neurodyn as nd  # noqa: E402
 from test_nest_crosscheck import LIF_DELTA_KEYS, U32, mapped, nd_weight, nest_reset  # noqa: E402
-from test_nest_precise import SPIKE_TOL_MS, compare_spikes, off_grid_times  # noqa: E402
+from test_nest_precise import (SPIKE_TOL_MS, compare_spikes, off_grid_times, poisson_pair,  # noqa: E402
+                                rates_and_cvs)
 
 # iaf_psc_delta_ps / lif_delta parameters, none NEST's default: τ_m 15 ms,
 # V_reset 7 mV below E_L, t_ref 3 ms (30 steps at dt 0.1, 3 at dt 1),
@@ -275,37 +277,9 @@ def test_precise_delta_poisson_rate(figures):
     p = {**PD, "V_m": PD["E_L"]}
     exc, inh = (8000.0, 0.25), (2400.0, -0.5)
 
-    nest_reset(dt)
-    nodes = nest.Create("iaf_psc_delta_ps", n, params=p)
-    for rate, w in (exc, inh):
-        g = nest.Create("poisson_generator_ps", params={"rate": rate})
-        nest.Connect(g, nodes, syn_spec={"weight": w, "delay": 1.0})
-    sr = nest.Create("spike_recorder")
-    nest.Connect(nodes, sr)
-    nest.Simulate(ms)
-    ev = sr.events
-    a_ids, a_t = np.asarray(ev["senders"]) - nodes[0].global_id, np.asarray(ev["times"], float)
-
-    spec = {"dt_ms": dt, "seed": 3, "precise": True,
-            "populations": [{"name": "n", "n": n, "model": "lif_delta", "params": mapped(PD, LIF_DELTA_KEYS)}],
-            "devices": [{"kind": "poisson", "target": "n", "receptor": "exc", "rate_hz": exc[0], "weight": exc[1]},
-                        {"kind": "poisson", "target": "n", "receptor": "inh", "rate_hz": inh[0], "weight": inh[1]}],
-            "recorders": [{"name": "spikes", "kind": "spikes", "population": "n"}]}
-    with nd.Network(spec) as net:
-        net.run(ms)
-        b_t, b_ids = net.spikes("spikes")
-
-    def stats(ids, t):
-        t0 = 200.0  # past the transient from rest
-        keep = t >= t0
-        ids, t = ids[keep].astype(int), t[keep]
-        rates = np.bincount(ids, minlength=n) / ((ms - t0) / 1000.0)
-        cvs = []
-        for j in range(n):
-            isi = np.diff(np.sort(t[ids == j]))
-            if len(isi) > 5:
-                cvs.append(isi.std() / isi.mean())
-        return rates, np.asarray(cvs)
+    (a_ids, a_t), (b_ids, b_t) = poisson_pair("iaf_psc_delta_ps", p, "lif_delta", mapped(PD, LIF_DELTA_KEYS),
+                                              exc, inh, dt, ms, n)
+    stats = functools.partial(rates_and_cvs, n=n, ms=ms)
 
     def phase(t):
         """Each spike's position in its step, in (0, 1] (1 at the step's end)."""
@@ -313,8 +287,8 @@ def test_precise_delta_poisson_rate(figures):
         return t / dt - (k - 1)
 
     ra, ca = stats(a_ids, a_t)
-    rb, cb = stats(b_ids.astype(int), b_t.astype(float))
-    pa, pb = phase(a_t), phase(b_t.astype(float))
+    rb, cb = stats(b_ids, b_t)
+    pa, pb = phase(a_t), phase(b_t)
     for name, x, y in (("rate (Hz)", ra, rb), ("ISI CV", ca, cb), ("phase in the step", pa, pb)):
         se = np.hypot(x.std(ddof=1) / np.sqrt(len(x)), y.std(ddof=1) / np.sqrt(len(y)))
         d = abs(x.mean() - y.mean())
