@@ -67,6 +67,61 @@ def compare_spikes(a: np.ndarray, b: np.ndarray, what: str, min_spikes: int = 10
     assert d <= SPIKE_TOL_MS, f"{what}: spike times differ by up to {d:.3g} ms > {SPIKE_TOL_MS:g}"
     return d
 
+
+def recurrent_pair(rng, nest_model: str, nest_params: dict, nd_model: str, nd_params: dict, w_rec: tuple,
+                   w_in: float, dt: float, ms: float, n: int = 60, n_exc: int = 48):
+    """n neurons (V from −67 mV) connected at random with p = 0.15, no
+    autapses, weight w_rec[0] from the first n_exc sources and w_rec[1] from
+    the others, delays drawn from 1, 1.5 and 2.3 ms, each neuron driven by
+    its own off-grid train of 600 spikes (weight w_in, arriving 1 ms after
+    its times), in NEST (nest_model, spike_generator with precise_times)
+    and in neurodyn's precise mode (nd_model, list projections and
+    spike_source devices): both sides' spikes as sorted (neuron, time)
+    pairs, then the synapses' sources, targets and delays and the trains
+    (drawn from rng in that order)."""
+    src, tgt = np.nonzero(rng.random((n, n)) < 0.15)
+    keep = src != tgt
+    src, tgt = src[keep], tgt[keep]
+    w = np.where(src < n_exc, *w_rec)
+    delay = rng.choice([1.0, 1.5, 2.3], len(src))
+    trains = [off_grid_times(rng, 600, 1.0, ms - 2, dt) for _ in range(n)]
+
+    nest_reset(dt)
+    nodes = nest.Create(nest_model, n, params={**nest_params, "V_m": -67.0})
+    for j in range(n):
+        sg = nest.Create("spike_generator", params={"spike_times": trains[j].tolist(), "precise_times": True})
+        nest.Connect(sg, nodes[j], syn_spec={"weight": w_in, "delay": 1.0})
+    for s, t, ww, dd in zip(src, tgt, w, delay):
+        nest.Connect(nodes[int(s)], nodes[int(t)], syn_spec={"weight": float(ww), "delay": float(dd)})
+    sr = nest.Create("spike_recorder")
+    nest.Connect(nodes, sr)
+    nest.Simulate(ms)
+    ev = sr.events
+    a = sorted(zip(np.asarray(ev["senders"]) - nodes[0].global_id, np.asarray(ev["times"], float)))
+
+    projections = []
+    for recep, sel in (("exc", src < n_exc), ("inh", src >= n_exc)):
+        for dd in (1.0, 1.5, 2.3):
+            k = sel & (delay == dd)
+            if k.any():
+                projections.append({"source": "net", "target": "net", "receptor": recep, "rule": {"kind": "list"},
+                                    "sources": src[k].tolist(), "targets": tgt[k].tolist(),
+                                    "weight_list": w[k].tolist(), "delay_ms": dd})
+    devices = [{"kind": "spike_source", "target": "net", "neurons": [j], "receptor": "exc", "weight": w_in,
+                "spike_times_ms": (trains[j] + 1.0).tolist()} for j in range(n)]
+    spec = {"dt_ms": dt, "seed": 1, "precise": True,
+            "populations": [{"name": "net", "n": n, "model": nd_model, "params": nd_params,
+                             "v_init": {"value": -67.0}}],
+            "projections": projections, "devices": devices,
+            "recorders": [{"name": "spikes", "kind": "spikes", "population": "net"}]}
+    with nd.Network(spec) as net:
+        net.run(ms)
+        bt, bi = net.spikes("spikes")
+    b = sorted(zip(bi.astype(int), bt.astype(float)))
+    return a, b, src, tgt, delay, trains
+
+
+
 def poisson_pair(nest_model: str, nest_params: dict, nd_model: str, nd_params: dict, exc: tuple, inh: tuple,
                  dt: float, ms: float, n: int):
     """n unconnected neurons driven for ms by an excitatory and an inhibitory
@@ -177,49 +232,9 @@ def test_precise_recurrent_network(figures):
     only where a later crossing is nearly tangential; 300 ms of activity
     keeps the check exact."""
     dt, ms = 0.1, 300.0
-    rng = np.random.default_rng(11)
     n = 60
-    n_exc = 48
-    src, tgt = np.nonzero(rng.random((n, n)) < 0.15)
-    keep = src != tgt
-    src, tgt = src[keep], tgt[keep]
-    w = np.where(src < n_exc, 45.0, -160.0)
-    delay = rng.choice([1.0, 1.5, 2.3], len(src))
-    trains = [off_grid_times(rng, 600, 1.0, ms - 2, dt) for _ in range(n)]
-
-    nest_reset(dt)
-    nodes = nest.Create("iaf_psc_exp_ps", n, params={**PS, "V_m": -67.0})
-    for j in range(n):
-        sg = nest.Create("spike_generator", params={"spike_times": trains[j].tolist(), "precise_times": True})
-        nest.Connect(sg, nodes[j], syn_spec={"weight": 110.0, "delay": 1.0})
-    for s, t, ww, dd in zip(src, tgt, w, delay):
-        nest.Connect(nodes[int(s)], nodes[int(t)], syn_spec={"weight": float(ww), "delay": float(dd)})
-    sr = nest.Create("spike_recorder")
-    nest.Connect(nodes, sr)
-    nest.Simulate(ms)
-    ev = sr.events
-    first = nodes[0].global_id
-    a = sorted(zip(np.asarray(ev["senders"]) - first, np.asarray(ev["times"], float)))
-
-    projections = []
-    for recep, sel in (("exc", src < n_exc), ("inh", src >= n_exc)):
-        for dd in (1.0, 1.5, 2.3):
-            k = sel & (delay == dd)
-            if k.any():
-                projections.append({"source": "net", "target": "net", "receptor": recep, "rule": {"kind": "list"},
-                                    "sources": src[k].tolist(), "targets": tgt[k].tolist(),
-                                    "weight_list": w[k].tolist(), "delay_ms": dd})
-    devices = [{"kind": "spike_source", "target": "net", "neurons": [j], "receptor": "exc", "weight": 110.0,
-                "spike_times_ms": (trains[j] + 1.0).tolist()} for j in range(n)]
-    spec = {"dt_ms": dt, "seed": 1, "precise": True,
-            "populations": [{"name": "net", "n": n, "model": "lif_exp", "params": mapped(PS, LIF_EXP_KEYS),
-                             "v_init": {"value": -67.0}}],
-            "projections": projections, "devices": devices,
-            "recorders": [{"name": "spikes", "kind": "spikes", "population": "net"}]}
-    with nd.Network(spec) as net:
-        net.run(ms)
-        bt, bi = net.spikes("spikes")
-    b = sorted(zip(bi.astype(int), bt.astype(float)))
+    a, b, src, _, _, _ = recurrent_pair(np.random.default_rng(11), "iaf_psc_exp_ps", PS, "lif_exp",
+                                        mapped(PS, LIF_EXP_KEYS), (45.0, -160.0), 110.0, dt, ms, n)
 
     assert len(a) >= 200, f"NEST's network fired {len(a)} spikes; the protocol does not test recurrence enough"
     ids_a = [i for i, _ in a]

@@ -44,7 +44,7 @@ import pytest  # noqa: E402
 import neurodyn as nd  # noqa: E402
 from test_nest_crosscheck import LIF_DELTA_KEYS, U32, mapped, nd_weight, nest_reset  # noqa: E402
 from test_nest_precise import (SPIKE_TOL_MS, compare_spikes, off_grid_times, poisson_pair,  # noqa: E402
-                                rates_and_cvs)
+                                rates_and_cvs, recurrent_pair)
 
 # iaf_psc_delta_ps / lif_delta parameters, none NEST's default: τ_m 15 ms,
 # V_reset 7 mV below E_L, t_ref 3 ms (30 steps at dt 0.1, 3 at dt 1),
@@ -182,50 +182,10 @@ def test_precise_delta_recurrent_network(figures):
     exactly at the end of a refractory period, where they count). The
     weights are exact in float32, so both sides add the same jumps."""
     dt, ms = 0.1, 300.0
-    rng = np.random.default_rng(29)
-    n, n_exc = 60, 48
+    n = 60
     p = {**PD, "I_e": 280.0}
-    src, tgt = np.nonzero(rng.random((n, n)) < 0.15)
-    keep = src != tgt
-    src, tgt = src[keep], tgt[keep]
-    w = np.where(src < n_exc, 1.25, -5.0)
-    delay = rng.choice([1.0, 1.5, 2.3], len(src))
-    w_in = 0.5
-    trains = [off_grid_times(rng, 600, 1.0, ms - 2, dt) for _ in range(n)]
-
-    nest_reset(dt)
-    nodes = nest.Create("iaf_psc_delta_ps", n, params={**p, "V_m": -67.0})
-    for j in range(n):
-        sg = nest.Create("spike_generator", params={"spike_times": trains[j].tolist(), "precise_times": True})
-        nest.Connect(sg, nodes[j], syn_spec={"weight": w_in, "delay": 1.0})
-    for s, t, ww, dd in zip(src, tgt, w, delay):
-        nest.Connect(nodes[int(s)], nodes[int(t)], syn_spec={"weight": float(ww), "delay": float(dd)})
-    sr = nest.Create("spike_recorder")
-    nest.Connect(nodes, sr)
-    nest.Simulate(ms)
-    ev = sr.events
-    first = nodes[0].global_id
-    a = sorted(zip(np.asarray(ev["senders"]) - first, np.asarray(ev["times"], float)))
-
-    projections = []
-    for recep, sel in (("exc", src < n_exc), ("inh", src >= n_exc)):
-        for dd in (1.0, 1.5, 2.3):
-            k = sel & (delay == dd)
-            if k.any():
-                projections.append({"source": "net", "target": "net", "receptor": recep, "rule": {"kind": "list"},
-                                    "sources": src[k].tolist(), "targets": tgt[k].tolist(),
-                                    "weight_list": w[k].tolist(), "delay_ms": dd})
-    devices = [{"kind": "spike_source", "target": "net", "neurons": [j], "receptor": "exc", "weight": w_in,
-                "spike_times_ms": (trains[j] + 1.0).tolist()} for j in range(n)]
-    spec = {"dt_ms": dt, "seed": 1, "precise": True,
-            "populations": [{"name": "net", "n": n, "model": "lif_delta", "params": mapped(p, LIF_DELTA_KEYS),
-                             "v_init": {"value": -67.0}}],
-            "projections": projections, "devices": devices,
-            "recorders": [{"name": "spikes", "kind": "spikes", "population": "net"}]}
-    with nd.Network(spec) as net:
-        net.run(ms)
-        bt, bi = net.spikes("spikes")
-    b = sorted(zip(bi.astype(int), bt.astype(float)))
+    a, b, src, tgt, delay, trains = recurrent_pair(np.random.default_rng(29), "iaf_psc_delta_ps", p, "lif_delta",
+                                                   mapped(p, LIF_DELTA_KEYS), (1.25, -5.0), 0.5, dt, ms)
 
     assert len(a) >= 1000, f"NEST's network fired {len(a)} spikes; the protocol does not test recurrence enough"
     ids_a = [i for i, _ in a]
