@@ -4,7 +4,8 @@ brunel_elephant.py agrees with Elephant, stdp_correlation.py learns the
 correlated inputs, inhibitory_plasticity.py learns inhibition that mirrors
 the excitatory tuning, short_term_depression.py matches the Tsodyks-Markram
 mean efficacy, stable_chaos.py finds irregular firing with negative
-exponents."""
+exponents, precise_spike_times.py shows precise spike times independent of
+the step."""
 
 from __future__ import annotations
 
@@ -122,3 +123,17 @@ def test_stable_chaos_quick(tmp_path):
     full = res["full"]
     assert abs(full["sum"] - full["contraction_rate"]) < 1e-9 * abs(full["contraction_rate"])
     assert max(full["exponents"][1:]) < -20 and len(full["exponents"]) == res["n"]
+
+
+def test_precise_spike_times_quick(tmp_path):
+    """examples/python/precise_spike_times.py: precise spike times do not
+    depend on the step (every count equal, times within 1e-8 ms of the
+    finest step's), grid times do (errors of order dt)."""
+    res = _run_quick("precise_spike_times.py", tmp_path)
+    assert res["reference_spikes"] > 200
+    rows = {(r["dt_ms"], r["precise"]): r for r in res["rows"]}
+    for dt in (0.1, 0.05, 0.025):
+        p, g = rows[(dt, True)], rows[(dt, False)]
+        assert p["count_mismatch"] == 0 and p["max_err_ms"] < 1e-8, p
+        assert g["count_mismatch"] > 0 or g["mean_err_ms"] > 1e-3, g
+    assert rows[(0.1, False)]["mean_err_ms"] > 0.01
