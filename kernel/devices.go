@@ -209,11 +209,15 @@ func (d *device) addPoisson(slot []float32, w int, step int64) {
 			r[0], r[1] = Philox2x64(uint64(step), uint64(pair)<<16|d.index, d.key)
 			last = pair
 		}
-		if k := d.table.draw(float64(r[j&1]>>11) * 0x1p-53); k > 0 {
+		if k := d.table.draw(uniform53(r[j&1])); k > 0 {
 			slot[j] += float32(float32(k) * wt)
 		}
 	}
 }
+
+// uniform53 returns the top 53 bits of x as a uniform in [0, 1), the
+// product rounded (exact anyway; no fused multiply-add with what follows).
+func uniform53(x uint64) float64 { return float64(float64(x>>11) * 0x1p-53) }
 
 // poissonOffsetKey derives the key of a Poisson device's spike offsets in
 // precise mode from its count key: the offsets are a stream of their own, so
@@ -239,15 +243,14 @@ func (d *device) pushPoisson(q *events.Queue, w int, step int64, h float64) {
 			r[0], r[1] = Philox2x64(uint64(step), uint64(pair)<<16|d.index, d.key)
 			last = pair
 		}
-		k := d.table.draw(float64(r[j&1]>>11) * 0x1p-53)
+		k := d.table.draw(uniform53(r[j&1]))
 		var o [2]uint64
 		for i := range k {
 			if i&1 == 0 {
 				key := d.key ^ poissonOffsetKey ^ uint64(i>>1)*0x9e3779b97f4a7c15
 				o[0], o[1] = Philox2x64(uint64(step), uint64(j)<<16|d.index, key)
 			}
-			u := float64(float64(o[i&1]>>11) * 0x1p-53) // rounded (exact anyway): no fused multiply-subtract below
-			q.Push(step, int32(j), recep, h*(1-u), d.weight)
+			q.Push(step, int32(j), recep, h*(1-uniform53(o[i&1])), d.weight)
 		}
 	}
 }

@@ -108,9 +108,9 @@ func (net *Network) integratePrecise(w int) {
 				}
 				ps.busy[w], ps.slow[w] = busy, slow
 			} else {
-				e := 0
+				e, ie := 0, m.IePA()
 				for j := lo; j < hi; j++ {
-					cur := m.IePA() + pop.dc64[j]
+					cur := ie + pop.dc64[j]
 					e0 := e
 					for e < len(evs) && int(evs[e].Target) == j {
 						e++
