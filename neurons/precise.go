@@ -60,9 +60,11 @@ type preciseProp struct {
 
 func newPreciseProp(p *LIFExpParams, d float64) preciseProp {
 	if d >= 0 && d/p.TauMemMs <= shortArg && d/p.TauSynExMs <= shortArg && d/p.TauSynInMs <= shortArg {
-		pe, de := propShort(p, d, p.TauSynExMs)
-		pi, di := propShort(p, d, p.TauSynInMs)
-		return preciseProp{em: expShort(-d / p.TauMemMs), pe: pe, pi: pi, x: expm1Short(-d / p.TauMemMs), de: de, di: di}
+		x := expm1Short(-d / p.TauMemMs) // once for both receptors
+		em := 1 + x                      // expShort's
+		pe, de := propShortEm(p, d, p.TauSynExMs, em)
+		pi, di := propShortEm(p, d, p.TauSynInMs, em)
+		return preciseProp{em: em, pe: pe, pi: pi, x: x, de: de, di: di}
 	}
 	return preciseProp{
 		em: Exp(-d / p.TauMemMs),
@@ -390,14 +392,15 @@ func expShort(x float64) float64 { return 1 + expm1Short(x) }
 
 // propShort returns PropSyn(d, τ_m, tauS, C_m) and e^{−d/tauS} through
 // expShort and expm1Short (the same formula as PropSyn); d ≥ 0 and d/τ_m
-// and d/tauS at most shortArg, so |d·(1/τ_m − 1/τ_s)| ≤ max(d/τ_m, d/τ_s)
+// and d/tauS at most shortArg, so |d·(1/τ_m − 1/tauS)| ≤ max(d/τ_m, d/tauS)
 // is too (both terms are non-negative).
 func propShort(p *LIFExpParams, d, tauS float64) (float64, float64) {
 	x := d * (1/p.TauMemMs - 1/tauS)
 	m, s := -d/p.TauMemMs, -d/tauS
 	// expm1Short of x, m and s, their Horner chains interleaved (the same
 	// operations per chain: the same bits; three independent chains keep
-	// the multipliers busy)
+	// the multipliers busy: AddQuiet's path, where delegating to
+	// propShortEm after expShort(m) cost 1-2 %)
 	px, pm, ps := invFact[12], invFact[12], invFact[12]
 	for k := 11; k >= 1; k-- {
 		px = invFact[k] + float64(px*x)
@@ -409,6 +412,25 @@ func propShort(p *LIFExpParams, d, tauS float64) (float64, float64) {
 		e = float64(px*x) / x
 	}
 	return float64(float64(d/p.CmPF*(1+float64(pm*m))) * e), 1 + float64(ps*s)
+}
+
+// propShortEm is propShort given em = expShort(−d/τ_m), which
+// newPreciseProp computes once for both receptors (the same bits).
+func propShortEm(p *LIFExpParams, d, tauS, em float64) (float64, float64) {
+	x, s := d*(1/p.TauMemMs-1/tauS), -d/tauS
+	// expm1Short of x and s, their Horner chains interleaved (the same
+	// operations per chain: the same bits; independent chains keep the
+	// multipliers busy)
+	px, ps := invFact[12], invFact[12]
+	for k := 11; k >= 1; k-- {
+		px = invFact[k] + float64(px*x)
+		ps = invFact[k] + float64(ps*s)
+	}
+	e := 1.0
+	if x != 0 {
+		e = float64(px*x) / x
+	}
+	return float64(float64(d/p.CmPF*em) * e), 1 + float64(ps*s)
 }
 
 // mayReach reports whether V may reach θ within an interval of at most one

@@ -284,8 +284,9 @@ func TestExpShort(t *testing.T) {
 	}
 }
 
-// TestPropShortChains: propShort's interleaved Horner chains give exactly
-// the bits of PropSyn's formula through expm1Short and expShort, and stay
+// TestPropShortChains: propShort's interleaved Horner chains (and
+// propShortEm's, given expShort(−d/τ_m)) give exactly the bits of PropSyn's
+// formula through expm1Short and expShort, and stay
 // within 1e-15 relative (a few ulp) of PropSyn itself (detmath's exp).
 func TestPropShortChains(t *testing.T) {
 	rng := rand.New(rand.NewPCG(10, 11))
@@ -306,6 +307,9 @@ func TestPropShortChains(t *testing.T) {
 		gotP, gotD := propShort(&p, d, tauS)
 		if gotP != wantP || gotD != wantD {
 			t.Fatalf("d %v, τ_m %v, τ_s %v: propShort (%v, %v), one chain at a time (%v, %v)", d, p.TauMemMs, tauS, gotP, gotD, wantP, wantD)
+		}
+		if emP, emD := propShortEm(&p, d, tauS, expShort(-d/p.TauMemMs)); emP != wantP || emD != wantD {
+			t.Fatalf("d %v, τ_m %v, τ_s %v: propShortEm (%v, %v), one chain at a time (%v, %v)", d, p.TauMemMs, tauS, emP, emD, wantP, wantD)
 		}
 		if ref := PropSyn(d, p.TauMemMs, tauS, p.CmPF); math.Abs(gotP-ref) > 1e-15*ref {
 			t.Fatalf("d %v, τ_m %v, τ_s %v: propShort %v, PropSyn %v", d, p.TauMemMs, tauS, gotP, ref)
