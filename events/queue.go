@@ -133,11 +133,20 @@ func SortRun(run []Event) {
 		return
 	}
 	for x := 1; x < len(run); x++ {
-		for y := x; y > 0 && (run[y].Off < run[y-1].Off || (run[y].Off == run[y-1].Off && run[y].Seq < run[y-1].Seq)); y-- {
-			run[y], run[y-1] = run[y-1], run[y]
+		e := run[x]
+		if !before(e, run[x-1]) {
+			continue // in order already (the common case)
 		}
+		y := x
+		for ; y > 0 && before(e, run[y-1]); y-- {
+			run[y] = run[y-1] // shift, not swap: one move per place
+		}
+		run[y] = e
 	}
 }
+
+// before reports whether a comes before b in a run: by time, then Seq.
+func before(a, b Event) bool { return a.Off < b.Off || (a.Off == b.Off && a.Seq < b.Seq) }
 
 // Clear empties the slot of step.
 func (q *Queue) Clear(step int64) {

@@ -55,8 +55,8 @@ func (net *Network) Checkpoint(w io.Writer) error {
 			var steps []int64
 			for w := range net.workers {
 				q := net.precise.queues[w][p]
-				for st := net.step; st < net.step+int64(q.Slots()); st++ {
-					for _, e := range q.Peek(st) {
+				for st := net.step; st < net.step+int64(q.ev.Slots()); st++ {
+					for _, e := range net.pending(q, w, st) {
 						all = append(all, e)
 						steps = append(steps, st)
 					}
@@ -185,8 +185,8 @@ func (net *Network) restore(r io.Reader) error {
 		for p, pop := range net.pops {
 			for w := range net.workers {
 				q := net.precise.queues[w][p]
-				for s := int64(0); s < int64(q.Slots()); s++ {
-					q.Clear(s)
+				for s := int64(0); s < int64(q.ev.Slots()); s++ {
+					q.clear(s)
 				}
 			}
 			var cnt int64
@@ -206,7 +206,7 @@ func (net *Network) restore(r io.Reader) error {
 				for w < net.workers-1 && int(e.Target) >= pop.bounds[w+1] {
 					w++
 				}
-				net.precise.queues[w][p].Push(step, e.Target, e.Recep, e.Off, e.W)
+				net.precise.queues[w][p].ev.Push(step, e.Target, e.Recep, e.Off, e.W)
 			}
 		}
 	}

@@ -224,33 +224,45 @@ func uniform53(x uint64) float64 { return float64(float64(x>>11) * 0x1p-53) }
 // the counts stay those of the grid mode.
 const poissonOffsetKey = 0x5851f42d4c957f2d
 
-// pushPoisson is addPoisson in precise mode: neuron j draws the same count
-// k as on the grid, and its k spikes get offsets h·(1 − u) in (0, h], u
-// uniform in [0, 1) with 53 bits from the words of Philox(key ⊕
-// poissonOffsetKey ⊕ block·φ; step, j | device index), two per block: each
-// spike becomes an event of weight w on the device's receptor at its own
-// time, and neuron j's stream depends only on (seed, device, neuron, step).
-func (d *device) pushPoisson(q *events.Queue, w int, step int64, h float64) {
+// poissonCounts is addPoisson's draw in precise mode: it appends to ks the
+// counts of the device's neurons js (a run of its list) in step, and
+// returns ks. Neuron j draws the same count k as on the grid; poissonPut
+// gives its spikes their times.
+func (d *device) poissonCounts(ks []int32, js []int, step int64) []int32 {
 	if d.table.prob == nil {
-		return
+		return append(ks, make([]int32, len(js))...)
 	}
-	a, b := d.ranges[w][0], d.ranges[w][1]
-	recep := int32(d.plan.recep)
 	last := -1
 	var r [2]uint64
-	for _, j := range d.plan.neurons[a:b] {
+	for _, j := range js {
 		if pair := j >> 1; pair != last {
 			r[0], r[1] = Philox2x64(uint64(step), uint64(pair)<<16|d.index, d.key)
 			last = pair
 		}
-		k := d.table.draw(uniform53(r[j&1]))
+		ks = append(ks, int32(d.table.draw(uniform53(r[j&1]))))
+	}
+	return ks
+}
+
+// poissonPut writes the ks[i] spikes of each neuron js[i] in step to their
+// places in out (cnt[j − b0]: neuron j's next place; Seq: the place), as
+// events of the device's weight on its receptor at offsets h·(1 − u) in
+// (0, h], u uniform in [0, 1) with 53 bits from the words of Philox(key ⊕
+// poissonOffsetKey ⊕ block·φ; step, j | device index), two per block:
+// neuron j's stream depends only on (seed, device, neuron, step).
+func (d *device) poissonPut(out []events.Event, cnt []int32, b0 int, js []int, ks []int32, step int64, h float64) {
+	recep := int32(d.plan.recep)
+	for i, j := range js {
 		var o [2]uint64
-		for i := range k {
-			if i&1 == 0 {
-				key := d.key ^ poissonOffsetKey ^ uint64(i>>1)*0x9e3779b97f4a7c15
+		for s := range ks[i] {
+			if s&1 == 0 {
+				key := d.key ^ poissonOffsetKey ^ uint64(s>>1)*0x9e3779b97f4a7c15
 				o[0], o[1] = Philox2x64(uint64(step), uint64(j)<<16|d.index, key)
 			}
-			q.Push(step, int32(j), recep, h*(1-uniform53(o[i&1])), d.weight)
+			at := cnt[j-b0]
+			e := &out[at] // field by field: see putRow
+			e.Off, e.W, e.Target, e.Recep, e.Seq = h*(1-uniform53(o[s&1])), d.weight, int32(j), recep, at
+			cnt[j-b0] = at + 1
 		}
 	}
 }

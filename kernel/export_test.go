@@ -11,3 +11,12 @@ func HistoryEntries(net *Network) int {
 	}
 	return n
 }
+
+// SetPreciseBlockEvents sets the number of events a block of neurons aims
+// at in precise mode (tests check that results do not depend on it) and
+// returns a function that restores it.
+func SetPreciseBlockEvents(n int) (restore func()) {
+	old := preciseBlockEvents
+	preciseBlockEvents = n
+	return func() { preciseBlockEvents = old }
+}

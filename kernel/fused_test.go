@@ -14,5 +14,5 @@ import (
 // It needs the go command of the host (skipped otherwise, and with -short).
 func TestNoFusedMultiplyAdd(t *testing.T) {
 	fmacheck.CheckOn(t, []string{"arm64", "amd64.v3"}, []string{"kernel.Spec.EstimateBytes", "kernel.weightsColumnBytes"},
-		"kernel.(*device).pushPoisson", "kernel.(*Network).integratePrecise")
+		"kernel.(*device).poissonPut", "kernel.(*Network).fillBlock", "kernel.(*Network).stepPrecise")
 }

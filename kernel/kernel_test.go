@@ -129,7 +129,7 @@ func TestRunSplitIdentical(t *testing.T) {
 // fresh network, with another number of workers) ends identical to an
 // uninterrupted one.
 func TestCheckpointRestore(t *testing.T) {
-	for _, name := range []string{"cuba", "brunel_mixed", "cobahh", "izhikevich", "izhikevich2003", "precise", "precise_delta"} {
+	for _, name := range []string{"cuba", "brunel_mixed", "cobahh", "izhikevich", "izhikevich2003", "precise", "precise_delta", "precise_mixed"} {
 		t.Run(name, func(t *testing.T) {
 			s := smallPresets(t)[name]
 			switch name {
@@ -137,6 +137,8 @@ func TestCheckpointRestore(t *testing.T) {
 				s = preciseNet(t)
 			case "precise_delta":
 				s = preciseBrunel(t)
+			case "precise_mixed":
+				s = preciseMixed(t)
 			}
 			full, err := kernel.New(s)
 			if err != nil {
@@ -486,7 +488,7 @@ func TestKernelGolden(t *testing.T) {
 // the number of workers, in grid mode, precise mode (whose event queues
 // are per worker) and with plasticity.
 func TestCheckpointWorkerIndependent(t *testing.T) {
-	for name, s := range map[string]kernel.Spec{"cuba": smallPresets(t)["cuba"], "precise": dynamicPrecise(t), "precise_delta": preciseBrunel(t), "plastic": plasticBrunel(t)} {
+	for name, s := range map[string]kernel.Spec{"cuba": smallPresets(t)["cuba"], "precise": dynamicPrecise(t), "precise_delta": preciseBrunel(t), "precise_mixed": preciseMixed(t), "plastic": plasticBrunel(t)} {
 		var cks [][]byte
 		for _, w := range []int{1, 3} {
 			net, err := kernel.New(s, kernel.WithWorkers(w))

@@ -58,7 +58,22 @@ func TestTooManyDevices(t *testing.T) {
 	}
 }
 
-// TestPoissonOffsetStreams: the offsets pushPoisson gives precise-mode
+// drawPoisson returns the spikes of Poisson device d in step (one worker),
+// as takeBlock places them: by neuron, each one's in draw order.
+func drawPoisson(d *device, step int64, h float64) []events.Event {
+	js := d.plan.neurons[d.ranges[0][0]:d.ranges[0][1]]
+	ks := d.poissonCounts(nil, js, step)
+	cnt := make([]int32, js[len(js)-1]+1)
+	pos := int32(0)
+	for i, j := range js {
+		cnt[j], pos = pos, pos+ks[i]
+	}
+	evs := make([]events.Event, pos)
+	d.poissonPut(evs, cnt, 0, js, ks, step, h)
+	return evs
+}
+
+// TestPoissonOffsetStreams: the offsets poissonPut gives precise-mode
 // Poisson spikes are uniform in (0, h] (Kolmogorov–Smirnov over ~10⁶
 // offsets, D·√n < 1.63: the 1 % level), independent between neighbouring
 // neurons, between two devices on the same neuron and between the spikes
@@ -86,9 +101,7 @@ func TestPoissonOffsetStreams(t *testing.T) {
 	for step := range int64(600) {
 		first := [2][]float64{make([]float64, n), make([]float64, n)}
 		for di, d := range devs {
-			q := events.NewQueue(1)
-			d.pushPoisson(q, 0, step, h)
-			evs := q.Peek(step) // insertion order: per neuron, its spikes in draw order
+			evs := drawPoisson(d, step, h) // per neuron, its spikes in draw order
 			seen := make([]int, n)
 			for k, e := range evs {
 				if !(e.Off > 0 && e.Off <= h) {
@@ -186,10 +199,10 @@ func TestPreciseQueueOrderAfterRestore(t *testing.T) {
 	// receptor) in queue order, over every worker's queues.
 	queued := func(net *Network) map[[3]int][][3]float64 {
 		out := map[[3]int][][3]float64{}
-		for _, qs := range net.precise.queues {
+		for w, qs := range net.precise.queues {
 			for pop, q := range qs {
-				for s := range q.Slots() {
-					for _, e := range q.Peek(int64(s)) { // slot s
+				for s := range q.ev.Slots() {
+					for _, e := range net.pending(q, w, int64(s)) { // slot s
 						k := [3]int{pop, s, int(e.Target)}
 						out[k] = append(out[k], [3]float64{e.Off, float64(e.W), float64(e.Recep)})
 					}

@@ -34,9 +34,10 @@ func preciseNet(t testing.TB) kernel.Spec {
 }
 
 // TestPreciseWorkersIdentical: precise-mode spike times do not depend on
-// the number of workers (lif_exp: preciseNet; lif_delta: preciseBrunel).
+// the number of workers (lif_exp: preciseNet; lif_delta: preciseBrunel;
+// both, with every kind of input: preciseMixed).
 func TestPreciseWorkersIdentical(t *testing.T) {
-	for name, s := range map[string]kernel.Spec{"lif_exp": preciseNet(t), "lif_delta": preciseBrunel(t)} {
+	for name, s := range map[string]kernel.Spec{"lif_exp": preciseNet(t), "lif_delta": preciseBrunel(t), "mixed": preciseMixed(t)} {
 		ref := spikesOf(t, s, 1, 100)
 		if len(ref["spikes:E"].IDs) == 0 {
 			t.Fatalf("%s: no spikes", name)

@@ -77,7 +77,7 @@ type recPlan struct {
 
 // maxDevices is the number of devices a spec may hold: a device's index
 // fills the low 16 bits of its random streams' counters (addPoisson,
-// pushPoisson, the noise device), which must not collide.
+// poissonPut, the noise device), which must not collide.
 const maxDevices = 1 << 16
 
 func (s Spec) resolve() (*plan, error) {

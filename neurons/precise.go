@@ -286,30 +286,28 @@ func (m *LIFExpPrecise) StepQuiet(j int, curTerm float64) {
 }
 
 // StepQuietRange advances through step every neuron j in [lo, hi) that
-// receives no jump in it (busy lists those that do, ascending) and whose
-// step is Quiet, under the current cur (pA) shared by all, whose
-// CurrentTerm is curTerm; it appends the others without jumps (refractory,
-// or possibly reaching θ) to slow, ascending, and returns it: each must be
-// advanced with Advance. Per neuron it makes Quiet's test and StepQuiet's
-// update (the same operations: the same bits) without a call per neuron,
-// and Syncs the neurons it advances.
-func (m *LIFExpPrecise) StepQuietRange(lo, hi int, step int64, cur, curTerm float64, busy, slow []int32) []int32 {
+// receives no jump in it (inputs[j−lo] = 0; non-zero for those that do)
+// and whose step is Quiet, under the current cur (pA) shared by all, whose
+// CurrentTerm is curTerm. It appends the others, ascending, to todo and
+// returns it: those with jumps, and those it refuses (refractory, or
+// possibly reaching θ), which must be advanced with Advance. Per neuron it
+// makes Quiet's test and StepQuiet's update (the same operations: the same
+// bits) without a call per neuron, and Syncs the neurons it advances.
+func (m *LIFExpPrecise) StepQuietRange(lo, hi int, step int64, cur, curTerm float64, inputs, todo []int32) []int32 {
 	q := &m.step
 	g, theta, gTheta := m.g, m.theta, m.gTheta
 	curPos, curAbs := max(cur, 0), math.Abs(cur)
 	V, Ie, Ii := m.V[:hi], m.Ie[:hi], m.Ii[:hi]
 	rstep, roff := m.RefStep[:hi], m.RefOff[:hi]
 	v32, ie32, ii32 := m.v32[:hi], m.ie32[:hi], m.ii32[:hi]
-	b := 0
+	inputs = inputs[:hi-lo]
 	for j := lo; j < hi; j++ {
-		for b < len(busy) && int(busy[b]) < j {
-			b++
-		}
-		if b < len(busy) && int(busy[b]) == j {
+		if inputs[j-lo] != 0 {
+			todo = append(todo, int32(j))
 			continue
 		}
 		if rs := rstep[j]; step < rs || (step == rs && roff[j] > 0) {
-			slow = append(slow, int32(j))
+			todo = append(todo, int32(j))
 			continue
 		}
 		v, ie, ii := V[j], Ie[j], Ii[j]
@@ -321,7 +319,7 @@ func (m *LIFExpPrecise) StepQuietRange(lo, hi int, step int64, cur, curTerm floa
 		ub := vt + float64((max(ie, 0)+max(ii, 0)+curPos+0)*g)
 		margin := float64(1e-9*(math.Abs(v)+float64((math.Abs(ie)+math.Abs(ii)+curAbs+0)*g))) + gTheta
 		if ub+margin >= theta {
-			slow = append(slow, int32(j))
+			todo = append(todo, int32(j))
 			continue
 		}
 		vn := float64(v*q.em) + float64(ie*q.pe) + float64(ii*q.pi) - curTerm
@@ -329,7 +327,7 @@ func (m *LIFExpPrecise) StepQuietRange(lo, hi int, step int64, cur, curTerm floa
 		V[j], Ie[j], Ii[j] = vn, ien, iin
 		v32[j], ie32[j], ii32[j] = float32(vn), float32(ien), float32(iin)
 	}
-	return slow
+	return todo
 }
 
 // AddQuiet adds, after StepQuiet, the effect at the end of the step of a

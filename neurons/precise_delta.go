@@ -40,10 +40,11 @@ type Precise interface {
 	// AddQuiet adds, after StepQuiet, the effect at the end of the step
 	// of a jump w on receptor r at offset off.
 	AddQuiet(j, r int, off, w float64)
-	// StepQuietRange advances the neurons of [lo, hi) not in busy
-	// (ascending) whose step is Quiet and Syncs them; it appends the
-	// others of those to slow and returns it.
-	StepQuietRange(lo, hi int, step int64, cur, curTerm float64, busy, slow []int32) []int32
+	// StepQuietRange advances the neurons j of [lo, hi) without jumps
+	// (inputs[j−lo] = 0) whose step is Quiet and Syncs them; it appends
+	// the others (with jumps, or refused) to todo in ascending order and
+	// returns it.
+	StepQuietRange(lo, hi int, step int64, cur, curTerm float64, inputs, todo []int32) []int32
 	// Advance propagates neuron j through step from offset a to b under
 	// the current cur (pA) and appends the offsets of its spikes in
 	// (a, b] to offs.
@@ -351,28 +352,27 @@ func (m *LIFDeltaPrecise) AddQuiet(j, _ int, off, w float64) {
 }
 
 // StepQuietRange advances through step every neuron j in [lo, hi) that
-// receives no jump in it (busy lists those that do, ascending) and whose
-// step is Quiet, under the current cur (pA) shared by all, whose
-// CurrentTerm is curTerm; it appends the others without jumps (refractory,
-// or possibly reaching θ) to slow, ascending, and returns it. It makes
+// receives no jump in it (inputs[j−lo] = 0; non-zero for those that do)
+// and whose step is Quiet, under the current cur (pA) shared by all, whose
+// CurrentTerm is curTerm. It appends the others, ascending, to todo and
+// returns it: those with jumps, and those it refuses (refractory, or
+// possibly reaching θ), which must be advanced with Advance. It makes
 // Quiet's test and StepQuiet's update (the same operations: the same bits)
 // and Syncs the neurons it advances.
-func (m *LIFDeltaPrecise) StepQuietRange(lo, hi int, step int64, cur, curTerm float64, busy, slow []int32) []int32 {
+func (m *LIFDeltaPrecise) StepQuietRange(lo, hi int, step int64, cur, curTerm float64, inputs, todo []int32) []int32 {
 	V, v32 := m.V[:hi], m.v32[:hi]
 	rstep, roff := m.RefStep[:hi], m.RefOff[:hi]
+	inputs = inputs[:hi-lo]
 	x, em, theta := m.x, m.em, m.theta
 	curUp := float64(max(cur, 0) * m.g)
 	curMargin := float64(math.Abs(cur) * m.g)
-	b := 0
 	for j := lo; j < hi; j++ {
-		for b < len(busy) && int(busy[b]) < j {
-			b++
-		}
-		if b < len(busy) && int(busy[b]) == j {
+		if inputs[j-lo] != 0 {
+			todo = append(todo, int32(j))
 			continue
 		}
 		if rs := rstep[j]; step < rs || (step == rs && roff[j] > 0) {
-			slow = append(slow, int32(j))
+			todo = append(todo, int32(j))
 			continue
 		}
 		v := V[j]
@@ -384,13 +384,13 @@ func (m *LIFDeltaPrecise) StepQuietRange(lo, hi int, step int64, cur, curTerm fl
 		ub := vt + curUp + 0
 		margin := float64(1e-9*(math.Abs(v)+curMargin+0)) + m.gTheta
 		if ub+margin >= theta {
-			slow = append(slow, int32(j))
+			todo = append(todo, int32(j))
 			continue
 		}
 		vn := v + float64(v*x) - curTerm
 		V[j], v32[j] = vn, float32(vn)
 	}
-	return slow
+	return todo
 }
 
 // Sync copies V of [lo, hi) to the float32 mirror that VarSlice returns.

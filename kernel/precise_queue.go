@@ -1,0 +1,334 @@
+package kernel
+
+import (
+	"sort"
+
+	"github.com/neurodyn/neurodyn/events"
+)
+
+// arrival is a spike queued whole for the precise mode: row row of
+// projection net.projs[proj] (the worker's segment of it) arrives in the
+// slot's step at offset off ms, its weights scaled by scale (short-term
+// plasticity; else 1), after the slot's first mark explicit events.
+type arrival struct {
+	off   float64
+	scale float32
+	proj  int32
+	row   int32
+	mark  int32
+}
+
+// preciseQueue is a worker's queue of the precise mode for one population:
+// a ring of per-step slots, as events.Queue (whose slots hold the explicit
+// events: synapses with their own delays, restored checkpoints), where a
+// projection with one delay queues each spike as one arrival instead of one
+// event per synapse. A spike's row is expanded into events only in the step
+// it arrives, block of neurons by block (takeBlock), so what is in flight is
+// one arrival per spike and projection, not tens of megabytes of events,
+// and a block's events are written once, grouped by target, into a buffer
+// that stays in cache until its neurons have used them.
+//
+// The events of a step come in queue order: the explicit events and
+// arrivals in the order they were queued (each arrival's synapses in row
+// order), then the step's Poisson spikes (device by device, each neuron's in
+// draw order), then its spike-source spikes. This is the order in which a
+// single event queue of all of them would have received them.
+type preciseQueue struct {
+	ev     *events.Queue
+	rows   [][]arrival // per slot
+	block  int         // neurons per block, from the last step's events
+	rowCap int         // the largest capacity of a slot of rows
+}
+
+// preciseBlockEvents is the number of events a block of neurons aims at:
+// about 200 KB of them, sorted and used while in the L2 cache. (A variable
+// for tests.)
+var preciseBlockEvents = 8192
+
+func newPreciseQueue(slots, n int) *preciseQueue {
+	return &preciseQueue{ev: events.NewQueue(slots), rows: make([][]arrival, slots), block: max(n, 1)}
+}
+
+// slot returns the ring index of step.
+func (q *preciseQueue) slot(step int64) int { return int(step % int64(len(q.rows))) }
+
+// addRow queues a whole row (all of its synapses have delay step − the
+// spike's step).
+func (q *preciseQueue) addRow(step int64, a arrival) {
+	s := q.slot(step)
+	a.mark = int32(len(q.ev.Peek(step)))
+	r := q.rows[s]
+	if len(r) == cap(r) {
+		// grow to at least the largest slot's capacity: the slots reach
+		// their steady state together, not each on its own busiest step
+		nr := make([]arrival, len(r), max(2*cap(r), q.rowCap, 8))
+		copy(nr, r)
+		r, q.rowCap = nr, cap(nr)
+	}
+	q.rows[s] = append(r, a)
+}
+
+// clear empties the slot of step.
+func (q *preciseQueue) clear(step int64) {
+	q.ev.Clear(step)
+	s := q.slot(step)
+	q.rows[s] = q.rows[s][:0]
+}
+
+// setBlock sizes the next step's blocks for about preciseBlockEvents events
+// each, given that n neurons received total events in this one. Results do
+// not depend on the blocks.
+func (q *preciseQueue) setBlock(n, total int) {
+	q.block = max(n, 1)
+	if total > preciseBlockEvents {
+		q.block = max(n*preciseBlockEvents/total, min(16, preciseBlockEvents))
+	}
+}
+
+// preciseWork is a worker's scratch for the precise mode.
+type preciseWork struct {
+	evs      []events.Event // the block's events, grouped by target
+	cnt      []int32        // per neuron of the block: its events, then its next place
+	todo     []int32        // the block's neurons StepQuietRange left: with events, or refused
+	offs     []float64      // one neuron's spike offsets in the step
+	cur, end []uint64       // per arrival: its next synapse, the end of its segment
+	stop     []uint64       // per arrival: the end of its part in the block
+	xidx     []int32        // the explicit events by block, each block's in queue order
+	xoff     []int          // per block: its first in xidx
+	xnext    []int          // per block: the next place in xidx
+	dc, de   []int          // per Poisson and source device: its next neuron, the end of its block part
+	ks       []int32        // the block's Poisson counts, device by device
+}
+
+// startPrecise prepares worker w's scratch for the step's arrivals rows and
+// explicit events ex for neurons [lo, hi) of pop in blocks of B.
+func (net *Network) startPrecise(wk *preciseWork, pop *population, w, lo, hi, B int, rows []arrival, ex []events.Event) {
+	wk.cur, wk.end = wk.cur[:0], wk.end[:0]
+	for _, a := range rows {
+		k0, k1 := net.projs[a.proj].segment(w, int(a.row))
+		wk.cur, wk.end = append(wk.cur, k0), append(wk.end, k1)
+	}
+	wk.stop = append(wk.stop[:0], wk.end...)
+	nb := (hi - lo + B - 1) / B
+	wk.xoff = append(wk.xoff[:0], make([]int, nb+1)...)
+	if len(ex) > 0 { // a stable counting sort of their indices by block
+		for _, e := range ex {
+			wk.xoff[(int(e.Target)-lo)/B+1]++
+		}
+		for b := 1; b <= nb; b++ {
+			wk.xoff[b] += wk.xoff[b-1]
+		}
+		wk.xidx = append(wk.xidx[:0], make([]int32, len(ex))...)
+		next := append(wk.xnext[:0], wk.xoff[:nb]...)
+		for i, e := range ex {
+			b := (int(e.Target) - lo) / B
+			wk.xidx[next[b]] = int32(i)
+			next[b]++
+		}
+		wk.xnext = next
+	}
+	wk.dc = wk.dc[:0]
+	for _, d := range pop.poisson {
+		wk.dc = append(wk.dc, d.ranges[w][0])
+	}
+	for _, d := range pop.sources {
+		wk.dc = append(wk.dc, d.ranges[w][0])
+	}
+	wk.de = append(wk.de[:0], wk.dc...)
+}
+
+// countBlock counts the events of step for block bi, neurons [b0, b1), of
+// worker w's part of pop into wk.cnt (per neuron of the block), which it
+// returns, and returns their total. startPrecise prepared wk; the blocks
+// are taken in order, each counted, then placed (placeAll or placeAt),
+// then filled.
+func (net *Network) countBlock(wk *preciseWork, pop *population, w, bi, b0, b1 int, step int64, rows []arrival, ex []events.Event) ([]int32, int) {
+	if cap(wk.cnt) < b1-b0 {
+		wk.cnt = make([]int32, b1-b0)
+	}
+	cnt := wk.cnt[:b1-b0] // all 0
+	total := 0
+	for i, a := range rows {
+		T := net.projs[a.proj].csr.Target
+		k, e := wk.cur[i], wk.end[i]
+		for ; k < e && int(T[k]) < b1; k++ {
+			cnt[int(T[k])-b0]++
+		}
+		wk.stop[i] = k
+		total += int(k - wk.cur[i])
+	}
+	xs := wk.xidx[wk.xoff[bi]:wk.xoff[bi+1]]
+	for _, x := range xs {
+		cnt[int(ex[x].Target)-b0]++
+	}
+	total += len(xs)
+	ks := wk.ks[:0]
+	for di, d := range pop.poisson {
+		js := d.plan.neurons[:d.ranges[w][1]]
+		c := wk.dc[di]
+		for wk.de[di] < len(js) && js[wk.de[di]] < b1 {
+			wk.de[di]++
+		}
+		k0 := len(ks)
+		ks = d.poissonCounts(ks, js[c:wk.de[di]], step)
+		for i, j := range js[c:wk.de[di]] {
+			cnt[j-b0] += ks[k0+i]
+			total += int(ks[k0+i])
+		}
+	}
+	wk.ks = ks
+	np := len(pop.poisson)
+	for si, d := range pop.sources {
+		js := d.plan.neurons[:d.ranges[w][1]]
+		c := wk.dc[np+si]
+		for wk.de[np+si] < len(js) && js[wk.de[np+si]] < b1 {
+			wk.de[np+si]++
+		}
+		if i0, i1 := d.spikesIn(step); i1 > i0 {
+			for _, j := range js[c:wk.de[np+si]] {
+				cnt[j-b0] += int32(i1 - i0)
+			}
+			total += (i1 - i0) * (wk.de[np+si] - c)
+		}
+	}
+	return cnt, total
+}
+
+// placeAll turns the counts cnt into each neuron's first place, in
+// ascending order.
+func placeAll(cnt []int32) {
+	pos := int32(0)
+	for j, c := range cnt {
+		cnt[j] = pos
+		pos += c
+	}
+}
+
+// placeAt is placeAll over the neurons todo (ascending; b0 + index in cnt),
+// which include all those with events.
+func placeAt(cnt []int32, b0 int, todo []int32) {
+	pos := int32(0)
+	for _, j := range todo {
+		c := cnt[int(j)-b0]
+		cnt[int(j)-b0] = pos
+		pos += c
+	}
+}
+
+// fillBlock writes the block's total events to their places (cnt: each
+// neuron's first) and returns them: grouped by target in ascending order,
+// each target's in queue order (Seq: its place). It draws the Poisson
+// spikes' offsets there. cnt is left to be cleared.
+func (net *Network) fillBlock(wk *preciseWork, pop *population, w, bi, b0 int, step int64, rows []arrival, ex []events.Event, cnt []int32, total int) []events.Event {
+	if cap(wk.evs) < total {
+		wk.evs = make([]events.Event, total, 2*total)
+	}
+	out := wk.evs[:total]
+	xs := wk.xidx[wk.xoff[bi]:wk.xoff[bi+1]]
+	xi := 0
+	for i, a := range rows {
+		for ; xi < len(xs) && xs[xi] < a.mark; xi++ {
+			putEvent(out, cnt, b0, ex[xs[xi]])
+		}
+		pr := net.projs[a.proj]
+		c := pr.csr
+		k0, k1 := wk.cur[i], wk.stop[i]
+		r := int32(pr.plan.recep)
+		if c.Weight == nil {
+			putRow(out, cnt, b0, c.Target[k0:k1], a.off, float32(c.Const*a.scale), r) // w·1 is w exactly
+		} else {
+			putRowWeighted(out, cnt, b0, c.Target[k0:k1], c.Weight[k0:k1], a.off, a.scale, r)
+		}
+		wk.cur[i] = k1
+	}
+	for ; xi < len(xs); xi++ {
+		putEvent(out, cnt, b0, ex[xs[xi]])
+	}
+	kk := 0
+	for di, d := range pop.poisson {
+		js := d.plan.neurons[wk.dc[di]:wk.de[di]]
+		d.poissonPut(out, cnt, b0, js, wk.ks[kk:kk+len(js)], step, net.dt)
+		kk += len(js)
+		wk.dc[di] = wk.de[di]
+	}
+	np := len(pop.poisson)
+	for si, d := range pop.sources {
+		js := d.plan.neurons[wk.dc[np+si]:wk.de[np+si]]
+		i0, i1 := d.spikesIn(step)
+		for i := i0; i < i1; i++ {
+			for _, j := range js {
+				putEvent(out, cnt, b0, events.Event{Off: d.plan.offs[i], W: d.weight, Target: int32(j), Recep: int32(d.plan.recep)})
+			}
+		}
+		wk.dc[np+si] = wk.de[np+si]
+	}
+	return out
+}
+
+// putEvent writes e to its target's next place in out (Seq: the place).
+func putEvent(out []events.Event, cnt []int32, b0 int, e events.Event) {
+	i := cnt[int(e.Target)-b0]
+	e.Seq = i
+	out[i] = e
+	cnt[int(e.Target)-b0] = i + 1
+}
+
+// putRow writes the events of weight w (receptor r, offset off) to targets
+// ts at their next places in out. The fields are stored one by one: a
+// composite literal would be built on the stack and copied, and the copy's
+// wide loads stall on the narrow stores that built it.
+func putRow(out []events.Event, cnt []int32, b0 int, ts []uint32, off float64, w float32, r int32) {
+	for _, t := range ts {
+		at := cnt[int(t)-b0]
+		e := &out[at]
+		e.Off, e.W, e.Target, e.Recep, e.Seq = off, w, int32(t), r, at
+		cnt[int(t)-b0] = at + 1
+	}
+}
+
+// putRowWeighted is putRow with weights ws[k]·scale.
+func putRowWeighted(out []events.Event, cnt []int32, b0 int, ts []uint32, ws []float32, off float64, scale float32, r int32) {
+	ws = ws[:len(ts)]
+	for k, t := range ts {
+		at := cnt[int(t)-b0]
+		e := &out[at]
+		e.Off, e.W, e.Target, e.Recep, e.Seq = off, float32(ws[k]*scale), int32(t), r, at
+		cnt[int(t)-b0] = at + 1
+	}
+}
+
+// spikesIn returns the range [i0, i1) of a spike source's spikes received
+// in step (its times are non-decreasing).
+func (d *device) spikesIn(step int64) (i0, i1 int) {
+	t := d.plan.times
+	i0 = sort.SearchInts(t, int(step))
+	i1 = i0
+	for i1 < len(t) && int64(t[i1]) == step {
+		i1++
+	}
+	return i0, i1
+}
+
+// pending returns the events queued for step in worker w's queue q (a step
+// after the current slice's), in queue order, Seq their rank: for
+// checkpoints.
+func (net *Network) pending(q *preciseQueue, w int, step int64) []events.Event {
+	ex := q.ev.Peek(step)
+	var evs []events.Event
+	m := int32(0)
+	for _, a := range q.rows[q.slot(step)] {
+		evs = append(evs, ex[m:a.mark]...)
+		m = a.mark
+		pr := net.projs[a.proj]
+		c := pr.csr
+		k0, k1 := pr.segment(w, int(a.row))
+		for k := k0; k < k1; k++ {
+			evs = append(evs, events.Event{Off: a.off, W: float32(c.W(k) * a.scale), Target: int32(c.Target[k]), Recep: int32(pr.plan.recep)})
+		}
+	}
+	evs = append(evs, ex[m:]...)
+	for i := range evs {
+		evs[i].Seq = int32(i)
+	}
+	return evs
+}

@@ -1,0 +1,85 @@
+package kernel_test
+
+import (
+	"testing"
+
+	"github.com/neurodyn/neurodyn/kernel"
+	"github.com/neurodyn/neurodyn/synapses"
+)
+
+// preciseMixed is a precise-mode network whose populations receive, in the
+// same steps, spikes of projections with one delay (one of them
+// short-term plastic, one with a weight per synapse), spikes of
+// projections with a delay per synapse, Poisson spikes of two devices and
+// spike-source spikes; lif_exp (E, I) and lif_delta (D) populations.
+func preciseMixed(t testing.TB) kernel.Spec {
+	p := map[string]float64{"tau_syn_ex_ms": 2, "tau_syn_in_ms": 3, "i_e_pa": 250}
+	v := kernel.Dist{Dist: "uniform", Low: -70, High: -55}
+	fp := func(p float64) synapses.Rule { return synapses.Rule{Kind: "fixed_prob", P: p} }
+	return kernel.Spec{
+		Precise: true, Seed: 11,
+		Populations: []kernel.PopulationSpec{
+			{Name: "E", N: 240, Sign: 1, Params: p, VInit: v},
+			{Name: "I", N: 60, Sign: -1, Params: p, VInit: v},
+			{Name: "D", Model: "lif_delta", N: 100, Sign: 1, VInit: kernel.Dist{Dist: "uniform", Low: 0, High: 19}},
+		},
+		Projections: []kernel.ProjectionSpec{
+			{Source: "E", Target: "E", Rule: fp(0.1), Weights: synapses.Weights{Value: 30}, DelayMs: 1,
+				ShortTerm: synapses.ShortTerm{Kind: "tsodyks2", U: 0.5, TauRecMs: 100}},
+			{Source: "I", Target: "E", Rule: fp(0.2), Weights: synapses.Weights{Value: 15}, DelayMs: 0.5, DelayMaxMs: 1.5},
+			{Source: "E", Target: "I", Rule: fp(0.1), Weights: synapses.Weights{Dist: "normal", Mean: 35, Std: 5}, DelayMs: 0.7},
+			{Source: "I", Target: "I", Rule: fp(0.2), Weights: synapses.Weights{Value: 40}, DelayMs: 0.5, DelayMaxMs: 1},
+			{Source: "E", Target: "D", Rule: fp(0.1), Weights: synapses.Weights{Value: 0.4}, DelayMs: 1.2},
+			{Source: "I", Target: "D", Rule: fp(0.2), Weights: synapses.Weights{Value: 0.6}, DelayMs: 0.6, DelayMaxMs: 1.4},
+		},
+		Devices: []kernel.DeviceSpec{
+			{Kind: "poisson", Target: "E", RateHz: 3000, Weight: 30},
+			{Kind: "poisson", Target: "E", Neurons: []int{0, 5, 9, 100, 200}, RateHz: 5000, Weight: -20},
+			{Kind: "poisson", Target: "I", RateHz: 4000, Weight: 45},
+			{Kind: "poisson", Target: "D", RateHz: 8000, Weight: 0.3},
+			{Kind: "spike_source", Target: "E", Neurons: []int{3, 4, 150}, SpikeTimesMs: []float64{5.05, 12.3456, 12.3456}, Weight: 200},
+			{Kind: "spike_source", Target: "D", Neurons: []int{7}, SpikeTimesMs: []float64{20.02}, Weight: 5},
+		},
+		Recorders: []kernel.RecorderSpec{{Kind: "spikes", Population: "E"}, {Kind: "spikes", Population: "I"}, {Kind: "spikes", Population: "D"}},
+	}
+}
+
+// preciseMixedGolden is TestPreciseQueueGolden's checksum. It was first
+// computed at 7a6c69e, whose event queue held one event per synapse, and
+// the queue of arrivals gives the same bits.
+const preciseMixedGolden = 0xed04c6cb2c26b812
+
+// TestPreciseQueueGolden pins the state and spikes of preciseMixed after
+// 120 ms (2,420 spikes; E, I and D fire at 33, 74 and 79 Hz) to a checksum,
+// whatever the size of the blocks each step's events are sorted in: 8,192
+// events (one block here), 64 and 1 (a block per neuron).
+func TestPreciseQueueGolden(t *testing.T) {
+	for _, n := range []int{8192, 64, 1} {
+		restore := kernel.SetPreciseBlockEvents(n)
+		checkGolden(t, preciseMixed(t), 120, nil, 2000, preciseMixedGolden)
+		restore()
+	}
+}
+
+// TestPreciseZeroAllocs: a steady-state step of the precise mode allocates
+// nothing, with arrivals, events with their own delays, Poisson and
+// spike-source input, and blocks.
+func TestPreciseZeroAllocs(t *testing.T) {
+	defer kernel.SetPreciseBlockEvents(64)()
+	s := preciseMixed(t)
+	s.Recorders = nil
+	for _, w := range []int{1, 2} {
+		net, err := kernel.New(s, kernel.WithWorkers(w))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := net.Run(50); err != nil { // warm up the buffers
+			t.Fatal(err)
+		}
+		allocs := testing.AllocsPerRun(20, func() { _ = net.RunSteps(30) })
+		net.Close()
+		if allocs != 0 {
+			t.Fatalf("workers=%d: %g allocations per 30 steps", w, allocs)
+		}
+	}
+}
