@@ -41,8 +41,24 @@ func NewQueue(slots int) *Queue {
 // Push adds an event received in step.
 func (q *Queue) Push(step int64, target, recep int32, off float64, w float32) {
 	s := int(step % int64(len(q.slots)))
+	if len(q.slots[s]) == cap(q.slots[s]) {
+		q.grow(s)
+	}
 	q.slots[s] = append(q.slots[s], Event{Off: off, W: w, Target: target, Recep: recep, Seq: q.seq[s]})
 	q.seq[s]++
+}
+
+// grow doubles the capacity of full slot s (at least 8) and gives every
+// slot with less the same, so that the slots reach their steady state
+// together, not each on its own busiest step.
+func (q *Queue) grow(s int) {
+	c := max(2*cap(q.slots[s]), 8)
+	for i, sl := range q.slots {
+		if cap(sl) < c {
+			q.slots[i] = make([]Event, len(sl), c)
+			copy(q.slots[i], sl)
+		}
+	}
 }
 
 func compareEvents(a, b Event) int {

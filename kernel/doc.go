@@ -298,11 +298,11 @@
 // the same inputs (weights are float32 here, double in NEST) spike times
 // agree with NEST 3.10's within 1.3e-11 ms for lif_exp and 4.5e-12 ms for
 // lif_delta (bench/nest/tests/test_nest_precise.py,
-// test_nest_precise_delta.py). A spike of a projection with one delay is
-// queued once per worker, with its offset, and expanded into its targets'
+// test_nest_precise_delta.py). A spike is queued once per worker and delay
+// of its projection, with its offset, and expanded into its targets'
 // events only in the step it arrives, block of neurons by block (a
-// counting sort into a buffer that stays in cache); synapses with their own
-// delays queue an event each. A step of the CUBA network costs about 13×
+// counting sort into a buffer that stays in cache); a projection with more
+// delays than synapses per source neuron queues an event per synapse. A step of the CUBA network costs about 13×
 // a grid step (scalar float64, exponentials per input event), a step of
 // the Brunel network about 7× (6.7 input events per neuron and step);
 // NEST's precise models take 2.2–5.5× as long as ours (bench/README.md).

@@ -20,3 +20,17 @@ func SetPreciseBlockEvents(n int) (restore func()) {
 	preciseBlockEvents = n
 	return func() { preciseBlockEvents = old }
 }
+
+// PreciseQueuePaths returns the number of projections whose spikes the
+// precise mode queues as arrivals (one per delay) and as one event per
+// synapse.
+func PreciseQueuePaths(net *Network) (arrivals, events int) {
+	for _, g := range net.precise.groups {
+		if g != nil {
+			arrivals++
+		} else {
+			events++
+		}
+	}
+	return arrivals, events
+}

@@ -12,6 +12,8 @@ import (
 type preciseState struct {
 	queues     [][]*preciseQueue // [worker][population]
 	work       []preciseWork     // per worker scratch
+	srcs       []rowSource       // what arrivals expand
+	groups     [][]int32         // per projection: its row sources (nil: an event per synapse)
 	integrateF func(int)
 	deliverF   func(int)
 }
@@ -29,6 +31,23 @@ func (net *Network) initPrecise() {
 			ps.queues[w][p] = newPreciseQueue(net.plan.slice+maxIn[p]+1, pop.bounds[w+1]-pop.bounds[w])
 		}
 		ps.work[w].offs = make([]float64, 0, 16)
+	}
+	ps.groups = make([][]int32, len(net.projs))
+	for _, pr := range net.projs {
+		c := pr.csr
+		if c.Delay == nil {
+			ps.groups[pr.id] = []int32{int32(len(ps.srcs))}
+			ps.srcs = append(ps.srcs, rowSource{csr: c, split: pr.split, recep: int32(pr.plan.recep), delay: c.DelaySteps})
+			continue
+		}
+		for _, g := range delayGroups(c) {
+			var split [][]uint64
+			if W > 1 {
+				split = g.Split(net.pops[pr.plan.tgt].bounds)
+			}
+			ps.groups[pr.id] = append(ps.groups[pr.id], int32(len(ps.srcs)))
+			ps.srcs = append(ps.srcs, rowSource{csr: g, split: split, recep: int32(pr.plan.recep), delay: g.DelaySteps})
+		}
 	}
 	ps.integrateF = net.integratePrecise
 	ps.deliverF = net.deliverPrecise
@@ -165,29 +184,34 @@ func (net *Network) preciseNeuron(w, p int, m neurons.Precise, j int, step int64
 
 // deliverPrecise is phase 3 in precise mode: each spike is queued for its
 // targets, received in step + delay at the spike's own offset: as one
-// arrival when the projection has one delay, else as one event per synapse.
+// arrival per delay of the projection (its row sources), or, for a
+// projection with too many delays for its synapses, as one event per
+// synapse.
 func (net *Network) deliverPrecise(w int) {
 	ps := net.precise
 	var ev int64
 	for i, sp := range net.merged {
 		for _, pr := range net.out[sp.Pop] {
-			c := pr.csr
-			lo, hi := pr.segment(w, int(sp.Index))
-			if hi == lo {
-				continue
-			}
 			q := ps.queues[w][pr.plan.tgt]
 			scale := float32(1) // w·1 is w exactly
 			if pr.stp != nil {  // short-term plasticity: weights scaled by the spike's efficacy
 				scale = pr.stp.scale[i]
 			}
-			if c.Delay == nil {
-				q.addRow(sp.Step+int64(c.DelaySteps), arrival{off: sp.Off, scale: scale, proj: pr.id, row: sp.Index})
-			} else {
-				r := int32(pr.plan.recep)
-				for k := lo; k < hi; k++ {
-					q.ev.Push(sp.Step+int64(c.D(k)), int32(c.Target[k]), r, sp.Off, float32(c.W(k)*scale))
+			if gs := ps.groups[pr.id]; gs != nil {
+				for _, g := range gs {
+					s := &ps.srcs[g]
+					if lo, hi := s.segment(w, int(sp.Index)); hi > lo {
+						q.addRow(sp.Step+int64(s.delay), arrival{off: sp.Off, scale: scale, src: g, row: sp.Index})
+						ev += int64(hi - lo)
+					}
 				}
+				continue
+			}
+			c := pr.csr
+			lo, hi := pr.segment(w, int(sp.Index))
+			r := int32(pr.plan.recep)
+			for k := lo; k < hi; k++ {
+				q.ev.Push(sp.Step+int64(c.D(k)), int32(c.Target[k]), r, sp.Off, float32(c.W(k)*scale))
 			}
 			ev += int64(hi - lo)
 		}

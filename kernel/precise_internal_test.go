@@ -247,3 +247,58 @@ func TestPreciseQueueOrderAfterRestore(t *testing.T) {
 	}
 	t.Logf("%d pending events in %d (slot, target) groups, %d with several", n, len(qa), multi)
 }
+
+// TestDelayGroups: delayGroups splits a CSR with a delay per synapse into
+// one CSR per delay whose rows hold exactly the synapses of that delay, in
+// their order (targets ascending), with their weights (or the constant);
+// it refuses when the groups' row pointers would outweigh the synapses.
+func TestDelayGroups(t *testing.T) {
+	c := &synapses.CSR{NSrc: 2, NTgt: 10, Ptr: []uint64{0, 5, 10},
+		Target: []uint32{1, 3, 4, 8, 9, 0, 2, 5, 6, 9},
+		Weight: []float32{1, 2, 3, 4, 5, 6, 7, 8, 9, 10},
+		Delay:  []uint16{7, 2, 7, 7, 9, 2, 9, 9, 2, 7}}
+	for _, weighted := range []bool{true, false} {
+		cc := *c
+		if !weighted {
+			cc.Weight, cc.Const = nil, 0.5
+		}
+		gs := delayGroups(&cc)
+		if len(gs) != 3 {
+			t.Fatalf("%d groups, want 3 (delays 2, 7, 9)", len(gs))
+		}
+		n := 0
+		for _, g := range gs {
+			if g.Delay != nil || g.NSrc != 2 || g.NTgt != 10 || g.Const != cc.Const || (g.Weight == nil) == weighted {
+				t.Fatalf("group of delay %d: %+v", g.DelaySteps, g)
+			}
+			n += g.Len()
+			for i := range 2 {
+				var want []uint32
+				var ws []float32
+				for k := cc.Ptr[i]; k < cc.Ptr[i+1]; k++ {
+					if int(cc.Delay[k]) == g.DelaySteps {
+						want = append(want, cc.Target[k])
+						ws = append(ws, cc.W(k))
+					}
+				}
+				got := g.Target[g.Ptr[i]:g.Ptr[i+1]]
+				var gw []float32
+				for k := g.Ptr[i]; k < g.Ptr[i+1]; k++ {
+					gw = append(gw, g.W(k))
+				}
+				if !slices.Equal(got, want) || !slices.Equal(gw, ws) {
+					t.Fatalf("delay %d, row %d: targets %v weights %v, want %v %v", g.DelaySteps, i, got, gw, want, ws)
+				}
+			}
+		}
+		if n != cc.Len() || gs[0].DelaySteps != 2 || gs[1].DelaySteps != 7 || gs[2].DelaySteps != 9 {
+			t.Fatalf("%d synapses in the groups, want %d; delays %d %d %d", n, cc.Len(), gs[0].DelaySteps, gs[1].DelaySteps, gs[2].DelaySteps)
+		}
+	}
+	// 3 groups of 3 row pointers for 10 synapses: accepted above; with a
+	// third row, empty, 3 groups of 4 for 10: refused
+	c.NSrc, c.Ptr = 3, []uint64{0, 5, 10, 10}
+	if gs := delayGroups(c); gs != nil {
+		t.Fatalf("%d groups of 4 row pointers for %d synapses, want none", len(gs), c.Len())
+	}
+}

@@ -4,18 +4,76 @@ import (
 	"sort"
 
 	"github.com/neurodyn/neurodyn/events"
+	"github.com/neurodyn/neurodyn/synapses"
 )
 
 // arrival is a spike queued whole for the precise mode: row row of
-// projection net.projs[proj] (the worker's segment of it) arrives in the
+// the row source srcs[src] (the worker's segment of it) arrives in the
 // slot's step at offset off ms, its weights scaled by scale (short-term
 // plasticity; else 1), after the slot's first mark explicit events.
 type arrival struct {
 	off   float64
 	scale float32
-	proj  int32
+	src   int32
 	row   int32
 	mark  int32
+}
+
+// rowSource is what an arrival expands: the rows of a projection with one
+// delay, or those of one of the delays of a projection with a delay per
+// synapse (delayGroups), with their worker splits.
+type rowSource struct {
+	csr   *synapses.CSR
+	split [][]uint64
+	recep int32
+	delay int // steps
+}
+
+func (s *rowSource) segment(w, i int) (lo, hi uint64) { return segmentOf(s.csr, s.split, w, i) }
+
+// delayGroups splits c, a CSR with a delay per synapse, into one CSR per
+// delay (ascending), each row's synapses in their order in c (so by
+// target), with its delay as DelaySteps and its weights (or c's Const). It
+// returns nil when the groups' row pointers would outweigh the synapses
+// (more than one group per synapse and row on average): such a projection
+// queues an event per synapse instead.
+func delayGroups(c *synapses.CSR) []*synapses.CSR {
+	var count [1 << 16]int
+	for _, d := range c.Delay {
+		count[d]++
+	}
+	var ds []int
+	for d, n := range count {
+		if n > 0 {
+			ds = append(ds, d)
+		}
+	}
+	if len(ds)*(c.NSrc+1) > c.Len() {
+		return nil
+	}
+	var gi [1 << 16]int32
+	gs := make([]*synapses.CSR, len(ds))
+	for g, d := range ds {
+		gi[d] = int32(g)
+		gs[g] = &synapses.CSR{NSrc: c.NSrc, NTgt: c.NTgt, Ptr: make([]uint64, c.NSrc+1),
+			Target: make([]uint32, 0, count[d]), Const: c.Const, DelaySteps: d}
+		if c.Weight != nil {
+			gs[g].Weight = make([]float32, 0, count[d])
+		}
+	}
+	for i := range c.NSrc {
+		for k := c.Ptr[i]; k < c.Ptr[i+1]; k++ {
+			g := gs[gi[c.Delay[k]]]
+			g.Target = append(g.Target, c.Target[k])
+			if c.Weight != nil {
+				g.Weight = append(g.Weight, c.Weight[k])
+			}
+		}
+		for _, g := range gs {
+			g.Ptr[i+1] = uint64(len(g.Target))
+		}
+	}
+	return gs
 }
 
 // preciseQueue is a worker's queue of the precise mode for one population:
@@ -34,10 +92,9 @@ type arrival struct {
 // draw order), then its spike-source spikes. This is the order in which a
 // single event queue of all of them would have received them.
 type preciseQueue struct {
-	ev     *events.Queue
-	rows   [][]arrival // per slot
-	block  int         // neurons per block, from the last step's events
-	rowCap int         // the largest capacity of a slot of rows
+	ev    *events.Queue
+	rows  [][]arrival // per slot
+	block int         // neurons per block, from the last step's events
 }
 
 // preciseBlockEvents is the number of events a block of neurons aims at:
@@ -57,15 +114,18 @@ func (q *preciseQueue) slot(step int64) int { return int(step % int64(len(q.rows
 func (q *preciseQueue) addRow(step int64, a arrival) {
 	s := q.slot(step)
 	a.mark = int32(len(q.ev.Peek(step)))
-	r := q.rows[s]
-	if len(r) == cap(r) {
-		// grow to at least the largest slot's capacity: the slots reach
-		// their steady state together, not each on its own busiest step
-		nr := make([]arrival, len(r), max(2*cap(r), q.rowCap, 8))
-		copy(nr, r)
-		r, q.rowCap = nr, cap(nr)
+	if len(q.rows[s]) == cap(q.rows[s]) {
+		// double the capacity (at least 8) of every slot with less, as
+		// events.Queue does: the slots reach their steady state together
+		c := max(2*cap(q.rows[s]), 8)
+		for i, r := range q.rows {
+			if cap(r) < c {
+				q.rows[i] = make([]arrival, len(r), c)
+				copy(q.rows[i], r)
+			}
+		}
 	}
-	q.rows[s] = append(r, a)
+	q.rows[s] = append(q.rows[s], a)
 }
 
 // clear empties the slot of step.
@@ -105,7 +165,7 @@ type preciseWork struct {
 func (net *Network) startPrecise(wk *preciseWork, pop *population, w, lo, hi, B int, rows []arrival, ex []events.Event) {
 	wk.cur, wk.end = wk.cur[:0], wk.end[:0]
 	for _, a := range rows {
-		k0, k1 := net.projs[a.proj].segment(w, int(a.row))
+		k0, k1 := net.precise.srcs[a.src].segment(w, int(a.row))
 		wk.cur, wk.end = append(wk.cur, k0), append(wk.end, k1)
 	}
 	wk.stop = append(wk.stop[:0], wk.end...)
@@ -149,7 +209,7 @@ func (net *Network) countBlock(wk *preciseWork, pop *population, w, bi, b0, b1 i
 	cnt := wk.cnt[:b1-b0] // all 0
 	total := 0
 	for i, a := range rows {
-		T := net.projs[a.proj].csr.Target
+		T := net.precise.srcs[a.src].csr.Target
 		k, e := wk.cur[i], wk.end[i]
 		for ; k < e && int(T[k]) < b1; k++ {
 			cnt[int(T[k])-b0]++
@@ -230,10 +290,10 @@ func (net *Network) fillBlock(wk *preciseWork, pop *population, w, bi, b0 int, s
 		for ; xi < len(xs) && xs[xi] < a.mark; xi++ {
 			putEvent(out, cnt, b0, ex[xs[xi]])
 		}
-		pr := net.projs[a.proj]
-		c := pr.csr
+		src := &net.precise.srcs[a.src]
+		c := src.csr
 		k0, k1 := wk.cur[i], wk.stop[i]
-		r := int32(pr.plan.recep)
+		r := src.recep
 		if c.Weight == nil {
 			putRow(out, cnt, b0, c.Target[k0:k1], a.off, float32(c.Const*a.scale), r) // w·1 is w exactly
 		} else {
@@ -319,11 +379,11 @@ func (net *Network) pending(q *preciseQueue, w int, step int64) []events.Event {
 	for _, a := range q.rows[q.slot(step)] {
 		evs = append(evs, ex[m:a.mark]...)
 		m = a.mark
-		pr := net.projs[a.proj]
-		c := pr.csr
-		k0, k1 := pr.segment(w, int(a.row))
+		src := &net.precise.srcs[a.src]
+		c := src.csr
+		k0, k1 := src.segment(w, int(a.row))
 		for k := k0; k < k1; k++ {
-			evs = append(evs, events.Event{Off: a.off, W: float32(c.W(k) * a.scale), Target: int32(c.Target[k]), Recep: int32(pr.plan.recep)})
+			evs = append(evs, events.Event{Off: a.off, W: float32(c.W(k) * a.scale), Target: int32(c.Target[k]), Recep: src.recep})
 		}
 	}
 	evs = append(evs, ex[m:]...)

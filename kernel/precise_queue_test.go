@@ -10,8 +10,10 @@ import (
 // preciseMixed is a precise-mode network whose populations receive, in the
 // same steps, spikes of projections with one delay (one of them
 // short-term plastic, one with a weight per synapse), spikes of
-// projections with a delay per synapse, Poisson spikes of two devices and
-// spike-source spikes; lif_exp (E, I) and lif_delta (D) populations.
+// projections with a delay per synapse (queued as one arrival per delay:
+// I→E, I→I; and, with 45 delays for 1,200 synapses, as one event per
+// synapse: I→D), Poisson spikes of several devices and spike-source
+// spikes; lif_exp (E, I) and lif_delta (D) populations.
 func preciseMixed(t testing.TB) kernel.Spec {
 	p := map[string]float64{"tau_syn_ex_ms": 2, "tau_syn_in_ms": 3, "i_e_pa": 250}
 	v := kernel.Dist{Dist: "uniform", Low: -70, High: -55}
@@ -30,7 +32,7 @@ func preciseMixed(t testing.TB) kernel.Spec {
 			{Source: "E", Target: "I", Rule: fp(0.1), Weights: synapses.Weights{Dist: "normal", Mean: 35, Std: 5}, DelayMs: 0.7},
 			{Source: "I", Target: "I", Rule: fp(0.2), Weights: synapses.Weights{Value: 40}, DelayMs: 0.5, DelayMaxMs: 1},
 			{Source: "E", Target: "D", Rule: fp(0.1), Weights: synapses.Weights{Value: 0.4}, DelayMs: 1.2},
-			{Source: "I", Target: "D", Rule: fp(0.2), Weights: synapses.Weights{Value: 0.6}, DelayMs: 0.6, DelayMaxMs: 1.4},
+			{Source: "I", Target: "D", Rule: fp(0.2), Weights: synapses.Weights{Value: 0.6}, DelayMs: 0.6, DelayMaxMs: 5},
 		},
 		Devices: []kernel.DeviceSpec{
 			{Kind: "poisson", Target: "E", RateHz: 3000, Weight: 30},
@@ -45,15 +47,24 @@ func preciseMixed(t testing.TB) kernel.Spec {
 }
 
 // preciseMixedGolden is TestPreciseQueueGolden's checksum. It was first
-// computed at 7a6c69e, whose event queue held one event per synapse, and
-// the queue of arrivals gives the same bits.
-const preciseMixedGolden = 0xed04c6cb2c26b812
+// computed at 7a6c69e, whose event queue held one event per synapse; the
+// queue of arrivals gives the same bits.
+const preciseMixedGolden = 0x74d97cb21dfb202c
 
 // TestPreciseQueueGolden pins the state and spikes of preciseMixed after
-// 120 ms (2,420 spikes; E, I and D fire at 33, 74 and 79 Hz) to a checksum,
+// 120 ms (2,425 spikes; E, I and D fire at 33, 74 and 79 Hz) to a checksum,
 // whatever the size of the blocks each step's events are sorted in: 8,192
-// events (one block here), 64 and 1 (a block per neuron).
+// events (one block here), 64 and 1 (a block per neuron). Both ways of
+// queueing spikes are in use.
 func TestPreciseQueueGolden(t *testing.T) {
+	net, err := kernel.New(preciseMixed(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, e := kernel.PreciseQueuePaths(net); a != 5 || e != 1 {
+		t.Fatalf("%d projections queued as arrivals and %d as events, want 5 and 1", a, e)
+	}
+	net.Close()
 	for _, n := range []int{8192, 64, 1} {
 		restore := kernel.SetPreciseBlockEvents(n)
 		checkGolden(t, preciseMixed(t), 120, nil, 2000, preciseMixedGolden)
@@ -61,9 +72,6 @@ func TestPreciseQueueGolden(t *testing.T) {
 	}
 }
 
-// TestPreciseZeroAllocs: a steady-state step of the precise mode allocates
-// nothing, with arrivals, events with their own delays, Poisson and
-// spike-source input, and blocks.
 func TestPreciseZeroAllocs(t *testing.T) {
 	defer kernel.SetPreciseBlockEvents(64)()
 	s := preciseMixed(t)

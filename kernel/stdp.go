@@ -534,15 +534,18 @@ func (s *stdp) weightAt(w int, c *synapses.CSR, i int, k uint64, step int64) flo
 }
 
 // segment returns the synapses of source i whose targets worker w owns.
-func (pr *projection) segment(w, i int) (lo, hi uint64) {
-	c := pr.csr
+func (pr *projection) segment(w, i int) (lo, hi uint64) { return segmentOf(pr.csr, pr.split, w, i) }
+
+// segmentOf returns the range in c.Target of row i's synapses onto worker
+// w's targets, given c's split (nil: one worker).
+func segmentOf(c *synapses.CSR, split [][]uint64, w, i int) (lo, hi uint64) {
 	lo, hi = c.Ptr[i], c.Ptr[i+1]
-	if pr.split != nil {
+	if split != nil {
 		if w > 0 {
-			lo = pr.split[w-1][i]
+			lo = split[w-1][i]
 		}
-		if w < len(pr.split) {
-			hi = pr.split[w][i]
+		if w < len(split) {
+			hi = split[w][i]
 		}
 	}
 	return lo, hi
