@@ -19,10 +19,13 @@ type Event struct {
 	Seq    int32
 }
 
-// Queue is the time-ordered event queue of the precise mode: a ring of
+// Queue is a time-ordered event queue for the precise mode: a ring of
 // per-step event lists. Take returns a step's events sorted by target, then
 // time within the step, then insertion order; the slot is then cleared and
-// its capacity reused, so steady state allocates nothing.
+// its capacity reused, so steady state allocates nothing. (The kernel keeps
+// in one the events it queues one by one, and Peeks them in insertion
+// order; it groups a step's events by target itself, with the spikes it
+// queues whole.)
 type Queue struct {
 	slots [][]Event
 	seq   []int32
@@ -92,10 +95,10 @@ func (q *Queue) Take(step int64) []Event {
 }
 
 // TakeByTarget returns the events of step grouped by target, ascending,
-// each target's events in insertion order (a deterministic order, which
-// the kernel sums quiet steps in; SortRun puts a run in time order where
-// the neuron must be integrated from event to event). They stay valid
-// until Clear(step).
+// each target's events in insertion order (a deterministic order, in which
+// a neuron's quiet step can sum them; SortRun puts a run in time order
+// where the neuron must be integrated from event to event). They stay
+// valid until Clear(step).
 //
 // Below radixMin events it is a stable insertion sort on the target; from
 // radixMin on a stable LSD radix sort (8 bits per pass, as many passes as

@@ -13,12 +13,16 @@ func HistoryEntries(net *Network) int {
 }
 
 // SetPreciseBlockEvents sets the number of events a block of neurons aims
-// at in precise mode (tests check that results do not depend on it) and
-// returns a function that restores it.
+// at in precise mode, n ≥ 1, and lifts the bound from the arrivals, so
+// that blocks may hold as few (tests check that results do not depend on
+// it); it returns a function that restores both.
 func SetPreciseBlockEvents(n int) (restore func()) {
-	old := preciseBlockEvents
-	preciseBlockEvents = n
-	return func() { preciseBlockEvents = old }
+	if n < 1 {
+		panic("SetPreciseBlockEvents: n < 1")
+	}
+	old, bound := preciseBlockEvents, preciseArrivalBound
+	preciseBlockEvents, preciseArrivalBound = n, false
+	return func() { preciseBlockEvents, preciseArrivalBound = old, bound }
 }
 
 // PreciseQueuePaths returns the number of projections whose spikes the

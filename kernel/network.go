@@ -79,8 +79,7 @@ type projection struct {
 	direct bool
 	stdp   *stdp // plasticity, or nil: static weights
 	stp    *stp  // short-term plasticity, or nil
-	index  int   // position in the spec's projections
-	id     int32 // position in Network.projs
+	index  int   // position in the spec's projections (and in Network.projs)
 }
 
 // Stats counts what a network has done since it was built.
@@ -213,7 +212,6 @@ func New(spec Spec, opts ...Option) (*Network, error) {
 		}
 		net.stats.Synapses += int64(pr.csr.Len())
 		net.stats.SynBytes += pr.csr.Bytes()
-		pr.id = int32(len(net.projs))
 		net.projs = append(net.projs, pr)
 		net.out[pp.src] = append(net.out[pp.src], pr)
 	}

@@ -36,7 +36,7 @@ func (net *Network) initPrecise() {
 	for _, pr := range net.projs {
 		c := pr.csr
 		if c.Delay == nil {
-			ps.groups[pr.id] = []int32{int32(len(ps.srcs))}
+			ps.groups[pr.index] = []int32{int32(len(ps.srcs))}
 			ps.srcs = append(ps.srcs, rowSource{csr: c, split: pr.split, recep: int32(pr.plan.recep), delay: c.DelaySteps})
 			continue
 		}
@@ -45,7 +45,7 @@ func (net *Network) initPrecise() {
 			if W > 1 {
 				split = g.Split(net.pops[pr.plan.tgt].bounds)
 			}
-			ps.groups[pr.id] = append(ps.groups[pr.id], int32(len(ps.srcs)))
+			ps.groups[pr.index] = append(ps.groups[pr.index], int32(len(ps.srcs)))
 			ps.srcs = append(ps.srcs, rowSource{csr: g, split: split, recep: int32(pr.plan.recep), delay: g.DelaySteps})
 		}
 	}
@@ -74,7 +74,7 @@ func (net *Network) integratePrecise(w int) {
 }
 
 // stepPrecise advances worker w's neurons of population p through step,
-// block by block (takeBlock).
+// block by block (countBlock, then placeAt or placeAll, then fillBlock).
 func (net *Network) stepPrecise(w, p int, step int64) {
 	ps := net.precise
 	pop := net.pops[p]
@@ -93,8 +93,7 @@ func (net *Network) stepPrecise(w, p int, step int64) {
 		}
 	}
 	rows, ex := q.rows[q.slot(step)], q.ev.Peek(step)
-	B := q.block
-	net.startPrecise(wk, pop, w, lo, hi, B, rows, ex)
+	B := net.startPrecise(wk, q, pop, w, lo, hi, 0, rows, ex)
 	ie := m.IePA()
 	curTerm := m.CurrentTerm(ie)
 	total := 0
@@ -135,7 +134,7 @@ func (net *Network) stepPrecise(w, p int, step int64) {
 		}
 		clear(cnt)
 	}
-	q.setBlock(hi-lo, total)
+	q.other = total - wk.queued
 	q.clear(step)
 }
 
@@ -197,7 +196,7 @@ func (net *Network) deliverPrecise(w int) {
 			if pr.stp != nil {  // short-term plasticity: weights scaled by the spike's efficacy
 				scale = pr.stp.scale[i]
 			}
-			if gs := ps.groups[pr.id]; gs != nil {
+			if gs := ps.groups[pr.index]; gs != nil {
 				for _, g := range gs {
 					s := &ps.srcs[g]
 					if lo, hi := s.segment(w, int(sp.Index)); hi > lo {

@@ -59,7 +59,7 @@ func TestTooManyDevices(t *testing.T) {
 }
 
 // drawPoisson returns the spikes of Poisson device d in step (one worker),
-// as takeBlock places them: by neuron, each one's in draw order.
+// as fillBlock places them: by neuron, each one's in draw order.
 func drawPoisson(d *device, step int64, h float64) []events.Event {
 	js := d.plan.neurons[d.ranges[0][0]:d.ranges[0][1]]
 	ks := d.poissonCounts(nil, js, step)
@@ -300,5 +300,112 @@ func TestDelayGroups(t *testing.T) {
 	c.NSrc, c.Ptr = 3, []uint64{0, 5, 10, 10}
 	if gs := delayGroups(c); gs != nil {
 		t.Fatalf("%d groups of 4 row pointers for %d synapses, want none", len(gs), c.Len())
+	}
+}
+
+// TestPreciseFillOrder: the events of a step reach each target in the
+// order in which they were queued — explicit events and arrivals
+// interleaved as pushed, each arrival's row in row order, weights scaled
+// by the arrival's efficacy — then the step's Poisson spikes, device by
+// device, each neuron's in draw order, then its spike-source spikes; Seq
+// ascending within a target; for blocks of any size.
+func TestPreciseFillOrder(t *testing.T) {
+	s := Spec{Precise: true, Seed: 3, DtMs: 0.1,
+		Populations: []PopulationSpec{{Name: "A", N: 3}, {Name: "B", N: 5}},
+		Projections: []ProjectionSpec{{Source: "A", Target: "B", Rule: synapses.Rule{Kind: "all_to_all"},
+			Weights: synapses.Weights{Value: 1}, DelayMs: 1}},
+		Devices: []DeviceSpec{
+			{Kind: "poisson", Target: "B", RateHz: 30000, Weight: 2}, // 3 spikes per step on average
+			{Kind: "poisson", Target: "B", Neurons: []int{1, 3}, RateHz: 30000, Weight: 3},
+			{Kind: "spike_source", Target: "B", Neurons: []int{0, 3, 4}, SpikeTimesMs: []float64{0.55, 0.58}, Weight: 4}},
+	}
+	net, err := New(s, WithWorkers(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	const step = 5 // (0.5, 0.6] ms
+	pop := net.pops[1]
+	q := net.precise.queues[0][1]
+	type ev struct{ off, w float64 }
+	want := make([][]ev, 5)
+	explicit := func(j int, w float64) {
+		q.ev.Push(step, int32(j), 0, 0.03, float32(w))
+		want[j] = append(want[j], ev{0.03, w})
+	}
+	row := func(i int, off float64, scale float32) {
+		q.addRow(step, arrival{off: off, scale: scale, src: net.precise.groups[0][0], row: int32(i)})
+		for j := range 5 {
+			want[j] = append(want[j], ev{off, float64(scale)})
+		}
+	}
+	explicit(2, 10)
+	row(0, 0.01, 1)
+	explicit(2, 11)
+	explicit(0, 12)
+	row(2, 0.02, 0.5)
+	explicit(2, 13)
+	row(1, 0.04, 0.25)
+	for _, d := range pop.poisson {
+		for _, e := range drawPoisson(d, step, 0.1) {
+			want[e.Target] = append(want[e.Target], ev{e.Off, float64(e.W)})
+		}
+	}
+	for _, off := range []float64{0.55 - 0.5, 0.58 - 0.5} {
+		for _, j := range []int{0, 3, 4} {
+			want[j] = append(want[j], ev{off, 4})
+		}
+	}
+	poisson := 0
+	for _, w := range want {
+		poisson += len(w) - 3
+	}
+	if poisson < 10 {
+		t.Fatalf("%d Poisson and source spikes: too few to test their order", poisson)
+	}
+	for _, B := range []int{5, 2, 1} {
+		wk := &net.precise.work[0]
+		rows, ex := q.rows[q.slot(step)], q.ev.Peek(step)
+		if b := net.startPrecise(wk, q, pop, 0, 0, 5, B, rows, ex); b != B {
+			t.Fatalf("blocks of %d neurons, asked for %d", b, B)
+		}
+		got := make([][]ev, 5)
+		for bi, b0 := 0, 0; b0 < 5; bi, b0 = bi+1, b0+B {
+			b1 := min(b0+B, 5)
+			cnt, n := net.countBlock(wk, pop, 0, bi, b0, b1, step, rows, ex)
+			placeAll(cnt)
+			evs := net.fillBlock(wk, pop, 0, bi, b0, step, rows, ex, cnt, n)
+			for k, e := range evs {
+				if k > 0 && e.Target == evs[k-1].Target && e.Seq <= evs[k-1].Seq || k > 0 && e.Target < evs[k-1].Target {
+					t.Fatalf("blocks of %d: event %d (target %d, Seq %d) after target %d, Seq %d", B, k, e.Target, e.Seq, evs[k-1].Target, evs[k-1].Seq)
+				}
+				got[e.Target] = append(got[e.Target], ev{math.Round(e.Off*1e12) / 1e12, float64(e.W)})
+			}
+			clear(cnt)
+		}
+		for j := range 5 {
+			for k := range want[j] {
+				want[j][k].off = math.Round(want[j][k].off*1e12) / 1e12
+			}
+			if !slices.Equal(got[j], want[j]) {
+				t.Fatalf("blocks of %d, neuron %d: events (offset, weight)\n%v\nwant\n%v", B, j, got[j], want[j])
+			}
+		}
+	}
+}
+
+// TestBlockSize: blocks aim at preciseBlockEvents events each, but hold at
+// least 4 events of each arrival on average, and never exceed the range.
+func TestBlockSize(t *testing.T) {
+	for _, c := range []struct{ n, total, rows, want int }{
+		{1000, 100, 5, 1000},                     // one block
+		{12500, 87000, 48, 1177},                 // Brunel: 8,192 events
+		{10_000_000, 10_000_000, 10_000, 40_000}, // many arrivals: 4 events of each per block
+		{100, 1_000_000, 3, 16},                  // a volley onto few neurons: at least 16
+		{10, 1_000_000, 1_000_000, 10},           // never more than the range
+	} {
+		if got := blockSize(c.n, c.total, c.rows); got != c.want {
+			t.Errorf("blockSize(%d, %d, %d) = %d, want %d", c.n, c.total, c.rows, got, c.want)
+		}
 	}
 }

@@ -78,13 +78,14 @@ func delayGroups(c *synapses.CSR) []*synapses.CSR {
 
 // preciseQueue is a worker's queue of the precise mode for one population:
 // a ring of per-step slots, as events.Queue (whose slots hold the explicit
-// events: synapses with their own delays, restored checkpoints), where a
-// projection with one delay queues each spike as one arrival instead of one
-// event per synapse. A spike's row is expanded into events only in the step
-// it arrives, block of neurons by block (takeBlock), so what is in flight is
-// one arrival per spike and projection, not tens of megabytes of events,
-// and a block's events are written once, grouped by target, into a buffer
-// that stays in cache until its neurons have used them.
+// events: those of projections with more delays than synapses per source
+// neuron, and restored checkpoints), where a spike is queued as one arrival
+// per delay of its projection (its row sources) instead of one event per
+// synapse. A spike's row is expanded into events only in the step it
+// arrives, block of neurons by block (fillBlock), so what is in flight is a
+// few arrivals per spike, not megabytes of events, and a block's events
+// are written once, grouped by target, into a buffer that stays in cache
+// until its neurons have used them.
 //
 // The events of a step come in queue order: the explicit events and
 // arrivals in the order they were queued (each arrival's synapses in row
@@ -94,7 +95,7 @@ func delayGroups(c *synapses.CSR) []*synapses.CSR {
 type preciseQueue struct {
 	ev    *events.Queue
 	rows  [][]arrival // per slot
-	block int         // neurons per block, from the last step's events
+	other int         // the last step's Poisson and spike-source events
 }
 
 // preciseBlockEvents is the number of events a block of neurons aims at:
@@ -102,8 +103,12 @@ type preciseQueue struct {
 // for tests.)
 var preciseBlockEvents = 8192
 
+// preciseArrivalBound enables blockSize's bound from the arrivals. (A
+// variable for tests, which lift it to have blocks of a few events.)
+var preciseArrivalBound = true
+
 func newPreciseQueue(slots, n int) *preciseQueue {
-	return &preciseQueue{ev: events.NewQueue(slots), rows: make([][]arrival, slots), block: max(n, 1)}
+	return &preciseQueue{ev: events.NewQueue(slots), rows: make([][]arrival, slots)}
 }
 
 // slot returns the ring index of step.
@@ -135,14 +140,19 @@ func (q *preciseQueue) clear(step int64) {
 	q.rows[s] = q.rows[s][:0]
 }
 
-// setBlock sizes the next step's blocks for about preciseBlockEvents events
-// each, given that n neurons received total events in this one. Results do
-// not depend on the blocks.
-func (q *preciseQueue) setBlock(n, total int) {
-	q.block = max(n, 1)
+// blockSize returns the neurons per block for a step in which n neurons
+// receive about total events from rows arrivals: about preciseBlockEvents
+// events per block, but no more than one block per 4 events of an arrival
+// (every arrival is visited in every block). Results do not depend on it.
+func blockSize(n, total, rows int) int {
+	b := max(n, 1)
 	if total > preciseBlockEvents {
-		q.block = max(n*preciseBlockEvents/total, min(16, preciseBlockEvents))
+		b = max(n*preciseBlockEvents/total, min(16, preciseBlockEvents), 1)
+		if preciseArrivalBound {
+			b = max(b, 4*rows*n/total)
+		}
 	}
+	return min(b, max(n, 1))
 }
 
 // preciseWork is a worker's scratch for the precise mode.
@@ -158,15 +168,23 @@ type preciseWork struct {
 	xnext    []int          // per block: the next place in xidx
 	dc, de   []int          // per Poisson and source device: its next neuron, the end of its block part
 	ks       []int32        // the block's Poisson counts, device by device
+	queued   int            // the step\'s queued events (arrivals\' and explicit)
 }
 
 // startPrecise prepares worker w's scratch for the step's arrivals rows and
-// explicit events ex for neurons [lo, hi) of pop in blocks of B.
-func (net *Network) startPrecise(wk *preciseWork, pop *population, w, lo, hi, B int, rows []arrival, ex []events.Event) {
+// explicit events ex for neurons [lo, hi) of pop (queue q) in blocks of B
+// neurons (B ≤ 0: of blockSize's, from this step's queued events and the
+// last step's others), and returns B.
+func (net *Network) startPrecise(wk *preciseWork, q *preciseQueue, pop *population, w, lo, hi, B int, rows []arrival, ex []events.Event) int {
 	wk.cur, wk.end = wk.cur[:0], wk.end[:0]
+	wk.queued = len(ex)
 	for _, a := range rows {
 		k0, k1 := net.precise.srcs[a.src].segment(w, int(a.row))
 		wk.cur, wk.end = append(wk.cur, k0), append(wk.end, k1)
+		wk.queued += int(k1 - k0)
+	}
+	if B <= 0 {
+		B = blockSize(hi-lo, wk.queued+q.other, len(rows))
 	}
 	wk.stop = append(wk.stop[:0], wk.end...)
 	nb := (hi - lo + B - 1) / B
@@ -195,6 +213,7 @@ func (net *Network) startPrecise(wk *preciseWork, pop *population, w, lo, hi, B 
 		wk.dc = append(wk.dc, d.ranges[w][0])
 	}
 	wk.de = append(wk.de[:0], wk.dc...)
+	return B
 }
 
 // countBlock counts the events of step for block bi, neurons [b0, b1), of
