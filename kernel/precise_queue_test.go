@@ -72,22 +72,10 @@ func TestPreciseQueueGolden(t *testing.T) {
 	}
 }
 
+// TestPreciseZeroAllocs: a steady-state step of the precise mode allocates
+// nothing, with arrivals, events queued one by one, Poisson and
+// spike-source input, and blocks of about 64 events.
 func TestPreciseZeroAllocs(t *testing.T) {
 	defer kernel.SetPreciseBlockEvents(64)()
-	s := preciseMixed(t)
-	s.Recorders = nil
-	for _, w := range []int{1, 2} {
-		net, err := kernel.New(s, kernel.WithWorkers(w))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := net.Run(50); err != nil { // warm up the buffers
-			t.Fatal(err)
-		}
-		allocs := testing.AllocsPerRun(20, func() { _ = net.RunSteps(30) })
-		net.Close()
-		if allocs != 0 {
-			t.Fatalf("workers=%d: %g allocations per 30 steps", w, allocs)
-		}
-	}
+	checkZeroAllocs(t, preciseMixed(t))
 }
