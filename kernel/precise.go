@@ -27,8 +27,8 @@ func (net *Network) initPrecise() {
 	}
 	for w := range W {
 		ps.queues[w] = make([]*preciseQueue, len(net.pops))
-		for p, pop := range net.pops {
-			ps.queues[w][p] = newPreciseQueue(net.plan.slice+maxIn[p]+1, pop.bounds[w+1]-pop.bounds[w])
+		for p := range net.pops {
+			ps.queues[w][p] = newPreciseQueue(net.plan.slice + maxIn[p] + 1)
 		}
 		ps.work[w].offs = make([]float64, 0, 16)
 	}

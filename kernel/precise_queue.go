@@ -38,7 +38,7 @@ func (s *rowSource) segment(w, i int) (lo, hi uint64) { return segmentOf(s.csr, 
 // (more than one group per synapse and row on average): such a projection
 // queues an event per synapse instead.
 func delayGroups(c *synapses.CSR) []*synapses.CSR {
-	var count [1 << 16]int
+	count := make([]int, c.MaxDelay()+1)
 	for _, d := range c.Delay {
 		count[d]++
 	}
@@ -51,7 +51,7 @@ func delayGroups(c *synapses.CSR) []*synapses.CSR {
 	if len(ds)*(c.NSrc+1) > c.Len() {
 		return nil
 	}
-	var gi [1 << 16]int32
+	gi := make([]int32, len(count))
 	gs := make([]*synapses.CSR, len(ds))
 	for g, d := range ds {
 		gi[d] = int32(g)
@@ -107,7 +107,7 @@ var preciseBlockEvents = 8192
 // variable for tests, which lift it to have blocks of a few events.)
 var preciseArrivalBound = true
 
-func newPreciseQueue(slots, n int) *preciseQueue {
+func newPreciseQueue(slots int) *preciseQueue {
 	return &preciseQueue{ev: events.NewQueue(slots), rows: make([][]arrival, slots)}
 }
 
