@@ -181,3 +181,36 @@ func TestQueueRadixOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestQueueGrowth: when Push fills a slot, every slot with less room gets
+// the doubled capacity (the slots reach their steady state together);
+// Insert grows only its own slot, and numbers its events as Push does.
+func TestQueueGrowth(t *testing.T) {
+	q := NewQueue(4)
+	for i := range 9 {
+		q.Push(1, int32(i), 0, 0.05, 1)
+	}
+	for s := range int64(4) {
+		if c := cap(q.Peek(s)); c != 16 {
+			t.Fatalf("after 9 Pushes into slot 1: slot %d has capacity %d, want 16", s, c)
+		}
+	}
+	r := NewQueue(4)
+	for i := range 9 {
+		r.Insert(1, int32(i), 0, 0.05, 1)
+		r.Push(2, int32(i), 0, 0.05, 1)
+	}
+	if c := cap(r.Peek(3)); c != 16 {
+		t.Fatalf("Insert and Push: slot 3 has capacity %d, want 16 (Push's growth)", c)
+	}
+	r2 := NewQueue(4)
+	for i := range 9 {
+		r2.Insert(1, int32(i), 0, 0.05, 1)
+	}
+	if c := cap(r2.Peek(3)); c != 0 {
+		t.Fatalf("Insert alone: slot 3 has capacity %d, want 0", c)
+	}
+	if !reflect.DeepEqual(r2.Peek(1), q.Peek(1)) {
+		t.Fatalf("Insert queued %v, Push %v", r2.Peek(1), q.Peek(1))
+	}
+}

@@ -51,9 +51,18 @@ func (q *Queue) Push(step int64, target, recep int32, off float64, w float32) {
 	q.seq[s]++
 }
 
+// Insert is Push for a one-off load, such as restoring a checkpoint: a
+// full slot grows on its own, not every slot with it (see grow).
+func (q *Queue) Insert(step int64, target, recep int32, off float64, w float32) {
+	s := int(step % int64(len(q.slots)))
+	q.slots[s] = append(q.slots[s], Event{Off: off, W: w, Target: target, Recep: recep, Seq: q.seq[s]})
+	q.seq[s]++
+}
+
 // grow doubles the capacity of full slot s (at least 8) and gives every
 // slot with less the same, so that the slots reach their steady state
-// together, not each on its own busiest step.
+// together, not each on its own busiest step: in a steady run every slot
+// serves every step in turn.
 func (q *Queue) grow(s int) {
 	c := max(2*cap(q.slots[s]), 8)
 	for i, sl := range q.slots {

@@ -206,7 +206,7 @@ func (net *Network) restore(r io.Reader) error {
 				for w < net.workers-1 && int(e.Target) >= pop.bounds[w+1] {
 					w++
 				}
-				net.precise.queues[w][p].ev.Push(step, e.Target, e.Recep, e.Off, e.W)
+				net.precise.queues[w][p].ev.Insert(step, e.Target, e.Recep, e.Off, e.W)
 			}
 		}
 	}

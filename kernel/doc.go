@@ -301,11 +301,12 @@
 // test_nest_precise_delta.py). A spike is queued once per worker and delay
 // of its projection, with its offset, and expanded into its targets'
 // events only in the step it arrives, block of neurons by block (a
-// counting sort into a buffer that stays in cache); a projection with more
-// delays than synapses per source neuron queues an event per synapse. A step of the CUBA network costs about 13×
-// a grid step (scalar float64, exponentials per input event), a step of
-// the Brunel network about 7× (6.7 input events per neuron and step);
-// NEST's precise models take 2.2–5.5× as long as ours (bench/README.md).
+// counting sort into a buffer that stays in cache); a projection with
+// fewer than 8 synapses per source neuron and delay queues an event per
+// synapse. A step of the CUBA network costs about 13× a grid step (scalar
+// float64, exponentials per input event), a step of the Brunel network
+// about 7× (6.7 input events per neuron and step); NEST's precise models
+// take 2.2–5.5× as long as ours (bench/README.md).
 //
 // # Determinism
 //

@@ -11,8 +11,9 @@ import (
 // building and running s takes: neuron state, the neuron lists of devices
 // and recorders, the columns of weights recorders (RecorderSpec: per
 // synapse recorded, every one of the projection's when Synapses is left
-// out), ring buffers and connectivity (8 bytes per synapse; 4 more in
-// precise mode for a delay per synapse). It
+// out), ring buffers and connectivity (8 bytes per synapse; not the copy
+// that precise mode may group by delay, up to 9 bytes per synapse, nor its
+// event queues). It
 // reads the spec as given, without validating it (validation allocates per
 // neuron), so callers can refuse a spec too large for the machine before
 // calling Validate or New — as the C API does. A "sonata" projection counts
@@ -51,9 +52,6 @@ func (s Spec) EstimateBytes() float64 {
 			bytes += pre * 32
 		}
 		bytes += post * 4 * (max(pr.DelayMs, pr.DelayMaxMs)/dt + 1)
-		if d := (pr.DelayMaxMs-pr.DelayMs)/dt + 1; s.Precise && pr.DelayMaxMs > pr.DelayMs && d*(pre+1) <= syn {
-			bytes += syn * 4 // precise mode's copy of the targets, grouped by delay (delayGroups)
-		}
 		slice = min(slice, minDelaySteps(pr, dt))
 	}
 	slice = max(slice, 1)

@@ -253,10 +253,13 @@ func TestPreciseQueueOrderAfterRestore(t *testing.T) {
 // their order (targets ascending), with their weights (or the constant);
 // it refuses when the groups' row pointers would outweigh the synapses.
 func TestDelayGroups(t *testing.T) {
-	c := &synapses.CSR{NSrc: 2, NTgt: 10, Ptr: []uint64{0, 5, 10},
-		Target: []uint32{1, 3, 4, 8, 9, 0, 2, 5, 6, 9},
-		Weight: []float32{1, 2, 3, 4, 5, 6, 7, 8, 9, 10},
-		Delay:  []uint16{7, 2, 7, 7, 9, 2, 9, 9, 2, 7}}
+	// two rows of 40 synapses onto targets 0…39, delays 7, 2, 7, 7, 9, …
+	c := &synapses.CSR{NSrc: 2, NTgt: 40, Ptr: []uint64{0, 40, 80}}
+	for k := range 80 {
+		c.Target = append(c.Target, uint32(k%40))
+		c.Weight = append(c.Weight, float32(k+1))
+		c.Delay = append(c.Delay, []uint16{7, 2, 7, 7, 9, 2, 9}[(k*k+k/40)%7])
+	}
 	for _, weighted := range []bool{true, false} {
 		cc := *c
 		if !weighted {
@@ -268,7 +271,7 @@ func TestDelayGroups(t *testing.T) {
 		}
 		n := 0
 		for _, g := range gs {
-			if g.Delay != nil || g.NSrc != 2 || g.NTgt != 10 || g.Const != cc.Const || (g.Weight == nil) == weighted {
+			if g.Delay != nil || g.NSrc != 2 || g.NTgt != 40 || g.Const != cc.Const || (g.Weight == nil) == weighted {
 				t.Fatalf("group of delay %d: %+v", g.DelaySteps, g)
 			}
 			n += g.Len()
@@ -295,9 +298,10 @@ func TestDelayGroups(t *testing.T) {
 			t.Fatalf("%d synapses in the groups, want %d; delays %d %d %d", n, cc.Len(), gs[0].DelaySteps, gs[1].DelaySteps, gs[2].DelaySteps)
 		}
 	}
-	// 3 groups of 3 row pointers for 10 synapses: accepted above; with a
-	// third row, empty, 3 groups of 4 for 10: refused
-	c.NSrc, c.Ptr = 3, []uint64{0, 5, 10, 10}
+	// 3 groups of 3 row pointers for 80 synapses (8 per row and group at
+	// least: 72): accepted above; with a third row, empty, 3 groups of 4
+	// (96): refused
+	c.NSrc, c.Ptr = 3, []uint64{0, 40, 80, 80}
 	if gs := delayGroups(c); gs != nil {
 		t.Fatalf("%d groups of 4 row pointers for %d synapses, want none", len(gs), c.Len())
 	}
@@ -408,4 +412,56 @@ func TestBlockSize(t *testing.T) {
 			t.Errorf("blockSize(%d, %d, %d) = %d, want %d", c.n, c.total, c.rows, got, c.want)
 		}
 	}
+}
+
+// TestPreciseRestoreMemory: restoring a checkpoint queues its events one by
+// one (events.Queue.Insert), each slot growing on its own: in a ring of 211
+// slots where the 1 ms projection's pending events make the first ten much
+// fuller than the others, not every slot gets the busiest one's capacity
+// (Push would give them 29× the events' room).
+func TestPreciseRestoreMemory(t *testing.T) {
+	p := map[string]float64{"tau_syn_ex_ms": 2, "tau_syn_in_ms": 3}
+	s := Spec{Precise: true, Seed: 4,
+		Populations: []PopulationSpec{{Name: "E", N: 400, Sign: 1, Params: p, VInit: Dist{Dist: "uniform", Low: -70, High: -55}}},
+		Projections: []ProjectionSpec{
+			{Source: "E", Target: "E", Rule: synapses.Rule{Kind: "fixed_prob", P: 0.2}, Weights: synapses.Weights{Value: 5}, DelayMs: 1},
+			{Source: "E", Target: "E", Rule: synapses.Rule{Kind: "fixed_prob", P: 0.01}, Weights: synapses.Weights{Value: 5}, DelayMs: 20}},
+		Devices: []DeviceSpec{{Kind: "poisson", Target: "E", RateHz: 8000, Weight: 30}},
+	}
+	a, err := New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := a.Run(30); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := a.Checkpoint(&buf); err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.Restore(&buf); err != nil {
+		t.Fatal(err)
+	}
+	q := b.precise.queues[0][0].ev
+	n, c, used := 0, 0, 0
+	for st := range int64(q.Slots()) {
+		e := q.Peek(st)
+		n, c = n+len(e), c+cap(e)
+		if len(e) > 0 {
+			used++
+		}
+	}
+	if n < 1000 || used < 5 {
+		t.Fatalf("%d events restored in %d of %d slots: too few to test", n, used, q.Slots())
+	}
+	if c > 2*n+8*q.Slots() {
+		t.Fatalf("%d events restored in %d of %d slots take a capacity of %d", n, used, q.Slots(), c)
+	}
+	t.Logf("%d events in %d of %d slots, capacity %d", n, used, q.Slots(), c)
 }

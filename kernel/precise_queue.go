@@ -20,23 +20,48 @@ type arrival struct {
 }
 
 // rowSource is what an arrival expands: the rows of a projection with one
-// delay, or those of one of the delays of a projection with a delay per
-// synapse (delayGroups), with their worker splits.
+// delay, with their worker splits; or those of one of the delays of a
+// projection with a delay per synapse (delayGroups), whose worker
+// segments are found by binary search (bounds: the target population's
+// worker bounds; nil: one worker), which costs less than a split per
+// group.
 type rowSource struct {
-	csr   *synapses.CSR
-	split [][]uint64
-	recep int32
-	delay int // steps
+	csr    *synapses.CSR
+	split  [][]uint64
+	bounds []int
+	recep  int32
+	delay  int // steps
 }
 
-func (s *rowSource) segment(w, i int) (lo, hi uint64) { return segmentOf(s.csr, s.split, w, i) }
+func (s *rowSource) segment(w, i int) (lo, hi uint64) {
+	if s.bounds == nil {
+		return segmentOf(s.csr, s.split, w, i)
+	}
+	c := s.csr
+	lo, hi = c.Ptr[i], c.Ptr[i+1]
+	row := c.Target[lo:hi]
+	if w > 0 {
+		b := uint32(s.bounds[w])
+		lo += uint64(sort.Search(len(row), func(k int) bool { return row[k] >= b }))
+	}
+	if w < len(s.bounds)-2 {
+		b := uint32(s.bounds[w+1])
+		hi = c.Ptr[i] + uint64(sort.Search(len(row), func(k int) bool { return row[k] >= b }))
+	}
+	return lo, hi
+}
+
+// groupSynapses is the number of synapses per row and delay that
+// delayGroups asks for on average: below about 5, queueing an arrival per
+// delay costs more than an event per synapse.
+const groupSynapses = 8
 
 // delayGroups splits c, a CSR with a delay per synapse, into one CSR per
 // delay (ascending), each row's synapses in their order in c (so by
 // target), with its delay as DelaySteps and its weights (or c's Const). It
-// returns nil when the groups' row pointers would outweigh the synapses
-// (more than one group per synapse and row on average): such a projection
-// queues an event per synapse instead.
+// returns nil unless the groups hold groupSynapses synapses per row on
+// average (their row pointers then take at most 1 byte per synapse): a
+// projection with more delays than that queues an event per synapse.
 func delayGroups(c *synapses.CSR) []*synapses.CSR {
 	count := make([]int, c.MaxDelay()+1)
 	for _, d := range c.Delay {
@@ -48,7 +73,7 @@ func delayGroups(c *synapses.CSR) []*synapses.CSR {
 			ds = append(ds, d)
 		}
 	}
-	if len(ds)*(c.NSrc+1) > c.Len() {
+	if groupSynapses*len(ds)*(c.NSrc+1) > c.Len() {
 		return nil
 	}
 	gi := make([]int32, len(count))
@@ -149,7 +174,7 @@ func blockSize(n, total, rows int) int {
 	if total > preciseBlockEvents {
 		b = max(n*preciseBlockEvents/total, min(16, preciseBlockEvents), 1)
 		if preciseArrivalBound {
-			b = max(b, 4*rows*n/total)
+			b = max(b, int(min(4*float64(rows)*float64(n)/float64(total), float64(n))))
 		}
 	}
 	return min(b, max(n, 1))
