@@ -184,7 +184,8 @@ func TestQueueRadixOrder(t *testing.T) {
 
 // TestQueueGrowth: when Push fills a slot, every slot with less room gets
 // the doubled capacity (the slots reach their steady state together);
-// Insert grows only its own slot, and numbers its events as Push does.
+// Insert grows only its own slot, and numbers its events as Push does;
+// Clear gives back what Insert took.
 func TestQueueGrowth(t *testing.T) {
 	q := NewQueue(4)
 	for i := range 9 {
@@ -212,5 +213,18 @@ func TestQueueGrowth(t *testing.T) {
 	}
 	if !reflect.DeepEqual(r2.Peek(1), q.Peek(1)) {
 		t.Fatalf("Insert queued %v, Push %v", r2.Peek(1), q.Peek(1))
+	}
+	// Clear keeps what Push grew, gives back what Insert took beyond
+	// twice that (and beyond 64)
+	q.Clear(1)
+	if c := cap(q.Peek(1)); c != 16 {
+		t.Fatalf("Push, Clear: capacity %d, want 16", c)
+	}
+	for i := range 100 {
+		r2.Insert(2, int32(i), 0, 0.05, 1)
+	}
+	r2.Clear(2)
+	if c := cap(r2.Peek(2)); c != 0 {
+		t.Fatalf("100 Inserts, Clear: capacity %d, want 0", c)
 	}
 }

@@ -30,6 +30,7 @@ type Queue struct {
 	slots [][]Event
 	seq   []int32
 	tmp   []Event // TakeByTarget's radix-sort buffer
+	grown int     // the capacity grow gave every slot
 }
 
 // NewQueue returns a queue for delays of up to slots−1 steps beyond the
@@ -52,7 +53,8 @@ func (q *Queue) Push(step int64, target, recep int32, off float64, w float32) {
 }
 
 // Insert is Push for a one-off load, such as restoring a checkpoint: a
-// full slot grows on its own, not every slot with it (see grow).
+// full slot grows on its own, not every slot with it (see grow), and Clear
+// gives back what it took beyond twice Push's capacity.
 func (q *Queue) Insert(step int64, target, recep int32, off float64, w float32) {
 	s := int(step % int64(len(q.slots)))
 	q.slots[s] = append(q.slots[s], Event{Off: off, W: w, Target: target, Recep: recep, Seq: q.seq[s]})
@@ -71,6 +73,7 @@ func (q *Queue) grow(s int) {
 			copy(q.slots[i], sl)
 		}
 	}
+	q.grown = max(q.grown, c)
 }
 
 func compareEvents(a, b Event) int {
@@ -180,6 +183,9 @@ func before(a, b Event) bool { return a.Off < b.Off || (a.Off == b.Off && a.Seq 
 func (q *Queue) Clear(step int64) {
 	s := int(step % int64(len(q.slots)))
 	q.slots[s] = q.slots[s][:0]
+	if cap(q.slots[s]) > max(2*q.grown, 64) {
+		q.slots[s] = nil // grown by Insert: a one-off load
+	}
 	q.seq[s] = 0
 }
 

@@ -12,8 +12,8 @@ import (
 // and recorders, the columns of weights recorders (RecorderSpec: per
 // synapse recorded, every one of the projection's when Synapses is left
 // out), ring buffers and connectivity (8 bytes per synapse; not the copy
-// that precise mode may group by delay, up to 9 bytes per synapse, nor its
-// event queues). It
+// that precise mode may group by delay, up to 9 bytes per synapse and 1 per
+// extra worker, nor its event queues). It
 // reads the spec as given, without validating it (validation allocates per
 // neuron), so callers can refuse a spec too large for the machine before
 // calling Validate or New — as the C API does. A "sonata" projection counts

@@ -38,3 +38,17 @@ func PreciseQueuePaths(net *Network) (arrivals, events int) {
 	}
 	return arrivals, events
 }
+
+// PreciseGroupBytes returns the bytes of the delay groups that the precise
+// mode built (delayGroups).
+func PreciseGroupBytes(net *Network) int64 {
+	var b int64
+	for _, pr := range net.projs {
+		for _, g := range net.precise.groups[pr.index] {
+			if c := net.precise.srcs[g].csr; c != pr.csr {
+				b += c.Bytes()
+			}
+		}
+	}
+	return b
+}

@@ -41,12 +41,12 @@ func (net *Network) initPrecise() {
 			continue
 		}
 		for _, g := range delayGroups(c) {
-			var bounds []int
+			var split [][]uint64
 			if W > 1 {
-				bounds = net.pops[pr.plan.tgt].bounds
+				split = g.Split(net.pops[pr.plan.tgt].bounds)
 			}
 			ps.groups[pr.index] = append(ps.groups[pr.index], int32(len(ps.srcs)))
-			ps.srcs = append(ps.srcs, rowSource{csr: g, bounds: bounds, recep: int32(pr.plan.recep), delay: g.DelaySteps})
+			ps.srcs = append(ps.srcs, rowSource{csr: g, split: split, recep: int32(pr.plan.recep), delay: g.DelaySteps})
 			net.stats.SynBytes += g.Bytes()
 		}
 	}

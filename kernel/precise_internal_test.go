@@ -251,7 +251,8 @@ func TestPreciseQueueOrderAfterRestore(t *testing.T) {
 // TestDelayGroups: delayGroups splits a CSR with a delay per synapse into
 // one CSR per delay whose rows hold exactly the synapses of that delay, in
 // their order (targets ascending), with their weights (or the constant);
-// it refuses when the groups' row pointers would outweigh the synapses.
+// it refuses unless groups·(rows+1)·groupSynapses ≤ synapses (tested at
+// equality and one synapse short).
 func TestDelayGroups(t *testing.T) {
 	// two rows of 40 synapses onto targets 0…39, delays 7, 2, 7, 7, 9, …
 	c := &synapses.CSR{NSrc: 2, NTgt: 40, Ptr: []uint64{0, 40, 80}}
@@ -298,12 +299,17 @@ func TestDelayGroups(t *testing.T) {
 			t.Fatalf("%d synapses in the groups, want %d; delays %d %d %d", n, cc.Len(), gs[0].DelaySteps, gs[1].DelaySteps, gs[2].DelaySteps)
 		}
 	}
-	// 3 groups of 3 row pointers for 80 synapses (8 per row and group at
-	// least: 72): accepted above; with a third row, empty, 3 groups of 4
-	// (96): refused
-	c.NSrc, c.Ptr = 3, []uint64{0, 40, 80, 80}
-	if gs := delayGroups(c); gs != nil {
-		t.Fatalf("%d groups of 4 row pointers for %d synapses, want none", len(gs), c.Len())
+	// 3 groups × 3 row pointers × 8 = 72 synapses: accepted at 72, refused
+	// at 71 (the last row one synapse shorter, all three delays still in)
+	d := &synapses.CSR{NSrc: 2, NTgt: 40, Ptr: []uint64{0, 36, 72}, Target: c.Target[:72], Delay: c.Delay[:72], Const: 1}
+	copy(d.Target[36:], c.Target[40:76]) // the second row: targets 0…35
+	copy(d.Delay[36:], c.Delay[40:76])
+	if gs := delayGroups(d); len(gs) != 3 {
+		t.Fatalf("72 synapses in 3 delays over 2 rows: %d groups, want 3", len(gs))
+	}
+	d.Ptr[2], d.Target, d.Delay = 71, d.Target[:71], d.Delay[:71]
+	if gs := delayGroups(d); gs != nil {
+		t.Fatalf("71 synapses in 3 delays over 2 rows: %d groups, want none", len(gs))
 	}
 }
 
@@ -407,6 +413,7 @@ func TestBlockSize(t *testing.T) {
 		{10_000_000, 10_000_000, 10_000, 40_000}, // many arrivals: 4 events of each per block
 		{100, 1_000_000, 3, 16},                  // a volley onto few neurons: at least 16
 		{10, 1_000_000, 1_000_000, 10},           // never more than the range
+		{1_000_000, 7_000_000, 500, 1170},        // n·8192 beyond 32 bits
 	} {
 		if got := blockSize(c.n, c.total, c.rows); got != c.want {
 			t.Errorf("blockSize(%d, %d, %d) = %d, want %d", c.n, c.total, c.rows, got, c.want)
@@ -418,7 +425,8 @@ func TestBlockSize(t *testing.T) {
 // one (events.Queue.Insert), each slot growing on its own: in a ring of 211
 // slots where the 1 ms projection's pending events make the first ten much
 // fuller than the others, not every slot gets the busiest one's capacity
-// (Push would give them 29× the events' room).
+// (Push would give them 29× the events' room); and once the events are
+// used, the slots give the room back.
 func TestPreciseRestoreMemory(t *testing.T) {
 	p := map[string]float64{"tau_syn_ex_ms": 2, "tau_syn_in_ms": 3}
 	s := Spec{Precise: true, Seed: 4,
@@ -463,5 +471,18 @@ func TestPreciseRestoreMemory(t *testing.T) {
 	if c > 2*n+8*q.Slots() {
 		t.Fatalf("%d events restored in %d of %d slots take a capacity of %d", n, used, q.Slots(), c)
 	}
-	t.Logf("%d events in %d of %d slots, capacity %d", n, used, q.Slots(), c)
+	// once they are used, the slots give the room back (nothing here
+	// queues events one by one)
+	if err := b.Run(25); err != nil {
+		t.Fatal(err)
+	}
+	c2, big := 0, 0
+	for st := range int64(q.Slots()) {
+		c2 += cap(q.Peek(st))
+		big = max(big, cap(q.Peek(st)))
+	}
+	if big > 64 {
+		t.Fatalf("after the restored events are used, a slot keeps a capacity of %d (all %d)", big, c2)
+	}
+	t.Logf("%d events in %d of %d slots, capacity %d; %d after they are used", n, used, q.Slots(), c, c2)
 }

@@ -20,36 +20,16 @@ type arrival struct {
 }
 
 // rowSource is what an arrival expands: the rows of a projection with one
-// delay, with their worker splits; or those of one of the delays of a
-// projection with a delay per synapse (delayGroups), whose worker
-// segments are found by binary search (bounds: the target population's
-// worker bounds; nil: one worker), which costs less than a split per
-// group.
+// delay, or those of one of the delays of a projection with a delay per
+// synapse (delayGroups), with their worker splits.
 type rowSource struct {
-	csr    *synapses.CSR
-	split  [][]uint64
-	bounds []int
-	recep  int32
-	delay  int // steps
+	csr   *synapses.CSR
+	split [][]uint64
+	recep int32
+	delay int // steps
 }
 
-func (s *rowSource) segment(w, i int) (lo, hi uint64) {
-	if s.bounds == nil {
-		return segmentOf(s.csr, s.split, w, i)
-	}
-	c := s.csr
-	lo, hi = c.Ptr[i], c.Ptr[i+1]
-	row := c.Target[lo:hi]
-	if w > 0 {
-		b := uint32(s.bounds[w])
-		lo += uint64(sort.Search(len(row), func(k int) bool { return row[k] >= b }))
-	}
-	if w < len(s.bounds)-2 {
-		b := uint32(s.bounds[w+1])
-		hi = c.Ptr[i] + uint64(sort.Search(len(row), func(k int) bool { return row[k] >= b }))
-	}
-	return lo, hi
-}
+func (s *rowSource) segment(w, i int) (lo, hi uint64) { return segmentOf(s.csr, s.split, w, i) }
 
 // groupSynapses is the number of synapses per row and delay that
 // delayGroups asks for on average: below about 5, queueing an arrival per
@@ -59,9 +39,11 @@ const groupSynapses = 8
 // delayGroups splits c, a CSR with a delay per synapse, into one CSR per
 // delay (ascending), each row's synapses in their order in c (so by
 // target), with its delay as DelaySteps and its weights (or c's Const). It
-// returns nil unless the groups hold groupSynapses synapses per row on
-// average (their row pointers then take at most 1 byte per synapse): a
-// projection with more delays than that queues an event per synapse.
+// returns nil unless the groups would hold at least groupSynapses synapses
+// per row and delay on average, groups·(rows+1)·groupSynapses ≤ synapses
+// (their row pointers then take at most 1 byte per synapse, and a worker
+// split as much again per extra worker): a projection with fewer queues an
+// event per synapse.
 func delayGroups(c *synapses.CSR) []*synapses.CSR {
 	count := make([]int, c.MaxDelay()+1)
 	for _, d := range c.Delay {
@@ -73,7 +55,7 @@ func delayGroups(c *synapses.CSR) []*synapses.CSR {
 			ds = append(ds, d)
 		}
 	}
-	if groupSynapses*len(ds)*(c.NSrc+1) > c.Len() {
+	if int64(groupSynapses)*int64(len(ds))*int64(c.NSrc+1) > int64(c.Len()) { // int64: no wrap on 32-bit
 		return nil
 	}
 	gi := make([]int32, len(count))
@@ -103,8 +85,8 @@ func delayGroups(c *synapses.CSR) []*synapses.CSR {
 
 // preciseQueue is a worker's queue of the precise mode for one population:
 // a ring of per-step slots, as events.Queue (whose slots hold the explicit
-// events: those of projections with more delays than synapses per source
-// neuron, and restored checkpoints), where a spike is queued as one arrival
+// events: those of projections with fewer than groupSynapses synapses per
+// source neuron and delay, and restored checkpoints), where a spike is queued as one arrival
 // per delay of its projection (its row sources) instead of one event per
 // synapse. A spike's row is expanded into events only in the step it
 // arrives, block of neurons by block (fillBlock), so what is in flight is a
@@ -172,7 +154,7 @@ func (q *preciseQueue) clear(step int64) {
 func blockSize(n, total, rows int) int {
 	b := max(n, 1)
 	if total > preciseBlockEvents {
-		b = max(n*preciseBlockEvents/total, min(16, preciseBlockEvents), 1)
+		b = max(int(int64(n)*int64(preciseBlockEvents)/int64(total)), min(16, preciseBlockEvents), 1)
 		if preciseArrivalBound {
 			b = max(b, int(min(4*float64(rows)*float64(n)/float64(total), float64(n))))
 		}

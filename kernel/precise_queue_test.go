@@ -11,8 +11,8 @@ import (
 // same steps, spikes of projections with one delay (one of them
 // short-term plastic, one with a weight per synapse), spikes of
 // projections with a delay per synapse (queued as one arrival per delay:
-// I→E, 3 delays for 2,880 synapses; and as one event per synapse: I→I and
-// I→D, with 6 and 45 delays for 720 and 1,200), Poisson spikes of several
+// I→E, 3 delays for 2,821 synapses; and as one event per synapse: I→I and
+// I→D, with 6 and 45 delays for 702 and 1,191), Poisson spikes of several
 // devices and spike-source spikes; lif_exp (E, I) and lif_delta (D)
 // populations.
 func preciseMixed(t testing.TB) kernel.Spec {
@@ -65,6 +65,17 @@ func TestPreciseQueueGolden(t *testing.T) {
 	if a, e := kernel.PreciseQueuePaths(net); a != 4 || e != 2 {
 		t.Fatalf("%d projections queued as arrivals and %d as events, want 4 and 2", a, e)
 	}
+	// Stats.SynBytes counts the groups: the grid's network has none
+	grid := preciseMixed(t)
+	grid.Precise = false
+	gnet, err := kernel.New(grid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, g := net.Stats().SynBytes-gnet.Stats().SynBytes, kernel.PreciseGroupBytes(net); d != g || g == 0 {
+		t.Fatalf("SynBytes: %d more in precise mode, its delay groups take %d", d, g)
+	}
+	gnet.Close()
 	net.Close()
 	for _, n := range []int{8192, 64, 1} {
 		restore := kernel.SetPreciseBlockEvents(n)
