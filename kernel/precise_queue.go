@@ -175,7 +175,7 @@ type preciseWork struct {
 	xnext    []int          // per block: the next place in xidx
 	dc, de   []int          // per Poisson and source device: its next neuron, the end of its block part
 	ks       []int32        // the block's Poisson counts, device by device
-	queued   int            // the step\'s queued events (arrivals\' and explicit)
+	queued   int            // the step's queued events (arrivals' and explicit)
 }
 
 // startPrecise prepares worker w's scratch for the step's arrivals rows and
