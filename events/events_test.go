@@ -228,3 +228,34 @@ func TestQueueGrowth(t *testing.T) {
 		t.Fatalf("100 Inserts, Clear: capacity %d, want 0", c)
 	}
 }
+
+// TestQueuePushAfterInsert: a slot that Insert filled (a restored
+// checkpoint's) and that Push then fills further grows on its own: the
+// other slots keep the capacity Push gave them, and Clear gives the big
+// one back.
+func TestQueuePushAfterInsert(t *testing.T) {
+	q := NewQueue(64)
+	for step := range int64(64) { // a steady run: about 40 events per slot
+		for k := range 40 {
+			q.Push(step, int32(k), 0, 0.05, 1)
+		}
+	}
+	for step := range int64(64) {
+		q.Clear(step)
+	}
+	for i := range 100_000 {
+		q.Insert(3, int32(i%1000), 0, 0.05, 1)
+	}
+	for c := cap(q.Peek(3)); cap(q.Peek(3)) == c; {
+		q.Push(3, 1, 0, 0.05, 1) // fill the restored slot until it grows
+	}
+	for s := range int64(64) {
+		if c := cap(q.Peek(s)); s != 3 && c > 64 {
+			t.Fatalf("after Push overflowed the restored slot, slot %d has capacity %d, want 64 (Push's)", s, c)
+		}
+	}
+	q.Clear(3)
+	if c := cap(q.Peek(3)); c != 0 {
+		t.Fatalf("the restored slot keeps capacity %d after Clear", c)
+	}
+}

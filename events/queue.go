@@ -30,7 +30,7 @@ type Queue struct {
 	slots [][]Event
 	seq   []int32
 	tmp   []Event // TakeByTarget's radix-sort buffer
-	grown int     // the capacity grow gave every slot
+	grown int     // the largest capacity grow gave every slot
 }
 
 // NewQueue returns a queue for delays of up to slots−1 steps beyond the
@@ -45,16 +45,17 @@ func NewQueue(slots int) *Queue {
 // Push adds an event received in step.
 func (q *Queue) Push(step int64, target, recep int32, off float64, w float32) {
 	s := int(step % int64(len(q.slots)))
-	if len(q.slots[s]) == cap(q.slots[s]) {
-		q.grow(s)
+	if n := cap(q.slots[s]); len(q.slots[s]) == n && n <= q.grown || n == 0 {
+		q.grow(s) // a slot that Insert or Load grew beyond grows on its own (append)
 	}
 	q.slots[s] = append(q.slots[s], Event{Off: off, W: w, Target: target, Recep: recep, Seq: q.seq[s]})
 	q.seq[s]++
 }
 
 // Insert is Push for a one-off load, such as restoring a checkpoint: a
-// full slot grows on its own, not every slot with it (see grow), and Clear
-// gives back what it took beyond twice Push's capacity.
+// full slot grows on its own, not every slot with it (see grow); a slot
+// grown beyond twice grow's capacity keeps growing on its own under Push,
+// and Clear drops it.
 func (q *Queue) Insert(step int64, target, recep int32, off float64, w float32) {
 	s := int(step % int64(len(q.slots)))
 	q.slots[s] = append(q.slots[s], Event{Off: off, W: w, Target: target, Recep: recep, Seq: q.seq[s]})
@@ -179,12 +180,14 @@ func SortRun(run []Event) {
 // before reports whether a comes before b in a run: by time, then Seq.
 func before(a, b Event) bool { return a.Off < b.Off || (a.Off == b.Off && a.Seq < b.Seq) }
 
-// Clear empties the slot of step.
+// Clear empties the slot of step. A slot that a one-off load (Insert,
+// Load) grew beyond twice what Push gives every slot is dropped, its
+// memory given back.
 func (q *Queue) Clear(step int64) {
 	s := int(step % int64(len(q.slots)))
 	q.slots[s] = q.slots[s][:0]
 	if cap(q.slots[s]) > max(2*q.grown, 64) {
-		q.slots[s] = nil // grown by Insert: a one-off load
+		q.slots[s] = nil // grown by a one-off load
 	}
 	q.seq[s] = 0
 }

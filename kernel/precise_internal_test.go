@@ -311,6 +311,16 @@ func TestDelayGroups(t *testing.T) {
 	if gs := delayGroups(d); gs != nil {
 		t.Fatalf("71 synapses in 3 delays over 2 rows: %d groups, want none", len(gs))
 	}
+	// 300,000 rows of one synapse in 1,000 delays: refused (8 · 1,000 ·
+	// 300,001 wraps a 32-bit int: make test runs this on 386 too)
+	const rows = 300_000
+	e := &synapses.CSR{NSrc: rows, NTgt: 1, Ptr: make([]uint64, rows+1), Target: make([]uint32, rows), Delay: make([]uint16, rows), Const: 1}
+	for i := range rows {
+		e.Ptr[i+1], e.Delay[i] = uint64(i+1), uint16(1+i%1000)
+	}
+	if gs := delayGroups(e); gs != nil {
+		t.Fatalf("%d rows of one synapse in 1,000 delays: %d groups, want none", rows, len(gs))
+	}
 }
 
 // TestPreciseFillOrder: the events of a step reach each target in the
@@ -485,4 +495,76 @@ func TestPreciseRestoreMemory(t *testing.T) {
 		t.Fatalf("after the restored events are used, a slot keeps a capacity of %d (all %d)", big, c2)
 	}
 	t.Logf("%d events in %d of %d slots, capacity %d; %d after they are used", n, used, q.Slots(), c, c2)
+}
+
+// explicitCap returns the capacity of all of net's queues of events queued
+// one by one, and of the largest slot.
+func explicitCap(net *Network) (c, big int) {
+	for _, qs := range net.precise.queues {
+		for _, q := range qs {
+			for s := range int64(q.ev.Slots()) {
+				c += cap(q.ev.Peek(s))
+				big = max(big, cap(q.ev.Peek(s)))
+			}
+		}
+	}
+	return c, big
+}
+
+// TestPreciseQueueSteadyState: Brunel at 2,500 neurons in precise mode with
+// delays drawn in 1.5–3 ms (queued as arrivals per delay) and a sparse
+// projection with 150 delays (queued as events one by one, slots of
+// hundreds of events): a steady run allocates nothing (no slot is dropped
+// and grown again), and a network restored mid-run, whose restored slots
+// then take Pushes too, ends with no more queue capacity than twice an
+// uninterrupted one's.
+func TestPreciseQueueSteadyState(t *testing.T) {
+	spec, err := Preset("brunel", PresetOptions{Seed: 4, N: 2500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec.Precise = true
+	for i := range spec.Projections {
+		spec.Projections[i].DelayMaxMs = 3
+	}
+	spec.Projections = append(spec.Projections, ProjectionSpec{Source: "E", Target: "E",
+		Rule: synapses.Rule{Kind: "fixed_prob", P: 0.01}, Weights: synapses.Weights{Value: 0.01}, DelayMs: 0.1, DelayMaxMs: 15})
+	a, err := New(spec, WithWorkers(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := a.RunSteps(300); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := a.Checkpoint(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.RunSteps(100); err != nil {
+		t.Fatal(err)
+	}
+	if _, big := explicitCap(a); big < 200 {
+		t.Fatalf("largest slot of events queued one by one: %d, want hundreds", big)
+	}
+	if allocs := testing.AllocsPerRun(5, func() { _ = a.RunSteps(20) }); allocs != 0 {
+		t.Fatalf("%g allocations per 20 steps", allocs)
+	}
+	b, err := New(spec, WithWorkers(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.Restore(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.RunSteps(400); err != nil {
+		t.Fatal(err)
+	}
+	ca, _ := explicitCap(a)
+	cb, _ := explicitCap(b)
+	if cb > 2*ca {
+		t.Fatalf("restored network: queue capacity %d events, uninterrupted %d", cb, ca)
+	}
+	t.Logf("queue capacity: uninterrupted %d events, restored %d", ca, cb)
 }
