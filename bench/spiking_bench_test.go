@@ -252,6 +252,23 @@ func BenchmarkSpikingBrunelPrecise(b *testing.B) {
 	runSpikingEI(b, spec, 1000, nil)
 }
 
+// BenchmarkSpikingBrunelPreciseDelays: BenchmarkSpikingBrunelPrecise with
+// each synapse's delay drawn in 1.5–3 ms (16 delays of a step each), 200
+// ms, one worker: the precise mode queues each spike as one arrival per
+// delay (a projection split by delay), not an event per synapse. It
+// reports the E and I rates.
+func BenchmarkSpikingBrunelPreciseDelays(b *testing.B) {
+	spec, err := kernel.Preset("brunel", kernel.PresetOptions{Workers: 1, Record: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	spec.Precise = true
+	for i := range spec.Projections {
+		spec.Projections[i].DelayMaxMs = 3
+	}
+	runSpikingEI(b, spec, 200, nil)
+}
+
 // brunelSTDP is the plasticity of BenchmarkSpikingBrunelSTDP's E→E
 // projection (w_max is set from J by brunelSTDPSpec): additive STDP
 // (mu± = 0) with slightly dominant depression, NEST stdp_synapse's

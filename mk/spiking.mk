@@ -24,7 +24,7 @@ bench-spiking:
 	@scripts/ensure-deps.sh brian
 	@mkdir -p build
 	/usr/bin/python3 bench/brian2/compare.py --rounds 6 --out build/bench-spiking-brian2.txt
-	$(GO) test ./bench -run '^$$' -bench '^BenchmarkSpiking(CUBA|CUBAPrecise|PrecisePoisson|COBA|COBAAdEx|COBAHH|Brunel|BrunelSTDP|BrunelSTP|Vogels)$$' -benchtime 1x -count 6 -cpu 1 -timeout 60m | tee build/bench-spiking.txt
+	$(GO) test ./bench -run '^$$' -bench '^BenchmarkSpiking(CUBA|CUBAPrecise|PrecisePoisson|BrunelPreciseDelays|COBA|COBAAdEx|COBAHH|Brunel|BrunelSTDP|BrunelSTP|Vogels)$$' -benchtime 1x -count 6 -cpu 1 -timeout 60m | tee build/bench-spiking.txt
 
 bench-nest:
 	@mkdir -p build
