@@ -94,7 +94,7 @@ func (net *Network) stepPrecise(w, p int, step int64) {
 		}
 	}
 	rows, ex := q.rows[q.slot(step)], q.ev.Peek(step)
-	B := net.startPrecise(wk, q, pop, w, lo, hi, 0, rows, ex)
+	B := net.startPrecise(wk, q, pop, w, lo, hi, 0, step, rows, ex)
 	ie := m.IePA()
 	curTerm := m.CurrentTerm(ie)
 	total := 0

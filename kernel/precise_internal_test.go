@@ -386,7 +386,7 @@ func TestPreciseFillOrder(t *testing.T) {
 	for _, B := range []int{5, 2, 1} {
 		wk := &net.precise.work[0]
 		rows, ex := q.rows[q.slot(step)], q.ev.Peek(step)
-		if b := net.startPrecise(wk, q, pop, 0, 0, 5, B, rows, ex); b != B {
+		if b := net.startPrecise(wk, q, pop, 0, 0, 5, B, step, rows, ex); b != B {
 			t.Fatalf("blocks of %d neurons, asked for %d", b, B)
 		}
 		got := make([][]ev, 5)
@@ -486,11 +486,7 @@ func TestPreciseRestoreMemory(t *testing.T) {
 	if err := b.Run(25); err != nil {
 		t.Fatal(err)
 	}
-	c2, big := 0, 0
-	for st := range int64(q.Slots()) {
-		c2 += cap(q.Peek(st))
-		big = max(big, cap(q.Peek(st)))
-	}
+	c2, big := explicitCap(b)
 	if big > 64 {
 		t.Fatalf("after the restored events are used, a slot keeps a capacity of %d (all %d)", big, c2)
 	}

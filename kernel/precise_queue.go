@@ -174,15 +174,16 @@ type preciseWork struct {
 	xoff     []int          // per block: its first in xidx
 	xnext    []int          // per block: the next place in xidx
 	dc, de   []int          // per Poisson and source device: its next neuron, the end of its block part
+	spk      [][2]int       // per source device: its spikes received in the step (spikesIn)
 	ks       []int32        // the block's Poisson counts, device by device
 	queued   int            // the step's queued events (arrivals' and explicit)
 }
 
-// startPrecise prepares worker w's scratch for the step's arrivals rows and
+// startPrecise prepares worker w's scratch for step's arrivals rows and
 // explicit events ex for neurons [lo, hi) of pop (queue q) in blocks of B
 // neurons (B ≤ 0: of blockSize's, from this step's queued events and the
 // last step's others), and returns B.
-func (net *Network) startPrecise(wk *preciseWork, q *preciseQueue, pop *population, w, lo, hi, B int, rows []arrival, ex []events.Event) int {
+func (net *Network) startPrecise(wk *preciseWork, q *preciseQueue, pop *population, w, lo, hi, B int, step int64, rows []arrival, ex []events.Event) int {
 	wk.cur, wk.end = wk.cur[:0], wk.end[:0]
 	wk.queued = len(ex)
 	for _, a := range rows {
@@ -212,15 +213,27 @@ func (net *Network) startPrecise(wk *preciseWork, q *preciseQueue, pop *populati
 		}
 		wk.xnext = next
 	}
-	wk.dc = wk.dc[:0]
+	wk.dc, wk.spk = wk.dc[:0], wk.spk[:0]
 	for _, d := range pop.poisson {
 		wk.dc = append(wk.dc, d.ranges[w][0])
 	}
 	for _, d := range pop.sources {
 		wk.dc = append(wk.dc, d.ranges[w][0])
+		i0, i1 := d.spikesIn(step)
+		wk.spk = append(wk.spk, [2]int{i0, i1})
 	}
 	wk.de = append(wk.de[:0], wk.dc...)
 	return B
+}
+
+// blockEnd returns the end of the block part of a device's sorted neuron
+// list js that starts at at: the first index from at whose neuron is not
+// below b1.
+func blockEnd(js []int, at, b1 int) int {
+	for at < len(js) && js[at] < b1 {
+		at++
+	}
+	return at
 }
 
 // countBlock counts the events of step for block bi, neurons [b0, b1), of
@@ -252,9 +265,7 @@ func (net *Network) countBlock(wk *preciseWork, pop *population, w, bi, b0, b1 i
 	for di, d := range pop.poisson {
 		js := d.plan.neurons[:d.ranges[w][1]]
 		c := wk.dc[di]
-		for wk.de[di] < len(js) && js[wk.de[di]] < b1 {
-			wk.de[di]++
-		}
+		wk.de[di] = blockEnd(js, wk.de[di], b1)
 		k0 := len(ks)
 		ks = d.poissonCounts(ks, js[c:wk.de[di]], step)
 		for i, j := range js[c:wk.de[di]] {
@@ -267,14 +278,12 @@ func (net *Network) countBlock(wk *preciseWork, pop *population, w, bi, b0, b1 i
 	for si, d := range pop.sources {
 		js := d.plan.neurons[:d.ranges[w][1]]
 		c := wk.dc[np+si]
-		for wk.de[np+si] < len(js) && js[wk.de[np+si]] < b1 {
-			wk.de[np+si]++
-		}
-		if i0, i1 := d.spikesIn(step); i1 > i0 {
+		wk.de[np+si] = blockEnd(js, wk.de[np+si], b1)
+		if n := wk.spk[si][1] - wk.spk[si][0]; n > 0 {
 			for _, j := range js[c:wk.de[np+si]] {
-				cnt[j-b0] += int32(i1 - i0)
+				cnt[j-b0] += int32(n)
 			}
-			total += (i1 - i0) * (wk.de[np+si] - c)
+			total += n * (wk.de[np+si] - c)
 		}
 	}
 	return cnt, total
@@ -340,8 +349,7 @@ func (net *Network) fillBlock(wk *preciseWork, pop *population, w, bi, b0 int, s
 	np := len(pop.poisson)
 	for si, d := range pop.sources {
 		js := d.plan.neurons[wk.dc[np+si]:wk.de[np+si]]
-		i0, i1 := d.spikesIn(step)
-		for i := i0; i < i1; i++ {
+		for i := wk.spk[si][0]; i < wk.spk[si][1]; i++ {
 			for _, j := range js {
 				putEvent(out, cnt, b0, events.Event{Off: d.plan.offs[i], W: d.weight, Target: int32(j), Recep: int32(d.plan.recep)})
 			}

@@ -302,12 +302,8 @@ func (m *LIFExpPrecise) StepQuietRange(lo, hi int, step int64, cur, curTerm floa
 	v32, ie32, ii32 := m.v32[:hi], m.ie32[:hi], m.ii32[:hi]
 	inputs = inputs[:hi-lo]
 	for j := lo; j < hi; j++ {
-		if inputs[j-lo] != 0 {
-			todo = append(todo, int32(j))
-			continue
-		}
-		if rs := rstep[j]; step < rs || (step == rs && roff[j] > 0) {
-			todo = append(todo, int32(j))
+		if rs := rstep[j]; inputs[j-lo] != 0 || step < rs || (step == rs && roff[j] > 0) {
+			todo = append(todo, int32(j)) // jumps arrive, or refractory
 			continue
 		}
 		v, ie, ii := V[j], Ie[j], Ii[j]

@@ -367,12 +367,8 @@ func (m *LIFDeltaPrecise) StepQuietRange(lo, hi int, step int64, cur, curTerm fl
 	curUp := float64(max(cur, 0) * m.g)
 	curMargin := float64(math.Abs(cur) * m.g)
 	for j := lo; j < hi; j++ {
-		if inputs[j-lo] != 0 {
-			todo = append(todo, int32(j))
-			continue
-		}
-		if rs := rstep[j]; step < rs || (step == rs && roff[j] > 0) {
-			todo = append(todo, int32(j))
+		if rs := rstep[j]; inputs[j-lo] != 0 || step < rs || (step == rs && roff[j] > 0) {
+			todo = append(todo, int32(j)) // jumps arrive, or refractory
 			continue
 		}
 		v := V[j]
