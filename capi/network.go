@@ -401,6 +401,43 @@ func neurodyn_network_synapses(h C.neurodyn_handle, projection C.int32_t, source
 	return statusOK
 }
 
+//export neurodyn_network_effective_weights
+func neurodyn_network_effective_weights(h C.neurodyn_handle, projection C.int32_t, weights *C.float, n C.int64_t) (rc C.int) {
+	const fn = "neurodyn_network_effective_weights"
+	defer guard(fn, &rc)
+	o, nw, err := getNetwork(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	c, err := nw.projection("projection", projection)
+	if err != nil {
+		return fail(fn, err)
+	}
+	k, err := count("n", n)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if k != c.Len() { // as neurodyn_network_synapses: the count exactly, never a partial copy
+		code := C.int(statusInvalid)
+		if k < c.Len() {
+			code = statusBuffer
+		}
+		return fail(fn, errorf(code, "n = %d: must equal the %d synapses of projection %d (neurodyn_network_synapse_count)",
+			k, c.Len(), int32(projection)))
+	}
+	if k == 0 {
+		return statusOK
+	}
+	w, err := outSlice[float32]("weights", weights, n, k)
+	if err != nil {
+		return fail(fn, err)
+	}
+	// w has capacity k: EffectiveWeights writes into it and allocates nothing.
+	nw.net.EffectiveWeights(w, int(projection))
+	return statusOK
+}
+
 //export neurodyn_network_short_term_state
 func neurodyn_network_short_term_state(h C.neurodyn_handle, projection C.int32_t, u, x *C.double, n C.int64_t,
 	sources *C.int64_t) (rc C.int) {

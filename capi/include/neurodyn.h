@@ -270,21 +270,36 @@ int neurodyn_network_synapse_count(neurodyn_handle h, int32_t projection, int64_
 
 /* Copies a projection's synapses, ordered by source neuron, then target
  * (repeated pairs in the order built): source and target neuron indices
- * within their populations, weights in the receptor's unit (pA, mV onto
- * lif_delta and izhikevich, or nS by model) as they are now (plasticity changes them while the network runs;
- * these are the stored weights, NEST's, which take a pairing with a later
- * postsynaptic spike in only at the source's next spike: they can lag the
- * weights a weights recorder samples, and edges.h5 of neurodyn simulate),
- * signed as stored (a rule's or an edges file's by weights.sign, else by
- * the source population's sign; a list's as given; onto conductance-based
- * neurons, lif_cond, adex_cond and hh_cond, conductances as magnitudes on either
- * receptor), and delays in ms (whole
- * steps of dt: steps x dt). Every array has n elements, and n must equal
- * neurodyn_network_synapse_count (a smaller n is NEURODYN_ERR_BUFFER, a
- * larger one NEURODYN_ERR_INVALID; nothing is written then). Any array may
- * be NULL to skip it (not all four, unless the projection has no synapses). */
+ * within their populations; weights in the receptor's unit (pA; mV onto
+ * lif_delta and izhikevich; nS onto conductance-based neurons) as they are
+ * now, signed as stored (a rule's or an edges file's by weights.sign, else
+ * by the source population's sign; a list's as given; onto conductance-based
+ * neurons, lif_cond, adex_cond and hh_cond, conductances as magnitudes on
+ * either receptor); and delays in ms (whole steps of dt: steps x dt).
+ * Plasticity changes the weights while the network runs. These are the
+ * stored weights, NEST's, which take a pairing with a later postsynaptic
+ * spike in only at the source's next spike: they can lag the weights a
+ * weights recorder samples and edges.h5 of neurodyn simulate holds, which
+ * neurodyn_network_effective_weights gives. Every array has n elements, and
+ * n must equal neurodyn_network_synapse_count (a smaller n is
+ * NEURODYN_ERR_BUFFER, a larger one NEURODYN_ERR_INVALID; nothing is
+ * written then). Any array may be NULL to skip it (not all four, unless the
+ * projection has no synapses). */
 int neurodyn_network_synapses(neurodyn_handle h, int32_t projection, int64_t *sources, int64_t *targets,
                               float *weights, double *delays_ms, int64_t n);
+
+/* The weights of a projection (its index in the spec) now, in the order,
+ * unit and sign of neurodyn_network_synapses, with every STDP pairing
+ * whose postsynaptic spike has reached the synapse taken in: the weights a
+ * weights recorder samples at the end of the last step run, and those
+ * edges.h5 of neurodyn simulate holds. neurodyn_network_synapses gives the
+ * stored weights, which take such a pairing in only at the source's next
+ * spike; for a projection without long-term plasticity the two are equal.
+ * Reading them changes nothing in the network. n must equal
+ * neurodyn_network_synapse_count (a smaller n is NEURODYN_ERR_BUFFER, a
+ * larger one NEURODYN_ERR_INVALID; nothing is written then); weights may be
+ * NULL only if n is 0. */
+int neurodyn_network_effective_weights(neurodyn_handle h, int32_t projection, float *weights, int64_t n);
 
 /* The short-term plasticity state of a projection (its index in the spec)
  * at the current time, per source neuron: the utilization u and the

@@ -136,6 +136,28 @@ int main(void) {
 		printf("FAIL network_synapses wrote past n\n");
 		failures++;
 	}
+	float we[4] = {-7.0f, -7.0f, -7.0f, -7.0f};
+	expect("network_effective_weights(n short)", neurodyn_network_effective_weights(net, 0, we, 2), NEURODYN_ERR_BUFFER,
+	       "n = 2: must equal the 3 synapses");
+	expect("network_effective_weights(n long)", neurodyn_network_effective_weights(net, 0, we, 4),
+	       NEURODYN_ERR_INVALID, "n = 4: must equal the 3 synapses");
+	expect("network_effective_weights(projection -2)", neurodyn_network_effective_weights(net, -2, we, 3),
+	       NEURODYN_ERR_INVALID, "projection = -2: must be in [0, 1)");
+	expect("network_effective_weights(NULL)", neurodyn_network_effective_weights(net, 0, NULL, 3), NEURODYN_ERR_NULL,
+	       "weights is NULL");
+	expect("network_effective_weights(flipflop)", neurodyn_network_effective_weights(ff, 0, we, 3),
+	       NEURODYN_ERR_HANDLE, "has kind flipflop, want");
+	expect("network_effective_weights", neurodyn_network_effective_weights(net, 0, we, 3), NEURODYN_OK, NULL);
+	for (int i = 0; i < 3; i++) { /* a static projection: the stored weights */
+		if (we[i] != want_w[i]) {
+			printf("FAIL network_effective_weights[%d]: %g, want %g\n", i, (double)we[i], (double)want_w[i]);
+			failures++;
+		}
+	}
+	if (we[3] != -7.0f) {
+		printf("FAIL network_effective_weights wrote past n\n");
+		failures++;
+	}
 	expect("free(net)", neurodyn_free(net), NEURODYN_OK, NULL);
 	expect("network_synapse_count(freed)", neurodyn_network_synapse_count(net, 0, &nsyn), NEURODYN_ERR_HANDLE, "h = ");
 

@@ -32,7 +32,8 @@ lif_exp (tau_m = 20 ms, C = 250 pF, threshold 10 mV above rest, 5 ms
 refractory; synaptic currents decay with the paper's 5 ms (E) and 10 ms
 (I)). The inputs are "parrot" neurons (lif_delta) that fire whenever their
 Poisson device or their mother hits them; the whole experiment is one
-neurodyn spec, and Network.synapses reads the weights as they learn.
+neurodyn spec, and Network.synapses(effective=True) reads the weights as
+they learn.
 
     python examples/python/inhibitory_plasticity.py [--quick] [--out DIR]
 
@@ -190,7 +191,7 @@ I_OUT, I_NAIVE = 3, 5  # indices of the projections I -> out (plastic) and I -> 
 
 def inhibitory_profile(net: nd.Network, projection: int) -> np.ndarray:
     """Mean |w_I| (pA) per output neuron and channel."""
-    s = net.synapses(projection)
+    s = net.synapses(projection, effective=True)  # pairings taken in as they happen
     w = np.zeros((N_CH, N_CH))
     np.add.at(w, (s["target"], s["source"] // N_I), np.abs(s["weight"].astype(np.float64)))
     return w / N_I

@@ -62,6 +62,7 @@ PROTOTYPES: dict[str, str] = {
     "neurodyn_network_stats": "hpi",
     "neurodyn_network_synapse_count": "hwp",
     "neurodyn_network_synapses": "hwppppi",
+    "neurodyn_network_effective_weights": "hwpi",
     "neurodyn_network_short_term_state": "hwppip",
     "neurodyn_network_recorders": "hpip",
     "neurodyn_network_spike_count": "hsp",

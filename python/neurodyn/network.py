@@ -102,7 +102,7 @@ class Network(Handle):
         _lib.call("neurodyn_network_stats", self.handle, ptr(out), 6)
         return dict(zip(("steps", "spikes", "syn_events", "synapses", "syn_bytes", "build_ns"), out.tolist()))
 
-    def synapses(self, projection: int) -> dict[str, np.ndarray]:
+    def synapses(self, projection: int, effective: bool = False) -> dict[str, np.ndarray]:
         """The synapses of a projection (its index in the spec, from 0), as
         they are now, ordered by source neuron, then target: "source" and
         "target" (int64 neuron indices within the source and target
@@ -110,13 +110,17 @@ class Network(Handle):
         nS by model; signed as stored: a rule's by weights.sign, else by
         the source population's sign, a list's as given; onto
         conductance-based neurons conductances as magnitudes on either
-        receptor; plasticity changes them as the network runs: these are
-        the stored weights, NEST's, which take a pairing with a later
-        postsynaptic spike in only at the source's next spike, so they can
-        lag the weights a weights recorder samples and neurodyn simulate
-        writes to edges.h5) and "delay_ms" (float64, whole steps of
-        dt: steps × dt). The arrays are allocated here and filled by the
-        library in place."""
+        receptor) and "delay_ms" (float64, whole steps of dt: steps × dt).
+        Plasticity changes the weights as the network runs. By default they
+        are the stored weights, NEST's, which take an STDP pairing with a
+        later postsynaptic spike in only at the source's next spike; with
+        effective=True they have every pairing whose postsynaptic spike has
+        reached the synapse taken in: the weights a weights recorder samples
+        and neurodyn simulate writes to edges.h5 (for a projection without
+        long-term plasticity the two are equal). The arrays are allocated
+        here and filled by the library in place."""
+        if not isinstance(effective, (bool, np.bool_)):
+            raise InvalidParameterError(f"effective = {effective!r}: must be True or False")
         p = _projection_index(projection)
         n = c_int64()
         with self._lock:  # the count and the copy see the same network
@@ -126,7 +130,10 @@ class Network(Handle):
             tgt = empty((n.value,), np.int64, "synapses")
             w = empty((n.value,), np.float32, "synapses")
             d = empty((n.value,), np.float64, "synapses")
-            _lib.call("neurodyn_network_synapses", h, p, ptr(src), ptr(tgt), ptr(w), ptr(d), n.value)
+            _lib.call("neurodyn_network_synapses", h, p, ptr(src), ptr(tgt), None if effective else ptr(w), ptr(d),
+                      n.value)
+            if effective:
+                _lib.call("neurodyn_network_effective_weights", h, p, ptr(w), n.value)
         return {"source": src, "target": tgt, "weight": w, "delay_ms": d}
 
     def short_term_state(self, projection: int) -> dict[str, np.ndarray]:

@@ -295,7 +295,7 @@ class Harness:
         }
         if a == "n" and n == "neurodyn_network_short_term_state":
             return 40  # the sources (E) of projection 0
-        if a == "n" and n == "neurodyn_network_synapses":
+        if a == "n" and n in ("neurodyn_network_synapses", "neurodyn_network_effective_weights"):
             return self.synapse_count()  # the exact count: anything else is refused
         if a == "n":
             return 2 if "model_" in n else 200
@@ -309,7 +309,7 @@ class Harness:
 
     def synapse_count(self) -> int:
         """The synapses of the network's projection 0 (what
-        neurodyn_network_synapses must be given as n)."""
+        neurodyn_network_synapses and _effective_weights must be given as n)."""
         c = ctypes.c_int64()
         if self.dll.neurodyn_network_synapse_count(self.objects["network"], 0, ctypes.byref(c)):
             raise SystemExit(f"fuzz: cannot count synapses: {self.L.neurodyn_last_error()!r}")

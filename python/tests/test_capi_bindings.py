@@ -316,9 +316,19 @@ def test_weights_recorder():
         assert v.shape == (3, 2) and v.dtype == np.float32 and np.allclose(t, [10, 20, 30])
         assert np.all(v[:2] == 0.5) and np.allclose(v[2], 0.5 + 0.01 * np.exp(-11 / 20), rtol=1e-6)
         assert np.all(net.synapses(0)["weight"] == 0.5)  # stored: the pairing waits for the next presynaptic spike (NEST's)
+        eff = net.synapses(0, effective=True)  # with the pairing taken in: what the recorder sampled
+        assert eff["weight"].dtype == np.float32 and np.all(eff["weight"][[0, 3]] == v[2])
+        assert np.all(eff["weight"] > 0.5)  # every pre-post pair saw the postsynaptic spike
+        stored = net.synapses(0)
+        for k in ("source", "target", "delay_ms"):
+            assert np.array_equal(eff[k], stored[k])
+        assert np.all(net.synapses(1, effective=True)["weight"] == 0.25)  # static: the same as stored
+        with pytest.raises(nd.InvalidParameterError, match=r"effective = 'yes': must be True or False"):
+            net.synapses(0, effective="yes")
         net.run(50.0)
         t, v = net.frames("w")
         assert v.shape == (8, 2) and np.all(v[-1] == net.synapses(0)["weight"][[0, 3]])
+        assert np.all(net.synapses(0, effective=True)["weight"] == net.synapses(0)["weight"])  # nothing pending
         assert np.all(v[-1] < v[2])  # the depression at 60 ms
         t, v = net.frames("weights:pre_to_post_1")
         assert v.shape == (3, 4) and np.all(v == 0.25) and np.allclose(t, [25, 50, 75])
