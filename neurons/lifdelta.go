@@ -73,10 +73,10 @@ func NewLIFDelta(n int, p LIFDeltaParams, dtMs float64) (*LIFDelta, error) {
 	if err != nil {
 		return nil, err
 	}
-	p33 := float32(Exp(-dtMs / p.TauMemMs))
+	p33, p30 := leakProp(dtMs, p.TauMemMs, p.CmPF) // as LIFExp's P22, P20
 	prop := LIFDeltaProp{
 		P33:      p33,
-		P30:      float32((1 - float64(p33)) * p.TauMemMs / p.CmPF), // from the rounded P33, as LIFExp's P20
+		P30:      p30,
 		Theta:    float32(p.VThmV - p.ELmV),
 		VReset:   float32(p.VResetmV - p.ELmV),
 		RefSteps: rs,

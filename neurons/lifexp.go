@@ -68,7 +68,11 @@ type LIFExpProp = asm.LIFProp
 // so that the float32 iteration's fixed point under a constant current is
 // exactly τ_m·I/C_m; with the textbook P20 the rounding of P22 would shift the
 // steady state by ~3e-6 relative, which moves spike times by τ_m·δ/(μ − θ)
-// near the rheobase.
+// near the rheobase. Where τ_m is so long against the step that P22's
+// rounding changes 1 − P22 by more than 1e-3 (τ_m/h above 33,500 at the
+// earliest), P20 is the textbook (1 − e^{−h/τ_m})·τ_m/C_m instead, which
+// keeps the slope of a ramp right (see leakProp); τ_m = 10³⁰ ms makes a
+// perfect integrator (P22 = 1, P20 = h/C_m).
 func (p LIFExpParams) Prop(dtMs float64) (LIFExpProp, error) {
 	if err := checkDt(dtMs); err != nil {
 		return LIFExpProp{}, err
@@ -81,14 +85,14 @@ func (p LIFExpParams) Prop(dtMs float64) (LIFExpProp, error) {
 		return LIFExpProp{}, err
 	}
 	h := dtMs
-	p22 := float32(Exp(-h / p.TauMemMs))
+	p22, p20 := leakProp(h, p.TauMemMs, p.CmPF)
 	return LIFExpProp{
 		P22:      p22,
 		P11e:     float32(Exp(-h / p.TauSynExMs)),
 		P11i:     float32(Exp(-h / p.TauSynInMs)),
 		P21e:     float32(PropSyn(h, p.TauMemMs, p.TauSynExMs, p.CmPF)),
 		P21i:     float32(PropSyn(h, p.TauMemMs, p.TauSynInMs, p.CmPF)),
-		P20:      float32((1 - float64(p22)) * p.TauMemMs / p.CmPF),
+		P20:      p20,
 		Theta:    float32(p.VThmV - p.ELmV),
 		VReset:   float32(p.VResetmV - p.ELmV),
 		RefSteps: rs,

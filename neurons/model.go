@@ -106,6 +106,28 @@ func expm1x(x float64) float64 {
 	return detmath.Expm1(x) / x
 }
 
+// leakProp returns the propagators of a leaky membrane over one step h
+// (ms), V ← P·V + Q·I: the decay P = e^{−h/τ} rounded to float32, and the
+// factor Q of a constant current I (mV per pA). Q is (1 − P)·τ/C from the
+// rounded P, so that the float32 iteration's fixed point is exactly τ·I/C,
+// as long as the rounding changes 1 − P by at most 1e-3 (relative): then
+// the error of the whole trajectory is at most 0.37·10⁻³·τ·I/C, reached
+// at t = τ (sure for τ ≤ 33,500·h; float32 holds e^{−h/τ} with an absolute
+// error of at most 2⁻²⁵). Beyond, where P's rounding would make Q wrong by
+// up to 100 % (and 0 when P rounds to 1: τ/h above 3.4·10⁷), Q is exactly
+// (1 − e^{−h/τ})·τ/C, so that a ramp from rest, V = I·t/C for t ≪ τ, has
+// the right slope, and the leak's error δ = |P − e^{−h/τ}|/(1 − e^{−h/τ})
+// shows only as the ramp bends, by δ·V at t ≈ τ. A very long τ (10³⁰ ms,
+// say) is a perfect integrator: P = 1 and Q = h/C.
+func leakProp(h, tau, c float64) (p, q float32) {
+	p = float32(Exp(-h / tau))
+	m := -detmath.Expm1(-h / tau) // 1 − e^{−h/τ}, to full float64 precision
+	if r := 1 - float64(p); math.Abs(r-m) <= 1e-3*m {
+		return p, float32(r * tau / c)
+	}
+	return p, float32(m * tau / c)
+}
+
 // PropSyn returns the exact propagator from a synaptic current with time
 // constant tauSynMs to the membrane potential over one step h (mV per pA):
 //

@@ -507,3 +507,50 @@ func TestAdExExpStep(t *testing.T) {
 		}
 	}
 }
+
+// TestLongTauMem: lif_delta and lif_exp with membrane time constants from
+// 10 ms to 10³⁰ ms (a perfect integrator) driven from rest by a constant
+// current for 100 ms (1,000 steps of 0.1 ms) follow the exact ramp
+// V = τ·I/C·(1 − e^{−t/τ}). Before leakProp, P20 and P30 came from the
+// rounded decay whatever τ: the ramp was 1.3 % too steep at τ = 10⁵ ms,
+// 19 % at 10⁶ ms, and flat (the current ignored: P = 1, Q = 0) from
+// τ/h ≈ 3.4·10⁷ on.
+func TestLongTauMem(t *testing.T) {
+	const dt, steps, ie, cm = 0.1, 1000, 100.0, 250.0
+	for _, tau := range []float64{10, 1e3, 1e4, 1e5, 1e6, 1.2e6, 3e6, 1e8, 1e12, 1e30} {
+		want := -tau * ie / cm * math.Expm1(-steps*dt/tau)
+		// The rounded-P form errs by at most 0.37·1e-3·τI/C over the
+		// trajectory, i.e. by 1e-3·V while t ≤ τ; add float32 rounding.
+		tol := 1e-3*want + 1e-5*want
+		pd := DefaultLIFDelta()
+		pd.TauMemMs, pd.CmPF, pd.IePA, pd.VThmV = tau, cm, ie, 1e9
+		md, err := NewLIFDelta(1, pd, dt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pe := DefaultLIFExp()
+		pe.TauMemMs, pe.CmPF, pe.IePA, pe.VThmV = tau, cm, ie, 1e9
+		me, err := NewLIFExp(1, pe, dt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		spk := make([]int32, 1)
+		for range steps {
+			md.Step(0, 1, [][]float32{{0}}, nil, spk)
+			me.Step(0, 1, [][]float32{{0}, {0}}, nil, spk)
+		}
+		for _, g := range []struct {
+			kind string
+			v    float32
+		}{{"lif_delta", md.V[0]}, {"lif_exp", me.V[0]}} {
+			if d := math.Abs(float64(g.v) - want); !(d <= tol) {
+				t.Errorf("%s τ_m = %g ms: V = %.7g mV after 100 ms of %g pA, want %.7g (error %.3g > %.3g)",
+					g.kind, tau, g.v, ie, want, d, tol)
+			}
+		}
+		if tau == 1e30 && (md.Prop.P33 != 1 || md.Prop.P30 != float32(dt/cm) || me.Prop.P22 != 1 || me.Prop.P20 != float32(dt/cm)) {
+			t.Errorf("τ_m = 1e30 ms: P33 %v, P30 %v, P22 %v, P20 %v: want 1 and h/C = %v", md.Prop.P33, md.Prop.P30,
+				me.Prop.P22, me.Prop.P20, float32(dt/cm))
+		}
+	}
+}
