@@ -125,8 +125,9 @@
 //
 // FromNIR and ImportNIR turn a NIR 1.0.6 graph (export.ReadNIR: written by
 // snnTorch, Norse, Spyx, Rockpool, Lava-DL or neurodyn's snn) into a Spec
-// the engine runs: CubaLIF nodes become lif_exp populations and LIF nodes
-// lif_delta ones (LI and CubaLI the same without a threshold), chains of
+// the engine runs: CubaLIF nodes become lif_exp populations, LIF nodes
+// lif_delta ones and IF nodes lif_delta ones without a leak (LI, CubaLI
+// and I the same without a threshold), chains of
 // Affine, Linear and Scale nodes list projections with delay 0, Input
 // nodes relay populations driven by spike_source devices, Output nodes
 // recorders of what feeds them. ImportNIR gives the equations of the

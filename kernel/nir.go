@@ -19,19 +19,26 @@ import (
 
 // ErrNIRUnsupported is matched (errors.Is) by the errors of ImportNIR and
 // FromNIR for a graph the kernel cannot simulate exactly: a node type
-// without a kernel model (Conv, Flatten, Delay, Threshold, IF, I, nested
-// graphs, …), a continuous signal where the kernel carries spikes, a cycle
+// without a kernel model (Conv, Flatten, Delay, Threshold, nested graphs,
+// …), a continuous signal where the kernel carries spikes, a cycle
 // of weight nodes. Every error of the import also matches param.ErrInvalid.
 var ErrNIRUnsupported = errors.New("kernel: NIR graph the kernel cannot simulate")
 
 // nirTypesSupported lists the node types ImportNIR maps, in the order its
 // errors give them.
-const nirTypesSupported = "Input, Output, Affine, Linear, Scale, LIF, CubaLIF, LI, CubaLI"
+const nirTypesSupported = "Input, Output, Affine, Linear, Scale, LIF, CubaLIF, IF, LI, CubaLI, I"
 
 // NIRNoThresholdMV is the threshold (v_th_mv) of the kernel neurons that
 // LI and CubaLI nodes become: the largest float32, which their float32
 // membrane potential cannot reach, so that they never spike.
 const NIRNoThresholdMV = math.MaxFloat32
+
+// NIRNoLeakTauMs is the membrane time constant (tau_mem_ms) of the kernel
+// neurons that IF and I nodes (integrators without a leak) become: so long
+// that the step's decay e^{−h/τ} is 1 in float64 and float32 and the factor
+// of a current is h/C exactly, for any step h up to 10⁹ ms: a perfect
+// integrator.
+const NIRNoLeakTauMs = 1e30
 
 // NIROptions control ImportNIR and FromNIR. The zero value of every field
 // means its documented default.
@@ -54,8 +61,8 @@ type NIROptions struct {
 	// neurodyn's snn writes its dt_s. With it each spike makes the jump
 	// the framework trained with (w per spike).
 	SpikeAreaS float64
-	// RefractoryMs is the absolute refractory period of every LIF and
-	// CubaLIF neuron (ms, a multiple of the step). NIR has none: 0 means
+	// RefractoryMs is the absolute refractory period of every LIF,
+	// CubaLIF and IF neuron (ms, a multiple of the step). NIR has none: 0 means
 	// none, except for graphs written by neurodyn's snn, whose metadata
 	// refractory_s gives it; a negative value means none for every graph
 	// (it overrides refractory_s).
@@ -82,8 +89,8 @@ type NIRNeuron struct {
 // product of the weight nodes between them, or the identity). W is
 // sparse: W[Row[k]][Col[k]] = Weight[k] for every k, in row-major order,
 // its other entries 0 (an identity of n is n entries; Dense expands it).
-// Signal is "spikes" for Input, LIF and CubaLIF nodes (spike trains, each
-// spike of area SpikeAreaS), "V" for LI and CubaLI nodes (their membrane
+// Signal is "spikes" for Input, LIF, CubaLIF and IF nodes (spike trains,
+// each spike of area SpikeAreaS), "V" for LI, CubaLI and I nodes (their membrane
 // potential in mV, which is NIR's v). Recorders name the recorders of the
 // spec that hold x, one per population of Node (NIRImport.Neurons maps
 // Node's neurons to them).
@@ -175,13 +182,23 @@ func FromNIR(g *export.NIRGraph, opt NIROptions) (Spec, error) {
 //
 //	w_k = r·a/τ · w   (mV).
 //
+// An IF node, dv/dt = r·I (no leak), becomes lif_delta neurons with
+// tau_mem_ms = NIRNoLeakTauMs (a perfect integrator), cm_pf = 1000 (a
+// current of r·c pA raises V by r·c mV per s, as NIR's v), e_l_mv = 0 and
+// its v_threshold and v_reset; a spike makes v jump by
+//
+//	w_k = r·a · w   (mV).
+//
+// IF neurons start at v = 0.
+//
 // LI and CubaLI nodes (no spikes) become lif_delta and lif_exp neurons
 // with the threshold NIRNoThresholdMV, which their float32 potential
 // cannot reach, v_reset_mv = v_leak (so v_leak must be below it) and
-// t_ref_ms = 0. IF and I nodes (no leak) have no kernel model and are
-// refused, as Conv, Flatten, pooling, Delay, Threshold and nested graphs
-// are: the error names the node, its type and the supported types
-// (errors.Is(err, ErrNIRUnsupported)). Potentials must lie within float32
+// t_ref_ms = 0; an I node (dv/dt = r·I, no spikes) becomes an IF node's
+// neurons with that threshold and v_reset_mv = 0, starting at v = 0. Conv,
+// Flatten, pooling, Delay, Threshold and nested graphs have no kernel
+// model and are refused: the error names the node, its type and the
+// supported types (errors.Is(err, ErrNIRUnsupported)). Potentials must lie within float32
 // range, the precision of the kernel's state.
 //
 // NIR stores parameters per neuron; the kernel's are per population. A
@@ -209,7 +226,7 @@ func FromNIR(g *export.NIRGraph, opt NIROptions) (Spec, error) {
 // them cost their non-zeros, not rows × columns).
 //
 // An Affine bias b reaching a neuron is a constant input, taken exactly.
-// Onto LIF and LI neurons it is the constant current r·b. Onto CubaLIF
+// Onto LIF, LI, IF and I neurons it is the constant current r·b. Onto CubaLIF
 // and CubaLI neurons it enters through the synaptic filter, τ_syn dI/dt =
 // −I + w_in·b, so that from I(0) = 0 the kernel current r·I ramps up to
 // c = r·w_in·b as c·(1 − e^{−t/τ_syn}): the population gets the constant
@@ -229,18 +246,18 @@ func FromNIR(g *export.NIRGraph, opt NIROptions) (Spec, error) {
 // (the one at which a spike_source acts), so that their projections act
 // there. Onto CubaLIF and CubaLI neurons this is exactly what a
 // spike_source onto the targets would do: I jumps at that grid point.
-// Onto LIF and LI neurons v jumps at that grid point too, but after the
-// step's threshold check, so a LIF neuron that the jump takes to the
+// Onto LIF, LI, IF and I neurons v jumps at that grid point too, but after
+// the step's threshold check, so a LIF or IF neuron that the jump takes to the
 // threshold fires at the end of the next step: one step later than under
 // a spike_source onto it, up to two steps after the input spike time.
 // Spike times come from InputSpikesMs, or are left for the user to fill.
 // Analog inputs are not supported. An Output node is described in
 // Outputs as a linear function of recorded signals: a spikes recorder per
-// population of a spiking source (Input, LIF, CubaLIF), a state recorder
-// of V every step per population of an LI or CubaLI source; the weights
-// between a source and the Output, which act on that signal, are not
-// simulated. A continuous signal (the state of an LI or CubaLI node)
-// feeding a neuron node is refused: projections carry spikes.
+// population of a spiking source (Input, LIF, CubaLIF, IF), a state recorder
+// of V every step per population of an LI, CubaLI or I source; the
+// weights between a source and the Output, which act on that signal, are
+// not simulated. A continuous signal (the state of an LI, CubaLI or I
+// node) feeding a neuron node is refused: projections carry spikes.
 //
 // NIR has no delays, so every projection has delay 0, the kernel's "acts
 // at the spike time": a spike emitted at the end of a step (the first
@@ -248,9 +265,9 @@ func FromNIR(g *export.NIRGraph, opt NIROptions) (Spec, error) {
 // state at that time, before the next step. Between grid points states
 // evolve exactly; thresholds are checked at grid points. In the kernel's
 // own history (every input and spike acting at a grid point), a crossing
-// between grid points (CubaLIF neurons, LIF neurons driven by their bias)
-// is reported at the next grid point, less than one step after it, and a
-// LIF neuron that a spike's jump takes to the threshold at a grid point
+// between grid points (CubaLIF neurons, LIF and IF neurons driven by their
+// bias) is reported at the next grid point, less than one step after it,
+// and a LIF or IF neuron that a spike's jump takes to the threshold at a grid point
 // fires at the end of the next step, one step after it (and restarts from
 // v_reset there). NIR's continuous solution, in which spikes act at their
 // exact times, is the limit dt → 0; at a finite step these delays add up
@@ -331,9 +348,9 @@ type nirNode struct {
 func (nd *nirNode) label() string { return fmt.Sprintf("NIR node %s (%s)", nd.name, nd.typ) }
 
 // spiking reports whether the node's output is spikes (Input, LIF,
-// CubaLIF); LI and CubaLI give their potential.
+// CubaLIF, IF); LI, CubaLI and I give their potential.
 func (nd *nirNode) spiking() bool {
-	return nd.kind == nirInput || nd.typ == "LIF" || nd.typ == "CubaLIF"
+	return nd.kind == nirInput || nd.typ == "LIF" || nd.typ == "CubaLIF" || nd.typ == "IF"
 }
 
 // nirNeuronParams lists each neuron type's parameters; v_reset may be left
@@ -343,6 +360,8 @@ var nirNeuronParams = map[string][]string{
 	"CubaLIF": {"tau_syn", "tau_mem", "r", "v_leak", "v_threshold", "v_reset", "w_in"},
 	"LI":      {"tau", "r", "v_leak"},
 	"CubaLI":  {"tau_syn", "tau_mem", "r", "v_leak", "w_in"},
+	"IF":      {"r", "v_threshold", "v_reset"},
+	"I":       {"r"},
 }
 
 // parseNIRNode checks node n's type and parameters and returns it parsed.
@@ -358,11 +377,8 @@ func parseNIRNode(name string, n export.NIRNode) (*nirNode, error) {
 		want = []string{"weight"}
 	case "Scale":
 		want = []string{"scale"}
-	case "LIF", "CubaLIF", "LI", "CubaLI":
+	case "LIF", "CubaLIF", "LI", "CubaLI", "IF", "I":
 		want = nirNeuronParams[n.Type]
-	case "IF", "I":
-		return nil, nirErr(true, "kernel: %s: type not supported: no kernel neuron model integrates without a leak (lif_delta and lif_exp have a finite τ_m); the kernel simulates %s nodes",
-			nd.label(), nirTypesSupported)
 	case "NIRGraph":
 		return nil, nirErr(true, "kernel: %s: nested graphs are not supported (flatten the subgraph into the graph first); the kernel simulates %s nodes",
 			nd.label(), nirTypesSupported)
@@ -1042,6 +1058,8 @@ func (nd *nirNode) groups() [][]int {
 		keys = []string{"tau", "v_leak"}
 	case "CubaLI":
 		keys = []string{"tau_mem", "tau_syn", "v_leak"}
+	case "IF":
+		keys = []string{"v_threshold", "v_reset"}
 	}
 	type key [5]float64
 	at := map[key]int{}
@@ -1081,6 +1099,9 @@ func (im *nirImporter) population(pp *nirPop) PopulationSpec {
 		ps.Model = "lif_delta"
 		tau := ms(p("tau"))
 		ps.Params = map[string]float64{"tau_mem_ms": tau, "cm_pf": tau, "e_l_mv": p("v_leak")}
+	case "IF", "I":
+		ps.Model = "lif_delta"
+		ps.Params = map[string]float64{"tau_mem_ms": NIRNoLeakTauMs, "cm_pf": 1000, "e_l_mv": 0}
 	default:
 		ps.Model = "lif_exp"
 		tau := ms(p("tau_mem"))
@@ -1090,21 +1111,28 @@ func (im *nirImporter) population(pp *nirPop) PopulationSpec {
 	if nd.spiking() {
 		ps.Params["v_th_mv"], ps.Params["v_reset_mv"], ps.Params["t_ref_ms"] = p("v_threshold"), p("v_reset"), im.tref
 	} else {
-		ps.Params["v_th_mv"], ps.Params["v_reset_mv"], ps.Params["t_ref_ms"] = NIRNoThresholdMV, p("v_leak"), 0
+		vr := 0.0 // I
+		if nd.typ != "I" {
+			vr = p("v_leak")
+		}
+		ps.Params["v_th_mv"], ps.Params["v_reset_mv"], ps.Params["t_ref_ms"] = NIRNoThresholdMV, vr, 0
 	}
 	return ps
 }
 
 // gain returns, per neuron of a neuron node, the kernel weight of a spike
 // of NIR weight 1 and area area (s): r·w_in·area/τ_syn pA onto CubaLIF
-// and CubaLI, r·area/τ mV onto LIF and LI.
+// and CubaLI, r·area/τ mV onto LIF and LI, r·area mV onto IF and I.
 func (nd *nirNode) gain(area float64) []float64 {
 	g := make([]float64, nd.n)
 	for j := range g {
-		if w, ok := nd.p["w_in"]; ok {
-			g[j] = nd.p["r"][j] * w[j] * (area / nd.p["tau_syn"][j])
-		} else {
+		switch {
+		case nd.p["w_in"] != nil:
+			g[j] = nd.p["r"][j] * nd.p["w_in"][j] * (area / nd.p["tau_syn"][j])
+		case nd.p["tau"] != nil:
 			g[j] = nd.p["r"][j] * (area / nd.p["tau"][j])
+		default: // IF, I: dv/dt = r·I
+			g[j] = nd.p["r"][j] * area
 		}
 	}
 	return g
@@ -1112,7 +1140,7 @@ func (nd *nirNode) gain(area float64) []float64 {
 
 // current returns, per neuron, the constant kernel current (pA) of a
 // constant NIR input c: r·w_in·c onto CubaLIF and CubaLI (the synaptic
-// current it leads to), r·c onto LIF and LI.
+// current it leads to), r·c onto LIF, LI, IF and I.
 func (nd *nirNode) current(c []float64) []float64 {
 	out := make([]float64, nd.n)
 	for j := range out {

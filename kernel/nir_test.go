@@ -520,6 +520,143 @@ func TestNIRLIFReadout(t *testing.T) {
 	}
 }
 
+// TestNIRIntegrators imports Input → Affine → IF → Linear → I → Affine →
+// Output: integrate-and-fire neurons without a leak (a bias and delta
+// jumps) and an integrator readout of their spikes, against a closed-form
+// reference on the grid (V rises by r·b·h per step, jumps by r·w·a), and
+// the IF spikes within two steps of the continuous solution.
+func TestNIRIntegrators(t *testing.T) {
+	const (
+		dt = 0.1 // ms
+		T  = 120.0
+		r  = 2.0
+		th = 1.0
+		vr = -0.25 // IF reset (mV)
+		b  = 10.3  // bias: r·b = 20.6 mV/s, 0.00206 mV per step (no crossing ties V = θ)
+		rI = 0.5
+	)
+	wIn := []float64{0.15, 0.1}           // jumps r·w = 0.3, 0.2 mV
+	wRead := []float64{1, 0, 0.5, 2}      // I jumps rI·w = 0.5, 0, 0.25, 1 mV
+	dec := []float64{1, -2, 0.5, 3, 0, 1} // 3×2 readout
+	decB := []float64{0.1, 0.2, 0.3}
+	inS := []float64{0.005, 0.0123, 0.030, 0.0301, 0.0302, 0.041, 0.07, 0.0705, 0.0999, 0.1}
+	g := nirGraph(map[string]export.NIRNode{
+		"x":    nirNode("Input", "shape", export.NIRShape(1)),
+		"w":    nirNode("Affine", "weight", export.NIRMatrix(2, 1, wIn), "bias", export.NIRFill(2, b)),
+		"if":   nirNode("IF", "r", export.NIRFill(2, r), "v_threshold", export.NIRFill(2, th), "v_reset", export.NIRFill(2, vr)),
+		"read": nirNode("Linear", "weight", export.NIRMatrix(2, 2, wRead)),
+		"i":    nirNode("I", "r", export.NIRFill(2, rI)),
+		"dec":  nirNode("Affine", "weight", export.NIRMatrix(3, 2, dec), "bias", export.NIRVec(decB...)),
+		"y":    nirNode("Output", "shape", export.NIRShape(3)),
+	}, "x->w", "w->if", "if->read", "read->i", "i->dec", "dec->y")
+	im, err := kernel.ImportNIR(g, kernel.NIROptions{DtMs: dt, InputSpikesMs: map[string][][]float64{"x": {msOf(inS)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := im.Spec
+	if got := popNames(spec); !slices.Equal(got, []string{"x", "i", "if"}) {
+		t.Fatalf("populations %v", got)
+	}
+	ifPop, iPop := spec.Populations[2], spec.Populations[1]
+	if ifPop.Model != "lif_delta" || ifPop.Params["i_e_pa"] != r*b || ifPop.Params["tau_mem_ms"] != kernel.NIRNoLeakTauMs ||
+		ifPop.Params["v_reset_mv"] != vr || iPop.Params["v_th_mv"] != kernel.NIRNoThresholdMV || iPop.Params["v_reset_mv"] != 0 {
+		t.Fatalf("populations %+v", spec.Populations)
+	}
+	o := im.Outputs["y"]
+	if len(o.Terms) != 1 || o.Terms[0].Signal != "V" || !slices.Equal(o.Terms[0].Recorders, []string{"state:i"}) {
+		t.Fatalf("output %+v", o)
+	}
+	spec.Recorders = append(spec.Recorders, kernel.RecorderSpec{Kind: "state", Population: "if"}, kernel.RecorderSpec{Kind: "spikes", Population: "if"})
+	net, err := kernel.New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	if err := net.Run(T); err != nil {
+		t.Fatal(err)
+	}
+	// grid reference: at each grid point integrate the bias, check the
+	// threshold, record, then apply the jumps of the spikes emitted there
+	h := dt / 1000
+	steps := int(math.Round(T / dt))
+	v, vi := []float64{0, 0}, []float64{0, 0}
+	var spikes [2][]float64
+	worst := 0.0
+	frIF, frI := net.Recorder("state:if").Frames(), net.Recorder("state:i").Frames()
+	for s := 1; s <= steps; s++ {
+		var fired []int
+		for j := range 2 {
+			v[j] += r * b * h
+			if v[j] >= th {
+				v[j] = vr
+				fired = append(fired, j)
+				spikes[j] = append(spikes[j], float64(s)*dt)
+			}
+		}
+		for j := range 2 {
+			worst = max(worst, math.Abs(float64(frIF.Frame(s - 1)[j])-v[j]), math.Abs(float64(frI.Frame(s - 1)[j])-vi[j]))
+		}
+		for _, ts := range inS {
+			if int(math.Round(ts/h)) == s {
+				for j := range 2 {
+					v[j] += r * wIn[j]
+				}
+			}
+		}
+		for _, k := range fired {
+			for j := range 2 {
+				vi[j] += rI * wRead[j*2+k]
+			}
+		}
+	}
+	if worst > 1e-5 {
+		t.Fatalf("V differs from the grid reference by up to %g mV", worst)
+	}
+	sp := net.Recorder("spikes:if").Spikes()
+	for j := range 2 {
+		var got []float64
+		for k, id := range sp.IDs {
+			if int(id) == j {
+				got = append(got, sp.TimesMs[k])
+			}
+		}
+		if len(got) < 2 || !approxEqual(got, spikes[j], 1e-9) {
+			t.Fatalf("IF %d spikes at %v ms, grid reference %v", j, got, spikes[j])
+		}
+		// continuous solution: V = r·b·t plus the jumps; a jump crosses at
+		// its time, the bias between inputs at (th − v)/(r·b)
+		var cont []float64
+		vc, last := 0.0, 0.0
+		for _, ts := range append(slices.Clone(inS), T/1000) {
+			for vc+r*b*(ts-last) >= th { // the bias crosses before ts
+				last += (th - vc) / (r * b)
+				cont = append(cont, last*1000)
+				vc = vr
+			}
+			vc += r * b * (ts - last)
+			last = ts
+			if ts == T/1000 {
+				break
+			}
+			if vc += r * wIn[j]; vc > th {
+				cont = append(cont, ts*1000)
+				vc = vr
+			}
+		}
+		if len(got) != len(cont) {
+			t.Fatalf("IF %d spikes at %v ms, continuous solution %v", j, got, cont)
+		}
+		// a crossing is reported at the grid point after it, a jump's at the
+		// end of the next step; the reset, one step late then, delays the
+		// next crossing by up to a step more
+		for k := range got {
+			if d := got[k] - cont[k]; d < -1e-9 || d > 2*dt+1e-9 {
+				t.Fatalf("IF %d spike at %g ms, continuous %g ms: not within two steps", j, got[k], cont[k])
+			}
+		}
+	}
+}
+
 func approxEqual(a, b []float64, tol float64) bool {
 	if len(a) != len(b) {
 		return false
@@ -726,12 +863,13 @@ func TestNIRErrors(t *testing.T) {
 		unsupported bool
 		want        []string
 	}{
-		{"conv", with("conv", nirNode("Conv2d", "weight", export.NIRMatrix(1, 1, []float64{1}))), opt, true, []string{"NIR node conv (Conv2d)", "type not supported", "Input, Output, Affine, Linear, Scale, LIF, CubaLIF, LI, CubaLI"}},
+		{"conv", with("conv", nirNode("Conv2d", "weight", export.NIRMatrix(1, 1, []float64{1}))), opt, true, []string{"NIR node conv (Conv2d)", "type not supported", "Input, Output, Affine, Linear, Scale, LIF, CubaLIF, IF, LI, CubaLI, I"}},
 		{"flatten", with("fl", nirNode("Flatten")), opt, true, []string{"NIR node fl (Flatten)", "CubaLIF"}},
 		{"delay", with("d", nirNode("Delay", "delay", export.NIRFill(3, 0.001))), opt, true, []string{"NIR node d (Delay)", "type not supported"}},
 		{"threshold", with("th", nirNode("Threshold", "threshold", export.NIRFill(3, 1))), opt, true, []string{"NIR node th (Threshold)"}},
-		{"if", with("if", nirNode("IF", "r", export.NIRFill(3, 1), "v_threshold", export.NIRFill(3, 1), "v_reset", export.NIRFill(3, 0))), opt, true, []string{"NIR node if (IF)", "without a leak"}},
-		{"integrator", with("i", nirNode("I", "r", export.NIRFill(3, 1))), opt, true, []string{"NIR node i (I)", "without a leak"}},
+		{"if-reset", with("if", nirNode("IF", "r", export.NIRFill(3, 1), "v_threshold", export.NIRFill(3, 1), "v_reset", export.NIRVec(0, 1, 0)), "lif->if"), opt, false, []string{"NIR node if (IF)", "v_reset[1] = 1", "v_threshold[1] = 1"}},
+		{"if-param", with("if", nirNode("IF", "r", export.NIRFill(3, 1), "v_threshold", export.NIRFill(3, 1), "tau", export.NIRFill(3, 1)), "lif->if"), opt, false, []string{"NIR node if (IF)", "parameter tau:", "r, v_threshold, v_reset"}},
+		{"i-into-lif", with("i", nirNode("I", "r", export.NIRFill(3, 1)), "lif->i", "i->lif"), opt, true, []string{"NIR node lif (CubaLIF)", "NIR node i (I)", "continuous signal"}},
 		{"nested", with("sub", nirNode("NIRGraph")), opt, true, []string{"NIR node sub (NIRGraph)", "nested"}},
 		{"missing", with("lif", lifWith("tau_syn", export.NIRArray{})), opt, false, []string{"NIR node lif (CubaLIF)", "tau_syn missing"}},
 		{"unknown-param", with("lif", lifWith("tau", export.NIRFill(3, 1))), opt, false, []string{"NIR node lif (CubaLIF)", "parameter tau:", "tau_mem"}},

@@ -42,14 +42,15 @@ func newImportNIRCmd(g *globals) *cobra.Command {
 		Long: `import-nir reads a NIR file (Neural Intermediate Representation, nir 1.0.6) and
 writes the network spec (TOML, or JSON when --out ends in .json) that simulates
 it with the event-driven engine; run it with 'neurodyn simulate --spec'.
-CubaLIF nodes become lif_exp neurons, LIF nodes lif_delta neurons, LI and
-CubaLI nodes neurons that never spike, with NIR's continuous-time dynamics
+CubaLIF nodes become lif_exp neurons, LIF nodes lif_delta neurons, IF nodes
+lif_delta neurons without a leak (tau_mem_ms = 1e30), LI, CubaLI and I nodes
+neurons that never spike, with NIR's continuous-time dynamics
 (times in s become ms, potentials are taken as mV); Affine, Linear and Scale
 nodes between them become projections with explicit weights and bias
 currents; Input nodes become relay populations driven by spike_source
 devices "<input>:<k>", whose spike times come from --input-spikes or are left
 for you to fill in (spike_times_ms); Output nodes are recorded (spikes, or the
-potential of LI readouts). See 'go doc github.com/neurodyn/neurodyn/kernel.ImportNIR'
+potential of LI, CubaLI and I readouts). See 'go doc github.com/neurodyn/neurodyn/kernel.ImportNIR'
 for the equations. --mapping writes where every NIR neuron went and how each
 Output node is computed from the recordings (its matrices sparse: row, col and
 weight lists). The step comes from --dt-ms, or from the graph's metadata dt_s
