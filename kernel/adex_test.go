@@ -233,19 +233,19 @@ func TestAdExKernelParamErrors(t *testing.T) {
 		key    string
 		params map[string]float64
 	}{
-		{"DeltaTmV", map[string]float64{"delta_t_mv": 0}},
-		{"DeltaTmV", map[string]float64{"delta_t_mv": -1}},
-		{"VPeakmV", map[string]float64{"v_peak_mv": -55}}, // below v_th_mv = −50.4
-		{"VResetmV", map[string]float64{"v_reset_mv": 5}}, // above v_peak_mv = 0
-		{"VResetmV", map[string]float64{"v_peak_mv": -20, "v_reset_mv": -20}},
-		{"TRefMs", map[string]float64{"t_ref_ms": 0.25}}, // not a multiple of dt = 0.1
-		{"TRefMs", map[string]float64{"t_ref_ms": -0.1}},
-		{"TauWMs", map[string]float64{"tau_w_ms": 0}},
-		{"CmPF", map[string]float64{"cm_pf": -1}},
-		{"GLnS", map[string]float64{"g_l_ns": 0}},
-		{"TauSynExMs", map[string]float64{"tau_syn_ex_ms": 0}},
-		{"TauSynInMs", map[string]float64{"tau_syn_in_ms": math.Inf(1)}},
-		{"AnS", map[string]float64{"a_ns": math.NaN()}},
+		{"population[0].params.delta_t_mv", map[string]float64{"delta_t_mv": 0}},
+		{"population[0].params.delta_t_mv", map[string]float64{"delta_t_mv": -1}},
+		{"population[0].params.v_peak_mv", map[string]float64{"v_peak_mv": -55}}, // below v_th_mv = −50.4
+		{"population[0].params.v_reset_mv", map[string]float64{"v_reset_mv": 5}}, // above v_peak_mv = 0
+		{"population[0].params.v_reset_mv", map[string]float64{"v_peak_mv": -20, "v_reset_mv": -20}},
+		{"population[0].params.t_ref_ms", map[string]float64{"t_ref_ms": 0.25}}, // not a multiple of dt = 0.1
+		{"population[0].params.t_ref_ms", map[string]float64{"t_ref_ms": -0.1}},
+		{"population[0].params.tau_w_ms", map[string]float64{"tau_w_ms": 0}},
+		{"population[0].params.cm_pf", map[string]float64{"cm_pf": -1}},
+		{"population[0].params.g_l_ns", map[string]float64{"g_l_ns": 0}},
+		{"population[0].params.tau_syn_ex_ms", map[string]float64{"tau_syn_ex_ms": 0}},
+		{"population[0].params.tau_syn_in_ms", map[string]float64{"tau_syn_in_ms": math.Inf(1)}},
+		{"population[0].params.a_ns", map[string]float64{"a_ns": math.NaN()}},
 		{"population[0].params.tau_mem_ms", map[string]float64{"tau_mem_ms": 10}}, // a lif parameter
 	} {
 		t.Run(tc.key, func(t *testing.T) {

@@ -118,7 +118,7 @@ func TestHHSubStepsSpec(t *testing.T) {
 		t.Fatal("3 workers differ from 1")
 	}
 	s.Populations[0].Params["substeps"] = 2.5
-	if err := s.Validate(); err == nil || !strings.Contains(err.Error(), "population[0]") || !strings.Contains(err.Error(), "SubSteps") {
-		t.Fatalf("substeps 2.5: error %v, want one naming population[0] and SubSteps", err)
+	if err := s.Validate(); err == nil || !strings.Contains(err.Error(), "population[0].params.substeps = 2.5") {
+		t.Fatalf("substeps 2.5: error %v, want one naming population[0].params.substeps", err)
 	}
 }

@@ -263,9 +263,9 @@ func TestIzhikevichSpecErrors(t *testing.T) {
 	}{
 		{"a beyond the step", 0.1, map[string]float64{"a": 20}, nil, "DtMs = 0.1: must be at most 1/|A| = 0.05 ms"},
 		{"dt", 2, nil, nil, "population[0]: neurons: DtMs = 2: must be at most 1 ms"},
-		{"consistent_integration", 0.1, map[string]float64{"consistent_integration": 2}, nil, "ConsistentIntegration = 2"},
-		{"c_mv", 0.1, map[string]float64{"c_mv": 40}, nil, "CmV = 40: must be < VThmV = 30"},
-		{"v_min_mv", 0.1, map[string]float64{"v_min_mv": 30}, nil, "VMinmV = 30"},
+		{"consistent_integration", 0.1, map[string]float64{"consistent_integration": 2}, nil, "population[0].params.consistent_integration = 2"},
+		{"c_mv", 0.1, map[string]float64{"c_mv": 40}, nil, "population[0].params.c_mv = 40: must be < v_th_mv = 30"},
+		{"v_min_mv", 0.1, map[string]float64{"v_min_mv": 30}, nil, "population[0].params.v_min_mv = 30: must be < v_th_mv = 30"},
 		{"v_min_mv -inf", 0.1, map[string]float64{"v_min_mv": math.Inf(-1)}, nil, "population[0].params.v_min_mv = -Inf: must be finite (left out: no lower bound)"},
 		{"unknown param", 0.1, map[string]float64{"tau_mem_ms": 3}, nil, "population[0].params.tau_mem_ms"},
 		{"unknown init", 0.1, nil, map[string]kernel.Dist{"W": {}}, "a state variable of izhikevich other than V (v_init sets it): [U a b c d]"},

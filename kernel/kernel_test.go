@@ -313,7 +313,7 @@ func TestSpecErrorsNameKey(t *testing.T) {
 		{"population[1].n", func(s *kernel.Spec) { s.Populations[1].N = 0 }},
 		{"population[0].model", func(s *kernel.Spec) { s.Populations[0].Model = "hh" }},
 		{"population[0].params.tau_m", func(s *kernel.Spec) { s.Populations[0].Params = map[string]float64{"tau_m": 3} }},
-		{"TauMemMs", func(s *kernel.Spec) { s.Populations[0].Params = map[string]float64{"tau_mem_ms": -3} }},
+		{"population[0].params.tau_mem_ms = -3", func(s *kernel.Spec) { s.Populations[0].Params = map[string]float64{"tau_mem_ms": -3} }},
 		{"projection[2].target", func(s *kernel.Spec) { s.Projections[2].Target = "X" }},
 		{"projection[0].delay_ms", func(s *kernel.Spec) { s.Projections[0].DelayMs = 0.15 }},
 		{"rule.p", func(s *kernel.Spec) { s.Projections[1].Rule.P = 2 }},

@@ -414,8 +414,8 @@ func TestPreciseDeltaTRef(t *testing.T) {
 		s := deltaNeuron(0.1, 0, c.precise, nil, nil, 1)
 		s.Populations[0].Params["t_ref_ms"] = c.tRef
 		err := s.Validate()
-		if err == nil || !strings.Contains(err.Error(), "TRefMs") || !strings.Contains(err.Error(), c.says) {
-			t.Errorf("precise %v, t_ref %g ms: Validate = %v, want an error naming TRefMs, %q", c.precise, c.tRef, err, c.says)
+		if err == nil || !strings.Contains(err.Error(), "population[0].params.t_ref_ms") || !strings.Contains(err.Error(), c.says) {
+			t.Errorf("precise %v, t_ref %g ms: Validate = %v, want an error naming population[0].params.t_ref_ms, %q", c.precise, c.tRef, err, c.says)
 		}
 	}
 	s := deltaNeuron(0.1, 0, true, nil, nil, 1)

@@ -148,6 +148,9 @@ func (s Spec) resolve() (*plan, error) {
 				pe.Pkg, pe.Name = pkg, where+".options."+pe.Name
 				return nil, verr
 			}
+			if renameParamError(pe, mp, where) { // VResetmV → population[i].params.v_reset_mv
+				return nil, pe
+			}
 		}
 		if verr != nil {
 			return nil, fmt.Errorf("kernel: %s: %w", where, verr)
