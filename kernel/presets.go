@@ -1,10 +1,12 @@
 package kernel
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 
@@ -138,6 +140,9 @@ func Preset(name string, o PresetOptions) (Spec, error) {
 		return Spec{}, param.New(pkg, "preset size", fmt.Sprintf("N=%d K=%d", o.N, o.K), "≥ 0")
 	}
 	s, err := f(o)
+	if pe := (*param.Error)(nil); o.N > 0 && (err == nil && tooSmall(s) || errors.As(err, &pe) && (pe.Name == "NE" || pe.Name == "NI") && pe.Value == 0) {
+		err = presetMinN(name, f, o)
+	}
 	if err != nil {
 		return Spec{}, err
 	}
@@ -148,6 +153,29 @@ func Preset(name string, o PresetOptions) (Spec, error) {
 		}
 	}
 	return s, s.Validate()
+}
+
+// tooSmall reports whether a population of s has no neuron.
+func tooSmall(s Spec) bool {
+	return slices.ContainsFunc(s.Populations, func(p PopulationSpec) bool { return p.N < 1 })
+}
+
+// presetMinN returns the error of a size o.N too small for every
+// population of preset name to have a neuron, naming N and the smallest
+// size that has.
+func presetMinN(name string, f func(PresetOptions) (Spec, error), o PresetOptions) error {
+	for n := o.N + 1; n <= o.N+1000; n++ {
+		q := o
+		q.N = n
+		if s, err := f(q); err == nil && !tooSmall(s) {
+			pops := make([]string, len(s.Populations))
+			for i, p := range s.Populations {
+				pops[i] = p.Name
+			}
+			return param.New(pkg, "N", o.N, fmt.Sprintf("at least %d for preset %s: each of its populations %s needs a neuron", n, name, strings.Join(pops, ", ")))
+		}
+	}
+	return param.New(pkg, "N", o.N, fmt.Sprintf("large enough for every population of preset %s to have a neuron", name))
 }
 
 // presetDt returns a param error naming DtMs unless the step is positive

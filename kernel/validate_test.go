@@ -197,6 +197,15 @@ func TestPresetOptions(t *testing.T) {
 		{"cuba", kernel.PresetOptions{N: 100, DtMs: -0.1}, "DtMs"},
 		{"cuba", kernel.PresetOptions{N: 100, DtMs: 0.25}, ""},
 		{"brunel", kernel.PresetOptions{N: 100, DtMs: 0.5}, ""},
+		// too small for an inhibitory neuron (0.8·N excitatory): N names the size
+		{"cuba", kernel.PresetOptions{N: 1}, "N"},
+		{"coba", kernel.PresetOptions{N: 2}, "N"},
+		{"brunel", kernel.PresetOptions{N: 1}, "N"},
+		{"scale", kernel.PresetOptions{N: 2}, "N"},
+		{"cobahh", kernel.PresetOptions{N: 1}, "N"},
+		{"vogels", kernel.PresetOptions{N: 1}, "N"},
+		{"cuba", kernel.PresetOptions{N: 3}, ""},
+		{"brunel", kernel.PresetOptions{N: 3}, ""},
 	} {
 		t.Run(fmt.Sprintf("%s/N=%d/K=%d/dt=%g", tc.preset, tc.o.N, tc.o.K, tc.o.DtMs), func(t *testing.T) {
 			_, err := kernel.Preset(tc.preset, tc.o)
