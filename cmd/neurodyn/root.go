@@ -104,6 +104,8 @@ func newVersionCmd() *cobra.Command {
 		Use:   "version",
 		Short: "Print the version, source revision, Go version and kernel path",
 		Args:  cobra.NoArgs,
+		Example: `  neurodyn version
+  neurodyn version --kernels generic   # with the pure-Go kernels (the same results, slower)`,
 		Run: func(cmd *cobra.Command, args []string) {
 			fmt.Fprintf(cmd.OutOrStdout(), "neurodyn %s\nrevision %s\n%s %s/%s\nkernel path %s (available: %v)\n",
 				buildinfo.Version, buildinfo.Revision(), buildinfo.GoVersion(), runtime.GOOS, runtime.GOARCH,

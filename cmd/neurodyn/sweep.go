@@ -2,9 +2,11 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -39,6 +41,9 @@ func newSweepRunCmd(g *globals) *cobra.Command {
 		Use:   "run SPEC.toml",
 		Short: "Evaluate the points of a sweep (or of one shard) that have no result yet",
 		Args:  cobra.ExactArgs(1),
+		Example: `  neurodyn sweep run spec.toml --out sweeps/a               # every point, GOMAXPROCS at once
+  neurodyn sweep run spec.toml --out sweeps/a --shard 3/8   # shard 3 of 8 (a Slurm array task)
+  neurodyn sweep run spec.toml --out sweeps/a --workers 1   # one point at a time; the same results`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if workers < 0 {
 				return param.New("sweep run", "--workers", workers, ">= 0 (0: GOMAXPROCS)")
@@ -130,6 +135,8 @@ func newSweepMergeCmd() *cobra.Command {
 		Use:   "merge",
 		Short: "Gather the points of a sweep into sweep.h5, sweep.csv and summary.png",
 		Args:  cobra.NoArgs,
+		Example: `  neurodyn sweep merge --out sweeps/a             # every point must have its result
+  neurodyn sweep merge --out sweeps/a --partial   # what is done so far, the rest listed as missing`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
 				return param.New("sweep merge", "--out", `""`, "the sweep's results directory")
@@ -145,7 +152,8 @@ func newSweepMergeCmd() *cobra.Command {
 			fmt.Fprintf(w, "merged %d points of sweep %s (%d missing) into %s\n", len(t.Rows), t.Spec.Name, len(t.Missing),
 				strings.Join([]string{filepath.Join(out, "sweep.csv"), filepath.Join(out, "sweep.h5"), filepath.Join(out, "summary.png")}, ", "))
 			if best, ok := t.Best(); ok {
-				fmt.Fprintf(w, "best %s = %.6g at point %d %v seed %d\n", t.Spec.Objective, best.Metrics[t.Spec.Objective], best.Index, best.Params, best.Seed)
+				fmt.Fprintf(w, "best %s = %.6g at point %d (%s), seed %d\n", t.Spec.Objective, best.Metrics[t.Spec.Objective], best.Index,
+					formatParams(best.Params), best.Seed)
 			}
 			return nil
 		},
@@ -157,9 +165,10 @@ func newSweepMergeCmd() *cobra.Command {
 
 func newSweepEvaluatorsCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "evaluators",
-		Short: "List the evaluators a sweep spec can use, with their parameters and metrics",
-		Args:  cobra.NoArgs,
+		Use:     "evaluators",
+		Short:   "List the evaluators a sweep spec can use, with their parameters and metrics",
+		Args:    cobra.NoArgs,
+		Example: `  neurodyn sweep evaluators`,
 		Run: func(cmd *cobra.Command, args []string) {
 			for _, n := range sweep.Evaluators() {
 				e, _ := sweep.Lookup(n)
@@ -186,4 +195,14 @@ func checkSlurmFlags(o sweep.SlurmOptions) error {
 		return param.New("sweep slurm", "--mem", o.Mem, "a whole number with an optional K, M, G or T suffix (e.g. 4G, 4000M)")
 	}
 	return nil
+}
+
+// formatParams writes a point's parameters as "name = value" pairs in
+// name order.
+func formatParams(p map[string]float64) string {
+	parts := make([]string, 0, len(p))
+	for _, k := range slices.Sorted(maps.Keys(p)) {
+		parts = append(parts, fmt.Sprintf("%s = %.6g", k, p[k]))
+	}
+	return strings.Join(parts, ", ")
 }
