@@ -170,7 +170,10 @@ func (c PulseLIFConfig) validate(n int, tauMs float64) error {
 	); err != nil {
 		return err
 	}
-	if r := c.DurationMs / c.RenormMs; r < 1 || r > 1e9 || c.RenormMs > 100*tauMs {
+	if c.DurationMs/c.RenormMs > 1e9 { // name the duration: RenormMs may be the default
+		return param.New(pkg, "PulseLIFConfig.DurationMs", c.DurationMs, fmt.Sprintf("at most 10⁹·RenormMs (%g ms): at most 10⁹ renormalizations (raise RenormMs, ≤ %g ms, for a longer run)", 1e9*c.RenormMs, 100*tauMs))
+	}
+	if r := c.DurationMs / c.RenormMs; r < 1 || c.RenormMs > 100*tauMs {
 		return param.New(pkg, "PulseLIFConfig.RenormMs", c.RenormMs, fmt.Sprintf("between DurationMs/10⁹ and min(DurationMs, 100·TauMs) (%g ms)", min(c.DurationMs, 100*tauMs)))
 	}
 	if c.WarmupMs/c.RenormMs > 1e9 {

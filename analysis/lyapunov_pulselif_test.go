@@ -201,6 +201,7 @@ func TestPulseLIFSettings(t *testing.T) {
 	}{
 		{"PulseLIFConfig.RenormMs = 1001", p, PulseLIFConfig{RenormMs: 1001}},
 		{"PulseLIFConfig.WarmupMs", p, PulseLIFConfig{WarmupMs: 1e300}},
+		{"PulseLIFConfig.DurationMs = 1e+15: must be at most 10⁹·RenormMs", p, PulseLIFConfig{DurationMs: 1e15}}, // RenormMs left to its default
 		{"PulseLIF.Conn.Target[3] = 7", &PulseLIF{TauMs: 10, VThMV: 20, VResetMV: 10, VInfMV: p.VInfMV, V0MV: p.V0MV, Conn: &bad}, PulseLIFConfig{}},
 		{"PulseLIF.Conn = 4 row pointers", &PulseLIF{TauMs: 10, VThMV: 20, VResetMV: 10, VInfMV: p.VInfMV, V0MV: p.V0MV, Conn: &short}, PulseLIFConfig{}},
 	} {
