@@ -1,0 +1,130 @@
+package strictdec
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/neurodyn/neurodyn/internal/param"
+)
+
+type inner struct {
+	Seed  uint64            `toml:"seed" json:"seed"`
+	Vals  []float64         `toml:"vals" json:"vals"`
+	Seeds []uint64          `toml:"seeds" json:"seeds"`
+	M     map[string]uint64 `toml:"m" json:"m"`
+}
+
+type outer struct {
+	Name  string  `toml:"name" json:"name"`
+	Seed  uint64  `toml:"seed" json:"seed"`
+	Items []inner `toml:"item" json:"items"`
+	In    inner   `toml:"in" json:"in"`
+}
+
+func TestTOMLDepth(t *testing.T) {
+	const d = 100000
+	cases := map[string]string{
+		"inline tables": "x = " + strings.Repeat("{a=", d) + "1" + strings.Repeat("}", d),
+		"arrays":        "x = " + strings.Repeat("[", d) + "1" + strings.Repeat("]", d),
+		"dotted key":    "x" + strings.Repeat(".a", d) + " = 1",
+		"header":        "[x" + strings.Repeat(".a", d) + "]\nb = 1",
+		"array table":   "[[x" + strings.Repeat(".a", d) + "]]\nb = 1",
+		"long header":   "[" + strings.Repeat("a", 2*MaxKeyBytes) + "]\n" + strings.Repeat("b = 1\n", 10),
+		"header+keys":   "[x" + strings.Repeat(".a", MaxDepth/2) + "]\nb" + strings.Repeat(".c", MaxDepth/2) + " = 1",
+	}
+	for name, text := range cases {
+		t.Run(name, func(t *testing.T) {
+			start := time.Now()
+			var v map[string]any
+			_, err := TOML("test", "spec", text, &v)
+			if el := time.Since(start); el > 500*time.Millisecond {
+				t.Errorf("took %v", el)
+			}
+			if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "at most") || !strings.Contains(err.Error(), "line ") {
+				t.Fatalf("err = %v, want a limit error", err)
+			}
+		})
+	}
+	ok := []string{
+		"a = 1.5\nb.c.d = 2.5e3\n[t.u]\nv = [[1.0, 2.0], [3.0]]\nw = {x = {y = 1}, 'q.r.s' = \"a.b.c.d\"}\n",
+		"s = \"\"\"\n[[[[[[\n{{{{ \\\" \"\"\" # comment [[[[ \n[a]\nb = '''x.y.z''' # .....\n",
+		"x = " + strings.Repeat("[", MaxDepth-1) + "1" + strings.Repeat("]", MaxDepth-1),
+		"x = 1979-05-27T07:32:00.999-07:00\n",
+	}
+	for _, text := range ok {
+		if err := CheckTOML("test", "spec", text); err != nil {
+			t.Errorf("CheckTOML(%q) = %v", text, err)
+		}
+		var v map[string]any
+		var uk *UnknownKeysError // a map[string]any leaves nested keys undecoded
+		if _, err := TOML("test", "spec", text, &v); err != nil && !errors.As(err, &uk) {
+			t.Errorf("TOML(%q) = %v", text, err)
+		}
+	}
+}
+
+func TestTOMLUnknownKeys(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString("name = \"a\"\n")
+	for i := range 1000 {
+		sb.WriteString("k" + string(rune('a'+i%26)) + strings.Repeat("x", i/26) + " = 1\n")
+	}
+	var v outer
+	_, err := TOML("test", "spec", sb.String(), &v)
+	var uk *UnknownKeysError
+	if !errors.As(err, &uk) || len(uk.Keys) != MaxUnknownKeys || uk.Count != 1000 {
+		t.Fatalf("err = %v", err)
+	}
+	if want := "test: spec key = ka, kb, kc, kd, ke and 995 more: must be a known key"; err.Error() != want {
+		t.Errorf("err = %q, want %q", err, want)
+	}
+}
+
+func TestTOMLNegativeUint(t *testing.T) {
+	cases := map[string]string{
+		"seed = -1":             "test: seed = -1: must be >= 0",
+		"[in]\nseeds = [1, -2]": "test: in.seeds[1] = -2: must be >= 0",
+		"[[item]]\nseed = 1\n[[item]]\nseed = -9223372036854775808": "test: item[1].seed = -9223372036854775808: must be >= 0",
+		"[in.m]\nx = -3": "test: in.m.x = -3: must be >= 0",
+	}
+	for text, want := range cases {
+		var v outer
+		_, err := TOML("test", "spec", text, &v)
+		if err == nil || err.Error() != want {
+			t.Errorf("%q: err = %v, want %s", text, err, want)
+		}
+	}
+	var v outer
+	if _, err := TOML("test", "spec", "seed = 9223372036854775807\n[in]\nseeds = [0, 5]", &v); err != nil || v.Seed != 1<<63-1 {
+		t.Errorf("err = %v, seed %d", err, v.Seed)
+	}
+}
+
+func TestJSONStrict(t *testing.T) {
+	cases := map[string]string{
+		`{"name": "a", "NAME": "b"}`:            `test: spec key = "NAME": must be a known key (keys are case-sensitive: "name")`,
+		`{"Items": []}`:                         `test: spec key = "Items": must be a known key (keys are case-sensitive: "items")`,
+		`{"seed": 1, "seed": 2}`:                `test: spec key = "seed": must be given once (a duplicate key)`,
+		`{"items": [{"seed": 1}, {"Seed": 2}]}`: `test: spec key = "items[1].Seed": must be a known key (keys are case-sensitive: "seed")`,
+		`{"in": {"m": {"a": 1, "a": 2}}}`:       `test: spec key = "in.m.a": must be given once (a duplicate key)`,
+		`{"bogus": 1}`:                          `test: spec key = "bogus": must be a known key: one of in, items, name, seed`,
+		`{"seed": 1} {"seed": 2}`:               `test: spec = data after the JSON value: must be one JSON value and nothing more`,
+		`{"seed": 1} x`:                         `test: spec = data after the JSON value: must be one JSON value and nothing more`,
+		`{"seed": -1}`:                          "test: spec: json: cannot unmarshal number -1 into Go struct field inner.items.seed of type uint64",
+		`{"seed": 1`:                            "test: spec: unexpected EOF",
+	}
+	for text, want := range cases {
+		var v outer
+		err := JSON("test", "spec", []byte(text), &v)
+		if err == nil || (err.Error() != want && !strings.HasPrefix(want, "test: spec: json")) {
+			t.Errorf("%s: err = %v, want %s", text, err, want)
+		}
+	}
+	var v outer
+	if err := JSON("test", "spec", []byte(` {"name": "a", "items": [{"seed": 3, "vals": [1, 2.5]}], "in": {"m": {"A": 1, "a": 2}}} `+"\n"), &v); err != nil ||
+		v.Name != "a" || v.Items[0].Seed != 3 || v.In.M["A"] != 1 || v.In.M["a"] != 2 {
+		t.Errorf("err = %v, v = %+v", err, v)
+	}
+}
