@@ -18,8 +18,8 @@ import (
 	"os"
 	"strings"
 
-	"github.com/BurntSushi/toml"
 	"github.com/neurodyn/neurodyn/export"
+	"github.com/neurodyn/neurodyn/internal/strictdec"
 	"github.com/neurodyn/neurodyn/kernel"
 	"github.com/neurodyn/neurodyn/synapses"
 )
@@ -168,7 +168,9 @@ func neurodyn_network_new(spec, format *C.nd_cchar, out *C.neurodyn_handle) (rc 
 	var s kernel.Spec
 	switch f {
 	case "toml":
-		if _, err := toml.Decode(text, &raw); err == nil {
+		// strictdec bounds the nesting first (the TOML library's cost
+		// grows with every key's depth); its errors come again below.
+		if _, err := strictdec.TOML("capi", "spec", text, &raw); err == nil {
 			if err := checkMemory("the network", raw.EstimateBytes()); err != nil {
 				return fail(fn, err)
 			}

@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -14,6 +15,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/internal/strictdec"
 	"github.com/neurodyn/neurodyn/internal/timegrid"
 	"github.com/neurodyn/neurodyn/neurons"
 	"github.com/neurodyn/neurodyn/synapses"
@@ -24,6 +26,16 @@ const pkg = "kernel"
 // Spec describes a whole network: the one schema shared by the Go API, the
 // CLI, the C API and Python (see the package doc for a complete example).
 // The zero value of every optional field means its documented default.
+//
+// Decoding (DecodeTOML, DecodeJSON) is strict in both formats: keys are
+// spelled exactly as the toml or json tags (case-sensitive), a key given
+// twice and an unknown key are errors naming it, and so is a negative
+// seed (>= 0). The lists are tables of arrays with singular names in TOML
+// ([[population]], [[projection]], [[device]], [[recorder]]) and plural
+// keys in JSON (populations, …); JSON accepts the singular names too, so
+// that a TOML spec read as a dict passes back. A TOML key path may be at
+// most 64 levels deep and 1024 bytes long (internal/strictdec), far beyond
+// any spec; JSON nesting is limited by encoding/json (10000).
 type Spec struct {
 	DtMs        float64          `toml:"dt_ms" json:"dt_ms"`            // step (ms), > 0; default 0.1
 	Seed        uint64           `toml:"seed" json:"seed"`              // seed of every random draw
@@ -310,7 +322,10 @@ func (r RecorderSpec) name() string {
 }
 
 // DecodeTOML reads a Spec from TOML; unknown keys are rejected with an error
-// naming them.
+// naming the first ones (strictdec.MaxUnknownKeys) and their count. A key
+// path deeper than strictdec.MaxDepth (64) levels or longer than
+// strictdec.MaxKeyBytes (1024) bytes is refused before decoding, and so is a
+// negative seed (as every unsigned field: must be >= 0).
 func DecodeTOML(r io.Reader) (Spec, error) {
 	text, err := io.ReadAll(r)
 	if err != nil {
@@ -320,19 +335,28 @@ func DecodeTOML(r io.Reader) (Spec, error) {
 		return Spec{}, param.New(pkg, "spec", fmt.Sprintf("invalid UTF-8 at byte %d", i), "UTF-8 text (TOML)")
 	}
 	var s Spec
-	md, err := toml.Decode(string(text), &s)
-	if err != nil {
-		return Spec{}, fmt.Errorf("kernel: spec: %w", err)
-	}
-	if und := md.Undecoded(); len(und) > 0 {
-		keys := make([]string, len(und))
-		for i, k := range und {
-			keys[i] = k.String()
+	_, err = strictdec.TOML(pkg, "spec", string(text), &s)
+	var uk *strictdec.UnknownKeysError
+	switch {
+	case errors.As(err, &uk):
+		allowed := "a known key (see kernel.Spec)"
+		for _, k := range uk.Keys {
+			if len(k) == 1 && jsonPlural[k[0]] != "" {
+				allowed += fmt.Sprintf("; in TOML the key %s is %s ([[%s]] tables)", k[0], jsonPlural[k[0]], jsonPlural[k[0]])
+				break
+			}
 		}
-		return Spec{}, param.New(pkg, "spec key", strings.Join(keys, ", "), "a known key (see kernel.Spec)")
+		return Spec{}, param.New(pkg, "spec key", uk.List(), allowed)
+	case errors.Is(err, param.ErrInvalid):
+		return Spec{}, err
+	case err != nil:
+		return Spec{}, fmt.Errorf("kernel: spec: %w", err)
 	}
 	return s, nil
 }
+
+// jsonPlural maps the JSON keys of Spec's lists to their TOML names.
+var jsonPlural = map[string]string{"populations": "population", "projections": "projection", "devices": "device", "recorders": "recorder"}
 
 // invalidUTF8 returns the offset of the first byte of b that is not part
 // of valid UTF-8, or -1.
@@ -347,17 +371,45 @@ func invalidUTF8(b []byte) int {
 	return -1
 }
 
-// DecodeJSON reads a Spec from JSON; unknown keys are rejected with an error
-// naming them.
+// DecodeJSON reads a Spec from JSON, strictly (strictdec.JSON): keys are
+// spelled exactly as the json tags (case-sensitive), none may repeat in an
+// object, and nothing may follow the spec's object; errors name the key's
+// path. The lists may also take their TOML names (population, projection,
+// device, recorder), so that a TOML spec read as a dict (Python's
+// tomllib.loads(net.spec)) passes back as JSON; giving a list under both
+// names is an error.
 func DecodeJSON(r io.Reader) (Spec, error) {
-	var s Spec
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
-		if strings.Contains(err.Error(), "unknown field") {
-			return Spec{}, param.New(pkg, "spec key", strings.TrimPrefix(err.Error(), "json: unknown field "), "a known key (see kernel.Spec)")
-		}
+	text, err := io.ReadAll(r)
+	if err != nil {
 		return Spec{}, fmt.Errorf("kernel: spec: %w", err)
+	}
+	var w struct {
+		Spec
+		Population []PopulationSpec `json:"population"`
+		Projection []ProjectionSpec `json:"projection"`
+		Device     []DeviceSpec     `json:"device"`
+		Recorder   []RecorderSpec   `json:"recorder"`
+	}
+	if err := strictdec.JSON(pkg, "spec", text, &w); err != nil {
+		return Spec{}, err
+	}
+	s := w.Spec
+	for _, a := range []struct {
+		name       string
+		toml, json bool
+		set        func()
+	}{
+		{"population", w.Population != nil, s.Populations != nil, func() { s.Populations = w.Population }},
+		{"projection", w.Projection != nil, s.Projections != nil, func() { s.Projections = w.Projection }},
+		{"device", w.Device != nil, s.Devices != nil, func() { s.Devices = w.Device }},
+		{"recorder", w.Recorder != nil, s.Recorders != nil, func() { s.Recorders = w.Recorder }},
+	} {
+		if a.toml && a.json {
+			return Spec{}, param.New(pkg, "spec key", a.name+" and "+a.name+"s", "one of them (the TOML and the JSON name of one list)")
+		}
+		if a.toml {
+			a.set()
+		}
 	}
 	return s, nil
 }
