@@ -14,6 +14,7 @@ import (
 
 	"github.com/neurodyn/neurodyn/analysis"
 	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/internal/strictdec"
 )
 
 //go:embed default.toml
@@ -202,25 +203,33 @@ func ParseConfig(text, name string) (Config, error) {
 	return c, nil
 }
 
-// decodeStrict decodes TOML into v, rejecting keys v does not have, with
-// param errors naming the file, line and key.
+// decodeStrict decodes TOML into v by strictdec's rules, rejecting keys v
+// does not have, too deep a nesting and negative seeds, with param errors
+// naming the file, line and key.
 func decodeStrict(text, name string, v any) error {
-	md, err := toml.Decode(text, v)
-	if err != nil {
-		const allowed = "TOML with the keys `neurodyn tutorial --print-config` prints"
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return fmt.Errorf("%s:%d: %w", name, pe.Position.Line, param.New("pipeline", "config", pe.Message, allowed))
+	_, err := strictdec.TOML("pipeline", "config", text, v)
+	var uk *strictdec.UnknownKeysError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &uk):
+		k := uk.Keys[0]
+		more := ""
+		if uk.Count > 1 {
+			more = fmt.Sprintf(" (and %d more unknown keys)", uk.Count-1)
 		}
-		// Type mismatches: the decoder's message names the line and key.
-		return fmt.Errorf("%s: %w", name, param.New("pipeline", "config", strings.TrimPrefix(err.Error(), "toml: "), allowed))
+		return fmt.Errorf("%s:%d: %w%s", name, keyLine(text, k), param.New("pipeline", "unknown key", strconv.Quote(k.String()),
+			"one of the keys allowed here: "+strings.Join(allowedKeys(reflect.TypeOf(v).Elem(), k[:len(k)-1]), ", ")), more)
+	case errors.Is(err, param.ErrInvalid):
+		return fmt.Errorf("%s: %w", name, err)
 	}
-	if und := md.Undecoded(); len(und) > 0 {
-		k := und[0]
-		return fmt.Errorf("%s:%d: %w", name, keyLine(text, k), param.New("pipeline", "unknown key", strconv.Quote(k.String()),
-			"one of the keys allowed here: "+strings.Join(allowedKeys(reflect.TypeOf(v).Elem(), k[:len(k)-1]), ", ")))
+	const allowed = "TOML with the keys `neurodyn tutorial --print-config` prints"
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s:%d: %w", name, pe.Position.Line, param.New("pipeline", "config", pe.Message, allowed))
 	}
-	return nil
+	// Type mismatches: the decoder's message names the line and key.
+	return fmt.Errorf("%s: %w", name, param.New("pipeline", "config", strings.TrimPrefix(err.Error(), "toml: "), allowed))
 }
 
 // keyLine returns the 1-based line where key k is set, or 0.

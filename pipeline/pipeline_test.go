@@ -52,6 +52,9 @@ func TestConfigErrors(t *testing.T) {
 		{"bad prob", "[data.flipflop]\npulse_prob = 2.0\n", []string{"data.flipflop.pulse_prob = 2", "[0, 1]"}},
 		{"esn size", "[models]\nesn_units = 100000\n", []string{"models.esn_units = 100000", "<= 8192"}},
 		{"reservoir size", "[models]\nreservoir_neurons = 20000\n", []string{"models.reservoir_neurons = 20000", "spike features"}},
+		{"negative seed", "seed = -1\n", []string{"x.toml: pipeline: seed = -1: must be >= 0"}},
+		{"deep nesting", "x = " + strings.Repeat("{a=", 100000) + "1" + strings.Repeat("}", 100000), []string{"x.toml", "line 1", "at most 64 levels deep"}},
+		{"many unknown keys", "seed = 1\n[data.lorenz]\na = 1\nb = 2\nc = 3\n", []string{"x.toml:3", `unknown key = "data.lorenz.a"`, "and 2 more unknown keys"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
