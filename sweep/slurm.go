@@ -38,7 +38,11 @@ func SlurmScript(spec *Spec, o SlurmOptions) (string, error) {
 	if o.Shards <= 0 {
 		return "", param.New("sweep", "--shards", o.Shards, "> 0")
 	}
-	if n := len(spec.Points()); o.Shards > n {
+	n, err := spec.NumPoints()
+	if err != nil {
+		return "", err
+	}
+	if o.Shards > n {
 		return "", param.New("sweep", "--shards", o.Shards, fmt.Sprintf("<= the number of points (%d)", n))
 	}
 	if o.CPUsPerTask < 0 {
@@ -75,7 +79,7 @@ func SlurmScript(spec *Spec, o SlurmOptions) (string, error) {
 	out := abs(o.Out)
 	var b strings.Builder
 	b.WriteString("#!/bin/bash\n")
-	fmt.Fprintf(&b, "# neurodyn sweep %q (%s): %d points in %d shards.\n", spec.Name, spec.Evaluator, len(spec.Points()), o.Shards)
+	fmt.Fprintf(&b, "# neurodyn sweep %q (%s): %d points in %d shards.\n", spec.Name, spec.Evaluator, n, o.Shards)
 	b.WriteString("# Each array task runs one shard; finished points are stored atomically in\n")
 	b.WriteString("# " + out + "/points, so a killed or requeued task resumes where it stopped.\n")
 	fmt.Fprintf(&b, "#SBATCH --job-name=%s\n", sbatchQuote("nd-"+spec.Name))

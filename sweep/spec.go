@@ -19,6 +19,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/internal/strictdec"
 )
 
 // Spec is a sweep specification, decoded from TOML:
@@ -42,10 +43,19 @@ import (
 //	min = 0.5
 //	max = 8.0
 //	log = true                      # sample log-uniformly
+//	integer = false                 # draw integers (uniformly among those of [ceil(min), floor(max)])
 //
 // Points are enumerated deterministically (grid: the last parameter in
 // sorted name order varies fastest; then seeds), so a point's index names
 // the same configuration on every machine and every shard.
+//
+// Decoding is strict (internal/strictdec): unknown keys are errors naming
+// the key and its line, seeds and sample_seed must be >= 0, and keys may
+// nest at most 64 levels. A range with integer = true must hold an integer;
+// its values are drawn uniformly among the integers of [ceil(min),
+// floor(max)] (with log = true: the integer part of a log-uniform draw in
+// [ceil(min), floor(max) + 1)). A sweep has at most MaxPoints (10^6) points,
+// configurations times seeds.
 type Spec struct {
 	Name       string                 `toml:"name"`
 	Evaluator  string                 `toml:"evaluator"`
@@ -110,8 +120,16 @@ func LoadSpec(path string) (*Spec, error) {
 // Unknown keys are rejected with the line they are on.
 func ParseSpec(text, name string) (*Spec, error) {
 	var s Spec
-	md, err := toml.Decode(text, &s)
-	if err != nil {
+	_, err := strictdec.TOML("sweep", "spec", text, &s)
+	var uk *strictdec.UnknownKeysError
+	switch {
+	case err == nil:
+	case errors.As(err, &uk):
+		return nil, fmt.Errorf("%s:%d: %w", name, lineOf(text, uk.Keys[0]), param.New("sweep", "unknown key", strconv.Quote(uk.Keys[0].String()),
+			"one of name, evaluator, mode, samples, sample_seed, seeds, objective, [fixed], [grid], [random.<param>] with min, max, log, integer"))
+	case errors.Is(err, param.ErrInvalid): // nesting, negative seeds
+		return nil, fmt.Errorf("%s: %w", name, err)
+	default:
 		const allowed = "a TOML sweep spec (see sweep/testdata/ci-reservoir.toml)"
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
@@ -119,10 +137,6 @@ func ParseSpec(text, name string) (*Spec, error) {
 		}
 		// Type mismatches: the decoder's message names the line and key.
 		return nil, fmt.Errorf("%s: %w", name, param.New("sweep", "spec", strings.TrimPrefix(err.Error(), "toml: "), allowed))
-	}
-	if und := md.Undecoded(); len(und) > 0 {
-		return nil, fmt.Errorf("%s:%d: %w", name, lineOf(text, und[0]), param.New("sweep", "unknown key", strconv.Quote(und[0].String()),
-			"one of name, evaluator, mode, samples, sample_seed, seeds, objective, [fixed], [grid], [random.<param>] with min, max, log, integer"))
 	}
 	s.Text = text
 	if err := s.Validate(); err != nil {
@@ -246,6 +260,9 @@ func (s *Spec) Validate() error {
 			if r.Log && !(r.Min > 0) {
 				return param.New(p, "random."+k+".min", r.Min, "> 0 with log = true")
 			}
+			if r.Integer && math.Ceil(r.Min) > math.Floor(r.Max) {
+				return param.New(p, "random."+k, fmt.Sprintf("[%v, %v]", r.Min, r.Max), "a range holding an integer with integer = true")
+			}
 		}
 	default:
 		return param.New(p, "mode", s.Mode, `"grid" or "random"`)
@@ -267,13 +284,20 @@ func (s *Spec) Validate() error {
 	if s.Objective != "" && !slices.Contains(ev.Metrics(), s.Objective) {
 		return param.New(p, "objective", s.Objective, "one of "+strings.Join(ev.Metrics(), ", "))
 	}
+	if _, err := s.NumPoints(); err != nil {
+		return err
+	}
 	// Every point's values, by the evaluator's own checks.
 	if pc, ok := ev.(PointChecker); ok {
-		for _, pt := range s.Points() {
-			if err := pc.CheckPoint(pt); err != nil {
-				return fmt.Errorf("sweep: point %d (%s): %w", pt.Index, s.describePoint(pt), err)
+		var err error
+		s.eachPoint(func(pt Point) bool {
+			if e := pc.CheckPoint(pt); e != nil {
+				err = fmt.Errorf("sweep: point %d (%s): %w", pt.Index, s.describePoint(pt), e)
+				return false
 			}
-		}
+			return true
+		})
+		return err
 	}
 	return nil
 }
@@ -328,55 +352,142 @@ func (s *Spec) Swept() []string {
 	return out
 }
 
-// Points enumerates the sweep's points deterministically.
-func (s *Spec) Points() []Point {
-	var configs []map[string]float64
-	swept := s.Swept()
+// MaxPoints is the most points a sweep may have: configurations (the grid's
+// product, or samples) times seeds. A point costs a few hundred bytes in
+// memory while a sweep runs or merges, and one stored result, so a million
+// is far beyond a sweep of simulations yet small enough to enumerate.
+const MaxPoints = 1_000_000
+
+// NumPoints returns the number of points of a validated spec without
+// enumerating them, or an error when there are more than MaxPoints.
+func (s *Spec) NumPoints() (int, error) {
+	n, what := 1, ""
 	switch s.Mode {
 	case "grid":
-		configs = []map[string]float64{{}}
-		for _, k := range swept {
-			var next []map[string]float64
-			for _, c := range configs {
-				for _, v := range s.Grid[k] {
-					m := cloneMap(c)
-					m[k] = v
-					next = append(next, m)
-				}
+		what = "the product of the [grid] lists' lengths"
+		for _, k := range s.Swept() {
+			if n = mulCapped(n, len(s.Grid[k])); n > MaxPoints {
+				break
 			}
-			configs = next
 		}
 	case "random":
-		r := rand.New(rand.NewPCG(s.SampleSeed, 0x5eed5eed))
-		for i := 0; i < s.Samples; i++ {
-			m := map[string]float64{}
-			for _, k := range swept {
-				rg := s.Random[k]
-				u := r.Float64()
-				var v float64
-				if rg.Log {
-					v = math.Exp(math.Log(rg.Min) + u*(math.Log(rg.Max)-math.Log(rg.Min)))
-				} else {
-					v = rg.Min + u*(rg.Max-rg.Min)
-				}
-				if rg.Integer {
-					v = math.Round(v)
-				}
-				m[k] = v
-			}
-			configs = append(configs, m)
-		}
+		what = "samples"
+		n = max(s.Samples, 0)
 	}
-	var pts []Point
-	for _, c := range configs {
+	if n <= MaxPoints {
+		n = mulCapped(n, max(len(s.Seeds), 1))
+		what += " times the number of seeds"
+	}
+	if n > MaxPoints {
+		return 0, param.New("sweep", "points", fmt.Sprintf("more than %d (%s)", MaxPoints, what), fmt.Sprintf("at most %d (sweep.MaxPoints)", MaxPoints))
+	}
+	return n, nil
+}
+
+// mulCapped returns a·b, or MaxPoints+1 when that is larger.
+func mulCapped(a, b int) int {
+	if b != 0 && a > (MaxPoints+1)/b {
+		return MaxPoints + 1
+	}
+	return min(a*b, MaxPoints+1)
+}
+
+// Points enumerates the sweep's points deterministically (of a validated
+// spec; see NumPoints).
+func (s *Spec) Points() []Point {
+	n, _ := s.NumPoints()
+	pts := make([]Point, 0, n)
+	s.eachPoint(func(p Point) bool {
+		pts = append(pts, p)
+		return true
+	})
+	return pts
+}
+
+// eachPoint calls yield with the points in order, until it returns false,
+// without holding them all. Grid: the last parameter in sorted name order
+// varies fastest. Random: a PCG stream of SampleSeed gives one uniform u
+// in [0, 1) per sample and parameter (sorted name order); v = min +
+// u·(max − min), log: exp of the same in log space; integer: the integers
+// of [ceil(min), floor(max)] equally likely (log: the integer part of a
+// log-uniform draw in [ceil(min), floor(max) + 1), P(k) ∝ ln((k+1)/k)).
+// Every point then runs once per seed.
+func (s *Spec) eachPoint(yield func(Point) bool) {
+	n, err := s.NumPoints()
+	if err != nil {
+		return
+	}
+	swept := s.Swept()
+	var nconf int
+	var config func(i int) map[string]float64
+	switch s.Mode {
+	case "grid":
+		nconf = 1
+		for _, k := range swept {
+			nconf *= len(s.Grid[k])
+		}
+		config = func(i int) map[string]float64 {
+			m := make(map[string]float64, len(swept)+len(s.Fixed))
+			for j := len(swept) - 1; j >= 0; j-- {
+				vs := s.Grid[swept[j]]
+				m[swept[j]] = vs[i%len(vs)]
+				i /= len(vs)
+			}
+			return m
+		}
+	case "random":
+		nconf = s.Samples
+		r := rand.New(rand.NewPCG(s.SampleSeed, 0x5eed5eed))
+		config = func(int) map[string]float64 { // called in order
+			m := make(map[string]float64, len(swept)+len(s.Fixed))
+			for _, k := range swept {
+				m[k] = s.Random[k].draw(r.Float64())
+			}
+			return m
+		}
+	default:
+		return
+	}
+	seeds := s.Seeds
+	if len(seeds) == 0 {
+		seeds = []uint64{1}
+	}
+	idx := 0
+	for i := 0; i < nconf && idx < n; i++ {
+		c := config(i)
 		for k, v := range s.Fixed {
 			c[k] = v
 		}
-		for _, seed := range s.Seeds {
-			pts = append(pts, Point{Index: len(pts), Params: cloneMap(c), Seed: seed})
+		for j, seed := range seeds {
+			params := c
+			if j < len(seeds)-1 {
+				params = cloneMap(c)
+			}
+			if !yield(Point{Index: idx, Params: params, Seed: seed}) {
+				return
+			}
+			idx++
 		}
 	}
-	return pts
+}
+
+// draw maps a uniform u in [0, 1) to the range (see Spec.eachPoint).
+func (rg RandomRange) draw(u float64) float64 {
+	lo, hi := rg.Min, rg.Max
+	if rg.Integer {
+		lo, hi = math.Ceil(rg.Min), math.Floor(rg.Max)+1
+	}
+	var v float64
+	if rg.Log {
+		v = math.Exp(math.Log(lo) + u*(math.Log(hi)-math.Log(lo)))
+	} else {
+		v = lo + u*(hi-lo)
+	}
+	if rg.Integer {
+		v = min(math.Floor(v), hi-1) // rounding may reach hi
+		v = max(v, lo)
+	}
+	return v
 }
 
 func cloneMap(m map[string]float64) map[string]float64 {
@@ -390,14 +501,19 @@ func cloneMap(m map[string]float64) map[string]float64 {
 // Shard selects the points of shard k of n: indices i with i mod n == k.
 type Shard struct{ K, N int }
 
-// ParseShard parses "k/n" (as `--shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT`).
+// ParseShard parses "k/n" (as `--shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT`);
+// anything else in the text ("1/2x", "1/2/3", " 1/2") is an error.
 func ParseShard(s string) (Shard, error) {
 	var sh Shard
 	if s == "" {
 		return Shard{0, 1}, nil
 	}
-	if _, err := fmt.Sscanf(s, "%d/%d", &sh.K, &sh.N); err != nil || sh.N <= 0 || sh.K < 0 || sh.K >= sh.N {
-		return Shard{}, param.New("sweep", "--shard", s, "k/n with 0 <= k < n (e.g. 3/8)")
+	ks, ns, ok := strings.Cut(s, "/")
+	var errK, errN error
+	sh.K, errK = strconv.Atoi(ks)
+	sh.N, errN = strconv.Atoi(ns)
+	if !ok || errK != nil || errN != nil || sh.N <= 0 || sh.K < 0 || sh.K >= sh.N {
+		return Shard{}, param.New("sweep", "--shard", s, "k/n with 0 <= k < n, two decimal integers and nothing else (e.g. 3/8)")
 	}
 	return sh, nil
 }
