@@ -18,6 +18,7 @@ import (
 	"github.com/neurodyn/neurodyn/export"
 	"github.com/neurodyn/neurodyn/internal/atomicfile"
 	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/internal/strictdec"
 	"github.com/neurodyn/neurodyn/kernel"
 )
 
@@ -94,10 +95,9 @@ filter (the spec's init gives the synaptic currents' start).`,
 				if err != nil {
 					return fmt.Errorf("import-nir: --input-spikes: %w", err)
 				}
-				dec := json.NewDecoder(bytes.NewReader(b))
-				dec.DisallowUnknownFields()
-				if err := dec.Decode(&opt.InputSpikesMs); err != nil {
-					return param.New("import-nir", "--input-spikes", inputSpikes, `a JSON object {"<Input node>": [[t0, t1, …] (ms, channel 0), …], …}: `+err.Error())
+				// strictdec: a node given twice or data after the object is refused
+				if err := strictdec.JSON("import-nir", "--input-spikes", b, &opt.InputSpikesMs); err != nil {
+					return param.New("import-nir", "--input-spikes", inputSpikes, `a JSON object {"<Input node>": [[t0, t1, …] (ms, channel 0), …], …} with each node once: `+err.Error())
 				}
 			}
 			if out != "" {

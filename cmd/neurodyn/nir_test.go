@@ -139,6 +139,8 @@ func TestImportNIR(t *testing.T) {
 	}
 	badSpikes := writeFile(t, dir, "bad.json", `{"in": [[5.01, 5.04]]}`)
 	notJSON := writeFile(t, dir, "notjson.json", `{"in": [[5, "x"]]}`)
+	dupSpikes := writeFile(t, dir, "dup.json", `{"in": [[5]], "in": [[6]]}`)
+	trailing := writeFile(t, dir, "trailing.json", `{"in": [[5]]} {"in": [[6]]}`)
 	cases := []struct {
 		name string
 		args []string
@@ -151,6 +153,8 @@ func TestImportNIR(t *testing.T) {
 		{"no-neurons", []string{"import-nir", noNeurons, "--dt-ms", "1"}, []string{"noneurons.nir", "has no Input or neuron node"}},
 		{"spikes", []string{"import-nir", path, "--input-spikes", badSpikes}, []string{"--input-spikes[in][0][1] = 5.04", "one spike per step"}},
 		{"spikes-json", []string{"import-nir", path, "--input-spikes", notJSON}, []string{"--input-spikes", "JSON"}},
+		{"spikes-dup", []string{"import-nir", path, "--input-spikes", dupSpikes}, []string{`--input-spikes key = "in": must be given once`}},
+		{"spikes-trailing", []string{"import-nir", path, "--input-spikes", trailing}, []string{"data after the JSON value"}},
 		{"exists", []string{"import-nir", path, "-o", toml}, []string{"net.toml exists", "--overwrite"}},
 		{"args", []string{"import-nir"}, []string{"accepts 1 arg"}},
 	}
