@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strings"
 	"sync/atomic"
 )
 
@@ -689,6 +690,11 @@ func WriteSpikes(path string, sorting Sorting, pops []SpikePopulation, opts ...O
 // ReadSpikes reads the spike populations of one or more SONATA spike files
 // (e.g. the segments of a stream, in order) and concatenates populations of
 // the same name. Legacy files without "sorting" read as SortNone.
+//
+// Times are returned in ms whatever the "units" attribute of "timestamps"
+// says: "ms" (what SpikeWriter writes), "s" and "us" are converted; any
+// other value is refused with an error naming it. Timestamps without a
+// "units" attribute are taken as ms, SONATA's default.
 func ReadSpikes(paths ...string) ([]SpikePopulation, error) {
 	var out []SpikePopulation
 	idx := map[string]int{}
@@ -723,7 +729,7 @@ func ReadSpikes(paths ...string) ([]SpikePopulation, error) {
 					}
 					sorting = Sorting(v)
 				}
-				ts, _, err := Read[float64](pg, "timestamps")
+				ts, err := readTimestampsMs(pg, m.Name)
 				if err != nil {
 					return err
 				}
@@ -751,4 +757,45 @@ func ReadSpikes(paths ...string) ([]SpikePopulation, error) {
 		}
 	}
 	return out, nil
+}
+
+// timestampUnitsMs maps the SONATA "units" values of spike timestamps that
+// ReadSpikes understands to their size in ms.
+var timestampUnitsMs = map[string]float64{
+	"ms": 1, "msec": 1, "millisecond": 1, "milliseconds": 1,
+	"s": 1000, "sec": 1000, "second": 1000, "seconds": 1000,
+	"us": 1e-3, "µs": 1e-3, "usec": 1e-3, "microsecond": 1e-3, "microseconds": 1e-3,
+}
+
+// readTimestampsMs reads the "timestamps" dataset of the spike population
+// group pg and converts it to ms from its "units" attribute (ms when the
+// attribute is missing, SONATA's default).
+func readTimestampsMs(pg *Group, pop string) ([]float64, error) {
+	d, err := pg.OpenDataset("timestamps")
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	scale := 1.0
+	if HasAttr(d, "units") {
+		u, err := StringAttr(d, "units")
+		if err != nil {
+			return nil, fmt.Errorf("population %s: timestamps: %w", pop, err)
+		}
+		f, ok := timestampUnitsMs[strings.TrimSpace(u)]
+		if !ok {
+			return nil, fmt.Errorf("population %s: timestamps attribute units = %q: unknown time unit (ms, s or us are read)", pop, u)
+		}
+		scale = f
+	}
+	ts, _, err := ReadAll[float64](d)
+	if err != nil {
+		return nil, err
+	}
+	if scale != 1 {
+		for i := range ts {
+			ts[i] *= scale
+		}
+	}
+	return ts, nil
 }

@@ -468,3 +468,65 @@ func TestSpikeInterval(t *testing.T) {
 		t.Errorf("a file without an interval: ok %v, err %v", ok, err)
 	}
 }
+
+// TestReadSpikesUnits: ReadSpikes converts timestamps to ms from their
+// "units" attribute (a scalar variable-length string, as h5py writes it),
+// takes a missing attribute as ms and refuses units it does not know.
+func TestReadSpikesUnits(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, units string, times []float64) string {
+		t.Helper()
+		path := filepath.Join(dir, name+".h5")
+		f, err := Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := f.CreateGroup("spikes/pop")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := Write(g, "timestamps", times, []int{len(times)}); err != nil {
+			t.Fatal(err)
+		}
+		if err := Write(g, "node_ids", []uint64{0, 1, 0}, []int{3}); err != nil {
+			t.Fatal(err)
+		}
+		if units != "" {
+			d, err := g.OpenDataset("timestamps")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := SetStringAttr(d, "units", units); err != nil {
+				t.Fatal(err)
+			}
+			d.Close()
+		}
+		g.Close()
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	for _, c := range []struct {
+		units string
+		in    []float64
+		want  []float64
+	}{
+		{"ms", []float64{0.5, 20, 99}, []float64{0.5, 20, 99}},
+		{"", []float64{0.5, 20, 99}, []float64{0.5, 20, 99}},
+		{"s", []float64{0, 50, 100}, []float64{0, 50000, 100000}},
+		{"us", []float64{500, 2000, 1e6}, []float64{0.5, 2, 1000}},
+	} {
+		pops, err := ReadSpikes(write("u_"+c.units, c.units, c.in))
+		if err != nil {
+			t.Fatalf("units %q: %v", c.units, err)
+		}
+		if len(pops) != 1 || !slices.Equal(pops[0].TimesMs, c.want) {
+			t.Errorf("units %q: read %v, want %v ms", c.units, pops, c.want)
+		}
+	}
+	_, err := ReadSpikes(write("u_furlong", "furlong", []float64{1, 2, 3}))
+	if err == nil || !strings.Contains(err.Error(), `units = "furlong"`) || !strings.Contains(err.Error(), "timestamps") {
+		t.Errorf("units furlong: %v; want an error naming the attribute and its value", err)
+	}
+}
