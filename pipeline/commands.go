@@ -30,6 +30,10 @@ type TrainRequest struct {
 	Dir, File string
 	// Retrain trains even when the file holds the same model.
 	Retrain bool
+	// Overwrite replaces a file that holds another model (another
+	// recipe, other data) or no model; without it TrainModel refuses
+	// such a file (an error wrapping export.ErrExists) before training.
+	Overwrite bool
 	// Progress is told the epochs done (models trained by gradient).
 	Progress func(done, total int)
 }
@@ -59,7 +63,7 @@ func TrainModel(ctx context.Context, cfg Config, req TrainRequest) (*TrainResult
 	if req.File == "" {
 		req.File = req.Kind + "_" + req.Data.Task + ".npz"
 	}
-	o := TrainOptions{Dir: req.Dir, File: req.File, Seed: cfg.Seed, Retrain: req.Retrain, Progress: req.Progress}
+	o := TrainOptions{Dir: req.Dir, File: req.File, Seed: cfg.Seed, Retrain: req.Retrain, NoReplace: !req.Overwrite, Progress: req.Progress}
 	set := cfg.Settings()
 	if req.Data.Task == TaskFlipFlop {
 		ff, err := req.Data.FlipFlopTask()

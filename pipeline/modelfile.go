@@ -46,7 +46,7 @@ const (
 // SeriesSpec says how a user's series was read and split.
 type SeriesSpec struct {
 	// Path is the file; SHA256 its contents' hash when the model was
-	// trained (a changed file is detected).
+	// trained (Forecasting refuses a file whose hash has changed since).
 	Path   string             `json:"path"`
 	SHA256 string             `json:"sha256"`
 	Load   tasks.LoadOptions  `json:"load"`
@@ -72,16 +72,46 @@ func FlipFlopSpec(f FlipFlopData) DataSpec { return DataSpec{Task: TaskFlipFlop,
 // SeriesFileSpec reads the user's series at path with the given options,
 // hashes the file and returns its DataSpec.
 func SeriesFileSpec(path string, load tasks.LoadOptions, split tasks.SeriesConfig) (DataSpec, error) {
+	sum, err := fileSHA256(path)
+	if err != nil {
+		return DataSpec{}, err
+	}
+	return DataSpec{Task: TaskSeries, Series: &SeriesSpec{Path: path, SHA256: sum, Load: load, Split: split}}, nil
+}
+
+// fileSHA256 returns the hex SHA-256 of the file at path.
+func fileSHA256(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return DataSpec{}, fmt.Errorf("pipeline: series file: %w", err)
+		return "", fmt.Errorf("pipeline: series file: %w", err)
 	}
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return DataSpec{}, fmt.Errorf("pipeline: series file: %w", err)
+		return "", fmt.Errorf("pipeline: series file: %w", err)
 	}
-	return DataSpec{Task: TaskSeries, Series: &SeriesSpec{Path: path, SHA256: hex.EncodeToString(h.Sum(nil)), Load: load, Split: split}}, nil
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// ErrSeriesChanged reports a series file whose contents differ from those
+// a model was trained on (its SHA-256 changed).
+var ErrSeriesChanged = errors.New("series file changed since the model was trained")
+
+// Check verifies that the file at s.Path still has the hash s.SHA256 (an
+// empty SHA256 is not checked).
+func (s *SeriesSpec) Check() error {
+	if s.SHA256 == "" {
+		return nil
+	}
+	sum, err := fileSHA256(s.Path)
+	if err != nil {
+		return err
+	}
+	if sum != s.SHA256 {
+		return fmt.Errorf("pipeline: %s: %w: its SHA-256 is now %s, the model was trained on %s; restore the file the model was trained on, or train again on this one (neurodyn train with --task %s, --overwrite to replace the model file)",
+			s.Path, ErrSeriesChanged, sum, s.SHA256, s.Path)
+	}
+	return nil
 }
 
 // Key identifies the data (a hash of the spec).
@@ -95,11 +125,16 @@ func (s DataSpec) Key() string {
 }
 
 // Forecasting returns the forecasting dataset of a Lorenz or series spec.
+// A series file is first checked against its recorded SHA-256
+// (SeriesSpec.Check): data that changed since are refused, not used.
 func (s DataSpec) Forecasting() (*tasks.Dataset, error) {
 	switch {
 	case s.Task == TaskLorenz && s.Lorenz != nil:
 		return tasks.GenerateLorenz(s.Lorenz.LorenzConfig())
 	case s.Task == TaskSeries && s.Series != nil:
+		if err := s.Series.Check(); err != nil {
+			return nil, err
+		}
 		raw, err := tasks.LoadSeries(s.Series.Path, s.Series.Load)
 		if err != nil {
 			return nil, err

@@ -12,6 +12,7 @@ import (
 
 	"github.com/neurodyn/neurodyn/analysis"
 	"github.com/neurodyn/neurodyn/ctrnn"
+	"github.com/neurodyn/neurodyn/export"
 	"github.com/neurodyn/neurodyn/learn"
 	"github.com/neurodyn/neurodyn/learn/leaky"
 	"github.com/neurodyn/neurodyn/rate"
@@ -183,6 +184,13 @@ type TrainOptions struct {
 	// identity (same kind, recipe and data); without it that file is
 	// loaded instead of training again.
 	Retrain bool
+	// NoReplace refuses to replace a file at Dir/File that does not hold
+	// a model of the same identity (another recipe, other data, or no
+	// model file at all): the error wraps export.ErrExists and is
+	// returned before any training. Without it such a file is replaced
+	// (the stages' directories are their own). A model of the same
+	// identity is reloaded, or replaced with Retrain, either way.
+	NoReplace bool
 	// Progress, when set, is told after each epoch how many of the
 	// recipe's epochs are done.
 	Progress func(done, total int)
@@ -201,6 +209,45 @@ func selection(d *tasks.Dataset) (func(learn.Model) (float64, error), string) {
 }
 
 func (o TrainOptions) path() string { return filepath.Join(o.Dir, o.File) }
+
+// refuseReplace returns an error wrapping export.ErrExists when
+// o.NoReplace is set and o's model file exists without holding the model
+// of meta's identity.
+func (o TrainOptions) refuseReplace(meta *ModelMeta) error {
+	if !o.NoReplace {
+		return nil
+	}
+	path := o.path()
+	if _, err := os.Lstat(path); err != nil {
+		return nil // a partial file left by a killed save is replaced
+	}
+	why := "a file that is not a readable model file"
+	if st, err := ReadModelMeta(path); err == nil {
+		switch {
+		case st.Identity == meta.Identity:
+			return nil
+		case st.Kind != meta.Kind:
+			why = "a model of kind " + st.Kind
+		case st.Data.Key() != meta.Data.Key():
+			why = "a model (" + st.Kind + ") trained on other data" + seriesChange(st.Data, meta.Data)
+		default:
+			why = "a model (" + st.Kind + ") of another recipe, " + st.Name
+		}
+	}
+	return fmt.Errorf("pipeline: %s holds %s, not the model being trained: %w", path, why, export.ErrExists)
+}
+
+// seriesChange describes how the series file of a stored data spec
+// differs from the new one ("" when either is not a series).
+func seriesChange(old, cur DataSpec) string {
+	if old.Series == nil || cur.Series == nil {
+		return ""
+	}
+	if old.Series.Path == cur.Series.Path && old.Series.SHA256 != cur.Series.SHA256 {
+		return fmt.Sprintf(" (%s has changed: SHA-256 %s then, %s now)", cur.Series.Path, old.Series.SHA256, cur.Series.SHA256)
+	}
+	return ""
+}
 
 // checkpointStem returns the stem of the training checkpoints of a model
 // identity (the identity keeps a changed recipe from resuming another's
@@ -238,6 +285,9 @@ func trainLeaky[M leakyModel](ctx context.Context, o TrainOptions, meta ModelMet
 	selector, selName := selection(d)
 	meta.Format, meta.Seed, meta.Selection = ModelFormat, o.Seed, selName
 	meta.Identity = identity(meta.Kind, append(append([]byte(nil), meta.Recipe...), selName...), meta.Data)
+	if err := o.refuseReplace(&meta); err != nil {
+		return nil, err
+	}
 	path := o.path()
 	if st := storedMeta(path, meta.Identity); st != nil && !o.Retrain {
 		m, err := build(st.Config)
@@ -374,6 +424,9 @@ func TrainSNN(ctx context.Context, r snn.Recipe, data DataSpec, d *tasks.Dataset
 	meta := ModelMeta{Format: ModelFormat, Kind: KindSNN, Name: r.Name, Data: data, Dim: d.Dim,
 		Recipe: json.RawMessage(r.JSON()), Seed: o.Seed}
 	meta.Identity = identity(meta.Kind, meta.Recipe, data)
+	if err := o.refuseReplace(&meta); err != nil {
+		return nil, err
+	}
 	path := o.path()
 	if st := storedMeta(path, meta.Identity); st != nil && !o.Retrain {
 		var cfg snn.Config
@@ -448,6 +501,10 @@ func FitReservoir(c snn.ReservoirConfig, data DataSpec, d *tasks.Dataset, o Trai
 		Data: data, Dim: d.Dim, Recipe: cj, Config: cj, Seed: o.Seed,
 		Params: (fit.Features + 1) * d.Dim, TrainSeconds: JSONReal(sec)}
 	meta.Identity = identity(meta.Kind, meta.Recipe, data)
+	if err := o.refuseReplace(meta); err != nil {
+		r.Close()
+		return nil, nil, nil, err
+	}
 	if err := saveReadoutModel(o.path(), r.Readout, meta); err != nil {
 		r.Close()
 		return nil, nil, nil, err
@@ -475,6 +532,9 @@ func FitESN(c snn.ESNConfig, data DataSpec, d *tasks.Dataset, o TrainOptions) (*
 		Data: data, Dim: d.Dim, Recipe: cj, Config: cj, Seed: o.Seed,
 		Params: (fit.Features + 1) * d.Dim, TrainSeconds: JSONReal(sec)}
 	meta.Identity = identity(meta.Kind, meta.Recipe, data)
+	if err := o.refuseReplace(meta); err != nil {
+		return nil, nil, nil, err
+	}
 	if err := saveReadoutModel(o.path(), e.Readout, meta); err != nil {
 		return nil, nil, nil, err
 	}

@@ -559,3 +559,58 @@ population = "E"
 		t.Errorf("a report of no column among the files:\n%s", stdout.String())
 	}
 }
+
+// TestSeriesModelChangedData: a model trained on a series file refuses to
+// be analyzed once the file has changed (its SHA-256 differs), and train
+// refuses to replace that model file with one trained on the changed data
+// unless --overwrite is given; the same data reload the model.
+func TestSeriesModelChangedData(t *testing.T) {
+	dir := t.TempDir()
+	series := func(scale float64) string {
+		var b strings.Builder
+		b.WriteString("t,x,y,z\n")
+		for i := 0; i < 1200; i++ {
+			s := 0.05 * float64(i)
+			fmt.Fprintf(&b, "%g,%g,%g,%g\n", s, scale*math.Sin(s), scale*math.Cos(0.7*s), scale*math.Sin(0.3*s)*math.Cos(s))
+		}
+		return b.String()
+	}
+	csv := writeFile(t, dir, "ser.csv", series(1))
+	out := filepath.Join(dir, "m1")
+	train := []string{"train", "esn", "--task", csv, "--columns", "1,2,3", "--dt", "0.05", "--out", out, "--models.esn-units", "50"}
+	if _, err := run(t, nil, train...); err != nil {
+		t.Fatal(err)
+	}
+	model := filepath.Join(out, "esn_series.npz")
+	analyze := []string{"analyze", "closedloop", "--model", model, "--analysis.closed-loop-starts", "2"}
+	if _, err := run(t, nil, analyze...); err != nil {
+		t.Fatalf("analyze on the training data: %v", err)
+	}
+	if _, err := run(t, nil, train...); err != nil {
+		t.Fatalf("train again on the same data: %v", err)
+	}
+	before, err := os.ReadFile(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, dir, "ser.csv", series(3))
+	_, err = run(t, nil, analyze...)
+	if err == nil || !strings.Contains(err.Error(), csv) || !strings.Contains(err.Error(), "SHA-256") || !strings.Contains(err.Error(), "changed") {
+		t.Fatalf("analyze after the data changed: %v; want an error naming %s and its SHA-256", err, csv)
+	}
+	t.Log(err)
+	_, err = run(t, nil, train...)
+	if err == nil || !errors.Is(err, fs.ErrExist) || !strings.Contains(err.Error(), "--overwrite") || !strings.Contains(err.Error(), "other data") {
+		t.Fatalf("train into the same --out after the data changed: %v; want a refusal naming --overwrite", err)
+	}
+	t.Log(err)
+	if after, _ := os.ReadFile(model); !bytes.Equal(before, after) {
+		t.Fatal("the refused train replaced the model file")
+	}
+	if _, err := run(t, nil, append(train, "--overwrite")...); err != nil {
+		t.Fatalf("train --overwrite: %v", err)
+	}
+	if _, err := run(t, nil, analyze...); err != nil {
+		t.Fatalf("analyze the retrained model: %v", err)
+	}
+}

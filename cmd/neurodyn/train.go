@@ -83,11 +83,11 @@ func (s *seriesFlags) spec(path string) (pipeline.DataSpec, error) {
 
 func newTrainCmd(g *globals) *cobra.Command {
 	var (
-		cfgPath, task, out, file string
-		retrain, quick           bool
-		seed                     uint64
-		sf                       seriesFlags
-		cf                       *configFlags
+		cfgPath, task, out, file  string
+		retrain, quick, overwrite bool
+		seed                      uint64
+		sf                        seriesFlags
+		cf                        *configFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "train {ctrnn|rate|snn|reservoir|esn}",
@@ -101,7 +101,9 @@ long free run (forecasting tasks) or its bit accuracy (flip-flop).
 
 A model file of the same recipe and data in --out is reloaded instead of
 trained again (--retrain trains anyway); a killed training resumes from its
-checkpoints.
+checkpoints. A file there that holds another model (another recipe, or data
+that changed since) is never replaced without --overwrite: train refuses to
+run instead.
 
 --task takes lorenz, flipflop (ctrnn and rate), or a path to a series file
 (.npy, .npz, .h5, .csv, .tsv, .txt): it is split in time order and normalized with the
@@ -150,13 +152,13 @@ training statistics, and the Lorenz recipes train on it.`,
 					return seriesFlagErr(err)
 				}
 			}
-			req := pipeline.TrainRequest{Kind: kind, Data: data, Dir: out, File: file, Retrain: retrain}
+			req := pipeline.TrainRequest{Kind: kind, Data: data, Dir: out, File: file, Retrain: retrain, Overwrite: overwrite}
 			if prog := g.progress(); prog != nil {
 				req.Progress = func(done, total int) { prog("train", kind, done, total) }
 			}
 			res, err := pipeline.TrainModel(cmd.Context(), cfg, req)
 			if err != nil {
-				return interrupted(seriesFlagErr(err), "train", "rerun the same command to resume from the training checkpoints")
+				return interrupted(overwriteHint(seriesFlagErr(err)), "train", "rerun the same command to resume from the training checkpoints")
 			}
 			for _, t := range res.Tables {
 				fmt.Fprintln(cmd.OutOrStdout(), t.Markdown())
@@ -170,6 +172,7 @@ training statistics, and the Lorenz recipes train on it.`,
 	f.StringVar(&out, "out", "models", "directory of the model file")
 	f.StringVar(&file, "file", "", "model file name (default <model>_<task>.npz)")
 	f.BoolVar(&retrain, "retrain", false, "train even if --out holds this model already")
+	f.BoolVar(&overwrite, "overwrite", false, "replace a model file in --out that holds another model (another recipe, or other data)")
 	f.BoolVar(&quick, "quick", false, "the packages' Quick recipes and smaller analyses (config key quick)")
 	f.Uint64Var(&seed, "seed", 42, "master seed; 42 keeps the recipes' own seeds (config key seed)")
 	sf.register(cmd, true)
