@@ -346,6 +346,12 @@ func (c Config) Validate() error {
 	if f.Seed < 0 || f.Seed > 1<<32-1-2000-int64(f.TestTrials) {
 		return param.New(p, "data.flipflop.seed", f.Seed, "≥ 0 and small enough that every trial seed fits in uint32")
 	}
+	// The task's own rules (sizes bounded before anything is allocated)
+	// are checked now, not when the data stage generates it.
+	if err := f.FlipFlopConfig().Validate(); err != nil {
+		return fmt.Errorf("%s: [data.flipflop] bits = %d, steps = %d, train/val/test_trials = %d/%d/%d: %w",
+			p, f.Bits, f.Steps, f.TrainTrials, f.ValTrials, f.TestTrials, err)
+	}
 	m := c.Models
 	for _, k := range []struct{ key, v string }{
 		{"models.ctrnn", m.CTRNN}, {"models.rate", m.Rate}, {"models.snn", m.SNN},

@@ -50,6 +50,7 @@ func TestConfigErrors(t *testing.T) {
 		{"bad value", "[data.lorenz]\ndt = -1\n", []string{"data.lorenz.dt = -1", "> 0"}},
 		{"bad stage", "stages = [\"nope\"]\n", []string{"stages = nope", "data"}},
 		{"bad prob", "[data.flipflop]\npulse_prob = 2.0\n", []string{"data.flipflop.pulse_prob = 2", "[0, 1]"}},
+		{"flip-flop size", "[data.flipflop]\nbits = 100000\n", []string{"[data.flipflop] bits = 100000, steps = 100", "Bits·Steps·(TrainTrials+ValTrials+TestTrials)", "at most 1.5e+08"}},
 		{"esn size", "[models]\nesn_units = 100000\n", []string{"models.esn_units = 100000", "<= 8192"}},
 		{"reservoir size", "[models]\nreservoir_neurons = 20000\n", []string{"models.reservoir_neurons = 20000", "spike features"}},
 		{"negative seed", "seed = -1\n", []string{"x.toml: pipeline: seed = -1: must be >= 0"}},

@@ -32,7 +32,8 @@ type FlipFlopConfig struct {
 	// and test uses Seed+i, Seed+1000+i and Seed+2000+i.
 	Seed int64
 	// TrainTrials, ValTrials, TestTrials are the split sizes (0 → 800, 100,
-	// 100).
+	// 100). Bits·Steps is at most 2^24 and Bits·Steps·(TrainTrials +
+	// ValTrials + TestTrials) at most 1.5e8 (1.2 GB of inputs and targets).
 	TrainTrials, ValTrials, TestTrials int
 }
 
@@ -83,11 +84,24 @@ func (c FlipFlopConfig) Validate() error {
 	if c.Seed < 0 || c.Seed+2000+int64(c.TestTrials)-1 > math.MaxUint32 {
 		return param.New("tasks", "Seed", c.Seed, "in [0, 2^32-2000-TestTrials] (NumPy seeds)")
 	}
-	if c.Bits*c.Steps > 1<<24 {
-		return param.New("tasks", "Bits·Steps", c.Bits*c.Steps, "at most 2^24 values per trial")
+	// Sizes are multiplied in float64: an int product could wrap around.
+	perTrial := float64(c.Bits) * float64(c.Steps)
+	if perTrial > 1<<24 {
+		return param.New("tasks", "Bits·Steps", fmt.Sprintf("%d·%d = %.4g", c.Bits, c.Steps, perTrial), "at most 2^24 values per trial")
+	}
+	trials := float64(c.TrainTrials) + float64(c.ValTrials) + float64(c.TestTrials)
+	if total := perTrial * trials; total > maxFlipFlopValues {
+		return param.New("tasks", "Bits·Steps·(TrainTrials+ValTrials+TestTrials)",
+			fmt.Sprintf("%d·%d·(%d+%d+%d) = %.4g", c.Bits, c.Steps, c.TrainTrials, c.ValTrials, c.TestTrials, total),
+			fmt.Sprintf("at most %.4g values in all splits (inputs and targets: 8 bytes a value, %.2g GB at the bound)", float64(maxFlipFlopValues), 8*float64(maxFlipFlopValues)/1e9))
 	}
 	return nil
 }
+
+// maxFlipFlopValues bounds the values (Bits·Steps per trial) of the three
+// splits together, checked before anything is allocated: float32 inputs
+// and targets take 1.2 GB at the bound, like maxLorenzSamples.
+const maxFlipFlopValues = 150_000_000
 
 // Pulse is one input command: at step T, bit Bit is set (Cmd = +1) or
 // reset (Cmd = −1).
