@@ -311,7 +311,9 @@ type SeriesConfig struct {
 	// Dt is the sample interval in the series' time unit (0 → 1).
 	Dt float64
 	// TrainFrac and ValFrac are the fractions of samples, in time order,
-	// for train and val; test gets the rest (both 0 → 0.7 and 0.15).
+	// for train and val; test gets the rest. Each defaults on its own
+	// (TrainFrac 0 → 0.7, ValFrac 0 → 0.15), so giving one keeps the
+	// other's default; both must end up > 0 with a sum < 1.
 	TrainFrac, ValFrac float64
 	// Ranges, when non-nil, gives the sample ranges [start, end) of train,
 	// val, test and optionally eval explicitly (3 or 4 ranges) instead of
@@ -328,8 +330,11 @@ func (c SeriesConfig) withDefaults() SeriesConfig {
 	if c.Dt == 0 {
 		c.Dt = 1
 	}
-	if c.TrainFrac == 0 && c.ValFrac == 0 {
-		c.TrainFrac, c.ValFrac = 0.7, 0.15
+	if c.TrainFrac == 0 {
+		c.TrainFrac = 0.7
+	}
+	if c.ValFrac == 0 {
+		c.ValFrac = 0.15
 	}
 	if c.SeqLength == 0 {
 		c.SeqLength = 50
@@ -360,7 +365,7 @@ func FromSeries(r RawSeries, c SeriesConfig) (*Dataset, error) {
 	ranges := c.Ranges
 	if ranges == nil {
 		if !(c.TrainFrac > 0 && c.ValFrac > 0 && c.TrainFrac+c.ValFrac < 1) {
-			return nil, param.New("tasks", "TrainFrac/ValFrac", fmt.Sprintf("%g/%g", c.TrainFrac, c.ValFrac), "both > 0 with a sum < 1 (test gets the rest)")
+			return nil, param.New("tasks", "TrainFrac/ValFrac", fmt.Sprintf("%g/%g", c.TrainFrac, c.ValFrac), "both > 0 with a sum < 1 (test gets the rest; 0 or omitted: 0.7 and 0.15)")
 		}
 		nTrain := int(math.Round(c.TrainFrac * float64(r.Len)))
 		nVal := int(math.Round(c.ValFrac * float64(r.Len)))

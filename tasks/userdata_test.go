@@ -230,6 +230,22 @@ func TestFromSeries(t *testing.T) {
 	if w.Len() != 150-20 {
 		t.Errorf("%d test windows, want 130", w.Len())
 	}
+	// One fraction given: the other keeps its default.
+	for _, c := range []struct {
+		cfg                SeriesConfig
+		train, val, tested int
+	}{
+		{SeriesConfig{TrainFrac: 0.8, SeqLength: 10}, 800, 150, 50},
+		{SeriesConfig{ValFrac: 0.1, SeqLength: 10}, 700, 100, 200},
+	} {
+		d, err := FromSeries(RawSeries{Data: x, Len: 1000, Dim: 2}, c.cfg)
+		if err != nil {
+			t.Fatalf("%+v: %v", c.cfg, err)
+		}
+		if d.Train.Len != c.train || d.Val.Len != c.val || d.Test.Len != c.tested {
+			t.Errorf("%+v: split sizes %d/%d/%d, want %d/%d/%d", c.cfg, d.Train.Len, d.Val.Len, d.Test.Len, c.train, c.val, c.tested)
+		}
+	}
 	// Explicit ranges, with eval.
 	d, err = FromSeries(RawSeries{Data: x, Len: 1000, Dim: 2}, SeriesConfig{Ranges: [][2]int{{0, 500}, {600, 700}, {700, 800}, {800, 1000}}, SeqLength: 10})
 	if err != nil {
@@ -243,6 +259,8 @@ func TestFromSeries(t *testing.T) {
 		want string
 	}{
 		{SeriesConfig{TrainFrac: 0.9, ValFrac: 0.2}, "TrainFrac/ValFrac = 0.9/0.2"},
+		{SeriesConfig{TrainFrac: 0.9}, "TrainFrac/ValFrac = 0.9/0.15"}, // the omitted ValFrac takes its default
+		{SeriesConfig{TrainFrac: -0.1}, "TrainFrac/ValFrac = -0.1/0.15"},
 		{SeriesConfig{Ranges: [][2]int{{0, 500}, {400, 700}, {700, 800}}}, "Ranges[1] = [400 700]: must be disjoint from Ranges[0]"},
 		{SeriesConfig{Ranges: [][2]int{{0, 500}}}, "Ranges = 1"},
 		{SeriesConfig{SeqLength: 200}, "split val = 150 samples: must be at least SeqLength+Horizon = 201 samples"},

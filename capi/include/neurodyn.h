@@ -174,7 +174,8 @@ int neurodyn_lorenz_new(const char *config, neurodyn_handle *out);
 /* A dataset from a user's series data (samples x dim, original units; copied),
  * split in time order and normalized. config: JSON of tasks.SeriesConfig
  * (Name, Dt, TrainFrac, ValFrac, Ranges, SeqLength, Horizon, Stride); NULL
- * means 70/15/15 splits and 50-sample windows. */
+ * means 70/15/15 splits and 50-sample windows. Each omitted (or 0) key takes
+ * its default on its own: TrainFrac 0.7, ValFrac 0.15, SeqLength 50. */
 int neurodyn_series_new(const double *data, int64_t samples, int64_t dim, const char *config,
                         neurodyn_handle *out);
 
