@@ -3,6 +3,7 @@ checked and made C-contiguous before a call, strings to bytes."""
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 from typing import Any, Callable
@@ -53,6 +54,13 @@ def config_json(config: dict[str, Any] | None, where: str = "config") -> bytes |
     if not config:
         return None
     return json.dumps(_walk(config, where, camel), allow_nan=False).encode()
+
+
+def private_config(config: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of a configuration dict (nested dicts, lists and arrays
+    too), kept by objects that pickle as their configuration: changing the
+    caller's dict afterwards must not change what a pickled copy rebuilds."""
+    return copy.deepcopy(config)
 
 
 def cstr(s: str | bytes | None, name: str) -> bytes | None:

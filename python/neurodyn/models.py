@@ -17,7 +17,7 @@ from numpy.typing import ArrayLike
 
 from . import _capi as _lib
 from ._object import Handle
-from ._util import as_input, config_json, cstr, empty, nonneg_int, ptr
+from ._util import as_input, config_json, cstr, empty, nonneg_int, private_config, ptr
 from .errors import InvalidParameterError
 from .tasks import Dataset, FlipFlop
 
@@ -128,7 +128,7 @@ class Model(_Model):
     _ctor = ""
 
     def __init__(self, **config: Any):
-        self._config = config
+        self._config = private_config(config)
         super().__init__(_lib.new_handle(self._ctor, config_json(config)))
         self._init_dims()
 
@@ -325,7 +325,7 @@ class _Reservoir(_Model):
     _ctor = ""
 
     def __init__(self, dim: int = 3, **config: Any):
-        self._config = config
+        self._config = private_config(config)
         self._dim = nonneg_int(dim, "dim")
         super().__init__(_lib.new_handle(self._ctor, config_json(config), self._dim))
         self._init_dims()

@@ -20,7 +20,7 @@ from numpy.typing import ArrayLike
 
 from . import _capi as _lib
 from ._object import Handle
-from ._util import as_input, config_json, cstr, empty, nonneg_int, ptr
+from ._util import as_input, config_json, cstr, empty, nonneg_int, private_config, ptr
 from .errors import InvalidParameterError
 
 __all__ = ["Dataset", "Lorenz", "Series", "FlipFlop"]
@@ -122,7 +122,7 @@ class Lorenz(Dataset):
     __slots__ = ()
 
     def __init__(self, **config: Any):
-        self._config = config
+        self._config = private_config(config)
         super().__init__(_lib.new_handle("neurodyn_lorenz_new", config_json(config)))
 
     def __reduce__(self):
@@ -133,18 +133,23 @@ class Lorenz(Dataset):
 class Series(Dataset):
     """A dataset from your own series: data (samples, dim) or (samples,) in
     original units, split in time order (70/15/15 unless train_frac/val_frac
-    or ranges say otherwise), normalized with the train statistics and
-    windowed (seq_length 50, horizon 1, stride 1 unless given)."""
+    or ranges say otherwise; each fraction defaults on its own, so
+    train_frac=0.8 alone gives 80/15/5), normalized with the train
+    statistics and windowed (seq_length 50, horizon 1, stride 1 unless
+    given). The data are copied: changing the array afterwards changes
+    neither the dataset nor its pickled copies."""
 
     __slots__ = ()
 
     def __init__(self, data: ArrayLike, **config: Any):
         a = as_input(data, np.float64, "data")
+        if np.may_share_memory(a, data):
+            a = a.copy()  # pickling rebuilds from a, which the caller may change
         if a.ndim == 1:
             a = a.reshape(-1, 1)
         if a.ndim != 2:
             raise InvalidParameterError(f"data must be (samples,) or (samples, dim), has shape {a.shape}")
-        self._config = config
+        self._config = private_config(config)
         self._args = (a,)
         super().__init__(_lib.new_handle("neurodyn_series_new", ptr(a), a.shape[0], a.shape[1], config_json(config)))
 
@@ -160,7 +165,7 @@ class FlipFlop(Handle):
     __slots__ = ("_config",)
 
     def __init__(self, **config: Any):
-        self._config = config
+        self._config = private_config(config)
         super().__init__(_lib.new_handle("neurodyn_flipflop_new", config_json(config)))
 
     def __reduce__(self):

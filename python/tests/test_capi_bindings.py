@@ -154,6 +154,38 @@ def test_series():
         nd.Series(np.zeros((2, 2, 2)))
 
 
+def test_series_one_fraction():
+    # An omitted fraction keeps its default (0.7 train, 0.15 val).
+    data = np.sin(np.arange(1000) * 0.05)
+    with nd.Series(data, train_frac=0.8, seq_length=10) as s:
+        sp = s.info()["splits"]
+        assert (sp["train"]["samples"], sp["val"]["samples"], sp["test"]["samples"]) == (800, 150, 50)
+    with nd.Series(data, val_frac=0.1, seq_length=10) as s:
+        sp = s.info()["splits"]
+        assert (sp["train"]["samples"], sp["val"]["samples"], sp["test"]["samples"]) == (700, 100, 200)
+    with pytest.raises(nd.InvalidParameterError, match="0.9/0.15"):
+        nd.Series(data, train_frac=0.9)
+
+
+def test_pickle_private_copies():
+    # A pickled dataset is rebuilt from what it was built from, not from the
+    # caller's array or dict as changed since.
+    t = np.arange(400) * 0.05
+    x = np.stack([np.sin(t), np.cos(0.5 * t)], axis=1)
+    with nd.Series(x, seq_length=10) as s:
+        train = s.train
+        x *= 100
+        with pickle.loads(pickle.dumps(s)) as s2:
+            np.testing.assert_array_equal(s2.train, train)
+            assert s2.stats()[1][0] == s.stats()[1][0]
+    system = {"sigma": 10.0, "rho": 28.0, "beta": 8.0 / 3.0}
+    with nd.Lorenz(**SMALL_LORENZ, system=system) as lz:
+        train = lz.train
+        system["rho"] = 99.0
+        with pickle.loads(pickle.dumps(lz)) as lz2:
+            np.testing.assert_array_equal(lz2.train, train)
+
+
 def test_flipflop(flipflop):
     assert flipflop.shape("train") == (40, 30, 3)
     x, y = flipflop.split("test")
