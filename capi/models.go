@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/neurodyn/neurodyn/analysis"
@@ -840,14 +841,31 @@ func neurodyn_model_save(h C.neurodyn_handle, path *C.nd_cchar) (rc C.int) {
 	if err != nil {
 		return fail(fn, err)
 	}
-	if !strings.HasSuffix(strings.ToLower(p), ".npz") {
-		return fail(fn, errorf(statusInvalid, "path = %q: must end in .npz", p))
-	}
 	meta := encodeJSON(map[string]any{"kind": o.kind, "config": mo.config})
-	if err := learn.SaveParams(p, mo.m.Params(), meta); err != nil {
+	switch savedFormat(p) {
+	case ".npz":
+		err = learn.SaveParams(p, mo.m.Params(), meta)
+	case ".h5":
+		err = learn.SaveParamsHDF5(p, mo.m.Params(), meta)
+	default:
+		return fail(fn, errorf(statusInvalid, "path = %q: must end in .h5 (or .hdf5: HDF5) or .npz", p))
+	}
+	if err != nil {
 		return fail(fn, ioError(err))
 	}
 	return statusOK
+}
+
+// savedFormat returns ".npz" or ".h5" (for .h5 and .hdf5) from path's
+// extension, or "" for another one.
+func savedFormat(path string) string {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".npz":
+		return ".npz"
+	case ".h5", ".hdf5":
+		return ".h5"
+	}
+	return ""
 }
 
 // modelMetaKey names the array of a saved model holding its kind and
@@ -895,10 +913,16 @@ var errNotSaved = fmt.Errorf("not a file of neurodyn_model_save")
 // loadSaved reads a file written by neurodyn_model_save into p (all or
 // nothing); errNotSaved if the file is not one.
 func loadSaved(p *learn.Params[float32], path string) error {
-	if !strings.HasSuffix(strings.ToLower(path), ".npz") {
+	var err error
+	switch savedFormat(path) {
+	case ".npz":
+		_, err = learn.LoadParamsNPZ(p, path)
+	case ".h5":
+		_, err = learn.LoadParamsHDF5(p, path)
+	default:
 		return errNotSaved
 	}
-	if _, err := learn.LoadParamsNPZ(p, path); err != nil {
+	if err != nil {
 		if errors.Is(err, learn.ErrNotParamsFile) {
 			return errNotSaved
 		}

@@ -521,7 +521,10 @@ int neurodyn_model_lyapunov(neurodyn_handle h, const double *warm, int64_t warmu
 int neurodyn_model_fixed_points(neurodyn_handle h, const double *input, int64_t inputs, const double *visited,
                                 int64_t rows, int64_t state_dim, const char *config, char **result);
 
-/* Saves the parameters to a checkpoint file (".h5" HDF5, or ".npz"). */
+/* Saves the parameters to a file: HDF5 for a path ending in ".h5" or ".hdf5"
+ * (one float32 dataset per tensor at "params/<name>", metadata in the root
+ * attribute "neurodyn_model"), NumPy for ".npz" (one member per tensor);
+ * another extension is NEURODYN_ERR_INVALID. neurodyn_model_load reads both. */
 int neurodyn_model_save(neurodyn_handle h, const char *path);
 
 /* Loads parameters from a checkpoint written by neurodyn_model_save or by

@@ -234,7 +234,9 @@ class Model(_Model):
         )
 
     def save(self, path: str | os.PathLike) -> None:
-        """Saves the parameters to .npz (np.load gives them by name)."""
+        """Saves the parameters to .npz (np.load gives them by name) or, for a
+        path ending in .h5 or .hdf5, to HDF5 (datasets params/<name>, as
+        h5py reads them); load() reads both."""
         _lib.call("neurodyn_model_save", self.handle, cstr(path, "path"))
 
     def load(self, path: str | os.PathLike, best: bool = False) -> None:

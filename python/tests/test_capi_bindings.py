@@ -648,8 +648,17 @@ def test_ctrnn_train_evaluate_save_load(tmp_path, lorenz):
     np.testing.assert_array_equal(fresh.params, m.params)
     with pytest.raises(nd.InvalidParameterError, match="cell.W_rec.weight|parameter"):
         nd.RateNetwork().load(tmp_path / "m.npz")
-    with pytest.raises(nd.InvalidParameterError, match=".npz"):
+    with pytest.raises(nd.InvalidParameterError, match=r"\.h5 .*\.npz"):
+        m.save(tmp_path / "m.txt")
+    if nd.build_info()["hdf5"]:  # the header's ".h5" HDF5: saved, and loaded back
         m.save(tmp_path / "m.h5")
+        fresh = nd.CTRNN(hidden=12, seed=9)
+        fresh.load(tmp_path / "m.h5")
+        np.testing.assert_array_equal(fresh.params, m.params)
+        with pytest.raises(nd.InvalidParameterError, match="cell.W_rec.weight|parameter"):
+            nd.RateNetwork().load(tmp_path / "m.h5")
+        m.train(lorenz, epochs=1, checkpoint=str(tmp_path / "train.h5"), window=20, val_window=20)
+        nd.CTRNN(hidden=12, seed=1).load(tmp_path / "train.h5", best=True)
     # a training checkpoint loads too (best parameters)
     m.train(lorenz, epochs=1, checkpoint=str(tmp_path / "train.npz"), window=20, val_window=20)
     other = nd.CTRNN(hidden=12, seed=1)
