@@ -236,7 +236,8 @@ int neurodyn_flipflop_write(neurodyn_handle h, const char *path, int32_t overwri
  * documentation or neurodyn_preset_spec for complete examples. Spike times are
  * in ms, neuron ids are indices within their population. */
 
-/* The preset names as a JSON list ("cuba", "coba", "brunel", "scale"). */
+/* The preset names as a JSON list, sorted: "brunel", "coba", "cobahh", "cuba",
+ * "izhikevich2003", "scale", "vogels" (kernel.Presets). */
 int neurodyn_presets(char *buf, int64_t buf_len, int64_t *needed);
 
 /* The spec of a preset network as TOML (edit it, then neurodyn_network_new).
@@ -619,7 +620,8 @@ int neurodyn_metrics(const double *pred, const double *truth, int64_t samples, i
  * result is a JSON list of {name, params, metrics}. */
 int neurodyn_baselines(neurodyn_handle dataset, const char *config, char **result);
 
-/* Integrates Lorenz-63 (sigma, rho, beta; NaN or 0 for 10, 28, 8/3) from x0[3]
+/* Integrates Lorenz-63 (sigma, rho, beta; NaN or 0 for 10, 28, 8/3, so a
+ * system with a zero parameter cannot be integrated here) from x0[3]
  * with the adaptive Dormand-Prince solver (rtol 1e-10, atol 1e-12), drops
  * transient time units and writes samples x 3 values dt apart. The span
  * transient + samples*dt is at most 1e7 time units. */

@@ -63,7 +63,11 @@ def lorenz_integrate(
     x0: ArrayLike, samples: int, dt: float = 0.01, transient: float = 0.0, sigma: float = 10.0, rho: float = 28.0, beta: float = 8 / 3
 ) -> np.ndarray:
     """The true Lorenz-63 trajectory from x0 (3,): samples (samples, 3) dt
-    apart after dropping transient time units (Dormand-Prince, rtol 1e-10)."""
+    apart after dropping transient time units (Dormand-Prince, rtol 1e-10).
+
+    sigma, rho and beta equal to 0 select the classic values 10, 28 and 8/3
+    (the C API reads 0 as "default"), so a system with a zero parameter, such
+    as rho=0, cannot be integrated by this function; NaN is refused."""
     a = as_input(x0, np.float64, "x0", ndim=1, shape=(3,))
     samples = nonneg_int(samples, "samples", MAX_ELEMS // 3)
     out = empty((samples, 3), np.float64, "lorenz_integrate")

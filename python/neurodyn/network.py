@@ -48,9 +48,10 @@ def _sorting(s: str) -> int:
 class Network(Handle):
     """A spiking network built from a spec: TOML text, JSON text, or a dict
     (sent as JSON with the spec's own keys: dt_ms, populations, projections,
-    devices, recorders). Not safe for concurrent use from several threads at
-    once (calls are serialized); not picklable (its state lives in this
-    process: send the spec instead)."""
+    devices, recorders). Safe to share between threads, like every Handle:
+    calls on one network are serialized (one runs at a time, so threads do
+    not speed it up; use one network per thread for that). Not picklable
+    (its state lives in this process: send the spec instead)."""
 
     __slots__ = ()
 

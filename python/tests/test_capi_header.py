@@ -41,3 +41,14 @@ def test_versions_agree():
     py = re.search(r'^version = "([^"]+)"', (PYDIR / "pyproject.toml").read_text(), re.M).group(1)
     assert nd.version() == go == py
     assert f"abiVersion = {abi}" in (ROOT / "capi/library.go").read_text()
+
+
+def test_documented_presets():
+    # The header's comment on neurodyn_presets and presets()' docstring name
+    # every preset the library has.
+    header = capi_header.HEADER.read_text()
+    comment = re.search(r"/\*([^/]*?)\*/\s*int neurodyn_presets\(", header).group(1)
+    listed = set(re.findall(r'"([a-z0-9]+)"', comment))
+    assert listed == set(nd.presets())
+    doc = nd.presets.__doc__
+    assert all(name in doc for name in nd.presets())
