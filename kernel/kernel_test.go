@@ -489,6 +489,54 @@ func TestKernelGolden(t *testing.T) {
 	}
 }
 
+// TestRestoreSpecWorkers: a checkpoint of a spec with Workers = 1 restores
+// into the same spec with Workers = 2 (and 0) and continues bit-identically:
+// Workers does not change results, so it is not part of the fingerprint.
+func TestRestoreSpecWorkers(t *testing.T) {
+	s := smallPresets(t)["brunel_mixed"]
+	s.Workers = 1
+	full, err := kernel.New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer full.Close()
+	if err := full.Run(100); err != nil {
+		t.Fatal(err)
+	}
+	first, _ := kernel.New(s)
+	defer first.Close()
+	if err := first.Run(50); err != nil {
+		t.Fatal(err)
+	}
+	var ck bytes.Buffer
+	if err := first.Checkpoint(&ck); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []int{2, 0} {
+		s2 := s
+		s2.Workers = w
+		second, err := kernel.New(s2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer second.Close()
+		if err := second.Restore(bytes.NewReader(ck.Bytes())); err != nil {
+			t.Fatalf("workers %d: %v", w, err)
+		}
+		if err := second.Run(50); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range full.Recorders() {
+			if r.Spikes() == nil {
+				continue
+			}
+			if got, want := second.Recorder(r.Name()).Spikes(), tail(r.Spikes(), 50); !reflect.DeepEqual(got, want) {
+				t.Fatalf("workers %d: %s: %d spikes after restore, want %d (identical)", w, r.Name(), len(got.IDs), len(want.IDs))
+			}
+		}
+	}
+}
+
 // TestCheckpointWorkerIndependent: a checkpoint's bytes do not depend on
 // the number of workers, in grid mode, precise mode (whose event queues
 // are per worker) and with plasticity.

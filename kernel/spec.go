@@ -424,12 +424,16 @@ func (s Spec) fingerprint() []byte {
 }
 
 // fingerprint identifies the network for checkpoints: its spec's without
-// the paths of edges files (the same file reached by another path restores),
-// followed by the digest of what each edges file held (nothing more without
-// one, so checkpoints of rule-built networks are unchanged). specLen is the
-// length of the spec's part.
+// what does not change results (Workers: a checkpoint restores under any
+// number of workers; the paths of edges files: the same file reached by
+// another path restores), followed by the digest of what each edges file
+// held (nothing more without one, so checkpoints of rule-built networks are
+// unchanged). Everything else in the spec changes results or the state a
+// checkpoint holds (recorders carry running state) and stays in. specLen
+// is the length of the spec's part.
 func (net *Network) fingerprint() (fp []byte, specLen int) {
 	s := net.spec
+	s.Workers = 0
 	s.Projections = slices.Clone(s.Projections)
 	for i := range s.Projections {
 		s.Projections[i].EdgesFile = ""

@@ -614,3 +614,16 @@ func TestSeriesModelChangedData(t *testing.T) {
 		t.Fatalf("analyze the retrained model: %v", err)
 	}
 }
+
+// TestSimulateRestoreWorkers checks that --restore takes a checkpoint
+// written with another --workers (results do not depend on it).
+func TestSimulateRestoreWorkers(t *testing.T) {
+	dir := t.TempDir()
+	ck := filepath.Join(dir, "b.ckpt")
+	if _, err := run(t, nil, "simulate", "--preset", "brunel", "--n", "200", "--duration-ms", "20", "--out", filepath.Join(dir, "o1"), "--checkpoint", ck); err != nil {
+		t.Fatalf("first run: %v", err)
+	}
+	if _, err := run(t, nil, "simulate", "--preset", "brunel", "--n", "200", "--workers", "2", "--restore", ck, "--duration-ms", "20", "--out", filepath.Join(dir, "o2")); err != nil {
+		t.Fatalf("restore with --workers 2: %v", err)
+	}
+}

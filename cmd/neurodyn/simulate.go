@@ -49,7 +49,8 @@ onto the inh receptor are negative in edges.h5 (NEST's convention) and
 magnitudes in weights reports. A weights recorder of a projection that drew no
 synapses writes no report (a notice says so).
 --checkpoint saves the full simulation state at the end; --restore continues a
-saved run exactly (same spikes as an uninterrupted run). An interrupted run
+saved run exactly (same spikes as an uninterrupted run) of the same network,
+with any --workers. An interrupted run
 (Ctrl-C, SIGTERM from a batch system) finishes its recordings with the time
 it simulated, saves --checkpoint, skips nodes.h5/edges.h5 and exits with
 status 1. Existing output files are never replaced without --overwrite.`,
