@@ -116,11 +116,12 @@ type device struct {
 
 	// time_series: sample k of series drives step range
 	// [(origin+k)·seriesSteps, (origin+k+1)·seriesSteps)
-	series [][]float64
-	origin int
-	w      []float32 // len(neurons) × dims
-	cur    []float32 // current of each target neuron for the current sample (noise: interval)
-	sample []int     // per worker: the sample cur holds for its range (−1: none)
+	series   [][]float64
+	origin   int
+	replaced bool      // SetSeries replaced the spec's series (checkpoints carry it)
+	w        []float32 // len(neurons) × dims
+	cur      []float32 // current of each target neuron for the current sample (noise: interval)
+	sample   []int     // per worker: the sample cur holds for its range (−1: none)
 
 	// noise: see prepareNoise
 	noiseAt     []int64 // per worker: the interval cur holds for its range (−1: none)

@@ -1,5 +1,7 @@
 package kernel
 
+import "bytes"
+
 // HistoryEntries returns the number of postsynaptic history entries that
 // the plastic projections hold (tests check that pruning bounds it).
 func HistoryEntries(net *Network) int {
@@ -51,4 +53,27 @@ func PreciseGroupBytes(net *Network) int64 {
 		}
 	}
 	return b
+}
+
+// CheckpointV1 returns net's checkpoint as format version 1 wrote it: the
+// version-2 one with the version-1 magic, without its time_series section
+// and its CRC-32C trailer. The golden tests pin its checksum (the state's
+// bytes did not change with version 2), and restoring it tests that
+// version 1 is still read.
+func CheckpointV1(net *Network) ([]byte, error) {
+	var b bytes.Buffer
+	if err := net.Checkpoint(&b); err != nil {
+		return nil, err
+	}
+	ck := b.Bytes()
+	cut := 4
+	for _, d := range net.devs {
+		if d.plan.spec.Kind == "time_series" {
+			_, rest := d.seriesFrom(net.step)
+			cut += 16 + 8*d.plan.dims*len(rest)
+		}
+	}
+	ck = ck[:len(ck)-cut]
+	copy(ck, checkpointMagicV1)
+	return ck, nil
 }

@@ -517,7 +517,8 @@ func (net *Network) EffectiveWeights(dst []float32, i int) []float32 {
 // SetSeries replaces the series of the named time_series device (same
 // dimension) and restarts it at the current step: sample 0 is held from
 // now on. Use it to feed a reservoir successive input sequences. Samples
-// must be finite.
+// must be finite. Checkpoints carry the series (from the sample held at
+// the checkpoint on) and where it started, so Restore continues it.
 func (net *Network) SetSeries(device string, series [][]float64) error {
 	for _, d := range net.devs {
 		if d.plan.name != device {
@@ -547,6 +548,7 @@ func (net *Network) SetSeries(device string, series [][]float64) error {
 		}
 		d.origin = int(net.step / int64(d.plan.seriesSteps))
 		d.series = append(d.series[:0:0], series...)
+		d.replaced = true
 		for w := range d.sample {
 			d.sample[w] = -1
 		}

@@ -196,10 +196,10 @@ func TestShortTermCheckpoint(t *testing.T) {
 			{"x = NaN", 16*n + 8, math.Float64bits(math.NaN())},
 			{"last spike at the checkpoint's step", 8*n + 8, uint64(step)},
 		} {
-			damaged := bytes.Clone(ckpt)
+			damaged := ckBody(ckpt) // resealed: the state's own check must find it
 			binary.LittleEndian.PutUint64(damaged[len(damaged)-c.at:], c.bits)
 			third := build(3, 60)
-			err := third.Restore(bytes.NewReader(damaged))
+			err := third.Restore(bytes.NewReader(seal(damaged)))
 			want := fmt.Sprintf("short-term plasticity of projection[%d]: source %d: state u", len(s.Projections)-1, n-1)
 			if err == nil || !strings.Contains(err.Error(), want) {
 				t.Fatalf("precise=%v, %s: %v", precise, c.name, err)

@@ -365,6 +365,17 @@ func NewReservoir(c ReservoirConfig, dim int) (*Reservoir, error) {
 			return nil, err
 		}
 	}
+	// A checkpoint holds each input device's series from the sample held
+	// on, one sample at every sample boundary after Step or Harvest (the
+	// series SetSeries put in), none for the spec's: the spec's one zero
+	// sample set again (the same drive) gives the initial state that one
+	// sample too, so that State's length is the same in every state.
+	for _, name := range r.devices() {
+		if err := net.SetSeries(name, [][]float64{make([]float64, dim+1)}); err != nil {
+			net.Close()
+			return nil, err
+		}
+	}
 	var buf bytes.Buffer
 	if err := net.Checkpoint(&buf); err != nil {
 		net.Close()
@@ -523,6 +534,9 @@ func (r *Reservoir) State(dst []float64) {
 		panic("snn: Reservoir.State: " + err.Error())
 	}
 	b := buf.Bytes()
+	if 1+(len(b)+stateBytes-1)/stateBytes > r.stateDim {
+		panic(fmt.Sprintf("snn: Reservoir.State: a checkpoint of %d bytes does not fit StateDim (taken within Harvest? call it between Steps)", len(b)))
+	}
 	clear(dst[:r.stateDim])
 	dst[0] = float64(len(b))
 	for i, v := range b {
