@@ -616,7 +616,8 @@ func TestSeriesModelChangedData(t *testing.T) {
 }
 
 // TestSimulateRestoreWorkers checks that --restore takes a checkpoint
-// written with another --workers (results do not depend on it).
+// written with another --workers (results do not depend on it) and refuses
+// a damaged one.
 func TestSimulateRestoreWorkers(t *testing.T) {
 	dir := t.TempDir()
 	ck := filepath.Join(dir, "b.ckpt")
@@ -625,5 +626,20 @@ func TestSimulateRestoreWorkers(t *testing.T) {
 	}
 	if _, err := run(t, nil, "simulate", "--preset", "brunel", "--n", "200", "--workers", "2", "--restore", ck, "--duration-ms", "20", "--out", filepath.Join(dir, "o2")); err != nil {
 		t.Fatalf("restore with --workers 2: %v", err)
+	}
+	// one byte changed: refused as damaged, naming the file, before any output
+	b, err := os.ReadFile(ck)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 1
+	bad := writeFile(t, dir, "bad.ckpt", string(b))
+	o3 := filepath.Join(dir, "o3")
+	_, err = run(t, nil, "simulate", "--preset", "brunel", "--n", "200", "--restore", bad, "--duration-ms", "20", "--out", o3)
+	if err == nil || !strings.Contains(err.Error(), bad+" is damaged") || isUsage(err) {
+		t.Fatalf("damaged checkpoint: %v", err)
+	}
+	if _, err := os.Stat(o3); err == nil {
+		t.Fatalf("damaged checkpoint: %s written", o3)
 	}
 }
