@@ -872,7 +872,9 @@ func neurodyn_network_restore(h C.neurodyn_handle, path *C.nd_cchar) (rc C.int) 
 		return fail(fn, err)
 	}
 	defer f.Close()
-	if err := n.net.Restore(bufio.NewReader(f)); err != nil {
+	// the file itself: Restore verifies its checksum before it changes
+	// any state (it reads through its own buffer)
+	if err := n.net.Restore(f); err != nil {
 		return fail(fn, errorf(statusInvalid, "path = %q: %v", p, err))
 	}
 	now := n.net.TimeMs()

@@ -357,11 +357,14 @@ int neurodyn_network_set_series(neurodyn_handle h, const char *device, const dou
                                 int64_t dim);
 
 /* Writes the network's full dynamic state to a file; neurodyn_network_restore
- * on a network built from the same spec continues bit-identically. Recorded
- * data are not part of it. */
+ * on a network built from the same spec (any number of workers) continues
+ * bit-identically, time_series devices with the series set_series put in.
+ * Recorded data are not part of it. The file ends in a CRC-32C checksum. */
 int neurodyn_network_checkpoint(neurodyn_handle h, const char *path);
 
-/* Restores a state written by neurodyn_network_checkpoint. */
+/* Restores a state written by neurodyn_network_checkpoint. A damaged file
+ * (its checksum does not match), another network's or a truncated one is
+ * NEURODYN_ERR_INVALID and leaves the network as it was. */
 int neurodyn_network_restore(neurodyn_handle h, const char *path);
 
 /* Sorting of SONATA spike files. */

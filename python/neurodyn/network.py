@@ -220,11 +220,15 @@ class Network(Handle):
 
     def checkpoint(self, path: str | os.PathLike) -> None:
         """Writes the full dynamic state; restore() on a network built from
-        the same spec continues bit-identically."""
+        the same spec (any number of workers) continues bit-identically,
+        time_series devices with the series set_series() put in. The file
+        ends in a CRC-32C checksum."""
         _lib.call("neurodyn_network_checkpoint", self.handle, cstr(path, "path"))
 
     def restore(self, path: str | os.PathLike) -> None:
-        """Restores a state written by checkpoint()."""
+        """Restores a state written by checkpoint(). A damaged file (its
+        checksum does not match), another network's or a truncated one
+        raises and leaves the network as it was."""
         _lib.call("neurodyn_network_restore", self.handle, cstr(path, "path"))
 
     def write_spikes(self, path: str | os.PathLike, sorting: str = "by_time", overwrite: bool = False) -> None:

@@ -547,6 +547,35 @@ def test_checkpoint_restore_continues_exactly(tmp_path):
         d.restore(tmp_path / "missing.bin")
 
 
+def test_checkpoint_restore_after_set_series(tmp_path):
+    # the checkpoint carries the series set_series put in and where it
+    # started: a network whose series differs continues the checkpoint's
+    with nd.Network(SPEC) as a, nd.Network(SPEC) as b:
+        a.run(10.0)
+        a.set_series("drive", np.linspace(0.0, 3.0, 300).reshape(-1, 1))
+        a.run(40.0)
+        a.checkpoint(tmp_path / "s.bin")
+        a.run(100.0)
+        b.set_series("drive", np.zeros((3, 1)))
+        b.restore(tmp_path / "s.bin")
+        b.run(100.0)
+        for pop in ("spikes:E", "spikes:I"):
+            ta, ia = a.spikes(pop)
+            tb, ib = b.spikes(pop)
+            late = ta > 50.0
+            np.testing.assert_array_equal(ta[late], tb)
+            np.testing.assert_array_equal(ia[late], ib)
+        assert len(b.spikes("spikes:I")[0]) > 0
+        # one byte changed: refused as damaged, naming the file, b unchanged
+        data = bytearray((tmp_path / "s.bin").read_bytes())
+        data[len(data) // 2] ^= 0x01
+        (tmp_path / "bad.bin").write_bytes(bytes(data))
+        step = b.step
+        with pytest.raises(nd.InvalidParameterError, match="bad.bin is damaged"):
+            b.restore(tmp_path / "bad.bin")
+        assert b.step == step
+
+
 @needs_hdf5
 def test_streams(tmp_path, network):
     network.stream_spikes(tmp_path / "s.h5")
