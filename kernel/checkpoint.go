@@ -188,9 +188,15 @@ func checkpointName(r io.Reader) string {
 	return "the checkpoint"
 }
 
-// damaged is the error of a checkpoint that fails its checksum.
+// damagedError is the error of a checkpoint that fails its checksum; it
+// matches ErrCheckpointDamaged.
+type damagedError struct{ msg string }
+
+func (e *damagedError) Error() string        { return e.msg }
+func (e *damagedError) Is(target error) bool { return target == ErrCheckpointDamaged }
+
 func damaged(name, why string) error {
-	return fmt.Errorf("kernel: restore: %s is damaged (%s; it changed since it was written: write it anew): %w", name, why, ErrCheckpointDamaged)
+	return &damagedError{fmt.Sprintf("kernel: restore: %s is damaged (%s): it was changed or corrupted after it was written", name, why)}
 }
 
 // verifyCheckpoint checks the checksum of a version-2 checkpoint read from

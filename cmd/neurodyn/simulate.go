@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -112,6 +113,9 @@ status 1. Existing output files are never replaced without --overwrite.`,
 				}
 				err = net.Restore(f)
 				f.Close()
+				if errors.Is(err, kernel.ErrCheckpointDamaged) { // the error names the file
+					return fmt.Errorf("simulate: --restore: %w", err)
+				}
 				if err != nil {
 					return fmt.Errorf("simulate: restore %s: %w", restore, err)
 				}
