@@ -204,16 +204,16 @@ func damaged(name, why string) error {
 // *bytes.Buffer, or an io.ReadSeeker (an *os.File) whose checkpoint runs
 // to its end, read through once in constant memory and sought back. Other
 // readers are verified while they are restored (Restore then puts the state
-// back on a mismatch).
-func verifyCheckpoint(r io.Reader) error {
+// back on a mismatch). verified tells whether r was read through.
+func verifyCheckpoint(r io.Reader) (verified bool, err error) {
 	name := checkpointName(r)
 	switch v := r.(type) {
 	case *bytes.Buffer:
-		return checkSum(bytes.NewReader(v.Bytes()), int64(v.Len()), name)
+		return true, checkSum(bytes.NewReader(v.Bytes()), int64(v.Len()), name)
 	case io.ReadSeeker:
 		start, err := v.Seek(0, io.SeekCurrent)
 		if err != nil {
-			return nil // not seekable after all (a pipe): verified while restored
+			return false, nil // not seekable after all (a pipe): verified while restored
 		}
 		end, err := v.Seek(0, io.SeekEnd)
 		if err == nil {
@@ -222,9 +222,9 @@ func verifyCheckpoint(r io.Reader) error {
 		if _, serr := v.Seek(start, io.SeekStart); serr != nil && err == nil {
 			err = fmt.Errorf("kernel: restore: %s: %w", name, serr)
 		}
-		return err
+		return true, err
 	}
-	return nil
+	return false, nil
 }
 
 func checkSumAt(r io.ReadSeeker, start, size int64, name string) error {
@@ -294,18 +294,19 @@ func drainSum(r io.Reader, h hash.Hash32) bool {
 // checkpoints (before the checksum) are still read, unverified; they
 // restore the spec's series.
 func (net *Network) Restore(r io.Reader) error {
-	if err := verifyCheckpoint(r); err != nil {
+	verified, err := verifyCheckpoint(r)
+	if err != nil {
 		return err
 	}
 	var before bytes.Buffer
 	if err := net.Checkpoint(&before); err != nil {
 		return err
 	}
-	err := net.restore(r)
+	err = net.restore(r, verified)
 	if err == nil {
 		return nil
 	}
-	if back := net.restore(&before); back != nil {
+	if back := net.restore(&before, true); back != nil {
 		return fmt.Errorf("%w (and the state before it could not be put back: %v; build the network anew)", err, back)
 	}
 	return err
@@ -314,8 +315,9 @@ func (net *Network) Restore(r io.Reader) error {
 // restore reads a checkpoint from r into the network (Restore puts the
 // state back if it fails). A version-2 checkpoint is hashed as it is read
 // and its trailer compared at the end; when reading fails before, the rest
-// is hashed to tell damage from a checkpoint of another network.
-func (net *Network) restore(r io.Reader) error {
+// is hashed to tell damage from a checkpoint of another network, unless
+// it was verified already.
+func (net *Network) restore(r io.Reader, verified bool) error {
 	name := checkpointName(r)
 	br := bufio.NewReader(r)
 	magic := make([]byte, len(checkpointMagic))
@@ -332,7 +334,7 @@ func (net *Network) restore(r io.Reader) error {
 	h := crc32.New(castagnoli)
 	h.Write(magic)
 	if err := net.restoreBody(io.TeeReader(br, h), 2); err != nil {
-		if !drainSum(br, h) {
+		if !verified && !drainSum(br, h) {
 			return damaged(name, "its CRC-32C does not match its content")
 		}
 		return err
