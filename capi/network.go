@@ -911,15 +911,19 @@ func sortingArg(s C.int32_t) (export.Sorting, error) {
 
 // spikePopulations names the SONATA population of each spikes recorder as
 // the kernel's RecordSONATA does (Network.SpikeReportNames): its
-// population, or for a further recorder of it the recorder's name.
-func (n *netObj) spikePopulations() (idx []int, names []string) {
-	names = n.net.SpikeReportNames()
+// population. Two spikes recorders of one population are
+// NEURODYN_ERR_INVALID: a spike report holds each population once.
+func (n *netObj) spikePopulations() (idx []int, names []string, err error) {
+	names, err = n.net.SpikeReportNames()
+	if err != nil {
+		return nil, nil, errorf(statusInvalid, "%v", err)
+	}
 	for i, r := range n.net.Recorders() {
 		if r.Kind() == "spikes" {
 			idx = append(idx, i)
 		}
 	}
-	return idx, names
+	return idx, names, nil
 }
 
 //export neurodyn_network_write_spikes
@@ -943,7 +947,10 @@ func neurodyn_network_write_spikes(h C.neurodyn_handle, path *C.nd_cchar, sortin
 	if err != nil {
 		return fail(fn, err)
 	}
-	idx, names := n.spikePopulations()
+	idx, names, err := n.spikePopulations()
+	if err != nil {
+		return fail(fn, err)
+	}
 	if len(idx) == 0 {
 		return fail(fn, errorf(statusState, "the network has no spikes recorder"))
 	}
@@ -1049,7 +1056,10 @@ func neurodyn_network_stream_spikes(h C.neurodyn_handle, path *C.nd_cchar, sorti
 	if n.stream != nil {
 		return fail(fn, errorf(statusState, "the network already streams its spikes"))
 	}
-	idx, names := n.spikePopulations()
+	idx, names, err := n.spikePopulations()
+	if err != nil {
+		return fail(fn, err)
+	}
 	if len(idx) == 0 {
 		return fail(fn, errorf(statusState, "the network has no spikes recorder"))
 	}

@@ -351,19 +351,47 @@ func TestSONATAEdgeNamesUnique(t *testing.T) {
 
 // TestSpikeReportPopulations: the spec tells a reader of the spike report
 // which neurons each of its populations recorded, under the names the file
-// uses (a second recorder of a population goes by its own name).
+// uses (each recorder's population). A second recorder of a population is
+// refused by RecordSONATA (it would pass for another population); the
+// spec still names it as earlier versions wrote it, so that old files'
+// provenance stays readable.
 func TestSpikeReportPopulations(t *testing.T) {
 	spec, err := kernel.Preset("cuba", kernel.PresetOptions{N: 400, Seed: 2, Record: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	spec.Recorders = append(spec.Recorders, kernel.RecorderSpec{Name: "exc:sub", Kind: "spikes", Population: "E", Neurons: []int{2, 5, 9}})
-	got := spec.SpikeReportPopulations()
+	legacy := spec
+	legacy.Recorders = append(slices.Clone(spec.Recorders), kernel.RecorderSpec{Name: "exc:sub", Kind: "spikes", Population: "E", Neurons: []int{2, 5, 9}})
+	got := legacy.SpikeReportPopulations()
 	var names []string
 	for _, p := range got {
 		names = append(names, p.Name)
 	}
 	if want := []string{"E", "I", "exc_sub"}; !slices.Equal(names, want) || !slices.Equal(got[2].Neurons, []int{2, 5, 9}) || len(got[0].Neurons) != 320 || got[2].Population != "E" {
+		t.Fatalf("SpikeReportPopulations: %+v, want names %v", got, want)
+	}
+	lnet, err := kernel.New(legacy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lnet.Close()
+	if _, err := lnet.RecordSONATA(t.TempDir(), kernel.SONATAOptions{}); !errors.Is(err, kernel.ErrSpikeReportPopulation) ||
+		!strings.Contains(err.Error(), `recorder[0] "spikes:E" and recorder[2] "exc:sub" both record population E`) {
+		t.Fatalf("RecordSONATA with two spikes recorders of E: %v, want ErrSpikeReportPopulation naming both", err)
+	}
+	if _, err := lnet.SpikeReportNames(); !errors.Is(err, kernel.ErrSpikeReportPopulation) {
+		t.Fatalf("SpikeReportNames with two spikes recorders of E: %v", err)
+	}
+
+	// one recorder per population, some of I's neurons: named after the
+	// populations, whatever the recorders are called (one called "E")
+	spec.Recorders[1].Name, spec.Recorders[1].Neurons = "E", []int{1, 4}
+	got = spec.SpikeReportPopulations()
+	names = names[:0]
+	for _, p := range got {
+		names = append(names, p.Name)
+	}
+	if want := []string{"E", "I"}; !slices.Equal(names, want) || !slices.Equal(got[1].Neurons, []int{1, 4}) || got[1].Population != "I" {
 		t.Fatalf("SpikeReportPopulations: %+v, want names %v", got, want)
 	}
 	net, err := kernel.New(spec)
@@ -388,9 +416,17 @@ func TestSpikeReportPopulations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(pops) != len(names) {
+		t.Fatalf("file has %d populations, SpikeReportPopulations %d", len(pops), len(names))
+	}
 	for i, p := range pops {
 		if p.Name != names[i] {
 			t.Errorf("file population %d is %q, SpikeReportPopulations says %q", i, p.Name, names[i])
+		}
+		for _, id := range p.NodeIDs {
+			if !slices.Contains(got[i].Neurons, int(id)) {
+				t.Fatalf("population %s holds node id %d, not one it recorded", p.Name, id)
+			}
 		}
 	}
 }

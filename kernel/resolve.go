@@ -568,6 +568,9 @@ func (s Spec) resolve() (*plan, error) {
 		}
 		p.recs = append(p.recs, rp)
 	}
+	if err := checkReportFiles(p.recs); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/neurodyn/neurodyn/export"
+	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/neurons"
 )
 
@@ -45,10 +46,14 @@ type SONATARecording struct {
 
 // RecordSONATA streams the network's recorders to SONATA files in dir:
 // every "spikes" recorder becomes a population of dir/spikes.h5 (named after
-// its neuron population; node ids are the neuron indices), every "state",
-// "rate", "filtered_spikes" and "weights" recorder a frame report
-// dir/<recorder>.h5 (FrameOptions), but those with no column, which it
-// lists in Skipped (a SONATA report has at least one). Recording memory
+// its neuron population, /spikes/<population>; node ids are the neuron
+// indices), every "state", "rate", "filtered_spikes" and "weights" recorder
+// a frame report dir/<recorder>.h5 (FrameReportFile), but those with no
+// column, which it lists in Skipped (a SONATA report has at least one).
+// Two spikes recorders of one population are an error wrapping
+// ErrSpikeReportPopulation (the report holds each population once); the
+// spec's validation has made sure that no two recorders share a file and
+// none takes one of SONATAFixedFiles. Recording memory
 // stays bounded (see export.SpikeWriter). Call it before Run; frames start
 // at the next due sample.
 func (net *Network) RecordSONATA(dir string, o SONATAOptions) (rec *SONATARecording, err error) {
@@ -62,7 +67,10 @@ func (net *Network) RecordSONATA(dir string, o SONATAOptions) (rec *SONATARecord
 			rec.abort()
 		}
 	}()
-	spikeRecs, pops := net.spikeReports()
+	spikeRecs, pops, err := net.spikeReports()
+	if err != nil {
+		return rec, err
+	}
 	if len(spikeRecs) > 0 {
 		sorting := export.SortByTime
 		if o.Sorting != export.SortNone || o.SortingSet {
@@ -91,7 +99,7 @@ func (net *Network) RecordSONATA(dir string, o SONATAOptions) (rec *SONATARecord
 		if ferr != nil {
 			return rec, ferr
 		}
-		path := filepath.Join(dir, fileSafe(r.name)+".h5")
+		path := filepath.Join(dir, FrameReportFile(r.name))
 		fw, ferr := export.NewFrameWriter(path, fo, o.Stream)
 		if ferr != nil {
 			return rec, ferr
@@ -245,6 +253,60 @@ func stateUnits(v string) string {
 	return "1"
 }
 
+// SONATAFixedFiles are the files RecordSONATA and WriteSONATANetwork write
+// in their directory whatever the recorders are called: the spike report
+// and the network. No frame report may take one of these names.
+var SONATAFixedFiles = []string{"spikes.h5", "nodes.h5", "edges.h5"}
+
+// FrameReportFile returns the name of the file, in RecordSONATA's
+// directory, of the frame report of the sampled recorder called name:
+// the name made file-safe ('/', ':', ' ' and '\\' become '_') with ".h5"
+// ("state:E" writes state_E.h5).
+func FrameReportFile(name string) string { return fileSafe(name) + ".h5" }
+
+// checkReportFiles returns an error if two sampled recorders would write
+// their frame reports (RecordSONATA) to the same file, or one to a file of
+// SONATAFixedFiles, naming both and the file. Names are compared without
+// regard to case, so that a spec runs alike on case-insensitive file
+// systems (macOS, Windows). Spikes recorders write no file of their own.
+func checkReportFiles(recs []recPlan) error {
+	owner := map[string]int{} // folded file name -> index into recs
+	for i, rp := range recs {
+		if rp.spec.Kind == "spikes" {
+			continue
+		}
+		file := FrameReportFile(rp.name)
+		where := fmt.Sprintf("recorder[%d].name", rp.index)
+		key := strings.ToLower(file)
+		for _, f := range SONATAFixedFiles {
+			if key == f {
+				return param.New(pkg, where, rp.name, fmt.Sprintf(
+					"another name: its %s report would be written to %s, the file of the %s (a SONATA output's fixed name: %s)",
+					rp.spec.Kind, file, fixedFileWhat(f), strings.Join(SONATAFixedFiles, ", ")))
+			}
+		}
+		if j, ok := owner[key]; ok {
+			o := recs[j]
+			return param.New(pkg, where, rp.name, fmt.Sprintf(
+				"another name: its %s report would be written to %s, the file of recorder[%d] %q (%s); set name to tell their files apart",
+				rp.spec.Kind, file, o.index, o.name, o.spec.Kind))
+		}
+		owner[key] = i
+	}
+	return nil
+}
+
+// fixedFileWhat says what a file of SONATAFixedFiles holds.
+func fixedFileWhat(f string) string {
+	switch f {
+	case "spikes.h5":
+		return "spike report"
+	case "nodes.h5":
+		return "network's nodes"
+	}
+	return "network's edges"
+}
+
 // fileSafe turns a recorder name into a file or population name.
 func fileSafe(s string) string {
 	return strings.Map(func(r rune) rune {
@@ -283,31 +345,54 @@ func (r *Recorder) frameSteps() int {
 }
 
 // spikeReports returns the spikes recorders and the names of their spike
-// report populations (reportNames).
-func (net *Network) spikeReports() (recs []*Recorder, names []string) {
-	var popNames, recNames []string
+// report populations: each recorder's neuron population, as SONATA has
+// it (/spikes/<population> holds that population's node ids). Two spikes
+// recorders of one population cannot share a spike report (its readers,
+// Neo and NWB among them, would take a second group for another
+// population and count its neurons twice): that is an error naming both
+// (ErrSpikeReportPopulation).
+func (net *Network) spikeReports() (recs []*Recorder, names []string, err error) {
+	first := map[string]*Recorder{}
 	for _, r := range net.recs {
 		if r.Kind() != "spikes" {
 			continue
 		}
+		pop := net.pops[r.plan.pop].name
+		if o, ok := first[pop]; ok {
+			return nil, nil, fmt.Errorf("%w: recorder[%d] %q and recorder[%d] %q both record population %s; "+
+				"a spike report holds one group per population (/spikes/%s): record it with one spikes recorder "+
+				"(neurons: the union of theirs, or left out for all), or keep the second in memory only",
+				ErrSpikeReportPopulation, o.plan.index, o.name, r.plan.index, r.name, pop, pop)
+		}
+		first[pop] = r
 		recs = append(recs, r)
-		popNames = append(popNames, net.pops[r.plan.pop].name)
-		recNames = append(recNames, r.name)
+		names = append(names, pop)
 	}
-	return recs, reportNames(popNames, recNames)
+	return recs, names, nil
 }
+
+// ErrSpikeReportPopulation is returned (wrapped) by RecordSONATA and
+// SpikeReportNames for a network with two spikes recorders of one
+// population: a SONATA spike report holds each population once.
+var ErrSpikeReportPopulation = errors.New("kernel: two spikes recorders of one population cannot share a spike report")
 
 // SpikeReportNames returns the spike report population of each spikes
 // recorder, in recorder order: the names RecordSONATA writes, as
-// Spec.SpikeReportPopulations gives them.
-func (net *Network) SpikeReportNames() []string {
-	_, names := net.spikeReports()
-	return names
+// Spec.SpikeReportPopulations gives them (each recorder's population), or
+// an error wrapping ErrSpikeReportPopulation if two record one population.
+func (net *Network) SpikeReportNames() ([]string, error) {
+	_, names, err := net.spikeReports()
+	return names, err
 }
 
 // reportNames names the populations of a spike report, one per spikes
-// recorder: the neuron population's name, or for a further recorder of it
-// the recorder's name made file-safe (then "_1", "_2", … while taken).
+// recorder: the neuron population's name. For spike reports written before
+// RecordSONATA refused two spikes recorders of one population (see
+// spikeReports), whose specs a reader still meets in provenance, a further
+// recorder of a population gets the name these wrote: the recorder's name
+// made file-safe (then "_1", "_2", … while taken). Names are given first
+// come, first served only there; a spec RecordSONATA accepts has one
+// recorder per population, each named after it.
 func reportNames(pops, recs []string) []string {
 	seen := map[string]bool{}
 	out := make([]string, len(pops))
@@ -338,7 +423,10 @@ type SpikeReportPopulation struct {
 // RecordSONATA writes for a network built from s, in order, so that a
 // reader of the file (with s from its provenance) knows which neurons were
 // recorded: a neuron recorded without a spike is silent, one not recorded
-// is not part of the report. It does not validate s.
+// is not part of the report. Each is named after its population; a spec
+// with two spikes recorders of one population, which RecordSONATA refuses,
+// is named as earlier versions wrote it (reportNames), so that the spec in
+// an old file's provenance still describes it. It does not validate s.
 func (s Spec) SpikeReportPopulations() []SpikeReportPopulation {
 	size := map[string]int{}
 	for _, p := range s.Populations {

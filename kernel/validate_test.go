@@ -370,3 +370,47 @@ func TestConductanceWeights(t *testing.T) {
 		t.Fatalf("-3 nS on the inh receptor: %v", err)
 	}
 }
+
+// TestReportFilesDistinct: no two recorders may write their SONATA
+// reports (RecordSONATA) to one file, nor one to spikes.h5, nodes.h5 or
+// edges.h5; the spec is refused when validated, before it runs, naming
+// both recorders and the file.
+func TestReportFilesDistinct(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		recs []kernel.RecorderSpec
+		want string // "" for a valid spec
+	}{
+		{"rate called spikes", []kernel.RecorderSpec{{Kind: "rate", Population: "E", Name: "spikes"}},
+			`recorder[1].name = spikes: must be another name: its rate report would be written to spikes.h5, the file of the spike report`},
+		{"state called nodes", []kernel.RecorderSpec{{Kind: "state", Population: "E", Name: "nodes"}},
+			"written to nodes.h5, the file of the network's nodes"},
+		{"weights called edges", []kernel.RecorderSpec{{Kind: "weights", Projection: "E_to_E", Name: "edges", IntervalMs: 1}},
+			"written to edges.h5, the file of the network's edges"},
+		{"case folded", []kernel.RecorderSpec{{Kind: "state", Population: "E", Name: "Spikes"}}, "Spikes.h5"},
+		{"state_E and state:E", []kernel.RecorderSpec{{Kind: "state", Population: "E"}, {Kind: "state", Population: "E", Name: "state_E", Variable: "Ie"}},
+			`recorder[2].name = state_E: must be another name: its state report would be written to state_E.h5, the file of recorder[1] "state:E" (state)`},
+		{"file-safe forms", []kernel.RecorderSpec{{Kind: "rate", Population: "E", Name: "a/b"}, {Kind: "state", Population: "E", Name: "a b"}},
+			`written to a_b.h5, the file of recorder[1] "a/b" (rate)`},
+		{"spikes recorders write no file", []kernel.RecorderSpec{{Kind: "spikes", Population: "E", Name: "nodes", Neurons: []int{1}}}, ""},
+		{"distinct", []kernel.RecorderSpec{{Kind: "state", Population: "E"}, {Kind: "rate", Population: "E"}, {Kind: "state", Population: "E", Name: "spikes2"}}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := smallSpec()
+			s.Recorders = append(s.Recorders, tc.recs...)
+			err := s.Validate()
+			if tc.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Validate: %v, want an error containing %q", err, tc.want)
+			}
+			if _, err := kernel.New(s); err == nil {
+				t.Fatal("New accepted the spec")
+			}
+		})
+	}
+}

@@ -371,7 +371,9 @@ int neurodyn_network_restore(neurodyn_handle h, const char *path);
 enum { NEURODYN_SORT_NONE = 0, NEURODYN_SORT_BY_ID = 1, NEURODYN_SORT_BY_TIME = 2 };
 
 /* Writes the spikes held by every spikes recorder to one SONATA spike file
- * (/spikes/<population>/timestamps in ms and node_ids), sorted as asked, with
+ * (/spikes/<population>/timestamps in ms and node_ids: each recorder under its
+ * neuron population's name; two spikes recorders of one population are
+ * NEURODYN_ERR_INVALID, as the file holds each population once), sorted as asked, with
  * the network's provenance and the interval the spikes cover as the root
  * attributes t_start_ms, t_stop_ms: (last neurodyn_network_clear_spikes of
  * every recorder, or restore, or 0; now]. When the recorders' memories cover
@@ -390,7 +392,8 @@ int neurodyn_network_write_spikes(neurodyn_handle h, const char *path, int32_t s
  * NEURODYN_ERR_INVALID, naming it. */
 int neurodyn_network_write_frames(neurodyn_handle h, const char *recorder, const char *path, int32_t overwrite);
 
-/* Streams every spikes recorder to a SONATA spike file while the network runs
+/* Streams every spikes recorder to a SONATA spike file (/spikes/<population>,
+ * one spikes recorder per population, as neurodyn_network_write_spikes) while the network runs
  * (bounded memory; the spikes then no longer stay in memory). Call before the
  * first run; the file is complete after neurodyn_network_close_streams or
  * neurodyn_free, and records the interval it covers (t_start_ms: the time

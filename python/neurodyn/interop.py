@@ -376,8 +376,11 @@ def _file_safe(s: str) -> str:
 
 def _report_names(pops: list[str], recs: list[str]) -> list[str]:
     """The spike report's population names, one per spikes recorder: the
-    neuron population's, or for a further recorder of it the recorder's name
-    made file-safe (then _1, _2, ... while taken) -- kernel.reportNames."""
+    neuron population's -- kernel.reportNames. neurodyn now refuses to write
+    two spikes recorders of one population to a spike report; in files
+    written before, a further recorder of a population went by its own name
+    made file-safe (then _1, _2, ... while taken), which this still gives
+    for such a spec."""
     seen: set[str] = set()
     out = []
     for pop, rec in zip(pops, recs):
@@ -523,8 +526,18 @@ def _network_sources(net: Any, frames: Any) -> tuple[dict[str, SpikeReport], lis
     recs = net.recorders()
     spikes, recorded, froms = {}, {}, {}
     srecs = [r for r in recs if r["kind"] == "spikes"]
-    # named as in the network's spike report: a further recorder of a
-    # population by its own name
+    # named as in the network's spike report: by population, one recorder
+    # each (a second would pass for another population, its neurons counted
+    # twice)
+    first: dict[str, str] = {}
+    for r in srecs:
+        if r["population"] in first:
+            raise InvalidParameterError(
+                f"neurodyn.interop: spikes recorders {first[r['population']]!r} and {r['name']!r} both record "
+                f"population {r['population']!r}; a spike report holds each population once: record it with one "
+                "spikes recorder (neurons: the union of theirs)"
+            )
+        first[r["population"]] = r["name"]
     for name, r in zip(_report_names([r["population"] for r in srecs], [r["name"] for r in srecs]), srecs):
         t, n = net.spikes(r["name"])
         spikes[name] = SpikeReport(name, t, n.astype(np.uint64), "by_time")

@@ -232,7 +232,10 @@ class Network(Handle):
         _lib.call("neurodyn_network_restore", self.handle, cstr(path, "path"))
 
     def write_spikes(self, path: str | os.PathLike, sorting: str = "by_time", overwrite: bool = False) -> None:
-        """Writes every spikes recorder's spikes to a SONATA spike file, with
+        """Writes every spikes recorder's spikes to a SONATA spike file
+        (/spikes/<population>: each recorder under its neuron population's
+        name; two spikes recorders of one population raise
+        InvalidParameterError, as the file holds each population once), with
         the interval they cover (from the last clear_spikes() of every
         recorder or restore(), else 0, to now; left out when recorders cover
         different intervals) as the root attributes t_start_ms, t_stop_ms."""
@@ -248,8 +251,10 @@ class Network(Handle):
 
     def stream_spikes(self, path: str | os.PathLike, sorting: str = "by_time", overwrite: bool = False) -> None:
         """Streams every spikes recorder to a SONATA file while running
-        (call before the first run; complete after close_streams() or
-        close(), recording the interval from now to then)."""
+        (/spikes/<population>, one spikes recorder per population, as
+        write_spikes; call before the first run; complete after
+        close_streams() or close(), recording the interval from now to
+        then)."""
         _lib.call("neurodyn_network_stream_spikes", self.handle, cstr(path, "path"), _sorting(sorting), int(bool(overwrite)))
 
     def close_streams(self) -> None:

@@ -486,17 +486,28 @@ def test_recorded_interval(sim, tmp_path):
 
 
 def test_recorders_rates_and_segments(sim, tmp_path):
-    """Files say which neurons each spikes recorder recorded (a second
-    recorder of a population by its own name); rate reports are population
-    aggregates; overlapping files are refused; a stream's frame segments are
-    one recording; recorders' default names (state:E) make valid NWB names;
-    a run without spikes converts."""
-    spec = SPEC + """[[recorder]]
+    """Files say which neurons each spikes recorder recorded (a recorder of
+    some neurons of a population under the population's name; a second
+    recorder of a population is refused, as it would pass for another
+    population); rate reports are population aggregates; overlapping files
+    are refused; a stream's frame segments are one recording; recorders'
+    default names (state:E) make valid NWB names; a run without spikes
+    converts."""
+    with nd.Network(SPEC + """[[recorder]]
 name = "exc:sub"
 kind = "spikes"
 population = "E"
 neurons = [2, 5, 9]
-[[recorder]]
+""") as net:
+        net.run(1.0)
+        with pytest.raises(nd.InvalidParameterError, match="both record population E"):
+            net.write_spikes(tmp_path / "twice.h5")
+        with pytest.raises(nd.InvalidParameterError, match="both record population 'E'"):
+            interop.to_neo(net)
+    assert not (tmp_path / "twice.h5").exists()
+    whole_i = '[[recorder]]\nkind = "spikes"\npopulation = "I"\n'
+    assert whole_i in SPEC
+    spec = SPEC.replace(whole_i, '[[recorder]]\nname = "inh:sub"\nkind = "spikes"\npopulation = "I"\nneurons = [2, 5, 9]\n') + """[[recorder]]
 kind = "state"
 population = "I"
 neurons = [1]
@@ -506,10 +517,10 @@ interval_ms = 1.0
         net.run(60.0)
         net.write_spikes(tmp_path / "s.h5")
         net.write_frames("rate", tmp_path / "rate.h5")
-        want = net.spikes("exc:sub")
-        trains = _trains(interop.to_neo(tmp_path / "s.h5", sizes={"E": 80, "I": 20, "exc_sub": 80}))
-        assert sorted(k for k in trains if k[0] == "exc_sub") == [("exc_sub", 2), ("exc_sub", 5), ("exc_sub", 9)]
-        assert sum(len(v) for k, v in trains.items() if k[0] == "exc_sub") == len(want[0])
+        want = net.spikes("inh:sub")
+        trains = _trains(interop.to_neo(tmp_path / "s.h5", sizes={"E": 80, "I": 20}))
+        assert sorted(k for k in trains if k[0] == "I") == [("I", 2), ("I", 5), ("I", 9)]
+        assert sum(len(v) for k, v in trains.items() if k[0] == "I") == len(want[0])
         assert len([k for k in trains if k[0] == "E"]) == 80
         assert _trains(interop.to_neo(net)).keys() == trains.keys()  # the same names from the live network
         out = interop.to_nwb(net, tmp_path / "all.nwb", frames=True)  # recorder names v, rate, state:I
