@@ -11,11 +11,11 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
-	"syscall"
 
 	"github.com/neurodyn/neurodyn/asm"
 	"github.com/neurodyn/neurodyn/export"
 	"github.com/neurodyn/neurodyn/internal/buildinfo"
+	"github.com/neurodyn/neurodyn/internal/memlimit"
 )
 
 // abiVersion is the interface version (NEURODYN_ABI_VERSION in neurodyn.h).
@@ -32,22 +32,17 @@ func neurodyn_version() *C.nd_cchar {
 func neurodyn_abi_version() C.int { return abiVersion }
 
 // memLimit is the memory limit (bytes) constructors check their estimates
-// against; 0 means the default, the physical memory.
+// against; 0 means the default, memlimit.Default (the physical memory, or
+// the cgroup's limit when lower), which neurodyn simulate checks too.
 var memLimit atomic.Int64
 
-func physicalMemory() int64 {
-	var si syscall.Sysinfo_t
-	if err := syscall.Sysinfo(&si); err != nil || si.Totalram == 0 {
-		return 1 << 40
-	}
-	return int64(si.Totalram) * int64(si.Unit)
-}
+func physicalMemory() int64 { return memlimit.Physical() }
 
 func memoryLimit() int64 {
 	if l := memLimit.Load(); l > 0 {
 		return l
 	}
-	return physicalMemory()
+	return memlimit.Default()
 }
 
 // checkMemory refuses a request whose estimated memory exceeds the limit.

@@ -67,7 +67,8 @@
  * loaded; GOMAXPROCS in the environment at load time, or
  * neurodyn_set_threads, bounds the threads that compute. Allocation failures
  * cannot be recovered in Go, so constructors refuse objects whose estimated
- * memory exceeds a limit (physical memory by default;
+ * memory exceeds a limit (physical memory, or the process's cgroup limit when
+ * lower, by default;
  * neurodyn_set_memory_limit). The library cannot be unloaded, and one process
  * must not load two Go c-shared libraries. After fork() without exec the
  * library is unusable in the child (use spawn or forkserver in Python).
@@ -139,7 +140,8 @@ int neurodyn_threads(int32_t *n);
 int neurodyn_set_threads(int32_t n, int32_t *previous);
 
 /* Sets the memory limit constructors and size checks compare their estimates
- * with, in bytes: 0 restores the default (the physical memory), otherwise
+ * with, in bytes: 0 restores the default (the physical memory, or the
+ * cgroup's memory limit when lower: a container's, a batch job's), otherwise
  * between 1 MiB and the physical memory. Stores the previous limit in
  * *previous (may be NULL). */
 int neurodyn_set_memory_limit(int64_t bytes, int64_t *previous);

@@ -1,0 +1,27 @@
+package memlimit
+
+import "testing"
+
+func TestParseLimit(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int64
+	}{
+		{"max\n", 0},
+		{"1073741824\n", 1 << 30},
+		{"9223372036854771712\n", 9223372036854771712}, // v1 "unlimited": above Physical, so ignored by Default
+		{"", 0},
+		{"-1", 0},
+	} {
+		if got := parseLimit(tc.in); got != tc.want {
+			t.Errorf("parseLimit(%q) = %d, want %d", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestDefault(t *testing.T) {
+	p, d := Physical(), Default()
+	if p < 1<<20 || d < 1<<20 || d > p {
+		t.Fatalf("Physical %d, Default %d: want 1 MiB <= Default <= Physical", p, d)
+	}
+}
