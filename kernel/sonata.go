@@ -128,6 +128,29 @@ func (rec *SONATARecording) Close() error {
 	return errors.Join(errs...)
 }
 
+// SONATAFiles returns the files RecordSONATA(dir, …) would write for the
+// network as it is: dir/spikes.h5 when it has spikes recorders, then the
+// frame report (FrameReportFile) of each sampled recorder with a column, in
+// recorder order; an error wrapping ErrSpikeReportPopulation where
+// RecordSONATA would refuse. It lets a caller check the paths (existing
+// files, clashes with its own outputs) before recording.
+func (net *Network) SONATAFiles(dir string) ([]string, error) {
+	spikeRecs, _, err := net.spikeReports()
+	if err != nil {
+		return nil, err
+	}
+	var files []string
+	if len(spikeRecs) > 0 {
+		files = append(files, filepath.Join(dir, "spikes.h5"))
+	}
+	for _, r := range net.recs {
+		if r.Kind() != "spikes" && r.Columns() > 0 {
+			files = append(files, filepath.Join(dir, FrameReportFile(r.name)))
+		}
+	}
+	return files, nil
+}
+
 func (rec *SONATARecording) abort() {
 	if rec.spikes != nil {
 		rec.spikes.Abort()
@@ -361,7 +384,7 @@ func (net *Network) spikeReports() (recs []*Recorder, names []string, err error)
 		if o, ok := first[pop]; ok {
 			return nil, nil, fmt.Errorf("%w: recorder[%d] %q and recorder[%d] %q both record population %s; "+
 				"a spike report holds one group per population (/spikes/%s): record it with one spikes recorder "+
-				"(neurons: the union of theirs, or left out for all), or keep the second in memory only",
+				"(neurons: the union of theirs, or left out for all)",
 				ErrSpikeReportPopulation, o.plan.index, o.name, r.plan.index, r.name, pop, pop)
 		}
 		first[pop] = r

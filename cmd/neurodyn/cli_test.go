@@ -643,3 +643,113 @@ func TestSimulateRestoreWorkers(t *testing.T) {
 		t.Fatalf("damaged checkpoint: %s written", o3)
 	}
 }
+
+// TestSimulateRefusesOutputClashes checks that simulate refuses before
+// running (no file written) a spec whose recordings would overwrite each
+// other or pass for another population, and a --checkpoint that is one of
+// the run's outputs.
+func TestSimulateRefusesOutputClashes(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name, extra string
+		want        []string
+		target      error
+	}{
+		{"rate-called-spikes", "[[recorder]]\nname = \"spikes\"\nkind = \"rate\"\npopulation = \"E\"\nbin_ms = 0.9\n",
+			[]string{`recorder[1].name = spikes`, "spikes.h5, the file of the spike report"}, param.ErrInvalid},
+		{"state_E-twice", "[[recorder]]\nkind = \"state\"\npopulation = \"E\"\n[[recorder]]\nname = \"state_E\"\nkind = \"state\"\npopulation = \"E\"\n",
+			[]string{`recorder[2].name = state_E`, `state_E.h5, the file of recorder[1] "state:E"`}, param.ErrInvalid},
+		{"two-spikes-recorders-of-E", "[[recorder]]\nname = \"sub\"\nkind = \"spikes\"\npopulation = \"E\"\nneurons = [0, 1]\n",
+			[]string{`recorder[0] "spikes:E" and recorder[1] "sub" both record population E`}, kernel.ErrSpikeReportPopulation},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			spec := writeFile(t, dir, c.name+".toml", tinySpec+c.extra)
+			out := filepath.Join(dir, c.name)
+			_, err := run(t, nil, "simulate", "--spec", spec, "--duration-ms", "30", "--out", out, "--overwrite")
+			if !errors.Is(err, c.target) {
+				t.Fatalf("error %v, want one wrapping %v", err, c.target)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+			if ents, _ := os.ReadDir(out); len(ents) > 0 {
+				t.Errorf("refused run wrote %v", ents)
+			}
+		})
+	}
+
+	spec := writeFile(t, dir, "net.toml", tinySpec+"[[recorder]]\nname = \"v\"\nkind = \"state\"\npopulation = \"E\"\n")
+	out := filepath.Join(dir, "o")
+	t.Chdir(dir)
+	for _, ck := range []string{"o/spikes.h5", filepath.Join(out, "sub", "..", "nodes.h5"), "./o/v.h5", "o/edges.h5", "o//spikes.h5.partial"} {
+		_, err := run(t, nil, "simulate", "--spec", spec, "--duration-ms", "30", "--out", "o", "--checkpoint", ck, "--overwrite")
+		if !isUsage(err) || !strings.Contains(err.Error(), "--checkpoint") || !strings.Contains(err.Error(), "other than those the run writes") {
+			t.Errorf("--checkpoint %s: %v, want a refusal naming --checkpoint", ck, err)
+		}
+	}
+	if ents, _ := os.ReadDir(out); len(ents) > 0 {
+		t.Errorf("refused run wrote %v", ents)
+	}
+	if _, err := run(t, nil, "simulate", "--spec", spec, "--duration-ms", "30", "--out", "o", "--checkpoint", "o/state.ckpt"); err != nil {
+		t.Fatalf("a checkpoint beside the outputs: %v", err)
+	}
+}
+
+// TestSimulateChecksMemory checks that simulate refuses a network larger
+// than the memory limit before building it, with an error naming the
+// estimate and the limit (not a Go runtime crash).
+func TestSimulateChecksMemory(t *testing.T) {
+	dir := t.TempDir()
+	// the real limit: two billion neurons fit no machine this runs on
+	_, err := run(t, nil, "simulate", "--preset", "scale", "--n", "2000000000", "--k", "1", "--out", filepath.Join(dir, "a"))
+	if !errors.Is(err, errTooLarge) || !strings.Contains(err.Error(), "the preset network (--n) needs about 1.28e+11 bytes") {
+		t.Fatalf("error %v, want the memory limit named", err)
+	}
+	defer func(f func() int64) { memoryLimit = f }(memoryLimit)
+	memoryLimit = func() int64 { return 100 }
+	spec := writeFile(t, dir, "net.toml", tinySpec)
+	_, err = run(t, nil, "simulate", "--spec", spec, "--duration-ms", "30", "--out", filepath.Join(dir, "b"))
+	if !errors.Is(err, errTooLarge) || !strings.Contains(err.Error(), "the network needs about") || !strings.Contains(err.Error(), "limit of 100 bytes") {
+		t.Fatalf("error %v, want the memory limit named", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "b")); err == nil {
+		t.Error("refused run created its --out")
+	}
+	memoryLimit = func() int64 { return 1 << 30 }
+	if _, err := run(t, nil, "simulate", "--spec", spec, "--duration-ms", "30", "--out", filepath.Join(dir, "b")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSimulateOverwriteRemovesStale checks that an interrupted --overwrite
+// run leaves none of an earlier run's outputs beside its own: the
+// network files it had no time to write are gone, and the message says so.
+func TestSimulateOverwriteRemovesStale(t *testing.T) {
+	dir := t.TempDir()
+	spec := writeFile(t, dir, "net.toml", tinySpec+"[[projection]]\nsource = \"E\"\ntarget = \"E\"\nrule = { kind = \"all_to_all\" }\nweights = { value = 1.0 }\ndelay_ms = 0.3\n")
+	out := filepath.Join(dir, "o")
+	if _, err := run(t, nil, "simulate", "--spec", spec, "--duration-ms", "30", "--out", out, "--seed", "1"); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"spikes.h5", "nodes.h5", "edges.h5"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := run(t, ctx, "simulate", "--spec", spec, "--duration-ms", "30", "--out", out, "--seed", "9", "--overwrite")
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "--overwrite removed those of the earlier run") {
+		t.Fatalf("interrupted run: %v", err)
+	}
+	ents, _ := os.ReadDir(out)
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	if !slices.Equal(names, []string{"spikes.h5"}) {
+		t.Fatalf("after the interrupted --overwrite run, --out holds %v, want only its own spikes.h5", names)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,6 +37,14 @@ package kernel; see 'go doc github.com/neurodyn/neurodyn/kernel') or from a pres
 spikes.h5 (spike report), one frame report <recorder>.h5 per sampled recorder
 (state, rate, filtered_spikes, weights), and the network as nodes.h5/edges.h5.
 Presets record the spikes of every population.
+The spike report holds each population once, /spikes/<population> (SONATA):
+a spec with two spikes recorders of one population is refused (record it with
+one, its neurons the union of theirs). A recorder's file is its name with '/',
+':', ' ' and '\' as '_' (state:E writes state_E.h5): a spec whose recorders
+would share a file, or take spikes.h5, nodes.h5 or edges.h5, is refused, with
+names compared regardless of case. A network whose estimated memory exceeds
+the physical memory (or the process's cgroup limit, when lower) is refused
+before it is built.
 A projection may read its synapses from a SONATA edges file (rule kind
 "sonata", edges_file relative to the spec file): an earlier run's edges.h5
 rebuilds its network exactly, another tool's (BMTK) brings its connectivity.
@@ -49,12 +58,15 @@ model (pA, mV onto lif_delta, nS onto conductance-based models); conductances
 onto the inh receptor are negative in edges.h5 (NEST's convention) and
 magnitudes in weights reports. A weights recorder of a projection that drew no
 synapses writes no report (a notice says so).
---checkpoint saves the full simulation state at the end; --restore continues a
-saved run exactly (same spikes as an uninterrupted run) of the same network,
-with any --workers. An interrupted run
+--checkpoint saves the full simulation state at the end (to a file other than
+the run's outputs); --restore continues a saved run exactly (same spikes as an
+uninterrupted run) of the same network, with any --workers. An interrupted run
 (Ctrl-C, SIGTERM from a batch system) finishes its recordings with the time
 it simulated, saves --checkpoint, skips nodes.h5/edges.h5 and exits with
-status 1. Existing output files are never replaced without --overwrite.`,
+status 1. Existing output files are never replaced without --overwrite; with
+it, the files this run writes in --out (its recordings, and nodes.h5 and
+edges.h5 unless --no-network) are removed before it starts, so that an
+interrupted run leaves none of an earlier run's beside its own.`,
 		Example: `  neurodyn simulate --preset cuba --duration-ms 1000 --out sim/cuba
   neurodyn simulate --preset brunel --n 12500 --duration-ms 1000 --workers 2 --out sim/brunel
   neurodyn simulate --spec net.toml --duration-ms 500 --checkpoint sim/half.ckpt --out sim/a
@@ -81,6 +93,11 @@ status 1. Existing output files are never replaced without --overwrite.`,
 			var spec kernel.Spec
 			var err error
 			if preset != "" {
+				// kernel.Preset validates the spec, which allocates per
+				// neuron: refuse sizes that cannot fit before calling it.
+				if err := checkMemory("simulate", "the preset network (--n)", float64(n)*64); err != nil {
+					return err
+				}
 				spec, err = kernel.Preset(preset, kernel.PresetOptions{N: n, K: k, DtMs: dtMs, Seed: seed, Workers: workers, Record: true})
 				err = flagErr(err, "kernel", presetParamFlags)
 			} else {
@@ -95,6 +112,11 @@ status 1. Existing output files are never replaced without --overwrite.`,
 				}
 			}
 			if err != nil {
+				return err
+			}
+			// Go cannot recover from a failed allocation: refuse a network
+			// that cannot fit before building it.
+			if err := checkMemory("simulate", "the network", spec.EstimateBytes()); err != nil {
 				return err
 			}
 			net, err := kernel.New(spec) // validates the spec (and reads its edges files) once
@@ -121,9 +143,15 @@ status 1. Existing output files are never replaced without --overwrite.`,
 				}
 			}
 			// Refuse before running what could only be found out after it:
-			// existing network or checkpoint files, unwritable directories.
+			// existing network or checkpoint files, a checkpoint in place of
+			// an output, unwritable directories.
+			recFiles, err := net.SONATAFiles(outDir)
+			if err != nil {
+				return err
+			}
+			var netFiles []string // the network files this run writes
 			if !noNetwork {
-				netFiles := []string{filepath.Join(outDir, "nodes.h5")}
+				netFiles = []string{filepath.Join(outDir, "nodes.h5")}
 				if len(spec.Projections) > 0 {
 					netFiles = append(netFiles, filepath.Join(outDir, "edges.h5"))
 				}
@@ -132,6 +160,9 @@ status 1. Existing output files are never replaced without --overwrite.`,
 				}
 			}
 			if checkpoint != "" {
+				if err := checkpointClash(checkpoint, outDir, recFiles); err != nil {
+					return err
+				}
 				if filepath.Clean(checkpoint) != filepath.Clean(restore) {
 					if err := refuseExisting("simulate", "--checkpoint", overwrite, checkpoint); err != nil {
 						return err
@@ -143,6 +174,24 @@ status 1. Existing output files are never replaced without --overwrite.`,
 			}
 			if err := writableDir("simulate", "--out", outDir); err != nil {
 				return err
+			}
+			// --overwrite: an earlier run's outputs that this run writes go
+			// now, so that an interrupted run leaves none of them beside
+			// its own (an edges.h5 goes with nodes.h5, even when this
+			// network has no projections to write one).
+			var removedNet bool
+			if overwrite {
+				stale := recFiles
+				if !noNetwork {
+					stale = append(slices.Clone(recFiles), filepath.Join(outDir, "nodes.h5"), filepath.Join(outDir, "edges.h5"))
+				}
+				removed, err := removeOutputs(stale)
+				if err != nil {
+					return fmt.Errorf("simulate: --overwrite: %w", err)
+				}
+				for _, f := range removed {
+					removedNet = removedNet || slices.Contains([]string{"nodes.h5", "edges.h5"}, filepath.Base(f))
+				}
 			}
 			rec, err := net.RecordSONATA(outDir, kernel.SONATAOptions{Stream: export.StreamOptions{Overwrite: overwrite}})
 			if err != nil {
@@ -189,7 +238,7 @@ status 1. Existing output files are never replaced without --overwrite.`,
 			// are finished (they hold the first doneMs), and the checkpoint
 			// lets --restore continue from there.
 			if err := rec.Close(); err != nil {
-				return err
+				return overwriteHint(err)
 			}
 			if checkpoint != "" {
 				if err := writeCheckpoint(net, checkpoint); err != nil {
@@ -243,7 +292,14 @@ status 1. Existing output files are never replaced without --overwrite.`,
 			}
 			fmt.Fprintf(w, "wrote %s\n", strings.Join(files, ", "))
 			if stopped != nil {
-				msg := fmt.Sprintf("simulate: interrupted after %g of %g ms; the files above hold the first %g ms (nodes.h5/edges.h5 not written)", doneMs, durMs, doneMs)
+				netNote := "nodes.h5/edges.h5 not written"
+				switch {
+				case noNetwork:
+					netNote = "--no-network: nodes.h5/edges.h5 not written"
+				case removedNet:
+					netNote += "; --overwrite removed those of the earlier run"
+				}
+				msg := fmt.Sprintf("simulate: interrupted after %g of %g ms; the files above hold the first %g ms (%s)", doneMs, durMs, doneMs, netNote)
 				if checkpoint != "" {
 					// The continuation writes its own recordings (spike
 					// times go on from doneMs), so it needs another --out.
@@ -268,7 +324,7 @@ status 1. Existing output files are never replaced without --overwrite.`,
 	f.StringVar(&checkpoint, "checkpoint", "", "save the simulation state to this file at the end (also when interrupted)")
 	f.StringVar(&restore, "restore", "", "continue from a checkpoint of the same network")
 	f.BoolVar(&noNetwork, "no-network", false, "do not write nodes.h5/edges.h5")
-	f.BoolVar(&overwrite, "overwrite", false, "replace existing output files (recordings, nodes.h5/edges.h5, the --checkpoint file)")
+	f.BoolVar(&overwrite, "overwrite", false, "replace existing output files (recordings, nodes.h5/edges.h5, the --checkpoint file); those in --out are removed before the run")
 	return cmd
 }
 
