@@ -166,9 +166,16 @@ func classify(err error) C.int {
 	return statusInvalid
 }
 
+// overwriteHint is the remedy for an existing file in the C API's words
+// (every function that writes a file takes an overwrite flag). The Python
+// bindings replace it with theirs (neurodyn/_capi.py).
+const overwriteHint = "pass overwrite != 0 to replace it"
+
 // fail records err as the calling thread's last error, prefixed with the
-// function's name, and returns its status code.
+// function's name, and returns its status code. An existing file's error
+// names the C argument that replaces it, not the Go option.
 func fail(fn string, err error) C.int {
+	err = export.WithOverwriteHint(err, overwriteHint)
 	code := classify(err)
 	setError(code, fn+": "+err.Error())
 	return code

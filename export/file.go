@@ -165,11 +165,10 @@ func prepareTarget(path string, overwrite bool) (string, error) {
 	}
 	if !overwrite {
 		if _, err := os.Lstat(path); err == nil {
-			return "", fmt.Errorf("%w: %s", ErrExists, path)
+			return "", &ExistsError{Path: path}
 		}
 		if _, err := os.Lstat(tmp); err == nil {
-			return "", fmt.Errorf("%w: %s (a writer is running, or one crashed; remove it or pass export.Overwrite())",
-				ErrExists, tmp)
+			return "", &ExistsError{Path: tmp, Partial: true}
 		}
 		return tmp, nil
 	}
@@ -203,12 +202,11 @@ func publish(tmp, path string, overwrite bool) error {
 		// A hard link fails if path appeared meanwhile: never replace a result.
 		if err := os.Link(tmp, path); err != nil {
 			if errors.Is(err, os.ErrExist) {
-				return fmt.Errorf("%w: %s appeared while %s was written; the new data stays in %s",
-					ErrExists, path, tmp, tmp)
+				return &ExistsError{Path: path, Note: fmt.Sprintf("it appeared while %s was written; the new data stays in %s", tmp, tmp)}
 			}
 			// File systems without hard links: check, then rename.
 			if _, serr := os.Lstat(path); serr == nil {
-				return fmt.Errorf("%w: %s", ErrExists, path)
+				return &ExistsError{Path: path}
 			}
 			if err := os.Rename(tmp, path); err != nil {
 				return fmt.Errorf("export: rename %s to %s: %w", tmp, path, err)

@@ -279,6 +279,10 @@ func TestOverwriteHint(t *testing.T) {
 		strings.Contains(err.Error(), "export.Overwrite") {
 		t.Fatalf("overwriteHint(%q) = %q", lib, err)
 	}
+	typed := fmt.Errorf("kernel: record: %w", &export.ExistsError{Path: "o/v.h5"})
+	if got, want := overwriteHint(typed).Error(), "kernel: record: export: file exists: o/v.h5 (pass --overwrite to replace it, or choose another --out)"; got != want {
+		t.Fatalf("overwriteHint(%q) = %q, want %q", typed, got, want)
+	}
 	dir := t.TempDir()
 	writeFile(t, dir, "flipflop.h5"+export.PartialSuffix, "killed writer")
 	err := refuseExisting("data", "--out", false, filepath.Join(dir, "flipflop.h5"))

@@ -25,15 +25,10 @@ type reworded struct {
 func (e *reworded) Error() string { return e.msg }
 func (e *reworded) Unwrap() error { return e.err }
 
-// overwriteHint replaces the library's advice to pass export.Overwrite()
-// by the flag that does it on the command line.
+// overwriteHint puts the flag that replaces an existing file in place of
+// the library's advice (export.ExistsError names the Go option).
 func overwriteHint(err error) error {
-	if err == nil || !errors.Is(err, export.ErrExists) {
-		return err
-	}
-	msg := strings.ReplaceAll(err.Error(), "pass export.Overwrite() to replace it", "pass --overwrite to replace it, or choose another --out")
-	msg = strings.ReplaceAll(msg, "or pass export.Overwrite()", "or pass --overwrite")
-	return &reworded{msg: msg, err: err}
+	return export.WithOverwriteHint(err, "pass --overwrite to replace it, or choose another --out")
 }
 
 // seriesParamFlags maps the names package tasks gives the fields of

@@ -198,10 +198,18 @@ class Library:
             raise ImportError(f"neurodyn: {path} has interface version {abi}, these bindings need {ABI_VERSION}")
 
     def error(self, rc: int) -> errors.NeurodynError:
-        """The exception for status rc, with the calling thread's message."""
+        """The exception for status rc, with the calling thread's message
+        (the C API's advice for an existing file, overwrite != 0, in
+        Python's words: overwrite=True)."""
         msg = self.neurodyn_last_error()
-        return errors.from_code(rc, msg.decode("utf-8", "replace") if msg else "")
+        text = msg.decode("utf-8", "replace") if msg else ""
+        return errors.from_code(rc, text.replace(_C_OVERWRITE_HINT, _PY_OVERWRITE_HINT))
 
+
+# The C API's remedy for an existing file (capi/errors.go overwriteHint)
+# and the Python one.
+_C_OVERWRITE_HINT = "pass overwrite != 0 to replace it"
+_PY_OVERWRITE_HINT = "pass overwrite=True to replace it"
 
 _lock = threading.Lock()
 _lib: Library | None = None

@@ -821,7 +821,9 @@ def to_nwb(
     pynwb = _need("pynwb", "to_nwb")
     out = Path(path)
     if out.exists() and not overwrite:
-        raise FileExistsError(f"neurodyn.interop: {out} exists (pass overwrite=True to replace it)")
+        err = FileExistsError(f"neurodyn.interop: {out} exists (pass overwrite=True to replace it)")
+        err.filename = str(out)  # main() words it for the command line (--overwrite)
+        raise err
     if not out.parent.is_dir():
         raise FileNotFoundError(f"neurodyn.interop: directory {out.parent} does not exist")
     src = _gather(spikes, t_stop_ms, t_start_ms, sizes, frames)
@@ -989,7 +991,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"{g.name}: {n} neurons, {count} spikes, mean rate {rate:.3f} Hz")
             for s in seg.analogsignals:
                 print(f"{s.name}: {s.shape[0]} frames x {s.shape[1]} columns, {s.units.dimensionality}, dt {s.sampling_period}")
-    except (InvalidParameterError, FileNotFoundError, FileExistsError, ImportError) as e:
+    except FileExistsError as e:
+        # to_nwb's advice names its argument; here the option does it
+        print(f"python -m neurodyn.interop: {e.filename or e} exists (pass --overwrite to replace it)", file=sys.stderr)
+        return 2
+    except (InvalidParameterError, FileNotFoundError, ImportError) as e:
         print(f"python -m neurodyn.interop: {e}", file=sys.stderr)
         return 2
     return 0

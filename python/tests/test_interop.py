@@ -319,7 +319,7 @@ def test_command_line(sim, tmp_path):
     assert r.returncode == 0 and "wrote" in r.stdout and not r.stderr, r.stderr
     assert pynwb.validate(path=str(tmp_path / "o.nwb")) == []
     r = _cli(*files, "--t-stop-ms", T_MS, "--nwb", tmp_path / "o.nwb")
-    assert r.returncode == 2 and "overwrite" in r.stderr
+    assert r.returncode == 2 and "pass --overwrite" in r.stderr and "overwrite=True" not in r.stderr, r.stderr
     r = _cli(d / "v.h5", "--t-stop-ms", T_MS)
     assert r.returncode == 2 and "no spike report" in r.stderr
     bare = tmp_path / "bare.h5"  # another tool's report: no recorded interval
