@@ -283,6 +283,12 @@ func TestOverwriteHint(t *testing.T) {
 	if got, want := overwriteHint(typed).Error(), "kernel: record: export: file exists: o/v.h5 (pass --overwrite to replace it, or choose another --out)"; got != want {
 		t.Fatalf("overwriteHint(%q) = %q, want %q", typed, got, want)
 	}
+	if got := cliHint(typed).Error(); strings.Contains(got, "export.Overwrite") || !strings.Contains(got, "remove it, or choose another output path") {
+		t.Fatalf("cliHint(%q) = %q", typed, got)
+	}
+	if done := overwriteHint(typed); cliHint(done) != done || cliHint(plain) != plain {
+		t.Fatal("cliHint changed an error already worded for the command line")
+	}
 	dir := t.TempDir()
 	writeFile(t, dir, "flipflop.h5"+export.PartialSuffix, "killed writer")
 	err := refuseExisting("data", "--out", false, filepath.Join(dir, "flipflop.h5"))

@@ -31,6 +31,17 @@ func overwriteHint(err error) error {
 	return export.WithOverwriteHint(err, "pass --overwrite to replace it, or choose another --out")
 }
 
+// cliHint words, in an error no command reworded, the Go API's advice for
+// an existing file for the command line: commands with --overwrite reword
+// theirs (overwriteHint); for the others, the file is in the way.
+func cliHint(err error) error {
+	var ee *export.ExistsError
+	if !errors.As(err, &ee) || !strings.Contains(err.Error(), export.GoOverwriteHint) {
+		return err
+	}
+	return export.WithOverwriteHint(err, "remove it, or choose another output path")
+}
+
 // seriesParamFlags maps the names package tasks gives the fields of
 // LoadOptions and SeriesConfig to the flags that set them.
 var seriesParamFlags = map[string]string{

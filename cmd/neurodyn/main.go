@@ -34,7 +34,7 @@ func main() {
 		}
 	}()
 	if err := newRoot().ExecuteContext(ctx); err != nil {
-		msg := err.Error()
+		msg := cliHint(err).Error()
 		if !strings.HasPrefix(msg, "neurodyn:") && !strings.HasPrefix(msg, "neurodyn ") { // the CLI's own errors carry the prefix
 			msg = "neurodyn: " + msg
 		}
