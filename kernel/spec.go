@@ -286,7 +286,14 @@ type DeviceSpec struct {
 //     per synapse and frame. A projection that drew no synapses gives a
 //     recorder of no column, which RecordSONATA writes no report for.
 type RecorderSpec struct {
-	Name       string  `toml:"name" json:"name"` // unique; default "<kind>:<population>", for weights "weights:<projection>"
+	// Name is unique; default "<kind>:<population>", for weights
+	// "weights:<projection>". A sampled recorder's SONATA frame report is
+	// FrameReportFile(name) (state:E writes state_E.h5): no two may share
+	// one, nor take one of SONATAFixedFiles, names compared regardless of
+	// case (Validate refuses them). A spikes recorder writes no file of its
+	// own: it is its population's group in spikes.h5 (RecordSONATA takes
+	// one spikes recorder per population).
+	Name       string  `toml:"name" json:"name"`
 	Kind       string  `toml:"kind" json:"kind"` // spikes, state, rate, filtered_spikes or weights
 	Population string  `toml:"population" json:"population"`
 	Neurons    []int   `toml:"neurons" json:"neurons"`
