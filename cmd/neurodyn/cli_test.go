@@ -394,13 +394,22 @@ target = "A"
 neurons = [0, 1, 2, 3, 4]
 amplitude_pa = 500.0
 stop_ms = 100.0
+[[population]]
+name = "B"
+n = 10
+[[device]]
+kind = "dc"
+target = "B"
+neurons = [0]
+amplitude_pa = 500.0
+stop_ms = 100.0
 [[recorder]]
 kind = "spikes"
 population = "A"
 [[recorder]]
 name = "sub"
 kind = "spikes"
-population = "A"
+population = "B"
 neurons = [0, 7]
 `)
 	out := filepath.Join(dir, "sim")
@@ -419,8 +428,9 @@ neurons = [0, 7]
 	n := len(pops[0].TimesMs)
 	rate := float64(n) / 10 / 0.4                                                // 10 neurons over 400 ms
 	want := fmt.Sprintf("| A | 10 | %d | %.3g ± %.3g | 50.0%% |", n, rate, rate) // half the neurons silent
-	// the second recorder records neurons 0 (driven) and 7 (silent) only
-	sub := fmt.Sprintf("| sub | 2 | %d | %.3g ± %.3g | 50.0%% |", len(pops[1].TimesMs), float64(len(pops[1].TimesMs))/2/0.4, float64(len(pops[1].TimesMs))/2/0.4)
+	// B's recorder records neurons 0 (driven) and 7 (silent) only; its
+	// group is B's, whatever the recorder is called
+	sub := fmt.Sprintf("| B | 2 | %d | %.3g ± %.3g | 50.0%% |", len(pops[1].TimesMs), float64(len(pops[1].TimesMs))/2/0.4, float64(len(pops[1].TimesMs))/2/0.4)
 	if !strings.Contains(stdout, "over (0, 400] ms**") || !strings.Contains(stdout, want) || !strings.Contains(stdout, sub) {
 		t.Fatalf("analyze spikes printed\n%s\nwant the window (0, 400] ms and the rows %q, %q", stdout, want, sub)
 	}
