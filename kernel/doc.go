@@ -336,9 +336,12 @@
 // streaming SONATA writers). Spikes are handed over in blocks of at most
 // 16,384 and frames one by one, so recording memory stays bounded.
 // Sampled recorders (state, rate, filtered_spikes, weights) become SONATA
-// frame reports (RecordSONATA, Network.FrameOptions); a weights report
+// frame reports (RecordSONATA, Network.FrameOptions), one file each
+// (FrameReportFile); Validate refuses recorders that would share a file
+// or take spikes.h5, nodes.h5 or edges.h5. A weights report
 // maps its columns to source neurons (node ids) and edge ids (element
-// ids). Recorders keep no state across a checkpoint but filtered traces
+// ids). Spikes recorders become the groups /spikes/<population> of one
+// spike report, one recorder per population (ErrSpikeReportPopulation). Recorders keep no state across a checkpoint but filtered traces
 // and partial rate bins: after Restore, every one samples on from the next
 // step due.
 //
