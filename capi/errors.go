@@ -143,7 +143,9 @@ func ioError(err error) error {
 	if errors.As(err, &a) || errors.Is(err, param.ErrInvalid) || errors.Is(err, export.ErrNoHDF5) {
 		return err
 	}
-	return &apiError{statusIO, err.Error()}
+	// the message is kept, the chain is not: word an existing file's
+	// remedy here, as fail does
+	return &apiError{statusIO, export.WithOverwriteHint(err, overwriteHint).Error()}
 }
 
 // classify maps a Go error to its status code.
