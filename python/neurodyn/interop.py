@@ -822,7 +822,7 @@ def to_nwb(
     out = Path(path)
     if out.exists() and not overwrite:
         err = FileExistsError(f"neurodyn.interop: {out} exists (pass overwrite=True to replace it)")
-        err.filename = str(out)  # main() words it for the command line (--overwrite)
+        err.neurodyn_path = str(out)  # main() words it for the command line (--overwrite); filename would change str(err)
         raise err
     if not out.parent.is_dir():
         raise FileNotFoundError(f"neurodyn.interop: directory {out.parent} does not exist")
@@ -993,7 +993,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"{s.name}: {s.shape[0]} frames x {s.shape[1]} columns, {s.units.dimensionality}, dt {s.sampling_period}")
     except FileExistsError as e:
         # to_nwb's advice names its argument; here the option does it
-        print(f"python -m neurodyn.interop: {e.filename or e} exists (pass --overwrite to replace it)", file=sys.stderr)
+        print(f"python -m neurodyn.interop: {getattr(e, 'neurodyn_path', None) or e.filename or e} exists (pass --overwrite to replace it)", file=sys.stderr)
         return 2
     except (InvalidParameterError, FileNotFoundError, ImportError) as e:
         print(f"python -m neurodyn.interop: {e}", file=sys.stderr)
