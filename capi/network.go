@@ -310,6 +310,31 @@ func (n *netObj) projection(arg string, p C.int32_t) (*synapses.CSR, error) {
 	return n.net.Projection(int(p)), nil
 }
 
+// synapseArrays returns projection p's connectivity and the length n of
+// the caller's per-synapse arrays, which must be its synapse count exactly:
+// a stale count (another projection's, or another network's) is an error,
+// never a partial copy (a smaller n NEURODYN_ERR_BUFFER, a larger one
+// NEURODYN_ERR_INVALID).
+func (n *netObj) synapseArrays(p C.int32_t, cnt C.int64_t) (*synapses.CSR, int, error) {
+	c, err := n.projection("projection", p)
+	if err != nil {
+		return nil, 0, err
+	}
+	k, err := count("n", cnt)
+	if err != nil {
+		return nil, 0, err
+	}
+	if k != c.Len() {
+		code := C.int(statusInvalid)
+		if k < c.Len() {
+			code = statusBuffer
+		}
+		return nil, 0, errorf(code, "n = %d: must equal the %d synapses of projection %d (neurodyn_network_synapse_count)",
+			k, c.Len(), int32(p))
+	}
+	return c, k, nil
+}
+
 //export neurodyn_network_synapse_count
 func neurodyn_network_synapse_count(h C.neurodyn_handle, projection C.int32_t, cnt *C.int64_t) (rc C.int) {
 	const fn = "neurodyn_network_synapse_count"
@@ -340,24 +365,9 @@ func neurodyn_network_synapses(h C.neurodyn_handle, projection C.int32_t, source
 		return fail(fn, err)
 	}
 	defer o.release()
-	c, err := nw.projection("projection", projection)
+	c, k, err := nw.synapseArrays(projection, n)
 	if err != nil {
 		return fail(fn, err)
-	}
-	k, err := count("n", n)
-	if err != nil {
-		return fail(fn, err)
-	}
-	// n is the length of every array and must be the count exactly: a stale
-	// count (another projection's, or another network's) is an error, never
-	// a partial copy.
-	if k != c.Len() {
-		code := C.int(statusInvalid)
-		if k < c.Len() {
-			code = statusBuffer
-		}
-		return fail(fn, errorf(code, "n = %d: must equal the %d synapses of projection %d (neurodyn_network_synapse_count)",
-			k, c.Len(), int32(projection)))
 	}
 	if k == 0 { // nothing to copy: NULL arrays are fine (malloc(0) may return NULL)
 		return statusOK
@@ -412,21 +422,9 @@ func neurodyn_network_effective_weights(h C.neurodyn_handle, projection C.int32_
 		return fail(fn, err)
 	}
 	defer o.release()
-	c, err := nw.projection("projection", projection)
+	_, k, err := nw.synapseArrays(projection, n)
 	if err != nil {
 		return fail(fn, err)
-	}
-	k, err := count("n", n)
-	if err != nil {
-		return fail(fn, err)
-	}
-	if k != c.Len() { // as neurodyn_network_synapses: the count exactly, never a partial copy
-		code := C.int(statusInvalid)
-		if k < c.Len() {
-			code = statusBuffer
-		}
-		return fail(fn, errorf(code, "n = %d: must equal the %d synapses of projection %d (neurodyn_network_synapse_count)",
-			k, c.Len(), int32(projection)))
 	}
 	if k == 0 {
 		return statusOK

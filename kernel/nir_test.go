@@ -280,11 +280,7 @@ func TestNIRCubaLIF(t *testing.T) {
 	var trace [][]float64
 	for j, at := range im.Neurons["lif"] {
 		sp := net.Recorder("spikes:" + at.Population).Spikes()
-		for k, id := range sp.IDs {
-			if int(id) == at.Index {
-				got[j] = append(got[j], sp.TimesMs[k])
-			}
-		}
+		got[j] = neuronSpikes(sp, at.Index)
 		fr := net.Recorder("state:" + at.Population).Frames()
 		if j == 0 {
 			trace = make([][]float64, len(fr.TimesMs))
@@ -354,13 +350,7 @@ func TestNIRCubaLIF(t *testing.T) {
 	}
 	runNet(t, fine, 1, func(net *kernel.Network) {
 		for j, at := range im.Neurons["lif"] {
-			var got []float64
-			sp := net.Recorder("spikes:" + at.Population).Spikes()
-			for k, id := range sp.IDs {
-				if int(id) == at.Index {
-					got = append(got, sp.TimesMs[k])
-				}
-			}
+			got := neuronSpikes(net.Recorder("spikes:"+at.Population).Spikes(), at.Index)
 			if want := msOf(free[j]); !approxEqual(got, want, 0.02) {
 				t.Fatalf("dt = 0.001 ms: neuron %d spikes at %v ms, continuous solution %v", j, got, want)
 			}
@@ -439,15 +429,8 @@ func TestNIRLIFReadout(t *testing.T) {
 		len(o.Terms[0].Weight) != 5 { // the zero is left out
 		t.Fatalf("output %+v", o)
 	}
-	spec.Recorders = append(spec.Recorders, kernel.RecorderSpec{Kind: "state", Population: "lif"}, kernel.RecorderSpec{Kind: "spikes", Population: "lif"})
-	net, err := kernel.New(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
+	net := runRecorded(t, spec, "lif", T)
 	defer net.Close()
-	if err := net.Run(T); err != nil {
-		t.Fatal(err)
-	}
 	// grid reference: at each grid point propagate, check the threshold,
 	// record, then apply the jumps of the spikes emitted there (delay 0)
 	h := dt / 1000
@@ -488,12 +471,7 @@ func TestNIRLIFReadout(t *testing.T) {
 	}
 	sp := net.Recorder("spikes:lif").Spikes()
 	for j := range 2 {
-		var got []float64
-		for k, id := range sp.IDs {
-			if int(id) == j {
-				got = append(got, sp.TimesMs[k])
-			}
-		}
+		got := neuronSpikes(sp, j)
 		if !slices.Equal(got, spikes[j]) && !approxEqual(got, spikes[j], 1e-9) {
 			t.Fatalf("LIF %d spikes at %v ms, grid reference %v", j, got, spikes[j])
 		}
@@ -566,15 +544,8 @@ func TestNIRIntegrators(t *testing.T) {
 	if len(o.Terms) != 1 || o.Terms[0].Signal != "V" || !slices.Equal(o.Terms[0].Recorders, []string{"state:i"}) {
 		t.Fatalf("output %+v", o)
 	}
-	spec.Recorders = append(spec.Recorders, kernel.RecorderSpec{Kind: "state", Population: "if"}, kernel.RecorderSpec{Kind: "spikes", Population: "if"})
-	net, err := kernel.New(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
+	net := runRecorded(t, spec, "if", T)
 	defer net.Close()
-	if err := net.Run(T); err != nil {
-		t.Fatal(err)
-	}
 	// grid reference: at each grid point integrate the bias, check the
 	// threshold, record, then apply the jumps of the spikes emitted there
 	h := dt / 1000
@@ -614,12 +585,7 @@ func TestNIRIntegrators(t *testing.T) {
 	}
 	sp := net.Recorder("spikes:if").Spikes()
 	for j := range 2 {
-		var got []float64
-		for k, id := range sp.IDs {
-			if int(id) == j {
-				got = append(got, sp.TimesMs[k])
-			}
-		}
+		got := neuronSpikes(sp, j)
 		if len(got) < 2 || !approxEqual(got, spikes[j], 1e-9) {
 			t.Fatalf("IF %d spikes at %v ms, grid reference %v", j, got, spikes[j])
 		}
@@ -655,6 +621,33 @@ func TestNIRIntegrators(t *testing.T) {
 			}
 		}
 	}
+}
+
+// neuronSpikes returns the spike times (ms) of neuron id in sp.
+func neuronSpikes(sp *kernel.SpikeMemory, id int) []float64 {
+	var got []float64
+	for k, i := range sp.IDs {
+		if int(i) == id {
+			got = append(got, sp.TimesMs[k])
+		}
+	}
+	return got
+}
+
+// runRecorded builds spec with a state (V) and a spikes recorder of
+// population pop added, and runs it for T ms.
+func runRecorded(t *testing.T, spec kernel.Spec, pop string, T float64) *kernel.Network {
+	t.Helper()
+	spec.Recorders = append(spec.Recorders, kernel.RecorderSpec{Kind: "state", Population: pop}, kernel.RecorderSpec{Kind: "spikes", Population: pop})
+	net, err := kernel.New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := net.Run(T); err != nil {
+		net.Close()
+		t.Fatal(err)
+	}
+	return net
 }
 
 func approxEqual(a, b []float64, tol float64) bool {
