@@ -356,8 +356,8 @@ func DecodeTOML(r io.Reader) (Spec, error) {
 		return Spec{}, param.New(pkg, "spec key", uk.List(), allowed)
 	case errors.Is(err, param.ErrInvalid):
 		return Spec{}, err
-	case err != nil:
-		return Spec{}, fmt.Errorf("kernel: spec: %w", err)
+	case err != nil: // the TOML library's syntax and type errors name the line and key
+		return Spec{}, param.New(pkg, "spec", strings.TrimPrefix(err.Error(), "toml: "), "a TOML network spec (see kernel.Spec)")
 	}
 	return s, nil
 }

@@ -68,6 +68,8 @@ func TestBadInput(t *testing.T) {
 	dir := t.TempDir()
 	spec := writeFile(t, dir, "net.toml", tinySpec)
 	csv := writeFile(t, dir, "s.csv", "t,a,b\n0,1,2\n1,2,3\n2,3,1\n3,1,2\n")
+	badType := writeFile(t, dir, "type.toml", "seed = \"x\"\n"+tinySpec)
+	badSyntax := writeFile(t, dir, "syntax.toml", "dt_ms = = 1\n")
 	out := filepath.Join(dir, "out")
 	cases := []struct {
 		name string
@@ -107,6 +109,8 @@ func TestBadInput(t *testing.T) {
 		{"train-fractions", []string{"train", "esn", "--task", csv, "--train-frac", "0.9", "--val-frac", "0.2"}, []string{"--train-frac/--val-frac", "sum < 1"}},
 		{"train-fraction-nan", []string{"train", "esn", "--task", csv, "--train-frac", "NaN"}, []string{"--train-frac/--val-frac"}},
 		{"train-dt-zero", []string{"train", "esn", "--task", csv, "--dt", "0"}, []string{"--dt", "> 0"}},
+		{"simulate-spec-type", []string{"simulate", "--spec", badType, "--out", out}, []string{"type.toml", `line 1 (last key "seed")`, "incompatible types"}},
+		{"simulate-spec-syntax", []string{"simulate", "--spec", badSyntax, "--out", out}, []string{"syntax.toml", "line 1", "expected value"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
