@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -123,9 +124,12 @@ func selectColumns(r RawSeries, cols []int) (RawSeries, error) {
 	if len(cols) == 0 {
 		return r, param.New("tasks", "Columns", "[]", "nil (all) or at least one column")
 	}
-	for _, c := range cols {
+	for i, c := range cols {
 		if c < 0 || c >= r.Dim {
 			return r, param.New("tasks", "Columns", c, fmt.Sprintf("column indices in [0, %d)", r.Dim))
+		}
+		if slices.Contains(cols[:i], c) { // a repeated variable is an exact collinearity, no new information
+			return r, param.New("tasks", "Columns", fmt.Sprint(cols), fmt.Sprintf("distinct column indices (%d is given twice)", c))
 		}
 	}
 	out := RawSeries{Len: r.Len, Dim: len(cols), Data: make([]float64, r.Len*len(cols))}

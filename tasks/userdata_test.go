@@ -202,6 +202,10 @@ func TestLoadSeriesFormats(t *testing.T) {
 		if _, err := LoadSeries(bad, LoadOptions{Columns: []int{5}}); err == nil {
 			t.Error("out-of-range column accepted")
 		}
+		os.WriteFile(bad, []byte("1,2\n3,4\n"), 0o644)
+		if _, err := LoadSeries(bad, LoadOptions{Columns: []int{1, 0, 1}}); err == nil || !strings.Contains(err.Error(), "Columns = [1 0 1]: must be distinct column indices (1 is given twice)") {
+			t.Errorf("repeated column: %v", err)
+		}
 	})
 }
 
