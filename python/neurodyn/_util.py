@@ -98,8 +98,13 @@ def as_input(x: Any, dtype, name: str, ndim: int | None = None, shape: tuple | N
     within its range; float32 takes values within float32's range. Anything
     else raises InvalidParameterError naming x and the first offending
     element, never a silent wrap-around or truncation. Data that are not
-    real numbers (strings, complex, objects) raise TypeError."""
-    a = np.asarray(x)
+    real numbers (strings, complex, objects) raise TypeError; ragged nested
+    sequences (rows of different lengths) raise InvalidParameterError naming
+    x."""
+    try:
+        a = np.asarray(x)
+    except ValueError as e:  # numpy: "inhomogeneous shape after N dimensions"
+        raise InvalidParameterError(f"{name}: must be a rectangular array (rows of equal length): {e}") from None
     if a.dtype.kind not in "biuf":
         raise TypeError(f"{name} must hold real numbers, not dtype {a.dtype}")
     want = np.dtype(dtype)

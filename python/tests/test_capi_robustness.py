@@ -51,6 +51,14 @@ def test_float32_overflow_is_named_not_inf():
             m.params = np.full(m.num_params, -1e40)
 
 
+def test_ragged_input_names_the_argument():
+    with pytest.raises(nd.InvalidParameterError, match=r"data: must be a rectangular array \(rows of equal length\)"):
+        nd.Series([[1.0, 2.0], [3.0]], seq_length=2)
+    m = nd.CTRNN(hidden=4, seed=1)
+    with pytest.raises(nd.InvalidParameterError, match=r"^x: must be a rectangular array"):
+        m.predict([[[0.0, 0.0, 0.0]], [[0.0, 0.0]]])
+
+
 def test_integer_arguments_beyond_the_c_type():
     with pytest.raises(nd.InvalidParameterError, match=r"seed = 18446744073709551616"):
         analysis.spike_stats([1.0], [0], 1, 0.0, 10.0, seed=2**64)  # ctypes wrapped it to seed 0
