@@ -19,7 +19,9 @@ import (
 // object key must be the json name of a field of the destination struct,
 // spelled exactly (encoding/json alone matches names case-insensitively),
 // no object may repeat a key (encoding/json keeps the last), and nothing
-// but white space may follow the value. Errors are *param.Error values of
+// but white space may follow the value, and values may nest at most
+// MaxDepth levels (objects and arrays; real specs use fewer than 10).
+// Errors are *param.Error values of
 // pkg naming the key by its path (e.g. populations[0].name); what names
 // the text ("spec"). Syntax and type errors are encoding/json's, prefixed
 // with "pkg: what: ".
@@ -30,7 +32,7 @@ func JSON(pkg, what string, data []byte, v any) error {
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	c := checker{pkg: pkg, what: what, dec: dec}
-	if err := c.value(t.Elem(), ""); err != nil {
+	if err := c.value(t.Elem(), "", 0); err != nil {
 		return err
 	}
 	if _, err := dec.Token(); err != io.EOF {
@@ -54,8 +56,9 @@ var (
 	fieldCache      sync.Map // reflect.Type → map[string]reflect.Type
 )
 
-// value checks the next value of the stream against type t (nil: any).
-func (c *checker) value(t reflect.Type, path string) error {
+// value checks the next value of the stream, depth levels down, against
+// type t (nil: any).
+func (c *checker) value(t reflect.Type, path string, depth int) error {
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -69,6 +72,10 @@ func (c *checker) value(t reflect.Type, path string) error {
 	tok, err := c.dec.Token()
 	if err != nil {
 		return c.syntax(err)
+	}
+	if d, ok := tok.(json.Delim); ok && (d == '{' || d == '[') && depth >= MaxDepth {
+		return param.New(c.pkg, c.what, fmt.Sprintf("nested deeper than %d levels at %s", MaxDepth, strconv.Quote(path)),
+			fmt.Sprintf("at most %d levels of objects and arrays", MaxDepth))
 	}
 	switch tok {
 	case json.Delim('{'):
@@ -105,7 +112,7 @@ func (c *checker) value(t reflect.Type, path string) error {
 				}
 				next = ft
 			}
-			if err := c.value(next, kp); err != nil {
+			if err := c.value(next, kp, depth+1); err != nil {
 				return err
 			}
 		}
@@ -117,7 +124,7 @@ func (c *checker) value(t reflect.Type, path string) error {
 			elem = t.Elem()
 		}
 		for i := 0; c.dec.More(); i++ {
-			if err := c.value(elem, path+"["+strconv.Itoa(i)+"]"); err != nil {
+			if err := c.value(elem, path+"["+strconv.Itoa(i)+"]", depth+1); err != nil {
 				return err
 			}
 		}

@@ -128,3 +128,26 @@ func TestJSONStrict(t *testing.T) {
 		t.Errorf("err = %v, v = %+v", err, v)
 	}
 }
+
+// TestJSONDepth: JSON nested beyond MaxDepth is refused at once, where the
+// key check recursed once per level (d = 40,000 arrays given for a struct
+// took gigabytes); a value at MaxDepth levels still decodes.
+func TestJSONDepth(t *testing.T) {
+	for _, d := range []int{MaxDepth + 1, 40000, 1000000} {
+		text := `{"in": ` + strings.Repeat("[", d) + strings.Repeat("]", d) + `}` // arrays where a struct goes: checked level by level
+		start := time.Now()
+		var v outer
+		err := JSON("test", "spec", []byte(text), &v)
+		if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "nested deeper than 64 levels") {
+			t.Errorf("depth %d: %v", d, err)
+		}
+		if el := time.Since(start); el > 500*time.Millisecond {
+			t.Errorf("depth %d: refused after %v", d, el)
+		}
+	}
+	var m map[string]any
+	ok := strings.Repeat(`{"a": `, MaxDepth-1) + "[1]" + strings.Repeat("}", MaxDepth-1)
+	if err := JSON("test", "spec", []byte(ok), &m); err != nil {
+		t.Errorf("%d levels: %v", MaxDepth, err)
+	}
+}

@@ -37,7 +37,8 @@ import (
 const (
 	// MaxDepth is the deepest TOML key path accepted: the number of keys on
 	// a value's path (table headers, dotted keys, inline tables) plus the
-	// arrays that hold it. Real specs and configs use fewer than 10.
+	// arrays that hold it; for JSON, the levels of objects and arrays.
+	// Real specs and configs use fewer than 10.
 	MaxDepth = 64
 	// MaxKeyBytes is the longest TOML key path accepted, in bytes of its
 	// keys (dots left out).
