@@ -193,19 +193,49 @@ def test_numeric_metadata(neurodyn, tmp_path):
         assert all(p["params"]["t_ref_ms"] == tref for p in spec["population"] if p["model"] == "lif_exp"), md
 
 
+def test_integrate_and_fire(neurodyn, tmp_path):
+    """IF nodes (no leak), written by the nir package, import as lif_delta
+    neurons that never decay (tau_mem_ms 1e30), an Affine bias as their
+    constant current r*b (pA onto cm_pf 1000: r*b mV per s), and an I node
+    as a lif_delta readout that never spikes."""
+    g = nir.NIRGraph(
+        nodes={
+            "input": nir.Input(input_type=np.array([2])),
+            "aff": nir.Affine(weight=np.eye(2), bias=np.array([3.0, 3.0])),
+            "ifn": nir.IF(r=np.array([2.0, 2.0]), v_threshold=np.ones(2), v_reset=np.array([-0.5, -0.5])),
+            "lin": nir.Linear(weight=np.array([[1.0, 0.5]])),
+            "integ": nir.I(r=np.array([0.25])),
+            "output": nir.Output(output_type=np.array([1])),
+        },
+        edges=[("input", "aff"), ("aff", "ifn"), ("ifn", "lin"), ("lin", "integ"), ("integ", "output")],
+    )
+    nir.write(tmp_path / "if.nir", g)
+    r = run(neurodyn, "import-nir", tmp_path / "if.nir", "--dt-ms", 0.1, "-o", tmp_path / "if.toml")
+    if "without HDF5" in r.stderr:
+        pytest.skip("neurodyn built without HDF5")
+    assert r.returncode == 0, r.stderr
+    pops = {p["name"]: p for p in tomllib.loads((tmp_path / "if.toml").read_text())["population"]}
+    ifn, integ = pops["ifn"], pops["integ"]
+    assert ifn["model"] == "lif_delta" and integ["model"] == "lif_delta"
+    assert ifn["params"]["tau_mem_ms"] == 1e30 and ifn["params"]["cm_pf"] == 1000
+    assert ifn["params"]["i_e_pa"] == 6.0  # r*b
+    assert ifn["params"]["v_th_mv"] == 1.0 and ifn["params"]["v_reset_mv"] == -0.5
+    assert integ["params"]["tau_mem_ms"] == 1e30 and integ["params"]["v_th_mv"] > 1e38  # never spikes
+
+
 def test_unsupported(neurodyn, tmp_path):
     g = nir.NIRGraph(
         nodes={
             "input": nir.Input(input_type=np.array([2])),
             "lin": nir.Linear(weight=np.eye(2)),
-            "ifn": nir.IF(r=np.ones(2), v_threshold=np.ones(2), v_reset=np.zeros(2)),
+            "thr": nir.Threshold(threshold=np.ones(2)),
             "output": nir.Output(output_type=np.array([2])),
         },
-        edges=[("input", "lin"), ("lin", "ifn"), ("ifn", "output")],
+        edges=[("input", "lin"), ("lin", "thr"), ("thr", "output")],
     )
-    nir.write(tmp_path / "if.nir", g)
-    r = run(neurodyn, "import-nir", tmp_path / "if.nir", "--dt-ms", 1)
+    nir.write(tmp_path / "thr.nir", g)
+    r = run(neurodyn, "import-nir", tmp_path / "thr.nir", "--dt-ms", 1)
     if "without HDF5" in r.stderr:
         pytest.skip("neurodyn built without HDF5")
     assert r.returncode == 2
-    assert "NIR node ifn (IF)" in r.stderr and "CubaLIF" in r.stderr
+    assert "NIR node thr (Threshold)" in r.stderr and "CubaLIF" in r.stderr
