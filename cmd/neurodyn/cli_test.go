@@ -719,6 +719,38 @@ func TestSimulateRefusesOutputClashes(t *testing.T) {
 	if _, err := run(t, nil, "simulate", "--spec", spec, "--duration-ms", "30", "--out", "o", "--checkpoint", "o/state.ckpt"); err != nil {
 		t.Fatalf("a checkpoint beside the outputs: %v", err)
 	}
+
+	// A network rebuilt from an earlier run's edges.h5, into the same --out:
+	// the run (--overwrite removes its outputs first) would lose its input.
+	if _, err := run(t, nil, "simulate", "--preset", "cuba", "--n", "50", "--duration-ms", "10", "--out", "run"); err != nil {
+		t.Fatal(err)
+	}
+	rebuilt := writeFile(t, filepath.Join(dir, "run"), "net.toml", `dt_ms = 0.1
+[[population]]
+name = "E"
+n = 40
+[[population]]
+name = "I"
+n = 10
+[[projection]]
+source = "E"
+target = "E"
+rule = { kind = "sonata" }
+edges_file = "edges.h5"
+edges_population = "E_to_E"
+`)
+	for _, args := range [][]string{{"--overwrite"}, {}} {
+		_, err := run(t, nil, append([]string{"simulate", "--spec", rebuilt, "--duration-ms", "10", "--out", "run"}, args...)...)
+		if !isUsage(err) || !strings.Contains(err.Error(), "projection[0].edges_file") || !strings.Contains(err.Error(), "other than those the run writes") {
+			t.Errorf("%v: %v, want a refusal naming the input", args, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "run", "edges.h5")); err != nil {
+		t.Errorf("the input edges.h5: %v", err)
+	}
+	if _, err := run(t, nil, "simulate", "--spec", rebuilt, "--duration-ms", "10", "--out", "run2"); err != nil {
+		t.Errorf("rebuilt into another --out: %v", err)
+	}
 }
 
 // TestSimulateChecksMemory checks that simulate refuses a network larger

@@ -32,14 +32,17 @@ func checkMemory(cmdName, what string, bytes float64) error {
 		cmdName, what, bytes, bytes/(1<<30), errTooLarge, l, float64(l)/(1<<30))
 }
 
-// checkpointClash returns a parameter error naming --checkpoint if path is
-// one of the files a run writes in outDir: its recordings (recFiles,
+// outputClash returns a parameter error naming arg (--checkpoint,
+// --restore, a projection's edges_file) if path is one of the files a run
+// writes in outDir: its recordings (recFiles,
 // kernel.Network.SONATAFiles), spikes.h5, nodes.h5, edges.h5, or one of
-// their partial files. Paths are compared absolute and cleaned.
-func checkpointClash(path, outDir string, recFiles []string) error {
+// their partial files. A run (with --overwrite, which removes them before
+// it starts) would replace or remove it: an input there would be lost.
+// Paths are compared absolute and cleaned.
+func outputClash(arg, path, outDir string, recFiles []string) error {
 	ck, err := filepath.Abs(path)
 	if err != nil {
-		return fmt.Errorf("simulate: --checkpoint %s: %w", path, err)
+		return fmt.Errorf("simulate: %s %s: %w", arg, path, err)
 	}
 	outs := append([]string(nil), recFiles...)
 	for _, f := range kernel.SONATAFixedFiles {
@@ -51,8 +54,27 @@ func checkpointClash(path, outDir string, recFiles []string) error {
 			continue
 		}
 		if ck == abs || ck == abs+export.PartialSuffix {
-			return param.New("simulate", "--checkpoint", path,
-				fmt.Sprintf("a file other than those the run writes in --out %s (it would replace %s)", outDir, f))
+			return param.New("simulate", arg, path,
+				fmt.Sprintf("a file other than those the run writes in --out %s (it would replace %s; copy it elsewhere, or choose another --out)", outDir, f))
+		}
+	}
+	return nil
+}
+
+// inputClashes returns outputClash's error for the first of the run's
+// inputs that is one of its outputs: --restore's checkpoint and the spec's
+// edges files.
+func inputClashes(spec kernel.Spec, restore, outDir string, recFiles []string) error {
+	if restore != "" {
+		if err := outputClash("--restore", restore, outDir, recFiles); err != nil {
+			return err
+		}
+	}
+	for i, pr := range spec.Projections {
+		if pr.EdgesFile != "" {
+			if err := outputClash(fmt.Sprintf("projection[%d].edges_file", i), pr.EdgesFile, outDir, recFiles); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

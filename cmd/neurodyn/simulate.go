@@ -59,8 +59,9 @@ onto the inh receptor are negative in edges.h5 (NEST's convention) and
 magnitudes in weights reports. A weights recorder of a projection that drew no
 synapses writes no report (a notice says so).
 --checkpoint saves the full simulation state at the end (to a file other than
-the run's outputs); --restore continues a saved run exactly (same spikes as an
-uninterrupted run) of the same network, with any --workers. An interrupted run
+the run's outputs; nor may --restore or a spec's edges_file be one of them);
+--restore continues a saved run exactly (same spikes as an uninterrupted run)
+of the same network, with any --workers. An interrupted run
 (Ctrl-C, SIGTERM from a batch system) finishes its recordings with the time
 it simulated, saves --checkpoint, skips nodes.h5/edges.h5 and exits with
 status 1. Existing output files are never replaced without --overwrite; with
@@ -149,6 +150,9 @@ interrupted run leaves none of an earlier run's beside its own.`,
 			if err != nil {
 				return err
 			}
+			if err := inputClashes(spec, restore, outDir, recFiles); err != nil {
+				return err
+			}
 			var netFiles []string // the network files this run writes
 			if !noNetwork {
 				netFiles = []string{filepath.Join(outDir, "nodes.h5")}
@@ -160,7 +164,7 @@ interrupted run leaves none of an earlier run's beside its own.`,
 				}
 			}
 			if checkpoint != "" {
-				if err := checkpointClash(checkpoint, outDir, recFiles); err != nil {
+				if err := outputClash("--checkpoint", checkpoint, outDir, recFiles); err != nil {
 					return err
 				}
 				if filepath.Clean(checkpoint) != filepath.Clean(restore) {
