@@ -79,8 +79,13 @@ PROVENANCE_ATTRS = (
     "hdf5_version",
 )
 
-# Time units SONATA files may use, in ms.
-_TIME_MS = {"ms": 1.0, "s": 1000.0, "sec": 1000.0, "us": 1e-3}
+# Time units SONATA files may use, in ms: those export.ReadSpikes reads
+# (timestampUnitsMs), so that Go and Python accept the same files.
+_TIME_MS = {
+    "ms": 1.0, "msec": 1.0, "millisecond": 1.0, "milliseconds": 1.0,
+    "s": 1000.0, "sec": 1000.0, "second": 1000.0, "seconds": 1000.0,
+    "us": 1e-3, "\u00b5s": 1e-3, "usec": 1e-3, "microsecond": 1e-3, "microseconds": 1e-3,
+}
 
 # Physical units of neurodyn's recordings as NWB wants them: SI base unit and
 # the factor that converts stored values to it.
@@ -190,7 +195,7 @@ def _str(v: Any) -> str:
 def _time_scale(ds, path: Path, what: str) -> float:
     units = _str(ds.attrs.get("units", "ms"))
     try:
-        return _TIME_MS[units]
+        return _TIME_MS[units.strip()]
     except KeyError:
         raise InvalidParameterError(
             f"path = {str(path)!r}: {what} has time units {units!r}; must be one of {', '.join(_TIME_MS)}"
