@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"path/filepath"
 	"strings"
 
 	"github.com/neurodyn/neurodyn/analysis"
@@ -62,6 +63,12 @@ func TrainModel(ctx context.Context, cfg Config, req TrainRequest) (*TrainResult
 	}
 	if req.File == "" {
 		req.File = req.Kind + "_" + req.Data.Task + ".npz"
+	}
+	// the pipeline's model files are .npz (parameters plus metadata) and
+	// every loader reads them by that extension: another name would be an
+	// .npz under a misleading one (neurodyn_model_load reads .h5 as HDF5)
+	if !strings.EqualFold(filepath.Ext(req.File), ".npz") || filepath.Base(req.File) != req.File {
+		return nil, param.New("pipeline", "File", req.File, "a file name ending in .npz, without a directory (--out sets it)")
 	}
 	o := TrainOptions{Dir: req.Dir, File: req.File, Seed: cfg.Seed, Retrain: req.Retrain, NoReplace: !req.Overwrite, Progress: req.Progress}
 	set := cfg.Settings()

@@ -109,6 +109,8 @@ func TestBadInput(t *testing.T) {
 		{"train-fractions", []string{"train", "esn", "--task", csv, "--train-frac", "0.9", "--val-frac", "0.2"}, []string{"--train-frac/--val-frac", "sum < 1"}},
 		{"train-fraction-nan", []string{"train", "esn", "--task", csv, "--train-frac", "NaN"}, []string{"--train-frac/--val-frac"}},
 		{"train-dt-zero", []string{"train", "esn", "--task", csv, "--dt", "0"}, []string{"--dt", "> 0"}},
+		{"train-file-h5", []string{"train", "esn", "--task", csv, "--file", "m.h5", "--out", out}, []string{"--file = m.h5", "ending in .npz"}},
+		{"train-file-dir", []string{"train", "esn", "--task", csv, "--file", "a/m.npz", "--out", out}, []string{"--file = a/m.npz", "without a directory"}},
 		{"simulate-spec-type", []string{"simulate", "--spec", badType, "--out", out}, []string{"type.toml", `line 1 (last key "seed")`, "incompatible types"}},
 		{"simulate-spec-syntax", []string{"simulate", "--spec", badSyntax, "--out", out}, []string{"syntax.toml", "line 1", "expected value"}},
 	}

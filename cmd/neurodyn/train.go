@@ -158,7 +158,8 @@ training statistics, and the Lorenz recipes train on it.`,
 			}
 			res, err := pipeline.TrainModel(cmd.Context(), cfg, req)
 			if err != nil {
-				return interrupted(overwriteHint(seriesFlagErr(err)), "train", "rerun the same command to resume from the training checkpoints")
+				err = flagErr(seriesFlagErr(err), "pipeline", map[string]string{"File": "--file"})
+				return interrupted(overwriteHint(err), "train", "rerun the same command to resume from the training checkpoints")
 			}
 			for _, t := range res.Tables {
 				fmt.Fprintln(cmd.OutOrStdout(), t.Markdown())
