@@ -69,7 +69,7 @@ type LIFExpProp = asm.LIFProp
 // exactly τ_m·I/C_m; with the textbook P20 the rounding of P22 would shift the
 // steady state by ~3e-6 relative, which moves spike times by τ_m·δ/(μ − θ)
 // near the rheobase. Where τ_m is so long against the step that P22's
-// rounding changes 1 − P22 by more than 1e-3 (τ_m/h above 33,500 at the
+// rounding changes 1 − P22 by more than 1 % (τ_m/h above 335,000 at the
 // earliest), P20 is the textbook (1 − e^{−h/τ_m})·τ_m/C_m instead, which
 // keeps the slope of a ramp right (see leakProp); τ_m = 10³⁰ ms makes a
 // perfect integrator (P22 = 1, P20 = h/C_m).

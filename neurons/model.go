@@ -108,21 +108,24 @@ func expm1x(x float64) float64 {
 
 // leakProp returns the propagators of a leaky membrane over one step h
 // (ms), V ← P·V + Q·I: the decay P = e^{−h/τ} rounded to float32, and the
-// factor Q of a constant current I (mV per pA). Q is (1 − P)·τ/C from the
-// rounded P, so that the float32 iteration's fixed point is exactly τ·I/C,
-// as long as the rounding changes 1 − P by at most 1e-3 (relative): then
-// the error of the whole trajectory is at most 0.37·10⁻³·τ·I/C, reached
-// at t = τ (sure for τ ≤ 33,500·h; float32 holds e^{−h/τ} with an absolute
-// error of at most 2⁻²⁵). Beyond, where P's rounding would make Q wrong by
-// up to 100 % (and 0 when P rounds to 1: τ/h above 3.4·10⁷), Q is exactly
-// (1 − e^{−h/τ})·τ/C, so that a ramp from rest, V = I·t/C for t ≪ τ, has
-// the right slope, and the leak's error δ = |P − e^{−h/τ}|/(1 − e^{−h/τ})
-// shows only as the ramp bends, by δ·V at t ≈ τ. A very long τ (10³⁰ ms,
-// say) is a perfect integrator: P = 1 and Q = h/C.
+// factor Q of a constant current I (mV per pA). float32 holds e^{−h/τ}
+// with an absolute error of at most 2⁻²⁵, so 1 − P errs by a fraction
+// e = |1 − P − (1 − e^{−h/τ})|/(1 − e^{−h/τ}) ≤ 2⁻²⁵·τ/h (about). Q is
+// (1 − P)·τ/C from the rounded P, so that the float32 iteration's fixed
+// point is exactly τ·I/C, as long as e ≤ 1e-2 (sure for τ ≤ 335,000·h, so
+// for every usual τ and step): the trajectory's error is then at most
+// 0.37·e·τ·I/C, reached at t = τ, and the rheobase is exact. Beyond, the
+// rounded form would make every ramp's slope wrong by e from the start (by
+// up to 100 %, and Q = 0 when P rounds to 1, τ/h above 3.4·10⁷: a constant
+// current would be ignored), so Q is exactly (1 − e^{−h/τ})·τ/C instead: a
+// ramp from rest, V = I·t/C for t ≪ τ, has the right slope, and e shows
+// only as the ramp bends, by up to e·V at the fixed point, which is at
+// least 335,000 steps away. A very long τ (10³⁰ ms, say) is a perfect
+// integrator: P = 1 and Q = h/C.
 func leakProp(h, tau, c float64) (p, q float32) {
 	p = float32(Exp(-h / tau))
 	m := -detmath.Expm1(-h / tau) // 1 − e^{−h/τ}, to full float64 precision
-	if r := 1 - float64(p); math.Abs(r-m) <= 1e-3*m {
+	if r := 1 - float64(p); math.Abs(r-m) <= 1e-2*m {
 		return p, float32(r * tau / c)
 	}
 	return p, float32(m * tau / c)
