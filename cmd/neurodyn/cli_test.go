@@ -753,6 +753,22 @@ edges_population = "E_to_E"
 	if _, err := run(t, nil, "simulate", "--spec", rebuilt, "--duration-ms", "10", "--out", "run2"); err != nil {
 		t.Errorf("rebuilt into another --out: %v", err)
 	}
+	// --out reached through a symbolic link is the same directory
+	if err := os.Symlink("run", "link"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := run(t, nil, "simulate", "--spec", rebuilt, "--duration-ms", "10", "--out", "link", "--overwrite")
+	if !isUsage(err) || !strings.Contains(err.Error(), "projection[0].edges_file") {
+		t.Errorf("--out through a symbolic link: %v, want a refusal naming the input", err)
+	}
+	// --no-network writes no nodes.h5 or edges.h5: reading one is fine
+	before, _ := os.ReadFile(filepath.Join("run", "edges.h5"))
+	if _, err := run(t, nil, "simulate", "--spec", rebuilt, "--duration-ms", "10", "--out", "run", "--no-network", "--overwrite"); err != nil {
+		t.Errorf("--no-network beside its input: %v", err)
+	}
+	if after, _ := os.ReadFile(filepath.Join("run", "edges.h5")); len(before) == 0 || !bytes.Equal(before, after) {
+		t.Error("--no-network changed the input edges.h5")
+	}
 }
 
 // TestSimulateChecksMemory checks that simulate refuses a network larger

@@ -33,27 +33,23 @@ func checkMemory(cmdName, what string, bytes float64) error {
 }
 
 // outputClash returns a parameter error naming arg (--checkpoint,
-// --restore, a projection's edges_file) if path is one of the files a run
-// writes in outDir: its recordings (recFiles,
-// kernel.Network.SONATAFiles), spikes.h5, nodes.h5, edges.h5, or one of
-// their partial files. A run (with --overwrite, which removes them before
-// it starts) would replace or remove it: an input there would be lost.
-// Paths are compared absolute and cleaned.
-func outputClash(arg, path, outDir string, recFiles []string) error {
+// --restore, a projection's edges_file) if path is one of outs, the files
+// the run writes in outDir (its recordings, kernel.Network.SONATAFiles, and
+// unless --no-network nodes.h5 and edges.h5), or one of their partial
+// files. A run (with --overwrite, which removes them before it starts)
+// would replace or remove it: an input there would be lost. Paths are
+// compared absolute and cleaned, through symbolic links (samePath).
+func outputClash(arg, path, outDir string, outs []string) error {
 	ck, err := filepath.Abs(path)
 	if err != nil {
 		return fmt.Errorf("simulate: %s %s: %w", arg, path, err)
-	}
-	outs := append([]string(nil), recFiles...)
-	for _, f := range kernel.SONATAFixedFiles {
-		outs = append(outs, filepath.Join(outDir, f))
 	}
 	for _, f := range outs {
 		abs, err := filepath.Abs(f)
 		if err != nil {
 			continue
 		}
-		if ck == abs || ck == abs+export.PartialSuffix {
+		if samePath(ck, abs) || samePath(ck, abs+export.PartialSuffix) {
 			return param.New("simulate", arg, path,
 				fmt.Sprintf("a file other than those the run writes in --out %s (it would replace %s; copy it elsewhere, or choose another --out)", outDir, f))
 		}
@@ -61,18 +57,39 @@ func outputClash(arg, path, outDir string, recFiles []string) error {
 	return nil
 }
 
+// samePath reports whether the absolute paths a and b name the same file:
+// equal, equal once the symbolic links of their directories are resolved,
+// or (both existing) the same file by os.SameFile (hard links).
+func samePath(a, b string) bool {
+	if a == b || resolveDir(a) == resolveDir(b) {
+		return true
+	}
+	fa, ea := os.Stat(a)
+	fb, eb := os.Stat(b)
+	return ea == nil && eb == nil && os.SameFile(fa, fb)
+}
+
+// resolveDir returns p with the symbolic links of its directory resolved
+// (p itself when that fails: a directory yet to be made).
+func resolveDir(p string) string {
+	if d, err := filepath.EvalSymlinks(filepath.Dir(p)); err == nil {
+		return filepath.Join(d, filepath.Base(p))
+	}
+	return p
+}
+
 // inputClashes returns outputClash's error for the first of the run's
 // inputs that is one of its outputs: --restore's checkpoint and the spec's
 // edges files.
-func inputClashes(spec kernel.Spec, restore, outDir string, recFiles []string) error {
+func inputClashes(spec kernel.Spec, restore, outDir string, outs []string) error {
 	if restore != "" {
-		if err := outputClash("--restore", restore, outDir, recFiles); err != nil {
+		if err := outputClash("--restore", restore, outDir, outs); err != nil {
 			return err
 		}
 	}
 	for i, pr := range spec.Projections {
 		if pr.EdgesFile != "" {
-			if err := outputClash(fmt.Sprintf("projection[%d].edges_file", i), pr.EdgesFile, outDir, recFiles); err != nil {
+			if err := outputClash(fmt.Sprintf("projection[%d].edges_file", i), pr.EdgesFile, outDir, outs); err != nil {
 				return err
 			}
 		}

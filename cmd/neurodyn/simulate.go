@@ -150,7 +150,12 @@ interrupted run leaves none of an earlier run's beside its own.`,
 			if err != nil {
 				return err
 			}
-			if err := inputClashes(spec, restore, outDir, recFiles); err != nil {
+			// what this run writes in --out (and --overwrite removes first)
+			outs := slices.Clone(recFiles)
+			if !noNetwork {
+				outs = append(outs, filepath.Join(outDir, "nodes.h5"), filepath.Join(outDir, "edges.h5"))
+			}
+			if err := inputClashes(spec, restore, outDir, outs); err != nil {
 				return err
 			}
 			var netFiles []string // the network files this run writes
@@ -164,7 +169,7 @@ interrupted run leaves none of an earlier run's beside its own.`,
 				}
 			}
 			if checkpoint != "" {
-				if err := outputClash("--checkpoint", checkpoint, outDir, recFiles); err != nil {
+				if err := outputClash("--checkpoint", checkpoint, outDir, outs); err != nil {
 					return err
 				}
 				if filepath.Clean(checkpoint) != filepath.Clean(restore) {
