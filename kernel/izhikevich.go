@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -45,6 +46,11 @@ func checkIzhikevich(where string, p neurons.IzhikevichParams, ps PopulationSpec
 		}
 		for k, x := range vals {
 			if err := p.ValidateNeuron(name, x, dt); err != nil {
+				if pe := (*param.Error)(nil); errors.As(err, &pe) { // < VThmV → < v_th_mv
+					names := specKeys(&p)
+					names["DtMs"] = "dt_ms"
+					pe.Allowed = replaceWords(pe.Allowed, names)
+				}
 				return fmt.Errorf("kernel: %s.init.%s.%s: %w", where, name, keys[k], err)
 			}
 		}

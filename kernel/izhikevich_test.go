@@ -261,16 +261,16 @@ func TestIzhikevichSpecErrors(t *testing.T) {
 		init   map[string]kernel.Dist
 		want   string
 	}{
-		{"a beyond the step", 0.1, map[string]float64{"a": 20}, nil, "DtMs = 0.1: must be at most 1/|A| = 0.05 ms"},
-		{"dt", 2, nil, nil, "population[0]: neurons: DtMs = 2: must be at most 1 ms"},
+		{"a beyond the step", 0.1, map[string]float64{"a": 20}, nil, "kernel: dt_ms = 0.1: must be at most 1/|a| = 0.05 ms (U's time constant) for population[0]'s parameters"},
+		{"dt", 2, nil, nil, "kernel: dt_ms = 2: must be at most 1 ms"},
 		{"consistent_integration", 0.1, map[string]float64{"consistent_integration": 2}, nil, "population[0].params.consistent_integration = 2"},
 		{"c_mv", 0.1, map[string]float64{"c_mv": 40}, nil, "population[0].params.c_mv = 40: must be < v_th_mv = 30"},
 		{"v_min_mv", 0.1, map[string]float64{"v_min_mv": 30}, nil, "population[0].params.v_min_mv = 30: must be < v_th_mv = 30"},
 		{"v_min_mv -inf", 0.1, map[string]float64{"v_min_mv": math.Inf(-1)}, nil, "population[0].params.v_min_mv = -Inf: must be finite (left out: no lower bound)"},
 		{"unknown param", 0.1, map[string]float64{"tau_mem_ms": 3}, nil, "population[0].params.tau_mem_ms"},
 		{"unknown init", 0.1, nil, map[string]kernel.Dist{"W": {}}, "a state variable of izhikevich other than V (v_init sets it): [U a b c d]"},
-		{"list a", 0.5, nil, map[string]kernel.Dist{"a": {Dist: "list", Values: []float64{0.02, 3, 0.1}}}, "population[0].init.a.values[1]: neurons: a = 3: must be at most 1/DtMs = 2"},
-		{"list c", 0.1, nil, map[string]kernel.Dist{"c": {Dist: "list", Values: []float64{-65, -50, 30}}}, "population[0].init.c.values[2]: neurons: c = 30: must be < VThmV = 30"},
+		{"list a", 0.5, nil, map[string]kernel.Dist{"a": {Dist: "list", Values: []float64{0.02, 3, 0.1}}}, "population[0].init.a.values[1]: neurons: a = 3: must be at most 1/dt_ms = 2"},
+		{"list c", 0.1, nil, map[string]kernel.Dist{"c": {Dist: "list", Values: []float64{-65, -50, 30}}}, "population[0].init.c.values[2]: neurons: c = 30: must be < v_th_mv = 30"},
 		{"constant d", 0.1, nil, map[string]kernel.Dist{"d": {Value: math.Inf(1)}}, "population[0].init.d.value"},
 		{"uniform c", 0.1, nil, map[string]kernel.Dist{"c": {Dist: "uniform", Low: -60, High: 35}}, "population[0].init.c.high: neurons: c = 35"},
 		{"list length", 0.1, nil, map[string]kernel.Dist{"b": {Dist: "list", Values: []float64{0.2}}}, "population[0].init.b.values = 1 values: must be one per neuron: 3"},

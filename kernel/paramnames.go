@@ -47,27 +47,32 @@ func renameParamError(pe *param.Error, params any, where string) bool {
 	return true
 }
 
-// replaceWords replaces every whole word of s (a run of letters and
-// digits) that is a key of names by its value.
+// replaceWords replaces every whole word of s (a run of letters, digits
+// and underscores) that is a key of names by its value.
 func replaceWords(s string, names map[string]string) string {
 	var b strings.Builder
 	word := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' }
-	for i := 0; i < len(s); {
-		j := i
-		for j < len(s) && word(rune(s[j])) {
-			j++
-		}
-		if j > i {
-			w := s[i:j]
+	start := -1 // of the word being read
+	flush := func(end int) {
+		if start >= 0 {
+			w := s[start:end]
 			if v, ok := names[w]; ok {
 				w = v
 			}
 			b.WriteString(w)
-			i = j
+			start = -1
+		}
+	}
+	for i, r := range s { // by rune: a multibyte letter is part of a word
+		if word(r) {
+			if start < 0 {
+				start = i
+			}
 			continue
 		}
-		b.WriteByte(s[i])
-		i++
+		flush(i)
+		b.WriteRune(r)
 	}
+	flush(len(s))
 	return b.String()
 }

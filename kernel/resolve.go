@@ -151,6 +151,11 @@ func (s Spec) resolve() (*plan, error) {
 			if renameParamError(pe, mp, where) { // VResetmV → population[i].params.v_reset_mv
 				return nil, pe
 			}
+			if pe.Name == "DtMs" { // the step this population's parameters refuse
+				pe.Pkg, pe.Name = pkg, "dt_ms"
+				pe.Allowed = replaceWords(pe.Allowed, specKeys(mp)) + " for " + where + "'s parameters"
+				return nil, pe
+			}
 		}
 		if verr != nil {
 			return nil, fmt.Errorf("kernel: %s: %w", where, verr)
