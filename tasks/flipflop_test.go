@@ -129,6 +129,7 @@ func TestFlipFlopConfigErrors(t *testing.T) {
 		{FlipFlopConfig{Bits: 1 << 20, Steps: 1 << 20}, "Bits·Steps = 1048576·1048576"},
 		{FlipFlopConfig{Bits: 1 << 16, Steps: 1 << 16}, "at most 2^24 values per trial"},             // an int product wraps to 0 on 32-bit platforms
 		{FlipFlopConfig{Bits: math.MaxInt32, Steps: math.MaxInt32}, "at most 2^24 values per trial"}, // and past 2^31 there
+		{FlipFlopConfig{Bits: math.MaxInt, Steps: math.MaxInt}, "at most 2^24 values per trial"},     // an int product wraps to 1 everywhere
 		{FlipFlopConfig{Bits: 100000}, "Bits·Steps·(TrainTrials+ValTrials+TestTrials) = 100000·100·(800+100+100) = 1e+10"},
 		{FlipFlopConfig{Bits: 1000, Steps: 1000, TestTrials: 1 << 30}, "at most 1.5e+08 values in all splits"},
 	}

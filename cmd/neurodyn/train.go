@@ -171,7 +171,7 @@ training statistics, and the Lorenz recipes train on it.`,
 	f.StringVar(&cfgPath, "config", "", "TOML configuration read on top of the embedded defaults (recipes, data, analysis sizes)")
 	f.StringVar(&task, "task", pipeline.TaskLorenz, "lorenz, flipflop, or the path of a series file")
 	f.StringVar(&out, "out", "models", "directory of the model file")
-	f.StringVar(&file, "file", "", "model file name (default <model>_<task>.npz)")
+	f.StringVar(&file, "file", "", "model file name in --out, ending in .npz (default <model>_<task>.npz)")
 	f.BoolVar(&retrain, "retrain", false, "train even if --out holds this model already")
 	f.BoolVar(&overwrite, "overwrite", false, "replace a model file in --out that holds another model (another recipe, or other data)")
 	f.BoolVar(&quick, "quick", false, "the packages' Quick recipes and smaller analyses (config key quick)")

@@ -185,10 +185,13 @@ def _open(path: PathLike):
 
 
 def _str(v: Any) -> str:
+    """An HDF5 string attribute as str: bytes, a 0-d array, or a one-element
+    array (h5py's attrs["units"] = ["s"]), as Go's export.StringAttr reads
+    them."""
     if isinstance(v, bytes):
         return v.decode("utf-8", "replace")
-    if isinstance(v, np.ndarray) and v.shape == ():
-        return _str(v.item())
+    if isinstance(v, np.ndarray) and v.size == 1:
+        return _str(v.reshape(()).item())
     return str(v)
 
 

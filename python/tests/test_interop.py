@@ -291,7 +291,8 @@ def test_bad_input(sim, tmp_path):
         g.create_dataset("node_ids", data=np.array([1, 0], dtype=np.uint64))
     np.testing.assert_allclose(interop.read_spikes(tmp_path / "sec.h5")["A"].times_ms, [1.0, 2.0])
     # the spellings export.ReadSpikes (analyze spikes) reads, padded or not
-    for units, scale in (("seconds", 1000.0), (" s ", 1000.0), ("msec", 1.0), ("\u00b5s", 1e-3), ("microseconds", 1e-3)):
+    for units, scale in (("seconds", 1000.0), (" s ", 1000.0), ("msec", 1.0), ("\u00b5s", 1e-3), ("microseconds", 1e-3),
+                         (["s"], 1000.0), (np.array([b"ms"]), 1.0)):  # one-element arrays too
         with h5py.File(tmp_path / "u.h5", "w") as f:
             g = f.create_group("spikes/A")
             g.create_dataset("timestamps", data=[0.001, 0.002]).attrs["units"] = units
