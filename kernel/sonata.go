@@ -382,10 +382,10 @@ func (net *Network) spikeReports() (recs []*Recorder, names []string, err error)
 		}
 		pop := net.pops[r.plan.pop].name
 		if o, ok := first[pop]; ok {
-			return nil, nil, fmt.Errorf("%w: recorder[%d] %q and recorder[%d] %q both record population %s; "+
+			return nil, nil, &spikeReportError{fmt.Sprintf("%v: recorder[%d] %q and recorder[%d] %q both record population %s; "+
 				"a spike report holds one group per population (/spikes/%s): record it with one spikes recorder "+
 				"(neurons: the union of theirs, or left out for all)",
-				ErrSpikeReportPopulation, o.plan.index, o.name, r.plan.index, r.name, pop, pop)
+				ErrSpikeReportPopulation, o.plan.index, o.name, r.plan.index, r.name, pop, pop)}
 		}
 		first[pop] = r
 		recs = append(recs, r)
@@ -398,6 +398,19 @@ func (net *Network) spikeReports() (recs []*Recorder, names []string, err error)
 // SpikeReportNames for a network with two spikes recorders of one
 // population: a SONATA spike report holds each population once.
 var ErrSpikeReportPopulation = errors.New("kernel: two spikes recorders of one population cannot share a spike report")
+
+// spikeReportError is the error of a spec whose spikes recorders cannot
+// share a spike report: it matches ErrSpikeReportPopulation and, a fault of
+// the spec, param.ErrInvalid (the CLI exits 2 for it, as for every bad
+// spec).
+type spikeReportError struct{ msg string }
+
+func (e *spikeReportError) Error() string { return e.msg }
+
+// Unwrap returns ErrSpikeReportPopulation and param.ErrInvalid.
+func (e *spikeReportError) Unwrap() []error {
+	return []error{ErrSpikeReportPopulation, param.ErrInvalid}
+}
 
 // SpikeReportNames returns the spike report population of each spikes
 // recorder, in recorder order: the names RecordSONATA writes, as

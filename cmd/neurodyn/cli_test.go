@@ -692,8 +692,8 @@ func TestSimulateRefusesOutputClashes(t *testing.T) {
 			spec := writeFile(t, dir, c.name+".toml", tinySpec+c.extra)
 			out := filepath.Join(dir, c.name)
 			_, err := run(t, nil, "simulate", "--spec", spec, "--duration-ms", "30", "--out", out, "--overwrite")
-			if !errors.Is(err, c.target) {
-				t.Fatalf("error %v, want one wrapping %v", err, c.target)
+			if !errors.Is(err, c.target) || !isUsage(err) {
+				t.Fatalf("error %v, want a usage error (exit status 2) wrapping %v", err, c.target)
 			}
 			for _, w := range c.want {
 				if !strings.Contains(err.Error(), w) {
