@@ -25,7 +25,7 @@ type FrameOptions struct {
 	StartMs, DtMs float64
 	// Units of the values: "mV", "pA", "Hz", or "1" for dimensionless states.
 	Units string
-	// TimeUnits of mapping/time; "" means "ms".
+	// TimeUnits of mapping/time: "" or "ms" (StartMs and DtMs are in ms).
 	TimeUnits string
 }
 
@@ -44,6 +44,9 @@ func (o *FrameOptions) validate() (indexPointers []uint64, elementIDs []uint32, 
 	}
 	if o.Units == "" {
 		return nil, nil, fmt.Errorf("export: FrameOptions.Units is empty: must name the units (mV, pA, Hz, 1)")
+	}
+	if o.TimeUnits != "" && o.TimeUnits != "ms" {
+		return nil, nil, fmt.Errorf("export: FrameOptions.TimeUnits = %q: must be ms or empty (StartMs and DtMs are in ms)", o.TimeUnits)
 	}
 	if o.ValuesPerNode != nil && len(o.ValuesPerNode) != len(o.NodeIDs) {
 		return nil, nil, fmt.Errorf("export: FrameOptions.ValuesPerNode has %d entries: must have one per node (%d)",
@@ -321,13 +324,15 @@ type FrameReport struct {
 	NodeIDs       []uint64
 	IndexPointers []uint64
 	ElementIDs    []uint32
-	StartMs       float64 // mapping/time[0]
-	StopMs        float64 // mapping/time[1] (right-open)
-	DtMs          float64 // mapping/time[2]
-	TimeUnits     string
-	Units         string
-	Frames        int       // number of frames (rows)
-	Data          []float32 // Frames × len(ElementIDs), row-major
+	StartMs       float64 // mapping/time[0], in ms
+	StopMs        float64 // mapping/time[1] (right-open), in ms
+	DtMs          float64 // mapping/time[2], in ms
+	// TimeUnits is "ms": ReadFrameReport converts mapping/time from its
+	// units attribute (ms, s or us, as ReadSpikes; ms when it has none).
+	TimeUnits string
+	Units     string
+	Frames    int       // number of frames (rows)
+	Data      []float32 // Frames × len(ElementIDs), row-major
 }
 
 // WriteFrameReport writes a whole frame report (r.Frames, r.Data, the mapping
@@ -449,15 +454,22 @@ func readFrameFile(path, pop string) (FrameReport, error) {
 	if len(tm) != 3 {
 		return r, fmt.Errorf("mapping/time has %d values: must be (start, stop, dt)", len(tm))
 	}
-	r.StartMs, r.StopMs, r.DtMs = tm[0], tm[1], tm[2]
 	td, err := g.OpenDataset("mapping/time")
 	if err != nil {
 		return r, err
 	}
+	defer td.Close()
+	scale := 1.0
 	if HasAttr(td, "units") {
-		if r.TimeUnits, err = StringAttr(td, "units"); err != nil {
+		u, err := StringAttr(td, "units")
+		if err != nil {
 			return r, err
 		}
+		var ok bool
+		if scale, ok = timeUnitMs(u); !ok {
+			return r, fmt.Errorf("mapping/time attribute units = %q: unknown time unit (ms, s or us are read)", u)
+		}
 	}
+	r.StartMs, r.StopMs, r.DtMs, r.TimeUnits = tm[0]*scale, tm[1]*scale, tm[2]*scale, "ms"
 	return r, nil
 }

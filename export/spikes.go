@@ -767,6 +767,13 @@ var timestampUnitsMs = map[string]float64{
 	"us": 1e-3, "µs": 1e-3, "usec": 1e-3, "microsecond": 1e-3, "microseconds": 1e-3,
 }
 
+// timeUnitMs returns the size in ms of the SONATA time unit u
+// (timestampUnitsMs, surrounding white space ignored).
+func timeUnitMs(u string) (float64, bool) {
+	f, ok := timestampUnitsMs[strings.TrimSpace(u)]
+	return f, ok
+}
+
 // readTimestampsMs reads the "timestamps" dataset of the spike population
 // group pg and converts it to ms from its "units" attribute (ms when the
 // attribute is missing, SONATA's default).
@@ -782,7 +789,7 @@ func readTimestampsMs(pg *Group, pop string) ([]float64, error) {
 		if err != nil {
 			return nil, fmt.Errorf("population %s: timestamps: %w", pop, err)
 		}
-		f, ok := timestampUnitsMs[strings.TrimSpace(u)]
+		f, ok := timeUnitMs(u)
 		if !ok {
 			return nil, fmt.Errorf("population %s: timestamps attribute units = %q: unknown time unit (ms, s or us are read)", pop, u)
 		}

@@ -530,3 +530,82 @@ func TestReadSpikesUnits(t *testing.T) {
 		t.Errorf("units furlong: %v; want an error naming the attribute and its value", err)
 	}
 }
+
+// TestReadFrameReportTimeUnits: ReadFrameReport gives mapping/time in ms
+// whatever its units attribute says (s, us, ms, none: ms), refuses an
+// unknown unit naming the attribute, and the writer refuses time units
+// other than ms (its StartMs and DtMs are in ms).
+func TestReadFrameReportTimeUnits(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, units string, tm []float64) string {
+		t.Helper()
+		path := filepath.Join(dir, name+".h5")
+		f, err := Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := f.CreateGroup("report/pop")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := f.CreateGroup("report/pop/mapping")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range []error{
+			Write(g, "data", []float32{1, 2, 3, 4}, []int{2, 2}),
+			Write(m, "node_ids", []uint64{0, 1}, []int{2}),
+			Write(m, "index_pointers", []uint64{0, 1, 2}, []int{3}),
+			Write(m, "element_ids", []uint32{0, 0}, []int{2}),
+			Write(m, "time", tm, []int{3}),
+		} {
+			if e != nil {
+				t.Fatal(e)
+			}
+		}
+		d, err := g.OpenDataset("data")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := SetStringAttr(d, "units", "mV"); err != nil {
+			t.Fatal(err)
+		}
+		d.Close()
+		if units != "" {
+			d, err := m.OpenDataset("time")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := SetStringAttr(d, "units", units); err != nil {
+				t.Fatal(err)
+			}
+			d.Close()
+		}
+		m.Close()
+		g.Close()
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	for _, c := range []struct {
+		units string
+		tm    []float64
+	}{{"ms", []float64{10, 30, 10}}, {"", []float64{10, 30, 10}}, {"s", []float64{0.01, 0.03, 0.01}}, {" us", []float64{1e4, 3e4, 1e4}}} {
+		r, err := ReadFrameReport("pop", write("f_"+strings.TrimSpace(c.units), c.units, c.tm))
+		if err != nil {
+			t.Fatalf("units %q: %v", c.units, err)
+		}
+		if math.Abs(r.StartMs-10) > 1e-9 || math.Abs(r.StopMs-30) > 1e-9 || math.Abs(r.DtMs-10) > 1e-9 || r.TimeUnits != "ms" {
+			t.Errorf("units %q: start %v, stop %v, dt %v ms, time units %q; want 10, 30, 10 ms", c.units, r.StartMs, r.StopMs, r.DtMs, r.TimeUnits)
+		}
+	}
+	if _, err := ReadFrameReport("pop", write("f_h", "h", []float64{1, 2, 1})); err == nil || !strings.Contains(err.Error(), `mapping/time attribute units = "h"`) {
+		t.Errorf("units h: %v; want an error naming the attribute and its value", err)
+	}
+	err := WriteFrameReport(filepath.Join(dir, "w.h5"), FrameReport{Population: "pop", NodeIDs: []uint64{0}, ElementIDs: []uint32{0},
+		StartMs: 0, DtMs: 1, TimeUnits: "s", Units: "mV", Frames: 1, Data: []float32{1}})
+	if err == nil || !strings.Contains(err.Error(), `TimeUnits = "s": must be ms`) {
+		t.Errorf("writing time units s: %v", err)
+	}
+}
