@@ -112,13 +112,17 @@ const (
 type apiError struct {
 	code C.int
 	msg  string
+	err  error // the cause, if any (errors.Is and errors.As see through)
 }
 
 func (e *apiError) Error() string { return e.msg }
 
+// Unwrap returns the cause.
+func (e *apiError) Unwrap() error { return e.err }
+
 // errorf returns an apiError with the given code.
 func errorf(code C.int, format string, args ...any) error {
-	return &apiError{code, fmt.Sprintf(format, args...)}
+	return &apiError{code, fmt.Sprintf(format, args...), nil}
 }
 
 // invalid wraps a decoding or validation error as NEURODYN_ERR_INVALID.
@@ -130,7 +134,7 @@ func invalid(err error) error {
 	if errors.As(err, &a) {
 		return err
 	}
-	return &apiError{statusInvalid, err.Error()}
+	return &apiError{statusInvalid, err.Error(), err}
 }
 
 // ioError marks an error of a file operation as NEURODYN_ERR_IO unless it
@@ -143,9 +147,7 @@ func ioError(err error) error {
 	if errors.As(err, &a) || errors.Is(err, param.ErrInvalid) || errors.Is(err, export.ErrNoHDF5) {
 		return err
 	}
-	// the message is kept, the chain is not: word an existing file's
-	// remedy here, as fail does
-	return &apiError{statusIO, export.WithOverwriteHint(err, overwriteHint).Error()}
+	return &apiError{statusIO, err.Error(), err}
 }
 
 // classify maps a Go error to its status code.

@@ -847,7 +847,7 @@ func writeFileAtomic(path string, write func(w io.Writer) error) error {
 	}
 	if err != nil {
 		os.Remove(tmp)
-		return &apiError{statusIO, err.Error()}
+		return &apiError{statusIO, err.Error(), err}
 	}
 	return nil
 }

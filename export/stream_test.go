@@ -492,14 +492,7 @@ func TestReadSpikesUnits(t *testing.T) {
 			t.Fatal(err)
 		}
 		if units != "" {
-			d, err := g.OpenDataset("timestamps")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := SetStringAttr(d, "units", units); err != nil {
-				t.Fatal(err)
-			}
-			d.Close()
+			setUnits(t, g, "timestamps", units)
 		}
 		g.Close()
 		if err := f.Close(); err != nil {
@@ -528,6 +521,19 @@ func TestReadSpikesUnits(t *testing.T) {
 	_, err := ReadSpikes(write("u_furlong", "furlong", []float64{1, 2, 3}))
 	if err == nil || !strings.Contains(err.Error(), `units = "furlong"`) || !strings.Contains(err.Error(), "timestamps") {
 		t.Errorf("units furlong: %v; want an error naming the attribute and its value", err)
+	}
+}
+
+// setUnits gives dataset name of g the string attribute units.
+func setUnits(t *testing.T, g *Group, name, units string) {
+	t.Helper()
+	d, err := g.OpenDataset(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := SetStringAttr(d, "units", units); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -563,23 +569,9 @@ func TestReadFrameReportTimeUnits(t *testing.T) {
 				t.Fatal(e)
 			}
 		}
-		d, err := g.OpenDataset("data")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := SetStringAttr(d, "units", "mV"); err != nil {
-			t.Fatal(err)
-		}
-		d.Close()
+		setUnits(t, g, "data", "mV")
 		if units != "" {
-			d, err := m.OpenDataset("time")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := SetStringAttr(d, "units", units); err != nil {
-				t.Fatal(err)
-			}
-			d.Close()
+			setUnits(t, m, "time", units)
 		}
 		m.Close()
 		g.Close()

@@ -9,7 +9,6 @@ import (
 	"hash"
 	"hash/crc32"
 	"io"
-	"math"
 	"slices"
 
 	"github.com/neurodyn/neurodyn/events"
@@ -481,10 +480,8 @@ func (d *device) loadSeries(r io.Reader, step int64) error {
 		if err := binary.Read(r, binary.LittleEndian, x); err != nil {
 			return err
 		}
-		for _, v := range x {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return fmt.Errorf("series[%d] holds %g", k, v)
-			}
+		if err := finiteSample(fmt.Sprintf("series[%d]", k), x); err != nil {
+			return err
 		}
 		series = append(series, x)
 	}

@@ -150,7 +150,9 @@ interrupted run leaves none of an earlier run's beside its own.`,
 			if err != nil {
 				return err
 			}
-			// what this run writes in --out (and --overwrite removes first)
+			// what this run writes in --out, which --overwrite removes first
+			// (an edges.h5 goes with nodes.h5, even when this network has no
+			// projections to write one)
 			outs := slices.Clone(recFiles)
 			if !noNetwork {
 				outs = append(outs, filepath.Join(outDir, "nodes.h5"), filepath.Join(outDir, "edges.h5"))
@@ -186,15 +188,10 @@ interrupted run leaves none of an earlier run's beside its own.`,
 			}
 			// --overwrite: an earlier run's outputs that this run writes go
 			// now, so that an interrupted run leaves none of them beside
-			// its own (an edges.h5 goes with nodes.h5, even when this
-			// network has no projections to write one).
+			// its own.
 			var removedNet bool
 			if overwrite {
-				stale := recFiles
-				if !noNetwork {
-					stale = append(slices.Clone(recFiles), filepath.Join(outDir, "nodes.h5"), filepath.Join(outDir, "edges.h5"))
-				}
-				removed, err := removeOutputs(stale)
+				removed, err := removeOutputs(outs)
 				if err != nil {
 					return fmt.Errorf("simulate: --overwrite: %w", err)
 				}

@@ -54,7 +54,19 @@ type checker struct {
 var (
 	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
 	fieldCache      sync.Map // reflect.Type → map[string]reflect.Type
+	objectTypes     sync.Map // reflect.Type → bool (hasObject)
 )
+
+// typeHas returns has(t) (a walk of t's element and field types), computed
+// once per type: the checkers ask it of every value they visit.
+func typeHas(cache *sync.Map, t reflect.Type, has func(reflect.Type, map[reflect.Type]bool) bool) bool {
+	if v, ok := cache.Load(t); ok {
+		return v.(bool)
+	}
+	v := has(t, map[reflect.Type]bool{})
+	cache.Store(t, v)
+	return v
+}
 
 // value checks the next value of the stream, depth levels down, against
 // type t (nil: any).
@@ -65,7 +77,7 @@ func (c *checker) value(t reflect.Type, path string, depth int) error {
 	if t != nil && (reflect.PointerTo(t).Implements(jsonUnmarshaler) || reflect.PointerTo(t).Implements(textUnmarshaler)) {
 		t = nil // its own rules; duplicates are still refused
 	}
-	if t != nil && !hasObject(t, map[reflect.Type]bool{}) {
+	if t != nil && !typeHas(&objectTypes, t, hasObject) {
 		var raw json.RawMessage // skip a value that holds no object (a list of weights) in one scan
 		return c.syntax(c.dec.Decode(&raw))
 	}

@@ -28,6 +28,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 
@@ -141,7 +142,7 @@ func CheckTOML(pkg, what, text string) error {
 	// returns the index after it and the length of its content.
 	skipString := func(i int) (int, int) {
 		q := text[i]
-		if strings.HasPrefix(text[i:], strings.Repeat(string(q), 3)) { // multi-line
+		if triple := strings.Repeat(string(q), 3); strings.HasPrefix(text[i:], triple) { // multi-line
 			j := i + 3
 			for j < len(text) {
 				switch {
@@ -149,7 +150,7 @@ func CheckTOML(pkg, what, text string) error {
 					j++
 				case text[j] == '\n':
 					line++
-				case strings.HasPrefix(text[j:], strings.Repeat(string(q), 3)):
+				case strings.HasPrefix(text[j:], triple):
 					end := j + 3
 					for k := 0; k < 2 && end < len(text) && text[end] == q; k++ { // up to two quotes before the closing ones
 						end++
@@ -284,14 +285,17 @@ func CheckTOML(pkg, what, text string) error {
 	return nil
 }
 
-var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+var (
+	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+	uintTypes       sync.Map // reflect.Type → bool (hasUint)
+)
 
 // negativeUints returns an error naming the first uint or uint64 field of
 // v above math.MaxInt64: TOML integers are int64, so such a value was
 // negative in the text (the library converts it without a check; smaller
 // unsigned kinds it checks itself). path is v's TOML key path.
 func negativeUints(pkg string, v reflect.Value, path string) error {
-	if !hasUint(v.Type(), map[reflect.Type]bool{}) {
+	if !typeHas(&uintTypes, v.Type(), hasUint) {
 		return nil
 	}
 	switch v.Kind() {
