@@ -479,3 +479,97 @@ func TestRuntimeErrors(t *testing.T) {
 		}
 	})
 }
+
+// stabilityPoly returns R(z) = 1 + z·bᵀ(I − zA)⁻¹𝟙 of an explicit tableau
+// (forward substitution through the stages).
+func stabilityPoly(tb Tableau, z float64) float64 {
+	k := make([]float64, len(tb.B))
+	r := 1.0
+	for i := range k {
+		y := 1.0
+		for j, a := range tb.A[i] {
+			y += z * a * k[j]
+		}
+		k[i] = y
+		r += z * tb.B[i] * y
+	}
+	return r
+}
+
+// StabilityLimit is where |R(−x)| reaches 1 from below along the negative
+// real axis, R computed from each method's own tableau.
+func TestStabilityLimit(t *testing.T) {
+	for _, m := range Methods {
+		t.Run(string(m), func(t *testing.T) {
+			tb, err := m.Tableau()
+			if err != nil {
+				t.Fatal(err)
+			}
+			lim := m.StabilityLimit()
+			// |R| ≤ 1 on [−lim, 0] (a grid), |R| > 1 just beyond.
+			for i := 1; i <= 10000; i++ {
+				x := lim * float64(i) / 10000
+				if r := math.Abs(stabilityPoly(tb, -x)); r > 1+1e-12 {
+					t.Fatalf("|R(-%v)| = %v > 1 inside the limit %v", x, r, lim)
+				}
+			}
+			if r := math.Abs(stabilityPoly(tb, -lim*(1+1e-9))); !(r > 1) {
+				t.Errorf("|R| just beyond the limit %v is %v, want > 1", lim, r)
+			}
+			if r := math.Abs(stabilityPoly(tb, -lim)); math.Abs(r-1) > 1e-12 {
+				t.Errorf("|R(-%v)| = %v, want 1", lim, r)
+			}
+		})
+	}
+	if Method("rk5").StabilityLimit() != 0 {
+		t.Error("unknown method: limit not 0")
+	}
+}
+
+// MinRtol follows T's precision; a tolerance below it is a param error
+// naming Rtol and the bound, and the smallest accepted one still integrates
+// Lorenz-63 (the reviewer's float32 Rtol 1e-12 ran 100,000 steps into
+// ErrMaxSteps at t = 0.40).
+func TestMinRtol(t *testing.T) {
+	if got := MinRtol[float64](); got != 1e-15 {
+		t.Errorf("MinRtol[float64] = %v, want 1e-15", got)
+	}
+	if got := MinRtol[float32](); got != 0x1p-27 {
+		t.Errorf("MinRtol[float32] = %v, want 2^-27", got)
+	}
+	lorenz := func(_ float64, y, d []float32) {
+		d[0] = 10 * (y[1] - y[0])
+		d[1] = y[0]*(28-y[2]) - y[1]
+		d[2] = y[0]*y[1] - 8.0/3*y[2]
+	}
+	for _, c := range []struct {
+		rtol float64
+		err  string
+	}{
+		{1e-12, "ode: Rtol = 1e-12: must be >= 7.45e-09 with a float32 state"},
+		{7e-9, "ode: Rtol = 7e-09: must be >= 7.45e-09 with a float32 state"},
+		{1e-8, ""},
+		{1e-7, ""},
+	} {
+		s, err := NewDopri5[float32](3, Options{Rtol: c.rtol, Atol: c.rtol / 100})
+		if c.err != "" {
+			if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("Rtol %v: err %v, want %q", c.rtol, err, c.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("Rtol %v: %v", c.rtol, err)
+		}
+		out := make([]float32, 3)
+		if err := s.Solve(lorenz, 0, []float32{1, 1, 1}, []float64{2}, out); err != nil {
+			t.Errorf("Rtol %v: %v", c.rtol, err)
+		}
+	}
+	if _, err := NewDopri5[float64](3, Options{Rtol: 1e-12}); err != nil {
+		t.Errorf("float64 Rtol 1e-12: %v", err)
+	}
+	if _, err := NewDopri5[float64](3, Options{Rtol: 9e-16}); err == nil || !strings.Contains(err.Error(), ">= 1e-15 with a float64 state") {
+		t.Errorf("float64 Rtol 9e-16: %v", err)
+	}
+}

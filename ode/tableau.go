@@ -42,6 +42,26 @@ func (m Method) Validate() error {
 // Adaptive reports whether m controls its own step size.
 func (m Method) Adaptive() bool { return m == Dopri5 }
 
+// StabilityLimit returns the length x of m's stability interval on the
+// negative real axis: a step h of y' = −y/τ neither grows nor oscillates
+// without bound as long as h/τ ≤ x, and a longer step amplifies the
+// decaying mode (|R(−h/τ)| > 1 for the method's stability polynomial R).
+// Euler and midpoint: 2; RK4 and RK38 (every four-stage fourth-order method
+// has R(z) = 1 + z + z²/2 + z³/6 + z⁴/24): 2.785293563405282; dopri5's
+// fifth-order solution: 3.306567892634947 (its controller keeps it inside).
+// It returns 0 for an unknown Method.
+func (m Method) StabilityLimit() float64 {
+	switch m {
+	case Euler, Midpoint:
+		return 2
+	case RK4, RK38:
+		return 2.785293563405282
+	case Dopri5:
+		return 3.306567892634947
+	}
+	return 0
+}
+
 // Tableau is the Butcher tableau of an explicit Runge–Kutta method with s
 // stages: stage i evaluates k_i = f(t + C[i]·h, y + h·Σ_{j<i} A[i][j]·k_j),
 // and the step is y + h·Σ_i B[i]·k_i. A[i] has exactly i entries (A[0] is
