@@ -84,6 +84,14 @@ func TestConfigValidate(t *testing.T) {
 		{ctrnn.Config{Inputs: ctrnn.MaxIO + 1}, "Inputs/Outputs"},
 		{ctrnn.Config{Tau: 0.4}, "Interval/Substeps"},
 		{ctrnn.Config{Tau: 0.5, Interval: 2, Substeps: 3}, "Interval/Substeps"},
+		// Beyond the fixed-step solvers' stability limits on the leak.
+		{ctrnn.Config{Tau: 0.3, Solver: ode.RK4}, "Interval/Substeps = 1: must be <= 2.785·Tau (0.8356) with the rk4 solver"},
+		{ctrnn.Config{Tau: 0.35, Solver: ode.RK38}, "Interval/Substeps = 1: must be <= 2.785·Tau"},
+		{ctrnn.Config{Tau: 0.45, Solver: ode.Midpoint}, "Interval/Substeps = 1: must be <= 2·Tau (0.9) with the midpoint solver"},
+		{ctrnn.Config{Tau: 0.1, Interval: 1, Substeps: 3, Solver: ode.RK4}, "Interval/Substeps"},
+		// The adjoint with a first- or second-order forward solver.
+		{ctrnn.Config{Adjoint: &learn.AdjointConfig{}}, "Adjoint = set with Solver euler: must be nil (BPTT) with the euler and midpoint solvers; the adjoint needs Solver rk4, rk38 or dopri5"},
+		{ctrnn.Config{Solver: ode.Midpoint, Adjoint: &learn.AdjointConfig{}}, "Adjoint = set with Solver midpoint"},
 	} {
 		err := tc.c.Validate()
 		if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), tc.field) {
@@ -92,6 +100,10 @@ func TestConfigValidate(t *testing.T) {
 	}
 	for _, c := range []ctrnn.Config{
 		{}, {Tau: 0.5, Substeps: 2}, {Tau: 0.1, Solver: ode.Dopri5}, {Tau: 0.4, Solver: ode.RK4},
+		{Tau: 0.36, Solver: ode.RK4}, {Tau: 0.36, Solver: ode.RK38}, {Tau: 0.5, Solver: ode.Midpoint},
+		{Tau: 0.1, Substeps: 4, Solver: ode.RK4},
+		{Solver: ode.RK4, Adjoint: &learn.AdjointConfig{}}, {Solver: ode.RK38, Adjoint: &learn.AdjointConfig{}},
+		{Solver: ode.Dopri5, Adjoint: &learn.AdjointConfig{Method: ode.RK4}},
 	} {
 		if err := c.Validate(); err != nil {
 			t.Errorf("%+v: Validate() = %v, want nil", c, err)

@@ -116,6 +116,13 @@ func TestConfigValidate(t *testing.T) {
 		{rate.Config{Outputs: rate.MaxIO + 1}, "Inputs/Outputs"},
 		{rate.Config{Dt: 1, TauE: 0.1, TauI: 0.1}, "Dt/Substeps"},
 		{rate.Config{Dt: 1, TauE: 5, TauI: 0.5, Substeps: 1}, "Dt/Substeps"},
+		// Beyond the fixed-step solvers' stability limits on the leak.
+		{rate.Config{Dt: 1, TauE: 5, TauI: 0.3, Solver: ode.RK4}, "Dt/Substeps = 1: must be <= 2.785·min(TauE, TauI) (0.8356) with the rk4 solver"},
+		{rate.Config{Dt: 1, TauE: 0.35, TauI: 5, Solver: ode.RK38}, "Dt/Substeps = 1: must be <= 2.785·min(TauE, TauI)"},
+		{rate.Config{Dt: 2, TauE: 5, TauI: 0.45, Substeps: 2, Solver: ode.Midpoint}, "Dt/Substeps = 1: must be <= 2·min(TauE, TauI) (0.9) with the midpoint solver"},
+		// The adjoint with a first- or second-order forward solver.
+		{rate.Config{Adjoint: &learn.AdjointConfig{}}, "Adjoint = set with Solver euler: must be nil (BPTT) with the euler and midpoint solvers; the adjoint needs Solver rk4, rk38 or dopri5"},
+		{rate.Config{Solver: ode.Midpoint, Adjoint: &learn.AdjointConfig{}}, "Adjoint = set with Solver midpoint"},
 	} {
 		err := tc.c.Validate()
 		if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), tc.field) {
@@ -124,6 +131,8 @@ func TestConfigValidate(t *testing.T) {
 	}
 	for _, c := range []rate.Config{
 		{}, rate.FlipFlopConfig(), {Dt: 1, TauE: 5, TauI: 0.5, Substeps: 2}, {Dt: 1, TauI: 0.1, Solver: ode.Dopri5},
+		{Dt: 1, TauI: 0.36, Solver: ode.RK4}, {Dt: 1, TauE: 0.36, Solver: ode.RK38}, {Dt: 1, TauI: 0.5, Solver: ode.Midpoint},
+		{Solver: ode.RK4, Adjoint: &learn.AdjointConfig{}}, {Solver: ode.Dopri5, Adjoint: &learn.AdjointConfig{}},
 	} {
 		if err := c.Validate(); err != nil {
 			t.Errorf("%+v: Validate() = %v, want nil", c, err)
