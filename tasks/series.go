@@ -97,7 +97,11 @@ func (d *Dataset) Normalize(dst, x []float64) {
 }
 
 // meanStd returns the per-column mean and population standard deviation
-// (ddof 0) of a row-major block, by two passes in float64.
+// (ddof 0) of a row-major block, by two passes in float64. A column whose
+// sum or sum of squares overflows (finite values near ±1e308, or beyond
+// 1e154 for the squares) is computed again scaled by a power of two, so its
+// mean and std are finite whenever its values are (both are at most its
+// largest magnitude).
 func meanStd(x []float64, dim int) (mean, std []float64) {
 	n := len(x) / dim
 	mean = make([]float64, dim)
@@ -118,8 +122,33 @@ func meanStd(x []float64, dim int) (mean, std []float64) {
 	}
 	for j := range std {
 		std[j] = math.Sqrt(std[j] / float64(n))
+		if math.IsNaN(mean[j]) || math.IsInf(mean[j], 0) || math.IsInf(std[j], 0) {
+			mean[j], std[j] = scaledMeanStd(x, dim, j)
+		}
 	}
 	return mean, std
+}
+
+// scaledMeanStd returns the mean and population std of column j of a
+// row-major block, computed on the values divided by 2^e, where 2^(e−1) ≤
+// max |x| < 2^e, so that no sum overflows; the results are scaled back.
+func scaledMeanStd(x []float64, dim, j int) (mean, std float64) {
+	n := len(x) / dim
+	big := 0.0
+	for i := 0; i < n; i++ {
+		big = max(big, math.Abs(x[i*dim+j]))
+	}
+	_, e := math.Frexp(big)
+	for i := 0; i < n; i++ {
+		mean += math.Ldexp(x[i*dim+j], -e)
+	}
+	mean /= float64(n)
+	for i := 0; i < n; i++ {
+		d := math.Ldexp(x[i*dim+j], -e) - mean
+		std += d * d
+	}
+	std = math.Sqrt(std / float64(n))
+	return math.Ldexp(mean, e), math.Ldexp(std, e)
 }
 
 // normalizeInPlace z-scores x with mean and std.

@@ -414,7 +414,10 @@ func FromSeries(r RawSeries, c SeriesConfig) (*Dataset, error) {
 
 // FromSplits builds a Dataset from separate train, val, test (and optional
 // eval) series, as Lorenz's independent trajectories, normalizing all with
-// the train statistics. The series are copied.
+// the train statistics. The series are copied. The statistics are computed
+// without overflow (values near ±1e308 give a finite mean and std); a value
+// that overflows once normalized is a param error naming its split, sample
+// and variable, as is a constant train variable.
 func FromSplits(parts []RawSeries, c SeriesConfig) (*Dataset, error) {
 	c = c.withDefaults()
 	if len(parts) != 3 && len(parts) != 4 {
@@ -440,15 +443,30 @@ func FromSplits(parts []RawSeries, c SeriesConfig) (*Dataset, error) {
 	}
 	d := &Dataset{Name: c.Name, Dim: dim, Dt: c.Dt, SeqLength: c.SeqLength, Horizon: c.Horizon, Stride: c.Stride}
 	d.Mean, d.Std = meanStd(parts[0].Data, dim)
+	variable := func(j int) string {
+		if parts[0].Names != nil {
+			return fmt.Sprintf("variable %d (%s)", j, parts[0].Names[j])
+		}
+		return fmt.Sprintf("variable %d", j)
+	}
 	for j, s := range d.Std {
 		if !(s > 0) {
-			return nil, param.New("tasks", "split train", fmt.Sprintf("variable %d constant", j), "every variable varying (std > 0) in the train split")
+			return nil, param.New("tasks", "split train", variable(j)+" constant", "every variable varying (std > 0) in the train split")
+		}
+		if m := d.Mean[j]; math.IsInf(s, 0) || math.IsNaN(m) || math.IsInf(m, 0) {
+			return nil, param.New("tasks", "split train", fmt.Sprintf("%s with mean %g, std %g", variable(j), m, s), "a finite mean and std (rescale the variable)")
 		}
 	}
 	dst := []*Series{&d.Train, &d.Val, &d.Test, &d.Eval}
 	for i, p := range parts {
 		x := append([]float64(nil), p.Data...)
 		normalizeInPlace(x, d.Mean, d.Std)
+		for k, v := range x {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, param.New("tasks", fmt.Sprintf("split %s: sample %d, %s", names[i], k/dim, variable(k%dim)), p.Data[k],
+					fmt.Sprintf("within float64 range once normalized with the train mean %g and std %g (rescale the variable)", d.Mean[k%dim], d.Std[k%dim]))
+			}
+		}
 		*dst[i] = newSeries(names[i], x, dim)
 		if i < 3 {
 			if _, err := NewWindows(dst[i], c.SeqLength, c.Horizon, c.Stride); err != nil {

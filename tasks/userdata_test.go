@@ -366,3 +366,71 @@ func TestDatasetFiles(t *testing.T) {
 		t.Errorf("flip-flop inputs %v %v (t=2 bit 0 = %v)", shape, err, in[6])
 	}
 }
+
+// Finite values whose sums overflow: the statistics are computed scaled, so
+// they stay finite and the values z-score as they would at any scale
+// (before, one value of 1e308 made the train std +Inf and every value of
+// its variable −0); a value that overflows once normalized is refused,
+// naming its split, sample and variable.
+func TestFromSeriesHugeValues(t *testing.T) {
+	const n = 301
+	x := make([]float64, 2*n)
+	for i := range x {
+		x[i] = math.Sin(float64(i))
+	}
+	x[10] = 1e308 // sample 5, variable 0, in the train split (211 samples)
+	d, err := FromSeries(RawSeries{Data: x, Len: n, Dim: 2}, SeriesConfig{SeqLength: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One spike S among 211 values ≈ 0: mean S/211, std S·√210/211, so the
+	// spike becomes √210 and the others −1/√210 (their own values are lost
+	// below the std's resolution).
+	if s := d.Std[0]; math.IsInf(s, 0) || math.Abs(s/(1e308/211*math.Sqrt(210))-1) > 1e-9 {
+		t.Errorf("std of variable 0 = %v, want %v", s, 1e308/211*math.Sqrt(210))
+	}
+	if got := d.Train.At(5)[0]; math.Abs(got-math.Sqrt(210)) > 1e-9 {
+		t.Errorf("spike normalized to %v, want √210 = %v", got, math.Sqrt(210))
+	}
+	if got := d.Train.At(0)[0]; math.Abs(got+1/math.Sqrt(210)) > 1e-9 {
+		t.Errorf("sample 0 normalized to %v, want −1/√210 = %v", got, -1/math.Sqrt(210))
+	}
+	if got, want := d.Train.At(0)[1], (x[1]-d.Mean[1])/d.Std[1]; got != want {
+		t.Errorf("variable 1 changed: %v, want %v", got, want)
+	}
+
+	// ±1.5e308 alternating: the squares overflow, the std is 1.5e308.
+	y := make([]float64, 2*n)
+	for i := 0; i < n; i++ {
+		y[2*i] = 1.5e308 * float64(1-2*(i%2))
+		y[2*i+1] = float64(i % 5)
+	}
+	d, err = FromSeries(RawSeries{Data: y, Len: n, Dim: 2}, SeriesConfig{Ranges: [][2]int{{0, 200}, {200, 250}, {250, n}}, SeqLength: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Mean[0] != 0 || math.Abs(d.Std[0]/1.5e308-1) > 1e-14 || math.Abs(d.Train.At(0)[0]-1) > 1e-14 || math.Abs(d.Test.At(1)[0]+1) > 1e-14 {
+		t.Errorf("±1.5e308: mean %v std %v, normalized %v %v; want 0, 1.5e308, 1, -1", d.Mean[0], d.Std[0], d.Train.At(0)[0], d.Test.At(1)[0])
+	}
+
+	// A value that overflows once normalized with the train statistics.
+	z := append([]float64(nil), x...)
+	z[10] = 0
+	z[2*230] = 1.5e308 // sample 230 (val split starts at 211), variable 0
+	_, err = FromSeries(RawSeries{Data: z, Len: n, Dim: 2, Names: []string{"u", "v"}}, SeriesConfig{SeqLength: 10})
+	if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "split val: sample 19, variable 0 (u) = 1.5e+308: must be within float64 range once normalized") {
+		t.Errorf("overflow after normalization: %v", err)
+	}
+}
+
+// The scaled statistics agree with the plain two-pass ones on ordinary data.
+func TestScaledMeanStd(t *testing.T) {
+	x := series(500)
+	mean, std := meanStd(x, 2)
+	for j := range mean {
+		m, s := scaledMeanStd(x, 2, j)
+		if math.Abs(m-mean[j]) > 1e-14*math.Abs(mean[j]) || math.Abs(s-std[j]) > 1e-14*std[j] {
+			t.Errorf("variable %d: scaled %v %v, plain %v %v", j, m, s, mean[j], std[j])
+		}
+	}
+}
