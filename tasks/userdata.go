@@ -30,8 +30,13 @@ type RawSeries struct {
 type CSVHeader int
 
 const (
-	// HeaderAuto treats the first row as a header when one of its fields
-	// is not a number.
+	// HeaderAuto treats the first row as a header when it holds a name (a
+	// field that is neither empty nor numeric) and no field is numeric:
+	// numbers, numerals beyond float64's range ("1e400") and missing-value
+	// markers (NA, N/A, #N/A, NULL, None, NaN, any case) all count as
+	// numeric, so such a first row is read as data and reported, not
+	// dropped. Empty fields count neither way (pandas writes an empty name
+	// above the index).
 	HeaderAuto CSVHeader = iota
 	// HeaderYes always skips (and records) the first row.
 	HeaderYes
@@ -245,12 +250,7 @@ func loadCSV(path string, header CSVHeader, comma rune) (RawSeries, error) {
 		if row == 1 {
 			isHeader := header == HeaderYes
 			if header == HeaderAuto {
-				for _, f := range rec {
-					if _, err := strconv.ParseFloat(strings.TrimSpace(f), 64); err != nil {
-						isHeader = true
-						break
-					}
-				}
+				isHeader = headerRow(rec)
 			}
 			r.Dim = len(rec)
 			if isHeader {
@@ -272,7 +272,19 @@ func loadCSV(path string, header CSVHeader, comma rune) (RawSeries, error) {
 				if r.Names != nil {
 					field += fmt.Sprintf(" (%s)", r.Names[k])
 				}
-				return RawSeries{}, fmt.Errorf("tasks: %s line %d %s: %q is not a number: %w", path, line, field, f, param.ErrInvalid)
+				why := "is not a number"
+				switch {
+				case errors.Is(err, strconv.ErrRange):
+					why = "overflows float64 (|x| > 1.8e308): rescale the data"
+				case missingValue(f):
+					why = "is a missing value: fill or drop the row"
+				case strings.TrimSpace(f) == "":
+					why = "is empty (a missing value): fill or drop the row"
+				}
+				if row == 1 && header == HeaderAuto {
+					why += "; if the first line is a header, say so (LoadOptions.Header = HeaderYes, --header yes)"
+				}
+				return RawSeries{}, fmt.Errorf("tasks: %s line %d %s: %q %s: %w", path, line, field, f, why, param.ErrInvalid)
 			}
 			r.Data = append(r.Data, v)
 		}
@@ -282,6 +294,36 @@ func loadCSV(path string, header CSVHeader, comma rune) (RawSeries, error) {
 		return RawSeries{}, fmt.Errorf("tasks: %s: no data rows: %w", path, param.ErrInvalid)
 	}
 	return r, nil
+}
+
+// headerRow reports whether a first row is a header under HeaderAuto: at
+// least one field is a name (neither empty nor numeric) and none is
+// numeric (a number, a numeral out of float64's range, a missing-value
+// marker).
+func headerRow(rec []string) bool {
+	name := false
+	for _, f := range rec {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		_, err := strconv.ParseFloat(f, 64)
+		if err == nil || errors.Is(err, strconv.ErrRange) || missingValue(f) {
+			return false
+		}
+		name = true
+	}
+	return name
+}
+
+// missingValue reports whether f is a common missing-value marker (NA,
+// N/A, #N/A, NULL, None, NaN with a sign, in any case).
+func missingValue(f string) bool {
+	switch strings.ToLower(strings.TrimLeft(strings.TrimSpace(f), "+-")) {
+	case "na", "n/a", "#n/a", "null", "none", "nan":
+		return true
+	}
+	return false
 }
 
 // sniffComma returns the delimiter of delimited text from its first line

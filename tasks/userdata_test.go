@@ -434,3 +434,50 @@ func TestScaledMeanStd(t *testing.T) {
 		}
 	}
 }
+
+// HeaderAuto takes a first row as a header only when it names something
+// and holds nothing numeric; numerals out of range and missing-value
+// markers count as numeric, so such a row is data, and its bad value is
+// reported by line and field (before, "1e400,2" and "NA,2" were dropped
+// as headers).
+func TestCSVHeaderAuto(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name, text string
+		names      []string
+		data       []float64
+		err        string
+	}{
+		{"names", "t,x\n0,1\n1,2\n", []string{"t", "x"}, []float64{0, 1, 1, 2}, ""},
+		{"numbers", "3,4\n1,2\n", nil, []float64{3, 4, 1, 2}, ""},
+		{"empty-index-name", ",x\n0,1\n1,2\n", []string{"", "x"}, []float64{0, 1, 1, 2}, ""},
+		{"overflow", "1e400,2\n3,4\n", nil, nil, `line 1 field 1: "1e400" overflows float64 (|x| > 1.8e308): rescale the data; if the first line is a header, say so`},
+		{"negative-overflow", "1,-1e400\n3,4\n", nil, nil, `line 1 field 2: "-1e400" overflows float64`},
+		{"NA", "NA,2\n3,4\n", nil, nil, `line 1 field 1: "NA" is a missing value: fill or drop the row`},
+		{"null", "x,null\n3,4\n", nil, nil, `line 1 field 1: "x" is not a number`},
+		{"name-and-number", "time,2\n3,4\n", nil, nil, `line 1 field 1: "time" is not a number; if the first line is a header, say so (LoadOptions.Header = HeaderYes, --header yes)`},
+		{"overflow-in-data", "a,b\n1,2\n3,1e999\n", nil, nil, `line 3 field 2 (b): "1e999" overflows float64`},
+		{"NA-in-data", "a,b\n1,2\nN/A,4\n", nil, nil, `line 3 field 1 (a): "N/A" is a missing value`},
+		{"empty-in-data", "a,b\n1,2\n3,\n", nil, nil, `line 3 field 2 (b): "" is empty (a missing value)`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := filepath.Join(dir, c.name+".csv")
+			if err := os.WriteFile(p, []byte(c.text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			r, err := LoadSeries(p, LoadOptions{})
+			if c.err != "" {
+				if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), c.err) {
+					t.Errorf("err %v, want %q", err, c.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(r.Names) != fmt.Sprint(c.names) || fmt.Sprint(r.Data) != fmt.Sprint(c.data) {
+				t.Errorf("names %q data %v, want %q %v", r.Names, r.Data, c.names, c.data)
+			}
+		})
+	}
+}
