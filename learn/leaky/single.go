@@ -1,6 +1,9 @@
 package leaky
 
 import (
+	"bytes"
+	"unsafe"
+
 	"github.com/neurodyn/neurodyn/asm"
 	"github.com/neurodyn/neurodyn/learn"
 )
@@ -9,16 +12,33 @@ import (
 // learn.Stepper, learn.Dynamics and learn.StepMap in float64 over a model of
 // any precision. Models embed it. It takes the model's current weights
 // (through the Mapping) at Reset, SetState, Refresh and in every Dynamics and
-// StepMap call; Step itself uses the weights taken last, so call Reset after
-// changing the parameters.
+// StepMap call, and Step takes them whenever the parameters changed since
+// they were last taken (by an optimizer, LoadParams, or a write to
+// Params().Flat()), so Step and PredictLast always use the same weights.
+// The state is kept: after a change, Step continues from the current state
+// with the new weights (Reset starts over).
+//
+// Step detects a change by comparing the parameters' bits with a copy made
+// when the weights were last taken (a memory comparison of Params().Len()
+// values, no allocation) when the Mapping has a Params() method, as the
+// CT-RNN and rate models do; with any other Mapping it takes the weights at
+// every Step.
 type Single[T asm.Float] struct {
 	m        Mapping[T]
+	src      paramSource[T]
+	seen     []T
 	net      *Net[T]
 	st       *Stream[T]
 	sampleDt float64
 	x, y     []T
 	h, j, jx []T
 	d        []T
+}
+
+// paramSource is a Mapping whose effective tensors depend on nothing but
+// its Params.
+type paramSource[T asm.Float] interface {
+	Params() *learn.Params[T]
 }
 
 var (
@@ -39,12 +59,46 @@ func NewSingle[T asm.Float](s Spec, m Mapping[T], sampleDt float64) (*Single[T],
 		return nil, err
 	}
 	N, I, O := s.N, s.I, s.O
-	return &Single[T]{m: m, net: net, st: st, sampleDt: sampleDt,
-		x: make([]T, I), y: make([]T, O), h: make([]T, N), j: make([]T, N*N), jx: make([]T, N*I), d: make([]T, N)}, nil
+	sg := &Single[T]{m: m, net: net, st: st, sampleDt: sampleDt,
+		x: make([]T, I), y: make([]T, O), h: make([]T, N), j: make([]T, N*N), jx: make([]T, N*I), d: make([]T, N)}
+	if src, ok := m.(paramSource[T]); ok && src.Params() != nil {
+		sg.src = src
+		sg.seen = make([]T, src.Params().Len())
+	}
+	return sg, nil
 }
 
 // Refresh takes the model's current weights.
-func (s *Single[T]) Refresh() { s.m.Effective(s.net) }
+func (s *Single[T]) Refresh() {
+	s.m.Effective(s.net)
+	if s.src != nil {
+		copy(s.seen, s.src.Params().Flat())
+	}
+}
+
+// current takes the model's weights if the parameters changed since they
+// were last taken (always, without a Params() method to compare).
+func (s *Single[T]) current() {
+	if s.src != nil {
+		p := s.src.Params().Flat()
+		if len(p) == len(s.seen) && bytes.Equal(bitsOf(p), bitsOf(s.seen)) {
+			return
+		}
+		if len(p) != len(s.seen) {
+			s.seen = make([]T, len(p))
+		}
+	}
+	s.Refresh()
+}
+
+// bitsOf returns the bytes of x (aliased), so that a comparison is bitwise:
+// −0 differs from +0 and a NaN equals itself.
+func bitsOf[T asm.Float](x []T) []byte {
+	if len(x) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(x))), len(x)*int(unsafe.Sizeof(x[0])))
+}
 
 // InputDim returns the number of inputs.
 func (s *Single[T]) InputDim() int { return s.net.I }
@@ -61,9 +115,11 @@ func (s *Single[T]) Reset() {
 	s.st.Reset()
 }
 
-// Step feeds x, advances one sample interval and writes the decoded output
-// (the prediction of the next sample) to y.
+// Step feeds x, advances one sample interval with the model's current
+// weights and writes the decoded output (the prediction of the next sample)
+// to y.
 func (s *Single[T]) Step(y, x []float64) {
+	s.current()
 	for i := range s.x {
 		s.x[i] = T(x[i])
 	}
