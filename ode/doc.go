@@ -17,7 +17,10 @@
 // Method names the schemes ("euler", "midpoint", "rk4", "rk38", "dopri5").
 // Note that torchdiffeq's "rk4" is the 3/8 rule, RK38 here; RK4 is the
 // classic scheme. Every scheme's Butcher tableau is exported (Method.Tableau)
-// so that models can differentiate through each stage of the same method.
+// so that models can differentiate through each stage of the same method,
+// with the length of its real stability interval (Method.StabilityLimit: a
+// fixed step h of y' = −y/τ stays stable while h/τ ≤ 2 for Euler and
+// midpoint, 2.785 for RK4 and RK38).
 //
 // Fixed takes one step per interval of the requested time grid (torchdiffeq's
 // fixed-grid semantics) or a given number of equal steps. Dopri5 chooses its
@@ -36,7 +39,8 @@
 // # Errors
 //
 // Bad options return param errors (errors.Is(err, param.ErrInvalid)) naming
-// the option. Runtime failures wrap ErrMaxSteps, ErrStepTooSmall or
+// the option; Rtol must be at least MinRtol[T], which follows the state's
+// precision (1e-15 for float64, 7.45e-9 for float32). Runtime failures wrap ErrMaxSteps, ErrStepTooSmall or
 // ErrNonFinite. Length mismatches between the solver's dimension and the
 // slices passed are programming errors and panic with an "ode:" message.
 //
