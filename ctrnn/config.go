@@ -32,7 +32,9 @@ type Config struct {
 	// configuration the reference trains; its class default is dopri5).
 	// A fixed step longer than the solver allows is refused (see Validate):
 	// rk4 with Tau 0.3 and Interval 1 (step/τ 3.3, beyond its limit of
-	// 2.785) was accepted and trained to a loss of 1.8e14.
+	// 2.785) multiplies the leak's decaying mode by R(−3.3) = 2.19 per step
+	// instead of shrinking it; it used to be accepted (a review trained it
+	// to a loss of 1.8e14).
 	Solver ode.Method
 	// Interval is the model time over which each input sample is held
 	// (0 → 1, as the reference: one time unit per sample, not the data
