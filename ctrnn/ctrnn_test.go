@@ -361,3 +361,19 @@ func TestJacobians(t *testing.T) {
 		}
 	}
 }
+
+// A dopri5 tolerance below what the state's precision can meet is refused
+// when the model is built, naming Rtol; float64 accepts it.
+func TestNewRefusesRtolBelowPrecision(t *testing.T) {
+	c := ctrnn.Config{Solver: ode.Dopri5, Rtol: 1e-9, Atol: 1e-11}
+	if _, err := ctrnn.New[float32](c); !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "Rtol") {
+		t.Errorf("float32 with Rtol 1e-9: err = %v, want a param error naming Rtol", err)
+	}
+	if _, err := ctrnn.New[float64](c); err != nil {
+		t.Errorf("float64 with Rtol 1e-9: %v", err)
+	}
+	c.Rtol = 1e-7
+	if _, err := ctrnn.New[float32](c); err != nil {
+		t.Errorf("float32 with Rtol 1e-7: %v", err)
+	}
+}

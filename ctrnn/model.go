@@ -9,6 +9,7 @@ import (
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/learn"
 	"github.com/neurodyn/neurodyn/learn/leaky"
+	"github.com/neurodyn/neurodyn/ode"
 )
 
 // Parameter names, as in the reference's state_dict.
@@ -44,6 +45,10 @@ func New[T asm.Float](c Config) (*Model[T], error) {
 		return nil, err
 	}
 	c = c.WithDefaults()
+	if c.Solver == ode.Dopri5 && c.Rtol != 0 && c.Rtol < ode.MinRtol[T]() {
+		var zero T
+		return nil, param.New("ctrnn", "Rtol", c.Rtol, fmt.Sprintf("at least %.3g for %T state (ode.MinRtol: below it dopri5 cannot meet the tolerance and runs into its step limit), or 0 for the default", ode.MinRtol[T](), zero))
+	}
 	H, I, O := c.Hidden, c.Inputs, c.Outputs
 	p, err := learn.NewParams[T](
 		learn.ParamSpec{Name: NameWRec, Shape: []int{H, H}},
