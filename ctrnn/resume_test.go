@@ -223,3 +223,41 @@ func removeCheckpoints(stem string) error {
 	}
 	return nil
 }
+
+// A recipe stopped in its first phase by the time budget and resumed
+// without one trains the rest of that phase, then the later phases from
+// its end (not from the checkpoints the budgeted run left them), and ends
+// with the bits of an uninterrupted run.
+func TestResumeAfterTimeBudget(t *testing.T) {
+	r := resumeRecipe()
+	for i := range r.Phases {
+		r.Phases[i].Stride = 16
+	}
+	d := resumeDataset(t)
+	full, _, err := ctrnn.TrainLorenz(context.Background(), r, d, leaky.TrainOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stem := filepath.Join(t.TempDir(), "ckpt")
+	_, res, err := ctrnn.TrainLorenz(context.Background(), r, d, leaky.TrainOptions{Checkpoint: stem, NPZ: true, MaxDuration: time.Nanosecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Phases[0].Stop != "time" || res.Phases[0].Epochs != 1 {
+		t.Fatalf("budgeted phase 0: stop %q after %d epochs, want time after 1", res.Phases[0].Stop, res.Phases[0].Epochs)
+	}
+	m, res, err := ctrnn.TrainLorenz(context.Background(), r, d, leaky.TrainOptions{Checkpoint: stem, NPZ: true, Resume: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range res.Phases {
+		want := r.Phases[i].Train.Epochs
+		if p.Epochs != want && p.Stop != "converged" {
+			t.Errorf("resumed phase %d: %d epochs (stop %q), want %d", i, p.Epochs, p.Stop, want)
+		}
+	}
+	if res.Phases[0].Resumed != 1 || res.Phases[1].Resumed != 0 {
+		t.Errorf("resumed epochs %d and %d, want 1 (phase 0) and 0 (phase 1 starts afresh)", res.Phases[0].Resumed, res.Phases[1].Resumed)
+	}
+	sameBits(t, "resumed after a time stop", m.Params().Flat(), full.Params().Flat())
+}

@@ -264,7 +264,9 @@ func readCkpt(path string, names32 []string) (*ckptData, error) {
 // names or shapes differ from the model's, or whose training configuration
 // differs from the trainer's in anything but Epochs (unless Decay is set),
 // Patience, KeepLast, Checkpoint, CheckpointEvery, Resume, Meta,
-// MaxDuration and Workers.
+// MaxDuration and Workers. A run that stopped for its time budget
+// (MaxDuration) or a cancelled context continues after the checkpoint's last
+// epoch; one that stopped early or converged stays finished.
 func (t *Trainer) LoadCheckpoint(path string) error {
 	p := t.params
 	var names []string
@@ -307,7 +309,12 @@ func (t *Trainer) LoadCheckpoint(path string) error {
 	if c < 0 || c >= len(stopCodes) {
 		return fmt.Errorf("learn: checkpoint %s: stop reason code %d, want 0..%d", path, c, len(stopCodes)-1)
 	}
-	st.Stopped = stopCodes[c]
+	// A stop by the time budget or a cancelled context ends a call, not
+	// the training: a resumed run goes on from the next epoch. Early
+	// stopping and convergence are final.
+	if st.Stopped = stopCodes[c]; st.Stopped == "time" || st.Stopped == "context" {
+		st.Stopped = ""
+	}
 	if t.best == nil {
 		t.best = make([]float32, p.Len())
 	}

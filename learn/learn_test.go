@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/neurodyn/neurodyn/export"
 	"github.com/neurodyn/neurodyn/internal/param"
@@ -598,6 +599,31 @@ func TestSaveCheckpointBeforeFit(t *testing.T) {
 	for i, v := range q.p.Flat() {
 		if v != m.p.Flat()[i] {
 			t.Fatalf("best parameter %d = %v, want the initial %v", i, v, m.p.Flat()[i])
+		}
+	}
+}
+
+// A run stopped by its time budget is resumed to the requested epochs
+// without one, and ends with the bits of an uninterrupted run (MaxDuration
+// 1 ns stops after the first epoch on any machine).
+func TestResumeAfterTimeStop(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ckpt.npz")
+	c := learn.TrainConfig{Epochs: 5, BatchSize: 16, Adam: learn.AdamConfig{LR: 0.02}, Plateau: learn.PlateauConfig{Patience: 1}, Seed: 3}
+	full, _ := trainLin(t, c)
+	cb := c
+	cb.Checkpoint, cb.MaxDuration = path, time.Nanosecond
+	if _, res := trainLin(t, cb); res.Stop != "time" || res.Epochs != 1 {
+		t.Fatalf("budgeted run: stop %q after %d epochs, want time after 1", res.Stop, res.Epochs)
+	}
+	cr := c
+	cr.Checkpoint, cr.Resume = path, true
+	m, res := trainLin(t, cr)
+	if res.Stop != "epochs" || res.Epochs != 5 || res.Resumed != 1 || len(res.History) != 5 {
+		t.Fatalf("resumed run: stop %q, %d epochs (%d resumed, %d records), want epochs, 5 (1)", res.Stop, res.Epochs, res.Resumed, len(res.History))
+	}
+	for i, v := range m.p.Flat() {
+		if math.Float32bits(v) != math.Float32bits(full.p.Flat()[i]) {
+			t.Fatalf("parameter %d = %v after resuming, %v uninterrupted", i, v, full.p.Flat()[i])
 		}
 	}
 }

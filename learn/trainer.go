@@ -271,6 +271,7 @@ type Result struct {
 	Restored  bool    // the best parameters were restored at the end
 	Stop      string  // why training stopped: "epochs", "early-stop", "converged" (L-BFGS), "time", "context"
 	Seconds   float64 // wall-clock training time of this call (resumed epochs excluded)
+	Resumed   int     // epochs completed before this call (restored from a checkpoint); Epochs − Resumed were trained by it
 }
 
 // trainState is everything besides parameters and optimizer moments that a
@@ -377,7 +378,7 @@ func (t *Trainer) Fit(ctx context.Context, train, val Source) (*Result, error) {
 		}
 	}
 	start := time.Now()
-	res := &Result{BestVal: math.NaN()}
+	res := &Result{BestVal: math.NaN(), Resumed: t.st.Epoch}
 	is, ts := train.InputSize(), train.TargetSize()
 	if len(t.xbuf) < c.BatchSize*is {
 		t.xbuf = make([]float32, c.BatchSize*is)

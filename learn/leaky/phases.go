@@ -65,7 +65,9 @@ type TrainOptions struct {
 	// Checkpoint, when set, is the checkpoint file stem: phase i writes
 	// Checkpoint + ".phase<i>.h5" (".npz" with NPZ) after every epoch, and
 	// with Resume a run continues from the files present (a finished phase
-	// is restored from its file without training).
+	// is restored from its file without training; a phase stopped by
+	// MaxDuration or a cancelled context goes on where it stopped, and the
+	// phases after one that trained again start afresh).
 	Checkpoint string
 	NPZ        bool
 	Resume     bool
@@ -101,6 +103,10 @@ func RunPhases(ctx context.Context, m learn.Model, phases []Phase, meta string, 
 	data func(Phase) (learn.Source, learn.Source, error)) (*Result, error) {
 	start := time.Now()
 	res := &Result{}
+	// Once a phase has trained in this call, the checkpoints of the phases
+	// after it (from an earlier run, which started them from another end
+	// of this phase) are stale: those phases start afresh.
+	trained := false
 	for i, p := range phases {
 		p = p.WithDefaults()
 		train, val, err := data(p)
@@ -115,7 +121,7 @@ func RunPhases(ctx context.Context, m learn.Model, phases []Phase, meta string, 
 				ext = ".npz"
 			}
 			tc.Checkpoint = fmt.Sprintf("%s.phase%d%s", o.Checkpoint, i, ext)
-			tc.Resume = o.Resume
+			tc.Resume = o.Resume && !trained
 		}
 		if o.MaxDuration > 0 {
 			tc.MaxDuration = o.MaxDuration
@@ -136,6 +142,7 @@ func RunPhases(ctx context.Context, m learn.Model, phases []Phase, meta string, 
 		if err != nil {
 			return res, fmt.Errorf("phase %d: %w", i, err)
 		}
+		trained = trained || pr.Epochs > pr.Resumed
 	}
 	res.Seconds = time.Since(start).Seconds()
 	return res, nil
