@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -625,5 +626,37 @@ func TestResumeAfterTimeStop(t *testing.T) {
 		if math.Float32bits(v) != math.Float32bits(full.p.Flat()[i]) {
 			t.Fatalf("parameter %d = %v after resuming, %v uninterrupted", i, v, full.p.Flat()[i])
 		}
+	}
+}
+
+// AdamConfig.Validate states the range it enforces (0 is the default, so
+// the open end is 0) and refuses a decoupled decay that flips signs.
+func TestAdamConfigValidate(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		c    learn.AdamConfig
+		want string // "" accepted; else a substring of the error
+	}{
+		{"defaults", learn.AdamConfig{}, ""},
+		{"beta1 tiny", learn.AdamConfig{Beta1: 1e-12}, ""},
+		{"beta1 negative", learn.AdamConfig{Beta1: -0.1}, "Adam.Beta1 = -0.1: must be in (0, 0.9999999] (0 means the default 0.9)"},
+		{"beta2 one", learn.AdamConfig{Beta2: 1}, "Adam.Beta2 = 1: must be in (0, 0.9999999] (0 means the default 0.999)"},
+		{"adamw lr·wd 0.5", learn.AdamConfig{LR: 0.5, WeightDecay: 1, Decoupled: true}, ""},
+		{"adamw lr·wd 1", learn.AdamConfig{LR: 1, WeightDecay: 1, Decoupled: true}, "Adam.LR·Adam.WeightDecay = 1·1 = 1: must be < 1 with Decoupled"},
+		{"adamw lr·wd 1e9", learn.AdamConfig{LR: 1, WeightDecay: 1e9, Decoupled: true}, "Adam.LR·Adam.WeightDecay = 1·1e+09"},
+		{"adam l2 large", learn.AdamConfig{LR: 1, WeightDecay: 1e9}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.c.Validate()
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("Validate = %v, want nil", err)
+				}
+				return
+			}
+			if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Validate = %v, want a param error containing %q", err, tc.want)
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package learn
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/neurodyn/neurodyn/asm"
@@ -13,13 +14,17 @@ type AdamConfig struct {
 	// LR is the initial learning rate (0 → 1e-3). Schedulers change the
 	// rate passed to Step; this is where they start.
 	LR float64
-	// Beta1 and Beta2 are the moment decay rates (0 → 0.9 and 0.999).
+	// Beta1 and Beta2 are the moment decay rates, in (0, 0.9999999]; 0
+	// means the defaults 0.9 and 0.999, so neither can be 0 (β1 = 0, no
+	// first-moment averaging, is RMSprop-like: take a tiny β1 such as
+	// 1e-12 instead).
 	Beta1, Beta2 float64
 	// Eps is added to the root of the second moment (0 → 1e-8).
 	Eps float64
 	// WeightDecay is the decay coefficient (0 → none). With Decoupled
 	// (AdamW, Loshchilov & Hutter) every step first multiplies the
-	// parameters by 1 − lr·WeightDecay; without it (Adam's L2 penalty)
+	// parameters by 1 − lr·WeightDecay, so LR·WeightDecay must be below 1
+	// (schedulers only lower the rate); without it (Adam's L2 penalty)
 	// WeightDecay·θ is added to the gradient.
 	WeightDecay float64
 	Decoupled   bool
@@ -45,13 +50,29 @@ func (c AdamConfig) WithDefaults() AdamConfig {
 // Validate returns a param error naming the first bad field.
 func (c AdamConfig) Validate() error {
 	c = c.WithDefaults()
-	return param.First(
+	if err := param.First(
 		param.Positive("learn", "Adam.LR", c.LR),
-		param.InRange("learn", "Adam.Beta1", c.Beta1, 0, 0.9999999),
-		param.InRange("learn", "Adam.Beta2", c.Beta2, 0, 0.9999999),
+		betaRange("Adam.Beta1", c.Beta1, 0.9),
+		betaRange("Adam.Beta2", c.Beta2, 0.999),
 		param.Positive("learn", "Adam.Eps", c.Eps),
 		param.NonNegative("learn", "Adam.WeightDecay", c.WeightDecay),
-	)
+	); err != nil {
+		return err
+	}
+	if c.Decoupled && c.LR*c.WeightDecay >= 1 {
+		return param.New("learn", "Adam.LR·Adam.WeightDecay", fmt.Sprintf("%g·%g = %g", c.LR, c.WeightDecay, c.LR*c.WeightDecay),
+			"< 1 with Decoupled (each step multiplies the parameters by 1 − LR·WeightDecay, which must stay positive)")
+	}
+	return nil
+}
+
+// betaRange checks a moment decay rate after defaults: in (0, 0.9999999],
+// 0 having been replaced by the default def.
+func betaRange(name string, v, def float64) error {
+	if !(v > 0 && v <= 0.9999999) {
+		return param.New("learn", name, v, fmt.Sprintf("in (0, 0.9999999] (0 means the default %g)", def))
+	}
+	return nil
 }
 
 // Adam is the Adam / AdamW optimizer over one flat parameter vector, with
