@@ -377,3 +377,15 @@ func TestNewRefusesRtolBelowPrecision(t *testing.T) {
 		t.Errorf("float32 with Rtol 1e-7: %v", err)
 	}
 }
+
+// Generate refuses, naming steps, outputs that cannot fit in memory (2⁴⁰
+// steps of 3 float32 outputs are 13 TB).
+func TestGenerateHugeSteps(t *testing.T) {
+	m, err := ctrnn.New[float32](ctrnn.Config{Hidden: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Generate(make([]float32, 30), 1, 10, 1<<40); !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "steps = 1099511627776: must be at most") {
+		t.Fatalf("Generate(2^40 steps) = %v, want a param error naming steps", err)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/neurodyn/neurodyn/asm"
+	"github.com/neurodyn/neurodyn/internal/memlimit"
 	"github.com/neurodyn/neurodyn/internal/param"
 )
 
@@ -68,7 +69,8 @@ type TrainConfig struct {
 	// Epochs is the maximum number of epochs (0 → 100).
 	Epochs int
 	// BatchSize is the mini-batch size (0 → 64); the last batch of an epoch
-	// may be short.
+	// may be short, and a BatchSize beyond the training set's size is the
+	// whole set.
 	BatchSize int
 	// Adam configures the optimizer.
 	Adam AdamConfig
@@ -112,9 +114,10 @@ type TrainConfig struct {
 	// drawn from PCG(Seed, e).
 	Seed uint64
 	// Shards is the number of equal parts each batch's gradient is split
-	// into (0 → 1). The result depends on Shards (the reduction order) but
-	// never on Workers or GOMAXPROCS: shard gradients are summed in shard
-	// order.
+	// into (0 → 1; at most MaxShards and BatchSize, and each shard's
+	// gradient must fit in memory). The result depends on Shards (the
+	// reduction order) but never on Workers or GOMAXPROCS: shard gradients
+	// are summed in shard order.
 	Shards int
 	// Workers bounds the goroutines computing shards at once (0 →
 	// GOMAXPROCS).
@@ -206,6 +209,9 @@ func (c TrainConfig) Validate() error {
 	default:
 		return param.New("learn", "Optimizer", c.Optimizer, `"" (Adam) or "lbfgs"`)
 	}
+	if c.Shards > MaxShards {
+		return param.New("learn", "Shards", c.Shards, fmt.Sprintf("<= MaxShards (%d)", MaxShards))
+	}
 	if c.Shards > c.BatchSize {
 		return param.New("learn", "Shards", c.Shards, fmt.Sprintf("<= BatchSize (%d)", c.BatchSize))
 	}
@@ -288,6 +294,14 @@ type trainState struct {
 	History   []EpochRecord `json:"history"`
 }
 
+// MaxShards bounds TrainConfig.Shards: each shard has a worker and a
+// gradient of the model's size.
+const MaxShards = 4096
+
+// memoryLimit is the memory large requests are checked against (tests
+// replace it).
+var memoryLimit = memlimit.Default
+
 // Trainer runs mini-batch training of a Model. It is not safe for
 // concurrent use.
 type Trainer struct {
@@ -324,6 +338,12 @@ func NewTrainer(m Model, c TrainConfig) (*Trainer, error) {
 	p := m.Params()
 	if p == nil || p.Len() == 0 {
 		return nil, param.New("learn", "model", "no parameters", "a model with parameters")
+	}
+	// The shards' gradients, the batch gradient, the best parameters and
+	// Adam's two moments, each of the model's size.
+	if need, limit := float64(c.Shards+4)*float64(p.Len())*4, memoryLimit(); need > float64(limit) {
+		return nil, param.New("learn", "Shards", c.Shards, fmt.Sprintf("at most %d for a model of %d parameters: each shard holds a gradient, and %.3g bytes exceed the memory limit of %d",
+			max(int64(float64(limit)/(4*float64(p.Len())))-4, 0), p.Len(), need, limit))
 	}
 	adam, err := NewAdam[float32](p.Len(), c.Adam)
 	if err != nil {
@@ -380,11 +400,13 @@ func (t *Trainer) Fit(ctx context.Context, train, val Source) (*Result, error) {
 	start := time.Now()
 	res := &Result{BestVal: math.NaN(), Resumed: t.st.Epoch}
 	is, ts := train.InputSize(), train.TargetSize()
-	if len(t.xbuf) < c.BatchSize*is {
-		t.xbuf = make([]float32, c.BatchSize*is)
+	// A batch holds at most the whole training set, whatever BatchSize.
+	bs := min(c.BatchSize, train.Len())
+	if len(t.xbuf) < bs*is {
+		t.xbuf = make([]float32, bs*is)
 	}
-	if len(t.ybuf) < c.BatchSize*ts {
-		t.ybuf = make([]float32, c.BatchSize*ts)
+	if len(t.ybuf) < bs*ts {
+		t.ybuf = make([]float32, bs*ts)
 	}
 	if len(t.perm) != train.Len() {
 		t.perm = make([]int, train.Len())
@@ -601,6 +623,8 @@ func Evaluate(workers []Worker, src Source, loss Loss, batch, maxParallel int) (
 	if err := param.PositiveInt("learn", "batch", batch); err != nil {
 		return LossSum{}, err
 	}
+	// Chunks hold at most the whole source (the same single chunk).
+	batch = max(min(batch, src.Len()), 1)
 	return newPass(workers, batch, src.InputSize(), src.TargetSize(), 0).run(src, loss, batch, maxParallel, nil)
 }
 

@@ -77,10 +77,10 @@ func (t *Trainer) fullGradient(src Source, loss Loss, g []float64) (float64, err
 				return 0, err
 			}
 		}
-		t.full = newPass(ws, c.BatchSize, src.InputSize(), src.TargetSize(), t.params.Len())
+		t.full = newPass(ws, min(c.BatchSize, src.Len()), src.InputSize(), src.TargetSize(), t.params.Len())
 	}
 	clear(g)
-	total, err := t.full.run(src, loss, c.BatchSize, len(t.full.workers), g)
+	total, err := t.full.run(src, loss, min(c.BatchSize, src.Len()), len(t.full.workers), g)
 	if err != nil {
 		return 0, err
 	}

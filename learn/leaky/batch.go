@@ -2,10 +2,16 @@ package leaky
 
 import (
 	"fmt"
+	"unsafe"
 
 	"github.com/neurodyn/neurodyn/asm"
+	"github.com/neurodyn/neurodyn/internal/memlimit"
 	"github.com/neurodyn/neurodyn/internal/param"
 )
+
+// memoryLimit is the memory large outputs are checked against (tests
+// replace it).
+var memoryLimit = memlimit.Default
 
 // Output holds the results of RunBatch, sample-major.
 type Output[T asm.Float] struct {
@@ -90,7 +96,8 @@ func PredictLast[T asm.Float](net *Net[T], x []T, n, L, batch int) ([]T, error) 
 // back as the next input, with the training interval and the state carried
 // over, in the model's (normalized) units throughout. It returns the steps
 // outputs of each stream (n×steps×O): output 0 is the prediction that
-// follows the last warm-up sample.
+// follows the last warm-up sample. Outputs that would not fit in memory
+// (memlimit.Default) are refused with an error naming steps.
 func Generate[T asm.Float](net *Net[T], warm []T, n, W, steps int) ([]T, error) {
 	if err := param.First(param.PositiveInt("leaky", "n", n), param.PositiveInt("leaky", "W", W), param.PositiveInt("leaky", "steps", steps)); err != nil {
 		return nil, err
@@ -99,8 +106,13 @@ func Generate[T asm.Float](net *Net[T], warm []T, n, W, steps int) ([]T, error) 
 	if I != O {
 		return nil, param.New("leaky", "net", fmt.Sprintf("I=%d, O=%d", I, O), "inputs = outputs to run closed loop")
 	}
-	if len(warm) != n*W*I {
+	if float64(len(warm)) != float64(n)*float64(W)*float64(I) {
 		return nil, param.New("leaky", "warm", fmt.Sprintf("%d values", len(warm)), fmt.Sprintf("n·W·I = %d", n*W*I))
+	}
+	var zero T
+	if need, limit := float64(n)*float64(steps)*float64(O)*float64(unsafe.Sizeof(zero)), memoryLimit(); need > float64(limit) {
+		return nil, param.New("leaky", "steps", steps, fmt.Sprintf("at most %d for %d streams of %d outputs: the outputs (%.3g bytes) must fit the memory limit of %d bytes",
+			int64(float64(limit)/(float64(n)*float64(O)*float64(unsafe.Sizeof(zero)))), n, O, need, limit))
 	}
 	st, err := NewStream(net, n)
 	if err != nil {
