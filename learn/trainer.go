@@ -384,11 +384,13 @@ func (t *Trainer) History() []EpochRecord { return append([]EpochRecord(nil), t.
 // scheduler, no early stopping) after every epoch. It returns when the
 // epochs are done, early stopping triggers, MaxDuration passes or ctx is
 // cancelled (then with ctx's error, parameters restored as at a normal end).
-// A non-finite loss or gradient stops training with ErrNonFinite.
+// A non-finite loss or gradient stops training with ErrNonFinite. Data
+// that do not fit the model or the losses are refused before anything is
+// done (CheckData).
 func (t *Trainer) Fit(ctx context.Context, train, val Source) (*Result, error) {
 	c := &t.cfg
-	if train == nil || train.Len() == 0 {
-		return nil, param.New("learn", "train", "empty", "a non-empty Source")
+	if err := CheckData(t.model, *c, train, val); err != nil {
+		return nil, err
 	}
 	if c.Resume {
 		if _, err := os.Stat(c.Checkpoint); err == nil {

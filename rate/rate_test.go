@@ -1,6 +1,7 @@
 package rate_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -13,6 +14,7 @@ import (
 	"github.com/neurodyn/neurodyn/learn/leaky"
 	"github.com/neurodyn/neurodyn/ode"
 	"github.com/neurodyn/neurodyn/rate"
+	"github.com/neurodyn/neurodyn/tasks"
 )
 
 func TestReferenceSizes(t *testing.T) {
@@ -293,5 +295,41 @@ func TestNewRefusesRtolBelowPrecision(t *testing.T) {
 	c.Rtol = 1e-7
 	if _, err := rate.New[float32](c); err != nil {
 		t.Errorf("float32 with Rtol 1e-7: %v", err)
+	}
+}
+
+// TrainLorenz refuses, before training, a model whose sizes are not the
+// data's dimension (Inputs 4 on 2-D data trained on misread windows) and a
+// dataset whose target is not the next sample (Horizon 5 trained Horizon 1).
+func TestTrainLorenzRefusesMismatch(t *testing.T) {
+	data := func(dim, horizon int) *tasks.Dataset {
+		n := 801
+		x := make([]float64, n*dim)
+		for i := range x {
+			x[i] = math.Sin(0.1*float64(i/dim)*(1+0.3*float64(i%dim)) + float64(i%dim))
+		}
+		d, err := tasks.FromSeries(tasks.RawSeries{Data: x, Len: n, Dim: dim}, tasks.SeriesConfig{SeqLength: 20, Horizon: horizon})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	phases := []leaky.Phase{{Train: learn.TrainConfig{Epochs: 2, Seed: 1}, Window: 20, ValWindow: 20}}
+	for _, tc := range []struct {
+		name   string
+		model  rate.Config
+		dim, h int
+		want   string
+	}{
+		{"inputs 4 on 2-D data", rate.Config{NE: 8, NI: 2, Inputs: 4, Outputs: 2}, 2, 1, "rate: Model.Inputs = 4: must be the data's dimension 2 (Dataset.Dim)"},
+		{"outputs 1 on 2-D data", rate.Config{NE: 8, NI: 2, Inputs: 2, Outputs: 1}, 2, 1, "rate: Model.Outputs = 1: must be the data's dimension 2"},
+		{"horizon 5", rate.Config{NE: 8, NI: 2, Inputs: 1, Outputs: 1}, 1, 5, "rate: Dataset.Horizon = 5: must be 1 (or 0)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := rate.TrainLorenz(context.Background(), rate.Recipe{Name: "x", Model: tc.model, Phases: phases}, data(tc.dim, tc.h), leaky.TrainOptions{})
+			if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("TrainLorenz = %v, want a param error containing %q", err, tc.want)
+			}
+		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/learn"
 	"github.com/neurodyn/neurodyn/learn/leaky"
 	"github.com/neurodyn/neurodyn/tasks"
@@ -54,14 +55,61 @@ func FlipFlopReference() Recipe {
 		Phases: []leaky.Phase{{Train: leaky.ReferenceTrain(150, 32, 25, learn.Loss{Kind: learn.LossAll})}}}
 }
 
-// LorenzWindows returns phase p's training and validation windows on d.
+// LorenzWindows returns phase p's training and validation windows on d:
+// the phase's Window, Stride and ValWindow (the dataset's own SeqLength and
+// Stride, its default windowing, are not used), each window's target the
+// next sample. A dataset whose Horizon is not 1 (0 counts as 1) is
+// refused: the recipes train one-step forecasters, whose output is the
+// next sample, as closed-loop generation, valid time and Lyapunov
+// exponents take it.
 func LorenzWindows(p leaky.Phase, d *tasks.Dataset) (train, val tasks.Windows, err error) {
 	p = p.WithDefaults()
+	if err = checkHorizon(d); err != nil {
+		return
+	}
+	if err = leaky.CheckWindows("rate", []leaky.Phase{p}, "", d.Train.Len, d.Val.Len); err != nil {
+		return
+	}
 	if train, err = tasks.NewWindows(&d.Train, p.Window, 1, p.Stride); err != nil {
 		return
 	}
 	val, err = tasks.NewWindows(&d.Val, p.ValWindow, 1, 1)
 	return
+}
+
+// checkHorizon refuses a dataset whose windows' target is not the next
+// sample.
+func checkHorizon(d *tasks.Dataset) error {
+	if d.Horizon > 1 {
+		return param.New("rate", "Dataset.Horizon", d.Horizon, "1 (or 0): the recipes train one-step forecasters, whose output is the next sample (closed loop, valid time and Lyapunov exponents rely on it)")
+	}
+	return nil
+}
+
+// checkLorenz checks, before any training, the model's sizes against the
+// data's dimension and every phase's windows against d's splits.
+func checkLorenz(c Config, phases []leaky.Phase, d *tasks.Dataset) error {
+	if d == nil {
+		return param.New("rate", "dataset", "nil", "a *tasks.Dataset")
+	}
+	c = c.WithDefaults()
+	if c.Inputs != d.Dim {
+		return param.New("rate", "Model.Inputs", c.Inputs, fmt.Sprintf("the data's dimension %d (Dataset.Dim)", d.Dim))
+	}
+	if c.Outputs != d.Dim {
+		return param.New("rate", "Model.Outputs", c.Outputs, fmt.Sprintf("the data's dimension %d (Dataset.Dim): the target is the next sample", d.Dim))
+	}
+	if err := checkHorizon(d); err != nil {
+		return err
+	}
+	return leaky.CheckWindows("rate", phases, "Phases", d.Train.Len, d.Val.Len)
+}
+
+// lorenzShaped returns windows as a learn.SeqSource of dim values per step
+// whose target is the next sample, so that the trainer checks them against
+// the model and the losses.
+func lorenzShaped(src learn.Source, window, dim int) (learn.Source, error) {
+	return learn.Shaped(src, window, dim, dim, 1)
 }
 
 // TrainLorenz builds the model of r and trains it on the Lorenz dataset d
@@ -72,10 +120,27 @@ func TrainLorenz(ctx context.Context, r Recipe, d *tasks.Dataset, o leaky.TrainO
 	if err := r.Validate(); err != nil {
 		return nil, nil, err
 	}
+	if err := checkLorenz(r.Model, r.Phases, d); err != nil {
+		return nil, nil, err
+	}
 	return run(ctx, r, o, func(p leaky.Phase) (learn.Source, learn.Source, error) {
-		tw, vw, err := LorenzWindows(p, d)
-		return tw, vw, err
+		return lorenzSources(p, d)
 	})
+}
+
+// lorenzSources returns phase p's training and validation windows on d as
+// learn.SeqSources.
+func lorenzSources(p leaky.Phase, d *tasks.Dataset) (learn.Source, learn.Source, error) {
+	tw, vw, err := LorenzWindows(p, d)
+	if err != nil {
+		return nil, nil, err
+	}
+	train, err := lorenzShaped(tw, tw.SeqLength, d.Dim)
+	if err != nil {
+		return nil, nil, err
+	}
+	val, err := lorenzShaped(vw, vw.SeqLength, d.Dim)
+	return train, val, err
 }
 
 // TrainFlipFlop builds the model of r (inputs and outputs default to the
@@ -90,7 +155,18 @@ func TrainFlipFlop(ctx context.Context, r Recipe, ff *tasks.FlipFlop, o leaky.Tr
 	if err := r.Validate(); err != nil {
 		return nil, nil, err
 	}
-	return run(ctx, r, o, func(leaky.Phase) (learn.Source, learn.Source, error) { return &ff.Train, &ff.Val, nil })
+	if r.Model.Inputs != ff.Train.Bits || r.Model.Outputs != ff.Train.Bits {
+		return nil, nil, param.New("rate", "Model.Inputs/Outputs", fmt.Sprintf("%d/%d", r.Model.Inputs, r.Model.Outputs), fmt.Sprintf("the task's Bits (%d) or 0", ff.Train.Bits))
+	}
+	train, err := learn.Shaped(&ff.Train, ff.Train.Steps, ff.Train.Bits, ff.Train.Bits, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	val, err := learn.Shaped(&ff.Val, ff.Val.Steps, ff.Val.Bits, ff.Val.Bits, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	return run(ctx, r, o, func(leaky.Phase) (learn.Source, learn.Source, error) { return train, val, nil })
 }
 
 func run(ctx context.Context, r Recipe, o leaky.TrainOptions, data func(leaky.Phase) (learn.Source, learn.Source, error)) (*Model[float32], *leaky.Result, error) {
@@ -108,9 +184,12 @@ func FitLorenz(ctx context.Context, m *Model[float32], r Recipe, d *tasks.Datase
 	if err := leaky.ValidatePhases("rate", r.Phases); err != nil {
 		return nil, err
 	}
+	r.Model = m.Config() // the meta stored in checkpoints describes m
+	if err := checkLorenz(r.Model, r.Phases, d); err != nil {
+		return nil, err
+	}
 	_, res, err := fit(ctx, m, r, o, func(p leaky.Phase) (learn.Source, learn.Source, error) {
-		tw, vw, err := LorenzWindows(p, d)
-		return tw, vw, err
+		return lorenzSources(p, d)
 	})
 	return res, err
 }

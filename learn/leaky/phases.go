@@ -58,6 +58,29 @@ func ValidatePhases(pkg string, phases []Phase) error {
 	return nil
 }
 
+// CheckWindows checks, before any training, that every phase's windows
+// (Window and ValWindow samples, each with the next sample as its target)
+// fit splits of trainLen and valLen samples; errors name prefix[i].Window
+// and prefix[i].ValWindow ("Window" and "ValWindow" when prefix is "").
+func CheckWindows(pkg string, phases []Phase, prefix string, trainLen, valLen int) error {
+	for i, p := range phases {
+		p = p.WithDefaults()
+		name := func(f string) string {
+			if prefix == "" {
+				return f
+			}
+			return fmt.Sprintf("%s[%d].%s", prefix, i, f)
+		}
+		if p.Window+1 > trainLen {
+			return param.New(pkg, name("Window"), p.Window, fmt.Sprintf("<= %d: the train split has %d samples, and a window needs one more, its target", trainLen-1, trainLen))
+		}
+		if p.ValWindow+1 > valLen {
+			return param.New(pkg, name("ValWindow"), p.ValWindow, fmt.Sprintf("<= %d: the val split has %d samples, and a window needs one more, its target", valLen-1, valLen))
+		}
+	}
+	return nil
+}
+
 // TrainOptions are the run-time options of a recipe's training.
 type TrainOptions struct {
 	// Progress, when set, is called after every epoch with the phase index.
@@ -99,10 +122,23 @@ func Epochs(phases []Phase) int {
 
 // RunPhases trains m through phases; data returns each phase's training and
 // validation sources; meta is stored in the checkpoints.
+//
+// Before any training it checks every phase's data against m and the
+// phase's losses (learn.CheckData).
 func RunPhases(ctx context.Context, m learn.Model, phases []Phase, meta string, o TrainOptions,
 	data func(Phase) (learn.Source, learn.Source, error)) (*Result, error) {
 	start := time.Now()
 	res := &Result{}
+	for i, p := range phases {
+		p = p.WithDefaults()
+		train, val, err := data(p)
+		if err != nil {
+			return res, err
+		}
+		if err := learn.CheckData(m, p.Train, train, val); err != nil {
+			return res, fmt.Errorf("phase %d: %w", i, err)
+		}
+	}
 	// Once a phase has trained in this call, the checkpoints of the phases
 	// after it (from an earlier run, which started them from another end
 	// of this phase) are stale: those phases start afresh.
@@ -116,11 +152,7 @@ func RunPhases(ctx context.Context, m learn.Model, phases []Phase, meta string, 
 		tc := p.Train
 		tc.Meta = meta
 		if o.Checkpoint != "" {
-			ext := ".h5"
-			if o.NPZ {
-				ext = ".npz"
-			}
-			tc.Checkpoint = fmt.Sprintf("%s.phase%d%s", o.Checkpoint, i, ext)
+			tc.Checkpoint = o.checkpoint(i)
 			tc.Resume = o.Resume && !trained
 		}
 		if o.MaxDuration > 0 {
@@ -189,4 +221,16 @@ func LBFGSTrain(epochs, iters int, loss learn.Loss) learn.TrainConfig {
 		Plateau: learn.PlateauConfig{Disabled: true}, Patience: -1,
 		Loss: loss,
 	}
+}
+
+// checkpoint returns phase i's checkpoint file ("" without checkpoints).
+func (o TrainOptions) checkpoint(i int) string {
+	if o.Checkpoint == "" {
+		return ""
+	}
+	ext := ".h5"
+	if o.NPZ {
+		ext = ".npz"
+	}
+	return fmt.Sprintf("%s.phase%d%s", o.Checkpoint, i, ext)
 }
