@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -99,5 +100,48 @@ func TestTrainLorenzRefusesMismatch(t *testing.T) {
 	if _, _, err := ctrnn.TrainFlipFlop(context.Background(), r, ff, leaky.TrainOptions{}); !errors.Is(err, param.ErrInvalid) ||
 		!strings.Contains(err.Error(), "Model.Inputs/Outputs = 2/3: must be the task's Bits (3) or 0") {
 		t.Errorf("TrainFlipFlop with 2 inputs for 3 bits = %v", err)
+	}
+}
+
+// Resuming a recipe's checkpoints with another model configuration of the
+// same shapes (Tau 2 → 5) or other windows is refused, naming the fields;
+// the recipe's name and the run-control fields (Epochs without decay) may
+// change.
+func TestResumeOtherModelRefused(t *testing.T) {
+	d := series(t, 2, 1)
+	r := ctrnn.Recipe{Name: "tau", Model: ctrnn.Config{Hidden: 8, Inputs: 2, Outputs: 2, Tau: 2},
+		Phases: []leaky.Phase{{Train: learn.TrainConfig{Epochs: 2, Seed: 1}, Window: 20, ValWindow: 20}}}
+	stem := filepath.Join(t.TempDir(), "ck")
+	o := leaky.TrainOptions{Checkpoint: stem, NPZ: true}
+	if _, _, err := ctrnn.TrainLorenz(context.Background(), r, d, o); err != nil {
+		t.Fatal(err)
+	}
+	o.Resume = true
+	for _, tc := range []struct {
+		name string
+		mod  func(r *ctrnn.Recipe)
+		want string // "" accepted
+	}{
+		{"tau", func(r *ctrnn.Recipe) { r.Model.Tau = 5 }, "Model.Tau (checkpoint 2, now 5) differ"},
+		{"tau and solver", func(r *ctrnn.Recipe) { r.Model.Tau, r.Model.Substeps = 5, 2 },
+			"Model.Substeps (checkpoint 0, now 2), Model.Tau (checkpoint 2, now 5) differ"},
+		{"window", func(r *ctrnn.Recipe) { r.Phases[0].Window = 19 }, "Phases[0].Window (checkpoint 20, now 19) differ"},
+		{"name and epochs", func(r *ctrnn.Recipe) { r.Name, r.Phases[0].Train.Epochs = "renamed", 3 }, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r2 := r
+			r2.Phases = append([]leaky.Phase(nil), r.Phases...)
+			tc.mod(&r2)
+			_, res, err := ctrnn.TrainLorenz(context.Background(), r2, d, o)
+			if tc.want == "" {
+				if err != nil || res.Phases[0].Resumed != 2 {
+					t.Fatalf("TrainLorenz = %v, want a run resumed after 2 epochs", err)
+				}
+				return
+			}
+			if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("TrainLorenz = %v, want a param error containing %q", err, tc.want)
+			}
+		})
 	}
 }

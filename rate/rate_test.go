@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -331,5 +332,28 @@ func TestTrainLorenzRefusesMismatch(t *testing.T) {
 				t.Fatalf("TrainLorenz = %v, want a param error containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// Resuming with another Dale transform (same shapes) is refused, naming it.
+func TestResumeOtherDaleRefused(t *testing.T) {
+	n := 801
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = math.Sin(0.1 * float64(i))
+	}
+	d, err := tasks.FromSeries(tasks.RawSeries{Data: x, Len: n, Dim: 1}, tasks.SeriesConfig{SeqLength: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rate.Recipe{Name: "dale", Model: rate.Config{NE: 8, NI: 2, Inputs: 1, Outputs: 1},
+		Phases: []leaky.Phase{{Train: learn.TrainConfig{Epochs: 1, Seed: 1}, Window: 20, ValWindow: 20}}}
+	o := leaky.TrainOptions{Checkpoint: filepath.Join(t.TempDir(), "ck"), NPZ: true}
+	if _, _, err := rate.TrainLorenz(context.Background(), r, d, o); err != nil {
+		t.Fatal(err)
+	}
+	r.Model.Dale, o.Resume = rate.DaleSoftplus, true
+	if _, _, err := rate.TrainLorenz(context.Background(), r, d, o); !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), `Model.Dale (checkpoint "abs", now "softplus") differ`) {
+		t.Fatalf("resuming with Dale softplus = %v, want a param error naming Model.Dale", err)
 	}
 }

@@ -2,7 +2,11 @@ package leaky
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"os"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/neurodyn/neurodyn/internal/param"
@@ -124,7 +128,14 @@ func Epochs(phases []Phase) int {
 // validation sources; meta is stored in the checkpoints.
 //
 // Before any training it checks every phase's data against m and the
-// phase's losses (learn.CheckData).
+// phase's losses (learn.CheckData) and, with Resume, every phase's
+// checkpoint against meta: when both are JSON objects (a recipe's JSON),
+// a checkpoint whose meta differs in anything but "Name", the other
+// phases' entries and this phase's "Train" (which learn.Trainer compares,
+// allowing its run-control fields to change) is refused with a param
+// error naming the differing fields — another model configuration (Tau,
+// a Dale transform, a connection probability whose masks the checkpoint
+// holds) or other windows.
 func RunPhases(ctx context.Context, m learn.Model, phases []Phase, meta string, o TrainOptions,
 	data func(Phase) (learn.Source, learn.Source, error)) (*Result, error) {
 	start := time.Now()
@@ -137,6 +148,13 @@ func RunPhases(ctx context.Context, m learn.Model, phases []Phase, meta string, 
 		}
 		if err := learn.CheckData(m, p.Train, train, val); err != nil {
 			return res, fmt.Errorf("phase %d: %w", i, err)
+		}
+		if path := o.checkpoint(i); path != "" && o.Resume {
+			if _, err := os.Stat(path); err == nil {
+				if err := sameMeta(path, meta, i); err != nil {
+					return res, fmt.Errorf("phase %d: %w", i, err)
+				}
+			}
 		}
 	}
 	// Once a phase has trained in this call, the checkpoints of the phases
@@ -233,4 +251,91 @@ func (o TrainOptions) checkpoint(i int) string {
 		ext = ".npz"
 	}
 	return fmt.Sprintf("%s.phase%d%s", o.Checkpoint, i, ext)
+}
+
+// sameMeta compares the meta stored in phase i's checkpoint with meta (see
+// RunPhases); metas that are not both JSON objects are not compared.
+func sameMeta(path, meta string, i int) error {
+	stored, err := learn.CheckpointMeta(path)
+	if err != nil {
+		return fmt.Errorf("leaky: load checkpoint %s: %w", path, err)
+	}
+	old, err1 := flatMeta(stored)
+	cur, err2 := flatMeta(meta)
+	if err1 != nil || err2 != nil {
+		return nil
+	}
+	phase := fmt.Sprintf("Phases[%d].", i)
+	skip := func(k string) bool {
+		if k == "Name" {
+			return true
+		}
+		if strings.HasPrefix(k, "Phases[") {
+			return !strings.HasPrefix(k, phase) || strings.HasPrefix(k, phase+"Train.")
+		}
+		return false
+	}
+	keys := map[string]bool{}
+	for k := range old {
+		keys[k] = true
+	}
+	for k := range cur {
+		keys[k] = true
+	}
+	var diffs []string
+	for k := range keys {
+		o, ok1 := old[k]
+		n, ok2 := cur[k]
+		if skip(k) || (ok1 == ok2 && o == n) {
+			continue
+		}
+		if !ok1 {
+			o = "unset"
+		}
+		if !ok2 {
+			n = "unset"
+		}
+		diffs = append(diffs, fmt.Sprintf("%s (checkpoint %s, now %s)", k, o, n))
+	}
+	if len(diffs) == 0 {
+		return nil
+	}
+	sort.Strings(diffs)
+	return param.New("leaky", "Checkpoint", path, "a checkpoint of the same model and windows: "+strings.Join(diffs, ", ")+" differ")
+}
+
+// flatMeta decodes a JSON object into dotted keys (array elements as
+// [i]) and the JSON text of their scalar values, numbers kept exact.
+func flatMeta(s string) (map[string]string, error) {
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if _, ok := v.(map[string]any); !ok {
+		return nil, fmt.Errorf("not a JSON object")
+	}
+	out := map[string]string{}
+	var walk func(prefix string, v any)
+	walk = func(prefix string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				if prefix != "" {
+					k = prefix + "." + k
+				}
+				walk(k, e)
+			}
+		case []any:
+			for k, e := range x {
+				walk(fmt.Sprintf("%s[%d]", prefix, k), e)
+			}
+		default:
+			b, _ := json.Marshal(x)
+			out[prefix] = string(b)
+		}
+	}
+	walk("", v)
+	return out, nil
 }
