@@ -61,6 +61,14 @@ type Options struct {
 	Controller Controller
 	// Beta is the PI controller's β; 0 means 0.04 with ControllerPI.
 	Beta float64
+	// NormDim, when positive, restricts error control to components
+	// [0, NormDim): the error norm is the RMS over them alone (and the
+	// initial step is estimated from them), the rest are integrated
+	// without error control, though a non-finite value there still fails
+	// the step. It is the seminorm of Kidger, Chen & Lyons (2021) that
+	// torchdiffeq's adjoint uses for the parameter gradients. 0 means all
+	// n components.
+	NormDim int
 }
 
 // withDefaults validates o for dimension n and returns it with defaults
@@ -107,6 +115,12 @@ func (o Options) withDefaults(n int) (Options, error) {
 	}
 	if !(o.MaxFactor > 1) || math.IsInf(o.MaxFactor, 0) {
 		return o, param.New("ode", "MaxFactor", o.MaxFactor, "finite and > 1")
+	}
+	if o.NormDim < 0 || o.NormDim > n {
+		return o, param.New("ode", "NormDim", o.NormDim, fmt.Sprintf("in [0, n = %d] (0: all components)", n))
+	}
+	if o.NormDim == 0 {
+		o.NormDim = n
 	}
 	if o.AtolVec != nil {
 		if len(o.AtolVec) != n {
@@ -293,7 +307,7 @@ func (s *Dopri5Solver[T]) atol(i int) float64 {
 func (s *Dopri5Solver[T]) initialStep() float64 {
 	y, f0 := s.y, s.k[0]
 	var dnf, dny float64
-	for i := range y {
+	for i := range y[:s.opt.NormDim] {
 		sk := s.atol(i) + s.opt.Rtol*math.Abs(float64(y[i]))
 		dnf += sq(float64(f0[i]) / sk)
 		dny += sq(float64(y[i]) / sk)
@@ -321,7 +335,7 @@ func (s *Dopri5Solver[T]) initialStep() float64 {
 	s.f(s.t+h, y1, f1)
 	s.stats.Evals++
 	var der2 float64
-	for i := range y {
+	for i := range y[:s.opt.NormDim] {
 		sk := s.atol(i) + s.opt.Rtol*math.Abs(float64(y[i]))
 		der2 += sq((float64(f1[i]) - float64(f0[i])) / sk)
 	}
@@ -402,10 +416,14 @@ func (s *Dopri5Solver[T]) Step() error {
 				e += s.e[j] * float64(s.k[j][i])
 			}
 			e *= h
+			if i >= o.NormDim {
+				errSum += 0 * e // NaN when e is not finite, else 0
+				continue
+			}
 			sk := s.atol(i) + o.Rtol*math.Max(math.Abs(float64(s.y[i])), math.Abs(float64(yNew[i])))
 			errSum += sq(e / sk)
 		}
-		errNorm := math.Sqrt(errSum / float64(n))
+		errNorm := math.Sqrt(errSum / float64(o.NormDim))
 		if math.IsNaN(errNorm) {
 			return fmt.Errorf("%w: vector field or state during the step from t=%g (h=%g)", ErrNonFinite, s.t, h)
 		}

@@ -233,7 +233,7 @@ func New[T Float](m Method, n int, o Options) (Solver[T], error) {
 	if m.Adaptive() {
 		return NewDopri5[T](n, o)
 	}
-	if o.Rtol != 0 || o.Atol != 0 || o.AtolVec != nil || o.InitialStep != 0 || o.MaxStep != 0 || o.MaxSteps != 0 {
+	if o.Rtol != 0 || o.Atol != 0 || o.AtolVec != nil || o.InitialStep != 0 || o.MaxStep != 0 || o.MaxSteps != 0 || o.NormDim != 0 {
 		return nil, param.New("ode", "Options", string(m), "zero Options for a fixed-step method (tolerances apply to dopri5 only)")
 	}
 	return NewFixed[T](m, n)
