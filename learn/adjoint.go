@@ -2,7 +2,6 @@ package learn
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/neurodyn/neurodyn/asm"
 	"github.com/neurodyn/neurodyn/internal/param"
@@ -108,19 +107,11 @@ func NewAdjoint[T asm.Float](f Field[T], n int, c AdjointConfig) (*Adjoint[T], e
 	if c.Method.Adaptive() {
 		o := ode.Options{Rtol: c.Rtol, Atol: c.Atol}
 		if !c.FullNorm {
-			atol := c.Atol
-			if atol == 0 {
-				atol = 1e-9
-			}
-			o.AtolVec = make([]float64, dim)
-			for i := range o.AtolVec {
-				if i < 2*a.nh {
-					o.AtolVec[i] = atol
-				} else {
-					o.AtolVec[i] = math.MaxFloat64 / 4
-				}
-			}
-			o.Atol = 0
+			// The seminorm: the RMS error over the state and the adjoint
+			// alone, so that the parameter and input gradients (the
+			// components after them) change neither the tolerance nor the
+			// step count.
+			o.NormDim = 2 * a.nh
 		}
 		s, err := ode.NewDopri5[T](dim, o)
 		if err != nil {
