@@ -378,14 +378,16 @@ func TestNewRefusesRtolBelowPrecision(t *testing.T) {
 	}
 }
 
-// Generate refuses, naming steps, outputs that cannot fit in memory (2⁴⁰
-// steps of 3 float32 outputs are 13 TB).
+// Generate refuses, naming steps, outputs that cannot fit in memory
+// (MaxInt steps of 65,536 float32 outputs: at least 5.6e14 bytes; 2⁴⁰
+// steps of 3 outputs crashed).
 func TestGenerateHugeSteps(t *testing.T) {
-	m, err := ctrnn.New[float32](ctrnn.Config{Hidden: 4})
+	m, err := ctrnn.New[float32](ctrnn.Config{Hidden: 4, Inputs: ctrnn.MaxIO, Outputs: ctrnn.MaxIO})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m.Generate(make([]float32, 30), 1, 10, 1<<40); !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "steps = 1099511627776: must be at most") {
-		t.Fatalf("Generate(2^40 steps) = %v, want a param error naming steps", err)
+	want := fmt.Sprintf("steps = %d: must be at most", math.MaxInt)
+	if _, err := m.Generate(make([]float32, ctrnn.MaxIO), 1, 1, math.MaxInt); !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), want) {
+		t.Fatalf("Generate(MaxInt steps) = %v, want a param error naming steps", err)
 	}
 }

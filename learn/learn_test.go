@@ -667,14 +667,14 @@ func TestAdamConfigValidate(t *testing.T) {
 // MaxShards is a param error.
 func TestHugeSizes(t *testing.T) {
 	m1, _ := trainLin(t, learn.TrainConfig{Epochs: 3, BatchSize: 300, Seed: 5})
-	m2, _ := trainLin(t, learn.TrainConfig{Epochs: 3, BatchSize: 1 << 36, ValBatch: 1 << 40, Seed: 5})
+	m2, _ := trainLin(t, learn.TrainConfig{Epochs: 3, BatchSize: math.MaxInt, ValBatch: math.MaxInt, Seed: 5})
 	for i, v := range m2.p.Flat() {
 		if math.Float32bits(v) != math.Float32bits(m1.p.Flat()[i]) {
-			t.Fatalf("parameter %d = %v with BatchSize 2^36, %v with the data's 300", i, v, m1.p.Flat()[i])
+			t.Fatalf("parameter %d = %v with BatchSize MaxInt, %v with the data's 300", i, v, m1.p.Flat()[i])
 		}
 	}
 	lb := lbfgsConfig(1, 2)
-	lb.BatchSize = 1 << 36
+	lb.BatchSize = math.MaxInt
 	trainLin(t, lb)
 	_, err := learn.NewTrainer(newLin(3, 2), learn.TrainConfig{BatchSize: 1 << 30, Shards: 1 << 30})
 	if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "Shards = 1073741824: must be <= MaxShards (4096)") {
