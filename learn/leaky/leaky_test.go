@@ -292,3 +292,26 @@ func TestForcing(t *testing.T) {
 		}
 	}
 }
+
+// A worker given targets of the wrong size says what it expected per
+// sample (it said "y = 128 values: must be 192 values for loss last").
+func TestBatchTargetSizeMessage(t *testing.T) {
+	s := testSpec(ode.Euler, Tanh, []Pop{{Start: 0, Len: 3, Tau: 1}})
+	theta, x, yLast, _ := randomProblem(s, 3, 5, 7)
+	w, err := NewWorker[float64](s, &direct[float64]{theta: theta, nw: s.N * (s.N + s.I + 1)}, Gradient{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		loss learn.Loss
+		y    []float64
+		want string
+	}{
+		{learn.Loss{}, yLast[:4], "leaky: y = 4 values for 3 samples: must be 6 values for loss last (the model's 2 outputs per sample)"},
+		{learn.Loss{Kind: learn.LossAll}, yLast, "leaky: y = 6 values for 3 samples: must be 30 values for loss all (the model's 2 outputs per step of the 5-step samples)"},
+	} {
+		if _, err := w.Batch(nil, x, tc.y, 3, tc.loss); err == nil || err.Error() != tc.want {
+			t.Errorf("Batch(%v) = %v, want %q", tc.loss.Kind, err, tc.want)
+		}
+	}
+}

@@ -118,12 +118,13 @@ func (w *Worker[T]) Batch(grad []T, x, y []T, n int, loss learn.Loss) (learn.Los
 	if err != nil {
 		return learn.LossSum{}, err
 	}
-	wantY := n * O
+	wantY, per := n*O, fmt.Sprintf("the model's %d outputs per sample", O)
 	if loss.Kind == learn.LossAll {
-		wantY = n * L * O
+		wantY, per = n*L*O, fmt.Sprintf("the model's %d outputs per step of the %d-step samples", O, L)
 	}
 	if len(y) != wantY {
-		return learn.LossSum{}, param.New("leaky", "y", fmt.Sprintf("%d values", len(y)), fmt.Sprintf("%d values for loss %v", wantY, loss.Kind))
+		return learn.LossSum{}, param.New("leaky", "y", fmt.Sprintf("%d values for %d samples", len(y), n),
+			fmt.Sprintf("%d values for loss %v (%s)", wantY, loss.Kind, per))
 	}
 	if (loss.Kind == learn.LossNext || loss.Kind == learn.LossClosedLoop) && I != O {
 		return learn.LossSum{}, param.New("leaky", "loss", loss.Kind.String(), fmt.Sprintf("last or all: %v needs inputs = outputs (have %d and %d)", loss.Kind, I, O))
