@@ -22,7 +22,12 @@
 // Shards equal parts, runs them on up to Workers goroutines and adds the
 // shard gradients in shard order, so the same seed gives bit-identical
 // weights for any GOMAXPROCS. Data come from any Source (tasks.Windows and
-// tasks.FlipFlopSplit are Sources). The CT-RNN and rate models implement
+// tasks.FlipFlopSplit are Sources). Before training, Fit checks the data
+// against the model and the losses (CheckData): a sequence model says its
+// widths per step (InputDim, OutputDim, as every Stepper), and a SeqSource
+// (Shaped wraps any Source) says its steps, widths and target horizon, so
+// that a window misread with another width or a target several samples
+// ahead taken as the next one is refused. The CT-RNN and rate models implement
 // Worker through the sub-package learn/leaky; spiking models implement it
 // themselves, with Surrogate for the spike derivative.
 //
