@@ -140,6 +140,9 @@ func RunPhases(ctx context.Context, m learn.Model, phases []Phase, meta string, 
 	data func(Phase) (learn.Source, learn.Source, error)) (*Result, error) {
 	start := time.Now()
 	res := &Result{}
+	// The checks build every phase's sources once and drop them (a phase's
+	// sources may hold copies of the data, as symmetric images do); each
+	// phase builds them again when it starts.
 	for i, p := range phases {
 		p = p.WithDefaults()
 		train, val, err := data(p)
