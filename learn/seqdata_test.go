@@ -3,11 +3,13 @@ package learn_test
 import (
 	"context"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/learn"
+	"github.com/neurodyn/neurodyn/tasks"
 )
 
 // seqModel is linModel saying sequence widths, as every Stepper does.
@@ -132,5 +134,55 @@ func TestShaped(t *testing.T) {
 		if tc.ok != (err == nil) || (err != nil && !errors.Is(err, param.ErrInvalid)) {
 			t.Errorf("Shaped(%v, %d, %d, %d, %d) = %v, want ok %v", tc.src, tc.steps, tc.in, tc.out, tc.h, err, tc.ok)
 		}
+	}
+}
+
+// The tasks package's own windows and flip-flop splits say their shapes,
+// so raw tasks data given to a Trainer are checked too: a Horizon-5 window
+// is refused for a next-step loss, and a flip-flop split's per-step
+// targets for the default last-sample loss.
+func TestCheckDataTasksSources(t *testing.T) {
+	x := make([]float64, 200)
+	for i := range x {
+		x[i] = math.Sin(0.1 * float64(i))
+	}
+	d, err := tasks.FromSeries(tasks.RawSeries{Data: x, Len: 200, Dim: 1}, tasks.SeriesConfig{SeqLength: 20, Horizon: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := d.Windows("train")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ff, err := tasks.GenerateFlipFlop(tasks.FlipFlopConfig{Bits: 3, Steps: 50, TrainTrials: 4, ValTrials: 2, TestTrials: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := learn.TrainConfig{Loss: learn.Loss{Kind: learn.LossNext, Warmup: 5}}
+	for _, tc := range []struct {
+		name    string
+		in, out int
+		c       learn.TrainConfig
+		src     learn.Source
+		want    string
+	}{
+		{"windows next horizon 5", 1, 1, next, w, "train windows' horizon = 5: must be 1 for Loss.Kind next"},
+		{"windows last horizon 5", 1, 1, learn.TrainConfig{}, w, ""},
+		{"windows inputs 2", 2, 1, learn.TrainConfig{}, w, "must be sequences of the model's 2 inputs per step"},
+		{"flip-flop last", 3, 3, learn.TrainConfig{}, &ff.Train, "Loss.Kind = last: must be all for the train data"},
+		{"flip-flop all", 3, 3, learn.TrainConfig{Loss: learn.Loss{Kind: learn.LossAll}}, &ff.Train, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := learn.CheckData(seqModel{newLin(3, 2), tc.in, tc.out}, tc.c, tc.src, nil)
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("CheckData = %v, want nil", err)
+				}
+				return
+			}
+			if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("CheckData = %v, want a param error containing %q", err, tc.want)
+			}
+		})
 	}
 }

@@ -175,6 +175,11 @@ func (s *FlipFlopSplit) InputSize() int { return s.Steps * s.Bits }
 // TargetSize returns Steps·Bits (Source).
 func (s *FlipFlopSplit) TargetSize() int { return s.Steps * s.Bits }
 
+// SeqShape returns Steps steps of Bits inputs with a target of Bits values
+// per step (horizon 0), as learn.SeqSource describes, so a model's widths
+// are checked against the task before training.
+func (s *FlipFlopSplit) SeqShape() (steps, in, out, horizon int) { return s.Steps, s.Bits, s.Bits, 0 }
+
 // Fill copies trial i's inputs and targets into x and y (Source).
 func (s *FlipFlopSplit) Fill(i int, x, y []float32) {
 	n := s.Steps * s.Bits

@@ -235,6 +235,14 @@ func (w Windows) InputSize() int { return w.SeqLength * w.S.Dim }
 // TargetSize is Dim.
 func (w Windows) TargetSize() int { return w.S.Dim }
 
+// SeqShape returns SeqLength steps of Dim inputs, targets of Dim values and
+// the Horizon, so learn's Fit and CheckData can check a model's widths and
+// the losses against the windows before training (learn.SeqSource): a
+// next-step or closed-loop loss needs Horizon 1.
+func (w Windows) SeqShape() (steps, in, out, horizon int) {
+	return w.SeqLength, w.S.Dim, w.S.Dim, w.Horizon
+}
+
 // Fill copies window i into x (InputSize) and y (TargetSize).
 func (w Windows) Fill(i int, x, y []float32) {
 	copy(x, w.Input32(i))
