@@ -153,7 +153,8 @@ type Config struct {
 	// every solver near 1e-4). With one step per τ the gap is far larger
 	// (ctrnn.Config.Adjoint: 26% with euler, 6% with midpoint, 2% with
 	// rk4), and without CheckpointEvery the backward reconstruction of the
-	// state can diverge.
+	// state can diverge: Backward then returns an error saying to set it
+	// (leaky.MaxReconstructionDrift).
 	Adjoint         *learn.AdjointConfig `json:",omitempty"`
 	CheckpointEvery int                  `json:",omitempty"`
 	// InputNoise is the standard deviation of Gaussian noise added to the
