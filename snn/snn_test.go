@@ -1,6 +1,7 @@
 package snn
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -580,5 +581,42 @@ func TestReservoirConfigJSONUnchanged(t *testing.T) {
 	var back ReservoirConfig
 	if err := json.Unmarshal(b, &back); err != nil || !back.DynamicSynapses {
 		t.Fatalf("round trip of DynamicSynapses: %s → %+v (%v)", b, back, err)
+	}
+}
+
+// TrainLorenz refuses, before training, a model whose sizes are not the
+// data's dimension and a dataset whose target is not the next sample (the
+// recipe's windows always take the next sample, so Horizon 5 was ignored).
+func TestTrainLorenzRefusesMismatch(t *testing.T) {
+	data := func(dim, horizon int) *tasks.Dataset {
+		n := 801
+		x := make([]float64, n*dim)
+		for i := range x {
+			x[i] = math.Sin(0.1*float64(i/dim)*(1+0.3*float64(i%dim)) + float64(i%dim))
+		}
+		d, err := tasks.FromSeries(tasks.RawSeries{Data: x, Len: n, Dim: dim}, tasks.SeriesConfig{SeqLength: 20, Horizon: horizon})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	for _, tc := range []struct {
+		name    string
+		in, out int
+		dim, h  int
+		want    string
+	}{
+		{"inputs 4 on 2-D data", 4, 2, 2, 1, "snn: Model.Inputs = 4: must be the data's dimension 2 (Dataset.Dim)"},
+		{"outputs 1 on 2-D data", 2, 1, 2, 1, "snn: Model.Outputs = 1: must be the data's dimension 2"},
+		{"horizon 5", 0, 0, 1, 5, "snn: Dataset.Horizon = 5: must be 1 (or 0)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := LorenzQuick()
+			r.Model.Inputs, r.Model.Outputs = tc.in, tc.out
+			_, _, err := TrainLorenz(context.Background(), r, data(tc.dim, tc.h))
+			if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("TrainLorenz = %v, want a param error containing %q", err, tc.want)
+			}
+		})
 	}
 }
