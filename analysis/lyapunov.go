@@ -3,6 +3,7 @@ package analysis
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 
 	"github.com/neurodyn/neurodyn/asm"
 	"github.com/neurodyn/neurodyn/internal/param"
@@ -19,7 +20,8 @@ type Spectrum struct {
 	Exponents []float64
 	// StdErr estimates the standard error of each exponent from batch
 	// means: the averaging period is cut into Blocks equal blocks, each
-	// gives an estimate, and StdErr = std(block estimates)/√Blocks.
+	// gives an estimate, and StdErr = std(block estimates)/√Blocks; NaN
+	// with a single block (Blocks 1 or a single renormalisation).
 	StdErr []float64
 	// Time is the averaging time (time units; iterations for maps) and
 	// Renorms the number of QR renormalisations it contains.
@@ -96,15 +98,22 @@ type FlowSpectrumConfig struct {
 	// Transient is the time integrated (tangent vectors included, with
 	// renormalisations) before averaging starts (0 → 100; < 0 → none).
 	Transient float64
-	// Duration is the averaging time (0 → 1000).
+	// Duration is the averaging time (0 → 1000), rounded to a whole
+	// number of renormalisation intervals (Spectrum.Time reports it).
 	Duration float64
 	// Renorm is the time between QR renormalisations (0 → 0.1); it is
 	// rounded to a whole number of steps (at least one).
 	Renorm float64
 	// Blocks is the number of batches for StdErr (0 → 10).
 	Blocks int
-	// Checkpoints is the number of History rows (0 → 100).
+	// Checkpoints is the number of History rows (0 → 100); it and Blocks
+	// are capped at the number of renormalisations.
 	Checkpoints int
+	// Seed seeds the random orthonormal start of the tangent vectors
+	// (0 → 1). Random, because the first K unit vectors can lie in an
+	// invariant subspace (a decoupled stable coordinate) and never leave
+	// it.
+	Seed uint64
 }
 
 func (c FlowSpectrumConfig) withDefaults(dim int) FlowSpectrumConfig {
@@ -134,6 +143,9 @@ func (c FlowSpectrumConfig) withDefaults(dim int) FlowSpectrumConfig {
 	if c.Checkpoints == 0 {
 		c.Checkpoints = 100
 	}
+	if c.Seed == 0 {
+		c.Seed = 1
+	}
 	return c
 }
 
@@ -159,23 +171,34 @@ func (c FlowSpectrumConfig) validate(dim int) error {
 
 // MapSpectrumConfig configures MapSpectrum and ModelSpectrum. The zero
 // value means K = the dimension, 1000 transient iterations, 100000
-// averaged iterations, renormalisation every iteration, 10 blocks and 100
-// history checkpoints.
+// averaged iterations, renormalisation every iteration, 10 blocks, 100
+// history checkpoints and seed 1.
 type MapSpectrumConfig struct {
 	// K is the number of exponents (0 → the dimension).
 	K int
 	// Transient is the number of iterations (tangent vectors included)
-	// before averaging starts (0 → 1000; < 0 → none).
+	// before averaging starts (0 → 1000; < 0 → none), rounded up to a
+	// whole number of Renorm intervals.
 	Transient int
-	// Steps is the number of averaged iterations (0 → 100000).
+	// Steps is the number of averaged iterations (0 → 100000), rounded
+	// down to a whole number of Renorm intervals: ⌊Steps/Renorm⌋
+	// renormalisations are averaged, and Spectrum.Time reports the
+	// iterations (Steps 1000 with Renorm 7 averages 994). Steps < Renorm
+	// is an error.
 	Steps int
 	// Renorm is the number of iterations between QR renormalisations
 	// (0 → 1).
 	Renorm int
 	// Blocks is the number of batches for StdErr (0 → 10).
 	Blocks int
-	// Checkpoints is the number of History rows (0 → 100).
+	// Checkpoints is the number of History rows (0 → 100); it and Blocks
+	// are capped at the number of renormalisations.
 	Checkpoints int
+	// Seed seeds the random orthonormal start of the tangent vectors
+	// (0 → 1). Random, because the first K unit vectors can lie in an
+	// invariant subspace (a decoupled stable coordinate) and never leave
+	// it.
+	Seed uint64
 }
 
 func (c MapSpectrumConfig) withDefaults(dim int) MapSpectrumConfig {
@@ -198,6 +221,9 @@ func (c MapSpectrumConfig) withDefaults(dim int) MapSpectrumConfig {
 	}
 	if c.Checkpoints == 0 {
 		c.Checkpoints = 100
+	}
+	if c.Seed == 0 {
+		c.Seed = 1
 	}
 	return c
 }
@@ -235,13 +261,22 @@ type tangent struct {
 	log      func(float64) float64 // math.Log unless set (detmath.Log: the same bits on every architecture)
 }
 
-// newTangent starts from the first k unit vectors.
-func newTangent(n, k, total, blocks, ckpts int, interval float64) *tangent {
+// newTangent returns k tangent vectors of dimension n for total
+// renormalisations of interval time units each, blocks batches and ckpts
+// history rows (both capped at total), starting from a random orthonormal
+// set drawn from seed: independent normal components, orthonormalized.
+// The first k unit vectors would do for a generic system, but they can lie
+// in an invariant subspace (a decoupled coordinate) and then never leave
+// it: Lorenz with a stable coordinate dx₀/dt = −x₀ placed first gave
+// λ₁ = −1 instead of 0.906.
+func newTangent(n, k, total, blocks, ckpts int, interval float64, seed uint64) *tangent {
 	t := &tangent{n: n, k: k, v: make([]float64, n*k), r: make([]float64, k),
-		sums: make([]float64, k), total: total, interval: interval, ckpts: ckpts}
-	for c := 0; c < k; c++ {
-		t.v[c*n+c] = 1
+		sums: make([]float64, k), total: total, interval: interval, ckpts: min(ckpts, total)}
+	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
+	for i := range t.v {
+		t.v[i] = rng.NormFloat64()
 	}
+	t.orthonormalize()
 	if blocks > total {
 		blocks = total
 	}
@@ -327,7 +362,12 @@ func (t *tangent) result() *Spectrum {
 		s.Exponents[c] = t.sums[c] / T
 	}
 	nb := len(t.blocks)
-	if nb > 1 {
+	if nb < 2 {
+		// One batch has no spread to measure.
+		for c := range s.StdErr {
+			s.StdErr[c] = math.NaN()
+		}
+	} else {
 		est := make([]float64, nb)
 		for c := 0; c < t.k; c++ {
 			var m float64
@@ -382,7 +422,7 @@ func allFinite(x []float64) bool {
 
 // FlowSpectrum estimates the K largest Lyapunov exponents of the flow f by
 // the Benettin/QR method: the state x and K tangent vectors (starting from
-// the first K unit vectors) are integrated together, dx/dt = f(x),
+// a random orthonormal set, see Seed) are integrated together, dx/dt = f(x),
 // dv/dt = J(x)·v, by a fixed-step Runge–Kutta scheme (the Jacobian is
 // evaluated at every stage's state); every Renorm time units the tangent
 // vectors are re-orthonormalized (modified Gram–Schmidt, twice) and, after
@@ -409,7 +449,7 @@ func FlowSpectrum(f Flow, x0 []float64, c FlowSpectrumConfig) (*Spectrum, error)
 	if err != nil {
 		return nil, err
 	}
-	tg := newTangent(n, k, total, c.Blocks, c.Checkpoints, interval)
+	tg := newTangent(n, k, total, c.Blocks, c.Checkpoints, interval, c.Seed)
 	y := make([]float64, n*(1+k))
 	copy(y, x0)
 	copy(y[n:], tg.v)
@@ -438,9 +478,9 @@ func FlowSpectrum(f Flow, x0 []float64, c FlowSpectrumConfig) (*Spectrum, error)
 
 // MapSpectrum estimates the K largest Lyapunov exponents (per iteration) of
 // the map m by the Benettin/QR method: x ← g(x) and v ← J(x)·v (the
-// Jacobian at the pre-image) for K tangent vectors starting from the first
-// K unit vectors, re-orthonormalized every Renorm iterations; after the
-// transient, λᵢ = Σ ln Rᵢᵢ / (iterations).
+// Jacobian at the pre-image) for K tangent vectors starting from a random
+// orthonormal set (see Seed), re-orthonormalized every Renorm iterations;
+// after the transient, λᵢ = Σ ln Rᵢᵢ / (iterations).
 func MapSpectrum(m Map, x0 []float64, c MapSpectrumConfig) (*Spectrum, error) {
 	n := m.Dim()
 	c = c.withDefaults(n)
@@ -452,7 +492,7 @@ func MapSpectrum(m Map, x0 []float64, c MapSpectrumConfig) (*Spectrum, error) {
 	}
 	total := c.Steps / c.Renorm
 	transient := ceilDiv(c.Transient, c.Renorm)
-	tg := newTangent(n, c.K, total, c.Blocks, c.Checkpoints, float64(c.Renorm))
+	tg := newTangent(n, c.K, total, c.Blocks, c.Checkpoints, float64(c.Renorm), c.Seed)
 	x := append([]float64(nil), x0...)
 	nx := make([]float64, n)
 	jac := make([]float64, n*n)
@@ -483,8 +523,9 @@ func MapSpectrum(m Map, x0 []float64, c MapSpectrumConfig) (*Spectrum, error) {
 //	J = ∂G/∂h + ∂G/∂x · D,
 //
 // assembled each step from StepJacobian (at the current state and input)
-// and DecoderJacobian D. The tangent vectors (the first K unit vectors of
-// the StateDim-dimensional state) follow v ← J·v and are re-orthonormalized
+// and DecoderJacobian D. The tangent vectors (a random orthonormal set in the
+// StateDim-dimensional state, see Seed) follow v ← J·v and are
+// re-orthonormalized
 // every Renorm steps; the first Transient free-running steps are not
 // averaged. The model must have InputDim = OutputDim and a decoder that is
 // linear in the state (D constant), as the learn.StepMap contract states.
@@ -506,7 +547,7 @@ func ModelSpectrum(m learn.StepMap, warmup []float64, c MapSpectrumConfig) (*Spe
 	}
 	total := c.Steps / c.Renorm
 	transient := ceilDiv(c.Transient, c.Renorm)
-	tg := newTangent(n, c.K, total, c.Blocks, c.Checkpoints, float64(c.Renorm)*dt)
+	tg := newTangent(n, c.K, total, c.Blocks, c.Checkpoints, float64(c.Renorm)*dt, c.Seed)
 	h := make([]float64, n)
 	x := make([]float64, in)
 	y := make([]float64, out)

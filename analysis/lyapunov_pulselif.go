@@ -3,7 +3,6 @@ package analysis
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 
 	"github.com/neurodyn/neurodyn/internal/detmath"
 	"github.com/neurodyn/neurodyn/internal/param"
@@ -260,12 +259,7 @@ func PulseLIFLyapunov(p *PulseLIF, c PulseLIFConfig) (*PulseLIFSpectrum, error) 
 	}
 	sim := newPulseSim(p)
 	total := int(math.Round(c.DurationMs / c.RenormMs))
-	tg := newTangent(n, c.K, total, c.Blocks, min(c.Checkpoints, total), c.DurationMs/float64(total)/1000)
-	r := rand.New(rand.NewPCG(c.Seed, 0x9e3779b97f4a7c15))
-	for i := range tg.v {
-		tg.v[i] = r.NormFloat64()
-	}
-	tg.orthonormalize()
+	tg := newTangent(n, c.K, total, c.Blocks, c.Checkpoints, c.DurationMs/float64(total)/1000, c.Seed)
 	tg.log = detmath.Log
 	// Warm-up: state and tangent vectors, renormalized without averaging.
 	warm := int(math.Round(c.WarmupMs / c.RenormMs))

@@ -498,3 +498,123 @@ func TestPerturbationLyapunovErrors(t *testing.T) {
 		})
 	}
 }
+
+// lorenzPlus is Lorenz-63 with a decoupled stable coordinate placed first:
+// dx₀/dt = −x₀. Its spectrum is Lorenz's plus −1.
+type lorenzPlus struct{ Lorenz63 }
+
+func (lorenzPlus) Dim() int { return 4 }
+func (l lorenzPlus) VectorField(d, x []float64) {
+	d[0] = -x[0]
+	l.Lorenz63.VectorField(d[1:], x[1:])
+}
+func (l lorenzPlus) Jacobian(j, x []float64) {
+	clear(j)
+	j[0] = -1
+	var a [9]float64
+	l.Lorenz63.Jacobian(a[:], x[1:])
+	for r := 0; r < 3; r++ {
+		copy(j[(r+1)*4+1:(r+1)*4+4], a[r*3:r*3+3])
+	}
+}
+
+// henonPlus is Hénon with a decoupled contracting coordinate x₀ ← x₀/2
+// placed first: spectrum Hénon's plus ln ½.
+type henonPlus struct{ Henon }
+
+func (henonPlus) Dim() int { return 3 }
+func (h henonPlus) Next(d, x []float64) {
+	d[0] = 0.5 * x[0]
+	h.Henon.Next(d[1:], x[1:])
+}
+func (h henonPlus) Jacobian(j, x []float64) {
+	clear(j)
+	j[0] = 0.5
+	var a [4]float64
+	h.Henon.Jacobian(a[:], x[1:])
+	copy(j[4:6], a[0:2])
+	copy(j[7:9], a[2:4])
+}
+
+// TestSpectrumInvariantSubspace: the tangent vectors used to start from
+// the first K unit vectors; with a decoupled stable coordinate first, the
+// first vector never left it (Lorenz K 1: −1.0000 instead of 0.904; K 4:
+// [−1.000, 0.904, 0.0007, −14.571], not descending; Hénon K 1: −0.693
+// instead of 0.419). The random orthonormal start finds the largest
+// exponents in descending order.
+func TestSpectrumInvariantSubspace(t *testing.T) {
+	x0 := []float64{0.5, 1, 1, 1}
+	s, err := FlowSpectrum(lorenzPlus{}, x0, FlowSpectrumConfig{K: 1, Duration: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(s.Exponents[0]/lorenzSpectrum[0]-1) > 0.05 {
+		t.Errorf("Lorenz plus a stable coordinate, K 1: λ₁ = %v, want 0.906", s.Exponents[0])
+	}
+	s, err = FlowSpectrum(lorenzPlus{}, x0, FlowSpectrumConfig{Duration: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{lorenzSpectrum[0], 0, -1, lorenzSpectrum[2]}
+	for i, w := range want {
+		if math.Abs(s.Exponents[i]-w) > 0.05*math.Max(1, math.Abs(w)) {
+			t.Errorf("Lorenz plus a stable coordinate, K 4: %.4f, want %.4f (descending)", s.Exponents, want)
+			break
+		}
+	}
+	m, err := MapSpectrum(henonPlus{}, []float64{1, 0.1, 0.1}, MapSpectrumConfig{K: 1, Steps: 20000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(m.Exponents[0]/henonSpectrum[0]-1) > 0.02 {
+		t.Errorf("Hénon plus a contracting coordinate, K 1: λ₁ = %v, want 0.419", m.Exponents[0])
+	}
+	// The seed changes the start, not the converged exponents.
+	a, _ := MapSpectrum(Henon{}, []float64{0.1, 0.1}, MapSpectrumConfig{Steps: 20000, Seed: 1})
+	b, _ := MapSpectrum(Henon{}, []float64{0.1, 0.1}, MapSpectrumConfig{Steps: 20000, Seed: 2})
+	d, _ := MapSpectrum(Henon{}, []float64{0.1, 0.1}, MapSpectrumConfig{Steps: 20000})
+	for i := range a.Exponents {
+		if math.Abs(a.Exponents[i]-b.Exponents[i]) > 1e-3 || a.Exponents[i] != d.Exponents[i] {
+			t.Fatalf("seeds 1, 2, default: %v %v %v", a.Exponents, b.Exponents, d.Exponents)
+		}
+	}
+}
+
+// TestSpectrumBookkeeping: one batch has no standard error (it was
+// reported as 0), and History has at most one row per renormalisation (5
+// renormalisations gave 100 rows, repeated).
+func TestSpectrumBookkeeping(t *testing.T) {
+	f, err := FlowSpectrum(Lorenz63{}, []float64{1, 1, 1}, FlowSpectrumConfig{Blocks: 1, Duration: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := MapSpectrum(Henon{}, []float64{0.1, 0.1}, MapSpectrumConfig{Steps: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []*Spectrum{f, m} {
+		for _, e := range s.StdErr {
+			if !math.IsNaN(e) {
+				t.Fatalf("one batch: StdErr %v, want NaN", s.StdErr)
+			}
+		}
+	}
+	m, err = MapSpectrum(Henon{}, []float64{0.1, 0.1}, MapSpectrumConfig{Steps: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.History) != 5 || m.HistoryTime[4] != 5 || m.HistoryTime[0] != 1 {
+		t.Fatalf("5 renormalisations: %d history rows at %v, want 5 at 1..5", len(m.History), m.HistoryTime)
+	}
+	if !(m.StdErr[0] > 0) {
+		t.Fatalf("5 batches: StdErr %v, want > 0", m.StdErr)
+	}
+	// Steps is rounded down to whole Renorm intervals, as documented.
+	m, err = MapSpectrum(Henon{}, []float64{0.1, 0.1}, MapSpectrumConfig{Steps: 1000, Renorm: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Time != 994 || m.Renorms != 142 {
+		t.Fatalf("Steps 1000, Renorm 7: time %v, %d renormalisations; want 994, 142", m.Time, m.Renorms)
+	}
+}
