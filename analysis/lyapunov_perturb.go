@@ -39,9 +39,12 @@ type PerturbationConfig struct {
 	Delta float64
 	// Renorm is the number of steps between renormalisations (0 → 10).
 	Renorm int
-	// Transient is the number of steps run (with renormalisation) before
-	// averaging (0 → 1000; < 0 → none); Steps the number averaged
-	// (0 → 100000).
+	// Transient is the number of steps run (with renormalisation every
+	// Renorm steps and at its end) before averaging (0 → 1000; < 0 →
+	// none); Steps the number averaged (0 → 100000, at least Renorm),
+	// rounded down to a whole number of Renorm intervals. The model runs
+	// Transient + ⌊Steps/Renorm⌋·Renorm steps, which a Drive of
+	// Transient+Steps steps always covers.
 	Transient, Steps int
 	// Blocks is the number of batches for StdErr (0 → 10).
 	Blocks int
@@ -53,8 +56,9 @@ type PerturbationConfig struct {
 // Perturbation is the result of PerturbationLyapunov.
 type Perturbation struct {
 	// Lambda is the largest exponent per time unit, averaged over the
-	// renormalisation intervals in which the separation stayed non-zero;
-	// StdErr its batch-means standard error.
+	// renormalisation intervals in which the separation stayed non-zero
+	// (−Inf if it collapsed in every one); StdErr its batch-means
+	// standard error (NaN with fewer than two blocks holding intervals).
 	Lambda, StdErr float64
 	// Intervals is the number of averaged renormalisation intervals;
 	// Collapsed counts those in which the two trajectories merged exactly
@@ -111,6 +115,9 @@ func PerturbationLyapunov(m learn.Stepper, c PerturbationConfig) (*Perturbation,
 		param.PositiveInt("analysis", "Blocks", c.Blocks),
 	); err != nil {
 		return nil, err
+	}
+	if c.Steps < c.Renorm {
+		return nil, param.New("analysis", "Steps", c.Steps, fmt.Sprintf(">= Renorm = %d (at least one averaged interval)", c.Renorm))
 	}
 	if n == 0 {
 		return nil, param.New("analysis", "model", "StateDim 0", "a model with a state")
@@ -210,7 +217,11 @@ func PerturbationLyapunov(m learn.Stepper, c PerturbationConfig) (*Perturbation,
 		m.State(state)
 	}
 	for r := 0; r < trans+intervals; r++ {
-		for s := 0; s < c.Renorm; s++ {
+		length := c.Renorm
+		if r < trans { // the transient's last interval ends with it
+			length = min(c.Renorm, c.Transient-r*c.Renorm)
+		}
+		for s := 0; s < length; s++ {
 			advance(ref, yRef)
 			advance(pert, yPert)
 			step++
@@ -273,6 +284,7 @@ func PerturbationLyapunov(m learn.Stepper, c PerturbationConfig) (*Perturbation,
 			est = append(est, bsum[b]/(float64(bcnt[b])*tau))
 		}
 	}
+	res.StdErr = math.NaN()
 	if len(est) > 1 {
 		var mean, v float64
 		for _, e := range est {

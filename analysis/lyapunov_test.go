@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/internal/param/paramtest"
 	"github.com/neurodyn/neurodyn/learn"
 	"github.com/neurodyn/neurodyn/ode"
 )
@@ -489,6 +490,9 @@ func TestPerturbationLyapunovErrors(t *testing.T) {
 		{"mask repeated", PerturbationConfig{Dt: 1, Mask: []int{0, 0}}},
 		{"mask empty", PerturbationConfig{Dt: 1, Mask: []int{}}},
 		{"short drive", PerturbationConfig{Dt: 1, Drive: make([]float64, 10), Steps: 100}},
+		// Steps < Renorm: no averaged interval (λ was −Inf with a nil
+		// error); MapSpectrum refuses it alike.
+		{"steps below renorm", PerturbationConfig{Dt: 1, Steps: 5, Renorm: 10}},
 		{"ragged warmup", PerturbationConfig{Dt: 1, Warmup: make([]float64, 3)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -616,5 +620,32 @@ func TestSpectrumBookkeeping(t *testing.T) {
 	}
 	if m.Time != 994 || m.Renorms != 142 {
 		t.Fatalf("Steps 1000, Renorm 7: time %v, %d renormalisations; want 994, 142", m.Time, m.Renorms)
+	}
+}
+
+// TestPerturbationLyapunovDriveLength: a Drive of exactly the documented
+// Transient+Steps steps is enough. The transient used to run whole Renorm
+// intervals (⌈5/10⌉·10 = 10 steps), so Drive 105, Transient 5, Steps 100
+// panicked with slice bounds out of range [:106] with capacity 105; the
+// transient now ends after Transient steps. One block gives StdErr NaN
+// (it was 0).
+func TestPerturbationLyapunovDriveLength(t *testing.T) {
+	md := &scaleModel{a: 0.5, x: make([]float64, 1), in: 1}
+	drive := make([]float64, 105)
+	for i := range drive {
+		drive[i] = math.Sin(float64(i))
+	}
+	r, err := PerturbationLyapunov(md, PerturbationConfig{Dt: 1, Drive: drive, Transient: 5, Steps: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := math.Log(0.5); math.Abs(r.Lambda-want) > 1e-6 || r.Intervals != 10 {
+		t.Fatalf("driven h' = 0.5h + x: λ = %v over %d intervals, want %v over 10", r.Lambda, r.Intervals, want)
+	}
+	_, err = PerturbationLyapunov(md, PerturbationConfig{Dt: 1, Drive: drive[:104], Transient: 5, Steps: 100})
+	paramtest.Check(t, err, "Drive")
+	r, err = PerturbationLyapunov(md, PerturbationConfig{Dt: 1, Drive: drive, Transient: 5, Steps: 100, Blocks: 1})
+	if err != nil || !math.IsNaN(r.StdErr) {
+		t.Fatalf("one block: StdErr %v (err %v), want NaN", r, err)
 	}
 }
