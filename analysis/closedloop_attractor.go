@@ -172,6 +172,9 @@ func DescribeAttractor(x []float64, dim int, c AttractorConfig) (*AttractorStats
 		if !d.Found {
 			s.Notes = append(s.Notes, "D₂: no flat scaling region; fitted the flattest one")
 		}
+		if d.Note != "" {
+			s.Notes = append(s.Notes, "D₂: "+d.Note)
+		}
 	}
 	return s, nil
 }

@@ -22,14 +22,25 @@ type DimensionConfig struct {
 	Seed uint64
 	// Radii is the number of logarithmically spaced radii (0 → 40).
 	Radii int
-	// RMin and RMax bound the radii (0 → RMax = 0.2 × the median distance
-	// between two points, estimated from 4096 seeded random pairs;
-	// RMin = RMax/1000). Larger radii cost time: every center visits the
-	// points within RMax. A robust scale keeps the cost bounded when most
-	// points sit in a small region (a run collapsing onto a fixed point).
+	// RMin and RMax bound the radii (0 → RMin = RMax/1000 and RMax the
+	// larger of 0.2 × the median distance between two points and the
+	// distance within which a fraction q of the pairs lie, both estimated
+	// from 4096 seeded random pairs; q = min(¼, 2·MinPairs·MinSpan^dim /
+	// eligible pairs) is what a set filling all dim dimensions needs for
+	// MinPairs pairs at RMax/MinSpan). The median term is the scale for
+	// low-dimensional sets (Lorenz, Hénon: q is smaller there and RMax is
+	// 0.2 × the median); the quantile term lets 4- to 6-dimensional data
+	// reach a scaling region (20000 uniform points in 4-D had, at 0.2 ×
+	// the median, 9·10⁴ pairs at RMax and too few below it). Larger radii
+	// cost time: every center visits the points within RMax. A robust
+	// scale keeps the cost bounded when most points sit in a small region
+	// (a run collapsing onto a fixed point).
 	RMin, RMax float64
 	// MinPairs is the least number of counted pairs a radius needs to take
-	// part in the scaling region (0 → 2000).
+	// part in the scaling region (0 → 2000, lowered to
+	// ¼·eligible pairs / (2·MinSpan^dim), but not below 100, when even
+	// q = ¼ would leave a space-filling set too few: high dimension or few
+	// points).
 	MinPairs int64
 	// Tolerance is the largest spread (max − min) of the local slopes
 	// inside the scaling region, relative to their mean (0 → 0.05).
@@ -66,6 +77,11 @@ type Dimension struct {
 	// Found is false when no region satisfied the tolerance; the fit then
 	// uses the region whose local slopes varied least.
 	Found bool
+	// Note explains a special result: empty, or, when C(r) is the same at
+	// every radius of the scaling region (all local slopes 0, as for the
+	// points of a periodic orbit of a map), that the points form a finite
+	// set at these scales and D₂ = 0.
+	Note string
 }
 
 // CorrelationDimension estimates the correlation dimension D₂ of a set of
@@ -87,7 +103,12 @@ type Dimension struct {
 // and which spans a ratio of at least MinSpan in r; ties go to the flatter
 // range. If none qualifies, the range of MinSpan with the smallest spread
 // is used and Found is false. D₂ is the least-squares slope of ln C
-// against ln r over the region.
+// against ln r over the region. When the local slopes are exactly 0 at
+// every radius with MinPairs pairs, the points form a finite set at these
+// scales (a periodic orbit of a map: C(r) is constant once r exceeds 0):
+// the region is that whole range, D₂ = 0, and Note says so; before, such
+// a set was an error about too few pairs although every radius had all
+// of them.
 func CorrelationDimension(x []float64, dim int, c DimensionConfig) (*Dimension, error) {
 	n, err := checkSeries("x", x, dim)
 	if err != nil {
@@ -98,9 +119,6 @@ func CorrelationDimension(x []float64, dim int, c DimensionConfig) (*Dimension, 
 	}
 	if c.Radii == 0 {
 		c.Radii = 40
-	}
-	if c.MinPairs == 0 {
-		c.MinPairs = 2000
 	}
 	if c.Tolerance == 0 {
 		c.Tolerance = 0.05
@@ -128,8 +146,8 @@ func CorrelationDimension(x []float64, dim int, c DimensionConfig) (*Dimension, 
 	); err != nil {
 		return nil, err
 	}
-	if c.MinPairs < 1 {
-		return nil, param.New("analysis", "MinPairs", c.MinPairs, ">= 1")
+	if c.MinPairs < 0 {
+		return nil, param.New("analysis", "MinPairs", c.MinPairs, ">= 1 (0 → automatic)")
 	}
 	theiler := c.Theiler
 	if theiler == 0 {
@@ -144,9 +162,41 @@ func CorrelationDimension(x []float64, dim int, c DimensionConfig) (*Dimension, 
 	if 2*theiler+1 >= n {
 		return nil, param.New("analysis", "Theiler", theiler, fmt.Sprintf("< (n−1)/2 = %d", (n-1)/2))
 	}
+	// Reference points: a seeded sample without replacement, in index
+	// order.
+	centers := make([]int, n)
+	for i := range centers {
+		centers[i] = i
+	}
+	if c.Centers < n {
+		rng := rand.New(rand.NewPCG(c.Seed, 0x5851f42d4c957f2d))
+		for i := 0; i < c.Centers; i++ { // partial Fisher–Yates
+			j := i + rng.IntN(n-i)
+			centers[i], centers[j] = centers[j], centers[i]
+		}
+		centers = centers[:c.Centers]
+		slices.Sort(centers)
+	}
+	var pairs int64
+	for _, i := range centers {
+		lo, hi := max(0, i-theiler), min(n-1, i+theiler)
+		pairs += int64(n - (hi - lo + 1))
+	}
+	// What a set filling all dim dimensions needs: C ∝ r^dim, so the
+	// pairs at RMax/MinSpan are those at RMax divided by MinSpan^dim.
+	fill := 2 * math.Pow(c.MinSpan, float64(dim))
+	const maxFrac = 0.25
+	if c.MinPairs == 0 {
+		c.MinPairs = 2000
+		if float64(c.MinPairs)*fill > maxFrac*float64(pairs) {
+			c.MinPairs = max(100, int64(maxFrac*float64(pairs)/fill))
+		}
+	}
 	rmax := c.RMax
 	if rmax == 0 {
-		rmax = 0.2 * medianPairDistance(x, dim, c.Seed)
+		d := pairDistances(x, dim, c.Seed)
+		q := math.Min(maxFrac, float64(c.MinPairs)*fill/float64(pairs))
+		rmax = math.Max(0.2*quantileSorted(d, 0.5), quantileSorted(d, q))
 		if !(rmax > 0) {
 			return nil, param.New("analysis", "x", "(nearly) all points equal", "points that are not all equal")
 		}
@@ -165,29 +215,11 @@ func CorrelationDimension(x []float64, dim int, c DimensionConfig) (*Dimension, 
 	}
 	radii[0], radii[c.Radii-1] = rmin, rmax
 
-	// Reference points: a seeded sample without replacement, in index
-	// order.
-	centers := make([]int, n)
-	for i := range centers {
-		centers[i] = i
-	}
-	if c.Centers < n {
-		rng := rand.New(rand.NewPCG(c.Seed, 0x5851f42d4c957f2d))
-		for i := 0; i < c.Centers; i++ { // partial Fisher–Yates
-			j := i + rng.IntN(n-i)
-			centers[i], centers[j] = centers[j], centers[i]
-		}
-		centers = centers[:c.Centers]
-		slices.Sort(centers)
-	}
 	tree, pts := buildTree(x, dim, n)
 	rc := newRangeCounter(radii, theiler)
-	var pairs int64
 	for _, i := range centers {
 		rc.qi = i
 		tree.NearestSet(rc, pts[i])
-		lo, hi := max(0, i-theiler), min(n-1, i+theiler)
-		pairs += int64(n - (hi - lo + 1))
 	}
 	r := &Dimension{Radii: radii, Counts: make([]int64, c.Radii), C: make([]float64, c.Radii),
 		Slopes: make([]float64, c.Radii), Centers: len(centers), Points: n, Theiler: theiler, Pairs: pairs}
@@ -235,13 +267,18 @@ func CorrelationDimension(x []float64, dim int, c DimensionConfig) (*Dimension, 
 		lo, hi = math.Min(lo, s), math.Max(hi, s)
 	}
 	r.SlopeSpread = hi - lo
+	if lo == 0 && hi == 0 {
+		r.D2 = 0 // exactly: ln C is the same number at every radius
+		r.Note = fmt.Sprintf("C(r) is constant over the scaling region (%d pairs at every radius from %.3g to %.3g): the points form a finite set at these scales, as on a periodic orbit; D₂ = 0",
+			r.Counts[r.FitLo], r.Radii[r.FitLo], r.Radii[r.FitHi])
+	}
 	return r, nil
 }
 
-// medianPairDistance returns the median distance between the points of
-// 4096 random pairs (distinct indices) drawn with a PCG generator seeded by
+// pairDistances returns the sorted distances between the points of 4096
+// random pairs (distinct indices) drawn with a PCG generator seeded by
 // seed.
-func medianPairDistance(x []float64, dim int, seed uint64) float64 {
+func pairDistances(x []float64, dim int, seed uint64) []float64 {
 	n := len(x) / dim
 	rng := rand.New(rand.NewPCG(seed, 0x14057b7ef767814f))
 	d := make([]float64, 0, 4096)
@@ -258,7 +295,7 @@ func medianPairDistance(x []float64, dim int, seed uint64) float64 {
 		d = append(d, math.Sqrt(s))
 	}
 	slices.Sort(d)
-	return quantileSorted(d, 0.5)
+	return d
 }
 
 // scalingRegion returns the longest contiguous range of indices with
@@ -284,6 +321,13 @@ func scalingRegion(slopes []float64, counts []int64, minPairs int64, tol float64
 	}
 	if n-first < max(minLen, 2) {
 		return -1, -1, false
+	}
+	// C constant at every radius with enough pairs: a finite set of
+	// points (a periodic orbit of a map), D₂ = 0 over the whole range.
+	// (Flat stretches below a larger-scale region, as for a finely
+	// sampled cycle at scales under its sample spacing, are not chosen.)
+	if !slices.ContainsFunc(slopes[first:n], func(s float64) bool { return s != 0 }) {
+		return first, n - 1, true
 	}
 	relSpread := func(a, b int) float64 {
 		mn, mx, sum := math.Inf(1), math.Inf(-1), 0.0

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/neurodyn/neurodyn/internal/param"
@@ -151,5 +152,64 @@ func TestCorrelationDimensionErrors(t *testing.T) {
 				t.Fatalf("err = %v, want a param error", err)
 			}
 		})
+	}
+}
+
+// TestCorrelationDimensionHighDim: the defaults reach a scaling region on
+// ordinary 4- to 6-dimensional data. RMax was 0.2 × the median pair
+// distance and MinPairs 2000, which in 4-D leaves too few pairs below
+// RMax: 20000 uniform points in 4-D (and 3-D with 5000 points, 5-D, 6-D)
+// were an error about too few pairs. Uniform points in a cube: D₂ is the
+// dimension, biased low by the cube's edges at the larger radii the
+// defaults reach in high dimension.
+func TestCorrelationDimensionHighDim(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	for _, tc := range []struct {
+		dim, n int
+		lo, hi float64
+	}{
+		{3, 5000, 2.7, 3.1}, {4, 20000, 3.6, 4.1}, {6, 20000, 4.9, 6.1}, {6, 5000, 4.8, 6.1},
+	} {
+		u := make([]float64, tc.n*tc.dim)
+		for i := range u {
+			u[i] = rng.Float64()
+		}
+		r, err := CorrelationDimension(u, tc.dim, DimensionConfig{})
+		if err != nil {
+			t.Fatalf("uniform %d-D, %d points: %v", tc.dim, tc.n, err)
+		}
+		t.Logf("uniform %d-D, %d points: D₂ = %.3f over r ∈ [%.3g, %.3g] (found %v)", tc.dim, tc.n, r.D2, r.Radii[r.FitLo], r.Radii[r.FitHi], r.Found)
+		if r.D2 < tc.lo || r.D2 > tc.hi {
+			t.Errorf("uniform %d-D, %d points: D₂ = %.3f, want in [%g, %g]", tc.dim, tc.n, r.D2, tc.lo, tc.hi)
+		}
+	}
+}
+
+// TestCorrelationDimensionFiniteSet: the points of a period-4 orbit have
+// C(r) constant at every radius (all local slopes 0). That used to be an
+// error saying there were not enough pairs for a scaling region although
+// every radius had all of them; now D₂ = 0 with a Note.
+func TestCorrelationDimensionFiniteSet(t *testing.T) {
+	x := make([]float64, 2000)
+	for i := range x {
+		x[i] = []float64{0.1, 0.5, 0.3, 0.9}[i%4]
+	}
+	r, err := CorrelationDimension(x, 1, DimensionConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.D2 != 0 || !r.Found || !strings.Contains(r.Note, "finite set") {
+		t.Fatalf("period-4 orbit: D₂ = %v (found %v, note %q), want 0 with a note", r.D2, r.Found, r.Note)
+	}
+	// A sampled cycle is flat only below its sample spacing: the circle's
+	// scaling region stays at the larger radii, D₂ ≈ 1, without a note.
+	c := make([]float64, 2*20000)
+	for i := 0; i < 20000; i++ {
+		th := 2 * math.Pi * float64(i) / 100.3
+		c[2*i], c[2*i+1] = math.Cos(th), math.Sin(th)
+	}
+	r, err = CorrelationDimension(c, 2, DimensionConfig{})
+	if err != nil || math.Abs(r.D2-1) > 0.05 || r.Note != "" {
+		t.Fatalf("circle: %v, D₂ %v note %q, want ≈ 1 and no note", err, r.D2, r.Note)
 	}
 }
