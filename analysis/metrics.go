@@ -80,8 +80,10 @@ func variance(x []float64) float64 {
 
 // R2PerDim returns, for each of the dim variables of row-major blocks, the
 // coefficient of determination 1 − SS_res/SS_tot with SS_tot taken around
-// that variable's own mean. A constant variable gives −Inf, NaN or 1
-// (perfect prediction of it) as the ratio dictates.
+// that variable's own mean. A variable that is constant in truth (SS_tot
+// = 0) has no variance to explain: it gets 1 when predicted exactly
+// (SS_res = 0) and −Inf otherwise. (1 − 0/0 was NaN for the exact
+// prediction.)
 func R2PerDim(pred, truth []float64, dim int) []float64 {
 	sameLen(pred, truth)
 	if dim <= 0 || len(truth)%dim != 0 {
@@ -110,7 +112,14 @@ func R2PerDim(pred, truth []float64, dim int) []float64 {
 	}
 	r2 := make([]float64, dim)
 	for j := range r2 {
-		r2[j] = 1 - res[j]/tot[j]
+		switch {
+		case tot[j] > 0:
+			r2[j] = 1 - res[j]/tot[j]
+		case res[j] == 0:
+			r2[j] = 1
+		default:
+			r2[j] = math.Inf(-1)
+		}
 	}
 	return r2
 }
@@ -155,7 +164,9 @@ type Metrics struct {
 	Dim int // variables per sample
 	MSE, RMSE, MAE,
 	NRMSERange, NRMSEStd float64
-	// R2 holds the per-variable R² (R2PerDim); MeanR2 their average.
+	// R2 holds the per-variable R² (R2PerDim); MeanR2 their unweighted
+	// average over the variables (−Inf when a variable constant in truth
+	// is mispredicted, never NaN for finite input).
 	R2     []float64
 	MeanR2 float64
 	// R2GrandMean is the reference's inflated R² (comparison only).

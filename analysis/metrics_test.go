@@ -103,3 +103,28 @@ func TestEvaluateErrors(t *testing.T) {
 	}
 	paramtest.Panics(t, "analysis: prediction and truth lengths do not match", func() { MSE([]float64{1}, []float64{1, 2}) })
 }
+
+// TestR2ConstantVariable: a variable constant in truth has R² 1 when
+// predicted exactly and −Inf otherwise, as documented; the exact case was
+// NaN (0/0), which made Evaluate's MeanR2 NaN with no error.
+func TestR2ConstantVariable(t *testing.T) {
+	truth := []float64{1, 5, 2, 5, 3, 5}
+	for _, tc := range []struct {
+		name     string
+		pred     []float64
+		r2, mean float64
+	}{
+		{"exact", []float64{1, 5, 2, 5, 3.1, 5}, 1, (0.995 + 1) / 2},
+		{"mispredicted", []float64{1, 5, 2, 5.5, 3, 5}, math.Inf(-1), math.Inf(-1)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := Evaluate(tc.pred, truth, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.R2[1] != tc.r2 || !near(m.MeanR2, tc.mean, 1e-12) && m.MeanR2 != tc.mean {
+				t.Fatalf("R² %v, mean %v; want R²[1] = %v, mean %v", m.R2, m.MeanR2, tc.r2, tc.mean)
+			}
+		})
+	}
+}
