@@ -4,9 +4,11 @@ import (
 	"errors"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/neurodyn/neurodyn/internal/param"
+	"github.com/neurodyn/neurodyn/internal/param/paramtest"
 )
 
 func TestQuantileSortedMatchesNumPyLinear(t *testing.T) {
@@ -212,5 +214,29 @@ func TestFreeRunMatchesManualLoop(t *testing.T) {
 	// The exact model follows the data closely for 10 steps.
 	if e := math.Abs(got[27] - d.norm[3*159]); e > 1e-6 {
 		t.Fatalf("free run drifted by %g after 10 steps", e)
+	}
+}
+
+// TestValidTimeNormalization: RMS includes the means, so on raw Lorenz
+// (RMS 27.7 against √Σvar 15.0) the 0.4 threshold was 1.85 times looser
+// and a raw trajectory was measured without complaint; it is now refused,
+// naming traj. A normalized trajectory is measured as before: the
+// z-scored one here, and one normalized with other statistics (a shifted
+// mean of 0.3 per variable) still passes.
+func TestValidTimeNormalization(t *testing.T) {
+	d := dsLorenz(t)
+	_, err := ValidTime(holdModel{3}, d.raw, 3, ClosedLoopConfig{Horizon: 300})
+	paramtest.Check(t, err, "traj")
+	if !strings.Contains(err.Error(), "normalized") {
+		t.Fatalf("error %q does not say why", err)
+	}
+	shifted := slices.Clone(d.norm)
+	for i := range shifted {
+		shifted[i] += 0.3
+	}
+	for _, x := range [][]float64{d.norm, shifted} {
+		if _, err := ValidTime(holdModel{3}, x, 3, ClosedLoopConfig{Horizon: 300}); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
