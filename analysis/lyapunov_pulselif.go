@@ -104,8 +104,9 @@ func (p *PulseLIF) validate() error {
 type PulseLIFConfig struct {
 	// K is the number of exponents, in [1, N] (0 → N, the whole spectrum).
 	K int
-	// WarmupMs is the time simulated before averaging (ms; 0 → 1,000),
-	// during which the tangent vectors align too.
+	// WarmupMs is the time simulated before averaging (ms; 0 → 1,000;
+	// < 0 → none, as the other configurations' Transient), during which
+	// the tangent vectors align too.
 	WarmupMs float64
 	// DurationMs is the averaging time (ms; 0 → 10,000).
 	DurationMs float64
@@ -136,6 +137,8 @@ func (c PulseLIFConfig) withDefaults(n int, tauMs float64) PulseLIFConfig {
 	}
 	if c.WarmupMs == 0 {
 		c.WarmupMs = 1000
+	} else if c.WarmupMs < 0 {
+		c.WarmupMs = 0
 	}
 	if c.DurationMs == 0 {
 		c.DurationMs = 10000

@@ -189,6 +189,13 @@ func TestPulseLIFSettings(t *testing.T) {
 	if _, err := PulseLIFLyapunov(p, PulseLIFConfig{DurationMs: 20, WarmupMs: 10}); err != nil {
 		t.Fatalf("20 ms with the default RenormMs: %v", err)
 	}
+	// WarmupMs < 0 means no warm-up, as Transient < 0 elsewhere (it was
+	// rejected, and 0 means the default 1,000 ms): the spikes counted are
+	// then those from the initial state on, more than after a warm-up
+	// only by chance, but the run must be accepted.
+	if _, err := PulseLIFLyapunov(p, PulseLIFConfig{DurationMs: 20, WarmupMs: -1}); err != nil {
+		t.Fatalf("WarmupMs −1 (none): %v", err)
+	}
 	bad := *p.Conn
 	bad.Target = append([]uint32(nil), bad.Target...)
 	bad.Target[3] = 7

@@ -57,13 +57,24 @@ func (l Lorenz63) Jacobian(jac, x []float64) { l.Lorenz.Jacobian(jac, x) }
 //	dx/dt = −y − z,  dy/dt = x + a·y,  dz/dt = b + z(x − c).
 //
 // The zero value means a = 0.2, b = 0.2, c = 5.7 (Lyapunov spectrum
-// ≈ (0.0714, 0, −5.39)).
+// ≈ (0.0714, 0, −5.39)): a field left 0 takes its default, so
+// Rossler{A: 0.1} is a = 0.1, b = 0.2, c = 5.7. A parameter that should
+// be 0 (a = 0 is a legitimate Rössler system) needs NewRossler, which
+// uses all three as given.
 type Rossler struct {
 	A, B, C float64
+	exact   bool // set by NewRossler: 0 means 0
 }
+
+// NewRossler returns the Rössler flow with exactly a, b and c, zeros
+// included.
+func NewRossler(a, b, c float64) Rossler { return Rossler{A: a, B: b, C: c, exact: true} }
 
 func (r Rossler) abc() (a, b, c float64) {
 	a, b, c = r.A, r.B, r.C
+	if r.exact {
+		return a, b, c
+	}
 	if a == 0 {
 		a = 0.2
 	}
@@ -99,13 +110,23 @@ func (r Rossler) Jacobian(jac, x []float64) {
 
 // Henon is the Hénon map (x, y) → (1 − a·x² + y, b·x). The zero value means
 // a = 1.4, b = 0.3 (Lyapunov exponents ≈ (0.419, −1.624) per iteration, sum
-// ln b).
+// ln b): a field left 0 takes its default, so Henon{A: 1.2} is a = 1.2,
+// b = 0.3. A parameter that should be 0 (b = 0 is the one-dimensional
+// quadratic map, a = 0 a linear map) needs NewHenon, which uses both as
+// given.
 type Henon struct {
-	A, B float64
+	A, B  float64
+	exact bool // set by NewHenon: 0 means 0
 }
+
+// NewHenon returns the Hénon map with exactly a and b, zeros included.
+func NewHenon(a, b float64) Henon { return Henon{A: a, B: b, exact: true} }
 
 func (h Henon) ab() (a, b float64) {
 	a, b = h.A, h.B
+	if h.exact {
+		return a, b
+	}
 	if a == 0 {
 		a = 1.4
 	}

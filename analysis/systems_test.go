@@ -114,3 +114,36 @@ func (p holdModel) Reset()                 {}
 func (p holdModel) State(dst []float64)    {}
 func (p holdModel) SetState(src []float64) {}
 func (p holdModel) Step(y, x []float64)    { copy(y, x) }
+
+// TestSystemsExactParameters: a zero field means the default (Henon{A: 0}
+// is a = 1.4, Rossler{A: 0} a = 0.2); NewHenon and NewRossler take zeros
+// as given, which had no way to be expressed.
+func TestSystemsExactParameters(t *testing.T) {
+	x := []float64{0.5, 0.2}
+	var def, exact [2]float64
+	Henon{B: 0.3}.Next(def[:], x)
+	NewHenon(0, 0.3).Next(exact[:], x)
+	if math.Abs(def[0]-0.85) > 1e-15 || exact[0] != 1.2 || exact[1] != 0.3*0.5 {
+		t.Fatalf("Hénon a = 0: default %v, exact %v", def, exact)
+	}
+	// b = 0 is the one-dimensional quadratic map.
+	NewHenon(1.4, 0).Next(exact[:], x)
+	if exact[1] != 0 {
+		t.Fatalf("Hénon b = 0: %v", exact)
+	}
+	var jd, je [9]float64
+	y := []float64{1, 2, 3}
+	Rossler{}.Jacobian(jd[:], y)
+	NewRossler(0, 0.2, 5.7).Jacobian(je[:], y)
+	if jd[4] != 0.2 || je[4] != 0 || je[8] != 1-5.7 {
+		t.Fatalf("Rössler a = 0: default ∂ẏ/∂y %v, exact %v", jd[4], je[4])
+	}
+	var f [3]float64
+	NewRossler(0.2, 0, 5.7).VectorField(f[:], y)
+	if math.Abs(f[2]+14.1) > 1e-12 {
+		t.Fatalf("Rössler b = 0: dz/dt = %v", f[2])
+	}
+	if NewHenon(1.4, 0.3).Dim() != 2 || (Henon{}) != (Henon{A: 0}) {
+		t.Fatal("Henon values")
+	}
+}

@@ -514,7 +514,9 @@ int neurodyn_model_valid_time(neurodyn_handle h, const double *traj, int64_t sam
  * inputs, normalized); spiking models have no step Jacobian
  * (NEURODYN_ERR_STATE). config:
  * JSON of analysis.MapSpectrumConfig (K, Transient, Steps, Renorm, Blocks,
- * Checkpoints); the result is JSON of analysis.Spectrum plus kaplan_yorke.
+ * Checkpoints, Seed: the random orthonormal start of the tangent vectors);
+ * the result is JSON of analysis.Spectrum plus kaplan_yorke (StdErr NaN with
+ * a single block).
  * Exponents are per time unit of the model's SampleDt. */
 int neurodyn_model_lyapunov(neurodyn_handle h, const double *warm, int64_t warmup, const char *config, char **result);
 
@@ -663,14 +665,16 @@ int neurodyn_false_neighbours(const double *x, int64_t n, int64_t tau, int64_t m
  * method. config: JSON of analysis.RosensteinConfig (Dt, EmbedDim, Lag,
  * Theiler, Horizon, FitStart, FitEnd); the result is JSON of
  * analysis.Rosenstein (Lambda, Curve, FitStart, FitEnd, FitR2, EmbedDim, Lag,
- * Theiler, Pairs). */
+ * Theiler, Pairs, FalseNeighbours). With EmbedDim 0 on a series whose false
+ * nearest neighbours stay above 1% up to m = 10 (noise, a stochastic series)
+ * the call fails with NEURODYN_ERR_INVALID naming EmbedDim. */
 int neurodyn_lyapunov_series(const double *x, int64_t samples, int64_t dim, const char *config, char **result);
 
 /* The correlation dimension D2 of a series (samples x dim) by the
  * Grassberger-Procaccia correlation sums with an automatic scaling region.
  * config: JSON of analysis.DimensionConfig (Theiler, Centers, Seed, Radii,
  * RMin, RMax, MinPairs, Tolerance, MinSpan, FitLo, FitHi); *result: JSON of
- * analysis.Dimension (D2, Radii, C, Slopes, FitLo, FitHi, Found, ...). */
+ * analysis.Dimension (D2, Radii, C, Slopes, FitLo, FitHi, Found, Note, ...). */
 int neurodyn_correlation_dimension(const double *x, int64_t samples, int64_t dim, const char *config, char **result);
 
 /* The exact Lyapunov spectrum of n leaky integrate-and-fire neurons coupled
@@ -680,7 +684,8 @@ int neurodyn_correlation_dimension(const double *x, int64_t samples, int64_t dim
  * potentials. The synapses sources[k] -> targets[k] (indices in [0, n)) are
  * pulses of weights_mv[k] <= 0 mV (rounded to float; synapses may be 0, the
  * arrays then NULL). config: JSON of analysis.PulseLIFConfig (K, WarmupMs,
- * DurationMs, RenormMs, Blocks, Checkpoints; 0 means the default); *result:
+ * DurationMs, RenormMs, Blocks, Checkpoints; 0 means the default, WarmupMs < 0
+ * no warm-up); *result:
  * JSON of analysis.PulseLIFSpectrum (Exponents and StdErr in 1/s, Time in s,
  * Renorms, History, HistoryTime, Spikes, RateHz, ISICV, ContractionRate: the
  * exact sum of all n exponents). */

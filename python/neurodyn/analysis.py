@@ -139,7 +139,14 @@ def lyapunov_series(x: ArrayLike, **config: Any) -> dict[str, Any]:
     """The largest Lyapunov exponent of a series (samples, dim) by
     Rosenstein's method; keywords are analysis.RosensteinConfig's (dt,
     embed_dim, lag, theiler, horizon, fit_start, fit_end). Returns lambda
-    (per time unit) with the divergence curve and the choices made."""
+    (per time unit) with the divergence curve and the choices made,
+    false_neighbours among them. Leave dt out for exponents per sample;
+    dt=0 is an error (the library would read 0 as "per sample" and return
+    a per-sample exponent for a series meant in time units). A scalar
+    series whose false neighbours never fall below 1% (noise) is an
+    InvalidParameterError naming EmbedDim unless embed_dim is given."""
+    if "dt" in config and config["dt"] is not None and float(config["dt"]) == 0:
+        raise InvalidParameterError("dt must be > 0 (leave it out for exponents per sample)")
     a = _series(x, "x")
     return _lib.result_json("neurodyn_lyapunov_series", ptr(a), a.shape[0], a.shape[1], config_json(config), snake_case=True)
 

@@ -773,6 +773,17 @@ def test_lorenz_integrate_and_series_analysis():
     assert fnn.shape == (4,) and fnn[0] > fnn[-1]
     r = nd.analysis.lyapunov_series(x, dt=0.01)
     assert 0.5 < r["lambda"] < 1.4 and r["pairs"] > 100
+    assert np.isnan(r["false_neighbours"])  # the full state is not embedded
+    r = nd.analysis.lyapunov_series(x[:, 0], dt=0.01)
+    assert 12 <= r["lag"] <= 20 and r["embed_dim"] == 3 and r["false_neighbours"] < 0.01
+    # dt=0 used to give a per-sample exponent silently.
+    with pytest.raises(nd.InvalidParameterError, match="dt"):
+        nd.analysis.lyapunov_series(x, dt=0.0)
+    # Noise: the embedding search does not converge; that is an error, not
+    # the slope of the overlapping delay vectors.
+    noise = np.random.default_rng(7).standard_normal(5000)
+    with pytest.raises(nd.InvalidParameterError, match="EmbedDim"):
+        nd.analysis.lyapunov_series(noise)
     with pytest.raises(nd.InvalidParameterError, match="max_lag"):
         nd.analysis.mutual_information(x[:10, 0], max_lag=10)
     with pytest.raises(nd.InvalidParameterError, match="bins"):
