@@ -51,7 +51,10 @@
 // functions run on user-defined systems; trained models implement
 // learn.StepMap and run closed loop). LargestFromSeries estimates λ₁ from a
 // time series (Rosenstein, with documented automatic choices of lag,
-// dimension, Theiler window and linear region); PerturbationLyapunov uses two
+// dimension, Theiler window and linear region; a series whose
+// false-neighbour search does not converge, such as noise, is refused
+// rather than fitted, since a straight divergence curve with a high FitR2
+// is no evidence of chaos); PerturbationLyapunov uses two
 // trajectories on a learn.Stepper's state (spiking networks).
 // PulseLIFLyapunov gives the exact spectrum of a spiking network, one of LIF
 // neurons coupled by instantaneous inhibitory pulses, in continuous time:

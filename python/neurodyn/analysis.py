@@ -108,8 +108,10 @@ def mutual_information(x: ArrayLike, max_lag: int, bins: int = 0) -> np.ndarray:
 
 
 def auto_lag(x: ArrayLike) -> int:
-    """The embedding lag of a scalar series (first significant minimum of the
-    auto mutual information)."""
+    """The embedding lag of a scalar series: the first minimum of the auto
+    mutual information, judged against the histogram estimator's own noise
+    (measured on a seeded shuffle), or the autocorrelation's 1/e lag when
+    the information decays without one (maps, noise); see analysis.AutoLag."""
     a = as_input(x, np.float64, "x", ndim=1)
     lag = c_int64()
     _lib.call("neurodyn_auto_lag", ptr(a), a.size, byref(lag))
