@@ -184,11 +184,12 @@ func (a *ami) at(lag int) float64 {
 // of I(τ), else τ. On a curve with a clear minimum this is that minimum;
 // on a short series whose minimum is drowned in noise, where the curve
 // flattens; on a sine of period 50, whose histogram estimate is flat to
-// 10⁻³ from lag 5 to 20, the estimate's first minimum 9. A lag where the dependence left, I(τ) − μ₀, is below
-// max(4σ₀, (I(1) − μ₀)/10) ends the search for the fallback instead: the
-// curve has decayed to the estimator's floor, and what flattens there is
-// noise. On Lorenz-63 x at dt 0.01 (10 initial states, 2000 to 20000
-// samples) this gives lags 14–17; the earlier rule (a minimum followed by
+// 10⁻³ from lag 5 to 20, the estimate's first minimum 9. A lag where the
+// dependence left, I(τ) − μ₀, is below max(4σ₀, (I(1) − μ₀)/10) ends the
+// search for the fallback instead: the curve has decayed to the
+// estimator's floor, and what flattens there is noise. On Lorenz-63 x at
+// dt 0.01 (10 initial states, 2000 to 20000 samples) this gives lags
+// 16–18; on Hénon x (1000 to 20000 samples) 1. The earlier rule (a minimum followed by
 // a rise of 2% of I(0), about 0.07 nats where the rise after lag 16 is
 // 0.065) chose lags near 63 on one to five of those ten series. Lags are
 // evaluated one by one and the search stops as soon as the answer is
