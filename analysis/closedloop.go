@@ -264,7 +264,7 @@ func ValidTime(m learn.Stepper, traj []float64, dim int, c ClosedLoopConfig) (*V
 			m += traj[i*dim+d]
 		}
 		m /= float64(n)
-		meanSq += m * m
+		meanSq += float64(m * m) // rounded: no fused multiply-add
 	}
 	if share := meanSq / (ss / float64(n)); share > maxMeanShare {
 		return nil, param.New("analysis", "traj", fmt.Sprintf("not normalized (the variables' means carry %.2f of the mean squared norm)", share),

@@ -255,10 +255,10 @@ func (a *ami) independentLevel() (mean, sd float64) {
 	for l := 1; l <= lags; l++ {
 		v := a.at(l)
 		s += v
-		s2 += v * v
+		s2 += float64(v * v) // rounded: no fused multiply-add, the same lag on every architecture
 	}
 	mean = s / float64(lags)
-	return mean, math.Sqrt(math.Max(0, (s2-float64(lags)*mean*mean)/float64(lags-1)))
+	return mean, math.Sqrt(math.Max(0, (s2-float64(float64(lags)*mean*mean))/float64(lags-1)))
 }
 
 // acfLag returns the first lag up to maxLag where the autocorrelation of x
