@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/neurodyn/neurodyn/internal/param"
@@ -122,5 +123,36 @@ func TestCompareAttractorsLorenz(t *testing.T) {
 	}
 	if _, err := DescribeAttractor(truth, 3, AttractorConfig{MaximaVar: 4}); !errors.Is(err, param.ErrInvalid) {
 		t.Fatalf("MaximaVar 4: err = %v", err)
+	}
+}
+
+// TestDescribeAttractorNoiseAndCycle: the estimators' refusals reach
+// DescribeAttractor's notes. Noise: λ₁ NaN with the embedding-search
+// note (it was 0.13 per sample from the m = 10 overlap artefact). A
+// period-4 cycle: D₂ = 0 with the finite-set note (it was NaN with an
+// error about too few pairs).
+func TestDescribeAttractorNoiseAndCycle(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	noise := make([]float64, 2*5000)
+	for i := range noise {
+		noise[i] = rng.NormFloat64()
+	}
+	s, err := DescribeAttractor(noise, 2, AttractorConfig{DimStride: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !math.IsNaN(s.Lambda1) || !slices.ContainsFunc(s.Notes, func(n string) bool { return strings.Contains(n, "λ₁") && strings.Contains(n, "EmbedDim") }) {
+		t.Fatalf("noise: λ₁ = %v, notes %q; want NaN with the EmbedDim note", s.Lambda1, s.Notes)
+	}
+	cycle := make([]float64, 2*2000)
+	for i := range cycle {
+		cycle[i] = []float64{0.1, 0.5, 0.3, 0.9, 0.2, 0.7, 0.4, 0.8}[i%8]
+	}
+	s, err = DescribeAttractor(cycle, 2, AttractorConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.D2 != 0 || !slices.ContainsFunc(s.Notes, func(n string) bool { return strings.Contains(n, "finite set") }) {
+		t.Fatalf("period-4 cycle: D₂ = %v, notes %q; want 0 with the finite-set note", s.D2, s.Notes)
 	}
 }
