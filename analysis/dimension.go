@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"github.com/neurodyn/neurodyn/internal/detmath"
 	"github.com/neurodyn/neurodyn/internal/param"
 )
 
@@ -209,9 +210,9 @@ func CorrelationDimension(x []float64, dim int, c DimensionConfig) (*Dimension, 
 		return nil, param.New("analysis", "RMin", rmin, fmt.Sprintf("< RMax = %g", rmax))
 	}
 	radii := make([]float64, c.Radii)
-	lr0, lr1 := math.Log(rmin), math.Log(rmax)
+	lr0, lr1 := detmath.Log(rmin), detmath.Log(rmax)
 	for b := range radii {
-		radii[b] = math.Exp(lr0 + (lr1-lr0)*float64(b)/float64(c.Radii-1))
+		radii[b] = detmath.Exp(lr0 + (lr1-lr0)*float64(b)/float64(c.Radii-1))
 	}
 	radii[0], radii[c.Radii-1] = rmin, rmax
 
@@ -232,8 +233,8 @@ func CorrelationDimension(x []float64, dim int, c DimensionConfig) (*Dimension, 
 	lnr := make([]float64, c.Radii)
 	lnc := make([]float64, c.Radii)
 	for b := range radii {
-		lnr[b] = math.Log(radii[b])
-		lnc[b] = math.Log(r.C[b]) // −Inf where C = 0
+		lnr[b] = detmath.Log(radii[b])
+		lnc[b] = detmath.Log(r.C[b]) // −Inf where C = 0
 	}
 	for b := range radii {
 		lo, hi := max(b-1, 0), min(b+1, c.Radii-1)
@@ -249,7 +250,7 @@ func CorrelationDimension(x []float64, dim int, c DimensionConfig) (*Dimension, 
 		}
 		r.FitLo, r.FitHi, r.Found = c.FitLo, c.FitHi, true
 	} else {
-		minLen := int(math.Ceil(math.Log(c.MinSpan)/((lr1-lr0)/float64(c.Radii-1)))) + 1
+		minLen := int(math.Ceil(detmath.Log(c.MinSpan)/((lr1-lr0)/float64(c.Radii-1)))) + 1
 		r.FitLo, r.FitHi, r.Found = scalingRegion(r.Slopes, r.Counts, c.MinPairs, c.Tolerance, minLen)
 		if r.FitLo < 0 {
 			return nil, param.New("analysis", "x", fmt.Sprintf("%d points", n),

@@ -6,6 +6,8 @@ import (
 	"slices"
 
 	"gonum.org/v1/gonum/spatial/kdtree"
+
+	"github.com/neurodyn/neurodyn/internal/detmath"
 )
 
 // kdPoint is a point of a sampled trajectory stored in a gonum k-d tree: x
@@ -158,9 +160,9 @@ func newRangeCounter(radii []float64, theiler int) *rangeCounter {
 		c.r2[b] = r * r
 	}
 	c.sentinel = kdtree.ComparableDist{Dist: c.r2[len(c.r2)-1]}
-	c.logR0 = math.Log(radii[0])
+	c.logR0 = detmath.Log(radii[0])
 	if len(radii) > 1 {
-		c.invStep = float64(len(radii)-1) / (math.Log(radii[len(radii)-1]) - c.logR0)
+		c.invStep = float64(len(radii)-1) / (detmath.Log(radii[len(radii)-1]) - c.logR0)
 	}
 	return c
 }
@@ -175,7 +177,7 @@ func (c *rangeCounter) Keep(cd kdtree.ComparableDist) {
 	}
 	b := 0
 	if cd.Dist > c.r2[0] {
-		b = int(math.Ceil((0.5*math.Log(cd.Dist) - c.logR0) * c.invStep))
+		b = int(math.Ceil((0.5*detmath.Log(cd.Dist) - c.logR0) * c.invStep))
 		b = min(max(b, 0), len(c.r2)-1)
 		// Correct the rounding of the logarithm at bin edges.
 		for b > 0 && cd.Dist <= c.r2[b-1] {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/neurodyn/neurodyn/internal/detmath"
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/learn"
 )
@@ -244,7 +245,7 @@ func PerturbationLyapunov(m learn.Stepper, c PerturbationConfig) (*Perturbation,
 			continue
 		}
 		if r >= trans {
-			l := math.Log(d / c.Delta)
+			l := detmath.Log(d / c.Delta)
 			sum += l
 			b := (r - trans) * blocks / intervals
 			bsum[b] += l

@@ -8,6 +8,7 @@ import (
 
 	"gonum.org/v1/gonum/dsp/fourier"
 
+	"github.com/neurodyn/neurodyn/internal/detmath"
 	"github.com/neurodyn/neurodyn/internal/param"
 )
 
@@ -160,7 +161,7 @@ func (a *ami) at(lag int) float64 {
 	for p := 0; p < bins; p++ {
 		for q := 0; q < bins; q++ {
 			if c := a.joint[p*bins+q]; c > 0 {
-				mi += c / fm * math.Log(c*fm/(a.pa[p]*a.pb[q]))
+				mi += c / fm * detmath.Log(c*fm/(a.pa[p]*a.pb[q]))
 			}
 		}
 	}
@@ -652,7 +653,7 @@ func (r *Rosenstein) divergence(emb []float64, edim, rows, K, theiler int) error
 	}
 	flush := func() {
 		for k := range mant {
-			sum[k] += 0.5 * (math.Log(mant[k]) + float64(expo[k])*math.Ln2)
+			sum[k] += 0.5 * (detmath.Log(mant[k]) + float64(expo[k])*math.Ln2)
 			mant[k], expo[k] = 1, 0
 		}
 	}

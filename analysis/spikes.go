@@ -8,6 +8,7 @@ import (
 
 	"gonum.org/v1/gonum/dsp/fourier"
 
+	"github.com/neurodyn/neurodyn/internal/detmath"
 	"github.com/neurodyn/neurodyn/internal/param"
 )
 
@@ -305,7 +306,7 @@ func (s *SpikeTrains) PopulationSpectrum(binMs float64, segment int) (freqHz, po
 	win := make([]float64, segment)
 	var wss float64
 	for k := range win {
-		win[k] = 0.5 - 0.5*math.Cos(2*math.Pi*float64(k)/float64(segment))
+		win[k] = 0.5 - 0.5*detmath.Cos(2*math.Pi*float64(k)/float64(segment))
 		wss += win[k] * win[k]
 	}
 	fft := fourier.NewFFT(segment)
