@@ -2,8 +2,11 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -706,4 +709,52 @@ func recordedNeurons(path string) map[string][]int {
 		return nil
 	}
 	return out
+}
+
+// stageModelFiles lists, by stage, the model files in the stage's
+// directory that the stage reloads instead of training again when one of
+// the same recipe and data is there (the reservoir and the ESN are fitted
+// again on every run). TestStageModelFiles keeps it in step with the
+// stages.
+var stageModelFiles = map[string][]string{
+	"ctrnn":    {"ctrnn_lorenz.npz"},
+	"rate":     {"rate_lorenz.npz"},
+	"snn":      {"snn_lorenz.npz"},
+	"flipflop": {"ctrnn_flipflop.npz", "rate_flipflop.npz"},
+}
+
+// RemoveTrainedModels deletes, for the stages cfg selects (cfg.Stages, all
+// when empty), the model files their trainings would reload and the
+// checkpoints a killed training would resume from, so that the next run of
+// those stages trains from scratch (`neurodyn tutorial --retrain`; rerun
+// them with Options.Force). It returns the paths it removed.
+func RemoveTrainedModels(cfg Config) ([]string, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	var removed []string
+	for _, s := range Stages() {
+		files := stageModelFiles[s.Name]
+		if len(files) == 0 || (len(cfg.Stages) > 0 && !containsString(cfg.Stages, s.Name)) {
+			continue
+		}
+		dir := filepath.Join(cfg.OutDir, s.Name)
+		for _, f := range files {
+			paths := []string{filepath.Join(dir, f), filepath.Join(dir, f) + export.PartialSuffix}
+			// checkpoints/<stem>-<identity>.phaseK.npz (TrainOptions.checkpointStem)
+			ck, err := filepath.Glob(filepath.Join(dir, "checkpoints", strings.TrimSuffix(f, ".npz")+"-*"))
+			if err != nil {
+				return removed, fmt.Errorf("pipeline: %w", err)
+			}
+			for _, p := range append(paths, ck...) {
+				err := os.Remove(p)
+				if err == nil {
+					removed = append(removed, p)
+				} else if !errors.Is(err, fs.ErrNotExist) {
+					return removed, fmt.Errorf("pipeline: remove %s for retraining: %w", p, err)
+				}
+			}
+		}
+	}
+	return removed, nil
 }
