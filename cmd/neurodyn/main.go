@@ -2,7 +2,7 @@
 // spiking simulations, analysis, sweeps and the whole tutorial pipeline.
 //
 //	neurodyn tutorial            # the tutorial on its embedded default config
-//	neurodyn tutorial --quick    # CI-sized run (about 2 minutes)
+//	neurodyn tutorial --quick    # CI-sized run (under a minute on 2 idle cores)
 //	neurodyn data lorenz --out data/
 //	neurodyn version
 //
@@ -11,6 +11,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -20,8 +21,18 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		s := <-sigs
+		// The first signal cancels the command, which keeps what it
+		// finished (the tutorial writes the report of its finished
+		// stages); a second one ends the process at once.
+		signal.Reset(os.Interrupt, syscall.SIGTERM)
+		cancel(&signalError{s})
+	}()
 	defer func() {
 		// A panic is a neurodyn bug, never the user's mistake: say so in
 		// one line; the stack is for whoever fixes it.
@@ -39,9 +50,29 @@ func main() {
 			msg = "neurodyn: " + msg
 		}
 		fmt.Fprintln(os.Stderr, msg)
-		if isUsage(err) {
-			os.Exit(2)
-		}
-		os.Exit(1)
+		os.Exit(exitStatus(err, context.Cause(ctx)))
 	}
+}
+
+// signalError is the cause of a command's cancellation by a signal.
+type signalError struct{ sig os.Signal }
+
+func (e *signalError) Error() string { return e.sig.String() + " received" }
+
+// exitStatus is main's exit status for a command's error, given the cause
+// of its context's cancellation: 128 + the signal's number when a signal
+// stopped it (130 for Ctrl-C, 143 for SIGTERM, as a shell reports a process
+// killed by it), 2 for a command-line mistake, otherwise 1.
+func exitStatus(err, cause error) int {
+	var se *signalError
+	if errors.As(cause, &se) {
+		if n, ok := se.sig.(syscall.Signal); ok {
+			return 128 + int(n)
+		}
+		return 130
+	}
+	if isUsage(err) {
+		return 2
+	}
+	return 1
 }

@@ -23,7 +23,13 @@ func newSweepCmd(g *globals) *cobra.Command {
 registered evaluator. Each point's result is written atomically as soon as it is
 done, so a killed or requeued run resumes without losing or duplicating points.
 Shards (--shard k/n) split the points between Slurm array tasks; merge gathers
-them into sweep.h5, sweep.csv and summary.png.`,
+them into sweep.h5, sweep.csv and summary.png.
+
+Unlike tutorial and train, sweep run takes no lock on --out: the tasks of an
+array run on one directory at once by design (and a requeued task may run
+beside its predecessor). Each point is its own file, written atomically
+(temporary file, fsync, rename), and a directory is bound to one spec, so
+concurrent runs at worst evaluate a point twice with identical results.`,
 		Example: `  neurodyn sweep run spec.toml --out sweeps/a                 # all points, local worker pool
   neurodyn sweep run spec.toml --out sweeps/a --shard 3/8     # one shard
   neurodyn sweep slurm spec.toml --out sweeps/a --shards 8 > job.sh && sbatch job.sh

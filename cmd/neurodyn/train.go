@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -101,7 +102,9 @@ long free run (forecasting tasks) or its bit accuracy (flip-flop).
 
 A model file of the same recipe and data in --out is reloaded instead of
 trained again (--retrain trains anyway); a killed training resumes from its
-checkpoints. A file there that holds another model (another recipe, or data
+checkpoints. One training at a time writes a model file: a second one of the
+same file stops at once, naming the process that holds <out>/.<file>.lock. A
+file there that holds another model (another recipe, or data
 that changed since) is never replaced without --overwrite: train refuses to
 run instead.
 
@@ -142,6 +145,9 @@ training statistics, and the Lorenz recipes train on it.`,
 			}
 			switch task {
 			case pipeline.TaskLorenz:
+				if err := cfg.Data.Lorenz.LorenzConfig().Validate(); err != nil {
+					return lorenzKeyErr(err)
+				}
 				data = pipeline.LorenzSpec(cfg.Data.Lorenz)
 			case pipeline.TaskFlipFlop:
 				data = pipeline.FlipFlopSpec(cfg.Data.FlipFlop)
@@ -152,6 +158,19 @@ training statistics, and the Lorenz recipes train on it.`,
 					return seriesFlagErr(err)
 				}
 			}
+			// Two trainings of one model file at once would write the same
+			// checkpoints and file; other models in --out may train beside.
+			name := file
+			if name == "" {
+				name = kind + "_" + data.Task + ".npz"
+			}
+			if strings.EqualFold(filepath.Ext(name), ".npz") && filepath.Base(name) == name { // others are refused below, before --out is created
+				lock, err := lockOut("train", "--out", out, "."+name+".lock")
+				if err != nil {
+					return err
+				}
+				defer lock.release()
+			}
 			req := pipeline.TrainRequest{Kind: kind, Data: data, Dir: out, File: file, Retrain: retrain, Overwrite: overwrite}
 			if prog := g.progress(); prog != nil {
 				req.Progress = func(done, total int) { prog("train", kind, done, total) }
@@ -159,6 +178,9 @@ training statistics, and the Lorenz recipes train on it.`,
 			res, err := pipeline.TrainModel(cmd.Context(), cfg, req)
 			if err != nil {
 				err = flagErr(seriesFlagErr(err), "pipeline", map[string]string{"File": "--file"})
+				if task == pipeline.TaskLorenz {
+					err = lorenzKeyErr(err)
+				}
 				return interrupted(overwriteHint(err), "train", "rerun the same command to resume from the training checkpoints")
 			}
 			for _, t := range res.Tables {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -14,6 +16,7 @@ func newTutorialCmd(g *globals) *cobra.Command {
 	var (
 		cfgPath, outDir string
 		quick, force    bool
+		retrain         bool
 		printCfg, list  bool
 		stages          []string
 		seed            uint64
@@ -26,10 +29,19 @@ func newTutorialCmd(g *globals) *cobra.Command {
 		Long: `tutorial runs the six notebooks of "RNNs as Computational Dynamical Systems" as one
 pipeline and writes HDF5 files, PNG figures and report.md to the output directory.
 Stages already finished with the same configuration are skipped, so a killed run
-resumes where it stopped; --force reruns them.`,
+resumes where it stopped. --force runs the selected stages again (measurements,
+figures, tables) but reloads the models they trained, when the model files in
+--out hold the same recipe and data; --retrain deletes those files first, so the
+selected stages train their models from scratch.
+
+Ctrl-C (or SIGTERM) stops the run: the finished stages are kept, report.md is
+written from them, and the exit status is 130 (143 for SIGTERM); rerunning the
+same command resumes. One run at a time writes to an output directory: a
+second one on the same --out stops at once, naming the process that holds
+<out>/.neurodyn.lock.`,
 		Example: `  neurodyn tutorial
   neurodyn tutorial --quick --out /tmp/r
-  neurodyn tutorial --config my.toml --stages data
+  neurodyn tutorial --stages ctrnn --retrain  neurodyn tutorial --config my.toml --stages data
   neurodyn tutorial --print-config > my.toml
   neurodyn tutorial --analysis.free-run-steps 50000 --models.ctrnn reference`,
 		Args: cobra.NoArgs,
@@ -72,13 +84,44 @@ resumes where it stopped; --force reruns them.`,
 			if err := cfg.Validate(); err != nil {
 				return err
 			}
+			// The data stage's own rules, now rather than when it runs,
+			// in the configuration's keys.
+			if err := cfg.Data.Lorenz.LorenzConfig().Validate(); err != nil {
+				return lorenzKeyErr(err)
+			}
 			if printCfg {
 				fmt.Fprint(cmd.OutOrStdout(), cfg.TOML())
 				return nil
 			}
+			lock, err := lockOut("tutorial", "--out", cfg.OutDir, tutorialLock)
+			if err != nil {
+				return err
+			}
+			defer lock.release()
+			if retrain {
+				removed, err := pipeline.RemoveTrainedModels(cfg)
+				if err != nil {
+					return err
+				}
+				for _, p := range removed {
+					fmt.Fprintf(g.logw(), "retrain: removed %s\n", p)
+				}
+				force = true
+			}
 			run, err := pipeline.Execute(cmd.Context(), cfg, pipeline.Options{Force: force, Log: g.logw(), Quiet: g.quiet, Progress: g.progress(), Jobs: jobs})
 			if err != nil {
-				return interrupted(err, "tutorial", "finished stages are kept in "+cfg.OutDir+"; rerun the same command to resume")
+				// A run never loses what it finished: the report of the
+				// stages done so far (those that did not run are listed
+				// as missing).
+				kept := "finished stages are kept in " + cfg.OutDir
+				if path, rerr := pipeline.WriteReport(cfg); rerr == nil {
+					kept += " and reported in " + path
+				}
+				err = lorenzKeyErr(err)
+				if !errors.Is(err, context.Canceled) {
+					return &reworded{msg: fmt.Sprintf("%v (%s)", err, kept), err: err}
+				}
+				return interrupted(err, "tutorial", kept+"; rerun the same command to resume")
 			}
 			printSummary(cmd.OutOrStdout(), run)
 			fmt.Fprintf(cmd.OutOrStdout(), "report: %s\n", strings.TrimRight(cfg.OutDir, "/")+"/"+pipeline.ReportName)
@@ -89,7 +132,8 @@ resumes where it stopped; --force reruns them.`,
 	f.StringVar(&cfgPath, "config", "", "TOML configuration read on top of the embedded defaults")
 	f.StringVar(&outDir, "out", "results", "output directory")
 	f.BoolVar(&quick, "quick", false, "CI-sized run with relaxed targets (under a minute on 2 cores)")
-	f.BoolVar(&force, "force", false, "rerun stages that already have results")
+	f.BoolVar(&force, "force", false, "rerun the selected stages' measurements, figures and tables even if they have results; their trained models are reloaded (see --retrain)")
+	f.BoolVar(&retrain, "retrain", false, "delete the selected stages' model files and training checkpoints first, so that they train again (implies --force)")
 	f.Uint64Var(&seed, "seed", 42, "master seed")
 	f.StringSliceVar(&stages, "stages", nil, "stages to run (comma-separated; default all; see --list)")
 	f.BoolVar(&printCfg, "print-config", false, "print the effective configuration as TOML and exit")
