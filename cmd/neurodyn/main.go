@@ -2,7 +2,7 @@
 // spiking simulations, analysis, sweeps and the whole tutorial pipeline.
 //
 //	neurodyn tutorial            # the tutorial on its embedded default config
-//	neurodyn tutorial --quick    # CI-sized run (under a minute on 2 idle cores)
+//	neurodyn tutorial --quick    # CI-sized run (about 20 s on 2 idle cores)
 //	neurodyn data lorenz --out data/
 //	neurodyn version
 //

@@ -26,8 +26,10 @@ func newTutorialCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "tutorial",
 		Short: "Run the tutorial pipeline (datasets, models, analysis, report) on the embedded default config",
-		Long: `tutorial runs the six notebooks of "RNNs as Computational Dynamical Systems" as one
-pipeline and writes HDF5 files, PNG figures and report.md to the output directory.
+		Long: `tutorial runs the experiments of the six notebooks of "RNNs as Computational Dynamical
+Systems" as one pipeline (with neurodyn's recipes; README.md lists what differs and
+which figures are left out) and writes HDF5 files, PNG figures and report.md to the
+output directory.
 Stages already finished with the same configuration are skipped, so a killed run
 resumes where it stopped. --force runs the selected stages again (measurements,
 figures, tables) but reloads the models they trained, when the model files in
