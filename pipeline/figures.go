@@ -91,12 +91,7 @@ func lossPlot(title string, h []Epoch) (*plot.Plot, error) {
 	for _, s := range segs {
 		phases = max(phases, s.phase+1)
 	}
-	yMax := 0.0
-	for _, s := range segs {
-		for _, xy := range s.xy {
-			yMax = math.Max(yMax, xy.Y)
-		}
-	}
+	yMin, yMax := lossRange(segs)
 	for _, s := range segs {
 		l, pts, err := plotter.NewLinePoints(s.xy)
 		if err != nil {
@@ -126,25 +121,41 @@ func lossPlot(title string, h []Epoch) (*plot.Plot, error) {
 			continue
 		}
 		x := float64(k) + 0.5 // between epochs k and k+1 (1-based)
-		lo := yMax
-		for _, s := range segs {
-			for _, xy := range s.xy {
-				lo = math.Min(lo, xy.Y)
-			}
-		}
-		l, err := plotter.NewLine(plotter.XYs{{X: x, Y: lo}, {X: x, Y: yMax}})
+		l, err := plotter.NewLine(plotter.XYs{{X: x, Y: yMin}, {X: x, Y: yMax}})
 		if err != nil {
 			return nil, err
 		}
 		l.Color, l.Dashes, l.Width = color.Gray{Y: 110}, []vg.Length{vg.Points(3), vg.Points(2)}, vg.Points(0.8)
-		lab, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: x, Y: lo}}, Labels: []string{fmt.Sprintf(" phase %d", e.Phase+1)}})
+		lab, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: x, Y: yMin}}, Labels: []string{fmt.Sprintf(" phase %d", e.Phase+1)}})
 		if err != nil {
 			return nil, err
 		}
 		p.Add(l, lab)
 	}
+	// The legend at the top right hid a later phase's loss drawn there (the
+	// L-BFGS epoch of the quick CT-RNN): the top 30% of the axis is kept
+	// for it.
+	if lo, hi := lossRange(segs); lo > 0 {
+		span := math.Max(math.Log10(hi/lo), 0.02)
+		p.Y.Min, p.Y.Max = lo, lo*math.Pow(10, span/0.7)
+	}
 	p.Legend.Top = true
 	return p, nil
+}
+
+// lossRange returns the smallest and largest loss of the curves (0, 0
+// without any).
+func lossRange(segs []lossSegment) (lo, hi float64) {
+	lo = math.Inf(1)
+	for _, s := range segs {
+		for _, xy := range s.xy {
+			lo, hi = math.Min(lo, xy.Y), math.Max(hi, xy.Y)
+		}
+	}
+	if hi == 0 {
+		return 0, 0
+	}
+	return lo, hi
 }
 
 // phaseGlyphs are the markers of a loss curve's phases, in order.

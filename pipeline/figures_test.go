@@ -95,6 +95,11 @@ func TestLossPlotPhases(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The top 30% of the axis is free for the legend (it hid the L-BFGS
+	// epoch's loss, the highest, at the top right).
+	if free := math.Log(p.Y.Max/5e-2) / math.Log(p.Y.Max/p.Y.Min); free < 0.29 || p.Y.Min != 1e-3 {
+		t.Errorf("axis %g..%g leaves %.0f%% above the highest loss", p.Y.Min, p.Y.Max, 100*free)
+	}
 	if strings.Contains(p.Y.Label.Text, "normalized") {
 		t.Errorf("y label %q claims normalized targets", p.Y.Label.Text)
 	}
