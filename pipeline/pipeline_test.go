@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/neurodyn/neurodyn/analysis"
 	"github.com/neurodyn/neurodyn/internal/param"
@@ -289,6 +290,69 @@ func TestSweepSpecChecksPoints(t *testing.T) {
 			}
 			if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("ParseSpec = %v, want a param error containing %q", err, c.want)
+			}
+		})
+	}
+}
+
+// TestSynthesisStaleWithItsInputs: the synthesis is built from the stored
+// results of the model stages, so a change of their configuration makes a
+// stored synthesis stale, and a report shows neither its table nor its
+// targets (a stale synthesis once showed the rate targets "met" by the
+// previous rate model while section 02 showed the new one).
+func TestSynthesisStaleWithItsInputs(t *testing.T) {
+	cfg := DefaultConfig()
+	other := cfg
+	if err := other.Set("models.rate", "reference"); err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]Stage{}
+	for _, s := range Stages() {
+		byName[s.Name] = s
+	}
+	if keyHash(&cfg, byName["synthesis"]) == keyHash(&other, byName["synthesis"]) {
+		t.Fatal("the synthesis key does not change with models.rate")
+	}
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name    string
+		rateCfg Config    // the configuration the stored rate result was made with
+		rateAt  time.Time // when it finished
+		want    string    // the report's stale line
+	}{
+		{"rate of another recipe", other, t0.Add(time.Hour), "another configuration (not shown; rerun them): synthesis."},
+		{"rate ran again since", cfg, t0.Add(time.Hour), "(stale, not shown; rerun them): synthesis (rate ran again since)."},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out := t.TempDir()
+			for i, s := range Stages() {
+				sc, at := cfg, t0.Add(time.Duration(i)*time.Minute)
+				if s.Name == "rate" {
+					sc, at = c.rateCfg, c.rateAt
+				}
+				res := &Result{Stage: s.Name, Title: s.Title, KeyHash: keyHash(&sc, s), Finished: at,
+					Text: []string{"table of " + s.Name}}
+				if err := saveResult(out, res); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rc := c.rateCfg
+			rc.OutDir = out
+			path, err := WriteReport(rc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := string(b)
+			if !strings.Contains(got, "table of rate") || strings.Contains(got, "table of synthesis") {
+				t.Errorf("report shows the synthesis built from another rate model, or not the rate stage:\n%s", got)
+			}
+			if !strings.Contains(got, c.want) {
+				t.Errorf("report does not say %q:\n%s", c.want, got)
 			}
 		})
 	}

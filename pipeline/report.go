@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,9 +34,10 @@ func writeReport(r *Run, elapsed time.Duration) error {
 		b.WriteString(" (quick mode: CI-sized stages, relaxed targets)")
 	}
 	b.WriteString(".\n\n")
+	shown, stale, older := reportStages(r)
 	total := 0.0
 	for _, s := range Stages() {
-		res, ok := r.Result(s.Name)
+		res, ok := shown[s.Name]
 		if !ok {
 			continue
 		}
@@ -70,14 +72,61 @@ func writeReport(r *Run, elapsed time.Duration) error {
 			b.WriteString("\n\n")
 		}
 	}
-	if len(r.sh.stale) > 0 {
-		fmt.Fprintf(&b, "Stages with results made with another configuration (not shown; rerun them): %s.\n\n", strings.Join(r.sh.stale, ", "))
+	if len(stale) > 0 {
+		fmt.Fprintf(&b, "Stages with results made with another configuration (not shown; rerun them): %s.\n\n", strings.Join(stale, ", "))
+	}
+	if len(older) > 0 {
+		fmt.Fprintf(&b, "Stages with results older than those of stages they read, or made without them (stale, not shown; rerun them): %s.\n\n", strings.Join(older, ", "))
 	}
 	if len(r.sh.missing) > 0 {
 		fmt.Fprintf(&b, "Stages without a stored result (not run yet): %s.\n\n", strings.Join(r.sh.missing, ", "))
 	}
 	fmt.Fprintf(&b, "---\nSum of stage times: %.1f s (stages whose inputs are ready run at the same time, so a run's wall-clock time is shorter).\n", total)
 	return writeFileAtomic(filepath.Join(r.Cfg.OutDir, ReportName), []byte(b.String()))
+}
+
+// reportStages returns the results the report shows, by stage, and the
+// stages it lists as stale instead: stale holds those whose stored result
+// was made with another configuration (WriteReport's list, and any stage
+// of a run that left a stored result out because its key differs), older
+// those whose result is older than the result of a stage they read, or
+// whose input is not shown — in stage order, so a stale input makes every
+// stage that reads it stale too. The targets judged by the synthesis are
+// thus never shown from a synthesis of other models.
+func reportStages(r *Run) (shown map[string]*Result, stale, older []string) {
+	shown = map[string]*Result{}
+	stale = append(stale, r.sh.stale...)
+	for _, s := range Stages() {
+		res, ok := r.Result(s.Name)
+		if !ok {
+			if slices.Contains(stale, s.Name) || slices.Contains(r.sh.missing, s.Name) {
+				continue
+			}
+			if stored, err := loadResult(r.Cfg.OutDir, s.Name); err == nil && stored != nil && stored.KeyHash != keyHash(&r.Cfg, s) {
+				stale = append(stale, s.Name)
+			}
+			continue
+		}
+		why := ""
+		for _, need := range s.Needs {
+			in, ok := shown[need]
+			switch {
+			case !ok:
+				why = need + " not shown"
+			case in.Finished.After(res.Finished):
+				why = need + " ran again since"
+			default:
+				continue
+			}
+			break
+		}
+		if why != "" {
+			older = append(older, s.Name+" ("+why+")")
+			continue
+		}
+		shown[s.Name] = res
+	}
+	return shown, stale, older
 }
 
 // WriteReport rebuilds report.md in cfg.OutDir from the stored results of

@@ -25,10 +25,34 @@ func synthesisStage() Stage {
 		Title: "04 · synthesis: every model side by side — one-step skill, closed loop, the attractor it generates",
 		Needs: synthesisSources,
 		// The table is built from the stored results of the stages it
-		// needs; when one of them runs again, so does this one.
-		Key: func(c *Config) any { return synthesisSources },
+		// needs, so its key is theirs: a change of any of their
+		// configurations (a model recipe, the data, the closed-loop
+		// settings) makes a stored synthesis stale. When one of them runs
+		// again with the same configuration, so does this one (newerNeed).
+		Key: synthesisKey,
 		Run: runSynthesis,
 	}
+}
+
+// synthesisVersion changes when the synthesis tables change shape, so that
+// results of an older neurodyn are rebuilt.
+const synthesisVersion = 2
+
+// synthesisKey is the synthesis stage's key: the key hashes of the stages
+// it reads (synthesisSources), in order, and synthesisVersion.
+func synthesisKey(c *Config) any {
+	hashes := make([]string, 0, len(synthesisSources))
+	for _, name := range synthesisSources {
+		for _, s := range Stages() {
+			if s.Name == name {
+				hashes = append(hashes, name+"="+keyHash(c, s))
+			}
+		}
+	}
+	return struct {
+		Sources []string
+		Version int
+	}{hashes, synthesisVersion}
 }
 
 // SynthesisFromResults builds the synthesis table from the stored results
