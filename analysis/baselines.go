@@ -203,13 +203,42 @@ func (a *AR) Step(y, x []float64) { a.push(x); a.Predict(y, a.buf) }
 // increment x(t+h) − x(t).
 type NVAR struct {
 	history
-	// Ridge is the regularization chosen on the val split.
+	// Ridge is the regularization chosen on the val split (Selection).
 	Ridge float64
+	// Selection names the criterion Ridge was chosen by: NVARSelectionVT,
+	// or NVARSelectionMSE when the val split is too short for it.
+	Selection string
+	// ValValidTime is the median closed-loop valid time (Lyapunov times)
+	// at Ridge on the val split, by NVARSelectionVT (NaN when the split is
+	// too short for it).
+	ValValidTime float64
 	// Coef holds the Features()×Dim readout, row-major.
 	Coef []float64
 	phi  []float64
 	val  float64 // val MSE at Ridge (normalized units)
 }
+
+// The NVAR's ridge selection criteria (NVAR.Selection).
+const (
+	// NVARSelectionVT is the criterion the pipeline's trained models are
+	// selected by: the largest median closed-loop valid time on the val
+	// split (ValidTime with NVARSelectStarts starts and a horizon of up
+	// to NVARSelectHorizon steps), ties broken by the one-step val MSE.
+	// A ridge that is best one step ahead can be useless in closed loop:
+	// on the tutorial's Lorenz data the NVAR(2) without ridge, best one
+	// step ahead, leaves the attractor within 11 steps.
+	NVARSelectionVT = "median closed-loop valid time on the val split (30 starts, horizon ≤ 800)"
+	// NVARSelectionMSE is the fallback when the val split is shorter than
+	// DefaultWarmup + NVARSelectStarts + 100 samples: the one-step MSE on
+	// the val windows.
+	NVARSelectionMSE = "one-step MSE on the val split (val split too short for closed loop)"
+	// NVARSelectionGiven: one ridge was given, nothing was chosen (no
+	// closed loop is run).
+	NVARSelectionGiven = "the only ridge given"
+	// NVARSelectStarts and NVARSelectHorizon size NVARSelectionVT.
+	NVARSelectStarts  = 30
+	NVARSelectHorizon = 800
+)
 
 // Features returns the number of features 1 + n + n(n+1)/2, n = K·Dim.
 func (v *NVAR) Features() int {
@@ -222,7 +251,14 @@ func (v *NVAR) Name() string { return fmt.Sprintf("NVAR(%d)", v.lags) }
 
 // Describe returns the parameters.
 func (v *NVAR) Describe() string {
-	return fmt.Sprintf("k=%d, %d features (constant, linear, quadratic), ridge %g chosen on val", v.lags, v.Features(), v.Ridge)
+	how := "chosen by closed-loop valid time on val"
+	switch v.Selection {
+	case NVARSelectionMSE:
+		how = "chosen by one-step MSE on val"
+	case NVARSelectionGiven:
+		how = "given"
+	}
+	return fmt.Sprintf("k=%d, %d features (constant, linear, quadratic), ridge %g %s", v.lags, v.Features(), v.Ridge, how)
 }
 
 // features writes the feature vector of window into phi.
@@ -259,7 +295,8 @@ func (v *NVAR) Predict(y, window []float64) {
 func (v *NVAR) Step(y, x []float64) { v.push(x); v.Predict(y, v.buf) }
 
 // BaselineConfig configures FitBaselines. The zero value fits AR(1…10), an
-// NVAR with 2 lags and ridge values 0 and 1e-14, 1e-13, …, 1e0.
+// NVAR with 2 lags and ridge values 0 and 1e-14, 1e-13, …, 1e0 (chosen by
+// NVARSelectionVT).
 type BaselineConfig struct {
 	// MaxARLag is the largest AR order (0 → 10; capped at SeqLength).
 	MaxARLag int
@@ -365,8 +402,11 @@ func FitAR(d *tasks.Dataset, k int) (*AR, error) {
 }
 
 // FitNVAR fits a quadratic NVAR with k lags on the train windows, choosing
-// the ridge regularization from ridge (nil → 0 and 1e-14…1e0) by the MSE on
-// the val windows.
+// the ridge regularization from ridge (nil → 0 and 1e-14…1e0) on the val
+// split by NVARSelectionVT — the largest median closed-loop valid time,
+// ties broken by the one-step MSE — or, when the val split is too short
+// for closed loop, by NVARSelectionMSE. A single ridge is taken as given
+// (NVARSelectionGiven). The test split is never used.
 func FitNVAR(d *tasks.Dataset, k int, ridge []float64) (*NVAR, error) {
 	if k < 1 || k > d.SeqLength {
 		return nil, param.New("analysis", "k", k, fmt.Sprintf("in [1, SeqLength = %d]", d.SeqLength))
@@ -381,6 +421,9 @@ func FitNVAR(d *tasks.Dataset, k int, ridge []float64) (*NVAR, error) {
 		if !(r >= 0) || math.IsInf(r, 0) {
 			return nil, param.New("analysis", fmt.Sprintf("Ridge[%d]", i), r, "finite and >= 0")
 		}
+	}
+	if len(ridge) == 0 {
+		return nil, param.New("analysis", "Ridge", "[]", "at least one value (nil: the default list)")
 	}
 	tw, err := d.Windows("train")
 	if err != nil {
@@ -401,7 +444,16 @@ func FitNVAR(d *tasks.Dataset, k int, ridge []float64) (*NVAR, error) {
 	if err != nil {
 		return nil, err
 	}
-	best := math.Inf(1)
+	h := min(NVARSelectHorizon, d.Val.Len-DefaultWarmup-NVARSelectStarts)
+	closedLoop := h >= 100 && len(ridge) > 1
+	v.Selection, v.ValValidTime = NVARSelectionMSE, math.NaN()
+	switch {
+	case len(ridge) == 1:
+		v.Selection = NVARSelectionGiven
+	case closedLoop:
+		v.Selection = NVARSelectionVT
+	}
+	bestMSE, bestVT := math.Inf(1), math.Inf(-1)
 	pred := make([]float64, d.Dim)
 	for _, r := range ridge {
 		v.Coef = ls.solve(r, tw.Len())
@@ -413,12 +465,30 @@ func FitNVAR(d *tasks.Dataset, k int, ridge []float64) (*NVAR, error) {
 				se += e * e
 			}
 		}
-		if se < best {
-			best, v.Ridge = se, r
+		if math.IsNaN(se) {
+			se = math.Inf(1)
+		}
+		vt := math.Inf(-1)
+		if closedLoop {
+			v.Reset()
+			res, err := ValidTime(v, d.Val.Data, d.Dim, ClosedLoopConfig{Starts: NVARSelectStarts, Horizon: h, Dt: d.Dt})
+			if err != nil {
+				return nil, err
+			}
+			if m := res.InLyapunov.Median; !math.IsNaN(m) {
+				vt = m
+			}
+		}
+		if vt > bestVT || (vt == bestVT && se < bestMSE) {
+			bestMSE, bestVT, v.Ridge = se, vt, r
 		}
 	}
-	v.val = best / float64(vw.Len()*d.Dim)
+	if closedLoop {
+		v.ValValidTime = bestVT
+	}
+	v.val = bestMSE / float64(vw.Len()*d.Dim)
 	v.Coef = ls.solve(v.Ridge, tw.Len())
+	v.Reset()
 	return v, nil
 }
 

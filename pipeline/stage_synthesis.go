@@ -86,6 +86,9 @@ func SynthesisFromResults(results map[string]*Result, dim int, quick bool) (*ana
 func synthesisNote(m map[string]float64, ref ModelRef) string {
 	k := ref.Key + "."
 	var s string
+	if r, ok := m[k+"ridge"]; ok {
+		s = "chosen on val: " + nvarChoice(r, get(m, k+"val.vt"))
+	}
 	if v, ok := m[k+"silenced_ratio"]; ok {
 		s = fmt.Sprintf("spikes silenced: RMSE ×%.3g", v)
 	}
