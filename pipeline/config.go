@@ -34,7 +34,7 @@ type Config struct {
 	// Seed is the master seed; every model and analysis derives its seed
 	// from it (documented per stage).
 	Seed uint64 `toml:"seed"`
-	// Quick shrinks every stage to a CI-sized run with relaxed targets.
+	// Quick shrinks every stage to a CI-sized run, judged against the full run's targets.
 	Quick bool `toml:"quick"`
 	// Stages lists the stages to run, in pipeline order (empty: all).
 	Stages []string `toml:"stages"`

@@ -28,7 +28,10 @@ func snnStage() Stage {
 				ESN    snn.ESNConfig
 				S      [3]int
 				Raster int
-			}{c.Data.Lorenz, c.SNNRecipe().JSON(), c.ReservoirSetup(), c.ESNSetup(), c.Settings().LorenzKey(), 1}
+				// Refit: the spike controls refit the readout on the
+				// input and bias (results without it are stale).
+				Refit int
+			}{c.Data.Lorenz, c.SNNRecipe().JSON(), c.ReservoirSetup(), c.ESNSetup(), c.Settings().LorenzKey(), 1, 1}
 		},
 		Run: runSNN,
 	}
@@ -98,14 +101,61 @@ func (f *Forecast) putRates(sr SpikeRates) {
 	f.Extra["rates.above_50hz"] = sr.Above50Hz
 }
 
-// rateCheck says whether the populations' mean rates lie within 1–50 Hz.
+// rateTarget is the project's firing-rate target (issue 7): every
+// population's mean rate within 1–50 Hz. The tutorial itself only speaks of
+// rates of about 10–20 Hz.
+const rateTarget = "the project's target of a 1–50 Hz mean per population (issue 7; the tutorial speaks of ~10–20 Hz)"
+
+// rateCheck says whether the populations' mean rates lie within 1–50 Hz,
+// and how many neurons fire outside that band although the means are
+// within it.
 func rateCheck(name string, sr SpikeRates) string {
 	for _, p := range sr.Rates {
 		if p.MeanHz < 1 || p.MeanHz > 50 {
-			return fmt.Sprintf("%s: the %s population fires at %.3g Hz on average, outside the 1–50 Hz the tutorial asks for.", name, p.Population, p.MeanHz)
+			return fmt.Sprintf("%s: the %s population fires at %.3g Hz on average, outside %s.", name, p.Population, p.MeanHz, rateTarget)
 		}
 	}
+	if sr.Above50Hz > 0 || sr.Below1Hz > 0 {
+		return fmt.Sprintf("%s: the population means lie within %s, but %.1f%% of the neurons fire above 50 Hz and %.1f%% below 1 Hz.", name, rateTarget, 100*sr.Above50Hz, 100*sr.Below1Hz)
+	}
 	return ""
+}
+
+// inputOnlyRMSE is the spike control of a trained SNN: the one-step test
+// RMSE (original units) of its readout refitted, by least squares on the
+// train windows, on the features that are not spikes — the skip term's
+// input x(t) when the model has one, and the bias — which is AR(1), or the
+// train mean without a skip term. It returns NaN and the reason when the
+// readout reads membrane potentials (not spike features either).
+func inputOnlyRMSE(d *tasks.Dataset, c snn.Config) (float64, string, error) {
+	if c.Readout == snn.ReadoutMembrane {
+		return math.NaN(), "the readout reads membrane potentials, not spikes: no spike-free refit", nil
+	}
+	var f analysis.Forecaster
+	what := "input x(t) and bias: AR(1)"
+	if c.Skip {
+		a, err := analysis.FitAR(d, 1)
+		if err != nil {
+			return 0, "", err
+		}
+		f = a
+	} else {
+		fs, err := analysis.FitBaselines(d, analysis.BaselineConfig{MaxARLag: 1, NVARLags: -1})
+		if err != nil {
+			return 0, "", err
+		}
+		for _, b := range fs {
+			if _, ok := b.(*analysis.TrainMean); ok {
+				f = b
+			}
+		}
+		what = "bias only (no skip term): the train mean"
+	}
+	m, err := analysis.EvaluateForecaster(d, "test", f)
+	if err != nil {
+		return 0, "", err
+	}
+	return m.RMSE, what, nil
 }
 
 func runSNN(ctx context.Context, r *Run) (*Result, error) {
@@ -174,19 +224,20 @@ func runSNN(ctx context.Context, r *Run) (*Result, error) {
 
 	res.Tables = append(res.Tables,
 		r.oneStepTable("One-step forecasts of the test windows (original units) beside the baselines", d.Dim, fs, fr, fe),
-		Table{Title: "Do the spikes carry the forecast? The readout with the spike features silenced (input and bias only)",
-			Header: []string{"model", "RMSE", "RMSE, spikes silenced", "ratio (target ≥ 3)", "readout refitted on input and bias only"},
+		Table{Title: "Do the spikes carry the forecast? A readout refitted without the spikes (on the input and bias only) against the model's (one-step test RMSE, original units)",
+			Header: []string{"model", "RMSE", "RMSE, readout refitted on input and bias only", "ratio (target ≥ 3)", "RMSE, fitted readout with the spike features zeroed, not refitted (not a fair control)"},
 			Rows: [][]string{
-				{fs.Name, num(t.RMSE), num(t.SilencedRMSE), num(t.SilencedRMSE / t.RMSE), "—"},
-				{fr.Name, num(fit.TestRMSE), num(fit.SilencedRMSE), num(fit.SilencedRMSE / fit.TestRMSE), num(fit.InputOnlyRMSE)},
+				{fs.Name, num(t.RMSE), num(fs.Extra["input_only_rmse"]), num(fs.Extra["input_only_ratio"]), num(t.SilencedRMSE)},
+				{fr.Name, num(fit.TestRMSE), num(fit.InputOnlyRMSE), num(fit.InputOnlyRMSE / fit.TestRMSE), num(fit.SilencedRMSE)},
 			}},
-		Table{Title: "Firing rates while each network streams the test split (Hz; the tutorial asks for 1–50 Hz)",
+		Table{Title: "Firing rates while each network streams the test split (Hz; " + rateTarget + ")",
 			Header: []string{"model", "E mean ± std", "I mean ± std", "neurons < 1 Hz", "neurons > 50 Hz", "model time"},
 			Rows:   [][]string{rateRow(fs.Name, ratesSNN, rasterSNN), rateRow(fr.Name, ratesRes, rasterRes)}},
 		closedLoopTable("Closed loop on the evaluation trajectory", fs, fr, fe))
 	res.Notes = append(res.Notes, fs.Notes...)
 	res.Notes = append(res.Notes, fr.Notes...)
 	res.Notes = append(res.Notes, fe.Notes...)
+	res.Notes = append(res.Notes, "The spike control refits the readout on what is not spikes (the input x(t) through the skip term or the reservoir's input regressors, and the bias) on the same split by least squares: that is AR(1), the best one can do without the spikes. Zeroing the spike features of the fitted readout without refitting leaves its bias and input weights tuned to the spikes, and gives an error worse than persistence: it says nothing about what the spikes are worth.")
 	for _, s := range []string{rateCheck(fs.Name, ratesSNN), rateCheck(fr.Name, ratesRes)} {
 		if s != "" {
 			res.Notes = append(res.Notes, s)
@@ -300,6 +351,14 @@ func MeasureSNN(ctx context.Context, st *SNNTrained, d *tasks.Dataset, truth *Tr
 	t := st.Test
 	f.Extra["silenced_rmse"] = t.SilencedRMSE
 	f.Extra["silenced_ratio"] = t.SilencedRMSE / t.RMSE
+	io, why, err := inputOnlyRMSE(d, cfg)
+	if err != nil {
+		return nil, nil, SpikeRates{}, err
+	}
+	f.Extra["input_only_rmse"], f.Extra["input_only_ratio"] = io, io/t.RMSE
+	if math.IsNaN(io) {
+		f.Notes = append(f.Notes, f.Name+": "+why)
+	}
 	f.Extra["windowed.rate_e_hz"], f.Extra["windowed.rate_i_hz"] = t.RateE, t.RateI
 	f.Extra["windowed.below_1hz"], f.Extra["windowed.above_50hz"] = t.RatesBelow1Hz, t.RatesAbove50Hz
 	f.Extra["params.effective"] = float64(st.Counts.Effective)

@@ -92,7 +92,7 @@ func TestStagesQuick(t *testing.T) {
 			"baselines": {"baseline.best_ar.test.rmse", "baseline.best_ar.val.rmse", "baseline.best_ar.vpt.lyap.median", "baseline.nvar.params", "baseline.nvar.ridge", "baseline.nvar.val.vt", "baseline.persistence.test.r2_z"},
 			"ctrnn":     {"ctrnn.params", "ctrnn.train_seconds", "ctrnn.test.rmse", "ctrnn.test.r2_x", "ctrnn.vpt.lyap.median", "ctrnn.lambda1.true", "ctrnn.d2.true", "ctrnn.lambda1.qr", "ctrnn.pca.ratio1"},
 			"rate":      {"rate.test.rmse", "rate.vpt.time.q3", "rate.balance.cancellation", "rate.activity.e_mean", "rate.spectrum.1"},
-			"snn":       {"snn.test.rmse", "snn.silenced_ratio", "snn.rate.E.mean_hz", "snn.rate.I.std_hz", "reservoir.test.rmse", "reservoir.silenced_ratio", "reservoir.input_only_rmse", "reservoir.rate.E.mean_hz", "esn.test.rmse", "esn.vpt.lyap.median"},
+			"snn":       {"snn.test.rmse", "snn.silenced_ratio", "snn.input_only_ratio", "reservoir.input_only_ratio", "snn.rate.E.mean_hz", "snn.rate.I.std_hz", "reservoir.test.rmse", "reservoir.silenced_ratio", "reservoir.input_only_rmse", "reservoir.rate.E.mean_hz", "esn.test.rmse", "esn.vpt.lyap.median"},
 			"synthesis": {"rows"},
 			"flipflop":  {"flipflop.ctrnn.bit_accuracy", "flipflop.rate.bit_accuracy", "flipflop.ctrnn.patterns", "flipflop.ctrnn.saddles", "flipflop.ctrnn.pca.ratio3"},
 		} {

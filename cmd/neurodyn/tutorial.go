@@ -133,7 +133,7 @@ second one on the same --out stops at once, naming the process that holds
 	f := cmd.Flags()
 	f.StringVar(&cfgPath, "config", "", "TOML configuration read on top of the embedded defaults")
 	f.StringVar(&outDir, "out", "results", "output directory")
-	f.BoolVar(&quick, "quick", false, "CI-sized run with relaxed targets (under a minute on 2 cores)")
+	f.BoolVar(&quick, "quick", false, "CI-sized run (about 40 s on 2 cores), judged against the full run's targets")
 	f.BoolVar(&force, "force", false, "rerun the selected stages' measurements, figures and tables even if they have results; their trained models are reloaded (see --retrain)")
 	f.BoolVar(&retrain, "retrain", false, "delete the selected stages' model files and training checkpoints first, so that they train again (implies --force)")
 	f.Uint64Var(&seed, "seed", 42, "master seed")
