@@ -190,9 +190,9 @@ type ModelMeta struct {
 	// Seed is the master seed of the run that trained it.
 	Seed uint64 `json:"seed"`
 	// Params is the number of trainable parameters; TrainSeconds the
-	// wall-clock training (or fitting) time; Epochs (over all phases),
-	// BestEpoch (the last phase's kept epoch, 1-based within that phase)
-	// and Stop (why the last phase ended) summarize the training; History
+	// wall-clock training (or fitting) time, summed over the processes
+	// that resumed it; Epochs (over all phases), BestEpoch (the kept
+	// epoch, 1-based over all phases: History[BestEpoch−1]) and Stop (why the last phase ended) summarize the training; History
 	// is its per-epoch record, every phase's.
 	Params       int      `json:"params"`
 	TrainSeconds JSONReal `json:"train_seconds"`

@@ -1,0 +1,100 @@
+package pipeline
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/neurodyn/neurodyn/export"
+	"github.com/neurodyn/neurodyn/learn"
+	"github.com/neurodyn/neurodyn/learn/leaky"
+)
+
+// TestKeepBestPhase: when a later phase selected by the metric ends worse
+// than an earlier one (the CT-RNN: best val valid time 5.62 after Adam,
+// 5.14 after L-BFGS fine-tuning, the 5.14 kept), the earlier phase's best
+// parameters are put back from its checkpoint; a better last phase, or one
+// not selected by the metric, is kept.
+func TestKeepBestPhase(t *testing.T) {
+	stem := filepath.Join(t.TempDir(), "m")
+	phaseBest := [][]float32{{1, 2, 3, 4, 5}, {10, 20, 30, 40, 50}}
+	for i, w := range phaseBest {
+		arrays := []export.NPZArray{
+			export.NewNPZArray("params.w", []float32{-1, -1, -1, -1}, 2, 2), export.NewNPZArray("best.w", w[:4], 2, 2),
+			export.NewNPZArray("params.b", []float32{-1}, 1), export.NewNPZArray("best.b", w[4:], 1)}
+		if err := export.WriteNPZ(fmt.Sprintf("%s.phase%d.npz", stem, i), arrays, export.Overwrite()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	final := []float32{7, 7, 7, 7, 7} // the model after the last phase
+	sel := []leaky.Phase{{SelectByMetric: true}, {SelectByMetric: true}}
+	for _, c := range []struct {
+		name   string
+		phases []leaky.Phase
+		best   [2]float64 // each phase's BestVal (negated valid time)
+		want   int
+	}{
+		{"fine-tuning worse", sel, [2]float64{-5.62, -5.14}, 0},
+		{"fine-tuning better", sel, [2]float64{-5.14, -5.62}, 1},
+		{"tie keeps the last", sel, [2]float64{-5.62, -5.62}, 1},
+		{"last phase not selected by the metric", []leaky.Phase{{SelectByMetric: true}, {}}, [2]float64{-5.62, 0.01}, 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := learn.NewParams[float32](learn.ParamSpec{Name: "w", Shape: []int{2, 2}}, learn.ParamSpec{Name: "b", Shape: []int{1}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			copy(p.Flat(), final)
+			res := []*learn.Result{{Epochs: 100, BestEpoch: 90, BestVal: c.best[0]}, {Epochs: 23, BestEpoch: 1, BestVal: c.best[1]}}
+			got, err := keepBestPhase(p, c.phases, res, stem)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := final
+			if c.want < len(res)-1 {
+				want = phaseBest[c.want]
+			}
+			flat := slices.Concat(p.Get("w"), p.Get("b"))
+			if got != c.want || !slices.Equal(flat, want) {
+				t.Errorf("kept phase %d with parameters %v, want phase %d with %v", got, flat, c.want, want)
+			}
+		})
+	}
+}
+
+// TestTrainClock: the training time accumulates across the processes that
+// resume a training (a rate flip-flop training counted 2.77 s after a kill
+// and a resume against 5.79 s uninterrupted: only the last process's
+// time), and starts from zero without resume.
+func TestTrainClock(t *testing.T) {
+	stem := filepath.Join(t.TempDir(), "m")
+	c := startTrainClock(stem, true)
+	if c.prior != 0 {
+		t.Fatalf("fresh clock starts at %v", c.prior)
+	}
+	c.t0 = c.t0.Add(-3 * time.Second) // the first process trained 3 s, then was killed
+	c.tick()
+	b, err := os.ReadFile(c.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := strconv.ParseFloat(strings.TrimSpace(string(b)), 64); err != nil || v < 3 {
+		t.Fatalf("stored %q, want ≥ 3 s", b)
+	}
+	r := startTrainClock(stem, true)
+	r.t0 = r.t0.Add(-2 * time.Second) // the resumed process trains 2 s more
+	if got := r.total(); got < 5 || r.prior < 3 {
+		t.Errorf("resumed training: total %.3g s (prior %.3g), want ≥ 5 s", got, r.prior)
+	}
+	if f := startTrainClock(stem, false); f.prior != 0 {
+		t.Errorf("retraining from scratch starts at %v s", f.prior)
+	}
+	if _, err := os.Stat(stem + ".train_seconds"); err == nil {
+		t.Error("retraining from scratch left the old time file")
+	}
+}
