@@ -206,7 +206,7 @@ type NVAR struct {
 	// Ridge is the regularization chosen on the val split (Selection).
 	Ridge float64
 	// Selection names the criterion Ridge was chosen by: NVARSelectionVT,
-	// or NVARSelectionMSE when the val split is too short for it.
+	// or NVARSelectionMSE when closed loop is not possible.
 	Selection string
 	// ValValidTime is the median closed-loop valid time (Lyapunov times)
 	// at Ridge on the val split, by NVARSelectionVT (NaN when the split is
@@ -229,9 +229,10 @@ const (
 	// step ahead, leaves the attractor within 11 steps.
 	NVARSelectionVT = "median closed-loop valid time on the val split (30 starts, horizon ≤ 800)"
 	// NVARSelectionMSE is the fallback when the val split is shorter than
-	// DefaultWarmup + NVARSelectStarts + 100 samples: the one-step MSE on
-	// the val windows.
-	NVARSelectionMSE = "one-step MSE on the val split (val split too short for closed loop)"
+	// DefaultWarmup + NVARSelectStarts + 100 samples, or the forecast
+	// horizon is not one sample (a closed loop feeds each prediction back
+	// as the next sample): the forecast MSE on the val windows.
+	NVARSelectionMSE = "forecast MSE on the val split (no closed loop: val split too short, or horizon other than 1)"
 	// NVARSelectionGiven: one ridge was given, nothing was chosen (no
 	// closed loop is run).
 	NVARSelectionGiven = "the only ridge given"
@@ -254,7 +255,7 @@ func (v *NVAR) Describe() string {
 	how := "chosen by closed-loop valid time on val"
 	switch v.Selection {
 	case NVARSelectionMSE:
-		how = "chosen by one-step MSE on val"
+		how = "chosen by forecast MSE on val"
 	case NVARSelectionGiven:
 		how = "given"
 	}
@@ -405,7 +406,7 @@ func FitAR(d *tasks.Dataset, k int) (*AR, error) {
 // the ridge regularization from ridge (nil → 0 and 1e-14…1e0) on the val
 // split by NVARSelectionVT — the largest median closed-loop valid time,
 // ties broken by the one-step MSE — or, when the val split is too short
-// for closed loop, by NVARSelectionMSE. A single ridge is taken as given
+// for closed loop or the horizon is not one sample, by NVARSelectionMSE. A single ridge is taken as given
 // (NVARSelectionGiven). The test split is never used.
 func FitNVAR(d *tasks.Dataset, k int, ridge []float64) (*NVAR, error) {
 	if k < 1 || k > d.SeqLength {
@@ -445,7 +446,7 @@ func FitNVAR(d *tasks.Dataset, k int, ridge []float64) (*NVAR, error) {
 		return nil, err
 	}
 	h := min(NVARSelectHorizon, d.Val.Len-DefaultWarmup-NVARSelectStarts)
-	closedLoop := h >= 100 && len(ridge) > 1
+	closedLoop := h >= 100 && d.Horizon == 1 && len(ridge) > 1
 	v.Selection, v.ValValidTime = NVARSelectionMSE, math.NaN()
 	switch {
 	case len(ridge) == 1:

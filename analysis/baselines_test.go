@@ -235,3 +235,40 @@ func TestNVARRidgeClosedLoop(t *testing.T) {
 		t.Errorf("chosen NVAR: test valid time %.3f Lyapunov times, want > 3", vt.InLyapunov.Median)
 	}
 }
+
+// TestNVARRidgeHorizon: with a forecast horizon of more than one sample a
+// closed loop (each prediction fed back as the next sample) means nothing,
+// so the ridge is chosen by the forecast MSE on the val windows (with
+// horizon 5 the closed-loop criterion chose ridge 0.1 at 0.018 Lyapunov
+// times).
+func TestNVARRidgeHorizon(t *testing.T) {
+	d, err := tasks.GenerateLorenz(tasks.LorenzConfig{TrainT: 40, ValT: 20, TestT: 10, EvalT: -1, Horizon: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ridges := []float64{1e-10, 1e-6, 1e-2}
+	v, err := FitNVAR(d, 2, ridges)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Selection != NVARSelectionMSE || !math.IsNaN(v.ValValidTime) {
+		t.Fatalf("horizon 5: selection %q, val valid time %v", v.Selection, v.ValValidTime)
+	}
+	best, bestR := math.Inf(1), 0.0
+	for _, r := range ridges {
+		one, err := FitNVAR(d, 2, []float64{r})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := EvaluateForecaster(d, "val", one)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.MSE < best {
+			best, bestR = m.MSE, r
+		}
+	}
+	if v.Ridge != bestR {
+		t.Errorf("chose ridge %g, the lowest val MSE is ridge %g's", v.Ridge, bestR)
+	}
+}

@@ -175,7 +175,7 @@ func groupThousands(n int) string {
 // nvarChoice is the cell saying how the NVAR's ridge was chosen.
 func nvarChoice(ridge, valVT float64) string {
 	if math.IsNaN(valVT) {
-		return fmt.Sprintf("ridge %g: one-step MSE (val split too short for closed loop)", ridge)
+		return fmt.Sprintf("ridge %g: forecast MSE (no closed loop: val split too short, or horizon other than 1)", ridge)
 	}
 	return fmt.Sprintf("ridge %g: closed-loop valid time %.3g Lyapunov times", ridge, valVT)
 }
