@@ -351,6 +351,8 @@ func runSynthesis(ctx context.Context, r *Run) (*Result, error) {
 		}
 		panels = append(panels, p)
 	}
+	// One scale for all: a free run stuck on one wing looks as small as it is.
+	shareAttractorAxes(truth.Data[:min(freeRunSamples, truth.N)*d.Dim], d.Dim, 0, d.Dim-1, panels...)
 	const cols = 4
 	var grid [][]*plot.Plot
 	for i := 0; i < len(panels); i += cols {
