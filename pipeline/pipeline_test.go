@@ -137,7 +137,7 @@ func TestWriteReportStale(t *testing.T) {
 	}{
 		{"all stale (quick)", map[string]Config{"data": quick, "baselines": quick}, []string{"no stored result", "matches", "--quick", "--config", "--seed", "data, baselines", "2 of them match quick = true"}, true},
 		{"all stale (seed)", map[string]Config{"data": other}, []string{"no stored result", "--seed", "seed = 42"}, true},
-		{"some stale", map[string]Config{"data": DefaultConfig(), "baselines": quick}, []string{"## ", "another configuration (not shown; rerun them): baselines.", "without a stored result (not run yet): ctrnn, rate"}, false},
+		{"some stale", map[string]Config{"data": DefaultConfig(), "baselines": quick}, []string{"## ", "another configuration (not shown; rerun them): baselines.", "without a stored result (not run yet): ctrnn, ctrnn-solvers, rate"}, false},
 		{"none stored", nil, []string{"out_dir", "run `neurodyn tutorial` first"}, true},
 	}
 	for _, c := range cases {

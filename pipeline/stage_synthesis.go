@@ -276,6 +276,7 @@ func runSynthesis(ctx context.Context, r *Run) (*Result, error) {
 	}
 	res.Text = append(res.Text, md.String())
 	res.Tables = append(res.Tables, fidelityTable(results, d.Dim), targetsTable(metrics, r.Cfg.Quick))
+	res.Tables = append(res.Tables, referenceAttractorTable(metrics)) // synthesis_reference.go
 	res.Metrics["rows"] = float64(len(tab.Rows))
 
 	h5 := filepath.Join(dir, "synthesis.h5")

@@ -7,8 +7,10 @@ func Stages() []Stage {
 		dataStage(),
 		baselinesStage(),
 		ctrnnStage(),
+		ctrnnSolversStage(), // stage_notebook_extras.go
 		rateStage(),
 		snnStage(),
+		snnExtrasStage(), // stage_notebook_extras.go
 		synthesisStage(),
 		flipflopStage(),
 	}

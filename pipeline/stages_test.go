@@ -259,7 +259,7 @@ func TestStagesQuick(t *testing.T) {
 			t.Fatal(err)
 		}
 		after3 := finished(t, cfg.OutDir)
-		if r := rerun(after2, after3); strings.Join(r, ",") != "baselines,ctrnn,rate,snn,synthesis" {
+		if r := rerun(after2, after3); strings.Join(r, ",") != "baselines,ctrnn,ctrnn-solvers,rate,snn,snn-extras,synthesis" {
 			t.Errorf("changing analysis.closed_loop_starts reran %v", r)
 		}
 		if res, _ := r3.Result("ctrnn"); res.Metrics["ctrnn.vpt.starts"] != 8 || !strings.Contains(strings.Join(res.Notes, " "), "reloaded") {
