@@ -189,6 +189,9 @@ func TestSpikeCurrents(t *testing.T) {
 	for name, add := range map[string]func(int, []float64, []float64){"dense": denseAdd(W, 3, 2), "csr": csrAdd(ee, ie, 2)} {
 		a := SpikeCurrents(rec, 1, add, 100)
 		b := a.Balance()
+		if got := a.Silent(); got != 3.0/8 {
+			t.Errorf("%s: silent fraction %v, want 3/8", name, got)
+		}
 		if b.States != 4 {
 			t.Errorf("%s: %d steps, want 4", name, b.States)
 		}

@@ -81,7 +81,7 @@ type EICurrents struct {
 	ne                                         int
 	sE, sI, sN, sEE, sII, sNN, sEI, aE, aI, aN float64
 	meanE, meanI                               []float64
-	steps                                      int
+	steps, silent                              int
 	stride, cnt                                int
 	// Exc and Inh are the sampled pairs.
 	Exc, Inh []float64
@@ -111,11 +111,20 @@ func (a *EICurrents) AddStep(exc, inh []float64) {
 		a.aN += math.Abs(net)
 		a.meanE[i] += e
 		a.meanI[i] += in
+		if e == 0 && in == 0 {
+			a.silent++
+		}
 		if a.cnt++; a.cnt%a.stride == 0 {
 			a.Exc, a.Inh = append(a.Exc, e), append(a.Inh, in)
 		}
 	}
 	a.steps++
+}
+
+// Silent returns the fraction of (neuron, step) pairs without recurrent
+// input (exc = inh = 0).
+func (a *EICurrents) Silent() float64 {
+	return float64(a.silent) / float64(max(1, a.steps*a.ne))
 }
 
 // Balance returns the current statistics of rate.Balance (the rate fields
@@ -326,8 +335,10 @@ func runSNNExtras(ctx context.Context, r *Run) (*Result, error) {
 	for _, x := range []struct {
 		key string
 		b   rate.Balance
-	}{{"snn", bS}, {"reservoir", bR}} {
+		c   *EICurrents
+	}{{"snn", bS, curS}, {"reservoir", bR, curR}} {
 		k := x.key + ".currents."
+		put(res.Metrics, k+"silent", x.c.Silent())
 		put(res.Metrics, k+"exc_mean", x.b.ExcMean)
 		put(res.Metrics, k+"exc_std", x.b.ExcStd)
 		put(res.Metrics, k+"inh_mean", x.b.InhMean)
@@ -346,6 +357,7 @@ func runSNNExtras(ctx context.Context, r *Run) (*Result, error) {
 		Header: []string{"quantity", "trained SNN", "LIF reservoir", "reference (nb03 c28): trained / reservoir"},
 		Rows: [][]string{
 			{"steps × E neurons pooled", fmt.Sprintf("%d × %d", bS.States, recS.NE), fmt.Sprintf("%d × %d", bR.States, recR.NE), "—"},
+			{"pairs without recurrent input", fmt.Sprintf("%.1f%%", 100*curS.Silent()), fmt.Sprintf("%.1f%%", 100*curR.Silent()), "—"},
 			{"E→E current, mean ± std", ms(bS.ExcMean, bS.ExcStd), ms(bR.ExcMean, bR.ExcStd), "—"},
 			{"I→E current (magnitude), mean ± std", ms(bS.InhMean, bS.InhStd), ms(bR.InhMean, bR.InhStd), "—"},
 			{"net current, mean ± std", ms(bS.NetMean, bS.NetStd), ms(bR.NetMean, bR.NetStd), "—"},
