@@ -261,6 +261,16 @@ func runCTRNNSolvers(ctx context.Context, r *Run) (*Result, error) {
 			num(vt.InTime.Median), fmt.Sprintf("%d of %d", vt.NumCensored, len(vt.Starts)), fr})
 	}
 	res.Tables = append(res.Tables, tab)
+	// How far apart the two accurate integrations end up (the figure draws
+	// one over the other when they agree).
+	if a, b := runs[1].Gen, runs[2].Gen; a != nil && b != nil {
+		var dmax float64
+		for i := range a {
+			dmax = math.Max(dmax, math.Abs(a[i]-b[i]))
+		}
+		put(res.Metrics, "solvers.rk4_dopri5.max_abs_diff", dmax)
+		res.Notes = append(res.Notes, fmt.Sprintf("The RK4 and dopri5 free runs differ by at most %.3g (original units) over %d steps; where they agree, the figure draws dopri5 over RK4.", dmax, truth.N))
+	}
 	res.Notes = append(res.Notes,
 		fmt.Sprintf("The model was trained as the map its %s solver makes of each interval; RK4 and dopri5 integrate the same vector field more accurately and so make a different map from the same weights, which is what notebook 01's c27 shows. The %s row repeats the ctrnn stage's closed loop (the same protocol, the same starts) and must equal it.", c.Solver, c.Solver),
 		"Unlike the reference (tutorial-spec §6.2: training integrates Δt = 1 per sample, its generate used dt = 0.01), every solver here integrates the interval the model was trained on; only the solver changes.")
