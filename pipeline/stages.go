@@ -10,7 +10,7 @@ func Stages() []Stage {
 		ctrnnSolversStage(), // stage_notebook_extras.go
 		rateStage(),
 		snnStage(),
-		snnExtrasStage(), // stage_notebook_extras.go
+		snnExtrasStage(), // stage_snn_extras.go
 		synthesisStage(),
 		flipflopStage(),
 	}
