@@ -15,7 +15,8 @@ import (
 )
 
 // solverFigure draws notebook 01's c27: the truth's attractor (x–z) and
-// each solver's free run from the same weights, and below them x, y and z
+// each solver's free run from the same weights, on the truth's axes, and
+// below them x, y and z
 // over the first 20 time units after the warm-up (truth first, then the
 // solvers in the attractors' colours).
 func (r *Run) solverFigure(dir string, runs []SolverRun, truth *Truth, d *tasks.Dataset) (string, error) {
@@ -26,6 +27,10 @@ func (r *Run) solverFigure(dir string, runs []SolverRun, truth *Truth, d *tasks.
 	if err != nil {
 		return "", err
 	}
+	// Every panel on the true attractor's axes (as attractorPanels): a run
+	// that settled on a fixed point looks as small as it is.
+	lim := projectionLimits(truth.Data, dim, 0, dim-1)
+	lim.apply(tp)
 	top = append(top, tp)
 	for k, run := range runs {
 		if run.Gen == nil {
@@ -39,6 +44,10 @@ func (r *Run) solverFigure(dir string, runs []SolverRun, truth *Truth, d *tasks.
 		if err != nil {
 			return "", err
 		}
+		if outside := lim.outside(run.Gen, dim, 0, dim-1); outside > 0 {
+			p.Title.Text += fmt.Sprintf(" (%.1f%% of points outside the true range)", 100*outside)
+		}
+		lim.apply(p)
 		top = append(top, p)
 	}
 	n := min(truth.N, int(20/d.Dt))
