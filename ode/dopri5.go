@@ -308,7 +308,7 @@ func (s *Dopri5Solver[T]) initialStep() float64 {
 	y, f0 := s.y, s.k[0]
 	var dnf, dny float64
 	for i := range y[:s.opt.NormDim] {
-		sk := s.atol(i) + s.opt.Rtol*math.Abs(float64(y[i]))
+		sk := s.atol(i) + float64(s.opt.Rtol*math.Abs(float64(y[i])))
 		dnf += sq(float64(f0[i]) / sk)
 		dny += sq(float64(y[i]) / sk)
 	}
@@ -325,18 +325,18 @@ func (s *Dopri5Solver[T]) initialStep() float64 {
 	if hmax > 0 {
 		h = math.Min(h, hmax)
 	}
-	h *= s.dir
+	h = float64(h * s.dir)
 	// One explicit Euler step to estimate the second derivative.
 	y1, f1 := s.ys, s.k[1]
 	ht := T(h)
 	for i := range y1 {
-		y1[i] = y[i] + ht*f0[i]
+		y1[i] = y[i] + T(ht*f0[i])
 	}
 	s.f(s.t+h, y1, f1)
 	s.stats.Evals++
 	var der2 float64
 	for i := range y[:s.opt.NormDim] {
-		sk := s.atol(i) + s.opt.Rtol*math.Abs(float64(y[i]))
+		sk := s.atol(i) + float64(s.opt.Rtol*math.Abs(float64(y[i])))
 		der2 += sq((float64(f1[i]) - float64(f0[i])) / sk)
 	}
 	der2 = math.Sqrt(der2) / math.Abs(h)
@@ -354,7 +354,7 @@ func (s *Dopri5Solver[T]) initialStep() float64 {
 	return s.dir * h
 }
 
-func sq(x float64) float64 { return x * x }
+func sq(x float64) float64 { return float64(x * x) }
 
 // Step advances the solution by one accepted step, retrying with smaller
 // steps after rejections. It returns ErrFinished once the end time has been
@@ -368,7 +368,7 @@ func (s *Dopri5Solver[T]) Step() error {
 		return ErrFinished
 	}
 	o := &s.opt
-	expo1 := 0.2 - o.Beta*0.75
+	expo1 := 0.2 - float64(o.Beta*0.75)
 	facc1, facc2 := 1/o.MinFactor, 1/o.MaxFactor
 	n := s.n
 	for {
@@ -380,7 +380,7 @@ func (s *Dopri5Solver[T]) Step() error {
 			return fmt.Errorf("%w: h=%g at t=%g", ErrStepTooSmall, h, s.t)
 		}
 		last := false
-		if (s.t+1.01*h-s.tEnd)*s.dir > 0 {
+		if (s.t+float64(1.01*h)-s.tEnd)*s.dir > 0 {
 			h = s.tEnd - s.t
 			last = true
 		}
@@ -401,10 +401,10 @@ func (s *Dopri5Solver[T]) Step() error {
 				w := T(h * a)
 				kj := s.k[j][:n]
 				for i := range dst {
-					dst[i] += w * kj[i]
+					dst[i] += T(w * kj[i])
 				}
 			}
-			s.f(s.t+dopri5Tableau.C[st]*h, dst, s.k[st])
+			s.f(s.t+float64(dopri5Tableau.C[st]*h), dst, s.k[st])
 		}
 		s.stats.Evals += 6
 		// Error estimate in Hairer's norm.
@@ -413,14 +413,14 @@ func (s *Dopri5Solver[T]) Step() error {
 		for i := range yNew {
 			var e float64
 			for j := 0; j < 7; j++ {
-				e += s.e[j] * float64(s.k[j][i])
+				e += float64(s.e[j] * float64(s.k[j][i]))
 			}
 			e *= h
 			if i >= o.NormDim {
-				errSum += 0 * e // NaN when e is not finite, else 0
+				errSum += float64(0 * e) // NaN when e is not finite, else 0
 				continue
 			}
-			sk := s.atol(i) + o.Rtol*math.Max(math.Abs(float64(s.y[i])), math.Abs(float64(yNew[i])))
+			sk := s.atol(i) + float64(o.Rtol*math.Max(math.Abs(float64(s.y[i])), math.Abs(float64(yNew[i]))))
 			errSum += sq(e / sk)
 		}
 		errNorm := math.Sqrt(errSum / float64(o.NormDim))
@@ -472,13 +472,13 @@ func (s *Dopri5Solver[T]) prepareDense(h float64) {
 	ht := T(h)
 	for i := range y {
 		ydiff := yNew[i] - y[i]
-		bspl := ht*k1[i] - ydiff
+		bspl := T(ht*k1[i]) - ydiff
 		r0[i] = y[i]
 		r1[i] = ydiff
 		r2[i] = bspl
-		r3[i] = ydiff - ht*k7[i] - bspl
-		r4[i] = T(h * (d[0]*float64(k1[i]) + d[2]*float64(k3[i]) + d[3]*float64(k4[i]) +
-			d[4]*float64(k5[i]) + d[5]*float64(k6[i]) + d[6]*float64(k7[i])))
+		r3[i] = ydiff - T(ht*k7[i]) - bspl
+		r4[i] = T(h * (float64(d[0]*float64(k1[i])) + float64(d[2]*float64(k3[i])) + float64(d[3]*float64(k4[i])) +
+			float64(d[4]*float64(k5[i])) + float64(d[5]*float64(k6[i])) + float64(d[6]*float64(k7[i]))))
 	}
 }
 
@@ -504,7 +504,7 @@ func (s *Dopri5Solver[T]) DenseOutput(t float64, dst []T) {
 	th, th1 := T(theta), T(theta1)
 	r0, r1, r2, r3, r4 := s.rcont[0][:n], s.rcont[1][:n], s.rcont[2][:n], s.rcont[3][:n], s.rcont[4][:n]
 	for i := range dst {
-		dst[i] = r0[i] + th*(r1[i]+th1*(r2[i]+th*(r3[i]+th1*r4[i])))
+		dst[i] = r0[i] + T(th*(r1[i]+T(th1*(r2[i]+T(th*(r3[i]+T(th1*r4[i])))))))
 	}
 }
 

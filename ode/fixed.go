@@ -107,10 +107,10 @@ func (s *Fixed[T]) Step(f Func[T], t, h float64, y []T) {
 			w := T(h * a)
 			kj := s.k[j][:n]
 			for l := range ys {
-				ys[l] += w * kj[l]
+				ys[l] += T(w * kj[l])
 			}
 		}
-		f(t+tab.C[i]*h, ys, ki)
+		f(t+float64(tab.C[i]*h), ys, ki)
 	}
 	for i, b := range tab.B {
 		if b == 0 {
@@ -119,7 +119,7 @@ func (s *Fixed[T]) Step(f Func[T], t, h float64, y []T) {
 		w := T(h * b)
 		ki := s.k[i][:n]
 		for l := range y {
-			y[l] += w * ki[l]
+			y[l] += T(w * ki[l])
 		}
 	}
 	s.stats.Evals += len(tab.C)
@@ -137,9 +137,9 @@ func (s *Fixed[T]) Integrate(f Func[T], t0, t1 float64, steps int, y []T) error 
 	}
 	h := (t1 - t0) / float64(steps)
 	for i := 0; i < steps; i++ {
-		s.Step(f, t0+float64(i)*h, h, y)
+		s.Step(f, t0+float64(float64(i)*h), h, y)
 		if i%64 == 63 || i == steps-1 {
-			if err := checkFinite(y, t0+float64(i+1)*h); err != nil {
+			if err := checkFinite(y, t0+float64(float64(i+1)*h)); err != nil {
 				return err
 			}
 		}

@@ -52,8 +52,8 @@ func (l Lorenz) VectorField(t float64, y, dydt []float64) {
 	_ = y[2]
 	_ = dydt[2]
 	dydt[0] = l.Sigma * (y[1] - y[0])
-	dydt[1] = y[0]*(l.Rho-y[2]) - y[1]
-	dydt[2] = y[0]*y[1] - l.Beta*y[2]
+	dydt[1] = float64(y[0]*(l.Rho-y[2])) - y[1]
+	dydt[2] = float64(y[0]*y[1]) - float64(l.Beta*y[2])
 }
 
 // Jacobian writes ∂f/∂y at state y into jac (3×3, row-major).
@@ -224,7 +224,7 @@ func LorenzTrajectory(c LorenzConfig, T float64, seed int64) (samples []float64,
 	if c.InitialNoise > 0 {
 		rs := nprand.New(uint32(seed))
 		for i := range y0 {
-			y0[i] += c.InitialNoise * rs.Randn()
+			y0[i] += float64(c.InitialNoise * rs.Randn())
 		}
 	}
 	// NumPy's arange(0, stop, step): ceil(stop/step) samples i·step.

@@ -81,7 +81,7 @@ func (d *Dataset) Denormalize(dst, x []float64) {
 	}
 	for i := range x {
 		j := i % d.Dim
-		dst[i] = x[i]*d.Std[j] + d.Mean[j]
+		dst[i] = float64(x[i]*d.Std[j]) + d.Mean[j]
 	}
 }
 
@@ -117,7 +117,7 @@ func meanStd(x []float64, dim int) (mean, std []float64) {
 	for i := 0; i < n; i++ {
 		for j := 0; j < dim; j++ {
 			d := x[i*dim+j] - mean[j]
-			std[j] += d * d
+			std[j] += float64(d * d)
 		}
 	}
 	for j := range std {
@@ -145,7 +145,7 @@ func scaledMeanStd(x []float64, dim, j int) (mean, std float64) {
 	mean /= float64(n)
 	for i := 0; i < n; i++ {
 		d := math.Ldexp(x[i*dim+j], -e) - mean
-		std += d * d
+		std += float64(d * d)
 	}
 	std = math.Sqrt(std / float64(n))
 	return math.Ldexp(mean, e), math.Ldexp(std, e)
