@@ -78,7 +78,7 @@ func GradCheck(f func(theta []float64) (float64, error), theta, grad []float64, 
 	res.Worst = -1
 	for _, i := range idx {
 		old := theta[i]
-		h := c.Step * math.Max(1, math.Abs(old))
+		h := float64(c.Step * math.Max(1, math.Abs(old)))
 		theta[i] = old + h
 		fp, err := f(theta)
 		if err != nil {
@@ -97,7 +97,7 @@ func GradCheck(f func(theta []float64) (float64, error), theta, grad []float64, 
 		scale := math.Max(math.Abs(fd), math.Abs(g))
 		re := ae / math.Max(scale, c.AbsTol)
 		res.Checked++
-		if !(ae <= c.AbsTol+c.RelTol*scale) {
+		if !(ae <= c.AbsTol+float64(c.RelTol*scale)) {
 			res.Failed++
 		}
 		res.MaxAbsErr = math.Max(res.MaxAbsErr, ae)

@@ -173,7 +173,7 @@ func (o *lbfgs) direction() float64 {
 	yk := o.y[k-1]
 	asm.Scal(asm.Dot(o.s[k-1], yk)/asm.Dot(yk, yk), o.d)
 	for i := 0; i < k; i++ {
-		b := o.rho[i] * asm.Dot(o.y[i], o.d)
+		b := float64(o.rho[i] * asm.Dot(o.y[i], o.d))
 		asm.Axpy(o.al[i]-b, o.s[i], o.d)
 	}
 	asm.Scal(-1, o.d)
@@ -277,7 +277,7 @@ func (o *lbfgs) accept(v float64) error {
 // derivatives at a and b when it lies in the middle 80% of the interval
 // and everything is finite, and the midpoint otherwise.
 func zoomStep(a, fa, da, b, fb, db float64) float64 {
-	mid := a + (b-a)/2
+	mid := a + float64((b-a)/2)
 	if math.IsInf(fb, 0) || math.IsNaN(fb) || math.IsNaN(db) || math.IsInf(db, 0) {
 		return mid
 	}

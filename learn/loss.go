@@ -157,7 +157,7 @@ func SquaredError[T asm.Float](grad, y, target []T, w float64) float64 {
 	s := 0.0
 	for i, v := range y {
 		d := float64(v) - float64(target[i])
-		s += d * d
+		s += float64(d * d)
 		if grad != nil {
 			grad[i] = T(2 * w * d)
 		}

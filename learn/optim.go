@@ -131,7 +131,7 @@ func (a *Adam[T]) Step(theta, grad []T, lr float64, frozen []bool) {
 	bc2 := 1 - math.Pow(b2, float64(a.Steps))
 	stepSize := lr / bc1
 	bc2sqrt := math.Sqrt(bc2)
-	decay := 1 - lr*c.WeightDecay
+	decay := 1 - float64(lr*c.WeightDecay)
 	l2 := c.WeightDecay
 	if c.Decoupled {
 		l2 = 0
@@ -147,11 +147,11 @@ func (a *Adam[T]) Step(theta, grad []T, lr float64, frozen []bool) {
 		if c.Decoupled && c.WeightDecay != 0 {
 			th = float64(T(th * decay))
 		} else if l2 != 0 {
-			g = float64(T(g + l2*th))
+			g = float64(T(g + float64(l2*th)))
 		}
 		mi := float64(m[i])
-		mi = float64(T(mi + (1-b1)*(g-mi)))
-		vi := float64(T(b2*float64(v[i]) + (1-b2)*g*g))
+		mi = float64(T(mi + float64((1-b1)*(g-mi))))
+		vi := float64(T(float64(b2*float64(v[i])) + float64((1-b2)*g*g)))
 		m[i], v[i] = T(mi), T(vi)
 		den := math.Sqrt(vi)/bc2sqrt + c.Eps
 		theta[i] = T(th - stepSize*mi/den)
@@ -178,7 +178,7 @@ func Norm[T asm.Float](v []T) float64 {
 	s := 0.0
 	for _, x := range v {
 		f := float64(x)
-		s += f * f
+		s += float64(f * f)
 	}
 	return math.Sqrt(s)
 }

@@ -3,6 +3,7 @@ package learn
 import (
 	"math"
 
+	"github.com/neurodyn/neurodyn/internal/detmath"
 	"github.com/neurodyn/neurodyn/internal/param"
 )
 
@@ -125,7 +126,7 @@ func (d Decay) factor(epoch, epochs int, floor float64) float64 {
 		return 1
 	}
 	x := float64(epoch) / float64(epochs)
-	return floor + (1-floor)*(1+math.Cos(math.Pi*x))/2
+	return floor + float64((1-floor)*(1+detmath.Cos(math.Pi*x))/2)
 }
 
 // HorizonSchedule lengthens the closed-loop rollout horizon over the

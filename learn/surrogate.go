@@ -94,13 +94,13 @@ func (s Surrogate) Deriv(x float64) float64 {
 	a := s.Alpha
 	switch s.Kind {
 	case SuperSpike:
-		d := a*math.Abs(x) + 1
+		d := float64(a*math.Abs(x)) + 1
 		return 1 / (d * d)
 	case FastSigmoid:
-		d := a*math.Abs(x) + 1
+		d := float64(a*math.Abs(x)) + 1
 		return a / (2 * d * d)
 	case Triangle:
-		return a * math.Max(0, 1-a*math.Abs(x))
+		return a * math.Max(0, 1-float64(a*math.Abs(x)))
 	case SigmoidSurrogate:
 		sg := 1 / (1 + math.Exp(-a*x))
 		return a * sg * (1 - sg)
@@ -108,7 +108,7 @@ func (s Surrogate) Deriv(x float64) float64 {
 		return 1
 	case Arctan:
 		z := math.Pi / 2 * a * x
-		return a / 2 / (1 + z*z)
+		return a / 2 / (1 + float64(z*z))
 	}
 	return math.NaN()
 }
