@@ -162,7 +162,7 @@ func SquaredError[T asm.Float](grad, y, target []T, w float64) float64 {
 			grad[i] = T(2 * w * d)
 		}
 	}
-	return w * s
+	return float64(w * s)
 }
 
 // LossSum is the summed loss of a (part of a) batch and the number of

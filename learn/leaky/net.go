@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/neurodyn/neurodyn/asm"
+	"github.com/neurodyn/neurodyn/internal/detmath"
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/ode"
 )
@@ -80,7 +81,7 @@ func (a Activation) Apply(z float64) float64 {
 	case Sigmoid:
 		return 1 / (1 + math.Exp(-z))
 	case HalfTanh:
-		return 0.5 + 0.5*math.Tanh(z)
+		return 0.5 + float64(0.5*math.Tanh(z))
 	case Softplus:
 		return softplus(z)
 	}
@@ -92,7 +93,7 @@ func (a Activation) Deriv(z float64) float64 {
 	switch a {
 	case Tanh:
 		t := math.Tanh(z)
-		return 1 - t*t
+		return 1 - float64(t*t)
 	case ReLU:
 		if z > 0 {
 			return 1
@@ -103,7 +104,7 @@ func (a Activation) Deriv(z float64) float64 {
 		return s * (1 - s)
 	case HalfTanh:
 		t := math.Tanh(z)
-		return 0.5 * (1 - t*t)
+		return 0.5 * (1 - float64(t*t))
 	case Softplus:
 		return 1 / (1 + math.Exp(-z))
 	}
@@ -112,7 +113,7 @@ func (a Activation) Deriv(z float64) float64 {
 
 // softplus is ln(1 + eᶻ) without overflow.
 func softplus(z float64) float64 {
-	return math.Max(z, 0) + math.Log1p(math.Exp(-math.Abs(z)))
+	return math.Max(z, 0) + detmath.Log1p(math.Exp(-math.Abs(z)))
 }
 
 // Pop is a population: units [Start, Start+Len) sharing the time constant
@@ -336,7 +337,7 @@ func softplusStep[T asm.Float](h, a, z []T, alpha T) {
 	for i := range h {
 		ai := T(softplus(float64(z[i])))
 		a[i] = ai
-		h[i] += alpha * (ai - h[i])
+		h[i] += T(alpha * (ai - h[i]))
 	}
 }
 
@@ -345,7 +346,7 @@ func softplusStep[T asm.Float](h, a, z []T, alpha T) {
 func softplusStepBackward[T asm.Float](dz, dh, a []T, alpha T) {
 	one := 1 - alpha
 	for i := range dh {
-		d := T(-math.Expm1(-float64(a[i])))
+		d := T(-detmath.Expm1(-float64(a[i])))
 		dz[i] = (alpha * dh[i]) * d
 		dh[i] *= one
 	}
@@ -356,7 +357,7 @@ func softplusStepBackward[T asm.Float](dz, dh, a []T, alpha T) {
 func (n *Net[T]) derivFromAct(a float64) float64 {
 	switch n.Act {
 	case Tanh:
-		return 1 - a*a
+		return 1 - float64(a*a)
 	case ReLU:
 		if a > 0 {
 			return 1
@@ -367,7 +368,7 @@ func (n *Net[T]) derivFromAct(a float64) float64 {
 	case HalfTanh:
 		return 2 * a * (1 - a)
 	case Softplus:
-		return -math.Expm1(-a)
+		return -detmath.Expm1(-a)
 	}
 	return 1
 }

@@ -195,7 +195,7 @@ func (s *Single[T]) Decode(y, h []float64) {
 		row := net.Dec[o*(R+1) : (o+1)*(R+1)]
 		v := float64(row[R])
 		for k := 0; k < R; k++ {
-			v += float64(row[k]) * h[k]
+			v += float64(float64(row[k]) * h[k])
 		}
 		y[o] = v
 	}
