@@ -54,19 +54,19 @@ func (m *Model[T]) BalanceOf(states []float64, k int) (Balance, error) {
 		for i := 0; i < NE; i++ {
 			var e, in float64
 			for j := 0; j < NE; j++ {
-				e += W[i*N+j] * r[j]
+				e += float64(W[i*N+j] * r[j])
 			}
 			for j := NE; j < N; j++ {
-				in -= W[i*N+j] * r[j]
+				in -= float64(W[i*N+j] * r[j])
 			}
 			net := e - in
 			sE += e
 			sI += in
 			sN += net
-			sEE += e * e
-			sII += in * in
-			sNN += net * net
-			sEI += e * in
+			sEE += float64(e * e)
+			sII += float64(in * in)
+			sNN += float64(net * net)
+			sEI += float64(e * in)
 			aE += math.Abs(e)
 			aI += math.Abs(in)
 			aN += math.Abs(net)
@@ -75,27 +75,27 @@ func (m *Model[T]) BalanceOf(states []float64, k int) (Balance, error) {
 		}
 		for j := 0; j < NE; j++ {
 			rE += r[j]
-			rE2 += r[j] * r[j]
+			rE2 += float64(r[j] * r[j])
 			if r[j] > 0.1 {
 				actE++
 			}
 		}
 		for j := NE; j < N; j++ {
 			rI += r[j]
-			rI2 += r[j] * r[j]
+			rI2 += float64(r[j] * r[j])
 			if r[j] > 0.1 {
 				actI++
 			}
 		}
 	}
 	n := float64(k * NE)
-	std := func(s, s2, n float64) float64 { return math.Sqrt(math.Max(s2/n-(s/n)*(s/n), 0)) }
+	std := func(s, s2, n float64) float64 { return math.Sqrt(math.Max(s2/n-float64((s/n)*(s/n)), 0)) }
 	b.ExcMean, b.ExcStd = sE/n, std(sE, sEE, n)
 	b.InhMean, b.InhStd = sI/n, std(sI, sII, n)
 	b.NetMean, b.NetStd = sN/n, std(sN, sNN, n)
 	b.Ratio = aE / aN
 	b.Cancellation = 1 - aN/(aE+aI)
-	cov := sEI/n - b.ExcMean*b.InhMean
+	cov := sEI/n - float64(b.ExcMean*b.InhMean)
 	b.Correlation = cov / (b.ExcStd * b.InhStd)
 	var tE, tI float64
 	for i := 0; i < NE; i++ {

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/neurodyn/neurodyn/asm"
+	"github.com/neurodyn/neurodyn/internal/detmath"
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/learn"
 	"github.com/neurodyn/neurodyn/learn/leaky"
@@ -165,7 +166,7 @@ func (m *Model[T]) Spec() leaky.Spec { return m.spec }
 func (m *Model[T]) dale(w float64) (float64, float64) {
 	switch m.cfg.Dale {
 	case DaleSoftplus:
-		sp := math.Max(w, 0) + math.Log1p(math.Exp(-math.Abs(w)))
+		sp := math.Max(w, 0) + detmath.Log1p(math.Exp(-math.Abs(w)))
 		return sp, 1 / (1 + math.Exp(-w))
 	case DaleReLU:
 		if w > 0 {
