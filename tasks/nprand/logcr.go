@@ -28,8 +28,15 @@ func quickTwoSum(a, b float64) dd {
 	return dd{s, b - (s - a)}
 }
 
+// twoProd returns p = a·b rounded and its exact error e, by a fused
+// multiply-add (math.FMA: the hardware instruction where there is one,
+// exact in software elsewhere, so e is the same everywhere). It is not
+// inlined, so that this intended fusion is the only one TestNoFusedMultiplyAdd
+// allows.
+//
+//go:noinline
 func twoProd(a, b float64) (p, e float64) {
-	p = a * b
+	p = float64(a * b)
 	e = math.FMA(a, b, -p)
 	return
 }
@@ -44,13 +51,13 @@ func ddAdd(a, b dd) dd {
 
 func ddMul(a, b dd) dd {
 	p, e := twoProd(a.hi, b.hi)
-	e += a.hi*b.lo + a.lo*b.hi
+	e += float64(a.hi*b.lo) + float64(a.lo*b.hi)
 	return quickTwoSum(p, e)
 }
 
 func ddMulF(a dd, b float64) dd {
 	p, e := twoProd(a.hi, b)
-	e += a.lo * b
+	e += float64(a.lo * b)
 	return quickTwoSum(p, e)
 }
 

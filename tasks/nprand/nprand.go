@@ -88,7 +88,7 @@ func (r *RandomState) Uint32() uint32 {
 func (r *RandomState) Rand() float64 {
 	a := r.Uint32() >> 5
 	b := r.Uint32() >> 6
-	return (float64(a)*67108864.0 + float64(b)) / 9007199254740992.0
+	return (float64(float64(a)*67108864.0) + float64(b)) / 9007199254740992.0
 }
 
 // Randn returns a standard normal draw as np.random.randn() (legacy polar
