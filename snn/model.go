@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/neurodyn/neurodyn/asm"
+	"github.com/neurodyn/neurodyn/internal/detmath"
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/learn"
 )
@@ -143,7 +144,7 @@ func New[T asm.Float](c Config) (*Model[T], error) {
 
 func normalMean[T asm.Float](dst []T, mean, std float64, r *rand.Rand) {
 	for i := range dst {
-		dst[i] = T(mean + std*r.NormFloat64())
+		dst[i] = T(mean + float64(std*r.NormFloat64()))
 	}
 }
 
@@ -232,7 +233,7 @@ func softplus(w float64) float64 {
 	if w > 30 {
 		return w
 	}
-	return math.Log1p(math.Exp(w))
+	return detmath.Log1p(math.Exp(w))
 }
 
 // Recurrent returns the effective recurrent weight matrix (N×N, row =

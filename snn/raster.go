@@ -109,7 +109,7 @@ func (r *Reservoir) RecordSpikes(x []float64, rows int) (*SpikeRecord, []float64
 	}
 	ne := r.cfg.numE()
 	rec := &SpikeRecord{N: r.cfg.N, NE: ne}
-	t0 := r.net.TimeMs()
+	t0 := float64(r.net.TimeMs())
 	pops := []string{"E", "I"}
 	offsets := []int32{0, int32(ne)}
 	for k, cs := range r.counts {
@@ -126,6 +126,6 @@ func (r *Reservoir) RecordSpikes(x []float64, rows int) (*SpikeRecord, []float64
 	for t := 0; t < rows; t++ {
 		r.Step(out[t*r.dim:(t+1)*r.dim], x[t*r.dim:(t+1)*r.dim])
 	}
-	rec.DurationMs = r.net.TimeMs() - t0
+	rec.DurationMs = float64(r.net.TimeMs()) - t0
 	return rec, out, nil
 }

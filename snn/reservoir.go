@@ -134,7 +134,7 @@ func (c ReservoirConfig) Validate() error {
 	if f := c.N * len(c.ReadoutTauMs); f > MaxFeatures {
 		return param.New(pkg, "N·len(ReadoutTauMs)", f, fmt.Sprintf("<= %d spike features (the readout solves a dense Gram of them)", MaxFeatures))
 	}
-	if k := math.Round(c.SampleMs / c.DtMs); k < 1 || math.Abs(k*c.DtMs-c.SampleMs) > 1e-9*c.SampleMs {
+	if k := math.Round(c.SampleMs / c.DtMs); k < 1 || math.Abs(float64(k*c.DtMs)-c.SampleMs) > 1e-9*c.SampleMs {
 		return param.New(pkg, "SampleMs", c.SampleMs, fmt.Sprintf("a positive multiple of DtMs (%g)", c.DtMs))
 	}
 	if ne := c.numE(); ne < 1 || ne > c.N {
@@ -217,7 +217,7 @@ func (c ReservoirConfig) Spec(dim int) (kernel.Spec, error) {
 			for d := 0; d < dim; d++ {
 				row[d] = irh * c.InputScale * r.NormFloat64()
 			}
-			row[dim] = irh * (c.BiasMean + c.BiasStd*r.NormFloat64())
+			row[dim] = irh * (c.BiasMean + float64(c.BiasStd*r.NormFloat64()))
 			m[j] = row
 		}
 		zero := make([]float64, dim+1)

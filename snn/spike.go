@@ -38,9 +38,9 @@ func Primitive(s learn.Surrogate, x float64) float64 {
 	a := s.Alpha
 	switch s.Kind {
 	case learn.SuperSpike:
-		return x/(1+a*math.Abs(x)) + 1/a
+		return x/(1+float64(a*math.Abs(x))) + 1/a
 	case learn.FastSigmoid:
-		return 0.5*a*x/(1+a*math.Abs(x)) + 0.5
+		return 0.5*a*x/(1+float64(a*math.Abs(x))) + 0.5
 	case learn.Triangle:
 		switch {
 		case x <= -1/a:
@@ -48,9 +48,9 @@ func Primitive(s learn.Surrogate, x float64) float64 {
 		case x >= 1/a:
 			return 1
 		case x <= 0:
-			return 0.5 + a*x + a*a*x*x/2
+			return 0.5 + float64(a*x) + float64(a*a*x*x/2)
 		default:
-			return 0.5 + a*x - a*a*x*x/2
+			return 0.5 + float64(a*x) - float64(a*a*x*x/2)
 		}
 	case learn.SigmoidSurrogate:
 		return 1 / (1 + math.Exp(-a*x))

@@ -108,7 +108,7 @@ func (w *Worker[T]) Batch(grad []T, x, y []T, n int, loss learn.Loss) (learn.Los
 			}
 			ls.Sum += learn.SquaredError(dy, out[b*O:(b+1)*O], target, wt)
 		}
-		ls.Count += wt * float64(n*O)
+		ls.Count += float64(wt * float64(n*O))
 	}
 	if grad == nil {
 		return ls, nil
