@@ -4,7 +4,10 @@
 #   make asm-fuzz       short differential fuzzing, with and without noasm (make test)
 #   make asm-arm64      the package's tests, internal/detmath's, the kernel's golden tests and
 #                       events' ring tests (a fused multiply-add shows there) and
-#                       analysis' PulseLIF golden,
+#                       analysis' PulseLIF golden, the flip-flop, Gaussian and
+#                       RK4 Lorenz goldens of tasks and the training goldens of ctrnn
+#                       and rate (not tasks' dopri5 TestLorenzGolden: dopri5's step
+#                       control calls math.Pow, whose bits differ on arm64),
 #                       built for arm64 and run under qemu-aarch64 (qemu-user, installed by
 #                       scripts/ensure-deps.sh as root), where the pure-Go path must
 #                       reproduce the amd64 golden checksums
@@ -61,7 +64,13 @@ asm-arm64:
 	cd events && qemu-aarch64 ../build/events_arm64.test -test.run 'Ring' -test.short
 	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/analysis_arm64.test ./analysis
 	cd analysis && qemu-aarch64 ../build/analysis_arm64.test -test.run 'PulseLIFGolden' -test.short
-	@echo "asm-arm64: the pure-Go path on arm64 reproduces the amd64 results (asm, detmath, the kernel's state)"
+	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/tasks_arm64.test ./tasks
+	cd tasks && qemu-aarch64 ../build/tasks_arm64.test -test.run 'FlipFlopGolden|LorenzRK4Golden' -test.short
+	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/ctrnn_arm64.test ./ctrnn
+	cd ctrnn && qemu-aarch64 ../build/ctrnn_arm64.test -test.run 'TrainGolden' -test.short
+	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/rate_arm64.test ./rate
+	cd rate && qemu-aarch64 ../build/rate_arm64.test -test.run 'TrainGolden' -test.short
+	@echo "asm-arm64: the pure-Go path on arm64 reproduces the amd64 results (asm, detmath, the kernel's state, data generation, CT-RNN and rate training)"
 
 asm-avx512:
 	@scripts/ensure-deps.sh bochs
