@@ -1,6 +1,7 @@
 package snn
 
 import (
+	"math"
 	"testing"
 
 	"github.com/neurodyn/neurodyn/internal/fmacheck"
@@ -18,4 +19,23 @@ func TestNoFusedMultiplyAdd(t *testing.T) {
 	fmacheck.CheckOn(t, []string{"arm64", "amd64.v3"}, []string{"snn.NewESN", "learn.Uniform[go.shape.float32]"},
 		"snn.Primitive", "snn.(*Worker[go.shape.float32]).Batch", "snn.(*Reservoir).RecordSpikes",
 		"snn.ReservoirConfig.Spec")
+}
+
+// TestDecayDefaults: the exact decay factors of the default step and time
+// constants (LIF membranes 2 and 1 ms, synapses 5 ms, the readout filter's
+// 10 steps, always exact, the dense layer's 10 ms membrane; the default
+// discretization, Euler, calls no Exp) have the bits math.Exp gives on
+// amd64 (detmath's Exp, which decay uses, differs from it in the last bit
+// for some other arguments), so taking Exp from detmath changed no default
+// result.
+func TestDecayDefaults(t *testing.T) {
+	c := Config{Discretization: Exact}.WithDefaults()
+	for _, w := range []struct {
+		tau  float64
+		bits uint64
+	}{{2, 0x3fe368b2fc6f960a}, {1, 0x3fd78b56362cef38}, {5, 0x3fea330ad6166159}, {10, 0x3fecf46d99d52b3a}} {
+		if got := math.Float64bits(c.decay(w.tau)); got != w.bits {
+			t.Errorf("decay(%g) bits %#x, want %#x (math.Exp on amd64)", w.tau, got, w.bits)
+		}
+	}
 }
