@@ -4,28 +4,31 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"gonum.org/v1/gonum/mat"
-
 	"github.com/neurodyn/neurodyn/asm"
+	"github.com/neurodyn/neurodyn/internal/detlinalg"
+	"github.com/neurodyn/neurodyn/internal/detrand"
 )
 
 // Initializers fill parameter tensors from an explicit random source, as
 // PyTorch's torch.nn.init functions do (same distributions, not the same
 // draws). Models give each tensor its own stream, for example
 // rand.New(rand.NewPCG(seed, k)) for tensor k, so adding a tensor does not
-// change the others.
+// change the others. Normal deviates come from internal/detrand, which
+// consumes r as math/rand/v2's NormFloat64 does and gives its values on
+// amd64, but the same bits on every architecture (math/rand/v2's tail and
+// wedge draws differ in the last bits on arm64).
 
 // Uniform fills dst with draws from U(lo, hi).
 func Uniform[T asm.Float](dst []T, lo, hi float64, r *rand.Rand) {
 	for i := range dst {
-		dst[i] = T(lo + (hi-lo)*r.Float64())
+		dst[i] = T(lo + float64((hi-lo)*r.Float64()))
 	}
 }
 
-// Normal fills dst with draws from N(0, std²).
+// Normal fills dst with draws from N(0, std²) (detrand.NormFloat64).
 func Normal[T asm.Float](dst []T, std float64, r *rand.Rand) {
 	for i := range dst {
-		dst[i] = T(std * r.NormFloat64())
+		dst[i] = T(std * detrand.NormFloat64(r))
 	}
 }
 
@@ -38,44 +41,46 @@ func XavierUniform[T asm.Float](dst []T, fanIn, fanOut int, gain float64, r *ran
 
 // Orthogonal fills dst (rows×cols, row-major) with gain times a random
 // (semi-)orthogonal matrix, as torch.nn.init.orthogonal_: the Q factor of
-// the QR decomposition of a Gaussian matrix, with the signs of R's diagonal
-// moved into Q so that the result is uniformly (Haar) distributed. For a
-// square matrix every singular value, and every eigenvalue's modulus, is
-// |gain|.
+// the QR decomposition of a Gaussian matrix (max(rows, cols) × min(rows,
+// cols), drawn row by row from r), with the signs of R's diagonal moved into
+// Q so that the result is uniformly (Haar) distributed; transposed when
+// rows < cols. For a square matrix every singular value, and every
+// eigenvalue's modulus, is |gain|. The QR is internal/detlinalg's
+// Householder factorization, so the bits are the same on every
+// architecture and kernel path (gonum's, used before, differed between the
+// default build, -tags noasm and arm64).
 func Orthogonal[T asm.Float](dst []T, rows, cols int, gain float64, r *rand.Rand) {
 	if len(dst) != rows*cols {
 		panic("learn: Orthogonal: dst length does not match rows×cols")
+	}
+	if len(dst) == 0 {
+		return
 	}
 	// Work on the tall orientation (m ≥ n), transpose back if needed.
 	m, n := rows, cols
 	if m < n {
 		m, n = n, m
 	}
-	g := mat.NewDense(m, n, nil)
+	g := make([]float64, m*n) // column by column
 	for i := 0; i < m; i++ {
 		for j := 0; j < n; j++ {
-			g.Set(i, j, r.NormFloat64())
+			g[j*m+i] = detrand.NormFloat64(r)
 		}
 	}
-	var qr mat.QR
-	qr.Factorize(g)
-	var q, rr mat.Dense
-	qr.QTo(&q)
-	qr.RTo(&rr)
+	qr := detlinalg.NewQRCols(g, m, n)
+	q := qr.QCols()
 	for j := 0; j < n; j++ {
-		if rr.At(j, j) < 0 {
-			for i := 0; i < m; i++ {
-				q.Set(i, j, -q.At(i, j))
-			}
+		s := gain
+		if qr.RDiag(j) < 0 {
+			s = -gain
 		}
-	}
-	for i := 0; i < rows; i++ {
-		for j := 0; j < cols; j++ {
-			v := q.At(i, j)
-			if rows < cols {
-				v = q.At(j, i)
+		col := q[j*m : (j+1)*m]
+		for i, v := range col {
+			if rows >= cols {
+				dst[i*cols+j] = T(s * v)
+			} else {
+				dst[j*cols+i] = T(s * v)
 			}
-			dst[i*cols+j] = T(gain * v)
 		}
 	}
 }
