@@ -2,14 +2,12 @@ package snn
 
 import (
 	"fmt"
-	"math"
-	"math/cmplx"
 	"math/rand/v2"
 	"time"
 
-	"gonum.org/v1/gonum/mat"
-
 	"github.com/neurodyn/neurodyn/asm"
+	"github.com/neurodyn/neurodyn/internal/detlinalg"
+	"github.com/neurodyn/neurodyn/internal/detrand"
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/tasks"
 )
@@ -30,7 +28,8 @@ type ESNConfig struct {
 	N       int
 	Density float64
 	// SpectralRadius is the largest eigenvalue modulus W is scaled to
-	// (0 → 0.9; computed exactly with gonum's eigensolver).
+	// (0 → 0.9; W's eigenvalues computed by internal/detlinalg, the same
+	// bits on every architecture and kernel path).
 	SpectralRadius float64
 	// Leak is a (0 → 1).
 	Leak float64
@@ -120,7 +119,7 @@ func NewESN(c ESNConfig, dim int) (*ESN, error) {
 		h: make([]float64, N), z: make([]float64, N), feat: make([]float64, N+dim)}
 	rw, rm := rand.New(rand.NewPCG(c.Seed, 1)), rand.New(rand.NewPCG(c.Seed, 2))
 	for i := range e.W {
-		v := rw.NormFloat64()
+		v := detrand.NormFloat64(rw)
 		if rm.Float64() < c.Density {
 			e.W[i] = v
 		}
@@ -132,13 +131,11 @@ func NewESN(c ESNConfig, dim int) (*ESN, error) {
 	for i := range e.b {
 		e.b[i] = c.BiasScale * (2*rb.Float64() - 1)
 	}
-	var eig mat.Eigen
-	if ok := eig.Factorize(mat.NewDense(N, N, append([]float64(nil), e.W...)), mat.EigenNone); !ok {
-		return nil, fmt.Errorf("snn: ESN: eigendecomposition of W did not converge")
+	rad, err := detlinalg.SpectralRadius(e.W, N)
+	if err != nil {
+		return nil, fmt.Errorf("snn: ESN: eigenvalues of W: %w", err)
 	}
-	for _, v := range eig.Values(nil) {
-		e.Radius = math.Max(e.Radius, cmplx.Abs(v))
-	}
+	e.Radius = rad
 	if e.Radius > 0 {
 		asm.Scal(c.SpectralRadius/e.Radius, e.W)
 	}
