@@ -4,10 +4,11 @@
 #   make asm-fuzz       short differential fuzzing, with and without noasm (make test)
 #   make asm-arm64      the package's tests, internal/detmath's, the kernel's golden tests and
 #                       events' ring tests (a fused multiply-add shows there) and
-#                       analysis' PulseLIF golden, the flip-flop, Gaussian and
-#                       RK4 Lorenz goldens of tasks and the training goldens of ctrnn
-#                       and rate (not tasks' dopri5 TestLorenzGolden: dopri5's step
-#                       control calls math.Pow, whose bits differ on arm64),
+#                       analysis' PulseLIF golden, internal/detlinalg's and internal/detrand's
+#                       tests, learn's orthogonal-initialization golden and snn's ESN golden,
+#                       the flip-flop, Gaussian and RK4 Lorenz goldens of tasks and the
+#                       training goldens of ctrnn and rate (not tasks' dopri5 TestLorenzGolden:
+#                       dopri5's step control calls math.Pow, whose bits differ on arm64),
 #                       built for arm64 and run under qemu-aarch64 (qemu-user, installed by
 #                       scripts/ensure-deps.sh as root), where the pure-Go path must
 #                       reproduce the amd64 golden checksums
@@ -70,7 +71,15 @@ asm-arm64:
 	cd ctrnn && qemu-aarch64 ../build/ctrnn_arm64.test -test.run 'TrainGolden' -test.short
 	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/rate_arm64.test ./rate
 	cd rate && qemu-aarch64 ../build/rate_arm64.test -test.run 'TrainGolden' -test.short
-	@echo "asm-arm64: the pure-Go path on arm64 reproduces the amd64 results (asm, detmath, the kernel's state, data generation, CT-RNN and rate training)"
+	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/detlinalg_arm64.test ./internal/detlinalg
+	cd internal/detlinalg && qemu-aarch64 ../../build/detlinalg_arm64.test -test.short
+	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/detrand_arm64.test ./internal/detrand
+	cd internal/detrand && qemu-aarch64 ../../build/detrand_arm64.test -test.short
+	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/learn_arm64.test ./learn
+	cd learn && qemu-aarch64 ../build/learn_arm64.test -test.run 'OrthogonalGolden' -test.short
+	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/snn_arm64.test ./snn
+	cd snn && qemu-aarch64 ../build/snn_arm64.test -test.run 'ESNGolden' -test.short
+	@echo "asm-arm64: the pure-Go path on arm64 reproduces the amd64 results (asm, detmath, detlinalg, detrand, the kernel's state, initializations, data generation, CT-RNN and rate training)"
 
 asm-avx512:
 	@scripts/ensure-deps.sh bochs
