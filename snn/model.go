@@ -7,6 +7,7 @@ import (
 
 	"github.com/neurodyn/neurodyn/asm"
 	"github.com/neurodyn/neurodyn/internal/detmath"
+	"github.com/neurodyn/neurodyn/internal/detrand"
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/learn"
 )
@@ -117,7 +118,7 @@ func New[T asm.Float](c Config) (*Model[T], error) {
 		std := b.scale / math.Sqrt(b.preSize*c.P)
 		for i := range w {
 			on := rm.Float64() < c.P
-			v := std * (c.WeightMean + rw.NormFloat64())
+			v := std * (c.WeightMean + detrand.NormFloat64(rw))
 			if on {
 				mask[i] = 1
 				w[i] = T(v)
@@ -144,7 +145,7 @@ func New[T asm.Float](c Config) (*Model[T], error) {
 
 func normalMean[T asm.Float](dst []T, mean, std float64, r *rand.Rand) {
 	for i := range dst {
-		dst[i] = T(mean + float64(std*r.NormFloat64()))
+		dst[i] = T(mean + float64(std*detrand.NormFloat64(r)))
 	}
 }
 

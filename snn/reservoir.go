@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/neurodyn/neurodyn/internal/detrand"
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/kernel"
 	"github.com/neurodyn/neurodyn/synapses"
@@ -215,9 +216,9 @@ func (c ReservoirConfig) Spec(dim int) (kernel.Spec, error) {
 		for j := range m {
 			row := make([]float64, dim+1)
 			for d := 0; d < dim; d++ {
-				row[d] = irh * c.InputScale * r.NormFloat64()
+				row[d] = irh * c.InputScale * detrand.NormFloat64(r)
 			}
-			row[dim] = irh * (c.BiasMean + float64(c.BiasStd*r.NormFloat64()))
+			row[dim] = irh * (c.BiasMean + float64(c.BiasStd*detrand.NormFloat64(r)))
 			m[j] = row
 		}
 		zero := make([]float64, dim+1)

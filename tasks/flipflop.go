@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/neurodyn/neurodyn/internal/detrand"
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/tasks/nprand"
 )
@@ -249,7 +250,7 @@ func GenerateFlipFlop(c FlipFlopConfig) (*FlipFlop, error) {
 			if c.InputNoise > 0 {
 				r := rand.New(rand.NewPCG(c.NoiseSeed, uint64(seed)))
 				for i := range in {
-					in[i] += float32(c.InputNoise * r.NormFloat64())
+					in[i] += float32(c.InputNoise * detrand.NormFloat64(r))
 				}
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/neurodyn/neurodyn/asm"
+	"github.com/neurodyn/neurodyn/internal/detrand"
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/learn"
 )
@@ -223,7 +224,7 @@ func (w *Worker[T]) noisy(x []T) []T {
 	r := rand.New(rand.NewPCG(h, 0x6e6f697365))
 	s := w.gcfg.InputNoise
 	for i, v := range x {
-		xn[i] = v + T(s*r.NormFloat64())
+		xn[i] = v + T(s*detrand.NormFloat64(r))
 	}
 	return xn
 }
