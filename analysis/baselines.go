@@ -9,6 +9,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/neurodyn/neurodyn/internal/detlinalg"
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/learn"
 	"github.com/neurodyn/neurodyn/tasks"
@@ -309,23 +310,39 @@ type BaselineConfig struct {
 
 // lstsq holds the thin SVD of a design matrix X (n×p) and UᵀY, so that
 // least-squares and ridge solutions for several regularizations are cheap.
+// The SVD is internal/detlinalg's (one-sided Jacobi) and the products are
+// plain loops with rounded products, so the coefficients have the same bits
+// on every kernel path (gonum's SVD differs between the default build,
+// -tags noasm and arm64).
 type lstsq struct {
-	p, dim int
-	s      []float64
-	v      mat.Dense
-	uty    mat.Dense
+	p, dim, k int
+	s         []float64
+	v         []float64 // p×k
+	uty       []float64 // k×dim
 }
 
 func newLstsq(x, y *mat.Dense) (*lstsq, error) {
-	var svd mat.SVD
-	if !svd.Factorize(x, mat.SVDThin) {
-		return nil, fmt.Errorf("analysis: SVD of the %d×%d design matrix did not converge", x.RawMatrix().Rows, x.RawMatrix().Cols)
+	xr, yr := x.RawMatrix(), y.RawMatrix()
+	n, p, dim := xr.Rows, xr.Cols, yr.Cols
+	xs := make([]float64, n*p)
+	for i := 0; i < n; i++ {
+		copy(xs[i*p:(i+1)*p], xr.Data[i*xr.Stride:])
 	}
-	l := &lstsq{p: x.RawMatrix().Cols, dim: y.RawMatrix().Cols, s: svd.Values(nil)}
-	var u mat.Dense
-	svd.UTo(&u)
-	svd.VTo(&l.v)
-	l.uty.Mul(u.T(), y)
+	u, s, v, err := detlinalg.SVD(xs, n, p)
+	if err != nil {
+		return nil, fmt.Errorf("analysis: SVD of the %d×%d design matrix did not converge", n, p)
+	}
+	k := len(s)
+	l := &lstsq{p: p, dim: dim, k: k, s: s, v: v, uty: make([]float64, k*dim)}
+	for r := 0; r < n; r++ {
+		ur, yrow := u[r*k:(r+1)*k], yr.Data[r*yr.Stride:r*yr.Stride+dim]
+		for i, ui := range ur {
+			t := l.uty[i*dim : (i+1)*dim]
+			for j, yv := range yrow {
+				t[j] += float64(ui * yv)
+			}
+		}
+	}
 	return l, nil
 }
 
@@ -333,24 +350,31 @@ func newLstsq(x, y *mat.Dense) (*lstsq, error) {
 // least squares with NumPy's lstsq cutoff, singular values below
 // ε·max(n,p)·s_max dropped).
 func (l *lstsq) solve(lambda float64, rows int) []float64 {
-	k := len(l.s)
+	k, dim := l.k, l.dim
 	cut := 2.220446049250313e-16 * float64(max(rows, l.p)) * l.s[0]
-	scaled := mat.NewDense(k, l.dim, nil)
+	scaled := make([]float64, k*dim)
 	for i := 0; i < k; i++ {
 		var f float64
 		switch {
 		case lambda > 0:
-			f = l.s[i] / (l.s[i]*l.s[i] + lambda)
+			f = l.s[i] / (float64(l.s[i]*l.s[i]) + lambda)
 		case l.s[i] > cut:
 			f = 1 / l.s[i]
 		}
-		for j := 0; j < l.dim; j++ {
-			scaled.Set(i, j, f*l.uty.At(i, j))
+		for j := 0; j < dim; j++ {
+			scaled[i*dim+j] = f * l.uty[i*dim+j]
 		}
 	}
-	var w mat.Dense
-	w.Mul(&l.v, scaled)
-	return append([]float64(nil), w.RawMatrix().Data...)
+	w := make([]float64, l.p*dim)
+	for r := 0; r < l.p; r++ {
+		wr := w[r*dim : (r+1)*dim]
+		for i, vi := range l.v[r*k : (r+1)*k] {
+			for j, sv := range scaled[i*dim : (i+1)*dim] {
+				wr[j] += float64(vi * sv)
+			}
+		}
+	}
+	return w
 }
 
 // design builds the feature matrix and targets of every window of w.
