@@ -4,14 +4,13 @@ import (
 	"fmt"
 	"math"
 
-	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/stat"
-
+	"github.com/neurodyn/neurodyn/internal/detlinalg"
 	"github.com/neurodyn/neurodyn/internal/param"
 )
 
 // PCA is a principal component analysis of states (for example hidden
-// states recorded while a model runs), computed with gonum/stat.
+// states recorded while a model runs): the thin SVD of the centered states
+// (internal/detlinalg, the same bits on every kernel path).
 type PCA struct {
 	// Dim is the dimension of the states; K the number of components kept.
 	Dim, K int
@@ -47,13 +46,10 @@ func FitPCA(x []float64, dim, k int) (*PCA, error) {
 	if k < 1 || k > maxK {
 		return nil, param.New("analysis", "k", k, fmt.Sprintf("in [1, %d] (min of states and dimension)", maxK))
 	}
-	var pc stat.PC
-	if !pc.PrincipalComponents(mat.NewDense(n, dim, x), nil) {
-		return nil, fmt.Errorf("analysis: FitPCA: singular value decomposition failed")
+	vars, vecs, err := principalComponents(x, n, dim)
+	if err != nil {
+		return nil, err
 	}
-	vars := pc.VarsTo(nil)
-	var vecs mat.Dense
-	pc.VectorsTo(&vecs)
 	p := &PCA{Dim: dim, K: k, Mean: make([]float64, dim), Components: make([]float64, k*dim),
 		Variance: make([]float64, k), Ratio: make([]float64, k)}
 	for i := 0; i < n; i++ {
@@ -71,7 +67,7 @@ func FitPCA(x []float64, dim, k int) (*PCA, error) {
 		row := p.Components[c*dim : (c+1)*dim]
 		big := 0
 		for j := range row {
-			row[j] = vecs.At(j, c)
+			row[j] = vecs[j*maxK+c]
 			if math.Abs(row[j]) > math.Abs(row[big]) {
 				big = j
 			}
@@ -135,4 +131,36 @@ func (p *PCA) Cumulative() []float64 {
 		out[c] = s
 	}
 	return out
+}
+
+// principalComponents returns the sample variances (denominator n−1) along
+// the principal directions, decreasing, and the directions as the columns
+// of a dim×min(n, dim) row-major matrix: the thin SVD of x (n×dim) with its
+// column means subtracted, as gonum's stat.PC computes them, but with
+// detlinalg.SVD so that the bits do not depend on gonum's BLAS kernels.
+func principalComponents(x []float64, n, dim int) (vars, vecs []float64, err error) {
+	mean := make([]float64, dim)
+	for i := 0; i < n; i++ {
+		for j := 0; j < dim; j++ {
+			mean[j] += x[i*dim+j]
+		}
+	}
+	for j := range mean {
+		mean[j] /= float64(n)
+	}
+	c := make([]float64, n*dim)
+	for i := 0; i < n; i++ {
+		for j := 0; j < dim; j++ {
+			c[i*dim+j] = x[i*dim+j] - mean[j]
+		}
+	}
+	_, s, v, err := detlinalg.SVD(c, n, dim)
+	if err != nil {
+		return nil, nil, fmt.Errorf("analysis: FitPCA: singular value decomposition: %w", err)
+	}
+	f := 1 / float64(n-1)
+	for i, sv := range s {
+		s[i] = float64(f*sv) * sv
+	}
+	return s, v, nil
 }

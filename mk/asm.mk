@@ -4,7 +4,7 @@
 #   make asm-fuzz       short differential fuzzing, with and without noasm (make test)
 #   make asm-arm64      the package's tests, internal/detmath's, the kernel's golden tests and
 #                       events' ring tests (a fused multiply-add shows there) and
-#                       analysis' PulseLIF and least-squares goldens, internal/detlinalg's and internal/detrand's
+#                       analysis' PulseLIF, least-squares and PCA goldens, internal/detlinalg's and internal/detrand's
 #                       tests, learn's orthogonal-initialization golden and snn's ESN golden,
 #                       the flip-flop, Gaussian and RK4 Lorenz goldens of tasks and the
 #                       training goldens of ctrnn and rate (not tasks' dopri5 TestLorenzGolden:
@@ -64,7 +64,7 @@ asm-arm64:
 	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/events_arm64.test ./events
 	cd events && qemu-aarch64 ../build/events_arm64.test -test.run 'Ring' -test.short
 	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/analysis_arm64.test ./analysis
-	cd analysis && qemu-aarch64 ../build/analysis_arm64.test -test.run 'PulseLIFGolden|LstsqGolden' -test.short
+	cd analysis && qemu-aarch64 ../build/analysis_arm64.test -test.run 'PulseLIFGolden|LstsqGolden|PCAGolden' -test.short
 	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/tasks_arm64.test ./tasks
 	cd tasks && qemu-aarch64 ../build/tasks_arm64.test -test.run 'FlipFlopGolden|LorenzRK4Golden' -test.short
 	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/ctrnn_arm64.test ./ctrnn
