@@ -77,7 +77,15 @@
 // functions return param errors for bad data. Fitted baselines hold scratch
 // buffers and stream state: use one per goroutine. Every random draw comes
 // from an explicit seed, and the estimators are single-threaded and
-// deterministic (gonum's eigen and SVD results may differ in the last bits
-// between builds with and without its assembly, so compare them with
-// tolerances).
+// deterministic. The AR and NVAR least squares and FitPCA take their SVD
+// from internal/detlinalg and give the same bits in every build (default,
+// -tags noasm, 386, arm64). FixedPoints still uses gonum: L-BFGS
+// (gonum/optimize, whose vector kernels are assembly on amd64 and pure Go
+// under noasm), an LU factorization for the Newton steps and the
+// eigen-decomposition with eigenvectors (gonum/mat and its BLAS), so its
+// points, eigenvalues and unstable modes may differ in the last bits between
+// the default build and noasm (at the tutorial's size the fixed points
+// agree to about 1e-15; the number of points and their classification did
+// not change), and a start near the tolerance could in principle end on
+// the other side of it: compare them with tolerances.
 package analysis

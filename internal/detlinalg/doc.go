@@ -1,8 +1,10 @@
 // Package detlinalg holds the dense linear algebra whose results must be the
 // same bits on every architecture and kernel path: a Householder QR
-// factorization (orthogonal initializations, least squares) and the
-// eigenvalues of a general real matrix (Hessenberg reduction and Francis
-// double-shift QR iteration; spectral radii).
+// factorization (orthogonal initializations, least squares), a one-sided
+// Jacobi singular value decomposition (ridge and minimum-norm least
+// squares, principal components) and the eigenvalues of a general real
+// matrix (Hessenberg reduction and Francis double-shift QR iteration;
+// spectral radii).
 //
 // # Why
 //
@@ -22,8 +24,8 @@
 // and the golden checksums of the tests hold under qemu-aarch64.
 //
 // The algorithms are the textbook ones (Golub and Van Loan, Matrix
-// Computations, §5.2 and §7.4–7.5; LAPACK's dgeqr2/dorg2r conventions for
-// the reflectors), unblocked: they agree with gonum (LAPACK) to rounding,
+// Computations, §5.2, §7.4–7.5 and §8.6.3; LAPACK's dgeqr2/dorg2r
+// conventions for the reflectors), unblocked: they agree with gonum (LAPACK) to rounding,
 // about 1e-13 relative for well-conditioned problems, and are slower than
 // blocked, vectorized code. Matrices are float64, row-major.
 //
