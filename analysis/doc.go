@@ -84,8 +84,8 @@
 // under noasm), an LU factorization for the Newton steps and the
 // eigen-decomposition with eigenvectors (gonum/mat and its BLAS), so its
 // points, eigenvalues and unstable modes may differ in the last bits between
-// the default build and noasm (at the tutorial's size the fixed points
-// agree to about 1e-15; the number of points and their classification did
-// not change), and a start near the tolerance could in principle end on
-// the other side of it: compare them with tolerances.
+// the default build and noasm (in the quick tutorial, H = 64: states by up
+// to 2.3e-13, Jacobian eigenvalues by 1.8e-15, the same points with the same
+// classification), and a start that ends near a tolerance could in
+// principle fall on the other side of it: compare them with tolerances.
 package analysis
