@@ -126,10 +126,10 @@ func NewESN(c ESNConfig, dim int) (*ESN, error) {
 	}
 	ri, rb := rand.New(rand.NewPCG(c.Seed, 3)), rand.New(rand.NewPCG(c.Seed, 4))
 	for i := range e.Win {
-		e.Win[i] = c.InputScale * (2*ri.Float64() - 1)
+		e.Win[i] = c.InputScale * (float64(2*ri.Float64()) - 1)
 	}
 	for i := range e.b {
-		e.b[i] = c.BiasScale * (2*rb.Float64() - 1)
+		e.b[i] = c.BiasScale * (float64(2*rb.Float64()) - 1)
 	}
 	rad, err := detlinalg.SpectralRadius(e.W, N)
 	if err != nil {
