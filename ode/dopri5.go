@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/neurodyn/neurodyn/internal/detmath"
 	"github.com/neurodyn/neurodyn/internal/param"
 )
 
@@ -345,7 +346,7 @@ func (s *Dopri5Solver[T]) initialStep() float64 {
 	if !(der12 > 1e-15) { // also catches NaN
 		h1 = math.Max(1e-6, math.Abs(h)*1e-3)
 	} else {
-		h1 = math.Pow(0.01/der12, 1.0/5)
+		h1 = pow(0.01/der12, 1.0/5)
 	}
 	h = math.Min(100*math.Abs(h), h1)
 	if hmax > 0 {
@@ -355,6 +356,19 @@ func (s *Dopri5Solver[T]) initialStep() float64 {
 }
 
 func sq(x float64) float64 { return float64(x * x) }
+
+// pow is x^y for the step control (x ≥ 0 or +Inf, 0 ≤ y ≤ 1), as e^(y·ln x)
+// from internal/detmath, which gives the same bits on every architecture:
+// math.Pow calls math.Log and math.Exp, assembly on amd64 and, for Exp, on
+// arm64, whose last bits differ, and one step size in the last bit moves a
+// chaotic trajectory (Lorenz-63) entirely within a few tens of time units.
+// Its relative error, a few ulp, does not matter to a step-size factor.
+func pow(x, y float64) float64 {
+	if y == 0 {
+		return 1
+	}
+	return detmath.Exp(float64(y * detmath.Log(x)))
+}
 
 // Step advances the solution by one accepted step, retrying with smaller
 // steps after rejections. It returns ErrFinished once the end time has been
@@ -427,10 +441,10 @@ func (s *Dopri5Solver[T]) Step() error {
 		if math.IsNaN(errNorm) {
 			return fmt.Errorf("%w: vector field or state during the step from t=%g (h=%g)", ErrNonFinite, s.t, h)
 		}
-		fac11 := math.Pow(errNorm, expo1)
+		fac11 := pow(errNorm, expo1)
 		if errNorm <= 1 {
 			// Accepted.
-			fac := fac11 / math.Pow(s.facOld, o.Beta)
+			fac := fac11 / pow(s.facOld, o.Beta)
 			fac = math.Max(facc2, math.Min(facc1, fac/o.Safety))
 			hNew := h / fac
 			s.facOld = math.Max(errNorm, 1e-4)

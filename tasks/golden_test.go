@@ -100,3 +100,20 @@ func TestLorenzRK4Golden(t *testing.T) {
 		t.Errorf("Lorenz RK4 hash %#016x, want %#016x (last state %v)", got, uint64(want), y)
 	}
 }
+
+// TestLorenzDopri5Golden pins the bits of a short Lorenz dataset (dopri5
+// at the reference tolerances, the NumPy initial noise, the normalization;
+// train 20, val 5, test 5 and eval 20 time units), computed on amd64; make
+// asm-arm64 runs it under qemu-aarch64, where a fused multiply-add or an
+// elementary function with other bits (the step control's power) changes
+// the hash.
+func TestLorenzDopri5Golden(t *testing.T) {
+	d, err := tasks.GenerateLorenz(tasks.LorenzConfig{TrainT: 20, ValT: 5, TestT: 5, EvalT: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = 0xfd68b2686a06a290
+	if got := dataHash(d, &tasks.FlipFlop{}); got != want {
+		t.Errorf("Lorenz dopri5 hash %#016x, want %#016x", got, uint64(want))
+	}
+}
