@@ -38,7 +38,7 @@ func ExampleBaselineTable() {
 	}
 	// Output:
 	// persistence           RMSE 6.5e-01
-	// train mean            RMSE 8.6e+00
+	// train mean            RMSE 8.7e+00
 	// linear extrapolation  RMSE 8.8e-02
 	// AR(1)                 RMSE 5.3e-01
 	// AR(2)                 RMSE 4.3e-02
