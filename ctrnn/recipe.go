@@ -71,7 +71,7 @@ func FlipFlopReference() Recipe {
 // exponents take it.
 func LorenzWindows(p leaky.Phase, d *tasks.Dataset) (train, val tasks.Windows, err error) {
 	p = p.WithDefaults()
-	if err = checkHorizon(d); err != nil {
+	if err = d.CheckNextSample("ctrnn"); err != nil {
 		return
 	}
 	if err = leaky.CheckWindows("ctrnn", []leaky.Phase{p}, "", d.Train.Len, d.Val.Len); err != nil {
@@ -84,39 +84,14 @@ func LorenzWindows(p leaky.Phase, d *tasks.Dataset) (train, val tasks.Windows, e
 	return
 }
 
-// checkHorizon refuses a dataset whose windows' target is not the next
-// sample.
-func checkHorizon(d *tasks.Dataset) error {
-	if d.Horizon > 1 {
-		return param.New("ctrnn", "Dataset.Horizon", d.Horizon, "1 (or 0): the recipes train one-step forecasters, whose output is the next sample (closed loop, valid time and Lyapunov exponents rely on it)")
-	}
-	return nil
-}
-
 // checkLorenz checks, before any training, the model's sizes against the
 // data's dimension and every phase's windows against d's splits.
 func checkLorenz(c Config, phases []leaky.Phase, d *tasks.Dataset) error {
-	if d == nil {
-		return param.New("ctrnn", "dataset", "nil", "a *tasks.Dataset")
-	}
 	c = c.WithDefaults()
-	if c.Inputs != d.Dim {
-		return param.New("ctrnn", "Model.Inputs", c.Inputs, fmt.Sprintf("the data's dimension %d (Dataset.Dim)", d.Dim))
-	}
-	if c.Outputs != d.Dim {
-		return param.New("ctrnn", "Model.Outputs", c.Outputs, fmt.Sprintf("the data's dimension %d (Dataset.Dim): the target is the next sample", d.Dim))
-	}
-	if err := checkHorizon(d); err != nil {
+	if err := d.CheckForecaster("ctrnn", c.Inputs, c.Outputs); err != nil {
 		return err
 	}
 	return leaky.CheckWindows("ctrnn", phases, "Phases", d.Train.Len, d.Val.Len)
-}
-
-// lorenzShaped returns windows as a learn.SeqSource of dim values per step
-// whose target is the next sample, so that the trainer checks them against
-// the model and the losses.
-func lorenzShaped(src learn.Source, window, dim int) (learn.Source, error) {
-	return learn.Shaped(src, window, dim, dim, 1)
 }
 
 // TrainLorenz builds the model of r and trains it on the Lorenz dataset d
@@ -142,12 +117,12 @@ func lorenzSources(r Recipe, p leaky.Phase, d *tasks.Dataset) (learn.Source, lea
 	if err != nil {
 		return nil, nil, err
 	}
-	val, err := lorenzShaped(vw, vw.SeqLength, d.Dim)
+	val, err := learn.Shaped(vw, vw.SeqLength, d.Dim, d.Dim, 1)
 	if err != nil {
 		return nil, nil, err
 	}
 	if !r.Symmetric || len(d.Symmetries()) == 0 {
-		train, err := lorenzShaped(tw, tw.SeqLength, d.Dim)
+		train, err := learn.Shaped(tw, tw.SeqLength, d.Dim, d.Dim, 1)
 		return train, val, err
 	}
 	srcs := []tasks.Source{tw}
@@ -166,7 +141,7 @@ func lorenzSources(r Recipe, p leaky.Phase, d *tasks.Dataset) (learn.Source, lea
 	if err != nil {
 		return nil, nil, err
 	}
-	train, err := lorenzShaped(j, tw.SeqLength, d.Dim)
+	train, err := learn.Shaped(j, tw.SeqLength, d.Dim, d.Dim, 1)
 	return train, val, err
 }
 

@@ -157,24 +157,6 @@ func LorenzWindows(r Recipe, d *tasks.Dataset) (train, val tasks.Windows, err er
 	return
 }
 
-// checkLorenzData refuses data the recipe would misread: the model's
-// Inputs and Outputs must be the data's dimension (a window of Dim values
-// per step would otherwise be read as steps of another width), and the
-// dataset's Horizon must be 1 (0 counts as 1): the recipe trains one-step
-// forecasters on its own windows, whose target is the next sample.
-func checkLorenzData(r Recipe, d *tasks.Dataset) error {
-	if d.Horizon > 1 {
-		return param.New("snn", "Dataset.Horizon", d.Horizon, "1 (or 0): the recipes train one-step forecasters, whose output is the next sample")
-	}
-	if r.Model.Inputs != d.Dim {
-		return param.New("snn", "Model.Inputs", r.Model.Inputs, fmt.Sprintf("the data's dimension %d (Dataset.Dim)", d.Dim))
-	}
-	if r.Model.Outputs != d.Dim {
-		return param.New("snn", "Model.Outputs", r.Model.Outputs, fmt.Sprintf("the data's dimension %d (Dataset.Dim)", d.Dim))
-	}
-	return nil
-}
-
 // TrainLorenz builds the model of r and trains it on the Lorenz dataset d
 // (normalized splits). The returned model holds the best parameters by
 // validation loss unless r.Train.KeepLast.
@@ -194,7 +176,7 @@ func trainLorenz(ctx context.Context, r Recipe, d *tasks.Dataset) (*Model[float3
 	if r.Model.Outputs == 0 {
 		r.Model.Outputs = d.Dim
 	}
-	if err := checkLorenzData(r, d); err != nil {
+	if err := d.CheckForecaster("snn", r.Model.Inputs, r.Model.Outputs); err != nil {
 		return nil, nil, nil, err
 	}
 	train, val, err := LorenzWindows(r, d)

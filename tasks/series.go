@@ -54,6 +54,39 @@ type Dataset struct {
 	Params map[string]any
 }
 
+// CheckNextSample returns a param error, named for package pkg, when d's
+// windows do not take the next sample as their target (Horizon above 1;
+// 0 counts as 1): one-step forecasters, their closed-loop generation,
+// valid time and Lyapunov exponents need it.
+func (d *Dataset) CheckNextSample(pkg string) error {
+	if d == nil {
+		return param.New(pkg, "dataset", "nil", "a *tasks.Dataset")
+	}
+	if d.Horizon > 1 {
+		return param.New(pkg, "Dataset.Horizon", d.Horizon, "1 (or 0): the recipes train one-step forecasters, whose output is the next sample (closed loop, valid time and Lyapunov exponents rely on it)")
+	}
+	return nil
+}
+
+// CheckForecaster returns a param error, named for package pkg, when a
+// one-step forecaster with the given numbers of inputs and outputs cannot
+// be trained on d: both must be d's dimension (a window of Dim values per
+// step would otherwise be read as steps of another width), and the target
+// must be the next sample (CheckNextSample). The errors name the model's
+// Model.Inputs and Model.Outputs, as the recipes call them.
+func (d *Dataset) CheckForecaster(pkg string, inputs, outputs int) error {
+	if err := d.CheckNextSample(pkg); err != nil {
+		return err
+	}
+	if inputs != d.Dim {
+		return param.New(pkg, "Model.Inputs", inputs, fmt.Sprintf("the data's dimension %d (Dataset.Dim)", d.Dim))
+	}
+	if outputs != d.Dim {
+		return param.New(pkg, "Model.Outputs", outputs, fmt.Sprintf("the data's dimension %d (Dataset.Dim): the target is the next sample", d.Dim))
+	}
+	return nil
+}
+
 // Splits returns the splits present, in the order train, val, test, eval.
 func (d *Dataset) Splits() []*Series {
 	out := []*Series{&d.Train, &d.Val, &d.Test}
