@@ -409,11 +409,11 @@ func (c *TrainConfig) sameTraining(stored string) error {
 	if stored == "" {
 		return nil
 	}
-	old, err := flatJSON(stored)
+	old, err := FlattenJSON(stored)
 	if err != nil {
 		return fmt.Errorf("its train_config cannot be read (%v)", err)
 	}
-	cur, err := flatJSON(c.configJSON())
+	cur, err := FlattenJSON(c.configJSON())
 	if err != nil {
 		return fmt.Errorf("the configuration cannot be encoded (%v)", err)
 	}
@@ -448,14 +448,20 @@ func orNone(s string) string {
 	return s
 }
 
-// flatJSON decodes a JSON object into dotted keys and the JSON text of
-// their scalar values (numbers kept exact).
-func flatJSON(s string) (map[string]string, error) {
+// FlattenJSON decodes a JSON object into dotted keys (array elements as
+// key[i]) and the JSON text of their scalar values, numbers kept exact, so
+// that two configurations can be compared field by field (checkpoint and
+// recipe checks name the fields that differ). It is an error if s is not a
+// JSON object.
+func FlattenJSON(s string) (map[string]string, error) {
 	dec := json.NewDecoder(bytes.NewReader([]byte(s)))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
 		return nil, err
+	}
+	if _, ok := v.(map[string]any); !ok {
+		return nil, fmt.Errorf("not a JSON object")
 	}
 	out := map[string]string{}
 	var walk func(prefix string, v any)
@@ -467,6 +473,10 @@ func flatJSON(s string) (map[string]string, error) {
 					k = prefix + "." + k
 				}
 				walk(k, e)
+			}
+		case []any:
+			for k, e := range x {
+				walk(fmt.Sprintf("%s[%d]", prefix, k), e)
 			}
 		default:
 			b, _ := json.Marshal(x)

@@ -2,7 +2,6 @@ package leaky
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"sort"
@@ -263,8 +262,8 @@ func sameMeta(path, meta string, i int) error {
 	if err != nil {
 		return fmt.Errorf("leaky: load checkpoint %s: %w", path, err)
 	}
-	old, err1 := flatMeta(stored)
-	cur, err2 := flatMeta(meta)
+	old, err1 := learn.FlattenJSON(stored)
+	cur, err2 := learn.FlattenJSON(meta)
 	if err1 != nil || err2 != nil {
 		return nil
 	}
@@ -305,40 +304,4 @@ func sameMeta(path, meta string, i int) error {
 	}
 	sort.Strings(diffs)
 	return param.New("leaky", "Checkpoint", path, "a checkpoint of the same model and windows: "+strings.Join(diffs, ", ")+" differ")
-}
-
-// flatMeta decodes a JSON object into dotted keys (array elements as
-// [i]) and the JSON text of their scalar values, numbers kept exact.
-func flatMeta(s string) (map[string]string, error) {
-	dec := json.NewDecoder(strings.NewReader(s))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	if _, ok := v.(map[string]any); !ok {
-		return nil, fmt.Errorf("not a JSON object")
-	}
-	out := map[string]string{}
-	var walk func(prefix string, v any)
-	walk = func(prefix string, v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			for k, e := range x {
-				if prefix != "" {
-					k = prefix + "." + k
-				}
-				walk(k, e)
-			}
-		case []any:
-			for k, e := range x {
-				walk(fmt.Sprintf("%s[%d]", prefix, k), e)
-			}
-		default:
-			b, _ := json.Marshal(x)
-			out[prefix] = string(b)
-		}
-	}
-	walk("", v)
-	return out, nil
 }
