@@ -234,7 +234,15 @@ func TestValidTimeNormalization(t *testing.T) {
 	for i := range shifted {
 		shifted[i] += 0.3
 	}
-	for _, x := range [][]float64{d.norm, shifted} {
+	// One wing of the attractor: a normalized segment whose x and y sit off
+	// zero (its means carry more than a quarter of the mean squared norm).
+	var wing []float64
+	for i := 0; i+3 <= len(d.norm); i += 3 {
+		if d.norm[i] > 0.3 {
+			wing = append(wing, d.norm[i:i+3]...)
+		}
+	}
+	for _, x := range [][]float64{d.norm, shifted, wing} {
 		if _, err := ValidTime(holdModel{3}, x, 3, ClosedLoopConfig{Horizon: 300}); err != nil {
 			t.Fatal(err)
 		}
