@@ -133,15 +133,9 @@ func TrainFlipFlop(ctx context.Context, r Recipe, ff *tasks.FlipFlop, o leaky.Tr
 	if r.Model.Inputs != ff.Train.Bits || r.Model.Outputs != ff.Train.Bits {
 		return nil, nil, param.New("rate", "Model.Inputs/Outputs", fmt.Sprintf("%d/%d", r.Model.Inputs, r.Model.Outputs), fmt.Sprintf("the task's Bits (%d) or 0", ff.Train.Bits))
 	}
-	train, err := learn.Shaped(&ff.Train, ff.Train.Steps, ff.Train.Bits, ff.Train.Bits, 0)
-	if err != nil {
-		return nil, nil, err
-	}
-	val, err := learn.Shaped(&ff.Val, ff.Val.Steps, ff.Val.Bits, ff.Val.Bits, 0)
-	if err != nil {
-		return nil, nil, err
-	}
-	return run(ctx, r, o, func(leaky.Phase) (learn.Source, learn.Source, error) { return train, val, nil })
+	// The splits say their shapes (learn.SeqSource): the trainer checks
+	// them against the model and the losses.
+	return run(ctx, r, o, func(leaky.Phase) (learn.Source, learn.Source, error) { return &ff.Train, &ff.Val, nil })
 }
 
 func run(ctx context.Context, r Recipe, o leaky.TrainOptions, data func(leaky.Phase) (learn.Source, learn.Source, error)) (*Model[float32], *leaky.Result, error) {
