@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize"
 
+	"github.com/neurodyn/neurodyn/internal/detrand"
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/learn"
 	"github.com/neurodyn/neurodyn/ode"
@@ -296,7 +297,7 @@ func FixedPoints(d learn.Dynamics, x, visited []float64, c FixedPointConfig) (*F
 	for s := 0; s < c.Starts; s++ {
 		k := rng.IntN(nv)
 		for j := range h0 {
-			h0[j] = visited[k*n+j] + noise*rng.NormFloat64()
+			h0[j] = visited[k*n+j] + float64(noise*detrand.NormFloat64(rng))
 		}
 		h := fp.minimise(h0, c)
 		speed := fp.speed(h)

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/neurodyn/neurodyn/asm"
+	"github.com/neurodyn/neurodyn/internal/detrand"
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/learn"
 	"github.com/neurodyn/neurodyn/ode"
@@ -274,7 +275,7 @@ func newTangent(n, k, total, blocks, ckpts int, interval float64, seed uint64) *
 		sums: make([]float64, k), total: total, interval: interval, ckpts: min(ckpts, total)}
 	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
 	for i := range t.v {
-		t.v[i] = rng.NormFloat64()
+		t.v[i] = detrand.NormFloat64(rng)
 	}
 	t.orthonormalize()
 	if blocks > total {

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/neurodyn/neurodyn/internal/detmath"
+	"github.com/neurodyn/neurodyn/internal/detrand"
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/learn"
 )
@@ -188,7 +189,7 @@ func PerturbationLyapunov(m learn.Stepper, c PerturbationConfig) (*Perturbation,
 		for s == 0 {
 			s = 0
 			for k := range dir {
-				dir[k] = rng.NormFloat64()
+				dir[k] = detrand.NormFloat64(rng)
 				s += dir[k] * dir[k]
 			}
 		}
