@@ -117,13 +117,10 @@ func lorenzSources(r Recipe, p leaky.Phase, d *tasks.Dataset) (learn.Source, lea
 	if err != nil {
 		return nil, nil, err
 	}
-	val, err := learn.Shaped(vw, vw.SeqLength, d.Dim, d.Dim, 1)
-	if err != nil {
-		return nil, nil, err
-	}
+	// Windows say their shape themselves (learn.SeqSource); a Joined
+	// concatenation is given one below.
 	if !r.Symmetric || len(d.Symmetries()) == 0 {
-		train, err := learn.Shaped(tw, tw.SeqLength, d.Dim, d.Dim, 1)
-		return train, val, err
+		return tw, vw, nil
 	}
 	srcs := []tasks.Source{tw}
 	for _, vars := range d.Symmetries() {
@@ -142,7 +139,7 @@ func lorenzSources(r Recipe, p leaky.Phase, d *tasks.Dataset) (learn.Source, lea
 		return nil, nil, err
 	}
 	train, err := learn.Shaped(j, tw.SeqLength, d.Dim, d.Dim, 1)
-	return train, val, err
+	return train, vw, err
 }
 
 // TrainFlipFlop builds the model of r (inputs and outputs default to the

@@ -409,17 +409,33 @@ func (c *TrainConfig) sameTraining(stored string) error {
 	if stored == "" {
 		return nil
 	}
-	old, err := FlattenJSON(stored)
-	if err != nil {
-		return fmt.Errorf("its train_config cannot be read (%v)", err)
-	}
-	cur, err := FlattenJSON(c.configJSON())
-	if err != nil {
-		return fmt.Errorf("the configuration cannot be encoded (%v)", err)
-	}
 	free := func(k string) bool {
 		top, _, _ := strings.Cut(k, ".")
 		return resumeFree[top] && (top != "Epochs" || c.Decay == DecayNone)
+	}
+	diffs, err := DiffJSON(stored, c.configJSON(), free, "configuration")
+	if err != nil {
+		return fmt.Errorf("its train_config cannot be compared (%v)", err)
+	}
+	if len(diffs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s differ", strings.Join(diffs, ", "))
+}
+
+// DiffJSON compares two JSON objects field by field (FlattenJSON) and
+// returns, sorted, "key (checkpoint a, <label> b)" for every key whose
+// values differ, where a comes from stored and b from current, "unset"
+// standing for a missing key; keys for which skip returns true are left
+// out. It is an error if either is not a JSON object.
+func DiffJSON(stored, current string, skip func(key string) bool, label string) ([]string, error) {
+	old, err := FlattenJSON(stored)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := FlattenJSON(current)
+	if err != nil {
+		return nil, err
 	}
 	keys := map[string]bool{}
 	for k := range old {
@@ -430,19 +446,19 @@ func (c *TrainConfig) sameTraining(stored string) error {
 	}
 	var diffs []string
 	for k := range keys {
-		if o, n := old[k], cur[k]; o != n && !free(k) {
-			diffs = append(diffs, fmt.Sprintf("%s (checkpoint %s, configuration %s)", k, orNone(o), orNone(n)))
+		o, ok1 := old[k]
+		n, ok2 := cur[k]
+		if skip(k) || (ok1 == ok2 && o == n) {
+			continue
 		}
-	}
-	if len(diffs) == 0 {
-		return nil
+		diffs = append(diffs, fmt.Sprintf("%s (checkpoint %s, %s %s)", k, orNone(o, ok1), label, orNone(n, ok2)))
 	}
 	sort.Strings(diffs)
-	return fmt.Errorf("%s differ", strings.Join(diffs, ", "))
+	return diffs, nil
 }
 
-func orNone(s string) string {
-	if s == "" {
+func orNone(s string, ok bool) string {
+	if !ok {
 		return "unset"
 	}
 	return s

@@ -103,19 +103,14 @@ func TrainLorenz(ctx context.Context, r Recipe, d *tasks.Dataset, o leaky.TrainO
 	})
 }
 
-// lorenzSources returns phase p's training and validation windows on d as
-// learn.SeqSources.
+// lorenzSources returns phase p's training and validation windows on d
+// (tasks.Windows say their shape: learn.SeqSource).
 func lorenzSources(p leaky.Phase, d *tasks.Dataset) (learn.Source, learn.Source, error) {
 	tw, vw, err := LorenzWindows(p, d)
 	if err != nil {
 		return nil, nil, err
 	}
-	train, err := learn.Shaped(tw, tw.SeqLength, d.Dim, d.Dim, 1)
-	if err != nil {
-		return nil, nil, err
-	}
-	val, err := learn.Shaped(vw, vw.SeqLength, d.Dim, d.Dim, 1)
-	return train, val, err
+	return tw, vw, nil
 }
 
 // TrainFlipFlop builds the model of r (inputs and outputs default to the

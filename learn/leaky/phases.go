@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"sort"
 	"strings"
 	"time"
 
@@ -262,11 +261,6 @@ func sameMeta(path, meta string, i int) error {
 	if err != nil {
 		return fmt.Errorf("leaky: load checkpoint %s: %w", path, err)
 	}
-	old, err1 := learn.FlattenJSON(stored)
-	cur, err2 := learn.FlattenJSON(meta)
-	if err1 != nil || err2 != nil {
-		return nil
-	}
 	phase := fmt.Sprintf("Phases[%d].", i)
 	skip := func(k string) bool {
 		if k == "Name" {
@@ -277,31 +271,12 @@ func sameMeta(path, meta string, i int) error {
 		}
 		return false
 	}
-	keys := map[string]bool{}
-	for k := range old {
-		keys[k] = true
-	}
-	for k := range cur {
-		keys[k] = true
-	}
-	var diffs []string
-	for k := range keys {
-		o, ok1 := old[k]
-		n, ok2 := cur[k]
-		if skip(k) || (ok1 == ok2 && o == n) {
-			continue
-		}
-		if !ok1 {
-			o = "unset"
-		}
-		if !ok2 {
-			n = "unset"
-		}
-		diffs = append(diffs, fmt.Sprintf("%s (checkpoint %s, now %s)", k, o, n))
+	diffs, err := learn.DiffJSON(stored, meta, skip, "now")
+	if err != nil {
+		return nil // metas that are not both JSON objects are not compared
 	}
 	if len(diffs) == 0 {
 		return nil
 	}
-	sort.Strings(diffs)
 	return param.New("leaky", "Checkpoint", path, "a checkpoint of the same model and windows: "+strings.Join(diffs, ", ")+" differ")
 }
