@@ -517,6 +517,25 @@ func FitNVAR(d *tasks.Dataset, k int, ridge []float64) (*NVAR, error) {
 	return v, nil
 }
 
+// FitTrainMean returns the forecaster that predicts the mean of the train
+// windows' targets (the bias-only readout), one of FitBaselines' set.
+func FitTrainMean(d *tasks.Dataset) (*TrainMean, error) {
+	w, err := d.Windows("train")
+	if err != nil {
+		return nil, err
+	}
+	tm := &TrainMean{history: newHistory(0, d.Dim), mean: make([]float64, d.Dim)}
+	for i := 0; i < w.Len(); i++ {
+		for j, v := range w.Target(i) {
+			tm.mean[j] += v
+		}
+	}
+	for j := range tm.mean {
+		tm.mean[j] /= float64(w.Len())
+	}
+	return tm, nil
+}
+
 // FitBaselines fits every baseline on d's train split (NVAR's ridge on the
 // val split): persistence, linear extrapolation, train mean, AR(1…MaxARLag)
 // and NVAR(NVARLags).
@@ -531,18 +550,9 @@ func FitBaselines(d *tasks.Dataset, c BaselineConfig) ([]Forecaster, error) {
 	if c.NVARLags == 0 {
 		c.NVARLags = 2
 	}
-	w, err := d.Windows("train")
+	tm, err := FitTrainMean(d)
 	if err != nil {
 		return nil, err
-	}
-	tm := &TrainMean{history: newHistory(0, d.Dim), mean: make([]float64, d.Dim)}
-	for i := 0; i < w.Len(); i++ {
-		for j, v := range w.Target(i) {
-			tm.mean[j] += v
-		}
-	}
-	for j := range tm.mean {
-		tm.mean[j] /= float64(w.Len())
 	}
 	out := []Forecaster{NewPersistence(d.Dim), tm}
 	if d.SeqLength >= 2 {

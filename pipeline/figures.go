@@ -135,9 +135,9 @@ func lossPlot(title string, h []Epoch) (*plot.Plot, error) {
 	// The legend at the top right hid a later phase's loss drawn there (the
 	// L-BFGS epoch of the quick CT-RNN): the top 30% of the axis is kept
 	// for it.
-	if lo, hi := lossRange(segs); lo > 0 {
-		span := math.Max(math.Log10(hi/lo), 0.02)
-		p.Y.Min, p.Y.Max = lo, lo*math.Pow(10, span/0.7)
+	if yMin > 0 {
+		span := math.Max(math.Log10(yMax/yMin), 0.02)
+		p.Y.Min, p.Y.Max = yMin, yMin*math.Pow(10, span/0.7)
 	}
 	p.Legend.Top = true
 	return p, nil

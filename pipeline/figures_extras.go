@@ -114,7 +114,7 @@ func (r *Run) surrogateFigure(dir string, xs []float64, curves []SurrogateCurve)
 	}
 	// Peaks from 1 to 25 and tails to 1e-4: a log axis shows them all
 	// (these curves are positive everywhere).
-	ref.Y.Scale, ref.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
+	ref.Y.Scale, ref.Y.Tick.Marker = plot.LogScale{}, decadeTicks{}
 	fwd.Legend.Top, fwd.Legend.Left = false, true
 	return r.figure(dir, "snn_surrogates", 42, 13, [][]*plot.Plot{{fwd, all, ref}})
 }

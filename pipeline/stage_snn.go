@@ -140,15 +140,11 @@ func inputOnlyRMSE(d *tasks.Dataset, c snn.Config) (float64, string, error) {
 		}
 		f = a
 	} else {
-		fs, err := analysis.FitBaselines(d, analysis.BaselineConfig{MaxARLag: 1, NVARLags: -1})
+		tm, err := analysis.FitTrainMean(d)
 		if err != nil {
 			return 0, "", err
 		}
-		for _, b := range fs {
-			if _, ok := b.(*analysis.TrainMean); ok {
-				f = b
-			}
-		}
+		f = tm
 		what = "bias only (no skip term): the train mean"
 	}
 	m, err := analysis.EvaluateForecaster(d, "test", f)

@@ -392,29 +392,8 @@ func keepBestPhase(p *learn.Params[float32], phases []leaky.Phase, res []*learn.
 	if best == last {
 		return last, nil
 	}
-	path := fmt.Sprintf("%s.phase%d.npz", stem, best)
-	arrays, err := export.ReadNPZ(path)
-	if err != nil {
+	if err := learn.LoadParams(p, fmt.Sprintf("%s.phase%d.npz", stem, best), true); err != nil {
 		return 0, fmt.Errorf("pipeline: the best phase's parameters: %w", err)
-	}
-	byName := map[string]export.NPZArray{}
-	for _, a := range arrays {
-		byName[a.Name] = a
-	}
-	for _, s := range p.Specs() {
-		a, ok := byName["best."+s.Name]
-		if !ok {
-			return 0, fmt.Errorf("pipeline: %s has no array best.%s", path, s.Name)
-		}
-		v, err := export.NPZData[float32](a)
-		if err != nil {
-			return 0, fmt.Errorf("pipeline: %s: best.%s: %w", path, s.Name, err)
-		}
-		dst := p.Get(s.Name)
-		if len(v) != len(dst) {
-			return 0, fmt.Errorf("pipeline: %s: best.%s has %d values, the model %d", path, s.Name, len(v), len(dst))
-		}
-		copy(dst, v)
 	}
 	return best, nil
 }

@@ -43,7 +43,8 @@ second one on the same --out stops at once, naming the process that holds
 <out>/.neurodyn.lock.`,
 		Example: `  neurodyn tutorial
   neurodyn tutorial --quick --out /tmp/r
-  neurodyn tutorial --stages ctrnn --retrain  neurodyn tutorial --config my.toml --stages data
+  neurodyn tutorial --stages ctrnn --retrain
+  neurodyn tutorial --config my.toml --stages data
   neurodyn tutorial --print-config > my.toml
   neurodyn tutorial --analysis.free-run-steps 50000 --models.ctrnn reference`,
 		Args: cobra.NoArgs,
