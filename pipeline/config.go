@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -330,6 +331,11 @@ func (c Config) Validate() error {
 	if l.Seed < 0 || l.Seed > 1<<32-4 {
 		return param.New(p, "data.lorenz.seed", l.Seed, "in [0, 4294967292]")
 	}
+	// The data stage's own rules (a split long enough for one window, …),
+	// now rather than when it runs, in the configuration's keys.
+	if err := l.LorenzConfig().Validate(); err != nil {
+		return lorenzKeyErr(err)
+	}
 	f := c.Data.FlipFlop
 	if err := param.First(
 		param.PositiveInt(p, "data.flipflop.bits", f.Bits),
@@ -409,3 +415,69 @@ func (c Config) TOML() string {
 	}
 	return b.String()
 }
+
+// lorenzParamKeys maps the names package tasks gives the fields of
+// LorenzConfig to the configuration keys that set them (the flags are the
+// same with "-" for "_").
+var lorenzParamKeys = map[string]string{
+	"Dt":        "data.lorenz.dt",
+	"Transient": "data.lorenz.transient",
+	"TrainT":    "data.lorenz.train_t",
+	"ValT":      "data.lorenz.val_t",
+	"TestT":     "data.lorenz.test_t",
+	"EvalT":     "data.lorenz.eval_t",
+	"Seed":      "data.lorenz.seed",
+	"Rtol":      "data.lorenz.rtol",
+	"Atol":      "data.lorenz.atol",
+	"SeqLength": "data.lorenz.seq_length",
+	"Horizon":   "data.lorenz.horizon",
+	"Stride":    "data.lorenz.stride",
+	"Sigma":     "data.lorenz.sigma",
+	"Rho":       "data.lorenz.rho",
+	"Beta":      "data.lorenz.beta",
+
+	"InitialNoise": "data.lorenz.initial_noise",
+}
+
+// lorenzKeyErr words a parameter error of package tasks about the Lorenz
+// data in the configuration's keys: the parameter it names ("TestT",
+// "TrainT+Transient") and the fields its rule mentions ("T/Dt >=
+// SeqLength+Horizon").
+func lorenzKeyErr(err error) error {
+	var pe *param.Error
+	if err == nil || !errors.As(err, &pe) || pe.Pkg != "tasks" {
+		return err
+	}
+	rename := func(s string) string {
+		return fieldWords.ReplaceAllStringFunc(s, func(w string) string {
+			if k, ok := lorenzParamKeys[w]; ok {
+				return k
+			}
+			if w == "T" { // the split's length in the rule "T/Dt >= …"
+				if k, ok := lorenzParamKeys[pe.Name]; ok {
+					return k
+				}
+			}
+			return w
+		})
+	}
+	ne := *pe
+	ne.Name, ne.Allowed = rename(pe.Name), rename(pe.Allowed)
+	if ne == *pe {
+		return err
+	}
+	return &keyedError{msg: strings.Replace(err.Error(), pe.Error(), ne.Error(), 1), err: err}
+}
+
+// fieldWords matches the Go field names in a parameter error's text.
+var fieldWords = regexp.MustCompile(`\b[A-Z][A-Za-z]*\b`)
+
+// keyedError is an error reworded in the configuration's keys; it
+// unwraps to the original (errors.Is(err, param.ErrInvalid) still holds).
+type keyedError struct {
+	msg string
+	err error
+}
+
+func (e *keyedError) Error() string { return e.msg }
+func (e *keyedError) Unwrap() error { return e.err }

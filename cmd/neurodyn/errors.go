@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -60,62 +59,6 @@ var presetParamFlags = map[string]string{
 	"DtMs":    "--dt-ms",
 	"Workers": "--workers",
 }
-
-// lorenzParamKeys maps the names package tasks gives the fields of
-// LorenzConfig to the configuration keys that set them (the flags are the
-// same with "-" for "_").
-var lorenzParamKeys = map[string]string{
-	"Dt":        "data.lorenz.dt",
-	"Transient": "data.lorenz.transient",
-	"TrainT":    "data.lorenz.train_t",
-	"ValT":      "data.lorenz.val_t",
-	"TestT":     "data.lorenz.test_t",
-	"EvalT":     "data.lorenz.eval_t",
-	"Seed":      "data.lorenz.seed",
-	"Rtol":      "data.lorenz.rtol",
-	"Atol":      "data.lorenz.atol",
-	"SeqLength": "data.lorenz.seq_length",
-	"Horizon":   "data.lorenz.horizon",
-	"Stride":    "data.lorenz.stride",
-	"Sigma":     "data.lorenz.sigma",
-	"Rho":       "data.lorenz.rho",
-	"Beta":      "data.lorenz.beta",
-
-	"InitialNoise": "data.lorenz.initial_noise",
-}
-
-// lorenzKeyErr words a parameter error of package tasks about the Lorenz
-// data in the configuration's keys: the parameter it names ("TestT",
-// "TrainT+Transient") and the fields its rule mentions ("T/Dt >=
-// SeqLength+Horizon").
-func lorenzKeyErr(err error) error {
-	var pe *param.Error
-	if err == nil || !errors.As(err, &pe) || pe.Pkg != "tasks" {
-		return err
-	}
-	rename := func(s string) string {
-		return fieldWords.ReplaceAllStringFunc(s, func(w string) string {
-			if k, ok := lorenzParamKeys[w]; ok {
-				return k
-			}
-			if w == "T" { // the split's length in the rule "T/Dt >= …"
-				if k, ok := lorenzParamKeys[pe.Name]; ok {
-					return k
-				}
-			}
-			return w
-		})
-	}
-	ne := *pe
-	ne.Name, ne.Allowed = rename(pe.Name), rename(pe.Allowed)
-	if ne == *pe {
-		return err
-	}
-	return &reworded{msg: strings.Replace(err.Error(), pe.Error(), ne.Error(), 1), err: err}
-}
-
-// fieldWords matches the Go field names in a parameter error's text.
-var fieldWords = regexp.MustCompile(`\b[A-Z][A-Za-z]*\b`)
 
 // seriesFlagErr renames, in a parameter error of package tasks, the field
 // of the loading options to the flag the user gave.

@@ -145,9 +145,6 @@ training statistics, and the Lorenz recipes train on it.`,
 			}
 			switch task {
 			case pipeline.TaskLorenz:
-				if err := cfg.Data.Lorenz.LorenzConfig().Validate(); err != nil {
-					return lorenzKeyErr(err)
-				}
 				data = pipeline.LorenzSpec(cfg.Data.Lorenz)
 			case pipeline.TaskFlipFlop:
 				data = pipeline.FlipFlopSpec(cfg.Data.FlipFlop)
@@ -178,9 +175,6 @@ training statistics, and the Lorenz recipes train on it.`,
 			res, err := pipeline.TrainModel(cmd.Context(), cfg, req)
 			if err != nil {
 				err = flagErr(seriesFlagErr(err), "pipeline", map[string]string{"File": "--file"})
-				if task == pipeline.TaskLorenz {
-					err = lorenzKeyErr(err)
-				}
 				return interrupted(overwriteHint(err), "train", "rerun the same command to resume from the training checkpoints")
 			}
 			for _, t := range res.Tables {

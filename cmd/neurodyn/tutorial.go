@@ -87,11 +87,6 @@ second one on the same --out stops at once, naming the process that holds
 			if err := cfg.Validate(); err != nil {
 				return err
 			}
-			// The data stage's own rules, now rather than when it runs,
-			// in the configuration's keys.
-			if err := cfg.Data.Lorenz.LorenzConfig().Validate(); err != nil {
-				return lorenzKeyErr(err)
-			}
 			if printCfg {
 				fmt.Fprint(cmd.OutOrStdout(), cfg.TOML())
 				return nil
@@ -120,7 +115,6 @@ second one on the same --out stops at once, naming the process that holds
 				if path, rerr := pipeline.WriteReport(cfg); rerr == nil {
 					kept += " and reported in " + path
 				}
-				err = lorenzKeyErr(err)
 				if !errors.Is(err, context.Canceled) {
 					return &reworded{msg: fmt.Sprintf("%v (%s)", err, kept), err: err}
 				}
