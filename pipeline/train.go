@@ -572,33 +572,47 @@ func TrainSNN(ctx context.Context, r snn.Recipe, data DataSpec, d *tasks.Dataset
 	return &SNNTrained{Trained: Trained[*snn.Model[float32]]{Model: tr.Model, Meta: &meta, Path: path}, Test: tr.Test, Counts: tr.Counts}, nil
 }
 
+// readoutMeta returns the metadata of a reservoir model (kind, named
+// name) whose ridge readout is fitted on data of dim variables: its recipe
+// and configuration are cfg, the configuration with its defaults, which
+// the built model reports as its own. It refuses (o.NoReplace) before the
+// caller spends the harvest and fit on a model it could not save.
+func readoutMeta(kind, name string, cfg any, data DataSpec, dim int, o TrainOptions) (*ModelMeta, error) {
+	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
+	cj, err := json.Marshal(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: %s configuration: %w", kind, err)
+	}
+	meta := &ModelMeta{Format: ModelFormat, Kind: kind, Name: name, Data: data, Dim: dim, Recipe: cj, Config: cj, Seed: o.Seed}
+	meta.Identity = identity(meta.Kind, meta.Recipe, data)
+	if err := o.refuseReplace(meta); err != nil {
+		return nil, err
+	}
+	return meta, nil
+}
+
 // FitReservoir builds the liquid-state machine of c, fits its readout on d
 // (snn.LorenzReservoir) and saves the readout with the configuration to
 // o's model file (the network is rebuilt from its seed when loaded).
-// Fitting is deterministic and takes seconds, so it is never skipped.
+// Fitting is deterministic and takes seconds, so it is never skipped; a
+// file it may not replace (o.NoReplace) is refused before the fit.
 func FitReservoir(c snn.ReservoirConfig, data DataSpec, d *tasks.Dataset, o TrainOptions) (*snn.Reservoir, *snn.ReservoirFit, *ModelMeta, error) {
-	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
-		return nil, nil, nil, fmt.Errorf("pipeline: %w", err)
+	if err := c.Validate(); err != nil {
+		return nil, nil, nil, err
+	}
+	cd := c.WithDefaults() // what the reservoir's Config returns
+	meta, err := readoutMeta(KindReservoir, fmt.Sprintf("lif-reservoir-%d", cd.N), cd, data, d.Dim, o)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	t0 := time.Now()
 	r, fit, err := snn.LorenzReservoir(c, d)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	sec := time.Since(t0).Seconds()
-	cj, err := json.Marshal(r.Config())
-	if err != nil {
-		r.Close()
-		return nil, nil, nil, fmt.Errorf("pipeline: reservoir configuration: %w", err)
-	}
-	meta := &ModelMeta{Format: ModelFormat, Kind: KindReservoir, Name: fmt.Sprintf("lif-reservoir-%d", r.Config().N),
-		Data: data, Dim: d.Dim, Recipe: cj, Config: cj, Seed: o.Seed,
-		Params: (fit.Features + 1) * d.Dim, TrainSeconds: JSONReal(sec)}
-	meta.Identity = identity(meta.Kind, meta.Recipe, data)
-	if err := o.refuseReplace(meta); err != nil {
-		r.Close()
-		return nil, nil, nil, err
-	}
+	meta.Params, meta.TrainSeconds = (fit.Features+1)*d.Dim, JSONReal(time.Since(t0).Seconds())
 	if err := saveReadoutModel(o.path(), r.Readout, meta); err != nil {
 		r.Close()
 		return nil, nil, nil, err
@@ -609,26 +623,20 @@ func FitReservoir(c snn.ReservoirConfig, data DataSpec, d *tasks.Dataset, o Trai
 // FitESN builds the echo-state network of c, fits its readout on d
 // (snn.LorenzESN) and saves it like FitReservoir.
 func FitESN(c snn.ESNConfig, data DataSpec, d *tasks.Dataset, o TrainOptions) (*snn.ESN, *snn.ESNFit, *ModelMeta, error) {
-	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
-		return nil, nil, nil, fmt.Errorf("pipeline: %w", err)
+	if err := c.Validate(); err != nil {
+		return nil, nil, nil, err
+	}
+	cd := c.WithDefaults() // what the ESN's Config returns
+	meta, err := readoutMeta(KindESN, fmt.Sprintf("esn-%d", cd.N), cd, data, d.Dim, o)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	t0 := time.Now()
 	e, fit, err := snn.LorenzESN(c, d)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	sec := time.Since(t0).Seconds()
-	cj, err := json.Marshal(e.Config())
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("pipeline: ESN configuration: %w", err)
-	}
-	meta := &ModelMeta{Format: ModelFormat, Kind: KindESN, Name: fmt.Sprintf("esn-%d", e.Config().N),
-		Data: data, Dim: d.Dim, Recipe: cj, Config: cj, Seed: o.Seed,
-		Params: (fit.Features + 1) * d.Dim, TrainSeconds: JSONReal(sec)}
-	meta.Identity = identity(meta.Kind, meta.Recipe, data)
-	if err := o.refuseReplace(meta); err != nil {
-		return nil, nil, nil, err
-	}
+	meta.Params, meta.TrainSeconds = (fit.Features+1)*d.Dim, JSONReal(time.Since(t0).Seconds())
 	if err := saveReadoutModel(o.path(), e.Readout, meta); err != nil {
 		return nil, nil, nil, err
 	}

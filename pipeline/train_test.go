@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,6 +15,8 @@ import (
 	"github.com/neurodyn/neurodyn/export"
 	"github.com/neurodyn/neurodyn/learn"
 	"github.com/neurodyn/neurodyn/learn/leaky"
+	"github.com/neurodyn/neurodyn/snn"
+	"github.com/neurodyn/neurodyn/tasks"
 )
 
 // TestKeepBestPhase: when a later phase selected by the metric ends worse
@@ -96,5 +100,65 @@ func TestTrainClock(t *testing.T) {
 	}
 	if _, err := os.Stat(stem + ".train_seconds"); err == nil {
 		t.Error("retraining from scratch left the old time file")
+	}
+}
+
+// FitReservoir and FitESN refuse a model file they may not replace
+// (NoReplace) before the harvest and the fit: given splits no fit takes,
+// they return the refusal, not the fit's error; without NoReplace the fit
+// is reached (and fails). The configuration they identify the model by is
+// the one the built model reports as its own.
+func TestFitRefusesBeforeFitting(t *testing.T) {
+	data := LorenzSpec(DefaultConfig().Data.Lorenz)
+	empty := &tasks.Dataset{Name: "lorenz63", Dim: 3, Dt: 0.01, SeqLength: 10, Horizon: 1, Stride: 1}
+	rc := snn.ReservoirConfig{N: 50, Seed: 7}
+	ec := snn.ESNConfig{N: 30, Seed: 7}
+	fits := map[string]func(o TrainOptions) error{
+		"reservoir": func(o TrainOptions) error {
+			r, _, _, err := FitReservoir(rc, data, empty, o)
+			if r != nil {
+				r.Close()
+			}
+			return err
+		},
+		"esn": func(o TrainOptions) error {
+			_, _, _, err := FitESN(ec, data, empty, o)
+			return err
+		},
+	}
+	for name, fit := range fits {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "m.npz"), []byte("not a model"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			o := TrainOptions{Dir: dir, File: "m.npz", NoReplace: true}
+			if err := fit(o); !errors.Is(err, export.ErrExists) {
+				t.Fatalf("NoReplace over a foreign file: %v, want the refusal (export.ErrExists) before the fit", err)
+			}
+			o.NoReplace = false
+			if err := fit(o); err == nil || errors.Is(err, export.ErrExists) {
+				t.Fatalf("without NoReplace: %v, want the fit's error on empty splits", err)
+			}
+		})
+	}
+	r, err := snn.NewReservoir(rc, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	e, err := snn.NewESN(ec, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name       string
+		meta, real any
+	}{{"reservoir", rc.WithDefaults(), r.Config()}, {"esn", ec.WithDefaults(), e.Config()}} {
+		a, _ := json.Marshal(c.meta)
+		b, _ := json.Marshal(c.real)
+		if string(a) != string(b) {
+			t.Errorf("%s: identified by %s, the built model's configuration is %s", c.name, a, b)
+		}
 	}
 }
