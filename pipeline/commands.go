@@ -55,6 +55,23 @@ type TrainResult struct {
 	Tables []Table
 }
 
+// ModelFileName returns the name of TrainModel's model file: file, or
+// kind_task.npz when file is empty. A name that does not end in .npz, or
+// that has a directory (TrainRequest.Dir sets it), is a parameter error
+// naming File: the pipeline's model files are .npz (parameters plus
+// metadata) and every loader reads them by that extension, so another
+// name would be an .npz under a misleading one (neurodyn_model_load reads
+// .h5 as HDF5).
+func ModelFileName(kind, task, file string) (string, error) {
+	if file == "" {
+		return kind + "_" + task + ".npz", nil
+	}
+	if !strings.EqualFold(filepath.Ext(file), ".npz") || filepath.Base(file) != file {
+		return "", param.New("pipeline", "File", file, "a file name ending in .npz, without a directory (--out sets it)")
+	}
+	return file, nil
+}
+
 // TrainModel trains (or reloads) the model kind of cfg's recipes on the
 // requested task, saves it and measures it: on a forecasting task like the
 // stages (one-step test metrics, closed loop and free run when the data
@@ -64,14 +81,9 @@ func TrainModel(ctx context.Context, cfg Config, req TrainRequest) (*TrainResult
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if req.File == "" {
-		req.File = req.Kind + "_" + req.Data.Task + ".npz"
-	}
-	// the pipeline's model files are .npz (parameters plus metadata) and
-	// every loader reads them by that extension: another name would be an
-	// .npz under a misleading one (neurodyn_model_load reads .h5 as HDF5)
-	if !strings.EqualFold(filepath.Ext(req.File), ".npz") || filepath.Base(req.File) != req.File {
-		return nil, param.New("pipeline", "File", req.File, "a file name ending in .npz, without a directory (--out sets it)")
+	var err error
+	if req.File, err = ModelFileName(req.Kind, req.Data.Task, req.File); err != nil {
+		return nil, err
 	}
 	o := TrainOptions{Dir: req.Dir, File: req.File, Seed: cfg.Seed, Retrain: req.Retrain, NoReplace: !req.Overwrite, Progress: req.Progress}
 	set := cfg.Settings()

@@ -1,11 +1,14 @@
 package pipeline
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"testing"
+
+	"github.com/neurodyn/neurodyn/internal/param"
 )
 
 // TestStageModelFiles reads the stages' sources: every model file a stage
@@ -79,5 +82,37 @@ func TestRemoveTrainedModels(t *testing.T) {
 		if _, err := os.Stat(p); err != nil {
 			t.Errorf("%s removed: %v", p, err)
 		}
+	}
+}
+
+// ModelFileName gives the default kind_task.npz, keeps a plain .npz name
+// (any case of the extension) and refuses other extensions and names with
+// a directory, naming File.
+func TestModelFileName(t *testing.T) {
+	for _, c := range []struct {
+		file, want string
+		ok         bool
+	}{
+		{"", "esn_lorenz.npz", true},
+		{"m.npz", "m.npz", true},
+		{"M.NPZ", "M.NPZ", true},
+		{"m.h5", "", false},
+		{"m", "", false},
+		{"a/m.npz", "", false},
+		{"../m.npz", "", false},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			got, err := ModelFileName(KindESN, TaskLorenz, c.file)
+			if c.ok {
+				if err != nil || got != c.want {
+					t.Fatalf("= %q, %v; want %q", got, err, c.want)
+				}
+				return
+			}
+			var pe *param.Error
+			if !errors.As(err, &pe) || pe.Name != "File" || got != "" {
+				t.Fatalf("= %q, %v; want a parameter error naming File", got, err)
+			}
+		})
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -82,6 +81,9 @@ func (s *seriesFlags) spec(path string) (pipeline.DataSpec, error) {
 	return pipeline.SeriesFileSpec(path, lo, tasks.SeriesConfig{Name: "series", Dt: s.dt, TrainFrac: s.trainFrac, ValFrac: s.valFrac, SeqLength: s.seqLength})
 }
 
+// fileFlag names TrainRequest.File's flag in train's errors.
+var fileFlag = map[string]string{"File": "--file"}
+
 func newTrainCmd(g *globals) *cobra.Command {
 	var (
 		cfgPath, task, out, file  string
@@ -157,24 +159,22 @@ training statistics, and the Lorenz recipes train on it.`,
 			}
 			// Two trainings of one model file at once would write the same
 			// checkpoints and file; other models in --out may train beside.
-			name := file
-			if name == "" {
-				name = kind + "_" + data.Task + ".npz"
+			name, err := pipeline.ModelFileName(kind, data.Task, file)
+			if err != nil { // before --out is created
+				return flagErr(err, "pipeline", fileFlag)
 			}
-			if strings.EqualFold(filepath.Ext(name), ".npz") && filepath.Base(name) == name { // others are refused below, before --out is created
-				lock, err := lockOut("train", "--out", out, "."+name+".lock")
-				if err != nil {
-					return err
-				}
-				defer lock.release()
+			lock, err := lockOut("train", "--out", out, "."+name+".lock")
+			if err != nil {
+				return err
 			}
+			defer lock.release()
 			req := pipeline.TrainRequest{Kind: kind, Data: data, Dir: out, File: file, Retrain: retrain, Overwrite: overwrite}
 			if prog := g.progress(); prog != nil {
 				req.Progress = func(done, total int) { prog("train", kind, done, total) }
 			}
 			res, err := pipeline.TrainModel(cmd.Context(), cfg, req)
 			if err != nil {
-				err = flagErr(seriesFlagErr(err), "pipeline", map[string]string{"File": "--file"})
+				err = flagErr(seriesFlagErr(err), "pipeline", fileFlag)
 				return interrupted(overwriteHint(err), "train", "rerun the same command to resume from the training checkpoints")
 			}
 			for _, t := range res.Tables {
