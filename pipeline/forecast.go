@@ -146,28 +146,17 @@ func MeasureForecaster(ctx context.Context, d *tasks.Dataset, m learn.Stepper, f
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	s := o.Settings
-	if d.Eval.Len > 0 {
-		vt, err := analysis.ValidTime(m, d.Eval.Data, d.Dim, analysis.ClosedLoopConfig{Starts: s.Starts, Horizon: s.Horizon, Dt: d.Dt})
-		if err != nil {
-			return err
-		}
-		f.VT = vt
-	}
-	if err := ctx.Err(); err != nil {
+	vt, gen, diverged, err := closedLoop(ctx, d, m, o.Settings, o.Truth)
+	if err != nil {
 		return err
 	}
+	f.VT = vt
 	if o.Truth == nil {
 		return nil
 	}
 	tr := o.Truth
-	gen := make([]float64, tr.N*tr.Dim)
-	if err := analysis.FreeRun(m, tr.Warm, tr.N, gen); err != nil {
-		return err
-	}
-	d.Denormalize(gen, gen)
-	if err := finite("free run", gen); err != nil {
-		f.Notes = append(f.Notes, f.Name+": "+err.Error()+": λ₁ and D₂ of the generated run not measured")
+	if diverged != nil {
+		f.Notes = append(f.Notes, f.Name+": "+diverged.Error()+": λ₁ and D₂ of the generated run not measured")
 	} else {
 		f.Gen = gen
 		if f.Attractor, err = tr.Ref.Compare(gen); err != nil {
@@ -190,6 +179,35 @@ func MeasureForecaster(ctx context.Context, d *tasks.Dataset, m learn.Stepper, f
 		}
 	}
 	return nil
+}
+
+// closedLoop is the closed-loop part of MeasureForecaster's protocol: the
+// valid times of m on d's evaluation trajectory (analysis.ValidTime with
+// set's starts and horizon; nil without an evaluation trajectory) and,
+// when truth is not nil, a free run of truth.N steps after truth's
+// warm-up in original units. A free run that does not stay finite comes
+// back nil, with the reason in diverged.
+func closedLoop(ctx context.Context, d *tasks.Dataset, m learn.Stepper, set Settings, truth *Truth) (vt *analysis.ValidTimes, gen []float64, diverged, err error) {
+	if d.Eval.Len > 0 {
+		if vt, err = analysis.ValidTime(m, d.Eval.Data, d.Dim, analysis.ClosedLoopConfig{Starts: set.Starts, Horizon: set.Horizon, Dt: d.Dt}); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, nil, err
+	}
+	if truth == nil {
+		return vt, nil, nil, nil
+	}
+	gen = make([]float64, truth.N*truth.Dim)
+	if err := analysis.FreeRun(m, truth.Warm, truth.N, gen); err != nil {
+		return nil, nil, nil, err
+	}
+	d.Denormalize(gen, gen)
+	if err := finite("free run", gen); err != nil {
+		return vt, nil, err, nil
+	}
+	return vt, gen, nil, nil
 }
 
 // finite returns an error naming the first non-finite value of x.

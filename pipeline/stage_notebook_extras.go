@@ -78,9 +78,9 @@ func withSolver(m *ctrnn.Model[float32], solver ode.Method) (*ctrnn.Model[float3
 }
 
 // SolverComparison runs the closed-loop protocol of MeasureForecaster
-// (analysis.ValidTime with the settings' starts and horizon; a free run of
-// truth.N steps after truth's warm-up) on m's weights integrated with each
-// solver. The Euler run of a model trained with Euler reproduces the
+// (closedLoop: analysis.ValidTime with the settings' starts and horizon; a
+// free run of truth.N steps after truth's warm-up) on m's weights
+// integrated with each solver. The Euler run of a model trained with Euler reproduces the
 // ctrnn stage's closed-loop numbers.
 func SolverComparison(ctx context.Context, m *ctrnn.Model[float32], d *tasks.Dataset, truth *Truth, set Settings, solvers []ode.Method) ([]SolverRun, error) {
 	var out []SolverRun
@@ -89,20 +89,13 @@ func SolverComparison(ctx context.Context, m *ctrnn.Model[float32], d *tasks.Dat
 		if err != nil {
 			return nil, err
 		}
-		vt, err := analysis.ValidTime(sm, d.Eval.Data, d.Dim, analysis.ClosedLoopConfig{Starts: set.Starts, Horizon: set.Horizon, Dt: d.Dt})
+		vt, gen, diverged, err := closedLoop(ctx, d, sm, set, truth)
 		if err != nil {
 			return nil, err
 		}
-		run := SolverRun{Solver: s, VT: vt}
-		gen := make([]float64, truth.N*truth.Dim)
-		if err := analysis.FreeRun(sm, truth.Warm, truth.N, gen); err != nil {
-			return nil, err
-		}
-		d.Denormalize(gen, gen)
-		if err := finite("free run", gen); err != nil {
-			run.Note = err.Error()
-		} else {
-			run.Gen = gen
+		run := SolverRun{Solver: s, VT: vt, Gen: gen}
+		if diverged != nil {
+			run.Note = diverged.Error()
 		}
 		out = append(out, run)
 		if err := ctx.Err(); err != nil {
