@@ -71,18 +71,18 @@ func SurrogateCurves(xs []float64, ours learn.Surrogate) []SurrogateCurve {
 const learnSurrogates = 6
 
 // EICurrents accumulates the recurrent input currents into the E neurons
-// of a network, pooled over every E neuron and every step, with the
-// definitions of rate.Balance (notebook 02's, which notebook 03's c28
-// applies to the spiking networks): exc_i = Σ_{j∈E} W_ij s_j (excitatory),
-// inh_i = Σ_{j∈I} |W_ij| s_j (inhibitory, as a magnitude), net = exc − inh.
-// It also keeps an evenly strided sample of (exc, inh) pairs for a
+// of a network, pooled over every E neuron and every step by
+// rate.Currents, with the definitions of rate.Balance (notebook 02's,
+// which notebook 03's c28 applies to the spiking networks): exc_i =
+// Σ_{j∈E} W_ij s_j (excitatory), inh_i = Σ_{j∈I} |W_ij| s_j (inhibitory,
+// as a magnitude), net = exc − inh. It also counts the pairs without
+// input and keeps an evenly strided sample of (exc, inh) pairs for a
 // scatter plot.
 type EICurrents struct {
-	ne                                         int
-	sE, sI, sN, sEE, sII, sNN, sEI, aE, aI, aN float64
-	meanE, meanI                               []float64
-	steps, silent                              int
-	stride, cnt                                int
+	cur    *rate.Currents
+	silent int
+	// cnt counts the pairs added, stride the pairs per sampled one.
+	stride, cnt int
 	// Exc and Inh are the sampled pairs.
 	Exc, Inh []float64
 }
@@ -90,27 +90,15 @@ type EICurrents struct {
 // NewEICurrents returns an accumulator for ne E neurons over about total
 // (neuron, step) pairs, keeping at most about maxPoints of them.
 func NewEICurrents(ne, total, maxPoints int) *EICurrents {
-	return &EICurrents{ne: ne, meanE: make([]float64, ne), meanI: make([]float64, ne), stride: max(1, total/max(maxPoints, 1))}
+	return &EICurrents{cur: rate.NewCurrents(ne), stride: max(1, total/max(maxPoints, 1))}
 }
 
 // AddStep adds one step's currents into the E neurons (exc and inh of
 // length ne).
 func (a *EICurrents) AddStep(exc, inh []float64) {
-	for i := 0; i < a.ne; i++ {
-		e, in := exc[i], inh[i]
-		net := e - in
-		a.sE += e
-		a.sI += in
-		a.sN += net
-		a.sEE += e * e
-		a.sII += in * in
-		a.sNN += net * net
-		a.sEI += e * in
-		a.aE += math.Abs(e)
-		a.aI += math.Abs(in)
-		a.aN += math.Abs(net)
-		a.meanE[i] += e
-		a.meanI[i] += in
+	a.cur.Add(exc, inh)
+	for i, e := range exc {
+		in := inh[i]
 		if e == 0 && in == 0 {
 			a.silent++
 		}
@@ -118,40 +106,18 @@ func (a *EICurrents) AddStep(exc, inh []float64) {
 			a.Exc, a.Inh = append(a.Exc, e), append(a.Inh, in)
 		}
 	}
-	a.steps++
 }
 
 // Silent returns the fraction of (neuron, step) pairs without recurrent
 // input (exc = inh = 0).
 func (a *EICurrents) Silent() float64 {
-	return float64(a.silent) / float64(max(1, a.steps*a.ne))
+	return float64(a.silent) / float64(max(1, a.cnt))
 }
 
 // Balance returns the current statistics of rate.Balance (the rate fields
 // are left zero): means and standard deviations, Ratio, Cancellation,
 // Correlation and BalanceRatio; States is the number of steps.
-func (a *EICurrents) Balance() rate.Balance {
-	var b rate.Balance
-	b.States = a.steps
-	n := float64(a.steps * a.ne)
-	if n == 0 {
-		return b
-	}
-	std := func(s, s2 float64) float64 { return math.Sqrt(math.Max(s2/n-(s/n)*(s/n), 0)) }
-	b.ExcMean, b.ExcStd = a.sE/n, std(a.sE, a.sEE)
-	b.InhMean, b.InhStd = a.sI/n, std(a.sI, a.sII)
-	b.NetMean, b.NetStd = a.sN/n, std(a.sN, a.sNN)
-	b.Ratio = a.aE / a.aN
-	b.Cancellation = 1 - a.aN/(a.aE+a.aI)
-	b.Correlation = (a.sEI/n - b.ExcMean*b.InhMean) / (b.ExcStd * b.InhStd)
-	var tE, tI float64
-	for i := 0; i < a.ne; i++ {
-		tE += a.meanE[i] / float64(a.steps)
-		tI += a.meanI[i] / float64(a.steps)
-	}
-	b.BalanceRatio = math.Abs(tE-tI) / (math.Abs(tE) + math.Abs(tI) + 1e-6)
-	return b
-}
+func (a *EICurrents) Balance() rate.Balance { return a.cur.Balance() }
 
 // SpikeCurrents computes the recurrent input currents into the E neurons
 // from a recorded run: step t (the interval (t·dt, (t+1)·dt] of the

@@ -283,6 +283,50 @@ func TestBalanceOf(t *testing.T) {
 	}
 }
 
+// Currents pools hand-made currents of two E units over three states
+// into the statistics of Balance (closed forms below), reports nothing
+// before a state, and refuses currents of another length.
+func TestCurrents(t *testing.T) {
+	c := rate.NewCurrents(2)
+	if b := c.Balance(); b != (rate.Balance{}) {
+		t.Errorf("no state: %+v, want the zero Balance", b)
+	}
+	exc := [][]float64{{1, 3}, {2, 0}, {4, 2}}
+	inh := [][]float64{{1, 1}, {0, 2}, {3, 1}}
+	for s := range exc {
+		c.Add(exc[s], inh[s])
+	}
+	// Pairs (exc, inh): (1,1) (3,1) (2,0) (0,2) (4,3) (2,1); net 0 2 2 −2 1 1.
+	// Σexc 12, Σinh 8, Σnet 4; Σexc² 34, Σinh² 16, Σnet² 14, Σexc·inh 18;
+	// Σ|net| 8. Unit means: exc (7/3, 5/3), inh (4/3, 4/3).
+	mE, mI, mN := 2.0, 4.0/3, 2.0/3
+	sE, sI, sN := math.Sqrt(34.0/6-mE*mE), math.Sqrt(16.0/6-mI*mI), math.Sqrt(14.0/6-mN*mN)
+	b := c.Balance()
+	for _, w := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"ExcMean", b.ExcMean, mE}, {"InhMean", b.InhMean, mI}, {"NetMean", b.NetMean, mN},
+		{"ExcStd", b.ExcStd, sE}, {"InhStd", b.InhStd, sI}, {"NetStd", b.NetStd, sN},
+		{"Ratio", b.Ratio, 12.0 / 8}, {"Cancellation", b.Cancellation, 1 - 8.0/20},
+		{"Correlation", b.Correlation, (18.0/6 - mE*mI) / (sE * sI)},
+		{"BalanceRatio", b.BalanceRatio, (4 - 8.0/3) / (4 + 8.0/3 + 1e-6)},
+	} {
+		if math.Abs(w.got-w.want) > 1e-12 {
+			t.Errorf("%s = %v, want %v", w.name, w.got, w.want)
+		}
+	}
+	if b.States != 3 || c.States() != 3 || b.RateEMean != 0 {
+		t.Errorf("States %d (%d), RateEMean %v; want 3 and no rates", b.States, c.States(), b.RateEMean)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("Add with one current per unit missing did not panic")
+		}
+	}()
+	c.Add([]float64{1}, []float64{1, 2})
+}
+
 // A dopri5 tolerance below what the state's precision can meet is refused
 // when the model is built, naming Rtol; float64 accepts it.
 func TestNewRefusesRtolBelowPrecision(t *testing.T) {
