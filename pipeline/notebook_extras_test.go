@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -210,7 +211,8 @@ func TestSpikeCurrents(t *testing.T) {
 // stage's closed loop and free run, the other solvers' valid times are
 // finite, the adjoint agrees with BPTT through the same dopri5 forward,
 // and the E/I statistics are those of the currents recomputed here from
-// a recording of the saved trained SNN.
+// a recording of the saved trained SNN; the stage reads the spikes the snn
+// stage stored, and records them again, to the same bits, without them.
 func TestNotebookExtrasStages(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains the quick CT-RNN and SNNs")
@@ -356,5 +358,48 @@ func TestNotebookExtrasStages(t *testing.T) {
 	}
 	if len(ex.Figures) != 2 {
 		t.Errorf("snn-extras figures %v, want the surrogates and the currents", ex.Figures)
+	}
+
+	// Those currents come from the spikes the snn stage stored in snn.h5
+	// (recomputed above from a new recording, they agree): a file holding
+	// other spikes changes them, and without the file the stage records
+	// the spikes again, to the same bits.
+	h5, ok := stageFile(run, "snn", "snn.h5")
+	if !ok {
+		t.Log("built without HDF5: the snn stage stored no spikes, the fallback ran above")
+		return
+	}
+	keep := h5 + ".kept"
+	if err := os.Rename(h5, keep); err != nil {
+		t.Fatal(err)
+	}
+	// One spike of neuron 0 (excitatory) in the first step of each.
+	one := &snn.SpikeRecord{TimesMs: []float64{1}, IDs: []int32{0}, N: N, NE: NE, DurationMs: 1}
+	if wrote, err := writeH5(h5, cfg, spikeGroup("snn/test_spikes", one), spikeGroup("reservoir/test_spikes", one)); err != nil || !wrote {
+		t.Fatalf("write a stand-in snn.h5: %v, %v", wrote, err)
+	}
+	other, err := runSNNExtras(ctx, run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"snn.currents.exc_mean", "reservoir.currents.exc_mean", "snn.currents.silent"} {
+		if other.Metrics[k] == ex.Metrics[k] {
+			t.Errorf("%s = %v from a snn.h5 with one spike per network, as from the stored recording: the spikes were not read", k, ex.Metrics[k])
+		}
+	}
+	if err := os.Remove(h5); err != nil {
+		t.Fatal(err)
+	}
+	again, err := runSNNExtras(ctx, run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(keep, h5); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range ex.Metrics {
+		if got, ok := again.Metrics[k]; !ok || got != v {
+			t.Errorf("recorded again without snn.h5: %s = %v (present: %v), from the stored spikes %v", k, got, ok, v)
+		}
 	}
 }

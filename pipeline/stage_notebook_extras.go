@@ -34,17 +34,30 @@ func ctrnnSolversStage() Stage {
 	}
 }
 
-// stageModelPath returns the path of the model file base that stage
-// listed in its stored result's Files.
-func stageModelPath(r *Run, stage, base string) (string, error) {
+// stageFile returns the path of the file base that stage listed in its
+// stored result's Files; ok is false without a stored result or without
+// such a file.
+func stageFile(r *Run, stage, base string) (path string, ok bool) {
 	res, ok := r.Result(stage)
 	if !ok {
-		return "", fmt.Errorf("pipeline: no stored result of stage %s", stage)
+		return "", false
 	}
 	for _, f := range res.Files {
 		if filepath.Base(f) == base {
-			return filepath.Join(r.Cfg.OutDir, f), nil
+			return filepath.Join(r.Cfg.OutDir, f), true
 		}
+	}
+	return "", false
+}
+
+// stageModelPath returns the path of the model file base that stage
+// listed in its stored result's Files.
+func stageModelPath(r *Run, stage, base string) (string, error) {
+	if _, ok := r.Result(stage); !ok {
+		return "", fmt.Errorf("pipeline: no stored result of stage %s", stage)
+	}
+	if p, ok := stageFile(r, stage, base); ok {
+		return p, nil
 	}
 	return "", fmt.Errorf("pipeline: stage %s lists no file %s (result of an older neurodyn? rerun it with --force)", stage, base)
 }

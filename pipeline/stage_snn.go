@@ -434,3 +434,39 @@ func spikeGroup(name string, rec *snn.SpikeRecord) h5Group {
 		Attrs: map[string]string{"what": fmt.Sprintf("every spike while streaming the test split (%.0f ms); neurons 0…%d excitatory, %d…%d inhibitory",
 			rec.DurationMs, rec.NE-1, rec.NE, rec.N-1)}}
 }
+
+// readSpikeGroup reads back the recording spikeGroup stored as group in
+// the HDF5 file path: the spikes of n neurons (ne excitatory) over
+// durationMs, which the file's arrays do not hold and the caller knows
+// from the model that was recorded. Spikes outside those bounds mean the
+// file holds another recording: an error.
+func readSpikeGroup(path, group string, n, ne int, durationMs float64) (*snn.SpikeRecord, error) {
+	f, err := export.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	g, err := f.OpenGroup(group)
+	if err != nil {
+		return nil, err
+	}
+	defer g.Close()
+	times, _, err := export.Read[float64](g, "timestamps_ms")
+	if err != nil {
+		return nil, err
+	}
+	ids, _, err := export.Read[int32](g, "node_ids")
+	if err != nil {
+		return nil, err
+	}
+	if len(times) != len(ids) {
+		return nil, fmt.Errorf("pipeline: %s: %s holds %d spike times and %d neuron ids", path, group, len(times), len(ids))
+	}
+	for k, t := range times {
+		if !(t > 0 && t <= durationMs) || ids[k] < 0 || int(ids[k]) >= n {
+			return nil, fmt.Errorf("pipeline: %s: %s does not hold the recording of %d neurons over %g ms (spike %d: neuron %d at %g ms); rerun the snn stage with --force",
+				path, group, n, durationMs, k, ids[k], t)
+		}
+	}
+	return &snn.SpikeRecord{TimesMs: times, IDs: ids, N: n, NE: ne, DurationMs: durationMs}, nil
+}

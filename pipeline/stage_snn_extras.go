@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
 
 	"github.com/neurodyn/neurodyn/learn"
 	"github.com/neurodyn/neurodyn/rate"
@@ -217,6 +218,19 @@ func reservoirOntoE(r *snn.Reservoir, dim int) (ee, ie *synapses.CSR, err error)
 	return ee, ie, nil
 }
 
+// testSpikes returns a network's spikes while it streams the test split:
+// the recording the snn stage stored as group in its HDF5 file h5 when
+// stored (readSpikeGroup: n neurons, ne excitatory, over durationMs), or
+// a new one from record when the stage wrote none (a neurodyn built
+// without HDF5). Both are the same spikes: the stage recorded them from
+// the models this stage reads.
+func testSpikes(h5 string, stored bool, group string, n, ne int, durationMs float64, record func() (*snn.SpikeRecord, error)) (*snn.SpikeRecord, error) {
+	if !stored {
+		return record()
+	}
+	return readSpikeGroup(h5, group, n, ne, durationMs)
+}
+
 // eiScatterPoints bounds the (exc, inh) pairs kept for each scatter.
 const eiScatterPoints = 20000
 
@@ -262,13 +276,23 @@ func runSNNExtras(ctx context.Context, r *Run) (*Result, error) {
 	// c28: E against I input currents while each network streams the test
 	// split.
 	r.Logf("  E and I currents of the trained SNN")
-	recS, _, err := m.RecordSpikes(d.Test.Data, d.Test.Len)
+	h5, stored := stageFile(r, "snn", "snn.h5")
+	if stored {
+		if _, err := os.Stat(h5); err != nil {
+			stored = false
+		}
+	}
+	cw := cfg.WithDefaults()
+	N := cfg.N()
+	recS, err := testSpikes(h5, stored, "snn/test_spikes", N, cfg.NE, float64(d.Test.Len*cw.SubSteps)*cw.DtMs, func() (*snn.SpikeRecord, error) {
+		rec, _, err := m.RecordSpikes(d.Test.Data, d.Test.Len)
+		return rec, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	N := cfg.N()
 	w := f64(m.Recurrent())
-	curS := SpikeCurrents(recS, cfg.WithDefaults().DtMs, denseAdd(w, N, cfg.NE), eiScatterPoints)
+	curS := SpikeCurrents(recS, cw.DtMs, denseAdd(w, N, cfg.NE), eiScatterPoints)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -286,7 +310,12 @@ func runSNNExtras(ctx context.Context, r *Run) (*Result, error) {
 		return nil, fmt.Errorf("pipeline: %s holds a %s model, not a reservoir", rpath, rm.Meta.Kind)
 	}
 	r.Logf("  E and I currents of the reservoir")
-	recR, _, err := res0.RecordSpikes(d.Test.Data, d.Test.Len)
+	rcfg := res0.Config().WithDefaults()
+	sampleSteps := int(math.Round(rcfg.SampleMs / rcfg.DtMs))
+	recR, err := testSpikes(h5, stored, "reservoir/test_spikes", rcfg.N, rcfg.NumE(), float64(d.Test.Len*sampleSteps)*rcfg.DtMs, func() (*snn.SpikeRecord, error) {
+		rec, _, err := res0.RecordSpikes(d.Test.Data, d.Test.Len)
+		return rec, err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -294,7 +323,6 @@ func runSNNExtras(ctx context.Context, r *Run) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	rcfg := res0.Config().WithDefaults()
 	curR := SpikeCurrents(recR, rcfg.DtMs, csrAdd(ee, ie, recR.NE), eiScatterPoints)
 
 	bS, bR := curS.Balance(), curR.Balance()
@@ -343,6 +371,10 @@ func runSNNExtras(ctx context.Context, r *Run) (*Result, error) {
 		return nil, err
 	}
 	res.Figures = append(res.Figures, p)
-	res.Notes = append(res.Notes, fmt.Sprintf("Models read from %s and %s (made by the snn stage).", r.Rel(spath), r.Rel(rpath)))
+	spikes := "recorded again from the models: the snn stage stored no HDF5 file"
+	if stored {
+		spikes = "read from " + r.Rel(h5)
+	}
+	res.Notes = append(res.Notes, fmt.Sprintf("Models read from %s and %s (made by the snn stage); their spikes on the test split %s.", r.Rel(spath), r.Rel(rpath), spikes))
 	return res, ctx.Err()
 }

@@ -107,7 +107,7 @@ func (r *Reservoir) RecordSpikes(x []float64, rows int) (*SpikeRecord, []float64
 	if err := r.reset(); err != nil {
 		return nil, nil, err
 	}
-	ne := r.cfg.numE()
+	ne := r.cfg.NumE()
 	rec := &SpikeRecord{N: r.cfg.N, NE: ne}
 	t0 := float64(r.net.TimeMs())
 	pops := []string{"E", "I"}

@@ -138,7 +138,7 @@ func (c ReservoirConfig) Validate() error {
 	if k := math.Round(c.SampleMs / c.DtMs); k < 1 || math.Abs(float64(k*c.DtMs)-c.SampleMs) > 1e-9*c.SampleMs {
 		return param.New(pkg, "SampleMs", c.SampleMs, fmt.Sprintf("a positive multiple of DtMs (%g)", c.DtMs))
 	}
-	if ne := c.numE(); ne < 1 || ne > c.N {
+	if ne := c.NumE(); ne < 1 || ne > c.N {
 		return param.New(pkg, "FracE", c.FracE, fmt.Sprintf("giving 1…%d excitatory neurons", c.N))
 	}
 	for k, tau := range c.ReadoutTauMs {
@@ -160,7 +160,9 @@ func checkLambdas(ls []float64) error {
 	return nil
 }
 
-func (c ReservoirConfig) numE() int { return int(math.Round(c.FracE * float64(c.N))) }
+// NumE returns the number of excitatory neurons, round(FracE·N) (of a
+// configuration with its defaults); they are numbered first.
+func (c ReservoirConfig) NumE() int { return int(math.Round(c.FracE * float64(c.N))) }
 
 // Features returns the number of spike features: N per filter time
 // constant.
@@ -197,7 +199,7 @@ func (c ReservoirConfig) Spec(dim int) (kernel.Spec, error) {
 		return kernel.Spec{}, err
 	}
 	c = c.WithDefaults()
-	NE := c.numE()
+	NE := c.NumE()
 	NI := c.N - NE
 	params := map[string]float64{
 		"cm_pf": resCmPF, "tau_mem_ms": c.TauMemMs, "tau_syn_ex_ms": c.TauSynMs, "tau_syn_in_ms": c.TauSynMs,
@@ -437,7 +439,7 @@ func (r *Reservoir) setSeries(x []float64, rows int) error {
 }
 
 func (r *Reservoir) devices() []string {
-	if r.cfg.numE() == r.cfg.N {
+	if r.cfg.NumE() == r.cfg.N {
 		return []string{"in:E"}
 	}
 	return []string{"in:E", "in:I"}
@@ -646,7 +648,7 @@ func (r *Reservoir) FitLorenz(d *tasks.Dataset) (*ReservoirFit, error) {
 	fit.TrainRows = g.Rows
 	fit.NeuronSteps = int64(rows) * r.sampleSteps * int64(c.N)
 	secs := float64(rows) * c.SampleMs / 1000
-	NE := c.numE()
+	NE := c.NumE()
 	var se, si int64
 	var below, above int
 	for k, s := range r.counts {
