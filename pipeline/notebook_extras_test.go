@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/neurodyn/neurodyn/learn"
@@ -401,5 +403,39 @@ func TestNotebookExtrasStages(t *testing.T) {
 		if got, ok := again.Metrics[k]; !ok || got != v {
 			t.Errorf("recorded again without snn.h5: %s = %v (present: %v), from the stored spikes %v", k, got, ok, v)
 		}
+	}
+}
+
+// readSpikeGroup reads back what spikeGroup stored, with the counts and
+// duration the caller gives, and refuses spikes outside them (another
+// network's or another run's recording).
+func TestReadSpikeGroup(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.h5")
+	rec := &snn.SpikeRecord{TimesMs: []float64{1, 1, 3, 2}, IDs: []int32{0, 4, 2, 1}, N: 5, NE: 4, DurationMs: 3}
+	wrote, err := writeH5(path, DefaultConfig(), spikeGroup("a/test_spikes", rec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !wrote {
+		t.Skip("built without HDF5")
+	}
+	got, err := readSpikeGroup(path, "a/test_spikes", 5, 4, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.TimesMs, rec.TimesMs) || !slices.Equal(got.IDs, rec.IDs) || got.N != 5 || got.NE != 4 || got.DurationMs != 3 {
+		t.Errorf("read back %+v, stored %+v", got, rec)
+	}
+	for _, c := range []struct {
+		name string
+		n    int
+		ms   float64
+	}{{"fewer neurons", 4, 3}, {"shorter run", 5, 2.5}} {
+		if _, err := readSpikeGroup(path, "a/test_spikes", c.n, 4, c.ms); err == nil || !strings.Contains(err.Error(), "--force") {
+			t.Errorf("%s: %v, want a refusal that says to rerun the snn stage", c.name, err)
+		}
+	}
+	if _, err := readSpikeGroup(path, "b/test_spikes", 5, 4, 3); err == nil {
+		t.Error("a missing group read without error")
 	}
 }

@@ -463,7 +463,8 @@ func readSpikeGroup(path, group string, n, ne int, durationMs float64) (*snn.Spi
 		return nil, fmt.Errorf("pipeline: %s: %s holds %d spike times and %d neuron ids", path, group, len(times), len(ids))
 	}
 	for k, t := range times {
-		if !(t > 0 && t <= durationMs) || ids[k] < 0 || int(ids[k]) >= n {
+		// Times are steps times dt: allow the rounding of a product.
+		if !(t > 0 && t <= durationMs*(1+1e-12)) || ids[k] < 0 || int(ids[k]) >= n {
 			return nil, fmt.Errorf("pipeline: %s: %s does not hold the recording of %d neurons over %g ms (spike %d: neuron %d at %g ms); rerun the snn stage with --force",
 				path, group, n, durationMs, k, ids[k], t)
 		}

@@ -218,12 +218,23 @@ func reservoirOntoE(r *snn.Reservoir, dim int) (ee, ie *synapses.CSR, err error)
 	return ee, ie, nil
 }
 
+// storedSpikes returns the path of the snn stage's snn.h5, which holds
+// the spikes of its networks on the test split, and whether it is there
+// (the stage writes none when neurodyn is built without HDF5).
+func storedSpikes(r *Run) (string, bool) {
+	h5, ok := stageFile(r, "snn", "snn.h5")
+	if !ok {
+		return "", false
+	}
+	_, err := os.Stat(h5)
+	return h5, err == nil
+}
+
 // testSpikes returns a network's spikes while it streams the test split:
 // the recording the snn stage stored as group in its HDF5 file h5 when
 // stored (readSpikeGroup: n neurons, ne excitatory, over durationMs), or
-// a new one from record when the stage wrote none (a neurodyn built
-// without HDF5). Both are the same spikes: the stage recorded them from
-// the models this stage reads.
+// else a new one from record. Both are the same spikes: the stage
+// recorded them from the models this stage reads.
 func testSpikes(h5 string, stored bool, group string, n, ne int, durationMs float64, record func() (*snn.SpikeRecord, error)) (*snn.SpikeRecord, error) {
 	if !stored {
 		return record()
@@ -276,12 +287,7 @@ func runSNNExtras(ctx context.Context, r *Run) (*Result, error) {
 	// c28: E against I input currents while each network streams the test
 	// split.
 	r.Logf("  E and I currents of the trained SNN")
-	h5, stored := stageFile(r, "snn", "snn.h5")
-	if stored {
-		if _, err := os.Stat(h5); err != nil {
-			stored = false
-		}
-	}
+	h5, stored := storedSpikes(r)
 	cw := cfg.WithDefaults()
 	N := cfg.N()
 	recS, err := testSpikes(h5, stored, "snn/test_spikes", N, cfg.NE, float64(d.Test.Len*cw.SubSteps)*cw.DtMs, func() (*snn.SpikeRecord, error) {
@@ -371,7 +377,7 @@ func runSNNExtras(ctx context.Context, r *Run) (*Result, error) {
 		return nil, err
 	}
 	res.Figures = append(res.Figures, p)
-	spikes := "recorded again from the models: the snn stage stored no HDF5 file"
+	spikes := "recorded again from the models (the snn stage left no snn.h5)"
 	if stored {
 		spikes = "read from " + r.Rel(h5)
 	}
