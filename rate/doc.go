@@ -15,7 +15,9 @@
 // the time constants, the inhibitory scale G, the connection probability
 // (fixed Bernoulli masks) and the solver are parameters. BalanceOf computes
 // the reference's balance metrics (currents into E, cancellation, ratio,
-// E–I correlation, balance ratio, rate statistics).
+// E–I correlation, balance ratio, rate statistics); Currents pools the
+// current statistics of any network whose E and I inputs are given (the
+// pipeline's spiking networks use it too).
 //
 // # Time and units
 //
