@@ -170,20 +170,36 @@ func fit(ctx context.Context, m *Model[float32], r Recipe, o leaky.TrainOptions,
 // LorenzDefault is neurodyn's Lorenz recipe for the notebook-02 network
 // (48 E / 16 I, ReLU, |W| Dale, Euler Δt 0.1; 4,499 parameters, unchanged).
 // Instead of the one-step loss on 50-step windows it uses multi-step
-// teacher forcing (learn.LossNext): windows of 60 samples, every output
+// teacher forcing (learn.LossNext): windows of 80 samples, every output
 // from step 19 on compared with the next sample, so the network is
 // trained in the regime it runs in after any warm-up, not only at step 49
 // of a fresh start (a network this slow — update factors 0.1 and 0.2 per
 // sample — otherwise learns to exploit its start-up transient, and drifts
-// in closed loop). Batch 32, AdamW lr 2e-3 decayed by a cosine to 2e-5
+// in closed loop). Batch 16, AdamW lr 2e-3 decayed by a cosine to 2e-5
 // over 120 epochs. With TrainOptions.ValMetric the epoch is selected by the
 // caller's criterion (the tutorial uses the median valid time on the
 // validation split), otherwise by the multi-step validation loss.
+//
+// Measured on the Lorenz dataset as integrated since 2026-12-01 (`neurodyn
+// tutorial --stages data,baselines,rate --seed S`; validation median valid
+// time of the selected epoch (30 starts) / test one-step RMSE in original
+// units / test median valid time (1,000 starts), Lyapunov times), seeds
+// 42, 43, 44: 4.36 / 0.0071 / 3.87, 4.38 / 0.0087 / 3.70, 4.26 / 0.0065 /
+// 3.52. It was chosen by the validation valid time among these variants
+// (seed 42 first, seeds 43 and 44 for the promising ones): batch 32 with 60-sample windows
+// (the recipe until 2026-12-01) 3.76 / 0.0106 / 3.25 at seed 42, test
+// RMSE 0.0107 and 0.0101 at 43 and 44; batch 16 alone 3.90, 3.55, 3.74 /
+// 0.0077, 0.0078, 0.0099; 80-sample windows alone 4.25, 4.00, 3.85 /
+// 0.0094, 0.0105, 0.0125; lr 3e-3 3.70, 4.04, 3.75 / 0.0100, 0.0085,
+// 0.0085; batch 8 with 80-sample windows 4.34 / 0.0060 / 3.42 (1.3× the
+// time); 100-sample windows 4.08 / 0.0079; 150 epochs 4.34 / 0.0069; 160
+// epochs at batch 32 3.64 / 0.0184; an L-BFGS phase on the same loss (4 ×
+// 25 iterations) never beat its AdamW phase on validation.
 func LorenzDefault() Recipe {
-	tc := leaky.CosineTrain(120, 32, 2e-3, 0.01, learn.Loss{Kind: learn.LossNext, Warmup: 20}, 42)
+	tc := leaky.CosineTrain(120, 16, 2e-3, 0.01, learn.Loss{Kind: learn.LossNext, Warmup: 20}, 42)
 	tc.ValLoss = &learn.Loss{Kind: learn.LossNext, Warmup: 20}
 	return Recipe{Name: "rate-lorenz", Model: Config{},
-		Phases: []leaky.Phase{{Train: tc, Window: 60, Stride: 1, ValWindow: 150, SelectByMetric: true}}}
+		Phases: []leaky.Phase{{Train: tc, Window: 80, Stride: 1, ValWindow: 150, SelectByMetric: true}}}
 }
 
 // LorenzQuick is LorenzDefault cut to 4 epochs over every 8th window, for
