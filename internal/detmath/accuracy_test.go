@@ -8,7 +8,8 @@ import (
 
 // TestAccuracy measures each function against math/big references (see
 // bigref_test.go) on random inputs, region by region, and checks the
-// bounds the documentation states: below one ulp for Expm1 and Log1p; for
+// bounds the documentation states: below one ulp for Expm1 and Log1p,
+// below two for Atan and Tanh; for
 // Cos an absolute error below 2·2⁻⁵³ everywhere and at most 2 ulps away
 // from the zeros of cos (where only the absolute bound holds).
 func TestAccuracy(t *testing.T) {
@@ -43,6 +44,11 @@ func TestAccuracy(t *testing.T) {
 		{"Log1p/x=(-1,1)", Log1p, log1pRef, func(r *randSource) float64 { return uniform(r, -0x1.fffffffffffffp-1, 1) }, 1, 0},
 		{"Log1p/x=2^-60..2^1024", Log1p, log1pRef, func(r *randSource) float64 { return logUniform(r, -60, 1023, false) }, 1, 0},
 		{"Log1p/x=-1+2^-53..-1/2", Log1p, log1pRef, func(r *randSource) float64 { return -1 + logUniform(r, -53, -2, false) }, 1, 0},
+		{"Atan/x=[-3,3]", Atan, atanRef, func(r *randSource) float64 { return uniform(r, -3, 3) }, 2, 0},
+		{"Atan/|x|=2^-60..2^60", Atan, atanRef, func(r *randSource) float64 { return logUniform(r, -60, 60, true) }, 2, 0},
+		{"Tanh/x=[-0.625,0.625]", Tanh, tanhRef, func(r *randSource) float64 { return uniform(r, -0.625, 0.625) }, 2, 0},
+		{"Tanh/x=[-20,20]", Tanh, tanhRef, func(r *randSource) float64 { return uniform(r, -20, 20) }, 2, 0},
+		{"Tanh/|x|=2^-60..2^5", Tanh, tanhRef, func(r *randSource) float64 { return logUniform(r, -60, 4, true) }, 2, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newRand(42)

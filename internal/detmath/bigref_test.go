@@ -162,3 +162,45 @@ func ulpErr(got float64, want *big.Float) float64 {
 	e, _ := d.Float64()
 	return math.Abs(e)
 }
+
+// atanRef returns arctan x for finite x: the argument halved k times by
+// arctan y = 2·arctan(y/(1 + √(1 + y²))) until |y| ≤ 2⁻⁸, then the Taylor
+// series y − y³/3 + y⁵/5 − …, multiplied back by 2^k.
+func atanRef(x float64) *big.Float {
+	const prec = refPrec + 64
+	y := new(big.Float).SetPrec(prec).SetFloat64(x)
+	one := new(big.Float).SetPrec(prec).SetInt64(1)
+	small := new(big.Float).SetMantExp(big.NewFloat(1), -8)
+	k := 0
+	for new(big.Float).Abs(y).Cmp(small) > 0 {
+		s := new(big.Float).SetPrec(prec).Mul(y, y)
+		s.Add(s, one)
+		s.Sqrt(s)
+		s.Add(s, one)
+		y.Quo(y, s)
+		k++
+	}
+	y2 := new(big.Float).SetPrec(prec).Mul(y, y)
+	sum := new(big.Float).SetPrec(prec).Set(y)
+	pow := new(big.Float).SetPrec(prec).Set(y)
+	eps := new(big.Float).SetMantExp(big.NewFloat(1), -2*prec)
+	for n := int64(3); ; n += 2 {
+		pow.Mul(pow, y2)
+		pow.Neg(pow)
+		term := new(big.Float).SetPrec(prec).Quo(pow, new(big.Float).SetInt64(n))
+		sum.Add(sum, term)
+		if new(big.Float).Abs(term).Cmp(new(big.Float).Mul(eps, new(big.Float).Abs(sum))) <= 0 {
+			break
+		}
+	}
+	return sum.SetMantExp(sum, k)
+}
+
+// tanhRef returns tanh x for finite |x| ≤ 40 (beyond, tanh x rounds to
+// ±1): t/(t + 2) with t = e^{2x} − 1 from expm1Ref.
+func tanhRef(x float64) *big.Float {
+	const prec = refPrec + 64
+	t := expm1Ref(2 * x) // 2x is exact
+	d := new(big.Float).SetPrec(prec).Add(t, new(big.Float).SetInt64(2))
+	return new(big.Float).SetPrec(prec).Quo(t, d)
+}

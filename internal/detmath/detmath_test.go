@@ -16,6 +16,7 @@ var funcs = []struct {
 	{"Cos", Cos, math.Cos, cosInputs},
 	{"Expm1", Expm1, math.Expm1, expm1Inputs},
 	{"Log1p", Log1p, math.Log1p, log1pInputs},
+	{"Atan", Atan, math.Atan, atanInputs},
 }
 
 // refInputs is the number of inputs per function compared with the math
@@ -103,6 +104,22 @@ func TestSpecialCases(t *testing.T) {
 		{"Log1p", Log1p, -0x1p-60, -0x1p-60},
 		{"Log1p", Log1p, math.SmallestNonzeroFloat64, math.SmallestNonzeroFloat64},
 		{"Log1p", Log1p, math.E - 1, 1},
+		{"Atan", Atan, 0, 0},
+		{"Atan", Atan, negZero, negZero},
+		{"Atan", Atan, inf, math.Pi / 2},
+		{"Atan", Atan, -inf, -math.Pi / 2},
+		{"Atan", Atan, nan, nan},
+		{"Atan", Atan, 1, math.Pi / 4},
+		{"Atan", Atan, 0x1p-60, 0x1p-60},
+		{"Tanh", Tanh, 0, 0},
+		{"Tanh", Tanh, negZero, negZero},
+		{"Tanh", Tanh, inf, 1},
+		{"Tanh", Tanh, -inf, -1},
+		{"Tanh", Tanh, nan, nan},
+		{"Tanh", Tanh, 0x1p-60, 0x1p-60},
+		{"Tanh", Tanh, -0x1p-60, -0x1p-60},
+		{"Tanh", Tanh, 50, 1},
+		{"Tanh", Tanh, -math.MaxFloat64, -1},
 	} {
 		t.Run(fmt.Sprintf("%s(%v)", tc.name, tc.x), func(t *testing.T) {
 			got := tc.f(tc.x)
@@ -114,7 +131,8 @@ func TestSpecialCases(t *testing.T) {
 }
 
 // TestNaNsAreMathNaN checks the NaN bits returned, which the golden
-// checksums hash: math.NaN() for Cos and Log1p, the argument for Expm1.
+// checksums hash: math.NaN() for Cos and Log1p, the argument for Expm1,
+// the argument quieted for Atan and Tanh (as the math package's).
 func TestNaNsAreMathNaN(t *testing.T) {
 	canon := math.Float64bits(math.NaN())
 	payload := math.Float64frombits(0x7ff800000000beef)
@@ -128,6 +146,10 @@ func TestNaNsAreMathNaN(t *testing.T) {
 		{"Log1p(-2)", Log1p(-2), canon},
 		{"Log1p(payload NaN)", Log1p(payload), canon},
 		{"Expm1(payload NaN)", Expm1(payload), 0x7ff800000000beef},
+		{"Atan(payload NaN)", Atan(payload), 0x7ff800000000beef},
+		{"Atan(signalling NaN)", Atan(math.Float64frombits(0xfff000000000beef)), 0xfff800000000beef},
+		{"Tanh(payload NaN)", Tanh(payload), 0x7ff800000000beef},
+		{"Tanh(signalling NaN)", Tanh(math.Float64frombits(0xfff000000000beef)), 0xfff800000000beef},
 	} {
 		if b := math.Float64bits(tc.got); b != tc.want {
 			t.Errorf("%s = %#016x, want %#016x", tc.name, b, tc.want)

@@ -11,5 +11,5 @@ import (
 // listing: GOARCH=arm64 go build -gcflags=-S ./internal/detmath, and so on.
 // It needs the go command of the host (skipped otherwise, and with -short).
 func TestNoFusedMultiplyAdd(t *testing.T) {
-	fmacheck.Check(t, "detmath.Cos", "detmath.Expm1", "detmath.Log1p", "detmath.reducePi4")
+	fmacheck.Check(t, "detmath.Cos", "detmath.Expm1", "detmath.Log1p", "detmath.reducePi4", "detmath.Tanh", "detmath.atanKernel", "detmath.atanReduced")
 }

@@ -24,6 +24,7 @@ var golden = map[string]struct{ inputs, results uint64 }{
 	"Cos":   {0x6ec25bf64a3c7c61, 0xff5007f93b30d349},
 	"Expm1": {0x1c089ebe5c85de0e, 0xf6fefcb200b653eb},
 	"Log1p": {0xe05f0a827a1e5063, 0x9993120d17d1bb98},
+	"Atan":  {0x3e8742a781d1aff1, 0xa6390ce7e68702da},
 }
 
 // fnvBits returns FNV-1a 64 of the bits of xs, 8 little-endian bytes each.

@@ -237,3 +237,73 @@ func log1pInputs(seed uint64, n int) []float64 {
 
 // randSource is the generators' random stream.
 type randSource = rand.Rand
+
+// atanSpecials are Atan's special values and branch boundaries: the ends
+// of the reductions (0.66 and tan(3π/8)), 1, and magnitudes where 1/x or
+// x² under- or overflow.
+func atanSpecials() []float64 {
+	xs := append([]float64{}, commonSpecials...)
+	for _, x := range []float64{0.66, atanTan3Pi8, 1, 0x1p-27, 0x1p-500, 0x1p27, 0x1p511, 0x1p600, 0x1p1022, 3, 10, 100} {
+		xs = append(xs, ulpSteps(x, 3)...)
+		xs = append(xs, ulpSteps(-x, 3)...)
+	}
+	return xs
+}
+
+// atanInputs returns n inputs for Atan drawn from seed, with the specials
+// first.
+func atanInputs(seed uint64, n int) []float64 {
+	r := newRand(seed)
+	xs := atanSpecials()
+	for len(xs) < n {
+		var x float64
+		switch c := r.IntN(20); {
+		case c < 6: // the kernel's interval and the first reduction's
+			x = uniform(r, -3, 3)
+		case c < 9: // beyond tan(3π/8)
+			x = uniform(r, -200, 200)
+		case c < 16: // every magnitude
+			x = logUniform(r, -1074, 1023, true)
+		case c < 18: // next to the branch points
+			x = nearby(r, []float64{0.66, atanTan3Pi8, -0.66, -atanTan3Pi8}[r.IntN(4)], 64)
+		default:
+			x = anyBits(r)
+		}
+		xs = append(xs, x)
+	}
+	return xs
+}
+
+// tanhSpecials are Tanh's special values and branch boundaries (0.625,
+// where the rational approximation hands over to Exp, and ½·ln 2¹²⁷,
+// beyond which the result is ±1).
+func tanhSpecials() []float64 {
+	xs := append([]float64{}, commonSpecials...)
+	for _, x := range []float64{0.625, tanhBig, 0x1p-27, 0x1p-500, 0.5, 3, 10, 19.0, 22} {
+		xs = append(xs, ulpSteps(x, 3)...)
+		xs = append(xs, ulpSteps(-x, 3)...)
+	}
+	return xs
+}
+
+// tanhInputs returns n inputs for Tanh drawn from seed, with the specials
+// first.
+func tanhInputs(seed uint64, n int) []float64 {
+	r := newRand(seed)
+	xs := tanhSpecials()
+	for len(xs) < n {
+		var x float64
+		switch c := r.IntN(20); {
+		case c < 6: // the rational approximation's interval
+			x = uniform(r, -0.625, 0.625)
+		case c < 12: // Exp's side, up to where tanh rounds to ±1
+			x = uniform(r, -20, 20)
+		case c < 18: // every magnitude
+			x = logUniform(r, -1074, 1023, true)
+		default:
+			x = anyBits(r)
+		}
+		xs = append(xs, x)
+	}
+	return xs
+}
