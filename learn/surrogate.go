@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/neurodyn/neurodyn/asm"
+	"github.com/neurodyn/neurodyn/internal/detmath"
 	"github.com/neurodyn/neurodyn/internal/param"
 )
 
@@ -102,7 +103,7 @@ func (s Surrogate) Deriv(x float64) float64 {
 	case Triangle:
 		return a * math.Max(0, 1-float64(a*math.Abs(x)))
 	case SigmoidSurrogate:
-		sg := 1 / (1 + math.Exp(-a*x))
+		sg := 1 / (1 + detmath.Exp(-a*x))
 		return a * sg * (1 - sg)
 	case StraightThrough:
 		return 1

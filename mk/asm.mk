@@ -5,7 +5,8 @@
 #   make asm-arm64      the package's tests, internal/detmath's, the kernel's golden tests and
 #                       events' ring tests (a fused multiply-add shows there) and
 #                       analysis' PulseLIF, least-squares and PCA goldens, internal/detlinalg's and internal/detrand's
-#                       tests, learn's orthogonal-initialization golden and snn's ESN golden,
+#                       tests, learn's orthogonal-initialization golden, learn/leaky's activation
+#                       golden, snn's ESN and surrogate/Dale-function goldens, rate's Dale golden,
 #                       the flip-flop, Gaussian and Lorenz goldens of tasks (RK4 and dopri5) and
 #                       the training goldens of ctrnn and rate,
 #                       built for arm64 and run under qemu-aarch64 (qemu-user, installed by
@@ -69,7 +70,9 @@ asm-arm64:
 	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/ctrnn_arm64.test ./ctrnn
 	cd ctrnn && qemu-aarch64 ../build/ctrnn_arm64.test -test.run 'TrainGolden' -test.short
 	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/rate_arm64.test ./rate
-	cd rate && qemu-aarch64 ../build/rate_arm64.test -test.run 'TrainGolden' -test.short
+	cd rate && qemu-aarch64 ../build/rate_arm64.test -test.run 'TrainGolden|DaleGolden' -test.short
+	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/leaky_arm64.test ./learn/leaky
+	cd learn/leaky && qemu-aarch64 ../../build/leaky_arm64.test -test.run 'ActivationGolden' -test.short
 	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/detlinalg_arm64.test ./internal/detlinalg
 	cd internal/detlinalg && qemu-aarch64 ../../build/detlinalg_arm64.test -test.short
 	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/detrand_arm64.test ./internal/detrand
@@ -77,7 +80,7 @@ asm-arm64:
 	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/learn_arm64.test ./learn
 	cd learn && qemu-aarch64 ../build/learn_arm64.test -test.run 'OrthogonalGolden' -test.short
 	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/snn_arm64.test ./snn
-	cd snn && qemu-aarch64 ../build/snn_arm64.test -test.run 'ESNGolden' -test.short
+	cd snn && qemu-aarch64 ../build/snn_arm64.test -test.run 'ESNGolden|FunctionsGolden' -test.short
 	@echo "asm-arm64: the pure-Go path on arm64 reproduces the amd64 results (asm, detmath, detlinalg, detrand, the kernel's state, initializations, data generation, CT-RNN and rate training)"
 
 asm-avx512:

@@ -80,7 +80,7 @@ func DefaultAdExCond() AdExCondParams {
 // adexMaxExponent bounds (V_peak − V_th)/Δ_T, the largest argument of the
 // exponential term, as NEST does (ln(MaxFloat64/10²⁰) ≈ 663.7): beyond it the
 // current at V_peak overflows.
-var adexMaxExponent = math.Log(math.MaxFloat64 / 1e20)
+var adexMaxExponent = detmath.Log(math.MaxFloat64 / 1e20)
 
 // Validate reports the first invalid parameter.
 func (p AdExCondParams) Validate() error {

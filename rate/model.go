@@ -166,8 +166,8 @@ func (m *Model[T]) Spec() leaky.Spec { return m.spec }
 func (m *Model[T]) dale(w float64) (float64, float64) {
 	switch m.cfg.Dale {
 	case DaleSoftplus:
-		sp := math.Max(w, 0) + detmath.Log1p(math.Exp(-math.Abs(w)))
-		return sp, 1 / (1 + math.Exp(-w))
+		sp := math.Max(w, 0) + detmath.Log1p(detmath.Exp(-math.Abs(w)))
+		return sp, 1 / (1 + detmath.Exp(-w))
 	case DaleReLU:
 		if w > 0 {
 			return w, 1

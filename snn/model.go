@@ -226,7 +226,7 @@ func daleGrad(d Dale, w float64) float64 {
 		}
 		return 0
 	default:
-		return 1 / (1 + math.Exp(-w))
+		return 1 / (1 + detmath.Exp(-w))
 	}
 }
 
@@ -234,7 +234,7 @@ func softplus(w float64) float64 {
 	if w > 30 {
 		return w
 	}
-	return detmath.Log1p(math.Exp(w))
+	return detmath.Log1p(detmath.Exp(w))
 }
 
 // Recurrent returns the effective recurrent weight matrix (N×N, row =

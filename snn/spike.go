@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/neurodyn/neurodyn/asm"
+	"github.com/neurodyn/neurodyn/internal/detmath"
 	"github.com/neurodyn/neurodyn/learn"
 )
 
@@ -53,11 +54,11 @@ func Primitive(s learn.Surrogate, x float64) float64 {
 			return 0.5 + float64(a*x) - float64(a*a*x*x/2)
 		}
 	case learn.SigmoidSurrogate:
-		return 1 / (1 + math.Exp(-a*x))
+		return 1 / (1 + detmath.Exp(-a*x))
 	case learn.StraightThrough:
 		return x + 0.5
 	case learn.Arctan:
-		return 0.5 + math.Atan(math.Pi/2*a*x)/math.Pi
+		return 0.5 + detmath.Atan(math.Pi/2*a*x)/math.Pi
 	}
 	return math.NaN()
 }
@@ -104,7 +105,7 @@ func (f *spikeFn[T]) grad(dst, u []T) {
 		}
 	case learn.SigmoidSurrogate:
 		for i, x := range u {
-			sg := T(1 / (1 + math.Exp(-float64(a*(x-th)))))
+			sg := T(1 / (1 + detmath.Exp(-float64(a*(x-th)))))
 			dst[i] = a * sg * (1 - sg)
 		}
 	case learn.StraightThrough:

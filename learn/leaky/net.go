@@ -75,13 +75,13 @@ func (a Activation) kernel() (asm.Activation, bool) {
 func (a Activation) Apply(z float64) float64 {
 	switch a {
 	case Tanh:
-		return math.Tanh(z)
+		return detmath.Tanh(z)
 	case ReLU:
 		return math.Max(z, 0)
 	case Sigmoid:
-		return 1 / (1 + math.Exp(-z))
+		return 1 / (1 + detmath.Exp(-z))
 	case HalfTanh:
-		return 0.5 + float64(0.5*math.Tanh(z))
+		return 0.5 + float64(0.5*detmath.Tanh(z))
 	case Softplus:
 		return softplus(z)
 	}
@@ -92,7 +92,7 @@ func (a Activation) Apply(z float64) float64 {
 func (a Activation) Deriv(z float64) float64 {
 	switch a {
 	case Tanh:
-		t := math.Tanh(z)
+		t := detmath.Tanh(z)
 		return 1 - float64(t*t)
 	case ReLU:
 		if z > 0 {
@@ -100,20 +100,20 @@ func (a Activation) Deriv(z float64) float64 {
 		}
 		return 0
 	case Sigmoid:
-		s := 1 / (1 + math.Exp(-z))
+		s := 1 / (1 + detmath.Exp(-z))
 		return s * (1 - s)
 	case HalfTanh:
-		t := math.Tanh(z)
+		t := detmath.Tanh(z)
 		return 0.5 * (1 - float64(t*t))
 	case Softplus:
-		return 1 / (1 + math.Exp(-z))
+		return 1 / (1 + detmath.Exp(-z))
 	}
 	return 1
 }
 
 // softplus is ln(1 + eᶻ) without overflow.
 func softplus(z float64) float64 {
-	return math.Max(z, 0) + detmath.Log1p(math.Exp(-math.Abs(z)))
+	return math.Max(z, 0) + detmath.Log1p(detmath.Exp(-math.Abs(z)))
 }
 
 // Pop is a population: units [Start, Start+Len) sharing the time constant
