@@ -136,7 +136,7 @@ func (l *LinearExtrapolation) Describe() string {
 func (l *LinearExtrapolation) Predict(y, window []float64) {
 	a, b := last(window, l.dim, 0), last(window, l.dim, 1)
 	for i := range y[:l.dim] {
-		y[i] = a[i] + l.horizon*(a[i]-b[i])
+		y[i] = a[i] + float64(l.horizon*(a[i]-b[i]))
 	}
 }
 
@@ -188,7 +188,7 @@ func (a *AR) Predict(y, window []float64) {
 		for i, xi := range x {
 			row := a.Coef[(1+l*d+i)*d : (2+l*d+i)*d]
 			for j := range row {
-				y[j] += row[j] * xi
+				y[j] += float64(row[j] * xi)
 			}
 		}
 	}
@@ -288,7 +288,7 @@ func (v *NVAR) Predict(y, window []float64) {
 	for f, p := range v.phi {
 		row := v.Coef[f*d : (f+1)*d]
 		for j := range row {
-			y[j] += row[j] * p
+			y[j] += float64(row[j] * p)
 		}
 	}
 }
@@ -487,7 +487,7 @@ func FitNVAR(d *tasks.Dataset, k int, ridge []float64) (*NVAR, error) {
 			v.Predict(pred, vw.Input(i))
 			for j, t := range vw.Target(i) {
 				e := (pred[j] - t) * d.Std[j]
-				se += e * e
+				se += float64(e * e)
 			}
 		}
 		if math.IsNaN(se) {

@@ -111,13 +111,13 @@ func quantileSorted(s []float64, p float64) float64 {
 	if n == 0 {
 		return math.NaN()
 	}
-	pos := p * float64(n-1)
+	pos := float64(p * float64(n-1))
 	lo := int(math.Floor(pos))
 	if lo >= n-1 {
 		return s[n-1]
 	}
 	f := pos - float64(lo)
-	return s[lo] + f*(s[lo+1]-s[lo])
+	return s[lo] + float64(f*(s[lo+1]-s[lo]))
 }
 
 // quartilesOf returns the quartiles of v (not modified).
@@ -253,7 +253,7 @@ func ValidTime(m learn.Stepper, traj []float64, dim int, c ClosedLoopConfig) (*V
 	}
 	var ss float64
 	for _, v := range traj {
-		ss += v * v
+		ss += float64(v * v)
 	}
 	rms := math.Sqrt(ss / float64(n))
 	if !(rms > 0) {
@@ -299,7 +299,7 @@ func ValidTime(m learn.Stepper, traj []float64, dim int, c ClosedLoopConfig) (*V
 			var e2 float64
 			for d, v := range truth {
 				e := y[d] - v
-				e2 += e * e
+				e2 += float64(e * e)
 			}
 			e := math.Sqrt(e2) / rms
 			if c.Curve {

@@ -318,7 +318,7 @@ func wasserstein1(a, b []float64) float64 {
 		default:
 			next = b[j]
 		}
-		w += math.Abs(float64(i)/na-float64(j)/nb) * (next - x)
+		w += float64(math.Abs(float64(i)/na-float64(j)/nb) * (next - x))
 		x = next
 		for i < len(a) && a[i] == x {
 			i++
@@ -363,12 +363,34 @@ func returnMapDistance(a, b []float64) float64 {
 		i := sort.Search(len(pb), func(i int) bool { return pb[i].x >= q.x })
 		best := math.Inf(1)
 		for l := i; l < len(pb) && pb[l].x-q.x < best; l++ {
-			best = math.Min(best, math.Hypot(pb[l].x-q.x, pb[l].y-q.y))
+			best = math.Min(best, hypot(pb[l].x-q.x, pb[l].y-q.y))
 		}
 		for l := i - 1; l >= 0 && q.x-pb[l].x < best; l-- {
-			best = math.Min(best, math.Hypot(pb[l].x-q.x, pb[l].y-q.y))
+			best = math.Min(best, hypot(pb[l].x-q.x, pb[l].y-q.y))
 		}
 		sum += best
 	}
 	return sum / float64(len(a)-1)
+}
+
+// hypot returns √(x² + y²) as math.Hypot computes it on amd64 (its
+// assembly: the larger magnitude p, r = smaller/p, p·√(1 + r²)), with the
+// square rounded, so that arm64 (where math.Hypot is pure Go and fuses
+// 1 + r·r) gives the same bits.
+func hypot(x, y float64) float64 {
+	p, q := math.Abs(x), math.Abs(y)
+	switch {
+	case math.IsInf(p, 1) || math.IsInf(q, 1):
+		return math.Inf(1)
+	case math.IsNaN(p) || math.IsNaN(q):
+		return math.NaN()
+	}
+	if p < q {
+		p, q = q, p
+	}
+	if p == 0 {
+		return 0
+	}
+	r := q / p
+	return p * math.Sqrt(1+float64(r*r))
 }

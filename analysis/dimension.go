@@ -291,7 +291,7 @@ func pairDistances(x []float64, dim int, seed uint64) []float64 {
 		var s float64
 		for k := 0; k < dim; k++ {
 			e := x[i*dim+k] - x[j*dim+k]
-			s += e * e
+			s += float64(e * e)
 		}
 		d = append(d, math.Sqrt(s))
 	}

@@ -33,7 +33,7 @@ func (p *kdPoint) Distance(c kdtree.Comparable) float64 {
 	var s float64
 	for k, v := range x {
 		d := v - q[k]
-		s += d * d
+		s += float64(d * d)
 	}
 	return s
 }
@@ -177,7 +177,7 @@ func (c *rangeCounter) Keep(cd kdtree.ComparableDist) {
 	}
 	b := 0
 	if cd.Dist > c.r2[0] {
-		b = int(math.Ceil((0.5*detmath.Log(cd.Dist) - c.logR0) * c.invStep))
+		b = int(math.Ceil((float64(0.5*detmath.Log(cd.Dist)) - c.logR0) * c.invStep))
 		b = min(max(b, 0), len(c.r2)-1)
 		// Correct the rounding of the logarithm at bin edges.
 		for b > 0 && cd.Dist <= c.r2[b-1] {

@@ -269,7 +269,7 @@ func FixedPoints(d learn.Dynamics, x, visited []float64, c FixedPointConfig) (*F
 	for i := 0; i < nv; i++ {
 		for j := 0; j < n; j++ {
 			e := visited[i*n+j] - mean[j]
-			ss += e * e
+			ss += float64(e * e)
 		}
 	}
 	scale := math.Sqrt(ss / float64(nv))
@@ -366,7 +366,7 @@ func dist(a, b []float64) float64 {
 	var s float64
 	for i := range a {
 		e := a[i] - b[i]
-		s += e * e
+		s += float64(e * e)
 	}
 	return math.Sqrt(s)
 }
@@ -389,7 +389,7 @@ func (w *fpWork) speed(h []float64) float64 {
 	w.d.VectorField(w.f, h, w.x)
 	var s float64
 	for _, v := range w.f {
-		s += v * v
+		s += float64(v * v)
 	}
 	return math.Sqrt(s)
 }
@@ -405,7 +405,7 @@ func (w *fpWork) minimise(h0 []float64, c FixedPointConfig) []float64 {
 			w.d.VectorField(f, h, w.x)
 			var s float64
 			for _, v := range f {
-				s += v * v
+				s += float64(v * v)
 			}
 			return 0.5 * s
 		},
@@ -419,7 +419,7 @@ func (w *fpWork) minimise(h0 []float64, c FixedPointConfig) []float64 {
 				fi := f[i]
 				row := jac[i*n : (i+1)*n]
 				for j, v := range row {
-					grad[j] += v * fi
+					grad[j] += float64(v * fi)
 				}
 			}
 		},
@@ -460,7 +460,7 @@ func (w *fpWork) minimise(h0 []float64, c FixedPointConfig) []float64 {
 		improved := false
 		for step := 1.0; step >= 1.0/64; step /= 2 {
 			for i := range trial {
-				trial[i] = h[i] + step*delta[i]
+				trial[i] = h[i] + float64(step*delta[i])
 			}
 			if qt := prob.Func(trial); qt < q {
 				copy(h, trial)
@@ -534,12 +534,12 @@ func (w *fpWork) describe(p *FixedPoint, tol float64) error {
 			var s float64
 			for r := 0; r < n; r++ {
 				v[r] = real(vecs.At(r, i))
-				s += v[r] * v[r]
+				s += float64(v[r] * v[r])
 			}
 			if s == 0 { // purely imaginary vector: use the imaginary part
 				for r := 0; r < n; r++ {
 					v[r] = imag(vecs.At(r, i))
-					s += v[r] * v[r]
+					s += float64(v[r] * v[r])
 				}
 			}
 			s = math.Sqrt(s)

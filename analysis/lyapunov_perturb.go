@@ -190,12 +190,12 @@ func PerturbationLyapunov(m learn.Stepper, c PerturbationConfig) (*Perturbation,
 			s = 0
 			for k := range dir {
 				dir[k] = detrand.NormFloat64(rng)
-				s += dir[k] * dir[k]
+				s += float64(dir[k] * dir[k])
 			}
 		}
 		f := c.Delta / math.Sqrt(s)
 		for k, i := range mask {
-			pert[i] += f * dir[k]
+			pert[i] += float64(f * dir[k])
 		}
 	}
 	perturb()
@@ -231,7 +231,7 @@ func PerturbationLyapunov(m learn.Stepper, c PerturbationConfig) (*Perturbation,
 		var d2 float64
 		for _, i := range mask {
 			e := pert[i] - ref[i]
-			d2 += e * e
+			d2 += float64(e * e)
 		}
 		d := math.Sqrt(d2)
 		if math.IsNaN(d) || math.IsInf(d, 0) {
@@ -256,14 +256,14 @@ func PerturbationLyapunov(m learn.Stepper, c PerturbationConfig) (*Perturbation,
 		f := c.Delta / d
 		for i := range pert {
 			if seen[i] {
-				pert[i] = ref[i] + f*(pert[i]-ref[i])
+				pert[i] = ref[i] + float64(f*(pert[i]-ref[i]))
 			} else {
 				pert[i] = ref[i]
 			}
 		}
 		if closed {
 			for i := range yPert {
-				yPert[i] = yRef[i] + f*(yPert[i]-yRef[i])
+				yPert[i] = yRef[i] + float64(f*(yPert[i]-yRef[i]))
 			}
 		}
 	}
@@ -294,7 +294,7 @@ func PerturbationLyapunov(m learn.Stepper, c PerturbationConfig) (*Perturbation,
 		}
 		mean /= float64(len(est))
 		for _, e := range est {
-			v += (e - mean) * (e - mean)
+			v += float64((e - mean) * (e - mean))
 		}
 		res.StdErr = math.Sqrt(v/float64(len(est)-1)) / math.Sqrt(float64(len(est)))
 	}

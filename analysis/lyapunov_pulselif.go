@@ -197,7 +197,7 @@ func PulseLIFBytes(n, synapses int, tauMs float64, c PulseLIFConfig) float64 {
 		total = 1
 	}
 	rows := math.Min(float64(c.Blocks), total) + math.Min(float64(c.Checkpoints), total)
-	return float64(n)*(120+8*k) + float64(synapses)*48 + 8*k*(rows+4) + 8*k*k
+	return float64(float64(n)*(120+float64(8*k))) + float64(float64(synapses)*48) + float64(8*k*(rows+4)) + float64(8*k*k)
 }
 
 // PulseLIFSpectrum is the result of PulseLIFLyapunov.
@@ -295,7 +295,7 @@ func PulseLIFLyapunov(p *PulseLIF, c PulseLIFConfig) (*PulseLIFSpectrum, error) 
 	for j := range n {
 		sumLog += sim.logA[j] - logs0[j]
 	}
-	res.ContractionRate = sumLog/T - float64(n)*decay
+	res.ContractionRate = sumLog/T - float64(float64(n)*decay)
 	res.ISICV = sim.isi.meanCV()
 	return res, nil
 }

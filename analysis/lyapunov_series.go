@@ -161,7 +161,7 @@ func (a *ami) at(lag int) float64 {
 	for p := 0; p < bins; p++ {
 		for q := 0; q < bins; q++ {
 			if c := a.joint[p*bins+q]; c > 0 {
-				mi += c / fm * detmath.Log(c*fm/(a.pa[p]*a.pb[q]))
+				mi += float64(c / fm * detmath.Log(c*fm/(a.pa[p]*a.pb[q])))
 			}
 		}
 	}
@@ -272,7 +272,7 @@ func acfLag(x []float64, maxLag int) int {
 	}
 	m /= float64(n)
 	for _, e := range x {
-		v0 += (e - m) * (e - m)
+		v0 += float64((e - m) * (e - m))
 	}
 	if v0 == 0 {
 		return 1
@@ -280,7 +280,7 @@ func acfLag(x []float64, maxLag int) int {
 	for l := 1; l <= maxLag; l++ {
 		var s float64
 		for i := 0; i+l < n; i++ {
-			s += (x[i] - m) * (x[i+l] - m)
+			s += float64((x[i] - m) * (x[i+l] - m))
 		}
 		if s/v0 < 1/math.E {
 			return l
@@ -317,14 +317,14 @@ func MeanPeriod(x []float64, dim int) (float64, error) {
 		}
 		fft.Coefficients(coeff, seq)
 		for k, c := range coeff {
-			pow[k] += real(c)*real(c) + imag(c)*imag(c)
+			pow[k] += float64(real(c)*real(c)) + float64(imag(c)*imag(c))
 		}
 	}
 	var sp, sfp float64
 	for k := 1; k < len(pow); k++ {
 		f := float64(k) / float64(n)
 		sp += pow[k]
-		sfp += f * pow[k]
+		sfp += float64(f * pow[k])
 	}
 	if !(sp > 0) {
 		return 1, nil
@@ -370,7 +370,7 @@ func stdDev(x []float64) float64 {
 	}
 	mean /= float64(len(x))
 	for _, e := range x {
-		v += (e - mean) * (e - mean)
+		v += float64((e - mean) * (e - mean))
 	}
 	return math.Sqrt(v / float64(len(x)))
 }
@@ -392,7 +392,7 @@ func fnnFraction(x []float64, tau, m, theiler int, sd float64) float64 {
 		total++
 		extra := math.Abs(x[i+m*tau] - x[j+m*tau])
 		d := math.Sqrt(d2)
-		if extra > rTol*d || math.Sqrt(d2+extra*extra) > aTol*sd {
+		if extra > rTol*d || math.Sqrt(d2+float64(extra*extra)) > aTol*sd {
 			falseN++
 		}
 	}
@@ -472,9 +472,9 @@ func fitLine(x, y []float64) (slope, r2 float64) {
 	var cxx, cxy, cyy float64
 	for i := range x {
 		dx, dy := x[i]-mx, y[i]-my
-		cxx += dx * dx
-		cxy += dx * dy
-		cyy += dy * dy
+		cxx += float64(dx * dx)
+		cxy += float64(dx * dy)
+		cyy += float64(dy * dy)
 	}
 	if cxx == 0 {
 		return math.NaN(), 0
@@ -653,7 +653,7 @@ func (r *Rosenstein) divergence(emb []float64, edim, rows, K, theiler int) error
 	}
 	flush := func() {
 		for k := range mant {
-			sum[k] += 0.5 * (detmath.Log(mant[k]) + float64(expo[k])*math.Ln2)
+			sum[k] += float64(0.5 * (detmath.Log(mant[k]) + float64(float64(expo[k])*math.Ln2)))
 			mant[k], expo[k] = 1, 0
 		}
 	}
@@ -670,7 +670,7 @@ func (r *Rosenstein) divergence(emb []float64, edim, rows, K, theiler int) error
 			var d2 float64
 			for q, v := range a {
 				e := v - b[q]
-				d2 += e * e
+				d2 += float64(e * e)
 			}
 			if d2 > 0 {
 				f, e := math.Frexp(d2)

@@ -22,7 +22,7 @@ func MSE(pred, truth []float64) float64 {
 	var s float64
 	for i := range pred {
 		d := pred[i] - truth[i]
-		s += d * d
+		s += float64(d * d)
 	}
 	return s / float64(len(pred))
 }
@@ -73,7 +73,7 @@ func variance(x []float64) float64 {
 	var s float64
 	for _, v := range x {
 		d := v - m
-		s += d * d
+		s += float64(d * d)
 	}
 	return s / float64(len(x))
 }
@@ -105,9 +105,9 @@ func R2PerDim(pred, truth []float64, dim int) []float64 {
 		for j := 0; j < dim; j++ {
 			k := i*dim + j
 			d := pred[k] - truth[k]
-			res[j] += d * d
+			res[j] += float64(d * d)
 			e := truth[k] - means[j]
-			tot[j] += e * e
+			tot[j] += float64(e * e)
 		}
 	}
 	r2 := make([]float64, dim)
@@ -136,9 +136,9 @@ func R2GrandMean(pred, truth []float64) float64 {
 	var res, tot float64
 	for i := range pred {
 		d := pred[i] - truth[i]
-		res += d * d
+		res += float64(d * d)
 		e := truth[i] - m
-		tot += e * e
+		tot += float64(e * e)
 	}
 	return 1 - res/(tot+1e-10)
 }
@@ -151,9 +151,9 @@ func Pearson(pred, truth []float64) float64 {
 	var sxy, sxx, syy float64
 	for i := range pred {
 		a, b := pred[i]-mp, truth[i]-mt
-		sxy += a * b
-		sxx += a * a
-		syy += b * b
+		sxy += float64(a * b)
+		sxx += float64(a * a)
+		syy += float64(b * b)
 	}
 	return sxy / math.Sqrt(sxx*syy)
 }

@@ -99,7 +99,7 @@ func (p *PCA) Project(dst, x []float64) {
 			v := p.Components[c*p.Dim : (c+1)*p.Dim]
 			var s float64
 			for j, e := range xi {
-				s += (e - p.Mean[j]) * v[j]
+				s += float64((e - p.Mean[j]) * v[j])
 			}
 			dst[i*p.K+c] = s
 		}

@@ -108,7 +108,7 @@ func (s *SpikeTrains) ISICV() []float64 {
 		var v float64
 		for k := 1; k < len(tr); k++ {
 			d := tr[k] - tr[k-1] - m
-			v += d * d
+			v += float64(d * d)
 		}
 		v /= float64(len(tr) - 1)
 		out[i] = math.Sqrt(v) / m
@@ -187,7 +187,7 @@ func meanVar(x []float64) (m, v float64) {
 	}
 	m /= float64(len(x))
 	for _, e := range x {
-		v += (e - m) * (e - m)
+		v += float64((e - m) * (e - m))
 	}
 	return m, v / float64(len(x))
 }
@@ -224,7 +224,7 @@ func (s *SpikeTrains) Correlations(binMs float64, pairs int, seed uint64) ([]flo
 		x, y := counts[a*nb:(a+1)*nb], counts[b*nb:(b+1)*nb]
 		var c float64
 		for k := range x {
-			c += (x[k] - mu[a]) * (y[k] - mu[b])
+			c += float64((x[k] - mu[a]) * (y[k] - mu[b]))
 		}
 		return c / float64(nb) / (sd[a] * sd[b])
 	}
@@ -306,8 +306,8 @@ func (s *SpikeTrains) PopulationSpectrum(binMs float64, segment int) (freqHz, po
 	win := make([]float64, segment)
 	var wss float64
 	for k := range win {
-		win[k] = 0.5 - 0.5*detmath.Cos(2*math.Pi*float64(k)/float64(segment))
-		wss += win[k] * win[k]
+		win[k] = 0.5 - float64(0.5*detmath.Cos(2*math.Pi*float64(k)/float64(segment)))
+		wss += float64(win[k] * win[k])
 	}
 	fft := fourier.NewFFT(segment)
 	seq := make([]float64, segment)
@@ -322,7 +322,7 @@ func (s *SpikeTrains) PopulationSpectrum(binMs float64, segment int) (freqHz, po
 		}
 		fft.Coefficients(coeff, seq)
 		for k, c := range coeff {
-			p := (real(c)*real(c) + imag(c)*imag(c)) / (fs * wss)
+			p := (float64(real(c)*real(c)) + float64(imag(c)*imag(c))) / (fs * wss)
 			if k != 0 && !(segment%2 == 0 && k == segment/2) {
 				p *= 2
 			}

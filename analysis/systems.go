@@ -95,8 +95,8 @@ func (r Rossler) VectorField(dst, x []float64) {
 	a, b, c := r.abc()
 	_, _ = dst[2], x[2]
 	dst[0] = -x[1] - x[2]
-	dst[1] = x[0] + a*x[1]
-	dst[2] = b + x[2]*(x[0]-c)
+	dst[1] = x[0] + float64(a*x[1])
+	dst[2] = b + float64(x[2]*(x[0]-c))
 }
 
 // Jacobian writes the Rössler Jacobian at x to jac.
@@ -143,7 +143,7 @@ func (Henon) Dim() int { return 2 }
 func (h Henon) Next(dst, x []float64) {
 	a, b := h.ab()
 	_, _ = dst[1], x[1]
-	dst[0] = 1 - a*x[0]*x[0] + x[1]
+	dst[0] = 1 - float64(a*x[0]*x[0]) + x[1]
 	dst[1] = b * x[0]
 }
 
@@ -166,14 +166,14 @@ func (DoubleWell) Dim() int { return 2 }
 // VectorField writes the vector field at x to dst.
 func (DoubleWell) VectorField(dst, x []float64) {
 	_, _ = dst[1], x[1]
-	dst[0] = x[0] - x[0]*x[0]*x[0]
+	dst[0] = x[0] - float64(x[0]*x[0]*x[0])
 	dst[1] = -x[1]
 }
 
 // Jacobian writes the Jacobian at x to jac.
 func (DoubleWell) Jacobian(jac, x []float64) {
 	_, _ = jac[3], x[1]
-	jac[0], jac[1] = 1-3*x[0]*x[0], 0
+	jac[0], jac[1] = 1-float64(3*x[0]*x[0]), 0
 	jac[2], jac[3] = 0, -1
 }
 
@@ -222,7 +222,7 @@ func NewFlipFlopNet(gain, coupling float64, extra int) (*FlipFlopNet, error) {
 	for i := 0; i < 3; i++ {
 		f.w[i*n+i] = gain
 		for j := 0; j < 3; j++ {
-			f.w[i*n+j] += coupling * flipFlopC[i][j]
+			f.w[i*n+j] += float64(coupling * flipFlopC[i][j])
 		}
 		f.u[i*3+i] = 2 * gain
 	}
@@ -233,7 +233,7 @@ func NewFlipFlopNet(gain, coupling float64, extra int) (*FlipFlopNet, error) {
 	h := 1.0
 	for range 100 { // Newton on h − tanh(g h)
 		t := math.Tanh(gain * h)
-		h -= (h - t) / (1 - gain*(1-t*t))
+		h -= (h - t) / (1 - float64(gain*(1-float64(t*t))))
 	}
 	f.hstar = h
 	return f, nil
@@ -266,10 +266,10 @@ func (f *FlipFlopNet) pre(h, x []float64) {
 	for i := 0; i < n; i++ {
 		var s float64
 		for j, v := range f.w[i*n : (i+1)*n] {
-			s += v * h[j]
+			s += float64(v * h[j])
 		}
 		for j := 0; j < 3; j++ {
-			s += f.u[i*3+j] * x[j]
+			s += float64(f.u[i*3+j] * x[j])
 		}
 		f.a[i] = s
 	}
@@ -289,7 +289,7 @@ func (f *FlipFlopNet) Jacobian(jac, h, x []float64) {
 	f.pre(h, x)
 	for i := 0; i < n; i++ {
 		t := math.Tanh(f.a[i])
-		d := 1 - t*t
+		d := 1 - float64(t*t)
 		for j := 0; j < n; j++ {
 			jac[i*n+j] = d * f.w[i*n+j]
 		}
@@ -362,7 +362,7 @@ func SampleFlow(f Flow, x0 []float64, dt float64, n int, transient float64) ([]f
 	}
 	ts := make([]float64, n)
 	for i := range ts {
-		ts[i] = transient + float64(i)*dt
+		ts[i] = transient + float64(float64(i)*dt)
 	}
 	out := make([]float64, n*dim)
 	fn := func(_ float64, y, dydt []float64) { f.VectorField(dydt, y) }
