@@ -4,7 +4,10 @@
 #   make asm-fuzz       short differential fuzzing, with and without noasm (make test)
 #   make asm-arm64      the package's tests, internal/detmath's, the kernel's golden tests and
 #                       events' ring tests (a fused multiply-add shows there) and
-#                       analysis' PulseLIF, least-squares and PCA goldens, internal/detlinalg's and internal/detrand's
+#                       analysis' goldens (QR spectra of Lorenz and Hénon, Rosenstein's λ₁, the
+#                       embedding choice, the correlation dimension, the attractor comparison,
+#                       the baselines' metrics and valid times, PulseLIF, least squares, PCA),
+#                       internal/detlinalg's and internal/detrand's
 #                       tests, learn's orthogonal-initialization golden, learn/leaky's activation
 #                       golden, snn's ESN and surrogate/Dale-function goldens, rate's Dale golden,
 #                       the flip-flop, Gaussian and Lorenz goldens of tasks (RK4 and dopri5) and
@@ -64,7 +67,7 @@ asm-arm64:
 	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/events_arm64.test ./events
 	cd events && qemu-aarch64 ../build/events_arm64.test -test.run 'Ring' -test.short
 	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/analysis_arm64.test ./analysis
-	cd analysis && qemu-aarch64 ../build/analysis_arm64.test -test.run 'PulseLIFGolden|LstsqGolden|PCAGolden' -test.short
+	cd analysis && qemu-aarch64 ../build/analysis_arm64.test -test.run 'Golden' -test.short
 	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/tasks_arm64.test ./tasks
 	cd tasks && qemu-aarch64 ../build/tasks_arm64.test -test.run 'Golden' -test.short
 	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/ctrnn_arm64.test ./ctrnn
@@ -81,7 +84,7 @@ asm-arm64:
 	cd learn && qemu-aarch64 ../build/learn_arm64.test -test.run 'OrthogonalGolden' -test.short
 	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/snn_arm64.test ./snn
 	cd snn && qemu-aarch64 ../build/snn_arm64.test -test.run 'ESNGolden|FunctionsGolden' -test.short
-	@echo "asm-arm64: the pure-Go path on arm64 reproduces the amd64 results (asm, detmath, detlinalg, detrand, the kernel's state, initializations, data generation, CT-RNN and rate training)"
+	@echo "asm-arm64: the pure-Go path on arm64 reproduces the amd64 results (asm, detmath, detlinalg, detrand, the kernel's state, initializations, data generation, CT-RNN and rate training, the analysis figures)"
 
 asm-avx512:
 	@scripts/ensure-deps.sh bochs
