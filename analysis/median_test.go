@@ -57,3 +57,32 @@ func TestMedianInterval(t *testing.T) {
 		t.Error("two starts: want NaN")
 	}
 }
+
+// TestMedianIntervalExactTail: at levels whose tail (1 − level)/2 is a
+// binomial probability, or the double just below one, the rank follows the
+// exact sums. gonum's binomial CDF (on main) is off by a few ulp there:
+// P(B ≤ 1) for n = 6 came out as 0.10937500000000001 for 7/64, giving
+// [1st, 6th] at level 0.78125 where [2nd, 5th] covers exactly that level,
+// and P(B ≤ 1) for n = 7 as 0.062499999999999924 for 1/16, giving the
+// [2nd, 6th] values, of coverage 0.875, for a level just above 0.875.
+func TestMedianIntervalExactTail(t *testing.T) {
+	for _, c := range []struct {
+		n      int
+		level  float64
+		lo, hi float64
+	}{
+		{6, 0.78125, 2, 5},                    // tail 7/64 = P(B ≤ 1): j = 2
+		{6, math.Nextafter(0.78125, 2), 1, 6}, // tail just below 7/64: j = 1
+		{7, 0.875, 2, 6},                      // tail 1/16 = P(B ≤ 1): j = 2
+		{7, math.Nextafter(0.875, 2), 1, 7},   // tail just below 1/16: j = 1
+	} {
+		v := make([]float64, c.n)
+		for i := range v {
+			v[i] = float64(c.n - i)
+		}
+		lo, hi, err := MedianInterval(v, c.level)
+		if err != nil || lo != c.lo || hi != c.hi {
+			t.Errorf("n = %d, level %v: [%v, %v] (%v), want [%v, %v]", c.n, c.level, lo, hi, err, c.lo, c.hi)
+		}
+	}
+}
