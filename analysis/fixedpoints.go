@@ -7,9 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
-	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/optimize"
-
+	"github.com/neurodyn/neurodyn/internal/detlinalg"
 	"github.com/neurodyn/neurodyn/internal/detrand"
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/learn"
@@ -143,7 +141,9 @@ type FixedPoint struct {
 	// imaginary part).
 	Eigenvalues []complex128
 	// UnstableModes holds the unit eigenvectors (real parts, normalized)
-	// of the eigenvalues with Re λ > EigTol, in the order of Eigenvalues.
+	// of the eigenvalues with Re λ > EigTol, in the order of Eigenvalues;
+	// each complex eigenvector is scaled so that its largest component is
+	// real and positive before its real part is taken.
 	UnstableModes [][]float64
 	// Kind and Unstable classify the point (Classify with EigTol).
 	Kind     Kind
@@ -182,18 +182,23 @@ func (r *FixedPointResult) Fixed() []FixedPoint {
 // example hidden states recorded while it runs a task; starts are drawn
 // from them (seeded) with added noise.
 //
-// From each start, q(h) = ½‖F(h)‖² is minimised by L-BFGS (gonum/optimize)
-// with the analytic gradient ∇q = JᵀF (J = ∂F/∂h from d.Jacobian), then
-// refined by Newton steps J·δ = −F (solved with an LU factorization,
-// accepted only while q decreases). An end point with ‖F‖ ≤ FixedTol is a
-// fixed point. An end point with ‖F‖ ≤ SlowSpeed is a slow point if its
-// decoded output drifts by less than SlowDrift over SlowSteps steps of the
-// flow (see FixedPointConfig); other end points are rejected. Points
-// closer than DedupTol (SlowDedupTol for slow points) are merged, keeping
-// the slowest. Each point's Jacobian is eigen-decomposed (gonum/mat) and
-// classified (Classify).
+// From each start, q(h) = ½‖F(h)‖² is minimised by L-BFGS (15 correction
+// pairs, Armijo backtracking) with the analytic gradient ∇q = JᵀF (J =
+// ∂F/∂h from d.Jacobian), then refined by Newton steps J·δ = −F (solved by
+// Householder QR, accepted only while q decreases). An end point with
+// ‖F‖ ≤ FixedTol is a fixed point. An end point with ‖F‖ ≤ SlowSpeed is a
+// slow point if its decoded output drifts by less than SlowDrift over
+// SlowSteps steps of the flow (see FixedPointConfig); other end points are
+// rejected. Points closer than DedupTol (SlowDedupTol for slow points) are
+// merged, keeping the slowest. Each point's Jacobian eigenvalues (Hessenberg
+// reduction and Francis QR) classify it (Classify), and inverse iteration
+// gives the eigenvectors of its unstable modes.
 //
-// The result is deterministic for a given Seed.
+// The result is deterministic for a given Seed, and has the same bits on
+// every kernel path and architecture (the default build, -tags noasm, 386,
+// arm64) when d's VectorField and Jacobian do: the optimizer, the solves
+// and the eigenvalues are internal/detlinalg's and this package's loops,
+// not gonum's.
 func FixedPoints(d learn.Dynamics, x, visited []float64, c FixedPointConfig) (*FixedPointResult, error) {
 	n := d.StateDim()
 	if len(x) != d.InputDim() {
@@ -400,69 +405,48 @@ func (w *fpWork) minimise(h0 []float64, c FixedPointConfig) []float64 {
 	n := w.n
 	f := make([]float64, n)
 	jac := make([]float64, n*n)
-	prob := optimize.Problem{
-		Func: func(h []float64) float64 {
-			w.d.VectorField(f, h, w.x)
-			var s float64
-			for _, v := range f {
-				s += float64(v * v)
-			}
-			return 0.5 * s
-		},
-		Grad: func(grad, h []float64) {
-			w.d.VectorField(f, h, w.x)
-			w.d.Jacobian(jac, h, w.x)
-			for j := range grad {
-				grad[j] = 0
-			}
-			for i := 0; i < n; i++ {
-				fi := f[i]
-				row := jac[i*n : (i+1)*n]
-				for j, v := range row {
-					grad[j] += float64(v * fi)
-				}
-			}
-		},
+	qOf := func(h []float64) float64 {
+		w.d.VectorField(f, h, w.x)
+		var s float64
+		for _, v := range f {
+			s += float64(v * v)
+		}
+		return 0.5 * s
 	}
-	settings := &optimize.Settings{
-		GradientThreshold: 1e-14,
-		MajorIterations:   c.MaxIter,
-		Converger:         &optimize.FunctionConverge{Absolute: 1e-24, Relative: 1e-9, Iterations: 20},
-		Concurrent:        1,
+	gradOf := func(grad, h []float64) {
+		w.d.VectorField(f, h, w.x)
+		w.d.Jacobian(jac, h, w.x)
+		for j := range grad {
+			grad[j] = 0
+		}
+		for i := 0; i < n; i++ {
+			fi := f[i]
+			row := jac[i*n : (i+1)*n]
+			for j, v := range row {
+				grad[j] += float64(v * fi)
+			}
+		}
 	}
-	h := append([]float64(nil), h0...)
-	// Minimize reports line-search stalls and iteration limits as errors
-	// but still returns the best location found; keep it if it improved.
-	r, _ := optimize.Minimize(prob, h0, settings, &optimize.LBFGS{})
-	if r != nil && len(r.X) == n && allFinite(r.X) && prob.Func(r.X) <= prob.Func(h0) {
-		copy(h, r.X)
+	h := lbfgsMinimise(qOf, gradOf, h0, lbfgsSettings{maxIter: c.MaxIter, gradTol: 1e-14, absTol: 1e-24, relTol: 1e-9, stall: 20})
+	if !allFinite(h) || !(qOf(h) <= qOf(h0)) {
+		h = append(h[:0], h0...)
 	}
 	// Newton refinement with backtracking on q.
-	q := prob.Func(h)
-	var lu mat.LU
-	delta := make([]float64, n)
+	q := qOf(h)
 	trial := make([]float64, n)
 	for it := 0; it < c.NewtonIter && q > 0; it++ {
 		w.d.VectorField(f, h, w.x)
 		w.d.Jacobian(jac, h, w.x)
-		lu.Factorize(mat.NewDense(n, n, append([]float64(nil), jac...)))
-		if cond := lu.Cond(); math.IsInf(cond, 0) || cond > 1e14 {
+		delta := newtonStep(jac, f, n)
+		if delta == nil {
 			break
-		}
-		rhs := mat.NewVecDense(n, append([]float64(nil), f...))
-		var sol mat.VecDense
-		if err := lu.SolveVecTo(&sol, false, rhs); err != nil {
-			break
-		}
-		for i := range delta {
-			delta[i] = -sol.AtVec(i)
 		}
 		improved := false
 		for step := 1.0; step >= 1.0/64; step /= 2 {
 			for i := range trial {
 				trial[i] = h[i] + float64(step*delta[i])
 			}
-			if qt := prob.Func(trial); qt < q {
+			if qt := qOf(trial); qt < q {
 				copy(h, trial)
 				q = qt
 				improved = true
@@ -509,42 +493,27 @@ func (w *fpWork) describe(p *FixedPoint, tol float64) error {
 	p.Output = make([]float64, w.d.OutputDim())
 	w.d.Decode(p.Output, p.H)
 	w.d.Jacobian(w.jac, p.H, w.x)
-	var eig mat.Eigen
-	if !eig.Factorize(mat.NewDense(n, n, append([]float64(nil), w.jac...)), mat.EigenRight) {
-		return fmt.Errorf("analysis: FixedPoints: eigen-decomposition failed at a point with speed %g", p.Speed)
+	re, im, err := detlinalg.Eigenvalues(w.jac, n)
+	if err != nil {
+		return fmt.Errorf("analysis: FixedPoints: eigenvalues failed at a point with speed %g: %w", p.Speed, err)
 	}
-	vals := eig.Values(nil)
-	var vecs mat.CDense
-	eig.VectorsTo(&vecs)
 	order := make([]int, n)
 	for i := range order {
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(a, b int) int {
-		if c := cmp.Compare(real(vals[b]), real(vals[a])); c != 0 {
+		if c := cmp.Compare(re[b], re[a]); c != 0 {
 			return c
 		}
-		return cmp.Compare(imag(vals[b]), imag(vals[a]))
+		return cmp.Compare(im[b], im[a])
 	})
 	p.Eigenvalues = make([]complex128, n)
 	for k, i := range order {
-		p.Eigenvalues[k] = vals[i]
-		if real(vals[i]) > tol {
-			v := make([]float64, n)
-			var s float64
-			for r := 0; r < n; r++ {
-				v[r] = real(vecs.At(r, i))
-				s += float64(v[r] * v[r])
-			}
-			if s == 0 { // purely imaginary vector: use the imaginary part
-				for r := 0; r < n; r++ {
-					v[r] = imag(vecs.At(r, i))
-					s += float64(v[r] * v[r])
-				}
-			}
-			s = math.Sqrt(s)
-			for r := range v {
-				v[r] /= s
+		p.Eigenvalues[k] = complex(re[i], im[i])
+		if re[i] > tol {
+			v := eigenvectorReal(w.jac, n, re[i], im[i])
+			if v == nil {
+				return fmt.Errorf("analysis: FixedPoints: no eigenvector for %g%+gi at a point with speed %g", re[i], im[i], p.Speed)
 			}
 			p.UnstableModes = append(p.UnstableModes, v)
 		}
