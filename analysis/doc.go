@@ -77,15 +77,19 @@
 // functions return param errors for bad data. Fitted baselines hold scratch
 // buffers and stream state: use one per goroutine. Every random draw comes
 // from an explicit seed, and the estimators are single-threaded and
-// deterministic. The AR and NVAR least squares and FitPCA take their SVD
-// from internal/detlinalg and give the same bits in every build (default,
-// -tags noasm, 386, arm64). FixedPoints still uses gonum: L-BFGS
-// (gonum/optimize, whose vector kernels are assembly on amd64 and pure Go
-// under noasm), an LU factorization for the Newton steps and the
-// eigen-decomposition with eigenvectors (gonum/mat and its BLAS), so its
-// points, eigenvalues and unstable modes may differ in the last bits between
-// the default build and noasm (in the quick tutorial, H = 64: states by up
-// to 2.3e-13, Jacobian eigenvalues by 1.8e-15, the same points with the same
-// classification), and a start that ends near a tolerance could in
-// principle fall on the other side of it: compare them with tolerances.
+// deterministic. Every figure has the same bits in every build (default,
+// -tags noasm, 386, arm64; goldens in *_golden_test.go, run under
+// qemu-aarch64 by make asm-arm64): products are rounded before they are
+// added (float64(x*y) + z, so arm64 fuses nothing; TestNoFusedMultiplyAdd),
+// logarithms come from internal/detmath, and the dense linear algebra (the
+// AR and NVAR least squares, FitPCA, FixedPoints' Newton solves,
+// eigenvalues and L-BFGS) from internal/detlinalg and this package's
+// loops, not from gonum, whose BLAS kernels are assembly on amd64 and pure
+// Go (fused on arm64) otherwise. Two exceptions: MeanPeriod and
+// SpikeTrains.PopulationSpectrum use gonum's FFT (pure Go, fused on arm64),
+// so their values may differ in the last bits on arm64 (the mean period
+// enters the Theiler windows only through its ceiling); and FixedPoints has
+// the bits of the Dynamics it is given (FlipFlopNet takes math.Tanh, whose
+// last bits differ on arm64; the CT-RNN's float32 kernels are the same
+// everywhere).
 package analysis

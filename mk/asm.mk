@@ -6,7 +6,8 @@
 #                       events' ring tests (a fused multiply-add shows there) and
 #                       analysis' goldens (QR spectra of Lorenz and Hénon, Rosenstein's λ₁, the
 #                       embedding choice, the correlation dimension, the attractor comparison,
-#                       the baselines' metrics and valid times, PulseLIF, least squares, PCA),
+#                       the baselines' metrics and valid times, fixed points, PulseLIF, least
+#                       squares, PCA),
 #                       internal/detlinalg's and internal/detrand's
 #                       tests, learn's orthogonal-initialization golden, learn/leaky's activation
 #                       golden, snn's ESN and surrogate/Dale-function goldens, rate's Dale golden,
