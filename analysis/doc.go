@@ -88,8 +88,7 @@
 // Go (fused on arm64) otherwise. Two exceptions: MeanPeriod and
 // SpikeTrains.PopulationSpectrum use gonum's FFT (pure Go, fused on arm64),
 // so their values may differ in the last bits on arm64 (the mean period
-// enters the Theiler windows only through its ceiling); and FixedPoints has
-// the bits of the Dynamics it is given (FlipFlopNet takes math.Tanh, whose
-// last bits differ on arm64; the CT-RNN's float32 kernels are the same
-// everywhere).
+// enters the Theiler windows only through its ceiling). FixedPoints has
+// the bits of the Dynamics it is given (FlipFlopNet takes detmath.Tanh; the
+// CT-RNN's float32 kernels are the same everywhere).
 package analysis

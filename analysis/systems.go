@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/neurodyn/neurodyn/internal/detmath"
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/learn"
 	"github.com/neurodyn/neurodyn/ode"
@@ -232,7 +233,7 @@ func NewFlipFlopNet(gain, coupling float64, extra int) (*FlipFlopNet, error) {
 	}
 	h := 1.0
 	for range 100 { // Newton on h − tanh(g h)
-		t := math.Tanh(gain * h)
+		t := detmath.Tanh(gain * h)
 		h -= (h - t) / (1 - float64(gain*(1-float64(t*t))))
 	}
 	f.hstar = h
@@ -279,7 +280,7 @@ func (f *FlipFlopNet) pre(h, x []float64) {
 func (f *FlipFlopNet) VectorField(dst, h, x []float64) {
 	f.pre(h, x)
 	for i := 0; i < f.n; i++ {
-		dst[i] = -h[i] + math.Tanh(f.a[i])
+		dst[i] = -h[i] + detmath.Tanh(f.a[i])
 	}
 }
 
@@ -288,7 +289,7 @@ func (f *FlipFlopNet) Jacobian(jac, h, x []float64) {
 	n := f.n
 	f.pre(h, x)
 	for i := 0; i < n; i++ {
-		t := math.Tanh(f.a[i])
+		t := detmath.Tanh(f.a[i])
 		d := 1 - float64(t*t)
 		for j := 0; j < n; j++ {
 			jac[i*n+j] = d * f.w[i*n+j]
