@@ -36,7 +36,7 @@ type nvarEvaluator struct{}
 
 func (nvarEvaluator) Name() string { return "nvar" }
 func (nvarEvaluator) Describe() string {
-	return "quadratic NVAR on the tutorial's Lorenz-63 task: params lags (1…50), ridge (>= 0); metrics test_rmse, test_mae, val_rmse (original units), features"
+	return "quadratic NVAR on the tutorial's Lorenz-63 task; params (default): lags (2) an integer in 1…the window length (50); ridge (0) the ridge regularization, >= 0, used as given (0: none); metrics test_rmse, test_mae, val_rmse (original units), features"
 }
 func (nvarEvaluator) Params() []string { return []string{"lags", "ridge"} }
 func (nvarEvaluator) Metrics() []string {

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -25,49 +26,79 @@ func init() {
 // few seconds on one core.
 type reservoirEvaluator struct{}
 
-// reservoirParams maps the spec's parameter names to the fields they set,
-// with the evaluator's defaults (a smaller reservoir than snn's default, so
-// that a point takes seconds).
-var reservoirParams = map[string]struct {
-	def float64
-	set func(c *snn.ReservoirConfig, v float64) error
-	doc string
-}{
-	"n":           {500, func(c *snn.ReservoirConfig, v float64) error { return intParam("n", v, 1, 1<<20, &c.N) }, "neurons"},
-	"frac_e":      {0.8, func(c *snn.ReservoirConfig, v float64) error { c.FracE = v; return nil }, "excitatory fraction"},
-	"sample_ms":   {20, func(c *snn.ReservoirConfig, v float64) error { c.SampleMs = v; return nil }, "ms per input sample"},
-	"dt_ms":       {1, func(c *snn.ReservoirConfig, v float64) error { c.DtMs = v; return nil }, "integration step (ms)"},
-	"tau_mem_ms":  {20, func(c *snn.ReservoirConfig, v float64) error { c.TauMemMs = v; return nil }, "membrane time constant (ms)"},
-	"tau_syn_ms":  {5, func(c *snn.ReservoirConfig, v float64) error { c.TauSynMs = v; return nil }, "synaptic time constant (ms)"},
-	"t_ref_ms":    {2, func(c *snn.ReservoirConfig, v float64) error { c.RefractoryMs = v; return nil }, "refractory period (ms; < 0: none)"},
-	"input_scale": {1, func(c *snn.ReservoirConfig, v float64) error { c.InputScale = v; return nil }, "input weight std (rheobase units)"},
-	"bias_mean":   {1, func(c *snn.ReservoirConfig, v float64) error { c.BiasMean = v; return nil }, "bias current mean (rheobase units)"},
-	"bias_std":    {0.3, func(c *snn.ReservoirConfig, v float64) error { c.BiasStd = v; return nil }, "bias current std (rheobase units)"},
-	"p":           {0.1, func(c *snn.ReservoirConfig, v float64) error { c.P = v; return nil }, "recurrent connection probability (< 0: none)"},
-	"weight_pa":   {20, func(c *snn.ReservoirConfig, v float64) error { c.WeightPA = v; return nil }, "excitatory weight (pA)"},
-	"g":           {4, func(c *snn.ReservoirConfig, v float64) error { c.G = v; return nil }, "inhibitory/excitatory weight ratio"},
-	"delay_ms":    {1, func(c *snn.ReservoirConfig, v float64) error { c.DelayMs = v; return nil }, "synaptic delay (ms)"},
-	"dynamic": {0, func(c *snn.ReservoirConfig, v float64) error {
-		if v != 0 && v != 1 {
-			return param.New("reservoir", "dynamic", v, "0 (static synapses) or 1 (Maass et al. 2002's short-term plasticity)")
-		}
-		c.DynamicSynapses = v == 1
-		return nil
-	}, "recurrent synapses with Tsodyks–Markram short-term plasticity (1: Maass et al. 2002's parameters by connection type; 0: static)"},
-	"tau_fast_ms": {10, func(c *snn.ReservoirConfig, v float64) error { c.ReadoutTauMs[0] = v; return nil }, "first readout filter (ms)"},
-	"tau_slow_ms": {50, func(c *snn.ReservoirConfig, v float64) error { c.ReadoutTauMs[1] = v; return nil }, "second readout filter (ms; 0: none)"},
-	"train_samples": {0, func(c *snn.ReservoirConfig, v float64) error {
-		return intParam("train_samples", v, 0, 1<<30, &c.TrainSamples)
-	}, "training samples (0: the whole split)"},
-	"starts": {20, nil, "closed-loop starts for valid_time_lyap (0: skip the closed-loop test)"},
+// reservoirParam is one parameter of the reservoir evaluator: its default,
+// the check of a value (a param error naming the key and what is allowed)
+// and the field it sets.
+type reservoirParam struct {
+	def   float64
+	check func(k string, v float64) error
+	set   func(c *snn.ReservoirConfig, v float64)
+	field string // the snn.ReservoirConfig field, for its Validate errors
+	doc   string
 }
 
-func intParam(name string, v, lo, hi float64, dst *int) error {
-	if v != math.Trunc(v) || v < lo || v > hi {
-		return param.New("reservoir", name, v, fmt.Sprintf("an integer in [%g, %g]", lo, hi))
+// reservoirParams maps the spec's parameter names to the fields they set,
+// with the evaluator's defaults (a smaller reservoir than snn's default, so
+// that a point takes seconds). Every value is used as given: the evaluator
+// fills in every field and builds the configuration with ExplicitZeros, so
+// that a 0 in a spec is a zero (g = 0: no inhibition), never snn's default.
+var reservoirParams = map[string]reservoirParam{
+	"n":          {500, resIntIn(1, 1<<20), func(c *snn.ReservoirConfig, v float64) { c.N = int(v) }, "N", "neurons (an integer in [1, 1048576])"},
+	"frac_e":     {0.8, resFracE, func(c *snn.ReservoirConfig, v float64) { c.FracE = v }, "FracE", "excitatory fraction (in (0, 1]: at least one excitatory neuron; 1: no inhibitory population)"},
+	"sample_ms":  {20, resPositive, func(c *snn.ReservoirConfig, v float64) { c.SampleMs = v }, "SampleMs", "ms per input sample (> 0, a multiple of dt_ms)"},
+	"dt_ms":      {1, resPositive, func(c *snn.ReservoirConfig, v float64) { c.DtMs = v }, "DtMs", "integration step (ms; > 0)"},
+	"tau_mem_ms": {20, resPositive, func(c *snn.ReservoirConfig, v float64) { c.TauMemMs = v }, "TauMemMs", "membrane time constant (ms; > 0)"},
+	"tau_syn_ms": {5, resPositive, func(c *snn.ReservoirConfig, v float64) { c.TauSynMs = v }, "TauSynMs", "synaptic time constant (ms; > 0)"},
+	"t_ref_ms": {2, resFinite, func(c *snn.ReservoirConfig, v float64) { c.RefractoryMs = v }, "RefractoryMs",
+		"refractory period (ms; <= 0: none)"},
+	"input_scale": {1, resNonNegative, func(c *snn.ReservoirConfig, v float64) { c.InputScale = v }, "InputScale", "input weight std (rheobase units; >= 0, 0: no input)"},
+	"bias_mean":   {1, resFinite, func(c *snn.ReservoirConfig, v float64) { c.BiasMean = v }, "BiasMean", "bias current mean (rheobase units; any finite value, 1: at threshold)"},
+	"bias_std":    {0.3, resNonNegative, func(c *snn.ReservoirConfig, v float64) { c.BiasStd = v }, "BiasStd", "bias current std (rheobase units; >= 0, 0: every neuron bias_mean)"},
+	"p":           {0.1, resAtMostOne, func(c *snn.ReservoirConfig, v float64) { c.P = v }, "P", "recurrent connection probability (<= 1; <= 0: no recurrent synapses)"},
+	"weight_pa":   {20, resFinite, func(c *snn.ReservoirConfig, v float64) { c.WeightPA = v }, "WeightPA", "excitatory weight (pA; any finite value, 0: recurrent synapses without effect)"},
+	"g":           {4, resNonNegative, func(c *snn.ReservoirConfig, v float64) { c.G = v }, "G", "inhibitory/excitatory weight ratio (>= 0, 0: no inhibition)"},
+	"delay_ms":    {1, resNonNegative, func(c *snn.ReservoirConfig, v float64) { c.DelayMs = v }, "DelayMs", "synaptic delay (ms; >= 0, a multiple of dt_ms; 0: the next step)"},
+	"dynamic": {0, resZeroOrOne, func(c *snn.ReservoirConfig, v float64) { c.DynamicSynapses = v == 1 }, "DynamicSynapses",
+		"recurrent synapses with Tsodyks–Markram short-term plasticity (1: Maass et al. 2002's parameters by connection type; 0: static)"},
+	"tau_fast_ms":   {10, resPositive, func(c *snn.ReservoirConfig, v float64) { c.ReadoutTauMs[0] = v }, "ReadoutTauMs[0]", "first readout filter (ms; > 0)"},
+	"tau_slow_ms":   {50, resNonNegative, func(c *snn.ReservoirConfig, v float64) { c.ReadoutTauMs[1] = v }, "ReadoutTauMs[1]", "second readout filter (ms; >= 0, 0: none)"},
+	"train_samples": {0, resIntIn(0, 1<<30), func(c *snn.ReservoirConfig, v float64) { c.TrainSamples = int(v) }, "TrainSamples", "training samples (an integer >= 0; 0: the whole split)"},
+	"starts":        {20, resIntIn(0, 1000), nil, "", "closed-loop starts for valid_time_lyap (an integer in [0, 1000]; 0: skip the closed-loop test)"},
+}
+
+// Checks of reservoir parameter values: param errors naming the key.
+func resPositive(k string, v float64) error    { return param.Positive("reservoir", k, v) }
+func resNonNegative(k string, v float64) error { return param.NonNegative("reservoir", k, v) }
+func resFinite(k string, v float64) error      { return param.Finite("reservoir", k, v) }
+
+func resFracE(k string, v float64) error {
+	if !(v > 0 && v <= 1) {
+		return param.New("reservoir", k, v, "in (0, 1] (at least one excitatory neuron)")
 	}
-	*dst = int(v)
 	return nil
+}
+
+func resAtMostOne(k string, v float64) error {
+	if !(v <= 1) || math.IsInf(v, 0) {
+		return param.New("reservoir", k, v, "finite and <= 1 (<= 0: no recurrent synapses)")
+	}
+	return nil
+}
+
+func resZeroOrOne(k string, v float64) error {
+	if v != 0 && v != 1 {
+		return param.New("reservoir", k, v, "0 (static synapses) or 1 (Maass et al. 2002's short-term plasticity)")
+	}
+	return nil
+}
+
+func resIntIn(lo, hi float64) func(string, float64) error {
+	return func(k string, v float64) error {
+		if v != math.Trunc(v) || v < lo || v > hi {
+			return param.New("reservoir", k, v, fmt.Sprintf("an integer in [%g, %g]", lo, hi))
+		}
+		return nil
+	}
 }
 
 func (reservoirEvaluator) Name() string { return "reservoir" }
@@ -99,9 +130,12 @@ func (reservoirEvaluator) Metrics() []string {
 		"frac_below_1hz", "frac_above_50hz", "features", "lambda", "harvest_s", "fit_s", "valid_time_lyap", "closed_loop_s"}
 }
 
-// reservoirConfig builds the reservoir configuration of a point.
+// reservoirConfig builds the reservoir configuration of a point: every
+// value as given (checked), the evaluator's defaults for the others, and
+// ExplicitZeros so that snn adds no default of its own. snn's Validate
+// errors are renamed to the key that set the field.
 func reservoirConfig(p sweep.Point) (snn.ReservoirConfig, int, error) {
-	c := snn.ReservoirConfig{Seed: p.Seed, ReadoutTauMs: []float64{0, 0}}
+	c := snn.ReservoirConfig{Seed: p.Seed, ReadoutTauMs: []float64{0, 0}, ExplicitZeros: true}
 	for k := range p.Params {
 		if _, ok := reservoirParams[k]; !ok {
 			return c, 0, param.New("reservoir", "param", k, "one of "+strings.Join(sortedParamNames(), ", "))
@@ -114,20 +148,34 @@ func reservoirConfig(p sweep.Point) (snn.ReservoirConfig, int, error) {
 		if !ok {
 			v = e.def
 		}
-		if k == "starts" {
-			if err := intParam("starts", v, 0, 1000, &starts); err != nil {
-				return c, 0, err
-			}
-			continue
-		}
-		if err := e.set(&c, v); err != nil {
+		if err := e.check(k, v); err != nil {
 			return c, 0, err
 		}
+		if k == "starts" {
+			starts = int(v)
+			continue
+		}
+		e.set(&c, v)
 	}
 	if c.ReadoutTauMs[1] == 0 {
 		c.ReadoutTauMs = c.ReadoutTauMs[:1]
 	}
-	return c, starts, c.Validate()
+	// The engine takes delays in whole steps (kernel's delay_ms).
+	if k := math.Round(c.DelayMs / c.DtMs); c.DtMs > 0 && math.Abs(float64(k*c.DtMs)-c.DelayMs) > 1e-9*max(c.DelayMs, c.DtMs) {
+		return c, 0, param.New("reservoir", "delay_ms", c.DelayMs, fmt.Sprintf(">= 0 and a multiple of dt_ms (%g)", c.DtMs))
+	}
+	if err := c.Validate(); err != nil {
+		var pe *param.Error
+		if errors.As(err, &pe) {
+			for _, k := range sortedParamNames() {
+				if e := reservoirParams[k]; e.field != "" && e.field == pe.Name {
+					return c, 0, param.New("reservoir", k, pe.Value, pe.Allowed)
+				}
+			}
+		}
+		return c, 0, err
+	}
+	return c, starts, nil
 }
 
 // CheckPoint checks a point's configuration without building the reservoir

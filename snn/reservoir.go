@@ -59,6 +59,17 @@ type ReservoirConfig struct {
 	// 0.32 / 144 / 60 ms. A spike then acts with its weight (WeightPA,
 	// −G·WeightPA from I) times u·x, at rest times U.
 	DynamicSynapses bool `json:",omitempty"`
+	// ExplicitZeros makes a zero in FracE, DtMs, SampleMs, TauMemMs,
+	// TauSynMs, RefractoryMs, InputScale, BiasMean, BiasStd, P, WeightPA, G
+	// and DelayMs mean zero rather than the default, for callers that fill
+	// in every one of those fields themselves (the sweep evaluator): then
+	// InputScale, BiasMean, BiasStd and WeightPA 0 are used as given, G 0
+	// means no inhibition (inhibitory synapses of weight 0), RefractoryMs 0
+	// no refractory period, P 0 no recurrent synapses, DelayMs 0 a delay of
+	// one step (the engine's delay 0), and a zero FracE, DtMs, SampleMs,
+	// TauMemMs or TauSynMs is refused by Validate. N, Washout,
+	// ReadoutTauMs and Lambdas keep their defaults either way.
+	ExplicitZeros bool `json:",omitempty"`
 	// Washout is the number of initial training samples left out of the
 	// fit (0 → 100).
 	Washout int
@@ -73,7 +84,8 @@ type ReservoirConfig struct {
 	Workers int
 }
 
-// WithDefaults returns c with zero fields replaced by the defaults.
+// WithDefaults returns c with zero fields replaced by the defaults (with
+// ExplicitZeros: N, Washout and ReadoutTauMs only).
 func (c ReservoirConfig) WithDefaults() ReservoirConfig {
 	deff := func(v *float64, d float64) {
 		if *v == 0 {
@@ -85,6 +97,13 @@ func (c ReservoirConfig) WithDefaults() ReservoirConfig {
 	}
 	if c.Washout == 0 {
 		c.Washout = 100
+	}
+	if len(c.ReadoutTauMs) == 0 {
+		c.ReadoutTauMs = []float64{10, 50}
+	}
+	c.ReadoutTauMs = append([]float64(nil), c.ReadoutTauMs...)
+	if c.ExplicitZeros {
+		return c
 	}
 	deff(&c.FracE, 0.8)
 	deff(&c.DtMs, 1)
@@ -99,10 +118,6 @@ func (c ReservoirConfig) WithDefaults() ReservoirConfig {
 	deff(&c.WeightPA, 20)
 	deff(&c.G, 4)
 	deff(&c.DelayMs, 1)
-	if len(c.ReadoutTauMs) == 0 {
-		c.ReadoutTauMs = []float64{10, 50}
-	}
-	c.ReadoutTauMs = append([]float64(nil), c.ReadoutTauMs...)
 	return c
 }
 
