@@ -34,9 +34,11 @@ type Timed interface {
 
 // PointChecker is implemented by evaluators that can check the parameters
 // of a point without evaluating it. Spec.Validate calls CheckPoint on every
-// point of a spec, so that a bad value fails when the spec is loaded rather
-// than when its point runs; Evaluate refuses the same points with the same
-// error.
+// configuration of a spec (the point of its first seed), so that a bad value
+// fails when the spec is loaded rather than when its point runs; Evaluate
+// refuses the same points with the same error. CheckPoint must not depend
+// on the point's seed, and it runs once per configuration of every sweep
+// loaded (10^6 for the largest), so it should take microseconds.
 type PointChecker interface {
 	// CheckPoint returns the error Evaluate would return for p's
 	// parameters (a param error), without running anything.

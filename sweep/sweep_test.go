@@ -22,8 +22,9 @@ import (
 // counting its calls. With a non-zero delay it sleeps per point, so a child
 // process can be killed mid-sweep.
 type quadEval struct {
-	calls atomic.Int64
-	delay time.Duration
+	calls  atomic.Int64
+	checks atomic.Int64 // CheckPoint calls
+	delay  time.Duration
 }
 
 func (q *quadEval) Name() string      { return "quad-test" }
@@ -47,8 +48,10 @@ func (q *quadEval) Evaluate(ctx context.Context, pt Point) (map[string]float64, 
 		"wall_s": time.Since(t0).Seconds() + float64(time.Now().UnixNano()%1000)}, nil
 }
 
-// CheckPoint refuses p < 0 (PointChecker); it counts no call.
+// CheckPoint refuses p < 0 (PointChecker); it counts its calls in checks,
+// not in calls.
 func (q *quadEval) CheckPoint(pt Point) error {
+	q.checks.Add(1)
 	return param.NonNegative("quad-test", "p", pt.Params["p"])
 }
 
@@ -407,5 +410,38 @@ func TestGoBuiltSpec(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, specFile)); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("spec.toml after failed encodings: %v", err)
+	}
+}
+
+// TestPointsCheckedOnce: loading a spec checks each configuration once,
+// not once per seed, and Run checks none again (it compared the stored spec
+// after parsing it with every check: every array task validated its sweep
+// twice, 31.7 s before the first point of a 100,000-point NVAR sweep).
+func TestPointsCheckedOnce(t *testing.T) {
+	c0 := testEval.checks.Load()
+	spec, err := ParseSpec(gridSpec, "g.toml") // 16 configurations, 2 seeds
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := testEval.checks.Load() - c0; n != 16 {
+		t.Errorf("ParseSpec: %d CheckPoint calls, want 16 (one per configuration)", n)
+	}
+	out := t.TempDir()
+	for run := 0; run < 2; run++ { // claims the directory, then finds it claimed
+		c0 = testEval.checks.Load()
+		if _, err := Run(context.Background(), spec, out, RunOptions{Workers: 1}); err != nil {
+			t.Fatal(err)
+		}
+		if n := testEval.checks.Load() - c0; n != 0 {
+			t.Errorf("Run %d: %d CheckPoint calls, want 0 (the spec was checked when loaded)", run, n)
+		}
+	}
+	other := strings.Replace(gridSpec, "p = [0.1, 0.2, 0.3, 0.4]", "p = [0.1, 0.2, 0.3, 0.5]", 1)
+	o, err := ParseSpec(other, "o.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(context.Background(), o, out, RunOptions{Workers: 1}); err == nil || !strings.Contains(err.Error(), "holds results of a different sweep") {
+		t.Fatalf("a different sweep in the same directory: %v", err)
 	}
 }
