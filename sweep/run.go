@@ -201,6 +201,29 @@ func claimSpec(out string, spec *Spec) error {
 	if err != nil {
 		return fmt.Errorf("sweep: %w", err)
 	}
+	return checkStored(out, path, b, spec)
+}
+
+// CheckOut returns the error Run would return because out holds the
+// results of a different sweep than spec (or a stored spec that no longer
+// parses), without claiming out or creating anything: nil when out or its
+// spec file does not exist yet, or holds the same sweep. `neurodyn sweep
+// slurm` calls it before writing a job whose every task would fail.
+func CheckOut(out string, spec *Spec) error {
+	path := filepath.Join(out, specFile)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("sweep: %w", err)
+	}
+	return checkStored(out, path, b, spec)
+}
+
+// checkStored compares the spec stored in out (its text b, read from path)
+// with spec.
+func checkStored(out, path string, b []byte, spec *Spec) error {
 	// The stored spec is compared point by point with spec, which passed
 	// the evaluator's checks: checking its points again would double the
 	// startup of every array task.

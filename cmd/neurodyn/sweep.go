@@ -111,6 +111,11 @@ func newSweepSlurmCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			// Every task would fail on a directory of another sweep: refuse
+			// now, as sweep run does, without claiming it.
+			if err := sweep.CheckOut(o.Out, spec); err != nil {
+				return err
+			}
 			// Slurm opens the tasks' output files before they start: the
 			// log directory must exist at submission.
 			if err := os.MkdirAll(filepath.Join(o.Out, "logs"), 0o755); err != nil {
