@@ -74,7 +74,7 @@ echo "slurm-test: Slurm $(sinfo -V) up on $H with $CPUS CPUs"
 
 OUT=$W/sweep-slurm
 LOCAL=$W/sweep-local
-"$BIN" sweep slurm "$SPEC" --out "$OUT" --shards "$SHARDS" --cpus-per-task 1 --time 00:20:00 >"$W/job.sh"
+"$BIN" sweep slurm "$SPEC" --out "$OUT" --shards "$SHARDS" --cpus-per-task 1 --time 20 >"$W/job.sh"
 job=$(sbatch --parsable "$W/job.sh")
 echo "slurm-test: submitted array job $job ($SHARDS tasks)"
 # The local reference runs meanwhile.

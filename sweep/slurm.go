@@ -17,7 +17,8 @@ type SlurmOptions struct {
 	SpecPath, Out string
 	// Shards is the array size: task k runs shard k/Shards.
 	Shards int
-	// CPUsPerTask, Time ("HH:MM:SS" or "D-HH:MM:SS"), Mem ("4G"),
+	// CPUsPerTask, Time (any of sbatch's forms: "120", "30:00",
+	// "02:00:00", "1-12", "1-00:00:00"), Mem ("4G"),
 	// Partition and Account go to #SBATCH lines when set.
 	CPUsPerTask             int
 	Time, Mem               string
@@ -26,7 +27,11 @@ type SlurmOptions struct {
 	MaxParallel int
 }
 
-var slurmTime = regexp.MustCompile(`^(\d+-)?\d{1,2}(:\d{2}){0,2}$`)
+// slurmTime matches the time limits sbatch --time accepts: "minutes",
+// "minutes:seconds", "hours:minutes:seconds", "days-hours",
+// "days-hours:minutes", "days-hours:minutes:seconds" (fields of any number
+// of digits: 120 is two hours), and "INFINITE" or "UNLIMITED".
+var slurmTime = regexp.MustCompile(`^(\d+(:\d+){0,2}|\d+-\d+(:\d+){0,2}|INFINITE|UNLIMITED)$`)
 
 // SlurmScript returns a ready sbatch script running spec as a job array:
 // every task runs `neurodyn sweep run --shard $SLURM_ARRAY_TASK_ID/N`, skips
@@ -49,7 +54,7 @@ func SlurmScript(spec *Spec, o SlurmOptions) (string, error) {
 		return "", param.New("sweep", "--cpus-per-task", o.CPUsPerTask, ">= 0")
 	}
 	if o.Time != "" && !slurmTime.MatchString(o.Time) {
-		return "", param.New("sweep", "--time", o.Time, "a Slurm time such as 30:00, 02:00:00 or 1-00:00:00")
+		return "", param.New("sweep", "--time", o.Time, "a Slurm time: minutes, minutes:seconds, hours:minutes:seconds, days-hours, days-hours:minutes, days-hours:minutes:seconds (e.g. 120, 30:00, 02:00:00, 1-12, 1-00:00:00) or INFINITE")
 	}
 	for _, kv := range [][2]string{{"--partition", o.Partition}, {"--account", o.Account}, {"--qos", o.QOS}, {"--mem", o.Mem}} {
 		if strings.ContainsAny(kv[1], " \t\n\r\"'\\#") {

@@ -111,3 +111,27 @@ func TestSpecNegativeSeedsAndNesting(t *testing.T) {
 		}
 	}
 }
+
+// TestSlurmTimeForms: every form of sbatch --time is accepted (120 minutes
+// was refused: at most two digits were allowed), and nothing else.
+func TestSlurmTimeForms(t *testing.T) {
+	s, err := ParseSpec(gridSpec, "g.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		time string
+		ok   bool
+	}{
+		{"120", true}, {"5", true}, {"30:00", true}, {"1440:30", true}, {"02:00:00", true}, {"100:00:00", true},
+		{"1-12", true}, {"1-12:30", true}, {"1-00:00:00", true}, {"14-0:0:0", true}, {"INFINITE", true}, {"UNLIMITED", true},
+		{"", true}, // the partition's default
+		{"soon", false}, {"1:2:3:4", false}, {"1-2-3", false}, {"-5", false}, {"1-", false}, {":30", false},
+		{"1h", false}, {" 120", false}, {"120\n#SBATCH --x", false}, {"1-2:3:4:5", false},
+	} {
+		_, err := SlurmScript(s, SlurmOptions{Shards: 2, Time: tc.time})
+		if tc.ok && err != nil || !tc.ok && !errors.Is(err, param.ErrInvalid) {
+			t.Errorf("--time %q: %v (want accepted: %v)", tc.time, err, tc.ok)
+		}
+	}
+}

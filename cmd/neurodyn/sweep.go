@@ -129,7 +129,7 @@ func newSweepSlurmCmd() *cobra.Command {
 	f.StringVar(&o.Out, "out", "", "results directory (default sweeps/<name>), shared by all tasks")
 	f.IntVar(&o.Shards, "shards", 1, "array size: task k runs shard k/shards")
 	f.IntVar(&o.CPUsPerTask, "cpus-per-task", 1, "CPUs per array task, >= 1 (GOMAXPROCS and workers follow it)")
-	f.StringVar(&o.Time, "time", "", "time limit per task in Slurm's form (e.g. 30:00, 02:00:00, 1-00:00:00; default: the partition's)")
+	f.StringVar(&o.Time, "time", "", "time limit per task in any of Slurm's forms: minutes, minutes:seconds, hours:minutes:seconds, days-hours, days-hours:minutes, days-hours:minutes:seconds (e.g. 120, 30:00, 02:00:00, 1-00:00:00; default: the partition's)")
 	f.StringVar(&o.Mem, "mem", "", "memory per task in Slurm's form: a number with an optional K, M, G or T suffix (default unit M; e.g. 4G)")
 	f.StringVar(&o.Partition, "partition", "", "Slurm partition")
 	f.StringVar(&o.Account, "account", "", "Slurm account")
