@@ -360,6 +360,14 @@ func TestDecode(t *testing.T) {
 	if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "population.size") {
 		t.Fatalf("unknown TOML key: %v", err)
 	}
+	// TOML keys are case-sensitive: the library matched them
+	// case-insensitively (n = 400 then N = 500 built 500 neurons).
+	for _, text := range []string{"dt_ms = 0.1\n[[population]]\nname = \"A\"\nn = 400\nN = 500\n", "dt_ms = 0.1\n[[population]]\nname = \"A\"\nN = 401\n"} {
+		_, err = kernel.DecodeTOML(strings.NewReader(text))
+		if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "spec key = population.N:") {
+			t.Fatalf("miscased TOML key: %v", err)
+		}
+	}
 	_, err = kernel.DecodeTOML(strings.NewReader("\xff\xfedt_ms = 0.1\n"))
 	if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "invalid UTF-8 at byte 0") {
 		t.Fatalf("bytes that are not UTF-8: %v", err)

@@ -44,6 +44,8 @@ func TestConfigErrors(t *testing.T) {
 		{"unknown key", "seed = 1\n[data.lorenz]\ndt = 0.01\nsigmaa = 3\n",
 			[]string{"x.toml:4", `unknown key = "data.lorenz.sigmaa"`, "sigma"}},
 		{"unknown table", "seed = 1\n[model]\nx = 1\n", []string{"x.toml:2", `unknown key = "model"`, "models"}},
+		{"key case", "seed = 1\n[data.lorenz]\ndt = 0.01\nSigma = 3.0\n", []string{"x.toml:4", `unknown key = "data.lorenz.Sigma"`, "sigma"}},
+		{"table case", "Seed = 7\n[Data.lorenz]\ndt = 0.01\n", []string{"x.toml:1", `unknown key = "Seed"`, "and 1 more unknown keys"}},
 		{"wrong type", "[data.lorenz]\nseed = \"a\"\n", []string{"x.toml", "line 2", "seed"}},
 		{"syntax", "seed = = 1\n", []string{"x.toml:1"}},
 		{"json", "{\"seed\": 1}\n", []string{"x.toml:1", "TOML"}},

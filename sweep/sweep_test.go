@@ -160,6 +160,9 @@ max = 1.0
 func TestSpecErrors(t *testing.T) {
 	cases := []struct{ name, text, want string }{
 		{"unknown key", "name = \"a\"\nevaluator = \"quad-test\"\n[grid]\ng = [1.0]\n[gird]\nx = 1\n", `x.toml:5: sweep: unknown key = "gird"`},
+		{"key case", "name = \"a\"\nEvaluator = \"quad-test\"\n[grid]\ng = [1.0]\n", `x.toml:2: sweep: unknown key = "Evaluator"`},
+		{"table case", "name = \"a\"\nevaluator = \"quad-test\"\n[Grid]\ng = [1.0]\n", `x.toml:3: sweep: unknown key = "Grid"`},
+		{"range key case", "name = \"a\"\nevaluator = \"quad-test\"\nmode = \"random\"\nsamples = 2\n[random.g]\nmin = 0.0\nMax = 1.0\n", `x.toml:7: sweep: unknown key = "random.g.Max"`},
 		{"syntax", "name = \"a\nevaluator = \"quad-test\"\n", "x.toml:1: sweep: spec = "},
 		{"type", "name = 3\nevaluator = \"quad-test\"\n[grid]\ng = [1.0]\n", "x.toml: sweep: spec = "},
 		{"unknown evaluator", "name = \"a\"\nevaluator = \"nope\"\n[grid]\ng = [1.0]\n", "evaluator = nope"},

@@ -151,3 +151,61 @@ func TestJSONDepth(t *testing.T) {
 		t.Errorf("%d levels: %v", MaxDepth, err)
 	}
 }
+
+type embedded struct {
+	Depth int `toml:"depth"`
+}
+
+type cased struct {
+	embedded
+	N     int                  `toml:"n"`
+	Name  string               `toml:"name"`
+	Grid  map[string][]float64 `toml:"grid"`
+	Items []inner              `toml:"item"`
+	In    *inner               `toml:"in"`
+	When  time.Time            `toml:"when"`
+}
+
+// TestTOMLKeysCaseSensitive: TOML keys are case-sensitive, but the library
+// decodes a key into a field whose name it matches case-insensitively
+// (n = 400 then N = 500 ran 500; N = 401 alone was accepted): such a key is
+// an unknown key, named once (not the keys under it), in the order of the
+// text. Map keys are the user's and keep their case.
+func TestTOMLKeysCaseSensitive(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want []string // unknown keys; nil: accepted
+	}{
+		{"n = 400\nname = \"a\"\ndepth = 2\n[grid]\nG = [1.0]\ng = [2.0]\n[[item]]\nseed = 1\n[in]\nvals = [1.0]\n[in.m]\nA = 1\n", nil},
+		{"when = 2026-12-01T00:00:00Z\n", nil},
+		{"n = 400\nN = 500\n", []string{"N"}},
+		{"N = 401\n", []string{"N"}},
+		{"Name = \"x\"\n", []string{"Name"}},
+		{"Depth = 3\n", []string{"Depth"}},
+		{"[Grid]\ng = [1.0]\nh = [2.0]\n", []string{"Grid"}},
+		{"[[Item]]\nseed = 1\n[[item]]\nSeed = 2\nvals = [1.0]\n", []string{"Item", "item.Seed"}},
+		{"[in]\nSEEDS = [1]\nbogus = 1\n", []string{"in.SEEDS", "in.bogus"}},
+		{"In.seed = 3\nIn.vals = [1.0]\n", []string{"In.seed"}},
+	} {
+		var v cased
+		_, err := TOML("test", "spec", tc.text, &v)
+		var uk *UnknownKeysError
+		if tc.want == nil {
+			if err != nil {
+				t.Errorf("%q: %v", tc.text, err)
+			}
+			continue
+		}
+		if !errors.As(err, &uk) || !errors.Is(err, param.ErrInvalid) {
+			t.Errorf("%q: %v, want unknown keys %v", tc.text, err, tc.want)
+			continue
+		}
+		var got []string
+		for _, k := range uk.Keys {
+			got = append(got, k.String())
+		}
+		if strings.Join(got, " ") != strings.Join(tc.want, " ") || uk.Count != len(tc.want) {
+			t.Errorf("%q: unknown keys %v (count %d), want %v", tc.text, got, uk.Count, tc.want)
+		}
+	}
+}

@@ -7,7 +7,9 @@
 //     runs (its cost grows with the depth of every key, so a 48 KB text of
 //     nested inline tables took 25 s and 8 GB); keys the destination does
 //     not have are reported as the first MaxUnknownKeys of them and their
-//     count (*UnknownKeysError); a negative integer decoded into an
+//     count (*UnknownKeysError), and so are keys spelled with another case
+//     than the destination's (the library matches them case-insensitively:
+//     n = 400 then N = 500 set n to 500); a negative integer decoded into an
 //     unsigned field (which the library wraps to 2^64 − n) is refused
 //     naming the key.
 //   - JSON: keys must match the destination's json names exactly (encoding/json
@@ -26,6 +28,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -80,7 +83,9 @@ func (e *UnknownKeysError) Unwrap() error { return param.ErrInvalid }
 
 // TOML decodes text into v (a pointer) after CheckTOML. It returns the
 // library's error unchanged (a toml.ParseError or a type mismatch), an
-// *UnknownKeysError when text has keys v does not have, and a
+// *UnknownKeysError when text has keys v does not have (TOML keys are
+// case-sensitive: a key that matches a field's name only with another case,
+// which the library decodes into that field, is one of them), and a
 // *param.Error naming the key of a negative integer decoded into an
 // unsigned field. pkg and what name the text in messages ("kernel",
 // "spec").
@@ -92,8 +97,8 @@ func TOML(pkg, what, text string, v any) (toml.MetaData, error) {
 	if err != nil {
 		return md, err
 	}
-	if und := md.Undecoded(); len(und) > 0 {
-		return md, &UnknownKeysError{Pkg: pkg, What: what, Keys: und[:min(len(und), MaxUnknownKeys)], Count: len(und)}
+	if bad := unknownKeys(md, reflect.TypeOf(v)); len(bad) > 0 {
+		return md, &UnknownKeysError{Pkg: pkg, What: what, Keys: bad[:min(len(bad), MaxUnknownKeys)], Count: len(bad)}
 	}
 	if err := negativeUints(pkg, reflect.ValueOf(v), ""); err != nil {
 		return md, err
@@ -374,4 +379,148 @@ func hasUint(t reflect.Type, seen map[reflect.Type]bool) bool {
 		}
 	}
 	return false
+}
+
+// unknownKeys returns the keys of md, in the order of the text, that the
+// library left undecoded or decoded into a field of t whose TOML name they
+// match only case-insensitively (keys below such a key are left out: the
+// key itself is named).
+func unknownKeys(md toml.MetaData, t reflect.Type) []toml.Key {
+	und := md.Undecoded()
+	undecoded := make(map[string]bool, len(und))
+	for _, k := range und {
+		undecoded[k.String()] = true
+	}
+	var out []toml.Key
+	var miscased []toml.Key
+	for _, k := range md.Keys() {
+		if undecoded[k.String()] {
+			out = append(out, k)
+			continue
+		}
+		if below(k, miscased) {
+			continue
+		}
+		if n := miscasedAt(t, k); n > 0 {
+			out = append(out, k)
+			miscased = append(miscased, k[:n])
+		}
+	}
+	return out
+}
+
+// below reports whether k is one of the keys of prefixes or under one.
+func below(k toml.Key, prefixes []toml.Key) bool {
+	for _, p := range prefixes {
+		if len(k) >= len(p) && slices.Equal(k[:len(p)], p) {
+			return true
+		}
+	}
+	return false
+}
+
+// miscasedAt follows key k through type t and returns the length of the
+// prefix of k whose last part names a struct field only with another case
+// (0 if there is none: every part is a field's exact TOML name, a map key,
+// or below a value the library decodes by other rules).
+func miscasedAt(t reflect.Type, k toml.Key) int {
+	for i, part := range k {
+		t = tableType(t)
+		if t == nil {
+			return 0
+		}
+		switch t.Kind() {
+		case reflect.Map:
+			t = t.Elem()
+		case reflect.Struct:
+			f, exact := tomlField(t, part)
+			if f == nil {
+				return 0 // undecoded: the library reports it
+			}
+			if !exact {
+				return i + 1
+			}
+			t = f.Type
+		default:
+			return 0
+		}
+	}
+	return 0
+}
+
+// tableType returns the struct or map type a TOML table decoded into a
+// value of type t fills (through pointers, and the elements of slices and
+// arrays: arrays of tables), or nil for any other type, one that decodes
+// itself (encoding.TextUnmarshaler, toml.Unmarshaler) or toml.Primitive.
+func tableType(t reflect.Type) reflect.Type {
+	for {
+		if t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface &&
+			(reflect.PointerTo(t).Implements(textUnmarshaler) || reflect.PointerTo(t).Implements(tomlUnmarshaler)) {
+			return nil
+		}
+		switch t.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Array:
+			t = t.Elem()
+		case reflect.Struct:
+			if t == primitiveType {
+				return nil
+			}
+			return t
+		case reflect.Map:
+			return t
+		default:
+			return nil
+		}
+	}
+}
+
+var (
+	tomlUnmarshaler = reflect.TypeFor[toml.Unmarshaler]()
+	primitiveType   = reflect.TypeFor[toml.Primitive]()
+)
+
+// tomlField returns the field of struct t whose TOML name (its toml tag's
+// name, or the Go name) is key, with exact true, or else one whose name
+// equals key under Unicode case folding (the library's second choice), with
+// exact false, or nil. Fields of untagged embedded structs are promoted.
+func tomlField(t reflect.Type, key string) (f *reflect.StructField, exact bool) {
+	var folded *reflect.StructField
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		tag := sf.Tag.Get("toml")
+		name, _, _ := strings.Cut(tag, ",")
+		if name == "-" {
+			continue
+		}
+		if sf.Anonymous && name == "" {
+			et := sf.Type
+			if et.Kind() == reflect.Pointer {
+				et = et.Elem()
+			}
+			if et.Kind() == reflect.Struct {
+				if ef, ex := tomlField(et, key); ef != nil {
+					if ex {
+						return ef, true
+					}
+					if folded == nil {
+						folded = ef
+					}
+				}
+				continue
+			}
+		}
+		if !sf.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = sf.Name
+		}
+		if name == key {
+			return &sf, true
+		}
+		if folded == nil && strings.EqualFold(name, key) {
+			folded = &sf
+		}
+	}
+	return folded, false
 }
