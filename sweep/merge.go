@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -42,6 +43,24 @@ type Table struct {
 	// Extra lists point files that belong to no point of the spec (an index
 	// beyond it, from a larger sweep); they are never merged.
 	Extra []string
+	// Builds lists the neurodyn builds that computed the rows
+	// (PointResult.Build, "" for points that did not record theirs),
+	// sorted; Merge refuses more than one unless
+	// MergeOptions.AllowMixedBuilds.
+	Builds []string
+}
+
+// MergeOptions control MergeWith.
+type MergeOptions struct {
+	// Partial merges even if some points have no usable result (see
+	// Merge).
+	Partial bool
+	// AllowMixedBuilds merges points computed by different neurodyn builds
+	// (a rebuild between a preemption and the requeue), recording each
+	// row's build in sweep.h5 (sweep/build) and the list in the attribute
+	// sweep/builds. Without it such a merge is refused, naming the builds
+	// and points.
+	AllowMixedBuilds bool
 }
 
 // Collect reads the spec stored in out and every stored point result. A
@@ -74,6 +93,9 @@ func Collect(out string) (*Table, error) {
 			t.Foreign = append(t.Foreign, p.Index)
 			continue
 		}
+		if !slices.Contains(t.Builds, r.Build) {
+			t.Builds = append(t.Builds, r.Build)
+		}
 		for k := range r.Metrics {
 			metrics[k] = true
 		}
@@ -104,7 +126,38 @@ func Collect(out string) (*Table, error) {
 		t.TimingNames = append(t.TimingNames, k)
 	}
 	sort.Strings(t.TimingNames)
+	sort.Strings(t.Builds)
 	return t, nil
+}
+
+// mixedBuilds describes the builds of the rows when there are several
+// ("" if one): each with its number of points and the first point files.
+func (t *Table) mixedBuilds() string {
+	if len(t.Builds) < 2 {
+		return ""
+	}
+	var parts []string
+	for _, b := range t.Builds {
+		var files []string
+		n := 0
+		for _, r := range t.Rows {
+			if r.Build != b {
+				continue
+			}
+			if n++; n <= 3 {
+				files = append(files, filepath.Base(pointPath("", r.Index)))
+			}
+		}
+		if n > 3 {
+			files = append(files, "…")
+		}
+		name := b
+		if name == "" {
+			name = "an unrecorded build (points stored before neurodyn recorded builds)"
+		}
+		parts = append(parts, fmt.Sprintf("%s: %d points (%s)", name, n, strings.Join(files, ", ")))
+	}
+	return fmt.Sprintf("the points were computed by %d different neurodyn builds: %s", len(t.Builds), strings.Join(parts, "; "))
 }
 
 // Problems describes the points that are not merged: missing, unreadable,
@@ -195,10 +248,24 @@ func (t *Table) CSV() []byte {
 // of another spec) and point files beyond the spec are an error naming them,
 // unless partial is set: then they are left out of the table, which lists
 // them (Missing, Corrupt, Foreign, Extra; see Problems).
+//
+// Points computed by different neurodyn builds (PointResult.Build) are
+// refused: see MergeWith to merge them anyway.
 func Merge(out string, partial bool) (*Table, error) {
+	return MergeWith(out, MergeOptions{Partial: partial})
+}
+
+// MergeWith is Merge with options: it refuses points of different neurodyn
+// builds, naming them, unless o.AllowMixedBuilds (then sweep.h5 records
+// each row's build).
+func MergeWith(out string, o MergeOptions) (*Table, error) {
+	partial := o.Partial
 	t, err := Collect(out)
 	if err != nil {
 		return nil, err
+	}
+	if m := t.mixedBuilds(); m != "" && !o.AllowMixedBuilds {
+		return t, fmt.Errorf("sweep: %s: %s; rerun `neurodyn sweep run` with one build after deleting the points of the others, or merge with --allow-mixed-builds (each row's build is then recorded in sweep.h5)", out, m)
 	}
 	if p := t.Problems(); p != "" && !partial {
 		what := "rerun `neurodyn sweep run` on the spec (it recomputes missing, unreadable and foreign points)"
@@ -244,9 +311,9 @@ func (t *Table) writeHDF5(path string) (err error) {
 	n := len(t.Rows)
 	idx, seed := make([]int64, n), make([]uint64, n)
 	secs := make([]float64, n)
-	hosts := make([]string, n)
+	hosts, builds := make([]string, n), make([]string, n)
 	for i, r := range t.Rows {
-		idx[i], seed[i], secs[i], hosts[i] = int64(r.Index), r.Seed, r.Seconds, r.Host
+		idx[i], seed[i], secs[i], hosts[i], builds[i] = int64(r.Index), r.Seed, r.Seconds, r.Host, r.Build
 	}
 	if err = export.Write(g, "index", idx, []int{n}); err != nil {
 		return err
@@ -258,6 +325,12 @@ func (t *Table) writeHDF5(path string) (err error) {
 		return err
 	}
 	if err = export.WriteStrings(g, "host", hosts); err != nil {
+		return err
+	}
+	if err = export.WriteStrings(g, "build", builds); err != nil {
+		return err
+	}
+	if err = export.SetStringAttr(g, "builds", strings.Join(t.Builds, "; ")); err != nil {
 		return err
 	}
 	for _, group := range []struct {

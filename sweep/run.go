@@ -17,6 +17,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/neurodyn/neurodyn/internal/atomicfile"
+	"github.com/neurodyn/neurodyn/internal/buildinfo"
 	"github.com/neurodyn/neurodyn/internal/param"
 )
 
@@ -33,7 +34,17 @@ type PointResult struct {
 	Host     string             `json:"host"`
 	Shard    string             `json:"shard"`
 	Finished time.Time          `json:"finished"`
+	// Build is the neurodyn build that computed the point: its version and
+	// VCS revision, "0.1.0 <revision>[+dirty]" (Build()); empty in points
+	// stored before builds were recorded. Merge refuses points of different
+	// builds unless told otherwise (MergeOptions.AllowMixedBuilds).
+	Build string `json:"build,omitempty"`
 }
+
+// Build returns the identifier of this neurodyn build stored with every
+// point: buildinfo's version and revision ("unknown" when the binary was
+// built without VCS information, so two such builds are not told apart).
+func Build() string { return buildinfo.Version + " " + buildinfo.Revision() }
 
 // RunOptions control Run.
 type RunOptions struct {
@@ -107,6 +118,7 @@ func Run(ctx context.Context, spec *Spec, out string, o RunOptions) (RunStats, e
 			spec.Name, o.Shard.K, o.Shard.N, st.InShard, st.Skipped, len(todo), workers)
 	}
 	host, _ := os.Hostname()
+	build := Build()
 	jobs := make(chan Point)
 	errc := make(chan error, workers)
 	var done sync.WaitGroup
@@ -128,7 +140,7 @@ func Run(ctx context.Context, spec *Spec, out string, o RunOptions) (RunStats, e
 				timings := splitTimings(ev, m)
 				res := PointResult{Index: p.Index, Key: p.Key(), Params: p.Params, Seed: p.Seed, Metrics: m, Timings: timings,
 					Seconds: time.Since(t0).Seconds(), Host: host, Shard: fmt.Sprintf("%d/%d", o.Shard.K, o.Shard.N),
-					Finished: time.Now().UTC()}
+					Finished: time.Now().UTC(), Build: build}
 				if err := writePoint(out, res); err != nil {
 					errc <- err
 					cancel()

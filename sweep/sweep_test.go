@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/neurodyn/neurodyn/internal/buildinfo"
 	"github.com/neurodyn/neurodyn/internal/param"
 )
 
@@ -446,5 +447,49 @@ func TestPointsCheckedOnce(t *testing.T) {
 	}
 	if _, err := Run(context.Background(), o, out, RunOptions{Workers: 1}); err == nil || !strings.Contains(err.Error(), "holds results of a different sweep") {
 		t.Fatalf("a different sweep in the same directory: %v", err)
+	}
+}
+
+// TestMergeRefusesMixedBuilds: every point records the neurodyn build that
+// computed it, and Merge refuses points of different builds (a rebuild
+// between a preemption and the requeue merged two versions silently)
+// unless AllowMixedBuilds, which keeps them, listed.
+func TestMergeRefusesMixedBuilds(t *testing.T) {
+	spec, err := ParseSpec(gridSpec, "g.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if _, err := Run(context.Background(), spec, out, RunOptions{Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	tb, err := Merge(out, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tb.Builds) != 1 || tb.Builds[0] != Build() || !strings.HasPrefix(Build(), buildinfo.Version+" ") {
+		t.Fatalf("builds %q, want [%q]", tb.Builds, Build())
+	}
+	// Point 5 from another build, point 7 from before builds were recorded.
+	for i, b := range map[int]string{5: "0.0.9 0123abc", 7: ""} {
+		r, err := readPoint(out, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Build = b
+		if err := writePoint(out, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = Merge(out, true)
+	for _, want := range []string{"3 different neurodyn builds", "0.0.9 0123abc: 1 points (000005.json)", "an unrecorded build",
+		Build() + ": 30 points (000000.json, 000001.json, 000002.json, …)", "--allow-mixed-builds"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("merge of mixed builds: %v, want it to say %q", err, want)
+		}
+	}
+	tb, err = MergeWith(out, MergeOptions{AllowMixedBuilds: true})
+	if err != nil || len(tb.Rows) != 32 || len(tb.Builds) != 3 || tb.Builds[0] != "" {
+		t.Fatalf("merge allowing mixed builds: %v, builds %q", err, tb.Builds)
 	}
 }

@@ -141,18 +141,26 @@ func newSweepSlurmCmd() *cobra.Command {
 
 func newSweepMergeCmd() *cobra.Command {
 	var out string
-	var partial bool
+	var partial, mixed bool
 	cmd := &cobra.Command{
 		Use:   "merge",
 		Short: "Gather the points of a sweep into sweep.h5, sweep.csv and summary.png",
-		Args:  cobra.NoArgs,
+		Long: `merge gathers the stored points of a sweep into sweep.csv (index, seed, parameters
+and metrics: the same bytes however the sweep was sharded and run), sweep.h5 (also
+timings, hosts, the build of neurodyn that computed each point, and provenance) and
+summary.png. Every point must have its result (or use --partial). Each point
+records the neurodyn build (version and revision) that computed it; points of
+different builds (a rebuild between a preemption and the requeue) are refused
+unless --allow-mixed-builds.`,
+		Args: cobra.NoArgs,
 		Example: `  neurodyn sweep merge --out sweeps/a             # every point must have its result
-  neurodyn sweep merge --out sweeps/a --partial   # what is done so far, the rest listed as missing`,
+  neurodyn sweep merge --out sweeps/a --partial   # what is done so far, the rest listed as missing
+  neurodyn sweep merge --out sweeps/a --allow-mixed-builds   # points of two builds, each row's in sweep.h5`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
 				return param.New("sweep merge", "--out", `""`, "the sweep's results directory")
 			}
-			t, err := sweep.Merge(out, partial)
+			t, err := sweep.MergeWith(out, sweep.MergeOptions{Partial: partial, AllowMixedBuilds: mixed})
 			if err != nil {
 				return err
 			}
@@ -171,6 +179,7 @@ func newSweepMergeCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&out, "out", "", "the sweep's results directory")
 	cmd.Flags().BoolVar(&partial, "partial", false, "merge even if some points have no result yet")
+	cmd.Flags().BoolVar(&mixed, "allow-mixed-builds", false, "merge points computed by different neurodyn builds (refused otherwise); sweep.h5 records each row's build")
 	return cmd
 }
 
