@@ -64,7 +64,8 @@ the run's outputs; nor may --restore or a spec's edges_file be one of them);
 of the same network, with any --workers. An interrupted run
 (Ctrl-C, SIGTERM from a batch system) finishes its recordings with the time
 it simulated, saves --checkpoint, skips nodes.h5/edges.h5 and exits with
-status 1. Existing output files are never replaced without --overwrite; with
+status 130 (143 for SIGTERM: 128 + the signal's number, as a shell reports
+a process killed by it). Existing output files are never replaced without --overwrite; with
 it, the files this run writes in --out (its recordings, and nodes.h5 and
 edges.h5 unless --no-network) are removed before it starts, so that an
 interrupted run leaves none of an earlier run's beside its own.`,
