@@ -51,7 +51,9 @@ import (
 //
 // Decoding is strict (internal/strictdec): unknown keys are errors naming
 // the key and its line, seeds and sample_seed must be >= 0, and keys may
-// nest at most 64 levels. A range with integer = true must hold an integer;
+// nest at most 64 levels. A grid list may not repeat a value, and samples
+// and sample_seed are refused in grid mode (as [random] is), where they
+// would be ignored. A range with integer = true must hold an integer;
 // its values are drawn uniformly among the integers of [ceil(min),
 // floor(max)] (with log = true: the integer part of a log-uniform draw in
 // [ceil(min), floor(max) + 1)). A sweep has at most MaxPoints (10^6) points,
@@ -240,17 +242,30 @@ func (s *Spec) validate(checkPoints bool) error {
 		if len(s.Random) > 0 {
 			return param.New(p, "random", "a [random] table", "absent in grid mode (use mode = \"random\")")
 		}
+		if s.Samples != 0 || s.SampleSeed != 0 {
+			name, v := "samples", fmt.Sprint(s.Samples)
+			if s.Samples == 0 {
+				name, v = "sample_seed", fmt.Sprint(s.SampleSeed)
+			}
+			return param.New(p, name, v, "absent in grid mode, which evaluates every point of the grid (use mode = \"random\" to sample)")
+		}
 		if len(s.Grid) == 0 {
 			return param.New(p, "grid", "empty", "at least one swept parameter in grid mode")
 		}
-		for k, vs := range s.Grid {
+		for _, k := range slices.Sorted(maps.Keys(s.Grid)) {
+			vs := s.Grid[k]
 			if len(vs) == 0 {
 				return param.New(p, "grid."+k, "[]", "a non-empty list")
 			}
+			seen := make(map[float64]bool, len(vs)) // 0 and -0 are one key: the same points
 			for _, v := range vs {
 				if math.IsNaN(v) || math.IsInf(v, 0) {
 					return param.New(p, "grid."+k, v, "finite values")
 				}
+				if seen[v] {
+					return param.New(p, "grid."+k, fmt.Sprintf("%v listed twice", v), "distinct values (a repeated value evaluates the same points again)")
+				}
+				seen[v] = true
 			}
 		}
 	case "random":

@@ -74,12 +74,25 @@ func TestParseShardStrict(t *testing.T) {
 // TestPointLimit: more than MaxPoints points fail at once naming the limit
 // (samples = 1e8 got sweep run killed for memory, and 1e6 made sweep slurm
 // take 114 s); the Slurm script counts the points without enumerating them.
+// values returns a TOML list of n distinct values.
+func values(n int) string {
+	var b strings.Builder
+	b.WriteString("[")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%d.0", i)
+	}
+	return b.String() + "]"
+}
+
 func TestPointLimit(t *testing.T) {
 	const head = "name = \"big\"\nevaluator = \"quad-test\"\n"
 	cases := map[string]string{
 		"samples":       head + "mode = \"random\"\nsamples = 100000000\n[random.g]\nmin = 0.0\nmax = 1.0\n",
 		"samples×seeds": head + "mode = \"random\"\nsamples = 600000\nseeds = [1, 2]\n[random.g]\nmin = 0.0\nmax = 1.0\n",
-		"grid":          head + "[grid]\ng = [" + strings.Repeat("1.0, ", 1000) + "1.0]\np = [" + strings.Repeat("1.0, ", 1000) + "1.0]\n",
+		"grid":          head + "[grid]\ng = " + values(1001) + "\np = " + values(1001) + "\n",
 	}
 	for name, text := range cases {
 		start := time.Now()
