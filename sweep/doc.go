@@ -19,6 +19,9 @@
 // Merge refuses a directory with missing points, unreadable point files,
 // points computed for another spec or point files beyond the spec, and names
 // them; with partial set it leaves them out and lists them in the Table.
+// Every point records the neurodyn build that computed it, and Merge
+// refuses points of different builds unless MergeOptions.AllowMixedBuilds
+// (then sweep.h5 records each row's).
 //
 // Layer 6 of DEVELOPERS.md. Run is safe to call from several processes on
 // the same directory, with disjoint shards or the same shard twice (a
