@@ -167,9 +167,16 @@ func reservoirConfig(p sweep.Point) (snn.ReservoirConfig, int, error) {
 	if err := c.Validate(); err != nil {
 		var pe *param.Error
 		if errors.As(err, &pe) {
+			var names []string // snn's field names in the message, as keys
+			for _, k := range sortedParamNames() {
+				if f := reservoirParams[k].field; len(f) > 1 { // not N, P, G: letters of other words
+					names = append(names, f, k)
+				}
+			}
+			allowed := strings.NewReplacer(names...).Replace(pe.Allowed)
 			for _, k := range sortedParamNames() {
 				if e := reservoirParams[k]; e.field != "" && e.field == pe.Name {
-					return c, 0, param.New("reservoir", k, pe.Value, pe.Allowed)
+					return c, 0, param.New("reservoir", k, pe.Value, allowed)
 				}
 			}
 		}

@@ -134,7 +134,7 @@ func TestReservoirZeroIsZero(t *testing.T) {
 		{"tau_syn_ms", 0, "reservoir: tau_syn_ms = 0: must be finite and > 0"},
 		{"tau_fast_ms", 0, "reservoir: tau_fast_ms = 0: must be finite and > 0"},
 		{"g", -1, "reservoir: g = -1: must be finite and >= 0"},
-		{"sample_ms", 2.5, "reservoir: sample_ms = 2.5: must be a positive multiple of DtMs"},
+		{"sample_ms", 2.5, "reservoir: sample_ms = 2.5: must be a positive multiple of dt_ms (1)"},
 		{"delay_ms", 0.5, "reservoir: delay_ms = 0.5: must be >= 0 and a multiple of dt_ms (1)"},
 	}
 	for _, tc := range refused {
