@@ -278,7 +278,7 @@ func TestSweepSpecChecksPoints(t *testing.T) {
 		{"nvar lags", "nvar", "lags = [2.0, -1.0]", "point 1 (lags = -1, seed 1): nvar: lags = -1: must be an integer in [1, 50]"},
 		{"nvar ridge", "nvar", "ridge = [0.0, 1e-6, -1.0]", "nvar: ridge = -1"},
 		{"reservoir n", "reservoir", "n = [100.0, 0.5]", "reservoir: n = 0.5"},
-		{"reservoir frac_e", "reservoir", "frac_e = [0.8, 2.0]", "snn: FracE = 2"},
+		{"reservoir frac_e", "reservoir", "frac_e = [0.8, 2.0]", "reservoir: frac_e = 2: must be in (0, 1]"},
 		{"nvar ok", "nvar", "lags = [1.0, 50.0]\nridge = [0.0, 1e-6]", ""},
 	}
 	for _, c := range cases {
