@@ -252,7 +252,8 @@ func checkStored(out, path string, b []byte, spec *Spec) error {
 // sameSweep reports whether a and b have the same name, evaluator and
 // points (the same parameter values, bit for bit, and seeds, in the same
 // order: the points' keys are equal). The values are compared directly:
-// hashing every point's key took 4 s for a million.
+// hashing every point's key of both specs took 3.7 s of the 5.8 s
+// before the first point of a 10^6-point sweep.
 func sameSweep(a, b *Spec) bool {
 	if a.Name != b.Name || a.Evaluator != b.Evaluator {
 		return false
