@@ -16,6 +16,15 @@ const (
 	MaxHidden = 8192
 	// MaxIO bounds Inputs and Outputs.
 	MaxIO = 1 << 16
+	// MaxSubsteps bounds Substeps: as many fixed steps per interval as
+	// dopri5 may attempt (ode.DefaultMaxSteps, 100,000), and as snn's
+	// SubSteps. Each substep costs a GEMM per solver stage, and training
+	// keeps every stage of every substep for BPTT (an Euler CT-RNN of 64
+	// units, batch 32, windows of 50 samples: 1.25 GB per 1,000 substeps;
+	// Model.BatchBytes counts it and training is refused beyond the memory
+	// limit). 10⁹ substeps used to be accepted, and one prediction took the
+	// machine's memory (24 GB).
+	MaxSubsteps = ode.DefaultMaxSteps
 )
 
 // Config describes a CT-RNN. The zero value is the reference tutorial's
@@ -41,7 +50,8 @@ type Config struct {
 	// step of 0.01 — see SampleDt).
 	Interval float64
 	// Substeps is the number of fixed solver steps per interval (0 → 1,
-	// torchdiffeq's fixed-grid behaviour; ignored by dopri5).
+	// torchdiffeq's fixed-grid behaviour; at most MaxSubsteps; ignored by
+	// dopri5).
 	Substeps int
 	// Rtol and Atol are dopri5's tolerances (0 → torchdiffeq's 1e-7 and
 	// 1e-9).
@@ -123,7 +133,8 @@ func (c Config) WithDefaults() Config {
 }
 
 // Validate returns a param error naming the first bad field. Besides each
-// field's range, Hidden ≤ MaxHidden, Inputs and Outputs ≤ MaxIO, the step
+// field's range, Hidden ≤ MaxHidden, Inputs and Outputs ≤ MaxIO, Substeps ≤
+// MaxSubsteps, the step
 // Interval/Substeps must not exceed Tau with the Euler solver nor the
 // solver's stability limit on the leak, ode.Method.StabilityLimit·Tau, with
 // the other fixed-step solvers (2·Tau for midpoint, 2.785·Tau for rk4 and
@@ -150,6 +161,9 @@ func (c Config) Validate() error {
 	}
 	if c.Inputs > MaxIO || c.Outputs > MaxIO {
 		return param.New("ctrnn", "Inputs/Outputs", fmt.Sprintf("%d/%d", c.Inputs, c.Outputs), fmt.Sprintf("<= %d", MaxIO))
+	}
+	if c.Substeps > MaxSubsteps {
+		return param.New("ctrnn", "Substeps", c.Substeps, fmt.Sprintf("in [1, %d] (ctrnn.MaxSubsteps, dopri5's step budget per interval: every substep costs a GEMM per solver stage, and training keeps each of them); the step Interval/Substeps need not be shorter than the solver's stability limit allows (Tau with euler), or choose dopri5", MaxSubsteps))
 	}
 	if err := c.Solver.Validate(); err != nil {
 		return param.New("ctrnn", "Solver", string(c.Solver), "one of euler, midpoint, rk4, rk38, dopri5")

@@ -82,6 +82,10 @@ func TestConfigValidate(t *testing.T) {
 	}{
 		{ctrnn.Config{Hidden: ctrnn.MaxHidden + 1}, "Hidden"},
 		{ctrnn.Config{Inputs: ctrnn.MaxIO + 1}, "Inputs/Outputs"},
+		// 10⁹ substeps used to be accepted: one prediction then took 24 GB.
+		{ctrnn.Config{Substeps: ctrnn.MaxSubsteps + 1}, "Substeps = 100001: must be in [1, 100000]"},
+		{ctrnn.Config{Substeps: 1e9}, "Substeps = 1000000000: must be in [1, 100000]"},
+		{ctrnn.Config{Solver: ode.RK4, Adjoint: &learn.AdjointConfig{Method: ode.RK4, Substeps: 1e9}}, "Adjoint.Substeps = 1000000000: must be in [1, 100000]"},
 		{ctrnn.Config{Tau: 0.4}, "Interval/Substeps"},
 		{ctrnn.Config{Tau: 0.5, Interval: 2, Substeps: 3}, "Interval/Substeps"},
 		// Beyond the fixed-step solvers' stability limits on the leak.
@@ -102,6 +106,7 @@ func TestConfigValidate(t *testing.T) {
 		{}, {Tau: 0.5, Substeps: 2}, {Tau: 0.1, Solver: ode.Dopri5}, {Tau: 0.4, Solver: ode.RK4},
 		{Tau: 0.36, Solver: ode.RK4}, {Tau: 0.36, Solver: ode.RK38}, {Tau: 0.5, Solver: ode.Midpoint},
 		{Tau: 0.1, Substeps: 4, Solver: ode.RK4},
+		{Substeps: ctrnn.MaxSubsteps}, {Solver: ode.RK4, Adjoint: &learn.AdjointConfig{Method: ode.RK4, Substeps: ctrnn.MaxSubsteps}},
 		{Solver: ode.RK4, Adjoint: &learn.AdjointConfig{}}, {Solver: ode.RK38, Adjoint: &learn.AdjointConfig{}},
 		{Solver: ode.Dopri5, Adjoint: &learn.AdjointConfig{Method: ode.RK4}},
 	} {

@@ -27,7 +27,8 @@ type Field[T asm.Float] interface {
 }
 
 // AdjointConfig selects how the adjoint ODE is integrated backward over
-// each interval: a fixed-step method with Substeps steps, or dopri5 with
+// each interval: a fixed-step method with Substeps steps (at most
+// ode.DefaultMaxSteps), or dopri5 with
 // Rtol/Atol. The zero value is dopri5 at torchdiffeq's defaults (rtol 1e-7,
 // atol 1e-9) with the parameter and input gradients left out of the error
 // norm (torchdiffeq's "seminorm").
@@ -55,8 +56,14 @@ func (c AdjointConfig) WithDefaults() AdjointConfig {
 // Validate returns a param error naming the first bad field.
 func (c AdjointConfig) Validate() error {
 	c = c.WithDefaults()
-	return param.First(c.Method.Validate(), param.PositiveInt("learn", "Adjoint.Substeps", c.Substeps),
-		param.NonNegative("learn", "Adjoint.Rtol", c.Rtol), param.NonNegative("learn", "Adjoint.Atol", c.Atol))
+	if err := param.First(c.Method.Validate(), param.PositiveInt("learn", "Adjoint.Substeps", c.Substeps),
+		param.NonNegative("learn", "Adjoint.Rtol", c.Rtol), param.NonNegative("learn", "Adjoint.Atol", c.Atol)); err != nil {
+		return err
+	}
+	if c.Substeps > ode.DefaultMaxSteps {
+		return param.New("learn", "Adjoint.Substeps", c.Substeps, fmt.Sprintf("in [1, %d] (ode.DefaultMaxSteps, dopri5's step budget per interval)", ode.DefaultMaxSteps))
+	}
+	return nil
 }
 
 // Adjoint integrates the adjoint equations of a Field backward in time over

@@ -35,6 +35,13 @@ const (
 	ControllerI
 )
 
+// DefaultMaxSteps is Options.MaxSteps's default, 100,000 attempted steps.
+// Models that integrate each sample interval with a fixed-step method bound
+// their steps per interval by it too (ctrnn.MaxSubsteps, rate.MaxSubsteps,
+// learn.AdjointConfig.Substeps), so that no solver is asked for more steps
+// per interval than dopri5 may take.
+const DefaultMaxSteps = 100000
+
 // Options configures Dopri5. The zero value means the documented defaults.
 type Options struct {
 	// Rtol is the relative tolerance; 0 means 1e-7 (torchdiffeq's default).
@@ -52,7 +59,7 @@ type Options struct {
 	// MaxStep bounds |h|; 0 means unbounded.
 	MaxStep float64
 	// MaxSteps bounds the number of attempted steps per Solve or per
-	// Init…Step sequence; 0 means 100000.
+	// Init…Step sequence; 0 means DefaultMaxSteps.
 	MaxSteps int
 	// Safety is the factor applied to the optimal step; 0 means 0.9.
 	Safety float64
@@ -86,7 +93,7 @@ func (o Options) withDefaults(n int) (Options, error) {
 	def(&o.MinFactor, 0.2)
 	def(&o.MaxFactor, 10)
 	if o.MaxSteps == 0 {
-		o.MaxSteps = 100000
+		o.MaxSteps = DefaultMaxSteps
 	}
 	switch o.Controller {
 	case ControllerPI:

@@ -94,6 +94,12 @@ const (
 	MaxNeurons = 8192
 	// MaxIO bounds Inputs and Outputs.
 	MaxIO = 1 << 16
+	// MaxSubsteps bounds Substeps: as many fixed steps per interval as
+	// dopri5 may attempt (ode.DefaultMaxSteps, 100,000), as ctrnn's and
+	// snn's. Each substep costs a GEMM per solver stage, and training keeps
+	// every stage of every substep for BPTT (Model.BatchBytes counts it;
+	// training is refused beyond the memory limit).
+	MaxSubsteps = ode.DefaultMaxSteps
 )
 
 // Config describes a balanced E/I rate network. The zero value is the
@@ -131,7 +137,7 @@ type Config struct {
 	// frozen parameters mask_ee, mask_ei, mask_ie, mask_ii.
 	ConnProb float64
 	// Solver integrates each interval (zero → euler) with Substeps steps
-	// (0 → 1); Rtol and Atol are dopri5's tolerances.
+	// (0 → 1, at most MaxSubsteps); Rtol and Atol are dopri5's tolerances.
 	Solver     ode.Method
 	Substeps   int
 	Rtol, Atol float64
@@ -210,7 +216,8 @@ func (c Config) WithDefaults() Config {
 func (c Config) Act() leaky.Activation { return *c.WithDefaults().Activation }
 
 // Validate returns a param error naming the first bad field. Besides each
-// field's range, NE+NI ≤ MaxNeurons, Inputs and Outputs ≤ MaxIO, the step
+// field's range, NE+NI ≤ MaxNeurons, Inputs and Outputs ≤ MaxIO, Substeps ≤
+// MaxSubsteps, the step
 // Dt/Substeps must not exceed min(TauE, TauI) with the Euler solver nor the
 // solver's stability limit on the leak, ode.Method.StabilityLimit·min(TauE,
 // TauI), with the other fixed-step solvers (2·τ for midpoint, 2.785·τ for
@@ -237,6 +244,9 @@ func (c Config) Validate() error {
 	}
 	if c.Inputs > MaxIO || c.Outputs > MaxIO {
 		return param.New("rate", "Inputs/Outputs", fmt.Sprintf("%d/%d", c.Inputs, c.Outputs), fmt.Sprintf("<= %d", MaxIO))
+	}
+	if c.Substeps > MaxSubsteps {
+		return param.New("rate", "Substeps", c.Substeps, fmt.Sprintf("in [1, %d] (rate.MaxSubsteps, dopri5's step budget per interval: every substep costs a GEMM per solver stage, and training keeps each of them); the step Dt/Substeps need not be shorter than the solver's stability limit allows (min(TauE, TauI) with euler), or choose dopri5", MaxSubsteps))
 	}
 	if err := c.Solver.Validate(); err != nil {
 		return param.New("rate", "Solver", string(c.Solver), "one of euler, midpoint, rk4, rk38, dopri5")

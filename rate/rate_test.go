@@ -117,6 +117,9 @@ func TestConfigValidate(t *testing.T) {
 	}{
 		{rate.Config{NI: rate.MaxNeurons}, "NE+NI"},
 		{rate.Config{Outputs: rate.MaxIO + 1}, "Inputs/Outputs"},
+		// 10⁷ substeps used to be accepted (a prediction took 368 MB, 10⁹ all memory).
+		{rate.Config{Substeps: rate.MaxSubsteps + 1}, "Substeps = 100001: must be in [1, 100000]"},
+		{rate.Config{Substeps: 1e7}, "Substeps = 10000000: must be in [1, 100000]"},
 		{rate.Config{Dt: 1, TauE: 0.1, TauI: 0.1}, "Dt/Substeps"},
 		{rate.Config{Dt: 1, TauE: 5, TauI: 0.5, Substeps: 1}, "Dt/Substeps"},
 		// Beyond the fixed-step solvers' stability limits on the leak.
@@ -136,6 +139,7 @@ func TestConfigValidate(t *testing.T) {
 		{}, rate.FlipFlopConfig(), {Dt: 1, TauE: 5, TauI: 0.5, Substeps: 2}, {Dt: 1, TauI: 0.1, Solver: ode.Dopri5},
 		{Dt: 1, TauI: 0.36, Solver: ode.RK4}, {Dt: 1, TauE: 0.36, Solver: ode.RK38}, {Dt: 1, TauI: 0.5, Solver: ode.Midpoint},
 		{Solver: ode.RK4, Adjoint: &learn.AdjointConfig{}}, {Solver: ode.Dopri5, Adjoint: &learn.AdjointConfig{}},
+		{Substeps: rate.MaxSubsteps},
 	} {
 		if err := c.Validate(); err != nil {
 			t.Errorf("%+v: Validate() = %v, want nil", c, err)
