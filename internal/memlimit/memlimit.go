@@ -12,10 +12,23 @@
 package memlimit
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
 )
+
+// ErrExceeded is wrapped by the errors of work refused because its memory
+// estimate exceeds the limit (Exceeded); the C API reports them as
+// NEURODYN_ERR_MEMORY.
+var ErrExceeded = errors.New("more memory than the limit")
+
+// Exceeded returns an error wrapping ErrExceeded: what needs about need
+// bytes, more than limit.
+func Exceeded(what string, need float64, limit int64) error {
+	return fmt.Errorf("%s needs about %.3g bytes, %w of %d bytes (the physical memory, the cgroup's limit or the caller's): make it smaller", what, need, ErrExceeded, limit)
+}
 
 // unknown is the physical memory assumed when the system does not tell
 // (1 TiB: a check against it still catches sizes no machine has).

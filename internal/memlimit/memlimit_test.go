@@ -1,6 +1,10 @@
 package memlimit
 
-import "testing"
+import (
+	"errors"
+	"strings"
+	"testing"
+)
 
 func TestParseLimit(t *testing.T) {
 	for _, tc := range []struct {
@@ -23,5 +27,17 @@ func TestDefault(t *testing.T) {
 	p, d := Physical(), Default()
 	if p < 1<<20 || d < 1<<20 || d > p {
 		t.Fatalf("Physical %d, Default %d: want 1 MiB <= Default <= Physical", p, d)
+	}
+}
+
+// Exceeded's errors wrap ErrExceeded and name what, the estimate and the
+// limit.
+func TestExceeded(t *testing.T) {
+	err := Exceeded("the tape", 3e9, 1<<30)
+	if !errors.Is(err, ErrExceeded) {
+		t.Errorf("%v does not wrap ErrExceeded", err)
+	}
+	if want := "the tape needs about 3e+09 bytes, more memory than the limit of 1073741824 bytes"; !strings.Contains(err.Error(), want) {
+		t.Errorf("Exceeded = %q, want it to contain %q", err, want)
 	}
 }

@@ -26,7 +26,8 @@ type Output[T asm.Float] struct {
 
 // RunBatch runs net on n sample-major sequences x (n×L×I) from the zero
 // state, with observed inputs, and returns every output and, with hidden,
-// the hidden trajectory.
+// the hidden trajectory. A run whose memory (RunBatchBytes) exceeds the
+// memory limit is refused with an error wrapping memlimit.ErrExceeded.
 func RunBatch[T asm.Float](net *Net[T], x []T, n, L int, hidden bool) (*Output[T], error) {
 	if err := param.First(param.PositiveInt("leaky", "n", n), param.PositiveInt("leaky", "L", L)); err != nil {
 		return nil, err
@@ -34,6 +35,9 @@ func RunBatch[T asm.Float](net *Net[T], x []T, n, L int, hidden bool) (*Output[T
 	N, I, O, S := net.N, net.I, net.O, net.Stride()
 	if len(x) != n*L*I {
 		return nil, param.New("leaky", "x", fmt.Sprintf("%d values", len(x)), fmt.Sprintf("n·L·I = %d", n*L*I))
+	}
+	if err := checkMemory("leaky: RunBatch", RunBatchBytes[T](net.Spec, n, L, hidden)); err != nil {
+		return nil, err
 	}
 	s, err := NewSeq(net, n, L)
 	if err != nil {
@@ -65,7 +69,9 @@ func RunBatch[T asm.Float](net *Net[T], x []T, n, L int, hidden bool) (*Output[T
 
 // PredictLast returns the output after the last step of each of the n
 // sequences x (n×L×I), running them in batches of at most batch sequences
-// (the reference's one-step forecast of each window).
+// (the reference's one-step forecast of each window). A run whose memory
+// (PredictLastBytes) exceeds the memory limit is refused with an error
+// wrapping memlimit.ErrExceeded.
 func PredictLast[T asm.Float](net *Net[T], x []T, n, L, batch int) ([]T, error) {
 	if err := param.First(param.PositiveInt("leaky", "n", n), param.PositiveInt("leaky", "L", L), param.PositiveInt("leaky", "batch", batch)); err != nil {
 		return nil, err
@@ -73,6 +79,9 @@ func PredictLast[T asm.Float](net *Net[T], x []T, n, L, batch int) ([]T, error) 
 	I, O := net.I, net.O
 	if len(x) != n*L*I {
 		return nil, param.New("leaky", "x", fmt.Sprintf("%d values", len(x)), fmt.Sprintf("n·L·I = %d", n*L*I))
+	}
+	if err := checkMemory("leaky: PredictLast", PredictLastBytes[T](net.Spec, n, L, batch)); err != nil {
+		return nil, err
 	}
 	s, err := NewSeq(net, min(batch, n), L)
 	if err != nil {

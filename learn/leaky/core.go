@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/neurodyn/neurodyn/asm"
+	"github.com/neurodyn/neurodyn/internal/memlimit"
 	"github.com/neurodyn/neurodyn/ode"
 )
 
@@ -17,16 +18,18 @@ func (n *Net[T]) fast() bool { return n.Method == ode.Euler && n.Substeps == 1 }
 
 // tape records, for BPTT through the general (Runge–Kutta) path, every
 // active stage of every solver step: its augmented input rows and its
-// activations, plus the step sizes taken in each interval.
+// activations, plus, with dopri5, the step sizes taken in each interval
+// (the fixed-step solvers take Substeps steps of Interval/Substeps).
 type tape[T asm.Float] struct {
 	rowsY, rowsA int // values per slot
 	Y, A         []T
 	slots        int
-	steps        [][]float64 // step sizes per interval
+	steps        [][]float64 // dopri5's step sizes per interval
+	limit        float64     // bytes the tape may take (its Forward's memory limit)
 }
 
-func (tp *tape[T]) reset(intervals, rowsY, rowsA int) {
-	tp.rowsY, tp.rowsA = rowsY, rowsA
+func (tp *tape[T]) reset(intervals, rowsY, rowsA int, limit int64) {
+	tp.rowsY, tp.rowsA, tp.limit = rowsY, rowsA, float64(limit)
 	tp.slots = 0
 	if cap(tp.steps) < intervals {
 		tp.steps = make([][]float64, intervals)
@@ -34,6 +37,29 @@ func (tp *tape[T]) reset(intervals, rowsY, rowsA int) {
 	tp.steps = tp.steps[:intervals]
 	for i := range tp.steps {
 		tp.steps[i] = tp.steps[i][:0]
+	}
+}
+
+// fits returns an error wrapping memlimit.ErrExceeded if slots more slots
+// would take the tape beyond tp.limit: each slot's augmented rows and
+// activations, and Backward's gradient of them (a quarter more), with
+// buffers grown by half again (growth 1.5) or reserved exactly (1).
+func (tp *tape[T]) fits(slots int, growth float64) error {
+	need := float64(tp.slots+slots) * (float64(tp.rowsY+tp.rowsA)*growth + float64(tp.rowsA)*1.25) * sizeOf[T]()
+	if need <= tp.limit {
+		return nil
+	}
+	return memlimit.Exceeded(fmt.Sprintf("leaky: the BPTT tape (%d solver stages, each of %d augmented rows and activations)", tp.slots+slots, tp.rowsY+tp.rowsA), need, int64(tp.limit))
+}
+
+// reserve makes room for slots slots at once (the fixed-step solvers know
+// their number up front), so that the buffers do not grow by copies.
+func (tp *tape[T]) reserve(slots int) {
+	if need := slots * tp.rowsY; len(tp.Y) < need {
+		tp.Y = make([]T, need)
+	}
+	if need := slots * tp.rowsA; len(tp.A) < need {
+		tp.A = make([]T, need)
 	}
 }
 
@@ -148,10 +174,13 @@ func (c *core[T]) interval(hin, hout []T, tp *tape[T], t int, aFast []T) error {
 		return nil
 	}
 	gatherState(c.hc, hin, n, N, S)
-	var steps []float64
 	if net.Method.Adaptive() {
-		var err error
-		if steps, err = c.adaptiveSteps(hin); err != nil {
+		// Only a tape needs the accepted step sizes (to replay them).
+		var rec *[]float64
+		if tp != nil {
+			rec = &tp.steps[t]
+		}
+		if err := c.adaptiveSteps(hin, rec); err != nil {
 			return err
 		}
 		if tp == nil {
@@ -159,24 +188,26 @@ func (c *core[T]) interval(hin, hout []T, tp *tape[T], t int, aFast []T) error {
 			scatterState(hout, c.dp.Y(), n, N, S)
 			return nil
 		}
+		if err := tp.fits(len(tp.steps[t])*len(net.active), 1.5); err != nil {
+			return err
+		}
+		for _, h := range tp.steps[t] {
+			c.rkStep(hin, h, tp)
+		}
 	} else {
-		h := net.Interval / float64(net.Substeps)
-		for i := 0; i < net.Substeps; i++ {
-			steps = append(steps, h)
+		// Substeps equal steps, taken without a list of them: memory does
+		// not grow with Substeps (Backward retakes the same size).
+		h := net.fixedStep()
+		for range net.Substeps {
+			c.rkStep(hin, h, tp)
 		}
-		if tp != nil {
-			tp.steps[t] = append(tp.steps[t][:0], steps...)
-		}
-	}
-	if tp != nil && net.Method.Adaptive() {
-		tp.steps[t] = append(tp.steps[t][:0], steps...)
-	}
-	for _, h := range steps {
-		c.rkStep(hin, h, tp)
 	}
 	scatterState(hout, c.hc, n, N, S)
 	return nil
 }
+
+// fixedStep is the step size of the fixed-step solvers, Interval/Substeps.
+func (n *Net[T]) fixedStep() float64 { return n.Interval / float64(n.Substeps) }
 
 // rkStep advances c.hc by one explicit Runge–Kutta step of size h, with the
 // inputs of the augmented rows hin, recording every active stage in tp.
@@ -214,15 +245,16 @@ func (c *core[T]) rkStep(hin []T, h float64, tp *tape[T]) {
 	}
 }
 
-// adaptiveSteps integrates the interval with dopri5 from the state in c.hc
-// and returns the accepted step sizes; the solution is left in c.dp.Y().
-func (c *core[T]) adaptiveSteps(hin []T) ([]float64, error) {
+// adaptiveSteps integrates the interval with dopri5 from the state in c.hc,
+// appends the accepted step sizes to *rec (emptied first) unless rec is
+// nil, and leaves the solution in c.dp.Y().
+func (c *core[T]) adaptiveSteps(hin []T, rec *[]float64) error {
 	net := c.net
 	N, S, I, n := net.N, net.Stride(), net.I, c.n
 	if c.dp == nil {
 		dp, err := ode.NewDopri5[T](n*N, ode.Options{Rtol: net.Rtol, Atol: net.Atol})
 		if err != nil {
-			return nil, err
+			return err
 		}
 		c.dp = dp
 		c.field = newField(net, n)
@@ -232,17 +264,21 @@ func (c *core[T]) adaptiveSteps(hin []T) ([]float64, error) {
 		copy(c.xc[b*I:(b+1)*I], hin[b*S+N:b*S+N+I])
 	}
 	if err := c.dp.Init(c.f, 0, c.hc, net.Interval); err != nil {
-		return nil, fmt.Errorf("leaky: dopri5: %w", err)
+		return fmt.Errorf("leaky: dopri5: %w", err)
 	}
-	var steps []float64
+	if rec != nil {
+		*rec = (*rec)[:0]
+	}
 	for !c.dp.Done() {
 		if err := c.dp.Step(); err != nil {
-			return nil, fmt.Errorf("leaky: dopri5: %w", err)
+			return fmt.Errorf("leaky: dopri5: %w", err)
 		}
-		_, h := c.dp.LastStep()
-		steps = append(steps, h)
+		if rec != nil {
+			_, h := c.dp.LastStep()
+			*rec = append(*rec, h)
+		}
 	}
-	return steps, nil
+	return nil
 }
 
 // decode writes y = D h[0:R] + d for the n augmented rows into out (n×O).

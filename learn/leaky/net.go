@@ -134,8 +134,8 @@ type Spec struct {
 	Method ode.Method
 	// Interval is the model time one input sample is held for (> 0).
 	Interval float64
-	// Substeps is the number of fixed solver steps per interval (≥ 1;
-	// ignored by dopri5).
+	// Substeps is the number of fixed solver steps per interval (in [1,
+	// ode.DefaultMaxSteps]; ignored by dopri5).
 	Substeps int
 	// Rtol and Atol are dopri5's tolerances (0 → 1e-7 and 1e-9).
 	Rtol, Atol float64
@@ -152,6 +152,9 @@ func (s Spec) Validate() error {
 		param.NonNegative("leaky", "Rtol", s.Rtol), param.NonNegative("leaky", "Atol", s.Atol),
 	); err != nil {
 		return err
+	}
+	if s.Substeps > ode.DefaultMaxSteps {
+		return param.New("leaky", "Substeps", s.Substeps, fmt.Sprintf("in [1, %d] (ode.DefaultMaxSteps, dopri5's step budget per interval)", ode.DefaultMaxSteps))
 	}
 	if s.R > s.N {
 		return param.New("leaky", "R", s.R, fmt.Sprintf("<= N (%d)", s.N))
@@ -207,17 +210,7 @@ func NewNet[T asm.Float](s Spec) (*Net[T], error) {
 	net.Pops = append([]Pop(nil), s.Pops...)
 	net.Waug = make([]T, s.N*(s.N+s.I+1))
 	net.Dec = make([]T, s.O*(s.R+1))
-	// A stage is needed if it is weighted in the step or feeds a later one
-	// (dopri5's seventh, FSAL stage is neither).
-	for i := range tab.C {
-		need := tab.B[i] != 0
-		for j := i + 1; j < len(tab.C) && !need; j++ {
-			need = tab.A[j][i] != 0
-		}
-		if need {
-			net.active = append(net.active, i)
-		}
-	}
+	net.active = activeStages(tab)
 	return net, nil
 }
 

@@ -178,7 +178,16 @@ func (s *Seq[T]) Forward(r Run) error {
 	net.transpose()
 	s.core.useT = true
 	if r.Tape && !net.fast() {
-		s.tp.reset(r.Steps, n*S, n*N)
+		s.tp.reset(r.Steps, n*S, n*N, memoryLimit())
+		if !net.Method.Adaptive() {
+			// Every active stage of every substep of every interval is
+			// kept; dopri5's steps are checked as they are accepted.
+			slots := r.Steps * net.Substeps * len(net.active)
+			if err := s.tp.fits(slots, 1); err != nil {
+				return err
+			}
+			s.tp.reserve(slots)
+		}
 	}
 	for t := 0; t < r.Steps; t++ {
 		var tp *tape[T]
@@ -258,10 +267,18 @@ func (s *Seq[T]) Backward(dY []T, g *Grads[T]) error {
 			}
 			continue
 		}
-		steps := s.tp.steps[t]
-		for k := len(steps) - 1; k >= 0; k-- {
-			slot -= len(net.active)
-			s.rkBack(G, steps[k], slot, dx)
+		if net.Method.Adaptive() {
+			steps := s.tp.steps[t]
+			for k := len(steps) - 1; k >= 0; k-- {
+				slot -= len(net.active)
+				s.rkBack(G, steps[k], slot, dx)
+			}
+		} else {
+			h := net.fixedStep()
+			for range net.Substeps {
+				slot -= len(net.active)
+				s.rkBack(G, h, slot, dx)
+			}
 		}
 	}
 	// Parameter gradients from the whole tape at once: dWaugᵀ = rowsᵀ·dZ.

@@ -182,10 +182,6 @@ func (s *Stream[T]) StepJacobian(jh, jx, h, x []T) error {
 			_, hh := js.dp.LastStep()
 			js.steps = append(js.steps, hh)
 		}
-	} else {
-		for i := 0; i < net.Substeps; i++ {
-			js.steps = append(js.steps, net.Interval/float64(net.Substeps))
-		}
 	}
 	// M = ∂h/∂h0, Mx = ∂h/∂x along the step; hc the state.
 	hc := make([]T, N)
@@ -201,7 +197,17 @@ func (s *Stream[T]) StepJacobian(jh, jx, h, x []T) error {
 	for i := range kv {
 		kv[i] = make([]T, N)
 	}
-	for _, hh := range js.steps {
+	// The fixed-step solvers' Substeps equal steps are not listed: memory
+	// does not grow with Substeps.
+	nsteps, hfix := net.Substeps, net.fixedStep()
+	if net.Method.Adaptive() {
+		nsteps = len(js.steps)
+	}
+	for k := 0; k < nsteps; k++ {
+		hh := hfix
+		if net.Method.Adaptive() {
+			hh = js.steps[k]
+		}
 		for _, i := range net.active {
 			copy(yc, hc)
 			copy(js.dY, js.m)
