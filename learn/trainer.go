@@ -294,6 +294,52 @@ type trainState struct {
 	History   []EpochRecord `json:"history"`
 }
 
+// BatchMemory is implemented by models that can estimate their workers'
+// memory (ctrnn's and rate's). Trainer.Fit refuses training whose estimate
+// (TrainBytes) exceeds the memory limit before the first batch.
+type BatchMemory interface {
+	// BatchBytes estimates the memory (bytes) one worker takes to run n
+	// samples of inputSize values each, with the gradient (grad) or only
+	// the loss.
+	BatchBytes(n, inputSize int, grad bool) float64
+}
+
+// TrainBytes estimates the memory (bytes) of training m with c on train,
+// evaluating val (nil: none): the copies of the parameters (each shard's
+// gradient, the batch gradient, the best parameters, Adam's two moments),
+// a batch of inputs and targets and, for models implementing BatchMemory,
+// every shard's worker with its share of a training batch and the
+// gradient plus a validation chunk without (with L-BFGS, a whole chunk of
+// BatchSize samples with the gradient per worker). Models without
+// BatchMemory count only the first two.
+func TrainBytes(m Model, c TrainConfig, train, val Source) float64 {
+	c = c.WithDefaults()
+	const f32 = 4
+	P := float64(m.Params().Len())
+	is, ts := train.InputSize(), train.TargetSize()
+	bs := max(min(c.BatchSize, train.Len()), 1)
+	workers := float64(c.Shards)
+	b := float64(c.Shards+4)*P*f32 + float64(bs)*float64(is+ts)*f32
+	bm, ok := m.(BatchMemory)
+	rows := (bs + c.Shards - 1) / c.Shards
+	if c.Optimizer == OptimizerLBFGS {
+		rows = bs
+		b += workers * (float64(bs)*float64(is+ts) + P) * f32
+	}
+	var worker float64
+	if ok {
+		worker = bm.BatchBytes(rows, is, true)
+	}
+	if val != nil && val.Len() > 0 {
+		vb := min(c.ValBatch, val.Len())
+		b += workers * float64(vb) * float64(val.InputSize()+val.TargetSize()) * f32
+		if ok {
+			worker += bm.BatchBytes(vb, val.InputSize(), false)
+		}
+	}
+	return b + workers*worker
+}
+
 // MaxShards bounds TrainConfig.Shards: each shard has a worker and a
 // gradient of the model's size.
 const MaxShards = 4096
@@ -386,11 +432,15 @@ func (t *Trainer) History() []EpochRecord { return append([]EpochRecord(nil), t.
 // cancelled (then with ctx's error, parameters restored as at a normal end).
 // A non-finite loss or gradient stops training with ErrNonFinite. Data
 // that do not fit the model or the losses are refused before anything is
-// done (CheckData).
+// done (CheckData), and so is training whose memory estimate (TrainBytes)
+// exceeds the memory limit (an error wrapping memlimit.ErrExceeded).
 func (t *Trainer) Fit(ctx context.Context, train, val Source) (*Result, error) {
 	c := &t.cfg
 	if err := CheckData(t.model, *c, train, val); err != nil {
 		return nil, err
+	}
+	if need, limit := TrainBytes(t.model, *c, train, val), memoryLimit(); need > float64(limit) {
+		return nil, memlimit.Exceeded("learn: training (TrainBytes)", need, limit)
 	}
 	if c.Resume {
 		if _, err := os.Stat(c.Checkpoint); err == nil {

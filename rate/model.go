@@ -304,7 +304,22 @@ func (m *Model[T]) Pullback(grad []T, g *leaky.Grads[T]) {
 // Worker returns a loss/gradient worker (BPTT, or the adjoint method when
 // configured).
 func (m *Model[T]) Worker() (*leaky.Worker[T], error) {
-	return leaky.NewWorker[T](m.spec, m, leaky.Gradient{Adjoint: m.cfg.Adjoint, CheckpointEvery: m.cfg.CheckpointEvery, InputNoise: m.cfg.InputNoise})
+	return leaky.NewWorker[T](m.spec, m, m.gradient())
+}
+
+// gradient is the workers' gradient method.
+func (m *Model[T]) gradient() leaky.Gradient {
+	return leaky.Gradient{Adjoint: m.cfg.Adjoint, CheckpointEvery: m.cfg.CheckpointEvery, InputNoise: m.cfg.InputNoise}
+}
+
+// BatchBytes estimates the memory (bytes) a worker takes for n samples of
+// inputSize values (windows of inputSize/Inputs samples), with the
+// gradient (grad) or only the loss (leaky.WorkerBytes). With a fixed-step
+// solver and BPTT it grows linearly with Substeps: the tape keeps every
+// stage of every substep. It implements learn.BatchMemory, by which
+// learn.Trainer.Fit refuses training beyond the memory limit.
+func (m *Model[T]) BatchBytes(n, inputSize int, grad bool) float64 {
+	return leaky.WorkerBytes[T](m.spec, m.gradient(), n, inputSize/m.cfg.Inputs, grad)
 }
 
 // NewWorker implements learn.Model (for Model[float32]).
@@ -363,7 +378,8 @@ func (m *Model[T]) Generate(warm []T, n, W, steps int) ([]T, error) {
 // Model[float32] trains with learn.Trainer; every Model streams, has a
 // vector field and step Jacobians for analysis.
 var (
-	_ learn.Model    = (*Model[float32])(nil)
-	_ learn.StepMap  = (*Model[float32])(nil)
-	_ learn.Dynamics = (*Model[float64])(nil)
+	_ learn.Model       = (*Model[float32])(nil)
+	_ learn.BatchMemory = (*Model[float32])(nil)
+	_ learn.StepMap     = (*Model[float32])(nil)
+	_ learn.Dynamics    = (*Model[float64])(nil)
 )

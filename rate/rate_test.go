@@ -405,3 +405,24 @@ func TestResumeOtherDaleRefused(t *testing.T) {
 		t.Fatalf("resuming with Dale softplus = %v, want a param error naming Model.Dale", err)
 	}
 }
+
+// BatchBytes counts the BPTT tape, every substep's stage (64 units, 3
+// inputs: 68 + 64 + 1.25·64 values per row and stage).
+func TestBatchBytesSubsteps(t *testing.T) {
+	const n, L = 32, 50
+	for _, tc := range []struct {
+		substeps int
+		lo, hi   float64
+	}{{1, 1e5, 1e7}, {1000, 1.35e9, 1.4e9}} {
+		m, err := rate.New[float32](rate.Config{Substeps: tc.substeps})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := m.BatchBytes(n, L*3, true); !(got >= tc.lo && got <= tc.hi) {
+			t.Errorf("Substeps %d: BatchBytes with the gradient = %.3g, want in [%.3g, %.3g]", tc.substeps, got, tc.lo, tc.hi)
+		}
+		if got := m.BatchBytes(n, L*3, false); got > 2e6 {
+			t.Errorf("Substeps %d: BatchBytes without the gradient = %.3g, want < 2e6", tc.substeps, got)
+		}
+	}
+}
