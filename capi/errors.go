@@ -91,6 +91,7 @@ import (
 	"unsafe"
 
 	"github.com/neurodyn/neurodyn/export"
+	"github.com/neurodyn/neurodyn/internal/memlimit"
 	"github.com/neurodyn/neurodyn/internal/param"
 )
 
@@ -159,6 +160,8 @@ func classify(err error) C.int {
 	switch {
 	case errors.As(err, &a):
 		return a.code
+	case errors.Is(err, memlimit.ErrExceeded):
+		return statusMemory
 	case errors.Is(err, export.ErrNoHDF5):
 		return statusNoHDF5
 	case errors.Is(err, param.ErrInvalid), errors.As(err, &se), errors.As(err, &te):

@@ -36,6 +36,14 @@ type model interface {
 	Generate(warm []float32, n, W, steps int) ([]float32, error)
 }
 
+// memoryModel is what the float32 models of ctrnn and rate tell of their
+// forward runs' memory (their training's is learn.TrainBytes).
+type memoryModel interface {
+	ForwardBytes(n, L int, hidden bool) float64
+	PredictBytes(n, L int) float64
+	GenerateBytes(n, steps int) float64
+}
+
 // modelKinds are the handle kinds holding a *modelObj: the trainable models
 // and the reservoirs (steppers with a readout fitted in closed form).
 var (
@@ -370,6 +378,9 @@ func neurodyn_model_train(h, task C.neurodyn_handle, config *C.nd_cchar) (rc C.i
 	steps := float64(train.InputSize()) / float64(m.InputDim())
 	batch := float64(max(dc.BatchSize, dc.ValBatch))
 	est := 4 * (batch*(steps+1)*float64(m.InputDim()+m.OutputDim()+8*m.StateDim()) + float64(dc.Shards+4)*float64(m.Params().Len()))
+	// The trainer's own estimate: for ctrnn and rate it counts the BPTT
+	// tape of every solver substep.
+	est = max(est, learn.TrainBytes(m, dc, train, val))
 	if err := checkMemory("training", est); err != nil {
 		return fail(fn, err)
 	}
@@ -453,7 +464,11 @@ func neurodyn_model_predict(h C.neurodyn_handle, x *C.nd_cfloat, n, steps C.int6
 		stepperPredict(s, in, nn, L, dst)
 		return statusOK
 	}
-	if err := checkMemory("the batch", float64(nn)*float64(s.StateDim())*64); err != nil {
+	est := float64(nn) * float64(s.StateDim()) * 64
+	if mm, ok := mo.m.(memoryModel); ok {
+		est = max(est, mm.PredictBytes(nn, L))
+	}
+	if err := checkMemory("the batch", est); err != nil {
 		return fail(fn, err)
 	}
 	out, err := mo.m.PredictLast(in, nn, L)
@@ -495,7 +510,11 @@ func neurodyn_model_forward(h C.neurodyn_handle, x *C.nd_cfloat, n, steps C.int6
 	if err != nil {
 		return fail(fn, err)
 	}
-	if err := checkMemory("the forward pass", float64(ny+nh)*4+float64(nn)*float64(m.StateDim())*64); err != nil {
+	est := float64(ny+nh)*4 + float64(nn)*float64(m.StateDim())*64
+	if mm, ok := m.(memoryModel); ok {
+		est = max(est, mm.ForwardBytes(nn, L, hdst != nil))
+	}
+	if err := checkMemory("the forward pass", est); err != nil {
 		return fail(fn, err)
 	}
 	out, err := m.Forward(in, nn, L, hdst != nil)
@@ -547,7 +566,11 @@ func neurodyn_model_generate(h C.neurodyn_handle, warm *C.nd_cfloat, n, warmup, 
 		}
 		return statusOK
 	}
-	if err := checkMemory("the closed-loop run", float64(ny)*4+float64(nn)*float64(m.StateDim())*64); err != nil {
+	est := float64(ny)*4 + float64(nn)*float64(m.StateDim())*64
+	if mm, ok := mo.m.(memoryModel); ok {
+		est = max(est, mm.GenerateBytes(nn, k))
+	}
+	if err := checkMemory("the closed-loop run", est); err != nil {
 		return fail(fn, err)
 	}
 	out, err := mo.m.Generate(in, nn, W, k)

@@ -131,6 +131,28 @@ func (m *Model[T]) Worker() (*leaky.Worker[T], error) {
 	return leaky.NewWorker[T](m.spec, m, m.gradient())
 }
 
+// ForwardBytes, PredictBytes and GenerateBytes estimate the memory (bytes)
+// of Forward and PredictLast over n sequences of L samples and of Generate
+// for n streams of steps outputs (leaky.RunBatchBytes, PredictLastBytes,
+// GenerateBytes); none depends on Substeps, since a forward run keeps
+// nothing per solver step. The C API checks them against its memory limit.
+func (m *Model[T]) ForwardBytes(n, L int, hidden bool) float64 {
+	return leaky.RunBatchBytes[T](m.spec, n, L, hidden)
+}
+
+// PredictBytes: see ForwardBytes.
+func (m *Model[T]) PredictBytes(n, L int) float64 {
+	return leaky.PredictLastBytes[T](m.spec, n, L, predictBatch)
+}
+
+// GenerateBytes: see ForwardBytes.
+func (m *Model[T]) GenerateBytes(n, steps int) float64 {
+	return leaky.GenerateBytes[T](m.spec, n, steps)
+}
+
+// predictBatch is the number of sequences PredictLast runs at once.
+const predictBatch = 256
+
 // gradient is the workers' gradient method.
 func (m *Model[T]) gradient() leaky.Gradient {
 	return leaky.Gradient{Adjoint: m.cfg.Adjoint, CheckpointEvery: m.cfg.CheckpointEvery, InputNoise: m.cfg.InputNoise}
@@ -188,7 +210,7 @@ func (m *Model[T]) PredictLast(x []T, n, L int) ([]T, error) {
 	if err != nil {
 		return nil, err
 	}
-	return leaky.PredictLast(net, x, n, L, 256)
+	return leaky.PredictLast(net, x, n, L, predictBatch)
 }
 
 // Generate runs closed loop, correctly (unlike the reference's generate,
