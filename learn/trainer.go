@@ -319,12 +319,14 @@ func TrainBytes(m Model, c TrainConfig, train, val Source) float64 {
 	is, ts := train.InputSize(), train.TargetSize()
 	bs := max(min(c.BatchSize, train.Len()), 1)
 	workers := float64(c.Shards)
-	b := float64(c.Shards+4)*P*f32 + float64(bs)*float64(is+ts)*f32
+	// Every product is rounded (float64(x*y)): no fused multiply-add on
+	// arm64, the same estimate on every architecture.
+	b := float64(float64(c.Shards+4)*P*f32) + float64(float64(bs)*float64(is+ts)*f32)
 	bm, ok := m.(BatchMemory)
 	rows := (bs + c.Shards - 1) / c.Shards
 	if c.Optimizer == OptimizerLBFGS {
 		rows = bs
-		b += workers * (float64(bs)*float64(is+ts) + P) * f32
+		b += float64(workers * (float64(float64(bs)*float64(is+ts)) + P) * f32)
 	}
 	var worker float64
 	if ok {
@@ -332,12 +334,12 @@ func TrainBytes(m Model, c TrainConfig, train, val Source) float64 {
 	}
 	if val != nil && val.Len() > 0 {
 		vb := min(c.ValBatch, val.Len())
-		b += workers * float64(vb) * float64(val.InputSize()+val.TargetSize()) * f32
+		b += float64(workers * float64(vb) * float64(val.InputSize()+val.TargetSize()) * f32)
 		if ok {
 			worker += bm.BatchBytes(vb, val.InputSize(), false)
 		}
 	}
-	return b + workers*worker
+	return b + float64(workers*worker)
 }
 
 // MaxShards bounds TrainConfig.Shards: each shard has a worker and a

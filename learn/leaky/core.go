@@ -45,7 +45,7 @@ func (tp *tape[T]) reset(intervals, rowsY, rowsA int, limit int64) {
 // activations, and Backward's gradient of them (a quarter more), with
 // buffers grown by half again (growth 1.5) or reserved exactly (1).
 func (tp *tape[T]) fits(slots int, growth float64) error {
-	need := float64(tp.slots+slots) * (float64(tp.rowsY+tp.rowsA)*growth + float64(tp.rowsA)*1.25) * sizeOf[T]()
+	need := mul(float64(tp.slots+slots), mul(float64(tp.rowsY+tp.rowsA), growth)+mul(float64(tp.rowsA), 1.25), sizeOf[T]())
 	if need <= tp.limit {
 		return nil
 	}

@@ -41,13 +41,24 @@ func sizeOf[T asm.Float]() float64 {
 	return float64(unsafe.Sizeof(zero))
 }
 
+// mul returns the product of xs, every partial product rounded
+// (float64(p*x)), so that no multiply-add is fused on arm64 (the
+// estimates are compared with limits: the same on every architecture).
+func mul(xs ...float64) float64 {
+	p := 1.0
+	for _, x := range xs {
+		p = float64(p * x)
+	}
+	return p
+}
+
 // coreValues counts the values of a core over n rows (and, with dopri5,
 // its solver and vector field: about ten n×N blocks).
 func coreValues(s Spec, stages int, n float64) float64 {
 	N, S, I := float64(s.N), float64(s.N+s.I+1), float64(s.I)
-	v := n*N*float64(3+stages) + n*S + n*I
+	v := mul(n, N, float64(3+stages)) + mul(n, S) + mul(n, I)
 	if s.Method.Adaptive() {
-		v += 10 * n * N
+		v += mul(10, n, N)
 	}
 	return v
 }
@@ -76,8 +87,8 @@ func TapeBytes[T asm.Float](s Spec, n, L int) float64 {
 		steps, growth = 1, 1.5
 	}
 	N, S := float64(s.N), float64(s.N+s.I+1)
-	slots := float64(L) * steps * float64(len(activeStages(tab)))
-	return slots * float64(n) * ((S+N)*growth + 1.25*N) * sizeOf[T]()
+	slots := mul(float64(L), steps, float64(len(activeStages(tab))))
+	return mul(slots, float64(n), mul(S+N, growth)+mul(1.25, N), sizeOf[T]())
 }
 
 // SeqBytes estimates the memory (bytes) of a Seq[T] of n sequences of at
@@ -95,16 +106,16 @@ func SeqBytes[T asm.Float](s Spec, n, L int, tape bool) float64 {
 	nf, Lf := float64(n), float64(L)
 	N, S, I, O := float64(s.N), float64(s.N+s.I+1), float64(s.I), float64(s.O)
 	stages := len(tab.C)
-	v := (Lf+1)*nf*S + Lf*nf*(O+I) + nf*N*float64(3+stages) + coreValues(s, stages, nf)
+	v := mul(Lf+1, nf, S) + mul(Lf, nf, O+I) + mul(nf, N, float64(3+stages)) + coreValues(s, stages, nf)
 	fast := s.Method == ode.Euler && s.Substeps == 1
 	if fast {
-		v += Lf * nf * N // activations
+		v += mul(Lf, nf, N) // activations
 	}
-	v += 2 * N * S // the transposed weights and the weight-gradient scratch
-	b := v*sizeOf[T]() + gemmScratch
+	v += mul(2, N, S) // the transposed weights and the weight-gradient scratch
+	b := mul(v, sizeOf[T]()) + gemmScratch
 	if tape {
 		if fast {
-			b += Lf * nf * N * sizeOf[T]() // their gradient
+			b += mul(Lf, nf, N, sizeOf[T]()) // their gradient
 		}
 		b += TapeBytes[T](s, n, L)
 	}
@@ -126,20 +137,20 @@ func WorkerBytes[T asm.Float](s Spec, gc Gradient, n, L int, grad bool) float64 
 		if err != nil {
 			return 0
 		}
-		v := Lf*nf*(2*I+O) + 2*nf*S + 3*nf*N + coreValues(s, len(tab.C), nf)
+		v := mul(Lf, nf, 2*I+O) + mul(2, nf, S) + mul(3, nf, N) + coreValues(s, len(tab.C), nf)
 		if gc.CheckpointEvery > 0 {
-			v += (Lf/float64(gc.CheckpointEvery) + 1) * nf * N
+			v += mul(Lf/float64(gc.CheckpointEvery)+1, nf, N)
 		}
 		// The adjoint's augmented state [h, a, g_θ, g_x] and about ten
 		// solver blocks of it.
-		params := N*S + O*(float64(s.R)+1)
-		v += 12 * (2*nf*N + params + nf*I)
-		b = v * sizeOf[T]()
+		params := mul(N, S) + mul(O, float64(s.R)+1)
+		v += mul(12, mul(2, nf, N)+params+mul(nf, I))
+		b = mul(v, sizeOf[T]())
 	} else {
 		b = SeqBytes[T](s, n, L, grad)
 	}
 	if grad {
-		b += (Lf*nf*O + Lf*nf*I) * sizeOf[T]() // dY, noisy inputs
+		b += mul(Lf, nf, O+I, sizeOf[T]()) // dY, noisy inputs
 	}
 	return b
 }
@@ -149,9 +160,9 @@ func WorkerBytes[T asm.Float](s Spec, gc Gradient, n, L int, grad bool) float64 
 // returns. It does not depend on Substeps.
 func RunBatchBytes[T asm.Float](s Spec, n, L int, hidden bool) float64 {
 	nf, Lf := float64(n), float64(L)
-	b := SeqBytes[T](s, n, L, false) + nf*(Lf+1)*float64(s.O)*sizeOf[T]()
+	b := SeqBytes[T](s, n, L, false) + mul(nf, Lf+1, float64(s.O), sizeOf[T]())
 	if hidden {
-		b += nf * (Lf + 1) * float64(s.N) * sizeOf[T]()
+		b += mul(nf, Lf+1, float64(s.N), sizeOf[T]())
 	}
 	return b
 }
@@ -160,7 +171,7 @@ func RunBatchBytes[T asm.Float](s Spec, n, L int, hidden bool) float64 {
 // sequences of L samples in batches of batch: one Seq of min(batch, n)
 // sequences and the n outputs. It does not depend on Substeps.
 func PredictLastBytes[T asm.Float](s Spec, n, L, batch int) float64 {
-	return SeqBytes[T](s, min(batch, n), L, false) + float64(n)*float64(s.O)*sizeOf[T]()
+	return SeqBytes[T](s, min(batch, n), L, false) + mul(float64(n), float64(s.O), sizeOf[T]())
 }
 
 // GenerateBytes estimates the memory (bytes) of Generate for n streams and
@@ -173,8 +184,8 @@ func GenerateBytes[T asm.Float](s Spec, n, steps int) float64 {
 	}
 	nf := float64(n)
 	S := float64(s.N + s.I + 1)
-	v := 2*nf*S + coreValues(s, len(tab.C), nf) + nf*float64(s.I+s.O) + nf*float64(steps)*float64(s.O)
-	return v * sizeOf[T]()
+	v := mul(2, nf, S) + coreValues(s, len(tab.C), nf) + mul(nf, float64(s.I+s.O)) + mul(nf, float64(steps), float64(s.O))
+	return mul(v, sizeOf[T]())
 }
 
 // checkMemory refuses what needs more than the memory limit (an error
