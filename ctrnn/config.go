@@ -20,7 +20,7 @@ const (
 	// dopri5 may attempt (ode.DefaultMaxSteps, 100,000), and as snn's
 	// SubSteps. Each substep costs a GEMM per solver stage, and training
 	// keeps every stage of every substep for BPTT (an Euler CT-RNN of 64
-	// units, batch 32, windows of 50 samples: 1.25 GB per 1,000 substeps;
+	// units, batch 32, windows of 50 samples: 1.36 GB per 1,000 substeps;
 	// Model.BatchBytes counts it and training is refused beyond the memory
 	// limit). 10⁹ substeps used to be accepted, and one prediction took the
 	// machine's memory (24 GB).
