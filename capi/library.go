@@ -114,6 +114,8 @@ func neurodyn_set_memory_limit(bytes C.int64_t, previous *C.int64_t) (rc C.int) 
 	}
 	p := memoryLimit()
 	memLimit.Store(int64(bytes))
+	// The library's own checks (training tapes, forward runs) too.
+	memlimit.SetOverride(int64(bytes))
 	if previous != nil {
 		*previous = C.int64_t(p)
 	}

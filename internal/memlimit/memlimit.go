@@ -4,8 +4,9 @@
 // "fatal error: out of memory" and the process dies).
 //
 // The C API (capi) compares its estimates with Default unless the caller
-// set another limit (neurodyn_set_memory_limit); neurodyn simulate compares
-// the network's estimate (kernel.Spec.EstimateBytes) with it.
+// set another limit (neurodyn_set_memory_limit, which also sets
+// SetOverride); neurodyn simulate compares the network's estimate
+// (kernel.Spec.EstimateBytes) with it.
 //
 // It is internal: importable by every layer of the map in DEVELOPERS.md.
 // Its functions are safe for concurrent use.
@@ -17,6 +18,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 )
 
 // ErrExceeded is wrapped by the errors of work refused because its memory
@@ -43,11 +45,25 @@ func Physical() int64 {
 	return unknown
 }
 
-// Default returns the default memory limit in bytes: the physical memory,
-// or the memory limit of the process's control group (Linux cgroup v2
-// memory.max, v1 memory.limit_in_bytes) when that is lower, as it is in a
-// container or a batch job, whose processes are killed beyond it.
+// override is the limit SetOverride set (0: none).
+var override atomic.Int64
+
+// SetOverride makes Default return bytes (> 0) instead of the physical or
+// cgroup limit, for the whole process; 0 removes the override. It returns
+// the previous override (0: none). The C API's neurodyn_set_memory_limit
+// sets it, so that the checks made inside the library (a training's
+// estimate and its BPTT tape, forward runs) honour the caller's limit too.
+func SetOverride(bytes int64) int64 { return override.Swap(max(bytes, 0)) }
+
+// Default returns the default memory limit in bytes: the override
+// (SetOverride) if there is one, else the physical memory, or the memory
+// limit of the process's control group (Linux cgroup v2 memory.max, v1
+// memory.limit_in_bytes) when that is lower, as it is in a container or a
+// batch job, whose processes are killed beyond it.
 func Default() int64 {
+	if o := override.Load(); o > 0 {
+		return o
+	}
 	l := Physical()
 	if c := cgroupLimit(); c > 0 && c < l {
 		l = c

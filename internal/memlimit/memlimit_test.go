@@ -41,3 +41,20 @@ func TestExceeded(t *testing.T) {
 		t.Errorf("Exceeded = %q, want it to contain %q", err, want)
 	}
 }
+
+// SetOverride replaces Default's limit until it is set back to 0.
+func TestSetOverride(t *testing.T) {
+	def := Default()
+	if prev := SetOverride(123 << 20); prev != 0 {
+		t.Errorf("SetOverride returned %d, want 0 (no override)", prev)
+	}
+	if got := Default(); got != 123<<20 {
+		t.Errorf("Default with an override of 123 MiB = %d", got)
+	}
+	if prev := SetOverride(0); prev != 123<<20 {
+		t.Errorf("SetOverride(0) returned %d, want 123 MiB", prev)
+	}
+	if got := Default(); got != def {
+		t.Errorf("Default after the override = %d, want %d", got, def)
+	}
+}

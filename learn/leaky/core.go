@@ -49,7 +49,7 @@ func (tp *tape[T]) fits(slots int, growth float64) error {
 	if need <= tp.limit {
 		return nil
 	}
-	return memlimit.Exceeded(fmt.Sprintf("leaky: the BPTT tape (%d solver stages, each of %d augmented rows and activations)", tp.slots+slots, tp.rowsY+tp.rowsA), need, int64(tp.limit))
+	return memlimit.Exceeded(fmt.Sprintf("leaky: the BPTT tape (%d solver stages of %d values: augmented rows and activations)", tp.slots+slots, tp.rowsY+tp.rowsA), need, int64(tp.limit))
 }
 
 // reserve makes room for slots slots at once (the fixed-step solvers know

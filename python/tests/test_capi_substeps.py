@@ -52,3 +52,13 @@ def test_forward_estimate_counts_the_run(cls, memory_limit):
     with pytest.raises(nd.MemoryLimitError, match="the forward pass needs about"):
         m.forward(x)
     assert m.predict(x[:64]).shape == (64, 3)
+
+
+def test_training_dopri5_tape_checked_as_it_grows(lorenz, memory_limit):  # noqa: F811
+    # dopri5's accepted steps are known only as it runs: the estimate counts
+    # one per interval (4 MB here), and the tape is checked against the
+    # caller's limit interval by interval (it passes 32 MiB at the 12th).
+    memory_limit(32 << 20)
+    m = nd.CTRNN(solver="dopri5", hidden=64)
+    with pytest.raises(nd.MemoryLimitError, match="BPTT tape"):
+        m.train(lorenz, epochs=1, batch_size=32)
