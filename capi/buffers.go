@@ -106,22 +106,25 @@ func optString(s *C.nd_cchar) string {
 
 // putString writes s NUL-terminated into (buf, bufLen) and the size needed
 // into *needed (if not NULL). buf may be NULL with bufLen 0 (size query).
+// As every failing call, it writes nothing when it fails, except *needed
+// when the buffer is too small (NEURODYN_ERR_BUFFER).
 func putString(fn, s string, buf *C.char, bufLen C.int64_t, needed *C.int64_t) C.int {
 	need := int64(len(s)) + 1
-	if needed != nil {
-		*needed = C.int64_t(need)
-	}
 	if bufLen < 0 {
 		return fail(fn, errorf(statusInvalid, "buf_len = %d: must be >= 0", int64(bufLen)))
 	}
 	if buf == nil {
-		if bufLen == 0 {
-			if needed == nil {
-				return fail(fn, errorf(statusNull, "buf and needed are both NULL"))
-			}
-			return statusOK
+		if bufLen != 0 {
+			return fail(fn, errorf(statusNull, "buf is NULL but buf_len = %d", int64(bufLen)))
 		}
-		return fail(fn, errorf(statusNull, "buf is NULL but buf_len = %d", int64(bufLen)))
+		if needed == nil {
+			return fail(fn, errorf(statusNull, "buf and needed are both NULL"))
+		}
+		*needed = C.int64_t(need)
+		return statusOK
+	}
+	if needed != nil {
+		*needed = C.int64_t(need) // also when buf is too small: that is what it is for
 	}
 	if int64(bufLen) < need {
 		return fail(fn, errorf(statusBuffer, "buf holds %d bytes, %d are needed (NUL included)", int64(bufLen), need))

@@ -73,6 +73,23 @@ int main(void) {
 	expect("metrics(pred NULL)", neurodyn_metrics(NULL, series, 10, 3, out, 11), NEURODYN_ERR_NULL, "pred is NULL");
 	expect("string_free(NULL)", neurodyn_string_free(NULL), NEURODYN_OK, NULL);
 
+	/* A failing call writes nothing, *needed included, except *needed when
+	 * the buffer is too small. */
+	{
+		char sbuf[8] = "unset";
+		int64_t needed = -7;
+		expect("build_info(buf_len -1)", neurodyn_build_info(sbuf, -1, &needed), NEURODYN_ERR_INVALID, "buf_len = -1");
+		expect("... leaves needed", needed == -7 && strcmp(sbuf, "unset") == 0 ? NEURODYN_OK : NEURODYN_ERR_INTERNAL,
+		       NEURODYN_OK, NULL);
+		expect("build_info(buf NULL, buf_len 8)", neurodyn_build_info(NULL, 8, &needed), NEURODYN_ERR_NULL, "buf is NULL");
+		expect("... leaves needed", needed == -7 ? NEURODYN_OK : NEURODYN_ERR_INTERNAL, NEURODYN_OK, NULL);
+		expect("kind(0)", neurodyn_kind(0, sbuf, 8, &needed), NEURODYN_ERR_HANDLE, "h is 0");
+		expect("... leaves needed", needed == -7 ? NEURODYN_OK : NEURODYN_ERR_INTERNAL, NEURODYN_OK, NULL);
+		expect("build_info(buf short)", neurodyn_build_info(sbuf, 8, &needed), NEURODYN_ERR_BUFFER, "buf holds 8 bytes");
+		expect("... writes needed", needed > 8 && strcmp(sbuf, "unset") == 0 ? NEURODYN_OK : NEURODYN_ERR_INTERNAL,
+		       NEURODYN_OK, NULL);
+	}
+
 	/* A projection's synapses: out-of-range indices, a count that is not the
 	 * projection's, NULL arrays; then the list read back in CSR order (by
 	 * source, then target) with its exact weights and delays. */
