@@ -20,9 +20,12 @@ BENCH_TARGETS += bench-capi
 
 .PHONY: capi capi-install test-capi test-capi-c test-capi-python bench-capi
 
-# Always invoked: go build relinks only when a source changed.
+# Always invoked: go build relinks only when a source changed (or the flags:
+# an edit of capi/exports.map alone needs go build -a or a touched source).
+# capi/exports.map, a linker version script, keeps every symbol but neurodyn_*
+# local.
 capi: deps
-	$(GO) build $(GOTAGS) -buildmode=c-shared -ldflags '$(LDFLAGS) -extldflags "-Wl,-soname,libneurodyn.so.$(CAPI_ABI)"' \
+	$(GO) build $(GOTAGS) -buildmode=c-shared -ldflags '$(LDFLAGS) -extldflags "-Wl,-soname,libneurodyn.so.$(CAPI_ABI) -Wl,--version-script=$(abspath capi/exports.map)"' \
 		-o $(CAPI_LIB) ./capi
 
 capi-install: capi
@@ -38,7 +41,8 @@ test-capi: test-capi-c test-capi-python
 # The header alone compiles as strict C99 and as C++; the example builds with
 # -Werror against the installed prefix through pkg-config and runs; then
 # capi/testdata/misuse_test.c checks that misuse (NULL, negative sizes, NaN,
-# freed handles, an object given as its own task) fails cleanly and never hangs.
+# freed handles, an object given as its own task) fails cleanly and never hangs, and nm
+# that only neurodyn_* is exported.
 test-capi-c: capi-install
 	@test "$$($(CAPI_PC) --modversion neurodyn)" = "$(CAPI_VERSION)"
 	echo '#include <neurodyn.h>' | $(CAPI_CC) -std=c99 -pedantic -Wall -Wextra -Werror $$($(CAPI_PC) --cflags neurodyn) -x c -fsyntax-only -
@@ -51,6 +55,12 @@ test-capi-c: capi-install
 	$(CAPI_CC) -std=c11 -O2 -Wall -Wextra -Werror -pedantic $$($(CAPI_PC) --cflags neurodyn) capi/testdata/misuse_test.c \
 		-o $(CAPI_DIR)/misuse_test $$($(CAPI_PC) --libs neurodyn) -Wl,-rpath,$$($(CAPI_PC) --variable=libdir neurodyn)
 	$(CAPI_DIR)/misuse_test
+	@# Only the C interface is exported (capi/exports.map): a program defining
+	@# a symbol of the same name as one of the library's helpers must not
+	@# interpose on it.
+	@extra=$$(nm -D --defined-only $(CAPI_PREFIX)/lib/libneurodyn.so | awk '$$3 !~ /^neurodyn_/ {print $$3}'); \
+	if [ -n "$$extra" ]; then echo "libneurodyn exports symbols other than neurodyn_*:" $$extra; exit 1; fi; \
+	echo "exports: $$(nm -D --defined-only $(CAPI_PREFIX)/lib/libneurodyn.so | wc -l) symbols, all neurodyn_*"
 
 test-capi-python: capi-install
 	rm -rf $(CAPI_DIR)/reference && $(GO) run $(GOTAGS) ./capi/internal/reference -out $(CAPI_DIR)/reference

@@ -85,7 +85,13 @@ def _dist_info(p: dict) -> str:
 
 
 def _go_build(out: Path) -> None:
-    cmd = ["go", "build", "-buildmode=c-shared", "-o", str(out), "./capi"]
+    # As mk/capi.mk: only neurodyn_* exported (capi/exports.map).
+    script = ROOT / "capi" / "exports.map"
+    cmd = [
+        "go", "build", "-buildmode=c-shared",
+        "-ldflags", f"-extldflags=-Wl,--version-script={script}",
+        "-o", str(out), "./capi",
+    ]  # fmt: skip
     env = dict(os.environ, CGO_ENABLED="1")
     print("neurodyn: building the library:", " ".join(cmd), flush=True)
     r = subprocess.run(cmd, cwd=ROOT, env=env)
