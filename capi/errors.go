@@ -74,6 +74,7 @@ const char *neurodyn_status_name(int status) {
 	case NEURODYN_ERR_STATE: return "NEURODYN_ERR_STATE";
 	case NEURODYN_ERR_MEMORY: return "NEURODYN_ERR_MEMORY";
 	case NEURODYN_ERR_INTERNAL: return "NEURODYN_ERR_INTERNAL";
+	case NEURODYN_ERR_CANCELLED: return "NEURODYN_ERR_CANCELLED";
 	}
 	return "unknown";
 }

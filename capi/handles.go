@@ -8,6 +8,7 @@ package main
 import "C"
 
 import (
+	"context"
 	"fmt"
 	"runtime/cgo"
 	"slices"
@@ -24,6 +25,13 @@ type object struct {
 	v      any
 	// closeFn, if set, releases the object's resources at neurodyn_free.
 	closeFn func() error
+
+	// The cancellable calls running on the object or waiting for mu
+	// (cancel.go), under their own lock so that neurodyn_cancel never
+	// waits for the call it cancels.
+	cmu      sync.Mutex
+	calls    map[uint64]context.CancelCauseFunc
+	nextCall uint64
 }
 
 // newHandle registers v and returns its handle.

@@ -8,7 +8,6 @@ package main
 import "C"
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -304,11 +303,13 @@ type trainConfig struct {
 func neurodyn_model_train(h, task C.neurodyn_handle, config *C.nd_cchar) (rc C.int) {
 	const fn = "neurodyn_model_train"
 	defer guard(fn, &rc)
-	o, mo, err := getModel(h)
+	o, ctx, end, err := acquireCancellable(h, "h", trainableKinds...)
 	if err != nil {
 		return fail(fn, err)
 	}
+	defer end()
 	defer o.release()
+	mo := o.v.(*modelObj)
 	tv, kind, err := peek(task, "task", "lorenz", "series", "flipflop")
 	if err != nil {
 		return fail(fn, err)
@@ -336,6 +337,7 @@ func neurodyn_model_train(h, task C.neurodyn_handle, config *C.nd_cchar) (rc C.i
 		c.Meta = encodeJSON(map[string]any{"kind": o.kind, "config": mo.config})
 	}
 	m := mo.m
+	keep := keepEpochs(m, &c) // what a cancelled training leaves
 	var train, val learn.Source
 	switch d := tv.(type) {
 	case *tasks.Dataset:
@@ -388,7 +390,7 @@ func neurodyn_model_train(h, task C.neurodyn_handle, config *C.nd_cchar) (rc C.i
 	if err != nil {
 		return fail(fn, err)
 	}
-	res, err := t.Fit(context.Background(), train, val)
+	res, err := keep.fit(ctx, t, train, val)
 	m.Reset()
 	if res != nil {
 		mo.result = res

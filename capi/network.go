@@ -17,9 +17,11 @@ import (
 	"math"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/neurodyn/neurodyn/export"
 	"github.com/neurodyn/neurodyn/internal/strictdec"
+	"github.com/neurodyn/neurodyn/internal/timegrid"
 	"github.com/neurodyn/neurodyn/kernel"
 	"github.com/neurodyn/neurodyn/synapses"
 )
@@ -41,6 +43,9 @@ type netObj struct {
 	// attached, or of a restore before the first run; NaN after a restore
 	// once it holds spikes.
 	streamFromMs float64
+	// chunk sizes the pieces neurodyn_network_run runs between checks for
+	// a cancellation.
+	chunk chunker
 }
 
 // memInterval returns the interval every spikes recorder's memory covers,
@@ -235,11 +240,13 @@ func neurodyn_network_spec(h C.neurodyn_handle, buf *C.char, bufLen C.int64_t, n
 func neurodyn_network_run(h C.neurodyn_handle, durationMs C.double) (rc C.int) {
 	const fn = "neurodyn_network_run"
 	defer guard(fn, &rc)
-	o, n, err := getNetwork(h)
+	o, ctx, end, err := acquireCancellable(h, "h", "network")
 	if err != nil {
 		return fail(fn, err)
 	}
+	defer end()
 	defer o.release()
+	n := o.v.(*netObj)
 	d, err := finite("duration_ms", durationMs)
 	if err != nil {
 		return fail(fn, err)
@@ -247,9 +254,26 @@ func neurodyn_network_run(h C.neurodyn_handle, durationMs C.double) (rc C.int) {
 	if n.closed {
 		return fail(fn, errorf(statusState, "the network's SONATA streams were closed: it cannot run further"))
 	}
+	total, ok := timegrid.Steps(d, n.net.DtMs())
+	if !ok || d < 0 || total > math.MaxInt32 {
+		return fail(fn, n.net.Run(d)) // the kernel's error naming duration
+	}
 	n.started = true
-	if err := n.net.Run(d); err != nil {
-		return fail(fn, err)
+	// In pieces, so that neurodyn_cancel takes effect between them; the
+	// result does not depend on how a run is split.
+	start := n.net.TimeMs()
+	for left := int64(total); left > 0; {
+		if ctx.Err() != nil {
+			now := n.net.TimeMs()
+			return fail(fn, errorf(statusCancelled, "cancelled (neurodyn_cancel) after %.10g of the %g ms asked: the network has advanced to t = %.10g ms (what a run of %.10g ms would give) and a later run goes on from there", now-start, d, now, now-start))
+		}
+		k := n.chunk.next(left)
+		t0 := time.Now()
+		if err := n.net.RunSteps(k); err != nil {
+			return fail(fn, err)
+		}
+		n.chunk.took(k, time.Since(t0))
+		left -= k
 	}
 	return statusOK
 }

@@ -41,8 +41,9 @@ test-capi: test-capi-c test-capi-python
 # The header alone compiles as strict C99 and as C++; the example builds with
 # -Werror against the installed prefix through pkg-config and runs; then
 # capi/testdata/misuse_test.c checks that misuse (NULL, negative sizes, NaN,
-# freed handles, an object given as its own task) fails cleanly and never hangs, and nm
-# that only neurodyn_* is exported.
+# freed handles, an object given as its own task) fails cleanly and never hangs,
+# capi/testdata/cancel_test.c that neurodyn_cancel stops a run and a training
+# and what state they leave, and nm that only neurodyn_* is exported.
 test-capi-c: capi-install
 	@test "$$($(CAPI_PC) --modversion neurodyn)" = "$(CAPI_VERSION)"
 	echo '#include <neurodyn.h>' | $(CAPI_CC) -std=c99 -pedantic -Wall -Wextra -Werror $$($(CAPI_PC) --cflags neurodyn) -x c -fsyntax-only -
@@ -55,6 +56,9 @@ test-capi-c: capi-install
 	$(CAPI_CC) -std=c11 -O2 -Wall -Wextra -Werror -pedantic $$($(CAPI_PC) --cflags neurodyn) capi/testdata/misuse_test.c \
 		-o $(CAPI_DIR)/misuse_test $$($(CAPI_PC) --libs neurodyn) -Wl,-rpath,$$($(CAPI_PC) --variable=libdir neurodyn)
 	$(CAPI_DIR)/misuse_test
+	$(CAPI_CC) -std=c11 -O2 -Wall -Wextra -Werror -pedantic $$($(CAPI_PC) --cflags neurodyn) capi/testdata/cancel_test.c \
+		-o $(CAPI_DIR)/cancel_test $$($(CAPI_PC) --libs neurodyn) -lpthread -Wl,-rpath,$$($(CAPI_PC) --variable=libdir neurodyn)
+	$(CAPI_DIR)/cancel_test
 	@# Only the C interface is exported (capi/exports.map): a program defining
 	@# a symbol of the same name as one of the library's helpers must not
 	@# interpose on it.

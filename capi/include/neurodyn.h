@@ -99,7 +99,8 @@ enum {
 	NEURODYN_ERR_NOHDF5 = 6,   /* the library was built without HDF5 */
 	NEURODYN_ERR_STATE = 7,    /* the object cannot do this now (wrong recorder kind, after a failure, ...) */
 	NEURODYN_ERR_MEMORY = 8,   /* the request would exceed the memory limit */
-	NEURODYN_ERR_INTERNAL = 9  /* a bug in neurodyn: please report the message */
+	NEURODYN_ERR_INTERNAL = 9, /* a bug in neurodyn: please report the message */
+	NEURODYN_ERR_CANCELLED = 10 /* neurodyn_cancel stopped the call (see there for the state left) */
 };
 
 /* An object: a dataset, a spiking network or a model. */
@@ -153,6 +154,30 @@ int neurodyn_kind(neurodyn_handle h, char *buf, int64_t buf_len, int64_t *needed
 /* Frees a string the library stored in a char **result argument (NULL is
  * allowed). */
 int neurodyn_string_free(char *s);
+
+/* Cancels the long calls on object h that are running or waiting for h's
+ * lock when it is called, from another thread: they return
+ * NEURODYN_ERR_CANCELLED promptly (within about 0.1 s for a run, one batch
+ * for a training). Calls made afterwards are not affected, so a cancel
+ * that arrives after the call returned does nothing; returns NEURODYN_OK
+ * whether or not a call was running. Cancellable calls, and the state they
+ * leave:
+ *   neurodyn_network_run: the network has advanced to the time it had
+ *     reached, a whole number of steps (neurodyn_network_time; the message
+ *     says how far), exactly as a run of that duration would leave it, and
+ *     a later run goes on from there; recordings hold what was simulated.
+ *   neurodyn_model_train: the model is left as if training had been asked
+ *     for the epochs it finished: the best epoch's parameters when
+ *     validation selected one (unless KeepLast), else those after the last
+ *     finished epoch, unchanged when none finished (a partly done epoch is
+ *     discarded); neurodyn_model_train_result then reports them with Stop
+ *     "cancelled".
+ * Other calls run to their end. neurodyn_cancel is not async-signal-safe
+ * (it enters Go): a SIGINT handler must not call it, but may set a flag
+ * that a thread of the program turns into neurodyn_cancel, or the long
+ * call may run in a worker thread while the main thread waits (what the
+ * Python package does on Ctrl-C). */
+int neurodyn_cancel(neurodyn_handle h);
 
 /* Frees the object h (any kind) and invalidates the handle. Freeing a network
  * closes its SONATA streams (their errors are reported here). */

@@ -29,6 +29,7 @@ from ._capi import ABI_VERSION, find_library, lib
 from ._util import nonneg_int
 from .errors import (
     BufferSizeError,
+    CancelledError,
     HandleError,
     InternalError,
     InvalidParameterError,
@@ -47,6 +48,7 @@ __all__ = [
     "ABI_VERSION",
     "BufferSizeError",
     "CTRNN",
+    "CancelledError",
     "Dataset",
     "FlipFlop",
     "HandleError",

@@ -37,6 +37,7 @@ PROTOTYPES: dict[str, str] = {
     "neurodyn_set_memory_limit": "ip",
     "neurodyn_kind": "hpip",
     "neurodyn_free": "h",
+    "neurodyn_cancel": "h",
     "neurodyn_string_free": "p",
     "neurodyn_lorenz_new": "sp",
     "neurodyn_series_new": "piisp",
@@ -231,6 +232,61 @@ def call(name: str, *args: Any) -> None:
     rc = getattr(L, name)(*args)
     if rc:
         raise L.error(rc)
+
+
+#: How often (s) the main thread wakes up while it waits for a cancellable
+#: call, and how often it repeats the cancel after Ctrl-C.
+_POLL = 0.05
+
+
+def call_cancellable(name: str, h: int, *args: Any) -> None:
+    """Calls a long C function on handle h (a run, a training) so that
+    Ctrl-C stops it: in the main thread, the call runs in a worker thread
+    while the main thread waits in short intervals; on KeyboardInterrupt it
+    calls neurodyn_cancel(h) until the call has returned, then re-raises the
+    KeyboardInterrupt, with a note saying what state the object was left in
+    (the call's cancellation message). In other threads (which Python's
+    signals never interrupt) it is call()."""
+    L = lib()
+    f = getattr(L, name)
+    if threading.current_thread() is not threading.main_thread():
+        rc = f(h, *args)
+        if rc:
+            raise L.error(rc)
+        return
+    out: list = []
+    # An Event, not Thread.join: Python 3.11's join marks a running thread
+    # stopped when KeyboardInterrupt interrupts it (bpo-45274's handling).
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            rc = f(h, *args)
+            out.append(L.error(rc) if rc else None)  # the message is the worker thread's
+        finally:
+            done.set()
+
+    threading.Thread(target=work, name=f"neurodyn {name}", daemon=True).start()
+    try:
+        while not done.wait(_POLL):
+            pass
+    except KeyboardInterrupt as e:
+        while True:
+            try:
+                while not done.is_set():
+                    L.neurodyn_cancel(h)
+                    done.wait(_POLL)
+                break
+            except KeyboardInterrupt:  # pressed again: keep cancelling, then raise once
+                continue
+        err = out[0] if out else None
+        if err is not None:
+            e.add_note(str(err))
+        else:
+            e.add_note(f"{name} had finished when the interrupt arrived")
+        raise
+    if out and out[0] is not None:
+        raise out[0]
 
 
 def string(name: str, *args: Any) -> str:

@@ -38,6 +38,15 @@ class Handle:
         """Whether close() was called."""
         return getattr(self, "_h", None) is None
 
+    def cancel(self) -> None:
+        """Cancels the long calls on this object (a network's run, a model's
+        training) running or waiting in other threads at this moment: they
+        raise CancelledError promptly, leaving the state their docs describe.
+        Calls made afterwards are not affected; with none running it does
+        nothing. Ctrl-C cancels a call made in the main thread by itself
+        (KeyboardInterrupt)."""
+        _lib.call("neurodyn_cancel", self.handle)
+
     def close(self) -> None:
         """Frees the library object (idempotent, and safe to call from
         several threads at once: the handle is freed exactly once)."""

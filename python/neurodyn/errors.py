@@ -74,6 +74,16 @@ class InternalError(NeurodynError, RuntimeError):
     code = 9
 
 
+class CancelledError(NeurodynError, RuntimeError):
+    """The call was cancelled by ``cancel()`` from another thread (Ctrl-C in
+    the main thread raises KeyboardInterrupt instead). The message says what
+    state the object was left in: a network has advanced to the time it
+    reached and runs on from there; a model keeps the parameters of its last
+    finished epoch (or the best one's)."""
+
+    code = 10
+
+
 _BY_CODE = {
     cls.code: cls
     for cls in (
@@ -86,6 +96,7 @@ _BY_CODE = {
         StateError,
         MemoryLimitError,
         InternalError,
+        CancelledError,
     )
 }
 

@@ -78,10 +78,17 @@ class Network(Handle):
         return _lib.string("neurodyn_network_spec", self.handle)
 
     def run(self, duration_ms: float) -> None:
-        """Advances the network by duration_ms (a multiple of dt)."""
+        """Advances the network by duration_ms (a multiple of dt).
+
+        Ctrl-C (KeyboardInterrupt), or cancel() from another thread
+        (CancelledError), stops the run within about 0.1 s: the network has
+        then advanced to the time it reached (time_ms, a whole number of
+        steps), exactly as a run of that duration would leave it, its
+        recordings hold what was simulated, and a later run goes on from
+        there."""
         d = real(duration_ms, "duration_ms")
         with self._lock:
-            _lib.call("neurodyn_network_run", self.handle, d)
+            _lib.call_cancellable("neurodyn_network_run", self.handle, d)
 
     @property
     def time_ms(self) -> float:

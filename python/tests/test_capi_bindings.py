@@ -53,8 +53,9 @@ def test_memory_limit_refuses_large_objects():
 
 def test_status_names_and_codes():
     L = _capi.lib()
-    names = [L.neurodyn_status_name(i).decode() for i in range(10)]
+    names = [L.neurodyn_status_name(i).decode() for i in range(11)]
     assert names[0] == "NEURODYN_OK" and names[2] == "NEURODYN_ERR_BUFFER" and names[9] == "NEURODYN_ERR_INTERNAL"
+    assert names[10] == "NEURODYN_ERR_CANCELLED" and nd.errors.from_code(10, "m").__class__ is nd.CancelledError
     assert L.neurodyn_status_name(42) == b"unknown"
     for code, cls in nd.errors._BY_CODE.items():
         assert cls.code == code and issubclass(cls, nd.NeurodynError)
