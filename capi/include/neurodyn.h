@@ -70,8 +70,21 @@
  * memory exceeds a limit (physical memory, or the process's cgroup limit when
  * lower, by default;
  * neurodyn_set_memory_limit). The library cannot be unloaded, and one process
- * must not load two Go c-shared libraries. After fork() without exec the
- * library is unusable in the child (use spawn or forkserver in Python).
+ * must not load two Go c-shared libraries.
+ *
+ * FORK. After fork() without exec, the child must not call the library at
+ * all, not even neurodyn_free: the Go runtime's threads do not exist in the
+ * child, and a call may hang forever (not always: it depends on what the
+ * runtime was doing when the parent forked). The library cannot detect this for C callers (every
+ * function enters Go directly), so it is the caller's rule: fork before the
+ * library is loaded, exec in the child, or use processes that load it
+ * themselves (posix_spawn; in Python multiprocessing's "spawn" or
+ * "forkserver" start methods: the Python package raises StateError in a
+ * forked child instead of calling in).
+ *
+ * Cancelling. A long run or training can be stopped from another thread
+ * with neurodyn_cancel; the call returns NEURODYN_ERR_CANCELLED and leaves
+ * the state described there.
  */
 #ifndef NEURODYN_H
 #define NEURODYN_H

@@ -215,14 +215,36 @@ _PY_OVERWRITE_HINT = "pass overwrite=True to replace it"
 _lock = threading.Lock()
 _lib: Library | None = None
 
+# Set in a child process forked (os.fork, multiprocessing's "fork" start
+# method) after this process loaded the library: the Go runtime inside it
+# does not survive fork (its threads are gone in the child), so a call there
+# could hang forever. Every later call raises StateError instead.
+_forked = False
+
+FORK_MESSAGE = (
+    "neurodyn: this process was forked (os.fork, or multiprocessing's 'fork' start method, the default on Linux "
+    "before Python 3.14) from one that had loaded libneurodyn, whose Go runtime does not survive fork: a call "
+    "could hang forever. Use the 'spawn' or 'forkserver' start method (multiprocessing.get_context('spawn'), "
+    "ProcessPoolExecutor(mp_context=...)); neurodyn's objects pickle for it"
+)
+
+
+def _after_fork_in_child() -> None:
+    global _forked
+    _forked = True
+
 
 def lib() -> Library:
-    """Returns the library, loading it on first use."""
+    """Returns the library, loading it on first use. In a child forked after
+    the library was loaded it raises StateError (see FORK_MESSAGE)."""
     global _lib
+    if _forked:
+        raise errors.StateError(FORK_MESSAGE, errors.StateError.code)
     if _lib is None:
         with _lock:
             if _lib is None:
                 _lib = Library(find_library())
+                os.register_at_fork(after_in_child=_after_fork_in_child)
     return _lib
 
 

@@ -39,3 +39,36 @@ def test_spawn_pool():
     x, _ = data.windows("test", count=4)
     np.testing.assert_array_equal(y, model.predict(x))
     assert s == data.train.sum()
+
+
+_FORKED_MODEL = None  # inherited by the forked child
+
+
+def _in_forked_child():
+    """Runs in a child forked after the library was loaded: every call must
+    raise StateError at once (the Go runtime does not survive fork: a call
+    could hang forever)."""
+    import neurodyn
+
+    model = _FORKED_MODEL
+    out = []
+    for f in (neurodyn.threads, lambda: model.predict(np.zeros((2, 3), dtype=np.float32)), lambda: neurodyn.CTRNN(hidden=3)):
+        try:
+            f()
+            out.append("no error")
+        except neurodyn.StateError as e:
+            out.append(str(e))
+    return out
+
+
+def test_fork_child_gets_a_clear_error():
+    global _FORKED_MODEL
+    model = _FORKED_MODEL = nd.CTRNN(hidden=6, seed=4)
+    assert nd.threads() >= 1  # the library is loaded (and its Go runtime running) here
+    ctx = mp.get_context("fork")
+    with ctx.Pool(1) as pool:
+        msgs = pool.apply_async(_in_forked_child).get(timeout=60)  # a hang fails here, not forever
+    assert len(msgs) == 3
+    for m in msgs:
+        assert "forked" in m and "'spawn' or 'forkserver'" in m, m
+    assert model.predict(np.zeros((2, 3), dtype=np.float32)).shape == (3,)  # the parent is unaffected
