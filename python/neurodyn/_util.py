@@ -88,7 +88,15 @@ def _fmt_shape(shape: tuple) -> str:
     return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
 
 
-def as_input(x: Any, dtype, name: str, ndim: int | None = None, shape: tuple | None = None) -> np.ndarray:
+def as_input(
+    x: Any,
+    dtype,
+    name: str,
+    ndim: int | None = None,
+    shape: tuple | None = None,
+    finite: bool = False,
+    where: str | None = None,
+) -> np.ndarray:
     """Returns x as a C-contiguous array of dtype (no copy when it already is
     one; Fortran-order and strided arrays are copied), checking its number of
     dimensions and shape (None entries match any size).
@@ -100,7 +108,12 @@ def as_input(x: Any, dtype, name: str, ndim: int | None = None, shape: tuple | N
     element, never a silent wrap-around or truncation. Data that are not
     real numbers (strings, complex, objects) raise TypeError; ragged nested
     sequences (rows of different lengths) raise InvalidParameterError naming
-    x."""
+    x. With finite, a NaN or infinite value raises InvalidParameterError
+    naming its index as the other checks do, x[i, j, k] (the library would
+    name its flat index). where, the calling method ("CTRNN.predict"),
+    prefixes every message."""
+    pre = f"{where}: " if where else ""
+    name = pre + name
     try:
         a = np.asarray(x)
     except ValueError as e:  # numpy: "inhomogeneous shape after N dimensions"
@@ -131,6 +144,9 @@ def as_input(x: Any, dtype, name: str, ndim: int | None = None, shape: tuple | N
                     f"{name}[{', '.join(map(str, idx))}] = {a[idx].item()!r}: must fit float32 (|x| <= {f32max:.6g})"
                 )
     a = np.ascontiguousarray(a, dtype=want)
+    if finite and a.dtype.kind == "f" and a.size and not np.isfinite(a).all():
+        idx = tuple(int(i) for i in np.argwhere(~np.isfinite(a))[0])
+        raise InvalidParameterError(f"{name}[{', '.join(map(str, idx))}] = {a[idx].item()!r}: values must be finite")
     if ndim is not None and a.ndim != ndim:
         raise InvalidParameterError(f"{name} must have {ndim} dimensions, has shape {a.shape}")
     if shape is not None:
@@ -205,3 +221,18 @@ def real(v: Any, name: str) -> float:
     if not math.isfinite(f):
         raise InvalidParameterError(f"{name} = {f}: must be finite")
     return f
+
+
+def reject_zero_defaults(config: dict[str, Any], table: dict[str, str], where: str) -> None:
+    """Raises InvalidParameterError for a keyword of config given as 0 that
+    the library would silently read as its default (the Go configuration's
+    zero value means "default"): table maps the Go field name to what 0
+    would give and how to ask for what 0 might be meant as."""
+    for k, v in config.items():
+        meaning = table.get(camel(str(k)))
+        if meaning is None or isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+            continue
+        if v == 0:
+            raise InvalidParameterError(
+                f"{where}: {k} = {v}: the library reads 0 as the default ({meaning}); omit {k} for the default"
+            )

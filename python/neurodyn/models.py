@@ -3,7 +3,15 @@
 Models compute in float32 on normalized data. Sequences are arrays of shape
 (n, steps, inputs); a single sequence (steps, inputs) is accepted where noted.
 Configuration keywords are the Go configuration fields in snake_case or as
-spelled in Go (``hidden=64``, ``tau=5``, ``solver="rk4"``).
+spelled in Go (``hidden=64``, ``tau=5``, ``solver="rk4"``). An omitted keyword
+takes its documented default, and so does a numeric one given as 0 (the Go
+configuration's zero value means "default": ``hidden=0`` is the default
+size); Model.train refuses an explicit 0 for the keywords where that would
+be a surprise (``epochs=0`` would train 100 epochs).
+
+Long calls (Network.run, Model.train) stop on Ctrl-C within about 0.1 s or a
+batch, raising KeyboardInterrupt with a note on the state left; cancel()
+from another thread stops them with CancelledError.
 """
 
 from __future__ import annotations
@@ -17,7 +25,7 @@ from numpy.typing import ArrayLike
 
 from . import _capi as _lib
 from ._object import Handle
-from ._util import as_input, config_json, cstr, empty, nonneg_int, private_config, ptr
+from ._util import as_input, config_json, cstr, empty, nonneg_int, private_config, ptr, reject_zero_defaults
 from .errors import InvalidParameterError
 from .tasks import Dataset, FlipFlop
 
@@ -26,6 +34,22 @@ __all__ = ["Model", "CTRNN", "RateNetwork", "SNN", "Reservoir", "ESN", "METRIC_N
 #: The names of the values neurodyn_metrics and Model.evaluate return (then
 #: one "r2_<i>" per variable).
 METRIC_NAMES = ("mse", "rmse", "mae", "nrmse_range", "nrmse_std", "mean_r2", "r2_grand_mean", "pearson")
+
+
+#: Training keywords whose 0 the library reads as the default (learn.TrainConfig,
+#: capi's Window/Stride/ValWindow): what 0 would give.
+_TRAIN_ZERO = {
+    "Epochs": "100 epochs",
+    "BatchSize": "64",
+    "ValBatch": "256",
+    "Patience": "20; patience < 0 disables early stopping",
+    "ClipNorm": "1; clip_norm < 0 disables clipping",
+    "Shards": "1",
+    "CheckpointEvery": "1",
+    "Window": "the dataset's seq_length",
+    "ValWindow": "the dataset's seq_length",
+    "Stride": "1",
+}
 
 
 def metrics_dict(values: np.ndarray) -> dict[str, Any]:
@@ -69,19 +93,25 @@ class _Model(Handle):
         the last fit for reservoirs."""
         return _lib.json_result("neurodyn_model_info", self.handle, snake_case=True)
 
-    def _sequences(self, x: ArrayLike, name: str, width: int) -> tuple[np.ndarray, bool]:
-        a = as_input(x, np.float32, name)
+    def _where(self, method: str) -> str:
+        """The name errors give the calling method: "CTRNN.predict"."""
+        return f"{type(self).__name__}.{method}"
+
+    def _sequences(self, x: ArrayLike, name: str, width: int, method: str) -> tuple[np.ndarray, bool]:
+        a = as_input(x, np.float32, name, finite=True, where=self._where(method))
         single = a.ndim == 2
         if single:
             a = a[None]
         if a.ndim != 3 or a.shape[2] != width or a.shape[0] == 0 or a.shape[1] == 0:
-            raise InvalidParameterError(f"{name} has shape {np.shape(x)}, want (n, steps, {width}) or (steps, {width})")
+            raise InvalidParameterError(
+                f"{self._where(method)}: {name} has shape {np.shape(x)}, want (n, steps, {width}) or (steps, {width})"
+            )
         return a, single
 
     def predict(self, x: ArrayLike) -> np.ndarray:
         """One-step forecasts: the output after the last step of each sequence
         x (n, steps, inputs) → (n, outputs)."""
-        a, single = self._sequences(x, "x", self.inputs)
+        a, single = self._sequences(x, "x", self.inputs, "predict")
         y = np.empty((a.shape[0], self.outputs), dtype=np.float32)
         _lib.call("neurodyn_model_predict", self.handle, ptr(a), a.shape[0], a.shape[1], ptr(y), y.size)
         return y[0] if single else y
@@ -90,7 +120,7 @@ class _Model(Handle):
         """Closed loop: warm up on observed inputs warm (n, warmup, inputs),
         then feed the output back for steps steps → (n, steps, outputs);
         output 0 is the prediction after the last warm-up input."""
-        a, single = self._sequences(warm, "warm", self.inputs)
+        a, single = self._sequences(warm, "warm", self.inputs, "generate")
         steps = nonneg_int(steps, "steps")
         y = empty((a.shape[0], steps, self.outputs), np.float32, "generate")
         _lib.call("neurodyn_model_generate", self.handle, ptr(a), a.shape[0], a.shape[1], steps, ptr(y), y.size)
@@ -100,7 +130,7 @@ class _Model(Handle):
         """Teacher-forced run along an observed series x (samples, inputs)
         from the reset state: the output after every sample, the one-step
         prediction of the next (samples, outputs) float64."""
-        a = as_input(x, np.float64, "x", ndim=2, shape=(None, self.inputs))
+        a = as_input(x, np.float64, "x", ndim=2, shape=(None, self.inputs), finite=True, where=self._where("stream"))
         y = np.empty((a.shape[0], self.outputs), dtype=np.float64)
         _lib.call("neurodyn_model_stream", self.handle, ptr(a), a.shape[0], a.shape[1], ptr(y), y.size)
         return y
@@ -112,7 +142,7 @@ class _Model(Handle):
         (median_ci95_lyapunov; NaNs below 6 starts). Keywords are
         analysis.ClosedLoopConfig's (starts, warmup, horizon, threshold, dt,
         lambda1, curve)."""
-        a = as_input(trajectory, np.float64, "trajectory", ndim=2)
+        a = as_input(trajectory, np.float64, "trajectory", ndim=2, finite=True, where=self._where("valid_time"))
         return _lib.result_json(
             "neurodyn_model_valid_time", self.handle, ptr(a), a.shape[0], a.shape[1], config_json(config), snake_case=True
         )
@@ -149,7 +179,11 @@ class Model(_Model):
 
     @params.setter
     def params(self, values: ArrayLike) -> None:
-        a = as_input(values, np.float32, "params", ndim=1, shape=(self.num_params,))
+        a = as_input(
+            values, np.float32, "params", ndim=1, shape=(self.num_params,),
+            finite=True,
+            where=self._where("params"),
+        )
         _lib.call("neurodyn_model_set_params", self.handle, ptr(a), a.size)
 
     def tensors(self) -> dict[str, np.ndarray]:
@@ -167,10 +201,25 @@ class Model(_Model):
         patience, loss={"kind": "last"|"all"|"next"|"closedloop"}, seed,
         max_duration in ns, checkpoint, ...) plus window, stride, val_window
         for datasets. Returns the training result (history per epoch, best
-        epoch, best validation loss, stop reason)."""
+        epoch, best validation loss, stop reason).
+
+        An omitted keyword takes its default: epochs 100, batch_size 64,
+        val_batch 256, patience 20 (early stopping; < 0 disables it),
+        clip_norm 1 (< 0 disables clipping), shards 1, checkpoint_every 1,
+        window and val_window the dataset's seq_length, stride 1. The C
+        interface reads an explicit 0 of these as the default too (epochs=0
+        would train 100 epochs), so here 0 raises InvalidParameterError.
+
+        Ctrl-C (KeyboardInterrupt), or cancel() from another thread
+        (CancelledError), stops training within a batch: the model is left
+        as if training had been asked for the epochs it finished (the best
+        epoch's parameters when validation selected one, unless keep_last;
+        else those after the last finished epoch; unchanged when none
+        finished), and train_result() reports them with stop "cancelled"."""
         if not isinstance(task, (Dataset, FlipFlop)):
             raise TypeError(f"task must be a Dataset or a FlipFlop, not {type(task).__name__}")
-        _lib.call("neurodyn_model_train", self.handle, task.handle, config_json(config))
+        reject_zero_defaults(config, _TRAIN_ZERO, self._where("train"))
+        _lib.call_cancellable("neurodyn_model_train", self.handle, task.handle, config_json(config))
         return self.train_result()
 
     def train_result(self) -> dict[str, Any]:
@@ -182,7 +231,7 @@ class Model(_Model):
         the states h_0 .. h_steps (n, steps+1, state_dim) as a tuple (y, h);
         a single sequence (steps, inputs) gives (steps, outputs) and
         (steps+1, state_dim)."""
-        a, single = self._sequences(x, "x", self.inputs)
+        a, single = self._sequences(x, "x", self.inputs, "forward")
         n, L = a.shape[:2]
         y = np.empty((n, L, self.outputs), dtype=np.float32)
         h = np.empty((n, L + 1, self.state_dim), dtype=np.float32) if hidden else None
@@ -216,7 +265,11 @@ class Model(_Model):
         """The Lyapunov spectrum of the model run closed loop after warming up
         on warm (warmup, inputs). Keywords are analysis.MapSpectrumConfig's
         (k, transient, steps, renorm, blocks, checkpoints)."""
-        a = as_input(warm, np.float64, "warm", ndim=2, shape=(None, self.inputs))
+        a = as_input(
+            warm, np.float64, "warm", ndim=2, shape=(None, self.inputs),
+            finite=True,
+            where=self._where("lyapunov"),
+        )
         return _lib.result_json("neurodyn_model_lyapunov", self.handle, ptr(a), a.shape[0], config_json(config), snake_case=True)
 
     def fixed_points(self, visited: ArrayLike, input: ArrayLike | None = None, **config: Any) -> dict[str, Any]:
@@ -226,8 +279,16 @@ class Model(_Model):
         state, decoded output, speed, eigenvalues ([re, im]), kind and number
         of unstable modes. Keywords are analysis.FixedPointConfig's (starts,
         seed, fixed_tol, slow_speed, ...). CT-RNN and rate models only."""
-        v = as_input(visited, np.float64, "visited", ndim=2, shape=(None, self.state_dim))
-        x = as_input(np.zeros(self.inputs) if input is None else input, np.float64, "input", ndim=1, shape=(self.inputs,))
+        v = as_input(
+            visited, np.float64, "visited", ndim=2, shape=(None, self.state_dim),
+            finite=True,
+            where=self._where("fixed_points"),
+        )
+        x = as_input(
+            np.zeros(self.inputs) if input is None else input, np.float64, "input", ndim=1, shape=(self.inputs,),
+            finite=True,
+            where=self._where("fixed_points"),
+        )
         return _lib.result_json(
             "neurodyn_model_fixed_points", self.handle, ptr(x), x.size, ptr(v), v.shape[0], v.shape[1],
             config_json(config), snake_case=True,
@@ -263,7 +324,11 @@ class RateNetwork(Model):
     def balance(self, states: ArrayLike) -> dict[str, Any]:
         """Balance metrics over states (k, state_dim), rows [r_E, r_I] (e.g.
         forward(..., hidden=True)[1].reshape(-1, state_dim))."""
-        a = as_input(states, np.float64, "states", ndim=2, shape=(None, self.state_dim))
+        a = as_input(
+            states, np.float64, "states", ndim=2, shape=(None, self.state_dim),
+            finite=True,
+            where=self._where("balance"),
+        )
         return _lib.result_json("neurodyn_rate_balance", self.handle, ptr(a), a.shape[0], a.shape[1], snake_case=True)
 
     def weights(self) -> np.ndarray:
@@ -364,7 +429,7 @@ class Reservoir(_Reservoir):
         """Runs the reservoir from its initial state over a normalized series
         x (samples, dim) and returns its spike features after every sample,
         (samples, features) float32."""
-        a = as_input(x, np.float64, "x", ndim=2, shape=(None, self.inputs))
+        a = as_input(x, np.float64, "x", ndim=2, shape=(None, self.inputs), finite=True, where=self._where("harvest"))
         out = np.empty((a.shape[0], self.features), dtype=np.float32)
         _lib.call("neurodyn_reservoir_harvest", self.handle, ptr(a), a.shape[0], a.shape[1], ptr(out), out.size)
         return out

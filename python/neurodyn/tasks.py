@@ -6,7 +6,13 @@ for Lorenz, ``eval``; window ``i`` of a split has inputs
 ``x[i*stride : i*stride+seq_length]`` and target
 ``x[i*stride+seq_length+horizon-1]``. Configuration keywords are the fields
 of the Go configuration structs in snake_case (``train_t=20``) or as spelled
-in Go (``TrainT=20``).
+in Go (``TrainT=20``). An omitted keyword takes its default. The library
+reads a numeric field given as 0 as its default too (a Go configuration's
+zero value means "default"): Lorenz and Series refuse an explicit 0 where
+that would be a surprise (``eval_t=0`` would keep the 1,000-time-unit eval
+trajectory, ``seed=0`` would be seed 42), naming the default and how to ask
+for what 0 may have meant; FlipFlop's fields take 0 as the default too
+(bits 3, steps 100, ...).
 """
 
 from __future__ import annotations
@@ -20,10 +26,39 @@ from numpy.typing import ArrayLike
 
 from . import _capi as _lib
 from ._object import Handle
-from ._util import as_input, config_json, cstr, empty, nonneg_int, private_config, ptr
+from ._util import as_input, config_json, cstr, empty, nonneg_int, private_config, ptr, reject_zero_defaults
 from .errors import InvalidParameterError
 
 __all__ = ["Dataset", "Lorenz", "Series", "FlipFlop"]
+
+#: Lorenz keywords whose 0 the library reads as the default
+#: (tasks.LorenzConfig): what 0 would give.
+_LORENZ_ZERO = {
+    "Dt": "0.01",
+    "Transient": "10 time units; no_transient=True drops nothing",
+    "TrainT": "140 time units",
+    "ValT": "30 time units",
+    "TestT": "30 time units",
+    "EvalT": "1000 time units; eval_t=-1 skips the eval trajectory",
+    "Seed": "42, the reference's; seeds are in [1, 2^32-4] here",
+    "InitialNoise": "0.1; initial_noise < 0 starts at initial exactly",
+    "Rtol": "1e-10",
+    "Atol": "1e-12",
+    "SeqLength": "50",
+    "Horizon": "1, the next sample",
+    "Stride": "1",
+}
+
+#: Series keywords whose 0 the library reads as the default
+#: (tasks.SeriesConfig).
+_SERIES_ZERO = {
+    "Dt": "1",
+    "TrainFrac": "0.7",
+    "ValFrac": "0.15",
+    "SeqLength": "50",
+    "Horizon": "1, the next sample",
+    "Stride": "1",
+}
 
 
 class Dataset(Handle):
@@ -117,11 +152,17 @@ class Lorenz(Dataset):
     trajectories (seeds 42, 43, 44) and a long eval trajectory, z-scored with
     the train statistics. Keywords are tasks.LorenzConfig's fields, e.g.
     ``Lorenz(train_t=20, val_t=5, test_t=5, eval_t=-1)``; no keyword gives the
-    reference's 20,000 samples."""
+    reference's 20,000 samples (plus 100,000 eval samples). Omitted keywords
+    take their defaults: dt 0.01, transient 10, train_t 140, val_t 30,
+    test_t 30, eval_t 1000 (-1 skips it), seed 42, initial_noise 0.1 (< 0:
+    none), rtol 1e-10, atol 1e-12, seq_length 50, horizon 1, stride 1; an
+    explicit 0 for any of them raises InvalidParameterError (the library
+    would read it as the default)."""
 
     __slots__ = ()
 
     def __init__(self, **config: Any):
+        reject_zero_defaults(config, _LORENZ_ZERO, "Lorenz")
         self._config = private_config(config)
         super().__init__(_lib.new_handle("neurodyn_lorenz_new", config_json(config)))
 
@@ -136,12 +177,15 @@ class Series(Dataset):
     or ranges say otherwise; each fraction defaults on its own, so
     train_frac=0.8 alone gives 80/15/5), normalized with the train
     statistics and windowed (seq_length 50, horizon 1, stride 1 unless
-    given). The data are copied: changing the array afterwards changes
+    given; an explicit 0 for dt, train_frac, val_frac, seq_length, horizon
+    or stride raises InvalidParameterError, as the library would read it as
+    the default). The data are copied: changing the array afterwards changes
     neither the dataset nor its pickled copies."""
 
     __slots__ = ()
 
     def __init__(self, data: ArrayLike, **config: Any):
+        reject_zero_defaults(config, _SERIES_ZERO, "Series")
         a = as_input(data, np.float64, "data")
         if np.may_share_memory(a, data):
             a = a.copy()  # pickling rebuilds from a, which the caller may change

@@ -51,11 +51,49 @@ def test_float32_overflow_is_named_not_inf():
             m.params = np.full(m.num_params, -1e40)
 
 
+def test_non_finite_inputs_are_named_by_index_and_method():
+    # NaN used to come back as the C function's flat index
+    # ("neurodyn_model_predict: x[16] = NaN"), 1e300 as x[1, 2, 1]: both
+    # now name the Python method and the multi-index.
+    m = nd.CTRNN(hidden=4, seed=1)
+    for bad, text in ((np.nan, "nan"), (np.inf, "inf"), (1e300, r"1e\+300")):
+        x = np.zeros((2, 3, 3))
+        x[1, 2, 1] = bad
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with pytest.raises(nd.InvalidParameterError, match=rf"^CTRNN.predict: x\[1, 2, 1\] = {text}: "):
+                m.predict(x)
+            with pytest.raises(nd.InvalidParameterError, match=rf"^CTRNN.forward: x\[1, 2, 1\] = {text}: "):
+                m.forward(x)
+            with pytest.raises(nd.InvalidParameterError, match=rf"^CTRNN.generate: warm\[1, 2, 1\] = {text}: "):
+                m.generate(x, 3)
+    with pytest.raises(nd.InvalidParameterError, match=r"^CTRNN.predict: x\[2, 0\] = nan: values must be finite"):
+        m.predict(np.array([[0.0] * 3, [0.0] * 3, [np.nan, 0, 0]], dtype=np.float32))  # one sequence (steps, inputs)
+    with pytest.raises(nd.InvalidParameterError, match=r"^CTRNN.stream: x\[1, 0\] = nan"):
+        m.stream([[0.0] * 3, [np.nan, 0.0, 0.0]])
+
+
+def test_explicit_zero_that_would_mean_default_is_refused():
+    data = nd.Lorenz(train_t=3, val_t=1, test_t=1, eval_t=-1, seq_length=20)
+    m = nd.CTRNN(hidden=4, seed=1)
+    with pytest.raises(nd.InvalidParameterError, match=r"CTRNN.train: epochs = 0: the library reads 0 as the default \(100 epochs\)"):
+        m.train(data, epochs=0)  # trained 100 epochs
+    with pytest.raises(nd.InvalidParameterError, match=r"patience = 0: .*patience < 0 disables"):
+        m.train(data, epochs=1, patience=0)
+    with pytest.raises(nd.InvalidParameterError, match=r"^Lorenz: eval_t = 0: .*eval_t=-1 skips"):
+        nd.Lorenz(train_t=3, val_t=1, test_t=1, eval_t=0)  # gave the default 1,000-unit trajectory
+    with pytest.raises(nd.InvalidParameterError, match=r"^Lorenz: Seed = 0: .*42"):
+        nd.Lorenz(Seed=0)
+    with pytest.raises(nd.InvalidParameterError, match=r"^Series: train_frac = 0.0: .*0.7"):
+        nd.Series(np.arange(200.0), train_frac=0.0)
+    assert m.train(data, epochs=1, patience=-1)["epochs"] == 1  # negative and positive values pass
+
+
 def test_ragged_input_names_the_argument():
     with pytest.raises(nd.InvalidParameterError, match=r"data: must be a rectangular array \(rows of equal length\)"):
         nd.Series([[1.0, 2.0], [3.0]], seq_length=2)
     m = nd.CTRNN(hidden=4, seed=1)
-    with pytest.raises(nd.InvalidParameterError, match=r"^x: must be a rectangular array"):
+    with pytest.raises(nd.InvalidParameterError, match=r"^CTRNN.predict: x: must be a rectangular array"):
         m.predict([[[0.0, 0.0, 0.0]], [[0.0, 0.0]]])
 
 
