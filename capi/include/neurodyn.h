@@ -4,9 +4,19 @@
  * networks, the Lorenz-63 and flip-flop tasks, dynamical-systems analysis).
  *
  * This header is written by hand and is the stable contract; the header cgo
- * generates next to the library is not installed. Build and link with
+ * generates next to the library is not installed. make capi-install puts the
+ * library, this header and neurodyn.pc under build/capi/prefix (or
+ * CAPI_PREFIX), which is not a system directory: tell pkg-config where
+ * neurodyn.pc is, and the program where the library is (an rpath, or
+ * LD_LIBRARY_PATH=$PREFIX/lib when it runs). From the source tree:
  *
- *     cc $(pkg-config --cflags neurodyn) app.c $(pkg-config --libs neurodyn)
+ *     export PKG_CONFIG_PATH=$PWD/build/capi/prefix/lib/pkgconfig
+ *     cc $(pkg-config --cflags neurodyn) app.c $(pkg-config --libs neurodyn) \
+ *        -Wl,-rpath,$(pkg-config --variable=libdir neurodyn)
+ *
+ * (neurodyn.pc carries no rpath: its Libs are -L and -l only, as is
+ * conventional.) The library exports the neurodyn_* functions and nothing
+ * else.
  *
  * CONVENTIONS
  *
@@ -56,7 +66,18 @@
  * JSON. Configurations are JSON objects whose keys are the field names of the
  * corresponding Go configuration structs (matched case-insensitively, e.g.
  * {"TrainT": 20, "Seed": 42} for a Lorenz dataset); unknown keys are errors
- * and omitted keys take the documented defaults. JSON results may contain the
+ * and omitted keys take the documented defaults.
+ *
+ * Zero means default. A numeric key given as 0 (a boolean as false, a
+ * string as "") is the same as an omitted key wherever the Go field
+ * documents a default for its zero value, which is most of them: the Go
+ * configurations' zero value means "defaults". So {"Epochs": 0} trains 100
+ * epochs, {"EvalT": 0} keeps the default eval trajectory and {"Seed": 0} is
+ * the Lorenz seed 42. Where the feature can be turned off, a negative value
+ * does it: EvalT -1 (no eval trajectory), Patience -1 (no early stopping),
+ * ClipNorm -1 (no clipping), InitialNoise -1 (no offset), WarmupMs -1 (no
+ * warm-up). The functions below list their zero-valued defaults; the Python
+ * package refuses an explicit 0 for the keys where it would surprise. JSON results may contain the
  * tokens NaN, Infinity and -Infinity (as Python's json module reads them);
  * enumerations are written by name, complex numbers as [re, im].
  *
@@ -208,7 +229,12 @@ int neurodyn_free(neurodyn_handle h);
  * (Dt, Transient, NoTransient, TrainT, ValT, TestT, EvalT, Seed, Initial,
  * InitialNoise, Rtol, Atol, SeqLength, Horizon, Stride, System {Sigma, Rho,
  * Beta}); NULL or "" means the reference's defaults (20,000 samples plus
- * 100,000 eval samples). */
+ * 100,000 eval samples). Zero, or omitted, means the default: Dt 0 -> 0.01,
+ * Transient 0 -> 10 (NoTransient drops nothing), TrainT, ValT, TestT, EvalT
+ * 0 -> 140, 30, 30, 1000 (EvalT < 0 skips the eval trajectory: EvalT 0 does
+ * not), Seed 0 -> 42, Initial (0,0,0) -> (1,1,1), InitialNoise 0 -> 0.1 (< 0:
+ * none), Rtol 0 -> 1e-10, Atol 0 -> 1e-12, SeqLength 0 -> 50, Horizon and
+ * Stride 0 -> 1; System's zero parameters -> 10, 28, 8/3. */
 int neurodyn_lorenz_new(const char *config, neurodyn_handle *out);
 
 /* A dataset from a user's series data (samples x dim, original units; copied),
@@ -495,8 +521,14 @@ int neurodyn_model_set_params(neurodyn_handle h, const float *params, int64_t le
  * Adam {LR, Beta1, Beta2, Eps, WeightDecay, Decoupled}, ClipNorm, Plateau,
  * Patience, KeepLast, Loss, Seed, Shards, Workers, Checkpoint,
  * CheckpointEvery, Resume, MaxDuration in ns) plus Window, Stride and
- * ValWindow (datasets only; 0 -> 50, 1, 50). The result is kept for
- * neurodyn_model_train_result. Training runs to its end: budget it with
+ * ValWindow (datasets only). Zero, or omitted, means the default: Epochs
+ * 0 -> 100 (an explicit 0 trains 100 epochs, not none), BatchSize 0 -> 64,
+ * ValBatch 0 -> 256, Patience 0 -> 20 (< 0: no early stopping), ClipNorm
+ * 0 -> 1 (< 0: no clipping), Shards 0 -> 1, CheckpointEvery 0 -> 1, Window
+ * and ValWindow 0 -> the dataset's SeqLength, Stride 0 -> 1. The result is
+ * kept for neurodyn_model_train_result. neurodyn_cancel from another thread
+ * stops training within one batch (NEURODYN_ERR_CANCELLED; the model keeps
+ * the parameters of a finished epoch, see there); else budget it with
  * Epochs or MaxDuration. */
 int neurodyn_model_train(neurodyn_handle h, neurodyn_handle task, const char *config);
 

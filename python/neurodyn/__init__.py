@@ -17,7 +17,11 @@ Objects own library handles: close them, use them in ``with`` blocks, or let
 the garbage collector free them. Handles are per process: datasets and models
 pickle as their configuration (and parameters), so they can be sent to
 multiprocessing workers started with "spawn" or "forkserver" (not "fork": the
-Go runtime does not survive fork).
+Go runtime does not survive fork, and in a child forked after the library was
+loaded every call raises StateError saying so, where it could hang forever).
+Long calls (Network.run, Model.train) stop on Ctrl-C: KeyboardInterrupt is
+raised within about 0.1 s (a run) or one batch (a training), with a note
+saying what state the object was left in.
 """
 
 from __future__ import annotations
