@@ -9,6 +9,7 @@ Times are in ms; neuron ids are indices within their population.
 from __future__ import annotations
 
 import os
+import time
 from ctypes import byref, c_double, c_int64
 from typing import Any
 
@@ -53,7 +54,10 @@ class Network(Handle):
     not speed it up; use one network per thread for that). Not picklable
     (its state lives in this process: send the spec instead)."""
 
-    __slots__ = ()
+    # _wall_per_ms: the wall time (s) the last run took per ms simulated
+    # (None before the first), which decides whether a run needs the worker
+    # thread that lets Ctrl-C cancel it (call_cancellable).
+    __slots__ = ("_wall_per_ms",)
 
     def __init__(self, spec: str | dict, format: str | None = None):
         if isinstance(spec, dict):
@@ -87,8 +91,12 @@ class Network(Handle):
         recordings hold what was simulated, and a later run goes on from
         there."""
         d = real(duration_ms, "duration_ms")
+        rate = getattr(self, "_wall_per_ms", None)
         with self._lock:
-            _lib.call_cancellable("neurodyn_network_run", self.handle, d)
+            t0 = time.perf_counter()
+            _lib.call_cancellable("neurodyn_network_run", self.handle, d, expect_s=None if rate is None else rate * d)
+            if d > 0:
+                self._wall_per_ms = (time.perf_counter() - t0) / d
 
     @property
     def time_ms(self) -> float:

@@ -72,6 +72,7 @@ def _check_network_state(net, elapsed: float) -> None:
 
 def test_ctrl_c_stops_a_run():
     with nd.Network.preset("brunel", **BRUNEL) as net:
+        net.run(1.0)  # a short run is called directly; a long one after it still in a worker thread
         timer = _interrupt_after(0.5)
         t0 = time.perf_counter()
         with pytest.raises(KeyboardInterrupt) as info:
