@@ -23,13 +23,31 @@ const statusCancelled = C.NEURODYN_ERR_CANCELLED
 // errCancelled is the cause of a context cancelled by neurodyn_cancel.
 var errCancelled = errors.New("cancelled by neurodyn_cancel")
 
-// beginCall registers a cancellable call on o and returns its context and
-// the function that unregisters it (call it when the call returns). It
-// takes o's cancel lock only, never o.mu, so that a call still waiting for
-// o.mu is registered, and cancelled, too.
-func (o *object) beginCall() (context.Context, func()) {
+// A cancellable call records o's cancel generation before it waits for
+// o.mu; neurodyn_cancel increments the generation, so it reaches exactly
+// the calls running or waiting at that moment, and costs a call nothing
+// but an atomic load per check. A call that needs a context (training)
+// registers one, which neurodyn_cancel cancels too.
+
+// call is a cancellable call on o.
+type call struct {
+	o   *object
+	gen uint64
+}
+
+// cancelled reports whether neurodyn_cancel was called on the object since
+// the call began.
+func (c call) cancelled() bool { return c.o.cancelGen.Load() != c.gen }
+
+// context returns a context that neurodyn_cancel cancels (with cause
+// errCancelled) and the function to call when the call returns.
+func (c call) context() (context.Context, func()) {
 	ctx, cancel := context.WithCancelCause(context.Background())
+	o := c.o
 	o.cmu.Lock()
+	if o.cancelGen.Load() != c.gen {
+		cancel(errCancelled)
+	}
 	if o.calls == nil {
 		o.calls = make(map[uint64]context.CancelCauseFunc)
 	}
@@ -45,42 +63,40 @@ func (o *object) beginCall() (context.Context, func()) {
 	}
 }
 
-// cancelCalls cancels every call registered on o (running or waiting for
-// o's lock) and returns how many.
-func (o *object) cancelCalls() int {
+// cancelCalls cancels every call on o that began before (running or
+// waiting for o's lock).
+func (o *object) cancelCalls() {
 	o.cmu.Lock()
 	defer o.cmu.Unlock()
+	o.cancelGen.Add(1)
 	for _, cancel := range o.calls {
 		cancel(errCancelled)
 	}
-	return len(o.calls)
 }
 
 // acquireCancellable is acquire for a long call that neurodyn_cancel can
-// stop: the call is registered before it waits for the object's lock. The
-// caller must `defer end()` before `defer o.release()`. A call cancelled
-// while it waited fails here, having done nothing.
-func acquireCancellable(h C.neurodyn_handle, arg string, kinds ...string) (o *object, ctx context.Context, end func(), err error) {
-	o, err = resolve(h, arg)
+// stop: the call begins before it waits for the object's lock. The caller
+// must `defer o.release()`. A call cancelled while it waited fails here,
+// having done nothing.
+func acquireCancellable(h C.neurodyn_handle, arg string, kinds ...string) (*object, call, error) {
+	o, err := resolve(h, arg)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, call{}, err
 	}
 	if err := o.checkKind(h, arg, kinds); err != nil {
-		return nil, nil, nil, err
+		return nil, call{}, err
 	}
-	ctx, end = o.beginCall()
+	c := call{o, o.cancelGen.Load()}
 	o.mu.Lock()
 	if err := o.check(h, arg, kinds); err != nil {
 		o.mu.Unlock()
-		end()
-		return nil, nil, nil, err
+		return nil, call{}, err
 	}
-	if ctx.Err() != nil {
+	if c.cancelled() {
 		o.mu.Unlock()
-		end()
-		return nil, nil, nil, errorf(statusCancelled, "cancelled (neurodyn_cancel) before it started: nothing was done")
+		return nil, call{}, errorf(statusCancelled, "cancelled (neurodyn_cancel) before it started: nothing was done")
 	}
-	return o, ctx, end, nil
+	return o, c, nil
 }
 
 // cancelled reports whether ctx was cancelled by neurodyn_cancel.
@@ -111,12 +127,8 @@ func (c *chunker) next(left int64) int64 {
 	return min(c.steps, left)
 }
 
-// took adapts the piece size to the wall time the last piece of n steps
-// took.
-func (c *chunker) took(n int64, d time.Duration) {
-	if n < c.steps { // the last piece of a run: says little
-		return
-	}
+// took adapts the piece size to the wall time a whole piece took.
+func (c *chunker) took(d time.Duration) {
 	switch {
 	case d < chunkFast && c.steps < 1<<40:
 		c.steps *= 2
@@ -159,12 +171,14 @@ func keepEpochs(m model, c *learn.TrainConfig) *epochKeeper {
 	return k
 }
 
-// fit runs t.Fit under ctx. When neurodyn_cancel stopped it, the model is
+// fit runs t.Fit under a context cancelled by neurodyn_cancel. When neurodyn_cancel stopped it, the model is
 // left as if training had been asked for the epochs it finished: the best
 // epoch's parameters when the trainer restored them, else the snapshot of
 // the last finished epoch; the result's Stop is "cancelled" and the error
 // has status NEURODYN_ERR_CANCELLED.
-func (k *epochKeeper) fit(ctx context.Context, t *learn.Trainer, train, val learn.Source) (*learn.Result, error) {
+func (k *epochKeeper) fit(c call, t *learn.Trainer, train, val learn.Source) (*learn.Result, error) {
+	ctx, end := c.context()
+	defer end()
 	res, err := t.Fit(ctx, train, val)
 	if !cancelled(ctx, err) {
 		return res, err

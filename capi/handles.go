@@ -13,6 +13,7 @@ import (
 	"runtime/cgo"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // object is what a handle refers to: one library object and the lock that
@@ -26,12 +27,14 @@ type object struct {
 	// closeFn, if set, releases the object's resources at neurodyn_free.
 	closeFn func() error
 
-	// The cancellable calls running on the object or waiting for mu
-	// (cancel.go), under their own lock so that neurodyn_cancel never
-	// waits for the call it cancels.
-	cmu      sync.Mutex
-	calls    map[uint64]context.CancelCauseFunc
-	nextCall uint64
+	// Cancellation (cancel.go): the generation neurodyn_cancel increments,
+	// and the contexts of the calls running or waiting for mu, under a
+	// lock of their own so that neurodyn_cancel never waits for the call
+	// it cancels.
+	cancelGen atomic.Uint64
+	cmu       sync.Mutex
+	calls     map[uint64]context.CancelCauseFunc
+	nextCall  uint64
 }
 
 // newHandle registers v and returns its handle.

@@ -303,11 +303,10 @@ type trainConfig struct {
 func neurodyn_model_train(h, task C.neurodyn_handle, config *C.nd_cchar) (rc C.int) {
 	const fn = "neurodyn_model_train"
 	defer guard(fn, &rc)
-	o, ctx, end, err := acquireCancellable(h, "h", trainableKinds...)
+	o, c0, err := acquireCancellable(h, "h", trainableKinds...)
 	if err != nil {
 		return fail(fn, err)
 	}
-	defer end()
 	defer o.release()
 	mo := o.v.(*modelObj)
 	tv, kind, err := peek(task, "task", "lorenz", "series", "flipflop")
@@ -390,7 +389,7 @@ func neurodyn_model_train(h, task C.neurodyn_handle, config *C.nd_cchar) (rc C.i
 	if err != nil {
 		return fail(fn, err)
 	}
-	res, err := keep.fit(ctx, t, train, val)
+	res, err := keep.fit(c0, t, train, val)
 	m.Reset()
 	if res != nil {
 		mo.result = res

@@ -240,11 +240,10 @@ func neurodyn_network_spec(h C.neurodyn_handle, buf *C.char, bufLen C.int64_t, n
 func neurodyn_network_run(h C.neurodyn_handle, durationMs C.double) (rc C.int) {
 	const fn = "neurodyn_network_run"
 	defer guard(fn, &rc)
-	o, ctx, end, err := acquireCancellable(h, "h", "network")
+	o, c, err := acquireCancellable(h, "h", "network")
 	if err != nil {
 		return fail(fn, err)
 	}
-	defer end()
 	defer o.release()
 	n := o.v.(*netObj)
 	d, err := finite("duration_ms", durationMs)
@@ -263,16 +262,22 @@ func neurodyn_network_run(h C.neurodyn_handle, durationMs C.double) (rc C.int) {
 	// result does not depend on how a run is split.
 	start := n.net.TimeMs()
 	for left := int64(total); left > 0; {
-		if ctx.Err() != nil {
+		if c.cancelled() {
 			now := n.net.TimeMs()
 			return fail(fn, errorf(statusCancelled, "cancelled (neurodyn_cancel) after %.10g of the %g ms asked: the network has advanced to t = %.10g ms (what a run of %.10g ms would give) and a later run goes on from there", now-start, d, now, now-start))
 		}
 		k := n.chunk.next(left)
+		if k < n.chunk.steps { // the last piece: its time says little
+			if err := n.net.RunSteps(k); err != nil {
+				return fail(fn, err)
+			}
+			break
+		}
 		t0 := time.Now()
 		if err := n.net.RunSteps(k); err != nil {
 			return fail(fn, err)
 		}
-		n.chunk.took(k, time.Since(t0))
+		n.chunk.took(time.Since(t0))
 		left -= k
 	}
 	return statusOK
