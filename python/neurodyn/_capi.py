@@ -291,6 +291,8 @@ def call_cancellable(name: str, h: int, *args: Any, expect_s: float | None = Non
         try:
             rc = f(h, *args)
             out.append(L.error(rc) if rc else None)  # the message is the worker thread's
+        except BaseException as e:  # ctypes' ArgumentError, ...: raised in the caller's thread
+            out.append(e)
         finally:
             done.set()
 

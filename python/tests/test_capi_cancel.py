@@ -6,6 +6,7 @@ the machine is shared."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import threading
@@ -136,3 +137,14 @@ def test_training_stops_at_an_epoch_boundary(how):
         ref.train(data, **dict(TRAIN, epochs=epochs))
         np.testing.assert_array_equal(after, ref.params)  # the last finished epoch's, bit for bit
     model.train(data, epochs=1)  # usable afterwards
+
+
+def test_worker_thread_errors_reach_the_caller():
+    from neurodyn import _capi
+
+    with nd.Network.preset("brunel", n=200, seed=7) as net:
+        with pytest.raises(ctypes.ArgumentError):  # raised in the worker thread, re-raised here
+            _capi.call_cancellable("neurodyn_network_run", net.handle, "ten")
+        with pytest.raises(nd.InvalidParameterError, match="duration"):  # the worker's thread-local message
+            net.run(0.05)  # not a multiple of dt
+        assert net.time_ms == 0.0
