@@ -487,14 +487,15 @@ int neurodyn_network_close_streams(neurodyn_handle h);
  * reference's seeded initialization. config: JSON of ctrnn.Config (Hidden,
  * Inputs, Outputs, Tau, Activation "tanh"|"relu"|"sigmoid", Solver
  * "euler"|"midpoint"|"rk4"|"rk38"|"dopri5", Interval, Substeps, Rtol, Atol,
- * SampleDt, Seed); NULL means the reference's 64-unit Lorenz model. */
+ * SampleDt, Seed); NULL means the reference's 64-unit Lorenz model.
+ * Substeps is in [1, 100000] (solver steps per sample interval). */
 int neurodyn_ctrnn_new(const char *config, neurodyn_handle *out);
 
 /* A balanced E/I rate network with Dale's law. config: JSON of rate.Config
  * (NE, NI, Inputs, Outputs, TauE, TauI, Dt, Activation, Dale
  * "abs"|"softplus"|"relu", Init "gaussian"|"uniform", RecScale, G, BiasInit,
  * ConnProb, Solver, Substeps, SampleDt, Seed); NULL means notebook 02's
- * 48 E / 16 I network. */
+ * 48 E / 16 I network. Substeps is in [1, 100000]. */
 int neurodyn_rate_new(const char *config, neurodyn_handle *out);
 
 /* The model's description as JSON: kind, config, inputs, outputs, state_dim,
