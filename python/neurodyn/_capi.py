@@ -310,13 +310,19 @@ def call_cancellable(name: str, h: int, *args: Any, expect_s: float | None = Non
             except KeyboardInterrupt:  # pressed again: keep cancelling, then raise once
                 continue
         err = out[0] if out else None
-        if err is not None:
-            e.add_note(str(err))
-        else:
-            e.add_note(f"{name} had finished when the interrupt arrived")
+        _add_note(e, str(err) if err is not None else f"{name} had finished when the interrupt arrived")
         raise
     if out and out[0] is not None:
         raise out[0]
+
+
+def _add_note(e: BaseException, note: str) -> None:
+    """Attaches note to e: BaseException.add_note from Python 3.11 on,
+    before it an extra element of e.args (the package supports 3.9)."""
+    if hasattr(e, "add_note"):
+        e.add_note(note)
+    else:
+        e.args = (*e.args, note)
 
 
 def string(name: str, *args: Any) -> str:

@@ -148,3 +148,19 @@ def test_worker_thread_errors_reach_the_caller():
         with pytest.raises(nd.InvalidParameterError, match="duration"):  # the worker's thread-local message
             net.run(0.05)  # not a multiple of dt
         assert net.time_ms == 0.0
+
+
+def test_interrupt_note_before_python_311():
+    """The state note rides on the KeyboardInterrupt on every supported
+    Python: add_note from 3.11 on, an extra argument before (3.9, 3.10)."""
+    from neurodyn import _capi
+
+    class Old:  # an exception object without add_note, as before 3.11
+        args = ("interrupted",)
+
+    old = Old()
+    _capi._add_note(old, "network at t = 5 ms")
+    assert old.args == ("interrupted", "network at t = 5 ms")
+    new = KeyboardInterrupt()
+    _capi._add_note(new, "network at t = 5 ms")
+    assert getattr(new, "__notes__", None) == ["network at t = 5 ms"] or new.args == ("network at t = 5 ms",)
