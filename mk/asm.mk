@@ -8,7 +8,7 @@
 #                       embedding choice, the correlation dimension, the attractor comparison,
 #                       the baselines' metrics and valid times, fixed points, PulseLIF, least
 #                       squares, PCA),
-#                       internal/detlinalg's and internal/detrand's
+#                       internal/detlinalg's, internal/detrand's and internal/detfft's
 #                       tests, learn's orthogonal-initialization golden, learn/leaky's activation
 #                       golden, snn's ESN and surrogate/Dale-function goldens, rate's Dale golden,
 #                       the flip-flop, Gaussian and Lorenz goldens of tasks (RK4 and dopri5) and
@@ -81,11 +81,13 @@ asm-arm64:
 	cd internal/detlinalg && qemu-aarch64 ../../build/detlinalg_arm64.test -test.short
 	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/detrand_arm64.test ./internal/detrand
 	cd internal/detrand && qemu-aarch64 ../../build/detrand_arm64.test -test.short
+	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/detfft_arm64.test ./internal/detfft
+	cd internal/detfft && qemu-aarch64 ../../build/detfft_arm64.test -test.short
 	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/learn_arm64.test ./learn
 	cd learn && qemu-aarch64 ../build/learn_arm64.test -test.run 'OrthogonalGolden' -test.short
 	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/snn_arm64.test ./snn
 	cd snn && qemu-aarch64 ../build/snn_arm64.test -test.run 'ESNGolden|FunctionsGolden' -test.short
-	@echo "asm-arm64: the pure-Go path on arm64 reproduces the amd64 results (asm, detmath, detlinalg, detrand, the kernel's state, initializations, data generation, CT-RNN and rate training, the analysis figures)"
+	@echo "asm-arm64: the pure-Go path on arm64 reproduces the amd64 results (asm, detmath, detlinalg, detrand, detfft, the kernel's state, initializations, data generation, CT-RNN and rate training, the analysis figures)"
 
 asm-avx512:
 	@scripts/ensure-deps.sh bochs
