@@ -85,10 +85,10 @@
 // AR and NVAR least squares, FitPCA, FixedPoints' Newton solves,
 // eigenvalues and L-BFGS) from internal/detlinalg and this package's
 // loops, not from gonum, whose BLAS kernels are assembly on amd64 and pure
-// Go (fused on arm64) otherwise. Two exceptions: MeanPeriod and
-// SpikeTrains.PopulationSpectrum use gonum's FFT (pure Go, fused on arm64),
-// so their values may differ in the last bits on arm64 (the mean period
-// enters the Theiler windows only through its ceiling). FixedPoints has
+// Go (fused on arm64) otherwise. MeanPeriod and
+// SpikeTrains.PopulationSpectrum take their Fourier transforms from
+// internal/detfft (radix-2, or Bluestein's for other lengths, products
+// rounded), not from gonum's FFT, which arm64 fuses. FixedPoints has
 // the bits of the Dynamics it is given (FlipFlopNet takes detmath.Tanh; the
 // CT-RNN's float32 kernels are the same everywhere).
 package analysis

@@ -17,5 +17,5 @@ func TestNoFusedMultiplyAdd(t *testing.T) {
 	fmacheck.CheckOn(t, []string{"arm64", "amd64.v3"}, nil,
 		"analysis.(*Rosenstein).divergence", "analysis.CorrelationDimension", "analysis.Pearson",
 		"analysis.(*kdPoint).Distance", "analysis.(*SpikeTrains).Correlations", "analysis.PerturbationLyapunov",
-		"analysis.lbfgsMinimise", "analysis.eigenvectorReal")
+		"analysis.lbfgsMinimise", "analysis.eigenvectorReal", "analysis.MeanPeriod", "analysis.(*SpikeTrains).PopulationSpectrum")
 }

@@ -6,8 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
-	"gonum.org/v1/gonum/dsp/fourier"
-
+	"github.com/neurodyn/neurodyn/internal/detfft"
 	"github.com/neurodyn/neurodyn/internal/detmath"
 	"github.com/neurodyn/neurodyn/internal/param"
 )
@@ -302,7 +301,7 @@ func MeanPeriod(x []float64, dim int) (float64, error) {
 	if n < 4 {
 		return 1, nil
 	}
-	fft := fourier.NewFFT(n)
+	fft := detfft.New(n)
 	seq := make([]float64, n)
 	coeff := make([]complex128, n/2+1)
 	pow := make([]float64, n/2+1)

@@ -6,8 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
-	"gonum.org/v1/gonum/dsp/fourier"
-
+	"github.com/neurodyn/neurodyn/internal/detfft"
 	"github.com/neurodyn/neurodyn/internal/detmath"
 	"github.com/neurodyn/neurodyn/internal/param"
 )
@@ -309,7 +308,7 @@ func (s *SpikeTrains) PopulationSpectrum(binMs float64, segment int) (freqHz, po
 		win[k] = 0.5 - float64(0.5*detmath.Cos(2*math.Pi*float64(k)/float64(segment)))
 		wss += float64(win[k] * win[k])
 	}
-	fft := fourier.NewFFT(segment)
+	fft := detfft.New(segment)
 	seq := make([]float64, segment)
 	coeff := make([]complex128, segment/2+1)
 	power = make([]float64, segment/2+1)

@@ -7,7 +7,7 @@
 #                       analysis' goldens (QR spectra of Lorenz and Hénon, Rosenstein's λ₁, the
 #                       embedding choice, the correlation dimension, the attractor comparison,
 #                       the baselines' metrics and valid times, fixed points, PulseLIF, least
-#                       squares, PCA),
+#                       squares, PCA, mean periods and population spectra),
 #                       internal/detlinalg's, internal/detrand's and internal/detfft's
 #                       tests, learn's orthogonal-initialization golden, learn/leaky's activation
 #                       golden, snn's ESN and surrogate/Dale-function goldens, rate's Dale golden,
