@@ -6,9 +6,15 @@
 
 EXPORT_SAMPLES ?= build/export-samples
 
-TEST_TARGETS += test-export-formats
+TEST_TARGETS += test-export-formats test-compare-results
 
-.PHONY: test-export-formats
+.PHONY: test-export-formats test-compare-results
+
+# scripts/compare-results.py compares two result trees bit for bit (arrays of
+# .npz and .h5 files, result.json numbers, the wall clock left out).
+test-compare-results:
+	scripts/ensure-venv.sh -m pytest -q python/tests/test_compare_results.py
+
 ifneq (,$(findstring nohdf5,$(TAGS)))
 test-export-formats:
 	@echo "test-export-formats: skipped (built with nohdf5)"
