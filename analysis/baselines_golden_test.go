@@ -1,10 +1,6 @@
 package analysis
 
 import (
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
-	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -38,15 +34,9 @@ func TestLstsqGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := sha256.New()
-	var b [8]byte
+	var h figureHash
 	for _, lambda := range []float64{0, 1e-6} {
-		for _, v := range ls.solve(lambda, n) {
-			binary.LittleEndian.PutUint64(b[:], math.Float64bits(v))
-			h.Write(b[:])
-		}
+		h.f(ls.solve(lambda, n)...)
 	}
-	if got, want := hex.EncodeToString(h.Sum(nil)), "eb1aa291e1510a7227a154f4c4f5ad2f0875bea0682cec0226b8cfd4ed527602"; got != want {
-		t.Fatalf("SHA-256 of the solutions %s, want %s", got, want)
-	}
+	h.check(t, "the solutions", "eb1aa291e1510a7227a154f4c4f5ad2f0875bea0682cec0226b8cfd4ed527602")
 }

@@ -1,9 +1,6 @@
 package analysis
 
 import (
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -43,13 +40,9 @@ func TestPCAGolden(t *testing.T) {
 			}
 		}
 	}
-	h := sha256.New()
-	var b [8]byte
-	for _, v := range append(append(append([]float64(nil), p.Components...), p.Variance...), p.Total) {
-		binary.LittleEndian.PutUint64(b[:], math.Float64bits(v))
-		h.Write(b[:])
-	}
-	if got, want := hex.EncodeToString(h.Sum(nil)), "520d32f88176c13389b01990a16cd79033fd2aa21abcdc158099ca5b796c4461"; got != want {
-		t.Fatalf("SHA-256 of components, variances, total %s, want %s", got, want)
-	}
+	var h figureHash
+	h.f(p.Components...)
+	h.f(p.Variance...)
+	h.f(p.Total)
+	h.check(t, "components, variances, total", "520d32f88176c13389b01990a16cd79033fd2aa21abcdc158099ca5b796c4461")
 }
