@@ -32,8 +32,8 @@ func paramHash(p []float32) uint64 {
 // qemu-aarch64, where a multiply-add fused anywhere in training (the
 // forward and backward passes, ode's solver, the losses, Adam, L-BFGS's
 // line search, the data's normalization and the flip-flop's generation)
-// changes a hash. The data avoid dopri5, whose step control calls
-// math.Pow (other bits on arm64).
+// changes a hash. (dopri5's step control takes its powers from detmath;
+// its data path is pinned by tasks' TestLorenzDopri5Golden.)
 func TestTrainGolden(t *testing.T) {
 	one := leaky.CosineTrain(2, 16, 5e-3, 0.1, learn.Loss{Kind: learn.LossNext, Warmup: 5}, 7)
 	one.Shards = 2
