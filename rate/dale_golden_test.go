@@ -1,10 +1,9 @@
 package rate
 
 import (
-	"encoding/binary"
-	"hash/fnv"
-	"math"
 	"testing"
+
+	"github.com/neurodyn/neurodyn/internal/goldsum"
 )
 
 // daleGolden is the checksum of TestDaleGolden's values, computed on amd64.
@@ -16,12 +15,7 @@ const daleGolden = 0xbb0c6357429f27a3
 // qemu-aarch64, where math.Exp differs from amd64's in the last bit for
 // some inputs, and detmath.Exp does not.
 func TestDaleGolden(t *testing.T) {
-	h := fnv.New64a()
-	var b [8]byte
-	put := func(v float64) {
-		binary.LittleEndian.PutUint64(b[:], math.Float64bits(v))
-		h.Write(b[:])
-	}
+	h := goldsum.New()
 	for d := DaleAbs; d <= DaleReLU; d++ {
 		m, err := New[float64](Config{NE: 4, NI: 1, Dale: d, Seed: 1})
 		if err != nil {
@@ -29,8 +23,7 @@ func TestDaleGolden(t *testing.T) {
 		}
 		for k := -2000; k <= 2000; k++ {
 			w, g := m.dale(float64(float64(k)*0.0046) + 1e-3)
-			put(w)
-			put(g)
+			h.Float64s(w, g)
 		}
 	}
 	if got := h.Sum64(); got != daleGolden {

@@ -2,27 +2,15 @@ package rate_test
 
 import (
 	"context"
-	"hash/fnv"
 	"math"
 	"testing"
 
+	"github.com/neurodyn/neurodyn/internal/goldsum"
 	"github.com/neurodyn/neurodyn/learn"
 	"github.com/neurodyn/neurodyn/learn/leaky"
 	"github.com/neurodyn/neurodyn/rate"
 	"github.com/neurodyn/neurodyn/tasks"
 )
-
-// paramHash is an FNV-1a hash of the parameters' bits.
-func paramHash(p []float32) uint64 {
-	h := fnv.New64a()
-	var b [4]byte
-	for _, v := range p {
-		u := math.Float32bits(v)
-		b[0], b[1], b[2], b[3] = byte(u), byte(u>>8), byte(u>>16), byte(u>>24)
-		h.Write(b[:])
-	}
-	return h.Sum64()
-}
 
 // TestTrainGolden pins the parameters' bits after short trainings computed
 // on amd64: a balanced rate network (softplus Dale reparametrization) on
@@ -71,7 +59,7 @@ func TestTrainGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := paramHash(m.Params().Flat()); got != c.want {
+			if got := goldsum.Float32s(m.Params().Flat()); got != c.want {
 				t.Errorf("parameter hash %#016x, want %#016x", got, c.want)
 			}
 		})
