@@ -57,36 +57,31 @@ asm-fuzz:
 	done
 	@echo "asm-fuzz: no difference between the paths and the references"
 
+# arm64-test builds package $(1)'s tests for arm64 (without cgo) and runs
+# those matching $(2) (every test when empty), -short, under qemu-aarch64 in
+# the package's directory, where their testdata is.
+define arm64-test
+	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/$(subst /,_,$(1))_arm64.test ./$(1)
+	cd $(1) && qemu-aarch64 "$(CURDIR)/build/$(subst /,_,$(1))_arm64.test" -test.run '$(2)' -test.short
+endef
+
 asm-arm64:
 	@scripts/ensure-deps.sh qemu
-	mkdir -p build && GOARCH=arm64 $(GO) test -c -o build/asm_arm64.test ./asm
-	cd asm && qemu-aarch64 ../build/asm_arm64.test -test.short
-	mkdir -p build && CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/detmath_arm64.test ./internal/detmath
-	cd internal/detmath && qemu-aarch64 ../../build/detmath_arm64.test -test.short
-	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/kernel_arm64.test ./kernel
-	cd kernel && qemu-aarch64 ../build/kernel_arm64.test -test.run 'Golden' -test.short
-	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/events_arm64.test ./events
-	cd events && qemu-aarch64 ../build/events_arm64.test -test.run 'Ring' -test.short
-	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/analysis_arm64.test ./analysis
-	cd analysis && qemu-aarch64 ../build/analysis_arm64.test -test.run 'Golden' -test.short
-	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/tasks_arm64.test ./tasks
-	cd tasks && qemu-aarch64 ../build/tasks_arm64.test -test.run 'Golden' -test.short
-	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/ctrnn_arm64.test ./ctrnn
-	cd ctrnn && qemu-aarch64 ../build/ctrnn_arm64.test -test.run 'TrainGolden' -test.short
-	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/rate_arm64.test ./rate
-	cd rate && qemu-aarch64 ../build/rate_arm64.test -test.run 'TrainGolden|DaleGolden' -test.short
-	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/leaky_arm64.test ./learn/leaky
-	cd learn/leaky && qemu-aarch64 ../../build/leaky_arm64.test -test.run 'ActivationGolden' -test.short
-	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/detlinalg_arm64.test ./internal/detlinalg
-	cd internal/detlinalg && qemu-aarch64 ../../build/detlinalg_arm64.test -test.short
-	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/detrand_arm64.test ./internal/detrand
-	cd internal/detrand && qemu-aarch64 ../../build/detrand_arm64.test -test.short
-	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/detfft_arm64.test ./internal/detfft
-	cd internal/detfft && qemu-aarch64 ../../build/detfft_arm64.test -test.short
-	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/learn_arm64.test ./learn
-	cd learn && qemu-aarch64 ../build/learn_arm64.test -test.run 'OrthogonalGolden' -test.short
-	CGO_ENABLED=0 GOARCH=arm64 $(GO) test -c -o build/snn_arm64.test ./snn
-	cd snn && qemu-aarch64 ../build/snn_arm64.test -test.run 'ESNGolden|FunctionsGolden' -test.short
+	mkdir -p build
+	$(call arm64-test,asm,)
+	$(call arm64-test,internal/detmath,)
+	$(call arm64-test,kernel,Golden)
+	$(call arm64-test,events,Ring)
+	$(call arm64-test,analysis,Golden)
+	$(call arm64-test,tasks,Golden)
+	$(call arm64-test,ctrnn,TrainGolden)
+	$(call arm64-test,rate,TrainGolden|DaleGolden)
+	$(call arm64-test,learn/leaky,ActivationGolden)
+	$(call arm64-test,internal/detlinalg,)
+	$(call arm64-test,internal/detrand,)
+	$(call arm64-test,internal/detfft,)
+	$(call arm64-test,learn,OrthogonalGolden)
+	$(call arm64-test,snn,ESNGolden|FunctionsGolden)
 	@echo "asm-arm64: the pure-Go path on arm64 reproduces the amd64 results (asm, detmath, detlinalg, detrand, detfft, the kernel's state, initializations, data generation, CT-RNN and rate training, the analysis figures)"
 
 asm-avx512:
