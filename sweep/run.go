@@ -35,16 +35,17 @@ type PointResult struct {
 	Shard    string             `json:"shard"`
 	Finished time.Time          `json:"finished"`
 	// Build is the neurodyn build that computed the point: its version and
-	// VCS revision, "0.1.0 <revision>[+dirty]" (Build()); empty in points
+	// VCS revision, "0.1.0 <revision>[+dirty][ exe:<digest>]" (Build()); empty in points
 	// stored before builds were recorded. Merge refuses points of different
 	// builds unless told otherwise (MergeOptions.AllowMixedBuilds).
 	Build string `json:"build,omitempty"`
 }
 
 // Build returns the identifier of this neurodyn build stored with every
-// point: buildinfo's version and revision ("unknown" when the binary was
-// built without VCS information, so two such builds are not told apart).
-func Build() string { return buildinfo.Version + " " + buildinfo.Revision() }
+// point: buildinfo.ID, the version and revision, plus the executable's
+// digest when the revision is "unknown" (built without VCS information) or
+// "+dirty", so that two such builds of different sources are told apart.
+func Build() string { return buildinfo.ID() }
 
 // RunOptions control Run.
 type RunOptions struct {

@@ -102,13 +102,13 @@ func (g *globals) bars() bool {
 func newVersionCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
-		Short: "Print the version, source revision, Go version and kernel path",
+		Short: "Print the version, source revision, executable digest, Go version and kernel path",
 		Args:  cobra.NoArgs,
 		Example: `  neurodyn version
   neurodyn version --kernels generic   # with the pure-Go kernels (the same results, slower)`,
 		Run: func(cmd *cobra.Command, args []string) {
-			fmt.Fprintf(cmd.OutOrStdout(), "neurodyn %s\nrevision %s\n%s %s/%s\nkernel path %s (available: %v)\n",
-				buildinfo.Version, buildinfo.Revision(), buildinfo.GoVersion(), runtime.GOOS, runtime.GOARCH,
+			fmt.Fprintf(cmd.OutOrStdout(), "neurodyn %s\nrevision %s\nexecutable sha256 %s…\n%s %s/%s\nkernel path %s (available: %v)\n",
+				buildinfo.Version, buildinfo.Revision(), buildinfo.ExecutableDigest(), buildinfo.GoVersion(), runtime.GOOS, runtime.GOARCH,
 				asm.Path(), asm.Paths())
 		},
 	}
