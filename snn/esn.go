@@ -1,6 +1,7 @@
 package snn
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -204,6 +205,19 @@ type ESNFit struct {
 // state) and fits the readout by ridge regression on [h_t, x_t] → x_{t+1}
 // exactly as Reservoir.FitLorenz.
 func (e *ESN) FitLorenz(d *tasks.Dataset) (*ESNFit, error) {
+	return e.FitLorenzContext(context.Background(), d)
+}
+
+// esnPiece is the number of samples FitLorenzContext runs between two
+// looks at its context (at N = 2,000 about 0.1 s).
+const esnPiece = 256
+
+// FitLorenzContext is FitLorenz, stopped when ctx is done: it looks at ctx
+// every esnPiece samples of the runs and between the regularizations it
+// tries, and then returns an error wrapping ctx.Err() with the readout
+// unchanged (the previous fit's, or nil if there was none) and the state
+// reset. A fit that is not stopped is FitLorenz's, bit for bit.
+func (e *ESN) FitLorenzContext(ctx context.Context, d *tasks.Dataset) (*ESNFit, error) {
 	if d.Dim != e.dim {
 		return nil, param.New(pkg, "dataset", fmt.Sprintf("dimension %d", d.Dim), fmt.Sprintf("the ESN's input dimension %d", e.dim))
 	}
@@ -234,6 +248,12 @@ func (e *ESN) FitLorenz(d *tasks.Dataset) (*ESNFit, error) {
 		k = 0
 	}
 	for t := 0; t+1 < rows; t++ {
+		if t%esnPiece == 0 {
+			if err := ctx.Err(); err != nil {
+				e.Reset()
+				return nil, fmt.Errorf("snn: ESN fit stopped after %d of %d training samples: %w", t, rows-1, err)
+			}
+		}
 		e.advance(x[t*dim : (t+1)*dim])
 		if t < c.Washout {
 			continue
@@ -248,12 +268,18 @@ func (e *ESN) FitLorenz(d *tasks.Dataset) (*ESNFit, error) {
 	flush()
 	fit.TrainRows = g.Rows
 	fit.UnitSteps = int64(rows-1) * int64(N)
-	rowsOf := func(s *tasks.Series) (a, y []float64) {
+	rowsOf := func(s *tasks.Series) (a, y []float64, err error) {
 		warm := d.SeqLength
 		n := s.Len - warm
 		a, y = make([]float64, n*D), make([]float64, n*dim)
 		e.Reset()
 		for t := 0; t+1 < s.Len; t++ {
+			if t%esnPiece == 0 {
+				if err := ctx.Err(); err != nil {
+					e.Reset()
+					return nil, nil, fmt.Errorf("snn: ESN fit stopped in the %s split: %w", s.Name, err)
+				}
+			}
 			e.advance(s.Data[t*dim : (t+1)*dim])
 			if r := t - (warm - 1); r >= 0 {
 				copy(a[r*D:r*D+N], e.h)
@@ -261,14 +287,21 @@ func (e *ESN) FitLorenz(d *tasks.Dataset) (*ESNFit, error) {
 				copy(y[r*dim:(r+1)*dim], s.Data[(t+1)*dim:(t+2)*dim])
 			}
 		}
-		return a, y
+		return a, y, nil
 	}
-	va, vy := rowsOf(&d.Val)
-	ta, ty := rowsOf(&d.Test)
+	va, vy, err := rowsOf(&d.Val)
+	if err != nil {
+		return nil, err
+	}
+	ta, ty, err := rowsOf(&d.Test)
+	if err != nil {
+		return nil, err
+	}
 	fit.HarvestSeconds = (time.Since(t0) - tFit).Seconds()
 	t1 := time.Now()
-	lin, _, err := g.SolveVal(c.Lambdas, va, D, vy, len(vy)/dim)
+	lin, _, err := g.solveVal(ctx, c.Lambdas, va, D, vy, len(vy)/dim)
 	if err != nil {
+		e.Reset()
 		return nil, err
 	}
 	e.Readout = lin

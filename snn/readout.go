@@ -1,6 +1,7 @@
 package snn
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -32,6 +33,15 @@ type ReadoutFit struct {
 // val are windows whose inputs are L samples of Inputs values and whose
 // target is the next sample (tasks.Windows).
 func FitReadout(m *Model[float32], train, val learn.Source, warmup int, lambdas []float64) (*ReadoutFit, error) {
+	return FitReadoutContext(context.Background(), m, train, val, warmup, lambdas)
+}
+
+// FitReadoutContext is FitReadout, stopped when ctx is done: it looks at
+// ctx before each batch of windows it runs and before each regularization
+// it tries, and then returns an error wrapping ctx.Err() with the model
+// unchanged (the readout is written only once the fit is complete). A fit
+// that is not stopped is FitReadout's, bit for bit.
+func FitReadoutContext(ctx context.Context, m *Model[float32], train, val learn.Source, warmup int, lambdas []float64) (*ReadoutFit, error) {
 	t0 := time.Now()
 	c := m.cfg
 	I, O, F := c.Inputs, c.Outputs, c.Features()
@@ -83,6 +93,9 @@ func FitReadout(m *Model[float32], train, val learn.Source, warmup int, lambdas 
 		q.forward(leaky.Run{Steps: L, Feedback: L}, false)
 	}
 	for lo := 0; lo < train.Len(); lo += batch {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("snn: readout fit stopped after %d of %d training windows: %w", lo, train.Len(), err)
+		}
 		n := min(batch, train.Len()-lo)
 		run(train, lo, n, L)
 		for j := warmup - 1; j < L; j++ {
@@ -101,6 +114,9 @@ func FitReadout(m *Model[float32], train, val learn.Source, warmup int, lambdas 
 	va := make([]float64, nv*D)
 	vy := make([]float64, nv*O)
 	for lo := 0; lo < nv; lo += batch {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("snn: readout fit stopped after %d of %d validation windows: %w", lo, nv, err)
+		}
 		n := min(batch, nv-lo)
 		run(val, lo, n, Lv)
 		design(Lv-1, n)
@@ -111,7 +127,7 @@ func FitReadout(m *Model[float32], train, val learn.Source, warmup int, lambdas 
 			vy[lo*O+k] = float64(v)
 		}
 	}
-	lin, mse, err := g.SolveVal(lambdas, va, D, vy, nv)
+	lin, mse, err := g.solveVal(ctx, lambdas, va, D, vy, nv)
 	if err != nil {
 		return nil, err
 	}

@@ -193,7 +193,7 @@ func trainLorenz(ctx context.Context, r Recipe, d *tasks.Dataset) (*Model[float3
 	}
 	var fit *ReadoutFit
 	if r.ReadoutInit > 0 {
-		if fit, err = FitReadout(m, train, val, r.ReadoutInit, nil); err != nil {
+		if fit, err = FitReadoutContext(ctx, m, train, val, r.ReadoutInit, nil); err != nil {
 			return nil, nil, nil, err
 		}
 	}
@@ -234,7 +234,7 @@ func LorenzTrained(ctx context.Context, r Recipe, d *tasks.Dataset) (*Trained, e
 	if err != nil {
 		return nil, err
 	}
-	f, err := EvaluateForecast(m, d, "test")
+	f, err := EvaluateForecastContext(ctx, m, d, "test")
 	if err != nil {
 		return nil, err
 	}
@@ -297,6 +297,14 @@ type Forecast struct {
 // EvaluateForecast predicts every window (length d.SeqLength, stride 1) of
 // the named split and compares with the next sample in original units.
 func EvaluateForecast(m *Model[float32], d *tasks.Dataset, split string) (*Forecast, error) {
+	return EvaluateForecastContext(context.Background(), m, d, split)
+}
+
+// EvaluateForecastContext is EvaluateForecast, stopped when ctx is done
+// (between batches of windows: Model.RunContext) with an error wrapping
+// ctx.Err(). Results that are not stopped are EvaluateForecast's, bit for
+// bit.
+func EvaluateForecastContext(ctx context.Context, m *Model[float32], d *tasks.Dataset, split string) (*Forecast, error) {
 	s, err := d.Split(split)
 	if err != nil {
 		return nil, err
@@ -312,18 +320,18 @@ func EvaluateForecast(m *Model[float32], d *tasks.Dataset, split string) (*Forec
 		copy(x[i*L*dim:(i+1)*L*dim], w.Input32(i))
 		copy(truth[i*dim:(i+1)*dim], w.Target(i))
 	}
-	out, err := m.Run(x, n, L, RunOptions{})
+	out, err := m.RunContext(ctx, x, n, L, RunOptions{})
 	if err != nil {
 		return nil, err
 	}
-	sil, err := m.PredictLast(x, n, L, RunOptions{Silence: true})
+	sil, err := m.RunContext(ctx, x, n, L, RunOptions{Silence: true})
 	if err != nil {
 		return nil, err
 	}
 	d.Denormalize(truth, truth)
 	f := &Forecast{Windows: n, RateE: out.RateE, RateI: out.RateI}
 	f.RMSE, f.MAE = errors32(d, out.Last, truth)
-	f.SilencedRMSE, _ = errors32(d, sil, truth)
+	f.SilencedRMSE, _ = errors32(d, sil.Last, truth)
 	for _, r := range out.RatePerNeuron {
 		if r < 1 {
 			f.RatesBelow1Hz++

@@ -2,6 +2,7 @@ package snn
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -465,6 +466,21 @@ func (r *Reservoir) devices() []string {
 // f with each chunk's features (n×F, the filtered traces at the end of
 // samples lo … lo+n−1). The slice passed to f is reused.
 func (r *Reservoir) Harvest(x []float64, rows, chunk int, f func(lo, n int, feat []float32) error) error {
+	return r.HarvestContext(context.Background(), x, rows, chunk, f)
+}
+
+// harvestPiece is the number of samples the engine runs between two looks
+// at the context in HarvestContext: at the default 1,000 neurons about
+// 10 ms of work, and the features do not depend on it (the engine gives
+// the same state however a run is split).
+const harvestPiece = 64
+
+// HarvestContext is Harvest, stopped when ctx is done: it looks at ctx
+// every harvestPiece samples, and then returns an error wrapping ctx.Err()
+// after f was called for every chunk finished before (the samples of the
+// unfinished chunk are not passed to f). The features of a run that is not
+// stopped are those of Harvest, bit for bit.
+func (r *Reservoir) HarvestContext(ctx context.Context, x []float64, rows, chunk int, f func(lo, n int, feat []float32) error) error {
 	if rows <= 0 || len(x) < rows*r.dim {
 		return param.New(pkg, "x", fmt.Sprintf("%d values for %d rows", len(x), rows), fmt.Sprintf("rows·dim = %d values", rows*r.dim))
 	}
@@ -485,8 +501,15 @@ func (r *Reservoir) Harvest(x []float64, rows, chunk int, f func(lo, n int, feat
 		for _, s := range r.sinks {
 			s.row = 0
 		}
-		if err := r.net.RunSteps(int64(n) * r.sampleSteps); err != nil {
-			return err
+		for done := 0; done < n; {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("snn: harvest stopped after %d of %d samples (%d passed on): %w", lo+done, rows, lo, err)
+			}
+			k := min(harvestPiece, n-done)
+			if err := r.net.RunSteps(int64(k) * r.sampleSteps); err != nil {
+				return err
+			}
+			done += k
 		}
 		if err := f(lo, n, r.feat[:n*r.F]); err != nil {
 			return err
@@ -611,6 +634,16 @@ type ReservoirFit struct {
 // end (the targets of the reference's windows), and the test split is
 // scored the same way.
 func (r *Reservoir) FitLorenz(d *tasks.Dataset) (*ReservoirFit, error) {
+	return r.FitLorenzContext(context.Background(), d)
+}
+
+// FitLorenzContext is FitLorenz, stopped when ctx is done: it looks at ctx
+// between pieces of the harvests (HarvestContext) and between the
+// regularizations it tries, and then returns an error wrapping ctx.Err()
+// with the readout unchanged (the previous fit's, or nil if there was
+// none): Readout is set only once the fit is complete. A fit that is not
+// stopped is FitLorenz's, bit for bit.
+func (r *Reservoir) FitLorenzContext(ctx context.Context, d *tasks.Dataset) (*ReservoirFit, error) {
 	if d.Dim != r.dim {
 		return nil, param.New(pkg, "dataset", fmt.Sprintf("dimension %d", d.Dim), fmt.Sprintf("the reservoir's input dimension %d", r.dim))
 	}
@@ -638,7 +671,7 @@ func (r *Reservoir) FitLorenz(d *tasks.Dataset) (*ReservoirFit, error) {
 	var tFit time.Duration
 	t0 := time.Now()
 	x := d.Train.Data
-	err = r.Harvest(x, rows, chunk, func(lo, n int, feat []float32) error {
+	err = r.HarvestContext(ctx, x, rows, chunk, func(lo, n int, feat []float32) error {
 		t1 := time.Now()
 		k := 0
 		for i := 0; i < n; i++ {
@@ -688,18 +721,18 @@ func (r *Reservoir) FitLorenz(d *tasks.Dataset) (*ReservoirFit, error) {
 	}
 	fit.BelowRate1Hz = float64(below) / float64(c.N)
 	fit.AboveRate50Hz = float64(above) / float64(c.N)
-	va, vy, err := r.splitRows(&d.Val, d.SeqLength)
+	va, vy, err := r.splitRows(ctx, &d.Val, d.SeqLength)
 	if err != nil {
 		return nil, err
 	}
-	ta, ty, err := r.splitRows(&d.Test, d.SeqLength)
+	ta, ty, err := r.splitRows(ctx, &d.Test, d.SeqLength)
 	if err != nil {
 		return nil, err
 	}
 	fit.HarvestSeconds = (time.Since(t0) - tFit).Seconds()
 	t1 := time.Now()
 	nv, nt := len(vy)/dim, len(ty)/dim
-	lin, _, err := g.SolveVal(c.Lambdas, va, D, vy, nv)
+	lin, _, err := g.solveVal(ctx, c.Lambdas, va, D, vy, nv)
 	if err != nil {
 		return nil, err
 	}
@@ -736,7 +769,7 @@ func (r *Reservoir) FitLorenz(d *tasks.Dataset) (*ReservoirFit, error) {
 // splitRows harvests a split and returns the design rows [features after
 // sample t, x_t] (float64, stride F+dim) and targets x_{t+1} for
 // t = warm−1 … Len−2.
-func (r *Reservoir) splitRows(s *tasks.Series, warm int) (a, y []float64, err error) {
+func (r *Reservoir) splitRows(ctx context.Context, s *tasks.Series, warm int) (a, y []float64, err error) {
 	F, dim := r.F, r.dim
 	D := F + dim
 	n := s.Len - warm
@@ -746,7 +779,7 @@ func (r *Reservoir) splitRows(s *tasks.Series, warm int) (a, y []float64, err er
 	a = make([]float64, n*D)
 	y = make([]float64, n*dim)
 	x := s.Data
-	err = r.Harvest(x, s.Len-1, 0, func(lo, m int, feat []float32) error {
+	err = r.HarvestContext(ctx, x, s.Len-1, 0, func(lo, m int, feat []float32) error {
 		for i := 0; i < m; i++ {
 			t := lo + i
 			k := t - (warm - 1)

@@ -1,6 +1,7 @@
 package snn
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -182,6 +183,12 @@ var DefaultLambdas = []float64{1e-12, 1e-11, 1e-10, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5
 // the best (the error is unimodal in lambda in practice); lambdas whose
 // system is not positive definite are skipped.
 func (g *Gram) SolveVal(lambdas []float64, va []float64, lda int, vy []float64, rows int) (*Linear, float64, error) {
+	return g.solveVal(context.Background(), lambdas, va, lda, vy, rows)
+}
+
+// solveVal is SolveVal, stopped when ctx is done: it looks at ctx before
+// each regularization and then returns an error wrapping ctx.Err().
+func (g *Gram) solveVal(ctx context.Context, lambdas []float64, va []float64, lda int, vy []float64, rows int) (*Linear, float64, error) {
 	if len(lambdas) == 0 {
 		lambdas = DefaultLambdas
 	}
@@ -195,7 +202,10 @@ func (g *Gram) SolveVal(lambdas []float64, va []float64, lda int, vy []float64, 
 	pred := make([]float64, rows*g.O)
 	var firstErr error
 	worse, last := 0, math.Inf(1)
-	for _, lam := range lambdas {
+	for i, lam := range lambdas {
+		if err := ctx.Err(); err != nil {
+			return nil, 0, fmt.Errorf("snn: ridge stopped after %d of %d regularizations: %w", i, len(lambdas), err)
+		}
 		l, err := g.Solve(lam)
 		if err != nil {
 			if firstErr == nil {

@@ -1,6 +1,7 @@
 package snn
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/neurodyn/neurodyn/asm"
@@ -197,6 +198,13 @@ type RunOptions struct {
 // the zero state, in batches, and returns every output and the firing
 // rates.
 func (m *Model[T]) Run(x []T, n, L int, o RunOptions) (*Output[T], error) {
+	return m.RunContext(context.Background(), x, n, L, o)
+}
+
+// RunContext is Run, stopped when ctx is done: it looks at ctx before each
+// batch and then returns an error wrapping ctx.Err() (and no output). A
+// run that is not stopped is Run's, bit for bit.
+func (m *Model[T]) RunContext(ctx context.Context, x []T, n, L int, o RunOptions) (*Output[T], error) {
 	if err := param.First(param.PositiveInt(pkg, "n", n), param.PositiveInt(pkg, "L", L)); err != nil {
 		return nil, err
 	}
@@ -221,6 +229,9 @@ func (m *Model[T]) Run(x []T, n, L int, o RunOptions) (*Output[T], error) {
 	out := &Output[T]{Last: make([]T, n*O), All: make([]T, n*L*O)}
 	clear(q.st.count)
 	for lo := 0; lo < n; lo += batch {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("snn: run stopped after %d of %d sequences: %w", lo, n, err)
+		}
 		k := min(batch, n-lo)
 		q.setRows(k)
 		q.load(x[lo*L*I:(lo+k)*L*I], L, L)
