@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -236,6 +237,20 @@ func checkClosedLoop(m learn.Stepper, dim int) error {
 // times (× Lambda1). Starts are run one after the other on m; the result is
 // deterministic.
 func ValidTime(m learn.Stepper, traj []float64, dim int, c ClosedLoopConfig) (*ValidTimes, error) {
+	return ValidTimeContext(context.Background(), m, traj, dim, c)
+}
+
+// ctxSteps is the number of model steps the context-taking closed-loop
+// functions (ValidTimeContext, FreeRunContext) run between two looks at
+// their context: an atomic load each, nothing next to a step.
+const ctxSteps = 64
+
+// ValidTimeContext is ValidTime, stopped when ctx is done: it looks at ctx
+// before each start and every ctxSteps steps, and then returns an error
+// wrapping ctx.Err() (and no result; the model is left in the state of
+// the step it stopped at, as ValidTime leaves it after its last start).
+// Results that are not stopped are ValidTime's, bit for bit.
+func ValidTimeContext(ctx context.Context, m learn.Stepper, traj []float64, dim int, c ClosedLoopConfig) (*ValidTimes, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -287,14 +302,33 @@ func ValidTime(m learn.Stepper, traj []float64, dim int, c ClosedLoopConfig) (*V
 	x := make([]float64, dim)
 	y := make([]float64, dim)
 	thr := c.Threshold
+	stop := func(s int) error {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("analysis: valid time stopped in start %d of %d: %w", s+1, c.Starts, err)
+		}
+		return nil
+	}
 	for s, p := range starts {
+		if err := stop(s); err != nil {
+			return nil, err
+		}
 		m.Reset()
 		for k := 0; k < c.Warmup; k++ {
+			if k%ctxSteps == ctxSteps-1 {
+				if err := stop(s); err != nil {
+					return nil, err
+				}
+			}
 			copy(x, traj[(p+k)*dim:(p+k+1)*dim])
 			m.Step(y, x)
 		}
 		steps := -1
 		for j := 0; j < c.Horizon; j++ {
+			if j%ctxSteps == ctxSteps-1 {
+				if err := stop(s); err != nil {
+					return nil, err
+				}
+			}
 			truth := traj[(p+c.Warmup+j)*dim : (p+c.Warmup+j+1)*dim]
 			var e2 float64
 			for d, v := range truth {
@@ -348,32 +382,52 @@ func ValidTime(m learn.Stepper, traj []float64, dim int, c ClosedLoopConfig) (*V
 // caller's choice (DescribeAttractor and CompareAttractors reject them,
 // naming the first non-finite value).
 func FreeRun(m learn.Stepper, warmup []float64, n int, dst []float64) error {
+	_, err := FreeRunContext(context.Background(), m, warmup, n, dst)
+	return err
+}
+
+// FreeRunContext is FreeRun, stopped when ctx is done: it looks at ctx
+// every ctxSteps steps and returns the number of outputs written to dst
+// (n when it was not stopped); when stopped, with an error wrapping
+// ctx.Err(), dst holds the outputs written before (rows 0 … done−1, those
+// of FreeRun bit for bit) and the rest of dst is untouched.
+func FreeRunContext(ctx context.Context, m learn.Stepper, warmup []float64, n int, dst []float64) (done int, err error) {
 	dim := m.InputDim()
 	if err := checkClosedLoop(m, dim); err != nil {
-		return err
+		return 0, err
 	}
 	if _, err := checkSeries("warmup", warmup, dim); err != nil {
-		return err
+		return 0, err
 	}
 	if n <= 0 {
-		return param.New("analysis", "n", n, "> 0")
+		return 0, param.New("analysis", "n", n, "> 0")
 	}
 	if len(dst) != n*dim {
-		return param.New("analysis", "dst", fmt.Sprintf("length %d", len(dst)), fmt.Sprintf("n·dim = %d", n*dim))
+		return 0, param.New("analysis", "dst", fmt.Sprintf("length %d", len(dst)), fmt.Sprintf("n·dim = %d", n*dim))
 	}
 	x := make([]float64, dim)
 	y := make([]float64, dim)
 	m.Reset()
 	for k := 0; k < len(warmup)/dim; k++ {
+		if k%ctxSteps == ctxSteps-1 {
+			if err := ctx.Err(); err != nil {
+				return 0, fmt.Errorf("analysis: free run stopped in the warm-up: %w", err)
+			}
+		}
 		copy(x, warmup[k*dim:(k+1)*dim])
 		m.Step(y, x)
 	}
 	for j := 0; j < n; j++ {
+		if j%ctxSteps == ctxSteps-1 {
+			if err := ctx.Err(); err != nil {
+				return j, fmt.Errorf("analysis: free run stopped after %d of %d steps: %w", j, n, err)
+			}
+		}
 		copy(dst[j*dim:(j+1)*dim], y)
 		if j+1 < n {
 			copy(x, y)
 			m.Step(y, x)
 		}
 	}
-	return nil
+	return n, nil
 }

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"math"
 
@@ -27,6 +28,12 @@ const EvalBatch = 512
 // windows per call, and returns the predictions and targets in original
 // units (row-major, windows × Dim).
 func PredictSplitBatch(d *tasks.Dataset, split string, p BatchPredictor) (pred, truth []float64, err error) {
+	return predictSplitBatch(context.Background(), d, split, p)
+}
+
+// predictSplitBatch is PredictSplitBatch, stopped when ctx is done (it
+// looks before each batch) with an error wrapping ctx.Err().
+func predictSplitBatch(ctx context.Context, d *tasks.Dataset, split string, p BatchPredictor) (pred, truth []float64, err error) {
 	w, err := d.Windows(split)
 	if err != nil {
 		return nil, nil, err
@@ -39,6 +46,9 @@ func PredictSplitBatch(d *tasks.Dataset, split string, p BatchPredictor) (pred, 
 	truth = make([]float64, n*d.Dim)
 	x := make([]float32, min(EvalBatch, n)*w.InputSize())
 	for b := 0; b < n; b += EvalBatch {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, fmt.Errorf("analysis: evaluation stopped after %d of %d windows: %w", b, n, err)
+		}
 		k := min(EvalBatch, n-b)
 		for j := 0; j < k; j++ {
 			copy(x[j*w.InputSize():], w.Input32(b+j))
@@ -63,7 +73,15 @@ func PredictSplitBatch(d *tasks.Dataset, split string, p BatchPredictor) (pred, 
 // EvaluateBatch returns p's one-step metrics on the named split, in
 // original units.
 func EvaluateBatch(d *tasks.Dataset, split string, p BatchPredictor) (Metrics, error) {
-	pred, truth, err := PredictSplitBatch(d, split, p)
+	return EvaluateBatchContext(context.Background(), d, split, p)
+}
+
+// EvaluateBatchContext is EvaluateBatch, stopped when ctx is done: it
+// looks at ctx before each batch of EvalBatch windows and then returns an
+// error wrapping ctx.Err() (and no metrics). Metrics that are not stopped
+// are EvaluateBatch's, bit for bit.
+func EvaluateBatchContext(ctx context.Context, d *tasks.Dataset, split string, p BatchPredictor) (Metrics, error) {
+	pred, truth, err := predictSplitBatch(ctx, d, split, p)
 	if err != nil {
 		return Metrics{}, err
 	}

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -200,6 +201,14 @@ func (r *FixedPointResult) Fixed() []FixedPoint {
 // and the eigenvalues are internal/detlinalg's and this package's loops,
 // not gonum's.
 func FixedPoints(d learn.Dynamics, x, visited []float64, c FixedPointConfig) (*FixedPointResult, error) {
+	return FixedPointsContext(context.Background(), d, x, visited, c)
+}
+
+// FixedPointsContext is FixedPoints, stopped when ctx is done: it looks at
+// ctx before every start, every L-BFGS and Newton iteration and every
+// point's eigenvalues, and then returns an error wrapping ctx.Err() (and
+// no result). Results that are not stopped are FixedPoints', bit for bit.
+func FixedPointsContext(ctx context.Context, d learn.Dynamics, x, visited []float64, c FixedPointConfig) (*FixedPointResult, error) {
 	n := d.StateDim()
 	if len(x) != d.InputDim() {
 		return nil, param.New("analysis", "input", fmt.Sprintf("length %d", len(x)), fmt.Sprintf("length InputDim = %d", d.InputDim()))
@@ -295,16 +304,23 @@ func FixedPoints(d learn.Dynamics, x, visited []float64, c FixedPointConfig) (*F
 	}
 
 	fp := newFPWork(d, x)
+	fp.stop = func() bool { return ctx.Err() != nil }
 	rng := rand.New(rand.NewPCG(c.Seed, 0x2545f4914f6cdd1d))
 	res := &FixedPointResult{Scale: scale}
 	var cands []FixedPoint
 	h0 := make([]float64, n)
 	for s := 0; s < c.Starts; s++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("analysis: FixedPoints stopped after %d of %d starts: %w", s, c.Starts, err)
+		}
 		k := rng.IntN(nv)
 		for j := range h0 {
 			h0[j] = visited[k*n+j] + float64(noise*detrand.NormFloat64(rng))
 		}
 		h := fp.minimise(h0, c)
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("analysis: FixedPoints stopped in start %d of %d: %w", s+1, c.Starts, err)
+		}
 		speed := fp.speed(h)
 		if math.IsNaN(speed) || speed > c.SlowSpeed {
 			res.Rejected++
@@ -344,6 +360,9 @@ func FixedPoints(d learn.Dynamics, x, visited []float64, c FixedPointConfig) (*F
 		}
 	}
 	for i := range kept {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("analysis: FixedPoints stopped after describing %d of %d points: %w", i, len(kept), err)
+		}
 		if err := fp.describe(&kept[i], c.EigTol); err != nil {
 			return nil, err
 		}
@@ -382,6 +401,8 @@ type fpWork struct {
 	x      []float64
 	n      int
 	f, jac []float64
+	// stop reports whether the search was cancelled (nil: never).
+	stop func() bool
 }
 
 func newFPWork(d learn.Dynamics, x []float64) *fpWork {
@@ -427,7 +448,7 @@ func (w *fpWork) minimise(h0 []float64, c FixedPointConfig) []float64 {
 			}
 		}
 	}
-	h := lbfgsMinimise(qOf, gradOf, h0, lbfgsSettings{maxIter: c.MaxIter, gradTol: 1e-14, absTol: 1e-24, relTol: 1e-9, stall: 20})
+	h := lbfgsMinimise(qOf, gradOf, h0, lbfgsSettings{maxIter: c.MaxIter, gradTol: 1e-14, absTol: 1e-24, relTol: 1e-9, stall: 20, stop: w.stop})
 	if !allFinite(h) || !(qOf(h) <= qOf(h0)) {
 		h = append(h[:0], h0...)
 	}
@@ -435,6 +456,9 @@ func (w *fpWork) minimise(h0 []float64, c FixedPointConfig) []float64 {
 	q := qOf(h)
 	trial := make([]float64, n)
 	for it := 0; it < c.NewtonIter && q > 0; it++ {
+		if w.stop != nil && w.stop() {
+			break
+		}
 		w.d.VectorField(f, h, w.x)
 		w.d.Jacobian(jac, h, w.x)
 		delta := newtonStep(jac, f, n)

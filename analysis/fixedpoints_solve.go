@@ -42,6 +42,9 @@ type lbfgsSettings struct {
 	// fall below the best value by more than absTol + relTol·|q|.
 	absTol, relTol float64
 	stall          int
+	// stop, if not nil, is asked before each iteration; true ends the
+	// search there (a cancelled context).
+	stop func() bool
 }
 
 // lbfgsStore is the number of correction pairs L-BFGS keeps.
@@ -72,6 +75,9 @@ func lbfgsMinimise(fun func(x []float64) float64, grad func(g, x []float64), x0 
 	sn, yn := make([]float64, n), make([]float64, n)
 	best, stalled := fx, 0
 	for it := 0; it < c.maxIter && fpMaxAbs(g) > c.gradTol; it++ {
+		if c.stop != nil && c.stop() {
+			break
+		}
 		// d = −H·g by the two-loop recursion.
 		for i := range d {
 			d[i] = -g[i]

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -545,6 +546,15 @@ func MapSpectrum(m Map, x0 []float64, c MapSpectrumConfig) (*Spectrum, error) {
 // averaged. The model must have InputDim = OutputDim and a decoder that is
 // linear in the state (D constant), as the learn.StepMap contract states.
 func ModelSpectrum(m learn.StepMap, warmup []float64, c MapSpectrumConfig) (*Spectrum, error) {
+	return ModelSpectrumContext(context.Background(), m, warmup, c)
+}
+
+// ModelSpectrumContext is ModelSpectrum, stopped when ctx is done: it
+// looks at ctx every ctxSteps steps of the warm-up and before every
+// free-running step (each costs a K×n×n product), and then returns an error
+// wrapping ctx.Err() (and no spectrum). Spectra that are not stopped are
+// ModelSpectrum's, bit for bit.
+func ModelSpectrumContext(ctx context.Context, m learn.StepMap, warmup []float64, c MapSpectrumConfig) (*Spectrum, error) {
 	n, in, out := m.StateDim(), m.InputDim(), m.OutputDim()
 	if err := checkClosedLoop(m, in); err != nil {
 		return nil, err
@@ -573,11 +583,19 @@ func ModelSpectrum(m learn.StepMap, warmup []float64, c MapSpectrumConfig) (*Spe
 	m.DecoderJacobian(jd)
 	m.Reset()
 	for i := 0; i < len(warmup)/in; i++ {
+		if i%ctxSteps == ctxSteps-1 {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("analysis: ModelSpectrum stopped in the warm-up: %w", err)
+			}
+		}
 		copy(x, warmup[i*in:(i+1)*in])
 		m.Step(y, x)
 	}
 	for r := 0; r < transient+total; r++ {
 		for s := 0; s < c.Renorm; s++ {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("analysis: ModelSpectrum stopped after %d of %d free-running steps: %w", r*c.Renorm+s, (transient+total)*c.Renorm, err)
+			}
 			m.State(h)
 			copy(x, y)
 			m.StepJacobian(jh, jx, h, x)

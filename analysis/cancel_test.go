@@ -1,0 +1,178 @@
+package analysis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sync/atomic"
+	"testing"
+
+	"github.com/neurodyn/neurodyn/tasks"
+)
+
+// lookCounter is a context whose Err counts the looks at it and reports
+// context.Canceled from look number stopAt on (0-based; −1: never): it stops
+// a computation at a chosen check, whatever the timing.
+type lookCounter struct {
+	context.Context
+	stopAt int64
+	looks  atomic.Int64
+}
+
+func newLookCounter(stopAt int64) *lookCounter {
+	return &lookCounter{Context: context.Background(), stopAt: stopAt}
+}
+
+func (c *lookCounter) Err() error {
+	if n := c.looks.Add(1) - 1; c.stopAt >= 0 && n >= c.stopAt {
+		return context.Canceled
+	}
+	return nil
+}
+
+// sameBits reports whether two results print the same with %+v: Go prints
+// a float64 with the fewest digits that read back to the same bits (and
+// NaN as NaN), so equal strings mean equal bits.
+func sameBits(a, b any) bool { return fmt.Sprintf("%+v", a) == fmt.Sprintf("%+v", b) }
+
+// cancelCase is one context-taking function: run calls it with ctx and
+// returns its result (nil when it failed) and error; plain calls the
+// function without a context.
+type cancelCase struct {
+	name  string
+	run   func(ctx context.Context) (any, error)
+	plain func() (any, error)
+}
+
+// TestContextVariants checks every context-taking function of the package
+// the same way: with a context that is never cancelled it gives the plain
+// function's result bit for bit (the checks change nothing), and stopped at
+// its first, second, middle or last look at the context it returns an
+// error wrapping context.Canceled and no result.
+func TestContextVariants(t *testing.T) {
+	d := dsLorenz(t)
+	rnn := newTanhRNN(8, 3, 2.5, 3)
+	warm := make([]float64, 3*100)
+	for i := range warm {
+		warm[i] = math.Sin(float64(i))
+	}
+	spec := MapSpectrumConfig{Steps: 500, Transient: 50, Renorm: 2}
+	lorenz, err := tasks.GenerateLorenz(tasks.LorenzConfig{TrainT: 20, ValT: 5, TestT: 5, EvalT: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vt := ClosedLoopConfig{Starts: 10, Horizon: 300, Curve: true}
+	fp := FixedPointConfig{Starts: 16}
+	cases := []cancelCase{
+		{"ValidTime",
+			func(ctx context.Context) (any, error) { return ValidTimeContext(ctx, holdModel{3}, d.norm, 3, vt) },
+			func() (any, error) { return ValidTime(holdModel{3}, d.norm, 3, vt) }},
+		{"ModelSpectrum",
+			func(ctx context.Context) (any, error) { return ModelSpectrumContext(ctx, rnn, warm, spec) },
+			func() (any, error) { return ModelSpectrum(rnn, warm, spec) }},
+		{"FixedPoints",
+			func(ctx context.Context) (any, error) {
+				return FixedPointsContext(ctx, AsDynamics(DoubleWell{}), nil, fpGrid(2, 9, -2, 2), fp)
+			},
+			func() (any, error) { return FixedPoints(AsDynamics(DoubleWell{}), nil, fpGrid(2, 9, -2, 2), fp) }},
+		{"EvaluateBatch",
+			func(ctx context.Context) (any, error) {
+				m, err := EvaluateBatchContext(ctx, lorenz, "train", lastInput{3})
+				if err != nil {
+					return nil, err
+				}
+				return m, nil
+			},
+			func() (any, error) { return EvaluateBatch(lorenz, "train", lastInput{3}) }},
+		{"FreeRun",
+			func(ctx context.Context) (any, error) {
+				dst := make([]float64, 3*1000)
+				n, err := FreeRunContext(ctx, newExactLorenz(t, d), d.norm[:150], 1000, dst)
+				if err != nil {
+					return nil, err
+				}
+				if n != 1000 {
+					return nil, fmt.Errorf("done = %d without a cancel", n)
+				}
+				return dst, nil
+			},
+			func() (any, error) {
+				dst := make([]float64, 3*1000)
+				err := FreeRun(newExactLorenz(t, d), d.norm[:150], 1000, dst)
+				return dst, err
+			}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			want, err := c.plain()
+			if err != nil {
+				t.Fatal(err)
+			}
+			never := newLookCounter(-1)
+			got, err := c.run(never)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !sameBits(got, want) {
+				t.Fatalf("with a context never cancelled: %+v\nwithout: %+v", got, want)
+			}
+			looks := never.looks.Load()
+			if looks < 2 {
+				t.Fatalf("%d looks at the context", looks)
+			}
+			for _, k := range []int64{0, 1, looks / 2, looks - 1} {
+				got, err := c.run(newLookCounter(k))
+				if !errors.Is(err, context.Canceled) || got != nil && !isNilResult(got) {
+					t.Fatalf("stopped at look %d of %d: result %v, error %v; want no result and context.Canceled", k, looks, got != nil, err)
+				}
+			}
+			t.Logf("%d looks at the context", looks)
+		})
+	}
+}
+
+// isNilResult reports whether a result returned as any is a nil pointer or
+// slice.
+func isNilResult(v any) bool {
+	switch r := v.(type) {
+	case *ValidTimes:
+		return r == nil
+	case *Spectrum:
+		return r == nil
+	case *FixedPointResult:
+		return r == nil
+	case []float64:
+		return r == nil
+	}
+	return false
+}
+
+// TestFreeRunContextKeepsFinishedOutputs: stopped, FreeRunContext reports
+// how many outputs it wrote; they are FreeRun's, and the rest of dst is
+// untouched.
+func TestFreeRunContextKeepsFinishedOutputs(t *testing.T) {
+	d := dsLorenz(t)
+	want := make([]float64, 3*1000)
+	if err := FreeRun(newExactLorenz(t, d), d.norm[:150], 1000, want); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []int64{1, 3, 10} {
+		dst := make([]float64, 3*1000)
+		for i := range dst {
+			dst[i] = math.NaN()
+		}
+		n, err := FreeRunContext(newLookCounter(k), newExactLorenz(t, d), d.norm[:150], 1000, dst)
+		if !errors.Is(err, context.Canceled) || n <= 0 || n >= 1000 {
+			t.Fatalf("stopped at look %d: done %d, error %v", k, n, err)
+		}
+		if !sameBits(dst[:3*n], want[:3*n]) {
+			t.Fatalf("stopped at look %d: the %d outputs written differ from FreeRun's", k, n)
+		}
+		for _, v := range dst[3*n:] {
+			if !math.IsNaN(v) {
+				t.Fatalf("stopped at look %d after %d outputs: dst written beyond them", k, n)
+			}
+		}
+	}
+}
