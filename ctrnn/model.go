@@ -1,6 +1,7 @@
 package ctrnn
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -225,6 +226,19 @@ func (m *Model[T]) Generate(warm []T, n, W, steps int) ([]T, error) {
 		return nil, err
 	}
 	return leaky.Generate(net, warm, n, W, steps)
+}
+
+// GenerateContext is Generate, stopped when ctx is done (before any step of
+// the streams): it also returns the number of outputs per stream computed,
+// and when stopped an error wrapping ctx.Err() with the outputs so far
+// (leaky.GenerateContext). Outputs that are not stopped are Generate's,
+// bit for bit.
+func (m *Model[T]) GenerateContext(ctx context.Context, warm []T, n, W, steps int) ([]T, int, error) {
+	net, err := m.Net()
+	if err != nil {
+		return nil, 0, err
+	}
+	return leaky.GenerateContext(ctx, net, warm, n, W, steps)
 }
 
 // Model[float32] trains with learn.Trainer; every Model streams, has a

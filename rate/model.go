@@ -1,6 +1,7 @@
 package rate
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -395,6 +396,16 @@ func (m *Model[T]) Generate(warm []T, n, W, steps int) ([]T, error) {
 		return nil, err
 	}
 	return leaky.Generate(net, warm, n, W, steps)
+}
+
+// GenerateContext is Generate, stopped when ctx is done; see
+// ctrnn.Model.GenerateContext.
+func (m *Model[T]) GenerateContext(ctx context.Context, warm []T, n, W, steps int) ([]T, int, error) {
+	net, err := m.Net()
+	if err != nil {
+		return nil, 0, err
+	}
+	return leaky.GenerateContext(ctx, net, warm, n, W, steps)
 }
 
 // Model[float32] trains with learn.Trainer; every Model streams, has a

@@ -1,6 +1,7 @@
 package leaky
 
 import (
+	"context"
 	"fmt"
 	"unsafe"
 
@@ -108,46 +109,64 @@ func PredictLast[T asm.Float](net *Net[T], x []T, n, L, batch int) ([]T, error) 
 // follows the last warm-up sample. Outputs that would not fit in memory
 // (memlimit.Default) are refused with an error naming steps.
 func Generate[T asm.Float](net *Net[T], warm []T, n, W, steps int) ([]T, error) {
+	out, _, err := GenerateContext(context.Background(), net, warm, n, W, steps)
+	return out, err
+}
+
+// GenerateContext is Generate, stopped when ctx is done: it looks at ctx
+// before every step of the n streams (each a batch of n steps of the
+// network) and returns the outputs with done, the number of outputs per
+// stream computed (steps when it was not stopped). When stopped it
+// returns an error wrapping ctx.Err() and the outputs so far: outputs
+// 0 … done−1 of every stream are Generate's, bit for bit, the rest zero
+// (nil, with done 0, when it stopped in the warm-up).
+func GenerateContext[T asm.Float](ctx context.Context, net *Net[T], warm []T, n, W, steps int) (out []T, done int, err error) {
 	if err := param.First(param.PositiveInt("leaky", "n", n), param.PositiveInt("leaky", "W", W), param.PositiveInt("leaky", "steps", steps)); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	I, O := net.I, net.O
 	if I != O {
-		return nil, param.New("leaky", "net", fmt.Sprintf("I=%d, O=%d", I, O), "inputs = outputs to run closed loop")
+		return nil, 0, param.New("leaky", "net", fmt.Sprintf("I=%d, O=%d", I, O), "inputs = outputs to run closed loop")
 	}
 	if float64(len(warm)) != float64(n)*float64(W)*float64(I) {
-		return nil, param.New("leaky", "warm", fmt.Sprintf("%d values", len(warm)), fmt.Sprintf("n·W·I = %d", n*W*I))
+		return nil, 0, param.New("leaky", "warm", fmt.Sprintf("%d values", len(warm)), fmt.Sprintf("n·W·I = %d", n*W*I))
 	}
 	var zero T
 	if need, limit := float64(n)*float64(steps)*float64(O)*float64(unsafe.Sizeof(zero)), memoryLimit(); need > float64(limit) {
-		return nil, param.New("leaky", "steps", steps, fmt.Sprintf("at most %d for %d streams of %d outputs: the outputs (%.3g bytes) must fit the memory limit of %d bytes",
+		return nil, 0, param.New("leaky", "steps", steps, fmt.Sprintf("at most %d for %d streams of %d outputs: the outputs (%.3g bytes) must fit the memory limit of %d bytes",
 			int64(float64(limit)/(float64(n)*float64(O)*float64(unsafe.Sizeof(zero)))), n, O, need, limit))
 	}
 	st, err := NewStream(net, n)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	x := make([]T, n*I)
 	y := make([]T, n*O)
 	for t := 0; t < W; t++ {
+		if err := ctx.Err(); err != nil {
+			return nil, 0, fmt.Errorf("leaky: closed loop stopped in the warm-up: %w", err)
+		}
 		for b := 0; b < n; b++ {
 			copy(x[b*I:(b+1)*I], warm[(b*W+t)*I:(b*W+t+1)*I])
 		}
 		if err := st.Step(y, x); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
-	out := make([]T, n*steps*O)
+	out = make([]T, n*steps*O)
 	for k := 0; k < steps; k++ {
 		for b := 0; b < n; b++ {
 			copy(out[(b*steps+k)*O:(b*steps+k+1)*O], y[b*O:(b+1)*O])
 		}
 		if k+1 < steps {
+			if err := ctx.Err(); err != nil {
+				return out, k + 1, fmt.Errorf("leaky: closed loop stopped after %d of %d steps: %w", k+1, steps, err)
+			}
 			copy(x, y)
 			if err := st.Step(y, x); err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 		}
 	}
-	return out, nil
+	return out, steps, nil
 }
