@@ -200,3 +200,36 @@ func (k *epochKeeper) fit(c call, t *learn.Trainer, train, val learn.Source) (*l
 	}
 	return res, errorf(statusCancelled, "cancelled (neurodyn_cancel) after %d finished epochs, the one running discarded: %s (neurodyn_model_train_result)", done, state)
 }
+
+// run calls f with a context that neurodyn_cancel cancels. When
+// neurodyn_cancel stopped it, the error has status NEURODYN_ERR_CANCELLED
+// and says what state the object was left in (state) and where f stopped
+// (f's own message); other errors are f's.
+func (c call) run(state func() string, f func(ctx context.Context) error) error {
+	ctx, end := c.context()
+	defer end()
+	err := f(ctx)
+	if !cancelled(ctx, err) {
+		return err
+	}
+	return errorf(statusCancelled, "cancelled (neurodyn_cancel): %s (%v)", state(), err)
+}
+
+// getModelCancellable is getModel for a long call that neurodyn_cancel can
+// stop (acquireCancellable); the caller must `defer o.release()`.
+func getModelCancellable(h C.neurodyn_handle, kinds ...string) (*object, *modelObj, call, error) {
+	if len(kinds) == 0 {
+		kinds = trainableKinds
+	}
+	o, c, err := acquireCancellable(h, "h", kinds...)
+	if err != nil {
+		return nil, nil, call{}, err
+	}
+	return o, o.v.(*modelObj), c, nil
+}
+
+// unchanged is the state a cancelled computation that returns nothing
+// leaves.
+func unchanged(what string) func() string {
+	return func() string { return "nothing was returned and the " + what + " is unchanged" }
+}

@@ -8,6 +8,7 @@ package main
 import "C"
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -34,6 +35,17 @@ type model interface {
 	Forward(x []float32, n, L int, hidden bool) (*leaky.Output[float32], error)
 	Generate(warm []float32, n, W, steps int) ([]float32, error)
 }
+
+// contextGenerator is the closed loop of the float32 models of ctrnn and
+// rate, stopped by a context (the spiking model and the reservoirs run
+// their streams one after another through learn.Stepper instead).
+type contextGenerator interface {
+	GenerateContext(ctx context.Context, warm []float32, n, W, steps int) ([]float32, int, error)
+}
+
+// streamPiece is the number of samples neurodyn_model_stream runs between
+// two looks for a cancel.
+const streamPiece = 64
 
 // memoryModel is what the float32 models of ctrnn and rate tell of their
 // forward runs' memory (their training's is learn.TrainBytes).
@@ -533,7 +545,7 @@ func neurodyn_model_forward(h C.neurodyn_handle, x *C.nd_cfloat, n, steps C.int6
 func neurodyn_model_generate(h C.neurodyn_handle, warm *C.nd_cfloat, n, warmup, steps C.int64_t, y *C.float, yLen C.int64_t) (rc C.int) {
 	const fn = "neurodyn_model_generate"
 	defer guard(fn, &rc)
-	o, mo, err := getModel(h, modelKinds...)
+	o, mo, c, err := getModelCancellable(h, modelKinds...)
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -561,24 +573,48 @@ func neurodyn_model_generate(h C.neurodyn_handle, warm *C.nd_cfloat, n, warmup, 
 	if err := mo.ready(); err != nil {
 		return fail(fn, err)
 	}
-	if mo.m == nil { // a reservoir: one stream after another
-		if err := stepperGenerate(m, in, nn, W, k, dst); err != nil {
+	if mo.m != nil {
+		est := float64(ny)*4 + float64(nn)*float64(m.StateDim())*64
+		if mm, ok := mo.m.(memoryModel); ok {
+			est = max(est, mm.GenerateBytes(nn, k))
+		}
+		if err := checkMemory("the closed-loop run", est); err != nil {
+			return fail(fn, err)
+		}
+	}
+	bg, ok := mo.m.(contextGenerator)
+	if !ok { // a reservoir or a spiking model: one stream after another
+		var streams, outputs int
+		state := func() string {
+			return fmt.Sprintf("y holds the outputs of the first %d streams and the first %d outputs of the next, the rest of y is untouched; the model is unchanged", streams, outputs)
+		}
+		err := c.run(state, func(ctx context.Context) (err error) {
+			streams, outputs, err = stepperGenerate(ctx, m, in, nn, W, k, dst)
+			return err
+		})
+		if err != nil {
 			return fail(fn, err)
 		}
 		return statusOK
 	}
-	est := float64(ny)*4 + float64(nn)*float64(m.StateDim())*64
-	if mm, ok := mo.m.(memoryModel); ok {
-		est = max(est, mm.GenerateBytes(nn, k))
+	var out []float32
+	var done int
+	state := func() string {
+		return fmt.Sprintf("y holds the first %d outputs of each stream, the rest of y is untouched; the model is unchanged", done)
 	}
-	if err := checkMemory("the closed-loop run", est); err != nil {
-		return fail(fn, err)
-	}
-	out, err := mo.m.Generate(in, nn, W, k)
+	err = c.run(state, func(ctx context.Context) (err error) {
+		out, done, err = bg.GenerateContext(ctx, in, nn, W, k)
+		if out != nil { // all of it, or the outputs finished when cancelled
+			O := m.OutputDim()
+			for i := 0; i < nn; i++ {
+				copy(dst[i*k*O:(i*k+done)*O], out[i*k*O:(i*k+done)*O])
+			}
+		}
+		return err
+	})
 	if err != nil {
 		return fail(fn, err)
 	}
-	copy(dst, out)
 	return statusOK
 }
 
@@ -586,7 +622,7 @@ func neurodyn_model_generate(h C.neurodyn_handle, warm *C.nd_cfloat, n, warmup, 
 func neurodyn_model_stream(h C.neurodyn_handle, x *C.nd_cdouble, samples, dim C.int64_t, y *C.double, yLen C.int64_t) (rc C.int) {
 	const fn = "neurodyn_model_stream"
 	defer guard(fn, &rc)
-	o, mo, err := getModel(h, modelKinds...)
+	o, mo, c, err := getModelCancellable(h, modelKinds...)
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -612,11 +648,16 @@ func neurodyn_model_stream(h C.neurodyn_handle, x *C.nd_cdouble, samples, dim C.
 		return fail(fn, err)
 	}
 	s.Reset()
+	defer s.Reset()
 	out := s.OutputDim()
+	// Checked every streamPiece samples: an atomic load, nothing next to a
+	// step.
 	for t := 0; t < n; t++ {
+		if t%streamPiece == streamPiece-1 && c.cancelled() {
+			return fail(fn, errorf(statusCancelled, "cancelled (neurodyn_cancel) after %d of %d samples: rows 0 to %d of y hold their outputs, the rest of y is untouched; the model is unchanged", t, n, t-1))
+		}
 		s.Step(dst[t*out:(t+1)*out], v[t*d:(t+1)*d])
 	}
-	s.Reset()
 	return statusOK
 }
 
@@ -637,7 +678,7 @@ const evalBatch = analysis.EvalBatch
 func neurodyn_model_evaluate(h, dataset C.neurodyn_handle, split *C.nd_cchar, out *C.double, outLen C.int64_t) (rc C.int) {
 	const fn = "neurodyn_model_evaluate"
 	defer guard(fn, &rc)
-	o, mo, err := getModel(h)
+	o, mo, c, err := getModelCancellable(h)
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -658,7 +699,11 @@ func neurodyn_model_evaluate(h, dataset C.neurodyn_handle, split *C.nd_cchar, ou
 	if err != nil {
 		return fail(fn, err)
 	}
-	met, err := analysis.EvaluateBatch(d, name, m)
+	var met analysis.Metrics
+	err = c.run(func() string { return "out is untouched and the model unchanged" }, func(ctx context.Context) (err error) {
+		met, err = analysis.EvaluateBatchContext(ctx, d, name, m)
+		return err
+	})
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -670,7 +715,7 @@ func neurodyn_model_evaluate(h, dataset C.neurodyn_handle, split *C.nd_cchar, ou
 func neurodyn_model_flipflop_score(h, flipflop C.neurodyn_handle, split *C.nd_cchar, out *C.double, outLen C.int64_t) (rc C.int) {
 	const fn = "neurodyn_model_flipflop_score"
 	defer guard(fn, &rc)
-	o, mo, err := getModel(h)
+	o, mo, c, err := getModelCancellable(h)
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -695,6 +740,9 @@ func neurodyn_model_flipflop_score(h, flipflop C.neurodyn_handle, split *C.nd_cc
 	var sq float64
 	var right int
 	for b := 0; b < s.Trials; b += evalBatch {
+		if c.cancelled() {
+			return fail(fn, errorf(statusCancelled, "cancelled (neurodyn_cancel) after %d of %d trials: nothing was returned (out is untouched) and the model is unchanged", b, s.Trials))
+		}
 		k := min(evalBatch, s.Trials-b)
 		res, err := m.Forward(s.Inputs[b*per:(b+k)*per], k, s.Steps, false)
 		if err != nil {
@@ -722,7 +770,7 @@ func neurodyn_model_valid_time(h C.neurodyn_handle, traj *C.nd_cdouble, samples,
 	if result == nil {
 		return fail(fn, errorf(statusNull, "result is NULL"))
 	}
-	o, mo, err := getModel(h, modelKinds...)
+	o, mo, cc, err := getModelCancellable(h, modelKinds...)
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -745,7 +793,11 @@ func neurodyn_model_valid_time(h C.neurodyn_handle, traj *C.nd_cdouble, samples,
 	if err := checkMemory("the closed-loop protocol", float64(d.Starts)*64+float64(d.Horizon)*float64(dimN+2)*16); err != nil {
 		return fail(fn, err)
 	}
-	vt, err := analysis.ValidTime(mo.s, x, dimN, c)
+	var vt *analysis.ValidTimes
+	err = cc.run(unchanged("model"), func(ctx context.Context) (err error) {
+		vt, err = analysis.ValidTimeContext(ctx, mo.s, x, dimN, c)
+		return err
+	})
 	mo.s.Reset()
 	if err != nil {
 		return fail(fn, err)
@@ -776,7 +828,7 @@ func neurodyn_model_lyapunov(h C.neurodyn_handle, warm *C.nd_cdouble, warmup C.i
 	if result == nil {
 		return fail(fn, errorf(statusNull, "result is NULL"))
 	}
-	o, mo, err := getModel(h)
+	o, mo, cc, err := getModelCancellable(h)
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -797,7 +849,11 @@ func neurodyn_model_lyapunov(h C.neurodyn_handle, warm *C.nd_cdouble, warmup C.i
 	if err := checkMemory("the spectrum", 8*(float64(max(c.Checkpoints, 100))*k+k*n+n*n*4)); err != nil {
 		return fail(fn, err)
 	}
-	s, err := analysis.ModelSpectrum(m, x, c)
+	var s *analysis.Spectrum
+	err = cc.run(unchanged("model"), func(ctx context.Context) (err error) {
+		s, err = analysis.ModelSpectrumContext(ctx, m, x, c)
+		return err
+	})
 	m.Reset()
 	if err != nil {
 		return fail(fn, err)
@@ -813,7 +869,7 @@ func neurodyn_model_fixed_points(h C.neurodyn_handle, input *C.nd_cdouble, input
 	if result == nil {
 		return fail(fn, errorf(statusNull, "result is NULL"))
 	}
-	o, mo, err := getModel(h, "ctrnn", "rate")
+	o, mo, cc, err := getModelCancellable(h, "ctrnn", "rate")
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -844,7 +900,11 @@ func neurodyn_model_fixed_points(h C.neurodyn_handle, input *C.nd_cdouble, input
 	if err := checkMemory("the fixed-point search", float64(max(c.Starts, 256))*n*(n+4)*8*2); err != nil {
 		return fail(fn, err)
 	}
-	r, err := analysis.FixedPoints(d, x, v, c)
+	var r *analysis.FixedPointResult
+	err = cc.run(unchanged("model"), func(ctx context.Context) (err error) {
+		r, err = analysis.FixedPointsContext(ctx, d, x, v, c)
+		return err
+	})
 	mo.m.Reset()
 	if err != nil {
 		return fail(fn, err)

@@ -8,6 +8,7 @@ package main
 import "C"
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 
@@ -39,7 +40,7 @@ func (s *snnModel) Forward(x []float32, n, L int, hidden bool) (*leaky.Output[fl
 
 func (s *snnModel) Generate(warm []float32, n, W, steps int) ([]float32, error) {
 	out := make([]float32, n*steps*s.OutputDim())
-	if err := stepperGenerate(s.Model, warm, n, W, steps, out); err != nil {
+	if _, _, err := stepperGenerate(context.Background(), s.Model, warm, n, W, steps, out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -66,8 +67,12 @@ func stepperPredict(s learn.Stepper, x []float32, n, L int, dst []float32) {
 }
 
 // stepperGenerate runs n streams closed loop through a stepper, one after the
-// other (analysis.FreeRun): warm is n×W×inputs, dst n×steps×outputs.
-func stepperGenerate(s learn.Stepper, warm []float32, n, W, steps int, dst []float32) error {
+// other (analysis.FreeRunContext): warm is n×W×inputs, dst n×steps×outputs.
+// It returns the number of streams finished and the outputs of the next
+// one written to dst (n and 0 unless ctx stopped it: then dst holds the
+// finished streams and that many outputs of the next, the rest untouched).
+func stepperGenerate(ctx context.Context, s learn.Stepper, warm []float32, n, W, steps int, dst []float32) (streams, outputs int, err error) {
+	defer s.Reset()
 	in, out := s.InputDim(), s.OutputDim()
 	w := make([]float64, W*in)
 	y := make([]float64, steps*out)
@@ -75,15 +80,15 @@ func stepperGenerate(s learn.Stepper, warm []float32, n, W, steps int, dst []flo
 		for j, v := range warm[i*W*in : (i+1)*W*in] {
 			w[j] = float64(v)
 		}
-		if err := analysis.FreeRun(s, w, steps, y); err != nil {
-			return err
-		}
-		for j, v := range y {
+		done, err := analysis.FreeRunContext(ctx, s, w, steps, y)
+		for j, v := range y[:done*out] {
 			dst[i*steps*out+j] = float32(v)
 		}
+		if err != nil {
+			return i, done, err
+		}
 	}
-	s.Reset()
-	return nil
+	return n, 0, nil
 }
 
 // enumJSON decodes an enumeration given by name or by number.
@@ -199,7 +204,7 @@ func neurodyn_snn_forecast(h, dataset C.neurodyn_handle, split *C.nd_cchar, resu
 	if result == nil {
 		return fail(fn, errorf(statusNull, "result is NULL"))
 	}
-	o, mo, err := getModel(h, "snn")
+	o, mo, c, err := getModelCancellable(h, "snn")
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -212,7 +217,11 @@ func neurodyn_snn_forecast(h, dataset C.neurodyn_handle, split *C.nd_cchar, resu
 	if err != nil {
 		return fail(fn, err)
 	}
-	f, err := snn.EvaluateForecast(mo.m.(*snnModel).Model, d, name)
+	var f *snn.Forecast
+	err = c.run(unchanged("model"), func(ctx context.Context) (err error) {
+		f, err = snn.EvaluateForecastContext(ctx, mo.m.(*snnModel).Model, d, name)
+		return err
+	})
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -226,7 +235,7 @@ func neurodyn_snn_fit_readout(h, dataset C.neurodyn_handle, warmup C.int64_t, re
 	if result == nil {
 		return fail(fn, errorf(statusNull, "result is NULL"))
 	}
-	o, mo, err := getModel(h, "snn")
+	o, mo, c, err := getModelCancellable(h, "snn")
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -254,7 +263,11 @@ func neurodyn_snn_fit_readout(h, dataset C.neurodyn_handle, warmup C.int64_t, re
 	if w > d.SeqLength {
 		return fail(fn, errorf(statusInvalid, "warmup = %d: must be in [1, seq_length = %d]", w, d.SeqLength))
 	}
-	f, err := snn.FitReadout(m, train, val, w, nil)
+	var f *snn.ReadoutFit
+	err = c.run(func() string { return "the model keeps its previous readout (nothing else changes)" }, func(ctx context.Context) (err error) {
+		f, err = snn.FitReadoutContext(ctx, m, train, val, w, nil)
+		return err
+	})
 	m.Reset()
 	if err != nil {
 		return fail(fn, err)
@@ -373,7 +386,7 @@ func neurodyn_reservoir_fit(h, dataset C.neurodyn_handle, result **C.char) (rc C
 	if result == nil {
 		return fail(fn, errorf(statusNull, "result is NULL"))
 	}
-	o, mo, err := getModel(h, "reservoir", "esn")
+	o, mo, c, err := getModelCancellable(h, "reservoir", "esn")
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -386,12 +399,25 @@ func neurodyn_reservoir_fit(h, dataset C.neurodyn_handle, result **C.char) (rc C
 		return fail(fn, errorf(statusInvalid, "dataset has %d variables, the reservoir %d inputs", d.Dim, mo.s.InputDim()))
 	}
 	var fit any
-	switch r := mo.s.(type) {
-	case *snn.Reservoir:
-		fit, err = r.FitLorenz(d)
-	case *snn.ESN:
-		fit, err = r.FitLorenz(d)
+	state := func() string {
+		if mo.fitted() {
+			return "the reservoir keeps its previous readout and fit (neurodyn_model_info)"
+		}
+		return "the reservoir stays unfitted"
 	}
+	err = c.run(state, func(ctx context.Context) error {
+		switch r := mo.s.(type) {
+		case *snn.Reservoir:
+			f, err := r.FitLorenzContext(ctx, d)
+			fit = f
+			return err
+		case *snn.ESN:
+			f, err := r.FitLorenzContext(ctx, d)
+			fit = f
+			return err
+		}
+		return nil
+	})
 	mo.s.Reset()
 	if err != nil {
 		return fail(fn, err)
@@ -400,11 +426,15 @@ func neurodyn_reservoir_fit(h, dataset C.neurodyn_handle, result **C.char) (rc C
 	return putResult(fn, encodeJSON(fit), result)
 }
 
+// harvestChunk is the number of samples neurodyn_reservoir_harvest copies
+// at a time: the rows a cancelled harvest keeps grow by as many.
+const harvestChunk = 64
+
 //export neurodyn_reservoir_harvest
 func neurodyn_reservoir_harvest(h C.neurodyn_handle, x *C.nd_cdouble, samples, dim C.int64_t, out *C.float, outLen C.int64_t) (rc C.int) {
 	const fn = "neurodyn_reservoir_harvest"
 	defer guard(fn, &rc)
-	o, mo, err := getModel(h, "reservoir")
+	o, mo, c, err := getModelCancellable(h, "reservoir")
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -427,9 +457,21 @@ func neurodyn_reservoir_harvest(h C.neurodyn_handle, x *C.nd_cdouble, samples, d
 		return fail(fn, err)
 	}
 	F := r.Features()
-	err = r.Harvest(v, n, 0, func(lo, k int, feat []float32) error {
-		copy(dst[lo*F:(lo+k)*F], feat)
-		return nil
+	got := 0
+	state := func() string {
+		if got == 0 {
+			return "no sample was finished: out is untouched and the reservoir unchanged"
+		}
+		return fmt.Sprintf("rows 0 to %d of out hold the features of the first %d samples, the rest of out is untouched; the reservoir is unchanged", got-1, got)
+	}
+	// Chunks of harvestChunk samples passed on as they finish, so that a
+	// cancelled harvest keeps them (the features do not depend on it).
+	err = c.run(state, func(ctx context.Context) error {
+		return r.HarvestContext(ctx, v, n, harvestChunk, func(lo, k int, feat []float32) error {
+			copy(dst[lo*F:(lo+k)*F], feat)
+			got = lo + k
+			return nil
+		})
 	})
 	r.Reset()
 	if err != nil {

@@ -42,7 +42,8 @@ test-capi: test-capi-c test-capi-python
 # -Werror against the installed prefix through pkg-config and runs; then
 # capi/testdata/misuse_test.c checks that misuse (NULL, negative sizes, NaN,
 # freed handles, an object given as its own task) fails cleanly and never hangs,
-# capi/testdata/cancel_test.c that neurodyn_cancel stops a run and a training
+# capi/testdata/cancel_test.c that neurodyn_cancel stops a run, a training and the
+# other long calls (fits, harvests, closed loops, evaluations, analyses)
 # and what state they leave, and nm that only neurodyn_* is exported.
 test-capi-c: capi-install
 	@test "$$($(CAPI_PC) --modversion neurodyn)" = "$(CAPI_VERSION)"
@@ -57,7 +58,7 @@ test-capi-c: capi-install
 		-o $(CAPI_DIR)/misuse_test $$($(CAPI_PC) --libs neurodyn) -Wl,-rpath,$$($(CAPI_PC) --variable=libdir neurodyn)
 	$(CAPI_DIR)/misuse_test
 	$(CAPI_CC) -std=c11 -O2 -Wall -Wextra -Werror -pedantic $$($(CAPI_PC) --cflags neurodyn) capi/testdata/cancel_test.c \
-		-o $(CAPI_DIR)/cancel_test $$($(CAPI_PC) --libs neurodyn) -lpthread -Wl,-rpath,$$($(CAPI_PC) --variable=libdir neurodyn)
+		-o $(CAPI_DIR)/cancel_test $$($(CAPI_PC) --libs neurodyn) -lpthread -lm -Wl,-rpath,$$($(CAPI_PC) --variable=libdir neurodyn)
 	$(CAPI_DIR)/cancel_test
 	@# Only the C interface is exported (capi/exports.map): a program defining
 	@# a symbol of the same name as one of the library's helpers must not

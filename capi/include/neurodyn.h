@@ -103,9 +103,10 @@
  * "forkserver" start methods: the Python package raises StateError in a
  * forked child instead of calling in).
  *
- * Cancelling. A long run or training can be stopped from another thread
- * with neurodyn_cancel; the call returns NEURODYN_ERR_CANCELLED and leaves
- * the state described there.
+ * Cancelling. A long call (a run, a training, a readout fit, a harvest, a
+ * closed loop, an evaluation or analysis of a model) can be stopped from
+ * another thread with neurodyn_cancel; the call returns
+ * NEURODYN_ERR_CANCELLED and leaves the state described there.
  */
 #ifndef NEURODYN_H
 #define NEURODYN_H
@@ -192,10 +193,13 @@ int neurodyn_string_free(char *s);
 /* Cancels the long calls on object h that are running or waiting for h's
  * lock when it is called, from another thread: they return
  * NEURODYN_ERR_CANCELLED promptly (within about 0.1 s for a run, one batch
- * for a training). Calls made afterwards are not affected, so a cancel
- * that arrives after the call returned does nothing; returns NEURODYN_OK
- * whether or not a call was running. Cancellable calls, and the state they
- * leave:
+ * for a training, one batch of windows, one model step or one solver
+ * iteration for the others). Calls made afterwards are not affected, so a
+ * cancel that arrives after the call returned does nothing; returns
+ * NEURODYN_OK whether or not a call was running. A call that is not
+ * cancelled gives the same results, bit for bit, as before it could be.
+ * Cancellable calls, and the state they leave (the message says how far
+ * they got):
  *   neurodyn_network_run: the network has advanced to the time it had
  *     reached, a whole number of steps (neurodyn_network_time; the message
  *     says how far), exactly as a run of that duration would leave it, and
@@ -206,6 +210,29 @@ int neurodyn_string_free(char *s);
  *     finished epoch, unchanged when none finished (a partly done epoch is
  *     discarded); neurodyn_model_train_result then reports them with Stop
  *     "cancelled".
+ *   neurodyn_reservoir_fit, neurodyn_snn_fit_readout: the readout is set
+ *     only when a fit completes, so a cancelled fit leaves the object as it
+ *     was: a fitted reservoir, ESN or spiking model keeps its previous
+ *     readout (and a reservoir its fit in neurodyn_model_info), an unfitted
+ *     reservoir or ESN stays unfitted; *result is not set.
+ *   neurodyn_reservoir_harvest: the rows of out for the samples finished
+ *     (the message gives their number; they grow 64 samples at a time) hold
+ *     their features, those of an uncancelled harvest, and the rest of out
+ *     is untouched; the reservoir is unchanged.
+ *   neurodyn_model_generate: y holds the outputs finished, those of an
+ *     uncancelled call: for CT-RNN and rate models the first k outputs of
+ *     every stream (the message gives k); for spiking models and
+ *     reservoirs, which run their streams one after another, the streams
+ *     finished and the first outputs of the next. The rest of y is
+ *     untouched; the model is unchanged.
+ *   neurodyn_model_stream: the rows of y for the samples finished (the
+ *     message gives their number) hold their outputs, the rest of y is
+ *     untouched; the model is unchanged.
+ *   neurodyn_model_evaluate, neurodyn_model_flipflop_score,
+ *   neurodyn_model_valid_time, neurodyn_model_lyapunov,
+ *   neurodyn_model_fixed_points, neurodyn_snn_forecast: nothing is
+ *     returned (out is untouched, *result is not set) and the model is
+ *     unchanged: a figure from part of the work is not the one asked for.
  * Other calls run to their end. neurodyn_cancel is not async-signal-safe
  * (it enters Go): a SIGINT handler must not call it, but may set a flag
  * that a thread of the program turns into neurodyn_cancel, or the long
@@ -551,23 +578,26 @@ int neurodyn_model_forward(neurodyn_handle h, const float *x, int64_t n, int64_t
 /* Closed loop: each of n streams warms up on its warmup observed inputs
  * (warm: n x warmup x inputs) from the zero state, then feeds its output back
  * for steps steps; y gets n x steps x outputs, output 0 being the prediction
- * after the last warm-up input. Needs inputs == outputs. */
+ * after the last warm-up input. Needs inputs == outputs. Cancellable
+ * (neurodyn_cancel: y keeps the outputs finished). */
 int neurodyn_model_generate(neurodyn_handle h, const float *warm, int64_t n, int64_t warmup, int64_t steps,
                             float *y, int64_t y_len);
 
 /* Teacher-forced stream: runs the model (any kind) from its reset state over
  * the observed series x (samples x dim, dim == inputs) and writes the output
  * after every sample, the prediction of the next one (samples x outputs,
- * float64). */
+ * float64). Cancellable (neurodyn_cancel: y keeps the rows finished). */
 int neurodyn_model_stream(neurodyn_handle h, const double *x, int64_t samples, int64_t dim, double *y, int64_t y_len);
 
 /* One-step forecast metrics of the model on every window of a dataset split,
- * in original units (see neurodyn_metrics for the layout of out). */
+ * in original units (see neurodyn_metrics for the layout of out).
+ * Cancellable (neurodyn_cancel). */
 int neurodyn_model_evaluate(neurodyn_handle h, neurodyn_handle dataset, const char *split, double *out,
                             int64_t out_len);
 
 /* Flip-flop evaluation on a split: out[0] = mean squared error over every
- * step and bit, out[1] = fraction of bits right after thresholding at 0.5. */
+ * step and bit, out[1] = fraction of bits right after thresholding at 0.5.
+ * Cancellable (neurodyn_cancel). */
 int neurodyn_model_flipflop_score(neurodyn_handle h, neurodyn_handle flipflop, const char *split, double *out,
                                   int64_t out_len);
 
@@ -576,7 +606,7 @@ int neurodyn_model_flipflop_score(neurodyn_handle h, neurodyn_handle flipflop, c
  * analysis.ClosedLoopConfig (Starts, Warmup, Horizon, Threshold, Dt, Lambda1,
  * Curve); the result is JSON of analysis.ValidTimes plus median_ci95_lyapunov,
  * the 95% confidence interval of the median in Lyapunov times (NaN, NaN with
- * fewer than 6 starts). */
+ * fewer than 6 starts). Cancellable (neurodyn_cancel). */
 int neurodyn_model_valid_time(neurodyn_handle h, const double *traj, int64_t samples, int64_t dim,
                               const char *config, char **result);
 
@@ -588,7 +618,8 @@ int neurodyn_model_valid_time(neurodyn_handle h, const double *traj, int64_t sam
  * Checkpoints, Seed: the random orthonormal start of the tangent vectors);
  * the result is JSON of analysis.Spectrum plus kaplan_yorke (StdErr NaN with
  * a single block).
- * Exponents are per time unit of the model's SampleDt. */
+ * Exponents are per time unit of the model's SampleDt. Cancellable
+ * (neurodyn_cancel: checked before every step). */
 int neurodyn_model_lyapunov(neurodyn_handle h, const double *warm, int64_t warmup, const char *config, char **result);
 
 /* Fixed points and slow points of a CT-RNN or rate model's flow dh/dt =
@@ -599,7 +630,8 @@ int neurodyn_model_lyapunov(neurodyn_handle h, const double *warm, int64_t warmu
  * MaxIter, NewtonIter, FixedTol, SlowSpeed, SlowSteps, SlowDt, SlowDrift,
  * DedupTol, SlowDedupTol, EigTol); *result: JSON of analysis.FixedPointResult
  * (Points with H, Output, Speed, Slow, Eigenvalues as [re, im], Kind,
- * Unstable; Rejected; Scale). */
+ * Unstable; Rejected; Scale). Cancellable (neurodyn_cancel: checked before
+ * every start and every L-BFGS and Newton iteration). */
 int neurodyn_model_fixed_points(neurodyn_handle h, const double *input, int64_t inputs, const double *visited,
                                 int64_t rows, int64_t state_dim, const char *config, char **result);
 
@@ -638,12 +670,14 @@ int neurodyn_snn_new(const char *config, neurodyn_handle *out);
 
 /* One-step forecasts of every window of a dataset split, in original units,
  * as JSON of snn.Forecast: RMSE, MAE, SilencedRMSE (spike features set to
- * zero), RateE, RateI (Hz), RatesBelow1Hz, RatesAbove50Hz, Windows. */
+ * zero), RateE, RateI (Hz), RatesBelow1Hz, RatesAbove50Hz, Windows.
+ * Cancellable (neurodyn_cancel). */
 int neurodyn_snn_forecast(neurodyn_handle h, neurodyn_handle dataset, const char *split, char **result);
 
 /* Sets the spiking model's readout by ridge regression on the dataset's train
  * windows (features after every sample from warmup-1 on), the regularization
- * chosen on its val windows; the result is JSON of snn.ReadoutFit. */
+ * chosen on its val windows; the result is JSON of snn.ReadoutFit.
+ * Cancellable (neurodyn_cancel: the previous readout is kept). */
 int neurodyn_snn_fit_readout(neurodyn_handle h, neurodyn_handle dataset, int64_t warmup, char **result);
 
 /* The effective recurrent weights of a spiking model (N x N float32, row =
@@ -674,12 +708,15 @@ int neurodyn_esn_new(const char *config, int64_t dim, neurodyn_handle *out);
  * (one stream per split; the regularization chosen on val) and returns the
  * fit as JSON (snn.ReservoirFit or snn.ESNFit: Lambda, ValRMSE, TestRMSE,
  * TestMAE in original units, and for reservoirs SilencedRMSE, InputOnlyRMSE,
- * firing rates and timings). */
+ * firing rates and timings). Cancellable (neurodyn_cancel: checked between
+ * pieces of the runs and between the regularizations tried; a cancelled
+ * fit keeps the previous readout, or leaves the reservoir unfitted). */
 int neurodyn_reservoir_fit(neurodyn_handle h, neurodyn_handle dataset, char **result);
 
 /* Runs a reservoir from its initial state over a series x (samples x dim,
  * normalized) and writes its spike features after every sample (samples x
- * features float32; features from neurodyn_model_info). */
+ * features float32; features from neurodyn_model_info). Cancellable
+ * (neurodyn_cancel: out keeps the rows finished). */
 int neurodyn_reservoir_harvest(neurodyn_handle h, const double *x, int64_t samples, int64_t dim, float *out,
                                int64_t out_len);
 

@@ -6,11 +6,22 @@
  * exactly where a run of the reached duration takes it and runs on from
  * there; the model keeps the parameters of a finished epoch.
  *
- *     cc $(pkg-config --cflags neurodyn) cancel_test.c $(pkg-config --libs neurodyn) -lpthread
+ * Then the other long calls, each sized to take a minute or more and
+ * cancelled after 0.3 s: a reservoir's and an ESN's readout fit (an
+ * unfitted one stays unfitted, a fitted one keeps its readout: the same
+ * closed loop, bit for bit), a harvest and a closed loop (what they
+ * finished is kept, bit for bit as an uncancelled call gives it), a CT-RNN's
+ * evaluation, valid time, Lyapunov spectrum and fixed points, a spiking
+ * model's forecast and readout fit. Each must return
+ * NEURODYN_ERR_CANCELLED within 10 s (a generous bound, not a timing
+ * test), and the object must work on afterwards as before.
+ *
+ *     cc $(pkg-config --cflags neurodyn) cancel_test.c $(pkg-config --libs neurodyn) -lpthread -lm
  */
 #define _POSIX_C_SOURCE 200809L
 #include <neurodyn.h>
 
+#include <math.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -103,9 +114,238 @@ static int64_t spikes(neurodyn_handle net) {
 	return n;
 }
 
+/* ---- The other long calls ----------------------------------------------- */
+
+#define BOUND_S 10.0
+
+/* Arguments of the long calls below (the canceller passes only h). */
+static neurodyn_handle arg_data, arg_small;
+static const double *arg_x;
+static float *arg_f;
+static int64_t arg_n, arg_len;
+static char *arg_result;
+
+static int fit_long(neurodyn_handle h) { return neurodyn_reservoir_fit(h, arg_data, &arg_result); }
+static int harvest_long(neurodyn_handle h) {
+	return neurodyn_reservoir_harvest(h, arg_x, arg_n, 3, arg_f, arg_len);
+}
+static float warm_zero[2 * 10 * 3];
+static int generate_long(neurodyn_handle h) { return neurodyn_model_generate(h, warm_zero, 2, 10, arg_n, arg_f, arg_len); }
+static int evaluate_long(neurodyn_handle h) {
+	static double out[16];
+	return neurodyn_model_evaluate(h, arg_data, "eval", out, 11);
+}
+static int valid_time_long(neurodyn_handle h) {
+	return neurodyn_model_valid_time(h, arg_x, arg_n, 3, "{\"Starts\": 2000, \"Horizon\": 2500}", &arg_result);
+}
+static double warm_zero64[20 * 3];
+static int lyapunov_long(neurodyn_handle h) { return neurodyn_model_lyapunov(h, warm_zero64, 20, NULL, &arg_result); }
+static double zero_input[3];
+static int fixed_points_long(neurodyn_handle h) {
+	return neurodyn_model_fixed_points(h, zero_input, 3, arg_x, 100, 256, "{\"Starts\": 1000}", &arg_result);
+}
+static int forecast_long(neurodyn_handle h) { return neurodyn_snn_forecast(h, arg_data, "eval", &arg_result); }
+static int fit_readout_long(neurodyn_handle h) { return neurodyn_snn_fit_readout(h, arg_data, 10, &arg_result); }
+
+/* Calls f with a canceller after 0.3 s and checks that it is cancelled
+ * within BOUND_S; returns whether it was. */
+static int expect_cancelled(const char *what, neurodyn_handle h, int (*f)(neurodyn_handle)) {
+	double secs;
+	arg_result = NULL;
+	int rc = cancelled_call(h, 0.3, f, &secs);
+	char name[160], detail[4400];
+	snprintf(name, sizeof name, "%s cancelled", what);
+	expect(name, rc, NEURODYN_ERR_CANCELLED);
+	snprintf(detail, sizeof detail, "returned after %.2f s", secs);
+	snprintf(name, sizeof name, "%s returned promptly", what);
+	check(name, secs < BOUND_S, detail);
+	if (arg_result != NULL) {
+		check("no result on a cancel", 0, arg_result);
+		neurodyn_string_free(arg_result);
+		arg_result = NULL;
+	}
+	return rc == NEURODYN_ERR_CANCELLED;
+}
+
+/* The closed loop of a fitted reservoir from the small dataset's first 20
+ * test samples, 30 steps, into y (90 floats). */
+static int closed_loop(neurodyn_handle r, float *y) {
+	static double test[3000 * 3];
+	static float warm[20 * 3];
+	int64_t samples = 0, dim = 0;
+	neurodyn_dataset_split_shape(arg_small, "test", &samples, &dim);
+	if (samples * dim > 3000 * 3 || neurodyn_dataset_split(arg_small, "test", test, samples * dim) != NEURODYN_OK) {
+		return -1;
+	}
+	for (int i = 0; i < 60; i++) {
+		warm[i] = (float)test[i];
+	}
+	return neurodyn_model_generate(r, warm, 1, 20, 30, y, 90);
+}
+
+static void reservoir_fits(const char *kind, const char *config) {
+	char what[128], *fit = NULL, *fit2 = NULL;
+	neurodyn_handle r = 0;
+	int rc = strcmp(kind, "esn") == 0 ? neurodyn_esn_new(config, 3, &r) : neurodyn_reservoir_new(config, 3, &r);
+	snprintf(what, sizeof what, "%s_new", kind);
+	expect(what, rc, NEURODYN_OK);
+	snprintf(what, sizeof what, "%s fit, unfitted", kind);
+	if (expect_cancelled(what, r, fit_long)) {
+		check("its message says it stays unfitted", strstr(neurodyn_last_error(), "stays unfitted") != NULL,
+		      neurodyn_last_error());
+	}
+	float y[90], y2[90];
+	expect("and it is still unfitted (closed loop refused)", closed_loop(r, y), NEURODYN_ERR_STATE);
+	expect("fit on the small dataset", neurodyn_reservoir_fit(r, arg_small, &fit), NEURODYN_OK);
+	expect("closed loop", closed_loop(r, y), NEURODYN_OK);
+	snprintf(what, sizeof what, "%s fit, fitted", kind);
+	if (expect_cancelled(what, r, fit_long)) {
+		check("its message says it keeps its readout",
+		      strstr(neurodyn_last_error(), "keeps its previous readout") != NULL, neurodyn_last_error());
+	}
+	expect("closed loop after the cancel", closed_loop(r, y2), NEURODYN_OK);
+	check("the same closed loop, bit for bit (the readout kept)", memcmp(y, y2, sizeof y) == 0, NULL);
+	expect("fit again", neurodyn_reservoir_fit(r, arg_small, &fit2), NEURODYN_OK);
+	const char *l1 = fit ? strstr(fit, "\"Lambda\"") : NULL, *l2 = fit2 ? strstr(fit2, "\"Lambda\"") : NULL;
+	check("which gives the same lambda and errors", l1 && l2 && strncmp(l1, l2, 120) == 0, fit2);
+	expect("closed loop after fitting again", closed_loop(r, y2), NEURODYN_OK);
+	check("the same closed loop, bit for bit", memcmp(y, y2, sizeof y) == 0, NULL);
+	neurodyn_string_free(fit);
+	neurodyn_string_free(fit2);
+	neurodyn_free(r);
+}
+
+static void other_long_calls(void) {
+	char detail[512];
+	/* Datasets: ten times the tutorial's training split (a reservoir's fit
+	 * on it takes about a minute), a small one, the tutorial's. */
+	neurodyn_handle big = 0, tut = 0;
+	expect("lorenz_new (long)", neurodyn_lorenz_new("{\"TrainT\": 1400, \"ValT\": 30, \"TestT\": 30, \"EvalT\": -1}", &big),
+	       NEURODYN_OK);
+	expect("lorenz_new (small)",
+	       neurodyn_lorenz_new("{\"TrainT\": 10, \"ValT\": 5, \"TestT\": 5, \"EvalT\": -1, \"SeqLength\": 20}", &arg_small),
+	       NEURODYN_OK);
+	expect("lorenz_new (tutorial)", neurodyn_lorenz_new(NULL, &tut), NEURODYN_OK);
+
+	arg_data = big;
+	reservoir_fits("reservoir", "{\"Seed\": 1}");
+	reservoir_fits("esn", "{\"N\": 1000, \"Seed\": 1}");
+
+	/* A harvest of 8,000 one-second samples: the rows finished are kept. */
+	neurodyn_handle r = 0;
+	expect("reservoir_new (1 s per sample)", neurodyn_reservoir_new("{\"Seed\": 1, \"SampleMs\": 1000}", 3, &r), NEURODYN_OK);
+	enum { HN = 8000, F = 2000 }; /* HN * 3 <= 100 * 256 */
+	double *x = malloc(sizeof(double) * 100 * 256); /* the harvest's series, then the fixed points' visited states */
+	float *out = malloc(sizeof(float) * (size_t)HN * F), *ref = malloc(sizeof(float) * (size_t)HN * F);
+	for (int i = 0; i < HN * 3; i++) {
+		x[i] = 0.5 * sin(0.37 * i) + 0.3 * cos(0.011 * i);
+	}
+	for (size_t i = 0; i < (size_t)HN * F; i++) {
+		out[i] = -1.0f; /* features are >= 0 */
+	}
+	arg_x = x, arg_n = HN, arg_f = out, arg_len = (int64_t)HN * F;
+	if (expect_cancelled("reservoir_harvest", r, harvest_long)) {
+		const char *m = strstr(neurodyn_last_error(), "the features of the first ");
+		long got = m ? strtol(m + strlen("the features of the first "), NULL, 10) : -1;
+		snprintf(detail, sizeof detail, "%ld samples finished", got);
+		check("it says how many rows it kept", got > 0 && got < HN, neurodyn_last_error());
+		if (got > 0 && got < HN) {
+			expect("harvest of those samples alone", neurodyn_reservoir_harvest(r, x, got, 3, ref, (int64_t)got * F),
+			       NEURODYN_OK);
+			check("the rows kept are theirs, bit for bit", memcmp(out, ref, sizeof(float) * (size_t)got * F) == 0, detail);
+			check("and the rest of out is untouched", out[(size_t)got * F] == -1.0f && out[(size_t)HN * F - 1] == -1.0f,
+			      detail);
+		}
+	}
+	free(out);
+	free(ref);
+	neurodyn_free(r);
+
+	/* A CT-RNN of 512 units: a closed loop of 3,000,000 steps (a quarter of
+	 * an hour) keeps the outputs it finished. */
+	neurodyn_handle m = 0;
+	expect("ctrnn_new (H = 512)", neurodyn_ctrnn_new("{\"Hidden\": 512, \"Seed\": 1}", &m), NEURODYN_OK);
+	const int64_t steps = 3000000;
+	float *y = malloc(sizeof(float) * 2 * (size_t)steps * 3);
+	for (size_t i = 0; i < 2 * (size_t)steps * 3; i++) {
+		y[i] = NAN;
+	}
+	arg_n = steps, arg_f = y, arg_len = 2 * steps * 3;
+	if (expect_cancelled("model_generate", m, generate_long)) {
+		const char *p = strstr(neurodyn_last_error(), "the first ");
+		long done = p ? strtol(p + strlen("the first "), NULL, 10) : -1;
+		check("it says how many outputs it kept", done > 0 && done < steps, neurodyn_last_error());
+		if (done > 0 && done < steps) {
+			float *g = malloc(sizeof(float) * 2 * (size_t)done * 3);
+			expect("closed loop of that many steps", neurodyn_model_generate(m, warm_zero, 2, 10, done, g, 2 * done * 3),
+			       NEURODYN_OK);
+			int same = 1;
+			for (int s = 0; s < 2; s++) {
+				same &= memcmp(y + (size_t)s * steps * 3, g + (size_t)s * done * 3, sizeof(float) * (size_t)done * 3) == 0;
+				same &= isnan(y[(size_t)s * steps * 3 + (size_t)done * 3]);
+			}
+			snprintf(detail, sizeof detail, "%ld of %lld outputs per stream", done, (long long)steps);
+			check("the outputs kept are theirs, bit for bit, and the rest untouched", same, detail);
+			free(g);
+		}
+	}
+	free(y);
+
+	/* Evaluation on 99,950 windows, valid times from 2,000 starts, the
+	 * default Lyapunov spectrum (512 exponents over 101,000 steps: hours). */
+	arg_data = tut;
+	expect_cancelled("model_evaluate", m, evaluate_long);
+	double *traj = malloc(sizeof(double) * 100000 * 3);
+	expect("the eval split", neurodyn_dataset_split(tut, "eval", traj, 100000 * 3), NEURODYN_OK);
+	arg_x = traj, arg_n = 100000;
+	expect_cancelled("model_valid_time", m, valid_time_long);
+	expect_cancelled("model_lyapunov", m, lyapunov_long);
+	double ev[11];
+	expect("the model evaluates after the cancels", neurodyn_model_evaluate(m, arg_small, "test", ev, 11), NEURODYN_OK);
+	neurodyn_free(m);
+
+	/* Fixed points of a 256-unit CT-RNN from 1,000 starts (about a second
+	 * each). */
+	expect("ctrnn_new (H = 256)", neurodyn_ctrnn_new("{\"Hidden\": 256, \"Seed\": 1}", &m), NEURODYN_OK);
+	for (int i = 0; i < 100 * 256; i++) {
+		x[i] = 0.3 * sin(1.7 * i);
+	}
+	arg_x = x;
+	expect_cancelled("model_fixed_points", m, fixed_points_long);
+	char *res = NULL;
+	expect("and a short search after it", neurodyn_model_fixed_points(m, zero_input, 3, x, 100, 256,
+	       "{\"Starts\": 1, \"MaxIter\": 20, \"NewtonIter\": 1}", &res), NEURODYN_OK);
+	neurodyn_string_free(res);
+	neurodyn_free(m);
+	free(x);
+	free(traj);
+
+	/* The spiking model: forecasts of 99,950 windows, a readout fit on the
+	 * long dataset (its readout kept: the same forecasts after). */
+	neurodyn_handle s = 0;
+	char *f1 = NULL, *f2 = NULL;
+	expect("snn_new", neurodyn_snn_new("{\"Seed\": 1}", &s), NEURODYN_OK);
+	expect("snn_forecast", neurodyn_snn_forecast(s, arg_small, "test", &f1), NEURODYN_OK);
+	arg_data = tut;
+	expect_cancelled("snn_forecast", s, forecast_long);
+	arg_data = big;
+	if (expect_cancelled("snn_fit_readout", s, fit_readout_long)) {
+		check("its message says the readout is kept", strstr(neurodyn_last_error(), "keeps its previous readout") != NULL,
+		      neurodyn_last_error());
+	}
+	expect("snn_forecast after", neurodyn_snn_forecast(s, arg_small, "test", &f2), NEURODYN_OK);
+	check("the same forecast, bit for bit", f1 && f2 && strcmp(f1, f2) == 0, f2);
+	neurodyn_string_free(f1);
+	neurodyn_string_free(f2);
+	neurodyn_free(s);
+	neurodyn_free(big);
+	neurodyn_free(tut);
+	neurodyn_free(arg_small);
+}
+
 int main(void) {
 	signal(SIGALRM, on_alarm);
-	alarm(120);
+	alarm(600);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	char detail[512];
 	const char *opts = "{\"N\": 2000, \"Seed\": 7, \"Record\": true}";
@@ -193,6 +433,8 @@ int main(void) {
 	       NEURODYN_OK);
 	neurodyn_free(model);
 	neurodyn_free(model_task);
+
+	other_long_calls();
 
 	printf("cancel_test: %s\n", failures ? "FAILED" : "ok");
 	return failures ? 1 : 0;
