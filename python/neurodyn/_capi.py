@@ -368,18 +368,24 @@ def json_result(name: str, *args: Any, snake_case: bool = False) -> Any:
     return snake(v) if snake_case else v
 
 
-def result_json(name: str, *args: Any, snake_case: bool = False) -> Any:
+def result_json(name: str, *args: Any, snake_case: bool = False, cancellable: bool = False) -> Any:
     """Calls a computation whose text result the library allocates (its
-    last argument, char **result), parses the JSON and frees the string."""
+    last argument, char **result), parses the JSON and frees the string.
+    With cancellable, args[0] is the handle of the object computing and the
+    call goes through call_cancellable (Ctrl-C stops it)."""
     L = lib()
     p = c_void_p()
-    rc = getattr(L, name)(*args, byref(p))
-    if rc:
-        raise L.error(rc)
     try:
+        if cancellable:
+            call_cancellable(name, args[0], *args[1:], byref(p))
+        else:
+            rc = getattr(L, name)(*args, byref(p))
+            if rc:
+                raise L.error(rc)
         v = json.loads(ctypes.string_at(p.value).decode("utf-8"))
     finally:
-        L.neurodyn_string_free(p)
+        if p.value:  # also when Ctrl-C arrived as the call finished
+            L.neurodyn_string_free(p)
     return snake(v) if snake_case else v
 
 

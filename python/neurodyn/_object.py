@@ -40,7 +40,8 @@ class Handle:
 
     def cancel(self) -> None:
         """Cancels the long calls on this object (a network's run, a model's
-        training) running or waiting in other threads at this moment: they
+        training, closed loop, evaluation or analysis, a readout fit, a
+        harvest) running or waiting in other threads at this moment: they
         raise CancelledError promptly, leaving the state their docs describe.
         Calls made afterwards are not affected; with none running it does
         nothing. Ctrl-C cancels a call made in the main thread by itself

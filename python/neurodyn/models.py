@@ -9,9 +9,13 @@ configuration's zero value means "default": ``hidden=0`` is the default
 size); Model.train refuses an explicit 0 for the keywords where that would
 be a surprise (``epochs=0`` would train 100 epochs).
 
-Long calls (Network.run, Model.train) stop on Ctrl-C within about 0.1 s or a
-batch, raising KeyboardInterrupt with a note on the state left; cancel()
-from another thread stops them with CancelledError.
+Long calls (Network.run, Model.train, generate, stream, evaluate,
+flipflop_score, valid_time, lyapunov, fixed_points, SNN.forecast,
+SNN.fit_readout, Reservoir/ESN.fit, Reservoir.harvest) stop on Ctrl-C
+promptly, raising KeyboardInterrupt with a note on the state left; cancel()
+from another thread stops them with CancelledError. A cancelled analysis
+returns nothing and leaves the object unchanged; a cancelled fit keeps the
+previous readout.
 """
 
 from __future__ import annotations
@@ -119,20 +123,25 @@ class _Model(Handle):
     def generate(self, warm: ArrayLike, steps: int) -> np.ndarray:
         """Closed loop: warm up on observed inputs warm (n, warmup, inputs),
         then feed the output back for steps steps → (n, steps, outputs);
-        output 0 is the prediction after the last warm-up input."""
+        output 0 is the prediction after the last warm-up input.
+
+        Ctrl-C (KeyboardInterrupt) or cancel() from another thread
+        (CancelledError) stops it promptly; the model is unchanged."""
         a, single = self._sequences(warm, "warm", self.inputs, "generate")
         steps = nonneg_int(steps, "steps")
         y = empty((a.shape[0], steps, self.outputs), np.float32, "generate")
-        _lib.call("neurodyn_model_generate", self.handle, ptr(a), a.shape[0], a.shape[1], steps, ptr(y), y.size)
+        _lib.call_cancellable("neurodyn_model_generate", self.handle, ptr(a), a.shape[0], a.shape[1], steps, ptr(y), y.size)
         return y[0] if single else y
 
     def stream(self, x: ArrayLike) -> np.ndarray:
         """Teacher-forced run along an observed series x (samples, inputs)
         from the reset state: the output after every sample, the one-step
-        prediction of the next (samples, outputs) float64."""
+        prediction of the next (samples, outputs) float64. Ctrl-C or cancel()
+        stops it promptly (KeyboardInterrupt, CancelledError); the model is
+        unchanged."""
         a = as_input(x, np.float64, "x", ndim=2, shape=(None, self.inputs), finite=True, where=self._where("stream"))
         y = np.empty((a.shape[0], self.outputs), dtype=np.float64)
-        _lib.call("neurodyn_model_stream", self.handle, ptr(a), a.shape[0], a.shape[1], ptr(y), y.size)
+        _lib.call_cancellable("neurodyn_model_stream", self.handle, ptr(a), a.shape[0], a.shape[1], ptr(y), y.size)
         return y
 
     def valid_time(self, trajectory: ArrayLike, **config: Any) -> dict[str, Any]:
@@ -141,10 +150,13 @@ class _Model(Handle):
         confidence interval of the median in Lyapunov times
         (median_ci95_lyapunov; NaNs below 6 starts). Keywords are
         analysis.ClosedLoopConfig's (starts, warmup, horizon, threshold, dt,
-        lambda1, curve)."""
+        lambda1, curve). Ctrl-C or cancel() stops it promptly
+        (KeyboardInterrupt, CancelledError) with no result; the model is
+        unchanged."""
         a = as_input(trajectory, np.float64, "trajectory", ndim=2, finite=True, where=self._where("valid_time"))
         return _lib.result_json(
-            "neurodyn_model_valid_time", self.handle, ptr(a), a.shape[0], a.shape[1], config_json(config), snake_case=True
+            "neurodyn_model_valid_time", self.handle, ptr(a), a.shape[0], a.shape[1], config_json(config), snake_case=True,
+            cancellable=True,
         )
 
 
@@ -246,31 +258,40 @@ class Model(_Model):
     def evaluate(self, dataset: Dataset, split: str = "test") -> dict[str, Any]:
         """One-step metrics on every window of a dataset split, in original
         units: mse, rmse, mae, nrmse_range, nrmse_std, mean_r2, r2_grand_mean,
-        pearson and r2 per variable."""
+        pearson and r2 per variable. Ctrl-C or cancel() stops it within a
+        batch of windows (KeyboardInterrupt, CancelledError) with no result;
+        the model is unchanged."""
         if not isinstance(dataset, Dataset):
             raise TypeError(f"dataset must be a Dataset, not {type(dataset).__name__}")
         out = np.empty(8 + self.outputs, dtype=np.float64)
-        _lib.call("neurodyn_model_evaluate", self.handle, dataset.handle, cstr(split, "split"), ptr(out), out.size)
+        _lib.call_cancellable("neurodyn_model_evaluate", self.handle, dataset.handle, cstr(split, "split"), ptr(out), out.size)
         return metrics_dict(out)
 
     def flipflop_score(self, task: FlipFlop, split: str = "test") -> dict[str, float]:
-        """Flip-flop mse and bit accuracy (outputs thresholded at 0.5)."""
+        """Flip-flop mse and bit accuracy (outputs thresholded at 0.5).
+        Ctrl-C or cancel() stops it within a batch of trials
+        (KeyboardInterrupt, CancelledError) with no result."""
         if not isinstance(task, FlipFlop):
             raise TypeError(f"task must be a FlipFlop, not {type(task).__name__}")
         out = np.empty(2, dtype=np.float64)
-        _lib.call("neurodyn_model_flipflop_score", self.handle, task.handle, cstr(split, "split"), ptr(out), 2)
+        _lib.call_cancellable("neurodyn_model_flipflop_score", self.handle, task.handle, cstr(split, "split"), ptr(out), 2)
         return {"mse": float(out[0]), "accuracy": float(out[1])}
 
     def lyapunov(self, warm: ArrayLike, **config: Any) -> dict[str, Any]:
         """The Lyapunov spectrum of the model run closed loop after warming up
         on warm (warmup, inputs). Keywords are analysis.MapSpectrumConfig's
-        (k, transient, steps, renorm, blocks, checkpoints)."""
+        (k, transient, steps, renorm, blocks, checkpoints). Ctrl-C or
+        cancel() stops it within a step (KeyboardInterrupt, CancelledError)
+        with no result; the model is unchanged."""
         a = as_input(
             warm, np.float64, "warm", ndim=2, shape=(None, self.inputs),
             finite=True,
             where=self._where("lyapunov"),
         )
-        return _lib.result_json("neurodyn_model_lyapunov", self.handle, ptr(a), a.shape[0], config_json(config), snake_case=True)
+        return _lib.result_json(
+            "neurodyn_model_lyapunov", self.handle, ptr(a), a.shape[0], config_json(config), snake_case=True,
+            cancellable=True,
+        )
 
     def fixed_points(self, visited: ArrayLike, input: ArrayLike | None = None, **config: Any) -> dict[str, Any]:
         """Fixed and slow points of the flow at a constant input (default
@@ -278,7 +299,10 @@ class Model(_Model):
         forward(x, hidden=True)[1].reshape(-1, state_dim); each with its
         state, decoded output, speed, eigenvalues ([re, im]), kind and number
         of unstable modes. Keywords are analysis.FixedPointConfig's (starts,
-        seed, fixed_tol, slow_speed, ...). CT-RNN and rate models only."""
+        seed, fixed_tol, slow_speed, ...). CT-RNN and rate models only.
+        Ctrl-C or cancel() stops the search within an iteration
+        (KeyboardInterrupt, CancelledError) with no result; the model is
+        unchanged."""
         v = as_input(
             visited, np.float64, "visited", ndim=2, shape=(None, self.state_dim),
             finite=True,
@@ -291,7 +315,7 @@ class Model(_Model):
         )
         return _lib.result_json(
             "neurodyn_model_fixed_points", self.handle, ptr(x), x.size, ptr(v), v.shape[0], v.shape[1],
-            config_json(config), snake_case=True,
+            config_json(config), snake_case=True, cancellable=True,
         )
 
     def save(self, path: str | os.PathLike) -> None:
@@ -354,20 +378,27 @@ class SNN(Model):
     def forecast(self, dataset: Dataset, split: str = "test") -> dict[str, Any]:
         """One-step forecasts of every window of a split in original units:
         rmse, mae, silenced_rmse (spike features zeroed), rate_e, rate_i (Hz),
-        rates_below1_hz, rates_above50_hz, windows."""
+        rates_below1_hz, rates_above50_hz, windows. Ctrl-C or cancel()
+        stops it within a batch of windows (KeyboardInterrupt,
+        CancelledError) with no result; the model is unchanged."""
         if not isinstance(dataset, Dataset):
             raise TypeError(f"dataset must be a Dataset, not {type(dataset).__name__}")
         return _lib.result_json(
-            "neurodyn_snn_forecast", self.handle, dataset.handle, cstr(split, "split"), snake_case=True
+            "neurodyn_snn_forecast", self.handle, dataset.handle, cstr(split, "split"), snake_case=True,
+            cancellable=True,
         )
 
     def fit_readout(self, dataset: Dataset, warmup: int = 10) -> dict[str, Any]:
         """Sets the readout by ridge regression on the train windows (features
-        after every sample from warmup-1 on), regularization chosen on val."""
+        after every sample from warmup-1 on), regularization chosen on val.
+        Ctrl-C or cancel() stops it within a batch of windows or between
+        regularizations (KeyboardInterrupt, CancelledError): the model then
+        keeps its previous readout."""
         if not isinstance(dataset, Dataset):
             raise TypeError(f"dataset must be a Dataset, not {type(dataset).__name__}")
         return _lib.result_json(
-            "neurodyn_snn_fit_readout", self.handle, dataset.handle, nonneg_int(warmup, "warmup"), snake_case=True
+            "neurodyn_snn_fit_readout", self.handle, dataset.handle, nonneg_int(warmup, "warmup"), snake_case=True,
+            cancellable=True,
         )
 
     def weights(self) -> np.ndarray:
@@ -403,10 +434,15 @@ class _Reservoir(_Model):
     def fit(self, dataset: Dataset) -> dict[str, Any]:
         """Fits the readout by ridge regression on the dataset (each split one
         stream, the regularization chosen on val); returns the fit with the
-        validation and test errors in original units."""
+        validation and test errors in original units.
+
+        Ctrl-C (KeyboardInterrupt) or cancel() from another thread
+        (CancelledError) stops it promptly (between pieces of the runs and
+        between regularizations): the reservoir then keeps its previous
+        readout and fit, or stays unfitted if it had none."""
         if not isinstance(dataset, Dataset):
             raise TypeError(f"dataset must be a Dataset, not {type(dataset).__name__}")
-        return _lib.result_json("neurodyn_reservoir_fit", self.handle, dataset.handle, snake_case=True)
+        return _lib.result_json("neurodyn_reservoir_fit", self.handle, dataset.handle, snake_case=True, cancellable=True)
 
 
 class Reservoir(_Reservoir):
@@ -428,10 +464,11 @@ class Reservoir(_Reservoir):
     def harvest(self, x: ArrayLike) -> np.ndarray:
         """Runs the reservoir from its initial state over a normalized series
         x (samples, dim) and returns its spike features after every sample,
-        (samples, features) float32."""
+        (samples, features) float32. Ctrl-C or cancel() stops it promptly
+        (KeyboardInterrupt, CancelledError); the reservoir is unchanged."""
         a = as_input(x, np.float64, "x", ndim=2, shape=(None, self.inputs), finite=True, where=self._where("harvest"))
         out = np.empty((a.shape[0], self.features), dtype=np.float32)
-        _lib.call("neurodyn_reservoir_harvest", self.handle, ptr(a), a.shape[0], a.shape[1], ptr(out), out.size)
+        _lib.call_cancellable("neurodyn_reservoir_harvest", self.handle, ptr(a), a.shape[0], a.shape[1], ptr(out), out.size)
         return out
 
 

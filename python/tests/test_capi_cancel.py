@@ -164,3 +164,251 @@ def test_interrupt_note_before_python_311():
     new = KeyboardInterrupt()
     _capi._add_note(new, "network at t = 5 ms")
     assert getattr(new, "__notes__", None) == ["network at t = 5 ms"] or new.args == ("network at t = 5 ms",)
+
+
+
+# ---- The other long calls: closed loop, streams, evaluations, analyses,
+# readout fits, harvests. Each is sized to take a minute or more here and is
+# cancelled after 0.3 s: it must stop with CancelledError well within
+# BOUND_S (a generous bound, not a timing assertion: the machine is shared),
+# leave the object as its docs say and usable, and keep what it finished
+# (the outputs of a closed loop, the rows of a harvest: those of a call
+# that was not cancelled, bit for bit).
+
+BOUND_S = 10.0
+
+
+def _cancelled(obj, f, *args, **kw) -> str:
+    """Runs f(*args, **kw), a long call on obj, with obj.cancel() from
+    another thread after 0.3 s; checks that it raises CancelledError within
+    BOUND_S and returns the message."""
+    c = _cancel_after(obj, 0.3)
+    t0 = time.perf_counter()
+    try:
+        with pytest.raises(nd.CancelledError, match=r"cancelled \(neurodyn_cancel\)") as info:
+            f(*args, **kw)
+    finally:
+        elapsed = time.perf_counter() - t0
+        c.done.set()
+        c.join()
+    assert elapsed < BOUND_S, f"{elapsed:.1f} s"
+    return str(info.value)
+
+
+def _c_cancelled(obj, name: str, *args) -> str:
+    """Calls C function name(obj.handle, *args) directly (in this thread),
+    with obj.cancel() from another thread after 0.3 s; checks that it
+    returns NEURODYN_ERR_CANCELLED within BOUND_S and returns the message."""
+    from neurodyn import _capi
+
+    L = _capi.lib()
+    c = _cancel_after(obj, 0.3)
+    t0 = time.perf_counter()
+    rc = getattr(L, name)(obj.handle, *args)
+    elapsed = time.perf_counter() - t0
+    c.done.set()
+    c.join()
+    msg = L.neurodyn_last_error().decode()
+    assert rc == nd.CancelledError.code, (rc, msg)
+    assert elapsed < BOUND_S, f"{elapsed:.1f} s"
+    return msg
+
+
+def _same_fit(a: dict, b: dict) -> bool:
+    """Fits equal but for their wall-clock timings."""
+    t = {"harvest_seconds", "fit_seconds", "seconds"}
+    return {k: v for k, v in a.items() if k not in t} == {k: v for k, v in b.items() if k not in t}
+
+
+@pytest.fixture(scope="module")
+def lorenz_long():
+    """A Lorenz dataset with ten times the tutorial's training split
+    (140,000 samples): a reservoir's fit on it takes about a minute."""
+    with nd.Lorenz(train_t=1400, val_t=30, test_t=30, eval_t=-1) as d:
+        yield d
+
+
+@pytest.fixture(scope="module")
+def lorenz_small():
+    with nd.Lorenz(train_t=10, val_t=5, test_t=5, eval_t=-1, seq_length=20) as d:
+        yield d
+
+
+@pytest.fixture(scope="module")
+def lorenz():
+    """The tutorial's dataset (its eval split: 99,950 windows)."""
+    with nd.Lorenz() as d:
+        yield d
+
+
+@pytest.mark.parametrize("kind", ["reservoir", "esn"])
+def test_reservoir_fit_is_cancellable(kind, lorenz_long, lorenz_small):
+    make = {"reservoir": lambda: nd.Reservoir(3, seed=1), "esn": lambda: nd.ESN(3, n=1000, seed=1)}[kind]
+    with make() as r, make() as fresh:
+        # Unfitted and cancelled: it stays unfitted.
+        msg = _cancelled(r, r.fit, lorenz_long)
+        assert "stays unfitted" in msg, msg
+        assert r.info().get("fit") is None
+        warm = lorenz_small.split("test")[:20][None].astype(np.float32)
+        with pytest.raises(nd.StateError, match="not fitted"):
+            r.generate(warm, 10)
+        # Fitted and cancelled: it keeps its readout and fit.
+        fit = r.fit(lorenz_small)
+        assert _same_fit(fit, fresh.fit(lorenz_small))  # the cancel changed nothing
+        y = r.generate(warm, 30)
+        np.testing.assert_array_equal(fresh.generate(warm, 30), y)
+        msg = _cancelled(r, r.fit, lorenz_long)
+        assert "keeps its previous readout" in msg, msg
+        assert r.info()["fit"] == fit
+        np.testing.assert_array_equal(r.generate(warm, 30), y)
+        # And fits again as before.
+        assert _same_fit(r.fit(lorenz_small), fit)
+        np.testing.assert_array_equal(r.generate(warm, 30), y)
+
+
+def test_ctrl_c_stops_a_reservoir_fit(lorenz_long):
+    with nd.Reservoir(3, seed=1) as r:
+        timer = _interrupt_after(0.3)
+        t0 = time.perf_counter()
+        with pytest.raises(KeyboardInterrupt) as info:
+            r.fit(lorenz_long)
+        elapsed = time.perf_counter() - t0
+        timer.join()
+        assert elapsed < BOUND_S, f"{elapsed:.1f} s"
+        notes = " ".join(map(str, getattr(info.value, "__notes__", []) + list(info.value.args)))
+        assert "stays unfitted" in notes, notes
+        assert r.info().get("fit") is None
+
+
+def test_harvest_keeps_the_finished_rows():
+    import re
+
+    with nd.Reservoir(3, seed=1, sample_ms=1000) as r:
+        # About a minute (a second of network time per sample), into 64 MB.
+        x = np.random.default_rng(1).standard_normal((8_000, 3)) * 0.5
+        out = np.full((x.shape[0], r.features), np.nan, np.float32)
+        msg = _c_cancelled(r, "neurodyn_reservoir_harvest", x.ctypes.data, x.shape[0], 3, out.ctypes.data, out.size)
+        m = re.search(r"the first (\d+) samples", msg)
+        assert m, msg
+        got = int(m.group(1))
+        assert 0 < got < x.shape[0]
+        np.testing.assert_array_equal(out[:got], r.harvest(x[:got]))  # bit for bit
+        assert np.isnan(out[got:]).all()
+        _cancelled(r, r.harvest, x)  # through Python
+
+
+def test_generate_keeps_the_finished_outputs():
+    import re
+
+    m = nd.CTRNN(hidden=512, seed=1)
+    warm = np.zeros((2, 10, 3), np.float32)
+    steps = 3_000_000  # a quarter of an hour
+    y = np.full((2, steps, 3), np.nan, np.float32)
+    msg = _c_cancelled(m, "neurodyn_model_generate", warm.ctypes.data, 2, 10, steps, y.ctypes.data, y.size)
+    assert "the model is unchanged" in msg, msg
+    done = int(re.search(r"the first (\d+) outputs", msg).group(1))
+    assert 0 < done < steps, msg
+    np.testing.assert_array_equal(y[:, :done], m.generate(warm, done))
+    assert np.isnan(y[:, done:]).all()
+    _cancelled(m, m.generate, warm, steps)  # through Python
+
+
+def test_generate_of_a_reservoir_keeps_the_finished_outputs(lorenz_small):
+    import re
+
+    with nd.Reservoir(3, seed=1) as r:
+        r.fit(lorenz_small)
+        warm = np.ascontiguousarray(lorenz_small.split("test")[:20][None], np.float32)
+        steps = 400_000
+        y = np.full((1, steps, 3), np.nan, np.float32)
+        msg = _c_cancelled(r, "neurodyn_model_generate", warm.ctypes.data, 1, 20, steps, y.ctypes.data, y.size)
+        m = re.search(r"the first 0 streams and the first (\d+) outputs of the next", msg)
+        assert m, msg
+        done = int(m.group(1))
+        assert 0 < done < steps
+        np.testing.assert_array_equal(y[:, :done], r.generate(warm, done))
+        assert np.isnan(y[:, done:]).all()
+
+
+def test_stream_is_cancellable(lorenz_small):
+    with nd.Reservoir(3, seed=1) as r:
+        r.fit(lorenz_small)
+        x = np.tile(lorenz_small.split("train"), (400, 1))  # 400,000 samples
+        ref = r.stream(x[:300])
+        _cancelled(r, r.stream, x)
+        np.testing.assert_array_equal(r.stream(x[:300]), ref)
+
+
+def test_evaluate_is_cancellable(lorenz):
+    m = nd.CTRNN(hidden=512, seed=1)
+    ref = m.evaluate(lorenz, "test")
+    _cancelled(m, m.evaluate, lorenz, "eval")
+    assert m.evaluate(lorenz, "test") == ref
+
+
+def test_valid_time_is_cancellable(lorenz):
+    m = nd.CTRNN(hidden=512, seed=1)
+    traj = lorenz.split("eval")
+    ref = m.valid_time(traj, starts=3, horizon=100)
+    _cancelled(m, m.valid_time, traj, starts=2000, horizon=2500)
+    assert m.valid_time(traj, starts=3, horizon=100) == ref
+
+
+def test_lyapunov_is_cancellable():
+    warm = np.zeros((20, 3))
+    m = nd.CTRNN(hidden=512, seed=1)
+    _cancelled(m, m.lyapunov, warm)  # the default 101,000 steps of a 512-exponent spectrum: hours
+    small = nd.CTRNN(hidden=16, seed=1)
+    ref = small.lyapunov(warm, steps=500, transient=-1)
+    _cancelled(small, small.lyapunov, warm, steps=10**9)
+    assert small.lyapunov(warm, steps=500, transient=-1) == ref
+
+
+def test_fixed_points_is_cancellable():
+    m = nd.CTRNN(hidden=256, seed=1)
+    visited = np.random.default_rng(2).standard_normal((100, 256)) * 0.3
+    ref = m.fixed_points(visited, starts=2, max_iter=50, newton_iter=2)
+    _cancelled(m, m.fixed_points, visited, starts=1000)  # about a second per start
+    assert m.fixed_points(visited, starts=2, max_iter=50, newton_iter=2) == ref
+
+
+def test_snn_forecast_and_fit_readout_are_cancellable(lorenz, lorenz_long):
+    m = nd.SNN(seed=1)
+    ref = m.forecast(lorenz, "test")
+    params = m.params
+    _cancelled(m, m.forecast, lorenz, "eval")
+    assert m.forecast(lorenz, "test") == ref
+    msg = _cancelled(m, m.fit_readout, lorenz_long)
+    assert "keeps its previous readout" in msg, msg
+    np.testing.assert_array_equal(m.params, params)  # the readout included
+    assert m.forecast(lorenz, "test") == ref
+
+
+def test_flipflop_score_is_cancellable():
+    with nd.FlipFlop(test_trials=50_000, train_trials=10, val_trials=10) as task:  # about a minute
+        m = nd.CTRNN(hidden=512, inputs=3, outputs=3, seed=1)
+        _cancelled(m, m.flipflop_score, task)
+        m.flipflop_score(task, "val")  # usable
+
+
+@pytest.mark.parametrize("method", ["generate", "evaluate", "valid_time", "lyapunov", "fixed_points"])
+def test_ctrl_c_stops_model_calls(method, lorenz):
+    m = nd.CTRNN(hidden=512, seed=1)
+    m256 = nd.CTRNN(hidden=256, seed=1)
+    visited = np.random.default_rng(2).standard_normal((100, 256)) * 0.3
+    call = {
+        "generate": lambda: m.generate(np.zeros((1, 10, 3), np.float32), 3_000_000),
+        "evaluate": lambda: m.evaluate(lorenz, "eval"),
+        "valid_time": lambda: m.valid_time(lorenz.split("eval"), starts=2000, horizon=2500),
+        "lyapunov": lambda: m.lyapunov(np.zeros((20, 3))),
+        "fixed_points": lambda: m256.fixed_points(visited, starts=1000),
+    }[method]
+    timer = _interrupt_after(0.3)
+    t0 = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt) as info:
+        call()
+    elapsed = time.perf_counter() - t0
+    timer.join()
+    assert elapsed < BOUND_S, f"{elapsed:.1f} s"
+    notes = " ".join(map(str, getattr(info.value, "__notes__", []) + list(info.value.args)))
+    assert "cancelled (neurodyn_cancel)" in notes, notes
