@@ -18,12 +18,16 @@ import (
 )
 
 // RawSeries is a multivariate time series in original units: Len samples of
-// Dim variables, row-major. Names optionally names the variables (a CSV
-// header).
+// Dim variables, row-major.
 type RawSeries struct {
 	Data     []float64
 	Len, Dim int
-	Names    []string
+	// Names names the variables when the file did: LoadSeries fills it
+	// from a CSV header (Names[j] is variable j's name, in the order of
+	// LoadOptions.Columns when given; a header cell may be empty). It is
+	// nil when the file has no names (.npy, .npz, HDF5, text without a
+	// header): reports then call the variables x, y, z or x1, x2, ….
+	Names []string
 }
 
 // CSVHeader says whether a CSV file's first row is a header.
@@ -51,42 +55,104 @@ type LoadOptions struct {
 	// (.npy, .npz, .h5/.hdf5/.he5, .csv/.txt/.tsv).
 	Format string
 	// Key is the array name in an .npz archive or the dataset path in an
-	// HDF5 file ("/group/data"). It may be empty when the archive or the
-	// file's root holds exactly one array.
+	// HDF5 file ("/group/data"). It may be empty when the archive, or the
+	// whole HDF5 file (its groups included), holds exactly one array;
+	// with more, LoadSeries lists them with their shapes and asks for
+	// Key rather than guess. It is refused for .npy files and delimited
+	// text, which hold one array.
 	Key string
 	// Header and Comma configure delimited text (Comma 0: tab for .tsv,
 	// otherwise taken from the first line: tab, ';', ',' or blanks, as
 	// np.savetxt writes). Lines starting with '#' are comments; a UTF-8
-	// byte-order mark is skipped.
+	// byte-order mark is skipped. Both are refused (when not zero) for
+	// the binary formats.
 	Header CSVHeader
 	Comma  rune
 	// Columns selects and orders variables by column index (nil: all).
+	// With nil, a first column that is a row index or a time axis is
+	// refused (see LoadSeries): giving Columns is how to leave it out,
+	// or to keep it.
 	Columns []int
+}
+
+// Resolve returns the options LoadSeries reads path with: Format decided
+// by the extension when empty, Comma a tab for a .tsv file when 0. An
+// option that does not apply to the format is a parameter error naming
+// it (Key for .npy and delimited text; Header and Comma for npy, npz and
+// hdf5), so that nothing is silently ignored. Two option sets that
+// resolve alike read the same data from the same file.
+func (o LoadOptions) Resolve(path string) (LoadOptions, error) {
+	if o.Format == "" {
+		switch strings.ToLower(filepath.Ext(path)) {
+		case ".npy":
+			o.Format = "npy"
+		case ".npz":
+			o.Format = "npz"
+		case ".h5", ".hdf5", ".he5":
+			o.Format = "hdf5"
+		case ".csv", ".txt", ".tsv":
+			o.Format = "csv"
+		default:
+			return o, param.New("tasks", "Format", "", fmt.Sprintf("given, since the extension of %q is not .npy, .npz, .h5, .hdf5, .csv, .txt or .tsv", path))
+		}
+	}
+	switch o.Format {
+	case "npy", "npz", "hdf5", "csv":
+	default:
+		return o, param.New("tasks", "Format", o.Format, "one of npy, npz, hdf5, csv")
+	}
+	if o.Key != "" && (o.Format == "npy" || o.Format == "csv") {
+		return o, param.New("tasks", "Key", o.Key, fmt.Sprintf("left out for %s (a %s file holds one array; Key names an array in an .npz or a dataset in an HDF5 file)", path, o.Format))
+	}
+	if o.Format != "csv" {
+		if o.Header != HeaderAuto {
+			return o, param.New("tasks", "Header", o.Header, fmt.Sprintf("left out for %s (a header row exists only in delimited text: .csv, .tsv, .txt)", path))
+		}
+		if o.Comma != 0 {
+			return o, param.New("tasks", "Comma", string(o.Comma), fmt.Sprintf("left out for %s (a delimiter exists only in delimited text: .csv, .tsv, .txt)", path))
+		}
+	}
+	if o.Format == "csv" && o.Comma == 0 && strings.EqualFold(filepath.Ext(path), ".tsv") {
+		o.Comma = '\t'
+	}
+	return o, nil
+}
+
+// String returns the header choice as the --header flag spells it: auto,
+// yes or no.
+func (h CSVHeader) String() string {
+	switch h {
+	case HeaderAuto:
+		return "auto"
+	case HeaderYes:
+		return "yes"
+	case HeaderNo:
+		return "no"
+	}
+	return fmt.Sprintf("CSVHeader(%d)", int(h))
 }
 
 // LoadSeries reads a multivariate series from a file: a 1-D array is one
 // variable, a 2-D array is samples × variables. Values must be finite.
+// The options are resolved and checked first (LoadOptions.Resolve).
+//
+// With Columns nil, a first column that is not a variable is refused, as
+// a parameter error naming Columns that says which columns to pass
+// instead: a pandas index (a CSV whose first header cell is empty or
+// "Unnamed: 0", as DataFrame.to_csv writes it), a column counting the
+// rows (0, 1, 2, … or 1, 2, 3, … exactly, in a file of two or more
+// columns), or a time axis (a first column named t, time or index that
+// increases throughout). Refusing is safer than dropping it: a dropped
+// column would shift every index the user gives afterwards, and a kept
+// one silently becomes variable 0 (a ramp whose λ₁ is 0). Giving Columns
+// explicitly, with or without it, is taken as the user's choice.
 func LoadSeries(path string, o LoadOptions) (RawSeries, error) {
-	format := o.Format
-	if format == "" {
-		switch strings.ToLower(filepath.Ext(path)) {
-		case ".npy":
-			format = "npy"
-		case ".npz":
-			format = "npz"
-		case ".h5", ".hdf5", ".he5":
-			format = "hdf5"
-		case ".csv", ".txt", ".tsv":
-			format = "csv"
-		default:
-			return RawSeries{}, param.New("tasks", "Format", "", fmt.Sprintf("given, since the extension of %q is not .npy, .npz, .h5, .hdf5, .csv, .txt or .tsv", path))
-		}
+	o, err := o.Resolve(path)
+	if err != nil {
+		return RawSeries{}, err
 	}
-	var (
-		r   RawSeries
-		err error
-	)
-	switch format {
+	var r RawSeries
+	switch o.Format {
 	case "npy":
 		var a export.NPZArray
 		if a, err = export.ReadNPY(path); err == nil {
@@ -97,13 +163,7 @@ func LoadSeries(path string, o LoadOptions) (RawSeries, error) {
 	case "hdf5":
 		r, err = loadHDF5(path, o.Key)
 	case "csv":
-		comma := o.Comma
-		if comma == 0 && strings.EqualFold(filepath.Ext(path), ".tsv") {
-			comma = '\t'
-		}
-		r, err = loadCSV(path, o.Header, comma)
-	default:
-		return RawSeries{}, param.New("tasks", "Format", format, "one of npy, npz, hdf5, csv")
+		r, err = loadCSV(path, o.Header, o.Comma)
 	}
 	if err != nil {
 		return RawSeries{}, err
@@ -112,8 +172,54 @@ func LoadSeries(path string, o LoadOptions) (RawSeries, error) {
 		if r, err = selectColumns(r, o.Columns); err != nil {
 			return RawSeries{}, err
 		}
+	} else if why := notAVariable(r); why != "" {
+		keep := make([]string, 0, r.Dim)
+		for j := range r.Dim {
+			keep = append(keep, strconv.Itoa(j))
+		}
+		allowed := fmt.Sprintf("given explicitly for %s: its first column %s, not a variable of the dynamics; pass Columns (--columns) %s to leave it out, or %s to keep it",
+			path, why, strings.Join(keep[1:], ","), strings.Join(keep, ","))
+		if r.Dim == 1 {
+			allowed = fmt.Sprintf("given explicitly for %s: its only column %s, not a variable of the dynamics; pass Columns (--columns) 0 to use it anyway", path, why)
+		}
+		return RawSeries{}, param.New("tasks", "Columns", "all", allowed)
 	}
 	return r, checkFiniteSeries(path, r)
+}
+
+// notAVariable returns why r's first column is a row index or a time axis
+// rather than a variable (see LoadSeries), or "".
+func notAVariable(r RawSeries) string {
+	if r.Len < 2 || r.Dim < 1 {
+		return ""
+	}
+	name := ""
+	if r.Names != nil {
+		name = strings.TrimSpace(r.Names[0])
+		if name == "" || strings.HasPrefix(name, "Unnamed: 0") {
+			return fmt.Sprintf("has the header %q, as pandas writes its index (DataFrame.to_csv; index=False leaves it out)", r.Names[0])
+		}
+	}
+	col := func(i int) float64 { return r.Data[i*r.Dim] }
+	if r.Dim >= 2 && (col(0) == 0 || col(0) == 1) {
+		counts := true
+		for i := 1; i < r.Len && counts; i++ {
+			counts = col(i) == col(0)+float64(i)
+		}
+		if counts {
+			return fmt.Sprintf("counts the rows (%g, %g, …, %g): a row index", col(0), col(1), col(r.Len-1))
+		}
+	}
+	switch strings.ToLower(name) {
+	case "t", "time", "index":
+		for i := 1; i < r.Len; i++ {
+			if !(col(i) > col(i-1)) {
+				return ""
+			}
+		}
+		return fmt.Sprintf("is named %q and increases throughout (%g to %g): a time axis (the sample interval is given as Dt, --dt)", name, col(0), col(r.Len-1))
+	}
+	return ""
 }
 
 func checkFiniteSeries(what string, r RawSeries) error {
@@ -175,7 +281,7 @@ func loadNPZ(path, key string) (RawSeries, error) {
 	}
 	var names []string
 	for _, a := range arrs {
-		names = append(names, a.Name)
+		names = append(names, fmt.Sprintf("%s %s", a.Name, shapeString(a.Shape)))
 		if a.Name == key || (key == "" && len(arrs) == 1) {
 			return fromArray(path+":"+a.Name, a.Data, a.Shape)
 		}
@@ -194,26 +300,101 @@ func loadHDF5(path, key string) (r RawSeries, err error) {
 		}
 	}()
 	if key == "" {
-		ms, err := f.Members()
-		if err != nil {
-			return r, err
-		}
-		var ds []string
-		for _, m := range ms {
-			if m.Kind == export.KindDataset {
-				ds = append(ds, m.Name)
-			}
+		var ds []hdf5Dataset
+		if err := hdf5Datasets(&f.Group, 0, &ds); err != nil {
+			return r, fmt.Errorf("tasks: %s: %w", path, err)
 		}
 		if len(ds) != 1 {
-			return r, param.New("tasks", "Key", "", fmt.Sprintf("the path of a dataset in %s (its root holds %d datasets: %s)", path, len(ds), strings.Join(ds, ", ")))
+			list := "none"
+			if len(ds) > 0 {
+				var b []string
+				for _, d := range ds {
+					b = append(b, d.path+" "+shapeString(d.shape))
+				}
+				if len(ds) >= maxHDF5Datasets {
+					b = append(b, "…")
+				}
+				list = strings.Join(b, ", ")
+			}
+			return r, param.New("tasks", "Key", "", fmt.Sprintf("the path of the dataset to read in %s (Key, --key), since it holds %d datasets, groups included: %s", path, len(ds), list))
 		}
-		key = ds[0]
+		key = ds[0].path
 	}
 	x, shape, err := export.Read[float64](&f.Group, strings.TrimPrefix(key, "/"))
 	if err != nil {
 		return r, fmt.Errorf("tasks: dataset %q of %s: %w", key, path, err)
 	}
 	return fromArray(path+":"+key, x, shape)
+}
+
+// maxHDF5Datasets and maxHDF5Depth bound the search of hdf5Datasets
+// (a file with more datasets is not a series; links may form cycles).
+const (
+	maxHDF5Datasets = 64
+	maxHDF5Depth    = 16
+)
+
+// hdf5Dataset is a dataset found by hdf5Datasets: its full path and shape.
+type hdf5Dataset struct {
+	path  string
+	shape []int
+}
+
+// hdf5Datasets appends to out every dataset under g, recursively, in name
+// order, up to maxHDF5Datasets.
+func hdf5Datasets(g *export.Group, depth int, out *[]hdf5Dataset) error {
+	if depth > maxHDF5Depth {
+		return fmt.Errorf("groups nested deeper than %d (or linked in a cycle)", maxHDF5Depth)
+	}
+	ms, err := g.Members()
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if len(*out) >= maxHDF5Datasets {
+			return nil
+		}
+		switch m.Kind {
+		case export.KindDataset:
+			d, err := g.OpenDataset(m.Name)
+			if err != nil {
+				return err
+			}
+			shape, err := d.Shape()
+			d.Close()
+			if err != nil {
+				return err
+			}
+			name := g.ObjectName() + "/" + m.Name
+			if g.ObjectName() == "/" {
+				name = "/" + m.Name
+			}
+			*out = append(*out, hdf5Dataset{name, shape})
+		case export.KindGroup:
+			sub, err := g.OpenGroup(m.Name)
+			if err != nil {
+				return err
+			}
+			err = hdf5Datasets(sub, depth+1, out)
+			sub.Close()
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// shapeString writes a shape as NumPy does: (5000, 3), (5000,), ().
+func shapeString(shape []int) string {
+	parts := make([]string, len(shape))
+	for i, n := range shape {
+		parts[i] = strconv.Itoa(n)
+	}
+	if len(shape) == 1 {
+		return "(" + parts[0] + ",)"
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
 }
 
 // loadCSV reads delimited text. A UTF-8 byte-order mark is skipped; comma

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -144,7 +145,7 @@ func TestLoadSeriesFormats(t *testing.T) {
 		}
 		check(t, r, 0)
 		_, err = LoadSeries(p, LoadOptions{})
-		if err == nil || !strings.Contains(err.Error(), "one of the arrays in") || !strings.Contains(err.Error(), "other, data") {
+		if err == nil || !strings.Contains(err.Error(), "one of the arrays in") || !strings.Contains(err.Error(), "other (3,), data (120, 2)") {
 			t.Errorf("missing key: %v", err)
 		}
 		r, err = LoadSeries(p, LoadOptions{Key: "other"})
@@ -173,7 +174,8 @@ func TestLoadSeriesFormats(t *testing.T) {
 			t.Fatal(err)
 		}
 		check(t, r, 0)
-		if _, err := LoadSeries(p, LoadOptions{}); err == nil || !strings.Contains(err.Error(), "Key") {
+		// The file's only dataset, in a group, needs no Key.
+		if r, err := LoadSeries(p, LoadOptions{}); err != nil || r.Len != 120 {
 			t.Errorf("no key: %v", err)
 		}
 	})
@@ -448,9 +450,9 @@ func TestCSVHeaderAuto(t *testing.T) {
 		data       []float64
 		err        string
 	}{
-		{"names", "t,x\n0,1\n1,2\n", []string{"t", "x"}, []float64{0, 1, 1, 2}, ""},
+		{"names", "u,x\n0,1\n2,2\n", []string{"u", "x"}, []float64{0, 1, 2, 2}, ""},
 		{"numbers", "3,4\n1,2\n", nil, []float64{3, 4, 1, 2}, ""},
-		{"empty-index-name", ",x\n0,1\n1,2\n", []string{"", "x"}, []float64{0, 1, 1, 2}, ""},
+		{"empty-index-name", ",x\n0,1\n1,2\n", nil, nil, `Columns = all: must be given explicitly`},
 		{"overflow", "1e400,2\n3,4\n", nil, nil, `line 1 field 1: "1e400" overflows float64 (|x| > 1.8e308): rescale the data; if the first line is a header, say so`},
 		{"negative-overflow", "1,-1e400\n3,4\n", nil, nil, `line 1 field 2: "-1e400" overflows float64`},
 		{"NA", "NA,2\n3,4\n", nil, nil, `line 1 field 1: "NA" is a missing value: fill or drop the row`},
@@ -480,4 +482,186 @@ func TestCSVHeaderAuto(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestLoadSeriesIndexColumn: a first column that is a row index or a time
+// axis (a pandas index, a row counter, a column t that increases) is
+// refused unless Columns is given, with the Columns that leave it out; a
+// first column that is a variable is read as before.
+func TestLoadSeriesIndexColumn(t *testing.T) {
+	dir := t.TempDir()
+	// rows returns n rows of "first,sin,cos" after a header.
+	rows := func(header string, first func(i int) string) string {
+		var sb strings.Builder
+		if header != "" {
+			sb.WriteString(header + "\n")
+		}
+		for i := 0; i < 50; i++ {
+			fmt.Fprintf(&sb, "%s,%.17g,%.17g\n", first(i), math.Sin(0.3*float64(i)), math.Cos(0.7*float64(i)))
+		}
+		return sb.String()
+	}
+	index := func(i int) string { return strconv.Itoa(i) }
+	from1 := func(i int) string { return strconv.Itoa(i + 1) }
+	times := func(i int) string { return strconv.FormatFloat(0.1*float64(i)+5, 'g', -1, 64) }
+	wavy := func(i int) string { return strconv.FormatFloat(math.Sin(0.2*float64(i))+float64(i%3), 'g', -1, 64) }
+	for _, c := range []struct {
+		name, text string
+		cols       []int
+		err        string // "" → loads, with names
+		names      string
+		dim        int
+	}{
+		{"pandas", rows(",a,b", index), nil, `first column has the header "", as pandas writes its index (DataFrame.to_csv; index=False leaves it out), not a variable of the dynamics; pass Columns (--columns) 1,2 to leave it out, or 0,1,2 to keep it`, "", 0},
+		{"pandas-times", rows(",a,b", times), nil, `has the header "", as pandas writes its index`, "", 0},
+		{"pandas-reread", rows("Unnamed: 0,a,b", index), nil, `has the header "Unnamed: 0"`, "", 0},
+		{"counter-no-header", rows("", index), nil, "counts the rows (0, 1, …, 49): a row index", "", 0},
+		{"counter-from-1", rows("n,a,b", from1), nil, "counts the rows (1, 2, …, 50)", "", 0},
+		{"time-column", rows("time,a,b", times), nil, `is named "time" and increases throughout (5 to 9.9): a time axis`, "", 0},
+		{"pandas-columns", rows(",a,b", index), []int{1, 2}, "", "[a b]", 2},
+		{"pandas-keep-index", rows(",a,b", index), []int{0, 1, 2}, "", "[ a b]", 3},
+		{"variable-first", rows("w,a,b", wavy), nil, "", "[w a b]", 3},
+		{"t-not-increasing", rows("t,a,b", wavy), nil, "", "[t a b]", 3},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := filepath.Join(dir, c.name+".csv")
+			if err := os.WriteFile(p, []byte(c.text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			r, err := LoadSeries(p, LoadOptions{Columns: c.cols})
+			if c.err != "" {
+				if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "tasks: Columns = all: must be given explicitly") || !strings.Contains(err.Error(), c.err) {
+					t.Errorf("err %v, want %q", err, c.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Dim != c.dim || r.Len != 50 || fmt.Sprint(r.Names) != c.names {
+				t.Errorf("%d×%d names %q, want %d variables named %s", r.Len, r.Dim, r.Names, c.dim, c.names)
+			}
+		})
+	}
+	t.Run("npy-counter", func(t *testing.T) {
+		x := make([]float32, 0, 100)
+		for i := range 50 {
+			x = append(x, float32(i), float32(math.Sin(float64(i))))
+		}
+		p := filepath.Join(dir, "counter.npy")
+		writeNPY(t, p, x, "(50, 2)")
+		if _, err := LoadSeries(p, LoadOptions{}); !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "pass Columns (--columns) 1 to leave it out, or 0,1 to keep it") {
+			t.Errorf("row counter in an .npy: %v", err)
+		}
+		// One variable that happens to count is the user's series.
+		writeNPY(t, p, x[:50], "(50,)")
+		if r, err := LoadSeries(p, LoadOptions{}); err != nil || r.Dim != 1 {
+			t.Errorf("1-D ramp: %v", err)
+		}
+	})
+}
+
+// TestLoadOptionsApply: an option that does not apply to the file's
+// format is refused, naming it and the formats it applies to, instead of
+// being ignored; Resolve fills the format and a .tsv's tab.
+func TestLoadOptionsApply(t *testing.T) {
+	for _, c := range []struct {
+		path string
+		o    LoadOptions
+		err  string
+	}{
+		{"a.npy", LoadOptions{Key: "traj"}, "tasks: Key = traj: must be left out for a.npy (a npy file holds one array; Key names an array in an .npz or a dataset in an HDF5 file)"},
+		{"a.csv", LoadOptions{Key: "x"}, "tasks: Key = x: must be left out for a.csv (a csv file holds one array"},
+		{"a.txt", LoadOptions{Key: "x", Format: "csv"}, "tasks: Key = x"},
+		{"a.npy", LoadOptions{Header: HeaderYes}, "tasks: Header = yes: must be left out for a.npy (a header row exists only in delimited text: .csv, .tsv, .txt)"},
+		{"a.npz", LoadOptions{Header: HeaderNo}, "tasks: Header = no: must be left out for a.npz"},
+		{"a.h5", LoadOptions{Header: HeaderYes}, "tasks: Header = yes: must be left out for a.h5"},
+		{"a.h5", LoadOptions{Comma: ';'}, "tasks: Comma = ;: must be left out for a.h5"},
+		{"a.dat", LoadOptions{}, "tasks: Format"},
+		{"a.npy", LoadOptions{Format: "parquet"}, "tasks: Format = parquet: must be one of npy, npz, hdf5, csv"},
+	} {
+		t.Run(fmt.Sprintf("%s/%+v", c.path, c.o), func(t *testing.T) {
+			_, err := c.o.Resolve(c.path)
+			if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("Resolve(%q) = %v, want %q", c.path, err, c.err)
+			}
+			if _, err := LoadSeries(c.path, c.o); !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("LoadSeries(%q) = %v, want %q", c.path, err, c.err)
+			}
+		})
+	}
+	for _, c := range []struct {
+		path string
+		o    LoadOptions
+		want LoadOptions
+	}{
+		{"a.npy", LoadOptions{}, LoadOptions{Format: "npy"}},
+		{"a.NPZ", LoadOptions{Key: "x"}, LoadOptions{Format: "npz", Key: "x"}},
+		{"a.hdf5", LoadOptions{Key: "/g/x"}, LoadOptions{Format: "hdf5", Key: "/g/x"}},
+		{"a.tsv", LoadOptions{Header: HeaderYes}, LoadOptions{Format: "csv", Header: HeaderYes, Comma: '\t'}},
+		{"a.tsv", LoadOptions{Comma: ','}, LoadOptions{Format: "csv", Comma: ','}},
+		{"a.dat", LoadOptions{Format: "npy", Columns: []int{1}}, LoadOptions{Format: "npy", Columns: []int{1}}},
+	} {
+		got, err := c.o.Resolve(c.path)
+		if err != nil || fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("Resolve(%q, %+v) = %+v, %v; want %+v", c.path, c.o, got, err, c.want)
+		}
+	}
+}
+
+// TestLoadHDF5Choice: without Key, a file holding one dataset (in a group
+// too) is read; with several, groups included, the loader refuses and
+// lists them with their shapes instead of taking a root dataset.
+func TestLoadHDF5Choice(t *testing.T) {
+	dir := t.TempDir()
+	traj := series(60)
+	ramp := make([]float64, 60)
+	for i := range ramp {
+		ramp[i] = 0.1 * float64(i)
+	}
+	write := func(t *testing.T, name string, withT bool) string {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		f, err := export.Create(p)
+		if errors.Is(err, export.ErrNoHDF5) {
+			t.Skip(err)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if withT {
+			if err := export.Write(&f.Group, "t", ramp, []int{60}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		g, err := f.CreateGroup("grp")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := export.Write(g, "traj", traj, []int{60, 2}); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	t.Run("ambiguous", func(t *testing.T) {
+		p := write(t, "both.h5", true)
+		_, err := LoadSeries(p, LoadOptions{})
+		want := "tasks: Key = \"\": must be the path of the dataset to read in " + p + " (Key, --key), since it holds 2 datasets, groups included: /grp/traj (60, 2), /t (60,)"
+		if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), want) {
+			t.Errorf("err %v, want %q", err, want)
+		}
+		r, err := LoadSeries(p, LoadOptions{Key: "/grp/traj"})
+		if err != nil || r.Dim != 2 || r.Data[2] != traj[2] {
+			t.Errorf("with Key: %v", err)
+		}
+	})
+	t.Run("one-in-a-group", func(t *testing.T) {
+		r, err := LoadSeries(write(t, "one.h5", false), LoadOptions{})
+		if err != nil || r.Dim != 2 || r.Len != 60 || r.Data[3] != traj[3] {
+			t.Errorf("%+v %v", r, err)
+		}
+	})
 }
