@@ -251,10 +251,15 @@ type AnalyzeRequest struct {
 	What string
 	// Model is a model file (written by the tutorial or `neurodyn train`);
 	// Data a data file instead: a series (.npy, .npz, .h5, .csv, read with
-	// Load) or, for spikes, a SONATA spike report (.h5).
+	// Load) or, for spikes, a SONATA spike report (.h5). With Model, Data
+	// is the model's series file where it now is (SeriesSpec.UseFile: it
+	// must have the recorded SHA-256; Load's and Dt's zero values take the
+	// model's options, others must equal them); without Data the model
+	// finds its file (SeriesSpec.Locate).
 	Model, Data string
 	Load        tasks.LoadOptions
-	// Dt is the data file's sample interval (0 → 1).
+	// Dt is the data file's sample interval (0 → 1; with Model, 0 → the
+	// model's).
 	Dt float64
 	// Input is the constant input of the fixed-point search (nil: zero).
 	Input []float64
@@ -273,10 +278,10 @@ func Analyze(ctx context.Context, cfg Config, req AnalyzeRequest) ([]Table, erro
 	if !containsString(Analyses(), req.What) {
 		return nil, param.New("pipeline", "analysis", req.What, "one of "+strings.Join(Analyses(), ", "))
 	}
-	if (req.Model == "") == (req.Data == "") {
-		return nil, param.New("pipeline", "--model/--data", "neither or both given", "exactly one of them")
+	if req.Model == "" && req.Data == "" {
+		return nil, param.New("pipeline", "--model/--data", "neither given", "--model, --data, or both (--data then gives the model's series file)")
 	}
-	if req.Data != "" {
+	if req.Model == "" {
 		return analyzeData(req)
 	}
 	m, err := LoadModel(req.Model)
@@ -284,6 +289,14 @@ func Analyze(ctx context.Context, cfg Config, req AnalyzeRequest) ([]Table, erro
 		return nil, err
 	}
 	defer m.Close()
+	if req.Data != "" {
+		if m.Meta.Data.Series == nil {
+			return nil, param.New("pipeline", "--data", req.Data, fmt.Sprintf("left out with a model trained on the %s task (its data are generated from the recipe in the model file)", m.Meta.Data.Task))
+		}
+		if err := m.Meta.Data.Series.UseFile(req.Data, req.Load, req.Dt); err != nil {
+			return nil, err
+		}
+	}
 	return analyzeModel(ctx, cfg, m, req)
 }
 

@@ -7,9 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/neurodyn/neurodyn/ctrnn"
 	"github.com/neurodyn/neurodyn/export"
@@ -44,13 +49,34 @@ const (
 )
 
 // SeriesSpec says how a user's series was read and split.
+//
+// The data are identified by their contents and how they are read, never
+// by where the file is: Key hashes SHA256, Load (resolved: the format
+// decided, options that do not apply left out) and Split, not the paths.
+// So "x.npy", "./x.npy" and "/abs/x.npy" are the same data, and a model
+// still finds its series after the file, the model or the working
+// directory moved (Locate), or is pointed at it (UseFile).
 type SeriesSpec struct {
-	// Path is the file; SHA256 its contents' hash when the model was
-	// trained (Forecasting refuses a file whose hash has changed since).
-	Path   string             `json:"path"`
-	SHA256 string             `json:"sha256"`
-	Load   tasks.LoadOptions  `json:"load"`
-	Split  tasks.SeriesConfig `json:"split"`
+	// Path is the file as given when the model was trained; AbsPath the
+	// same file made absolute then (empty in model files written before
+	// 2026-12-01); ModelRel its path relative to the model file's
+	// directory, written when the model file is saved (so a directory
+	// holding both can move). SHA256 is the file's hash when the model
+	// was trained (Locate refuses a file whose hash differs).
+	Path     string `json:"path"`
+	AbsPath  string `json:"abs_path,omitempty"`
+	ModelRel string `json:"model_rel,omitempty"`
+	SHA256   string `json:"sha256"`
+	// Load is how the file is read: SeriesFileSpec resolves it
+	// (tasks.LoadOptions.Resolve), so Format is set; older files may
+	// leave it empty (decided by Path's extension).
+	Load  tasks.LoadOptions  `json:"load"`
+	Split tasks.SeriesConfig `json:"split"`
+
+	// modelDir is the directory of the model file the spec was read
+	// from (ReadModelMeta); file the file UseFile accepted.
+	modelDir string
+	file     string
 }
 
 // DataSpec says how to rebuild the data a model was trained on.
@@ -70,13 +96,23 @@ func LorenzSpec(l LorenzData) DataSpec { return DataSpec{Task: TaskLorenz, Loren
 func FlipFlopSpec(f FlipFlopData) DataSpec { return DataSpec{Task: TaskFlipFlop, FlipFlop: &f} }
 
 // SeriesFileSpec reads the user's series at path with the given options,
-// hashes the file and returns its DataSpec.
+// hashes the file and returns its DataSpec. The options are resolved
+// against the file (tasks.LoadOptions.Resolve): one that does not apply
+// to its format is a parameter error naming it.
 func SeriesFileSpec(path string, load tasks.LoadOptions, split tasks.SeriesConfig) (DataSpec, error) {
+	load, err := load.Resolve(path)
+	if err != nil {
+		return DataSpec{}, err
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return DataSpec{}, fmt.Errorf("pipeline: series file: %w", err)
+	}
 	sum, err := fileSHA256(path)
 	if err != nil {
 		return DataSpec{}, err
 	}
-	return DataSpec{Task: TaskSeries, Series: &SeriesSpec{Path: path, SHA256: sum, Load: load, Split: split}}, nil
+	return DataSpec{Task: TaskSeries, Series: &SeriesSpec{Path: path, AbsPath: abs, SHA256: sum, Load: load, Split: split}}, nil
 }
 
 // fileSHA256 returns the hex SHA-256 of the file at path.
@@ -97,25 +133,219 @@ func fileSHA256(path string) (string, error) {
 // a model was trained on (its SHA-256 changed).
 var ErrSeriesChanged = errors.New("series file changed since the model was trained")
 
-// Check verifies that the file at s.Path still has the hash s.SHA256 (an
-// empty SHA256 is not checked).
-func (s *SeriesSpec) Check() error {
-	if s.SHA256 == "" {
-		return nil
+// load returns s.Load in canonical form: the format decided by Path's
+// extension when empty, and the options that do not apply to the format
+// cleared (a model file written before 2026-12-01 may hold a Header for
+// an .npy, which was ignored).
+func (s *SeriesSpec) load() tasks.LoadOptions {
+	lo := s.Load
+	if f, err := (tasks.LoadOptions{Format: lo.Format}).Resolve(s.Path); err == nil {
+		lo.Format = f.Format
 	}
-	sum, err := fileSHA256(s.Path)
+	if lo.Format != "npz" && lo.Format != "hdf5" {
+		lo.Key = ""
+	}
+	if lo.Format != "csv" {
+		lo.Header, lo.Comma = tasks.HeaderAuto, 0
+	}
+	if r, err := lo.Resolve(s.Path); err == nil {
+		lo = r
+	}
+	return lo
+}
+
+// candidates lists where the series file may be, in the order Locate
+// tries them: the absolute path, the path relative to the model file's
+// directory (as recorded when saved, then as given at training), the path
+// as given (relative to the working directory), then as given relative to
+// the four directories above the model file's.
+func (s *SeriesSpec) candidates() []string {
+	var out []string
+	add := func(p string) {
+		if p != "" && !slices.Contains(out, filepath.Clean(p)) {
+			out = append(out, filepath.Clean(p))
+		}
+	}
+	if s.AbsPath != "" {
+		add(s.AbsPath)
+	} else if filepath.IsAbs(s.Path) {
+		add(s.Path)
+	}
+	if s.modelDir != "" {
+		if s.ModelRel != "" {
+			add(filepath.Join(s.modelDir, s.ModelRel))
+		}
+		if s.Path != "" && !filepath.IsAbs(s.Path) {
+			add(filepath.Join(s.modelDir, s.Path))
+		}
+	}
+	add(s.Path)
+	if s.modelDir != "" && s.Path != "" && !filepath.IsAbs(s.Path) {
+		// The directories above the model's: a model is mostly written to
+		// --out below the directory train ran in, and files written
+		// before 2026-12-01 record the path relative to that directory
+		// only. The SHA-256 decides, so a guess is never taken wrongly.
+		dir := s.modelDir
+		for range 4 {
+			up := filepath.Dir(dir)
+			if up == dir {
+				break
+			}
+			dir = up
+			add(filepath.Join(dir, s.Path))
+		}
+	}
+	return out
+}
+
+// Locate returns the series file the model was trained on: the file
+// UseFile accepted, or the first of the candidate places (the absolute
+// path recorded at training, the recorded path relative to the model
+// file's directory, the path as given relative to the working directory,
+// then to the directories above the model file's) that holds a file with
+// the recorded SHA-256. If no candidate exists the
+// error wraps fs.ErrNotExist and says how to point the model at the file;
+// if one exists with other contents, ErrSeriesChanged.
+func (s *SeriesSpec) Locate() (string, error) {
+	if s.file != "" {
+		return s.file, nil
+	}
+	var changed []string
+	tried := s.candidates()
+	for _, p := range tried {
+		if _, err := os.Stat(p); err != nil {
+			continue
+		}
+		if s.SHA256 == "" {
+			return p, nil
+		}
+		sum, err := fileSHA256(p)
+		if err != nil {
+			return "", err
+		}
+		if sum == s.SHA256 {
+			return p, nil
+		}
+		changed = append(changed, fmt.Sprintf("%s (SHA-256 now %s)", p, sum))
+	}
+	if changed != nil {
+		return "", fmt.Errorf("pipeline: %s: %w: the model was trained on SHA-256 %s; restore the file the model was trained on, point the model at it (analyze --data FILE), or train again on this one (neurodyn train with --task %s, --overwrite to replace the model file)",
+			strings.Join(changed, ", "), ErrSeriesChanged, s.SHA256, s.Path)
+	}
+	return "", fmt.Errorf("pipeline: series file %s: %w (looked for at %s); pass its new location with analyze --data FILE (with the loading options it was trained with: %s)",
+		s.Path, fs.ErrNotExist, strings.Join(tried, ", "), optionText(s.load(), s.Split.Dt))
+}
+
+// Check verifies that the series file the model was trained on can be
+// found with its recorded contents (Locate).
+func (s *SeriesSpec) Check() error {
+	_, err := s.Locate()
+	return err
+}
+
+// UseFile points s at path, the model's series file where it now is (the
+// file moved, or the model did), read with load and sample interval dt.
+// A zero option (Format "", Key "", Columns nil, Header HeaderAuto, Comma
+// 0, dt 0) takes the value the model was trained with; any other must
+// equal it. The file must have the recorded SHA-256. Otherwise UseFile
+// returns a parameter error naming --data and saying what differs.
+func (s *SeriesSpec) UseFile(path string, load tasks.LoadOptions, dt float64) error {
+	rec := s.load()
+	recDt := s.Split.Dt
+	if recDt == 0 {
+		recDt = 1
+	}
+	var diff []string
+	if load.Format != "" && load.Format != rec.Format {
+		diff = append(diff, fmt.Sprintf("--format %s (trained as %s)", load.Format, rec.Format))
+	}
+	if load.Key != "" && load.Key != rec.Key {
+		diff = append(diff, fmt.Sprintf("--key %q (trained with %q)", load.Key, rec.Key))
+	}
+	if load.Columns != nil && !slices.Equal(load.Columns, rec.Columns) {
+		diff = append(diff, fmt.Sprintf("--columns %s (trained with %s)", columnsText(load.Columns), columnsText(rec.Columns)))
+	}
+	if load.Header != tasks.HeaderAuto && load.Header != rec.Header {
+		diff = append(diff, fmt.Sprintf("--header %s (trained with %s)", load.Header, rec.Header))
+	}
+	if load.Comma != 0 && load.Comma != rec.Comma {
+		diff = append(diff, fmt.Sprintf("delimiter %q (trained with %q)", load.Comma, rec.Comma))
+	}
+	if dt != 0 && dt != recDt {
+		diff = append(diff, fmt.Sprintf("--dt %g (trained with %g)", dt, recDt))
+	}
+	if diff != nil {
+		return param.New("pipeline", "--data", path, fmt.Sprintf("read as the model's series was (it was trained on %s with %s), but %s differ; leave an option out to take the model's", s.Path, optionText(rec, recDt), strings.Join(diff, ", ")))
+	}
+	sum, err := fileSHA256(path)
 	if err != nil {
 		return err
 	}
-	if sum != s.SHA256 {
-		return fmt.Errorf("pipeline: %s: %w: its SHA-256 is now %s, the model was trained on %s; restore the file the model was trained on, or train again on this one (neurodyn train with --task %s, --overwrite to replace the model file)",
-			s.Path, ErrSeriesChanged, sum, s.SHA256, s.Path)
+	if s.SHA256 != "" && sum != s.SHA256 {
+		return fmt.Errorf("pipeline: --data %s: %w: its SHA-256 is %s, the model was trained on %s (SHA-256 %s); give the file the model was trained on, or train again on this one: %w",
+			path, ErrSeriesChanged, sum, s.Path, s.SHA256, param.ErrInvalid)
 	}
+	s.file = path
 	return nil
 }
 
-// Key identifies the data (a hash of the spec).
+// optionText describes loading options and dt as flags.
+func optionText(lo tasks.LoadOptions, dt float64) string {
+	parts := []string{"--format " + lo.Format}
+	if lo.Key != "" {
+		parts = append(parts, fmt.Sprintf("--key %s", lo.Key))
+	}
+	parts = append(parts, "--columns "+columnsText(lo.Columns))
+	if lo.Format == "csv" {
+		parts = append(parts, "--header "+lo.Header.String())
+	}
+	if dt == 0 {
+		dt = 1
+	}
+	return strings.Join(append(parts, fmt.Sprintf("--dt %g", dt)), " ")
+}
+
+// columnsText writes a column selection as --columns takes it ("all" for
+// nil).
+func columnsText(c []int) string {
+	if c == nil {
+		return "all"
+	}
+	s := make([]string, len(c))
+	for i, v := range c {
+		s[i] = strconv.Itoa(v)
+	}
+	return strings.Join(s, ",")
+}
+
+// seriesDiff says how the series spec cur differs from old as data (their
+// SHA-256, loading options, split), "" when they are the same data.
+func seriesDiff(old, cur *SeriesSpec) string {
+	if old == nil || cur == nil {
+		return ""
+	}
+	var d []string
+	if old.SHA256 != cur.SHA256 {
+		d = append(d, fmt.Sprintf("%s has SHA-256 %s, the stored model's series (%s) had %s", cur.Path, cur.SHA256, old.Path, old.SHA256))
+	}
+	if o, c := optionText(old.load(), old.Split.Dt), optionText(cur.load(), cur.Split.Dt); o != c {
+		d = append(d, fmt.Sprintf("read with %s, the stored model's with %s", c, o))
+	} else if !reflect.DeepEqual(old.load(), cur.load()) {
+		d = append(d, fmt.Sprintf("read with %+v, the stored model's with %+v", cur.load(), old.load()))
+	}
+	if o, c := old.Split, cur.Split; o.Dt == c.Dt && !reflect.DeepEqual(o, c) {
+		d = append(d, fmt.Sprintf("split %+v, the stored model's %+v", c, o))
+	}
+	return strings.Join(d, "; ")
+}
+
+// Key identifies the data (a hash of the spec). A series is identified by
+// its contents and how it is read (SHA256, the resolved Load, Split), not
+// by the file's path (see SeriesSpec).
 func (s DataSpec) Key() string {
+	if s.Series != nil {
+		s.Series = &SeriesSpec{SHA256: s.Series.SHA256, Load: s.Series.load(), Split: s.Series.Split}
+	}
 	b, err := json.Marshal(s)
 	if err != nil {
 		panic("pipeline: DataSpec is not JSON-encodable: " + err.Error())
@@ -125,17 +355,18 @@ func (s DataSpec) Key() string {
 }
 
 // Forecasting returns the forecasting dataset of a Lorenz or series spec.
-// A series file is first checked against its recorded SHA-256
-// (SeriesSpec.Check): data that changed since are refused, not used.
+// A series file is found and checked against its recorded SHA-256
+// (SeriesSpec.Locate): data that changed since are refused, not used.
 func (s DataSpec) Forecasting() (*tasks.Dataset, error) {
 	switch {
 	case s.Task == TaskLorenz && s.Lorenz != nil:
 		return tasks.GenerateLorenz(s.Lorenz.LorenzConfig())
 	case s.Task == TaskSeries && s.Series != nil:
-		if err := s.Series.Check(); err != nil {
+		path, err := s.Series.Locate()
+		if err != nil {
 			return nil, err
 		}
-		raw, err := tasks.LoadSeries(s.Series.Path, s.Series.Load)
+		raw, err := tasks.LoadSeries(path, s.Series.load())
 		if err != nil {
 			return nil, err
 		}
@@ -271,6 +502,11 @@ func ReadModelMeta(path string) (*ModelMeta, error) {
 		if err := json.Unmarshal(b, &m); err != nil || m.Format != ModelFormat {
 			break
 		}
+		if m.Data.Series != nil {
+			if abs, err := filepath.Abs(path); err == nil {
+				m.Data.Series.modelDir = filepath.Dir(abs)
+			}
+		}
 		return &m, nil
 	}
 	return nil, param.New("pipeline", "model file", path, "a model file written by neurodyn (train or tutorial), with "+ModelFormat+" metadata")
@@ -283,17 +519,49 @@ func storedMeta(path, id string) *ModelMeta {
 		return nil
 	}
 	m, err := ReadModelMeta(path)
-	if err != nil || m.Identity != id {
+	if err != nil || !m.hasIdentity(id) {
 		return nil
 	}
 	return m
 }
 
+// hasIdentity reports whether the stored model m has the identity id: its
+// recorded one, or for a series model written before the series path left
+// the identity (2026-12-01), the identity its metadata gives now (the
+// same recipe, selection and data; so such a file is reused, not refused
+// as trained on other data).
+func (m *ModelMeta) hasIdentity(id string) bool {
+	if m.Identity == id {
+		return true
+	}
+	return m.Data.Series != nil && identity(m.Kind, append(append([]byte(nil), m.Recipe...), m.Selection...), m.Data) == id
+}
+
+// metaJSON encodes meta for the model file at path, with the series file's
+// path relative to the model file's directory (SeriesSpec.ModelRel).
+func metaJSON(path string, meta *ModelMeta) ([]byte, error) {
+	m := *meta
+	if s := m.Data.Series; s != nil && s.AbsPath != "" {
+		if dir, err := filepath.Abs(filepath.Dir(path)); err == nil {
+			if rel, err := filepath.Rel(dir, s.AbsPath); err == nil {
+				c := *s
+				c.ModelRel = rel
+				m.Data.Series = &c
+			}
+		}
+	}
+	b, err := json.Marshal(&m)
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: model metadata: %w", err)
+	}
+	return b, nil
+}
+
 // saveParamsModel writes a model with learn parameters and its metadata.
 func saveParamsModel(path string, p *learn.Params[float32], meta *ModelMeta) error {
-	b, err := json.Marshal(meta)
+	b, err := metaJSON(path, meta)
 	if err != nil {
-		return fmt.Errorf("pipeline: model metadata: %w", err)
+		return err
 	}
 	return learn.SaveParams(path, p, string(b))
 }
@@ -308,9 +576,9 @@ const (
 // saveReadoutModel writes a reservoir's or ESN's readout and metadata (the
 // network itself is rebuilt from its configuration and seed).
 func saveReadoutModel(path string, l *snn.Linear, meta *ModelMeta) error {
-	b, err := json.Marshal(meta)
+	b, err := metaJSON(path, meta)
 	if err != nil {
-		return fmt.Errorf("pipeline: model metadata: %w", err)
+		return err
 	}
 	arrays := []export.NPZArray{
 		export.NewNPZArray(readoutW, l.W, l.O, l.F),

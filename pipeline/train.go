@@ -228,7 +228,7 @@ func (o TrainOptions) refuseReplace(meta *ModelMeta) error {
 	why := "a file that is not a readable model file"
 	if st, err := ReadModelMeta(path); err == nil {
 		switch {
-		case st.Identity == meta.Identity:
+		case st.hasIdentity(meta.Identity):
 			return nil
 		case st.Kind != meta.Kind:
 			why = "a model of kind " + st.Kind
@@ -244,11 +244,8 @@ func (o TrainOptions) refuseReplace(meta *ModelMeta) error {
 // seriesChange describes how the series file of a stored data spec
 // differs from the new one ("" when either is not a series).
 func seriesChange(old, cur DataSpec) string {
-	if old.Series == nil || cur.Series == nil {
-		return ""
-	}
-	if old.Series.Path == cur.Series.Path && old.Series.SHA256 != cur.Series.SHA256 {
-		return fmt.Sprintf(" (%s has changed: SHA-256 %s then, %s now)", cur.Series.Path, old.Series.SHA256, cur.Series.SHA256)
+	if d := seriesDiff(old.Series, cur.Series); d != "" {
+		return " (" + d + ")"
 	}
 	return ""
 }
