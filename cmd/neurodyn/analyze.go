@@ -39,11 +39,17 @@ file (--data), with the analyses of the tutorial's stages:
 
 The analysis sizes (free-run length, closed-loop starts, fixed-point starts)
 are configuration keys (see the flags); the model's data are rebuilt from its
-file's metadata.`,
+file's metadata. A model trained on a series file finds it by its absolute
+path, then relative to the model file, then to the working directory, and
+checks its SHA-256; if the file moved, give it with --data beside --model:
+it must have the same SHA-256, and loading flags given (--format, --key,
+--columns, --header, --dt) must equal those the model was trained with
+(flags left out take the model's).`,
 		Example: `  neurodyn analyze lyapunov --model results/ctrnn/ctrnn_lorenz.npz
   neurodyn analyze fixedpoints --model results/flipflop/ctrnn_flipflop.npz
   neurodyn analyze closedloop --model models/reservoir_lorenz.npz --analysis.closed-loop-starts 20
   neurodyn analyze dimension --data series.npy --dt 0.01
+  neurodyn analyze closedloop --model models/esn_series.npz --data moved/series.npy
   neurodyn analyze spikes --data sim/cuba/spikes.h5`,
 		Args:      cobra.ExactArgs(1),
 		ValidArgs: pipeline.Analyses(),
@@ -62,15 +68,15 @@ file's metadata.`,
 			if fl.Changed("seed") {
 				cfg.Seed = seed
 			}
-			if (model == "") == (data == "") {
-				return param.New("neurodyn", "--model/--data", "neither or both given", "exactly one of them")
+			if model == "" && data == "" {
+				return param.New("neurodyn", "--model/--data", "neither given", "--model, --data, or both (--data then gives the model's series file)")
 			}
-			if model != "" {
-				if err := onlyWith("neurodyn", fl, seriesFlagNames, "left out with --model (it reads a series given with --data)"); err != nil {
+			if model != "" && data == "" {
+				if err := onlyWith("neurodyn", fl, seriesFlagNames, "left out with --model alone (the model file records how its series is read; with --data, pointing at the model's series file, they must match it)"); err != nil {
 					return err
 				}
 			}
-			if args[0] == "spikes" {
+			if model == "" && args[0] == "spikes" {
 				if err := onlyWith("neurodyn", fl, seriesFlagNames, "left out with analyze spikes (a SONATA spike report has its own times)"); err != nil {
 					return err
 				}
@@ -84,7 +90,15 @@ file's metadata.`,
 			if err != nil {
 				return err
 			}
+			if data != "" && model == "" && args[0] != "spikes" { // with --model, the options are checked against the model's
+				if err := sf.applies(fl, data); err != nil {
+					return seriesFlagErr(err)
+				}
+			}
 			req := pipeline.AnalyzeRequest{What: args[0], Model: model, Data: data, Load: lo, Dt: sf.dt}
+			if model != "" && !fl.Changed("dt") {
+				req.Dt = 0 // the model's
+			}
 			if fl.Changed("input") {
 				req.Input = input
 			}
@@ -103,7 +117,7 @@ file's metadata.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&model, "model", "", "model file written by train or the tutorial (.npz)")
-	f.StringVar(&data, "data", "", "data file: a series (.npy, .npz, .h5, .csv) or a SONATA spike report (.h5)")
+	f.StringVar(&data, "data", "", "data file: a series (.npy, .npz, .h5, .csv) or a SONATA spike report (.h5); with --model, the model's series file where it now is")
 	f.Float64SliceVar(&input, "input", nil, "constant input of the fixed-point search (comma-separated; default zero)")
 	f.StringVar(&cfgPath, "config", "", "TOML configuration read on top of the embedded defaults (analysis sizes)")
 	f.BoolVar(&quick, "quick", false, "smaller analyses (config key quick)")

@@ -47,6 +47,7 @@ func cliHint(err error) error {
 var seriesParamFlags = map[string]string{
 	"Format":            "--format",
 	"Key":               "--key",
+	"Header":            "--header",
 	"Columns":           "--columns",
 	"TrainFrac/ValFrac": "--train-frac/--val-frac",
 }

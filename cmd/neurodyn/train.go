@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/pipeline"
@@ -27,9 +28,9 @@ type seriesFlags struct {
 func (s *seriesFlags) register(cmd *cobra.Command, split bool) {
 	f := cmd.Flags()
 	f.StringVar(&s.format, "format", "", "series file format: npy, npz, hdf5 or csv, i.e. delimited text whose delimiter is taken from the first line (default: by extension)")
-	f.StringVar(&s.key, "key", "", "array name in an .npz, or dataset path in an HDF5 file")
-	f.IntSliceVar(&s.columns, "columns", nil, "variables to use, by column index from 0 (default: all)")
-	f.StringVar(&s.header, "header", "auto", "CSV header row: auto, yes or no")
+	f.StringVar(&s.key, "key", "", "array name in an .npz, or dataset path in an HDF5 file (needed when the file holds several; refused for .npy and text)")
+	f.IntSliceVar(&s.columns, "columns", nil, "variables to use, by column index from 0 (default: all, unless the first column is a row index or time axis, e.g. pandas' index: then it must be given)")
+	f.StringVar(&s.header, "header", "auto", "CSV header row: auto, yes or no (delimited text only)")
 	f.Float64Var(&s.dt, "dt", 1, "sample interval of the series, in its time unit (> 0)")
 	if split {
 		f.Float64Var(&s.trainFrac, "train-frac", 0.7, "fraction of the samples, in time order, for training (> 0; with --val-frac, sum < 1)")
@@ -66,10 +67,32 @@ func (s *seriesFlags) load() (tasks.LoadOptions, error) {
 	return o, nil
 }
 
+// applies refuses a loading flag given for a file whose format it does
+// not apply to, so that nothing given is ignored (nor enters a model's
+// identity): --key outside .npz and HDF5 files, --header outside
+// delimited text. The library refuses the non-default values too
+// (tasks.LoadOptions.Resolve); this also catches --header auto.
+func (s *seriesFlags) applies(fl *pflag.FlagSet, path string) error {
+	lo, err := tasks.LoadOptions{Format: s.format}.Resolve(path)
+	if err != nil {
+		return err
+	}
+	if fl.Changed("key") && lo.Format != "npz" && lo.Format != "hdf5" {
+		return param.New("neurodyn", "--key", s.key, fmt.Sprintf("left out for %s, a %s file (it holds one array): --key applies to .npz and HDF5 files only", path, lo.Format))
+	}
+	if fl.Changed("header") && lo.Format != "csv" {
+		return param.New("neurodyn", "--header", s.header, fmt.Sprintf("left out for %s, a %s file: --header applies to delimited text (.csv, .tsv, .txt) only", path, lo.Format))
+	}
+	return nil
+}
+
 // spec returns the DataSpec of a series file.
-func (s *seriesFlags) spec(path string) (pipeline.DataSpec, error) {
+func (s *seriesFlags) spec(fl *pflag.FlagSet, path string) (pipeline.DataSpec, error) {
 	lo, err := s.load()
 	if err != nil {
+		return pipeline.DataSpec{}, err
+	}
+	if err := s.applies(fl, path); err != nil {
 		return pipeline.DataSpec{}, err
 	}
 	if err := param.PositiveInt("neurodyn", "--seq-length", s.seqLength); err != nil {
@@ -153,7 +176,7 @@ training statistics, and the Lorenz recipes train on it.`,
 			case "":
 				return param.New("neurodyn", "--task", `""`, "lorenz, flipflop or the path of a series file")
 			default:
-				if data, err = sf.spec(task); err != nil {
+				if data, err = sf.spec(fl, task); err != nil {
 					return seriesFlagErr(err)
 				}
 			}
