@@ -466,12 +466,16 @@ func analyzeModel(ctx context.Context, cfg Config, m *Model, req AnalyzeRequest)
 	case "lyapunov":
 		t.Rows = append(t.Rows, []string{"λ₁ (" + Lambda1Method + ")", num(gs.Lambda1), trueOf(func(s *analysis.AttractorStats) float64 { return s.Lambda1 })})
 		if sm, ok := st.(learn.StepMap); ok {
+			sm, note := dataStepMap(sm, d.Dt)
 			sp, err := analysis.ModelSpectrum(sm, src.Data[:w*d.Dim], analysis.MapSpectrumConfig{K: min(3, sm.StateDim()), Steps: set.FreeRun, Renorm: 10})
 			if err != nil {
 				return nil, err
 			}
 			for j, v := range sp.Exponents {
-				t.Rows = append(t.Rows, []string{fmt.Sprintf("λ%d from the model's Jacobians (QR)", j+1), fmt.Sprintf("%.4g ± %.2g", v, sp.StdErr[j]), "—"})
+				t.Rows = append(t.Rows, []string{fmt.Sprintf("λ%d from the model's Jacobians (QR, per time unit, dt %g)", j+1, d.Dt), fmt.Sprintf("%.4g ± %.2g", v, sp.StdErr[j]), "—"})
+			}
+			if note != "" {
+				t.Rows = append(t.Rows, []string{"note", "Jacobian spectrum: " + note, ""})
 			}
 		}
 	case "dimension":

@@ -170,6 +170,10 @@ func MeasureForecaster(ctx context.Context, d *tasks.Dataset, m learn.Stepper, f
 		return err
 	}
 	if sm, ok := m.(learn.StepMap); ok {
+		sm, note := dataStepMap(sm, d.Dt)
+		if note != "" {
+			f.Notes = append(f.Notes, f.Name+", closed-loop spectrum: "+note)
+		}
 		k := min(3, sm.StateDim())
 		sp, err := analysis.ModelSpectrum(sm, tr.Warm, analysis.MapSpectrumConfig{K: k, Steps: tr.N, Renorm: 10})
 		if err != nil {
@@ -179,6 +183,30 @@ func MeasureForecaster(ctx context.Context, d *tasks.Dataset, m learn.Stepper, f
 		}
 	}
 	return nil
+}
+
+// stepTimeMap is a learn.StepMap whose steps cover dt.
+type stepTimeMap struct {
+	learn.StepMap
+	dt float64
+}
+
+// StepTime returns the data's sample interval.
+func (m stepTimeMap) StepTime() float64 { return m.dt }
+
+// dataStepMap returns sm with steps that cover the data's sample interval
+// dt, so that its Lyapunov exponents are per time unit of the data, and a
+// note when the model records another step time: ctrnn and rate model
+// files written before their SampleDt followed the data's dt hold the
+// Lorenz step 0.01 whatever the data (the Jacobian spectrum of a model of
+// a series at dt 0.1 came out 10 times too large). A model whose step
+// time is dt is returned as it is.
+func dataStepMap(sm learn.StepMap, dt float64) (learn.StepMap, string) {
+	st := sm.StepTime()
+	if st == dt {
+		return sm, ""
+	}
+	return stepTimeMap{sm, dt}, fmt.Sprintf("the model file records a step time of %g, not the data's sample interval %g (written before the step time followed the data); the exponents are per time unit of the data", st, dt)
 }
 
 // closedLoop is the closed-loop part of MeasureForecaster's protocol: the

@@ -435,7 +435,11 @@ func (c *trainClock) tick() {
 // non-nil, on the flip-flop task, and saves it to o's model file — or
 // reloads it from that file when it holds the same recipe trained on the
 // same data. On forecasting data the phases with SelectByMetric select
-// their epoch by SelectionVT (when the validation split is long enough).
+// their epoch by SelectionVT (when the validation split is long enough),
+// and the model's SampleDt is d's sample interval, so that its Lyapunov
+// exponents (StepTime) are per time unit of the data; SampleDt does not
+// enter the dynamics, so the training is the same whatever d.Dt (and it
+// is not part of the model identity: the data, dt included, are).
 func TrainCTRNN(ctx context.Context, r ctrnn.Recipe, data DataSpec, d *tasks.Dataset, ff *tasks.FlipFlop, o TrainOptions) (*Trained[*ctrnn.Model[float32]], error) {
 	if ff == nil {
 		forDim(&r.Model.Inputs, &r.Model.Outputs, d.Dim)
@@ -445,6 +449,8 @@ func TrainCTRNN(ctx context.Context, r ctrnn.Recipe, data DataSpec, d *tasks.Dat
 		meta.Dim = ff.Train.Bits
 	} else {
 		meta.Dim = d.Dim
+		// After the identity's recipe: the data's dt is part of the data.
+		r.Model.SampleDt = d.Dt
 	}
 	build := func(c json.RawMessage) (*ctrnn.Model[float32], error) {
 		var cfg ctrnn.Config
@@ -472,6 +478,8 @@ func TrainRate(ctx context.Context, r rate.Recipe, data DataSpec, d *tasks.Datas
 		meta.Dim = ff.Train.Bits
 	} else {
 		meta.Dim = d.Dim
+		// After the identity's recipe: the data's dt is part of the data.
+		r.Model.SampleDt = d.Dt
 	}
 	build := func(c json.RawMessage) (*rate.Model[float32], error) {
 		var cfg rate.Config
