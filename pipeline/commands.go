@@ -40,6 +40,9 @@ type TrainRequest struct {
 	Overwrite bool
 	// Progress is told the epochs done (models trained by gradient).
 	Progress func(done, total int)
+	// Lambda1 is the true system's λ₁ per time unit for valid times in
+	// Lyapunov times (0: the system's own, SystemLambda1).
+	Lambda1 float64
 }
 
 // TrainResult is what TrainModel made and measured.
@@ -85,6 +88,9 @@ func TrainModel(ctx context.Context, cfg Config, req TrainRequest) (*TrainResult
 	if req.File, err = ModelFileName(req.Kind, req.Data.Task, req.File); err != nil {
 		return nil, err
 	}
+	if err := checkLambda1(req.Lambda1); err != nil {
+		return nil, err
+	}
 	o := TrainOptions{Dir: req.Dir, File: req.File, Seed: cfg.Seed, Retrain: req.Retrain, NoReplace: !req.Overwrite, Progress: req.Progress}
 	set := cfg.Settings()
 	if req.Data.Task == TaskFlipFlop {
@@ -127,11 +133,10 @@ func TrainModel(ctx context.Context, cfg Config, req TrainRequest) (*TrainResult
 	if err != nil {
 		return nil, err
 	}
-	var truth *Truth
-	if d.Eval.Len >= analysis.DefaultWarmup+set.FreeRun {
-		if truth, err = NewTruth(d, set.FreeRun); err != nil {
-			return nil, err
-		}
+	set.Lambda1 = req.Lambda1
+	truth, noTruth, err := TruthFor(d, set)
+	if err != nil {
+		return nil, err
 	}
 	out := &TrainResult{}
 	switch req.Kind {
@@ -191,8 +196,20 @@ func TrainModel(ctx context.Context, cfg Config, req TrainRequest) (*TrainResult
 	default:
 		return nil, param.New("pipeline", "model", req.Kind, "one of "+strings.Join(Kinds(), ", "))
 	}
+	if noTruth != "" {
+		out.Forecast.Notes = append(out.Forecast.Notes, noTruth)
+	}
 	out.Tables = []Table{ForecastTable(out.Forecast, out.Meta, out.Path, out.Loaded, d.Dim)}
 	return out, nil
+}
+
+// checkLambda1 validates a λ₁ given for Lyapunov times: 0 (the
+// system's own) or positive and finite.
+func checkLambda1(v float64) error {
+	if v == 0 || v > 0 && !math.IsInf(v, 0) {
+		return nil
+	}
+	return param.New("pipeline", "Lambda1", v, "> 0 and finite, per time unit of the data (0: the system's own λ₁)")
 }
 
 // ForecastTable lists a forecast's measurements as quantity/value rows.
@@ -216,12 +233,21 @@ func ForecastTable(f *Forecast, meta *ModelMeta, path string, loaded bool, dim i
 		}
 	}
 	if f.VT != nil {
-		add("closed-loop valid time, Lyapunov times: median [Q1, Q3]; 95% CI of the median", vptCell(f.VT))
+		if math.IsNaN(f.Lambda1.Value) {
+			add("closed-loop valid time, Lyapunov times", "— ("+f.Lambda1.Source+")")
+		} else {
+			add("closed-loop valid time, Lyapunov times: median [Q1, Q3]; 95% CI of the median", vptCell(f.VT))
+			add("λ₁ of the true system for Lyapunov times (per time unit)", fmt.Sprintf("%.4g: %s", f.Lambda1.Value, f.Lambda1.Source))
+		}
 		add("closed-loop valid time, time units: median", num(f.VT.InTime.Median))
+		add("closed-loop protocol", fmt.Sprintf("%d starts over the %s, warm-up %d, horizon %d steps", len(f.VT.Starts), f.evalRun, f.VT.Config.Warmup, f.VT.Config.Horizon))
 	}
 	if f.Attractor != nil {
 		add("λ₁ generated / true ("+Lambda1Method+")", pairCell(attr(f, true)))
 		add("D₂ generated / true", pairCell(attr(f, false)))
+		if f.truthFrom != "" {
+			add("true λ₁ and D₂ measured on", f.truthFrom)
+		}
 	}
 	if f.Spectrum != nil {
 		var parts []string
@@ -263,6 +289,9 @@ type AnalyzeRequest struct {
 	Dt float64
 	// Input is the constant input of the fixed-point search (nil: zero).
 	Input []float64
+	// Lambda1 is the true system's λ₁ per time unit for valid times in
+	// Lyapunov times (closedloop; 0: the system's own, SystemLambda1).
+	Lambda1 float64
 }
 
 // Analyses lists what Analyze can measure.
@@ -409,11 +438,13 @@ func analyzeModel(ctx context.Context, cfg Config, m *Model, req AnalyzeRequest)
 	if err != nil {
 		return nil, err
 	}
-	var truth *Truth
-	if d.Eval.Len >= analysis.DefaultWarmup+set.FreeRun {
-		if truth, err = NewTruth(d, set.FreeRun); err != nil {
-			return nil, err
-		}
+	if err := checkLambda1(req.Lambda1); err != nil {
+		return nil, err
+	}
+	set.Lambda1 = req.Lambda1
+	truth, noTruth, err := TruthFor(d, set)
+	if err != nil {
+		return nil, err
 	}
 	switch req.What {
 	case "spikes":
@@ -423,25 +454,36 @@ func analyzeModel(ctx context.Context, cfg Config, m *Model, req AnalyzeRequest)
 		if err != nil {
 			return nil, err
 		}
+		if noTruth != "" {
+			f.Notes = append(f.Notes, noTruth)
+		}
 		return []Table{ForecastTable(f, &m.Meta, req.Model, true, d.Dim)}, nil
 	}
 	// lyapunov, dimension: a free run after a warm-up on the evaluation
-	// trajectory (or the test split), described like the truth.
-	src := &d.Eval
-	if src.Len == 0 {
-		src = &d.Test
-	}
+	// run (EvalRun: Lorenz's evaluation trajectory, a series' test split),
+	// described like the truth and as long (on a series, the test split
+	// after the warm-up may be shorter than the configured free run).
+	src := EvalRun(d)
 	w := analysis.DefaultWarmup
 	if src.Len < w {
 		return nil, param.New("pipeline", "data", fmt.Sprintf("%d samples", src.Len), fmt.Sprintf(">= %d for the warm-up", w))
 	}
+	steps := set.FreeRun
+	if truth != nil {
+		steps = truth.N
+	}
 	st := m.Stepper()
-	gen := make([]float64, set.FreeRun*d.Dim)
-	if err := analysis.FreeRun(st, src.Data[:w*d.Dim], set.FreeRun, gen); err != nil {
+	gen := make([]float64, steps*d.Dim)
+	if err := analysis.FreeRun(st, src.Data[:w*d.Dim], steps, gen); err != nil {
 		return nil, err
 	}
 	d.Denormalize(gen, gen)
-	t := Table{Title: fmt.Sprintf("%s (%s): free run of %d steps after %d warm-up samples", req.Model, m.Meta.Kind, set.FreeRun, w), Header: []string{"quantity", "generated", "true"}}
+	t := Table{Title: fmt.Sprintf("%s (%s): free run of %d steps after %d warm-up samples", req.Model, m.Meta.Kind, steps, w), Header: []string{"quantity", "generated", "true"}}
+	if noTruth != "" {
+		t.Rows = append(t.Rows, []string{"note", noTruth, ""})
+	} else if d.Eval.Len == 0 {
+		t.Rows = append(t.Rows, []string{"true column", fmt.Sprintf("measured on the test split's %d samples after the warm-up, with the same estimators", truth.N), ""})
+	}
 	if err := finite("free run", gen); err != nil {
 		t.Rows = append(t.Rows, []string{"note", err.Error(), ""})
 		return []Table{t}, nil
@@ -467,7 +509,7 @@ func analyzeModel(ctx context.Context, cfg Config, m *Model, req AnalyzeRequest)
 		t.Rows = append(t.Rows, []string{"λ₁ (" + Lambda1Method + ")", num(gs.Lambda1), trueOf(func(s *analysis.AttractorStats) float64 { return s.Lambda1 })})
 		if sm, ok := st.(learn.StepMap); ok {
 			sm, note := dataStepMap(sm, d.Dt)
-			sp, err := analysis.ModelSpectrum(sm, src.Data[:w*d.Dim], analysis.MapSpectrumConfig{K: min(3, sm.StateDim()), Steps: set.FreeRun, Renorm: 10})
+			sp, err := analysis.ModelSpectrum(sm, src.Data[:w*d.Dim], analysis.MapSpectrumConfig{K: min(3, sm.StateDim()), Steps: steps, Renorm: 10})
 			if err != nil {
 				return nil, err
 			}

@@ -101,6 +101,11 @@ type AnalysisConfig struct {
 // the mode's defaults filled in.
 type Settings struct {
 	Starts, Horizon, FreeRun, FixedPointStarts int
+	// Lambda1 is the true system's largest Lyapunov exponent per time unit
+	// given by the user (train and analyze --lambda1; not a configuration
+	// key), which valid times are reported in Lyapunov times of; 0 means
+	// the system's own (SystemLambda1).
+	Lambda1 float64
 }
 
 // LorenzKey is the part of the settings the Lorenz stages depend on (the

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/neurodyn/neurodyn/analysis"
 	"github.com/neurodyn/neurodyn/internal/param"
@@ -30,22 +31,159 @@ type Truth struct {
 	Ref  *analysis.AttractorReference
 }
 
-// NewTruth describes the n samples of d's evaluation trajectory that
+// EvalRun returns the run that closed-loop valid times and free runs are
+// measured on: d's evaluation trajectory when it has one (Lorenz: an
+// independent long trajectory), else its test split (a user's series:
+// the held-out end of the series, never seen in training or in the
+// selection of epochs).
+func EvalRun(d *tasks.Dataset) *tasks.Series {
+	if d.Eval.Len > 0 {
+		return &d.Eval
+	}
+	return &d.Test
+}
+
+// evalRunName names EvalRun(d) in messages.
+func evalRunName(d *tasks.Dataset) string {
+	if d.Eval.Len > 0 {
+		return "evaluation trajectory"
+	}
+	return "test split (the evaluation run of a series)"
+}
+
+// NewTruth describes the n samples of d's evaluation run (EvalRun) that
 // follow the protocol's warm-up (analysis.DefaultWarmup samples).
 func NewTruth(d *tasks.Dataset, n int) (*Truth, error) {
 	w := analysis.DefaultWarmup
-	if d.Eval.Len < w+n {
-		return nil, param.New("pipeline", "evaluation trajectory", fmt.Sprintf("%d samples", d.Eval.Len), fmt.Sprintf(">= %d (warm-up + free run)", w+n))
+	run := EvalRun(d)
+	if run.Len < w+n {
+		return nil, param.New("pipeline", evalRunName(d), fmt.Sprintf("%d samples", run.Len), fmt.Sprintf(">= %d (warm-up + free run)", w+n))
 	}
 	dim := d.Dim
-	t := &Truth{N: n, Dim: dim, Warm: slices.Clone(d.Eval.Data[:w*dim]), Data: make([]float64, n*dim)}
-	d.Denormalize(t.Data, d.Eval.Data[w*dim:(w+n)*dim])
+	t := &Truth{N: n, Dim: dim, Warm: slices.Clone(run.Data[:w*dim]), Data: make([]float64, n*dim)}
+	d.Denormalize(t.Data, run.Data[w*dim:(w+n)*dim])
 	ref, err := analysis.NewAttractorReference(t.Data, dim, analysis.AttractorConfig{Dt: d.Dt})
 	if err != nil {
 		return nil, err
 	}
 	t.Ref = ref
 	return t, nil
+}
+
+// MinSeriesFreeRun is the shortest free run compared with the truth on a
+// series without an evaluation trajectory (the test split after the
+// warm-up must hold it): Rosenstein's λ₁ and the correlation dimension
+// are estimated on as many samples.
+const MinSeriesFreeRun = 500
+
+// TruthFor returns the truth the free runs of models of d are compared
+// with: on data with an evaluation trajectory (Lorenz) NewTruth with
+// set.FreeRun steps, nil when the trajectory is shorter than that; on a
+// series, the test split after the warm-up, set.FreeRun steps or as many
+// as it holds (the free runs are as long), nil with the reason in why
+// when it holds fewer than MinSeriesFreeRun.
+func TruthFor(d *tasks.Dataset, set Settings) (truth *Truth, why string, err error) {
+	w := analysis.DefaultWarmup
+	if d.Eval.Len > 0 {
+		if d.Eval.Len < w+set.FreeRun {
+			return nil, fmt.Sprintf("free run not compared with the truth: the evaluation trajectory has %d samples, it needs %d (warm-up %d + free run %d)", d.Eval.Len, w+set.FreeRun, w, set.FreeRun), nil
+		}
+		t, err := NewTruth(d, set.FreeRun)
+		return t, "", err
+	}
+	n := min(set.FreeRun, d.Test.Len-w)
+	if n < MinSeriesFreeRun {
+		return nil, fmt.Sprintf("free run not compared with the truth (λ₁, D₂): the test split has %d samples, it needs at least %d (warm-up %d + a free run of %d); give a longer series or a larger test fraction (--train-frac, --val-frac)", d.Test.Len, w+MinSeriesFreeRun, w, MinSeriesFreeRun), nil
+	}
+	t, err := NewTruth(d, n)
+	return t, "", err
+}
+
+// MinSeriesHorizon is the shortest closed-loop horizon, in steps, at
+// which valid times are measured on a series without an evaluation
+// trajectory.
+const MinSeriesHorizon = 100
+
+// validTimeProtocol returns the closed-loop starts and horizon on d's
+// evaluation run: the configured ones on an evaluation trajectory; on a
+// series' test split a horizon of at most half the run after the warm-up
+// and at most as many starts as fit before it, spread over the split
+// (analysis.StartPositions), or the reason in why when the split is
+// shorter than the warm-up and twice MinSeriesHorizon.
+func validTimeProtocol(d *tasks.Dataset, set Settings) (starts, horizon int, why string) {
+	if d.Eval.Len > 0 {
+		return set.Starts, set.Horizon, ""
+	}
+	w, n := analysis.DefaultWarmup, d.Test.Len
+	horizon = min(set.Horizon, (n-w)/2)
+	if horizon < MinSeriesHorizon {
+		return 0, 0, fmt.Sprintf("closed-loop valid time not measured: the test split has %d samples, it needs at least %d (warm-up %d + twice the shortest horizon of %d steps); give a longer series or a larger test fraction (--train-frac, --val-frac)", n, w+2*MinSeriesHorizon, w, MinSeriesHorizon)
+	}
+	return min(set.Starts, n-w-horizon+1), horizon, ""
+}
+
+// TrueLambda1 is the largest Lyapunov exponent of the true system, per
+// time unit of the data, that converts valid times into Lyapunov times.
+type TrueLambda1 struct {
+	// Value is λ₁ (NaN: unknown; valid times are then in time units only).
+	Value float64
+	// Source says where it comes from (or why it is unknown).
+	Source string
+}
+
+// lorenzLambda1s caches SystemLambda1 of Lorenz-63 by parameters (a
+// spectrum takes 10⁵ RK4 steps; every model of a run needs it).
+var lorenzLambda1s sync.Map
+
+// lorenzDefault is the classic Lorenz-63, whose λ₁ is analysis.LorenzLambda1.
+var lorenzDefault = tasks.Lorenz{Sigma: 10, Rho: 28, Beta: 8.0 / 3}
+
+// SystemLambda1 returns the true λ₁ of d's system: set.Lambda1 when given;
+// for Lorenz-63 at σ=10, ρ=28, β=8/3 analysis.LorenzLambda1 (0.906), at
+// other parameters the QR (Benettin) spectrum of its Jacobian
+// (analysis.FlowSpectrum, 1000 time units after 100); for a series the
+// data's estimate: Rosenstein's method on x (analysis.LargestFromSeries,
+// as the λ₁ rows of the free runs) over the train split, the longest, in
+// original units — NaN with the reason when it fails or is not positive.
+func SystemLambda1(d *tasks.Dataset, set Settings) TrueLambda1 {
+	if set.Lambda1 > 0 {
+		return TrueLambda1{set.Lambda1, "given (--lambda1)"}
+	}
+	if name, _ := d.Params["task"].(string); name == "lorenz63" {
+		l := tasks.Lorenz{}
+		l.Sigma, _ = d.Params["sigma"].(float64)
+		l.Rho, _ = d.Params["rho"].(float64)
+		l.Beta, _ = d.Params["beta"].(float64)
+		at := fmt.Sprintf("Lorenz-63 at σ=%g, ρ=%g, β=%.4g", l.Sigma, l.Rho, l.Beta)
+		if l == lorenzDefault {
+			return TrueLambda1{analysis.LorenzLambda1, at}
+		}
+		if v, ok := lorenzLambda1s.Load(l); ok {
+			return v.(TrueLambda1)
+		}
+		lam := TrueLambda1{math.NaN(), ""}
+		sp, err := analysis.FlowSpectrum(analysis.Lorenz63{Lorenz: l}, []float64{1, 1, 1}, analysis.FlowSpectrumConfig{K: 1})
+		if err != nil {
+			lam.Source = at + ": its spectrum failed: " + err.Error()
+		} else {
+			lam = TrueLambda1{sp.Exponents[0], at + ", from its Jacobian (QR method over 1000 time units)"}
+		}
+		lorenzLambda1s.Store(l, lam)
+		return lam
+	}
+	s := &d.Train
+	x := make([]float64, s.Len)
+	for i := range x {
+		x[i] = float64(s.Data[i*d.Dim]*d.Std[0]) + d.Mean[0]
+	}
+	r, err := analysis.LargestFromSeries(x, 1, analysis.RosensteinConfig{Dt: d.Dt})
+	switch {
+	case err != nil:
+		return TrueLambda1{math.NaN(), "no estimate of the data's λ₁ (" + err.Error() + "); give it with --lambda1"}
+	case !(r.Lambda > 0) || math.IsInf(r.Lambda, 0):
+		return TrueLambda1{math.NaN(), fmt.Sprintf("the data's λ₁ estimate (%s over the train split) is %s, not a positive exponent; give it with --lambda1", Lambda1Method, num(r.Lambda))}
+	}
+	return TrueLambda1{r.Lambda, fmt.Sprintf("estimated from the data: %s over the train split's %d samples (fit R² %.3f)", Lambda1Method, s.Len, r.FitR2)}
 }
 
 // Forecast is what the pipeline measures of one forecaster on a dataset:
@@ -64,8 +202,13 @@ type Forecast struct {
 	OneStep     analysis.Metrics
 	Pred, Truth []float64
 	// VT is the closed-loop valid time (nil without an evaluation
-	// trajectory).
+	// run long enough for it; the reason is in Notes).
 	VT *analysis.ValidTimes
+	// Lambda1 is the true λ₁ that VT's Lyapunov times are in (with VT).
+	Lambda1 TrueLambda1
+	// evalRun names the run VT was measured on; truthFrom, on a series,
+	// the stretch the true λ₁ and D₂ were measured on.
+	evalRun, truthFrom string
 	// Gen is the long free run in original units and Attractor its
 	// comparison with the truth (nil if the run diverged).
 	Gen       []float64
@@ -146,15 +289,28 @@ func MeasureForecaster(ctx context.Context, d *tasks.Dataset, m learn.Stepper, f
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	vt, gen, diverged, err := closedLoop(ctx, d, m, o.Settings, o.Truth)
+	var lam TrueLambda1
+	_, _, why := validTimeProtocol(d, o.Settings)
+	if why == "" {
+		lam = SystemLambda1(d, o.Settings)
+	}
+	vt, gen, diverged, err := closedLoopIn(ctx, d, m, o.Settings, o.Truth, lam)
 	if err != nil {
 		return err
 	}
 	f.VT = vt
+	if vt != nil {
+		f.Lambda1, f.evalRun = lam, evalRunName(d)
+	} else {
+		f.Notes = append(f.Notes, why)
+	}
 	if o.Truth == nil {
 		return nil
 	}
 	tr := o.Truth
+	if d.Eval.Len == 0 {
+		f.truthFrom = fmt.Sprintf("the test split's %d samples after the %d-sample warm-up the free run starts from, with the same estimators (the free run is as long)", tr.N, analysis.DefaultWarmup)
+	}
 	if diverged != nil {
 		f.Notes = append(f.Notes, f.Name+": "+diverged.Error()+": λ₁ and D₂ of the generated run not measured")
 	} else {
@@ -210,15 +366,36 @@ func dataStepMap(sm learn.StepMap, dt float64) (learn.StepMap, string) {
 }
 
 // closedLoop is the closed-loop part of MeasureForecaster's protocol: the
-// valid times of m on d's evaluation trajectory (analysis.ValidTime with
-// set's starts and horizon; nil without an evaluation trajectory) and,
+// valid times of m on d's evaluation run (analysis.ValidTime with the
+// starts and horizon of validTimeProtocol, in Lyapunov times of
+// SystemLambda1 — NaN when unknown; nil when the run is too short) and,
 // when truth is not nil, a free run of truth.N steps after truth's
 // warm-up in original units. A free run that does not stay finite comes
 // back nil, with the reason in diverged.
 func closedLoop(ctx context.Context, d *tasks.Dataset, m learn.Stepper, set Settings, truth *Truth) (vt *analysis.ValidTimes, gen []float64, diverged, err error) {
-	if d.Eval.Len > 0 {
-		if vt, err = analysis.ValidTime(m, d.Eval.Data, d.Dim, analysis.ClosedLoopConfig{Starts: set.Starts, Horizon: set.Horizon, Dt: d.Dt}); err != nil {
+	var lam TrueLambda1
+	if _, _, why := validTimeProtocol(d, set); why == "" {
+		lam = SystemLambda1(d, set)
+	}
+	return closedLoopIn(ctx, d, m, set, truth, lam)
+}
+
+// closedLoopIn is closedLoop with valid times in Lyapunov times of lam.
+func closedLoopIn(ctx context.Context, d *tasks.Dataset, m learn.Stepper, set Settings, truth *Truth, lam TrueLambda1) (vt *analysis.ValidTimes, gen []float64, diverged, err error) {
+	if starts, horizon, why := validTimeProtocol(d, set); why == "" {
+		c := analysis.ClosedLoopConfig{Starts: starts, Horizon: horizon, Dt: d.Dt, Lambda1: lam.Value}
+		if math.IsNaN(lam.Value) {
+			c.Lambda1 = 1 // Lyapunov times blanked below
+		}
+		if vt, err = analysis.ValidTime(m, EvalRun(d).Data, d.Dim, c); err != nil {
 			return nil, nil, nil, err
+		}
+		if math.IsNaN(lam.Value) {
+			vt.Config.Lambda1 = math.NaN()
+			for i := range vt.Lyapunov {
+				vt.Lyapunov[i] = math.NaN()
+			}
+			vt.InLyapunov = analysis.Quartiles{Q1: math.NaN(), Median: math.NaN(), Q3: math.NaN()}
 		}
 	}
 	if err := ctx.Err(); err != nil {

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/neurodyn/neurodyn/analysis"
 	"github.com/neurodyn/neurodyn/ctrnn"
+	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/learn"
 	"github.com/neurodyn/neurodyn/tasks"
 )
@@ -145,6 +147,9 @@ func TestSeriesStepTime(t *testing.T) {
 	if got := m.CTRNN.StepTime(); got != 0.1 {
 		t.Fatalf("StepTime = %g, want the data's dt 0.1", got)
 	}
+	if res.Forecast.Spectrum == nil {
+		t.Fatal("no Jacobian spectrum measured")
+	}
 
 	// The same parameters with the old step time 0.01.
 	d, err := m.Meta.Data.Forecasting()
@@ -222,4 +227,162 @@ func TestSeriesStepTime(t *testing.T) {
 	if strings.Contains(newNotes, "step time") || !strings.Contains(oldNotes, "step time of 0.01") {
 		t.Errorf("notes: new file %q, old file %q", newNotes, oldNotes)
 	}
+}
+
+// TestSeriesClosedLoop: on a series, train measures the closed-loop valid
+// time on the test split and compares the free run with the data, in
+// Lyapunov times of the data's λ₁ (it printed one-step metrics only).
+func TestSeriesClosedLoop(t *testing.T) {
+	cfg, data, res := trainRossler(t)
+	f := res.Forecast
+	if f.VT == nil {
+		t.Fatalf("no valid time; notes %q", f.Notes)
+	}
+	set := cfg.Settings()
+	d, err := data.Forecasting()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := analysis.DefaultWarmup
+	if n := len(f.VT.Starts); n != set.Starts || f.VT.Config.Horizon != min(set.Horizon, (d.Test.Len-w)/2) {
+		t.Errorf("%d starts, horizon %d; want %d and %d", n, f.VT.Config.Horizon, set.Starts, min(set.Horizon, (d.Test.Len-w)/2))
+	}
+	if f.Attractor == nil {
+		t.Fatalf("free run not compared; notes %q", f.Notes)
+	}
+	tr := f.Attractor.True
+	if tr.Points != d.Test.Len-w {
+		t.Errorf("truth of %d samples, want the test split after the warm-up (%d)", tr.Points, d.Test.Len-w)
+	}
+	// Rosenstein on 850 samples: the right order of magnitude (0.071).
+	if !(tr.Lambda1 > 0.02 && tr.Lambda1 < 0.2) {
+		t.Errorf("true λ₁ %g per time unit, want about 0.07", tr.Lambda1)
+	}
+	// The data's λ₁ for Lyapunov times, over the 4,200 train samples:
+	// Rosenstein's estimate, 0.057 (the Rössler attractor's is 0.071;
+	// the test split's 850 samples give 0.115).
+	lam := f.Lambda1.Value
+	if !(lam > 0.045 && lam < 0.09) || f.VT.Config.Lambda1 != lam || !strings.Contains(f.Lambda1.Source, "estimated from the data") || !strings.Contains(f.Lambda1.Source, "train split's 4200 samples") {
+		t.Errorf("Lyapunov times in λ₁ %v (config %g), want the data's, about 0.071", f.Lambda1, f.VT.Config.Lambda1)
+	}
+	for i := range f.VT.Time {
+		if want := f.VT.Time[i] * lam; f.VT.Lyapunov[i] != want {
+			t.Fatalf("start %d: %g Lyapunov times, want %g", i, f.VT.Lyapunov[i], want)
+		}
+	}
+	table := res.Tables[0].Markdown()
+	for _, want := range []string{"closed-loop valid time, Lyapunov times", "estimated from the data", "λ₁ generated / true", "test split"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("train's table lacks %q:\n%s", want, table)
+		}
+	}
+
+	t.Run("lambda1 given", func(t *testing.T) {
+		tabs, err := Analyze(context.Background(), cfg, AnalyzeRequest{What: "closedloop", Model: res.Path, Lambda1: 0.071})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := tabs[0].Markdown(); !strings.Contains(s, "0.071: given") {
+			t.Errorf("analyze closedloop --lambda1 0.071:\n%s", s)
+		}
+		for _, bad := range []float64{-1, math.NaN(), math.Inf(1)} {
+			_, err := Analyze(context.Background(), cfg, AnalyzeRequest{What: "closedloop", Model: res.Path, Lambda1: bad})
+			if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "Lambda1") {
+				t.Errorf("Lambda1 %g: %v, want a param error naming Lambda1", bad, err)
+			}
+		}
+	})
+}
+
+// TestSeriesTooShort: a test split too short for the closed loop or the
+// free run says what it needs.
+func TestSeriesTooShort(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Quick = true
+	for _, c := range []struct {
+		n    int
+		want []string
+	}{
+		{1200, []string{"test split has 180 samples, it needs at least 250", "it needs at least 550"}},
+		{3000, []string{"test split has 450 samples, it needs at least 550"}},
+	} {
+		t.Run(strconv.Itoa(c.n), func(t *testing.T) {
+			path := writeRossler(t, c.n, 0.1)
+			data, err := SeriesFileSpec(path, tasks.LoadOptions{}, tasks.SeriesConfig{Name: "series", Dt: 0.1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := TrainModel(context.Background(), cfg, TrainRequest{Kind: KindESN, Data: data, Dir: t.TempDir()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			notes := strings.Join(res.Forecast.Notes, "\n")
+			for _, w := range c.want {
+				if !strings.Contains(notes, w) {
+					t.Errorf("notes %q lack %q", notes, w)
+				}
+			}
+			if (res.Forecast.VT != nil) != (c.n == 3000) {
+				t.Errorf("valid time measured: %v", res.Forecast.VT != nil)
+			}
+		})
+	}
+}
+
+// TestSystemLambda1: Lyapunov times are in the true system's λ₁, not
+// always Lorenz-63's 0.906.
+func TestSystemLambda1(t *testing.T) {
+	lorenz := func(rho float64) *tasks.Dataset {
+		return &tasks.Dataset{Params: map[string]any{"task": "lorenz63", "sigma": 10.0, "rho": rho, "beta": 8.0 / 3}}
+	}
+	shortSeries, err := tasks.FromSplits([]tasks.RawSeries{
+		{Data: []float64{1, 2, 4, 3, 1, 0, 2}, Len: 7, Dim: 1}, {Data: []float64{1, 2}, Len: 2, Dim: 1}, {Data: []float64{1, 2}, Len: 2, Dim: 1}},
+		tasks.SeriesConfig{SeqLength: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name     string
+		d        *tasks.Dataset
+		set      Settings
+		want     float64
+		tol      float64
+		inSource string
+	}{
+		// The classic parameters keep the tutorial's 0.906 exactly.
+		{"lorenz classic", lorenz(28), Settings{}, analysis.LorenzLambda1, 0, "ρ=28"},
+		// ρ = 60: 1.394 by two nearby trajectories (NumPy RK4, dt 0.01,
+		// renormalised every 0.1 over 600 time units).
+		{"lorenz rho 60", lorenz(60), Settings{}, 1.394, 0.03, "from its Jacobian"},
+		{"lorenz rho 28.0001", lorenz(28.0001), Settings{}, 0.906, 0.01, "from its Jacobian"},
+		{"given", lorenz(60), Settings{Lambda1: 2.5}, 2.5, 0, "given"},
+		{"series too short", shortSeries, Settings{}, math.NaN(), 0, "no estimate of the data's λ₁"},
+		{"series given", shortSeries, Settings{Lambda1: 0.07}, 0.07, 0, "given"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := SystemLambda1(c.d, c.set)
+			if math.IsNaN(c.want) != math.IsNaN(got.Value) || math.Abs(got.Value-c.want) > c.tol || !strings.Contains(got.Source, c.inSource) {
+				t.Errorf("SystemLambda1 = %+v, want %g ± %g from %q", got, c.want, c.tol, c.inSource)
+			}
+		})
+	}
+
+	t.Run("closed loop at rho 60", func(t *testing.T) {
+		lc := DefaultConfig().Data.Lorenz
+		lc.Rho = 60
+		lc.TrainT, lc.ValT, lc.TestT, lc.EvalT = 20, 5, 5, 20
+		d, err := LorenzSpec(lc).Forecasting()
+		if err != nil {
+			t.Fatal(err)
+		}
+		set := Settings{Starts: 5, Horizon: 200, FreeRun: 100}
+		vt, _, _, err := closedLoop(context.Background(), d, analysis.NewPersistence(3), set, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l := vt.Config.Lambda1; math.Abs(l-1.394) > 0.03 {
+			t.Errorf("valid times in Lyapunov times of λ₁ = %g, want ρ = 60's 1.39", l)
+		}
+	})
 }

@@ -16,6 +16,7 @@ func newAnalyzeCmd(g *globals) *cobra.Command {
 		input                []float64
 		quick                bool
 		seed                 uint64
+		lambda1              float64
 		sf                   seriesFlags
 		cf                   *configFlags
 	)
@@ -86,6 +87,14 @@ it must have the same SHA-256, and loading flags given (--format, --key,
 					return err
 				}
 			}
+			if args[0] != "closedloop" || model == "" {
+				if err := onlyWith("neurodyn", fl, []string{"lambda1"}, "left out except with analyze closedloop --model"); err != nil {
+					return err
+				}
+			}
+			if err := checkLambda1Flag(fl, lambda1); err != nil {
+				return err
+			}
 			lo, err := sf.load()
 			if err != nil {
 				return err
@@ -95,7 +104,7 @@ it must have the same SHA-256, and loading flags given (--format, --key,
 					return seriesFlagErr(err)
 				}
 			}
-			req := pipeline.AnalyzeRequest{What: args[0], Model: model, Data: data, Load: lo, Dt: sf.dt}
+			req := pipeline.AnalyzeRequest{What: args[0], Model: model, Data: data, Load: lo, Dt: sf.dt, Lambda1: lambda1}
 			if model != "" && !fl.Changed("dt") {
 				req.Dt = 0 // the model's
 			}
@@ -122,6 +131,7 @@ it must have the same SHA-256, and loading flags given (--format, --key,
 	f.StringVar(&cfgPath, "config", "", "TOML configuration read on top of the embedded defaults (analysis sizes)")
 	f.BoolVar(&quick, "quick", false, "smaller analyses (config key quick)")
 	f.Uint64Var(&seed, "seed", 42, "seed of the randomized analyses (config key seed)")
+	f.Float64Var(&lambda1, "lambda1", 0, lambda1Usage)
 	sf.register(cmd, false)
 	cf = addConfigFlags(cmd, "out_dir", "seed", "quick", "stages")
 	return cmd

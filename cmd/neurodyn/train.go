@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -104,6 +105,17 @@ func (s *seriesFlags) spec(fl *pflag.FlagSet, path string) (pipeline.DataSpec, e
 	return pipeline.SeriesFileSpec(path, lo, tasks.SeriesConfig{Name: "series", Dt: s.dt, TrainFrac: s.trainFrac, ValFrac: s.valFrac, SeqLength: s.seqLength})
 }
 
+// lambda1Usage documents --lambda1 of train and analyze closedloop.
+const lambda1Usage = "largest Lyapunov exponent of the true system, per time unit of the data (> 0), for valid times in Lyapunov times (default: Lorenz-63's own, 0.906 at the classic parameters and from its Jacobian at others; for a series, the data's estimate, Rosenstein on x over the test split)"
+
+// checkLambda1Flag validates --lambda1 when it is given.
+func checkLambda1Flag(fl interface{ Changed(string) bool }, v float64) error {
+	if fl.Changed("lambda1") && !(v > 0 && v <= math.MaxFloat64) {
+		return param.New("neurodyn", "--lambda1", v, "> 0 and finite, per time unit of the data")
+	}
+	return nil
+}
+
 // fileFlag names TrainRequest.File's flag in train's errors.
 var fileFlag = map[string]string{"File": "--file"}
 
@@ -112,6 +124,7 @@ func newTrainCmd(g *globals) *cobra.Command {
 		cfgPath, task, out, file  string
 		retrain, quick, overwrite bool
 		seed                      uint64
+		lambda1                   float64
 		sf                        seriesFlags
 		cf                        *configFlags
 	)
@@ -135,7 +148,19 @@ run instead.
 
 --task takes lorenz, flipflop (ctrnn and rate), or a path to a series file
 (.npy, .npz, .h5, .csv, .tsv, .txt): it is split in time order and normalized with the
-training statistics, and the Lorenz recipes train on it.`,
+training statistics, and the Lorenz recipes train on it.
+
+On a series the test split is the evaluation run: the closed-loop valid time
+starts from up to analysis.closed-loop-starts positions spread over it, each
+after 50 warm-up samples of the data, with a horizon of at most half the split
+after the warm-up (at least 100 steps: the split needs 250 samples); the free
+run starts after the split's first 50 samples and is as long as the rest of
+the split (at most analysis.free-run-steps; at least 500), and the "true" λ₁
+and D₂ are measured on that rest of the split with the same estimators
+(Rosenstein on x, Grassberger–Procaccia). When the split is too short, train
+says what it needs. Valid times in Lyapunov times use the true system's λ₁:
+Lorenz-63's (0.906 at σ=10, ρ=28, β=8/3; from its Jacobian at other
+parameters), a series' estimate from the data, or --lambda1.`,
 		Example: `  neurodyn train ctrnn                         # CT-RNN on Lorenz-63, model in models/ctrnn_lorenz.npz
   neurodyn train rate --task flipflop --quick
   neurodyn train reservoir --models.reservoir-neurons 500
@@ -161,6 +186,14 @@ training statistics, and the Lorenz recipes train on it.`,
 			}
 			if err := cfg.Validate(); err != nil {
 				return err
+			}
+			if err := checkLambda1Flag(fl, lambda1); err != nil {
+				return err
+			}
+			if task == pipeline.TaskFlipFlop {
+				if err := onlyWith("neurodyn", fl, []string{"lambda1"}, "left out with --task flipflop (it sets the Lyapunov times of forecasting tasks)"); err != nil {
+					return err
+				}
 			}
 			var data pipeline.DataSpec
 			if task == pipeline.TaskLorenz || task == pipeline.TaskFlipFlop {
@@ -191,7 +224,7 @@ training statistics, and the Lorenz recipes train on it.`,
 				return err
 			}
 			defer lock.release()
-			req := pipeline.TrainRequest{Kind: kind, Data: data, Dir: out, File: file, Retrain: retrain, Overwrite: overwrite}
+			req := pipeline.TrainRequest{Kind: kind, Data: data, Dir: out, File: file, Retrain: retrain, Overwrite: overwrite, Lambda1: lambda1}
 			if prog := g.progress(); prog != nil {
 				req.Progress = func(done, total int) { prog("train", kind, done, total) }
 			}
@@ -215,6 +248,7 @@ training statistics, and the Lorenz recipes train on it.`,
 	f.BoolVar(&overwrite, "overwrite", false, "replace a model file in --out that holds another model (another recipe, or other data)")
 	f.BoolVar(&quick, "quick", false, "the packages' Quick recipes and smaller analyses (config key quick)")
 	f.Uint64Var(&seed, "seed", 42, "master seed; 42 keeps the recipes' own seeds (config key seed)")
+	f.Float64Var(&lambda1, "lambda1", 0, lambda1Usage)
 	sf.register(cmd, true)
 	cf = addConfigFlags(cmd, "out_dir", "seed", "quick", "stages")
 	return cmd
