@@ -200,6 +200,13 @@ func TrainModel(ctx context.Context, cfg Config, req TrainRequest) (*TrainResult
 		out.Forecast.Notes = append(out.Forecast.Notes, noTruth)
 	}
 	out.Tables = []Table{ForecastTable(out.Forecast, out.Meta, out.Path, out.Loaded, d.Dim)}
+	if req.Data.Task == TaskSeries {
+		bt, err := BaselineTable(d, out.Forecast)
+		if err != nil {
+			return nil, fmt.Errorf("pipeline: baselines: %w", err)
+		}
+		out.Tables = append(out.Tables, bt)
+	}
 	return out, nil
 }
 
@@ -287,6 +294,9 @@ type AnalyzeRequest struct {
 	// Dt is the data file's sample interval (0 → 1; with Model, 0 → the
 	// model's).
 	Dt float64
+	// Split splits a data file for baselines (its Dt is Dt; zero values
+	// mean SeriesConfig's defaults, train's).
+	Split tasks.SeriesConfig
 	// Input is the constant input of the fixed-point search (nil: zero).
 	Input []float64
 	// Lambda1 is the true system's λ₁ per time unit for valid times in
@@ -296,7 +306,7 @@ type AnalyzeRequest struct {
 
 // Analyses lists what Analyze can measure.
 func Analyses() []string {
-	return []string{"lyapunov", "dimension", "fixedpoints", "closedloop", "spikes"}
+	return []string{"lyapunov", "dimension", "fixedpoints", "closedloop", "spikes", "baselines"}
 }
 
 // Analyze runs one analysis and returns its results as tables.
@@ -348,8 +358,11 @@ func analyzeData(req AnalyzeRequest) ([]Table, error) {
 	if req.What == "spikes" {
 		return spikeFileTables(req.Data)
 	}
+	if req.What == "baselines" {
+		return baselineDataTables(req)
+	}
 	if req.What != "lyapunov" && req.What != "dimension" {
-		return nil, param.New("pipeline", "analysis", req.What, "lyapunov, dimension or spikes on a data file (the others need a model)")
+		return nil, param.New("pipeline", "analysis", req.What, "lyapunov, dimension, baselines or spikes on a data file (the others need a model)")
 	}
 	raw, err := tasks.LoadSeries(req.Data, req.Load)
 	if err != nil {
@@ -431,6 +444,9 @@ func analyzeModel(ctx context.Context, cfg Config, m *Model, req AnalyzeRequest)
 	if req.What == "fixedpoints" {
 		return fixedPointTables(cfg, m, req)
 	}
+	if req.What == "baselines" {
+		return nil, param.New("pipeline", "analysis", "baselines on a model", "baselines on a data file (--data); analyze closedloop --model prints them beside a model of a series")
+	}
 	if m.Meta.Data.Task == TaskFlipFlop {
 		return nil, param.New("pipeline", "model", m.Meta.Kind+" trained on the flip-flop", "a forecasting model for "+req.What+" (on flip-flop models: fixedpoints)")
 	}
@@ -457,7 +473,15 @@ func analyzeModel(ctx context.Context, cfg Config, m *Model, req AnalyzeRequest)
 		if noTruth != "" {
 			f.Notes = append(f.Notes, noTruth)
 		}
-		return []Table{ForecastTable(f, &m.Meta, req.Model, true, d.Dim)}, nil
+		tables := []Table{ForecastTable(f, &m.Meta, req.Model, true, d.Dim)}
+		if m.Meta.Data.Task == TaskSeries {
+			bt, err := BaselineTable(d, f)
+			if err != nil {
+				return nil, fmt.Errorf("pipeline: baselines: %w", err)
+			}
+			tables = append(tables, bt)
+		}
+		return tables, nil
 	}
 	// lyapunov, dimension: a free run after a warm-up on the evaluation
 	// run (EvalRun: Lorenz's evaluation trajectory, a series' test split),

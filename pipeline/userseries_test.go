@@ -386,3 +386,60 @@ func TestSystemLambda1(t *testing.T) {
 		}
 	})
 }
+
+// TestSeriesBaselines: train and analyze print the baselines of a series
+// beside the model (only the tutorial's Lorenz stage computed them).
+func TestSeriesBaselines(t *testing.T) {
+	cfg, data, res := trainRossler(t)
+	if len(res.Tables) != 2 {
+		t.Fatalf("%d tables, want the forecast's and the baselines'", len(res.Tables))
+	}
+	d, err := data.Forecasting()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := analysis.BaselineTable(d, analysis.BaselineConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bt := res.Tables[1]
+	if len(bt.Rows) != len(rows)+1 || !strings.Contains(bt.Rows[0][0], "the model") || bt.Rows[0][1] != fmtSig(res.Forecast.OneStep.RMSE) {
+		t.Fatalf("baseline table rows %q", bt.Rows)
+	}
+	for i, r := range rows {
+		got := bt.Rows[i+1]
+		if !strings.HasPrefix(got[0], r.Name) || got[1] != fmtSig(r.Metrics.RMSE) || got[2] != fmtSig(r.Metrics.MAE) {
+			t.Errorf("row %q, want %s RMSE %s MAE %s", got, r.Name, fmtSig(r.Metrics.RMSE), fmtSig(r.Metrics.MAE))
+		}
+	}
+	// Persistence on the Rössler test split at dt 0.1: a few tenths in
+	// original units (the series' std is about 5).
+	if p := bt.Rows[1]; p[0] != "persistence" {
+		t.Errorf("first baseline %q, want persistence", p[0])
+	}
+
+	t.Run("analyze --data", func(t *testing.T) {
+		tabs, err := Analyze(context.Background(), cfg, AnalyzeRequest{What: "baselines", Data: data.Series.Path, Dt: 0.1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := tabs[0].Rows; len(got) != len(rows) || got[0][1] != bt.Rows[1][1] {
+			t.Errorf("analyze baselines rows %q, want train's %q", got, bt.Rows[1:])
+		}
+	})
+	t.Run("analyze --model", func(t *testing.T) {
+		_, err := Analyze(context.Background(), cfg, AnalyzeRequest{What: "baselines", Model: res.Path})
+		if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "--data") {
+			t.Errorf("baselines on a model: %v, want a param error pointing to --data", err)
+		}
+	})
+	t.Run("analyze closedloop", func(t *testing.T) {
+		tabs, err := Analyze(context.Background(), cfg, AnalyzeRequest{What: "closedloop", Model: res.Path})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(tabs) != 2 || tabs[1].Rows[1][0] != "persistence" {
+			t.Errorf("analyze closedloop of a series model: %d tables", len(tabs))
+		}
+	})
+}

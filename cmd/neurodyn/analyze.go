@@ -8,6 +8,7 @@ import (
 
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/pipeline"
+	"github.com/neurodyn/neurodyn/tasks"
 )
 
 func newAnalyzeCmd(g *globals) *cobra.Command {
@@ -21,7 +22,7 @@ func newAnalyzeCmd(g *globals) *cobra.Command {
 		cf                   *configFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "analyze {lyapunov|dimension|fixedpoints|closedloop|spikes}",
+		Use:   "analyze {lyapunov|dimension|fixedpoints|closedloop|spikes|baselines}",
 		Short: "Dynamical-systems analysis of a saved model or of a data file",
 		Long: `analyze measures a model saved by train or by the tutorial (--model), or a data
 file (--data), with the analyses of the tutorial's stages:
@@ -33,10 +34,15 @@ file (--data), with the analyses of the tutorial's stages:
   fixedpoints  fixed and slow points of a ctrnn or rate model at a constant
                input (--input; default zero), classified
   closedloop   one-step metrics, closed-loop valid time and the attractor of
-               the free run, as train prints them
+               the free run, as train prints them (with the baselines for a
+               model of a series)
   spikes       rates, ISI CV, Fano factors, correlations and the population
                spectrum of a spiking model while it streams the test split, or
                of a SONATA spike report (--data file.h5)
+  baselines    the baselines every forecaster must beat (persistence, train
+               mean, linear extrapolation, AR(1…10), NVAR) on a series file
+               (--data), split as train splits it (--train-frac, --val-frac,
+               --seq-length): one-step test metrics in original units
 
 The analysis sizes (free-run length, closed-loop starts, fixed-point starts)
 are configuration keys (see the flags); the model's data are rebuilt from its
@@ -51,7 +57,8 @@ it must have the same SHA-256, and loading flags given (--format, --key,
   neurodyn analyze closedloop --model models/reservoir_lorenz.npz --analysis.closed-loop-starts 20
   neurodyn analyze dimension --data series.npy --dt 0.01
   neurodyn analyze closedloop --model models/esn_series.npz --data moved/series.npy
-  neurodyn analyze spikes --data sim/cuba/spikes.h5`,
+  neurodyn analyze spikes --data sim/cuba/spikes.h5
+  neurodyn analyze baselines --data series.npy --dt 0.1`,
 		Args:      cobra.ExactArgs(1),
 		ValidArgs: pipeline.Analyses(),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -87,6 +94,11 @@ it must have the same SHA-256, and loading flags given (--format, --key,
 					return err
 				}
 			}
+			if args[0] != "baselines" {
+				if err := onlyWith("neurodyn", fl, splitFlagNames, "left out except with analyze baselines --data (train splits a series with it)"); err != nil {
+					return err
+				}
+			}
 			if args[0] != "closedloop" || model == "" {
 				if err := onlyWith("neurodyn", fl, []string{"lambda1"}, "left out except with analyze closedloop --model"); err != nil {
 					return err
@@ -104,7 +116,8 @@ it must have the same SHA-256, and loading flags given (--format, --key,
 					return seriesFlagErr(err)
 				}
 			}
-			req := pipeline.AnalyzeRequest{What: args[0], Model: model, Data: data, Load: lo, Dt: sf.dt, Lambda1: lambda1}
+			req := pipeline.AnalyzeRequest{What: args[0], Model: model, Data: data, Load: lo, Dt: sf.dt, Lambda1: lambda1,
+				Split: tasks.SeriesConfig{Name: "series", TrainFrac: sf.trainFrac, ValFrac: sf.valFrac, SeqLength: sf.seqLength}}
 			if model != "" && !fl.Changed("dt") {
 				req.Dt = 0 // the model's
 			}
@@ -132,7 +145,7 @@ it must have the same SHA-256, and loading flags given (--format, --key,
 	f.BoolVar(&quick, "quick", false, "smaller analyses (config key quick)")
 	f.Uint64Var(&seed, "seed", 42, "seed of the randomized analyses (config key seed)")
 	f.Float64Var(&lambda1, "lambda1", 0, lambda1Usage)
-	sf.register(cmd, false)
+	sf.register(cmd, true)
 	cf = addConfigFlags(cmd, "out_dir", "seed", "quick", "stages")
 	return cmd
 }

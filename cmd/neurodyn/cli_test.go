@@ -113,6 +113,7 @@ func TestBadInput(t *testing.T) {
 		{"train-lambda1-inf", []string{"train", "esn", "--task", csv, "--lambda1", "+Inf"}, []string{"--lambda1", "> 0 and finite"}},
 		{"train-lambda1-flipflop", []string{"train", "ctrnn", "--task", "flipflop", "--lambda1", "1"}, []string{"--lambda1", "--task flipflop"}},
 		{"analyze-lambda1-data", []string{"analyze", "lyapunov", "--data", csv, "--lambda1", "1"}, []string{"--lambda1", "closedloop --model"}},
+		{"analyze-split-not-baselines", []string{"analyze", "dimension", "--data", csv, "--train-frac", "0.5"}, []string{"--train-frac", "analyze baselines"}},
 		{"train-file-h5", []string{"train", "esn", "--task", csv, "--file", "m.h5", "--out", out}, []string{"--file = m.h5", "ending in .npz"}},
 		{"train-file-dir", []string{"train", "esn", "--task", csv, "--file", "a/m.npz", "--out", out}, []string{"--file = a/m.npz", "without a directory"}},
 		{"simulate-spec-type", []string{"simulate", "--spec", badType, "--out", out}, []string{"type.toml", `line 1 (last key "seed")`, "incompatible types"}},

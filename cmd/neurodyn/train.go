@@ -44,6 +44,9 @@ func (s *seriesFlags) register(cmd *cobra.Command, split bool) {
 // series file.
 var seriesFlagNames = []string{"format", "key", "columns", "header", "dt", "train-frac", "val-frac", "seq-length"}
 
+// splitFlagNames are the flags of register that split a series.
+var splitFlagNames = []string{"train-frac", "val-frac", "seq-length"}
+
 // load returns the LoadOptions of the flags.
 func (s *seriesFlags) load() (tasks.LoadOptions, error) {
 	o := tasks.LoadOptions{Format: s.format, Key: s.key, Columns: s.columns}
@@ -160,7 +163,11 @@ and D₂ are measured on that rest of the split with the same estimators
 (Rosenstein on x, Grassberger–Procaccia). When the split is too short, train
 says what it needs. Valid times in Lyapunov times use the true system's λ₁:
 Lorenz-63's (0.906 at σ=10, ρ=28, β=8/3; from its Jacobian at other
-parameters), a series' estimate from the data, or --lambda1.`,
+parameters), a series' estimate from the data, or --lambda1.
+
+Beside the model, the baselines every forecaster must beat (persistence,
+linear extrapolation, train mean, AR(1…10), NVAR; fitted on the training
+split) are printed with their one-step test metrics in original units.`,
 		Example: `  neurodyn train ctrnn                         # CT-RNN on Lorenz-63, model in models/ctrnn_lorenz.npz
   neurodyn train rate --task flipflop --quick
   neurodyn train reservoir --models.reservoir-neurons 500

@@ -1,0 +1,107 @@
+package pipeline
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/neurodyn/neurodyn/analysis"
+	"github.com/neurodyn/neurodyn/tasks"
+)
+
+// BaselineTable fits the baselines every one-step forecaster must beat on
+// d, as the tutorial's baselines stage does (analysis.BaselineTable:
+// persistence, the train mean, linear extrapolation, AR(1…10) fitted on
+// the train split, the NVAR with its ridge chosen on the val split), and
+// lists their one-step metrics on the test split in original units, the
+// forecast f's first when it is not nil, so that a model is read beside
+// what it must beat. The best AR(k) is chosen by its one-step RMSE on the
+// val split, never on test; the title names the baselines whose test RMSE
+// beats f's.
+func BaselineTable(d *tasks.Dataset, f *Forecast) (Table, error) {
+	rows, err := analysis.BaselineTable(d, analysis.BaselineConfig{})
+	if err != nil {
+		return Table{}, err
+	}
+	tw, err := d.Windows("test")
+	if err != nil {
+		return Table{}, err
+	}
+	names := varNames(d.Dim)
+	t := Table{Header: []string{"forecaster", "RMSE", "MAE", "NRMSE (range)"}}
+	for _, n := range names {
+		t.Header = append(t.Header, "R² "+n)
+	}
+	t.Header = append(t.Header, "parameters")
+	line := func(name string, m analysis.Metrics, params string) {
+		r := []string{name, fmtSig(m.RMSE), fmtSig(m.MAE), fmtSig(m.NRMSERange)}
+		for j := range names {
+			v := math.NaN()
+			if j < len(m.R2) {
+				v = m.R2[j]
+			}
+			r = append(r, fmtR2(v))
+		}
+		t.Rows = append(t.Rows, append(r, params))
+	}
+	if f != nil {
+		line(f.Name+" (the model)", f.OneStep, fmt.Sprintf("%d trained", f.Params))
+	}
+	best, bestVal := -1, math.Inf(1)
+	for i, row := range rows {
+		if !strings.HasPrefix(row.Name, "AR(") {
+			continue
+		}
+		vm, err := analysis.EvaluateForecaster(d, "val", row.Forecaster)
+		if err != nil {
+			return Table{}, err
+		}
+		if best < 0 || vm.RMSE < bestVal {
+			best, bestVal = i, vm.RMSE
+		}
+	}
+	var beat []string
+	for i, row := range rows {
+		name := row.Name
+		if i == best {
+			name += fmt.Sprintf(" (best AR(k) by val RMSE %s)", fmtSig(bestVal))
+		}
+		line(name, row.Metrics, row.Params)
+		if f != nil && row.Metrics.RMSE < f.OneStep.RMSE {
+			beat = append(beat, fmt.Sprintf("%s %s", row.Name, fmtSig(row.Metrics.RMSE)))
+		}
+	}
+	t.Title = fmt.Sprintf("Baselines every forecaster must beat: one-step metrics on the test split (%s windows, original units; fitted on train, NVAR ridge and best AR(k) chosen on val)", groupThousands(tw.Len()))
+	if f != nil {
+		if len(beat) == 0 {
+			t.Title += "; the model beats every baseline"
+		} else {
+			t.Title += fmt.Sprintf("; test RMSE below the model's %s: %s", fmtSig(f.OneStep.RMSE), strings.Join(beat, ", "))
+		}
+	}
+	return t, nil
+}
+
+// baselineDataTables fits and measures the baselines on a series file
+// split as train splits it (req.Split, with req.Dt).
+func baselineDataTables(req AnalyzeRequest) ([]Table, error) {
+	raw, err := tasks.LoadSeries(req.Data, req.Load)
+	if err != nil {
+		return nil, err
+	}
+	c := req.Split
+	c.Dt = req.Dt
+	if c.Name == "" {
+		c.Name = "series"
+	}
+	d, err := tasks.FromSeries(raw, c)
+	if err != nil {
+		return nil, err
+	}
+	t, err := BaselineTable(d, nil)
+	if err != nil {
+		return nil, err
+	}
+	t.Title = fmt.Sprintf("%s: %d samples of %d variables, split %d/%d/%d (train/val/test). %s", req.Data, raw.Len, raw.Dim, d.Train.Len, d.Val.Len, d.Test.Len, t.Title)
+	return []Table{t}, nil
+}
