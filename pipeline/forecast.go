@@ -138,13 +138,18 @@ var lorenzLambda1s sync.Map
 // lorenzDefault is the classic Lorenz-63, whose λ₁ is analysis.LorenzLambda1.
 var lorenzDefault = tasks.Lorenz{Sigma: 10, Rho: 28, Beta: 8.0 / 3}
 
+// maxLambda1Samples bounds the stretch of a series' train split that its
+// λ₁ is estimated on (its last samples): as many as the full free run.
+const maxLambda1Samples = 20000
+
 // SystemLambda1 returns the true λ₁ of d's system: set.Lambda1 when given;
 // for Lorenz-63 at σ=10, ρ=28, β=8/3 analysis.LorenzLambda1 (0.906), at
 // other parameters the QR (Benettin) spectrum of its Jacobian
 // (analysis.FlowSpectrum, 1000 time units after 100); for a series the
 // data's estimate: Rosenstein's method on x (analysis.LargestFromSeries,
-// as the λ₁ rows of the free runs) over the train split, the longest, in
-// original units — NaN with the reason when it fails or is not positive.
+// as the λ₁ rows of the free runs) over the train split, the longest (its
+// last maxLambda1Samples samples), in original units; NaN with the reason
+// when it fails or is not positive.
 func SystemLambda1(d *tasks.Dataset, set Settings) TrueLambda1 {
 	if set.Lambda1 > 0 {
 		return TrueLambda1{set.Lambda1, "given (--lambda1)"}
@@ -172,9 +177,10 @@ func SystemLambda1(d *tasks.Dataset, set Settings) TrueLambda1 {
 		return lam
 	}
 	s := &d.Train
-	x := make([]float64, s.Len)
+	from := max(0, s.Len-maxLambda1Samples)
+	x := make([]float64, s.Len-from)
 	for i := range x {
-		x[i] = float64(s.Data[i*d.Dim]*d.Std[0]) + d.Mean[0]
+		x[i] = float64(s.Data[(from+i)*d.Dim]*d.Std[0]) + d.Mean[0]
 	}
 	r, err := analysis.LargestFromSeries(x, 1, analysis.RosensteinConfig{Dt: d.Dt})
 	switch {
@@ -183,7 +189,7 @@ func SystemLambda1(d *tasks.Dataset, set Settings) TrueLambda1 {
 	case !(r.Lambda > 0) || math.IsInf(r.Lambda, 0):
 		return TrueLambda1{math.NaN(), fmt.Sprintf("the data's λ₁ estimate (%s over the train split) is %s, not a positive exponent; give it with --lambda1", Lambda1Method, num(r.Lambda))}
 	}
-	return TrueLambda1{r.Lambda, fmt.Sprintf("estimated from the data: %s over the train split's %d samples (fit R² %.3f)", Lambda1Method, s.Len, r.FitR2)}
+	return TrueLambda1{r.Lambda, fmt.Sprintf("estimated from the data: %s over the train split's last %d samples (fit R² %.3f)", Lambda1Method, len(x), r.FitR2)}
 }
 
 // Forecast is what the pipeline measures of one forecaster on a dataset:

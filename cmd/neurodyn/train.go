@@ -109,7 +109,7 @@ func (s *seriesFlags) spec(fl *pflag.FlagSet, path string) (pipeline.DataSpec, e
 }
 
 // lambda1Usage documents --lambda1 of train and analyze closedloop.
-const lambda1Usage = "largest Lyapunov exponent of the true system, per time unit of the data (> 0), for valid times in Lyapunov times (default: Lorenz-63's own, 0.906 at the classic parameters and from its Jacobian at others; for a series, the data's estimate, Rosenstein on x over the test split)"
+const lambda1Usage = "largest Lyapunov exponent of the true system, per time unit of the data (> 0), for valid times in Lyapunov times (default: Lorenz-63's own, 0.906 at the classic parameters and from its Jacobian at others; for a series, the data's estimate, Rosenstein on x over the train split)"
 
 // checkLambda1Flag validates --lambda1 when it is given.
 func checkLambda1Flag(fl interface{ Changed(string) bool }, v float64) error {
@@ -163,7 +163,8 @@ and D₂ are measured on that rest of the split with the same estimators
 (Rosenstein on x, Grassberger–Procaccia). When the split is too short, train
 says what it needs. Valid times in Lyapunov times use the true system's λ₁:
 Lorenz-63's (0.906 at σ=10, ρ=28, β=8/3; from its Jacobian at other
-parameters), a series' estimate from the data, or --lambda1.
+parameters), a series' estimate from the data (Rosenstein on x over the
+train split), or --lambda1.
 
 Beside the model, the baselines every forecaster must beat (persistence,
 linear extrapolation, train mean, AR(1…10), NVAR; fitted on the training
