@@ -94,11 +94,15 @@ func buildTree(x []float64, dim, n int) (*kdtree.Tree, []*kdPoint) {
 }
 
 // nearestKeeper is a kdtree.Keeper that retains the single nearest point
-// whose sample index differs from the query's by more than theiler.
+// whose sample index differs from the query's by more than theiler and,
+// when distinct is set, whose squared distance exceeds floor2 (points that
+// coincide with the query to the data's resolution are passed over).
 type nearestKeeper struct {
-	best    kdtree.ComparableDist
-	qi      int
-	theiler int
+	best     kdtree.ComparableDist
+	qi       int
+	theiler  int
+	distinct bool
+	floor2   float64
 }
 
 func (k *nearestKeeper) reset(qi int) {
@@ -115,6 +119,9 @@ func (k *nearestKeeper) Keep(c kdtree.ComparableDist) {
 	}
 	p := c.Comparable.(*kdPoint)
 	if d := p.i - k.qi; d <= k.theiler && -d <= k.theiler {
+		return
+	}
+	if k.distinct && c.Dist <= k.floor2 {
 		return
 	}
 	if c.Dist < k.best.Dist || k.best.Comparable == nil || p.i < k.best.Comparable.(*kdPoint).i {

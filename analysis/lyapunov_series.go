@@ -41,8 +41,17 @@ type RosensteinConfig struct {
 
 // Rosenstein is the result of LargestFromSeries.
 type Rosenstein struct {
-	// Lambda is the estimated largest exponent per time unit.
+	// Lambda is the estimated largest exponent per time unit; NaN when the
+	// divergence curve does not rise (Diverges false).
 	Lambda float64
+	// Diverges reports whether the divergence curve rises, so that a
+	// region was fitted (LinearRegion's ok, or FitStart/FitEnd given).
+	// When it is false (no exponential divergence: a periodic,
+	// quasi-periodic or contracting series), Lambda and FitR2 are NaN and
+	// FitStart..FitEnd spans the whole curve; before, Lambda was the slope
+	// over the whole curve, a number that meant nothing (3e-31 on a
+	// constant-step ramp).
+	Diverges bool
 	// Curve is the mean log divergence y_k = ⟨ln ‖X_{i+k} − X_{j(i)+k}‖⟩
 	// over reference points i and their nearest neighbours j(i), for
 	// k = 0..Horizon.
@@ -338,7 +347,13 @@ func MeanPeriod(x []float64, dim int) (float64, error) {
 // the (m+1)-th coordinate increases the distance by more than 10 times the
 // distance in m dimensions, or makes it larger than 2 standard deviations
 // of the series. theiler (≥ 0, in samples) excludes neighbours closer in
-// time than that; 0 excludes only the point itself.
+// time than that; 0 excludes only the point itself. A neighbour that
+// coincides with the point to the data's resolution (distance at most
+// fnnResolution times the largest |x|, about 16 float32 ulps) is passed
+// over for the nearest distinct one: on an exactly repeated series (a
+// sampled sine, a cycle) both distances are rounding noise and their ratio
+// means nothing; counted, they made a sine of 100 samples per period look
+// like noise (1.2% false neighbours left at m = 10).
 func FalseNeighbours(x []float64, tau, maxDim, theiler int) ([]float64, error) {
 	n, err := checkSeries("x", x, 1)
 	if err != nil {
@@ -374,6 +389,13 @@ func stdDev(x []float64) float64 {
 	return math.Sqrt(v / float64(len(x)))
 }
 
+// fnnResolution is, relative to the largest |x| of a series, the distance
+// below which FalseNeighbours treats two delay vectors as the same point:
+// 2⁻²⁰, about 16 units in the last place of float32 data, far above
+// float64 rounding and far below the nearest-neighbour distances of a
+// chaotic series of up to 10⁵ samples in two or more dimensions.
+const fnnResolution = 0x1p-20
+
 // fnnFraction returns the fraction of false nearest neighbours of the
 // m-dimensional delay embedding (see FalseNeighbours); n − m·tau ≥ 2.
 func fnnFraction(x []float64, tau, m, theiler int, sd float64) float64 {
@@ -381,7 +403,12 @@ func fnnFraction(x []float64, tau, m, theiler int, sd float64) float64 {
 	rows := len(x) - m*tau // room for the (m+1)-th coordinate
 	emb, _ := DelayEmbed(x[:rows+(m-1)*tau], 1, m, tau)
 	tree, pts := buildTree(emb, m, rows)
-	k := &nearestKeeper{theiler: max(theiler, 0)}
+	var amax float64
+	for _, v := range x {
+		amax = math.Max(amax, math.Abs(v))
+	}
+	floor := fnnResolution * amax
+	k := &nearestKeeper{theiler: max(theiler, 0), distinct: true, floor2: float64(floor * floor)}
 	var falseN, total int
 	for i := 0; i < rows; i++ {
 		j, d2 := nearestOutside(tree, k, pts[i])
@@ -414,9 +441,14 @@ func fnnFraction(x []float64, tau, m, theiler int, sd float64) float64 {
 // choosing the window of best R² (which follows the oscillation of the
 // local slope) and unbiased on long series. The region has at least 3
 // points; ok is false when the curve does not rise (no exponential
-// divergence).
+// divergence): when A is below minRise = 1 (the mean separation does not
+// even grow e-fold). A chaotic series rises from the nearest-neighbour
+// distance to the attractor's size, 3.7 to 4.8 on 8,000 to 20,000
+// samples of Lorenz, Rössler and Mackey–Glass; a sampled sine's curve
+// rose by 0.02 (neighbours on a closed orbit stay apart), and its fit gave
+// "λ₁ = 0.039" with R² 1.
 func LinearRegion(y []float64) (start, end int, ok bool) {
-	const lowFrac, highFrac = 0.2, 0.7
+	const lowFrac, highFrac, minRise = 0.2, 0.7, 1.0
 	K := len(y) - 1
 	if K < 4 {
 		return 0, K, false
@@ -434,7 +466,7 @@ func LinearRegion(y []float64) (start, end int, ok bool) {
 	}
 	ysat /= float64(K + 1 - q)
 	A := ysat - y[kmin]
-	if !(A > 0) || kmin >= q || math.IsInf(A, 0) {
+	if !(A >= minRise) || kmin >= q || math.IsInf(A, 0) {
 		return 0, K, false
 	}
 	lo, hi := -1, -1
@@ -504,12 +536,38 @@ func fitLine(x, y []float64) (slope, r2 float64) {
 // separate chaos from noise. The Theiler window W is the mean period
 // (MeanPeriod, Rosenstein's choice). Each embedded point i with i + Horizon
 // inside the series gets its nearest neighbour j(i) with |i − j| > W (k-d
-// tree search); the divergence curve is y_k = mean over pairs of
-// ln ‖X_{i+k} − X_{j+k}‖ (pairs at zero distance are skipped at that k;
-// a series where all of them are at some k, such as an exact periodic
-// orbit, is a param error), and λ₁ is the least-squares slope of y_k against k·Dt over the region
-// LinearRegion selects.
+// tree search), passing over neighbours that coincide with the point to
+// the data's resolution (as FalseNeighbours: an exact repeat of a state
+// one period later cannot diverge from it, and its distance is rounding
+// noise; a sampled sine gave λ₁ 0.37 from the log of that noise); the
+// divergence curve is y_k = mean over pairs of ln ‖X_{i+k} − X_{j+k}‖
+// (pairs at zero distance are skipped at that k; a series where all of
+// them are at some k is a param error), and λ₁ is the least-squares slope
+// of y_k against k·Dt over the region LinearRegion selects. A curve that
+// does not rise (LinearRegion's ok false: a periodic, quasi-periodic or
+// contracting series) gives Diverges false and λ₁ NaN, not an error.
 func LargestFromSeries(x []float64, dim int, c RosensteinConfig) (*Rosenstein, error) {
+	r, err := largestFromSeries(x, dim, c)
+	return r, rosensteinErr(err)
+}
+
+// rosensteinErr turns chooseEmbedding's unfoldError into LargestFromSeries's
+// param error naming EmbedDim; other errors pass through.
+func rosensteinErr(err error) error {
+	if u, ok := err.(*unfoldError); ok {
+		// Noise and stochastic series fill every dimension: the false
+		// neighbours never die out, and the curve of the largest
+		// dimension would show the overlap of the delay vectors (a
+		// slope with R² near 1) rather than chaos.
+		return param.New("analysis", "EmbedDim", 0, fmt.Sprintf(
+			"set explicitly: %s, as for noise or a stochastic series; a fixed EmbedDim fits it anyway, and then the slope need not mean chaos", u.search()))
+	}
+	return err
+}
+
+// largestFromSeries is LargestFromSeries with a failed embedding search
+// returned as its *unfoldError.
+func largestFromSeries(x []float64, dim int, c RosensteinConfig) (*Rosenstein, error) {
 	n, err := checkSeries("x", x, dim)
 	if err != nil {
 		return nil, err
@@ -546,52 +604,17 @@ func LargestFromSeries(x []float64, dim int, c RosensteinConfig) (*Rosenstein, e
 		return nil, param.New("analysis", "Theiler", theiler, fmt.Sprintf("< n/4 = %d samples (series too short for its mean period)", n/4))
 	}
 	r.Theiler = theiler
+	m, lag, fnn, err := chooseEmbedding(x, dim, c, theiler)
+	if err != nil {
+		return nil, err
+	}
+	r.EmbedDim, r.Lag, r.FalseNeighbours = m, lag, fnn
 	emb, edim := x, dim
-	if dim == 1 || c.EmbedDim >= 2 {
-		lag := c.Lag
-		if lag == 0 {
-			if dim == 1 {
-				lag, err = AutoLag(x)
-			} else {
-				lag, err = AutoLag(column(x, dim, 0))
-			}
-			if err != nil {
-				return nil, err
-			}
-		}
-		m := c.EmbedDim
-		r.FalseNeighbours = math.NaN()
-		if m == 0 {
-			xs := x
-			if dim > 1 {
-				xs = column(x, dim, 0)
-			}
-			sd := stdDev(xs)
-			maxM := min(maxAutoEmbedDim, max(1, (n/2)/lag-1))
-			f := 1.0
-			for m = 1; m <= maxM; m++ {
-				if f = fnnFraction(xs, lag, m, theiler, sd); f < 0.01 {
-					break
-				}
-			}
-			if m > maxM {
-				// Noise and stochastic series fill every dimension: the
-				// false neighbours never die out, and the curve of the
-				// largest dimension would show the overlap of the delay
-				// vectors (a slope with R² near 1) rather than chaos.
-				return nil, param.New("analysis", "EmbedDim", 0, fmt.Sprintf(
-					"set explicitly: the false-nearest-neighbour search (lag %d) did not fall below 1%% up to m = %d (%.1f%% false neighbours left), as for noise or a stochastic series; a fixed EmbedDim fits it anyway, and then the slope need not mean chaos",
-					lag, maxM, 100*f))
-			}
-			r.FalseNeighbours = f
-		}
+	if lag > 0 {
 		if emb, err = DelayEmbed(x, dim, m, lag); err != nil {
 			return nil, err
 		}
 		edim = m * dim
-		r.EmbedDim, r.Lag = m, lag
-	} else {
-		r.EmbedDim, r.Lag, r.FalseNeighbours = 1, 0, math.NaN()
 	}
 	rows := len(emb) / edim
 	K := c.Horizon
@@ -616,13 +639,14 @@ func LargestFromSeries(x []float64, dim int, c RosensteinConfig) (*Rosenstein, e
 			return nil, param.New("analysis", "FitEnd", c.FitEnd, fmt.Sprintf("in (FitStart, Horizon] = (%d, %d]", c.FitStart, K))
 		}
 		r.FitStart, r.FitEnd = c.FitStart, c.FitEnd
+		r.Diverges = true
 	} else {
-		var ok bool
-		r.FitStart, r.FitEnd, ok = LinearRegion(r.Curve)
-		if !ok {
-			// No rise: the slope over the whole curve (≤ 0 for
-			// non-chaotic data).
-			r.FitStart, r.FitEnd = 0, K
+		r.FitStart, r.FitEnd, r.Diverges = LinearRegion(r.Curve)
+		if !r.Diverges {
+			// No rise (a periodic, quasi-periodic or contracting
+			// series): nothing to fit, λ₁ is not estimated.
+			r.Lambda, r.FitR2 = math.NaN(), math.NaN()
+			return r, nil
 		}
 	}
 	xs := make([]float64, r.FitEnd-r.FitStart+1)
@@ -633,12 +657,69 @@ func LargestFromSeries(x []float64, dim int, c RosensteinConfig) (*Rosenstein, e
 	return r, nil
 }
 
+// chooseEmbedding returns the delay embedding LargestFromSeries uses for
+// the series x (n samples of dim variables) with Theiler window theiler:
+// the dimension m, the lag in samples (0 when the vectors are used as they
+// are: a multivariate series without EmbedDim ≥ 2, m = 1) and the fraction
+// of false nearest neighbours at m when m was chosen automatically (NaN
+// otherwise). See LargestFromSeries for the rules.
+func chooseEmbedding(x []float64, dim int, c RosensteinConfig, theiler int) (m, lag int, fnn float64, err error) {
+	if dim > 1 && c.EmbedDim < 2 {
+		return 1, 0, math.NaN(), nil
+	}
+	n := len(x) / dim
+	xs := x
+	if dim > 1 {
+		xs = column(x, dim, 0)
+	}
+	lag = c.Lag
+	if lag == 0 {
+		if lag, err = AutoLag(xs); err != nil {
+			return 0, 0, 0, err
+		}
+	}
+	m, fnn = c.EmbedDim, math.NaN()
+	if m == 0 {
+		sd := stdDev(xs)
+		maxM := min(maxAutoEmbedDim, max(1, (n/2)/lag-1))
+		f := 1.0
+		for m = 1; m <= maxM; m++ {
+			if f = fnnFraction(xs, lag, m, theiler, sd); f < 0.01 {
+				break
+			}
+		}
+		if m > maxM {
+			return 0, 0, 0, &unfoldError{lag: lag, maxM: maxM, left: f}
+		}
+		fnn = f
+	}
+	return m, lag, fnn, nil
+}
+
+// unfoldError is chooseEmbedding's report that the false-nearest-neighbour
+// search did not converge.
+type unfoldError struct {
+	lag, maxM int
+	left      float64 // fraction of false neighbours at maxM
+}
+
+func (u *unfoldError) search() string {
+	return fmt.Sprintf("the false-nearest-neighbour search (lag %d) did not fall below 1%% up to m = %d (%.1f%% false neighbours left)", u.lag, u.maxM, 100*u.left)
+}
+
+func (u *unfoldError) Error() string { return "analysis: " + u.search() }
+
 // divergence computes the mean log divergence curve of the embedded
 // points emb (rows × edim) for k = 0..K into r.Curve and r.Pairs.
 func (r *Rosenstein) divergence(emb []float64, edim, rows, K, theiler int) error {
 	refs := rows - K
 	tree, pts := buildTree(emb, edim, refs)
-	keep := &nearestKeeper{theiler: theiler}
+	var amax float64
+	for _, v := range emb {
+		amax = math.Max(amax, math.Abs(v))
+	}
+	floor := fnnResolution * amax
+	keep := &nearestKeeper{theiler: theiler, distinct: true, floor2: float64(floor * floor)}
 	// Σ ln d² per k is accumulated as products of Frexp mantissas (in
 	// [½, 1)) and sums of exponents, folded into a logarithm every 32
 	// pairs: one log per 32 distances instead of one each.

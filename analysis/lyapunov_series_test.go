@@ -120,6 +120,15 @@ func TestLinearRegionSynthetic(t *testing.T) {
 	if _, _, ok := LinearRegion([]float64{5, 4, 3, 2, 1, 0}); ok {
 		t.Fatal("a falling curve has no linear region")
 	}
+	// A rise of half a nat (neighbours on a closed orbit drifting apart
+	// a little) is not exponential divergence.
+	small := make([]float64, 201)
+	for k := range small {
+		small[k] = -3 + 0.5*math.Min(float64(k), 50)/50
+	}
+	if _, _, ok := LinearRegion(small); ok {
+		t.Fatal("a rise of 0.5 nats counted as divergence")
+	}
 }
 
 func TestLargestFromSeriesLorenz(t *testing.T) {
@@ -313,8 +322,60 @@ func TestLargestFromSeriesHenonAndPeriodic(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("quasi-periodic: λ₁ = %.4f", r.Lambda)
-	if math.Abs(r.Lambda) > 0.05 {
-		t.Fatalf("quasi-periodic signal: λ₁ = %v, want ≈ 0", r.Lambda)
+	if r.Diverges || !math.IsNaN(r.Lambda) {
+		t.Fatalf("quasi-periodic signal: λ₁ = %v, Diverges %v; want NaN, no divergence", r.Lambda, r.Diverges)
+	}
+}
+
+// An exactly periodic series (a sine of 100 samples per period, as
+// sin(2π·t/5) at dt 0.05, or a cycle of a map) repeats its states to
+// rounding: neighbours that coincide with the point are passed over, so the
+// false-neighbour search converges at m = 2 (it counted them and left 1.2%
+// at m = 10: "as for noise") and the divergence curve does not rise (the
+// sine's λ₁ was 0.37 from the log of rounding noise, then 0.039 from a rise
+// of 0.02 nats): no error, Diverges false, λ₁ NaN.
+func TestLargestFromSeriesNoDivergence(t *testing.T) {
+	sine := make([]float64, 20000)
+	for i := range sine {
+		sine[i] = math.Sin(2 * math.Pi * (float64(i) * 0.05) / 5)
+	}
+	quasi := make([]float64, 8000)
+	for i := range quasi {
+		ti := float64(i) * 0.05
+		quasi[i] = math.Sin(ti) + 0.5*math.Sin(math.Sqrt(2)*ti)
+	}
+	for _, tc := range []struct {
+		name  string
+		x     []float64
+		c     RosensteinConfig
+		wantM int // the embedding dimension chosen, 0: not checked
+	}{
+		{"sine, 100 samples per period", sine, RosensteinConfig{Dt: 0.05}, 2},
+		{"quasi-periodic", quasi, RosensteinConfig{Dt: 0.05}, 0},
+		{"period 4", repeating(3000, 0, 1, 3, 2), RosensteinConfig{}, 0},
+		{"period 4, fixed embedding", repeating(3000, 0, 1, 3, 2), RosensteinConfig{EmbedDim: 2, Lag: 1, Theiler: 5}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := LargestFromSeries(tc.x, 1, tc.c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Diverges || !math.IsNaN(r.Lambda) || !math.IsNaN(r.FitR2) {
+				t.Fatalf("λ₁ = %v (R² %v, Diverges %v), want NaN without divergence", r.Lambda, r.FitR2, r.Diverges)
+			}
+			if tc.wantM != 0 && r.EmbedDim != tc.wantM {
+				t.Fatalf("embedding dimension %d, want %d", r.EmbedDim, tc.wantM)
+			}
+		})
+	}
+	// The false-neighbour fractions themselves: none left from m = 2.
+	lag, _ := AutoLag(sine)
+	f, err := FalseNeighbours(sine, lag, 3, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f[0] < 0.01 || f[1] > 0.001 || f[2] > 0.001 {
+		t.Fatalf("sine: false neighbours by dimension %v, want some at m = 1 (the two branches), none from m = 2", f)
 	}
 }
 
@@ -331,11 +392,10 @@ func TestLargestFromSeriesErrors(t *testing.T) {
 		{"negative lag", x, RosensteinConfig{Lag: -1}},
 		{"fit region", x, RosensteinConfig{FitStart: 10, FitEnd: 5}},
 		{"huge theiler", x, RosensteinConfig{Theiler: 900}},
-		// Exact repeats: every neighbour at distance 0 (λ₁ was NaN, the
-		// curve −Inf, without an error).
+		// Two values: no embedding unfolds it (the absolute criterion of
+		// the false neighbours holds at every m). Longer exact cycles are
+		// TestLargestFromSeriesNoDivergence's.
 		{"period 2", repeating(3000, 0, 1), RosensteinConfig{}},
-		{"period 4", repeating(3000, 0, 1, 3, 2), RosensteinConfig{}},
-		{"period 4, fixed embedding", repeating(3000, 0, 1, 3, 2), RosensteinConfig{EmbedDim: 2, Lag: 1, Theiler: 5}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := LargestFromSeries(tc.x, 1, tc.c); !errors.Is(err, param.ErrInvalid) {
