@@ -12,8 +12,9 @@ import (
 // AttractorConfig configures DescribeAttractor and CompareAttractors. The
 // zero value means: sample interval 0.01, λ₁ from the delay embedding of
 // variable 1, return map of the last variable, 50 histogram bins, D₂ on
-// every point, the automatic choices of LargestFromSeries and
-// CorrelationDimension.
+// every point (a scalar series delay-embedded, variables of very different
+// scales z-scored: see DescribeAttractor), the automatic choices of
+// LargestFromSeries and CorrelationDimension.
 type AttractorConfig struct {
 	// Dt is the sample interval (0 → 0.01).
 	Dt float64
@@ -31,14 +32,16 @@ type AttractorConfig struct {
 	// dimension (0 → 1).
 	DimStride int
 	// Lyapunov and Dimension configure the estimators (Dt is taken from
-	// this config).
+	// this config). Lyapunov's EmbedDim and Lag set the delay embedding
+	// of D₂ as well.
 	Lyapunov  RosensteinConfig
 	Dimension DimensionConfig
 	// SettleScale gives, per variable, the scale (a std) against which a
 	// trajectory counts as settled on a fixed point: the range of its
 	// second half is below 1e-3 of it in every variable (nil → the
 	// trajectory's own std; AttractorReference.Compare passes the true
-	// trajectory's std).
+	// trajectory's std). The same scales decide and perform the z-scoring
+	// before D₂.
 	SettleScale []float64
 }
 
@@ -87,9 +90,14 @@ type AttractorStats struct {
 	Lambda1 float64
 	LyapFit *Rosenstein
 	// D2 is the correlation dimension (CorrelationDimension, whose full
-	// result is D2Fit), NaN if the estimator failed.
+	// result is D2Fit), NaN if the estimator failed or refused (see Notes).
 	D2    float64
 	D2Fit *Dimension
+	// D2EmbedDim and D2Lag (samples) are the delay embedding D₂ was
+	// measured in (1 and 0: the points as they are); D2Scaled reports
+	// that the variables were z-scored first (see DescribeAttractor).
+	D2EmbedDim, D2Lag int
+	D2Scaled          bool
 	// Mean, Std, Min and Max are per variable (population std).
 	Mean, Std, Min, Max []float64
 	// Maxima are the successive local maxima of variable MaximaVar (a
@@ -103,6 +111,30 @@ type AttractorStats struct {
 // (row-major, n samples of dim variables). Estimator failures on
 // degenerate data (a trajectory that collapsed to a point or a cycle) are
 // reported as NaN with a note, not as errors; bad arguments are errors.
+// λ₁ is NaN, with a note, when the divergence curve does not rise
+// (Rosenstein.Diverges false).
+//
+// The correlation dimension is measured on points that can show it:
+//
+//   - A scalar series (dim 1) is delay-embedded with the embedding of the
+//     λ₁ estimate (LargestFromSeries: lag by AutoLag, dimension by false
+//     nearest neighbours, or Lyapunov.EmbedDim and Lyapunov.Lag when
+//     set), recorded in D2EmbedDim and D2Lag. Grassberger–Procaccia on
+//     the raw samples of one variable gives D₂ ≈ 1 whatever the series
+//     (Mackey–Glass 0.99 instead of 2; white noise 1.00). When the
+//     false-nearest-neighbour search does not converge (noise, a
+//     stochastic or high-dimensional series), D₂ is NaN with a note
+//     rather than a number. A multivariate series is delay-embedded too
+//     (every variable, lag from the first) when Lyapunov.EmbedDim ≥ 2.
+//   - When the variables' standard deviations (SettleScale when given, as
+//     Compare passes the true trajectory's, so that both are measured in
+//     the same coordinates) differ by more than a factor dimScaleRatio =
+//     10, each variable is z-scored first (D2Scaled): the automatic radii
+//     span a factor 1000 below a fraction of the typical distance, which
+//     the largest variable alone sets, and D₂ then measured that variable
+//     only (Rössler with x·1000, y·10⁻³, z+500 gave 0.995 instead of
+//     1.77). Variables within a factor 10 of each other are used in their
+//     own units, as Lorenz's, whose figures are unchanged.
 func DescribeAttractor(x []float64, dim int, c AttractorConfig) (*AttractorStats, error) {
 	n, err := checkSeries("x", x, dim)
 	if err != nil {
@@ -153,19 +185,35 @@ func DescribeAttractor(x []float64, dim int, c AttractorConfig) (*AttractorStats
 	if c.LyapunovVar > 0 {
 		series, sdim = column(x, dim, c.LyapunovVar-1), 1
 	}
-	if r, err := LargestFromSeries(series, sdim, c.Lyapunov); err != nil {
-		s.Notes = append(s.Notes, "λ₁: "+err.Error())
+	var unfold error // the embedding search's failure on the scalar series x
+	if r, err := largestFromSeries(series, sdim, c.Lyapunov); err != nil {
+		if _, ok := err.(*unfoldError); ok && dim == 1 {
+			unfold = err
+		}
+		s.Notes = append(s.Notes, "λ₁: "+rosensteinErr(err).Error())
 	} else {
 		s.LyapFit, s.Lambda1 = r, r.Lambda
-	}
-	pts := x
-	if c.DimStride > 1 {
-		pts = make([]float64, 0, (n/c.DimStride+1)*dim)
-		for i := 0; i < n; i += c.DimStride {
-			pts = append(pts, x[i*dim:(i+1)*dim]...)
+		if !r.Diverges {
+			s.Notes = append(s.Notes, "λ₁: no exponential divergence found: the divergence curve does not rise (by less than 1 nat, as for a periodic or quasi-periodic series), so no line was fitted; λ₁ not estimated")
 		}
 	}
-	if d, err := CorrelationDimension(pts, dim, c.Dimension); err != nil {
+	pts, pdim, err := s.dimensionPoints(x, dim, c, unfold)
+	if err != nil {
+		if u, ok := err.(*unfoldError); ok {
+			s.Notes = append(s.Notes, "D₂: not estimated: "+u.search()+": the series fills every embedding dimension tried, as noise or a high-dimensional series does (a fixed embedding dimension measures it anyway)")
+		} else {
+			s.Notes = append(s.Notes, "D₂: "+err.Error())
+		}
+		return s, nil
+	}
+	if c.DimStride > 1 {
+		sub := make([]float64, 0, (len(pts)/pdim/c.DimStride+1)*pdim)
+		for i := 0; i < len(pts)/pdim; i += c.DimStride {
+			sub = append(sub, pts[i*pdim:(i+1)*pdim]...)
+		}
+		pts = sub
+	}
+	if d, err := CorrelationDimension(pts, pdim, c.Dimension); err != nil {
 		s.Notes = append(s.Notes, "D₂: "+err.Error())
 	} else {
 		s.D2Fit, s.D2 = d, d.D2
@@ -177,6 +225,79 @@ func DescribeAttractor(x []float64, dim int, c AttractorConfig) (*AttractorStats
 		}
 	}
 	return s, nil
+}
+
+// dimScaleRatio is the ratio of the largest to the smallest standard
+// deviation of the variables beyond which DescribeAttractor z-scores them
+// before the correlation dimension.
+const dimScaleRatio = 10
+
+// dimensionPoints returns the points DescribeAttractor measures D₂ on
+// (row-major, pdim coordinates) and records the choices in s: a scalar
+// series is delay-embedded, variables of very different scales are
+// z-scored. See DescribeAttractor.
+// unfold, when not nil, is the failure of the λ₁ estimate's embedding
+// search on the scalar series x, returned instead of searching again.
+func (s *AttractorStats) dimensionPoints(x []float64, dim int, c AttractorConfig, unfold error) (pts []float64, pdim int, err error) {
+	s.D2EmbedDim, s.D2Lag = 1, 0
+	pts = x
+	if dim > 1 {
+		scale := s.Std
+		if c.SettleScale != nil {
+			scale = c.SettleScale
+		}
+		lo, hi := math.Inf(1), 0.0
+		for _, v := range scale {
+			if v > 0 {
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
+			}
+		}
+		if hi > dimScaleRatio*lo {
+			s.D2Scaled = true
+			pts = make([]float64, len(x))
+			for i, v := range x {
+				if sd := scale[i%dim]; sd > 0 {
+					v = (v - s.Mean[i%dim]) / sd
+				}
+				pts[i] = v
+			}
+		}
+	}
+	if dim > 1 && c.Lyapunov.EmbedDim < 2 {
+		return pts, dim, nil
+	}
+	// The embedding of the λ₁ estimate: reused when it ran on this very
+	// series, chosen by the same rules otherwise.
+	var m, lag int
+	if unfold != nil {
+		return nil, 0, unfold
+	}
+	if f := s.LyapFit; f != nil && dim == 1 {
+		m, lag = f.EmbedDim, f.Lag
+	} else {
+		theiler := c.Lyapunov.Theiler
+		if theiler == 0 {
+			mp, err := MeanPeriod(pts, dim)
+			if err != nil {
+				return nil, 0, err
+			}
+			theiler = int(math.Ceil(mp))
+		}
+		if theiler < 0 {
+			theiler = 0
+		}
+		if 4*theiler >= len(pts)/dim {
+			return nil, 0, param.New("analysis", "x", fmt.Sprintf("%d samples", len(pts)/dim), fmt.Sprintf("more than 4 mean periods (%d samples) to choose a delay embedding", theiler))
+		}
+		if m, lag, _, err = chooseEmbedding(pts, dim, c.Lyapunov, theiler); err != nil {
+			return nil, 0, err
+		}
+	}
+	s.D2EmbedDim, s.D2Lag = m, lag
+	if pts, err = DelayEmbed(pts, dim, m, lag); err != nil {
+		return nil, 0, err
+	}
+	return pts, m * dim, nil
 }
 
 // AttractorComparison compares a generated trajectory with the true one.
