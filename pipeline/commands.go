@@ -297,6 +297,11 @@ type AnalyzeRequest struct {
 	// Split splits a data file for baselines (its Dt is Dt; zero values
 	// mean SeriesConfig's defaults, train's).
 	Split tasks.SeriesConfig
+	// EmbedDim and Lag (in samples) fix the delay embedding of a data
+	// file's λ₁ and D₂ (0 → chosen automatically: false nearest neighbours
+	// and AutoLag); Lag on a multivariate file needs EmbedDim ≥ 2, since
+	// its samples are used as they are otherwise.
+	EmbedDim, Lag int
 	// Input is the constant input of the fixed-point search (nil: zero).
 	Input []float64
 	// Lambda1 is the true system's λ₁ per time unit for valid times in
@@ -376,29 +381,133 @@ func analyzeData(req AnalyzeRequest) ([]Table, error) {
 	if dt == 0 {
 		dt = 1
 	}
-	st, err := analysis.DescribeAttractor(raw.Data, raw.Dim, analysis.AttractorConfig{Dt: dt})
+	if err := checkEmbedding(req, raw.Len, raw.Dim); err != nil {
+		return nil, err
+	}
+	st, err := analysis.DescribeAttractor(raw.Data, raw.Dim, analysis.AttractorConfig{Dt: dt,
+		Lyapunov: analysis.RosensteinConfig{EmbedDim: req.EmbedDim, Lag: req.Lag}})
 	if err != nil {
 		return nil, err
 	}
 	t := Table{Title: fmt.Sprintf("%s: %d samples of %d variables, dt %g", req.Data, raw.Len, raw.Dim, dt), Header: []string{"quantity", "value"}}
 	switch req.What {
 	case "lyapunov":
-		t.Rows = append(t.Rows, []string{"λ₁ (" + Lambda1Method + ", per time unit)", num(st.Lambda1)})
-		if st.LyapFit != nil {
-			f := st.LyapFit
-			t.Rows = append(t.Rows, []string{"embedding dimension, lag, Theiler window", fmt.Sprintf("%d, %d, %d", f.EmbedDim, f.Lag, f.Theiler)},
-				[]string{"fitted steps, R²", fmt.Sprintf("%d–%d, %.4f", f.FitStart, f.FitEnd, f.FitR2)})
-		}
+		t.Rows = append(t.Rows, seriesLyapunovRows(st, seriesColumn(req.Load, 0), dt)...)
 	case "dimension":
-		t.Rows = append(t.Rows, []string{"correlation dimension D₂", num(st.D2)})
-		if st.D2Fit != nil {
-			t.Rows = append(t.Rows, []string{"scaling region (radii)", fmt.Sprintf("%.4g – %.4g", st.D2Fit.Radii[st.D2Fit.FitLo], st.D2Fit.Radii[st.D2Fit.FitHi])})
-		}
+		t.Rows = append(t.Rows, seriesDimensionRows(st, seriesColumn(req.Load, 0))...)
 	}
-	for _, n := range st.Notes {
-		t.Rows = append(t.Rows, []string{"note", n})
-	}
+	t.Rows = append(t.Rows, analysisNotes(st.Notes, req.What, true)...)
 	return []Table{t}, nil
+}
+
+// checkEmbedding validates the --embed-dim and --lag of an analysis of a
+// series of n samples of dim variables.
+func checkEmbedding(req AnalyzeRequest, n, dim int) error {
+	if req.EmbedDim < 0 || req.EmbedDim > 100 {
+		return param.New("pipeline", "--embed-dim", req.EmbedDim, "an embedding dimension in [1, 100] (0 or left out: chosen by false nearest neighbours)")
+	}
+	if req.Lag < 0 {
+		return param.New("pipeline", "--lag", req.Lag, "a lag ≥ 1 sample (0 or left out: chosen from the mutual information)")
+	}
+	if req.Lag > 0 && dim > 1 && req.EmbedDim < 2 {
+		return param.New("pipeline", "--lag", req.Lag, fmt.Sprintf("left out on a series of %d variables unless --embed-dim ≥ 2 (its samples are used as they are)", dim))
+	}
+	if m := max(req.EmbedDim, 2); req.Lag > 0 && (m-1)*req.Lag >= n/2 {
+		return param.New("pipeline", "--lag", req.Lag, fmt.Sprintf("(--embed-dim − 1)·--lag < %d, half the series' %d samples", n/2, n))
+	}
+	return nil
+}
+
+// seriesColumn names variable v (from 0) of a loaded series file: its
+// column in the file, as --columns counts.
+func seriesColumn(lo tasks.LoadOptions, v int) string {
+	if v < len(lo.Columns) {
+		return fmt.Sprintf("column %d", lo.Columns[v])
+	}
+	return fmt.Sprintf("column %d", v)
+}
+
+// seriesLyapunovRows formats the λ₁ estimate of a series file (Rosenstein
+// on its first variable, named by col, sample interval dt).
+func seriesLyapunovRows(st *analysis.AttractorStats, col string, dt float64) [][]string {
+	label := fmt.Sprintf("λ₁ (Rosenstein on %s, per time unit)", col)
+	f := st.LyapFit
+	if f == nil {
+		return [][]string{{label, "— (not estimated: see the note)"}}
+	}
+	emb := fmt.Sprintf("%d, %s (%.4g time units), %s", f.EmbedDim, samples(f.Lag), float64(f.Lag)*dt, samples(f.Theiler))
+	if f.Lag == 0 {
+		emb = fmt.Sprintf("none (the %d variables as they are), —, %s", st.Dim, samples(f.Theiler))
+	}
+	rows := [][]string{{label, num(f.Lambda)}}
+	if !f.Diverges {
+		rows[0][1] = "none: no exponential divergence found (NaN)"
+	}
+	rows = append(rows, []string{"embedding dimension, lag, Theiler window", emb})
+	if f.Diverges {
+		rows = append(rows, []string{"fitted steps of the divergence curve, R²", fmt.Sprintf("%d–%d samples (%.4g–%.4g time units), %.4f",
+			f.FitStart, f.FitEnd, float64(f.FitStart)*dt, float64(f.FitEnd)*dt, f.FitR2)})
+	} else {
+		rows = append(rows, []string{"fitted steps of the divergence curve", fmt.Sprintf("none: the curve does not rise over its %d steps", len(f.Curve)-1)})
+	}
+	return rows
+}
+
+// seriesDimensionRows formats the D₂ estimate of a series file whose first
+// variable is named col.
+func seriesDimensionRows(st *analysis.AttractorStats, col string) [][]string {
+	rows := [][]string{{"correlation dimension D₂", num(st.D2)}}
+	if math.IsNaN(st.D2) {
+		rows[0][1] = "— (not estimated: see the note)"
+	}
+	if st.D2EmbedDim > 1 {
+		what := "delay embedding of " + col
+		if st.Dim > 1 {
+			what = fmt.Sprintf("delay embedding of each of the %d variables", st.Dim)
+		}
+		rows = append(rows, []string{"embedding dimension, lag", fmt.Sprintf("%d, %s (%s, as for λ₁)", st.D2EmbedDim, samples(st.D2Lag), what)})
+	}
+	units := "in the data's units"
+	if st.D2Scaled {
+		units = "in standard deviations"
+		rows = append(rows, []string{"variables", "z-scored (their standard deviations differ by more than a factor 10)"})
+	}
+	if d := st.D2Fit; d != nil {
+		rows = append(rows, []string{"scaling region (radii, " + units + ")", fmt.Sprintf("%.4g – %.4g", d.Radii[d.FitLo], d.Radii[d.FitHi])},
+			[]string{"Theiler window", samples(d.Theiler)})
+	}
+	return rows
+}
+
+// samples formats a count of samples.
+func samples(n int) string {
+	if n == 1 {
+		return "1 sample"
+	}
+	return fmt.Sprintf("%d samples", n)
+}
+
+// analysisNotes returns the note rows of DescribeAttractor's notes that
+// concern the analysis what: the λ₁ notes for lyapunov, the D₂ notes for
+// dimension, and those about the whole trajectory for both. A note that
+// advises setting EmbedDim gets the flags that do when flags is set (a
+// series file's analysis, where --embed-dim and --lag apply).
+func analysisNotes(notes []string, what string, flags bool) [][]string {
+	var rows [][]string
+	for _, n := range notes {
+		lyap, dim := strings.HasPrefix(n, "λ₁:"), strings.HasPrefix(n, "D₂:")
+		if (lyap && what != "lyapunov") || (dim && what != "dimension") {
+			continue
+		}
+		if flags && lyap && strings.Contains(n, "EmbedDim") {
+			n += " (set it with --embed-dim, and the lag with --lag)"
+		}
+		if flags && dim && strings.Contains(n, "fixed embedding dimension") {
+			n += " (--embed-dim, --lag)"
+		}
+		rows = append(rows, []string{"note", n})
+	}
+	return rows
 }
 
 // leakyForecast starts the Forecast of a trained CT-RNN (KindCTRNN) or
@@ -530,7 +639,11 @@ func analyzeModel(ctx context.Context, cfg Config, m *Model, req AnalyzeRequest)
 	}
 	switch req.What {
 	case "lyapunov":
-		t.Rows = append(t.Rows, []string{"λ₁ (" + Lambda1Method + ")", num(gs.Lambda1), trueOf(func(s *analysis.AttractorStats) float64 { return s.Lambda1 })})
+		method := Lambda1Method // x of Lorenz
+		if sp := m.Meta.Data.Series; sp != nil {
+			method = "Rosenstein on " + seriesColumn(sp.Load, 0)
+		}
+		t.Rows = append(t.Rows, []string{"λ₁ (" + method + ", per time unit)", num(gs.Lambda1), trueOf(func(s *analysis.AttractorStats) float64 { return s.Lambda1 })})
 		if sm, ok := st.(learn.StepMap); ok {
 			sm, note := dataStepMap(sm, d.Dt)
 			sp, err := analysis.ModelSpectrum(sm, src.Data[:w*d.Dim], analysis.MapSpectrumConfig{K: min(3, sm.StateDim()), Steps: steps, Renorm: 10})
@@ -538,7 +651,7 @@ func analyzeModel(ctx context.Context, cfg Config, m *Model, req AnalyzeRequest)
 				return nil, err
 			}
 			for j, v := range sp.Exponents {
-				t.Rows = append(t.Rows, []string{fmt.Sprintf("λ%d from the model's Jacobians (QR, per time unit, dt %g)", j+1, d.Dt), fmt.Sprintf("%.4g ± %.2g", v, sp.StdErr[j]), "—"})
+				t.Rows = append(t.Rows, []string{fmt.Sprintf("λ%d from the model's Jacobians (QR, per time unit of the data, dt %g)", j+1, d.Dt), fmt.Sprintf("%.4g ± %.2g", v, sp.StdErr[j]), "—"})
 			}
 			if note != "" {
 				t.Rows = append(t.Rows, []string{"note", "Jacobian spectrum: " + note, ""})
@@ -547,8 +660,8 @@ func analyzeModel(ctx context.Context, cfg Config, m *Model, req AnalyzeRequest)
 	case "dimension":
 		t.Rows = append(t.Rows, []string{"correlation dimension D₂", num(gs.D2), trueOf(func(s *analysis.AttractorStats) float64 { return s.D2 })})
 	}
-	for _, n := range gs.Notes {
-		t.Rows = append(t.Rows, []string{"note", n, ""})
+	for _, r := range analysisNotes(gs.Notes, req.What, false) {
+		t.Rows = append(t.Rows, append(r, ""))
 	}
 	return []Table{t}, nil
 }
@@ -570,6 +683,7 @@ func fixedPointTables(cfg Config, m *Model, req AnalyzeRequest) ([]Table, error)
 	}
 	H := dyn.StateDim()
 	var visited []float64
+	var d *tasks.Dataset // the forecasting task, nil for the flip-flop
 	if m.Meta.Data.Task == TaskFlipFlop {
 		ff, err := m.Meta.Data.FlipFlopTask()
 		if err != nil {
@@ -581,8 +695,8 @@ func fixedPointTables(cfg Config, m *Model, req AnalyzeRequest) ([]Table, error)
 		}
 		visited = visitedStates(sc.Hidden, ff.Test.Trials, ff.Test.Steps, H)
 	} else {
-		d, err := m.Meta.Data.Forecasting()
-		if err != nil {
+		var err error
+		if d, err = m.Meta.Data.Forecasting(); err != nil {
 			return nil, err
 		}
 		visited = hiddenStates(m.Stepper(), d.Test.Data, d.Dim)
@@ -603,7 +717,8 @@ func fixedPointTables(cfg Config, m *Model, req AnalyzeRequest) ([]Table, error)
 	if err != nil {
 		return nil, err
 	}
-	return []Table{FixedPointTable(fmt.Sprintf("Fixed and slow points of %s at input %v (%d starts from visited states; %d rejected)", req.Model, x, set.FixedPointStarts, fp.Rejected), fp, pca)}, nil
+	title := fmt.Sprintf("Fixed and slow points of %s at input %v (%d starts from visited states; %d rejected)", req.Model, x, set.FixedPointStarts, fp.Rejected)
+	return []Table{fixedPointTable(title, fp, pca, d)}, nil
 }
 
 // visitedStates picks every second state h_1, h_3, … of every trial from
@@ -625,7 +740,22 @@ func visitedStates(hidden []float32, trials, steps, H int) []float64 {
 // of the Jacobian's eigenvalues, the PCA coordinates and the starts that
 // ended there.
 func FixedPointTable(title string, fp *analysis.FixedPointResult, pca *analysis.PCA) Table {
+	return fixedPointTable(title, fp, pca, nil)
+}
+
+// fixedPointTable is FixedPointTable; for a forecasting model (d, its
+// task, not nil) the decoded output is de-normalized into the data's units
+// (the model decodes z-scored values) and the flip-flop's bits column is
+// left out.
+func fixedPointTable(title string, fp *analysis.FixedPointResult, pca *analysis.PCA, d *tasks.Dataset) Table {
 	t := Table{Title: title, Header: []string{"#", "type", "class", "unstable modes", "decoded output", "bits", "speed ‖F‖", "drift over 100 steps", "max Re λ", "PCs", "starts"}}
+	if d != nil {
+		t.Header[4] = "decoded output (normalized units)"
+		if len(fp.Points) == 0 || len(fp.Points[0].Output) == d.Dim {
+			t.Header[4] = "decoded output (data units)"
+		}
+		t.Header = append(t.Header[:5:5], t.Header[6:]...) // no bits
+	}
 	proj := pca.ProjectPoints(fp.Points)
 	k := pca.K
 	for i, p := range fp.Points {
@@ -633,16 +763,28 @@ func FixedPointTable(title string, fp *analysis.FixedPointResult, pca *analysis.
 		if p.Slow {
 			typ = "slow"
 		}
-		out := make([]string, len(p.Output))
-		for j, v := range p.Output {
-			out[j] = fmt.Sprintf("%.3f", v)
+		y := p.Output
+		if d != nil && len(y) == d.Dim {
+			y = make([]float64, len(p.Output))
+			d.Denormalize(y, p.Output)
+		}
+		out := make([]string, len(y))
+		for j, v := range y {
+			out[j] = fmt.Sprintf("%.4g", v)
+			if d == nil {
+				out[j] = fmt.Sprintf("%.3f", v)
+			}
 		}
 		pcs := make([]string, k)
 		for j := range pcs {
 			pcs[j] = fmt.Sprintf("%.2f", proj[k*i+j])
 		}
-		t.Rows = append(t.Rows, []string{fmt.Sprint(i + 1), typ, p.Kind.String(), fmt.Sprint(p.Unstable), strings.Join(out, ", "), bitsOf(p.Output),
-			fmt.Sprintf("%.2e", p.Speed), fmt.Sprintf("%.3f", p.Drift), fmt.Sprintf("%+.4f", real(p.Eigenvalues[0])), strings.Join(pcs, ", "), fmt.Sprint(p.Starts)})
+		row := []string{fmt.Sprint(i + 1), typ, p.Kind.String(), fmt.Sprint(p.Unstable), strings.Join(out, ", "), bitsOf(p.Output),
+			fmt.Sprintf("%.2e", p.Speed), fmt.Sprintf("%.3f", p.Drift), fmt.Sprintf("%+.4f", real(p.Eigenvalues[0])), strings.Join(pcs, ", "), fmt.Sprint(p.Starts)}
+		if d != nil {
+			row = append(row[:5:5], row[6:]...)
+		}
+		t.Rows = append(t.Rows, row)
 	}
 	return t
 }
