@@ -15,6 +15,7 @@ func newAnalyzeCmd(g *globals) *cobra.Command {
 	var (
 		cfgPath, model, data string
 		input                []float64
+		embedDim, lag        int
 		quick                bool
 		seed                 uint64
 		lambda1              float64
@@ -30,7 +31,14 @@ file (--data), with the analyses of the tutorial's stages:
   lyapunov     λ₁ of a long free run (Rosenstein on x, as the synthesis table),
                beside the true trajectory's, and for ctrnn and rate models the
                spectrum from the model's Jacobians; on a series file, its λ₁
-  dimension    correlation dimension D₂ of a free run (or of a series file)
+               (Rosenstein on its first variable, delay-embedded; lag, windows
+               and fitted steps are in samples; "none" when the divergence
+               curve does not rise)
+  dimension    correlation dimension D₂ of a free run (or of a series file); a
+               one-variable series is delay-embedded as for λ₁ (--embed-dim,
+               --lag override the automatic choice), variables whose
+               standard deviations differ by more than a factor 10 are
+               z-scored
   fixedpoints  fixed and slow points of a ctrnn or rate model at a constant
                input (--input; default zero), classified
   closedloop   one-step metrics, closed-loop valid time and the attractor of
@@ -89,6 +97,11 @@ it must have the same SHA-256, and loading flags given (--format, --key,
 					return err
 				}
 			}
+			if model != "" || (args[0] != "lyapunov" && args[0] != "dimension") {
+				if err := onlyWith("neurodyn", fl, []string{"embed-dim", "lag"}, "left out except with analyze lyapunov or dimension --data (the delay embedding of a series file)"); err != nil {
+					return err
+				}
+			}
 			if args[0] != "fixedpoints" {
 				if err := onlyWith("neurodyn", fl, []string{"input"}, "left out except with analyze fixedpoints"); err != nil {
 					return err
@@ -116,8 +129,15 @@ it must have the same SHA-256, and loading flags given (--format, --key,
 					return seriesFlagErr(err)
 				}
 			}
+			if embedDim < 0 || embedDim > 100 {
+				return param.New("neurodyn", "--embed-dim", embedDim, "an embedding dimension in [1, 100] (0 or left out: chosen by false nearest neighbours)")
+			}
+			if lag < 0 {
+				return param.New("neurodyn", "--lag", lag, "a lag ≥ 1 sample (0 or left out: chosen from the mutual information)")
+			}
 			req := pipeline.AnalyzeRequest{What: args[0], Model: model, Data: data, Load: lo, Dt: sf.dt, Lambda1: lambda1,
-				Split: tasks.SeriesConfig{Name: "series", TrainFrac: sf.trainFrac, ValFrac: sf.valFrac, SeqLength: sf.seqLength}}
+				Split:    tasks.SeriesConfig{Name: "series", TrainFrac: sf.trainFrac, ValFrac: sf.valFrac, SeqLength: sf.seqLength},
+				EmbedDim: embedDim, Lag: lag}
 			if model != "" && !fl.Changed("dt") {
 				req.Dt = 0 // the model's
 			}
@@ -141,6 +161,8 @@ it must have the same SHA-256, and loading flags given (--format, --key,
 	f.StringVar(&model, "model", "", "model file written by train or the tutorial (.npz)")
 	f.StringVar(&data, "data", "", "data file: a series (.npy, .npz, .h5, .csv) or a SONATA spike report (.h5); with --model, the model's series file where it now is")
 	f.Float64SliceVar(&input, "input", nil, "constant input of the fixed-point search (comma-separated; default zero)")
+	f.IntVar(&embedDim, "embed-dim", 0, "delay-embedding dimension of a series file's λ₁ and D₂ (lyapunov, dimension with --data; 0: chosen by false nearest neighbours)")
+	f.IntVar(&lag, "lag", 0, "delay-embedding lag in samples (lyapunov, dimension with --data; 0: chosen from the mutual information; on several variables only with --embed-dim ≥ 2)")
 	f.StringVar(&cfgPath, "config", "", "TOML configuration read on top of the embedded defaults (analysis sizes)")
 	f.BoolVar(&quick, "quick", false, "smaller analyses (config key quick)")
 	f.Uint64Var(&seed, "seed", 42, "seed of the randomized analyses (config key seed)")

@@ -1,0 +1,40 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestAnalyzeEmbeddingFlags: --embed-dim and --lag are refused where they
+// do not apply (with --model, on analyses other than lyapunov and
+// dimension) and out of range, with usage errors naming the flag.
+func TestAnalyzeEmbeddingFlags(t *testing.T) {
+	dir := t.TempDir()
+	csv := writeFile(t, dir, "s.csv", "t,a,b\n0,1,2\n1,2,3\n2,3,1\n3,1,2\n")
+	for _, c := range []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"embed-dim-negative", []string{"analyze", "lyapunov", "--data", csv, "--embed-dim", "-1"}, []string{"--embed-dim = -1", "[1, 100]"}},
+		{"lag-negative", []string{"analyze", "dimension", "--data", csv, "--lag", "-3"}, []string{"--lag = -3", "≥ 1 sample"}},
+		{"embed-dim-with-model", []string{"analyze", "lyapunov", "--model", "m.npz", "--embed-dim", "3"}, []string{"--embed-dim", "--data"}},
+		{"lag-closedloop", []string{"analyze", "closedloop", "--data", csv, "--lag", "2"}, []string{"--lag", "lyapunov or dimension"}},
+		{"embed-dim-spikes", []string{"analyze", "spikes", "--data", "s.h5", "--embed-dim", "2"}, []string{"--embed-dim"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := run(t, nil, c.args...)
+			if err == nil {
+				t.Fatalf("%v: no error", c.args)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("%v: error %q does not contain %q", c.args, err, w)
+				}
+			}
+			if !isUsage(err) {
+				t.Errorf("%v: error %q is not a usage error (exit status 2)", c.args, err)
+			}
+		})
+	}
+}
