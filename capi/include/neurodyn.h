@@ -772,10 +772,12 @@ int neurodyn_false_neighbours(const double *x, int64_t n, int64_t tau, int64_t m
 /* The largest Lyapunov exponent of a series (samples x dim) by Rosenstein's
  * method. config: JSON of analysis.RosensteinConfig (Dt, EmbedDim, Lag,
  * Theiler, Horizon, FitStart, FitEnd); the result is JSON of
- * analysis.Rosenstein (Lambda, Curve, FitStart, FitEnd, FitR2, EmbedDim, Lag,
- * Theiler, Pairs, FalseNeighbours). With EmbedDim 0 on a series whose false
- * nearest neighbours stay above 1% up to m = 10 (noise, a stochastic series)
- * the call fails with NEURODYN_ERR_INVALID naming EmbedDim. */
+ * analysis.Rosenstein (Lambda, Diverges, Curve, FitStart, FitEnd, FitR2,
+ * EmbedDim, Lag, Theiler, Pairs, FalseNeighbours). With EmbedDim 0 on a series
+ * whose false nearest neighbours stay above 1% up to m = 10 (noise, a
+ * stochastic series) the call fails with NEURODYN_ERR_INVALID naming EmbedDim.
+ * When the divergence curve does not rise (a periodic or quasi-periodic
+ * series) Diverges is false and Lambda and FitR2 are NaN (written NaN). */
 int neurodyn_lyapunov_series(const double *x, int64_t samples, int64_t dim, const char *config, char **result);
 
 /* The correlation dimension D2 of a series (samples x dim) by the

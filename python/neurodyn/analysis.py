@@ -146,7 +146,9 @@ def lyapunov_series(x: ArrayLike, **config: Any) -> dict[str, Any]:
     dt=0 is an error (the library would read 0 as "per sample" and return
     a per-sample exponent for a series meant in time units). A scalar
     series whose false neighbours never fall below 1% (noise) is an
-    InvalidParameterError naming EmbedDim unless embed_dim is given."""
+    InvalidParameterError naming EmbedDim unless embed_dim is given. When
+    the divergence curve does not rise (a periodic or quasi-periodic
+    series), diverges is False and lambda and fit_r2 are NaN."""
     if "dt" in config and config["dt"] is not None and float(config["dt"]) == 0:
         raise InvalidParameterError("dt must be > 0 (leave it out for exponents per sample)")
     a = _series(x, "x")
