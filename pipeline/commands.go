@@ -659,6 +659,16 @@ func analyzeModel(ctx context.Context, cfg Config, m *Model, req AnalyzeRequest)
 		}
 	case "dimension":
 		t.Rows = append(t.Rows, []string{"correlation dimension D₂", num(gs.D2), trueOf(func(s *analysis.AttractorStats) float64 { return s.D2 })})
+		if gs.D2EmbedDim > 1 {
+			emb := func(s *analysis.AttractorStats) string {
+				return fmt.Sprintf("%d, %s", s.D2EmbedDim, samples(s.D2Lag))
+			}
+			tr := "—"
+			if ts != nil {
+				tr = emb(ts)
+			}
+			t.Rows = append(t.Rows, []string{"D₂'s delay embedding (dimension, lag)", emb(gs), tr})
+		}
 	}
 	for _, r := range analysisNotes(gs.Notes, req.What, false) {
 		t.Rows = append(t.Rows, append(r, ""))
