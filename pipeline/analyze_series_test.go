@@ -61,6 +61,14 @@ func TestAnalyzeSeriesReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	henon := writeColumns(t, "henon.csv", h, 2)
+	headed := filepath.Join(t.TempDir(), "headed.csv")
+	raw, err := os.ReadFile(henon)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(headed, append([]byte("position,velocity\n"), raw...), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	sine := make([]float64, 4000)
 	for i := range sine {
 		sine[i] = math.Sin(2 * math.Pi * (float64(i) * 0.05) / 5) // 100 samples per period
@@ -81,6 +89,8 @@ func TestAnalyzeSeriesReport(t *testing.T) {
 			[]string{"λ₁ (Rosenstein on column 1, per time unit) | 0.", "embedding dimension, lag, Theiler window | 2, 1 sample (1 time units), ",
 				"fitted steps of the divergence curve, R² | ", " samples ("},
 			[]string{"on x", "note | D₂"}},
+		{"λ₁ of a column named by the header", AnalyzeRequest{What: "lyapunov", Data: headed, Load: tasks.LoadOptions{Columns: []int{1}}},
+			[]string{"λ₁ (Rosenstein on column 1 (velocity), per time unit) | 0."}, nil},
 		{"λ₁ in time units of dt", AnalyzeRequest{What: "lyapunov", Data: henon, Dt: 0.5},
 			[]string{"λ₁ (Rosenstein on column 0, per time unit) | ", "(0.5 time units)"}, nil},
 		{"λ₁ of a sine: none", AnalyzeRequest{What: "lyapunov", Data: sinePath, Dt: 0.05},

@@ -392,9 +392,9 @@ func analyzeData(req AnalyzeRequest) ([]Table, error) {
 	t := Table{Title: fmt.Sprintf("%s: %d samples of %d variables, dt %g", req.Data, raw.Len, raw.Dim, dt), Header: []string{"quantity", "value"}}
 	switch req.What {
 	case "lyapunov":
-		t.Rows = append(t.Rows, seriesLyapunovRows(st, seriesColumn(req.Load, 0), dt)...)
+		t.Rows = append(t.Rows, seriesLyapunovRows(st, seriesColumn(req.Load, 0, raw.Names), dt)...)
 	case "dimension":
-		t.Rows = append(t.Rows, seriesDimensionRows(st, seriesColumn(req.Load, 0))...)
+		t.Rows = append(t.Rows, seriesDimensionRows(st, seriesColumn(req.Load, 0, raw.Names))...)
 	}
 	t.Rows = append(t.Rows, analysisNotes(st.Notes, req.What, true)...)
 	return []Table{t}, nil
@@ -419,12 +419,17 @@ func checkEmbedding(req AnalyzeRequest, n, dim int) error {
 }
 
 // seriesColumn names variable v (from 0) of a loaded series file: its
-// column in the file, as --columns counts.
-func seriesColumn(lo tasks.LoadOptions, v int) string {
+// column in the file, as --columns counts, followed by its header name
+// when the file gave one (names: tasks.RawSeries.Names, nil when none).
+func seriesColumn(lo tasks.LoadOptions, v int, names []string) string {
+	col := v
 	if v < len(lo.Columns) {
-		return fmt.Sprintf("column %d", lo.Columns[v])
+		col = lo.Columns[v]
 	}
-	return fmt.Sprintf("column %d", v)
+	if v < len(names) && strings.TrimSpace(names[v]) != "" {
+		return fmt.Sprintf("column %d (%s)", col, strings.TrimSpace(names[v]))
+	}
+	return fmt.Sprintf("column %d", col)
 }
 
 // seriesLyapunovRows formats the λ₁ estimate of a series file (Rosenstein
@@ -641,7 +646,7 @@ func analyzeModel(ctx context.Context, cfg Config, m *Model, req AnalyzeRequest)
 	case "lyapunov":
 		method := Lambda1Method // x of Lorenz
 		if sp := m.Meta.Data.Series; sp != nil {
-			method = "Rosenstein on " + seriesColumn(sp.Load, 0)
+			method = "Rosenstein on " + seriesColumn(sp.Load, 0, nil)
 		}
 		t.Rows = append(t.Rows, []string{"λ₁ (" + method + ", per time unit)", num(gs.Lambda1), trueOf(func(s *analysis.AttractorStats) float64 { return s.Lambda1 })})
 		if sm, ok := st.(learn.StepMap); ok {
