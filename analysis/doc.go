@@ -74,7 +74,8 @@
 // analysis is layer 5 of DEVELOPERS.md: it imports learn, tasks, lower
 // layers and gonum; only pipeline and the faces import it. Metric functions
 // panic on mismatched lengths (programming errors); Evaluate and the fitting
-// functions return param errors for bad data. Fitted baselines hold scratch
+// functions return param errors for bad data (*nderr.ParamError;
+// errors.Is(err, nderr.ErrInvalid)). Fitted baselines hold scratch
 // buffers and stream state: use one per goroutine. Every random draw comes
 // from an explicit seed, and the estimators are single-threaded and
 // deterministic. Every figure has the same bits in every build (default,

@@ -21,7 +21,7 @@ import (
 // FromNIR for a graph the kernel cannot simulate exactly: a node type
 // without a kernel model (Conv, Flatten, Delay, Threshold, nested graphs,
 // …), a continuous signal where the kernel carries spikes, a cycle
-// of weight nodes. Every error of the import also matches param.ErrInvalid.
+// of weight nodes. Every error of the import also matches nderr.ErrInvalid.
 var ErrNIRUnsupported = errors.New("kernel: NIR graph the kernel cannot simulate")
 
 // nirTypesSupported lists the node types ImportNIR maps, in the order its
@@ -312,7 +312,7 @@ func ImportNIR(g *export.NIRGraph, opt NIROptions) (*NIRImport, error) {
 	return im.build(opt)
 }
 
-// nirError is an error of the import: it matches param.ErrInvalid, and
+// nirError is an error of the import: it matches nderr.ErrInvalid, and
 // ErrNIRUnsupported when the graph is valid but has no kernel equivalent.
 type nirError struct {
 	msg         string

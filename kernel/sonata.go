@@ -401,13 +401,13 @@ var ErrSpikeReportPopulation = errors.New("kernel: two spikes recorders of one p
 
 // spikeReportError is the error of a spec whose spikes recorders cannot
 // share a spike report: it matches ErrSpikeReportPopulation and, a fault of
-// the spec, param.ErrInvalid (the CLI exits 2 for it, as for every bad
+// the spec, nderr.ErrInvalid (the CLI exits 2 for it, as for every bad
 // spec).
 type spikeReportError struct{ msg string }
 
 func (e *spikeReportError) Error() string { return e.msg }
 
-// Unwrap returns ErrSpikeReportPopulation and param.ErrInvalid.
+// Unwrap returns ErrSpikeReportPopulation and nderr.ErrInvalid.
 func (e *spikeReportError) Unwrap() []error {
 	return []error{ErrSpikeReportPopulation, param.ErrInvalid}
 }

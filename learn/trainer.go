@@ -435,7 +435,7 @@ func (t *Trainer) History() []EpochRecord { return append([]EpochRecord(nil), t.
 // A non-finite loss or gradient stops training with ErrNonFinite. Data
 // that do not fit the model or the losses are refused before anything is
 // done (CheckData), and so is training whose memory estimate (TrainBytes)
-// exceeds the memory limit (an error wrapping memlimit.ErrExceeded).
+// exceeds the memory limit (an error wrapping nderr.ErrMemoryExceeded).
 func (t *Trainer) Fit(ctx context.Context, train, val Source) (*Result, error) {
 	c := &t.cfg
 	if err := CheckData(t.model, *c, train, val); err != nil {

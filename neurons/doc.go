@@ -26,7 +26,7 @@
 //
 // Each model has a parameter struct (LIFExpParams, …) with NEST-like defaults
 // from a Default… function and a Validate method whose errors name the
-// parameter (errors.Is(err, param.ErrInvalid)); New… validates, computes the
+// parameter (*nderr.ParamError; errors.Is(err, nderr.ErrInvalid)); New… validates, computes the
 // exact propagators and refractory step counts once (the prepare step) and
 // allocates the state as structure-of-arrays (one float32 slice per state
 // variable). Step advances neurons [lo, hi) by one time step; it never

@@ -38,7 +38,7 @@
 //
 // # Errors
 //
-// Bad options return param errors (errors.Is(err, param.ErrInvalid)) naming
+// Bad options return param errors (*nderr.ParamError; errors.Is(err, nderr.ErrInvalid)) naming
 // the option; Rtol must be at least MinRtol[T], which follows the state's
 // precision (1e-15 for float64, 7.45e-9 for float32). Runtime failures wrap ErrMaxSteps, ErrStepTooSmall or
 // ErrNonFinite. Length mismatches between the solver's dimension and the

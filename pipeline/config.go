@@ -478,7 +478,7 @@ func lorenzKeyErr(err error) error {
 var fieldWords = regexp.MustCompile(`\b[A-Z][A-Za-z]*\b`)
 
 // keyedError is an error reworded in the configuration's keys; it
-// unwraps to the original (errors.Is(err, param.ErrInvalid) still holds).
+// unwraps to the original (errors.Is(err, nderr.ErrInvalid) still holds).
 type keyedError struct {
 	msg string
 	err error

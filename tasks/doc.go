@@ -44,7 +44,8 @@
 // Time is in the system's own units (Lorenz time; flip-flop steps). Data
 // passed to models are normalized (z-scored); Denormalize returns original
 // units. Configurations are structs whose zero value means the reference's
-// defaults; Validate reports bad values as param errors naming the field.
+// defaults; Validate reports bad values as param errors naming the field
+// (*nderr.ParamError; errors.Is(err, nderr.ErrInvalid)).
 // Every random draw comes from an explicit seed.
 //
 // # Layer and concurrency

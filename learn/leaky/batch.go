@@ -28,7 +28,7 @@ type Output[T asm.Float] struct {
 // RunBatch runs net on n sample-major sequences x (n×L×I) from the zero
 // state, with observed inputs, and returns every output and, with hidden,
 // the hidden trajectory. A run whose memory (RunBatchBytes) exceeds the
-// memory limit is refused with an error wrapping memlimit.ErrExceeded.
+// memory limit is refused with an error wrapping nderr.ErrMemoryExceeded.
 func RunBatch[T asm.Float](net *Net[T], x []T, n, L int, hidden bool) (*Output[T], error) {
 	if err := param.First(param.PositiveInt("leaky", "n", n), param.PositiveInt("leaky", "L", L)); err != nil {
 		return nil, err
@@ -72,7 +72,7 @@ func RunBatch[T asm.Float](net *Net[T], x []T, n, L int, hidden bool) (*Output[T
 // sequences x (n×L×I), running them in batches of at most batch sequences
 // (the reference's one-step forecast of each window). A run whose memory
 // (PredictLastBytes) exceeds the memory limit is refused with an error
-// wrapping memlimit.ErrExceeded.
+// wrapping nderr.ErrMemoryExceeded.
 func PredictLast[T asm.Float](net *Net[T], x []T, n, L, batch int) ([]T, error) {
 	if err := param.First(param.PositiveInt("leaky", "n", n), param.PositiveInt("leaky", "L", L), param.PositiveInt("leaky", "batch", batch)); err != nil {
 		return nil, err

@@ -40,7 +40,7 @@ func (tp *tape[T]) reset(intervals, rowsY, rowsA int, limit int64) {
 	}
 }
 
-// fits returns an error wrapping memlimit.ErrExceeded if slots more slots
+// fits returns an error wrapping nderr.ErrMemoryExceeded if slots more slots
 // would take the tape beyond tp.limit: each slot's augmented rows and
 // activations, and Backward's gradient of them (a quarter more), with
 // buffers grown by half again (growth 1.5) or reserved exactly (1).

@@ -189,7 +189,7 @@ func GenerateBytes[T asm.Float](s Spec, n, steps int) float64 {
 }
 
 // checkMemory refuses what needs more than the memory limit (an error
-// wrapping memlimit.ErrExceeded).
+// wrapping nderr.ErrMemoryExceeded).
 func checkMemory(what string, need float64) error {
 	if l := memoryLimit(); need > float64(l) {
 		return memlimit.Exceeded(what, need, l)
