@@ -88,6 +88,9 @@ func (s Spec) resolve() (*plan, error) {
 	if s.Workers < 0 || s.Workers > MaxWorkers {
 		return nil, param.New(pkg, "workers", s.Workers, fmt.Sprintf("in [0, %d]", MaxWorkers))
 	}
+	if s.Seed > math.MaxInt64 { // TOML integers are int64: EncodeTOML's output (provenance too) must read back
+		return nil, param.New(pkg, "seed", s.Seed, "in [0, 2^63-1] (9223372036854775807): a TOML integer, so that the spec reads back")
+	}
 	p := &plan{dt: dt, minDelay: -1}
 	if len(s.Populations) == 0 {
 		return nil, param.New(pkg, "population", "none", "at least one population")

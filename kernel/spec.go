@@ -38,7 +38,7 @@ const pkg = "kernel"
 // any spec; JSON nesting is limited by encoding/json (10000).
 type Spec struct {
 	DtMs        float64          `toml:"dt_ms" json:"dt_ms"`            // step (ms), > 0; default 0.1
-	Seed        uint64           `toml:"seed" json:"seed"`              // seed of every random draw
+	Seed        uint64           `toml:"seed" json:"seed"`              // seed of every random draw, in [0, 2^63-1] (a TOML integer)
 	Workers     int              `toml:"workers" json:"workers"`        // worker goroutines in [0, MaxWorkers]; 0 means 1; capped at the largest population's neurons. Results do not depend on it.
 	Precise     bool             `toml:"precise" json:"precise"`        // precise (off-grid) spike times; lif_exp and lif_delta, delays ≥ 1 step
 	Populations []PopulationSpec `toml:"population" json:"populations"` // at least one

@@ -54,6 +54,9 @@ func TestValidateChecksWholeSpec(t *testing.T) {
 			s.Projections[0].Rule = synapses.Rule{Kind: "fixed_indegree", K: 1e9, Multapses: true}
 		}, "rule.k"},
 		{"outdegree K -2", func(s *kernel.Spec) { s.Projections[0].Rule = synapses.Rule{Kind: "fixed_outdegree", K: -2} }, "rule.k"},
+		{"seed 2^63-1", func(s *kernel.Spec) { s.Seed = math.MaxInt64 }, ""},
+		{"seed 2^63", func(s *kernel.Spec) { s.Seed = math.MaxInt64 + 1 }, "seed = 9223372036854775808: must be in [0, 2^63-1]"},
+		{"seed max uint64", func(s *kernel.Spec) { s.Seed = math.MaxUint64 - 7 }, "seed = 18446744073709551608"},
 		{"workers -1", func(s *kernel.Spec) { s.Workers = -1 }, "workers"},
 		{"workers max", func(s *kernel.Spec) { s.Workers = kernel.MaxWorkers }, ""},
 		{"workers 1e6", func(s *kernel.Spec) { s.Workers = 1e6 }, "workers"},
@@ -84,6 +87,29 @@ func TestValidateChecksWholeSpec(t *testing.T) {
 			}
 			if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), tc.key) {
 				t.Fatalf("Validate: error %v does not name %s", err, tc.key)
+			}
+		})
+	}
+}
+
+// TestSeedRoundTrip: every seed Validate accepts reads back from
+// EncodeTOML's text (and from the provenance's, which is that text), the
+// largest too.
+func TestSeedRoundTrip(t *testing.T) {
+	for _, seed := range []uint64{0, 1, 1 << 62, math.MaxInt64} {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			s := smallSpec()
+			s.Seed = seed
+			if err := s.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			var b strings.Builder
+			if err := kernel.EncodeTOML(&b, s); err != nil {
+				t.Fatal(err)
+			}
+			back, err := kernel.DecodeTOML(strings.NewReader(b.String()))
+			if err != nil || back.Seed != seed {
+				t.Fatalf("DecodeTOML(EncodeTOML(seed %d)) = seed %d, %v", seed, back.Seed, err)
 			}
 		})
 	}
