@@ -31,7 +31,8 @@ type ReadoutFit struct {
 // last), and picks the regularization among lambdas (nil → DefaultLambdas)
 // by the one-step error of the validation windows' last outputs. train and
 // val are windows whose inputs are L samples of Inputs values and whose
-// target is the next sample (tasks.Windows).
+// target is the next sample (tasks.Windows of Horizon 1; windows that say
+// another horizon, learn.SeqSource, are an error naming it).
 func FitReadout(m *Model[float32], train, val learn.Source, warmup int, lambdas []float64) (*ReadoutFit, error) {
 	return FitReadoutContext(context.Background(), m, train, val, warmup, lambdas)
 }
@@ -53,6 +54,16 @@ func FitReadoutContext(ctx context.Context, m *Model[float32], train, val learn.
 	}
 	if train.InputSize()%I != 0 || train.TargetSize() != O || val.InputSize()%I != 0 || val.TargetSize() != O {
 		return nil, param.New(pkg, "windows", fmt.Sprintf("input %d, target %d", train.InputSize(), train.TargetSize()), fmt.Sprintf("L·%d inputs and %d targets in train and val", I, O))
+	}
+	for _, w := range []struct {
+		name string
+		src  learn.Source
+	}{{"train", train}, {"val", val}} {
+		if ss, ok := w.src.(learn.SeqSource); ok {
+			if _, _, _, h := ss.SeqShape(); h != 1 {
+				return nil, param.New(pkg, w.name+" Horizon", h, "1: FitReadout's targets are the next samples (tasks.NewWindows(s, L, 1, stride))")
+			}
+		}
 	}
 	L, Lv := train.InputSize()/I, val.InputSize()/I
 	if warmup < 1 || warmup > L {
