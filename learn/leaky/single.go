@@ -119,6 +119,9 @@ func (s *Single[T]) Reset() {
 // weights and writes the decoded output (the prediction of the next sample)
 // to y.
 func (s *Single[T]) Step(y, x []float64) {
+	if I, O := s.net.I, s.net.O; len(x) < I || len(y) < O {
+		lengthPanic(s.m, "Step", arg{"y", len(y), O, "OutputDim"}, arg{"x", len(x), I, "InputDim"})
+	}
 	s.current()
 	for i := range s.x {
 		s.x[i] = T(x[i])
@@ -143,6 +146,9 @@ func nan() float64 {
 
 // State copies the state h into dst.
 func (s *Single[T]) State(dst []float64) {
+	if len(dst) < s.net.N {
+		lengthPanic(s.m, "State", arg{"dst", len(dst), s.net.N, "StateDim"})
+	}
 	s.st.State(s.h)
 	for i, v := range s.h {
 		dst[i] = float64(v)
@@ -151,6 +157,9 @@ func (s *Single[T]) State(dst []float64) {
 
 // SetState takes the current weights and sets the state to src.
 func (s *Single[T]) SetState(src []float64) {
+	if len(src) < s.net.N {
+		lengthPanic(s.m, "SetState", arg{"src", len(src), s.net.N, "StateDim"})
+	}
 	s.Refresh()
 	for i := range s.h {
 		s.h[i] = T(src[i])
@@ -158,7 +167,10 @@ func (s *Single[T]) SetState(src []float64) {
 	s.st.SetState(s.h)
 }
 
-func (s *Single[T]) load(h, x []float64) {
+func (s *Single[T]) load(method string, h, x []float64) {
+	if N, I := s.net.N, s.net.I; len(h) < N || len(x) < I {
+		lengthPanic(s.m, method, arg{"h", len(h), N, "StateDim"}, arg{"x", len(x), I, "InputDim"})
+	}
 	s.Refresh()
 	for i := range s.h {
 		s.h[i] = T(h[i])
@@ -170,7 +182,10 @@ func (s *Single[T]) load(h, x []float64) {
 
 // VectorField writes F(h, x) (per model time unit) to dst.
 func (s *Single[T]) VectorField(dst, h, x []float64) {
-	s.load(h, x)
+	if len(dst) < s.net.N {
+		lengthPanic(s.m, "VectorField", arg{"dst", len(dst), s.net.N, "StateDim"})
+	}
+	s.load("VectorField", h, x)
 	s.st.VectorField(s.d, s.h, s.x)
 	for i, v := range s.d {
 		dst[i] = float64(v)
@@ -179,7 +194,10 @@ func (s *Single[T]) VectorField(dst, h, x []float64) {
 
 // Jacobian writes ∂F/∂h at (h, x) to jac (N×N).
 func (s *Single[T]) Jacobian(jac, h, x []float64) {
-	s.load(h, x)
+	if N := s.net.N; len(jac) < N*N {
+		lengthPanic(s.m, "Jacobian", arg{"jac", len(jac), N * N, "StateDim²"})
+	}
+	s.load("Jacobian", h, x)
 	s.st.Jacobian(s.j, s.h, s.x)
 	for i, v := range s.j {
 		jac[i] = float64(v)
@@ -188,6 +206,9 @@ func (s *Single[T]) Jacobian(jac, h, x []float64) {
 
 // Decode writes the readout of state h to y.
 func (s *Single[T]) Decode(y, h []float64) {
+	if len(y) < s.net.O || len(h) < s.net.R {
+		lengthPanic(s.m, "Decode", arg{"y", len(y), s.net.O, "OutputDim"}, arg{"h", len(h), s.net.R, "the units read out"})
+	}
 	s.Refresh()
 	net := s.net
 	R := net.R
@@ -204,7 +225,14 @@ func (s *Single[T]) Decode(y, h []float64) {
 // StepJacobian writes ∂G/∂h (N×N) and ∂G/∂x (N×I, if jx is non-nil) of one
 // Step's state map at (h, x).
 func (s *Single[T]) StepJacobian(jh, jx, h, x []float64) {
-	s.load(h, x)
+	if N, I := s.net.N, s.net.I; len(jh) < N*N || (jx != nil && len(jx) < N*I) {
+		jxLen := len(jx)
+		if jx == nil { // skipped, not short
+			jxLen = N * I
+		}
+		lengthPanic(s.m, "StepJacobian", arg{"jh", len(jh), N * N, "StateDim²"}, arg{"jx", jxLen, N * I, "StateDim·InputDim"})
+	}
+	s.load("StepJacobian", h, x)
 	if err := s.st.StepJacobian(s.j, s.jx, s.h, s.x); err != nil {
 		for i := range jh {
 			jh[i] = nan()
@@ -224,6 +252,9 @@ func (s *Single[T]) StepJacobian(jh, jx, h, x []float64) {
 // DecoderJacobian writes ∂y/∂h (O×N) to jd: the decoder weights, zero for
 // units the decoder does not read.
 func (s *Single[T]) DecoderJacobian(jd []float64) {
+	if n := s.net.O * s.net.N; len(jd) < n {
+		lengthPanic(s.m, "DecoderJacobian", arg{"jd", len(jd), n, "OutputDim·StateDim"})
+	}
 	s.Refresh()
 	net := s.net
 	N, R := net.N, net.R

@@ -47,11 +47,17 @@ func (s *Stream[T]) Reset() {
 
 // State copies the states (n×N) into dst.
 func (s *Stream[T]) State(dst []T) {
+	if n := s.n * s.net.N; len(dst) < n {
+		lengthPanic(nil, "Stream.State", arg{"dst", len(dst), n, "Rows·N"})
+	}
 	gatherState(dst[:s.n*s.net.N], s.cur, s.n, s.net.N, s.net.Stride())
 }
 
 // SetState sets the states from src (n×N).
 func (s *Stream[T]) SetState(src []T) {
+	if n := s.n * s.net.N; len(src) < n {
+		lengthPanic(nil, "Stream.SetState", arg{"src", len(src), n, "Rows·N"})
+	}
 	scatterState(s.cur, src[:s.n*s.net.N], s.n, s.net.N, s.net.Stride())
 }
 
@@ -60,6 +66,13 @@ func (s *Stream[T]) SetState(src []T) {
 func (s *Stream[T]) Step(y, x []T) error {
 	net := s.net
 	N, S, I, n := net.N, net.Stride(), net.I, s.n
+	if len(x) < n*I || (y != nil && len(y) < n*net.O) {
+		yLen := len(y)
+		if y == nil { // not asked for, not short
+			yLen = n * net.O
+		}
+		lengthPanic(nil, "Stream.Step", arg{"y", yLen, n * net.O, "Rows·O"}, arg{"x", len(x), n * I, "Rows·I"})
+	}
 	for b := 0; b < n; b++ {
 		copy(s.cur[b*S+N:b*S+N+I], x[b*I:(b+1)*I])
 	}
