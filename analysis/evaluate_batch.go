@@ -11,9 +11,11 @@ import (
 
 // BatchPredictor is a model that predicts the sample after each of n input
 // windows of length L at once: x holds n windows (n×L×dim, normalized
-// units, float32 as models compute), the result n×dim. ctrnn, rate and snn
-// models implement it; it is how a model's one-step skill is measured
-// without a per-window call.
+// units, float32 as models compute), the result n×dim. ctrnn and rate
+// models (Model[float32]) implement it, snn models through
+// Model.Predictor(RunOptions) (snn.Model's own PredictLast takes run
+// options); it is how a model's one-step skill is measured without a
+// per-window call.
 type BatchPredictor interface {
 	// PredictLast returns the n×dim predictions of the sample after each of
 	// the n windows of L samples in x (n×L×dim, normalized units).

@@ -271,3 +271,22 @@ func (m *Model[T]) PredictLast(x []T, n, L int, o RunOptions) ([]T, error) {
 	}
 	return out.Last, nil
 }
+
+// Predictor is a model with its run options fixed: its PredictLast(x, n, L)
+// is the model's PredictLast with Options, the method analysis'
+// BatchPredictor asks for (analysis.EvaluateBatch(d, "test",
+// m.Predictor(snn.RunOptions{})) for a Model[float32]), which the model's
+// own, taking RunOptions, does not implement.
+type Predictor[T asm.Float] struct {
+	Model   *Model[T]
+	Options RunOptions
+}
+
+// PredictLast returns the one-step forecasts of the n windows of L samples
+// in x (n×L×Inputs): Model.PredictLast(x, n, L, Options).
+func (p Predictor[T]) PredictLast(x []T, n, L int) ([]T, error) {
+	return p.Model.PredictLast(x, n, L, p.Options)
+}
+
+// Predictor returns the model with run options o as a Predictor.
+func (m *Model[T]) Predictor(o RunOptions) Predictor[T] { return Predictor[T]{Model: m, Options: o} }
