@@ -348,7 +348,8 @@
 // # Who may import it
 //
 // Layer 4 of the map in DEVELOPERS.md: it imports neurons, synapses, events,
-// asm and internal packages.
+// export (SONATA files, checkpoints' provenance) and internal packages; the
+// SIMD kernels (asm) reach it through neurons' models.
 //
 // # Concurrency
 //

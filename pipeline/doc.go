@@ -14,7 +14,8 @@
 // Unknown keys are rejected and errors name the file, line and key; values
 // are validated with errors naming the key and what is allowed.
 //
-// Layer 6 of DEVELOPERS.md: it may import every library package; the CLI
+// Layer 6 of DEVELOPERS.md: it may import every library package and sweep
+// (its evaluators); the CLI
 // (cmd/neurodyn), the C API and Python are thin faces over it. A Run is used
 // by one goroutine; stages parallelise inside themselves.
 package pipeline

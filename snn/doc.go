@@ -71,7 +71,8 @@
 // the input and a bias by ridge regression (Gram accumulated on asm.Gemm
 // in float64, blocked Cholesky on asm.Gemm, regularization chosen on the
 // validation split). ESN is the rate reservoir (tanh, spectral radius set
-// with gonum's eigensolver) read out the same way. A gradient-trained
+// with internal/detlinalg's eigenvalues, the same bits on every
+// architecture) read out the same way. A gradient-trained
 // reservoir is a Model with FreezeRecurrent (the reference's "reservoir",
 // which also trains its input weights: LorenzReservoirReference). Model,
 // Reservoir and ESN implement learn.Stepper, so analysis.ValidTime runs
@@ -87,8 +88,8 @@
 //
 // # Who may import it
 //
-// Layer 4 of DEVELOPERS.md: it imports asm, learn (and learn/leaky for its
-// run plan), tasks, kernel and internal packages; analysis, pipeline and
+// Layer 4 of DEVELOPERS.md: it imports asm, export, synapses, learn (and
+// learn/leaky for its run plan), tasks, kernel and internal packages; analysis, pipeline and
 // the faces use it.
 //
 // # Concurrency

@@ -23,7 +23,8 @@
 // refuses points of different builds unless MergeOptions.AllowMixedBuilds
 // (then sweep.h5 records each row's).
 //
-// Layer 6 of DEVELOPERS.md. Run is safe to call from several processes on
+// Layer 6 of DEVELOPERS.md: it imports export and internal packages;
+// pipeline (its evaluators) and cmd/neurodyn import it. Run is safe to call from several processes on
 // the same directory, with disjoint shards or the same shard twice (a
 // requeued task beside its predecessor: a point may then be evaluated
 // twice, and the identical results replace each other atomically). Of runs
