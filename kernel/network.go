@@ -34,6 +34,8 @@ type Network struct {
 	weights []*Recorder // weights recorders
 	sampled []*Recorder // weights recorders of plastic projections: they sample in the deliver phase
 
+	sonata *SONATARecording // the recording RecordSONATA attached, until its Close
+
 	workers int
 	team    *events.Team
 	boxes   []events.Outbox

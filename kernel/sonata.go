@@ -33,6 +33,7 @@ type SONATARecording struct {
 	spikes  *export.SpikeWriter
 	frames  []*export.FrameWriter
 	net     *Network
+	dir     string
 	startMs float64 // the network's time when the recording started
 	// Files are the paths written (spike report first).
 	Files []string
@@ -55,13 +56,20 @@ type SONATARecording struct {
 // spec's validation has made sure that no two recorders share a file and
 // none takes one of SONATAFixedFiles. Recording memory
 // stays bounded (see export.SpikeWriter). Call it before Run; frames start
-// at the next due sample.
+// at the next due sample. A network has one recording at a time (a
+// recorder has one sink): while one is open, RecordSONATA is an error naming
+// its directory; after its Close, a new one may follow (a run recorded in
+// pieces, each file with its interval).
 func (net *Network) RecordSONATA(dir string, o SONATAOptions) (rec *SONATARecording, err error) {
+	if net.sonata != nil {
+		return nil, param.New(pkg, "RecordSONATA dir", dir, fmt.Sprintf("called after the recording into %s is closed: a network records to one set of files at a time (every recorder has one sink)", net.sonata.dir))
+	}
 	if o.Stream.Provenance == nil {
 		p := net.Provenance()
 		o.Stream.Provenance = &p
 	}
-	rec = &SONATARecording{net: net, startMs: net.TimeMs()}
+	rec = &SONATARecording{net: net, dir: dir, startMs: net.TimeMs()}
+	net.sonata = rec
 	defer func() {
 		if err != nil {
 			rec.abort()
@@ -118,6 +126,9 @@ func (net *Network) RecordSONATA(dir string, o SONATAOptions) (rec *SONATARecord
 // it covers: from the network's time at RecordSONATA to its time now
 // (export.SpikeInterval reads it).
 func (rec *SONATARecording) Close() error {
+	if rec.net.sonata == rec {
+		rec.net.sonata = nil
+	}
 	var errs []error
 	if rec.spikes != nil {
 		errs = append(errs, rec.spikes.SetInterval(rec.startMs, rec.net.TimeMs()), rec.spikes.Close())
@@ -152,6 +163,9 @@ func (net *Network) SONATAFiles(dir string) ([]string, error) {
 }
 
 func (rec *SONATARecording) abort() {
+	if rec.net.sonata == rec {
+		rec.net.sonata = nil
+	}
 	if rec.spikes != nil {
 		rec.spikes.Abort()
 	}

@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/neurodyn/neurodyn/export"
+	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/synapses"
 )
 
@@ -212,5 +214,61 @@ func TestEstimateBytes(t *testing.T) {
 	huge := Spec{Populations: []PopulationSpec{{Name: "E", N: 2_000_000_000}}, Recorders: []RecorderSpec{{Kind: "spikes", Population: "E"}}}
 	if huge.EstimateBytes() < 1e11 {
 		t.Errorf("2e9 neurons estimated at %.3g bytes", huge.EstimateBytes())
+	}
+}
+
+// TestRecordSONATAOnce: while a recording is open a second RecordSONATA is
+// an error naming the open one's directory (it used to take the recorders'
+// sinks, leaving the first report empty but marked complete); after Close a
+// new recording takes the rest of the run.
+func TestRecordSONATAOnce(t *testing.T) {
+	spec, err := Preset("brunel", PresetOptions{N: 500, Seed: 5, Record: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem, net, _, dirA := recordBoth(t, spec, 50) // recorded and closed
+	count := func(dir string) (n int, a, b float64) {
+		t.Helper()
+		sp, err := export.ReadSpikes(filepath.Join(dir, "spikes.h5"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range sp {
+			n += len(p.TimesMs)
+		}
+		a, b, _, err = export.SpikeInterval(filepath.Join(dir, "spikes.h5"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n, a, b
+	}
+	memCount := func() (n int) {
+		for _, r := range mem.Recorders() {
+			if r.Kind() == "spikes" {
+				n += len(r.Spikes().TimesMs)
+			}
+		}
+		return n
+	}
+	first := memCount()
+	if n, _, _ := count(dirA); n != first || n == 0 {
+		t.Fatalf("first report: %d spikes, in memory %d", n, first)
+	}
+	dirB, dirC := t.TempDir(), t.TempDir()
+	recB, err := net.RecordSONATA(dirB, SONATAOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := net.RecordSONATA(dirC, SONATAOptions{}); !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), dirB) {
+		t.Fatalf("a second RecordSONATA while %s records: error %v, want one naming it", dirB, err)
+	}
+	if err := param.First(mem.Run(50), net.Run(50), recB.Close()); err != nil {
+		t.Fatal(err)
+	}
+	if n, a, b := count(dirB); n != memCount()-first || a != 50 || b != 100 {
+		t.Errorf("report after the refused call: %d spikes in (%v, %v] ms, want %d in (50, 100]", n, a, b, memCount()-first)
+	}
+	if _, err := os.Stat(filepath.Join(dirC, "spikes.h5")); err == nil {
+		t.Error("the refused recording wrote a file")
 	}
 }
