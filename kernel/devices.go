@@ -131,6 +131,14 @@ type device struct {
 	phase0      float64 // phase_deg/360 − 1/4 (cycles): sin(2πx) = cos(2π(x − 1/4))
 }
 
+// active reports whether step lies in the device's window [start, stop)
+// (poisson; a stop of −1 never ends it). A step outside draws nothing, and
+// the draws of the others do not depend on the window (counter-based
+// streams of the step).
+func (d *device) active(step int64) bool {
+	return step >= int64(d.plan.start) && (d.plan.stop < 0 || step < int64(d.plan.stop))
+}
+
 // addCurrent adds the device's current at step to dc for the worker's range:
 // float32 on the grid, float64 in precise mode (where dc and step_current
 // amplitudes are then exact; noise and time_series currents are computed
@@ -198,7 +206,7 @@ func addCurrent[T float32 | float64](d *device, dc []T, w int, step int64) {
 // with 53 bits: one Philox call serves two neurons, and each neuron's stream
 // depends only on (seed, device, neuron, step), never on the partition.
 func (d *device) addPoisson(slot []float32, w int, step int64) {
-	if d.table.prob == nil {
+	if d.table.prob == nil || !d.active(step) {
 		return
 	}
 	a, b := d.ranges[w][0], d.ranges[w][1]
@@ -230,7 +238,7 @@ const poissonOffsetKey = 0x5851f42d4c957f2d
 // returns ks. Neuron j draws the same count k as on the grid; poissonPut
 // gives its spikes their times.
 func (d *device) poissonCounts(ks []int32, js []int, step int64) []int32 {
-	if d.table.prob == nil {
+	if d.table.prob == nil || !d.active(step) {
 		return append(ks, make([]int32, len(js))...)
 	}
 	last := -1

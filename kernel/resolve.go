@@ -51,7 +51,7 @@ type devPlan struct {
 	spec          DeviceSpec
 	tgt           int
 	recep         int
-	start, stop   int   // dc window in steps (stop −1: forever)
+	start, stop   int   // dc, noise and poisson window in steps, [start, stop) (stop −1: forever)
 	times         []int // step_current change steps; spike_source receive steps
 	offs          []float64
 	seriesSteps   int
@@ -211,6 +211,17 @@ func (s Spec) resolve() (*plan, error) {
 		default:
 			return nil, param.New(pkg, where+".rule.kind", pr.Rule.Kind, "one of fixed_prob, fixed_indegree, fixed_outdegree, all_to_all, list, sonata")
 		}
+		if pr.Rule.Kind != "sonata" { // loadEdges names the lists an edges file replaces
+			if err := checkApplies(where, "rule.kind", pr.Rule.Kind, &s.Projections[i], projectionKindFields); err != nil {
+				return nil, err
+			}
+		}
+		if err := checkApplies(where+".rule", "rule.kind", pr.Rule.Kind, &s.Projections[i].Rule, ruleKindFields); err != nil {
+			return nil, err
+		}
+		if pr.Rule.Kind == "list" && pr.Weights.Dist != "" && pr.Weights.Dist != "constant" {
+			return nil, param.New(pkg, where+".weights.dist", pr.Weights.Dist, `"constant" (or left out) for rule.kind = "list": weight_list, else weights.value, gives every listed synapse its weight`)
+		}
 		// The projection's sign (Dale's law): weights.sign, else the source
 		// population's. Taken before loadEdges, which replaces the weights.
 		sign := pr.Weights.Sign
@@ -270,6 +281,9 @@ func (s Spec) resolve() (*plan, error) {
 		}
 		pp.minDelay, pp.maxDelay = pp.delay, pp.delayMax
 		if pr.Rule.Kind == "list" {
+			if err := pr.Weights.Validate(); err != nil {
+				return nil, fmt.Errorf("kernel: %s: %w", where, err)
+			}
 			n := len(pr.Sources)
 			if len(pr.Targets) != n {
 				return nil, param.New(pkg, where+".targets", len(pr.Targets), fmt.Sprintf("%d entries, as sources", n))
@@ -394,22 +408,16 @@ func (s Spec) resolve() (*plan, error) {
 			if err := param.First(param.Finite(pkg, where+".weight", d.Weight), negCond()); err != nil {
 				return nil, err
 			}
+			if err := resolveWindow(where, d, dt, &dp); err != nil {
+				return nil, err
+			}
 		case "dc":
 			dp.isCurrent = true
 			if err := currentPA(where+".amplitude_pa", d.AmplitudePA); err != nil {
 				return nil, err
 			}
-			if dp.start, err = steps(where+".start_ms", d.StartMs, dt); err != nil {
+			if err := resolveWindow(where, d, dt, &dp); err != nil {
 				return nil, err
-			}
-			dp.stop = -1
-			if d.StopMs != 0 {
-				if dp.stop, err = steps(where+".stop_ms", d.StopMs, dt); err != nil {
-					return nil, err
-				}
-				if dp.stop < dp.start {
-					return nil, param.New(pkg, where+".stop_ms", d.StopMs, "0 or ≥ start_ms")
-				}
 			}
 		case "step_current":
 			dp.isCurrent = true
@@ -490,6 +498,9 @@ func (s Spec) resolve() (*plan, error) {
 		default:
 			return nil, param.New(pkg, where+".kind", d.Kind, "one of poisson, dc, step_current, noise, spike_source, time_series")
 		}
+		if err := checkApplies(where, "kind", d.Kind, &s.Devices[i], deviceKindFields); err != nil {
+			return nil, err
+		}
 		p.devs = append(p.devs, dp)
 	}
 	recNames := map[string]bool{}
@@ -528,6 +539,9 @@ func (s Spec) resolve() (*plan, error) {
 			return nil, param.New(pkg, where+".name", rp.name, "unique (set name to tell recorders apart)")
 		}
 		recNames[rp.name] = true
+		if err := checkApplies(where, "kind", r.Kind, &s.Recorders[i], recorderKindFields); err != nil {
+			return nil, err
+		}
 		if r.Kind == "weights" {
 			p.recs = append(p.recs, rp)
 			continue
@@ -580,6 +594,28 @@ func (s Spec) resolve() (*plan, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// resolveWindow sets dp's window, [start, stop) in steps (stop −1: to the
+// end), from d's StartMs and StopMs (0: the end): the steps whose time
+// interval (t, t + dt] lies in (StartMs, StopMs], NEST's activity window
+// of its devices (a dc current from StartMs acts on the step that starts
+// there; a Poisson generator's spikes fall in (StartMs, StopMs]).
+func resolveWindow(where string, d DeviceSpec, dt float64, dp *devPlan) error {
+	var err error
+	if dp.start, err = steps(where+".start_ms", d.StartMs, dt); err != nil {
+		return err
+	}
+	dp.stop = -1
+	if d.StopMs != 0 {
+		if dp.stop, err = steps(where+".stop_ms", d.StopMs, dt); err != nil {
+			return err
+		}
+		if dp.stop < dp.start {
+			return param.New(pkg, where+".stop_ms", d.StopMs, "0 or ≥ start_ms")
+		}
+	}
+	return nil
 }
 
 // resolveWeights resolves weights recorder r (see RecorderSpec): its

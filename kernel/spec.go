@@ -88,7 +88,9 @@ type PopulationSpec struct {
 
 // Dist is a scalar distribution over a population's neurons: constant
 // Value (default when Dist is empty), uniform [Low, High), normal (Mean,
-// Std), or list: Values, one per neuron.
+// Std), or list: Values, one per neuron. A field the dist does not take
+// is an error naming it (mean and std without dist = "normal" would
+// otherwise leave every neuron at value).
 type Dist struct {
 	Dist   string    `toml:"dist" json:"dist"`
 	Value  float64   `toml:"value" json:"value"`
@@ -175,15 +177,20 @@ type ProjectionSpec struct {
 	ShortTerm synapses.ShortTerm `toml:"short_term,omitempty" json:"short_term,omitzero"`
 }
 
-// DeviceSpec is an input device. Kind selects the fields used:
+// DeviceSpec is an input device. Kind selects the fields used (Name, Kind,
+// Target and Neurons apply to every kind); a field of another kind set is
+// an error naming it and the kinds it applies to (Validate):
 //
 //   - poisson: every target neuron receives its own Poisson spike train of
 //     RateHz (the sum of all its sources), each spike a jump of Weight on
-//     Receptor; independent counter-based streams per neuron (exact Poisson
-//     counts per step, no Gaussian approximation). In precise mode each
-//     spike has its own time, uniform within the step (NEST's
-//     poisson_generator_ps): a Poisson process in continuous time, with the
-//     same counts per step as on the grid.
+//     Receptor, from StartMs to StopMs (0 = end): its spikes fall in
+//     (StartMs, StopMs], the steps starting at StartMs up to the one ending
+//     at StopMs, as NEST's poisson_generator's; independent counter-based
+//     streams per neuron (exact Poisson counts per step, no Gaussian
+//     approximation; a step's counts do not depend on the window). In
+//     precise mode each spike has its own time, uniform within the step
+//     (NEST's poisson_generator_ps): a Poisson process in continuous time,
+//     with the same counts per step as on the grid.
 //   - dc: constant current AmplitudePA (pA) from StartMs to StopMs (0 = end).
 //   - step_current: piecewise constant current AmplitudesPA[i] from
 //     TimesMs[i] on (before TimesMs[0]: 0). A dc or step current from
@@ -253,7 +260,8 @@ type DeviceSpec struct {
 }
 
 // RecorderSpec records from a population, or from a projection. Kind
-// selects what:
+// selects what, and the fields used (a field of another kind set is an
+// error naming it):
 //
 //   - spikes: spike times (ms) and neuron indices.
 //   - state: a state variable (Variable, default "V", in its unit: mV, pA,
@@ -560,6 +568,9 @@ func setFields[T any](dst any, m map[string]T, kind reflect.Kind, where, what st
 func (d Dist) validate(name string, n int) error {
 	if d.Dist != "list" && len(d.Values) > 0 {
 		return param.New(pkg, name+".values", fmt.Sprintf("%d values", len(d.Values)), `only with dist = "list"`)
+	}
+	if err := checkDistFields(name, d); err != nil {
+		return err
 	}
 	switch d.Dist {
 	case "list":

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -181,6 +183,8 @@ func (r Rule) Validate(nSrc, nTgt int, same bool) error {
 type Weights struct {
 	// Dist is "constant" (default when empty), "uniform" [Low, High),
 	// "normal" (Mean, Std) or "lognormal" (Mean, Std of the weight itself).
+	// Validate refuses a field the dist does not take (mean and std without
+	// dist would otherwise leave every weight at value).
 	Dist  string  `toml:"dist" json:"dist"`
 	Value float64 `toml:"value" json:"value"` // the constant weight
 	Mean  float64 `toml:"mean" json:"mean"`
@@ -197,6 +201,9 @@ func (w Weights) Validate() error {
 	if w.Sign < -1 || w.Sign > 1 {
 		return param.New(pkg, "weights.sign", w.Sign, "one of -1, 0, +1")
 	}
+	if err := w.checkFields(); err != nil {
+		return err
+	}
 	switch w.Dist {
 	case "", "constant":
 		return param.Finite(pkg, "weights.value", w.Value)
@@ -210,6 +217,34 @@ func (w Weights) Validate() error {
 		return param.First(param.Positive(pkg, "weights.mean", math.Abs(w.Mean)), param.NonNegative(pkg, "weights.std", w.Std))
 	default:
 		return param.New(pkg, "weights.dist", w.Dist, "one of constant, uniform, normal, lognormal")
+	}
+	return nil
+}
+
+// checkFields returns an error naming the first number of w set although
+// its Dist does not take it: mean and std without dist = "normal" (or
+// "lognormal") would be ignored and every weight be value, 0 when left
+// out.
+func (w Weights) checkFields() error {
+	takes := map[string][]string{"": {"value"}, "constant": {"value"}, "uniform": {"low", "high"},
+		"normal": {"mean", "std"}, "lognormal": {"mean", "std"}}[w.Dist]
+	if takes == nil {
+		return nil // Validate names the dist
+	}
+	for _, f := range []struct {
+		key, dists string
+		v          float64
+	}{
+		{"value", `"constant"`, w.Value}, {"low", `"uniform"`, w.Low}, {"high", `"uniform"`, w.High},
+		{"mean", `"normal" or "lognormal"`, w.Mean}, {"std", `"normal" or "lognormal"`, w.Std},
+	} {
+		if f.v != 0 && !slices.Contains(takes, f.key) {
+			shown := strconv.Quote(w.Dist)
+			if w.Dist == "" {
+				shown = `"" (constant)`
+			}
+			return param.New(pkg, "weights."+f.key, f.v, fmt.Sprintf("left out for dist = %s, or set weights.dist = %s (dist: one of constant, uniform, normal, lognormal; constant takes value, uniform low and high, normal and lognormal mean and std)", shown, f.dists))
+		}
 	}
 	return nil
 }
