@@ -73,7 +73,8 @@
 //
 // WriteNPZ writes arrays exactly as np.savez does (uncompressed members
 // "<name>.npy", C order, little-endian), through codeberg.org/sbinet/npyio;
-// ReadNPZ and ReadNPY read them back. The reference tutorial's
+// ReadNPZ and ReadNPY read them back. EncodeNPZ and DecodeNPZ do the same
+// on an io.Writer and an io.Reader (memory, streams). The reference tutorial's
 // lorenz_data.npz (train/val/test (n,3) float64, mean/std (3,) float64, dt
 // 0-d float64, seq_length 0-d int64) is written with NewNPZArray and
 // NPZScalar.

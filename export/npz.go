@@ -2,6 +2,7 @@ package export
 
 import (
 	"archive/zip"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -105,15 +106,8 @@ func WriteNPZ(path string, arrays []NPZArray, opts ...Option) (err error) {
 	if err != nil {
 		return err
 	}
-	seen := map[string]bool{}
-	for _, a := range arrays {
-		if err := a.validate(); err != nil {
-			return err
-		}
-		if seen[a.Name] {
-			return fmt.Errorf("export: npz array name %q appears twice: names must be unique", a.Name)
-		}
-		seen[a.Name] = true
+	if err := validateNPZ(arrays); err != nil {
+		return err
 	}
 	tmp, err := prepareTarget(path, o.overwrite)
 	if err != nil {
@@ -129,23 +123,8 @@ func WriteNPZ(path string, arrays []NPZArray, opts ...Option) (err error) {
 			os.Remove(tmp)
 		}
 	}()
-	zw := zip.NewWriter(fh)
-	for _, a := range arrays {
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: a.Name + ".npy", Method: zip.Store})
-		if err != nil {
-			return fmt.Errorf("export: npz member %s: %w", a.Name, err)
-		}
-		if reflect.ValueOf(a.Data).Len() == 0 {
-			err = writeEmptyNPY(w, a)
-		} else {
-			err = npy.Write(w, npyValue(reflect.ValueOf(a.Data), a.Shape).Interface())
-		}
-		if err != nil {
-			return fmt.Errorf("export: write npz member %s: %w", a.Name, err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		return fmt.Errorf("export: finish %s: %w", tmp, err)
+	if err := encodeNPZ(fh, arrays); err != nil {
+		return fmt.Errorf("export: %s: %w", tmp, err)
 	}
 	if err := fh.Close(); err != nil {
 		return fmt.Errorf("export: close %s: %w", tmp, err)
@@ -160,6 +139,60 @@ func WriteNPZ(path string, arrays []NPZArray, opts ...Option) (err error) {
 		}
 	}
 	return publish(tmp, path, o.overwrite)
+}
+
+// EncodeNPZ writes arrays as an .npz archive to w, the bytes WriteNPZ
+// writes to its file (np.savez's layout: one stored member "<name>.npy" per
+// array, in order); an error for an invalid array or a name given twice,
+// before anything is written. For an archive in memory, a network stream or
+// a file the caller manages; WriteNPZ adds the atomic publication and the
+// provenance sidecar.
+func EncodeNPZ(w io.Writer, arrays []NPZArray) error {
+	if err := validateNPZ(arrays); err != nil {
+		return err
+	}
+	if err := encodeNPZ(w, arrays); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	return nil
+}
+
+// validateNPZ checks every array and that no name repeats.
+func validateNPZ(arrays []NPZArray) error {
+	seen := map[string]bool{}
+	for _, a := range arrays {
+		if err := a.validate(); err != nil {
+			return err
+		}
+		if seen[a.Name] {
+			return fmt.Errorf("export: npz array name %q appears twice: names must be unique", a.Name)
+		}
+		seen[a.Name] = true
+	}
+	return nil
+}
+
+// encodeNPZ writes the archive of validated arrays to w.
+func encodeNPZ(w io.Writer, arrays []NPZArray) error {
+	zw := zip.NewWriter(w)
+	for _, a := range arrays {
+		mw, err := zw.CreateHeader(&zip.FileHeader{Name: a.Name + ".npy", Method: zip.Store})
+		if err != nil {
+			return fmt.Errorf("npz member %s: %w", a.Name, err)
+		}
+		if reflect.ValueOf(a.Data).Len() == 0 {
+			err = writeEmptyNPY(mw, a)
+		} else {
+			err = npy.Write(mw, npyValue(reflect.ValueOf(a.Data), a.Shape).Interface())
+		}
+		if err != nil {
+			return fmt.Errorf("write npz member %s: %w", a.Name, err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("finish the npz archive: %w", err)
+	}
+	return nil
 }
 
 // writeEmptyNPY writes the header of a zero-element array (npyio writes
@@ -334,6 +367,45 @@ func ReadNPZ(path string) ([]NPZArray, error) {
 		return nil, fmt.Errorf("export: open %s: %w", path, err)
 	}
 	defer zr.Close()
+	return decodeNPZ(&zr.Reader, path)
+}
+
+// DecodeNPZ reads every array of the .npz archive r holds, as ReadNPZ reads
+// a file's. A zip archive is read from its end (its directory): r is read
+// in place when it is an io.ReaderAt and an io.Seeker (an *os.File, a
+// *bytes.Reader; the archive then starts at offset 0 and r's offset is
+// left as it was), else read into memory first.
+func DecodeNPZ(r io.Reader) ([]NPZArray, error) {
+	ra, ok := r.(io.ReaderAt)
+	sk, seeks := r.(io.Seeker)
+	var size int64
+	if ok && seeks {
+		at, err := sk.Seek(0, io.SeekCurrent)
+		if err == nil {
+			size, err = sk.Seek(0, io.SeekEnd)
+		}
+		if err == nil {
+			_, err = sk.Seek(at, io.SeekStart) // leave r where it was
+		}
+		if err != nil {
+			return nil, fmt.Errorf("export: npz: %w", err)
+		}
+	} else {
+		b, err := io.ReadAll(r)
+		if err != nil {
+			return nil, fmt.Errorf("export: npz: %w", err)
+		}
+		ra, size = bytes.NewReader(b), int64(len(b))
+	}
+	zr, err := zip.NewReader(ra, size)
+	if err != nil {
+		return nil, fmt.Errorf("export: npz: %w", err)
+	}
+	return decodeNPZ(zr, "npz")
+}
+
+// decodeNPZ reads the members of zr (what names the archive in errors).
+func decodeNPZ(zr *zip.Reader, path string) ([]NPZArray, error) {
 	var out []NPZArray
 	for _, f := range zr.File {
 		rc, err := f.Open()
