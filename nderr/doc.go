@@ -13,10 +13,10 @@
 //     estimate exceeds the memory limit (the physical memory, the cgroup's
 //     limit or the caller's): a training run's tape, a long recording.
 //
-// The package errors of kernel (ErrSpikeReportPopulation, ErrNIRUnsupported,
-// ErrCheckpointDamaged), export (ErrExists, ErrNoHDF5) and learn
-// (ErrNotParamsFile) live in those packages; those that are faults of the
-// caller's data match ErrInvalid as well, as their docs say.
+// The errors of one package (kernel's ErrSpikeReportPopulation,
+// ErrNIRUnsupported and ErrCheckpointDamaged, export's ErrExists and
+// ErrNoHDF5, learn's ErrNotParamsFile, …) live in it; its docs say which
+// of its errors match ErrInvalid as well.
 //
 // The values are the very ones the library wraps, so that errors.Is holds
 // whichever name a program uses. nderr imports nothing of neurodyn but

@@ -158,11 +158,21 @@ func (e *ESN) StateDim() int { return e.cfg.N }
 // Reset zeroes the state (learn.Stepper).
 func (e *ESN) Reset() { clear(e.h) }
 
-// State copies h into dst.
-func (e *ESN) State(dst []float64) { copy(dst, e.h) }
+// State copies h into dst (at least StateDim values).
+func (e *ESN) State(dst []float64) {
+	if len(dst) < e.cfg.N {
+		panic(fmt.Sprintf("snn: ESN.State: len(dst) = %d, want at least StateDim = %d", len(dst), e.cfg.N))
+	}
+	copy(dst, e.h)
+}
 
-// SetState sets h from src.
-func (e *ESN) SetState(src []float64) { copy(e.h, src[:e.cfg.N]) }
+// SetState sets h from src (at least StateDim values).
+func (e *ESN) SetState(src []float64) {
+	if len(src) < e.cfg.N {
+		panic(fmt.Sprintf("snn: ESN.SetState: len(src) = %d, want at least StateDim = %d", len(src), e.cfg.N))
+	}
+	copy(e.h, src[:e.cfg.N])
+}
 
 // advance feeds x to the reservoir.
 func (e *ESN) advance(x []float64) {
@@ -185,6 +195,9 @@ func (e *ESN) advance(x []float64) {
 func (e *ESN) Step(y, x []float64) {
 	if e.Readout == nil {
 		panic("snn: ESN.Step before the readout is fitted")
+	}
+	if len(x) < e.dim || len(y) < e.dim {
+		panic(fmt.Sprintf("snn: ESN.Step: len(y) = %d, len(x) = %d, want at least OutputDim = InputDim = %d", len(y), len(x), e.dim))
 	}
 	e.advance(x)
 	copy(e.feat, e.h)
