@@ -37,16 +37,6 @@ func snnStage() Stage {
 	}
 }
 
-// SNNBatch adapts a spiking network to analysis.BatchPredictor (its
-// PredictLast takes run options).
-type SNNBatch struct{ M *snn.Model[float32] }
-
-// PredictLast returns the one-step forecasts of n windows (snn.Model's
-// PredictLast with default options).
-func (b SNNBatch) PredictLast(x []float32, n, L int) ([]float32, error) {
-	return b.M.PredictLast(x, n, L, snn.RunOptions{})
-}
-
 // SpikeRates summarizes a recorded run's firing rates per population:
 // mean and std across neurons (Hz) and the fractions of neurons below 1 Hz
 // and above 50 Hz.
@@ -335,7 +325,7 @@ func MeasureSNN(ctx context.Context, st *SNNTrained, d *tasks.Dataset, truth *Tr
 	cfg := m.Config()
 	f := &Forecast{Key: "snn", Name: fmt.Sprintf("trained SNN (%dE/%dI)", cfg.NE, cfg.NI), Kind: KindSNN, Label: analysis.LabelReference,
 		Params: st.Counts.Trainable, TrainSeconds: float64(st.Meta.TrainSeconds)}
-	if err := MeasureForecaster(ctx, d, m, f, MeasureOptions{Settings: set, Truth: truth, Batch: SNNBatch{m}}); err != nil {
+	if err := MeasureForecaster(ctx, d, m, f, MeasureOptions{Settings: set, Truth: truth, Batch: m.Predictor(snn.RunOptions{})}); err != nil {
 		return nil, nil, SpikeRates{}, err
 	}
 	rec, _, err := m.RecordSpikes(d.Test.Data, d.Test.Len)
