@@ -320,20 +320,7 @@ func resolveNoise(where string, d DeviceSpec, dp *devPlan, dt float64) error {
 		}
 		dp.noiseSteps = k
 	}
-	var err error
-	if dp.start, err = steps(where+".start_ms", d.StartMs, dt); err != nil {
-		return err
-	}
-	dp.stop = -1
-	if d.StopMs != 0 {
-		if dp.stop, err = steps(where+".stop_ms", d.StopMs, dt); err != nil {
-			return err
-		}
-		if dp.stop < dp.start {
-			return param.New(pkg, where+".stop_ms", d.StopMs, "0 or ≥ start_ms")
-		}
-	}
-	return nil
+	return resolveWindow(where, d, dt, dp)
 }
 
 // maxCurrentPA bounds the currents of devices (pA): far beyond any neuron,
