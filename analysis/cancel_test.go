@@ -5,31 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sync/atomic"
 	"testing"
 
+	"github.com/neurodyn/neurodyn/internal/ctxtest"
 	"github.com/neurodyn/neurodyn/tasks"
 )
-
-// lookCounter is a context whose Err counts the looks at it and reports
-// context.Canceled from look number stopAt on (0-based; −1: never): it stops
-// a computation at a chosen check, whatever the timing.
-type lookCounter struct {
-	context.Context
-	stopAt int64
-	looks  atomic.Int64
-}
-
-func newLookCounter(stopAt int64) *lookCounter {
-	return &lookCounter{Context: context.Background(), stopAt: stopAt}
-}
-
-func (c *lookCounter) Err() error {
-	if n := c.looks.Add(1) - 1; c.stopAt >= 0 && n >= c.stopAt {
-		return context.Canceled
-	}
-	return nil
-}
 
 // sameBits reports whether two results print the same with %+v: Go prints
 // a float64 with the fewest digits that read back to the same bits (and
@@ -109,7 +89,7 @@ func TestContextVariants(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			never := newLookCounter(-1)
+			never := ctxtest.New(-1)
 			got, err := c.run(never)
 			if err != nil {
 				t.Fatal(err)
@@ -117,12 +97,12 @@ func TestContextVariants(t *testing.T) {
 			if !sameBits(got, want) {
 				t.Fatalf("with a context never cancelled: %+v\nwithout: %+v", got, want)
 			}
-			looks := never.looks.Load()
+			looks := never.Looks()
 			if looks < 2 {
 				t.Fatalf("%d looks at the context", looks)
 			}
 			for _, k := range []int64{0, 1, looks / 2, looks - 1} {
-				got, err := c.run(newLookCounter(k))
+				got, err := c.run(ctxtest.New(k))
 				if !errors.Is(err, context.Canceled) || got != nil && !isNilResult(got) {
 					t.Fatalf("stopped at look %d of %d: result %v, error %v; want no result and context.Canceled", k, looks, got != nil, err)
 				}
@@ -162,7 +142,7 @@ func TestFreeRunContextKeepsFinishedOutputs(t *testing.T) {
 		for i := range dst {
 			dst[i] = math.NaN()
 		}
-		n, err := FreeRunContext(newLookCounter(k), newExactLorenz(t, d), d.norm[:150], 1000, dst)
+		n, err := FreeRunContext(ctxtest.New(k), newExactLorenz(t, d), d.norm[:150], 1000, dst)
 		if !errors.Is(err, context.Canceled) || n <= 0 || n >= 1000 {
 			t.Fatalf("stopped at look %d: done %d, error %v", k, n, err)
 		}

@@ -4,26 +4,11 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"sync/atomic"
 	"testing"
 
 	"github.com/neurodyn/neurodyn/ctrnn"
+	"github.com/neurodyn/neurodyn/internal/ctxtest"
 )
-
-// lookCounter is a context whose Err counts the looks at it and reports
-// context.Canceled from look number stopAt on (0-based; −1: never).
-type lookCounter struct {
-	context.Context
-	stopAt int64
-	looks  atomic.Int64
-}
-
-func (c *lookCounter) Err() error {
-	if n := c.looks.Add(1) - 1; c.stopAt >= 0 && n >= c.stopAt {
-		return context.Canceled
-	}
-	return nil
-}
 
 // TestGenerateContext: under a context never cancelled GenerateContext is
 // Generate bit for bit; stopped at look k it returns context.Canceled and
@@ -43,16 +28,16 @@ func TestGenerateContext(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	never := &lookCounter{Context: context.Background(), stopAt: -1}
+	never := ctxtest.New(-1)
 	got, done, err := m.GenerateContext(never, warm, n, W, steps)
 	if err != nil || done != steps || !slices.Equal(got, want) {
 		t.Fatalf("never cancelled: done %d, error %v, same outputs %v", done, err, slices.Equal(got, want))
 	}
-	if looks := never.looks.Load(); looks != W+steps-1 {
+	if looks := never.Looks(); looks != W+steps-1 {
 		t.Fatalf("%d looks, want one per step: %d", looks, W+steps-1)
 	}
 	for _, k := range []int64{0, W - 1, W, W + 50, W + steps - 2} {
-		got, done, err := m.GenerateContext(&lookCounter{Context: context.Background(), stopAt: k}, warm, n, W, steps)
+		got, done, err := m.GenerateContext(ctxtest.New(k), warm, n, W, steps)
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("stopped at look %d: error %v", k, err)
 		}

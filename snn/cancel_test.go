@@ -5,36 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync/atomic"
 	"testing"
 
+	"github.com/neurodyn/neurodyn/internal/ctxtest"
 	"github.com/neurodyn/neurodyn/tasks"
 )
-
-// lookCounter is a context whose Err counts the looks at it and reports
-// context.Canceled from look number stopAt on (0-based; −1: never): it stops
-// a computation at a chosen check, whatever the timing.
-type lookCounter struct {
-	context.Context
-	stopAt int64
-	looks  atomic.Int64
-}
-
-func newLookCounter(stopAt int64) *lookCounter {
-	return &lookCounter{Context: context.Background(), stopAt: stopAt}
-}
-
-func (c *lookCounter) Err() error {
-	if n := c.looks.Add(1) - 1; c.stopAt >= 0 && n >= c.stopAt {
-		return context.Canceled
-	}
-	return nil
-}
-
-// stopPoints are the looks a test stops a computation at: the first, the
-// second, the middle one and the last of the looks an uncancelled run
-// takes.
-func stopPoints(looks int64) []int64 { return []int64{0, 1, looks / 2, looks - 1} }
 
 func cancelLorenz(t *testing.T) *tasks.Dataset {
 	t.Helper()
@@ -114,7 +89,7 @@ func TestFitLorenzContext(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			never := newLookCounter(-1)
+			never := ctxtest.New(-1)
 			got, err := b.ctx(never)
 			if err != nil {
 				t.Fatal(err)
@@ -122,11 +97,11 @@ func TestFitLorenzContext(t *testing.T) {
 			if untimed(got) != untimed(want) || fmt.Sprintf("%v", *b.readout()) != fmt.Sprintf("%v", *a.readout()) {
 				t.Fatalf("with a context never cancelled:\n%s\nwithout:\n%s", untimed(got), untimed(want))
 			}
-			looks := never.looks.Load()
+			looks := never.Looks()
 			t.Logf("%d looks at the context", looks)
-			for _, k := range stopPoints(looks) {
+			for _, k := range ctxtest.StopPoints(looks) {
 				u := kinds[name](t)
-				if _, err := u.ctx(newLookCounter(k)); !errors.Is(err, context.Canceled) {
+				if _, err := u.ctx(ctxtest.New(k)); !errors.Is(err, context.Canceled) {
 					t.Fatalf("unfitted, stopped at look %d of %d: error %v, want context.Canceled", k, looks, err)
 				}
 				if u.readout() != nil {
@@ -134,7 +109,7 @@ func TestFitLorenzContext(t *testing.T) {
 				}
 				prev := b.readout()
 				w := slices.Clone(prev.W)
-				if _, err := b.ctx(newLookCounter(k)); !errors.Is(err, context.Canceled) {
+				if _, err := b.ctx(ctxtest.New(k)); !errors.Is(err, context.Canceled) {
 					t.Fatalf("fitted, stopped at look %d of %d: error %v, want context.Canceled", k, looks, err)
 				}
 				if b.readout() != prev || !slices.Equal(prev.W, w) {
@@ -168,14 +143,14 @@ func TestHarvestContext(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	never := newLookCounter(-1)
+	never := ctxtest.New(-1)
 	if err := r.HarvestContext(never, x, rows, chunk, func(int, int, []float32) error { return nil }); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range stopPoints(never.looks.Load()) {
+	for _, k := range ctxtest.StopPoints(never.Looks()) {
 		got := make([]float32, rows*r.F)
 		passed := 0
-		err := r.HarvestContext(newLookCounter(k), x, rows, chunk, func(lo, n int, feat []float32) error {
+		err := r.HarvestContext(ctxtest.New(k), x, rows, chunk, func(lo, n int, feat []float32) error {
 			if lo != passed {
 				return fmt.Errorf("chunk at %d after %d rows", lo, passed)
 			}
@@ -218,7 +193,7 @@ func TestFitReadoutContext(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	never := newLookCounter(-1)
+	never := ctxtest.New(-1)
 	got, err := FitReadoutContext(never, b, train, val, 5, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -226,12 +201,12 @@ func TestFitReadoutContext(t *testing.T) {
 	if untimed(got) != untimed(want) || !slices.Equal(a.Params().Flat(), b.Params().Flat()) {
 		t.Fatalf("with a context never cancelled: %s, without: %s (or other parameters)", untimed(got), untimed(want))
 	}
-	looks := never.looks.Load()
+	looks := never.Looks()
 	t.Logf("FitReadoutContext: %d looks at the context", looks)
-	for _, k := range stopPoints(looks) {
+	for _, k := range ctxtest.StopPoints(looks) {
 		m := model()
 		before := slices.Clone(m.Params().Flat())
-		if _, err := FitReadoutContext(newLookCounter(k), m, train, val, 5, nil); !errors.Is(err, context.Canceled) {
+		if _, err := FitReadoutContext(ctxtest.New(k), m, train, val, 5, nil); !errors.Is(err, context.Canceled) {
 			t.Fatalf("stopped at look %d of %d: error %v", k, looks, err)
 		}
 		if !slices.Equal(m.Params().Flat(), before) {
@@ -243,13 +218,13 @@ func TestFitReadoutContext(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	never = newLookCounter(-1)
+	never = ctxtest.New(-1)
 	fg, err := EvaluateForecastContext(never, a, d, "test")
 	if err != nil || fmt.Sprintf("%+v", *fg) != fmt.Sprintf("%+v", *fw) {
 		t.Fatalf("EvaluateForecastContext: %v, %+v; want %+v", err, fg, fw)
 	}
-	for _, k := range stopPoints(never.looks.Load()) {
-		if f, err := EvaluateForecastContext(newLookCounter(k), a, d, "test"); !errors.Is(err, context.Canceled) || f != nil {
+	for _, k := range ctxtest.StopPoints(never.Looks()) {
+		if f, err := EvaluateForecastContext(ctxtest.New(k), a, d, "test"); !errors.Is(err, context.Canceled) || f != nil {
 			t.Fatalf("EvaluateForecastContext stopped at look %d: %v, %v", k, f, err)
 		}
 	}
