@@ -1,7 +1,6 @@
 package main
 
 import (
-	"strings"
 	"testing"
 )
 
@@ -22,19 +21,6 @@ func TestAnalyzeEmbeddingFlags(t *testing.T) {
 		{"lag-closedloop", []string{"analyze", "closedloop", "--data", csv, "--lag", "2"}, []string{"--lag", "lyapunov or dimension"}},
 		{"embed-dim-spikes", []string{"analyze", "spikes", "--data", "s.h5", "--embed-dim", "2"}, []string{"--embed-dim"}},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			_, err := run(t, nil, c.args...)
-			if err == nil {
-				t.Fatalf("%v: no error", c.args)
-			}
-			for _, w := range c.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("%v: error %q does not contain %q", c.args, err, w)
-				}
-			}
-			if !isUsage(err) {
-				t.Errorf("%v: error %q is not a usage error (exit status 2)", c.args, err)
-			}
-		})
+		t.Run(c.name, func(t *testing.T) { refused(t, c.args, c.want) })
 	}
 }

@@ -120,20 +120,7 @@ func TestBadInput(t *testing.T) {
 		{"simulate-spec-syntax", []string{"simulate", "--spec", badSyntax, "--out", out}, []string{"syntax.toml", "line 1", "expected value"}},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			_, err := run(t, nil, c.args...)
-			if err == nil {
-				t.Fatalf("%v: no error", c.args)
-			}
-			for _, w := range c.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("%v: error %q does not contain %q", c.args, err, w)
-				}
-			}
-			if !isUsage(err) {
-				t.Errorf("%v: error %q is not a usage error (exit status 2)", c.args, err)
-			}
-		})
+		t.Run(c.name, func(t *testing.T) { refused(t, c.args, c.want) })
 	}
 	if _, err := os.Stat(out); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("refused commands created %s", out)
@@ -830,5 +817,24 @@ func TestSimulateOverwriteRemovesStale(t *testing.T) {
 	}
 	if !slices.Equal(names, []string{"spikes.h5"}) {
 		t.Fatalf("after the interrupted --overwrite run, --out holds %v, want only its own spikes.h5", names)
+	}
+}
+
+// refused runs the command line args and fails t unless it is refused with
+// a usage error (exit status 2) whose message contains every string of
+// want.
+func refused(t *testing.T, args, want []string) {
+	t.Helper()
+	_, err := run(t, nil, args...)
+	if err == nil {
+		t.Fatalf("%v: no error", args)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("%v: error %q does not contain %q", args, err, w)
+		}
+	}
+	if !isUsage(err) {
+		t.Errorf("%v: error %q is not a usage error (exit status 2)", args, err)
 	}
 }

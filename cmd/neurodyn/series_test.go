@@ -77,20 +77,7 @@ func TestSeriesFlagsApply(t *testing.T) {
 		{"analyze-pandas-index", []string{"analyze", "lyapunov", "--data", pd, "--dt", "0.05"}, []string{"--columns = all", `header ""`, "pandas", "1,2,3 to leave it out"}},
 		{"analyze-model-key", []string{"analyze", "lyapunov", "--model", "m.npz", "--key", "x"}, []string{"--key", "--model alone"}},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			_, err := run(t, nil, c.args...)
-			if err == nil {
-				t.Fatalf("%v: no error", c.args)
-			}
-			for _, w := range c.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("%v: error %q does not contain %q", c.args, err, w)
-				}
-			}
-			if !isUsage(err) {
-				t.Errorf("%v: error %q is not a usage error", c.args, err)
-			}
-		})
+		t.Run(c.name, func(t *testing.T) { refused(t, c.args, c.want) })
 	}
 	if _, err := os.Stat(out); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("refused commands created %s", out)
