@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/neurodyn/neurodyn/events"
@@ -34,15 +35,30 @@ import (
 // bit-identical whatever the number of workers, the kernel path and the way
 // a duration is split into Run calls.
 func (net *Network) Run(durationMs float64) error {
+	return net.RunContext(context.Background(), durationMs)
+}
+
+// RunContext is Run stopped between slices once ctx is done: it then
+// returns an error wrapping ctx.Err(), with the network at the end of the
+// last slice it finished (TimeMs says where) and its recorders flushed, in
+// the state Run of that shorter duration gives (the same bits); a later
+// Run continues from there. ctx is looked at once per slice.
+func (net *Network) RunContext(ctx context.Context, durationMs float64) error {
 	n, err := steps("duration", durationMs, net.dt)
 	if err != nil {
 		return err
 	}
-	return net.RunSteps(int64(n))
+	return net.RunStepsContext(ctx, int64(n))
 }
 
 // RunSteps advances the network by n ≥ 0 steps.
 func (net *Network) RunSteps(n int64) error {
+	return net.RunStepsContext(context.Background(), n)
+}
+
+// RunStepsContext is RunSteps stopped between slices once ctx is done, as
+// RunContext.
+func (net *Network) RunStepsContext(ctx context.Context, n int64) error {
 	if n < 0 {
 		return param.New(pkg, "steps", n, "≥ 0")
 	}
@@ -57,7 +73,12 @@ func (net *Network) RunSteps(n int64) error {
 		}
 	}
 	end := net.step + n
+	var stopped error
 	for net.step < end {
+		if err := ctx.Err(); err != nil {
+			stopped = fmt.Errorf("kernel: run stopped at %g ms of the %g ms asked for: %w", float64(net.step-(end-n))*net.dt, float64(n)*net.dt, err)
+			break
+		}
 		L := min(int64(net.plan.slice), end-net.step)
 		if err := net.slice(int(L)); err != nil {
 			return err
@@ -68,7 +89,7 @@ func (net *Network) RunSteps(n int64) error {
 			return err
 		}
 	}
-	return nil
+	return stopped
 }
 
 func (net *Network) slice(L int) error {
