@@ -170,8 +170,10 @@ func SystemLambda1(d *tasks.Dataset, set Settings) TrueLambda1 {
 		sp, err := analysis.FlowSpectrum(analysis.Lorenz63{Lorenz: l}, []float64{1, 1, 1}, analysis.FlowSpectrumConfig{K: 1})
 		if err != nil {
 			lam.Source = at + ": its spectrum failed: " + err.Error()
+		} else if l1 := sp.Exponents[0]; !(l1 > 0) || math.IsInf(l1, 0) {
+			lam.Source = fmt.Sprintf("%s: λ₁ from its Jacobian (QR method over 1000 time units) is %.4g, not positive (not chaotic there): valid times in time units only; give λ₁ with --lambda1", at, l1)
 		} else {
-			lam = TrueLambda1{sp.Exponents[0], at + ", from its Jacobian (QR method over 1000 time units)"}
+			lam = TrueLambda1{l1, at + ", from its Jacobian (QR method over 1000 time units)"}
 		}
 		lorenzLambda1s.Store(l, lam)
 		return lam
@@ -186,6 +188,8 @@ func SystemLambda1(d *tasks.Dataset, set Settings) TrueLambda1 {
 	switch {
 	case err != nil:
 		return TrueLambda1{math.NaN(), "no estimate of the data's λ₁ (" + err.Error() + "); give it with --lambda1"}
+	case math.IsNaN(r.Lambda):
+		return TrueLambda1{math.NaN(), fmt.Sprintf("%s over the train split found no exponential divergence (as for a periodic or quasi-periodic series): no λ₁ to express valid times in; give it with --lambda1", Lambda1Method)}
 	case !(r.Lambda > 0) || math.IsInf(r.Lambda, 0):
 		return TrueLambda1{math.NaN(), fmt.Sprintf("the data's λ₁ estimate (%s over the train split) is %s, not a positive exponent; give it with --lambda1", Lambda1Method, num(r.Lambda))}
 	}

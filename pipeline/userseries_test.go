@@ -355,6 +355,9 @@ func TestSystemLambda1(t *testing.T) {
 		// renormalised every 0.1 over 600 time units).
 		{"lorenz rho 60", lorenz(60), Settings{}, 1.394, 0.03, "from its Jacobian"},
 		{"lorenz rho 28.0001", lorenz(28.0001), Settings{}, 0.906, 0.01, "from its Jacobian"},
+		// ρ = 20: a stable fixed point (λ₁ ≈ −0.155, NumPy QR −0.155):
+		// no Lyapunov time; it was passed on and refused by ValidTime.
+		{"lorenz rho 20", lorenz(20), Settings{}, math.NaN(), 0, "not positive"},
 		{"given", lorenz(60), Settings{Lambda1: 2.5}, 2.5, 0, "given"},
 		{"series too short", shortSeries, Settings{}, math.NaN(), 0, "no estimate of the data's λ₁"},
 		{"series given", shortSeries, Settings{Lambda1: 0.07}, 0.07, 0, "given"},
@@ -368,6 +371,23 @@ func TestSystemLambda1(t *testing.T) {
 		})
 	}
 
+	t.Run("closed loop at rho 20", func(t *testing.T) {
+		lc := DefaultConfig().Data.Lorenz
+		lc.Rho = 20
+		lc.TrainT, lc.ValT, lc.TestT, lc.EvalT = 20, 5, 5, 20
+		d, err := LorenzSpec(lc).Forecasting()
+		if err != nil {
+			t.Fatal(err)
+		}
+		set := Settings{Starts: 5, Horizon: 200, FreeRun: 100}
+		vt, _, _, err := closedLoop(context.Background(), d, analysis.NewPersistence(3), set, nil)
+		if err != nil {
+			t.Fatalf("closed loop at ρ = 20 (not chaotic): %v", err)
+		}
+		if vt == nil || !math.IsNaN(vt.Config.Lambda1) || !math.IsNaN(vt.InLyapunov.Median) || !(vt.InTime.Median > 0) {
+			t.Errorf("valid times at ρ = 20: %+v, want them in time units only (Lyapunov times NaN)", vt)
+		}
+	})
 	t.Run("closed loop at rho 60", func(t *testing.T) {
 		lc := DefaultConfig().Data.Lorenz
 		lc.Rho = 60
