@@ -141,8 +141,11 @@ func (h CSVHeader) String() string {
 // instead: a pandas index (a CSV whose first header cell is empty or
 // "Unnamed: 0", as DataFrame.to_csv writes it), a column counting the
 // rows (0, 1, 2, … or 1, 2, 3, … exactly, in a file of two or more
-// columns), or a time axis (a first column named t, time or index that
-// increases throughout). Refusing is safer than dropping it: a dropped
+// columns), or a time axis: a first column of a file of two or more
+// columns that increases in equal steps (to the rounding of values
+// written with 6 significant digits, as printf's %g and np.savetxt's
+// "%.6g" do; see equalSteps), header or not, or a first column named t,
+// time or index that increases throughout. Refusing is safer than dropping it: a dropped
 // column would shift every index the user gives afterwards, and a kept
 // one silently becomes variable 0 (a ramp whose λ₁ is 0). Giving Columns
 // explicitly, with or without it, is taken as the user's choice.
@@ -219,7 +222,35 @@ func notAVariable(r RawSeries) string {
 		}
 		return fmt.Sprintf("is named %q and increases throughout (%g to %g): a time axis (the sample interval is given as Dt, --dt)", name, col(0), col(r.Len-1))
 	}
+	if r.Dim >= 2 && r.Len >= 3 {
+		if step, ok := equalSteps(r.Len, col); ok {
+			return fmt.Sprintf("increases in equal steps (%g, %g, …, %g; step %.6g): a time axis (the sample interval is given as Dt, --dt)", col(0), col(1), col(r.Len-1), step)
+		}
+	}
 	return ""
+}
+
+// equalSteps reports whether the n values col(0), …, col(n−1) increase
+// strictly in equal steps, and the mean step. Steps may differ by what
+// writing the values to 6 significant digits (printf's %g) changes: each
+// value by up to 5e-6 of its magnitude, so a step by up to 1e-5 of the
+// largest magnitude; and by no more than a quarter of the mean step, so
+// a slowly varying monotone variable far from 0 (a cumulative count of
+// unequal increments, a drift) is not taken for a time axis.
+func equalSteps(n int, col func(int) float64) (float64, bool) {
+	first, last := col(0), col(n-1)
+	step := (last - first) / float64(n-1)
+	if !(step > 0) || math.IsInf(step, 0) {
+		return step, false
+	}
+	tol := min(float64(1.1e-5*max(math.Abs(first), math.Abs(last))), float64(0.25*step)) + float64(1e-9*step) // rounded products: arm64 does not fuse
+	for i := 1; i < n; i++ {
+		d := col(i) - col(i-1)
+		if !(d > 0) || math.Abs(d-step) > tol {
+			return step, false
+		}
+	}
+	return step, true
 }
 
 func checkFiniteSeries(what string, r RawSeries) error {

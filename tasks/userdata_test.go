@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -662,6 +663,79 @@ func TestLoadHDF5Choice(t *testing.T) {
 		r, err := LoadSeries(write(t, "one.h5", false), LoadOptions{})
 		if err != nil || r.Dim != 2 || r.Len != 60 || r.Data[3] != traj[3] {
 			t.Errorf("%+v %v", r, err)
+		}
+	})
+}
+
+// TestLoadSeriesTimeAxisNoHeader: a first column that increases in equal
+// steps is a time axis even without a header (np.savetxt of
+// column_stack([0.1*i, x]), as text or .npy), refused unless Columns is
+// given, whether written exactly or with 6 significant digits; a
+// monotone variable of unequal steps (a cumulative sum) is data.
+func TestLoadSeriesTimeAxisNoHeader(t *testing.T) {
+	dir := t.TempDir()
+	const n = 5000
+	rng := rand.New(rand.NewPCG(1, 2))
+	cum := 100.0
+	write := func(name, format string, first func(i int) float64) string {
+		var sb strings.Builder
+		for i := range n {
+			x := first(i)
+			fmt.Fprintf(&sb, format+","+format+","+format+"\n", x, math.Sin(0.05*float64(i)), math.Cos(0.031*float64(i)))
+		}
+		p := filepath.Join(dir, name+".csv")
+		if err := os.WriteFile(p, []byte(sb.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	time := func(i int) float64 { return 0.1 * float64(i) }
+	late := func(i int) float64 { return 7200 + 0.01*float64(i) }
+	cumsum := func(i int) float64 {
+		if i > 0 {
+			cum += 0.5 + rng.Float64()
+		}
+		return cum
+	}
+	drift := func(i int) float64 { return float64(i) + 0.3*math.Sin(0.5*float64(i)) }
+	for _, c := range []struct {
+		name, path string
+		refused    bool
+	}{
+		{"savetxt", write("savetxt", "%.18e", time), true},
+		{"g", write("g", "%g", time), true},
+		{"g-late", write("g-late", "%g", late), true},
+		{"cumulative", write("cumulative", "%.18e", cumsum), false},
+		{"cumulative-g", write("cumulative-g", "%g", cumsum), false},
+		{"drift", write("drift", "%g", drift), false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := LoadSeries(c.path, LoadOptions{})
+			if !c.refused {
+				if err != nil || r.Dim != 3 {
+					t.Fatalf("legitimate data refused: %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "increases in equal steps") || !strings.Contains(err.Error(), "pass Columns (--columns) 1,2 to leave it out, or 0,1,2 to keep it") {
+				t.Fatalf("time axis without header: %v", err)
+			}
+			for _, cols := range [][]int{{1, 2}, {0, 1, 2}} {
+				if r, err := LoadSeries(c.path, LoadOptions{Columns: cols}); err != nil || r.Dim != len(cols) {
+					t.Errorf("Columns %v: %v", cols, err)
+				}
+			}
+		})
+	}
+	t.Run("npy", func(t *testing.T) {
+		x := make([]float32, 0, 2*n)
+		for i := range n {
+			x = append(x, float32(0.1*float64(i)), float32(math.Sin(0.05*float64(i))))
+		}
+		p := filepath.Join(dir, "t.npy")
+		writeNPY(t, p, x, fmt.Sprintf("(%d, 2)", n))
+		if _, err := LoadSeries(p, LoadOptions{}); !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "increases in equal steps") {
+			t.Errorf("float32 time axis in an .npy: %v", err)
 		}
 	})
 }
