@@ -67,9 +67,10 @@ type SeriesSpec struct {
 	AbsPath  string `json:"abs_path,omitempty"`
 	ModelRel string `json:"model_rel,omitempty"`
 	SHA256   string `json:"sha256"`
-	// Load is how the file is read: SeriesFileSpec resolves it
-	// (tasks.LoadOptions.Resolve), so Format is set; older files may
-	// leave it empty (decided by Path's extension).
+	// Load is how the file is read: SeriesFileSpec resolves it to
+	// canonical form (tasks.LoadOptions.Canonical), so Format is set;
+	// files written before 2026-12-01 may leave it empty (decided by
+	// Path's extension) or hold options equivalent to the canonical ones.
 	Load  tasks.LoadOptions  `json:"load"`
 	Split tasks.SeriesConfig `json:"split"`
 
@@ -97,10 +98,13 @@ func FlipFlopSpec(f FlipFlopData) DataSpec { return DataSpec{Task: TaskFlipFlop,
 
 // SeriesFileSpec reads the user's series at path with the given options,
 // hashes the file and returns its DataSpec. The options are resolved
-// against the file (tasks.LoadOptions.Resolve): one that does not apply
-// to its format is a parameter error naming it.
+// against the file in canonical form (tasks.LoadOptions.Canonical: every
+// column in order is all, a --header the automatic choice makes is auto,
+// an HDF5 path has one spelling), so equivalent options give the same
+// data identity; one that does not apply to the format is a parameter
+// error naming it.
 func SeriesFileSpec(path string, load tasks.LoadOptions, split tasks.SeriesConfig) (DataSpec, error) {
-	load, err := load.Resolve(path)
+	load, err := load.Canonical(path)
 	if err != nil {
 		return DataSpec{}, err
 	}
@@ -247,7 +251,8 @@ func (s *SeriesSpec) Check() error {
 // file moved, or the model did), read with load and sample interval dt.
 // A zero option (Format "", Key "", Columns nil, Header HeaderAuto, Comma
 // 0, dt 0) takes the value the model was trained with; any other must
-// equal it. The file must have the recorded SHA-256. Otherwise UseFile
+// read the same data as it (compared in canonical form against path,
+// tasks.LoadOptions.Canonical). The file must have the recorded SHA-256. Otherwise UseFile
 // returns a parameter error naming --data and saying what differs.
 func (s *SeriesSpec) UseFile(path string, load tasks.LoadOptions, dt float64) error {
 	rec := s.load()
@@ -255,17 +260,43 @@ func (s *SeriesSpec) UseFile(path string, load tasks.LoadOptions, dt float64) er
 	if recDt == 0 {
 		recDt = 1
 	}
+	// Compare in canonical form against this file: --columns 0,1,2 of a
+	// 3-column file is all, --header yes where auto finds the header is
+	// auto, "grp/traj" is "/grp/traj".
+	canon := func(lo tasks.LoadOptions) tasks.LoadOptions {
+		if c, err := lo.Canonical(path); err == nil {
+			return c
+		}
+		if c, err := lo.Resolve(path); err == nil {
+			return c
+		}
+		return lo
+	}
+	given := rec
+	if load.Format != "" {
+		given.Format = load.Format
+	}
+	if load.Key != "" {
+		given.Key = load.Key
+	}
+	if load.Columns != nil {
+		given.Columns = load.Columns
+	}
+	if load.Header != tasks.HeaderAuto {
+		given.Header = load.Header
+	}
+	given, rec = canon(given), canon(rec)
 	var diff []string
-	if load.Format != "" && load.Format != rec.Format {
+	if given.Format != rec.Format {
 		diff = append(diff, fmt.Sprintf("--format %s (trained as %s)", load.Format, rec.Format))
 	}
-	if load.Key != "" && load.Key != rec.Key {
+	if given.Key != rec.Key {
 		diff = append(diff, fmt.Sprintf("--key %q (trained with %q)", load.Key, rec.Key))
 	}
-	if load.Columns != nil && !slices.Equal(load.Columns, rec.Columns) {
+	if !slices.Equal(given.Columns, rec.Columns) {
 		diff = append(diff, fmt.Sprintf("--columns %s (trained with %s)", columnsText(load.Columns), columnsText(rec.Columns)))
 	}
-	if load.Header != tasks.HeaderAuto && load.Header != rec.Header {
+	if given.Header != rec.Header {
 		diff = append(diff, fmt.Sprintf("--header %s (trained with %s)", load.Header, rec.Header))
 	}
 	if load.Comma != 0 && load.Comma != rec.Comma {
@@ -529,12 +560,33 @@ func storedMeta(path, id string) *ModelMeta {
 // recorded one, or for a series model written before the series path left
 // the identity (2026-12-01), the identity its metadata gives now (the
 // same recipe, selection and data; so such a file is reused, not refused
-// as trained on other data).
+// as trained on other data), with its loading options made canonical
+// against its series file when that is found (files written before the
+// options were stored canonical, e.g. with --columns 0,1,2 of a
+// 3-column file).
 func (m *ModelMeta) hasIdentity(id string) bool {
 	if m.Identity == id {
 		return true
 	}
-	return m.Data.Series != nil && identity(m.Kind, append(append([]byte(nil), m.Recipe...), m.Selection...), m.Data) == id
+	if m.Data.Series == nil {
+		return false
+	}
+	recipe := append(append([]byte(nil), m.Recipe...), m.Selection...)
+	if identity(m.Kind, recipe, m.Data) == id {
+		return true
+	}
+	// Written before the loading options were stored in canonical form
+	// (tasks.LoadOptions.Canonical): canonical against the file, if found.
+	d, s := m.Data, *m.Data.Series
+	path, err := s.Locate()
+	if err != nil {
+		return false
+	}
+	if s.Load, err = s.load().Canonical(path); err != nil {
+		return false
+	}
+	d.Series = &s
+	return identity(m.Kind, recipe, d) == id
 }
 
 // metaJSON encodes meta for the model file at path, with the series file's

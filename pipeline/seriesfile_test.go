@@ -283,3 +283,88 @@ func TestLegacySeriesModel(t *testing.T) {
 		t.Errorf("other dt: %v", err)
 	}
 }
+
+// TestSeriesKeyCanonical: loading options that read the same data give
+// the same identity (the re-review's cases): every column in order is
+// all, --header yes where auto finds the header is auto, an HDF5 path in
+// any spelling is one path. Options that read other data, or a full
+// column list that keeps a time axis LoadSeries would refuse, stay
+// apart. A model file written with the old spelling counts as the same
+// model, and analyze --data accepts the equivalent options.
+func TestSeriesKeyCanonical(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	writeSeriesNPY(t, "x.npy", 100, 1)
+	var csv, tcsv strings.Builder
+	csv.WriteString("t,x,y,z\n")
+	tcsv.WriteString("t,x,y,z\n")
+	for i := range 200 {
+		s := 0.1 * float64(i)
+		fmt.Fprintf(&csv, "%.17g,%.17g,%.17g,%.17g\n", math.Sin(3*s), math.Sin(s), math.Cos(1.3*s), math.Sin(0.7*s))
+		fmt.Fprintf(&tcsv, "%.17g,%.17g,%.17g,%.17g\n", s, math.Sin(s), math.Cos(1.3*s), math.Sin(0.7*s))
+	}
+	for name, text := range map[string]string{"v.csv": csv.String(), "timecol.csv": tcsv.String(), "f.h5": "not read: only the options are"} {
+		if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	key := func(path string, lo tasks.LoadOptions) string {
+		t.Helper()
+		s, err := SeriesFileSpec(path, lo, split)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.Key()
+	}
+	for _, c := range []struct {
+		name   string
+		path   string
+		a, b   tasks.LoadOptions
+		same   bool
+		reason string
+	}{
+		{"all-columns", "x.npy", tasks.LoadOptions{}, tasks.LoadOptions{Columns: []int{0, 1, 2}}, true, ""},
+		{"reordered", "x.npy", tasks.LoadOptions{}, tasks.LoadOptions{Columns: []int{1, 0, 2}}, false, ""},
+		{"fewer", "x.npy", tasks.LoadOptions{}, tasks.LoadOptions{Columns: []int{0, 1}}, false, ""},
+		{"header-yes", "timecol.csv", tasks.LoadOptions{Columns: []int{1, 2, 3}}, tasks.LoadOptions{Columns: []int{1, 2, 3}, Header: tasks.HeaderYes}, true, ""},
+		{"header-yes-all", "v.csv", tasks.LoadOptions{}, tasks.LoadOptions{Header: tasks.HeaderYes, Columns: []int{0, 1, 2, 3}}, true, ""},
+		{"keep-time-axis", "timecol.csv", tasks.LoadOptions{Columns: []int{0, 1, 2, 3}}, tasks.LoadOptions{Columns: []int{1, 2, 3}}, false, ""},
+		{"hdf5-slash", "f.h5", tasks.LoadOptions{Key: "grp/traj"}, tasks.LoadOptions{Key: "/grp/traj"}, true, ""},
+		{"hdf5-double", "f.h5", tasks.LoadOptions{Key: "grp//traj/"}, tasks.LoadOptions{Key: "/grp/traj"}, true, ""},
+		{"hdf5-other", "f.h5", tasks.LoadOptions{Key: "grp/traj"}, tasks.LoadOptions{Key: "/grp/t"}, false, ""},
+	} {
+		if ka, kb := key(c.path, c.a), key(c.path, c.b); (ka == kb) != c.same {
+			t.Errorf("%s: keys %s and %s; want same = %v", c.name, ka, kb, c.same)
+		}
+	}
+	// The stored options are what the data are read with: a full column
+	// list that keeps the time axis still keeps it.
+	s, err := SeriesFileSpec("timecol.csv", tasks.LoadOptions{Columns: []int{0, 1, 2, 3}}, split)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, err := s.Forecasting(); err != nil || d.Dim != 4 {
+		t.Fatalf("time axis kept on purpose: %v", err)
+	}
+
+	// A model file whose spec records --columns 0,1,2 as given (written
+	// before the options were canonical) is the model of the same data.
+	m := saveSeriesModel(t, filepath.Join("m", "esn_series.npz"), "x.npy")
+	m.Data.Series.Load.Columns = []int{0, 1, 2}
+	m.Identity = identity(m.Kind, m.Recipe, m.Data)
+	cur, err := SeriesFileSpec("x.npy", tasks.LoadOptions{}, split)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id := identity(m.Kind, m.Recipe, cur); id == m.Identity || !m.hasIdentity(id) {
+		t.Errorf("old spelling --columns 0,1,2: identity %s, stored %s: not the same model", id, m.Identity)
+	}
+	// analyze --model M --data FILE with equivalent options.
+	m = saveSeriesModel(t, filepath.Join("m2", "esn_series.npz"), "x.npy")
+	if err := m.Data.Series.UseFile("x.npy", tasks.LoadOptions{Columns: []int{0, 1, 2}}, 0); err != nil {
+		t.Errorf("--data x.npy --columns 0,1,2 for a model trained with all: %v", err)
+	}
+	if err := m.Data.Series.UseFile("x.npy", tasks.LoadOptions{Columns: []int{0, 1}}, 0); !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "--columns 0,1 (trained with all)") {
+		t.Errorf("--columns 0,1 for a model trained with all: %v", err)
+	}
+}

@@ -79,8 +79,10 @@ type LoadOptions struct {
 // by the extension when empty, Comma a tab for a .tsv file when 0. An
 // option that does not apply to the format is a parameter error naming
 // it (Key for .npy and delimited text; Header and Comma for npy, npz and
-// hdf5), so that nothing is silently ignored. Two option sets that
-// resolve alike read the same data from the same file.
+// hdf5), so that nothing is silently ignored. An HDF5 Key is cleaned to
+// one spelling ("grp/traj" and "/grp//traj" → "/grp/traj"). Two option
+// sets that resolve alike read the same data from the same file; see
+// Canonical for sets that read the same data although they differ.
 func (o LoadOptions) Resolve(path string) (LoadOptions, error) {
 	if o.Format == "" {
 		switch strings.ToLower(filepath.Ext(path)) {
@@ -111,6 +113,9 @@ func (o LoadOptions) Resolve(path string) (LoadOptions, error) {
 		if o.Comma != 0 {
 			return o, param.New("tasks", "Comma", string(o.Comma), fmt.Sprintf("left out for %s (a delimiter exists only in delimited text: .csv, .tsv, .txt)", path))
 		}
+	}
+	if o.Format == "hdf5" {
+		o.Key = cleanHDF5Key(o.Key)
 	}
 	if o.Format == "csv" && o.Comma == 0 && strings.EqualFold(filepath.Ext(path), ".tsv") {
 		o.Comma = '\t'
@@ -154,20 +159,7 @@ func LoadSeries(path string, o LoadOptions) (RawSeries, error) {
 	if err != nil {
 		return RawSeries{}, err
 	}
-	var r RawSeries
-	switch o.Format {
-	case "npy":
-		var a export.NPZArray
-		if a, err = export.ReadNPY(path); err == nil {
-			r, err = fromArray(path, a.Data, a.Shape)
-		}
-	case "npz":
-		r, err = loadNPZ(path, o.Key)
-	case "hdf5":
-		r, err = loadHDF5(path, o.Key)
-	case "csv":
-		r, err = loadCSV(path, o.Header, o.Comma)
-	}
+	r, err := readTable(path, o)
 	if err != nil {
 		return RawSeries{}, err
 	}
@@ -188,6 +180,74 @@ func LoadSeries(path string, o LoadOptions) (RawSeries, error) {
 		return RawSeries{}, param.New("tasks", "Columns", "all", allowed)
 	}
 	return r, checkFiniteSeries(path, r)
+}
+
+// readTable reads every column of the file at path with the resolved
+// options o (Columns not applied).
+func readTable(path string, o LoadOptions) (r RawSeries, err error) {
+	switch o.Format {
+	case "npy":
+		var a export.NPZArray
+		if a, err = export.ReadNPY(path); err == nil {
+			r, err = fromArray(path, a.Data, a.Shape)
+		}
+	case "npz":
+		r, err = loadNPZ(path, o.Key)
+	case "hdf5":
+		r, err = loadHDF5(path, o.Key)
+	case "csv":
+		r, err = loadCSV(path, o.Header, o.Comma)
+	}
+	return r, err
+}
+
+// Canonical returns o resolved (Resolve) and in the canonical form of
+// the options that read the same data from the file at path, so that two
+// option sets reading the same data compare equal: Header HeaderAuto when
+// the header choice given is the one HeaderAuto makes for the file, and
+// Columns nil when they list every column in order and LoadSeries
+// accepts the file without them (see LoadSeries: with a first column
+// that is not a variable, Columns are kept). Resolve already cleans an
+// HDF5 Key. The file is read only when Header or Columns are given (the
+// whole table for Columns); an error reading it is returned.
+func (o LoadOptions) Canonical(path string) (LoadOptions, error) {
+	o, err := o.Resolve(path)
+	if err != nil {
+		return o, err
+	}
+	if o.Format == "csv" && o.Header != HeaderAuto {
+		auto := o
+		auto.Header = HeaderAuto
+		if r, err := readTable(path, auto); err == nil && (r.Names != nil) == (o.Header == HeaderYes) {
+			o.Header = HeaderAuto
+		}
+	}
+	if o.Columns != nil {
+		r, err := readTable(path, o)
+		if err != nil {
+			return o, err
+		}
+		all := len(o.Columns) == r.Dim
+		for i, c := range o.Columns {
+			all = all && c == i
+		}
+		if all && notAVariable(r) == "" {
+			o.Columns = nil
+		}
+	}
+	return o, nil
+}
+
+// cleanHDF5Key returns an HDF5 dataset path in one spelling: absolute,
+// without repeated or trailing slashes ("grp/traj", "/grp//traj/" →
+// "/grp/traj"). "" stays "" (no Key); "." and ".." are left as they are
+// (HDF5 does not read them as the shell does).
+func cleanHDF5Key(key string) string {
+	if key == "" {
+		return ""
+	}
+	parts := strings.FieldsFunc(key, func(r rune) bool { return r == '/' })
+	return "/" + strings.Join(parts, "/")
 }
 
 // notAVariable returns why r's first column is a row index or a time axis

@@ -739,3 +739,41 @@ func TestLoadSeriesTimeAxisNoHeader(t *testing.T) {
 		}
 	})
 }
+
+// TestLoadOptionsCanonical: options that read the same data from a file
+// resolve to one form; others stay apart.
+func TestLoadOptionsCanonical(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "v.csv")
+	var sb strings.Builder
+	sb.WriteString("a,b,c\n")
+	for i := range 30 {
+		fmt.Fprintf(&sb, "%g,%g,%g\n", math.Sin(float64(i)), math.Cos(float64(i)), math.Sin(2*float64(i)))
+	}
+	if err := os.WriteFile(p, []byte(sb.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h5 := filepath.Join(dir, "f.h5") // not read: a Key alone needs no file
+	for _, c := range []struct {
+		name string
+		path string
+		o    LoadOptions
+		want string
+	}{
+		{"all-columns", p, LoadOptions{Columns: []int{0, 1, 2}}, "{csv  auto 0 []}"},
+		{"header-yes", p, LoadOptions{Header: HeaderYes}, "{csv  auto 0 []}"},
+		{"some-columns", p, LoadOptions{Columns: []int{0, 2}}, "{csv  auto 0 [0 2]}"},
+		{"reordered", p, LoadOptions{Columns: []int{2, 1, 0}}, "{csv  auto 0 [2 1 0]}"},
+		{"key-relative", h5, LoadOptions{Key: "grp/traj"}, "{hdf5 /grp/traj auto 0 []}"},
+		{"key-slashes", h5, LoadOptions{Key: "//grp//traj/"}, "{hdf5 /grp/traj auto 0 []}"},
+		{"key-none", h5, LoadOptions{}, "{hdf5  auto 0 []}"},
+	} {
+		got, err := c.o.Canonical(c.path)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if s := fmt.Sprintf("{%s %s %s %d %v}", got.Format, got.Key, got.Header, got.Comma, got.Columns); s != c.want {
+			t.Errorf("%s: %s, want %s", c.name, s, c.want)
+		}
+	}
+}
