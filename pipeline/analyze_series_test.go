@@ -104,6 +104,11 @@ func TestAnalyzeSeriesReport(t *testing.T) {
 			[]string{"correlation dimension D₂ | 1.", "embedding dimension, lag | 2, 1 sample (delay embedding of column 0, as for λ₁)",
 				"scaling region (radii, in the data's units)", "Theiler window | "},
 			[]string{"note | λ₁"}},
+		{"λ₁ of a multivariate file: --lag alone", AnalyzeRequest{What: "lyapunov", Data: henon, Lag: 2},
+			[]string{"λ₁ (Rosenstein on column 0, per time unit) | ", ", 2 samples (2 time units), "}, nil},
+		{"D₂ of both Hénon variables embedded", AnalyzeRequest{What: "dimension", Data: henon, EmbedDim: 2, Lag: 1},
+			[]string{"embedding dimension, lag | 2, 1 sample (delay embedding of each of the 2 variables; λ₁ embeds column 0 alone)"},
+			[]string{"as for λ₁"}},
 		{"D₂ of noise: refused", AnalyzeRequest{What: "dimension", Data: noisePath},
 			[]string{"correlation dimension D₂ | —", "note | D₂: not estimated", "fills every embedding dimension", "--embed-dim"},
 			[]string{"note | λ₁"}},
@@ -150,11 +155,17 @@ func TestAnalyzeEmbeddingFlags(t *testing.T) {
 		{"huge dimension", one, 101, 0, "--embed-dim"},
 		{"negative lag", one, 0, -2, "--lag"},
 		{"lag beyond the series", one, 3, 100, "--lag"},
-		{"lag without dimension on 3 variables", path, 0, 2, "--lag"},
+		{"lag without dimension on 3 variables", path, 0, 2, ""},          // λ₁ embeds column 0 with it
+		{"D₂: lag without dimension on 3 variables", path, 0, 2, "--lag"}, // D₂ would ignore it
 		{"lag with dimension on 3 variables", path, 2, 2, ""},
+		{"D₂: lag with dimension on 3 variables", path, 2, 2, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Analyze(context.Background(), DefaultConfig(), AnalyzeRequest{What: "lyapunov", Data: tc.data, EmbedDim: tc.dim, Lag: tc.lag})
+			what := "lyapunov"
+			if strings.HasPrefix(tc.name, "D₂") {
+				what = "dimension"
+			}
+			_, err := Analyze(context.Background(), DefaultConfig(), AnalyzeRequest{What: what, Data: tc.data, EmbedDim: tc.dim, Lag: tc.lag})
 			if tc.bad == "" {
 				if err != nil {
 					t.Fatal(err)

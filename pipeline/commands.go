@@ -299,8 +299,10 @@ type AnalyzeRequest struct {
 	Split tasks.SeriesConfig
 	// EmbedDim and Lag (in samples) fix the delay embedding of a data
 	// file's λ₁ and D₂ (0 → chosen automatically: false nearest neighbours
-	// and AutoLag); Lag on a multivariate file needs EmbedDim ≥ 2, since
-	// its samples are used as they are otherwise.
+	// and AutoLag). λ₁ delay-embeds the file's first variable (column)
+	// whatever its number of variables; D₂ of a multivariate file is
+	// delay-embedded only with EmbedDim ≥ 2 (its samples are used as they
+	// are otherwise), so Lag alone is refused for dimension.
 	EmbedDim, Lag int
 	// Input is the constant input of the fixed-point search (nil: zero).
 	Input []float64
@@ -401,7 +403,10 @@ func analyzeData(req AnalyzeRequest) ([]Table, error) {
 }
 
 // checkEmbedding validates the --embed-dim and --lag of an analysis of a
-// series of n samples of dim variables.
+// series of n samples of dim variables. λ₁ always delay-embeds the first
+// variable, so --lag alone applies to it; D₂ of several variables is
+// delay-embedded only with --embed-dim ≥ 2, so --lag alone is refused
+// there rather than ignored.
 func checkEmbedding(req AnalyzeRequest, n, dim int) error {
 	if req.EmbedDim < 0 || req.EmbedDim > 100 {
 		return param.New("pipeline", "--embed-dim", req.EmbedDim, "an embedding dimension in [1, 100] (0 or left out: chosen by false nearest neighbours)")
@@ -409,8 +414,8 @@ func checkEmbedding(req AnalyzeRequest, n, dim int) error {
 	if req.Lag < 0 {
 		return param.New("pipeline", "--lag", req.Lag, "a lag ≥ 1 sample (0 or left out: chosen from the mutual information)")
 	}
-	if req.Lag > 0 && dim > 1 && req.EmbedDim < 2 {
-		return param.New("pipeline", "--lag", req.Lag, fmt.Sprintf("left out on a series of %d variables unless --embed-dim ≥ 2 (its samples are used as they are)", dim))
+	if req.What == "dimension" && req.Lag > 0 && dim > 1 && req.EmbedDim < 2 {
+		return param.New("pipeline", "--lag", req.Lag, fmt.Sprintf("left out for D₂ of a series of %d variables unless --embed-dim ≥ 2 (D₂ takes its samples as they are otherwise; λ₁, analyze lyapunov, delay-embeds column %s with it)", dim, "0"))
 	}
 	if m := max(req.EmbedDim, 2); req.Lag > 0 && (m-1)*req.Lag >= n/2 {
 		return param.New("pipeline", "--lag", req.Lag, fmt.Sprintf("(--embed-dim − 1)·--lag < %d, half the series' %d samples", n/2, n))
@@ -466,11 +471,12 @@ func seriesDimensionRows(st *analysis.AttractorStats, col string) [][]string {
 		rows[0][1] = "— (not estimated: see the note)"
 	}
 	if st.D2EmbedDim > 1 {
-		what := "delay embedding of " + col
+		what := "delay embedding of " + col + ", as for λ₁"
 		if st.Dim > 1 {
-			what = fmt.Sprintf("delay embedding of each of the %d variables", st.Dim)
+			// λ₁ embeds the first variable alone (LyapunovVar 1).
+			what = fmt.Sprintf("delay embedding of each of the %d variables; λ₁ embeds %s alone", st.Dim, col)
 		}
-		rows = append(rows, []string{"embedding dimension, lag", fmt.Sprintf("%d, %s (%s, as for λ₁)", st.D2EmbedDim, samples(st.D2Lag), what)})
+		rows = append(rows, []string{"embedding dimension, lag", fmt.Sprintf("%d, %s (%s)", st.D2EmbedDim, samples(st.D2Lag), what)})
 	}
 	units := "in the data's units"
 	if st.D2Scaled {

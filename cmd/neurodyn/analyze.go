@@ -36,9 +36,10 @@ file (--data), with the analyses of the tutorial's stages:
                curve does not rise)
   dimension    correlation dimension D₂ of a free run (or of a series file); a
                one-variable series is delay-embedded as for λ₁ (--embed-dim,
-               --lag override the automatic choice), variables whose
-               standard deviations differ by more than a factor 10 are
-               z-scored
+               --lag override the automatic choice), several variables only
+               with --embed-dim ≥ 2 (each of them; λ₁ embeds the first
+               alone); variables whose standard deviations differ by more
+               than a factor 10 are z-scored
   fixedpoints  fixed and slow points of a ctrnn or rate model at a constant
                input (--input; default zero), classified
   closedloop   one-step metrics, closed-loop valid time and the attractor of
@@ -162,7 +163,7 @@ it must have the same SHA-256, and loading flags given (--format, --key,
 	f.StringVar(&data, "data", "", "data file: a series (.npy, .npz, .h5, .csv) or a SONATA spike report (.h5); with --model, the model's series file where it now is")
 	f.Float64SliceVar(&input, "input", nil, "constant input of the fixed-point search (comma-separated; default zero)")
 	f.IntVar(&embedDim, "embed-dim", 0, "delay-embedding dimension of a series file's λ₁ and D₂ (lyapunov, dimension with --data; 0: chosen by false nearest neighbours)")
-	f.IntVar(&lag, "lag", 0, "delay-embedding lag in samples (lyapunov, dimension with --data; 0: chosen from the mutual information; on several variables only with --embed-dim ≥ 2)")
+	f.IntVar(&lag, "lag", 0, "delay-embedding lag in samples (lyapunov, dimension with --data; 0: chosen from the mutual information; λ₁ embeds the first column, D₂ of several variables only with --embed-dim ≥ 2)")
 	f.StringVar(&cfgPath, "config", "", "TOML configuration read on top of the embedded defaults (analysis sizes)")
 	f.BoolVar(&quick, "quick", false, "smaller analyses (config key quick)")
 	f.Uint64Var(&seed, "seed", 42, "seed of the randomized analyses (config key seed)")
