@@ -3,6 +3,7 @@ package pipeline
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/neurodyn/neurodyn/analysis"
@@ -60,7 +61,7 @@ func BaselineTable(d *tasks.Dataset, f *Forecast) (Table, error) {
 			best, bestVal = i, vm.RMSE
 		}
 	}
-	var beat []string
+	var beat []analysis.BaselineRow
 	for i, row := range rows {
 		name := row.Name
 		if i == best {
@@ -68,7 +69,7 @@ func BaselineTable(d *tasks.Dataset, f *Forecast) (Table, error) {
 		}
 		line(name, row.Metrics, row.Params)
 		if f != nil && row.Metrics.RMSE < f.OneStep.RMSE {
-			beat = append(beat, fmt.Sprintf("%s %s", row.Name, fmtSig(row.Metrics.RMSE)))
+			beat = append(beat, row)
 		}
 	}
 	t.Title = fmt.Sprintf("Baselines every forecaster must beat: one-step metrics on the test split (%s windows, original units; fitted on train, NVAR ridge and best AR(k) chosen on val)", groupThousands(tw.Len()))
@@ -76,11 +77,26 @@ func BaselineTable(d *tasks.Dataset, f *Forecast) (Table, error) {
 		if len(beat) == 0 {
 			t.Title += "; the model beats every baseline"
 		} else {
-			t.Title += fmt.Sprintf("; test RMSE below the model's %s: %s", fmtSig(f.OneStep.RMSE), strings.Join(beat, ", "))
+			// As many digits as tell every beaten RMSE from the model's
+			// (1.009 against 1.009 read as a tie).
+			prec := 4
+			for _, b := range beat {
+				for prec < 17 && fmtPrec(b.Metrics.RMSE, prec) == fmtPrec(f.OneStep.RMSE, prec) {
+					prec++
+				}
+			}
+			list := make([]string, len(beat))
+			for i, b := range beat {
+				list[i] = b.Name + " " + fmtPrec(b.Metrics.RMSE, prec)
+			}
+			t.Title += fmt.Sprintf("; test RMSE below the model's %s: %s", fmtPrec(f.OneStep.RMSE, prec), strings.Join(list, ", "))
 		}
 	}
 	return t, nil
 }
+
+// fmtPrec formats v with prec significant digits (fmtSig's 4 at least).
+func fmtPrec(v float64, prec int) string { return strconv.FormatFloat(v, 'g', prec, 64) }
 
 // baselineDataTables fits and measures the baselines on a series file
 // split as train splits it (req.Split, with req.Dt).

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -462,4 +463,46 @@ func TestSeriesBaselines(t *testing.T) {
 			t.Errorf("analyze closedloop of a series model: %d tables", len(tabs))
 		}
 	})
+}
+
+// TestBaselineTitleDigits: a baseline whose test RMSE is below the
+// model's by less than the 4 digits of the table is named in the title
+// with enough digits to tell them apart (the re-review's noise model:
+// "below the model's 1.009: AR(1) 1.009").
+func TestBaselineTitleDigits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	x := make([]float64, 1500)
+	for i := range x {
+		x[i] = rng.NormFloat64()
+	}
+	d, err := tasks.FromSeries(tasks.RawSeries{Data: x, Len: len(x), Dim: 1}, tasks.SeriesConfig{SeqLength: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := analysis.BaselineTable(d, analysis.BaselineConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	best := rows[0]
+	for _, r := range rows {
+		if r.Metrics.RMSE < best.Metrics.RMSE {
+			best = r
+		}
+	}
+	model := best.Metrics.RMSE * (1 + 2e-6) // equal at 4 and at 6 digits
+	tab, err := BaselineTable(d, &Forecast{Name: "m", OneStep: analysis.Metrics{RMSE: model}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prec := 4
+	for fmtPrec(best.Metrics.RMSE, prec) == fmtPrec(model, prec) {
+		prec++
+	}
+	if prec < 6 {
+		t.Fatalf("the RMSEs differ at %d digits: the test tests nothing", prec)
+	}
+	want := fmt.Sprintf("below the model's %s: ", fmtPrec(model, prec))
+	if !strings.Contains(tab.Title, want) || !strings.Contains(tab.Title, best.Name+" "+fmtPrec(best.Metrics.RMSE, prec)) {
+		t.Errorf("title %q, want %q and %s %s", tab.Title, want, best.Name, fmtPrec(best.Metrics.RMSE, prec))
+	}
 }

@@ -390,29 +390,36 @@ func loadHDF5(path, key string) (r RawSeries, err error) {
 			err = cerr
 		}
 	}()
+	var ds []hdf5Dataset
+	list := func() string {
+		if len(ds) == 0 {
+			return "none"
+		}
+		var b []string
+		for _, d := range ds {
+			b = append(b, d.path+" "+shapeString(d.shape))
+		}
+		if len(ds) >= maxHDF5Datasets {
+			b = append(b, "…")
+		}
+		return strings.Join(b, ", ")
+	}
 	if key == "" {
-		var ds []hdf5Dataset
 		if err := hdf5Datasets(&f.Group, 0, &ds); err != nil {
 			return r, fmt.Errorf("tasks: %s: %w", path, err)
 		}
 		if len(ds) != 1 {
-			list := "none"
-			if len(ds) > 0 {
-				var b []string
-				for _, d := range ds {
-					b = append(b, d.path+" "+shapeString(d.shape))
-				}
-				if len(ds) >= maxHDF5Datasets {
-					b = append(b, "…")
-				}
-				list = strings.Join(b, ", ")
-			}
-			return r, param.New("tasks", "Key", "", fmt.Sprintf("the path of the dataset to read in %s (Key, --key), since it holds %d datasets, groups included: %s", path, len(ds), list))
+			return r, param.New("tasks", "Key", "", fmt.Sprintf("the path of the dataset to read in %s (Key, --key), since it holds %d datasets, groups included: %s", path, len(ds), list()))
 		}
 		key = ds[0].path
 	}
 	x, shape, err := export.Read[float64](&f.Group, strings.TrimPrefix(key, "/"))
 	if err != nil {
+		// Say which datasets there are, as for an .npz's arrays (when the
+		// file can be listed; the read error is kept either way).
+		if lerr := hdf5Datasets(&f.Group, 0, &ds); lerr == nil && !slices.ContainsFunc(ds, func(d hdf5Dataset) bool { return d.path == cleanHDF5Key(key) }) {
+			return r, fmt.Errorf("tasks: dataset %q of %s: %w (Key, --key, must be one of the datasets in the file, groups included: %s): %w", key, path, err, list(), param.ErrInvalid)
+		}
 		return r, fmt.Errorf("tasks: dataset %q of %s: %w", key, path, err)
 	}
 	return fromArray(path+":"+key, x, shape)

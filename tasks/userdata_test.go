@@ -659,6 +659,19 @@ func TestLoadHDF5Choice(t *testing.T) {
 			t.Errorf("with Key: %v", err)
 		}
 	})
+	t.Run("missing-key", func(t *testing.T) {
+		p := write(t, "missing.h5", true)
+		_, err := LoadSeries(p, LoadOptions{Key: "nope"})
+		want := "(Key, --key, must be one of the datasets in the file, groups included: /grp/traj (60, 2), /t (60,))"
+		if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), want) {
+			t.Errorf("err %v, want %q", err, want)
+		}
+		for _, k := range []string{"grp/traj", "/grp//traj", "grp/traj/"} {
+			if r, err := LoadSeries(p, LoadOptions{Key: k}); err != nil || r.Dim != 2 {
+				t.Errorf("Key %q: %v", k, err)
+			}
+		}
+	})
 	t.Run("one-in-a-group", func(t *testing.T) {
 		r, err := LoadSeries(write(t, "one.h5", false), LoadOptions{})
 		if err != nil || r.Dim != 2 || r.Len != 60 || r.Data[3] != traj[3] {
