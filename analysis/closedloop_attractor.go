@@ -193,7 +193,16 @@ func DescribeAttractor(x []float64, dim int, c AttractorConfig) (*AttractorStats
 		s.Notes = append(s.Notes, "λ₁: "+rosensteinErr(err).Error())
 	} else {
 		s.LyapFit, s.Lambda1 = r, r.Lambda
-		if !r.Diverges {
+		if steps, want := len(r.Curve)-1, max(5*r.Theiler, 50); !r.Diverges && c.Lyapunov.Horizon == 0 && steps < want {
+			// The horizon was cut to a quarter of the points: the curve
+			// may stop before it rises, whatever the dynamics.
+			span := 0
+			if r.Lag > 0 {
+				span = (r.EmbedDim - 1) * r.Lag
+			}
+			s.Notes = append(s.Notes, fmt.Sprintf("λ₁: no exponential divergence found: the series is too short to follow it: the divergence curve covers %d steps (a quarter of its %d embedded points), fewer than the %d it needs (5 mean periods of %d samples, at least 50), and does not rise by 1 nat over them; λ₁ not estimated (a series of at least %d samples is needed)",
+				steps, n-span, want, r.Theiler, 4*want+span))
+		} else if !r.Diverges {
 			s.Notes = append(s.Notes, "λ₁: no exponential divergence found: the divergence curve does not rise (by less than 1 nat, as for a periodic or quasi-periodic series), so no line was fitted; λ₁ not estimated")
 		}
 	}

@@ -156,3 +156,33 @@ func TestDescribeAttractorNoiseAndCycle(t *testing.T) {
 		t.Fatalf("period-4 cycle: D₂ = %v, notes %q; want 0 with the finite-set note", s.D2, s.Notes)
 	}
 }
+
+// TestDescribeAttractorTooShort: a series too short for the divergence
+// curve to cover 5 mean periods says so, not that it looks periodic (the
+// re-review's Mackey–Glass of 300 samples); a long periodic series keeps
+// the periodic note.
+func TestDescribeAttractorTooShort(t *testing.T) {
+	for _, c := range []struct {
+		n    int
+		want string
+	}{
+		{300, "the series is too short to follow it: the divergence curve covers"},
+		{4000, "as for a periodic or quasi-periodic series"},
+	} {
+		x := make([]float64, c.n)
+		for i := range x {
+			x[i] = math.Sin(2 * math.Pi * float64(i) / 20)
+		}
+		s, err := DescribeAttractor(x, 1, AttractorConfig{Dt: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		notes := strings.Join(s.Notes, "\n")
+		if !math.IsNaN(s.Lambda1) || !strings.Contains(notes, c.want) {
+			t.Errorf("n = %d: λ₁ %g, notes %q, want %q", c.n, s.Lambda1, notes, c.want)
+		}
+		if c.n == 300 && strings.Contains(notes, "periodic") {
+			t.Errorf("n = 300: %q", notes)
+		}
+	}
+}

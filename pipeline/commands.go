@@ -642,9 +642,18 @@ func analyzeModel(ctx context.Context, cfg Config, m *Model, req AnalyzeRequest)
 	} else if gs, err = analysis.DescribeAttractor(gen, d.Dim, analysis.AttractorConfig{Dt: d.Dt}); err != nil {
 		return nil, err
 	}
+	// The true column's notes say why a true value is missing (the
+	// estimator refused the data: noise, a series too short).
+	var trueNotes [][]string
+	if ts != nil {
+		trueNotes = analysisNotes(ts.Notes, req.What, false)
+	}
 	trueOf := func(v func(*analysis.AttractorStats) float64) string {
 		if ts == nil {
 			return "—"
+		}
+		if x := v(ts); math.IsNaN(x) && len(trueNotes) > 0 {
+			return "— (see the note in this column)"
 		}
 		return num(v(ts))
 	}
@@ -683,6 +692,9 @@ func analyzeModel(ctx context.Context, cfg Config, m *Model, req AnalyzeRequest)
 	}
 	for _, r := range analysisNotes(gs.Notes, req.What, false) {
 		t.Rows = append(t.Rows, append(r, ""))
+	}
+	for _, r := range trueNotes {
+		t.Rows = append(t.Rows, []string{r[0], "", r[1]})
 	}
 	return []Table{t}, nil
 }

@@ -506,3 +506,38 @@ func TestBaselineTitleDigits(t *testing.T) {
 		t.Errorf("title %q, want %q and %s %s", tab.Title, want, best.Name, fmtPrec(best.Metrics.RMSE, prec))
 	}
 }
+
+// TestTrueColumnNotes: when the true series' D₂ is refused (noise fills
+// every embedding dimension), analyze dimension --model says why in the
+// true column instead of a bare "—".
+func TestTrueColumnNotes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fits an ESN")
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	x := make([]float64, 4000)
+	for i := range x {
+		x[i] = rng.NormFloat64()
+	}
+	path := writeColumns(t, "noise.csv", x, 1)
+	cfg := DefaultConfig()
+	cfg.Quick = true
+	data, err := SeriesFileSpec(path, tasks.LoadOptions{}, tasks.SeriesConfig{Name: "series", Dt: 0.1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := TrainModel(context.Background(), cfg, TrainRequest{Kind: KindESN, Data: data, Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tabs, err := Analyze(context.Background(), cfg, AnalyzeRequest{What: "dimension", Model: res.Path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := rowsOf(tabs)
+	for _, w := range []string{"— (see the note in this column)", "note |  | D₂: not estimated"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("rows lack %q:\n%s", w, got)
+		}
+	}
+}
