@@ -74,11 +74,16 @@ it must have the same SHA-256, and loading flags given (--format, --key,
 			if !contains(pipeline.Analyses(), args[0]) {
 				return param.New("neurodyn", "analysis", args[0], "one of "+strings.Join(pipeline.Analyses(), ", "))
 			}
+			fl := cmd.Flags()
+			// analyze rebuilds a model's data from its file's metadata and
+			// reads a data file as it is: the --data.* keys are not used.
+			if err := refuseDataKeys(dataKeysOutside(fl, ""), "with analyze (a model's data are rebuilt from the recipe recorded in its file, a data file is read as it is; the --data.* keys set the data of train and tutorial)"); err != nil {
+				return err
+			}
 			cfg, err := loadConfig(cmd, cfgPath, cf)
 			if err != nil {
 				return err
 			}
-			fl := cmd.Flags()
 			if fl.Changed("quick") {
 				cfg.Quick = quick
 			}

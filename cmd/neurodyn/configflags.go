@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/pipeline"
 )
 
@@ -104,4 +105,35 @@ func loadConfig(cmd *cobra.Command, path string, cf *configFlags) (pipeline.Conf
 		return cfg, err
 	}
 	return cfg, nil
+}
+
+// dataKeysOutside returns the --data.* configuration flags given on the
+// command line that do not set the data of task (lorenz or flipflop; any
+// other task, a series file, has none), in flag order.
+func dataKeysOutside(fl *pflag.FlagSet, task string) []*pflag.Flag {
+	var out []*pflag.Flag
+	fl.VisitAll(func(f *pflag.Flag) {
+		if !f.Changed || !strings.HasPrefix(f.Name, "data.") || f.Annotations["config"] == nil {
+			return
+		}
+		if task != "" && strings.HasPrefix(f.Name, "data."+task+".") {
+			return
+		}
+		out = append(out, f)
+	})
+	return out
+}
+
+// refuseDataKeys returns a parameter error naming the --data.* flags
+// given (keys), which the command would ignore for the reason why, or nil
+// when there are none.
+func refuseDataKeys(keys []*pflag.Flag, why string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	names, values := make([]string, len(keys)), make([]string, len(keys))
+	for i, f := range keys {
+		names[i], values[i] = "--"+f.Name, f.Value.String()
+	}
+	return param.New("neurodyn", strings.Join(names, ", "), strings.Join(values, ", "), "left out "+why)
 }

@@ -151,3 +151,31 @@ func TestSeriesModelMoved(t *testing.T) {
 		t.Errorf("other contents: %v", err)
 	}
 }
+
+// TestDataKeysOtherTask: --data.* keys that do not set the data used are
+// refused, naming them all, instead of being ignored (analyze closedloop
+// --model of a series model --data.lorenz.rho 30 exited 0) or failing on
+// an unrelated key (train esn --task series.npy --data.lorenz.dt 0.5:
+// "data.lorenz.eval_t = 1000: must be long enough …"). The task's own
+// keys still apply.
+func TestDataKeysOtherTask(t *testing.T) {
+	dir := t.TempDir()
+	npy := filepath.Join(dir, "x.npy") // refused before it is read
+	out := filepath.Join(dir, "out")
+	for _, c := range []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"train-series-dt", []string{"train", "esn", "--task", npy, "--data.lorenz.dt", "0.5", "--out", out}, []string{"--data.lorenz.dt = 0.5", "--task " + npy, "a series file is read as it is"}},
+		{"train-series-two", []string{"train", "esn", "--task", npy, "--data.lorenz.rho", "30", "--data.flipflop.train-trials", "10", "--out", out}, []string{"--data.lorenz.rho, --data.flipflop.train-trials = 30, 10"}},
+		{"train-flipflop-lorenz", []string{"train", "rate", "--task", "flipflop", "--data.lorenz.rho", "30", "--out", out}, []string{"--data.lorenz.rho = 30", "--data.flipflop.* keys set that task's data"}},
+		{"analyze-model", []string{"analyze", "closedloop", "--model", filepath.Join(dir, "m.npz"), "--data.lorenz.rho", "30"}, []string{"--data.lorenz.rho = 30", "rebuilt from the recipe recorded in its file"}},
+		{"analyze-data", []string{"analyze", "dimension", "--data", npy, "--data.lorenz.dt", "0.5"}, []string{"--data.lorenz.dt = 0.5"}},
+	} {
+		t.Run(c.name, func(t *testing.T) { refused(t, c.args, c.want) })
+	}
+	if _, err := os.Stat(out); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("refused commands created %s", out)
+	}
+}

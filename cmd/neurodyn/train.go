@@ -181,11 +181,21 @@ split) are printed with their one-step test metrics in original units.`,
 			if !contains(pipeline.Kinds(), kind) {
 				return param.New("neurodyn", "model", kind, "one of "+strings.Join(pipeline.Kinds(), ", "))
 			}
+			fl := cmd.Flags()
+			// Before the configuration is checked: a --data.* key of
+			// another task would fail its checks (eval_t for a
+			// --data.lorenz.dt) or be ignored.
+			why := fmt.Sprintf("with --task %s (the --data.%s.* keys set that task's data; the other tasks' keys are not used)", task, task)
+			if task != pipeline.TaskLorenz && task != pipeline.TaskFlipFlop {
+				why = fmt.Sprintf("with --task %s (a series file is read as it is, with --format, --key, --columns, --header, --dt, --train-frac, --val-frac, --seq-length; the --data.* keys set the lorenz and flipflop tasks' data)", task)
+			}
+			if err := refuseDataKeys(dataKeysOutside(fl, task), why); err != nil {
+				return err
+			}
 			cfg, err := loadConfig(cmd, cfgPath, cf)
 			if err != nil {
 				return err
 			}
-			fl := cmd.Flags()
 			if fl.Changed("quick") {
 				cfg.Quick = quick
 			}
