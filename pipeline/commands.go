@@ -199,6 +199,9 @@ func TrainModel(ctx context.Context, cfg Config, req TrainRequest) (*TrainResult
 	if noTruth != "" {
 		out.Forecast.Notes = append(out.Forecast.Notes, noTruth)
 	}
+	if req.Data.Task == TaskSeries {
+		out.Forecast.labels = variableLabels(d)
+	}
 	out.Tables = []Table{ForecastTable(out.Forecast, out.Meta, out.Path, out.Loaded, d.Dim)}
 	if req.Data.Task == TaskSeries {
 		bt, err := BaselineTable(d, out.Forecast)
@@ -234,7 +237,11 @@ func ForecastTable(f *Forecast, meta *ModelMeta, path string, loaded bool, dim i
 	add("training time (s)", num(f.TrainSeconds))
 	add("one-step test RMSE (original units)", num(f.OneStep.RMSE))
 	add("one-step test MAE", num(f.OneStep.MAE))
-	for j, n := range varNames(dim) {
+	labels, method := varNames(dim), Lambda1Method
+	if len(f.labels) == dim {
+		labels, method = f.labels, "Rosenstein on "+f.labels[0]
+	}
+	for j, n := range labels {
 		if j < len(f.OneStep.R2) {
 			add("R² "+n, fmtR2(f.OneStep.R2[j]))
 		}
@@ -250,7 +257,7 @@ func ForecastTable(f *Forecast, meta *ModelMeta, path string, loaded bool, dim i
 		add("closed-loop protocol", fmt.Sprintf("%d starts over the %s, warm-up %d, horizon %d steps", len(f.VT.Starts), f.evalRun, f.VT.Config.Warmup, f.VT.Config.Horizon))
 	}
 	if f.Attractor != nil {
-		add("λ₁ generated / true ("+Lambda1Method+")", pairCell(attr(f, true)))
+		add("λ₁ generated / true ("+method+")", pairCell(attr(f, true)))
 		add("D₂ generated / true", pairCell(attr(f, false)))
 		if f.truthFrom != "" {
 			add("true λ₁ and D₂ measured on", f.truthFrom)
@@ -304,7 +311,10 @@ type AnalyzeRequest struct {
 	// delay-embedded only with EmbedDim ≥ 2 (its samples are used as they
 	// are otherwise), so Lag alone is refused for dimension.
 	EmbedDim, Lag int
-	// Input is the constant input of the fixed-point search (nil: zero).
+	// Input is the constant input of the fixed-point search: in data
+	// units for a forecasting model (normalised with the train mean and
+	// std, as the model's data are; nil: the train mean), in the task's
+	// input channels for the flip-flop (nil: zero).
 	Input []float64
 	// Lambda1 is the true system's λ₁ per time unit for valid times in
 	// Lyapunov times (closedloop; 0: the system's own, SystemLambda1).
@@ -593,6 +603,9 @@ func analyzeModel(ctx context.Context, cfg Config, m *Model, req AnalyzeRequest)
 		if noTruth != "" {
 			f.Notes = append(f.Notes, noTruth)
 		}
+		if m.Meta.Data.Task == TaskSeries {
+			f.labels = variableLabels(d)
+		}
 		tables := []Table{ForecastTable(f, &m.Meta, req.Model, true, d.Dim)}
 		if m.Meta.Data.Task == TaskSeries {
 			bt, err := BaselineTable(d, f)
@@ -661,7 +674,7 @@ func analyzeModel(ctx context.Context, cfg Config, m *Model, req AnalyzeRequest)
 	case "lyapunov":
 		method := Lambda1Method // x of Lorenz
 		if sp := m.Meta.Data.Series; sp != nil {
-			method = "Rosenstein on " + seriesColumn(sp.Load, 0, nil)
+			method = "Rosenstein on " + seriesColumn(sp.Load, 0, headerNames(d))
 		}
 		t.Rows = append(t.Rows, []string{"λ₁ (" + method + ", per time unit)", num(gs.Lambda1), trueOf(func(s *analysis.AttractorStats) float64 { return s.Lambda1 })})
 		if sm, ok := st.(learn.StepMap); ok {
@@ -697,6 +710,15 @@ func analyzeModel(ctx context.Context, cfg Config, m *Model, req AnalyzeRequest)
 		t.Rows = append(t.Rows, []string{r[0], "", r[1]})
 	}
 	return []Table{t}, nil
+}
+
+// inputText writes a constant input as --input takes it, to 4 digits.
+func inputText(x []float64) string {
+	parts := make([]string, len(x))
+	for j, v := range x {
+		parts[j] = fmt.Sprintf("%.4g", v)
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
 }
 
 // fixedPointTables searches the fixed and slow points of a loaded ctrnn or
@@ -737,12 +759,26 @@ func fixedPointTables(cfg Config, m *Model, req AnalyzeRequest) ([]Table, error)
 	x := req.Input
 	if x == nil {
 		x = make([]float64, dyn.InputDim())
+		if d != nil { // the train mean, the model's normalised zero
+			x = append(x[:0], d.Mean...)
+		}
 	}
 	if len(x) != dyn.InputDim() {
 		return nil, param.New("pipeline", "--input", fmt.Sprintf("%d values", len(x)), fmt.Sprintf("%d values (the model's inputs)", dyn.InputDim()))
 	}
+	units := "the flip-flop's input channels"
+	in := x // what the model takes
+	if d != nil {
+		// A forecasting model takes its data normalised with the train
+		// mean and std; --input, like the decoded points, is in data units.
+		units = "data units"
+		in = make([]float64, len(x))
+		for j, v := range x {
+			in[j] = (v - d.Mean[j]) / d.Std[j]
+		}
+	}
 	set := cfg.Settings()
-	fp, err := analysis.FixedPoints(dyn, x, visited, analysis.FixedPointConfig{Starts: set.FixedPointStarts, Seed: cfg.Seed})
+	fp, err := analysis.FixedPoints(dyn, in, visited, analysis.FixedPointConfig{Starts: set.FixedPointStarts, Seed: cfg.Seed})
 	if err != nil {
 		return nil, err
 	}
@@ -750,7 +786,7 @@ func fixedPointTables(cfg Config, m *Model, req AnalyzeRequest) ([]Table, error)
 	if err != nil {
 		return nil, err
 	}
-	title := fmt.Sprintf("Fixed and slow points of %s at input %v (%d starts from visited states; %d rejected)", req.Model, x, set.FixedPointStarts, fp.Rejected)
+	title := fmt.Sprintf("Fixed and slow points of %s at input %s (%s) (%d starts from visited states; %d rejected)", req.Model, inputText(x), units, set.FixedPointStarts, fp.Rejected)
 	return []Table{fixedPointTable(title, fp, pca, d)}, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/neurodyn/neurodyn/analysis"
@@ -178,6 +179,7 @@ func SystemLambda1(d *tasks.Dataset, set Settings) TrueLambda1 {
 		lorenzLambda1s.Store(l, lam)
 		return lam
 	}
+	method := "Rosenstein on " + variableLabels(d)[0] // Lambda1Method, named as the report names the variable
 	s := &d.Train
 	from := max(0, s.Len-maxLambda1Samples)
 	x := make([]float64, s.Len-from)
@@ -189,11 +191,11 @@ func SystemLambda1(d *tasks.Dataset, set Settings) TrueLambda1 {
 	case err != nil:
 		return TrueLambda1{math.NaN(), "no estimate of the data's λ₁ (" + err.Error() + "); give it with --lambda1"}
 	case math.IsNaN(r.Lambda):
-		return TrueLambda1{math.NaN(), fmt.Sprintf("%s over the train split found no exponential divergence (as for a periodic or quasi-periodic series): no λ₁ to express valid times in; give it with --lambda1", Lambda1Method)}
+		return TrueLambda1{math.NaN(), fmt.Sprintf("%s over the train split found no exponential divergence (as for a periodic or quasi-periodic series): no λ₁ to express valid times in; give it with --lambda1", method)}
 	case !(r.Lambda > 0) || math.IsInf(r.Lambda, 0):
-		return TrueLambda1{math.NaN(), fmt.Sprintf("the data's λ₁ estimate (%s over the train split) is %s, not a positive exponent; give it with --lambda1", Lambda1Method, num(r.Lambda))}
+		return TrueLambda1{math.NaN(), fmt.Sprintf("the data's λ₁ estimate (%s over the train split) is %s, not a positive exponent; give it with --lambda1", method, num(r.Lambda))}
 	}
-	return TrueLambda1{r.Lambda, fmt.Sprintf("estimated from the data: %s over the train split's last %d samples (fit R² %.3f)", Lambda1Method, len(x), r.FitR2)}
+	return TrueLambda1{r.Lambda, fmt.Sprintf("estimated from the data: %s over the train split's last %d samples (fit R² %.3f)", method, len(x), r.FitR2)}
 }
 
 // Forecast is what the pipeline measures of one forecaster on a dataset:
@@ -219,6 +221,9 @@ type Forecast struct {
 	// evalRun names the run VT was measured on; truthFrom, on a series,
 	// the stretch the true λ₁ and D₂ were measured on.
 	evalRun, truthFrom string
+	// labels names the variables in ForecastTable (variableLabels of
+	// the data; nil: varNames).
+	labels []string
 	// Gen is the long free run in original units and Attractor its
 	// comparison with the truth (nil if the run diverged).
 	Gen       []float64
@@ -471,6 +476,43 @@ func get(m map[string]float64, key string) float64 {
 		return v
 	}
 	return math.NaN()
+}
+
+// variableLabels names d's variables in reports: a series' header names
+// where the file had them (tasks.RawSeries.Names, in d.Params
+// "variables"), else its columns where --columns chose them ("column 2",
+// d.Params "columns", set by DataSpec.Forecasting), else varNames' x, y,
+// z or x1, x2, …, which metric keys in machine-readable outputs always
+// use.
+func variableLabels(d *tasks.Dataset) []string {
+	out := varNames(d.Dim)
+	if names := headerNames(d); names != nil {
+		for j, n := range names {
+			if n = strings.TrimSpace(n); n != "" {
+				out[j] = n
+			}
+		}
+		return out
+	}
+	if c, ok := d.Params["columns"].(string); ok {
+		if cols := strings.Split(c, ","); len(cols) == d.Dim {
+			for j, n := range cols {
+				out[j] = "column " + n
+			}
+		}
+	}
+	return out
+}
+
+// headerNames returns the header names of a series' variables (d.Params
+// "variables"), nil when the file had none.
+func headerNames(d *tasks.Dataset) []string {
+	if v, ok := d.Params["variables"].(string); ok {
+		if names := strings.Split(v, ","); len(names) == d.Dim {
+			return names
+		}
+	}
+	return nil
 }
 
 // putMetrics stores one-step metrics under prefix (prefix.rmse, …,

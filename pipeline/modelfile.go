@@ -397,11 +397,16 @@ func (s DataSpec) Forecasting() (*tasks.Dataset, error) {
 		if err != nil {
 			return nil, err
 		}
-		raw, err := tasks.LoadSeries(path, s.Series.load())
+		lo := s.Series.load()
+		raw, err := tasks.LoadSeries(path, lo)
 		if err != nil {
 			return nil, err
 		}
-		return tasks.FromSeries(raw, s.Series.Split)
+		d, err := tasks.FromSeries(raw, s.Series.Split)
+		if err == nil && lo.Columns != nil {
+			d.Params["columns"] = columnsText(lo.Columns) // names the variables in reports without a header (variableLabels)
+		}
+		return d, err
 	}
 	return nil, param.New("pipeline", "task", s.Task, "lorenz or series (a forecasting task)")
 }

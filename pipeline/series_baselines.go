@@ -28,7 +28,7 @@ func BaselineTable(d *tasks.Dataset, f *Forecast) (Table, error) {
 	if err != nil {
 		return Table{}, err
 	}
-	names := varNames(d.Dim)
+	names := variableLabels(d)
 	t := Table{Header: []string{"forecaster", "RMSE", "MAE", "NRMSE (range)"}}
 	for _, n := range names {
 		t.Header = append(t.Header, "R² "+n)
@@ -113,6 +113,9 @@ func baselineDataTables(req AnalyzeRequest) ([]Table, error) {
 	d, err := tasks.FromSeries(raw, c)
 	if err != nil {
 		return nil, err
+	}
+	if req.Load.Columns != nil {
+		d.Params["columns"] = columnsText(req.Load.Columns) // names the variables (variableLabels)
 	}
 	t, err := BaselineTable(d, nil)
 	if err != nil {

@@ -541,3 +541,101 @@ func TestTrueColumnNotes(t *testing.T) {
 		}
 	}
 }
+
+// TestSeriesReportNames: train, analyze closedloop and analyze baselines
+// name a series' variables by the file's header, or by the columns chosen
+// when it has none (the re-review: --columns 2,3 of a file headed t,x,y,z
+// printed "R² x1 / x2" and "Rosenstein on x over the train split"); the
+// metric keys stay x1, x2.
+func TestSeriesReportNames(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fits an ESN")
+	}
+	src := writeRossler(t, 4000, 0.1)
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	headed := filepath.Join(t.TempDir(), "timecol.csv")
+	var sb strings.Builder
+	sb.WriteString("t,x,y,z\n")
+	for i, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		fmt.Fprintf(&sb, "%g,%s\n", 0.1*float64(i), line)
+	}
+	if err := os.WriteFile(headed, []byte(sb.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultConfig()
+	cfg.Quick = true
+	data, err := SeriesFileSpec(headed, tasks.LoadOptions{Columns: []int{2, 3}}, tasks.SeriesConfig{Name: "series", Dt: 0.1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := TrainModel(context.Background(), cfg, TrainRequest{Kind: KindESN, Data: data, Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(what, got string, want, not []string) {
+		t.Helper()
+		for _, w := range want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s lacks %q:\n%s", what, w, got)
+			}
+		}
+		for _, w := range not {
+			if strings.Contains(got, w) {
+				t.Errorf("%s has %q:\n%s", what, w, got)
+			}
+		}
+	}
+	train := res.Tables[0].Markdown()
+	check("train", train, []string{"| R² y |", "| R² z |", "Rosenstein on y over the train split", "λ₁ generated / true (Rosenstein on y)"}, []string{"R² x1", "Rosenstein on x"})
+	check("train baselines", res.Tables[1].Markdown(), []string{"| R² y | R² z |"}, []string{"R² x1"})
+	m := map[string]float64{}
+	res.Forecast.Put(m)
+	if _, ok := m[res.Forecast.Key+".test.r2_x1"]; !ok {
+		t.Errorf("metric keys %v lack %s.test.r2_x1", m, res.Forecast.Key)
+	}
+	tabs, err := Analyze(context.Background(), cfg, AnalyzeRequest{What: "closedloop", Model: res.Path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("analyze closedloop", tabs[0].Markdown()+tabs[1].Markdown(), []string{"| R² y |", "| R² y | R² z |"}, []string{"R² x1"})
+	tabs, err = Analyze(context.Background(), cfg, AnalyzeRequest{What: "lyapunov", Model: res.Path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("analyze lyapunov", tabs[0].Markdown(), []string{"Rosenstein on column 2 (y)"}, nil)
+	tabs, err = Analyze(context.Background(), cfg, AnalyzeRequest{What: "baselines", Data: src, Dt: 0.1, Load: tasks.LoadOptions{Columns: []int{1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("analyze baselines --columns 1", tabs[0].Markdown(), []string{"| R² column 1 |"}, []string{"R² x1"})
+}
+
+// TestFixedPointsInputUnits: analyze fixedpoints --input of a forecasting
+// model is in data units, like the decoded points: the train mean given
+// explicitly is the default input (the model's normalised zero), and the
+// title says the units (it printed "at input [0 0 0]" and took --input as
+// normalised values, so the data mean gave another fixed point).
+func TestFixedPointsInputUnits(t *testing.T) {
+	cfg, data, res := trainRossler(t)
+	d, err := data.Forecasting()
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, err := Analyze(context.Background(), cfg, AnalyzeRequest{What: "fixedpoints", Model: res.Path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mean, err := Analyze(context.Background(), cfg, AnalyzeRequest{What: "fixedpoints", Model: res.Path, Input: d.Mean})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "at input " + inputText(d.Mean) + " (data units)"; !strings.Contains(def[0].Title, want) || !strings.Contains(mean[0].Title, want) {
+		t.Errorf("titles %q and %q, want %q", def[0].Title, mean[0].Title, want)
+	}
+	if a, b := rowsOf(def), rowsOf(mean); a != b {
+		t.Errorf("default input and the train mean in data units differ:\n%s\n--\n%s", a, b)
+	}
+}

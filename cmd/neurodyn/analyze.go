@@ -41,7 +41,9 @@ file (--data), with the analyses of the tutorial's stages:
                alone); variables whose standard deviations differ by more
                than a factor 10 are z-scored
   fixedpoints  fixed and slow points of a ctrnn or rate model at a constant
-               input (--input; default zero), classified
+               input (--input: in data units for a forecasting model, default
+               the train mean; the input channels for the flip-flop, default
+               zero), classified (a forecasting model's in data units)
   closedloop   one-step metrics, closed-loop valid time and the attractor of
                the free run, as train prints them (with the baselines for a
                model of a series)
@@ -166,7 +168,7 @@ it must have the same SHA-256, and loading flags given (--format, --key,
 	f := cmd.Flags()
 	f.StringVar(&model, "model", "", "model file written by train or the tutorial (.npz)")
 	f.StringVar(&data, "data", "", "data file: a series (.npy, .npz, .h5, .csv) or a SONATA spike report (.h5); with --model, the model's series file where it now is")
-	f.Float64SliceVar(&input, "input", nil, "constant input of the fixed-point search (comma-separated; default zero)")
+	f.Float64SliceVar(&input, "input", nil, "constant input of the fixed-point search (comma-separated): in data units for a forecasting model (default the train mean, the model's normalised zero), the input channels for the flip-flop (default zero)")
 	f.IntVar(&embedDim, "embed-dim", 0, "delay-embedding dimension of a series file's λ₁ and D₂ (lyapunov, dimension with --data; 0: chosen by false nearest neighbours)")
 	f.IntVar(&lag, "lag", 0, "delay-embedding lag in samples (lyapunov, dimension with --data; 0: chosen from the mutual information; λ₁ embeds the first column, D₂ of several variables only with --embed-dim ≥ 2)")
 	f.StringVar(&cfgPath, "config", "", "TOML configuration read on top of the embedded defaults (analysis sizes)")
