@@ -372,9 +372,11 @@ func TestSystemLambda1(t *testing.T) {
 		})
 	}
 
-	t.Run("closed loop at rho 20", func(t *testing.T) {
+	// closedLoopAt measures persistence's valid times on Lorenz at rho.
+	closedLoopAt := func(t *testing.T, rho float64) *analysis.ValidTimes {
+		t.Helper()
 		lc := DefaultConfig().Data.Lorenz
-		lc.Rho = 20
+		lc.Rho = rho
 		lc.TrainT, lc.ValT, lc.TestT, lc.EvalT = 20, 5, 5, 20
 		d, err := LorenzSpec(lc).Forecasting()
 		if err != nil {
@@ -383,26 +385,18 @@ func TestSystemLambda1(t *testing.T) {
 		set := Settings{Starts: 5, Horizon: 200, FreeRun: 100}
 		vt, _, _, err := closedLoop(context.Background(), d, analysis.NewPersistence(3), set, nil)
 		if err != nil {
-			t.Fatalf("closed loop at ρ = 20 (not chaotic): %v", err)
+			t.Fatalf("closed loop at ρ = %g: %v", rho, err)
 		}
-		if vt == nil || !math.IsNaN(vt.Config.Lambda1) || !math.IsNaN(vt.InLyapunov.Median) || !(vt.InTime.Median > 0) {
+		return vt
+	}
+	t.Run("closed loop at rho 20", func(t *testing.T) {
+		// Not chaotic: valid times in time units only.
+		if vt := closedLoopAt(t, 20); vt == nil || !math.IsNaN(vt.Config.Lambda1) || !math.IsNaN(vt.InLyapunov.Median) || !(vt.InTime.Median > 0) {
 			t.Errorf("valid times at ρ = 20: %+v, want them in time units only (Lyapunov times NaN)", vt)
 		}
 	})
 	t.Run("closed loop at rho 60", func(t *testing.T) {
-		lc := DefaultConfig().Data.Lorenz
-		lc.Rho = 60
-		lc.TrainT, lc.ValT, lc.TestT, lc.EvalT = 20, 5, 5, 20
-		d, err := LorenzSpec(lc).Forecasting()
-		if err != nil {
-			t.Fatal(err)
-		}
-		set := Settings{Starts: 5, Horizon: 200, FreeRun: 100}
-		vt, _, _, err := closedLoop(context.Background(), d, analysis.NewPersistence(3), set, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if l := vt.Config.Lambda1; math.Abs(l-1.394) > 0.03 {
+		if l := closedLoopAt(t, 60).Config.Lambda1; math.Abs(l-1.394) > 0.03 {
 			t.Errorf("valid times in Lyapunov times of λ₁ = %g, want ρ = 60's 1.39", l)
 		}
 	})
