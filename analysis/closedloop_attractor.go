@@ -43,7 +43,29 @@ type AttractorConfig struct {
 	// trajectory's std). The same scales decide and perform the z-scoring
 	// before D₂.
 	SettleScale []float64
+	// D2Scaling chooses whether the variables are z-scored before D₂
+	// (D2ScaleAuto: when their scales differ by more than 10×).
+	D2Scaling D2Scaling
 }
+
+// D2Scaling chooses how DescribeAttractor scales a multivariate series
+// before the correlation dimension.
+type D2Scaling int
+
+const (
+	// D2ScaleAuto z-scores the variables when their standard deviations
+	// differ by more than a factor 10, and uses them in their own units
+	// otherwise (see DescribeAttractor).
+	D2ScaleAuto D2Scaling = iota
+	// D2ScaleZScore always z-scores them: D₂ then does not depend on the
+	// variables' units, but a near-constant noisy variable counts as much
+	// as the others (Rössler with a fourth variable of 1e-4 noise: 2.8).
+	D2ScaleZScore
+	// D2ScaleNone never does: each variable counts in its own units, so a
+	// variable much smaller than the others hardly counts (the same
+	// Rössler: 1.85), and a much larger one alone sets D₂.
+	D2ScaleNone
+)
 
 func (c AttractorConfig) withDefaults(dim int) (AttractorConfig, error) {
 	if c.Dt == 0 {
@@ -75,6 +97,9 @@ func (c AttractorConfig) withDefaults(dim int) (AttractorConfig, error) {
 	}
 	if c.DimStride < 1 {
 		return c, param.New("analysis", "DimStride", c.DimStride, ">= 1")
+	}
+	if c.D2Scaling < D2ScaleAuto || c.D2Scaling > D2ScaleNone {
+		return c, param.New("analysis", "D2Scaling", int(c.D2Scaling), "D2ScaleAuto, D2ScaleZScore or D2ScaleNone")
 	}
 	c.Lyapunov.Dt = c.Dt
 	return c, nil
@@ -135,6 +160,8 @@ type AttractorStats struct {
 //     only (Rössler with x·1000, y·10⁻³, z+500 gave 0.995 instead of
 //     1.77). Variables within a factor 10 of each other are used in their
 //     own units, as Lorenz's, whose figures are unchanged.
+//     D2Scaling overrides the rule: always (D2ScaleZScore) or never
+//     (D2ScaleNone).
 func DescribeAttractor(x []float64, dim int, c AttractorConfig) (*AttractorStats, error) {
 	n, err := checkSeries("x", x, dim)
 	if err != nil {
@@ -261,7 +288,7 @@ func (s *AttractorStats) dimensionPoints(x []float64, dim int, c AttractorConfig
 				lo, hi = math.Min(lo, v), math.Max(hi, v)
 			}
 		}
-		if hi > dimScaleRatio*lo {
+		if c.D2Scaling == D2ScaleZScore || c.D2Scaling == D2ScaleAuto && hi > dimScaleRatio*lo {
 			s.D2Scaled = true
 			pts = make([]float64, len(x))
 			for i, v := range x {

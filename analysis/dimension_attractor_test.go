@@ -124,3 +124,47 @@ func TestDescribeAttractorDimension(t *testing.T) {
 		t.Fatalf("EmbedDim 4, Lag 10: D₂ = %v in (%d, %d)", s.D2, s.D2EmbedDim, s.D2Lag)
 	}
 }
+
+// TestDescribeAttractorScaling: D2Scaling overrides the 10× rule. A fourth
+// variable of 1e-4 noise beside Rössler is z-scored into a full-size noise
+// direction by the automatic rule (D₂ ≈ 2.8) and left out in effect
+// without scaling (≈ 1.8); z-scoring Rössler itself keeps its D₂.
+func TestDescribeAttractorScaling(t *testing.T) {
+	const n = 6000
+	ros, err := SampleFlow(Rossler{}, []float64{1, 1, 0}, 0.1, n, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(7, 7))
+	four := make([]float64, 0, 4*n)
+	for i := 0; i < n; i++ {
+		four = append(four, ros[3*i:3*i+3]...)
+		four = append(four, 1e-4*rng.NormFloat64())
+	}
+	for _, tc := range []struct {
+		name    string
+		x       []float64
+		dim     int
+		scaling D2Scaling
+		lo, hi  float64
+		scaled  bool
+	}{
+		{"noise channel, auto", four, 4, D2ScaleAuto, 2.4, 4, true},
+		{"noise channel, none", four, 4, D2ScaleNone, 1.7, 2.05, false},
+		{"noise channel, z-score", four, 4, D2ScaleZScore, 2.4, 4, true},
+		{"Rössler, z-score", ros, 3, D2ScaleZScore, 1.7, 2.05, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := DescribeAttractor(tc.x, tc.dim, AttractorConfig{Dt: 0.1, D2Scaling: tc.scaling})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !(s.D2 >= tc.lo && s.D2 <= tc.hi) || s.D2Scaled != tc.scaled {
+				t.Fatalf("D₂ = %.4f, z-scored %v; want in [%g, %g], z-scored %v", s.D2, s.D2Scaled, tc.lo, tc.hi, tc.scaled)
+			}
+		})
+	}
+	if _, err := DescribeAttractor(ros, 3, AttractorConfig{Dt: 0.1, D2Scaling: 3}); err == nil || !strings.Contains(err.Error(), "D2Scaling") {
+		t.Errorf("D2Scaling 3: %v, want an error naming D2Scaling", err)
+	}
+}

@@ -311,6 +311,10 @@ type AnalyzeRequest struct {
 	// delay-embedded only with EmbedDim ≥ 2 (its samples are used as they
 	// are otherwise), so Lag alone is refused for dimension.
 	EmbedDim, Lag int
+	// D2Scaling chooses whether a data file's variables are z-scored
+	// before D₂ (analysis.D2ScaleAuto: when their scales differ by more
+	// than 10×).
+	D2Scaling analysis.D2Scaling
 	// Input is the constant input of the fixed-point search: in data
 	// units for a forecasting model (normalised with the train mean and
 	// std, as the model's data are; nil: the train mean), in the task's
@@ -396,7 +400,7 @@ func analyzeData(req AnalyzeRequest) ([]Table, error) {
 	if err := checkEmbedding(req, raw.Len, raw.Dim); err != nil {
 		return nil, err
 	}
-	st, err := analysis.DescribeAttractor(raw.Data, raw.Dim, analysis.AttractorConfig{Dt: dt,
+	st, err := analysis.DescribeAttractor(raw.Data, raw.Dim, analysis.AttractorConfig{Dt: dt, D2Scaling: req.D2Scaling,
 		Lyapunov: analysis.RosensteinConfig{EmbedDim: req.EmbedDim, Lag: req.Lag}})
 	if err != nil {
 		return nil, err
@@ -406,7 +410,7 @@ func analyzeData(req AnalyzeRequest) ([]Table, error) {
 	case "lyapunov":
 		t.Rows = append(t.Rows, seriesLyapunovRows(st, seriesColumn(req.Load, 0, raw.Names), dt)...)
 	case "dimension":
-		t.Rows = append(t.Rows, seriesDimensionRows(st, seriesColumn(req.Load, 0, raw.Names))...)
+		t.Rows = append(t.Rows, seriesDimensionRows(st, seriesColumn(req.Load, 0, raw.Names), req.D2Scaling)...)
 	}
 	t.Rows = append(t.Rows, analysisNotes(st.Notes, req.What, true)...)
 	return []Table{t}, nil
@@ -474,8 +478,8 @@ func seriesLyapunovRows(st *analysis.AttractorStats, col string, dt float64) [][
 }
 
 // seriesDimensionRows formats the D₂ estimate of a series file whose first
-// variable is named col.
-func seriesDimensionRows(st *analysis.AttractorStats, col string) [][]string {
+// variable is named col, with the scaling asked for (AnalyzeRequest.D2Scaling).
+func seriesDimensionRows(st *analysis.AttractorStats, col string, scaling analysis.D2Scaling) [][]string {
 	rows := [][]string{{"correlation dimension D₂", num(st.D2)}}
 	if math.IsNaN(st.D2) {
 		rows[0][1] = "— (not estimated: see the note)"
@@ -491,7 +495,13 @@ func seriesDimensionRows(st *analysis.AttractorStats, col string) [][]string {
 	units := "in the data's units"
 	if st.D2Scaled {
 		units = "in standard deviations"
-		rows = append(rows, []string{"variables", "z-scored (their standard deviations differ by more than a factor 10)"})
+		why := "their standard deviations differ by more than a factor 10; --zscore off leaves them in their units"
+		if scaling == analysis.D2ScaleZScore {
+			why = "--zscore on"
+		}
+		rows = append(rows, []string{"variables", "z-scored (" + why + ")"})
+	} else if scaling == analysis.D2ScaleNone && st.Dim > 1 {
+		rows = append(rows, []string{"variables", "in their own units (--zscore off)"})
 	}
 	if d := st.D2Fit; d != nil {
 		rows = append(rows, []string{"scaling region (radii, " + units + ")", fmt.Sprintf("%.4g – %.4g", d.Radii[d.FitLo], d.Radii[d.FitHi])},

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/neurodyn/neurodyn/analysis"
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/pipeline"
 	"github.com/neurodyn/neurodyn/tasks"
@@ -16,6 +17,7 @@ func newAnalyzeCmd(g *globals) *cobra.Command {
 		cfgPath, model, data string
 		input                []float64
 		embedDim, lag        int
+		zscore               string
 		quick                bool
 		seed                 uint64
 		lambda1              float64
@@ -39,7 +41,7 @@ file (--data), with the analyses of the tutorial's stages:
                --lag override the automatic choice), several variables only
                with --embed-dim ≥ 2 (each of them; λ₁ embeds the first
                alone); variables whose standard deviations differ by more
-               than a factor 10 are z-scored
+               than a factor 10 are z-scored (--zscore on|off: always, never)
   fixedpoints  fixed and slow points of a ctrnn or rate model at a constant
                input (--input: in data units for a forecasting model, default
                the train mean; the input channels for the flip-flop, default
@@ -137,6 +139,15 @@ it must have the same SHA-256, and loading flags given (--format, --key,
 					return seriesFlagErr(err)
 				}
 			}
+			if model != "" || args[0] != "dimension" {
+				if err := onlyWith("neurodyn", fl, []string{"zscore"}, "left out except with analyze dimension --data (the scaling of a series file's variables)"); err != nil {
+					return err
+				}
+			}
+			scaling, ok := map[string]analysis.D2Scaling{"auto": analysis.D2ScaleAuto, "on": analysis.D2ScaleZScore, "off": analysis.D2ScaleNone}[zscore]
+			if !ok {
+				return param.New("neurodyn", "--zscore", zscore, "auto, on or off")
+			}
 			if embedDim < 0 || embedDim > 100 {
 				return param.New("neurodyn", "--embed-dim", embedDim, "an embedding dimension in [1, 100] (0 or left out: chosen by false nearest neighbours)")
 			}
@@ -145,7 +156,7 @@ it must have the same SHA-256, and loading flags given (--format, --key,
 			}
 			req := pipeline.AnalyzeRequest{What: args[0], Model: model, Data: data, Load: lo, Dt: sf.dt, Lambda1: lambda1,
 				Split:    tasks.SeriesConfig{Name: "series", TrainFrac: sf.trainFrac, ValFrac: sf.valFrac, SeqLength: sf.seqLength},
-				EmbedDim: embedDim, Lag: lag}
+				EmbedDim: embedDim, Lag: lag, D2Scaling: scaling}
 			if model != "" && !fl.Changed("dt") {
 				req.Dt = 0 // the model's
 			}
@@ -169,6 +180,7 @@ it must have the same SHA-256, and loading flags given (--format, --key,
 	f.StringVar(&model, "model", "", "model file written by train or the tutorial (.npz)")
 	f.StringVar(&data, "data", "", "data file: a series (.npy, .npz, .h5, .csv) or a SONATA spike report (.h5); with --model, the model's series file where it now is")
 	f.Float64SliceVar(&input, "input", nil, "constant input of the fixed-point search (comma-separated): in data units for a forecasting model (default the train mean, the model's normalised zero), the input channels for the flip-flop (default zero)")
+	f.StringVar(&zscore, "zscore", "auto", "z-score a series file's variables before D₂ (dimension with --data): auto (when their standard deviations differ by more than 10×), on (always: D₂ independent of units, but a near-constant noisy variable counts fully) or off (never: each variable in its own units)")
 	f.IntVar(&embedDim, "embed-dim", 0, "delay-embedding dimension of a series file's λ₁ and D₂ (lyapunov, dimension with --data; 0: chosen by false nearest neighbours)")
 	f.IntVar(&lag, "lag", 0, "delay-embedding lag in samples (lyapunov, dimension with --data; 0: chosen from the mutual information; λ₁ embeds the first column, D₂ of several variables only with --embed-dim ≥ 2)")
 	f.StringVar(&cfgPath, "config", "", "TOML configuration read on top of the embedded defaults (analysis sizes)")

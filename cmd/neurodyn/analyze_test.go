@@ -18,6 +18,9 @@ func TestAnalyzeEmbeddingFlags(t *testing.T) {
 		{"embed-dim-negative", []string{"analyze", "lyapunov", "--data", csv, "--embed-dim", "-1"}, []string{"--embed-dim = -1", "[1, 100]"}},
 		{"lag-negative", []string{"analyze", "dimension", "--data", csv, "--lag", "-3"}, []string{"--lag = -3", "≥ 1 sample"}},
 		{"embed-dim-with-model", []string{"analyze", "lyapunov", "--model", "m.npz", "--embed-dim", "3"}, []string{"--embed-dim", "--data"}},
+		{"zscore-value", []string{"analyze", "dimension", "--data", csv, "--zscore", "yes"}, []string{"--zscore = yes", "auto, on or off"}},
+		{"zscore-lyapunov", []string{"analyze", "lyapunov", "--data", csv, "--zscore", "on"}, []string{"--zscore", "analyze dimension --data"}},
+		{"zscore-model", []string{"analyze", "dimension", "--model", "m.npz", "--zscore", "off"}, []string{"--zscore", "analyze dimension --data"}},
 		{"lag-closedloop", []string{"analyze", "closedloop", "--data", csv, "--lag", "2"}, []string{"--lag", "lyapunov or dimension"}},
 		{"embed-dim-spikes", []string{"analyze", "spikes", "--data", "s.h5", "--embed-dim", "2"}, []string{"--embed-dim"}},
 	} {
