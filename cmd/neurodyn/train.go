@@ -141,9 +141,11 @@ prints the numbers of the tutorial's report and synthesis table), saves it as an
 prints its one-step test metrics, closed-loop valid time and the λ₁ and D₂ of a
 long free run (forecasting tasks) or its bit accuracy (flip-flop).
 
-A model file of the same recipe and data in --out is reloaded instead of
-trained again (--retrain trains anyway); a killed training resumes from its
-checkpoints. One training at a time writes a model file: a second one of the
+A ctrnn, rate or snn model file of the same recipe and data in --out is
+reloaded instead of trained again (--retrain trains anyway); a killed training
+resumes from its checkpoints. A reservoir's or ESN's readout (a closed-form
+ridge fit of seconds) is fitted again on every run and its file rewritten, with
+the same bits for the same recipe and data. One training at a time writes a model file: a second one of the
 same file stops at once, naming the process that holds <out>/.<file>.lock. A
 file there that holds another model (another recipe, or data
 that changed since) is never replaced without --overwrite: train refuses to
