@@ -48,18 +48,9 @@ func BaselineTable(d *tasks.Dataset, f *Forecast) (Table, error) {
 	if f != nil {
 		line(f.Name+" (the model)", f.OneStep, fmt.Sprintf("%d trained", f.Params))
 	}
-	best, bestVal := -1, math.Inf(1)
-	for i, row := range rows {
-		if !strings.HasPrefix(row.Name, "AR(") {
-			continue
-		}
-		vm, err := analysis.EvaluateForecaster(d, "val", row.Forecaster)
-		if err != nil {
-			return Table{}, err
-		}
-		if best < 0 || vm.RMSE < bestVal {
-			best, bestVal = i, vm.RMSE
-		}
+	best, bestVal, err := bestARRow(d, rows)
+	if err != nil {
+		return Table{}, err
 	}
 	var beat []analysis.BaselineRow
 	for i, row := range rows {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/neurodyn/neurodyn/analysis"
 	"github.com/neurodyn/neurodyn/export"
+	"github.com/neurodyn/neurodyn/tasks"
 )
 
 func baselinesStage() Stage {
@@ -59,10 +60,6 @@ func runBaselines(ctx context.Context, r *Run) (*Result, error) {
 	res := &Result{Metrics: map[string]float64{}}
 	t := Table{Title: baselineTitle(d.Horizon, tw.Len()),
 		Header: []string{"baseline", "RMSE", "MAE", "NRMSE (range)", "R² x", "R² y", "R² z", "R² grand mean (reference's)", "parameters"}}
-	// The best AR(k) is chosen by its one-step RMSE on the val split,
-	// never on test.
-	best := ""
-	bestAR, bestVal := 0.0, math.Inf(1)
 	for _, row := range rows {
 		m := row.Metrics
 		t.Rows = append(t.Rows, []string{row.Name, fmtSig(m.RMSE), fmtSig(m.MAE), fmtSig(m.NRMSERange),
@@ -70,15 +67,14 @@ func runBaselines(ctx context.Context, r *Run) (*Result, error) {
 		key := "baseline." + metricKey(row.Name)
 		res.Metrics[key+".rmse"] = m.RMSE
 		res.Metrics[key+".mae"] = m.MAE
-		if strings.HasPrefix(row.Name, "AR(") {
-			vm, err := analysis.EvaluateForecaster(d, "val", row.Forecaster)
-			if err != nil {
-				return nil, err
-			}
-			if best == "" || vm.RMSE < bestVal {
-				best, bestAR, bestVal = row.Name, m.RMSE, vm.RMSE
-			}
-		}
+	}
+	bi, bestVal, err := bestARRow(d, rows)
+	if err != nil {
+		return nil, err
+	}
+	best, bestAR := "", 0.0
+	if bi >= 0 {
+		best, bestAR = rows[bi].Name, rows[bi].Metrics.RMSE
 	}
 	res.Tables = append(res.Tables, t)
 	res.Metrics["baseline.best_ar.rmse"] = bestAR
@@ -249,4 +245,24 @@ func fmtR2(v float64) string {
 		return fmt.Sprintf("1 − %.2g", 1-v)
 	}
 	return fmt.Sprintf("%.4f", v)
+}
+
+// bestARRow returns the index in rows of the AR(k) baseline with the lowest
+// one-step RMSE on d's val split (never chosen on test; the first on a
+// tie; −1 without AR rows) and that RMSE.
+func bestARRow(d *tasks.Dataset, rows []analysis.BaselineRow) (int, float64, error) {
+	best, bestVal := -1, math.Inf(1)
+	for i, row := range rows {
+		if !strings.HasPrefix(row.Name, "AR(") {
+			continue
+		}
+		vm, err := analysis.EvaluateForecaster(d, "val", row.Forecaster)
+		if err != nil {
+			return -1, 0, err
+		}
+		if best < 0 || vm.RMSE < bestVal {
+			best, bestVal = i, vm.RMSE
+		}
+	}
+	return best, bestVal, nil
 }
