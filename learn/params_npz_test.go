@@ -1,9 +1,14 @@
 package learn
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"math"
+	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/neurodyn/neurodyn/export"
@@ -59,5 +64,67 @@ func TestSaveLoadParamsNPZ(t *testing.T) {
 	}
 	if _, err := LoadParamsNPZ(q, path); !errors.Is(err, param.ErrInvalid) {
 		t.Errorf("NaN parameter: %v", err)
+	}
+}
+
+// TestEncodeDecodeParams checks that the in-memory archive holds the bytes
+// SaveParams writes to a file and restores through DecodeParams, from a
+// seekable reader and from a plain stream, with the file loader's refusals.
+func TestEncodeDecodeParams(t *testing.T) {
+	p, err := NewParams[float32](ParamSpec{Name: "W", Shape: []int{2, 3}}, ParamSpec{Name: "b", Shape: []int{3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range p.Flat() {
+		p.Flat()[i] = float32(i)*0.25 - 1
+	}
+	var buf bytes.Buffer
+	if err := EncodeParams(&buf, p, `{"kind":"mem"}`); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "m.npz")
+	if err := SaveParams(path, p, `{"kind":"mem"}`); err != nil {
+		t.Fatal(err)
+	}
+	file, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(file, buf.Bytes()) {
+		t.Errorf("EncodeParams wrote %d bytes unlike SaveParams's %d", buf.Len(), len(file))
+	}
+	for _, tc := range []struct {
+		name string
+		r    io.Reader
+	}{
+		{"bytes.Reader", bytes.NewReader(buf.Bytes())},
+		{"stream", io.MultiReader(bytes.NewReader(buf.Bytes()))},
+	} {
+		q := p.Clone()
+		clear(q.Flat())
+		meta, err := DecodeParams(q, tc.r)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if meta != `{"kind":"mem"}` {
+			t.Errorf("%s: meta %q", tc.name, meta)
+		}
+		if !slices.Equal(q.Flat(), p.Flat()) {
+			t.Errorf("%s: values %v, want %v", tc.name, q.Flat(), p.Flat())
+		}
+	}
+	r, _ := NewParams[float32](ParamSpec{Name: "W", Shape: []int{3, 3}})
+	if _, err := DecodeParams(r, bytes.NewReader(buf.Bytes())); !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "parameter archive") {
+		t.Errorf("wrong shape: %v", err)
+	}
+	var foreign bytes.Buffer
+	if err := export.EncodeNPZ(&foreign, []export.NPZArray{export.NewNPZArray("W", make([]float32, 6), 2, 3)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := DecodeParams(p, &foreign); !errors.Is(err, ErrNotParamsFile) {
+		t.Errorf("foreign archive: %v", err)
+	}
+	if _, err := DecodeParams(p, strings.NewReader("not a zip")); err == nil || !strings.Contains(err.Error(), "learn: decode parameters") {
+		t.Errorf("not an archive: %v", err)
 	}
 }
