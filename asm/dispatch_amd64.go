@@ -4,9 +4,6 @@ package asm
 
 import "github.com/klauspost/cpuid/v2"
 
-// hasAsm reports whether this build contains the assembly kernels.
-const hasAsm = true
-
 // available reports whether path p can run on this CPU. The avx512 path needs
 // AVX-512F (with the OS saving the opmask and ZMM state, which cpuid checks)
 // and BMI2 besides what avx2 needs; its kernels that have no AVX-512 version

@@ -2,9 +2,6 @@
 
 package asm
 
-// hasAsm reports whether this build contains the assembly kernels.
-const hasAsm = false
-
 // available reports whether path p can run: only the pure-Go path in this build.
 func available(p int32) bool { return p == pathGeneric }
 

@@ -90,13 +90,6 @@ func testLengths(r *rand.Rand) []int {
 	return append(ls, 4096)
 }
 
-func typeName[T Float]() string {
-	if is32[T]() {
-		return "float32"
-	}
-	return "float64"
-}
-
 // ulpDiff returns the distance in units in the last place between a and b
 // (of the same sign), as float64.
 func ulpDiff[T Float](a, b T) float64 {

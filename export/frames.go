@@ -105,8 +105,7 @@ type FrameWriter struct {
 }
 
 type frameBlock struct {
-	first int64 // index of the block's first frame
-	v     []float32
+	v []float32
 }
 
 // NewFrameWriter starts a frame report at path.

@@ -58,9 +58,6 @@ const (
 	wolfeC2 = 0.9
 )
 
-// errNoDescent ends an L-BFGS run that can no longer decrease the loss.
-var errNoDescent = errors.New("learn: L-BFGS: no decrease along the steepest descent direction")
-
 // objective evaluates a loss at x and writes its gradient to g. It may
 // round x in place (the trainer rounds to the float32 parameters), so that
 // the iterate is exactly the point evaluated. A non-finite loss is allowed

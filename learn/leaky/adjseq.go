@@ -41,7 +41,6 @@ type AdjointSeq[T asm.Float] struct {
 	ck      []T // checkpoints
 	rows    [2][]T
 	h, G    []T
-	dy      []T
 	ones    []T
 	bias    []T
 	run     Run

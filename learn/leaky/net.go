@@ -345,27 +345,6 @@ func softplusStepBackward[T asm.Float](dz, dh, a []T, alpha T) {
 	}
 }
 
-// derivFromAct returns φ' computed from the activation value a = φ(z), as
-// the step kernels do.
-func (n *Net[T]) derivFromAct(a float64) float64 {
-	switch n.Act {
-	case Tanh:
-		return 1 - float64(a*a)
-	case ReLU:
-		if a > 0 {
-			return 1
-		}
-		return 0
-	case Sigmoid:
-		return a * (1 - a)
-	case HalfTanh:
-		return 2 * a * (1 - a)
-	case Softplus:
-		return -detmath.Expm1(-a)
-	}
-	return 1
-}
-
 // MarshalText writes the activation's name (for JSON and TOML configs).
 func (a Activation) MarshalText() ([]byte, error) {
 	if err := a.Validate(); err != nil {
