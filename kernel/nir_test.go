@@ -663,9 +663,9 @@ func approxEqual(a, b []float64, tol float64) bool {
 }
 
 // TestNIRSNNRoundTrip exports a small snn.Model to NIR and imports it: the
-// populations, synapse counts and weights are the model's matrices (its
-// spikes being one step long, with w_in = τ_syn/dt and R = 1 a spike of
-// weight w makes the current jump by w), the bias currents w_in·b, and the
+// populations, synapse counts and weights
+// are the graph's matrices times r·w_in·a/τ_syn = r (its spikes having the
+// area a = dt_s and w_in = τ_syn/dt), the bias currents r·w_in·b, and the
 // Output the LI filters' potentials through the readouts plus the skip
 // connection of the input spikes.
 func TestNIRSNNRoundTrip(t *testing.T) {
@@ -758,16 +758,18 @@ func TestNIRSNNRoundTrip(t *testing.T) {
 			t.Fatalf("%s → %s: %d synapses, want %d (the non-zero weights)", key[0], key[1], counts[key], nz)
 		}
 	}
-	f64 := func(v []float32) []float64 {
-		out := make([]float64, len(v))
-		for i, x := range v {
-			out[i] = float64(x)
+	lif := g.Nodes["lif"].Params
+	r := lif["r"].Data
+	rows := func(w []float64, cols int) []float64 { // row j times r_j
+		out := make([]float64, len(w))
+		for i, v := range w {
+			out[i] = v * r[i/cols]
 		}
 		return out
 	}
-	win, bias := m.InputWeights()
-	check([2]string{"input", "lif"}, f64(win), cfg.R)
-	check([2]string{"lif", "lif"}, f64(m.Recurrent()), cfg.R)
+	check([2]string{"input", "lif"}, rows(g.Nodes["input_weights"].Params["weight"].Data, I), 1)
+	check([2]string{"lif", "lif"}, rows(g.Nodes["recurrent"].Params["weight"].Data, N), 1)
+	bias := g.Nodes["input_weights"].Params["bias"].Data
 	eye := make([]float64, N*N)
 	for j := range N {
 		eye[j*N+j] = 1
@@ -777,7 +779,7 @@ func TestNIRSNNRoundTrip(t *testing.T) {
 	if len(mats) != 4 {
 		t.Fatalf("projections between %d node pairs, want 4", len(mats))
 	}
-	// the bias currents: w_in·b = τ_syn/dt·b per neuron, as input matrices
+	// the bias currents: r·w_in·b per neuron, as input matrices
 	n := 0
 	for _, d := range spec.Devices {
 		if d.Kind != "time_series" {
@@ -785,7 +787,7 @@ func TestNIRSNNRoundTrip(t *testing.T) {
 		}
 		idx := at("lif")[d.Target]
 		for k, row := range d.InputMatrix {
-			want := float64(bias[idx[k]]) * cfg.TauSynMs / cfg.DtMs
+			want := bias[idx[k]] * r[idx[k]] * lif["w_in"].Data[idx[k]]
 			if math.Abs(row[0]-want) > 1e-12*math.Abs(want) {
 				t.Fatalf("%s: bias current of neuron %d = %g pA, want %g", d.Name, k, row[0], want)
 			}

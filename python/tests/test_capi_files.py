@@ -94,12 +94,15 @@ def test_h5py_is_not_loaded_here():
 def test_nir_read_by_the_nir_package(tmp_path):
     if not nd.build_info()["hdf5"]:
         pytest.skip("libneurodyn built without HDF5")
-    m = nd.SNN(ne=12, ni=3, readout="filtered", seed=4)
+    m = nd.SNN(ne=12, ni=3, readout="filtered", discretization="exact", seed=4)
     m.write_nir(tmp_path / "snn.nir")
     with pytest.raises(nd.NeurodynIOError):
         m.write_nir(tmp_path / "snn.nir")  # exists
     with pytest.raises(nd.InvalidParameterError):
         nd.SNN(ne=4, ni=1).write_nir(tmp_path / "count.nir")  # count readout: no NIR equivalent
+    for kw in ({"reset": "soft"}, {"smooth": True}, {}):  # soft reset, graded spikes, Euler τ_mem_i = dt: none in NIR
+        with pytest.raises(nd.InvalidParameterError):
+            nd.SNN(ne=4, ni=1, readout="filtered", **{"discretization": "exact", **kw} if kw else {}).write_nir(tmp_path / "x.nir")
     code = (
         "import json, sys, nir; g = nir.read(sys.argv[1]); "
         "print(json.dumps({'nodes': sorted(g.nodes), 'lif': list(g.nodes['lif'].tau_mem.shape)}))"

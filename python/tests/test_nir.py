@@ -63,6 +63,30 @@ def expected_recurrent(side):
     return w
 
 
+def scales(cfg):
+    """Per neuron (E first): the continuous τ_mem (s) and NIRWith's factors
+    γ = R(1−β)(ln α − ln β)/(α − β) of the recurrent weights and
+    ρ = R·ln α·ln β/(1 − α) of the input weights and bias currents (α, β
+    the step's decays: exp(−dt/τ) for exact, 1 − dt/τ for euler)."""
+    ne, ni = cfg["NE"], max(cfg["NI"], 0)
+    dt = cfg["DtMs"]
+    tau_m = np.r_[np.full(ne, cfg["TauMemEMs"]), np.full(ni, cfg["TauMemIMs"])]
+    if cfg["Discretization"] == 1:  # exact
+        la, lb = -dt / cfg["TauSynMs"], -dt / tau_m
+    else:
+        la, lb = np.log(1 - dt / cfg["TauSynMs"]), np.log(1 - dt / tau_m)
+    a, b = np.exp(la), np.exp(lb)
+    ratio = np.where(a == b, 1 / b, (la - lb) / np.where(a == b, 1, a - b))
+    gamma = cfg["R"] * (1 - b) * ratio
+    rho = cfg["R"] * la * lb / (1 - a)
+    return -dt / lb / 1000, gamma, rho
+
+
+def near(a, b):
+    # products computed in another order than Go's: to rounding
+    np.testing.assert_allclose(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64), rtol=1e-12, atol=0)
+
+
 def close(a, b):
     # The tensors are float32 in Go; both sides hold the same float32
     # values widened to float64, so they agree to the last bit.
@@ -99,6 +123,11 @@ def test_version_and_graph(sample):
     assert len(graph.edges) == len(edges)
     assert graph.metadata["source"] == "neurodyn snn"
     assert float(graph.metadata["dt_s"]) == cfg["DtMs"] / 1000
+    assert float(graph.metadata["spike_area_s"]) == cfg["DtMs"] / 1000
+    assert graph.metadata["input_signal"] == "analog"
+    assert int(graph.metadata["seed"]) == cfg["Seed"]
+    assert json.loads(graph.metadata["config"])["NE"] == cfg["NE"]
+    assert graph.metadata["neurodyn_version"] and graph.metadata["neurodyn_revision"]
 
 
 def test_neuron_parameters(sample):
@@ -107,10 +136,10 @@ def test_neuron_parameters(sample):
     ne, ni = cfg["NE"], max(cfg["NI"], 0)
     n = ne + ni
     lif = graph.nodes["lif"]
-    tau_mem = np.r_[np.full(ne, cfg["TauMemEMs"]), np.full(ni, cfg["TauMemIMs"])] / 1000
-    close(lif.tau_mem, tau_mem)
+    tau_mem, _, _ = scales(cfg)
+    near(lif.tau_mem, tau_mem)
     close(lif.tau_syn, np.full(n, cfg["TauSynMs"] / 1000))
-    close(lif.r, np.full(n, cfg["R"]))
+    near(lif.r, tau_mem / (cfg["DtMs"] / 1000))
     close(lif.v_leak, np.full(n, cfg["VLeak"]))
     close(lif.v_threshold, np.full(n, cfg["VTh"]))
     close(lif.v_reset, np.full(n, cfg["VReset"]))
@@ -129,14 +158,15 @@ def test_weights(sample):
     cfg = side["config"]
     ne, ni = cfg["NE"], max(cfg["NI"], 0)
     n = ne + ni
-    close(graph.nodes["recurrent"].weight, expected_recurrent(side))
+    _, gamma, rho = scales(cfg)
+    near(graph.nodes["recurrent"].weight, gamma[:, None] * expected_recurrent(side))
     win = tensor(side, "cell.W_e_in")
     bias = tensor(side, "cell.b_e") if cfg["InputBias"] else np.zeros(ne)
     if ni > 0:
         win = np.vstack([win, tensor(side, "cell.W_i_in")])
         bias = np.r_[bias, tensor(side, "cell.b_i") if cfg["InputBias"] else np.zeros(ni)]
-    close(graph.nodes["input_weights"].weight, win)
-    close(graph.nodes["input_weights"].bias, bias)
+    near(graph.nodes["input_weights"].weight, rho[:, None] * win)
+    near(graph.nodes["input_weights"].bias, rho * bias)
     dec = tensor(side, "readout.weight")
     rn = n if cfg["ReadoutAll"] else ne
     for k in range(len(cfg["ReadoutTauMs"])):
