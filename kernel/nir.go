@@ -255,7 +255,11 @@ func FromNIR(g *export.NIRGraph, opt NIROptions) (Spec, error) {
 // threshold fires at the end of the next step: one step later than under
 // a spike_source onto it, up to two steps after the input spike time.
 // Spike times come from InputSpikesMs, or are left for the user to fill.
-// Analog inputs are not supported. An Output node is described in
+// Analog inputs are not supported: a graph whose metadata says its input
+// is analog (input_signal = "analog", as neurodyn snn writes; or a
+// neurodyn snn graph from before that key, which has n_excitatory) is
+// refused (ErrNIRUnsupported); other graphs' Input nodes are taken as
+// spike trains, which nothing in a NIR file can check. An Output node is described in
 // Outputs as a linear function of recorded signals: a spikes recorder per
 // population of a spiking source (Input, LIF, CubaLIF, IF), a state recorder
 // of V every step per population of an LI, CubaLI or I source; the
@@ -282,14 +286,18 @@ func FromNIR(g *export.NIRGraph, opt NIROptions) (Spec, error) {
 // Graphs written by neurodyn's snn (metadata source = "neurodyn snn")
 // give the defaults of DtMs (dt_s), SpikeAreaS (dt_s) and RefractoryMs
 // (refractory_s); other graphs give DtMs through dt_s when present
-// (export.ReadNIR gives numeric metadata as decimal strings). The snn's
-// soft reset, if used, is not represented (NIR's reset is hard).
+// (export.ReadNIR gives numeric metadata as decimal strings); a
+// spike_area_s entry gives SpikeAreaS's default for any graph. Graphs
+// whose input is analog are refused (see Inputs).
 func ImportNIR(g *export.NIRGraph, opt NIROptions) (*NIRImport, error) {
 	if g == nil || len(g.Nodes) == 0 {
 		return nil, nirErr(false, "kernel: NIR graph: no nodes: must have at least one")
 	}
 	im := &nirImporter{g: g, nodes: map[string]*nirNode{}, outs: map[string]*nirLin{}, busy: map[string]bool{}}
 	if err := im.options(opt); err != nil {
+		return nil, err
+	}
+	if err := analogInput(g); err != nil {
 		return nil, err
 	}
 	for _, name := range sortedKeys(g.Nodes) {
@@ -310,6 +318,26 @@ func ImportNIR(g *export.NIRGraph, opt NIROptions) (*NIRImport, error) {
 		return nil, nirErr(false, "kernel: NIR graph (nodes %s): has no Input or neuron node: nothing for the kernel to simulate", strings.Join(all, ", "))
 	}
 	return im.build(opt)
+}
+
+// analogInput refuses a graph whose Input nodes carry analog values: the
+// metadata input_signal = "analog" (neurodyn snn's export), or a neurodyn
+// snn export written before it recorded input_signal (its metadata has
+// n_excitatory; its input was always analog).
+func analogInput(g *export.NIRGraph) error {
+	md := g.Metadata
+	sig, has := md["input_signal"]
+	_, old := md["n_excitatory"]
+	if sig == "analog" || (!has && old && md["source"] == "neurodyn snn") {
+		var in []string
+		for _, name := range sortedKeys(g.Nodes) {
+			if g.Nodes[name].Type == "Input" {
+				in = append(in, name)
+			}
+		}
+		return nirErr(true, "kernel: NIR graph: Input node %s carries analog values (metadata input_signal = analog: neurodyn snn's normalized samples held over each step), not spike trains: the kernel's inputs are spike trains (spike_source devices), so analog inputs are not supported; run the network with neurodyn's snn model instead (neurodyn train snn, or the Python SNN)", strings.Join(in, ", "))
+	}
+	return nil
 }
 
 // nirError is an error of the import: it matches nderr.ErrInvalid, and
@@ -584,6 +612,9 @@ func (im *nirImporter) options(opt NIROptions) error {
 		im.area = 1
 		if ours && hasDt && err == nil && dtS > 0 {
 			im.area = dtS
+		}
+		if a, has, aerr := mdSeconds("spike_area_s"); aerr == nil && has && a > 0 {
+			im.area = a
 		}
 	}
 	if !(im.area > 0) || math.IsInf(im.area, 0) {

@@ -663,7 +663,8 @@ func approxEqual(a, b []float64, tol float64) bool {
 }
 
 // TestNIRSNNRoundTrip exports a small snn.Model to NIR and imports it: the
-// populations, synapse counts and weights
+// import is refused, its input being analog (metadata input_signal); with
+// the input declared spikes, the populations, synapse counts and weights
 // are the graph's matrices times r·w_in·a/τ_syn = r (its spikes having the
 // area a = dt_s and w_in = τ_syn/dt), the bias currents r·w_in·b, and the
 // Output the LI filters' potentials through the readouts plus the skip
@@ -679,6 +680,14 @@ func TestNIRSNNRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := kernel.ImportNIR(g, kernel.NIROptions{}); !errors.Is(err, kernel.ErrNIRUnsupported) || !strings.Contains(err.Error(), "analog") {
+		t.Fatalf("analog input: err = %v, want ErrNIRUnsupported naming the analog input", err)
+	}
+	old := map[string]string{"source": "neurodyn snn", "dt_s": "0.001", "n_excitatory": "12"} // before input_signal
+	if _, err := kernel.ImportNIR(&export.NIRGraph{Nodes: g.Nodes, Edges: g.Edges, Metadata: old}, kernel.NIROptions{}); !errors.Is(err, kernel.ErrNIRUnsupported) {
+		t.Fatalf("older neurodyn snn graph: err = %v, want ErrNIRUnsupported", err)
+	}
+	g.Metadata["input_signal"] = "spikes"
 	im, err := kernel.ImportNIR(g, kernel.NIROptions{})
 	if err != nil {
 		t.Fatal(err)
