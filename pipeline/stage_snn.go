@@ -290,7 +290,7 @@ func runSNN(ctx context.Context, r *Run) (*Result, error) {
 	// Files: models, NIR, free runs, HDF5.
 	res.Files = append(res.Files, r.Rel(st.Path), filepath.Join(r.Rel(dir), "reservoir_lorenz.npz"), filepath.Join(r.Rel(dir), "esn_lorenz.npz"))
 	nir := filepath.Join(dir, "snn_lorenz.nir.h5")
-	if err := m.WriteNIR(nir, export.Overwrite()); err == nil {
+	if err := WriteSNNNIR(nir, m, st.Meta, d, r.Rel(st.Path), export.Overwrite()); err == nil {
 		res.Files = append(res.Files, r.Rel(nir))
 	} else if errors.Is(err, export.ErrNoHDF5) {
 		res.Notes = append(res.Notes, "This neurodyn was built without HDF5: the NIR file of the trained SNN was not written.")

@@ -63,7 +63,7 @@ event-driven LIF spiking networks, and analyses them as dynamical systems
 	root.PersistentFlags().IntVar(&g.threads, "threads", 0, "worker threads (GOMAXPROCS); 0 = all cores; results do not depend on it")
 	root.PersistentFlags().StringVar(&g.kernels, "kernels", "", "SIMD kernel path (avx512, avx2, generic; default: avx512 on AMD Zen 4 and later, else avx2 where available); results do not depend on it")
 	root.AddCommand(newVersionCmd(), newTutorialCmd(g), newDataCmd(g), newSweepCmd(g), newSimulateCmd(g),
-		newTrainCmd(g), newAnalyzeCmd(g), newReportCmd(g), newBenchCmd(g), newImportNIRCmd(g))
+		newTrainCmd(g), newAnalyzeCmd(g), newReportCmd(g), newBenchCmd(g), newImportNIRCmd(g), newExportNIRCmd(g))
 	wrapArgs(root)
 	return root
 }
