@@ -124,7 +124,8 @@
 // # Networks from NIR graphs
 //
 // FromNIR and ImportNIR turn a NIR 1.0.6 graph (export.ReadNIR: written by
-// snnTorch, Norse, Spyx, Rockpool, Lava-DL or neurodyn's snn) into a Spec
+// snnTorch, Norse, Spyx, Rockpool or Lava-DL; neurodyn snn's graphs, whose
+// input is analog, are refused) into a Spec
 // the engine runs: CubaLIF nodes become lif_exp populations, LIF nodes
 // lif_delta ones and IF nodes lif_delta ones without a leak (LI, CubaLI
 // and I the same without a threshold), chains of
@@ -140,8 +141,9 @@
 // grid points, so a spike is reported at the first grid point at or after
 // its crossing, and a LIF neuron that a spike's jump (delay 0) takes to
 // the threshold fires at the end of the next step. A spike's area is
-// NIR's Dirac δ (1 s) unless NIROptions.SpikeAreaS says otherwise:
-// snnTorch's graphs mean its exporter's dt, 1e-4 s.
+// NIR's Dirac δ (1 s) unless NIROptions.SpikeAreaS or the graph's
+// spike_area_s metadata says otherwise: snnTorch's graphs mean its
+// exporter's dt, 1e-4 s.
 //
 // # Plasticity
 //

@@ -151,7 +151,8 @@ func FromNIR(g *export.NIRGraph, opt NIROptions) (Spec, error) {
 }
 
 // ImportNIR maps NIR graph g (read by export.ReadNIR from a file of
-// snnTorch, Norse, Spyx, Rockpool, Lava-DL or neurodyn's snn, nir 1.0.6)
+// snnTorch, Norse, Spyx, Rockpool or Lava-DL, nir 1.0.6; neurodyn snn's
+// graphs are refused, their input being analog: see Inputs)
 // onto the kernel's models, keeping NIR's continuous-time dynamics. Times
 // in NIR are seconds, in the kernel ms; NIR's potentials are taken as mV,
 // so the kernel's traces are NIR's v.

@@ -684,10 +684,12 @@ int neurodyn_snn_fit_readout(neurodyn_handle h, neurodyn_handle dataset, int64_t
  * post-synaptic neuron, E first, Dale signs and masks applied). */
 int neurodyn_snn_weights(neurodyn_handle h, float *out, int64_t out_len);
 
-/* Writes the spiking model as a NIR graph (HDF5, read by the nir package and
- * the tools that import NIR: Input, Affine, CubaLIF, Linear recurrence, LI
- * filters, readout, Output). Needs the filtered readout (count and membrane
- * readouts have no NIR equivalent: NEURODYN_ERR_INVALID). */
+/* Writes the spiking model as a NIR graph (HDF5, read by the nir package;
+ * not by snnTorch 1.0.0 or Norse 1.1.0, which map no LI node: Input, Affine,
+ * CubaLIF, Linear recurrence, LI filters, readout, Output), whose meaning
+ * under NIR's continuous equations is the model (snn.Model.NIRWith). Needs
+ * the filtered readout, a hard reset, binary spikes and, with the Euler
+ * step, time constants longer than dt (else NEURODYN_ERR_INVALID). */
 int neurodyn_snn_write_nir(neurodyn_handle h, const char *path, int32_t overwrite);
 
 /* A liquid-state machine for inputs of dim dimensions: a fixed random E/I

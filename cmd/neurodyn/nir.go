@@ -39,7 +39,7 @@ func newImportNIRCmd(g *globals) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "import-nir GRAPH.nir",
-		Short: "Turn a NIR graph (snnTorch, Norse, Spyx, Rockpool, Lava-DL, neurodyn snn) into a network spec for simulate",
+		Short: "Turn a spiking NIR graph (snnTorch, Norse, Spyx, Rockpool, Lava-DL) into a network spec for simulate",
 		Long: `import-nir reads a NIR file (Neural Intermediate Representation, nir 1.0.6) and
 writes the network spec (TOML, or JSON when --out ends in .json) that simulates
 it with the event-driven engine; run it with 'neurodyn simulate --spec'.
@@ -55,7 +55,9 @@ potential of LI, CubaLI and I readouts). See 'go doc github.com/neurodyn/neurody
 for the equations. --mapping writes where every NIR neuron went and how each
 Output node is computed from the recordings (its matrices sparse: row, col and
 weight lists). The step comes from --dt-ms, or from the graph's metadata dt_s
-(neurodyn snn's export).
+(neurodyn snn's export). Graphs whose input is analog are refused: neurodyn
+snn's (export-nir, the tutorial's snn_lorenz.nir.h5) feed the network the
+normalized samples, which the engine's spike_source inputs cannot carry.
 
 A NIR spike is a Dirac δ (area 1 s) unless --spike-area says otherwise.
 Exporters of discrete-time models that write r = τ/dt or w_in = τ_syn/dt mean

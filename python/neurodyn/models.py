@@ -411,8 +411,12 @@ class SNN(Model):
 
 
     def write_nir(self, path: str | os.PathLike, overwrite: bool = False) -> None:
-        """Writes the network as a NIR graph (HDF5) for the tools that read
-        NIR (nir.read, Norse, snnTorch, ...); needs readout="filtered"."""
+        """Writes the network as a NIR graph (HDF5) whose meaning under NIR's
+        continuous equations is this network (Go: snn.Model.NIRWith). nir.read
+        reads it; snnTorch 1.0.0 and Norse 1.1.0 do not (no LI node for the
+        readout filters). Needs readout="filtered", reset="hard", binary spikes
+        and, with discretization="euler", time constants longer than dt_ms
+        (else InvalidParameterError)."""
         _lib.call("neurodyn_snn_write_nir", self.handle, cstr(path, "path"), int(bool(overwrite)))
 
 
