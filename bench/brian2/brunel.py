@@ -12,7 +12,7 @@ from brian2 import (NeuronGroup, Synapses, SpikeMonitor, PoissonInput, device, r
 import common
 
 
-def build_and_run(seed, duration_ms, repeat, ne=10000, ni=2500):
+def build_and_run(seed, duration_ms, repeat, ne=10000, ni=2500, regime=None):
     directory = common.workdir("brunel_%d_%d" % (ne, seed))
     common.standalone(seed)
     epsilon, J, g, D = 0.1, 0.1 * mV, 5.0, 1.5 * ms
@@ -34,6 +34,8 @@ def build_and_run(seed, duration_ms, repeat, ne=10000, ni=2500):
     run(duration_ms * ms)
     times = common.build_and_time(device, repeat, directory)
     rate, cv, ncv = common.spike_stats(mon.i[:], mon.t[:] / ms, ne + ni, 200.0, duration_ms)
+    if regime is not None:  # the whole run, for compare.py's regime line
+        regime.update(common.ei_regime(mon.i[:], mon.t[:] / ms, ne + ni, ne, duration_ms))
     pcv = common.population_cv(mon.t[:] / ms, 200.0, duration_ms)
     pcv10 = common.population_cv(mon.t[:] / ms, 200.0, duration_ms, 10.0)
     device.reinit()

@@ -39,7 +39,8 @@ Brian2 binary (its own run-loop time, results/last_run_info.txt).
 Brian2 measures that time with std::clock() (process CPU time) when OpenMP is
 off, so neurodyn's CPU time of Run is compared (its wall time is listed too).
 It prints medians, the ratio Brian2/neurodyn and every sample, with the load
-average; for brunel_stdp also the mean E rate and the final mean E->E weight
+average; for cuba and brunel both sides' overall rate (neurodyn's from its
+benchmark's spikes/s x run-s, Brian2's E and I rates too); for brunel_stdp also the mean E rate and the final mean E->E weight
 of both sides, for brunel_stp the mean E and I rates and the E population's
 spike-count CV in 1 ms bins of both sides, for vogels the mean E and I rates
 and the final mean I->E weight of both sides, for coba_adex the mean E and I
@@ -48,10 +49,20 @@ overall rates, spike count and last spike, and neurodyn's overall rate
 (spikes/s x run-s of its benchmark, which reports no E-Hz/I-Hz; both if it
 does), and their ratio, for cobahh the same figures, for izhikevich2003 the
 mean E and I rates of both sides and Brian2's E rate spectrum peak (Brian2's
-figures from the compiling run, so not with --reuse), to show that both
+figures from the compiling run, kept for --reuse), to show that both
 simulate the same regime.
+
+Where it builds: the Go benchmark binary goes to a private temporary file
+(tempfile.mkstemp), removed at the end; the Brian2 projects to
+common.build_base(), a directory keyed by this checkout's path and a digest
+of the Brian2 scripts ($TMPDIR/neurodyn-brian2-<uid>/<key>, or
+$BRIAN2_BUILD_DIR), locked while compare.py runs. Runs from other checkouts
+therefore never overwrite these projects, and --reuse finds only projects
+generated from this checkout's current scripts (it stops with a message
+when there are none).
 """
 import argparse
+import fcntl
 import json
 import os
 import re
@@ -83,18 +94,26 @@ BRIAN_ALT = {"brunel_stp": {"brian2_per_synapse": "brunel_stp_synapse_10000_1"},
                            "brian2_exp_euler": "coba_adex_exponential_euler_4000_1"}}
 # The regime of a network (mean rates, weights) as Brian2's compiling run
 # measured it, for the nets whose script returns one (a further set-up's
-# under "net/name").
+# under "net/name"); kept in the build directory's regime.json for --reuse.
 BRIAN_REGIME = {}
+# Neurons of the nets whose regime line gives both sides' overall rate from
+# the Go benchmark's spikes/s and run-s (their benchmarks report no E-Hz/I-Hz,
+# or, coba and cobahh, an overall rate beside them).
+SIZE = {"cuba": 4000, "brunel": 12500, "coba": 4000, "cobahh": 4000}
 
 
 def brian_project(net):
     import common
     if net == "cuba":
         import cuba
-        cuba.build_and_run(4000, 1, 1000.0, 1)
+        r = {}
+        cuba.build_and_run(4000, 1, 1000.0, 1, regime=r)
+        BRIAN_REGIME[net] = dict(r, seed=1)
     elif net == "brunel":
         import brunel
-        brunel.build_and_run(1, 1000.0, 1)
+        r = {}
+        brunel.build_and_run(1, 1000.0, 1, regime=r)
+        BRIAN_REGIME[net] = dict(r, seed=1)
     elif net == "brunel_stdp":
         import brunel_stdp
         BRIAN_REGIME[net] = brunel_stdp.build_and_run(1, 1000.0, 1)
@@ -137,7 +156,7 @@ def go_run(binary, net):
     if not m or not w:
         raise RuntimeError("no cpu-s/run-s metric in:\n" + out)
     extra = {k: float(v) for v, k in re.findall(r"\s([0-9.e+-]+) (E-Hz|I-Hz|E-popCV|wEE-mV|wIE-nS)\b", out)}
-    if net in ("coba", "cobahh"):  # the spike count from spikes/s (per wall s) and run-s, whether or not E-Hz/I-Hz
+    if net in SIZE:  # the spike count from spikes/s (per wall s) and run-s, whether or not E-Hz/I-Hz
         sp = re.search(r"\s([0-9.e+-]+) spikes/s", out)
         if sp:
             extra["spikes"] = float(sp.group(1)) * float(w.group(1))
@@ -155,14 +174,56 @@ def main():
     unknown = [n for n in nets if n not in GO_BENCH]
     if unknown:
         ap.error("unknown nets %s (known: %s)" % (",".join(unknown), ",".join(GO_BENCH)))
-    binary = os.path.join(tempfile.gettempdir(), "neurodyn-bench.test")
-    subprocess.run(["go", "test", "-c", "-o", binary, "./bench"], cwd=ROOT, check=True)
     import common
+    # The Brian2 projects of this checkout and these scripts (common.build_base:
+    # another checkout compiles elsewhere), locked for the whole run: a second
+    # compare.py of the same checkout would recompile them under this one.
+    base = common.build_base()
+    os.makedirs(base, exist_ok=True)
+    lock = open(os.path.join(base, ".lock"), "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        sys.exit("compare.py: another compare.py of this checkout is using %s; wait for it" % base)
+    # The Go benchmark binary: a private file, removed at the end.
+    fd, binary = tempfile.mkstemp(prefix="neurodyn-bench-brian2-", suffix=".test")
+    os.close(fd)
+    try:
+        subprocess.run(["go", "test", "-c", "-o", binary, "./bench"], cwd=ROOT, check=True)
+        text = run(a, nets, base, binary)
+    finally:
+        os.remove(binary)
+    sys.stdout.write(text)
+    if a.out:
+        with open(a.out, "w") as f:
+            f.write(text)
+
+
+def run(a, nets, base, binary):
+    """Compiles (or, with --reuse, finds) the Brian2 projects under base, runs
+    the interleaved rounds and returns the report."""
+    import common
+    regime_file = os.path.join(base, "regime.json")
     if a.reuse:
         dirs = {n: common.workdir(WORKDIR[n]) for n in nets}
+        if os.path.exists(regime_file):
+            with open(regime_file) as f:
+                BRIAN_REGIME.update(json.load(f))
     else:
         dirs = {n: brian_project(n) for n in nets}
+        saved = {}
+        if os.path.exists(regime_file):
+            with open(regime_file) as f:
+                saved = json.load(f)
+        saved.update(BRIAN_REGIME)
+        with open(regime_file, "w") as f:
+            json.dump(saved, f)
     alt_dirs = {n: {k: common.workdir(d) for k, d in BRIAN_ALT.get(n, {}).items()} for n in nets}
+    missing = [d for n in nets for d in [dirs[n]] + list(alt_dirs[n].values())
+               if not os.path.exists(os.path.join(d, "main"))]
+    if missing:
+        sys.exit("compare.py: no compiled Brian2 project in %s: run without --reuse first"
+                 " (projects are kept per checkout and per version of the scripts)" % ", ".join(missing))
     samples = {n: dict({"neurodyn": [], "neurodyn_wall": [], "brian2": []}, **{k: [] for k in alt_dirs[n]})
                for n in nets}
     load = []
@@ -213,22 +274,23 @@ def main():
                     lines.append("        regime over the 1 s: %s E rate %.2f Hz, I rate %.2f Hz (E rate per 200 ms %s)"
                                  % (label, r["rate_e_hz"], r["rate_i_hz"],
                                     " ".join("%.1f" % x for x in r["rate_e_hz_per_200ms"])))
-        elif n in ("coba", "cobahh"):
+        elif n in SIZE:
             seed = "; seed 4" if n == "coba" else ""  # BenchmarkSpikingCOBA's seed (the preset's default elsewhere)
+            size = "{:,}".format(SIZE[n])
             g_rate = float("nan")
             if n in go_regime:
                 r = go_regime[n]
-                g_rate = r.get("spikes", float("nan")) / 4000.0  # 4,000 neurons, 1 s
+                g_rate = r.get("spikes", float("nan")) / SIZE[n]  # 1 s
                 ei = ""
                 if "E-Hz" in r and "I-Hz" in r:
                     ei = ", E rate %.3f Hz, I rate %.3f Hz" % (r["E-Hz"], r["I-Hz"])
-                lines.append("        regime over the 1 s: neurodyn rate of all 4,000 %.3f Hz (%.0f spikes%s)%s"
-                             % (g_rate, r.get("spikes", float("nan")), seed, ei))
+                lines.append("        regime over the 1 s: neurodyn rate of all %s %.3f Hz (%.0f spikes%s)%s"
+                             % (size, g_rate, r.get("spikes", float("nan")), seed, ei))
             if n in BRIAN_REGIME:
                 r = BRIAN_REGIME[n]
-                lines.append("        regime over the 1 s: brian2   rate of all 4,000 %.3f Hz (%d spikes, the last at"
+                lines.append("        regime over the 1 s: brian2   rate of all %s %.3f Hz (%d spikes, the last at"
                              " %.1f ms; seed %d), E rate %.3f Hz, I rate %.3f Hz (E rate per 200 ms %s)"
-                             % (r["rate_hz"], r["n_spikes"], r["last_spike_ms"], r["seed"], r["rate_e_hz"],
+                             % (size, r["rate_hz"], r["n_spikes"], r["last_spike_ms"], r["seed"], r["rate_e_hz"],
                                 r["rate_i_hz"], " ".join("%.2f" % x for x in r["rate_e_hz_per_200ms"])))
                 note = " (bistable network: both should be active, ~20 Hz)" if n == "coba" else ""
                 lines.append("        overall rates brian2/neurodyn %.3f%s" % (r["rate_hz"] / g_rate, note))
@@ -265,11 +327,7 @@ def main():
                              " (I rate %.2f Hz; E rate per 200 ms %s)"
                              % (r["rate_e_hz"], r["w_ee_mean_mv"], r["rate_i_hz"],
                                 " ".join("%.1f" % x for x in r["rate_e_hz_per_200ms"])))
-    text = "\n".join(lines) + "\n"
-    sys.stdout.write(text)
-    if a.out:
-        with open(a.out, "w") as f:
-            f.write(text)
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

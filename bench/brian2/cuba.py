@@ -14,7 +14,7 @@ from brian2 import (NeuronGroup, Synapses, SpikeMonitor, device, run, ms, mV)
 import common
 
 
-def build_and_run(n, seed, duration_ms, repeat):
+def build_and_run(n, seed, duration_ms, repeat, regime=None):
     directory = common.workdir("cuba_%d_%d" % (n, seed))
     common.standalone(seed)
     taum, taue, taui = 20 * ms, 5 * ms, 10 * ms
@@ -39,6 +39,8 @@ def build_and_run(n, seed, duration_ms, repeat):
     run(duration_ms * ms)
     times = common.build_and_time(device, repeat, directory)
     rate, cv, ncv = common.spike_stats(s_mon.i[:], s_mon.t[:] / ms, n, 100.0, duration_ms)
+    if regime is not None:  # the whole run, for compare.py's regime line
+        regime.update(common.ei_regime(s_mon.i[:], s_mon.t[:] / ms, n, ne, duration_ms))
     device.reinit()
     device.activate()
     return times, rate, cv, ncv
