@@ -31,8 +31,9 @@ func adexCOBASpec(b *testing.B) kernel.Spec {
 }
 
 // BenchmarkSpikingCOBAAdEx: the COBA network with AdEx neurons, 1 s, one
-// worker; it reports the E and I rates and the neuron steps per second of
-// CPU time beside runSpiking's metrics.
+// worker; it reports the E and I rates beside runSpikingSpec's metrics. It
+// reports no rate of neuron steps: the time per neuron-step is cpu-s over
+// the 4,000 × 10,000 neuron-steps of the run (bench/README.md quotes it).
 func BenchmarkSpikingCOBAAdEx(b *testing.B) {
 	const ms = 1000.0
 	spec := adexCOBASpec(b)

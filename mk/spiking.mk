@@ -4,9 +4,14 @@
 #                             on E->E and with short-term depression on E->, Vogels
 #                             et al. 2011's 10,000 neurons with inhibitory STDP, COBA
 #                             4,000 with AdEx neurons, COBA 4,000, COBAHH 4,000
-#                             (Hodgkin-Huxley neurons), 1 s: compare.py's
-#                             default nets), then the
-#                             Go spiking benchmarks with -count 6
+#                             (Hodgkin-Huxley neurons), Izhikevich 2003's 1,000, 1 s:
+#                             compare.py's default nets; report in
+#                             build/bench/spiking_brian2_compare.txt), then the Go
+#                             spiking benchmarks (SPIKING_BENCH) through run-bench
+#                             (mk/bench.mk): -count $(BENCH_COUNT), -benchtime 1x (one
+#                             1 s run per sample, whatever BENCH_TIME), -cpu 1, into
+#                             build/bench/spiking.txt, then benchstat against
+#                             bench/baseline/spiking.txt
 #   make bench-nest           neurodyn vs NEST 3.10 (PyPI wheel in the venv build/nest), the same
 #                             eight networks with NEST's own models and cuba and brunel in
 #                             precise mode (iaf_psc_exp_ps, iaf_psc_delta_ps), interleaved,
@@ -20,11 +25,18 @@ BENCH_TARGETS += bench-spiking
 
 .PHONY: bench-spiking bench-nest bench-spiking-scale brian2-freeze
 
-bench-spiking:
+# The Go benchmarks of bench-spiking, all of which bench/baseline/spiking.txt holds.
+SPIKING_BENCH := ^BenchmarkSpiking(CUBA|CUBAPrecise|PrecisePoisson|BrunelPreciseDelays|COBA|COBAAdEx|COBAHH|Brunel|BrunelSTDP|BrunelSTP|Vogels)$$
+
+# One run of a network per sample: a spiking benchmark's op is a whole 1 s
+# simulation (up to 12 s), so a time-based -benchtime would only repeat it.
+bench-spiking: override BENCH_TIME = 1x
+bench-spiking: bench-tools
 	@scripts/ensure-deps.sh brian
-	@mkdir -p build
-	/usr/bin/python3 bench/brian2/compare.py --rounds 6 --out build/bench-spiking-brian2.txt
-	$(GO) test ./bench -run '^$$' -bench '^BenchmarkSpiking(CUBA|CUBAPrecise|PrecisePoisson|BrunelPreciseDelays|COBA|COBAAdEx|COBAHH|Brunel|BrunelSTDP|BrunelSTP|Vogels)$$' -benchtime 1x -count 6 -cpu 1 -timeout 60m | tee build/bench-spiking.txt
+	@mkdir -p $(BENCH_DIR)
+	@echo "bench spiking (Brian2 rounds): load average $$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
+	/usr/bin/python3 bench/brian2/compare.py --rounds 6 --out $(BENCH_DIR)/spiking_brian2_compare.txt
+	$(call run-bench,spiking,$(SPIKING_BENCH))
 
 bench-nest:
 	@mkdir -p build
