@@ -21,6 +21,11 @@
 // compares the paths (impl=avx512 beside impl=avx2), and `go test -bench
 // Train ./bench -args -kernels=avx2` times the models on a chosen path.
 //
+// The kernels' benchmarks are BenchmarkAsm… in ./bench (`make bench-asm`);
+// `go test -bench . ./asm` runs none. Their %peak is against the AVX2 FMA
+// probe, so under -tags noasm (or without AVX2) it is not reported, and on
+// the avx512 path it is a fraction of the 256-bit peak.
+//
 // # Same answer on every path
 //
 // Every path returns bit-identical results, signed zeros and subnormals

@@ -22,7 +22,13 @@ import (
 // (asm.Paths(): avx512 on AVX-512 CPUs, avx2, generic) or gonum. Rates are
 // reported as GFLOP/s (2 flops per multiply-add), the asm Sgemm ones also as
 // %peak of the FMA probe measured in the same process (both per second of
-// the thread's CPU time).
+// the thread's CPU time). The probe is the 256-bit (AVX2) one on every path,
+// so %peak is missing where the avx2 path is (-tags noasm or purego, a CPU
+// without AVX2 and FMA3, other architectures), and on the avx512 path it is
+// against the 256-bit peak: right on Zen 4, which runs a 512-bit FMA as two
+// 256-bit halves, but up to twice the true figure on CPUs with two 512-bit
+// FMA units. These benchmarks are here, not in ./asm: `go test -bench .
+// ./asm` runs none.
 
 // withImpl runs f as sub-benchmark "impl=<name>" on every asm path and on
 // gonum; f receives the impl name. skip excludes impls (e.g. generic at sizes
@@ -89,9 +95,12 @@ var (
 )
 
 // probePeak measures the AVX2 FMA peak once per process, in GFLOP per second
-// of the thread's CPU time: the best of five runs of 40 ms of asm.FMAProbe.
-// %peak compares it with the kernels' flops per CPU second, so the ratio does
-// not depend on how much of the machine other processes take.
+// of the thread's CPU time: the best of five runs of 40 ms of asm.FMAProbe on
+// the avx2 path (12 independent 256-bit FMA chains). %peak compares it with
+// the kernels' flops per CPU second, so the ratio does not depend on how much
+// of the machine other processes take. It returns 0, and %peak is not
+// reported, when the avx2 path cannot be selected (-tags noasm or purego, no
+// AVX2 and FMA3).
 func probePeak() float64 {
 	peakOnce.Do(func() {
 		defer restorePath()()
@@ -115,7 +124,10 @@ func probePeak() float64 {
 	return peak
 }
 
-// BenchmarkAsmFMAPeak reports the core's FMA peak (GFLOP/s) on each path.
+// BenchmarkAsmFMAPeak reports asm.FMAProbe's GFLOP/s on each path: the
+// core's 256-bit FMA peak on avx2 and on avx512 alike (the avx512 path runs
+// the same AVX2 probe, so on CPUs with two 512-bit FMA units it reports half
+// their 512-bit peak), 8 scalar chains on generic.
 func BenchmarkAsmFMAPeak(b *testing.B) {
 	withImpl(b, func(impl string) bool { return impl == "gonum" }, func(b *testing.B, impl string) {
 		const iters = 1 << 12
@@ -471,7 +483,10 @@ func BenchmarkAsmCTRNNStep(b *testing.B) {
 }
 
 // BenchmarkAsmLIFStep is one update of n LIF neurons (NEST iaf_psc_exp
-// propagators, constant drive, about 1% spiking per step), in neurons/s.
+// propagators, constant drive), in neurons/s. The drive (360–400 pA) brings a
+// neuron from reset to threshold within about a step, so each spikes every
+// ~21 steps: 4.7% spike per step and 93% are refractory after it (their v is
+// not updated; the kernel's cost does not depend on it).
 // BenchmarkAsmLIFStepNoInput is the same without input slots (inE and inI
 // nil: a population nothing projects to).
 func BenchmarkAsmLIFStep(b *testing.B)        { benchLIFStep(b, true) }
