@@ -6,6 +6,8 @@ package bench
 //	                                 (13,950 windows × 50 steps, H = 64, Euler,
 //	                                 batch 64, AdamW, clipping, full BPTT) through
 //	                                 learn.Trainer; metrics epochs/s and GFLOP/s
+//	                                 (shards=2 under make bench-train's -cpu 1: two
+//	                                 goroutines on one core, the cost of sharding)
 //	BenchmarkTrainSteps/H=…/mode=…  the engine alone (leaky.Seq, batch 64, 50 steps):
 //	                                 forward, and forward + backward, sample-steps/s
 //	                                 and GFLOP/s for H = 64 … 1024

@@ -48,8 +48,12 @@ func decoderFlops(H, O int) float64 { return float64(2*O*(H+1) + 2*O*H + 2*O*(H+
 // BenchmarkTrainEpoch is one training epoch of the reference workload:
 // 13,950 windows × 50 steps, H = 64, Euler, batch 64, AdamW, clipping at 1,
 // full BPTT, one-step loss (learn.Trainer, no validation). shards=1 is one
-// goroutine; shards=2 splits every batch in two halves computed in
-// parallel (same result for any GOMAXPROCS; the machine's second core).
+// goroutine; shards=2 splits every batch in two halves computed by two
+// goroutines (the same result for any GOMAXPROCS). make bench-train runs
+// with -cpu 1 (GOMAXPROCS 1), so there the halves take turns on one core
+// and shards=2 measures what sharding costs (bench/baseline/train.txt:
+// 3.25 against 3.69 epochs/s, medians of 6); `go test -run '^$' -bench
+// TrainEpoch -cpu 2 ./bench` lets them run on two cores.
 func BenchmarkTrainEpoch(b *testing.B) {
 	d := lorenz(b)
 	w, err := tasks.NewWindows(&d.Train, 50, 1, 1)
