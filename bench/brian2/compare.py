@@ -38,8 +38,8 @@ network, the Go benchmark (-test.benchtime 1x -test.cpu 1) and the compiled
 Brian2 binary (its own run-loop time, results/last_run_info.txt).
 Brian2 measures that time with std::clock() (process CPU time) when OpenMP is
 off, so neurodyn's CPU time of Run is compared (its wall time is listed too).
-It prints medians, the ratio Brian2/neurodyn and every sample, with the load
-average; for cuba and brunel both sides' overall rate (neurodyn's from its
+It prints medians, the ratio Brian2/neurodyn of the medians and the range of
+the ratios round by round, every sample, and the load average of each round; for cuba and brunel both sides' overall rate (neurodyn's from its
 benchmark's spikes/s x run-s, Brian2's E and I rates too); for brunel_stdp also the mean E rate and the final mean E->E weight
 of both sides, for brunel_stp the mean E and I rates and the E population's
 spike-count CV in 1 ms bins of both sides, for vogels the mean E and I rates
@@ -139,6 +139,12 @@ def brian_project(net):
         BRIAN_REGIME[net] = brunel_stp.build_and_run(1, 1000.0, 1, variant="source")
         brunel_stp.build_and_run(1, 1000.0, 1, variant="synapse")
     return common.workdir(WORKDIR[net])
+
+
+def per_round(go, brian):
+    """The range of the round-by-round ratios brian/go, as ' (per round a-bx)'."""
+    r = [b / g for g, b in zip(go, brian)]
+    return " (per round %.2f-%.2fx)" % (min(r), max(r)) if len(r) > 1 else ""
 
 
 def brian_run(directory):
@@ -244,10 +250,12 @@ def run(a, nets, base, binary):
              "# rounds %d, load average (1 min) at each round: %s" % (a.rounds, " ".join("%.2f" % x for x in load))]
     for n in nets:
         g, b = statistics.median(samples[n]["neurodyn"]), statistics.median(samples[n]["brian2"])
-        lines.append("%-7s neurodyn median %.4f s   brian2 median %.4f s   speed-up %.2fx" % (n, g, b, b / g))
+        lines.append("%-7s neurodyn median %.4f s   brian2 median %.4f s   speed-up %.2fx%s"
+                     % (n, g, b, b / g, per_round(samples[n]["neurodyn"], samples[n]["brian2"])))
         for k in alt_dirs[n]:
             bk = statistics.median(samples[n][k])
-            lines.append("%-7s neurodyn median %.4f s   %s median %.4f s   speed-up %.2fx" % ("", g, k, bk, bk / g))
+            lines.append("%-7s neurodyn median %.4f s   %s median %.4f s   speed-up %.2fx%s"
+                         % ("", g, k, bk, bk / g, per_round(samples[n]["neurodyn"], samples[n][k])))
         lines.append("        samples %s" % json.dumps(samples[n]))
         if n == "brunel_stp":
             if n in go_regime:
