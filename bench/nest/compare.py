@@ -190,7 +190,8 @@ def run(binary, nets, rounds):
              "# process with local_num_threads 1; neurodyn: getrusage around Network.Run, -test.cpu 1), resolution = dt = 0.1 ms",
              "# rounds %d, load average (1 min) at each round and at the end: %s" % (rounds, " ".join("%.2f" % x for x in load))]
     if max(load) > LOAD_LIMIT:
-        lines.append("# load above %.1f during the rounds: the machine was shared, re-measure on a quiet machine" % LOAD_LIMIT)
+        lines.append("# load above %.1f during the rounds: the machine was shared; quote these figures with this load"
+                     " (bench/README.md, Load)" % LOAD_LIMIT)
     for n in nets:
         s = samples[n]
         g, ne = statistics.median(s["neurodyn"]), statistics.median(s["nest"])
