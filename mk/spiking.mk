@@ -20,10 +20,14 @@
 #                             (about 60 min; not in BENCH_TARGETS)
 #   make bench-spiking-scale  10^6 neurons x 10^8 synapses, build + 1 s (alone: peak memory)
 #   make brian2-freeze        re-freeze Brian2's CUBA statistics (10 seeds) used by the tests
+#   make test-brian2-harness  (make test) bench/brian2/tests: where compare.py builds, its
+#                             report, and that bench-spiking compares with a baseline
+#                             holding every benchmark it runs (no Brian2 or Go runs; 1 s)
 
 BENCH_TARGETS += bench-spiking
+TEST_TARGETS += test-brian2-harness
 
-.PHONY: bench-spiking bench-nest bench-spiking-scale brian2-freeze
+.PHONY: bench-spiking bench-nest bench-spiking-scale brian2-freeze test-brian2-harness
 
 # The Go benchmarks of bench-spiking, all of which bench/baseline/spiking.txt holds.
 SPIKING_BENCH := ^BenchmarkSpiking(CUBA|CUBAPrecise|PrecisePoisson|BrunelPreciseDelays|COBA|COBAAdEx|COBAHH|Brunel|BrunelSTDP|BrunelSTP|Vogels)$$
@@ -49,3 +53,7 @@ bench-spiking-scale:
 brian2-freeze:
 	@scripts/ensure-deps.sh brian
 	/usr/bin/python3 bench/brian2/freeze.py
+
+test-brian2-harness:
+	@/usr/bin/python3 -c 'import numpy' 2>/dev/null || { echo "test-brian2-harness: skipped (/usr/bin/python3 has no numpy)"; exit 0; }; \
+		/usr/bin/python3 -m unittest discover -s bench/brian2/tests
