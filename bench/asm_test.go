@@ -492,27 +492,81 @@ func BenchmarkAsmCTRNNStep(b *testing.B) {
 func BenchmarkAsmLIFStep(b *testing.B)        { benchLIFStep(b, true) }
 func BenchmarkAsmLIFStepNoInput(b *testing.B) { benchLIFStep(b, false) }
 
+// lifBench is the population BenchmarkAsmLIFStep steps: its propagators and
+// state, v uniform in [0, θ), drives uniform in [360, 400) pA.
+type lifBench struct {
+	p                       asm.LIFProp
+	v, ie, ii, inE, inI, dc []float32
+	refr, spikes            []int32
+}
+
+func newLIFBench(n int, inputs bool) *lifBench {
+	r := rand.New(rand.NewPCG(9, uint64(n)))
+	l := &lifBench{p: asm.LIFProp{P22: 0.99005, P11e: 0.95123, P11i: 0.96079, P21e: 0.000391, P21i: 0.000393,
+		P20: 0.0398, Theta: 15, VReset: 0, RefSteps: 20},
+		v: make([]float32, n), ie: make([]float32, n), ii: make([]float32, n), dc: make([]float32, n),
+		refr: make([]int32, n), spikes: make([]int32, n)}
+	if inputs {
+		l.inE, l.inI = make([]float32, n), make([]float32, n)
+	}
+	for j := range l.v {
+		l.v[j] = float32(r.Float64() * 15)
+		l.dc[j] = float32(360 + 40*r.Float64())
+	}
+	return l
+}
+
+// step is one asm.LIFStep of the population; it returns the spike count.
+func (l *lifBench) step() int {
+	return asm.LIFStep(&l.p, l.v, l.ie, l.ii, l.inE, l.inI, l.dc, l.refr, l.spikes)
+}
+
+// TestAsmLIFStepBenchRegime checks what BenchmarkAsmLIFStep's doc says of
+// its population. After a spike a neuron is held for its 20 refractory
+// steps, then reaches θ = 15 mV from reset (0 mV) in k free steps, the least
+// k with P20·I·(1 − P22^k)/(1 − P22) ≥ θ: k = 1 for a drive I ≥ 376.9 pA
+// (P20·I ≥ θ), k = 2 below (P20·I ≥ 14.3 mV at 360 pA). So each neuron fires
+// every 21 or 22 steps: 4.5–4.8 % of them spike per step (4.67 % for drives
+// uniform in [360, 400) pA) and rate × 20 ≈ 93 % are refractory after it.
+func TestAsmLIFStepBenchRegime(t *testing.T) {
+	for _, n := range []int{1000, 10000} {
+		t.Run(fmt.Sprintf("n=%d", n), func(t *testing.T) {
+			l := newLIFBench(n, true)
+			const warm, steps = 200, 2000
+			var spikes, refr int
+			for s := 0; s < warm+steps; s++ {
+				k := l.step()
+				if s < warm {
+					continue
+				}
+				spikes += k
+				for _, x := range l.refr {
+					if x > 0 {
+						refr++
+					}
+				}
+			}
+			fs, fr := float64(spikes)/float64(n*steps), float64(refr)/float64(n*steps)
+			if fs < 1.0/22 || fs > 1.0/21 {
+				t.Errorf("%.2f%% spike per step, want %.2f–%.2f%%", 100*fs, 100.0/22, 100.0/21)
+			}
+			if fr < 0.92 || fr > 0.94 {
+				t.Errorf("%.1f%% refractory after a step, want 92–94%%", 100*fr)
+			}
+			t.Logf("%.2f%% spike per step, %.1f%% refractory after it", 100*fs, 100*fr)
+		})
+	}
+}
+
 func benchLIFStep(b *testing.B, inputs bool) {
 	for _, n := range []int{1000, 10000} {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			withImpl(b, func(impl string) bool { return impl == "gonum" }, func(b *testing.B, impl string) {
-				r := rand.New(rand.NewPCG(9, uint64(n)))
-				p := asm.LIFProp{P22: 0.99005, P11e: 0.95123, P11i: 0.96079, P21e: 0.000391, P21i: 0.000393,
-					P20: 0.0398, Theta: 15, VReset: 0, RefSteps: 20}
-				v, ie, ii := make([]float32, n), make([]float32, n), make([]float32, n)
-				inE, inI, dc := make([]float32, n), make([]float32, n), make([]float32, n)
-				if !inputs {
-					inE, inI = nil, nil
-				}
-				refr, spikes := make([]int32, n), make([]int32, n)
-				for j := range v {
-					v[j] = float32(r.Float64() * 15)
-					dc[j] = float32(360 + 40*r.Float64())
-				}
+				l := newLIFBench(n, inputs)
 				b.ReportAllocs()
 				stop := cpuPerOp(b)
 				for b.Loop() {
-					asm.LIFStep(&p, v, ie, ii, inE, inI, dc, refr, spikes)
+					l.step()
 				}
 				stop()
 				b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "neurons/s")
