@@ -55,5 +55,4 @@ brian2-freeze:
 	/usr/bin/python3 bench/brian2/freeze.py
 
 test-brian2-harness:
-	@/usr/bin/python3 -c 'import numpy' 2>/dev/null || { echo "test-brian2-harness: skipped (/usr/bin/python3 has no numpy)"; exit 0; }; \
-		/usr/bin/python3 -m unittest discover -s bench/brian2/tests
+	scripts/ensure-venv.sh -m unittest discover -s bench/brian2/tests
