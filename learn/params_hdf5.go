@@ -12,9 +12,12 @@ import (
 // per tensor at "params/<name>" with its shape (the layout of a training
 // checkpoint's current parameters), plus meta (may be empty) as the root
 // string attribute ParamsMetaKey. h5py reads it; LoadParamsHDF5 restores
-// it. The file is replaced if it exists (atomically, as export.Create).
-func SaveParamsHDF5(path string, p *Params[float32], meta string) (err error) {
-	f, err := export.Create(path, export.Overwrite())
+// it. Like export.Create, it refuses an existing file (an error wrapping
+// export.ErrExists) unless opts hold export.Overwrite(), and replaces it
+// atomically then. (Before 2026-12-01 it replaced an existing file
+// silently.)
+func SaveParamsHDF5(path string, p *Params[float32], meta string, opts ...export.Option) (err error) {
+	f, err := export.Create(path, opts...)
 	if err != nil {
 		return fmt.Errorf("learn: save parameters to %s: %w", path, err)
 	}
@@ -42,7 +45,7 @@ func SaveParamsHDF5(path string, p *Params[float32], meta string) (err error) {
 
 // LoadParamsHDF5 reads a file written by SaveParamsHDF5 into p, all or
 // nothing, with LoadParamsNPZ's checks (every tensor present with p's size,
-// finite values). It returns the stored metadata, or an error wrapping
+// finite values, no tensor p does not have). It returns the stored metadata, or an error wrapping
 // ErrNotParamsFile for an HDF5 file SaveParamsHDF5 did not write (no
 // ParamsMetaKey attribute, or a training checkpoint: read those with
 // LoadParams).
@@ -60,6 +63,20 @@ func LoadParamsHDF5(p *Params[float32], path string) (meta string, err error) {
 	}
 	if meta, err = export.StringAttr(f, ParamsMetaKey); err != nil {
 		return "", fmt.Errorf("learn: load parameters from %s: %w", path, err)
+	}
+	if g, err := f.OpenGroup("params"); err == nil {
+		members, err := g.Members()
+		g.Close()
+		if err != nil {
+			return "", fmt.Errorf("learn: load parameters from %s: %w", path, err)
+		}
+		names := make([]string, len(members))
+		for i, m := range members {
+			names[i] = m.Name
+		}
+		if err := extraTensors(p, names, "parameter file", path); err != nil {
+			return "", err
+		}
 	}
 	trial := p.Clone()
 	for i := 0; i < trial.NumTensors(); i++ {
@@ -80,5 +97,25 @@ func LoadParamsHDF5(p *Params[float32], path string) (meta string, err error) {
 		copy(trial.At(i), v)
 	}
 	copy(p.Flat(), trial.Flat())
+	return meta, nil
+}
+
+// ReadParamsMetaHDF5 returns the metadata stored in a parameter file written
+// by SaveParamsHDF5 (its root attribute ParamsMetaKey) without loading the
+// tensors, or an error wrapping ErrNotParamsFile for an HDF5 file
+// SaveParamsHDF5 did not write.
+func ReadParamsMetaHDF5(path string) (string, error) {
+	f, err := export.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("learn: read parameter file %s: %w", path, err)
+	}
+	defer f.Close()
+	if !export.HasAttr(f, ParamsMetaKey) || f.Has("state") {
+		return "", fmt.Errorf("%s: %w", path, ErrNotParamsFile)
+	}
+	meta, err := export.StringAttr(f, ParamsMetaKey)
+	if err != nil {
+		return "", fmt.Errorf("learn: read parameter file %s: %w", path, err)
+	}
 	return meta, nil
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/neurodyn/neurodyn/export"
@@ -67,8 +68,23 @@ func TestSaveLoadParamsHDF5(t *testing.T) {
 	if _, err := LoadParamsHDF5(q, other); !errors.Is(err, ErrNotParamsFile) {
 		t.Errorf("foreign .h5: %v", err)
 	}
+	// An existing file is refused unless Overwrite is given, and kept.
+	if err := SaveParamsHDF5(path, p, "other"); !errors.Is(err, export.ErrExists) {
+		t.Errorf("existing file without Overwrite: %v", err)
+	}
+	if meta, err := ReadParamsMetaHDF5(path); err != nil || meta != `{"kind":"test"}` {
+		t.Errorf("the refused save changed the file: meta %q, %v", meta, err)
+	}
+	// A file with tensors the model does not have is refused by name.
+	sub, _ := NewParams[float32](ParamSpec{Name: "W", Shape: []int{3, 4}})
+	if _, err := LoadParamsHDF5(sub, path); !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), `"b", "c"`) {
+		t.Errorf("a file with extra tensors: %v", err)
+	}
+	if slices.ContainsFunc(sub.Flat(), func(v float32) bool { return v != 0 }) {
+		t.Fatal("a refused load modified the parameters")
+	}
 	p.Flat()[2] = float32(math.Inf(1))
-	if err := SaveParamsHDF5(path, p, ""); err != nil {
+	if err := SaveParamsHDF5(path, p, "", export.Overwrite()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := LoadParamsHDF5(q, path); !errors.Is(err, param.ErrInvalid) {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
+	"strings"
 
 	"github.com/neurodyn/neurodyn/export"
 	"github.com/neurodyn/neurodyn/internal/param"
@@ -23,9 +25,13 @@ var ErrNotParamsFile = errors.New("learn: not a parameter file written by SavePa
 // SaveParams writes p's tensors to a NumPy .npz file, one member per tensor
 // under its name and with its shape (float32 "<f4"), plus meta (may be
 // empty) under ParamsMetaKey. np.load reads it; LoadParamsNPZ restores it.
-// The file is replaced if it exists.
-func SaveParams(path string, p *Params[float32], meta string) error {
-	if err := export.WriteNPZ(path, paramsArrays(p, meta), export.Overwrite()); err != nil {
+// Like export.WriteNPZ, it refuses an existing file (an error wrapping
+// export.ErrExists, errors.Is(err, fs.ErrExist)) unless opts hold
+// export.Overwrite(); the file is written under a temporary name and
+// renamed when complete. (Before 2026-12-01 it replaced an existing file
+// silently, even one holding another model.)
+func SaveParams(path string, p *Params[float32], meta string, opts ...export.Option) error {
+	if err := export.WriteNPZ(path, paramsArrays(p, meta), opts...); err != nil {
 		return fmt.Errorf("learn: save parameters to %s: %w", path, err)
 	}
 	return nil
@@ -53,7 +59,10 @@ func paramsArrays(p *Params[float32], meta string) []export.NPZArray {
 }
 
 // LoadParamsNPZ reads a file written by SaveParams into p, all or nothing:
-// every tensor of p must be present with p's size and finite values. It
+// every tensor of p must be present with p's size and finite values, and
+// the file must hold no tensor p does not have (a file saved from a model
+// with other options, such as bias currents, is refused, not loaded in
+// part). It
 // returns the stored metadata, or an error wrapping ErrNotParamsFile for an
 // .npz file SaveParams did not write.
 func LoadParamsNPZ(p *Params[float32], path string) (meta string, err error) {
@@ -90,6 +99,13 @@ func restoreParams(p *Params[float32], arrays []export.NPZArray, what, where str
 	if !ok {
 		return "", fmt.Errorf("%s: %w", where, ErrNotParamsFile)
 	}
+	var names []string
+	for _, a := range arrays {
+		names = append(names, a.Name)
+	}
+	if err := extraTensors(p, names, what, where); err != nil {
+		return "", err
+	}
 	trial := p.Clone()
 	for i := 0; i < trial.NumTensors(); i++ {
 		s := trial.Spec(i)
@@ -113,4 +129,46 @@ func restoreParams(p *Params[float32], arrays []export.NPZArray, what, where str
 	}
 	copy(p.Flat(), trial.Flat())
 	return meta, nil
+}
+
+// extraTensors returns a parameter error naming the tensors of a parameter
+// archive (names, ParamsMetaKey aside) that p does not have, or nil.
+func extraTensors(p *Params[float32], names []string, what, where string) error {
+	var extra []string
+	for _, n := range names {
+		if n != ParamsMetaKey && p.Index(n) < 0 {
+			extra = append(extra, fmt.Sprintf("%q", n))
+		}
+	}
+	if extra == nil {
+		return nil
+	}
+	slices.Sort(extra)
+	have := make([]string, p.NumTensors())
+	for i := range have {
+		have[i] = p.Spec(i).Name
+	}
+	return param.New("learn", what, where, fmt.Sprintf("only this model's tensors (%s); it also holds %s, which this model does not have: it was saved from a model of another configuration (bias currents, a skip term, connection masks, another kind?), so loading it would drop them; build the model with the file's configuration",
+		strings.Join(have, ", "), strings.Join(extra, ", ")))
+}
+
+// ReadParamsMetaNPZ returns the metadata stored in a parameter file written
+// by SaveParams (its ParamsMetaKey member) without loading the tensors, or
+// an error wrapping ErrNotParamsFile for an .npz file SaveParams did not
+// write.
+func ReadParamsMetaNPZ(path string) (string, error) {
+	arrays, err := export.ReadNPZ(path)
+	if err != nil {
+		return "", fmt.Errorf("learn: read parameter file %s: %w", path, err)
+	}
+	for _, a := range arrays {
+		if a.Name == ParamsMetaKey {
+			b, err := export.NPZData[uint8](a)
+			if err != nil {
+				return "", param.New("learn", "parameter file", path, fmt.Sprintf("a uint8 member %q (the metadata)", ParamsMetaKey))
+			}
+			return string(b), nil
+		}
+	}
+	return "", fmt.Errorf("%s: %w", path, ErrNotParamsFile)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -58,8 +59,24 @@ func TestSaveLoadParamsNPZ(t *testing.T) {
 	if _, err := LoadParamsNPZ(q, other); !errors.Is(err, ErrNotParamsFile) {
 		t.Errorf("foreign .npz: %v", err)
 	}
+	// An existing file is refused unless Overwrite is given, and kept.
+	if err := SaveParams(path, p, "other"); !errors.Is(err, export.ErrExists) || !errors.Is(err, fs.ErrExist) {
+		t.Errorf("existing file without Overwrite: %v", err)
+	}
+	if meta, err := ReadParamsMetaNPZ(path); err != nil || meta != `{"kind":"test"}` {
+		t.Errorf("the refused save changed the file: meta %q, %v", meta, err)
+	}
+	// A file with a tensor the model does not have is refused by name
+	// (loading it would drop the tensor), and the model left untouched.
+	sub, _ := NewParams[float32](ParamSpec{Name: "W", Shape: []int{3, 4}})
+	if _, err := LoadParamsNPZ(sub, path); !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), `"b"`) {
+		t.Errorf("a file with an extra tensor: %v", err)
+	}
+	if slices.ContainsFunc(sub.Flat(), func(v float32) bool { return v != 0 }) {
+		t.Fatal("a refused load modified the parameters")
+	}
 	p.Flat()[2] = float32(math.NaN())
-	if err := SaveParams(path, p, ""); err != nil {
+	if err := SaveParams(path, p, "", export.Overwrite()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := LoadParamsNPZ(q, path); !errors.Is(err, param.ErrInvalid) {

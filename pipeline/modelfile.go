@@ -620,7 +620,7 @@ func saveParamsModel(path string, p *learn.Params[float32], meta *ModelMeta) err
 	if err != nil {
 		return err
 	}
-	return learn.SaveParams(path, p, string(b))
+	return learn.SaveParams(path, p, string(b), export.Overwrite())
 }
 
 // Readout array names in reservoir and ESN model files.
