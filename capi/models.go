@@ -12,14 +12,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"path/filepath"
-	"strings"
 
 	"github.com/neurodyn/neurodyn/analysis"
 	"github.com/neurodyn/neurodyn/ctrnn"
+	"github.com/neurodyn/neurodyn/export"
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/learn"
 	"github.com/neurodyn/neurodyn/learn/leaky"
+	"github.com/neurodyn/neurodyn/modelfile"
 	"github.com/neurodyn/neurodyn/rate"
 	"github.com/neurodyn/neurodyn/snn"
 	"github.com/neurodyn/neurodyn/tasks"
@@ -86,6 +86,27 @@ func (mo *modelObj) ready() error {
 // best copy and the engine's effective tensors.
 func modelBytes(p, n float64) float64 { return 4 * (10*p + 16*n) }
 
+// checkCTRNN validates a CT-RNN configuration and checks the memory its
+// model takes in training against the limit.
+func checkCTRNN(c ctrnn.Config) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	d := c.WithDefaults()
+	h, i, o := float64(d.Hidden), float64(d.Inputs), float64(d.Outputs)
+	return checkMemory("the CT-RNN", modelBytes(h*h+h*i+h+o*h+o, h))
+}
+
+// checkRate is checkCTRNN for the rate network.
+func checkRate(c rate.Config) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	d := c.WithDefaults()
+	n, i, o := float64(d.NE+d.NI), float64(d.Inputs), float64(d.Outputs)
+	return checkMemory("the rate network", modelBytes(2*n*n+n*i+n+o*n+o, n))
+}
+
 //export neurodyn_ctrnn_new
 func neurodyn_ctrnn_new(config *C.nd_cchar, out *C.neurodyn_handle) (rc C.int) {
 	const fn = "neurodyn_ctrnn_new"
@@ -97,12 +118,7 @@ func neurodyn_ctrnn_new(config *C.nd_cchar, out *C.neurodyn_handle) (rc C.int) {
 	if err := decodeConfig("config", optString(config), &c); err != nil {
 		return fail(fn, err)
 	}
-	if err := c.Validate(); err != nil {
-		return fail(fn, err)
-	}
-	d := c.WithDefaults()
-	h, i, o := float64(d.Hidden), float64(d.Inputs), float64(d.Outputs)
-	if err := checkMemory("the CT-RNN", modelBytes(h*h+h*i+h+o*h+o, h)); err != nil {
+	if err := checkCTRNN(c); err != nil {
 		return fail(fn, err)
 	}
 	m, err := ctrnn.New[float32](c)
@@ -124,12 +140,7 @@ func neurodyn_rate_new(config *C.nd_cchar, out *C.neurodyn_handle) (rc C.int) {
 	if err := decodeConfig("config", optString(config), &c); err != nil {
 		return fail(fn, err)
 	}
-	if err := c.Validate(); err != nil {
-		return fail(fn, err)
-	}
-	d := c.WithDefaults()
-	n, i, o := float64(d.NE+d.NI), float64(d.Inputs), float64(d.Outputs)
-	if err := checkMemory("the rate network", modelBytes(2*n*n+n*i+n+o*n+o, n)); err != nil {
+	if err := checkRate(c); err != nil {
 		return fail(fn, err)
 	}
 	m, err := rate.New[float32](c)
@@ -926,11 +937,11 @@ func neurodyn_model_save(h C.neurodyn_handle, path *C.nd_cchar) (rc C.int) {
 		return fail(fn, err)
 	}
 	meta := encodeJSON(map[string]any{"kind": o.kind, "config": mo.config})
-	switch savedFormat(p) {
+	switch modelfile.Format(p) {
 	case ".npz":
-		err = learn.SaveParams(p, mo.m.Params(), meta)
+		err = learn.SaveParams(p, mo.m.Params(), meta, export.Overwrite())
 	case ".h5":
-		err = learn.SaveParamsHDF5(p, mo.m.Params(), meta)
+		err = learn.SaveParamsHDF5(p, mo.m.Params(), meta, export.Overwrite())
 	default:
 		return fail(fn, errorf(statusInvalid, "path = %q: must end in .h5 (or .hdf5: HDF5) or .npz", p))
 	}
@@ -940,21 +951,51 @@ func neurodyn_model_save(h C.neurodyn_handle, path *C.nd_cchar) (rc C.int) {
 	return statusOK
 }
 
-// savedFormat returns ".npz" or ".h5" (for .h5 and .hdf5) from path's
-// extension, or "" for another one.
-func savedFormat(path string) string {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".npz":
-		return ".npz"
-	case ".h5", ".hdf5":
-		return ".h5"
+// typedConfig returns the configuration of a model object as its package's
+// type (ctrnn.Config, rate.Config, snn.Config, snn.ReservoirConfig,
+// snn.ESNConfig), defaults filled in.
+func typedConfig(mo *modelObj) any {
+	switch m := mo.s.(type) {
+	case *ctrnn.Model[float32]:
+		return m.Config()
+	case *rate.Model[float32]:
+		return m.Config()
+	case *snn.Model[float32]:
+		return m.Config()
+	case *snn.Reservoir:
+		return m.Config()
+	case *snn.ESN:
+		return m.Config()
 	}
-	return ""
+	return nil
 }
 
-// modelMetaKey names the array of a saved model holding its kind and
-// configuration as JSON (uint8).
-const modelMetaKey = learn.ParamsMetaKey
+// checkStored refuses a model file (metadata meta) saved from another kind
+// of model or from a configuration that differs from mo's in the dynamics
+// or the parameter layout (modelfile.ConfigDiff), naming every differing
+// field with its stored and given values. Metadata without a kind or a
+// configuration (a file of learn.SaveParams with other metadata) is not
+// compared: the tensors are still checked by name and size.
+func checkStored(kind string, mo *modelObj, path, meta string) error {
+	var h modelfile.Header
+	if json.Unmarshal([]byte(meta), &h) != nil || h.Kind == "" {
+		return nil
+	}
+	if h.Kind != kind {
+		return errorf(statusInvalid, "path = %q: holds the parameters of a %s model, not of a %s: open it with neurodyn_model_open (Python: neurodyn.load_model)", path, h.Kind, kind)
+	}
+	if len(h.Config) == 0 {
+		return nil
+	}
+	stored, err := modelfile.DecodeConfig(h.Kind, h.Config)
+	if err != nil {
+		return errorf(statusInvalid, "path = %q: its stored configuration does not decode: %v", path, err)
+	}
+	if diff := modelfile.ConfigDiff(kind, stored, typedConfig(mo)); diff != nil {
+		return modelfile.DiffError("path", path, kind, diff)
+	}
+	return nil
+}
 
 //export neurodyn_model_load
 func neurodyn_model_load(h C.neurodyn_handle, path *C.nd_cchar, best C.int32_t) (rc C.int) {
@@ -972,6 +1013,13 @@ func neurodyn_model_load(h C.neurodyn_handle, path *C.nd_cchar, best C.int32_t) 
 	b, err := boolArg("best", best)
 	if err != nil {
 		return fail(fn, err)
+	}
+	if modelfile.Format(p) != "" {
+		if meta, err := modelfile.ReadMeta(p); err == nil {
+			if err := checkStored(o.kind, mo, p, meta); err != nil {
+				return fail(fn, err)
+			}
+		}
 	}
 	params := mo.m.Params()
 	if err := loadSaved(params, p); err == nil {
@@ -998,7 +1046,7 @@ var errNotSaved = fmt.Errorf("not a file of neurodyn_model_save")
 // nothing); errNotSaved if the file is not one.
 func loadSaved(p *learn.Params[float32], path string) error {
 	var err error
-	switch savedFormat(path) {
+	switch modelfile.Format(path) {
 	case ".npz":
 		_, err = learn.LoadParamsNPZ(p, path)
 	case ".h5":
@@ -1016,6 +1064,63 @@ func loadSaved(p *learn.Params[float32], path string) error {
 		return err
 	}
 	return nil
+}
+
+//export neurodyn_model_open
+func neurodyn_model_open(path *C.nd_cchar, out *C.neurodyn_handle) (rc C.int) {
+	const fn = "neurodyn_model_open"
+	defer guard(fn, &rc)
+	if out == nil {
+		return fail(fn, errorf(statusNull, "out is NULL"))
+	}
+	p, err := cstring("path", path)
+	if err != nil {
+		return fail(fn, err)
+	}
+	hd, err := modelfile.ReadHeader(p)
+	if err != nil {
+		return fail(fn, ioError(err))
+	}
+	cfg, err := modelfile.DecodeConfig(hd.Kind, hd.Config)
+	if err != nil {
+		return fail(fn, err)
+	}
+	// The sizes are validated and the memory checked as by the
+	// constructors, before anything is allocated.
+	switch c := cfg.(type) {
+	case ctrnn.Config:
+		err = checkCTRNN(c)
+	case rate.Config:
+		err = checkRate(c)
+	case snn.Config:
+		err = checkSNN(c)
+	case snn.ReservoirConfig:
+		err = checkReservoir(c, hd.Dim)
+	case snn.ESNConfig:
+		err = checkESN(c, hd.Dim)
+	}
+	if err != nil {
+		return fail(fn, err)
+	}
+	m, err := modelfile.Build(p, hd)
+	if err != nil {
+		return fail(fn, ioError(err))
+	}
+	switch {
+	case m.CTRNN != nil:
+		*out = newHandle("ctrnn", &modelObj{s: m.CTRNN, m: m.CTRNN, config: m.CTRNN.Config()}, nil)
+	case m.Rate != nil:
+		*out = newHandle("rate", &modelObj{s: m.Rate, m: m.Rate, config: m.Rate.Config()}, nil)
+	case m.SNN != nil:
+		*out = newHandle("snn", &modelObj{s: m.SNN, m: &snnModel{m.SNN}, config: snnConfigJSONOut(m.SNN.Config())}, nil)
+	case m.Reservoir != nil:
+		r := m.Reservoir
+		*out = newHandle("reservoir", &modelObj{s: r, config: r.Config(), fitted: func() bool { return r.Readout != nil }}, r.Close)
+	default:
+		e := m.ESN
+		*out = newHandle("esn", &modelObj{s: e, config: e.Config(), fitted: func() bool { return e.Readout != nil }}, nil)
+	}
+	return statusOK
 }
 
 //export neurodyn_rate_balance

@@ -165,6 +165,43 @@ func snnConfigJSONOut(c snn.Config) snnConfigOut {
 	return out
 }
 
+// checkSNN validates a spiking network's configuration and checks the
+// memory its model takes in training against the limit.
+func checkSNN(c snn.Config) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	d := c.WithDefaults()
+	n := float64(d.N())
+	return checkMemory("the spiking network", modelBytes(3*n*n+n*float64(d.Inputs+2)+float64(d.Features()+d.Inputs+1)*float64(d.Outputs), n))
+}
+
+// checkReservoir validates a reservoir's configuration for dim inputs and
+// checks the memory of its network and readout fit against the limit.
+func checkReservoir(c snn.ReservoirConfig, dim int) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if dim <= 0 {
+		return errorf(statusInvalid, "dim = %d: must be positive", dim)
+	}
+	dc := c.WithDefaults()
+	n, f := float64(dc.N), float64(dc.Features())
+	return checkMemory("the reservoir", n*n*max(dc.P, 0)*8+n*float64(dim+2)*8+n*256+(f+float64(dim)+1)*(f+float64(dim)+1)*8*2)
+}
+
+// checkESN is checkReservoir for the echo-state network.
+func checkESN(c snn.ESNConfig, dim int) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if dim <= 0 {
+		return errorf(statusInvalid, "dim = %d: must be positive", dim)
+	}
+	n := float64(c.WithDefaults().N)
+	return checkMemory("the echo-state network", n*n*8*6+(n+float64(dim)+1)*(n+float64(dim)+1)*8*2)
+}
+
 //export neurodyn_snn_new
 func neurodyn_snn_new(config *C.nd_cchar, out *C.neurodyn_handle) (rc C.int) {
 	const fn = "neurodyn_snn_new"
@@ -180,12 +217,7 @@ func neurodyn_snn_new(config *C.nd_cchar, out *C.neurodyn_handle) (rc C.int) {
 	if err != nil {
 		return fail(fn, err)
 	}
-	if err := c.Validate(); err != nil {
-		return fail(fn, err)
-	}
-	d := c.WithDefaults()
-	n := float64(d.N())
-	if err := checkMemory("the spiking network", modelBytes(3*n*n+n*float64(d.Inputs+2)+float64(d.Features()+d.Inputs+1)*float64(d.Outputs), n)); err != nil {
+	if err := checkSNN(c); err != nil {
 		return fail(fn, err)
 	}
 	m, err := snn.New[float32](c)
@@ -331,12 +363,7 @@ func neurodyn_reservoir_new(config *C.nd_cchar, dim C.int64_t, out *C.neurodyn_h
 	if err := decodeConfig("config", optString(config), &c); err != nil {
 		return fail(fn, err)
 	}
-	if err := c.Validate(); err != nil {
-		return fail(fn, err)
-	}
-	dc := c.WithDefaults()
-	n, f := float64(dc.N), float64(dc.Features())
-	if err := checkMemory("the reservoir", n*n*max(dc.P, 0)*8+n*float64(d+2)*8+n*256+(f+float64(d)+1)*(f+float64(d)+1)*8*2); err != nil {
+	if err := checkReservoir(c, d); err != nil {
 		return fail(fn, err)
 	}
 	r, err := snn.NewReservoir(c, d)
@@ -363,11 +390,7 @@ func neurodyn_esn_new(config *C.nd_cchar, dim C.int64_t, out *C.neurodyn_handle)
 	if err := decodeConfig("config", optString(config), &c); err != nil {
 		return fail(fn, err)
 	}
-	if err := c.Validate(); err != nil {
-		return fail(fn, err)
-	}
-	n := float64(c.WithDefaults().N)
-	if err := checkMemory("the echo-state network", n*n*8*6+(n+float64(d)+1)*(n+float64(d)+1)*8*2); err != nil {
+	if err := checkESN(c, d); err != nil {
 		return fail(fn, err)
 	}
 	e, err := snn.NewESN(c, d)

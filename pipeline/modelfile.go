@@ -20,6 +20,7 @@ import (
 	"github.com/neurodyn/neurodyn/export"
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/learn"
+	"github.com/neurodyn/neurodyn/modelfile"
 	"github.com/neurodyn/neurodyn/rate"
 	"github.com/neurodyn/neurodyn/snn"
 	"github.com/neurodyn/neurodyn/tasks"
@@ -625,9 +626,9 @@ func saveParamsModel(path string, p *learn.Params[float32], meta *ModelMeta) err
 
 // Readout array names in reservoir and ESN model files.
 const (
-	readoutW      = "readout.W"
-	readoutB      = "readout.B"
-	readoutLambda = "readout.lambda"
+	readoutW      = modelfile.ReadoutW
+	readoutB      = modelfile.ReadoutB
+	readoutLambda = modelfile.ReadoutLambda
 )
 
 // saveReadoutModel writes a reservoir's or ESN's readout and metadata (the
@@ -647,40 +648,6 @@ func saveReadoutModel(path string, l *snn.Linear, meta *ModelMeta) error {
 		return fmt.Errorf("pipeline: save readout to %s: %w", path, err)
 	}
 	return nil
-}
-
-// loadReadout reads the readout of a file written by saveReadoutModel.
-func loadReadout(path string, features, outputs int) (*snn.Linear, error) {
-	arrays, err := export.ReadNPZ(path)
-	if err != nil {
-		return nil, fmt.Errorf("pipeline: model file: %w", err)
-	}
-	l := &snn.Linear{F: features, O: outputs}
-	for _, a := range arrays {
-		switch a.Name {
-		case readoutW:
-			l.W, err = export.NPZData[float64](a)
-		case readoutB:
-			l.B, err = export.NPZData[float64](a)
-		case readoutLambda:
-			var v []float64
-			if v, err = export.NPZData[float64](a); err == nil && len(v) == 1 {
-				l.Lambda = v[0]
-			}
-		}
-		if err != nil {
-			return nil, fmt.Errorf("pipeline: model file %s: %w", path, err)
-		}
-	}
-	if len(l.W) != features*outputs || len(l.B) != outputs {
-		return nil, param.New("pipeline", "model file", path, fmt.Sprintf("a readout of %d×%d weights and %d biases", outputs, features, outputs))
-	}
-	for _, v := range append(append([]float64(nil), l.W...), l.B...) {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, param.New("pipeline", "model file", path, "finite readout weights")
-		}
-	}
-	return l, nil
 }
 
 // Model is a model loaded from a file: its metadata and exactly one of the
@@ -718,98 +685,19 @@ func (m *Model) Stepper() learn.Stepper {
 }
 
 // LoadModel reads a model file written by the pipeline or `neurodyn
-// train` and rebuilds the model: its configuration from the metadata, its
-// parameters (or, for reservoirs and ESNs, the network from its
-// configuration and seed, and the readout) from the file.
+// train` and rebuilds the model (modelfile.Build): its configuration from
+// the metadata, its parameters (or, for reservoirs and ESNs, the network
+// from its configuration and seed, and the readout) from the file.
 func LoadModel(path string) (*Model, error) {
 	meta, err := ReadModelMeta(path)
 	if err != nil {
 		return nil, err
 	}
-	out := &Model{Meta: *meta}
-	bad := func(err error) error {
-		return fmt.Errorf("pipeline: model file %s (%s): %w", path, meta.Kind, err)
+	m, err := modelfile.Build(path, modelfile.Header{Format: meta.Format, Kind: meta.Kind, Config: meta.Config, Dim: meta.Dim})
+	if err != nil {
+		return nil, err
 	}
-	switch meta.Kind {
-	case KindCTRNN:
-		var c ctrnn.Config
-		if err := json.Unmarshal(meta.Config, &c); err != nil {
-			return nil, bad(err)
-		}
-		m, err := ctrnn.New[float32](c)
-		if err != nil {
-			return nil, bad(err)
-		}
-		if _, err := learn.LoadParamsNPZ(m.Params(), path); err != nil {
-			return nil, err
-		}
-		m.Reset()
-		out.CTRNN = m
-	case KindRate:
-		var c rate.Config
-		if err := json.Unmarshal(meta.Config, &c); err != nil {
-			return nil, bad(err)
-		}
-		m, err := rate.New[float32](c)
-		if err != nil {
-			return nil, bad(err)
-		}
-		if _, err := learn.LoadParamsNPZ(m.Params(), path); err != nil {
-			return nil, err
-		}
-		m.Reset()
-		out.Rate = m
-	case KindSNN:
-		var c snn.Config
-		if err := json.Unmarshal(meta.Config, &c); err != nil {
-			return nil, bad(err)
-		}
-		m, err := snn.New[float32](c)
-		if err != nil {
-			return nil, bad(err)
-		}
-		if _, err := learn.LoadParamsNPZ(m.Params(), path); err != nil {
-			return nil, err
-		}
-		m.Reset()
-		out.SNN = m
-	case KindReservoir:
-		var c snn.ReservoirConfig
-		if err := json.Unmarshal(meta.Config, &c); err != nil {
-			return nil, bad(err)
-		}
-		r, err := snn.NewReservoir(c, meta.Dim)
-		if err != nil {
-			return nil, bad(err)
-		}
-		l, err := loadReadout(path, r.Features()+meta.Dim, meta.Dim)
-		if err != nil {
-			r.Close()
-			return nil, err
-		}
-		r.Readout = l
-		r.Reset()
-		out.Reservoir = r
-	case KindESN:
-		var c snn.ESNConfig
-		if err := json.Unmarshal(meta.Config, &c); err != nil {
-			return nil, bad(err)
-		}
-		e, err := snn.NewESN(c, meta.Dim)
-		if err != nil {
-			return nil, bad(err)
-		}
-		l, err := loadReadout(path, e.Config().N+meta.Dim, meta.Dim)
-		if err != nil {
-			return nil, err
-		}
-		e.Readout = l
-		e.Reset()
-		out.ESN = e
-	default:
-		return nil, param.New("pipeline", "model kind", meta.Kind, "one of ctrnn, rate, snn, reservoir, esn")
-	}
-	return out, nil
+	return &Model{Meta: *meta, CTRNN: m.CTRNN, Rate: m.Rate, SNN: m.SNN, Reservoir: m.Reservoir, ESN: m.ESN}, nil
 }
 
 // removeFiles deletes files that are no longer needed (a finished

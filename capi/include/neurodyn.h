@@ -641,9 +641,28 @@ int neurodyn_model_fixed_points(neurodyn_handle h, const double *input, int64_t 
  * another extension is NEURODYN_ERR_INVALID. neurodyn_model_load reads both. */
 int neurodyn_model_save(neurodyn_handle h, const char *path);
 
-/* Loads parameters from a checkpoint written by neurodyn_model_save or by
- * training (best != 0: the best parameters of a training checkpoint). */
+/* Loads parameters into a model from a file written by neurodyn_model_save,
+ * `neurodyn train` or the tutorial, or from a training checkpoint (best !=
+ * 0: the best parameters of a checkpoint). A file holding a configuration is
+ * refused (NEURODYN_ERR_INVALID, the model unchanged) when it is of another
+ * kind, or when its configuration differs from the model's in the dynamics
+ * or the parameter layout; the message names every differing field, stored
+ * and given values (initialization seeds and scales, and training-only
+ * options, are not compared). A file with a tensor the model does not have,
+ * or without one it has, is refused too. To get the model a file describes,
+ * use neurodyn_model_open. */
 int neurodyn_model_load(neurodyn_handle h, const char *path, int32_t best);
+
+/* Opens the model file at path (.npz from `neurodyn train`, the tutorial or
+ * neurodyn_model_save; .h5/.hdf5 from neurodyn_model_save) with the
+ * configuration stored in it, and returns a new handle of the model's kind:
+ * a CT-RNN, rate or spiking model with the file's parameters, or — from
+ * train's and the tutorial's files, which hold the readout, its
+ * configuration, seed and number of variables — a reservoir or echo-state
+ * network rebuilt from its seed with the stored readout (ready to predict).
+ * neurodyn_model_info gives the kind and configuration. A file without
+ * kind and configuration (a training checkpoint) is NEURODYN_ERR_INVALID. */
+int neurodyn_model_open(const char *path, neurodyn_handle *out);
 
 /* Balance metrics of a rate model over k states (k x state_dim, rows
  * [r_E, r_I], e.g. from neurodyn_model_forward's hidden), as JSON of

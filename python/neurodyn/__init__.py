@@ -9,7 +9,8 @@ ctypes; results come back as numpy arrays the library fills in place.
     ...     times, ids = net.spikes("spikes:E")
 
 Tasks (Lorenz, Series, FlipFlop), spiking networks (Network), models (CTRNN,
-RateNetwork, SNN), reservoirs (Reservoir, ESN) and the analysis functions
+RateNetwork, SNN; load_model opens a model file with its stored
+configuration), reservoirs (Reservoir, ESN) and the analysis functions
 (neurodyn.analysis) are documented in their modules; neurodyn.interop (import
 it explicitly: from neurodyn import interop) reads neurodyn's SONATA files and
 converts results to Neo and NWB. Errors raise subclasses of NeurodynError (neurodyn.errors).
@@ -44,7 +45,7 @@ from .errors import (
     NullPointerError,
     StateError,
 )
-from .models import CTRNN, ESN, SNN, Model, RateNetwork, Reservoir
+from .models import CTRNN, ESN, SNN, Model, RateNetwork, Reservoir, load_model
 from .network import Network, preset_spec, presets
 from .tasks import Dataset, FlipFlop, Lorenz, Series
 
@@ -76,6 +77,7 @@ __all__ = [
     "build_info",
     "errors",
     "find_library",
+    "load_model",
     "preset_spec",
     "presets",
     "set_memory_limit",

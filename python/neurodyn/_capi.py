@@ -96,6 +96,7 @@ PROTOTYPES: dict[str, str] = {
     "neurodyn_model_lyapunov": "hpisp",
     "neurodyn_model_save": "hs",
     "neurodyn_model_load": "hsw",
+    "neurodyn_model_open": "sp",
     "neurodyn_rate_balance": "hpiip",
     "neurodyn_rate_weights": "hpi",
     "neurodyn_snn_new": "sp",

@@ -33,7 +33,7 @@ from ._util import as_input, config_json, cstr, empty, nonneg_int, private_confi
 from .errors import InvalidParameterError
 from .tasks import Dataset, FlipFlop
 
-__all__ = ["Model", "CTRNN", "RateNetwork", "SNN", "Reservoir", "ESN", "METRIC_NAMES"]
+__all__ = ["Model", "CTRNN", "RateNetwork", "SNN", "Reservoir", "ESN", "METRIC_NAMES", "load_model"]
 
 #: The names of the values neurodyn_metrics and Model.evaluate return (then
 #: one "r2_<i>" per variable).
@@ -321,13 +321,35 @@ class Model(_Model):
     def save(self, path: str | os.PathLike) -> None:
         """Saves the parameters to .npz (np.load gives them by name) or, for a
         path ending in .h5 or .hdf5, to HDF5 (datasets params/<name>, as
-        h5py reads them); load() reads both."""
+        h5py reads them); load() and load_model() read both."""
         _lib.call("neurodyn_model_save", self.handle, cstr(path, "path"))
 
     def load(self, path: str | os.PathLike, best: bool = False) -> None:
-        """Loads parameters saved by save() or by training's checkpoint
-        (best: the best parameters of a training checkpoint)."""
+        """Loads parameters saved by save(), by ``neurodyn train`` or the
+        tutorial, or by training's checkpoint (best: the best parameters of
+        a training checkpoint) into this model. A file saved from another
+        kind of model, or from a configuration that differs from this
+        model's in the dynamics or the parameter layout (size, τ, solver,
+        Dale transform, discretization, bias currents, ...), raises
+        InvalidParameterError naming each differing key with its stored and
+        given values, and leaves the model unchanged; so does a file with a
+        tensor this model does not have. To get the model a file describes,
+        use Model.from_file(path) or neurodyn.load_model(path)."""
         _lib.call("neurodyn_model_load", self.handle, cstr(path, "path"), int(bool(best)))
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike) -> "Model":
+        """The model saved in a file (by save(), ``neurodyn train`` or the
+        tutorial), built with the configuration stored in it and its
+        parameters: a CTRNN, RateNetwork or SNN (load_model). Called on a
+        subclass (SNN.from_file), a file holding another kind raises
+        InvalidParameterError."""
+        m = load_model(path)
+        if not isinstance(m, cls):
+            kind = type(m).__name__
+            m.close()
+            raise InvalidParameterError(f"{cls.__name__}.from_file: {os.fspath(path)} holds a {kind}, not a {cls.__name__}: use neurodyn.load_model")
+        return m
 
 
 class CTRNN(Model):
@@ -484,6 +506,37 @@ class ESN(_Reservoir):
 
     __slots__ = ()
     _ctor = "neurodyn_esn_new"
+
+
+#: The Python class of each model kind neurodyn_model_info names.
+_KINDS = {"ctrnn": "CTRNN", "rate": "RateNetwork", "snn": "SNN", "reservoir": "Reservoir", "esn": "ESN"}
+
+
+def load_model(path: str | os.PathLike) -> "_Model":
+    """Opens a model file with the configuration stored in it
+    (neurodyn_model_open) and returns the model as its class: a CTRNN,
+    RateNetwork or SNN with the file's parameters (from save(),
+    ``neurodyn train`` or the tutorial), or a Reservoir or ESN rebuilt from
+    its stored configuration and seed with its fitted readout (from
+    ``neurodyn train`` and the tutorial, whose files hold them). A file
+    without a stored configuration (a training checkpoint) raises
+    InvalidParameterError."""
+    h = _lib.new_handle("neurodyn_model_open", cstr(path, "path"))
+    try:
+        info = _lib.json_result("neurodyn_model_info", h)
+        cls = globals()[_KINDS[info["kind"]]]
+        m = cls.__new__(cls)
+        Handle.__init__(m, h)
+    except BaseException:
+        _lib.call("neurodyn_free", h)
+        raise
+    # The configuration as the constructor takes it (Go field names), so
+    # that a trainable model pickles as a built one does.
+    m._config = info["config"]
+    if isinstance(m, _Reservoir):
+        m._dim = info["inputs"]
+    m._init_dims()
+    return m
 
 
 def _rebuild_model(cls, config, params):
