@@ -15,7 +15,6 @@ import (
 
 	"github.com/neurodyn/neurodyn/analysis"
 	"github.com/neurodyn/neurodyn/ctrnn"
-	"github.com/neurodyn/neurodyn/export"
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/learn"
 	"github.com/neurodyn/neurodyn/learn/leaky"
@@ -924,7 +923,7 @@ func neurodyn_model_fixed_points(h C.neurodyn_handle, input *C.nd_cdouble, input
 }
 
 //export neurodyn_model_save
-func neurodyn_model_save(h C.neurodyn_handle, path *C.nd_cchar) (rc C.int) {
+func neurodyn_model_save(h C.neurodyn_handle, path *C.nd_cchar, overwrite C.int32_t) (rc C.int) {
 	const fn = "neurodyn_model_save"
 	defer guard(fn, &rc)
 	o, mo, err := getModel(h)
@@ -936,12 +935,16 @@ func neurodyn_model_save(h C.neurodyn_handle, path *C.nd_cchar) (rc C.int) {
 	if err != nil {
 		return fail(fn, err)
 	}
+	opts, err := fileOptions(overwrite)
+	if err != nil {
+		return fail(fn, err)
+	}
 	meta := encodeJSON(map[string]any{"kind": o.kind, "config": mo.config})
 	switch modelfile.Format(p) {
 	case ".npz":
-		err = learn.SaveParams(p, mo.m.Params(), meta, export.Overwrite())
+		err = learn.SaveParams(p, mo.m.Params(), meta, opts...)
 	case ".h5":
-		err = learn.SaveParamsHDF5(p, mo.m.Params(), meta, export.Overwrite())
+		err = learn.SaveParamsHDF5(p, mo.m.Params(), meta, opts...)
 	default:
 		return fail(fn, errorf(statusInvalid, "path = %q: must end in .h5 (or .hdf5: HDF5) or .npz", p))
 	}

@@ -10,7 +10,7 @@
 CAPI_DIR     := build/capi
 CAPI_LIB     := $(CAPI_DIR)/libneurodyn.so
 CAPI_PREFIX  ?= $(abspath $(CAPI_DIR)/prefix)
-CAPI_ABI     := 1
+CAPI_ABI     := 2
 CAPI_VERSION := $(shell sed -n 's/^const Version = "\(.*\)"/\1/p' internal/buildinfo/buildinfo.go)
 CAPI_CC      ?= cc
 CAPI_PC      := PKG_CONFIG_PATH=$(CAPI_PREFIX)/lib/pkgconfig pkg-config

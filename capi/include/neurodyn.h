@@ -121,7 +121,7 @@ extern "C" {
 /* The version of the interface this header describes: it changes when a
  * function is removed or changes meaning (additions keep it).
  * neurodyn_abi_version() returns the library's. */
-#define NEURODYN_ABI_VERSION 1
+#define NEURODYN_ABI_VERSION 2
 
 /* Status codes. */
 enum {
@@ -637,9 +637,14 @@ int neurodyn_model_fixed_points(neurodyn_handle h, const double *input, int64_t 
 
 /* Saves the parameters to a file: HDF5 for a path ending in ".h5" or ".hdf5"
  * (one float32 dataset per tensor at "params/<name>", metadata in the root
- * attribute "neurodyn_model"), NumPy for ".npz" (one member per tensor);
- * another extension is NEURODYN_ERR_INVALID. neurodyn_model_load reads both. */
-int neurodyn_model_save(neurodyn_handle h, const char *path);
+ * attribute "neurodyn_model"), NumPy for ".npz" (one member per tensor,
+ * metadata as the uint8 member "neurodyn_model"); another extension is
+ * NEURODYN_ERR_INVALID. The metadata is JSON: the model's kind and its
+ * configuration with defaults. overwrite: 0 refuses to replace an existing
+ * file (NEURODYN_ERR_IO, the file kept), 1 replaces it atomically.
+ * neurodyn_model_load and neurodyn_model_open read both formats.
+ * (Interface 2: interface 1 had no overwrite and replaced any file.) */
+int neurodyn_model_save(neurodyn_handle h, const char *path, int32_t overwrite);
 
 /* Loads parameters into a model from a file written by neurodyn_model_save,
  * `neurodyn train` or the tutorial, or from a training checkpoint (best !=

@@ -5,10 +5,12 @@
  *
  *     cc $(pkg-config --cflags neurodyn) misuse_test.c $(pkg-config --libs neurodyn)
  */
+#define _DEFAULT_SOURCE /* mkdtemp */
 #include <neurodyn.h>
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -177,6 +179,46 @@ int main(void) {
 	}
 	expect("free(net)", neurodyn_free(net), NEURODYN_OK, NULL);
 	expect("network_synapse_count(freed)", neurodyn_network_synapse_count(net, 0, &nsyn), NEURODYN_ERR_HANDLE, "h = ");
+
+	/* Model files: an existing file is refused without overwrite (and
+	 * kept), a file of another configuration is refused by load with the
+	 * differing field named, and neurodyn_model_open rebuilds the model
+	 * with the file's configuration. */
+	char dir[] = "/tmp/neurodyn-misuse-XXXXXX";
+	if (mkdtemp(dir) == NULL) {
+		printf("FAIL mkdtemp\n");
+		return 1;
+	}
+	char path[sizeof dir + 16], other[sizeof dir + 16];
+	snprintf(path, sizeof path, "%s/m.npz", dir);
+	snprintf(other, sizeof other, "%s/t.npz", dir);
+	neurodyn_handle tau5 = 0, opened = 0, dflt = 0;
+	expect("ctrnn_new(Tau 5)", neurodyn_ctrnn_new("{\"Hidden\": 4, \"Tau\": 5}", &tau5), NEURODYN_OK, NULL);
+	expect("model_save", neurodyn_model_save(tau5, path, 0), NEURODYN_OK, NULL);
+	expect("model_save(existing)", neurodyn_model_save(model, path, 0), NEURODYN_ERR_IO, "overwrite != 0");
+	expect("model_save(overwrite 2)", neurodyn_model_save(model, path, 2), NEURODYN_ERR_INVALID, "overwrite = 2");
+	expect("model_load(Tau 1 from Tau 5)", neurodyn_model_load(model, path, 0), NEURODYN_ERR_INVALID, "Tau: stored 5, given 1");
+	expect("model_open(NULL path)", neurodyn_model_open(NULL, &opened), NEURODYN_ERR_NULL, "path");
+	expect("model_open(NULL out)", neurodyn_model_open(path, NULL), NEURODYN_ERR_NULL, "out is NULL");
+	expect("model_open", neurodyn_model_open(path, &opened), NEURODYN_OK, NULL);
+	char info[4096];
+	int64_t need = 0;
+	expect("model_info(opened)", neurodyn_model_info(opened, info, sizeof info, &need), NEURODYN_OK, NULL);
+	if (strstr(info, "\"Tau\":5") == NULL || strstr(info, "\"kind\":\"ctrnn\"") == NULL) {
+		printf("FAIL model_open: info %s, want a ctrnn with Tau 5\n", info);
+		failures++;
+	}
+	expect("ctrnn_new(Hidden 4)", neurodyn_ctrnn_new("{\"Hidden\": 4, \"Seed\": 8}", &dflt), NEURODYN_OK, NULL);
+	expect("model_save(other)", neurodyn_model_save(dflt, other, 0), NEURODYN_OK, NULL);
+	expect("model_load(same configuration, other seed)", neurodyn_model_load(model, other, 0), NEURODYN_OK, NULL);
+	expect("model_save(overwrite)", neurodyn_model_save(model, path, 1), NEURODYN_OK, NULL);
+	expect("model_load(after overwrite)", neurodyn_model_load(dflt, path, 0), NEURODYN_OK, NULL);
+	remove(path);
+	remove(other);
+	rmdir(dir);
+	expect("free(tau5)", neurodyn_free(tau5), NEURODYN_OK, NULL);
+	expect("free(opened)", neurodyn_free(opened), NEURODYN_OK, NULL);
+	expect("free(dflt)", neurodyn_free(dflt), NEURODYN_OK, NULL);
 
 	/* Freed and double-freed handles. */
 	expect("free(model)", neurodyn_free(model), NEURODYN_OK, NULL);

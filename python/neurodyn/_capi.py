@@ -24,7 +24,7 @@ from typing import Any
 from . import errors
 
 #: The interface version these bindings are written for (NEURODYN_ABI_VERSION).
-ABI_VERSION = 1
+ABI_VERSION = 2
 
 # Argument codes of the prototypes below:
 #   h handle (uint64)   s input string (const char *)   p pointer (arrays,
@@ -94,7 +94,7 @@ PROTOTYPES: dict[str, str] = {
     "neurodyn_model_flipflop_score": "hhspi",
     "neurodyn_model_valid_time": "hpiisp",
     "neurodyn_model_lyapunov": "hpisp",
-    "neurodyn_model_save": "hs",
+    "neurodyn_model_save": "hsw",
     "neurodyn_model_load": "hsw",
     "neurodyn_model_open": "sp",
     "neurodyn_rate_balance": "hpiip",

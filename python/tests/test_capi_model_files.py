@@ -2,7 +2,7 @@
 kind or configuration (naming each differing key, stored and given) or
 holding tensors the model lacks; neurodyn.load_model / Model.from_file
 open a file with its stored configuration, for every kind `neurodyn train`
-writes."""
+writes; Model.save refuses an existing file unless overwrite=True."""
 
 from __future__ import annotations
 
@@ -115,3 +115,15 @@ def test_load_model_refuses_parameters_only(tmp_path):
     np.savez(tmp_path / "bare.npz", w=np.ones(3, dtype=np.float32))
     with pytest.raises(nd.InvalidParameterError, match="written by neurodyn"):
         nd.load_model(tmp_path / "bare.npz")
+
+
+def test_save_refuses_an_existing_file(tmp_path):
+    a, b = nd.CTRNN(hidden=6, seed=1), nd.RateNetwork(ne=8, ni=4)
+    path = tmp_path / "m.npz"
+    a.save(path)
+    with pytest.raises(nd.NeurodynIOError, match="overwrite=True"):
+        b.save(path)
+    assert meta(path)["kind"] == "ctrnn"  # kept
+    np.testing.assert_array_equal(nd.load_model(path).params, a.params)
+    b.save(path, overwrite=True)
+    assert meta(path)["kind"] == "rate"
