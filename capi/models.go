@@ -15,6 +15,7 @@ import (
 
 	"github.com/neurodyn/neurodyn/analysis"
 	"github.com/neurodyn/neurodyn/ctrnn"
+	"github.com/neurodyn/neurodyn/export"
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/learn"
 	"github.com/neurodyn/neurodyn/learn/leaky"
@@ -939,7 +940,12 @@ func neurodyn_model_save(h C.neurodyn_handle, path *C.nd_cchar, overwrite C.int3
 	if err != nil {
 		return fail(fn, err)
 	}
-	meta := encodeJSON(map[string]any{"kind": o.kind, "config": mo.config})
+	config := encodeJSON(mo.config)
+	prov, err := json.Marshal(modelfile.NewProvenance(config, "json", export.Seed{Name: "seed", Value: configSeed(mo)}))
+	if err != nil {
+		return fail(fn, err)
+	}
+	meta := fmt.Sprintf(`{"kind":%q,"config":%s,"provenance":%s}`, o.kind, config, prov)
 	switch modelfile.Format(p) {
 	case ".npz":
 		err = learn.SaveParams(p, mo.m.Params(), meta, opts...)
@@ -971,6 +977,24 @@ func typedConfig(mo *modelObj) any {
 		return m.Config()
 	}
 	return nil
+}
+
+// configSeed returns the initialization seed of a model object's
+// configuration.
+func configSeed(mo *modelObj) uint64 {
+	switch c := typedConfig(mo).(type) {
+	case ctrnn.Config:
+		return c.Seed
+	case rate.Config:
+		return c.Seed
+	case snn.Config:
+		return c.Seed
+	case snn.ReservoirConfig:
+		return c.Seed
+	case snn.ESNConfig:
+		return c.Seed
+	}
+	return 0
 }
 
 // checkStored refuses a model file (metadata meta) saved from another kind

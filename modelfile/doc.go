@@ -10,7 +10,9 @@
 // ConfigDiff compares a stored configuration with a model's and names what
 // differs in the dynamics or the parameter layout, so that parameters are
 // never loaded into a model they were not trained for (the C API's
-// neurodyn_model_load refuses such a file).
+// neurodyn_model_load refuses such a file). Provenance is what a model file
+// records of the build and run that wrote it (version, revision, build ID,
+// seed, configuration, time).
 //
 // The package is in layer 5 of DEVELOPERS.md's map: it imports learn,
 // export, ctrnn, rate and snn; pipeline, cmd/neurodyn and capi import it.

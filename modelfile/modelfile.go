@@ -35,7 +35,7 @@ const (
 
 // Header is the part of a model file's metadata that rebuilds the model:
 // the pipeline's files (format "neurodyn-model/1") hold more, the C API's
-// only these.
+// only these (and Provenance).
 type Header struct {
 	// Format is "neurodyn-model/1" in the pipeline's files, empty in the
 	// C API's.
@@ -49,6 +49,8 @@ type Header struct {
 	// Dim is the number of variables a reservoir or ESN was fitted on (0
 	// in the C API's files, which hold trainable models only).
 	Dim int `json:"dim,omitempty"`
+	// Provenance is nil in files written before 2026-12-01.
+	Provenance *Provenance `json:"provenance,omitempty"`
 }
 
 // Format returns ".npz" or ".h5" (for .h5 and .hdf5) by path's extension,

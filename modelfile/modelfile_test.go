@@ -228,6 +228,9 @@ func TestOpenReadoutModels(t *testing.T) {
 		if got.ESN == nil || !slices.Equal(outputs(got.Stepper(), 50), outputs(e, 50)) {
 			t.Error("the opened ESN does not predict as the fitted one")
 		}
+		if p := got.Header.Provenance; p == nil || p.BuildID == "" || p.Version == "" || p.Created.IsZero() || len(p.Seeds) != 1 || p.Seeds[0].Value != 5 {
+			t.Errorf("provenance %+v", p)
+		}
 	})
 	t.Run("reservoir", func(t *testing.T) {
 		if testing.Short() {

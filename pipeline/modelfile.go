@@ -468,6 +468,11 @@ type ModelMeta struct {
 	BestEpoch    int      `json:"best_epoch"`
 	Stop         string   `json:"stop,omitempty"`
 	History      []Epoch  `json:"history,omitempty"`
+	// Provenance records the build and run that wrote the file (version,
+	// revision, build ID, seed, configuration, time; nil in files written
+	// before 2026-12-01). It is not part of the identity: a model trained
+	// again with the same recipe on the same data is the same model.
+	Provenance *modelfile.Provenance `json:"provenance,omitempty"`
 }
 
 // identity returns the hash that decides whether a stored model can be
@@ -615,8 +620,18 @@ func metaJSON(path string, meta *ModelMeta) ([]byte, error) {
 	return b, nil
 }
 
-// saveParamsModel writes a model with learn parameters and its metadata.
+// withProvenance sets meta's provenance to this build's and this moment's
+// (with the model's configuration and the run's seed) unless it has one.
+func withProvenance(meta *ModelMeta) {
+	if meta.Provenance == nil {
+		meta.Provenance = modelfile.NewProvenance(string(meta.Config), "json", export.Seed{Name: "seed", Value: meta.Seed})
+	}
+}
+
+// saveParamsModel writes a model with learn parameters and its metadata,
+// with provenance (withProvenance).
 func saveParamsModel(path string, p *learn.Params[float32], meta *ModelMeta) error {
+	withProvenance(meta)
 	b, err := metaJSON(path, meta)
 	if err != nil {
 		return err
@@ -632,8 +647,10 @@ const (
 )
 
 // saveReadoutModel writes a reservoir's or ESN's readout and metadata (the
-// network itself is rebuilt from its configuration and seed).
+// network itself is rebuilt from its configuration and seed), with
+// provenance (withProvenance).
 func saveReadoutModel(path string, l *snn.Linear, meta *ModelMeta) error {
+	withProvenance(meta)
 	b, err := metaJSON(path, meta)
 	if err != nil {
 		return err
@@ -693,7 +710,7 @@ func LoadModel(path string) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := modelfile.Build(path, modelfile.Header{Format: meta.Format, Kind: meta.Kind, Config: meta.Config, Dim: meta.Dim})
+	m, err := modelfile.Build(path, modelfile.Header{Format: meta.Format, Kind: meta.Kind, Config: meta.Config, Dim: meta.Dim, Provenance: meta.Provenance})
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 	"github.com/neurodyn/neurodyn/analysis"
 	"github.com/neurodyn/neurodyn/export"
 	"github.com/neurodyn/neurodyn/learn"
+	"github.com/neurodyn/neurodyn/modelfile"
 )
 
 // Helpers shared by the model stages (ctrnn, rate, snn, flipflop).
@@ -148,13 +150,27 @@ func freeRunFile(key string) string { return key + "_free_run.npz" }
 // figure.
 const freeRunSamples = 5000
 
+// ProvenanceMember names the member of the pipeline's free-run .npz files
+// that holds their provenance (modelfile.Provenance: version, revision,
+// build ID, the run's configuration as TOML, its seed, the time) as JSON
+// bytes (uint8), which np.load users read with
+// json.loads(bytes(z["neurodyn_provenance"])). Model files keep theirs in
+// their metadata (ModelMeta.Provenance).
+const ProvenanceMember = "neurodyn_provenance"
+
 // saveFreeRun writes the first freeRunSamples samples of a free run (or
-// an empty array if it diverged) to dir/freeRunFile(key).
+// an empty array if it diverged) to dir/freeRunFile(key), with the run's
+// provenance (ProvenanceMember).
 func (r *Run) saveFreeRun(dir, key string, gen []float64, dim int) (string, error) {
 	n := min(freeRunSamples, len(gen)/dim)
 	path := filepath.Join(dir, freeRunFile(key))
 	a := export.NewNPZArray("generated", append([]float64(nil), gen[:n*dim]...), n, dim)
-	if err := export.WriteNPZ(path, []export.NPZArray{a}, export.Overwrite()); err != nil {
+	prov, err := json.Marshal(modelfile.NewProvenance(r.Cfg.TOML(), "toml", export.Seed{Name: "seed", Value: r.Cfg.Seed}))
+	if err != nil {
+		return "", fmt.Errorf("pipeline: free-run provenance: %w", err)
+	}
+	arrays := []export.NPZArray{a, export.NewNPZArray(ProvenanceMember, prov)}
+	if err := export.WriteNPZ(path, arrays, export.Overwrite()); err != nil {
 		return "", err
 	}
 	return r.Rel(path), nil

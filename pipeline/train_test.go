@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,9 +13,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/neurodyn/neurodyn/ctrnn"
 	"github.com/neurodyn/neurodyn/export"
+	"github.com/neurodyn/neurodyn/internal/buildinfo"
 	"github.com/neurodyn/neurodyn/learn"
 	"github.com/neurodyn/neurodyn/learn/leaky"
+	"github.com/neurodyn/neurodyn/modelfile"
 	"github.com/neurodyn/neurodyn/snn"
 	"github.com/neurodyn/neurodyn/tasks"
 )
@@ -160,5 +164,101 @@ func TestFitRefusesBeforeFitting(t *testing.T) {
 		if string(a) != string(b) {
 			t.Errorf("%s: identified by %s, the built model's configuration is %s", c.name, a, b)
 		}
+	}
+}
+
+// TestModelFileProvenance: a model file records its provenance (build ID,
+// version, revision, seed, configuration, time) in its metadata, and the
+// provenance stays out of the identity: the same recipe trained again on
+// the same data is recognized and reloaded, with the provenance of the
+// training that wrote the file, and a retraining replaces the file under
+// the same identity. A file written before provenance existed still loads.
+func TestModelFileProvenance(t *testing.T) {
+	d, err := tasks.GenerateLorenz(tasks.LorenzConfig{TrainT: 4, ValT: 2, TestT: 2, EvalT: -1, SeqLength: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := LorenzSpec(LorenzData{TrainT: 4, ValT: 2, TestT: 2, EvalT: -1})
+	r := ctrnn.Recipe{Name: "tiny", Model: ctrnn.Config{Hidden: 4, Seed: 1},
+		Phases: []leaky.Phase{{Train: learn.TrainConfig{Epochs: 1, BatchSize: 8, Seed: 1}, Window: 10, ValWindow: 10}}}
+	o := TrainOptions{Dir: t.TempDir(), File: "m.npz", Seed: 9}
+	first, err := TrainCTRNN(context.Background(), r, data, d, nil, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := first.Meta.Provenance
+	if first.Loaded || p == nil || p.BuildID != buildinfo.ID() || p.Version != buildinfo.Version || p.Revision != buildinfo.Revision() ||
+		p.Created.IsZero() || len(p.Seeds) != 1 || p.Seeds[0].Value != 9 || p.ConfigFormat != "json" || !strings.Contains(p.Config, `"Hidden":4`) {
+		t.Fatalf("trained (loaded %v) with provenance %+v", first.Loaded, p)
+	}
+	same := func(a, b *modelfile.Provenance) bool {
+		ja, _ := json.Marshal(a)
+		jb, _ := json.Marshal(b)
+		return a != nil && b != nil && string(ja) == string(jb)
+	}
+	stored, err := ReadModelMeta(first.Path)
+	if err != nil || !same(stored.Provenance, p) {
+		t.Fatalf("the file's provenance %+v (%v), want %+v", stored.Provenance, err, p)
+	}
+	again, err := TrainCTRNN(context.Background(), r, data, d, nil, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !again.Loaded || again.Meta.Identity != first.Meta.Identity || !same(again.Meta.Provenance, p) {
+		t.Errorf("trained again: loaded %v, identity %s (first %s), provenance %+v", again.Loaded, again.Meta.Identity, first.Meta.Identity, again.Meta.Provenance)
+	}
+	o.Retrain, o.NoReplace = true, true
+	if re, err := TrainCTRNN(context.Background(), r, data, d, nil, o); err != nil || re.Meta.Identity != first.Meta.Identity {
+		t.Errorf("retrained under NoReplace: %v", err)
+	}
+	// A file without provenance (written before 2026-12-01) loads.
+	old := *stored
+	old.Provenance = nil
+	b, err := json.Marshal(&old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldPath := filepath.Join(o.Dir, "old.npz")
+	if err := learn.SaveParams(oldPath, first.Model.Params(), string(b)); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := LoadModel(oldPath); err != nil || m.CTRNN == nil || m.Meta.Provenance != nil {
+		t.Errorf("a file without provenance: %v", err)
+	}
+}
+
+// TestFreeRunProvenance: a free-run .npz holds, besides its samples, the
+// run's provenance as JSON bytes np.load reads (ProvenanceMember: build ID,
+// the configuration as TOML, the seed, the time); readFreeRun still
+// returns the samples alone.
+func TestFreeRunProvenance(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.OutDir, cfg.Seed = t.TempDir(), 17
+	r := &Run{Cfg: cfg}
+	gen := []float64{1, 2, 3, 4, 5, 6}
+	rel, err := r.saveFreeRun(cfg.OutDir, "m", gen, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(cfg.OutDir, rel)
+	if got, err := readFreeRun(path); err != nil || !slices.Equal(got, gen) {
+		t.Errorf("readFreeRun = %v, %v", got, err)
+	}
+	arrays, err := export.ReadNPZ(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p *modelfile.Provenance
+	for _, a := range arrays {
+		if a.Name == ProvenanceMember {
+			b, err := export.NPZData[uint8](a)
+			if err != nil || json.Unmarshal(b, &p) != nil {
+				t.Fatalf("member %s: %v", ProvenanceMember, err)
+			}
+		}
+	}
+	if p == nil || p.BuildID != buildinfo.ID() || p.ConfigFormat != "toml" || p.Config != cfg.TOML() || p.Created.IsZero() ||
+		len(p.Seeds) != 1 || p.Seeds[0].Value != 17 {
+		t.Errorf("provenance %+v", p)
 	}
 }

@@ -9,8 +9,9 @@ and .h5 file is compared by its bits (floating-point values may instead be
 equal as values, NaN equal to NaN; strings by their text), and every number
 of every result.json; what measures the wall clock (keys and metric names
 containing "seconds", the finish time, the stage key hash, HDF5 provenance
-and creation attributes, the training time in a model file's metadata) is
-left out. Files present in one tree only are reported, except lock files.
+and creation attributes, the training time and provenance in a model file's
+metadata, the provenance member of a free-run .npz) is left out: provenance
+names the build, host and time, which differ between the two runs. Files present in one tree only are reported, except lock files.
 
 It prints what it checked, one line per difference, and IDENTICAL or the
 number of differences; the exit status is 0 when identical, 1 otherwise,
@@ -29,6 +30,7 @@ import h5py
 import numpy as np
 
 MODEL_META = "neurodyn_model"  # learn.ParamsMetaKey: the model file's JSON metadata
+PROVENANCE = "neurodyn_provenance"  # pipeline.ProvenanceMember: a free-run file's JSON provenance
 
 
 def tree_files(root: str) -> set[str]:
@@ -57,7 +59,7 @@ def same(x, y) -> bool:
 
 def timed(key: str) -> bool:
     k = key.lower()
-    return "seconds" in k or k.endswith("finished") or k.endswith("key_hash")
+    return "seconds" in k or k.endswith("finished") or k.endswith("key_hash") or k == "provenance"
 
 
 def numbers(x, prefix=""):
@@ -106,6 +108,8 @@ class Comparison:
             if set(A.files) != set(B.files):
                 self.diffs.append(f"{f}: arrays {sorted(set(A.files) ^ set(B.files))} in one file only")
             for k in sorted(set(A.files) & set(B.files)):
+                if k == PROVENANCE:
+                    continue
                 self.counts["arrays"] += 1
                 if k == MODEL_META:
                     ja, jb = (json.loads(bytes(X[k]).decode()) for X in (A, B))

@@ -639,11 +639,13 @@ int neurodyn_model_fixed_points(neurodyn_handle h, const double *input, int64_t 
  * (one float32 dataset per tensor at "params/<name>", metadata in the root
  * attribute "neurodyn_model"), NumPy for ".npz" (one member per tensor,
  * metadata as the uint8 member "neurodyn_model"); another extension is
- * NEURODYN_ERR_INVALID. The metadata is JSON: the model's kind and its
- * configuration with defaults. overwrite: 0 refuses to replace an existing
- * file (NEURODYN_ERR_IO, the file kept), 1 replaces it atomically.
- * neurodyn_model_load and neurodyn_model_open read both formats.
- * (Interface 2: interface 1 had no overwrite and replaced any file.) */
+ * NEURODYN_ERR_INVALID. The metadata is JSON: the model's kind, its
+ * configuration with defaults and provenance (neurodyn_version,
+ * git_revision, build_id, go_version, config, seeds, created_utc, ...).
+ * overwrite: 0 refuses to replace an existing file (NEURODYN_ERR_IO, the
+ * file kept), 1 replaces it atomically. neurodyn_model_load and
+ * neurodyn_model_open read both formats. (Interface 2: interface 1 had no
+ * overwrite and replaced any file.) */
 int neurodyn_model_save(neurodyn_handle h, const char *path, int32_t overwrite);
 
 /* Loads parameters into a model from a file written by neurodyn_model_save,

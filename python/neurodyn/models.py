@@ -321,11 +321,11 @@ class Model(_Model):
     def save(self, path: str | os.PathLike, overwrite: bool = False) -> None:
         """Saves the parameters to .npz (np.load gives them by name) or, for a
         path ending in .h5 or .hdf5, to HDF5 (datasets params/<name>, as
-        h5py reads them), with the model's kind and configuration as JSON
-        metadata (the npz member "neurodyn_model", the HDF5 root attribute
-        of that name); load() and load_model() read both. An existing file
-        raises NeurodynIOError and is kept, unless overwrite (as write_nir
-        and the other writers)."""
+        h5py reads them), with the model's kind, configuration and
+        provenance as JSON metadata (the npz member "neurodyn_model", the
+        HDF5 root attribute of that name); load() and load_model() read
+        both. An existing file raises NeurodynIOError and is kept, unless
+        overwrite (as write_nir and the other writers)."""
         _lib.call("neurodyn_model_save", self.handle, cstr(path, "path"), int(bool(overwrite)))
 
     def load(self, path: str | os.PathLike, best: bool = False) -> None:

@@ -2,7 +2,8 @@
 kind or configuration (naming each differing key, stored and given) or
 holding tensors the model lacks; neurodyn.load_model / Model.from_file
 open a file with its stored configuration, for every kind `neurodyn train`
-writes; Model.save refuses an existing file unless overwrite=True."""
+writes; Model.save refuses an existing file unless overwrite=True; the
+metadata carries provenance."""
 
 from __future__ import annotations
 
@@ -127,3 +128,13 @@ def test_save_refuses_an_existing_file(tmp_path):
     np.testing.assert_array_equal(nd.load_model(path).params, a.params)
     b.save(path, overwrite=True)
     assert meta(path)["kind"] == "rate"
+
+
+def test_saved_provenance(tmp_path):
+    nd.CTRNN(hidden=6, seed=11).save(tmp_path / "m.npz")
+    p = meta(tmp_path / "m.npz")["provenance"]
+    info = nd.build_info()
+    assert p["neurodyn_version"] == info["version"] and p["git_revision"] == info["revision"]
+    assert p["build_id"].startswith(info["version"]) and p["created_utc"]
+    assert p["seeds"] == [{"name": "seed", "value": 11}] and p["config_format"] == "json"
+    assert json.loads(p["config"])["Hidden"] == 6

@@ -27,8 +27,11 @@ def load():
 def write_tree(root: pathlib.Path, *, seconds: float, value: float = 1.5, metric: float = 0.25, nan: bool = True):
     (root / "rate").mkdir(parents=True)
     w = np.array([0.5, value, np.nan if nan else 0.0], dtype=np.float32)
-    meta = json.dumps({"kind": "rate", "train_seconds": seconds, "epochs": 3}).encode()
+    prov = {"build_id": f"0.1.0 rev{seconds}", "created_utc": f"t{seconds}"}  # differs between runs
+    meta = json.dumps({"kind": "rate", "train_seconds": seconds, "epochs": 3, "provenance": prov}).encode()
     np.savez(root / "rate" / "rate_lorenz.npz", w=w, neurodyn_model=np.frombuffer(meta, dtype=np.uint8))
+    np.savez(root / "rate" / "rate_free_run.npz", generated=w.astype(np.float64),
+             neurodyn_provenance=np.frombuffer(json.dumps(prov).encode(), dtype=np.uint8))
     with h5py.File(root / "rate" / "rate.h5", "w") as f:
         f["states"] = np.arange(6, dtype=np.float64).reshape(2, 3)
         f["kind"] = np.array(["rate", "ctrnn"], dtype=h5py.string_dtype())  # read back as an object array
@@ -50,7 +53,7 @@ def test_identical_but_for_the_clock(tmp_path, capsys):
     (tmp_path / "b" / ".neurodyn.lock").write_text("")  # lock files are ignored
     rc, out = run(mod, tmp_path / "a", tmp_path / "b", capsys)
     assert rc == 0 and out.rstrip().endswith("IDENTICAL"), out
-    assert "1 npz, 1 h5, 1 json" in out
+    assert "2 npz, 1 h5, 1 json" in out
 
 
 @pytest.mark.parametrize(
