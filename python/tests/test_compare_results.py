@@ -24,14 +24,17 @@ def load():
     return mod
 
 
-def write_tree(root: pathlib.Path, *, seconds: float, value: float = 1.5, metric: float = 0.25, nan: bool = True):
+def write_tree(root: pathlib.Path, *, seconds: float, value: float = 1.5, metric: float = 0.25, nan: bool = True,
+               provenance: bool = True):
     (root / "rate").mkdir(parents=True)
     w = np.array([0.5, value, np.nan if nan else 0.0], dtype=np.float32)
     prov = {"build_id": f"0.1.0 rev{seconds}", "created_utc": f"t{seconds}"}  # differs between runs
     meta = json.dumps({"kind": "rate", "train_seconds": seconds, "epochs": 3, "provenance": prov}).encode()
     np.savez(root / "rate" / "rate_lorenz.npz", w=w, neurodyn_model=np.frombuffer(meta, dtype=np.uint8))
-    np.savez(root / "rate" / "rate_free_run.npz", generated=w.astype(np.float64),
-             neurodyn_provenance=np.frombuffer(json.dumps(prov).encode(), dtype=np.uint8))
+    free = {"generated": w.astype(np.float64)}
+    if provenance:  # free-run files written before 2026-12-01 have none
+        free["neurodyn_provenance"] = np.frombuffer(json.dumps(prov).encode(), dtype=np.uint8)
+    np.savez(root / "rate" / "rate_free_run.npz", **free)
     with h5py.File(root / "rate" / "rate.h5", "w") as f:
         f["states"] = np.arange(6, dtype=np.float64).reshape(2, 3)
         f["kind"] = np.array(["rate", "ctrnn"], dtype=h5py.string_dtype())  # read back as an object array
@@ -48,7 +51,7 @@ def run(mod, a, b, capsys):
 
 def test_identical_but_for_the_clock(tmp_path, capsys):
     mod = load()
-    write_tree(tmp_path / "a", seconds=1.0)
+    write_tree(tmp_path / "a", seconds=1.0, provenance=False)  # built before free runs had provenance
     write_tree(tmp_path / "b", seconds=2.0)
     (tmp_path / "b" / ".neurodyn.lock").write_text("")  # lock files are ignored
     rc, out = run(mod, tmp_path / "a", tmp_path / "b", capsys)
