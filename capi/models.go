@@ -1004,7 +1004,10 @@ func configSeed(mo *modelObj) uint64 {
 // configuration (a file of learn.SaveParams with other metadata) is not
 // compared: the tensors are still checked by name and size.
 func checkStored(kind string, mo *modelObj, path, meta string) error {
-	var h modelfile.Header
+	var h struct {
+		Kind   string          `json:"kind"`
+		Config json.RawMessage `json:"config"`
+	}
 	if json.Unmarshal([]byte(meta), &h) != nil || h.Kind == "" {
 		return nil
 	}

@@ -89,11 +89,35 @@ func ReadHeader(path string) (Header, error) {
 	if err != nil {
 		return Header{}, err
 	}
-	var h Header
-	if err := json.Unmarshal([]byte(meta), &h); err != nil || h.Kind == "" || len(h.Config) == 0 {
+	h, err := ParseHeader(meta)
+	if err != nil {
 		return Header{}, param.New("modelfile", "model file", path, "metadata naming the model's kind and configuration (JSON with \"kind\" and \"config\"); this file's metadata has none: it holds parameters only, so build the model with its configuration and load them into it")
 	}
 	return h, nil
+}
+
+// ParseHeader parses the Header of a model file's metadata text; an error
+// when it is not JSON or names no kind or configuration. A provenance that
+// does not parse is left out (it does not change the model).
+func ParseHeader(meta string) (Header, error) {
+	var h struct {
+		Header
+		Provenance json.RawMessage `json:"provenance,omitempty"`
+	}
+	if err := json.Unmarshal([]byte(meta), &h); err != nil {
+		return Header{}, err
+	}
+	if h.Kind == "" || len(h.Config) == 0 {
+		return Header{}, errors.New("modelfile: the metadata names no kind or configuration")
+	}
+	out := h.Header
+	if len(h.Provenance) > 0 {
+		var p Provenance
+		if json.Unmarshal(h.Provenance, &p) == nil {
+			out.Provenance = &p
+		}
+	}
+	return out, nil
 }
 
 // Model is a model rebuilt from a file: its Header and exactly one of the

@@ -252,3 +252,22 @@ func TestOpenReadoutModels(t *testing.T) {
 		}
 	})
 }
+
+// TestParseHeader: a provenance that does not parse (a hand-edited file)
+// neither hides the kind and configuration nor fails the header.
+func TestParseHeader(t *testing.T) {
+	for _, tc := range []struct {
+		meta     string
+		ok, prov bool
+	}{
+		{`{"kind":"ctrnn","config":{"Hidden":4},"provenance":{"created_utc":"yesterday"}}`, true, false},
+		{`{"kind":"ctrnn","config":{"Hidden":4},"provenance":{"build_id":"0.1.0 abc","created_utc":"2026-12-01T20:00:00Z"}}`, true, true},
+		{`{"kind":"ctrnn"}`, false, false},
+		{`not json`, false, false},
+	} {
+		h, err := modelfile.ParseHeader(tc.meta)
+		if (err == nil) != tc.ok || (h.Provenance != nil) != tc.prov || tc.ok && h.Kind != "ctrnn" {
+			t.Errorf("%s: header %+v, %v", tc.meta, h, err)
+		}
+	}
+}
