@@ -8,6 +8,16 @@ Euler step; spike z = H(v - 1) with the SuperSpike surrogate, alpha = 100,
 in the backward pass; hard reset v <- (1 - z)*v, not detached), loss = sum
 of the output spikes, forward + backward.
 
+As in the Open Neuromorphic benchmark (its norse entry has these LIF
+parameters, nn.Linear's initialisation and randn input), the layer never
+spikes: the current has variance ~1/3 at every n, the membrane's sigma is
+~0.13 and the threshold 7.5 sigma away, so the loss is 0 and the reset never
+acts (the work is the same). --firing multiplies the input by FIRING_SCALE
+(8, neurodyn's onnFiringScale, the firing/n=N sub-benchmarks): then 3.6% of
+the neuron-steps spike and the gradient flows through the resets. Every
+record carries the loss (the number of spikes of one forward) and
+spike_prob (spikes per neuron-step), taken from the first, untimed run.
+
 PyTorch in its best CPU set-up: one thread (torch.set_num_threads(1) and
 OMP/OPENBLAS/MKL_NUM_THREADS=1, set before the import), three
 implementations, the best of which is the comparison:
@@ -46,7 +56,7 @@ forward + backward over --repeats timed runs after two warm-up runs, in
 wall-clock and in the thread's CPU time (robust to a shared machine).
 
 Usage: bench/torch/snn_onn.py [--n 256,1024,4096] [--impl framework,hoisted,script,compile]
-                              [--repeats 6] [--rounds 1] [--between CMD]
+                              [--repeats 6] [--rounds 1] [--between CMD] [--firing]
                               [--compile-mode default|max-autotune|max-autotune-no-cudagraphs]
 """
 from timing import cpu_capability, limit_threads, timed
@@ -65,6 +75,10 @@ torch.set_num_threads(1)
 
 T, B = 500, 16
 ALPHA = 100.0
+# The input scale of the firing variant (--firing): neurodyn's
+# onnFiringScale in bench/snn_test.go. A power of two, so x*FIRING_SCALE is
+# the same float32 bits as neurodyn's scaled input.
+FIRING_SCALE = 8.0
 
 
 class SuperSpike(torch.autograd.Function):
@@ -110,9 +124,16 @@ def lif_loop_st(cur: torch.Tensor) -> torch.Tensor:
 COMPILE_MODES = ("default", "max-autotune", "max-autotune-no-cudagraphs")
 
 
-def make(impl, n, compile_mode="default"):
-    lin = torch.nn.Linear(n, n)
-    x = torch.randn(T, B, n)
+def make(impl, n, compile_mode="default", scale=1.0, lin=None, x_raw=None):
+    """Returns step(): one forward + backward of the implementation, the
+    gradients left in lin's .grad, returning the loss tensor. lin (an
+    nn.Linear(n, n)) and x_raw (T x B x n) default to a fresh nn.Linear
+    and torch.randn; the input is x_raw*scale."""
+    if lin is None:
+        lin = torch.nn.Linear(n, n)
+    if x_raw is None:
+        x_raw = torch.randn(T, B, n)
+    x = x_raw * scale if scale != 1.0 else x_raw
     xs = x.unbind(0)
 
     if impl == "framework":
@@ -124,28 +145,36 @@ def make(impl, n, compile_mode="default"):
                 z = SuperSpike.apply(v - 1.0)
                 v = (1 - z) * v
                 out.append(z)
-            torch.stack(out).sum().backward()
+            loss = torch.stack(out).sum()
+            loss.backward()
+            return loss
     elif impl == "hoisted":
         def run():
-            lif_loop(lin(x)).sum().backward()
+            loss = lif_loop(lin(x)).sum()
+            loss.backward()
+            return loss
     elif impl == "script":
         lif_script = torch.jit.script(lif_loop_st)
 
         def run():
-            lif_script(lin(x)).sum().backward()
+            loss = lif_script(lin(x)).sum()
+            loss.backward()
+            return loss
     elif impl == "compile":
         if not hasattr(torch, "compile"):
             raise SystemExit(f"implementation compile needs torch >= 2 (this is {torch.__version__})")
         fwd = torch.compile(lambda: lif_loop_st(lin(x)).sum(), mode=compile_mode)
 
         def run():
-            fwd().backward()
+            loss = fwd()
+            loss.backward()
+            return loss
     else:
         raise SystemExit(f"unknown implementation {impl}")
 
     def step():
         lin.zero_grad(set_to_none=True)
-        run()
+        return run()
 
     return step
 
@@ -161,6 +190,8 @@ def main():
                     help="skip the framework implementation above this n (its 500 per-step GEMMs of 16 rows only get slower)")
     ap.add_argument("--compile-mode", default="default",
                     help="torch.compile mode of the compile implementation: " + ", ".join(COMPILE_MODES))
+    ap.add_argument("--firing", action="store_true",
+                    help=f"the firing variant: input times {FIRING_SCALE:g} (neurodyn's firing/n=N sub-benchmarks)")
     a = ap.parse_args()
     if a.repeats < 1 or a.rounds < 1:
         raise SystemExit("snn_onn.py: --repeats and --rounds must be >= 1")
@@ -172,18 +203,24 @@ def main():
             if impl == "framework" and n > a.framework_max_n:
                 continue
             torch.manual_seed(0)
-            step = make(impl, n, a.compile_mode)
+            scale = FIRING_SCALE if a.firing else 1.0
+            step = make(impl, n, a.compile_mode, scale)
             # The first call compiles (compile; TorchScript profiles on its
-            # first two), then one more warm-up run for the allocator.
+            # first two), then one more warm-up run for the allocator. Its
+            # loss, read after the clock stopped, is every run's (the
+            # weights are not updated).
             t0 = time.perf_counter()
-            step()
+            out = step()
             first = time.perf_counter() - t0
+            loss = float(out)
             for r in range(a.rounds):
                 if a.between:
                     subprocess.run(a.between, shell=True, check=True)
                 times, cpu = timed(step, a.repeats, warmups=1)
                 med = statistics.median(times)
-                rec = {"workload": "open-neuromorphic", "n": n, "impl": impl, "seconds": med,
+                rec = {"workload": "open-neuromorphic", "variant": "firing" if a.firing else "onn",
+                       "input_scale": scale, "loss": loss, "spike_prob": loss / (T * B * n),
+                       "n": n, "impl": impl, "seconds": med,
                        "cpu_seconds": statistics.median(cpu), "times": times, "cpu_times": cpu,
                        "torch": torch.__version__, "threads": torch.get_num_threads(),
                        "cpu_capability": capability,
