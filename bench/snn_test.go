@@ -10,10 +10,13 @@ package bench
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"testing"
 
+	"github.com/neurodyn/neurodyn/export"
 	"github.com/neurodyn/neurodyn/snn"
 	"github.com/neurodyn/neurodyn/tasks"
 )
@@ -147,6 +150,97 @@ func benchOnn(b *testing.B, n, scale int) {
 	b.ReportMetric(cpu, "cpu-s/fwd+bwd")
 	b.ReportMetric(spikes, "loss")
 	b.ReportMetric(spikes/(onnSteps*onnBatch*float64(n)), "spike-prob")
+}
+
+// TestWriteOnnCase writes the Open Neuromorphic workload, as the benchmark
+// runs it, to $NEURODYN_ONN_CASE (a directory) for
+// python/tests/test_torch_onn.py, which runs bench/torch/snn_onn.py's
+// implementations on the same weights and input and compares. One .npz per
+// case (the silent workload at n = 256, the firing variant at n = 256 and
+// 1,024): the weights W and b, the input before scaling (x_raw) and the
+// scale; the benchmark's float32 spikes (0/1 bytes, steps×batch×n) and
+// weight and bias gradients; and the same layer in float64 (the float32
+// weights and input, widened), whose spikes and gradients do not depend on
+// the last bits of either side's Gemm.
+func TestWriteOnnCase(t *testing.T) {
+	dir := os.Getenv("NEURODYN_ONN_CASE")
+	if dir == "" {
+		t.Skip("writes the PyTorch comparison cases of the Open Neuromorphic workload when NEURODYN_ONN_CASE is set")
+	}
+	for _, c := range []struct {
+		name     string
+		n, scale int
+	}{{"onn_n256", 256, 1}, {"onn_firing_n256", 256, onnFiringScale}, {"onn_firing_n1024", 1024, onnFiringScale}} {
+		w, err := newOnnWorkload(c.n, c.scale)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s32, err := w.d.Forward(w.x, onnSteps, onnBatch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		spikes32 := bytesOf(s32)
+		if err := w.d.Backward(w.ones, w.gW, w.gB, nil); err != nil {
+			t.Fatal(err)
+		}
+		d64, err := snn.NewDense[float64](snn.DenseConfig{In: c.n, Out: c.n, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, v := range w.d.W {
+			d64.W[i] = float64(v)
+		}
+		for i, v := range w.d.B {
+			d64.B[i] = float64(v)
+		}
+		raw := make([]float32, len(w.x))
+		x64 := make([]float64, len(w.x))
+		ones64 := make([]float64, len(w.x))
+		for i, v := range w.x {
+			raw[i] = v / float32(c.scale) // exact: the scale is a power of two
+			x64[i] = float64(v)
+			ones64[i] = 1
+		}
+		s64, err := d64.Forward(x64, onnSteps, onnBatch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		spikes64 := bytesOf(s64)
+		gW64, gB64 := make([]float64, c.n*c.n), make([]float64, c.n)
+		if err := d64.Backward(ones64, gW64, gB64, nil); err != nil {
+			t.Fatal(err)
+		}
+		arrs := []export.NPZArray{
+			export.NewNPZArray("W", w.d.W, c.n, c.n),
+			export.NewNPZArray("b", w.d.B, c.n),
+			export.NewNPZArray("x_raw", raw, onnSteps, onnBatch, c.n),
+			export.NPZScalar("scale", float64(c.scale)),
+			export.NewNPZArray("spikes32", spikes32, onnSteps, onnBatch, c.n),
+			export.NewNPZArray("grad_W32", w.gW, c.n, c.n),
+			export.NewNPZArray("grad_b32", w.gB, c.n),
+			export.NewNPZArray("spikes64", spikes64, onnSteps, onnBatch, c.n),
+			export.NewNPZArray("grad_W64", gW64, c.n, c.n),
+			export.NewNPZArray("grad_b64", gB64, c.n),
+		}
+		path := filepath.Join(dir, c.name+".npz")
+		if err := export.WriteNPZ(path, arrs, export.Overwrite()); err != nil {
+			t.Fatal(err)
+		}
+		var total int
+		for _, z := range spikes32 {
+			total += int(z)
+		}
+		t.Logf("wrote %s: %d spikes (%.4f per neuron-step)", path, total, float64(total)/(onnSteps*onnBatch*float64(c.n)))
+	}
+}
+
+// bytesOf returns the 0/1 spikes s as bytes.
+func bytesOf[T float32 | float64](s []T) []uint8 {
+	out := make([]uint8, len(s))
+	for i, z := range s {
+		out[i] = uint8(z)
+	}
+	return out
 }
 
 // BenchmarkSnnOpenNeuromorphicGemm runs the two products of the Open

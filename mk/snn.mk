@@ -20,8 +20,22 @@ test-snn-nir:
 	NEURODYN_BIN=$(abspath build/neurodyn-nir) scripts/ensure-venv.sh -m pytest -q python/tests/test_nir_import.py
 endif
 
+# The Open Neuromorphic workload against bench/torch/snn_onn.py on the same
+# weights and input (bench.TestWriteOnnCase writes them): the silent
+# workload and the firing variant, the same spikes and gradients in float64,
+# and in float32 up to near-threshold flips (python/tests/test_torch_onn.py;
+# about 2 minutes; skips without torch).
+TEST_TARGETS += test-snn-torch-onn
+
+.PHONY: test-snn-torch-onn
+test-snn-torch-onn:
+	@scripts/ensure-deps.sh torch
+	$(TORCH_PY) python/tests/test_torch_onn.py
+
 # Benchmarks: the Open Neuromorphic training workload (Linear n→n + LIF,
-# batch 16, 500 steps, forward + backward) at n = 256, 1024, 4096, BPTT of
+# batch 16, 500 steps, forward + backward) at n = 256, 1024, 4096 (silent,
+# as the benchmark has it: loss and spike-prob 0) and its firing variant
+# (input ×8, 3.6% of the neuron-steps spike) at ONN_FIRING_N, BPTT of
 # the Lorenz recipe, reservoir harvest (neuron-steps/s) and ridge readout;
 # then the same workload in PyTorch (one thread, /usr/bin/python3 with
 # python3-torch) in the same sitting, and the speed-ups. At n = 4096 one
@@ -39,6 +53,7 @@ endif
 # n the first time (excluded from the timings; Inductor caches it).
 
 TORCH_PY ?= /usr/bin/python3
+ONN_FIRING_N ?= 256,1024
 TORCH2_VENV ?= build/torch2
 TORCH2_PY ?= $(TORCH2_VENV)/bin/python
 
@@ -57,10 +72,14 @@ bench-snn-torch:
 		echo "bench-snn-torch: load average $$(cut -d' ' -f1-3 /proc/loadavg)"; \
 		OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 			$(TORCH_PY) bench/torch/snn_onn.py --repeats $(BENCH_COUNT) | tee $(BENCH_DIR)/snn_torch.jsonl; \
+		OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+			$(TORCH_PY) bench/torch/snn_onn.py --firing --n $(ONN_FIRING_N) --repeats $(BENCH_COUNT) | tee -a $(BENCH_DIR)/snn_torch.jsonl; \
 		$(TORCH_PY) bench/torch/sgemm.py --repeats $(BENCH_COUNT) | tee $(BENCH_DIR)/snn_torch_sgemm.jsonl; \
 		if [ -x $(TORCH2_PY) ]; then \
 			OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 				$(TORCH2_PY) bench/torch/snn_onn.py --repeats $(BENCH_COUNT) | tee -a $(BENCH_DIR)/snn_torch.jsonl; \
+			OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+				$(TORCH2_PY) bench/torch/snn_onn.py --firing --n $(ONN_FIRING_N) --repeats $(BENCH_COUNT) | tee -a $(BENCH_DIR)/snn_torch.jsonl; \
 			$(TORCH2_PY) bench/torch/sgemm.py --repeats $(BENCH_COUNT) | tee -a $(BENCH_DIR)/snn_torch_sgemm.jsonl; \
 		else \
 			echo "bench-snn-torch: no PyTorch 2 ($(TORCH2_PY)): its torch.compile, the best set-up, not run (make torch2-venv)"; \

@@ -212,7 +212,7 @@ def main():
             t0 = time.perf_counter()
             out = step()
             first = time.perf_counter() - t0
-            loss = float(out)
+            loss = float(out.detach())
             for r in range(a.rounds):
                 if a.between:
                     subprocess.run(a.between, shell=True, check=True)
