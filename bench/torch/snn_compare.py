@@ -2,7 +2,7 @@
 """Compare neurodyn's Open Neuromorphic workload with PyTorch's, one sitting.
 
 Reads the Go benchmark output (BenchmarkSnnOpenNeuromorphic/n=N and
-/firing/n=N lines with the s/fwd+bwd metric) and the JSON lines of
+/input=x8/n=N lines with the s/fwd+bwd metric) and the JSON lines of
 snn_onn.py (with and without --firing), prints the medians, the spike
 probability per neuron-step and the loss on each side (0 in the workload as
 the Open Neuromorphic benchmark has it: nothing spikes), and the speed-up of
@@ -19,7 +19,7 @@ import sys
 def go_results(path):
     res = {}
     for line in open(path):
-        m = re.match(r"BenchmarkSnnOpenNeuromorphic/(firing/)?n=(\d+)(-\d+)?\s+\d+\s+(.*)", line)
+        m = re.match(r"BenchmarkSnnOpenNeuromorphic/(input=x\d+/)?n=(\d+)(-\d+)?\s+\d+\s+(.*)", line)
         if not m:
             continue
         f = m.group(4).split()

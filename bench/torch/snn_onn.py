@@ -13,7 +13,7 @@ parameters, nn.Linear's initialisation and randn input), the layer never
 spikes: the current has variance ~1/3 at every n, the membrane's sigma is
 ~0.13 and the threshold 7.5 sigma away, so the loss is 0 and the reset never
 acts (the work is the same). --firing multiplies the input by FIRING_SCALE
-(8, neurodyn's onnFiringScale, the firing/n=N sub-benchmarks): then 3.6% of
+(8, neurodyn's onnFiringScale, its input=x8/n=N sub-benchmarks): then 3.6% of
 the neuron-steps spike and the gradient flows through the resets. Every
 record carries the loss (the number of spikes of one forward) and
 spike_prob (spikes per neuron-step), taken from the first, untimed run.
@@ -191,7 +191,7 @@ def main():
     ap.add_argument("--compile-mode", default="default",
                     help="torch.compile mode of the compile implementation: " + ", ".join(COMPILE_MODES))
     ap.add_argument("--firing", action="store_true",
-                    help=f"the firing variant: input times {FIRING_SCALE:g} (neurodyn's firing/n=N sub-benchmarks)")
+                    help=f"the firing variant: input times {FIRING_SCALE:g} (neurodyn's input=x8/n=N sub-benchmarks)")
     a = ap.parse_args()
     if a.repeats < 1 or a.rounds < 1:
         raise SystemExit("snn_onn.py: --repeats and --rounds must be >= 1")
