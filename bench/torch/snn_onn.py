@@ -17,6 +17,8 @@ acts (the work is the same). --firing multiplies the input by FIRING_SCALE
 the neuron-steps spike and the gradient flows through the resets. Every
 record carries the loss (the number of spikes of one forward) and
 spike_prob (spikes per neuron-step), taken from the first, untimed run.
+--variants onn,firing builds both on the same weights and alternates their
+rounds in one process (compiling each once).
 
 PyTorch in its best CPU set-up: one thread (torch.set_num_threads(1) and
 OMP/OPENBLAS/MKL_NUM_THREADS=1, set before the import), three
@@ -56,7 +58,7 @@ forward + backward over --repeats timed runs after two warm-up runs, in
 wall-clock and in the thread's CPU time (robust to a shared machine).
 
 Usage: bench/torch/snn_onn.py [--n 256,1024,4096] [--impl framework,hoisted,script,compile]
-                              [--repeats 6] [--rounds 1] [--between CMD] [--firing]
+                              [--repeats 6] [--rounds 1] [--between CMD] [--firing | --variants onn,firing]
                               [--compile-mode default|max-autotune|max-autotune-no-cudagraphs]
 """
 from timing import cpu_capability, limit_threads, timed
@@ -191,8 +193,15 @@ def main():
     ap.add_argument("--compile-mode", default="default",
                     help="torch.compile mode of the compile implementation: " + ", ".join(COMPILE_MODES))
     ap.add_argument("--firing", action="store_true",
-                    help=f"the firing variant: input times {FIRING_SCALE:g} (neurodyn's input=x8/n=N sub-benchmarks)")
+                    help=f"the firing variant: input times {FIRING_SCALE:g} (neurodyn's input=x8/n=N sub-benchmarks); "
+                         "the same as --variants firing")
+    ap.add_argument("--variants", default="onn",
+                    help="onn (the workload), firing (--firing) or onn,firing: both built (and compiled) once, "
+                         "their rounds alternating in this process, on the same weights")
     a = ap.parse_args()
+    variants = ["firing"] if a.firing else a.variants.split(",")
+    if not variants or any(v not in ("onn", "firing") for v in variants):
+        raise SystemExit(f"snn_onn.py: --variants {a.variants!r}: allowed onn, firing or both, comma-separated")
     if a.repeats < 1 or a.rounds < 1:
         raise SystemExit("snn_onn.py: --repeats and --rounds must be >= 1")
     if a.compile_mode not in COMPILE_MODES:
@@ -202,23 +211,26 @@ def main():
         for impl in a.impl.split(","):
             if impl == "framework" and n > a.framework_max_n:
                 continue
-            torch.manual_seed(0)
-            scale = FIRING_SCALE if a.firing else 1.0
-            step = make(impl, n, a.compile_mode, scale)
-            # The first call compiles (compile; TorchScript profiles on its
-            # first two), then one more warm-up run for the allocator. Its
-            # loss, read after the clock stopped, is every run's (the
-            # weights are not updated).
-            t0 = time.perf_counter()
-            out = step()
-            first = time.perf_counter() - t0
-            loss = float(out.detach())
-            for r in range(a.rounds):
+            built = {}
+            for v in variants:
+                torch.manual_seed(0)  # the same weights for every variant
+                scale = FIRING_SCALE if v == "firing" else 1.0
+                step = make(impl, n, a.compile_mode, scale)
+                # The first call compiles (compile; TorchScript profiles on
+                # its first two), then one more warm-up run for the
+                # allocator. Its loss, read after the clock stopped, is
+                # every run's (the weights are not updated).
+                t0 = time.perf_counter()
+                out = step()
+                first = time.perf_counter() - t0
+                built[v] = (step, scale, first, float(out.detach()))
+            for r, v in ((r, v) for r in range(a.rounds) for v in variants):
+                step, scale, first, loss = built[v]
                 if a.between:
                     subprocess.run(a.between, shell=True, check=True)
                 times, cpu = timed(step, a.repeats, warmups=1)
                 med = statistics.median(times)
-                rec = {"workload": "open-neuromorphic", "variant": "firing" if a.firing else "onn",
+                rec = {"workload": "open-neuromorphic", "variant": v,
                        "input_scale": scale, "loss": loss, "spike_prob": loss / (T * B * n),
                        "n": n, "impl": impl, "seconds": med,
                        "cpu_seconds": statistics.median(cpu), "times": times, "cpu_times": cpu,
