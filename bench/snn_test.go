@@ -49,19 +49,20 @@ func snnLorenz(b *testing.B) *tasks.Dataset {
 // variance ≈ 1/3 at every n, the membrane's ≈ 0.0175 (σ ≈ 0.13), and the
 // threshold 1 is 7.5 σ away, so loss and spike-prob are 0 and the reset
 // never acts. Its gradient term, weighted by the surrogate far from the
-// threshold, hardly counts: detaching the reset moves the weight gradient by
-// 4e-4 of its largest entry (the op costs the same either way: no branch
-// depends on the spikes). The benchmark's norse entry, whose parameters and
-// input these are, runs the same silent regime. input=x8/n=N multiply the
-// input by onnFiringScale, so that a few per cent of the neuron-steps spike
-// and the gradient flows through the resets (detaching them moves it by 15%
-// at n = 256, 26% at n = 1,024); bench/torch/snn_onn.py --firing is its
-// PyTorch peer, and
-// TestWriteOnnCase with python/tests/test_torch_onn.py check that both
-// sides give the same spikes and gradients. Both variants report the loss
-// (the number of spikes of one op) and spike-prob (spikes per
-// neuron-step), computed outside the timed loop: every op is the same
-// computation (the weights are not updated).
+// threshold, hardly counts: detaching the reset moves the weight gradient
+// by 4e-4 of its largest entry. The benchmark's norse entry, whose
+// parameters and input these are, runs the same silent regime.
+//
+// input=x8/n=N multiply the input by onnFiringScale, so that a few per cent
+// of the neuron-steps spike and the gradient flows through the resets
+// (detaching them moves it by 15% at n = 256, 26% at n = 1,024). The op
+// costs the same in both regimes: the SIMD scans do not branch on a spike.
+// bench/torch/snn_onn.py --firing is its PyTorch peer, and TestWriteOnnCase
+// with python/tests/test_torch_onn.py check that both sides give the same
+// spikes and gradients. Both variants report the loss (the number of spikes
+// of one op) and spike-prob (spikes per neuron-step), computed outside the
+// timed loop: every op is the same computation (the weights are not
+// updated).
 func BenchmarkSnnOpenNeuromorphic(b *testing.B) {
 	for _, n := range []int{256, 1024, 4096} {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) { benchOnn(b, n, 1) })
