@@ -157,6 +157,42 @@ func benchOnn(b *testing.B, n, scale int) {
 	b.ReportMetric(spikes/(onnSteps*onnBatch*float64(n)), "spike-prob")
 }
 
+// TestOnnRegime pins the regimes the Open Neuromorphic sub-benchmarks
+// report: the workload as the benchmark has it never spikes (the threshold
+// is 7.5 σ of the membrane above its mean, at every n), and the firing
+// variant spikes at the documented rate, to the spike (every kernel path
+// gives the same bits, so the counts hold under noasm and on arm64 too).
+func TestOnnRegime(t *testing.T) {
+	for _, c := range []struct {
+		n, scale int
+		spikes   float64
+		long     bool
+	}{
+		{256, 1, 0, false},
+		{1024, 1, 0, true},
+		{4096, 1, 0, true},
+		{256, onnFiringScale, 73424, false},  // 3.59% of the neuron-steps
+		{1024, onnFiringScale, 292411, true}, // 3.57%
+	} {
+		t.Run(fmt.Sprintf("input=x%d/n=%d", c.scale, c.n), func(t *testing.T) {
+			if c.long && testing.Short() {
+				t.Skip("n > 256: seconds per op (minutes on the pure-Go path)")
+			}
+			w, err := newOnnWorkload(c.n, c.scale)
+			if err != nil {
+				t.Fatal(err)
+			}
+			spikes, err := w.run(true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if spikes != c.spikes {
+				t.Errorf("%v spikes per op (spike-prob %.5f), want %v", spikes, spikes/(onnSteps*onnBatch*float64(c.n)), c.spikes)
+			}
+		})
+	}
+}
+
 // TestWriteOnnCase writes the Open Neuromorphic workload, as the benchmark
 // runs it, to $NEURODYN_ONN_CASE (a directory) for
 // python/tests/test_torch_onn.py, which runs bench/torch/snn_onn.py's
