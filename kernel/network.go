@@ -73,15 +73,19 @@ type population struct {
 }
 
 type projection struct {
-	plan   projPlan
-	csr    *synapses.CSR
-	split  [][]uint64 // per inner worker boundary, per source row
-	ring   *events.Ring
-	jump   []float32 // delay 0: the target state slice
-	direct bool
-	stdp   *stdp // plasticity, or nil: static weights
-	stp    *stp  // short-term plasticity, or nil
-	index  int   // position in the spec's projections (and in Network.projs)
+	plan  projPlan
+	csr   *synapses.CSR
+	split [][]uint64 // per inner worker boundary, per source row
+	ring  *events.Ring
+	jump  []float32 // delay 0: the target state slice
+	// plan.perSynapse: the negative weights' receptor (the others' is
+	// ring's, jump's)
+	ringInh *events.Ring
+	jumpInh []float32
+	direct  bool
+	stdp    *stdp // plasticity, or nil: static weights
+	stp     *stp  // short-term plasticity, or nil
+	index   int   // position in the spec's projections (and in Network.projs)
 }
 
 // Stats counts what a network has done since it was built.
@@ -209,10 +213,20 @@ func New(spec Spec, opts ...Option) (*Network, error) {
 			pr.stp = newSTP(pp.spec.ShortTerm, int32(pp.src), src.n, pl.dt)
 			net.dynamic = append(net.dynamic, pr)
 		}
+		if pp.bySign {
+			pp.recep, pp.perSynapse = weightReceptor(pr.csr)
+			pr.plan, pl.projs[i] = pp, pp
+		}
 		pr.ring = tgt.rings[pp.recep]
+		if pp.perSynapse {
+			pr.ringInh = tgt.rings[neurons.Inh]
+		}
 		if pp.maxDelay == 0 { // else all delays > 0 (resolve)
 			pr.direct = true
 			pr.jump = tgt.model.Jump(pp.recep)
+			if pp.perSynapse {
+				pr.jumpInh = tgt.model.Jump(neurons.Inh)
+			}
 		}
 		if W > 1 {
 			pr.split = pr.csr.Split(tgt.bounds)
@@ -303,6 +317,28 @@ func New(spec Spec, opts ...Option) (*Network, error) {
 	}
 	net.stats.BuildTime = time.Since(t0)
 	return net, nil
+}
+
+// weightReceptor returns the receptor of the weights of c, built for a
+// projection whose weights' signs pick it (projPlan.bySign): exc when none
+// is negative, inh when none is positive, else exc for perSynapse, each
+// negative weight then acting on inh.
+func weightReceptor(c *synapses.CSR) (recep int, perSynapse bool) {
+	if c.Weight == nil {
+		if c.Const < 0 {
+			return neurons.Inh, false
+		}
+		return neurons.Exc, false
+	}
+	var neg, pos bool
+	for _, w := range c.Weight {
+		neg = neg || w < 0
+		pos = pos || w > 0
+	}
+	if neg && !pos {
+		return neurons.Inh, false
+	}
+	return neurons.Exc, neg
 }
 
 // initV sets the initial membrane potentials from the population's VInit

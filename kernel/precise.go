@@ -37,7 +37,7 @@ func (net *Network) initPrecise() {
 		c := pr.csr
 		if c.Delay == nil {
 			ps.groups[pr.index] = []int32{int32(len(ps.srcs))}
-			ps.srcs = append(ps.srcs, rowSource{csr: c, split: pr.split, recep: int32(pr.plan.recep), delay: c.DelaySteps})
+			ps.srcs = append(ps.srcs, rowSource{csr: c, split: pr.split, recep: int32(pr.plan.recep), delay: c.DelaySteps, bySign: pr.plan.perSynapse})
 			continue
 		}
 		for _, g := range delayGroups(c) {
@@ -46,7 +46,7 @@ func (net *Network) initPrecise() {
 				split = g.Split(net.pops[pr.plan.tgt].bounds)
 			}
 			ps.groups[pr.index] = append(ps.groups[pr.index], int32(len(ps.srcs)))
-			ps.srcs = append(ps.srcs, rowSource{csr: g, split: split, recep: int32(pr.plan.recep), delay: g.DelaySteps})
+			ps.srcs = append(ps.srcs, rowSource{csr: g, split: split, recep: int32(pr.plan.recep), delay: g.DelaySteps, bySign: pr.plan.perSynapse})
 			net.stats.SynBytes += g.Bytes()
 		}
 	}
@@ -211,7 +211,11 @@ func (net *Network) deliverPrecise(w int) {
 			lo, hi := pr.segment(w, int(sp.Index))
 			r := int32(pr.plan.recep)
 			for k := lo; k < hi; k++ {
-				q.ev.Push(sp.Step+int64(c.D(k)), int32(c.Target[k]), r, sp.Off, float32(c.W(k)*scale))
+				rk := r
+				if pr.plan.perSynapse && c.W(k) < 0 {
+					rk = neurons.Inh
+				}
+				q.ev.Push(sp.Step+int64(c.D(k)), int32(c.Target[k]), rk, sp.Off, float32(c.W(k)*scale))
 			}
 			ev += int64(hi - lo)
 		}

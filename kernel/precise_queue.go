@@ -4,6 +4,7 @@ import (
 	"sort"
 
 	"github.com/neurodyn/neurodyn/events"
+	"github.com/neurodyn/neurodyn/neurons"
 	"github.com/neurodyn/neurodyn/synapses"
 )
 
@@ -23,10 +24,20 @@ type arrival struct {
 // delay, or those of one of the delays of a projection with a delay per
 // synapse (delayGroups), with their worker splits.
 type rowSource struct {
-	csr   *synapses.CSR
-	split [][]uint64
-	recep int32
-	delay int // steps
+	csr    *synapses.CSR
+	split  [][]uint64
+	recep  int32
+	delay  int  // steps
+	bySign bool // projPlan.perSynapse: a negative weight acts on the inh receptor
+}
+
+// recepOf returns the receptor of a weight w of s: s.recep, or inh for a
+// negative weight of a projection whose weights' signs pick it.
+func (s *rowSource) recepOf(w float32) int32 {
+	if s.bySign && w < 0 {
+		return neurons.Inh
+	}
+	return s.recep
 }
 
 func (s *rowSource) segment(w, i int) (lo, hi uint64) { return segmentOf(s.csr, s.split, w, i) }
@@ -329,9 +340,12 @@ func (net *Network) fillBlock(wk *preciseWork, pop *population, w, bi, b0 int, s
 		c := src.csr
 		k0, k1 := wk.cur[i], wk.stop[i]
 		r := src.recep
-		if c.Weight == nil {
+		switch {
+		case c.Weight == nil:
 			putRow(out, cnt, b0, c.Target[k0:k1], a.off, float32(c.Const*a.scale), r) // w·1 is w exactly
-		} else {
+		case src.bySign:
+			putRowBySign(out, cnt, b0, c.Target[k0:k1], c.Weight[k0:k1], a.off, a.scale, r)
+		default:
 			putRowWeighted(out, cnt, b0, c.Target[k0:k1], c.Weight[k0:k1], a.off, a.scale, r)
 		}
 		wk.cur[i] = k1
@@ -391,6 +405,22 @@ func putRowWeighted(out []events.Event, cnt []int32, b0 int, ts []uint32, ws []f
 	}
 }
 
+// putRowBySign is putRowWeighted with a negative weight's event on the inh
+// receptor (rowSource.bySign).
+func putRowBySign(out []events.Event, cnt []int32, b0 int, ts []uint32, ws []float32, off float64, scale float32, r int32) {
+	ws = ws[:len(ts)]
+	for k, t := range ts {
+		at := cnt[int(t)-b0]
+		e := &out[at]
+		rk := r
+		if ws[k] < 0 {
+			rk = neurons.Inh
+		}
+		e.Off, e.W, e.Target, e.Recep, e.Seq = off, float32(ws[k]*scale), int32(t), rk, at
+		cnt[int(t)-b0] = at + 1
+	}
+}
+
 // spikesIn returns the range [i0, i1) of a spike source's spikes received
 // in step (its times are non-decreasing).
 func (d *device) spikesIn(step int64) (i0, i1 int) {
@@ -417,7 +447,7 @@ func (net *Network) pending(q *preciseQueue, w int, step int64) []events.Event {
 		c := src.csr
 		k0, k1 := src.segment(w, int(a.row))
 		for k := k0; k < k1; k++ {
-			evs = append(evs, events.Event{Off: a.off, W: float32(c.W(k) * a.scale), Target: int32(c.Target[k]), Recep: src.recep})
+			evs = append(evs, events.Event{Off: a.off, W: float32(c.W(k) * a.scale), Target: int32(c.Target[k]), Recep: src.recepOf(c.W(k))})
 		}
 	}
 	evs = append(evs, ex[m:]...)

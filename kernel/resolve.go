@@ -36,13 +36,18 @@ type popPlan struct {
 }
 
 type projPlan struct {
-	spec               ProjectionSpec
-	src, tgt           int
-	recep              int
-	delay, delayMax    int
-	listDelays         []int
-	sign               int  // of the built weights: the spec's, 1 onto conductances
-	cond               bool // onto conductance-based neurons: weights are conductances, ≥ 0
+	spec            ProjectionSpec
+	src, tgt        int
+	recep           int
+	delay, delayMax int
+	listDelays      []int
+	sign            int  // of the built weights: the spec's, 1 onto conductances
+	cond            bool // onto conductance-based neurons: weights are conductances, ≥ 0
+	// bySign: onto a current-based target whose receptors differ
+	// (splitReceptors) with no receptor given and no sign, the weights'
+	// signs pick the receptor, NEST's routing: New looks at the weights
+	// built and sets recep (one sign) or perSynapse (both signs).
+	bySign, perSynapse bool
 	minDelay, maxDelay int
 	edgesDigest        []byte // rule.kind "sonata": what was read (see loadEdges)
 }
@@ -182,6 +187,13 @@ func (s Spec) resolve() (*plan, error) {
 		p.pops = append(p.pops, pp)
 	}
 	p.workers = p.effectiveWorkers(max(1, s.Workers))
+	// splitReceptors reports whether population tgt is current-based with
+	// receptors that act differently (lif_exp with τ_syn_ex ≠ τ_syn_in):
+	// onto it, weights without a receptor go to the one their sign picks.
+	splitReceptors := func(tgt int) bool {
+		q, ok := p.pops[tgt].params.(*neurons.LIFExpParams)
+		return ok && q.TauSynExMs != q.TauSynInMs
+	}
 	recep := func(where, r string, srcSign int) (int, error) {
 		switch r {
 		case "exc":
@@ -245,6 +257,20 @@ func (s Spec) resolve() (*plan, error) {
 		recSign := s.Populations[src].Sign
 		if pp.cond {
 			recSign = sign // onto conductances the projection's sign picks the receptor
+		}
+		if pr.Receptor == "" && splitReceptors(tgt) {
+			// NEST's routing (iaf_psc_exp): a negative weight acts on the
+			// inh receptor. The projection's sign decides for all its
+			// weights; a plastic projection's weights keep the sign of
+			// their bound; otherwise New looks at the weights built.
+			switch {
+			case sign != 0:
+				recSign = sign
+			case pr.Plasticity.Kind != "":
+				recSign = int(math.Copysign(1, pr.Plasticity.WMax))
+			default:
+				recSign, pp.bySign = 1, true
+			}
 		}
 		if pp.recep, err = recep(where, pr.Receptor, recSign); err != nil {
 			return nil, err
@@ -385,7 +411,11 @@ func (s Spec) resolve() (*plan, error) {
 			}
 		}
 		var err error
-		if dp.recep, err = recep(where, d.Receptor, 1); err != nil {
+		devSign := 1
+		if d.Weight < 0 && splitReceptors(tgt) && (d.Kind == "poisson" || d.Kind == "spike_source") {
+			devSign = -1 // NEST's routing: a negative weight acts on the inh receptor
+		}
+		if dp.recep, err = recep(where, d.Receptor, devSign); err != nil {
 			return nil, err
 		}
 		if p.pops[tgt].recept == 1 {

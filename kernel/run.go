@@ -262,6 +262,40 @@ func (net *Network) deliverSpikes(w, a, b int) (ev int64) {
 	return ev
 }
 
+// deliverRowBySign is deliverRow for a projection whose weights' signs pick
+// their receptor per synapse (projPlan.perSynapse): a negative weight acts
+// on the inh receptor, the others on exc, as in NEST.
+func deliverRowBySign(pr *projection, sp events.Spike, tg []uint32, ws []float32, lo, hi uint64, scale float32) {
+	ws = ws[:len(tg)]
+	if pr.direct {
+		for k, t := range tg {
+			if ws[k] < 0 {
+				pr.jumpInh[t] += float32(ws[k] * scale)
+			} else {
+				pr.jump[t] += float32(ws[k] * scale)
+			}
+		}
+		return
+	}
+	c := pr.csr
+	var d []uint16
+	if c.Delay != nil {
+		d = c.Delay[lo:hi]
+		d = d[:len(tg)]
+	}
+	for k, t := range tg {
+		step := sp.Step + int64(c.DelaySteps)
+		if d != nil {
+			step = sp.Step + int64(d[k])
+		}
+		r := pr.ring
+		if ws[k] < 0 {
+			r = pr.ringInh
+		}
+		r.Add(step, int(t), float32(ws[k]*scale))
+	}
+}
+
 // deliverRow is deliver's part for one spike and one projection: every
 // weight w acts as float32(w·scale), scale being the spike's short-term
 // efficacy (1 for static synapses).
@@ -270,6 +304,10 @@ func deliverRow(pr *projection, sp events.Spike, tg []uint32, lo, hi uint64, sca
 	var ws []float32
 	if c.Weight != nil {
 		ws = c.Weight[lo:hi]
+	}
+	if pr.plan.perSynapse {
+		deliverRowBySign(pr, sp, tg, ws, lo, hi, scale)
+		return
 	}
 	switch {
 	case pr.direct && ws == nil:

@@ -107,8 +107,17 @@ type ProjectionSpec struct {
 	Target string `toml:"target" json:"target"`
 	// Receptor is exc or inh; default inh when the source's Sign is −1
 	// (onto conductance-based neurons: when the projection's sign,
-	// Weights.Sign else the source's, is −1), else exc. Models with one
-	// receptor (lif_delta, izhikevich) ignore it.
+	// Weights.Sign else the source's, is −1), else exc. Onto lif_exp
+	// neurons whose τ_syn_ex ≠ τ_syn_in the default is NEST's routing
+	// (iaf_psc_exp): a negative weight acts on inh, any other on exc. The
+	// projection's sign (Weights.Sign, else the source's) decides for all
+	// its weights; without one, a plastic projection's WMax decides, else
+	// the weights built: all ≥ 0 go to exc, all ≤ 0 to inh, and weights of
+	// both signs (a list's, an edges file's, a uniform range or normal
+	// draw across 0) are routed synapse by synapse (a test per synapse in
+	// delivery, for such projections only). With τ_syn_ex = τ_syn_in the
+	// receptors act alike and the source's sign picks, as before. Models
+	// with one receptor (lif_delta, izhikevich) ignore it.
 	Receptor string `toml:"receptor" json:"receptor"`
 	// Rule picks the pairs; Kind "list" takes Sources/Targets below, Kind
 	// "sonata" reads them from EdgesFile.
@@ -183,7 +192,8 @@ type ProjectionSpec struct {
 //
 //   - poisson: every target neuron receives its own Poisson spike train of
 //     RateHz (the sum of all its sources), each spike a jump of Weight on
-//     Receptor, from StartMs to StopMs (0 = end): its spikes fall in
+//     Receptor (default exc; onto lif_exp with τ_syn_ex ≠ τ_syn_in a
+//     negative Weight's is inh, NEST's routing), from StartMs to StopMs (0 = end): its spikes fall in
 //     (StartMs, StopMs], the steps starting at StartMs up to the one ending
 //     at StopMs, as NEST's poisson_generator's; independent counter-based
 //     streams per neuron (exact Poisson counts per step, no Gaussian
@@ -219,7 +229,7 @@ type ProjectionSpec struct {
 //     more strongly for a longer NoiseDtMs (scale StdPA by 1/√NoiseDtMs to
 //     keep it).
 //   - spike_source: spikes at SpikeTimesMs (> 0), each a jump of Weight on
-//     Receptor of every target neuron, at the first grid point ≥ t (exactly
+//     Receptor (default as poisson's) of every target neuron, at the first grid point ≥ t (exactly
 //     at t in precise mode).
 //   - time_series: drives the population from a multivariate series through
 //     input weights: I_j(t) = Σ_d W[j][d]·x_d(t) pA, x held for SeriesDtMs
