@@ -29,9 +29,9 @@ func TestFieldsOfOtherKinds(t *testing.T) {
 		want string // "" for a valid spec
 	}{
 		{"poisson window", dev(kernel.DeviceSpec{Kind: "poisson", RateHz: 100, Weight: 1, StartMs: 10, StopMs: 20}), ""},
-		{"poisson stop before start", dev(kernel.DeviceSpec{Kind: "poisson", RateHz: 100, StartMs: 10, StopMs: 5}), "device[3].stop_ms = 5: must be 0 or ≥ start_ms"},
-		{"poisson start off grid", dev(kernel.DeviceSpec{Kind: "poisson", RateHz: 100, StartMs: 0.05}), "device[3].start_ms = 0.05"},
-		{"poisson amplitude", dev(kernel.DeviceSpec{Kind: "poisson", RateHz: 100, AmplitudePA: 3}), `device[3].amplitude_pa = 3: must be left out for kind = "poisson": amplitude_pa applies to kind dc`},
+		{"poisson stop before start", dev(kernel.DeviceSpec{Kind: "poisson", RateHz: 100, Weight: 1, StartMs: 10, StopMs: 5}), "device[3].stop_ms = 5: must be 0 or ≥ start_ms"},
+		{"poisson start off grid", dev(kernel.DeviceSpec{Kind: "poisson", RateHz: 100, Weight: 1, StartMs: 0.05}), "device[3].start_ms = 0.05"},
+		{"poisson amplitude", dev(kernel.DeviceSpec{Kind: "poisson", RateHz: 100, Weight: 1, AmplitudePA: 3}), `device[3].amplitude_pa = 3: must be left out for kind = "poisson": amplitude_pa applies to kind dc`},
 		{"dc rate", dev(kernel.DeviceSpec{Kind: "dc", AmplitudePA: 1, RateHz: 5}), `device[3].rate_hz = 5: must be left out for kind = "dc": rate_hz applies to kind poisson`},
 		{"dc weight", dev(kernel.DeviceSpec{Kind: "dc", AmplitudePA: 1, Weight: 5}), `device[3].weight = 5: must be left out for kind = "dc": weight applies to kind poisson, spike_source`},
 		{"dc std", dev(kernel.DeviceSpec{Kind: "dc", AmplitudePA: 1, StdPA: 5}), `device[3].std_pa = 5: must be left out for kind = "dc": std_pa applies to kind noise`},

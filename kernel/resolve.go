@@ -253,6 +253,9 @@ func (s Spec) resolve() (*plan, error) {
 		} else if pr.EdgesFile != "" || pr.EdgesPopulation != "" {
 			return nil, param.New(pkg, where+".edges_file", pr.EdgesFile, `empty unless rule.kind = "sonata"`)
 		}
+		if err := checkWeightGiven(where, pr, p.pops[tgt].model); err != nil {
+			return nil, err
+		}
 		pp := projPlan{spec: pr, src: src, tgt: tgt, sign: sign, edgesDigest: digest, cond: p.pops[tgt].cond}
 		recSign := s.Populations[src].Sign
 		if pp.cond {
@@ -420,6 +423,11 @@ func (s Spec) resolve() (*plan, error) {
 		}
 		if p.pops[tgt].recept == 1 {
 			dp.recep = 0
+		}
+		if (d.Kind == "poisson" || d.Kind == "spike_source") && d.Weight == 0 {
+			// NEST's generators default to weight 1; a spike of weight 0
+			// would have no effect at all
+			return nil, param.New(pkg, where+".weight", "missing (0)", fmt.Sprintf("each spike's weight in %s (onto %s neurons), e.g. weight = 20.0: required, non-zero", weightUnits(p.pops[tgt].model), p.pops[tgt].model))
 		}
 		negCond := func() error {
 			if p.pops[tgt].cond && d.Weight < 0 {
@@ -624,6 +632,25 @@ func (s Spec) resolve() (*plan, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// checkWeightGiven returns an error naming the weights of static
+// projection pr (onto neurons of model) when none are given: weights left
+// out (no dist and every number 0) and, for a list rule, no weight_list;
+// for rule "sonata" loadEdges asks for weights.value when the file has no
+// syn_weight. A static weight of 0 is given as dist = "constant", value =
+// 0.0; a plastic projection's weights left out start at 0.
+func checkWeightGiven(where string, pr ProjectionSpec, model string) error {
+	w := pr.Weights
+	if pr.Rule.Kind == "sonata" || pr.Plasticity.Kind != "" || pr.WeightList != nil ||
+		w.Dist != "" || w.Value != 0 || w.Mean != 0 || w.Std != 0 || w.Low != 0 || w.High != 0 {
+		return nil
+	}
+	field, eg := "weights", "weights = { value = 20.0 }"
+	if pr.Rule.Kind == "list" {
+		field, eg = "weight_list", "weight_list = [...] or weights = { value = 20.0 }"
+	}
+	return param.New(pkg, where+"."+field, "missing", fmt.Sprintf("the synapses' weights in %s (onto %s neurons), e.g. %s: required (a weight of 0 is weights = { dist = \"constant\", value = 0.0 })", weightUnits(model), model, eg))
 }
 
 // resolveWindow sets dp's window, [start, stop) in steps (stop −1: to the

@@ -123,7 +123,11 @@ type ProjectionSpec struct {
 	// "sonata" reads them from EdgesFile.
 	Rule synapses.Rule `toml:"rule" json:"rule"`
 	// Weights in the receptor's unit (pA, mV, nS); Sign 0 inherits the
-	// source population's sign (Dale's law). Onto conductance-based neurons
+	// source population's sign (Dale's law). Required (NEST's default
+	// weight 1 is not taken): weights left out (no dist and every number 0)
+	// are an error naming weights (weight_list for a list rule), unless
+	// the projection is plastic (its weights then start at 0); a static
+	// weight of 0 is written dist = "constant", value = 0.0. Onto conductance-based neurons
 	// (lif_cond, adex_cond, hh_cond) weights are conductances, stored as magnitudes:
 	// the projection's sign (weights.sign, else the source's) picks the
 	// receptor when Receptor is left out (−1: inh, as NEST's iaf_cond_exp
@@ -244,6 +248,8 @@ type DeviceSpec struct {
 	Receptor string `toml:"receptor" json:"receptor"`
 
 	RateHz float64 `toml:"rate_hz" json:"rate_hz"`
+	// Weight is each spike's jump (poisson, spike_source) in the
+	// receptor's unit (pA, mV, nS); required, non-zero.
 	Weight float64 `toml:"weight" json:"weight"`
 
 	AmplitudePA float64 `toml:"amplitude_pa" json:"amplitude_pa"`

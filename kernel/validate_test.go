@@ -310,7 +310,7 @@ func TestConductanceWeights(t *testing.T) {
 						{Name: "T", N: 1, Model: model, Params: map[string]float64{"i_e_pa": drive}},
 					},
 					Projections: []kernel.ProjectionSpec{{Source: "I", Target: "T", Rule: synapses.Rule{Kind: "all_to_all"},
-						Weights: synapses.Weights{Value: w}, DelayMs: 1}},
+						Weights: synapses.Weights{Dist: "constant", Value: w}, DelayMs: 1}}, // w = 0: the reference without inhibition
 					Recorders: []kernel.RecorderSpec{{Kind: "spikes", Population: "T"}},
 				}
 			}

@@ -423,6 +423,7 @@ delay_ms = 0.75
 source = "E"
 target = "E"
 rule = { kind = "fixed_prob", p = 0.0 }
+weights = { value = 1.0 }
 """
 
 
