@@ -72,8 +72,8 @@ func loadEdges(where string, pr ProjectionSpec, nSrc, nTgt int, dt float64, sign
 		}
 	}
 	for k, w := range weights {
-		if math.IsNaN(w) || math.IsInf(w, 0) {
-			return pr, nil, file(fmt.Sprintf("finite syn_weight values: edge %d of %s has %g", k, ep.Name, w))
+		if !(math.Abs(w) <= math.MaxFloat32) { // NaN, ±Inf, or ±Inf once stored as float32
+			return pr, nil, file(fmt.Sprintf("finite syn_weight values, at most %g in magnitude (stored as float32): edge %d of %s has %g", float32(math.MaxFloat32), k, ep.Name, w))
 		}
 	}
 	// Weights are signed as a rule's: with a sign (weights.sign, else the

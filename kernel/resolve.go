@@ -11,6 +11,7 @@ import (
 
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/neurons"
+	"github.com/neurodyn/neurodyn/synapses"
 )
 
 // plan is a validated spec with names resolved and times in steps.
@@ -184,6 +185,18 @@ func (s Spec) resolve() (*plan, error) {
 				return nil, err
 			}
 		}
+		// float32 state and constants (after the model's and izhikevich's checks, whose
+		// messages for NaN and ±Inf say more); a constant current bounded
+		// as a device's
+		for _, k := range slices.Sorted(maps.Keys(ps.Params)) {
+			chk := float32Value
+			if k == "i_e_pa" {
+				chk = currentPA
+			}
+			if err := chk(where+".params."+k, ps.Params[k]); err != nil {
+				return nil, err
+			}
+		}
 		p.pops = append(p.pops, pp)
 	}
 	p.workers = p.effectiveWorkers(max(1, s.Workers))
@@ -254,6 +267,10 @@ func (s Spec) resolve() (*plan, error) {
 			return nil, param.New(pkg, where+".edges_file", pr.EdgesFile, `empty unless rule.kind = "sonata"`)
 		}
 		if err := checkWeightGiven(where, pr, p.pops[tgt].model); err != nil {
+			return nil, err
+		}
+		if err := param.First(float32Weights(where+".weights", pr.Weights), finiteSample(where+".weight_list", pr.WeightList),
+			float32Value(where+".plasticity.w_max", pr.Plasticity.WMax)); err != nil {
 			return nil, err
 		}
 		pp := projPlan{spec: pr, src: src, tgt: tgt, sign: sign, edgesDigest: digest, cond: p.pops[tgt].cond}
@@ -443,7 +460,7 @@ func (s Spec) resolve() (*plan, error) {
 			if lam := d.RateHz * dt / 1000; lam > maxLambda {
 				return nil, param.New(pkg, where+".rate_hz", d.RateHz, fmt.Sprintf("at most %g spikes per step (%g Hz at dt %g)", maxLambda, maxLambda*1000/dt, dt))
 			}
-			if err := param.First(param.Finite(pkg, where+".weight", d.Weight), negCond()); err != nil {
+			if err := param.First(float32Value(where+".weight", d.Weight), negCond()); err != nil {
 				return nil, err
 			}
 			if err := resolveWindow(where, d, dt, &dp); err != nil {
@@ -482,7 +499,7 @@ func (s Spec) resolve() (*plan, error) {
 			}
 		case "spike_source":
 			dp.isSpikeSource = true
-			if err := param.First(param.Finite(pkg, where+".weight", d.Weight), negCond()); err != nil {
+			if err := param.First(float32Value(where+".weight", d.Weight), negCond()); err != nil {
 				return nil, err
 			}
 			for k, tm := range d.SpikeTimesMs {
@@ -532,6 +549,8 @@ func (s Spec) resolve() (*plan, error) {
 				}
 			} else if err := d.InputWeights.Validate(); err != nil {
 				return nil, fmt.Errorf("kernel: %s: %w", where, err)
+			} else if err := float32Weights(where+".input_weights", d.InputWeights); err != nil {
+				return nil, err
 			}
 		default:
 			return nil, param.New(pkg, where+".kind", d.Kind, "one of poisson, dc, step_current, noise, spike_source, time_series")
@@ -723,15 +742,32 @@ func indexList(x []int) string {
 	return fmt.Sprintf("[%d indices]", len(x))
 }
 
-// finiteSample returns a param error naming name[j] for the first
-// non-finite value x[j].
+// finiteSample returns a param error naming name[j] for the first value
+// x[j] that is not finite or overflows float32 (float32Value).
 func finiteSample(name string, x []float64) error {
 	for j, v := range x {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return param.New(pkg, fmt.Sprintf("%s[%d]", name, j), v, "finite")
+		if !(math.Abs(v) <= math.MaxFloat32) {
+			return float32Value(fmt.Sprintf("%s[%d]", name, j), v)
 		}
 	}
 	return nil
+}
+
+// float32Value returns a param error naming name, with the value given,
+// when x (stored as float32: weights, state, parameters) is NaN, infinite
+// or beyond float32's range (|x| > 3.4028235e38, which would become ±Inf).
+func float32Value(name string, x float64) error {
+	if math.Abs(x) <= math.MaxFloat32 {
+		return nil
+	}
+	return param.New(pkg, name, x, fmt.Sprintf("finite and at most %g in magnitude (stored as float32)", float32(math.MaxFloat32)))
+}
+
+// float32Weights checks the numbers of w (stored as float32) with
+// float32Value, naming where.weights.<field>.
+func float32Weights(where string, w synapses.Weights) error {
+	return param.First(float32Value(where+".value", w.Value), float32Value(where+".low", w.Low), float32Value(where+".high", w.High),
+		float32Value(where+".mean", w.Mean), float32Value(where+".std", w.Std))
 }
 
 // MaxWorkers is the largest worker count Spec.Workers and WithWorkers

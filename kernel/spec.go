@@ -588,17 +588,17 @@ func (d Dist) validate(name string, n int) error {
 	if err := checkDistFields(name, d); err != nil {
 		return err
 	}
+	// initial state, float32
+	if err := param.First(float32Value(name+".value", d.Value), float32Value(name+".low", d.Low), float32Value(name+".high", d.High),
+		float32Value(name+".mean", d.Mean), float32Value(name+".std", d.Std)); err != nil {
+		return err
+	}
 	switch d.Dist {
 	case "list":
 		if len(d.Values) != n {
 			return param.New(pkg, name+".values", fmt.Sprintf("%d values", len(d.Values)), fmt.Sprintf("one per neuron: %d", n))
 		}
-		for k, x := range d.Values {
-			if err := param.Finite(pkg, fmt.Sprintf("%s.values[%d]", name, k), x); err != nil {
-				return err
-			}
-		}
-		return nil
+		return finiteSample(name+".values", d.Values)
 	case "", "constant":
 		return param.Finite(pkg, name+".value", d.Value)
 	case "uniform":
