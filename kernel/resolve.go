@@ -322,8 +322,12 @@ func (s Spec) resolve() (*plan, error) {
 				return nil, param.New(pkg, where+".delay_max_ms", pr.DelayMaxMs, "0 or ≥ delay_ms")
 			}
 		}
-		if pp.delayMax > math.MaxUint16 {
-			return nil, param.New(pkg, where+".delay_max_ms", pr.DelayMaxMs, fmt.Sprintf("at most %d steps", math.MaxUint16))
+		if pp.delayMax > math.MaxUint16 { // the field that set it: delay_max_ms, else delay_ms
+			name, v := where+".delay_max_ms", pr.DelayMaxMs
+			if pr.DelayMaxMs == 0 {
+				name, v = where+".delay_ms", pr.DelayMs
+			}
+			return nil, param.New(pkg, name, v, fmt.Sprintf("at most %d steps of dt = %g ms (%.10g ms): delays are stored in 16 bits", math.MaxUint16, dt, float64(math.MaxUint16)*dt))
 		}
 		pp.minDelay, pp.maxDelay = pp.delay, pp.delayMax
 		if pr.Rule.Kind == "list" {
@@ -505,6 +509,9 @@ func (s Spec) resolve() (*plan, error) {
 			for k, tm := range d.SpikeTimesMs {
 				if !(tm > 0) || math.IsInf(tm, 0) || (k > 0 && tm < d.SpikeTimesMs[k-1]) {
 					return nil, param.New(pkg, fmt.Sprintf("%s.spike_times_ms[%d]", where, k), tm, "finite, > 0 and non-decreasing")
+				}
+				if tm/dt > MaxTimeSteps {
+					return nil, param.New(pkg, fmt.Sprintf("%s.spike_times_ms[%d]", where, k), tm, fmt.Sprintf("at most 2^31-1 = %d steps of dt = %g ms (%.10g ms)", MaxTimeSteps, dt, float64(MaxTimeSteps)*dt))
 				}
 				st := max(0, int(math.Ceil(tm/dt-1e-9))-1) // a time within 1e-9·dt of 0 is the first step's, as any in (0, dt]
 				// the offset lies in (0, h]: a time within 1e-9·dt past a grid

@@ -26,6 +26,10 @@ const pkg = "kernel"
 // Spec describes a whole network: the one schema shared by the Go API, the
 // CLI, the C API and Python (see the package doc for a complete example).
 // The zero value of every optional field means its documented default.
+// Times in ms (start_ms, stop_ms, times_ms, intervals, delays: whole
+// steps of dt; spike_times_ms: any) span at most MaxTimeSteps steps of dt
+// (2³¹−1: 2147483.647 ms at dt = 0.001 ms), as does one Run call's
+// duration; delays at most 65,535 steps.
 //
 // Decoding (DecodeTOML, DecodeJSON) is strict in both formats: keys are
 // spelled exactly as the toml or json tags (case-sensitive), a key given
@@ -144,7 +148,8 @@ type ProjectionSpec struct {
 	// end of that step, where Brian2 loses the crossing: see the package
 	// doc's "Time, delays and phases"). With
 	// DelayMaxMs > DelayMs, each synapse draws a uniform delay in steps in
-	// [DelayMs, DelayMaxMs].
+	// [DelayMs, DelayMaxMs]. Delays are stored in 16 bits: at most 65,535
+	// steps (6553.5 ms at dt = 0.1 ms), for DelayListMs and edges files too.
 	DelayMs    float64 `toml:"delay_ms" json:"delay_ms"`
 	DelayMaxMs float64 `toml:"delay_max_ms" json:"delay_max_ms"`
 	// Explicit synapses for Rule.Kind == "list": Sources[k] → Targets[k]
@@ -498,11 +503,19 @@ func (s Spec) dt() float64 {
 	return s.DtMs
 }
 
+// MaxTimeSteps is the most steps of dt a time or duration of a spec
+// (start_ms, times_ms, delays, intervals, …) or of one Run call may
+// span: 2³¹−1 (a longer run takes several calls, or RunSteps).
+const MaxTimeSteps = math.MaxInt32
+
 // steps converts a duration to whole steps (a multiple of dt within 1e-9
-// relative).
+// relative), at most MaxTimeSteps.
 func steps(name string, ms, dt float64) (int, error) {
 	k, ok := timegrid.Steps(ms, dt)
-	if !(ms >= 0) || math.IsInf(ms, 0) || !ok || k > math.MaxInt32 {
+	if ms >= 0 && !math.IsInf(ms, 0) && k > MaxTimeSteps {
+		return 0, param.New(pkg, name, ms, fmt.Sprintf("at most 2^31-1 = %d steps of dt = %g ms (%.10g ms)", MaxTimeSteps, dt, float64(MaxTimeSteps)*dt))
+	}
+	if !(ms >= 0) || math.IsInf(ms, 0) || !ok {
 		return 0, param.New(pkg, name, ms, fmt.Sprintf("≥ 0 and a multiple of dt = %g ms", dt))
 	}
 	return int(k), nil
