@@ -113,6 +113,12 @@ func presetSpec(name, options *C.nd_cchar) (kernel.Spec, error) {
 	if err := decodeConfig("options", optString(options), &o); err != nil {
 		return kernel.Spec{}, err
 	}
+	// kernel.PresetOptions' Seed 0 means the default, 1: a seed 0 given
+	// here would silently run as seed 1
+	var given struct{ Seed *uint64 }
+	if err := json.Unmarshal([]byte(optString(options)), &given); err == nil && given.Seed != nil && *given.Seed == 0 {
+		return kernel.Spec{}, errorf(statusInvalid, "options: seed = 0: must be ≥ 1 (left out: 1, the presets' default); for a network of seed 0 edit the preset's spec (neurodyn_preset_spec)")
+	}
 	// kernel.Preset validates the spec, which allocates per neuron: refuse
 	// sizes that cannot fit before calling it.
 	if err := checkMemory("the preset network", float64(o.N)*64); err != nil {

@@ -19,9 +19,9 @@ import (
 // defaults.
 type PresetOptions struct {
 	N       int     // total neurons (cuba, coba, cobahh: 4000; brunel: 12500; vogels: 10000; scale: 1e6; izhikevich2003: 1000)
-	K       int     // synapses per neuron for the scaled networks, ≤ N (default cuba, coba, cobahh: 80; vogels: 200; scale: 100; at most N); brunel and izhikevich2003 (all-to-all) ignore it
+	K       int     // synapses per neuron for the scaled networks, ≤ N (default cuba, coba, cobahh: 80; vogels: 200; scale: 100; at most N); brunel (in-degree 0.1·N) and izhikevich2003 (all-to-all) refuse it
 	DtMs    float64 // step (default 0.1 ms; izhikevich2003: 1 ms, the only step it takes)
-	Seed    uint64  // seed (default 1)
+	Seed    uint64  // seed; 0 means the default, 1, as zero values do in every config of neurodyn (for a spec of seed 0, set the returned Spec's Seed)
 	Workers int     // workers (default 1)
 	Record  bool    // add a spikes recorder per population
 }
@@ -46,6 +46,10 @@ var presets = map[string]func(PresetOptions) (Spec, error){
 
 	"izhikevich2003": izhikevich2003Spec,
 }
+
+// presetFixedK holds the presets whose synapses per neuron follow from N,
+// and how.
+var presetFixedK = map[string]string{"brunel": "its in-degree is 0.1·N (Brunel's ε = 0.1)", "izhikevich2003": "its synapses are all-to-all"}
 
 // presetDtMs holds the default step (ms) of the presets whose default is
 // not 0.1 ms.
@@ -135,6 +139,9 @@ func Preset(name string, o PresetOptions) (Spec, error) {
 	}
 	if o.Seed == 0 {
 		o.Seed = 1
+	}
+	if why := presetFixedK[name]; why != "" && o.K != 0 {
+		return Spec{}, param.New(pkg, "K", o.K, fmt.Sprintf("0 (left out) for preset %s: %s (presets cuba, coba, cobahh, vogels and scale take K)", name, why))
 	}
 	if o.N < 0 || o.K < 0 {
 		return Spec{}, param.New(pkg, "preset size", fmt.Sprintf("N=%d K=%d", o.N, o.K), "≥ 0")

@@ -232,6 +232,11 @@ func TestPresetOptions(t *testing.T) {
 		{"vogels", kernel.PresetOptions{N: 1}, "N"},
 		{"cuba", kernel.PresetOptions{N: 3}, ""},
 		{"brunel", kernel.PresetOptions{N: 3}, ""},
+		// options a preset does not take: brunel's in-degree is 0.1·N,
+		// izhikevich2003 all-to-all (K was ignored)
+		{"brunel", kernel.PresetOptions{N: 100, K: 1_000_000_000}, "K"},
+		{"izhikevich2003", kernel.PresetOptions{N: 100, K: 5}, "K"},
+		{"vogels", kernel.PresetOptions{N: 100, K: 50}, ""},
 	} {
 		t.Run(fmt.Sprintf("%s/N=%d/K=%d/dt=%g", tc.preset, tc.o.N, tc.o.K, tc.o.DtMs), func(t *testing.T) {
 			_, err := kernel.Preset(tc.preset, tc.o)

@@ -335,7 +335,8 @@ int neurodyn_presets(char *buf, int64_t buf_len, int64_t *needed);
 
 /* The spec of a preset network as TOML (edit it, then neurodyn_network_new).
  * options: JSON of kernel.PresetOptions (N, K, DtMs, Seed, Workers, Record);
- * NULL means the preset's defaults. */
+ * NULL means the preset's defaults. An option a preset does not take is an
+ * error (K for brunel and izhikevich2003), and so is Seed 0 (left out: 1). */
 int neurodyn_preset_spec(const char *name, const char *options, char *buf, int64_t buf_len, int64_t *needed);
 
 /* Builds a network from a spec. format: "toml", "json" or NULL (JSON if the

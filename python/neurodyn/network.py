@@ -68,7 +68,10 @@ class Network(Handle):
 
     @classmethod
     def preset(cls, name: str, **options: Any) -> "Network":
-        """A preset network (see preset_spec for the options)."""
+        """A preset network (see preset_spec for the options). An option the
+        preset does not take is an error (k for brunel and izhikevich2003,
+        whose in-degrees follow from n), and so is seed=0 (left out: 1; for a
+        network of seed 0, edit preset_spec's text)."""
         obj = cls.__new__(cls)
         Handle.__init__(obj, _lib.new_handle("neurodyn_network_preset", cstr(name, "name"), config_json(options, "options")))
         return obj

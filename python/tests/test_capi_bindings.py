@@ -240,6 +240,19 @@ def test_presets():
         nd.preset_spec("izhikevich2003", dt_ms=0.1)
 
 
+def test_preset_refuses_options_it_does_not_take():
+    # k was ignored by brunel (in-degree 0.1 n) and izhikevich2003 (all-to-all),
+    # and seed=0 ran as seed 1 (the presets' default)
+    for name in ("brunel", "izhikevich2003"):
+        with pytest.raises(nd.InvalidParameterError, match=f"K = 5: must be 0 \\(left out\\) for preset {name}"):
+            nd.Network.preset(name, n=100, k=5)
+    with pytest.raises(nd.InvalidParameterError, match="seed = 0: must be ≥ 1"):
+        nd.Network.preset("brunel", n=100, seed=0)
+    with pytest.raises(nd.InvalidParameterError, match="seed = 0"):
+        nd.preset_spec("cuba", n=100, seed=0)
+    assert "seed = 1\n" in nd.preset_spec("cuba", n=100) and "seed = 2\n" in nd.preset_spec("cuba", n=100, k=10, seed=2)
+
+
 def test_network_run_and_fetch(network):
     recs = {r["name"]: r for r in network.recorders()}
     assert set(recs) == {"spikes:E", "spikes:I", "v", "rate"}
