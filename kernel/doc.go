@@ -9,9 +9,15 @@
 // it (unknown keys are rejected, errors name the key, e.g.
 // "kernel: projection[0].delay_ms = 0.15: must be ≥ 0 and a multiple of
 // dt"). Omitted optional fields take their documented defaults; model
-// parameters omitted from params keep the model's NEST-like defaults
-// (neurons.DefaultLIFExp, DefaultLIFDelta, DefaultLIFCond,
-// DefaultAdExCond, DefaultHHCond, DefaultIzhikevich). A complete
+// parameters omitted from params keep the model's defaults: NEST's for
+// lif_exp (iaf_psc_exp: neurons.DefaultLIFExp), lif_delta (iaf_psc_delta:
+// DefaultLIFDelta), adex_cond (aeif_cond_exp: DefaultAdExCond), hh_cond
+// (hh_cond_exp_traub: DefaultHHCond) and izhikevich (DefaultIzhikevich),
+// but lif_cond's are the COBA neuron of Vogels & Abbott (2005) and Brette
+// et al. (2007) (DefaultLIFCond: C_m 200 pF, g_L 10 nS, E_L −60 mV,
+// V_th −50 mV, V_reset −60 mV, τ_syn 5/10 ms, t_ref 5 ms, E_in −80 mV),
+// not iaf_cond_exp's (250 pF, 16.67 nS, −70 mV, −55 mV, −60 mV, 0.2/2 ms,
+// 2 ms, −85 mV): see "Differences from NEST and Brian2". A complete
 // example (ExampleSpecTOML):
 //
 //	dt_ms   = 0.1
@@ -277,6 +283,43 @@
 // workers' spikes, record) → deliver (into ring buffers, or into the target
 // state for delay 0) — so the workers synchronize twice per slice, and a
 // single worker not at all.
+//
+// # Differences from NEST and Brian2
+//
+// What a spec carried over from NEST or Brian2 should expect:
+//
+//   - Defaults: lif_cond's are the COBA neuron's, not iaf_cond_exp's (see
+//     "The spec"); give every parameter the other simulator sets. A weight
+//     is required (NEST's default is 1), and so is a device's.
+//   - Initial state: V starts at E_L (NEST's default V_m is E_L too; Brian2
+//     starts at 0 unless set), izhikevich at −65 mV with U = b·V (NEST: U =
+//     −13 whatever b); v_init and init set them.
+//   - Spike times on the grid: a threshold crossing in the step (t, t + dt]
+//     is stamped t + dt, as NEST does; Brian2 stamps it t, the start of the
+//     step, and counts the refractory period from there. A LIF neuron
+//     (τ_m 10 ms, C_m 250 pF, E_L = V_reset −70 mV, V_th −55 mV, t_ref
+//     2 ms) under 400 pA at dt 0.1 ms fires at 27.8, 57.6, 87.4 ms here
+//     and in NEST (iaf_psc_exp), at 27.7, 57.4, 87.1 ms in Brian2; the
+//     exact times are 27.726, 57.452, 87.178 ms (precise mode gives them).
+//   - Receptors of current-based neurons: onto lif_exp with τ_syn_ex ≠
+//     τ_syn_in a negative weight acts on the inh receptor when none is
+//     given, as in NEST's iaf_psc_exp, also per synapse for weights of
+//     both signs (ProjectionSpec.Receptor); onto conductance-based models
+//     the sign picks it (iaf_cond_exp). Brian2 has no receptors: write its
+//     separate synaptic variables as receptor = "exc" and "inh".
+//   - Delay 0 means the next step, as Brian2's synapses without delay;
+//     NEST's smallest delay is one step (see "Time, delays and phases"),
+//     and its dc and step current generators act one step later
+//     (DeviceSpec).
+//   - Poisson or spike-train inputs are devices, not populations: they
+//     cannot be the source of a projection (of its rule, weights, delays,
+//     plasticity). Relaying them through lif_delta neurons (NEST's
+//     parrot_neuron's role) merges or drops spikes: a relay fires at most
+//     once per step (spikes in one step merge) and not during its t_ref
+//     (which precise mode requires to be at least one step): 1,000 relays
+//     driven at 50 Hz for 10 s at dt 0.1 ms (about 500,000 input spikes)
+//     emit 497,019 spikes with t_ref 0.1 ms, 499,488 with t_ref 0; NEST's
+//     parrot_neuron re-emits every one.
 //
 // # Precise mode
 //
