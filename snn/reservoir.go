@@ -300,7 +300,12 @@ func maassSynapse(src, tgt int) synapses.ShortTerm {
 
 func kernelRule(p float64) synapses.Rule { return synapses.Rule{Kind: "fixed_prob", P: p} }
 
-func weightDist(w float64) synapses.Weights { return synapses.Weights{Value: w} }
+func weightDist(w float64) synapses.Weights {
+	if w == 0 { // ExplicitZeros' G or WeightPA 0: a weight of 0 given, which the engine refuses left out
+		return synapses.Weights{Dist: "constant"}
+	}
+	return synapses.Weights{Value: w}
+}
 
 // colSink receives the frames of one filtered_spikes recorder and writes
 // them into columns [off, off+width) of successive rows of a feature

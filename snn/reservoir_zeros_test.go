@@ -32,6 +32,9 @@ func TestReservoirExplicitZeros(t *testing.T) {
 			t.Errorf("G 0: I→%s weight %g", pr.Target, pr.Weights.Value)
 		}
 	}
+	if err := s.Validate(); err != nil { // the engine takes the zero weights as given
+		t.Errorf("G 0: %v", err)
+	}
 	if s.Populations[0].Params["t_ref_ms"] != 0 {
 		t.Errorf("t_ref_ms %g", s.Populations[0].Params["t_ref_ms"])
 	}
