@@ -402,7 +402,7 @@ func meanSD(x []float64) (float64, float64) {
 func TestIzhikevich2003Spec(t *testing.T) {
 	for _, n := range []int{0, 500, 2000} {
 		t.Run(fmt.Sprintf("N=%d", n), func(t *testing.T) {
-			s, err := kernel.Preset("izhikevich2003", kernel.PresetOptions{N: n, K: 7, Seed: 4})
+			s, err := kernel.Preset("izhikevich2003", kernel.PresetOptions{N: n, Seed: 4}) // K: refused (TestPresetOptions)
 			if err != nil {
 				t.Fatal(err)
 			}
