@@ -186,3 +186,47 @@ func listProj(ws []float64, delayMs float64) kernel.ProjectionSpec {
 	}
 	return p
 }
+
+// TestNegativePoissonWeightInhReceptor: a poisson device's negative weight
+// onto lif_exp with τ_syn_ex ≠ τ_syn_in acts on the inh receptor (NEST's
+// routing), in grid and precise mode; receptor = "exc" keeps it on exc.
+func TestNegativePoissonWeightInhReceptor(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		precise  bool
+		receptor string
+		onInh    bool
+	}{
+		{"grid", false, "", true},
+		{"precise", true, "", true},
+		{"exc_kept", false, "exc", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			spec := kernel.Spec{Seed: 5, Precise: tc.precise,
+				Populations: []kernel.PopulationSpec{{Name: "N", N: 4, Params: map[string]float64{"tau_syn_ex_ms": 2, "tau_syn_in_ms": 10}}},
+				Devices:     []kernel.DeviceSpec{{Kind: "poisson", Target: "N", RateHz: 2000, Weight: -10, Receptor: tc.receptor}},
+				Recorders: []kernel.RecorderSpec{
+					{Name: "Ie", Kind: "state", Population: "N", Variable: "Ie"},
+					{Name: "Ii", Kind: "state", Population: "N", Variable: "Ii"}},
+			}
+			net, err := kernel.New(spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer net.Close()
+			if err := net.Run(50); err != nil {
+				t.Fatal(err)
+			}
+			sum := func(name string) (s float64) {
+				for _, x := range net.Recorder(name).Frames().Data {
+					s += float64(x)
+				}
+				return s
+			}
+			ie, ii := sum("Ie"), sum("Ii")
+			if tc.onInh && (ie != 0 || ii >= 0) || !tc.onInh && (ii != 0 || ie >= 0) {
+				t.Fatalf("summed Ie %g, Ii %g pA: want the input on %s only", ie, ii, map[bool]string{true: "inh", false: "exc"}[tc.onInh])
+			}
+		})
+	}
+}
