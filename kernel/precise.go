@@ -212,7 +212,7 @@ func (net *Network) deliverPrecise(w int) {
 			r := int32(pr.plan.recep)
 			for k := lo; k < hi; k++ {
 				rk := r
-				if pr.plan.perSynapse && c.W(k) < 0 {
+				if pr.plan.perSynapse && math.Float32bits(c.W(k))>>31 != 0 { // the sign bit, as putRowBySign
 					rk = neurons.Inh
 				}
 				q.ev.Push(sp.Step+int64(c.D(k)), int32(c.Target[k]), rk, sp.Off, float32(c.W(k)*scale))

@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"math"
 	"sort"
 
 	"github.com/neurodyn/neurodyn/events"
@@ -34,7 +35,7 @@ type rowSource struct {
 // recepOf returns the receptor of a weight w of s: s.recep, or inh for a
 // negative weight of a projection whose weights' signs pick it.
 func (s *rowSource) recepOf(w float32) int32 {
-	if s.bySign && w < 0 {
+	if s.bySign && math.Float32bits(w)>>31 != 0 { // the sign bit, as putRowBySign
 		return neurons.Inh
 	}
 	return s.recep
@@ -406,16 +407,14 @@ func putRowWeighted(out []events.Event, cnt []int32, b0 int, ts []uint32, ws []f
 }
 
 // putRowBySign is putRowWeighted with a negative weight's event on the inh
-// receptor (rowSource.bySign).
+// receptor (rowSource.bySign; r is exc): the receptor is the weight's sign
+// bit, without a branch (deliverRowBySign).
 func putRowBySign(out []events.Event, cnt []int32, b0 int, ts []uint32, ws []float32, off float64, scale float32, r int32) {
 	ws = ws[:len(ts)]
 	for k, t := range ts {
 		at := cnt[int(t)-b0]
 		e := &out[at]
-		rk := r
-		if ws[k] < 0 {
-			rk = neurons.Inh
-		}
+		rk := r | int32(math.Float32bits(ws[k])>>31) // exc (0) | 1: inh
 		e.Off, e.W, e.Target, e.Recep, e.Seq = off, float32(ws[k]*scale), int32(t), rk, at
 		cnt[int(t)-b0] = at + 1
 	}

@@ -3,6 +3,7 @@ package kernel
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/neurodyn/neurodyn/events"
 	"github.com/neurodyn/neurodyn/internal/param"
@@ -264,35 +265,32 @@ func (net *Network) deliverSpikes(w, a, b int) (ev int64) {
 
 // deliverRowBySign is deliverRow for a projection whose weights' signs pick
 // their receptor per synapse (projPlan.perSynapse): a negative weight acts
-// on the inh receptor, the others on exc, as in NEST.
+// on the inh receptor, the others on exc, as in NEST. The receptor is
+// indexed by the weight's sign bit, without a branch: signs drawn at
+// random would mispredict one in two (20 against 3 ns per synaptic event
+// with a branch and the slot looked up per synapse). A weight of −0 goes to
+// inh, where adding it changes nothing, as on exc.
 func deliverRowBySign(pr *projection, sp events.Spike, tg []uint32, ws []float32, lo, hi uint64, scale float32) {
 	ws = ws[:len(tg)]
-	if pr.direct {
+	var to [2][]float32 // by sign bit: exc, inh
+	c := pr.csr
+	switch {
+	case pr.direct:
+		to = [2][]float32{pr.jump, pr.jumpInh}
+	case c.Delay == nil:
+		step := sp.Step + int64(c.DelaySteps)
+		to = [2][]float32{pr.ring.Slot(step), pr.ringInh.Slot(step)}
+	default:
+		d := c.Delay[lo:hi]
+		d = d[:len(tg)]
+		rings := [2]*events.Ring{pr.ring, pr.ringInh}
 		for k, t := range tg {
-			if ws[k] < 0 {
-				pr.jumpInh[t] += float32(ws[k] * scale)
-			} else {
-				pr.jump[t] += float32(ws[k] * scale)
-			}
+			rings[math.Float32bits(ws[k])>>31&1].Add(sp.Step+int64(d[k]), int(t), float32(ws[k]*scale))
 		}
 		return
 	}
-	c := pr.csr
-	var d []uint16
-	if c.Delay != nil {
-		d = c.Delay[lo:hi]
-		d = d[:len(tg)]
-	}
 	for k, t := range tg {
-		step := sp.Step + int64(c.DelaySteps)
-		if d != nil {
-			step = sp.Step + int64(d[k])
-		}
-		r := pr.ring
-		if ws[k] < 0 {
-			r = pr.ringInh
-		}
-		r.Add(step, int(t), float32(ws[k]*scale))
+		to[math.Float32bits(ws[k])>>31&1][t] += float32(ws[k] * scale)
 	}
 }
 

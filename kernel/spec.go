@@ -118,8 +118,9 @@ type ProjectionSpec struct {
 	// its weights; without one, a plastic projection's WMax decides, else
 	// the weights built: all ≥ 0 go to exc, all ≤ 0 to inh, and weights of
 	// both signs (a list's, an edges file's, a uniform range or normal
-	// draw across 0) are routed synapse by synapse (a test per synapse in
-	// delivery, for such projections only). With τ_syn_ex = τ_syn_in the
+	// draw across 0) are routed synapse by synapse, by the sign bit of each
+	// weight (such projections only; about 1.6× the delivery time per
+	// synaptic event of one receptor). With τ_syn_ex = τ_syn_in the
 	// receptors act alike and the source's sign picks, as before. Models
 	// with one receptor (lif_delta, izhikevich) ignore it.
 	Receptor string `toml:"receptor" json:"receptor"`
