@@ -16,12 +16,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/neurodyn/neurodyn/ctrnn"
 	"github.com/neurodyn/neurodyn/export"
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/learn"
 	"github.com/neurodyn/neurodyn/modelfile"
-	"github.com/neurodyn/neurodyn/rate"
 	"github.com/neurodyn/neurodyn/snn"
 	"github.com/neurodyn/neurodyn/tasks"
 )
@@ -667,38 +665,12 @@ func saveReadoutModel(path string, l *snn.Linear, meta *ModelMeta) error {
 	return nil
 }
 
-// Model is a model loaded from a file: its metadata and exactly one of the
-// model fields, by Meta.Kind. Close releases a reservoir's engine.
+// Model is a model loaded from a file: its pipeline metadata and the
+// model modelfile.Build rebuilt (exactly one model field set, by
+// Meta.Kind; Close releases a reservoir's engine).
 type Model struct {
-	Meta      ModelMeta
-	CTRNN     *ctrnn.Model[float32]
-	Rate      *rate.Model[float32]
-	SNN       *snn.Model[float32]
-	Reservoir *snn.Reservoir
-	ESN       *snn.ESN
-}
-
-// Close releases the engine of a reservoir (a no-op for other kinds).
-func (m *Model) Close() error {
-	if m.Reservoir != nil {
-		return m.Reservoir.Close()
-	}
-	return nil
-}
-
-// Stepper returns the model as a learn.Stepper (one stream).
-func (m *Model) Stepper() learn.Stepper {
-	switch {
-	case m.CTRNN != nil:
-		return m.CTRNN
-	case m.Rate != nil:
-		return m.Rate
-	case m.SNN != nil:
-		return m.SNN
-	case m.Reservoir != nil:
-		return m.Reservoir
-	}
-	return m.ESN
+	Meta ModelMeta
+	*modelfile.Model
 }
 
 // LoadModel reads a model file written by the pipeline or `neurodyn
@@ -714,7 +686,7 @@ func LoadModel(path string) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Model{Meta: *meta, CTRNN: m.CTRNN, Rate: m.Rate, SNN: m.SNN, Reservoir: m.Reservoir, ESN: m.ESN}, nil
+	return &Model{Meta: *meta, Model: m}, nil
 }
 
 // removeFiles deletes files that are no longer needed (a finished
