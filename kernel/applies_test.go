@@ -1,11 +1,9 @@
 package kernel_test
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
-	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/kernel"
 	"github.com/neurodyn/neurodyn/synapses"
 )
@@ -79,16 +77,7 @@ func TestFieldsOfOtherKinds(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := smallSpec()
 			tc.mod(&s)
-			err := s.Validate()
-			if tc.want == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("Validate: %v\nwant an error containing %s", err, tc.want)
-			}
+			checkValidate(t, s, nonEmpty(tc.want)...)
 		})
 	}
 }

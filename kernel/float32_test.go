@@ -1,12 +1,9 @@
 package kernel_test
 
 import (
-	"errors"
-	"strings"
 	"testing"
 
 	"github.com/neurodyn/neurodyn/kernel"
-	"github.com/neurodyn/neurodyn/nderr"
 	"github.com/neurodyn/neurodyn/synapses"
 )
 
@@ -64,16 +61,7 @@ func TestFloat32Overflow(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := base()
 			tc.mod(&s)
-			err := s.Validate()
-			if tc.want == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			if !errors.Is(err, nderr.ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("Validate: %v\nwant an error containing %q", err, tc.want)
-			}
+			checkValidate(t, s, nonEmpty(tc.want)...)
 		})
 	}
 }

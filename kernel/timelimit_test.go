@@ -55,16 +55,7 @@ func TestTimeLimitsNamed(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := base(tc.dt)
 			tc.mod(&s)
-			err := s.Validate()
-			if tc.want == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			if !errors.Is(err, nderr.ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("Validate: %v\nwant an error containing %q", err, tc.want)
-			}
+			checkValidate(t, s, nonEmpty(tc.want)...)
 		})
 	}
 	t.Run("run_duration", func(t *testing.T) {

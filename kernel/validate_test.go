@@ -78,16 +78,7 @@ func TestValidateChecksWholeSpec(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := smallSpec()
 			tc.mod(&s)
-			err := s.Validate()
-			if tc.key == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), tc.key) {
-				t.Fatalf("Validate: error %v does not name %s", err, tc.key)
-			}
+			checkValidate(t, s, nonEmpty(tc.key)...)
 		})
 	}
 }
@@ -444,4 +435,33 @@ func TestReportFilesDistinct(t *testing.T) {
 			}
 		})
 	}
+}
+
+// checkValidate fails t unless s.Validate accepts s (want empty) or refuses
+// it with a parameter error containing every string of want.
+func checkValidate(t *testing.T, s kernel.Spec, want ...string) {
+	t.Helper()
+	err := s.Validate()
+	if len(want) == 0 {
+		if err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if !errors.Is(err, param.ErrInvalid) {
+		t.Fatalf("Validate: %v, want an invalid-parameter error", err)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("Validate: %v\nwant it to contain %q", err, w)
+		}
+	}
+}
+
+// nonEmpty returns want as checkValidate's list: none for "".
+func nonEmpty(want string) []string {
+	if want == "" {
+		return nil
+	}
+	return []string{want}
 }

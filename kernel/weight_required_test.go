@@ -1,12 +1,9 @@
 package kernel_test
 
 import (
-	"errors"
-	"strings"
 	"testing"
 
 	"github.com/neurodyn/neurodyn/kernel"
-	"github.com/neurodyn/neurodyn/nderr"
 	"github.com/neurodyn/neurodyn/synapses"
 )
 
@@ -58,21 +55,7 @@ func TestWeightRequired(t *testing.T) {
 				d.Target = "N"
 				s.Devices = []kernel.DeviceSpec{d}
 			}
-			err := s.Validate()
-			if len(tc.want) == 0 {
-				if err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			if !errors.Is(err, nderr.ErrInvalid) {
-				t.Fatalf("Validate: %v, want an invalid-parameter error", err)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("Validate: %v\nwant it to contain %q", err, w)
-				}
-			}
+			checkValidate(t, s, tc.want...)
 		})
 	}
 }
