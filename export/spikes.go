@@ -3,6 +3,7 @@ package export
 import (
 	"cmp"
 	"container/heap"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -689,13 +690,47 @@ func WriteSpikes(path string, sorting Sorting, pops []SpikePopulation, opts ...O
 
 // ReadSpikes reads the spike populations of one or more SONATA spike files
 // (e.g. the segments of a stream, in order) and concatenates populations of
-// the same name. Legacy files without "sorting" read as SortNone.
+// the same name. It is ReadSpikesWith with the zero SpikeReadOptions: a
+// population whose timestamps carry no "units" attribute is refused (an
+// error wrapping ErrNoTimeUnits), since nothing in the file tells ms from s.
+func ReadSpikes(paths ...string) ([]SpikePopulation, error) {
+	return ReadSpikesWith(SpikeReadOptions{}, paths...)
+}
+
+// ErrNoTimeUnits is wrapped by the error of ReadSpikes when a population's
+// timestamps have no "units" attribute (SONATA requires one, libsonata reads
+// it unconditionally) and SpikeReadOptions.DefaultUnits does not say what
+// they are.
+var ErrNoTimeUnits = errors.New("export: spike timestamps without a units attribute")
+
+// SpikeReadOptions control ReadSpikesWith. The zero value is ReadSpikes.
+type SpikeReadOptions struct {
+	// DefaultUnits is the time unit of timestamps without a "units"
+	// attribute (e.g. "ms" or "s": a unit ReadSpikes reads); "" refuses
+	// such files.
+	DefaultUnits string
+}
+
+// ReadSpikesWith reads the spike populations of one or more SONATA spike
+// files (e.g. the segments of a stream, in order; see Segments) and
+// concatenates populations of the same name.
+//
+// The group attribute "sorting" is read as SONATA's enum (what SpikeWriter
+// and libsonata write) or as a plain string (what BMTK writes), by member
+// name: "none", "by_id" or "by_time"; any other is refused naming it. Files
+// without it read as SortNone.
 //
 // Times are returned in ms whatever the "units" attribute of "timestamps"
 // says: "ms" (what SpikeWriter writes), "s" and "us" are converted; any
 // other value is refused with an error naming it. Timestamps without a
-// "units" attribute are taken as ms, SONATA's default.
-func ReadSpikes(paths ...string) ([]SpikePopulation, error) {
+// "units" attribute are in o.DefaultUnits, and refused (ErrNoTimeUnits)
+// when it is "".
+func ReadSpikesWith(o SpikeReadOptions, paths ...string) ([]SpikePopulation, error) {
+	if o.DefaultUnits != "" {
+		if _, ok := timeUnitMs(o.DefaultUnits); !ok {
+			return nil, fmt.Errorf("export: SpikeReadOptions.DefaultUnits = %q: unknown time unit (ms, s or us)", o.DefaultUnits)
+		}
+	}
 	var out []SpikePopulation
 	idx := map[string]int{}
 	for _, path := range paths {
@@ -721,15 +756,11 @@ func ReadSpikes(paths ...string) ([]SpikePopulation, error) {
 				if err != nil {
 					return err
 				}
-				sorting := SortNone
-				if HasAttr(pg, "sorting") {
-					_, v, _, err := EnumAttr(pg, "sorting")
-					if err != nil {
-						return err
-					}
-					sorting = Sorting(v)
+				sorting, err := readSorting(pg, m.Name)
+				if err != nil {
+					return err
 				}
-				ts, err := readTimestampsMs(pg, m.Name)
+				ts, err := readTimestampsMs(pg, m.Name, o.DefaultUnits)
 				if err != nil {
 					return err
 				}
@@ -759,6 +790,37 @@ func ReadSpikes(paths ...string) ([]SpikePopulation, error) {
 	return out, nil
 }
 
+// readSorting reads the "sorting" attribute of spike population group pg:
+// SONATA's enum or BMTK's plain string, by member name (SortNone when
+// absent).
+func readSorting(pg *Group, pop string) (Sorting, error) {
+	if !HasAttr(pg, "sorting") {
+		return SortNone, nil
+	}
+	dt, _, err := AttrInfo(pg, "sorting")
+	if err != nil {
+		return SortNone, err
+	}
+	var name string
+	switch dt {
+	case Enum:
+		if name, _, _, err = EnumAttr(pg, "sorting"); err != nil {
+			return SortNone, err
+		}
+	case String:
+		if name, err = StringAttr(pg, "sorting"); err != nil {
+			return SortNone, err
+		}
+	default:
+		return SortNone, fmt.Errorf("population %s: attribute sorting of type %v: must be an enum or a string", pop, dt)
+	}
+	v, ok := SortingEnum.Value(strings.TrimSpace(name))
+	if !ok {
+		return SortNone, fmt.Errorf("population %s: attribute sorting = %q: must be none, by_id or by_time", pop, name)
+	}
+	return Sorting(v), nil
+}
+
 // timestampUnitsMs maps the SONATA "units" values of spike timestamps that
 // ReadSpikes understands to their size in ms.
 var timestampUnitsMs = map[string]float64{
@@ -775,16 +837,22 @@ func timeUnitMs(u string) (float64, bool) {
 }
 
 // readTimestampsMs reads the "timestamps" dataset of the spike population
-// group pg and converts it to ms from its "units" attribute (ms when the
-// attribute is missing, SONATA's default).
-func readTimestampsMs(pg *Group, pop string) ([]float64, error) {
+// group pg and converts it to ms from its "units" attribute (defaultUnits
+// when the attribute is missing; an error wrapping ErrNoTimeUnits when that
+// is "").
+func readTimestampsMs(pg *Group, pop, defaultUnits string) ([]float64, error) {
 	d, err := pg.OpenDataset("timestamps")
 	if err != nil {
 		return nil, err
 	}
 	defer d.Close()
 	scale := 1.0
-	if HasAttr(d, "units") {
+	if !HasAttr(d, "units") {
+		if defaultUnits == "" {
+			return nil, fmt.Errorf("population %s: %w: the time unit is unknown (SONATA requires the attribute; say which unit the file uses)", pop, ErrNoTimeUnits)
+		}
+		scale, _ = timeUnitMs(defaultUnits)
+	} else {
 		u, err := StringAttr(d, "units")
 		if err != nil {
 			return nil, fmt.Errorf("population %s: timestamps: %w", pop, err)

@@ -4,6 +4,7 @@ package export
 
 import (
 	"cmp"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
@@ -471,7 +472,8 @@ func TestSpikeInterval(t *testing.T) {
 
 // TestReadSpikesUnits: ReadSpikes converts timestamps to ms from their
 // "units" attribute (a scalar variable-length string, as h5py writes it),
-// takes a missing attribute as ms and refuses units it does not know.
+// refuses a missing attribute (ErrNoTimeUnits) unless ReadSpikesWith is
+// told the unit, and refuses units it does not know.
 func TestReadSpikesUnits(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name string, units string, times []float64) string {
@@ -506,7 +508,6 @@ func TestReadSpikesUnits(t *testing.T) {
 		want  []float64
 	}{
 		{"ms", []float64{0.5, 20, 99}, []float64{0.5, 20, 99}},
-		{"", []float64{0.5, 20, 99}, []float64{0.5, 20, 99}},
 		{"s", []float64{0, 50, 100}, []float64{0, 50000, 100000}},
 		{"us", []float64{500, 2000, 1e6}, []float64{0.5, 2, 1000}},
 	} {
@@ -521,6 +522,108 @@ func TestReadSpikesUnits(t *testing.T) {
 	_, err := ReadSpikes(write("u_furlong", "furlong", []float64{1, 2, 3}))
 	if err == nil || !strings.Contains(err.Error(), `units = "furlong"`) || !strings.Contains(err.Error(), "timestamps") {
 		t.Errorf("units furlong: %v; want an error naming the attribute and its value", err)
+	}
+	// no units attribute: refused, unless the caller says what the unit is
+	none := write("u_none", "", []float64{0.5, 20, 99})
+	if _, err := ReadSpikes(none); !errors.Is(err, ErrNoTimeUnits) || !strings.Contains(err.Error(), "population pop") {
+		t.Errorf("no units attribute: %v; want an error wrapping ErrNoTimeUnits naming the population", err)
+	}
+	for _, c := range []struct {
+		units string
+		want  []float64
+	}{
+		{"ms", []float64{0.5, 20, 99}},
+		{"s", []float64{500, 20000, 99000}},
+	} {
+		pops, err := ReadSpikesWith(SpikeReadOptions{DefaultUnits: c.units}, none)
+		if err != nil || len(pops) != 1 || !slices.Equal(pops[0].TimesMs, c.want) {
+			t.Errorf("no units attribute, DefaultUnits %q: read %v, %v; want %v ms", c.units, pops, err, c.want)
+		}
+	}
+	// DefaultUnits does not override the file's own attribute
+	if pops, err := ReadSpikesWith(SpikeReadOptions{DefaultUnits: "s"}, write("u_ms2", "ms", []float64{1, 2, 3})); err != nil || !slices.Equal(pops[0].TimesMs, []float64{1, 2, 3}) {
+		t.Errorf("units ms with DefaultUnits s: read %v, %v; want the file's ms", pops, err)
+	}
+	if _, err := ReadSpikesWith(SpikeReadOptions{DefaultUnits: "furlong"}, none); err == nil || !strings.Contains(err.Error(), "DefaultUnits") {
+		t.Errorf("DefaultUnits furlong: %v; want an error naming the option", err)
+	}
+}
+
+// TestReadSpikesSorting: the "sorting" attribute is read by member name as
+// SONATA's enum (SpikeWriter's, libsonata's) and as the plain string BMTK
+// writes (spikes_grp.attrs['sorting'] = 'by_time'); an unknown name or type
+// is refused naming the population, a missing attribute reads as none.
+func TestReadSpikesSorting(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, set func(g *Group) error) string {
+		t.Helper()
+		path := filepath.Join(dir, name+".h5")
+		f, err := Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := f.CreateGroup("spikes/v1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := Write(g, "timestamps", []float64{1, 2}, []int{2}); err != nil {
+			t.Fatal(err)
+		}
+		if err := Write(g, "node_ids", []uint64{3, 0}, []int{2}); err != nil {
+			t.Fatal(err)
+		}
+		setUnits(t, g, "timestamps", "ms")
+		if set != nil {
+			if err := set(g); err != nil {
+				t.Fatal(err)
+			}
+		}
+		g.Close()
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	for _, c := range []struct {
+		name string
+		set  func(g *Group) error
+		want Sorting
+	}{
+		{"absent", nil, SortNone},
+		{"enum_by_time", func(g *Group) error { return SetEnumAttr(g, "sorting", SortingEnum, "by_time") }, SortByTime},
+		{"enum_by_id", func(g *Group) error { return SetEnumAttr(g, "sorting", SortingEnum, "by_id") }, SortByID},
+		// another writer's enum numbering: read by name, not by value
+		{"enum_renumbered", func(g *Group) error {
+			return SetEnumAttr(g, "sorting", EnumType{{"by_time", 0}, {"by_id", 5}, {"none", 7}}, "by_time")
+		}, SortByTime},
+		{"string_by_time", func(g *Group) error { return SetStringAttr(g, "sorting", "by_time") }, SortByTime},
+		{"string_by_id", func(g *Group) error { return SetStringAttr(g, "sorting", "by_id") }, SortByID},
+		{"string_none", func(g *Group) error { return SetStringAttr(g, "sorting", "none") }, SortNone},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			pops, err := ReadSpikes(write(c.name, c.set))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(pops) != 1 || pops[0].Sorting != c.want || !slices.Equal(pops[0].NodeIDs, []uint64{3, 0}) {
+				t.Errorf("read %+v; want sorting %v", pops, c.want)
+			}
+		})
+	}
+	for _, c := range []struct {
+		name string
+		set  func(g *Group) error
+		want string
+	}{
+		{"string_bad", func(g *Group) error { return SetStringAttr(g, "sorting", "by_name") }, `sorting = "by_name"`},
+		{"int", func(g *Group) error { return SetAttr(g, "sorting", int32(2)) }, "must be an enum or a string"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ReadSpikes(write(c.name, c.set))
+			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "population v1") {
+				t.Errorf("err %v; want one containing %q naming the population", err, c.want)
+			}
+		})
 	}
 }
 

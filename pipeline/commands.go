@@ -323,6 +323,10 @@ type AnalyzeRequest struct {
 	// Lambda1 is the true system's λ₁ per time unit for valid times in
 	// Lyapunov times (closedloop; 0: the system's own, SystemLambda1).
 	Lambda1 float64
+	// SpikeTimeUnits is the time unit of a spike report's timestamps that
+	// carry no "units" attribute (spikes with Data; "": such a file is
+	// refused, export.ErrNoTimeUnits).
+	SpikeTimeUnits string
 }
 
 // Analyses lists what Analyze can measure.
@@ -377,7 +381,7 @@ var seriesMinSamples = map[string]int{"lyapunov": 100, "dimension": 50}
 // analyzeData measures a data file.
 func analyzeData(req AnalyzeRequest) ([]Table, error) {
 	if req.What == "spikes" {
-		return spikeFileTables(req.Data)
+		return spikeFileTables(req.Data, req.SpikeTimeUnits)
 	}
 	if req.What == "baselines" {
 		return baselineDataTables(req)
@@ -926,18 +930,40 @@ func spikeModelTables(cfg Config, m *Model, d *tasks.Dataset) ([]Table, error) {
 // spikeFileTables summarizes every population of a SONATA spike report over
 // the interval it records (up to its last spike when it records none), over
 // the neurons it recorded according to the network spec in its provenance
-// (neurons up to the highest spiking node id when it has none).
-func spikeFileTables(path string) ([]Table, error) {
-	pops, err := export.ReadSpikes(path)
+// (neurons up to the highest spiking node id when it has none). A stream
+// written in segments (path.000000.h5, …: export.Segments) is read whole
+// from path: its complete segments, in order, the interval from the last;
+// partial segments (a writer killed while writing them) are left out and
+// said so. units is the time unit of timestamps without a "units"
+// attribute ("": refused).
+func spikeFileTables(path, units string) ([]Table, error) {
+	files, partial, err := export.Segments(path)
 	if err != nil {
 		return nil, err
 	}
-	t0, t1, haveWindow, err := export.SpikeInterval(path)
+	if len(files) == 0 {
+		if len(partial) > 0 {
+			return nil, fmt.Errorf("%s: only partial files (%s): a writer that did not finish left them, and no complete file or segment of it exists", path, strings.Join(partial, ", "))
+		}
+		files = []string{path} // Open names the missing file
+	}
+	pops, err := export.ReadSpikesWith(export.SpikeReadOptions{DefaultUnits: units}, files...)
 	if err != nil {
 		return nil, err
 	}
-	recorded := recordedNeurons(path)
+	last := files[len(files)-1]
+	t0, t1, haveWindow, err := export.SpikeInterval(last)
+	if err != nil {
+		return nil, err
+	}
 	var notes []string
+	if len(files) > 1 {
+		notes = append(notes, fmt.Sprintf("%d segments", len(files)))
+	}
+	if len(partial) > 0 {
+		notes = append(notes, fmt.Sprintf("%d partial segment(s) of an unfinished run left out: %s", len(partial), strings.Join(partial, ", ")))
+	}
+	recorded := recordedNeurons(files[0])
 	if !haveWindow {
 		for _, p := range pops {
 			for _, tm := range p.TimesMs {

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/neurodyn/neurodyn/analysis"
+	"github.com/neurodyn/neurodyn/export"
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/pipeline"
 	"github.com/neurodyn/neurodyn/tasks"
@@ -21,6 +23,7 @@ func newAnalyzeCmd(g *globals) *cobra.Command {
 		quick                bool
 		seed                 uint64
 		lambda1              float64
+		spikeUnits           string
 		sf                   seriesFlags
 		cf                   *configFlags
 	)
@@ -51,7 +54,9 @@ file (--data), with the analyses of the tutorial's stages:
                model of a series)
   spikes       rates, ISI CV, Fano factors, correlations and the population
                spectrum of a spiking model while it streams the test split, or
-               of a SONATA spike report (--data file.h5)
+               of a SONATA spike report (--data file.h5; a stream written in
+               segments, file.000000.h5, …, is read whole from file.h5;
+               BMTK's files too: their sorting attribute is a string)
   baselines    the baselines every forecaster must beat (persistence, train
                mean, linear extrapolation, AR(1…10), NVAR) on a series file
                (--data), split as train splits it (--train-frac, --val-frac,
@@ -112,6 +117,14 @@ it must have the same SHA-256, and loading flags given (--format, --key,
 					return err
 				}
 			}
+			if args[0] != "spikes" || model != "" {
+				if err := onlyWith("neurodyn", fl, []string{"spike-time-units"}, "left out except with analyze spikes --data (the time unit of a spike report whose timestamps carry no units attribute)"); err != nil {
+					return err
+				}
+			}
+			if spikeUnits != "" && !contains([]string{"ms", "s", "us"}, spikeUnits) {
+				return param.New("neurodyn", "--spike-time-units", spikeUnits, "ms, s or us")
+			}
 			if args[0] != "fixedpoints" {
 				if err := onlyWith("neurodyn", fl, []string{"input"}, "left out except with analyze fixedpoints"); err != nil {
 					return err
@@ -156,7 +169,7 @@ it must have the same SHA-256, and loading flags given (--format, --key,
 			}
 			req := pipeline.AnalyzeRequest{What: args[0], Model: model, Data: data, Load: lo, Dt: sf.dt, Lambda1: lambda1,
 				Split:    tasks.SeriesConfig{Name: "series", TrainFrac: sf.trainFrac, ValFrac: sf.valFrac, SeqLength: sf.seqLength},
-				EmbedDim: embedDim, Lag: lag, D2Scaling: scaling}
+				EmbedDim: embedDim, Lag: lag, D2Scaling: scaling, SpikeTimeUnits: spikeUnits}
 			if model != "" && !fl.Changed("dt") {
 				req.Dt = 0 // the model's
 			}
@@ -167,6 +180,9 @@ it must have the same SHA-256, and loading flags given (--format, --key,
 				fmt.Fprintf(cmd.ErrOrStderr(), "analyze %s: running…\n", args[0])
 			}
 			tables, err := pipeline.Analyze(cmd.Context(), cfg, req)
+			if errors.Is(err, export.ErrNoTimeUnits) {
+				return &reworded{msg: fmt.Sprintf("%v (give the file's time unit with --spike-time-units ms, s or us)", err), err: err}
+			}
 			if err != nil {
 				return seriesFlagErr(err)
 			}
@@ -187,6 +203,7 @@ it must have the same SHA-256, and loading flags given (--format, --key,
 	f.BoolVar(&quick, "quick", false, "smaller analyses (config key quick)")
 	f.Uint64Var(&seed, "seed", 42, "seed of the randomized analyses (config key seed)")
 	f.Float64Var(&lambda1, "lambda1", 0, lambda1Usage)
+	f.StringVar(&spikeUnits, "spike-time-units", "", "analyze spikes --data: the time unit (ms, s or us) of a spike report whose timestamps carry no units attribute (SONATA requires one; without this flag such a file is refused)")
 	sf.register(cmd, true)
 	cf = addConfigFlags(cmd, "out_dir", "seed", "quick", "stages")
 	return cmd
