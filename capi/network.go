@@ -1040,7 +1040,7 @@ func neurodyn_network_write_frames(h C.neurodyn_handle, recorder, path *C.nd_cch
 		return fail(fn, err)
 	}
 	rep := export.FrameReport{Population: fo.Population, NodeIDs: fo.NodeIDs, ElementIDs: fo.ElementIDs, StartMs: fo.StartMs,
-		DtMs: fo.DtMs, Units: fo.Units, Frames: len(m.TimesMs), Data: m.Data}
+		DtMs: fo.DtMs, Units: fo.Units, Frames: len(m.TimesMs), Data: m.Data, Aggregate: fo.Aggregate}
 	columns := len(fo.NodeIDs)
 	if fo.ValuesPerNode != nil {
 		rep.IndexPointers = make([]uint64, len(fo.NodeIDs)+1)

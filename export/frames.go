@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 )
 
 // FrameOptions describes a SONATA frame report (state variables sampled on a
@@ -27,7 +28,20 @@ type FrameOptions struct {
 	Units string
 	// TimeUnits of mapping/time: "" or "ms" (StartMs and DtMs are in ms).
 	TimeUnits string
+	// Aggregate, if not "", says that the report's one column is not a
+	// node's own value but an aggregate over the population (NodeIDs
+	// must then be the single placeholder node 0), and what it is, e.g.
+	// "population_rate" for neurodyn's rate recorders. It is written as the
+	// string attribute AttrAggregate on mapping/node_ids (beside a
+	// "description" in words), since a SONATA reader (libsonata,
+	// BMTK) would otherwise take the column for node 0's.
+	Aggregate string
 }
+
+// AttrAggregate is the attribute of a frame report's mapping/node_ids that
+// marks its column as a population aggregate (FrameOptions.Aggregate): node
+// id 0 there stands for the whole population, not for neuron 0.
+const AttrAggregate = "aggregate"
 
 func (o *FrameOptions) validate() (indexPointers []uint64, elementIDs []uint32, err error) {
 	if o.Population == "" || containsSlash(o.Population) {
@@ -47,6 +61,9 @@ func (o *FrameOptions) validate() (indexPointers []uint64, elementIDs []uint32, 
 	}
 	if o.TimeUnits != "" && o.TimeUnits != "ms" {
 		return nil, nil, fmt.Errorf("export: FrameOptions.TimeUnits = %q: must be ms or empty (StartMs and DtMs are in ms)", o.TimeUnits)
+	}
+	if o.Aggregate != "" && (len(o.NodeIDs) != 1 || o.NodeIDs[0] != 0 || o.ValuesPerNode != nil && o.ValuesPerNode[0] != 1) {
+		return nil, nil, fmt.Errorf("export: FrameOptions.Aggregate = %q with NodeIDs %v: an aggregate report has one column, node id 0", o.Aggregate, o.NodeIDs)
 	}
 	if o.ValuesPerNode != nil && len(o.ValuesPerNode) != len(o.NodeIDs) {
 		return nil, nil, fmt.Errorf("export: FrameOptions.ValuesPerNode has %d entries: must have one per node (%d)",
@@ -270,7 +287,20 @@ func (w *FrameWriter) layout(f *File) error {
 		return err
 	}
 	if err := SetAttr(nd, "sorted", sorted); err != nil {
+		nd.Close()
 		return err
+	}
+	if w.fo.Aggregate != "" {
+		desc := fmt.Sprintf("node id 0 is a placeholder: the column is the %s of population %s (%s), an aggregate over its recorded neurons, not neuron 0's value",
+			strings.ReplaceAll(w.fo.Aggregate, "_", " "), w.fo.Population, w.fo.Units)
+		if err := SetStringAttr(nd, AttrAggregate, w.fo.Aggregate); err != nil {
+			nd.Close()
+			return err
+		}
+		if err := SetStringAttr(nd, "description", desc); err != nil {
+			nd.Close()
+			return err
+		}
 	}
 	nd.Close()
 	if err := WriteWith(m, "index_pointers", w.ptrs, nil, do); err != nil {
@@ -332,6 +362,10 @@ type FrameReport struct {
 	Units     string
 	Frames    int       // number of frames (rows)
 	Data      []float32 // Frames × len(ElementIDs), row-major
+	// Aggregate is FrameOptions.Aggregate: "" for columns of nodes, else
+	// what the one column aggregates over the population (the attribute
+	// AttrAggregate of mapping/node_ids).
+	Aggregate string
 }
 
 // WriteFrameReport writes a whole frame report (r.Frames, r.Data, the mapping
@@ -342,7 +376,7 @@ func WriteFrameReport(path string, r FrameReport, opts ...Option) error {
 		return err
 	}
 	fo := FrameOptions{Population: r.Population, NodeIDs: r.NodeIDs, ElementIDs: r.ElementIDs,
-		StartMs: r.StartMs, DtMs: r.DtMs, Units: r.Units, TimeUnits: r.TimeUnits}
+		StartMs: r.StartMs, DtMs: r.DtMs, Units: r.Units, TimeUnits: r.TimeUnits, Aggregate: r.Aggregate}
 	if r.IndexPointers != nil {
 		if len(r.IndexPointers) != len(r.NodeIDs)+1 {
 			return fmt.Errorf("export: FrameReport.IndexPointers has %d entries: must have len(NodeIDs)+1 = %d",
@@ -438,6 +472,17 @@ func readFrameFile(path, pop string) (FrameReport, error) {
 		return r, err
 	}
 	if r.NodeIDs, _, err = Read[uint64](g, "mapping/node_ids"); err != nil {
+		return r, err
+	}
+	nd, err := g.OpenDataset("mapping/node_ids")
+	if err != nil {
+		return r, err
+	}
+	if HasAttr(nd, AttrAggregate) {
+		r.Aggregate, err = StringAttr(nd, AttrAggregate)
+	}
+	nd.Close()
+	if err != nil {
 		return r, err
 	}
 	if r.IndexPointers, _, err = Read[uint64](g, "mapping/index_pointers"); err != nil {

@@ -179,7 +179,8 @@ func (rec *SONATARecording) abort() {
 // every IntervalMs, in r's Units, and the mapping of its columns. A state
 // or filtered_spikes recorder's report is of its neuron population, the
 // recorded neurons its node ids, a rate recorder's of its population with
-// the one column node 0. A weights recorder's report is named after its
+// the one column node 0, marked as the population aggregate
+// (Aggregate = RateAggregate: the file says node 0 is not neuron 0). A weights recorder's report is named after its
 // projection's edge population in edges.h5 (RecorderSpec.Projection): its
 // columns, grouped by source neuron (the synapse order), have the source
 // neurons as node ids (index_pointers giving each one's columns) and the
@@ -221,6 +222,7 @@ func (net *Network) FrameOptions(r *Recorder) (export.FrameOptions, error) {
 	case "rate":
 		fo.Population = net.pops[r.plan.pop].name
 		fo.NodeIDs = []uint64{0} // one population-rate column
+		fo.Aggregate = RateAggregate
 	default:
 		fo.Population = net.pops[r.plan.pop].name
 		for _, j := range r.plan.neurons {
@@ -229,6 +231,12 @@ func (net *Network) FrameOptions(r *Recorder) (export.FrameOptions, error) {
 	}
 	return fo, nil
 }
+
+// RateAggregate is what a rate recorder's frame report says its one
+// column is (export.FrameOptions.Aggregate, the attribute "aggregate" of
+// mapping/node_ids): the population rate, its node id 0 a placeholder for
+// the whole population, not neuron 0.
+const RateAggregate = "population_rate"
 
 // Units returns the units of what the recorder records: "ms" (spike times),
 // the state variable's units for "state" (mV, pA, nS), "Hz" for "rate",

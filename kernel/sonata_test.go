@@ -110,6 +110,19 @@ func TestRecordSONATA(t *testing.T) {
 			t.Fatalf("V value %d: %v vs %v", i, fr.Data[i], wantV.Data[i])
 		}
 	}
+	// The rate report's one column is the population rate under node id
+	// 0: the file says so (a SONATA reader would take it for neuron 0's);
+	// the state report's columns are neurons.
+	if fr.Aggregate != "" {
+		t.Errorf("v.h5: aggregate %q, want none (its columns are neurons)", fr.Aggregate)
+	}
+	rr, err := export.ReadFrameReport("E", filepath.Join(dir, "rate.h5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rr.Aggregate != RateAggregate || !slices.Equal(rr.NodeIDs, []uint64{0}) || rr.Units != "Hz" {
+		t.Errorf("rate.h5: aggregate %q, node ids %v, units %q; want %q, [0], Hz", rr.Aggregate, rr.NodeIDs, rr.Units, RateAggregate)
+	}
 	// Every file says which network produced it: the spec (it decodes to
 	// the one run) and its seed.
 	for _, f := range append(rec.Files, filepath.Join(dir, "nodes.h5"), filepath.Join(dir, "edges.h5")) {

@@ -124,7 +124,10 @@ class FrameReport:
     """A sampled recording: frame times (ms), values (frames, columns), and
     for each column the node id (index within the population) and element id
     it belongs to. node_ids is None when the columns are not single neurons
-    (a population rate). units is the recording's unit string (mV, pA, nS,
+    (a population rate: a rate recorder's report stores it under node id 0,
+    and its mapping/node_ids carries the attribute aggregate =
+    "population_rate" saying that node 0 there is the whole population, not
+    neuron 0 -- what a libsonata or BMTK reader must check itself). units is the recording's unit string (mV, pA, nS,
     Hz, ...); name the recorder's name. weights is True for a weights
     recorder's report: its population is an edge population (a projection,
     <source>_to_<target>), its columns synapses, node_ids their source
@@ -307,8 +310,12 @@ def read_frames(*paths: PathLike, population: str | None = None) -> FrameReport:
                 )
             times = start + dt * np.arange(data.shape[0])
             units = _str(g["data"].attrs.get("units", ""))
-            if units == "Hz" and data.shape[1] == 1:
-                cols = None  # neurodyn's rate recorder: the population's rate, not neuron 0's
+            aggregate = _str(m["node_ids"].attrs.get("aggregate", ""))
+            if aggregate or (units == "Hz" and data.shape[1] == 1):
+                # neurodyn's rate recorder: the population's rate, not neuron
+                # 0's; mapping/node_ids carries aggregate = "population_rate"
+                # (files written before it did: one column in Hz)
+                cols = None
             reps.append(FrameReport(pop, times, data, cols, elems, units, dt, name=_segment_stem(p), start_ms=start,
                                     weights=_weights_report(f.attrs, pop)))
     r = reps[0]
