@@ -815,8 +815,8 @@ func TestSimulateOverwriteRemovesStale(t *testing.T) {
 	for _, e := range ents {
 		names = append(names, e.Name())
 	}
-	if !slices.Equal(names, []string{"spikes.h5"}) {
-		t.Fatalf("after the interrupted --overwrite run, --out holds %v, want only its own spikes.h5", names)
+	if !slices.Equal(names, []string{".neurodyn.lock", runManifestName, "spikes.h5"}) {
+		t.Fatalf("after the interrupted --overwrite run, --out holds %v, want only its own spikes.h5 (with its lock and manifest)", names)
 	}
 }
 

@@ -96,21 +96,3 @@ func inputClashes(spec kernel.Spec, restore, outDir string, outs []string) error
 	}
 	return nil
 }
-
-// removeOutputs removes the files of paths that exist (and their partial
-// files, left by a killed writer) and returns those it removed.
-func removeOutputs(paths []string) ([]string, error) {
-	var removed []string
-	for _, p := range paths {
-		for _, q := range []string{p, p + export.PartialSuffix} {
-			err := os.Remove(q)
-			switch {
-			case err == nil:
-				removed = append(removed, q)
-			case !errors.Is(err, os.ErrNotExist):
-				return removed, err
-			}
-		}
-	}
-	return removed, nil
-}

@@ -27,6 +27,8 @@ func newSimulateCmd(g *globals) *cobra.Command {
 		durMs, dtMs                                   float64
 		seed                                          uint64
 		noNetwork, overwrite                          bool
+		segmentRecords                                int64
+		segmentSeconds                                float64
 	)
 	cmd := &cobra.Command{
 		Use:   "simulate",
@@ -65,14 +67,31 @@ of the same network, with any --workers. An interrupted run
 (Ctrl-C, SIGTERM from a batch system) finishes its recordings with the time
 it simulated, saves --checkpoint, skips nodes.h5/edges.h5 and exits with
 status 130 (143 for SIGTERM: 128 + the signal's number, as a shell reports
-a process killed by it). Existing output files are never replaced without --overwrite; with
-it, the files this run writes in --out (its recordings, and nodes.h5 and
-edges.h5 unless --no-network) are removed before it starts, so that an
-interrupted run leaves none of an earlier run's beside its own.`,
+a process killed by it). A run lists the files it writes in --out in
+neurodyn-run.json (and holds the lock .neurodyn.lock while it runs). Existing
+output files are never replaced without --overwrite; with it, the earlier
+run's files (those its neurodyn-run.json lists, whatever this run records)
+and the files this run writes (its recordings, and nodes.h5 and edges.h5
+unless --no-network) are removed before it starts, so that --out holds this
+run's files alone, also when it is interrupted; other files are left alone.
+A *.partial file of these names is what a run that died left (killed, or
+out of disk space): unreadable, it is removed with a notice, with or without
+--overwrite.
+
+A recording is one HDF5 file, complete only when the run ends: a kill -9 (or
+a power cut) leaves spikes.h5.partial, which HDF5 cannot open. With
+--segment-records or --segment-seconds each recording is written as segments
+(spikes.000000.h5, spikes.000001.h5, …; v.000000.h5, …), each a complete
+SONATA file once closed: a kill -9 loses only the segment being written
+(left as *.partial). analyze spikes --data sim/spikes.h5 and
+python -m neurodyn.interop sim/*.h5 read the segments as one recording; the
+interval the recording covers is in the last segment, which a killed run
+never wrote, so they take it up to the last spike.`,
 		Example: `  neurodyn simulate --preset cuba --duration-ms 1000 --out sim/cuba
   neurodyn simulate --preset brunel --n 12500 --duration-ms 1000 --workers 2 --out sim/brunel
   neurodyn simulate --spec net.toml --duration-ms 500 --checkpoint sim/half.ckpt --out sim/a
-  neurodyn simulate --spec net.toml --duration-ms 500 --restore sim/half.ckpt --out sim/b`,
+  neurodyn simulate --spec net.toml --duration-ms 500 --restore sim/half.ckpt --out sim/b
+  neurodyn simulate --preset brunel --duration-ms 600000 --segment-seconds 60 --out sim/long`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			fl := cmd.Flags()
@@ -161,15 +180,11 @@ interrupted run leaves none of an earlier run's beside its own.`,
 			if err := inputClashes(spec, restore, outDir, outs); err != nil {
 				return err
 			}
-			var netFiles []string // the network files this run writes
-			if !noNetwork {
-				netFiles = []string{filepath.Join(outDir, "nodes.h5")}
-				if len(spec.Projections) > 0 {
-					netFiles = append(netFiles, filepath.Join(outDir, "edges.h5"))
-				}
-				if err := refuseExisting("simulate", "--out", overwrite, netFiles...); err != nil {
-					return err
-				}
+			if segmentRecords < 0 {
+				return param.New("simulate", "--segment-records", segmentRecords, "≥ 0 (0: no segments by count)")
+			}
+			if !(segmentSeconds >= 0) || math.IsInf(segmentSeconds, 0) {
+				return param.New("simulate", "--segment-seconds", segmentSeconds, "a finite number of seconds ≥ 0 (0: no segments by time)")
 			}
 			if checkpoint != "" {
 				if err := outputClash("--checkpoint", checkpoint, outDir, outs); err != nil {
@@ -187,20 +202,43 @@ interrupted run leaves none of an earlier run's beside its own.`,
 			if err := writableDir("simulate", "--out", outDir); err != nil {
 				return err
 			}
-			// --overwrite: an earlier run's outputs that this run writes go
-			// now, so that an interrupted run leaves none of them beside
-			// its own.
-			var removedNet bool
-			if overwrite {
-				removed, err := removeOutputs(outs)
-				if err != nil {
-					return fmt.Errorf("simulate: --overwrite: %w", err)
+			// One run writes --out at a time: while this one holds the
+			// lock, *.partial files there are leftovers of a run that died.
+			lock, err := lockOut("simulate", "--out", outDir, runLockName)
+			if err != nil {
+				return err
+			}
+			defer lock.release()
+			// The earlier run's files (its manifest lists them) and this
+			// run's go now with --overwrite, so that the directory holds
+			// this run's files alone, also if it is interrupted; without
+			// it, they are refused, and only unreadable leftovers of a
+			// run that died (*.partial) are removed.
+			inputs := []string{restore}
+			for _, pr := range spec.Projections {
+				inputs = append(inputs, pr.EdgesFile)
+			}
+			removed, err := prepareOut(outDir, outs, slices.DeleteFunc(inputs, func(s string) bool { return s == "" }), overwrite)
+			if err != nil {
+				if errors.Is(err, export.ErrExists) {
+					return err
 				}
-				for _, f := range removed {
-					removedNet = removedNet || slices.Contains([]string{"nodes.h5", "edges.h5"}, filepath.Base(f))
+				return fmt.Errorf("simulate: --out: %w", err)
+			}
+			var removedNet bool
+			for _, f := range removed {
+				removedNet = removedNet || slices.Contains([]string{"nodes.h5", "edges.h5"}, filepath.Base(f))
+				if strings.Contains(filepath.Base(f), export.PartialSuffix) && !overwrite {
+					fmt.Fprintf(cmd.ErrOrStderr(), "simulate: removed %s, left by a run that did not finish (unreadable; no run holds --out now)\n", f)
 				}
 			}
-			rec, err := net.RecordSONATA(outDir, kernel.SONATAOptions{Stream: export.StreamOptions{Overwrite: overwrite}})
+			manifest := newRunManifest(spec.Seed, outs)
+			if err := writeRunManifest(outDir, manifest); err != nil {
+				return fmt.Errorf("simulate: --out: %w", err)
+			}
+			stream := export.StreamOptions{Overwrite: overwrite, SegmentRecords: segmentRecords,
+				SegmentInterval: time.Duration(segmentSeconds * float64(time.Second))}
+			rec, err := net.RecordSONATA(outDir, kernel.SONATAOptions{Stream: stream})
 			if err != nil {
 				return overwriteHint(err)
 			}
@@ -290,12 +328,26 @@ interrupted run leaves none of an earlier run's beside its own.`,
 					pw.index, pr.Source, pr.Target, pr.Plasticity.Kind, plasticBefore[k].mean, pw.mean,
 					100*pw.atZero, 100*pw.atMax)
 			}
-			files := rec.Files
+			var files []string
+			for _, f := range rec.Files {
+				segs, _, err := export.Segments(f)
+				if err == nil && len(segs) > 1 {
+					f = fmt.Sprintf("%s (%d segments, %s … %s)", f, len(segs), filepath.Base(segs[0]), filepath.Base(segs[len(segs)-1]))
+				}
+				files = append(files, f)
+			}
 			if writeNet {
 				files = append(files, filepath.Join(outDir, "nodes.h5"))
 				if len(spec.Projections) > 0 {
 					files = append(files, filepath.Join(outDir, "edges.h5"))
 				}
+			}
+			manifest.State = "finished"
+			if stopped != nil {
+				manifest.State = "interrupted"
+			}
+			if err := writeRunManifest(outDir, manifest); err != nil {
+				return fmt.Errorf("simulate: --out: %w", err)
 			}
 			fmt.Fprintf(w, "wrote %s\n", strings.Join(files, ", "))
 			if stopped != nil {
@@ -331,7 +383,9 @@ interrupted run leaves none of an earlier run's beside its own.`,
 	f.StringVar(&checkpoint, "checkpoint", "", "save the simulation state to this file at the end (also when interrupted)")
 	f.StringVar(&restore, "restore", "", "continue from a checkpoint of the same network")
 	f.BoolVar(&noNetwork, "no-network", false, "do not write nodes.h5/edges.h5")
-	f.BoolVar(&overwrite, "overwrite", false, "replace existing output files (recordings, nodes.h5/edges.h5, the --checkpoint file); those in --out are removed before the run")
+	f.BoolVar(&overwrite, "overwrite", false, "replace an earlier run's output files: those in --out (the earlier run's, as its "+runManifestName+" lists them, and this run's) are removed before the run; the --checkpoint file is replaced")
+	f.Int64Var(&segmentRecords, "segment-records", 0, "write each recording as crash-safe segments (spikes.000000.h5, …) of at least this many spikes or frames (0: not by count); a kill -9 then loses only the segment being written")
+	f.Float64Var(&segmentSeconds, "segment-seconds", 0, "also close a segment after this many seconds of wall time (0: not by time); a kill -9 then loses at most about this long of the run's recordings")
 	return cmd
 }
 
