@@ -1066,6 +1066,26 @@ func neurodyn_network_write_frames(h C.neurodyn_handle, recorder, path *C.nd_cch
 func neurodyn_network_stream_spikes(h C.neurodyn_handle, path *C.nd_cchar, sorting, overwrite C.int32_t) (rc C.int) {
 	const fn = "neurodyn_network_stream_spikes"
 	defer guard(fn, &rc)
+	return streamSpikes(fn, h, path, sorting, overwrite, 0, 0)
+}
+
+//export neurodyn_network_stream_spikes_segmented
+func neurodyn_network_stream_spikes_segmented(h C.neurodyn_handle, path *C.nd_cchar, sorting, overwrite C.int32_t,
+	segmentRecords C.int64_t, segmentSeconds C.double) (rc C.int) {
+	const fn = "neurodyn_network_stream_spikes_segmented"
+	defer guard(fn, &rc)
+	return streamSpikes(fn, h, path, sorting, overwrite, int64(segmentRecords), float64(segmentSeconds))
+}
+
+// streamSpikes attaches the spike stream of neurodyn_network_stream_spikes
+// (segments 0, 0: one file) and of its _segmented form.
+func streamSpikes(fn string, h C.neurodyn_handle, path *C.nd_cchar, sorting, overwrite C.int32_t, segRecords int64, segSeconds float64) C.int {
+	if segRecords < 0 {
+		return fail(fn, errorf(statusInvalid, "segment_records = %d: must be >= 0 (0: no segments by count)", segRecords))
+	}
+	if !(segSeconds >= 0) || math.IsInf(segSeconds, 0) || segSeconds > 1e9 {
+		return fail(fn, errorf(statusInvalid, "segment_seconds = %v: must be a finite number of seconds in [0, 1e9] (0: no segments by time)", segSeconds))
+	}
 	o, n, err := getNetwork(h)
 	if err != nil {
 		return fail(fn, err)
@@ -1097,7 +1117,8 @@ func neurodyn_network_stream_spikes(h C.neurodyn_handle, path *C.nd_cchar, sorti
 		return fail(fn, errorf(statusState, "the network has no spikes recorder"))
 	}
 	prov := n.net.Provenance()
-	w, err := export.NewSpikeWriter(p, srt, names, export.StreamOptions{Overwrite: ow, Provenance: &prov})
+	w, err := export.NewSpikeWriter(p, srt, names, export.StreamOptions{Overwrite: ow, Provenance: &prov,
+		SegmentRecords: segRecords, SegmentInterval: time.Duration(segSeconds * float64(time.Second))})
 	if err != nil {
 		return fail(fn, ioError(err))
 	}

@@ -146,6 +146,8 @@ class FrameReport:
     start_ms: float = 0.0
     #: a weights recorder's report (columns are synapses, not neurons)
     weights: bool = False
+    #: the file it was read from (the first segment); "" when not read from a file
+    path: str = ""
 
 
 @dataclass
@@ -229,6 +231,8 @@ def read_spikes(*paths: PathLike) -> dict[str, SpikeReport]:
     Timestamps in s are converted to ms."""
     if not paths:
         raise InvalidParameterError("paths: no spike file given")
+    if len(paths) > 1:
+        _check_one_run(paths, "paths")
     parts: dict[str, list[SpikeReport]] = {}
     for path in paths:
         p = Path(path)
@@ -317,7 +321,7 @@ def read_frames(*paths: PathLike, population: str | None = None) -> FrameReport:
                 # (files written before it did: one column in Hz)
                 cols = None
             reps.append(FrameReport(pop, times, data, cols, elems, units, dt, name=_segment_stem(p), start_ms=start,
-                                    weights=_weights_report(f.attrs, pop)))
+                                    weights=_weights_report(f.attrs, pop), path=str(p)))
     r = reps[0]
     for o in reps[1:]:
         same_cols = (o.node_ids is None) == (r.node_ids is None) and (r.node_ids is None or np.array_equal(o.node_ids, r.node_ids))
@@ -325,9 +329,10 @@ def read_frames(*paths: PathLike, population: str | None = None) -> FrameReport:
             raise InvalidParameterError("paths: the frame reports are not segments of one recording")
     if len(reps) == 1:
         return r
+    _check_one_run([x.path for x in reps], "paths")
     return FrameReport(
         r.population, np.concatenate([x.times_ms for x in reps]), np.concatenate([x.data for x in reps]),
-        r.node_ids, r.element_ids, r.units, r.dt_ms, name=r.name, start_ms=r.start_ms, weights=r.weights,
+        r.node_ids, r.element_ids, r.units, r.dt_ms, name=r.name, start_ms=r.start_ms, weights=r.weights, path=r.path,
     )
 
 
@@ -468,6 +473,54 @@ def read_provenance(path: PathLike) -> dict[str, Any]:
             names = [_str(n) for n in np.atleast_1d(a["seed_names"])] if "seed_names" in a else []
             out["seeds"] = dict(zip(names, vals)) if len(names) == len(vals) else vals
         return out
+
+
+def _run_identity(path: PathLike) -> tuple[str, str] | None:
+    """What says which run wrote a file, from its provenance: the network
+    spec (without workers, which do not change results) and the seeds; None
+    for a file without them (another tool's)."""
+    prov = read_provenance(path)
+    config, seeds = prov.get("config"), prov.get("seeds")
+    if not config and seeds is None:
+        return None
+    text = config or ""
+    if prov.get("config_format") == "toml" and text:
+        try:
+            import tomllib
+
+            spec = tomllib.loads(text)
+            spec.pop("workers", None)
+            text = json.dumps(spec, sort_keys=True)
+        except ImportError:  # Python < 3.11: the text, without its workers line
+            text = "\n".join(ln for ln in text.splitlines() if not re.match(r"^\s*workers\s*=", ln))
+        except Exception:  # noqa: BLE001 -- not TOML after all: compare the text
+            pass
+    return text, json.dumps(seeds, sort_keys=True)
+
+
+def _check_one_run(paths: Iterable[PathLike], what: str) -> None:
+    """Raises InvalidParameterError when the provenance of the files says
+    they come from different runs (another network spec or seed): merging
+    them would mix results. Files without provenance are not compared."""
+    seen: list[tuple[tuple[str, str], str]] = []
+    for p in paths:
+        if not p:
+            continue
+        ident = _run_identity(p)
+        if ident is None:
+            continue
+        for other, q in seen:
+            if other != ident:
+                why = "seeds" if other[0] == ident[0] else "network spec"
+                a, b = read_provenance(q), read_provenance(p)
+                raise InvalidParameterError(
+                    f"{what}: {q} and {p} are from different runs (their provenance differs in its {why}: "
+                    f"seeds {a.get('seeds')} vs {b.get('seeds')}, created {a.get('created_utc', '?')} vs "
+                    f"{b.get('created_utc', '?')}); convert each run's files on their own "
+                    "(a directory rewritten without simulate --overwrite may mix runs)"
+                )
+        if ident not in (x for x, _ in seen):
+            seen.append((ident, str(p)))
 
 
 def recorded_interval(path: PathLike) -> tuple[float, float] | None:
@@ -642,6 +695,11 @@ def _gather(spikes, t_stop_ms, t_start_ms, sizes, frames) -> _Sources:
                     "not neurons; read it with read_frames()"
                 )
             fr.append(r)
+        files = list(paths or []) + [x if isinstance(x, (str, os.PathLike)) else x.path for x in
+                                     ([] if frames in (None, False) else [frames] if isinstance(frames, (str, os.PathLike, FrameReport)) else frames)]
+        if isinstance(sizes, (str, os.PathLike)):
+            files.append(sizes)
+        _check_one_run(files, "files")
         pop_starts = {}
         neurons = _recorded_neurons(prov)  # what the recorders recorded, by the spec the file carries
         if neurons is not None and not set(sp) <= set(neurons):
@@ -975,6 +1033,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 nodes = f
         if not spk:
             ap.error("no spike report among the files")
+        _check_one_run(args.files, "files")
         src = spk[0] if len(spk) == 1 else sorted(spk)
         # a stream's frame segments (v.000000.h5, v.000001.h5, ...) are one recording
         groups: dict[tuple[str, str], list[str]] = {}

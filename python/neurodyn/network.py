@@ -267,12 +267,35 @@ class Network(Handle):
             "neurodyn_network_write_frames", self.handle, cstr(recorder, "recorder"), cstr(path, "path"), int(bool(overwrite))
         )
 
-    def stream_spikes(self, path: str | os.PathLike, sorting: str = "by_time", overwrite: bool = False) -> None:
+    def stream_spikes(
+        self,
+        path: str | os.PathLike,
+        sorting: str = "by_time",
+        overwrite: bool = False,
+        segment_records: int = 0,
+        segment_seconds: float = 0.0,
+    ) -> None:
         """Streams every spikes recorder to a SONATA file while running
         (/spikes/<population>, one spikes recorder per population, as
         write_spikes; call before the first run; complete after
         close_streams() or close(), recording the interval from now to
-        then)."""
+        then).
+
+        The file is complete only then: a process killed meanwhile (kill -9,
+        a node failure) leaves path + ".partial", which HDF5 cannot open.
+        segment_records (spikes) or segment_seconds (wall time) > 0 write
+        crash-safe segments instead: "s.h5" becomes s.000000.h5,
+        s.000001.h5, ..., each a complete file once closed, so a kill loses
+        only the segment being written (and the spikes not yet handed to the
+        writer, at most 1 MiB per population). Read them as one recording
+        with neurodyn.interop.read_spikes(*sorted(glob("s.[0-9]*.h5")));
+        the last one, written by close_streams(), records the interval."""
+        if segment_records or segment_seconds:
+            _lib.call(
+                "neurodyn_network_stream_spikes_segmented", self.handle, cstr(path, "path"), _sorting(sorting),
+                int(bool(overwrite)), int(segment_records), float(segment_seconds),
+            )
+            return
         _lib.call("neurodyn_network_stream_spikes", self.handle, cstr(path, "path"), _sorting(sorting), int(bool(overwrite)))
 
     def close_streams(self) -> None:

@@ -443,7 +443,8 @@ class Harness:
                     args[i] = self.resolve_handle(v, f, p) if p.code == "h" else v
                     self.call(f, args)
                 self.buffers = self.buffers[-64:]
-            if f.name in ("neurodyn_network_stream_spikes", "neurodyn_network_close_streams"):
+            if f.name in ("neurodyn_network_stream_spikes", "neurodyn_network_stream_spikes_segmented",
+                          "neurodyn_network_close_streams"):
                 self.renew("network")  # its streams are attached (or closed): start afresh
 
     def renew(self, kind: str) -> None:

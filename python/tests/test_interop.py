@@ -345,6 +345,50 @@ def test_command_line(sim, tmp_path):
     assert r.returncode == 0 and f"recorded over (0, {T_MS:g}] ms" in r.stdout, r.stderr
 
 
+def test_files_of_different_runs_refused(sim, tmp_path):
+    """A frame report of another run (another seed, or another network spec)
+    beside a run's spike report -- a directory rewritten without simulate
+    --overwrite -- is refused, naming both files, by the command line,
+    to_nwb, to_neo and read_frames/read_spikes over segments; files of one
+    run (and files without provenance) convert as before."""
+    d = sim["dir"]
+    for what, attr, change in (("seeds", "seeds", lambda v: np.asarray(v) + 1),
+                               ("network spec", "config", lambda v: interop._str(v).replace("80", "800", 1))):
+        other = tmp_path / f"v_{attr}.h5"
+        with h5py.File(d / "v.h5", "r") as src, h5py.File(other, "w") as dst:
+            for k in src:
+                src.copy(k, dst)
+            for k, v in src.attrs.items():
+                dst.attrs[k] = v
+            dst.attrs[attr] = change(src.attrs[attr])
+        r = _cli(d / "spikes.h5", other, d / "nodes.h5", "--nwb", tmp_path / "mix.nwb")
+        assert r.returncode == 2 and "different runs" in r.stderr and what in r.stderr, r.stderr
+        assert str(other) in r.stderr and "spikes.h5" in r.stderr, r.stderr
+        assert not (tmp_path / "mix.nwb").exists()
+        with pytest.raises(nd.InvalidParameterError, match="different runs"):
+            interop.to_nwb(d / "spikes.h5", tmp_path / "mix.nwb", frames=[other])
+        with pytest.raises(nd.InvalidParameterError, match="different runs"):
+            interop.to_neo(d / "spikes.h5", frames=[interop.read_frames(other)])
+        with pytest.raises(nd.InvalidParameterError, match="different runs"):
+            interop.read_frames(d / "v.h5", other)
+    spk = tmp_path / "s_other.h5"
+    with h5py.File(d / "spikes.h5", "r") as src, h5py.File(spk, "w") as dst:
+        src.copy("spikes", dst)
+        for k, v in src.attrs.items():
+            dst.attrs[k] = v
+        dst.attrs["seeds"] = np.asarray(src.attrs["seeds"]) + 1
+    with pytest.raises(nd.InvalidParameterError, match="different runs"):
+        interop.read_spikes(d / "first.h5", spk)
+    # one run's files, and a file without provenance beside them, convert
+    interop.read_spikes(d / "first.h5", d / "second.h5")
+    bare = tmp_path / "v_bare.h5"
+    with h5py.File(d / "v.h5", "r") as src, h5py.File(bare, "w") as dst:
+        for k in src:
+            src.copy(k, dst)
+    r = _cli(d / "spikes.h5", bare, d / "nodes.h5")
+    assert r.returncode == 0, r.stderr
+
+
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # Elephant 1.2 on quantities 0.16 and numpy 2
 @pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")
 def test_spike_statistics_agree_with_elephant():
@@ -564,3 +608,30 @@ interval_ms = 1.0
     # nothing fired and no sizes: an NWB file without a units table
     empty = interop.to_nwb({"E": ([], [])}, tmp_path / "empty.nwb", t_stop_ms=1.0)
     assert pynwb.validate(path=str(empty)) == []
+
+
+def test_stream_spikes_segmented(sim, tmp_path):
+    """stream_spikes(segment_records=...) writes crash-safe segments
+    (s.000000.h5, ...) that read back, in order, as the spikes of one file;
+    the last records the interval; the command line converts them. A
+    killed writer's partial segment (s.NNNNNN.h5.partial) is not among
+    them."""
+    with nd.Network(SPEC) as net:
+        net.stream_spikes(tmp_path / "s.h5", segment_records=50)
+        net.run(T_MS)
+        net.close_streams()
+    segs = sorted(tmp_path.glob("s.[0-9]*.h5"))
+    assert len(segs) >= 2 and not (tmp_path / "s.h5").exists()
+    got = interop.read_spikes(*segs)
+    for p in SIZES:
+        np.testing.assert_array_equal(got[p].times_ms, sim["spikes"][p][0])
+        np.testing.assert_array_equal(got[p].node_ids, sim["spikes"][p][1])
+    assert interop.recorded_interval(segs[-1]) == (0.0, T_MS)
+    (tmp_path / "s.999999.h5.partial").write_bytes(b"")  # what a kill -9 leaves
+    r = _cli(*sorted(tmp_path.glob("s.*.h5")), sim["dir"] / "nodes.h5")
+    assert r.returncode == 0 and f"recorded over (0, {T_MS:g}] ms" in r.stdout, r.stderr
+    with nd.Network(SPEC) as net:
+        with pytest.raises(nd.InvalidParameterError, match="segment_records"):
+            net.stream_spikes(tmp_path / "bad.h5", segment_records=-1)
+        with pytest.raises(nd.InvalidParameterError, match="segment_seconds"):
+            net.stream_spikes(tmp_path / "bad.h5", segment_seconds=float("nan"))
