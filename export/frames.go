@@ -220,6 +220,28 @@ func (w *FrameWriter) handoff() {
 	w.cur = <-w.free
 }
 
+// Cut closes the current segment of a stream with StreamOptions.SegmentByCut
+// after every frame appended so far (the block being filled is handed to
+// the writer); the next frames go to a new segment. A cut with no frame
+// since the previous one writes no segment. It returns the stream's first
+// error, if any.
+func (w *FrameWriter) Cut() error {
+	if w.closed {
+		return errStreamClosed
+	}
+	if !w.opts.SegmentByCut {
+		return errCutUnsegmented
+	}
+	if err := w.eng.failed(); err != nil {
+		return err
+	}
+	if len(w.cur.v) > 0 {
+		w.handoff()
+	}
+	w.eng.jobs <- job{run: w.seg.close}
+	return nil
+}
+
 // Close writes the remaining frames, finishes and publishes the last file
 // and stops the writer goroutine.
 func (w *FrameWriter) Close() error {

@@ -3,9 +3,14 @@ package export
 import (
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
+
+	"github.com/neurodyn/neurodyn/internal/atomicfile"
 )
 
 // Column is one named attribute of the nodes or edges of a population, a
@@ -575,6 +580,12 @@ func writeEdgePop(f *File, p EdgePopulation, do *DatasetOptions) error {
 		if err := WriteWith(ig, "node_id_to_ranges", nodeRanges, []int{len(nodeRanges) / 2, 2}, do); err != nil {
 			return err
 		}
+		// BMTK (1.2.0) reads the index under the name "node_id_to_range"
+		// and refuses a population without it; libsonata reads the
+		// SONATA spec's "node_id_to_ranges". Both, then (16 bytes per node).
+		if err := WriteWith(ig, BMTKNodeIDToRange, nodeRanges, []int{len(nodeRanges) / 2, 2}, do); err != nil {
+			return err
+		}
 		if err := WriteWith(ig, "range_to_edge_id", rangeEdges, []int{len(rangeEdges) / 2, 2}, do); err != nil {
 			return err
 		}
@@ -763,4 +774,59 @@ func readEdgePop(root *Group, name string) (EdgePopulation, error) {
 	}
 	p.Attributes, p.DynamicsParams, err = readGroups(g, gid, gidx)
 	return p, err
+}
+
+// BMTKNodeIDToRange is the name under which WriteEdges writes each edge
+// index's node_id_to_ranges a second time: BMTK 1.2.0 reads that name
+// (and refuses edges without it), libsonata and the SONATA spec the other.
+const BMTKNodeIDToRange = "node_id_to_range"
+
+// WriteTypesCSV writes a SONATA node or edge types table (node_types.csv,
+// edge_types.csv: space-separated, a header row, the node_type_id or
+// edge_type_id first), which BMTK needs beside nodes.h5 and edges.h5. Fields
+// holding a space or a quote are quoted ("..." with "" for a quote). The
+// file is written atomically; an existing one is replaced only with the
+// Overwrite option (else an error wrapping ErrExists).
+func WriteTypesCSV(path string, header []string, rows [][]string, opts ...Option) error {
+	o, err := applyOptions(opts)
+	if err != nil {
+		return err
+	}
+	if len(header) == 0 {
+		return fmt.Errorf("export: WriteTypesCSV %s: header is empty", path)
+	}
+	var b strings.Builder
+	line := func(fields []string) {
+		for i, f := range fields {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			if f == "" || strings.ContainsAny(f, " \t\"\n") {
+				f = `"` + strings.ReplaceAll(f, `"`, `""`) + `"`
+			}
+			b.WriteString(f)
+		}
+		b.WriteByte('\n')
+	}
+	line(header)
+	for i, r := range rows {
+		if len(r) != len(header) {
+			return fmt.Errorf("export: WriteTypesCSV %s: row %d has %d fields, the header %d", path, i, len(r), len(header))
+		}
+		line(r)
+	}
+	fill := func(w io.Writer) error {
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	if o.overwrite {
+		return atomicfile.Write(path, fill)
+	}
+	if err := atomicfile.Create(path, fill); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return &ExistsError{Path: path}
+		}
+		return err
+	}
+	return nil
 }

@@ -94,6 +94,7 @@ type SpikeWriter struct {
 	appended []int64
 	interval atomic.Pointer[[2]float64] // SetInterval, read by the writer goroutine
 	final    bool                       // writer goroutine: finishing the file Close publishes
+	cutIv    *[2]float64                // writer goroutine: the interval of the segment Cut closes
 }
 
 // Root attributes of a spike report holding the interval (ms) its spikes
@@ -129,7 +130,9 @@ func (w *SpikeWriter) SetInterval(startMs, stopMs float64) error {
 // publishes (writer goroutine).
 func (w *SpikeWriter) writeInterval(f *File) error {
 	iv := w.interval.Load()
-	if iv == nil || !w.final {
+	if w.cutIv != nil {
+		iv = w.cutIv
+	} else if iv == nil || !w.final {
 		return nil
 	}
 	if err := SetAttr(f, AttrStartMs, iv[0]); err != nil {
@@ -328,6 +331,44 @@ func (w *SpikeWriter) handoff(pop int) {
 
 // Appended returns the number of spikes appended to population pop so far.
 func (w *SpikeWriter) Appended(pop int) int64 { return w.appended[pop] }
+
+// Cut closes the current segment of a stream with StreamOptions.SegmentByCut
+// after every spike appended so far (the blocks being filled are handed to
+// the writer), and records on it the interval (startMs, stopMs] its spikes
+// cover (AttrStartMs, AttrStopMs), e.g. from the previous cut to the
+// simulated time now; a segment is written also when no spike fell in it.
+// The next spikes go to a new segment. Give Close's SetInterval the
+// interval from the last cut, so that the segments' intervals tile the
+// recording. It returns the stream's first error, if any.
+func (w *SpikeWriter) Cut(startMs, stopMs float64) error {
+	if w.closed {
+		return errStreamClosed
+	}
+	if !w.opts.SegmentByCut {
+		return errCutUnsegmented
+	}
+	if err := checkInterval(startMs, stopMs); err != nil {
+		return err
+	}
+	if err := w.eng.failed(); err != nil {
+		return err
+	}
+	for p := range w.cur {
+		if len(w.cur[p].t) > 0 {
+			w.handoff(p)
+		}
+	}
+	iv := [2]float64{startMs, stopMs}
+	w.eng.jobs <- job{run: func() error {
+		if _, err := w.seg.file(); err != nil {
+			return err
+		}
+		w.cutIv = &iv
+		defer func() { w.cutIv = nil }()
+		return w.seg.close()
+	}}
+	return nil
+}
 
 // Close writes the remaining spikes, finishes (sorts, if needed) and
 // publishes the last file, and stops the writer goroutine. It returns the

@@ -46,6 +46,12 @@ type StreamOptions struct {
 	// SegmentInterval, if > 0, also closes a segment after this much wall
 	// time (checked when a block is written).
 	SegmentInterval time.Duration
+	// SegmentByCut writes segments (as SegmentRecords does) that the
+	// producer closes with Cut (SpikeWriter.Cut, FrameWriter.Cut): at a
+	// time of its choosing, e.g. every so many ms of simulated time, with
+	// everything appended so far, so that the closed segments hold every
+	// record up to that time (a spike segment records its interval).
+	SegmentByCut bool
 	// Overwrite allows replacing existing files.
 	Overwrite bool
 	// Provenance, if not nil, is attached to every file written.
@@ -100,7 +106,11 @@ func (o *StreamOptions) validate() error {
 	return nil
 }
 
-func (o *StreamOptions) segmented() bool { return o.SegmentRecords > 0 || o.SegmentInterval > 0 }
+func (o *StreamOptions) segmented() bool {
+	return o.SegmentRecords > 0 || o.SegmentInterval > 0 || o.SegmentByCut
+}
+
+var errCutUnsegmented = errors.New("export: Cut on a stream without segments: set StreamOptions.SegmentByCut")
 
 func (o *StreamOptions) fileOptions() []Option {
 	var opts []Option

@@ -704,3 +704,71 @@ func TestReadFrameReportTimeUnits(t *testing.T) {
 		t.Errorf("writing time units s: %v", err)
 	}
 }
+
+// TestSpikeWriterCut: with SegmentByCut, Cut closes a segment holding every
+// spike appended so far, of every population (also those whose blocks are
+// far from full), recording the interval given; a cut with no spike writes
+// an empty segment with its interval; Close's interval goes to the last.
+// Cut without SegmentByCut is an error; FrameWriter.Cut splits frames.
+func TestSpikeWriterCut(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "s.h5")
+	w, err := NewSpikeWriter(path, SortByTime, []string{"A", "B"}, StreamOptions{SegmentByCut: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(w.AppendSpikesTo(0, []float64{1, 2}, []uint64{0, 1}))
+	must(w.AppendSpikesTo(1, []float64{3}, []uint64{4}))
+	must(w.Cut(0, 10))
+	must(w.Cut(10, 20)) // nothing fired
+	must(w.AppendSpikesTo(1, []float64{25}, []uint64{2}))
+	must(w.SetInterval(20, 30))
+	must(w.Close())
+	segs, partial, err := Segments(path)
+	if err != nil || len(segs) != 3 || len(partial) != 0 {
+		t.Fatalf("segments %v, partial %v (%v); want 3 complete", segs, partial, err)
+	}
+	want := []struct {
+		a, b float64
+		n    [2]int
+	}{{0, 10, [2]int{2, 1}}, {10, 20, [2]int{0, 0}}, {20, 30, [2]int{0, 1}}}
+	for k, f := range segs {
+		a, b, ok, err := SpikeInterval(f)
+		if err != nil || !ok || a != want[k].a || b != want[k].b {
+			t.Errorf("segment %d: interval (%v, %v] %v %v; want (%v, %v]", k, a, b, ok, err, want[k].a, want[k].b)
+		}
+		pops, err := ReadSpikes(f)
+		if err != nil || len(pops) != 2 || len(pops[0].TimesMs) != want[k].n[0] || len(pops[1].TimesMs) != want[k].n[1] {
+			t.Errorf("segment %d: %v (%v); want %v spikes of A and B", k, pops, err, want[k].n)
+		}
+	}
+	u, err := NewSpikeWriter(filepath.Join(dir, "u.h5"), SortByTime, []string{"A"}, StreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := u.Cut(0, 1); !errors.Is(err, errCutUnsegmented) {
+		t.Errorf("Cut without SegmentByCut: %v", err)
+	}
+	must(u.Close())
+	fpath := filepath.Join(dir, "v.h5")
+	fw, err := NewFrameWriter(fpath, FrameOptions{Population: "A", NodeIDs: []uint64{0, 1}, DtMs: 1, Units: "mV"}, StreamOptions{SegmentByCut: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	must(fw.AppendFrames([]float32{1, 2, 3, 4}))
+	must(fw.Cut())
+	must(fw.Cut()) // no frame since: no segment
+	must(fw.AppendFrames([]float32{5, 6}))
+	must(fw.Close())
+	fsegs, _, _ := Segments(fpath)
+	r, err := ReadFrameReport("A", fsegs...)
+	if err != nil || len(fsegs) != 2 || !slices.Equal(r.Data, []float32{1, 2, 3, 4, 5, 6}) || r.StartMs != 0 || r.StopMs != 3 {
+		t.Errorf("frame segments %v: %+v (%v); want 2 holding the 3 frames of [0, 3) ms", fsegs, r, err)
+	}
+}

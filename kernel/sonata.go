@@ -35,6 +35,7 @@ type SONATARecording struct {
 	net     *Network
 	dir     string
 	startMs float64 // the network's time when the recording started
+	cutMs   float64 // the network's time at the last Cut (startMs before one)
 	// Files are the paths written (spike report first).
 	Files []string
 	// Skipped are the sampled recorders without a frame report, as they
@@ -68,7 +69,7 @@ func (net *Network) RecordSONATA(dir string, o SONATAOptions) (rec *SONATARecord
 		p := net.Provenance()
 		o.Stream.Provenance = &p
 	}
-	rec = &SONATARecording{net: net, dir: dir, startMs: net.TimeMs()}
+	rec = &SONATARecording{net: net, dir: dir, startMs: net.TimeMs(), cutMs: net.TimeMs()}
 	net.sonata = rec
 	defer func() {
 		if err != nil {
@@ -121,9 +122,30 @@ func (net *Network) RecordSONATA(dir string, o SONATAOptions) (rec *SONATARecord
 	return rec, nil
 }
 
+// Cut closes the current segment of every file of a recording begun with
+// SONATAOptions.Stream.SegmentByCut, at the network's time now: the closed
+// segments hold every spike and frame recorded so far, and the spike
+// report's segment records the interval it covers, from the previous cut
+// (or the recording's start) to now, so that the segments closed by Cut are
+// complete SONATA files covering the recording up to the last cut (what
+// survives a process killed later). Call it between runs.
+func (rec *SONATARecording) Cut() error {
+	now := rec.net.TimeMs()
+	var errs []error
+	if rec.spikes != nil {
+		errs = append(errs, rec.spikes.Cut(rec.cutMs, now))
+	}
+	for _, fw := range rec.frames {
+		errs = append(errs, fw.Cut())
+	}
+	rec.cutMs = now
+	return errors.Join(errs...)
+}
+
 // Close finishes every file (sorting the spike report if asked) and
 // publishes it under its final name. The spike report records the interval
-// it covers: from the network's time at RecordSONATA to its time now
+// it covers: from the network's time at RecordSONATA (at the last Cut, for
+// the last segment of a recording cut in segments) to its time now
 // (export.SpikeInterval reads it).
 func (rec *SONATARecording) Close() error {
 	if rec.net.sonata == rec {
@@ -131,7 +153,7 @@ func (rec *SONATARecording) Close() error {
 	}
 	var errs []error
 	if rec.spikes != nil {
-		errs = append(errs, rec.spikes.SetInterval(rec.startMs, rec.net.TimeMs()), rec.spikes.Close())
+		errs = append(errs, rec.spikes.SetInterval(rec.cutMs, rec.net.TimeMs()), rec.spikes.Close())
 	}
 	for _, fw := range rec.frames {
 		errs = append(errs, fw.Close())
@@ -620,15 +642,54 @@ func (net *Network) Provenance() export.Provenance {
 }
 
 // WriteSONATANetwork writes dir/nodes.h5 and dir/edges.h5 (SONATANetwork),
-// with the network's provenance unless opts attach another.
+// with the network's provenance unless opts attach another, and beside them
+// the SONATA types tables node_types.csv (node_type_id = population index,
+// pop_name, model_type point_neuron, model_template neurodyn:<model>) and
+// edge_types.csv (edge_type_id = projection index, the edge population's
+// name, source and target populations, model_template: static_synapse or
+// the plasticity kind), which BMTK needs to open the network
+// (NetworkFiles lists the four).
 func (net *Network) WriteSONATANetwork(dir string, opts ...export.Option) error {
 	opts = append([]export.Option{export.WithProvenance(net.Provenance())}, opts...)
 	nodes, edges := net.SONATANetwork()
 	if err := export.WriteNodes(filepath.Join(dir, "nodes.h5"), nodes, opts...); err != nil {
 		return err
 	}
+	var rows [][]string
+	for i, p := range net.spec.Populations {
+		model := p.Model
+		if model == "" {
+			model = "lif_exp"
+		}
+		rows = append(rows, []string{fmt.Sprint(i), p.Name, "point_neuron", "neurodyn:" + model})
+	}
+	if err := export.WriteTypesCSV(filepath.Join(dir, "node_types.csv"), []string{"node_type_id", "pop_name", "model_type", "model_template"}, rows, opts...); err != nil {
+		return err
+	}
 	if len(edges) == 0 {
 		return nil
 	}
-	return export.WriteEdges(filepath.Join(dir, "edges.h5"), edges, opts...)
+	if err := export.WriteEdges(filepath.Join(dir, "edges.h5"), edges, opts...); err != nil {
+		return err
+	}
+	rows = rows[:0]
+	for i, pr := range net.spec.Projections {
+		tmpl := "static_synapse"
+		if pr.Plasticity.Kind != "" {
+			tmpl = pr.Plasticity.Kind
+		}
+		rows = append(rows, []string{fmt.Sprint(i), edges[i].Name, pr.Source, pr.Target, tmpl})
+	}
+	return export.WriteTypesCSV(filepath.Join(dir, "edge_types.csv"), []string{"edge_type_id", "edge_population", "source_pop", "target_pop", "model_template"}, rows, opts...)
+}
+
+// NetworkFiles are the files WriteSONATANetwork writes in its directory:
+// nodes.h5 and node_types.csv, then, for a network with projections,
+// edges.h5 and edge_types.csv.
+func (net *Network) NetworkFiles() []string {
+	files := []string{"nodes.h5", "node_types.csv"}
+	if len(net.spec.Projections) > 0 {
+		files = append(files, "edges.h5", "edge_types.csv")
+	}
+	return files
 }

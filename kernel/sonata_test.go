@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -283,5 +284,96 @@ func TestRecordSONATAOnce(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dirC, "spikes.h5")); err == nil {
 		t.Error("the refused recording wrote a file")
+	}
+}
+
+// TestWriteSONATANetworkBMTK: WriteSONATANetwork writes what BMTK 1.2.0
+// needs to open the network, as SONATA specifies it: node_types.csv and
+// edge_types.csv (space-separated, a type per population and per
+// projection, the ids nodes.h5 and edges.h5 use) and each edge index's
+// node_id_to_ranges also under BMTK's name node_id_to_range (libsonata
+// reads the first). Before, BMTK failed on the missing types tables and
+// then on "index source_to_target in E_to_E edges is missing column
+// node_id_to_range".
+func TestWriteSONATANetworkBMTK(t *testing.T) {
+	spec, err := Preset("brunel", PresetOptions{N: 100, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	dir := t.TempDir()
+	if err := net.WriteSONATANetwork(dir); err != nil {
+		if errors.Is(err, export.ErrNoHDF5) {
+			t.Skip("built without HDF5")
+		}
+		t.Fatal(err)
+	}
+	nodes, edges := net.SONATANetwork()
+	read := func(name string) []string {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Split(strings.TrimSpace(string(b)), "\n")
+	}
+	nt := read("node_types.csv")
+	if len(nt) != len(nodes)+1 || nt[0] != "node_type_id pop_name model_type model_template" {
+		t.Fatalf("node_types.csv:\n%s", strings.Join(nt, "\n"))
+	}
+	for i, p := range nodes {
+		if want := fmt.Sprintf("%d %s point_neuron neurodyn:lif_delta", p.NodeTypeID[0], p.Name); nt[i+1] != want { // Brunel's model
+			t.Errorf("node_types.csv row %d: %q, want %q", i, nt[i+1], want)
+		}
+	}
+	et := read("edge_types.csv")
+	if len(et) != len(edges)+1 || et[0] != "edge_type_id edge_population source_pop target_pop model_template" {
+		t.Fatalf("edge_types.csv:\n%s", strings.Join(et, "\n"))
+	}
+	for i, e := range edges {
+		if want := fmt.Sprintf("%d %s %s %s static_synapse", e.EdgeTypeID[0], e.Name, e.Source, e.Target); et[i+1] != want {
+			t.Errorf("edge_types.csv row %d: %q, want %q", i, et[i+1], want)
+		}
+	}
+	if got := net.NetworkFiles(); !slices.Equal(got, []string{"nodes.h5", "node_types.csv", "edges.h5", "edge_types.csv"}) {
+		t.Errorf("NetworkFiles %v", got)
+	}
+	f, err := export.Open(filepath.Join(dir, "edges.h5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, e := range edges {
+		for _, ix := range []string{"source_to_target", "target_to_source"} {
+			g, err := f.OpenGroup("edges/" + e.Name + "/indices/" + ix)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, _, err := export.Read[uint64](g, "node_id_to_ranges")
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _, err := export.Read[uint64](g, export.BMTKNodeIDToRange)
+			if err != nil || !slices.Equal(a, b) {
+				t.Errorf("%s %s: node_id_to_range %v (%v), want node_id_to_ranges' %v", e.Name, ix, len(b), err, len(a))
+			}
+			g.Close()
+		}
+	}
+	// a second write is refused without Overwrite, the tables too
+	if err := net.WriteSONATANetwork(dir); !errors.Is(err, export.ErrExists) {
+		t.Errorf("second write: %v, want ErrExists", err)
+	}
+	if err := os.Remove(filepath.Join(dir, "nodes.h5")); err != nil {
+		t.Fatal(err)
+	}
+	if err := net.WriteSONATANetwork(dir); !errors.Is(err, export.ErrExists) || !strings.Contains(err.Error(), "node_types.csv") {
+		t.Errorf("second write over node_types.csv: %v, want ErrExists naming it", err)
+	}
+	if err := net.WriteSONATANetwork(dir, export.Overwrite()); err != nil {
+		t.Errorf("with Overwrite: %v", err)
 	}
 }

@@ -951,10 +951,21 @@ func spikeFileTables(path, units string) ([]Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	last := files[len(files)-1]
-	t0, t1, haveWindow, err := export.SpikeInterval(last)
-	if err != nil {
-		return nil, err
+	// the recorded interval: the file's, or the union of its segments'
+	// (a recording cut in segments at simulated times has one on each;
+	// others, on the last alone)
+	var t0, t1 float64
+	haveWindow := false
+	for _, f := range files {
+		a, b, ok, err := export.SpikeInterval(f)
+		if err != nil {
+			return nil, err
+		}
+		if ok && haveWindow {
+			t0, t1 = min(t0, a), max(t1, b)
+		} else if ok {
+			t0, t1, haveWindow = a, b, true
+		}
 	}
 	var notes []string
 	if len(files) > 1 {

@@ -49,7 +49,8 @@ const manifestWriter = "neurodyn simulate"
 
 // readRunManifest reads the manifest of dir: nil when there is none. A
 // manifest that does not parse, or that names a file outside dir or not
-// an .h5 file, is an error: nothing is removed on its word.
+// an .h5 file or a types table, is an error: nothing is removed on its
+// word.
 func readRunManifest(dir string) (*runManifest, error) {
 	path := filepath.Join(dir, runManifestName)
 	b, err := os.ReadFile(path)
@@ -68,15 +69,19 @@ func readRunManifest(dir string) (*runManifest, error) {
 	}
 	for _, f := range m.Files {
 		if !manifestName(f) {
-			return nil, fmt.Errorf("%s: lists %q, not the name of an .h5 file in its directory: remove it, or choose another --out", path, f)
+			return nil, fmt.Errorf("%s: lists %q, not the name of an .h5 file (or node_types.csv, edge_types.csv) in its directory: remove it, or choose another --out", path, f)
 		}
 	}
 	return &m, nil
 }
 
 // manifestName reports whether f may be listed in a manifest: the base name
-// of an .h5 file (no directory, not "." or "..").
+// of an .h5 file or of one of the types tables (node_types.csv,
+// edge_types.csv) in the directory.
 func manifestName(f string) bool {
+	if f == "node_types.csv" || f == "edge_types.csv" {
+		return true
+	}
 	return f != "" && f == filepath.Base(f) && !strings.ContainsAny(f, `/\`) && strings.HasSuffix(f, ".h5") && f != ".h5"
 }
 
@@ -108,10 +113,11 @@ func newRunManifest(seed uint64, files []string) *runManifest {
 func runFiles(dir string, names []string) (complete, leftover []string, err error) {
 	for _, name := range names {
 		p := filepath.Join(dir, name)
-		stem := strings.TrimSuffix(p, ".h5")
-		segs, err := filepath.Glob(stem + ".[0-9][0-9][0-9][0-9][0-9][0-9].h5*")
-		if err != nil {
-			return nil, nil, err
+		var segs []string
+		if strings.HasSuffix(name, ".h5") {
+			if segs, err = filepath.Glob(strings.TrimSuffix(p, ".h5") + ".[0-9][0-9][0-9][0-9][0-9][0-9].h5*"); err != nil {
+				return nil, nil, err
+			}
 		}
 		for _, q := range append([]string{p, p + export.PartialSuffix, p + export.PartialSuffix + ".unsorted"}, segs...) {
 			st, err := os.Lstat(q)
@@ -119,7 +125,7 @@ func runFiles(dir string, names []string) (complete, leftover []string, err erro
 				continue
 			}
 			switch {
-			case strings.HasSuffix(q, ".h5"):
+			case strings.HasSuffix(q, ".h5"), strings.HasSuffix(q, ".csv"):
 				complete = append(complete, q)
 			case strings.HasSuffix(q, export.PartialSuffix), strings.HasSuffix(q, export.PartialSuffix+".unsorted"):
 				leftover = append(leftover, q)

@@ -93,7 +93,7 @@ func TestSimulateOverwriteOneRun(t *testing.T) {
 	if _, err := run(t, nil, "simulate", "--spec", big, "--duration-ms", "20", "--out", out); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{".neurodyn.lock", "edges.h5", runManifestName, "nodes.h5", "rateE.h5", "spikes.h5", "vE.h5"}
+	want := []string{".neurodyn.lock", "edge_types.csv", "edges.h5", runManifestName, "node_types.csv", "nodes.h5", "rateE.h5", "spikes.h5", "vE.h5"}
 	if got := dirNames(t, out); !slices.Equal(got, want) {
 		t.Fatalf("first run wrote %v, want %v", got, want)
 	}
@@ -157,7 +157,7 @@ func TestSimulateStalePartial(t *testing.T) {
 			if _, err := run(t, nil, "simulate", "--spec", spec, "--duration-ms", "20", "--out", out); err != nil {
 				t.Fatalf("rerun after a dead run: %v", err)
 			}
-			want := []string{".neurodyn.lock", "edges.h5", runManifestName, "nodes.h5", "rateE.h5", "spikes.h5", "vE.h5"}
+			want := []string{".neurodyn.lock", "edge_types.csv", "edges.h5", runManifestName, "node_types.csv", "nodes.h5", "rateE.h5", "spikes.h5", "vE.h5"}
 			if got := dirNames(t, out); !slices.Equal(got, want) {
 				t.Fatalf("--out holds %v, want %v", got, want)
 			}
@@ -265,10 +265,83 @@ func TestSimulateSegments(t *testing.T) {
 	if _, err := run(t, nil, "simulate", "--spec", spec, "--duration-ms", "10", "--out", segd, "--overwrite"); err != nil {
 		t.Fatal(err)
 	}
-	wantNames := []string{".neurodyn.lock", "edges.h5", runManifestName, "nodes.h5", "rateE.h5", "spikes.h5", "vE.h5"}
+	wantNames := []string{".neurodyn.lock", "edge_types.csv", "edges.h5", runManifestName, "node_types.csv", "nodes.h5", "rateE.h5", "spikes.h5", "vE.h5"}
 	if got := dirNames(t, segd); !slices.Equal(got, wantNames) {
 		t.Fatalf("after --overwrite, --out holds %v, want %v", got, wantNames)
 	}
 	refused(t, []string{"simulate", "--spec", spec, "--out", filepath.Join(dir, "x"), "--segment-records", "-1"}, []string{"--segment-records"})
+	refused(t, []string{"simulate", "--spec", spec, "--out", filepath.Join(dir, "x"), "--segment-ms", "0.05"}, []string{"--segment-ms", "multiple of the time step"})
 	refused(t, []string{"simulate", "--spec", spec, "--out", filepath.Join(dir, "x"), "--segment-seconds", "-1"}, []string{"--segment-seconds"})
+}
+
+// TestSimulateSegmentMs: --segment-ms cuts every recording at the same
+// simulated times: spike segment k holds the spikes of (25k, 25(k+1)] ms and
+// records that interval, the frame segments the frames up to the cut, and
+// together they equal an uncut run's files. When the last segments are lost
+// (a process killed while writing them), the others are a recording of
+// (0, 75] ms that analyze spikes reads as such.
+func TestSimulateSegmentMs(t *testing.T) {
+	if export.HDF5Version() == "" {
+		t.Skip("built without HDF5")
+	}
+	dir := t.TempDir()
+	spec := writeFile(t, dir, "net.toml", bigSpec)
+	whole, segd := filepath.Join(dir, "whole"), filepath.Join(dir, "seg")
+	if _, err := run(t, nil, "simulate", "--spec", spec, "--duration-ms", "100", "--out", whole); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run(t, nil, "simulate", "--spec", spec, "--duration-ms", "100", "--out", segd, "--segment-ms", "25"); err != nil {
+		t.Fatal(err)
+	}
+	segs, _, err := export.Segments(filepath.Join(segd, "spikes.h5"))
+	if err != nil || len(segs) != 4 {
+		t.Fatalf("spike segments %v (%v); want 4", segs, err)
+	}
+	want, err := export.ReadSpikes(filepath.Join(whole, "spikes.h5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var times []float64
+	for k, f := range segs {
+		a, b, ok, err := export.SpikeInterval(f)
+		if err != nil || !ok || a != 25*float64(k) || b != 25*float64(k+1) {
+			t.Errorf("%s: interval (%v, %v] (%v, %v); want (%d, %d]", filepath.Base(f), a, b, ok, err, 25*k, 25*(k+1))
+		}
+		pops, err := export.ReadSpikes(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tm := range pops[0].TimesMs {
+			if tm <= a || tm > b {
+				t.Errorf("%s: a spike at %v ms, outside (%v, %v]", filepath.Base(f), tm, a, b)
+			}
+		}
+		times = append(times, pops[0].TimesMs...)
+	}
+	if !slices.Equal(times, want[0].TimesMs) {
+		t.Fatalf("the segments hold %d spikes, the uncut file %d: want the same", len(times), len(want[0].TimesMs))
+	}
+	for _, stream := range []string{"vE.h5", "rateE.h5"} {
+		vs, _, _ := export.Segments(filepath.Join(segd, stream))
+		got, err := export.ReadFrameReport("E", vs...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := export.ReadFrameReport("E", filepath.Join(whole, stream))
+		if err != nil || !slices.Equal(got.Data, w.Data) || len(vs) != 4 {
+			t.Fatalf("%s: %d segments, equal to the uncut file: %v (%v)", stream, len(vs), slices.Equal(got.Data, w.Data), err)
+		}
+	}
+	a, err := run(t, nil, "analyze", "spikes", "--data", filepath.Join(segd, "spikes.h5"))
+	if err != nil || !strings.Contains(a, "over (0, 100] ms") {
+		t.Fatalf("analyze of the segments: %v\n%s", err, a)
+	}
+	if err := os.Remove(segs[3]); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, segd, filepath.Base(segs[3])+".partial", "")
+	b, err := run(t, nil, "analyze", "spikes", "--data", filepath.Join(segd, "spikes.h5"))
+	if err != nil || !strings.Contains(b, "over (0, 75] ms") || !strings.Contains(b, "partial segment") {
+		t.Fatalf("analyze without the last segment: %v\n%s", err, b)
+	}
 }

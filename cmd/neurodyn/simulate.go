@@ -28,7 +28,7 @@ func newSimulateCmd(g *globals) *cobra.Command {
 		seed                                          uint64
 		noNetwork, overwrite                          bool
 		segmentRecords                                int64
-		segmentSeconds                                float64
+		segmentSeconds, segmentMs                     float64
 	)
 	cmd := &cobra.Command{
 		Use:   "simulate",
@@ -83,15 +83,22 @@ a power cut) leaves spikes.h5.partial, which HDF5 cannot open. With
 --segment-records or --segment-seconds each recording is written as segments
 (spikes.000000.h5, spikes.000001.h5, …; v.000000.h5, …), each a complete
 SONATA file once closed: a kill -9 loses only the segment being written
-(left as *.partial). analyze spikes --data sim/spikes.h5 and
-python -m neurodyn.interop sim/*.h5 read the segments as one recording; the
-interval the recording covers is in the last segment, which a killed run
-never wrote, so they take it up to the last spike.`,
+(left as *.partial). --segment-ms cuts every recording at the same
+simulated times, each spike segment recording its interval: what survives a
+kill is then every spike and frame up to the last cut, and says so; cut by
+count or wall time (--segment-records, --segment-seconds) a segment closes
+when a block of 1 MiB per population reaches the writer, so the
+populations' segments end at different times (a quiet population's last
+spikes may be in no complete segment) and only the last segment records the
+interval. analyze spikes --data sim/spikes.h5 and
+python -m neurodyn.interop sim/*.h5 read the complete segments as one
+recording (a *.partial one is left out, and said so). No other recovery is
+possible: HDF5 cannot open a file its writer did not close.`,
 		Example: `  neurodyn simulate --preset cuba --duration-ms 1000 --out sim/cuba
   neurodyn simulate --preset brunel --n 12500 --duration-ms 1000 --workers 2 --out sim/brunel
   neurodyn simulate --spec net.toml --duration-ms 500 --checkpoint sim/half.ckpt --out sim/a
   neurodyn simulate --spec net.toml --duration-ms 500 --restore sim/half.ckpt --out sim/b
-  neurodyn simulate --preset brunel --duration-ms 600000 --segment-seconds 60 --out sim/long`,
+  neurodyn simulate --preset brunel --duration-ms 600000 --segment-ms 10000 --out sim/long`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			fl := cmd.Flags()
@@ -175,7 +182,9 @@ never wrote, so they take it up to the last spike.`,
 			// projections to write one)
 			outs := slices.Clone(recFiles)
 			if !noNetwork {
-				outs = append(outs, filepath.Join(outDir, "nodes.h5"), filepath.Join(outDir, "edges.h5"))
+				for _, f := range []string{"nodes.h5", "node_types.csv", "edges.h5", "edge_types.csv"} {
+					outs = append(outs, filepath.Join(outDir, f))
+				}
 			}
 			if err := inputClashes(spec, restore, outDir, outs); err != nil {
 				return err
@@ -185,6 +194,14 @@ never wrote, so they take it up to the last spike.`,
 			}
 			if !(segmentSeconds >= 0) || math.IsInf(segmentSeconds, 0) {
 				return param.New("simulate", "--segment-seconds", segmentSeconds, "a finite number of seconds ≥ 0 (0: no segments by time)")
+			}
+			var cutSteps int64 // --segment-ms in steps
+			if fl.Changed("segment-ms") {
+				k, ok := timegrid.Steps(segmentMs, net.DtMs())
+				if !(segmentMs > 0) || !ok || k < 1 {
+					return param.New("simulate", "--segment-ms", segmentMs, fmt.Sprintf("a positive multiple of the time step dt = %g ms", net.DtMs()))
+				}
+				cutSteps = int64(k)
 			}
 			if checkpoint != "" {
 				if err := outputClash("--checkpoint", checkpoint, outDir, outs); err != nil {
@@ -227,7 +244,7 @@ never wrote, so they take it up to the last spike.`,
 			}
 			var removedNet bool
 			for _, f := range removed {
-				removedNet = removedNet || slices.Contains([]string{"nodes.h5", "edges.h5"}, filepath.Base(f))
+				removedNet = removedNet || slices.Contains([]string{"nodes.h5", "edges.h5", "node_types.csv", "edge_types.csv"}, filepath.Base(f))
 				if strings.Contains(filepath.Base(f), export.PartialSuffix) && !overwrite {
 					fmt.Fprintf(cmd.ErrOrStderr(), "simulate: removed %s, left by a run that did not finish (unreadable; no run holds --out now)\n", f)
 				}
@@ -237,7 +254,7 @@ never wrote, so they take it up to the last spike.`,
 				return fmt.Errorf("simulate: --out: %w", err)
 			}
 			stream := export.StreamOptions{Overwrite: overwrite, SegmentRecords: segmentRecords,
-				SegmentInterval: time.Duration(segmentSeconds * float64(time.Second))}
+				SegmentInterval: time.Duration(segmentSeconds * float64(time.Second)), SegmentByCut: cutSteps > 0}
 			rec, err := net.RecordSONATA(outDir, kernel.SONATAOptions{Stream: stream})
 			if err != nil {
 				return overwriteHint(err)
@@ -268,11 +285,20 @@ never wrote, so they take it up to the last spike.`,
 					break
 				}
 				steps := min(chunk, total-done)
+				if cutSteps > 0 {
+					steps = min(steps, cutSteps-done%cutSteps)
+				}
 				if err := net.RunSteps(steps); err != nil {
 					rec.Close()
 					return err
 				}
 				done += steps
+				if cutSteps > 0 && done%cutSteps == 0 && done < total {
+					if err := rec.Cut(); err != nil {
+						rec.Close()
+						return err
+					}
+				}
 				if bar != nil {
 					_ = bar.Set64(int64(float64(done) * net.DtMs()))
 				}
@@ -337,9 +363,8 @@ never wrote, so they take it up to the last spike.`,
 				files = append(files, f)
 			}
 			if writeNet {
-				files = append(files, filepath.Join(outDir, "nodes.h5"))
-				if len(spec.Projections) > 0 {
-					files = append(files, filepath.Join(outDir, "edges.h5"))
+				for _, f := range net.NetworkFiles() {
+					files = append(files, filepath.Join(outDir, f))
 				}
 			}
 			manifest.State = "finished"
@@ -384,6 +409,7 @@ never wrote, so they take it up to the last spike.`,
 	f.StringVar(&restore, "restore", "", "continue from a checkpoint of the same network")
 	f.BoolVar(&noNetwork, "no-network", false, "do not write nodes.h5/edges.h5")
 	f.BoolVar(&overwrite, "overwrite", false, "replace an earlier run's output files: those in --out (the earlier run's, as its "+runManifestName+" lists them, and this run's) are removed before the run; the --checkpoint file is replaced")
+	f.Float64Var(&segmentMs, "segment-ms", 0, "write each recording as crash-safe segments (spikes.000000.h5, …), one per this many ms of simulated time (a multiple of dt), each holding every spike and frame of its interval; a kill -9 then loses only the segment being written")
 	f.Int64Var(&segmentRecords, "segment-records", 0, "write each recording as crash-safe segments (spikes.000000.h5, …) of at least this many spikes or frames (0: not by count); a kill -9 then loses only the segment being written")
 	f.Float64Var(&segmentSeconds, "segment-seconds", 0, "also close a segment after this many seconds of wall time (0: not by time); a kill -9 then loses at most about this long of the run's recordings")
 	return cmd

@@ -294,6 +294,7 @@ class Harness:
             "spikes": 100,
             "neurons": 10,
             "synapses": 4,
+            "segment_records": 100,
         }
         if a == "n" and n == "neurodyn_network_short_term_state":
             return 40  # the sources (E) of projection 0
@@ -348,6 +349,7 @@ class Harness:
                         "tau_ms": 10.0,
                         "v_th_mv": 20.0,
                         "v_reset_mv": 10.0,
+                        "segment_seconds": 0.0,
                     }[p.name]
                 )
             elif c == "u":
