@@ -224,11 +224,17 @@ def _sorting_name(g) -> str:
     return {0: "none", 1: "by_id", 2: "by_time"}.get(int(v), str(int(v)))
 
 
-def read_spikes(*paths: PathLike) -> dict[str, SpikeReport]:
+def read_spikes(*paths: PathLike, time_units: str | None = None) -> dict[str, SpikeReport]:
     """Reads SONATA spike reports (/spikes/<population>/timestamps and
     node_ids): one file, or the segments of one recording in time order, whose
     spikes are concatenated. Returns the populations by name, in file order.
-    Timestamps in s are converted to ms."""
+    Timestamps in s are converted to ms. Timestamps without a units
+    attribute (SONATA requires one) are in time_units ("ms", "s", ...);
+    left out, they are taken as ms with a UserWarning naming the file
+    (neurodyn analyze spikes refuses such a file unless told the unit). The
+    sorting attribute is read as SONATA's enum or as BMTK's string."""
+    if time_units is not None and time_units.strip() not in _TIME_MS:
+        raise InvalidParameterError(f"time_units = {time_units!r}: must be one of {', '.join(_TIME_MS)}")
     if not paths:
         raise InvalidParameterError("paths: no spike file given")
     if len(paths) > 1:
@@ -249,7 +255,17 @@ def read_spikes(*paths: PathLike) -> dict[str, SpikeReport]:
                     raise InvalidParameterError(
                         f"path = {str(p)!r}: /spikes/{pop}: timestamps {ts.shape} and node_ids {ids.shape} differ"
                     )
-                t = np.asarray(ts[...], dtype=np.float64) * _time_scale(ts, p, f"/spikes/{pop}/timestamps")
+                if "units" not in ts.attrs:
+                    if time_units is None:
+                        import warnings
+
+                        warnings.warn(
+                            f"{p}: /spikes/{pop}/timestamps has no units attribute; taken as ms "
+                            "(pass time_units= to say what they are)", UserWarning, stacklevel=2)
+                    scale = _TIME_MS[(time_units or "ms").strip()]
+                else:
+                    scale = _time_scale(ts, p, f"/spikes/{pop}/timestamps")
+                t = np.asarray(ts[...], dtype=np.float64) * scale
                 n = np.asarray(ids[...]).astype(np.uint64, copy=False)
                 parts.setdefault(pop, []).append(SpikeReport(pop, t, n, _sorting_name(g)))
     out = {}

@@ -304,6 +304,21 @@ def test_bad_input(sim, tmp_path):
         g.create_dataset("node_ids", data=np.array([0], dtype=np.uint64))
     with pytest.raises(nd.InvalidParameterError, match="time units 'hours'"):
         interop.read_spikes(tmp_path / "u.h5")
+    # no units attribute: ms with a warning naming the file, or what time_units says
+    with h5py.File(tmp_path / "nounits.h5", "w") as f:
+        g = f.create_group("spikes/A")
+        g.attrs["sorting"] = "by_time"  # BMTK writes a string
+        g.create_dataset("timestamps", data=[1.5, 2.0])
+        g.create_dataset("node_ids", data=np.array([1, 0], dtype=np.uint64))
+    with pytest.warns(UserWarning, match="nounits.h5.*no units attribute"):
+        r = interop.read_spikes(tmp_path / "nounits.h5")["A"]
+    np.testing.assert_allclose(r.times_ms, [1.5, 2.0])
+    assert r.sorting == "by_time"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_allclose(interop.read_spikes(tmp_path / "nounits.h5", time_units="s")["A"].times_ms, [1500.0, 2000.0])
+    with pytest.raises(nd.InvalidParameterError, match="time_units"):
+        interop.read_spikes(tmp_path / "nounits.h5", time_units="hours")
 
 
 def test_missing_package(sim, monkeypatch):
