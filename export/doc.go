@@ -39,8 +39,15 @@
 // blocks are already queued; memory is bounded by (blocks being filled +
 // Buffers) × BlockBytes. WriteSpikes and WriteFrameReport write whole
 // reports, ReadSpikes and ReadFrameReport read them (across segments too).
+// ReadSpikes reads SONATA's enum sorting and BMTK's string one, and refuses
+// timestamps without a units attribute (ErrNoTimeUnits) unless
+// ReadSpikesWith is told the unit. A frame report whose one column is an
+// aggregate over its population (a population rate under node id 0) says
+// so in the attribute AttrAggregate of mapping/node_ids.
 // WriteNodes/WriteEdges and ReadNodes/ReadEdges handle SONATA networks,
-// with the source_to_target and target_to_source indices libsonata uses.
+// with the source_to_target and target_to_source indices libsonata uses
+// (each node_id_to_ranges also as BMTKNodeIDToRange, the name BMTK reads);
+// WriteTypesCSV writes the node_types.csv and edge_types.csv BMTK needs.
 // SONATA datasets are stored uncompressed unless asked (StreamOptions.Deflate,
 // the Deflate option): the libsonata wheels on PyPI cannot read deflated
 // data.
@@ -49,12 +56,19 @@
 //
 // libhdf5 1.10 without SWMR does not leave a consistent file after a crash,
 // flushed or not. A long recording is therefore written as a series of
-// segment files (StreamOptions.SegmentRecords or SegmentInterval): each is
-// closed, fsynced and renamed from *.partial to its final name before the
-// next starts, so a kill -9 loses at most the segment being written, which
-// stays a *.partial file (Segments lists both kinds; (*File).Complete
-// reports false for it). TestCrashSafety kills a writer at 24 random moments
-// and checks exactly that.
+// segment files (StreamOptions.SegmentRecords or SegmentInterval, or cuts
+// the producer makes, SegmentByCut with SpikeWriter.Cut and FrameWriter.Cut):
+// each is closed, fsynced and renamed from *.partial to its final name
+// before the next starts, so a kill -9 loses at most the segment being
+// written, which stays a *.partial file (Segments lists both kinds;
+// (*File).Complete reports false for it), and the records not yet handed
+// to the writer (a block being filled per population). Segments by count
+// or wall time close when a block reaches the writer, so the populations'
+// segments end at different times; a cut hands over every block first and
+// records the spike segment's interval (AttrStartMs, AttrStopMs), so the
+// complete segments cover the recording up to the last cut.
+// TestCrashSafety kills a writer at 24 random moments and checks exactly
+// that.
 //
 // # Checkpoints, histories, sweeps
 //

@@ -386,7 +386,13 @@
 // or take spikes.h5, nodes.h5 or edges.h5. A weights report
 // maps its columns to source neurons (node ids) and edge ids (element
 // ids). Spikes recorders become the groups /spikes/<population> of one
-// spike report, one recorder per population (ErrSpikeReportPopulation). Recorders keep no state across a checkpoint but filtered traces
+// spike report, one recorder per population (ErrSpikeReportPopulation). A
+// rate report's one column (node id 0) is the population rate, marked so in
+// the file (RateAggregate). A recording begun with
+// SONATAOptions.Stream.SegmentByCut is cut into crash-safe segments by
+// SONATARecording.Cut between runs (neurodyn simulate --segment-ms).
+// WriteSONATANetwork writes node_types.csv and edge_types.csv beside
+// nodes.h5 and edges.h5 (NetworkFiles). Recorders keep no state across a checkpoint but filtered traces
 // and partial rate bins: after Restore, every one samples on from the next
 // step due.
 //
