@@ -1066,7 +1066,7 @@ func neurodyn_network_write_frames(h C.neurodyn_handle, recorder, path *C.nd_cch
 func neurodyn_network_stream_spikes(h C.neurodyn_handle, path *C.nd_cchar, sorting, overwrite C.int32_t) (rc C.int) {
 	const fn = "neurodyn_network_stream_spikes"
 	defer guard(fn, &rc)
-	return streamSpikes(fn, h, path, sorting, overwrite, 0, 0)
+	return streamSpikes(fn, h, path, sorting, overwrite, false, 0, 0)
 }
 
 //export neurodyn_network_stream_spikes_segmented
@@ -1074,12 +1074,13 @@ func neurodyn_network_stream_spikes_segmented(h C.neurodyn_handle, path *C.nd_cc
 	segmentRecords C.int64_t, segmentSeconds C.double) (rc C.int) {
 	const fn = "neurodyn_network_stream_spikes_segmented"
 	defer guard(fn, &rc)
-	return streamSpikes(fn, h, path, sorting, overwrite, int64(segmentRecords), float64(segmentSeconds))
+	return streamSpikes(fn, h, path, sorting, overwrite, true, int64(segmentRecords), float64(segmentSeconds))
 }
 
 // streamSpikes attaches the spike stream of neurodyn_network_stream_spikes
-// (segments 0, 0: one file) and of its _segmented form.
-func streamSpikes(fn string, h C.neurodyn_handle, path *C.nd_cchar, sorting, overwrite C.int32_t, segRecords int64, segSeconds float64) C.int {
+// (one file) and of its _segmented form (segmented: segments, closed by
+// count, wall time and neurodyn_network_cut_streams).
+func streamSpikes(fn string, h C.neurodyn_handle, path *C.nd_cchar, sorting, overwrite C.int32_t, segmented bool, segRecords int64, segSeconds float64) C.int {
 	if segRecords < 0 {
 		return fail(fn, errorf(statusInvalid, "segment_records = %d: must be >= 0 (0: no segments by count)", segRecords))
 	}
@@ -1118,7 +1119,7 @@ func streamSpikes(fn string, h C.neurodyn_handle, path *C.nd_cchar, sorting, ove
 	}
 	prov := n.net.Provenance()
 	w, err := export.NewSpikeWriter(p, srt, names, export.StreamOptions{Overwrite: ow, Provenance: &prov,
-		SegmentRecords: segRecords, SegmentInterval: time.Duration(segSeconds * float64(time.Second))})
+		SegmentRecords: segRecords, SegmentInterval: time.Duration(segSeconds * float64(time.Second)), SegmentByCut: segmented})
 	if err != nil {
 		return fail(fn, ioError(err))
 	}
@@ -1129,6 +1130,34 @@ func streamSpikes(fn string, h C.neurodyn_handle, path *C.nd_cchar, sorting, ove
 		}
 	}
 	n.stream, n.streamFromMs = w, n.net.TimeMs()
+	return statusOK
+}
+
+//export neurodyn_network_cut_streams
+func neurodyn_network_cut_streams(h C.neurodyn_handle) (rc C.int) {
+	const fn = "neurodyn_network_cut_streams"
+	defer guard(fn, &rc)
+	o, n, err := getNetwork(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	if n.stream == nil {
+		return fail(fn, errorf(statusState, "the network streams no spikes: attach a stream with neurodyn_network_stream_spikes_segmented"))
+	}
+	now := n.net.TimeMs()
+	from := n.streamFromMs // NaN: a restore mixed two runs' spikes in this segment
+	to := now
+	if math.IsNaN(from) {
+		to = math.NaN()
+	}
+	if err := n.stream.Cut(from, to); err != nil {
+		if strings.Contains(err.Error(), "without segments") {
+			return fail(fn, errorf(statusState, "the spike stream was attached with neurodyn_network_stream_spikes, which writes one file: attach it with neurodyn_network_stream_spikes_segmented to cut it"))
+		}
+		return fail(fn, ioError(err))
+	}
+	n.streamFromMs = now // the next segment starts now
 	return statusOK
 }
 

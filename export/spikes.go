@@ -339,7 +339,8 @@ func (w *SpikeWriter) Appended(pop int) int64 { return w.appended[pop] }
 // simulated time now; a segment is written also when no spike fell in it.
 // The next spikes go to a new segment. Give Close's SetInterval the
 // interval from the last cut, so that the segments' intervals tile the
-// recording. It returns the stream's first error, if any.
+// recording. Both NaN: the segment records no interval (its spikes' is not
+// known). It returns the stream's first error, if any.
 func (w *SpikeWriter) Cut(startMs, stopMs float64) error {
 	if w.closed {
 		return errStreamClosed
@@ -347,7 +348,8 @@ func (w *SpikeWriter) Cut(startMs, stopMs float64) error {
 	if !w.opts.SegmentByCut {
 		return errCutUnsegmented
 	}
-	if err := checkInterval(startMs, stopMs); err != nil {
+	noInterval := math.IsNaN(startMs) && math.IsNaN(stopMs)
+	if err := checkInterval(startMs, stopMs); err != nil && !noInterval {
 		return err
 	}
 	if err := w.eng.failed(); err != nil {
@@ -363,8 +365,10 @@ func (w *SpikeWriter) Cut(startMs, stopMs float64) error {
 		if _, err := w.seg.file(); err != nil {
 			return err
 		}
-		w.cutIv = &iv
-		defer func() { w.cutIv = nil }()
+		if !noInterval {
+			w.cutIv = &iv
+			defer func() { w.cutIv = nil }()
+		}
 		return w.seg.close()
 	}}
 	return nil

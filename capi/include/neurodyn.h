@@ -496,19 +496,30 @@ int neurodyn_network_stream_spikes(neurodyn_handle h, const char *path, int32_t 
 
 /* neurodyn_network_stream_spikes in crash-safe segments: path "s.h5" is
  * written as s.000000.h5, s.000001.h5, ..., each a complete SONATA spike file
- * once closed; a segment is closed when a block of spikes brings it to at
- * least segment_records spikes (0: not by count) or after segment_seconds
- * of wall time (0: not by time; checked when a block is written). A process
- * killed (kill -9) loses the segment being written, left as
- * s.NNNNNN.h5.partial, and the spikes not yet handed to the writer (at most
- * a block, 1 MiB, per population); the closed segments read as one
- * recording (neurodyn.interop.read_spikes of them in order). The last
- * segment, written at neurodyn_network_close_streams, records the
- * interval. Both 0: one file, as neurodyn_network_stream_spikes.
- * NEURODYN_ERR_INVALID for a negative count, or seconds negative, not
- * finite or above 1e9. */
+ * once closed. neurodyn_network_cut_streams closes a segment between runs
+ * with every spike so far, recording the interval it covers (from the
+ * previous cut); a segment is also closed when a block of spikes brings it
+ * to at least segment_records spikes (0: not by count) or after
+ * segment_seconds of wall time (0: not by time; checked when a block is
+ * written), with the blocks written so far (the populations' segments then
+ * end at different times). A process killed (kill -9) loses the segment
+ * being written, left as s.NNNNNN.h5.partial, and the spikes not yet handed
+ * to the writer (at most a block, 1 MiB, per population); the closed
+ * segments read as one recording (neurodyn.interop.read_spikes of them in
+ * order). The last segment, written at neurodyn_network_close_streams,
+ * records the interval from the last cut. NEURODYN_ERR_INVALID for a
+ * negative count, or seconds negative, not finite or above 1e9. */
 int neurodyn_network_stream_spikes_segmented(neurodyn_handle h, const char *path, int32_t sorting, int32_t overwrite,
                                              int64_t segment_records, double segment_seconds);
+
+/* Closes the current segment of a stream attached with
+ * neurodyn_network_stream_spikes_segmented, between runs: it holds every
+ * spike recorded so far and the interval it covers, (previous cut or the
+ * stream's start, now] ms (none when a restore mixed two runs' spikes in
+ * it). Call it every so often of simulated time (what neurodyn simulate
+ * --segment-ms does): a process killed later keeps every spike up to the
+ * last cut. NEURODYN_ERR_STATE without such a stream. */
+int neurodyn_network_cut_streams(neurodyn_handle h);
 
 /* Finishes and closes the network's SONATA streams. */
 int neurodyn_network_close_streams(neurodyn_handle h);

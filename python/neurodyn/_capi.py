@@ -78,6 +78,7 @@ PROTOTYPES: dict[str, str] = {
     "neurodyn_network_write_frames": "hssw",
     "neurodyn_network_stream_spikes": "hsww",
     "neurodyn_network_stream_spikes_segmented": "hswwid",
+    "neurodyn_network_cut_streams": "h",
     "neurodyn_network_close_streams": "h",
     "neurodyn_ctrnn_new": "sp",
     "neurodyn_rate_new": "sp",

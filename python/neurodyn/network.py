@@ -274,6 +274,7 @@ class Network(Handle):
         overwrite: bool = False,
         segment_records: int = 0,
         segment_seconds: float = 0.0,
+        segmented: bool = False,
     ) -> None:
         """Streams every spikes recorder to a SONATA file while running
         (/spikes/<population>, one spikes recorder per population, as
@@ -283,20 +284,33 @@ class Network(Handle):
 
         The file is complete only then: a process killed meanwhile (kill -9,
         a node failure) leaves path + ".partial", which HDF5 cannot open.
-        segment_records (spikes) or segment_seconds (wall time) > 0 write
-        crash-safe segments instead: "s.h5" becomes s.000000.h5,
-        s.000001.h5, ..., each a complete file once closed, so a kill loses
-        only the segment being written (and the spikes not yet handed to the
-        writer, at most 1 MiB per population). Read them as one recording
+        segmented=True writes crash-safe segments instead: "s.h5" becomes
+        s.000000.h5, s.000001.h5, ..., each a complete file once closed, so
+        a kill loses only the segment being written (and the spikes not yet
+        handed to the writer, at most 1 MiB per population). cut_streams()
+        between runs closes a segment with every spike so far and the
+        interval it covers (e.g. after every run(1000.0): a kill then keeps
+        everything up to the last cut); segment_records (spikes) or
+        segment_seconds (wall time) > 0 also close segments (and imply
+        segmented), when a block reaches the writer, so the populations'
+        segments then end at different times. Read them as one recording
         with neurodyn.interop.read_spikes(*sorted(glob("s.[0-9]*.h5")));
-        the last one, written by close_streams(), records the interval."""
-        if segment_records or segment_seconds:
+        the last one, written by close_streams(), records the interval from
+        the last cut."""
+        if segmented or segment_records or segment_seconds:
             _lib.call(
                 "neurodyn_network_stream_spikes_segmented", self.handle, cstr(path, "path"), _sorting(sorting),
                 int(bool(overwrite)), int(segment_records), float(segment_seconds),
             )
             return
         _lib.call("neurodyn_network_stream_spikes", self.handle, cstr(path, "path"), _sorting(sorting), int(bool(overwrite)))
+
+    def cut_streams(self) -> None:
+        """Closes the current segment of a stream attached with
+        stream_spikes(segmented=True): it holds every spike so far and
+        records the interval it covers (from the previous cut); the next
+        run's spikes go to a new segment."""
+        _lib.call("neurodyn_network_cut_streams", self.handle)
 
     def close_streams(self) -> None:
         """Finishes the SONATA streams (the network cannot run further)."""

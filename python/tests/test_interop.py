@@ -645,6 +645,28 @@ def test_stream_spikes_segmented(sim, tmp_path):
     (tmp_path / "s.999999.h5.partial").write_bytes(b"")  # what a kill -9 leaves
     r = _cli(*sorted(tmp_path.glob("s.*.h5")), sim["dir"] / "nodes.h5")
     assert r.returncode == 0 and f"recorded over (0, {T_MS:g}] ms" in r.stdout, r.stderr
+    # cut at simulated times: the segments tile (0, T_MS], each with its interval
+    with nd.Network(SPEC) as net:
+        net.stream_spikes(tmp_path / "c.h5", segmented=True)
+        for _ in range(4):
+            net.run(T_MS / 4)
+            net.cut_streams()
+        net.close_streams()
+    segs = sorted(tmp_path.glob("c.[0-9]*.h5"))
+    ivs = [interop.recorded_interval(s) for s in segs]
+    assert ivs[:4] == [(k * T_MS / 4, (k + 1) * T_MS / 4) for k in range(4)], ivs
+    got = interop.read_spikes(*segs)
+    for p in SIZES:
+        np.testing.assert_array_equal(got[p].times_ms, sim["spikes"][p][0])
+    blk = interop.to_neo(segs[:2], sizes=SIZES)  # what a kill after the second cut keeps
+    st = blk.segments[0].spiketrains[0]
+    assert (float(st.t_start), float(st.t_stop)) == (0.0, T_MS / 2)
+    with nd.Network(SPEC) as net:
+        with pytest.raises(nd.StateError, match="no spikes"):
+            net.cut_streams()
+        net.stream_spikes(tmp_path / "one.h5")
+        with pytest.raises(nd.StateError, match="one file"):
+            net.cut_streams()
     with nd.Network(SPEC) as net:
         with pytest.raises(nd.InvalidParameterError, match="segment_records"):
             net.stream_spikes(tmp_path / "bad.h5", segment_records=-1)
