@@ -43,7 +43,9 @@
 // timestamps without a units attribute (ErrNoTimeUnits) unless
 // ReadSpikesWith is told the unit. A frame report whose one column is an
 // aggregate over its population (a population rate under node id 0) says
-// so in the attribute AttrAggregate of mapping/node_ids.
+// so in the attribute AttrAggregate of mapping/node_ids. A frame report's
+// mapping also holds BMTKIndexPointer and BMTKElementPos, the names BMTK
+// reads.
 // WriteNodes/WriteEdges and ReadNodes/ReadEdges handle SONATA networks,
 // with the source_to_target and target_to_source indices libsonata uses
 // (each node_id_to_ranges also as BMTKNodeIDToRange, the name BMTK reads);

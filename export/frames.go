@@ -38,6 +38,15 @@ type FrameOptions struct {
 	Aggregate string
 }
 
+// The datasets a frame report's mapping holds for BMTK 1.2.0, which reads
+// index_pointer where the SONATA spec and libsonata have index_pointers,
+// and needs element_pos (0.5: the middle of a point neuron's one
+// compartment) beside element_ids.
+const (
+	BMTKIndexPointer = "index_pointer"
+	BMTKElementPos   = "element_pos"
+)
+
 // AttrAggregate is the attribute of a frame report's mapping/node_ids that
 // marks its column as a population aggregate (FrameOptions.Aggregate): node
 // id 0 there stands for the whole population, not for neuron 0.
@@ -329,6 +338,20 @@ func (w *FrameWriter) layout(f *File) error {
 		return err
 	}
 	if err := WriteWith(m, "element_ids", w.elems, nil, do); err != nil {
+		return err
+	}
+	// BMTK (1.2.0) reads a frame report's mapping under other names than
+	// the SONATA spec's (libsonata's): index_pointer, and element_pos, a
+	// position within the node's section, 0.5 for the one compartment of
+	// a point neuron. Written too, so that both read it.
+	if err := WriteWith(m, BMTKIndexPointer, w.ptrs, nil, do); err != nil {
+		return err
+	}
+	pos := make([]float32, len(w.elems))
+	for i := range pos {
+		pos[i] = 0.5
+	}
+	if err := WriteWith(m, BMTKElementPos, pos, nil, do); err != nil {
 		return err
 	}
 	w.data = d

@@ -772,3 +772,39 @@ func TestSpikeWriterCut(t *testing.T) {
 		t.Errorf("frame segments %v: %+v (%v); want 2 holding the 3 frames of [0, 3) ms", fsegs, r, err)
 	}
 }
+
+// TestFrameReportBMTKNames: a frame report's mapping holds, beside the
+// SONATA spec's index_pointers and element_ids (what libsonata reads), the
+// names BMTK 1.2.0 reads, index_pointer (the same pointers) and
+// element_pos (0.5 per column); before, BMTK failed "object
+// 'index_pointer' doesn't exist".
+func TestFrameReportBMTKNames(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v.h5")
+	r := FrameReport{Population: "E", NodeIDs: []uint64{3, 7}, IndexPointers: []uint64{0, 2, 3}, ElementIDs: []uint32{0, 1, 0},
+		DtMs: 0.5, Units: "mV", Frames: 2, Data: []float32{1, 2, 3, 4, 5, 6}}
+	if err := WriteFrameReport(path, r); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	g, err := f.OpenGroup("report/E/mapping")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	ptrs, _, err := Read[uint64](g, BMTKIndexPointer)
+	if err != nil || !slices.Equal(ptrs, []uint64{0, 2, 3}) {
+		t.Errorf("%s = %v (%v), want index_pointers' [0 2 3]", BMTKIndexPointer, ptrs, err)
+	}
+	pos, _, err := Read[float32](g, BMTKElementPos)
+	if err != nil || !slices.Equal(pos, []float32{0.5, 0.5, 0.5}) {
+		t.Errorf("%s = %v (%v), want 0.5 per column", BMTKElementPos, pos, err)
+	}
+	back, err := ReadFrameReport("E", path)
+	if err != nil || !slices.Equal(back.IndexPointers, r.IndexPointers) || !slices.Equal(back.Data, r.Data) {
+		t.Errorf("read back %+v (%v)", back, err)
+	}
+}
