@@ -286,7 +286,7 @@ func fuzzGemm[T Float](t *testing.T, hdr []byte, v []T, alpha T, edge bool) {
 	fillFrom(c, 13)
 	want := slices.Clone(c)
 	if m > 0 && n > 0 {
-		gemmGeneric(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, want, ldc)
+		gemmNaive(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, want, ldc)
 	}
 	// Gemv on A as stored (ar×ac, leading dimension lda), transposed when ta.
 	lx, ly := ac, ar

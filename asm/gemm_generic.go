@@ -1,6 +1,25 @@
 package asm
 
-// gemmGeneric is the reference of Gemm (m, n > 0; shapes already checked).
+import (
+	"math"
+	"sync"
+)
+
+// gemmGeneric is the pure-Go Gemm (m, n > 0; shapes already checked): the
+// path of every build without the assembly (arm64, -tags noasm) and of the
+// "generic" path on amd64. Each output is the canonical chain of the package
+// documentation: t = 0, t = fma(op(A)[i, p], op(B)[p, j], t) for p = 0 … k−1,
+// then the epilogue; gemmNaive in the tests is that definition written as a
+// plain triple loop, and this function returns its bits.
+//
+// It is fast through what does not touch the order of the operations:
+// op(B) is packed into panels of gemmNRGo columns and op(A) into panels of
+// gemmMRGo rows, both as float64 (exact for float32 elements) and
+// contiguous in p, so that the transposes are settled once by the packing
+// and the inner loop reads two short vectors; a gemmMRGo×gemmNRGo tile of
+// chains runs in registers over the whole of k (the chains are never cut,
+// so nothing is parked), and for float32 the single-precision fma is
+// computed inline, leaving fma32Slow for the rare sums that need it.
 func gemmGeneric[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	if alpha == 0 || k == 0 {
 		for i := range m {
@@ -11,24 +30,238 @@ func gemmGeneric[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda 
 		}
 		return
 	}
-	for i := range m {
-		for j := range n {
-			var t T
-			for p := range k {
-				var av, bv T
-				if transA {
-					av = a[p*lda+i]
+	// Columns of op(B) packed at once: the block is reused by every row
+	// panel of A, so it should stay in L2 (gemmGoBlockElems float64).
+	nb := gemmGoBlockElems / k / gemmNRGo * gemmNRGo
+	nb = min(max(nb, gemmNRGo), (n+gemmNRGo-1)/gemmNRGo*gemmNRGo)
+	buf := getPackGo((nb + gemmMRGo) * k)
+	pb, pa := (*buf)[:nb*k], (*buf)[nb*k:]
+	var tile [gemmMRGo * gemmNRGo]float64
+	for j0 := 0; j0 < n; j0 += nb {
+		nj := min(nb, n-j0)
+		packBGo(transB, k, j0, nj, b, ldb, pb)
+		for i0 := 0; i0 < m; i0 += gemmMRGo {
+			mi := min(gemmMRGo, m-i0)
+			packAGo(transA, k, i0, mi, a, lda, pa)
+			for jj := 0; jj < nj; jj += gemmNRGo {
+				panel := pb[jj*k : (jj+gemmNRGo)*k]
+				if is32[T]() {
+					gemmTileGo32(k, pa[:gemmMRGo*k], panel, &tile)
 				} else {
-					av = a[i*lda+p]
+					gemmTileGo64(k, pa[:gemmMRGo*k], panel, &tile)
 				}
-				if transB {
-					bv = b[j*ldb+p]
-				} else {
-					bv = b[p*ldb+j]
+				nc := min(gemmNRGo, nj-jj)
+				for r := range mi {
+					row := c[(i0+r)*ldc+j0+jj:][:nc]
+					for q := range row {
+						row[q] = epilogue(alpha, T(tile[r*gemmNRGo+q]), beta, row[q])
+					}
 				}
-				t = fmaT(av, bv, t)
 			}
-			c[i*ldc+j] = epilogue(alpha, t, beta, c[i*ldc+j])
 		}
 	}
+	packPoolGo.Put(buf)
+}
+
+// gemmMRGo×gemmNRGo is the register tile of gemmGeneric: 8 chains, which
+// with the 2 + 4 operands of a step fit the 15 allocatable float registers
+// of amd64 (arm64 has 32).
+const (
+	gemmMRGo = 2
+	gemmNRGo = 4
+)
+
+// gemmGoBlockElems bounds the packed block of op(B) (256 KiB of float64).
+const gemmGoBlockElems = 32 << 10
+
+// packPoolGo recycles gemmGeneric's packing buffers (*[]float64, one per
+// call: the block of B, then the panel of A), so that steady-state calls
+// allocate nothing.
+var packPoolGo sync.Pool
+
+// getPackGo returns a buffer of n elements from packPoolGo, or a new one
+// when the pool's is too short (that one is dropped: buffers only grow).
+func getPackGo(n int) *[]float64 {
+	if p, ok := packPoolGo.Get().(*[]float64); ok && cap(*p) >= n {
+		*p = (*p)[:n]
+		return p
+	}
+	s := make([]float64, n)
+	return &s
+}
+
+// packAGo writes rows i0 … i0+mi−1 of op(A) (k columns) into dst as one
+// panel: dst[p·gemmMRGo + r] = op(A)[i0+r, p], the rows past mi zero.
+func packAGo[T Float](trans bool, k, i0, mi int, a []T, lda int, dst []float64) {
+	dst = dst[:gemmMRGo*k]
+	if mi < gemmMRGo {
+		clear(dst)
+	}
+	if trans { // op(A)[i, p] = a[p·lda + i]: row p of a holds column p of op(A)
+		for p := range k {
+			src := a[p*lda+i0:][:mi]
+			d := dst[p*gemmMRGo:][:gemmMRGo]
+			for r, v := range src {
+				d[r] = float64(v)
+			}
+		}
+		return
+	}
+	for r := range mi {
+		src := a[(i0+r)*lda:][:k]
+		for p, v := range src {
+			dst[p*gemmMRGo+r] = float64(v)
+		}
+	}
+}
+
+// packBGo writes columns j0 … j0+nj−1 of op(B) (k rows) into dst as panels
+// of gemmNRGo columns, panel q at dst[q·gemmNRGo·k:]: dst[q·gemmNRGo·k +
+// p·gemmNRGo + c] = op(B)[p, j0 + q·gemmNRGo + c], the columns past nj zero.
+func packBGo[T Float](trans bool, k, j0, nj int, b []T, ldb int, dst []float64) {
+	for q := 0; q < nj; q += gemmNRGo {
+		nc := min(gemmNRGo, nj-q)
+		d := dst[q*k : (q+gemmNRGo)*k]
+		if nc < gemmNRGo {
+			clear(d)
+		}
+		if trans { // op(B)[p, j] = b[j·ldb + p]
+			for cc := range nc {
+				src := b[(j0+q+cc)*ldb:][:k]
+				for p, v := range src {
+					d[p*gemmNRGo+cc] = float64(v)
+				}
+			}
+			continue
+		}
+		for p := range k {
+			src := b[p*ldb+j0+q:][:nc]
+			dp := d[p*gemmNRGo:][:gemmNRGo]
+			for cc, v := range src {
+				dp[cc] = float64(v)
+			}
+		}
+	}
+}
+
+// gemmTileGo64 runs the float64 chains of one tile over all of k:
+// tile[r·gemmNRGo + c] = the chain of a[··gemmMRGo + r] and b[··gemmNRGo + c].
+func gemmTileGo64(k int, a, b []float64, tile *[gemmMRGo * gemmNRGo]float64) {
+	a, b = a[:gemmMRGo*k], b[:gemmNRGo*k]
+	var t00, t01, t02, t03, t10, t11, t12, t13 float64
+	for i, j := uint(0), uint(0); i+1 < uint(len(a)) && j+3 < uint(len(b)); i, j = i+gemmMRGo, j+gemmNRGo {
+		a0, a1 := a[i], a[i+1]
+		b0, b1, b2, b3 := b[j], b[j+1], b[j+2], b[j+3]
+		t00 = math.FMA(a0, b0, t00)
+		t01 = math.FMA(a0, b1, t01)
+		t02 = math.FMA(a0, b2, t02)
+		t03 = math.FMA(a0, b3, t03)
+		t10 = math.FMA(a1, b0, t10)
+		t11 = math.FMA(a1, b1, t11)
+		t12 = math.FMA(a1, b2, t12)
+		t13 = math.FMA(a1, b3, t13)
+	}
+	*tile = [gemmMRGo * gemmNRGo]float64{t00, t01, t02, t03, t10, t11, t12, t13}
+}
+
+// gemmTileGo32 is gemmTileGo64 for float32 elements held exactly in
+// float64: each step is fma32, the chains float32 values. gemmRunGo32 takes
+// the steps whose fma32 is a single rounding of the float64 sum, and stops
+// at the first that is not (a float32 midpoint, a sum below the normal
+// range); that element and the rest of its step are taken here by fma32,
+// in the same order, and gemmRunGo32 resumes at the next step.
+func gemmTileGo32(k int, a, b []float64, tile *[gemmMRGo * gemmNRGo]float64) {
+	a, b = a[:gemmMRGo*k], b[:gemmNRGo*k]
+	*tile = [gemmMRGo * gemmNRGo]float64{}
+	for p := 0; p < k; p++ {
+		var e int
+		if p, e = gemmRunGo32(p, a, b, tile); p == k {
+			return
+		}
+		ap, bp := a[p*gemmMRGo:][:gemmMRGo], b[p*gemmNRGo:][:gemmNRGo]
+		for ; e < len(tile); e++ {
+			tile[e] = float64(fma32(float32(ap[e/gemmNRGo]), float32(bp[e%gemmNRGo]), float32(tile[e])))
+		}
+	}
+}
+
+// gemmRunGo32 advances the chains in tile from step p until the end of k
+// (len(b)/gemmNRGo), returning k, or until an element e of a step q needs
+// fma32's slow case, returning q and e with the elements before e of step
+// q taken. The loop calls nothing, so that the chains stay in registers.
+//
+// A step of element (r, c) is s = a·b + t rounded once to float64 (a·b is
+// exact; the explicit conversion keeps the compiler from fusing, which
+// would give the same bits anyway): float32(s) is fma32(a, b, t) unless s
+// sits on a float32 midpoint (its low 29 bits 1<<28) or below the float32
+// normal range, as in fma32. An exact zero, which fma32Slow returns as
+// float32(s), passes too: x<<1 drops the sign, and x<<1 − 1 wraps ±0 above
+// every other value (±Inf and NaN, exponent 0x7ff, pass as in fma32; so
+// do sums of magnitude above 2^-126, while 2^-126 itself takes the slow
+// case, which returns it).
+func gemmRunGo32(p int, a, b []float64, tile *[gemmMRGo * gemmNRGo]float64) (q, e int) {
+	const (
+		mid  = 1<<29 - 1 // low bits of a float64 below float32 precision
+		half = 1 << 28   // a float32 midpoint
+		emin = 1023 - 126
+	)
+	t00, t01, t02, t03 := tile[0], tile[1], tile[2], tile[3]
+	t10, t11, t12, t13 := tile[4], tile[5], tile[6], tile[7]
+	var s float64
+	var x uint64
+	for i, j := uint(p*gemmMRGo), uint(p*gemmNRGo); i+1 < uint(len(a)) && j+3 < uint(len(b)); i, j, p = i+gemmMRGo, j+gemmNRGo, p+1 {
+		a0, a1 := a[i], a[i+1]
+		b0, b1, b2, b3 := b[j], b[j+1], b[j+2], b[j+3]
+		s = float64(a0*b0) + t00
+		if x = math.Float64bits(s); x&mid == half || (x<<1-1)>>53 < emin {
+			e = 0
+			goto slow
+		}
+		t00 = float64(float32(s))
+		s = float64(a0*b1) + t01
+		if x = math.Float64bits(s); x&mid == half || (x<<1-1)>>53 < emin {
+			e = 1
+			goto slow
+		}
+		t01 = float64(float32(s))
+		s = float64(a0*b2) + t02
+		if x = math.Float64bits(s); x&mid == half || (x<<1-1)>>53 < emin {
+			e = 2
+			goto slow
+		}
+		t02 = float64(float32(s))
+		s = float64(a0*b3) + t03
+		if x = math.Float64bits(s); x&mid == half || (x<<1-1)>>53 < emin {
+			e = 3
+			goto slow
+		}
+		t03 = float64(float32(s))
+		s = float64(a1*b0) + t10
+		if x = math.Float64bits(s); x&mid == half || (x<<1-1)>>53 < emin {
+			e = 4
+			goto slow
+		}
+		t10 = float64(float32(s))
+		s = float64(a1*b1) + t11
+		if x = math.Float64bits(s); x&mid == half || (x<<1-1)>>53 < emin {
+			e = 5
+			goto slow
+		}
+		t11 = float64(float32(s))
+		s = float64(a1*b2) + t12
+		if x = math.Float64bits(s); x&mid == half || (x<<1-1)>>53 < emin {
+			e = 6
+			goto slow
+		}
+		t12 = float64(float32(s))
+		s = float64(a1*b3) + t13
+		if x = math.Float64bits(s); x&mid == half || (x<<1-1)>>53 < emin {
+			e = 7
+			goto slow
+		}
+		t13 = float64(float32(s))
+	}
+slow:
+	*tile = [gemmMRGo * gemmNRGo]float64{t00, t01, t02, t03, t10, t11, t12, t13}
+	return p, e
 }

@@ -63,7 +63,7 @@ func testGemm[T Float](t *testing.T) {
 				beta := scalars[T](r)[(iter/4)%4]
 				name := fmt.Sprintf("ta=%v/tb=%v/m=%d/n=%d/k=%d/alpha=%v/beta=%v", ta, tb, m, n, k, alpha, beta)
 				want := slices.Clone(c0)
-				gemmGeneric(ta, tb, m, n, k, alpha, a0, lda, b0, ldb, beta, want, ldc)
+				gemmNaive(ta, tb, m, n, k, alpha, a0, lda, b0, ldb, beta, want, ldc)
 				Gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, cs, ldc)
 				if i := firstDiff(cs, want); i >= 0 {
 					t.Fatalf("%s: c[%d] = %v, want %v", name, i, cs[i], want[i])
@@ -177,7 +177,7 @@ func testGemmPackedPadded[T Float](t *testing.T, shapes [][3]int) {
 						fill(r, b, false)
 						fill(r, c, false)
 						want := slices.Clone(c)
-						gemmGeneric(ta, tb, m, n, k, -1, a, lda, b, ldb, beta, want, ldc)
+						gemmNaive(ta, tb, m, n, k, -1, a, lda, b, ldb, beta, want, ldc)
 						Gemm(ta, tb, m, n, k, -1, a, lda, b, ldb, beta, c, ldc)
 						if i := firstDiff(c, want); i >= 0 {
 							t.Fatalf("m=%d n=%d k=%d lda=%d ta=%v tb=%v beta=%v: c[%d] = %v, want %v", m, n, k, lda, ta, tb, beta, i, c[i], want[i])
