@@ -165,103 +165,98 @@ func gemmTileGo64(k int, a, b []float64, tile *[gemmMRGo * gemmNRGo]float64) {
 }
 
 // gemmTileGo32 is gemmTileGo64 for float32 elements held exactly in
-// float64: each step is fma32, the chains float32 values. gemmRunGo32 takes
-// the steps whose fma32 is a single rounding of the float64 sum, and stops
-// at the first that is not (a float32 midpoint, a sum below the normal
-// range); that element and the rest of its step are taken here by fma32,
-// in the same order, and gemmRunGo32 resumes at the next step.
+// float64: each step is fma32, the chains float32 values. A step of
+// element (r, c) forms s = a·b + t rounded once to float64 (a·b is exact;
+// the explicit conversion keeps the compiler from fusing, which would give
+// the same bits anyway). float32(s) is fma32(a, b, t) unless s sits on a
+// float32 midpoint (its low 29 bits 1<<28) or below the float32 normal
+// range, as in fma32; there roundOdd makes s odd as fma32Slow does, and
+// float32 of that is correct. An exact zero, which fma32Slow returns as
+// float32(s), needs nothing either: x<<1 drops the sign, and x<<1 − 1 wraps
+// ±0 above every other value (±Inf and NaN, exponent 0x7ff, pass as in
+// fma32; 2^-126 itself takes roundOdd, which leaves it). The loop calls
+// nothing, so that the chains stay in registers.
 func gemmTileGo32(k int, a, b []float64, tile *[gemmMRGo * gemmNRGo]float64) {
-	a, b = a[:gemmMRGo*k], b[:gemmNRGo*k]
-	*tile = [gemmMRGo * gemmNRGo]float64{}
-	for p := 0; p < k; p++ {
-		var e int
-		if p, e = gemmRunGo32(p, a, b, tile); p == k {
-			return
-		}
-		ap, bp := a[p*gemmMRGo:][:gemmMRGo], b[p*gemmNRGo:][:gemmNRGo]
-		for ; e < len(tile); e++ {
-			tile[e] = float64(fma32(float32(ap[e/gemmNRGo]), float32(bp[e%gemmNRGo]), float32(tile[e])))
-		}
-	}
-}
-
-// gemmRunGo32 advances the chains in tile from step p until the end of k
-// (len(b)/gemmNRGo), returning k, or until an element e of a step q needs
-// fma32's slow case, returning q and e with the elements before e of step
-// q taken. The loop calls nothing, so that the chains stay in registers.
-//
-// A step of element (r, c) is s = a·b + t rounded once to float64 (a·b is
-// exact; the explicit conversion keeps the compiler from fusing, which
-// would give the same bits anyway): float32(s) is fma32(a, b, t) unless s
-// sits on a float32 midpoint (its low 29 bits 1<<28) or below the float32
-// normal range, as in fma32. An exact zero, which fma32Slow returns as
-// float32(s), passes too: x<<1 drops the sign, and x<<1 − 1 wraps ±0 above
-// every other value (±Inf and NaN, exponent 0x7ff, pass as in fma32; so
-// do sums of magnitude above 2^-126, while 2^-126 itself takes the slow
-// case, which returns it).
-func gemmRunGo32(p int, a, b []float64, tile *[gemmMRGo * gemmNRGo]float64) (q, e int) {
 	const (
 		mid  = 1<<29 - 1 // low bits of a float64 below float32 precision
 		half = 1 << 28   // a float32 midpoint
 		emin = 1023 - 126
 	)
-	t00, t01, t02, t03 := tile[0], tile[1], tile[2], tile[3]
-	t10, t11, t12, t13 := tile[4], tile[5], tile[6], tile[7]
-	var s float64
+	a, b = a[:gemmMRGo*k], b[:gemmNRGo*k]
+	var t00, t01, t02, t03, t10, t11, t12, t13 float64
+	var p, s float64
 	var x uint64
-	for i, j := uint(p*gemmMRGo), uint(p*gemmNRGo); i+1 < uint(len(a)) && j+3 < uint(len(b)); i, j, p = i+gemmMRGo, j+gemmNRGo, p+1 {
+	for i, j := uint(0), uint(0); i+1 < uint(len(a)) && j+3 < uint(len(b)); i, j = i+gemmMRGo, j+gemmNRGo {
 		a0, a1 := a[i], a[i+1]
 		b0, b1, b2, b3 := b[j], b[j+1], b[j+2], b[j+3]
-		s = float64(a0*b0) + t00
+		p = float64(a0 * b0)
+		s = p + t00
 		if x = math.Float64bits(s); x&mid == half || (x<<1-1)>>53 < emin {
-			e = 0
-			goto slow
+			s = roundOdd(p, t00, s)
 		}
 		t00 = float64(float32(s))
-		s = float64(a0*b1) + t01
+		p = float64(a0 * b1)
+		s = p + t01
 		if x = math.Float64bits(s); x&mid == half || (x<<1-1)>>53 < emin {
-			e = 1
-			goto slow
+			s = roundOdd(p, t01, s)
 		}
 		t01 = float64(float32(s))
-		s = float64(a0*b2) + t02
+		p = float64(a0 * b2)
+		s = p + t02
 		if x = math.Float64bits(s); x&mid == half || (x<<1-1)>>53 < emin {
-			e = 2
-			goto slow
+			s = roundOdd(p, t02, s)
 		}
 		t02 = float64(float32(s))
-		s = float64(a0*b3) + t03
+		p = float64(a0 * b3)
+		s = p + t03
 		if x = math.Float64bits(s); x&mid == half || (x<<1-1)>>53 < emin {
-			e = 3
-			goto slow
+			s = roundOdd(p, t03, s)
 		}
 		t03 = float64(float32(s))
-		s = float64(a1*b0) + t10
+		p = float64(a1 * b0)
+		s = p + t10
 		if x = math.Float64bits(s); x&mid == half || (x<<1-1)>>53 < emin {
-			e = 4
-			goto slow
+			s = roundOdd(p, t10, s)
 		}
 		t10 = float64(float32(s))
-		s = float64(a1*b1) + t11
+		p = float64(a1 * b1)
+		s = p + t11
 		if x = math.Float64bits(s); x&mid == half || (x<<1-1)>>53 < emin {
-			e = 5
-			goto slow
+			s = roundOdd(p, t11, s)
 		}
 		t11 = float64(float32(s))
-		s = float64(a1*b2) + t12
+		p = float64(a1 * b2)
+		s = p + t12
 		if x = math.Float64bits(s); x&mid == half || (x<<1-1)>>53 < emin {
-			e = 6
-			goto slow
+			s = roundOdd(p, t12, s)
 		}
 		t12 = float64(float32(s))
-		s = float64(a1*b3) + t13
+		p = float64(a1 * b3)
+		s = p + t13
 		if x = math.Float64bits(s); x&mid == half || (x<<1-1)>>53 < emin {
-			e = 7
-			goto slow
+			s = roundOdd(p, t13, s)
 		}
 		t13 = float64(float32(s))
 	}
-slow:
 	*tile = [gemmMRGo * gemmNRGo]float64{t00, t01, t02, t03, t10, t11, t12, t13}
-	return p, e
+}
+
+// roundOdd returns s = p + c (rounded to float64, finite and nonzero) with
+// its rounding replaced by rounding to odd, as fma32Slow does: after it, a
+// single rounding to float32 is correct (53 ≥ 24+2 bits). TwoSum gives the
+// rounding error e exactly; when it is not zero and s is even, s moves one
+// ulp towards the exact value.
+func roundOdd(p, c, s float64) float64 {
+	bb := s - p
+	if e := (p - (s - bb)) + (c - bb); e != 0 {
+		if bits := math.Float64bits(s); bits&1 == 0 {
+			if (e > 0) == (s > 0) {
+				bits++
+			} else {
+				bits--
+			}
+			s = math.Float64frombits(bits)
+		}
+	}
+	return s
 }

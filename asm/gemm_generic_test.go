@@ -125,40 +125,47 @@ func fillKind[T Float](r *rand.Rand, s []T, kind string) {
 	}
 }
 
-// TestGemmGenericMidpoint pins fma32's other slow case inside a chain: a
-// sum that float64 rounds onto a float32 midpoint. Each chain is
-// t = fma(±2^-60 or 0, 1, 0), then t = fma(1+2^-12, 1+2^-12, t): the exact
-// value 1 + 2^-11 + 2^-24 ± 2^-60 lies just off a float32 tie, which float64
-// rounds onto; rounding that to float32 (ties to even) would give
-// 1 + 2^-11 for +2^-60, where the correct result is 1 + 2^-11 + 2^-23.
-func TestGemmGenericMidpoint(t *testing.T) {
+// TestGemmGenericDoubleRounding pins fma32's slow cases inside a chain:
+// sums that float64 rounds onto a float32 midpoint, where rounding that to
+// float32 (ties to even) would round twice. Each output is a chain of two
+// steps, t = fma(x0, y0, 0), t = fma(x1, y1, t), checked against the chain
+// computed exactly (exactFMA32). Row [2^-60, q] against column [1, q]
+// (q = 1+2^-12): the exact 1 + 2^-11 + 2^-24 + 2^-60 lies just above a
+// float32 tie, onto which float64 rounds (a normal midpoint: the low 29
+// bits). Row [c, a] against column [1, b], c = (2^22+1)·2^-149 (subnormal),
+// a·b = 2^-150 − 2^-190: c + a·b lies just below the subnormal midpoint
+// c + 2^-150, onto which float64 rounds (its ulp there is 2^-179), and
+// which the midpoint test of the low 29 bits does not see: only the range
+// test sends it to the exact rounding. Rows and columns are combined every
+// way, with transposes and sizes around the 2×4 tile.
+func TestGemmGenericDoubleRounding(t *testing.T) {
 	q := float32(1 + 1.0/(1<<12))
 	tiny := float32(math.Ldexp(1, -60))
-	for _, s := range [][2]int{{1, 1}, {3, 5}, {8, 9}} {
+	c := float32(math.Ldexp(1<<22+1, -149))
+	a := float32(math.Ldexp(1+1.0/(1<<20), -75))
+	b := float32(math.Ldexp(1-1.0/(1<<20), -75))
+	rows := [][2]float32{{tiny, q}, {-tiny, q}, {0, q}, {c, a}, {-c, -a}, {c, -a}, {-c, a}}
+	cols := [][2]float32{{1, q}, {1, b}, {-1, b}, {1, -b}}
+	for _, s := range [][2]int{{1, 1}, {7, 4}, {7, 9}, {14, 5}} {
 		m, n := s[0], s[1]
 		for _, ta := range []bool{false, true} {
 			for _, tb := range []bool{false, true} {
-				// op(A) is m×2, rows [sign·2^-60, q]; op(B) is 2×n, columns [1, q].
-				a, b := make([]float32, 2*m), make([]float32, 2*n)
-				signs := make([]float32, m)
+				am, bm := make([]float32, 2*m), make([]float32, 2*n)
 				for i := range m {
-					signs[i] = float32(i%3 - 1)
-					ai := [2]float32{signs[i] * tiny, q}
-					for p := range 2 {
+					for p, v := range rows[i%len(rows)] {
 						if ta {
-							a[p*m+i] = ai[p]
+							am[p*m+i] = v
 						} else {
-							a[i*2+p] = ai[p]
+							am[i*2+p] = v
 						}
 					}
 				}
 				for j := range n {
-					bj := [2]float32{1, q}
-					for p := range 2 {
+					for p, v := range cols[j%len(cols)] {
 						if tb {
-							b[j*2+p] = bj[p]
+							bm[j*2+p] = v
 						} else {
-							b[p*n+j] = bj[p]
+							bm[p*n+j] = v
 						}
 					}
 				}
@@ -169,14 +176,15 @@ func TestGemmGenericMidpoint(t *testing.T) {
 				if tb {
 					ldb = 2
 				}
-				c, want := make([]float32, m*n), make([]float32, m*n)
-				gemmNaive(ta, tb, m, n, 2, 1, a, lda, b, ldb, 0, want, n)
-				gemmGeneric(ta, tb, m, n, 2, 1, a, lda, b, ldb, 0, c, n)
+				got, naive := make([]float32, m*n), make([]float32, m*n)
+				gemmNaive(ta, tb, m, n, 2, 1, am, lda, bm, ldb, 0, naive, n)
+				gemmGeneric(ta, tb, m, n, 2, 1, am, lda, bm, ldb, 0, got, n)
 				for i := range m {
-					exact := 1 + math.Ldexp(1, -11) + math.Ldexp(1, -24) + float64(signs[i])*math.Ldexp(1, -60)
 					for j := range n {
-						if c[i*n+j] != want[i*n+j] || float64(want[i*n+j]) != float64(float32(exact)) && signs[i] == 0 {
-							t.Fatalf("m=%d n=%d ta=%v tb=%v: c[%d, %d] = %.10g, want %.10g", m, n, ta, tb, i, j, c[i*n+j], want[i*n+j])
+						x, y := rows[i%len(rows)], cols[j%len(cols)]
+						want := exactFMA32(x[1], y[1], exactFMA32(x[0], y[0], 0))
+						if !same32(naive[i*n+j], want) || !same32(got[i*n+j], want) {
+							t.Fatalf("m=%d n=%d ta=%v tb=%v: c[%d, %d] = %g (naive %g), want %g", m, n, ta, tb, i, j, got[i*n+j], naive[i*n+j], want)
 						}
 					}
 				}
