@@ -169,8 +169,9 @@ func gemmTileGo64(k int, a, b []float64, tile *[gemmMRGo * gemmNRGo]float64) {
 // element (r, c) forms s = a·b + t rounded once to float64 (a·b is exact;
 // the explicit conversion keeps the compiler from fusing, which would give
 // the same bits anyway). float32(s) is fma32(a, b, t) unless s sits on a
-// float32 midpoint (its low 29 bits 1<<28) or below the float32 normal
-// range, as in fma32; there roundOdd makes s odd as fma32Slow does, and
+// float32 midpoint (its low 29 bits 1<<28, tested as (x + 1<<28) having
+// those bits zero, x the bits of s) or below the float32 normal range, as
+// in fma32; there roundOdd makes s odd as fma32Slow does, and
 // float32 of that is correct. An exact zero, which fma32Slow returns as
 // float32(s), needs nothing either: x<<1 drops the sign, and x<<1 − 1 wraps
 // ±0 above every other value (±Inf and NaN, exponent 0x7ff, pass as in
@@ -180,66 +181,72 @@ func gemmTileGo32(k int, a, b []float64, tile *[gemmMRGo * gemmNRGo]float64) {
 	const (
 		mid  = 1<<29 - 1 // low bits of a float64 below float32 precision
 		half = 1 << 28   // a float32 midpoint
-		emin = 1023 - 126
 	)
 	a, b = a[:gemmMRGo*k], b[:gemmNRGo*k]
 	var t00, t01, t02, t03, t10, t11, t12, t13 float64
 	var p, s float64
 	var x uint64
+	lim := uint64(gemmGoLim)
 	for i, j := uint(0), uint(0); i+1 < uint(len(a)) && j+3 < uint(len(b)); i, j = i+gemmMRGo, j+gemmNRGo {
 		a0, a1 := a[i], a[i+1]
 		b0, b1, b2, b3 := b[j], b[j+1], b[j+2], b[j+3]
 		p = float64(a0 * b0)
 		s = p + t00
-		if x = math.Float64bits(s); x&mid == half || (x<<1-1)>>53 < emin {
+		if x = math.Float64bits(s); (x+half)&mid == 0 || x<<1-1 < lim {
 			s = roundOdd(p, t00, s)
 		}
 		t00 = float64(float32(s))
 		p = float64(a0 * b1)
 		s = p + t01
-		if x = math.Float64bits(s); x&mid == half || (x<<1-1)>>53 < emin {
+		if x = math.Float64bits(s); (x+half)&mid == 0 || x<<1-1 < lim {
 			s = roundOdd(p, t01, s)
 		}
 		t01 = float64(float32(s))
 		p = float64(a0 * b2)
 		s = p + t02
-		if x = math.Float64bits(s); x&mid == half || (x<<1-1)>>53 < emin {
+		if x = math.Float64bits(s); (x+half)&mid == 0 || x<<1-1 < lim {
 			s = roundOdd(p, t02, s)
 		}
 		t02 = float64(float32(s))
 		p = float64(a0 * b3)
 		s = p + t03
-		if x = math.Float64bits(s); x&mid == half || (x<<1-1)>>53 < emin {
+		if x = math.Float64bits(s); (x+half)&mid == 0 || x<<1-1 < lim {
 			s = roundOdd(p, t03, s)
 		}
 		t03 = float64(float32(s))
 		p = float64(a1 * b0)
 		s = p + t10
-		if x = math.Float64bits(s); x&mid == half || (x<<1-1)>>53 < emin {
+		if x = math.Float64bits(s); (x+half)&mid == 0 || x<<1-1 < lim {
 			s = roundOdd(p, t10, s)
 		}
 		t10 = float64(float32(s))
 		p = float64(a1 * b1)
 		s = p + t11
-		if x = math.Float64bits(s); x&mid == half || (x<<1-1)>>53 < emin {
+		if x = math.Float64bits(s); (x+half)&mid == 0 || x<<1-1 < lim {
 			s = roundOdd(p, t11, s)
 		}
 		t11 = float64(float32(s))
 		p = float64(a1 * b2)
 		s = p + t12
-		if x = math.Float64bits(s); x&mid == half || (x<<1-1)>>53 < emin {
+		if x = math.Float64bits(s); (x+half)&mid == 0 || x<<1-1 < lim {
 			s = roundOdd(p, t12, s)
 		}
 		t12 = float64(float32(s))
 		p = float64(a1 * b3)
 		s = p + t13
-		if x = math.Float64bits(s); x&mid == half || (x<<1-1)>>53 < emin {
+		if x = math.Float64bits(s); (x+half)&mid == 0 || x<<1-1 < lim {
 			s = roundOdd(p, t13, s)
 		}
 		t13 = float64(float32(s))
 	}
 	*tile = [gemmMRGo * gemmNRGo]float64{t00, t01, t02, t03, t10, t11, t12, t13}
 }
+
+// gemmGoLim bounds x<<1 − 1 (x the bits of a sum) from below for the sums
+// that gemmTileGo32 rounds directly: 2^-126 and below (x<<1 ≤ 897<<53),
+// ±0 excepted, take roundOdd. A variable, so that the compiler keeps it in
+// a register rather than loading the 64-bit constant at every step.
+var gemmGoLim uint64 = (1023 - 126) << 53
 
 // roundOdd returns s = p + c (rounded to float64, finite and nonzero) with
 // its rounding replaced by rounding to odd, as fma32Slow does: after it, a
