@@ -31,11 +31,24 @@ func gemmGeneric[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda 
 		return
 	}
 	// Columns of op(B) packed at once: the block is reused by every row
-	// panel of A, so it should stay in L2 (gemmGoBlockElems float64).
-	nb := gemmGoBlockElems / k / gemmNRGo * gemmNRGo
+	// panel of A. With the panel of A it fits a buffer on the stack when k
+	// allows at least one panel of B, else a recycled one of
+	// gemmGoHeapElems (at least one panel of B).
+	var stack [gemmGoStackElems]float64
+	budget := gemmGoStackElems
+	if (gemmMRGo+gemmNRGo)*k > budget {
+		budget = gemmGoHeapElems
+	}
+	nb := (budget/k - gemmMRGo) / gemmNRGo * gemmNRGo
 	nb = min(max(nb, gemmNRGo), (n+gemmNRGo-1)/gemmNRGo*gemmNRGo)
-	buf := getPackGo((nb + gemmMRGo) * k)
-	pb, pa := (*buf)[:nb*k], (*buf)[nb*k:]
+	var pb, pa []float64
+	var heap *[]float64
+	if need := (nb + gemmMRGo) * k; need <= len(stack) {
+		pb, pa = stack[:nb*k], stack[nb*k:need]
+	} else {
+		heap = getPackGo(need)
+		pb, pa = (*heap)[:nb*k], (*heap)[nb*k:]
+	}
 	var tile [gemmMRGo * gemmNRGo]float64
 	for j0 := 0; j0 < n; j0 += nb {
 		nj := min(nb, n-j0)
@@ -60,7 +73,9 @@ func gemmGeneric[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda 
 			}
 		}
 	}
-	packPoolGo.Put(buf)
+	if heap != nil {
+		packPoolGo.Put(heap)
+	}
 }
 
 // gemmMRGo×gemmNRGo is the register tile of gemmGeneric: 8 chains, which
@@ -71,12 +86,20 @@ const (
 	gemmNRGo = 4
 )
 
-// gemmGoBlockElems bounds the packed block of op(B) (256 KiB of float64).
-const gemmGoBlockElems = 32 << 10
+// gemmGoStackElems is the size in float64 of the packing buffer that
+// gemmGeneric keeps on its stack (32 KiB; k up to 682): the products of
+// models up to a few hundred units allocate nothing, which learn/leaky's
+// memory estimates and allocation tests count on (they allow 64 KiB for the
+// GEMM kernels' buffers, and sync.Pool's are dropped at every collection).
+// Larger k take a recycled buffer of up to gemmGoHeapElems (256 KiB; at
+// least (gemmMRGo+gemmNRGo)·k).
+const (
+	gemmGoStackElems = 4 << 10
+	gemmGoHeapElems  = 32 << 10
+)
 
-// packPoolGo recycles gemmGeneric's packing buffers (*[]float64, one per
-// call: the block of B, then the panel of A), so that steady-state calls
-// allocate nothing.
+// packPoolGo recycles gemmGeneric's packing buffers for large k
+// (*[]float64, one per call: the block of B, then the panel of A).
 var packPoolGo sync.Pool
 
 // getPackGo returns a buffer of n elements from packPoolGo, or a new one
