@@ -193,3 +193,68 @@ func TestGemmGenericDoubleRounding(t *testing.T) {
 		}
 	}
 }
+
+// gemvNaive is the definition of Gemv's arithmetic written out plainly:
+// without transpose each row reduced as Dot (dotGeneric), with transpose
+// t_j = 0, t_j = fma(A[i, j], x[i], t_j) for i ascending, then the
+// epilogue (S(beta, y) when alpha == 0 or the reduction is empty). Every
+// path, gemvGeneric included, must return its bits.
+func gemvNaive[T Float](transA bool, m, n int, alpha T, a []T, lda int, x []T, beta T, y []T) {
+	red, ny := n, m
+	if transA {
+		red, ny = m, n
+	}
+	for j := range ny {
+		if alpha == 0 || red == 0 {
+			y[j] = scaleBy(beta, y[j])
+			continue
+		}
+		var t T
+		if !transA {
+			t = dotGeneric(a[j*lda:j*lda+n], x)
+		} else {
+			for i := range m {
+				t = fmaT(a[i*lda+j], x[i], t)
+			}
+		}
+		y[j] = epilogue(alpha, t, beta, y[j])
+	}
+}
+
+// TestGemvGenericNaive checks the pure-Go Gemv against gemvNaive bit for
+// bit: the transposed product goes through the pure-Go Gemm (a 1×n
+// product), so its sizes reach the tile edges and the heap buffer of the
+// packing (m > 682), with specials and sums below the normal range.
+func TestGemvGenericNaive(t *testing.T) {
+	t.Run("float32", testGemvGenericNaive[float32])
+	t.Run("float64", testGemvGenericNaive[float64])
+}
+
+func testGemvGenericNaive[T Float](t *testing.T) {
+	r := rand.New(rand.NewPCG(43, 44))
+	for _, s := range [][2]int{{1, 1}, {3, 5}, {8, 1}, {1, 9}, {33, 70}, {700, 5}, {64, 257}} {
+		m, n := s[0], s[1]
+		for _, trans := range []bool{false, true} {
+			for it, kind := range []string{"plain", "specials", "tiny", "cancel"} {
+				lda := n + it%3
+				a := make([]T, (m-1)*lda+n)
+				lx, ly := n, m
+				if trans {
+					lx, ly = m, n
+				}
+				x, y0 := make([]T, lx), make([]T, ly)
+				fillKind(r, a, kind)
+				fillKind(r, x, kind)
+				fill(r, y0, false)
+				for _, ab := range [][2]T{{1, 0}, {-1.5, 1}, {0.5, -2}} {
+					want, got := slices.Clone(y0), slices.Clone(y0)
+					gemvNaive(trans, m, n, ab[0], a, lda, x, ab[1], want)
+					gemvGeneric(trans, m, n, ab[0], a, lda, x, ab[1], got)
+					if i := firstDiff(got, want); i >= 0 {
+						t.Fatalf("trans=%v m=%d n=%d %s alpha=%v beta=%v: y[%d] = %v, want %v", trans, m, n, kind, ab[0], ab[1], i, got[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}

@@ -19,11 +19,9 @@ func gemvGeneric[T Float](transA bool, m, n int, alpha T, a []T, lda int, x []T,
 		}
 		return
 	}
-	for j := range n {
-		var t T
-		for i := range m {
-			t = fmaT(a[i*lda+j], x[i], t)
-		}
-		y[j] = epilogue(alpha, t, beta, y[j])
-	}
+	// With transpose, y = E(alpha, xᵀ·A, beta, y): the chain of y[j] is that
+	// of the 1×n product xᵀ·A in Gemm (fma(x[i], A[i, j], t) for i
+	// ascending: the multiplicands commute exactly), which reads A row by
+	// row, packed, instead of down its columns.
+	gemmGeneric(false, false, 1, n, m, alpha, x, m, a, lda, beta, y, n)
 }

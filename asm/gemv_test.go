@@ -49,7 +49,7 @@ func testGemv[T Float](t *testing.T) {
 						name := fmt.Sprintf("trans=%v/m=%d/n=%d/lda=%d/alpha=%v/beta=%v", trans, m, n, lda, alpha, beta)
 						copy(y, y0)
 						want := slices.Clone(y0)
-						gemvGeneric(trans, m, n, alpha, a0, lda, x0, beta, want)
+						gemvNaive(trans, m, n, alpha, a0, lda, x0, beta, want)
 						Gemv(trans, m, n, alpha, a, lda, x, beta, y)
 						if i := firstDiff(y, want); i >= 0 {
 							t.Fatalf("%s: y[%d] = %v, want %v", name, i, y[i], want[i])
