@@ -29,7 +29,7 @@ func testBlas1[T Float](t *testing.T) {
 			alpha := T(4*r.Float64() - 2)
 			name := fmt.Sprintf("n=%d/off=%d", n, off)
 
-			if got, want := Dot(x, y), dotGeneric(x0, y0); !sameBits(got, want) {
+			if got, want := Dot(x, y), dotNaive(x0, y0); !sameBits(got, want) {
 				t.Fatalf("%s: Dot = %v, want %v", name, got, want)
 			}
 			if firstDiff(x, x0) >= 0 || firstDiff(y, y0) >= 0 {

@@ -195,7 +195,7 @@ func TestGemmGenericDoubleRounding(t *testing.T) {
 }
 
 // gemvNaive is the definition of Gemv's arithmetic written out plainly:
-// without transpose each row reduced as Dot (dotGeneric), with transpose
+// without transpose each row reduced as Dot (dotNaive), with transpose
 // t_j = 0, t_j = fma(A[i, j], x[i], t_j) for i ascending, then the
 // epilogue (S(beta, y) when alpha == 0 or the reduction is empty). Every
 // path, gemvGeneric included, must return its bits.
@@ -211,7 +211,7 @@ func gemvNaive[T Float](transA bool, m, n int, alpha T, a []T, lda int, x []T, b
 		}
 		var t T
 		if !transA {
-			t = dotGeneric(a[j*lda:j*lda+n], x)
+			t = dotNaive(a[j*lda:j*lda+n], x)
 		} else {
 			for i := range m {
 				t = fmaT(a[i*lda+j], x[i], t)
@@ -254,6 +254,66 @@ func testGemvGenericNaive[T Float](t *testing.T) {
 						t.Fatalf("trans=%v m=%d n=%d %s alpha=%v beta=%v: y[%d] = %v, want %v", trans, m, n, kind, ab[0], ab[1], i, got[i], want[i])
 					}
 				}
+			}
+		}
+	}
+}
+
+// dotNaive is the definition of Dot's order: lane i mod L accumulates with
+// fma, then halving folds (foldLanes). Every path, dotGeneric included,
+// must return its bits.
+func dotNaive[T Float](x, y []T) T {
+	var acc [32]T
+	l := dotLanes[T]()
+	for i := range x {
+		acc[i%l] = fmaT(x[i], y[i], acc[i%l])
+	}
+	return foldLanes(acc[:l])
+}
+
+// TestDotGenericNaive checks the pure-Go Dot against dotNaive bit for bit
+// at every length up to 200 and some longer ones, with specials, sums
+// below the normal range and exact cancellations.
+func TestDotGenericNaive(t *testing.T) {
+	t.Run("float32", testDotGenericNaive[float32])
+	t.Run("float64", testDotGenericNaive[float64])
+}
+
+func testDotGenericNaive[T Float](t *testing.T) {
+	r := rand.New(rand.NewPCG(45, 46))
+	lens := []int{1000, 4099}
+	for n := range 201 {
+		lens = append(lens, n)
+	}
+	for _, n := range lens {
+		for _, kind := range []string{"plain", "specials", "tiny", "cancel"} {
+			x, y := make([]T, n), make([]T, n)
+			fillKind(r, x, kind)
+			fillKind(r, y, kind)
+			if got, want := dotGeneric(x, y), dotNaive(x, y); !sameBits(got, want) {
+				t.Fatalf("n=%d %s: dotGeneric = %v, want %v", n, kind, got, want)
+			}
+		}
+	}
+	if !is32[T]() {
+		return
+	}
+	// The double roundings of TestGemmGenericDoubleRounding, one dot each
+	// (a fold would add the lanes): the subnormal midpoint in lane 0 (c,
+	// then a·b), the normal one in lane 1 (2^-60, then q·q).
+	q := T(1 + 1.0/(1<<12))
+	for _, n := range []int{34, 40, 64, 65} {
+		for lane, v := range [][4]T{
+			{T(math.Ldexp(1<<22+1, -149)), 1, T(math.Ldexp(1+1.0/(1<<20), -75)), T(math.Ldexp(1-1.0/(1<<20), -75))},
+			{T(math.Ldexp(1, -60)), 1, q, q},
+		} {
+			x, y := make([]T, n), make([]T, n)
+			x[lane], y[lane], x[lane+32], y[lane+32] = v[0], v[1], v[2], v[3]
+			var acc [32]T
+			acc[lane] = T(exactFMA32(float32(v[2]), float32(v[3]), float32(v[0]*v[1])))
+			want := foldLanes(acc[:])
+			if got, naive := dotGeneric(x, y), dotNaive(x, y); !sameBits(got, want) || !sameBits(naive, want) {
+				t.Fatalf("n=%d lane %d: dotGeneric = %v (naive %v), want %v", n, lane, got, naive, want)
 			}
 		}
 	}

@@ -87,7 +87,7 @@ func testDotZeros[T Float](t *testing.T) {
 							x[r.IntN(n)] = -1
 						}
 					}
-					want := dotGeneric(x, y)
+					want := dotNaive(x, y)
 					if got := Dot(x, y); !sameBits(got, want) {
 						t.Fatalf("n=%d x=%s y=%s rep=%d: Dot = %v, want %v", n, px, py, rep, got, want)
 					}
