@@ -142,6 +142,26 @@
 // collections do not empty; ReleaseBuffers frees it): steady-state calls
 // allocate nothing.
 //
+// # The pure-Go path
+//
+// The *_generic.go kernels are what arm64 and -tags noasm/purego builds run
+// (and the "generic" path on amd64); the tests compare every path, these
+// included, with the plain loops that define the orders (gemmNaive,
+// gemvNaive, dotNaive in the tests). They keep the orders and go faster by
+// what does not touch them. Gemm packs op(A) in panels of 2 rows and op(B)
+// in panels of 4 columns, as float64 contiguous in k (the transposes are
+// settled by the packing; the buffer is 32 KiB on the stack for k ≤ 682,
+// else recycled through a sync.Pool), and runs a 2×4 tile of chains in
+// registers over the whole of k. Gemv with transpose is the 1×n product
+// xᵀ·A of that Gemm (fma's multiplicands commute exactly); Dot, and the
+// rows of Gemv without transpose, keep their lanes in float64. In their
+// inner loops the float32 fma is computed inline, never by a call: the exact product plus
+// the chain, rounded once to float64, then to float32, except when the
+// float64 sum sits on a float32 midpoint or at or below 2^-126 (and is not
+// zero), where roundOdd first replaces the float64 rounding by rounding to
+// odd (TwoSum), as fma32 does. Scalar code with an emulated single-precision
+// fma stays well behind the vectors: DEVELOPERS.md gives the factors.
+//
 // # Arguments and units
 //
 // Matrices are row-major with a leading dimension (lda ≥ number of columns),

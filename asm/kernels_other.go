@@ -66,7 +66,8 @@ func lifScanBackward64(u, s, ds, g, dv, di []float64, alpha, beta, cin, vreset f
 
 func fmaProbe(iters int) int { return fmaProbeGeneric(iters) }
 
-// releaseBuffers has nothing to free: the reference Gemm packs nothing.
+// releaseBuffers has nothing to free: the pure-Go Gemm packs into a buffer on
+// its stack, or, for k > 682, into one recycled through a sync.Pool.
 func releaseBuffers() {}
 
 func spikeDeriv32(dst, u []float32, theta, alpha, scale float32) {
