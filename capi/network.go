@@ -1152,7 +1152,7 @@ func neurodyn_network_cut_streams(h C.neurodyn_handle) (rc C.int) {
 		to = math.NaN()
 	}
 	if err := n.stream.Cut(from, to); err != nil {
-		if strings.Contains(err.Error(), "without segments") {
+		if errors.Is(err, export.ErrCutUnsegmented) {
 			return fail(fn, errorf(statusState, "the spike stream was attached with neurodyn_network_stream_spikes, which writes one file: attach it with neurodyn_network_stream_spikes_segmented to cut it"))
 		}
 		return fail(fn, ioError(err))

@@ -239,7 +239,7 @@ func (w *FrameWriter) Cut() error {
 		return errStreamClosed
 	}
 	if !w.opts.SegmentByCut {
-		return errCutUnsegmented
+		return ErrCutUnsegmented
 	}
 	if err := w.eng.failed(); err != nil {
 		return err

@@ -346,7 +346,7 @@ func (w *SpikeWriter) Cut(startMs, stopMs float64) error {
 		return errStreamClosed
 	}
 	if !w.opts.SegmentByCut {
-		return errCutUnsegmented
+		return ErrCutUnsegmented
 	}
 	noInterval := math.IsNaN(startMs) && math.IsNaN(stopMs)
 	if err := checkInterval(startMs, stopMs); err != nil && !noInterval {

@@ -110,7 +110,9 @@ func (o *StreamOptions) segmented() bool {
 	return o.SegmentRecords > 0 || o.SegmentInterval > 0 || o.SegmentByCut
 }
 
-var errCutUnsegmented = errors.New("export: Cut on a stream without segments: set StreamOptions.SegmentByCut")
+// ErrCutUnsegmented is returned by SpikeWriter.Cut and FrameWriter.Cut on a
+// stream opened without segments (StreamOptions), which writes one file.
+var ErrCutUnsegmented = errors.New("export: Cut on a stream without segments: set StreamOptions.SegmentByCut")
 
 func (o *StreamOptions) fileOptions() []Option {
 	var opts []Option

@@ -752,7 +752,7 @@ func TestSpikeWriterCut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := u.Cut(0, 1); !errors.Is(err, errCutUnsegmented) {
+	if err := u.Cut(0, 1); !errors.Is(err, ErrCutUnsegmented) {
 		t.Errorf("Cut without SegmentByCut: %v", err)
 	}
 	must(u.Close())
