@@ -30,11 +30,11 @@ const ModelFormat = "neurodyn-model/1"
 
 // Model kinds: the families the pipeline trains, saves and reloads.
 const (
-	KindCTRNN     = "ctrnn"     // continuous-time RNN (package ctrnn)
-	KindRate      = "rate"      // balanced E/I rate network (package rate)
-	KindSNN       = "snn"       // trained spiking network (package snn)
-	KindReservoir = "reservoir" // liquid-state machine with a ridge readout (snn.Reservoir)
-	KindESN       = "esn"       // echo-state network with a ridge readout (snn.ESN)
+	KindCTRNN     = modelfile.KindCTRNN     // continuous-time RNN (package ctrnn)
+	KindRate      = modelfile.KindRate      // balanced E/I rate network (package rate)
+	KindSNN       = modelfile.KindSNN       // trained spiking network (package snn)
+	KindReservoir = modelfile.KindReservoir // liquid-state machine with a ridge readout (snn.Reservoir)
+	KindESN       = modelfile.KindESN       // echo-state network with a ridge readout (snn.ESN)
 )
 
 // Kinds lists the model kinds in the order of the tutorial.
