@@ -56,22 +56,7 @@ func fma32Slow(a, b, c float32) float32 {
 		// NaN, or an exact zero (a float64 sum that rounds to zero is exact).
 		return float32(s)
 	}
-	// TwoSum: e is the rounding error of s, exactly.
-	bb := s - p
-	e := (p - (s - bb)) + (float64(c) - bb)
-	if e != 0 {
-		bits := math.Float64bits(s)
-		if bits&1 == 0 {
-			// s is even: move one ulp towards the exact value, to the odd neighbour.
-			if (e > 0) == (s > 0) {
-				bits++
-			} else {
-				bits--
-			}
-			s = math.Float64frombits(bits)
-		}
-	}
-	return float32(s)
+	return float32(roundOdd(p, float64(c), s))
 }
 
 // fma64 returns a·b + c rounded once (math.FMA, which the compiler lowers to

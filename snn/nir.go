@@ -153,7 +153,7 @@ func (m *Model[T]) NIRWith(info NIRInfo) (*export.NIRGraph, error) {
 	if err != nil {
 		return nil, err
 	}
-	type memT struct{ beta, tau, ln, gamma, rho float64 }
+	type memT struct{ tau, gamma, rho float64 }
 	mems := [2]memT{}
 	for p, tc := range []struct {
 		name string
@@ -166,7 +166,7 @@ func (m *Model[T]) NIRWith(info NIRInfo) (*export.NIRGraph, error) {
 		if err != nil {
 			return nil, err
 		}
-		mems[p] = memT{beta: be, tau: tau, ln: ln,
+		mems[p] = memT{tau: tau,
 			gamma: c.R * (1 - be) * lnRatio(alpha, be),
 			rho:   c.R * float64(lnA*ln) / (1 - alpha)}
 	}
