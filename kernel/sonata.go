@@ -30,12 +30,11 @@ type SONATAOptions struct {
 // SONATARecording holds the SONATA writers attached to a network's
 // recorders by RecordSONATA. Close it after the last Run.
 type SONATARecording struct {
-	spikes  *export.SpikeWriter
-	frames  []*export.FrameWriter
-	net     *Network
-	dir     string
-	startMs float64 // the network's time when the recording started
-	cutMs   float64 // the network's time at the last Cut (startMs before one)
+	spikes *export.SpikeWriter
+	frames []*export.FrameWriter
+	net    *Network
+	dir    string
+	cutMs  float64 // the network's time at the last Cut (the recording's start before one)
 	// Files are the paths written (spike report first).
 	Files []string
 	// Skipped are the sampled recorders without a frame report, as they
@@ -69,7 +68,7 @@ func (net *Network) RecordSONATA(dir string, o SONATAOptions) (rec *SONATARecord
 		p := net.Provenance()
 		o.Stream.Provenance = &p
 	}
-	rec = &SONATARecording{net: net, dir: dir, startMs: net.TimeMs(), cutMs: net.TimeMs()}
+	rec = &SONATARecording{net: net, dir: dir, cutMs: net.TimeMs()}
 	net.sonata = rec
 	defer func() {
 		if err != nil {
