@@ -20,6 +20,10 @@ import (
 	"github.com/neurodyn/neurodyn/kernel"
 )
 
+// networkFiles are the files simulate writes a network to in --out
+// (kernel.WriteSONATANetwork), unless --no-network.
+var networkFiles = []string{"nodes.h5", "node_types.csv", "edges.h5", "edge_types.csv"}
+
 func newSimulateCmd(g *globals) *cobra.Command {
 	var (
 		specPath, preset, outDir, restore, checkpoint string
@@ -182,7 +186,7 @@ possible: HDF5 cannot open a file its writer did not close.`,
 			// projections to write one)
 			outs := slices.Clone(recFiles)
 			if !noNetwork {
-				for _, f := range []string{"nodes.h5", "node_types.csv", "edges.h5", "edge_types.csv"} {
+				for _, f := range networkFiles {
 					outs = append(outs, filepath.Join(outDir, f))
 				}
 			}
@@ -244,7 +248,7 @@ possible: HDF5 cannot open a file its writer did not close.`,
 			}
 			var removedNet bool
 			for _, f := range removed {
-				removedNet = removedNet || slices.Contains([]string{"nodes.h5", "edges.h5", "node_types.csv", "edge_types.csv"}, filepath.Base(f))
+				removedNet = removedNet || slices.Contains(networkFiles, filepath.Base(f))
 				if strings.Contains(filepath.Base(f), export.PartialSuffix) && !overwrite {
 					fmt.Fprintf(cmd.ErrOrStderr(), "simulate: removed %s, left by a run that did not finish (unreadable; no run holds --out now)\n", f)
 				}
