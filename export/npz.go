@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -408,25 +409,56 @@ func DecodeNPZ(r io.Reader) ([]NPZArray, error) {
 func decodeNPZ(zr *zip.Reader, path string) ([]NPZArray, error) {
 	var out []NPZArray
 	for _, f := range zr.File {
-		rc, err := f.Open()
+		a, err := decodeMember(f, path)
 		if err != nil {
-			return nil, fmt.Errorf("export: %s: member %s: %w", path, f.Name, err)
+			return nil, err
 		}
-		a, err := readNPY(rc, f.UncompressedSize64)
-		if err == nil {
-			// Reading the member to its end makes the zip reader check
-			// its CRC-32: a damaged member is an error, not wrong data.
-			_, err = io.Copy(io.Discard, rc)
-		}
-		rc.Close()
-		if err != nil {
-			return nil, fmt.Errorf("export: %s: member %s: %w", path, f.Name, err)
-		}
-		a.Name = strings.TrimSuffix(f.Name, ".npy")
 		out = append(out, a)
 	}
 	return out, nil
 }
+
+// decodeMember reads one member of an .npz archive (path names the archive
+// in errors), its CRC-32 checked.
+func decodeMember(f *zip.File, path string) (NPZArray, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return NPZArray{}, fmt.Errorf("export: %s: member %s: %w", path, f.Name, err)
+	}
+	a, err := readNPY(rc, f.UncompressedSize64)
+	if err == nil {
+		// Reading the member to its end makes the zip reader check
+		// its CRC-32: a damaged member is an error, not wrong data.
+		_, err = io.Copy(io.Discard, rc)
+	}
+	rc.Close()
+	if err != nil {
+		return NPZArray{}, fmt.Errorf("export: %s: member %s: %w", path, f.Name, err)
+	}
+	a.Name = strings.TrimSuffix(f.Name, ".npy")
+	return a, nil
+}
+
+// ReadNPZMember reads the one array named name (without ".npy") of the .npz
+// archive at path, leaving the other members unread (ReadNPZ decompresses
+// them all). A missing member is an error wrapping ErrNoMember.
+func ReadNPZMember(path, name string) (NPZArray, error) {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return NPZArray{}, fmt.Errorf("export: open %s: %w", path, err)
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		if f.Name == name+".npy" {
+			return decodeMember(f, path)
+		}
+	}
+	return NPZArray{}, fmt.Errorf("export: %s: member %s: %w", path, name, ErrNoMember)
+}
+
+// ErrNoMember is returned (wrapped) by ReadNPZMember for an archive
+// without the member asked for.
+var ErrNoMember = errors.New("export: no such member in the .npz archive")
 
 // ReadNPY reads a single .npy file.
 func ReadNPY(path string) (NPZArray, error) {

@@ -152,3 +152,29 @@ func TestFloat64s(t *testing.T) {
 		t.Error("Float64s accepted strings")
 	}
 }
+
+// TestReadNPZMember: one member read alone equals ReadNPZ's, and a member
+// the archive lacks is ErrNoMember (a missing file is not).
+func TestReadNPZMember(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.npz")
+	if err := WriteNPZ(path, []NPZArray{NewNPZArray("a", []float32{1, 2, 3}), NewNPZArray("b", []float64{4, 5}, 1, 2)}); err != nil {
+		t.Fatal(err)
+	}
+	all, err := ReadNPZ(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := ReadNPZMember(path, "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(b, all[1]) {
+		t.Errorf("member b %+v, ReadNPZ's %+v", b, all[1])
+	}
+	if _, err := ReadNPZMember(path, "c"); !errors.Is(err, ErrNoMember) {
+		t.Errorf("missing member: %v", err)
+	}
+	if _, err := ReadNPZMember(filepath.Join(t.TempDir(), "none.npz"), "a"); err == nil || errors.Is(err, ErrNoMember) {
+		t.Errorf("missing file: %v", err)
+	}
+}

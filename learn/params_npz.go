@@ -157,18 +157,16 @@ func extraTensors(p *Params[float32], names []string, what, where string) error 
 // an error wrapping ErrNotParamsFile for an .npz file SaveParams did not
 // write.
 func ReadParamsMetaNPZ(path string) (string, error) {
-	arrays, err := export.ReadNPZ(path)
+	a, err := export.ReadNPZMember(path, ParamsMetaKey)
+	if errors.Is(err, export.ErrNoMember) {
+		return "", fmt.Errorf("%s: %w", path, ErrNotParamsFile)
+	}
 	if err != nil {
 		return "", fmt.Errorf("learn: read parameter file %s: %w", path, err)
 	}
-	for _, a := range arrays {
-		if a.Name == ParamsMetaKey {
-			b, err := export.NPZData[uint8](a)
-			if err != nil {
-				return "", param.New("learn", "parameter file", path, fmt.Sprintf("a uint8 member %q (the metadata)", ParamsMetaKey))
-			}
-			return string(b), nil
-		}
+	b, err := export.NPZData[uint8](a)
+	if err != nil {
+		return "", param.New("learn", "parameter file", path, fmt.Sprintf("a uint8 member %q (the metadata)", ParamsMetaKey))
 	}
-	return "", fmt.Errorf("%s: %w", path, ErrNotParamsFile)
+	return string(b), nil
 }
