@@ -771,10 +771,17 @@ func float32Value(name string, x float64) error {
 }
 
 // float32Weights checks the numbers of w (stored as float32) with
-// float32Value, naming where.weights.<field>.
+// float32Fields, naming where.<field>.
 func float32Weights(where string, w synapses.Weights) error {
-	return param.First(float32Value(where+".value", w.Value), float32Value(where+".low", w.Low), float32Value(where+".high", w.High),
-		float32Value(where+".mean", w.Mean), float32Value(where+".std", w.Std))
+	return float32Fields(where, w.Value, w.Low, w.High, w.Mean, w.Std)
+}
+
+// float32Fields checks the five numbers of a weight or initial-value
+// distribution (stored as float32) with float32Value, naming
+// name.value, .low, .high, .mean and .std.
+func float32Fields(name string, value, low, high, mean, std float64) error {
+	return param.First(float32Value(name+".value", value), float32Value(name+".low", low), float32Value(name+".high", high),
+		float32Value(name+".mean", mean), float32Value(name+".std", std))
 }
 
 // MaxWorkers is the largest worker count Spec.Workers and WithWorkers

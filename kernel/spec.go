@@ -602,9 +602,8 @@ func (d Dist) validate(name string, n int) error {
 	if err := checkDistFields(name, d); err != nil {
 		return err
 	}
-	// initial state, float32
-	if err := param.First(float32Value(name+".value", d.Value), float32Value(name+".low", d.Low), float32Value(name+".high", d.High),
-		float32Value(name+".mean", d.Mean), float32Value(name+".std", d.Std)); err != nil {
+	// initial state, float32: from here on every field is finite
+	if err := float32Fields(name, d.Value, d.Low, d.High, d.Mean, d.Std); err != nil {
 		return err
 	}
 	switch d.Dist {
@@ -614,14 +613,14 @@ func (d Dist) validate(name string, n int) error {
 		}
 		return finiteSample(name+".values", d.Values)
 	case "", "constant":
-		return param.Finite(pkg, name+".value", d.Value)
+		return nil
 	case "uniform":
-		if !(d.Low <= d.High) || math.IsInf(d.Low, 0) || math.IsInf(d.High, 0) {
+		if !(d.Low <= d.High) {
 			return param.New(pkg, name+".high", d.High, fmt.Sprintf("finite and ≥ %s.low", name))
 		}
 		return nil
 	case "normal":
-		return param.First(param.Finite(pkg, name+".mean", d.Mean), param.NonNegative(pkg, name+".std", d.Std))
+		return param.NonNegative(pkg, name+".std", d.Std)
 	}
 	return param.New(pkg, name+".dist", d.Dist, "one of constant, uniform, normal, list")
 }
