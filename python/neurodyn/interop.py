@@ -518,25 +518,26 @@ def _check_one_run(paths: Iterable[PathLike], what: str) -> None:
     """Raises InvalidParameterError when the provenance of the files says
     they come from different runs (another network spec or seed): merging
     them would mix results. Files without provenance are not compared."""
-    seen: list[tuple[tuple[str, str], str]] = []
+    first: tuple[tuple[str, str], str] | None = None
     for p in paths:
         if not p:
             continue
         ident = _run_identity(p)
         if ident is None:
             continue
-        for other, q in seen:
-            if other != ident:
-                why = "seeds" if other[0] == ident[0] else "network spec"
-                a, b = read_provenance(q), read_provenance(p)
-                raise InvalidParameterError(
-                    f"{what}: {q} and {p} are from different runs (their provenance differs in its {why}: "
-                    f"seeds {a.get('seeds')} vs {b.get('seeds')}, created {a.get('created_utc', '?')} vs "
-                    f"{b.get('created_utc', '?')}); convert each run's files on their own "
-                    "(a directory rewritten without simulate --overwrite may mix runs)"
-                )
-        if ident not in (x for x, _ in seen):
-            seen.append((ident, str(p)))
+        if first is None:
+            first = (ident, str(p))
+            continue
+        other, q = first
+        if other != ident:
+            why = "seeds" if other[0] == ident[0] else "network spec"
+            a, b = read_provenance(q), read_provenance(p)
+            raise InvalidParameterError(
+                f"{what}: {q} and {p} are from different runs (their provenance differs in its {why}: "
+                f"seeds {a.get('seeds')} vs {b.get('seeds')}, created {a.get('created_utc', '?')} vs "
+                f"{b.get('created_utc', '?')}); convert each run's files on their own "
+                "(a directory rewritten without simulate --overwrite may mix runs)"
+            )
 
 
 def recorded_interval(path: PathLike) -> tuple[float, float] | None:
