@@ -1,8 +1,9 @@
 // Package neurons holds neurodyn's point-neuron models for the spiking engine:
 // the current-based leaky integrate-and-fire neuron with exponentially
 // decaying synaptic currents integrated exactly (LIFExp, NEST iaf_psc_exp,
-// Rotter & Diesmann 1999), the delta-synapse LIF (LIFDelta, NEST
-// iaf_psc_delta), the conductance-based LIF with exponentially decaying
+// Rotter & Diesmann 1999), the same neuron with alpha-shaped synaptic
+// currents (LIFAlpha, NEST iaf_psc_alpha), the delta-synapse LIF (LIFDelta,
+// NEST iaf_psc_delta), the conductance-based LIF with exponentially decaying
 // conductances (LIFCond, the Vogels & Abbott COBA neuron), the adaptive
 // exponential integrate-and-fire neuron with such conductances (AdExCond,
 // NEST aeif_cond_exp, Brette & Gerstner 2005), the Hodgkin–Huxley neuron

@@ -107,3 +107,33 @@ func ExampleIzhikevich() {
 	// IB  spikes at (ms) 3.4 5.9 10.5 50.8 82.3
 	// LTS spikes at (ms) 2.7 5.8 9.5 14.2 20.8 31.0 44.3 57.9 71.5 85.2 98.9
 }
+
+// A spike of weight 100 pA onto a NEST iaf_psc_alpha neuron (τ_syn 2 ms):
+// its current rises to the weight 2 ms after the arrival and moves the
+// membrane by at most 1.30 mV, 6.7 ms after it (τ_m 10 ms, C_m 250 pF; the
+// closed form gives 1.3000 mV at 6.7 ms on the grid).
+func ExampleNewLIFAlpha() {
+	m, err := neurons.NewLIFAlpha(1, neurons.DefaultLIFAlpha(), 0.1)
+	if err != nil {
+		panic(err)
+	}
+	in := [][]float32{{100}, {0}} // the spike arrives at the end of this step
+	spikes := make([]int32, 1)
+	m.Step(0, 1, in, nil, spikes)
+	var iPeak, vPeak float32
+	var iAt, vAt float64
+	for k := 1; k <= 200; k++ {
+		m.Step(0, 1, in, nil, spikes)
+		if m.Ie[0] > iPeak {
+			iPeak, iAt = m.Ie[0], float64(k)*0.1
+		}
+		if m.V[0] > vPeak {
+			vPeak, vAt = m.V[0], float64(k)*0.1
+		}
+	}
+	fmt.Printf("current peaks at %.2f pA, %.1f ms after the spike\n", iPeak, iAt)
+	fmt.Printf("membrane peaks at %.2f mV above rest, %.1f ms after it\n", vPeak, vAt)
+	// Output:
+	// current peaks at 100.00 pA, 2.0 ms after the spike
+	// membrane peaks at 1.30 mV above rest, 6.7 ms after it
+}

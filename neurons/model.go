@@ -23,7 +23,7 @@ const (
 // Model is a prepared population of neurons of one model stepped on the
 // grid (identical parameters, except Izhikevich's per-neuron a, b, c, d).
 // The kernel drives every model through this interface; the concrete types
-// (*LIFExp, *LIFDelta, *LIFCond, *AdExCond, *HHCond, *Izhikevich) also expose their state slices
+// (*LIFExp, *LIFAlpha, *LIFDelta, *LIFCond, *AdExCond, *HHCond, *Izhikevich) also expose their state slices
 // directly.
 type Model interface {
 	// Kind is the model's name as written in a network spec ("lif_exp", …).
