@@ -10,7 +10,8 @@
 // "kernel: projection[0].delay_ms = 0.15: must be ≥ 0 and a multiple of
 // dt"). Omitted optional fields take their documented defaults; model
 // parameters omitted from params keep the model's defaults: NEST's for
-// lif_exp (iaf_psc_exp: neurons.DefaultLIFExp), lif_delta (iaf_psc_delta:
+// lif_exp (iaf_psc_exp: neurons.DefaultLIFExp), lif_alpha (iaf_psc_alpha:
+// DefaultLIFAlpha), lif_delta (iaf_psc_delta:
 // DefaultLIFDelta), adex_cond (aeif_cond_exp: DefaultAdExCond), hh_cond
 // (hh_cond_exp_traub: DefaultHHCond) and izhikevich (DefaultIzhikevich),
 // but lif_cond's are the COBA neuron of Vogels & Abbott (2005) and Brette
@@ -28,7 +29,7 @@
 //	[[population]]
 //	name  = "E"
 //	n     = 400
-//	model = "lif_exp"          # lif_exp | lif_delta | lif_cond | adex_cond | hh_cond | izhikevich
+//	model = "lif_exp"          # lif_exp | lif_alpha | lif_delta | lif_cond | adex_cond | hh_cond | izhikevich
 //	sign  = 1                  # Dale: +1 excitatory, -1 inhibitory, 0 none
 //	params = { tau_mem_ms = 20.0, tau_syn_ex_ms = 5.0, tau_syn_in_ms = 10.0, t_ref_ms = 2.0, e_l_mv = -60.0, v_reset_mv = -60.0, v_th_mv = -50.0, cm_pf = 250.0 }
 //	v_init = { dist = "uniform", low = -60.0, high = -50.0 }
@@ -92,7 +93,7 @@
 //	interval_ms = 1.0
 //
 // (ExampleSpecTOML has the remaining device and recorder kinds: dc, noise,
-// spike_source, rate, filtered_spikes, weights.) Presets (cuba, coba, cobahh, brunel, vogels, scale,
+// spike_source, rate, filtered_spikes, weights.) Presets (cuba, coba, cobahh, brunel, brunel_alpha, vogels, scale,
 // izhikevich2003) give the standard benchmark networks at any size.
 //
 // Izhikevich populations (model "izhikevich", NEST's izhikevich; weights in
@@ -301,12 +302,15 @@
 //     2 ms) under 400 pA at dt 0.1 ms fires at 27.8, 57.6, 87.4 ms here
 //     and in NEST (iaf_psc_exp), at 27.7, 57.4, 87.1 ms in Brian2; the
 //     exact times are 27.726, 57.452, 87.178 ms (precise mode gives them).
-//   - Receptors of current-based neurons: onto lif_exp with τ_syn_ex ≠
-//     τ_syn_in a negative weight acts on the inh receptor when none is
-//     given, as in NEST's iaf_psc_exp, also per synapse for weights of
-//     both signs (ProjectionSpec.Receptor); onto conductance-based models
-//     the sign picks it (iaf_cond_exp). Brian2 has no receptors: write its
+//   - Receptors of current-based neurons: onto lif_exp or lif_alpha with
+//     τ_syn_ex ≠ τ_syn_in a negative weight acts on the inh receptor when
+//     none is given, as in NEST's iaf_psc_exp and iaf_psc_alpha, also per
+//     synapse for weights of both signs (ProjectionSpec.Receptor); onto
+//     conductance-based models the sign picks it (iaf_cond_exp). Brian2 has no receptors: write its
 //     separate synaptic variables as receptor = "exc" and "inh".
+//   - lif_alpha's weight is the peak of its current (pA, at τ_syn after
+//     the arrival), as iaf_psc_alpha's; NEST's V_min (−∞ by default) is
+//     not modelled.
 //   - Delay 0 means the next step, as Brian2's synapses without delay;
 //     NEST's smallest delay is one step (see "Time, delays and phases"),
 //     and its dc and step current generators act one step later

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/neurodyn/neurodyn/asm"
 	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/kernel"
+	"github.com/neurodyn/neurodyn/synapses"
 )
 
 // spikesOf runs spec for ms with the given workers and returns every
@@ -49,6 +51,21 @@ func smallPresets(t testing.TB) map[string]kernel.Spec {
 		kernel.DeviceSpec{Kind: "spike_source", Target: "E", Neurons: []int{1, 2, 3}, SpikeTimesMs: []float64{5.05, 7}, Weight: 30})
 	out["brunel_mixed"] = b
 	out["izhikevich"] = izhikevichNet(t) // per-neuron parameters, both schemes, delay-0 jumps
+	// lif_alpha (pure Go): cuba's network with alpha currents, its weights
+	// divided by e (an alpha current of the same peak carries e times the
+	// charge), mixed-sign weights E→E routed by sign (τ_ex ≠ τ_in)
+	a := out["cuba"]
+	a.Populations = slices.Clone(a.Populations)
+	a.Projections = slices.Clone(a.Projections)
+	for i := range a.Populations {
+		a.Populations[i].Model = "lif_alpha"
+	}
+	a.Populations[0].Sign = 0 // E's weights onto E have both signs
+	for i := range a.Projections {
+		a.Projections[i].Weights.Value /= math.E
+	}
+	a.Projections[0].Weights = synapses.Weights{Dist: "uniform", Low: -4, High: 12}
+	out["cuba_alpha"] = a
 	return out
 }
 
@@ -86,7 +103,7 @@ func TestWorkersIdentical(t *testing.T) {
 // arithmetic, delivery and draws, on every path).
 func TestKernelPathsIdentical(t *testing.T) {
 	defer asm.Reset()
-	for _, name := range []string{"cuba", "coba", "cobahh", "izhikevich", "izhikevich2003"} {
+	for _, name := range []string{"cuba", "coba", "cobahh", "izhikevich", "izhikevich2003", "cuba_alpha"} {
 		s := smallPresets(t)[name]
 		var ref map[string]*kernel.SpikeMemory
 		for _, p := range asm.Paths() {
@@ -129,7 +146,7 @@ func TestRunSplitIdentical(t *testing.T) {
 // fresh network, with another number of workers) ends identical to an
 // uninterrupted one.
 func TestCheckpointRestore(t *testing.T) {
-	for _, name := range []string{"cuba", "brunel_mixed", "cobahh", "izhikevich", "izhikevich2003", "precise", "precise_delta", "precise_mixed"} {
+	for _, name := range []string{"cuba", "brunel_mixed", "cobahh", "izhikevich", "izhikevich2003", "cuba_alpha", "precise", "precise_delta", "precise_mixed"} {
 		t.Run(name, func(t *testing.T) {
 			s := smallPresets(t)[name]
 			switch name {
@@ -478,7 +495,7 @@ func TestSpikeTimesOnTheGrid(t *testing.T) {
 var kernelGolden = map[string]uint64{
 	"cuba": 0xe5d357000e8bfdd4, "coba": 0x91e80171e6e05288, "brunel_mixed": 0xa94a498ddd6f1cb5,
 	"cobahh": 0x9d2d1fa726e9ac4d, "izhikevich": 0xd87546b2b57f5bee,
-	"izhikevich2003": 0x2883b18385fe7116,
+	"izhikevich2003": 0x2883b18385fe7116, "cuba_alpha": 0x08ddde52366a997c,
 }
 
 // TestKernelGolden pins the state and spikes of the presets (lif_exp,
@@ -486,11 +503,12 @@ var kernelGolden = map[string]uint64{
 // conductances, Poisson input, a dc device, a spike source) and of the
 // Izhikevich network (per-neuron parameters, both schemes, delay-0 jumps)
 // and the izhikevich2003 preset (all-to-all uniform weights, noise devices)
+// and cuba with lif_alpha neurons (mixed-sign weights routed by sign)
 // after 80 ms to checksums: the same bits on every architecture and kernel
 // path.
 func TestKernelGolden(t *testing.T) {
 	presets := smallPresets(t)
-	for _, name := range []string{"cuba", "coba", "brunel_mixed", "cobahh", "izhikevich", "izhikevich2003"} {
+	for _, name := range []string{"cuba", "coba", "brunel_mixed", "cobahh", "izhikevich", "izhikevich2003", "cuba_alpha"} {
 		t.Run(name, func(t *testing.T) {
 			checkGolden(t, presets[name], 80, nil, 1, kernelGolden[name])
 		})

@@ -619,6 +619,8 @@ func newModel(params any, n int, dt float64, precise bool) (neurons.Model, error
 	switch q := params.(type) {
 	case *neurons.LIFExpParams:
 		return neurons.NewLIFExp(n, *q, dt)
+	case *neurons.LIFAlphaParams:
+		return neurons.NewLIFAlpha(n, *q, dt)
 	case *neurons.LIFDeltaParams:
 		return neurons.NewLIFDelta(n, *q, dt)
 	case *neurons.LIFCondParams:

@@ -132,6 +132,8 @@ func (s Spec) resolve() (*plan, error) {
 		switch q := mp.(type) {
 		case *neurons.LIFExpParams:
 			verr, pp.recept, pp.elmV = q.Validate(), 2, q.ELmV
+		case *neurons.LIFAlphaParams:
+			verr, pp.recept, pp.elmV = q.Validate(), 2, q.ELmV
 		case *neurons.LIFDeltaParams:
 			verr, pp.recept, pp.elmV = q.Validate(), 1, q.ELmV
 		case *neurons.LIFCondParams:
@@ -201,11 +203,17 @@ func (s Spec) resolve() (*plan, error) {
 	}
 	p.workers = p.effectiveWorkers(max(1, s.Workers))
 	// splitReceptors reports whether population tgt is current-based with
-	// receptors that act differently (lif_exp with τ_syn_ex ≠ τ_syn_in):
-	// onto it, weights without a receptor go to the one their sign picks.
+	// receptors that act differently (lif_exp or lif_alpha with τ_syn_ex ≠
+	// τ_syn_in): onto it, weights without a receptor go to the one their
+	// sign picks.
 	splitReceptors := func(tgt int) bool {
-		q, ok := p.pops[tgt].params.(*neurons.LIFExpParams)
-		return ok && q.TauSynExMs != q.TauSynInMs
+		switch q := p.pops[tgt].params.(type) {
+		case *neurons.LIFExpParams:
+			return q.TauSynExMs != q.TauSynInMs
+		case *neurons.LIFAlphaParams:
+			return q.TauSynExMs != q.TauSynInMs
+		}
+		return false
 	}
 	recep := func(where, r string, srcSign int) (int, error) {
 		switch r {
@@ -279,7 +287,7 @@ func (s Spec) resolve() (*plan, error) {
 			recSign = sign // onto conductances the projection's sign picks the receptor
 		}
 		if pr.Receptor == "" && splitReceptors(tgt) {
-			// NEST's routing (iaf_psc_exp): a negative weight acts on the
+			// NEST's routing (iaf_psc_exp, iaf_psc_alpha): a negative weight acts on the
 			// inh receptor. The projection's sign decides for all its
 			// weights; a plastic projection's weights keep the sign of
 			// their bound; otherwise New looks at the weights built.
@@ -865,6 +873,8 @@ func varNames(model string) []string {
 	switch model {
 	case "lif_delta":
 		return []string{"V"}
+	case "lif_alpha":
+		return []string{"V", "Ie", "Ii", "IeRise", "IiRise"}
 	case "lif_cond":
 		return []string{"V", "Ge", "Gi"}
 	case "adex_cond":

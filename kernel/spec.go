@@ -55,13 +55,13 @@ type Spec struct {
 type PopulationSpec struct {
 	Name  string `toml:"name" json:"name"`   // unique, non-empty
 	N     int    `toml:"n" json:"n"`         // number of neurons, ≥ 1
-	Model string `toml:"model" json:"model"` // lif_exp (default), lif_delta, lif_cond, adex_cond, hh_cond, izhikevich
+	Model string `toml:"model" json:"model"` // lif_exp (default), lif_alpha, lif_delta, lif_cond, adex_cond, hh_cond, izhikevich
 	// Sign is the population's Dale sign: +1 excitatory, −1 inhibitory, 0
 	// unconstrained. Projections from it take their weight sign and default
 	// receptor from it.
 	Sign int `toml:"sign" json:"sign"`
 	// Params overrides the model's defaults (neurons.DefaultLIFExp,
-	// DefaultLIFDelta, DefaultLIFCond, DefaultAdExCond, DefaultHHCond,
+	// DefaultLIFAlpha, DefaultLIFDelta, DefaultLIFCond, DefaultAdExCond, DefaultHHCond,
 	// DefaultIzhikevich); keys are the parameter tags, e.g. tau_mem_ms,
 	// v_th_mv, i_e_pa (izhikevich's consistent_integration: 1 or 0).
 	Params map[string]float64 `toml:"params" json:"params"`
@@ -74,7 +74,9 @@ type PopulationSpec struct {
 	// (izhikevich: −65 mV, NEST's and Izhikevich's).
 	VInit Dist `toml:"v_init" json:"v_init"`
 	// Init sets the initial values of the model's other state variables
-	// by name (lif_exp: Ie, Ii in pA; lif_cond: Ge, Gi in nS; adex_cond: W
+	// by name (lif_exp: Ie, Ii in pA; lif_alpha: Ie, Ii and their rise
+	// variables IeRise, IiRise in pA, a spike of weight w adding w to
+	// its receptor's; lif_cond: Ge, Gi in nS; adex_cond: W
 	// in pA, Ge, Gi in nS; hh_cond: the gates M, H, N, Ge, Gi; V is
 	// VInit's; izhikevich: U and the per-neuron parameters a, b, c in mV,
 	// d), default 0 (hh_cond's gates: their steady state at E_L;
@@ -111,9 +113,9 @@ type ProjectionSpec struct {
 	Target string `toml:"target" json:"target"`
 	// Receptor is exc or inh; default inh when the source's Sign is −1
 	// (onto conductance-based neurons: when the projection's sign,
-	// Weights.Sign else the source's, is −1), else exc. Onto lif_exp
-	// neurons whose τ_syn_ex ≠ τ_syn_in the default is NEST's routing
-	// (iaf_psc_exp): a negative weight acts on inh, any other on exc. The
+	// Weights.Sign else the source's, is −1), else exc. Onto lif_exp and
+	// lif_alpha neurons whose τ_syn_ex ≠ τ_syn_in the default is NEST's
+	// routing (iaf_psc_exp, iaf_psc_alpha): a negative weight acts on inh, any other on exc. The
 	// projection's sign (Weights.Sign, else the source's) decides for all
 	// its weights; without one, a plastic projection's WMax decides, else
 	// the weights built: all ≥ 0 go to exc, all ≤ 0 to inh, and weights of
@@ -202,7 +204,7 @@ type ProjectionSpec struct {
 //
 //   - poisson: every target neuron receives its own Poisson spike train of
 //     RateHz (the sum of all its sources), each spike a jump of Weight on
-//     Receptor (default exc; onto lif_exp with τ_syn_ex ≠ τ_syn_in a
+//     Receptor (default exc; onto lif_exp or lif_alpha with τ_syn_ex ≠ τ_syn_in a
 //     negative Weight's is inh, NEST's routing), from StartMs to StopMs (0 = end): its spikes fall in
 //     (StartMs, StopMs], the steps starting at StartMs up to the one ending
 //     at StopMs, as NEST's poisson_generator's; independent counter-based
@@ -523,13 +525,16 @@ func steps(name string, ms, dt float64) (int, error) {
 }
 
 // modelNames lists the neuron models a population may use.
-const modelNames = "lif_exp, lif_delta, lif_cond, adex_cond, hh_cond, izhikevich"
+const modelNames = "lif_exp, lif_alpha, lif_delta, lif_cond, adex_cond, hh_cond, izhikevich"
 
 // modelParams returns the model's parameter struct (pointer) with defaults.
 func modelParams(model string) (any, error) {
 	switch model {
 	case "", "lif_exp":
 		p := neurons.DefaultLIFExp()
+		return &p, nil
+	case "lif_alpha":
+		p := neurons.DefaultLIFAlpha()
 		return &p, nil
 	case "lif_delta":
 		p := neurons.DefaultLIFDelta()

@@ -3,11 +3,11 @@
 # installed into build/nest once).
 #   make test-nest   (make test) build/capi's library, then pytest
 #                    bench/nest/tests: lif_exp and lif_delta (grid and
-#                    precise), lif_cond, adex_cond, hh_cond, izhikevich, stdp,
+#                    precise), lif_alpha, lif_cond, adex_cond, hh_cond, izhikevich, stdp,
 #                    vogels_sprekeler, stdp_triplet, tsodyks2 and the devices
 #                    (noise, and Poisson in precise mode, included) against
 #                    iaf_psc_exp, iaf_psc_exp_ps and iaf_psc_delta_ps (with
-#                    poisson_generator_ps), iaf_psc_delta, iaf_cond_exp,
+#                    poisson_generator_ps), iaf_psc_alpha, iaf_psc_delta, iaf_cond_exp,
 #                    aeif_cond_exp, hh_cond_exp_traub, izhikevich,
 #                    stdp_synapse, vogels_sprekeler_synapse,
 #                    stdp_triplet_synapse, tsodyks2_synapse and NEST's

@@ -314,6 +314,91 @@ def test_lif_exp(dt, tau_ex, figures):
     assert dv <= tol, f"max |ΔV| = {dv:.3g} mV > float32 bound {tol:.3g} mV"
 
 
+# ---- 1b. lif_alpha vs iaf_psc_alpha ------------------------------------------------------
+
+LIF_ALPHA_KEYS = LIF_EXP_KEYS  # the same parameters and names
+
+
+def p31(dt: float, tau_m: float, tau_s: float, c_m: float) -> float:
+    """iaf_psc_alpha's propagator from the PSC's rise variable to V, in
+    neurodyn's scaling (a spike of weight w adds w pA to the rise variable,
+    NEST's dI_ex grows by e·w/τ_s): (e/τ_s)·(1/C)·∫₀ʰ e^{−(h−s)/τ_m}·s·e^{−s/τ_s} ds,
+    by Simpson's rule (independent of both implementations' closed forms)."""
+    n = 2000
+    s = np.linspace(0.0, dt, n + 1)
+    f = np.exp(-(dt - s) / tau_m) * s * np.exp(-s / tau_s)
+    w = np.ones(n + 1)
+    w[1:-1:2], w[2:-1:2] = 4, 2
+    return math.e / tau_s / c_m * float(np.dot(w, f)) * dt / n / 3
+
+
+def rise_max(steps, w: float, dt: float, tau: float, n: int) -> float:
+    """max |R| of a train of weight w (spikes at the given steps, any
+    delay): R ← e^{−dt/τ}·R + w·(spikes at the step), in float64."""
+    count = np.bincount(np.asarray(steps, dtype=np.int64), minlength=n + 1)
+    r, r_max, p11 = 0.0, 0.0, math.exp(-dt / tau)
+    for c in count:
+        r = p11 * r + w * c
+        r_max = max(r_max, r)
+    return r_max
+
+
+@pytest.mark.parametrize("tau_ex", [2.0, 10.0], ids=["tau_ex_2", "tau_ex_eq_tau_m"])
+@pytest.mark.parametrize("dt", [0.1, 0.025])
+def test_lif_alpha(dt, tau_ex, figures):
+    """iaf_psc_alpha and lif_alpha integrate exactly on the grid (Rotter &
+    Diesmann 1999) in the same order (neurons.LIFAlpha.Step: "NEST
+    iaf_psc_alpha's order"): τ_m ≠ τ_syn_ex ≠ τ_syn_in, V_reset ≠ E_L, I_e,
+    a dc pulse and excitatory and inhibitory spike trains (delay 1.5 ms),
+    the inhibitory weights negative and routed by sign on both sides. The
+    spike steps must be identical and V and both synaptic currents agree
+    within the float32 bounds below: neurodyn iterates in float32, NEST in
+    float64, with the same propagators. Also with τ_syn_ex = τ_m, where the
+    propagators take their limit forms."""
+    rng = np.random.default_rng(2)
+    p = {**LIF_EXP, "tau_syn_ex": tau_ex}
+    ms = 500.0
+    exc = random_steps(rng, 700, 1, ms, dt)
+    inh = random_steps(rng, 250, 1, ms, dt)
+    s = Setup("iaf_psc_alpha", p, "lif_alpha", mapped(p, LIF_ALPHA_KEYS), "psc", -67.0,
+              trains=[(exc, 60.0 * 2.0 / tau_ex), (inh, -30.0)], delay=1.5, dc=(150.0, 100.0, 350.0),
+              record={"V_m": "V", "I_syn_ex": "Ie", "I_syn_in": "Ii"})
+    a, b = run_nest(s, dt, ms), run_nd(s, dt, ms)
+    t, va, vb = common(a, b, "V_m", "V")
+    _, iea, ieb = common(a, b, "I_syn_ex", "Ie")
+    _, iia, iib = common(a, b, "I_syn_in", "Ii")
+    # The currents: R ← P11·R + w and I ← P21·R + P11·I in float32, each
+    # product rounded (≤ 2 roundings per update, U32 each, on terms ≤ max),
+    # errors contracting by P11 per step; I also inherits R's error through P21.
+    # R's largest value: its recurrence in float64 over the input trains.
+    r_max = {name: rise_max(steps, abs(w), dt, tau, len(t))
+             for name, (steps, w), tau in (("I_syn_ex", s.trains[0], p["tau_syn_ex"]),
+                                           ("I_syn_in", s.trains[1], p["tau_syn_in"]))}
+    itol = {}
+    for name, x, tau in (("I_syn_ex", iea, p["tau_syn_ex"]), ("I_syn_in", iia, p["tau_syn_in"])):
+        p11, q21 = math.exp(-dt / tau), math.e * dt / tau * math.exp(-dt / tau)
+        rtol = 2 * U32 * r_max[name] / (1 - p11)
+        itol[name] = (2 * U32 * (q21 * r_max[name] + np.abs(x).max()) + q21 * rtol) / (1 - p11)
+    for name, x, y in (("I_syn_ex", iea, ieb), ("I_syn_in", iia, iib)):
+        assert np.abs(x - y).max() <= itol[name], f"{name}: max |Δ| {np.abs(x - y).max():.3g} pA > {itol[name]:.3g}"
+    # V: one float32 rounding of a sum of exact products per step and
+    # float32 propagators (≤ U32 relative on each term), plus the currents'
+    # and rise variables' errors through P32 and P31, contracting by P33.
+    i_max = p["I_e"] + 150.0
+    terms = np.abs(va - p["E_L"]).max() + i_max * (1 - math.exp(-dt / p["tau_m"])) * p["tau_m"] / p["C_m"]
+    drift = 0.0
+    for name, x, tau in (("I_syn_ex", iea, p["tau_syn_ex"]), ("I_syn_in", iia, p["tau_syn_in"])):
+        q31, q32 = p31(dt, p["tau_m"], tau, p["C_m"]), p21(dt, p["tau_m"], tau, p["C_m"])
+        terms += q31 * r_max[name] + q32 * np.abs(x).max()
+        drift += q31 * 2 * U32 * r_max[name] / (1 - math.exp(-dt / tau)) + q32 * itol[name]
+    tol = (2 * U32 * terms + drift) / (1 - math.exp(-dt / p["tau_m"])) + U32 * np.abs(va).max()
+    n, cut, note = same_spikes_up_to_ambiguity(a.spikes, b.spikes, t, va, vb, dt, p["V_th"], tol, "lif_alpha")
+    dv = np.abs(va - vb)[t < cut - 1e-9].max()
+    figures(f"{n} spikes in identical steps{note}; max |ΔV| {dv:.2g} mV (bound {tol:.2g}); "
+            f"max |ΔI_ex| {np.abs(iea - ieb).max():.2g} pA (bound {itol['I_syn_ex']:.2g})")
+    assert dv <= tol, f"max |ΔV| = {dv:.3g} mV > float32 bound {tol:.3g} mV"
+
+
 # ---- 2. lif_delta vs iaf_psc_delta --------------------------------------------------------
 
 LIF_DELTA = {"C_m": 250.0, "tau_m": 10.0, "t_ref": 2.0, "E_L": -65.0, "V_reset": -70.0, "V_th": -50.0, "I_e": 200.0}
@@ -606,6 +691,7 @@ LIF_DELTA_DEFAULTS = {"C_m": 250.0, "tau_m": 10.0, "t_ref": 2.0, "E_L": -70.0, "
 
 @pytest.mark.parametrize("model,nd_model,keys,ours", [
     ("iaf_psc_exp", "lif_exp", LIF_EXP_KEYS, LIF_EXP_DEFAULTS),
+    ("iaf_psc_alpha", "lif_alpha", LIF_ALPHA_KEYS, LIF_EXP_DEFAULTS),
     ("iaf_psc_delta", "lif_delta", LIF_DELTA_KEYS, LIF_DELTA_DEFAULTS),
     ("aeif_cond_exp", "adex_cond", ADEX_KEYS, ADEX_DEFAULTS),
     ("hh_cond_exp_traub", "hh_cond", HH_KEYS, HH_DEFAULTS)])
