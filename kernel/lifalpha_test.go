@@ -120,3 +120,40 @@ func TestLIFAlphaNetwork(t *testing.T) {
 	checkValidate(t, kernel.Spec{DtMs: 0.1, Precise: true, Populations: []kernel.PopulationSpec{{Name: "N", N: 1, Model: "lif_alpha"}}},
 		"population[0].model", "lif_exp or lif_delta in precise mode")
 }
+
+// TestAlphaPSCForPSP: the brunel_alpha preset's PSC amplitude, 20.680155244
+// pA for a 0.1 mV PSP (C_m 250 pF, τ_m 20 ms, τ_syn 0.5 ms; the peak found
+// independently by golden-section search on Simpson's rule,
+// 20.68015524367843), and a lif_alpha neuron hit by one spike of that
+// weight peaks at 0.1 mV above rest (dt 0.01 ms: the grid misses the
+// peak at 2.7566 ms by at most 5 µs, a relative 1e-7).
+func TestAlphaPSCForPSP(t *testing.T) {
+	j := kernel.AlphaPSCForPSP(0.1, 250, 20, 0.5)
+	if math.Abs(j-20.68015524367843) > 1e-8 {
+		t.Fatalf("AlphaPSCForPSP = %.12g pA, want 20.680155244", j)
+	}
+	params := map[string]float64{"cm_pf": 250, "tau_mem_ms": 20, "tau_syn_ex_ms": 0.5, "tau_syn_in_ms": 0.5,
+		"e_l_mv": 0, "v_reset_mv": 0, "v_th_mv": 20}
+	spec := kernel.Spec{DtMs: 0.01, Seed: 1,
+		Populations: []kernel.PopulationSpec{{Name: "N", N: 1, Model: "lif_alpha", Params: params}},
+		Devices:     []kernel.DeviceSpec{{Kind: "spike_source", Target: "N", SpikeTimesMs: []float64{1}, Weight: j}},
+		Recorders:   []kernel.RecorderSpec{{Name: "V", Kind: "state", Population: "N"}},
+	}
+	net, err := kernel.New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	if err := net.Run(10); err != nil {
+		t.Fatal(err)
+	}
+	peak, at := 0.0, 0.0
+	for k, v := range net.Recorder("V").Frames().Data {
+		if float64(v) > peak {
+			peak, at = float64(v), net.Recorder("V").Frames().TimesMs[k]
+		}
+	}
+	if math.Abs(peak-0.1) > 1e-6 || math.Abs(at-1-2.7566) > 0.01 {
+		t.Fatalf("PSP peaks at %.8f mV, %.4f ms after the spike; want 0.1 mV at 2.7566 ms", peak, at-1)
+	}
+}

@@ -18,8 +18,8 @@ import (
 // PresetOptions scale a preset network. Zero values mean the preset's
 // defaults.
 type PresetOptions struct {
-	N       int     // total neurons (cuba, coba, cobahh: 4000; brunel: 12500; vogels: 10000; scale: 1e6; izhikevich2003: 1000)
-	K       int     // synapses per neuron for the scaled networks, ≤ N (default cuba, coba, cobahh: 80; vogels: 200; scale: 100; at most N); brunel (in-degree 0.1·N) and izhikevich2003 (all-to-all) refuse it
+	N       int     // total neurons (cuba, coba, cobahh: 4000; brunel, brunel_alpha: 12500; vogels: 10000; scale: 1e6; izhikevich2003: 1000)
+	K       int     // synapses per neuron for the scaled networks, ≤ N (default cuba, coba, cobahh: 80; vogels: 200; scale: 100; at most N); brunel, brunel_alpha (in-degree 0.1·N) and izhikevich2003 (all-to-all) refuse it
 	DtMs    float64 // step (default 0.1 ms; izhikevich2003: 1 ms, the only step it takes)
 	Seed    uint64  // seed; 0 means the default, 1, as zero values do in every config of neurodyn (for a spec of seed 0, set the returned Spec's Seed)
 	Workers int     // workers (default 1)
@@ -40,16 +40,19 @@ var presets = map[string]func(PresetOptions) (Spec, error){
 	"cuba":   cubaSpec,
 	"coba":   cobaSpec,
 	"brunel": brunelSpec,
-	"scale":  scaleSpec,
-	"vogels": vogelsSpec,
-	"cobahh": cobahhSpec,
+
+	"brunel_alpha": brunelAlphaSpec,
+	"scale":        scaleSpec,
+	"vogels":       vogelsSpec,
+	"cobahh":       cobahhSpec,
 
 	"izhikevich2003": izhikevich2003Spec,
 }
 
 // presetFixedK holds the presets whose synapses per neuron follow from N,
 // and how.
-var presetFixedK = map[string]string{"brunel": "its in-degree is 0.1·N (Brunel's ε = 0.1)", "izhikevich2003": "its synapses are all-to-all"}
+var presetFixedK = map[string]string{"brunel": "its in-degree is 0.1·N (Brunel's ε = 0.1)",
+	"brunel_alpha": "its in-degrees are 0.1·N_E and 0.1·N_I (ε = 0.1)", "izhikevich2003": "its synapses are all-to-all"}
 
 // presetDtMs holds the default step (ms) of the presets whose default is
 // not 0.1 ms.
@@ -72,6 +75,16 @@ var presetDtMs = map[string]float64{"izhikevich2003": 1}
 //     (binomial in-degrees), J = 0.1 mV, g = 5, D = 1.5 ms, τ = 20 ms,
 //     θ = 20 mV, V_r = 10 mV, τ_rp = 2 ms, each neuron driven by its own
 //     Poisson input of C_E sources at ν_ext = 2 ν_thr.
+//   - brunel_alpha: NEST's example brunel_alpha_nest.py, Brunel's model A
+//     with NEST's iaf_psc_alpha neurons (lif_alpha): N_E = 0.8 N, N_I =
+//     0.2 N, fixed in-degrees C_E = 0.1 N_E from E and C_I = 0.1 N_I from
+//     I onto every neuron (autapses and multapses allowed, NEST's
+//     defaults), τ_m 20 ms, C_m 250 pF, τ_syn 0.5 ms, θ 20 mV, V_r = E_L
+//     = 0, τ_rp 2 ms, V(0) = 0; the excitatory PSC amplitude J_ex makes
+//     a PSP of J = 0.1 mV peak (AlphaPSCForPSP: 20.68 pA at C_m 250 pF,
+//     τ_m 20, τ_syn 0.5 ms), inhibitory −g·J_ex with g = 5, D = 1.5 ms, and
+//     each neuron driven by its own Poisson input at η·ν_thr·C_E, ν_thr =
+//     θ·C_m/(J_ex·C_E·e·τ_m·τ_syn) (η = 2), of weight J_ex and delay D.
 //   - scale: the brunel network at N neurons with K synapses per neuron
 //     (default 10⁶ × 100), J scaled by 1000/(0.8 K) to keep the drive.
 //   - vogels: the network of Vogels, Sprekeler, Zenke, Clopath & Gerstner
@@ -440,6 +453,74 @@ func brunelSpec(o PresetOptions) (Spec, error) {
 		return Spec{}, err
 	}
 	return BrunelSpec(b), nil
+}
+
+// AlphaPSCForPSP returns the peak (pA) of the alpha-shaped current
+// (lif_alpha's weight) whose PSP, from rest, peaks at psp mV in a membrane
+// of cm pF and τ_m tauMemMs under synaptic time constant tauSynMs, as
+// NEST's examples' ComputePSPnorm: psp over the peak PSP of a 1 pA current,
+// found at the time where dV/dt = 0, I(t)/C_m = V(t)/τ_m (bisection on
+// the closed form in float64; the same on every architecture).
+func AlphaPSCForPSP(psp, cm, tauMemMs, tauSynMs float64) float64 {
+	// V(t) for a current (t/τ_s)·e^{1−t/τ_s} pA: (e/(τ_s·C))·∫₀ᵗ e^{−(t−s)/τ_m}·s·e^{−s/τ_s} ds
+	v := func(t float64) float64 {
+		k := math.E / (tauSynMs * cm)
+		g := 1/tauMemMs - 1/tauSynMs
+		if x := float64(g * t); math.Abs(x) < 1e-3 {
+			return float64(k*math.Exp(-t/tauMemMs)) * t * t * (0.5 + x/3 + float64(x*x)/8)
+		}
+		return float64(k*math.Exp(-t/tauMemMs)) * (float64(t*math.Exp(g*t))/g - math.Expm1(g*t)/float64(g*g))
+	}
+	i := func(t float64) float64 { return t / tauSynMs * math.Exp(1-t/tauSynMs) }
+	lo, hi := 1e-9*tauSynMs, 100*(tauMemMs+tauSynMs) // I/C − V/τ_m > 0 at lo, < 0 at hi
+	for range 200 {
+		mid := lo + float64(hi-lo)/2
+		if i(mid)/cm-v(mid)/tauMemMs > 0 {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return psp / v(lo)
+}
+
+func brunelAlphaSpec(o PresetOptions) (Spec, error) {
+	const tauSyn, tauMem, cm, theta, jMV, g, eta, delay, tRef = 0.5, 20.0, 250.0, 20.0, 0.1, 5.0, 2.0, 1.5, 2.0
+	if err := presetDt(o.DtMs, "refractory period and delay", tRef, delay); err != nil {
+		return Spec{}, err
+	}
+	ne, ni := 10000, 2500
+	if o.N != 0 {
+		ne, ni = split80(o.N)
+	}
+	ce, ci := int(0.1*float64(ne)), int(0.1*float64(ni))
+	if ne < 1 || ni < 1 || ce < 1 || ci < 1 {
+		return Spec{}, param.New(pkg, "N", o.N, "≥ 48 for preset brunel_alpha (an in-degree 0.1·N_I of at least 1)")
+	}
+	jEx := AlphaPSCForPSP(jMV, cm, tauMem, tauSyn)
+	nuThr := theta * cm / (jEx * float64(ce) * math.E * tauMem * tauSyn) // per ms
+	rate := 1000 * eta * nuThr * float64(ce)                             // Hz, per neuron
+	params := map[string]float64{"cm_pf": cm, "tau_mem_ms": tauMem, "tau_syn_ex_ms": tauSyn, "tau_syn_in_ms": tauSyn,
+		"t_ref_ms": tRef, "e_l_mv": 0, "v_reset_mv": 0, "v_th_mv": theta}
+	s := Spec{Populations: []PopulationSpec{
+		{Name: "E", N: ne, Model: "lif_alpha", Sign: 1, Params: params},
+		{Name: "I", N: ni, Model: "lif_alpha", Sign: -1, Params: maps.Clone(params)},
+	}}
+	for _, src := range []struct {
+		name string
+		k    int
+		w    float64
+	}{{"E", ce, jEx}, {"I", ci, -g * jEx}} {
+		for _, tgt := range []string{"E", "I"} {
+			s.Projections = append(s.Projections, ProjectionSpec{Source: src.name, Target: tgt,
+				Rule:    synapses.Rule{Kind: "fixed_indegree", K: src.k, Autapses: true, Multapses: true},
+				Weights: synapses.Weights{Value: src.w}, DelayMs: delay})
+		}
+	}
+	for _, p := range []string{"E", "I"} {
+		s.Devices = append(s.Devices, DeviceSpec{Name: "ext_" + p, Kind: "poisson", Target: p, RateHz: rate, Weight: jEx})
+	}
+	return s, nil
 }
 
 func scaleSpec(o PresetOptions) (Spec, error) {

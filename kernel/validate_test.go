@@ -227,6 +227,11 @@ func TestPresetOptions(t *testing.T) {
 		// izhikevich2003 all-to-all (K was ignored)
 		{"brunel", kernel.PresetOptions{N: 100, K: 1_000_000_000}, "K"},
 		{"izhikevich2003", kernel.PresetOptions{N: 100, K: 5}, "K"},
+		{"brunel_alpha", kernel.PresetOptions{N: 100, K: 5}, "K"},
+		{"brunel_alpha", kernel.PresetOptions{N: 47}, "N"}, // 9 inhibitory neurons: in-degree 0.1·9 = 0
+		{"brunel_alpha", kernel.PresetOptions{N: 48}, ""},
+		{"brunel_alpha", kernel.PresetOptions{N: 100, DtMs: 0.5}, ""},
+		{"brunel_alpha", kernel.PresetOptions{N: 100, DtMs: 0.3}, "DtMs"},
 		{"vogels", kernel.PresetOptions{N: 100, K: 50}, ""},
 	} {
 		t.Run(fmt.Sprintf("%s/N=%d/K=%d/dt=%g", tc.preset, tc.o.N, tc.o.K, tc.o.DtMs), func(t *testing.T) {

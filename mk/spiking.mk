@@ -30,7 +30,7 @@ TEST_TARGETS += test-brian2-harness
 .PHONY: bench-spiking bench-nest bench-spiking-scale brian2-freeze test-brian2-harness
 
 # The Go benchmarks of bench-spiking, all of which bench/baseline/spiking.txt holds.
-SPIKING_BENCH := ^BenchmarkSpiking(CUBA|CUBAPrecise|PrecisePoisson|BrunelPreciseDelays|COBA|COBAAdEx|COBAHH|Brunel|BrunelSTDP|BrunelSTP|Vogels)$$
+SPIKING_BENCH := ^BenchmarkSpiking(CUBA|CUBAPrecise|PrecisePoisson|BrunelPreciseDelays|COBA|COBAAdEx|COBAHH|Brunel|BrunelAlpha|BrunelSTDP|BrunelSTP|Vogels)$$
 
 # One run of a network per sample: a spiking benchmark's op is a whole 1 s
 # simulation (up to 12 s), so a time-based -benchtime would only repeat it.

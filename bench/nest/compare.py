@@ -4,7 +4,7 @@ recording included; NEST's network construction, Prepare and Cleanup and
 neurodyn's build excluded), interleaved round by round.
 
 usage: build/nest/bin/python bench/nest/compare.py [--rounds 6]
-           [--nets cuba,brunel,brunel_stdp,brunel_stp,vogels,coba_adex,coba,cobahh,cuba_ps,brunel_ps]
+           [--nets cuba,brunel,brunel_stdp,brunel_stp,vogels,coba_adex,coba,cobahh,cuba_ps,brunel_ps,brunel_alpha]
            [--out FILE]
        (make bench-nest creates the venv build/nest and runs it with --rounds 6;
        --rounds 1 --nets cuba is a quick check)
@@ -23,7 +23,8 @@ BenchmarkSpikingCOBAHH), cuba_ps (cuba in precise mode: 4,000
 iaf_psc_exp_ps, off-grid spike times, BenchmarkSpikingCUBAPrecise; NEST is
 the only peer with a precise mode), brunel_ps (brunel in precise mode:
 12,500 iaf_psc_delta_ps with poisson_generator_ps input,
-BenchmarkSpikingBrunelPrecise).
+BenchmarkSpikingBrunelPrecise), brunel_alpha (NEST's example
+brunel_alpha_nest.py: 12,500 iaf_psc_alpha, BenchmarkSpikingBrunelAlpha).
 
 It builds the Go benchmark binary once, then for each round runs, for each
 network, the Go benchmark (-test.benchtime 1x -test.cpu 1: one worker,
@@ -63,10 +64,11 @@ GO_BENCH = {"cuba": "^BenchmarkSpikingCUBA$/^n=4000$", "brunel": "^BenchmarkSpik
             "vogels": "^BenchmarkSpikingVogels$", "coba_adex": "^BenchmarkSpikingCOBAAdEx$",
             # each level anchored: ^BenchmarkSpikingCOBA/n=4000$ would also run BenchmarkSpikingCOBAAdEx
             "coba": "^BenchmarkSpikingCOBA$/^n=4000$", "cobahh": "^BenchmarkSpikingCOBAHH$",
-            "cuba_ps": "^BenchmarkSpikingCUBAPrecise$", "brunel_ps": "^BenchmarkSpikingBrunelPrecise$"}
+            "cuba_ps": "^BenchmarkSpikingCUBAPrecise$", "brunel_ps": "^BenchmarkSpikingBrunelPrecise$",
+            "brunel_alpha": "^BenchmarkSpikingBrunelAlpha$"}
 # Neurons of each network (the Go side's overall rate is its spike count over these).
 SIZE = {"cuba": 4000, "brunel": 12500, "brunel_stdp": 12500, "brunel_stp": 12500, "vogels": 10000,
-        "coba_adex": 4000, "coba": 4000, "cobahh": 4000, "cuba_ps": 4000, "brunel_ps": 12500}
+        "coba_adex": 4000, "coba": 4000, "cobahh": 4000, "cuba_ps": 4000, "brunel_ps": 12500, "brunel_alpha": 12500}
 # The Go benchmark's seed where it is not the preset's default 1.
 GO_SEED = {"coba": 4}
 # The NEST model of each network.
@@ -74,7 +76,8 @@ NEST_MODEL = {"cuba": "iaf_psc_exp", "brunel": "iaf_psc_delta", "brunel_stdp": "
               "brunel_stp": "iaf_psc_delta + tsodyks2_synapse", "vogels": "iaf_cond_exp + vogels_sprekeler_synapse",
               "coba_adex": "aeif_cond_exp", "coba": "iaf_cond_exp", "cobahh": "hh_cond_exp_traub",
               "cuba_ps": "iaf_psc_exp_ps (precise spike times)",
-              "brunel_ps": "iaf_psc_delta_ps + poisson_generator_ps (precise spike times)"}
+              "brunel_ps": "iaf_psc_delta_ps + poisson_generator_ps (precise spike times)",
+              "brunel_alpha": "iaf_psc_alpha"}
 LOAD_LIMIT = 1.5
 
 

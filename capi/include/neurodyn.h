@@ -329,7 +329,7 @@ int neurodyn_flipflop_write(neurodyn_handle h, const char *path, int32_t overwri
  * documentation or neurodyn_preset_spec for complete examples. Spike times are
  * in ms, neuron ids are indices within their population. */
 
-/* The preset names as a JSON list, sorted: "brunel", "coba", "cobahh", "cuba",
+/* The preset names as a JSON list, sorted: "brunel", "brunel_alpha", "coba", "cobahh", "cuba",
  * "izhikevich2003", "scale", "vogels" (kernel.Presets). */
 int neurodyn_presets(char *buf, int64_t buf_len, int64_t *needed);
 

@@ -39,7 +39,7 @@ func newSimulateCmd(g *globals) *cobra.Command {
 		Short: "Run a spiking network (a TOML/JSON network spec or a preset) and write SONATA files",
 		Long: `simulate builds a spiking network from a network spec (TOML or JSON, the schema of
 package kernel; see 'go doc github.com/neurodyn/neurodyn/kernel') or from a preset
-(cuba, coba, cobahh, brunel, vogels, scale, izhikevich2003), runs it, and writes its recorders to SONATA files:
+(cuba, coba, cobahh, brunel, brunel_alpha, vogels, scale, izhikevich2003), runs it, and writes its recorders to SONATA files:
 spikes.h5 (spike report), one frame report <recorder>.h5 per sampled recorder
 (state, rate, filtered_spikes, weights), and the network as nodes.h5/edges.h5.
 Presets record the spikes of every population.
@@ -401,8 +401,8 @@ possible: HDF5 cannot open a file its writer did not close.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&specPath, "spec", "", "network spec file (.toml or .json)")
-	f.StringVar(&preset, "preset", "", "preset network: cuba, coba, cobahh, brunel, vogels, scale or izhikevich2003")
-	f.IntVar(&n, "n", 0, "preset: total neurons (0: the preset's size: cuba, coba, cobahh 4000; brunel 12500; vogels 10000; scale 1000000; izhikevich2003 1000)")
+	f.StringVar(&preset, "preset", "", "preset network: cuba, coba, cobahh, brunel, brunel_alpha, vogels, scale or izhikevich2003")
+	f.IntVar(&n, "n", 0, "preset: total neurons (0: the preset's size: cuba, coba, cobahh 4000; brunel, brunel_alpha 12500; vogels 10000; scale 1000000; izhikevich2003 1000)")
 	f.IntVar(&k, "k", 0, "preset cuba, coba, cobahh, vogels, scale: synapses per neuron (0: cuba, coba, cobahh 80; vogels 200; scale 100)")
 	f.Float64Var(&durMs, "duration-ms", 1000, "biological time to simulate (ms; a multiple of the time step)")
 	f.Float64Var(&dtMs, "dt-ms", 0, "preset: time step (ms; 0: 0.1 ms, izhikevich2003 1 ms, the only step it takes)")

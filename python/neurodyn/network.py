@@ -69,7 +69,7 @@ class Network(Handle):
     @classmethod
     def preset(cls, name: str, **options: Any) -> "Network":
         """A preset network (see preset_spec for the options). An option the
-        preset does not take is an error (k for brunel and izhikevich2003,
+        preset does not take is an error (k for brunel, brunel_alpha and izhikevich2003,
         whose in-degrees follow from n), and so is seed=0 (left out: 1; for a
         network of seed 0, edit preset_spec's text)."""
         obj = cls.__new__(cls)

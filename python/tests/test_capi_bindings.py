@@ -224,7 +224,7 @@ def test_dataset_files(tmp_path, lorenz):
 
 
 def test_presets():
-    assert nd.presets() == ["brunel", "coba", "cobahh", "cuba", "izhikevich2003", "scale", "vogels"]
+    assert nd.presets() == ["brunel", "brunel_alpha", "coba", "cobahh", "cuba", "izhikevich2003", "scale", "vogels"]
     text = nd.preset_spec("cuba", n=400, seed=3)
     assert "[[population]]" in text and "seed = 3" in text
     with pytest.raises(nd.InvalidParameterError, match="preset"):
