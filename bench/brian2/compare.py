@@ -3,7 +3,7 @@ single-threaded, same scope timed on both sides (the 1 s run loop, spike
 recording included; Brian2's compilation and neurodyn's build excluded),
 interleaved round by round.
 
-usage: /usr/bin/python3 bench/brian2/compare.py [--rounds 6] [--nets cuba,brunel,brunel_stdp,brunel_stp,vogels,coba_adex,coba,cobahh,izhikevich2003] [--out FILE]
+usage: /usr/bin/python3 bench/brian2/compare.py [--rounds 6] [--nets cuba,brunel,brunel_stdp,brunel_stp,vogels,coba_adex,coba,cobahh,izhikevich2003,brunel_alpha] [--out FILE]
 
 Networks: cuba (4,000 neurons), brunel (12,500), brunel_stdp (brunel with
 STDP on its E->E synapses; bench/brian2/brunel_stdp.py documents how Brian2's
@@ -28,11 +28,14 @@ benchmark runs the default, "mean", the same cost). izhikevich2003 (the network 
 program: 1,000 izhikevich neurons, 10^6 all-to-all synapses, thalamic noise
 per ms, dt 1 ms, BenchmarkSpikingIzhikevich2003/n=1000,
 bench/brian2/izhikevich2003.py): both sides run the program's two half
-steps in its order (Brian2 in run_regularly code).
+steps in its order (Brian2 in run_regularly code). brunel_alpha (NEST's
+example brunel_alpha_nest.py: 12,500 neurons with alpha-shaped currents,
+BenchmarkSpikingBrunelAlpha, bench/brian2/brunel_alpha.py): both sides
+integrate exactly; Brian2 keeps one current for both signs (its best set-up).
 
 It compiles each Brian2 project once (bench/brian2/cuba.py, brunel.py,
 brunel_stdp.py, brunel_stp.py, vogels.py, coba_adex.py, coba.py, cobahh.py,
-izhikevich2003.py),
+izhikevich2003.py, brunel_alpha.py),
 builds the Go benchmark binary once, then for each round runs, for each
 network, the Go benchmark (-test.benchtime 1x -test.cpu 1) and the compiled
 Brian2 binary (its own run-loop time, results/last_run_info.txt).
@@ -81,12 +84,14 @@ GO_BENCH = {"cuba": "^BenchmarkSpikingCUBA$/^n=4000$", "brunel": "^BenchmarkSpik
             # each level anchored: with ^BenchmarkSpikingCOBA/n=4000$ go test also runs BenchmarkSpikingCOBAAdEx
             # (a partial match, run to look for sub-benchmarks, 1.6 s, not reported)
             "coba": "^BenchmarkSpikingCOBA$/^n=4000$", "cobahh": "^BenchmarkSpikingCOBAHH$",
-            "izhikevich2003": "^BenchmarkSpikingIzhikevich2003$/^n=1000$"}
+            "izhikevich2003": "^BenchmarkSpikingIzhikevich2003$/^n=1000$",
+            "brunel_alpha": "^BenchmarkSpikingBrunelAlpha$"}
 WORKDIR = {"cuba": "cuba_4000_1", "brunel": "brunel_10000_1", "brunel_stdp": "brunel_stdp_10000_1",
            "brunel_stp": "brunel_stp_source_10000_1", "vogels": "vogels_10000_1",
            "coba_adex": "coba_adex_4000_1", "coba": "coba_4000_1",  # coba: coba.workdir_name(), seed coba.SEED
            "cobahh": "cobahh_4000_1",  # cobahh.workdir_name(), seed cobahh.SEED
-           "izhikevich2003": "izhikevich2003_1000_1"}  # izhikevich2003.workdir_name()
+           "izhikevich2003": "izhikevich2003_1000_1",  # izhikevich2003.workdir_name()
+           "brunel_alpha": "brunel_alpha_10000_1"}  # brunel_alpha.workdir_name()
 # Further Brian2 set-ups of a net, timed in the same rounds and listed on
 # their own lines (the speed-up is against the first): name -> work dir.
 BRIAN_ALT = {"brunel_stp": {"brian2_per_synapse": "brunel_stp_synapse_10000_1"},
@@ -99,7 +104,7 @@ BRIAN_REGIME = {}
 # Neurons of the nets whose regime line gives both sides' overall rate from
 # the Go benchmark's spikes/s and run-s (their benchmarks report no E-Hz/I-Hz,
 # or, coba and cobahh, an overall rate beside them).
-SIZE = {"cuba": 4000, "brunel": 12500, "coba": 4000, "cobahh": 4000}
+SIZE = {"cuba": 4000, "brunel": 12500, "coba": 4000, "cobahh": 4000, "brunel_alpha": 12500}
 
 
 def brian_project(net):
@@ -131,6 +136,9 @@ def brian_project(net):
     elif net == "cobahh":
         import cobahh
         BRIAN_REGIME[net] = dict(cobahh.build_and_run(cobahh.SEED, 1000.0, 1), seed=cobahh.SEED)
+    elif net == "brunel_alpha":
+        import brunel_alpha
+        BRIAN_REGIME[net] = dict(brunel_alpha.build_and_run(brunel_alpha.SEED, 1000.0, 1), seed=brunel_alpha.SEED)
     elif net == "izhikevich2003":
         import izhikevich2003
         BRIAN_REGIME[net] = dict(izhikevich2003.build_and_run(izhikevich2003.SEED, 1000.0, 1), seed=izhikevich2003.SEED)
@@ -172,7 +180,7 @@ def go_run(binary, net):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=6)
-    ap.add_argument("--nets", default="cuba,brunel,brunel_stdp,brunel_stp,vogels,coba_adex,coba,cobahh,izhikevich2003")
+    ap.add_argument("--nets", default="cuba,brunel,brunel_stdp,brunel_stp,vogels,coba_adex,coba,cobahh,izhikevich2003,brunel_alpha")
     ap.add_argument("--out", default="")
     ap.add_argument("--reuse", action="store_true", help="reuse the Brian2 projects compiled by a previous run")
     a = ap.parse_args()

@@ -8,8 +8,8 @@ tau_syn 0.5 ms (both receptors), theta 20 mV, E_L = V_reset = V_m(0) = 0,
 t_ref 2 ms. Fixed in-degrees: C_E = 1,000 from E and C_I = 250 from I onto
 every neuron (NEST's fixed_indegree, autapses and multapses allowed, its
 defaults), J_ex the PSC amplitude of a 0.1 mV PSP peak (ComputePSPnorm of
-the example, here by bisection on dV/dt = 0, 20.680155 pA: neurodyn's
-kernel.AlphaPSCForPSP gives the same to 1e-9), J_in = -g J_ex, g = 5,
+the example, here bench/alphapsc.py's bisection on dV/dt = 0, 20.680155 pA:
+neurodyn's kernel.AlphaPSCForPSP gives the same to 1e-9), J_in = -g J_ex, g = 5,
 static_synapse, delay D = 1.5 ms. External drive: one poisson_generator at
 eta nu_thr C_E, nu_thr = theta C_m / (J_ex C_E e tau_m tau_syn), eta = 2,
 connected to every neuron with weight J_ex and delay D (an independent
@@ -32,6 +32,8 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(1, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import alphapsc  # noqa: E402
 import common  # noqa: E402
 
 NE, NI, EPSILON = 10000, 2500, 0.1
@@ -41,29 +43,7 @@ TAU_SYN_MS, TAU_M_MS, C_M_PF, THETA_MV, T_REF_MS = 0.5, 20.0, 250.0, 20.0, 2.0
 SEED = 1
 
 
-def psp_peak_per_pa(tau_m=TAU_M_MS, c_m=C_M_PF, tau_s=TAU_SYN_MS):
-    """The peak PSP (mV) of an alpha current of 1 pA peak, at the time where
-    dV/dt = 0 (the example's ComputePSPnorm, found by bisection)."""
-    b = 1.0 / tau_s - 1.0 / tau_m
-
-    def v(t):  # closed form of (e/(tau_s C)) int_0^t exp(-(t-s)/tau_m) s exp(-s/tau_s) ds
-        return math.e / (tau_s * c_m * b) * ((math.exp(-t / tau_m) - math.exp(-t / tau_s)) / b
-                                             - t * math.exp(-t / tau_s))
-
-    def current(t):
-        return t / tau_s * math.exp(1.0 - t / tau_s)
-
-    lo, hi = 1e-9 * tau_s, 100.0 * (tau_m + tau_s)
-    for _ in range(200):
-        mid = lo + (hi - lo) / 2
-        if current(mid) / c_m - v(mid) / tau_m > 0:
-            lo = mid
-        else:
-            hi = mid
-    return v(lo)
-
-
-J_EX = J_MV / psp_peak_per_pa()
+J_EX = J_MV / alphapsc.psp_peak_per_pa(TAU_M_MS, C_M_PF, TAU_SYN_MS)
 
 
 def ext_rate_hz():
