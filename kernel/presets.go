@@ -467,14 +467,14 @@ func AlphaPSCForPSP(psp, cm, tauMemMs, tauSynMs float64) float64 {
 		k := math.E / (tauSynMs * cm)
 		g := 1/tauMemMs - 1/tauSynMs
 		if x := float64(g * t); math.Abs(x) < 1e-3 {
-			return float64(k*math.Exp(-t/tauMemMs)) * t * t * (0.5 + x/3 + float64(x*x)/8)
+			return float64(k*math.Exp(-t/tauMemMs)) * t * t * (0.5 + x/3 + float64(float64(x*x)/8))
 		}
 		return float64(k*math.Exp(-t/tauMemMs)) * (float64(t*math.Exp(g*t))/g - math.Expm1(g*t)/float64(g*g))
 	}
 	i := func(t float64) float64 { return t / tauSynMs * math.Exp(1-t/tauSynMs) }
 	lo, hi := 1e-9*tauSynMs, 100*(tauMemMs+tauSynMs) // I/C − V/τ_m > 0 at lo, < 0 at hi
 	for range 200 {
-		mid := lo + float64(hi-lo)/2
+		mid := lo + float64(float64(hi-lo)/2)
 		if i(mid)/cm-v(mid)/tauMemMs > 0 {
 			lo = mid
 		} else {
