@@ -455,6 +455,13 @@ func (net *Network) restoreBody(br io.Reader, version int) error {
 			d.sample[w] = -1
 		}
 	}
+	for i, pop := range net.pops {
+		if pop.gen != nil {
+			if err := pop.gen.seek(st[0]); err != nil {
+				return fmt.Errorf("%w (population[%d])", err, i)
+			}
+		}
+	}
 	net.step = st[0]
 	net.stats.Steps, net.stats.Spikes, net.stats.SynEvents = st[1], st[2], st[3]
 	return nil

@@ -29,7 +29,7 @@
 //	[[population]]
 //	name  = "E"
 //	n     = 400
-//	model = "lif_exp"          # lif_exp | lif_alpha | lif_delta | lif_cond | adex_cond | hh_cond | izhikevich
+//	model = "lif_exp"          # lif_exp | lif_alpha | lif_delta | lif_cond | adex_cond | hh_cond | izhikevich | spike_generator
 //	sign  = 1                  # Dale: +1 excitatory, -1 inhibitory, 0 none
 //	params = { tau_mem_ms = 20.0, tau_syn_ex_ms = 5.0, tau_syn_in_ms = 10.0, t_ref_ms = 2.0, e_l_mv = -60.0, v_reset_mv = -60.0, v_th_mv = -50.0, cm_pf = 250.0 }
 //	v_init = { dist = "uniform", low = -60.0, high = -50.0 }
@@ -111,6 +111,42 @@
 // Brian2's exponential_euler; neurons.LIFCondParams, HHCondParams):
 //
 //	options = { conductance_scheme = "start" }
+//
+// # Spike generators
+//
+// A population of model "spike_generator" emits exactly the spikes it is
+// given and nothing else: NEST's spike_generator (one per neuron) or
+// Brian2's SpikeGeneratorGroup, whose two arrays spike_indices and
+// spike_times_ms are (neuron spike_indices[k] spikes at spike_times_ms[k]):
+//
+//	[[population]]
+//	name  = "input"
+//	n     = 3
+//	model = "spike_generator"
+//	sign  = 1                                 # Dale sign of its projections
+//	spike_indices  = [0, 2, 0, 1]
+//	spike_times_ms = [1.0, 1.25, 7.5, 12.0]  # > 0, non-decreasing for each neuron
+//
+// It is the source of projections like any population: every rule,
+// weights, delays, receptors, plasticity (STDP pairs its spikes as
+// presynaptic ones) and short-term plasticity; spikes recorders
+// (SONATA's spikes.h5), rate and filtered_spikes recorders record it. On
+// the grid a spike is emitted at the first grid point at or after its time
+// (a time within 1e-9·dt past a grid point counts as that point), as
+// spike_source devices deliver theirs and as NEST's spike_generator with
+// allow_offgrid_times = true (by default NEST refuses times off the grid
+// by more than half a tic; Brian2 moves them to the start of their step,
+// where it stamps every spike); in precise mode at its time, exactly (the
+// recorded time is the float64 given, but for those within 1e-9·dt past a
+// grid point). A time given twice is two spikes
+// (NEST's multiplicity): both act, and STDP pairs each, as NEST's
+// stdp_synapse does spikes of one time. It takes no params, options,
+// v_init or init, receives no projection and no device, and has no state
+// variable to record; its only state is where it is in its trains, which
+// checkpoints hold (8 bytes), the same for any number of workers. It costs
+// 8 bytes per spike (16 in precise mode) while the network lives, beside
+// the spec's arrays, and one check per step and worker; the other
+// populations' steps are as before.
 //
 // # Connectivity from SONATA files
 //
@@ -315,15 +351,23 @@
 //     NEST's smallest delay is one step (see "Time, delays and phases"),
 //     and its dc and step current generators act one step later
 //     (DeviceSpec).
-//   - Poisson or spike-train inputs are devices, not populations: they
-//     cannot be the source of a projection (of its rule, weights, delays,
-//     plasticity). Relaying them through lif_delta neurons (NEST's
-//     parrot_neuron's role) merges or drops spikes: a relay fires at most
-//     once per step (spikes in one step merge) and not during its t_ref
-//     (which precise mode requires to be at least one step): 1,000 relays
-//     driven at 50 Hz for 10 s at dt 0.1 ms (about 500,000 input spikes)
-//     emit 497,019 spikes with t_ref 0.1 ms, 499,488 with t_ref 0; NEST's
-//     parrot_neuron re-emits every one.
+//   - Given spike trains are a population, spike_generator (see "Spike
+//     generators"): NEST's spike_generator, one per neuron, connected to
+//     neurons directly or through a parrot_neuron, and Brian2's
+//     SpikeGeneratorGroup become one, the source of projections with any
+//     rule, delays, receptors and plasticity; every spike given is
+//     emitted, also several in one step. On the grid an off-grid time
+//     moves to the next grid point (NEST's allow_offgrid_times = true;
+//     NEST refuses it by default, Brian2 moves it to the step's start).
+//     Poisson inputs and spike_source devices stay devices, which act on
+//     their targets alone and cannot be the source of a projection.
+//     Relaying them through lif_delta neurons (what neurodyn specs did
+//     before spike_generator) merges or drops spikes: a relay fires at
+//     most once per step and not during its t_ref; 1,000 relays driven at
+//     50 Hz for 10 s at dt 0.1 ms (about 500,000 input spikes) emit
+//     497,019 spikes with t_ref 0.1 ms, 499,488 with t_ref 0. Draw the
+//     trains (numpy, Brian2's PoissonGroup's times) and give them to a
+//     spike_generator instead.
 //
 // # Precise mode
 //
@@ -338,7 +382,7 @@
 // at least one step; static and
 // short-term-plastic projections run, long-term plasticity (stdp,
 // stdp_triplet, vogels_sprekeler) does not. spike_source spikes
-// act at their exact times, poisson spikes at uniform times within their
+// act at their exact times, spike_generator neurons emit theirs at them, poisson spikes at uniform times within their
 // step (NEST's poisson_generator_ps; the same counts per step as on the
 // grid), current devices (dc, step_current, noise, time_series) as
 // currents held over the step, summed with I_e in float64 (dc and

@@ -8,7 +8,8 @@ import (
 )
 
 // EstimateBytes returns a lower bound of the memory that validating,
-// building and running s takes: neuron state, the neuron lists of devices
+// building and running s takes: neuron state (a spike_generator's trains:
+// 8 bytes per spike, 16 in precise mode), the neuron lists of devices
 // and recorders, the columns of weights recorders (RecorderSpec: per
 // synapse recorded, every one of the projection's when Synapses is left
 // out), ring buffers and connectivity (8 bytes per synapse; not the copy
@@ -26,6 +27,14 @@ func (s Spec) EstimateBytes() float64 {
 	var bytes float64
 	for _, p := range s.Populations {
 		size[p.Name] = float64(p.N)
+		if p.Model == generatorModel { // its trains, by step and neuron (and offset)
+			per := 8.0
+			if s.Precise {
+				per = 16
+			}
+			bytes += float64(len(p.SpikeTimesMs)) * per
+			continue
+		}
 		bytes += float64(p.N) * 64
 	}
 	for _, d := range s.Devices {

@@ -70,6 +70,7 @@ type population struct {
 	sources []*device
 	recs    []*Recorder   // state recorders
 	in      [][][]float32 // per worker: per receptor the slot of the step
+	gen     *generator    // model spike_generator (also model), else nil
 }
 
 type projection struct {
@@ -136,14 +137,20 @@ func New(spec Spec, opts ...Option) (*Network, error) {
 	W := net.workers
 	for i, pp := range pl.pops {
 		pop := &population{name: pp.spec.Name, index: i, n: pp.spec.N}
-		if pop.model, err = newModel(pp.params, pop.n, pl.dt, spec.Precise); err != nil {
-			return nil, fmt.Errorf("kernel: population[%d]: %w", i, err)
-		}
-		pop.bias = pop.model.(interface{ Bias() float32 }).Bias()
 		pop.bounds = make([]int, W+1)
 		for w := range W + 1 {
 			pop.bounds[w] = int(int64(pop.n) * int64(w) / int64(W))
 		}
+		if pp.model == generatorModel { // no state to set
+			pop.gen = newGenerator(pp, pop.bounds, spec.Precise)
+			pop.model = pop.gen
+			net.pops = append(net.pops, pop)
+			continue
+		}
+		if pop.model, err = newModel(pp.params, pop.n, pl.dt, spec.Precise); err != nil {
+			return nil, fmt.Errorf("kernel: population[%d]: %w", i, err)
+		}
+		pop.bias = pop.model.(interface{ Bias() float32 }).Bias()
 		if err := initV(pop, pp, spec.Seed, i); err != nil {
 			return nil, err
 		}

@@ -65,6 +65,11 @@ func (net *Network) integratePrecise(w int) {
 	for k := range L {
 		step := s + int64(k)
 		for p, pop := range net.pops {
+			if pop.gen != nil { // spike generators: their spikes at their times
+				pop.gen.emit(box, w, int32(p), step, net.dt)
+				box.Close(k, p)
+				continue
+			}
 			net.stepPrecise(w, p, step)
 			box.Close(k, p)
 			for _, r := range pop.recs {

@@ -34,6 +34,10 @@ type popPlan struct {
 	recept int  // receptors of the model
 	cond   bool // conductance-based: weights are conductances (nS, ≥ 0)
 	elmV   float64
+	// spike_generator: per spike of the spec (SpikeIndices, SpikeTimesMs)
+	// its step and offset (spikeStep)
+	genSteps []int32
+	genOffs  []float64
 }
 
 type projPlan struct {
@@ -117,6 +121,21 @@ func (s Spec) resolve() (*plan, error) {
 		if ps.Sign < -1 || ps.Sign > 1 {
 			return nil, param.New(pkg, where+".sign", ps.Sign, "one of -1, 0, +1")
 		}
+		if ps.Model == generatorModel {
+			pp, err := resolveGenerator(where, ps, dt)
+			if err != nil {
+				return nil, err
+			}
+			p.pops = append(p.pops, pp)
+			continue
+		}
+		if ps.SpikeIndices != nil || ps.SpikeTimesMs != nil {
+			name, v := where+".spike_times_ms", fmt.Sprintf("%d times", len(ps.SpikeTimesMs))
+			if ps.SpikeTimesMs == nil {
+				name, v = where+".spike_indices", fmt.Sprintf("%d indices", len(ps.SpikeIndices))
+			}
+			return nil, param.New(pkg, name, v, `left out unless model = "spike_generator" (the spikes its neurons emit)`)
+		}
 		mp, err := modelParams(ps.Model)
 		if err != nil {
 			return nil, param.New(pkg, where+".model", ps.Model, "one of "+modelNames)
@@ -150,7 +169,7 @@ func (s Spec) resolve() (*plan, error) {
 			// step, at least one step for precise lif_delta), so that
 			// Validate reports it too
 			if s.Precise && pp.model != "lif_exp" && pp.model != "lif_delta" {
-				return nil, param.New(pkg, where+".model", pp.model, "lif_exp or lif_delta in precise mode")
+				return nil, param.New(pkg, where+".model", pp.model, "lif_exp, lif_delta or spike_generator in precise mode")
 			}
 			_, verr = newModel(mp, 0, dt, s.Precise)
 		}
@@ -238,6 +257,9 @@ func (s Spec) resolve() (*plan, error) {
 		tgt, ok := names[pr.Target]
 		if !ok {
 			return nil, param.New(pkg, where+".target", pr.Target, "the name of a population")
+		}
+		if p.pops[tgt].model == generatorModel {
+			return nil, param.New(pkg, where+".target", pr.Target, "a population of neurons that receive spikes: spike_generator neurons emit the spikes given and receive none")
 		}
 		switch pr.Rule.Kind {
 		case "fixed_prob", "fixed_indegree", "fixed_outdegree", "all_to_all", "list", "sonata":
@@ -423,6 +445,9 @@ func (s Spec) resolve() (*plan, error) {
 		if !ok {
 			return nil, param.New(pkg, where+".target", d.Target, "the name of a population")
 		}
+		if p.pops[tgt].model == generatorModel {
+			return nil, param.New(pkg, where+".target", d.Target, "a population of neurons that take input: spike_generator neurons emit the spikes given and take none")
+		}
 		dp := devPlan{spec: d, tgt: tgt, name: d.Name}
 		if dp.name == "" {
 			dp.name = fmt.Sprintf("%s:%s:%d", d.Kind, d.Target, i)
@@ -521,15 +546,7 @@ func (s Spec) resolve() (*plan, error) {
 				if tm/dt > MaxTimeSteps {
 					return nil, param.New(pkg, fmt.Sprintf("%s.spike_times_ms[%d]", where, k), tm, fmt.Sprintf("at most 2^31-1 = %d steps of dt = %g ms (%.10g ms)", MaxTimeSteps, dt, float64(MaxTimeSteps)*dt))
 				}
-				st := max(0, int(math.Ceil(tm/dt-1e-9))-1) // a time within 1e-9·dt of 0 is the first step's, as any in (0, dt]
-				// the offset lies in (0, h]: a time within 1e-9·dt past a grid
-				// point belongs to the step that point ends (offset h, not
-				// h + ε), and at large times, where st·dt rounds up to tm,
-				// the offset 0 is the previous step's h
-				off := min(tm-float64(float64(st)*dt), dt)
-				if off <= 0 && st > 0 {
-					st, off = st-1, dt
-				}
+				st, off := spikeStep(tm, dt)
 				dp.times = append(dp.times, st)
 				dp.offs = append(dp.offs, off)
 			}
@@ -642,6 +659,9 @@ func (s Spec) resolve() (*plan, error) {
 				return nil, param.New(pkg, where+".interval_ms", r.IntervalMs, fmt.Sprintf("0 or a positive multiple of dt = %g ms", dt))
 			}
 			if r.Kind == "state" {
+				if p.pops[pi].model == generatorModel {
+					return nil, param.New(pkg, where+".population", r.Population, `a population with state variables for kind = "state": spike_generator neurons have none (their spikes are recorded by kind spikes, rate or filtered_spikes)`)
+				}
 				if rp.spec.Variable == "" {
 					rp.spec.Variable = "V"
 				}
@@ -871,6 +891,8 @@ func (p *plan) effectiveWorkers(w int) int {
 
 func varNames(model string) []string {
 	switch model {
+	case generatorModel:
+		return nil
 	case "lif_delta":
 		return []string{"V"}
 	case "lif_alpha":

@@ -167,6 +167,11 @@ func (net *Network) integrate(w int) {
 	for k := range L {
 		step := s + int64(k)
 		for p, pop := range net.pops {
+			if pop.gen != nil { // spike generators: their spikes of the step, no state
+				pop.gen.emit(box, w, int32(p), step, net.dt)
+				box.Close(k, p)
+				continue
+			}
 			lo, hi := pop.bounds[w], pop.bounds[w+1]
 			in := pop.in[w]
 			for r, ring := range pop.rings {

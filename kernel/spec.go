@@ -44,7 +44,7 @@ type Spec struct {
 	DtMs        float64          `toml:"dt_ms" json:"dt_ms"`            // step (ms), > 0; default 0.1
 	Seed        uint64           `toml:"seed" json:"seed"`              // seed of every random draw, in [0, 2^63-1] (a TOML integer)
 	Workers     int              `toml:"workers" json:"workers"`        // worker goroutines in [0, MaxWorkers]; 0 means 1; capped at the largest population's neurons. Results do not depend on it.
-	Precise     bool             `toml:"precise" json:"precise"`        // precise (off-grid) spike times; lif_exp and lif_delta, delays ≥ 1 step
+	Precise     bool             `toml:"precise" json:"precise"`        // precise (off-grid) spike times; lif_exp, lif_delta and spike_generator, delays ≥ 1 step
 	Populations []PopulationSpec `toml:"population" json:"populations"` // at least one
 	Projections []ProjectionSpec `toml:"projection" json:"projections"`
 	Devices     []DeviceSpec     `toml:"device" json:"devices"`
@@ -55,7 +55,7 @@ type Spec struct {
 type PopulationSpec struct {
 	Name  string `toml:"name" json:"name"`   // unique, non-empty
 	N     int    `toml:"n" json:"n"`         // number of neurons, ≥ 1
-	Model string `toml:"model" json:"model"` // lif_exp (default), lif_alpha, lif_delta, lif_cond, adex_cond, hh_cond, izhikevich
+	Model string `toml:"model" json:"model"` // lif_exp (default), lif_alpha, lif_delta, lif_cond, adex_cond, hh_cond, izhikevich, spike_generator
 	// Sign is the population's Dale sign: +1 excitatory, −1 inhibitory, 0
 	// unconstrained. Projections from it take their weight sign and default
 	// receptor from it.
@@ -90,6 +90,24 @@ type PopulationSpec struct {
 	// and dt (neurons.IzhikevichParams.ValidateNeuron; normal draws are
 	// checked when the network is built).
 	Init map[string]Dist `toml:"init,omitempty" json:"init,omitempty"`
+	// SpikeIndices and SpikeTimesMs are the spikes of a spike_generator
+	// population (Model "spike_generator"; NEST's spike_generator, one per
+	// neuron, or Brian2's SpikeGeneratorGroup, whose indices and times
+	// arrays they are): neuron SpikeIndices[k] emits a spike at
+	// SpikeTimesMs[k], and emits nothing else. One entry each per spike
+	// (left out or empty: no spike); indices in [0, N); times in ms, finite
+	// and > 0, any order between neurons but non-decreasing for each
+	// neuron; a time given twice is two spikes. On the grid a spike is
+	// emitted at the first grid point at or after its time (as NEST's
+	// spike_generator with allow_offgrid_times, and spike_source devices;
+	// a time within 1e-9·dt past a grid point counts as that point), in
+	// precise mode at its time. A spike_generator takes no params,
+	// options, v_init or init, receives no projection and no device, and
+	// has no state variable to record; it is the source of projections
+	// like any population (Sign gives their Dale sign). Other models leave
+	// both out.
+	SpikeIndices []int     `toml:"spike_indices,omitempty" json:"spike_indices,omitempty"`
+	SpikeTimesMs []float64 `toml:"spike_times_ms,omitempty" json:"spike_times_ms,omitempty"`
 }
 
 // Dist is a scalar distribution over a population's neurons: constant
@@ -525,7 +543,7 @@ func steps(name string, ms, dt float64) (int, error) {
 }
 
 // modelNames lists the neuron models a population may use.
-const modelNames = "lif_exp, lif_alpha, lif_delta, lif_cond, adex_cond, hh_cond, izhikevich"
+const modelNames = "lif_exp, lif_alpha, lif_delta, lif_cond, adex_cond, hh_cond, izhikevich, spike_generator"
 
 // modelParams returns the model's parameter struct (pointer) with defaults.
 func modelParams(model string) (any, error) {
