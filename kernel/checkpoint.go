@@ -30,7 +30,8 @@ var ErrCheckpointDamaged = errors.New("kernel: checkpoint damaged")
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // Checkpoint writes the full dynamic state of the network to w: the step,
-// the counters, every neuron's state, the ring buffers, the precise-mode
+// the counters, every neuron's state (a spike_generator population's: the
+// number of spikes it has emitted), the ring buffers, the precise-mode
 // event queues and the recorders' running state (filtered traces, partial
 // rate bins) and, for plastic projections, the weights, presynaptic traces
 // and postsynaptic spike histories, for projections with short-term

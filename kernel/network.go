@@ -503,7 +503,8 @@ func (net *Network) SetSink(name string, sink any) error {
 }
 
 // Model returns the neuron model of the named population (its state slices
-// are readable and writable between runs), or nil.
+// are readable and writable between runs), or nil. A spike_generator
+// population's has Kind "spike_generator" and no state variables.
 func (net *Network) Model(pop string) neurons.Model {
 	for _, p := range net.pops {
 		if p.name == pop {
