@@ -457,8 +457,8 @@ func (net *Network) restoreBody(br io.Reader, version int) error {
 		}
 	}
 	for i, pop := range net.pops {
-		if pop.gen != nil {
-			if err := pop.gen.seek(st[0]); err != nil {
+		if g, ok := pop.model.(*generator); ok {
+			if err := g.seek(st[0]); err != nil {
 				return fmt.Errorf("%w (population[%d])", err, i)
 			}
 		}

@@ -29,7 +29,7 @@
 //	[[population]]
 //	name  = "E"
 //	n     = 400
-//	model = "lif_exp"          # lif_exp | lif_alpha | lif_delta | lif_cond | adex_cond | hh_cond | izhikevich | spike_generator
+//	model = "lif_exp"          # lif_exp | lif_alpha | lif_delta | lif_cond | adex_cond | hh_cond | izhikevich | spike_generator | parrot
 //	sign  = 1                  # Dale: +1 excitatory, -1 inhibitory, 0 none
 //	params = { tau_mem_ms = 20.0, tau_syn_ex_ms = 5.0, tau_syn_in_ms = 10.0, t_ref_ms = 2.0, e_l_mv = -60.0, v_reset_mv = -60.0, v_th_mv = -50.0, cm_pf = 250.0 }
 //	v_init = { dist = "uniform", low = -60.0, high = -50.0 }
@@ -147,6 +147,31 @@
 // 8 bytes per spike (16 in precise mode) while the network lives, beside
 // the spec's arrays, and one check per step and worker; the other
 // populations' steps are as before.
+//
+// A population of model "parrot" (NEST's parrot_neuron) re-emits every
+// spike that reaches it, at the end of the step it arrives in (a spike
+// of delay d at t + d, delay 0: the next step), several in one step as
+// several spikes; it has no membrane, no refractory period and no state
+// variable. Poisson and spike_source devices and projections (weights left
+// out or 1: every spike counts once, as parrot_neuron ignores weights; no
+// plasticity onto it) drive it, so a Poisson train becomes the source of
+// projections, the same train for every target:
+//
+//	[[population]]
+//	name  = "shared"
+//	n     = 100
+//	model = "parrot"
+//
+//	[[device]]
+//	kind   = "poisson"
+//	target = "shared"
+//	rate_hz = 10.0
+//	weight = 1.0
+//
+// It runs on the grid (precise = false). Between a spike_generator and
+// plastic synapses, where NEST needs one (its devices connect through
+// static synapses only), it only delays the spikes: make the projections
+// from the generator plastic.
 //
 // # Connectivity from SONATA files
 //
@@ -360,14 +385,14 @@
 //     moves to the next grid point (NEST's allow_offgrid_times = true;
 //     NEST refuses it by default, Brian2 moves it to the step's start).
 //     Poisson inputs and spike_source devices stay devices, which act on
-//     their targets alone and cannot be the source of a projection.
-//     Relaying them through lif_delta neurons (what neurodyn specs did
-//     before spike_generator) merges or drops spikes: a relay fires at
-//     most once per step and not during its t_ref; 1,000 relays driven at
-//     50 Hz for 10 s at dt 0.1 ms (about 500,000 input spikes) emit
-//     497,019 spikes with t_ref 0.1 ms, 499,488 with t_ref 0. Draw the
-//     trains (numpy, Brian2's PoissonGroup's times) and give them to a
-//     spike_generator instead.
+//     their targets alone; a population of model parrot (NEST's
+//     parrot_neuron, in grid mode) passes their spikes on, every one, as
+//     the source of projections. Relaying them through lif_delta neurons
+//     (what neurodyn specs did before spike_generator and parrot) merges
+//     or drops spikes: a relay fires at most once per step and not during
+//     its t_ref; 1,000 relays driven at 50 Hz for 10 s at dt 0.1 ms (about
+//     500,000 input spikes) emit 497,019 spikes with t_ref 0.1 ms, 499,488
+//     with t_ref 0.
 //
 // # Precise mode
 //

@@ -12,7 +12,7 @@ precise = false   # off-grid spike times (lif_exp and lif_delta, delays >= dt)
 [[population]]
 name  = "E"
 n     = 400
-model = "lif_exp"          # lif_exp | lif_alpha | lif_delta | lif_cond | adex_cond | hh_cond | izhikevich | spike_generator
+model = "lif_exp"          # lif_exp | lif_alpha | lif_delta | lif_cond | adex_cond | hh_cond | izhikevich | spike_generator | parrot
 sign  = 1                  # Dale: +1 excitatory, -1 inhibitory, 0 none
 params = { tau_mem_ms = 20.0, tau_syn_ex_ms = 5.0, tau_syn_in_ms = 10.0, t_ref_ms = 2.0, e_l_mv = -60.0, v_reset_mv = -60.0, v_th_mv = -50.0, cm_pf = 250.0 }
 v_init = { dist = "uniform", low = -60.0, high = -50.0 }   # mV

@@ -55,21 +55,8 @@ func checkSpikeTime(name string, tm, dt float64) error {
 // and non-decreasing for each neuron.
 func resolveGenerator(where string, ps PopulationSpec, dt float64) (popPlan, error) {
 	pp := popPlan{spec: ps, model: generatorModel}
-	none := "left out for model = \"spike_generator\": its neurons have no parameters and no state; they emit the spikes of spike_indices and spike_times_ms"
-	if len(ps.Params) > 0 {
-		k := slices.Sorted(maps.Keys(ps.Params))[0]
-		return pp, param.New(pkg, where+".params."+k, ps.Params[k], none)
-	}
-	if len(ps.Options) > 0 {
-		k := slices.Sorted(maps.Keys(ps.Options))[0]
-		return pp, param.New(pkg, where+".options."+k, ps.Options[k], none)
-	}
-	if !reflect.ValueOf(ps.VInit).IsZero() {
-		return pp, param.New(pkg, where+".v_init", describe(reflect.ValueOf(ps.VInit)), none)
-	}
-	if len(ps.Init) > 0 {
-		k := slices.Sorted(maps.Keys(ps.Init))[0]
-		return pp, param.New(pkg, where+".init", k, none)
+	if err := stateless(where, ps, "its neurons have no parameters and no state; they emit the spikes of spike_indices and spike_times_ms"); err != nil {
+		return pp, err
 	}
 	idx, tms := ps.SpikeIndices, ps.SpikeTimesMs
 	if len(idx) != len(tms) {
@@ -96,6 +83,29 @@ func resolveGenerator(where string, ps PopulationSpec, dt float64) (popPlan, err
 		pp.genSteps[k], pp.genOffs[k] = int32(st), off
 	}
 	return pp, nil
+}
+
+// stateless returns an error naming the first of ps's params, options,
+// v_init and init that is set: the models spike_generator and parrot take
+// none (why says so).
+func stateless(where string, ps PopulationSpec, why string) error {
+	none := fmt.Sprintf("left out for model = %q: %s", ps.Model, why)
+	if len(ps.Params) > 0 {
+		k := slices.Sorted(maps.Keys(ps.Params))[0]
+		return param.New(pkg, where+".params."+k, ps.Params[k], none)
+	}
+	if len(ps.Options) > 0 {
+		k := slices.Sorted(maps.Keys(ps.Options))[0]
+		return param.New(pkg, where+".options."+k, ps.Options[k], none)
+	}
+	if !reflect.ValueOf(ps.VInit).IsZero() {
+		return param.New(pkg, where+".v_init", describe(reflect.ValueOf(ps.VInit)), none)
+	}
+	if len(ps.Init) > 0 {
+		k := slices.Sorted(maps.Keys(ps.Init))[0]
+		return param.New(pkg, where+".init", k, none)
+	}
+	return nil
 }
 
 // generator is a population of spike generators (model spike_generator):
@@ -175,14 +185,15 @@ func newGenerator(pp popPlan, bounds []int, precise bool) *generator {
 	return g
 }
 
-// emit appends to box the spikes of worker w's neurons (population p) in
-// step, in ascending neuron order, each neuron's in time order; on the grid
-// they carry the offset dt (the step's end).
-func (g *generator) emit(box *events.Outbox, w int, p int32, step int64, dt float64) {
+// emit appends to worker w's box the spikes of its neurons (population p)
+// in step, in ascending neuron order, each neuron's in time order; on the
+// grid they carry the offset dt (the step's end).
+func (g *generator) emit(net *Network, _ *population, w int, p int32, step int64) {
+	box := &net.boxes[w]
 	pt := &g.parts[w]
 	i := pt.next
 	for ; i < len(pt.step) && int64(pt.step[i]) == step; i++ {
-		off := dt
+		off := net.dt
 		if pt.off != nil {
 			off = pt.off[i]
 		}

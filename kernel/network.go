@@ -70,7 +70,7 @@ type population struct {
 	sources []*device
 	recs    []*Recorder   // state recorders
 	in      [][][]float32 // per worker: per receptor the slot of the step
-	gen     *generator    // model spike_generator (also model), else nil
+	special special       // spike_generator or parrot (also model), else nil
 }
 
 type projection struct {
@@ -141,9 +141,15 @@ func New(spec Spec, opts ...Option) (*Network, error) {
 		for w := range W + 1 {
 			pop.bounds[w] = int(int64(pop.n) * int64(w) / int64(W))
 		}
-		if pp.model == generatorModel { // no state to set
-			pop.gen = newGenerator(pp, pop.bounds, spec.Precise)
-			pop.model = pop.gen
+		switch pp.model { // no state to set
+		case generatorModel:
+			g := newGenerator(pp, pop.bounds, spec.Precise)
+			pop.model, pop.special = g, g
+			net.pops = append(net.pops, pop)
+			continue
+		case parrotModel:
+			pa := &parrot{pending: make([]float32, pop.n)}
+			pop.model, pop.special = pa, pa
 			net.pops = append(net.pops, pop)
 			continue
 		}

@@ -65,8 +65,8 @@ func (net *Network) integratePrecise(w int) {
 	for k := range L {
 		step := s + int64(k)
 		for p, pop := range net.pops {
-			if pop.gen != nil { // spike generators: their spikes at their times
-				pop.gen.emit(box, w, int32(p), step, net.dt)
+			if pop.special != nil { // spike generators: their spikes at their times
+				pop.special.emit(net, pop, w, int32(p), step)
 				box.Close(k, p)
 				continue
 			}

@@ -136,6 +136,16 @@ func (s Spec) resolve() (*plan, error) {
 			}
 			return nil, param.New(pkg, name, v, `left out unless model = "spike_generator" (the spikes its neurons emit)`)
 		}
+		if ps.Model == parrotModel {
+			if s.Precise {
+				return nil, param.New(pkg, where+".model", ps.Model, "a model of precise mode (lif_exp, lif_delta or spike_generator): parrot neurons run on the grid (precise = false)")
+			}
+			if err := stateless(where, ps, "its neurons have no parameters and no state; they re-emit every spike that reaches them"); err != nil {
+				return nil, err
+			}
+			p.pops = append(p.pops, popPlan{spec: ps, model: parrotModel, recept: 1})
+			continue
+		}
 		mp, err := modelParams(ps.Model)
 		if err != nil {
 			return nil, param.New(pkg, where+".model", ps.Model, "one of "+modelNames)
@@ -283,6 +293,16 @@ func (s Spec) resolve() (*plan, error) {
 		if sign == 0 {
 			sign = s.Populations[src].Sign
 		}
+		parrotTgt := p.pops[tgt].model == parrotModel
+		if parrotTgt { // weights count spikes (parrotWeights)
+			if pr.Plasticity.Kind != "" {
+				return nil, param.New(pkg, where+".plasticity.kind", pr.Plasticity.Kind, "left out onto parrot neurons: they re-emit every spike that reaches them, whatever its weight (make the projections from them plastic)")
+			}
+			if pr.ShortTerm.Kind != "" {
+				return nil, param.New(pkg, where+".short_term.kind", pr.ShortTerm.Kind, "left out onto parrot neurons: they re-emit every spike that reaches them, whatever its weight (give the projections from them short-term plasticity)")
+			}
+			sign = 1
+		}
 		var digest []byte
 		var err error
 		if pr.Rule.Kind == "sonata" {
@@ -295,6 +315,11 @@ func (s Spec) resolve() (*plan, error) {
 			}
 		} else if pr.EdgesFile != "" || pr.EdgesPopulation != "" {
 			return nil, param.New(pkg, where+".edges_file", pr.EdgesFile, `empty unless rule.kind = "sonata"`)
+		}
+		if parrotTgt {
+			if pr, err = parrotWeights(where, pr); err != nil {
+				return nil, err
+			}
 		}
 		if err := checkWeightGiven(where, pr, p.pops[tgt].model); err != nil {
 			return nil, err
@@ -447,6 +472,16 @@ func (s Spec) resolve() (*plan, error) {
 		}
 		if p.pops[tgt].model == generatorModel {
 			return nil, param.New(pkg, where+".target", d.Target, "a population of neurons that take input: spike_generator neurons emit the spikes given and take none")
+		}
+		if p.pops[tgt].model == parrotModel {
+			switch d.Kind {
+			case "poisson", "spike_source":
+				if d.Weight != 1 {
+					return nil, param.New(pkg, where+".weight", d.Weight, "1 onto parrot neurons: they re-emit every spike that reaches them, whatever its weight (NEST's parrot_neuron)")
+				}
+			case "dc", "step_current", "noise", "time_series":
+				return nil, param.New(pkg, where+".kind", d.Kind, "poisson or spike_source onto parrot neurons: they re-emit spikes and have no membrane for a current")
+			}
 		}
 		dp := devPlan{spec: d, tgt: tgt, name: d.Name}
 		if dp.name == "" {
@@ -659,8 +694,8 @@ func (s Spec) resolve() (*plan, error) {
 				return nil, param.New(pkg, where+".interval_ms", r.IntervalMs, fmt.Sprintf("0 or a positive multiple of dt = %g ms", dt))
 			}
 			if r.Kind == "state" {
-				if p.pops[pi].model == generatorModel {
-					return nil, param.New(pkg, where+".population", r.Population, `a population with state variables for kind = "state": spike_generator neurons have none (their spikes are recorded by kind spikes, rate or filtered_spikes)`)
+				if m := p.pops[pi].model; m == generatorModel || m == parrotModel {
+					return nil, param.New(pkg, where+".population", r.Population, fmt.Sprintf(`a population with state variables for kind = "state": %s neurons have none (their spikes are recorded by kind spikes, rate or filtered_spikes)`, m))
 				}
 				if rp.spec.Variable == "" {
 					rp.spec.Variable = "V"
@@ -891,7 +926,7 @@ func (p *plan) effectiveWorkers(w int) int {
 
 func varNames(model string) []string {
 	switch model {
-	case generatorModel:
+	case generatorModel, parrotModel:
 		return nil
 	case "lif_delta":
 		return []string{"V"}

@@ -167,8 +167,8 @@ func (net *Network) integrate(w int) {
 	for k := range L {
 		step := s + int64(k)
 		for p, pop := range net.pops {
-			if pop.gen != nil { // spike generators: their spikes of the step, no state
-				pop.gen.emit(box, w, int32(p), step, net.dt)
+			if pop.special != nil { // spike generators, parrots: their spikes of the step, no state
+				pop.special.emit(net, pop, w, int32(p), step)
 				box.Close(k, p)
 				continue
 			}

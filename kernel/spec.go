@@ -55,7 +55,7 @@ type Spec struct {
 type PopulationSpec struct {
 	Name  string `toml:"name" json:"name"`   // unique, non-empty
 	N     int    `toml:"n" json:"n"`         // number of neurons, ≥ 1
-	Model string `toml:"model" json:"model"` // lif_exp (default), lif_alpha, lif_delta, lif_cond, adex_cond, hh_cond, izhikevich, spike_generator
+	Model string `toml:"model" json:"model"` // lif_exp (default), lif_alpha, lif_delta, lif_cond, adex_cond, hh_cond, izhikevich, spike_generator, parrot
 	// Sign is the population's Dale sign: +1 excitatory, −1 inhibitory, 0
 	// unconstrained. Projections from it take their weight sign and default
 	// receptor from it.
@@ -105,7 +105,9 @@ type PopulationSpec struct {
 	// options, v_init or init, receives no projection and no device, and
 	// has no state variable to record; it is the source of projections
 	// like any population (Sign gives their Dale sign). Other models leave
-	// both out.
+	// both out. A parrot population (NEST's parrot_neuron, grid mode only)
+	// takes no params, options, v_init, init or spikes: it re-emits every
+	// spike that reaches it (see the package doc, "Spike generators").
 	SpikeIndices []int     `toml:"spike_indices,omitempty" json:"spike_indices,omitempty"`
 	SpikeTimesMs []float64 `toml:"spike_times_ms,omitempty" json:"spike_times_ms,omitempty"`
 }
@@ -152,7 +154,9 @@ type ProjectionSpec struct {
 	// weight 1 is not taken): weights left out (no dist and every number 0)
 	// are an error naming weights (weight_list for a list rule), unless
 	// the projection is plastic (its weights then start at 0); a static
-	// weight of 0 is written dist = "constant", value = 0.0. Onto conductance-based neurons
+	// weight of 0 is written dist = "constant", value = 0.0. Onto parrot
+	// neurons weights are left out or 1 (each spike counts once; no
+	// plasticity, no short-term plasticity). Onto conductance-based neurons
 	// (lif_cond, adex_cond, hh_cond) weights are conductances, stored as magnitudes:
 	// the projection's sign (weights.sign, else the source's) picks the
 	// receptor when Receptor is left out (−1: inh, as NEST's iaf_cond_exp
@@ -543,7 +547,7 @@ func steps(name string, ms, dt float64) (int, error) {
 }
 
 // modelNames lists the neuron models a population may use.
-const modelNames = "lif_exp, lif_alpha, lif_delta, lif_cond, adex_cond, hh_cond, izhikevich, spike_generator"
+const modelNames = "lif_exp, lif_alpha, lif_delta, lif_cond, adex_cond, hh_cond, izhikevich, spike_generator, parrot"
 
 // modelParams returns the model's parameter struct (pointer) with defaults.
 func modelParams(model string) (any, error) {
