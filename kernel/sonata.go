@@ -291,7 +291,8 @@ func (r *Recorder) IntervalMs(dtMs float64) float64 {
 }
 
 // weightUnits returns the unit of the weights onto neurons of model: mV
-// onto lif_delta and izhikevich, nS onto conductance-based models, pA else.
+// onto lif_delta and izhikevich, nS onto conductance-based models, spikes
+// onto parrots (each counts once: weight 1), pA else.
 // (In izhikevich's 2003 scheme a weight is a current held over the step,
 // mV/ms; it moves V by h·w mV, w mV at the paper's h = 1 ms.)
 func weightUnits(model string) string {
@@ -300,6 +301,8 @@ func weightUnits(model string) string {
 		return "mV"
 	case "lif_cond", "adex_cond", "hh_cond":
 		return "nS"
+	case parrotModel:
+		return "spikes"
 	}
 	return "pA"
 }
