@@ -306,6 +306,34 @@ def test_network_from_dict_and_json():
         nd.Network("x = 1", format="yaml")
 
 
+def test_network_spike_generator_from_numpy():
+    # Brian2's SpikeGeneratorGroup arrays as numpy arrays, passed through as
+    # the spec's spike_indices and spike_times_ms; a parrot re-emits them
+    idx = np.array([2, 0, 2, 1, 1], dtype=np.int64)
+    times = np.array([0.73, 1.5, 4.01, 4.01, 4.01])
+    spec = {
+        "dt_ms": 0.1,
+        "populations": [
+            {"name": "G", "n": 3, "model": "spike_generator", "spike_indices": idx, "spike_times_ms": times},
+            {"name": "P", "n": 3, "model": "parrot"},
+        ],
+        "projections": [{"source": "G", "target": "P", "rule": {"kind": "list"}, "sources": [0, 1, 2], "targets": [0, 1, 2], "delay_ms": 1.0}],
+        "recorders": [{"kind": "spikes", "population": "G"}, {"kind": "spikes", "population": "P"}],
+    }
+    with nd.Network(spec) as net:
+        net.run(10.0)
+        t, i = net.spikes("spikes:G")
+        # the first grid point at or after each time; two spikes of neuron 1 at 4.01 ms
+        np.testing.assert_allclose(t, [0.8, 1.5, 4.1, 4.1, 4.1])
+        assert i.tolist() == [2, 0, 1, 1, 2]
+        tp, ip = net.spikes("spikes:P")
+        np.testing.assert_allclose(tp, t + 1.0)
+        assert ip.tolist() == i.tolist()
+        assert "spike_generator" in net.spec and "spike_times_ms" in net.spec
+    with pytest.raises(nd.InvalidParameterError, match=r"population\[0\]\.spike_times_ms\[1\]"):
+        nd.Network({**spec, "populations": [{"name": "G", "n": 3, "model": "spike_generator", "spike_indices": [0, 0], "spike_times_ms": [2.0, 1.0]}]})
+
+
 def test_network_bad_inputs(network):
     with pytest.raises(nd.StateError, match="state recorder"):
         network.spikes("v")
