@@ -9,15 +9,15 @@ import (
 
 // Inhibitory plasticity sets the rate (Vogels et al. 2011): 40 neurons whose
 // excitatory Poisson drive alone makes them fire at about 60 Hz receive
-// synapses from 200 inhibitory neurons firing at 10 Hz, starting at 0 pA,
+// synapses from 200 inhibitory parrot neurons passing on Poisson trains of
+// 10 Hz (every spike: the lif_delta relays used before lost some), starting at 0 pA,
 // under vogels_sprekeler plasticity with α = 0.2 and τ± = 20 ms: the
 // inhibition grows until the neurons fire near α/(2τ) = 5 Hz.
 func ExampleProjectionSpec_inhibitoryPlasticity() {
-	parrot := map[string]float64{"t_ref_ms": 0.1, "e_l_mv": -70, "v_reset_mv": -70, "v_th_mv": -55}
 	spec := kernel.Spec{
 		Seed: 7,
 		Populations: []kernel.PopulationSpec{
-			{Name: "I", N: 200, Model: "lif_delta", Sign: -1, Params: parrot}, // fire at every input spike
+			{Name: "I", N: 200, Model: "parrot", Sign: -1}, // re-emit their Poisson device's spikes (NEST's parrot_neuron)
 			{Name: "E", N: 40}, // lif_exp, NEST's iaf_psc_exp
 		},
 		Projections: []kernel.ProjectionSpec{{
@@ -26,7 +26,7 @@ func ExampleProjectionSpec_inhibitoryPlasticity() {
 			Plasticity: synapses.Plasticity{Kind: "vogels_sprekeler", Eta: 4, Alpha: 0.2, WMax: 1000},
 		}},
 		Devices: []kernel.DeviceSpec{
-			{Kind: "poisson", Target: "I", RateHz: 10, Weight: 100},
+			{Kind: "poisson", Target: "I", RateHz: 10, Weight: 1}, // each spike counts once
 			{Kind: "poisson", Target: "E", RateHz: 6000, Weight: 50},
 		},
 		Recorders: []kernel.RecorderSpec{{Kind: "spikes", Population: "E"}},
@@ -53,14 +53,14 @@ func ExampleProjectionSpec_inhibitoryPlasticity() {
 	}
 	// Output:
 	// time (s)  E rate (Hz)  mean I→E weight (pA)
-	//     2        45.8           -125
-	//     4        16.7           -161
-	//     6        10.8           -176
+	//     2        45.7           -125
+	//     4        16.6           -161
+	//     6        10.7           -176
 	//     8         8.5           -184
-	//    10         6.7           -188
-	//    12         6.2           -190
-	//    14         6.8           -193
-	//    16         3.9           -188
-	//    18         7.3           -193
-	//    20         5.8           -194
+	//    10         6.6           -188
+	//    12         6.2           -189
+	//    14         6.8           -192
+	//    16         4.0           -188
+	//    18         7.2           -192
+	//    20         5.8           -193
 }
