@@ -381,7 +381,8 @@
 //     neurons directly or through a parrot_neuron, and Brian2's
 //     SpikeGeneratorGroup become one, the source of projections with any
 //     rule, delays, receptors and plasticity; every spike given is
-//     emitted, also several in one step. On the grid an off-grid time
+//     emitted, also several of one neuron in one step (which Brian2
+//     refuses, and NEST emits as here). On the grid an off-grid time
 //     moves to the next grid point (NEST's allow_offgrid_times = true;
 //     NEST refuses it by default, Brian2 moves it to the step's start).
 //     Poisson inputs and spike_source devices stay devices, which act on
