@@ -223,6 +223,28 @@ func TestParrotCheckpoint(t *testing.T) {
 	}
 }
 
+// TestParrotWeightsUnits: a weights recorder of a projection onto parrot
+// neurons records weights of 1 in the unit "spikes" (each counts once).
+func TestParrotWeightsUnits(t *testing.T) {
+	spec := kernel.Spec{
+		Populations: []kernel.PopulationSpec{
+			{Name: "G", N: 2, Model: "spike_generator", SpikeIndices: []int{0}, SpikeTimesMs: []float64{1}},
+			{Name: "P", N: 2, Model: "parrot"},
+		},
+		Projections: []kernel.ProjectionSpec{{Source: "G", Target: "P", Rule: synapses.Rule{Kind: "all_to_all"}, DelayMs: 1}},
+		Recorders:   []kernel.RecorderSpec{{Kind: "weights", Projection: "G_to_P", IntervalMs: 1}},
+	}
+	runNet(t, spec, 1, func(net *kernel.Network) {
+		r := net.Recorders()[0]
+		if u := r.Units(); u != "spikes" {
+			t.Errorf("units %q, want spikes", u)
+		}
+		if f := r.Frames(); len(f.Data) != 4*2 || slices.ContainsFunc(f.Data, func(w float32) bool { return w != 1 }) {
+			t.Errorf("weights %v, want 1 for each of 4 synapses in 2 frames", f.Data)
+		}
+	}, 2)
+}
+
 // TestParrotRefused: misuses of parrot neurons are refused by Validate
 // with a parameter error naming the key and what is allowed.
 func TestParrotRefused(t *testing.T) {

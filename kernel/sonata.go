@@ -262,7 +262,7 @@ const RateAggregate = "population_rate"
 // Units returns the units of what the recorder records: "ms" (spike times),
 // the state variable's units for "state" (mV, pA, nS), "Hz" for "rate",
 // "1" for "filtered_spikes" and the weights' unit for "weights" (pA, mV
-// onto lif_delta, nS onto conductance-based neurons).
+// onto lif_delta, nS onto conductance-based neurons, spikes onto parrots).
 func (r *Recorder) Units() string {
 	switch r.Kind() {
 	case "spikes":
