@@ -118,7 +118,7 @@ func TestLIFAlphaNetwork(t *testing.T) {
 		})
 	}
 	checkValidate(t, kernel.Spec{DtMs: 0.1, Precise: true, Populations: []kernel.PopulationSpec{{Name: "N", N: 1, Model: "lif_alpha"}}},
-		"population[0].model", "lif_exp or lif_delta in precise mode")
+		"population[0].model", "lif_exp, lif_delta or spike_generator in precise mode")
 }
 
 // TestAlphaPSCForPSP: the brunel_alpha preset's PSC amplitude, 20.680155244
