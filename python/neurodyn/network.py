@@ -28,8 +28,8 @@ SORTINGS = {"none": 0, "by_id": 1, "by_time": 2}
 
 
 def presets() -> list[str]:
-    """The preset network names (cuba, coba, cobahh, brunel, scale, vogels,
-    izhikevich2003)."""
+    """The preset network names (cuba, coba, cobahh, brunel, brunel_alpha,
+    scale, vogels, izhikevich2003)."""
     return _lib.json_result("neurodyn_presets")
 
 

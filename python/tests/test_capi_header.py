@@ -48,7 +48,7 @@ def test_documented_presets():
     # every preset the library has.
     header = capi_header.HEADER.read_text()
     comment = re.search(r"/\*([^/]*?)\*/\s*int neurodyn_presets\(", header).group(1)
-    listed = set(re.findall(r'"([a-z0-9]+)"', comment))
+    listed = set(re.findall(r'"([a-z0-9_]+)"', comment))
     assert listed == set(nd.presets())
     doc = nd.presets.__doc__
     assert all(name in doc for name in nd.presets())
