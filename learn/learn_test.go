@@ -478,6 +478,107 @@ func TestTrainerStopsOnNonFinite(t *testing.T) {
 	}
 }
 
+// laterModel's workers give an infinite gradient from the after-th batch
+// on once armed (armed by the training's Progress after its first epoch),
+// or cancel the training there when cancel is set.
+type laterModel struct {
+	*linModel
+	armed  bool
+	after  int
+	cancel context.CancelFunc
+}
+
+type laterWorker struct {
+	learn.Worker
+	m *laterModel
+}
+
+func (m *laterModel) NewWorker() (learn.Worker, error) {
+	w, _ := m.linModel.NewWorker()
+	return laterWorker{w, m}, nil
+}
+
+func (w laterWorker) Batch(grad, x, y []float32, n int, loss learn.Loss) (learn.LossSum, error) {
+	s, err := w.Worker.Batch(grad, x, y, n, loss)
+	if grad == nil || !w.m.armed {
+		return s, err
+	}
+	if w.m.after--; w.m.after <= 0 {
+		if w.m.cancel != nil {
+			w.m.cancel()
+		} else {
+			grad[0] = float32(math.Inf(1))
+		}
+	}
+	return s, err
+}
+
+// A training that stops inside its second epoch, on a non-finite gradient
+// or cancelled, after that epoch's first batches changed the parameters,
+// keeps those of the last finished epoch (the first), or the best epoch's
+// when validation selected one and KeepLast is false: never the
+// half-updated ones.
+func TestTrainerStopKeepsFinishedEpoch(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		c             learn.TrainConfig
+		val, cancel   bool
+		wantBest      bool
+		wantNonFinite bool
+	}{
+		{name: "nonfinite", c: learn.TrainConfig{Epochs: 3, BatchSize: 10}, wantNonFinite: true},
+		{name: "nonfinite/val", c: learn.TrainConfig{Epochs: 3, BatchSize: 10}, val: true, wantBest: true, wantNonFinite: true},
+		{name: "nonfinite/val/keeplast", c: learn.TrainConfig{Epochs: 3, BatchSize: 10, KeepLast: true}, val: true, wantNonFinite: true},
+		{name: "cancel", c: learn.TrainConfig{Epochs: 3, BatchSize: 10}, cancel: true},
+		{name: "cancel/val/keeplast", c: learn.TrainConfig{Epochs: 3, BatchSize: 10, KeepLast: true}, val: true, cancel: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := &laterModel{linModel: newLin(3, 2), after: 3}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if tc.cancel {
+				m.cancel = cancel
+			}
+			var first []float32
+			c := tc.c
+			c.Adam.LR = 0.05
+			c.Progress = func(r learn.EpochRecord) {
+				if r.Epoch == 1 {
+					first = append([]float32(nil), m.p.Flat()...)
+					m.armed = true
+				}
+			}
+			tr, err := learn.NewTrainer(m, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var val learn.Source
+			if tc.val {
+				val = newLinData(40, 2)
+			}
+			res, err := tr.Fit(ctx, newLinData(50, 1), val)
+			switch {
+			case tc.wantNonFinite && !errors.Is(err, learn.ErrNonFinite):
+				t.Fatalf("err = %v, want ErrNonFinite", err)
+			case tc.cancel && !errors.Is(err, context.Canceled):
+				t.Fatalf("err = %v, want context.Canceled", err)
+			}
+			if first == nil || m.after > 0 {
+				t.Fatalf("the second epoch did not reach its 3rd batch (after = %d)", m.after)
+			}
+			if tc.cancel && (res == nil || res.Epochs != 1 || res.Restored != tc.wantBest) {
+				t.Fatalf("result = %+v, want 1 epoch, Restored %v", res, tc.wantBest)
+			}
+			// With one epoch finished, the best epoch is the first.
+			for i, v := range m.p.Flat() {
+				if math.Float32bits(v) != math.Float32bits(first[i]) {
+					t.Fatalf("parameter %d = %v, want %v (after epoch 1): the half-updated epoch was kept", i, v, first[i])
+				}
+			}
+		})
+	}
+}
+
 // A run interrupted after 3 epochs and resumed from its checkpoint ends
 // with the same parameters, optimizer state and history as one that was
 // not interrupted, in both checkpoint formats.

@@ -28,13 +28,13 @@ func TestShardsMemoryLimit(t *testing.T) {
 	for _, tc := range []struct {
 		shards int
 		ok     bool
-	}{{100, true}, {258, true}, {259, false}, {4096, false}} {
+	}{{100, true}, {257, true}, {258, false}, {4096, false}} {
 		_, err := NewTrainer(sizedModel{p}, TrainConfig{BatchSize: 4096, Shards: tc.shards})
 		if tc.ok && err != nil {
 			t.Errorf("Shards %d: %v", tc.shards, err)
 		}
-		if !tc.ok && (!errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "Shards = ") || !strings.Contains(err.Error(), "at most 258")) {
-			t.Errorf("Shards %d: %v, want a param error naming Shards and its bound 258", tc.shards, err)
+		if !tc.ok && (!errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "Shards = ") || !strings.Contains(err.Error(), "at most 257")) {
+			t.Errorf("Shards %d: %v, want a param error naming Shards and its bound 257", tc.shards, err)
 		}
 	}
 }
@@ -85,8 +85,8 @@ func TestFitMemoryLimit(t *testing.T) {
 	c := TrainConfig{BatchSize: 32, Shards: 4, ValBatch: 64}
 	m := memModel{sizedModel{p}, 1 << 20}
 	// 4 shards × (8 rows × 1 MiB + 64 rows × 0.1 MiB), the parameters'
-	// 8 copies, a batch of inputs and targets, 4 validation chunks.
-	want := 4*(8*float64(1<<20)+64*float64(1<<20)/10) + 8*1000*4 + 32*153*4 + 4*64*153*4
+	// 9 copies, a batch of inputs and targets, 4 validation chunks.
+	want := 4*(8*float64(1<<20)+64*float64(1<<20)/10) + 9*1000*4 + 32*153*4 + 4*64*153*4
 	if got := TrainBytes(m, c, train, val); got != want {
 		t.Errorf("TrainBytes = %g, want %g", got, want)
 	}
@@ -99,7 +99,7 @@ func TestFitMemoryLimit(t *testing.T) {
 		t.Errorf("Fit = %v, want an error wrapping memlimit.ErrExceeded naming training", err)
 	}
 	// Without BatchMemory only the parameters and the batch are counted.
-	if got, want := TrainBytes(sizedModel{p}, c, train, val), float64(8*1000*4+32*153*4+4*64*153*4); got != want {
+	if got, want := TrainBytes(sizedModel{p}, c, train, val), float64(9*1000*4+32*153*4+4*64*153*4); got != want {
 		t.Errorf("TrainBytes without BatchMemory = %g, want %g", got, want)
 	}
 }

@@ -321,7 +321,7 @@ func TrainBytes(m Model, c TrainConfig, train, val Source) float64 {
 	workers := float64(c.Shards)
 	// Every product is rounded (float64(x*y)): no fused multiply-add on
 	// arm64, the same estimate on every architecture.
-	b := float64(float64(c.Shards+4)*P*f32) + float64(float64(bs)*float64(is+ts)*f32)
+	b := float64(float64(c.Shards+5)*P*f32) + float64(float64(bs)*float64(is+ts)*f32)
 	bm, ok := m.(BatchMemory)
 	rows := (bs + c.Shards - 1) / c.Shards
 	if c.Optimizer == OptimizerLBFGS {
@@ -360,6 +360,7 @@ type Trainer struct {
 	adam    *Adam[float32]
 	plateau *Plateau
 	best    []float32
+	last    []float32 // the parameters after the last finished epoch (Fit's start before one)
 	st      trainState
 
 	workers []Worker
@@ -387,11 +388,12 @@ func NewTrainer(m Model, c TrainConfig) (*Trainer, error) {
 	if p == nil || p.Len() == 0 {
 		return nil, param.New("learn", "model", "no parameters", "a model with parameters")
 	}
-	// The shards' gradients, the batch gradient, the best parameters and
-	// Adam's two moments, each of the model's size.
-	if need, limit := float64(c.Shards+4)*float64(p.Len())*4, memoryLimit(); need > float64(limit) {
+	// The shards' gradients, the batch gradient, the best and the last
+	// finished epoch's parameters and Adam's two moments, each of the
+	// model's size.
+	if need, limit := float64(c.Shards+5)*float64(p.Len())*4, memoryLimit(); need > float64(limit) {
 		return nil, param.New("learn", "Shards", c.Shards, fmt.Sprintf("at most %d for a model of %d parameters: each shard holds a gradient, and %.3g bytes exceed the memory limit of %d",
-			max(int64(float64(limit)/(4*float64(p.Len())))-4, 0), p.Len(), need, limit))
+			max(int64(float64(limit)/(4*float64(p.Len())))-5, 0), p.Len(), need, limit))
 	}
 	adam, err := NewAdam[float32](p.Len(), c.Adam)
 	if err != nil {
@@ -431,8 +433,13 @@ func (t *Trainer) History() []EpochRecord { return append([]EpochRecord(nil), t.
 // Fit trains on train, measuring val (may be nil: no validation, no
 // scheduler, no early stopping) after every epoch. It returns when the
 // epochs are done, early stopping triggers, MaxDuration passes or ctx is
-// cancelled (then with ctx's error, parameters restored as at a normal end).
-// A non-finite loss or gradient stops training with ErrNonFinite. Data
+// cancelled (then with ctx's error). A non-finite loss or gradient stops
+// training with ErrNonFinite. A training that stops early, by ctx or by
+// an error after parameters changed (ErrNonFinite, a failing validation,
+// ValMetric or checkpoint), discards the epoch it was in: the model keeps
+// the best epoch's parameters when they are restored at a normal end (a
+// validation selected one and KeepLast is false), else those after the
+// last finished epoch, or those it had before Fit when none finished. Data
 // that do not fit the model or the losses are refused before anything is
 // done (CheckData), and so is training whose memory estimate (TrainBytes)
 // exceeds the memory limit (an error wrapping nderr.ErrMemoryExceeded).
@@ -468,8 +475,18 @@ func (t *Trainer) Fit(ctx context.Context, train, val Source) (*Result, error) {
 	if t.best == nil {
 		t.best = append([]float32(nil), t.params.Flat()...)
 	}
+	if t.last == nil {
+		t.last = make([]float32, t.params.Len())
+	}
+	copy(t.last, t.params.Flat())
 	stop := t.st.Stopped
 	var fitErr error
+	// fail ends a training that cannot go on with err, leaving the
+	// parameters as documented (the best or the last finished epoch's).
+	fail := func(err error) (*Result, error) {
+		t.keepFinished()
+		return nil, err
+	}
 	for stop == "" && t.st.Epoch < c.Epochs {
 		if err := ctx.Err(); err != nil {
 			stop, fitErr = "context", err
@@ -489,25 +506,25 @@ func (t *Trainer) Fit(ctx context.Context, train, val Source) (*Result, error) {
 				stop, fitErr = "context", err
 				break
 			}
-			return nil, err
+			return fail(err)
 		}
 		rec.ValLoss, rec.Metric = math.NaN(), math.NaN()
 		sel, haveSel := math.NaN(), false
 		if val != nil && val.Len() > 0 {
 			vs, err := Evaluate(t.workers, val, c.valLoss(), c.ValBatch, c.Workers)
 			if err != nil {
-				return nil, err
+				return fail(err)
 			}
 			rec.ValLoss = vs.Mean()
 			if math.IsNaN(rec.ValLoss) || math.IsInf(rec.ValLoss, 0) {
-				return nil, fmt.Errorf("%w: validation loss %v after epoch %d", ErrNonFinite, rec.ValLoss, e+1)
+				return fail(fmt.Errorf("%w: validation loss %v after epoch %d", ErrNonFinite, rec.ValLoss, e+1))
 			}
 			sel, haveSel = rec.ValLoss, true
 		}
 		if c.ValMetric != nil {
 			v, err := c.ValMetric()
 			if err != nil {
-				return nil, fmt.Errorf("learn: ValMetric after epoch %d: %w", e+1, err)
+				return fail(fmt.Errorf("learn: ValMetric after epoch %d: %w", e+1, err))
 			}
 			rec.Metric = v
 			if !math.IsNaN(v) {
@@ -531,6 +548,7 @@ func (t *Trainer) Fit(ctx context.Context, train, val Source) (*Result, error) {
 		}
 		t.st.Epoch++
 		t.st.History = append(t.st.History, rec)
+		copy(t.last, t.params.Flat())
 		if c.MaxDuration > 0 && time.Since(start) > c.MaxDuration && stop == "" && t.st.Epoch < c.Epochs {
 			stop = "time"
 		}
@@ -540,12 +558,15 @@ func (t *Trainer) Fit(ctx context.Context, train, val Source) (*Result, error) {
 		}
 		if c.Checkpoint != "" && (t.st.Epoch%c.CheckpointEvery == 0 || stop != "" || t.st.Epoch == c.Epochs) {
 			if err := t.SaveCheckpoint(c.Checkpoint); err != nil {
-				return nil, err
+				return fail(err)
 			}
 		}
 	}
 	if stop == "" {
 		stop = "epochs"
+	}
+	if fitErr != nil {
+		copy(t.params.Flat(), t.last) // the epoch ctx interrupted is discarded
 	}
 	res.History = t.History()
 	res.Epochs = t.st.Epoch
@@ -559,6 +580,17 @@ func (t *Trainer) Fit(ctx context.Context, train, val Source) (*Result, error) {
 		}
 	}
 	return res, fitErr
+}
+
+// keepFinished puts back the parameters a training that stopped early
+// keeps (Fit): the best epoch's when a normal end would restore them, else
+// the last finished epoch's.
+func (t *Trainer) keepFinished() {
+	if t.st.BestEpoch > 0 && !t.cfg.KeepLast {
+		copy(t.params.Flat(), t.best)
+		return
+	}
+	copy(t.params.Flat(), t.last)
 }
 
 // shuffle fills t.perm with epoch e's order.
