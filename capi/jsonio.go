@@ -7,31 +7,44 @@ import (
 	"encoding"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
+	"path"
 	"reflect"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/neurodyn/neurodyn/internal/strictdec"
 )
 
-// decodeConfig decodes a JSON configuration into v: keys are the Go field
-// names, matched case-insensitively; unknown keys and trailing data are
-// errors naming the argument. An empty text leaves v unchanged.
+// decodeConfig decodes a JSON configuration into v strictly
+// (strictdec.JSON): keys are the Go field names spelled exactly, each given
+// once; unknown, misspelt or repeated keys and trailing data are
+// NEURODYN_ERR_INVALID errors naming the argument and the key (with the
+// allowed keys). An empty text leaves v unchanged.
 func decodeConfig(arg, text string, v any) error {
 	if strings.TrimSpace(text) == "" {
 		return nil
 	}
-	dec := json.NewDecoder(strings.NewReader(text))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return errorf(statusInvalid, "%s: %v", arg, err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errorf(statusInvalid, "%s: unexpected data after the JSON object", arg)
+	if err := strictdec.JSON(configPkg(v), arg, []byte(text), v); err != nil {
+		return invalid(err)
 	}
 	return nil
+}
+
+// configPkg names the package of the configuration v points to (ctrnn,
+// learn, ...) for decodeConfig's messages; the C API's own types are capi's.
+func configPkg(v any) string {
+	t := reflect.TypeOf(v)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	p := t.PkgPath()
+	if p == "" || p == "main" {
+		return "capi"
+	}
+	return path.Base(p)
 }
 
 // encodeJSON writes v as JSON like encoding/json (exported fields, json tags,

@@ -64,9 +64,11 @@
  * with neurodyn_string_free. *result is untouched when the call fails.
  *
  * JSON. Configurations are JSON objects whose keys are the field names of the
- * corresponding Go configuration structs (matched case-insensitively, e.g.
- * {"TrainT": 20, "Seed": 42} for a Lorenz dataset); unknown keys are errors
- * and omitted keys take the documented defaults.
+ * corresponding Go configuration structs, spelled exactly (e.g.
+ * {"TrainT": 20, "Seed": 42} for a Lorenz dataset; "trainT" is refused);
+ * unknown or misspelt keys and a key given twice in one object are
+ * NEURODYN_ERR_INVALID errors naming the key (and the known ones), and
+ * omitted keys take the documented defaults.
  *
  * Zero means default. A numeric key given as 0 (a boolean as false, a
  * string as "") is the same as an omitted key wherever the Go field

@@ -207,13 +207,48 @@ class Library:
         Python's words: overwrite=True)."""
         msg = self.neurodyn_last_error()
         text = msg.decode("utf-8", "replace") if msg else ""
-        return errors.from_code(rc, text.replace(_C_OVERWRITE_HINT, _PY_OVERWRITE_HINT))
+        return errors.from_code(rc, _config_key_words(text.replace(_C_OVERWRITE_HINT, _PY_OVERWRITE_HINT)))
 
 
 # The C API's remedy for an existing file (capi/errors.go overwriteHint)
 # and the Python one.
 _C_OVERWRITE_HINT = "pass overwrite != 0 to replace it"
 _PY_OVERWRITE_HINT = "pass overwrite=True to replace it"
+
+# A configuration key the library refused: 'config key = "Trainfrac": must
+# be a known key: one of A, B' (capi/jsonio.go decodeConfig through
+# internal/strictdec). The Go names become the keywords Python takes.
+_CONFIG_KEY = re.compile(r'\b(config|options) key = "([^"]*)": must be (.*)$')
+_QUOTED = re.compile(r'"([^"]*)"')
+
+
+def _keyword(name: str) -> str:
+    """The keyword that gives the key name: its snake_case when camel()
+    makes name of it (Trainfrac from trainfrac), else name as given."""
+    from ._util import camel
+
+    k = snake_key(name)
+    try:
+        return k if camel(k) == name else name
+    except errors.InvalidParameterError:
+        return name
+
+
+def _config_key_words(text: str) -> str:
+    """text with the key and the allowed keys of a refused configuration
+    key written as Python's keywords (snake_case)."""
+    m = _CONFIG_KEY.search(text)
+    if not m:
+        return text
+    key = ".".join(_keyword(p) for p in m.group(2).split("."))
+    allowed = m.group(3)
+    head, sep, names = allowed.partition("one of ")
+    if sep:
+        allowed = head + sep + ", ".join(snake_key(n) for n in names.split(", "))
+    else:
+        allowed = _QUOTED.sub(lambda q: '"' + snake_key(q.group(1)) + '"', allowed)
+    return text[: m.start()] + f'{m.group(1)} key = "{key}": must be {allowed}'
+
 
 _lock = threading.Lock()
 _lib: Library | None = None

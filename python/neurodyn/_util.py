@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import re
 from typing import Any, Callable
 
 import numpy as np
@@ -13,20 +14,49 @@ import numpy as np
 from .errors import InvalidParameterError, MemoryLimitError
 
 
-def camel(key: str) -> str:
-    """snake_case → the Go field name (train_t → TrainT); keys that already
-    contain an upper-case letter are kept."""
-    if any(c.isupper() for c in key):
+# Words that Go field names write in capitals (LR, MinLR, NE, NI,
+# MaxARLag, NVARLags, WeightPA): camel() spells them so, since the library
+# matches keys exactly. _capi.snake_key is camel's inverse for every field
+# name (test_capi_bindings checks it on every configuration's names).
+_ACRONYMS = {"lr": "LR", "ne": "NE", "ni": "NI", "ar": "AR", "nvar": "NVAR", "pa": "PA"}
+
+_SNAKE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+_GO_NAME = re.compile(r"[A-Z][A-Za-z0-9]*")
+
+
+def camel(key: str, where: str = "config") -> str:
+    """snake_case → the Go field name (train_t → TrainT, min_lr → MinLR);
+    a key that starts with an upper-case letter is taken as a Go field name
+    as it is. Anything else (train__frac, _seed, Train_T) raises
+    InvalidParameterError naming where.key: the library matches names
+    exactly, so each keyword must spell exactly one field."""
+    if _SNAKE.fullmatch(key):
+        return "".join(_ACRONYMS.get(p, p[:1].upper() + p[1:]) for p in key.split("_"))
+    if _GO_NAME.fullmatch(key):
         return key
-    return "".join(p[:1].upper() + p[1:] for p in key.split("_"))
+    raise InvalidParameterError(
+        f"{where}.{key}: not a keyword: must be snake_case (lower-case words joined by single underscores, "
+        "e.g. train_frac) or a Go field name (TrainFrac)"
+    )
 
 
-def _walk(v: Any, where: str, key: Callable[[str], str]) -> Any:
-    """Returns v with dict keys mapped by key and numpy values made plain
-    Python; a NaN or infinite number raises InvalidParameterError naming its
-    path (where.key[index])."""
+def _walk(v: Any, where: str, key: Callable[[str, str], str]) -> Any:
+    """Returns v with dict keys mapped by key(k, where) and numpy values
+    made plain Python; a NaN or infinite number raises
+    InvalidParameterError naming its path (where.key[index]), and so do two
+    keys of one dict that map to the same name (hidden and Hidden)."""
     if isinstance(v, dict):
-        return {key(str(k)): _walk(x, f"{where}.{k}", key) for k, x in v.items()}
+        out: dict[str, Any] = {}
+        given: dict[str, str] = {}
+        for k, x in v.items():
+            name = key(str(k), where)
+            if name in given:
+                raise InvalidParameterError(
+                    f"{where}: {given[name]} and {k} both set {name}: give it once"
+                )
+            given[name] = str(k)
+            out[name] = _walk(x, f"{where}.{k}", key)
+        return out
     if isinstance(v, (list, tuple)):
         return [_walk(x, f"{where}[{i}]", key) for i, x in enumerate(v)]
     if isinstance(v, np.ndarray):
@@ -42,7 +72,7 @@ def finite_json(v: Any, where: str) -> bytes:
     """JSON bytes of v with its keys as given (a network spec dict); NaN or
     infinite numbers raise InvalidParameterError naming the key."""
     try:
-        return json.dumps(_walk(v, where, str), allow_nan=False).encode()
+        return json.dumps(_walk(v, where, lambda k, _: k), allow_nan=False).encode()
     except TypeError as e:
         raise TypeError(f"{where}: {e}") from None
 
@@ -229,7 +259,7 @@ def reject_zero_defaults(config: dict[str, Any], table: dict[str, str], where: s
     zero value means "default"): table maps the Go field name to what 0
     would give and how to ask for what 0 might be meant as."""
     for k, v in config.items():
-        meaning = table.get(camel(str(k)))
+        meaning = table.get(camel(str(k), where))
         if meaning is None or isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
             continue
         if v == 0:
