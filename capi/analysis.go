@@ -214,7 +214,7 @@ func neurodyn_delay_embed(x *C.nd_cdouble, samples, dim, m, tau C.int64_t, out *
 func neurodyn_mutual_information(x *C.nd_cdouble, n, maxLag, bins C.int64_t, out *C.double, outLen C.int64_t) (rc C.int) {
 	const fn = "neurodyn_mutual_information"
 	defer guard(fn, &rc)
-	v, _, err := series("x", x, n, 1)
+	v, _, err := seriesRows("x", x, "n", n, 1)
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -248,7 +248,7 @@ func neurodyn_mutual_information(x *C.nd_cdouble, n, maxLag, bins C.int64_t, out
 func neurodyn_auto_lag(x *C.nd_cdouble, n C.int64_t, lag *C.int64_t) (rc C.int) {
 	const fn = "neurodyn_auto_lag"
 	defer guard(fn, &rc)
-	v, _, err := series("x", x, n, 1)
+	v, _, err := seriesRows("x", x, "n", n, 1)
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -267,7 +267,7 @@ func neurodyn_auto_lag(x *C.nd_cdouble, n C.int64_t, lag *C.int64_t) (rc C.int) 
 func neurodyn_false_neighbours(x *C.nd_cdouble, n, tau, maxDim, theiler C.int64_t, out *C.double, outLen C.int64_t) (rc C.int) {
 	const fn = "neurodyn_false_neighbours"
 	defer guard(fn, &rc)
-	v, _, err := series("x", x, n, 1)
+	v, _, err := seriesRows("x", x, "n", n, 1)
 	if err != nil {
 		return fail(fn, err)
 	}

@@ -439,13 +439,14 @@ func neurodyn_model_train_result(h C.neurodyn_handle, buf *C.char, bufLen C.int6
 }
 
 // sequences checks n sequences of steps samples of width values (a caller
-// array) and returns a view of them.
-func sequences(arg string, x *C.nd_cfloat, n, steps C.int64_t, width int) ([]float32, int, int, error) {
+// array) and returns a view of them; stepsArg names steps in errors (the C
+// argument: steps, warmup).
+func sequences(arg string, x *C.nd_cfloat, n C.int64_t, stepsArg string, steps C.int64_t, width int) ([]float32, int, int, error) {
 	nn, err := positive("n", n)
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	L, err := positive("steps", steps)
+	L, err := positive(stepsArg, steps)
 	if err != nil {
 		return nil, 0, 0, err
 	}
@@ -473,7 +474,7 @@ func neurodyn_model_predict(h C.neurodyn_handle, x *C.nd_cfloat, n, steps C.int6
 	}
 	defer o.release()
 	s := mo.s
-	in, nn, L, err := sequences("x", x, n, steps, s.InputDim())
+	in, nn, L, err := sequences("x", x, n, "steps", steps, s.InputDim())
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -514,7 +515,11 @@ func neurodyn_model_forward(h C.neurodyn_handle, x *C.nd_cfloat, n, steps C.int6
 	}
 	defer o.release()
 	m := mo.m
-	in, nn, L, err := sequences("x", x, n, steps, m.InputDim())
+	if _, spiking := m.(*snnModel); spiking && hidden != nil {
+		// Before the sizes: no buffer is large enough.
+		return fail(fn, errorf(statusState, "hidden: a spiking model has no hidden trajectory to return: pass hidden = NULL"))
+	}
+	in, nn, L, err := sequences("x", x, n, "steps", steps, m.InputDim())
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -565,7 +570,7 @@ func neurodyn_model_generate(h C.neurodyn_handle, warm *C.nd_cfloat, n, warmup, 
 	if m.InputDim() != m.OutputDim() {
 		return fail(fn, errorf(statusState, "closed loop needs inputs == outputs, the model has %d and %d", m.InputDim(), m.OutputDim()))
 	}
-	in, nn, W, err := sequences("warm", warm, n, warmup, m.InputDim())
+	in, nn, W, err := sequences("warm", warm, n, "warmup", warmup, m.InputDim())
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -848,7 +853,7 @@ func neurodyn_model_lyapunov(h C.neurodyn_handle, warm *C.nd_cdouble, warmup C.i
 	if !ok {
 		return fail(fn, errorf(statusState, "a %s model has no step Jacobian (spiking networks are not differentiable): use neurodyn_lyapunov_series on a generated trajectory", o.kind))
 	}
-	x, _, err := series("warm", warm, warmup, C.int64_t(m.InputDim()))
+	x, _, err := seriesRows("warm", warm, "warmup", warmup, C.int64_t(m.InputDim()))
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -899,7 +904,7 @@ func neurodyn_model_fixed_points(h C.neurodyn_handle, input *C.nd_cdouble, input
 	if err := checkFinite64("input", x); err != nil {
 		return fail(fn, err)
 	}
-	v, _, err := series("visited", visited, rows, stateDim)
+	v, _, err := seriesRows("visited", visited, "rows", rows, stateDim)
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -1170,7 +1175,7 @@ func neurodyn_rate_balance(h C.neurodyn_handle, states *C.nd_cdouble, k, stateDi
 	if int64(stateDim) != int64(m.StateDim()) {
 		return fail(fn, errorf(statusInvalid, "state_dim = %d: the model's state has %d values", int64(stateDim), m.StateDim()))
 	}
-	x, _, err := series("states", states, k, stateDim)
+	x, _, err := seriesRows("states", states, "k", k, stateDim)
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -1203,7 +1208,13 @@ func neurodyn_rate_weights(h C.neurodyn_handle, out *C.double, outLen C.int64_t)
 // series views a caller's (samples × dim) float64 array, checking the sizes
 // and that every value is finite.
 func series(arg string, x *C.nd_cdouble, samples, dim C.int64_t) ([]float64, int, error) {
-	n, err := positive("samples", samples)
+	return seriesRows(arg, x, "samples", samples, dim)
+}
+
+// seriesRows is series with rowsArg naming the C argument that gives the
+// number of rows (samples, n, warmup, rows, k) in errors.
+func seriesRows(arg string, x *C.nd_cdouble, rowsArg string, samples, dim C.int64_t) ([]float64, int, error) {
+	n, err := positive(rowsArg, samples)
 	if err != nil {
 		return nil, 0, err
 	}

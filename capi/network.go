@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/neurodyn/neurodyn/export"
+	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/internal/strictdec"
 	"github.com/neurodyn/neurodyn/internal/timegrid"
 	"github.com/neurodyn/neurodyn/kernel"
@@ -834,6 +835,12 @@ func neurodyn_network_set_series(h C.neurodyn_handle, device *C.nd_cchar, series
 		rows[i] = flat[i*d : (i+1)*d : (i+1)*d]
 	}
 	if err := n.net.SetSeries(dev, rows); err != nil {
+		// Every row has dim values: a row of the wrong length is dim's fault.
+		var pe *param.Error
+		if errors.As(err, &pe) && pe.Name == "series[0]" && strings.HasSuffix(pe.Allowed, " values") {
+			want := strings.TrimSuffix(pe.Allowed, " values")
+			return fail(fn, errorf(statusInvalid, "dim = %d: must be %s, the dimension of time_series device %q", d, want, dev))
+		}
 		return fail(fn, invalid(err))
 	}
 	return statusOK
