@@ -322,6 +322,10 @@ type trainConfig struct {
 	Window, Stride, ValWindow int
 }
 
+// trainOverwriteHint is the remedy for an existing training checkpoint in
+// the C API's words (Python's: neurodyn/_capi.py).
+const trainOverwriteHint = `set "Overwrite": true in config to replace it, or "Resume": true to continue from it`
+
 //export neurodyn_model_train
 func neurodyn_model_train(h, task C.neurodyn_handle, config *C.nd_cchar) (rc C.int) {
 	const fn = "neurodyn_model_train"
@@ -418,7 +422,7 @@ func neurodyn_model_train(h, task C.neurodyn_handle, config *C.nd_cchar) (rc C.i
 		mo.result = res
 	}
 	if err != nil {
-		return fail(fn, err)
+		return fail(fn, export.WithOverwriteHint(err, trainOverwriteHint))
 	}
 	return statusOK
 }

@@ -263,7 +263,7 @@ func readCkpt(path string, names32 []string) (*ckptData, error) {
 // without changing the model or the trainer, a checkpoint whose parameter
 // names or shapes differ from the model's, or whose training configuration
 // differs from the trainer's in anything but Epochs (unless Decay is set),
-// Patience, KeepLast, Checkpoint, CheckpointEvery, Resume, Meta,
+// Patience, KeepLast, Checkpoint, CheckpointEvery, Resume, Overwrite, Meta,
 // MaxDuration and Workers. A run that stopped for its time budget
 // (MaxDuration) or a cancelled context continues after the checkpoint's last
 // epoch; one that stopped early or converged stays finished.
@@ -400,7 +400,7 @@ func sameShape(stored, want []int) bool {
 // uses, not the result of an epoch. Epochs may change only without Decay
 // (the decay schedule is a function of it).
 var resumeFree = map[string]bool{"Epochs": true, "Patience": true, "KeepLast": true, "Checkpoint": true,
-	"CheckpointEvery": true, "Resume": true, "Meta": true, "MaxDuration": true, "Workers": true}
+	"CheckpointEvery": true, "Resume": true, "Overwrite": true, "Meta": true, "MaxDuration": true, "Workers": true}
 
 // sameTraining compares c with the configuration stored in a checkpoint
 // (stored, as configJSON wrote it; "" for checkpoints without one) and

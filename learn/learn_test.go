@@ -3,11 +3,13 @@ package learn_test
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -642,10 +644,83 @@ func TestTrainConfigValidate(t *testing.T) {
 		{DecayFloor: 2},
 		{ClipNorm: math.NaN()},
 		{ClipNorm: math.Inf(1)},
+		{MaxDuration: -5},
+		{Checkpoint: "ck.txt"},
+		{Checkpoint: "ck"},
 	} {
 		if err := c.Validate(); !errors.Is(err, param.ErrInvalid) {
 			t.Errorf("Validate(%+v) = %v, want a param error", c, err)
 		}
+	}
+	for _, c := range []learn.TrainConfig{{Checkpoint: "a/ck.npz"}, {Checkpoint: "ck.H5"}, {Checkpoint: "ck.hdf5"}, {MaxDuration: time.Second}} {
+		if err := c.Validate(); err != nil {
+			t.Errorf("Validate(%+v) = %v, want nil", c, err)
+		}
+	}
+}
+
+// Fit refuses, before training, a checkpoint in a missing directory (an
+// error wrapping fs.ErrNotExist) and an existing file (fs.ErrExist, the
+// file unchanged) unless Overwrite is set or Resume continues from it.
+func TestTrainerCheckpointTarget(t *testing.T) {
+	dir := t.TempDir()
+	notes := filepath.Join(dir, "notes.npz")
+	fit := func(c learn.TrainConfig) (*linModel, error) {
+		m := newLin(3, 2)
+		c.Epochs, c.BatchSize = 1, 16
+		tr, err := learn.NewTrainer(m, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = tr.Fit(context.Background(), newLinData(50, 1), nil)
+		return m, err
+	}
+	for _, tc := range []struct {
+		name string
+		c    learn.TrainConfig
+		want error // nil: trains and writes the checkpoint
+	}{
+		{"missing directory", learn.TrainConfig{Checkpoint: filepath.Join(dir, "missing", "ck.npz")}, fs.ErrNotExist},
+		{"a directory", learn.TrainConfig{Checkpoint: dir + "/sub.npz"}, fs.ErrExist},
+		{"existing", learn.TrainConfig{Checkpoint: notes}, fs.ErrExist},
+		{"existing, Overwrite", learn.TrainConfig{Checkpoint: notes, Overwrite: true}, nil},
+		{"own checkpoint, Resume", learn.TrainConfig{Checkpoint: notes, Resume: true}, nil},
+		{"own checkpoint again", learn.TrainConfig{Checkpoint: notes}, fs.ErrExist},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := os.MkdirAll(filepath.Join(dir, "sub.npz"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(notes); err != nil {
+				if err := os.WriteFile(notes, []byte("my notes"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before, _ := os.ReadFile(tc.c.Checkpoint)
+			m, err := fit(tc.c)
+			if tc.want == nil {
+				if err != nil {
+					t.Fatalf("Fit: %v", err)
+				}
+				if _, err := learn.CheckpointMeta(tc.c.Checkpoint); err != nil {
+					t.Fatalf("no checkpoint written: %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("Fit = %v, want an error wrapping %v", err, tc.want)
+			}
+			after, _ := os.ReadFile(tc.c.Checkpoint)
+			if string(after) != string(before) {
+				t.Fatal("the existing file changed")
+			}
+			if tc.want == fs.ErrExist && tc.name != "a directory" && !strings.Contains(err.Error(), "Overwrite") {
+				t.Errorf("Fit = %v: the message does not say how to replace it", err)
+			}
+			if init := newLin(3, 2); !slices.Equal(m.p.Flat(), init.p.Flat()) {
+				t.Error("the model trained although the checkpoint was refused")
+			}
+		})
 	}
 }
 

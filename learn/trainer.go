@@ -5,21 +5,26 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/neurodyn/neurodyn/asm"
+	"github.com/neurodyn/neurodyn/export"
 	"github.com/neurodyn/neurodyn/internal/memlimit"
 	"github.com/neurodyn/neurodyn/internal/param"
 )
 
 // ErrNonFinite is returned (wrapped, with the epoch and batch) when a batch's
-// loss or gradient is NaN or infinite. The parameters are left as they were
-// before that batch.
+// loss or gradient is NaN or infinite. Fit then leaves the parameters of the
+// last finished epoch (or the best epoch's, see Fit), never the epoch's
+// half-updated ones.
 var ErrNonFinite = errors.New("learn: non-finite loss or gradient")
 
 // Source is a collection of fixed-size float32 samples: inputs of InputSize
@@ -123,19 +128,27 @@ type TrainConfig struct {
 	// GOMAXPROCS).
 	Workers int
 	// Checkpoint is the file written every CheckpointEvery epochs (0 → 1)
-	// and at the end: HDF5 (".h5", needs cgo) or NumPy ".npz". "" disables.
+	// and at the end: HDF5 (".h5" or ".hdf5", needs cgo) or NumPy ".npz";
+	// another extension is refused. "" disables. Its directory must exist
+	// (Fit refuses a missing one before training, with an error wrapping
+	// fs.ErrNotExist), and an existing file is refused (an error wrapping
+	// fs.ErrExist) unless Resume continues from it or Overwrite is set.
 	Checkpoint      string
 	CheckpointEvery int
 	// Resume continues from Checkpoint if the file exists; a checkpoint
 	// of another model or training configuration is refused (see
 	// Trainer.LoadCheckpoint).
 	Resume bool
+	// Overwrite lets Fit replace an existing Checkpoint file that it does
+	// not resume from.
+	Overwrite bool `json:",omitempty"`
 	// Meta is free text stored in checkpoints (for example the model's
 	// configuration as JSON).
 	Meta string
 	// MaxDuration, when positive, stops training after the first epoch that
-	// ends past it. The number of epochs then depends on the machine's
-	// speed, so runs that must be reproducible leave it 0.
+	// ends past it (0: no limit; < 0 is refused). The number of epochs then
+	// depends on the machine's speed, so runs that must be reproducible
+	// leave it 0.
 	MaxDuration time.Duration
 	// Progress, when set, is called after every epoch.
 	Progress func(EpochRecord) `json:"-"`
@@ -232,7 +245,49 @@ func (c TrainConfig) Validate() error {
 	if c.Resume && c.Checkpoint == "" {
 		return param.New("learn", "Resume", true, "false when Checkpoint is empty")
 	}
+	if c.MaxDuration < 0 {
+		return param.New("learn", "MaxDuration", c.MaxDuration, ">= 0 (0: no limit)")
+	}
+	if c.Checkpoint != "" {
+		switch strings.ToLower(filepath.Ext(c.Checkpoint)) {
+		case ".npz", ".h5", ".hdf5":
+		default:
+			return param.New("learn", "Checkpoint", c.Checkpoint, "a path ending in .h5 or .hdf5 (HDF5) or .npz (NumPy)")
+		}
+	}
 	return nil
+}
+
+// CheckpointExistsHint is the remedy an existing Checkpoint file's error
+// (an *export.ExistsError) gives in Go.
+const CheckpointExistsHint = "set TrainConfig.Overwrite to replace it, or Resume to continue from it"
+
+// checkCheckpointTarget refuses, before training, a Checkpoint whose
+// directory is missing (an error wrapping fs.ErrNotExist) and an existing
+// Checkpoint file that the run neither resumes from nor may overwrite (an
+// *export.ExistsError).
+func (c *TrainConfig) checkCheckpointTarget() error {
+	if c.Checkpoint == "" {
+		return nil
+	}
+	dir := filepath.Dir(c.Checkpoint)
+	st, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("learn: Checkpoint %s: its directory: %w", c.Checkpoint, err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("learn: Checkpoint %s: %s is not a directory: %w", c.Checkpoint, dir, fs.ErrNotExist)
+	}
+	st, err = os.Stat(c.Checkpoint)
+	switch {
+	case err != nil:
+		return nil
+	case st.IsDir():
+		return fmt.Errorf("learn: Checkpoint %s is a directory: %w", c.Checkpoint, fs.ErrExist)
+	case c.Resume || c.Overwrite:
+		return nil
+	}
+	return &export.ExistsError{Path: c.Checkpoint, Hint: CheckpointExistsHint}
 }
 
 // lossAt returns the training loss of epoch e.
@@ -450,6 +505,9 @@ func (t *Trainer) Fit(ctx context.Context, train, val Source) (*Result, error) {
 	}
 	if need, limit := TrainBytes(t.model, *c, train, val), memoryLimit(); need > float64(limit) {
 		return nil, memlimit.Exceeded("learn: training (TrainBytes)", need, limit)
+	}
+	if err := c.checkCheckpointTarget(); err != nil {
+		return nil, err
 	}
 	if c.Resume {
 		if _, err := os.Stat(c.Checkpoint); err == nil {

@@ -307,7 +307,9 @@ func trainLeaky[M leakyModel](ctx context.Context, o TrainOptions, meta ModelMet
 	if err := os.MkdirAll(filepath.Dir(stem), 0o755); err != nil {
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}
-	to := leaky.TrainOptions{Checkpoint: stem, NPZ: true, Resume: !o.Retrain, ValMetric: selector,
+	// The checkpoints are the pipeline's own (by identity): a retraining
+	// replaces them.
+	to := leaky.TrainOptions{Checkpoint: stem, NPZ: true, Resume: !o.Retrain, Overwrite: true, ValMetric: selector,
 		Progress: func(int, learn.EpochRecord) {
 			done++
 			if o.Progress != nil {
@@ -544,7 +546,7 @@ func TrainSNN(ctx context.Context, r snn.Recipe, data DataSpec, d *tasks.Dataset
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}
 	ck := stem + ".npz"
-	r.Train.Checkpoint, r.Train.Resume = ck, !o.Retrain
+	r.Train.Checkpoint, r.Train.Resume, r.Train.Overwrite = ck, !o.Retrain, true
 	total := r.Train.WithDefaults().Epochs
 	clock := startTrainClock(stem, !o.Retrain)
 	r.Train.Progress = func(e learn.EpochRecord) {

@@ -96,6 +96,11 @@ type TrainOptions struct {
 	Checkpoint string
 	NPZ        bool
 	Resume     bool
+	// Overwrite lets a phase replace its checkpoint file when it does not
+	// resume from it (learn.TrainConfig.Overwrite); with Resume the stale
+	// files of the phases after one that trained again are replaced
+	// anyway, being this run's own.
+	Overwrite bool
 	// MaxDuration bounds the wall-clock time of each phase (0: none; it
 	// makes the number of epochs machine-dependent).
 	MaxDuration time.Duration
@@ -173,6 +178,7 @@ func RunPhases(ctx context.Context, m learn.Model, phases []Phase, meta string, 
 		if o.Checkpoint != "" {
 			tc.Checkpoint = o.checkpoint(i)
 			tc.Resume = o.Resume && !trained
+			tc.Overwrite = tc.Overwrite || o.Overwrite || o.Resume
 		}
 		if o.MaxDuration > 0 {
 			tc.MaxDuration = o.MaxDuration

@@ -207,13 +207,17 @@ class Library:
         Python's words: overwrite=True)."""
         msg = self.neurodyn_last_error()
         text = msg.decode("utf-8", "replace") if msg else ""
-        return errors.from_code(rc, _config_key_words(text.replace(_C_OVERWRITE_HINT, _PY_OVERWRITE_HINT)))
+        text = text.replace(_C_OVERWRITE_HINT, _PY_OVERWRITE_HINT).replace(_C_TRAIN_OVERWRITE_HINT, _PY_TRAIN_OVERWRITE_HINT)
+        return errors.from_code(rc, _config_key_words(text))
 
 
 # The C API's remedy for an existing file (capi/errors.go overwriteHint)
 # and the Python one.
 _C_OVERWRITE_HINT = "pass overwrite != 0 to replace it"
 _PY_OVERWRITE_HINT = "pass overwrite=True to replace it"
+# The same for a training checkpoint (capi/models.go trainOverwriteHint).
+_C_TRAIN_OVERWRITE_HINT = 'set "Overwrite": true in config to replace it, or "Resume": true to continue from it'
+_PY_TRAIN_OVERWRITE_HINT = "pass overwrite=True to replace it, or resume=True to continue from it"
 
 # A configuration key the library refused: 'config key = "Trainfrac": must
 # be a known key: one of A, B' (capi/jsonio.go decodeConfig through

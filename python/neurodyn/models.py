@@ -211,9 +211,13 @@ class Model(_Model):
         validated on val) or a flip-flop task (every step). Keywords are
         learn.TrainConfig's fields (epochs, batch_size, adam={"lr": ...},
         patience, loss={"kind": "last"|"all"|"next"|"closedloop"}, seed,
-        max_duration in ns, checkpoint, ...) plus window, stride, val_window
-        for datasets. Returns the training result (history per epoch, best
-        epoch, best validation loss, stop reason).
+        max_duration in ns (>= 0), checkpoint (a path ending in .npz, .h5 or
+        .hdf5 in an existing directory), resume, overwrite, ...) plus
+        window, stride, val_window for datasets. An existing checkpoint
+        file is refused (NeurodynIOError) unless overwrite=True, or
+        resume=True continues from it (a checkpoint of the same model and
+        training configuration). Returns the training result (history per
+        epoch, best epoch, best validation loss, stop reason).
 
         An omitted keyword takes its default: epochs 100, batch_size 64,
         val_batch 256, patience 20 (early stopping; < 0 disables it),
