@@ -19,7 +19,7 @@ import (
 )
 
 // abiVersion is the interface version (NEURODYN_ABI_VERSION in neurodyn.h).
-const abiVersion = 2
+const abiVersion = 3
 
 var versionString = sync.OnceValue(func() *C.char { return C.CString(buildinfo.Version) })
 

@@ -14,8 +14,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -847,7 +849,7 @@ func neurodyn_network_set_series(h C.neurodyn_handle, device *C.nd_cchar, series
 }
 
 //export neurodyn_network_checkpoint
-func neurodyn_network_checkpoint(h C.neurodyn_handle, path *C.nd_cchar) (rc C.int) {
+func neurodyn_network_checkpoint(h C.neurodyn_handle, path *C.nd_cchar, overwrite C.int32_t) (rc C.int) {
 	const fn = "neurodyn_network_checkpoint"
 	defer guard(fn, &rc)
 	o, n, err := getNetwork(h)
@@ -859,19 +861,39 @@ func neurodyn_network_checkpoint(h C.neurodyn_handle, path *C.nd_cchar) (rc C.in
 	if err != nil {
 		return fail(fn, err)
 	}
-	if err := writeFileAtomic(p, n.net.Checkpoint); err != nil {
+	ow, err := boolArg("overwrite", overwrite)
+	if err != nil {
+		return fail(fn, err)
+	}
+	if err := writeFileAtomic(p, ow, n.net.Checkpoint); err != nil {
 		return fail(fn, err)
 	}
 	return statusOK
 }
 
-// writeFileAtomic writes a file through a temporary name and renames it, so
-// that path is either the old file or the complete new one.
-func writeFileAtomic(path string, write func(w io.Writer) error) error {
+// writeFileAtomic writes a file through a temporary name (path.partial) and
+// then moves it to path, so that path is either the old file or the
+// complete new one. Without overwrite an existing path is refused before
+// anything is written (an *export.ExistsError), and one that appears
+// meanwhile is not replaced (the new data is linked, not renamed, to path).
+// A path that is a directory, or whose directory is missing, is refused
+// before anything is written.
+func writeFileAtomic(path string, overwrite bool, write func(w io.Writer) error) error {
+	if st, err := os.Stat(filepath.Dir(path)); err != nil || !st.IsDir() {
+		return &apiError{statusIO, fmt.Sprintf("directory of %s does not exist: create it first", path), fs.ErrNotExist}
+	}
+	if st, err := os.Stat(path); err == nil {
+		if st.IsDir() {
+			return &apiError{statusIO, fmt.Sprintf("path = %q is a directory", path), fs.ErrExist}
+		}
+		if !overwrite {
+			return &export.ExistsError{Path: path}
+		}
+	}
 	tmp := path + ".partial"
 	f, err := os.Create(tmp)
 	if err != nil {
-		return err
+		return &apiError{statusIO, err.Error(), err}
 	}
 	bw := bufio.NewWriter(f)
 	err = write(bw)
@@ -885,7 +907,19 @@ func writeFileAtomic(path string, write func(w io.Writer) error) error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp, path)
+		if overwrite {
+			err = os.Rename(tmp, path)
+		} else if err = os.Link(tmp, path); err == nil {
+			os.Remove(tmp)
+		} else if errors.Is(err, fs.ErrExist) {
+			os.Remove(tmp)
+			return &export.ExistsError{Path: path, Note: "it appeared while the checkpoint was written"}
+		} else if _, serr := os.Lstat(path); serr == nil { // no hard links here: check, then rename
+			os.Remove(tmp)
+			return &export.ExistsError{Path: path}
+		} else {
+			err = os.Rename(tmp, path)
+		}
 	}
 	if err != nil {
 		os.Remove(tmp)

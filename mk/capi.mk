@@ -10,7 +10,7 @@
 CAPI_DIR     := build/capi
 CAPI_LIB     := $(CAPI_DIR)/libneurodyn.so
 CAPI_PREFIX  ?= $(abspath $(CAPI_DIR)/prefix)
-CAPI_ABI     := 2
+CAPI_ABI     := 3
 CAPI_VERSION := $(shell sed -n 's/^const Version = "\(.*\)"/\1/p' internal/buildinfo/buildinfo.go)
 CAPI_CC      ?= cc
 CAPI_PC      := PKG_CONFIG_PATH=$(CAPI_PREFIX)/lib/pkgconfig pkg-config
@@ -42,6 +42,9 @@ test-capi: test-capi-c test-capi-python
 # -Werror against the installed prefix through pkg-config and runs; then
 # capi/testdata/misuse_test.c checks that misuse (NULL, negative sizes, NaN,
 # freed handles, an object given as its own task) fails cleanly and never hangs,
+# capi/testdata/config_test.c that configurations are decoded strictly, errors
+# name the argument at fault and failed trainings and checkpoints leave state
+# and files alone,
 # capi/testdata/cancel_test.c that neurodyn_cancel stops a run, a training and the
 # other long calls (fits, harvests, closed loops, evaluations, analyses)
 # and what state they leave, and nm that only neurodyn_* is exported.
@@ -57,6 +60,9 @@ test-capi-c: capi-install
 	$(CAPI_CC) -std=c11 -O2 -Wall -Wextra -Werror -pedantic $$($(CAPI_PC) --cflags neurodyn) capi/testdata/misuse_test.c \
 		-o $(CAPI_DIR)/misuse_test $$($(CAPI_PC) --libs neurodyn) -Wl,-rpath,$$($(CAPI_PC) --variable=libdir neurodyn)
 	$(CAPI_DIR)/misuse_test
+	$(CAPI_CC) -std=c11 -O2 -Wall -Wextra -Werror -pedantic $$($(CAPI_PC) --cflags neurodyn) capi/testdata/config_test.c \
+		-o $(CAPI_DIR)/config_test $$($(CAPI_PC) --libs neurodyn) -Wl,-rpath,$$($(CAPI_PC) --variable=libdir neurodyn)
+	$(CAPI_DIR)/config_test
 	$(CAPI_CC) -std=c11 -O2 -Wall -Wextra -Werror -pedantic $$($(CAPI_PC) --cflags neurodyn) capi/testdata/cancel_test.c \
 		-o $(CAPI_DIR)/cancel_test $$($(CAPI_PC) --libs neurodyn) -lpthread -lm -Wl,-rpath,$$($(CAPI_PC) --variable=libdir neurodyn)
 	$(CAPI_DIR)/cancel_test

@@ -123,7 +123,7 @@ extern "C" {
 /* The version of the interface this header describes: it changes when a
  * function is removed or changes meaning (additions keep it).
  * neurodyn_abi_version() returns the library's. */
-#define NEURODYN_ABI_VERSION 2
+#define NEURODYN_ABI_VERSION 3
 
 /* Status codes. */
 enum {
@@ -455,8 +455,12 @@ int neurodyn_network_set_series(neurodyn_handle h, const char *device, const dou
 /* Writes the network's full dynamic state to a file; neurodyn_network_restore
  * on a network built from the same spec (any number of workers) continues
  * bit-identically, time_series devices with the series set_series put in.
- * Recorded data are not part of it. The file ends in a CRC-32C checksum. */
-int neurodyn_network_checkpoint(neurodyn_handle h, const char *path);
+ * Recorded data are not part of it. The file ends in a CRC-32C checksum.
+ * overwrite: 0 refuses to replace an existing file (NEURODYN_ERR_IO, the
+ * file kept), 1 replaces it atomically; a path that is a directory, or in a
+ * missing directory, is NEURODYN_ERR_IO before anything is written.
+ * (Interface 3: interface 2 had no overwrite and replaced any file.) */
+int neurodyn_network_checkpoint(neurodyn_handle h, const char *path, int32_t overwrite);
 
 /* Restores a state written by neurodyn_network_checkpoint. A damaged file
  * (its checksum does not match), another network's or a truncated one is
@@ -578,8 +582,12 @@ int neurodyn_model_set_params(neurodyn_handle h, const float *params, int64_t le
  * step of each trial). config: JSON of learn.TrainConfig (Epochs, BatchSize,
  * Adam {LR, Beta1, Beta2, Eps, WeightDecay, Decoupled}, ClipNorm, Plateau,
  * Patience, KeepLast, Loss, Seed, Shards, Workers, Checkpoint,
- * CheckpointEvery, Resume, MaxDuration in ns) plus Window, Stride and
- * ValWindow (datasets only). Zero, or omitted, means the default: Epochs
+ * CheckpointEvery, Resume, Overwrite, MaxDuration in ns, >= 0) plus Window,
+ * Stride and ValWindow (datasets only). Checkpoint is a path ending in .npz,
+ * .h5 or .hdf5 (another extension is NEURODYN_ERR_INVALID) in an existing
+ * directory (else NEURODYN_ERR_IO before training); an existing file there
+ * is NEURODYN_ERR_IO, the file kept, unless "Overwrite": true or
+ * "Resume": true continues from it. Zero, or omitted, means the default: Epochs
  * 0 -> 100 (an explicit 0 trains 100 epochs, not none), BatchSize 0 -> 64,
  * ValBatch 0 -> 256, Patience 0 -> 20 (< 0: no early stopping), ClipNorm
  * 0 -> 1 (< 0: no clipping), Shards 0 -> 1, CheckpointEvery 0 -> 1, Window
@@ -587,7 +595,10 @@ int neurodyn_model_set_params(neurodyn_handle h, const float *params, int64_t le
  * kept for neurodyn_model_train_result. neurodyn_cancel from another thread
  * stops training within one batch (NEURODYN_ERR_CANCELLED; the model keeps
  * the parameters of a finished epoch, see there); else budget it with
- * Epochs or MaxDuration. */
+ * Epochs or MaxDuration. A training that fails (a non-finite loss or
+ * gradient, a checkpoint that cannot be written) leaves the parameters as a
+ * cancelled one does: the best epoch's when validation selected one (unless
+ * KeepLast), else the last finished epoch's, else those before the call. */
 int neurodyn_model_train(neurodyn_handle h, neurodyn_handle task, const char *config);
 
 /* The last training's result as JSON (History per epoch, Epochs, BestEpoch,

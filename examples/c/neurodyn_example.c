@@ -106,7 +106,7 @@ static int spiking(const char *dir) {
 	CHECK(neurodyn_network_run(net, 250.0));
 	char ckpt[1024];
 	snprintf(ckpt, sizeof ckpt, "%s/example_network.ckpt", dir);
-	CHECK(neurodyn_network_checkpoint(net, ckpt));
+	CHECK(neurodyn_network_checkpoint(net, ckpt, 1)); /* 1: replace the file of an earlier run */
 	CHECK(neurodyn_network_run(net, 250.0));
 
 	int64_t stats[6];

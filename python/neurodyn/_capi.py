@@ -24,7 +24,7 @@ from typing import Any
 from . import errors
 
 #: The interface version these bindings are written for (NEURODYN_ABI_VERSION).
-ABI_VERSION = 2
+ABI_VERSION = 3
 
 # Argument codes of the prototypes below:
 #   h handle (uint64)   s input string (const char *)   p pointer (arrays,
@@ -72,7 +72,7 @@ PROTOTYPES: dict[str, str] = {
     "neurodyn_network_frame_shape": "hspp",
     "neurodyn_network_frames": "hspipi",
     "neurodyn_network_set_series": "hspii",
-    "neurodyn_network_checkpoint": "hs",
+    "neurodyn_network_checkpoint": "hsw",
     "neurodyn_network_restore": "hs",
     "neurodyn_network_write_spikes": "hsww",
     "neurodyn_network_write_frames": "hssw",

@@ -236,12 +236,14 @@ class Network(Handle):
             raise InvalidParameterError(f"series must be (samples, dim), has shape {a.shape}")
         _lib.call("neurodyn_network_set_series", self.handle, cstr(device, "device"), ptr(a), a.shape[0], a.shape[1])
 
-    def checkpoint(self, path: str | os.PathLike) -> None:
+    def checkpoint(self, path: str | os.PathLike, overwrite: bool = False) -> None:
         """Writes the full dynamic state; restore() on a network built from
         the same spec (any number of workers) continues bit-identically,
         time_series devices with the series set_series() put in. The file
-        ends in a CRC-32C checksum."""
-        _lib.call("neurodyn_network_checkpoint", self.handle, cstr(path, "path"))
+        ends in a CRC-32C checksum. An existing file is refused
+        (NeurodynIOError, the file kept) unless overwrite=True, which
+        replaces it atomically."""
+        _lib.call("neurodyn_network_checkpoint", self.handle, cstr(path, "path"), int(bool(overwrite)))
 
     def restore(self, path: str | os.PathLike) -> None:
         """Restores a state written by checkpoint(). A damaged file (its

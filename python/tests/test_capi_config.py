@@ -79,3 +79,44 @@ def test_camel_inverts_snake_key():
     assert not bad, f"keyword of Go name -> name camel() makes of it: {bad}"
     for o in objs:
         o.close()
+
+
+def test_network_checkpoint_refuses_an_existing_file(tmp_path):
+    notes = tmp_path / "important.txt"
+    notes.write_text("my notes")
+    with nd.Network.preset("brunel", n=200) as net:
+        net.run(10.0)
+        with pytest.raises(nd.NeurodynIOError, match="file exists: .*important.txt .*pass overwrite=True to replace it"):
+            net.checkpoint(notes)
+        assert notes.read_text() == "my notes"
+        with pytest.raises(nd.NeurodynIOError, match="is a directory"):
+            net.checkpoint(tmp_path)
+        net.checkpoint(notes, overwrite=True)
+        assert notes.read_bytes().startswith(b"NDYNCKP2")
+        net.checkpoint(tmp_path / "new.ckpt")
+        with nd.Network.preset("brunel", n=200) as again:
+            again.restore(notes)
+            assert again.step == net.step
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["important.txt", "new.ckpt"]  # no .partial left
+
+
+def test_training_checkpoint_refuses_an_existing_file(tmp_path):
+    d = nd.Series(_series(), seq_length=10)
+    notes = tmp_path / "notes.npz"
+    notes.write_text("my notes")
+    m = nd.CTRNN(hidden=4, inputs=2, outputs=2, seed=1)
+    with pytest.raises(nd.NeurodynIOError, match="pass overwrite=True to replace it, or resume=True to continue from it"):
+        m.train(d, epochs=1, checkpoint=str(notes))
+    assert notes.read_text() == "my notes"
+    with pytest.raises(nd.NeurodynError):  # not a checkpoint: nothing to resume from
+        m.train(d, epochs=1, checkpoint=str(notes), resume=True)
+    assert notes.read_text() == "my notes"
+    assert m.train(d, epochs=1, checkpoint=str(notes), overwrite=True)["epochs"] == 1
+    r = m.train(d, epochs=2, checkpoint=str(notes), resume=True)  # its own checkpoint: continued
+    assert r["epochs"] == 2 and r["resumed"] == 1
+    with pytest.raises(nd.InvalidParameterError, match="Checkpoint = .*ck.txt: must be a path ending in .h5 or .hdf5"):
+        m.train(d, epochs=1, checkpoint=str(tmp_path / "ck.txt"))
+    with pytest.raises(nd.NeurodynIOError, match="missing"):
+        m.train(d, epochs=1, checkpoint=str(tmp_path / "missing" / "ck.npz"))
+    with pytest.raises(nd.InvalidParameterError, match="MaxDuration = -5ns: must be >= 0"):
+        m.train(d, epochs=1, max_duration=-5)
