@@ -54,7 +54,31 @@ def _project() -> dict:
         "summary": key("description"),
         "requires_python": key("requires-python"),
         "dependencies": re.findall(r'"([^"]+)"', deps.group(1)) if deps else [],
+        "extras": _extras(text),
     }
+
+
+def _extras(text: str) -> dict[str, list[str]]:
+    """The table [project.optional-dependencies] of pyproject.toml: each
+    extra's name and requirements, in file order. It reads the form this
+    file uses (``name = ["req", ...]``, a list possibly over several lines);
+    a line it cannot read is an error rather than an extra silently left
+    out of the wheel's metadata."""
+    m = re.search(r"^\[project\.optional-dependencies\]\s*$(.*?)(?=^\[|\Z)", text, re.M | re.S)
+    if not m:
+        return {}
+    body = re.sub(r"(?m)^\s*#.*$", "", m.group(1))
+    out: dict[str, list[str]] = {}
+    pos = 0
+    entry = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*=\s*\[(.*?)\]\s*", re.S)
+    while body[pos:].strip():
+        e = entry.match(body, pos)
+        if not e:
+            line = body[pos:].strip().splitlines()[0]
+            raise RuntimeError(f"neurodyn: pyproject.toml [project.optional-dependencies]: cannot read {line!r}")
+        out[e.group(1)] = re.findall(r'"([^"]+)"', e.group(2))
+        pos = e.end()
+    return out
 
 
 def _metadata() -> str:
@@ -68,7 +92,11 @@ def _metadata() -> str:
     if p["requires_python"]:
         lines.append(f"Requires-Python: {p['requires_python']}")
     lines += [f"Requires-Dist: {d}" for d in p["dependencies"]]
-    lines += ["Provides-Extra: plots", 'Requires-Dist: matplotlib>=3.5; extra == "plots"']
+    # Every extra of [project.optional-dependencies] (pip install
+    # './python[interop]' installs what that extra lists).
+    for extra, reqs in p["extras"].items():
+        lines.append(f"Provides-Extra: {extra}")
+        lines += [f'Requires-Dist: {r}; extra == "{extra}"' for r in reqs]
     readme = PYDIR / "README.md"
     if readme.is_file():
         lines.append("Description-Content-Type: text/markdown")
