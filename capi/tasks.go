@@ -9,8 +9,10 @@ import "C"
 
 import (
 	"fmt"
+	"path/filepath"
 
 	"github.com/neurodyn/neurodyn/export"
+	"github.com/neurodyn/neurodyn/modelfile"
 	"github.com/neurodyn/neurodyn/tasks"
 )
 
@@ -328,6 +330,12 @@ func neurodyn_dataset_write(h C.neurodyn_handle, path, format *C.nd_cchar, overw
 	opts, err := fileOptions(overwrite)
 	if err != nil {
 		return fail(fn, err)
+	}
+	// A path whose extension names the other format is refused (a .npz
+	// file holding HDF5 misleads every reader); another extension is the
+	// caller's choice.
+	if ext := modelfile.Format(p); (f == "hdf5" && ext == ".npz") || (f == "npz" && ext == ".h5") {
+		return fail(fn, errorf(statusInvalid, "format = %q for path = %q: its extension %s names the other format; give a path ending in %s or the format of its extension", f, p, filepath.Ext(p), map[string]string{"hdf5": ".h5", "npz": ".npz"}[f]))
 	}
 	switch f {
 	case "hdf5":

@@ -302,7 +302,9 @@ int neurodyn_dataset_windows(neurodyn_handle h, const char *split, int64_t first
 
 /* Writes the dataset: format "hdf5" (every split, statistics, parameters and
  * provenance) or "npz" (the reference tutorial's lorenz_data.npz keys).
- * overwrite: 0 refuses to replace an existing file. */
+ * A path ending in the other format's extension (.npz for "hdf5"; .h5 or
+ * .hdf5 for "npz") is NEURODYN_ERR_INVALID. overwrite: 0 refuses to replace
+ * an existing file. */
 int neurodyn_dataset_write(neurodyn_handle h, const char *path, const char *format, int32_t overwrite);
 
 /* ---- Tasks: flip-flop --------------------------------------------------- */

@@ -61,6 +61,10 @@ _SERIES_ZERO = {
 }
 
 
+#: The dataset format a file's extension names (Dataset.write).
+_DATASET_FORMATS = {".h5": "hdf5", ".hdf5": "hdf5", ".npz": "npz"}
+
+
 class Dataset(Handle):
     """A normalized, windowed forecasting dataset (base of Lorenz and
     Series). Immutable; safe to share between threads."""
@@ -141,9 +145,29 @@ class Dataset(Handle):
         _lib.call("neurodyn_dataset_windows", self.handle, s, first, count, ptr(x), x.size, ptr(y), y.size)
         return x, y
 
-    def write(self, path: str | os.PathLike, format: str = "hdf5", overwrite: bool = False) -> None:
+    def write(self, path: str | os.PathLike, format: str | None = None, overwrite: bool = False) -> None:
         """Writes the dataset: "hdf5" (everything, with provenance) or "npz"
-        (the reference tutorial's lorenz_data.npz keys)."""
+        (the reference tutorial's lorenz_data.npz keys). Without format it
+        follows the path's extension, as Model.save: .h5 or .hdf5 → "hdf5",
+        .npz → "npz" (another extension then raises InvalidParameterError:
+        name the format); a format the extension contradicts ("npz" for
+        d.h5, "hdf5" for d.npz) raises InvalidParameterError. An existing
+        file raises NeurodynIOError and is kept, unless overwrite."""
+        name = os.fsdecode(path) if isinstance(path, (str, bytes, os.PathLike)) else path
+        by_ext = _DATASET_FORMATS.get(os.path.splitext(name)[1].lower()) if isinstance(name, str) else None
+        if format is None:
+            if by_ext is None:
+                raise InvalidParameterError(
+                    f"Dataset.write: path = {name!r}: must end in .h5 or .hdf5 (HDF5) or .npz, or give format "
+                    '("hdf5" or "npz")'
+                )
+            format = by_ext
+        elif by_ext is not None and format != by_ext:
+            raise InvalidParameterError(
+                f"Dataset.write: format = {format!r} for path = {name!r}: a file ending in "
+                f"{os.path.splitext(name)[1]} holds {by_ext}; use format={by_ext!r} or a path ending in "
+                f"{'.npz' if format == 'npz' else '.h5'}"
+            )
         _lib.call("neurodyn_dataset_write", self.handle, cstr(path, "path"), cstr(format, "format"), int(bool(overwrite)))
 
 

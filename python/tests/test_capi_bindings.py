@@ -220,6 +220,27 @@ def test_dataset_files(tmp_path, lorenz):
             lorenz.write(tmp_path / "d.h5")
 
 
+def test_dataset_write_format_follows_extension(tmp_path, lorenz):
+    # Without format the extension chooses, as Model.save does: d.npz is a
+    # zip np.load reads (it once was HDF5 under a .npz name).
+    lorenz.write(tmp_path / "d.npz")
+    np.testing.assert_array_equal(np.load(tmp_path / "d.npz")["train"], lorenz.train)
+    for path, fmt in [("x.npz", "hdf5"), ("y.h5", "npz"), ("z.HDF5", "npz")]:
+        with pytest.raises(nd.InvalidParameterError, match="format"):
+            lorenz.write(tmp_path / path, format=fmt)
+        assert not (tmp_path / path).exists()
+    with pytest.raises(nd.InvalidParameterError, match=r"\.h5 or \.hdf5 \(HDF5\) or \.npz"):
+        lorenz.write(tmp_path / "d.dat")
+    # The C interface refuses the contradiction too.
+    with pytest.raises(nd.InvalidParameterError, match="names the other format"):
+        _capi.call("neurodyn_dataset_write", lorenz.handle, str(tmp_path / "c.npz").encode(), b"hdf5", 0)
+    assert not (tmp_path / "c.npz").exists()
+    if nd.build_info()["hdf5"]:
+        lorenz.write(tmp_path / "d.hdf5")
+        assert (tmp_path / "d.hdf5").read_bytes()[:8] == b"\x89HDF\r\n\x1a\n"
+        lorenz.write(tmp_path / "d.bin", format="hdf5")  # another extension: the format given
+
+
 # ---- spiking networks -----------------------------------------------------------
 
 
