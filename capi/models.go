@@ -12,6 +12,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"reflect"
 
 	"github.com/neurodyn/neurodyn/analysis"
 	"github.com/neurodyn/neurodyn/ctrnn"
@@ -179,9 +181,9 @@ type modelInfo struct {
 	StateDim  int          `json:"state_dim"`
 	NumParams int          `json:"num_params"`
 	Tensors   []tensorInfo `json:"tensors"`
-	Features  int          `json:"features,omitempty"` // a reservoir's spike features
+	Features  int          `json:"features,omitempty"` // a reservoir's spike features, an ESN's units
 	Counts    any          `json:"counts,omitempty"`   // a spiking model's parameter counts
-	Fit       any          `json:"fit,omitempty"`      // a reservoir's last readout fit
+	Fit       any          `json:"fit,omitempty"`      // a reservoir's or ESN's last readout fit (or its file's)
 }
 
 //export neurodyn_model_info
@@ -205,8 +207,11 @@ func neurodyn_model_info(h C.neurodyn_handle, buf *C.char, bufLen C.int64_t, nee
 			info.Tensors = append(info.Tensors, tensorInfo{Name: s.Name, Shape: s.Shape, Offset: lo, Frozen: s.Frozen})
 		}
 	}
-	if r, ok := mo.s.(*snn.Reservoir); ok {
+	switch r := mo.s.(type) {
+	case *snn.Reservoir:
 		info.Features = r.Features()
+	case *snn.ESN:
+		info.Features = r.StateDim() // its units' states, read out with the input
 	}
 	if sm, ok := mo.m.(*snnModel); ok {
 		info.Counts = sm.Counts()
@@ -936,7 +941,7 @@ func neurodyn_model_fixed_points(h C.neurodyn_handle, input *C.nd_cdouble, input
 func neurodyn_model_save(h C.neurodyn_handle, path *C.nd_cchar, overwrite C.int32_t) (rc C.int) {
 	const fn = "neurodyn_model_save"
 	defer guard(fn, &rc)
-	o, mo, err := getModel(h)
+	o, mo, err := getModel(h, modelKinds...)
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -954,6 +959,22 @@ func neurodyn_model_save(h C.neurodyn_handle, path *C.nd_cchar, overwrite C.int3
 	if err != nil {
 		return fail(fn, err)
 	}
+	if mo.m == nil {
+		// A reservoir or ESN: its readout, in the file format of `neurodyn
+		// train` (modelfile.SaveReadout), with the fit it reports.
+		if modelfile.Format(p) != ".npz" {
+			return fail(fn, errorf(statusInvalid, "path = %q: a %s's model file is .npz (its readout's arrays and metadata)", p, o.kind))
+		}
+		if err := mo.ready(); err != nil {
+			return fail(fn, err)
+		}
+		fit := encodeJSON(plainJSON(mo.fit))
+		meta := fmt.Sprintf(`{"kind":%q,"config":%s,"dim":%d,"fit":%s,"provenance":%s}`, o.kind, config, mo.s.InputDim(), fit, prov)
+		if err := modelfile.SaveReadout(p, readoutOf(mo), []byte(meta), opts...); err != nil {
+			return fail(fn, ioError(err))
+		}
+		return statusOK
+	}
 	meta := fmt.Sprintf(`{"kind":%q,"config":%s,"provenance":%s}`, o.kind, config, prov)
 	switch modelfile.Format(p) {
 	case ".npz":
@@ -967,6 +988,59 @@ func neurodyn_model_save(h C.neurodyn_handle, path *C.nd_cchar, overwrite C.int3
 		return fail(fn, ioError(err))
 	}
 	return statusOK
+}
+
+// readoutOf returns the readout of a reservoir or ESN object (nil before
+// its fit).
+func readoutOf(mo *modelObj) *snn.Linear {
+	switch r := mo.s.(type) {
+	case *snn.Reservoir:
+		return r.Readout
+	case *snn.ESN:
+		return r.Readout
+	}
+	return nil
+}
+
+// plainJSON returns a fit (a pointer to a flat struct of numbers:
+// snn.ReservoirFit, snn.ESNFit) as a map from field names to values, with
+// nil (JSON null) for a NaN or infinite number, so that its JSON is
+// standard (encodeJSON writes NaN, which a model file's metadata, read by
+// encoding/json, may not hold). Anything else is returned as it is.
+func plainJSON(fit any) any {
+	v := reflect.ValueOf(fit)
+	if v.Kind() == reflect.Pointer && !v.IsNil() {
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return fit
+	}
+	out := make(map[string]any, v.NumField())
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Type().Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		x := v.Field(i).Interface()
+		if r, ok := x.(float64); ok && (math.IsNaN(r) || math.IsInf(r, 0)) {
+			x = nil
+		}
+		out[f.Name] = x
+	}
+	return out
+}
+
+// storedFit is the fit a reservoir or ESN opened from a file reports: the
+// one stored with it (files of neurodyn_model_save; null for the numbers
+// that were NaN), else what its readout tells (files of `neurodyn train`
+// and the tutorial store no fit): Lambda, the regularization, and
+// Features, the regressors per row.
+func storedFit(h modelfile.Header, l *snn.Linear) any {
+	var fit map[string]any
+	if len(h.Fit) > 0 && json.Unmarshal(h.Fit, &fit) == nil && fit != nil {
+		return fit
+	}
+	return map[string]any{"Lambda": l.Lambda, "Features": l.F}
 }
 
 // typedConfig returns the configuration of a model object as its package's
@@ -1154,10 +1228,10 @@ func neurodyn_model_open(path *C.nd_cchar, out *C.neurodyn_handle) (rc C.int) {
 		*out = newHandle("snn", &modelObj{s: m.SNN, m: &snnModel{m.SNN}, config: snnConfigJSONOut(m.SNN.Config())}, nil)
 	case m.Reservoir != nil:
 		r := m.Reservoir
-		*out = newHandle("reservoir", &modelObj{s: r, config: r.Config(), fitted: func() bool { return r.Readout != nil }}, r.Close)
+		*out = newHandle("reservoir", &modelObj{s: r, config: r.Config(), fit: storedFit(hd, r.Readout), fitted: func() bool { return r.Readout != nil }}, r.Close)
 	default:
 		e := m.ESN
-		*out = newHandle("esn", &modelObj{s: e, config: e.Config(), fitted: func() bool { return e.Readout != nil }}, nil)
+		*out = newHandle("esn", &modelObj{s: e, config: e.Config(), fit: storedFit(hd, e.Readout), fitted: func() bool { return e.Readout != nil }}, nil)
 	}
 	return statusOK
 }

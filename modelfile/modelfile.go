@@ -47,8 +47,13 @@ type Header struct {
 	Kind   string          `json:"kind"`
 	Config json.RawMessage `json:"config"`
 	// Dim is the number of variables a reservoir or ESN was fitted on (0
-	// in the C API's files, which hold trainable models only).
+	// for the trainable kinds in the C API's files).
 	Dim int `json:"dim,omitempty"`
+	// Fit is a reservoir's or ESN's readout fit as the C API reports it
+	// (snn.ReservoirFit, snn.ESNFit: regularization, errors, timings) in
+	// the files the C API writes; nil in the pipeline's (and in trainable
+	// models' files).
+	Fit json.RawMessage `json:"fit,omitempty"`
 	// Provenance is nil in files written before 2026-12-01.
 	Provenance *Provenance `json:"provenance,omitempty"`
 }
@@ -253,6 +258,34 @@ func Build(path string, h Header) (*Model, error) {
 		out.ESN = e
 	}
 	return out, nil
+}
+
+// SaveReadout writes the model file of a reservoir or ESN at path: its
+// readout l (the ReadoutW array, outputs × features, ReadoutB and
+// ReadoutLambda) and the metadata text meta (JSON with at least "kind",
+// "config" and "dim": a Header) as the member learn.ParamsMetaKey, in .npz
+// (the network itself is not stored: Open rebuilds it from its
+// configuration and seed). The pipeline (`neurodyn train`, the tutorial)
+// and the C API write these files with it; opts are export's (an existing
+// file is refused unless export.Overwrite()). A path not ending in .npz
+// is a parameter error (errors.Is(err, nderr.ErrInvalid)).
+func SaveReadout(path string, l *snn.Linear, meta []byte, opts ...export.Option) error {
+	if Format(path) != ".npz" {
+		return param.New("modelfile", "path", path, "a path ending in .npz (a reservoir's or ESN's model file is .npz)")
+	}
+	if l == nil || len(l.W) != l.O*l.F || len(l.B) != l.O {
+		return param.New("modelfile", "readout", l, "a fitted readout")
+	}
+	arrays := []export.NPZArray{
+		export.NewNPZArray(ReadoutW, l.W, l.O, l.F),
+		export.NewNPZArray(ReadoutB, l.B),
+		export.NPZScalar(ReadoutLambda, l.Lambda),
+		export.NewNPZArray(learn.ParamsMetaKey, meta),
+	}
+	if err := export.WriteNPZ(path, arrays, opts...); err != nil {
+		return fmt.Errorf("modelfile: save readout to %s: %w", path, err)
+	}
+	return nil
 }
 
 // LoadReadout reads the readout of a reservoir or ESN model file (the

@@ -271,3 +271,57 @@ func TestParseHeader(t *testing.T) {
 		}
 	}
 }
+
+// TestSaveReadout: a fitted ESN saved with SaveReadout (the C API's
+// metadata, with its fit) opens with the same outputs bit for bit and its
+// fit in the header; SaveReadout refuses another extension than .npz, an
+// unfitted readout and, without export.Overwrite, an existing file.
+func TestSaveReadout(t *testing.T) {
+	d, err := tasks.GenerateLorenz(tasks.LorenzConfig{TrainT: 20, ValT: 5, TestT: 5, EvalT: -1, SeqLength: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := snn.NewESN(snn.ESNConfig{N: 40, Seed: 7}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fit, err := e.FitLorenz(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, _ := json.Marshal(e.Config())
+	meta := fmt.Sprintf(`{"kind":"esn","config":%s,"dim":3,"fit":{"TestRMSE":%v}}`, cfg, fit.TestRMSE)
+	path := filepath.Join(t.TempDir(), "esn.npz")
+	if err := modelfile.SaveReadout(path, e.Readout, []byte(meta)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := modelfile.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ESN == nil || !slices.Equal(outputs(got.Stepper(), 50), outputs(e, 50)) {
+		t.Error("the opened ESN does not predict as the saved one")
+	}
+	var f struct{ TestRMSE float64 }
+	if err := json.Unmarshal(got.Header.Fit, &f); err != nil || f.TestRMSE != fit.TestRMSE {
+		t.Errorf("stored fit %s (%v), want TestRMSE %v", got.Header.Fit, err, fit.TestRMSE)
+	}
+	for _, c := range []struct {
+		name string
+		path string
+		l    *snn.Linear
+	}{
+		{"h5", filepath.Join(t.TempDir(), "esn.h5"), e.Readout},
+		{"unfitted", filepath.Join(t.TempDir(), "esn.npz"), nil},
+	} {
+		if err := modelfile.SaveReadout(c.path, c.l, []byte(meta)); !errors.Is(err, param.ErrInvalid) {
+			t.Errorf("%s: err = %v, want a parameter error", c.name, err)
+		}
+	}
+	if err := modelfile.SaveReadout(path, e.Readout, []byte(meta)); err == nil {
+		t.Error("an existing file was replaced without export.Overwrite")
+	}
+	if err := modelfile.SaveReadout(path, e.Readout, []byte(meta), export.Overwrite()); err != nil {
+		t.Error(err)
+	}
+}

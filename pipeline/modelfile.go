@@ -637,30 +637,17 @@ func saveParamsModel(path string, p *learn.Params[float32], meta *ModelMeta) err
 	return learn.SaveParams(path, p, string(b), export.Overwrite())
 }
 
-// Readout array names in reservoir and ESN model files.
-const (
-	readoutW      = modelfile.ReadoutW
-	readoutB      = modelfile.ReadoutB
-	readoutLambda = modelfile.ReadoutLambda
-)
-
-// saveReadoutModel writes a reservoir's or ESN's readout and metadata (the
-// network itself is rebuilt from its configuration and seed), with
-// provenance (withProvenance).
+// saveReadoutModel writes a reservoir's or ESN's readout and metadata
+// (modelfile.SaveReadout: the network itself is rebuilt from its
+// configuration and seed), with provenance (withProvenance).
 func saveReadoutModel(path string, l *snn.Linear, meta *ModelMeta) error {
 	withProvenance(meta)
 	b, err := metaJSON(path, meta)
 	if err != nil {
 		return err
 	}
-	arrays := []export.NPZArray{
-		export.NewNPZArray(readoutW, l.W, l.O, l.F),
-		export.NewNPZArray(readoutB, l.B),
-		export.NPZScalar(readoutLambda, l.Lambda),
-		export.NewNPZArray(learn.ParamsMetaKey, b),
-	}
-	if err := export.WriteNPZ(path, arrays, export.Overwrite()); err != nil {
-		return fmt.Errorf("pipeline: save readout to %s: %w", path, err)
+	if err := modelfile.SaveReadout(path, l, b, export.Overwrite()); err != nil {
+		return fmt.Errorf("pipeline: %w", err)
 	}
 	return nil
 }

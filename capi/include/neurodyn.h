@@ -564,7 +564,9 @@ int neurodyn_rate_new(const char *config, neurodyn_handle *out);
 /* The model's description as JSON: kind, config, inputs, outputs, state_dim,
  * num_params, tensors (name, shape, offset, frozen) in parameter order, and
  * for spiking models counts (parameters, synapses), for reservoirs features
- * and the last fit. */
+ * (spike features; an ESN's: its units) and the last fit (of a model opened
+ * from a file: the stored fit, or for `neurodyn train`'s files, which store
+ * none, the readout's Lambda and Features). */
 int neurodyn_model_info(neurodyn_handle h, char *buf, int64_t buf_len, int64_t *needed);
 
 /* The model's sizes (any pointer may be NULL): inputs, outputs, state
@@ -688,7 +690,14 @@ int neurodyn_model_fixed_points(neurodyn_handle h, const double *input, int64_t 
  * overwrite: 0 refuses to replace an existing file (NEURODYN_ERR_IO, the
  * file kept), 1 replaces it atomically. neurodyn_model_load and
  * neurodyn_model_open read both formats. (Interface 2: interface 1 had no
- * overwrite and replaced any file.) */
+ * overwrite and replaced any file.)
+ * A fitted reservoir or ESN is saved as `neurodyn train` saves it: .npz only
+ * (another extension is NEURODYN_ERR_INVALID), the readout (readout.W,
+ * readout.B, readout.lambda) and the metadata: kind, configuration with its
+ * seed, dim (its number of variables), fit (as neurodyn_reservoir_fit
+ * returned it; NaN numbers as null) and provenance. neurodyn_model_open
+ * rebuilds the network from its seed: the same predictions, bit for bit.
+ * An unfitted one is NEURODYN_ERR_STATE. */
 int neurodyn_model_save(neurodyn_handle h, const char *path, int32_t overwrite);
 
 /* Loads parameters into a model from a file written by neurodyn_model_save,
@@ -707,7 +716,8 @@ int neurodyn_model_load(neurodyn_handle h, const char *path, int32_t best);
  * neurodyn_model_save; .h5/.hdf5 from neurodyn_model_save) with the
  * configuration stored in it, and returns a new handle of the model's kind:
  * a CT-RNN, rate or spiking model with the file's parameters, or — from
- * train's and the tutorial's files, which hold the readout, its
+ * train's and the tutorial's files and neurodyn_model_save's of a reservoir
+ * or ESN, which hold the readout, its
  * configuration, seed and number of variables — a reservoir or echo-state
  * network rebuilt from its seed with the stored readout (ready to predict).
  * neurodyn_model_info gives the kind and configuration. A file without

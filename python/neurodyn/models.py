@@ -21,6 +21,7 @@ previous readout.
 from __future__ import annotations
 
 import os
+import tempfile
 from ctypes import byref, c_int64
 from typing import Any
 
@@ -463,7 +464,29 @@ class _Reservoir(_Model):
         self._init_dims()
 
     def __reduce__(self):
-        raise TypeError(f"a neurodyn {type(self).__name__} is not picklable: build it anew from its configuration and refit it")
+        # A fitted reservoir travels as its model file (configuration, seed
+        # and readout: save()), rebuilt by load_model; an unfitted one as
+        # its configuration.
+        if self.info().get("fit") is None:
+            return (_rebuild_reservoir, (type(self), self._dim, self._config, None))
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "model.npz")
+            self.save(path)
+            with open(path, "rb") as f:
+                data = f.read()
+        return (_rebuild_reservoir, (type(self), self._dim, self._config, data))
+
+    def save(self, path: str | os.PathLike, overwrite: bool = False) -> None:
+        """Saves the fitted readout with the configuration (seed included),
+        the number of variables, the fit and provenance to .npz, the file
+        format of ``neurodyn train`` (members readout.W, readout.B,
+        readout.lambda and the JSON member "neurodyn_model"): load_model()
+        rebuilds the network from its seed and gives the same predictions,
+        bit for bit, and info()["fit"] the stored fit (NaN numbers as None).
+        Another extension than .npz raises InvalidParameterError, an
+        unfitted reservoir StateError; an existing file raises
+        NeurodynIOError and is kept, unless overwrite."""
+        _lib.call("neurodyn_model_save", self.handle, cstr(path, "path"), int(bool(overwrite)))
 
     def fit(self, dataset: Dataset) -> dict[str, Any]:
         """Fits the readout by ridge regression on the dataset (each split one
@@ -525,10 +548,11 @@ def load_model(path: str | os.PathLike) -> "_Model":
     (neurodyn_model_open) and returns the model as its class: a CTRNN,
     RateNetwork or SNN with the file's parameters (from save(),
     ``neurodyn train`` or the tutorial), or a Reservoir or ESN rebuilt from
-    its stored configuration and seed with its fitted readout (from
-    ``neurodyn train`` and the tutorial, whose files hold them). A file
-    without a stored configuration (a training checkpoint) raises
-    InvalidParameterError."""
+    its stored configuration and seed with its fitted readout (from its
+    save(), ``neurodyn train`` or the tutorial, whose files hold them; its
+    info()["fit"] is the stored fit, or for train's files the readout's
+    lambda and features). A file without a stored configuration (a
+    training checkpoint) raises InvalidParameterError."""
     h = _lib.new_handle("neurodyn_model_open", cstr(path, "path"))
     try:
         info = _lib.json_result("neurodyn_model_info", h)
@@ -544,6 +568,21 @@ def load_model(path: str | os.PathLike) -> "_Model":
     if isinstance(m, _Reservoir):
         m._dim = info["inputs"]
     m._init_dims()
+    return m
+
+
+def _rebuild_reservoir(cls, dim, config, data):
+    if data is None:
+        return cls(dim, **config)
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "model.npz")
+        with open(path, "wb") as f:
+            f.write(data)
+        m = load_model(path)
+    if not isinstance(m, cls):
+        kind = type(m).__name__
+        m.close()
+        raise InvalidParameterError(f"unpickling a {cls.__name__}: its model file holds a {kind}")
     return m
 
 

@@ -960,8 +960,8 @@ def test_reservoir_and_esn(lorenz):
         assert len(vt["steps"]) == 2
         with pytest.raises(nd.HandleError, match="reservoir"):
             _capi.call("neurodyn_model_params", r.handle, None, 0)
-        with pytest.raises(TypeError):
-            pickle.dumps(r)
+        copy = pickle.loads(pickle.dumps(r))  # travels as its model file
+        np.testing.assert_array_equal(copy.stream(lorenz.test[:30]), ys)
     with nd.ESN(3, n=40, washout=20, seed=2) as e:
         fit = e.fit(lorenz)
         assert fit["test_rmse"] < 1 and e.generate(lorenz.windows("test", count=1)[0], 3).shape == (1, 3, 3)

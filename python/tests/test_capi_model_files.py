@@ -12,7 +12,7 @@ import pickle
 
 import numpy as np
 import pytest
-from capi_util import nd  # noqa: F401
+from capi_util import SMALL_LORENZ, lorenz, nd  # noqa: F401
 
 #: The interop review's spiking network: Dale abs, exact decay factors,
 #: tau 20/10 ms and bias currents.
@@ -110,6 +110,59 @@ def test_load_model_readout_files(tmp_path, cls, kind, config):
     # Zero weights: every prediction is the stored bias, exactly.
     y = m.stream(np.sin(np.arange(60.0).reshape(20, 3)))
     np.testing.assert_array_equal(y, np.tile([1.0, -2.0, 0.5], (20, 1)))
+
+
+@pytest.mark.parametrize("cls, config", [
+    (nd.ESN, dict(n=40, washout=20, seed=2)),
+    (nd.Reservoir, dict(n=60, sample_ms=4, washout=20, seed=2)),
+])
+def test_save_fitted_reservoir(tmp_path, lorenz, cls, config):
+    # A reservoir or ESN fitted in Python is saved in `neurodyn train`'s
+    # format and reopened with the same predictions, bit for bit; the
+    # opened model reports its fit and features (it once had no save, and
+    # neurodyn_model_save refused kinds esn and reservoir).
+    def rmse(m):
+        y = m.stream(lorenz.test)[:-1]
+        return float(np.sqrt(np.mean((lorenz.denormalize(y) - lorenz.denormalize(lorenz.test[1:])) ** 2)))
+
+    with cls(3, **config) as r:
+        with pytest.raises(nd.StateError, match="fitted"):
+            r.save(tmp_path / "unfitted.npz")
+        assert not (tmp_path / "unfitted.npz").exists()
+        fit = r.fit(lorenz)
+        with pytest.raises(nd.InvalidParameterError, match=r"\.npz"):
+            r.save(tmp_path / "m.h5")
+        r.save(tmp_path / "m.npz")
+        with pytest.raises(nd.NeurodynIOError, match="overwrite=True"):
+            r.save(tmp_path / "m.npz")
+        r.save(tmp_path / "m.npz", overwrite=True)
+        want, info = r.stream(lorenz.test), r.info()
+        x, _ = lorenz.windows("test", count=4)
+        pred = r.predict(x)
+        rm = rmse(r)
+    md = meta(tmp_path / "m.npz")
+    assert md["kind"] == cls.__name__.lower() and md["dim"] == 3 and md["provenance"]["seeds"] == [{"name": "seed", "value": 2}]
+    with np.load(tmp_path / "m.npz") as z:
+        assert sorted(z.files) == ["neurodyn_model", "readout.B", "readout.W", "readout.lambda"]
+    m = nd.load_model(tmp_path / "m.npz")
+    assert type(m) is cls and m.info()["config"] == info["config"]
+    np.testing.assert_array_equal(m.stream(lorenz.test), want)
+    np.testing.assert_array_equal(m.predict(x), pred)
+    assert rmse(m) == rm
+    got = m.info()
+    assert got["features"] == info["features"] > 0
+    assert got["fit"] == {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in fit.items()}
+    assert got["fit"]["test_rmse"] == fit["test_rmse"]
+    copy = pickle.loads(pickle.dumps(m))  # pickles through the same file
+    np.testing.assert_array_equal(copy.stream(lorenz.test), want)
+    assert pickle.loads(pickle.dumps(cls(3, **config))).info()["config"] == info["config"]  # unfitted: its configuration
+
+
+def test_load_model_readout_file_reports_its_readout(tmp_path):
+    # `neurodyn train`'s files store no fit: info gives what the readout tells.
+    readout_file(tmp_path / "m.npz", "esn", {"N": 30, "Seed": 7}, 30, 3, [0.0, 0.0, 0.0])
+    info = nd.load_model(tmp_path / "m.npz").info()
+    assert info["fit"] == {"lambda": 1e-6, "features": 33} and info["features"] == 30
 
 
 def test_load_model_refuses_parameters_only(tmp_path):
