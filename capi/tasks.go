@@ -46,6 +46,15 @@ func neurodyn_lorenz_new(config *C.nd_cchar, out *C.neurodyn_handle) (rc C.int) 
 	return statusOK
 }
 
+// seriesConfig is the JSON of neurodyn_series_new: a tasks.SeriesConfig
+// (its fields promoted) and the columns of data to use, in order (nil:
+// all, refusing a first column that is a row index or a time axis;
+// tasks.SelectColumns).
+type seriesConfig struct {
+	tasks.SeriesConfig
+	Columns []int
+}
+
 //export neurodyn_series_new
 func neurodyn_series_new(data *C.nd_cdouble, samples, dim C.int64_t, config *C.nd_cchar, out *C.neurodyn_handle) (rc C.int) {
 	const fn = "neurodyn_series_new"
@@ -65,7 +74,7 @@ func neurodyn_series_new(data *C.nd_cdouble, samples, dim C.int64_t, config *C.n
 	if err != nil {
 		return fail(fn, err)
 	}
-	var c tasks.SeriesConfig
+	var c seriesConfig
 	if err := decodeConfig("config", optString(config), &c); err != nil {
 		return fail(fn, err)
 	}
@@ -77,7 +86,12 @@ func neurodyn_series_new(data *C.nd_cdouble, samples, dim C.int64_t, config *C.n
 		return fail(fn, err)
 	}
 	raw := tasks.RawSeries{Data: append([]float64(nil), x...), Len: n, Dim: d}
-	ds, err := tasks.FromSeries(raw, c)
+	// As `neurodyn analyze --data` reads a file: a first column that is a
+	// row index or a time axis is refused unless Columns says which.
+	if raw, err = tasks.SelectColumns(raw, c.Columns, "data", `config "Columns": [...], Python columns=[...]`); err != nil {
+		return fail(fn, err)
+	}
+	ds, err := tasks.FromSeries(raw, c.SeriesConfig)
 	if err != nil {
 		return fail(fn, err)
 	}

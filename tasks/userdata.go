@@ -163,23 +163,38 @@ func LoadSeries(path string, o LoadOptions) (RawSeries, error) {
 	if err != nil {
 		return RawSeries{}, err
 	}
-	if o.Columns != nil {
-		if r, err = selectColumns(r, o.Columns); err != nil {
-			return RawSeries{}, err
-		}
-	} else if why := notAVariable(r); why != "" {
-		keep := make([]string, 0, r.Dim)
-		for j := range r.Dim {
-			keep = append(keep, strconv.Itoa(j))
-		}
-		allowed := fmt.Sprintf("given explicitly for %s: its first column %s, not a variable of the dynamics; pass Columns (--columns) %s to leave it out, or %s to keep it",
-			path, why, strings.Join(keep[1:], ","), strings.Join(keep, ","))
-		if r.Dim == 1 {
-			allowed = fmt.Sprintf("given explicitly for %s: its only column %s, not a variable of the dynamics; pass Columns (--columns) 0 to use it anyway", path, why)
-		}
-		return RawSeries{}, param.New("tasks", "Columns", "all", allowed)
+	if r, err = SelectColumns(r, o.Columns, path, "--columns"); err != nil {
+		return RawSeries{}, err
 	}
 	return r, checkFiniteSeries(path, r)
+}
+
+// SelectColumns applies LoadSeries' column rule to a series r read whole
+// (a file's table, or an array a program gives: the C API's and Python's
+// Series): with columns nil, a first column that is a row index or a time
+// axis is refused (see LoadSeries) as a parameter error naming Columns
+// that says which columns to pass instead; otherwise the columns listed
+// are returned in that order (distinct indices in [0, r.Dim)). what names
+// the data in the message (a path, "data") and how how Columns is given
+// there (the CLI's "--columns").
+func SelectColumns(r RawSeries, columns []int, what, how string) (RawSeries, error) {
+	if columns != nil {
+		return selectColumns(r, columns)
+	}
+	why := notAVariable(r)
+	if why == "" {
+		return r, nil
+	}
+	keep := make([]string, 0, r.Dim)
+	for j := range r.Dim {
+		keep = append(keep, strconv.Itoa(j))
+	}
+	allowed := fmt.Sprintf("given explicitly for %s: its first column %s, not a variable of the dynamics; pass Columns (%s) %s to leave it out, or %s to keep it",
+		what, why, how, strings.Join(keep[1:], ","), strings.Join(keep, ","))
+	if r.Dim == 1 {
+		allowed = fmt.Sprintf("given explicitly for %s: its only column %s, not a variable of the dynamics; pass Columns (%s) 0 to use it anyway", what, why, how)
+	}
+	return RawSeries{}, param.New("tasks", "Columns", "all", allowed)
 }
 
 // readTable reads every column of the file at path with the resolved

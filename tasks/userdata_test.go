@@ -790,3 +790,51 @@ func TestLoadOptionsCanonical(t *testing.T) {
 		}
 	}
 }
+
+// TestSelectColumns: an array given whole (the C API's and Python's
+// Series) gets LoadSeries' column rule: a time axis or row index in front
+// is refused, naming how Columns is given there; Columns selects and
+// orders; a ramp in another column is a variable.
+func TestSelectColumns(t *testing.T) {
+	const n = 200
+	mk := func(cols ...func(i int) float64) RawSeries {
+		r := RawSeries{Len: n, Dim: len(cols)}
+		for i := range n {
+			for _, c := range cols {
+				r.Data = append(r.Data, c(i))
+			}
+		}
+		return r
+	}
+	time := func(i int) float64 { return float64(i) * 0.05 }
+	row := func(i int) float64 { return float64(i) }
+	sin := func(i int) float64 { return math.Sin(float64(i) * 0.05) }
+	for _, c := range []struct {
+		name    string
+		r       RawSeries
+		columns []int
+		err     string // "" when accepted
+		dim     int
+		first   float64 // value of sample 1, variable 0
+	}{
+		{"time axis", mk(time, sin, sin), nil, "its first column increases in equal steps (0, 0.05, …, 9.950000000000001; step 0.05): a time axis (the sample interval is given as Dt, --dt), not a variable of the dynamics; pass Columns (how) 1,2 to leave it out, or 0,1,2 to keep it", 0, 0},
+		{"row index", mk(row, sin), nil, "counts the rows (0, 1, …, 199): a row index", 0, 0},
+		{"left out", mk(time, sin, sin), []int{1, 2}, "", 2, sin(1)},
+		{"kept", mk(time, sin, sin), []int{0, 1, 2}, "", 3, time(1)},
+		{"ramp last", mk(sin, time), nil, "", 2, sin(1)},
+		{"repeated", mk(time, sin), []int{1, 1}, "distinct column indices", 0, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := SelectColumns(c.r, c.columns, "data", "how")
+			if c.err != "" {
+				if !errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), c.err) || !strings.Contains(err.Error(), "Columns") {
+					t.Fatalf("err = %v, want a parameter error with %q", err, c.err)
+				}
+				return
+			}
+			if err != nil || got.Dim != c.dim || got.Data[got.Dim] != c.first {
+				t.Fatalf("got dim %d, sample 1 %v (err %v); want dim %d, %v", got.Dim, got.Data[got.Dim:2*got.Dim], err, c.dim, c.first)
+			}
+		})
+	}
+}

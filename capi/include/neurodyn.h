@@ -270,7 +270,12 @@ int neurodyn_lorenz_new(const char *config, neurodyn_handle *out);
  * split in time order and normalized. config: JSON of tasks.SeriesConfig
  * (Name, Dt, TrainFrac, ValFrac, Ranges, SeqLength, Horizon, Stride); NULL
  * means 70/15/15 splits and 50-sample windows. Each omitted (or 0) key takes
- * its default on its own: TrainFrac 0.7, ValFrac 0.15, SeqLength 50. */
+ * its default on its own: TrainFrac 0.7, ValFrac 0.15, SeqLength 50.
+ * Columns (a list of column indices of data, in the order wanted) selects
+ * the variables; without it a first column that counts the rows or
+ * increases in equal steps (a time axis: give the sample interval as Dt)
+ * is NEURODYN_ERR_INVALID, as `neurodyn analyze --data` refuses such a
+ * file: pass Columns [1, 2, ...] to leave it out, [0, 1, ...] to keep it. */
 int neurodyn_series_new(const double *data, int64_t samples, int64_t dim, const char *config,
                         neurodyn_handle *out);
 

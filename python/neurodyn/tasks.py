@@ -203,8 +203,15 @@ class Series(Dataset):
     statistics and windowed (seq_length 50, horizon 1, stride 1 unless
     given; an explicit 0 for dt, train_frac, val_frac, seq_length, horizon
     or stride raises InvalidParameterError, as the library would read it as
-    the default). The data are copied: changing the array afterwards changes
-    neither the dataset nor its pickled copies."""
+    the default). dt is the sample interval in the series' time unit
+    (default 1): it sets the time unit of what models trained on the
+    dataset report. columns=[...] selects the variables (column indices,
+    in order); without it a first column that counts the rows or increases
+    in equal steps (a time axis: give its step as dt instead) raises
+    InvalidParameterError, as ``neurodyn analyze --data`` refuses such a
+    file: columns=[1, 2, ...] leaves it out, columns=[0, 1, ...] keeps it.
+    The data are copied: changing the array afterwards changes neither the
+    dataset nor its pickled copies."""
 
     __slots__ = ()
 

@@ -155,6 +155,31 @@ def test_series():
         nd.Series(np.zeros((2, 2, 2)))
 
 
+def test_series_refuses_a_time_column(tmp_path):
+    # The reviewer's array: a time axis as column 0 became variable 0 (the
+    # test split then began at +2.48 sigma); `neurodyn analyze --data`
+    # refuses the same array in a file, and so does Series now, with the
+    # same way out (columns).
+    t = np.arange(2000) * 0.05
+    x = np.c_[t, np.sin(t), np.cos(t)]
+    with pytest.raises(nd.InvalidParameterError, match=r"first column increases in equal steps .*a time axis.* 1,2 to leave it out, or 0,1,2 to keep it"):
+        nd.Series(x, dt=0.05)
+    with pytest.raises(nd.InvalidParameterError, match="counts the rows"):
+        nd.Series(np.c_[np.arange(500.0), np.sin(t[:500])])
+    with nd.Series(x, dt=0.05, columns=[1, 2]) as s:
+        assert s.dim == 2
+        np.testing.assert_allclose(s.denormalize(s.train)[:5], x[:5, 1:], atol=1e-12)
+        assert pickle.loads(pickle.dumps(s)).info() == s.info()
+    with nd.Series(x, dt=0.05, columns=[0, 1, 2]) as s:  # kept when asked for
+        assert s.dim == 3
+    with nd.Series(x, columns=[2, 1]) as s:
+        np.testing.assert_allclose(s.denormalize(s.train)[:3], x[:3, [2, 1]], atol=1e-12)
+    with pytest.raises(nd.InvalidParameterError, match="Columns"):
+        nd.Series(x, columns=[1, 1])
+    with nd.Series(np.c_[np.sin(t), t]) as s:  # a ramp elsewhere is the user's variable
+        assert s.dim == 2
+
+
 def test_series_one_fraction():
     # An omitted fraction keeps its default (0.7 train, 0.15 val).
     data = np.sin(np.arange(1000) * 0.05)
