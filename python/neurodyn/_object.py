@@ -19,10 +19,14 @@ class Handle:
     threads; arrays already returned are plain numpy arrays that stay valid
     after close()."""
 
-    __slots__ = ("_h", "_lock", "__weakref__")
+    __slots__ = ("_h", "_lock", "_idle", "_calls", "__weakref__")
 
     def __init__(self, h: int):
         self._lock = threading.RLock()
+        # _calls counts the calls that need the handle after their long C
+        # call returns (train fetches its result): close() waits for them.
+        self._idle = threading.Condition(self._lock)
+        self._calls = 0
         self._h = h
 
     @property
@@ -48,16 +52,44 @@ class Handle:
         (KeyboardInterrupt)."""
         _lib.call("neurodyn_cancel", self.handle)
 
+    def _begin(self) -> int:
+        """Registers a call that uses the handle after its long C call
+        (close() waits for it to end, _end()) and returns the handle."""
+        with self._lock:
+            h = self.handle
+            self._calls += 1
+            return h
+
+    def _end(self) -> None:
+        with self._lock:
+            self._calls -= 1
+            self._idle.notify_all()
+
     def close(self) -> None:
         """Frees the library object (idempotent, and safe to call from
-        several threads at once: the handle is freed exactly once)."""
+        several threads at once: the handle is freed exactly once). A long
+        call running on the object in another thread (a run, a training,
+        a fit, a closed loop, an analysis) is cancelled first, as cancel()
+        does, so close() returns promptly; that call raises CancelledError
+        (a training's carries its result as ``.result``)."""
         lock = getattr(self, "_lock", None)
         if lock is None:  # __init__ never ran (the constructor failed)
             return
+        # Without the cancel, neurodyn_free would wait for the running call
+        # to end (a training: all its epochs), and so would the lock, which
+        # some methods hold over their call (Network.run). A handle freed
+        # meanwhile by another close() is no error here.
+        h = getattr(self, "_h", None)
+        if h is None:
+            return
+        _lib.lib().neurodyn_cancel(h)
         with lock:
             h, self._h = getattr(self, "_h", None), None
-        if h is not None:
-            _lib.call("neurodyn_free", h)
+            if h is None:
+                return
+            _lib.lib().neurodyn_cancel(h)  # a call begun since
+            self._idle.wait_for(lambda: self._calls == 0)
+        _lib.call("neurodyn_free", h)
 
     def __enter__(self) -> Any:
         """Returns the object itself; leaving the ``with`` block closes it."""

@@ -31,7 +31,7 @@ from numpy.typing import ArrayLike
 from . import _capi as _lib
 from ._object import Handle
 from ._util import as_input, config_json, cstr, empty, nonneg_int, private_config, ptr, reject_zero_defaults
-from .errors import InvalidParameterError
+from .errors import CancelledError, InvalidParameterError, NeurodynError
 from .tasks import Dataset, FlipFlop
 
 __all__ = ["Model", "CTRNN", "RateNetwork", "SNN", "Reservoir", "ESN", "METRIC_NAMES", "load_model"]
@@ -232,12 +232,34 @@ class Model(_Model):
         as if training had been asked for the epochs it finished (the best
         epoch's parameters when validation selected one, unless keep_last;
         else those after the last finished epoch; unchanged when none
-        finished), and train_result() reports them with stop "cancelled"."""
+        finished), and train_result() reports them with stop "cancelled".
+        close() from another thread cancels the training too: train then
+        raises CancelledError saying so, with the training's result (stop
+        "cancelled") as its ``.result``."""
         if not isinstance(task, (Dataset, FlipFlop)):
             raise TypeError(f"task must be a Dataset or a FlipFlop, not {type(task).__name__}")
         reject_zero_defaults(config, _TRAIN_ZERO, self._where("train"))
-        _lib.call_cancellable("neurodyn_model_train", self.handle, task.handle, config_json(config))
-        return self.train_result()
+        cfg = config_json(config)
+        h = self._begin()  # close() from another thread waits for the result below
+        try:
+            try:
+                _lib.call_cancellable("neurodyn_model_train", h, task.handle, cfg)
+            except CancelledError as e:
+                if not self.closed:
+                    raise
+                err = CancelledError(
+                    f"{self._where('train')}: the model was closed (close() from another thread), which cancelled "
+                    f"its training; its result is this exception's .result ({e})",
+                    CancelledError.code,
+                )
+                try:
+                    err.result = _lib.json_result("neurodyn_model_train_result", h, snake_case=True)
+                except NeurodynError:
+                    err.result = None
+                raise err from None
+            return _lib.json_result("neurodyn_model_train_result", h, snake_case=True)
+        finally:
+            self._end()
 
     def train_result(self) -> dict[str, Any]:
         """The last training's result."""

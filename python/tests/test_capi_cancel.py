@@ -412,3 +412,52 @@ def test_ctrl_c_stops_model_calls(method, lorenz):
     assert elapsed < BOUND_S, f"{elapsed:.1f} s"
     notes = " ".join(map(str, getattr(info.value, "__notes__", []) + list(info.value.args)))
     assert "cancelled (neurodyn_cancel)" in notes, notes
+
+
+def test_close_from_another_thread_cancels_a_training():
+    # close() while another thread trains: the training is cancelled (it
+    # once ran all its epochs while close() waited, and train() then raised
+    # HandleError "closed" for its own result); train raises CancelledError
+    # saying so, with the result of the epochs it finished.
+    epochs = 5000
+    with nd.Lorenz(train_t=20, val_t=5, test_t=5, eval_t=-1, seq_length=20) as data:
+        m = nd.CTRNN(hidden=16, seed=1)
+        out = {}
+
+        def train():
+            try:
+                out["result"] = m.train(data, epochs=epochs, patience=-1, batch_size=16)
+            except BaseException as e:  # noqa: BLE001 - handed to the main thread
+                out["error"] = e
+
+        t = threading.Thread(target=train)
+        t.start()
+        time.sleep(0.5)
+        m.close()
+        assert m.closed
+        t.join()
+    e = out.get("error")
+    assert isinstance(e, nd.CancelledError), out
+    assert "the model was closed" in str(e) and "cancelled" in str(e)
+    if e.result is not None:  # None when closed before its first batch began
+        assert e.result["stop"] == "cancelled" and len(e.result["history"]) < epochs
+    with pytest.raises(nd.HandleError, match="closed"):
+        m.train_result()
+
+
+def test_close_from_another_thread_cancels_a_run():
+    net = nd.Network.preset("brunel", **BRUNEL)
+    out = {}
+
+    def run():
+        try:
+            net.run(RUN_MS)
+        except BaseException as e:  # noqa: BLE001
+            out["error"] = e
+
+    t = threading.Thread(target=run)
+    t.start()
+    time.sleep(0.5)
+    net.close()
+    t.join()
+    assert isinstance(out.get("error"), nd.CancelledError), out
