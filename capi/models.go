@@ -73,6 +73,125 @@ type modelObj struct {
 	// fitted reports whether a reservoir's readout is set (nil for the
 	// trainable kinds, which always have one).
 	fitted func() bool
+	// data is the dataset the model was last trained or fitted on (nil:
+	// none, or a flip-flop task): its dt and its system's λ₁ are the
+	// defaults of the closed-loop protocol (closedLoopUnits); lam caches
+	// that λ₁.
+	data *tasks.Dataset
+	lam  *dataLambda1
+}
+
+// dataLambda1 is the largest Lyapunov exponent of a dataset's system per
+// time unit of the data (NaN: unknown) and where it comes from (or why it
+// is unknown).
+type dataLambda1 struct {
+	value  float64
+	source string
+}
+
+// sampleDtSetter is a model whose data time per step (SampleDt, the unit
+// of its Lyapunov exponents) can be set: ctrnn's and rate's.
+type sampleDtSetter interface {
+	SetSampleDt(dt float64) error
+}
+
+// trainedOn records that mo is being trained or fitted on task (a dataset,
+// or nil for a flip-flop task): a CT-RNN's or rate network's SampleDt
+// becomes the dataset's dt, as `neurodyn train` sets it, so that its
+// Lyapunov exponents are per time unit of the data; the closed-loop
+// protocol takes the dataset's dt and λ₁ (closedLoopUnits).
+func trainedOn(mo *modelObj, d *tasks.Dataset) error {
+	if mo.data == d {
+		return nil
+	}
+	mo.data, mo.lam = d, nil
+	if d == nil {
+		return nil
+	}
+	if sm, ok := mo.m.(sampleDtSetter); ok && d.Dt > 0 && mo.m.(learn.StepMap).StepTime() != d.Dt {
+		if err := sm.SetSampleDt(d.Dt); err != nil {
+			return err
+		}
+		mo.config = typedConfig(mo)
+	}
+	return nil
+}
+
+// lambda1Of returns the λ₁ of the system of mo's dataset (mo.data != nil),
+// computed once: for Lorenz-63 analysis.LorenzSystemLambda1 of its
+// parameters, for a series the estimate from its train split
+// (analysis.TrainLambda1), as the pipeline's SystemLambda1.
+func lambda1Of(mo *modelObj) *dataLambda1 {
+	if mo.lam != nil {
+		return mo.lam
+	}
+	d := mo.data
+	lam := &dataLambda1{value: math.NaN()}
+	if name, _ := d.Params["task"].(string); name == "lorenz63" {
+		var l tasks.Lorenz
+		l.Sigma, _ = d.Params["sigma"].(float64)
+		l.Rho, _ = d.Params["rho"].(float64)
+		l.Beta, _ = d.Params["beta"].(float64)
+		at := fmt.Sprintf("Lorenz-63 at sigma=%g, rho=%g, beta=%.4g", l.Sigma, l.Rho, l.Beta)
+		switch v, err := analysis.LorenzSystemLambda1(l); {
+		case err != nil:
+			lam.source = at + ": its spectrum failed: " + err.Error()
+		case !(v > 0) || math.IsInf(v, 0):
+			lam.source = fmt.Sprintf("%s: lambda1 from its Jacobian is %.4g, not positive (not chaotic there)", at, v)
+		default:
+			lam.value, lam.source = v, "the training data's system, "+at
+		}
+	} else {
+		r, used, err := analysis.TrainLambda1(d)
+		switch {
+		case err != nil:
+			lam.source = "no estimate of the training data's lambda1 (" + err.Error() + ")"
+		case math.IsNaN(r.Lambda):
+			lam.source = "Rosenstein's method on variable 0 of the training data's train split found no exponential divergence (a periodic or quasi-periodic series)"
+		case !(r.Lambda > 0) || math.IsInf(r.Lambda, 0):
+			lam.source = fmt.Sprintf("the training data's lambda1 estimate (Rosenstein on variable 0 of its train split) is %g, not a positive exponent", r.Lambda)
+		default:
+			lam.value = r.Lambda
+			lam.source = fmt.Sprintf("estimated from the training data: Rosenstein on variable 0 over its train split's last %d samples (fit R2 %.3f)", used, r.FitR2)
+		}
+	}
+	mo.lam = lam
+	return lam
+}
+
+// closedLoopUnits fills the time units c leaves at 0 from what mo was
+// trained on and returns where Lambda1 comes from. Dt: the dataset's dt,
+// else the model's StepTime (a CT-RNN's or rate network's SampleDt, which
+// `neurodyn train` sets to its data's dt), else the protocol's default
+// (analysis.DefaultDt, Lorenz's 0.01). Lambda1: the λ₁ of the dataset's
+// system (lambda1Of; an error saying why and what to give when it is
+// unknown), else the protocol's default, Lorenz-63's
+// (analysis.LorenzLambda1), said so in the source.
+func closedLoopUnits(mo *modelObj, c *analysis.ClosedLoopConfig) (string, error) {
+	if c.Dt == 0 {
+		switch {
+		case mo.data != nil:
+			c.Dt = mo.data.Dt
+		case mo.m != nil:
+			if sm, ok := mo.m.(learn.StepMap); ok {
+				if _, ok := mo.m.(sampleDtSetter); ok {
+					c.Dt = sm.StepTime()
+				}
+			}
+		}
+	}
+	if c.Lambda1 != 0 {
+		return "given (Lambda1)", nil
+	}
+	if mo.data == nil {
+		return fmt.Sprintf("the default, Lorenz-63's %g (analysis.LorenzLambda1): the model was not trained or fitted on a dataset in this process; give Lambda1 (Python: lambda1=) for other data", analysis.LorenzLambda1), nil
+	}
+	lam := lambda1Of(mo)
+	if math.IsNaN(lam.value) {
+		return "", errorf(statusInvalid, "config: Lambda1 not given, and the lambda1 of the data the model was trained on is unknown: %s; give Lambda1 (Python: lambda1=), the true system's largest Lyapunov exponent per time unit of the data, for valid times in Lyapunov times", lam.source)
+	}
+	c.Lambda1 = lam.value
+	return lam.source, nil
 }
 
 // ready checks that the object can predict: a reservoir needs its readout.
@@ -404,6 +523,10 @@ func neurodyn_model_train(h, task C.neurodyn_handle, config *C.nd_cchar) (rc C.i
 		train, val = &d.Train, &d.Val
 	}
 	if err := c.Validate(); err != nil {
+		return fail(fn, err)
+	}
+	ds, _ := tv.(*tasks.Dataset)
+	if err := trainedOn(mo, ds); err != nil {
 		return fail(fn, err)
 	}
 	// Batches, per-shard gradients and the BPTT trajectory of a batch.
@@ -814,6 +937,10 @@ func neurodyn_model_valid_time(h C.neurodyn_handle, traj *C.nd_cdouble, samples,
 	if err := c.Validate(); err != nil {
 		return fail(fn, err)
 	}
+	lamSource, err := closedLoopUnits(mo, &c)
+	if err != nil {
+		return fail(fn, err)
+	}
 	d := c.WithDefaults()
 	if err := checkMemory("the closed-loop protocol", float64(d.Starts)*64+float64(d.Horizon)*float64(dimN+2)*16); err != nil {
 		return fail(fn, err)
@@ -828,15 +955,17 @@ func neurodyn_model_valid_time(h C.neurodyn_handle, traj *C.nd_cdouble, samples,
 		return fail(fn, err)
 	}
 	lo, hi := vt.MedianCI()
-	return putResult(fn, encodeJSON(validTimesJSON{vt, [2]float64{lo, hi}}), result)
+	return putResult(fn, encodeJSON(validTimesJSON{vt, [2]float64{lo, hi}, lamSource}), result)
 }
 
 // validTimesJSON is analysis.ValidTimes with the 95% confidence interval of
 // its median in Lyapunov times (ValidTimes.MedianCI; NaNs with fewer than 6
-// starts).
+// starts) and where the λ₁ of its Lyapunov times comes from
+// (closedLoopUnits).
 type validTimesJSON struct {
 	*analysis.ValidTimes
-	MedianCI95 [2]float64 `json:"median_ci95_lyapunov"`
+	MedianCI95    [2]float64 `json:"median_ci95_lyapunov"`
+	Lambda1Source string     `json:"lambda1_source"`
 }
 
 // spectrumJSON is analysis.Spectrum with its Kaplan–Yorke dimension.

@@ -304,6 +304,7 @@ func neurodyn_snn_fit_readout(h, dataset C.neurodyn_handle, warmup C.int64_t, re
 	if err != nil {
 		return fail(fn, err)
 	}
+	_ = trainedOn(mo, d) // no SampleDt to set: it cannot fail
 	return putResult(fn, encodeJSON(f), result)
 }
 
@@ -446,6 +447,7 @@ func neurodyn_reservoir_fit(h, dataset C.neurodyn_handle, result **C.char) (rc C
 		return fail(fn, err)
 	}
 	mo.fit = fit
+	_ = trainedOn(mo, d) // no SampleDt to set: it cannot fail
 	return putResult(fn, encodeJSON(fit), result)
 }
 

@@ -75,6 +75,24 @@ func New[T asm.Float](c Config) (*Model[T], error) {
 	return m, nil
 }
 
+// SetSampleDt sets the data time one step covers (Config.SampleDt,
+// > 0): the time unit of StepTime and so of Lyapunov exponents. It does
+// not enter the dynamics, the parameters or the training; the stream is
+// reset. The C API sets it to the dataset's dt when a model is trained
+// on one, as the pipeline does (SampleDt = the data's dt).
+func (m *Model[T]) SetSampleDt(dt float64) error {
+	if err := param.Positive("ctrnn", "SampleDt", dt); err != nil {
+		return err
+	}
+	s, err := leaky.NewSingle[T](m.spec, m, dt)
+	if err != nil {
+		return err
+	}
+	s.Reset()
+	m.Single, m.cfg.SampleDt = s, dt
+	return nil
+}
+
 // Config returns the model's configuration (defaults filled in).
 func (m *Model[T]) Config() Config { return m.cfg }
 

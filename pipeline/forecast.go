@@ -139,17 +139,13 @@ var lorenzLambda1s sync.Map
 // lorenzDefault is the classic Lorenz-63, whose λ₁ is analysis.LorenzLambda1.
 var lorenzDefault = tasks.Lorenz{Sigma: 10, Rho: 28, Beta: 8.0 / 3}
 
-// maxLambda1Samples bounds the stretch of a series' train split that its
-// λ₁ is estimated on (its last samples): as many as the full free run.
-const maxLambda1Samples = 20000
-
 // SystemLambda1 returns the true λ₁ of d's system: set.Lambda1 when given;
 // for Lorenz-63 at σ=10, ρ=28, β=8/3 analysis.LorenzLambda1 (0.906), at
 // other parameters the QR (Benettin) spectrum of its Jacobian
 // (analysis.FlowSpectrum, 1000 time units after 100); for a series the
 // data's estimate: Rosenstein's method on x (analysis.LargestFromSeries,
 // as the λ₁ rows of the free runs) over the train split, the longest (its
-// last maxLambda1Samples samples), in original units; NaN with the reason
+// last analysis.MaxLambda1Samples samples: analysis.TrainLambda1), in original units; NaN with the reason
 // when it fails or is not positive.
 func SystemLambda1(d *tasks.Dataset, set Settings) TrueLambda1 {
 	if set.Lambda1 > 0 {
@@ -168,10 +164,10 @@ func SystemLambda1(d *tasks.Dataset, set Settings) TrueLambda1 {
 			return v.(TrueLambda1)
 		}
 		lam := TrueLambda1{math.NaN(), ""}
-		sp, err := analysis.FlowSpectrum(analysis.Lorenz63{Lorenz: l}, []float64{1, 1, 1}, analysis.FlowSpectrumConfig{K: 1})
+		l1, err := analysis.LorenzSystemLambda1(l)
 		if err != nil {
 			lam.Source = at + ": its spectrum failed: " + err.Error()
-		} else if l1 := sp.Exponents[0]; !(l1 > 0) || math.IsInf(l1, 0) {
+		} else if !(l1 > 0) || math.IsInf(l1, 0) {
 			lam.Source = fmt.Sprintf("%s: λ₁ from its Jacobian (QR method over 1000 time units) is %.4g, not positive (not chaotic there): valid times in time units only; give λ₁ with --lambda1", at, l1)
 		} else {
 			lam = TrueLambda1{l1, at + ", from its Jacobian (QR method over 1000 time units)"}
@@ -180,13 +176,7 @@ func SystemLambda1(d *tasks.Dataset, set Settings) TrueLambda1 {
 		return lam
 	}
 	method := "Rosenstein on " + variableLabels(d)[0] // Lambda1Method, named as the report names the variable
-	s := &d.Train
-	from := max(0, s.Len-maxLambda1Samples)
-	x := make([]float64, s.Len-from)
-	for i := range x {
-		x[i] = float64(s.Data[(from+i)*d.Dim]*d.Std[0]) + d.Mean[0]
-	}
-	r, err := analysis.LargestFromSeries(x, 1, analysis.RosensteinConfig{Dt: d.Dt})
+	r, used, err := analysis.TrainLambda1(d)
 	switch {
 	case err != nil:
 		return TrueLambda1{math.NaN(), "no estimate of the data's λ₁ (" + err.Error() + "); give it with --lambda1"}
@@ -195,7 +185,7 @@ func SystemLambda1(d *tasks.Dataset, set Settings) TrueLambda1 {
 	case !(r.Lambda > 0) || math.IsInf(r.Lambda, 0):
 		return TrueLambda1{math.NaN(), fmt.Sprintf("the data's λ₁ estimate (%s over the train split) is %s, not a positive exponent; give it with --lambda1", method, num(r.Lambda))}
 	}
-	return TrueLambda1{r.Lambda, fmt.Sprintf("estimated from the data: %s over the train split's last %d samples (fit R² %.3f)", method, len(x), r.FitR2)}
+	return TrueLambda1{r.Lambda, fmt.Sprintf("estimated from the data: %s over the train split's last %d samples (fit R² %.3f)", method, used, r.FitR2)}
 }
 
 // Forecast is what the pipeline measures of one forecaster on a dataset:

@@ -607,7 +607,12 @@ int neurodyn_model_set_params(neurodyn_handle h, const float *params, int64_t le
  * Epochs or MaxDuration. A training that fails (a non-finite loss or
  * gradient, a checkpoint that cannot be written) leaves the parameters as a
  * cancelled one does: the best epoch's when validation selected one (unless
- * KeepLast), else the last finished epoch's, else those before the call. */
+ * KeepLast), else the last finished epoch's, else those before the call.
+ * Training on a dataset sets a CT-RNN's or rate network's SampleDt to the
+ * dataset's dt (as `neurodyn train` does; it does not enter the dynamics: it
+ * is the time unit of neurodyn_model_lyapunov), and
+ * neurodyn_model_valid_time takes the dataset's dt and lambda1 by default
+ * (as neurodyn_reservoir_fit's and neurodyn_snn_fit_readout's dataset). */
 int neurodyn_model_train(neurodyn_handle h, neurodyn_handle task, const char *config);
 
 /* The last training's result as JSON (History per epoch, Epochs, BestEpoch,
@@ -656,7 +661,16 @@ int neurodyn_model_flipflop_score(neurodyn_handle h, neurodyn_handle flipflop, c
  * analysis.ClosedLoopConfig (Starts, Warmup, Horizon, Threshold, Dt, Lambda1,
  * Curve); the result is JSON of analysis.ValidTimes plus median_ci95_lyapunov,
  * the 95% confidence interval of the median in Lyapunov times (NaN, NaN with
- * fewer than 6 starts). Cancellable (neurodyn_cancel). */
+ * fewer than 6 starts), and lambda1_source, where Lambda1 came from.
+ * Dt (the data time per sample) and Lambda1 (the true system's largest
+ * Lyapunov exponent per that time unit) left out or 0 come from the dataset
+ * the model was last trained or fitted on in this process, as `neurodyn
+ * train` takes them: its dt, and its system's lambda1 (Lorenz-63: 0.906 at
+ * sigma 10, rho 28, beta 8/3, else from its Jacobian; a series: Rosenstein's
+ * estimate on variable 0 of its train split; NEURODYN_ERR_INVALID saying
+ * why when there is none, e.g. a periodic series: give Lambda1). A model
+ * not trained here takes a CT-RNN's or rate network's SampleDt (or 0.01)
+ * and Lorenz-63's 0.906. Cancellable (neurodyn_cancel). */
 int neurodyn_model_valid_time(neurodyn_handle h, const double *traj, int64_t samples, int64_t dim,
                               const char *config, char **result);
 

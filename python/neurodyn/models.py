@@ -151,9 +151,23 @@ class _Model(Handle):
         confidence interval of the median in Lyapunov times
         (median_ci95_lyapunov; NaNs below 6 starts). Keywords are
         analysis.ClosedLoopConfig's (starts, warmup, horizon, threshold, dt,
-        lambda1, curve). Ctrl-C or cancel() stops it promptly
-        (KeyboardInterrupt, CancelledError) with no result; the model is
-        unchanged."""
+        lambda1, curve).
+
+        Units: dt is the data time per sample, lambda1 the true system's
+        largest Lyapunov exponent per that time unit; valid times are in
+        time units (dt * steps) and in Lyapunov times (* lambda1). Left
+        out, they come from the dataset the model was last trained or
+        fitted on, as ``neurodyn train`` takes them: dt its dt, lambda1 its
+        system's (Lorenz-63: 0.906 at the classic parameters, else from
+        its Jacobian; a Series: Rosenstein's estimate on its train split,
+        and InvalidParameterError saying why when there is none, e.g. a
+        periodic series: give lambda1). A model not trained here takes a
+        CTRNN's or RateNetwork's sample_dt (what ``neurodyn train`` set)
+        or 0.01, and Lorenz-63's 0.906; "lambda1_source" in the result
+        says where lambda1 came from, and "config" holds both.
+
+        Ctrl-C or cancel() stops it promptly (KeyboardInterrupt,
+        CancelledError) with no result; the model is unchanged."""
         a = as_input(trajectory, np.float64, "trajectory", ndim=2, finite=True, where=self._where("valid_time"))
         return _lib.result_json(
             "neurodyn_model_valid_time", self.handle, ptr(a), a.shape[0], a.shape[1], config_json(config), snake_case=True,
@@ -218,7 +232,10 @@ class Model(_Model):
         file is refused (NeurodynIOError) unless overwrite=True, or
         resume=True continues from it (a checkpoint of the same model and
         training configuration). Returns the training result (history per
-        epoch, best epoch, best validation loss, stop reason).
+        epoch, best epoch, best validation loss, stop reason). Training on a
+        dataset sets a CTRNN's or RateNetwork's sample_dt to the dataset's dt
+        (the time unit of lyapunov(); it does not change the dynamics), and
+        valid_time takes the dataset's dt and lambda1 by default.
 
         An omitted keyword takes its default: epochs 100, batch_size 64,
         val_batch 256, patience 20 (early stopping; < 0 disables it),
@@ -307,7 +324,11 @@ class Model(_Model):
     def lyapunov(self, warm: ArrayLike, **config: Any) -> dict[str, Any]:
         """The Lyapunov spectrum of the model run closed loop after warming up
         on warm (warmup, inputs). Keywords are analysis.MapSpectrumConfig's
-        (k, transient, steps, renorm, blocks, checkpoints). Ctrl-C or
+        (k, transient, steps, renorm, blocks, checkpoints). Exponents are
+        per time unit of the data: one step is the model's sample_dt
+        (info()["config"]), which training on a dataset sets to its dt (as
+        ``neurodyn train`` does; before any, the default 0.01 of the
+        Lorenz reference); "time" is steps * sample_dt. Ctrl-C or
         cancel() stops it within a step (KeyboardInterrupt, CancelledError)
         with no result; the model is unchanged."""
         a = as_input(

@@ -994,6 +994,45 @@ def test_reservoir_and_esn(lorenz):
             _capi.call("neurodyn_reservoir_harvest", e.handle, None, 1, 3, None, 0)
 
 
+def test_time_units_follow_the_dataset():
+    # A model trained on a dataset takes its time unit from it, as
+    # `neurodyn train` does: valid times and Lyapunov exponents were in the
+    # Lorenz reference's units (dt 0.01, lambda1 0.906) whatever the data.
+    with nd.Lorenz(dt=0.02, train_t=20, val_t=5, test_t=30, eval_t=-1, seq_length=20) as d:
+        m = nd.CTRNN(hidden=8, seed=1)
+        assert m.info()["config"]["sample_dt"] == 0.01  # the default before any training
+        m.train(d, epochs=1, window=20, val_window=20)
+        assert m.info()["config"]["sample_dt"] == 0.02
+        vt = m.valid_time(d.test, starts=3, horizon=200)
+        assert (vt["config"]["dt"], vt["config"]["lambda1"]) == (0.02, 0.906)
+        assert "Lorenz-63 at sigma=10, rho=28" in vt["lambda1_source"]
+        sp = m.lyapunov(d.test[:20], steps=100, transient=10, blocks=2, checkpoints=2)
+        assert sp["time"] == pytest.approx(100 * 0.02)
+        given = m.valid_time(d.test, starts=3, horizon=200, dt=0.5, lambda1=2.0)
+        assert (given["config"]["dt"], given["config"]["lambda1"], given["lambda1_source"]) == (0.5, 2.0, "given (Lambda1)")
+    # A periodic series has no lambda1 to guess: valid_time says what to give.
+    t = np.arange(3000) * 0.05
+    with nd.Series(np.c_[np.sin(t), np.cos(t)], dt=0.05, seq_length=10) as s:
+        m = nd.CTRNN(hidden=8, inputs=2, outputs=2, seed=1)
+        m.train(s, epochs=1)
+        assert m.info()["config"]["sample_dt"] == 0.05
+        with pytest.raises(nd.InvalidParameterError, match=r"Lambda1 not given.*no exponential divergence.*lambda1="):
+            m.valid_time(s.test, starts=3, horizon=100)
+        vt = m.valid_time(s.test, starts=3, horizon=100, lambda1=1.0)
+        assert (vt["config"]["dt"], vt["config"]["lambda1"]) == (0.05, 1.0)
+        with nd.ESN(2, n=30, seed=1) as e:  # a fit records its dataset too
+            e.fit(s)
+            assert e.valid_time(s.test, starts=3, horizon=100, lambda1=1.0)["config"]["dt"] == 0.05
+    # A chaotic series: lambda1 estimated from its train split, as the CLI.
+    x = nd.analysis.lorenz_integrate([1.0, 1.0, 1.0], 6000, dt=0.02, transient=10)
+    with nd.Series(x, dt=0.02, seq_length=10) as s:
+        m = nd.CTRNN(hidden=8, seed=1)
+        m.train(s, epochs=1)
+        vt = m.valid_time(s.test, starts=3, horizon=100)
+        assert vt["config"]["dt"] == 0.02 and 0.6 < vt["config"]["lambda1"] < 1.2, vt["config"]
+        assert vt["lambda1_source"].startswith("estimated from the training data: Rosenstein")
+
+
 def test_fixed_points_dimension_spike_stats(lorenz):
     m = nd.CTRNN(hidden=6, seed=3)
     x, _ = lorenz.windows("test", count=5)
