@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -619,12 +620,22 @@ type BaselineRow struct {
 // BaselineTable fits every baseline (FitBaselines) and evaluates each on
 // the test split in original units.
 func BaselineTable(d *tasks.Dataset, c BaselineConfig) ([]BaselineRow, error) {
+	return BaselineTableContext(context.Background(), d, c)
+}
+
+// BaselineTableContext is BaselineTable, stopped when ctx is done: it looks
+// at ctx after the fits and before every baseline's evaluation, and then
+// returns an error wrapping ctx.Err() and no result.
+func BaselineTableContext(ctx context.Context, d *tasks.Dataset, c BaselineConfig) ([]BaselineRow, error) {
 	fs, err := FitBaselines(d, c)
 	if err != nil {
 		return nil, err
 	}
 	rows := make([]BaselineRow, 0, len(fs))
 	for _, f := range fs {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("analysis: baselines stopped before %s: %w", f.Name(), err)
+		}
 		m, err := EvaluateForecaster(d, "test", f)
 		if err != nil {
 			return nil, fmt.Errorf("analysis: baseline %s: %w", f.Name(), err)

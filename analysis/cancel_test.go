@@ -43,6 +43,10 @@ func TestContextVariants(t *testing.T) {
 		t.Fatal(err)
 	}
 	vt := ClosedLoopConfig{Starts: 10, Horizon: 300, Curve: true}
+	dimCfg := DimensionConfig{Centers: 1000}
+	xs := column(d.raw[:3*4000], 3, 0)
+	pulse := inhibitoryPulseNet(t, 30, 5, 2, 22, 30, 11)
+	pulseCfg := PulseLIFConfig{K: 3, WarmupMs: 50, DurationMs: 200}
 	fp := FixedPointConfig{Starts: 16}
 	cases := []cancelCase{
 		{"ValidTime",
@@ -82,6 +86,38 @@ func TestContextVariants(t *testing.T) {
 				err := FreeRun(newExactLorenz(t, d), d.norm[:150], 1000, dst)
 				return dst, err
 			}},
+		// The analyses of arrays (the C API's _cancellable variants).
+		{"CorrelationDimension",
+			func(ctx context.Context) (any, error) {
+				return CorrelationDimensionContext(ctx, d.raw[:3*3000], 3, dimCfg)
+			},
+			func() (any, error) { return CorrelationDimension(d.raw[:3*3000], 3, dimCfg) }},
+		{"LargestFromSeries",
+			func(ctx context.Context) (any, error) {
+				return LargestFromSeriesContext(ctx, xs, 1, RosensteinConfig{Dt: 0.01})
+			},
+			func() (any, error) { return LargestFromSeries(xs, 1, RosensteinConfig{Dt: 0.01}) }},
+		{"FalseNeighbours",
+			func(ctx context.Context) (any, error) { return FalseNeighboursContext(ctx, xs, 10, 4, 0) },
+			func() (any, error) { return FalseNeighbours(xs, 10, 4, 0) }},
+		{"MutualInformation",
+			func(ctx context.Context) (any, error) { return MutualInformationContext(ctx, xs, 40, 0) },
+			func() (any, error) { return MutualInformation(xs, 40, 0) }},
+		{"PulseLIFLyapunov",
+			func(ctx context.Context) (any, error) { return PulseLIFLyapunovContext(ctx, pulse, pulseCfg) },
+			func() (any, error) { return PulseLIFLyapunov(pulse, pulseCfg) }},
+		{"BaselineTable",
+			func(ctx context.Context) (any, error) {
+				rows, err := BaselineTableContext(ctx, lorenz, BaselineConfig{MaxARLag: 2})
+				if err != nil {
+					return nil, err
+				}
+				return baselineMetrics(rows), nil
+			},
+			func() (any, error) {
+				rows, err := BaselineTable(lorenz, BaselineConfig{MaxARLag: 2})
+				return baselineMetrics(rows), err
+			}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -112,10 +148,31 @@ func TestContextVariants(t *testing.T) {
 	}
 }
 
+// baselineMetrics returns the names and metrics of baseline rows (their
+// fitted forecasters hold functions, which do not print by value).
+func baselineMetrics(rows []BaselineRow) []string {
+	if rows == nil {
+		return nil
+	}
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = fmt.Sprintf("%s %s %+v", r.Name, r.Params, r.Metrics)
+	}
+	return out
+}
+
 // isNilResult reports whether a result returned as any is a nil pointer or
 // slice.
 func isNilResult(v any) bool {
 	switch r := v.(type) {
+	case *Dimension:
+		return r == nil
+	case *Rosenstein:
+		return r == nil
+	case *PulseLIFSpectrum:
+		return r == nil
+	case []string:
+		return r == nil
 	case *ValidTimes:
 		return r == nil
 	case *Spectrum:

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -213,7 +214,7 @@ func DescribeAttractor(x []float64, dim int, c AttractorConfig) (*AttractorStats
 		series, sdim = column(x, dim, c.LyapunovVar-1), 1
 	}
 	var unfold error // the embedding search's failure on the scalar series x
-	if r, err := largestFromSeries(series, sdim, c.Lyapunov); err != nil {
+	if r, err := largestFromSeries(context.Background(), series, sdim, c.Lyapunov); err != nil {
 		if _, ok := err.(*unfoldError); ok && dim == 1 {
 			unfold = err
 		}
@@ -325,7 +326,7 @@ func (s *AttractorStats) dimensionPoints(x []float64, dim int, c AttractorConfig
 		if 4*theiler >= len(pts)/dim {
 			return nil, 0, param.New("analysis", "x", fmt.Sprintf("%d samples", len(pts)/dim), fmt.Sprintf("more than 4 mean periods (%d samples) to choose a delay embedding", theiler))
 		}
-		if m, lag, _, err = chooseEmbedding(pts, dim, c.Lyapunov, theiler); err != nil {
+		if m, lag, _, err = chooseEmbedding(context.Background(), pts, dim, c.Lyapunov, theiler); err != nil {
 			return nil, 0, err
 		}
 	}

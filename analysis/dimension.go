@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -111,6 +112,14 @@ type Dimension struct {
 // a set was an error about too few pairs although every radius had all
 // of them.
 func CorrelationDimension(x []float64, dim int, c DimensionConfig) (*Dimension, error) {
+	return CorrelationDimensionContext(context.Background(), x, dim, c)
+}
+
+// CorrelationDimensionContext is CorrelationDimension, stopped when ctx is
+// done: it looks at ctx every ctxEvery reference points of the correlation
+// sums and then returns an error wrapping ctx.Err() and no result. A run
+// that is not stopped is CorrelationDimension's, bit for bit.
+func CorrelationDimensionContext(ctx context.Context, x []float64, dim int, c DimensionConfig) (*Dimension, error) {
 	n, err := checkSeries("x", x, dim)
 	if err != nil {
 		return nil, err
@@ -218,7 +227,12 @@ func CorrelationDimension(x []float64, dim int, c DimensionConfig) (*Dimension, 
 
 	tree, pts := buildTree(x, dim, n)
 	rc := newRangeCounter(radii, theiler)
-	for _, i := range centers {
+	for k, i := range centers {
+		if k%ctxEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("analysis: correlation sums stopped at reference point %d of %d: %w", k, len(centers), err)
+			}
+		}
 		rc.qi = i
 		tree.NearestSet(rc, pts[i])
 	}

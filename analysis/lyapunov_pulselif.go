@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"math"
 
@@ -249,6 +250,14 @@ type PulseLIFSpectrum struct {
 // every architecture (internal/detmath, every product rounded; tested under
 // qemu by make asm-arm64).
 func PulseLIFLyapunov(p *PulseLIF, c PulseLIFConfig) (*PulseLIFSpectrum, error) {
+	return PulseLIFLyapunovContext(context.Background(), p, c)
+}
+
+// PulseLIFLyapunovContext is PulseLIFLyapunov, stopped when ctx is done: it
+// looks at ctx before every renormalization interval (RenormMs of
+// simulated time) and then returns an error wrapping ctx.Err() and no
+// result. A run that is not stopped is PulseLIFLyapunov's, bit for bit.
+func PulseLIFLyapunovContext(ctx context.Context, p *PulseLIF, c PulseLIFConfig) (*PulseLIFSpectrum, error) {
 	if p == nil {
 		return nil, param.New("analysis", "PulseLIF", "nil", "a network")
 	}
@@ -267,6 +276,9 @@ func PulseLIFLyapunov(p *PulseLIF, c PulseLIFConfig) (*PulseLIFSpectrum, error) 
 	// Warm-up: state and tangent vectors, renormalized without averaging.
 	warm := int(math.Round(c.WarmupMs / c.RenormMs))
 	for r := 1; r <= warm; r++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("analysis: pulse-LIF spectrum stopped in the warm-up, interval %d of %d: %w", r, warm, err)
+		}
 		sim.run(c.WarmupMs*float64(r)/float64(warm), tg.v, c.K)
 		tg.renorm(false)
 	}
@@ -274,6 +286,9 @@ func PulseLIFLyapunov(p *PulseLIF, c PulseLIFConfig) (*PulseLIFSpectrum, error) 
 	sim.isi = newISIStats(n)
 	logs0 := append([]float64(nil), sim.logA...)
 	for r := 1; r <= total; r++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("analysis: pulse-LIF spectrum stopped at interval %d of %d: %w", r, total, err)
+		}
 		sim.run(t0+c.DurationMs*float64(r)/float64(total), tg.v, c.K)
 		tg.renorm(true)
 	}

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -105,6 +106,13 @@ func DelayEmbed(x []float64, dim, m, tau int) ([]float64, error) {
 // equal-width bins over the series' range (bins 0 → ⌈√(n/5)⌉, at least 4
 // and at most 64).
 func MutualInformation(x []float64, maxLag, bins int) ([]float64, error) {
+	return MutualInformationContext(context.Background(), x, maxLag, bins)
+}
+
+// MutualInformationContext is MutualInformation, stopped when ctx is done:
+// it looks at ctx before every lag and then returns an error wrapping
+// ctx.Err() and no result.
+func MutualInformationContext(ctx context.Context, x []float64, maxLag, bins int) ([]float64, error) {
 	n, err := checkSeries("x", x, 1)
 	if err != nil {
 		return nil, err
@@ -118,6 +126,9 @@ func MutualInformation(x []float64, maxLag, bins int) ([]float64, error) {
 	mi := newAMI(x, bins)
 	out := make([]float64, maxLag+1)
 	for lag := range out {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("analysis: mutual information stopped at lag %d of %d: %w", lag, maxLag, err)
+		}
 		out[lag] = mi.at(lag)
 	}
 	return out, nil
@@ -355,6 +366,13 @@ func MeanPeriod(x []float64, dim int) (float64, error) {
 // means nothing; counted, they made a sine of 100 samples per period look
 // like noise (1.2% false neighbours left at m = 10).
 func FalseNeighbours(x []float64, tau, maxDim, theiler int) ([]float64, error) {
+	return FalseNeighboursContext(context.Background(), x, tau, maxDim, theiler)
+}
+
+// FalseNeighboursContext is FalseNeighbours, stopped when ctx is done: it
+// looks at ctx every ctxEvery points of each embedding and then returns an
+// error wrapping ctx.Err() and no result.
+func FalseNeighboursContext(ctx context.Context, x []float64, tau, maxDim, theiler int) ([]float64, error) {
 	n, err := checkSeries("x", x, 1)
 	if err != nil {
 		return nil, err
@@ -371,7 +389,9 @@ func FalseNeighbours(x []float64, tau, maxDim, theiler int) ([]float64, error) {
 		if n-m*tau < 2 {
 			return nil, param.New("analysis", "maxDim", maxDim, fmt.Sprintf("small enough that maxDim·tau < %d samples", n-1))
 		}
-		out[m-1] = fnnFraction(x, tau, m, theiler, sd)
+		if out[m-1], err = fnnFraction(ctx, x, tau, m, theiler, sd); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -396,9 +416,18 @@ func stdDev(x []float64) float64 {
 // chaotic series of up to 10⁵ samples in two or more dimensions.
 const fnnResolution = 0x1p-20
 
+// ctxEvery is the number of nearest-neighbour searches (or reference
+// points) between two looks at a context in the searches of
+// FalseNeighboursContext, LargestFromSeriesContext and
+// CorrelationDimensionContext: a look costs a few nanoseconds, a search
+// about a microsecond.
+const ctxEvery = 256
+
 // fnnFraction returns the fraction of false nearest neighbours of the
-// m-dimensional delay embedding (see FalseNeighbours); n − m·tau ≥ 2.
-func fnnFraction(x []float64, tau, m, theiler int, sd float64) float64 {
+// m-dimensional delay embedding (see FalseNeighbours); n − m·tau ≥ 2. It
+// looks at ctx every ctxEvery points and returns an error wrapping
+// ctx.Err() when it is done.
+func fnnFraction(ctx context.Context, x []float64, tau, m, theiler int, sd float64) (float64, error) {
 	const rTol, aTol = 10.0, 2.0
 	rows := len(x) - m*tau // room for the (m+1)-th coordinate
 	emb, _ := DelayEmbed(x[:rows+(m-1)*tau], 1, m, tau)
@@ -411,6 +440,11 @@ func fnnFraction(x []float64, tau, m, theiler int, sd float64) float64 {
 	k := &nearestKeeper{theiler: max(theiler, 0), distinct: true, floor2: float64(floor * floor)}
 	var falseN, total int
 	for i := 0; i < rows; i++ {
+		if i%ctxEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return 0, fmt.Errorf("analysis: false neighbours stopped at dimension %d, point %d of %d: %w", m, i, rows, err)
+			}
+		}
 		j, d2 := nearestOutside(tree, k, pts[i])
 		if j < 0 {
 			continue
@@ -423,9 +457,9 @@ func fnnFraction(x []float64, tau, m, theiler int, sd float64) float64 {
 		}
 	}
 	if total == 0 {
-		return 0
+		return 0, nil
 	}
-	return float64(falseN) / float64(total)
+	return float64(falseN) / float64(total), nil
 }
 
 // LinearRegion chooses the region of a divergence curve y_k (k = 0..K)
@@ -547,7 +581,16 @@ func fitLine(x, y []float64) (slope, r2 float64) {
 // does not rise (LinearRegion's ok false: a periodic, quasi-periodic or
 // contracting series) gives Diverges false and λ₁ NaN, not an error.
 func LargestFromSeries(x []float64, dim int, c RosensteinConfig) (*Rosenstein, error) {
-	r, err := largestFromSeries(x, dim, c)
+	return LargestFromSeriesContext(context.Background(), x, dim, c)
+}
+
+// LargestFromSeriesContext is LargestFromSeries, stopped when ctx is done:
+// it looks at ctx every ctxEvery points of the false-neighbour searches and
+// of the divergence curve, and then returns an error wrapping ctx.Err() and
+// no result. A search that is not stopped is LargestFromSeries's, bit for
+// bit.
+func LargestFromSeriesContext(ctx context.Context, x []float64, dim int, c RosensteinConfig) (*Rosenstein, error) {
+	r, err := largestFromSeries(ctx, x, dim, c)
 	return r, rosensteinErr(err)
 }
 
@@ -567,7 +610,7 @@ func rosensteinErr(err error) error {
 
 // largestFromSeries is LargestFromSeries with a failed embedding search
 // returned as its *unfoldError.
-func largestFromSeries(x []float64, dim int, c RosensteinConfig) (*Rosenstein, error) {
+func largestFromSeries(ctx context.Context, x []float64, dim int, c RosensteinConfig) (*Rosenstein, error) {
 	n, err := checkSeries("x", x, dim)
 	if err != nil {
 		return nil, err
@@ -604,7 +647,7 @@ func largestFromSeries(x []float64, dim int, c RosensteinConfig) (*Rosenstein, e
 		return nil, param.New("analysis", "Theiler", theiler, fmt.Sprintf("< n/4 = %d samples (series too short for its mean period)", n/4))
 	}
 	r.Theiler = theiler
-	m, lag, fnn, err := chooseEmbedding(x, dim, c, theiler)
+	m, lag, fnn, err := chooseEmbedding(ctx, x, dim, c, theiler)
 	if err != nil {
 		return nil, err
 	}
@@ -626,7 +669,7 @@ func largestFromSeries(x []float64, dim int, c RosensteinConfig) (*Rosenstein, e
 	}
 	auto := c.Horizon == 0
 	for {
-		if err := r.divergence(emb, edim, rows, K, theiler); err != nil {
+		if err := r.divergence(ctx, emb, edim, rows, K, theiler); err != nil {
 			return nil, err
 		}
 		if !auto || 2*K > rows/4 || !risingAtEnd(r.Curve) {
@@ -663,7 +706,7 @@ func largestFromSeries(x []float64, dim int, c RosensteinConfig) (*Rosenstein, e
 // are: a multivariate series without EmbedDim ≥ 2, m = 1) and the fraction
 // of false nearest neighbours at m when m was chosen automatically (NaN
 // otherwise). See LargestFromSeries for the rules.
-func chooseEmbedding(x []float64, dim int, c RosensteinConfig, theiler int) (m, lag int, fnn float64, err error) {
+func chooseEmbedding(ctx context.Context, x []float64, dim int, c RosensteinConfig, theiler int) (m, lag int, fnn float64, err error) {
 	if dim > 1 && c.EmbedDim < 2 {
 		return 1, 0, math.NaN(), nil
 	}
@@ -684,7 +727,10 @@ func chooseEmbedding(x []float64, dim int, c RosensteinConfig, theiler int) (m, 
 		maxM := min(maxAutoEmbedDim, max(1, (n/2)/lag-1))
 		f := 1.0
 		for m = 1; m <= maxM; m++ {
-			if f = fnnFraction(xs, lag, m, theiler, sd); f < 0.01 {
+			if f, err = fnnFraction(ctx, xs, lag, m, theiler, sd); err != nil {
+				return 0, 0, 0, err
+			}
+			if f < 0.01 {
 				break
 			}
 		}
@@ -711,7 +757,7 @@ func (u *unfoldError) Error() string { return "analysis: " + u.search() }
 
 // divergence computes the mean log divergence curve of the embedded
 // points emb (rows × edim) for k = 0..K into r.Curve and r.Pairs.
-func (r *Rosenstein) divergence(emb []float64, edim, rows, K, theiler int) error {
+func (r *Rosenstein) divergence(ctx context.Context, emb []float64, edim, rows, K, theiler int) error {
 	refs := rows - K
 	tree, pts := buildTree(emb, edim, refs)
 	var amax float64
@@ -739,6 +785,11 @@ func (r *Rosenstein) divergence(emb []float64, edim, rows, K, theiler int) error
 	}
 	r.Pairs = 0
 	for i := 0; i < refs; i++ {
+		if i%ctxEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("analysis: divergence curve stopped at point %d of %d: %w", i, refs, err)
+			}
+		}
 		j, _ := nearestOutside(tree, keep, pts[i])
 		if j < 0 {
 			continue

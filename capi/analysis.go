@@ -8,12 +8,69 @@ package main
 import "C"
 
 import (
+	"context"
 	"math"
 
 	"github.com/neurodyn/neurodyn/analysis"
 	"github.com/neurodyn/neurodyn/synapses"
 	"github.com/neurodyn/neurodyn/tasks"
 )
+
+// A token is a handle whose only use is to be cancelled: the analyses of
+// arrays belong to no object, so their _cancellable variants take one, and
+// neurodyn_cancel(token) from another thread stops them.
+
+//export neurodyn_token_new
+func neurodyn_token_new(out *C.neurodyn_handle) (rc C.int) {
+	const fn = "neurodyn_token_new"
+	defer guard(fn, &rc)
+	if out == nil {
+		return fail(fn, errorf(statusNull, "out is NULL"))
+	}
+	*out = newHandle("token", struct{}{}, nil)
+	return statusOK
+}
+
+// analysisCall is a call of an analysis that neurodyn_cancel(token) stops,
+// or, with token 0 (the variants without a token), one that nothing stops.
+type analysisCall struct {
+	c  call
+	ok bool // a token was given
+}
+
+// beginAnalysis begins a call with token (0: none). The token is not
+// locked: calls on one token may run at once, and one neurodyn_cancel
+// stops them all.
+func beginAnalysis(token C.neurodyn_handle) (analysisCall, error) {
+	if token == 0 {
+		return analysisCall{}, nil
+	}
+	o, err := resolve(token, "token")
+	if err != nil {
+		return analysisCall{}, err
+	}
+	if err := o.checkKind(token, "token", []string{"token"}); err != nil {
+		return analysisCall{}, err
+	}
+	c := call{o, o.cancelGen.Load()}
+	o.mu.Lock()
+	err = o.check(token, "token", []string{"token"})
+	o.mu.Unlock()
+	if err != nil {
+		return analysisCall{}, err
+	}
+	return analysisCall{c, true}, nil
+}
+
+// run calls f with a context that neurodyn_cancel(token) cancels (with no
+// token, one never cancelled); a cancelled f is NEURODYN_ERR_CANCELLED
+// saying that nothing was returned and where f stopped.
+func (a analysisCall) run(f func(ctx context.Context) error) error {
+	if !a.ok {
+		return f(context.Background())
+	}
+	return a.c.run(func() string { return "nothing was returned (the outputs are untouched)" }, f)
+}
 
 //export neurodyn_metrics
 func neurodyn_metrics(pred, truth *C.nd_cdouble, samples, dim C.int64_t, out *C.double, outLen C.int64_t) (rc C.int) {
@@ -49,6 +106,21 @@ type baselineJSON struct {
 func neurodyn_baselines(dataset C.neurodyn_handle, config *C.nd_cchar, result **C.char) (rc C.int) {
 	const fn = "neurodyn_baselines"
 	defer guard(fn, &rc)
+	return baselines(fn, 0, dataset, config, result)
+}
+
+//export neurodyn_baselines_cancellable
+func neurodyn_baselines_cancellable(token, dataset C.neurodyn_handle, config *C.nd_cchar, result **C.char) (rc C.int) {
+	const fn = "neurodyn_baselines_cancellable"
+	defer guard(fn, &rc)
+	return baselines(fn, token, dataset, config, result)
+}
+
+func baselines(fn string, token, dataset C.neurodyn_handle, config *C.nd_cchar, result **C.char) C.int {
+	ac, err := beginAnalysis(token)
+	if err != nil {
+		return fail(fn, err)
+	}
 	if result == nil {
 		return fail(fn, errorf(statusNull, "result is NULL"))
 	}
@@ -60,7 +132,11 @@ func neurodyn_baselines(dataset C.neurodyn_handle, config *C.nd_cchar, result **
 	if err := decodeConfig("config", optString(config), &c); err != nil {
 		return fail(fn, err)
 	}
-	rows, err := analysis.BaselineTable(d, c)
+	var rows []analysis.BaselineRow
+	err = ac.run(func(ctx context.Context) (err error) {
+		rows, err = analysis.BaselineTableContext(ctx, d, c)
+		return err
+	})
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -214,6 +290,21 @@ func neurodyn_delay_embed(x *C.nd_cdouble, samples, dim, m, tau C.int64_t, out *
 func neurodyn_mutual_information(x *C.nd_cdouble, n, maxLag, bins C.int64_t, out *C.double, outLen C.int64_t) (rc C.int) {
 	const fn = "neurodyn_mutual_information"
 	defer guard(fn, &rc)
+	return mutualInformation(fn, 0, x, n, maxLag, bins, out, outLen)
+}
+
+//export neurodyn_mutual_information_cancellable
+func neurodyn_mutual_information_cancellable(token C.neurodyn_handle, x *C.nd_cdouble, n, maxLag, bins C.int64_t, out *C.double, outLen C.int64_t) (rc C.int) {
+	const fn = "neurodyn_mutual_information_cancellable"
+	defer guard(fn, &rc)
+	return mutualInformation(fn, token, x, n, maxLag, bins, out, outLen)
+}
+
+func mutualInformation(fn string, token C.neurodyn_handle, x *C.nd_cdouble, n, maxLag, bins C.int64_t, out *C.double, outLen C.int64_t) C.int {
+	ac, err := beginAnalysis(token)
+	if err != nil {
+		return fail(fn, err)
+	}
 	v, _, err := seriesRows("x", x, "n", n, 1)
 	if err != nil {
 		return fail(fn, err)
@@ -236,7 +327,11 @@ func neurodyn_mutual_information(x *C.nd_cdouble, n, maxLag, bins C.int64_t, out
 	if err != nil {
 		return fail(fn, err)
 	}
-	mi, err := analysis.MutualInformation(v, lag, b)
+	var mi []float64
+	err = ac.run(func(ctx context.Context) (err error) {
+		mi, err = analysis.MutualInformationContext(ctx, v, lag, b)
+		return err
+	})
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -267,6 +362,21 @@ func neurodyn_auto_lag(x *C.nd_cdouble, n C.int64_t, lag *C.int64_t) (rc C.int) 
 func neurodyn_false_neighbours(x *C.nd_cdouble, n, tau, maxDim, theiler C.int64_t, out *C.double, outLen C.int64_t) (rc C.int) {
 	const fn = "neurodyn_false_neighbours"
 	defer guard(fn, &rc)
+	return falseNeighbours(fn, 0, x, n, tau, maxDim, theiler, out, outLen)
+}
+
+//export neurodyn_false_neighbours_cancellable
+func neurodyn_false_neighbours_cancellable(token C.neurodyn_handle, x *C.nd_cdouble, n, tau, maxDim, theiler C.int64_t, out *C.double, outLen C.int64_t) (rc C.int) {
+	const fn = "neurodyn_false_neighbours_cancellable"
+	defer guard(fn, &rc)
+	return falseNeighbours(fn, token, x, n, tau, maxDim, theiler, out, outLen)
+}
+
+func falseNeighbours(fn string, token C.neurodyn_handle, x *C.nd_cdouble, n, tau, maxDim, theiler C.int64_t, out *C.double, outLen C.int64_t) C.int {
+	ac, err := beginAnalysis(token)
+	if err != nil {
+		return fail(fn, err)
+	}
 	v, _, err := seriesRows("x", x, "n", n, 1)
 	if err != nil {
 		return fail(fn, err)
@@ -290,7 +400,11 @@ func neurodyn_false_neighbours(x *C.nd_cdouble, n, tau, maxDim, theiler C.int64_
 	if err != nil {
 		return fail(fn, err)
 	}
-	f, err := analysis.FalseNeighbours(v, t, md, th)
+	var f []float64
+	err = ac.run(func(ctx context.Context) (err error) {
+		f, err = analysis.FalseNeighboursContext(ctx, v, t, md, th)
+		return err
+	})
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -302,6 +416,21 @@ func neurodyn_false_neighbours(x *C.nd_cdouble, n, tau, maxDim, theiler C.int64_
 func neurodyn_lyapunov_series(x *C.nd_cdouble, samples, dim C.int64_t, config *C.nd_cchar, result **C.char) (rc C.int) {
 	const fn = "neurodyn_lyapunov_series"
 	defer guard(fn, &rc)
+	return lyapunovSeries(fn, 0, x, samples, dim, config, result)
+}
+
+//export neurodyn_lyapunov_series_cancellable
+func neurodyn_lyapunov_series_cancellable(token C.neurodyn_handle, x *C.nd_cdouble, samples, dim C.int64_t, config *C.nd_cchar, result **C.char) (rc C.int) {
+	const fn = "neurodyn_lyapunov_series_cancellable"
+	defer guard(fn, &rc)
+	return lyapunovSeries(fn, token, x, samples, dim, config, result)
+}
+
+func lyapunovSeries(fn string, token C.neurodyn_handle, x *C.nd_cdouble, samples, dim C.int64_t, config *C.nd_cchar, result **C.char) C.int {
+	ac, err := beginAnalysis(token)
+	if err != nil {
+		return fail(fn, err)
+	}
 	if result == nil {
 		return fail(fn, errorf(statusNull, "result is NULL"))
 	}
@@ -316,7 +445,11 @@ func neurodyn_lyapunov_series(x *C.nd_cdouble, samples, dim C.int64_t, config *C
 	if err := checkMemory("the divergence curve", float64(max(c.Horizon, 0))*16+float64(max(c.EmbedDim, 1))*float64(len(v))*16); err != nil {
 		return fail(fn, err)
 	}
-	r, err := analysis.LargestFromSeries(v, d, c)
+	var r *analysis.Rosenstein
+	err = ac.run(func(ctx context.Context) (err error) {
+		r, err = analysis.LargestFromSeriesContext(ctx, v, d, c)
+		return err
+	})
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -327,6 +460,21 @@ func neurodyn_lyapunov_series(x *C.nd_cdouble, samples, dim C.int64_t, config *C
 func neurodyn_correlation_dimension(x *C.nd_cdouble, samples, dim C.int64_t, config *C.nd_cchar, result **C.char) (rc C.int) {
 	const fn = "neurodyn_correlation_dimension"
 	defer guard(fn, &rc)
+	return correlationDimension(fn, 0, x, samples, dim, config, result)
+}
+
+//export neurodyn_correlation_dimension_cancellable
+func neurodyn_correlation_dimension_cancellable(token C.neurodyn_handle, x *C.nd_cdouble, samples, dim C.int64_t, config *C.nd_cchar, result **C.char) (rc C.int) {
+	const fn = "neurodyn_correlation_dimension_cancellable"
+	defer guard(fn, &rc)
+	return correlationDimension(fn, token, x, samples, dim, config, result)
+}
+
+func correlationDimension(fn string, token C.neurodyn_handle, x *C.nd_cdouble, samples, dim C.int64_t, config *C.nd_cchar, result **C.char) C.int {
+	ac, err := beginAnalysis(token)
+	if err != nil {
+		return fail(fn, err)
+	}
 	if result == nil {
 		return fail(fn, errorf(statusNull, "result is NULL"))
 	}
@@ -341,7 +489,11 @@ func neurodyn_correlation_dimension(x *C.nd_cdouble, samples, dim C.int64_t, con
 	if err := checkMemory("the correlation sums", float64(max(c.Radii, 40))*64+float64(max(c.Centers, 0))*16); err != nil {
 		return fail(fn, err)
 	}
-	r, err := analysis.CorrelationDimension(v, d, c)
+	var r *analysis.Dimension
+	err = ac.run(func(ctx context.Context) (err error) {
+		r, err = analysis.CorrelationDimensionContext(ctx, v, d, c)
+		return err
+	})
 	if err != nil {
 		return fail(fn, err)
 	}
@@ -353,6 +505,23 @@ func neurodyn_pulse_lif_lyapunov(tauMs, vThMV, vResetMV C.double, vInf, v0 *C.nd
 	sources, targets *C.nd_cint64, weights *C.nd_cdouble, nsyn C.int64_t, config *C.nd_cchar, result **C.char) (rc C.int) {
 	const fn = "neurodyn_pulse_lif_lyapunov"
 	defer guard(fn, &rc)
+	return pulseLIFLyapunov(fn, 0, tauMs, vThMV, vResetMV, vInf, v0, n, sources, targets, weights, nsyn, config, result)
+}
+
+//export neurodyn_pulse_lif_lyapunov_cancellable
+func neurodyn_pulse_lif_lyapunov_cancellable(token C.neurodyn_handle, tauMs, vThMV, vResetMV C.double, vInf, v0 *C.nd_cdouble, n C.int64_t,
+	sources, targets *C.nd_cint64, weights *C.nd_cdouble, nsyn C.int64_t, config *C.nd_cchar, result **C.char) (rc C.int) {
+	const fn = "neurodyn_pulse_lif_lyapunov_cancellable"
+	defer guard(fn, &rc)
+	return pulseLIFLyapunov(fn, token, tauMs, vThMV, vResetMV, vInf, v0, n, sources, targets, weights, nsyn, config, result)
+}
+
+func pulseLIFLyapunov(fn string, token C.neurodyn_handle, tauMs, vThMV, vResetMV C.double, vInf, v0 *C.nd_cdouble, n C.int64_t,
+	sources, targets *C.nd_cint64, weights *C.nd_cdouble, nsyn C.int64_t, config *C.nd_cchar, result **C.char) C.int {
+	ac, err := beginAnalysis(token)
+	if err != nil {
+		return fail(fn, err)
+	}
 	if result == nil {
 		return fail(fn, errorf(statusNull, "result is NULL"))
 	}
@@ -439,7 +608,11 @@ func neurodyn_pulse_lif_lyapunov(tauMs, vThMV, vResetMV C.double, vInf, v0 *C.nd
 	}
 	p := &analysis.PulseLIF{TauMs: tau, VThMV: vth, VResetMV: vr,
 		VInfMV: vi, V0MV: vz, Conn: conn}
-	r, err := analysis.PulseLIFLyapunov(p, c)
+	var r *analysis.PulseLIFSpectrum
+	err = ac.run(func(ctx context.Context) (err error) {
+		r, err = analysis.PulseLIFLyapunovContext(ctx, p, c)
+		return err
+	})
 	if err != nil {
 		return fail(fn, err)
 	}

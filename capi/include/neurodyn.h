@@ -235,6 +235,8 @@ int neurodyn_string_free(char *s);
  *   neurodyn_model_fixed_points, neurodyn_snn_forecast: nothing is
  *     returned (out is untouched, *result is not set) and the model is
  *     unchanged: a figure from part of the work is not the one asked for.
+ *   the _cancellable analyses of arrays (neurodyn_token_new: h is their
+ *     token): nothing is returned.
  * Other calls run to their end. neurodyn_cancel is not async-signal-safe
  * (it enters Go): a SIGINT handler must not call it, but may set a flag
  * that a thread of the program turns into neurodyn_cancel, or the long
@@ -909,6 +911,48 @@ int neurodyn_pulse_lif_lyapunov(double tau_ms, double v_th_mv, double v_reset_mv
  * counts in bins of bin_ms, correlation pairs drawn with seed). */
 int neurodyn_spike_stats(const double *times_ms, const uint32_t *ids, int64_t spikes, int64_t neurons, double t0,
                          double t1, double bin_ms, uint64_t seed, char **result);
+
+/* ---- Cancelling the analyses of arrays ----------------------------------
+ *
+ * The analyses above belong to no object, so neurodyn_cancel has no handle
+ * to stop them by. The _cancellable variants below take a token (from
+ * neurodyn_token_new) before the same arguments and do the same, bit for
+ * bit; neurodyn_cancel(token) from another thread stops every call running
+ * with that token at that moment within a moment (correlation sums, false
+ * neighbours and divergence curves: every 256 points; mutual information:
+ * every lag; the pulse-LIF spectrum: every renormalization interval;
+ * baselines: between the baselines' evaluations), and the call returns
+ * NEURODYN_ERR_CANCELLED: nothing was returned, the outputs are untouched.
+ * Calls made with the token afterwards are not affected. A token may serve
+ * several calls at once; free it with neurodyn_free. */
+
+/* A new cancellation token (a handle of kind "token"). */
+int neurodyn_token_new(neurodyn_handle *out);
+
+/* neurodyn_baselines, cancellable with token. */
+int neurodyn_baselines_cancellable(neurodyn_handle token, neurodyn_handle dataset, const char *config, char **result);
+
+/* neurodyn_mutual_information, cancellable with token. */
+int neurodyn_mutual_information_cancellable(neurodyn_handle token, const double *x, int64_t n, int64_t max_lag,
+                                            int64_t bins, double *out, int64_t out_len);
+
+/* neurodyn_false_neighbours, cancellable with token. */
+int neurodyn_false_neighbours_cancellable(neurodyn_handle token, const double *x, int64_t n, int64_t tau,
+                                          int64_t max_dim, int64_t theiler, double *out, int64_t out_len);
+
+/* neurodyn_lyapunov_series, cancellable with token. */
+int neurodyn_lyapunov_series_cancellable(neurodyn_handle token, const double *x, int64_t samples, int64_t dim,
+                                         const char *config, char **result);
+
+/* neurodyn_correlation_dimension, cancellable with token. */
+int neurodyn_correlation_dimension_cancellable(neurodyn_handle token, const double *x, int64_t samples, int64_t dim,
+                                               const char *config, char **result);
+
+/* neurodyn_pulse_lif_lyapunov, cancellable with token. */
+int neurodyn_pulse_lif_lyapunov_cancellable(neurodyn_handle token, double tau_ms, double v_th_mv, double v_reset_mv,
+                                            const double *v_inf_mv, const double *v0_mv, int64_t n,
+                                            const int64_t *sources, const int64_t *targets, const double *weights_mv,
+                                            int64_t synapses, const char *config, char **result);
 
 #ifdef __cplusplus
 }

@@ -22,7 +22,9 @@ Go runtime does not survive fork, and in a child forked after the library was
 loaded every call raises StateError saying so, where it could hang forever).
 Long calls (Network.run, Model.train) stop on Ctrl-C: KeyboardInterrupt is
 raised within about 0.1 s (a run) or one batch (a training), with a note
-saying what state the object was left in.
+saying what state the object was left in; so do the long analyses of arrays
+(neurodyn.analysis: correlation_dimension, lyapunov_series, ...), which
+cancel() from another thread stops through an analysis.Token.
 """
 
 from __future__ import annotations

@@ -123,6 +123,13 @@ PROTOTYPES: dict[str, str] = {
     "neurodyn_correlation_dimension": "piisp",
     "neurodyn_spike_stats": "ppiidddup",
     "neurodyn_pulse_lif_lyapunov": "dddppipppisp",
+    "neurodyn_token_new": "p",
+    "neurodyn_baselines_cancellable": "hhsp",
+    "neurodyn_mutual_information_cancellable": "hpiiipi",
+    "neurodyn_false_neighbours_cancellable": "hpiiiipi",
+    "neurodyn_lyapunov_series_cancellable": "hpiisp",
+    "neurodyn_correlation_dimension_cancellable": "hpiisp",
+    "neurodyn_pulse_lif_lyapunov_cancellable": "hdddppipppisp",
 }
 
 #: Functions that return something other than a status code.

@@ -1,5 +1,11 @@
 """Analysis on numpy arrays: forecast metrics, baselines, the true Lorenz-63
-system, delay embedding and Lyapunov exponents from time series."""
+system, delay embedding and Lyapunov exponents from time series.
+
+The long ones (baselines, mutual_information, false_neighbours,
+lyapunov_series, correlation_dimension, pulse_lif_lyapunov) stop on Ctrl-C
+promptly, raising KeyboardInterrupt, as Network.run and Model.train do;
+given token=Token(), token.cancel() from another thread stops them with
+CancelledError. A stopped analysis returns nothing."""
 
 from __future__ import annotations
 
@@ -10,12 +16,14 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _capi as _lib
+from ._object import Handle
 from ._util import MAX_ELEMS, as_input, config_json, empty, nonneg_int, ptr, real
 from .errors import InvalidParameterError
 from .models import metrics_dict
 from .tasks import Dataset
 
 __all__ = [
+    "Token",
     "metrics",
     "baselines",
     "lorenz_integrate",
@@ -28,6 +36,36 @@ __all__ = [
     "spike_stats",
     "pulse_lif_lyapunov",
 ]
+
+
+class Token(Handle):
+    """A cancellation token for the analyses of arrays, which belong to no
+    object: pass it as token= to one or several calls, and token.cancel()
+    from another thread stops those running at that moment with
+    CancelledError (calls made afterwards are not affected). Without a
+    token each call makes its own, so that Ctrl-C stops it."""
+
+    __slots__ = ()
+
+    def __init__(self):
+        super().__init__(_lib.new_handle("neurodyn_token_new"))
+
+
+def _cancellable(name: str, token: Token | None, *args: Any, result: bool = False) -> Any:
+    """Calls the _cancellable variant of an analysis with token (a fresh
+    one if None) as a call Ctrl-C stops (call_cancellable); with result,
+    returns its JSON result in snake_case."""
+    if token is not None and not isinstance(token, Token):
+        raise TypeError(f"token must be a neurodyn.analysis.Token, not {type(token).__name__}")
+    tok = Token() if token is None else token
+    try:
+        if result:
+            return _lib.result_json(name + "_cancellable", tok.handle, *args, snake_case=True, cancellable=True)
+        _lib.call_cancellable(name + "_cancellable", tok.handle, *args)
+        return None
+    finally:
+        if token is None:
+            tok.close()
 
 
 def _series(x: ArrayLike, name: str) -> np.ndarray:
@@ -50,13 +88,15 @@ def metrics(pred: ArrayLike, truth: ArrayLike) -> dict[str, Any]:
     return metrics_dict(out)
 
 
-def baselines(dataset: Dataset, **config: Any) -> list[dict[str, Any]]:
+def baselines(dataset: Dataset, *, token: Token | None = None, **config: Any) -> list[dict[str, Any]]:
     """Fits persistence, linear extrapolation, train mean, AR(1..max_ar_lag)
     and NVAR on the dataset and evaluates them on its test split (original
-    units): a list of {name, params, metrics}."""
+    units): a list of {name, params, metrics}. Ctrl-C or token.cancel()
+    stops it between the baselines' evaluations (KeyboardInterrupt,
+    CancelledError) with no result."""
     if not isinstance(dataset, Dataset):
         raise TypeError(f"dataset must be a Dataset, not {type(dataset).__name__}")
-    return _lib.result_json("neurodyn_baselines", dataset.handle, config_json(config), snake_case=True)
+    return _cancellable("neurodyn_baselines", token, dataset.handle, config_json(config), result=True)
 
 
 def lorenz_integrate(
@@ -98,12 +138,14 @@ def delay_embed(x: ArrayLike, m: int, tau: int) -> np.ndarray:
     return out
 
 
-def mutual_information(x: ArrayLike, max_lag: int, bins: int = 0) -> np.ndarray:
-    """Auto mutual information (nats) of a scalar series for lags 0..max_lag."""
+def mutual_information(x: ArrayLike, max_lag: int, bins: int = 0, *, token: Token | None = None) -> np.ndarray:
+    """Auto mutual information (nats) of a scalar series for lags
+    0..max_lag. Ctrl-C or token.cancel() stops it before a lag
+    (KeyboardInterrupt, CancelledError) with no result."""
     a = as_input(x, np.float64, "x", ndim=1)
     max_lag = nonneg_int(max_lag, "max_lag", MAX_ELEMS - 1)
     out = empty((max_lag + 1,), np.float64, "mutual_information")
-    _lib.call("neurodyn_mutual_information", ptr(a), a.size, max_lag, nonneg_int(bins, "bins"), ptr(out), out.size)
+    _cancellable("neurodyn_mutual_information", token, ptr(a), a.size, max_lag, nonneg_int(bins, "bins"), ptr(out), out.size)
     return out
 
 
@@ -118,14 +160,16 @@ def auto_lag(x: ArrayLike) -> int:
     return lag.value
 
 
-def false_neighbours(x: ArrayLike, tau: int, max_dim: int, theiler: int = 0) -> np.ndarray:
+def false_neighbours(x: ArrayLike, tau: int, max_dim: int, theiler: int = 0, *, token: Token | None = None) -> np.ndarray:
     """Fractions of false nearest neighbours for embedding dimensions
-    1..max_dim."""
+    1..max_dim. Ctrl-C or token.cancel() stops it within 256 points
+    (KeyboardInterrupt, CancelledError) with no result."""
     a = as_input(x, np.float64, "x", ndim=1)
     max_dim = nonneg_int(max_dim, "max_dim", MAX_ELEMS)
     out = empty((max_dim,), np.float64, "false_neighbours")
-    _lib.call(
+    _cancellable(
         "neurodyn_false_neighbours",
+        token,
         ptr(a),
         a.size,
         nonneg_int(tau, "tau"),
@@ -137,7 +181,7 @@ def false_neighbours(x: ArrayLike, tau: int, max_dim: int, theiler: int = 0) -> 
     return out
 
 
-def lyapunov_series(x: ArrayLike, **config: Any) -> dict[str, Any]:
+def lyapunov_series(x: ArrayLike, *, token: Token | None = None, **config: Any) -> dict[str, Any]:
     """The largest Lyapunov exponent of a series (samples, dim) by
     Rosenstein's method; keywords are analysis.RosensteinConfig's (dt,
     embed_dim, lag, theiler, horizon, fit_start, fit_end). Returns lambda
@@ -148,22 +192,26 @@ def lyapunov_series(x: ArrayLike, **config: Any) -> dict[str, Any]:
     series whose false neighbours never fall below 1% (noise) is an
     InvalidParameterError naming EmbedDim unless embed_dim is given. When
     the divergence curve does not rise (a periodic or quasi-periodic
-    series), diverges is False and lambda and fit_r2 are NaN."""
+    series), diverges is False and lambda and fit_r2 are NaN. Ctrl-C or
+    token.cancel() stops it within 256 points (KeyboardInterrupt,
+    CancelledError) with no result."""
     if "dt" in config and config["dt"] is not None and float(config["dt"]) == 0:
         raise InvalidParameterError("dt must be > 0 (leave it out for exponents per sample)")
     a = _series(x, "x")
-    return _lib.result_json("neurodyn_lyapunov_series", ptr(a), a.shape[0], a.shape[1], config_json(config), snake_case=True)
+    return _cancellable("neurodyn_lyapunov_series", token, ptr(a), a.shape[0], a.shape[1], config_json(config), result=True)
 
 
 
 
-def correlation_dimension(x: ArrayLike, **config: Any) -> dict[str, Any]:
+def correlation_dimension(x: ArrayLike, *, token: Token | None = None, **config: Any) -> dict[str, Any]:
     """The correlation dimension D2 of a series (samples, dim) from the
     Grassberger-Procaccia sums with an automatic scaling region; keywords are
     analysis.DimensionConfig's (theiler, centers, seed, radii, r_min, r_max,
-    ...). Returns d2 with the radii, sums, local slopes and the region."""
+    ...). Returns d2 with the radii, sums, local slopes and the region.
+    Ctrl-C or token.cancel() stops it within 256 reference points
+    (KeyboardInterrupt, CancelledError) with no result."""
     a = _series(x, "x")
-    return _lib.result_json("neurodyn_correlation_dimension", ptr(a), a.shape[0], a.shape[1], config_json(config), snake_case=True)
+    return _cancellable("neurodyn_correlation_dimension", token, ptr(a), a.shape[0], a.shape[1], config_json(config), result=True)
 
 
 def spike_stats(times_ms: ArrayLike, ids: ArrayLike, neurons: int, t0: float, t1: float, bin_ms: float = 5.0, seed: int = 1) -> dict[str, Any]:
@@ -188,6 +236,7 @@ def pulse_lif_lyapunov(
     tau_ms: float,
     v_th_mv: float,
     v_reset_mv: float,
+    token: Token | None = None,
     **config: Any,
 ) -> dict[str, Any]:
     """The exact Lyapunov spectrum (1/s) of leaky integrate-and-fire neurons
@@ -199,7 +248,9 @@ def pulse_lif_lyapunov(
     warmup_ms, duration_ms, renorm_ms, blocks, checkpoints). Returns
     exponents and std_err (1/s), spikes, rate_hz, isi_cv (NaN when no
     neuron fired 3 times) and contraction_rate, the exact sum of the whole
-    spectrum. Keyword seed seeds the random start of the tangent vectors."""
+    spectrum. Keyword seed seeds the random start of the tangent vectors.
+    Ctrl-C or token.cancel() stops it within a renormalization interval
+    (KeyboardInterrupt, CancelledError) with no result."""
     vi = as_input(v_inf_mv, np.float64, "v_inf_mv", ndim=1)
     n = vi.size
     if n == 0:
@@ -208,9 +259,9 @@ def pulse_lif_lyapunov(
     s = as_input(sources, np.int64, "sources", ndim=1)
     t = as_input(targets, np.int64, "targets", ndim=1, shape=(s.size,))
     w = as_input(weights_mv, np.float64, "weights_mv", ndim=1, shape=(s.size,))
-    r = _lib.result_json(
-        "neurodyn_pulse_lif_lyapunov", real(tau_ms, "tau_ms"), real(v_th_mv, "v_th_mv"), real(v_reset_mv, "v_reset_mv"),
-        ptr(vi), ptr(v0), n, ptr(s), ptr(t), ptr(w), s.size, config_json(config), snake_case=True,
+    r = _cancellable(
+        "neurodyn_pulse_lif_lyapunov", token, real(tau_ms, "tau_ms"), real(v_th_mv, "v_th_mv"), real(v_reset_mv, "v_reset_mv"),
+        ptr(vi), ptr(v0), n, ptr(s), ptr(t), ptr(w), s.size, config_json(config), result=True,
     )
     r["isi_cv"] = r.pop("isicv")  # ISICV: one word per letter group
     return r

@@ -150,6 +150,10 @@ class Harness:
         for kind in CONSTRUCTORS:
             self.objects[kind] = self.new(kind)
         self.objects["series"] = self.new_series()
+        tok = ctypes.c_uint64()
+        if self.dll.neurodyn_token_new(ctypes.byref(tok)):
+            raise SystemExit(f"fuzz: cannot make a token: {self.L.neurodyn_last_error()}")
+        self.objects["token"] = tok.value
         self.stale = self.new("ctrnn")
         self.free(self.stale)
 
@@ -200,6 +204,8 @@ class Harness:
 
     def handle_for(self, f, p) -> int:
         n = f.name
+        if p.name == "token":
+            return self.objects["token"]
         if p.name == "dataset":
             return self.objects["lorenz"]
         if p.name == "flipflop":
@@ -245,7 +251,7 @@ class Harness:
                 "neurodyn_model_fixed_points": b'{"Starts": 4, "MaxIter": 50}',
                 "neurodyn_correlation_dimension": b'{"Radii": 10}',
                 "neurodyn_pulse_lif_lyapunov": b'{"K": 2, "WarmupMs": 5, "DurationMs": 20}',
-            }.get(n)
+            }.get(n.replace("_cancellable", ""))
         if a == "split":
             return b"test"
         if a == "recorder":

@@ -15,6 +15,7 @@ import time
 import numpy as np
 import pytest
 from capi_util import nd
+from neurodyn import _capi
 
 RUN_MS = 20000.0
 BRUNEL = dict(n=2000, seed=7, record=True)
@@ -461,3 +462,66 @@ def test_close_from_another_thread_cancels_a_run():
     net.close()
     t.join()
     assert isinstance(out.get("error"), nd.CancelledError), out
+
+
+# ---- analyses of arrays: a token (per call, or given) ------------------------
+
+
+def _lorenz_points(n):
+    return nd.analysis.lorenz_integrate([1.0, 1.0, 1.0], n, dt=0.01, transient=10)
+
+
+def test_ctrl_c_stops_correlation_dimension():
+    # The reviewer's call: 70,000 points with centers=70000 ran to its end
+    # (13 s) after Ctrl-C and then raised KeyboardInterrupt; now it stops
+    # within 256 reference points.
+    x = _lorenz_points(70000)
+    full = None
+    timer = _interrupt_after(0.5)
+    with pytest.raises(KeyboardInterrupt) as info:
+        full = nd.analysis.correlation_dimension(x, centers=70000)
+    timer.join()
+    assert full is None
+    # stopped inside the sums, not run to their end
+    notes = " ".join(getattr(info.value, "__notes__", []))
+    assert "correlation sums stopped at reference point" in notes and "nothing was returned" in notes, notes
+
+
+@pytest.mark.parametrize("name", ["correlation_dimension", "lyapunov_series", "false_neighbours", "mutual_information"])
+def test_token_cancels_an_analysis(name):
+    x = _lorenz_points(60000)
+    call = {
+        "correlation_dimension": lambda tok: nd.analysis.correlation_dimension(x, centers=60000, token=tok),
+        "lyapunov_series": lambda tok: nd.analysis.lyapunov_series(x[:, 0], dt=0.01, token=tok),
+        "false_neighbours": lambda tok: nd.analysis.false_neighbours(x[:, 0], 10, 12, token=tok),
+        "mutual_information": lambda tok: nd.analysis.mutual_information(np.tile(x[:, 0], 20), 1_000_000, token=tok),
+    }[name]
+    with nd.analysis.Token() as tok:
+        tok.cancel()  # nothing running: does nothing
+        c = _cancel_after(tok, 0.3)
+        with pytest.raises(nd.CancelledError, match="cancelled.*nothing was returned"):
+            call(tok)
+        c.done.set()
+        c.join()
+    with pytest.raises(TypeError, match="Token"):
+        nd.analysis.correlation_dimension(x, token=object())
+
+
+def test_cancellable_analyses_give_the_same_results():
+    x = _lorenz_points(3000)
+    with nd.analysis.Token() as tok:
+        a = nd.analysis.correlation_dimension(x, centers=500, token=tok)
+        b = nd.analysis.lyapunov_series(x, dt=0.01, token=tok)
+        f = nd.analysis.false_neighbours(x[:, 0], 10, 4, token=tok)
+    L = _capi.lib()
+    p = ctypes.c_void_p()
+    assert L.neurodyn_correlation_dimension(x.ctypes.data, x.shape[0], 3, b'{"Centers": 500}', ctypes.byref(p)) == 0
+    try:
+        import json
+
+        ref = json.loads(ctypes.string_at(p.value).decode())
+    finally:
+        L.neurodyn_string_free(p)
+    assert a["d2"] == ref["D2"]
+    assert b["lambda"] == nd.analysis.lyapunov_series(x, dt=0.01)["lambda"]
+    np.testing.assert_array_equal(f, nd.analysis.false_neighbours(x[:, 0], 10, 4))
