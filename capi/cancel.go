@@ -201,14 +201,15 @@ func (k *epochKeeper) fit(c call, t *learn.Trainer, train, val learn.Source) (*l
 	return res, errorf(statusCancelled, "cancelled (neurodyn_cancel) after %d finished epochs, the one running discarded: %s (neurodyn_model_train_result)", done, state)
 }
 
-// run calls f with a context that neurodyn_cancel cancels. When
-// neurodyn_cancel stopped it, the error has status NEURODYN_ERR_CANCELLED
-// and says what state the object was left in (state) and where f stopped
-// (f's own message); other errors are f's.
+// run calls f with a context that neurodyn_cancel cancels, on a goroutine
+// of its own (offThread: f must not call fail). When neurodyn_cancel
+// stopped it, the error has status NEURODYN_ERR_CANCELLED and says what
+// state the object was left in (state) and where f stopped (f's own
+// message); other errors are f's.
 func (c call) run(state func() string, f func(ctx context.Context) error) error {
 	ctx, end := c.context()
 	defer end()
-	err := f(ctx)
+	err := offThread(func() error { return f(ctx) })
 	if !cancelled(ctx, err) {
 		return err
 	}

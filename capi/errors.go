@@ -212,6 +212,9 @@ func setError(code C.int, msg string) {
 func guard(fn string, rc *C.int) {
 	if p := recover(); p != nil {
 		stack := debug.Stack()
+		if op, ok := p.(*offThreadPanic); ok { // where it happened, not where it was raised again
+			p, stack = op.value, op.stack
+		}
 		if len(stack) > 1500 {
 			stack = stack[:1500]
 		}

@@ -544,7 +544,8 @@ func neurodyn_model_train(h, task C.neurodyn_handle, config *C.nd_cchar) (rc C.i
 	if err != nil {
 		return fail(fn, err)
 	}
-	res, err := keep.fit(c0, t, train, val)
+	var res *learn.Result
+	err = offThread(func() (err error) { res, err = keep.fit(c0, t, train, val); return err })
 	m.Reset()
 	if res != nil {
 		mo.result = res
@@ -617,8 +618,8 @@ func neurodyn_model_predict(h C.neurodyn_handle, x *C.nd_cfloat, n, steps C.int6
 	if err := mo.ready(); err != nil {
 		return fail(fn, err)
 	}
-	if mo.m == nil { // a reservoir: one stream per sequence
-		stepperPredict(s, in, nn, L, dst)
+	if mo.m == nil { // a reservoir: one stream per sequence, its workers off the caller's thread
+		offThread(func() error { stepperPredict(s, in, nn, L, dst); return nil })
 		return statusOK
 	}
 	est := float64(nn) * float64(s.StateDim()) * 64
@@ -799,12 +800,19 @@ func neurodyn_model_stream(h C.neurodyn_handle, x *C.nd_cdouble, samples, dim C.
 	defer s.Reset()
 	out := s.OutputDim()
 	// Checked every streamPiece samples: an atomic load, nothing next to a
-	// step.
-	for t := 0; t < n; t++ {
-		if t%streamPiece == streamPiece-1 && c.cancelled() {
-			return fail(fn, errorf(statusCancelled, "cancelled (neurodyn_cancel) after %d of %d samples: rows 0 to %d of y hold their outputs, the rest of y is untouched; the model is unchanged", t, n, t-1))
+	// step. On a goroutine of its own (offThread): a reservoir's steps run
+	// the kernel's workers.
+	err = offThread(func() error {
+		for t := 0; t < n; t++ {
+			if t%streamPiece == streamPiece-1 && c.cancelled() {
+				return errorf(statusCancelled, "cancelled (neurodyn_cancel) after %d of %d samples: rows 0 to %d of y hold their outputs, the rest of y is untouched; the model is unchanged", t, n, t-1)
+			}
+			s.Step(dst[t*out:(t+1)*out], v[t*d:(t+1)*d])
 		}
-		s.Step(dst[t*out:(t+1)*out], v[t*d:(t+1)*d])
+		return nil
+	})
+	if err != nil {
+		return fail(fn, err)
 	}
 	return statusOK
 }
@@ -887,23 +895,29 @@ func neurodyn_model_flipflop_score(h, flipflop C.neurodyn_handle, split *C.nd_cc
 	per := s.Steps * s.Bits
 	var sq float64
 	var right int
-	for b := 0; b < s.Trials; b += evalBatch {
-		if c.cancelled() {
-			return fail(fn, errorf(statusCancelled, "cancelled (neurodyn_cancel) after %d of %d trials: nothing was returned (out is untouched) and the model is unchanged", b, s.Trials))
-		}
-		k := min(evalBatch, s.Trials-b)
-		res, err := m.Forward(s.Inputs[b*per:(b+k)*per], k, s.Steps, false)
-		if err != nil {
-			return fail(fn, err)
-		}
-		for j, y := range res.All {
-			t := s.Targets[b*per+j]
-			e := float64(y) - float64(t)
-			sq += e * e
-			if (y > 0.5) == (t > 0.5) {
-				right++
+	err = offThread(func() error {
+		for b := 0; b < s.Trials; b += evalBatch {
+			if c.cancelled() {
+				return errorf(statusCancelled, "cancelled (neurodyn_cancel) after %d of %d trials: nothing was returned (out is untouched) and the model is unchanged", b, s.Trials)
+			}
+			k := min(evalBatch, s.Trials-b)
+			res, err := m.Forward(s.Inputs[b*per:(b+k)*per], k, s.Steps, false)
+			if err != nil {
+				return err
+			}
+			for j, y := range res.All {
+				t := s.Targets[b*per+j]
+				e := float64(y) - float64(t)
+				sq += e * e
+				if (y > 0.5) == (t > 0.5) {
+					right++
+				}
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return fail(fn, err)
 	}
 	total := float64(s.Trials * per)
 	dst[0], dst[1] = sq/total, float64(right)/total

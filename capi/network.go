@@ -267,27 +267,32 @@ func neurodyn_network_run(h C.neurodyn_handle, durationMs C.double) (rc C.int) {
 		return fail(fn, n.net.Run(d)) // the kernel's error naming duration
 	}
 	n.started = true
-	// In pieces, so that neurodyn_cancel takes effect between them; the
-	// result does not depend on how a run is split.
+	// On a goroutine of its own (offThread: the workers' barriers are slow
+	// on the caller's locked thread), in pieces, so that neurodyn_cancel
+	// takes effect between them; the result does not depend on how a run is
+	// split.
 	start := n.net.TimeMs()
-	for left := int64(total); left > 0; {
-		if c.cancelled() {
-			now := n.net.TimeMs()
-			return fail(fn, errorf(statusCancelled, "cancelled (neurodyn_cancel) after %.10g of the %g ms asked: the network has advanced to t = %.10g ms (what a run of %.10g ms would give) and a later run goes on from there", now-start, d, now, now-start))
-		}
-		k := n.chunk.next(left)
-		if k < n.chunk.steps { // the last piece: its time says little
-			if err := n.net.RunSteps(k); err != nil {
-				return fail(fn, err)
+	err = offThread(func() error {
+		for left := int64(total); left > 0; {
+			if c.cancelled() {
+				now := n.net.TimeMs()
+				return errorf(statusCancelled, "cancelled (neurodyn_cancel) after %.10g of the %g ms asked: the network has advanced to t = %.10g ms (what a run of %.10g ms would give) and a later run goes on from there", now-start, d, now, now-start)
 			}
-			break
+			k := n.chunk.next(left)
+			if k < n.chunk.steps { // the last piece: its time says little
+				return n.net.RunSteps(k)
+			}
+			t0 := time.Now()
+			if err := n.net.RunSteps(k); err != nil {
+				return err
+			}
+			n.chunk.took(time.Since(t0))
+			left -= k
 		}
-		t0 := time.Now()
-		if err := n.net.RunSteps(k); err != nil {
-			return fail(fn, err)
-		}
-		n.chunk.took(time.Since(t0))
-		left -= k
+		return nil
+	})
+	if err != nil {
+		return fail(fn, err)
 	}
 	return statusOK
 }

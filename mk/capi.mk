@@ -47,7 +47,9 @@ test-capi: test-capi-c test-capi-python
 # and files alone,
 # capi/testdata/cancel_test.c that neurodyn_cancel stops a run, a training and the
 # other long calls (fits, harvests, closed loops, evaluations, analyses)
-# and what state they leave, and nm that only neurodyn_* is exported.
+# and what state they leave, capi/testdata/thread_test.c that runs with
+# several workers keep off the caller's thread (its context switches,
+# counted) with the same bits, and nm that only neurodyn_* is exported.
 test-capi-c: capi-install
 	@test "$$($(CAPI_PC) --modversion neurodyn)" = "$(CAPI_VERSION)"
 	echo '#include <neurodyn.h>' | $(CAPI_CC) -std=c99 -pedantic -Wall -Wextra -Werror $$($(CAPI_PC) --cflags neurodyn) -x c -fsyntax-only -
@@ -66,6 +68,9 @@ test-capi-c: capi-install
 	$(CAPI_CC) -std=c11 -O2 -Wall -Wextra -Werror -pedantic $$($(CAPI_PC) --cflags neurodyn) capi/testdata/cancel_test.c \
 		-o $(CAPI_DIR)/cancel_test $$($(CAPI_PC) --libs neurodyn) -lpthread -lm -Wl,-rpath,$$($(CAPI_PC) --variable=libdir neurodyn)
 	$(CAPI_DIR)/cancel_test
+	$(CAPI_CC) -std=c11 -O2 -Wall -Wextra -Werror -pedantic $$($(CAPI_PC) --cflags neurodyn) capi/testdata/thread_test.c \
+		-o $(CAPI_DIR)/thread_test $$($(CAPI_PC) --libs neurodyn) -lm -Wl,-rpath,$$($(CAPI_PC) --variable=libdir neurodyn)
+	$(CAPI_DIR)/thread_test
 	@# Only the C interface is exported (capi/exports.map): a program defining
 	@# a symbol of the same name as one of the library's helpers must not
 	@# interpose on it.

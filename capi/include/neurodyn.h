@@ -88,7 +88,13 @@
  *
  * Threads and resources. The library runs Go's runtime, started when it is
  * loaded; GOMAXPROCS in the environment at load time, or
- * neurodyn_set_threads, bounds the threads that compute. Allocation failures
+ * neurodyn_set_threads, bounds the threads that compute. A long call (a run,
+ * a fit, a harvest, a stream, a training, a closed loop, an evaluation or
+ * analysis of a model) computes on a goroutine of the library's own while the
+ * calling thread waits for it, so that a network's or reservoir's workers
+ * (the "Workers" of its spec or configuration) synchronise among the
+ * runtime's threads rather than through the caller's; the status and
+ * neurodyn_last_error are still the calling thread's. Allocation failures
  * cannot be recovered in Go, so constructors refuse objects whose estimated
  * memory exceeds a limit (physical memory, or the process's cgroup limit when
  * lower, by default;
