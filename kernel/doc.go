@@ -453,7 +453,12 @@
 // Recorders write through small sink interfaces (SpikeSink, FrameSink): in
 // memory by default, or any sink set with SetSink (the export package's
 // streaming SONATA writers). Spikes are handed over in blocks of at most
-// 16,384 and frames one by one, so recording memory stays bounded.
+// 16,384 and frames one by one, so recording memory stays bounded with a
+// file sink. In memory, frames grow by a known amount per step and spikes
+// by what the dynamics produce: Run refuses a run after which the frames
+// (exactly) and the spikes held so far would exceed the memory limit
+// (Network.RecorderMemory, CheckRecorderMemory); the spikes a run adds are
+// not bounded (clear or stream them).
 // Sampled recorders (state, rate, filtered_spikes, weights) become SONATA
 // frame reports (RecordSONATA, Network.FrameOptions), one file each
 // (FrameReportFile); Validate refuses recorders that would share a file

@@ -1,9 +1,14 @@
 package kernel
 
 import (
+	"cmp"
+	"fmt"
 	"math"
 	"slices"
+	"strings"
 
+	"github.com/neurodyn/neurodyn/internal/memlimit"
+	"github.com/neurodyn/neurodyn/internal/param"
 	"github.com/neurodyn/neurodyn/internal/timegrid"
 )
 
@@ -21,7 +26,8 @@ import (
 // the edges of its population in the file (0 when the file cannot be read
 // or names no single population: Validate reports why). The frames that
 // sampled recorders keep in memory are not counted (they grow with the
-// run's duration).
+// run's duration: Network.RecorderMemory and CheckRecorderMemory, which
+// Run checks).
 func (s Spec) EstimateBytes() float64 {
 	size := map[string]float64{}
 	var bytes float64
@@ -136,4 +142,100 @@ func weightsColumnBytes(plastic bool, slice, interval float64) float64 {
 		return 16
 	}
 	return 16 + 4*(math.Floor(slice/iv)+1)
+}
+
+// RecorderMemory is what a recorder keeping its data in memory (the
+// default sinks, SpikeMemory and FrameMemory) will hold after a run
+// (Network.RecorderMemory).
+type RecorderMemory struct {
+	Recorder string // its name
+	// Frames is the number of frames a sampled recorder will hold (those
+	// it holds and those due in the run: exact) and Width the values per
+	// frame; 0 for a spikes recorder.
+	Frames int64
+	Width  int
+	// Spikes is the number of spikes a spikes recorder holds now: the
+	// spikes a run adds depend on its dynamics and are not counted.
+	Spikes int64
+	// Bytes is what the frames take, 8 bytes for a frame's time and 4 per
+	// value, or the spikes held, 12 bytes each (not the spare capacity of
+	// the slices, which append grows by up to a quarter at a time).
+	Bytes float64
+}
+
+// RecorderMemory returns, for each recorder of net keeping its data in
+// memory, what it will hold after n ≥ 0 more steps: a sampled recorder's
+// frames exactly (those held and one per frame interval due in the
+// steps), a spikes recorder's spikes as it holds them now, since what a
+// run adds depends on its dynamics and has no useful bound. Recorders
+// whose sink is another (SetSink: a file, a stream) are left out.
+func (net *Network) RecorderMemory(n int64) []RecorderMemory {
+	var out []RecorderMemory
+	for _, r := range net.recs {
+		if m := r.Spikes(); m != nil {
+			k := int64(len(m.TimesMs) + len(r.times))
+			out = append(out, RecorderMemory{Recorder: r.name, Spikes: k, Bytes: 12 * float64(k)})
+			continue
+		}
+		m := r.Frames()
+		if m == nil {
+			continue
+		}
+		held := int64(len(m.TimesMs))
+		if fs := int64(r.frameSteps()); fs > 0 && n > 0 {
+			held += (net.step+n)/fs - net.step/fs // frames are due at the end of steps k with (k+1) % fs == 0
+		}
+		w := r.Columns()
+		out = append(out, RecorderMemory{Recorder: r.name, Frames: held, Width: w, Bytes: float64(held) * (8 + 4*float64(w))})
+	}
+	return out
+}
+
+// minMemoryLimit is the smallest memory limit there can be (the C API's
+// neurodyn_set_memory_limit takes 1 MiB or more): recordings below it are
+// not compared with the limit, which would read the cgroup's files.
+const minMemoryLimit = 1 << 20
+
+// CheckRecorderMemory returns an error wrapping nderr.ErrMemoryExceeded
+// when the recorders keeping their data in memory would hold more than the
+// memory limit (the physical memory, the cgroup's limit or the one a
+// caller set) after n more steps (RecorderMemory: frames exactly, spikes as
+// held now), naming the recorders that hold the most. RunSteps and Run
+// check it before they run, so a recording that cannot fit fails up front
+// rather than exhausting the memory, which no caller can recover from; a
+// caller running a long duration in pieces (the C API) checks the whole
+// duration first.
+func (net *Network) CheckRecorderMemory(n int64) error {
+	if n < 0 {
+		return param.New(pkg, "steps", n, "≥ 0")
+	}
+	mem := net.RecorderMemory(n)
+	var total float64
+	for _, m := range mem {
+		total += m.Bytes
+	}
+	if total < minMemoryLimit {
+		return nil
+	}
+	limit := memlimit.Default()
+	if total <= float64(limit) {
+		return nil
+	}
+	slices.SortStableFunc(mem, func(a, b RecorderMemory) int { return cmp.Compare(b.Bytes, a.Bytes) })
+	var b strings.Builder
+	for i, m := range mem {
+		if i == 3 || m.Bytes == 0 {
+			break
+		}
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		if m.Width > 0 || m.Frames > 0 {
+			fmt.Fprintf(&b, "recorder %q: %d frames of %d values, %.3g bytes", m.Recorder, m.Frames, m.Width, m.Bytes)
+		} else {
+			fmt.Fprintf(&b, "recorder %q: %d spikes held, %.3g bytes", m.Recorder, m.Spikes, m.Bytes)
+		}
+	}
+	return fmt.Errorf("kernel: the recorders keeping their data in memory would hold about %.3g bytes after %.10g ms more (%s), %w of %d bytes (the physical memory, the cgroup's limit or the caller's): record fewer neurons, sample less often (interval_ms), write spikes to a stream or run a shorter time",
+		total, float64(n)*net.dt, b.String(), memlimit.ErrExceeded, limit)
 }

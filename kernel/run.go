@@ -35,6 +35,11 @@ import (
 // With one worker the phases run inline with no synchronization. Results are
 // bit-identical whatever the number of workers, the kernel path and the way
 // a duration is split into Run calls.
+//
+// A run after which the recorders keeping their data in memory would hold
+// more than the memory limit (CheckRecorderMemory: the frames exactly, the
+// spikes held so far) is refused before it starts, with an error wrapping
+// nderr.ErrMemoryExceeded.
 func (net *Network) Run(durationMs float64) error {
 	return net.RunContext(context.Background(), durationMs)
 }
@@ -65,6 +70,9 @@ func (net *Network) RunStepsContext(ctx context.Context, n int64) error {
 	}
 	if net.team == nil {
 		return fmt.Errorf("kernel: Run on a closed network")
+	}
+	if err := net.CheckRecorderMemory(n); err != nil {
+		return err
 	}
 	for i, pop := range net.pops { // per-neuron parameters a caller may have set through Model
 		if m, ok := pop.model.(*neurons.Izhikevich); ok {
