@@ -493,7 +493,32 @@ func (s Spec) fingerprint() []byte {
 // checkpoint holds (recorders carry running state) and stays in. specLen
 // is the length of the spec's part.
 func (net *Network) fingerprint() (fp []byte, specLen int) {
+	return net.fingerprintOf(net.spec)
+}
+
+// altFingerprint is the fingerprint of the network with its step written
+// the other way when it is the default: dt_ms = 0.1 for a spec leaving it
+// out (0), 0 for one giving 0.1. The two specs build the same network, and
+// the C API and Python report a spec with the step in effect, so a network
+// built from that report restores a checkpoint of the original and the
+// other way round. ok is false for another step.
+func (net *Network) altFingerprint() (fp []byte, ok bool) {
 	s := net.spec
+	switch s.DtMs {
+	case 0:
+		s.DtMs = 0.1
+	case 0.1:
+		s.DtMs = 0
+	default:
+		return nil, false
+	}
+	fp, _ = net.fingerprintOf(s)
+	return fp, true
+}
+
+// fingerprintOf is the fingerprint of net with spec s (net's, or one
+// building the same network).
+func (net *Network) fingerprintOf(s Spec) (fp []byte, specLen int) {
 	s.Workers = 0
 	s.Projections = slices.Clone(s.Projections)
 	for i := range s.Projections {
