@@ -266,6 +266,11 @@ func neurodyn_network_run(h C.neurodyn_handle, durationMs C.double) (rc C.int) {
 	if !ok || d < 0 || total > math.MaxInt32 {
 		return fail(fn, n.net.Run(d)) // the kernel's error naming duration
 	}
+	// The frames the recorders will hold at the end, before any piece runs
+	// (the kernel checks each piece, too late for the whole).
+	if err := n.net.CheckRecorderMemory(int64(total)); err != nil {
+		return fail(fn, err)
+	}
 	n.started = true
 	// On a goroutine of its own (offThread: the workers' barriers are slow
 	// on the caller's locked thread), in pieces, so that neurodyn_cancel

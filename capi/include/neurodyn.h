@@ -366,7 +366,18 @@ int neurodyn_network_preset(const char *name, const char *options, neurodyn_hand
 /* The network's spec as TOML (string result). */
 int neurodyn_network_spec(neurodyn_handle h, char *buf, int64_t buf_len, int64_t *needed);
 
-/* Advances the network by duration_ms (>= 0, a multiple of dt). */
+/* Advances the network by duration_ms (>= 0, a multiple of dt).
+ * NEURODYN_ERR_MEMORY, before anything runs, when the recorders keeping their
+ * data in memory would hold more than the memory limit (neurodyn_set_memory_limit)
+ * at the end of the run: a sampled recorder's frames (state, rate,
+ * filtered_spikes, weights) are counted exactly, 8 bytes per frame time and 4
+ * per value, those held and those due (the message names the recorders, the
+ * bytes and the limit); spikes only as held now, 12 bytes each, since how many
+ * a run adds depends on the dynamics: bound them with
+ * neurodyn_network_clear_spikes between runs or a stream
+ * (neurodyn_network_stream_spikes_segmented). Frames are not dropped while the
+ * network lives: record fewer neurons or sample less often for long runs.
+ * NEURODYN_ERR_STATE after neurodyn_network_close_streams. */
 int neurodyn_network_run(neurodyn_handle h, double duration_ms);
 
 /* The simulated time in ms and the step count (either may be NULL). */
@@ -509,10 +520,18 @@ int neurodyn_network_write_frames(neurodyn_handle h, const char *recorder, const
 
 /* Streams every spikes recorder to a SONATA spike file (/spikes/<population>,
  * one spikes recorder per population, as neurodyn_network_write_spikes) while the network runs
- * (bounded memory; the spikes then no longer stay in memory). Call before the
- * first run; the file is complete after neurodyn_network_close_streams or
- * neurodyn_free, and records the interval it covers (t_start_ms: the time
- * it was attached; t_stop_ms: the time it was closed). */
+ * (bounded memory; the spikes then no longer stay in memory: the recorders'
+ * counts and copies are NEURODYN_ERR_STATE). Call before the first run; the
+ * file is complete after neurodyn_network_close_streams or neurodyn_free, and
+ * records the interval it covers (t_start_ms: the time it was attached;
+ * t_stop_ms: the time it was closed). Until then the spikes are held in
+ * blocks of 1 MiB (65,536 spikes) per population, and full blocks written to
+ * path.partial: a process that exits (returns from main, exit(), a crash)
+ * without closing the stream or freeing the network leaves no file at path,
+ * only path.partial with the full blocks, or nothing at all before the first
+ * block filled (a 2,000 ms run of the 1,000-neuron cuba preset). A program
+ * that may stop early streams in segments
+ * (neurodyn_network_stream_spikes_segmented), each complete once closed. */
 int neurodyn_network_stream_spikes(neurodyn_handle h, const char *path, int32_t sorting, int32_t overwrite);
 
 /* neurodyn_network_stream_spikes in crash-safe segments: path "s.h5" is
@@ -542,7 +561,14 @@ int neurodyn_network_stream_spikes_segmented(neurodyn_handle h, const char *path
  * last cut. NEURODYN_ERR_STATE without such a stream. */
 int neurodyn_network_cut_streams(neurodyn_handle h);
 
-/* Finishes and closes the network's SONATA streams. */
+/* Finishes and closes the network's SONATA streams (the last segment of a
+ * segmented one): their files are complete when it returns, covering the
+ * interval up to now. The network cannot run further afterwards:
+ * neurodyn_network_run is then NEURODYN_ERR_STATE (a file's interval ends
+ * here, and the recorders have no sink to go on with); everything else
+ * (time, frames, checkpoint, synapses) still works, and a network built anew
+ * and restored from a checkpoint goes on. Without a stream it does nothing
+ * and returns NEURODYN_OK. */
 int neurodyn_network_close_streams(neurodyn_handle h);
 
 /* ---- Models --------------------------------------------------------------

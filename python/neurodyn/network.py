@@ -92,7 +92,17 @@ class Network(Handle):
         then advanced to the time it reached (time_ms, a whole number of
         steps), exactly as a run of that duration would leave it, its
         recordings hold what was simulated, and a later run goes on from
-        there."""
+        there.
+
+        MemoryLimitError, before anything runs, when the recorders keeping
+        their data in memory would hold more than the memory limit
+        (set_memory_limit) at the end: sampled recorders' frames (state,
+        rate, filtered_spikes, weights) counted exactly, 8 bytes a frame
+        plus 4 a value, those held and those due; spikes only as held now,
+        12 bytes each (how many a run adds depends on the dynamics: bound
+        them with clear_spikes() between runs or stream_spikes()). Frames
+        are kept while the network lives: record fewer neurons or sample
+        less often for long runs. StateError after close_streams()."""
         d = real(duration_ms, "duration_ms")
         rate = getattr(self, "_wall_per_ms", None)
         with self._lock:
@@ -282,10 +292,17 @@ class Network(Handle):
         (/spikes/<population>, one spikes recorder per population, as
         write_spikes; call before the first run; complete after
         close_streams() or close(), recording the interval from now to
-        then).
+        then). The streamed recorders keep no spikes in memory (spikes()
+        and spike_count() raise StateError).
 
-        The file is complete only then: a process killed meanwhile (kill -9,
-        a node failure) leaves path + ".partial", which HDF5 cannot open.
+        The file is complete only then: the spikes are held in blocks of
+        1 MiB (65,536 spikes) per population and full blocks written to
+        path + ".partial", so a process that ends meanwhile (kill -9, a node
+        failure, or an exit that does not close the network: Python does
+        not promise to run __del__ at exit, so use close_streams(), close()
+        or a with block) leaves path + ".partial", which HDF5 cannot open,
+        or no file at all when no block had filled (2,000 ms of the
+        1,000-neuron cuba preset).
         segmented=True writes crash-safe segments instead: "s.h5" becomes
         s.000000.h5, s.000001.h5, ..., each a complete file once closed, so
         a kill loses only the segment being written (and the spikes not yet
@@ -315,7 +332,12 @@ class Network(Handle):
         _lib.call("neurodyn_network_cut_streams", self.handle)
 
     def close_streams(self) -> None:
-        """Finishes the SONATA streams (the network cannot run further)."""
+        """Finishes the SONATA streams (the last segment of a segmented
+        one): their files are complete when it returns. The network cannot
+        run further afterwards (run() raises StateError: the files'
+        interval ends here); the rest (frames, time_ms, checkpoint(),
+        synapses()) still works, and a network built anew and restored from
+        a checkpoint goes on. Without a stream it does nothing."""
         _lib.call("neurodyn_network_close_streams", self.handle)
 
 

@@ -51,6 +51,26 @@ def test_memory_limit_refuses_large_objects():
         nd.set_memory_limit(2**62)
 
 
+def test_memory_limit_refuses_long_recordings():
+    # 1,000 neurons sampled every step keep 4,008 bytes a step in memory: a
+    # run is refused before it starts when its frames would pass the limit.
+    spec = 'dt_ms = 0.1\n[[population]]\nname = "A"\nn = 1000\n[[recorder]]\nkind = "state"\npopulation = "A"\ninterval_ms = 0.1\n'
+    net = nd.Network(spec)
+    nd.set_memory_limit(64 << 20)
+    try:
+        with pytest.raises(nd.MemoryLimitError, match=r'recorder "state:A": 100000 frames of 1000 values.*67108864 bytes'):
+            net.run(10000.0)  # 100,000 frames: 401 MB
+        assert net.step == 0
+        net.run(100.0)  # 1,000 frames: 4 MB
+        assert net.frames("state:A")[1].shape == (1000, 1000)
+        # the frames held count: 16,000 more steps would end at 17,000 frames (68 MB)
+        with pytest.raises(nd.MemoryLimitError, match="17000 frames"):
+            net.run(1600.0)
+        assert net.step == 1000
+    finally:
+        nd.set_memory_limit(0)
+
+
 def test_status_names_and_codes():
     L = _capi.lib()
     names = [L.neurodyn_status_name(i).decode() for i in range(11)]
