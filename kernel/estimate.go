@@ -186,7 +186,7 @@ func (net *Network) RecorderMemory(n int64) []RecorderMemory {
 			held += (net.step+n)/fs - net.step/fs // frames are due at the end of steps k with (k+1) % fs == 0
 		}
 		w := r.Columns()
-		out = append(out, RecorderMemory{Recorder: r.name, Frames: held, Width: w, Bytes: float64(held) * (8 + 4*float64(w))})
+		out = append(out, RecorderMemory{Recorder: r.name, Frames: held, Width: w, Bytes: float64(held) * float64(8+4*int64(w))})
 	}
 	return out
 }
