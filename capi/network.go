@@ -116,11 +116,28 @@ func presetSpec(name, options *C.nd_cchar) (kernel.Spec, error) {
 	if err := decodeConfig("options", optString(options), &o); err != nil {
 		return kernel.Spec{}, err
 	}
-	// kernel.PresetOptions' Seed 0 means the default, 1: a seed 0 given
-	// here would silently run as seed 1
-	var given struct{ Seed *uint64 }
-	if err := json.Unmarshal([]byte(optString(options)), &given); err == nil && given.Seed != nil && *given.Seed == 0 {
-		return kernel.Spec{}, errorf(statusInvalid, "options: seed = 0: must be ≥ 1 (left out: 1, the presets' default); for a network of seed 0 edit the preset's spec (neurodyn_preset_spec)")
+	// kernel.PresetOptions' zeros mean the preset's defaults: an explicit 0
+	// (n = 0 building the 12,500 neurons of brunel, seed 0 running as seed
+	// 1) would silently be another value, so it is refused; left out, the
+	// option takes the default.
+	var given struct {
+		N, K, Workers *int
+		DtMs          *float64
+		Seed          *uint64
+	}
+	if err := json.Unmarshal([]byte(optString(options)), &given); err == nil {
+		switch {
+		case given.Seed != nil && *given.Seed == 0:
+			return kernel.Spec{}, errorf(statusInvalid, "options: seed = 0: must be ≥ 1 (left out: 1, the presets' default); for a network of seed 0 edit the preset's spec (neurodyn_preset_spec)")
+		case given.N != nil && *given.N == 0:
+			return kernel.Spec{}, errorf(statusInvalid, "options: N = 0: must be ≥ 1 (left out: the preset's size: cuba, coba, cobahh 4000; brunel, brunel_alpha 12500; vogels 10000; scale 1000000; izhikevich2003 1000)")
+		case given.K != nil && *given.K == 0:
+			return kernel.Spec{}, errorf(statusInvalid, "options: K = 0: must be ≥ 1 (left out: the preset's synapses per neuron: cuba, coba, cobahh 80; vogels 200; scale 100)")
+		case given.DtMs != nil && *given.DtMs == 0:
+			return kernel.Spec{}, errorf(statusInvalid, "options: DtMs = 0: must be > 0 (left out: 0.1 ms; izhikevich2003 1 ms)")
+		case given.Workers != nil && *given.Workers == 0:
+			return kernel.Spec{}, errorf(statusInvalid, "options: Workers = 0: must be ≥ 1 (left out: 1)")
+		}
 	}
 	// kernel.Preset validates the spec, which allocates per neuron: refuse
 	// sizes that cannot fit before calling it.
@@ -238,8 +255,14 @@ func neurodyn_network_spec(h C.neurodyn_handle, buf *C.char, bufLen C.int64_t, n
 		return fail(fn, err)
 	}
 	defer o.release()
+	// The step in effect, not 0 for a spec that left it out: the two build
+	// the same network and restore each other's checkpoints.
+	s := n.spec
+	if s.DtMs == 0 {
+		s.DtMs = n.net.DtMs()
+	}
 	var b bytes.Buffer
-	if err := kernel.EncodeTOML(&b, n.spec); err != nil {
+	if err := kernel.EncodeTOML(&b, s); err != nil {
 		return fail(fn, err)
 	}
 	return putString(fn, b.String(), buf, bufLen, needed)

@@ -16,7 +16,10 @@ import (
 )
 
 // PresetOptions scale a preset network. Zero values mean the preset's
-// defaults.
+// defaults, as the CLI's flags' 0 (neurodyn simulate --preset); the C API
+// (neurodyn_preset_spec, neurodyn_network_preset) and Python
+// (Network.preset), whose options can be left out instead, refuse an
+// explicit 0 of N, K, DtMs, Seed or Workers.
 type PresetOptions struct {
 	N       int     // total neurons (cuba, coba, cobahh: 4000; brunel, brunel_alpha: 12500; vogels: 10000; scale: 1e6; izhikevich2003: 1000)
 	K       int     // synapses per neuron for the scaled networks, ≤ N (default cuba, coba, cobahh: 80; vogels: 200; scale: 100; at most N); brunel, brunel_alpha (in-degree 0.1·N) and izhikevich2003 (all-to-all) refuse it

@@ -353,7 +353,13 @@ int neurodyn_presets(char *buf, int64_t buf_len, int64_t *needed);
 /* The spec of a preset network as TOML (edit it, then neurodyn_network_new).
  * options: JSON of kernel.PresetOptions (N, K, DtMs, Seed, Workers, Record);
  * NULL means the preset's defaults. An option a preset does not take is an
- * error (K for brunel and izhikevich2003), and so is Seed 0 (left out: 1). */
+ * error (K for brunel, brunel_alpha and izhikevich2003), and so is an
+ * explicit 0 of N, K, DtMs, Seed or Workers: left out, each takes the
+ * preset's default (N: cuba, coba, cobahh 4000, brunel, brunel_alpha 12500,
+ * vogels 10000, scale 1000000,
+ * izhikevich2003 1000; K: 80, vogels 200, scale 100; DtMs 0.1, izhikevich2003
+ * 1; Seed 1; Workers 1), which is what 0 means in kernel.PresetOptions and
+ * the CLI's flags. */
 int neurodyn_preset_spec(const char *name, const char *options, char *buf, int64_t buf_len, int64_t *needed);
 
 /* Builds a network from a spec. format: "toml", "json" or NULL (JSON if the
@@ -363,7 +369,9 @@ int neurodyn_network_new(const char *spec, const char *format, neurodyn_handle *
 /* Builds a preset network (neurodyn_preset_spec's arguments). */
 int neurodyn_network_preset(const char *name, const char *options, neurodyn_handle *out);
 
-/* The network's spec as TOML (string result). */
+/* The network's spec as TOML (string result), with the step in effect: dt_ms
+ * = 0.1 for a spec that left it out (a network built from either restores the
+ * other's checkpoints). */
 int neurodyn_network_spec(neurodyn_handle h, char *buf, int64_t buf_len, int64_t *needed);
 
 /* Advances the network by duration_ms (>= 0, a multiple of dt).

@@ -31,6 +31,8 @@ from __future__ import annotations
 
 from ctypes import byref, c_int32, c_int64
 
+import numpy as np
+
 from . import _capi, analysis, errors
 from ._capi import ABI_VERSION, find_library, lib
 from ._util import nonneg_int
@@ -107,11 +109,19 @@ def threads() -> int:
     return n.value
 
 
+# The most threads set_threads takes (neurodyn_set_threads).
+_MAX_THREADS = 1 << 16
+
+
 def set_threads(n: int) -> int:
-    """Sets the number of threads computing; returns the previous number.
-    Results do not depend on it."""
+    """Sets the number of threads computing, n in [1, 65536];
+    returns the previous number. Results do not depend on it."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise TypeError(f"n must be an integer, not {type(n).__name__}")
+    if not 1 <= int(n) <= _MAX_THREADS:
+        raise InvalidParameterError(f"n = {int(n)}: must be in [1, {_MAX_THREADS}]")
     prev = c_int32()
-    _capi.call("neurodyn_set_threads", nonneg_int(n, "n", 2**31 - 1), byref(prev))
+    _capi.call("neurodyn_set_threads", int(n), byref(prev))
     return prev.value
 
 

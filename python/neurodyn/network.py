@@ -35,7 +35,8 @@ def presets() -> list[str]:
 
 def preset_spec(name: str, **options: Any) -> str:
     """The TOML spec of a preset network; options are kernel.PresetOptions
-    (n, k, dt_ms, seed, workers, record)."""
+    (n, k, dt_ms, seed, workers, record; an explicit 0 is refused, left out
+    an option takes the preset's default: see Network.preset)."""
     return _lib.string("neurodyn_preset_spec", cstr(name, "name"), config_json(options, "options"))
 
 
@@ -49,7 +50,8 @@ def _sorting(s: str) -> int:
 class Network(Handle):
     """A spiking network built from a spec: TOML text, JSON text, or a dict
     (sent as JSON with the spec's own keys: dt_ms, populations, projections,
-    devices, recorders). Safe to share between threads, like every Handle:
+    devices, recorders); not a file name or path (TypeError for a path: pass
+    the file's text, Network(pathlib.Path(p).read_text())). Safe to share between threads, like every Handle:
     calls on one network are serialized (one runs at a time, so threads do
     not speed it up; use one network per thread for that). Not picklable
     (its state lives in this process: send the spec instead)."""
@@ -62,16 +64,35 @@ class Network(Handle):
     def __init__(self, spec: str | dict, format: str | None = None):
         if isinstance(spec, dict):
             text, format = finite_json(spec, "spec"), "json"
-        else:
+        elif isinstance(spec, str):
             text = spec
+            s = spec.strip()
+            if s.lower().endswith((".toml", ".json")) and not any(c in s for c in "\n=[{"):
+                raise InvalidParameterError(
+                    f"spec = {spec!r} looks like a file name, not a spec's text: pass the file's text, "
+                    f"Network(pathlib.Path({spec!r}).read_text()) (edges_file paths in it are then relative to the "
+                    "working directory, not to the file as neurodyn simulate --spec takes them)"
+                )
+        elif isinstance(spec, (os.PathLike, bytes)):
+            raise TypeError(
+                f"spec must be a spec's text (str) or a dict, not {type(spec).__name__}: to build from a file, pass "
+                "its text, Network(pathlib.Path(path).read_text()) (edges_file paths in it are then relative to the "
+                "working directory, not to the file as neurodyn simulate --spec takes them)"
+            )
+        else:
+            raise TypeError(f"spec must be a spec's text (str) or a dict, not {type(spec).__name__}")
         super().__init__(_lib.new_handle("neurodyn_network_new", cstr(text, "spec"), cstr(format, "format")))
 
     @classmethod
     def preset(cls, name: str, **options: Any) -> "Network":
         """A preset network (see preset_spec for the options). An option the
-        preset does not take is an error (k for brunel, brunel_alpha and izhikevich2003,
-        whose in-degrees follow from n), and so is seed=0 (left out: 1; for a
-        network of seed 0, edit preset_spec's text)."""
+        preset does not take is an error (k for brunel, brunel_alpha and
+        izhikevich2003, whose in-degrees follow from n), and so is 0 for n,
+        k, dt_ms, seed or workers: left out, each takes the preset's default
+        (n: cuba, coba, cobahh 4000, brunel, brunel_alpha 12500, vogels
+        10000, scale 1000000, izhikevich2003 1000; k: 80, vogels 200, scale
+        100; dt_ms 0.1, izhikevich2003 1; seed 1; workers 1). For a network
+        of seed 0, edit preset_spec's text."""
         obj = cls.__new__(cls)
         Handle.__init__(obj, _lib.new_handle("neurodyn_network_preset", cstr(name, "name"), config_json(options, "options")))
         return obj
@@ -81,7 +102,9 @@ class Network(Handle):
 
     @property
     def spec(self) -> str:
-        """The network's spec as TOML."""
+        """The network's spec as TOML, with the step in effect: dt_ms = 0.1
+        for a spec that left it out or gave 0 (a network built from either
+        restores the other's checkpoints)."""
         return _lib.string("neurodyn_network_spec", self.handle)
 
     def run(self, duration_ms: float) -> None:

@@ -319,6 +319,72 @@ def test_preset_refuses_options_it_does_not_take():
     assert "seed = 1\n" in nd.preset_spec("cuba", n=100) and "seed = 2\n" in nd.preset_spec("cuba", n=100, k=10, seed=2)
 
 
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"n": 0}, r"N = 0: must be ≥ 1 \(left out: the preset's size: .*brunel, brunel_alpha 12500"),
+        ({"n": 100, "k": 0}, r"K = 0: must be ≥ 1 \(left out"),
+        ({"n": 100, "dt_ms": 0}, r"DtMs = 0: must be > 0 \(left out: 0.1 ms"),
+        ({"n": 100, "workers": 0}, r"Workers = 0: must be ≥ 1 \(left out: 1\)"),
+        ({"n": 100, "seed": 0}, r"seed = 0: must be ≥ 1"),
+    ],
+)
+def test_preset_refuses_explicit_zeros(options, message):
+    # n=0 silently built brunel's 12,500 neurons: 0 is the preset's default
+    # in kernel.PresetOptions (and the CLI's flags), refused where the option
+    # can be left out instead
+    with pytest.raises(nd.InvalidParameterError, match=message):
+        nd.Network.preset("brunel" if "k" not in options else "cuba", **options)
+    with pytest.raises(nd.InvalidParameterError, match=message):
+        nd.preset_spec("cuba", **options)
+
+
+def test_network_spec_reports_the_step_in_effect(tmp_path):
+    # a spec leaving dt_ms out (or giving 0) runs at 0.1 ms: spec said 0.0
+    d = {
+        "seed": 3,
+        "populations": [{"name": "E", "n": 50, "model": "lif_delta"}],
+        "devices": [{"kind": "poisson", "target": "E", "rate_hz": 3000.0, "weight": 25.0}],
+        "recorders": [{"kind": "spikes", "population": "E"}],
+    }
+    assert "dt_ms = 0.1\n" in SPEC
+    for spec in (SPEC.replace("dt_ms = 0.1\n", ""), {**d, "dt_ms": 0}, d):
+        with nd.Network(spec) as a:
+            assert "dt_ms = 0.1\n" in a.spec
+            a.run(10.0)
+            assert a.step == 100
+            a.checkpoint(tmp_path / "a.ckpt")
+            with nd.Network(a.spec) as b:  # built from the report: restores the original's checkpoint
+                b.restore(tmp_path / "a.ckpt")
+                a.run(20.0)
+                b.run(20.0)
+                np.testing.assert_array_equal(a.spikes("spikes:E")[0][-b.spike_count("spikes:E") :], b.spikes("spikes:E")[0])
+            (tmp_path / "a.ckpt").unlink()
+
+
+def test_network_refuses_paths_and_file_names(tmp_path):
+    f = tmp_path / "a.toml"
+    f.write_text(SPEC)
+    with pytest.raises(TypeError, match=r"not PosixPath: to build from a file, pass its text, Network\(pathlib.Path"):
+        nd.Network(f)
+    with pytest.raises(TypeError, match="not bytes"):
+        nd.Network(SPEC.encode())
+    with pytest.raises(nd.InvalidParameterError, match=r"looks like a file name, not a spec's text"):
+        nd.Network(str(f))
+    with nd.Network(f.read_text()) as net:
+        assert net.spec == nd.Network(SPEC).spec
+
+
+def test_set_threads_message():
+    prev = nd.threads()
+    for n in (-1, 0, 65537):  # said "must be >= 0" for -1, and 0 was refused too
+        with pytest.raises(nd.InvalidParameterError, match=rf"n = {n}: must be in \[1, 65536\]"):
+            nd.set_threads(n)
+    with pytest.raises(TypeError):
+        nd.set_threads(1.5)
+    assert nd.threads() == prev
+
+
 def test_network_run_and_fetch(network):
     recs = {r["name"]: r for r in network.recorders()}
     assert set(recs) == {"spikes:E", "spikes:I", "v", "rate"}
