@@ -60,10 +60,11 @@ var reservoirParams = map[string]reservoirParam{
 	"delay_ms":    {1, resNonNegative, func(c *snn.ReservoirConfig, v float64) { c.DelayMs = v }, "DelayMs", "synaptic delay (ms; >= 0, a multiple of dt_ms; 0: the next step)"},
 	"dynamic": {0, resZeroOrOne, func(c *snn.ReservoirConfig, v float64) { c.DynamicSynapses = v == 1 }, "DynamicSynapses",
 		"recurrent synapses with Tsodyks–Markram short-term plasticity (1: Maass et al. 2002's parameters by connection type; 0: static)"},
-	"tau_fast_ms":   {10, resPositive, func(c *snn.ReservoirConfig, v float64) { c.ReadoutTauMs[0] = v }, "ReadoutTauMs[0]", "first readout filter (ms; > 0)"},
-	"tau_slow_ms":   {50, resNonNegative, func(c *snn.ReservoirConfig, v float64) { c.ReadoutTauMs[1] = v }, "ReadoutTauMs[1]", "second readout filter (ms; >= 0, 0: none)"},
-	"train_samples": {0, resIntIn(0, 1<<30), func(c *snn.ReservoirConfig, v float64) { c.TrainSamples = int(v) }, "TrainSamples", "training samples (an integer >= 0; 0: the whole split)"},
-	"starts":        {20, resIntIn(0, 1000), nil, "", "closed-loop starts for valid_time_lyap (an integer in [0, 1000]; 0: skip the closed-loop test)"},
+	"tau_fast_ms": {10, resPositive, func(c *snn.ReservoirConfig, v float64) { c.ReadoutTauMs[0] = v }, "ReadoutTauMs[0]", "first readout filter (ms; > 0)"},
+	"tau_slow_ms": {50, resNonNegative, func(c *snn.ReservoirConfig, v float64) { c.ReadoutTauMs[1] = v }, "ReadoutTauMs[1]", "second readout filter (ms; >= 0, 0: none)"},
+	"train_samples": {0, resTrainSamples, func(c *snn.ReservoirConfig, v float64) { c.TrainSamples = int(v) }, "TrainSamples",
+		fmt.Sprintf("training samples (0: the whole split; else an integer in [%d, %d]: the fit leaves out the first %d, the washout, and needs two more)", resMinTrain, resMaxTrain, resWashout)},
+	"starts": {20, resIntIn(0, 1000), nil, "", "closed-loop starts for valid_time_lyap (an integer in [0, 1000]; 0: skip the closed-loop test)"},
 }
 
 // Checks of reservoir parameter values: param errors naming the key.
@@ -88,6 +89,27 @@ func resAtMostOne(k string, v float64) error {
 func resZeroOrOne(k string, v float64) error {
 	if v != 0 && v != 1 {
 		return param.New("reservoir", k, v, "0 (static synapses) or 1 (Maass et al. 2002's short-term plasticity)")
+	}
+	return nil
+}
+
+// resWashout is the reservoir's washout (snn's default, which the
+// evaluator keeps): the training samples the readout's fit leaves out.
+var resWashout = snn.ReservoirConfig{}.WithDefaults().Washout
+
+// resMinTrain and resMaxTrain bound a nonzero train_samples: the fit needs
+// at least two samples after the washout (snn.Reservoir.FitLorenz refuses
+// fewer when the point runs, naming its own field).
+var resMinTrain, resMaxTrain = resWashout + 2, 1 << 30
+
+// resTrainSamples checks train_samples: 0 (the whole training split) or an
+// integer in [resMinTrain, resMaxTrain].
+func resTrainSamples(k string, v float64) error {
+	if v == 0 {
+		return nil
+	}
+	if v != math.Trunc(v) || v < float64(resMinTrain) || v > float64(resMaxTrain) {
+		return param.New("reservoir", k, v, fmt.Sprintf("0 (the whole training split) or an integer in [%d, %d] (more than the washout of %d samples plus one)", resMinTrain, resMaxTrain, resWashout))
 	}
 	return nil
 }

@@ -171,3 +171,61 @@ func TestNVARCheckIsCheap(t *testing.T) {
 		t.Errorf("lags = %d: %v", max, err)
 	}
 }
+
+// TestReservoirTrainSamplesChecked: train_samples between 1 and the
+// washout plus one passed the spec's checks and failed only when its point
+// ran, as snn's TrainSamples ("must be > Washout+1 = 101"), stopping the
+// sweep's shard midway. It is refused when the spec is loaded, naming the
+// sweep key; the bound is snn's: 102 samples fit, 101 do not.
+func TestReservoirTrainSamplesChecked(t *testing.T) {
+	cases := []struct {
+		v  float64
+		ok bool
+	}{{0, true}, {1, false}, {50, false}, {101, false}, {101.5, false}, {102, true}, {400, true}, {1 << 30, true}, {1<<30 + 1, false}}
+	for _, tc := range cases {
+		p := sweep.Point{Params: map[string]float64{"n": 50, "train_samples": tc.v}, Seed: 1}
+		err := reservoirEvaluator{}.CheckPoint(p)
+		if tc.ok && err != nil {
+			t.Errorf("train_samples = %g: %v", tc.v, err)
+		}
+		if !tc.ok && (!errors.Is(err, param.ErrInvalid) || !strings.Contains(err.Error(), "reservoir: train_samples = ") ||
+			!strings.Contains(err.Error(), "0 (the whole training split) or an integer in [102, 1073741824]")) {
+			t.Errorf("train_samples = %g: %v, want a param error naming train_samples", tc.v, err)
+		}
+	}
+	const spec = `name = "bad4"
+evaluator = "reservoir"
+[fixed]
+n = 50
+starts = 0
+sample_ms = 10.0
+[grid]
+train_samples = [400, 500, 50, 600]
+`
+	if _, err := sweep.ParseSpec(spec, "bad4.toml"); err == nil || !strings.Contains(err.Error(), "point 2 (train_samples = 50, seed 1): reservoir: train_samples = 50") {
+		t.Errorf("ParseSpec: %v, want point 2's train_samples refused", err)
+	}
+	if testing.Short() {
+		return
+	}
+	d, err := defaultLorenz()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rows := range []int{resMinTrain - 1, resMinTrain} {
+		c, _, err := reservoirConfig(sweep.Point{Params: map[string]float64{"n": 20, "sample_ms": 5, "starts": 0}, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.TrainSamples = rows
+		r, err := snn.NewReservoir(c, d.Dim)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = r.FitLorenz(d)
+		r.Close()
+		if ok := err == nil; ok != (rows >= resMinTrain) {
+			t.Errorf("snn fits %d training samples: %v; the evaluator's bound is %d", rows, err, resMinTrain)
+		}
+	}
+}
