@@ -9,7 +9,9 @@
 SHELL      := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 GO         ?= go
-REV        := $(shell git rev-parse HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo +dirty)
+# The commit, +dirty for any change to the tree (untracked files included):
+# scripts/revision.sh.
+REV        := $(shell scripts/revision.sh)
 LDFLAGS    := -X github.com/neurodyn/neurodyn/internal/buildinfo.revision=$(REV)
 BIN        := bin
 TAGS       ?=
