@@ -198,15 +198,67 @@ func sameSpec(a, b *Spec) bool {
 		maps.Equal(a.Random, b.Random)
 }
 
+// lineOf returns the 1-based line on which key k is set (or its table
+// opened), or 0. Each line's key is read whole, within the table the line
+// is in: matching by prefix put "seed" on the line of "seeds" above it.
 func lineOf(text string, k toml.Key) int {
-	last := k[len(k)-1]
-	for i, l := range strings.Split(text, "\n") {
-		l = strings.TrimSpace(l)
-		if strings.HasPrefix(l, last) || strings.Contains(l, "["+k.String()+"]") {
+	var table []string
+	for i, line := range strings.Split(text, "\n") {
+		l := strings.TrimSpace(line)
+		if strings.HasPrefix(l, "[") { // a table header, unless an array's continuation ("[1, 2],")
+			closing := "]"
+			if strings.HasPrefix(l, "[[") {
+				closing = "]]"
+			}
+			end := strings.Index(l, closing)
+			if rest := strings.TrimSpace(l[max(end, 0)+len(closing):]); end < 0 || rest != "" && !strings.HasPrefix(rest, "#") {
+				continue
+			}
+			table = splitKey(strings.Trim(l[:end], "[] "))
+			if hasKeyPrefix(table, k) {
+				return i + 1
+			}
+			continue
+		}
+		eq := strings.IndexByte(l, '=')
+		if eq <= 0 || strings.HasPrefix(l, "#") {
+			continue
+		}
+		full := append(slices.Clip(table), splitKey(l[:eq])...)
+		if hasKeyPrefix(full, k) {
 			return i + 1
 		}
 	}
 	return 0
+}
+
+// splitKey splits a TOML key as written (a.b, "a b".c) into its parts,
+// without quotes or surrounding spaces.
+func splitKey(s string) []string {
+	var parts []string
+	var cur strings.Builder
+	quote := rune(0)
+	for _, r := range s {
+		switch {
+		case quote != 0 && r == quote:
+			quote = 0
+		case quote != 0:
+			cur.WriteRune(r)
+		case r == '"' || r == '\'':
+			quote = r
+		case r == '.':
+			parts = append(parts, strings.TrimSpace(cur.String()))
+			cur.Reset()
+		default:
+			cur.WriteRune(r)
+		}
+	}
+	return append(parts, strings.TrimSpace(cur.String()))
+}
+
+// hasKeyPrefix reports whether key full starts with every part of k.
+func hasKeyPrefix(full []string, k toml.Key) bool {
+	return len(full) >= len(k) && slices.Equal(full[:len(k)], []string(k))
 }
 
 // Validate checks the spec, with errors naming the key, and, when the
