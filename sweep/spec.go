@@ -269,8 +269,11 @@ func (s *Spec) Validate() error { return s.validate(true) }
 
 func (s *Spec) validate(checkPoints bool) error {
 	const p = "sweep"
-	if s.Name == "" || strings.ContainsAny(s.Name, "/\\") || strings.ContainsFunc(s.Name, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
-		return param.New(p, "name", s.Name, "a non-empty name without whitespace, control characters or slashes")
+	// The name is the default results directory's last element
+	// (sweeps/<name>): "." or ".." would put the results in sweeps/ or
+	// the current directory.
+	if s.Name == "" || s.Name == "." || s.Name == ".." || strings.ContainsAny(s.Name, "/\\") || strings.ContainsFunc(s.Name, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+		return param.New(p, "name", s.Name, `a non-empty name without whitespace, control characters or slashes, other than "." and ".." (it names the default results directory, sweeps/<name>)`)
 	}
 	ev, ok := Lookup(s.Evaluator)
 	if !ok {

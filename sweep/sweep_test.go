@@ -169,6 +169,10 @@ func TestSpecErrors(t *testing.T) {
 		{"key prefix of another", "name = \"x\"\nevaluator = \"quad-test\"\nseeds = [1]\nobjective = \"loss\"\nseed = 3\n[grid]\ng = [1.0]\n", `x.toml:5: sweep: unknown key = "seed"`},
 		{"key in a table", "name = \"x\"\nevaluator = \"quad-test\"\nmode = \"random\"\nsamples = 2\n[random.h]\nmin = 0.0\nmax = 1.0\n[random.g]\nmin = 0.0\nma = 1.0\n", `x.toml:10: sweep: unknown key = "random.g.ma"`},
 		{"dotted key", "name = \"x\"\nevaluator = \"quad-test\"\nmode = \"random\"\nsamples = 2\nrandom.g.min = 0.0\nrandom.g.max = 1.0\nrandom.g.mx = 1.0\n", `x.toml:7: sweep: unknown key = "random.g.mx"`},
+		// name = ".." put spec.toml and points/ in the current directory
+		// (sweeps/..) when --out was left out.
+		{"name ..", "name = \"..\"\nevaluator = \"quad-test\"\n[grid]\ng = [1.0]\n", `sweep: name = ..: must be a non-empty name`},
+		{"name .", "name = \".\"\nevaluator = \"quad-test\"\n[grid]\ng = [1.0]\n", `sweep: name = .: must be a non-empty name`},
 		{"duplicate grid value", "name = \"a\"\nevaluator = \"quad-test\"\n[grid]\ng = [4.0, 1.0, 4.0]\n", "grid.g = 4 listed twice: must be distinct values"},
 		{"samples in grid mode", "name = \"a\"\nevaluator = \"quad-test\"\nsamples = 8\n[grid]\ng = [1.0]\n", "samples = 8: must be absent in grid mode"},
 		{"sample_seed in grid mode", "name = \"a\"\nevaluator = \"quad-test\"\nmode = \"grid\"\nsample_seed = 3\n[grid]\ng = [1.0]\n", "sample_seed = 3: must be absent in grid mode"},
