@@ -14,7 +14,11 @@
 // provenance) and summary.png. SlurmScript writes a ready sbatch job array.
 //
 // Evaluators must be deterministic functions of the Point (seed included);
-// the pipeline package registers neurodyn's (reservoirs, NVAR, …).
+// the pipeline package registers neurodyn's (reservoirs, NVAR, …). A point
+// the evaluator fails on is stored as failed, with its error, and the
+// other points are still evaluated; later runs skip it unless
+// RunOptions.RetryFailed (`sweep run --retry-failed`), and Merge lists it
+// (Table.Failed) and leaves it out of the table and the ranking.
 //
 // Merge refuses a directory with missing points, unreadable point files,
 // points computed for another spec or point files beyond the spec, and names

@@ -43,6 +43,12 @@ type Table struct {
 	// Extra lists point files that belong to no point of the spec (an index
 	// beyond it, from a larger sweep); they are never merged.
 	Extra []string
+	// Failed holds the stored failures (PointResult.Error set, no
+	// metrics), in index order: points the evaluator failed on. They are
+	// neither rows nor missing; Merge lists them (FailedSummary, sweep.h5's
+	// group sweep/failed) and leaves them out of sweep.csv, summary.png and
+	// the ranking (Best).
+	Failed []PointResult
 	// Builds lists the neurodyn builds that computed the rows
 	// (PointResult.Build, "" for points that did not record theirs),
 	// sorted; Merge refuses more than one unless
@@ -84,13 +90,16 @@ func Collect(out string) (*Table, error) {
 		case err != nil && !errors.As(err, new(*json.SyntaxError)) && !errors.As(err, new(*json.UnmarshalTypeError)) &&
 			!errors.Is(err, io.ErrUnexpectedEOF):
 			return nil, err // an I/O error, not a damaged file
-		case err != nil || r.Index != p.Index || r.Metrics == nil: // the file of another point or damaged
+		case err != nil || r.Index != p.Index || r.Metrics == nil && r.Error == "": // the file of another point or damaged
 			t.Missing = append(t.Missing, p.Index)
 			t.Corrupt = append(t.Corrupt, p.Index)
 			continue
 		case r.Key != p.Key():
 			t.Missing = append(t.Missing, p.Index)
 			t.Foreign = append(t.Foreign, p.Index)
+			continue
+		case storedFailure(r, p):
+			t.Failed = append(t.Failed, r)
 			continue
 		}
 		if !slices.Contains(t.Builds, r.Build) {
@@ -215,6 +224,24 @@ func (t *Table) Problems() string {
 	return strings.Join(parts, "; ")
 }
 
+// FailedSummary describes the failed points ("" if there are none): how
+// many, and the first few files with their errors.
+func (t *Table) FailedSummary() string {
+	if len(t.Failed) == 0 {
+		return ""
+	}
+	var s []string
+	for j, r := range t.Failed {
+		if j == 3 {
+			s = append(s, fmt.Sprintf("… %d more", len(t.Failed)-j))
+			break
+		}
+		s = append(s, fmt.Sprintf("%s: %s", filepath.Base(pointPath("", r.Index)), r.Error))
+	}
+	return fmt.Sprintf("%d of %d points failed and are left out of the table and the ranking (%s); `sweep run --retry-failed` evaluates them again",
+		len(t.Failed), len(t.Failed)+len(t.Missing)+len(t.Rows), strings.Join(s, "; "))
+}
+
 // CSV returns the table as CSV: index, seed, the parameters and the metrics
 // (floats in shortest round-trip form). It holds only deterministic columns,
 // so the same sweep gives the same bytes however it was sharded and run;
@@ -247,7 +274,11 @@ func (t *Table) CSV() []byte {
 // summary.png there. Points without a usable result (missing, unreadable or
 // of another spec) and point files beyond the spec are an error naming them,
 // unless partial is set: then they are left out of the table, which lists
-// them (Missing, Corrupt, Foreign, Extra; see Problems).
+// them (Missing, Corrupt, Foreign, Extra; see Problems). Failed points (a
+// stored failure: PointResult.Error) are no error: they are left out of
+// sweep.csv, summary.png and Best, listed in Table.Failed (FailedSummary)
+// and in sweep.h5 (group sweep/failed: index, seed, error, build; attribute
+// sweep/failed_points).
 //
 // Points computed by different neurodyn builds (PointResult.Build) are
 // refused: see MergeWith to merge them anyway.
@@ -373,6 +404,33 @@ func (t *Table) writeHDF5(path string) (err error) {
 	}
 	if err = export.SetAttr(g, "missing_points", int64(len(t.Missing))); err != nil {
 		return err
+	}
+	if err = export.SetAttr(g, "failed_points", int64(len(t.Failed))); err != nil {
+		return err
+	}
+	if len(t.Failed) > 0 {
+		fg, err := g.CreateGroup("failed")
+		if err != nil {
+			return err
+		}
+		nf := len(t.Failed)
+		fidx, fseed := make([]int64, nf), make([]uint64, nf)
+		ferr, fbuild := make([]string, nf), make([]string, nf)
+		for i, r := range t.Failed {
+			fidx[i], fseed[i], ferr[i], fbuild[i] = int64(r.Index), r.Seed, r.Error, r.Build
+		}
+		if err = export.Write(fg, "index", fidx, []int{nf}); err != nil {
+			return err
+		}
+		if err = export.Write(fg, "seed", fseed, []int{nf}); err != nil {
+			return err
+		}
+		if err = export.WriteStrings(fg, "error", ferr); err != nil {
+			return err
+		}
+		if err = export.WriteStrings(fg, "build", fbuild); err != nil {
+			return err
+		}
 	}
 	return f.Close()
 }

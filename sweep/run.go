@@ -39,6 +39,12 @@ type PointResult struct {
 	// stored before builds were recorded. Merge refuses points of different
 	// builds unless told otherwise (MergeOptions.AllowMixedBuilds).
 	Build string `json:"build,omitempty"`
+	// Error is set, and Metrics nil, when the evaluator failed on the
+	// point: its message. A failed point is a stored outcome like a result:
+	// Run does not evaluate it again unless RunOptions.RetryFailed, and
+	// Merge lists it (Table.Failed) and leaves it out of the table and the
+	// ranking.
+	Error string `json:"error,omitempty"`
 }
 
 // Build returns the identifier of this neurodyn build stored with every
@@ -57,11 +63,20 @@ type RunOptions struct {
 	// Log receives progress (nil: none); Progress draws a bar on it.
 	Log      io.Writer
 	Progress bool
+	// RetryFailed evaluates again the points whose stored outcome is a
+	// failure (PointResult.Error), e.g. after a fix or with another build;
+	// without it they are skipped like finished points. Evaluators are
+	// deterministic, so the same build fails on them again.
+	RetryFailed bool
 }
 
-// RunStats says what a Run did.
+// RunStats says what a Run did: of the shard's points (InShard), Skipped
+// had a stored result and FailedEarlier a stored failure (skipped unless
+// RunOptions.RetryFailed); of those it evaluated, Evaluated succeeded and
+// Failed failed (their failures are stored).
 type RunStats struct {
 	Points, InShard, Skipped, Evaluated int
+	Failed, FailedEarlier               int
 }
 
 const specFile = "spec.toml"
@@ -69,7 +84,15 @@ const specFile = "spec.toml"
 // Run evaluates the points of spec that belong to the shard and have no
 // stored result yet, writing each result atomically to
 // out/points/<index>.json as soon as it is finished. A killed or requeued
-// run therefore resumes without losing or duplicating points. The first run
+// run therefore resumes without losing or duplicating points.
+//
+// A point the evaluator fails on is stored as failed, with its error
+// (PointResult.Error), and the other points are still evaluated; Run then
+// returns an error counting the failures and wrapping the first (by index).
+// A later Run skips failed points unless o.RetryFailed. An error writing a
+// result, or ctx being done, stops every worker: the points being computed
+// are lost and the next run evaluates them (a cancelled evaluation is not a
+// failure). The first run
 // stores the spec as out/spec.toml (see Spec.Text); a later run with a
 // different sweep in the same directory (another name, evaluator, number of
 // points, or any point's parameters or seed) is refused. A spec differing
@@ -101,6 +124,9 @@ func Run(ctx context.Context, spec *Spec, out string, o RunOptions) (RunStats, e
 		if r, err := readPoint(out, p.Index); err == nil && stored(r, p) {
 			st.Skipped++
 			continue
+		} else if err == nil && storedFailure(r, p) && !o.RetryFailed {
+			st.FailedEarlier++
+			continue
 		}
 		todo = append(todo, p)
 	}
@@ -115,8 +141,12 @@ func Run(ctx context.Context, spec *Spec, out string, o RunOptions) (RunStats, e
 			progressbar.OptionSetDescription(fmt.Sprintf("sweep %s shard %d/%d", spec.Name, o.Shard.K, o.Shard.N)),
 			progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish())
 	} else if o.Log != nil {
-		fmt.Fprintf(o.Log, "sweep %s: shard %d/%d: %d points, %d done earlier, %d to run with %d workers\n",
-			spec.Name, o.Shard.K, o.Shard.N, st.InShard, st.Skipped, len(todo), workers)
+		failed := ""
+		if st.FailedEarlier > 0 {
+			failed = fmt.Sprintf(", %d failed earlier (not retried without --retry-failed)", st.FailedEarlier)
+		}
+		fmt.Fprintf(o.Log, "sweep %s: shard %d/%d: %d points, %d done earlier%s, %d to run with %d workers\n",
+			spec.Name, o.Shard.K, o.Shard.N, st.InShard, st.Skipped, failed, len(todo), workers)
 	}
 	host, _ := os.Hostname()
 	build := Build()
@@ -124,6 +154,7 @@ func Run(ctx context.Context, spec *Spec, out string, o RunOptions) (RunStats, e
 	errc := make(chan error, workers)
 	var done sync.WaitGroup
 	var mu sync.Mutex
+	firstFailed, firstErr := -1, error(nil) // the failure of the lowest index
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	for w := 0; w < workers; w++ {
@@ -133,22 +164,32 @@ func Run(ctx context.Context, spec *Spec, out string, o RunOptions) (RunStats, e
 			for p := range jobs {
 				t0 := time.Now()
 				m, err := ev.Evaluate(ctx, p)
-				if err != nil {
-					errc <- fmt.Errorf("sweep: point %d %v seed %d: %w", p.Index, p.Params, p.Seed, err)
-					cancel()
-					return
+				if err != nil && ctx.Err() != nil {
+					return // interrupted, not failed: the next run evaluates it
 				}
-				timings := splitTimings(ev, m)
-				res := PointResult{Index: p.Index, Key: p.Key(), Params: p.Params, Seed: p.Seed, Metrics: m, Timings: timings,
+				res := PointResult{Index: p.Index, Key: p.Key(), Params: p.Params, Seed: p.Seed,
 					Seconds: time.Since(t0).Seconds(), Host: host, Shard: fmt.Sprintf("%d/%d", o.Shard.K, o.Shard.N),
 					Finished: time.Now().UTC(), Build: build}
+				if err != nil {
+					res.Error = err.Error()
+				} else {
+					res.Metrics, res.Timings = m, splitTimings(ev, m)
+				}
 				if err := writePoint(out, res); err != nil {
 					errc <- err
 					cancel()
 					return
 				}
 				mu.Lock()
-				st.Evaluated++
+				if err != nil {
+					st.Failed++
+					if firstFailed < 0 || p.Index < firstFailed {
+						firstFailed = p.Index
+						firstErr = fmt.Errorf("point %d %v seed %d: %w", p.Index, p.Params, p.Seed, err)
+					}
+				} else {
+					st.Evaluated++
+				}
 				if bar != nil {
 					bar.Add(1)
 				}
@@ -171,7 +212,14 @@ feed:
 		return st, err
 	default:
 	}
-	return st, ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return st, err
+	}
+	if st.Failed > 0 {
+		return st, fmt.Errorf("sweep: %d of the %d points evaluated failed, each recorded with its error in %s (the first, %w); the other %d were computed and stored; `sweep merge` lists the failed points and leaves them out; to evaluate them again (after a fix), rerun with --retry-failed",
+			st.Failed, st.Failed+st.Evaluated, filepath.Join(out, "points"), firstErr, st.Evaluated)
+	}
+	return st, nil
 }
 
 // splitTimings moves the evaluator's timing metrics out of m.
@@ -281,6 +329,12 @@ func sameSweep(a, b *Spec) bool {
 // test Collect applies before merging it).
 func stored(r PointResult, p Point) bool {
 	return r.Index == p.Index && r.Metrics != nil && r.Key == p.Key()
+}
+
+// storedFailure reports whether r, read from p's file, is p's stored
+// failure (Collect lists it in Failed).
+func storedFailure(r PointResult, p Point) bool {
+	return r.Index == p.Index && r.Metrics == nil && r.Error != "" && r.Key == p.Key()
 }
 
 func pointPath(out string, i int) string {

@@ -43,10 +43,17 @@ concurrent runs at worst evaluate a point twice with identical results.`,
 func newSweepRunCmd(g *globals) *cobra.Command {
 	var out, shard string
 	var workers int
+	var retry bool
 	cmd := &cobra.Command{
 		Use:   "run SPEC.toml",
 		Short: "Evaluate the points of a sweep (or of one shard) that have no result yet",
-		Args:  cobra.ExactArgs(1),
+		Long: `run evaluates the points of a sweep (or of one shard) that have no stored result.
+A point the evaluator fails on is stored as failed, with its error, in its point file;
+the other points are still computed, and the command then exits with an error counting
+the failures. Later runs skip failed points like finished ones (evaluators are
+deterministic: the same build fails on them again) unless --retry-failed; sweep merge
+lists them and leaves them out of the table and the ranking.`,
+		Args: cobra.ExactArgs(1),
 		Example: `  neurodyn sweep run spec.toml --out sweeps/a               # every point, GOMAXPROCS at once
   neurodyn sweep run spec.toml --out sweeps/a --shard 3/8   # shard 3 of 8 (a Slurm array task)
   neurodyn sweep run spec.toml --out sweeps/a --workers 1   # one point at a time; the same results`,
@@ -65,7 +72,7 @@ func newSweepRunCmd(g *globals) *cobra.Command {
 			if out == "" {
 				out = filepath.Join("sweeps", spec.Name)
 			}
-			st, err := sweep.Run(cmd.Context(), spec, out, sweep.RunOptions{Shard: sh, Workers: workers, Log: g.logw(), Progress: g.bars()})
+			st, err := sweep.Run(cmd.Context(), spec, out, sweep.RunOptions{Shard: sh, Workers: workers, Log: g.logw(), Progress: g.bars(), RetryFailed: retry})
 			if err != nil {
 				return interrupted(err, "sweep run", "the finished points are kept in "+filepath.Join(out, "points")+"; rerun the same command to evaluate the rest")
 			}
@@ -73,12 +80,17 @@ func newSweepRunCmd(g *globals) *cobra.Command {
 				fmt.Fprintf(cmd.OutOrStdout(), "sweep %s shard %d/%d: %d points in shard, %d done earlier, %d evaluated; results in %s\n",
 					spec.Name, sh.K, sh.N, st.InShard, st.Skipped, st.Evaluated, out)
 			}
+			if st.FailedEarlier > 0 {
+				fmt.Fprintf(cmd.ErrOrStderr(), "neurodyn: sweep run: %d points of shard %d/%d failed in an earlier run and were not evaluated again (their errors are in their point files; sweep merge lists them); --retry-failed evaluates them again\n",
+					st.FailedEarlier, sh.K, sh.N)
+			}
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "results directory (default sweeps/<name>)")
 	cmd.Flags().StringVar(&shard, "shard", "", "run only shard k/n (e.g. $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)")
 	cmd.Flags().IntVar(&workers, "workers", 0, "points evaluated at once (0: GOMAXPROCS); results do not depend on it")
+	cmd.Flags().BoolVar(&retry, "retry-failed", false, "evaluate again the points stored as failed (e.g. after a fix); skipped otherwise")
 	return cmd
 }
 
@@ -148,7 +160,9 @@ func newSweepMergeCmd() *cobra.Command {
 		Long: `merge gathers the stored points of a sweep into sweep.csv (index, seed, parameters
 and metrics: the same bytes however the sweep was sharded and run), sweep.h5 (also
 timings, hosts, the build of neurodyn that computed each point, and provenance) and
-summary.png. Every point must have its result (or use --partial). Each point
+summary.png. Every point must have its result (or use --partial); points stored as
+failed (sweep run records the evaluator's error) are listed and left out of the
+table, summary.png and the ranking (sweep.h5 keeps them in sweep/failed). Each point
 records the neurodyn build (version and revision) that computed it; points of
 different builds (a rebuild between a preemption and the requeue) are refused
 unless --allow-mixed-builds.`,
@@ -168,7 +182,10 @@ unless --allow-mixed-builds.`,
 			if p := t.Problems(); p != "" {
 				fmt.Fprintf(cmd.ErrOrStderr(), "neurodyn: sweep merge --partial: left out: %s\n", p)
 			}
-			fmt.Fprintf(w, "merged %d points of sweep %s (%d missing) into %s\n", len(t.Rows), t.Spec.Name, len(t.Missing),
+			if f := t.FailedSummary(); f != "" {
+				fmt.Fprintf(cmd.ErrOrStderr(), "neurodyn: sweep merge: %s\n", f)
+			}
+			fmt.Fprintf(w, "merged %d points of sweep %s (%d missing, %d failed) into %s\n", len(t.Rows), t.Spec.Name, len(t.Missing), len(t.Failed),
 				strings.Join([]string{filepath.Join(out, "sweep.csv"), filepath.Join(out, "sweep.h5"), filepath.Join(out, "summary.png")}, ", "))
 			if best, ok := t.Best(); ok {
 				fmt.Fprintf(w, "best %s = %.6g at point %d (%s), seed %d\n", t.Spec.Objective, best.Metrics[t.Spec.Objective], best.Index,
