@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/neurodyn/neurodyn/internal/atomicfile"
+	"github.com/neurodyn/neurodyn/internal/buildinfo"
 )
 
 // Stage is one step of the pipeline (one notebook of the tutorial, or part of
@@ -48,6 +49,13 @@ type Result struct {
 	// Seconds is the stage's wall-clock time.
 	Seconds  float64   `json:"seconds"`
 	Finished time.Time `json:"finished"`
+	// Build is the neurodyn build that ran the stage (buildinfo.ID: version,
+	// revision, and the executable's digest for an unpinned revision);
+	// empty in results stored before builds were recorded. It is not part
+	// of the stage's key: a rerun by another build keeps the stored result
+	// (as a trained model file is reused), and report.md names the build of
+	// every stage and lists those computed by another build than its own.
+	Build string `json:"build,omitempty"`
 	// Metrics holds named scalar results ("lorenz.persistence.rmse").
 	Metrics map[string]float64 `json:"metrics,omitempty"`
 	// Tables are Markdown tables for the report, in order.
@@ -387,7 +395,7 @@ func runStage(ctx context.Context, r *Run, s Stage, hash string) (*Result, error
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: stage %s: %w", s.Name, err)
 	}
-	res.Stage, res.Title, res.KeyHash = s.Name, s.Title, hash
+	res.Stage, res.Title, res.KeyHash, res.Build = s.Name, s.Title, hash, buildinfo.ID()
 	res.Seconds = time.Since(t0).Seconds()
 	res.Finished = time.Now().UTC()
 	if err := saveResult(r.Cfg.OutDir, res); err != nil {

@@ -23,7 +23,7 @@ const ReportName = "report.md"
 func writeReport(r *Run, elapsed time.Duration) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# neurodyn tutorial report\n\n")
-	fmt.Fprintf(&b, "neurodyn %s (revision %s), %s, kernel path %s, GOMAXPROCS-independent results.  \n",
+	fmt.Fprintf(&b, "Written by neurodyn %s (revision %s), %s, kernel path %s, GOMAXPROCS-independent results.  \n",
 		buildinfo.Version, buildinfo.Revision(), buildinfo.GoVersion(), asm.Path())
 	if elapsed >= 0 {
 		fmt.Fprintf(&b, "Generated %s; this run took %.1f s", time.Now().UTC().Format(time.RFC3339), elapsed.Seconds())
@@ -35,6 +35,7 @@ func writeReport(r *Run, elapsed time.Duration) error {
 	}
 	b.WriteString(".\n\n")
 	shown, stale, older := reportStages(r)
+	b.WriteString(buildsNote(shown))
 	total := 0.0
 	for _, s := range Stages() {
 		res, ok := shown[s.Name]
@@ -43,7 +44,7 @@ func writeReport(r *Run, elapsed time.Duration) error {
 		}
 		total += res.Seconds
 		fmt.Fprintf(&b, "## %s\n\n", res.Title)
-		fmt.Fprintf(&b, "_Stage `%s`, %.1f s, finished %s._\n\n", res.Stage, res.Seconds, res.Finished.Format(time.RFC3339))
+		fmt.Fprintf(&b, "_Stage `%s`, %.1f s, finished %s, computed by %s._\n\n", res.Stage, res.Seconds, res.Finished.Format(time.RFC3339), buildName(res.Build))
 		for _, t := range res.Text {
 			b.WriteString(t)
 			b.WriteString("\n\n")
@@ -83,6 +84,46 @@ func writeReport(r *Run, elapsed time.Duration) error {
 	}
 	fmt.Fprintf(&b, "---\nSum of stage times: %.1f s (stages whose inputs are ready run at the same time, so a run's wall-clock time is shorter).\n", total)
 	return writeFileAtomic(filepath.Join(r.Cfg.OutDir, ReportName), []byte(b.String()))
+}
+
+// buildName names the build that computed a stage in the report.
+func buildName(build string) string {
+	if build == "" {
+		return "an unrecorded build (a result stored before builds were recorded)"
+	}
+	return "neurodyn " + build
+}
+
+// buildsNote says which builds computed the stages shown: this one (the
+// report's), or, for stages kept from runs of other builds, which those
+// are ("" when no stage is shown).
+func buildsNote(shown map[string]*Result) string {
+	if len(shown) == 0 {
+		return ""
+	}
+	own := buildinfo.ID()
+	other := map[string][]string{}
+	var builds []string
+	for _, s := range Stages() {
+		res, ok := shown[s.Name]
+		if !ok || res.Build == own {
+			continue
+		}
+		if _, seen := other[res.Build]; !seen {
+			builds = append(builds, res.Build)
+		}
+		other[res.Build] = append(other[res.Build], s.Name)
+	}
+	if len(builds) == 0 {
+		return fmt.Sprintf("Every stage shown was computed by this build (neurodyn %s).\n\n", own)
+	}
+	var parts []string
+	for _, bld := range builds {
+		parts = append(parts, fmt.Sprintf("%s by %s", strings.Join(other[bld], ", "), buildName(bld)))
+	}
+	return fmt.Sprintf("**Stages computed by another build than this report's (neurodyn %s), kept from earlier runs: %s.** "+
+		"A stage's stored result is reused whatever build reruns the tutorial; `--force` computes them again with this build.\n\n",
+		own, strings.Join(parts, "; "))
 }
 
 // reportStages returns the results the report shows, by stage, and the
