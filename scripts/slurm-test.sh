@@ -4,7 +4,8 @@
 #
 # Starts a private single-node Slurm (slurmctld + slurmd, auth/none, config,
 # state and logs under build/slurm), submits `neurodyn sweep slurm` with 4
-# shards, waits, merges, compares, and always stops the daemons.
+# shards (after editing the spec file, which the job must ignore: it carries
+# the validated text), waits, merges, compares, and always stops the daemons.
 # Needs root (slurmd runs jobs as their user) and slurm-wlm (installed with
 # apt-get when missing, as root on Debian/Ubuntu).
 #
@@ -74,7 +75,12 @@ echo "slurm-test: Slurm $(sinfo -V) up on $H with $CPUS CPUs"
 
 OUT=$W/sweep-slurm
 LOCAL=$W/sweep-local
-"$BIN" sweep slurm "$SPEC" --out "$OUT" --shards "$SHARDS" --cpus-per-task 1 --time 20 >"$W/job.sh"
+# The job must run the spec as it was when the script was made: a copy is
+# edited (every grid list cut to its first value) before sbatch.
+cp "$SPEC" "$W/spec.toml"
+"$BIN" sweep slurm "$W/spec.toml" --out "$OUT" --shards "$SHARDS" --cpus-per-task 1 --time 20 >"$W/job.sh"
+sed -i -E 's/^([a-z_]+ = \[[^],]+),[^]]*\]/\1]/' "$W/spec.toml"
+cmp -s "$SPEC" "$W/spec.toml" && { echo "slurm-test: editing the spec copy changed nothing"; exit 1; }
 job=$(sbatch --parsable "$W/job.sh")
 echo "slurm-test: submitted array job $job ($SHARDS tasks)"
 # The local reference runs meanwhile.

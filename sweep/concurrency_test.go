@@ -120,7 +120,9 @@ func TestSlurmScriptQuoting(t *testing.T) {
 	bin := filepath.Join(base, "bin dir", "nd")
 	os.MkdirAll(filepath.Dir(bin), 0o755)
 	log := filepath.Join(dir, "args")
-	os.WriteFile(bin, []byte("#!/bin/bash\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done >> "+shellQuote(log)+"\n"), 0o755)
+	stdin := filepath.Join(dir, "stdin")
+	os.WriteFile(bin, []byte("#!/bin/bash\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done >> "+shellQuote(log)+
+		"\nif [ \"$3\" = - ]; then cat > "+shellQuote(stdin)+"; fi\n"), 0o755)
 	spec := filepath.Join(base, "s p.toml")
 	out := filepath.Join(base, "o u%t")
 	sc, err := SlurmScript(s, SlurmOptions{Binary: bin, SpecPath: spec, Out: out, Shards: 3, CPUsPerTask: 2,
@@ -166,7 +168,11 @@ func TestSlurmScriptQuoting(t *testing.T) {
 		t.Fatalf("--wrap %s: %v\n%s", wrap, err, b)
 	}
 	got, _ := os.ReadFile(log)
-	wantArgs := strings.Join([]string{"sweep", "run", spec, "--out", out, "--shard", "1/3", "--workers", "2", "--quiet",
+	// The task reads the spec's text, carried by the script.
+	if got, err := os.ReadFile(stdin); err != nil || string(got) != gridSpec {
+		t.Errorf("the task read the spec\n%s\n(%v), want\n%s", got, err, gridSpec)
+	}
+	wantArgs := strings.Join([]string{"sweep", "run", "-", "--out", out, "--shard", "1/3", "--workers", "2", "--quiet",
 		"sweep", "merge", "--out", out, "sweep", "merge", "--out", out}, "\n") + "\n"
 	if string(got) != wantArgs {
 		t.Errorf("commands ran with\n%s\nwant\n%s", got, wantArgs)

@@ -342,11 +342,15 @@ func TestSlurmScript(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, w := range []string{"#SBATCH --array=0-3%2", "#SBATCH --cpus-per-task=2", "#SBATCH --time=01:00:00",
-		"#SBATCH --partition=short", "--shard ${SLURM_ARRAY_TASK_ID}/4", "/opt/nd/neurodyn sweep run /data/s.toml --out /scratch/out",
+		"#SBATCH --partition=short", "--shard ${SLURM_ARRAY_TASK_ID}/4", "/opt/nd/neurodyn sweep run - --out /scratch/out",
+		"# The spec is /data/s.toml as it was validated when this script was made (sha256 " + digest(gridSpec) + "),",
 		"#SBATCH --requeue", "sweep merge --out /scratch/out"} {
 		if !strings.Contains(sc, w) {
 			t.Errorf("script lacks %q:\n%s", w, sc)
 		}
+	}
+	if strings.Contains(sc, "MaxArraySize") || SlurmArrayWarning(1001) != "" {
+		t.Errorf("a warning for an array within Slurm's default MaxArraySize:\n%s", sc)
 	}
 	for _, bad := range []SlurmOptions{{Shards: 0}, {Shards: 33}, {Shards: 2, Time: "soon"}} {
 		if _, err := SlurmScript(s, bad); !errors.Is(err, param.ErrInvalid) {
@@ -503,5 +507,32 @@ func TestMergeRefusesMixedBuilds(t *testing.T) {
 	tb, err = MergeWith(out, MergeOptions{AllowMixedBuilds: true})
 	if err != nil || len(tb.Rows) != 32 || len(tb.Builds) != 3 || tb.Builds[0] != "" {
 		t.Fatalf("merge allowing mixed builds: %v, builds %q", err, tb.Builds)
+	}
+}
+
+// TestSlurmArraySize: sweep slurm --shards 1500 wrote --array=0-1499,
+// which sbatch refuses under Slurm's default MaxArraySize (1001), and
+// nothing warned; the script and the CLI now carry the warning.
+func TestSlurmArraySize(t *testing.T) {
+	var vals []string
+	for i := 0; i < 1500; i++ {
+		vals = append(vals, fmt.Sprint(i))
+	}
+	s, err := ParseSpec("name = \"big\"\nevaluator = \"quad-test\"\n[grid]\ng = ["+strings.Join(vals, ", ")+"]\n", "big.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, shards := range []int{1001, 1002, 1500} {
+		sc, err := SlurmScript(s, SlurmOptions{Shards: shards})
+		if err != nil {
+			t.Fatal(err)
+		}
+		warn := SlurmArrayWarning(shards)
+		if (shards > 1001) != strings.Contains(sc, "# WARNING: --shards") || (shards > 1001) != (warn != "") {
+			t.Errorf("--shards %d: warning %q, script:\n%s", shards, warn, sc[:400])
+		}
+		if shards == 1500 && !strings.Contains(warn, "array indices 0-1499, beyond Slurm's default MaxArraySize (1001: indices up to 1000)") {
+			t.Errorf("warning %q", warn)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -45,14 +46,15 @@ func newSweepRunCmd(g *globals) *cobra.Command {
 	var workers int
 	var retry bool
 	cmd := &cobra.Command{
-		Use:   "run SPEC.toml",
+		Use:   "run SPEC.toml|-",
 		Short: "Evaluate the points of a sweep (or of one shard) that have no result yet",
 		Long: `run evaluates the points of a sweep (or of one shard) that have no stored result.
 A point the evaluator fails on is stored as failed, with its error, in its point file;
 the other points are still computed, and the command then exits with an error counting
 the failures. Later runs skip failed points like finished ones (evaluators are
 deterministic: the same build fails on them again) unless --retry-failed; sweep merge
-lists them and leaves them out of the table and the ranking.`,
+lists them and leaves them out of the table and the ranking. A spec of "-" is read
+from standard input (the job scripts of sweep slurm carry their spec that way).`,
 		Args: cobra.ExactArgs(1),
 		Example: `  neurodyn sweep run spec.toml --out sweeps/a               # every point, GOMAXPROCS at once
   neurodyn sweep run spec.toml --out sweeps/a --shard 3/8   # shard 3 of 8 (a Slurm array task)
@@ -65,7 +67,16 @@ lists them and leaves them out of the table and the ranking.`,
 			if err != nil {
 				return err
 			}
-			spec, err := sweep.LoadSpec(args[0])
+			var spec *sweep.Spec
+			if args[0] == "-" { // the spec carried by a job script (sweep slurm)
+				b, rerr := io.ReadAll(cmd.InOrStdin())
+				if rerr != nil {
+					return fmt.Errorf("sweep run: reading the spec from standard input: %w", rerr)
+				}
+				spec, err = sweep.ParseSpec(string(b), "the spec on standard input")
+			} else {
+				spec, err = sweep.LoadSpec(args[0])
+			}
 			if err != nil {
 				return err
 			}
@@ -99,7 +110,13 @@ func newSweepSlurmCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "slurm SPEC.toml",
 		Short: "Print a ready sbatch script that runs the sweep as a Slurm job array",
-		Args:  cobra.ExactArgs(1),
+		Long: `slurm prints an sbatch script running the sweep as a job array, task k running
+shard k/--shards. The script carries the spec's text as it was validated (read by
+sweep run - from a here-document), so editing the spec file after writing the script
+does not change the job; write a new script for a changed spec. Slurm's default
+MaxArraySize (1001) allows --shards up to 1001; beyond it the command warns, since
+sbatch then refuses the job unless the cluster raised the limit.`,
+		Args: cobra.ExactArgs(1),
 		Example: `  neurodyn sweep slurm spec.toml --out /scratch/me/sw --shards 16 --cpus-per-task 2 --time 02:00:00 > job.sh
   sbatch job.sh`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -123,6 +140,9 @@ func newSweepSlurmCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if w := sweep.SlurmArrayWarning(o.Shards); w != "" {
+				fmt.Fprintf(cmd.ErrOrStderr(), "neurodyn: sweep slurm: warning: %s\n", w)
+			}
 			// Every task would fail on a directory of another sweep: refuse
 			// now, as sweep run does, without claiming it.
 			if err := sweep.CheckOut(o.Out, spec); err != nil {
@@ -139,7 +159,7 @@ func newSweepSlurmCmd() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.Out, "out", "", "results directory (default sweeps/<name>), shared by all tasks")
-	f.IntVar(&o.Shards, "shards", 1, "array size: task k runs shard k/shards")
+	f.IntVar(&o.Shards, "shards", 1, "array size: task k runs shard k/shards (Slurm's default MaxArraySize allows up to 1001)")
 	f.IntVar(&o.CPUsPerTask, "cpus-per-task", 1, "CPUs per array task, >= 1 (GOMAXPROCS and workers follow it)")
 	f.StringVar(&o.Time, "time", "", "time limit per task in any of Slurm's forms: minutes, minutes:seconds, hours:minutes:seconds, days-hours, days-hours:minutes, days-hours:minutes:seconds (e.g. 120, 30:00, 02:00:00, 1-00:00:00; default: the partition's)")
 	f.StringVar(&o.Mem, "mem", "", "memory per task in Slurm's form: a number with an optional K, M, G or T suffix (default unit M; e.g. 4G)")

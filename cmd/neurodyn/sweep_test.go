@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -65,5 +66,70 @@ func TestSweepSlurmRefusesOtherSweep(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "fresh", "spec.toml")); !os.IsNotExist(err) {
 		t.Errorf("slurm claimed the fresh directory: %v", err)
+	}
+}
+
+// TestSweepSlurmCarriesSpec: the job script of sweep slurm ran whatever
+// the spec file held when its tasks started (24 points checked, the file
+// edited to lags = [1] before sbatch, 6 points run); it now carries the
+// validated text, which its tasks read with `sweep run -`. A --shards
+// beyond Slurm's default MaxArraySize is warned about on stderr.
+func TestSweepSlurmCarriesSpec(t *testing.T) {
+	dir := t.TempDir()
+	text := "name = \"nvE\"\nevaluator = \"nvar\"\n[grid]\nlags = [1, 2, 3, 4]\nridge = [0.0]\n"
+	spec := writeFile(t, dir, "nvE.toml", text)
+	out := filepath.Join(dir, "nvE")
+	script, err := run(t, nil, "sweep", "slurm", spec, "--out", out, "--shards", "2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, dir, "nvE.toml", strings.Replace(text, "lags = [1, 2, 3, 4]", "lags = [1]", 1)) // edited after
+	_, rest, ok := strings.Cut(script, "<<'NEURODYN_SPEC'\n")
+	carried, _, ok2 := strings.Cut(rest, "NEURODYN_SPEC\n")
+	if !ok || !ok2 || carried != text || !strings.Contains(script, " sweep run - --out ") {
+		t.Fatalf("the script does not carry the spec:\n%s", script)
+	}
+	for _, shard := range []string{"0/2", "1/2"} { // the array's tasks
+		root := newRoot()
+		var o, e bytes.Buffer
+		root.SetOut(&o)
+		root.SetErr(&e)
+		root.SetIn(strings.NewReader(carried))
+		root.SetArgs([]string{"-q", "sweep", "run", "-", "--out", out, "--shard", shard, "--workers", "1"})
+		if err := root.ExecuteContext(context.Background()); err != nil {
+			t.Fatalf("task %s: %v\n%s", shard, err, e.String())
+		}
+	}
+	if ents, _ := os.ReadDir(filepath.Join(out, "points")); len(ents) != 4 {
+		t.Errorf("the job ran %d points, want the 4 of the spec it was made from", len(ents))
+	}
+	if b, _ := os.ReadFile(filepath.Join(out, "spec.toml")); string(b) != text {
+		t.Errorf("stored spec:\n%s\nwant\n%s", b, text)
+	}
+	// 50 lags × 30 ridges: 1,500 points in 1,500 shards.
+	var ridges []string
+	for i := 0; i < 30; i++ {
+		ridges = append(ridges, fmt.Sprintf("%d.0", i))
+	}
+	var lags []string
+	for i := 1; i <= 50; i++ {
+		lags = append(lags, fmt.Sprint(i))
+	}
+	big := writeFile(t, dir, "big.toml", "name = \"big\"\nevaluator = \"nvar\"\n[grid]\nlags = ["+strings.Join(lags, ", ")+"]\nridge = ["+strings.Join(ridges, ", ")+"]\n")
+	for _, c := range []struct {
+		shards string
+		warn   bool
+	}{{"1001", false}, {"1500", true}} {
+		root := newRoot()
+		var o, e bytes.Buffer
+		root.SetOut(&o)
+		root.SetErr(&e)
+		root.SetArgs([]string{"-q", "sweep", "slurm", big, "--out", filepath.Join(dir, "big"), "--shards", c.shards})
+		if err := root.ExecuteContext(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(e.String(), "warning: --shards "+c.shards+" makes array indices") && strings.Contains(e.String(), "MaxArraySize"); got != c.warn {
+			t.Errorf("--shards %s: stderr %q", c.shards, e.String())
+		}
 	}
 }
