@@ -151,3 +151,42 @@ func TestRunFailedPoint(t *testing.T) {
 		t.Errorf("a cancelled run stored %d points", len(ents))
 	}
 }
+
+// TestRunUnwritableOut: with a results directory where point files cannot
+// be written, Run computed a point in every worker before it found out
+// (up to one point per worker lost on a cluster); it now fails before
+// evaluating anything.
+func TestRunUnwritableOut(t *testing.T) {
+	spec, err := ParseSpec(failSpec, "failing.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	points := filepath.Join(out, "points")
+	if os.Geteuid() == 0 {
+		// Root writes through permissions: point points/ at a directory
+		// no one can create files in.
+		if fi, err := os.Stat("/proc/self"); err != nil || !fi.IsDir() {
+			t.Skip("running as root without /proc")
+		}
+		if err := os.Symlink("/proc/self", points); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		if err := os.Mkdir(points, 0o555); err != nil {
+			t.Fatal(err)
+		}
+		defer os.Chmod(points, 0o755)
+	}
+	calls := failTestEval.calls.Load()
+	_, err = Run(context.Background(), spec, out, RunOptions{Workers: 2})
+	if err == nil || !strings.Contains(err.Error(), "results cannot be written in "+points) {
+		t.Fatalf("Run: %v, want the unwritable directory named", err)
+	}
+	if n := failTestEval.calls.Load() - calls; n != 0 {
+		t.Errorf("%d points evaluated before the unwritable directory was found", n)
+	}
+}

@@ -113,6 +113,11 @@ func Run(ctx context.Context, spec *Spec, out string, o RunOptions) (RunStats, e
 	if err := claimSpec(out, spec); err != nil {
 		return st, err
 	}
+	// A directory where results cannot be written fails now, not after
+	// every worker has computed a point.
+	if err := checkWritable(filepath.Join(out, "points")); err != nil {
+		return st, err
+	}
 	pts := spec.Points()
 	st.Points = len(pts)
 	var todo []Point
@@ -220,6 +225,25 @@ feed:
 			st.Failed, st.Failed+st.Evaluated, filepath.Join(out, "points"), firstErr, st.Evaluated)
 	}
 	return st, nil
+}
+
+// checkWritable creates and removes a temporary file in dir (a name
+// Collect ignores), returning the error of a directory where point files
+// cannot be written.
+func checkWritable(dir string) error {
+	f, err := os.CreateTemp(dir, ".writable-*")
+	if err != nil {
+		return fmt.Errorf("sweep: results cannot be written in %s: %w", dir, err)
+	}
+	name := f.Name()
+	err = f.Close()
+	if rerr := os.Remove(name); err == nil {
+		err = rerr
+	}
+	if err != nil {
+		return fmt.Errorf("sweep: results cannot be written in %s: %w", dir, err)
+	}
+	return nil
 }
 
 // splitTimings moves the evaluator's timing metrics out of m.
