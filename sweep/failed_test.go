@@ -190,3 +190,67 @@ func TestRunUnwritableOut(t *testing.T) {
 		t.Errorf("%d points evaluated before the unwritable directory was found", n)
 	}
 }
+
+// TestMergeProvenance: sweep.h5's root git_revision and hostname were the
+// merging binary's and host's (a merge by revision 1111… wrote
+// git_revision 1111… although sweep/build showed ffe6… computed every
+// row). They are now the points' build and host, and the merge's are
+// recorded apart.
+func TestMergeProvenance(t *testing.T) {
+	spec, err := ParseSpec(gridSpec, "g.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if _, err := Run(context.Background(), spec, out, RunOptions{Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	const computed = "0.1.0 ffe6f2bc00000000000000000000000000000000"
+	restamp := func(i int, build, host string) {
+		r, err := readPoint(out, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Build, r.Host = build, host
+		if err := writePoint(out, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range spec.Points() {
+		restamp(i, computed, "node1")
+	}
+	read := func() (export.Provenance, string) {
+		t.Helper()
+		f, err := export.Open(filepath.Join(out, "sweep.h5"))
+		if errors.Is(err, export.ErrNoHDF5) {
+			t.Skip("built without HDF5")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		p, err := export.ReadProvenance(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mb, err := export.StringAttr(f, "merge_build")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p, mb
+	}
+	if _, err := Merge(out, false); err != nil {
+		t.Fatal(err)
+	}
+	p, mb := read()
+	if p.Version != "0.1.0" || p.Revision != "ffe6f2bc00000000000000000000000000000000" || p.Host != "node1" || mb != Build() {
+		t.Errorf("one build: version %q, revision %q, host %q, merge_build %q; want the points' and %q", p.Version, p.Revision, p.Host, mb, Build())
+	}
+	restamp(3, "0.1.0 1111111111111111111111111111111111111111", "node2")
+	if _, err := MergeWith(out, MergeOptions{AllowMixedBuilds: true}); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := read(); p.Revision != "several: see sweep/build" || p.Host != "several: see sweep/host" {
+		t.Errorf("mixed builds: revision %q, host %q", p.Revision, p.Host)
+	}
+}

@@ -278,7 +278,10 @@ func (t *Table) CSV() []byte {
 // stored failure: PointResult.Error) are no error: they are left out of
 // sweep.csv, summary.png and Best, listed in Table.Failed (FailedSummary)
 // and in sweep.h5 (group sweep/failed: index, seed, error, build; attribute
-// sweep/failed_points).
+// sweep/failed_points). sweep.h5's root provenance names the build
+// (neurodyn_version, git_revision) and host that computed the rows, or
+// "several: see sweep/build" ("sweep/host"); the merge's are the root
+// attributes merge_build and merge_hostname.
 //
 // Points computed by different neurodyn builds (PointResult.Build) are
 // refused: see MergeWith to merge them anyway.
@@ -326,7 +329,10 @@ func (t *Table) writeHDF5(path string) (err error) {
 	if err != nil {
 		return err
 	}
-	f, err := export.Create(path, export.Overwrite(), export.WithProvenance(export.NewProvenance(text, "toml", seeds...)))
+	prov := export.NewProvenance(text, "toml", seeds...)
+	mergeBuild, mergeHost := Build(), prov.Host
+	prov.Version, prov.Revision, prov.Host = t.computedBy()
+	f, err := export.Create(path, export.Overwrite(), export.WithProvenance(prov))
 	if err != nil {
 		return err
 	}
@@ -335,6 +341,13 @@ func (t *Table) writeHDF5(path string) (err error) {
 			f.Abort()
 		}
 	}()
+	for _, a := range [][2]string{{"merge_build", mergeBuild}, {"merge_hostname", mergeHost},
+		{"provenance_note", "neurodyn_version, git_revision and hostname are those of the builds and hosts that computed the points " +
+			"(per row: sweep/build, sweep/host); merge_build, merge_hostname, go_version, kernel_path, cpu_model, arch and created_utc those of the merge"}} {
+		if err = export.SetStringAttr(f, a[0], a[1]); err != nil {
+			return err
+		}
+	}
 	g, err := f.CreateGroup("sweep")
 	if err != nil {
 		return err
@@ -433,6 +446,41 @@ func (t *Table) writeHDF5(path string) (err error) {
 		}
 	}
 	return f.Close()
+}
+
+// computedBy returns the version, revision and host for sweep.h5's root
+// provenance: those of the build and host that computed every row, or
+// "several: see sweep/build" ("sweep/host") when the rows differ (a merge
+// with AllowMixedBuilds, a sweep over several nodes); "unrecorded" for
+// points stored before builds were recorded. The merging binary and host
+// are recorded apart (merge_build, merge_hostname).
+func (t *Table) computedBy() (version, revision, host string) {
+	var builds, hosts []string
+	for _, r := range t.Rows {
+		if !slices.Contains(builds, r.Build) {
+			builds = append(builds, r.Build)
+		}
+		if !slices.Contains(hosts, r.Host) {
+			hosts = append(hosts, r.Host)
+		}
+	}
+	version, revision, host = "several: see sweep/build", "several: see sweep/build", "several: see sweep/host"
+	switch {
+	case len(builds) == 0:
+		version, revision = "none: no point computed", "none: no point computed"
+	case len(builds) == 1 && builds[0] == "":
+		version, revision = "unrecorded", "unrecorded"
+	case len(builds) == 1:
+		f := strings.Fields(builds[0]) // "<version> <revision>[ exe:<digest>]"
+		version, revision = f[0], strings.Join(f[1:], " ")
+	}
+	switch len(hosts) {
+	case 0:
+		host = "none: no point computed"
+	case 1:
+		host = hosts[0]
+	}
+	return version, revision, host
 }
 
 // Best returns the row with the lowest objective (ok false without one).
