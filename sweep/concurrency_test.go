@@ -35,7 +35,7 @@ func TestClaimSpecRace(t *testing.T) {
 			go func() {
 				defer done.Done()
 				start.Wait()
-				if err := claimSpec(out, s); err == nil {
+				if _, err := claimSpec(out, s); err == nil {
 					mu.Lock()
 					ok[s]++
 					mu.Unlock()

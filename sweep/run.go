@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"sync"
 	"time"
 
@@ -77,6 +78,10 @@ type RunOptions struct {
 type RunStats struct {
 	Points, InShard, Skipped, Evaluated int
 	Failed, FailedEarlier               int
+	// Notes are things the user should know that are no error (the CLI
+	// prints them even with --quiet): an objective that differs from the
+	// one stored with the results, which Merge ranks by.
+	Notes []string
 }
 
 const specFile = "spec.toml"
@@ -97,7 +102,8 @@ const specFile = "spec.toml"
 // different sweep in the same directory (another name, evaluator, number of
 // points, or any point's parameters or seed) is refused. A spec differing
 // only in what does not change the points (the objective, comments) is
-// accepted, and the stored spec stays the one Merge uses.
+// accepted, and the stored spec stays the one Merge uses; a differing
+// objective is said in RunStats.Notes.
 func Run(ctx context.Context, spec *Spec, out string, o RunOptions) (RunStats, error) {
 	var st RunStats
 	ev, ok := Lookup(spec.Evaluator)
@@ -110,8 +116,19 @@ func Run(ctx context.Context, spec *Spec, out string, o RunOptions) (RunStats, e
 	if err := os.MkdirAll(filepath.Join(out, "points"), 0o755); err != nil {
 		return st, fmt.Errorf("sweep: %w", err)
 	}
-	if err := claimSpec(out, spec); err != nil {
+	kept, err := claimSpec(out, spec)
+	if err != nil {
 		return st, err
+	}
+	if kept.Objective != spec.Objective {
+		none := func(s string) string {
+			if s == "" {
+				return "none"
+			}
+			return strconv.Quote(s)
+		}
+		st.Notes = append(st.Notes, fmt.Sprintf("the spec's objective (%s) differs from the one stored with the results in %s (%s), which sweep merge ranks by; the points do not depend on it, so they are kept: to rank by %s, set objective in that file",
+			none(spec.Objective), filepath.Join(out, specFile), none(kept.Objective), none(spec.Objective)))
 	}
 	// A directory where results cannot be written fails now, not after
 	// every worker has computed a point.
@@ -266,25 +283,25 @@ func splitTimings(ev Evaluator, m map[string]float64) map[string]float64 {
 // same sweep. The spec file is created exclusively (atomicfile.Create), so
 // of runs of different specs starting at once on a fresh directory exactly
 // one claims it and the others are refused.
-func claimSpec(out string, spec *Spec) error {
+func claimSpec(out string, spec *Spec) (*Spec, error) {
 	path := filepath.Join(out, specFile)
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		text, terr := spec.text()
 		if terr != nil {
-			return terr
+			return nil, terr
 		}
 		cerr := atomicfile.Create(path, func(w io.Writer) error {
 			_, err := io.WriteString(w, text)
 			return err
 		})
 		if cerr != nil && !errors.Is(cerr, os.ErrExist) {
-			return fmt.Errorf("sweep: %w", cerr)
+			return nil, fmt.Errorf("sweep: %w", cerr)
 		}
 		b, err = os.ReadFile(path)
 	}
 	if err != nil {
-		return fmt.Errorf("sweep: %w", err)
+		return nil, fmt.Errorf("sweep: %w", err)
 	}
 	return checkStored(out, path, b, spec)
 }
@@ -303,23 +320,24 @@ func CheckOut(out string, spec *Spec) error {
 	if err != nil {
 		return fmt.Errorf("sweep: %w", err)
 	}
-	return checkStored(out, path, b, spec)
+	_, err = checkStored(out, path, b, spec)
+	return err
 }
 
 // checkStored compares the spec stored in out (its text b, read from path)
-// with spec.
-func checkStored(out, path string, b []byte, spec *Spec) error {
+// with spec, and returns the stored spec.
+func checkStored(out, path string, b []byte, spec *Spec) (*Spec, error) {
 	// The stored spec is compared point by point with spec, which passed
 	// the evaluator's checks: checking its points again would double the
 	// startup of every array task.
 	stored, err := parseSpec(string(b), path, false)
 	if err != nil {
-		return fmt.Errorf("sweep: the spec stored in %s no longer parses: %w", out, err)
+		return nil, fmt.Errorf("sweep: the spec stored in %s no longer parses: %w", out, err)
 	}
 	if !sameSweep(stored, spec) {
-		return fmt.Errorf("sweep: %s holds results of a different sweep (%s); use another --out or delete it", out, path)
+		return nil, fmt.Errorf("sweep: %s holds results of a different sweep (%s); use another --out or delete it", out, path)
 	}
-	return nil
+	return stored, nil
 }
 
 // sameSweep reports whether a and b have the same name, evaluator and

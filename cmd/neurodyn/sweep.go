@@ -84,6 +84,9 @@ from standard input (the job scripts of sweep slurm carry their spec that way).`
 				out = filepath.Join("sweeps", spec.Name)
 			}
 			st, err := sweep.Run(cmd.Context(), spec, out, sweep.RunOptions{Shard: sh, Workers: workers, Log: g.logw(), Progress: g.bars(), RetryFailed: retry})
+			for _, n := range st.Notes {
+				fmt.Fprintf(cmd.ErrOrStderr(), "neurodyn: sweep run: note: %s\n", n)
+			}
 			if err != nil {
 				return interrupted(err, "sweep run", "the finished points are kept in "+filepath.Join(out, "points")+"; rerun the same command to evaluate the rest")
 			}

@@ -133,3 +133,32 @@ func TestSweepSlurmCarriesSpec(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepRunObjectiveNote: rerunning a sweep with another objective on
+// its directory was accepted without a word, and merge kept ranking by the
+// stored one; sweep run now says so on stderr (also with -q).
+func TestSweepRunObjectiveNote(t *testing.T) {
+	dir := t.TempDir()
+	text := "name = \"obj\"\nevaluator = \"nvar\"\nobjective = \"test_rmse\"\n[grid]\nlags = [1, 2]\nridge = [0.0]\n"
+	a := writeFile(t, dir, "a.toml", text)
+	b := writeFile(t, dir, "b.toml", strings.Replace(text, `"test_rmse"`, `"val_rmse"`, 1))
+	out := filepath.Join(dir, "out")
+	stderr := func(spec string) string {
+		root := newRoot()
+		var o, e bytes.Buffer
+		root.SetOut(&o)
+		root.SetErr(&e)
+		root.SetArgs([]string{"-q", "sweep", "run", spec, "--out", out})
+		if err := root.ExecuteContext(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return e.String()
+	}
+	if e := stderr(a); e != "" {
+		t.Errorf("first run said %q", e)
+	}
+	e := stderr(b)
+	if !strings.Contains(e, `note: the spec's objective ("val_rmse") differs from the one stored with the results in `+filepath.Join(out, "spec.toml")+` ("test_rmse"), which sweep merge ranks by`) {
+		t.Errorf("rerun with another objective said %q", e)
+	}
+}
