@@ -34,27 +34,13 @@ type LIFAlphaParams struct {
 	IePA       float64 `toml:"i_e_pa" json:"i_e_pa"`               // constant input current (pA); default 0
 }
 
-// DefaultLIFAlpha returns NEST's iaf_psc_alpha defaults (the same numbers
-// as iaf_psc_exp's).
-func DefaultLIFAlpha() LIFAlphaParams {
-	return LIFAlphaParams{CmPF: 250, TauMemMs: 10, TauSynExMs: 2, TauSynInMs: 2, TRefMs: 2,
-		ELmV: -70, VResetmV: -70, VThmV: -55}
-}
+// DefaultLIFAlpha returns NEST's iaf_psc_alpha defaults, the same numbers
+// as iaf_psc_exp's (DefaultLIFExp).
+func DefaultLIFAlpha() LIFAlphaParams { return LIFAlphaParams(DefaultLIFExp()) }
 
-// Validate reports the first invalid parameter.
-func (p LIFAlphaParams) Validate() error {
-	return param.First(
-		param.Positive(pkg, "CmPF", p.CmPF),
-		param.Positive(pkg, "TauMemMs", p.TauMemMs),
-		param.Positive(pkg, "TauSynExMs", p.TauSynExMs),
-		param.Positive(pkg, "TauSynInMs", p.TauSynInMs),
-		param.NonNegative(pkg, "TRefMs", p.TRefMs),
-		param.Finite(pkg, "ELmV", p.ELmV),
-		param.Finite(pkg, "VThmV", p.VThmV),
-		param.Finite(pkg, "IePA", p.IePA),
-		vResetBelow(p.VResetmV, p.VThmV),
-	)
-}
+// Validate reports the first invalid parameter; the rules are LIFExpParams'
+// (the same fields).
+func (p LIFAlphaParams) Validate() error { return LIFExpParams(p).Validate() }
 
 // LIFAlphaProp holds the exact propagators of LIFAlpha for one step h
 // (float32, the precision of the state), for each receptor
