@@ -52,3 +52,36 @@ func TestOverwriteHint(t *testing.T) {
 		t.Error("WithOverwriteHint changed an error that is not about an existing file")
 	}
 }
+
+// TestTargetIsDirectory: a path that is a directory is refused before
+// anything is written, with or without Overwrite, for .npz (and its
+// provenance sidecar) and HDF5 files: before, the whole file was written
+// and the rename failed, leaving path.partial and path.provenance.json.
+func TestTargetIsDirectory(t *testing.T) {
+	dir := t.TempDir()
+	in := []NPZArray{{Name: "x", Shape: []int{1}, Data: []float64{1}}}
+	for _, name := range []string{"d.npz", "d.h5"} {
+		path := filepath.Join(dir, name)
+		if err := os.Mkdir(path, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, opts := range [][]Option{nil, {Overwrite()}, {Overwrite(), WithProvenance(NewProvenance("cfg", "toml"))}} {
+			var err error
+			if name == "d.npz" {
+				err = WriteNPZ(path, in, opts...)
+			} else {
+				var f *File
+				if f, err = Create(path, opts...); err == nil {
+					f.Close()
+				}
+			}
+			if err == nil || !strings.Contains(err.Error(), "is a directory") {
+				t.Fatalf("%s with %d options: %v, want a refusal naming the directory", name, len(opts), err)
+			}
+		}
+		left, _ := filepath.Glob(path + ".*")
+		if len(left) != 0 {
+			t.Fatalf("%s: left %v", name, left)
+		}
+	}
+}

@@ -3,9 +3,11 @@ package export
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"unsafe"
 )
 
@@ -154,14 +156,20 @@ func Create(path string, opts ...Option) (*File, error) {
 	return f, nil
 }
 
-// prepareTarget checks that path may be (over)written and returns the
-// temporary name to write to, removing a stale one when overwrite is set.
+// prepareTarget checks that path may be (over)written — its directory
+// exists, it is not itself a directory — and returns the temporary name to
+// write to, removing a stale one when overwrite is set.
 func prepareTarget(path string, overwrite bool) (string, error) {
 	tmp := path + PartialSuffix
 	if dir := filepath.Dir(path); dir != "" {
 		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 			return "", fmt.Errorf("export: directory of %s does not exist: create it first", path)
 		}
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		// refused before anything is written: it would fail only at the
+		// rename, after the whole file and its sidecars were written
+		return "", fmt.Errorf("export: %w (give the path of a file in it)", &fs.PathError{Op: "write", Path: path, Err: syscall.EISDIR})
 	}
 	if !overwrite {
 		if _, err := os.Lstat(path); err == nil {
