@@ -747,6 +747,35 @@ func neurodyn_network_clear_spikes(h C.neurodyn_handle, recorder *C.nd_cchar) (r
 	return statusOK
 }
 
+//export neurodyn_network_clear_frames
+func neurodyn_network_clear_frames(h C.neurodyn_handle, recorder *C.nd_cchar) (rc C.int) {
+	const fn = "neurodyn_network_clear_frames"
+	defer guard(fn, &rc)
+	o, n, err := getNetwork(h)
+	if err != nil {
+		return fail(fn, err)
+	}
+	defer o.release()
+	if recorder == nil {
+		for _, r := range n.net.Recorders() {
+			if m := r.Frames(); m != nil {
+				m.TimesMs, m.Data = nil, nil
+			}
+		}
+		return statusOK
+	}
+	r, _, err := n.recorder("recorder", recorder, "frames")
+	if err != nil {
+		return fail(fn, err)
+	}
+	m, err := frameMemory(r)
+	if err != nil {
+		return fail(fn, err)
+	}
+	m.TimesMs, m.Data = nil, nil
+	return statusOK
+}
+
 func frameMemory(r *kernel.Recorder) (*kernel.FrameMemory, error) {
 	m := r.Frames()
 	if m == nil {

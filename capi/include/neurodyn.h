@@ -383,8 +383,9 @@ int neurodyn_network_spec(neurodyn_handle h, char *buf, int64_t buf_len, int64_t
  * bytes and the limit); spikes only as held now, 12 bytes each, since how many
  * a run adds depends on the dynamics: bound them with
  * neurodyn_network_clear_spikes between runs or a stream
- * (neurodyn_network_stream_spikes_segmented). Frames are not dropped while the
- * network lives: record fewer neurons or sample less often for long runs.
+ * (neurodyn_network_stream_spikes_segmented), and frames with
+ * neurodyn_network_clear_frames once fetched (or record fewer neurons, or
+ * sample less often).
  * NEURODYN_ERR_STATE after neurodyn_network_close_streams. */
 int neurodyn_network_run(neurodyn_handle h, double duration_ms);
 
@@ -468,6 +469,12 @@ int neurodyn_network_spikes(neurodyn_handle h, const char *recorder, int64_t off
 /* Drops the spikes held by a spikes recorder (NULL: by every one), e.g. after
  * fetching them, to bound memory over long runs. */
 int neurodyn_network_clear_spikes(neurodyn_handle h, const char *recorder);
+
+/* Drops the frames held by a sampled recorder (NULL: by every one), e.g.
+ * after fetching them, so that a long run keeps only the frames since: the
+ * memory check of neurodyn_network_run counts the frames held plus those
+ * the run will add. A spikes recorder is NEURODYN_ERR_STATE. */
+int neurodyn_network_clear_frames(neurodyn_handle h, const char *recorder);
 
 /* The frames a sampled recorder (state, rate, filtered_spikes, weights)
  * holds: frames and values per frame. */

@@ -69,6 +69,7 @@ PROTOTYPES: dict[str, str] = {
     "neurodyn_network_spike_count": "hsp",
     "neurodyn_network_spikes": "hsippip",
     "neurodyn_network_clear_spikes": "hs",
+    "neurodyn_network_clear_frames": "hs",
     "neurodyn_network_frame_shape": "hspp",
     "neurodyn_network_frames": "hspipi",
     "neurodyn_network_set_series": "hspii",

@@ -123,9 +123,9 @@ class Network(Handle):
         rate, filtered_spikes, weights) counted exactly, 8 bytes a frame
         plus 4 a value, those held and those due; spikes only as held now,
         12 bytes each (how many a run adds depends on the dynamics: bound
-        them with clear_spikes() between runs or stream_spikes()). Frames
-        are kept while the network lives: record fewer neurons or sample
-        less often for long runs. StateError after close_streams()."""
+        them with clear_spikes() between runs or stream_spikes()), frames
+        with clear_frames() once fetched (or record fewer neurons, or sample
+        less often). StateError after close_streams()."""
         d = real(duration_ms, "duration_ms")
         rate = getattr(self, "_wall_per_ms", None)
         with self._lock:
@@ -244,6 +244,16 @@ class Network(Handle):
         r = cstr(recorder, "recorder")
         with self._lock:
             _lib.call("neurodyn_network_clear_spikes", self.handle, r)
+
+    def clear_frames(self, recorder: str | None = None) -> None:
+        """Drops the frames held by a sampled recorder (None: by all), e.g.
+        after frames() fetched them, so that a long run in pieces keeps only
+        the frames since (run() refuses up front a run whose frames would
+        pass the memory limit, counting those held). A spikes recorder is a
+        StateError."""
+        r = cstr(recorder, "recorder")
+        with self._lock:
+            _lib.call("neurodyn_network_clear_frames", self.handle, r)
 
     def frames(self, recorder: str) -> tuple[np.ndarray, np.ndarray]:
         """A sampled recorder's frame times (ms) and values (frames, width)

@@ -407,6 +407,19 @@ def test_network_run_and_fetch(network):
     assert network.spike_count("spikes:E") == 0 and network.spike_count("spikes:I") > 0
     network.clear_spikes()
     assert network.spike_count("spikes:I") == 0
+    # clear_frames drops the frames held, one recorder or all; later runs
+    # add only the frames since
+    network.clear_frames("v")
+    assert network.frames("v")[1].shape == (0, 3) and network.frames("rate")[1].shape == (50, 1)
+    network.run(10.0)
+    ft2, fv2 = network.frames("v")
+    assert fv2.shape == (20, 3) and ft2[0] == pytest.approx(ft[-1] + 0.5) and ft2[-1] == pytest.approx(110.0)
+    network.clear_frames()
+    assert network.frames("v")[1].shape == (0, 3) and network.frames("rate")[1].shape == (0, 1)
+    with pytest.raises(nd.StateError, match="spikes recorder"):
+        network.clear_frames("spikes:E")
+    with pytest.raises(nd.InvalidParameterError, match="no such recorder"):
+        network.clear_frames("nope")
 
 
 def test_network_spec_round_trip_and_preset():
