@@ -575,11 +575,12 @@ func (s Spec) resolve() (*plan, error) {
 				return nil, err
 			}
 			for k, tm := range d.SpikeTimesMs {
-				if !(tm > 0) || math.IsInf(tm, 0) || (k > 0 && tm < d.SpikeTimesMs[k-1]) {
-					return nil, param.New(pkg, fmt.Sprintf("%s.spike_times_ms[%d]", where, k), tm, "finite, > 0 and non-decreasing")
+				name := fmt.Sprintf("%s.spike_times_ms[%d]", where, k)
+				if err := checkSpikeTime(name, tm, dt); err != nil {
+					return nil, err
 				}
-				if tm/dt > MaxTimeSteps {
-					return nil, param.New(pkg, fmt.Sprintf("%s.spike_times_ms[%d]", where, k), tm, fmt.Sprintf("at most 2^31-1 = %d steps of dt = %g ms (%.10g ms)", MaxTimeSteps, dt, float64(MaxTimeSteps)*dt))
+				if k > 0 && tm < d.SpikeTimesMs[k-1] {
+					return nil, param.New(pkg, name, tm, fmt.Sprintf("≥ %g ms, the time before it: spike_times_ms must not decrease", d.SpikeTimesMs[k-1]))
 				}
 				st, off := spikeStep(tm, dt)
 				dp.times = append(dp.times, st)
