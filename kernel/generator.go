@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -145,19 +146,7 @@ func newGenerator(pp popPlan, bounds []int, precise bool) *generator {
 		all[k] = spike{pp.genSteps[k], int32(pp.spec.SpikeIndices[k]), pp.genOffs[k]}
 	}
 	slices.SortFunc(all, func(a, b spike) int {
-		switch {
-		case a.step != b.step:
-			return int(a.step - b.step)
-		case a.idx != b.idx:
-			return int(a.idx - b.idx)
-		}
-		if a.off < b.off {
-			return -1
-		}
-		if a.off > b.off {
-			return 1
-		}
-		return 0
+		return cmp.Or(cmp.Compare(a.step, b.step), cmp.Compare(a.idx, b.idx), cmp.Compare(a.off, b.off))
 	})
 	g := &generator{n: pp.spec.N, parts: make([]genPart, len(bounds)-1), loaded: -1}
 	owner := func(j int32) int { // the worker whose range [bounds[w], bounds[w+1]) holds neuron j
