@@ -66,13 +66,7 @@ type parrot struct {
 // arrivals), clears them and emits one spike per arrival.
 func (pa *parrot) emit(net *Network, pop *population, w int, p int32, step int64) {
 	lo, hi := pop.bounds[w], pop.bounds[w+1]
-	slot := pop.rings[0].Slot(step)
-	for _, d := range pop.poisson {
-		d.addPoisson(slot, w, step)
-	}
-	for _, d := range pop.sources {
-		d.addSpikes(slot, w, step)
-	}
+	slot := pop.input(w, step)[0]
 	box := &net.boxes[w]
 	in, pend := slot[lo:hi], pa.pending[lo:hi]
 	pend = pend[:len(in)]

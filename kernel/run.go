@@ -165,6 +165,23 @@ func (net *Network) sampleDue() bool {
 	return false
 }
 
+// input returns worker w's input slots of pop for step, one per receptor:
+// the ring slots, with the step's Poisson and spike_source spikes added
+// (the neuron update, and a parrot's emit, read and clear them).
+func (pop *population) input(w int, step int64) [][]float32 {
+	in := pop.in[w]
+	for r, ring := range pop.rings {
+		in[r] = ring.Slot(step)
+	}
+	for _, d := range pop.poisson {
+		d.addPoisson(in[d.plan.recep], w, step)
+	}
+	for _, d := range pop.sources {
+		d.addSpikes(in[d.plan.recep], w, step)
+	}
+	return in
+}
+
 // integrate is phase 1 for worker w.
 func (net *Network) integrate(w int) {
 	box := &net.boxes[w]
@@ -181,16 +198,7 @@ func (net *Network) integrate(w int) {
 				continue
 			}
 			lo, hi := pop.bounds[w], pop.bounds[w+1]
-			in := pop.in[w]
-			for r, ring := range pop.rings {
-				in[r] = ring.Slot(step)
-			}
-			for _, d := range pop.poisson {
-				d.addPoisson(in[d.plan.recep], w, step)
-			}
-			for _, d := range pop.sources {
-				d.addSpikes(in[d.plan.recep], w, step)
-			}
+			in := pop.input(w, step)
 			var dc []float32
 			if pop.dc != nil {
 				dc = pop.dc
